@@ -1,0 +1,4 @@
+/**
+ * The composition root: the {@code peerwatt} command and the runnable jar.
+ */
+package io.peerwatt.deploy;

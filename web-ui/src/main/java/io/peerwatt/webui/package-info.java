@@ -1,0 +1,4 @@
+/**
+ * The portal pages and their assets for prosumers, utilities and operators.
+ */
+package io.peerwatt.webui;
