@@ -1,0 +1,52 @@
+package io.peerwatt.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code peerwatt} command: the one entry point of the runnable jar. */
+@Command(
+    name = "peerwatt",
+    mixinStandardHelpOptions = true,
+    versionProvider = PeerwattCommand.Version.class,
+    description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class PeerwattCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new PeerwattCommand());
+    cli.setExecutionExceptionHandler(new UserErrors());
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reads the version Maven wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      Properties props = new Properties();
+      try (InputStream in = PeerwattCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          props.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new String[] {"peerwatt " + props.getProperty("version", "unknown")};
+    }
+  }
+}
