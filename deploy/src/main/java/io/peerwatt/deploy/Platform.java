@@ -1,0 +1,130 @@
+package io.peerwatt.deploy;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peerwatt.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.net.BindException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running {@code peerwatt platform}: the database, Vert.x and the HTTP server with the API and
+ * the operational endpoints. {@link #start} blocks until it serves; {@link #close} stops everything.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Platform.class);
+
+  private final Database database;
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final PlatformSettings settings;
+
+  private Platform(Database database, Vertx vertx, HttpServer server, PlatformSettings settings) {
+    this.database = database;
+    this.vertx = vertx;
+    this.server = server;
+    this.settings = settings;
+  }
+
+  /**
+   * Starts the platform.
+   *
+   * @throws UserError when the database cannot be reached or the port is taken
+   */
+  public static Platform start(PlatformSettings settings) {
+    Database database;
+    try {
+      database = Database.start(settings.database());
+    } catch (io.peerwatt.db.DatabaseUnavailableException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    try {
+      HttpVerticle http = new HttpVerticle(settings, database, registry);
+      await(vertx.deployVerticle(http));
+      HttpServer server = http.server();
+      Platform platform = new Platform(database, vertx, server, settings);
+      log.info("PeerWatt platform listening on {}", platform.baseUrl());
+      return platform;
+    } catch (RuntimeException e) {
+      await(vertx.close());
+      database.close();
+      if (causedBy(e, BindException.class) || String.valueOf(e.getMessage()).contains("Address already in use")) {
+        throw new UserError("port " + settings.httpPort() + " on " + settings.httpHost()
+            + " is already in use: choose another with --port or PEERWATT_HTTP_PORT", e);
+      }
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String baseUrl() {
+    String host = settings.httpHost().equals("0.0.0.0") ? "127.0.0.1" : settings.httpHost();
+    return "http://" + host + ":" + port();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(vertx.close());
+    } finally {
+      database.close();
+    }
+    log.info("PeerWatt platform stopped");
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after 60 s", e);
+    }
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,67 @@
+package io.peerwatt.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+
+  @Test
+  void fileThenEnvironmentThenFlags(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("platform.yaml"), """
+        http:
+          port: 9000
+          host: 0.0.0.0
+        db:
+          url: jdbc:postgresql://db:5432/peerwatt
+          user: peerwatt
+        """);
+    Files.writeString(dir.resolve("pw"), "s3cret\n");
+    Config config = Config.load(PlatformSettings.KEYS, file,
+        Map.of("PEERWATT_HTTP_PORT", "9100", "PEERWATT_DB_PASSWORD_FILE", dir.resolve("pw").toString()),
+        Map.of("data-dir", "/srv/peerwatt"));
+    PlatformSettings s = PlatformSettings.from(config);
+    assertThat(s.httpPort()).isEqualTo(9100);
+    assertThat(s.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(s.dataDir()).isEqualTo(Path.of("/srv/peerwatt"));
+    assertThat(s.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/peerwatt");
+    assertThat(s.database().password()).isEqualTo("s3cret");
+    assertThat(s.database().isEmbedded()).isFalse();
+  }
+
+  @Test
+  void defaultsAreEmbeddedOnPort8080InHomeDir() {
+    PlatformSettings s = PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(), Map.of()));
+    assertThat(s.httpPort()).isEqualTo(8080);
+    assertThat(s.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".peerwatt"));
+    assertThat(s.database().isEmbedded()).isTrue();
+  }
+
+  @Test
+  void unknownKeyNamesTheKeyAndTheFile(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("platform.yaml"), "http:\n  prot: 9000\n");
+    assertThatThrownBy(() -> Config.load(PlatformSettings.KEYS, file, Map.of(), Map.of()))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith("unknown config key 'http.prot' in " + file);
+  }
+
+  @Test
+  void badNumbersSayWhereTheyCameFrom() {
+    Config config = Config.load(PlatformSettings.KEYS, null, Map.of("PEERWATT_HTTP_PORT", "eighty"), Map.of());
+    assertThatThrownBy(() -> PlatformSettings.from(config))
+        .isInstanceOf(UserError.class)
+        .hasMessage("config key 'http.port' must be a whole number from 0 to 65535, got 'eighty' from environment PEERWATT_HTTP_PORT");
+  }
+
+  @Test
+  void commandLineUserErrorsAreOneLineAndExitTwo(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("bad.yaml"), "colour: blue\n");
+    assertThat(PeerwattCommand.run("platform", "--config", file.toString())).isEqualTo(2);
+  }
+}
