@@ -37,6 +37,13 @@ public final class ScriptFlags {
           | DISCOURAGE_UPGRADABLE_NOPS | CLEANSTACK | MINIMALIF | NULLFAIL | SIGHASH_FORKID
           | GENESIS | UTXO_AFTER_GENESIS;
 
+  /**
+   * What a post-Genesis BSV node requires of every transaction in a block spending a post-Genesis
+   * output (the node's mandatory flags plus the Genesis rules): no policy-only rules.
+   */
+  public static final int POST_GENESIS_CONSENSUS =
+      P2SH | STRICTENC | LOW_S | NULLFAIL | SIGHASH_FORKID | SIGPUSHONLY | GENESIS | UTXO_AFTER_GENESIS;
+
   /** Parses the node's comma-separated flag names ("P2SH,STRICTENC"); unknown names are a FormatException. */
   public static int parse(String names) {
     int flags = 0;
