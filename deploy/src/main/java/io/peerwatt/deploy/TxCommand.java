@@ -1,6 +1,7 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.ScriptFlags;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxTool;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code peerwatt tx}: inspect BSV transactions (decode, sighash, verify); the logic is {@link TxTool}. */
 @Command(name = "tx", mixinStandardHelpOptions = true,
     description = "Inspect BSV transactions: decode, compute a sighash, verify a BEEF.",
-    subcommands = {TxCommand.Decode.class, TxCommand.SighashCmd.class})
+    subcommands = {TxCommand.Decode.class, TxCommand.SighashCmd.class, TxCommand.Verify.class})
 final class TxCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -102,6 +103,37 @@ final class TxCommand implements Runnable {
       spec.commandLine().getOut().println(out);
       spec.commandLine().getOut().flush();
       return 0;
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = {"Verify every input of a BEEF's subject transaction (V1, V2 or Atomic BEEF) with the script"
+          + " interpreter against the outputs it spends; one line per input.",
+          "Exit 0 only if every input is valid, 1 otherwise."})
+  static final class Verify implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "HEX|@FILE", description = "BEEF as hex, or @file holding hex or binary")
+    String beef;
+
+    @Option(names = "--consensus",
+        description = "check only the post-Genesis consensus rules (default: the node's standard policy rules too)")
+    boolean consensus;
+
+    @Override
+    public Integer call() {
+      TxTool.VerifyReport report;
+      try {
+        int flags = consensus ? ScriptFlags.POST_GENESIS_CONSENSUS : ScriptFlags.POST_GENESIS_STANDARD;
+        report = TxTool.verifyBeef(input(beef, "BEEF"), flags);
+      } catch (FormatException e) {
+        throw new UserError("BEEF: " + e.getMessage(), e);
+      }
+      for (TxTool.InputVerdict verdict : report.inputs()) {
+        spec.commandLine().getOut().println(verdict.line());
+      }
+      spec.commandLine().getOut().flush();
+      return report.allValid() ? 0 : 1;
     }
   }
 }

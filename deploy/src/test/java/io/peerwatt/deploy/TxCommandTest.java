@@ -2,7 +2,14 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.protocol.Beef;
 import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.Script;
+import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.TxInput;
+import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.TxSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,5 +104,69 @@ class TxCommandTest {
     Run bad = run("tx", "sighash", "--tx", tx, "--input", "7", "--script", "", "--amount", "0", "--type", "65");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("input 7 does not exist");
+  }
+
+  static final PrivateKey ALICE = PrivateKey.fromHex("00".repeat(31) + "0a");
+  static final PrivateKey BOB = PrivateKey.fromHex("00".repeat(31) + "0b");
+
+  /** A parent paying Alice (P2PKH) and Alice+Bob (2-of-2), and a child spending both, signed. */
+  static Transaction[] parentAndChild() {
+    TxOutput toAlice = new TxOutput(10_000, Script.p2pkh(ALICE.publicKey().hash160()).bytes());
+    TxOutput toBoth = new TxOutput(20_000,
+        Script.multisig(2, List.of(ALICE.publicKey().bytes(), BOB.publicKey().bytes())).bytes());
+    Transaction parent = new Transaction(1,
+        List.of(new TxInput(new byte[32], 7, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
+        List.of(toAlice, toBoth), 0);
+    Transaction child = new Transaction(1,
+        List.of(new TxInput(parent.txid(), 0, new byte[0], TxInput.SEQUENCE_FINAL),
+            new TxInput(parent.txid(), 1, new byte[0], TxInput.SEQUENCE_FINAL)),
+        List.of(new TxOutput(29_000, Script.p2pkh(BOB.publicKey().hash160()).bytes())), 0);
+    child = TxSigner.signP2pkh(child, 0, toAlice, ALICE);
+    child = TxSigner.signMultisig(child, 1, toBoth, List.of(BOB, ALICE));
+    return new Transaction[] {parent, child};
+  }
+
+  @Test
+  void verifyAcceptsAValidBeefInEveryVersion(@TempDir Path dir) throws Exception {
+    Transaction[] pc = parentAndChild();
+    List<Beef.Tx> txs = List.of(Beef.Tx.of(pc[0], null), Beef.Tx.of(pc[1], null));
+    Beef v1 = Beef.v1(List.of(), txs);
+    Beef v2 = new Beef(Beef.V2, List.of(), txs, null);
+    Beef atomic = new Beef(Beef.V1, List.of(), txs, pc[1].txid());
+    for (Beef beef : List.of(v1, v2, atomic)) {
+      Run r = run("tx", "verify", beef.toHex());
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out().lines()).hasSize(2);
+      assertThat(r.out()).contains("input 0 (" + pc[0].txidHex() + ":0): OK", "input 1 (" + pc[0].txidHex() + ":1): OK");
+    }
+    Path bin = dir.resolve("tx.beef");
+    Files.write(bin, atomic.encode());
+    assertThat(run("tx", "verify", "@" + bin).exit()).isZero();
+  }
+
+  @Test
+  void verifyReportsTheFailingInputAndExitsOne() {
+    Transaction[] pc = parentAndChild();
+    Transaction child = pc[1];
+    // move 1 satoshi elsewhere after signing: both ALL|FORKID signatures break
+    Transaction tampered = new Transaction(child.version(), child.inputs(),
+        List.of(new TxOutput(28_999, child.outputs().get(0).lockingScript())), child.lockTime());
+    Beef beef = Beef.v1(List.of(), List.of(Beef.Tx.of(pc[0], null), Beef.Tx.of(tampered, null)));
+    Run r = run("tx", "verify", beef.toHex());
+    assertThat(r.exit()).isEqualTo(1);
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains("input 0").contains("NULLFAIL").contains("OP_CHECKSIG");
+    assertThat(lines.get(1)).contains("input 1").contains("NULLFAIL").contains("OP_CHECKMULTISIG");
+
+    // a BEEF without the parent cannot be verified: the spent outputs are unknown
+    Beef orphan = Beef.v1(List.of(), List.of(Beef.Tx.of(child, null)));
+    Run o = run("tx", "verify", orphan.toHex());
+    assertThat(o.exit()).isEqualTo(1);
+    assertThat(o.out()).contains("not in the BEEF");
+
+    Run garbage = run("tx", "verify", "0100beef00");
+    assertThat(garbage.exit()).isEqualTo(2);
+    assertThat(garbage.err()).startsWith("peerwatt: BEEF:");
   }
 }

@@ -157,6 +157,26 @@ public final class TxTool {
     return new VerifyReport(subject.txidHex(), verdicts);
   }
 
+  /**
+   * {@code peerwatt tx verify}: decodes a BEEF (V1, V2 or Atomic) and runs every input of its subject
+   * transaction (the Atomic subject, else the last transaction) against the outputs it spends, which
+   * must be in the BEEF.
+   */
+  public static VerifyReport verifyBeef(byte[] beefBytes, int flags) {
+    Beef beef = Beef.decode(beefBytes);
+    Beef.Tx subject = beef.subject();
+    if (subject == null || subject.isTxidOnly()) {
+      throw new FormatException("the BEEF's subject transaction is given by txid only, so there is nothing to verify");
+    }
+    List<Transaction> full = new ArrayList<>();
+    for (Beef.Tx tx : beef.transactions()) {
+      if (!tx.isTxidOnly()) {
+        full.add(tx.transaction());
+      }
+    }
+    return verify(subject.transaction(), outputsByOutpoint(full), flags);
+  }
+
   /** The outputs of {@code txs} by outpoint ("txid:vout", displayed txid). */
   public static Map<String, TxOutput> outputsByOutpoint(List<Transaction> txs) {
     Map<String, TxOutput> map = new LinkedHashMap<>();
