@@ -474,14 +474,21 @@ public final class Interpreter {
         }
         BigInteger result;
         if (opcode == Opcodes.OP_LSHIFTNUM) {
-          if (value.signum() != 0 && n.compareTo(BigInteger.valueOf(8L * MAX_STACK_MEMORY_BYTES)) > 0) {
-            throw c.fail(ScriptError.STACK_SIZE);
+          // as the node's CScriptNum <<=: the result's size is bounded before anything is allocated
+          BigInteger resultBytes = BigInteger.valueOf(ScriptNum.encode(value).length).add(n.shiftRight(3));
+          if (resultBytes.compareTo(BigInteger.valueOf(c.maxNumLength)) > 0) {
+            throw c.fail(ScriptError.SCRIPTNUM_OVERFLOW);
           }
-          result = value.signum() == 0 ? BigInteger.ZERO : value.shiftLeft(n.intValueExact());
+          if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw c.fail(ScriptError.BIG_INT);
+          }
+          result = value.shiftLeft(n.intValue());
         } else {
-          // the magnitude shifts, the sign stays (rounds toward zero)
-          int bits = n.min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
-          BigInteger magnitude = value.abs().shiftRight(bits);
+          if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw c.fail(ScriptError.BIG_INT);
+          }
+          // the magnitude shifts and the sign stays, so it rounds toward zero like OP_DIV
+          BigInteger magnitude = value.abs().shiftRight(n.intValue());
           result = value.signum() < 0 ? magnitude.negate() : magnitude;
         }
         stack.pop();

@@ -85,4 +85,20 @@ class InterpreterTest {
     assertThat(run("5", "5 EQUAL", GENESIS | ScriptFlags.MINIMALDATA).ok()).isTrue();
     assertThat(run("1 DUP", "EQUAL", GENESIS | ScriptFlags.SIGPUSHONLY).error()).isEqualTo(ScriptError.SIG_PUSHONLY);
   }
+
+  @Test
+  void chronicleNumericShiftsFollowTheNode() {
+    String flags = "UTXO_AFTER_GENESIS,UTXO_AFTER_CHRONICLE";
+    assertThat(ScriptTestsVectorTest.run("1 8", "LSHIFTNUM 0x02 0x0001 EQUAL", flags, 0, 1).ok()).isTrue();
+    assertThat(ScriptTestsVectorTest.run("-5 1", "RSHIFTNUM -2 EQUAL", flags, 0, 1).ok()).isTrue();
+    assertThat(ScriptTestsVectorTest.run("1 0x05 0x0000008000", "RSHIFTNUM DROP 1", flags, 0, 1).error())
+        .isEqualTo(ScriptError.BIG_INT);
+    assertThat(ScriptTestsVectorTest.run("1 0x04 0xffffff7f", "RSHIFTNUM 0 EQUAL", flags, 0, 1).ok()).isTrue();
+    assertThat(ScriptTestsVectorTest.run("1 0x04 0xffffff7f", "LSHIFTNUM DROP 1", flags, 0, 1).error())
+        .isEqualTo(ScriptError.SCRIPTNUM_OVERFLOW);
+    assertThat(ScriptTestsVectorTest.run("1 -1", "LSHIFTNUM DROP 1", flags, 0, 1).error())
+        .isEqualTo(ScriptError.INVALID_NUMBER_RANGE);
+    // before Chronicle they are upgradable NOPs
+    assertThat(ScriptTestsVectorTest.run("1 0x05 0x0000008000", "RSHIFTNUM DROP", "UTXO_AFTER_GENESIS", 0, 1).ok()).isTrue();
+  }
 }
