@@ -78,15 +78,17 @@ public final class Script {
   }
 
   /**
-   * ASM as the node shows an unlocking script: like {@link #toAsm()}, but a push that is a strictly
-   * encoded signature shows its sighash type, e.g. {@code 3044...01[ALL|FORKID]} becomes
+   * ASM as the node shows an unlocking script: like {@link #toAsm()}, but (unless the script starts
+   * with OP_RETURN or OP_FALSE OP_RETURN) a push that is a strictly encoded signature shows its sighash type, e.g. {@code 3044...01[ALL|FORKID]} becomes
    * {@code 3044...[ALL|FORKID]} with the type byte removed from the hex.
    */
   public String toAsmDecodingSighash() {
     return toAsm(true);
   }
 
-  private String toAsm(boolean decodeSighash) {
+  private String toAsm(boolean decodeSighashRequested) {
+    // like the node, never decode OP_RETURN data that happens to look like a signature
+    boolean decodeSighash = decodeSighashRequested && !isKnownOpReturn();
     StringBuilder sb = new StringBuilder();
     Reader r = new Reader(bytes);
     while (r.hasNext()) {
@@ -170,6 +172,11 @@ public final class Script {
       writePush(w, part);
     }
     return new Script(w.toByteArray());
+  }
+
+  /** The node's IsKnownOpReturn: starts with OP_RETURN or OP_FALSE OP_RETURN. */
+  public boolean isKnownOpReturn() {
+    return (bytes.length > 0 && (bytes[0] & 0xFF) == Opcodes.OP_RETURN) || isOpReturnData();
   }
 
   /** True for OP_FALSE OP_RETURN ... (data carrier) scripts. */

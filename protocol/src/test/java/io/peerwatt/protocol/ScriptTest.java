@@ -66,6 +66,7 @@ class ScriptTest {
     Script s = Script.fromHex("47" + der + "41");
     assertThat(s.toAsmDecodingSighash()).isEqualTo(der + "[ALL|FORKID]");
     assertThat(s.toAsm()).isEqualTo(der + "41");
+    assertThat(Script.fromHex("006a47" + der + "41").toAsmDecodingSighash()).isEqualTo("0 OP_RETURN " + der + "41");
   }
 
   @Test
