@@ -101,4 +101,10 @@ class InterpreterTest {
     // before Chronicle they are upgradable NOPs
     assertThat(ScriptTestsVectorTest.run("1 0x05 0x0000008000", "RSHIFTNUM DROP", "UTXO_AFTER_GENESIS", 0, 1).ok()).isTrue();
   }
+
+  @Test
+  void hugeMultisigKeyCountIsAStackErrorNotACrash() {
+    assertThat(run("0 0", "0x04 0xffffff7f CHECKMULTISIG", GENESIS).error()).isEqualTo(ScriptError.INVALID_STACK_OPERATION);
+    assertThat(run("0 0", "0x04 0xffffff7f CHECKMULTISIG", 0).error()).isEqualTo(ScriptError.PUBKEY_COUNT);
+  }
 }
