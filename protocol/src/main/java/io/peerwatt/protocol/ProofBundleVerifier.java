@@ -240,7 +240,7 @@ public final class ProofBundleVerifier {
             + " is not at height " + (height + i) + " of the supplied chain");
       }
     }
-    long tip = chain.startHeight() + chain.headers().size() - 1;
+    long tip = chain.tipHeight();
     return new StepResult(Step.HEADER_CHAIN, Status.PASS, "block " + headers.get(0).hashHex() + " at height "
         + height + ", " + (tip - height + 1) + " confirmation(s) in the supplied chain");
   }
