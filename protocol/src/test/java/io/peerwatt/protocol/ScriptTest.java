@@ -90,4 +90,26 @@ class ScriptTest {
       assertThat(data).containsExactly(expected);
     }
   }
+
+  @Property(tries = 300)
+  void chunksSerializeBackToTheSameBytes(@ForAll @Size(max = 200) byte[] raw) {
+    Script s = Script.of(raw);
+    List<ScriptChunk> chunks;
+    try {
+      chunks = s.chunks();
+    } catch (FormatException e) {
+      assertThat(s.toAsm()).endsWith("[error]");
+      return;
+    }
+    assertThat(Script.fromChunks(chunks)).isEqualTo(s);
+    assertThat(s.toAsm()).doesNotContain("[error]");
+  }
+
+  @Test
+  void fromChunksKeepsNonMinimalPushes() {
+    Script s = Script.fromHex("4c0105" + "4d0100ff");
+    assertThat(Script.fromChunks(s.chunks())).isEqualTo(s);
+    assertThatThrownBy(() -> Script.fromChunks(List.of(new ScriptChunk(2, new byte[] {1}))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
