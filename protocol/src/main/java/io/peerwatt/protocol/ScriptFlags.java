@@ -30,11 +30,12 @@ public final class ScriptFlags {
   /**
    * What a post-Genesis BSV node demands of a new transaction spending a post-Genesis output
    * (mandatory consensus flags plus the standard policy flags): FORKID signatures, strict encodings,
-   * low S, NULLFAIL, NULLDUMMY, minimal pushes and numbers, push-only unlocking scripts, clean stack.
+   * low S, NULLFAIL, NULLDUMMY, minimal pushes and numbers, push-only unlocking scripts, clean stack,
+   * no executed upgradable NOPs. (MINIMALIF is not a BSV policy rule, so it is not included.)
    */
   public static final int POST_GENESIS_STANDARD =
       P2SH | STRICTENC | DERSIG | LOW_S | NULLDUMMY | SIGPUSHONLY | MINIMALDATA
-          | DISCOURAGE_UPGRADABLE_NOPS | CLEANSTACK | MINIMALIF | NULLFAIL | SIGHASH_FORKID
+          | DISCOURAGE_UPGRADABLE_NOPS | CLEANSTACK | NULLFAIL | SIGHASH_FORKID
           | GENESIS | UTXO_AFTER_GENESIS;
 
   /**
