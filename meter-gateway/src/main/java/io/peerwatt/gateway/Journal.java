@@ -446,6 +446,11 @@ public final class Journal implements AutoCloseable {
     return out;
   }
 
+  /** The newest reading on disk, acknowledged or not. */
+  public synchronized java.util.Optional<JournalEntry> newest() throws IOException {
+    return index.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(read(index.lastEntry().getValue()));
+  }
+
   /** Every reading still on disk (acknowledged or not), oldest first; for recovery checks and tools. */
   public synchronized List<JournalEntry> all() throws IOException {
     List<JournalEntry> out = new ArrayList<>();

@@ -111,9 +111,13 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     return value.getAsLong();
   }
 
+  /** Power (W) and voltage (mV) must be numbers that fit the signed reading's 32-bit fields. */
   static long required(String mapName, String quantity, OptionalLong value) throws MeterException {
     if (value.isEmpty()) {
       throw invalid(mapName, quantity, "is not a number (NaN, infinite or not implemented)");
+    }
+    if (value.getAsLong() > Integer.MAX_VALUE || value.getAsLong() < Integer.MIN_VALUE) {
+      throw invalid(mapName, quantity, "is out of range: " + value.getAsLong());
     }
     return value.getAsLong();
   }

@@ -1,10 +1,9 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.gateway.internal.Json;
+import io.peerwatt.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,11 +142,11 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
     for (Map<String, Object> p : pointList) {
       String pointName = (String) p.get("name");
       String typeName = (String) p.get("type");
-      int size = ((BigDecimal) p.get("size")).intValueExact();
+      int size = Math.toIntExact((Long) p.get("size"));
       if (!typeName.equals("pad") && !typeName.equals("bitfield32") && !typeName.equals("string")
           && !typeName.equals("enum16") && !typeName.equals("bitfield16")) {
         byName.put(pointName, new RegisterPoint(pointName, 3, offset, offset, RegisterType.parse(typeName),
-            size, WordOrder.MSW_FIRST, 1, 1, (String) p.getOrDefault("units", "-"), true));
+            size, WordOrder.MSW_FIRST, 1, 1, p.get("units") instanceof String u ? u : "-", true));
       }
       if (p.get("sf") instanceof String sf) {
         scaleFactorOf.put(pointName, sf);
