@@ -8,7 +8,10 @@ import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
 import com.digitalpetri.modbus.server.ModbusRequestContext;
+import com.digitalpetri.modbus.server.ModbusRtuServer;
+import com.digitalpetri.modbus.server.ModbusServer;
 import com.digitalpetri.modbus.server.ModbusTcpServer;
+import com.digitalpetri.modbus.serial.server.SerialPortServerTransport;
 import com.digitalpetri.modbus.server.ProcessImage;
 import com.digitalpetri.modbus.server.ModbusServices;
 import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
@@ -71,7 +74,7 @@ public final class MeterSimulator {
   private final long pvPeakW;
   private final ProcessImage image = new ProcessImage();
 
-  private ModbusTcpServer server;
+  private ModbusServer server;
   private volatile int port = -1;
 
   // simulation state, guarded by this
@@ -139,12 +142,32 @@ public final class MeterSimulator {
                                     ctx.fireChannelActive();
                                   }
                                 })));
-    server = ModbusTcpServer.create(transport, new Services());
+    ModbusTcpServer tcp = ModbusTcpServer.create(transport, new Services());
+    server = tcp;
     try {
-      server.start();
+      tcp.start();
       port = bound.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("meter simulator could not bind port " + requestedPort, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the meter simulator", e);
+    }
+  }
+
+  /**
+   * Serves Modbus RTU on a serial device instead (8 data bits, no parity, 1 stop bit), e.g. one end
+   * of a {@code socat} pseudo-terminal pair in tests.
+   */
+  public synchronized void startRtu(String serialDevice, int baud) {
+    SerialPortServerTransport transport = SerialPortServerTransport.create(
+        cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud));
+    ModbusRtuServer rtu = ModbusRtuServer.create(transport, new Services());
+    server = rtu;
+    try {
+      rtu.start();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("meter simulator could not open " + serialDevice, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the meter simulator", e);
@@ -165,7 +188,11 @@ public final class MeterSimulator {
       return;
     }
     try {
-      server.stop();
+      if (server instanceof ModbusTcpServer tcp) {
+        tcp.stop();
+      } else if (server instanceof ModbusRtuServer rtu) {
+        rtu.stop();
+      }
     } catch (ExecutionException e) {
       throw new IllegalStateException("meter simulator did not stop cleanly", e);
     } catch (InterruptedException e) {
