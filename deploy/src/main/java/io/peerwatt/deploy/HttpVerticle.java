@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.peerwatt.webui.Portal;
+import java.net.URI;
 
 /** The platform's HTTP server: operational endpoints here, the API and portal mounted beside them. */
 final class HttpVerticle extends VerticleBase {
@@ -27,10 +29,18 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
+    // the portal last: it answers every path nothing above claimed
+    router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(settings.httpPort(), settings.httpHost())
         .onSuccess(s -> server = s);
+  }
+
+  /** The API as the portal calls it: over loopback, on the port actually bound. */
+  private URI apiBase() {
+    String host = settings.httpHost().equals("0.0.0.0") ? "127.0.0.1" : settings.httpHost();
+    return URI.create("http://" + host + ":" + server.actualPort() + "/api/v1");
   }
 
   HttpServer server() {

@@ -1,0 +1,148 @@
+package io.peerwatt.webui;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The portal: server-rendered pages (jte templates, htmx for interaction) built from the platform's
+ * HTTP API with the viewer's own token, so the portal can show nothing the API would not give that
+ * viewer. Mounted at {@code /} by the platform.
+ */
+public final class Portal {
+  private static final Logger log = LoggerFactory.getLogger(Portal.class);
+  static final String SESSION_COOKIE = "pw_session";
+  private static final String VIEWER = "viewer";
+
+  private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+  private final ApiClient api;
+
+  private Portal(ApiClient api) {
+    this.api = api;
+  }
+
+  /** @param apiBase the API this portal reads, e.g. {@code http://127.0.0.1:8080/api/v1} */
+  public static Router router(Vertx vertx, Supplier<URI> apiBase) {
+    return new Portal(new ApiClient(vertx, apiBase)).routes(vertx);
+  }
+
+  private Router routes(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+    router.route("/static/*").handler(StaticHandler.create("webroot/static"));
+    router.route().handler(this::readSession);
+    router.post().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.get("/").handler(this::home);
+    router.get("/login").handler(ctx -> render(ctx, 200, "login.jte", Map.of("error", "", "username", "")));
+    router.post("/login").handler(this::login);
+    router.post("/logout").handler(this::logout);
+    router.route().handler(this::requireViewer);
+    router.route().last().handler(ctx -> error(ctx, 404, "Page not found", "There is no page at " + ctx.normalizedPath() + "."));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void readSession(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
+    Viewer viewer = cookie == null ? null : Viewer.fromToken(cookie.getValue());
+    if (viewer != null) {
+      ctx.put(VIEWER, viewer);
+    }
+    ctx.next();
+  }
+
+  static Viewer viewer(RoutingContext ctx) {
+    return ctx.get(VIEWER);
+  }
+
+  private void home(RoutingContext ctx) {
+    Viewer viewer = viewer(ctx);
+    if (viewer == null) {
+      render(ctx, 200, "login.jte", Map.of("error", "", "username", ""));
+    } else {
+      redirect(ctx, viewer.home());
+    }
+  }
+
+  private void login(RoutingContext ctx) {
+    String username = ctx.request().getFormAttribute("username");
+    String password = ctx.request().getFormAttribute("password");
+    if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+      render(ctx, 400, "login.jte", Map.of("error", "Enter your username and password.", "username", nz(username)));
+      return;
+    }
+    api.post("/auth/login", null, new JsonObject().put("username", username.strip()).put("password", password))
+        .onSuccess(answer -> {
+          String token = answer.object().getString("token");
+          Viewer viewer = Viewer.fromToken(token);
+          if (answer.ok() && viewer != null) {
+            ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, token)
+                .setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT)
+                .setPath("/"));
+            redirect(ctx, viewer.home());
+          } else if (answer.status() == 429) {
+            render(ctx, 429, "login.jte", Map.of("error", "Too many attempts. Wait a minute, then try again.", "username", username));
+          } else {
+            render(ctx, 401, "login.jte", Map.of("error", "Wrong username or password.", "username", username));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, "").setPath("/").setMaxAge(0));
+    redirect(ctx, "/");
+  }
+
+  private void requireViewer(RoutingContext ctx) {
+    if (viewer(ctx) == null) {
+      redirect(ctx, "/login");
+    } else {
+      ctx.next();
+    }
+  }
+
+  void render(RoutingContext ctx, int status, String template, Map<String, Object> params) {
+    StringOutput out = new StringOutput();
+    Map<String, Object> all = new java.util.HashMap<>(params);
+    all.putIfAbsent("viewer", viewer(ctx));
+    templates.render(template, all, out);
+    ctx.response().setStatusCode(status).putHeader("content-type", "text/html; charset=utf-8")
+        .putHeader("cache-control", "no-store").end(out.toString());
+  }
+
+  void error(RoutingContext ctx, int status, String title, String message) {
+    render(ctx, status, "error.jte", Map.of("status", status, "title", title, "message", message));
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status >= 500) {
+      log.warn("Portal page {} failed", ctx.normalizedPath(), ctx.failure());
+    }
+    error(ctx, status, status == 403 ? "Not yours" : "Something went wrong",
+        status == 403 ? "This page belongs to another account." : "The page could not be shown. Try again in a moment.");
+  }
+
+  private static void redirect(RoutingContext ctx, String to) {
+    ctx.response().setStatusCode(303).putHeader("location", to).end();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+}
