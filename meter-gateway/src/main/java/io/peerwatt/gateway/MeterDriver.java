@@ -51,14 +51,20 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
 
   private static MeterDriver detect(RegisterReader link) throws MeterException {
     List<String> tried = new ArrayList<>();
-    MeterException timeout = null;
+    // when nothing answered at all, that (not "unknown meter") is the error to report
+    MeterException unreachable = null;
+    boolean anyAnswer = false;
     try {
       MeterDriver found = SunSpec.scan(link);
       log.info("auto: {}", found.description());
       return found;
     } catch (MeterException e) {
       tried.add("sunspec: " + e.getMessage());
-      timeout = e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION ? e : null;
+      if (isUnreachable(e)) {
+        unreachable = e;
+      } else {
+        anyAnswer = true;
+      }
     }
     RegisterMap em24 = RegisterMap.load("em24");
     try {
@@ -70,8 +76,10 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         return found;
       }
       tried.add("em24: identification code " + code);
+      anyAnswer = true;
     } catch (MeterException e) {
       tried.add("em24: " + e.getMessage());
+      anyAnswer |= !isUnreachable(e);
     }
     for (String name : List.of("sdm630", "sdm120")) {
       RegisterMap map = RegisterMap.load(name);
@@ -87,14 +95,20 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
           return found;
         }
         tried.add(name + ": values not numbers");
+        anyAnswer = true;
       } catch (MeterException e) {
         tried.add(name + ": " + e.getMessage());
+        anyAnswer |= !isUnreachable(e);
       }
     }
-    if (timeout != null && tried.stream().allMatch(t -> t.contains("did not answer") || t.contains("connect"))) {
-      throw timeout;
+    if (!anyAnswer && unreachable != null) {
+      throw unreachable;
     }
     throw new MeterException(MeterFault.UNKNOWN_METER, "auto found no supported map; tried " + tried);
+  }
+
+  private static boolean isUnreachable(MeterException e) {
+    return e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION;
   }
 
   static MeterException invalid(String mapName, String quantity, String detail) {
@@ -175,6 +189,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
   /** SunSpec meters: the 'SunS' marker, the common model (1) and one meter model. */
   static final class SunSpec extends MeterDriver {
     private static final RegisterMap FLOAT_METER = RegisterMap.load("sunspec-float-meter");
+    private static final RegisterMap.SunSpecIntMeter MODEL_201 = RegisterMap.sunSpecIntMeter(201);
+    private static final RegisterMap.SunSpecIntMeter MODEL_203 = RegisterMap.sunSpecIntMeter(203);
     private static final int COMMON_MODEL = 1;
     private static final int SN_OFFSET = 50;
     private static final int SN_WORDS = 16;
@@ -285,7 +301,7 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
 
     private MeterSample readInt(RegisterReader link, String serial) throws MeterException {
-      RegisterMap.SunSpecIntMeter layout = RegisterMap.sunSpecIntMeter(modelId == 201 ? 201 : 203);
+      RegisterMap.SunSpecIntMeter layout = modelId == 201 ? MODEL_201 : MODEL_203;
       int words = layout.points().get("TotWh_SF").address() + 1;
       byte[] block = link.read(3, modelAddress, words);
       String name = mapName();

@@ -73,6 +73,10 @@ public final class MeterSimulator {
   private final long simStartMs;
   private final long pvPeakW;
   private final ProcessImage image = new ProcessImage();
+  /** The map the image is laid out by (parsed once: requests refresh the image under a lock). */
+  private final RegisterMap fixedMap;
+  private final RegisterMap.SunSpecIntMeter intLayout;
+  private final RegisterMap floatMap;
 
   private ModbusServer server;
   private volatile int port = -1;
@@ -121,6 +125,12 @@ public final class MeterSimulator {
     this.exportMilliWh = Math.multiplyExact(startExportWh, 1000);
     this.serial = Long.toString(10_000_000 + Math.floorMod(seed, 89_999_999));
     this.powerMilliW = netPowerMilliW(simStartMs);
+    this.fixedMap = switch (model) {
+      case SDM630, SDM120, EM24 -> RegisterMap.load(model.name().toLowerCase(java.util.Locale.ROOT));
+      default -> null;
+    };
+    this.intLayout = model == Model.SUNSPEC_203 ? RegisterMap.sunSpecIntMeter(203) : null;
+    this.floatMap = model == Model.SUNSPEC_213 ? RegisterMap.load("sunspec-float-meter") : null;
     refreshImage();
   }
 
@@ -324,7 +334,7 @@ public final class MeterSimulator {
   }
 
   private void fixedImage(long importWh, long exportWh, long powerW, long voltageMilliV) {
-    RegisterMap map = RegisterMap.load(model.name().toLowerCase(java.util.Locale.ROOT));
+    RegisterMap map = fixedMap;
     image.with(tx -> {
       put(tx, map.point(RegisterMap.VOLTAGE), map.point(RegisterMap.VOLTAGE).encode(voltageMilliV));
       put(tx, map.point(RegisterMap.POWER), map.point(RegisterMap.POWER).encode(powerW));
@@ -348,8 +358,7 @@ public final class MeterSimulator {
   }
 
   private void sunSpecIntImage(long importWh, long exportWh, long powerW, long voltageMilliV) {
-    RegisterMap.SunSpecIntMeter layout = RegisterMap.sunSpecIntMeter(203);
-    Map<String, RegisterPoint> p = layout.points();
+    Map<String, RegisterPoint> p = intLayout.points();
     int modelAddress = SUNSPEC_BASE + 2 + 2 + COMMON_LENGTH;
     image.with(tx -> tx.writeHoldingRegisters(regs -> {
       commonModel(regs, "SIM-203");
@@ -376,7 +385,7 @@ public final class MeterSimulator {
   }
 
   private void sunSpecFloatImage(long importWh, long exportWh, long powerW, long voltageMilliV) {
-    RegisterMap map = RegisterMap.load("sunspec-float-meter");
+    RegisterMap map = floatMap;
     int modelAddress = SUNSPEC_BASE + 2 + 2 + COMMON_LENGTH;
     image.with(tx -> tx.writeHoldingRegisters(regs -> {
       commonModel(regs, "SIM-213");

@@ -3,7 +3,6 @@ package io.peerwatt.gateway;
 import com.digitalpetri.modbus.Modbus;
 import com.digitalpetri.modbus.tcp.Netty;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /** Entry points for one-off meter access ({@code peerwatt gateway probe}) and shared-resource cleanup. */
 public final class Meters {
@@ -32,7 +31,7 @@ public final class Meters {
    * process is done with Modbus, or the JVM keeps their non-daemon threads alive.
    */
   public static void releaseSharedResources() {
-    Netty.releaseSharedResources(2, TimeUnit.SECONDS);
-    Modbus.releaseSharedResources(2, TimeUnit.SECONDS);
+    Netty.releaseSharedResources();
+    Modbus.releaseSharedResources();
   }
 }
