@@ -1,0 +1,250 @@
+package io.peerwatt.deploy.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.peerwatt.deploy.UserError;
+import io.peerwatt.gateway.DeviceIdentity;
+import io.peerwatt.gateway.Enrollment;
+import io.peerwatt.gateway.Gateway;
+import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.MapChoice;
+import io.peerwatt.gateway.MeterException;
+import io.peerwatt.gateway.MeterUri;
+import io.peerwatt.gateway.Meters;
+import io.peerwatt.protocol.PrivateKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peerwatt gateway}: the home meter gateway (probe, run, enroll, status). */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = "The home meter gateway: reads meters over Modbus, signs and journals every reading, uploads them.",
+    subcommands = {
+      GatewayCommand.Probe.class,
+      GatewayCommand.Run.class,
+      GatewayCommand.Enroll.class,
+      GatewayCommand.Status.class
+    })
+public final class GatewayCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code ~/.peerwatt-gateway}. */
+  static Path defaultDataDir() {
+    return Path.of(System.getProperty("user.home"), ".peerwatt-gateway");
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code peerwatt gateway probe}: reads one meter once and prints the reading as JSON. */
+  @Command(name = "probe", mixinStandardHelpOptions = true,
+      description = "Read one meter once and print the values as JSON (check the wiring before anything else).")
+  public static final class Probe implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--meter", required = true, paramLabel = "URI",
+        description = "tcp://host:port or rtu:///dev/ttyUSB0?baud=9600&parity=none&stopBits=1")
+    String meter;
+
+    @Option(names = "--unit", defaultValue = "1", description = "Modbus unit id (default ${DEFAULT-VALUE})")
+    int unit;
+
+    @Option(names = "--map", defaultValue = "auto",
+        description = "auto, sdm630, sdm120, em24 or sunspec (default ${DEFAULT-VALUE})")
+    String map;
+
+    @Option(names = "--timeout", defaultValue = "1000", description = "per request, ms (default ${DEFAULT-VALUE})")
+    long timeoutMs;
+
+    @Option(names = "--retries", defaultValue = "1", description = "extra attempts after a timeout (default ${DEFAULT-VALUE})")
+    int retries;
+
+    @Override
+    public Integer call() {
+      MeterUri uri;
+      MapChoice choice;
+      try {
+        uri = MeterUri.parse(meter);
+        choice = MapChoice.parse(map);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+      if (unit < 0 || unit > 247) {
+        throw new UserError("--unit must be 0..247");
+      }
+      try {
+        Meters.Probe probe = Meters.probe(uri, unit, choice, Duration.ofMillis(timeoutMs), retries);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("map", probe.map());
+        out.put("found", probe.found());
+        out.put("meter", uri.toString());
+        out.put("unit", unit);
+        out.put("serial", probe.sample().serial());
+        out.put("importWh", probe.sample().importWh());
+        out.put("exportWh", probe.sample().exportWh());
+        out.put("powerW", probe.sample().powerW());
+        out.put("voltageV", BigDecimal.valueOf(probe.sample().voltageMilliV(), 3));
+        spec.commandLine().getOut().println(json(out));
+        return 0;
+      } catch (MeterException e) {
+        throw new UserError("meter " + uri + " unit " + unit + ": " + e.fault() + ": " + e.getMessage());
+      } finally {
+        Meters.releaseSharedResources();
+      }
+    }
+  }
+
+  /** {@code peerwatt gateway run}: the long-running gateway. */
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run the gateway: poll meters, sign and journal readings, upload them. Stops on SIGTERM/Ctrl-C.")
+  public static final class Run implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "gateway.yaml")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides dataDir (default ~/.peerwatt-gateway)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayConfig cfg = GatewayYaml.load(config, dataDir);
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread main = Thread.currentThread();
+      Thread hook = new Thread(() -> {
+        stop.set(true);
+        synchronized (stop) {
+          stop.notifyAll();
+        }
+        try {
+          main.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "peerwatt-gateway-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try (Gateway gateway = Gateway.open(cfg, Clock.systemUTC())) {
+        gateway.run(stop);
+        gateway.writeStatus();
+      } finally {
+        Meters.releaseSharedResources();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code peerwatt gateway enroll}: registers the device key with the platform. */
+  @Command(name = "enroll", mixinStandardHelpOptions = true,
+      description = "Register this gateway's device key with the platform using an installer's enrolment code.")
+  public static final class Enroll implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--platform", required = true, paramLabel = "URL", description = "the platform, e.g. https://peerwatt.example")
+    URI platform;
+
+    @Option(names = "--code", required = true, description = "the one-time enrolment code")
+    String code;
+
+    @Option(names = "--serial", paramLabel = "SERIAL",
+        description = "meter serial number (repeatable); default: the serials the running gateway has seen")
+    List<String> serials;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      PrivateKey key = DeviceIdentity.loadOrCreate(dir);
+      List<String> meterSerials = serials != null ? serials : seenSerials(dir);
+      try {
+        Enrollment.Result result = Enrollment.enroll(platform, code, meterSerials, key, dir,
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(30));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("deviceId", result.deviceId());
+        out.put("deviceKey", key.publicKey().hex());
+        out.put("meterSerials", meterSerials);
+        out.put("meteringPointId", result.certificate().certificate().meteringPointId());
+        out.put("zoneCode", result.certificate().certificate().zoneCode());
+        out.put("validTo", result.certificate().certificate().validTo().toString());
+        spec.commandLine().getOut().println(json(out));
+        return 0;
+      } catch (Enrollment.EnrollmentException e) {
+        throw new UserError("enrolment failed: " + e.getMessage());
+      } catch (IOException e) {
+        throw new UserError("cannot reach " + platform + ": " + e);
+      }
+    }
+
+    private static List<String> seenSerials(Path dir) throws IOException {
+      Path status = dir.resolve("status.json");
+      List<String> out = new ArrayList<>();
+      if (Files.exists(status)) {
+        for (var meter : new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8)).path("meters")) {
+          String serial = meter.path("serial").asText("");
+          if (!serial.isEmpty()) {
+            out.add(serial);
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** {@code peerwatt gateway status}: what the running (or last) gateway reported. */
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Print device id, meters, last reading per meter, journal depth and last upload as JSON.")
+  public static final class Status implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      Path status = dir.resolve("status.json");
+      if (!Files.exists(status)) {
+        if (!Files.exists(dir.resolve("device.key"))) {
+          throw new UserError("no gateway in " + dir + " (no device key yet): run 'peerwatt gateway run' first");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("deviceKey", DeviceIdentity.loadOrCreate(dir).publicKey().hex());
+        out.put("state", "never ran: no status yet");
+        spec.commandLine().getOut().println(json(out));
+        return 0;
+      }
+      spec.commandLine().getOut().println(
+          json(new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8))));
+      return 0;
+    }
+  }
+}

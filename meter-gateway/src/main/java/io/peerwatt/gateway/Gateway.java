@@ -1,0 +1,323 @@
+package io.peerwatt.gateway;
+
+import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.MeterReading;
+import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.ReadingCodec;
+import io.peerwatt.protocol.ReadingFlag;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: polls each meter, takes a signed reading at every UTC quarter-hour boundary
+ * and every {@code readingInterval}, journals it (fsync) before anything else, uploads from the
+ * journals in the background, and keeps {@code status.json} current for {@code gateway status}.
+ * Time comes from the injected {@link Clock}; {@link #tick()} does whatever is due, so tests drive
+ * it step by step.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  static final String STATUS_FILE = "status.json";
+
+  private final GatewayConfig config;
+  private final PrivateKey key;
+  private final Clock clock;
+  private final ClockSync clockSync;
+  private final ReadingSchedule schedule;
+  private final List<MeterChannel> channels = new ArrayList<>();
+  private final Map<Integer, Instant> nextReading = new HashMap<>();
+  private final Map<Integer, Instant> nextPoll = new HashMap<>();
+  private final Uploader uploader;
+
+  private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync,
+      Function<MeterConfig, RegisterReader> links) throws IOException {
+    this.config = config;
+    this.key = key;
+    this.clock = clock;
+    this.clockSync = clockSync;
+    this.schedule = new ReadingSchedule(config.readingInterval());
+    Map<Integer, String> serials = knownSerials(config.dataDir());
+    Map<Integer, Journal> journals = new TreeMap<>();
+    try {
+      for (MeterConfig meter : config.meters()) {
+        Journal journal = Journal.open(config.dataDir().resolve("journal").resolve("channel-" + meter.channel()),
+            config.journalMaxBytes(), config.journalSegmentBytes());
+        journals.put(meter.channel(), journal);
+        channels.add(new MeterChannel(meter, journal, links.apply(meter), serials.getOrDefault(meter.channel(), "")));
+      }
+    } catch (IOException | RuntimeException e) {
+      channels.forEach(MeterChannel::close);
+      throw e;
+    }
+    this.uploader = config.platform()
+        .map(platform -> new Uploader(platform, key, journals, config.dataDir(), clock,
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), config.batchSize(),
+            Duration.ofSeconds(30)))
+        .orElse(null);
+    Instant now = clock.instant();
+    for (MeterChannel channel : channels) {
+      nextReading.put(channel.config.channel(), schedule.nextAfter(now.minusMillis(1)).at());
+      nextPoll.put(channel.config.channel(), now);
+    }
+  }
+
+  /** Opens the gateway with real Modbus links; the device key is created on first start. */
+  public static Gateway open(GatewayConfig config, Clock clock) throws IOException {
+    PrivateKey key = DeviceIdentity.loadOrCreate(config.dataDir());
+    ClockSync sync = config.assumeClockSynchronised() ? ClockSync.assumeSynchronised() : ClockSync.systemd();
+    return new Gateway(config, key, clock, sync,
+        m -> new ModbusLink(m.uri(), m.unitId(), m.timeout(), m.retries()));
+  }
+
+  /** As {@link #open(GatewayConfig, Clock)} with an explicit key and clock-sync check (tests, demo). */
+  public static Gateway open(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync)
+      throws IOException {
+    return new Gateway(config, key, clock, clockSync,
+        m -> new ModbusLink(m.uri(), m.unitId(), m.timeout(), m.retries()));
+  }
+
+  static Gateway open(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync,
+      Function<MeterConfig, RegisterReader> links) throws IOException {
+    return new Gateway(config, key, clock, clockSync, links);
+  }
+
+  /**
+   * Does everything due at the clock's now: signed readings (boundary or cadence) and status polls.
+   *
+   * @return when something is next due
+   */
+  public synchronized Instant tick() throws IOException {
+    Instant now = clock.instant();
+    boolean changed = false;
+    for (MeterChannel channel : channels) {
+      int ch = channel.config.channel();
+      Instant due = nextReading.get(ch);
+      if (!now.isBefore(due)) {
+        // a late tick (suspend, slow meter) still gives one reading, marked as the boundary it was due for
+        boolean boundary = ReadingSchedule.isBoundary(due) || crossedBoundary(due, now);
+        channel.take(now, boundary, clockSync.synchronised(), key);
+        nextReading.put(ch, schedule.nextAfter(now).at());
+        nextPoll.put(ch, now.plus(channel.config.pollInterval()));
+        changed = true;
+      } else if (!now.isBefore(nextPoll.get(ch))) {
+        try {
+          channel.read(now);
+        } catch (MeterException e) {
+          // remembered by the channel for status; readings carry the flags
+          log.debug("status poll of {} failed: {}", channel.config.name(), e.getMessage());
+        }
+        nextPoll.put(ch, now.plus(channel.config.pollInterval()));
+        changed = true;
+      }
+    }
+    if (changed) {
+      writeStatus();
+    }
+    Instant next = Instant.MAX;
+    for (MeterChannel channel : channels) {
+      next = min(next, min(nextReading.get(channel.config.channel()), nextPoll.get(channel.config.channel())));
+    }
+    return next;
+  }
+
+  private static boolean crossedBoundary(Instant due, Instant now) {
+    return Math.floorDiv(due.toEpochMilli(), ReadingSchedule.QUARTER_HOUR_MS)
+        != Math.floorDiv(now.toEpochMilli(), ReadingSchedule.QUARTER_HOUR_MS);
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * Runs until {@code stop} is set: the reading loop on this thread, uploads on another (backoff
+   * 1 s doubling to 5 min with jitter; a pause of {@code uploadInterval} once drained).
+   */
+  public void run(AtomicBoolean stop) throws IOException, InterruptedException {
+    Thread uploads = null;
+    if (uploader != null) {
+      uploads = new Thread(() -> uploadLoop(stop), "peerwatt-upload");
+      uploads.setDaemon(true);
+      uploads.start();
+    } else {
+      log.warn("no platform configured: readings stay in the journal until one is");
+    }
+    try {
+      while (!stop.get()) {
+        Instant next = tick();
+        long sleepMs = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+        synchronized (stop) {
+          if (!stop.get()) {
+            stop.wait(Math.min(sleepMs, 1_000));
+          }
+        }
+      }
+    } finally {
+      if (uploads != null) {
+        uploads.interrupt();
+        uploads.join(5_000);
+      }
+    }
+  }
+
+  private void uploadLoop(AtomicBoolean stop) {
+    while (!stop.get()) {
+      try {
+        uploader.drain(() -> !stop.get(), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        writeStatus();
+        Thread.sleep(config.uploadInterval().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException | RuntimeException e) {
+        log.error("upload loop failed; retrying in 10 s", e);
+        try {
+          Thread.sleep(10_000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** The journal of each channel. */
+  public Map<Integer, Journal> journals() {
+    Map<Integer, Journal> out = new TreeMap<>();
+    for (MeterChannel channel : channels) {
+      out.put(channel.config.channel(), channel.journal);
+    }
+    return out;
+  }
+
+  /** The uploader, or null when no platform is configured. */
+  public Uploader uploader() {
+    return uploader;
+  }
+
+  public PrivateKey deviceKey() {
+    return key;
+  }
+
+  /** Writes {@code status.json} (atomically) for {@code gateway status}. */
+  public synchronized void writeStatus() throws IOException {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("deviceKey", key.publicKey().hex());
+    status.put("deviceId", deviceId(config.dataDir()));
+    status.put("updatedAt", ReadingCodec.formatInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    List<Object> meters = new ArrayList<>();
+    int depth = 0;
+    for (MeterChannel channel : channels) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", channel.config.name());
+      m.put("channel", channel.config.channel());
+      m.put("meter", channel.config.uri().toString());
+      m.put("unit", channel.config.unitId());
+      m.put("map", channel.mapName());
+      m.put("serial", channel.knownSerial());
+      m.put("lastReading", readingSummary(channel.lastReading()));
+      m.put("lastPollAt", channel.lastSampleAt() == null ? null
+          : ReadingCodec.formatInstant(channel.lastSampleAt().truncatedTo(ChronoUnit.MILLIS)));
+      m.put("lastError", channel.lastError());
+      m.put("journalDepth", channel.journal.depth());
+      depth += channel.journal.depth();
+      meters.add(m);
+    }
+    status.put("meters", meters);
+    status.put("journalDepth", depth);
+    Map<String, Object> upload = new LinkedHashMap<>();
+    upload.put("platform", config.platform().map(Object::toString).orElse(null));
+    Uploader.Round last = uploader == null ? null : uploader.lastRound();
+    if (last != null) {
+      upload.put("lastStatus", last.status());
+      upload.put("lastChannel", last.channel());
+      upload.put("lastSent", last.sent());
+      upload.put("lastAccepted", last.accepted());
+      upload.put("lastDuplicates", last.duplicates());
+      upload.put("lastRejected", last.rejected());
+      upload.put("lastError", last.error());
+    }
+    Instant success = uploader == null ? null : uploader.lastSuccessAt();
+    upload.put("lastSuccessAt", success == null ? null : ReadingCodec.formatInstant(success.truncatedTo(ChronoUnit.MILLIS)));
+    status.put("upload", upload);
+    Path tmp = config.dataDir().resolve(STATUS_FILE + ".tmp");
+    Files.writeString(tmp, Json.writePretty(status) + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, config.dataDir().resolve(STATUS_FILE), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static Map<String, Object> readingSummary(MeterReading r) {
+    if (r == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sequence", r.sequence());
+    m.put("takenAt", ReadingCodec.formatInstant(r.takenAt()));
+    m.put("importWh", r.importWh());
+    m.put("exportWh", r.exportWh());
+    m.put("powerW", r.powerW());
+    m.put("voltageL1Mv", r.voltageL1Mv());
+    List<Object> flags = new ArrayList<>();
+    for (ReadingFlag flag : r.flags()) {
+      flags.add(flag.jsonName());
+    }
+    m.put("flags", flags);
+    return m;
+  }
+
+  private static Object deviceId(Path dataDir) throws IOException {
+    var enrollment = DeviceIdentity.enrollment(dataDir);
+    if (enrollment.isEmpty()) {
+      return null;
+    }
+    try {
+      return Json.integer(Json.parseObject(enrollment.get()), "deviceId");
+    } catch (FormatException e) {
+      log.warn("{} is damaged: {}", DeviceIdentity.ENROLLMENT_FILE, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Serials last seen per channel, from the previous run's status file (baseline for swap detection). */
+  private static Map<Integer, String> knownSerials(Path dataDir) {
+    Map<Integer, String> out = new HashMap<>();
+    Path file = dataDir.resolve(STATUS_FILE);
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try {
+      for (Object item : Json.array(Json.parseObject(Files.readString(file, StandardCharsets.UTF_8)), "meters")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) item;
+        out.put((int) Json.integer(m, "channel"), Json.string(m, "serial"));
+      }
+    } catch (IOException | FormatException | ClassCastException e) {
+      log.warn("cannot read meter serials from {} ({}); swap detection starts fresh", file, e.getMessage());
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    channels.forEach(MeterChannel::close);
+  }
+}
