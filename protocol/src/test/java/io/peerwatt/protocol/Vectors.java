@@ -1,0 +1,105 @@
+package io.peerwatt.protocol;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads the node's JSON vector files. They hold only arrays, strings and integers, so this small
+ * reader keeps the tests free of the production JSON code they might one day exercise.
+ */
+final class Vectors {
+  private final String text;
+  private int pos;
+
+  private Vectors(String text) {
+    this.text = text;
+  }
+
+  static Path bitcoinSv(String file) {
+    return Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "vectors", "bitcoin-sv", file);
+  }
+
+  /** The top-level array of a vector file; each element is a List, String or Long. */
+  static List<Object> load(String file) {
+    try {
+      Vectors v = new Vectors(Files.readString(bitcoinSv(file), StandardCharsets.UTF_8));
+      Object root = v.value();
+      return castList(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Object> castList(Object o) {
+    return (List<Object>) o;
+  }
+
+  private void ws() {
+    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+      pos++;
+    }
+  }
+
+  private Object value() {
+    ws();
+    char c = text.charAt(pos);
+    if (c == '[') {
+      pos++;
+      List<Object> list = new ArrayList<>();
+      ws();
+      if (text.charAt(pos) == ']') {
+        pos++;
+        return list;
+      }
+      while (true) {
+        list.add(value());
+        ws();
+        char d = text.charAt(pos++);
+        if (d == ']') {
+          return list;
+        }
+        if (d != ',') {
+          throw new IllegalStateException("expected , at " + pos);
+        }
+      }
+    }
+    if (c == '"') {
+      pos++;
+      StringBuilder sb = new StringBuilder();
+      while (true) {
+        char d = text.charAt(pos++);
+        if (d == '"') {
+          return sb.toString();
+        }
+        if (d == '\\') {
+          char e = text.charAt(pos++);
+          switch (e) {
+            case 'n' -> sb.append('\n');
+            case 't' -> sb.append('\t');
+            case 'u' -> {
+              sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+              pos += 4;
+            }
+            default -> sb.append(e);
+          }
+        } else {
+          sb.append(d);
+        }
+      }
+    }
+    int start = pos;
+    while (pos < text.length() && "-0123456789".indexOf(text.charAt(pos)) >= 0) {
+      pos++;
+    }
+    if (start == pos) {
+      throw new IllegalStateException("unexpected " + c + " at " + pos);
+    }
+    return Long.parseLong(text.substring(start, pos));
+  }
+}
