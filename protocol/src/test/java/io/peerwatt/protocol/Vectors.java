@@ -24,7 +24,7 @@ final class Vectors {
     return Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "vectors", "bitcoin-sv", file);
   }
 
-  /** The top-level array of a vector file; each element is a List, String or Long. */
+  /** The top-level array of a vector file; each element is a List, String, Long or BigDecimal. */
   static List<Object> load(String file) {
     try {
       Vectors v = new Vectors(Files.readString(bitcoinSv(file), StandardCharsets.UTF_8));
@@ -94,12 +94,16 @@ final class Vectors {
       }
     }
     int start = pos;
-    while (pos < text.length() && "-0123456789".indexOf(text.charAt(pos)) >= 0) {
+    while (pos < text.length() && "-0123456789.eE+".indexOf(text.charAt(pos)) >= 0) {
       pos++;
     }
     if (start == pos) {
       throw new IllegalStateException("unexpected " + c + " at " + pos);
     }
-    return Long.parseLong(text.substring(start, pos));
+    String number = text.substring(start, pos);
+    if (number.matches("-?\\d+")) {
+      return Long.parseLong(number);
+    }
+    return new java.math.BigDecimal(number);
   }
 }
