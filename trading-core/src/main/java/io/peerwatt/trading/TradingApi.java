@@ -78,7 +78,8 @@ public final class TradingApi {
         .putHeader("content-type", "application/yaml; charset=utf-8").end(yaml));
     api.route().handler(security::handle);
     PasswordHasher hasher = new PasswordHasher(random);
-    new AccountRoutes(context, security, hasher, new LoginLimiter(settings.loginFailuresPerMinute(), context.clock()))
+    new AccountRoutes(context, security, hasher, new LoginLimiter(settings.loginFailuresPerMinute(),
+        settings.loginFailuresPerAddressPerMinute(), context.clock()))
         .addTo(api);
     new ZoneRoutes(context).addTo(api);
     new MeteringPointRoutes(context).addTo(api);

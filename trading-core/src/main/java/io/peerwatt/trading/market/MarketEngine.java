@@ -177,15 +177,19 @@ public final class MarketEngine {
 
   /**
    * The book of {@code instrument} for queries, as its log describes it (an empty book when it has none).
-   * Closed books are rebuilt on each call and not kept.
+   * Only books with commands and an open gate are kept in memory; others are rebuilt on each call.
    */
   public OrderBook book(Instrument instrument) {
     LoadedBook loaded = books.get(instrument);
     if (loaded != null) {
       return loaded.book;
     }
-    OrderBook book = recover(instrument);
-    return book.isClosed() ? book : loaded(instrument).book;
+    long[] commands = new long[1];
+    OrderBook book = recover(instrument, commands);
+    if (book.isClosed() || commands[0] == 0) {
+      return book;
+    }
+    return books.computeIfAbsent(instrument, i -> new LoadedBook(book)).book;
   }
 
   /** Depth of a book, consistent with concurrent commands. */
@@ -216,14 +220,18 @@ public final class MarketEngine {
   }
 
   private LoadedBook loaded(Instrument instrument) {
-    return books.computeIfAbsent(instrument, i -> new LoadedBook(recover(i)));
+    return books.computeIfAbsent(instrument, i -> new LoadedBook(recover(i, new long[1])));
   }
 
-  private OrderBook recover(Instrument instrument) {
+  /** A fresh book fed with the whole log of {@code instrument}; {@code commands[0]} counts them. */
+  private OrderBook recover(Instrument instrument, long[] commands) {
     ZoneConfig zone = zones.zone(instrument.zoneCode())
         .orElseThrow(() -> new IllegalArgumentException("zone " + instrument.zoneCode() + " does not trade"));
     OrderBook book = OrderBook.create(zone, instrument.slot());
-    new PostgresCommandLog(dsl, instrument).replay(0, book::apply);
+    new PostgresCommandLog(dsl, instrument).replay(0, command -> {
+      book.apply(command);
+      commands[0]++;
+    });
     return book;
   }
 
