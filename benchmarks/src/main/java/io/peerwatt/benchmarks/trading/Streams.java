@@ -51,15 +51,20 @@ final class Streams {
         SYMBOL, ObjectsPool.createDefaultTestPool(), OrderBookEventsHelper.NON_POOLED_EVENTS_HELPER,
         LoggingConfiguration.DEFAULT);
     for (OrderCommand c : MIX.exchangeInitial) {
-      apply(book, c);
+      if (apply(book, c) != CommandResultCode.SUCCESS) {
+        throw new IllegalStateException("exchange-core refused " + c);
+      }
     }
     return book;
   }
 
-  /** Feeds one reused command to exchange-core, clearing the outputs of its previous use first. */
+  /**
+   * Feeds one reused command to exchange-core, clearing the outputs of its previous use first and
+   * marking it as passed by the risk stage (its order book only places orders so marked).
+   */
   static CommandResultCode apply(IOrderBook book, OrderCommand c) {
     c.matcherEvent = null;
-    c.resultCode = null;
+    c.resultCode = CommandResultCode.VALID_FOR_MATCHING_ENGINE;
     return IOrderBook.processCommand(book, c);
   }
 

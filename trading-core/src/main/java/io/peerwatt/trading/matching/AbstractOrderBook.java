@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** State and command handling shared by both clearing modes. */
 abstract class AbstractOrderBook implements OrderBook {
@@ -195,18 +196,26 @@ abstract class AbstractOrderBook implements OrderBook {
     return new Trade(buy.id, buy.accountId, sell.id, sell.accountId, quantityWh, price, feePerKwh, tier);
   }
 
-  /** Cancels everything still open after gate closure, bids then offers, best level first. */
-  final List<OrderCancelled> cancelAllOpen() {
-    List<OrderCancelled> out = new ArrayList<>(index.size());
+  /**
+   * Cancels everything still open after gate closure, bids then offers, best level first, with
+   * {@code reasonOf} deciding each reason; orders with nothing open left are dropped silently.
+   */
+  final List<OrderCancelled> cancelAllOpen(Function<Order, CancelReason> reasonOf) {
+    List<OrderCancelled> out = new ArrayList<>();
     for (BookSide side : List.of(bids, offers)) {
-      while (!side.isEmpty()) {
-        Level level = side.best();
-        for (Order o = level.head; o != null; o = level.head) {
-          out.add(new OrderCancelled(o.id, o.accountId, o.openWh, CancelReason.GATE_CLOSED));
-          removeOpen(o);
+      for (int i = 0; i < side.size(); i++) {
+        for (Order o = side.fromBest(i).head; o != null; o = o.next) {
+          if (o.openWh > 0) {
+            out.add(new OrderCancelled(o.id, o.accountId, o.openWh, reasonOf.apply(o)));
+          }
         }
       }
     }
+    // the book is closed for good: drop all structures at once instead of order by order
+    bids.clear();
+    offers.clear();
+    index.clear();
+    accountHeads.clear();
     return out;
   }
 

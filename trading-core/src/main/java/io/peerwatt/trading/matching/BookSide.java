@@ -100,6 +100,12 @@ final class BookSide {
     levels[--size] = null;
   }
 
+  /** Drops every level at once (the orders are dropped with them). */
+  void clear() {
+    Arrays.fill(levels, 0, size, null);
+    size = 0;
+  }
+
   /** Reduces {@code o}'s open quantity in place, keeping its priority. */
   void reduce(Order o, long byWh) {
     o.openWh -= byWh;

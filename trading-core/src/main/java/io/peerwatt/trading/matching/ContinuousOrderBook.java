@@ -52,7 +52,7 @@ final class ContinuousOrderBook extends AbstractOrderBook {
 
   @Override
   CommandResult closeGate() {
-    return new CommandResult(ResultCode.SUCCESS, List.of(), cancelAllOpen(), Optional.empty());
+    return new CommandResult(ResultCode.SUCCESS, List.of(), cancelAllOpen(o -> CancelReason.GATE_CLOSED), Optional.empty());
   }
 
   private static CommandResult result(List<Trade> trades, List<OrderCancelled> cancellations) {

@@ -1,6 +1,6 @@
 package io.peerwatt.trading.matching;
 
-import java.util.function.Consumer;
+import java.util.Arrays;
 
 /**
  * Open orders by id: open addressing with linear probing and backward-shift deletion, so lookups
@@ -72,12 +72,9 @@ final class OrderIndex {
     }
   }
 
-  void forEach(Consumer<Order> action) {
-    for (Order v : values) {
-      if (v != null) {
-        action.accept(v);
-      }
-    }
+  void clear() {
+    Arrays.fill(values, null);
+    size = 0;
   }
 
   private void grow() {
