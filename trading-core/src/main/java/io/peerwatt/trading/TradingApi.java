@@ -83,17 +83,19 @@ public final class TradingApi {
         .addTo(api);
     new ZoneRoutes(context).addTo(api);
     new MeteringPointRoutes(context).addTo(api);
+    new DeviceRoutes(context, keys.signingKey(), random).addTo(api);
+    new ReadingRoutes(context).addTo(api);
     List<ApiRoutes> contributed = new ArrayList<>();
     for (ApiRoutes routes : ServiceLoader.load(ApiRoutes.class, TradingApi.class.getClassLoader())) {
       routes.addTo(api, context);
       contributed.add(routes);
     }
     api.route().failureHandler(ApiSecurity::renderFailure);
-    // new months get their reading partition well before their first reading
+    // new months get their reading partition well before their first reading; old nonces go
     long timer = vertx.setPeriodic(java.time.Duration.ofHours(6).toMillis(),
         id -> context.blocking(() -> {
           ReadingPartitions.ensureAround(context.dsl(), context.clock().instant());
-          return null;
+          return ReadingIngest.forgetOldNonces(context.dsl(), context.clock().instant());
         }));
     return new TradingApi(api, context, keys, workers, contributed, timer);
   }
