@@ -122,7 +122,7 @@ public final class MarketRoutes implements ApiRoutes {
     ApiContext.respond(ctx, 201, work(() -> {
       ZoneConfig zone = zones.zone(zoneCode).orElseThrow(
           () -> ApiError.badRequest("UNKNOWN_ZONE", "zone " + zoneCode + " does not trade", "zone"));
-      long price = price(b, zone, true);
+      long price = price(b, zone);
       OrderService.NewOrder order = new OrderService.NewOrder(
           zoneCode, b.getString("slot"), Side.valueOf(b.getString("side")), b.getLong("quantityWh"), price,
           OrderType.valueOf(b.getString("type", "LIMIT")), b.getBoolean("green", false), partners, OptionalLong.empty());
@@ -164,7 +164,7 @@ public final class MarketRoutes implements ApiRoutes {
           .orElseThrow(() -> ApiError.notFound("order " + id));
       ZoneConfig zone = zoneOf(current.zoneCode());
       Long price = b.containsKey(OrderService.priceField(zone)) || b.containsKey(otherPriceField(zone))
-          ? price(b, zone, true) : null;
+          ? price(b, zone) : null;
       return MarketJson.order(accepted(orders.amend(caller.accountId(), id, b.getLong("quantityWh"), price, now)), zone);
     }));
   }
@@ -308,7 +308,7 @@ public final class MarketRoutes implements ApiRoutes {
       ZoneConfig zone = zoneOf(caller.zoneCode());
       StandingRules.RuleSpec spec = new StandingRules.RuleSpec(
           b.getLong("meteringPointId"), Side.valueOf(b.getString("side")), b.getLong("reserveWh", 0L),
-          price(b, zone, true), b.getLong("dailyCapWh"), b.getInteger("lookbackDays"), null);
+          price(b, zone), b.getLong("dailyCapWh"), b.getInteger("lookbackDays"), null);
       return MarketJson.rule(rule(rules.create(caller.accountId(), caller.zoneCode(), spec, now)), zone);
     }));
   }
@@ -342,7 +342,7 @@ public final class MarketRoutes implements ApiRoutes {
       StandingRuleView current = rules.rule(caller.accountId(), id).orElseThrow(() -> ApiError.notFound("rule " + id));
       ZoneConfig zone = zoneOf(current.zoneCode());
       Long price = b.containsKey(OrderService.priceField(zone)) || b.containsKey(otherPriceField(zone))
-          ? price(b, zone, true) : null;
+          ? price(b, zone) : null;
       StandingRules.RuleSpec change = new StandingRules.RuleSpec(
           null, null, b.getLong("reserveWh"), price, b.getLong("dailyCapWh"), b.getInteger("lookbackDays"),
           b.getString("state"));
@@ -377,7 +377,7 @@ public final class MarketRoutes implements ApiRoutes {
   }
 
   /** The limit price in the zone's unit: the body must name the unit the zone trades in. */
-  private static long price(JsonObject body, ZoneConfig zone, boolean required) {
+  private static long price(JsonObject body, ZoneConfig zone) {
     String field = OrderService.priceField(zone);
     if (body.containsKey(otherPriceField(zone))) {
       throw ApiError.badRequest("WRONG_PRICE_UNIT", "zone " + zone.code() + " prices in " + zone.priceUnit()
