@@ -147,6 +147,27 @@ class OrdersApiTest {
   }
 
   @Test
+  void liveStreamSendsBookDepthOfMyZoneAndMyTrades() throws Exception {
+    String slot = "2026-11-26T14:00Z/PT15M";
+    StringBuffer received = new StringBuffer();
+    java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+    var client = h.vertx.createHttpClient();
+    client.request(io.vertx.core.http.HttpMethod.GET, h.server.actualPort(), "127.0.0.1", "/api/v1/stream")
+        .compose(req -> req.putHeader("Authorization", "Bearer " + alice.token()).send())
+        .onSuccess(resp -> {
+          resp.handler(chunk -> received.append(chunk.toString()));
+          connected.countDown();
+        });
+    assertThat(connected.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    MarketHarness.eventually(() -> received.toString().contains(": connected"));
+    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 250, 20_000).put("slot", slot)), 201);
+    MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 250, 20_100).put("slot", slot)), 201);
+    MarketHarness.eventually(() -> received.toString().contains("event: trade"));
+    assertThat(received.toString()).contains("event: book").contains("\"slot\":\"" + slot + "\"");
+    client.close();
+  }
+
+  @Test
   void openSlotsListGateClosures() {
     JsonObject slots = MarketHarness.check(h.get("/market/DE-CONT/slots", alice.token()), 200).bodyAsJsonObject();
     JsonArray list = slots.getJsonArray("slots");
