@@ -56,6 +56,8 @@ public final class MarketEngine {
   /** A book and the lock that orders its commands. */
   private static final class LoadedBook {
     final OrderBook book;
+    /** Set under the lock when a commit failed: the book may differ from its log and must not be used. */
+    boolean stale;
 
     LoadedBook(OrderBook book) {
       this.book = book;
@@ -122,27 +124,39 @@ public final class MarketEngine {
    * @throws IllegalArgumentException when the instrument's zone does not trade
    */
   public Submitted submit(Instrument instrument, OrderCommand command, Instant now) {
-    LoadedBook loaded = loaded(instrument);
-    Submitted submitted;
-    synchronized (loaded) {
-      try {
-        submitted = dsl.transactionResult(cfg -> {
-          DSLContext tx = cfg.dsl();
-          long sequence = new PostgresCommandLog(tx, instrument).append(command);
-          CommandResult result = loaded.book.apply(command);
-          if (result.isSuccess()) {
-            project(tx, loaded.book.zone(), instrument, sequence, command, result, now);
-          }
-          return new Submitted(sequence, result, loaded.book.depth(Integer.MAX_VALUE));
-        });
-      } catch (RuntimeException e) {
-        // the book may hold the command the database rolled back: rebuild it from the log
-        books.remove(instrument);
-        throw e;
+    while (true) {
+      LoadedBook loaded = loaded(instrument);
+      Submitted submitted;
+      synchronized (loaded) {
+        if (loaded.stale) {
+          // a failed commit left this copy behind: take the one rebuilt from the log
+          continue;
+        }
+        try {
+          submitted = dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            long sequence = new PostgresCommandLog(tx, instrument).append(command);
+            CommandResult result = loaded.book.apply(command);
+            if (result.isSuccess()) {
+              project(tx, loaded.book.zone(), instrument, sequence, command, result, now);
+            }
+            return new Submitted(sequence, result, loaded.book.depth(Integer.MAX_VALUE));
+          });
+        } catch (RuntimeException e) {
+          // the book may hold the command the database rolled back: drop it, the next use replays the log
+          loaded.stale = true;
+          books.remove(instrument, loaded);
+          throw e;
+        }
       }
+      afterCommit(instrument, loaded, submitted);
+      return submitted;
     }
+  }
+
+  private void afterCommit(Instrument instrument, LoadedBook loaded, Submitted submitted) {
     if (loaded.book.isClosed()) {
-      books.remove(instrument);
+      books.remove(instrument, loaded);
     }
     for (MarketListener listener : listeners) {
       try {
@@ -151,7 +165,6 @@ public final class MarketEngine {
         log.warn("Market listener failed on {}: {}", instrument, e.toString());
       }
     }
-    return submitted;
   }
 
   /**

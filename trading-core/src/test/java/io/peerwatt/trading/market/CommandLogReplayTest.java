@@ -78,6 +78,30 @@ class CommandLogReplayTest {
   }
 
   @Test
+  void aCommandWhoseTransactionFailsLeavesNoTraceInMemoryOrLog(DSLContext dsl) {
+    String code = "RB-1";
+    dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, code).execute();
+    MarketZones zones = new MarketZones(dsl);
+    zones.save(zone(code, ClearingMode.CONTINUOUS));
+    long seller = account(dsl, "rb-seller", code);
+    MarketEngine engine = new MarketEngine(dsl, zones);
+    OrderService orders = new OrderService(dsl, zones, engine);
+    DeliverySlot slot = DeliverySlot.parse("2026-11-25T14:00Z/PT15M");
+    Instrument instrument = new Instrument(code, slot);
+    orders.place(seller, new OrderService.NewOrder(code, slot.toString(), Side.SELL, 800, 10_000, OrderType.LIMIT, false,
+        List.of(), OptionalLong.empty()), NOW);
+    long before = engine.stateHash(instrument);
+    long logged = dsl.fetchCount(MARKET_COMMAND, MARKET_COMMAND.ZONE_CODE.eq(code));
+    // an account the database does not know: the book accepts the order, the commit fails (foreign key)
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> orders.place(987_654L, new OrderService.NewOrder(
+        code, slot.toString(), Side.BUY, 100, 20_000, OrderType.LIMIT, false, List.of(), OptionalLong.empty()), NOW))
+        .isInstanceOf(org.jooq.exception.DataAccessException.class);
+    assertThat(engine.stateHash(instrument)).isEqualTo(before);
+    assertThat(dsl.fetchCount(MARKET_COMMAND, MARKET_COMMAND.ZONE_CODE.eq(code))).isEqualTo(logged);
+    assertThat(engine.depth(instrument, 10).offers().get(0).quantityWh()).isEqualTo(800);
+  }
+
+  @Test
   void gateClosureIsWrittenOnceEvenWhenAskedAgainAfterARestart(DSLContext dsl) {
     String code = "GC-1";
     dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, code).execute();
