@@ -53,15 +53,16 @@ final class CallAuctionOrderBook extends AbstractOrderBook {
 
   /** All open orders of a side in merit order: best price first, then lower order id. */
   private static Order[] collect(BookSide side) {
+    List<Level> levels = side.levels();
     int n = 0;
-    for (int i = 0; i < side.size(); i++) {
-      n += side.fromBest(i).count;
+    for (Level level : levels) {
+      n += level.count;
     }
     Order[] out = new Order[n];
     int k = 0;
-    for (int i = 0; i < side.size(); i++) {
+    for (Level level : levels) {
       int from = k;
-      for (Order o = side.fromBest(i).head; o != null; o = o.next) {
+      for (Order o = level.head; o != null; o = o.next) {
         out[k++] = o;
       }
       // within a level, time priority does not count in an auction: order ids decide

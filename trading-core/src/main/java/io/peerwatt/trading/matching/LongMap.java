@@ -1,56 +1,62 @@
 package io.peerwatt.trading.matching;
 
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
- * Open orders by id: open addressing with linear probing and backward-shift deletion, so lookups
- * neither box the id nor leave tombstones behind.
+ * A map from {@code long} to objects: open addressing with linear probing and backward-shift
+ * deletion, so lookups neither box the key nor leave tombstones behind. The books use it for orders
+ * by id and order lists by account.
  */
-final class OrderIndex {
+final class LongMap<V> {
   private long[] keys = new long[1024];
-  private Order[] values = new Order[1024];
+  private Object[] values = new Object[1024];
+  /** 64 minus log2 of the table length: Fibonacci hashing takes the product's top bits. */
+  private int shift = 64 - 10;
   private int size;
 
-  private static int slot(long key, int mask) {
-    long h = key * 0x9E3779B97F4A7C15L;
-    return (int) (h ^ (h >>> 32)) & mask;
+  private int slot(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
   }
 
   int size() {
     return size;
   }
 
-  Order get(long id) {
+  @SuppressWarnings("unchecked")
+  V get(long key) {
     int mask = keys.length - 1;
-    for (int i = slot(id, mask); ; i = (i + 1) & mask) {
-      Order v = values[i];
-      if (v == null) {
-        return null;
-      }
-      if (keys[i] == id) {
-        return v;
+    for (int i = slot(key); ; i = (i + 1) & mask) {
+      Object v = values[i];
+      if (v == null || keys[i] == key) {
+        return (V) v;
       }
     }
   }
 
-  void put(Order o) {
+  /** Maps {@code key} to {@code value} (not null), replacing any previous value. */
+  void put(long key, V value) {
     if ((size + 1) * 2 > keys.length) {
       grow();
     }
     int mask = keys.length - 1;
-    int i = slot(o.id, mask);
+    int i = slot(key);
     while (values[i] != null) {
+      if (keys[i] == key) {
+        values[i] = value;
+        return;
+      }
       i = (i + 1) & mask;
     }
-    keys[i] = o.id;
-    values[i] = o;
+    keys[i] = key;
+    values[i] = value;
     size++;
   }
 
-  void remove(long id) {
+  void remove(long key) {
     int mask = keys.length - 1;
-    int i = slot(id, mask);
-    while (values[i] != null && keys[i] != id) {
+    int i = slot(key);
+    while (values[i] != null && keys[i] != key) {
       i = (i + 1) & mask;
     }
     if (values[i] == null) {
@@ -61,7 +67,7 @@ final class OrderIndex {
     // shift later members of the probe chain back so lookups never stop at the hole too early
     int hole = i;
     for (int j = (i + 1) & mask; values[j] != null; j = (j + 1) & mask) {
-      int home = slot(keys[j], mask);
+      int home = slot(keys[j]);
       boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
       if (movable) {
         keys[hole] = keys[j];
@@ -77,15 +83,27 @@ final class OrderIndex {
     size = 0;
   }
 
+  @SuppressWarnings("unchecked")
+  void forEach(BiConsumer<Long, V> action) {
+    for (int i = 0; i < keys.length; i++) {
+      if (values[i] != null) {
+        action.accept(keys[i], (V) values[i]);
+      }
+    }
+  }
+
   private void grow() {
     long[] oldKeys = keys;
-    Order[] oldValues = values;
+    Object[] oldValues = values;
     keys = new long[oldKeys.length * 2];
-    values = new Order[oldValues.length * 2];
+    values = new Object[oldValues.length * 2];
+    shift--;
     size = 0;
     for (int i = 0; i < oldKeys.length; i++) {
       if (oldValues[i] != null) {
-        put(oldValues[i]);
+        @SuppressWarnings("unchecked")
+        V v = (V) oldValues[i];
+        put(oldKeys[i], v);
       }
     }
   }
