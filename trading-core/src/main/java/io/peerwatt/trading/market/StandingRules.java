@@ -233,15 +233,6 @@ public final class StandingRules {
       status(rule.id(), "NOTHING_TO_TRADE", "no slot of zone " + zone.code() + " is open", 0, now);
       return 0;
     }
-    List<NavigableMap<Instant, SlotForecast.Counters>> series = counters(
-        rule.meteringPointId(),
-        open.get(0).start().minus(Duration.ofDays(rule.lookbackDays())).minus(DeliverySlot.LENGTH),
-        open.get(open.size() - 1).start().minus(Duration.ofDays(1)).plus(DeliverySlot.LENGTH));
-    if (series.isEmpty()) {
-      status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " has no readings in the last "
-          + rule.lookbackDays() + " days, so there is no forecast and the rule places no orders", 0, now);
-      return 0;
-    }
     Instant dayStart = calendar.deliveryDayOf(open.get(0)).atStartOfDay(zone.localZone()).toInstant();
     Set<Instant> slotsWithOrder = new HashSet<>();
     Map<LocalDate, Long> usedWhPerDay = new HashMap<>();
@@ -256,6 +247,19 @@ public final class StandingRules {
           slotsWithOrder.add(start);
           usedWhPerDay.merge(calendar.deliveryDayOf(DeliverySlot.startingAt(start)), r.value2(), Math::addExact);
         });
+    if (open.stream().allMatch(slot -> slotsWithOrder.contains(slot.start()))) {
+      status(rule.id(), "OK", "every open slot has an order of this rule", 0, now);
+      return 0;
+    }
+    List<NavigableMap<Instant, SlotForecast.Counters>> series = counters(
+        rule.meteringPointId(),
+        open.get(0).start().minus(Duration.ofDays(rule.lookbackDays())).minus(DeliverySlot.LENGTH),
+        open.get(open.size() - 1).start().minus(Duration.ofDays(1)).plus(DeliverySlot.LENGTH));
+    if (series.isEmpty()) {
+      status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " has no readings in the last "
+          + rule.lookbackDays() + " days, so there is no forecast and the rule places no orders", 0, now);
+      return 0;
+    }
     int placed = 0;
     int noForecast = 0;
     boolean capped = false;

@@ -144,6 +144,10 @@ class OrdersApiTest {
     assertThat(book.getJsonArray("offers")).isEmpty();
     assertThat(book.getJsonArray("bids").getJsonObject(0).getLong("quantityWh")).isEqualTo(600);
     assertThat(book.getString("state")).isEqualTo("OPEN");
+    // the slot may also be given as the whole URL-encoded interval
+    JsonObject sameBook = MarketHarness.check(h.get("/market/DE-CONT/2026-11-26T12:00Z%2FPT15M/book", alice.token()), 200)
+        .bodyAsJsonObject();
+    assertThat(sameBook).isEqualTo(book);
   }
 
   @Test
