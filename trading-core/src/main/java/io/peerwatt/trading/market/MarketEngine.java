@@ -227,11 +227,6 @@ public final class MarketEngine {
     }
   }
 
-  /** Forgets every loaded book (as a restart would); the next access replays the logs. */
-  public void unloadAll() {
-    books.clear();
-  }
-
   private LoadedBook loaded(Instrument instrument) {
     return books.computeIfAbsent(instrument, i -> new LoadedBook(recover(i, new long[1])));
   }

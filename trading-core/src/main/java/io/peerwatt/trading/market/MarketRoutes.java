@@ -1,5 +1,7 @@
 package io.peerwatt.trading.market;
 
+import static io.peerwatt.db.schema.Tables.CLEARING_RESULT;
+
 import io.peerwatt.trading.ApiContext;
 import io.peerwatt.trading.ApiError;
 import io.peerwatt.trading.ApiRoutes;
@@ -9,6 +11,8 @@ import io.peerwatt.trading.calendar.DeliverySlot;
 import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.SlotState;
 import io.peerwatt.trading.calendar.ZoneConfig;
+import io.peerwatt.trading.matching.CommandResult;
+import io.peerwatt.trading.matching.DepthSnapshot;
 import io.peerwatt.trading.matching.Instrument;
 import io.peerwatt.trading.matching.OrderType;
 import io.peerwatt.trading.matching.Side;
@@ -89,11 +93,6 @@ public final class MarketRoutes implements ApiRoutes {
     if (scheduler != null) {
       scheduler.stop();
     }
-  }
-
-  /** The scheduler, for the platform and tests that drive it. */
-  public MarketScheduler scheduler() {
-    return scheduler;
   }
 
   private <T> Future<T> work(Callable<T> task) {
@@ -238,9 +237,9 @@ public final class MarketRoutes implements ApiRoutes {
       SlotState state = new MarketCalendar(zone).stateAt(slot, now);
       JsonObject out = new JsonObject().put("zone", zoneCode).put("slot", slot.toString()).put("state", state.name())
           .put("clearingMode", zone.clearingMode().name());
-      var r = api.dsl().selectFrom(io.peerwatt.db.schema.Tables.CLEARING_RESULT)
-          .where(io.peerwatt.db.schema.Tables.CLEARING_RESULT.ZONE_CODE.eq(zoneCode))
-          .and(io.peerwatt.db.schema.Tables.CLEARING_RESULT.SLOT_START.eq(MarketEngine.utc(slot.start())))
+      var r = api.dsl().selectFrom(CLEARING_RESULT)
+          .where(CLEARING_RESULT.ZONE_CODE.eq(zoneCode))
+          .and(CLEARING_RESULT.SLOT_START.eq(MarketEngine.utc(slot.start())))
           .fetchOne();
       if (r == null) {
         return out.put("cleared", false);
@@ -257,8 +256,7 @@ public final class MarketRoutes implements ApiRoutes {
 
   // ---- live stream (server-sent events)
 
-  private void publish(Instrument instrument, io.peerwatt.trading.matching.CommandResult result,
-      io.peerwatt.trading.matching.DepthSnapshot depth) {
+  private void publish(Instrument instrument, CommandResult result, DepthSnapshot depth) {
     var bus = api.vertx().eventBus();
     bus.publish(EVENTS_ADDRESS, new JsonObject().put("event", "book").put("data", MarketJson.depth(instrument, depth)));
     for (var trade : result.trades()) {

@@ -8,7 +8,6 @@ import io.peerwatt.trading.calendar.PriceUnit;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -28,11 +27,6 @@ public final class MarketZones {
   public Optional<ZoneConfig> zone(String zoneCode) {
     return dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(zoneCode)).fetchOptional()
         .map(MarketZones::toConfig);
-  }
-
-  /** Every trading zone, by code. */
-  public List<ZoneConfig> all() {
-    return dsl.selectFrom(MARKET_ZONE).orderBy(MARKET_ZONE.ZONE_CODE).fetch().map(MarketZones::toConfig);
   }
 
   /** Creates or replaces the market rules of an existing {@code zone} row. */

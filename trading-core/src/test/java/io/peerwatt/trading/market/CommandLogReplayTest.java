@@ -78,6 +78,38 @@ class CommandLogReplayTest {
   }
 
   @Test
+  void closingAContinuousBookRecordsItsTradedVolume(DSLContext dsl) {
+    String code = "CC-1";
+    dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, code).execute();
+    MarketZones zones = new MarketZones(dsl);
+    zones.save(zone(code, ClearingMode.CONTINUOUS));
+    long seller = account(dsl, "cc-seller", code);
+    long buyer = account(dsl, "cc-buyer", code);
+    MarketEngine engine = new MarketEngine(dsl, zones);
+    OrderService orders = new OrderService(dsl, zones, engine);
+    DeliverySlot slot = DeliverySlot.parse("2026-11-25T16:00Z/PT15M");
+    orders.place(seller, new OrderService.NewOrder(code, slot.toString(), Side.SELL, 800, 10_000, OrderType.LIMIT, false,
+        List.of(), OptionalLong.empty()), NOW);
+    orders.place(buyer, new OrderService.NewOrder(code, slot.toString(), Side.BUY, 300, 20_000, OrderType.LIMIT, false,
+        List.of(), OptionalLong.empty()), NOW);
+    orders.place(buyer, new OrderService.NewOrder(code, slot.toString(), Side.BUY, 200, 20_000, OrderType.IOC, false,
+        List.of(), OptionalLong.empty()), NOW);
+    Instrument instrument = new Instrument(code, slot);
+    engine.closeGate(instrument, Instant.parse("2026-11-25T15:45:00Z")).orElseThrow();
+    var result = dsl.selectFrom(io.peerwatt.db.schema.Tables.CLEARING_RESULT)
+        .where(io.peerwatt.db.schema.Tables.CLEARING_RESULT.ZONE_CODE.eq(code)).fetchOne();
+    assertThat(result.getVolumeWh()).isEqualTo(500);
+    assertThat(result.getTradeCount()).isEqualTo(2);
+    assertThat(result.getPricePerKwh()).isNull();
+    assertThat(result.getClearingMode()).isEqualTo("CONTINUOUS");
+    // the rest of the offer expired with the gate
+    StoredOrder offer = orders.ordersOf(seller, code, slot, false).get(0);
+    assertThat(offer.state()).isEqualTo(OrderState.EXPIRED);
+    assertThat(offer.filledWh()).isEqualTo(500);
+    assertThat(offer.openWh()).isZero();
+  }
+
+  @Test
   void aCommandWhoseTransactionFailsLeavesNoTraceInMemoryOrLog(DSLContext dsl) {
     String code = "RB-1";
     dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, code).execute();
