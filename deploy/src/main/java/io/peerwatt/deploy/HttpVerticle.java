@@ -2,6 +2,7 @@ package io.peerwatt.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerwatt.db.Database;
+import io.peerwatt.trading.TradingApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -10,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.peerwatt.webui.Portal;
 import java.net.URI;
+import java.time.Clock;
 
 /** The platform's HTTP server: operational endpoints here, the API and portal mounted beside them. */
 final class HttpVerticle extends VerticleBase {
@@ -17,6 +19,7 @@ final class HttpVerticle extends VerticleBase {
   private final Database database;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private TradingApi tradingApi;
 
   HttpVerticle(PlatformSettings settings, Database database, PrometheusMeterRegistry registry) {
     this.settings = settings;
@@ -29,11 +32,16 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
-    // the portal last: it answers every path nothing above claimed
-    router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(settings.httpPort(), settings.httpHost())
+    return TradingApi.create(vertx, database.dsl(), database.dataSource(), settings.trading(), Clock.systemUTC())
+        .compose(api -> {
+          tradingApi = api;
+          router.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
+          // the portal last: it answers every path nothing above claimed
+          router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
+          return vertx.createHttpServer()
+              .requestHandler(router)
+              .listen(settings.httpPort(), settings.httpHost());
+        })
         .onSuccess(s -> server = s);
   }
 
@@ -41,6 +49,14 @@ final class HttpVerticle extends VerticleBase {
   private URI apiBase() {
     String host = settings.httpHost().equals("0.0.0.0") ? "127.0.0.1" : settings.httpHost();
     return URI.create("http://" + host + ":" + server.actualPort() + "/api/v1");
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (tradingApi != null) {
+      tradingApi.close();
+    }
+    return Future.succeededFuture();
   }
 
   HttpServer server() {
