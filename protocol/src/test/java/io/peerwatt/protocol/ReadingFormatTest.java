@@ -220,6 +220,35 @@ class ReadingFormatTest {
     }
   }
 
+  @Provide
+  static Arbitrary<String> idText() {
+    return Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(64);
+  }
+
+  @Property(tries = 40)
+  void certificateRoundTripsAndAnyFlippedBitFails(@ForAll("idText") String meteringPoint,
+      @ForAll("idText") String owner, @ForAll("idText") String zone,
+      @ForAll @IntRange(min = 0, max = 1_000_000) int days, @ForAll @IntRange(min = 0, max = 100_000) int bitChoice) {
+    PrivateKey platform = PrivateKey.fromHex("00".repeat(31) + "09");
+    Instant from = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(86_400L * (days % 3650));
+    DeviceCertificate c = new DeviceCertificate(1, days, DEVICE.publicKey(), meteringPoint, owner, zone, from,
+        from.plusSeconds(86_400L * (1 + days % 700)), platform.publicKey());
+    SignedDeviceCertificate signed = SignedDeviceCertificate.sign(c, platform);
+    assertThat(SignedDeviceCertificate.decode(signed.encode())).isEqualTo(signed);
+    assertThat(SignedDeviceCertificate.fromJson(Json.parseObject(Json.write(signed.toJson())))).isEqualTo(signed);
+    assertThat(signed.check(platform.publicKey(), from)).isEqualTo(CertificateCheck.VALID);
+    byte[] bytes = signed.encode();
+    int bit = bitChoice % (bytes.length * 8);
+    bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+    CertificateCheck after;
+    try {
+      after = SignedDeviceCertificate.decode(bytes).check(platform.publicKey(), from);
+    } catch (FormatException e) {
+      after = null;
+    }
+    assertThat(after).as("bit %d", bit).isNotEqualTo(CertificateCheck.VALID);
+  }
+
   @Test
   void signingRequiresTheDeviceKey() {
     MeterReading r = reading(0, 1, "2026-11-25T10:00:00Z", 1, 1, EnumSet.noneOf(ReadingFlag.class), MeterReading.noPrevious());
