@@ -157,6 +157,12 @@ class ReadingFormatTest {
     micro.remove("hash");
     micro.put("takenAt", "2026-11-25T10:00:00.000001Z");
     assertThatThrownBy(() -> SignedReading.fromJson(micro)).hasMessageContaining("millisecond");
+    Map<String, Object> early = new LinkedHashMap<>(micro);
+    early.put("takenAt", "1969-12-31T23:59:59Z");
+    assertThatThrownBy(() -> SignedReading.fromJson(early)).isInstanceOf(FormatException.class);
+    Map<String, Object> late = new LinkedHashMap<>(micro);
+    late.put("takenAt", "+1000000000-01-01T00:00:00Z");
+    assertThatThrownBy(() -> SignedReading.fromJson(late)).isInstanceOf(FormatException.class);
   }
 
   static MeterReading reading(int channel, long seq, String at, long imp, long exp, Set<ReadingFlag> flags, byte[] prev) {
