@@ -36,16 +36,14 @@ final class ApiSecurity {
   private final RequestValidator validator;
   private final JWTAuth jwt;
   private final Duration tokenLifetime;
-  private final String basePath;
 
-  ApiSecurity(Vertx vertx, OpenAPIContract contract, byte[] jwtSecret, Duration tokenLifetime, String basePath) {
+  ApiSecurity(Vertx vertx, OpenAPIContract contract, byte[] jwtSecret, Duration tokenLifetime) {
     this.contract = contract;
     this.validator = RequestValidator.create(vertx, contract);
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(jwtSecret)))
         .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)));
     this.tokenLifetime = tokenLifetime;
-    this.basePath = basePath;
   }
 
   /** A signed token for {@code caller}, valid for the configured lifetime. */
