@@ -67,6 +67,10 @@ class OrdersApiTest {
     assertThat(tooSmall.bodyAsJsonObject().getString("error")).isEqualTo("QUANTITY_BELOW_MIN");
     assertThat(tooSmall.bodyAsJsonObject().getString("field")).isEqualTo("quantityWh");
 
+    HttpResponse<Buffer> huge = h.post("/orders", alice.token(), order("BUY", 10_000_000_000_000_000L, 25_000));
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(huge.bodyAsJsonObject().getString("field")).isEqualTo("quantityWh");
+
     HttpResponse<Buffer> negative = h.post("/orders", alice.token(), order("BUY", 100, -1));
     assertThat(negative.statusCode()).isEqualTo(400);
     assertThat(negative.bodyAsJsonObject().getString("field")).isEqualTo("limitPriceMilliCtPerKwh");
