@@ -14,13 +14,13 @@ import java.util.Arrays;
  * engines round by round on the stream of {@link ContinuousMatchingBenchmark} and prints the median
  * commands per CPU-second of each and their ratio, then the median CPU time of the 10k x 10k call
  * auction. Run: {@code java -cp benchmarks/target/benchmarks.jar
- * io.peerwatt.benchmarks.trading.CpuTimeComparison [rounds]}.
+ * io.peerwatt.benchmarks.trading.CpuTimeComparison [rounds, default 100]}.
  */
 public final class CpuTimeComparison {
   private CpuTimeComparison() {}
 
   public static void main(String[] args) {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     System.out.println("stream: " + Streams.verifyEquivalence());
     long[] peerwattNanos = new long[rounds];
