@@ -176,6 +176,16 @@ class OrdersApiTest {
   }
 
   @Test
+  void selfTradeIsRefusedNamingThePrice() {
+    String slot = "2026-11-26T16:00Z/PT15M";
+    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 100, 20_000).put("slot", slot)), 201);
+    HttpResponse<Buffer> crossing = h.post("/orders", alice.token(), order("BUY", 100, 25_000).put("slot", slot));
+    assertThat(crossing.statusCode()).isEqualTo(400);
+    assertThat(crossing.bodyAsJsonObject().getString("error")).isEqualTo("SELF_TRADE");
+    assertThat(crossing.bodyAsJsonObject().getString("field")).isEqualTo("limitPriceMilliCtPerKwh");
+  }
+
+  @Test
   void openSlotsListGateClosures() {
     JsonObject slots = MarketHarness.check(h.get("/market/DE-CONT/slots", alice.token()), 200).bodyAsJsonObject();
     JsonArray list = slots.getJsonArray("slots");
