@@ -189,9 +189,15 @@ class OrdersApiTest {
   void openSlotsListGateClosures() {
     JsonObject slots = MarketHarness.check(h.get("/market/DE-CONT/slots", alice.token()), 200).bodyAsJsonObject();
     JsonArray list = slots.getJsonArray("slots");
-    // 10:00 UTC on the 25th: the rest of the 25th (from 10:30, gate 15 min ahead) and all 96 slots of the 26th (Berlin)
-    assertThat(list.getJsonObject(0).getString("slot")).isEqualTo("2026-11-25T10:30Z/PT15M");
-    assertThat(list.getJsonObject(0).getLong("secondsToGateClosure")).isEqualTo(900);
+    // 10:00 UTC on the 25th: 10:00 is delivering, 10:15 closed (gate 15 min ahead), then the rest of the 25th
+    // from 10:30 and all 96 slots of the 26th (Berlin) are open
+    assertThat(list.getJsonObject(0).getString("slot")).isEqualTo("2026-11-25T10:00Z/PT15M");
+    assertThat(list.getJsonObject(0).getString("state")).isEqualTo("DELIVERING");
+    assertThat(list.getJsonObject(1).getString("state")).isEqualTo("CLOSED");
+    assertThat(list.getJsonObject(2).getString("slot")).isEqualTo("2026-11-25T10:30Z/PT15M");
+    assertThat(list.getJsonObject(2).getString("state")).isEqualTo("OPEN");
+    assertThat(list.getJsonObject(2).getLong("secondsToGateClosure")).isEqualTo(900);
+    assertThat(list).hasSize(2 + 50 + 96);
     assertThat(list.getJsonObject(list.size() - 1).getString("slot")).isEqualTo("2026-11-26T22:45Z/PT15M");
   }
 }
