@@ -20,12 +20,12 @@ final class AccountRoutes {
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
 
-  AccountRoutes(ApiContext api, ApiSecurity security, PasswordHasher hasher, LoginLimiter limiter) {
+  AccountRoutes(ApiContext api, ApiSecurity security, PasswordHasher hasher, String decoyHash, LoginLimiter limiter) {
     this.api = api;
     this.security = security;
     this.hasher = hasher;
+    this.decoyHash = decoyHash;
     this.limiter = limiter;
-    this.decoyHash = hasher.hash(Long.toHexString(new java.security.SecureRandom().nextLong()));
   }
 
   void addTo(Router router) {

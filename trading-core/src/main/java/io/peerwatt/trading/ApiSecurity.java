@@ -30,22 +30,21 @@ import org.slf4j.LoggerFactory;
 final class ApiSecurity {
   private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
   private static final String ISSUER = "peerwatt";
-  static final String OPERATION_KEY = "peerwatt.operation";
+  /** Operation extension allowing the token as the {@code access_token} query parameter. */
+  static final String TOKEN_IN_QUERY = "x-token-in-query";
 
   private final OpenAPIContract contract;
   private final RequestValidator validator;
   private final JWTAuth jwt;
   private final Duration tokenLifetime;
-  private final String basePath;
 
-  ApiSecurity(Vertx vertx, OpenAPIContract contract, byte[] jwtSecret, Duration tokenLifetime, String basePath) {
+  ApiSecurity(Vertx vertx, OpenAPIContract contract, byte[] jwtSecret, Duration tokenLifetime) {
     this.contract = contract;
     this.validator = RequestValidator.create(vertx, contract);
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(jwtSecret)))
         .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)));
     this.tokenLifetime = tokenLifetime;
-    this.basePath = basePath;
   }
 
   /** A signed token for {@code caller}, valid for the configured lifetime. */
@@ -73,11 +72,10 @@ final class ApiSecurity {
           : new ApiError(405, "METHOD_NOT_ALLOWED", ctx.request().method() + " is not allowed on " + path, null));
       return;
     }
-    ctx.put(OPERATION_KEY, operation);
     // "security: []" on an operation makes it public; every other operation needs a bearer token
     var security = operation.getOpenAPIModel().getValue("security");
     boolean isPublic = security instanceof io.vertx.core.json.JsonArray a && a.isEmpty();
-    Future<Void> authenticated = isPublic ? Future.succeededFuture() : authenticate(ctx);
+    Future<Void> authenticated = isPublic ? Future.succeededFuture() : authenticate(ctx, operation);
     authenticated
         .compose(v -> RequestUtils.extract(ctx.request(), operation,
             () -> Future.succeededFuture(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer())))
@@ -89,12 +87,22 @@ final class ApiSecurity {
         .onFailure(e -> ctx.fail(e instanceof ValidatorException ve ? invalid(ve) : e));
   }
 
-  private Future<Void> authenticate(RoutingContext ctx) {
+  /**
+   * Checks the bearer token. Operations marked {@code x-token-in-query: true} in the document (event
+   * streams, which browsers open without headers) also take it as the {@code access_token} parameter.
+   */
+  private Future<Void> authenticate(RoutingContext ctx, Operation operation) {
     String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String token;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = header.substring(7).trim();
+    } else if (Boolean.TRUE.equals(operation.getOpenAPIModel().getValue(TOKEN_IN_QUERY))
+        && ctx.request().getParam("access_token") != null) {
+      token = ctx.request().getParam("access_token");
+    } else {
       return Future.failedFuture(ApiError.unauthenticated("log in first: send Authorization: Bearer <token>"));
     }
-    return jwt.authenticate(new TokenCredentials(header.substring(7).trim()))
+    return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(ApiError.unauthenticated("the token is invalid or expired")))
         .compose(user -> {
           Caller caller = toCaller(user);

@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.exception.IntegrityConstraintViolationException;
-import org.jooq.impl.DSL;
 
 /**
  * Device enrolment and life cycle. An owner (or operator) makes a one-time code for a metering point;
@@ -126,7 +125,8 @@ final class DeviceRoutes {
   }
 
   private JsonObject enrollInTransaction(DSLContext dsl, String code, PublicKey deviceKey, List<String> serials) {
-    Instant now = api.clock().instant();
+    // certificates carry millisecond times
+    Instant now = api.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     EnrolmentCodeRecord ec = dsl.selectFrom(ENROLMENT_CODE).where(ENROLMENT_CODE.CODE_HASH.eq(codeHash(code)))
         .forUpdate().fetchOne();
     if (ec == null || ec.getUsedAt() != null || !ec.getExpiresAt().toInstant().isAfter(now)) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's secrets, kept as hex files in {@code <data-dir>/keys} with owner-only permissions
- * (0600) and created on first start: the secp256k1 key that signs device certificates and, unless a
+ * (files 0600, the directory 0700) and created on first start: the secp256k1 key that signs device certificates and, unless a
  * secret file is configured, the HS256 secret that signs login tokens.
  */
 final class PlatformKeys {
@@ -63,11 +63,14 @@ final class PlatformKeys {
   private static byte[] readOrCreate(Path file, java.util.function.Supplier<byte[]> create) {
     try {
       if (!Files.exists(file)) {
-        Files.createDirectories(file.getParent());
+        if (!Files.isDirectory(file.getParent())) {
+          Files.createDirectories(file.getParent());
+          restrict(file.getParent(), "rwx------");
+        }
         byte[] fresh = create.get();
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
-          restrict(tmp);
+          restrict(tmp, "rw-------");
           Files.writeString(tmp, HexFormat.of().formatHex(fresh) + "\n", StandardCharsets.US_ASCII,
               StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
           // a concurrent first start keeps whichever file landed first
@@ -94,9 +97,9 @@ final class PlatformKeys {
     }
   }
 
-  private static void restrict(Path file) throws IOException {
+  private static void restrict(Path file, String permissions) throws IOException {
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
     } catch (UnsupportedOperationException e) {
       log.warn("Cannot restrict permissions of {} on this file system", file);
     }

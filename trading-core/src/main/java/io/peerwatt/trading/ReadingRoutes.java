@@ -111,7 +111,7 @@ final class ReadingRoutes {
   private static <T> T field(String name, java.util.function.Supplier<T> parse) {
     try {
       return parse.get();
-    } catch (FormatException | IllegalArgumentException | DateTimeException e) {
+    } catch (FormatException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
       throw ApiError.badRequest("MALFORMED_BATCH", name + ": " + e.getMessage(), name);
     }
   }

@@ -58,27 +58,33 @@ public final class TradingApi {
     ApiContext context = new ApiContext(vertx, dsl, dataSource, clock, settings, workers);
     SecureRandom random = new SecureRandom();
     String yaml = readOpenApiText();
+    PasswordHasher hasher = new PasswordHasher(random);
     return context.blocking(() -> {
           PlatformKeys keys = PlatformKeys.loadOrCreate(settings, random);
           ReadingPartitions.ensureAround(dsl, clock.instant());
-          return keys;
+          // verified against when a username is unknown, so a failed login takes the same time either way
+          String decoyHash = hasher.hash(Long.toHexString(random.nextLong()));
+          return new Startup(keys, decoyHash);
         })
-        .compose(keys -> OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
-            .map(contract -> build(vertx, context, keys, contract, yaml, random, workers)))
+        .compose(startup -> OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
+            .map(contract -> build(vertx, context, startup, contract, yaml, hasher, random, workers)))
         .onFailure(e -> workers.close());
   }
 
-  private static TradingApi build(Vertx vertx, ApiContext context, PlatformKeys keys, OpenAPIContract contract,
-      String yaml, SecureRandom random, WorkerExecutor workers) {
+  /** What start-up prepares on a worker thread. */
+  private record Startup(PlatformKeys keys, String decoyHash) {}
+
+  private static TradingApi build(Vertx vertx, ApiContext context, Startup startup, OpenAPIContract contract,
+      String yaml, PasswordHasher hasher, SecureRandom random, WorkerExecutor workers) {
     TradingSettings settings = context.settings();
-    ApiSecurity security = new ApiSecurity(vertx, contract, keys.jwtSecret(), settings.tokenLifetime(), BASE_PATH);
+    PlatformKeys keys = startup.keys();
+    ApiSecurity security = new ApiSecurity(vertx, contract, keys.jwtSecret(), settings.tokenLifetime());
     Router api = Router.router(vertx);
     api.route().handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimitBytes()));
     api.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/yaml; charset=utf-8").end(yaml));
     api.route().handler(security::handle);
-    PasswordHasher hasher = new PasswordHasher(random);
-    new AccountRoutes(context, security, hasher, new LoginLimiter(settings.loginFailuresPerMinute(),
+    new AccountRoutes(context, security, hasher, startup.decoyHash(), new LoginLimiter(settings.loginFailuresPerMinute(),
         settings.loginFailuresPerAddressPerMinute(), context.clock()))
         .addTo(api);
     new ZoneRoutes(context).addTo(api);

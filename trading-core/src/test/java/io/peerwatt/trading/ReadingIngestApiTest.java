@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
@@ -175,10 +174,8 @@ class ReadingIngestApiTest {
   void implausiblePowerAndFutureTimestampsAreRejected() {
     SignedReading tooStrong = gw.peekNext(31_000, EnumSet.noneOf(ReadingFlag.class));
     assertThat(statuses(uploadOk(List.of(tooStrong)))).containsExactly("rejected:POWER_IMPLAUSIBLE");
-    TestGateway future = gw;
-    SignedReading ok = future.next();
-    uploadOk(List.of(ok));
-    MeterReading n = future.peekNext(100, EnumSet.noneOf(ReadingFlag.class)).reading();
+    uploadOk(List.of(gw.next()));
+    MeterReading n = gw.peekNext(100, EnumSet.noneOf(ReadingFlag.class)).reading();
     MeterReading ahead = new MeterReading(n.version(), n.deviceKey(), n.channel(), n.sequence(),
         h.clock.instant().plusSeconds(600), n.importWh(), n.exportWh(), n.powerW(), n.voltageL1Mv(), n.flags(), n.prevHash());
     assertThat(statuses(uploadOk(List.of(SignedReading.sign(ahead, gw.key))))).containsExactly("rejected:FUTURE_TIMESTAMP");
@@ -268,6 +265,5 @@ class ReadingIngestApiTest {
     HttpResponse<Buffer> reused = h.post("/devices/enroll", null, TestGateway.enrolBody(again.key, code, List.of("A1")));
     assertThat(reused.statusCode()).isEqualTo(401);
     assertThat(reused.bodyAsJsonObject().getString("error")).isEqualTo("INVALID_ENROLMENT_CODE");
-    assertThat(HexFormat.of().formatHex(new byte[0])).isEmpty();
   }
 }

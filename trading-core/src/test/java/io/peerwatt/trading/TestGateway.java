@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -104,9 +103,5 @@ final class TestGateway {
 
   Instant takenAt() {
     return takenAt;
-  }
-
-  static Duration skew() {
-    return Duration.ofMinutes(5);
   }
 }

@@ -74,9 +74,9 @@ final class ContinuousMix {
       int u = mix.random.nextInt(100);
       int kind = u < 9 ? 0 : u < 12 ? 1 : u < 18 ? 2 : 3;
       // keep the book near its target size, as exchange-core's generator does
-      if (kind == 2 && mix.open.size() < openTarget * 9 / 10) {
+      if (kind == 2 && mix.open.size() < openTarget * 3 / 4) {
         kind = 0;
-      } else if (kind == 0 && mix.open.size() > openTarget * 11 / 10) {
+      } else if (kind == 0 && mix.open.size() > openTarget * 5 / 4) {
         kind = 2;
       }
       boolean emitted = switch (kind) {
@@ -100,9 +100,9 @@ final class ContinuousMix {
         100.0 * kindCounts[3] / n, peerwattInitial.size());
   }
 
-  /** A price on the passive side of the centre, or (10%) slightly through it. */
+  /** A price on the passive side of the centre, or (4%) slightly through it. */
   private long price(boolean buy, boolean allowAggressive) {
-    boolean aggressive = allowAggressive && random.nextInt(10) == 0;
+    boolean aggressive = allowAggressive && random.nextInt(25) == 0;
     int offset = aggressive ? random.nextInt(20) : random.nextInt(HALF_RANGE);
     if (buy) {
       return aggressive ? CENTER + offset : CENTER - 1 - offset;

@@ -21,10 +21,12 @@ import io.peerwatt.trading.matching.OrderCancelled;
 import io.peerwatt.trading.matching.OrderCommand;
 import io.peerwatt.trading.matching.PlaceOrder;
 import io.peerwatt.trading.matching.Trade;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,7 +115,7 @@ public final class MarketEngine {
         due.add(book.instrument());
       }
     }
-    due.sort((a, b) -> a.slot().compareTo(b.slot()) != 0 ? a.slot().compareTo(b.slot()) : a.zoneCode().compareTo(b.zoneCode()));
+    due.sort(Comparator.comparing(Instrument::slot).thenComparing(Instrument::zoneCode));
     return due;
   }
 
@@ -333,7 +335,7 @@ public final class MarketEngine {
   private static void writeClearingResult(
       DSLContext tx, ZoneConfig zone, Instrument instrument, CommandResult result, OffsetDateTime at) {
     OffsetDateTime slotStart = utc(instrument.slot().start());
-    var totals = tx.select(DSL.coalesce(DSL.sum(TRADE.QUANTITY_WH), java.math.BigDecimal.ZERO), DSL.count())
+    var totals = tx.select(DSL.coalesce(DSL.sum(TRADE.QUANTITY_WH), BigDecimal.ZERO), DSL.count())
         .from(TRADE)
         .where(TRADE.ZONE_CODE.eq(instrument.zoneCode()))
         .and(TRADE.SLOT_START.eq(slotStart))

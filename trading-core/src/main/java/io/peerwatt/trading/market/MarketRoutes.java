@@ -199,13 +199,15 @@ public final class MarketRoutes implements ApiRoutes {
       ZoneConfig zone = zoneOf(zoneCode);
       MarketCalendar calendar = new MarketCalendar(zone);
       JsonArray out = new JsonArray();
-      for (DeliverySlot slot : StandingRules.openSlots(calendar, now)) {
+      // from the slot being delivered to the last one whose book is open
+      for (DeliverySlot slot = DeliverySlot.containing(now); calendar.stateAt(slot, now) != SlotState.NOT_OPEN;
+          slot = slot.next()) {
         Instant gate = calendar.gateClosure(slot);
         out.add(new JsonObject()
             .put("slot", slot.toString())
             .put("state", calendar.stateAt(slot, now).name())
             .put("gateClosure", gate.toString())
-            .put("secondsToGateClosure", Duration.between(now, gate).getSeconds()));
+            .put("secondsToGateClosure", Math.max(0, Duration.between(now, gate).getSeconds())));
       }
       return new JsonObject().put("zone", zoneCode).put("clearingMode", zone.clearingMode().name())
           .put("now", now.toString()).put("slots", out);

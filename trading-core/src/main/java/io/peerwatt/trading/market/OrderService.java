@@ -13,6 +13,7 @@ import io.peerwatt.trading.matching.AmendOrder;
 import io.peerwatt.trading.matching.CancelOrder;
 import io.peerwatt.trading.matching.CommandResult;
 import io.peerwatt.trading.matching.Instrument;
+import io.peerwatt.trading.matching.OrderCommand;
 import io.peerwatt.trading.matching.OrderType;
 import io.peerwatt.trading.matching.PlaceOrder;
 import io.peerwatt.trading.matching.PreferenceTier;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -109,7 +111,7 @@ public final class OrderService {
   }
 
   private OrderOutcome change(
-      long accountId, long orderId, Instant now, java.util.function.Function<StoredOrder, io.peerwatt.trading.matching.OrderCommand> command) {
+      long accountId, long orderId, Instant now, Function<StoredOrder, OrderCommand> command) {
     Optional<StoredOrder> found = order(orderId).filter(o -> o.accountId() == accountId);
     if (found.isEmpty()) {
       // another account's order is reported exactly like a missing one

@@ -181,15 +181,15 @@ public final class StandingRules {
     }
   }
 
-  private static Optional<Rejection> validate(ZoneConfig zone, long reserveWh, long priceePerKwh, long capWh, int lookback) {
+  private static Optional<Rejection> validate(ZoneConfig zone, long reserveWh, long pricePerKwh, long capWh, int lookback) {
     if (reserveWh < 0) {
       return Optional.of(Rejection.badRequest("INVALID_RESERVE", "reserveWh", "reserveWh: must not be negative"));
     }
     String priceField = OrderService.priceField(zone);
-    if (priceePerKwh < 0 && !zone.negativePricesAllowed()) {
+    if (pricePerKwh < 0 && !zone.negativePricesAllowed()) {
       return Optional.of(Rejection.badRequest("NEGATIVE_PRICE_NOT_ALLOWED", priceField, priceField + ": negative prices are not allowed in this zone"));
     }
-    if (priceePerKwh < zone.minPricePerKwh() || priceePerKwh > zone.maxPricePerKwh()) {
+    if (pricePerKwh < zone.minPricePerKwh() || pricePerKwh > zone.maxPricePerKwh()) {
       return Optional.of(Rejection.badRequest("PRICE_OUT_OF_RANGE", priceField,
           priceField + ": must be within " + zone.minPricePerKwh() + ".." + zone.maxPricePerKwh()));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Collects orders until gate closure, then clears them in one uniform-price auction
@@ -42,8 +43,11 @@ final class CallAuctionOrderBook extends AbstractOrderBook {
       trades.add(trade(pair.buy(), pair.sell(), pair.quantityWh(), outcome.pricePerKwh(), pair.tier()));
       // level totals are not kept up to date here: the book is dropped right after
     }
+    Set<Order> excluded = outcome.excludedAon();
     List<OrderCancelled> cancellations = cancelAllOpen(
-        o -> outcome.excludedAon().contains(o) ? CancelReason.AON_NOT_FILLABLE : CancelReason.GATE_CLOSED);
+        excluded.isEmpty()
+            ? o -> CancelReason.GATE_CLOSED
+            : o -> excluded.contains(o) ? CancelReason.AON_NOT_FILLABLE : CancelReason.GATE_CLOSED);
     return new CommandResult(
         ResultCode.SUCCESS,
         trades,

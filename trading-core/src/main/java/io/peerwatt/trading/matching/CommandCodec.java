@@ -7,6 +7,7 @@ import io.peerwatt.trading.calendar.DeliverySlot;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -15,16 +16,19 @@ import java.util.OptionalLong;
  * starts with {@code u8 version = 1, u8 command type code}, followed by:
  *
  * <pre>
- * PLACE_ORDER (1): i64 orderId, i64 accountId, u8 zoneCodeLength, zoneCode (ASCII, 1..32),
+ * PLACE_ORDER (1): i64 orderId, i64 accountId, u8 zoneCodeLength, zoneCode (UTF-8, 0..255 bytes),
  *                  i64 slotStartEpochSecond, u8 side code, i64 quantityWh, i64 limitPricePerKwh,
  *                  u8 orderType code, u8 flags (bit 0 green, bit 1 rule id present),
- *                  [i64 ruleId], u8 partnerCount (0..16), partnerCount x i64 account id
+ *                  [i64 ruleId], u8 partnerCount (0..255), partnerCount x i64 account id
  * CANCEL_ORDER (2): i64 orderId, i64 accountId
  * AMEND_ORDER (3):  i64 orderId, i64 accountId, i64 quantityWh, i64 limitPricePerKwh
  * CLOSE_GATE (4):   nothing
  * </pre>
  *
  * Decoding is strict: unknown versions, codes or flags, and trailing bytes throw {@link FormatException}.
+ * The log holds commands before the book has judged them, so the encoding carries anything a
+ * command record can hold within those widths (a zone code the book will reject, 17 partners), and
+ * replay reaches the same rejection.
  */
 public final class CommandCodec {
   /** The only encoding version so far. */
@@ -40,7 +44,10 @@ public final class CommandCodec {
     ByteWriter w = new ByteWriter(96);
     w.writeByte(VERSION).writeByte(command.type().code());
     if (command instanceof PlaceOrder p) {
-      byte[] zone = p.instrument().zoneCode().getBytes(StandardCharsets.US_ASCII);
+      byte[] zone = p.instrument().zoneCode().getBytes(StandardCharsets.UTF_8);
+      if (zone.length > 255 || p.preferredPartners().size() > 255) {
+        throw new IllegalArgumentException("order " + p.orderId() + ": zone code or partner list too long to log");
+      }
       w.writeInt64BE(p.orderId()).writeInt64BE(p.accountId());
       w.writeByte(zone.length).write(zone);
       w.writeInt64BE(p.instrument().slot().start().getEpochSecond());
@@ -91,11 +98,11 @@ public final class CommandCodec {
   private static PlaceOrder readPlace(ByteReader r) {
     long orderId = r.readInt64BE("orderId");
     long accountId = r.readInt64BE("accountId");
-    int zoneLength = r.readByte("zone code length");
-    if (zoneLength < 1 || zoneLength > 32) {
-      throw new FormatException("zone code length " + zoneLength + " outside 1..32");
+    byte[] zoneBytes = r.readBytes(r.readByte("zone code length"), "zone code");
+    String zone = new String(zoneBytes, StandardCharsets.UTF_8);
+    if (!Arrays.equals(zone.getBytes(StandardCharsets.UTF_8), zoneBytes)) {
+      throw new FormatException("zone code is not canonical UTF-8");
     }
-    String zone = new String(r.readBytes(zoneLength, "zone code"), StandardCharsets.US_ASCII);
     DeliverySlot slot = DeliverySlot.startingAt(Instant.ofEpochSecond(r.readInt64BE("slot start")));
     Side side = Side.ofCode(r.readByte("side"));
     long quantityWh = r.readInt64BE("quantityWh");
@@ -107,9 +114,6 @@ public final class CommandCodec {
     }
     OptionalLong ruleId = (flags & FLAG_RULE) != 0 ? OptionalLong.of(r.readInt64BE("ruleId")) : OptionalLong.empty();
     int partnerCount = r.readByte("partner count");
-    if (partnerCount > PlaceOrder.MAX_PREFERRED_PARTNERS) {
-      throw new FormatException("partner count " + partnerCount + " above " + PlaceOrder.MAX_PREFERRED_PARTNERS);
-    }
     List<Long> partners = new ArrayList<>(partnerCount);
     for (int i = 0; i < partnerCount; i++) {
       partners.add(r.readInt64BE("partner account"));

@@ -78,6 +78,43 @@ class CommandLogReplayTest {
   }
 
   @Test
+  void concurrentCommandsToOneBookAreLoggedInTheOrderTheyWereApplied(DSLContext dsl) throws Exception {
+    String code = "CO-1";
+    dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, code).execute();
+    MarketZones zones = new MarketZones(dsl);
+    zones.save(zone(code, ClearingMode.CONTINUOUS));
+    MarketEngine engine = new MarketEngine(dsl, zones);
+    OrderService orders = new OrderService(dsl, zones, engine);
+    DeliverySlot slot = DeliverySlot.parse("2026-11-25T17:00Z/PT15M");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      long account = account(dsl, "co-" + t, code);
+      Side side = t % 2 == 0 ? Side.BUY : Side.SELL;
+      done.add(pool.submit(() -> {
+        for (int i = 0; i < 20; i++) {
+          orders.place(account, new OrderService.NewOrder(code, slot.toString(), side, 100 + i,
+              side == Side.BUY ? 19_000 + 100L * i : 21_000 - 100L * i, OrderType.LIMIT, false, List.of(),
+              OptionalLong.empty()), NOW);
+        }
+      }));
+    }
+    for (var f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    Instrument instrument = new Instrument(code, slot);
+    assertThat(dsl.fetchCount(MARKET_COMMAND, MARKET_COMMAND.ZONE_CODE.eq(code))).isEqualTo(80);
+    long live = engine.stateHash(instrument);
+    MarketEngine restarted = new MarketEngine(dsl, zones);
+    restarted.recoverOpenBooks();
+    assertThat(restarted.stateHash(instrument)).isEqualTo(live);
+    // prices cross half-way, so the threads also traded with each other
+    assertThat(dsl.fetchCount(io.peerwatt.db.schema.Tables.TRADE, io.peerwatt.db.schema.Tables.TRADE.ZONE_CODE.eq(code)))
+        .isPositive();
+  }
+
+  @Test
   void closingAContinuousBookRecordsItsTradedVolume(DSLContext dsl) {
     String code = "CC-1";
     dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, code).execute();

@@ -67,6 +67,10 @@ class OrdersApiTest {
     assertThat(tooSmall.bodyAsJsonObject().getString("error")).isEqualTo("QUANTITY_BELOW_MIN");
     assertThat(tooSmall.bodyAsJsonObject().getString("field")).isEqualTo("quantityWh");
 
+    HttpResponse<Buffer> huge = h.post("/orders", alice.token(), order("BUY", 10_000_000_000_000_000L, 25_000));
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(huge.bodyAsJsonObject().getString("field")).isEqualTo("quantityWh");
+
     HttpResponse<Buffer> negative = h.post("/orders", alice.token(), order("BUY", 100, -1));
     assertThat(negative.statusCode()).isEqualTo(400);
     assertThat(negative.bodyAsJsonObject().getString("field")).isEqualTo("limitPriceMilliCtPerKwh");
@@ -172,12 +176,28 @@ class OrdersApiTest {
   }
 
   @Test
+  void selfTradeIsRefusedNamingThePrice() {
+    String slot = "2026-11-26T16:00Z/PT15M";
+    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 100, 20_000).put("slot", slot)), 201);
+    HttpResponse<Buffer> crossing = h.post("/orders", alice.token(), order("BUY", 100, 25_000).put("slot", slot));
+    assertThat(crossing.statusCode()).isEqualTo(400);
+    assertThat(crossing.bodyAsJsonObject().getString("error")).isEqualTo("SELF_TRADE");
+    assertThat(crossing.bodyAsJsonObject().getString("field")).isEqualTo("limitPriceMilliCtPerKwh");
+  }
+
+  @Test
   void openSlotsListGateClosures() {
     JsonObject slots = MarketHarness.check(h.get("/market/DE-CONT/slots", alice.token()), 200).bodyAsJsonObject();
     JsonArray list = slots.getJsonArray("slots");
-    // 10:00 UTC on the 25th: the rest of the 25th (from 10:30, gate 15 min ahead) and all 96 slots of the 26th (Berlin)
-    assertThat(list.getJsonObject(0).getString("slot")).isEqualTo("2026-11-25T10:30Z/PT15M");
-    assertThat(list.getJsonObject(0).getLong("secondsToGateClosure")).isEqualTo(900);
+    // 10:00 UTC on the 25th: 10:00 is delivering, 10:15 closed (gate 15 min ahead), then the rest of the 25th
+    // from 10:30 and all 96 slots of the 26th (Berlin) are open
+    assertThat(list.getJsonObject(0).getString("slot")).isEqualTo("2026-11-25T10:00Z/PT15M");
+    assertThat(list.getJsonObject(0).getString("state")).isEqualTo("DELIVERING");
+    assertThat(list.getJsonObject(1).getString("state")).isEqualTo("CLOSED");
+    assertThat(list.getJsonObject(2).getString("slot")).isEqualTo("2026-11-25T10:30Z/PT15M");
+    assertThat(list.getJsonObject(2).getString("state")).isEqualTo("OPEN");
+    assertThat(list.getJsonObject(2).getLong("secondsToGateClosure")).isEqualTo(900);
+    assertThat(list).hasSize(2 + 50 + 96);
     assertThat(list.getJsonObject(list.size() - 1).getString("slot")).isEqualTo("2026-11-26T22:45Z/PT15M");
   }
 }

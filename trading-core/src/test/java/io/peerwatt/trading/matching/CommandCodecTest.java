@@ -24,6 +24,22 @@ class CommandCodecTest {
   }
 
   @Test
+  void commandsTheBookWillRejectStillRoundTrip() {
+    List<Long> seventeen = new java.util.ArrayList<>();
+    for (long a = 1; a <= 17; a++) {
+      seventeen.add(a);
+    }
+    PlaceOrder odd = new PlaceOrder(
+        -1, 0, new Instrument("Zone-ü-" + "x".repeat(100), TestMarket.SLOT), Side.BUY, -5, Long.MIN_VALUE,
+        OrderType.IOC, false, seventeen, OptionalLong.of(-3));
+    assertThat(CommandCodec.decode(CommandCodec.encode(odd))).isEqualTo(odd);
+    PlaceOrder tooLong = new PlaceOrder(
+        1, 1, new Instrument("z".repeat(256), TestMarket.SLOT), Side.BUY, 1, 1, OrderType.LIMIT, false,
+        List.of(), OptionalLong.empty());
+    assertThatThrownBy(() -> CommandCodec.encode(tooLong)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void layoutIsFixed() {
     // version 1, CANCEL_ORDER (2), orderId 5, accountId 6
     assertThat(HexFormat.of().formatHex(CommandCodec.encode(new CancelOrder(5, 6))))

@@ -330,7 +330,10 @@ class MatchingPropertiesTest {
       results.add(live.submit(new CloseGate()));
     }
     assertThat(log.size()).isEqualTo(results.size());
-    JournaledOrderBook restarted = JournaledOrderBook.recover(zone(mode), TestMarket.SLOT, log);
+    List<CommandResult> replayedResults = new ArrayList<>();
+    JournaledOrderBook restarted =
+        JournaledOrderBook.recover(zone(mode), TestMarket.SLOT, log, (command, result) -> replayedResults.add(result));
+    assertThat(replayedResults).isEqualTo(results);
     assertThat(restarted.book().stateHash()).isEqualTo(live.book().stateHash());
     assertThat(restarted.book().depth(100)).isEqualTo(live.book().depth(100));
     Set<Long> accounts = Set.of(1L, 2L, 3L, 4L, 5L);

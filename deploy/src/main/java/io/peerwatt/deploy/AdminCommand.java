@@ -1,0 +1,71 @@
+package io.peerwatt.deploy;
+
+import io.peerwatt.db.Database;
+import io.peerwatt.db.DatabaseUnavailableException;
+import io.peerwatt.trading.AccountAdmin;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peerwatt admin}: one-off administration of a platform's database. */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = "Administer a PeerWatt platform's database.",
+    subcommands = {AdminCommand.CreateOperator.class})
+final class AdminCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * {@code peerwatt admin create-operator}: the first operator of a fresh install (there is no default
+   * password). The password comes from a file so it never shows in the process list or shell history.
+   */
+  @Command(name = "create-operator", mixinStandardHelpOptions = true,
+      description = "Create an operator account (the password is read from a file, first line).")
+  static final class CreateOperator implements Runnable {
+    @Option(names = "--username", required = true, paramLabel = "U", description = "login name: 3-64 of a-z 0-9 . _ -")
+    String username;
+
+    @Option(names = "--password-file", required = true, paramLabel = "F", description = "file whose first line is the password (12+ characters)")
+    Path passwordFile;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the platform's YAML config file")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the platform's data directory (default ~/.peerwatt)")
+    Path dataDir;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      String password;
+      try {
+        password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new UserError("cannot read password file " + passwordFile + ": " + e.getMessage());
+      }
+      Map<String, String> flags = new LinkedHashMap<>();
+      flags.put("data-dir", dataDir == null ? null : dataDir.toString());
+      PlatformSettings settings = PlatformSettings.from(Config.load(PlatformSettings.KEYS, config, System.getenv(), flags));
+      long id;
+      try (Database db = Database.start(settings.database())) {
+        id = AccountAdmin.createOperator(db.dsl(), username, password);
+      } catch (DatabaseUnavailableException e) {
+        throw new UserError(e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("cannot create operator " + username + ": " + e.getMessage(), e);
+      }
+      spec.commandLine().getOut().println("Created operator " + username + " (account " + id + ")");
+    }
+  }
+}
