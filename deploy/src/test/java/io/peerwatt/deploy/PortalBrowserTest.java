@@ -2,42 +2,152 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.trading.AccountAdmin;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.Select;
 
-/** The portal in a real browser against a running platform. */
+/** The portal in a real browser against a running platform, set up through the API like an operator would. */
 class PortalBrowserTest {
+  private static final String ZONE = "DE-TEST";
+  private static Vertx vertx;
+  private static WebClient client;
+
+  @BeforeAll
+  static void client() {
+    vertx = Vertx.vertx();
+    client = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  static void close() {
+    Platform.await(vertx.close());
+  }
 
   private static PlatformSettings settings(Path dataDir) {
     return PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(),
         Map.of("http.port", "0", "data-dir", dataDir.toString())));
   }
 
+  private static JsonObject call(Platform p, String method, String path, String token, JsonObject body) {
+    var req = client.request(io.vertx.core.http.HttpMethod.valueOf(method), p.port(), "127.0.0.1", "/api/v1" + path);
+    if (token != null) {
+      req.bearerTokenAuthentication(token);
+    }
+    HttpResponse<Buffer> r = Platform.await(body == null ? req.send() : req.sendJsonObject(body));
+    assertThat(r.statusCode()).as(method + " " + path + ": " + r.bodyAsString()).isBetween(200, 299);
+    return r.bodyAsJsonObject();
+  }
+
+  private static String login(Platform p, String user, String password) {
+    return call(p, "POST", "/auth/login", null, new JsonObject().put("username", user).put("password", password)).getString("token");
+  }
+
+  /** A continuous-trading zone, an operator, and two prosumers (alice with a metering point, bob). */
+  private static void neighbourhood(Platform p) {
+    AccountAdmin.createOperator(p.database().dsl(), "operator", "operator-password");
+    String op = login(p, "operator", "operator-password");
+    call(p, "PUT", "/zones/" + ZONE, op, new JsonObject().put("name", "Test street").put("currency", "EUR")
+        .put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CONTINUOUS").put("gateClosureLeadSeconds", 900)
+        .put("gridFeePerKwh", 2_000).put("imbalancePricePerKwh", 40_000).put("negativePricesAllowed", false)
+        .put("localTimeZone", "Europe/Berlin").put("minQuantityWh", 100).put("maxQuantityWh", 1_000_000)
+        .put("minPricePerKwh", 0).put("maxPricePerKwh", 100_000));
+    for (String name : new String[] {"alice", "bob"}) {
+      long id = call(p, "POST", "/accounts", op, new JsonObject().put("username", name).put("password", name + "-password-1")
+          .put("role", "prosumer").put("zone", ZONE).put("displayName", name)).getLong("id");
+      call(p, "POST", "/metering-points", op, new JsonObject().put("accountId", id).put("label", name + "'s house").put("maxPowerW", 11_000));
+    }
+  }
+
+  private static void portalLogin(WebDriver browser, Platform p, String user, String password) {
+    browser.get(p.baseUrl() + "/");
+    browser.findElement(By.id("username")).sendKeys(user);
+    browser.findElement(By.id("password")).sendKeys(password);
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+  }
+
   @Test
-  void theFirstPageIsTheLoginFormAndAWrongPasswordSaysSo(@TempDir Path dir) {
+  void prosumerLogsInPlacesAnOrderAndSeesItInTheBook(@TempDir Path dir) {
     try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 900);
+      neighbourhood(platform);
+      WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1000);
       try {
         browser.get(platform.baseUrl() + "/");
         assertThat(browser.getTitle()).isEqualTo("Log in · PeerWatt");
-        assertThat(browser.findElement(By.id("username")).getAttribute("autofocus")).isNotNull();
         Browser.screenshot(browser, "login");
 
-        browser.findElement(By.id("username")).sendKeys("nobody");
-        browser.findElement(By.id("password")).sendKeys("wrong password");
-        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        portalLogin(browser, platform, "alice", "wrong password");
         assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("Wrong username or password.");
-        Browser.screenshot(browser, "login-failed");
 
-        browser.get(platform.baseUrl() + "/dashboard");
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        portalLogin(browser, platform, "alice", "alice-password-1");
+        assertThat(browser.getCurrentUrl()).endsWith("/dashboard");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your home today");
+        Browser.screenshot(browser, "dashboard");
+
+        browser.get(platform.baseUrl() + "/market");
+        browser.findElement(By.id("quantityKwh")).sendKeys("1.5");
+        browser.findElement(By.id("priceCt")).sendKeys("20");
+        new Select(browser.findElement(By.id("side"))).selectByValue("SELL");
+        browser.findElement(By.cssSelector("#order-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.id("depth")).getText()).contains("1.500 kWh").contains("20.000 ct/kWh");
+        assertThat(browser.findElement(By.id("my-orders")).getText()).contains("sell").contains("OPEN");
+        Browser.screenshot(browser, "market");
+
+        // the API's own validation message lands next to the field it names
+        browser.findElement(By.id("quantityKwh")).sendKeys("5000");
+        browser.findElement(By.id("priceCt")).sendKeys("20");
+        browser.findElement(By.cssSelector("#order-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.id("error-quantityKwh")).getText()).containsIgnoringCase("quantity");
+        Browser.screenshot(browser, "market-validation");
+
+        browser.get(platform.baseUrl() + "/devices");
+        browser.findElement(By.cssSelector("form[action='/devices/codes'] button")).click();
+        assertThat(browser.findElement(By.id("enrolment-code")).getText()).isNotBlank();
+        Browser.screenshot(browser, "devices");
       } finally {
         browser.quit();
       }
+    }
+  }
+
+  @Test
+  void aProsumerCannotTouchAnothersOrderAndGetsA403Page(@TempDir Path dir) {
+    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
+      neighbourhood(platform);
+      String alice = login(platform, "alice", "alice-password-1");
+      String slot = call(platform, "GET", "/market/" + ZONE + "/slots", alice, null).getJsonArray("slots").stream()
+          .map(JsonObject.class::cast).filter(s -> s.getString("state").equals("OPEN")).findFirst().orElseThrow().getString("slot");
+      long orderId = call(platform, "POST", "/orders", alice, new JsonObject().put("zone", ZONE).put("slot", slot)
+          .put("side", "SELL").put("quantityWh", 1000).put("limitPriceMilliCtPerKwh", 20_000).put("type", "LIMIT")).getLong("id");
+
+      WebDriver browser = Browser.open(dir.resolve("profile"), 390, 844);
+      try {
+        portalLogin(browser, platform, "bob", "bob-password-1");
+        browser.get(platform.baseUrl() + "/market");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+            "var f = document.createElement('form'); f.method = 'post'; f.action = '/market/orders/" + orderId + "/cancel';"
+                + "document.body.appendChild(f); f.submit();");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not yours");
+        assertThat(browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.");
+        Browser.screenshot(browser, "forbidden");
+
+        browser.get(platform.baseUrl() + "/operator");
+        assertThat(browser.findElement(By.cssSelector(".status")).getText()).isIn("403", "404");
+      } finally {
+        browser.quit();
+      }
+      assertThat(call(platform, "GET", "/orders/" + orderId, alice, null).getString("state")).isEqualTo("OPEN");
     }
   }
 }

@@ -10,11 +10,16 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.ext.web.codec.BodyCodec;
 import java.net.URI;
 import java.util.function.Supplier;
 
 /** The portal's only way to data: the platform's HTTP API, called with the viewer's token. */
 public final class ApiClient {
+  /** A page waits this long for the API before it shows an error instead. */
+  private static final long REQUEST_TIMEOUT_MS = 15_000;
+
   private final WebClient client;
   private final Supplier<URI> apiBase;
 
@@ -23,13 +28,15 @@ public final class ApiClient {
    *     may learn its port only once it listens
    */
   public ApiClient(Vertx vertx, Supplier<URI> apiBase) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("peerwatt-portal"));
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("peerwatt-portal"));
     this.apiBase = apiBase;
   }
 
   private HttpRequest<Buffer> request(HttpMethod method, String path, Viewer viewer) {
     URI base = apiBase.get();
-    HttpRequest<Buffer> req = client.request(method, base.getPort(), base.getHost(), base.getPath().replaceAll("/$", "") + path);
+    HttpRequest<Buffer> req = client.request(method, base.getPort(), base.getHost(), base.getPath().replaceAll("/$", "") + path)
+        .timeout(REQUEST_TIMEOUT_MS);
     if (viewer != null) {
       req.bearerTokenAuthentication(viewer.token());
     }
@@ -89,6 +96,12 @@ public final class ApiClient {
   /** Raw bytes of an API resource (downloads: reports, proof bundles). */
   public Future<HttpResponse<Buffer>> download(String path, Viewer viewer) {
     return request(HttpMethod.GET, path, viewer).send();
+  }
+
+  /** Relays an API event stream (SSE) into {@code sink} until either side closes. */
+  public Future<Void> relay(String path, Viewer viewer, WriteStream<Buffer> sink) {
+    return request(HttpMethod.GET, path, viewer).timeout(0).putHeader("accept", "text/event-stream")
+        .as(BodyCodec.pipe(sink, true)).send().mapEmpty();
   }
 
   private static Answer answer(HttpResponse<Buffer> r) {

@@ -77,9 +77,14 @@ public final class Format {
       return String.valueOf(slot);
     }
     String[] parts = slot.split("/");
-    Instant start = Instant.parse(parts[0].length() == 17 ? parts[0].replace("Z", ":00Z") : parts[0]);
+    Instant start = slotStart(slot);
     Instant end = start.plus(java.time.Duration.parse(parts[1]));
     return DAY_TIME.format(start) + "-" + TIME.format(end) + " UTC";
+  }
+
+  /** The start of a slot {@code 2026-11-25T10:00Z/PT15M} (its minutes-only instant needs an offset parser). */
+  public static Instant slotStart(String slot) {
+    return java.time.OffsetDateTime.parse(slot.split("/")[0]).toInstant();
   }
 
   /** A short form of a long hex id: first 8 and last 4 characters. */

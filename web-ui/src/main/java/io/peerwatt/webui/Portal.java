@@ -50,6 +50,17 @@ public final class Portal {
     router.post("/login").handler(this::login);
     router.post("/logout").handler(this::logout);
     router.route().handler(this::requireViewer);
+    router.get("/live").handler(this::live);
+    Router prosumer = Router.router(vertx);
+    new ProsumerPages(this, api).mount(prosumer);
+    router.route("/*").handler(ctx -> {
+      if (isProsumerPath(ctx.normalizedPath()) && !viewer(ctx).isProsumer()) {
+        error(ctx, 403, "Not for your role", "These pages are for prosumers.");
+      } else {
+        ctx.next();
+      }
+    });
+    router.route("/*").subRouter(prosumer);
     router.route().last().handler(ctx -> error(ctx, 404, "Page not found", "There is no page at " + ctx.normalizedPath() + "."));
     router.route().failureHandler(this::failure);
     return router;
@@ -116,11 +127,39 @@ public final class Portal {
     }
   }
 
+  /** The API's live stream, relayed with the viewer's token (browsers cannot set headers on EventSource). */
+  private void live(RoutingContext ctx) {
+    ctx.response().setChunked(true)
+        .putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache");
+    api.relay("/stream", viewer(ctx), ctx.response()).onFailure(e -> ctx.response().reset());
+  }
+
+  private static boolean isProsumerPath(String path) {
+    for (String p : new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels"}) {
+      if (path.equals(p) || path.startsWith(p + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void render(RoutingContext ctx, int status, String template, Map<String, Object> params) {
     StringOutput out = new StringOutput();
     Map<String, Object> all = new java.util.HashMap<>(params);
     all.putIfAbsent("viewer", viewer(ctx));
-    templates.render(template, all, out);
+    try {
+      templates.render(template, all, out);
+    } catch (RuntimeException e) {
+      // a page that cannot be drawn is a server error, shown as one, never a hung request
+      log.error("Template {} failed for {}", template, ctx.normalizedPath(), e);
+      if (!template.equals("error.jte")) {
+        error(ctx, 500, "Something went wrong", "The page could not be shown. Try again in a moment.");
+      } else {
+        ctx.response().setStatusCode(500).end("Internal error");
+      }
+      return;
+    }
     ctx.response().setStatusCode(status).putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("cache-control", "no-store").end(out.toString());
   }
