@@ -17,7 +17,9 @@ import com.digitalpetri.modbus.server.ModbusServices;
 import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
@@ -84,7 +86,7 @@ public final class MeterSimulator {
 
   private ModbusServer server;
   /** Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the simulator. */
-  private NioEventLoopGroup eventLoop;
+  private EventLoopGroup eventLoop;
   private ExecutorService executor;
   private volatile int port = -1;
 
@@ -144,7 +146,7 @@ public final class MeterSimulator {
   /** Binds the Modbus TCP server on 127.0.0.1 ({@code port} 0 = any free port, see {@link #port()}). */
   public synchronized void start(int requestedPort) {
     CompletableFuture<Integer> bound = new CompletableFuture<>();
-    eventLoop = new NioEventLoopGroup(1);
+    eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     executor = Executors.newSingleThreadExecutor(daemon("meter-simulator"));
     NettyTcpServerTransport transport =
         NettyTcpServerTransport.create(
