@@ -55,6 +55,10 @@ public record GatewayConfig(
     if (readingInterval.toMillis() < 1000 || readingInterval.toMillis() > ReadingSchedule.QUARTER_HOUR_MS) {
       throw new IllegalArgumentException("readingInterval must be between 1 s and 15 min");
     }
+    if (journalSegmentBytes < 4096 || journalMaxBytes < 4 * journalSegmentBytes) {
+      throw new IllegalArgumentException("journal.segmentBytes must be at least 4096 and journal.maxBytes at least"
+          + " 4 segments");
+    }
     if (uploadInterval.toMillis() < 10) {
       throw new IllegalArgumentException("upload.interval must be at least 10 ms");
     }

@@ -149,6 +149,7 @@ public final class Journal implements AutoCloseable {
 
   private void recoverSegment(Path file, boolean last) throws IOException {
     long firstSequence = Long.parseLong(file.getFileName().toString().substring(8, 28));
+    boolean headerless = false;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       ByteBuffer magic = ByteBuffer.allocate(SEGMENT_MAGIC.length);
@@ -156,44 +157,51 @@ public final class Journal implements AutoCloseable {
       if (magic.position() < SEGMENT_MAGIC.length || !java.util.Arrays.equals(magic.array(), SEGMENT_MAGIC)) {
         // created but the header never reached the disk: nothing in it can be a reading
         log.warn("journal segment {} has no valid header ({} bytes); removing it", file, size);
-        ch.close();
-        Files.delete(file);
-        return;
+        headerless = true;
+      } else {
+        recoverRecords(ch, file, firstSequence, size, last);
       }
-      Segment segment = new Segment(firstSequence, file, size);
-      long offset = SEGMENT_MAGIC.length;
-      int recovered = 0;
-      while (offset < size) {
-        Decoded d = readRecord(ch, offset, size);
-        if (d == null) {
-          break;
-        }
-        if (d.sequence <= lastSequence) {
-          log.error("journal segment {} offset {}: sequence {} not after {}; stopping there",
-              file, offset, d.sequence, lastSequence);
-          break;
-        }
-        index.put(d.sequence, new Location(segment, offset, d.totalLength, d.boundary));
-        lastSequence = d.sequence;
-        lastHash = d.hash;
-        offset += d.totalLength;
-        recovered++;
-      }
-      if (offset < size) {
-        String how = last ? "torn tail" : "CORRUPT RECORD IN AN OLDER SEGMENT";
-        if (last) {
-          log.warn("journal {}: {} of {} bytes after {} good readings; truncating it", file, how,
-              size - offset, recovered);
-        } else {
-          log.error("journal {}: {} ({} bytes after {} good readings); truncating it", file, how,
-              size - offset, recovered);
-        }
-        ch.truncate(offset);
-        ch.force(true);
-        segment.size = offset;
-      }
-      segments.put(firstSequence, segment);
     }
+    if (headerless) {
+      Files.delete(file);
+    }
+  }
+
+  private void recoverRecords(FileChannel ch, Path file, long firstSequence, long size, boolean last)
+      throws IOException {
+    Segment segment = new Segment(firstSequence, file, size);
+    long offset = SEGMENT_MAGIC.length;
+    int recovered = 0;
+    while (offset < size) {
+      Decoded d = readRecord(ch, offset, size);
+      if (d == null) {
+        break;
+      }
+      if (d.sequence <= lastSequence) {
+        log.error("journal segment {} offset {}: sequence {} not after {}; stopping there",
+            file, offset, d.sequence, lastSequence);
+        break;
+      }
+      index.put(d.sequence, new Location(segment, offset, d.totalLength, d.boundary));
+      lastSequence = d.sequence;
+      lastHash = d.hash;
+      offset += d.totalLength;
+      recovered++;
+    }
+    if (offset < size) {
+      String how = last ? "torn tail" : "CORRUPT RECORD IN AN OLDER SEGMENT";
+      if (last) {
+        log.warn("journal {}: {} of {} bytes after {} good readings; truncating it", file, how,
+            size - offset, recovered);
+      } else {
+        log.error("journal {}: {} ({} bytes after {} good readings); truncating it", file, how,
+            size - offset, recovered);
+      }
+      ch.truncate(offset);
+      ch.force(true);
+      segment.size = offset;
+    }
+    segments.put(firstSequence, segment);
   }
 
   private record Decoded(long sequence, Instant takenAt, boolean boundary, byte[] hash, byte[] payload, int totalLength) {}

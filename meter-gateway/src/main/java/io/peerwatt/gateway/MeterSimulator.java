@@ -17,6 +17,9 @@ import com.digitalpetri.modbus.server.ModbusServices;
 import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +29,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -79,6 +85,9 @@ public final class MeterSimulator {
   private final RegisterMap floatMap;
 
   private ModbusServer server;
+  /** Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the simulator. */
+  private EventLoopGroup eventLoop;
+  private ExecutorService executor;
   private volatile int port = -1;
 
   // simulation state, guarded by this
@@ -137,10 +146,14 @@ public final class MeterSimulator {
   /** Binds the Modbus TCP server on 127.0.0.1 ({@code port} 0 = any free port, see {@link #port()}). */
   public synchronized void start(int requestedPort) {
     CompletableFuture<Integer> bound = new CompletableFuture<>();
+    eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    executor = Executors.newSingleThreadExecutor(daemon("meter-simulator"));
     NettyTcpServerTransport transport =
         NettyTcpServerTransport.create(
             cfg ->
                 cfg.setBindAddress("127.0.0.1")
+                    .setEventLoopGroup(eventLoop)
+                    .setExecutor(executor)
                     .setPort(requestedPort)
                     .setBootstrapCustomizer(
                         bootstrap ->
@@ -170,8 +183,9 @@ public final class MeterSimulator {
    * of a {@code socat} pseudo-terminal pair in tests.
    */
   public synchronized void startRtu(String serialDevice, int baud) {
+    executor = Executors.newSingleThreadExecutor(daemon("meter-simulator-rtu"));
     SerialPortServerTransport transport = SerialPortServerTransport.create(
-        cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud));
+        cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud).setExecutor(executor));
     ModbusRtuServer rtu = ModbusRtuServer.create(transport, new Services());
     server = rtu;
     try {
@@ -192,7 +206,7 @@ public final class MeterSimulator {
     return port;
   }
 
-  /** Stops the server; Netty's shared threads stay for other users (see {@code Gateway.releaseShared}). */
+  /** Stops the server and its threads. */
   public synchronized void stop() {
     if (server == null) {
       return;
@@ -210,7 +224,23 @@ public final class MeterSimulator {
     } finally {
       server = null;
       port = -1;
+      if (eventLoop != null) {
+        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        eventLoop = null;
+      }
+      if (executor != null) {
+        executor.shutdownNow();
+        executor = null;
+      }
     }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   public Model model() {

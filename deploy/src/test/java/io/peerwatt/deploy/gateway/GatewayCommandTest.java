@@ -1,0 +1,72 @@
+package io.peerwatt.deploy.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peerwatt.deploy.PeerwattCommand;
+import io.peerwatt.deploy.UserError;
+import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.MapChoice;
+import io.peerwatt.gateway.MeterSimulator;
+import io.peerwatt.gateway.MeterUri;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void theDocumentedExampleIsValid() {
+    Path example = Path.of(System.getProperty("peerwatt.root"), "deploy", "src", "main", "dist", "gateway.yaml");
+    GatewayConfig cfg = GatewayYaml.load(example, null);
+    assertThat(cfg.meters()).hasSize(2);
+    assertThat(cfg.meters().get(0).map()).isEqualTo(MapChoice.AUTO);
+    assertThat(cfg.meters().get(1).uri().transport()).isEqualTo(MeterUri.Transport.RTU);
+    assertThat(cfg.readingInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(cfg.journalMaxBytes()).isEqualTo(256L << 20);
+    assertThat(cfg.batchSize()).isEqualTo(500);
+  }
+
+  @Test
+  void unknownAndBadKeysAreNamed() throws Exception {
+    Path file = dir.resolve("g.yaml");
+    Files.writeString(file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n    unitt: 1\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class)
+        .hasMessageContaining("unknown key 'meters[0].unitt'");
+    Files.writeString(file, "upload:\n  batchSize: 900\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).hasMessageContaining("upload.batchSize");
+    Files.writeString(file, "readingInterval: soon\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).hasMessageContaining("readingInterval must be a duration");
+    Files.writeString(file, "meters:\n  - name: grid\n    meter: serial://x\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).hasMessageContaining("meters[0].meter");
+  }
+
+  @Test
+  void probePrintsOneReadingAsJson() throws Exception {
+    MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SUNSPEC_203, 1, 5, 1, Clock.systemUTC());
+    sim.start(0);
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      int code = PeerwattCommand.run("gateway", "probe", "--meter", "tcp://127.0.0.1:" + sim.port(), "--unit", "1");
+      assertThat(code).isZero();
+    } finally {
+      System.setOut(original);
+      sim.stop();
+    }
+    JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(json.get("map").asText()).isEqualTo("sunspec-203");
+    assertThat(json.get("importWh").asLong()).isGreaterThan(12_000_000);
+    assertThat(json.has("exportWh") && json.has("powerW") && json.has("voltageV")).isTrue();
+  }
+}
