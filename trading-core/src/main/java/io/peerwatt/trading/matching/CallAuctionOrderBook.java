@@ -1,0 +1,91 @@
+package io.peerwatt.trading.matching;
+
+import io.peerwatt.trading.calendar.ZoneConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Collects orders until gate closure, then clears them in one uniform-price auction
+ * ({@link UniformPriceAuction}). Orders never trade before {@link CloseGate}, so arrival order has no
+ * effect on the outcome.
+ */
+final class CallAuctionOrderBook extends AbstractOrderBook {
+
+  CallAuctionOrderBook(ZoneConfig zone, Instrument instrument) {
+    super(zone, instrument);
+  }
+
+  @Override
+  CommandResult placeValidated(Order o) {
+    rest(o);
+    return CommandResult.of(ResultCode.SUCCESS);
+  }
+
+  @Override
+  CommandResult reenter(Order o) {
+    sideOf(o.side).add(o);
+    return CommandResult.of(ResultCode.SUCCESS);
+  }
+
+  @Override
+  CommandResult closeGate() {
+    UniformPriceAuction.Outcome outcome =
+        UniformPriceAuction.clear(collect(bids), collect(offers), feePerKwh);
+    List<Trade> trades = new ArrayList<>(outcome.pairs().size());
+    for (UniformPriceAuction.Pair pair : outcome.pairs()) {
+      pair.buy().openWh -= pair.quantityWh();
+      pair.buy().filledWh += pair.quantityWh();
+      pair.sell().openWh -= pair.quantityWh();
+      pair.sell().filledWh += pair.quantityWh();
+      trades.add(trade(pair.buy(), pair.sell(), pair.quantityWh(), outcome.pricePerKwh(), pair.tier()));
+    }
+    List<OrderCancelled> cancellations = new ArrayList<>();
+    for (BookSide side : List.of(bids, offers)) {
+      for (int i = 0; i < side.size(); i++) {
+        for (Order o = side.fromBest(i).head; o != null; o = o.next) {
+          if (o.openWh > 0) {
+            CancelReason reason =
+                outcome.excludedAon().contains(o) ? CancelReason.AON_NOT_FILLABLE : CancelReason.GATE_CLOSED;
+            cancellations.add(new OrderCancelled(o.id, o.accountId, o.openWh, reason));
+          }
+        }
+      }
+    }
+    // the book is closed: drop every order (open quantities were reported above)
+    for (BookSide side : List.of(bids, offers)) {
+      while (!side.isEmpty()) {
+        Level level = side.best();
+        for (Order o = level.head; o != null; o = level.head) {
+          level.unlink(o);
+          forget(o);
+        }
+        side.removeLevel(level);
+      }
+    }
+    return new CommandResult(
+        ResultCode.SUCCESS,
+        trades,
+        cancellations,
+        Optional.of(new AuctionClearing(outcome.volumeWh(), outcome.pricePerKwh(), outcome.welfareMilliUnits())));
+  }
+
+  /** All open orders of a side in merit order: best price first, then lower order id. */
+  private static Order[] collect(BookSide side) {
+    int n = 0;
+    for (int i = 0; i < side.size(); i++) {
+      n += side.fromBest(i).count;
+    }
+    Order[] out = new Order[n];
+    int k = 0;
+    for (int i = 0; i < side.size(); i++) {
+      int from = k;
+      for (Order o = side.fromBest(i).head; o != null; o = o.next) {
+        out[k++] = o;
+      }
+      // within a level, time priority does not count in an auction: order ids decide
+      java.util.Arrays.sort(out, from, k, (a, b) -> Long.compare(a.id, b.id));
+    }
+    return out;
+  }
+}
