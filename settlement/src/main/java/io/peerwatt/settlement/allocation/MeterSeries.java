@@ -1,0 +1,23 @@
+package io.peerwatt.settlement.allocation;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The readings of one device around one slot: at least the last reading at or before the slot start
+ * and the first at or after the slot end when they exist; more readings are allowed and ignored.
+ *
+ * @param deviceId the device
+ * @param readings its readings, any order; all must belong to {@code deviceId}
+ */
+public record MeterSeries(long deviceId, List<MeterReading> readings) {
+
+  public MeterSeries {
+    readings = readings.stream().sorted(Comparator.comparingLong(MeterReading::sequence)).toList();
+    for (MeterReading r : readings) {
+      if (r.deviceId() != deviceId) {
+        throw new IllegalArgumentException("reading of device " + r.deviceId() + " in series " + deviceId);
+      }
+    }
+  }
+}
