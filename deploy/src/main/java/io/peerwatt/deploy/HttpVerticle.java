@@ -2,12 +2,14 @@ package io.peerwatt.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerwatt.db.Database;
+import io.peerwatt.trading.TradingApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 
 /** The platform's HTTP server: operational endpoints here, the API and portal mounted beside them. */
 final class HttpVerticle extends VerticleBase {
@@ -15,6 +17,7 @@ final class HttpVerticle extends VerticleBase {
   private final Database database;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private TradingApi tradingApi;
 
   HttpVerticle(PlatformSettings settings, Database database, PrometheusMeterRegistry registry) {
     this.settings = settings;
@@ -27,10 +30,23 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(settings.httpPort(), settings.httpHost())
+    return TradingApi.create(vertx, database.dsl(), database.dataSource(), settings.trading(), Clock.systemUTC())
+        .compose(api -> {
+          tradingApi = api;
+          router.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
+          return vertx.createHttpServer()
+              .requestHandler(router)
+              .listen(settings.httpPort(), settings.httpHost());
+        })
         .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (tradingApi != null) {
+      tradingApi.close();
+    }
+    return Future.succeededFuture();
   }
 
   HttpServer server() {

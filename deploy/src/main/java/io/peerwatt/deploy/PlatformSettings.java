@@ -1,11 +1,14 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.DatabaseConfig;
+import io.peerwatt.trading.TradingSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** The settings of {@code peerwatt platform}, read from {@link Config}. */
-public record PlatformSettings(String httpHost, int httpPort, Path dataDir, DatabaseConfig database) {
+public record PlatformSettings(String httpHost, int httpPort, Path dataDir, DatabaseConfig database,
+    TradingSettings trading) {
 
   /** Every key {@code peerwatt platform} accepts; the README's configuration table lists the same. */
   public static final List<ConfigKey> KEYS = List.of(
@@ -16,7 +19,12 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
       new ConfigKey("db.user", null, "user for db.url"),
       new ConfigKey("db.password", null, "password for db.url (prefer db.password-file)"),
       new ConfigKey("db.password-file", null, "file holding the password for db.url"),
-      new ConfigKey("db.pool-size", "10", "maximum pooled database connections"));
+      new ConfigKey("db.pool-size", "10", "maximum pooled database connections"),
+      new ConfigKey("auth.jwt-secret-file", null, "file holding the login-token HS256 secret as hex (at least 32 bytes); unset means one generated into <data-dir>/keys/jwt-hs256.key"),
+      new ConfigKey("auth.token-lifetime-minutes", "480", "how long a login token stays valid"),
+      new ConfigKey("auth.login-failures-per-minute", "5", "failed logins allowed per username and per client address in one minute before 429"),
+      new ConfigKey("api.body-limit-bytes", "1048576", "largest accepted API request body (a full 500-reading upload fits in 1 MiB)"),
+      new ConfigKey("ingest.max-clock-skew-seconds", "300", "how far in the future a reading or upload batch may be dated"));
 
   public static PlatformSettings from(Config config) {
     Path dataDir = config.getPath("data-dir");
@@ -26,7 +34,15 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
         config.secret("db.password"),
         dataDir,
         config.getInt("db.pool-size", 1, 500));
-    return new PlatformSettings(config.require("http.host"), config.getInt("http.port", 0, 65535), dataDir, db);
+    TradingSettings trading = new TradingSettings(
+        dataDir,
+        config.getPath("auth.jwt-secret-file"),
+        Duration.ofMinutes(config.getInt("auth.token-lifetime-minutes", 1, 10_080)),
+        config.getInt("auth.login-failures-per-minute", 1, 1000),
+        config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
+        Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
+        db.poolSize());
+    return new PlatformSettings(config.require("http.host"), config.getInt("http.port", 0, 65535), dataDir, db, trading);
   }
 
   private static String blankToNull(String s) {

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +26,7 @@ public record DeliverySlot(Instant start) implements Comparable<DeliverySlot> {
   private static final Pattern TEXT =
       Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})Z/PT15M");
   private static final DateTimeFormatter START =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm");
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm").withResolverStyle(ResolverStyle.STRICT);
 
   /**
    * @throws IllegalArgumentException if the start is not on a UTC quarter-hour boundary

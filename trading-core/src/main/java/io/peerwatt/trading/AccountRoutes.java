@@ -1,0 +1,138 @@
+package io.peerwatt.trading;
+
+import static io.peerwatt.db.schema.Tables.ACCOUNT;
+import static io.peerwatt.db.schema.Tables.ZONE;
+
+import io.peerwatt.db.schema.tables.records.AccountRecord;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import org.jooq.exception.IntegrityConstraintViolationException;
+
+/** Login, the caller's own account, and account creation by operators. */
+final class AccountRoutes {
+  /** A hash of a random password, verified when the username is unknown so timing tells nothing. */
+  private final String decoyHash;
+  private final ApiContext api;
+  private final ApiSecurity security;
+  private final PasswordHasher hasher;
+  private final LoginLimiter limiter;
+
+  AccountRoutes(ApiContext api, ApiSecurity security, PasswordHasher hasher, LoginLimiter limiter) {
+    this.api = api;
+    this.security = security;
+    this.hasher = hasher;
+    this.limiter = limiter;
+    this.decoyHash = hasher.hash(Long.toHexString(new java.security.SecureRandom().nextLong()));
+  }
+
+  void addTo(Router router) {
+    router.post("/auth/login").handler(this::login);
+    router.get("/accounts/me").handler(this::me);
+    router.get("/accounts").handler(this::list);
+    router.post("/accounts").handler(this::create);
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = ApiContext.body(ctx);
+    String username = body.getString("username");
+    String password = body.getString("password");
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    Duration wait = limiter.retryAfter(username, address);
+    if (!wait.isZero()) {
+      ctx.fail(ApiError.tooManyRequests("too many failed logins; try again later", wait));
+      return;
+    }
+    ApiContext.respond(ctx, 200, api.blocking(() -> {
+      AccountRecord account = api.dsl().selectFrom(ACCOUNT).where(ACCOUNT.USERNAME.eq(username)).fetchOne();
+      boolean ok = hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
+          && account != null && account.getDisabledAt() == null;
+      if (!ok) {
+        limiter.failed(username, address);
+        throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password", null);
+      }
+      limiter.succeeded(username);
+      Caller caller = toCaller(account);
+      return new JsonObject()
+          .put("token", security.issueToken(caller))
+          .put("tokenType", "Bearer")
+          .put("expiresAt", api.clock().instant().plus(security.tokenLifetime()).toString())
+          .put("account", toJson(account));
+    }));
+  }
+
+  private void me(RoutingContext ctx) {
+    Caller caller = ApiContext.caller(ctx);
+    ApiContext.respond(ctx, 200, api.blocking(() -> {
+      AccountRecord account = api.dsl().selectFrom(ACCOUNT).where(ACCOUNT.ID.eq(caller.accountId())).fetchOne();
+      if (account == null) {
+        throw ApiError.notFound("account");
+      }
+      return toJson(account);
+    }));
+  }
+
+  private void list(RoutingContext ctx) {
+    ApiContext.caller(ctx).require(Role.OPERATOR);
+    ApiContext.respond(ctx, 200, api.blocking(() -> {
+      JsonArray items = new JsonArray();
+      api.dsl().selectFrom(ACCOUNT).orderBy(ACCOUNT.ID).fetch().forEach(a -> items.add(toJson(a)));
+      return new JsonObject().put("accounts", items);
+    }));
+  }
+
+  private void create(RoutingContext ctx) {
+    ApiContext.caller(ctx).require(Role.OPERATOR);
+    JsonObject body = ApiContext.body(ctx);
+    Role role = Role.ofCode(body.getString("role"));
+    String zone = body.getString("zone");
+    if (role == Role.PROSUMER && zone == null) {
+      ctx.fail(ApiError.badRequest("ZONE_REQUIRED", "a prosumer belongs to a zone", "zone"));
+      return;
+    }
+    String username = body.getString("username");
+    String password = body.getString("password");
+    String displayName = body.getString("displayName");
+    ApiContext.respond(ctx, 201, api.blocking(() -> {
+      if (zone != null && !api.dsl().fetchExists(ZONE, ZONE.CODE.eq(zone))) {
+        throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
+      }
+      return toJson(insert(api.dsl(), hasher, username, password, role, zone, displayName));
+    }));
+  }
+
+  /** Inserts an account; 409 USERNAME_TAKEN when the name exists. Blocking. */
+  static AccountRecord insert(org.jooq.DSLContext dsl, PasswordHasher hasher, String username, String password,
+      Role role, String zone, String displayName) {
+    String hash = hasher.hash(password);
+    try {
+      return dsl.insertInto(ACCOUNT)
+          .set(ACCOUNT.USERNAME, username)
+          .set(ACCOUNT.ROLE, role.code())
+          .set(ACCOUNT.PASSWORD_HASH, hash)
+          .set(ACCOUNT.ZONE_CODE, zone)
+          .set(ACCOUNT.DISPLAY_NAME, displayName)
+          .returning()
+          .fetchOne();
+    } catch (IntegrityConstraintViolationException e) {
+      throw ApiError.conflict("USERNAME_TAKEN", "the username " + username + " is taken", "username");
+    }
+  }
+
+  static Caller toCaller(AccountRecord a) {
+    return new Caller(a.getId(), a.getUsername(), Role.ofCode(a.getRole()), a.getZoneCode());
+  }
+
+  static JsonObject toJson(AccountRecord a) {
+    return new JsonObject()
+        .put("id", a.getId())
+        .put("username", a.getUsername())
+        .put("role", a.getRole())
+        .put("zone", a.getZoneCode())
+        .put("displayName", a.getDisplayName())
+        .put("createdAt", a.getCreatedAt().toInstant().toString())
+        .put("disabled", a.getDisabledAt() != null);
+  }
+}
