@@ -23,6 +23,8 @@ import java.util.function.ToLongFunction;
  *
  * <p><b>Missing data.</b> A boundary with no reading on one side makes the meter {@code missing}: it
  * counts as having moved 0 Wh in this slot until late readings arrive and the slot is settled again.
+ * Counters that go backwards between the readings used (a meter swap or reset) make it missing too:
+ * only the explicit meter-swap event can say how much energy crossed the reset.
  */
 public final class SlotMetering {
   private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
@@ -45,7 +47,7 @@ public final class SlotMetering {
     }
     Boundary from = boundary(series.readings(), start);
     Boundary to = boundary(series.readings(), end);
-    if (from == null || to == null) {
+    if (from == null || to == null || to.importWh < from.importWh || to.exportWh < from.exportWh) {
       return MeteredEnergy.none();
     }
     List<ReadingRef> refs = new ArrayList<>(from.refs);
@@ -78,6 +80,7 @@ public final class SlotMetering {
 
   private record Boundary(long importWh, long exportWh, boolean estimated, List<ReadingRef> refs) {}
 
+  /** The counters at {@code t}; null when a side has no reading or the counters decrease across it. */
   private Boundary boundary(List<MeterReading> readings, Instant t) {
     MeterReading before = null;
     MeterReading after = null;
@@ -98,6 +101,9 @@ public final class SlotMetering {
     if (after.takenAt().equals(t)) {
       return new Boundary(after.importWh(), after.exportWh(), false, List.of(after.ref()));
     }
+    if (after.importWh() < before.importWh() || after.exportWh() < before.exportWh()) {
+      return null;
+    }
     boolean estimated =
         Duration.between(before.takenAt(), after.takenAt()).compareTo(estimateThreshold) > 0;
     return new Boundary(
@@ -107,14 +113,12 @@ public final class SlotMetering {
         List.of(before.ref(), after.ref()));
   }
 
-  /** {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))} on exact integers; a.t < t < b.t. */
+  /** {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))} on exact integers. */
   static long interpolate(MeterReading a, MeterReading b, Instant t, ToLongFunction<MeterReading> counter) {
     long va = counter.applyAsLong(a);
     long vb = counter.applyAsLong(b);
-    if (vb < va || b.sequence() < a.sequence()) {
-      throw new IllegalArgumentException(
-          "counter of device " + a.deviceId() + " decreases between sequence " + a.sequence()
-              + " and " + b.sequence() + ": a reset must be an explicit meter event");
+    if (vb < va || !a.takenAt().isBefore(b.takenAt()) || t.isBefore(a.takenAt()) || t.isAfter(b.takenAt())) {
+      throw new IllegalArgumentException("interpolation needs a.t <= t <= b.t, a.t < b.t and growing counters");
     }
     BigInteger elapsed = nanos(t).subtract(nanos(a.takenAt()));
     BigInteger span = nanos(b.takenAt()).subtract(nanos(a.takenAt()));

@@ -52,18 +52,19 @@ public final class PaymentCheck {
     if (arithmetic.isPresent()) {
       return PaymentDecision.refuse(RefusalReason.INCONSISTENT_STATEMENT, arithmetic.get());
     }
-    Map<Long, Map<Long, String>> signed = new HashMap<>();
+    Map<List<Long>, Map<Long, String>> signed = new HashMap<>();
     for (MeterSeries s : ownReadings) {
-      Map<Long, String> bySequence = signed.computeIfAbsent(s.deviceId(), k -> new HashMap<>());
+      Map<Long, String> bySequence =
+          signed.computeIfAbsent(List.of(s.deviceId(), (long) s.meterChannel()), k -> new HashMap<>());
       for (MeterReading r : s.readings()) {
         bySequence.put(r.sequence(), r.readingHashHex());
       }
     }
     for (ReadingRef ref : statement.readings()) {
-      Map<Long, String> bySequence = signed.get(ref.deviceId());
+      Map<Long, String> bySequence = signed.get(List.of(ref.deviceId(), (long) ref.meterChannel()));
       if (bySequence == null) {
-        return PaymentDecision.refuse(RefusalReason.UNKNOWN_DEVICE,
-            "statement cites device " + ref.deviceId() + ", which this gateway does not hold");
+        return PaymentDecision.refuse(RefusalReason.UNKNOWN_DEVICE, "statement cites device " + ref.deviceId()
+            + " channel " + ref.meterChannel() + ", which this gateway does not hold");
       }
       String own = bySequence.get(ref.sequence());
       if (own != null && !own.equals(ref.readingHashHex())) {

@@ -25,7 +25,7 @@ import java.util.List;
  * | flags u8 (bit 0 estimated, bit 1 missing)
  * | lineCount i32, per line: kind code u8, tradeId i64, quantityWh i64, pricePerKwh i64, amount i64, amountSat i64
  * | totalAmount i64 | totalSat i64
- * | readingCount i32, per reading: deviceId i64, sequence i64, readingHash 32
+ * | readingCount i32, per reading: deviceId i64, meterChannel u16, sequence i64, readingHash 32
  * </pre>
  *
  * The same statement always gives the same bytes; the statement hash is SHA-256 of them.
@@ -39,7 +39,7 @@ public final class StatementCodec {
 
   /** The canonical bytes. */
   public static byte[] encode(Statement s) {
-    ByteWriter w = new ByteWriter(256 + 48 * s.lines().size() + 48 * s.readings().size());
+    ByteWriter w = new ByteWriter(256 + 41 * s.lines().size() + 50 * s.readings().size());
     w.write(MAGIC).writeByte(FORMAT);
     w.writeInt64BE(s.accountId());
     string(w, s.zoneCode());
@@ -64,7 +64,8 @@ public final class StatementCodec {
     w.writeInt64BE(s.totalAmount()).writeInt64BE(s.totalSat());
     w.writeInt32BE(s.readings().size());
     for (ReadingRef ref : s.readings()) {
-      w.writeInt64BE(ref.deviceId()).writeInt64BE(ref.sequence()).write(HEX.parseHex(ref.readingHashHex()));
+      w.writeInt64BE(ref.deviceId()).writeUInt16BE(ref.meterChannel()).writeInt64BE(ref.sequence());
+      w.write(HEX.parseHex(ref.readingHashHex()));
     }
     return w.toByteArray();
   }
@@ -124,10 +125,10 @@ public final class StatementCodec {
     }
     long totalAmount = r.readInt64BE("totalAmount");
     long totalSat = r.readInt64BE("totalSat");
-    int refCount = count(r, "readingCount", 48);
+    int refCount = count(r, "readingCount", 50);
     List<ReadingRef> refs = new ArrayList<>(refCount);
     for (int i = 0; i < refCount; i++) {
-      refs.add(new ReadingRef(r.readInt64BE("deviceId"), r.readInt64BE("sequence"),
+      refs.add(new ReadingRef(r.readInt64BE("deviceId"), r.readUInt16BE("meterChannel"), r.readInt64BE("sequence"),
           HEX.formatHex(r.readBytes(32, "readingHash"))));
     }
     r.expectEnd("statement");

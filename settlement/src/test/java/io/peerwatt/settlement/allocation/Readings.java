@@ -5,13 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 
-/** Test readings with a hash derived from their fields. */
+/** Test readings (channel 0) with a hash derived from their fields. */
 public final class Readings {
   private Readings() {}
 
   public static MeterReading reading(long device, long sequence, Instant at, long importWh, long exportWh) {
     byte[] hash = Hashes.sha256((device + "/" + sequence + "/" + at + "/" + importWh + "/" + exportWh)
         .getBytes(StandardCharsets.UTF_8));
-    return new MeterReading(device, sequence, at, importWh, exportWh, HexFormat.of().formatHex(hash));
+    return new MeterReading(device, 0, sequence, at, importWh, exportWh, HexFormat.of().formatHex(hash));
   }
 }

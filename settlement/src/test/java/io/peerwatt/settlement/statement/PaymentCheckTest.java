@@ -30,7 +30,7 @@ class PaymentCheckTest {
 
   /** The buyer's gateway (device 22) signed readings showing {@code importWh} in the slot. */
   static List<MeterSeries> own(long importWh) {
-    return List.of(new MeterSeries(22, List.of(
+    return List.of(new MeterSeries(22, 0, List.of(
         reading(22, 1, SLOT.start(), 1_000, 0), reading(22, 2, SLOT.end(), 1_000 + importWh, 0))));
   }
 
@@ -78,7 +78,7 @@ class PaymentCheckTest {
   @Test
   void refusesWithoutOwnReadings() {
     Statement s = statement(own(620));
-    List<MeterSeries> onlyStart = List.of(new MeterSeries(22, List.of(reading(22, 1, SLOT.start(), 1_000, 0))));
+    List<MeterSeries> onlyStart = List.of(new MeterSeries(22, 0, List.of(reading(22, 1, SLOT.start(), 1_000, 0))));
     assertThat(check.check(s, Optional.empty(), BUYER, onlyStart, ROOMY).reason()).isEqualTo(RefusalReason.NO_OWN_READINGS);
   }
 
@@ -103,7 +103,7 @@ class PaymentCheckTest {
         s.totalSat(), s.readings());
     assertThat(check.check(doctored, Optional.empty(), BUYER, own(620), ROOMY).reason())
         .isEqualTo(RefusalReason.INCONSISTENT_STATEMENT);
-    List<MeterSeries> otherDevice = List.of(new MeterSeries(23, List.of(
+    List<MeterSeries> otherDevice = List.of(new MeterSeries(23, 0, List.of(
         reading(23, 1, SLOT.start(), 0, 0), reading(23, 2, SLOT.end(), 620, 0))));
     assertThat(check.check(s, Optional.empty(), BUYER, otherDevice, ROOMY).reason()).isEqualTo(RefusalReason.UNKNOWN_DEVICE);
     assertThat(check.check(s, Optional.empty(), 99, own(620), ROOMY).reason()).isEqualTo(RefusalReason.NOT_FOR_THIS_ACCOUNT);

@@ -34,9 +34,9 @@ class StatementTest {
     Instant e = SLOT.end();
     SlotMetering m = new SlotMetering(Duration.ofMinutes(5));
     Map<Long, MeteredEnergy> metered = Map.of(
-        1L, m.account(List.of(new MeterSeries(11, List.of(reading(11, 5, s.minusSeconds(30), 0, 10_000),
+        1L, m.account(List.of(new MeterSeries(11, 0, List.of(reading(11, 5, s.minusSeconds(30), 0, 10_000),
             reading(11, 6, s.plusSeconds(30), 0, 10_033), reading(11, 7, e, 0, 10_700)))), s, e),
-        2L, m.account(List.of(new MeterSeries(22, List.of(reading(22, 1, s, 5_000, 0),
+        2L, m.account(List.of(new MeterSeries(22, 0, List.of(reading(22, 1, s, 5_000, 0),
             reading(22, 2, e, 5_640, 0)))), s, e));
     AllocationResult r = Allocation.allocate(TERMS, trades, metered);
     List<Statement> out = new ArrayList<>();

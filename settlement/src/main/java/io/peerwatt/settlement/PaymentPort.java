@@ -1,0 +1,16 @@
+package io.peerwatt.settlement;
+
+/**
+ * The payment step: moves a settlement payment over the payment channels. The channels side implements
+ * it: for a positive amount the hub signs the next commitment of its hub -> prosumer channel (adding
+ * {@code amountSat}); for a negative amount the prosumer's prosumer -> hub channel must advance by
+ * {@code -amountSat}, signed by the prosumer's gateway after its {@code PaymentCheck} in
+ * machine-to-machine mode, or by the custodial store. Calls block; an exception leaves the payment
+ * pending and it is offered again on the next dispatch, so an implementation must be idempotent per
+ * payment id.
+ */
+public interface PaymentPort {
+
+  /** Moves the payment, or says why it is refused or still pending. */
+  PaymentOutcome send(SettlementPayment payment);
+}
