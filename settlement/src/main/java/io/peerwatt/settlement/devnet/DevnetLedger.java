@@ -19,6 +19,8 @@ import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -351,17 +353,36 @@ final class DevnetLedger {
     return new Transaction(1, List.of(in), List.of(new TxOutput(reward, minerLockingScript)), 0);
   }
 
-  /** Searches a nonce (and, if the nonce space runs out, a later time) whose header meets the devnet target. */
+  /**
+   * Searches a nonce (and, if the nonce space runs out, a later time) whose header meets the devnet
+   * target. The loop hashes in place with one digest; the full target comparison runs only when the
+   * hash's top 16 bits are zero (a necessary condition for {@link #DEVNET_BITS}).
+   */
   static byte[] solve(byte[] prevHash, byte[] merkleRoot, long time) {
+    MessageDigest sha256 = sha256();
     long t = time;
     while (true) {
+      byte[] header = ChainHeader.encode(BLOCK_VERSION, prevHash, merkleRoot, t, DEVNET_BITS, 0);
       for (long nonce = 0; nonce <= 0xFFFF_FFFFL; nonce++) {
-        byte[] header = ChainHeader.encode(BLOCK_VERSION, prevHash, merkleRoot, t, DEVNET_BITS, nonce);
-        if (ChainHeader.meetsTarget(header, DEVNET_BITS)) {
+        header[76] = (byte) nonce;
+        header[77] = (byte) (nonce >>> 8);
+        header[78] = (byte) (nonce >>> 16);
+        header[79] = (byte) (nonce >>> 24);
+        sha256.update(header);
+        byte[] hash = sha256.digest(sha256.digest());
+        if (hash[31] == 0 && hash[30] == 0 && ChainHeader.meetsTarget(header, DEVNET_BITS)) {
           return header;
         }
       }
       t++;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
     }
   }
 

@@ -1,0 +1,22 @@
+package io.peerwatt.settlement.wallet;
+
+import java.util.List;
+
+/** Where the hub wallet keeps its outputs. Each call is atomic. */
+public interface WalletStore {
+
+  /** Adds outputs (ignoring ones already known). */
+  void add(List<WalletOutput> outputs);
+
+  /** Outputs not spent by any wallet transaction. */
+  List<WalletOutput> unspent();
+
+  /** Marks these outputs (txid internal order, index) spent by {@code spendingTxid}. */
+  void markSpent(List<WalletOutput> outputs, byte[] spendingTxid);
+
+  /** Undoes {@link #markSpent} for a transaction the chain refused. */
+  void releaseSpentBy(byte[] spendingTxid);
+
+  /** Records that {@code txid}'s outputs were mined at {@code height}. */
+  void confirm(byte[] txid, long height);
+}
