@@ -18,6 +18,10 @@ CREATE TABLE settlement_payment (
     -- the refusal's stable code and text, when refused
     refusal_code       INTEGER,
     refusal_detail     VARCHAR(300),
+    -- what the payment port noted before signing, so a retry after a crash neither pays twice nor
+    -- forgets: the channel it advances and that channel's payee amount once this payment is in
+    channel_id         VARCHAR(64),
+    target_payee_sats  BIGINT,
     created_at         TIMESTAMPTZ  NOT NULL DEFAULT now(),
     updated_at         TIMESTAMPTZ  NOT NULL DEFAULT now(),
     CONSTRAINT pk_settlement_payment PRIMARY KEY (id),
@@ -25,7 +29,8 @@ CREATE TABLE settlement_payment (
     CONSTRAINT fk_settlement_payment_statement FOREIGN KEY (account_id, zone_code, slot_start, statement_version)
         REFERENCES settlement_statement (account_id, zone_code, slot_start, version),
     CONSTRAINT ck_settlement_payment_amount CHECK (amount_sat <> 0),
-    CONSTRAINT ck_settlement_payment_status CHECK (status IN ('pending', 'paid', 'refused'))
+    CONSTRAINT ck_settlement_payment_status CHECK (status IN ('pending', 'paid', 'refused')),
+    CONSTRAINT ck_settlement_payment_target CHECK ((channel_id IS NULL) = (target_payee_sats IS NULL))
 );
 
 CREATE INDEX ix_settlement_payment_status ON settlement_payment (status, id);

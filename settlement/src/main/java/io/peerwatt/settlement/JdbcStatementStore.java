@@ -161,6 +161,26 @@ public final class JdbcStatementStore implements StatementStore {
   }
 
   @Override
+  public Optional<ChannelTarget> target(long paymentId) {
+    return dsl.select(SETTLEMENT_PAYMENT.CHANNEL_ID, SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS)
+        .from(SETTLEMENT_PAYMENT)
+        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.CHANNEL_ID.isNotNull())
+        .fetchOptional(r -> new ChannelTarget(r.value1(), r.value2()));
+  }
+
+  @Override
+  public void recordTarget(long paymentId, ChannelTarget target) {
+    int updated = dsl.update(SETTLEMENT_PAYMENT)
+        .set(SETTLEMENT_PAYMENT.CHANNEL_ID, target.channelId())
+        .set(SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS, target.payeeAmountSats())
+        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.CHANNEL_ID.isNull())
+        .execute();
+    if (updated != 1) {
+      throw new IllegalStateException("payment " + paymentId + " is unknown or already has a target");
+    }
+  }
+
+  @Override
   public List<PaymentRecord> payments(long accountId, SlotKey key) {
     return paymentQuery(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId)
             .and(SETTLEMENT_PAYMENT.ZONE_CODE.eq(key.zoneCode()))

@@ -14,10 +14,12 @@ import io.peerwatt.settlement.statement.StatementCodec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -150,19 +152,27 @@ public final class SettlementService {
    */
   public int dispatchPayments(Instant now) {
     int paid = 0;
+    // an account's payments go out in order: one still pending holds its later ones back
+    Set<Long> heldBack = new HashSet<>();
     for (SettlementPayment p : store.pendingPayments(DISPATCH_BATCH)) {
+      if (heldBack.contains(p.accountId())) {
+        continue;
+      }
       PaymentOutcome outcome;
       try {
-        outcome = payments.send(p);
+        outcome = payments.send(p, store);
       } catch (RuntimeException e) {
         log.warn("Payment {} of {} sat for account {} failed; retrying on the next pass",
             p.id(), p.amountSat(), p.accountId(), e);
+        heldBack.add(p.accountId());
         continue;
       }
       store.markPayment(p.id(), outcome, now);
       if (outcome.status() == PaymentStatus.PAID) {
         paid++;
-      } else if (outcome.status() == PaymentStatus.REFUSED) {
+      } else if (outcome.status() == PaymentStatus.PENDING) {
+        heldBack.add(p.accountId());
+      } else {
         log.warn("Payment {} of {} sat for account {} refused ({}): {}",
             p.id(), p.amountSat(), p.accountId(), outcome.refusalCode(), outcome.detail());
       }

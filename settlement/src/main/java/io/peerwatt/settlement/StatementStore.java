@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Where statements, the settled slots' basis and the payment outbox live. Blocking. */
-public interface StatementStore {
+public interface StatementStore extends PaymentAttempts {
 
   /** The basis of a slot settled before. */
   Optional<SettledSlot> settledSlot(SlotKey key);

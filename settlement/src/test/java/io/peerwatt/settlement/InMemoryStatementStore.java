@@ -15,6 +15,19 @@ final class InMemoryStatementStore implements StatementStore {
   final Map<SlotKey, SettledSlot> slots = new HashMap<>();
   final List<Statement> statements = new ArrayList<>();
   final List<PaymentRecord> payments = new ArrayList<>();
+  final Map<Long, ChannelTarget> targets = new HashMap<>();
+
+  @Override
+  public Optional<ChannelTarget> target(long paymentId) {
+    return Optional.ofNullable(targets.get(paymentId));
+  }
+
+  @Override
+  public void recordTarget(long paymentId, ChannelTarget target) {
+    if (targets.putIfAbsent(paymentId, target) != null) {
+      throw new IllegalStateException("target already recorded");
+    }
+  }
 
   @Override
   public Optional<SettledSlot> settledSlot(SlotKey key) {

@@ -157,6 +157,12 @@ class JdbcSettlementTest {
         .containsExactly(v1.totalSat(), v2.totalSat() - v1.totalSat());
     assertThat(service.settleDueSlots(second.plusSeconds(60)))
         .containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.UNCHANGED, 0, 0));
+    long paymentId = store.payments(buyer, KEY).get(0).payment().id();
+    assertThat(store.target(paymentId)).isEmpty();
+    store.recordTarget(paymentId, new ChannelTarget("buyer-channel-1", 12_345));
+    assertThat(store.target(paymentId)).contains(new ChannelTarget("buyer-channel-1", 12_345));
+    assertThatThrownBy(() -> store.recordTarget(paymentId, new ChannelTarget("other", 1)))
+        .isInstanceOf(IllegalStateException.class);
     // versions are never rewritten: the same version cannot be stored twice
     assertThatThrownBy(() -> store.record(store.settledSlot(KEY).orElseThrow(), List.of(v2), List.of(), second))
         .isInstanceOf(RuntimeException.class);

@@ -10,7 +10,7 @@ final class RecordingPaymentPort implements PaymentPort {
   Function<SettlementPayment, PaymentOutcome> answer = p -> PaymentOutcome.paid();
 
   @Override
-  public PaymentOutcome send(SettlementPayment payment) {
+  public PaymentOutcome send(SettlementPayment payment, PaymentAttempts attempts) {
     sent.add(payment);
     return answer.apply(payment);
   }

@@ -143,6 +143,24 @@ class SettlementServiceTest {
     assertThat(store.payments(SELLER, KEY)).extracting(r -> r.outcome().status()).containsExactly(PaymentStatus.PAID);
   }
 
+  @Test
+  void aPendingPaymentHoldsBackTheAccountsLaterOnes() {
+    market(inputs);
+    buyerReadings().forEach(inputs::add);
+    inputs.add(sellerReadings().get(0));
+    port.answer = p -> p.accountId() == SELLER ? PaymentOutcome.pending("seller's gateway offline") : PaymentOutcome.paid();
+    service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+    sellerReadings().subList(1, 3).forEach(inputs::add);
+    port.sent.clear();
+    service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(10)));
+    // the seller's version-2 payment waits behind its pending version-1 payment
+    assertThat(port.sent).extracting(p -> p.statement().version()).containsExactly(1);
+    port.answer = p -> PaymentOutcome.paid();
+    port.sent.clear();
+    assertThat(service.dispatchPayments(SLOT_END.plus(Duration.ofMinutes(11)))).isEqualTo(2);
+    assertThat(port.sent).extracting(p -> p.statement().version()).containsExactly(1, 2);
+  }
+
   /**
    * Whatever readings arrive late and in how many passes, every account ends up paid exactly the
    * satoshi total of a one-shot settlement with all the data, and its last version says the same.
