@@ -36,7 +36,7 @@ import org.bouncycastle.crypto.generators.SCrypt;
 public final class KeyVault {
   private static final String FORMAT = "peerwatt-keyvault";
   private static final byte[] AAD = "peerwatt-keyvault-v1".getBytes(StandardCharsets.US_ASCII);
-  private static final int SCRYPT_N = 1 << 15;
+  private static final int SCRYPT_N = 1 << 14;
   private static final int SCRYPT_R = 8;
   private static final int SCRYPT_P = 1;
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
