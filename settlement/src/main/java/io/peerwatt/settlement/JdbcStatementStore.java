@@ -173,10 +173,10 @@ public final class JdbcStatementStore implements StatementStore {
     int updated = dsl.update(SETTLEMENT_PAYMENT)
         .set(SETTLEMENT_PAYMENT.CHANNEL_ID, target.channelId())
         .set(SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS, target.payeeAmountSats())
-        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.CHANNEL_ID.isNull())
+        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId))
         .execute();
     if (updated != 1) {
-      throw new IllegalStateException("payment " + paymentId + " is unknown or already has a target");
+      throw new IllegalStateException("payment " + paymentId + " is unknown");
     }
   }
 

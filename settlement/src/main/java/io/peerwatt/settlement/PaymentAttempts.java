@@ -11,6 +11,11 @@ public interface PaymentAttempts {
   /** The target recorded for the payment, if any. */
   Optional<ChannelTarget> target(long paymentId);
 
-  /** Records the target; durable when it returns. A payment's target is recorded at most once. */
+  /**
+   * Records the target, durable when it returns. It replaces an earlier target only when the account's
+   * channel changed (closed and reopened) and the old channel never reached the earlier target.
+   *
+   * @throws IllegalStateException if the payment is unknown
+   */
   void recordTarget(long paymentId, ChannelTarget target);
 }

@@ -24,9 +24,10 @@ final class InMemoryStatementStore implements StatementStore {
 
   @Override
   public void recordTarget(long paymentId, ChannelTarget target) {
-    if (targets.putIfAbsent(paymentId, target) != null) {
-      throw new IllegalStateException("target already recorded");
+    if (payments.stream().noneMatch(r -> r.payment().id() == paymentId)) {
+      throw new IllegalStateException("unknown payment " + paymentId);
     }
+    targets.put(paymentId, target);
   }
 
   @Override

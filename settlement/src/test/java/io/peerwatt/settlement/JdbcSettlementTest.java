@@ -161,7 +161,9 @@ class JdbcSettlementTest {
     assertThat(store.target(paymentId)).isEmpty();
     store.recordTarget(paymentId, new ChannelTarget("buyer-channel-1", 12_345));
     assertThat(store.target(paymentId)).contains(new ChannelTarget("buyer-channel-1", 12_345));
-    assertThatThrownBy(() -> store.recordTarget(paymentId, new ChannelTarget("other", 1)))
+    store.recordTarget(paymentId, new ChannelTarget("buyer-channel-2", 12_000));
+    assertThat(store.target(paymentId)).contains(new ChannelTarget("buyer-channel-2", 12_000));
+    assertThatThrownBy(() -> store.recordTarget(-1, new ChannelTarget("other", 1)))
         .isInstanceOf(IllegalStateException.class);
     // versions are never rewritten: the same version cannot be stored twice
     assertThatThrownBy(() -> store.record(store.settledSlot(KEY).orElseThrow(), List.of(v2), List.of(), second))
