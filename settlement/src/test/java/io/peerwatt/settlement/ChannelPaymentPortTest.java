@@ -44,6 +44,8 @@ class ChannelPaymentPortTest {
   final PrivateKey hubKey = key(1);
   final PrivateKey sellerKey = key(2);
   final PrivateKey buyerKey = key(3);
+  final InMemoryChannelStore hubStore = new InMemoryChannelStore();
+  final InMemoryChannelStore custodialStore = new InMemoryChannelStore();
   HubChannels hub;
   PayeeKeeper sellerSide;
   PayerKeeper buyerSide;
@@ -66,13 +68,13 @@ class ChannelPaymentPortTest {
 
   @BeforeEach
   void channels() {
-    hub = new HubChannels(hubKey, fundedWallet(hubKey), new InMemoryChannelStore(), devnet);
+    hub = new HubChannels(hubKey, fundedWallet(hubKey), hubStore, devnet);
     sellerSide = new PayeeKeeper(sellerKey, new InMemoryChannelStore());
     long expiry = devnet.tip().height() + 500;
     byte[] sellerScript = Script.p2pkh(sellerKey.publicKey().hash160()).bytes();
     assertThat(hub.sellers().open("hub-to-1", ChannelDirection.HUB_TO_SELLER, "1", sellerKey.publicKey(),
         sellerScript, 2_000_000, expiry, 1_900_000, sellerSide).isOk()).isTrue();
-    buyerSide = new PayerKeeper(buyerKey, fundedWallet(buyerKey), new InMemoryChannelStore(), devnet);
+    buyerSide = new PayerKeeper(buyerKey, fundedWallet(buyerKey), custodialStore, devnet);
     assertThat(buyerSide.open("2-to-hub", ChannelDirection.BUYER_TO_HUB, "2", hub.hubKey(), hub.hubPayeeScript(),
         2_000_000, expiry, 1_900_000, hub.buyers()).isOk()).isTrue();
     new SettlementServiceTest().market(inputs);
@@ -119,6 +121,22 @@ class ChannelPaymentPortTest {
     assertThat(sellerReceived()).isEqualTo(sellerTotal);
     assertThat(hubReceivedFromBuyer()).isEqualTo(-buyerTotal);
     assertThat(store.pendingPayments(10)).isEmpty();
+  }
+
+  @Test
+  void routesComeFromTheChannelRegistry() {
+    ChannelPaymentPort.GatewayLink unused = (payment, target) -> PaymentOutcome.pending("no gateway");
+    RegistryRoutes routes = new RegistryRoutes(hubStore, custodialStore, buyerSide, account -> sellerSide, unused);
+    assertThat(routes.hubToProsumer(SELLER)).map(PayeeRoute::channelId).contains("hub-to-1");
+    assertThat(routes.hubToProsumer(BUYER)).isEmpty();
+    assertThat(routes.prosumerToHub(BUYER)).containsInstanceOf(Custodial.class);
+    assertThat(routes.prosumerToHub(SELLER)).isEmpty();
+    assertThat(new RegistryRoutes(hubStore, new InMemoryChannelStore(), buyerSide, account -> sellerSide, unused)
+        .prosumerToHub(BUYER)).containsInstanceOf(Gateway.class);
+    service(new ChannelPaymentPort(hub.sellers(), hub.buyers(), routes))
+        .settleDueSlots(SettlementServiceTest.SLOT_END.plus(Duration.ofMinutes(5)));
+    assertThat(sellerReceived()).isEqualTo(store.latestStatements(SettlementServiceTest.KEY).get(SELLER).totalSat());
+    assertThat(hubReceivedFromBuyer()).isEqualTo(-store.latestStatements(SettlementServiceTest.KEY).get(BUYER).totalSat());
   }
 
   @Test

@@ -73,6 +73,18 @@ class StatementTest {
     assertThat(StatementCodec.hashHex(a.get(0))).isNotEqualTo(StatementCodec.hashHex(a.get(1)));
   }
 
+  /** Pins format 1: a change here breaks every anchored statement hash and needs a new format number. */
+  @Test
+  void theCanonicalEncodingIsFrozen() {
+    Statement buyer = statements(TRADES).get(1);
+    assertThat(StatementCodec.encode(buyer)).hasSize(GOLDEN_LENGTH);
+    assertThat(StatementCodec.hashHex(buyer)).isEqualTo(GOLDEN_HASH);
+  }
+
+  static final int GOLDEN_LENGTH = 480;
+  // reproduced independently from the format description (Python, hashlib + struct)
+  static final String GOLDEN_HASH = "51ffae0d6ed63f4076ce8b27089a75570baa4863081ec5e661ce5ebb97bac2ea";
+
   @Test
   void encodingRoundTripsAndEveryFieldReachesTheHash() {
     Statement s = statements(TRADES).get(0);
