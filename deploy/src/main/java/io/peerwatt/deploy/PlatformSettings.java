@@ -22,7 +22,8 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
       new ConfigKey("db.pool-size", "10", "maximum pooled database connections"),
       new ConfigKey("auth.jwt-secret-file", null, "file holding the login-token HS256 secret as hex (at least 32 bytes); unset means one generated into <data-dir>/keys/jwt-hs256.key"),
       new ConfigKey("auth.token-lifetime-minutes", "480", "how long a login token stays valid"),
-      new ConfigKey("auth.login-failures-per-minute", "5", "failed logins allowed per username and per client address in one minute before 429"),
+      new ConfigKey("auth.login-failures-per-minute", "5", "failed logins allowed per username in one minute before 429"),
+      new ConfigKey("auth.login-failures-per-address-per-minute", "20", "failed logins allowed per client address in one minute before 429"),
       new ConfigKey("api.body-limit-bytes", "1048576", "largest accepted API request body (a full 500-reading upload fits in 1 MiB)"),
       new ConfigKey("ingest.max-clock-skew-seconds", "300", "how far in the future a reading or upload batch may be dated"));
 
@@ -39,6 +40,7 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
         config.getPath("auth.jwt-secret-file"),
         Duration.ofMinutes(config.getInt("auth.token-lifetime-minutes", 1, 10_080)),
         config.getInt("auth.login-failures-per-minute", 1, 1000),
+        config.getInt("auth.login-failures-per-address-per-minute", 1, 10_000),
         config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
         Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
         db.poolSize());

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Counts failed logins per username and per client address over a sliding minute; once either has
- * reached the limit, further attempts are refused until the oldest failure leaves the window. Kept in
+ * reached its limit, further attempts are refused until the oldest failure leaves the window. Kept in
  * memory (one platform process); a restart forgets it, which only ever helps a legitimate user.
  */
 final class LoginLimiter {
@@ -18,20 +18,22 @@ final class LoginLimiter {
   /** Keys kept at most, so a flood of random usernames cannot exhaust memory. */
   private static final int MAX_KEYS = 100_000;
 
-  private final int maxFailures;
+  private final int maxPerUser;
+  private final int maxPerAddress;
   private final Clock clock;
   private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
-  LoginLimiter(int maxFailures, Clock clock) {
-    this.maxFailures = maxFailures;
+  LoginLimiter(int maxPerUser, int maxPerAddress, Clock clock) {
+    this.maxPerUser = maxPerUser;
+    this.maxPerAddress = maxPerAddress;
     this.clock = clock;
   }
 
   /** Zero when a login may be tried now, else how long to wait. */
   synchronized Duration retryAfter(String username, String address) {
     Instant now = clock.instant();
-    Duration wait = waitFor("u:" + username, now);
-    Duration waitAddress = waitFor("a:" + address, now);
+    Duration wait = waitFor("u:" + username, maxPerUser, now);
+    Duration waitAddress = waitFor("a:" + address, maxPerAddress, now);
     return wait.compareTo(waitAddress) >= 0 ? wait : waitAddress;
   }
 
@@ -49,9 +51,9 @@ final class LoginLimiter {
     failures.remove("u:" + username);
   }
 
-  private Duration waitFor(String key, Instant now) {
+  private Duration waitFor(String key, int max, Instant now) {
     Deque<Instant> q = failures.get(key);
-    if (q == null || prune(q, now).size() < maxFailures) {
+    if (q == null || prune(q, now).size() < max) {
       return Duration.ZERO;
     }
     return Duration.between(now, q.peekFirst().plus(WINDOW));

@@ -78,21 +78,24 @@ public final class TradingApi {
         .putHeader("content-type", "application/yaml; charset=utf-8").end(yaml));
     api.route().handler(security::handle);
     PasswordHasher hasher = new PasswordHasher(random);
-    new AccountRoutes(context, security, hasher, new LoginLimiter(settings.loginFailuresPerMinute(), context.clock()))
+    new AccountRoutes(context, security, hasher, new LoginLimiter(settings.loginFailuresPerMinute(),
+        settings.loginFailuresPerAddressPerMinute(), context.clock()))
         .addTo(api);
     new ZoneRoutes(context).addTo(api);
     new MeteringPointRoutes(context).addTo(api);
+    new DeviceRoutes(context, keys.signingKey(), random).addTo(api);
+    new ReadingRoutes(context).addTo(api);
     List<ApiRoutes> contributed = new ArrayList<>();
     for (ApiRoutes routes : ServiceLoader.load(ApiRoutes.class, TradingApi.class.getClassLoader())) {
       routes.addTo(api, context);
       contributed.add(routes);
     }
     api.route().failureHandler(ApiSecurity::renderFailure);
-    // new months get their reading partition well before their first reading
+    // new months get their reading partition well before their first reading; old nonces go
     long timer = vertx.setPeriodic(java.time.Duration.ofHours(6).toMillis(),
         id -> context.blocking(() -> {
           ReadingPartitions.ensureAround(context.dsl(), context.clock().instant());
-          return null;
+          return ReadingIngest.forgetOldNonces(context.dsl(), context.clock().instant());
         }));
     return new TradingApi(api, context, keys, workers, contributed, timer);
   }

@@ -56,6 +56,8 @@ public final class MarketEngine {
   /** A book and the lock that orders its commands. */
   private static final class LoadedBook {
     final OrderBook book;
+    /** Set under the lock when a commit failed: the book may differ from its log and must not be used. */
+    boolean stale;
 
     LoadedBook(OrderBook book) {
       this.book = book;
@@ -122,27 +124,39 @@ public final class MarketEngine {
    * @throws IllegalArgumentException when the instrument's zone does not trade
    */
   public Submitted submit(Instrument instrument, OrderCommand command, Instant now) {
-    LoadedBook loaded = loaded(instrument);
-    Submitted submitted;
-    synchronized (loaded) {
-      try {
-        submitted = dsl.transactionResult(cfg -> {
-          DSLContext tx = cfg.dsl();
-          long sequence = new PostgresCommandLog(tx, instrument).append(command);
-          CommandResult result = loaded.book.apply(command);
-          if (result.isSuccess()) {
-            project(tx, loaded.book.zone(), instrument, sequence, command, result, now);
-          }
-          return new Submitted(sequence, result, loaded.book.depth(Integer.MAX_VALUE));
-        });
-      } catch (RuntimeException e) {
-        // the book may hold the command the database rolled back: rebuild it from the log
-        books.remove(instrument);
-        throw e;
+    while (true) {
+      LoadedBook loaded = loaded(instrument);
+      Submitted submitted;
+      synchronized (loaded) {
+        if (loaded.stale) {
+          // a failed commit left this copy behind: take the one rebuilt from the log
+          continue;
+        }
+        try {
+          submitted = dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            long sequence = new PostgresCommandLog(tx, instrument).append(command);
+            CommandResult result = loaded.book.apply(command);
+            if (result.isSuccess()) {
+              project(tx, loaded.book.zone(), instrument, sequence, command, result, now);
+            }
+            return new Submitted(sequence, result, loaded.book.depth(Integer.MAX_VALUE));
+          });
+        } catch (RuntimeException e) {
+          // the book may hold the command the database rolled back: drop it, the next use replays the log
+          loaded.stale = true;
+          books.remove(instrument, loaded);
+          throw e;
+        }
       }
+      afterCommit(instrument, loaded, submitted);
+      return submitted;
     }
+  }
+
+  private void afterCommit(Instrument instrument, LoadedBook loaded, Submitted submitted) {
     if (loaded.book.isClosed()) {
-      books.remove(instrument);
+      books.remove(instrument, loaded);
     }
     for (MarketListener listener : listeners) {
       try {
@@ -151,7 +165,6 @@ public final class MarketEngine {
         log.warn("Market listener failed on {}: {}", instrument, e.toString());
       }
     }
-    return submitted;
   }
 
   /**
@@ -177,15 +190,19 @@ public final class MarketEngine {
 
   /**
    * The book of {@code instrument} for queries, as its log describes it (an empty book when it has none).
-   * Closed books are rebuilt on each call and not kept.
+   * Only books with commands and an open gate are kept in memory; others are rebuilt on each call.
    */
   public OrderBook book(Instrument instrument) {
     LoadedBook loaded = books.get(instrument);
     if (loaded != null) {
       return loaded.book;
     }
-    OrderBook book = recover(instrument);
-    return book.isClosed() ? book : loaded(instrument).book;
+    long[] commands = new long[1];
+    OrderBook book = recover(instrument, commands);
+    if (book.isClosed() || commands[0] == 0) {
+      return book;
+    }
+    return books.computeIfAbsent(instrument, i -> new LoadedBook(book)).book;
   }
 
   /** Depth of a book, consistent with concurrent commands. */
@@ -216,14 +233,18 @@ public final class MarketEngine {
   }
 
   private LoadedBook loaded(Instrument instrument) {
-    return books.computeIfAbsent(instrument, i -> new LoadedBook(recover(i)));
+    return books.computeIfAbsent(instrument, i -> new LoadedBook(recover(i, new long[1])));
   }
 
-  private OrderBook recover(Instrument instrument) {
+  /** A fresh book fed with the whole log of {@code instrument}; {@code commands[0]} counts them. */
+  private OrderBook recover(Instrument instrument, long[] commands) {
     ZoneConfig zone = zones.zone(instrument.zoneCode())
         .orElseThrow(() -> new IllegalArgumentException("zone " + instrument.zoneCode() + " does not trade"));
     OrderBook book = OrderBook.create(zone, instrument.slot());
-    new PostgresCommandLog(dsl, instrument).replay(0, book::apply);
+    new PostgresCommandLog(dsl, instrument).replay(0, command -> {
+      book.apply(command);
+      commands[0]++;
+    });
     return book;
   }
 

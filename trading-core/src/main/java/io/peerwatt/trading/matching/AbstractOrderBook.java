@@ -3,11 +3,10 @@ package io.peerwatt.trading.matching;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** State and command handling shared by both clearing modes. */
 abstract class AbstractOrderBook implements OrderBook {
@@ -16,9 +15,9 @@ abstract class AbstractOrderBook implements OrderBook {
   final long feePerKwh;
   final BookSide bids = new BookSide(Side.BUY);
   final BookSide offers = new BookSide(Side.SELL);
-  final OrderIndex index = new OrderIndex();
+  final LongMap<Order> index = new LongMap<>();
   /** Head of each account's list of open orders. */
-  private final Map<Long, Order> accountHeads = new HashMap<>();
+  private final LongMap<Order> accountHeads = new LongMap<>();
   boolean closed;
   /** Running digest of every trade made, part of {@link #stateHash()}. */
   private long tradeDigest;
@@ -143,6 +142,12 @@ abstract class AbstractOrderBook implements OrderBook {
 
   /** Whether an order of {@code accountId} on {@code side} at {@code price} crosses one of its own. */
   private boolean wouldSelfTrade(long accountId, Side side, long price) {
+    // own orders on the other side are never better than that side's best: if the best does not
+    // cross, none of them does
+    Level best = sideOf(side.opposite()).best();
+    if (best == null || !(side == Side.BUY ? crosses(price, best.price) : crosses(best.price, price))) {
+      return false;
+    }
     for (Order o = accountHeads.get(accountId); o != null; o = o.accountNext) {
       if (o.side != side && (side == Side.BUY ? crosses(price, o.price) : crosses(o.price, price))) {
         return true;
@@ -153,8 +158,9 @@ abstract class AbstractOrderBook implements OrderBook {
 
   /** Adds a new order to the index, its account and its price level. */
   final void rest(Order o) {
-    index.put(o);
-    Order head = accountHeads.put(o.accountId, o);
+    index.put(o.id, o);
+    Order head = accountHeads.get(o.accountId);
+    accountHeads.put(o.accountId, o);
     o.accountNext = head;
     if (head != null) {
       head.accountPrev = o;
@@ -195,18 +201,26 @@ abstract class AbstractOrderBook implements OrderBook {
     return new Trade(buy.id, buy.accountId, sell.id, sell.accountId, quantityWh, price, feePerKwh, tier);
   }
 
-  /** Cancels everything still open after gate closure, bids then offers, best level first. */
-  final List<OrderCancelled> cancelAllOpen() {
-    List<OrderCancelled> out = new ArrayList<>(index.size());
+  /**
+   * Cancels everything still open after gate closure, bids then offers, best level first, with
+   * {@code reasonOf} deciding each reason; orders with nothing open left are dropped silently.
+   */
+  final List<OrderCancelled> cancelAllOpen(Function<Order, CancelReason> reasonOf) {
+    List<OrderCancelled> out = new ArrayList<>();
     for (BookSide side : List.of(bids, offers)) {
-      while (!side.isEmpty()) {
-        Level level = side.best();
-        for (Order o = level.head; o != null; o = level.head) {
-          out.add(new OrderCancelled(o.id, o.accountId, o.openWh, CancelReason.GATE_CLOSED));
-          removeOpen(o);
+      for (Level level : side.levels()) {
+        for (Order o = level.head; o != null; o = o.next) {
+          if (o.openWh > 0) {
+            out.add(new OrderCancelled(o.id, o.accountId, o.openWh, reasonOf.apply(o)));
+          }
         }
       }
     }
+    // the book is closed for good: drop all structures at once instead of order by order
+    bids.clear();
+    offers.clear();
+    index.clear();
+    accountHeads.clear();
     return out;
   }
 
@@ -236,8 +250,7 @@ abstract class AbstractOrderBook implements OrderBook {
     long h = mix(mix(17, closed ? 1 : 0), tradeDigest);
     for (BookSide side : List.of(bids, offers)) {
       h = mix(h, side.size());
-      for (int i = 0; i < side.size(); i++) {
-        Level level = side.fromBest(i);
+      for (Level level : side.levels()) {
         h = mix(mix(mix(h, level.price), level.totalWh), level.count);
         for (Order o = level.head; o != null; o = o.next) {
           h = mix(mix(mix(mix(h, o.id), o.accountId), o.side.code()), o.type.code());
@@ -263,10 +276,14 @@ abstract class AbstractOrderBook implements OrderBook {
   void validateInternalState() {
     int counted = 0;
     for (BookSide side : List.of(bids, offers)) {
-      for (int i = 0; i < side.size(); i++) {
-        Level level = side.fromBest(i);
+      List<Level> levels = side.levels();
+      if (levels.isEmpty() != side.isEmpty() || !levels.isEmpty() && levels.get(0) != side.best()) {
+        throw new IllegalStateException(side.side + " best level wrong");
+      }
+      for (int i = 0; i < levels.size(); i++) {
+        Level level = levels.get(i);
         if (i > 0) {
-          long better = side.fromBest(i - 1).price;
+          long better = levels.get(i - 1).price;
           if (side.side == Side.BUY ? better <= level.price : better >= level.price) {
             throw new IllegalStateException(side.side + " levels out of order at " + level.price);
           }
@@ -292,20 +309,20 @@ abstract class AbstractOrderBook implements OrderBook {
     if (counted != index.size()) {
       throw new IllegalStateException("index holds " + index.size() + " orders, levels " + counted);
     }
-    int inAccounts = 0;
-    for (Map.Entry<Long, Order> e : accountHeads.entrySet()) {
-      if (e.getValue().accountPrev != null) {
-        throw new IllegalStateException("account head " + e.getKey() + " has a predecessor");
+    int[] inAccounts = {0};
+    accountHeads.forEach((account, head) -> {
+      if (head.accountPrev != null) {
+        throw new IllegalStateException("account head " + account + " has a predecessor");
       }
-      for (Order o = e.getValue(); o != null; o = o.accountNext) {
-        if (o.accountId != e.getKey() || index.get(o.id) != o) {
-          throw new IllegalStateException("account list of " + e.getKey() + " wrong at " + o.id);
+      for (Order o = head; o != null; o = o.accountNext) {
+        if (o.accountId != account || index.get(o.id) != o) {
+          throw new IllegalStateException("account list of " + account + " wrong at " + o.id);
         }
-        inAccounts++;
+        inAccounts[0]++;
       }
-    }
-    if (inAccounts != index.size()) {
-      throw new IllegalStateException("account lists hold " + inAccounts + " orders");
+    });
+    if (inAccounts[0] != index.size()) {
+      throw new IllegalStateException("account lists hold " + inAccounts[0] + " orders");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.peerwatt.trading.matching;
 
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,30 +40,10 @@ final class CallAuctionOrderBook extends AbstractOrderBook {
       pair.sell().openWh -= pair.quantityWh();
       pair.sell().filledWh += pair.quantityWh();
       trades.add(trade(pair.buy(), pair.sell(), pair.quantityWh(), outcome.pricePerKwh(), pair.tier()));
+      // level totals are not kept up to date here: the book is dropped right after
     }
-    List<OrderCancelled> cancellations = new ArrayList<>();
-    for (BookSide side : List.of(bids, offers)) {
-      for (int i = 0; i < side.size(); i++) {
-        for (Order o = side.fromBest(i).head; o != null; o = o.next) {
-          if (o.openWh > 0) {
-            CancelReason reason =
-                outcome.excludedAon().contains(o) ? CancelReason.AON_NOT_FILLABLE : CancelReason.GATE_CLOSED;
-            cancellations.add(new OrderCancelled(o.id, o.accountId, o.openWh, reason));
-          }
-        }
-      }
-    }
-    // the book is closed: drop every order (open quantities were reported above)
-    for (BookSide side : List.of(bids, offers)) {
-      while (!side.isEmpty()) {
-        Level level = side.best();
-        for (Order o = level.head; o != null; o = level.head) {
-          level.unlink(o);
-          forget(o);
-        }
-        side.removeLevel(level);
-      }
-    }
+    List<OrderCancelled> cancellations = cancelAllOpen(
+        o -> outcome.excludedAon().contains(o) ? CancelReason.AON_NOT_FILLABLE : CancelReason.GATE_CLOSED);
     return new CommandResult(
         ResultCode.SUCCESS,
         trades,
@@ -72,19 +53,20 @@ final class CallAuctionOrderBook extends AbstractOrderBook {
 
   /** All open orders of a side in merit order: best price first, then lower order id. */
   private static Order[] collect(BookSide side) {
+    List<Level> levels = side.levels();
     int n = 0;
-    for (int i = 0; i < side.size(); i++) {
-      n += side.fromBest(i).count;
+    for (Level level : levels) {
+      n += level.count;
     }
     Order[] out = new Order[n];
     int k = 0;
-    for (int i = 0; i < side.size(); i++) {
+    for (Level level : levels) {
       int from = k;
-      for (Order o = side.fromBest(i).head; o != null; o = o.next) {
+      for (Order o = level.head; o != null; o = o.next) {
         out[k++] = o;
       }
       // within a level, time priority does not count in an auction: order ids decide
-      java.util.Arrays.sort(out, from, k, (a, b) -> Long.compare(a.id, b.id));
+      Arrays.sort(out, from, k, (a, b) -> Long.compare(a.id, b.id));
     }
     return out;
   }

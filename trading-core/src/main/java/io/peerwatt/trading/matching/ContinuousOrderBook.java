@@ -52,7 +52,7 @@ final class ContinuousOrderBook extends AbstractOrderBook {
 
   @Override
   CommandResult closeGate() {
-    return new CommandResult(ResultCode.SUCCESS, List.of(), cancelAllOpen(), Optional.empty());
+    return new CommandResult(ResultCode.SUCCESS, List.of(), cancelAllOpen(o -> CancelReason.GATE_CLOSED), Optional.empty());
   }
 
   private static CommandResult result(List<Trade> trades, List<OrderCancelled> cancellations) {
@@ -68,16 +68,15 @@ final class ContinuousOrderBook extends AbstractOrderBook {
 
   /** Open quantity on the other side that {@code taker} could trade with, up to its own quantity. */
   private long crossableWh(Order taker) {
-    BookSide other = sideOf(taker.side.opposite());
-    long available = 0;
-    for (int i = 0; i < other.size() && available < taker.openWh; i++) {
-      Level level = other.fromBest(i);
+    long[] available = {0};
+    sideOf(taker.side.opposite()).forEachFromBest(level -> {
       if (!takerCrosses(taker, level.price)) {
-        break;
+        return false;
       }
-      available += level.totalWh;
-    }
-    return available;
+      available[0] += level.totalWh;
+      return available[0] < taker.openWh;
+    });
+    return available[0];
   }
 
   /** Trades {@code taker} (not in any level) against the other side while prices cross. */

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,9 +215,21 @@ final class UniformPriceAuction {
   /** Each {@code choosers} order with partners takes from its partners' filled orders in merit order. */
   private static void pairPartners(
       Order[] choosers, long[] chooserLeft, Order[] others, long[] otherLeft, List<Pair> pairs, boolean buyersChoose) {
+    Set<Long> named = new HashSet<>();
+    for (int i = 0; i < choosers.length; i++) {
+      if (chooserLeft[i] > 0) {
+        for (long partner : choosers[i].partners) {
+          named.add(partner);
+        }
+      }
+    }
+    if (named.isEmpty()) {
+      return;
+    }
+    // index only the orders of named accounts, in merit order
     Map<Long, List<Integer>> byAccount = new HashMap<>();
     for (int j = 0; j < others.length; j++) {
-      if (otherLeft[j] > 0) {
+      if (otherLeft[j] > 0 && named.contains(others[j].accountId)) {
         byAccount.computeIfAbsent(others[j].accountId, a -> new ArrayList<>()).add(j);
       }
     }

@@ -83,11 +83,10 @@ abstract class OrderBookBaseTest {
 
   /** Order ids at one price level, in priority order. */
   List<Long> queueAt(Side side, long price) {
-    BookSide s = book.sideOf(side);
     List<Long> ids = new ArrayList<>();
-    for (int i = 0; i < s.size(); i++) {
-      if (s.fromBest(i).price == price) {
-        for (Order o = s.fromBest(i).head; o != null; o = o.next) {
+    for (Level level : book.sideOf(side).levels()) {
+      if (level.price == price) {
+        for (Order o = level.head; o != null; o = o.next) {
           ids.add(o.id);
         }
       }
@@ -249,6 +248,30 @@ abstract class OrderBookBaseTest {
     assertThat(twin.stateHash()).isEqualTo(book.stateHash());
     ok(new AmendOrder(1, 1, 999, 20_000));
     assertThat(twin.stateHash()).isNotEqualTo(book.stateHash());
+  }
+
+  @Test
+  void levelsThatEmptyAndReturnKeepTheBookConsistent() {
+    java.util.Random random = new java.util.Random(3);
+    List<Long> open = new ArrayList<>();
+    for (long id = 100; id < 600; id++) {
+      ok(buy(id, 1_000 + id, 10_000 + random.nextInt(300) * 10L, 10));
+      open.add(id);
+    }
+    while (open.size() > 3) {
+      long id = open.remove(random.nextInt(open.size()));
+      ok(new CancelOrder(id, 1_000 + id));
+      if (random.nextInt(3) == 0) {
+        long again = id + 1_000;
+        ok(buy(again, 1_000 + again, 10_000 + random.nextInt(300) * 10L, 10));
+        open.add(again);
+      }
+    }
+    long[] prices = open.stream().mapToLong(id -> book.order(id).orElseThrow().limitPricePerKwh()).toArray();
+    assertThat(book.depth(100).bids())
+        .extracting(DepthLevel::pricePerKwh)
+        .containsSubsequence(20_000L, 19_500L)
+        .contains(java.util.Arrays.stream(prices).boxed().toArray(Long[]::new));
   }
 
   @Test

@@ -1,0 +1,95 @@
+package io.peerwatt.trading.market;
+
+import io.peerwatt.trading.matching.Instrument;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The market's clock work inside the platform: on a Vert.x timer it closes every book whose gate
+ * closure has passed (a call auction clears, a continuous book stops) and runs the standing rules. The
+ * work itself runs on worker threads; ticks never overlap. Time comes from the injected {@link Clock},
+ * so tests can move it. Closing is exactly once: the gate closure, its trades and its clearing result
+ * commit together, and a book whose log holds a closure is never closed again (also after a restart).
+ */
+public final class MarketScheduler {
+  private static final Logger log = LoggerFactory.getLogger(MarketScheduler.class);
+
+  private final Vertx vertx;
+  private final Function<Callable<TickReport>, Future<TickReport>> workers;
+  private final MarketEngine engine;
+  private final StandingRules rules;
+  private final Clock clock;
+  private final Duration tick;
+  private final Duration rulesEvery;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private Instant rulesLastRun = Instant.MIN;
+  private long timerId = -1;
+
+  /** What one tick did. */
+  public record TickReport(int gatesClosed, int ruleOrdersPlaced) {}
+
+  /**
+   * @param workers runs blocking work off the event loop (e.g. {@code ApiContext::blocking})
+   * @param tick how often the scheduler looks at the clock
+   * @param rulesEvery how often standing rules run
+   */
+  public MarketScheduler(Vertx vertx, Function<Callable<TickReport>, Future<TickReport>> workers, MarketEngine engine,
+      StandingRules rules, Clock clock, Duration tick, Duration rulesEvery) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.workers = Objects.requireNonNull(workers, "workers");
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.rules = Objects.requireNonNull(rules, "rules");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.tick = Objects.requireNonNull(tick, "tick");
+    this.rulesEvery = Objects.requireNonNull(rulesEvery, "rulesEvery");
+  }
+
+  /** Starts the periodic timer. */
+  public void start() {
+    timerId = vertx.setPeriodic(tick.toMillis(), id -> tick());
+  }
+
+  /** Stops the timer (a tick under way finishes). */
+  public void stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+
+  /** Runs one tick on a worker unless one is under way; the future tells what it did (zeros if skipped). */
+  public Future<TickReport> tick() {
+    if (!running.compareAndSet(false, true)) {
+      return Future.succeededFuture(new TickReport(0, 0));
+    }
+    return workers.apply(() -> runOnce(clock.instant()))
+        .onFailure(e -> log.error("Market scheduler tick failed", e))
+        .onComplete(ar -> running.set(false));
+  }
+
+  /** The blocking body of a tick at {@code now}. */
+  TickReport runOnce(Instant now) {
+    int closed = 0;
+    for (Instrument instrument : engine.booksDueForGateClosure(now)) {
+      if (engine.closeGate(instrument, now).isPresent()) {
+        closed++;
+        log.info("Gate closed for {}", instrument);
+      }
+    }
+    int placed = 0;
+    if (!now.isBefore(rulesLastRun.plus(rulesEvery))) {
+      rulesLastRun = now;
+      placed = rules.runAll(now);
+    }
+    return new TickReport(closed, placed);
+  }
+}
