@@ -68,9 +68,9 @@ public final class HubWallet {
     this.log = log;
   }
 
-  /** The wallet of the vault's {@value #WALLET_KEY_LABEL} key. */
+  /** The wallet of the vault key named by the store's {@link WalletStore#walletLabel()}. */
   public static HubWallet open(KeyVault vault, ChainBackend chain, WalletStore store, TransactionLog log) {
-    return new HubWallet(vault.key(WALLET_KEY_LABEL), chain, store, log);
+    return new HubWallet(vault.key(store.walletLabel()), chain, store, log);
   }
 
   /** The script payments to this wallet use (also change, channel refunds and payer change). */
@@ -222,7 +222,7 @@ public final class HubWallet {
     for (int i = 0; i < tx.outputs().size(); i++) {
       TxOutput o = tx.outputs().get(i);
       if (o.satoshis() > 0 && Arrays.equals(o.lockingScript(), lockingScript)) {
-        ours.add(new WalletOutput(txid, i, o.satoshis(), lockingScript, WALLET_KEY_LABEL, -1, null));
+        ours.add(new WalletOutput(txid, i, o.satoshis(), lockingScript, store.walletLabel(), -1, null));
       }
     }
     return ours;

@@ -9,6 +9,21 @@ import java.util.Map;
 /** A {@link WalletStore} in memory, for tests. */
 public final class InMemoryWalletStore implements WalletStore {
   private final Map<String, WalletOutput> outputs = new LinkedHashMap<>();
+  private final String walletLabel;
+
+  /** A store for the hub wallet's key. */
+  public InMemoryWalletStore() {
+    this(HubWallet.WALLET_KEY_LABEL);
+  }
+
+  public InMemoryWalletStore(String walletLabel) {
+    this.walletLabel = walletLabel;
+  }
+
+  @Override
+  public String walletLabel() {
+    return walletLabel;
+  }
 
   @Override
   public synchronized void add(List<WalletOutput> added) {

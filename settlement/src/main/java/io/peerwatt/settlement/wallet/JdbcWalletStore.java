@@ -5,12 +5,25 @@ import static io.peerwatt.db.schema.Tables.HUB_WALLET_OUTPUT;
 import java.util.List;
 import org.jooq.DSLContext;
 
-/** {@link WalletStore} in PostgreSQL (migration V9: hub_wallet_output). */
+/** {@link WalletStore} in PostgreSQL (migration V9: hub_wallet_output, rows of one key_label). */
 public final class JdbcWalletStore implements WalletStore {
   private final DSLContext db;
+  private final String walletLabel;
 
+  /** The hub wallet's store. */
   public JdbcWalletStore(DSLContext db) {
+    this(db, HubWallet.WALLET_KEY_LABEL);
+  }
+
+  /** The store of the wallet whose vault key is {@code walletLabel} (e.g. a custodial buyer's). */
+  public JdbcWalletStore(DSLContext db, String walletLabel) {
     this.db = db;
+    this.walletLabel = walletLabel;
+  }
+
+  @Override
+  public String walletLabel() {
+    return walletLabel;
   }
 
   @Override
@@ -22,7 +35,7 @@ public final class JdbcWalletStore implements WalletStore {
             .set(HUB_WALLET_OUTPUT.OUTPUT_INDEX, o.index())
             .set(HUB_WALLET_OUTPUT.SATOSHIS, o.satoshis())
             .set(HUB_WALLET_OUTPUT.LOCKING_SCRIPT, o.lockingScript())
-            .set(HUB_WALLET_OUTPUT.KEY_LABEL, o.keyLabel())
+            .set(HUB_WALLET_OUTPUT.KEY_LABEL, walletLabel)
             .set(HUB_WALLET_OUTPUT.CONFIRMED_HEIGHT, o.isConfirmed() ? o.confirmedHeight() : null)
             .set(HUB_WALLET_OUTPUT.SPENT_BY_TXID, o.spentByTxid())
             .onConflictDoNothing()
@@ -33,7 +46,8 @@ public final class JdbcWalletStore implements WalletStore {
 
   @Override
   public List<WalletOutput> unspent() {
-    return db.selectFrom(HUB_WALLET_OUTPUT).where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.isNull())
+    return db.selectFrom(HUB_WALLET_OUTPUT)
+        .where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.isNull().and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel)))
         .orderBy(HUB_WALLET_OUTPUT.CREATED_AT, HUB_WALLET_OUTPUT.TXID, HUB_WALLET_OUTPUT.OUTPUT_INDEX)
         .fetch(r -> new WalletOutput(r.getTxid(), r.getOutputIndex(), r.getSatoshis(), r.getLockingScript(),
             r.getKeyLabel(), r.getConfirmedHeight() == null ? -1 : r.getConfirmedHeight(), null));
@@ -57,12 +71,13 @@ public final class JdbcWalletStore implements WalletStore {
   @Override
   public void releaseSpentBy(byte[] spendingTxid) {
     db.update(HUB_WALLET_OUTPUT).setNull(HUB_WALLET_OUTPUT.SPENT_BY_TXID)
-        .where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.eq(spendingTxid)).execute();
+        .where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.eq(spendingTxid).and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel)))
+        .execute();
   }
 
   @Override
   public void confirm(byte[] txid, long height) {
     db.update(HUB_WALLET_OUTPUT).set(HUB_WALLET_OUTPUT.CONFIRMED_HEIGHT, height)
-        .where(HUB_WALLET_OUTPUT.TXID.eq(txid)).execute();
+        .where(HUB_WALLET_OUTPUT.TXID.eq(txid).and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel))).execute();
   }
 }

@@ -2,8 +2,14 @@ package io.peerwatt.settlement.wallet;
 
 import java.util.List;
 
-/** Where the hub wallet keeps its outputs. Each call is atomic. */
+/**
+ * Where one wallet keeps its outputs; stores of different wallets (the hub's, each custodial one) are
+ * kept apart by {@link #walletLabel()}. Each call is atomic.
+ */
 public interface WalletStore {
+
+  /** The vault label of the key whose outputs this store holds. */
+  String walletLabel();
 
   /** Adds outputs (ignoring ones already known). */
   void add(List<WalletOutput> outputs);
