@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PeerwattCommand.Version.class,
     description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
-    subcommands = {PlatformCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlatformCommand.class, TxCommand.class, CommandLine.HelpCommand.class})
 public final class PeerwattCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,6 +26,7 @@ public final class PeerwattCommand implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new PeerwattCommand());
     cli.setExecutionExceptionHandler(new UserErrors());
+    cli.setExpandAtFiles(false); // @FILE arguments are read by the commands themselves (peerwatt tx)
     return cli.execute(args);
   }
 

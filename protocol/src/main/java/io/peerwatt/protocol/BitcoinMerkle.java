@@ -1,7 +1,6 @@
 package io.peerwatt.protocol;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,9 +68,5 @@ public final class BitcoinMerkle {
   /** Internal byte order of a 64-digit display-order hex hash. */
   public static byte[] fromDisplayHex(String displayHex) {
     return reversed(StrictHex.decode(displayHex, 32, "hash"));
-  }
-
-  static boolean equal(byte[] a, byte[] b) {
-    return Arrays.equals(a, b);
   }
 }

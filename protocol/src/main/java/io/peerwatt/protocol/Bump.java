@@ -314,6 +314,37 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
     return new Bump(blockHeight, levels);
   }
 
+  /**
+   * One BUMP holding the leaves of both (BRC-74 "combine"): same block height, same number of levels
+   * and same root required, else {@link FormatException}. A leaf present in both stays a txid if
+   * either marks it so.
+   */
+  public Bump merge(Bump other) {
+    if (blockHeight != other.blockHeight || levels.size() != other.levels.size()) {
+      throw new FormatException("cannot merge BUMPs of different blocks or tree heights");
+    }
+    if (!Arrays.equals(computeRoot(), other.computeRoot())) {
+      throw new FormatException("cannot merge BUMPs with different roots");
+    }
+    List<List<Leaf>> merged = new ArrayList<>();
+    for (int h = 0; h < levels.size(); h++) {
+      Map<Long, Leaf> byOffset = new java.util.TreeMap<>();
+      for (Leaf l : levels.get(h)) {
+        byOffset.put(l.offset(), l);
+      }
+      for (Leaf l : other.levels.get(h)) {
+        Leaf mine = byOffset.get(l.offset());
+        if (mine == null) {
+          byOffset.put(l.offset(), l);
+        } else if (l.txid() && !mine.txid()) {
+          byOffset.put(l.offset(), l);
+        }
+      }
+      merged.add(new ArrayList<>(byOffset.values()));
+    }
+    return new Bump(blockHeight, merged);
+  }
+
   public byte[] encode() {
     ByteWriter w = new ByteWriter();
     write(w);

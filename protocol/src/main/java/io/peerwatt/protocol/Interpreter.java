@@ -91,6 +91,9 @@ public final class Interpreter {
       return ScriptResult.SUCCESS;
     } catch (Failure f) {
       return new ScriptResult(f.error, f.getMessage());
+    } catch (RuntimeException e) {
+      // the node maps any unexpected exception during evaluation to UNKNOWN_ERROR; so do we, keeping the cause
+      return new ScriptResult(ScriptError.UNKNOWN_ERROR, "unexpected " + e);
     }
   }
 
@@ -474,14 +477,21 @@ public final class Interpreter {
         }
         BigInteger result;
         if (opcode == Opcodes.OP_LSHIFTNUM) {
-          if (value.signum() != 0 && n.compareTo(BigInteger.valueOf(8L * MAX_STACK_MEMORY_BYTES)) > 0) {
-            throw c.fail(ScriptError.STACK_SIZE);
+          // as the node's CScriptNum <<=: the result's size is bounded before anything is allocated
+          BigInteger resultBytes = BigInteger.valueOf(ScriptNum.encode(value).length).add(n.shiftRight(3));
+          if (resultBytes.compareTo(BigInteger.valueOf(c.maxNumLength)) > 0) {
+            throw c.fail(ScriptError.SCRIPTNUM_OVERFLOW);
           }
-          result = value.signum() == 0 ? BigInteger.ZERO : value.shiftLeft(n.intValueExact());
+          if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw c.fail(ScriptError.BIG_INT);
+          }
+          result = value.shiftLeft(n.intValue());
         } else {
-          // the magnitude shifts, the sign stays (rounds toward zero)
-          int bits = n.min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
-          BigInteger magnitude = value.abs().shiftRight(bits);
+          if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw c.fail(ScriptError.BIG_INT);
+          }
+          // the magnitude shifts and the sign stays, so it rounds toward zero like OP_DIV
+          BigInteger magnitude = value.abs().shiftRight(n.intValue());
           result = value.signum() < 0 ? magnitude.negate() : magnitude;
         }
         stack.pop();
@@ -910,9 +920,9 @@ public final class Interpreter {
   private long checkMultiSig(Ctx c, byte[] script, int beginCodeHash, long opCount) throws Failure, ScriptNum.NumberException {
     Stack stack = c.stack;
     int flags = c.flags;
-    int i = 1;
-    c.need(i);
-    long keysCount = clampInt(ScriptNum.decodeChecked(stack.top(-i), 4, c.minimal));
+    long i = 1;
+    c.need(1);
+    long keysCount = clampInt(ScriptNum.decodeChecked(stack.top(-1), 4, c.minimal));
     if (keysCount < 0) {
       throw c.fail(ScriptError.PUBKEY_COUNT);
     }
@@ -926,16 +936,16 @@ public final class Interpreter {
     long ikey = ++i;
     // position of the last non-signature item (top = 1), for the NULLFAIL cleanup
     long ikey2 = keysCount + 2;
-    i += (int) keysCount;
+    i += keysCount;
     if (stack.size() < i) {
       throw c.fail(ScriptError.INVALID_STACK_OPERATION);
     }
-    long sigsCount = clampInt(ScriptNum.decodeChecked(stack.top(-i), 4, c.minimal));
+    long sigsCount = clampInt(ScriptNum.decodeChecked(stack.top((int) -i), 4, c.minimal));
     if (sigsCount < 0 || sigsCount > keysCount) {
       throw c.fail(ScriptError.SIG_COUNT);
     }
     long isig = ++i;
-    i += (int) sigsCount;
+    i += sigsCount;
     if (stack.size() < i) {
       throw c.fail(ScriptError.INVALID_STACK_OPERATION);
     }

@@ -29,6 +29,11 @@ public final class ReadingCodec {
     "voltageL1Mv", "flags", "prevHash"
   };
 
+  private static final String[] SIGNED_READING_FIELDS = {
+    "version", "deviceKey", "channel", "sequence", "takenAt", "importWh", "exportWh", "powerW",
+    "voltageL1Mv", "flags", "prevHash", "hash", "signature"
+  };
+
   private ReadingCodec() {}
 
   /** The 110-byte canonical encoding. */
@@ -213,8 +218,7 @@ public final class ReadingCodec {
    * a hash that does not match the fields is a {@link FormatException}. The signature is not verified.
    */
   public static SignedReading signedFromJson(Map<String, Object> m) {
-    String[] allowed = Arrays2.append(READING_FIELDS, "hash", "signature");
-    Json.requireOnly(m, "signed reading", allowed);
+    Json.requireOnly(m, "signed reading", SIGNED_READING_FIELDS);
     MeterReading r = readingFields(m);
     if (m.containsKey("hash")) {
       byte[] claimed = StrictHex.decode(Json.string(m, "hash"), 32, "hash");
@@ -227,16 +231,5 @@ public final class ReadingCodec {
       throw new FormatException("signature length must be in [8, 72], got " + sig.length);
     }
     return new SignedReading(r, sig);
-  }
-
-  /** Small array helper kept private to the codecs. */
-  static final class Arrays2 {
-    private Arrays2() {}
-
-    static String[] append(String[] base, String... more) {
-      String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
-      System.arraycopy(more, 0, out, base.length, more.length);
-      return out;
-    }
   }
 }

@@ -54,6 +54,43 @@ public final class Script {
     return out;
   }
 
+  /**
+   * Serializes instructions back to bytes, keeping each push's own opcode (so a non-minimal push
+   * stays non-minimal): {@code fromChunks(s.chunks()).equals(s)} for every parseable script.
+   * Throws {@link IllegalArgumentException} when a push's data does not fit its opcode.
+   */
+  public static Script fromChunks(List<ScriptChunk> chunks) {
+    ByteWriter w = new ByteWriter();
+    for (ScriptChunk c : chunks) {
+      int op = c.opcode();
+      w.writeByte(op);
+      if (op > Opcodes.OP_PUSHDATA4) {
+        continue;
+      }
+      byte[] data = c.data() == null ? new byte[0] : c.data();
+      int n = data.length;
+      if (op < Opcodes.OP_PUSHDATA1) {
+        if (n != op) {
+          throw new IllegalArgumentException("direct push 0x" + Integer.toHexString(op) + " needs " + op + " bytes, got " + n);
+        }
+      } else if (op == Opcodes.OP_PUSHDATA1) {
+        if (n > 0xFF) {
+          throw new IllegalArgumentException("OP_PUSHDATA1 holds at most 255 bytes, got " + n);
+        }
+        w.writeByte(n);
+      } else if (op == Opcodes.OP_PUSHDATA2) {
+        if (n > 0xFFFF) {
+          throw new IllegalArgumentException("OP_PUSHDATA2 holds at most 65535 bytes, got " + n);
+        }
+        w.writeUInt16LE(n);
+      } else {
+        w.writeUInt32LE(n);
+      }
+      w.write(data);
+    }
+    return new Script(w.toByteArray());
+  }
+
   /** True if every instruction is a push (opcodes up to OP_16, OP_RESERVED included, as the node counts). */
   public boolean isPushOnly() {
     return isPushOnly(bytes);
@@ -78,15 +115,17 @@ public final class Script {
   }
 
   /**
-   * ASM as the node shows an unlocking script: like {@link #toAsm()}, but a push that is a strictly
-   * encoded signature shows its sighash type, e.g. {@code 3044...01[ALL|FORKID]} becomes
+   * ASM as the node shows an unlocking script: like {@link #toAsm()}, but (unless the script starts
+   * with OP_RETURN or OP_FALSE OP_RETURN) a push that is a strictly encoded signature shows its sighash type, e.g. {@code 3044...01[ALL|FORKID]} becomes
    * {@code 3044...[ALL|FORKID]} with the type byte removed from the hex.
    */
   public String toAsmDecodingSighash() {
     return toAsm(true);
   }
 
-  private String toAsm(boolean decodeSighash) {
+  private String toAsm(boolean decodeSighashRequested) {
+    // like the node, never decode OP_RETURN data that happens to look like a signature
+    boolean decodeSighash = decodeSighashRequested && !isKnownOpReturn();
     StringBuilder sb = new StringBuilder();
     Reader r = new Reader(bytes);
     while (r.hasNext()) {
@@ -170,6 +209,11 @@ public final class Script {
       writePush(w, part);
     }
     return new Script(w.toByteArray());
+  }
+
+  /** The node's IsKnownOpReturn: starts with OP_RETURN or OP_FALSE OP_RETURN. */
+  public boolean isKnownOpReturn() {
+    return (bytes.length > 0 && (bytes[0] & 0xFF) == Opcodes.OP_RETURN) || isOpReturnData();
   }
 
   /** True for OP_FALSE OP_RETURN ... (data carrier) scripts. */

@@ -50,7 +50,8 @@ public enum ScriptError {
   ILLEGAL_FORKID(42, "illegal use of SIGHASH_FORKID"),
   MISSING_FORKID(43, "signature must use SIGHASH_FORKID"),
   ILLEGAL_CHRONICLE(44, "illegal use of the sighash CHRONICLE bit (0x20)"),
-  INVALID_FLAGS(45, "invalid combination of script flags");
+  INVALID_FLAGS(45, "invalid combination of script flags"),
+  BIG_INT(46, "big integer operation out of range");
 
   private final int code;
   private final String description;

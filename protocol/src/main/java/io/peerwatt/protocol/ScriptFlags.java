@@ -30,12 +30,20 @@ public final class ScriptFlags {
   /**
    * What a post-Genesis BSV node demands of a new transaction spending a post-Genesis output
    * (mandatory consensus flags plus the standard policy flags): FORKID signatures, strict encodings,
-   * low S, NULLFAIL, NULLDUMMY, minimal pushes and numbers, push-only unlocking scripts, clean stack.
+   * low S, NULLFAIL, NULLDUMMY, minimal pushes and numbers, push-only unlocking scripts, clean stack,
+   * no executed upgradable NOPs. (MINIMALIF is not a BSV policy rule, so it is not included.)
    */
   public static final int POST_GENESIS_STANDARD =
       P2SH | STRICTENC | DERSIG | LOW_S | NULLDUMMY | SIGPUSHONLY | MINIMALDATA
-          | DISCOURAGE_UPGRADABLE_NOPS | CLEANSTACK | MINIMALIF | NULLFAIL | SIGHASH_FORKID
+          | DISCOURAGE_UPGRADABLE_NOPS | CLEANSTACK | NULLFAIL | SIGHASH_FORKID
           | GENESIS | UTXO_AFTER_GENESIS;
+
+  /**
+   * What a post-Genesis BSV node requires of every transaction in a block spending a post-Genesis
+   * output (the node's mandatory flags plus the Genesis rules): no policy-only rules.
+   */
+  public static final int POST_GENESIS_CONSENSUS =
+      P2SH | STRICTENC | LOW_S | NULLFAIL | SIGHASH_FORKID | SIGPUSHONLY | GENESIS | UTXO_AFTER_GENESIS;
 
   /** Parses the node's comma-separated flag names ("P2SH,STRICTENC"); unknown names are a FormatException. */
   public static int parse(String names) {

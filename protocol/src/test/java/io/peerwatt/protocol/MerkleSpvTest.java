@@ -177,6 +177,27 @@ class MerkleSpvTest {
     }
   }
 
+  @Property(tries = 60)
+  void mergedBumpsProveEveryTxidOfBoth(
+      @ForAll @IntRange(min = 2, max = 40) int txCount, @ForAll("seeds") long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    List<byte[]> txids = new ArrayList<>();
+    for (int i = 0; i < txCount; i++) {
+      byte[] t = new byte[32];
+      random.nextBytes(t);
+      txids.add(t);
+    }
+    int a = random.nextInt(txCount);
+    int b = random.nextInt(txCount);
+    Bump merged = Bump.fromBlock(7, txids, Set.of(a)).merge(Bump.fromBlock(7, txids, Set.of(b)));
+    byte[] root = BitcoinMerkle.root(txids);
+    assertThat(merged.computeRoot(txids.get(a))).isEqualTo(root);
+    assertThat(merged.computeRoot(txids.get(b))).isEqualTo(root);
+    assertThat(Bump.decode(merged.encode())).isEqualTo(merged);
+    assertThat(merged.txids()).hasSize(a == b ? 1 : 2);
+    assertThatThrownBy(() -> merged.merge(Bump.fromBlock(8, txids, Set.of(a)))).isInstanceOf(FormatException.class);
+  }
+
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<Long> seeds() {
     return net.jqwik.api.Arbitraries.longs();

@@ -66,6 +66,7 @@ class ScriptTest {
     Script s = Script.fromHex("47" + der + "41");
     assertThat(s.toAsmDecodingSighash()).isEqualTo(der + "[ALL|FORKID]");
     assertThat(s.toAsm()).isEqualTo(der + "41");
+    assertThat(Script.fromHex("006a47" + der + "41").toAsmDecodingSighash()).isEqualTo("0 OP_RETURN " + der + "41");
   }
 
   @Test
@@ -88,5 +89,27 @@ class ScriptTest {
       byte expected = op == Opcodes.OP_1NEGATE ? (byte) 0x81 : (byte) (op - Opcodes.OP_1 + 1);
       assertThat(data).containsExactly(expected);
     }
+  }
+
+  @Property(tries = 300)
+  void chunksSerializeBackToTheSameBytes(@ForAll @Size(max = 200) byte[] raw) {
+    Script s = Script.of(raw);
+    List<ScriptChunk> chunks;
+    try {
+      chunks = s.chunks();
+    } catch (FormatException e) {
+      assertThat(s.toAsm()).endsWith("[error]");
+      return;
+    }
+    assertThat(Script.fromChunks(chunks)).isEqualTo(s);
+    assertThat(s.toAsm()).doesNotContain("[error]");
+  }
+
+  @Test
+  void fromChunksKeepsNonMinimalPushes() {
+    Script s = Script.fromHex("4c0105" + "4d0100ff");
+    assertThat(Script.fromChunks(s.chunks())).isEqualTo(s);
+    assertThatThrownBy(() -> Script.fromChunks(List.of(new ScriptChunk(2, new byte[] {1}))))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.bouncycastle.util.encoders.Hex;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class TransactionTest {
@@ -80,5 +84,30 @@ class TransactionTest {
     String id = "23b397edccd3740a74adb603c9756370fafcde9bcc4483eb271ecad09a94dd63";
     assertThat(Transaction.txidToHex(Transaction.txidFromHex(id))).isEqualTo(id);
     assertThatThrownBy(() -> Transaction.txidFromHex("zz")).isInstanceOf(FormatException.class);
+  }
+
+  @Property(tries = 200)
+  void randomTransactionsRoundTrip(
+      @ForAll int version,
+      @ForAll @Size(min = 32, max = 32) byte[] txid,
+      @ForAll @IntRange(min = 0, max = 3) int inputs,
+      @ForAll @IntRange(min = 0, max = 3) int outputs,
+      @ForAll @Size(max = 300) byte[] script,
+      @ForAll long satoshis,
+      @ForAll @IntRange(min = 0) int lockTime) {
+    List<TxInput> ins = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs; i++) {
+      ins.add(new TxInput(txid, i, script, 0xFFFF_FFFFL - i));
+    }
+    List<TxOutput> outs = new java.util.ArrayList<>();
+    for (int i = 0; i < outputs; i++) {
+      outs.add(new TxOutput(satoshis + i, script));
+    }
+    Transaction tx = new Transaction(version, ins, outs, lockTime);
+    byte[] bytes = tx.serialize();
+    Transaction back = Transaction.parse(bytes);
+    assertThat(back).isEqualTo(tx);
+    assertThat(back.txid()).isEqualTo(Hashes.sha256d(bytes));
+    assertThat(back.size()).isEqualTo(bytes.length);
   }
 }

@@ -1,0 +1,223 @@
+package io.peerwatt.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerwatt.protocol.BundleVerification.Status;
+import io.peerwatt.protocol.BundleVerification.Step;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class ProofBundleTest {
+  static final PrivateKey DEVICE = PrivateKey.fromHex("0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d");
+  static final PrivateKey PLATFORM = PrivateKey.fromBytes(Hashes.sha256("PeerWatt test platform key".getBytes()));
+  /** Non-trivial work (about 2^16 hashes per block), so an altered header fails proof of work. */
+  static final long BITS = 0x1f00ffffL;
+  static final long HEIGHT = 1000;
+  static final Scenario S = new Scenario(new Random(7));
+
+  /** One slot anchored in one mined block, with readings and a trade in the anchor tree. */
+  static final class Scenario {
+    final List<SignedReading> readings = new ArrayList<>();
+    final List<byte[]> salts = new ArrayList<>();
+    final List<AnchorItemKind> kinds = new ArrayList<>();
+    final List<byte[]> items = new ArrayList<>();
+    final SignedDeviceCertificate certificate;
+    final AnchorTree tree;
+    final Transaction anchorTx;
+    final Bump bump;
+    final BlockHeader parent;
+    final BlockHeader block;
+    final BlockHeader child;
+
+    Scenario(Random random) {
+      MeterReading previous = null;
+      for (int i = 0; i < 6; i++) {
+        MeterReading r = new MeterReading(1, DEVICE.publicKey(), 0, i + 1,
+            Instant.parse("2026-11-25T10:00:00Z").plusSeconds(5L * i), 1_000 + 3L * i, 200, 1500 - 100 * i, 230_000,
+            EnumSet.noneOf(ReadingFlag.class), previous == null ? MeterReading.noPrevious() : previous.hash());
+        readings.add(SignedReading.sign(r, DEVICE));
+        add(random, AnchorItemKind.READING, r.encode());
+        previous = r;
+      }
+      add(random, AnchorItemKind.TRADE, "trade 42: 1500 Wh at 12345 mct/kWh".getBytes());
+      certificate = SignedDeviceCertificate.sign(new DeviceCertificate(1, 7, DEVICE.publicKey(), "DE000111",
+          "acct-1", "DE-TEST-1", Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2027-11-01T00:00:00Z"),
+          PLATFORM.publicKey()), PLATFORM);
+      List<byte[]> leaves = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        leaves.add(AnchorTree.leafHash(kinds.get(i), salts.get(i), items.get(i)));
+      }
+      tree = AnchorTree.build(leaves);
+      AnchorPayload payload = new AnchorPayload(1, Instant.parse("2026-11-25T10:00:00Z"), Duration.ofMinutes(15),
+          tree.size(), tree.root());
+      byte[] funding = new byte[32];
+      random.nextBytes(funding);
+      anchorTx = new Transaction(1, List.of(new TxInput(funding, 1, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
+          List.of(new TxOutput(0, payload.lockingScript()),
+              new TxOutput(9000, DEVICE.publicKey().toAddress(Network.TESTNET).lockingScript())), 0);
+      List<byte[]> txids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        byte[] t = new byte[32];
+        random.nextBytes(t);
+        txids.add(i == 3 ? anchorTx.txid() : t);
+      }
+      bump = Bump.fromBlock(HEIGHT, txids, Set.of(3));
+      byte[] genesisPrev = new byte[32];
+      random.nextBytes(genesisPrev);
+      parent = mine(genesisPrev, Hashes.sha256("parent".getBytes()), 1795600000L);
+      block = mine(parent.hash(), BitcoinMerkle.root(txids), 1795600900L);
+      child = mine(block.hash(), Hashes.sha256("child".getBytes()), 1795601500L);
+    }
+
+    private void add(Random random, AnchorItemKind kind, byte[] item) {
+      byte[] salt = new byte[32];
+      random.nextBytes(salt);
+      salts.add(salt);
+      kinds.add(kind);
+      items.add(item);
+    }
+
+    static BlockHeader mine(byte[] prev, byte[] merkleRoot, long time) {
+      for (long nonce = 0; ; nonce++) {
+        BlockHeader h = new BlockHeader(0x20000000, prev, merkleRoot, time, BITS, nonce);
+        if (h.hasValidProofOfWork()) {
+          return h;
+        }
+      }
+    }
+
+    ProofBundle readingBundle(int i) {
+      return ProofBundle.forReading(readings.get(i), certificate, salts.get(i), tree.proof(i), anchorTx, bump,
+          List.of(block, child));
+    }
+
+    HeaderChain chain() {
+      return new HeaderChain(HEIGHT - 1, List.of(parent, block, child));
+    }
+  }
+
+  static ProofBundleVerifier.Trust trust() {
+    return new ProofBundleVerifier.Trust(PLATFORM.publicKey(), S.chain());
+  }
+
+  @Test
+  void aGoodReadingBundlePassesEveryStep() {
+    BundleVerification v = ProofBundleVerifier.verify(S.readingBundle(2), trust());
+    assertThat(v.steps()).extracting(BundleVerification.StepResult::status).containsOnly(Status.PASS);
+    assertThat(v.steps()).hasSize(Step.values().length);
+    assertThat(v.verified()).isTrue();
+    assertThat(v.result(Step.HEADER_CHAIN).detail()).contains("height 1000", "2 confirmation(s)");
+    assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail()).contains("2026-11-25T10:00Z/PT15M", "7 leaves");
+    assertThat(Json.write(v.toJson())).startsWith("{\"verified\":true,\"steps\":[{\"step\":\"bundleFormat\"");
+  }
+
+  @Test
+  void aTradeBundleSignedByThePlatform() {
+    int i = S.items.size() - 1;
+    byte[] item = S.items.get(i);
+    ProofBundle trade = new ProofBundle(AnchorItemKind.TRADE, item, PLATFORM.signDer(Hashes.sha256(item)), null,
+        S.salts.get(i), S.tree.proof(i), S.anchorTx.serialize(), S.bump.encode(),
+        List.of(S.block.serialize()));
+    BundleVerification v = ProofBundleVerifier.verify(trade, trust());
+    assertThat(v.verified()).isTrue();
+    assertThat(v.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_APPLICABLE);
+    assertThat(v.result(Step.DEVICE_SIGNATURE).status()).isEqualTo(Status.PASS);
+    // claiming the trade is a reading changes the leaf and breaks decoding of the item
+    ProofBundle asReading = new ProofBundle(AnchorItemKind.READING, item, null, null, S.salts.get(i),
+        S.tree.proof(i), S.anchorTx.serialize(), S.bump.encode(), List.of(S.block.serialize()));
+    BundleVerification w = ProofBundleVerifier.verify(asReading, trust());
+    assertThat(w.result(Step.BUNDLE_FORMAT).status()).isEqualTo(Status.FAIL);
+    assertThat(w.result(Step.LEAF_TO_ANCHOR_ROOT).status()).isEqualTo(Status.PASS);
+    assertThat(w.result(Step.ROOT_IN_ANCHOR_TX).status()).isEqualTo(Status.FAIL);
+  }
+
+  @Test
+  void eachKindOfDamageIsNamed() {
+    ProofBundle good = S.readingBundle(4);
+    // an untrusted platform key
+    BundleVerification v = ProofBundleVerifier.verify(good, new ProofBundleVerifier.Trust(DEVICE.publicKey(), S.chain()));
+    assertThat(v.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
+    assertThat(v.firstFailure().orElseThrow().detail()).contains("UNTRUSTED_ISSUER");
+    // another reading's signature
+    ProofBundle swappedSig = new ProofBundle(good.kind(), good.item(), S.readings.get(3).signature(),
+        good.certificate(), good.salt(), good.proof(), good.anchorTx(), good.bump(), good.headers());
+    assertThat(ProofBundleVerifier.verify(swappedSig, trust()).firstFailure().orElseThrow().step())
+        .isEqualTo(Step.DEVICE_SIGNATURE);
+    // the proof of another leaf
+    ProofBundle wrongPath = new ProofBundle(good.kind(), good.item(), good.signature(), good.certificate(),
+        good.salt(), S.tree.proof(3), good.anchorTx(), good.bump(), good.headers());
+    assertThat(ProofBundleVerifier.verify(wrongPath, trust()).firstFailure().orElseThrow().step())
+        .isEqualTo(Step.ROOT_IN_ANCHOR_TX);
+    // a header chain that does not hold the block
+    BundleVerification noBlock = ProofBundleVerifier.verify(good,
+        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(HEIGHT - 1, List.of(S.parent))));
+    assertThat(noBlock.firstFailure().orElseThrow().step()).isEqualTo(Step.HEADER_CHAIN);
+    // the block at another height than the BUMP says
+    BundleVerification shifted = ProofBundleVerifier.verify(good,
+        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(HEIGHT, List.of(S.parent, S.block))));
+    assertThat(shifted.firstFailure().orElseThrow().detail()).contains("BUMP says 1000");
+    // a chain that is not linked
+    BundleVerification unlinked = ProofBundleVerifier.verify(good,
+        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(HEIGHT, List.of(S.block, S.parent))));
+    assertThat(unlinked.firstFailure().orElseThrow().detail()).contains("not sound");
+    // no trust anchors: nothing fails, but the bundle is not verified
+    BundleVerification untrusted = ProofBundleVerifier.verify(good, new ProofBundleVerifier.Trust(null, null));
+    assertThat(untrusted.firstFailure()).isEmpty();
+    assertThat(untrusted.verified()).isFalse();
+    assertThat(untrusted.result(Step.HEADER_CHAIN).status()).isEqualTo(Status.NOT_CHECKED);
+    // garbage
+    assertThat(ProofBundleVerifier.verify(new byte[] {1, 2, 3}, trust()).firstFailure().orElseThrow().step())
+        .isEqualTo(Step.BUNDLE_FORMAT);
+    assertThat(ProofBundleVerifier.verifyJson("{\"format\":1}", trust()).firstFailure().orElseThrow().step())
+        .isEqualTo(Step.BUNDLE_FORMAT);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void frozenExampleBundleVerifiesAndItsTwoFormsAgree() throws Exception {
+    String text;
+    try (var in = ProofBundleTest.class.getResourceAsStream("proof-bundle-example.json")) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    var root = Json.parseObject(text);
+    var chainJson = Json.object(root, "headerChain");
+    List<BlockHeader> headers = new ArrayList<>();
+    for (Object h : Json.array(chainJson, "headers")) {
+      headers.add(BlockHeader.parseHex((String) h));
+    }
+    var trust = new ProofBundleVerifier.Trust(PublicKey.fromHex(Json.string(root, "platformKey")),
+        new HeaderChain(Json.integer(chainJson, "startHeight"), headers));
+    ProofBundle fromJson = ProofBundle.fromJson(Json.object(root, "bundle"));
+    byte[] binary = org.bouncycastle.util.encoders.Hex.decode(Json.string(root, "bundleBinary"));
+    assertThat(fromJson.encode()).isEqualTo(binary);
+    assertThat(ProofBundleVerifier.verify(binary, trust).verified()).isTrue();
+    assertThat(Json.write(ProofBundle.decode(binary).toJson())).isEqualTo(Json.write(Json.object(root, "bundle")));
+  }
+
+  @Property(tries = 12)
+  void binaryAndJsonFormsRoundTrip(@ForAll @IntRange(min = 0, max = 5) int reading) {
+    ProofBundle b = S.readingBundle(reading);
+    assertThat(ProofBundle.decode(b.encode())).isEqualTo(b);
+    String json = b.toJsonText();
+    assertThat(ProofBundle.fromJsonText(json)).isEqualTo(b);
+    assertThat(ProofBundleVerifier.verifyJson(json, trust()).verified()).isTrue();
+  }
+
+  @Property(tries = 200)
+  void anySingleFlippedBitFailsVerification(@ForAll @IntRange(min = 0, max = 5) int reading,
+      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int bitChoice) {
+    byte[] bytes = S.readingBundle(reading).encode();
+    int bit = bitChoice % (bytes.length * 8);
+    bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+    assertThat(ProofBundleVerifier.verify(bytes, trust()).verified()).as("bit %d of %d", bit, bytes.length * 8).isFalse();
+  }
+}
