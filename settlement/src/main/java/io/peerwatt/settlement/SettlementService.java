@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>The platform calls {@link #settleDueSlots(Instant)} on a timer (e.g. every minute, on a worker
  * thread). A slot is first settled once it ended at least the grace window ago; until its zone's
  * re-settlement window closes, every pass settles it again and writes a new version for each account
- * whose statement changed (late readings), with a payment of the satoshi difference only. The terms and
+ * whose statement changed (late readings), with a payment of the satoshi difference only; a slot none of
+ * whose statements lacks data is left alone (see {@link #settleSlot}). The terms and
  * the rate of a slot are frozen at its first settlement, so the final version equals what a single
  * settlement with all the data would have produced.
  */
@@ -82,15 +83,27 @@ public final class SettlementService {
     return done;
   }
 
-  /** Settles one slot now, whatever the windows say (operators use it to force a pass). */
+  /**
+   * Settles one slot now, whatever the windows say (operators use it to force a pass). A slot settled
+   * before is recomputed only while one of its statements still has missing data: ingestion accepts
+   * each device channel's readings in sequence order only, so a meter whose boundaries were bracketed
+   * cannot receive a reading that changes them.
+   */
   public SlotSettlement settleSlot(SlotKey key, Instant now) {
     List<TradeFill> trades = inputs.trades(key);
     if (trades.isEmpty()) {
       return new SlotSettlement(key, SlotSettlement.Outcome.NOTHING_TRADED, 0, 0);
     }
     Optional<SettledSlot> before = store.settledSlot(key);
+    Map<Long, Statement> latest = store.latestStatements(key);
     SettledSlot basis;
     if (before.isPresent()) {
+      // Ingestion accepts a device channel's readings strictly in sequence, so once both boundaries of
+      // a meter are bracketed no later reading can change its values: only statements with missing
+      // data can still move.
+      if (latest.values().stream().noneMatch(Statement::missing)) {
+        return new SlotSettlement(key, SlotSettlement.Outcome.UNCHANGED, 0, 0);
+      }
       basis = before.get();
     } else {
       var terms = inputs.terms(key);
@@ -114,7 +127,6 @@ public final class SettlementService {
           meters.getOrDefault(account, List.of()), key.slot().start(), key.slot().end()));
     }
     AllocationResult allocation = Allocation.allocate(basis.terms(), trades, metered);
-    Map<Long, Statement> latest = store.latestStatements(key);
     List<Statement> newVersions = new ArrayList<>();
     List<SettlementPayment> newPayments = new ArrayList<>();
     for (AccountAllocation a : allocation.accounts()) {
