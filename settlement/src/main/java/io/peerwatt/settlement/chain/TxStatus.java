@@ -1,5 +1,6 @@
 package io.peerwatt.settlement.chain;
 
+import io.peerwatt.protocol.Bump;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param blockHeight height of that block; -1 unless mined
  * @param bump the BRC-74 Merkle path to that block's root; null unless mined
  */
-public record TxStatus(String txid, State state, String blockHash, long blockHeight, MerklePath bump) {
+public record TxStatus(String txid, State state, String blockHash, long blockHeight, Bump bump) {
 
   /** Stable codes for storage. */
   public enum State {
@@ -46,7 +47,7 @@ public record TxStatus(String txid, State state, String blockHash, long blockHei
     return new TxStatus(txid, State.MEMPOOL, null, -1, null);
   }
 
-  public static TxStatus mined(String txid, String blockHash, long blockHeight, MerklePath bump) {
+  public static TxStatus mined(String txid, String blockHash, long blockHeight, Bump bump) {
     return new TxStatus(txid, State.MINED, blockHash, blockHeight, bump);
   }
 }

@@ -1,5 +1,8 @@
 package io.peerwatt.settlement.devnet;
 
+import io.peerwatt.protocol.BitcoinMerkle;
+import io.peerwatt.protocol.BlockHeader;
+import io.peerwatt.protocol.Bump;
 import io.peerwatt.protocol.ByteWriter;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Interpreter;
@@ -13,8 +16,6 @@ import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.FeePolicy;
-import io.peerwatt.settlement.chain.MerklePath;
-import io.peerwatt.settlement.chain.MerkleTrees;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.nio.ByteBuffer;
@@ -315,7 +316,7 @@ final class DevnetLedger {
     }
     byte[] prev = blocks.isEmpty() ? new byte[32] : tip().hash();
     long time = blocks.isEmpty() ? nowSeconds : Math.max(nowSeconds, medianTimePast() + 1);
-    byte[] header = solve(prev, MerkleTrees.root(txids), time);
+    byte[] header = solve(prev, BitcoinMerkle.root(txids), time);
     DevnetBlock block = new DevnetBlock(new ChainHeader(newHeight, header), txids);
     List<Utxo> coinbaseOutputs = outputsOf(coinbaseTxid, coinbase, newHeight);
     apply(block, coinbase.serialize(), coinbaseOutputs);
@@ -370,7 +371,7 @@ final class DevnetLedger {
         header[79] = (byte) (nonce >>> 24);
         sha256.update(header);
         byte[] hash = sha256.digest(sha256.digest());
-        if (hash[31] == 0 && hash[30] == 0 && ChainHeader.meetsTarget(header, DEVNET_BITS)) {
+        if (hash[31] == 0 && hash[30] == 0 && BlockHeader.parse(header).hasValidProofOfWork()) {
           return header;
         }
       }
@@ -436,7 +437,7 @@ final class DevnetLedger {
     long[] at = minedAt.get(key);
     if (at != null) {
       DevnetBlock block = blocks.get((int) at[0]);
-      MerklePath path = MerklePath.forTransaction(at[0], block.txids(), (int) at[1]);
+      Bump path = Bump.fromBlock(at[0], block.txids(), List.of((int) at[1]));
       return TxStatus.mined(hex, block.header().hashHex(), at[0], path);
     }
     return mempool.containsKey(key) ? TxStatus.mempool(hex) : TxStatus.unknown(hex);

@@ -5,12 +5,13 @@ import io.peerwatt.protocol.PublicKey;
 import io.peerwatt.protocol.SigHashType;
 import io.peerwatt.protocol.Sighash;
 import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.TxSigner;
 import java.util.Arrays;
 
 /**
  * Transaction input signatures in the form scripts carry them: strict DER followed by the sighash type
  * byte, always SIGHASH_ALL|FORKID (BSV's digest that commits to the spent amount). A thin layer over
- * protocol's {@link Sighash} and RFC 6979 signing.
+ * protocol's {@link TxSigner} and {@link Sighash}.
  */
 public final class Signatures {
   private Signatures() {}
@@ -18,11 +19,7 @@ public final class Signatures {
   /** Signs input {@code inputIndex} of {@code tx}, which spends {@code amountSats} locked by {@code lockingScript}. */
   public static byte[] signAllForkId(
       PrivateKey key, Transaction tx, int inputIndex, byte[] lockingScript, long amountSats) {
-    byte[] digest = Sighash.digest(tx, inputIndex, lockingScript, amountSats, SigHashType.ALL_FORKID);
-    byte[] der = key.signDer(digest);
-    byte[] withType = Arrays.copyOf(der, der.length + 1);
-    withType[der.length] = (byte) SigHashType.ALL_FORKID;
-    return withType;
+    return TxSigner.signature(tx, inputIndex, lockingScript, amountSats, key, SigHashType.ALL_FORKID);
   }
 
   /**

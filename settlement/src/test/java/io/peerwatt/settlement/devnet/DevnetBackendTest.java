@@ -14,7 +14,7 @@ import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.DevnetControl.FaucetPayment;
 import io.peerwatt.settlement.chain.FeePolicy;
-import io.peerwatt.settlement.chain.MerkleTrees;
+import io.peerwatt.protocol.BitcoinMerkle;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.time.Clock;
@@ -63,7 +63,7 @@ class DevnetBackendTest {
     assertThat(Arrays.equals(header.prevHash(), devnet.header(0).orElseThrow().hash())).isTrue();
     assertThat(devnet.status(funding.txidHex()).bump().computeRoot(funding.txid())).isEqualTo(header.merkleRoot());
     List<byte[]> txids = devnet.blockTxids(1).stream().map(Transaction::txidFromHex).toList();
-    assertThat(MerkleTrees.root(txids)).isEqualTo(header.merkleRoot());
+    assertThat(BitcoinMerkle.root(txids)).isEqualTo(header.merkleRoot());
   }
 
   @Test
@@ -162,8 +162,8 @@ class DevnetBackendTest {
     byte[] root = header.merkleRoot();
     root[0] ^= 1;
     List<byte[]> txids = devnet.blockTxids(header.height()).stream().map(Transaction::txidFromHex).toList();
-    assertThat(MerkleTrees.root(txids)).isNotEqualTo(root);
+    assertThat(BitcoinMerkle.root(txids)).isNotEqualTo(root);
     // about 2^16 hashes per block: the target leaves 16 leading zero bits
-    assertThat(ChainHeader.targetFromBits(header.bits()).bitLength()).isLessThanOrEqualTo(240);
+    assertThat(io.peerwatt.protocol.BlockHeader.targetOf(header.bits()).bitLength()).isLessThanOrEqualTo(240);
   }
 }
