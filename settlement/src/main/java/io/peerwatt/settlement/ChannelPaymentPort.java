@@ -1,13 +1,14 @@
 package io.peerwatt.settlement;
 
 import io.peerwatt.settlement.channel.ChannelResult;
+import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeChannel;
 import io.peerwatt.settlement.channel.PayeeEndpoint;
-import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The {@link PaymentPort} over the hub's payment channels.
@@ -28,7 +29,8 @@ import java.util.Optional;
  */
 public final class ChannelPaymentPort implements PaymentPort {
   private final PayerKeeper hubPayer;
-  private final PayeeKeeper hubPayee;
+  private final PayeeEndpoint hubPayee;
+  private final Function<String, Optional<Long>> hubReceivedSats;
   private final Routes routes;
 
   /** Which channels serve an account. The integrator implements it from the channel registry. */
@@ -85,13 +87,22 @@ public final class ChannelPaymentPort implements PaymentPort {
 
   /**
    * @param hubPayer the hub paying prosumers ({@code HubChannels.sellers()})
-   * @param hubPayee the hub paid by prosumers ({@code HubChannels.buyers()})
+   * @param hubPayee where prosumer -> hub commitments are delivered ({@code HubChannels.buyers()})
+   * @param hubReceivedSats the payee amount the hub has acknowledged on a prosumer -> hub channel
    * @param routes the accounts' channels
    */
-  public ChannelPaymentPort(PayerKeeper hubPayer, PayeeKeeper hubPayee, Routes routes) {
+  public ChannelPaymentPort(PayerKeeper hubPayer, PayeeEndpoint hubPayee,
+      Function<String, Optional<Long>> hubReceivedSats, Routes routes) {
     this.hubPayer = Objects.requireNonNull(hubPayer, "hubPayer");
     this.hubPayee = Objects.requireNonNull(hubPayee, "hubPayee");
+    this.hubReceivedSats = Objects.requireNonNull(hubReceivedSats, "hubReceivedSats");
     this.routes = Objects.requireNonNull(routes, "routes");
+  }
+
+  /** The port over the platform hub's channels. */
+  public static ChannelPaymentPort forHub(HubChannels hub, Routes routes) {
+    return new ChannelPaymentPort(hub.sellers(), hub.buyers(),
+        id -> hub.buyerChannel(id).map(PayeeChannel::payeeAmountSats), routes);
   }
 
   @Override
@@ -112,16 +123,16 @@ public final class ChannelPaymentPort implements PaymentPort {
       return payOver(c.custodialPayer(), c.channelId(), hubPayee, payment, amount, attempts);
     }
     Gateway g = (Gateway) route.get();
-    Optional<PayeeChannel> channel = hubPayee.channel(g.channelId());
-    if (channel.isEmpty()) {
+    Optional<Long> received = hubReceivedSats.apply(g.channelId());
+    if (received.isEmpty()) {
       return PaymentOutcome.pending("the hub does not know channel " + g.channelId());
     }
-    ChannelTarget target = targetFor(payment, g.channelId(), channel.get().payeeAmountSats(), amount, attempts);
-    if (channel.get().payeeAmountSats() >= target.payeeAmountSats()) {
+    ChannelTarget target = targetFor(payment, g.channelId(), received.get(), amount, attempts);
+    if (received.get() >= target.payeeAmountSats()) {
       return PaymentOutcome.paid();
     }
     PaymentOutcome asked = g.link().requestPayment(payment, target);
-    long now = hubPayee.channel(g.channelId()).map(PayeeChannel::payeeAmountSats).orElse(0L);
+    long now = hubReceivedSats.apply(g.channelId()).orElse(0L);
     return now >= target.payeeAmountSats() ? PaymentOutcome.paid()
         : asked.status() == PaymentStatus.PAID ? PaymentOutcome.pending("gateway says paid, hub has not acknowledged")
         : asked;

@@ -107,13 +107,15 @@ public final class SettlementService {
       basis = before.get();
     } else {
       var terms = inputs.terms(key);
-      // whole seconds: the rate's time is stored and must read back identical
-      Optional<ExchangeRate> rate = rates.rate(terms.currency(), now.truncatedTo(ChronoUnit.SECONDS));
+      Optional<ExchangeRate> rate = rates.rate(terms.currency(), now);
       if (rate.isEmpty()) {
         log.warn("No satoshi rate for {}: {} waits for the next pass", terms.currency(), key);
         return new SlotSettlement(key, SlotSettlement.Outcome.WAITING_FOR_RATE, 0, 0);
       }
-      basis = new SettledSlot(terms, rate.get());
+      ExchangeRate r = rate.get();
+      // whole seconds: the rate's time is stored and must read back identical for later versions
+      basis = new SettledSlot(terms, new ExchangeRate(
+          r.currency(), r.satoshisPerUnit(), r.marketUnitsPerUnit(), r.source(), r.asOf().truncatedTo(ChronoUnit.SECONDS)));
     }
     TreeSet<Long> accounts = new TreeSet<>();
     for (TradeFill t : trades) {

@@ -68,7 +68,7 @@ class ChannelPaymentPortTest {
 
   @BeforeEach
   void channels() {
-    hub = new HubChannels(hubKey, fundedWallet(hubKey), hubStore, devnet);
+    hub = new HubChannels(hubKey, fundedWallet(hubKey), hubStore, devnet, new InMemoryTransactionLog());
     sellerSide = new PayeeKeeper(sellerKey, new InMemoryChannelStore());
     long expiry = devnet.tip().height() + 500;
     byte[] sellerScript = Script.p2pkh(sellerKey.publicKey().hash160()).bytes();
@@ -106,12 +106,12 @@ class ChannelPaymentPortTest {
   }
 
   long hubReceivedFromBuyer() {
-    return hub.buyers().channel("2-to-hub").orElseThrow().payeeAmountSats();
+    return hub.buyerChannel("2-to-hub").orElseThrow().payeeAmountSats();
   }
 
   @Test
   void paysTheSellerFromTheHubAndTheCustodialBuyerToTheHub() {
-    ChannelPaymentPort port = new ChannelPaymentPort(hub.sellers(), hub.buyers(),
+    ChannelPaymentPort port = ChannelPaymentPort.forHub(hub,
         routes(sellerSide, new Custodial("2-to-hub", buyerSide)));
     service(port).settleDueSlots(SettlementServiceTest.SLOT_END.plus(Duration.ofMinutes(5)));
     long sellerTotal = store.latestStatements(SettlementServiceTest.KEY).get(SELLER).totalSat();
@@ -133,7 +133,7 @@ class ChannelPaymentPortTest {
     assertThat(routes.prosumerToHub(SELLER)).isEmpty();
     assertThat(new RegistryRoutes(hubStore, new InMemoryChannelStore(), buyerSide, account -> sellerSide, unused)
         .prosumerToHub(BUYER)).containsInstanceOf(Gateway.class);
-    service(new ChannelPaymentPort(hub.sellers(), hub.buyers(), routes))
+    service(ChannelPaymentPort.forHub(hub, routes))
         .settleDueSlots(SettlementServiceTest.SLOT_END.plus(Duration.ofMinutes(5)));
     assertThat(sellerReceived()).isEqualTo(store.latestStatements(SettlementServiceTest.KEY).get(SELLER).totalSat());
     assertThat(hubReceivedFromBuyer()).isEqualTo(-store.latestStatements(SettlementServiceTest.KEY).get(BUYER).totalSat());
@@ -156,7 +156,7 @@ class ChannelPaymentPortTest {
         return deliveries++ == 0 ? ChannelResult.rejected(ChannelRejection.PAYEE_UNREACHABLE, "timeout") : result;
       }
     };
-    ChannelPaymentPort port = new ChannelPaymentPort(hub.sellers(), hub.buyers(),
+    ChannelPaymentPort port = ChannelPaymentPort.forHub(hub,
         routes(flaky, new Custodial("2-to-hub", buyerSide)));
     SettlementService service = service(port);
     service.settleDueSlots(SettlementServiceTest.SLOT_END.plus(Duration.ofMinutes(5)));
@@ -171,7 +171,7 @@ class ChannelPaymentPortTest {
   @Test
   void aGatewayBuyerPaysThroughItsLinkAndARefusalIsKept() {
     ChannelPaymentPort.GatewayLink refusing = (payment, target) -> PaymentOutcome.refused(607, "over the cap");
-    ChannelPaymentPort port = new ChannelPaymentPort(hub.sellers(), hub.buyers(),
+    ChannelPaymentPort port = ChannelPaymentPort.forHub(hub,
         routes(sellerSide, new Gateway("2-to-hub", refusing)));
     service(port).settleDueSlots(SettlementServiceTest.SLOT_END.plus(Duration.ofMinutes(5)));
     assertThat(store.payments(BUYER, SettlementServiceTest.KEY).get(0).outcome())
@@ -185,7 +185,7 @@ class ChannelPaymentPortTest {
     };
     InMemoryStatementStore fresh = new InMemoryStatementStore();
     new SettlementService(inputs, fresh, new FixedRateSource(Map.of("EUR", 2_500_000L)),
-        new ChannelPaymentPort(hub.sellers(), hub.buyers(), routes(sellerSide, new Gateway("2-to-hub", signing))),
+        ChannelPaymentPort.forHub(hub, routes(sellerSide, new Gateway("2-to-hub", signing))),
         SettlementPolicy.defaults()).settleDueSlots(SettlementServiceTest.SLOT_END.plus(Duration.ofMinutes(5)));
     long buyerTotal = fresh.latestStatements(SettlementServiceTest.KEY).get(BUYER).totalSat();
     assertThat(hubReceivedFromBuyer()).isEqualTo(-buyerTotal);

@@ -132,7 +132,8 @@ class JdbcSettlementTest {
     Map<Long, List<MeterSeries>> meters = inputs.meters(KEY, List.of(seller, buyer));
     assertThat(meters.get(seller)).singleElement().satisfies(m -> assertThat(m.readings()).hasSize(2));
 
-    Instant first = SLOT.end().plus(Duration.ofMinutes(5));
+    // sub-second settlement time: the rate's time must still read back identical from the table
+    Instant first = SLOT.end().plus(Duration.ofMinutes(5)).plusNanos(123_456_789);
     assertThat(service.settleDueSlots(first)).containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.SETTLED, 2, 2));
     Statement v1 = store.latestStatements(KEY).get(seller);
     assertThat(v1.missing()).isTrue();
