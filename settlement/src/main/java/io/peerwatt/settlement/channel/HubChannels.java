@@ -8,6 +8,7 @@ import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.KeyVault;
+import io.peerwatt.settlement.wallet.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,19 +37,44 @@ public final class HubChannels {
   private final ChainBackend chain;
   private final PayerKeeper sellers;
   private final PayeeKeeper buyers;
+  private final PayeeEndpoint buyerEndpoint;
 
-  public HubChannels(PrivateKey hubKey, HubWallet wallet, ChannelStore store, ChainBackend chain) {
+  /**
+   * @param hubKey the hub's channel key
+   * @param wallet the hub wallet (funds seller channels, receives buyer payments)
+   * @param store channel state
+   * @param chain the chain backend
+   * @param log where buyers' funding transactions are recorded (parents of the hub's closing transactions)
+   */
+  public HubChannels(PrivateKey hubKey, HubWallet wallet, ChannelStore store, ChainBackend chain,
+      TransactionLog log) {
     this.hubKey = hubKey;
     this.wallet = wallet;
     this.store = store;
     this.chain = chain;
     this.sellers = new PayerKeeper(hubKey, wallet, store, chain);
     this.buyers = new PayeeKeeper(hubKey, store);
+    this.buyerEndpoint = new PayeeEndpoint() {
+      @Override
+      public ChannelResult<byte[]> openAndSignRefund(ChannelTerms terms, Transaction funding, Transaction refund) {
+        ChannelResult<byte[]> r = buyers.openAndSignRefund(terms, funding, refund);
+        if (r.isOk()) {
+          log.recordReceived(funding, "channel-funding");
+        }
+        return r;
+      }
+
+      @Override
+      public ChannelResult<Long> deliver(CommitmentUpdate update) {
+        return buyers.deliver(update);
+      }
+    };
   }
 
   /** With the hub channel key from the vault. */
-  public static HubChannels open(KeyVault vault, HubWallet wallet, ChannelStore store, ChainBackend chain) {
-    return new HubChannels(vault.key(CHANNEL_KEY_LABEL), wallet, store, chain);
+  public static HubChannels open(KeyVault vault, HubWallet wallet, ChannelStore store, ChainBackend chain,
+      TransactionLog log) {
+    return new HubChannels(vault.key(CHANNEL_KEY_LABEL), wallet, store, chain, log);
   }
 
   /** The public key buyers put in their channels' 2-of-2 as payee, and sellers see as payer. */
@@ -66,9 +92,14 @@ public final class HubChannels {
     return sellers;
   }
 
-  /** The hub as payee of buyer channels: the endpoint buyers deliver commitments to. */
-  public PayeeKeeper buyers() {
-    return buyers;
+  /** The hub as payee of buyer channels: the endpoint buyers' gateways and the custodial payer deliver to. */
+  public PayeeEndpoint buyers() {
+    return buyerEndpoint;
+  }
+
+  /** The hub's stored view of a buyer channel. */
+  public java.util.Optional<PayeeChannel> buyerChannel(String channelId) {
+    return buyers.channel(channelId);
   }
 
   /**

@@ -130,7 +130,8 @@ public final class PayerKeeper {
   /** Marks a channel closed once the payee's closing transaction is known (its payer change is the wallet's). */
   public synchronized void closedByPayee(String channelId, Transaction closing) {
     store.payer(channelId).ifPresent(c -> {
-      wallet.receive(closing, false, List.of(), "channel-close");
+      // the hub signed this commitment: it is one of the platform's transactions
+      wallet.receive(closing, true, List.of(c.fundingOutput()), "channel-close");
       store.savePayer(c.withState(ChannelState.CLOSED));
     });
   }

@@ -13,7 +13,10 @@ public final class InMemoryTransactionLog implements TransactionLog {
 
   @Override
   public synchronized void recordMade(Transaction tx, List<TxOutput> spentOutputs, String purpose) {
-    entries.putIfAbsent(tx.txidHex(), new LoggedTransaction(tx, true, purpose, spentOutputs));
+    LoggedTransaction existing = entries.get(tx.txidHex());
+    if (existing == null || !existing.made()) {
+      entries.put(tx.txidHex(), new LoggedTransaction(tx, true, purpose, spentOutputs));
+    }
   }
 
   @Override

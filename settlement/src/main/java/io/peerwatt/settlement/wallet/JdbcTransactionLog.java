@@ -30,14 +30,21 @@ public final class JdbcTransactionLog implements TransactionLog {
     byte[] txid = tx.txid();
     db.transaction(cfg -> {
       DSLContext d = cfg.dsl();
-      int inserted = d.insertInto(PLATFORM_TRANSACTION, PLATFORM_TRANSACTION.TXID, PLATFORM_TRANSACTION.RAW_TX,
+      // a transaction first seen as received (e.g. a custodial funding the hub saw as payee) becomes made
+      int changed = d.insertInto(PLATFORM_TRANSACTION, PLATFORM_TRANSACTION.TXID, PLATFORM_TRANSACTION.RAW_TX,
               PLATFORM_TRANSACTION.ORIGIN, PLATFORM_TRANSACTION.PURPOSE)
-          .values(txid, tx.serialize(), MADE, purpose).onConflictDoNothing().execute();
-      if (inserted == 1) {
+          .values(txid, tx.serialize(), MADE, purpose)
+          .onConflict(PLATFORM_TRANSACTION.TXID).doUpdate()
+          .set(PLATFORM_TRANSACTION.ORIGIN, MADE)
+          .set(PLATFORM_TRANSACTION.PURPOSE, purpose)
+          .where(PLATFORM_TRANSACTION.ORIGIN.eq(RECEIVED))
+          .execute();
+      if (changed == 1) {
         for (int i = 0; i < spentOutputs.size(); i++) {
           d.insertInto(PLATFORM_TRANSACTION_INPUT, PLATFORM_TRANSACTION_INPUT.TXID, PLATFORM_TRANSACTION_INPUT.INPUT_INDEX,
                   PLATFORM_TRANSACTION_INPUT.SATOSHIS, PLATFORM_TRANSACTION_INPUT.LOCKING_SCRIPT)
-              .values(txid, i, spentOutputs.get(i).satoshis(), spentOutputs.get(i).lockingScript()).execute();
+              .values(txid, i, spentOutputs.get(i).satoshis(), spentOutputs.get(i).lockingScript())
+              .onConflictDoNothing().execute();
         }
       }
     });

@@ -84,7 +84,7 @@ class ChannelRestartTest {
     JdbcTransactionLog log = new JdbcTransactionLog(db);
     PrivateKey hubKey = ChannelFixture.key(41);
     HubWallet hubWallet = new HubWallet(ChannelFixture.key(42), f.devnet, new JdbcWalletStore(db), log);
-    HubChannels hub = new HubChannels(hubKey, hubWallet, new JdbcChannelStore(db), f.devnet);
+    HubChannels hub = new HubChannels(hubKey, hubWallet, new JdbcChannelStore(db), f.devnet, log);
     // the custodial store pays for buyer "buyer-3" with the fixture's funded wallet and key
     PayerKeeper custodial = new PayerKeeper(f.payerKey, f.payerWallet, new JdbcChannelStore(db), f.devnet);
 
