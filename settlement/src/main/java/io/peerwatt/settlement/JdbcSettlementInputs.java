@@ -6,6 +6,7 @@ import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.READING;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
+import io.peerwatt.db.schema.tables.Device;
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
 import io.peerwatt.db.schema.tables.records.ReadingRecord;
 import io.peerwatt.settlement.allocation.MeterReading;
@@ -33,7 +34,10 @@ import org.jooq.Record2;
  * worker thread.
  *
  * <p>For each boundary it reads, per device channel, the last reading at or before and the first at or
- * after, looking at most {@code lookback} away: readings further off than that count as missing.
+ * after, looking at most {@code lookback} away: readings further off than that count as missing. Only
+ * devices that spoke for their metering point during the slot count: enrolled before its end, not
+ * revoked and not superseded by a rotated key before its start. (A key rotated inside a slot leaves
+ * both devices without one boundary, so that slot is settled as missing for the account.)
  */
 public final class JdbcSettlementInputs implements SettlementInputs {
   private final DSLContext dsl;
@@ -81,9 +85,19 @@ public final class JdbcSettlementInputs implements SettlementInputs {
 
   @Override
   public Map<Long, List<MeterSeries>> meters(SlotKey key, Collection<Long> accountIds) {
+    Device successor = DEVICE.as("successor");
+    OffsetDateTime start = utc(key.slot().start());
+    OffsetDateTime end = utc(key.slot().end());
+    // devices that spoke for the metering point during the slot: enrolled before its end, and neither
+    // revoked nor replaced by a rotated key before its start
     List<Record2<Long, Long>> devices = dsl.select(DEVICE.ID, METERING_POINT.ACCOUNT_ID)
-        .from(DEVICE).join(METERING_POINT).on(DEVICE.METERING_POINT_ID.eq(METERING_POINT.ID))
-        .where(METERING_POINT.ACCOUNT_ID.in(accountIds), METERING_POINT.ZONE_CODE.eq(key.zoneCode()))
+        .from(DEVICE)
+        .join(METERING_POINT).on(DEVICE.METERING_POINT_ID.eq(METERING_POINT.ID))
+        .leftJoin(successor).on(DEVICE.SUPERSEDED_BY.eq(successor.ID))
+        .where(METERING_POINT.ACCOUNT_ID.in(accountIds), METERING_POINT.ZONE_CODE.eq(key.zoneCode()),
+            DEVICE.ENROLLED_AT.lt(end),
+            DEVICE.REVOKED_AT.isNull().or(DEVICE.REVOKED_AT.gt(start)),
+            successor.ID.isNull().or(successor.ENROLLED_AT.gt(start)))
         .orderBy(DEVICE.ID)
         .fetch();
     Map<Long, List<MeterSeries>> out = new TreeMap<>();

@@ -68,6 +68,11 @@ class JdbcSettlementTest {
         .set(TRADE.PRICE_UNIT, "MILLI_CT_PER_KWH").set(TRADE.CURRENCY, "EUR").set(TRADE.TIER, "OPEN")
         .set(TRADE.COMMAND_SEQUENCE, 1L).set(TRADE.FILL_INDEX, 0).set(TRADE.TRADED_AT, utc(SLOT.start().minusSeconds(900)))
         .execute();
+    // a device the seller revoked long ago: its old readings must not make the seller's data missing
+    long retired = device(db, seller, 4);
+    reading(db, retired, 1, SLOT.start().minusSeconds(3_600), 0, 500);
+    db.update(DEVICE).set(DEVICE.STATUS, "revoked").set(DEVICE.REVOKED_AT, utc(SLOT.start().minusSeconds(1_800)))
+        .where(DEVICE.ID.eq(retired)).execute();
     reading(db, sellerDevice, 1, SLOT.start().minusSeconds(30), 0, 10_000);
     reading(db, sellerDevice, 2, SLOT.start().plusSeconds(30), 0, 10_040);
     reading(db, buyerDevice, 1, SLOT.start(), 2_000, 0);
@@ -87,6 +92,7 @@ class JdbcSettlementTest {
     key[0] = 2;
     key[32] = (byte) keyByte;
     return db.insertInto(DEVICE).set(DEVICE.PUBLIC_KEY, key).set(DEVICE.METERING_POINT_ID, point)
+        .set(DEVICE.ENROLLED_AT, utc(SLOT.start().minus(Duration.ofDays(1))))
         .returning(DEVICE.ID).fetchOne().getId();
   }
 
