@@ -9,8 +9,8 @@ package io.peerwatt.settlement;
  * leaves the payment pending and it is offered again on the next dispatch, so an implementation must
  * be idempotent per payment id: it records its {@link ChannelTarget} in {@code attempts} before
  * signing and, when offered the payment again, first checks whether the channel already reached it.
- * Payments of one account are offered in order, and a later one only after the earlier ones are paid
- * or refused.
+ * Payments of one account in one direction are offered in order, and a later one only after the
+ * earlier ones are paid or refused.
  */
 public interface PaymentPort {
 

@@ -166,10 +166,12 @@ public final class SettlementService {
    */
   public int dispatchPayments(Instant now) {
     int paid = 0;
-    // an account's payments go out in order: one still pending holds its later ones back
-    Set<Long> heldBack = new HashSet<>();
+    // an account's payments in one direction (one channel) go out in order: one still pending holds
+    // its later ones back; a debt waiting for a prosumer -> hub channel does not stop the account's receipts
+    Set<List<Long>> heldBack = new HashSet<>();
     for (SettlementPayment p : store.pendingPayments(DISPATCH_BATCH)) {
-      if (heldBack.contains(p.accountId())) {
+      List<Long> lane = List.of(p.accountId(), (long) Long.signum(p.amountSat()));
+      if (heldBack.contains(lane)) {
         continue;
       }
       PaymentOutcome outcome;
@@ -178,14 +180,14 @@ public final class SettlementService {
       } catch (RuntimeException e) {
         log.warn("Payment {} of {} sat for account {} failed; retrying on the next pass",
             p.id(), p.amountSat(), p.accountId(), e);
-        heldBack.add(p.accountId());
+        heldBack.add(lane);
         continue;
       }
       store.markPayment(p.id(), outcome, now);
       if (outcome.status() == PaymentStatus.PAID) {
         paid++;
       } else if (outcome.status() == PaymentStatus.PENDING) {
-        heldBack.add(p.accountId());
+        heldBack.add(lane);
       } else {
         log.warn("Payment {} of {} sat for account {} refused ({}): {}",
             p.id(), p.amountSat(), p.accountId(), outcome.refusalCode(), outcome.detail());

@@ -144,21 +144,45 @@ class SettlementServiceTest {
   }
 
   @Test
-  void aPendingPaymentHoldsBackTheAccountsLaterOnes() {
+  void aPendingPaymentHoldsBackTheAccountsLaterOnesInTheSameDirection() {
+    market(inputs);
+    DeliverySlot next = SLOT.next();
+    SlotKey nextKey = new SlotKey("DE-TEST-1", next);
+    inputs.terms.put(nextKey, new SlotTerms("DE-TEST-1", next, "EUR", PriceUnit.MILLI_CT_PER_KWH, 40_000));
+    inputs.trades.put(nextKey, List.of(new TradeFill(8, BUYER, SELLER, 500, 22_000, 5_000)));
+    sellerReadings().forEach(inputs::add);
+    buyerReadings().forEach(inputs::add);
+    inputs.add(reading(SELLER_DEVICE, 4, next.end(), 0, 6_500));
+    inputs.add(reading(BUYER_DEVICE, 3, next.end(), 1_700, 0));
+    port.answer = p -> p.accountId() == SELLER && p.statement().slot().equals(SLOT)
+        ? PaymentOutcome.pending("seller's gateway offline") : PaymentOutcome.paid();
+    service.settleDueSlots(next.end().plus(Duration.ofMinutes(5)));
+    // the seller's payment for the next slot waits behind its pending one; the buyer's both go out
+    assertThat(port.sent).extracting(p -> p.accountId() + "@" + p.statement().slot())
+        .containsExactly(SELLER + "@" + SLOT, BUYER + "@" + SLOT, BUYER + "@" + next);
+    port.answer = p -> PaymentOutcome.paid();
+    port.sent.clear();
+    assertThat(service.dispatchPayments(next.end().plus(Duration.ofMinutes(6)))).isEqualTo(2);
+    assertThat(port.sent).extracting(p -> p.statement().slot()).containsExactly(SLOT, next);
+  }
+
+  @Test
+  void aDebtWaitingForItsChannelDoesNotStopTheAccountsReceipts() {
     market(inputs);
     buyerReadings().forEach(inputs::add);
     inputs.add(sellerReadings().get(0));
-    port.answer = p -> p.accountId() == SELLER ? PaymentOutcome.pending("seller's gateway offline") : PaymentOutcome.paid();
+    // no data from the seller yet: it owes the shortfall, and has no prosumer -> hub channel
+    port.answer = p -> p.amountSat() < 0 && p.accountId() == SELLER
+        ? PaymentOutcome.pending("no prosumer -> hub channel") : PaymentOutcome.paid();
     service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+    assertThat(store.payments(SELLER, KEY).get(0).payment().amountSat()).isNegative();
     sellerReadings().subList(1, 3).forEach(inputs::add);
     port.sent.clear();
     service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(10)));
-    // the seller's version-2 payment waits behind its pending version-1 payment
-    assertThat(port.sent).extracting(p -> p.statement().version()).containsExactly(1);
-    port.answer = p -> PaymentOutcome.paid();
-    port.sent.clear();
-    assertThat(service.dispatchPayments(SLOT_END.plus(Duration.ofMinutes(11)))).isEqualTo(2);
-    assertThat(port.sent).extracting(p -> p.statement().version()).containsExactly(1, 2);
+    assertThat(port.sent).extracting(p -> p.statement().version() + ":" + Long.signum(p.amountSat()))
+        .containsExactly("1:-1", "2:1");
+    assertThat(store.payments(SELLER, KEY)).extracting(r -> r.outcome().status())
+        .containsExactly(PaymentStatus.PENDING, PaymentStatus.PAID);
   }
 
   /**
