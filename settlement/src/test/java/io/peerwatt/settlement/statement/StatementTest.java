@@ -101,6 +101,19 @@ class StatementTest {
   }
 
   @Test
+  void theJsonFormCarriesTheCanonicalBytesAndRefusesADisagreeingView() {
+    Statement s = statements(TRADES).get(1).asVersion(2, "ab".repeat(32));
+    String json = StatementJson.write(s);
+    assertThat(StatementJson.read(json)).isEqualTo(s);
+    assertThat(json).contains("\"kind\":\"ENERGY_PURCHASE\"", "\"slot\":\"2026-11-25T10:00Z/PT15M\"",
+        "\"hash\":\"" + StatementCodec.hashHex(s) + "\"");
+    assertThatThrownBy(() -> StatementJson.read(json.replace("\"totalSat\":" + s.totalSat(), "\"totalSat\":1")))
+        .isInstanceOf(IllegalArgumentException.class);
+    String otherHash = json.replace(StatementCodec.hashHex(s), "00".repeat(32));
+    assertThatThrownBy(() -> StatementJson.read(otherHash)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void satoshiMarketsConvertOneToOne() {
     SlotTerms bsv = new SlotTerms("BSV-ZONE", SLOT, "BSV", PriceUnit.SAT_PER_KWH, 900);
     AllocationResult r = Allocation.allocate(bsv, List.of(new TradeFill(1, 2, 1, 1_500, 700, 100)), Map.of());
