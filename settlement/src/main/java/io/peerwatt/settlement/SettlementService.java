@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * whose statements lacks data is left alone (see {@link #settleSlot}). The terms and
  * the rate of a slot are frozen at its first settlement, so the final version equals what a single
  * settlement with all the data would have produced.
+ *
+ * <p>Blocking and not thread-safe: call it from one worker at a time (e.g. a periodic timer whose work
+ * runs ordered on a worker thread). Two platform nodes settling the same slot cannot both write: the
+ * statement and payment keys make the second writer's transaction fail, and its pass reports FAILED.
  */
 public final class SettlementService {
   private static final Logger log = LoggerFactory.getLogger(SettlementService.class);
