@@ -33,13 +33,14 @@ final class TxCommand implements Runnable {
         Path file = Path.of(arg.substring(1));
         return TxTool.hexOrBinary(Files.readAllBytes(file));
       }
-      return TxTool.hexOrBinary(arg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      return Transaction.parseHexBytes(arg.strip(), what);
     } catch (NoSuchFileException e) {
       throw new UserError("no such file: " + arg.substring(1));
     } catch (IOException e) {
       throw new UserError("cannot read " + arg.substring(1) + ": " + e.getMessage(), e);
     } catch (FormatException e) {
-      throw new UserError(what + ": " + e.getMessage(), e);
+      String message = e.getMessage().startsWith(what) ? e.getMessage() : what + ": " + e.getMessage();
+      throw new UserError(message, e);
     }
   }
 

@@ -79,6 +79,9 @@ class TxCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("trailing");
     assertThat(run("tx", "decode", "@/nonexistent/tx.hex").err()).contains("no such file");
+    Run notHex = run("tx", "decode", "hello");
+    assertThat(notHex.exit()).isEqualTo(2);
+    assertThat(notHex.err()).contains("peerwatt: transaction: odd number of hex digits");
   }
 
   @Test

@@ -232,7 +232,10 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
     return working;
   }
 
-  /** The node at (height, offset): given, or computed from the level below; empty array = duplicate marker. */
+  /**
+   * The node at (height, offset): given, or computed from the level below (and then remembered in
+   * {@code idx}); an empty array stands for a duplicate marker, null for a node that cannot be had.
+   */
   private static byte[] findOrCompute(List<Map<Long, Leaf>> idx, int height, long offset) {
     Leaf leaf = idx.get(height).get(offset);
     if (leaf != null) {
@@ -249,7 +252,10 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
     if (right == null) {
       return null;
     }
-    return BitcoinMerkle.parent(left, right.length == 0 ? left : right);
+    byte[] computed = BitcoinMerkle.parent(left, right.length == 0 ? left : right);
+    // remembered, so checking every leaf of a wide level costs O(n), not O(n^2)
+    idx.get(height).put(offset, Leaf.hash(offset, computed));
+    return computed;
   }
 
   /** Checks that every level-0 hash reaches the same root (called on construction). */

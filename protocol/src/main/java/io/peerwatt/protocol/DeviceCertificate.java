@@ -62,7 +62,11 @@ public record DeviceCertificate(
       if (t.getNano() % 1_000_000 != 0 || t.isBefore(Instant.EPOCH)) {
         throw new IllegalArgumentException("validity bounds must be at or after 1970 with millisecond precision");
       }
-      t.toEpochMilli();
+      try {
+        t.toEpochMilli();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("validity bound beyond the 64-bit millisecond range: " + t);
+      }
     }
     if (!validTo.isAfter(validFrom)) {
       throw new IllegalArgumentException("validTo must be after validFrom");

@@ -9,7 +9,7 @@ import java.util.List;
  * The Bitcoin SV script interpreter, following the node's {@code EvalScript}/{@code VerifyScript}
  * (release 1.2): post-Genesis rules when {@link ScriptFlags#UTXO_AFTER_GENESIS} is set (big numbers,
  * no size or opcode limits, OP_RETURN ends a script successfully, CLTV/CSV are NOPs, no P2SH), the
- * pre-Genesis rules otherwise (4-byte numbers, 520-byte elements, 201 opcodes... as the node's vectors
+ * pre-Genesis rules otherwise (4-byte numbers, 520-byte elements, 500 opcodes, P2SH... as the node's vectors
  * expect), and the restored opcodes of the Chronicle upgrade (OP_VER, OP_VERIF, OP_VERNOTIF, OP_2MUL,
  * OP_2DIV, OP_SUBSTR, OP_LEFT, OP_RIGHT, OP_LSHIFTNUM, OP_RSHIFTNUM) when
  * {@link ScriptFlags#UTXO_AFTER_CHRONICLE} is set.

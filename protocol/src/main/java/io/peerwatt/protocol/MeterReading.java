@@ -58,8 +58,11 @@ public record MeterReading(
       throw new IllegalArgumentException(
           "takenAt must be at or after 1970 with millisecond precision (truncate to millis): " + takenAt);
     }
-    // range check now, so toEpochMilli() cannot overflow later
-    takenAt.toEpochMilli();
+    try {
+      takenAt.toEpochMilli(); // range check now, so encoding cannot overflow later
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("takenAt is beyond the 64-bit millisecond range: " + takenAt);
+    }
     if (importWh < 0 || exportWh < 0) {
       throw new IllegalArgumentException("energy counters must not be negative");
     }

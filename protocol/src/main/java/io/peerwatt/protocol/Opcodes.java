@@ -161,10 +161,11 @@ public final class Opcodes {
         BY_NAME.put(name.substring(3), op);
       }
     }
-    BY_NAME.put("OP_NOP2", OP_NOP2);
-    BY_NAME.put("NOP2", OP_NOP2);
-    BY_NAME.put("OP_NOP3", OP_NOP3);
-    BY_NAME.put("NOP3", OP_NOP3);
+    // the pre-Chronicle names of 0xb1..0xb7, as older vectors and tools spell them
+    for (int n = 2; n <= 8; n++) {
+      BY_NAME.put("OP_NOP" + n, OP_NOP1 + n - 1);
+      BY_NAME.put("NOP" + n, OP_NOP1 + n - 1);
+    }
     BY_NAME.put("OP_FALSE", OP_0);
     BY_NAME.put("OP_TRUE", OP_1);
     for (int n = 0; n <= 16; n++) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param item the item's canonical bytes (a reading: its 110-byte encoding)
  * @param signature DER signature: the device's over the reading hash, or the platform's over
  *     SHA-256(item) for other kinds; null when absent
- * @param certificate the signed device certificate (readings); null when absent
+ * @param certificate the signed device certificate; readings only, null when absent
  * @param salt the 32-byte salt of the item's leaf
  * @param proof the inclusion proof of the leaf in the anchor tree
  * @param anchorTx the raw anchor transaction
@@ -52,6 +52,9 @@ public record ProofBundle(
     }
     if (headers.isEmpty()) {
       throw new IllegalArgumentException("a bundle carries at least the anchor block's header");
+    }
+    if (certificate != null && kind != AnchorItemKind.READING) {
+      throw new IllegalArgumentException("only reading bundles carry a device certificate");
     }
     item = item.clone();
     signature = signature == null ? null : signature.clone();
@@ -152,6 +155,9 @@ public record ProofBundle(
       throw new FormatException("unknown bundle flags 0x" + Integer.toHexString(flags));
     }
     byte[] signature = (flags & FLAG_SIGNATURE) != 0 ? in.readVarBytes("signature") : null;
+    if ((flags & FLAG_CERTIFICATE) != 0 && kind != AnchorItemKind.READING) {
+      throw new FormatException("only reading bundles carry a device certificate");
+    }
     SignedDeviceCertificate cert = (flags & FLAG_CERTIFICATE) != 0
         ? SignedDeviceCertificate.decode(in.readVarBytes("certificate")) : null;
     byte[] salt = in.readBytes(32, "salt");
@@ -233,6 +239,9 @@ public record ProofBundle(
       }
     }
     byte[] signature = m.containsKey("signature") ? StrictHex.decode(Json.string(m, "signature"), "signature") : null;
+    if (m.containsKey("certificate") && kind != AnchorItemKind.READING) {
+      throw new FormatException("only reading bundles carry a device certificate");
+    }
     SignedDeviceCertificate cert = m.containsKey("certificate")
         ? SignedDeviceCertificate.fromJson(Json.object(m, "certificate")) : null;
     List<byte[]> headers = new ArrayList<>();

@@ -191,6 +191,14 @@ public final class ReadingCodec {
         throw new FormatException("duplicate flag \"" + name + "\"");
       }
     }
+    try {
+      return readingOf(m, key, flags);
+    } catch (IllegalArgumentException e) {
+      throw new FormatException("invalid reading: " + e.getMessage(), e);
+    }
+  }
+
+  private static MeterReading readingOf(Map<String, Object> m, PublicKey key, Set<ReadingFlag> flags) {
     return new MeterReading(
         MeterReading.VERSION_1,
         key,

@@ -155,6 +155,61 @@ public final class Script {
     return sb.toString();
   }
 
+  /**
+   * Parses ASM as {@link #toAsm()} writes it: opcode names ({@code OP_DUP}, also without the prefix),
+   * decimal numbers (-1..16 become OP_1NEGATE, OP_0..OP_16, others a minimal script-number push) and
+   * hex data (a minimal push; a trailing {@code [ALL|FORKID]}-style suffix appends that type byte).
+   * ASM is lossy, so this gives the canonical script for the text: a token of at most 10 digits
+   * that fits a 4-byte script number is read as a number, like the ASM of a push of up to 4 bytes.
+   */
+  public static Script fromAsm(String asm) {
+    ByteWriter w = new ByteWriter();
+    for (String token : asm.strip().split("\\s+")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      int op = Opcodes.byName(token);
+      if (op >= 0) {
+        w.writeByte(op);
+        continue;
+      }
+      if (token.matches("-?\\d{1,10}")) {
+        long n = Long.parseLong(token);
+        if (Math.abs(n) <= Integer.MAX_VALUE) {
+          if (n == -1 || (n >= 0 && n <= 16)) {
+            w.writeByte(n == -1 ? Opcodes.OP_1NEGATE : Opcodes.smallInt((int) n));
+          } else {
+            writeDataPush(w, ScriptNum.encode(n));
+          }
+          continue;
+        }
+      }
+      String hex = token;
+      int typeByte = -1;
+      int bracket = token.indexOf('[');
+      if (bracket > 0 && token.endsWith("]")) {
+        typeByte = sighashByName(token.substring(bracket + 1, token.length() - 1));
+        hex = token.substring(0, bracket);
+      }
+      byte[] data = Transaction.decodeHex(hex, "ASM token '" + token + "'");
+      if (typeByte >= 0) {
+        data = Arrays.copyOf(data, data.length + 1);
+        data[data.length - 1] = (byte) typeByte;
+      }
+      writePush(w, data);
+    }
+    return new Script(w.toByteArray());
+  }
+
+  private static int sighashByName(String name) {
+    for (int type = 0; type < 256; type++) {
+      if (name.equals(SigHashType.name(type))) {
+        return type;
+      }
+    }
+    throw new FormatException("unknown sighash type [" + name + "] in ASM");
+  }
+
   // ---- builders ----
 
   /** P2PKH locking script: OP_DUP OP_HASH160 &lt;20-byte hash&gt; OP_EQUALVERIFY OP_CHECKSIG. */

@@ -27,7 +27,7 @@ public final class SigHashType {
   public static final int ALL = 0x01;
   public static final int NONE = 0x02;
   public static final int SINGLE = 0x03;
-  /** Proposed by BSV's Chronicle upgrade; see the class comment for what PeerWatt does with it. */
+  /** Introduced by BSV's Chronicle upgrade; see the class comment for what PeerWatt does with it. */
   public static final int CHRONICLE = 0x20;
   public static final int FORKID = 0x40;
   public static final int ANYONECANPAY = 0x80;

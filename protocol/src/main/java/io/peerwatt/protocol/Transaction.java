@@ -145,6 +145,11 @@ public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outp
     return r;
   }
 
+  /** Strict hex decoding for operator input: an even number of hex digits, else a {@link FormatException} naming {@code what}. */
+  public static byte[] parseHexBytes(String hex, String what) {
+    return decodeHex(hex, what);
+  }
+
   static byte[] decodeHex(String hex, String what) {
     if ((hex.length() & 1) != 0) {
       throw new FormatException(what + ": odd number of hex digits");

@@ -177,6 +177,29 @@ class MerkleSpvTest {
     }
   }
 
+  @Test
+  void aWideLevelZeroWithEmptyUpperLevelsComputesTheRoot() {
+    List<byte[]> txids = new ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 1 << 12; i++) {
+      byte[] t = new byte[32];
+      random.nextBytes(t);
+      txids.add(t);
+    }
+    List<Bump.Leaf> level0 = new ArrayList<>();
+    for (int i = 0; i < txids.size(); i++) {
+      level0.add(Bump.Leaf.txid(i, txids.get(i)));
+    }
+    List<List<Bump.Leaf>> levels = new ArrayList<>();
+    levels.add(level0);
+    for (int h = 1; h < 12; h++) {
+      levels.add(List.of());
+    }
+    Bump wide = new Bump(5, levels);
+    assertThat(wide.computeRoot(txids.get(1234))).isEqualTo(BitcoinMerkle.root(txids));
+    assertThat(Bump.decode(wide.encode())).isEqualTo(wide);
+  }
+
   @Property(tries = 60)
   void mergedBumpsProveEveryTxidOfBoth(
       @ForAll @IntRange(min = 2, max = 40) int txCount, @ForAll("seeds") long seed) {

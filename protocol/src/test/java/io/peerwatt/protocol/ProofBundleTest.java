@@ -120,13 +120,28 @@ class ProofBundleTest {
     assertThat(Json.write(v.toJson())).startsWith("{\"verified\":true,\"steps\":[{\"step\":\"bundleFormat\"");
   }
 
+  static ProofBundle tradeBundle() {
+    int i = S.items.size() - 1;
+    byte[] item = S.items.get(i);
+    return new ProofBundle(AnchorItemKind.TRADE, item, PLATFORM.signDer(Hashes.sha256(item)), null,
+        S.salts.get(i), S.tree.proof(i), S.anchorTx.serialize(), S.bump.encode(),
+        List.of(S.block.serialize()));
+  }
+
+  @Property(tries = 100)
+  void anySingleFlippedBitOfATradeBundleFails(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int bitChoice) {
+    byte[] bytes = tradeBundle().encode();
+    assertThat(ProofBundleVerifier.verify(bytes, trust()).verified()).isTrue();
+    int bit = bitChoice % (bytes.length * 8);
+    bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+    assertThat(ProofBundleVerifier.verify(bytes, trust()).verified()).as("bit %d", bit).isFalse();
+  }
+
   @Test
   void aTradeBundleSignedByThePlatform() {
     int i = S.items.size() - 1;
     byte[] item = S.items.get(i);
-    ProofBundle trade = new ProofBundle(AnchorItemKind.TRADE, item, PLATFORM.signDer(Hashes.sha256(item)), null,
-        S.salts.get(i), S.tree.proof(i), S.anchorTx.serialize(), S.bump.encode(),
-        List.of(S.block.serialize()));
+    ProofBundle trade = tradeBundle();
     BundleVerification v = ProofBundleVerifier.verify(trade, trust());
     assertThat(v.verified()).isTrue();
     assertThat(v.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_APPLICABLE);

@@ -157,6 +157,12 @@ class ReadingFormatTest {
     micro.remove("hash");
     micro.put("takenAt", "2026-11-25T10:00:00.000001Z");
     assertThatThrownBy(() -> SignedReading.fromJson(micro)).hasMessageContaining("millisecond");
+    Map<String, Object> early = new LinkedHashMap<>(micro);
+    early.put("takenAt", "1969-12-31T23:59:59Z");
+    assertThatThrownBy(() -> SignedReading.fromJson(early)).isInstanceOf(FormatException.class);
+    Map<String, Object> late = new LinkedHashMap<>(micro);
+    late.put("takenAt", "+1000000000-01-01T00:00:00Z");
+    assertThatThrownBy(() -> SignedReading.fromJson(late)).isInstanceOf(FormatException.class);
   }
 
   static MeterReading reading(int channel, long seq, String at, long imp, long exp, Set<ReadingFlag> flags, byte[] prev) {
@@ -218,6 +224,35 @@ class ReadingFormatTest {
     } catch (FormatException e) {
       return false;
     }
+  }
+
+  @Provide
+  static Arbitrary<String> idText() {
+    return Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(64);
+  }
+
+  @Property(tries = 40)
+  void certificateRoundTripsAndAnyFlippedBitFails(@ForAll("idText") String meteringPoint,
+      @ForAll("idText") String owner, @ForAll("idText") String zone,
+      @ForAll @IntRange(min = 0, max = 1_000_000) int days, @ForAll @IntRange(min = 0, max = 100_000) int bitChoice) {
+    PrivateKey platform = PrivateKey.fromHex("00".repeat(31) + "09");
+    Instant from = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(86_400L * (days % 3650));
+    DeviceCertificate c = new DeviceCertificate(1, days, DEVICE.publicKey(), meteringPoint, owner, zone, from,
+        from.plusSeconds(86_400L * (1 + days % 700)), platform.publicKey());
+    SignedDeviceCertificate signed = SignedDeviceCertificate.sign(c, platform);
+    assertThat(SignedDeviceCertificate.decode(signed.encode())).isEqualTo(signed);
+    assertThat(SignedDeviceCertificate.fromJson(Json.parseObject(Json.write(signed.toJson())))).isEqualTo(signed);
+    assertThat(signed.check(platform.publicKey(), from)).isEqualTo(CertificateCheck.VALID);
+    byte[] bytes = signed.encode();
+    int bit = bitChoice % (bytes.length * 8);
+    bytes[bit / 8] ^= (byte) (1 << (bit % 8));
+    CertificateCheck after;
+    try {
+      after = SignedDeviceCertificate.decode(bytes).check(platform.publicKey(), from);
+    } catch (FormatException e) {
+      after = null;
+    }
+    assertThat(after).as("bit %d", bit).isNotEqualTo(CertificateCheck.VALID);
   }
 
   @Test

@@ -112,4 +112,24 @@ class ScriptTest {
     assertThatThrownBy(() -> Script.fromChunks(List.of(new ScriptChunk(2, new byte[] {1}))))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void asmParsesBackToTheCanonicalScript() {
+    Script p2pkh = Script.p2pkh(Hex.decode("660d4ef3a743e3e696ad990364e555c271ad504b"));
+    assertThat(Script.fromAsm(p2pkh.toAsm())).isEqualTo(p2pkh);
+    Script data = Script.opReturn(List.of("peerwatt".getBytes(StandardCharsets.US_ASCII), new byte[] {1, 2, 3}));
+    assertThat(Script.fromAsm(data.toAsm())).isEqualTo(data);
+    assertThat(Script.fromAsm("-1 0 16 1000 OP_ADD CHECKSIG").toHex()).isEqualTo("4f006002e80393ac");
+    String der = "3044022027deccc14aa6668e78a8c9da3484fbcd4f9dcc9bb7d1b85146314b21b9ae4d86"
+        + "022033e0f1cb7c0c3b8a1d64a6ba9b7f8c3a92ea0c6e0cb8e0f5e8c8f1c1a1b2c3d4";
+    assertThat(Script.fromAsm(der + "[ALL|FORKID]").toHex()).isEqualTo("47" + der + "41");
+    assertThatThrownBy(() -> Script.fromAsm("OP_BOGUS")).isInstanceOf(FormatException.class);
+  }
+
+  @Property(tries = 200)
+  void asmRoundTripsForDataLongerThanANumber(@ForAll @Size(max = 5) List<@Size(min = 5, max = 80) byte[]> parts) {
+    // pushes of up to 4 bytes show as numbers, which the ASM cannot tell from other encodings of that number
+    Script s = Script.opReturn(parts);
+    assertThat(Script.fromAsm(s.toAsm())).isEqualTo(s);
+  }
 }
