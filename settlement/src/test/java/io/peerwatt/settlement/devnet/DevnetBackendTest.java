@@ -5,6 +5,7 @@ import static io.peerwatt.settlement.devnet.DevnetTestKit.p2pkh;
 import static io.peerwatt.settlement.devnet.DevnetTestKit.spend;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.protocol.HeaderChain;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.Transaction;
@@ -165,5 +166,40 @@ class DevnetBackendTest {
     assertThat(BitcoinMerkle.root(txids)).isNotEqualTo(root);
     // about 2^16 hashes per block: the target leaves 16 leading zero bits
     assertThat(io.peerwatt.protocol.BlockHeader.targetOf(header.bits()).bitLength()).isLessThanOrEqualTo(240);
+  }
+
+  @Test
+  void headersFormAChainProtocolsLightClientAccepts() {
+    devnet.mineBlocks(3);
+    List<ChainHeader> headers = devnet.headers(0, 100);
+    assertThat(headers).hasSize(4);
+    assertThat(devnet.headers(2, 1)).containsExactly(devnet.header(2).orElseThrow());
+    assertThat(devnet.header(4)).isEmpty();
+    HeaderChain chain = new HeaderChain(0, headers.stream().map(ChainHeader::blockHeader).toList());
+    assertThat(chain.firstBrokenLink()).isEqualTo(-1);
+    assertThat(chain.heightOf(devnet.tip().hash())).isEqualTo(3);
+    // swapping two headers breaks the chain where the link fails
+    List<io.peerwatt.protocol.BlockHeader> swapped = new java.util.ArrayList<>(chain.headers());
+    java.util.Collections.swap(swapped, 1, 2);
+    assertThat(new HeaderChain(0, swapped).firstBrokenLink()).isEqualTo(1);
+  }
+
+  @Test
+  void timerMinesPendingTransactionsAndNoEmptyBlocks() throws InterruptedException {
+    Transaction tx = spend(alice, funding, 0, List.of(new TxOutput(990_000, p2pkh(bob))));
+    assertThat(devnet.broadcast(tx.serialize()).isAccepted()).isTrue();
+    devnet.startMining(java.time.Duration.ofMillis(50));
+    try {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (devnet.status(tx.txidHex()).state() != TxStatus.State.MINED && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(devnet.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MINED);
+      long height = devnet.tip().height();
+      Thread.sleep(300);
+      assertThat(devnet.tip().height()).isEqualTo(height);
+    } finally {
+      devnet.close();
+    }
   }
 }
