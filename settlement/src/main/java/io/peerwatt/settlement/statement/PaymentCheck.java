@@ -73,7 +73,8 @@ public final class PaymentCheck {
       }
     }
     long chargedImportWh = chargedImportWh(statement);
-    if (chargedImportWh > 0 || statement.importWh() > 0) {
+    boolean chargedShortfall = statement.lines().stream().anyMatch(l -> l.kind() == LineKind.SELLER_SHORTFALL);
+    if (chargedImportWh > 0 || statement.importWh() > 0 || chargedShortfall) {
       MeteredEnergy own = metering.account(ownReadings, statement.slot().start(), statement.slot().end());
       if (own.missing()) {
         return PaymentDecision.refuse(RefusalReason.NO_OWN_READINGS,
@@ -83,6 +84,11 @@ public final class PaymentCheck {
         return PaymentDecision.refuse(RefusalReason.CHARGES_UNIMPORTED_ENERGY,
             "statement counts " + Math.max(statement.importWh(), chargedImportWh)
                 + " Wh imported, the meter counted " + own.importWh() + " Wh");
+      }
+      // a shortfall is sold minus min(sold, export): counting less export than the meter did overcharges it
+      if (chargedShortfall && statement.exportWh() < own.exportWh()) {
+        return PaymentDecision.refuse(RefusalReason.UNDERCOUNTS_EXPORT,
+            "statement counts " + statement.exportWh() + " Wh exported, the meter counted " + own.exportWh() + " Wh");
       }
     }
     long paidBefore = previous.map(Statement::totalSat).orElse(0L);

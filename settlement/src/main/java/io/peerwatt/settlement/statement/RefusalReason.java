@@ -15,7 +15,9 @@ public enum RefusalReason {
   /** The statement charges for more imported energy than the gateway's own meter counted. */
   CHARGES_UNIMPORTED_ENERGY(606),
   /** Paying would exceed the spending cap the owner set. */
-  EXCEEDS_SPENDING_CAP(607);
+  EXCEEDS_SPENDING_CAP(607),
+  /** The statement charges a seller's shortfall on less export than the gateway's own meter counted. */
+  UNDERCOUNTS_EXPORT(608);
 
   private final int code;
 

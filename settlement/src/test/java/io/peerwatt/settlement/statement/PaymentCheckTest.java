@@ -76,6 +76,24 @@ class PaymentCheckTest {
   }
 
   @Test
+  void aShortSellerSignsItsShortfallOnlyOnItsOwnExport() {
+    SlotTerms terms = TERMS;
+    List<TradeFill> sale = List.of(new TradeFill(50, 9, BUYER, 800, 20_000, 4_000));
+    List<MeterSeries> exported = List.of(new MeterSeries(22, 0, List.of(
+        reading(22, 1, SLOT.start(), 1_000, 3_000), reading(22, 2, SLOT.end(), 1_000, 3_500))));
+    MeteredEnergy honest = new SlotMetering(Duration.ofMinutes(5)).account(exported, SLOT.start(), SLOT.end());
+    Statement fair = Statement.of(terms, Allocation.allocate(terms, sale, Map.of(BUYER, honest)).accounts().get(0),
+        RATE, 1, Statement.NO_PREVIOUS);
+    assertThat(fair.totalSat()).isNegative(); // 300 Wh short at 40 ct outweighs 500 Wh sold at 20 ct
+    assertThat(check.check(fair, Optional.empty(), BUYER, exported, ROOMY).approved()).isTrue();
+    MeteredEnergy undercounted = new MeteredEnergy(0, 200, false, false, honest.readingsUsed());
+    Statement unfair = Statement.of(terms,
+        Allocation.allocate(terms, sale, Map.of(BUYER, undercounted)).accounts().get(0), RATE, 1, Statement.NO_PREVIOUS);
+    PaymentDecision d = check.check(unfair, Optional.empty(), BUYER, exported, ROOMY);
+    assertThat(d.reason()).isEqualTo(RefusalReason.UNDERCOUNTS_EXPORT);
+  }
+
+  @Test
   void refusesWithoutOwnReadings() {
     Statement s = statement(own(620));
     List<MeterSeries> onlyStart = List.of(new MeterSeries(22, 0, List.of(reading(22, 1, SLOT.start(), 1_000, 0))));
