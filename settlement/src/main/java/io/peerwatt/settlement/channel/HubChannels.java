@@ -123,17 +123,21 @@ public final class HubChannels {
   }
 
   /**
-   * Closes every open buyer channel whose height-based expiry is within {@code marginBlocks} of the
-   * next block, so the hub's newest commitment is mined before the buyer's refund becomes valid.
+   * Closes every open buyer channel whose expiry is within {@code marginBlocks} of the next block, so
+   * the hub's newest commitment is mined before the buyer's refund becomes valid. Time-based expiries
+   * (lock times from 500,000,000 on) count ten minutes per block of margin against the tip's time.
    * Channels with no commitment yet are left to their refund. Returns the closing broadcasts.
    */
   public synchronized List<BroadcastResult> closeExpiring(long marginBlocks) {
     long nextHeight = chain.tip().height() + 1;
+    long tipTime = chain.tip().time();
     List<BroadcastResult> results = new ArrayList<>();
     for (PayeeChannel c : store.payeeChannels(ChannelState.OPEN)) {
       long expiry = c.terms().expiryLockTime();
       boolean heightLock = expiry < 500_000_000L;
-      if (heightLock && c.sequence() > 0 && expiry - nextHeight <= marginBlocks) {
+      boolean due = heightLock ? expiry - nextHeight <= marginBlocks
+          : expiry - tipTime <= Math.multiplyExact(marginBlocks, 600L);
+      if (c.sequence() > 0 && due) {
         ChannelResult<BroadcastResult> r = closeBuyerChannel(c.channelId());
         if (r.isOk()) {
           results.add(r.value());
