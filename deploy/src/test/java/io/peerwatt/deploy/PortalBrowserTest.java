@@ -122,6 +122,43 @@ class PortalBrowserTest {
   }
 
   @Test
+  void aProofBundleVerifiesInThePageAndATamperedOneNamesTheFailingStep(@TempDir Path dir) throws Exception {
+    JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
+        "protocol/src/test/resources/io/peerwatt/protocol/proof-bundle-example.json")));
+    JsonObject bundle = example.getJsonObject("bundle");
+    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
+      neighbourhood(platform);
+      WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1100);
+      try {
+        portalLogin(browser, platform, "alice", "alice-password-1");
+        browser.get(platform.baseUrl() + "/proofs");
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        js.executeScript("document.getElementById('bundle-json').value = arguments[0];"
+            + "document.getElementById('platform-key').value = arguments[1];", bundle.encodePrettily(), example.getString("platformKey"));
+        browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
+        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30));
+        wait.until(d -> d.findElement(By.id("verify-verdict")).getAttribute("data-verified") != null);
+        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified")).isEqualTo("true");
+        for (String step : new String[] {"bundleFormat", "deviceSignature", "certificate", "leafToAnchorRoot", "rootInAnchorTx", "txInBlock", "proofOfWork"}) {
+          assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=" + step + "]")).getAttribute("data-status"))
+              .as(step).isEqualTo("pass");
+        }
+        Browser.screenshot(browser, "proofs");
+
+        String item = bundle.getString("item");
+        String flipped = item.substring(0, 60) + (item.charAt(60) == '0' ? '1' : '0') + item.substring(61);
+        js.executeScript("document.getElementById('bundle-json').value = arguments[0];", bundle.copy().put("item", flipped).encode());
+        browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
+        wait.until(d -> "false".equals(d.findElement(By.id("verify-verdict")).getAttribute("data-verified")));
+        assertThat(browser.findElement(By.id("verify-verdict")).getText()).startsWith("Not verified: deviceSignature failed");
+        Browser.screenshot(browser, "proofs-tampered");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
   void aProsumerCannotTouchAnothersOrderAndGetsA403Page(@TempDir Path dir) {
     try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
       neighbourhood(platform);

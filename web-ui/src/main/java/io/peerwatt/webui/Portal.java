@@ -51,6 +51,7 @@ public final class Portal {
     router.post("/logout").handler(this::logout);
     router.route().handler(this::requireViewer);
     router.get("/live").handler(this::live);
+    router.get("/proofs").handler(this::proofs);
     Router prosumer = Router.router(vertx);
     new ProsumerPages(this, api).mount(prosumer);
     router.route("/*").handler(ctx -> {
@@ -125,6 +126,23 @@ public final class Portal {
     } else {
       ctx.next();
     }
+  }
+
+  /**
+   * The in-browser verifier. The platform key is offered from the viewer's own device certificates as
+   * the API states them; the person can replace it with a key obtained elsewhere.
+   */
+  private void proofs(RoutingContext ctx) {
+    api.get("/devices", viewer(ctx)).onSuccess(answer -> {
+      String key = "";
+      for (Object o : answer.object().getJsonArray("devices", new io.vertx.core.json.JsonArray())) {
+        JsonObject cert = ((JsonObject) o).getJsonObject("certificate");
+        if (cert != null && cert.getString("issuerKey") != null) {
+          key = cert.getString("issuerKey");
+        }
+      }
+      render(ctx, 200, "proofs.jte", Map.of("platformKey", key));
+    }).onFailure(ctx::fail);
   }
 
   /** The API's live stream, relayed with the viewer's token (browsers cannot set headers on EventSource). */

@@ -1,0 +1,294 @@
+// PeerWatt proof bundle verifier for the browser (protocol/PROOF-BUNDLE.md, version 1).
+// Runs entirely in the page: SHA-256 from WebCrypto, secp256k1 ECDSA on BigInt. It trusts only the
+// platform key typed or shown on the page, and reports every step the way `peerwatt verify` does.
+'use strict';
+var PeerWattProof = (function () {
+  // ---- bytes
+  function hex(b) { return Array.from(b, function (x) { return x.toString(16).padStart(2, '0'); }).join(''); }
+  function unhex(s) {
+    if (typeof s !== 'string' || s.length % 2 !== 0 || /[^0-9a-fA-F]/.test(s)) throw new Error('not hex');
+    var out = new Uint8Array(s.length / 2);
+    for (var i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
+    return out;
+  }
+  function concat() {
+    var n = 0, i; for (i = 0; i < arguments.length; i++) n += arguments[i].length;
+    var out = new Uint8Array(n), o = 0;
+    for (i = 0; i < arguments.length; i++) { out.set(arguments[i], o); o += arguments[i].length; }
+    return out;
+  }
+  function equal(a, b) { if (a.length !== b.length) return false; for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true; }
+  function reversed(b) { return Uint8Array.from(b).reverse(); }
+  function big(b) { return b.length ? BigInt('0x' + hex(b)) : 0n; }
+  function u64be(b, o) { return Number(big(b.subarray(o, o + 8))); }
+  async function sha256(b) { return new Uint8Array(await crypto.subtle.digest('SHA-256', b)); }
+  async function sha256d(b) { return sha256(await sha256(b)); }
+
+  function Reader(b) { this.b = b; this.p = 0; }
+  Reader.prototype.need = function (n) { if (this.p + n > this.b.length) throw new Error('truncated'); };
+  Reader.prototype.u8 = function () { this.need(1); return this.b[this.p++]; };
+  Reader.prototype.bytes = function (n) { this.need(n); var r = this.b.subarray(this.p, this.p + n); this.p += n; return r; };
+  Reader.prototype.le = function (n) { var v = 0; var r = this.bytes(n); for (var i = n - 1; i >= 0; i--) v = v * 256 + r[i]; return v; };
+  Reader.prototype.varint = function () {
+    var f = this.u8();
+    if (f < 0xfd) return f;
+    return this.le(f === 0xfd ? 2 : f === 0xfe ? 4 : 8);
+  };
+
+  // ---- secp256k1
+  var P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+  var N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  var G = [0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n,
+           0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n];
+  function mod(a, m) { var r = a % m; return r < 0n ? r + m : r; }
+  function pow(b, e, m) { var r = 1n; b = mod(b, m); while (e > 0n) { if (e & 1n) r = r * b % m; b = b * b % m; e >>= 1n; } return r; }
+  function inv(a, m) { return pow(a, m - 2n, m); }
+  // Jacobian coordinates keep the scalar multiplication to one inversion at the end.
+  function jdouble(p) {
+    if (p === null || p[1] === 0n) return null;
+    var x = p[0], y = p[1], z = p[2];
+    var s = 4n * x * y * y % P, m = 3n * x * x % P;
+    var x3 = mod(m * m - 2n * s, P);
+    return [x3, mod(m * (s - x3) - 8n * y * y % P * y * y, P), 2n * y * z % P];
+  }
+  function jadd(p, q) {
+    if (p === null) return q; if (q === null) return p;
+    var z1z1 = p[2] * p[2] % P, z2z2 = q[2] * q[2] % P;
+    var u1 = p[0] * z2z2 % P, u2 = q[0] * z1z1 % P;
+    var s1 = p[1] * q[2] % P * z2z2 % P, s2 = q[1] * p[2] % P * z1z1 % P;
+    if (u1 === u2) return s1 === s2 ? jdouble(p) : null;
+    var h = mod(u2 - u1, P), r = mod(s2 - s1, P), hh = h * h % P, hhh = hh * h % P, v = u1 * hh % P;
+    var x3 = mod(r * r - hhh - 2n * v, P);
+    return [x3, mod(r * (v - x3) - s1 * hhh, P), p[2] * q[2] % P * h % P];
+  }
+  function mul(k, pt) {
+    var r = null, a = [pt[0], pt[1], 1n];
+    while (k > 0n) { if (k & 1n) r = jadd(r, a); a = jdouble(a); k >>= 1n; }
+    return r;
+  }
+  function affine(p) { if (p === null) return null; var zi = inv(p[2], P), zi2 = zi * zi % P; return [p[0] * zi2 % P, p[1] * zi2 % P * zi % P]; }
+  function decodeKey(b) {
+    if (b.length !== 33 || (b[0] !== 2 && b[0] !== 3)) throw new Error('not a compressed public key');
+    var x = big(b.subarray(1)); if (x >= P) throw new Error('key x out of range');
+    var y = pow((x * x * x + 7n) % P, (P + 1n) / 4n, P);
+    if ((y * y - (x * x * x + 7n)) % P !== 0n) throw new Error('key is not on the curve');
+    if ((y & 1n) !== BigInt(b[0] & 1)) y = P - y;
+    return [x, y];
+  }
+  // Strict DER (BIP 66) with low S, as PeerWatt signs; anything else is refused.
+  function parseDer(sig) {
+    var d = sig, n = d.length;
+    if (n < 8 || n > 72 || d[0] !== 0x30 || d[1] !== n - 2 || d[2] !== 0x02) throw new Error('not strict DER');
+    var lr = d[3]; if (lr === 0 || 5 + lr >= n || d[4 + lr] !== 0x02) throw new Error('not strict DER');
+    var ls = d[5 + lr]; if (ls === 0 || lr + ls + 6 !== n) throw new Error('not strict DER');
+    if ((d[4] & 0x80) || (lr > 1 && d[4] === 0 && !(d[5] & 0x80))) throw new Error('not strict DER (r)');
+    var so = 6 + lr;
+    if ((d[so] & 0x80) || (ls > 1 && d[so] === 0 && !(d[so + 1] & 0x80))) throw new Error('not strict DER (s)');
+    var r = big(d.subarray(4, 4 + lr)), s = big(d.subarray(so, so + ls));
+    if (r === 0n || s === 0n || r >= N || s >= N) throw new Error('signature value out of range');
+    if (s > N / 2n) throw new Error('high S');
+    return [r, s];
+  }
+  function ecdsaVerify(keyBytes, hash32, der) {
+    var q = decodeKey(keyBytes), rs = parseDer(der), e = big(hash32) % N, w = inv(rs[1], N);
+    var pt = affine(jadd(mul(e * w % N, G), mul(rs[0] * w % N, q)));
+    return pt !== null && pt[0] % N === rs[0];
+  }
+
+  // ---- formats
+  function asciiField(s) {
+    var b = new TextEncoder().encode(s);
+    if (b.length < 1 || b.length > 64) throw new Error('certificate text field length');
+    return concat(Uint8Array.of(b.length), b);
+  }
+  function i64(v) { var out = new Uint8Array(8), x = BigInt(v); for (var i = 7; i >= 0; i--) { out[i] = Number(x & 0xffn); x >>= 8n; } return out; }
+  function certificateBytes(c) {
+    return concat(new TextEncoder().encode('PWDC'), Uint8Array.of(c.version), i64(c.serial), unhex(c.deviceKey),
+      i64(Date.parse(c.validFrom)), i64(Date.parse(c.validTo)), unhex(c.issuerKey),
+      asciiField(String(c.meteringPointId)), asciiField(String(c.ownerAccountId)), asciiField(String(c.zoneCode)));
+  }
+  var KINDS = { reading: 1, trade: 2, statement: 3, report: 4 };
+
+  function anchorOutputs(tx) {
+    var r = new Reader(tx), outs = [];
+    r.bytes(4);
+    var nin = r.varint();
+    for (var i = 0; i < nin; i++) { r.bytes(36); r.bytes(r.varint()); r.bytes(4); }
+    var nout = r.varint();
+    for (var j = 0; j < nout; j++) { r.bytes(8); outs.push(r.bytes(r.varint())); }
+    r.bytes(4);
+    if (r.p !== tx.length) throw new Error('trailing bytes after the transaction');
+    var found = [];
+    outs.forEach(function (s) {
+      if (s.length < 2 || s[0] !== 0x00 || s[1] !== 0x6a) return;
+      var sr = new Reader(s.subarray(2)), pushes = [];
+      try {
+        while (sr.p < sr.b.length) {
+          var op = sr.u8(), len = op <= 75 ? op : op === 76 ? sr.u8() : op === 77 ? sr.le(2) : op === 78 ? sr.le(4) : -1;
+          if (len < 0) return;
+          pushes.push(sr.bytes(len));
+        }
+      } catch (e) { return; }
+      if (pushes.length === 2 && new TextDecoder().decode(pushes[0]) === 'peerwatt-anchor' && pushes[1].length === 53 && pushes[1][0] === 1) {
+        found.push({ leafCount: u64be(pushes[1], 13), root: pushes[1].subarray(21, 53) });
+      }
+    });
+    return found;
+  }
+
+  async function bumpRoot(bump, txidInternal) {
+    var r = new Reader(bump), height = r.varint(), treeHeight = r.u8(), levels = [];
+    for (var h = 0; h < treeHeight; h++) {
+      var n = r.varint(), level = new Map();
+      for (var i = 0; i < n; i++) {
+        var offset = r.varint(), flags = r.u8();
+        level.set(offset, { dup: (flags & 1) !== 0, hash: (flags & 1) ? null : r.bytes(32) });
+      }
+      levels.push(level);
+    }
+    if (r.p !== bump.length) throw new Error('trailing bytes after the BUMP');
+    var offset = -1;
+    levels[0].forEach(function (leaf, off) { if (leaf.hash && equal(leaf.hash, txidInternal)) offset = off; });
+    if (offset < 0) throw new Error('the BUMP does not hold this transaction');
+    var node = txidInternal;
+    for (var lv = 0; lv < treeHeight; lv++) {
+      var sib = levels[lv].get(offset ^ 1);
+      if (!sib) throw new Error('the BUMP lacks a sibling at level ' + lv);
+      var other = sib.dup ? node : sib.hash;
+      node = await sha256d((offset & 1) ? concat(other, node) : concat(node, other));
+      offset >>= 1;
+    }
+    return { height: height, root: node };
+  }
+
+  function targetOf(bits) {
+    var exp = bits >>> 24, mant = BigInt(bits & 0x007fffff);
+    if ((bits & 0x00800000) || mant === 0n) return 0n;
+    return exp <= 3 ? mant >> BigInt(8 * (3 - exp)) : mant << BigInt(8 * (exp - 3));
+  }
+
+  // ---- the steps
+  async function verify(bundle, platformKeyHex) {
+    var steps = [];
+    function step(name, status, detail) { steps.push({ step: name, status: status, detail: detail }); }
+    var item, salt, tx, bump, headers, kind;
+    try {
+      if (bundle.format !== 'peerwatt-proof-bundle' || bundle.version !== 1) throw new Error('not a version 1 PeerWatt proof bundle');
+      kind = KINDS[bundle.kind]; if (!kind) throw new Error('unknown kind ' + bundle.kind);
+      item = unhex(bundle.item); salt = unhex(bundle.salt); tx = unhex(bundle.anchorTx); bump = unhex(bundle.bump);
+      headers = bundle.headers.map(unhex);
+      if (salt.length !== 32 || headers.length < 1 || headers.some(function (h) { return h.length !== 80; })) throw new Error('bad salt or header length');
+      if (kind === 1 && item.length !== 110) throw new Error('a reading is 110 bytes');
+      step('bundleFormat', 'pass', bundle.kind + ', ' + item.length + ' item bytes, ' + headers.length + ' header(s)');
+    } catch (e) {
+      step('bundleFormat', 'fail', e.message);
+      return steps;
+    }
+    // 2. device signature (readings)
+    if (kind === 1) {
+      try {
+        var ok = ecdsaVerify(item.subarray(1, 34), await sha256(item), unhex(bundle.signature || ''));
+        step('deviceSignature', ok ? 'pass' : 'fail', ok ? 'signed by device ' + hex(item.subarray(1, 34)).slice(0, 16) + '…' : 'the signature does not match the reading');
+      } catch (e) { step('deviceSignature', 'fail', e.message); }
+      // 3. certificate
+      try {
+        var c = bundle.certificate;
+        if (!c) throw new Error('no certificate');
+        if (!platformKeyHex) { step('certificate', 'notChecked', 'no platform key given'); }
+        else if (c.issuerKey.toLowerCase() !== platformKeyHex.toLowerCase()) step('certificate', 'fail', 'issued by another key than the platform key given');
+        else if (c.deviceKey.toLowerCase() !== hex(item.subarray(1, 34))) step('certificate', 'fail', 'the certificate is for another device');
+        else {
+          var takenAt = u64be(item, 44);
+          var valid = ecdsaVerify(unhex(c.issuerKey), await sha256(certificateBytes(c)), unhex(c.signature));
+          if (!valid) step('certificate', 'fail', 'the platform signature on the certificate does not match');
+          else if (takenAt < Date.parse(c.validFrom) || takenAt >= Date.parse(c.validTo)) step('certificate', 'fail', 'the reading was taken outside the certificate validity');
+          else step('certificate', 'pass', 'metering point ' + c.meteringPointId + ', zone ' + c.zoneCode);
+        }
+      } catch (e) { step('certificate', 'fail', e.message); }
+    } else {
+      step('deviceSignature', 'notApplicable', bundle.kind + 's are signed by the platform, not a device');
+      step('certificate', 'notApplicable', 'only readings carry a device certificate');
+    }
+    // 4. leaf -> anchor root
+    var root = null, treeSize = 0;
+    try {
+      var index = bundle.proof.index, width = bundle.proof.treeSize, sibs = bundle.proof.siblings.map(unhex), used = 0;
+      treeSize = width;
+      if (!(index >= 0 && index < width)) throw new Error('leaf index outside the tree');
+      var h = await sha256(concat(Uint8Array.of(0), Uint8Array.of(kind), salt, item));
+      while (width > 1) {
+        if ((index ^ 1) < width) {
+          if (used >= sibs.length) throw new Error('the path is too short');
+          var sibling = sibs[used++];
+          h = await sha256(concat(Uint8Array.of(1), (index & 1) ? sibling : h, (index & 1) ? h : sibling));
+        }
+        index >>= 1; width = Math.ceil(width / 2);
+      }
+      if (used !== sibs.length) throw new Error('the path is too long');
+      root = h;
+      step('leafToAnchorRoot', 'pass', 'root ' + hex(root).slice(0, 16) + '… over ' + treeSize + ' leaves');
+    } catch (e) { step('leafToAnchorRoot', 'fail', e.message); }
+    // 5. root in the anchor transaction
+    try {
+      var anchors = anchorOutputs(tx);
+      var hit = root && anchors.some(function (a) { return equal(a.root, root) && a.leafCount === treeSize; });
+      step('rootInAnchorTx', hit ? 'pass' : 'fail', hit ? 'OP_RETURN output commits to the root' : anchors.length ? 'the anchor output commits to another root or leaf count' : 'no PeerWatt anchor output in the transaction');
+    } catch (e) { step('rootInAnchorTx', 'fail', e.message); }
+    // 6. txid -> BUMP -> header Merkle root
+    var blockHeight = null;
+    try {
+      var txid = await sha256d(tx), br = await bumpRoot(bump, txid);
+      blockHeight = br.height;
+      var ok6 = equal(br.root, headers[0].subarray(36, 68));
+      step('txInBlock', ok6 ? 'pass' : 'fail', ok6 ? 'txid ' + hex(reversed(txid)).slice(0, 16) + '… in block ' + br.height : 'the BUMP root is not the header\'s Merkle root');
+    } catch (e) { step('txInBlock', 'fail', e.message); }
+    // 7. proof of work and linkage of the bundled headers
+    try {
+      var prev = null, problems = [];
+      for (var i = 0; i < headers.length; i++) {
+        var hh = await sha256d(headers[i]);
+        var bits = new Reader(headers[i].subarray(72, 76)).le(4);
+        if (big(reversed(hh)) > targetOf(bits) || targetOf(bits) === 0n) problems.push('header ' + i + ' does not meet its target');
+        if (prev && !equal(headers[i].subarray(4, 36), prev)) problems.push('header ' + i + ' does not follow the previous one');
+        prev = hh;
+      }
+      step('proofOfWork', problems.length ? 'fail' : 'pass', problems.length ? problems.join('; ') : headers.length + ' header(s) meet their targets');
+    } catch (e) { step('proofOfWork', 'fail', e.message); }
+    step('headerChain', 'notChecked', 'compare block ' + (blockHeight === null ? '?' : blockHeight) + ' with a header chain you trust: peerwatt verify --headers FILE');
+    return steps;
+  }
+
+  return { verify: verify, ecdsaVerify: ecdsaVerify, hex: hex, unhex: unhex };
+})();
+
+// Wires the proofs page: paste or open a bundle, verify, list each step.
+(function () {
+  var form = document.getElementById('verify-form');
+  if (!form) return;
+  var out = document.getElementById('verify-steps');
+  var verdict = document.getElementById('verify-verdict');
+  var file = document.getElementById('bundle-file');
+  if (file) file.addEventListener('change', function () {
+    if (file.files[0]) file.files[0].text().then(function (t) { document.getElementById('bundle-json').value = t; });
+  });
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    out.innerHTML = ''; verdict.textContent = 'Checking…'; verdict.className = '';
+    var bundle;
+    try { bundle = JSON.parse(document.getElementById('bundle-json').value); }
+    catch (e) { verdict.textContent = 'That is not JSON: ' + e.message; verdict.className = 'error'; return; }
+    PeerWattProof.verify(bundle, document.getElementById('platform-key').value.trim()).then(function (steps) {
+      steps.forEach(function (s) {
+        var li = document.createElement('li');
+        li.className = s.status === 'pass' ? 'pass' : s.status === 'fail' ? 'fail' : 'skip';
+        li.dataset.step = s.step; li.dataset.status = s.status;
+        li.textContent = s.step + ': ' + s.status + ' (' + s.detail + ')';
+        out.appendChild(li);
+      });
+      var failed = steps.filter(function (s) { return s.status === 'fail'; });
+      verdict.textContent = failed.length ? 'Not verified: ' + failed[0].step + ' failed.' : 'Verified in your browser: every step checked here passed.';
+      verdict.className = failed.length ? 'error' : 'ok';
+      verdict.dataset.verified = failed.length ? 'false' : 'true';
+    });
+  });
+})();
