@@ -93,6 +93,13 @@ public final class ApiClient {
     return sent.map(ApiClient::answer);
   }
 
+  /** The platform's health document ({@code /health}, beside the API), for the operator console. */
+  public Future<Answer> health() {
+    URI base = apiBase.get();
+    return client.request(HttpMethod.GET, base.getPort(), base.getHost(), "/health").timeout(REQUEST_TIMEOUT_MS)
+        .send().map(ApiClient::answer);
+  }
+
   /** Raw bytes of an API resource (downloads: reports, proof bundles). */
   public Future<HttpResponse<Buffer>> download(String path, Viewer viewer) {
     return request(HttpMethod.GET, path, viewer).send();

@@ -62,6 +62,23 @@ public final class Portal {
       }
     });
     router.route("/*").subRouter(prosumer);
+    Router staff = Router.router(vertx);
+    new StaffPages(this, api).mount(staff);
+    router.route("/operator*").handler(ctx -> {
+      if (viewer(ctx).isOperator()) {
+        ctx.next();
+      } else {
+        error(ctx, 403, "Not for your role", "The operations console is for operators.");
+      }
+    });
+    router.route("/utility*").handler(ctx -> {
+      if (viewer(ctx).isUtility() || viewer(ctx).isOperator()) {
+        ctx.next();
+      } else {
+        error(ctx, 403, "Not for your role", "Settlement reports are for utilities and operators.");
+      }
+    });
+    router.route("/*").subRouter(staff);
     router.route().last().handler(ctx -> error(ctx, 404, "Page not found", "There is no page at " + ctx.normalizedPath() + "."));
     router.route().failureHandler(this::failure);
     return router;

@@ -35,6 +35,7 @@ final class ProsumerPages {
     router.post("/market/rules").handler(this::createRule);
     router.post("/market/rules/:id/:action").handler(this::changeRule);
     router.get("/statements").handler(this::statements);
+    router.get("/channels").handler(this::channels);
     router.get("/devices").handler(this::devices);
     router.post("/devices/codes").handler(this::createCode);
   }
@@ -281,11 +282,21 @@ final class ProsumerPages {
   private void statements(RoutingContext ctx) {
     Viewer viewer = Portal.viewer(ctx);
     Future<ApiClient.Answer> trades = api.get("/trades", viewer);
+    Future<ApiClient.Answer> statements = api.get("/statements", viewer);
+    Future<ApiClient.Answer> payments = api.get("/payments", viewer);
     Future<ApiClient.Answer> zone = api.get("/zones/" + enc(nz(viewer.zone())), viewer);
-    Future.all(trades, zone).map(x -> Map.<String, Object>of(
+    Future.all(trades, statements, payments, zone).map(x -> Map.<String, Object>of(
             "trades", trades.result().object().getJsonArray("trades", new JsonArray()),
+            "statements", statements.result().object().getJsonArray("statements", new JsonArray()),
+            "payments", payments.result().object().getJsonArray("payments", new JsonArray()),
             "currency", zone.result().object().getString("currency", "EUR")))
         .onSuccess(p -> portal.render(ctx, 200, "statements.jte", p)).onFailure(ctx::fail);
+  }
+
+  private void channels(RoutingContext ctx) {
+    api.get("/channels", Portal.viewer(ctx))
+        .map(a -> Map.<String, Object>of("channels", a.object().getJsonArray("channels", new JsonArray())))
+        .onSuccess(p -> portal.render(ctx, 200, "channels.jte", p)).onFailure(ctx::fail);
   }
 
   // ---- devices
