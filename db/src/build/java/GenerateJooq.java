@@ -52,7 +52,9 @@ public class GenerateJooq {
                   .withInputSchema("public")
                   .withOutputSchemaToDefault(true)
                   .withExcludes("flyway_schema_history|reading_default|reading_y\\d{4}m\\d{2}"))
-              .withGenerate(new Generate().withRecords(true).withPojos(false).withJavaTimeTypes(true))
+              // no to-many join paths: self-references (device.superseded_by) would give clashing method names
+              .withGenerate(new Generate().withRecords(true).withPojos(false).withJavaTimeTypes(true)
+                  .withImplicitJoinPathsToMany(false))
               .withTarget(new Target()
                   .withPackageName("io.peerwatt.db.schema")
                   .withDirectory(output.toAbsolutePath().toString()))));
