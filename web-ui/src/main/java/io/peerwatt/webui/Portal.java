@@ -3,6 +3,7 @@ package io.peerwatt.webui;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -52,6 +53,7 @@ public final class Portal {
     router.route().handler(this::requireViewer);
     router.get("/live").handler(this::live);
     router.get("/proofs").handler(this::proofs);
+    router.get("/proofs/download").handler(this::downloadProof);
     Router prosumer = Router.router(vertx);
     new ProsumerPages(this, api).mount(prosumer);
     router.route("/*").handler(ctx -> {
@@ -146,20 +148,68 @@ public final class Portal {
   }
 
   /**
-   * The in-browser verifier. The platform key is offered from the viewer's own device certificates as
-   * the API states them; the person can replace it with a key obtained elsewhere.
+   * The in-browser verifier. With {@code kind} and {@code ref} it loads that item's bundle from the API
+   * into the form. The platform key is offered as the platform publishes it; the person can replace it
+   * with a key obtained elsewhere.
    */
   private void proofs(RoutingContext ctx) {
-    api.get("/devices", viewer(ctx)).onSuccess(answer -> {
-      String key = "";
-      for (Object o : answer.object().getJsonArray("devices", new io.vertx.core.json.JsonArray())) {
-        JsonObject cert = ((JsonObject) o).getJsonObject("certificate");
-        if (cert != null && cert.getString("issuerKey") != null) {
-          key = cert.getString("issuerKey");
-        }
+    Viewer viewer = viewer(ctx);
+    String kind = ctx.request().getParam("kind");
+    String ref = ctx.request().getParam("ref");
+    String path = proofPath(kind, ref);
+    Future<ApiClient.Answer> key = api.get("/chain/platform-key", viewer);
+    Future<ApiClient.Answer> bundle = path == null ? Future.succeededFuture(new ApiClient.Answer(204, null, ""))
+        : api.get(path, viewer);
+    Future.join(key, bundle).onComplete(x -> {
+      String platformKey = key.succeeded() && key.result().ok() ? key.result().object().getString("publicKey", "") : "";
+      String bundleText = "";
+      String notice = "";
+      if (path != null && bundle.succeeded() && bundle.result().ok()) {
+        bundleText = bundle.result().object().encodePrettily();
+      } else if (path != null) {
+        int status = bundle.succeeded() ? bundle.result().status() : 502;
+        notice = status == 409 ? "That item is anchored, but its block is not mined yet: try again in a minute."
+            : status == 404 ? "That item is not anchored yet (anchoring runs after the slot's grace window)."
+            : status == 403 ? "That item belongs to another account." : "The bundle could not be loaded.";
       }
-      render(ctx, 200, "proofs.jte", Map.of("platformKey", key));
+      render(ctx, 200, "proofs.jte", Map.of("platformKey", platformKey, "bundle", bundleText, "notice", notice,
+          "download", path == null || !bundleText.isEmpty() ? downloadLink(kind, ref) : ""));
+    });
+  }
+
+  /** A bundle file to keep: the API's JSON, served as a download. */
+  private void downloadProof(RoutingContext ctx) {
+    String kind = ctx.request().getParam("kind");
+    String ref = ctx.request().getParam("ref");
+    String path = proofPath(kind, ref);
+    if (path == null) {
+      error(ctx, 400, "Unknown proof", "Proofs exist for readings, trades and statements.");
+      return;
+    }
+    api.download(path, viewer(ctx)).onSuccess(r -> {
+      if (r.statusCode() != 200) {
+        error(ctx, r.statusCode() == 403 ? 403 : 404, "No proof", "That proof is not available to you (yet).");
+        return;
+      }
+      ctx.response().putHeader("content-type", "application/json")
+          .putHeader("content-disposition", "attachment; filename=\"peerwatt-" + kind + "-proof.json\"")
+          .end(r.body());
     }).onFailure(ctx::fail);
+  }
+
+  /** The API path of a bundle, or null when {@code kind}/{@code ref} are not a valid item reference. */
+  static String proofPath(String kind, String ref) {
+    if (kind == null || ref == null || !ref.matches("[A-Za-z0-9/_-]{1,120}") || ref.contains("..")) {
+      return null;
+    }
+    return switch (kind) {
+      case "reading", "trade", "statement" -> "/proofs/" + kind + "s/" + ref;
+      default -> null;
+    };
+  }
+
+  private static String downloadLink(String kind, String ref) {
+    return kind == null ? "" : "/proofs/download?kind=" + kind + "&ref=" + ref;
   }
 
   /** The API's live stream, relayed with the viewer's token (browsers cannot set headers on EventSource). */

@@ -63,12 +63,20 @@ final class ProsumerPages {
         List<SlotEnergy.Point> pts = new ArrayList<>();
         long livePowerW = 0;
         String lastAt = null;
+        String proofRef = "";
+        String proofAt = null;
+        // readings are anchored once their slot's grace window closed: offer one from half an hour ago
+        String anchoredBefore = now.minus(Duration.ofMinutes(30)).toString();
         for (Object o : readings.result().object().getJsonArray("readings", new JsonArray())) {
           JsonObject r = ((JsonObject) o).getJsonObject("reading");
           pts.add(new SlotEnergy.Point(Instant.parse(r.getString("takenAt")), r.getLong("importWh"), r.getLong("exportWh")));
           if (lastAt == null || r.getString("takenAt").compareTo(lastAt) > 0) {
             lastAt = r.getString("takenAt");
             livePowerW = r.getLong("powerW");
+          }
+          if (r.getString("takenAt").compareTo(anchoredBefore) < 0 && (proofAt == null || r.getString("takenAt").compareTo(proofAt) > 0)) {
+            proofAt = r.getString("takenAt");
+            proofRef = ((JsonObject) o).getLong("deviceId") + "/" + r.getLong("channel") + "/" + r.getLong("sequence");
           }
         }
         List<SlotEnergy.Slot> slots = SlotEnergy.perSlot(pts);
@@ -109,6 +117,7 @@ final class ProsumerPages {
         p.put("hasReadings", !pts.isEmpty());
         p.put("livePowerW", livePowerW);
         p.put("lastReadingAt", lastAt == null ? "" : lastAt);
+        p.put("proofReadingRef", proofRef);
         p.put("todayImportWh", todayImportWh);
         p.put("todayExportWh", todayExportWh);
         p.put("boughtWh", boughtWh);
