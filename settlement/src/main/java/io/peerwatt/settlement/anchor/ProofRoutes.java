@@ -71,7 +71,8 @@ public final class ProofRoutes implements ApiRoutes {
     return proofs;
   }
 
-  static PrivateKey readPlatformKey(Path dataDir) {
+  /** The platform signing key trading-core keeps in {@code <data-dir>/keys/platform-signing.key}. */
+  public static PrivateKey readPlatformKey(Path dataDir) {
     Path file = dataDir.resolve("keys").resolve(SIGNING_KEY_FILE);
     try {
       return PrivateKey.fromBytes(HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip()));
