@@ -11,6 +11,8 @@ import io.peerwatt.db.schema.tables.records.TradeRecord;
 import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.protocol.Json;
 import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.settlement.allocation.ReadingRef;
+import io.peerwatt.settlement.statement.StatementCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
@@ -56,29 +59,58 @@ public final class JdbcAnchorSource implements AnchorSource {
     return OffsetDateTime.parse(slot.slotInterval().substring(0, slot.slotInterval().indexOf('/')));
   }
 
+  /**
+   * The readings taken in the slot, plus every reading the slot's statements used (those just outside
+   * the slot that interpolation needed, so they are anchored even when their own slot never settles),
+   * then the trades, then every statement version.
+   */
   @Override
   public List<AnchorItem> items(Slot slot) {
     OffsetDateTime start = start(slot);
     OffsetDateTime end = start.plus(SLOT_LENGTH);
-    List<AnchorItem> items = new ArrayList<>();
+    List<AnchorItem> statements = new ArrayList<>();
+    TreeMap<ReadingRef, String> referenced = new TreeMap<>();
+    db.select(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION, SETTLEMENT_STATEMENT.ENCODED)
+        .from(SETTLEMENT_STATEMENT)
+        .where(SETTLEMENT_STATEMENT.ZONE_CODE.eq(slot.zoneCode())).and(SETTLEMENT_STATEMENT.SLOT_START.eq(start))
+        .orderBy(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION)
+        .forEach(r -> {
+          statements.add(new AnchorItem(AnchorItemKind.STATEMENT,
+              ItemRef.statement(r.value1(), slot.zoneCode(), start.toEpochSecond(), r.value2()), r.value3()));
+          for (ReadingRef ref : StatementCodec.decode(r.value3()).readings()) {
+            referenced.put(ref, ItemRef.reading(ref.deviceId(), ref.meterChannel(), ref.sequence()));
+          }
+        });
+    TreeMap<String, AnchorItem> readings = new TreeMap<>();
     db.select(READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE, READING.ENCODED).from(READING)
         .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
         .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
         .where(METERING_POINT.ZONE_CODE.eq(slot.zoneCode()))
         .and(READING.TAKEN_AT.ge(start)).and(READING.TAKEN_AT.lt(end))
-        .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE)
-        .forEach(r -> items.add(new AnchorItem(AnchorItemKind.READING,
+        .forEach(r -> readings.put(sortKey(r.value1(), r.value2(), r.value3()), new AnchorItem(AnchorItemKind.READING,
             ItemRef.reading(r.value1(), r.value2(), r.value3()), r.value4())));
+    for (ReadingRef ref : referenced.keySet()) {
+      String key = sortKey(ref.deviceId(), ref.meterChannel(), ref.sequence());
+      if (!readings.containsKey(key)) {
+        byte[] encoded = db.select(READING.ENCODED).from(READING).where(READING.DEVICE_ID.eq(ref.deviceId()))
+            .and(READING.METER_CHANNEL.eq(ref.meterChannel())).and(READING.SEQUENCE.eq(ref.sequence()))
+            .fetchAny(READING.ENCODED);
+        if (encoded != null) {
+          readings.put(key, new AnchorItem(AnchorItemKind.READING, referenced.get(ref), encoded));
+        }
+      }
+    }
+    List<AnchorItem> items = new ArrayList<>(readings.values());
     db.selectFrom(TRADE).where(TRADE.ZONE_CODE.eq(slot.zoneCode())).and(TRADE.SLOT_START.eq(start))
         .orderBy(TRADE.ID)
         .forEach(t -> items.add(new AnchorItem(AnchorItemKind.TRADE, ItemRef.trade(t.getId()), tradeBytes(t))));
-    db.select(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION, SETTLEMENT_STATEMENT.ENCODED)
-        .from(SETTLEMENT_STATEMENT)
-        .where(SETTLEMENT_STATEMENT.ZONE_CODE.eq(slot.zoneCode())).and(SETTLEMENT_STATEMENT.SLOT_START.eq(start))
-        .orderBy(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION)
-        .forEach(r -> items.add(new AnchorItem(AnchorItemKind.STATEMENT,
-            ItemRef.statement(r.value1(), slot.zoneCode(), start.toEpochSecond(), r.value2()), r.value3())));
+    items.addAll(statements);
     return items;
+  }
+
+  /** Orders readings by device, channel, sequence (fixed-width so text order is numeric order). */
+  private static String sortKey(long deviceId, int channel, long sequence) {
+    return String.format("%019d/%05d/%019d", deviceId, channel, sequence);
   }
 
   static byte[] tradeBytes(TradeRecord t) {
