@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = PeerwattCommand.Version.class,
     description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
     subcommands = {PlatformCommand.class, AdminCommand.class, io.peerwatt.deploy.gateway.GatewayCommand.class,
-        TxCommand.class, CommandLine.HelpCommand.class})
+        TxCommand.class, ChainCommand.class, CommandLine.HelpCommand.class})
 public final class PeerwattCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

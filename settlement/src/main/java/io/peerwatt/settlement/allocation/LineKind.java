@@ -1,0 +1,46 @@
+package io.peerwatt.settlement.allocation;
+
+/**
+ * What a statement line is for. Codes are stable (stored, hashed); amounts are from the prosumer's side:
+ * positive = the prosumer receives, negative = the prosumer pays.
+ */
+public enum LineKind {
+  /** Buyer, per trade: the energy it bought, at the trade price (paid whatever was delivered). */
+  ENERGY_PURCHASE(1),
+  /** Buyer, per trade: the zone's grid fee on the bought energy, collected for the grid operator. */
+  GRID_FEE(2),
+  /** Seller, per trade: its share of min(sold, metered export), at the trade price. */
+  ENERGY_SALE(3),
+  /** Seller: energy sold but not exported, charged at the zone's imbalance price. */
+  SELLER_SHORTFALL(4),
+  /** Buyer: energy bought but not imported, credited at the zone's imbalance price. */
+  BUYER_UNDER_IMPORT(5),
+  /** Buyer: energy imported beyond what it bought, charged at the zone's imbalance price. */
+  BUYER_EXCESS_IMPORT(6);
+
+  private final int code;
+
+  LineKind(int code) {
+    this.code = code;
+  }
+
+  /** Stable code for storage and the canonical encoding. */
+  public int code() {
+    return code;
+  }
+
+  /** +1 when the prosumer receives the line's amount, -1 when it pays it (for non-negative prices). */
+  public int sign() {
+    return this == ENERGY_SALE || this == BUYER_UNDER_IMPORT ? 1 : -1;
+  }
+
+  /** The kind with this code. @throws IllegalArgumentException for an unknown code */
+  public static LineKind ofCode(int code) {
+    for (LineKind k : values()) {
+      if (k.code == code) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown line kind code " + code);
+  }
+}

@@ -1,0 +1,25 @@
+package io.peerwatt.settlement.allocation;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The readings of one meter (a device's channel) around one slot: at least the last reading at or before the slot start
+ * and the first at or after the slot end when they exist; more readings are allowed and ignored.
+ *
+ * @param deviceId the device
+ * @param meterChannel the channel on the device
+ * @param readings its readings, any order; all must belong to this device and channel
+ */
+public record MeterSeries(long deviceId, int meterChannel, List<MeterReading> readings) {
+
+  public MeterSeries {
+    readings = readings.stream().sorted(Comparator.comparingLong(MeterReading::sequence)).toList();
+    for (MeterReading r : readings) {
+      if (r.deviceId() != deviceId || r.meterChannel() != meterChannel) {
+        throw new IllegalArgumentException("reading of device " + r.deviceId() + "/" + r.meterChannel()
+            + " in series " + deviceId + "/" + meterChannel);
+      }
+    }
+  }
+}

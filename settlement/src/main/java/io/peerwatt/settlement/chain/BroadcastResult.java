@@ -1,0 +1,57 @@
+package io.peerwatt.settlement.chain;
+
+import java.util.Objects;
+
+/**
+ * The answer to a broadcast.
+ *
+ * @param txid display hex of the transaction (empty when it could not even be parsed)
+ * @param outcome accepted, already known, or rejected
+ * @param reason why it was rejected; null unless {@code outcome} is {@link Outcome#REJECTED}
+ * @param detail the backend's own words (e.g. the script error or the conflicting txid), never null
+ */
+public record BroadcastResult(String txid, Outcome outcome, RejectReason reason, String detail) {
+
+  /** Broadcast outcome with stable codes. */
+  public enum Outcome {
+    ACCEPTED(1),
+    ALREADY_KNOWN(2),
+    REJECTED(3);
+
+    private final int code;
+
+    Outcome(int code) {
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+  }
+
+  public BroadcastResult {
+    Objects.requireNonNull(txid, "txid");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(detail, "detail");
+    if ((outcome == Outcome.REJECTED) != (reason != null)) {
+      throw new IllegalArgumentException("a reason goes with REJECTED and only with it");
+    }
+  }
+
+  public static BroadcastResult accepted(String txid) {
+    return new BroadcastResult(txid, Outcome.ACCEPTED, null, "accepted");
+  }
+
+  public static BroadcastResult alreadyKnown(String txid) {
+    return new BroadcastResult(txid, Outcome.ALREADY_KNOWN, null, "already known");
+  }
+
+  public static BroadcastResult rejected(String txid, RejectReason reason, String detail) {
+    return new BroadcastResult(txid, Outcome.REJECTED, reason, detail);
+  }
+
+  /** True when the transaction is now with the backend (accepted now or before). */
+  public boolean isAccepted() {
+    return outcome != Outcome.REJECTED;
+  }
+}

@@ -1,0 +1,25 @@
+package io.peerwatt.settlement.channel;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where one side keeps its channels. A save is durable when it returns: the payee saves an accepted
+ * commitment before acknowledging it, the payer saves a signed one before sending it.
+ */
+public interface ChannelStore {
+
+  void savePayer(PayerChannel channel);
+
+  void savePayee(PayeeChannel channel);
+
+  Optional<PayerChannel> payer(String channelId);
+
+  Optional<PayeeChannel> payee(String channelId);
+
+  /** Payer-side channels in {@code state}. */
+  List<PayerChannel> payerChannels(ChannelState state);
+
+  /** Payee-side channels in {@code state}. */
+  List<PayeeChannel> payeeChannels(ChannelState state);
+}

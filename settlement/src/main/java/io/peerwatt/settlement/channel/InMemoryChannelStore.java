@@ -1,0 +1,42 @@
+package io.peerwatt.settlement.channel;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link ChannelStore} in memory: for tests and for a gateway that keeps its own file elsewhere. */
+public final class InMemoryChannelStore implements ChannelStore {
+  private final Map<String, PayerChannel> payers = new ConcurrentHashMap<>();
+  private final Map<String, PayeeChannel> payees = new ConcurrentHashMap<>();
+
+  @Override
+  public void savePayer(PayerChannel channel) {
+    payers.put(channel.channelId(), channel);
+  }
+
+  @Override
+  public void savePayee(PayeeChannel channel) {
+    payees.put(channel.channelId(), channel);
+  }
+
+  @Override
+  public Optional<PayerChannel> payer(String channelId) {
+    return Optional.ofNullable(payers.get(channelId));
+  }
+
+  @Override
+  public Optional<PayeeChannel> payee(String channelId) {
+    return Optional.ofNullable(payees.get(channelId));
+  }
+
+  @Override
+  public List<PayerChannel> payerChannels(ChannelState state) {
+    return payers.values().stream().filter(c -> c.state() == state).toList();
+  }
+
+  @Override
+  public List<PayeeChannel> payeeChannels(ChannelState state) {
+    return payees.values().stream().filter(c -> c.state() == state).toList();
+  }
+}

@@ -1,0 +1,138 @@
+package io.peerwatt.settlement.channel;
+
+import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.PublicKey;
+import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.settlement.chain.BroadcastResult;
+import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.wallet.HubWallet;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A payer that funds channels from a wallet and keeps them in a {@link ChannelStore}: the hub paying
+ * sellers, and the custodial store paying the hub for buyers without a gateway wallet. The refund is
+ * signed by the payee and stored before the funding is broadcast; each commitment is stored before it
+ * is sent, so a restart resends rather than forgets (signatures are deterministic, so a re-signed
+ * commitment is byte-identical). Thread-safe per instance.
+ */
+public final class PayerKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(PayerKeeper.class);
+  private final PrivateKey payerKey;
+  private final HubWallet wallet;
+  private final ChannelStore store;
+  private final ChainBackend chain;
+
+  /**
+   * @param payerKey the key that signs this payer's channels
+   * @param wallet funds channels and receives refunds and payer change
+   * @param store where channel state lives
+   * @param chain where funding and refunds go
+   */
+  public PayerKeeper(PrivateKey payerKey, HubWallet wallet, ChannelStore store, ChainBackend chain) {
+    this.payerKey = payerKey;
+    this.wallet = wallet;
+    this.store = store;
+    this.chain = chain;
+  }
+
+  public PublicKey payerKey() {
+    return payerKey.publicKey();
+  }
+
+  /**
+   * Opens a channel: builds the funding (capacity to the 2-of-2), has the payee sign the refund,
+   * stores the open channel, then broadcasts the funding.
+   *
+   * @param spendingCapSats the most this channel may ever pay the payee
+   */
+  public synchronized ChannelResult<PayerChannel> open(String channelId, ChannelDirection direction,
+      String prosumerAccount, PublicKey payeeKey, byte[] payeeScript, long capacitySats, long expiryLockTime,
+      long spendingCapSats, PayeeEndpoint payee) {
+    byte[] payerScript = wallet.lockingScript();
+    long fee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), payerScript, payeeScript);
+    byte[] fundingScript = ChannelTerms.fundingScript(payerKey.publicKey(), payeeKey);
+    HubWallet.PreparedSpend funding = wallet.prepare(List.of(new TxOutput(capacitySats, fundingScript)));
+    ChannelTerms terms = new ChannelTerms(channelId, direction, prosumerAccount, payerKey.publicKey(), payeeKey,
+        payerScript, payeeScript, capacitySats, fee, chain.feePolicy().dustLimitSats(), expiryLockTime,
+        funding.transaction().txid(), 0);
+    PayerChannel proposed = PayerChannel.propose(terms, spendingCapSats);
+    ChannelResult<byte[]> refundSig = payee.openAndSignRefund(terms, funding.transaction(), terms.refundTransaction());
+    if (!refundSig.isOk()) {
+      wallet.release(funding);
+      return ChannelResult.rejected(refundSig.rejection(), refundSig.detail());
+    }
+    ChannelResult<PayerChannel> open = proposed.acceptRefundSignature(refundSig.value());
+    if (!open.isOk()) {
+      wallet.release(funding);
+      return open;
+    }
+    store.savePayer(open.value());
+    BroadcastResult sent = wallet.broadcast(funding, "channel-funding");
+    if (!sent.isAccepted()) {
+      store.savePayer(open.value().withState(ChannelState.CLOSED));
+      return ChannelResult.rejected(ChannelRejection.FUNDING_REJECTED, sent.reason() + ": " + sent.detail());
+    }
+    LOG.info("channel {} open: {} sat to {}, funding {}", channelId, capacitySats, prosumerAccount,
+        funding.transaction().txidHex());
+    return open;
+  }
+
+  /**
+   * Pays {@code incrementSats} more over the channel: signs, stores, then delivers. Returns the payee's
+   * acknowledged cumulative amount.
+   */
+  public synchronized ChannelResult<Long> pay(String channelId, long incrementSats, PayeeEndpoint payee) {
+    Optional<PayerChannel> current = store.payer(channelId);
+    if (current.isEmpty()) {
+      return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId);
+    }
+    ChannelResult<PayerChannel.Payment> payment = current.get().payIncrement(incrementSats, payerKey);
+    if (!payment.isOk()) {
+      return ChannelResult.rejected(payment.rejection(), payment.detail());
+    }
+    store.savePayer(payment.value().channel());
+    return payee.deliver(payment.value().update());
+  }
+
+  /** Sends the newest stored commitment again (after a restart or a lost acknowledgement). */
+  public synchronized ChannelResult<Long> resendLatest(String channelId, PayeeEndpoint payee) {
+    Optional<PayerChannel> current = store.payer(channelId);
+    if (current.isEmpty() || current.get().latestUpdate() == null) {
+      return ChannelResult.rejected(ChannelRejection.NOTHING_TO_CLOSE, "no commitment for " + channelId);
+    }
+    return payee.deliver(current.get().latestUpdate());
+  }
+
+  public Optional<PayerChannel> channel(String channelId) {
+    return store.payer(channelId);
+  }
+
+  /**
+   * After expiry: broadcasts the refund (both signatures) and takes the funds back into the wallet.
+   * Before expiry the chain answers NON_FINAL.
+   */
+  public synchronized BroadcastResult refund(String channelId) {
+    PayerChannel channel = store.payer(channelId)
+        .orElseThrow(() -> new IllegalArgumentException("unknown channel " + channelId));
+    Transaction refund = channel.signedRefund(payerKey);
+    BroadcastResult result = chain.broadcast(refund.serialize());
+    if (result.isAccepted()) {
+      wallet.receive(refund, true, List.of(channel.fundingOutput()), "channel-refund");
+      store.savePayer(channel.withState(ChannelState.REFUNDED));
+    }
+    return result;
+  }
+
+  /** Marks a channel closed once the payee's closing transaction is known (its payer change is the wallet's). */
+  public synchronized void closedByPayee(String channelId, Transaction closing) {
+    store.payer(channelId).ifPresent(c -> {
+      // the hub signed this commitment: it is one of the platform's transactions
+      wallet.receive(closing, true, List.of(c.fundingOutput()), "channel-close");
+      store.savePayer(c.withState(ChannelState.CLOSED));
+    });
+  }
+}
