@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class HubChannels {
   /** Vault label of the hub's channel key. */
   public static final String CHANNEL_KEY_LABEL = "hub-channels";
+  /** The shortest height-based lifetime the hub accepts for a buyer channel. */
+  public static final long MIN_BUYER_CHANNEL_BLOCKS = 3;
   private static final Logger LOG = LoggerFactory.getLogger(HubChannels.class);
 
   private final PrivateKey hubKey;
@@ -57,6 +59,10 @@ public final class HubChannels {
     this.buyerEndpoint = new PayeeEndpoint() {
       @Override
       public ChannelResult<byte[]> openAndSignRefund(ChannelTerms terms, Transaction funding, Transaction refund) {
+        String unacceptable = unacceptableBuyerTerms(terms);
+        if (unacceptable != null) {
+          return ChannelResult.rejected(ChannelRejection.BAD_TERMS, unacceptable);
+        }
         ChannelResult<byte[]> r = buyers.openAndSignRefund(terms, funding, refund);
         if (r.isOk()) {
           log.recordReceived(funding, "channel-funding");
@@ -69,6 +75,33 @@ public final class HubChannels {
         return buyers.deliver(update);
       }
     };
+  }
+
+  /**
+   * Why the hub will not be payee on these terms, or null when they are fine: the hub's amount must go
+   * to the hub wallet, the fee must meet the chain's policy (else the hub's closing transaction could
+   * not be relayed), the dust limit must not be below the policy's, and a height-based expiry must
+   * leave at least {@value #MIN_BUYER_CHANNEL_BLOCKS} blocks to use and close the channel.
+   */
+  String unacceptableBuyerTerms(ChannelTerms terms) {
+    if (terms.direction() != ChannelDirection.BUYER_TO_HUB) {
+      return "a channel to the hub must be buyer_to_hub";
+    }
+    if (!java.util.Arrays.equals(terms.payeeScript(), wallet.lockingScript())) {
+      return "the payee script is not the hub wallet's";
+    }
+    long minFee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), terms.payerScript(), terms.payeeScript());
+    if (terms.feeSats() < minFee) {
+      return "fee " + terms.feeSats() + " sat below the " + minFee + " sat the chain's policy needs";
+    }
+    if (terms.dustLimitSats() < chain.feePolicy().dustLimitSats()) {
+      return "dust limit below the chain's " + chain.feePolicy().dustLimitSats() + " sat";
+    }
+    long expiry = terms.expiryLockTime();
+    if (expiry < 500_000_000L && expiry < chain.tip().height() + MIN_BUYER_CHANNEL_BLOCKS) {
+      return "expiry at height " + expiry + " is too soon (tip " + chain.tip().height() + ")";
+    }
+    return null;
   }
 
   /** With the hub channel key from the vault. */
@@ -123,17 +156,21 @@ public final class HubChannels {
   }
 
   /**
-   * Closes every open buyer channel whose height-based expiry is within {@code marginBlocks} of the
-   * next block, so the hub's newest commitment is mined before the buyer's refund becomes valid.
+   * Closes every open buyer channel whose expiry is within {@code marginBlocks} of the next block, so
+   * the hub's newest commitment is mined before the buyer's refund becomes valid. Time-based expiries
+   * (lock times from 500,000,000 on) count ten minutes per block of margin against the tip's time.
    * Channels with no commitment yet are left to their refund. Returns the closing broadcasts.
    */
   public synchronized List<BroadcastResult> closeExpiring(long marginBlocks) {
     long nextHeight = chain.tip().height() + 1;
+    long tipTime = chain.tip().time();
     List<BroadcastResult> results = new ArrayList<>();
     for (PayeeChannel c : store.payeeChannels(ChannelState.OPEN)) {
       long expiry = c.terms().expiryLockTime();
       boolean heightLock = expiry < 500_000_000L;
-      if (heightLock && c.sequence() > 0 && expiry - nextHeight <= marginBlocks) {
+      boolean due = heightLock ? expiry - nextHeight <= marginBlocks
+          : expiry - tipTime <= Math.multiplyExact(marginBlocks, 600L);
+      if (c.sequence() > 0 && due) {
         ChannelResult<BroadcastResult> r = closeBuyerChannel(c.channelId());
         if (r.isOk()) {
           results.add(r.value());

@@ -224,8 +224,12 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
             || nextHeight - u.coinbaseHeight() >= DevnetLedger.COINBASE_MATURITY)
         .max(Comparator.comparingLong(u -> u.output().satoshis()))
         .orElseThrow(() -> new IllegalStateException("devnet faucet is empty"));
-    // two P2PKH outputs and one P2PKH input: well under 250 bytes
-    long fee = policy.feeFor(250);
+    // the fee is priced on the size with the largest possible signature (73 bytes with its type byte)
+    byte[] largestUnlock = Script.p2pkhUnlock(new byte[73], genesisKey.publicKey().bytes()).bytes();
+    TxInput sized = new TxInput(source.outpoint().txid(), source.outpoint().index(), largestUnlock,
+        TxInput.SEQUENCE_FINAL);
+    long fee = policy.feeFor(new Transaction(1, List.of(sized),
+        List.of(new TxOutput(satoshis, lockingScript), new TxOutput(1, genesisScript)), 0).size());
     long change = source.output().satoshis() - satoshis - fee;
     if (change < policy.dustLimitSats()) {
       throw new IllegalStateException("devnet faucet cannot pay " + satoshis + " sat from its largest output");

@@ -202,4 +202,14 @@ class DevnetBackendTest {
       devnet.close();
     }
   }
+
+  @Test
+  void faucetPaysLargeScriptsAtThePolicyFee() {
+    DevnetBackend expensive = DevnetBackend.inMemory(CLOCK, new FeePolicy(1_000, 1));
+    byte[] multisig = Script.multisig(2, List.of(alice.publicKey().bytes(), bob.publicKey().bytes())).bytes();
+    FaucetPayment pay = expensive.faucet(multisig, 50_000);
+    Transaction tx = Transaction.parse(pay.rawTx());
+    assertThat(tx.outputs().get(pay.outputIndex())).isEqualTo(new TxOutput(50_000, multisig));
+    assertThat(expensive.status(pay.txid()).state()).isEqualTo(TxStatus.State.MEMPOOL);
+  }
 }
