@@ -3,6 +3,7 @@ package io.peerwatt.settlement.channel;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.PublicKey;
 import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.TxStatus;
@@ -10,7 +11,9 @@ import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.KeyVault;
 import io.peerwatt.settlement.wallet.TransactionLog;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +90,7 @@ public final class HubChannels {
     if (terms.direction() != ChannelDirection.BUYER_TO_HUB) {
       return "a channel to the hub must be buyer_to_hub";
     }
-    if (!java.util.Arrays.equals(terms.payeeScript(), wallet.lockingScript())) {
+    if (!Arrays.equals(terms.payeeScript(), wallet.lockingScript())) {
       return "the payee script is not the hub wallet's";
     }
     long minFee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), terms.payerScript(), terms.payeeScript());
@@ -131,7 +134,7 @@ public final class HubChannels {
   }
 
   /** The hub's stored view of a buyer channel. */
-  public java.util.Optional<PayeeChannel> buyerChannel(String channelId) {
+  public Optional<PayeeChannel> buyerChannel(String channelId) {
     return buyers.channel(channelId);
   }
 
@@ -147,7 +150,7 @@ public final class HubChannels {
     PayeeChannel channel = buyers.channel(channelId).orElseThrow();
     BroadcastResult result = chain.broadcast(closing.value().serialize());
     if (result.isAccepted()) {
-      wallet.receive(closing.value(), true, List.of(new io.peerwatt.protocol.TxOutput(
+      wallet.receive(closing.value(), true, List.of(new TxOutput(
           channel.terms().capacitySats(), channel.terms().fundingScript())), "channel-close");
       buyers.markState(channelId, ChannelState.CLOSING);
       LOG.info("buyer channel {} closing at {} sat: {}", channelId, channel.payeeAmountSats(), result.txid());

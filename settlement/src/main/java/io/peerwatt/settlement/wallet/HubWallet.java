@@ -206,7 +206,7 @@ public final class HubWallet {
       if (o.isConfirmed() || done.stream().anyMatch(t -> Arrays.equals(t, o.txid()))) {
         continue;
       }
-      TxStatus status = chain.status(io.peerwatt.protocol.Transaction.txidToHex(o.txid()));
+      TxStatus status = chain.status(Transaction.txidToHex(o.txid()));
       if (status.state() == TxStatus.State.MINED) {
         store.confirm(o.txid(), status.blockHeight());
         done.add(o.txid());
