@@ -1,0 +1,37 @@
+package io.peerwatt.settlement.anchor;
+
+import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.SignedDeviceCertificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** What anchoring reads from the market and settlement records. */
+public interface AnchorSource {
+
+  /**
+   * A slot of a zone.
+   *
+   * @param zoneCode the zone
+   * @param slotInterval ISO 8601 interval, e.g. {@code 2026-11-25T10:00Z/PT15M}
+   */
+  record Slot(String zoneCode, String slotInterval) {}
+
+  /**
+   * An item's evidence for its proof bundle.
+   *
+   * @param bytes canonical bytes (as anchored)
+   * @param deviceSignature the device's DER signature (readings), else null
+   * @param certificate the device certificate (readings), else null
+   */
+  record Evidence(byte[] bytes, byte[] deviceSignature, SignedDeviceCertificate certificate) {}
+
+  /** Slots whose readings' grace window closed by {@code now} (recent ones; anchored items are skipped later). */
+  List<Slot> closedSlots(Instant now);
+
+  /** The slot's readings, trades and statements (every version), in a deterministic order. */
+  List<AnchorItem> items(Slot slot);
+
+  /** The evidence of an anchored item, if it still exists. */
+  Optional<Evidence> evidence(AnchorItemKind kind, String ref);
+}

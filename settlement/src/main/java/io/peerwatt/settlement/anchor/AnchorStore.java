@@ -1,0 +1,33 @@
+package io.peerwatt.settlement.anchor;
+
+import io.peerwatt.protocol.AnchorItemKind;
+import java.util.List;
+import java.util.Optional;
+
+/** Where anchors and their leaves (index and salt per item) are kept. Implementations are thread-safe. */
+public interface AnchorStore {
+
+  /** An item's leaf and the anchor holding it. */
+  record LeafAt(AnchoredLeaf leaf, AnchorRecord anchor) {}
+
+  /** Stores a broadcast anchor with every leaf of its batch, atomically. */
+  void save(AnchorRecord anchor, AnchorBatch batch);
+
+  /** True when the item is already in some anchor. */
+  boolean isAnchored(AnchorItemKind kind, String ref);
+
+  /** Anchors not yet seen mined, oldest first. */
+  List<AnchorRecord> unmined();
+
+  /** Records the anchor's block, BUMP and header. */
+  void markMined(String txid, long blockHeight, byte[] bump, byte[] header);
+
+  /** The item's leaf (the first anchor holding it). */
+  Optional<LeafAt> leaf(AnchorItemKind kind, String ref);
+
+  /** Every leaf hash of the anchor's tree, in leaf order. */
+  List<byte[]> leafHashes(String txid);
+
+  /** Anchors whose key is {@code anchorKey}, oldest first. */
+  List<AnchorRecord> anchorsFor(String anchorKey);
+}

@@ -1,0 +1,179 @@
+package io.peerwatt.settlement.anchor;
+
+import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.AnchorProof;
+import io.peerwatt.protocol.AnchorTree;
+import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.ProofBundle;
+import java.util.HexFormat;
+import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.settlement.chain.BroadcastResult;
+import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.chain.ChainHeader;
+import io.peerwatt.settlement.chain.TxStatus;
+import io.peerwatt.settlement.wallet.HubWallet;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Anchors slots (readings, trades, statements), reports and any other batch of items on chain, one
+ * transaction per batch with a 0-sat {@code OP_FALSE OP_RETURN} PeerWatt anchor output, funded by the
+ * hub wallet (which chains its own unconfirmed change, so anchors never wait for confirmations); follows
+ * them until mined, storing BUMP and header; and builds proof bundles.
+ *
+ * <p>Entry points for a scheduler (all blocking, run them on a worker): {@link #anchorDueSlots(Instant)}
+ * every minute or so, {@link #confirmAnchors()} after each block (or every minute). Thread-safe:
+ * anchoring runs under one lock so two schedulers never anchor the same items twice.
+ */
+public final class AnchoringService {
+  private static final Logger LOG = LoggerFactory.getLogger(AnchoringService.class);
+
+  private final AnchorSource source;
+  private final AnchorStore store;
+  private final HubWallet wallet;
+  private final ChainBackend chain;
+  private final PrivateKey platformKey;
+  private final SecureRandom random;
+
+  /**
+   * @param platformKey the platform signing key (signs SHA-256 of non-reading items in bundles)
+   */
+  public AnchoringService(AnchorSource source, AnchorStore store, HubWallet wallet, ChainBackend chain,
+      PrivateKey platformKey, SecureRandom random) {
+    this.source = source;
+    this.store = store;
+    this.wallet = wallet;
+    this.chain = chain;
+    this.platformKey = platformKey;
+    this.random = random;
+  }
+
+  /** The anchor key of a zone's slot. */
+  public static String slotKey(AnchorSource.Slot slot) {
+    return "slot:" + slot.zoneCode() + ":" + slot.slotInterval();
+  }
+
+  /**
+   * Anchors, for every slot whose grace window closed, the items not anchored yet (the first time all of
+   * them; later only late arrivals such as re-settled statement versions).
+   */
+  public synchronized List<AnchorOutcome> anchorDueSlots(Instant now) {
+    List<AnchorOutcome> outcomes = new ArrayList<>();
+    for (AnchorSource.Slot slot : source.closedSlots(now)) {
+      List<AnchorItem> fresh = source.items(slot).stream()
+          .filter(i -> !store.isAnchored(i.kind(), i.ref())).toList();
+      if (!fresh.isEmpty()) {
+        AnchorOutcome outcome = anchor(slotKey(slot), slot.slotInterval(), fresh, now);
+        outcomes.add(outcome);
+        if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
+          break; // the next slots would fail the same way
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Anchors a utility report's SHA-256 under {@code period} (the report's interval); idempotent: a
+   * report already anchored is not anchored again.
+   */
+  public synchronized AnchorOutcome anchorReport(byte[] reportSha256, String period, Instant now) {
+    String ref = HexFormat.of().formatHex(reportSha256);
+    Optional<AnchorStore.LeafAt> existing = store.leaf(AnchorItemKind.REPORT, ref);
+    if (existing.isPresent()) {
+      return new AnchorOutcome("report:" + ref, AnchorOutcome.Status.ANCHORED, existing.get().anchor().txid(), 1,
+          "already anchored");
+    }
+    return anchor("report:" + ref, period, List.of(new AnchorItem(AnchorItemKind.REPORT, ref, reportSha256)), now);
+  }
+
+  /** Builds, funds, broadcasts and stores one anchor over {@code items}. */
+  public synchronized AnchorOutcome anchor(String anchorKey, String slotInterval, List<AnchorItem> items,
+      Instant now) {
+    AnchorBatch batch = AnchorBatch.build(anchorKey, slotInterval, items, random);
+    HubWallet.PreparedSpend spend;
+    try {
+      spend = wallet.prepare(List.of(new TxOutput(0, batch.payload().lockingScript())));
+    } catch (HubWallet.InsufficientFundsException e) {
+      LOG.warn("cannot anchor {}: {}", anchorKey, e.getMessage());
+      return new AnchorOutcome(anchorKey, AnchorOutcome.Status.NOT_FUNDED, "", items.size(), e.getMessage());
+    }
+    Transaction tx = spend.transaction();
+    BroadcastResult result = wallet.broadcast(spend, "anchor " + anchorKey);
+    if (!result.isAccepted()) {
+      return new AnchorOutcome(anchorKey, AnchorOutcome.Status.REJECTED, tx.txidHex(), items.size(),
+          result.reason().name() + ": " + result.detail());
+    }
+    store.save(new AnchorRecord(tx.txidHex(), anchorKey, slotInterval, tx.serialize(), batch.tree().size(),
+        batch.tree().root(), now, -1, null, null), batch);
+    LOG.info("anchored {} ({} leaves) in {}", anchorKey, items.size(), tx.txidHex());
+    return new AnchorOutcome(anchorKey, AnchorOutcome.Status.ANCHORED, tx.txidHex(), items.size(), "broadcast");
+  }
+
+  /** Asks the chain about every unmined anchor and stores BUMP and header of those mined; returns how many. */
+  public int confirmAnchors() {
+    int mined = 0;
+    for (AnchorRecord a : store.unmined()) {
+      TxStatus status = chain.status(a.txid());
+      if (status.state() != TxStatus.State.MINED) {
+        continue;
+      }
+      Optional<ChainHeader> header = chain.header(status.blockHeight());
+      if (header.isEmpty() || !header.get().hashHex().equals(status.blockHash())) {
+        continue; // the backend's header view lags its transaction view (or a reorg); ask again later
+      }
+      store.markMined(a.txid(), status.blockHeight(), status.bump().encode(), header.get().header());
+      mined++;
+    }
+    return mined;
+  }
+
+  /** Where an item stands: not anchored, anchored but not mined, or provable. */
+  public enum ProofState {
+    NOT_ANCHORED,
+    NOT_MINED,
+    PROVABLE
+  }
+
+  /** The item's proof bundle, when it is anchored and its anchor mined. */
+  public record BundleAnswer(ProofState state, ProofBundle bundle, String anchorTxid) {}
+
+  /**
+   * The proof bundle of one item. It carries only this item, its salt and the sibling hashes on its
+   * path, so nothing of any other item is revealed.
+   */
+  public BundleAnswer bundle(AnchorItemKind kind, String ref) {
+    Optional<AnchorStore.LeafAt> at = store.leaf(kind, ref);
+    if (at.isEmpty()) {
+      return new BundleAnswer(ProofState.NOT_ANCHORED, null, null);
+    }
+    AnchorRecord anchor = at.get().anchor();
+    if (!anchor.isMined()) {
+      return new BundleAnswer(ProofState.NOT_MINED, null, anchor.txid());
+    }
+    AnchorSource.Evidence evidence;
+    if (kind == AnchorItemKind.REPORT) {
+      evidence = new AnchorSource.Evidence(HexFormat.of().parseHex(ref), null, null);
+    } else {
+      Optional<AnchorSource.Evidence> found = source.evidence(kind, ref);
+      if (found.isEmpty()) {
+        return new BundleAnswer(ProofState.NOT_ANCHORED, null, anchor.txid());
+      }
+      evidence = found.get();
+    }
+    AnchorTree tree = AnchorTree.build(store.leafHashes(anchor.txid()));
+    AnchorProof proof = tree.proof(at.get().leaf().leafIndex());
+    byte[] signature = kind == AnchorItemKind.READING ? evidence.deviceSignature()
+        : platformKey.signDer(Hashes.sha256(evidence.bytes()));
+    ProofBundle bundle = new ProofBundle(kind, evidence.bytes(), signature, evidence.certificate(),
+        at.get().leaf().salt(), proof, anchor.rawTx(), anchor.bump(), List.of(anchor.header()));
+    return new BundleAnswer(ProofState.PROVABLE, bundle, anchor.txid());
+  }
+}

@@ -1,0 +1,25 @@
+package io.peerwatt.settlement.anchor;
+
+/**
+ * How anchored items are named in storage and in the proof endpoints: a reading is
+ * {@code deviceId/channel/sequence}, a trade its id, a statement
+ * {@code accountId/zone/slotStartEpochSeconds/version}, a report its SHA-256 hex.
+ */
+public final class ItemRef {
+  /** Longest reference stored (VARCHAR in the anchor_leaf table). */
+  public static final int MAX_LENGTH = 120;
+
+  private ItemRef() {}
+
+  public static String reading(long deviceId, int channel, long sequence) {
+    return deviceId + "/" + channel + "/" + sequence;
+  }
+
+  public static String trade(long tradeId) {
+    return Long.toString(tradeId);
+  }
+
+  public static String statement(long accountId, String zoneCode, long slotStartEpochSeconds, int version) {
+    return accountId + "/" + zoneCode + "/" + slotStartEpochSeconds + "/" + version;
+  }
+}
