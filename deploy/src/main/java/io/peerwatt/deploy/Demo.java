@@ -406,7 +406,7 @@ public final class Demo implements AutoCloseable {
     s.put("payments", count(dsl, "select count(*) from settlement_payment where status = 'paid'"));
     s.put("channelUpdates", count(dsl, "select count(*) from payment_channel_commitment where role = 'payee'"));
     s.put("channelsClosed", closingTxids.size());
-    s.put("transactions", count(dsl, "select count(*) from platform_transaction"));
+    s.put("transactions", count(dsl, "select count(*) from platform_transaction where origin = 'made'"));
     s.put("blocks", platform.settlement().chain().tip().height());
     s.put("anchors", 0);
     s.put("anchoringIncluded", false);

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +58,16 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintStream out = System.out;
     Demo demo = Demo.start(new Demo.Options(homes, zones, slots, speed, port, dataDir), out);
-    Thread hook = new Thread(demo::stop, "peerwatt-demo-stop");
+    // Ctrl-C: stop the loop and wait until the homes, the platform and PostgreSQL are shut down
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      demo.stop();
+      try {
+        closed.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "peerwatt-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try (demo) {
       demo.printWelcome();
@@ -73,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         demo.export(export);
       }
     } finally {
+      closed.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
