@@ -86,7 +86,7 @@ public final class Demo implements AutoCloseable {
 
   /** One slot's figures as printed. */
   record SlotReport(String zone, Instant start, long readings, long orders, long trades, Long priceMilliCtPerKwh,
-      long volumeWh, long statements, long paymentsPaid, long paymentsPending) {}
+      long volumeWh, long statements, long paymentsPaid, long paymentsPending, Instant doneAt) {}
 
   private final Options options;
   private final PrintStream out;
@@ -354,7 +354,7 @@ public final class Demo implements AutoCloseable {
           + " where zone_code = ? and slot_start = ?::timestamptz", zone, start).orElse(null);
       reports.add(new SlotReport(zone, slot, readings, orders, trades,
           clearing == null ? null : clearing.get(1, Long.class), clearing == null ? 0 : clearing.get(0, Long.class),
-          statements, paid, pending));
+          statements, paid, pending, clock.instant()));
     }
     return reports;
   }
@@ -366,19 +366,20 @@ public final class Demo implements AutoCloseable {
 
   private void print(SlotReport r) {
     out.printf("slot %s %s: readings %d, orders %d, clearing %s, volume %d Wh, trades %d, statements %d,"
-            + " channel payments %d, anchor: not included%n",
+            + " channel payments %d, anchor: not included; done %d s (simulated) after the slot ended%n",
         r.zone(), slotText(r.start()), r.readings(), r.orders(),
         r.priceMilliCtPerKwh() == null ? "none" : r.priceMilliCtPerKwh() + " milli-ct/kWh", r.volumeWh(), r.trades(),
-        r.statements(), r.paymentsPaid());
+        r.statements(), r.paymentsPaid(), Duration.between(r.start().plus(SLOT), r.doneAt()).toSeconds());
   }
 
   /**
-   * Closes every payment channel on chain and mines until the closing transactions are in a block.
+   * Stops settlement, closes every payment channel on chain and mines until the closing transactions are
+   * in a block.
    *
    * @return the block that mined them
    */
   public ChainHeader closeChannels() throws InterruptedException {
-    closingTxids.addAll(platform.settlement().closeAllChannels());
+    closingTxids.addAll(platform.settlement().stopAndCloseAllChannels());
     ChainHeader block = platform.settlement().mineNow();
     for (String txid : closingTxids) {
       while (platform.settlement().chain().status(txid).state() != TxStatus.State.MINED) {

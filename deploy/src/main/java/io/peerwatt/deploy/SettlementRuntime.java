@@ -83,6 +83,7 @@ final class SettlementRuntime implements AutoCloseable {
   private final long channelCapacitySats;
   private final ScheduledExecutorService worker;
   private final AtomicLong passes = new AtomicLong();
+  private volatile java.util.concurrent.ScheduledFuture<?> passTimer;
   private volatile String lastError;
 
   private SettlementRuntime(Database database, Clock clock, DevnetBackend devnet, KeyVault vault,
@@ -147,7 +148,7 @@ final class SettlementRuntime implements AutoCloseable {
       return null;
     });
     devnet.startMining(mineEvery);
-    runtime.worker.scheduleWithFixedDelay(runtime::pass, settleEvery.toMillis(), settleEvery.toMillis(),
+    runtime.passTimer = runtime.worker.scheduleWithFixedDelay(runtime::pass, settleEvery.toMillis(), settleEvery.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}", devnet.network(),
         DevnetBackend.label(runtime.hubWallet.address(io.peerwatt.protocol.Network.TESTNET)),
@@ -228,13 +229,15 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /**
-   * Closes every open channel on chain: the hub co-signs and broadcasts the newest commitment of each
+   * Stops the settlement passes and closes every open channel on chain (the end of a demo: no channel
+   * is reopened afterwards, and nothing writes transactions while the export reads them). The hub co-signs and broadcasts the newest commitment of each
    * buyer channel; the custodial store does the same as payee of each hub -> prosumer channel. Channels
    * that never carried a payment are refunded after expiry instead and are left open here.
    *
    * @return the closing transactions' txids
    */
-  List<String> closeAllChannels() {
+  List<String> stopAndCloseAllChannels() {
+    passTimer.cancel(false);
     return call(() -> {
       List<String> txids = new ArrayList<>();
       for (PayeeChannel c : channels.payeeChannels(ChannelState.OPEN)) {
