@@ -99,6 +99,8 @@ public final class Demo implements AutoCloseable {
   private final List<String> zones = new ArrayList<>();
   private final List<String> closingTxids = new ArrayList<>();
   private final long startedNanos = System.nanoTime();
+  /** Each home's login token, so bidding does not pay a password hash per order; renewed on 401. */
+  private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Demo(Options options, PrintStream out, AcceleratedClock clock, Platform platform) {
     this.options = options;
@@ -185,6 +187,7 @@ public final class Demo implements AutoCloseable {
     long account = api("POST", "/accounts", ops, new JsonObject().put("username", username)
         .put("password", HOME_PASSWORD).put("role", "prosumer").put("zone", zone), 201).getLong("id");
     String token = login(username, HOME_PASSWORD);
+    tokens.put(username, token);
     long mp = api("POST", "/metering-points", token, new JsonObject().put("label", "home " + i + " grid connection")
         .put("maxPowerW", 40000), 201).getLong("id");
     String code = api("POST", "/metering-points/" + mp + "/enrolment-codes", token, new JsonObject(), 201)
@@ -319,11 +322,16 @@ public final class Demo implements AutoCloseable {
       }
       boolean sells = s.powerW() < 0;
       long limit = sells ? 6_000 + 400L * h.index() : 32_000 - 400L * h.index();
+      JsonObject order = new JsonObject().put("zone", h.zone()).put("slot", slotText)
+          .put("side", sells ? "SELL" : "BUY").put("quantityWh", quantityWh).put("limitPriceMilliCtPerKwh", limit);
       try {
-        String token = login(h.username(), HOME_PASSWORD);
-        api("POST", "/orders", token, new JsonObject().put("zone", h.zone()).put("slot", slotText)
-            .put("side", sells ? "SELL" : "BUY").put("quantityWh", quantityWh)
-            .put("limitPriceMilliCtPerKwh", limit), 201);
+        String token = tokens.computeIfAbsent(h.username(), u -> login(u, HOME_PASSWORD));
+        try {
+          api("POST", "/orders", token, order, 201);
+        } catch (ExpiredToken e) {
+          tokens.put(h.username(), login(h.username(), HOME_PASSWORD));
+          api("POST", "/orders", tokens.get(h.username()), order, 201);
+        }
       } catch (RuntimeException e) {
         out.println("  " + h.username() + ": order for " + slotText + " not placed: " + e.getMessage());
       }
@@ -465,6 +473,13 @@ public final class Demo implements AutoCloseable {
     platform.close();
   }
 
+  /** The API refused the caller's token (expired): log in again. */
+  private static final class ExpiredToken extends RuntimeException {
+    ExpiredToken(String message) {
+      super(message);
+    }
+  }
+
   private String login(String user, String password) {
     return api("POST", "/auth/login", null, new JsonObject().put("username", user).put("password", password), 200)
         .getString("token");
@@ -480,6 +495,9 @@ public final class Demo implements AutoCloseable {
     }
     try {
       HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (r.statusCode() == 401 && token != null) {
+        throw new ExpiredToken(method + " " + path + " answered 401: " + r.body());
+      }
       if (r.statusCode() != expected) {
         throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
       }
