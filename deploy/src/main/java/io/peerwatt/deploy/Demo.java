@@ -321,7 +321,7 @@ public final class Demo implements AutoCloseable {
         continue;
       }
       boolean sells = s.powerW() < 0;
-      long limit = sells ? 6_000 + 400L * h.index() : 32_000 - 400L * h.index();
+      long limit = sells ? 6_000 + 400L * (h.index() % 20) : 32_000 - 400L * (h.index() % 20);
       JsonObject order = new JsonObject().put("zone", h.zone()).put("slot", slotText)
           .put("side", sells ? "SELL" : "BUY").put("quantityWh", quantityWh).put("limitPriceMilliCtPerKwh", limit);
       try {
