@@ -10,7 +10,15 @@ import io.peerwatt.gateway.MeterSimulator;
 import io.peerwatt.gateway.MeterUri;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.settlement.AuditExport;
+import io.peerwatt.settlement.anchor.ItemRef;
+import io.peerwatt.settlement.anchor.JdbcAnchorSource;
+import io.peerwatt.settlement.anchor.ProofBundles;
+import io.peerwatt.settlement.report.JdbcReportSource;
+import io.peerwatt.settlement.report.ReportFormat;
+import io.peerwatt.settlement.report.ReportWriter;
+import io.peerwatt.settlement.report.UtilityReport;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.trading.AccountAdmin;
@@ -61,6 +69,8 @@ public final class Demo implements AutoCloseable {
   static final String OPERATOR_PASSWORD = "demo-operator-password";
   static final String UTILITY_PASSWORD = "demo-utility-password";
   static final String HOME_PASSWORD = "demo-home-password";
+  /** The utility tariff the exported report prices residual energy at (30 ct/kWh). */
+  static final long REPORT_TARIFF_MILLI_CT_PER_KWH = 30_000;
 
   /** What the demo was asked to do. */
   public record Options(int homes, int zones, Integer slots, long speed, int port, Path dataDir) {
@@ -86,7 +96,8 @@ public final class Demo implements AutoCloseable {
 
   /** One slot's figures as printed. */
   record SlotReport(String zone, Instant start, long readings, long orders, long trades, Long priceMilliCtPerKwh,
-      long volumeWh, long statements, long paymentsPaid, long paymentsPending, Instant doneAt) {}
+      long volumeWh, long statements, long paymentsPaid, long paymentsPending, String anchorTxid, Long anchorBlock,
+      Instant doneAt) {}
 
   private final Options options;
   private final PrintStream out;
@@ -127,7 +138,7 @@ public final class Demo implements AutoCloseable {
             "ingest.max-clock-skew-seconds", "600")));
     PlatformSettings settings = base.withSettlement(base.settlement().withIntervals(
         Duration.ofMillis(Math.max(200, 60_000 / options.speed())), Duration.ofMillis(300)));
-    Platform platform = Platform.start(settings, clock);
+    Platform platform = Platform.start(settings, ChainSettings.devnet(), clock);
     Demo demo = new Demo(options, out, clock, platform);
     try {
       demo.setUp(dataDir);
@@ -263,7 +274,7 @@ public final class Demo implements AutoCloseable {
         + UTILITY_PASSWORD + " (utility); home1.." + homes.size() + " / " + HOME_PASSWORD + " (prosumers)");
     out.println("  payments: custodial channels for every home (the platform signs for the prosumer with a key it keeps"
         + " encrypted); machine-to-machine gateway wallets are not wired into the demo");
-    out.println("  anchoring, proof bundles and utility reports: not included in this build");
+    out.println("  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
   }
 
@@ -352,6 +363,12 @@ public final class Demo implements AutoCloseable {
       if (trades > 0 && (statements == 0 || pending > 0)) {
         return null;
       }
+      // the slot's anchor (first one: later ones hold late items), mined
+      Record anchor = dsl.fetchOptional("select txid, block_height from anchor where anchor_key = ?"
+          + " order by created_at limit 1", "slot:" + zone + ":" + JdbcAnchorSource.interval(slot)).orElse(null);
+      if (trades > 0 && (anchor == null || anchor.get(1) == null)) {
+        return null;
+      }
       long paid = count(dsl, "select count(*) from settlement_payment where zone_code = ? and slot_start = ?::timestamptz"
           + " and status = 'paid'", zone, start);
       long orders = count(dsl, "select count(*) from market_order where zone_code = ? and slot_start = ?::timestamptz", zone, start);
@@ -362,7 +379,8 @@ public final class Demo implements AutoCloseable {
           + " where zone_code = ? and slot_start = ?::timestamptz", zone, start).orElse(null);
       reports.add(new SlotReport(zone, slot, readings, orders, trades,
           clearing == null ? null : clearing.get(1, Long.class), clearing == null ? 0 : clearing.get(0, Long.class),
-          statements, paid, pending, clock.instant()));
+          statements, paid, pending, anchor == null ? null : anchor.get(0, String.class),
+          anchor == null ? null : anchor.get(1, Long.class), clock.instant()));
     }
     return reports;
   }
@@ -374,10 +392,12 @@ public final class Demo implements AutoCloseable {
 
   private void print(SlotReport r) {
     out.printf("slot %s %s: readings %d, orders %d, clearing %s, volume %d Wh, trades %d, statements %d,"
-            + " channel payments %d, anchor: not included; done %d s (simulated) after the slot ended%n",
+            + " channel payments %d, anchor %s; done %d s (simulated) after the slot ended%n",
         r.zone(), slotText(r.start()), r.readings(), r.orders(),
         r.priceMilliCtPerKwh() == null ? "none" : r.priceMilliCtPerKwh() + " milli-ct/kWh", r.volumeWh(), r.trades(),
-        r.statements(), r.paymentsPaid(), Duration.between(r.start().plus(SLOT), r.doneAt()).toSeconds());
+        r.statements(), r.paymentsPaid(),
+        r.anchorTxid() == null ? "none (nothing settled)" : r.anchorTxid() + " in block " + r.anchorBlock(),
+        Duration.between(r.start().plus(SLOT), r.doneAt()).toSeconds());
   }
 
   /**
@@ -417,8 +437,8 @@ public final class Demo implements AutoCloseable {
     s.put("channelsClosed", closingTxids.size());
     s.put("transactions", count(dsl, "select count(*) from platform_transaction where origin = 'made'"));
     s.put("blocks", platform.settlement().chain().tip().height());
-    s.put("anchors", 0);
-    s.put("anchoringIncluded", false);
+    s.put("anchors", count(dsl, "select count(*) from anchor"));
+    s.put("anchorsMined", count(dsl, "select count(*) from anchor where block_height is not null"));
     s.put("speed", clock.speed());
     s.put("wallTimeMillis", (System.nanoTime() - startedNanos) / 1_000_000);
     return s;
@@ -428,14 +448,67 @@ public final class Demo implements AutoCloseable {
     return count(dsl, "select count(*) from settlement_slot");
   }
 
-  /** Writes transactions.json and transactions.beef into {@code dir}. */
+  /**
+   * Writes transactions.json and transactions.beef, proofs/ (for every home its newest anchored reading,
+   * one of its trades and its newest statement) and the utility report of the demo's period per zone
+   * (report.csv, report.json; with several zones report-ZONE.*).
+   */
   public void export(Path dir) throws IOException {
     Files.createDirectories(dir);
     AuditExport export = platform.settlement().auditExport();
     export.writeJson(dir.resolve("transactions.json"));
     int n = export.writeBeef(dir.resolve("transactions.beef"));
-    out.println("exported " + n + " transactions to " + dir.resolve("transactions.json") + " and transactions.beef;"
-        + " proofs/ and report.csv/report.json are not included (anchoring and reports are not in this build)");
+    int proofs = writeProofs(dir.resolve("proofs"));
+    DSLContext dsl = platform.database().dsl();
+    Instant to = slotStart(slotsRun());
+    for (String zone : zones) {
+      UtilityReport report = new JdbcReportSource(dsl).report(zone, firstSlot, to, REPORT_TARIFF_MILLI_CT_PER_KWH);
+      String stem = zones.size() == 1 ? "report" : "report-" + zone;
+      Files.write(dir.resolve(stem + ".csv"), ReportWriter.render(report, ReportFormat.CSV));
+      Files.write(dir.resolve(stem + ".json"), ReportWriter.render(report, ReportFormat.JSON));
+      out.println("report " + zone + " " + report.period() + ": energy reconciles " + report.totals().energyReconciles()
+          + ", payments reconcile " + report.totals().paymentsReconcile());
+    }
+    out.println("exported " + n + " transactions (transactions.json, transactions.beef), " + proofs
+        + " proof bundles and the utility report to " + dir);
+  }
+
+  /** How many slots were bid for (the report covers them). */
+  private int slotsRun() {
+    return options.slots() != null ? options.slots()
+        : (int) Math.max(1, Duration.between(firstSlot, clock.instant()).dividedBy(SLOT));
+  }
+
+  private int writeProofs(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    ProofBundles bundles = platform.settlement().proofs();
+    DSLContext dsl = platform.database().dsl();
+    int written = 0;
+    for (Home h : homes) {
+      List<String[]> items = new ArrayList<>();
+      dsl.fetchOptional("select l.item_ref from anchor_leaf l join anchor a on a.txid = l.anchor_txid"
+              + " where l.item_kind = ? and l.item_ref like ? and a.block_height is not null order by l.item_ref desc limit 1",
+              (short) AnchorItemKind.READING.code(), h.deviceId() + "/%")
+          .ifPresent(r -> items.add(new String[] {"reading", r.get(0, String.class)}));
+      dsl.fetchOptional("select id from trade where buyer_account_id = ? or seller_account_id = ? order by id limit 1",
+              h.accountId(), h.accountId())
+          .ifPresent(r -> items.add(new String[] {"trade", ItemRef.trade(r.get(0, Long.class))}));
+      dsl.fetchOptional("select zone_code, slot_start, version from settlement_statement where account_id = ?"
+              + " order by slot_start desc, version desc limit 1", h.accountId())
+          .ifPresent(r -> items.add(new String[] {"statement", ItemRef.statement(h.accountId(), r.get(0, String.class),
+              r.get(1, java.time.OffsetDateTime.class).toEpochSecond(), r.get(2, Integer.class))}));
+      for (String[] item : items) {
+        AnchorItemKind kind = AnchorItemKind.valueOf(item[0].toUpperCase(java.util.Locale.ROOT));
+        ProofBundles.Answer answer = bundles.bundle(kind, item[1]);
+        if (answer.state() == ProofBundles.ProofState.PROVABLE) {
+          Files.writeString(dir.resolve(h.username() + "-" + item[0] + ".json"), answer.bundle().toJsonText());
+          written++;
+        } else {
+          out.println("  no proof for " + h.username() + " " + item[0] + " " + item[1] + ": " + answer.state());
+        }
+      }
+    }
+    return written;
   }
 
   Platform platform() {

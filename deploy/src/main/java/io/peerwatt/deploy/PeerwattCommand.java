@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
     subcommands = {PlatformCommand.class, DemoCommand.class, AdminCommand.class,
         io.peerwatt.deploy.gateway.GatewayCommand.class, TxCommand.class, ChainCommand.class, VerifyCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class PeerwattCommand implements Runnable {
 

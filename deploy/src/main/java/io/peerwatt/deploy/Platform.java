@@ -45,9 +45,9 @@ public final class Platform implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Starts the platform on the system clock. */
+  /** Starts the platform on the system clock and the embedded devnet. */
   public static Platform start(PlatformSettings settings) {
-    return start(settings, Clock.systemUTC());
+    return start(settings, ChainSettings.devnet(), Clock.systemUTC());
   }
 
   /**
@@ -56,7 +56,7 @@ public final class Platform implements AutoCloseable {
    *
    * @throws UserError when the database cannot be reached or the port is taken
    */
-  public static Platform start(PlatformSettings settings, Clock clock) {
+  public static Platform start(PlatformSettings settings, ChainSettings chainSettings, Clock clock) {
     Database database;
     try {
       database = Database.start(settings.database());
@@ -66,7 +66,8 @@ public final class Platform implements AutoCloseable {
     PlatformSettings.SettlementSettings ss = settings.settlement();
     SettlementRuntime settlement;
     try {
-      settlement = SettlementRuntime.start(database, clock, settings.dataDir(), ss.satPerEur(),
+      settlement = SettlementRuntime.start(database, chainSettings.open(database.dsl(), clock), clock,
+          settings.dataDir(), ss.satPerEur(),
           ss.channelCapacitySats(), ss.blockInterval(), ss.passInterval());
     } catch (RuntimeException e) {
       database.close();
@@ -85,6 +86,8 @@ public final class Platform implements AutoCloseable {
       HttpVerticle http = new HttpVerticle(settings, database, registry, clock, settlement);
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
+      // the platform signing key exists once the API started: anchoring signs proof bundles with it
+      settlement.startAnchoring(settings.dataDir());
       Platform platform = new Platform(database, vertx, server, settings, settlement, clock);
       log.info("PeerWatt platform listening on {} (chain {})", platform.baseUrl(), settlement.chain().network());
       return platform;

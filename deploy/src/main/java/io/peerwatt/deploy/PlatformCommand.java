@@ -1,6 +1,8 @@
 package io.peerwatt.deploy;
 
+import io.peerwatt.settlement.chain.ChainBackend;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,15 +23,27 @@ final class PlatformCommand implements Runnable {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default ~/.peerwatt)")
   Path dataDir;
 
+  @Option(names = "--chain", paramLabel = "BACKEND", description = "chain backend: devnet (default), node or arc")
+  String chain;
+
+  @Option(names = "--node-url", paramLabel = "URL", description = "BSV node JSON-RPC, http://user:pass@host:port (--chain node)")
+  String nodeUrl;
+
   @Override
   public void run() {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("http.port", port == null ? null : port.toString());
     flags.put("data-dir", dataDir == null ? null : dataDir.toString());
-    PlatformSettings settings = PlatformSettings.from(Config.load(PlatformSettings.KEYS, config, System.getenv(), flags));
-    Platform platform = Platform.start(settings);
+    flags.put("chain.backend", chain);
+    flags.put("chain.node-url", nodeUrl);
+    Config loaded = Config.load(ChainSettings.withPlatformKeys(), config, System.getenv(), flags);
+    PlatformSettings settings = PlatformSettings.from(loaded);
+    ChainSettings chainSettings = ChainSettings.from(loaded);
+    Platform platform = Platform.start(settings, chainSettings, Clock.systemUTC());
+    ChainBackend chainBackend = platform.settlement().chain();
     System.out.println("PeerWatt platform: " + platform.baseUrl() + "  (health: " + platform.baseUrl() + "/health, data: "
-        + settings.dataDir() + ", database: " + platform.database().description() + ")");
+        + settings.dataDir() + ", database: " + platform.database().description() + ", chain: "
+        + chainSettings.backend() + " " + chainBackend.network() + ")");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       platform.close();

@@ -11,17 +11,16 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
     TradingSettings trading, SettlementSettings settlement) {
 
   /**
-   * @param chain the chain backend ({@code devnet} is the embedded one)
    * @param satPerEur the fixed EUR rate statements convert with
    * @param channelCapacitySats what the platform puts into each new channel
    * @param blockInterval real time between devnet blocks (mined only when transactions wait)
    * @param passInterval real time between settlement passes
    */
-  public record SettlementSettings(String chain, long satPerEur, long channelCapacitySats, Duration blockInterval,
+  public record SettlementSettings(long satPerEur, long channelCapacitySats, Duration blockInterval,
       Duration passInterval) {
     /** The same with other timer intervals (the demo runs faster). */
     public SettlementSettings withIntervals(Duration block, Duration pass) {
-      return new SettlementSettings(chain, satPerEur, channelCapacitySats, block, pass);
+      return new SettlementSettings(satPerEur, channelCapacitySats, block, pass);
     }
   }
 
@@ -46,7 +45,6 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
       new ConfigKey("auth.login-failures-per-address-per-minute", "20", "failed logins allowed per client address in one minute before 429"),
       new ConfigKey("api.body-limit-bytes", "1048576", "largest accepted API request body (a full 500-reading upload fits in 1 MiB)"),
       new ConfigKey("ingest.max-clock-skew-seconds", "300", "how far in the future a reading or upload batch may be dated"),
-      new ConfigKey("chain", "devnet", "chain backend: devnet (embedded, persisted in PostgreSQL; not BSV money)"),
       new ConfigKey("settlement.sat-per-eur", "2000000", "fixed EUR -> satoshi rate recorded in every statement"),
       new ConfigKey("settlement.channel-capacity-sats", "50000000", "satoshis the platform puts into each new payment channel"),
       new ConfigKey("settlement.pass-interval-seconds", "30", "seconds between settlement passes (settle due slots, pay, open channels)"),
@@ -69,11 +67,7 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
         config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
         Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
         db.poolSize());
-    String chain = config.require("chain");
-    if (!chain.equals("devnet")) {
-      throw new UserError("chain: '" + chain + "' is not available in this build; use devnet");
-    }
-    SettlementSettings settlement = new SettlementSettings(chain,
+    SettlementSettings settlement = new SettlementSettings(
         config.getInt("settlement.sat-per-eur", 1, Integer.MAX_VALUE),
         config.getInt("settlement.channel-capacity-sats", 100_000, Integer.MAX_VALUE),
         Duration.ofSeconds(config.getInt("devnet.block-interval-seconds", 1, 86_400)),

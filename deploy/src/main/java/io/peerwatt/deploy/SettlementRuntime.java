@@ -26,6 +26,15 @@ import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.settlement.anchor.AnchorOutcome;
+import io.peerwatt.settlement.anchor.AnchoringService;
+import io.peerwatt.settlement.anchor.JdbcAnchorSource;
+import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.anchor.ProofBundles;
+import io.peerwatt.settlement.anchor.ProofRoutes;
+import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.report.ReportRoutes;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
@@ -68,7 +77,11 @@ final class SettlementRuntime implements AutoCloseable {
   private static final long CLOSE_MARGIN_BLOCKS = 6;
 
   private final Clock clock;
+  private final ChainBackend chain;
+  /** The embedded devnet when that is the backend: faucet and mining; null for node and arc. */
   private final DevnetBackend devnet;
+  private volatile AnchoringService anchoring;
+  private volatile ProofBundles proofs;
   private final HubWallet hubWallet;
   private final HubWallet custodialWallet;
   private final HubChannels hub;
@@ -86,20 +99,21 @@ final class SettlementRuntime implements AutoCloseable {
   private volatile java.util.concurrent.ScheduledFuture<?> passTimer;
   private volatile String lastError;
 
-  private SettlementRuntime(Database database, Clock clock, DevnetBackend devnet, KeyVault vault,
+  private SettlementRuntime(Database database, Clock clock, ChainBackend chain, KeyVault vault,
       long satPerEur, long channelCapacitySats) {
     this.database = database;
     this.clock = clock;
-    this.devnet = devnet;
+    this.chain = chain;
+    this.devnet = chain instanceof DevnetBackend d ? d : null;
     this.channelCapacitySats = channelCapacitySats;
     this.transactions = new JdbcTransactionLog(database.dsl());
-    this.hubWallet = HubWallet.open(vault, devnet, new JdbcWalletStore(database.dsl(), HubWallet.WALLET_KEY_LABEL),
+    this.hubWallet = HubWallet.open(vault, chain, new JdbcWalletStore(database.dsl(), HubWallet.WALLET_KEY_LABEL),
         transactions);
-    this.custodialWallet = new HubWallet(vault.key(CUSTODIAL_KEY_LABEL), devnet,
+    this.custodialWallet = new HubWallet(vault.key(CUSTODIAL_KEY_LABEL), chain,
         new JdbcWalletStore(database.dsl(), CUSTODIAL_KEY_LABEL), transactions);
     this.channels = new JdbcChannelStore(database.dsl());
-    this.hub = HubChannels.open(vault, hubWallet, channels, devnet, transactions);
-    this.custodialPayer = new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, devnet);
+    this.hub = HubChannels.open(vault, hubWallet, channels, chain, transactions);
+    this.custodialPayer = new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
     this.custodialPayee = new PayeeKeeper(vault.key(CUSTODIAL_KEY_LABEL), channels);
     this.custodialKey = vault.key(CUSTODIAL_KEY_LABEL).publicKey();
     this.statements = new JdbcStatementStore(database.dsl());
@@ -126,38 +140,44 @@ final class SettlementRuntime implements AutoCloseable {
    *     transactions)
    * @param settleEvery real time between settlement passes
    */
-  static SettlementRuntime start(Database database, Clock clock, Path dataDir, long satPerEur, long channelCapacitySats,
-      Duration mineEvery, Duration settleEvery) {
-    DevnetBackend devnet = DevnetBackend.open(database.dsl(), clock, DevnetBackend.DEFAULT_POLICY);
+  static SettlementRuntime start(Database database, ChainBackend chain, Clock clock, Path dataDir, long satPerEur,
+      long channelCapacitySats, Duration mineEvery, Duration settleEvery) {
     Path keys = dataDir.resolve("keys");
     try {
       java.nio.file.Files.createDirectories(keys);
     } catch (java.io.IOException e) {
-      devnet.close();
+      closeChain(chain);
       throw new UserError("cannot create " + keys + ": " + e.getMessage(), e);
     }
     KeyVault vault = KeyVault.open(keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"),
         new SecureRandom());
-    SettlementRuntime runtime = new SettlementRuntime(database, clock, devnet, vault, satPerEur, channelCapacitySats);
-    runtime.call(() -> {
-      runtime.fundIfLow(runtime.hubWallet, "hub");
-      runtime.fundIfLow(runtime.custodialWallet, "custodial store");
-      devnet.mineBlocks(1);
-      runtime.hubWallet.syncConfirmations();
-      runtime.custodialWallet.syncConfirmations();
-      return null;
-    });
-    devnet.startMining(mineEvery);
+    SettlementRuntime runtime = new SettlementRuntime(database, clock, chain, vault, satPerEur, channelCapacitySats);
+    ProofRoutes.useChain(chain);
+    DevnetBackend devnet = runtime.devnet;
+    if (devnet != null) {
+      runtime.call(() -> {
+        runtime.fundIfLow(runtime.hubWallet, "hub");
+        runtime.fundIfLow(runtime.custodialWallet, "custodial store");
+        devnet.mineBlocks(1);
+        runtime.hubWallet.syncConfirmations();
+        runtime.custodialWallet.syncConfirmations();
+        return null;
+      });
+      devnet.startMining(mineEvery);
+    } else {
+      log.warn("chain {}: no faucet; the hub wallet and the custodial store hold only what they already received",
+          chain.network());
+    }
     runtime.passTimer = runtime.worker.scheduleWithFixedDelay(runtime::pass, settleEvery.toMillis(), settleEvery.toMillis(),
         TimeUnit.MILLISECONDS);
-    log.info("settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}", devnet.network(),
+    log.info("settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}", chain.network(),
         DevnetBackend.label(runtime.hubWallet.address(io.peerwatt.protocol.Network.TESTNET)),
-        runtime.hubWallet.balanceSats(), runtime.custodialWallet.balanceSats(), devnet.tip().height());
+        runtime.hubWallet.balanceSats(), runtime.custodialWallet.balanceSats(), chain.tip().height());
     return runtime;
   }
 
   private void fundIfLow(HubWallet wallet, String name) {
-    if (wallet.balanceSats() >= LOW_BALANCE_SATS) {
+    if (devnet == null || wallet.balanceSats() >= LOW_BALANCE_SATS) {
       return;
     }
     DevnetControl.FaucetPayment pay = devnet.faucet(wallet.lockingScript(), FAUCET_SATS);
@@ -176,6 +196,13 @@ final class SettlementRuntime implements AutoCloseable {
         if (s.statementsWritten() > 0) {
           log.info("settled {}: {} statements, {} payments", s.key(), s.statementsWritten(), s.paymentsCreated());
         }
+      }
+      AnchoringService a = anchoring;
+      if (a != null) {
+        for (AnchorOutcome o : a.anchorDueSlots(clock.instant())) {
+          log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
+        }
+        a.confirmAnchors();
       }
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
       hub.syncClosed();
@@ -197,7 +224,7 @@ final class SettlementRuntime implements AutoCloseable {
         .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
     List<PayerChannel> hubPays = channels.payerChannels(ChannelState.OPEN);
     List<PayeeChannel> hubReceives = channels.payeeChannels(ChannelState.OPEN);
-    long expiry = devnet.tip().height() + CHANNEL_LIFETIME_BLOCKS;
+    long expiry = chain.tip().height() + CHANNEL_LIFETIME_BLOCKS;
     for (long account : prosumers) {
       String a = Long.toString(account);
       boolean toSeller = hubPays.stream().anyMatch(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER
@@ -248,14 +275,17 @@ final class SettlementRuntime implements AutoCloseable {
           ChannelResult<BroadcastResult> r = hub.closeBuyerChannel(c.channelId());
           if (r.isOk() && r.value().isAccepted()) {
             txids.add(r.value().txid());
-            byte[] raw = devnet.rawTransaction(r.value().txid()).orElseThrow();
-            custodialPayer.closedByPayee(c.channelId(), Transaction.parse(raw));
+            // the custodial payer's side books its change from the same closing transaction
+            if (devnet != null) {
+              devnet.rawTransaction(r.value().txid())
+                  .ifPresent(raw -> custodialPayer.closedByPayee(c.channelId(), Transaction.parse(raw)));
+            }
           } else {
             log.warn("closing {} failed: {}", c.channelId(), r.isOk() ? r.value().detail() : r.detail());
           }
         } else {
           ChannelResult<Transaction> closing = custodialPayee.closingTransaction(c.channelId());
-          BroadcastResult sent = devnet.broadcast(closing.orThrow().serialize());
+          BroadcastResult sent = chain.broadcast(closing.orThrow().serialize());
           if (sent.isAccepted()) {
             txids.add(sent.txid());
             hub.sellers().closedByPayee(c.channelId(), closing.value());
@@ -285,10 +315,17 @@ final class SettlementRuntime implements AutoCloseable {
     }
   }
 
-  /** Mines one block now (with whatever the mempool holds) and books confirmations. */
+  /** Mines one block now on devnet (with whatever the mempool holds) and books confirmations and anchors. */
   ChainHeader mineNow() {
+    if (devnet == null) {
+      throw new IllegalStateException("only devnet mines on demand; " + chain.network() + " mines by itself");
+    }
     return call(() -> {
       List<ChainHeader> mined = devnet.mineBlocks(1);
+      AnchoringService a = anchoring;
+      if (a != null) {
+        a.confirmAnchors();
+      }
       hubWallet.syncConfirmations();
       custodialWallet.syncConfirmations();
       hub.syncClosed();
@@ -296,8 +333,27 @@ final class SettlementRuntime implements AutoCloseable {
     });
   }
 
-  DevnetBackend chain() {
-    return devnet;
+  /**
+   * Starts anchoring slots (after settlement, on the same worker) and registers it for report hashes;
+   * called once the platform signing key exists.
+   */
+  void startAnchoring(Path dataDir) {
+    PrivateKey platformKey = ProofRoutes.readPlatformKey(dataDir);
+    AnchoringService service = new AnchoringService(new JdbcAnchorSource(database.dsl(), Duration.ofDays(2)),
+        new JdbcAnchorStore(database.dsl()), hubWallet, chain, platformKey, new SecureRandom());
+    ReportRoutes.useAnchoring(service);
+    proofs = new ProofBundles(new JdbcAnchorStore(database.dsl()),
+        new JdbcAnchorSource(database.dsl(), Duration.ofDays(2)), platformKey);
+    anchoring = service;
+  }
+
+  /** Proof bundles of anchored items (null before {@link #startAnchoring}). */
+  ProofBundles proofs() {
+    return proofs;
+  }
+
+  ChainBackend chain() {
+    return chain;
   }
 
   JdbcStatementStore statements() {
@@ -305,14 +361,14 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   AuditExport auditExport() {
-    return new AuditExport(transactions, devnet);
+    return new AuditExport(transactions, chain);
   }
 
   /** Chain and settlement state for {@code GET /health}. */
   Map<String, Object> health() {
-    ChainHeader tip = devnet.tip();
+    ChainHeader tip = chain.tip();
     return Map.of(
-        "network", devnet.network(),
+        "network", chain.network(),
         "height", tip.height(),
         "tipHash", tip.hashHex(),
         "hubWalletSats", hubWallet.balanceSats(),
@@ -328,6 +384,16 @@ final class SettlementRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    devnet.close();
+    closeChain(chain);
+  }
+
+  private static void closeChain(ChainBackend chain) {
+    if (chain instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing the chain backend failed", e);
+      }
+    }
   }
 }

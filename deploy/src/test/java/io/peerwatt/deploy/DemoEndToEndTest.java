@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peerwatt.protocol.BlockHeader;
+import io.peerwatt.protocol.HeaderChain;
 import io.peerwatt.protocol.Interpreter;
+import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.ProofBundle;
+import io.peerwatt.protocol.ProofBundleVerifier;
+import io.peerwatt.protocol.PublicKey;
 import io.peerwatt.protocol.MeterReading;
 import io.peerwatt.protocol.ReadingCodec;
 import io.peerwatt.protocol.ScriptFlags;
@@ -13,6 +19,9 @@ import io.peerwatt.protocol.SignatureCheck;
 import io.peerwatt.protocol.SignedReading;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.settlement.anchor.ProofRoutes;
+import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.chain.ChainHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +46,8 @@ class DemoEndToEndTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
     Map<String, Object> summary;
+    PublicKey platformKey;
+    HeaderChain headers;
     try (Demo demo = Demo.start(new Demo.Options(3, 1, 2, 180, 0, dir.resolve("data")), out)) {
       demo.printWelcome();
       demo.run();
@@ -44,6 +55,13 @@ class DemoEndToEndTest {
       summary = demo.summary();
       demo.export(dir.resolve("out"));
       DSLContext dsl = demo.platform().database().dsl();
+      platformKey = ProofRoutes.readPlatformKey(dir.resolve("data").resolve("platform")).publicKey();
+      ChainBackend chain = demo.platform().settlement().chain();
+      List<BlockHeader> all = new java.util.ArrayList<>();
+      for (ChainHeader h : chain.headers(0, (int) chain.tip().height() + 1)) {
+        all.add(BlockHeader.parse(h.header()));
+      }
+      headers = new HeaderChain(0, all);
 
       everyReadingIsSignedByItsEnrolledDevice(dsl);
       tradesAreConsistentWithTheOrdersAndTheClearing(dsl);
@@ -59,6 +77,44 @@ class DemoEndToEndTest {
     everyExportedTransactionIsValidUnderTheInterpreter(dir.resolve("out").resolve("transactions.json"),
         ((Number) summary.get("transactions")).intValue());
     assertThat(Files.size(dir.resolve("out").resolve("transactions.beef"))).isPositive();
+    assertThat(((Number) summary.get("anchors")).longValue()).isPositive();
+    everyExportedProofVerifiesAndATamperedOneFails(dir.resolve("out").resolve("proofs"), platformKey, headers);
+    theReportReconciles(dir.resolve("out").resolve("report.json"));
+  }
+
+  private static void everyExportedProofVerifiesAndATamperedOneFails(Path proofs, PublicKey platformKey,
+      HeaderChain headers) throws Exception {
+    List<Path> files;
+    try (var list = Files.list(proofs)) {
+      files = list.sorted().toList();
+    }
+    assertThat(files).anyMatch(f -> f.toString().endsWith("-reading.json"))
+        .anyMatch(f -> f.toString().endsWith("-trade.json")).anyMatch(f -> f.toString().endsWith("-statement.json"));
+    ProofBundleVerifier.Trust trust = new ProofBundleVerifier.Trust(platformKey, headers);
+    for (Path f : files) {
+      String json = Files.readString(f);
+      assertThat(ProofBundleVerifier.verifyJson(json, trust).verified()).as(f.toString()).isTrue();
+      byte[] bytes = ProofBundle.fromJson(Json.parseObject(json)).encode();
+      // flip one bit of the salt region: the leaf no longer hashes to the anchored root
+      bytes[bytes.length / 2] ^= 0x01;
+      boolean verified;
+      try {
+        verified = ProofBundleVerifier.verify(bytes, trust).verified();
+      } catch (RuntimeException malformed) {
+        verified = false;
+      }
+      assertThat(verified).as("tampered " + f).isFalse();
+    }
+  }
+
+  private static void theReportReconciles(Path reportJson) throws Exception {
+    JsonNode report = new ObjectMapper().readTree(reportJson.toFile());
+    assertThat(report.toString()).isNotEmpty();
+    assertThat(report.path("totals").path("energyReconciles").asBoolean(false)).as(report.path("totals").toString())
+        .isTrue();
+    assertThat(report.path("totals").path("paymentsReconcile").asBoolean(false)).as(report.path("totals").toString())
+        .isTrue();
+    assertThat(report.path("totals").path("deliveredSoldWh").asLong()).isPositive();
   }
 
   private static void everyReadingIsSignedByItsEnrolledDevice(DSLContext dsl) {

@@ -1,11 +1,7 @@
 package io.peerwatt.settlement.anchor;
 
 import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.AnchorProof;
-import io.peerwatt.protocol.AnchorTree;
-import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ProofBundle;
 import java.util.HexFormat;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
@@ -39,8 +35,8 @@ public final class AnchoringService {
   private final AnchorStore store;
   private final HubWallet wallet;
   private final ChainBackend chain;
-  private final PrivateKey platformKey;
   private final SecureRandom random;
+  private final ProofBundles proofs;
 
   /**
    * @param platformKey the platform signing key (signs SHA-256 of non-reading items in bundles)
@@ -51,8 +47,8 @@ public final class AnchoringService {
     this.store = store;
     this.wallet = wallet;
     this.chain = chain;
-    this.platformKey = platformKey;
     this.random = random;
+    this.proofs = new ProofBundles(store, source, platformKey);
   }
 
   /** The anchor key of a zone's slot. */
@@ -106,7 +102,7 @@ public final class AnchoringService {
       return new AnchorOutcome(anchorKey, AnchorOutcome.Status.NOT_FUNDED, "", items.size(), e.getMessage());
     }
     Transaction tx = spend.transaction();
-    BroadcastResult result = wallet.broadcast(spend, "anchor " + anchorKey);
+    BroadcastResult result = wallet.broadcast(spend, "anchor");
     if (!result.isAccepted()) {
       return new AnchorOutcome(anchorKey, AnchorOutcome.Status.REJECTED, tx.txidHex(), items.size(),
           result.reason().name() + ": " + result.detail());
@@ -135,45 +131,8 @@ public final class AnchoringService {
     return mined;
   }
 
-  /** Where an item stands: not anchored, anchored but not mined, or provable. */
-  public enum ProofState {
-    NOT_ANCHORED,
-    NOT_MINED,
-    PROVABLE
-  }
-
-  /** The item's proof bundle, when it is anchored and its anchor mined. */
-  public record BundleAnswer(ProofState state, ProofBundle bundle, String anchorTxid) {}
-
-  /**
-   * The proof bundle of one item. It carries only this item, its salt and the sibling hashes on its
-   * path, so nothing of any other item is revealed.
-   */
-  public BundleAnswer bundle(AnchorItemKind kind, String ref) {
-    Optional<AnchorStore.LeafAt> at = store.leaf(kind, ref);
-    if (at.isEmpty()) {
-      return new BundleAnswer(ProofState.NOT_ANCHORED, null, null);
-    }
-    AnchorRecord anchor = at.get().anchor();
-    if (!anchor.isMined()) {
-      return new BundleAnswer(ProofState.NOT_MINED, null, anchor.txid());
-    }
-    AnchorSource.Evidence evidence;
-    if (kind == AnchorItemKind.REPORT) {
-      evidence = new AnchorSource.Evidence(HexFormat.of().parseHex(ref), null, null);
-    } else {
-      Optional<AnchorSource.Evidence> found = source.evidence(kind, ref);
-      if (found.isEmpty()) {
-        return new BundleAnswer(ProofState.NOT_ANCHORED, null, anchor.txid());
-      }
-      evidence = found.get();
-    }
-    AnchorTree tree = AnchorTree.build(store.leafHashes(anchor.txid()));
-    AnchorProof proof = tree.proof(at.get().leaf().leafIndex());
-    byte[] signature = kind == AnchorItemKind.READING ? evidence.deviceSignature()
-        : platformKey.signDer(Hashes.sha256(evidence.bytes()));
-    ProofBundle bundle = new ProofBundle(kind, evidence.bytes(), signature, evidence.certificate(),
-        at.get().leaf().salt(), proof, anchor.rawTx(), anchor.bump(), List.of(anchor.header()));
-    return new BundleAnswer(ProofState.PROVABLE, bundle, anchor.txid());
+  /** The item's proof bundle, when it is anchored and its anchor mined (see {@link ProofBundles}). */
+  public ProofBundles.Answer bundle(AnchorItemKind kind, String ref) {
+    return proofs.bundle(kind, ref);
   }
 }

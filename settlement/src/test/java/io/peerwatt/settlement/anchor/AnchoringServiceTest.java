@@ -36,7 +36,7 @@ class AnchoringServiceTest {
     assertThat(AnchorPayload.fromLockingScript(anchorOutput.lockingScript()).leafCount()).isEqualTo(8);
     assertThat(f.service.anchorDueSlots(AnchorFixture.T0)).isEmpty();
     assertThat(f.service.bundle(AnchorItemKind.TRADE, ItemRef.trade(0)).state())
-        .isEqualTo(AnchoringService.ProofState.NOT_MINED);
+        .isEqualTo(ProofBundles.ProofState.NOT_MINED);
 
     f.devnet.mineBlocks(1);
     assertThat(f.service.confirmAnchors()).isEqualTo(2);

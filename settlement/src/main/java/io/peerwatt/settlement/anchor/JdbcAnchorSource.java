@@ -1,0 +1,162 @@
+package io.peerwatt.settlement.anchor;
+
+import static io.peerwatt.db.schema.Tables.DEVICE;
+import static io.peerwatt.db.schema.Tables.METERING_POINT;
+import static io.peerwatt.db.schema.Tables.READING;
+import static io.peerwatt.db.schema.Tables.SETTLEMENT_SLOT;
+import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
+import static io.peerwatt.db.schema.Tables.TRADE;
+
+import io.peerwatt.db.schema.tables.records.TradeRecord;
+import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.settlement.allocation.ReadingRef;
+import io.peerwatt.settlement.statement.StatementCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
+/**
+ * {@link AnchorSource} over the database: a slot is closed once settlement settled it (which waits the
+ * grace window); its items are the readings its zone's devices took in it, its trades and every version
+ * of its statements. Looks back {@code lookback} so a restart catches up.
+ */
+public final class JdbcAnchorSource implements AnchorSource {
+  /** Delivery slots are quarter hours (trading-core DeliverySlot). */
+  private static final Duration SLOT_LENGTH = Duration.ofMinutes(15);
+
+  private final DSLContext db;
+  private final Duration lookback;
+
+  public JdbcAnchorSource(DSLContext db, Duration lookback) {
+    this.db = db;
+    this.lookback = lookback;
+  }
+
+  /** The interval text of a slot start, e.g. {@code 2026-11-25T10:00Z/PT15M}. */
+  public static String interval(Instant slotStart) {
+    return slotStart.atOffset(ZoneOffset.UTC).toLocalDateTime().toString() + "Z/PT15M";
+  }
+
+  @Override
+  public List<Slot> closedSlots(Instant now) {
+    return db.select(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START).from(SETTLEMENT_SLOT)
+        .where(SETTLEMENT_SLOT.SLOT_START.ge(now.minus(lookback).atOffset(ZoneOffset.UTC)))
+        .and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now.atOffset(ZoneOffset.UTC)))
+        .orderBy(SETTLEMENT_SLOT.SLOT_START, SETTLEMENT_SLOT.ZONE_CODE)
+        .fetch(r -> new Slot(r.value1(), interval(r.value2().toInstant())));
+  }
+
+  private static OffsetDateTime start(Slot slot) {
+    return OffsetDateTime.parse(slot.slotInterval().substring(0, slot.slotInterval().indexOf('/')));
+  }
+
+  /**
+   * The readings taken in the slot, plus every reading the slot's statements used (those just outside
+   * the slot that interpolation needed, so they are anchored even when their own slot never settles),
+   * then the trades, then every statement version.
+   */
+  @Override
+  public List<AnchorItem> items(Slot slot) {
+    OffsetDateTime start = start(slot);
+    OffsetDateTime end = start.plus(SLOT_LENGTH);
+    List<AnchorItem> statements = new ArrayList<>();
+    TreeMap<ReadingRef, String> referenced = new TreeMap<>();
+    db.select(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION, SETTLEMENT_STATEMENT.ENCODED)
+        .from(SETTLEMENT_STATEMENT)
+        .where(SETTLEMENT_STATEMENT.ZONE_CODE.eq(slot.zoneCode())).and(SETTLEMENT_STATEMENT.SLOT_START.eq(start))
+        .orderBy(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION)
+        .forEach(r -> {
+          statements.add(new AnchorItem(AnchorItemKind.STATEMENT,
+              ItemRef.statement(r.value1(), slot.zoneCode(), start.toEpochSecond(), r.value2()), r.value3()));
+          for (ReadingRef ref : StatementCodec.decode(r.value3()).readings()) {
+            referenced.put(ref, ItemRef.reading(ref.deviceId(), ref.meterChannel(), ref.sequence()));
+          }
+        });
+    TreeMap<String, AnchorItem> readings = new TreeMap<>();
+    db.select(READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE, READING.ENCODED).from(READING)
+        .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
+        .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+        .where(METERING_POINT.ZONE_CODE.eq(slot.zoneCode()))
+        .and(READING.TAKEN_AT.ge(start)).and(READING.TAKEN_AT.lt(end))
+        .forEach(r -> readings.put(sortKey(r.value1(), r.value2(), r.value3()), new AnchorItem(AnchorItemKind.READING,
+            ItemRef.reading(r.value1(), r.value2(), r.value3()), r.value4())));
+    for (ReadingRef ref : referenced.keySet()) {
+      String key = sortKey(ref.deviceId(), ref.meterChannel(), ref.sequence());
+      if (!readings.containsKey(key)) {
+        byte[] encoded = db.select(READING.ENCODED).from(READING).where(READING.DEVICE_ID.eq(ref.deviceId()))
+            .and(READING.METER_CHANNEL.eq(ref.meterChannel())).and(READING.SEQUENCE.eq(ref.sequence()))
+            .fetchAny(READING.ENCODED);
+        if (encoded != null) {
+          readings.put(key, new AnchorItem(AnchorItemKind.READING, referenced.get(ref), encoded));
+        }
+      }
+    }
+    List<AnchorItem> items = new ArrayList<>(readings.values());
+    db.selectFrom(TRADE).where(TRADE.ZONE_CODE.eq(slot.zoneCode())).and(TRADE.SLOT_START.eq(start))
+        .orderBy(TRADE.ID)
+        .forEach(t -> items.add(new AnchorItem(AnchorItemKind.TRADE, ItemRef.trade(t.getId()), tradeBytes(t))));
+    items.addAll(statements);
+    return items;
+  }
+
+  /** Orders readings by device, channel, sequence (fixed-width so text order is numeric order). */
+  private static String sortKey(long deviceId, int channel, long sequence) {
+    return String.format("%019d/%05d/%019d", deviceId, channel, sequence);
+  }
+
+  static byte[] tradeBytes(TradeRecord t) {
+    return TradeEncoding.encode(new TradeEncoding.Trade(t.getId(), t.getZoneCode(), t.getSlotStart().toInstant(),
+        t.getBuyOrderId(), t.getBuyerAccountId(), t.getSellOrderId(), t.getSellerAccountId(), t.getQuantityWh(),
+        t.getPricePerKwh(), t.getGridFeePerKwh(), t.getPriceUnit(), t.getCurrency(), t.getTier(),
+        t.getTradedAt().toInstant()));
+  }
+
+  @Override
+  public Optional<Evidence> evidence(AnchorItemKind kind, String ref) {
+    String[] p = ref.split("/");
+    try {
+      switch (kind) {
+        case READING -> {
+          Record r = db.select(READING.ENCODED, READING.SIGNATURE, DEVICE.CERTIFICATE).from(READING)
+              .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
+              .where(READING.DEVICE_ID.eq(Long.parseLong(p[0])))
+              .and(READING.METER_CHANNEL.eq(Integer.parseInt(p[1])))
+              .and(READING.SEQUENCE.eq(Long.parseLong(p[2]))).fetchAny();
+          if (r == null) {
+            return Optional.empty();
+          }
+          String cert = r.get(DEVICE.CERTIFICATE);
+          return Optional.of(new Evidence(r.get(READING.ENCODED), r.get(READING.SIGNATURE),
+              cert == null ? null : SignedDeviceCertificate.fromJson(Json.parseObject(cert))));
+        }
+        case TRADE -> {
+          TradeRecord t = db.selectFrom(TRADE).where(TRADE.ID.eq(Long.parseLong(ref))).fetchOne();
+          return t == null ? Optional.empty() : Optional.of(new Evidence(tradeBytes(t), null, null));
+        }
+        case STATEMENT -> {
+          byte[] encoded = db.select(SETTLEMENT_STATEMENT.ENCODED).from(SETTLEMENT_STATEMENT)
+              .where(SETTLEMENT_STATEMENT.ACCOUNT_ID.eq(Long.parseLong(p[0])))
+              .and(SETTLEMENT_STATEMENT.ZONE_CODE.eq(p[1]))
+              .and(SETTLEMENT_STATEMENT.SLOT_START.eq(Instant.ofEpochSecond(Long.parseLong(p[2])).atOffset(ZoneOffset.UTC)))
+              .and(SETTLEMENT_STATEMENT.VERSION.eq(Integer.parseInt(p[3])))
+              .fetchOne(SETTLEMENT_STATEMENT.ENCODED);
+          return Optional.ofNullable(encoded).map(e -> new Evidence(e, null, null));
+        }
+        default -> {
+          return Optional.empty();
+        }
+      }
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.peerwatt.settlement.anchor;
+
+import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.AnchorProof;
+import io.peerwatt.protocol.AnchorTree;
+import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.ProofBundle;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the proof bundle (protocol/PROOF-BUNDLE.md) of one anchored item from the anchor store, the
+ * item's evidence and the platform key. A bundle carries only its item, its salt and the sibling hashes
+ * on its path, so nothing of any other item is revealed. Needs no chain access: the BUMP and header were
+ * stored when the anchor was mined.
+ */
+public final class ProofBundles {
+  private final AnchorStore store;
+  private final AnchorSource source;
+  private final PrivateKey platformKey;
+
+  /**
+   * @param platformKey signs SHA-256 of trades, statements and reports (the verifier's DEVICE_SIGNATURE step)
+   */
+  public ProofBundles(AnchorStore store, AnchorSource source, PrivateKey platformKey) {
+    this.store = store;
+    this.source = source;
+    this.platformKey = platformKey;
+  }
+
+  /** Where an item stands. */
+  public enum ProofState {
+    NOT_ANCHORED,
+    NOT_MINED,
+    PROVABLE
+  }
+
+  /**
+   * @param state where the item stands
+   * @param bundle the bundle when {@link ProofState#PROVABLE}, else null
+   * @param anchorTxid the anchor transaction, null when not anchored
+   */
+  public record Answer(ProofState state, ProofBundle bundle, String anchorTxid) {}
+
+  public Answer bundle(AnchorItemKind kind, String ref) {
+    Optional<AnchorStore.LeafAt> at = store.leaf(kind, ref);
+    if (at.isEmpty()) {
+      return new Answer(ProofState.NOT_ANCHORED, null, null);
+    }
+    AnchorRecord anchor = at.get().anchor();
+    if (!anchor.isMined()) {
+      return new Answer(ProofState.NOT_MINED, null, anchor.txid());
+    }
+    AnchorSource.Evidence evidence;
+    if (kind == AnchorItemKind.REPORT) {
+      evidence = new AnchorSource.Evidence(HexFormat.of().parseHex(ref), null, null);
+    } else {
+      Optional<AnchorSource.Evidence> found = source.evidence(kind, ref);
+      if (found.isEmpty()) {
+        return new Answer(ProofState.NOT_ANCHORED, null, anchor.txid());
+      }
+      evidence = found.get();
+    }
+    AnchorTree tree = AnchorTree.build(store.leafHashes(anchor.txid()));
+    AnchorProof proof = tree.proof(at.get().leaf().leafIndex());
+    byte[] signature = kind == AnchorItemKind.READING ? evidence.deviceSignature()
+        : platformKey.signDer(Hashes.sha256(evidence.bytes()));
+    ProofBundle bundle = new ProofBundle(kind, evidence.bytes(), signature, evidence.certificate(),
+        at.get().leaf().salt(), proof, anchor.rawTx(), anchor.bump(), List.of(anchor.header()));
+    return new Answer(ProofState.PROVABLE, bundle, anchor.txid());
+  }
+}

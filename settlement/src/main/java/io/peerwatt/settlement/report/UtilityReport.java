@@ -1,0 +1,28 @@
+package io.peerwatt.settlement.report;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A utility's settlement report for one zone and period: rows per metering point and slot, and totals.
+ *
+ * @param zoneCode the zone
+ * @param from period start (inclusive, slot starts)
+ * @param to period end (exclusive)
+ * @param currency the zone's market currency
+ * @param tariffMilliCtPerKwh the tariff residual import is billed at (0 when not given)
+ * @param rows ordered by slot, then account
+ * @param totals sums over the rows
+ */
+public record UtilityReport(String zoneCode, Instant from, Instant to, String currency, long tariffMilliCtPerKwh,
+    List<ReportRow> rows, ReportTotals totals) {
+
+  public UtilityReport {
+    rows = List.copyOf(rows);
+  }
+
+  /** The period as an ISO 8601 interval (start/end). */
+  public String period() {
+    return from + "/" + to;
+  }
+}
