@@ -459,6 +459,7 @@ public final class Demo implements AutoCloseable {
     export.writeJson(dir.resolve("transactions.json"));
     int n = export.writeBeef(dir.resolve("transactions.beef"));
     int proofs = writeProofs(dir.resolve("proofs"));
+    writeTrust(dir);
     DSLContext dsl = platform.database().dsl();
     Instant to = slotStart(slotsRun());
     for (String zone : zones) {
@@ -470,7 +471,25 @@ public final class Demo implements AutoCloseable {
           + ", payments reconcile " + report.totals().paymentsReconcile());
     }
     out.println("exported " + n + " transactions (transactions.json, transactions.beef), " + proofs
-        + " proof bundles and the utility report to " + dir);
+        + " proof bundles, headers.json, platform-key.txt and the utility report to " + dir);
+    out.println("  check a bundle: peerwatt verify " + dir.resolve("proofs") + "/home1-reading.json --headers "
+        + dir.resolve("headers.json") + " --platform-key $(cat " + dir.resolve("platform-key.txt") + ")");
+  }
+
+  /**
+   * What an offline verifier trusts, beside the bundles: the devnet header chain ({@code headers.json},
+   * the {@code peerwatt verify --headers} form) and the platform's public key ({@code platform-key.txt}).
+   */
+  private void writeTrust(Path dir) throws IOException {
+    io.peerwatt.settlement.chain.ChainBackend chain = platform.settlement().chain();
+    io.vertx.core.json.JsonArray headers = new io.vertx.core.json.JsonArray();
+    for (ChainHeader h : chain.headers(0, (int) Math.min(Integer.MAX_VALUE, chain.tip().height() + 1))) {
+      headers.add(new JsonObject().put("height", h.height()).put("header", HexFormat.of().formatHex(h.header())));
+    }
+    Files.writeString(dir.resolve("headers.json"), new JsonObject().put("network", chain.network())
+        .put("headers", headers).encodePrettily());
+    Files.writeString(dir.resolve("platform-key.txt"), io.peerwatt.settlement.anchor.ProofRoutes
+        .readPlatformKey(platform.settings().dataDir()).publicKey().hex() + "\n");
   }
 
   /** How many slots were bid for (the report covers them). */

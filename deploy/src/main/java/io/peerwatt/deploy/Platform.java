@@ -120,6 +120,10 @@ public final class Platform implements AutoCloseable {
     return vertx;
   }
 
+  PlatformSettings settings() {
+    return settings;
+  }
+
   /** The platform's time. */
   public Clock clock() {
     return clock;
