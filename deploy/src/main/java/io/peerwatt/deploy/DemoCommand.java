@@ -60,7 +60,9 @@ final class DemoCommand implements Callable<Integer> {
     Demo demo = Demo.start(new Demo.Options(homes, zones, slots, speed, port, dataDir), out);
     // Ctrl-C: stop the loop and wait until the homes, the platform and PostgreSQL are shut down
     CountDownLatch closed = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
     Thread hook = new Thread(() -> {
+      signalled.set(true);
       demo.stop();
       try {
         closed.await(60, TimeUnit.SECONDS);
@@ -72,6 +74,12 @@ final class DemoCommand implements Callable<Integer> {
     try (demo) {
       demo.printWelcome();
       demo.run();
+      if (signalled.get()) {
+        // the JVM is stopping and the embedded PostgreSQL stops with it: no summary or export now
+        out.println("stopped" + (summary != null || export != null ? "; --summary and --export are written only by a"
+            + " run that ends by itself (--slots N)" : ""));
+        return 130;
+      }
       if (slots != null) {
         demo.closeChannels();
       }
