@@ -43,6 +43,11 @@ public record ChainSettings(String backend, String network, String nodeUrl, Stri
       new ConfigKey("chain.timeout-seconds", "30", "timeout of one request to node, ARC or headers service"),
       new ConfigKey("chain.attempts", "3", "tries per request when it times out (broadcasts are idempotent)"));
 
+  /** The embedded devnet (the default). */
+  public static ChainSettings devnet() {
+    return new ChainSettings("devnet", DevnetBackend.NETWORK, null, null, null, null, null, Duration.ofSeconds(30), 3);
+  }
+
   /** {@link PlatformSettings#KEYS} plus these. */
   public static List<ConfigKey> withPlatformKeys() {
     List<ConfigKey> all = new ArrayList<>(PlatformSettings.KEYS);

@@ -19,12 +19,17 @@ final class HttpVerticle extends VerticleBase {
   private final Database database;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private final Clock clock;
+  private final SettlementRuntime settlement;
   private TradingApi tradingApi;
 
-  HttpVerticle(PlatformSettings settings, Database database, PrometheusMeterRegistry registry) {
+  HttpVerticle(PlatformSettings settings, Database database, PrometheusMeterRegistry registry, Clock clock,
+      SettlementRuntime settlement) {
     this.settings = settings;
     this.database = database;
     this.registry = registry;
+    this.clock = clock;
+    this.settlement = settlement;
   }
 
   @Override
@@ -32,7 +37,7 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
-    return TradingApi.create(vertx, database.dsl(), database.dataSource(), settings.trading(), Clock.systemUTC())
+    return TradingApi.create(vertx, database.dsl(), database.dataSource(), settings.trading(), clock)
         .compose(api -> {
           tradingApi = api;
           router.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
@@ -72,7 +77,9 @@ final class HttpVerticle extends VerticleBase {
               .put("database", new JsonObject()
                   .put("reachable", reachable)
                   .put("schemaVersion", reachable ? database.schemaVersion() : null)
-                  .put("location", database.description()));
+                  .put("location", database.description()))
+              .put("chain", new JsonObject(settlement.health()))
+              .put("time", clock.instant().toString());
         }, false)
         .onSuccess(body -> ctx.response()
             .setStatusCode("UP".equals(body.getString("status")) ? 200 : 503)

@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PeerwattCommand.Version.class,
     description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
-    subcommands = {PlatformCommand.class, AdminCommand.class, io.peerwatt.deploy.gateway.GatewayCommand.class,
-        TxCommand.class, ChainCommand.class, VerifyCommand.class, ReportCommand.class,
+    subcommands = {PlatformCommand.class, DemoCommand.class, AdminCommand.class,
+        io.peerwatt.deploy.gateway.GatewayCommand.class, TxCommand.class, ChainCommand.class, VerifyCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class PeerwattCommand implements Runnable {
 

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.BindException;
+import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,25 +32,46 @@ public final class Platform implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final PlatformSettings settings;
+  private final SettlementRuntime settlement;
+  private final Clock clock;
 
-  private Platform(Database database, Vertx vertx, HttpServer server, PlatformSettings settings) {
+  private Platform(Database database, Vertx vertx, HttpServer server, PlatformSettings settings,
+      SettlementRuntime settlement, Clock clock) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
     this.settings = settings;
+    this.settlement = settlement;
+    this.clock = clock;
+  }
+
+  /** Starts the platform on the system clock and the embedded devnet. */
+  public static Platform start(PlatformSettings settings) {
+    return start(settings, ChainSettings.devnet(), Clock.systemUTC());
   }
 
   /**
-   * Starts the platform.
+   * Starts the platform with {@code clock} as its time (the market, ingestion, settlement and the
+   * devnet all read it; the demo passes an accelerated one).
    *
    * @throws UserError when the database cannot be reached or the port is taken
    */
-  public static Platform start(PlatformSettings settings) {
+  public static Platform start(PlatformSettings settings, ChainSettings chainSettings, Clock clock) {
     Database database;
     try {
       database = Database.start(settings.database());
     } catch (io.peerwatt.db.DatabaseUnavailableException e) {
       throw new UserError(e.getMessage(), e);
+    }
+    PlatformSettings.SettlementSettings ss = settings.settlement();
+    SettlementRuntime settlement;
+    try {
+      settlement = SettlementRuntime.start(database, chainSettings.open(database.dsl(), clock), clock,
+          settings.dataDir(), ss.satPerEur(),
+          ss.channelCapacitySats(), ss.blockInterval(), ss.passInterval());
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -61,14 +83,17 @@ public final class Platform implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {
-      HttpVerticle http = new HttpVerticle(settings, database, registry);
+      HttpVerticle http = new HttpVerticle(settings, database, registry, clock, settlement);
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
-      Platform platform = new Platform(database, vertx, server, settings);
-      log.info("PeerWatt platform listening on {}", platform.baseUrl());
+      // the platform signing key exists once the API started: anchoring signs proof bundles with it
+      settlement.startAnchoring(settings.dataDir());
+      Platform platform = new Platform(database, vertx, server, settings, settlement, clock);
+      log.info("PeerWatt platform listening on {} (chain {})", platform.baseUrl(), settlement.chain().network());
       return platform;
     } catch (RuntimeException e) {
       await(vertx.close());
+      settlement.close();
       database.close();
       if (causedBy(e, BindException.class) || String.valueOf(e.getMessage()).contains("Address already in use")) {
         throw new UserError("port " + settings.httpPort() + " on " + settings.httpHost()
@@ -95,12 +120,29 @@ public final class Platform implements AutoCloseable {
     return vertx;
   }
 
+  PlatformSettings settings() {
+    return settings;
+  }
+
+  /** The platform's time. */
+  public Clock clock() {
+    return clock;
+  }
+
+  SettlementRuntime settlement() {
+    return settlement;
+  }
+
   @Override
   public void close() {
     try {
       await(vertx.close());
     } finally {
-      database.close();
+      try {
+        settlement.close();
+      } finally {
+        database.close();
+      }
     }
     log.info("PeerWatt platform stopped");
   }

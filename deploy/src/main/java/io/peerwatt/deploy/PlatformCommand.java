@@ -1,6 +1,5 @@
 package io.peerwatt.deploy;
 
-import io.peerwatt.settlement.anchor.ProofRoutes;
 import io.peerwatt.settlement.chain.ChainBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,21 +39,13 @@ final class PlatformCommand implements Runnable {
     Config loaded = Config.load(ChainSettings.withPlatformKeys(), config, System.getenv(), flags);
     PlatformSettings settings = PlatformSettings.from(loaded);
     ChainSettings chainSettings = ChainSettings.from(loaded);
-    Platform platform = Platform.start(settings);
-    ChainBackend chainBackend = chainSettings.open(platform.database().dsl(), Clock.systemUTC());
-    ProofRoutes.useChain(chainBackend);
+    Platform platform = Platform.start(settings, chainSettings, Clock.systemUTC());
+    ChainBackend chainBackend = platform.settlement().chain();
     System.out.println("PeerWatt platform: " + platform.baseUrl() + "  (health: " + platform.baseUrl() + "/health, data: "
         + settings.dataDir() + ", database: " + platform.database().description() + ", chain: "
         + chainSettings.backend() + " " + chainBackend.network() + ")");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (chainBackend instanceof AutoCloseable closeable) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          System.err.println("closing the chain backend: " + e.getMessage());
-        }
-      }
       platform.close();
       stopped.countDown();
     }, "peerwatt-shutdown"));

@@ -8,7 +8,26 @@ import java.util.List;
 
 /** The settings of {@code peerwatt platform}, read from {@link Config}. */
 public record PlatformSettings(String httpHost, int httpPort, Path dataDir, DatabaseConfig database,
-    TradingSettings trading) {
+    TradingSettings trading, SettlementSettings settlement) {
+
+  /**
+   * @param satPerEur the fixed EUR rate statements convert with
+   * @param channelCapacitySats what the platform puts into each new channel
+   * @param blockInterval real time between devnet blocks (mined only when transactions wait)
+   * @param passInterval real time between settlement passes
+   */
+  public record SettlementSettings(long satPerEur, long channelCapacitySats, Duration blockInterval,
+      Duration passInterval) {
+    /** The same with other timer intervals (the demo runs faster). */
+    public SettlementSettings withIntervals(Duration block, Duration pass) {
+      return new SettlementSettings(satPerEur, channelCapacitySats, block, pass);
+    }
+  }
+
+  /** The same settings with another settlement part. */
+  public PlatformSettings withSettlement(SettlementSettings other) {
+    return new PlatformSettings(httpHost, httpPort, dataDir, database, trading, other);
+  }
 
   /** Every key {@code peerwatt platform} accepts; the README's configuration table lists the same. */
   public static final List<ConfigKey> KEYS = List.of(
@@ -25,7 +44,11 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
       new ConfigKey("auth.login-failures-per-minute", "5", "failed logins allowed per username in one minute before 429"),
       new ConfigKey("auth.login-failures-per-address-per-minute", "20", "failed logins allowed per client address in one minute before 429"),
       new ConfigKey("api.body-limit-bytes", "1048576", "largest accepted API request body (a full 500-reading upload fits in 1 MiB)"),
-      new ConfigKey("ingest.max-clock-skew-seconds", "300", "how far in the future a reading or upload batch may be dated"));
+      new ConfigKey("ingest.max-clock-skew-seconds", "300", "how far in the future a reading or upload batch may be dated"),
+      new ConfigKey("settlement.sat-per-eur", "2000000", "fixed EUR -> satoshi rate recorded in every statement"),
+      new ConfigKey("settlement.channel-capacity-sats", "50000000", "satoshis the platform puts into each new payment channel"),
+      new ConfigKey("settlement.pass-interval-seconds", "30", "seconds between settlement passes (settle due slots, pay, open channels)"),
+      new ConfigKey("devnet.block-interval-seconds", "60", "seconds between devnet blocks (only when transactions wait)"));
 
   public static PlatformSettings from(Config config) {
     Path dataDir = config.getPath("data-dir");
@@ -44,7 +67,13 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
         config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
         Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
         db.poolSize());
-    return new PlatformSettings(config.require("http.host"), config.getInt("http.port", 0, 65535), dataDir, db, trading);
+    SettlementSettings settlement = new SettlementSettings(
+        config.getInt("settlement.sat-per-eur", 1, Integer.MAX_VALUE),
+        config.getInt("settlement.channel-capacity-sats", 100_000, Integer.MAX_VALUE),
+        Duration.ofSeconds(config.getInt("devnet.block-interval-seconds", 1, 86_400)),
+        Duration.ofSeconds(config.getInt("settlement.pass-interval-seconds", 1, 3_600)));
+    return new PlatformSettings(config.require("http.host"), config.getInt("http.port", 0, 65535), dataDir, db, trading,
+        settlement);
   }
 
   private static String blankToNull(String s) {

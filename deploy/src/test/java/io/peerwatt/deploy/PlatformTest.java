@@ -50,10 +50,16 @@ class PlatformTest {
       assertThat(body.getString("status")).isEqualTo("UP");
       assertThat(body.getJsonObject("database").getBoolean("reachable")).isTrue();
       assertThat(body.getJsonObject("database").getString("schemaVersion")).matches("\\d+(\\.\\d+)*");
+      // settlement runs on the embedded devnet, funded by its faucet at start
+      assertThat(body.getJsonObject("chain").getString("network")).isEqualTo("devnet");
+      assertThat(body.getJsonObject("chain").getLong("height")).isPositive();
+      assertThat(body.getJsonObject("chain").getLong("hubWalletSats")).isPositive();
       platform.database().dsl().insertInto(ZONE, ZONE.CODE, ZONE.NAME).values("AT-1", "Survives restarts").execute();
     }
     try (Platform platform = Platform.start(settings(dataDir, 0))) {
       assertThat(get(platform, "/health").bodyAsJsonObject().getString("status")).isEqualTo("UP");
+      // the devnet chain is persisted: it resumes, not restarts, with the hub's funds
+      assertThat(get(platform, "/health").bodyAsJsonObject().getJsonObject("chain").getLong("height")).isPositive();
       assertThat(platform.database().dsl().fetchValue(ZONE.NAME, ZONE.CODE.eq("AT-1"))).isEqualTo("Survives restarts");
     }
   }
