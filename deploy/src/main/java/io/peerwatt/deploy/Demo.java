@@ -8,7 +8,6 @@ import io.peerwatt.gateway.MeterConfig;
 import io.peerwatt.gateway.MeterSample;
 import io.peerwatt.gateway.MeterSimulator;
 import io.peerwatt.gateway.MeterUri;
-import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.settlement.AuditExport;
@@ -213,7 +212,7 @@ public final class Demo implements AutoCloseable {
     PrivateKey key = io.peerwatt.gateway.DeviceIdentity.loadOrCreate(dir);
     long deviceId;
     try {
-      deviceId = enrol(code, meter.truth().serial(), key, dir);
+      deviceId = enrol(base, code, meter.truth().serial(), key, dir);
     } catch (RuntimeException e) {
       meter.stop();
       throw new IllegalStateException("home " + i + " could not enrol: " + e.getMessage(), e);
@@ -238,31 +237,14 @@ public final class Demo implements AutoCloseable {
     return new Home(i, username, account, zone, meter, gateway, thread, dir, deviceId);
   }
 
-  /**
-   * Enrols the gateway's key with the one-time code, signing the platform's enrolment layout
-   * (SHA-256 of "PWE1" || code || 0x00 || device key (33) || nonce (16) || each serial || 0x00), and
-   * stores the answer where the gateway keeps its enrolment. The gateway library's own
-   * {@code Enrollment.enroll} puts the 0x00 between serials instead of after each and expects HTTP 200
-   * where the platform answers 201, so the platform refuses it; until the two agree, the demo speaks the
-   * platform's documented form itself.
-   */
-  private long enrol(String code, String serial, PrivateKey key, Path dir) throws IOException {
-    byte[] nonce = new byte[16];
-    new java.security.SecureRandom().nextBytes(nonce);
-    java.io.ByteArrayOutputStream signed = new java.io.ByteArrayOutputStream();
-    signed.writeBytes("PWE1".getBytes(StandardCharsets.US_ASCII));
-    signed.writeBytes(code.getBytes(StandardCharsets.UTF_8));
-    signed.write(0);
-    signed.writeBytes(key.publicKey().compressedBytes());
-    signed.writeBytes(nonce);
-    signed.writeBytes(serial.getBytes(StandardCharsets.UTF_8));
-    signed.write(0);
-    JsonObject answer = api("POST", "/devices/enroll", null, new JsonObject().put("code", code)
-        .put("deviceKey", key.publicKey().hex()).put("meterSerials", new io.vertx.core.json.JsonArray().add(serial))
-        .put("nonce", HexFormat.of().formatHex(nonce))
-        .put("signature", HexFormat.of().formatHex(key.signDer(Hashes.sha256(signed.toByteArray())))), 201);
-    Files.writeString(dir.resolve("enrollment.json"), answer.encodePrettily());
-    return answer.getLong("deviceId");
+  /** Enrols the gateway's key with the one-time code through the gateway's own enrolment client. */
+  private long enrol(URI base, String code, String serial, PrivateKey key, Path dir) throws IOException {
+    try {
+      return io.peerwatt.gateway.Enrollment.enroll(base, code, List.of(serial), key, dir,
+          java.net.http.HttpClient.newHttpClient(), Duration.ofSeconds(30)).deviceId();
+    } catch (io.peerwatt.gateway.Enrollment.EnrollmentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   /** Prints the portal URL and the demo logins. */

@@ -36,7 +36,8 @@ public final class BatchSigning {
 
   /**
    * SHA-256 of ASCII "PWE1" || utf8(code) || 0x00 || deviceKey (33 bytes) || nonce (16 bytes) ||
-   * each meter serial in utf8, separated by 0x00 (no separator after the last).
+   * each meter serial in utf8 followed by 0x00, exactly as the platform recomputes it
+   * (trading-core's enrolment route).
    */
   public static byte[] enrollDigest(String code, byte[] deviceKey33, byte[] nonce16, List<String> serials) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -45,11 +46,9 @@ public final class BatchSigning {
     out.write(0);
     out.writeBytes(deviceKey33);
     out.writeBytes(nonce16);
-    for (int i = 0; i < serials.size(); i++) {
-      if (i > 0) {
-        out.write(0);
-      }
-      out.writeBytes(serials.get(i).getBytes(StandardCharsets.UTF_8));
+    for (String serial : serials) {
+      out.writeBytes(serial.getBytes(StandardCharsets.UTF_8));
+      out.write(0);
     }
     return Hashes.sha256(out.toByteArray());
   }

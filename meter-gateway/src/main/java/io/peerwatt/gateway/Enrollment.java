@@ -70,7 +70,8 @@ public final class Enrollment {
       Thread.currentThread().interrupt();
       throw new EnrollmentException(0, "interrupted");
     }
-    if (response.statusCode() != 200) {
+    // the platform answers 201 Created for a new device; 200 is accepted for an idempotent repeat
+    if (response.statusCode() != 200 && response.statusCode() != 201) {
       throw new EnrollmentException(response.statusCode(),
           "platform refused enrolment with HTTP " + response.statusCode() + ": " + response.body());
     }

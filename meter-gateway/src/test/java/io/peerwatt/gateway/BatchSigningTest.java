@@ -30,7 +30,7 @@ class BatchSigningTest {
   @Test
   void enrollDigestVectors() {
     assertThat(HEX.formatHex(BatchSigning.enrollDigest("ABCD-1234", DEVICE_KEY, NONCE, List.of("12345678", "PV-99"))))
-        .isEqualTo("83b5f3bbe74f074d1d4518aa97a285925ab10532527ff95d582be869d151b99f");
+        .isEqualTo("3ef847323ed749d4c598d7568239e710d8dc19a19595b4740cf1ef47fae50e34");
     assertThat(HEX.formatHex(BatchSigning.enrollDigest("ABCD-1234", DEVICE_KEY, NONCE, List.of())))
         .isEqualTo("1ee289f79ee87de8fcbc6fb116924a3cbb2adfc42ddd45a32c606608bddd4849");
   }

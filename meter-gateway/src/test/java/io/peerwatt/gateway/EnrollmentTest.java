@@ -64,7 +64,7 @@ class EnrollmentTest {
         m.put("deviceId", 17L);
         m.put("certificate", SignedDeviceCertificate.sign(cert, platformKey).toJson());
         answer = Json.write(m);
-        status = 200;
+        status = 201;
       } else {
         answer = "{\"error\":\"UNKNOWN_CODE\"}";
         status = 403;
