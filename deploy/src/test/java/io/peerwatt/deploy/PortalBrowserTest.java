@@ -77,6 +77,19 @@ class PortalBrowserTest {
     browser.findElement(By.id("username")).sendKeys(user);
     browser.findElement(By.id("password")).sendKeys(password);
     browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    // the click returns before the answer: wait for it, or a later navigation would race the login's redirect
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+        .until(d -> !d.findElements(By.id("login-error")).isEmpty() || !d.findElements(By.cssSelector(".logout button")).isEmpty());
+  }
+
+  /** Waits for a live-updated element's text (htmx may swap the element while we read it). */
+  private static void awaitText(WebDriver browser, String id, String... parts) {
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> {
+          String text = d.findElement(By.id(id)).getText();
+          return java.util.Arrays.stream(parts).allMatch(text::contains);
+        });
   }
 
   @Test
@@ -102,8 +115,8 @@ class PortalBrowserTest {
         browser.findElement(By.id("priceCt")).sendKeys("20");
         new Select(browser.findElement(By.id("side"))).selectByValue("SELL");
         browser.findElement(By.cssSelector("#order-form button[type=submit]")).click();
-        assertThat(browser.findElement(By.id("depth")).getText()).contains("1.500 kWh").contains("20.000 ct/kWh");
-        assertThat(browser.findElement(By.id("my-orders")).getText()).contains("sell").contains("OPEN");
+        awaitText(browser, "depth", "1.500 kWh", "20.000 ct/kWh");
+        awaitText(browser, "my-orders", "sell", "OPEN");
         Browser.screenshot(browser, "market");
 
         // the API's own validation message lands next to the field it names
@@ -133,6 +146,7 @@ class PortalBrowserTest {
         assertThat(browser.getCurrentUrl()).endsWith("/operator");
         assertThat(browser.findElement(By.id("health-status")).getText()).startsWith("UP");
         assertThat(browser.findElement(By.id("zones")).getText()).contains(ZONE).contains("CONTINUOUS");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("devnet").contains("hub wallet");
         Browser.screenshot(browser, "operator");
         browser.get(platform.baseUrl() + "/operator/devices");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("All gateways");
@@ -141,6 +155,8 @@ class PortalBrowserTest {
         portalLogin(browser, platform, "gridco", "gridco-password-1");
         assertThat(browser.getCurrentUrl()).contains("/utility");
         assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Settlement report");
+        assertThat(browser.findElements(By.cssSelector("main .error"))).as("the report API answered").isEmpty();
+        assertThat(browser.findElement(By.id("report-totals")).getText()).isNotBlank();
         Browser.screenshot(browser, "utility");
         browser.get(platform.baseUrl() + "/market");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not for your role");
