@@ -128,7 +128,9 @@ class ScriptTest {
 
   @Property(tries = 200)
   void asmRoundTripsForDataLongerThanANumber(@ForAll @Size(max = 5) List<@Size(min = 5, max = 80) byte[]> parts) {
-    // pushes of up to 4 bytes show as numbers, which the ASM cannot tell from other encodings of that number
+    // pushes of up to 4 bytes show as numbers, which the ASM cannot tell from other encodings of that number;
+    // and the node's ASM reads an all-decimal-digit token (such as the hex of 00 00 00 00 00) as a number
+    net.jqwik.api.Assume.that(parts.stream().noneMatch(p -> java.util.HexFormat.of().formatHex(p).matches("[0-9]+")));
     Script s = Script.opReturn(parts);
     assertThat(Script.fromAsm(s.toAsm())).isEqualTo(s);
   }
