@@ -316,15 +316,38 @@ final class ProsumerPages {
 
   private void renderDevices(RoutingContext ctx, int status, JsonObject code, String error) {
     Viewer viewer = Portal.viewer(ctx);
+    Instant now = Instant.now();
     Future<ApiClient.Answer> mps = api.get("/metering-points", viewer);
     Future<ApiClient.Answer> devices = api.get("/devices", viewer);
-    Future.all(mps, devices).map(x -> {
-      Map<String, Object> p = new HashMap<>();
-      p.put("meteringPoints", mps.result().object().getJsonArray("meteringPoints", new JsonArray()));
-      p.put("devices", devices.result().object().getJsonArray("devices", new JsonArray()));
-      p.put("code", code == null ? new JsonObject() : code);
-      p.put("error", error == null ? "" : error);
-      return p;
+    Future.all(mps, devices).compose(x -> {
+      JsonArray points = mps.result().object().getJsonArray("meteringPoints", new JsonArray());
+      // a gateway reads at least every minute and at every quarter-hour: the last 15 minutes hold its newest reading
+      List<Future<ApiClient.Answer>> recent = new ArrayList<>();
+      for (Object o : points) {
+        recent.add(api.get("/readings?meteringPoint=" + ((JsonObject) o).getLong("id") + "&from="
+            + enc(now.minus(Duration.ofMinutes(15)).toString()) + "&to=" + enc(now.plus(Duration.ofMinutes(5)).toString()), viewer));
+      }
+      return Future.all(recent).map(y -> {
+        JsonObject lastByDevice = new JsonObject();
+        for (Future<ApiClient.Answer> f : recent) {
+          for (Object o : f.result().object().getJsonArray("readings", new JsonArray())) {
+            JsonObject row = (JsonObject) o;
+            String device = String.valueOf(row.getLong("deviceId"));
+            JsonObject r = row.getJsonObject("reading");
+            JsonObject seen = lastByDevice.getJsonObject(device);
+            if (seen == null || r.getString("takenAt").compareTo(seen.getString("takenAt")) > 0) {
+              lastByDevice.put(device, r);
+            }
+          }
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("meteringPoints", points);
+        p.put("devices", devices.result().object().getJsonArray("devices", new JsonArray()));
+        p.put("lastReadings", lastByDevice);
+        p.put("code", code == null ? new JsonObject() : code);
+        p.put("error", error == null ? "" : error);
+        return p;
+      });
     }).onSuccess(p -> portal.render(ctx, status, "devices.jte", p)).onFailure(ctx::fail);
   }
 
