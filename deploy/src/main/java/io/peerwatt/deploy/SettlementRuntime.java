@@ -29,6 +29,7 @@ import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.anchor.AnchoringService;
+import io.peerwatt.settlement.report.ReportRoutes;
 import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.anchor.ProofBundles;
@@ -333,10 +334,8 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts anchoring slots (after settlement, on the same worker); called once the platform signing key
-   * exists. Not registered with {@code ReportRoutes.useAnchoring}: anchoring a report's hash passes the
-   * report period (e.g. a whole year) where the anchor payload needs a slot interval, which fails the
-   * report request with a FormatException; until that is fixed, served reports are not anchored.
+   * Starts anchoring slots (after settlement, on the same worker) and the hashes of the utility reports
+   * the API serves; called once the platform signing key exists.
    */
   void startAnchoring(Path dataDir) {
     PrivateKey platformKey = ProofRoutes.readPlatformKey(dataDir);
@@ -345,6 +344,7 @@ final class SettlementRuntime implements AutoCloseable {
     proofs = new ProofBundles(new JdbcAnchorStore(database.dsl()),
         new JdbcAnchorSource(database.dsl(), Duration.ofDays(2)), platformKey);
     anchoring = service;
+    ReportRoutes.useAnchoring(service);
   }
 
   /** Proof bundles of anchored items (null before {@link #startAnchoring}). */

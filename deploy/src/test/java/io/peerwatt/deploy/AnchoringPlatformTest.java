@@ -187,6 +187,8 @@ class AnchoringPlatformTest {
           + "&format=csv", ops2);
       assertThat(report.statusCode()).as(report.bodyAsString()).isEqualTo(200);
       assertThat(report.getHeader("X-PeerWatt-Report-Sha256")).hasSize(64);
+      // a year-long period is anchored like a slot: its start and length go into the anchor output
+      assertThat(report.getHeader("X-PeerWatt-Anchor-Txid")).hasSize(64);
       assertThat(report.bodyAsString()).startsWith("meteringPoints,accountId,slotStart");
       assertThat(get(platform, "/reports?zone=NL-A&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", anna)
           .statusCode()).isEqualTo(403);

@@ -58,7 +58,9 @@ public final class ReportRoutes implements ApiRoutes {
       AnchoringService anchoring = ANCHORING.get();
       String txid = null;
       if (anchoring != null) {
-        AnchorOutcome outcome = anchoring.anchorReport(hash, from + "/" + to, context.clock().instant());
+        // the anchor payload carries start and length, so the period is written as an ISO start/duration interval
+        String period = from + "/" + java.time.Duration.between(from, to);
+        AnchorOutcome outcome = anchoring.anchorReport(hash, period, context.clock().instant());
         txid = outcome.status() == AnchorOutcome.Status.ANCHORED ? outcome.txid() : null;
       }
       return new Served(file, HexFormat.of().formatHex(hash), txid);
