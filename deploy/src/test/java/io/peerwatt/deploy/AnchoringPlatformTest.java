@@ -3,9 +3,9 @@ package io.peerwatt.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.Json;
 import io.peerwatt.protocol.MeterReading;
+import io.peerwatt.gateway.BatchSigning;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.SignedReading;
 import io.peerwatt.protocol.Transaction;
@@ -27,9 +27,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -118,18 +115,12 @@ class AnchoringPlatformTest {
 
       PrivateKey device = PrivateKey.generate(new SecureRandom());
       byte[] nonce = new byte[16];
-      ByteArrayOutputStream enrol = new ByteArrayOutputStream();
-      enrol.writeBytes("PWE1".getBytes(StandardCharsets.US_ASCII));
-      enrol.writeBytes(code.getBytes(StandardCharsets.UTF_8));
-      enrol.write(0);
-      enrol.writeBytes(device.publicKey().compressedBytes());
-      enrol.writeBytes(nonce);
-      enrol.writeBytes("SN-1".getBytes(StandardCharsets.UTF_8));
-      enrol.write(0);
+      // the gateway's own enrolment bytes: the platform must accept exactly what gateways sign
+      byte[] enrolDigest = BatchSigning.enrollDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-1"));
       HttpResponse<Buffer> enrolled = post(platform, "/devices/enroll", null, new JsonObject().put("code", code)
           .put("deviceKey", device.publicKey().hex()).put("meterSerials", new JsonArray().add("SN-1"))
           .put("nonce", HexFormat.of().formatHex(nonce))
-          .put("signature", HexFormat.of().formatHex(device.signDer(Hashes.sha256(enrol.toByteArray())))));
+          .put("signature", HexFormat.of().formatHex(device.signDer(enrolDigest))));
       assertThat(enrolled.statusCode()).as(enrolled.bodyAsString()).isEqualTo(201);
       assertThat(enrolled.bodyAsJsonObject().getJsonObject("certificate").getString("zoneCode")).isEqualTo("NL-A");
 
@@ -138,12 +129,11 @@ class AnchoringPlatformTest {
       SignedReading reading = SignedReading.sign(new MeterReading(MeterReading.VERSION_1, device.publicKey(), 0, 1,
           now.minusMillis(1), 100, 0, -2500, 230_000, EnumSet.noneOf(io.peerwatt.protocol.ReadingFlag.class),
           MeterReading.noPrevious()), device);
-      ByteBuffer batch = ByteBuffer.allocate(4 + 16 + 8 + 4 + 32);
-      batch.put("PWB1".getBytes(StandardCharsets.US_ASCII)).put(nonce).putLong(now.toEpochMilli()).putInt(1).put(reading.hash());
+      byte[] batchDigest = BatchSigning.batchDigest(nonce, now, List.of(reading.hash()));
       JsonObject upload = new JsonObject().put("deviceKey", device.publicKey().hex())
           .put("batchNonce", HexFormat.of().formatHex(nonce)).put("sentAt", now.toString())
           .put("readings", new JsonArray().add(new JsonObject(Json.write(reading.toJson()))))
-          .put("signature", HexFormat.of().formatHex(device.signDer(Hashes.sha256(batch.array()))));
+          .put("signature", HexFormat.of().formatHex(device.signDer(batchDigest)));
       HttpResponse<Buffer> answer = post(platform, "/readings", null, upload);
       assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
       assertThat(answer.bodyAsJsonObject().getInteger("accepted")).isEqualTo(1);
