@@ -20,7 +20,7 @@ import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

@@ -1,10 +1,10 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.settlement.channel.HubChannels;
-import io.peerwatt.settlement.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.settlement.channel.PayeeEndpoint;
-import io.peerwatt.settlement.channel.PayerChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import java.util.Objects;
 import java.util.Optional;

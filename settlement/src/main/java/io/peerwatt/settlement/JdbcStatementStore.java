@@ -6,10 +6,10 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
 import io.peerwatt.db.schema.tables.records.SettlementSlotRecord;
 import io.peerwatt.settlement.allocation.SlotTerms;
-import io.peerwatt.settlement.statement.ExchangeRate;
-import io.peerwatt.settlement.statement.Statement;
-import io.peerwatt.settlement.statement.StatementCodec;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.protocol.PriceUnit;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -1,11 +1,11 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.channel.ChannelDirection;
-import io.peerwatt.settlement.channel.ChannelState;
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.settlement.channel.ChannelStore;
-import io.peerwatt.settlement.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.settlement.channel.PayeeEndpoint;
-import io.peerwatt.settlement.channel.PayerChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import java.util.Comparator;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.allocation.MeterSeries;
+import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
 import java.time.Instant;

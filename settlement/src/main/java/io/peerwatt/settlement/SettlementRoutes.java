@@ -6,8 +6,8 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
 import io.peerwatt.protocol.Json;
 import io.peerwatt.protocol.Transaction;
-import io.peerwatt.settlement.statement.StatementCodec;
-import io.peerwatt.settlement.statement.StatementJson;
+import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.protocol.statement.StatementJson;
 import io.peerwatt.trading.ApiContext;
 import io.peerwatt.trading.ApiError;
 import io.peerwatt.trading.ApiRoutes;

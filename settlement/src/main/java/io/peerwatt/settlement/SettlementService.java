@@ -1,16 +1,18 @@
 package io.peerwatt.settlement;
 
+import io.peerwatt.settlement.statement.Statements;
+
 import io.peerwatt.settlement.allocation.AccountAllocation;
 import io.peerwatt.settlement.allocation.Allocation;
 import io.peerwatt.settlement.allocation.AllocationResult;
-import io.peerwatt.settlement.allocation.MeterSeries;
-import io.peerwatt.settlement.allocation.MeteredEnergy;
-import io.peerwatt.settlement.allocation.SlotMetering;
+import io.peerwatt.protocol.statement.MeterSeries;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.settlement.allocation.TradeFill;
-import io.peerwatt.settlement.statement.ExchangeRate;
+import io.peerwatt.protocol.statement.ExchangeRate;
 import io.peerwatt.settlement.statement.RateSource;
-import io.peerwatt.settlement.statement.Statement;
-import io.peerwatt.settlement.statement.StatementCodec;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -136,7 +138,7 @@ public final class SettlementService {
     List<Statement> newVersions = new ArrayList<>();
     List<SettlementPayment> newPayments = new ArrayList<>();
     for (AccountAllocation a : allocation.accounts()) {
-      Statement candidate = Statement.of(basis.terms(), a, basis.rate(), 1, Statement.NO_PREVIOUS);
+      Statement candidate = Statements.of(basis.terms(), a, basis.rate(), 1, Statement.NO_PREVIOUS);
       Statement previous = latest.get(a.accountId());
       if (previous != null && previous.sameContentAs(candidate)) {
         continue;

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import java.util.Objects;
 
 /** One settled instrument: a zone and a delivery slot. */

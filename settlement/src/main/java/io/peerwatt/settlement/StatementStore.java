@@ -1,6 +1,6 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.statement.Statement;
+import io.peerwatt.protocol.statement.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

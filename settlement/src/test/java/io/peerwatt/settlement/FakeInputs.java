@@ -1,7 +1,7 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.allocation.MeterReading;
-import io.peerwatt.settlement.allocation.MeterSeries;
+import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
 import java.time.Instant;

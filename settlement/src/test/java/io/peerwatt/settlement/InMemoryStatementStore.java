@@ -1,7 +1,7 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.statement.Statement;
-import io.peerwatt.settlement.statement.StatementCodec;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.settlement.allocation.MeterSeries;
+import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.settlement.statement.FixedRateSource;
-import io.peerwatt.settlement.statement.Statement;
-import io.peerwatt.settlement.statement.StatementCodec;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.protocol.DeliverySlot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static io.peerwatt.db.schema.Tables.ZONE;
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
 import io.peerwatt.db.schema.tables.records.ZoneRecord;
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.peerwatt.benchmarks.trading;
 
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.CloseGate;
 import io.peerwatt.trading.matching.CommandResult;

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.MeteredEnergy;
+
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.LineKind;
+
 import java.util.Objects;
 
 /**

@@ -1,5 +1,9 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.Rounding;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;

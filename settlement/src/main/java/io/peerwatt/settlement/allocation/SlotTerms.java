@@ -1,7 +1,7 @@
 package io.peerwatt.settlement.allocation;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.chain;
 
+import io.peerwatt.protocol.FeePolicy;
+
 import java.util.List;
 import java.util.Optional;
 

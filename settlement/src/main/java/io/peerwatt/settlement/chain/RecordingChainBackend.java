@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.chain;
 
+import io.peerwatt.protocol.FeePolicy;
+
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Transaction;
 import java.util.ArrayDeque;

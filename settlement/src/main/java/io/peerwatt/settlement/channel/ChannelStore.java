@@ -1,5 +1,9 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelState;
+import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,11 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelState;
+import io.peerwatt.protocol.channel.ChannelTerms;
+import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
+
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_COMMITMENT;
 

@@ -1,5 +1,9 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelTerms;
+import io.peerwatt.protocol.channel.CommitmentUpdate;
+
 import io.peerwatt.protocol.Transaction;
 
 /**

@@ -1,5 +1,12 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelRejection;
+import io.peerwatt.protocol.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelState;
+import io.peerwatt.protocol.channel.ChannelTerms;
+import io.peerwatt.protocol.channel.PayerChannel;
+
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.PublicKey;
 import io.peerwatt.protocol.Transaction;

@@ -15,7 +15,7 @@ import io.peerwatt.protocol.TxInput;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.nio.ByteBuffer;

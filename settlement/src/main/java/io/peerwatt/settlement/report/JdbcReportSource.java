@@ -8,8 +8,8 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
 import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.settlement.anchor.ItemRef;
-import io.peerwatt.settlement.statement.Statement;
-import io.peerwatt.settlement.statement.StatementCodec;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

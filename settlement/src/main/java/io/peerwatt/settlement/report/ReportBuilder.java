@@ -1,8 +1,8 @@
 package io.peerwatt.settlement.report;
 
-import io.peerwatt.settlement.allocation.LineKind;
-import io.peerwatt.settlement.statement.Statement;
-import io.peerwatt.settlement.statement.StatementLine;
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementLine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.statement;
 
+import io.peerwatt.protocol.statement.ExchangeRate;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 /**
- * Statements, pure: one per prosumer, slot and version, with their canonical encoding and hash, the
- * satoshi rates they are converted with, and the machine-to-machine check a buyer's gateway runs
- * before it signs a payment.
+ * The platform's side of statements: building them from allocations and the sources of the satoshi
+ * rates they are converted with. The statement itself lives in protocol, which gateways read too.
  */
 package io.peerwatt.settlement.statement;

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.wallet;
 
+import io.peerwatt.protocol.Signatures;
+
 import io.peerwatt.protocol.Network;
 import io.peerwatt.protocol.P2pkhAddress;
 import io.peerwatt.protocol.PrivateKey;
@@ -9,7 +11,7 @@ import io.peerwatt.protocol.TxInput;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.util.ArrayList;
 import java.util.Arrays;

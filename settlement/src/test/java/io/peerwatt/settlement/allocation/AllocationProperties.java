@@ -1,9 +1,13 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.Rounding;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,9 +1,12 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.MeterReading;
+
 import io.peerwatt.protocol.Hashes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

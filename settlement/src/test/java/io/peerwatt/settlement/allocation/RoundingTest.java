@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.Rounding;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;

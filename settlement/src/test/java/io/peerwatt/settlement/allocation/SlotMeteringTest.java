@@ -1,5 +1,11 @@
 package io.peerwatt.settlement.allocation;
 
+import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.statement.MeterSeries;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.ReadingRef;
+import io.peerwatt.protocol.statement.SlotMetering;
+
 import static io.peerwatt.settlement.allocation.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -7,7 +7,7 @@ import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxInput;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.devnet.DevnetBackend;
-import io.peerwatt.settlement.wallet.Signatures;
+import io.peerwatt.protocol.Signatures;
 import java.util.List;
 
 /** Funded, signed P2PKH spends on an in-memory devnet, for the backend tests' fake servers. */

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.chain;
 
+import io.peerwatt.protocol.FeePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.Transaction;

@@ -1,11 +1,14 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelTerms;
+
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.DevnetControl.FaucetPayment;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;

@@ -1,5 +1,13 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelRejection;
+import io.peerwatt.protocol.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelState;
+import io.peerwatt.protocol.channel.CommitmentUpdate;
+import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
+
 import static io.peerwatt.db.schema.Tables.HUB_WALLET_OUTPUT;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,13 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelRejection;
+import io.peerwatt.protocol.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelState;
+import io.peerwatt.protocol.channel.ChannelTerms;
+import io.peerwatt.protocol.channel.CommitmentUpdate;
+import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.Transaction;
@@ -86,7 +94,7 @@ class ChannelSafetyTest {
     ChannelTerms t = payee.terms();
     // a payer that signs a lower amount with a newer sequence
     Transaction lower = t.commitmentTransaction(40_000);
-    byte[] sig = io.peerwatt.settlement.wallet.Signatures.signAllForkId(f.payerKey, lower, 0, t.fundingScript(),
+    byte[] sig = io.peerwatt.protocol.Signatures.signAllForkId(f.payerKey, lower, 0, t.fundingScript(),
         t.capacitySats());
     ChannelResult<PayeeChannel> r = payee.receive(new CommitmentUpdate("ch-1", 2, 40_000, lower.serialize(), sig));
     assertThat(r.rejection()).isEqualTo(ChannelRejection.AMOUNT_NOT_INCREASING);
@@ -112,7 +120,7 @@ class ChannelSafetyTest {
         List.of(tx.outputs().get(0)));
     for (List<TxOutput> outs : variants) {
       Transaction changed = new Transaction(tx.version(), tx.inputs(), outs, tx.lockTime());
-      byte[] sig = io.peerwatt.settlement.wallet.Signatures.signAllForkId(f.payerKey, changed, 0, t.fundingScript(),
+      byte[] sig = io.peerwatt.protocol.Signatures.signAllForkId(f.payerKey, changed, 0, t.fundingScript(),
           t.capacitySats());
       ChannelResult<PayeeChannel> r = payee.receive(
           new CommitmentUpdate("ch-1", honest.sequence(), 60_000, changed.serialize(), sig));
@@ -133,7 +141,7 @@ class ChannelSafetyTest {
         .isEqualTo(ChannelRejection.BAD_SIGNATURE);
     // signed by the payee's key (or anyone else) instead of the payer's
     ChannelTerms t = payee.terms();
-    byte[] wrongKey = io.peerwatt.settlement.wallet.Signatures.signAllForkId(f.payeeKey,
+    byte[] wrongKey = io.peerwatt.protocol.Signatures.signAllForkId(f.payeeKey,
         Transaction.parse(honest.rawTx()), 0, t.fundingScript(), t.capacitySats());
     assertThat(payee.receive(new CommitmentUpdate("ch-1", 1, 70_000, honest.rawTx(), wrongKey)).rejection())
         .isEqualTo(ChannelRejection.BAD_SIGNATURE);

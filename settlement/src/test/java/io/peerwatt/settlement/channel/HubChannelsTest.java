@@ -1,5 +1,11 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelRejection;
+import io.peerwatt.protocol.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelTerms;
+import io.peerwatt.protocol.channel.PayerChannel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.PrivateKey;

@@ -10,7 +10,7 @@ import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.ChainHeader;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.time.Clock;

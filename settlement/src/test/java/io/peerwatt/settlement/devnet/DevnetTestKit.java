@@ -5,7 +5,7 @@ import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxInput;
 import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.settlement.wallet.Signatures;
+import io.peerwatt.protocol.Signatures;
 import java.math.BigInteger;
 import java.util.List;
 

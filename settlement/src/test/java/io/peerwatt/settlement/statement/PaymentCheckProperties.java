@@ -1,16 +1,23 @@
 package io.peerwatt.settlement.statement;
 
+import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.protocol.statement.PaymentCheck;
+import io.peerwatt.protocol.statement.PaymentDecision;
+import io.peerwatt.protocol.statement.RefusalReason;
+import io.peerwatt.protocol.statement.SpendingCap;
+import io.peerwatt.protocol.statement.Statement;
+
 import static io.peerwatt.settlement.allocation.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.settlement.allocation.Allocation;
-import io.peerwatt.settlement.allocation.MeterSeries;
-import io.peerwatt.settlement.allocation.MeteredEnergy;
-import io.peerwatt.settlement.allocation.SlotMetering;
+import io.peerwatt.protocol.statement.MeterSeries;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +45,7 @@ class PaymentCheckProperties {
     SlotTerms terms = new SlotTerms("Z", SLOT, "EUR", PriceUnit.MILLI_CT_PER_KWH, imbalance);
     MeteredEnergy m = new SlotMetering(Duration.ofMinutes(5)).account(readings, SLOT.start(), SLOT.end());
     var allocation = Allocation.allocate(terms, List.of(new TradeFill(1, BUYER, 6, boughtWh, price, 3_000)), Map.of(BUYER, m));
-    return Statement.of(terms, allocation.accounts().get(0),
+    return Statements.of(terms, allocation.accounts().get(0),
         ExchangeRate.fiat("EUR", 1_700_000, "config", Instant.parse("2026-11-25T10:20:00Z")), 1, Statement.NO_PREVIOUS);
   }
 

@@ -1,16 +1,25 @@
 package io.peerwatt.settlement.statement;
 
+import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.protocol.statement.PaymentCheck;
+import io.peerwatt.protocol.statement.PaymentDecision;
+import io.peerwatt.protocol.statement.RefusalReason;
+import io.peerwatt.protocol.statement.SpendingCap;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.protocol.statement.StatementLine;
+
 import static io.peerwatt.settlement.allocation.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.settlement.allocation.Allocation;
-import io.peerwatt.settlement.allocation.MeterSeries;
-import io.peerwatt.settlement.allocation.MeteredEnergy;
-import io.peerwatt.settlement.allocation.SlotMetering;
+import io.peerwatt.protocol.statement.MeterSeries;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +46,7 @@ class PaymentCheckTest {
   /** The statement the platform computes from {@code readings}. */
   static Statement statement(List<MeterSeries> readings) {
     MeteredEnergy m = new SlotMetering(Duration.ofMinutes(5)).account(readings, SLOT.start(), SLOT.end());
-    return Statement.of(TERMS, Allocation.allocate(TERMS, TRADES, Map.of(BUYER, m)).accounts().get(1),
+    return Statements.of(TERMS, Allocation.allocate(TERMS, TRADES, Map.of(BUYER, m)).accounts().get(1),
         RATE, 1, Statement.NO_PREVIOUS);
   }
 
@@ -82,12 +91,12 @@ class PaymentCheckTest {
     List<MeterSeries> exported = List.of(new MeterSeries(22, 0, List.of(
         reading(22, 1, SLOT.start(), 1_000, 3_000), reading(22, 2, SLOT.end(), 1_000, 3_500))));
     MeteredEnergy honest = new SlotMetering(Duration.ofMinutes(5)).account(exported, SLOT.start(), SLOT.end());
-    Statement fair = Statement.of(terms, Allocation.allocate(terms, sale, Map.of(BUYER, honest)).accounts().get(0),
+    Statement fair = Statements.of(terms, Allocation.allocate(terms, sale, Map.of(BUYER, honest)).accounts().get(0),
         RATE, 1, Statement.NO_PREVIOUS);
     assertThat(fair.totalSat()).isNegative(); // 300 Wh short at 40 ct outweighs 500 Wh sold at 20 ct
     assertThat(check.check(fair, Optional.empty(), BUYER, exported, ROOMY).approved()).isTrue();
     MeteredEnergy undercounted = new MeteredEnergy(0, 200, false, false, honest.readingsUsed());
-    Statement unfair = Statement.of(terms,
+    Statement unfair = Statements.of(terms,
         Allocation.allocate(terms, sale, Map.of(BUYER, undercounted)).accounts().get(0), RATE, 1, Statement.NO_PREVIOUS);
     PaymentDecision d = check.check(unfair, Optional.empty(), BUYER, exported, ROOMY);
     assertThat(d.reason()).isEqualTo(RefusalReason.UNDERCOUNTS_EXPORT);

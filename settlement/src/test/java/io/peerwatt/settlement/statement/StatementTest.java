@@ -1,5 +1,11 @@
 package io.peerwatt.settlement.statement;
 
+import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.protocol.statement.StatementJson;
+import io.peerwatt.protocol.statement.StatementLine;
+
 import static io.peerwatt.settlement.allocation.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,14 +13,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerwatt.settlement.allocation.AccountAllocation;
 import io.peerwatt.settlement.allocation.Allocation;
 import io.peerwatt.settlement.allocation.AllocationResult;
-import io.peerwatt.settlement.allocation.LineKind;
-import io.peerwatt.settlement.allocation.MeterSeries;
-import io.peerwatt.settlement.allocation.MeteredEnergy;
-import io.peerwatt.settlement.allocation.SlotMetering;
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.MeterSeries;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +47,7 @@ class StatementTest {
     AllocationResult r = Allocation.allocate(TERMS, trades, metered);
     List<Statement> out = new ArrayList<>();
     for (AccountAllocation a : r.accounts()) {
-      out.add(Statement.of(TERMS, a, RATE, 1, Statement.NO_PREVIOUS));
+      out.add(Statements.of(TERMS, a, RATE, 1, Statement.NO_PREVIOUS));
     }
     return out;
   }
@@ -93,9 +99,9 @@ class StatementTest {
     assertThat(StatementCodec.decode(StatementCodec.encode(v2))).isEqualTo(v2);
     assertThat(StatementCodec.hashHex(v2)).isNotEqualTo(StatementCodec.hashHex(s));
     assertThat(v2.sameContentAs(s)).isTrue();
-    Statement otherRate = Statement.of(TERMS, Allocation.allocate(TERMS, TRADES, Map.of()).accounts().get(0),
+    Statement otherRate = Statements.of(TERMS, Allocation.allocate(TERMS, TRADES, Map.of()).accounts().get(0),
         ExchangeRate.fiat("EUR", 2_500_001, "config", RATE.asOf()), 1, Statement.NO_PREVIOUS);
-    Statement sameRate = Statement.of(TERMS, Allocation.allocate(TERMS, TRADES, Map.of()).accounts().get(0),
+    Statement sameRate = Statements.of(TERMS, Allocation.allocate(TERMS, TRADES, Map.of()).accounts().get(0),
         RATE, 1, Statement.NO_PREVIOUS);
     assertThat(StatementCodec.hashHex(otherRate)).isNotEqualTo(StatementCodec.hashHex(sameRate));
   }
@@ -117,7 +123,7 @@ class StatementTest {
   void satoshiMarketsConvertOneToOne() {
     SlotTerms bsv = new SlotTerms("BSV-ZONE", SLOT, "BSV", PriceUnit.SAT_PER_KWH, 900);
     AllocationResult r = Allocation.allocate(bsv, List.of(new TradeFill(1, 2, 1, 1_500, 700, 100)), Map.of());
-    Statement buyer = Statement.of(bsv, r.accounts().get(1), ExchangeRate.satoshiMarket(RATE.asOf()), 1, Statement.NO_PREVIOUS);
+    Statement buyer = Statements.of(bsv, r.accounts().get(1), ExchangeRate.satoshiMarket(RATE.asOf()), 1, Statement.NO_PREVIOUS);
     assertThat(buyer.totalAmount()).isEqualTo(-1_050 - 150);
     assertThat(buyer.totalSat()).isEqualTo(buyer.totalAmount());
   }

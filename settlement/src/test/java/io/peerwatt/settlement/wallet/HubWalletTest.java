@@ -8,7 +8,7 @@ import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.RecordingChainBackend;
 import io.peerwatt.settlement.chain.TxStatus;

@@ -1,5 +1,7 @@
 package io.peerwatt.trading.calendar;
 
+import io.peerwatt.protocol.PriceUnit;
+
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;

@@ -6,7 +6,7 @@ import static io.peerwatt.db.schema.Tables.MARKET_ORDER;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;
 import io.peerwatt.trading.matching.AuctionClearing;

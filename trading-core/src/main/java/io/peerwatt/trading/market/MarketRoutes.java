@@ -7,7 +7,7 @@ import io.peerwatt.trading.ApiError;
 import io.peerwatt.trading.ApiRoutes;
 import io.peerwatt.trading.Caller;
 import io.peerwatt.trading.Role;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.SlotState;
 import io.peerwatt.trading.calendar.ZoneConfig;

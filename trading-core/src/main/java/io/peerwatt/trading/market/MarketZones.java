@@ -4,7 +4,7 @@ import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
 
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.time.Duration;
 import java.time.ZoneId;

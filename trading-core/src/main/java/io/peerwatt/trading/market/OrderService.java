@@ -4,9 +4,9 @@ import static io.peerwatt.db.schema.Tables.MARKET_ORDER;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
 import io.peerwatt.db.schema.tables.records.TradeRecord;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.MarketCalendar;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.SlotState;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;

@@ -1,6 +1,6 @@
 package io.peerwatt.trading.market;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -7,7 +7,7 @@ import static io.peerwatt.db.schema.Tables.READING;
 import static io.peerwatt.db.schema.Tables.STANDING_RULE;
 
 import io.peerwatt.db.schema.tables.records.StandingRuleRecord;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.OrderType;

@@ -1,7 +1,7 @@
 package io.peerwatt.trading.market;
 
 import io.peerwatt.db.schema.tables.records.MarketOrderRecord;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.matching.OrderType;
 import io.peerwatt.trading.matching.Side;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.peerwatt.trading.market;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.matching.PreferenceTier;
 import java.time.Instant;
 

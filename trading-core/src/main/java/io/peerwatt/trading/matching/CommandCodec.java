@@ -3,7 +3,7 @@ package io.peerwatt.trading.matching;
 import io.peerwatt.protocol.ByteReader;
 import io.peerwatt.protocol.ByteWriter;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.peerwatt.trading.matching;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.Objects;
 import java.util.function.BiConsumer;

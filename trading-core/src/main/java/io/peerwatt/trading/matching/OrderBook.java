@@ -1,7 +1,7 @@
 package io.peerwatt.trading.matching;
 
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.List;
 import java.util.Optional;

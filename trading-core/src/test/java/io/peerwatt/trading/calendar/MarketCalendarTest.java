@@ -1,5 +1,8 @@
 package io.peerwatt.trading.calendar;
 
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

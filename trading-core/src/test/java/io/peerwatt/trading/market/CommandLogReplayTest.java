@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.Instrument;
 import io.peerwatt.trading.matching.OrderType;

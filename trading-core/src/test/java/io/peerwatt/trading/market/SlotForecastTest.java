@@ -2,7 +2,7 @@ package io.peerwatt.trading.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

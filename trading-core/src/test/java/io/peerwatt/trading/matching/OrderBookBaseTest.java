@@ -6,7 +6,7 @@ import static io.peerwatt.trading.matching.TestMarket.sell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.DeliverySlot;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.peerwatt.trading.matching;
 
 import io.peerwatt.trading.calendar.ClearingMode;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.time.Duration;
 import java.time.ZoneId;

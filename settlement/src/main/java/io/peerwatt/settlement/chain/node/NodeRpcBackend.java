@@ -9,7 +9,7 @@ import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.io.IOException;

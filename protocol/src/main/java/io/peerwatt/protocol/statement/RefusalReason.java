@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
 /** Why a gateway refuses to sign a statement's payment. Codes are stable (sent to the platform). */
 public enum RefusalReason {

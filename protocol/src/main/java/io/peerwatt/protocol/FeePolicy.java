@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.chain;
+package io.peerwatt.protocol;
 
 /**
  * A backend's relay policy.

@@ -1,12 +1,7 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
-import io.peerwatt.settlement.allocation.AccountAllocation;
-import io.peerwatt.settlement.allocation.AllocatedLine;
-import io.peerwatt.settlement.allocation.ReadingRef;
-import io.peerwatt.settlement.allocation.SlotTerms;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
-import java.util.ArrayList;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.util.List;
 import java.util.Objects;
 
@@ -83,29 +78,6 @@ public record Statement(
     if (amount != totalAmount || sat != totalSat) {
       throw new IllegalArgumentException("statement totals differ from the sum of its lines");
     }
-  }
-
-  /** Builds the statement of one account's allocation, converting each line with {@code rate}. */
-  public static Statement of(
-      SlotTerms terms, AccountAllocation a, ExchangeRate rate, int version, String previousHashHex) {
-    if (!rate.currency().equals(terms.currency())) {
-      throw new IllegalArgumentException("rate is for " + rate.currency() + ", market is " + terms.currency());
-    }
-    List<StatementLine> lines = new ArrayList<>();
-    long amount = 0;
-    long sat = 0;
-    for (AllocatedLine l : a.lines()) {
-      long lineSat = rate.toSatoshis(l.amount());
-      lines.add(new StatementLine(l.kind(), l.tradeId(), l.quantityWh(), l.pricePerKwh(), l.amount(), lineSat));
-      amount = Math.addExact(amount, l.amount());
-      sat = Math.addExact(sat, lineSat);
-    }
-    return new Statement(
-        a.accountId(), terms.zoneCode(), terms.slot(), version, previousHashHex,
-        terms.currency(), terms.priceUnit(), rate,
-        a.boughtWh(), a.soldWh(), a.deliveredWh(),
-        a.metered().importWh(), a.metered().exportWh(), a.metered().estimated(), a.metered().missing(),
-        lines, amount, sat, a.metered().readingsUsed());
   }
 
   /** This statement as version {@code newVersion} following the statement hashed {@code previousHash}. */

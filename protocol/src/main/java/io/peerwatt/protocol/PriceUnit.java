@@ -1,4 +1,4 @@
-package io.peerwatt.trading.calendar;
+package io.peerwatt.protocol;
 
 /** The unit of every price and fee in a zone. Codes are stable (stored, sent). */
 public enum PriceUnit {

@@ -1,4 +1,4 @@
-package io.peerwatt.trading.calendar;
+package io.peerwatt.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

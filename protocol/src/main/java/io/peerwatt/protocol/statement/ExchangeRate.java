@@ -1,6 +1,5 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
-import io.peerwatt.settlement.allocation.Rounding;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Objects;

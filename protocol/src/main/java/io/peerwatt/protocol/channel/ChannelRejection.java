@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 /**
  * Why a channel step was refused. Stable codes: 1xx opening, 2xx commitments (payee's checks), 3xx the

@@ -1,12 +1,5 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
-import io.peerwatt.settlement.allocation.LineKind;
-import io.peerwatt.settlement.allocation.MeterReading;
-import io.peerwatt.settlement.allocation.MeterSeries;
-import io.peerwatt.settlement.allocation.MeteredEnergy;
-import io.peerwatt.settlement.allocation.ReadingRef;
-import io.peerwatt.settlement.allocation.Rounding;
-import io.peerwatt.settlement.allocation.SlotMetering;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

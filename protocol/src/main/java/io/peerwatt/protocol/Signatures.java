@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.wallet;
+package io.peerwatt.protocol;
 
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.PublicKey;

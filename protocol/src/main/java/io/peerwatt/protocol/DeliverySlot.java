@@ -1,4 +1,4 @@
-package io.peerwatt.trading.calendar;
+package io.peerwatt.protocol;
 
 import java.time.Duration;
 import java.time.Instant;

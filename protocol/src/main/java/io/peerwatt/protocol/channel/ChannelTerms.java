@@ -1,11 +1,11 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 import io.peerwatt.protocol.PublicKey;
 import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxInput;
 import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.settlement.chain.FeePolicy;
+import io.peerwatt.protocol.FeePolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,6 +1,5 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
-import io.peerwatt.settlement.allocation.LineKind;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.allocation;
+package io.peerwatt.protocol.statement;
 
 /**
  * What a statement line is for. Codes are stable (stored, hashed); amounts are from the prosumer's side:

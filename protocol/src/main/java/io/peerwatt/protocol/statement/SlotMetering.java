@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.allocation;
+package io.peerwatt.protocol.statement;
 
 import java.math.BigInteger;
 import java.time.Duration;
@@ -113,8 +113,8 @@ public final class SlotMetering {
         List.of(before.ref(), after.ref()));
   }
 
-  /** {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))} on exact integers. */
-  static long interpolate(MeterReading a, MeterReading b, Instant t, ToLongFunction<MeterReading> counter) {
+  /** The counter at {@code t} between two readings: {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))} on exact integers. */
+  public static long interpolate(MeterReading a, MeterReading b, Instant t, ToLongFunction<MeterReading> counter) {
     long va = counter.applyAsLong(a);
     long vb = counter.applyAsLong(b);
     if (vb < va || !a.takenAt().isBefore(b.takenAt()) || t.isBefore(a.takenAt()) || t.isAfter(b.takenAt())) {

@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.allocation;
+package io.peerwatt.protocol.statement;
 
 import java.math.BigInteger;
 

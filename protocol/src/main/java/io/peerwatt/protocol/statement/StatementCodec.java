@@ -1,12 +1,10 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
 import io.peerwatt.protocol.ByteReader;
 import io.peerwatt.protocol.ByteWriter;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.settlement.allocation.LineKind;
-import io.peerwatt.settlement.allocation.ReadingRef;
-import io.peerwatt.trading.calendar.DeliverySlot;
-import io.peerwatt.trading.calendar.PriceUnit;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

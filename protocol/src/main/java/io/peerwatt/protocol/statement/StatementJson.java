@@ -1,7 +1,6 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
 import io.peerwatt.protocol.Json;
-import io.peerwatt.settlement.allocation.ReadingRef;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;

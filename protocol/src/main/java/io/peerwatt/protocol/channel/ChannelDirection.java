@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 /** Which way a channel pays, with the code stored in {@code payment_channel.direction}. */
 public enum ChannelDirection {

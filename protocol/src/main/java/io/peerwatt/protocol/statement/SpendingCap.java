@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.statement;
+package io.peerwatt.protocol.statement;
 
 /**
  * The owner's limit on what its gateway pays on its own: at most {@code capSat} per cap period, of which

@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Interpreter;
@@ -7,7 +7,7 @@ import io.peerwatt.protocol.ScriptFlags;
 import io.peerwatt.protocol.ScriptResult;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.settlement.wallet.Signatures;
+import io.peerwatt.protocol.Signatures;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 /** Lifecycle of one side's view of a channel, with the code stored in {@code payment_channel.state}. */
 public enum ChannelState {

@@ -1,9 +1,9 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.settlement.wallet.Signatures;
+import io.peerwatt.protocol.Signatures;
 import java.util.Objects;
 
 /**

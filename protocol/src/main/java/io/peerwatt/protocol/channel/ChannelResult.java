@@ -1,4 +1,4 @@
-package io.peerwatt.settlement.channel;
+package io.peerwatt.protocol.channel;
 
 import java.util.Objects;
 
