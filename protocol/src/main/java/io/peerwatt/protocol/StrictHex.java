@@ -1,12 +1,12 @@
 package io.peerwatt.protocol;
 
 /** Hex for the wire and JSON forms: decoding accepts only [0-9a-fA-F] pairs, encoding is lower case. */
-final class StrictHex {
+public final class StrictHex {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
   private StrictHex() {}
 
-  static String encode(byte[] bytes) {
+  public static String encode(byte[] bytes) {
     char[] out = new char[bytes.length * 2];
     for (int i = 0; i < bytes.length; i++) {
       out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xF];
@@ -15,7 +15,7 @@ final class StrictHex {
     return new String(out);
   }
 
-  static byte[] decode(String hex, String what) {
+  public static byte[] decode(String hex, String what) {
     if ((hex.length() & 1) != 0) {
       throw new FormatException(what + ": hex has an odd number of digits");
     }
@@ -32,7 +32,7 @@ final class StrictHex {
   }
 
   /** Decodes and requires exactly {@code length} bytes. */
-  static byte[] decode(String hex, int length, String what) {
+  public static byte[] decode(String hex, int length, String what) {
     byte[] out = decode(hex, what);
     if (out.length != length) {
       throw new FormatException(what + ": expected " + length + " bytes, got " + out.length);

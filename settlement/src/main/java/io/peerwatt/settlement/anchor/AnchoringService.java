@@ -1,6 +1,7 @@
 package io.peerwatt.settlement.anchor;
 
 import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.P2pkhSpend;
 import io.peerwatt.protocol.PrivateKey;
 import java.util.HexFormat;
 import io.peerwatt.protocol.Transaction;
@@ -97,7 +98,7 @@ public final class AnchoringService {
     HubWallet.PreparedSpend spend;
     try {
       spend = wallet.prepare(List.of(new TxOutput(0, batch.payload().lockingScript())));
-    } catch (HubWallet.InsufficientFundsException e) {
+    } catch (P2pkhSpend.InsufficientFundsException e) {
       LOG.warn("cannot anchor {}: {}", anchorKey, e.getMessage());
       return new AnchorOutcome(anchorKey, AnchorOutcome.Status.NOT_FUNDED, "", items.size(), e.getMessage());
     }

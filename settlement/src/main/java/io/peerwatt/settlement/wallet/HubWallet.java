@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.wallet;
 
-import io.peerwatt.protocol.Signatures;
-
+import io.peerwatt.protocol.P2pkhSpend;
 import io.peerwatt.protocol.Network;
 import io.peerwatt.protocol.P2pkhAddress;
 import io.peerwatt.protocol.PrivateKey;
@@ -15,9 +14,11 @@ import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,6 @@ public final class HubWallet {
   /** The vault label of the wallet's key. */
   public static final String WALLET_KEY_LABEL = "hub-wallet";
   private static final Logger LOG = LoggerFactory.getLogger(HubWallet.class);
-  /** A signature with its type byte is at most 73 bytes; fee estimates assume the largest. */
-  private static final int MAX_SIGNATURE_BYTES = 73;
 
   private final PrivateKey key;
   private final byte[] lockingScript;
@@ -50,15 +49,6 @@ public final class HubWallet {
     /** The outputs spent, in input order (for the audit log). */
     public List<TxOutput> spentOutputs() {
       return inputs.stream().map(o -> new TxOutput(o.satoshis(), o.lockingScript())).toList();
-    }
-  }
-
-  /** The wallet cannot pay: not enough spendable value for the outputs plus the fee. */
-  public static final class InsufficientFundsException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    InsufficientFundsException(String message) {
-      super(message);
     }
   }
 
@@ -111,66 +101,48 @@ public final class HubWallet {
   }
 
   /**
-   * Builds and signs a transaction paying {@code outputs} (in order; change, if any, goes last) and
-   * reserves its inputs. Broadcast it with {@link #broadcast}; a rejected one releases its inputs.
+   * Builds and signs a transaction paying {@code outputs} (in order; change, if any, goes last; the
+   * rules are {@link P2pkhSpend}'s) and reserves its inputs. Broadcast it with {@link #broadcast}; a
+   * rejected one releases its inputs.
+   *
+   * @throws P2pkhSpend.InsufficientFundsException when the spendable outputs cannot pay
    */
   public synchronized PreparedSpend prepare(List<TxOutput> outputs) {
-    FeePolicy policy = chain.feePolicy();
-    long target = 0;
-    for (TxOutput o : outputs) {
-      if (o.satoshis() < policy.dustLimitSats() && !Script.of(o.lockingScript()).isOpReturnData()) {
-        throw new IllegalArgumentException("output of " + o.satoshis() + " sat is below the dust limit "
-            + policy.dustLimitSats());
-      }
-      target = Math.addExact(target, o.satoshis());
+    Map<P2pkhSpend.Coin, WalletOutput> byCoin = new LinkedHashMap<>();
+    for (WalletOutput o : store.unspent()) {
+      byCoin.put(new P2pkhSpend.Coin(o.txid(), o.index(), o.satoshis(), o.isConfirmed()), o);
     }
-    List<WalletOutput> candidates = new ArrayList<>(store.unspent());
-    // confirmed coins first, then largest: fewer inputs, and unconfirmed chains stay short
-    candidates.sort(Comparator.comparing((WalletOutput o) -> !o.isConfirmed())
-        .thenComparing(Comparator.comparingLong(WalletOutput::satoshis).reversed()));
-    List<WalletOutput> selected = new ArrayList<>();
-    long selectedSats = 0;
-    for (WalletOutput c : candidates) {
-      selected.add(c);
-      selectedSats += c.satoshis();
-      long feeWithChange = policy.feeFor(estimateSize(selected.size(), outputs, true));
-      if (selectedSats >= target + feeWithChange) {
-        break;
+    P2pkhSpend.Spend spend = P2pkhSpend.build(key, new ArrayList<>(byCoin.keySet()), outputs, chain.feePolicy());
+    List<WalletOutput> selected = spend.inputs().stream().map(byCoin::get).toList();
+    store.markSpent(selected, spend.transaction().txid());
+    return new PreparedSpend(spend.transaction(), selected, spend.feeSats(), spend.changeIndex());
+  }
+
+  /**
+   * The prepared spend of {@code tx} as {@link #prepare} left it (after a restart, or when the broadcast
+   * waits for someone else, like a payee's refund signature); empty when its inputs are no longer reserved
+   * for it.
+   */
+  public synchronized Optional<PreparedSpend> reserved(Transaction tx) {
+    List<WalletOutput> reservedOutputs = store.spentBy(tx.txid());
+    List<WalletOutput> inOrder = new ArrayList<>();
+    for (TxInput in : tx.inputs()) {
+      Optional<WalletOutput> spent = reservedOutputs.stream()
+          .filter(o -> Arrays.equals(o.txid(), in.prevTxid()) && o.index() == in.prevIndex()).findFirst();
+      if (spent.isEmpty()) {
+        return Optional.empty();
       }
-      long feeNoChange = policy.feeFor(estimateSize(selected.size(), outputs, false));
-      if (selectedSats >= target + feeNoChange) {
-        break;
-      }
+      inOrder.add(spent.get());
     }
-    long feeNoChange = policy.feeFor(estimateSize(selected.size(), outputs, false));
-    if (selectedSats < target + feeNoChange) {
-      throw new InsufficientFundsException("need " + (target + feeNoChange) + " sat, wallet has " + selectedSats
-          + " sat spendable");
-    }
-    long feeWithChange = policy.feeFor(estimateSize(selected.size(), outputs, true));
-    long change = selectedSats - target - feeWithChange;
-    List<TxOutput> finalOutputs = new ArrayList<>(outputs);
+    long in = inOrder.stream().mapToLong(WalletOutput::satoshis).sum();
+    long out = tx.outputs().stream().mapToLong(TxOutput::satoshis).sum();
     int changeIndex = -1;
-    long fee;
-    if (change >= Math.max(1, policy.dustLimitSats())) {
-      finalOutputs.add(new TxOutput(change, lockingScript));
-      changeIndex = finalOutputs.size() - 1;
-      fee = feeWithChange;
-    } else {
-      fee = selectedSats - target; // change below dust is folded into the fee
+    for (int i = 0; i < tx.outputs().size(); i++) {
+      if (Arrays.equals(tx.outputs().get(i).lockingScript(), lockingScript)) {
+        changeIndex = i;
+      }
     }
-    List<TxInput> inputs = new ArrayList<>();
-    for (WalletOutput o : selected) {
-      inputs.add(new TxInput(o.txid(), o.index(), new byte[0], TxInput.SEQUENCE_FINAL));
-    }
-    Transaction tx = new Transaction(1, inputs, finalOutputs, 0);
-    for (int i = 0; i < selected.size(); i++) {
-      WalletOutput o = selected.get(i);
-      byte[] sig = Signatures.signAllForkId(key, tx, i, o.lockingScript(), o.satoshis());
-      tx = tx.withUnlockingScript(i, Script.p2pkhUnlock(sig, key.publicKey().bytes()).bytes());
-    }
-    store.markSpent(selected, tx.txid());
-    return new PreparedSpend(tx, selected, fee, changeIndex);
+    return Optional.of(new PreparedSpend(tx, inOrder, in - out, changeIndex));
   }
 
   /**
@@ -228,19 +200,5 @@ public final class HubWallet {
       }
     }
     return ours;
-  }
-
-  /** Serialized size with the largest P2PKH unlocking scripts, and a P2PKH change output if asked. */
-  private int estimateSize(int inputCount, List<TxOutput> outputs, boolean withChange) {
-    byte[] unlock = Script.p2pkhUnlock(new byte[MAX_SIGNATURE_BYTES], key.publicKey().bytes()).bytes();
-    List<TxInput> ins = new ArrayList<>();
-    for (int i = 0; i < inputCount; i++) {
-      ins.add(new TxInput(new byte[32], 0, unlock, TxInput.SEQUENCE_FINAL));
-    }
-    List<TxOutput> outs = new ArrayList<>(outputs);
-    if (withChange) {
-      outs.add(new TxOutput(1, lockingScript));
-    }
-    return new Transaction(1, ins, outs, 0).size();
   }
 }

@@ -3,6 +3,7 @@ package io.peerwatt.settlement.wallet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerwatt.protocol.P2pkhSpend;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.Transaction;
@@ -91,7 +92,7 @@ class HubWalletTest {
     assertThatThrownBy(() -> wallet.prepare(List.of(new TxOutput(199, elsewhere))))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> wallet.prepare(List.of(new TxOutput(147_000, elsewhere))))
-        .isInstanceOf(HubWallet.InsufficientFundsException.class);
+        .isInstanceOf(P2pkhSpend.InsufficientFundsException.class);
   }
 
   @Test
