@@ -95,11 +95,21 @@ final class AccountRoutes {
     String username = body.getString("username");
     String password = body.getString("password");
     String displayName = body.getString("displayName");
+    String paymentMode = body.getString("paymentMode", "custodial");
+    if (role != Role.PROSUMER && !paymentMode.equals("custodial")) {
+      ctx.fail(ApiError.badRequest("NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode"));
+      return;
+    }
     ApiContext.respond(ctx, 201, api.blocking(() -> {
       if (zone != null && !api.dsl().fetchExists(ZONE, ZONE.CODE.eq(zone))) {
         throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
       }
-      return toJson(insert(api.dsl(), hasher, username, password, role, zone, displayName));
+      AccountRecord a = insert(api.dsl(), hasher, username, password, role, zone, displayName);
+      if (!paymentMode.equals(a.getPaymentMode())) {
+        a.setPaymentMode(paymentMode);
+        a.store();
+      }
+      return toJson(a);
     }));
   }
 
@@ -132,6 +142,7 @@ final class AccountRoutes {
         .put("role", a.getRole())
         .put("zone", a.getZoneCode())
         .put("displayName", a.getDisplayName())
+        .put("paymentMode", a.getPaymentMode())
         .put("createdAt", a.getCreatedAt().toInstant().toString())
         .put("disabled", a.getDisabledAt() != null);
   }

@@ -1,0 +1,116 @@
+package io.peerwatt.trading;
+
+import static io.peerwatt.db.schema.Tables.ACCOUNT;
+import static io.peerwatt.db.schema.Tables.DEVICE;
+import static io.peerwatt.db.schema.Tables.INGEST_BATCH_NONCE;
+import static io.peerwatt.db.schema.Tables.METERING_POINT;
+
+import io.peerwatt.protocol.DeviceRequestSigning;
+import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.PublicKey;
+import io.peerwatt.protocol.SignatureCheck;
+import io.peerwatt.protocol.StrictHex;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.jooq.DSLContext;
+import org.jooq.Record5;
+
+/**
+ * Authenticates a request a gateway signed with its device key ({@link DeviceRequestSigning}): the
+ * device's own API under {@code /api/v1/gateway}, which needs no login. A request is accepted when the
+ * key belongs to an active device, the signature verifies over the method, target, nonce, time and body,
+ * the time is within the clock skew either way, and the nonce is new (nonces share the upload batches'
+ * table and its 24-hour memory, so a request cannot be replayed). Blocking: call from a worker.
+ */
+public final class DeviceRequests {
+  private DeviceRequests() {}
+
+  /**
+   * The device that signed {@code ctx}'s request, as the platform knows it.
+   *
+   * @param deviceId the device
+   * @param accountId the account owning the device's metering point
+   * @param zoneCode that account's zone
+   * @param meteringPointId the device's metering point
+   * @param deviceKey the device key that signed
+   */
+  public record DeviceCaller(long deviceId, long accountId, String zoneCode, long meteringPointId,
+      PublicKey deviceKey) {}
+
+  /** The signature headers of {@code ctx}, read on the event loop (the body is already buffered). */
+  public record SignedRequest(String deviceKeyHex, String nonceHex, String sentAt, String signatureHex, String method,
+      String target, byte[] body) {
+
+    public static SignedRequest of(RoutingContext ctx) {
+      var h = ctx.request().headers();
+      byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+      return new SignedRequest(h.get(DeviceRequestSigning.DEVICE_KEY_HEADER), h.get(DeviceRequestSigning.NONCE_HEADER),
+          h.get(DeviceRequestSigning.SENT_AT_HEADER), h.get(DeviceRequestSigning.SIGNATURE_HEADER),
+          ctx.request().method().name(), ctx.request().uri(), body);
+    }
+  }
+
+  /**
+   * Checks the request and records its nonce; throws {@link ApiError} 401 (unknown or inactive device,
+   * bad signature), 400 (missing or malformed header, time outside the skew) or 409 (nonce used before).
+   */
+  public static DeviceCaller authenticate(DSLContext dsl, SignedRequest request, Instant now, Duration maxSkew) {
+    PublicKey key = header(request.deviceKeyHex(), DeviceRequestSigning.DEVICE_KEY_HEADER,
+        () -> PublicKey.fromHex(request.deviceKeyHex()));
+    byte[] nonce = header(request.nonceHex(), DeviceRequestSigning.NONCE_HEADER,
+        () -> StrictHex.decode(request.nonceHex(), 16, "nonce"));
+    Instant sentAt = header(request.sentAt(), DeviceRequestSigning.SENT_AT_HEADER, () -> Instant.parse(request.sentAt()));
+    byte[] signature = header(request.signatureHex(), DeviceRequestSigning.SIGNATURE_HEADER,
+        () -> StrictHex.decode(request.signatureHex(), "signature"));
+    if (sentAt.isAfter(now.plus(maxSkew)) || sentAt.isBefore(now.minus(maxSkew))) {
+      throw ApiError.badRequest("STALE_REQUEST", DeviceRequestSigning.SENT_AT_HEADER + " must be within "
+          + maxSkew.toSeconds() + " s of the platform clock (" + now + ")", DeviceRequestSigning.SENT_AT_HEADER);
+    }
+    byte[] digest = DeviceRequestSigning.digest(request.method(), request.target(), nonce, sentAt, request.body());
+    if (key.check(digest, signature) != SignatureCheck.VALID) {
+      throw new ApiError(401, "BAD_REQUEST_SIGNATURE", "the request signature does not verify with the device key",
+          DeviceRequestSigning.SIGNATURE_HEADER);
+    }
+    Record5<Long, String, Long, String, Long> device = dsl.select(DEVICE.ID, DEVICE.STATUS, ACCOUNT.ID,
+            ACCOUNT.ZONE_CODE, DEVICE.METERING_POINT_ID)
+        .from(DEVICE)
+        .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+        .join(ACCOUNT).on(ACCOUNT.ID.eq(METERING_POINT.ACCOUNT_ID))
+        .where(DEVICE.PUBLIC_KEY.eq(key.compressedBytes()))
+        .fetchOne();
+    if (device == null) {
+      throw new ApiError(401, "UNKNOWN_DEVICE", "no device is enrolled with this key", DeviceRequestSigning.DEVICE_KEY_HEADER);
+    }
+    if (!DeviceRoutes.DeviceStatus.ACTIVE.code().equals(device.value2())) {
+      throw new ApiError(401, "DEVICE_NOT_ACTIVE", "the device is " + device.value2(), DeviceRequestSigning.DEVICE_KEY_HEADER);
+    }
+    int inserted = dsl.insertInto(INGEST_BATCH_NONCE)
+        .set(INGEST_BATCH_NONCE.DEVICE_ID, device.value1())
+        .set(INGEST_BATCH_NONCE.NONCE, nonce)
+        .set(INGEST_BATCH_NONCE.SENT_AT, DeviceRoutes.utc(sentAt))
+        .onConflictDoNothing().execute();
+    if (inserted == 0) {
+      throw ApiError.conflict("REPLAYED_REQUEST", "this request nonce was used before; sign each request with a fresh"
+          + " nonce", DeviceRequestSigning.NONCE_HEADER);
+    }
+    return new DeviceCaller(device.value1(), device.value3(), device.value4(), device.value5(), key);
+  }
+
+  private interface Parse<T> {
+    T get();
+  }
+
+  private static <T> T header(String value, String name, Parse<T> parse) {
+    if (value == null || value.isEmpty()) {
+      throw new ApiError(401, "MISSING_DEVICE_SIGNATURE", "sign the request with the device key: header " + name
+          + " is missing", name);
+    }
+    try {
+      return parse.get();
+    } catch (FormatException | DateTimeParseException | IllegalArgumentException e) {
+      throw ApiError.badRequest("MALFORMED_HEADER", name + ": " + e.getMessage(), name);
+    }
+  }
+}
