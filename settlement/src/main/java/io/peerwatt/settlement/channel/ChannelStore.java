@@ -17,6 +17,15 @@ public interface ChannelStore {
 
   void savePayee(PayeeChannel channel);
 
+  /**
+   * Saves a payer channel in state PROPOSED together with its funding transaction, which waits for the
+   * payee's refund signature before it may be broadcast.
+   */
+  void savePayerProposal(PayerChannel proposed, byte[] fundingRawTx);
+
+  /** The funding transaction saved with a payer proposal. */
+  Optional<byte[]> proposedFunding(String channelId);
+
   Optional<PayerChannel> payer(String channelId);
 
   Optional<PayeeChannel> payee(String channelId);

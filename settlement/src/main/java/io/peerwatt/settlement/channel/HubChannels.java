@@ -146,6 +146,16 @@ public final class HubChannels {
     return buyers.channel(channelId);
   }
 
+  /** The newest commitment of a buyer channel with both signatures (what the hub broadcasts to close it). */
+  public ChannelResult<Transaction> buyerClosingTransaction(String channelId) {
+    return buyers.closingTransaction(channelId);
+  }
+
+  /** Records a buyer channel's new lifecycle state (e.g. refunded to its payer after expiry). */
+  public void markBuyerChannel(String channelId, ChannelState state) {
+    buyers.markState(channelId, state);
+  }
+
   /**
    * Closes a buyer channel: co-signs its newest commitment, broadcasts it and books the hub's amount
    * into the wallet.

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryChannelStore implements ChannelStore {
   private final Map<String, PayerChannel> payers = new ConcurrentHashMap<>();
   private final Map<String, PayeeChannel> payees = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> fundings = new ConcurrentHashMap<>();
 
   @Override
   public void savePayer(PayerChannel channel) {
@@ -22,6 +23,20 @@ public final class InMemoryChannelStore implements ChannelStore {
   @Override
   public void savePayee(PayeeChannel channel) {
     payees.put(channel.channelId(), channel);
+  }
+
+  @Override
+  public void savePayerProposal(PayerChannel proposed, byte[] fundingRawTx) {
+    if (proposed.state() != ChannelState.PROPOSED) {
+      throw new IllegalArgumentException("only a proposed channel is saved with its funding");
+    }
+    fundings.put(proposed.channelId(), fundingRawTx.clone());
+    payers.put(proposed.channelId(), proposed);
+  }
+
+  @Override
+  public Optional<byte[]> proposedFunding(String channelId) {
+    return Optional.ofNullable(fundings.get(channelId)).map(byte[]::clone);
   }
 
   @Override

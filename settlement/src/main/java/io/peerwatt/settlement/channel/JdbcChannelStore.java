@@ -8,6 +8,7 @@ import io.peerwatt.protocol.channel.PayerChannel;
 
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_COMMITMENT;
+import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_FUNDING;
 
 import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.protocol.PublicKey;
@@ -40,6 +41,29 @@ public final class JdbcChannelStore implements ChannelStore {
   @Override
   public void savePayee(PayeeChannel c) {
     save(PAYEE, c.terms(), c.state(), null, null, c.sequence(), c.payeeAmountSats(), c.payerSignature());
+  }
+
+  @Override
+  public void savePayerProposal(PayerChannel proposed, byte[] fundingRawTx) {
+    if (proposed.state() != ChannelState.PROPOSED) {
+      throw new IllegalArgumentException("only a proposed channel is saved with its funding");
+    }
+    db.transaction(cfg -> {
+      new JdbcChannelStore(cfg.dsl()).savePayer(proposed);
+      cfg.dsl().insertInto(PAYMENT_CHANNEL_FUNDING)
+          .set(PAYMENT_CHANNEL_FUNDING.CHANNEL_ID, proposed.channelId())
+          .set(PAYMENT_CHANNEL_FUNDING.ROLE, PAYER)
+          .set(PAYMENT_CHANNEL_FUNDING.RAW_TX, fundingRawTx)
+          .onConflictDoNothing()
+          .execute();
+    });
+  }
+
+  @Override
+  public Optional<byte[]> proposedFunding(String channelId) {
+    return db.select(PAYMENT_CHANNEL_FUNDING.RAW_TX).from(PAYMENT_CHANNEL_FUNDING)
+        .where(PAYMENT_CHANNEL_FUNDING.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL_FUNDING.ROLE.eq(PAYER)))
+        .fetchOptional(PAYMENT_CHANNEL_FUNDING.RAW_TX);
   }
 
   private void save(String role, ChannelTerms t, ChannelState state, Long cap, byte[] refundSig, long sequence,

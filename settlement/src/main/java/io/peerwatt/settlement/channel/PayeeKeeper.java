@@ -33,8 +33,14 @@ public final class PayeeKeeper implements PayeeEndpoint {
       return ChannelResult.rejected(ChannelRejection.BAD_TERMS, "terms name another payee key");
     }
     Optional<PayeeChannel> existing = store.payee(terms.channelId());
-    if (existing.isPresent()) {
+    if (existing.isPresent() && !existing.get().terms().equals(terms)) {
       return ChannelResult.rejected(ChannelRejection.BAD_TERMS, "channel id " + terms.channelId() + " already used");
+    }
+    if (existing.isPresent()) {
+      // the payer asks again (its answer was lost): the deterministic signature comes out the same
+      ChannelResult<PayeeChannel.RefundSignature> again = PayeeChannel.accept(terms).signRefund(refund, payeeKey);
+      return again.isOk() ? ChannelResult.ok(again.value().signature())
+          : ChannelResult.rejected(again.rejection(), again.detail());
     }
     PayeeChannel proposed = PayeeChannel.accept(terms);
     ChannelResult<Transaction> fundingCheck = proposed.checkFunding(funding);

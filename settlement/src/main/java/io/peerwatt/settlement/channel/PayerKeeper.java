@@ -14,6 +14,7 @@ import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,14 +52,33 @@ public final class PayerKeeper {
   }
 
   /**
-   * Opens a channel: builds the funding (capacity to the 2-of-2), has the payee sign the refund,
-   * stores the open channel, then broadcasts the funding.
+   * Opens a channel with a payee that answers at once: {@link #propose}, the payee signs the refund,
+   * then {@link #completeOpen} stores the open channel and broadcasts the funding.
    *
    * @param spendingCapSats the most this channel may ever pay the payee
    */
   public synchronized ChannelResult<PayerChannel> open(String channelId, ChannelDirection direction,
       String prosumerAccount, PublicKey payeeKey, byte[] payeeScript, long capacitySats, long expiryLockTime,
       long spendingCapSats, PayeeEndpoint payee) {
+    PayerChannel proposed = propose(channelId, direction, prosumerAccount, payeeKey, payeeScript, capacitySats,
+        expiryLockTime, spendingCapSats);
+    Transaction funding = Transaction.parse(store.proposedFunding(channelId).orElseThrow());
+    ChannelResult<byte[]> refundSig = payee.openAndSignRefund(proposed.terms(), funding,
+        proposed.terms().refundTransaction());
+    if (!refundSig.isOk()) {
+      abandonProposal(channelId);
+      return ChannelResult.rejected(refundSig.rejection(), refundSig.detail());
+    }
+    return completeOpen(channelId, refundSig.value());
+  }
+
+  /**
+   * First half of opening: builds and signs the funding (capacity to the 2-of-2), reserves its inputs and
+   * stores the channel as PROPOSED with its funding; nothing is broadcast. The payee signs the refund of
+   * the returned terms when it can (a gateway on its next poll); then {@link #completeOpen}.
+   */
+  public synchronized PayerChannel propose(String channelId, ChannelDirection direction, String prosumerAccount,
+      PublicKey payeeKey, byte[] payeeScript, long capacitySats, long expiryLockTime, long spendingCapSats) {
     byte[] payerScript = wallet.lockingScript();
     long fee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), payerScript, payeeScript);
     byte[] fundingScript = ChannelTerms.fundingScript(payerKey.publicKey(), payeeKey);
@@ -67,25 +87,59 @@ public final class PayerKeeper {
         payerScript, payeeScript, capacitySats, fee, chain.feePolicy().dustLimitSats(), expiryLockTime,
         funding.transaction().txid(), 0);
     PayerChannel proposed = PayerChannel.propose(terms, spendingCapSats);
-    ChannelResult<byte[]> refundSig = payee.openAndSignRefund(terms, funding.transaction(), terms.refundTransaction());
-    if (!refundSig.isOk()) {
+    try {
+      store.savePayerProposal(proposed, funding.transaction().serialize());
+    } catch (RuntimeException e) {
       wallet.release(funding);
-      return ChannelResult.rejected(refundSig.rejection(), refundSig.detail());
+      throw e;
     }
-    ChannelResult<PayerChannel> open = proposed.acceptRefundSignature(refundSig.value());
+    return proposed;
+  }
+
+  /**
+   * Second half of opening: checks the payee's refund signature, stores the channel as OPEN (so the
+   * refund is safe before any money moves), then broadcasts the funding. A channel already open is
+   * returned as it is (the payee's answer came twice).
+   */
+  public synchronized ChannelResult<PayerChannel> completeOpen(String channelId, byte[] refundSignature) {
+    Optional<PayerChannel> current = store.payer(channelId);
+    if (current.isEmpty()) {
+      return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId);
+    }
+    if (current.get().state() == ChannelState.OPEN
+        && Arrays.equals(current.get().refundPayeeSignature(), refundSignature)) {
+      return ChannelResult.ok(current.get());
+    }
+    ChannelResult<PayerChannel> open = current.get().acceptRefundSignature(refundSignature);
     if (!open.isOk()) {
-      wallet.release(funding);
       return open;
     }
+    Transaction fundingTx = Transaction.parse(store.proposedFunding(channelId).orElseThrow(
+        () -> new IllegalStateException("proposed channel " + channelId + " has no stored funding")));
+    Optional<HubWallet.PreparedSpend> funding = wallet.reserved(fundingTx);
+    if (funding.isEmpty()) {
+      return ChannelResult.rejected(ChannelRejection.FUNDING_REJECTED,
+          "the funding's inputs are no longer reserved (the proposal was abandoned)");
+    }
     store.savePayer(open.value());
-    BroadcastResult sent = wallet.broadcast(funding, "channel-funding");
+    BroadcastResult sent = wallet.broadcast(funding.get(), "channel-funding");
     if (!sent.isAccepted()) {
       store.savePayer(open.value().withState(ChannelState.CLOSED));
       return ChannelResult.rejected(ChannelRejection.FUNDING_REJECTED, sent.reason() + ": " + sent.detail());
     }
-    LOG.info("channel {} open: {} sat to {}, funding {}", channelId, capacitySats, prosumerAccount,
-        funding.transaction().txidHex());
+    ChannelTerms terms = open.value().terms();
+    LOG.info("channel {} open: {} sat to {}, funding {}", channelId, terms.capacitySats(), terms.prosumerAccount(),
+        fundingTx.txidHex());
     return open;
+  }
+
+  /** Gives up a proposal the payee never answered: releases the funding's inputs; the channel is closed. */
+  public synchronized void abandonProposal(String channelId) {
+    store.payer(channelId).filter(c -> c.state() == ChannelState.PROPOSED).ifPresent(c -> {
+      store.proposedFunding(channelId).ifPresent(raw -> wallet.reserved(Transaction.parse(raw))
+          .ifPresent(wallet::release));
+      store.savePayer(c.withState(ChannelState.CLOSED));
+    });
   }
 
   /**

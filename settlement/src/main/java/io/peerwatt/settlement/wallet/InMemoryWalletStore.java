@@ -47,6 +47,12 @@ public final class InMemoryWalletStore implements WalletStore {
   }
 
   @Override
+  public synchronized List<WalletOutput> spentBy(byte[] spendingTxid) {
+    return outputs.values().stream()
+        .filter(o -> o.spentByTxid() != null && Arrays.equals(o.spentByTxid(), spendingTxid)).toList();
+  }
+
+  @Override
   public synchronized void releaseSpentBy(byte[] spendingTxid) {
     for (Map.Entry<String, WalletOutput> e : new ArrayList<>(outputs.entrySet())) {
       WalletOutput cur = e.getValue();

@@ -3,6 +3,7 @@ package io.peerwatt.settlement.wallet;
 import static io.peerwatt.db.schema.Tables.HUB_WALLET_OUTPUT;
 
 import java.util.List;
+import io.peerwatt.db.schema.tables.records.HubWalletOutputRecord;
 import org.jooq.DSLContext;
 
 /** {@link WalletStore} in PostgreSQL (migration V9: hub_wallet_output, rows of one key_label). */
@@ -49,8 +50,7 @@ public final class JdbcWalletStore implements WalletStore {
     return db.selectFrom(HUB_WALLET_OUTPUT)
         .where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.isNull().and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel)))
         .orderBy(HUB_WALLET_OUTPUT.CREATED_AT, HUB_WALLET_OUTPUT.TXID, HUB_WALLET_OUTPUT.OUTPUT_INDEX)
-        .fetch(r -> new WalletOutput(r.getTxid(), r.getOutputIndex(), r.getSatoshis(), r.getLockingScript(),
-            r.getKeyLabel(), r.getConfirmedHeight() == null ? -1 : r.getConfirmedHeight(), null));
+        .fetch(JdbcWalletStore::toOutput);
   }
 
   @Override
@@ -69,6 +69,13 @@ public final class JdbcWalletStore implements WalletStore {
   }
 
   @Override
+  public List<WalletOutput> spentBy(byte[] spendingTxid) {
+    return db.selectFrom(HUB_WALLET_OUTPUT)
+        .where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.eq(spendingTxid).and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel)))
+        .fetch(JdbcWalletStore::toOutput);
+  }
+
+  @Override
   public void releaseSpentBy(byte[] spendingTxid) {
     db.update(HUB_WALLET_OUTPUT).setNull(HUB_WALLET_OUTPUT.SPENT_BY_TXID)
         .where(HUB_WALLET_OUTPUT.SPENT_BY_TXID.eq(spendingTxid).and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel)))
@@ -79,5 +86,10 @@ public final class JdbcWalletStore implements WalletStore {
   public void confirm(byte[] txid, long height) {
     db.update(HUB_WALLET_OUTPUT).set(HUB_WALLET_OUTPUT.CONFIRMED_HEIGHT, height)
         .where(HUB_WALLET_OUTPUT.TXID.eq(txid).and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel))).execute();
+  }
+
+  private static WalletOutput toOutput(HubWalletOutputRecord r) {
+    return new WalletOutput(r.getTxid(), r.getOutputIndex(), r.getSatoshis(), r.getLockingScript(), r.getKeyLabel(),
+        r.getConfirmedHeight() == null ? -1 : r.getConfirmedHeight(), r.getSpentByTxid());
   }
 }

@@ -20,6 +20,9 @@ public interface WalletStore {
   /** Marks these outputs (txid internal order, index) spent by {@code spendingTxid}. */
   void markSpent(List<WalletOutput> outputs, byte[] spendingTxid);
 
+  /** The outputs {@link #markSpent} reserved for {@code spendingTxid}, in no particular order. */
+  List<WalletOutput> spentBy(byte[] spendingTxid);
+
   /** Undoes {@link #markSpent} for a transaction the chain refused. */
   void releaseSpentBy(byte[] spendingTxid);
 
