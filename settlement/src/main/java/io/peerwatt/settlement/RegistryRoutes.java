@@ -7,6 +7,7 @@ import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
+import io.peerwatt.protocol.PublicKey;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,9 @@ import java.util.function.LongFunction;
  *       the custodial store holds its payer side, otherwise paid by the account's gateway through
  *       {@code gatewayLink}.
  * </ul>
+ * An account that pays machine to machine ({@code gatewayKeys} names its gateway's channel key) is
+ * served only by channels whose prosumer side is that key: channels opened custodially before it
+ * switched are left to close, never paid over.
  */
 public final class RegistryRoutes implements ChannelPaymentPort.Routes {
   private final ChannelStore hubStore;
@@ -32,6 +36,8 @@ public final class RegistryRoutes implements ChannelPaymentPort.Routes {
   private final PayerKeeper custodialPayer;
   private final LongFunction<PayeeEndpoint> payeeEndpoints;
   private final ChannelPaymentPort.GatewayLink gatewayLink;
+  private final LongFunction<Optional<PublicKey>> gatewayKeys;
+  private final PayeeEndpoint gatewayPayee;
 
   /**
    * @param hubStore the hub's channels (both roles)
@@ -42,31 +48,49 @@ public final class RegistryRoutes implements ChannelPaymentPort.Routes {
    */
   public RegistryRoutes(ChannelStore hubStore, ChannelStore custodialStore, PayerKeeper custodialPayer,
       LongFunction<PayeeEndpoint> payeeEndpoints, ChannelPaymentPort.GatewayLink gatewayLink) {
+    this(hubStore, custodialStore, custodialPayer, payeeEndpoints, gatewayLink, account -> Optional.empty(),
+        payeeEndpoints.apply(0));
+  }
+
+  /**
+   * @param gatewayKeys the channel key of an account's gateway when the account pays machine to machine
+   * @param gatewayPayee where hub -> prosumer commitments of machine-to-machine accounts are delivered
+   */
+  public RegistryRoutes(ChannelStore hubStore, ChannelStore custodialStore, PayerKeeper custodialPayer,
+      LongFunction<PayeeEndpoint> payeeEndpoints, ChannelPaymentPort.GatewayLink gatewayLink,
+      LongFunction<Optional<PublicKey>> gatewayKeys, PayeeEndpoint gatewayPayee) {
     this.hubStore = Objects.requireNonNull(hubStore, "hubStore");
     this.custodialStore = Objects.requireNonNull(custodialStore, "custodialStore");
     this.custodialPayer = Objects.requireNonNull(custodialPayer, "custodialPayer");
     this.payeeEndpoints = Objects.requireNonNull(payeeEndpoints, "payeeEndpoints");
     this.gatewayLink = Objects.requireNonNull(gatewayLink, "gatewayLink");
+    this.gatewayKeys = Objects.requireNonNull(gatewayKeys, "gatewayKeys");
+    this.gatewayPayee = Objects.requireNonNull(gatewayPayee, "gatewayPayee");
   }
 
   @Override
   public Optional<ChannelPaymentPort.PayeeRoute> hubToProsumer(long accountId) {
     String account = Long.toString(accountId);
+    Optional<PublicKey> gateway = gatewayKeys.apply(accountId);
     return hubStore.payerChannels(ChannelState.OPEN).stream()
         .filter(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER && c.terms().prosumerAccount().equals(account))
+        .filter(c -> gateway.isEmpty() || gateway.get().equals(c.terms().payeeKey()))
         .map(PayerChannel::channelId)
         .max(Comparator.naturalOrder())
-        .map(id -> new ChannelPaymentPort.PayeeRoute(id, payeeEndpoints.apply(accountId)));
+        .map(id -> new ChannelPaymentPort.PayeeRoute(id,
+            gateway.isPresent() ? gatewayPayee : payeeEndpoints.apply(accountId)));
   }
 
   @Override
   public Optional<ChannelPaymentPort.BuyerRoute> prosumerToHub(long accountId) {
     String account = Long.toString(accountId);
+    Optional<PublicKey> gateway = gatewayKeys.apply(accountId);
     Optional<String> channelId = hubStore.payeeChannels(ChannelState.OPEN).stream()
         .filter(c -> c.terms().direction() == ChannelDirection.BUYER_TO_HUB && c.terms().prosumerAccount().equals(account))
+        .filter(c -> gateway.isEmpty() || gateway.get().equals(c.terms().payerKey()))
         .map(PayeeChannel::channelId)
         .max(Comparator.naturalOrder());
-    return channelId.map(id -> custodialStore.payer(id).isPresent()
+    return channelId.map(id -> gateway.isEmpty() && custodialStore.payer(id).isPresent()
         ? new ChannelPaymentPort.Custodial(id, custodialPayer)
         : new ChannelPaymentPort.Gateway(id, gatewayLink));
   }
