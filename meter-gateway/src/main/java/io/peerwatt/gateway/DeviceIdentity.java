@@ -27,19 +27,34 @@ public final class DeviceIdentity {
   private static final Logger log = LoggerFactory.getLogger(DeviceIdentity.class);
   static final String KEY_FILE = "device.key";
   static final String ENROLLMENT_FILE = "enrollment.json";
+  static final String CHANNEL_KEY_DIR = "wallet";
+  static final String CHANNEL_KEY_FILE = "channel.key";
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private DeviceIdentity() {}
 
   /** Loads the device key, creating it (0600, written atomically and fsynced) when there is none. */
   public static PrivateKey loadOrCreate(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
-    Path file = dataDir.resolve(KEY_FILE);
+    return loadOrCreate(dataDir, KEY_FILE);
+  }
+
+  /**
+   * The key the gateway signs its owner's payment channels with ({@code wallet/channel.key}, 0600),
+   * made on first use. It is kept apart from the device key: the device key says which meter signed a
+   * reading, this one moves money, and either can be replaced without the other.
+   */
+  public static PrivateKey channelKey(Path dataDir) throws IOException {
+    return loadOrCreate(dataDir.resolve(CHANNEL_KEY_DIR), CHANNEL_KEY_FILE);
+  }
+
+  private static PrivateKey loadOrCreate(Path dir, String fileName) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(fileName);
     if (Files.exists(file)) {
       return load(file);
     }
     PrivateKey key = PrivateKey.generate(new SecureRandom());
-    Path tmp = dataDir.resolve(KEY_FILE + ".tmp");
+    Path tmp = dir.resolve(fileName + ".tmp");
     Files.deleteIfExists(tmp);
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
         PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
@@ -53,18 +68,17 @@ public final class DeviceIdentity {
       Files.deleteIfExists(tmp);
       return load(file);
     }
-    try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
-      dir.force(true);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
     }
-    log.info("created device key {} in {}; its public key {} is this gateway's identity", KEY_FILE, dataDir,
-        key.publicKey().hex());
+    log.info("created key {} in {}; its public key is {}", fileName, dir, key.publicKey().hex());
     return key;
   }
 
   private static PrivateKey load(Path file) throws IOException {
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
     if (!OWNER_ONLY.containsAll(perms)) {
-      throw new IOException("device key " + file + " must be readable by its owner only (chmod 600), is "
+      throw new IOException("key " + file + " must be readable by its owner only (chmod 600), is "
           + PosixFilePermissions.toString(perms));
     }
     return PrivateKey.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());

@@ -6,6 +6,7 @@ import io.peerwatt.protocol.MeterReading;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.ReadingCodec;
 import io.peerwatt.protocol.ReadingFlag;
+import io.peerwatt.protocol.SignedReading;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,9 @@ public final class Gateway implements AutoCloseable {
   private final Map<Integer, Instant> nextReading = new HashMap<>();
   private final Map<Integer, Instant> nextPoll = new HashMap<>();
   private final Uploader uploader;
+  /** The machine-to-machine wallet's agent, or null when the platform pays for the owner. */
+  private final PaymentAgent wallet;
+  private final ReadingLedger ledger;
 
   private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync,
       Function<MeterConfig, RegisterReader> links) throws IOException {
@@ -73,6 +77,18 @@ public final class Gateway implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), config.batchSize(),
             Duration.ofSeconds(30)))
         .orElse(null);
+    if (config.wallet().isPresent()) {
+      WalletConfig w = config.wallet().get();
+      Path walletDir = config.dataDir().resolve(DeviceIdentity.CHANNEL_KEY_DIR);
+      this.ledger = ReadingLedger.open(config.dataDir(), journals, w.readingRetentionDays());
+      this.wallet = new PaymentAgent(DeviceIdentity.channelKey(config.dataDir()),
+          new PlatformClient(config.platform().orElseThrow(), key,
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), clock, Duration.ofSeconds(30)),
+          WalletState.load(walletDir), ledger, w, clock);
+    } else {
+      this.ledger = null;
+      this.wallet = null;
+    }
     Instant now = clock.instant();
     for (MeterChannel channel : channels) {
       nextReading.put(channel.config.channel(), schedule.nextAfter(now.minusMillis(1)).at());
@@ -114,7 +130,10 @@ public final class Gateway implements AutoCloseable {
       if (!now.isBefore(due)) {
         // a late tick (suspend, slow meter) still gives one reading, marked as the boundary it was due for
         boolean boundary = ReadingSchedule.isBoundary(due) || crossedBoundary(due, now);
-        channel.take(now, boundary, clockSync.synchronised(), key);
+        SignedReading taken = channel.take(now, boundary, clockSync.synchronised(), key);
+        if (taken != null && ledger != null) {
+          ledger.record(ch, taken);
+        }
         nextReading.put(ch, schedule.nextAfter(now).at());
         nextPoll.put(ch, now.plus(channel.config.pollInterval()));
         changed = true;
@@ -161,6 +180,12 @@ public final class Gateway implements AutoCloseable {
     } else {
       log.warn("no platform configured: readings stay in the journal until one is");
     }
+    Thread payments = null;
+    if (wallet != null) {
+      payments = new Thread(() -> walletLoop(stop), "peerwatt-wallet");
+      payments.setDaemon(true);
+      payments.start();
+    }
     try {
       while (!stop.get()) {
         Instant next = tick();
@@ -175,6 +200,33 @@ public final class Gateway implements AutoCloseable {
       if (uploads != null) {
         uploads.interrupt();
         uploads.join(5_000);
+      }
+      if (payments != null) {
+        payments.interrupt();
+        payments.join(5_000);
+      }
+    }
+  }
+
+  /** Wallet rounds until {@code stop}; a round never throws (failures are retried next round). */
+  private void walletLoop(AtomicBoolean stop) {
+    long pauseMs = config.wallet().orElseThrow().interval().toMillis();
+    while (!stop.get()) {
+      walletStep();
+      try {
+        Thread.sleep(pauseMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** One round of the machine-to-machine wallet (tests drive it directly); nothing without a wallet. */
+  public void walletStep() {
+    if (wallet != null) {
+      synchronized (wallet) {
+        wallet.step();
       }
     }
   }
@@ -259,6 +311,9 @@ public final class Gateway implements AutoCloseable {
     Instant success = uploader == null ? null : uploader.lastSuccessAt();
     upload.put("lastSuccessAt", success == null ? null : ReadingCodec.formatInstant(success.truncatedTo(ChronoUnit.MILLIS)));
     status.put("upload", upload);
+    if (wallet != null) {
+      status.put("wallet", wallet.status());
+    }
     Path tmp = config.dataDir().resolve(STATUS_FILE + ".tmp");
     Files.writeString(tmp, Json.writePretty(status) + "\n", StandardCharsets.UTF_8);
     Files.move(tmp, config.dataDir().resolve(STATUS_FILE), StandardCopyOption.REPLACE_EXISTING,

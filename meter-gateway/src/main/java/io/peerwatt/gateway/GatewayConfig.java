@@ -19,6 +19,8 @@ import java.util.Set;
  * @param journalMaxBytes per meter channel; see {@link Journal} for the full policy
  * @param journalSegmentBytes segment file size
  * @param assumeClockSynchronised true when the host keeps time without systemd-timesyncd
+ * @param meters the meters to read
+ * @param wallet the machine-to-machine wallet; empty = the platform pays for the owner (custodial)
  */
 public record GatewayConfig(
     Path dataDir,
@@ -29,7 +31,8 @@ public record GatewayConfig(
     long journalMaxBytes,
     long journalSegmentBytes,
     boolean assumeClockSynchronised,
-    List<MeterConfig> meters) {
+    List<MeterConfig> meters,
+    Optional<WalletConfig> wallet) {
 
   /** The platform's per-batch maximum. */
   public static final int MAX_BATCH = 500;
@@ -58,6 +61,9 @@ public record GatewayConfig(
     if (journalSegmentBytes < 4096 || journalMaxBytes < 4 * journalSegmentBytes) {
       throw new IllegalArgumentException("journal.segmentBytes must be at least 4096 and journal.maxBytes at least"
           + " 4 segments");
+    }
+    if (wallet.isPresent() && platform.isEmpty()) {
+      throw new IllegalArgumentException("wallet needs a platform to pay through");
     }
     if (uploadInterval.toMillis() < 10) {
       throw new IllegalArgumentException("upload.interval must be at least 10 ms");

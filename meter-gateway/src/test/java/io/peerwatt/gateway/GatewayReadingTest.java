@@ -59,7 +59,7 @@ class GatewayReadingTest {
             new MeterConfig("grid", 0, MeterUri.parse("tcp://127.0.0.1:" + grid.port()), 1, MapChoice.AUTO,
                 Duration.ofSeconds(10), Duration.ofMillis(300), 0),
             new MeterConfig("pv", 1, MeterUri.parse("tcp://127.0.0.1:" + pv.port()), 2, MapChoice.SUNSPEC,
-                Duration.ofSeconds(10), Duration.ofMillis(300), 0)));
+                Duration.ofSeconds(10), Duration.ofMillis(300), 0)), Optional.empty());
   }
 
   @AfterEach
