@@ -8,6 +8,7 @@ import io.peerwatt.gateway.MeterConfig;
 import io.peerwatt.gateway.MeterSample;
 import io.peerwatt.gateway.MeterSimulator;
 import io.peerwatt.gateway.MeterUri;
+import io.peerwatt.gateway.WalletConfig;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.settlement.AuditExport;
@@ -89,9 +90,22 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  /** One simulated home. */
+  /** One simulated home; {@code m2m} when its gateway signs its channel payments. */
   record Home(int index, String username, long accountId, String zone, MeterSimulator meter, Gateway gateway,
-      Thread thread, Path dataDir, long deviceId) {}
+      Thread thread, Path dataDir, long deviceId, boolean m2m) {}
+
+  /**
+   * Which homes pay machine to machine: every home but each third, so a demo of three or more homes has
+   * sellers and buyers of both kinds (odd homes have PV and sell at midday, even homes buy).
+   */
+  static boolean paysMachineToMachine(int home) {
+    return home % 3 != 0;
+  }
+
+  /** The gateways' wallet in the demo: faucet-funded on devnet, rounds several times per simulated minute. */
+  static WalletConfig demoWallet(long speed) {
+    return new WalletConfig(20_000_000, 20_000_000, true, Duration.ofMillis(Math.max(100, 20_000 / speed)), 3);
+  }
 
   /** One slot's figures as printed. */
   record SlotReport(String zone, Instant start, long readings, long orders, long trades, Long priceMilliCtPerKwh,
@@ -194,8 +208,10 @@ public final class Demo implements AutoCloseable {
   private Home startHome(int i, Path dir, URI base, String ops) throws IOException {
     String zone = zones.get((i - 1) % zones.size());
     String username = "home" + i;
+    boolean m2m = paysMachineToMachine(i);
     long account = api("POST", "/accounts", ops, new JsonObject().put("username", username)
-        .put("password", HOME_PASSWORD).put("role", "prosumer").put("zone", zone), 201).getLong("id");
+        .put("password", HOME_PASSWORD).put("role", "prosumer").put("zone", zone)
+        .put("paymentMode", m2m ? "m2m" : "custodial"), 201).getLong("id");
     String token = login(username, HOME_PASSWORD);
     tokens.put(username, token);
     long mp = api("POST", "/metering-points", token, new JsonObject().put("label", "home " + i + " grid connection")
@@ -221,7 +237,8 @@ public final class Demo implements AutoCloseable {
         model == MeterSimulator.Model.SUNSPEC_203 ? MapChoice.SUNSPEC : MapChoice.SDM630,
         Duration.ofSeconds(30), Duration.ofSeconds(2), 2);
     GatewayConfig config = new GatewayConfig(dir, Optional.of(base), Duration.ofMinutes(1), Duration.ofMillis(200),
-        GatewayConfig.MAX_BATCH, 64L << 20, 1L << 20, true, List.of(meterConfig));
+        GatewayConfig.MAX_BATCH, 64L << 20, 1L << 20, true, List.of(meterConfig),
+        m2m ? Optional.of(demoWallet(clock.speed())) : Optional.empty());
     Gateway gateway = Gateway.open(config, key, clock, ClockSync.assumeSynchronised());
     Thread thread = new Thread(() -> {
       try {
@@ -234,7 +251,7 @@ public final class Demo implements AutoCloseable {
     }, "demo-gateway-" + i);
     thread.setDaemon(true);
     thread.start();
-    return new Home(i, username, account, zone, meter, gateway, thread, dir, deviceId);
+    return new Home(i, username, account, zone, meter, gateway, thread, dir, deviceId, m2m);
   }
 
   /** Enrols the gateway's key with the one-time code through the gateway's own enrolment client. */
@@ -254,10 +271,17 @@ public final class Demo implements AutoCloseable {
     out.println("  portal: " + platform.baseUrl() + "/   health: " + platform.baseUrl() + "/health");
     out.println("  logins: " + OPERATOR + " / " + OPERATOR_PASSWORD + " (operator); utility1.." + zones.size() + " / "
         + UTILITY_PASSWORD + " (utility); home1.." + homes.size() + " / " + HOME_PASSWORD + " (prosumers)");
-    out.println("  payments: custodial channels for every home (the platform signs for the prosumer with a key it keeps"
-        + " encrypted); machine-to-machine gateway wallets are not wired into the demo");
+    out.println("  payments over BSV payment channels with the platform hub: " + homesWhere(true)
+        + " machine to machine (each gateway checks its statements against the readings it signed, then signs"
+        + " its own channel updates); " + homesWhere(false) + " custodial (the platform signs with a key it keeps"
+        + " encrypted)");
     out.println("  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
+  }
+
+  private String homesWhere(boolean m2m) {
+    List<String> names = homes.stream().filter(h -> h.m2m() == m2m).map(Home::username).toList();
+    return names.isEmpty() ? "no homes" : String.join(", ", names);
   }
 
   /**
@@ -389,7 +413,7 @@ public final class Demo implements AutoCloseable {
    * @return the block that mined them
    */
   public ChainHeader closeChannels() throws InterruptedException {
-    closingTxids.addAll(platform.settlement().stopAndCloseAllChannels());
+    closingTxids.addAll(platform.settlement().stopAndCloseAllChannels(Duration.ofSeconds(60)));
     ChainHeader block = platform.settlement().mineNow();
     for (String txid : closingTxids) {
       while (platform.settlement().chain().status(txid).state() != TxStatus.State.MINED) {
@@ -415,7 +439,10 @@ public final class Demo implements AutoCloseable {
     s.put("energyTradedWh", count(dsl, "select coalesce(sum(quantity_wh), 0) from trade"));
     s.put("statements", count(dsl, "select count(*) from settlement_statement"));
     s.put("payments", count(dsl, "select count(*) from settlement_payment where status = 'paid'"));
-    s.put("channelUpdates", count(dsl, "select count(*) from payment_channel_commitment where role = 'payee'"));
+    // commitments a payee stored: the hub's and the custodial store's, and those m2m sellers' gateways acknowledged
+    s.put("channelUpdates", count(dsl, "select count(*) from payment_channel_commitment where role = 'payee'")
+        + count(dsl, "select coalesce(sum(acked_sequence), 0) from gateway_channel_ack"));
+    s.put("m2mHomes", homes.stream().filter(Home::m2m).count());
     s.put("channelsClosed", closingTxids.size());
     s.put("transactions", count(dsl, "select count(*) from platform_transaction where origin = 'made'"));
     s.put("blocks", platform.settlement().chain().tip().height());

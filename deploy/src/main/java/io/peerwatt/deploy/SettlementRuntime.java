@@ -8,7 +8,6 @@ import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.ChannelPaymentPort;
 import io.peerwatt.settlement.JdbcSettlementInputs;
 import io.peerwatt.settlement.JdbcStatementStore;
-import io.peerwatt.settlement.PaymentOutcome;
 import io.peerwatt.settlement.RegistryRoutes;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementService;
@@ -26,6 +25,9 @@ import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.m2m.GatewayChannels;
+import io.peerwatt.settlement.m2m.GatewayRegistry;
+import io.peerwatt.settlement.m2m.GatewayRoutes;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.anchor.AnchoringService;
@@ -89,6 +91,8 @@ final class SettlementRuntime implements AutoCloseable {
   private final PayeeKeeper custodialPayee;
   private final io.peerwatt.protocol.PublicKey custodialKey;
   private final JdbcChannelStore channels;
+  /** The hub's side of machine-to-machine accounts (their gateways sign and keep their channel halves). */
+  private final GatewayChannels gateways;
   private final JdbcTransactionLog transactions;
   private final JdbcStatementStore statements;
   private final SettlementService service;
@@ -117,11 +121,10 @@ final class SettlementRuntime implements AutoCloseable {
     this.custodialPayee = new PayeeKeeper(vault.key(CUSTODIAL_KEY_LABEL), channels);
     this.custodialKey = vault.key(CUSTODIAL_KEY_LABEL).publicKey();
     this.statements = new JdbcStatementStore(database.dsl());
-    // no gateway wallet is linked to the platform yet: every channel here is custodial, so the gateway
-    // route is never chosen; if it were, the payment stays pending and is retried
-    ChannelPaymentPort.GatewayLink noGateway = (payment, target) ->
-        PaymentOutcome.pending("no machine-to-machine link to account " + payment.accountId());
-    RegistryRoutes routes = new RegistryRoutes(channels, channels, custodialPayer, account -> custodialPayee, noGateway);
+    this.gateways = new GatewayChannels(database.dsl(), hub, channels, chain, devnet, transactions, clock,
+        new GatewayChannels.Terms(channelCapacitySats, CHANNEL_LIFETIME_BLOCKS, CLOSE_MARGIN_BLOCKS));
+    RegistryRoutes routes = new RegistryRoutes(channels, channels, custodialPayer, account -> custodialPayee,
+        gateways.link(), gateways::gatewayKey, gateways.sellerGateways());
     this.service = new SettlementService(new JdbcSettlementInputs(database.dsl(), Duration.ofHours(6)), statements,
         new FixedRateSource(Map.of("EUR", satPerEur)), ChannelPaymentPort.forHub(hub, routes),
         SettlementPolicy.defaults());
@@ -153,6 +156,7 @@ final class SettlementRuntime implements AutoCloseable {
         new SecureRandom());
     SettlementRuntime runtime = new SettlementRuntime(database, clock, chain, vault, satPerEur, channelCapacitySats);
     ProofRoutes.useChain(chain);
+    GatewayRoutes.use(runtime.gateways);
     DevnetBackend devnet = runtime.devnet;
     if (devnet != null) {
       runtime.call(() -> {
@@ -191,6 +195,7 @@ final class SettlementRuntime implements AutoCloseable {
       fundIfLow(hubWallet, "hub");
       fundIfLow(custodialWallet, "custodial store");
       openMissingChannels();
+      gateways.proposeSellerChannels();
       List<SlotSettlement> settled = service.settleDueSlots(clock.instant());
       for (SlotSettlement s : settled) {
         if (s.statementsWritten() > 0) {
@@ -205,6 +210,7 @@ final class SettlementRuntime implements AutoCloseable {
         a.confirmAnchors();
       }
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
+      gateways.closeSellerChannels(false);
       hub.syncClosed();
       hubWallet.syncConfirmations();
       custodialWallet.syncConfirmations();
@@ -217,10 +223,14 @@ final class SettlementRuntime implements AutoCloseable {
     }
   }
 
-  /** Opens both custodial channels of every prosumer that has none open yet. */
+  /**
+   * Opens both custodial channels of every custodial prosumer that has none open yet (the gateways of
+   * machine-to-machine prosumers open their own buyer channel; the hub proposes their seller channel).
+   */
   private void openMissingChannels() {
     List<Long> prosumers = database.dsl().select(ACCOUNT.ID).from(ACCOUNT)
-        .where(ACCOUNT.ROLE.eq("prosumer").and(ACCOUNT.DISABLED_AT.isNull()))
+        .where(ACCOUNT.ROLE.eq("prosumer").and(ACCOUNT.DISABLED_AT.isNull())
+            .and(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.CUSTODIAL)))
         .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
     List<PayerChannel> hubPays = channels.payerChannels(ChannelState.OPEN);
     List<PayeeChannel> hubReceives = channels.payeeChannels(ChannelState.OPEN);
@@ -258,14 +268,16 @@ final class SettlementRuntime implements AutoCloseable {
   /**
    * Stops the settlement passes and closes every open channel on chain (the end of a demo: no channel
    * is reopened afterwards, and nothing writes transactions while the export reads them). The hub co-signs and broadcasts the newest commitment of each
-   * buyer channel; the custodial store does the same as payee of each hub -> prosumer channel. Channels
-   * that never carried a payment are refunded after expiry instead and are left open here.
+   * buyer channel; the custodial store does the same as payee of each hub -> prosumer channel; the
+   * gateways of machine-to-machine sellers are asked to close theirs (they are the payees) and waited for
+   * up to {@code gatewayWait}. Channels that never carried a payment are refunded after expiry instead
+   * and are left open here.
    *
    * @return the closing transactions' txids
    */
-  List<String> stopAndCloseAllChannels() {
+  List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
     passTimer.cancel(false);
-    return call(() -> {
+    List<String> closed = new ArrayList<>(call(() -> {
       List<String> txids = new ArrayList<>();
       for (PayeeChannel c : channels.payeeChannels(ChannelState.OPEN)) {
         if (c.sequence() == 0) {
@@ -296,8 +308,24 @@ final class SettlementRuntime implements AutoCloseable {
           }
         }
       }
+      gateways.closeSellerChannels(true);
       return txids;
+    }));
+    long deadline = System.nanoTime() + gatewayWait.toNanos();
+    Map<String, String> closes = call(gateways::requestedCloses);
+    while (closes.containsValue(null) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      closes = call(gateways::requestedCloses);
+    }
+    closes.forEach((channelId, txid) -> {
+      if (txid == null) {
+        log.warn("the gateway did not close {} in time: the hub takes the funds back by the refund after expiry",
+            channelId);
+      } else {
+        closed.add(txid);
+      }
     });
+    return closed;
   }
 
   /** Runs {@code work} on the settlement worker and waits for it. */

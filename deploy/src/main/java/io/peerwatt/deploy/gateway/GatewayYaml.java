@@ -9,6 +9,7 @@ import io.peerwatt.gateway.GatewayConfig;
 import io.peerwatt.gateway.MapChoice;
 import io.peerwatt.gateway.MeterConfig;
 import io.peerwatt.gateway.MeterUri;
+import io.peerwatt.gateway.WalletConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,10 @@ import java.util.regex.Pattern;
  * naming the key path, e.g. {@code meters[1].unit}.
  */
 final class GatewayYaml {
-  private static final Set<String> TOP = Set.of("dataDir", "platform", "readingInterval", "clock", "upload", "journal", "meters");
+  private static final Set<String> TOP =
+      Set.of("dataDir", "platform", "readingInterval", "clock", "upload", "journal", "meters", "wallet");
+  private static final Set<String> WALLET =
+      Set.of("mode", "spendingCapSatsPerDay", "channelCapacitySats", "devnetFaucet", "interval", "readingRetentionDays");
   private static final Set<String> CLOCK = Set.of("assumeSynchronised");
   private static final Set<String> UPLOAD = Set.of("interval", "batchSize");
   private static final Set<String> JOURNAL = Set.of("maxBytes", "segmentBytes");
@@ -103,9 +107,36 @@ final class GatewayYaml {
       }
       i++;
     }
+    Optional<WalletConfig> wallet = wallet(root);
     try {
       return new GatewayConfig(dataDir, platform, readingInterval, uploadInterval, batchSize, maxBytes, segmentBytes,
-          assumeSynced, meters);
+          assumeSynced, meters, wallet);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(file + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code wallet:}: absent or {@code mode: custodial} = the platform pays; {@code mode: m2m} = this gateway signs. */
+  private Optional<WalletConfig> wallet(JsonNode root) {
+    JsonNode w = section(root, "wallet", WALLET);
+    String mode = w.has("mode") ? text(w, "mode", "wallet.mode") : "custodial";
+    if (mode.equals("custodial")) {
+      if (w.size() > (w.has("mode") ? 1 : 0)) {
+        throw error("wallet", "settings other than mode need mode: m2m");
+      }
+      return Optional.empty();
+    }
+    if (!mode.equals("m2m")) {
+      throw error("wallet.mode", "must be custodial or m2m, got " + mode);
+    }
+    WalletConfig d = WalletConfig.defaults();
+    try {
+      return Optional.of(new WalletConfig(
+          integer(w, "spendingCapSatsPerDay", "wallet.spendingCapSatsPerDay", d.spendingCapSatsPerDay()),
+          integer(w, "channelCapacitySats", "wallet.channelCapacitySats", d.channelCapacitySats()),
+          w.has("devnetFaucet") && bool(w, "devnetFaucet", "wallet.devnetFaucet"),
+          duration(w, "interval", "wallet.interval", d.interval()),
+          (int) integer(w, "readingRetentionDays", "wallet.readingRetentionDays", d.readingRetentionDays())));
     } catch (IllegalArgumentException e) {
       throw new UserError(file + ": " + e.getMessage());
     }
