@@ -137,6 +137,36 @@ class PortalBrowserTest {
   }
 
   @Test
+  void prosumerAddsARuleThatTradesFromTheLastHour(@TempDir Path dir) {
+    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
+      neighbourhood(platform);
+      WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1000);
+      try {
+        portalLogin(browser, platform, "alice", "alice-password-1");
+        browser.get(platform.baseUrl() + "/market");
+        // the API's range check comes back to the rule form
+        addRule(browser, "RECENT", "5");
+        assertThat(browser.findElement(By.id("error-rule")).getText()).isEqualTo("horizonMinutes: must be 15..1440");
+        addRule(browser, "RECENT", "90");
+        awaitText(browser, "rules", "last hour, slots within 90 min");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('rules-h').scrollIntoView()");
+        Browser.screenshot(browser, "market-rules");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  private static void addRule(WebDriver browser, String forecast, String horizonMinutes) {
+    browser.findElement(By.id("rule-price")).sendKeys("20");
+    browser.findElement(By.id("rule-cap")).sendKeys("5");
+    new Select(browser.findElement(By.id("rule-forecast"))).selectByValue(forecast);
+    browser.findElement(By.id("rule-horizon")).clear();
+    browser.findElement(By.id("rule-horizon")).sendKeys(horizonMinutes);
+    browser.findElement(By.cssSelector("#rule-form button[type=submit]")).click();
+  }
+
+  @Test
   void operatorUtilityAndSettlementPagesRender(@TempDir Path dir) {
     try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
       neighbourhood(platform);

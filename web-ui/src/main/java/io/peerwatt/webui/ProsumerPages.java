@@ -248,17 +248,21 @@ final class ProsumerPages {
 
   private void createRule(RoutingContext ctx) {
     Viewer viewer = Portal.viewer(ctx);
-    Map<String, String> form = formOf(ctx, "meteringPointId", "side", "reserveKwh", "priceCt", "dailyCapKwh");
+    Map<String, String> form = formOf(ctx, "meteringPointId", "side", "reserveKwh", "priceCt", "dailyCapKwh", "forecast",
+        "horizonMinutes");
     Long mp = Forms.whole(form.get("meteringPointId"));
     Long reserve = Forms.kwhToWh(form.getOrDefault("reserveKwh", "0"));
     Long price = Forms.ctToMilliCt(form.get("priceCt"));
     Long cap = Forms.kwhToWh(form.get("dailyCapKwh"));
-    if (mp == null || reserve == null || price == null || cap == null) {
-      renderMarket(ctx, 400, null, Map.of(), Map.of("rule", "Fill in every field of the rule: energy in kWh, price in ct/kWh."), null);
+    Long horizon = Forms.whole(form.getOrDefault("horizonMinutes", "60"));
+    if (mp == null || reserve == null || price == null || cap == null || horizon == null) {
+      renderMarket(ctx, 400, null, Map.of(), Map.of("rule",
+          "Fill in every field of the rule: energy in kWh, price in ct/kWh, horizon in whole minutes."), null);
       return;
     }
     JsonObject body = new JsonObject().put("meteringPointId", mp).put("side", form.get("side"))
-        .put("reserveWh", reserve).put("limitPriceMilliCtPerKwh", price).put("dailyCapWh", cap).put("lookbackDays", 7);
+        .put("reserveWh", reserve).put("limitPriceMilliCtPerKwh", price).put("dailyCapWh", cap).put("lookbackDays", 7)
+        .put("forecast", form.getOrDefault("forecast", "HISTORY")).put("horizonMinutes", horizon);
     api.post("/rules", viewer, body).onSuccess(answer -> {
       if (answer.ok()) {
         redirect(ctx, "/market");

@@ -93,6 +93,8 @@ final class MarketJson {
         .put(OrderService.priceField(zone), r.limitPricePerKwh())
         .put("dailyCapWh", r.dailyCapWh())
         .put("lookbackDays", r.lookbackDays())
+        .put("forecast", r.forecast().name())
+        .put("horizonMinutes", r.horizonMinutes())
         .put("state", r.state())
         .put("status", new JsonObject().put("code", r.statusCode()).put("message", r.statusMessage())
             .put("lastRunAt", r.lastRunAt() == null ? null : r.lastRunAt().toString()))

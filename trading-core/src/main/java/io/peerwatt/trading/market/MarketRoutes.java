@@ -308,7 +308,8 @@ public final class MarketRoutes implements ApiRoutes {
       ZoneConfig zone = zoneOf(caller.zoneCode());
       StandingRules.RuleSpec spec = new StandingRules.RuleSpec(
           b.getLong("meteringPointId"), Side.valueOf(b.getString("side")), b.getLong("reserveWh", 0L),
-          price(b, zone), b.getLong("dailyCapWh"), b.getInteger("lookbackDays"), null);
+          price(b, zone), b.getLong("dailyCapWh"), b.getInteger("lookbackDays"), forecast(b),
+          b.getLong("horizonMinutes"), null);
       return MarketJson.rule(rule(rules.create(caller.accountId(), caller.zoneCode(), spec, now)), zone);
     }));
   }
@@ -345,7 +346,7 @@ public final class MarketRoutes implements ApiRoutes {
           ? price(b, zone) : null;
       StandingRules.RuleSpec change = new StandingRules.RuleSpec(
           null, null, b.getLong("reserveWh"), price, b.getLong("dailyCapWh"), b.getInteger("lookbackDays"),
-          b.getString("state"));
+          forecast(b), b.getLong("horizonMinutes"), b.getString("state"));
       return MarketJson.rule(rule(rules.update(caller.accountId(), id, change, now)), zone);
     }));
   }
@@ -388,6 +389,12 @@ public final class MarketRoutes implements ApiRoutes {
       throw ApiError.badRequest("MISSING_PRICE", field + " is required", field);
     }
     return n.longValue();
+  }
+
+  /** The rule's forecast method, or null when the body leaves it out (the document allows only known names). */
+  private static StandingRules.Forecast forecast(JsonObject body) {
+    String name = body.getString("forecast");
+    return name == null ? null : StandingRules.Forecast.valueOf(name);
   }
 
   private static String otherPriceField(ZoneConfig zone) {

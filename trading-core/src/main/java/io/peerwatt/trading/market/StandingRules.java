@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -36,14 +38,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Standing rules: their storage and their execution. {@link #runAll} (called by the scheduler) places,
  * for every ACTIVE rule, one LIMIT order naming the rule in every open slot of its zone that has none
- * from it yet, sized by the {@link SlotForecast} of the rule's metering point minus the reserve and
- * limited by the daily cap; slots where the forecast leaves nothing to trade get no order. Pausing or
- * deleting a rule cancels its open orders. Blocking: call from worker threads.
+ * from it yet, sized by the forecast of the rule's metering point minus the reserve and limited by the
+ * daily cap; slots where the forecast leaves nothing to trade get no order. The forecast is the
+ * {@link SlotForecast} of previous days (HISTORY) or the last hour's average ({@link RecentForecast},
+ * RECENT); a RECENT rule orders only for slots starting within its horizon, so one hour's figure never
+ * fills a whole day, and later slots get their orders on later runs. Pausing or deleting a rule cancels
+ * its open orders. Blocking: call from worker threads.
  */
 public final class StandingRules {
   private static final Logger log = LoggerFactory.getLogger(StandingRules.class);
   /** Default number of previous days the forecast averages. */
   public static final int DEFAULT_LOOKBACK_DAYS = 7;
+  /** Default reach of a RECENT rule: slots starting within this many minutes of the run. */
+  static final int DEFAULT_HORIZON_MINUTES = 60;
 
   private final DSLContext dsl;
   private final MarketZones zones;
@@ -55,10 +62,22 @@ public final class StandingRules {
     this.orders = Objects.requireNonNull(orders, "orders");
   }
 
-  /** What a rule asks for (create) or changes (update: null keeps the current value). */
+  /** How a rule forecasts its metering point's net export in a slot. */
+  public enum Forecast {
+    /** The mean of the same quarter-hour on the last lookbackDays days. */
+    HISTORY,
+    /** The average of the last hour carried forward, for slots starting within the horizon only. */
+    RECENT
+  }
+
+  /**
+   * What a rule asks for (create) or changes (update: null keeps the current value).
+   *
+   * @param horizonMinutes a {@code Long} so that a value beyond the int range is refused, not truncated
+   */
   public record RuleSpec(
       Long meteringPointId, Side side, Long reserveWh, Long limitPricePerKwh, Long dailyCapWh,
-      Integer lookbackDays, String state) {}
+      Integer lookbackDays, Forecast forecast, Long horizonMinutes, String state) {}
 
   /** A rule, or why the request was refused. */
   public record RuleOutcome(StandingRuleView rule, Rejection rejection) {
@@ -83,7 +102,9 @@ public final class StandingRules {
       return RuleOutcome.refused(Rejection.notFound("meteringPointId", "metering point " + spec.meteringPointId() + " not found"));
     }
     int lookback = spec.lookbackDays() == null ? DEFAULT_LOOKBACK_DAYS : spec.lookbackDays();
-    Optional<Rejection> invalid = validate(zone.get(), spec.reserveWh(), spec.limitPricePerKwh(), spec.dailyCapWh(), lookback);
+    Forecast forecast = spec.forecast() == null ? Forecast.HISTORY : spec.forecast();
+    long horizon = spec.horizonMinutes() == null ? DEFAULT_HORIZON_MINUTES : spec.horizonMinutes();
+    Optional<Rejection> invalid = validate(zone.get(), spec.reserveWh(), spec.limitPricePerKwh(), spec.dailyCapWh(), lookback, horizon);
     if (invalid.isPresent()) {
       return RuleOutcome.refused(invalid.get());
     }
@@ -97,6 +118,8 @@ public final class StandingRules {
         .set(STANDING_RULE.LIMIT_PRICE_PER_KWH, spec.limitPricePerKwh())
         .set(STANDING_RULE.DAILY_CAP_WH, spec.dailyCapWh())
         .set(STANDING_RULE.LOOKBACK_DAYS, lookback)
+        .set(STANDING_RULE.FORECAST, forecast.name())
+        .set(STANDING_RULE.HORIZON_MINUTES, (int) horizon)
         .set(STANDING_RULE.STATE, "ACTIVE")
         .set(STANDING_RULE.STATUS_CODE, "PENDING")
         .set(STANDING_RULE.STATUS_MESSAGE, "waiting for the scheduler's next run")
@@ -134,8 +157,10 @@ public final class StandingRules {
     long price = change.limitPricePerKwh() == null ? current.limitPricePerKwh() : change.limitPricePerKwh();
     long cap = change.dailyCapWh() == null ? current.dailyCapWh() : change.dailyCapWh();
     int lookback = change.lookbackDays() == null ? current.lookbackDays() : change.lookbackDays();
+    Forecast forecast = change.forecast() == null ? current.forecast() : change.forecast();
+    long horizon = change.horizonMinutes() == null ? current.horizonMinutes() : change.horizonMinutes();
     String state = change.state() == null ? current.state() : change.state();
-    Optional<Rejection> invalid = validate(zone, reserve, price, cap, lookback);
+    Optional<Rejection> invalid = validate(zone, reserve, price, cap, lookback, horizon);
     if (invalid.isPresent()) {
       return RuleOutcome.refused(invalid.get());
     }
@@ -145,6 +170,8 @@ public final class StandingRules {
         .set(STANDING_RULE.LIMIT_PRICE_PER_KWH, price)
         .set(STANDING_RULE.DAILY_CAP_WH, cap)
         .set(STANDING_RULE.LOOKBACK_DAYS, lookback)
+        .set(STANDING_RULE.FORECAST, forecast.name())
+        .set(STANDING_RULE.HORIZON_MINUTES, (int) horizon)
         .set(STANDING_RULE.STATE, state)
         .set(STANDING_RULE.STATUS_CODE, pausing ? "PAUSED" : current.statusCode())
         .set(STANDING_RULE.STATUS_MESSAGE, pausing ? "paused: no new orders; open orders cancelled" : current.statusMessage())
@@ -181,7 +208,8 @@ public final class StandingRules {
     }
   }
 
-  private static Optional<Rejection> validate(ZoneConfig zone, long reserveWh, long pricePerKwh, long capWh, int lookback) {
+  private static Optional<Rejection> validate(
+      ZoneConfig zone, long reserveWh, long pricePerKwh, long capWh, int lookback, long horizonMinutes) {
     if (reserveWh < 0) {
       return Optional.of(Rejection.badRequest("INVALID_RESERVE", "reserveWh", "reserveWh: must not be negative"));
     }
@@ -199,6 +227,9 @@ public final class StandingRules {
     }
     if (lookback < 1 || lookback > 28) {
       return Optional.of(Rejection.badRequest("INVALID_LOOKBACK", "lookbackDays", "lookbackDays: must be 1..28"));
+    }
+    if (horizonMinutes < 15 || horizonMinutes > 1440) {
+      return Optional.of(Rejection.badRequest("INVALID_HORIZON", "horizonMinutes", "horizonMinutes: must be 15..1440"));
     }
     return Optional.empty();
   }
@@ -219,7 +250,7 @@ public final class StandingRules {
     return placed;
   }
 
-  /** Runs one rule: places its orders for open slots that have none from it yet. */
+  /** Runs one rule: places its orders for open slots (RECENT: within its horizon) that have none from it yet. */
   int run(StandingRuleView rule, Instant now) {
     Optional<ZoneConfig> zoneConfig = zones.zone(rule.zoneCode());
     if (zoneConfig.isEmpty()) {
@@ -231,6 +262,16 @@ public final class StandingRules {
     List<DeliverySlot> open = openSlots(calendar, now);
     if (open.isEmpty()) {
       status(rule.id(), "NOTHING_TO_TRADE", "no slot of zone " + zone.code() + " is open", 0, now);
+      return 0;
+    }
+    boolean recent = rule.forecast() == Forecast.RECENT;
+    // one hour's average says little about later in the day: a RECENT rule trades only the slots just ahead
+    Instant horizonEnd = now.plus(Duration.ofMinutes(rule.horizonMinutes()));
+    List<DeliverySlot> slots = recent ? open.stream().filter(slot -> !slot.start().isAfter(horizonEnd)).toList() : open;
+    String scope = recent ? "open slot starting within " + rule.horizonMinutes() + " minutes" : "open slot";
+    if (slots.isEmpty()) {
+      status(rule.id(), "NOTHING_TO_TRADE", "no open slot of zone " + zone.code() + " starts within the rule's horizon of "
+          + rule.horizonMinutes() + " minutes", 0, now);
       return 0;
     }
     Instant dayStart = calendar.deliveryDayOf(open.get(0)).atStartOfDay(zone.localZone()).toInstant();
@@ -247,17 +288,12 @@ public final class StandingRules {
           slotsWithOrder.add(start);
           usedWhPerDay.merge(calendar.deliveryDayOf(DeliverySlot.startingAt(start)), r.value2(), Math::addExact);
         });
-    if (open.stream().allMatch(slot -> slotsWithOrder.contains(slot.start()))) {
-      status(rule.id(), "OK", "every open slot has an order of this rule", 0, now);
+    if (slots.stream().allMatch(slot -> slotsWithOrder.contains(slot.start()))) {
+      status(rule.id(), "OK", "every " + scope + " has an order of this rule", 0, now);
       return 0;
     }
-    List<NavigableMap<Instant, SlotForecast.Counters>> series = counters(
-        rule.meteringPointId(),
-        open.get(0).start().minus(Duration.ofDays(rule.lookbackDays())).minus(DeliverySlot.LENGTH),
-        open.get(open.size() - 1).start().minus(Duration.ofDays(1)).plus(DeliverySlot.LENGTH));
-    if (series.isEmpty()) {
-      status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " has no readings in the last "
-          + rule.lookbackDays() + " days, so there is no forecast and the rule places no orders", 0, now);
+    Optional<Function<DeliverySlot, OptionalLong>> forecast = recent ? recentForecast(rule, now) : historyForecast(rule, slots, now);
+    if (forecast.isEmpty()) {
       return 0;
     }
     int placed = 0;
@@ -265,11 +301,11 @@ public final class StandingRules {
     boolean capped = false;
     Rejection lastRejection = null;
     DeliverySlot lastPlaced = null;
-    for (DeliverySlot slot : open) {
+    for (DeliverySlot slot : slots) {
       if (slotsWithOrder.contains(slot.start())) {
         continue;
       }
-      OptionalLong net = SlotForecast.netExportWh(series, slot, rule.lookbackDays());
+      OptionalLong net = forecast.get().apply(slot);
       if (net.isEmpty()) {
         noForecast++;
         continue;
@@ -304,15 +340,52 @@ public final class StandingRules {
       status(rule.id(), "OK", "placed " + placed + " order(s), the last for " + lastPlaced, placed, now);
     } else if (capped) {
       status(rule.id(), "CAP_REACHED", "the daily cap of " + rule.dailyCapWh() + " Wh is used up", 0, now);
-    } else if (noForecast == open.size()) {
+    } else if (noForecast == slots.size()) {
       status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId()
           + " has no readings around these quarter-hours on the last " + rule.lookbackDays()
           + " days, so there is no forecast and the rule places no orders", 0, now);
     } else {
-      status(rule.id(), "NOTHING_TO_TRADE", "every open slot has an order of this rule or a forecast "
+      status(rule.id(), "NOTHING_TO_TRADE", "every " + scope + " has an order of this rule or a forecast "
           + (rule.side() == Side.SELL ? "surplus" : "deficit") + " within the reserve", 0, now);
     }
     return placed;
+  }
+
+  /**
+   * The HISTORY forecast of each of {@code slots} (in order) from the same quarter-hours of previous days;
+   * empty, reported as NO_READINGS, when the metering point has no readings in that time.
+   */
+  private Optional<Function<DeliverySlot, OptionalLong>> historyForecast(
+      StandingRuleView rule, List<DeliverySlot> slots, Instant now) {
+    List<NavigableMap<Instant, SlotForecast.Counters>> series = counters(
+        rule.meteringPointId(),
+        slots.get(0).start().minus(Duration.ofDays(rule.lookbackDays())).minus(DeliverySlot.LENGTH),
+        slots.get(slots.size() - 1).start().minus(Duration.ofDays(1)).plus(DeliverySlot.LENGTH));
+    if (series.isEmpty()) {
+      status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " has no readings in the last "
+          + rule.lookbackDays() + " days, so there is no forecast and the rule places no orders", 0, now);
+      return Optional.empty();
+    }
+    return Optional.of(slot -> SlotForecast.netExportWh(series, slot, rule.lookbackDays()));
+  }
+
+  /**
+   * The RECENT forecast, the same for every slot, from the readings of the hour up to {@code now}; empty,
+   * reported as NO_READINGS saying what is missing, when no meter series of that hour is usable.
+   */
+  private Optional<Function<DeliverySlot, OptionalLong>> recentForecast(StandingRuleView rule, Instant now) {
+    List<List<RecentForecast.Reading>> series = recentReadings(rule.meteringPointId(), now.minus(RecentForecast.WINDOW), now);
+    OptionalLong net = RecentForecast.netExportWh(series);
+    if (net.isPresent()) {
+      return Optional.of(slot -> net);
+    }
+    String missing = series.isEmpty()
+        ? "has no readings in the last hour; the recent forecast needs two of one meter at least 2 minutes apart"
+        : "has no meter with two readings at least 2 minutes apart in the last hour whose counters did not go back"
+            + " (a reset or meter swap)";
+    status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " " + missing
+        + ", so there is no forecast and the rule places no orders", 0, now);
+    return Optional.empty();
   }
 
   /** Slots of the zone taking orders at {@code now}, in order. */
@@ -358,6 +431,32 @@ public final class StandingRules {
           }
           byDevice.computeIfAbsent(device, d -> new TreeMap<>())
               .put(Instant.ofEpochSecond(r.value3() * 900), new SlotForecast.Counters(r.value4(), r.value5()));
+        });
+    return new ArrayList<>(byDevice.values());
+  }
+
+  /**
+   * Per meter series of the metering point (each device's lowest meter channel), its readings taken in
+   * {@code [from, to]}, in time order.
+   */
+  List<List<RecentForecast.Reading>> recentReadings(long meteringPointId, Instant from, Instant to) {
+    Map<Long, Integer> channelOf = new HashMap<>();
+    Map<Long, List<RecentForecast.Reading>> byDevice = new LinkedHashMap<>();
+    dsl.select(READING.DEVICE_ID, READING.METER_CHANNEL, READING.TAKEN_AT, READING.IMPORT_WH, READING.EXPORT_WH)
+        .from(READING)
+        .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
+        .where(DEVICE.METERING_POINT_ID.eq(meteringPointId))
+        .and(READING.TAKEN_AT.between(MarketEngine.utc(from), MarketEngine.utc(to)))
+        .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL, READING.TAKEN_AT, READING.SEQUENCE)
+        .forEach(r -> {
+          long device = r.value1();
+          int channel = r.value2();
+          Integer chosen = channelOf.putIfAbsent(device, channel);
+          if (chosen != null && chosen != channel) {
+            return;
+          }
+          byDevice.computeIfAbsent(device, d -> new ArrayList<>())
+              .add(new RecentForecast.Reading(r.value3().toInstant(), r.value4(), r.value5()));
         });
     return new ArrayList<>(byDevice.values());
   }

@@ -2,7 +2,7 @@
  * The market inside the platform: order books behind their PostgreSQL command logs, the order and
  * standing-rule services, the gate-closure scheduler and the market's HTTP API.
  *
- * <h2>Tables (migrations V4 and V5)</h2>
+ * <h2>Tables (migrations V4, V5 and V12)</h2>
  *
  * <ul>
  *   <li>{@code market_zone}: the {@link io.peerwatt.trading.calendar.ZoneConfig} of each trading zone.
@@ -15,7 +15,8 @@
  *       on top), {@code price_unit}, {@code currency}, zone and slot, and the command that made it.
  *   <li>{@code clearing_result}: one row per slot whose gate closed (call auction: uniform price and
  *       volume; continuous: total volume), written with the gate closure, so exactly once.
- *   <li>{@code standing_rule}: the rules and the status of their last run.
+ *   <li>{@code standing_rule}: the rules, with their forecast method and horizon (V12), and the status
+ *       of their last run.
  * </ul>
  *
  * <h2>Consistency</h2>

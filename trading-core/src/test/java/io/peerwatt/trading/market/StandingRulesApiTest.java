@@ -83,7 +83,11 @@ class StandingRulesApiTest {
     MarketHarness.Account alice = h.prosumer(operator, "alice", "DE-RULES");
     long point = h.meteringPoint(alice.token());
     readings(db.dsl(), point, (byte) 1);
-    long ruleId = MarketHarness.check(h.post("/rules", alice.token(), rule(point, "SELL")), 201).bodyAsJsonObject().getLong("id");
+    JsonObject created = MarketHarness.check(h.post("/rules", alice.token(), rule(point, "SELL")), 201).bodyAsJsonObject();
+    long ruleId = created.getLong("id");
+    // a client that does not know the forecast methods gets what every rule did before them
+    assertThat(created.getString("forecast")).isEqualTo("HISTORY");
+    assertThat(created.getInteger("horizonMinutes")).isEqualTo(60);
 
     h.clock.advance(Duration.ofMinutes(2));
     MarketHarness.eventually(() -> ruleOrders(alice.token(), ruleId).size() >= 8);
