@@ -69,6 +69,11 @@ class VerifyCommandTest {
       }
 
       @Override
+      public List<IssuedCertificate> certificatesIssuedBefore(Instant issuedBefore) {
+        return List.of();
+      }
+
+      @Override
       public Optional<Evidence> evidence(AnchorItemKind kind, String ref) {
         return items.stream().filter(i -> i.kind() == kind && i.ref().equals(ref)).findFirst()
             .map(i -> new Evidence(i.bytes(), null, null));
