@@ -107,7 +107,30 @@ var PeerWattProof = (function () {
       i64(Date.parse(c.validFrom)), i64(Date.parse(c.validTo)), unhex(c.issuerKey),
       asciiField(String(c.meteringPointId)), asciiField(String(c.ownerAccountId)), asciiField(String(c.zoneCode)));
   }
-  var KINDS = { reading: 1, trade: 2, statement: 3, report: 4 };
+  // The signed device certificate's binary form (READING-FORMAT.md section 5): an enrolment's item.
+  function parseCertificate(b) {
+    var r = new Reader(b);
+    if (new TextDecoder().decode(r.bytes(4)) !== 'PWDC') throw new Error('not a device certificate (magic is not PWDC)');
+    if (r.u8() !== 1) throw new Error('unsupported certificate version');
+    var c = { serial: big(r.bytes(8)).toString() };
+    c.deviceKey = r.bytes(33); c.validFrom = u64be(r.bytes(8), 0); c.validTo = u64be(r.bytes(8), 0); c.issuerKey = r.bytes(33);
+    if ((c.deviceKey[0] !== 2 && c.deviceKey[0] !== 3) || (c.issuerKey[0] !== 2 && c.issuerKey[0] !== 3)) throw new Error('certificate keys must be compressed');
+    ['meteringPointId', 'ownerAccountId', 'zoneCode'].forEach(function (name) {
+      var n = r.u8();
+      if (n < 1 || n > 64) throw new Error(name + ' length must be 1..64');
+      var text = r.bytes(n);
+      if (text.some(function (x) { return x < 0x21 || x > 0x7e; })) throw new Error(name + ' must be printable ASCII');
+      c[name] = new TextDecoder().decode(text);
+    });
+    if (c.validTo <= c.validFrom) throw new Error('validTo must be after validFrom');
+    c.encoding = b.subarray(0, r.p);
+    var n = r.u8();
+    if (n < 8 || n > 72) throw new Error('certificate signature length must be 8..72');
+    c.signature = r.bytes(n);
+    if (r.p !== b.length) throw new Error('trailing bytes after the certificate');
+    return c;
+  }
+  var KINDS = { reading: 1, trade: 2, statement: 3, report: 4, enrolment: 5 };
 
   function anchorOutputs(tx) {
     var r = new Reader(tx), outs = [];
@@ -171,7 +194,7 @@ var PeerWattProof = (function () {
   async function verify(bundle, platformKeyHex) {
     var steps = [];
     function step(name, status, detail) { steps.push({ step: name, status: status, detail: detail }); }
-    var item, salt, tx, bump, headers, kind;
+    var item, salt, tx, bump, headers, kind, enrolled = null;
     try {
       if (bundle.format !== 'peerwatt-proof-bundle' || bundle.version !== 1) throw new Error('not a version 1 PeerWatt proof bundle');
       kind = KINDS[bundle.kind]; if (!kind) throw new Error('unknown kind ' + bundle.kind);
@@ -179,6 +202,8 @@ var PeerWattProof = (function () {
       headers = bundle.headers.map(unhex);
       if (salt.length !== 32 || headers.length < 1 || headers.some(function (h) { return h.length !== 80; })) throw new Error('bad salt or header length');
       if (kind === 1 && item.length !== 110) throw new Error('a reading is 110 bytes');
+      if (kind !== 1 && bundle.certificate) throw new Error('only reading bundles carry a device certificate');
+      if (kind === 5) enrolled = parseCertificate(item);
       step('bundleFormat', 'pass', bundle.kind + ', ' + item.length + ' item bytes, ' + headers.length + ' header(s)');
     } catch (e) {
       step('bundleFormat', 'fail', e.message);
@@ -206,8 +231,25 @@ var PeerWattProof = (function () {
         }
       } catch (e) { step('certificate', 'fail', e.message); }
     } else {
-      step('deviceSignature', 'notApplicable', bundle.kind + 's are signed by the platform, not a device');
-      step('certificate', 'notApplicable', 'only readings carry a device certificate');
+      // the platform's signature over SHA-256(item), when the bundle carries one
+      try {
+        if (!bundle.signature) step('deviceSignature', 'notApplicable', 'a ' + bundle.kind + ' is carried without a signature');
+        else if (!platformKeyHex) step('deviceSignature', 'notChecked', 'no platform key given');
+        else if (ecdsaVerify(unhex(platformKeyHex), await sha256(item), unhex(bundle.signature))) step('deviceSignature', 'pass', 'signed by the platform key');
+        else step('deviceSignature', 'fail', 'the platform signature does not match the ' + bundle.kind);
+      } catch (e) { step('deviceSignature', 'fail', e.message); }
+      if (kind === 5) {
+        // an enrolment's item is the certificate itself: the trusted platform key must have issued and signed it
+        try {
+          if (!platformKeyHex) step('certificate', 'notChecked', 'no platform key given');
+          else if (hex(enrolled.issuerKey) !== platformKeyHex.toLowerCase()) step('certificate', 'fail', 'issued by another key than the platform key given');
+          else if (!ecdsaVerify(enrolled.issuerKey, await sha256(enrolled.encoding), enrolled.signature)) step('certificate', 'fail', 'the platform signature on the certificate does not match');
+          else step('certificate', 'pass', 'certificate serial ' + enrolled.serial + ' for device ' + hex(enrolled.deviceKey).slice(0, 16) + '…, metering point '
+            + enrolled.meteringPointId + ', zone ' + enrolled.zoneCode + ', valid from ' + new Date(enrolled.validFrom).toISOString());
+        } catch (e) { step('certificate', 'fail', e.message); }
+      } else {
+        step('certificate', 'notApplicable', 'only readings and enrolments carry a device certificate');
+      }
     }
     // 4. leaf -> anchor root
     var root = null, treeSize = 0;

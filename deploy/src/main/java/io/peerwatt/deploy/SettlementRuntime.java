@@ -207,6 +207,9 @@ final class SettlementRuntime implements AutoCloseable {
         for (AnchorOutcome o : a.anchorDueSlots(clock.instant())) {
           log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
         }
+        for (AnchorOutcome o : a.anchorDueEnrolments(clock.instant())) {
+          log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
+        }
         a.confirmAnchors();
       }
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
@@ -362,8 +365,8 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts anchoring slots (after settlement, on the same worker) and the hashes of the utility reports
-   * the API serves; called once the platform signing key exists.
+   * Starts anchoring slots and device enrolments (after settlement, on the same worker) and the hashes of
+   * the utility reports the API serves; called once the platform signing key exists.
    */
   void startAnchoring(Path dataDir) {
     PrivateKey platformKey = ProofRoutes.readPlatformKey(dataDir);

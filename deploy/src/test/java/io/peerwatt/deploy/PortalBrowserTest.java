@@ -245,6 +245,61 @@ class PortalBrowserTest {
   }
 
   @Test
+  void anEnrolmentBundleVerifiesInThePageAndATamperedCertificateFailsAtTheCertificateStep(@TempDir Path dir)
+      throws Exception {
+    JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
+        "protocol/src/test/resources/io/peerwatt/protocol/proof-bundle-enrolment-example.json")));
+    JsonObject bundle = example.getJsonObject("bundle");
+    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
+      neighbourhood(platform);
+      WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1100);
+      try {
+        portalLogin(browser, platform, "alice", "alice-password-1");
+        browser.get(platform.baseUrl() + "/proofs");
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30));
+        js.executeScript("document.getElementById('bundle-json').value = arguments[0];"
+            + "document.getElementById('platform-key').value = arguments[1];", bundle.encodePrettily(), example.getString("platformKey"));
+        browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.id("verify-verdict")).getAttribute("data-verified") != null);
+        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified")).isEqualTo("true");
+        for (String step : new String[] {"bundleFormat", "deviceSignature", "certificate", "leafToAnchorRoot", "rootInAnchorTx", "txInBlock", "proofOfWork"}) {
+          assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=" + step + "]")).getAttribute("data-status"))
+              .as(step).isEqualTo("pass");
+        }
+        assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=certificate]")).getText())
+            .contains("certificate serial 7", "metering point DE000111");
+        Browser.screenshot(browser, "proofs-enrolment");
+
+        // serial 7 -> 6 in a copy without the platform's signature over the item: only the certificate's own
+        // signature can tell
+        String item = bundle.getString("item");
+        String flipped = item.substring(0, 25) + (item.charAt(25) == '7' ? '6' : '7') + item.substring(26);
+        JsonObject tampered = bundle.copy().put("item", flipped);
+        tampered.remove("signature");
+        js.executeScript("document.getElementById('bundle-json').value = arguments[0];", tampered.encode());
+        browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
+        wait.until(d -> "false".equals(d.findElement(By.id("verify-verdict")).getAttribute("data-verified")));
+        assertThat(browser.findElement(By.id("verify-verdict")).getText()).startsWith("Not verified: certificate failed");
+        assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=deviceSignature]")).getAttribute("data-status"))
+            .isEqualTo("notApplicable");
+
+        // a verifier trusting another platform key refuses the certificate
+        js.executeScript("document.getElementById('bundle-json').value = arguments[0];"
+            + "document.getElementById('platform-key').value = arguments[1];", bundle.encode(),
+            "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+        browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#verify-steps li[data-step=certificate]")).getText()
+            .contains("issued by another key"));
+        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified")).isEqualTo("false");
+        Browser.screenshot(browser, "proofs-enrolment-tampered");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
   void aProsumerCannotTouchAnothersOrderAndGetsA403Page(@TempDir Path dir) {
     try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
       neighbourhood(platform);

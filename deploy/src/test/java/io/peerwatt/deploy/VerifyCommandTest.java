@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.DeviceCertificate;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.Json;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.ProofBundle;
+import io.peerwatt.protocol.SignedDeviceCertificate;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.settlement.anchor.AnchorItem;
 import io.peerwatt.settlement.anchor.AnchorSource;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -38,12 +41,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code peerwatt verify} on a trade bundle anchored and mined on an in-memory devnet. */
+/** {@code peerwatt verify} on a trade bundle and an enrolment bundle anchored and mined on an in-memory devnet. */
 class VerifyCommandTest {
   static final PrivateKey PLATFORM = PrivateKey.fromBytes(Hashes.sha256("verify test platform".getBytes()));
   static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   static DevnetBackend devnet;
   static ProofBundle bundle;
+  static ProofBundle enrolmentBundle;
 
   record Run(int exit, String out) {}
 
@@ -57,6 +61,10 @@ class VerifyCommandTest {
     List<AnchorItem> items = List.of(new AnchorItem(AnchorItemKind.TRADE, "1", "trade one".getBytes()),
         new AnchorItem(AnchorItemKind.TRADE, "2", "trade two".getBytes()),
         new AnchorItem(AnchorItemKind.STATEMENT, "5/DE-V/0/1", "statement".getBytes()));
+    SignedDeviceCertificate certificate = SignedDeviceCertificate.sign(new DeviceCertificate(1, 7,
+        PrivateKey.fromBytes(Hashes.sha256("verify test device".getBytes())).publicKey(), "MP-7", "acct-7", "DE-V",
+        T0.plusSeconds(90), T0.plus(Duration.ofDays(365)), PLATFORM.publicKey()), PLATFORM);
+    AnchorItem enrolment = new AnchorItem(AnchorItemKind.ENROLMENT, "7", certificate.encode());
     AnchorSource source = new AnchorSource() {
       @Override
       public List<Slot> closedSlots(Instant now) {
@@ -69,17 +77,25 @@ class VerifyCommandTest {
       }
 
       @Override
+      public List<IssuedCertificate> certificatesIssuedBefore(Instant issuedBefore) {
+        return List.of(new IssuedCertificate(T0.plusSeconds(90), enrolment));
+      }
+
+      @Override
       public Optional<Evidence> evidence(AnchorItemKind kind, String ref) {
-        return items.stream().filter(i -> i.kind() == kind && i.ref().equals(ref)).findFirst()
+        return java.util.stream.Stream.concat(items.stream(), java.util.stream.Stream.of(enrolment))
+            .filter(i -> i.kind() == kind && i.ref().equals(ref)).findFirst()
             .map(i -> new Evidence(i.bytes(), null, null));
       }
     };
     AnchoringService service = new AnchoringService(source, new InMemoryAnchorStore(), wallet, devnet, PLATFORM,
         new SecureRandom());
     service.anchorDueSlots(T0);
+    service.anchorDueEnrolments(T0.plus(Duration.ofMinutes(16)));
     devnet.mineBlocks(2);
     service.confirmAnchors();
     bundle = service.bundle(AnchorItemKind.TRADE, "2").bundle();
+    enrolmentBundle = service.bundle(AnchorItemKind.ENROLMENT, "7").bundle();
   }
 
   static String headersJson() {
@@ -129,6 +145,35 @@ class VerifyCommandTest {
     Run r = run("verify", b.toString(), "--headers", h.toString(), "--platform-key", PLATFORM.publicKey().hex());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).containsPattern("rootInAnchorTx\\s+fail").contains("NOT VERIFIED");
+  }
+
+  @Test
+  void anEnrolmentBundlePassesEveryStepAndATamperedCertificateFailsAtTheCertificateStep(@TempDir Path dir)
+      throws Exception {
+    Path h = Files.writeString(dir.resolve("headers.json"), headersJson());
+    Path b = Files.writeString(dir.resolve("enrolment.json"), enrolmentBundle.toJsonText());
+    Run r = run("verify", b.toString(), "--headers", h.toString(), "--platform-key", PLATFORM.publicKey().hex());
+    assertThat(r.exit()).as(r.out()).isZero();
+    for (String step : new String[] {"bundleFormat", "deviceSignature", "certificate", "leafToAnchorRoot",
+        "rootInAnchorTx", "txInBlock", "proofOfWork", "headerChain"}) {
+      assertThat(r.out()).containsPattern(step + "\\s+pass");
+    }
+    assertThat(r.out()).contains("certificate serial 7", "2026-11-25T10:00Z/PT15M", "VERIFIED");
+    Path binary = Files.write(dir.resolve("enrolment.bin"), enrolmentBundle.encode());
+    assertThat(run("verify", binary.toString(), "--headers", h.toString(), "--platform-key",
+        PLATFORM.publicKey().hex()).exit()).isZero();
+
+    // the certificate's serial changed from 7 to 6: the platform's signatures no longer match it
+    byte[] item = enrolmentBundle.item();
+    item[12] ^= 1;
+    ProofBundle tampered = new ProofBundle(AnchorItemKind.ENROLMENT, item, enrolmentBundle.signature(), null,
+        enrolmentBundle.salt(), enrolmentBundle.proof(), enrolmentBundle.anchorTx(), enrolmentBundle.bump(),
+        enrolmentBundle.headers());
+    Path t = Files.writeString(dir.resolve("tampered.json"), tampered.toJsonText());
+    Run failed = run("verify", t.toString(), "--headers", h.toString(), "--platform-key", PLATFORM.publicKey().hex());
+    assertThat(failed.exit()).isEqualTo(1);
+    assertThat(failed.out()).containsPattern("certificate\\s+fail\\s+certificate: BAD_SIGNATURE")
+        .containsPattern("rootInAnchorTx\\s+fail").contains("NOT VERIFIED");
   }
 
   @Test

@@ -12,7 +12,12 @@ public enum AnchorItemKind {
   /** A settlement statement; the item bytes are settlement's canonical statement encoding. */
   STATEMENT(0x03, "statement"),
   /** A utility report; the item bytes are the report file's SHA-256 or canonical bytes. */
-  REPORT(0x04, "report");
+  REPORT(0x04, "report"),
+  /**
+   * A device enrolment (or key rotation); the item bytes are the platform-signed device certificate's
+   * binary form ({@link SignedDeviceCertificate#encode()}).
+   */
+  ENROLMENT(0x05, "enrolment");
 
   private final int code;
   private final String jsonName;

@@ -20,7 +20,10 @@ public record BundleVerification(List<BundleVerification.StepResult> steps) {
     BUNDLE_FORMAT(1, "bundleFormat"),
     /** The device's signature over the reading (or the platform's over another item). */
     DEVICE_SIGNATURE(2, "deviceSignature"),
-    /** The device certificate: platform-signed, for this device, valid when the reading was taken. */
+    /**
+     * The device certificate: for a reading, platform-signed, for this device, valid when the reading was
+     * taken; for an enrolment (whose item is the certificate), issued and signed by the platform key.
+     */
     CERTIFICATE(3, "certificate"),
     /** Salted leaf hash + Merkle path reach an anchor root. */
     LEAF_TO_ANCHOR_ROOT(4, "leafToAnchorRoot"),

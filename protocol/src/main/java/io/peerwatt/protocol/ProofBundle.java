@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a third party needs to check, offline, that an item (reading, trade, statement or report)
- * was anchored on chain (specified in {@code protocol/PROOF-BUNDLE.md}): the item bytes, its signature,
- * the device certificate (readings), the salt, the Merkle path to the anchor root, the anchor
+ * Everything a third party needs to check, offline, that an item (reading, trade, statement, report or
+ * enrolment) was anchored on chain (specified in {@code protocol/PROOF-BUNDLE.md}): the item bytes, its signature,
+ * the device certificate (readings; an enrolment's item is itself the certificate), the salt, the Merkle path to the anchor root, the anchor
  * transaction, its BUMP and the block header(s). Checked by {@link ProofBundleVerifier}.
  *
  * <p>The transaction, BUMP and headers stay raw bytes here, so that damaged parts are reported by the
  * verifier as failed steps instead of being lost at parse time.
  *
  * @param kind what the item is
- * @param item the item's canonical bytes (a reading: its 110-byte encoding)
+ * @param item the item's canonical bytes (a reading: its 110-byte encoding; an enrolment: the signed
+ *     device certificate's binary form)
  * @param signature DER signature: the device's over the reading hash, or the platform's over
  *     SHA-256(item) for other kinds; null when absent
  * @param certificate the signed device certificate; readings only, null when absent

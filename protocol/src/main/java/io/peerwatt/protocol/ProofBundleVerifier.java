@@ -70,6 +70,14 @@ public final class ProofBundleVerifier {
         formatProblems.add("reading: " + e.getMessage());
       }
     }
+    SignedDeviceCertificate enrolled = null;
+    if (b.kind() == AnchorItemKind.ENROLMENT) {
+      try {
+        enrolled = SignedDeviceCertificate.decode(b.item());
+      } catch (FormatException | IllegalArgumentException e) {
+        formatProblems.add("certificate: " + e.getMessage());
+      }
+    }
     byte[] rawTx = b.anchorTx();
     Transaction tx = null;
     try {
@@ -92,7 +100,7 @@ public final class ProofBundleVerifier {
         : new StepResult(Step.BUNDLE_FORMAT, Status.FAIL, String.join("; ", formatProblems)));
 
     steps.add(signatureStep(b, reading, trust));
-    steps.add(certificateStep(b, reading, trust));
+    steps.add(b.kind() == AnchorItemKind.ENROLMENT ? enrolmentStep(enrolled, trust) : certificateStep(b, reading, trust));
 
     byte[] leaf = b.leafHash();
     byte[] root = b.proof().rootFrom(leaf);
@@ -155,7 +163,8 @@ public final class ProofBundleVerifier {
 
   private static StepResult certificateStep(ProofBundle b, MeterReading reading, Trust trust) {
     if (b.kind() != AnchorItemKind.READING) {
-      return new StepResult(Step.CERTIFICATE, Status.NOT_APPLICABLE, "only readings carry a device certificate");
+      return new StepResult(Step.CERTIFICATE, Status.NOT_APPLICABLE,
+          "only readings and enrolments carry a device certificate");
     }
     SignedDeviceCertificate cert = b.certificate();
     if (cert == null) {
@@ -173,6 +182,23 @@ public final class ProofBundleVerifier {
         ? new StepResult(Step.CERTIFICATE, Status.PASS, "device certified for metering point "
             + c.meteringPointId() + ", account " + c.ownerAccountId() + ", zone " + c.zoneCode()
             + " (serial " + c.serial() + ")")
+        : new StepResult(Step.CERTIFICATE, Status.FAIL, "certificate: " + check);
+  }
+
+  /** An enrolment's item is itself the certificate: it must be issued and signed by the trusted platform key. */
+  private static StepResult enrolmentStep(SignedDeviceCertificate enrolled, Trust trust) {
+    if (enrolled == null) {
+      return new StepResult(Step.CERTIFICATE, Status.NOT_CHECKED, "the certificate does not decode");
+    }
+    if (trust.platformKey() == null) {
+      return new StepResult(Step.CERTIFICATE, Status.NOT_CHECKED, "no trusted platform key supplied");
+    }
+    CertificateCheck check = enrolled.checkIssuer(trust.platformKey());
+    DeviceCertificate c = enrolled.certificate();
+    return check == CertificateCheck.VALID
+        ? new StepResult(Step.CERTIFICATE, Status.PASS, "platform issued certificate serial " + c.serial()
+            + " to device " + c.deviceKey().hex() + " for metering point " + c.meteringPointId() + ", account "
+            + c.ownerAccountId() + ", zone " + c.zoneCode() + ", valid " + c.validFrom() + " to " + c.validTo())
         : new StepResult(Step.CERTIFICATE, Status.FAIL, "certificate: " + check);
   }
 

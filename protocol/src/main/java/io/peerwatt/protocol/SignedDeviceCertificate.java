@@ -30,13 +30,25 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
     return new SignedDeviceCertificate(certificate, platformKey.signDer(certificate.hash()));
   }
 
-  /** Checks issuer, signature and that {@code at} lies in the validity period. */
-  public CertificateCheck check(PublicKey trustedPlatformKey, Instant at) {
+  /**
+   * Checks only that the trusted platform key issued this certificate (issuer and signature), not when it
+   * is valid: what an anchored enrolment proves is the issuance itself.
+   */
+  public CertificateCheck checkIssuer(PublicKey trustedPlatformKey) {
     if (!certificate.issuerKey().equals(trustedPlatformKey)) {
       return CertificateCheck.UNTRUSTED_ISSUER;
     }
     if (trustedPlatformKey.check(certificate.hash(), signature) != SignatureCheck.VALID) {
       return CertificateCheck.BAD_SIGNATURE;
+    }
+    return CertificateCheck.VALID;
+  }
+
+  /** Checks issuer, signature and that {@code at} lies in the validity period. */
+  public CertificateCheck check(PublicKey trustedPlatformKey, Instant at) {
+    CertificateCheck issuer = checkIssuer(trustedPlatformKey);
+    if (issuer != CertificateCheck.VALID) {
+      return issuer;
     }
     if (at.isBefore(certificate.validFrom())) {
       return CertificateCheck.NOT_YET_VALID;

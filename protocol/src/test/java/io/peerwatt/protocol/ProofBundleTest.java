@@ -15,6 +15,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProofBundleTest {
   static final PrivateKey DEVICE = PrivateKey.fromHex("0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d");
@@ -22,43 +24,90 @@ class ProofBundleTest {
   /** Non-trivial work (about 2^16 hashes per block), so an altered header fails proof of work. */
   static final long BITS = 0x1f00ffffL;
   static final long HEIGHT = 1000;
-  static final Scenario S = new Scenario(new Random(7));
+  /** A key the verifier does not trust. */
+  static final PrivateKey OTHER = PrivateKey.fromBytes(Hashes.sha256("not the platform".getBytes()));
+  /** The certificate of {@link #DEVICE}. */
+  static final SignedDeviceCertificate CERTIFICATE = SignedDeviceCertificate.sign(new DeviceCertificate(1, 7,
+      DEVICE.publicKey(), "DE000111", "acct-1", "DE-TEST-1", Instant.parse("2026-11-01T00:00:00Z"),
+      Instant.parse("2027-11-01T00:00:00Z"), PLATFORM.publicKey()), PLATFORM);
+  static final Scenario S = Scenario.slot(new Random(7));
+  static final Scenario E = Scenario.enrolments(new Random(11));
+  /** Enrolment leaves of {@link #E}: two the platform issued, then two it did not. */
+  static final int ISSUED = 0;
+  static final int ROTATED = 1;
+  static final int ISSUED_BY_OTHER_KEY = 2;
+  static final int FORGED_SIGNATURE = 3;
 
-  /** One slot anchored in one mined block, with readings and a trade in the anchor tree. */
+  /** One anchor mined in one block: its items with their salts, the tree, the transaction and the headers. */
   static final class Scenario {
     final List<SignedReading> readings = new ArrayList<>();
     final List<byte[]> salts = new ArrayList<>();
     final List<AnchorItemKind> kinds = new ArrayList<>();
     final List<byte[]> items = new ArrayList<>();
-    final SignedDeviceCertificate certificate;
-    final AnchorTree tree;
-    final Transaction anchorTx;
-    final Bump bump;
-    final BlockHeader parent;
-    final BlockHeader block;
-    final BlockHeader child;
+    AnchorTree tree;
+    Transaction anchorTx;
+    Bump bump;
+    BlockHeader parent;
+    BlockHeader block;
+    BlockHeader child;
 
-    Scenario(Random random) {
+    /** A delivery slot with six readings of one device and a trade. */
+    static Scenario slot(Random random) {
+      Scenario s = new Scenario();
       MeterReading previous = null;
       for (int i = 0; i < 6; i++) {
         MeterReading r = new MeterReading(1, DEVICE.publicKey(), 0, i + 1,
             Instant.parse("2026-11-25T10:00:00Z").plusSeconds(5L * i), 1_000 + 3L * i, 200, 1500 - 100 * i, 230_000,
             EnumSet.noneOf(ReadingFlag.class), previous == null ? MeterReading.noPrevious() : previous.hash());
-        readings.add(SignedReading.sign(r, DEVICE));
-        add(random, AnchorItemKind.READING, r.encode());
+        s.readings.add(SignedReading.sign(r, DEVICE));
+        s.add(random, AnchorItemKind.READING, r.encode());
         previous = r;
       }
-      add(random, AnchorItemKind.TRADE, "trade 42: 1500 Wh at 12345 mct/kWh".getBytes());
-      certificate = SignedDeviceCertificate.sign(new DeviceCertificate(1, 7, DEVICE.publicKey(), "DE000111",
-          "acct-1", "DE-TEST-1", Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2027-11-01T00:00:00Z"),
-          PLATFORM.publicKey()), PLATFORM);
+      s.add(random, AnchorItemKind.TRADE, "trade 42: 1500 Wh at 12345 mct/kWh".getBytes());
+      s.anchor(random, Instant.parse("2026-11-25T10:00:00Z"));
+      return s;
+    }
+
+    /**
+     * The quarter-hour in which {@link #CERTIFICATE} was issued, as the platform anchors it: that
+     * certificate, a key rotation of the same metering point, and (so that only the certificate step can
+     * tell) a certificate issued by another key and one claiming the platform as issuer but signed by
+     * another key.
+     */
+    static Scenario enrolments(Random random) {
+      Scenario s = new Scenario();
+      Instant issued = CERTIFICATE.certificate().validFrom();
+      PublicKey rotatedKey = PrivateKey.fromBytes(Hashes.sha256("rotated device".getBytes())).publicKey();
+      DeviceCertificate rotation = new DeviceCertificate(1, 8, rotatedKey, "DE000111", "acct-1", "DE-TEST-1",
+          issued.plusSeconds(300), issued.plusSeconds(300).plus(Duration.ofDays(365)), PLATFORM.publicKey());
+      DeviceCertificate byOther = new DeviceCertificate(1, 9, rotatedKey, "DE000222", "acct-2", "DE-TEST-1",
+          issued.plusSeconds(400), issued.plus(Duration.ofDays(365)), OTHER.publicKey());
+      DeviceCertificate forged = new DeviceCertificate(1, 10, rotatedKey, "DE000333", "acct-3", "DE-TEST-1",
+          issued.plusSeconds(500), issued.plus(Duration.ofDays(365)), PLATFORM.publicKey());
+      s.add(random, AnchorItemKind.ENROLMENT, CERTIFICATE.encode());
+      s.add(random, AnchorItemKind.ENROLMENT, SignedDeviceCertificate.sign(rotation, PLATFORM).encode());
+      s.add(random, AnchorItemKind.ENROLMENT, SignedDeviceCertificate.sign(byOther, OTHER).encode());
+      s.add(random, AnchorItemKind.ENROLMENT, new SignedDeviceCertificate(forged, OTHER.signDer(forged.hash())).encode());
+      s.anchor(random, issued);
+      return s;
+    }
+
+    private void add(Random random, AnchorItemKind kind, byte[] item) {
+      byte[] salt = new byte[32];
+      random.nextBytes(salt);
+      salts.add(salt);
+      kinds.add(kind);
+      items.add(item);
+    }
+
+    /** Builds the tree over the items, the anchor transaction for the quarter-hour at {@code start}, and mines it. */
+    private void anchor(Random random, Instant start) {
       List<byte[]> leaves = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
         leaves.add(AnchorTree.leafHash(kinds.get(i), salts.get(i), items.get(i)));
       }
       tree = AnchorTree.build(leaves);
-      AnchorPayload payload = new AnchorPayload(1, Instant.parse("2026-11-25T10:00:00Z"), Duration.ofMinutes(15),
-          tree.size(), tree.root());
+      AnchorPayload payload = new AnchorPayload(1, start, Duration.ofMinutes(15), tree.size(), tree.root());
       byte[] funding = new byte[32];
       random.nextBytes(funding);
       anchorTx = new Transaction(1, List.of(new TxInput(funding, 1, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
@@ -78,14 +127,6 @@ class ProofBundleTest {
       child = mine(block.hash(), Hashes.sha256("child".getBytes()), 1795601500L);
     }
 
-    private void add(Random random, AnchorItemKind kind, byte[] item) {
-      byte[] salt = new byte[32];
-      random.nextBytes(salt);
-      salts.add(salt);
-      kinds.add(kind);
-      items.add(item);
-    }
-
     static BlockHeader mine(byte[] prev, byte[] merkleRoot, long time) {
       for (long nonce = 0; ; nonce++) {
         BlockHeader h = new BlockHeader(0x20000000, prev, merkleRoot, time, BITS, nonce);
@@ -96,8 +137,15 @@ class ProofBundleTest {
     }
 
     ProofBundle readingBundle(int i) {
-      return ProofBundle.forReading(readings.get(i), certificate, salts.get(i), tree.proof(i), anchorTx, bump,
+      return ProofBundle.forReading(readings.get(i), CERTIFICATE, salts.get(i), tree.proof(i), anchorTx, bump,
           List.of(block, child));
+    }
+
+    /** Enrolment {@code i} as the platform serves it: with its signature over SHA-256(item). */
+    ProofBundle enrolmentBundle(int i) {
+      return new ProofBundle(AnchorItemKind.ENROLMENT, items.get(i), PLATFORM.signDer(Hashes.sha256(items.get(i))),
+          null, salts.get(i), tree.proof(i), anchorTx.serialize(), bump.encode(),
+          List.of(block.serialize(), child.serialize()));
     }
 
     HeaderChain chain() {
@@ -196,11 +244,11 @@ class ProofBundleTest {
         .isEqualTo(Step.BUNDLE_FORMAT);
   }
 
-  @Test
-  @SuppressWarnings("unchecked")
-  void frozenExampleBundleVerifiesAndItsTwoFormsAgree() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"proof-bundle-example.json", "proof-bundle-enrolment-example.json"})
+  void frozenExampleBundleVerifiesAndItsTwoFormsAgree(String example) throws Exception {
     String text;
-    try (var in = ProofBundleTest.class.getResourceAsStream("proof-bundle-example.json")) {
+    try (var in = ProofBundleTest.class.getResourceAsStream(example)) {
       text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     var root = Json.parseObject(text);
@@ -218,21 +266,106 @@ class ProofBundleTest {
     assertThat(Json.write(ProofBundle.decode(binary).toJson())).isEqualTo(Json.write(Json.object(root, "bundle")));
   }
 
-  @Property(tries = 12)
-  void binaryAndJsonFormsRoundTrip(@ForAll @IntRange(min = 0, max = 5) int reading) {
-    ProofBundle b = S.readingBundle(reading);
+  /** Bundle {@code choice}: readings 0..5 of {@link #S}, then the two issued enrolments of {@link #E}. */
+  static ProofBundle anyBundle(int choice) {
+    return choice < 6 ? S.readingBundle(choice) : E.enrolmentBundle(choice == 6 ? ISSUED : ROTATED);
+  }
+
+  static ProofBundleVerifier.Trust trustFor(int choice) {
+    return new ProofBundleVerifier.Trust(PLATFORM.publicKey(), choice < 6 ? S.chain() : E.chain());
+  }
+
+  @Property(tries = 16)
+  void binaryAndJsonFormsRoundTrip(@ForAll @IntRange(min = 0, max = 7) int choice) {
+    ProofBundle b = anyBundle(choice);
     assertThat(ProofBundle.decode(b.encode())).isEqualTo(b);
     String json = b.toJsonText();
     assertThat(ProofBundle.fromJsonText(json)).isEqualTo(b);
-    assertThat(ProofBundleVerifier.verifyJson(json, trust()).verified()).isTrue();
+    assertThat(ProofBundleVerifier.verifyJson(json, trustFor(choice)).verified()).isTrue();
   }
 
-  @Property(tries = 200)
-  void anySingleFlippedBitFailsVerification(@ForAll @IntRange(min = 0, max = 5) int reading,
+  @Property(tries = 300)
+  void anySingleFlippedBitFailsVerification(@ForAll @IntRange(min = 0, max = 7) int choice,
       @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int bitChoice) {
-    byte[] bytes = S.readingBundle(reading).encode();
+    byte[] bytes = anyBundle(choice).encode();
     int bit = bitChoice % (bytes.length * 8);
     bytes[bit / 8] ^= (byte) (1 << (bit % 8));
-    assertThat(ProofBundleVerifier.verify(bytes, trust()).verified()).as("bit %d of %d", bit, bytes.length * 8).isFalse();
+    assertThat(ProofBundleVerifier.verify(bytes, trustFor(choice)).verified())
+        .as("bundle %d, bit %d of %d", choice, bit, bytes.length * 8).isFalse();
+  }
+
+  @Test
+  void anEnrolmentBundleProvesTheCertificateThePlatformIssued() {
+    ProofBundleVerifier.Trust trust = trustFor(6);
+    ProofBundle bundle = E.enrolmentBundle(ISSUED);
+    BundleVerification v = ProofBundleVerifier.verify(bundle, trust);
+    assertThat(v.steps()).extracting(BundleVerification.StepResult::status).containsOnly(Status.PASS);
+    assertThat(v.verified()).isTrue();
+    assertThat(v.result(Step.BUNDLE_FORMAT).detail()).startsWith("enrolment bundle decodes");
+    assertThat(v.result(Step.CERTIFICATE).detail()).contains("serial 7", DEVICE.publicKey().hex(), "DE000111",
+        "acct-1", "DE-TEST-1");
+    assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail()).contains("2026-11-01T00:00Z/PT15M", "4 leaves");
+    assertThat(bundle.toJson()).containsEntry("kind", "enrolment").doesNotContainKeys("certificate", "reading");
+    assertThat(bundle.encode()[5]).isEqualTo((byte) 0x05);
+
+    // without the platform's signature over the item the certificate's own signature still proves it
+    ProofBundle unsigned = new ProofBundle(bundle.kind(), bundle.item(), null, null, bundle.salt(), bundle.proof(),
+        bundle.anchorTx(), bundle.bump(), bundle.headers());
+    BundleVerification u = ProofBundleVerifier.verify(unsigned, trust);
+    assertThat(u.result(Step.DEVICE_SIGNATURE).status()).isEqualTo(Status.NOT_APPLICABLE);
+    assertThat(u.verified()).isTrue();
+    assertThat(ProofBundleVerifier.verify(E.enrolmentBundle(ROTATED), trust).verified()).isTrue();
+  }
+
+  @Test
+  void aCertificateNotSignedByThePlatformKeyFailsAtTheCertificateStepOnly() {
+    ProofBundleVerifier.Trust trust = trustFor(6);
+    BundleVerification byOther = ProofBundleVerifier.verify(E.enrolmentBundle(ISSUED_BY_OTHER_KEY), trust);
+    assertThat(byOther.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
+    assertThat(byOther.firstFailure().orElseThrow().detail()).contains("UNTRUSTED_ISSUER");
+    assertThat(byOther.steps()).filteredOn(r -> r.status() == Status.FAIL).hasSize(1);
+    BundleVerification forged = ProofBundleVerifier.verify(E.enrolmentBundle(FORGED_SIGNATURE), trust);
+    assertThat(forged.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
+    assertThat(forged.firstFailure().orElseThrow().detail()).contains("BAD_SIGNATURE");
+    assertThat(forged.steps()).filteredOn(r -> r.status() == Status.FAIL).hasSize(1);
+    // a verifier trusting another platform key refuses the platform's own certificate
+    BundleVerification untrusted = ProofBundleVerifier.verify(
+        new ProofBundle(AnchorItemKind.ENROLMENT, E.items.get(ISSUED), null, null, E.salts.get(ISSUED),
+            E.tree.proof(ISSUED), E.anchorTx.serialize(), E.bump.encode(), List.of(E.block.serialize())),
+        new ProofBundleVerifier.Trust(OTHER.publicKey(), E.chain()));
+    assertThat(untrusted.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
+    // no platform key: nothing fails, but nothing proves who issued it
+    BundleVerification noKey = ProofBundleVerifier.verify(E.enrolmentBundle(ISSUED),
+        new ProofBundleVerifier.Trust(null, E.chain()));
+    assertThat(noKey.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_CHECKED);
+    assertThat(noKey.verified()).isFalse();
+  }
+
+  @Test
+  void anEnrolmentItemMustBeACertificateAndCarriesNoSeparateOne() {
+    ProofBundle good = E.enrolmentBundle(ISSUED);
+    // the trade of the slot scenario claimed as an enrolment: not a certificate
+    int t = S.items.size() - 1;
+    ProofBundle notACertificate = new ProofBundle(AnchorItemKind.ENROLMENT, S.items.get(t), null, null,
+        S.salts.get(t), S.tree.proof(t), S.anchorTx.serialize(), S.bump.encode(), List.of(S.block.serialize()));
+    BundleVerification v = ProofBundleVerifier.verify(notACertificate, trust());
+    assertThat(v.firstFailure().orElseThrow().step()).isEqualTo(Step.BUNDLE_FORMAT);
+    assertThat(v.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_CHECKED);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ProofBundle(AnchorItemKind.ENROLMENT, good.item(),
+        good.signature(), CERTIFICATE, good.salt(), good.proof(), good.anchorTx(), good.bump(), good.headers()))
+        .isInstanceOf(IllegalArgumentException.class);
+    var json = good.toJson();
+    json.put("certificate", CERTIFICATE.toJson());
+    assertThat(ProofBundleVerifier.verifyJson(Json.write(json), trustFor(6)).firstFailure().orElseThrow().detail())
+        .contains("only reading bundles carry a device certificate");
+    // the certificate flag set in the binary form
+    byte[] bytes = good.encode();
+    assertThat(good.item().length).isLessThan(0xfd); // so its length is a one-byte varint
+    int flags = 4 + 1 + 1 + 1 + good.item().length;
+    assertThat(bytes[flags]).isEqualTo((byte) 0x01);
+    bytes[flags] = 0x03;
+    assertThat(ProofBundleVerifier.verify(bytes, trustFor(6)).firstFailure().orElseThrow().step())
+        .isEqualTo(Step.BUNDLE_FORMAT);
   }
 }

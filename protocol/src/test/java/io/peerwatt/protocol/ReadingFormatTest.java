@@ -98,6 +98,10 @@ class ReadingFormatTest {
     tampered[20] ^= 1;
     assertThat(SignedDeviceCertificate.decode(tampered).check(trusted, Instant.parse("2026-11-25T10:00:00Z")))
         .isEqualTo(CertificateCheck.BAD_SIGNATURE);
+    // issuance alone (what an anchored enrolment proves) holds whenever the certificate is checked
+    assertThat(signed.checkIssuer(trusted)).isEqualTo(CertificateCheck.VALID);
+    assertThat(signed.checkIssuer(DEVICE.publicKey())).isEqualTo(CertificateCheck.UNTRUSTED_ISSUER);
+    assertThat(SignedDeviceCertificate.decode(tampered).checkIssuer(trusted)).isEqualTo(CertificateCheck.BAD_SIGNATURE);
   }
 
   @SuppressWarnings("unchecked")

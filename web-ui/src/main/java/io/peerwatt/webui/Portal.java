@@ -169,7 +169,8 @@ public final class Portal {
       } else if (path != null) {
         int status = bundle.succeeded() ? bundle.result().status() : 502;
         notice = status == 409 ? "That item is anchored, but its block is not mined yet: try again in a minute."
-            : status == 404 ? "That item is not anchored yet (anchoring runs after the slot's grace window)."
+            : status == 404 ? "That item is not anchored yet (slots are anchored after their grace window,"
+                + " enrolments once the quarter-hour they were made in has ended)."
             : status == 403 ? "That item belongs to another account." : "The bundle could not be loaded.";
       }
       render(ctx, 200, "proofs.jte", Map.of("platformKey", platformKey, "bundle", bundleText, "notice", notice,
@@ -183,7 +184,7 @@ public final class Portal {
     String ref = ctx.request().getParam("ref");
     String path = proofPath(kind, ref);
     if (path == null) {
-      error(ctx, 400, "Unknown proof", "Proofs exist for readings, trades and statements.");
+      error(ctx, 400, "Unknown proof", "Proofs exist for readings, trades, statements and device enrolments.");
       return;
     }
     api.download(path, viewer(ctx)).onSuccess(r -> {
@@ -204,6 +205,8 @@ public final class Portal {
     }
     return switch (kind) {
       case "reading", "trade", "statement" -> "/proofs/" + kind + "s/" + ref;
+      // an enrolment is asked for by its device id: the API answers the device's newest anchored certificate
+      case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
       default -> null;
     };
   }

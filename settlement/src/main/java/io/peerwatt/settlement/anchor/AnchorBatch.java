@@ -12,7 +12,7 @@ import java.util.Set;
  * The pure part of anchoring: fresh salts for a list of items, the salted leaves, the anchor tree and
  * the OP_RETURN payload committing to its root. The leaf order is the order of the items.
  *
- * @param anchorKey what the anchor stands for ("slot:ZONE:INTERVAL", "enrolment:...", "report:...")
+ * @param anchorKey what the anchor stands for ("slot:ZONE:INTERVAL", "enrolments:INTERVAL", "report:HASH")
  * @param slotInterval the ISO 8601 interval written into the payload
  * @param leaves one per item, in tree order
  * @param tree the anchor tree over the leaves

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A broadcast anchor transaction and, once mined, its proof to a block.
  *
  * @param txid display hex
- * @param anchorKey what it anchors ("slot:ZONE:INTERVAL", "report:HASH")
+ * @param anchorKey what it anchors ("slot:ZONE:INTERVAL", "enrolments:INTERVAL", "report:HASH")
  * @param slotInterval the interval in its payload
  * @param rawTx the transaction
  * @param leafCount leaves in its tree

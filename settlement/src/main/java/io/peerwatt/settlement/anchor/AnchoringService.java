@@ -1,9 +1,9 @@
 package io.peerwatt.settlement.anchor;
 
 import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.P2pkhSpend;
 import io.peerwatt.protocol.PrivateKey;
-import java.util.HexFormat;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
@@ -12,25 +12,36 @@ import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.wallet.HubWallet;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Anchors slots (readings, trades, statements), reports and any other batch of items on chain, one
- * transaction per batch with a 0-sat {@code OP_FALSE OP_RETURN} PeerWatt anchor output, funded by the
- * hub wallet (which chains its own unconfirmed change, so anchors never wait for confirmations); follows
- * them until mined, storing BUMP and header; and builds proof bundles.
+ * Anchors slots (readings, trades, statements), device enrolments per quarter-hour, reports and any
+ * other batch of items on chain, one transaction per batch with a 0-sat {@code OP_FALSE OP_RETURN}
+ * PeerWatt anchor output, funded by the hub wallet (which chains its own unconfirmed change, so anchors
+ * never wait for confirmations); follows them until mined, storing BUMP and header; and builds proof
+ * bundles.
  *
  * <p>Entry points for a scheduler (all blocking, run them on a worker): {@link #anchorDueSlots(Instant)}
- * every minute or so, {@link #confirmAnchors()} after each block (or every minute). Thread-safe:
- * anchoring runs under one lock so two schedulers never anchor the same items twice.
+ * and {@link #anchorDueEnrolments(Instant)} every minute or so, {@link #confirmAnchors()} after each
+ * block (or every minute). Thread-safe: anchoring runs under one lock so two schedulers never anchor the
+ * same items twice.
  */
 public final class AnchoringService {
   private static final Logger LOG = LoggerFactory.getLogger(AnchoringService.class);
+  /**
+   * How long after a quarter-hour ends its enrolments are anchored: enrolment transactions that started
+   * inside it have committed by then, so they share its anchor.
+   */
+  public static final Duration ENROLMENT_GRACE = Duration.ofMinutes(1);
 
   private final AnchorSource source;
   private final AnchorStore store;
@@ -57,6 +68,11 @@ public final class AnchoringService {
     return "slot:" + slot.zoneCode() + ":" + slot.slotInterval();
   }
 
+  /** The anchor key of the certificates issued in a UTC quarter-hour. */
+  public static String enrolmentsKey(DeliverySlot quarterHour) {
+    return "enrolments:" + quarterHour;
+  }
+
   /**
    * Anchors, for every slot whose grace window closed, the items not anchored yet (the first time all of
    * them; later only late arrivals such as re-settled statement versions).
@@ -72,6 +88,31 @@ public final class AnchoringService {
         if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
           break; // the next slots would fail the same way
         }
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Anchors the device certificates (enrolments and key rotations) not anchored yet, one anchor per UTC
+   * quarter-hour of issuance with that quarter-hour as the payload's interval, once the quarter-hour
+   * ended {@link #ENROLMENT_GRACE} ago. A certificate whose enrolment committed only after its
+   * quarter-hour was anchored goes into a further anchor of the same key.
+   */
+  public synchronized List<AnchorOutcome> anchorDueEnrolments(Instant now) {
+    Instant issuedBefore = DeliverySlot.containing(now.minus(ENROLMENT_GRACE)).start();
+    TreeMap<DeliverySlot, List<AnchorItem>> byQuarterHour = new TreeMap<>();
+    for (AnchorSource.IssuedCertificate c : source.certificatesIssuedBefore(issuedBefore)) {
+      if (!store.isAnchored(c.item().kind(), c.item().ref())) {
+        byQuarterHour.computeIfAbsent(DeliverySlot.containing(c.issuedAt()), q -> new ArrayList<>()).add(c.item());
+      }
+    }
+    List<AnchorOutcome> outcomes = new ArrayList<>();
+    for (Map.Entry<DeliverySlot, List<AnchorItem>> e : byQuarterHour.entrySet()) {
+      AnchorOutcome outcome = anchor(enrolmentsKey(e.getKey()), e.getKey().toString(), e.getValue(), now);
+      outcomes.add(outcome);
+      if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
+        break; // the next quarter-hours would fail the same way
       }
     }
     return outcomes;

@@ -3,7 +3,8 @@ package io.peerwatt.settlement.anchor;
 /**
  * How anchored items are named in storage and in the proof endpoints: a reading is
  * {@code deviceId/channel/sequence}, a trade its id, a statement
- * {@code accountId/zone/slotStartEpochSeconds/version}, a report its SHA-256 hex.
+ * {@code accountId/zone/slotStartEpochSeconds/version}, a report its SHA-256 hex, an enrolment the
+ * certificate's serial (platform-wide and never reused).
  */
 public final class ItemRef {
   /** Longest reference stored (VARCHAR in the anchor_leaf table). */
@@ -17,6 +18,10 @@ public final class ItemRef {
 
   public static String trade(long tradeId) {
     return Long.toString(tradeId);
+  }
+
+  public static String enrolment(long certificateSerial) {
+    return Long.toString(certificateSerial);
   }
 
   public static String statement(long accountId, String zoneCode, long slotStartEpochSeconds, int version) {

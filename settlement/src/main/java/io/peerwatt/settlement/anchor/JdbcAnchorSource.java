@@ -1,5 +1,6 @@
 package io.peerwatt.settlement.anchor;
 
+import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.READING;
@@ -23,11 +24,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * {@link AnchorSource} over the database: a slot is closed once settlement settled it (which waits the
  * grace window); its items are the readings its zone's devices took in it, its trades and every version
- * of its statements. Looks back {@code lookback} so a restart catches up.
+ * of its statements. Looks back {@code lookback} so a restart catches up. Issued certificates are the
+ * devices' ({@code device.certificate}, written by trading-core's enrolment) not yet in an anchor, with no
+ * look-back: every certificate the platform ever issued is anchored once.
  */
 public final class JdbcAnchorSource implements AnchorSource {
   /** Delivery slots are quarter hours (trading-core DeliverySlot). */
@@ -121,6 +125,24 @@ public final class JdbcAnchorSource implements AnchorSource {
   }
 
   @Override
+  public List<IssuedCertificate> certificatesIssuedBefore(Instant issuedBefore) {
+    return db.select(DEVICE.ENROLLED_AT, DEVICE.CERTIFICATE_SERIAL, DEVICE.CERTIFICATE).from(DEVICE)
+        .where(DEVICE.CERTIFICATE_SERIAL.isNotNull())
+        .and(DEVICE.ENROLLED_AT.lt(issuedBefore.atOffset(ZoneOffset.UTC)))
+        .andNotExists(DSL.selectOne().from(ANCHOR_LEAF)
+            .where(ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.ENROLMENT.code()))
+            .and(ANCHOR_LEAF.ITEM_REF.eq(DEVICE.CERTIFICATE_SERIAL.cast(String.class))))
+        .orderBy(DEVICE.ENROLLED_AT, DEVICE.CERTIFICATE_SERIAL)
+        .fetch(r -> new IssuedCertificate(r.value1().toInstant(), new AnchorItem(AnchorItemKind.ENROLMENT,
+            ItemRef.enrolment(r.value2()), certificateBytes(r.value3()))));
+  }
+
+  /** The signed certificate's binary form, from the JSON form trading-core stores. */
+  private static byte[] certificateBytes(String json) {
+    return SignedDeviceCertificate.fromJson(Json.parseObject(json)).encode();
+  }
+
+  @Override
   public Optional<Evidence> evidence(AnchorItemKind kind, String ref) {
     String[] p = ref.split("/");
     try {
@@ -150,6 +172,11 @@ public final class JdbcAnchorSource implements AnchorSource {
               .and(SETTLEMENT_STATEMENT.VERSION.eq(Integer.parseInt(p[3])))
               .fetchOne(SETTLEMENT_STATEMENT.ENCODED);
           return Optional.ofNullable(encoded).map(e -> new Evidence(e, null, null));
+        }
+        case ENROLMENT -> {
+          String certificate = db.select(DEVICE.CERTIFICATE).from(DEVICE)
+              .where(DEVICE.CERTIFICATE_SERIAL.eq(Long.parseLong(ref))).fetchOne(DEVICE.CERTIFICATE);
+          return Optional.ofNullable(certificate).map(c -> new Evidence(certificateBytes(c), null, null));
         }
         default -> {
           return Optional.empty();

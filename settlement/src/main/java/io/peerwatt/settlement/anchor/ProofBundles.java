@@ -22,7 +22,8 @@ public final class ProofBundles {
   private final PrivateKey platformKey;
 
   /**
-   * @param platformKey signs SHA-256 of trades, statements and reports (the verifier's DEVICE_SIGNATURE step)
+   * @param platformKey signs SHA-256 of trades, statements, reports and enrolments (the verifier's
+   *     DEVICE_SIGNATURE step)
    */
   public ProofBundles(AnchorStore store, AnchorSource source, PrivateKey platformKey) {
     this.store = store;

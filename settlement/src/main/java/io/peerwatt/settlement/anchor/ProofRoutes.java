@@ -24,16 +24,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jooq.Record;
 
 /**
- * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements and reports
- * for the item's owner, a utility of its zone or an operator; the header chain and the platform key a
- * verifier trusts. The chain backend is handed in by the platform with {@link #useChain} (ApiRoutes are
- * created by the ServiceLoader); until then the headers endpoint answers 503.
+ * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements, reports and
+ * device enrolments for the item's owner, a utility of its zone or an operator; the header chain and the
+ * platform key a verifier trusts. The chain backend is handed in by the platform with {@link #useChain}
+ * (ApiRoutes are created by the ServiceLoader); until then the headers endpoint answers 503.
  */
 public final class ProofRoutes implements ApiRoutes {
   private static final AtomicReference<ChainBackend> CHAIN = new AtomicReference<>();
@@ -57,6 +59,7 @@ public final class ProofRoutes implements ApiRoutes {
     api.get("/proofs/trades/:id").handler(this::trade);
     api.get("/proofs/statements/:accountId/:zone/:slot/:version").handler(this::statement);
     api.get("/proofs/reports/:hash").handler(this::report);
+    api.get("/proofs/enrolments/:deviceId").handler(this::enrolment);
     api.get("/chain/headers").handler(this::headers);
     api.get("/chain/platform-key").handler(this::platformKeyRoute);
   }
@@ -87,15 +90,71 @@ public final class ProofRoutes implements ApiRoutes {
     long channel = ApiContext.pathLong(rc, "channel");
     long sequence = ApiContext.pathLong(rc, "sequence");
     ApiContext.respond(rc, 200, context.blocking(() -> {
-      Record owner = context.dsl().select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ZONE_CODE).from(DEVICE)
-          .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-          .where(DEVICE.ID.eq(deviceId)).fetchOne();
-      if (owner == null || !maySee(caller, List.of(owner.get(METERING_POINT.ACCOUNT_ID)),
-          owner.get(METERING_POINT.ZONE_CODE))) {
+      if (!maySeeDevice(caller, deviceId)) {
         throw ApiError.notFound("reading");
       }
       return answer(AnchorItemKind.READING, ItemRef.reading(deviceId, (int) channel, sequence));
     }));
+  }
+
+  /**
+   * The newest anchored certificate of a device, or with {@code serial} that certificate. A device's
+   * certificates are its own and those of the devices it replaced by key rotation, so the certificates
+   * of one installation stay provable after its key changed.
+   */
+  private void enrolment(RoutingContext rc) {
+    Caller caller = ApiContext.caller(rc);
+    long deviceId = ApiContext.pathLong(rc, "deviceId");
+    Object serial = ApiContext.query(rc, "serial");
+    ApiContext.respond(rc, 200, context.blocking(() -> {
+      if (!maySeeDevice(caller, deviceId)) {
+        throw ApiError.notFound("device");
+      }
+      List<Long> serials = certificateSerials(deviceId);
+      if (serial != null) {
+        long wanted = ((Number) serial).longValue();
+        if (!serials.contains(wanted)) {
+          throw ApiError.notFound("certificate " + wanted + " of device " + deviceId);
+        }
+        return answer(AnchorItemKind.ENROLMENT, ItemRef.enrolment(wanted));
+      }
+      if (serials.isEmpty()) {
+        throw ApiError.notFound("certificate of device " + deviceId);
+      }
+      List<String> refs = serials.stream().map(ItemRef::enrolment).toList();
+      Map<String, String> anchored = new JdbcAnchorStore(context.dsl()).anchorTxids(AnchorItemKind.ENROLMENT, refs);
+      // none anchored yet: the newest one, which answers NOT_ANCHORED
+      return answer(AnchorItemKind.ENROLMENT, refs.stream().filter(anchored::containsKey).findFirst()
+          .orElse(refs.get(0)));
+    }));
+  }
+
+  /** The owner of the device's metering point, a utility of its zone, or an operator. */
+  private boolean maySeeDevice(Caller caller, long deviceId) {
+    Record owner = context.dsl().select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ZONE_CODE).from(DEVICE)
+        .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+        .where(DEVICE.ID.eq(deviceId)).fetchOne();
+    return owner != null && maySee(caller, List.of(owner.get(METERING_POINT.ACCOUNT_ID)),
+        owner.get(METERING_POINT.ZONE_CODE));
+  }
+
+  /**
+   * Serials of the certificates issued to the device and to the devices it superseded (transitively),
+   * newest first.
+   */
+  private List<Long> certificateSerials(long deviceId) {
+    List<Long> devices = new ArrayList<>(List.of(deviceId));
+    for (int i = 0; i < devices.size(); i++) {
+      for (long replaced : context.dsl().select(DEVICE.ID).from(DEVICE).where(DEVICE.SUPERSEDED_BY.eq(devices.get(i)))
+          .fetch(DEVICE.ID)) {
+        if (!devices.contains(replaced)) {
+          devices.add(replaced);
+        }
+      }
+    }
+    return context.dsl().select(DEVICE.CERTIFICATE_SERIAL).from(DEVICE).where(DEVICE.ID.in(devices))
+        .and(DEVICE.CERTIFICATE_SERIAL.isNotNull()).orderBy(DEVICE.CERTIFICATE_SERIAL.desc())
+        .fetch(DEVICE.CERTIFICATE_SERIAL);
   }
 
   private void trade(RoutingContext rc) {
@@ -146,7 +205,9 @@ public final class ProofRoutes implements ApiRoutes {
     ProofBundles.Answer a = proofs().bundle(kind, ref);
     return switch (a.state()) {
       case NOT_ANCHORED -> throw new ApiError(404, "NOT_ANCHORED", "this " + kind.jsonName()
-          + " is not anchored yet (slots are anchored after settlement)", null);
+          + " is not anchored yet (" + (kind == AnchorItemKind.ENROLMENT
+              ? "certificates are anchored once the quarter-hour they were issued in has ended"
+              : "slots are anchored after settlement") + ")", null);
       case NOT_MINED -> throw new ApiError(409, "ANCHOR_NOT_MINED", "anchored in transaction " + a.anchorTxid()
           + ", which is not mined yet; ask again after the next block", null);
       case PROVABLE -> new JsonObject(a.bundle().toJsonText());

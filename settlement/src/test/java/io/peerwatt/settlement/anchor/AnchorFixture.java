@@ -104,10 +104,26 @@ final class AnchorFixture {
     return items;
   }
 
+  /**
+   * Issues (records as the enrolment would) a certificate with {@code serial} at {@code issuedAt} for a new
+   * device key of metering point {@code meteringPoint}; returns its anchor item.
+   */
+  AnchorItem issueCertificate(long serial, String meteringPoint, Instant issuedAt) {
+    PrivateKey device = PrivateKey.fromBytes(Hashes.sha256(("enrolled device " + serial).getBytes()));
+    SignedDeviceCertificate certificate = SignedDeviceCertificate.sign(new DeviceCertificate(1, serial,
+        device.publicKey(), meteringPoint, "acct-" + meteringPoint, "DE-ENROL", issuedAt,
+        issuedAt.plus(Duration.ofDays(365)), PLATFORM.publicKey()), PLATFORM);
+    AnchorItem item = new AnchorItem(AnchorItemKind.ENROLMENT, ItemRef.enrolment(serial), certificate.encode());
+    source.certificates.add(new AnchorSource.IssuedCertificate(issuedAt, item));
+    source.evidence.put("5:" + item.ref(), new AnchorSource.Evidence(item.bytes(), null, null));
+    return item;
+  }
+
   /** An in-memory {@link AnchorSource}: every registered slot is closed. */
   static final class MemorySource implements AnchorSource {
     final Map<Slot, List<AnchorItem>> slots = new LinkedHashMap<>();
     final Map<String, Evidence> evidence = new LinkedHashMap<>();
+    final List<IssuedCertificate> certificates = new ArrayList<>();
 
     @Override
     public List<Slot> closedSlots(Instant now) {
@@ -117,6 +133,12 @@ final class AnchorFixture {
     @Override
     public List<AnchorItem> items(Slot slot) {
       return List.copyOf(slots.getOrDefault(slot, List.of()));
+    }
+
+    @Override
+    public List<IssuedCertificate> certificatesIssuedBefore(Instant issuedBefore) {
+      return certificates.stream().filter(c -> c.issuedAt().isBefore(issuedBefore))
+          .sorted(java.util.Comparator.comparing(IssuedCertificate::issuedAt)).toList();
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.peerwatt.protocol.ProofBundle;
 import io.peerwatt.protocol.ProofBundleVerifier;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -87,6 +89,52 @@ class AnchoringServiceTest {
     f.service.confirmAnchors();
     ProofBundle bundle = f.service.bundle(AnchorItemKind.REPORT, java.util.HexFormat.of().formatHex(hash)).bundle();
     assertThat(ProofBundleVerifier.verify(bundle, f.trust()).verified()).isTrue();
+  }
+
+  @Test
+  void enrolmentsAreAnchoredOncePerQuarterHourOfIssueAfterItEndedAndItsGrace() {
+    AnchorFixture f = new AnchorFixture(5);
+    Instant q0 = AnchorFixture.T0;
+    AnchorItem first = f.issueCertificate(1, "MP-1", q0.plusSeconds(10));
+    AnchorItem rotation = f.issueCertificate(2, "MP-1", q0.plus(Duration.ofMinutes(14)).plusMillis(59_999));
+    AnchorItem next = f.issueCertificate(3, "MP-2", q0.plus(Duration.ofMinutes(15)));
+
+    // the quarter-hour has ended, but not its grace
+    assertThat(f.service.anchorDueEnrolments(q0.plus(Duration.ofMinutes(15)).plusSeconds(59))).isEmpty();
+    List<AnchorOutcome> due = f.service.anchorDueEnrolments(q0.plus(Duration.ofMinutes(16)));
+    assertThat(due).singleElement().satisfies(o -> {
+      assertThat(o.status()).isEqualTo(AnchorOutcome.Status.ANCHORED);
+      assertThat(o.anchorKey()).isEqualTo("enrolments:2026-11-25T10:00Z/PT15M");
+      assertThat(o.leafCount()).isEqualTo(2);
+    });
+    AnchorRecord anchor = f.store.anchorsFor("enrolments:2026-11-25T10:00Z/PT15M").get(0);
+    AnchorPayload payload = AnchorPayload.fromLockingScript(Transaction.parse(anchor.rawTx()).outputs().get(0).lockingScript());
+    assertThat(payload.slotInterval()).isEqualTo("2026-11-25T10:00Z/PT15M");
+    assertThat(payload.leafCount()).isEqualTo(2);
+    assertThat(f.store.isAnchored(AnchorItemKind.ENROLMENT, next.ref())).isFalse();
+    // anchored once: the same pass again anchors nothing
+    assertThat(f.service.anchorDueEnrolments(q0.plus(Duration.ofMinutes(16)))).isEmpty();
+
+    // an enrolment that committed late into an anchored quarter-hour, and the next quarter-hour
+    AnchorItem late = f.issueCertificate(4, "MP-3", q0.plus(Duration.ofMinutes(5)));
+    List<AnchorOutcome> later = f.service.anchorDueEnrolments(q0.plus(Duration.ofMinutes(31)));
+    assertThat(later).extracting(AnchorOutcome::anchorKey)
+        .containsExactly("enrolments:2026-11-25T10:00Z/PT15M", "enrolments:2026-11-25T10:15Z/PT15M");
+    assertThat(later).extracting(AnchorOutcome::leafCount).containsExactly(1, 1);
+    assertThat(f.store.anchorsFor("enrolments:2026-11-25T10:00Z/PT15M")).hasSize(2);
+
+    assertThat(f.service.bundle(AnchorItemKind.ENROLMENT, first.ref()).state())
+        .isEqualTo(ProofBundles.ProofState.NOT_MINED);
+    f.devnet.mineBlocks(1);
+    assertThat(f.service.confirmAnchors()).isEqualTo(3);
+    for (AnchorItem item : List.of(first, rotation, next, late)) {
+      ProofBundle bundle = f.service.bundle(AnchorItemKind.ENROLMENT, item.ref()).bundle();
+      BundleVerification v = ProofBundleVerifier.verify(bundle, f.trust());
+      assertThat(v.verified()).as(item.ref() + " " + v.firstFailure()).isTrue();
+      assertThat(bundle.item()).isEqualTo(item.bytes());
+      assertThat(bundle.certificate()).isNull();
+      assertThat(v.result(BundleVerification.Step.CERTIFICATE).detail()).contains("serial " + item.ref());
+    }
   }
 
   @Test

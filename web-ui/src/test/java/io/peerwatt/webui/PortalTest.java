@@ -1,0 +1,19 @@
+package io.peerwatt.webui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PortalTest {
+
+  @Test
+  void proofLinksMapToTheApiRoutesOnly() {
+    assertThat(Portal.proofPath("reading", "5/0/17")).isEqualTo("/proofs/readings/5/0/17");
+    assertThat(Portal.proofPath("trade", "42")).isEqualTo("/proofs/trades/42");
+    assertThat(Portal.proofPath("enrolment", "5")).isEqualTo("/proofs/enrolments/5");
+    assertThat(Portal.proofPath("enrolment", "5/0/17")).isNull();
+    assertThat(Portal.proofPath("reading", "../accounts")).isNull();
+    assertThat(Portal.proofPath("report", "ab")).isNull();
+    assertThat(Portal.proofPath(null, "5")).isNull();
+  }
+}
