@@ -52,17 +52,21 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code peerwatt demo}: the platform on an embedded PostgreSQL and devnet, and N simulated homes, each
  * a Modbus meter simulator polled over TCP by a real gateway (own key, journal and data dir) that
- * enrols with a one-time code and uploads signed readings; each home's agent bids its expected net
- * energy for every slot; the platform clears, settles, pays over custodial channels and mines, all in
- * accelerated time.
+ * enrols with a one-time code and uploads signed readings; each home trades by standing rules that
+ * forecast from its own last hour of readings; the platform clears, settles, pays over payment channels
+ * (signed by the gateways of machine-to-machine homes, custodially for the others), anchors and mines,
+ * all in accelerated time.
  */
 public final class Demo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
   static final Duration SLOT = Duration.ofMinutes(15);
   /** Gate closure lead of the demo zones (simulated time). */
   static final Duration GATE_LEAD = Duration.ofMinutes(5);
-  /** When the agents bid for a slot, before its start (simulated time). */
-  static final Duration BID_LEAD = Duration.ofMinutes(12);
+  /**
+   * The horizon of the homes' standing rules: with the last hour's average carried forward (forecast
+   * RECENT), each rule orders for the next quarter-hour only, in the ten minutes before its gate closes.
+   */
+  static final int RULE_HORIZON_MINUTES = 15;
   /** The settlement grace window ({@code SettlementPolicy.defaults()}). */
   static final Duration GRACE = Duration.ofMinutes(5);
   static final String OPERATOR = "operator";
@@ -92,7 +96,7 @@ public final class Demo implements AutoCloseable {
 
   /** One simulated home; {@code m2m} when its gateway signs its channel payments. */
   record Home(int index, String username, long accountId, String zone, MeterSimulator meter, Gateway gateway,
-      Thread thread, Path dataDir, long deviceId, boolean m2m) {}
+      Thread thread, Path dataDir, long deviceId, boolean m2m, long meteringPointId, List<Long> ruleIds) {}
 
   /**
    * Which homes pay machine to machine: every home but each third, so a demo of three or more homes has
@@ -123,7 +127,7 @@ public final class Demo implements AutoCloseable {
   private final List<String> zones = new ArrayList<>();
   private final List<String> closingTxids = new ArrayList<>();
   private final long startedNanos = System.nanoTime();
-  /** Each home's login token, so bidding does not pay a password hash per order; renewed on 401. */
+  /** Each home's login token, so the demo's own API calls do not pay a password hash each; renewed on 401. */
   private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Demo(Options options, PrintStream out, AcceleratedClock clock, Platform platform) {
@@ -251,7 +255,22 @@ public final class Demo implements AutoCloseable {
     }, "demo-gateway-" + i);
     thread.setDaemon(true);
     thread.start();
-    return new Home(i, username, account, zone, meter, gateway, thread, dir, deviceId, m2m);
+    return new Home(i, username, account, zone, meter, gateway, thread, dir, deviceId, m2m, mp,
+        new java.util.concurrent.CopyOnWriteArrayList<>());
+  }
+
+  /**
+   * The home's standing rules: sell the surplus and buy the deficit its own meter showed over the last
+   * hour, for the next quarter-hour, within limit prices that differ a little from home to home.
+   */
+  private void createRules(Home h) {
+    for (String side : List.of("SELL", "BUY")) {
+      long limit = side.equals("SELL") ? 6_000 + 400L * (h.index() % 20) : 32_000 - 400L * (h.index() % 20);
+      JsonObject rule = new JsonObject().put("meteringPointId", h.meteringPointId()).put("side", side)
+          .put("reserveWh", 10).put("limitPriceMilliCtPerKwh", limit).put("dailyCapWh", 100_000)
+          .put("forecast", "RECENT").put("horizonMinutes", RULE_HORIZON_MINUTES);
+      h.ruleIds().add(withToken(h.username(), token -> api("POST", "/rules", token, rule, 201)).getLong("id"));
+    }
   }
 
   /** Enrols the gateway's key with the one-time code through the gateway's own enrolment client. */
@@ -275,7 +294,8 @@ public final class Demo implements AutoCloseable {
         + " machine to machine (each gateway checks its statements against the readings it signed, then signs"
         + " its own channel updates); " + homesWhere(false) + " custodial (the platform signs with a key it keeps"
         + " encrypted)");
-    out.println("  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet");
+    out.println("  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet;"
+        + " so are the device certificates issued in each quarter-hour");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
   }
 
@@ -285,26 +305,30 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * Runs the slots: bids, waits for clearing and settlement, prints each slot. With a slot count it
-   * returns once the last slot is settled and paid; without it, until {@link #stop}.
+   * Runs the slots: the homes' standing rules place the orders, the platform clears, settles, pays and
+   * anchors; each slot is printed once it is done. With a slot count it pauses the rules once the last
+   * slot's gate has closed (cancelling their orders for later slots) and returns when the last slot is
+   * settled, paid and anchored; without it, until {@link #stop}.
    */
   public void run() throws InterruptedException {
     Integer slots = options.slots();
     firstSlot = firstSlotAfter(clock.instant());
     out.println("first traded slot " + slotText(firstSlot) + (slots == null ? ", running until Ctrl-C" : ", " + slots
-        + " slot(s)"));
-    int bidFor = 0;
+        + " slot(s)") + "; every home trades by two standing rules (sell its surplus, buy its deficit, forecast from"
+        + " its last hour of readings)");
+    boolean rulesPaused = false;
+    boolean rulesCreated = false;
     int reported = 0;
     while (!stop.get() && (slots == null || reported < slots)) {
       Instant now = clock.instant();
-      Instant bidSlot = slotStart(bidFor);
-      if ((slots == null || bidFor < slots) && !now.isBefore(bidSlot.minus(BID_LEAD))) {
-        if (now.isBefore(bidSlot.minus(GATE_LEAD).minusSeconds(30))) {
-          bid(bidSlot);
-        } else {
-          out.println("slot " + bidSlot + ": missed its gate (machine too slow for x" + clock.speed() + ")");
-        }
-        bidFor++;
+      // rules start once the gate before the first slot has closed, so they trade from the first slot on
+      if (!rulesCreated && !now.isBefore(firstSlot.minus(SLOT).minus(GATE_LEAD))) {
+        homes.forEach(this::createRules);
+        rulesCreated = true;
+      }
+      if (slots != null && !rulesPaused && !now.isBefore(slotStart(slots - 1).minus(GATE_LEAD))) {
+        pauseRules();
+        rulesPaused = true;
       }
       Instant reportSlot = slotStart(reported);
       if (!now.isBefore(reportSlot.plus(SLOT).plus(GRACE))) {
@@ -318,6 +342,31 @@ public final class Demo implements AutoCloseable {
     }
   }
 
+  /** Pauses every home's rules: no orders for slots after the demo's last one. */
+  private void pauseRules() {
+    for (Home h : homes) {
+      for (long id : h.ruleIds()) {
+        try {
+          withToken(h.username(), token -> api("PATCH", "/rules/" + id, token, new JsonObject().put("state", "PAUSED"),
+              200));
+        } catch (RuntimeException e) {
+          out.println("  " + h.username() + ": rule " + id + " not paused: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Calls the API with the home's login token, logging in again when it expired. */
+  private JsonObject withToken(String username, java.util.function.Function<String, JsonObject> call) {
+    String token = tokens.computeIfAbsent(username, u -> login(u, HOME_PASSWORD));
+    try {
+      return call.apply(token);
+    } catch (ExpiredToken e) {
+      tokens.put(username, login(username, HOME_PASSWORD));
+      return call.apply(tokens.get(username));
+    }
+  }
+
   /** The API's slot form, {@code 2026-11-25T10:15Z/PT15M}. */
   static String slotText(Instant slot) {
     return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC).format(slot)
@@ -326,33 +375,6 @@ public final class Demo implements AutoCloseable {
 
   Instant slotStart(int k) {
     return firstSlot.plus(SLOT.multipliedBy(k));
-  }
-
-  /** Each home's agent bids the energy its meter shows it will import or export over the slot. */
-  private void bid(Instant slot) {
-    String slotText = slotText(slot);
-    for (Home h : homes) {
-      MeterSample s = h.meter().truth();
-      long quantityWh = Math.abs(s.powerW()) / 4;
-      if (quantityWh < 10) {
-        continue;
-      }
-      boolean sells = s.powerW() < 0;
-      long limit = sells ? 6_000 + 400L * (h.index() % 20) : 32_000 - 400L * (h.index() % 20);
-      JsonObject order = new JsonObject().put("zone", h.zone()).put("slot", slotText)
-          .put("side", sells ? "SELL" : "BUY").put("quantityWh", quantityWh).put("limitPriceMilliCtPerKwh", limit);
-      try {
-        String token = tokens.computeIfAbsent(h.username(), u -> login(u, HOME_PASSWORD));
-        try {
-          api("POST", "/orders", token, order, 201);
-        } catch (ExpiredToken e) {
-          tokens.put(h.username(), login(h.username(), HOME_PASSWORD));
-          api("POST", "/orders", tokens.get(h.username()), order, 201);
-        }
-      } catch (RuntimeException e) {
-        out.println("  " + h.username() + ": order for " + slotText + " not placed: " + e.getMessage());
-      }
-    }
   }
 
   /** The slot's reports when every zone's slot is settled and paid; null while something is missing. */
@@ -501,7 +523,7 @@ public final class Demo implements AutoCloseable {
         .readPlatformKey(platform.settings().dataDir()).publicKey().hex() + "\n");
   }
 
-  /** How many slots were bid for (the report covers them). */
+  /** How many slots the demo ran (the report covers them). */
   private int slotsRun() {
     return options.slots() != null ? options.slots()
         : (int) Math.max(1, Duration.between(firstSlot, clock.instant()).dividedBy(SLOT));
