@@ -133,6 +133,15 @@ public final class PayerKeeper {
     return open;
   }
 
+  /**
+   * Makes sure the wallet holds {@code count} coins that can each fund a channel of {@code capacitySats}
+   * on their own, for proposals that hold their coin until the payee answers.
+   */
+  public synchronized void ensureFundingCoins(int count, long capacitySats) {
+    // room for the funding's fee: a one-input, two-output transaction is far below 1 kB
+    wallet.ensureCoins(count, Math.addExact(capacitySats, chain.feePolicy().feeFor(1_000)));
+  }
+
   /** Gives up a proposal the payee never answered: releases the funding's inputs; the channel is closed. */
   public synchronized void abandonProposal(String channelId) {
     store.payer(channelId).filter(c -> c.state() == ChannelState.PROPOSED).ifPresent(c -> {

@@ -4,6 +4,7 @@ import static io.peerwatt.db.schema.Tables.ACCOUNT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 
 import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.P2pkhSpend;
 import io.peerwatt.protocol.PublicKey;
 import io.peerwatt.protocol.Script;
 import io.peerwatt.protocol.StrictHex;
@@ -497,20 +498,30 @@ public final class GatewayChannels {
         .where(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.M2M).and(ACCOUNT.DISABLED_AT.isNull()))
         .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
     long expiry = chain.tip().height() + terms.lifetimeBlocks();
+    List<GatewayRegistry.GatewayWallet> waiting = new ArrayList<>();
     for (long accountId : accounts) {
       Optional<GatewayRegistry.GatewayWallet> wallet = registry.wallet(accountId);
-      if (wallet.isEmpty()) {
-        continue;
-      }
       String account = Long.toString(accountId);
-      boolean has = existing.stream().anyMatch(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER
-          && c.terms().prosumerAccount().equals(account) && c.terms().payeeKey().equals(wallet.get().channelKey()));
-      if (has) {
+      if (wallet.isPresent() && existing.stream().noneMatch(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER
+          && c.terms().prosumerAccount().equals(account) && c.terms().payeeKey().equals(wallet.get().channelKey()))) {
+        waiting.add(wallet.get());
+      }
+    }
+    if (waiting.isEmpty()) {
+      return proposed;
+    }
+    // each proposal holds a whole coin until its gateway answers: one coin per proposal
+    hub.sellers().ensureFundingCoins(waiting.size(), terms.capacitySats());
+    for (GatewayRegistry.GatewayWallet wallet : waiting) {
+      String account = Long.toString(wallet.accountId());
+      String channelId = "hub-to-" + account + "-" + clock.millis();
+      try {
+        hub.sellers().propose(channelId, ChannelDirection.HUB_TO_SELLER, account, wallet.channelKey(),
+            wallet.payoutScript(), terms.capacitySats(), expiry, terms.capacitySats() - 10_000);
+      } catch (P2pkhSpend.InsufficientFundsException e) {
+        log.warn("no hub -> seller channel for account {} yet: {}", account, e.getMessage());
         continue;
       }
-      String channelId = "hub-to-" + account + "-" + clock.millis();
-      hub.sellers().propose(channelId, ChannelDirection.HUB_TO_SELLER, account, wallet.get().channelKey(),
-          wallet.get().payoutScript(), terms.capacitySats(), expiry, terms.capacitySats() - 10_000);
       log.info("hub -> seller channel {} proposed to the gateway of account {}", channelId, account);
       proposed.add(channelId);
     }

@@ -167,6 +167,28 @@ public final class HubWallet {
     store.releaseSpentBy(spend.transaction().txid());
   }
 
+  /**
+   * Makes sure at least {@code count} spendable outputs of at least {@code eachSats} exist, splitting
+   * coins into outputs of {@code eachSats} to the wallet itself when there are fewer. Spends that wait
+   * before their broadcast (a channel proposal waiting for its payee) reserve a whole coin each, so
+   * several of them at once need several coins. Returns the split's broadcast, or empty when none was
+   * needed.
+   */
+  public synchronized Optional<BroadcastResult> ensureCoins(int count, long eachSats) {
+    long have = store.unspent().stream().filter(o -> o.satoshis() >= eachSats).count();
+    if (have >= count) {
+      return Optional.empty();
+    }
+    List<TxOutput> outputs = new ArrayList<>();
+    for (long i = have; i < count; i++) {
+      outputs.add(new TxOutput(eachSats, lockingScript));
+    }
+    BroadcastResult result = pay(outputs, "coin-split");
+    LOG.info("wallet split {} coins of {} sat for spends waiting to be broadcast: {}", outputs.size(), eachSats,
+        result.isAccepted() ? result.txid() : result.detail());
+    return Optional.of(result);
+  }
+
   /** {@link #prepare} then {@link #broadcast}. */
   public BroadcastResult pay(List<TxOutput> outputs, String purpose) {
     return broadcast(prepare(outputs), purpose);
