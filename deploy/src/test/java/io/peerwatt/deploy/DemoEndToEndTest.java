@@ -66,6 +66,7 @@ class DemoEndToEndTest {
       everyReadingIsSignedByItsEnrolledDevice(dsl);
       tradesAreConsistentWithTheOrdersAndTheClearing(dsl);
       paymentsEqualTheStatementsAndTheChannels(dsl);
+      machineToMachineHomesPaidOverTheirGatewaysOwnChannels(dsl);
     }
     assertThat(((Number) summary.get("readings")).longValue()).isPositive();
     assertThat(((Number) summary.get("trades")).longValue()).isPositive();
@@ -181,6 +182,42 @@ class DemoEndToEndTest {
         + " where role = 'payee' and direction = 'buyer_to_hub'").get(0, Long.class);
     assertThat(hubToSellers).isEqualTo(paidToProsumers);
     assertThat(buyersToHub).isEqualTo(paidByProsumers);
+  }
+
+  /**
+   * Homes 1 and 2 pay machine to machine: every payment of theirs went over a channel whose prosumer
+   * side is their gateway's registered channel key (buyer -> hub: the gateway signed; hub -> seller:
+   * the gateway acknowledged at least that commitment), none over a custodial channel.
+   */
+  private static void machineToMachineHomesPaidOverTheirGatewaysOwnChannels(DSLContext dsl) {
+    List<Record> m2m = dsl.fetch("select a.id, w.channel_key from account a join gateway_wallet w on w.account_id = a.id"
+        + " where a.payment_mode = 'm2m'");
+    assertThat(m2m).as("homes 1 and 2 registered their gateway wallets").hasSize(2);
+    int checked = 0;
+    for (Record a : m2m) {
+      long account = a.get(0, Long.class);
+      byte[] gatewayKey = a.get(1, byte[].class);
+      for (Record p : dsl.fetch("select amount_sat, channel_id, target_payee_sats from settlement_payment"
+          + " where account_id = ? and status = 'paid'", account)) {
+        long amount = p.get(0, Long.class);
+        String channel = p.get(1, String.class);
+        if (amount < 0) {
+          Record c = dsl.fetchOne("select payer_pubkey, payee_amount_sats from payment_channel where channel_id = ?"
+              + " and role = 'payee' and direction = 'buyer_to_hub'", channel);
+          assertThat(c.get(0, byte[].class)).as("debit of %s paid on %s", account, channel).isEqualTo(gatewayKey);
+          assertThat(c.get(1, Long.class)).isGreaterThanOrEqualTo(p.get(2, Long.class));
+        } else {
+          Record c = dsl.fetchOne("select c.payee_pubkey, k.acked_sequence from payment_channel c"
+              + " join gateway_channel_ack k on k.channel_id = c.channel_id where c.channel_id = ? and c.role = 'payer'",
+              channel);
+          assertThat(c).as("credit of %s on %s acknowledged by the gateway", account, channel).isNotNull();
+          assertThat(c.get(0, byte[].class)).isEqualTo(gatewayKey);
+          assertThat(c.get(1, Long.class)).isPositive();
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).as("machine-to-machine payments made").isPositive();
   }
 
   private static void everyExportedTransactionIsValidUnderTheInterpreter(Path json, int expected) throws Exception {

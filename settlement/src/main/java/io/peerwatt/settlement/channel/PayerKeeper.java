@@ -82,7 +82,7 @@ public final class PayerKeeper {
     byte[] payerScript = wallet.lockingScript();
     long fee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), payerScript, payeeScript);
     byte[] fundingScript = ChannelTerms.fundingScript(payerKey.publicKey(), payeeKey);
-    HubWallet.PreparedSpend funding = wallet.prepare(List.of(new TxOutput(capacitySats, fundingScript)));
+    HubWallet.PreparedSpend funding = wallet.prepareHolding(List.of(new TxOutput(capacitySats, fundingScript)));
     ChannelTerms terms = new ChannelTerms(channelId, direction, prosumerAccount, payerKey.publicKey(), payeeKey,
         payerScript, payeeScript, capacitySats, fee, chain.feePolicy().dustLimitSats(), expiryLockTime,
         funding.transaction().txid(), 0);

@@ -119,6 +119,28 @@ public final class HubWallet {
   }
 
   /**
+   * {@link #prepare} for a spend that waits before its broadcast (a channel proposal waiting for its
+   * payee): it takes the smallest single coin that pays it, so the wallet's larger coins stay free for
+   * everything else meanwhile; several coins only when no single one suffices.
+   */
+  public synchronized PreparedSpend prepareHolding(List<TxOutput> outputs) {
+    List<WalletOutput> bySize = new ArrayList<>(store.unspent());
+    bySize.sort(java.util.Comparator.comparingLong(WalletOutput::satoshis));
+    for (WalletOutput o : bySize) {
+      P2pkhSpend.Coin coin = new P2pkhSpend.Coin(o.txid(), o.index(), o.satoshis(), o.isConfirmed());
+      P2pkhSpend.Spend spend;
+      try {
+        spend = P2pkhSpend.build(key, List.of(coin), outputs, chain.feePolicy());
+      } catch (P2pkhSpend.InsufficientFundsException e) {
+        continue;
+      }
+      store.markSpent(List.of(o), spend.transaction().txid());
+      return new PreparedSpend(spend.transaction(), List.of(o), spend.feeSats(), spend.changeIndex());
+    }
+    return prepare(outputs);
+  }
+
+  /**
    * The prepared spend of {@code tx} as {@link #prepare} left it (after a restart, or when the broadcast
    * waits for someone else, like a payee's refund signature); empty when its inputs are no longer reserved
    * for it.

@@ -62,6 +62,23 @@ class HubWalletTest {
   }
 
   @Test
+  void aSpendThatWaitsHoldsTheSmallestCoinThatPaysItAndSplittingMakesRoomForMore() {
+    HubWallet.PreparedSpend waiting = wallet.prepareHolding(List.of(new TxOutput(30_000, elsewhere)));
+    assertThat(waiting.inputs()).extracting(WalletOutput::satoshis).containsExactly(40_000L);
+    assertThat(wallet.unspent()).extracting(WalletOutput::satoshis).containsExactlyInAnyOrder(100_000L, 7_000L);
+    HubWallet.PreparedSpend resumed = wallet.reserved(waiting.transaction()).orElseThrow();
+    assertThat(resumed.spentOutputs()).isEqualTo(waiting.spentOutputs());
+    assertThat(resumed.feeSats()).isEqualTo(waiting.feeSats());
+    assertThat(resumed.changeIndex()).isEqualTo(waiting.changeIndex());
+
+    assertThat(wallet.ensureCoins(2, 30_000)).isPresent();
+    assertThat(wallet.unspent().stream().filter(o -> o.satoshis() >= 30_000).count()).isGreaterThanOrEqualTo(2);
+    assertThat(wallet.ensureCoins(2, 30_000)).as("enough coins now").isEmpty();
+    wallet.release(waiting);
+    assertThat(wallet.reserved(waiting.transaction())).isEmpty();
+  }
+
+  @Test
   void spendsItsOwnUnconfirmedChangeInAChain() {
     for (int i = 0; i < 5; i++) {
       BroadcastResult r = wallet.pay(List.of(new TxOutput(20_000, elsewhere)), "chain-" + i);
