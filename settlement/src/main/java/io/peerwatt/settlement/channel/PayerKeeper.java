@@ -79,6 +79,9 @@ public final class PayerKeeper {
    */
   public synchronized PayerChannel propose(String channelId, ChannelDirection direction, String prosumerAccount,
       PublicKey payeeKey, byte[] payeeScript, long capacitySats, long expiryLockTime, long spendingCapSats) {
+    if (store.payer(channelId).isPresent()) {
+      throw new IllegalArgumentException("channel id " + channelId + " is taken");
+    }
     byte[] payerScript = wallet.lockingScript();
     long fee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), payerScript, payeeScript);
     byte[] fundingScript = ChannelTerms.fundingScript(payerKey.publicKey(), payeeKey);

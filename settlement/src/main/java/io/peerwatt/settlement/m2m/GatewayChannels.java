@@ -76,6 +76,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayChannels {
   private static final Logger log = LoggerFactory.getLogger(GatewayChannels.class);
+  /** Blocks the hub waits for a gateway to sign the refund of a proposed channel before giving it up. */
+  public static final long PROPOSAL_PATIENCE_BLOCKS = 12;
   /** The most a gateway may ask the devnet faucet for at once. */
   public static final long MAX_FAUCET_SATS = 1_000_000_000L;
 
@@ -491,6 +493,7 @@ public final class GatewayChannels {
    * proposed. Returns the proposed channel ids.
    */
   public List<String> proposeSellerChannels() {
+    abandonStaleProposals();
     List<String> proposed = new ArrayList<>();
     List<PayerChannel> existing = new ArrayList<>(hubStore.payerChannels(ChannelState.OPEN));
     existing.addAll(hubStore.payerChannels(ChannelState.PROPOSED));
@@ -515,6 +518,9 @@ public final class GatewayChannels {
     for (GatewayRegistry.GatewayWallet wallet : waiting) {
       String account = Long.toString(wallet.accountId());
       String channelId = "hub-to-" + account + "-" + clock.millis();
+      for (int n = 1; hubStore.payer(channelId).isPresent(); n++) {
+        channelId = "hub-to-" + account + "-" + clock.millis() + "-" + n;
+      }
       try {
         hub.sellers().propose(channelId, ChannelDirection.HUB_TO_SELLER, account, wallet.channelKey(),
             wallet.payoutScript(), terms.capacitySats(), expiry, terms.capacitySats() - 10_000);
@@ -526,6 +532,30 @@ public final class GatewayChannels {
       proposed.add(channelId);
     }
     return proposed;
+  }
+
+  /**
+   * Gives up proposals whose gateway did not answer within {@link #PROPOSAL_PATIENCE_BLOCKS} blocks, or
+   * whose account registered another key meanwhile: their coin is free again, and the next pass proposes
+   * anew to whatever gateway is registered then.
+   */
+  private void abandonStaleProposals() {
+    long tip = chain.tip().height();
+    for (PayerChannel c : hubStore.payerChannels(ChannelState.PROPOSED)) {
+      ChannelTerms t = c.terms();
+      if (t.direction() != ChannelDirection.HUB_TO_SELLER) {
+        continue;
+      }
+      long proposedAt = t.expiryLockTime() - terms.lifetimeBlocks();
+      boolean keyChanged = registry.wallet(Long.parseLong(t.prosumerAccount()))
+          .filter(w -> w.channelKey().equals(t.payeeKey())).isEmpty();
+      if (keyChanged || tip - proposedAt > PROPOSAL_PATIENCE_BLOCKS) {
+        hub.sellers().abandonProposal(c.channelId());
+        log.warn("hub -> seller channel {} abandoned: {}", c.channelId(),
+            keyChanged ? "the account's gateway key changed" : "its gateway did not answer for "
+                + (tip - proposedAt) + " blocks");
+      }
+    }
   }
 
   /**
