@@ -2,6 +2,7 @@ package io.peerwatt.gateway;
 
 import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.Network;
 import io.peerwatt.protocol.P2pkhSpend;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.PublicKey;
@@ -119,6 +120,7 @@ final class PaymentAgent {
     m.put("mode", "m2m");
     m.put("channelKey", key.publicKey().hex());
     m.put("payoutScript", StrictHex.encode(script));
+    m.put("address", info == null ? null : address(info.network()));
     m.put("balanceSats", state.balanceSats());
     Info i = info;
     m.put("network", i == null ? null : i.network());
@@ -138,6 +140,11 @@ final class PaymentAgent {
         .filter(p -> p.status() == WalletState.PaymentStatus.REFUSED).count());
     m.put("lastError", lastError);
     return m;
+  }
+
+  /** The wallet's P2PKH address on the platform's chain (testnet form for every chain but mainnet). */
+  private String address(String network) {
+    return key.publicKey().toAddress("mainnet".equals(network) ? Network.MAINNET : Network.TESTNET).toString();
   }
 
   // ---- registration ----
@@ -325,7 +332,7 @@ final class PaymentAgent {
     if (state.balanceSats() < capacity + fundingFee) {
       if (!warnedUnfunded) {
         log.warn("the wallet holds {} sat, not enough for a {} sat channel: send coins to {} on {}", state.balanceSats(),
-            capacity, key.publicKey().toAddress(io.peerwatt.protocol.Network.TESTNET), i.network());
+            capacity, address(i.network()), i.network());
         warnedUnfunded = true;
       }
       return;

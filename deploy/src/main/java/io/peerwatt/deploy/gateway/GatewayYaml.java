@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code gateway.yaml} (documented example: {@code deploy/src/main/dist/gateway.yaml}) into a
+ * Reads {@code gateway.yaml} (documented example: {@code deploy/examples/gateway.yaml}) into a
  * {@link GatewayConfig}. Strict: an unknown key, a wrong type or a bad value is a {@link UserError}
  * naming the key path, e.g. {@code meters[1].unit}.
  */

@@ -26,7 +26,7 @@ class GatewayCommandTest {
 
   @Test
   void theDocumentedExampleIsValid() {
-    Path example = Path.of(System.getProperty("peerwatt.root"), "deploy", "src", "main", "dist", "gateway.yaml");
+    Path example = Path.of(System.getProperty("peerwatt.root"), "deploy", "examples", "gateway.yaml");
     GatewayConfig cfg = GatewayYaml.load(example, null);
     assertThat(cfg.meters()).hasSize(2);
     assertThat(cfg.meters().get(0).map()).isEqualTo(MapChoice.AUTO);
@@ -34,6 +34,32 @@ class GatewayCommandTest {
     assertThat(cfg.readingInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(cfg.journalMaxBytes()).isEqualTo(256L << 20);
     assertThat(cfg.batchSize()).isEqualTo(500);
+    assertThat(cfg.wallet()).get().satisfies(w -> {
+      assertThat(w.spendingCapSatsPerDay()).isEqualTo(20_000_000);
+      assertThat(w.channelCapacitySats()).isEqualTo(50_000_000);
+      assertThat(w.devnetFaucet()).isFalse();
+    });
+  }
+
+  @Test
+  void theWalletIsCustodialUnlessItSaysM2m() throws Exception {
+    Path file = dir.resolve("w.yaml");
+    String meters = "platform: https://p.example\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n";
+    Files.writeString(file, meters);
+    assertThat(GatewayYaml.load(file, null).wallet()).isEmpty();
+    Files.writeString(file, meters + "wallet:\n  mode: m2m\n  devnetFaucet: true\n  interval: 2s\n");
+    assertThat(GatewayYaml.load(file, null).wallet()).get().satisfies(w -> {
+      assertThat(w.devnetFaucet()).isTrue();
+      assertThat(w.interval()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(w.spendingCapSatsPerDay()).isEqualTo(io.peerwatt.gateway.WalletConfig.defaults().spendingCapSatsPerDay());
+    });
+    Files.writeString(file, meters + "wallet:\n  mode: custodial\n  interval: 2s\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class).hasMessageContaining("m2m");
+    Files.writeString(file, meters + "wallet:\n  mode: m2m\n  channelCapacitySats: 5\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class)
+        .hasMessageContaining("channelCapacitySats");
+    Files.writeString(file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\nwallet:\n  mode: m2m\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class).hasMessageContaining("platform");
   }
 
   @Test
