@@ -190,6 +190,12 @@ final class PaymentAgent {
       return;
     }
     WalletState.Payee local = state.payees.get(id);
+    if (local != null && local.channel().state() == ChannelState.CLOSING
+        && ("closing".equals(hubState) || "closed".equals(hubState))) {
+      // the hub took the close this wallet relayed, but its answer was lost: the amount is still to be booked
+      bookClose(id, local);
+      return;
+    }
     if ("proposed".equals(hubState) && item.get("fundingTx") instanceof String fundingHex) {
       PayeeChannel proposed = PayeeChannel.accept(terms);
       ChannelResult<Transaction> funding = proposed.checkFunding(Transaction.parseHex(fundingHex));
@@ -243,7 +249,8 @@ final class PaymentAgent {
     boolean nearExpiry = terms.expiryLockTime() < 500_000_000L
         && terms.expiryLockTime() - (i.tipHeight() + 1) <= i.closeMarginBlocks();
     boolean closeRequested = Boolean.TRUE.equals(item.get("closeRequested"));
-    if ((closeRequested || nearExpiry) && channel.sequence() > 0) {
+    // a close once signed is sent until the hub has it, whatever the hub asks meanwhile
+    if ((closeRequested || nearExpiry || channel.state() == ChannelState.CLOSING) && channel.sequence() > 0) {
       closeIncoming(id);
     }
   }
@@ -258,11 +265,16 @@ final class PaymentAgent {
       state.save();
     }
     platform.post("/gateway/transactions", Map.of("rawTx", StrictHex.encode(closing)));
-    Transaction tx = Transaction.parse(closing);
-    state.payees.put(id, new WalletState.Payee(local.channel().withState(ChannelState.CLOSED), closing));
+    bookClose(id, state.payees.get(id));
+  }
+
+  /** The hub has the closing transaction of a hub -> seller channel: what it pays this wallet is a coin. */
+  private void bookClose(String id, WalletState.Payee closing) throws IOException {
+    Transaction tx = Transaction.parse(closing.closingTx());
+    state.payees.put(id, new WalletState.Payee(closing.channel().withState(ChannelState.CLOSED), closing.closingTx()));
     state.addOutputsTo(tx, script);
     state.save();
-    log.info("closed hub -> seller channel {}: {} sat to this wallet in {}", id, local.channel().payeeAmountSats(),
+    log.info("closed hub -> seller channel {}: {} sat to this wallet in {}", id, closing.channel().payeeAmountSats(),
         tx.txidHex());
   }
 
