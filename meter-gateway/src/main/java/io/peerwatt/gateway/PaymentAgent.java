@@ -284,6 +284,11 @@ final class PaymentAgent {
     if (local == null || local.channel().state() != ChannelState.OPEN) {
       return;
     }
+    if ("refunded".equals(hubState) && local.fundingBroadcast()) {
+      // the hub took this wallet's refund, but its answer was lost: the refund is still to be booked
+      bookRefund(local, local.channel().signedRefund(key));
+      return;
+    }
     if (("closing".equals(hubState) || "closed".equals(hubState)) && item.get("closingTx") instanceof String hex) {
       Transaction closing = Transaction.parseHex(hex);
       state.payers.put(terms.channelId(), new WalletState.Payer(local.channel().withState(ChannelState.CLOSED),
@@ -562,12 +567,18 @@ final class PaymentAgent {
       }
       Transaction refund = p.channel().signedRefund(key);
       platform.post("/gateway/transactions", Map.of("rawTx", StrictHex.encode(refund.serialize())));
-      state.payers.put(t.channelId(), new WalletState.Payer(p.channel().withState(ChannelState.REFUNDED),
-          p.fundingTx(), true));
-      state.addOutputsTo(refund, script);
-      state.save();
-      log.warn("buyer channel {} expired open: refunded {} sat to this wallet ({})", t.channelId(),
-          t.capacitySats() - t.feeSats(), refund.txidHex());
+      bookRefund(p, refund);
     }
+  }
+
+  /** The hub has the refund of a buyer channel: what it returns to this wallet is a coin. */
+  private void bookRefund(WalletState.Payer p, Transaction refund) throws IOException {
+    ChannelTerms t = p.channel().terms();
+    state.payers.put(t.channelId(), new WalletState.Payer(p.channel().withState(ChannelState.REFUNDED),
+        p.fundingTx(), true));
+    state.addOutputsTo(refund, script);
+    state.save();
+    log.warn("buyer channel {} expired open: refunded {} sat to this wallet ({})", t.channelId(),
+        t.capacitySats() - t.feeSats(), refund.txidHex());
   }
 }
