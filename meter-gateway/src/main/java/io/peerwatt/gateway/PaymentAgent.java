@@ -197,6 +197,12 @@ final class PaymentAgent {
       return;
     }
     WalletState.Payee local = state.payees.get(id);
+    if (local != null && local.channel().state() == ChannelState.CLOSING
+        && ("closing".equals(hubState) || "closed".equals(hubState))) {
+      // the hub took the close this wallet relayed, but its answer was lost: the amount is still to be booked
+      bookClose(id, local);
+      return;
+    }
     if ("proposed".equals(hubState) && item.get("fundingTx") instanceof String fundingHex) {
       PayeeChannel proposed = PayeeChannel.accept(terms);
       ChannelResult<Transaction> funding = proposed.checkFunding(Transaction.parseHex(fundingHex));
@@ -250,7 +256,8 @@ final class PaymentAgent {
     boolean nearExpiry = terms.expiryLockTime() < 500_000_000L
         && terms.expiryLockTime() - (i.tipHeight() + 1) <= i.closeMarginBlocks();
     boolean closeRequested = Boolean.TRUE.equals(item.get("closeRequested"));
-    if ((closeRequested || nearExpiry) && channel.sequence() > 0) {
+    // a close once signed is sent until the hub has it, whatever the hub asks meanwhile
+    if ((closeRequested || nearExpiry || channel.state() == ChannelState.CLOSING) && channel.sequence() > 0) {
       closeIncoming(id);
     }
   }
@@ -265,11 +272,16 @@ final class PaymentAgent {
       state.save();
     }
     platform.post("/gateway/transactions", Map.of("rawTx", StrictHex.encode(closing)));
-    Transaction tx = Transaction.parse(closing);
-    state.payees.put(id, new WalletState.Payee(local.channel().withState(ChannelState.CLOSED), closing));
+    bookClose(id, state.payees.get(id));
+  }
+
+  /** The hub has the closing transaction of a hub -> seller channel: what it pays this wallet is a coin. */
+  private void bookClose(String id, WalletState.Payee closing) throws IOException {
+    Transaction tx = Transaction.parse(closing.closingTx());
+    state.payees.put(id, new WalletState.Payee(closing.channel().withState(ChannelState.CLOSED), closing.closingTx()));
     state.addOutputsTo(tx, script);
     state.save();
-    log.info("closed hub -> seller channel {}: {} sat to this wallet in {}", id, local.channel().payeeAmountSats(),
+    log.info("closed hub -> seller channel {}: {} sat to this wallet in {}", id, closing.channel().payeeAmountSats(),
         tx.txidHex());
   }
 
@@ -277,6 +289,11 @@ final class PaymentAgent {
   private void syncOutgoing(Map<String, Object> item, ChannelTerms terms, String hubState) throws IOException {
     WalletState.Payer local = state.payers.get(terms.channelId());
     if (local == null || local.channel().state() != ChannelState.OPEN) {
+      return;
+    }
+    if ("refunded".equals(hubState) && local.fundingBroadcast()) {
+      // the hub took this wallet's refund, but its answer was lost: the refund is still to be booked
+      bookRefund(local, local.channel().signedRefund(key));
       return;
     }
     if (("closing".equals(hubState) || "closed".equals(hubState)) && item.get("closingTx") instanceof String hex) {
@@ -557,12 +574,18 @@ final class PaymentAgent {
       }
       Transaction refund = p.channel().signedRefund(key);
       platform.post("/gateway/transactions", Map.of("rawTx", StrictHex.encode(refund.serialize())));
-      state.payers.put(t.channelId(), new WalletState.Payer(p.channel().withState(ChannelState.REFUNDED),
-          p.fundingTx(), true));
-      state.addOutputsTo(refund, script);
-      state.save();
-      log.warn("buyer channel {} expired open: refunded {} sat to this wallet ({})", t.channelId(),
-          t.capacitySats() - t.feeSats(), refund.txidHex());
+      bookRefund(p, refund);
     }
+  }
+
+  /** The hub has the refund of a buyer channel: what it returns to this wallet is a coin. */
+  private void bookRefund(WalletState.Payer p, Transaction refund) throws IOException {
+    ChannelTerms t = p.channel().terms();
+    state.payers.put(t.channelId(), new WalletState.Payer(p.channel().withState(ChannelState.REFUNDED),
+        p.fundingTx(), true));
+    state.addOutputsTo(refund, script);
+    state.save();
+    log.warn("buyer channel {} expired open: refunded {} sat to this wallet ({})", t.channelId(),
+        t.capacitySats() - t.feeSats(), refund.txidHex());
   }
 }

@@ -5,6 +5,7 @@ import io.peerwatt.protocol.SignedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * has handed them to the platform, so that the gateway can check a statement against its own readings
  * before it pays (machine-to-machine mode). One CSV file per meter channel and UTC day,
  * {@code wallet/readings/channel-N/YYYY-MM-DD.csv}, lines {@code sequence,takenAtEpochMs,importWh,exportWh,
- * readingHashHex}. Appends are not forced to disk: the journal is the durable record, and on open every
- * journaled reading newer than the ledger's last line is added again.
+ * readingHashHex}. Appends are not forced to disk: the journal is the durable record, and on open a line
+ * a crash left unfinished is cut off and every journaled reading newer than the ledger's last whole line
+ * is added again.
  */
 final class ReadingLedger {
   private static final Logger log = LoggerFactory.getLogger(ReadingLedger.class);
@@ -46,6 +48,7 @@ final class ReadingLedger {
   static ReadingLedger open(Path dataDir, Map<Integer, Journal> journals, int retentionDays) throws IOException {
     ReadingLedger ledger = new ReadingLedger(dataDir.resolve("wallet").resolve("readings"), retentionDays);
     for (Map.Entry<Integer, Journal> e : journals.entrySet()) {
+      ledger.cutUnfinishedLines(e.getKey());
       long last = ledger.newestSequence(e.getKey());
       int added = 0;
       for (JournalEntry entry : e.getValue().all()) {
@@ -92,8 +95,8 @@ final class ReadingLedger {
           continue;
         }
         for (String line : readLines(file)) {
-          String[] f = line.split(",");
-          if (f.length != 5) {
+          String[] f = fields(line);
+          if (f == null) {
             continue; // a line cut by a crash
           }
           Instant takenAt = Instant.ofEpochMilli(Long.parseLong(f[1]));
@@ -110,27 +113,73 @@ final class ReadingLedger {
     return out;
   }
 
+  /** The sequence of the newest whole line of the channel's newest day that has one; -1 when there is none. */
   private long newestSequence(int channel) throws IOException {
-    Path channelDir = dir.resolve("channel-" + channel);
     long last = -1;
-    if (Files.isDirectory(channelDir)) {
-      try (Stream<Path> files = Files.list(channelDir)) {
-        Path newest = files.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted()
-            .reduce((a, b) -> b).orElse(null);
-        if (newest != null) {
-          for (String line : readLines(newest)) {
-            String[] f = line.split(",");
-            if (f.length == 5) {
-              last = Math.max(last, Long.parseLong(f[0]));
-            }
-          }
+    List<Path> newestFirst = new ArrayList<>(dayFiles(channel));
+    java.util.Collections.reverse(newestFirst);
+    for (Path day : newestFirst) {
+      for (String line : readLines(day)) {
+        String[] f = fields(line);
+        if (f != null) {
+          last = Math.max(last, Long.parseLong(f[0]));
         }
+      }
+      if (last >= 0) {
+        break; // a day whose content never reached the disk says nothing; the day before it does
       }
     }
     if (last >= 0) {
       lastSequence.put(channel, last);
     }
     return last;
+  }
+
+  /**
+   * Cuts off what follows the last newline of each of the channel's files: the rest of a line a crash
+   * interrupted (or the zeros of a block that was never written), which the next append would otherwise
+   * run into.
+   */
+  private void cutUnfinishedLines(int channel) throws IOException {
+    for (Path day : dayFiles(channel)) {
+      byte[] bytes = Files.readAllBytes(day);
+      int keep = bytes.length;
+      while (keep > 0 && bytes[keep - 1] != '\n') {
+        keep--;
+      }
+      if (keep < bytes.length) {
+        try (FileChannel ch = FileChannel.open(day, StandardOpenOption.WRITE)) {
+          ch.truncate(keep);
+          ch.force(true);
+        }
+        log.warn("reading ledger {}: cut {} bytes of an unfinished line", day, bytes.length - keep);
+      }
+    }
+  }
+
+  /** The channel's day files, oldest first. */
+  private List<Path> dayFiles(int channel) throws IOException {
+    Path channelDir = dir.resolve("channel-" + channel);
+    if (!Files.isDirectory(channelDir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(channelDir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList();
+    }
+  }
+
+  /** The five fields of a whole ledger line, or null for anything else (a line a crash cut short). */
+  private static String[] fields(String line) {
+    String[] f = line.split(",", -1);
+    if (f.length != 5 || !f[4].matches("[0-9a-f]{64}")) {
+      return null;
+    }
+    for (int i = 0; i < 4; i++) {
+      if (!f[i].matches("[0-9]{1,18}")) {
+        return null;
+      }
+    }
+    return f;
   }
 
   private List<Integer> channels() {
