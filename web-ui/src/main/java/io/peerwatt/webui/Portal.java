@@ -37,7 +37,12 @@ public final class Portal {
 
   /** @param apiBase the API this portal reads, e.g. {@code http://127.0.0.1:8080/api/v1} */
   public static Router router(Vertx vertx, Supplier<URI> apiBase) {
-    return new Portal(new ApiClient(vertx, apiBase)).routes(vertx);
+    return router(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS);
+  }
+
+  /** @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503 */
+  static Router router(Vertx vertx, Supplier<URI> apiBase, int maxLiveStreams) {
+    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams)).routes(vertx);
   }
 
   private Router routes(Vertx vertx) {
@@ -215,12 +220,18 @@ public final class Portal {
     return kind == null ? "" : "/proofs/download?kind=" + kind + "&ref=" + ref;
   }
 
-  /** The API's live stream, relayed with the viewer's token (browsers cannot set headers on EventSource). */
+  /**
+   * The API's live stream, relayed with the viewer's token (browsers cannot set headers on EventSource).
+   * Streams are bounded so they cannot use up the portal's connections; beyond the bound a view gets
+   * a 503 and its page simply stops updating live.
+   */
   private void live(RoutingContext ctx) {
-    ctx.response().setChunked(true)
-        .putHeader("content-type", "text/event-stream")
-        .putHeader("cache-control", "no-cache");
-    api.relay("/stream", viewer(ctx), ctx.response()).onFailure(e -> ctx.response().reset());
+    if (!api.relay("/stream", viewer(ctx), ctx.response())) {
+      log.warn("Refused a live view: {} are open already", api.maxStreams());
+      ctx.response().putHeader("retry-after", "60");
+      error(ctx, 503, "Too many live views", "The portal is relaying as many live views as it can."
+          + " Pages still work; reload in a minute for live updates.");
+    }
   }
 
   private static boolean isProsumerPath(String path) {
