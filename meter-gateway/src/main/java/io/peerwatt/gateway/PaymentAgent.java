@@ -12,6 +12,7 @@ import io.peerwatt.protocol.Transaction;
 import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelJson;
+import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
@@ -88,26 +89,54 @@ final class PaymentAgent {
 
   /** One round of wallet work; platform trouble is logged and retried on the next round. */
   void step() {
+    Info i;
     try {
-      Info i = register();
-      syncChannels(i);
+      i = register();
+    } catch (IOException | RuntimeException e) {
+      failed("registration", e);
+      statusSnapshot = buildStatus();
+      return;
+    }
+    boolean ok = part("channels", () -> syncChannels(i));
+    ok &= part("payments", () -> {
       List<Map<String, Object>> requests = paymentRequests();
       // a channel is opened at the start and when a debit waits for one, not merely because the hub closed one
       boolean needChannel = state.payers.isEmpty() || requests.stream().anyMatch(r -> r.get("channelId") == Json.NULL);
       ensureBuyerChannel(i, needChannel);
       payRequests(i, requests);
-      refundExpired(i);
-      state.prune(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(config.readingRetentionDays()));
+    });
+    // on its own: trouble with payments must never keep the gateway from taking back an expired channel
+    ok &= part("refunds", () -> refundExpired(i));
+    ok &= part("pruning", () -> state.prune(
+        LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(config.readingRetentionDays())));
+    if (ok) {
       lastError = null;
-    } catch (IOException | RuntimeException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        return; // the gateway is stopping
-      }
-      lastError = e.getMessage();
-      log.warn("wallet round failed; retrying next round: {}", e.getMessage());
-      log.debug("wallet round failure", e);
     }
     statusSnapshot = buildStatus();
+  }
+
+  private interface Part {
+    void run() throws IOException;
+  }
+
+  /** Runs one part of a round; a failure is logged and retried next round, and the other parts still run. */
+  private boolean part(String what, Part part) {
+    try {
+      part.run();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      failed(what, e);
+      return false;
+    }
+  }
+
+  private void failed(String what, Exception e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return; // the gateway is stopping
+    }
+    lastError = what + ": " + e.getMessage();
+    log.warn("wallet {} failed; retrying next round: {}", what, e.getMessage());
+    log.debug("wallet failure", e);
   }
 
   /** For {@code status.json}: the wallet as the last round left it. */
@@ -360,6 +389,9 @@ final class PaymentAgent {
         i.feePolicy());
     long commitmentFee = ChannelTerms.commitmentFeeSats(i.feePolicy(), script, i.hubScript());
     String id = "gw" + i.deviceId() + "-" + clock.millis();
+    for (int n = 1; state.payers.containsKey(id); n++) {
+      id = "gw" + i.deviceId() + "-" + clock.millis() + "-" + n;
+    }
     ChannelTerms terms = new ChannelTerms(id, ChannelDirection.BUYER_TO_HUB, Long.toString(i.accountId()),
         key.publicKey(), i.hubKey(), script, i.hubScript(), capacity, commitmentFee, i.feePolicy().dustLimitSats(),
         i.tipHeight() + i.channelLifetimeBlocks(), spend.transaction().txid(), 0);
@@ -519,6 +551,12 @@ final class PaymentAgent {
       return;
     }
     ChannelResult<PayerChannel.Payment> signed = payer.channel().pay(targetSats, key);
+    if (!signed.isOk() && signed.rejection() == ChannelRejection.EXCEEDS_CAPACITY && payer.channel().sequence() > 0) {
+      // top up: the hub closes this channel, the next round opens a new one and the payment gets its target there
+      log.info("payment {} does not fit into {} any more: asking the hub to close it", paymentId, channelId);
+      platform.post("/gateway/channels/" + channelId + "/close", Map.of());
+      return;
+    }
     if (!signed.isOk()) {
       refuse(paymentId, RefusalReason.EXCEEDS_SPENDING_CAP.code(), signed.rejection() + ": " + signed.detail(), today);
       return;
