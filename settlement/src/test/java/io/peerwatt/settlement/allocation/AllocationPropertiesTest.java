@@ -21,7 +21,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 
-class AllocationProperties {
+class AllocationPropertiesTest {
   static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
 
   /** A random slot: up to 6 accounts, up to 12 trades, random meters (some missing). */

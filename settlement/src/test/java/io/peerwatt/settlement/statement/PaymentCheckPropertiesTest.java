@@ -29,7 +29,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-class PaymentCheckProperties {
+class PaymentCheckPropertiesTest {
   static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
   static final long BUYER = 5;
   final PaymentCheck check = new PaymentCheck();
