@@ -305,7 +305,7 @@ final class SettlementRuntime implements AutoCloseable {
             txids.add(sent.txid());
             hub.sellers().closedByPayee(c.channelId(), closing.value());
             custodialWallet.receive(closing.value(), false, List.of(), "channel-close");
-            custodialPayee.markState(c.channelId(), ChannelState.CLOSED);
+            custodialPayee.markSpent(c.channelId(), ChannelState.CLOSED, closing.value().txid());
           } else {
             log.warn("closing {} rejected: {} {}", c.channelId(), sent.reason(), sent.detail());
           }

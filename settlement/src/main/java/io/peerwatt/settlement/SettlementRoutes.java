@@ -1,5 +1,6 @@
 package io.peerwatt.settlement;
 
+import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
@@ -122,6 +123,10 @@ public final class SettlementRoutes implements ApiRoutes {
       // the hub's own record of each channel (payer side for hub->seller, payee side for buyer->hub)
       Condition mine = caller.isOperator() ? DSL.trueCondition() : c.COUNTERPARTY.eq(Long.toString(caller.accountId()));
       JsonArray items = new JsonArray();
+      // whose key is on the prosumer's side: its gateway's (machine to machine) or the custodial store's
+      java.util.Map<String, byte[]> gatewayKeys = new java.util.HashMap<>();
+      api.dsl().select(GATEWAY_WALLET.ACCOUNT_ID, GATEWAY_WALLET.CHANNEL_KEY).from(GATEWAY_WALLET)
+          .forEach(w -> gatewayKeys.put(Long.toString(w.value1()), w.value2()));
       api.dsl().selectFrom(c)
           .where(mine.and(c.ROLE.eq(DSL.when(c.DIRECTION.eq("hub_to_seller"), "payer").otherwise("payee"))))
           .orderBy(c.CREATED_AT.desc())
@@ -135,6 +140,9 @@ public final class SettlementRoutes implements ApiRoutes {
               .put("feeSats", r.getFeeSats())
               .put("expiryLockTime", r.getExpiryLockTime())
               .put("state", r.getState())
+              .put("prosumerSide", java.util.Arrays.equals(gatewayKeys.get(r.getCounterparty()),
+                  r.getDirection().equals("hub_to_seller") ? r.getPayeePubkey() : r.getPayerPubkey())
+                  ? "gateway" : "custodial")
               .put("updates", r.getSequence())
               .put("fundingTxid", Transaction.txidToHex(r.getFundingTxid()))
               .put("closingTxid", r.getClosingTxid() == null ? null : Transaction.txidToHex(r.getClosingTxid()))));

@@ -23,6 +23,12 @@ public interface ChannelStore {
    */
   void savePayerProposal(PayerChannel proposed, byte[] fundingRawTx);
 
+  /**
+   * Records the transaction that spent a channel's funding (a close or a refund), on the payer's
+   * ({@code payerSide}) or the payee's record of the channel; a channel not kept on that side is left alone.
+   */
+  void recordClosing(String channelId, boolean payerSide, byte[] closingTxid);
+
   /** The funding transaction saved with a payer proposal. */
   Optional<byte[]> proposedFunding(String channelId);
 

@@ -151,9 +151,9 @@ public final class HubChannels {
     return buyers.closingTransaction(channelId);
   }
 
-  /** Records a buyer channel's new lifecycle state (e.g. refunded to its payer after expiry). */
-  public void markBuyerChannel(String channelId, ChannelState state) {
-    buyers.markState(channelId, state);
+  /** Records that a buyer channel's funding was spent otherwise (e.g. refunded to its payer after expiry). */
+  public void markBuyerChannelSpent(String channelId, ChannelState state, byte[] spendingTxid) {
+    buyers.markSpent(channelId, state, spendingTxid);
   }
 
   /**
@@ -170,7 +170,7 @@ public final class HubChannels {
     if (result.isAccepted()) {
       wallet.receive(closing.value(), true, List.of(new TxOutput(
           channel.terms().capacitySats(), channel.terms().fundingScript())), "channel-close");
-      buyers.markState(channelId, ChannelState.CLOSING);
+      buyers.markSpent(channelId, ChannelState.CLOSING, closing.value().txid());
       LOG.info("buyer channel {} closing at {} sat: {}", channelId, channel.payeeAmountSats(), result.txid());
     }
     return ChannelResult.ok(result);

@@ -14,6 +14,7 @@ public final class InMemoryChannelStore implements ChannelStore {
   private final Map<String, PayerChannel> payers = new ConcurrentHashMap<>();
   private final Map<String, PayeeChannel> payees = new ConcurrentHashMap<>();
   private final Map<String, byte[]> fundings = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> closings = new ConcurrentHashMap<>();
 
   @Override
   public void savePayer(PayerChannel channel) {
@@ -32,6 +33,16 @@ public final class InMemoryChannelStore implements ChannelStore {
     }
     fundings.put(proposed.channelId(), fundingRawTx.clone());
     payers.put(proposed.channelId(), proposed);
+  }
+
+  @Override
+  public void recordClosing(String channelId, boolean payerSide, byte[] closingTxid) {
+    closings.put((payerSide ? "payer " : "payee ") + channelId, closingTxid.clone());
+  }
+
+  /** The closing transaction recorded for a side of a channel. */
+  public Optional<byte[]> closing(String channelId, boolean payerSide) {
+    return Optional.ofNullable(closings.get((payerSide ? "payer " : "payee ") + channelId)).map(byte[]::clone);
   }
 
   @Override

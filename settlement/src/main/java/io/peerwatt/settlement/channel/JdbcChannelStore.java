@@ -60,6 +60,14 @@ public final class JdbcChannelStore implements ChannelStore {
   }
 
   @Override
+  public void recordClosing(String channelId, boolean payerSide, byte[] closingTxid) {
+    db.update(PAYMENT_CHANNEL).set(PAYMENT_CHANNEL.CLOSING_TXID, closingTxid)
+        .set(PAYMENT_CHANNEL.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .where(PAYMENT_CHANNEL.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL.ROLE.eq(payerSide ? PAYER : PAYEE)))
+        .execute();
+  }
+
+  @Override
   public Optional<byte[]> proposedFunding(String channelId) {
     return db.select(PAYMENT_CHANNEL_FUNDING.RAW_TX).from(PAYMENT_CHANNEL_FUNDING)
         .where(PAYMENT_CHANNEL_FUNDING.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL_FUNDING.ROLE.eq(PAYER)))

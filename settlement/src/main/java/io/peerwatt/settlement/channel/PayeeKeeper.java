@@ -83,6 +83,12 @@ public final class PayeeKeeper implements PayeeEndpoint {
         .orElseGet(() -> ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId));
   }
 
+  /** Records a new lifecycle state and the transaction that spent the funding (a close or a refund). */
+  public synchronized void markSpent(String channelId, ChannelState state, byte[] spendingTxid) {
+    markState(channelId, state);
+    store.recordClosing(channelId, false, spendingTxid);
+  }
+
   /** Records a new lifecycle state (closing, closed). */
   public synchronized void markState(String channelId, ChannelState state) {
     store.payee(channelId).ifPresent(c -> store.savePayee(c.withState(state)));

@@ -196,6 +196,7 @@ public final class PayerKeeper {
     if (result.isAccepted()) {
       wallet.receive(refund, true, List.of(channel.fundingOutput()), "channel-refund");
       store.savePayer(channel.withState(ChannelState.REFUNDED));
+      store.recordClosing(channelId, true, refund.txid());
     }
     return result;
   }
@@ -206,6 +207,7 @@ public final class PayerKeeper {
       // the hub signed this commitment: it is one of the platform's transactions
       wallet.receive(closing, true, List.of(c.fundingOutput()), "channel-close");
       store.savePayer(c.withState(ChannelState.CLOSED));
+      store.recordClosing(channelId, true, closing.txid());
     });
   }
 }

@@ -465,7 +465,7 @@ public final class GatewayChannels {
           BroadcastResult sent = broadcastOrRefuse(tx);
           transactions.recordMade(tx, List.of(new TxOutput(c.terms().capacitySats(), c.terms().fundingScript())),
               "channel-refund");
-          hub.markBuyerChannel(c.channelId(), ChannelState.REFUNDED);
+          hub.markBuyerChannelSpent(c.channelId(), ChannelState.REFUNDED, tx.txid());
           log.warn("buyer channel {} of account {} refunded to the gateway after expiry: {}", c.channelId(), account,
               sent.txid());
           return new JsonObject().put("channelId", c.channelId()).put("txid", sent.txid())
