@@ -82,9 +82,13 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       // keep the cluster between runs: initdb only runs when the directory is new
+      // the embedded library starts PostgreSQL for tests (fsync and synchronous_commit off); the platform
+      // acknowledges readings, orders and channel updates only once they are on disk, so turn both on
       return EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
           .setPGStartupWait(java.time.Duration.ofSeconds(30))
           .start();
     } catch (IOException | RuntimeException e) {

@@ -19,6 +19,9 @@ class DatabaseTest {
     try (Database db = Database.start(DatabaseConfig.embedded(dataDir))) {
       assertThat(db.isReachable()).isTrue();
       assertThat(db.schemaVersion()).isNotEqualTo("none");
+      // durable: a commit the platform acknowledges is on disk
+      assertThat(db.dsl().fetchValue("show fsync")).isEqualTo("on");
+      assertThat(db.dsl().fetchValue("show synchronous_commit")).isEqualTo("on");
       db.dsl().insertInto(ZONE, ZONE.CODE, ZONE.NAME).values("NL-1", "Kept across restarts").execute();
     }
     try (Database db = Database.start(DatabaseConfig.embedded(dataDir))) {
