@@ -165,7 +165,7 @@ var PeerWattProof = (function () {
       var n = r.varint(), level = new Map();
       for (var i = 0; i < n; i++) {
         var offset = r.varint(), flags = r.u8();
-        level.set(offset, { dup: (flags & 1) !== 0, hash: (flags & 1) ? null : r.bytes(32) });
+        level.set(offset, { dup: (flags & 1) !== 0, txid: (flags & 3) === 2, hash: (flags & 1) ? null : r.bytes(32) });
       }
       levels.push(level);
     }
@@ -173,6 +173,10 @@ var PeerWattProof = (function () {
     var offset = -1;
     levels[0].forEach(function (leaf, off) { if (leaf.hash && equal(leaf.hash, txidInternal)) offset = off; });
     if (offset < 0) throw new Error('the BUMP does not hold this transaction');
+    // BRC-74 flag 0x02 marks the txid a BUMP proves: the bundle's BUMP flags the anchor txid and no other
+    var flagged = 0;
+    levels[0].forEach(function (leaf) { if (leaf.txid) flagged++; });
+    if (flagged !== 1 || !levels[0].get(offset).txid) throw new Error('the BUMP must flag exactly the anchor txid (BRC-74 flag 0x02), it flags ' + flagged + ' txid(s)');
     var node = txidInternal;
     for (var lv = 0; lv < treeHeight; lv++) {
       var sib = levels[lv].get(offset ^ 1);

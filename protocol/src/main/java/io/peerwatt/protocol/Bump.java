@@ -186,6 +186,41 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
     return false;
   }
 
+  /**
+   * The minimal BUMP of one txid of this one (like the reference SDK's {@code MerklePath.extract}):
+   * its level-0 leaf, the only one flagged as a txid (0x02), and the one sibling per level it needs,
+   * taken from this BUMP or computed from its lower levels. FormatException when {@code txid} (internal
+   * order) is not in this BUMP. A BUMP made for that txid alone is returned unchanged.
+   */
+  public Bump extract(byte[] txid) {
+    Leaf start = null;
+    for (Leaf leaf : levels.get(0)) {
+      if (!leaf.isDuplicate() && Arrays.equals(leaf.hash, txid)) {
+        start = leaf;
+        break;
+      }
+    }
+    if (start == null) {
+      throw new FormatException("txid " + BitcoinMerkle.toDisplayHex(txid) + " is not in the BUMP");
+    }
+    Leaf self = Leaf.txid(start.offset(), txid);
+    if (levels.size() == 1 && levels.get(0).size() == 1) {
+      return new Bump(blockHeight, List.of(List.of(self)));
+    }
+    List<Map<Long, Leaf>> idx = index(levels);
+    List<List<Leaf>> out = new ArrayList<>();
+    for (int h = 0; h < levels.size(); h++) {
+      long siblingOffset = (start.offset() >>> h) ^ 1;
+      byte[] sibling = findOrCompute(idx, h, siblingOffset);
+      if (sibling == null) {
+        throw new FormatException("missing hash for offset " + siblingOffset + " at height " + h);
+      }
+      Leaf leaf = sibling.length == 0 ? Leaf.duplicate(siblingOffset) : Leaf.hash(siblingOffset, sibling);
+      out.add(h == 0 ? List.of(self, leaf) : List.of(leaf));
+    }
+    return new Bump(blockHeight, out);
+  }
+
   /** The level-0 leaves flagged as txids of interest. */
   public List<byte[]> txids() {
     List<byte[]> out = new ArrayList<>();

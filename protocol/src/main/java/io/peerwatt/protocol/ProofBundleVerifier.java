@@ -119,6 +119,11 @@ public final class ProofBundleVerifier {
     } else if (!bump.contains(txid)) {
       steps.add(new StepResult(Step.TX_IN_BLOCK, Status.FAIL,
           "the BUMP does not contain anchor txid " + BitcoinMerkle.toDisplayHex(txid)));
+    } else if (bump.txids().size() != 1 || !Arrays.equals(bump.txids().get(0), txid)) {
+      // BRC-74 flag 0x02 marks the txid a BUMP proves (BEEF readers count only flagged leaves as
+      // proven): a bundle's BUMP is the anchor transaction's own, so it flags that txid and no other
+      steps.add(new StepResult(Step.TX_IN_BLOCK, Status.FAIL, "the BUMP flags " + bump.txids().size()
+          + " txid(s) (BRC-74 flag 0x02) but must flag exactly the anchor txid " + BitcoinMerkle.toDisplayHex(txid)));
     } else {
       byte[] merkleRoot = bump.computeRoot(txid);
       steps.add(Arrays.equals(merkleRoot, block.merkleRoot())

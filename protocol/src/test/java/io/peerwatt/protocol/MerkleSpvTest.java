@@ -177,6 +177,41 @@ class MerkleSpvTest {
     }
   }
 
+  /**
+   * extract(txid) of a BUMP made for several txids (or of a wide level 0 with empty upper levels) is
+   * exactly the BUMP made for that txid alone: minimal, only that txid flagged, the same root.
+   */
+  @Property(tries = 150)
+  void extractGivesTheSingleTxidBumpOfTheBlock(
+      @ForAll @IntRange(min = 1, max = 40) int txCount, @ForAll("seeds") long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    List<byte[]> txids = new ArrayList<>();
+    for (int i = 0; i < txCount; i++) {
+      byte[] t = new byte[32];
+      random.nextBytes(t);
+      txids.add(t);
+    }
+    Set<Integer> chosen = new TreeSet<>();
+    int picks = 1 + random.nextInt(Math.min(txCount, 5));
+    while (chosen.size() < picks) {
+      chosen.add(random.nextInt(txCount));
+    }
+    long height = random.nextInt(1_000_000);
+    Bump compound = Bump.fromBlock(height, txids, chosen);
+    Bump everyTx = Bump.fromBlock(height, txids, java.util.stream.IntStream.range(0, txCount).boxed().toList());
+    for (int i : chosen) {
+      Bump alone = Bump.fromBlock(height, txids, List.of(i));
+      assertThat(compound.extract(txids.get(i)).encode()).isEqualTo(alone.encode());
+      assertThat(everyTx.extract(txids.get(i)).encode()).isEqualTo(alone.encode());
+      assertThat(alone.extract(txids.get(i))).isEqualTo(alone);
+      assertThat(alone.txids()).hasSize(1);
+    }
+    byte[] stranger = new byte[32];
+    random.nextBytes(stranger);
+    assertThatThrownBy(() -> compound.extract(stranger)).isInstanceOf(FormatException.class)
+        .hasMessageContaining("is not in the BUMP");
+  }
+
   @Test
   void aWideLevelZeroWithEmptyUpperLevelsComputesTheRoot() {
     List<byte[]> txids = new ArrayList<>();

@@ -294,6 +294,65 @@ class ProofBundleTest {
         .as("bundle %d, bit %d of %d", choice, bit, bytes.length * 8).isFalse();
   }
 
+  /**
+   * The BUMP's txid flags (BRC-74 0x02) are part of what verifies: a bundle whose BUMP no longer flags
+   * the anchor txid, or also flags its sibling, fails at txInBlock. These are the only two bits the
+   * flipped-bit property used to find still verifying (e.g. bundle 7, bit 4377: the anchor txid's flag).
+   */
+  @Test
+  void theBumpMustFlagExactlyTheAnchorTxid() {
+    for (int choice = 0; choice < 8; choice++) {
+      ProofBundle bundle = anyBundle(choice);
+      byte[] bytes = bundle.encode();
+      int bumpAt = indexOf(bytes, bundle.bump());
+      List<Integer> flagBytes = levelZeroFlagPositions(bundle.bump());
+      assertThat(flagBytes).as("level 0: the anchor txid and its sibling").hasSize(2);
+      assertThat(ProofBundleVerifier.verify(bytes, trustFor(choice)).verified()).isTrue();
+      for (int at : flagBytes) {
+        byte[] flipped = bytes.clone();
+        flipped[bumpAt + at] ^= Bump.FLAG_TXID;
+        BundleVerification v = ProofBundleVerifier.verify(flipped, trustFor(choice));
+        assertThat(v.verified()).as("bundle %d, BUMP flags byte %d", choice, at).isFalse();
+        assertThat(v.firstFailure().orElseThrow().step()).isEqualTo(Step.TX_IN_BLOCK);
+        assertThat(v.firstFailure().orElseThrow().detail()).contains("must flag exactly the anchor txid");
+      }
+    }
+    byte[] sample = anyBundle(7).encode();
+    sample[4377 / 8] ^= (byte) (1 << (4377 % 8));
+    assertThat(ProofBundleVerifier.verify(sample, trustFor(7)).verified()).isFalse();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  /** Positions of the flags bytes of a BUMP's level-0 leaves. */
+  private static List<Integer> levelZeroFlagPositions(byte[] bump) {
+    ByteReader in = new ByteReader(bump);
+    in.readVarInt("height");
+    in.readByte("tree height");
+    long count = in.readVarInt("count");
+    List<Integer> out = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      in.readVarInt("offset");
+      out.add(in.position());
+      int flags = in.readByte("flags");
+      if ((flags & Bump.FLAG_DUPLICATE) == 0) {
+        in.readBytes(32, "hash");
+      }
+    }
+    return out;
+  }
+
   @Test
   void anEnrolmentBundleProvesTheCertificateThePlatformIssued() {
     ProofBundleVerifier.Trust trust = trustFor(6);

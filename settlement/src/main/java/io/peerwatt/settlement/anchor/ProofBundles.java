@@ -3,6 +3,7 @@ package io.peerwatt.settlement.anchor;
 import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.protocol.AnchorProof;
 import io.peerwatt.protocol.AnchorTree;
+import io.peerwatt.protocol.Bump;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.ProofBundle;
@@ -69,7 +70,17 @@ public final class ProofBundles {
     byte[] signature = kind == AnchorItemKind.READING ? evidence.deviceSignature()
         : platformKey.signDer(Hashes.sha256(evidence.bytes()));
     ProofBundle bundle = new ProofBundle(kind, evidence.bytes(), signature, evidence.certificate(),
-        at.get().leaf().salt(), proof, anchor.rawTx(), anchor.bump(), List.of(anchor.header()));
+        at.get().leaf().salt(), proof, anchor.rawTx(), ownPath(anchor.rawTx(), anchor.bump()),
+        List.of(anchor.header()));
     return new Answer(ProofState.PROVABLE, bundle, anchor.txid());
+  }
+
+  /**
+   * The anchor transaction's own minimal path from the stored BUMP (a backend may answer with a BUMP
+   * of several txids of the block): only the anchor txid flagged (0x02), one sibling per level, as the
+   * bundle verifiers require.
+   */
+  static byte[] ownPath(byte[] anchorRawTx, byte[] storedBump) {
+    return Bump.decode(storedBump).extract(Hashes.sha256d(anchorRawTx)).encode();
   }
 }
