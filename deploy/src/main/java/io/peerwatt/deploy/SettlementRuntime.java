@@ -370,10 +370,10 @@ final class SettlementRuntime implements AutoCloseable {
    */
   void startAnchoring(Path dataDir) {
     PrivateKey platformKey = ProofRoutes.readPlatformKey(dataDir);
-    AnchoringService service = new AnchoringService(new JdbcAnchorSource(database.dsl(), Duration.ofDays(2)),
+    AnchoringService service = new AnchoringService(new JdbcAnchorSource(database.dsl(), Duration.ofDays(2), SettlementPolicy.defaults().graceWindow()),
         new JdbcAnchorStore(database.dsl()), hubWallet, chain, platformKey, new SecureRandom());
     proofs = new ProofBundles(new JdbcAnchorStore(database.dsl()),
-        new JdbcAnchorSource(database.dsl(), Duration.ofDays(2)), platformKey);
+        new JdbcAnchorSource(database.dsl(), Duration.ofDays(2), SettlementPolicy.defaults().graceWindow()), platformKey);
     anchoring = service;
     ReportRoutes.useAnchoring(service);
   }

@@ -9,6 +9,7 @@ import io.peerwatt.gateway.BatchSigning;
 import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.SignedReading;
 import io.peerwatt.protocol.Transaction;
+import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.anchor.AnchorSource;
 import io.peerwatt.settlement.anchor.AnchoringService;
@@ -144,7 +145,7 @@ class AnchoringPlatformTest {
       HubWallet wallet = new HubWallet(PrivateKey.generate(new SecureRandom()), devnet, new InMemoryWalletStore(),
           new InMemoryTransactionLog());
       wallet.receive(Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()), false, List.of(), "faucet");
-      JdbcAnchorSource source = new JdbcAnchorSource(platform.database().dsl(), Duration.ofDays(1));
+      JdbcAnchorSource source = new JdbcAnchorSource(platform.database().dsl(), Duration.ofDays(1), SettlementPolicy.defaults().graceWindow());
       AnchoringService anchoring = new AnchoringService(source, new JdbcAnchorStore(platform.database().dsl()), wallet,
           devnet, ProofRoutes.readPlatformKey(dataDir), new SecureRandom());
       String ref = ItemRef.reading(deviceId, 0, 1);

@@ -100,7 +100,7 @@ class JdbcAnchorAndReportTest {
     HubWallet wallet = new HubWallet(PrivateKey.fromBytes(Hashes.sha256("jdbc anchor wallet".getBytes())), devnet,
         new InMemoryWalletStore(), new InMemoryTransactionLog());
     wallet.receive(Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()), false, List.of(), "faucet");
-    JdbcAnchorSource source = new JdbcAnchorSource(db, Duration.ofDays(3650));
+    JdbcAnchorSource source = new JdbcAnchorSource(db, Duration.ofDays(3650), SettlementPolicy.defaults().graceWindow());
     JdbcAnchorStore store = new JdbcAnchorStore(db);
     AnchoringService anchoring = new AnchoringService(source, store, wallet, devnet, PLATFORM, new SecureRandom());
     AnchorSource.Slot slot = new AnchorSource.Slot(ZONE_CODE, SLOT.toString());

@@ -1,5 +1,9 @@
 package io.peerwatt.settlement.anchor;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+
 import io.peerwatt.protocol.AnchorItemKind;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +19,17 @@ public interface AnchorStore {
 
   /** True when the item is already in some anchor. */
   boolean isAnchored(AnchorItemKind kind, String ref);
+
+  /** Those of {@code refs} (items of one kind) that are already in some anchor. */
+  default Set<String> anchored(AnchorItemKind kind, Collection<String> refs) {
+    Set<String> out = new HashSet<>();
+    for (String ref : refs) {
+      if (isAnchored(kind, ref)) {
+        out.add(ref);
+      }
+    }
+    return out;
+  }
 
   /** Anchors not yet seen mined, oldest first. */
   List<AnchorRecord> unmined();

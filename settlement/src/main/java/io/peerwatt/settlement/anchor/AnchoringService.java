@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -80,8 +82,13 @@ public final class AnchoringService {
   public synchronized List<AnchorOutcome> anchorDueSlots(Instant now) {
     List<AnchorOutcome> outcomes = new ArrayList<>();
     for (AnchorSource.Slot slot : source.closedSlots(now)) {
-      List<AnchorItem> fresh = source.items(slot).stream()
-          .filter(i -> !store.isAnchored(i.kind(), i.ref())).toList();
+      List<AnchorItem> items = source.items(slot);
+      Map<AnchorItemKind, Set<String>> anchored = new EnumMap<>(AnchorItemKind.class);
+      for (AnchorItemKind kind : AnchorItemKind.values()) {
+        List<String> refs = items.stream().filter(i -> i.kind() == kind).map(AnchorItem::ref).toList();
+        anchored.put(kind, refs.isEmpty() ? Set.of() : store.anchored(kind, refs));
+      }
+      List<AnchorItem> fresh = items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
       if (!fresh.isEmpty()) {
         AnchorOutcome outcome = anchor(slotKey(slot), slot.slotInterval(), fresh, now);
         outcomes.add(outcome);

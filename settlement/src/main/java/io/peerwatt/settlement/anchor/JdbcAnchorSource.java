@@ -22,27 +22,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
- * {@link AnchorSource} over the database: a slot is closed once settlement settled it (which waits the
- * grace window); its items are the readings its zone's devices took in it, its trades and every version
- * of its statements. Looks back {@code lookback} so a restart catches up. Issued certificates are the
- * devices' ({@code device.certificate}, written by trading-core's enrolment) not yet in an anchor, with no
- * look-back: every certificate the platform ever issued is anchored once.
+ * {@link AnchorSource} over the database. A slot of a zone is closed once its readings' grace window
+ * ended: a traded slot once settlement settled it (which waits the grace window, so its statements go
+ * into its first anchor), a slot nobody traded in once the grace window passed, so every reading becomes
+ * provable whether or not its slot traded. Its items are the readings its zone's devices took in it, its
+ * trades and every version of its statements.
+ *
+ * <p>The first call looks back {@code lookback} (a restart catches up); later calls look only at what can
+ * have changed: slots settled or re-settled, or whose grace ended, within the last hour of the clock, and
+ * slots that received late readings in the last ten minutes of the database's clock. Issued certificates
+ * are the devices' ({@code device.certificate}, written by trading-core's enrolment) not yet in an anchor,
+ * with no look-back: every certificate the platform ever issued is anchored once.
  */
 public final class JdbcAnchorSource implements AnchorSource {
   /** Delivery slots are quarter hours (trading-core DeliverySlot). */
   private static final Duration SLOT_LENGTH = Duration.ofMinutes(15);
+  /** After the first call: slots settled, or whose grace ended, this long before now are looked at again. */
+  private static final Duration RECENT = Duration.ofHours(1);
+  /** After the first call: readings received this long ago (database time) are looked at for late arrivals. */
+  private static final Duration LATE_RECEIPTS = Duration.ofMinutes(10);
 
   private final DSLContext db;
   private final Duration lookback;
+  private final Duration grace;
+  private volatile boolean caughtUp;
 
-  public JdbcAnchorSource(DSLContext db, Duration lookback) {
+  /**
+   * @param lookback how far back the first call looks
+   * @param grace how long after a slot ends its readings may still arrive (settlement's grace window)
+   */
+  public JdbcAnchorSource(DSLContext db, Duration lookback, Duration grace) {
     this.db = db;
     this.lookback = lookback;
+    this.grace = grace;
   }
 
   /** The interval text of a slot start, e.g. {@code 2026-11-25T10:00Z/PT15M}. */
@@ -52,11 +72,57 @@ public final class JdbcAnchorSource implements AnchorSource {
 
   @Override
   public List<Slot> closedSlots(Instant now) {
-    return db.select(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START).from(SETTLEMENT_SLOT)
+    Duration window = caughtUp ? RECENT : lookback;
+    // a slot is due when its end plus the grace window has passed: its start is at or before dueStart
+    Instant dueStart = now.minus(grace).minus(SLOT_LENGTH);
+    TreeSet<String> slots = new TreeSet<>();
+    db.select(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START).from(SETTLEMENT_SLOT)
         .where(SETTLEMENT_SLOT.SLOT_START.ge(now.minus(lookback).atOffset(ZoneOffset.UTC)))
+        .and(SETTLEMENT_SLOT.LAST_SETTLED_AT.ge(now.minus(window).atOffset(ZoneOffset.UTC)))
         .and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now.atOffset(ZoneOffset.UTC)))
-        .orderBy(SETTLEMENT_SLOT.SLOT_START, SETTLEMENT_SLOT.ZONE_CODE)
-        .fetch(r -> new Slot(r.value1(), interval(r.value2().toInstant())));
+        .forEach(r -> slots.add(key(r.value1(), r.value2().toInstant())));
+    Field<OffsetDateTime> bucket = DSL.field("to_timestamp(floor(extract(epoch from {0}) / 900) * 900)",
+        OffsetDateTime.class, READING.TAKEN_AT);
+    Condition received = caughtUp
+        ? READING.RECEIVED_AT.ge(DSL.field("now() - make_interval(secs => {0})", OffsetDateTime.class,
+            DSL.inline(LATE_RECEIPTS.toSeconds())))
+        : DSL.trueCondition();
+    Instant from = caughtUp ? dueStart.minus(window) : now.minus(lookback);
+    db.selectDistinct(METERING_POINT.ZONE_CODE, bucket).from(READING)
+        .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
+        .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+        .where(READING.TAKEN_AT.ge(from.atOffset(ZoneOffset.UTC)))
+        .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH).atOffset(ZoneOffset.UTC)))
+        .forEach(r -> slots.add(key(r.value1(), r.value2().toInstant())));
+    if (caughtUp) {
+      db.selectDistinct(METERING_POINT.ZONE_CODE, bucket).from(READING)
+          .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
+          .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+          .where(received)
+          .and(READING.TAKEN_AT.ge(now.minus(lookback).atOffset(ZoneOffset.UTC)))
+          .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH).atOffset(ZoneOffset.UTC)))
+          .forEach(r -> slots.add(key(r.value1(), r.value2().toInstant())));
+    }
+    caughtUp = true;
+    List<Slot> closed = new ArrayList<>();
+    for (String k : slots) {
+      String zone = k.substring(k.indexOf(' ') + 1);
+      Instant start = Instant.parse(k.substring(0, k.indexOf(' ')));
+      OffsetDateTime at = start.atOffset(ZoneOffset.UTC);
+      // a traded slot waits for its settlement, so its statements are in its first anchor
+      boolean traded = db.fetchExists(TRADE, TRADE.ZONE_CODE.eq(zone).and(TRADE.SLOT_START.eq(at)));
+      boolean settled = db.fetchExists(SETTLEMENT_SLOT, SETTLEMENT_SLOT.ZONE_CODE.eq(zone)
+          .and(SETTLEMENT_SLOT.SLOT_START.eq(at)).and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now.atOffset(ZoneOffset.UTC))));
+      if (settled || !traded) {
+        closed.add(new Slot(zone, interval(start)));
+      }
+    }
+    return closed;
+  }
+
+  /** Orders slots by start, then zone. */
+  private static String key(String zone, Instant start) {
+    return start + " " + zone;
   }
 
   private static OffsetDateTime start(Slot slot) {

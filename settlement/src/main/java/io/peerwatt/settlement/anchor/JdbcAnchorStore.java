@@ -6,7 +6,11 @@ import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import io.peerwatt.db.schema.tables.records.AnchorRecord;
 import io.peerwatt.protocol.AnchorItemKind;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -45,6 +49,20 @@ public final class JdbcAnchorStore implements AnchorStore {
   @Override
   public boolean isAnchored(AnchorItemKind kind, String ref) {
     return db.fetchExists(ANCHOR_LEAF, ANCHOR_LEAF.ITEM_KIND.eq((short) kind.code()).and(ANCHOR_LEAF.ITEM_REF.eq(ref)));
+  }
+
+  @Override
+  public Set<String> anchored(AnchorItemKind kind, Collection<String> refs) {
+    Set<String> out = new HashSet<>();
+    List<String> all = new ArrayList<>(refs);
+    // one query per thousand refs instead of one per item
+    for (int from = 0; from < all.size(); from += 1_000) {
+      out.addAll(db.select(ANCHOR_LEAF.ITEM_REF).from(ANCHOR_LEAF)
+          .where(ANCHOR_LEAF.ITEM_KIND.eq((short) kind.code()))
+          .and(ANCHOR_LEAF.ITEM_REF.in(all.subList(from, Math.min(all.size(), from + 1_000))))
+          .fetch(ANCHOR_LEAF.ITEM_REF));
+    }
+    return out;
   }
 
   @Override

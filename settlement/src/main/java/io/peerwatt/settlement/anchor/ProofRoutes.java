@@ -69,7 +69,7 @@ public final class ProofRoutes implements ApiRoutes {
     if (proofs == null) {
       platformKey = readPlatformKey(context.settings().dataDir());
       proofs = new ProofBundles(new JdbcAnchorStore(context.dsl()), new JdbcAnchorSource(context.dsl(),
-          Duration.ZERO), platformKey);
+          Duration.ZERO, Duration.ZERO), platformKey);
     }
     return proofs;
   }

@@ -69,7 +69,7 @@ class JdbcEnrolmentAnchorTest {
     HubWallet wallet = new HubWallet(PrivateKey.fromBytes(Hashes.sha256("jdbc enrolment wallet".getBytes())), devnet,
         new JdbcWalletStore(db, "enrolment-test"), new JdbcTransactionLog(db));
     wallet.receive(Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()), false, List.of(), "faucet");
-    JdbcAnchorSource source = new JdbcAnchorSource(db, Duration.ZERO);
+    JdbcAnchorSource source = new JdbcAnchorSource(db, Duration.ZERO, Duration.ZERO);
     JdbcAnchorStore store = new JdbcAnchorStore(db);
     AnchoringService anchoring = new AnchoringService(source, store, wallet, devnet, PLATFORM, new SecureRandom());
 
