@@ -1,6 +1,7 @@
 package io.peerwatt.deploy;
 
 import static io.peerwatt.db.schema.Tables.ACCOUNT;
+import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 
 import io.peerwatt.db.Database;
 import io.peerwatt.protocol.Transaction;
@@ -8,6 +9,7 @@ import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.ChannelPaymentPort;
 import io.peerwatt.settlement.JdbcSettlementInputs;
 import io.peerwatt.settlement.JdbcStatementStore;
+import io.peerwatt.settlement.PaymentStatus;
 import io.peerwatt.settlement.RegistryRoutes;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementService;
@@ -227,13 +229,21 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /**
-   * Opens both custodial channels of every custodial prosumer that has none open yet (the gateways of
-   * machine-to-machine prosumers open their own buyer channel; the hub proposes their seller channel).
+   * Opens the custodial channel a custodial prosumer's waiting payment needs (hub -> prosumer for a
+   * credit, prosumer -> hub for a debit) when none is open; the gateways of machine-to-machine
+   * prosumers open their own buyer channel, and the hub proposes their seller channel.
    */
   private void openMissingChannels() {
+    // a channel opens when a payment waits for it: no coins sit in channels nobody pays over
+    java.util.Set<Long> credits = new java.util.HashSet<>();
+    java.util.Set<Long> debits = new java.util.HashSet<>();
+    database.dsl().selectDistinct(SETTLEMENT_PAYMENT.ACCOUNT_ID, SETTLEMENT_PAYMENT.AMOUNT_SAT.gt(0L))
+        .from(SETTLEMENT_PAYMENT).where(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
+        .forEach(r -> (r.value2() ? credits : debits).add(r.value1()));
     List<Long> prosumers = database.dsl().select(ACCOUNT.ID).from(ACCOUNT)
         .where(ACCOUNT.ROLE.eq("prosumer").and(ACCOUNT.DISABLED_AT.isNull())
             .and(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.CUSTODIAL)))
+        .and(ACCOUNT.ID.in(credits).or(ACCOUNT.ID.in(debits)))
         .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
     List<PayerChannel> hubPays = channels.payerChannels(ChannelState.OPEN);
     List<PayeeChannel> hubReceives = channels.payeeChannels(ChannelState.OPEN);
@@ -245,13 +255,13 @@ final class SettlementRuntime implements AutoCloseable {
       boolean fromBuyer = hubReceives.stream().anyMatch(c -> c.terms().direction() == ChannelDirection.BUYER_TO_HUB
           && c.terms().prosumerAccount().equals(a));
       String suffix = a + "-" + clock.millis();
-      if (!toSeller) {
+      if (!toSeller && credits.contains(account)) {
         ChannelResult<PayerChannel> r = hub.sellers().open("hub-to-" + suffix, ChannelDirection.HUB_TO_SELLER, a,
             custodialKey, custodialWallet.lockingScript(), channelCapacitySats, expiry,
             channelCapacitySats - 10_000, custodialPayee);
         logOpen("hub -> prosumer " + a, r);
       }
-      if (!fromBuyer) {
+      if (!fromBuyer && debits.contains(account)) {
         ChannelResult<PayerChannel> r = custodialPayer.open(suffix + "-to-hub", ChannelDirection.BUYER_TO_HUB, a,
             hub.hubKey(), hub.hubPayeeScript(), channelCapacitySats, expiry, channelCapacitySats - 10_000,
             hub.buyers());

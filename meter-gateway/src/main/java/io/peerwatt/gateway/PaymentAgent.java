@@ -100,8 +100,8 @@ final class PaymentAgent {
     boolean ok = part("channels", () -> syncChannels(i));
     ok &= part("payments", () -> {
       List<Map<String, Object>> requests = paymentRequests();
-      // a channel is opened at the start and when a debit waits for one, not merely because the hub closed one
-      boolean needChannel = state.payers.isEmpty() || requests.stream().anyMatch(r -> r.get("channelId") == Json.NULL);
+      // a channel is opened when a debit waits for one: no coins sit in a channel nothing is paid over
+      boolean needChannel = requests.stream().anyMatch(r -> r.get("channelId") == Json.NULL);
       ensureBuyerChannel(i, needChannel);
       payRequests(i, requests);
     });

@@ -118,6 +118,7 @@ class ChannelCloseRefundTest {
   void whenTheHubClosesTheBuyerChannelThePayersChangeBecomesACoin() throws IOException {
     h.step();
     String channel = h.openPayer().channel().channelId();
+    h.hub.debitWaitsForChannel = false; // no debit waits after this one: no new channel replaces the closed one
     h.readAround(SLOT, 10_000, 50);
     h.clock.set(Instant.parse("2026-11-25T10:30:00Z"));
     Statement s = h.honestStatement(SLOT, 100);

@@ -800,8 +800,24 @@ final class FakeHub implements AutoCloseable {
     return Map.of("channelId", id, "state", "closing", "closingTxid", closing.txidHex());
   }
 
+  /**
+   * Whether the hub tells the gateway that a debit waits for a buyer channel while none is open (how the
+   * platform asks a gateway to open one); on by default, so a wallet opens its channel in its first round.
+   */
+  volatile boolean debitWaitsForChannel = true;
+
   private Map<String, Object> paymentRequests() {
     List<Object> items = new ArrayList<>();
+    boolean channelOpen = buyers.values().stream()
+        .anyMatch(b -> b.fundingBroadcast && b.channel.state() == ChannelState.OPEN);
+    if (debitWaitsForChannel && !channelOpen && payments.values().stream().noneMatch(p -> p.channelId == null)) {
+      Map<String, Object> waiting = new LinkedHashMap<>();
+      waiting.put("paymentId", 0L);
+      waiting.put("amountSat", -1L);
+      waiting.put("channelId", Json.NULL);
+      waiting.put("targetPayeeSats", Json.NULL);
+      items.add(waiting);
+    }
     for (Payment p : payments.values()) {
       if (p.paid || p.refusalCode != null) {
         continue;

@@ -145,7 +145,7 @@ abstract class GatewayHubFixture {
 
   /** The seller's gateway signs the refund of the hub's proposal; returns its payee side. */
   PayeeChannel acceptSellerChannel() {
-    assertThat(gateways.proposeSellerChannels()).as("one per m2m account").hasSize(2);
+    assertThat(gateways.proposeSellerChannels()).as("only the account owed a payment").hasSize(1);
     assertThat(gateways.proposeSellerChannels()).as("one proposal at a time").isEmpty();
     JsonObject item = gateways.channels(seller).getJsonArray("channels").getJsonObject(0);
     assertThat(item.getString("state")).isEqualTo("proposed");

@@ -41,14 +41,17 @@ class GatewayPaymentsTest extends GatewayHubFixture {
     gateways.register(seller, sellerKey.publicKey().hex(), StrictHex.encode(sellerScript));
     gateways.register(buyer, buyerKey.publicKey().hex(), StrictHex.encode(buyerScript));
     PayerChannel buyerSide = openBuyerChannel("gw-buyer-1");
-    PayeeChannel sellerSide = acceptSellerChannel();
-    devnet.mineBlocks(1);
+    assertThat(gateways.proposeSellerChannels()).as("nobody is owed anything yet").isEmpty();
 
     service.settleDueSlots(SETTLE_AT);
     long sellerOwed = only(JdbcSettlementTest.seller).payment().amountSat();
     long buyerOwes = -only(JdbcSettlementTest.buyer).payment().amountSat();
     assertThat(sellerOwed).isPositive();
     assertThat(buyerOwes).isPositive();
+    // the seller is owed: the hub proposes its channel, the gateway signs the refund, then it is paid
+    PayeeChannel sellerSide = acceptSellerChannel();
+    devnet.mineBlocks(1);
+    service.dispatchPayments(SETTLE_AT.plusSeconds(5));
     assertThat(only(JdbcSettlementTest.seller).outcome().status()).as("not acknowledged yet")
         .isEqualTo(PaymentStatus.PENDING);
 

@@ -36,6 +36,7 @@ class GatewayProposalTest extends GatewayHubFixture {
   @Test
   void aProposalNobodyAnswersIsGivenUpAndItsCoinFreed() {
     gateways.register(seller, sellerKey.publicKey().hex(), StrictHex.encode(sellerScript));
+    service.settleDueSlots(SETTLE_AT);
     assertThat(gateways.proposeSellerChannels()).hasSize(1);
     String id = gateways.channels(seller).getJsonArray("channels").getJsonObject(0).getString("channelId");
     long before = hub.sellers().channel(id).orElseThrow().terms().capacitySats();

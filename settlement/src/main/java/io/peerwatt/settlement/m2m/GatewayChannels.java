@@ -489,16 +489,19 @@ public final class GatewayChannels {
   // ---- what the settlement pass does ----
 
   /**
-   * Proposes a hub -> seller channel to every m2m account whose registered gateway has none open or
-   * proposed. Returns the proposed channel ids.
+   * Proposes a hub -> seller channel to every m2m account that is owed a payment and whose registered
+   * gateway has no channel open or proposed. Returns the proposed channel ids.
    */
   public List<String> proposeSellerChannels() {
     abandonStaleProposals();
     List<String> proposed = new ArrayList<>();
     List<PayerChannel> existing = new ArrayList<>(hubStore.payerChannels(ChannelState.OPEN));
     existing.addAll(hubStore.payerChannels(ChannelState.PROPOSED));
-    List<Long> accounts = db.select(ACCOUNT.ID).from(ACCOUNT)
+    // only for an account a credit waits for: no coins sit in channels nobody pays over
+    List<Long> accounts = db.selectDistinct(ACCOUNT.ID).from(ACCOUNT)
+        .join(SETTLEMENT_PAYMENT).on(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(ACCOUNT.ID))
         .where(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.M2M).and(ACCOUNT.DISABLED_AT.isNull()))
+        .and(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code())).and(SETTLEMENT_PAYMENT.AMOUNT_SAT.gt(0L))
         .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
     long expiry = chain.tip().height() + terms.lifetimeBlocks();
     List<GatewayRegistry.GatewayWallet> waiting = new ArrayList<>();
