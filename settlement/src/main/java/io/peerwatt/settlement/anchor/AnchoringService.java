@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +45,15 @@ public final class AnchoringService {
    * inside it have committed by then, so they share its anchor.
    */
   public static final Duration ENROLMENT_GRACE = Duration.ofMinutes(1);
+  /**
+   * How long late items of an anchored slot (a reading that arrived late, a re-settled statement version)
+   * gather before they go into one further anchor of the slot, rather than one small anchor per pass.
+   */
+  public static final Duration LATE_BATCH = Duration.ofMinutes(15);
+  /** When each slot key was last anchored, by the scheduler's clock. */
+  private final Map<String, Instant> lastAnchoredAt = new HashMap<>();
+  /** Slots whose late items wait for {@link #LATE_BATCH}: looked at on every pass until anchored. */
+  private final Set<AnchorSource.Slot> waitingLate = new java.util.LinkedHashSet<>();
 
   private final AnchorSource source;
   private final AnchorStore store;
@@ -81,7 +91,9 @@ public final class AnchoringService {
    */
   public synchronized List<AnchorOutcome> anchorDueSlots(Instant now) {
     List<AnchorOutcome> outcomes = new ArrayList<>();
-    for (AnchorSource.Slot slot : source.closedSlots(now)) {
+    java.util.LinkedHashSet<AnchorSource.Slot> candidates = new java.util.LinkedHashSet<>(source.closedSlots(now));
+    candidates.addAll(waitingLate);
+    for (AnchorSource.Slot slot : candidates) {
       List<AnchorItem> items = source.items(slot);
       Map<AnchorItemKind, Set<String>> anchored = new EnumMap<>(AnchorItemKind.class);
       for (AnchorItemKind kind : AnchorItemKind.values()) {
@@ -89,9 +101,23 @@ public final class AnchoringService {
         anchored.put(kind, refs.isEmpty() ? Set.of() : store.anchored(kind, refs));
       }
       List<AnchorItem> fresh = items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
+      String key = slotKey(slot);
+      Instant last = lastAnchoredAt.get(key);
+      if (!fresh.isEmpty() && last == null && !store.anchorsFor(key).isEmpty()) {
+        last = now; // anchored before a restart: its late items wait one batch period from now
+        lastAnchoredAt.put(key, last);
+      }
+      if (!fresh.isEmpty() && last != null && now.isBefore(last.plus(LATE_BATCH))) {
+        waitingLate.add(slot); // late items of a slot anchored a moment ago wait to share one further anchor
+        continue;
+      }
+      waitingLate.remove(slot);
       if (!fresh.isEmpty()) {
-        AnchorOutcome outcome = anchor(slotKey(slot), slot.slotInterval(), fresh, now);
+        AnchorOutcome outcome = anchor(key, slot.slotInterval(), fresh, now);
         outcomes.add(outcome);
+        if (outcome.status() == AnchorOutcome.Status.ANCHORED) {
+          lastAnchoredAt.put(key, now);
+        }
         if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
           break; // the next slots would fail the same way
         }
