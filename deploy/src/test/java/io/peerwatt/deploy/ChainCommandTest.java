@@ -24,8 +24,44 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code peerwatt chain export} on the embedded database of a data directory. */
+/** {@code peerwatt chain export}, {@code wallet} and {@code fund} on the embedded database of a data directory. */
 class ChainCommandTest {
+
+  private static String run(String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+      int exit = PeerwattCommand.run(args);
+      return exit + " " + out.toString(StandardCharsets.UTF_8);
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
+  void aFundingTransactionTheChainKnowsIsRecordedForTheWalletItPays(@TempDir Path dataDir) throws Exception {
+    assertThat(run("chain", "wallet", "--data-dir", dataDir.toString())).startsWith("0 ").contains("hub").contains(" 0 sat");
+    java.nio.file.Path keys = dataDir.resolve("keys");
+    io.peerwatt.settlement.wallet.KeyVault vault = io.peerwatt.settlement.wallet.KeyVault.open(
+        keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"), new java.security.SecureRandom());
+    byte[] hubScript = Script.p2pkh(vault.key(HubWallet.WALLET_KEY_LABEL).publicKey().hash160()).bytes();
+    String paid;
+    String elsewhere;
+    String neverBroadcast;
+    try (Database db = Database.start(DatabaseConfig.embedded(dataDir));
+        DevnetBackend devnet = DevnetBackend.open(db.dsl(), Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY)) {
+      paid = java.util.HexFormat.of().formatHex(devnet.faucet(hubScript, 250_000).rawTx());
+      elsewhere = java.util.HexFormat.of().formatHex(devnet.faucet(Script.p2pkh(new byte[20]).bytes(), 9_000).rawTx());
+      Transaction tx = Transaction.parseHex(paid);
+      neverBroadcast = new Transaction(1, tx.inputs(), List.of(new TxOutput(1_000, hubScript)), 7).toHex();
+    }
+    assertThat(run("chain", "fund", "--tx", elsewhere, "--data-dir", dataDir.toString())).startsWith("2 ");
+    assertThat(run("chain", "fund", "--tx", neverBroadcast, "--data-dir", dataDir.toString())).startsWith("2 ");
+    assertThat(run("chain", "fund", "--tx", paid, "--data-dir", dataDir.toString()))
+        .startsWith("0 ").contains("recorded").contains("250000 sat to the hub wallet");
+    assertThat(run("chain", "wallet", "--data-dir", dataDir.toString())).contains("250000 sat");
+  }
 
   @Test
   @SuppressWarnings("unchecked")

@@ -84,7 +84,7 @@ public final class Gateway implements AutoCloseable {
       this.wallet = new PaymentAgent(DeviceIdentity.channelKey(config.dataDir()),
           new PlatformClient(config.platform().orElseThrow(), key,
               HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), clock, Duration.ofSeconds(30)),
-          WalletState.load(walletDir), ledger, w, clock);
+          WalletState.load(walletDir), ledger, w, clock, walletDir);
     } else {
       this.ledger = null;
       this.wallet = null;

@@ -28,6 +28,9 @@ import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.protocol.statement.StatementJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -65,6 +68,7 @@ final class PaymentAgent {
   private final WalletConfig config;
   private final Clock clock;
   private final PaymentCheck check = new PaymentCheck();
+  private final Path walletDir;
   private volatile Info info;
   private volatile String lastError;
   /** What {@link #status} shows, made by the agent's thread after each round (the state is not shared). */
@@ -76,7 +80,8 @@ final class PaymentAgent {
       long tipHeight, long channelLifetimeBlocks, long closeMarginBlocks, boolean faucet) {}
 
   PaymentAgent(PrivateKey channelKey, PlatformClient platform, WalletState state, ReadingLedger ledger,
-      WalletConfig config, Clock clock) {
+      WalletConfig config, Clock clock, Path walletDir) {
+    this.walletDir = walletDir;
     this.key = channelKey;
     this.script = Script.p2pkh(channelKey.publicKey().hash160()).bytes();
     this.platform = platform;
@@ -97,7 +102,8 @@ final class PaymentAgent {
       statusSnapshot = buildStatus();
       return;
     }
-    boolean ok = part("channels", () -> syncChannels(i));
+    boolean ok = part("funding", this::bookIncoming);
+    ok &= part("channels", () -> syncChannels(i));
     ok &= part("payments", () -> {
       List<Map<String, Object>> requests = paymentRequests();
       // a channel is opened when a debit waits for one: no coins sit in a channel nothing is paid over
@@ -199,6 +205,17 @@ final class PaymentAgent {
         Json.integer(answer, "closeMarginBlocks"), Boolean.TRUE.equals(answer.get("faucet")));
     info = i;
     return i;
+  }
+
+  /** Books the outputs of transactions the owner handed in ({@link WalletInbox}) as the wallet's coins. */
+  private void bookIncoming() throws IOException {
+    for (Path file : WalletInbox.waiting(walletDir)) {
+      Transaction tx = Transaction.parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      state.addOutputsTo(tx, script);
+      state.save();
+      Files.delete(file);
+      log.info("booked {} sat from {} into the wallet", WalletInbox.paidTo(tx, script), tx.txidHex());
+    }
   }
 
   // ---- channels as the hub sees them ----

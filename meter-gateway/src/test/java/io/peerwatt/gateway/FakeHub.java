@@ -581,18 +581,24 @@ final class FakeHub implements AutoCloseable {
     if (satoshis <= 0 || satoshis > 1_000_000_000L) {
       throw new HubError(400, "INVALID_AMOUNT", "satoshis must be 1..1000000000");
     }
+    Transaction paid = pay(payoutScript, satoshis);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("txid", paid.txidHex());
+    m.put("rawTx", paid.toHex());
+    m.put("outputIndex", 0L);
+    m.put("satoshis", satoshis);
+    return m;
+  }
+
+  /** A transaction on the chain paying {@code satoshis} to {@code script} (an owner's wallet funding a gateway). */
+  synchronized Transaction pay(byte[] script, long satoshis) {
     long coinSats = satoshis + 100_000;
     FakeChain.Outpoint coin = chain.mint(faucetScript, coinSats);
     P2pkhSpend.Spend pay = P2pkhSpend.build(faucetKey,
         List.of(new P2pkhSpend.Coin(Transaction.txidFromHex(coin.txid()), coin.index(), coinSats, true)),
-        List.of(new TxOutput(satoshis, payoutScript)), feePolicy);
+        List.of(new TxOutput(satoshis, script)), feePolicy);
     chain.broadcast(pay.transaction());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("txid", pay.transaction().txidHex());
-    m.put("rawTx", pay.transaction().toHex());
-    m.put("outputIndex", 0L);
-    m.put("satoshis", satoshis);
-    return m;
+    return pay.transaction();
   }
 
   private Map<String, Object> channels() {

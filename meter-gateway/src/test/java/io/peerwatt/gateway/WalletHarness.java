@@ -71,7 +71,8 @@ final class WalletHarness implements AutoCloseable {
     ledger = ReadingLedger.open(dataDir, Map.of(CHANNEL, journal), config.readingRetentionDays());
     agent = new PaymentAgent(DeviceIdentity.channelKey(dataDir),
         new PlatformClient(hub.uri(), deviceKey, HttpClient.newHttpClient(), clock, Duration.ofSeconds(10)),
-        WalletState.load(dataDir.resolve(DeviceIdentity.CHANNEL_KEY_DIR)), ledger, config, clock);
+        WalletState.load(dataDir.resolve(DeviceIdentity.CHANNEL_KEY_DIR)), ledger, config, clock,
+        dataDir.resolve(DeviceIdentity.CHANNEL_KEY_DIR));
     return agent;
   }
 

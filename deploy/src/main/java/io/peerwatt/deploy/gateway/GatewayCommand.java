@@ -3,6 +3,8 @@ package io.peerwatt.deploy.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.peerwatt.deploy.UserError;
+import io.peerwatt.protocol.Transaction;
+import io.peerwatt.gateway.WalletInbox;
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Enrollment;
 import io.peerwatt.gateway.Gateway;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Option;
       GatewayCommand.Probe.class,
       GatewayCommand.Run.class,
       GatewayCommand.Enroll.class,
-      GatewayCommand.Status.class
+      GatewayCommand.Status.class,
+      GatewayCommand.Wallet.class
     })
 public final class GatewayCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -244,6 +247,68 @@ public final class GatewayCommand implements Runnable {
       }
       spec.commandLine().getOut().println(
           json(new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8))));
+      return 0;
+    }
+  }
+
+  @Command(name = "wallet", mixinStandardHelpOptions = true,
+      description = "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
+          + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
+      subcommands = {WalletAddress.class, WalletFund.class})
+  public static final class Wallet implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "address", mixinStandardHelpOptions = true,
+      description = "Print the wallet's address (the channel key's P2PKH; made on first use).")
+  public static final class WalletAddress implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    Path dataDir;
+
+    @Option(names = "--mainnet", description = "the mainnet form (default: testnet/regtest form)")
+    boolean mainnet;
+
+    @Override
+    public Integer call() throws Exception {
+      spec.commandLine().getOut().println(WalletInbox.address(dataDir == null ? defaultDataDir() : dataDir, mainnet));
+      return 0;
+    }
+  }
+
+  @Command(name = "fund", mixinStandardHelpOptions = true,
+      description = "Hand the gateway a transaction that pays its wallet (broadcast it from your wallet first).")
+  public static final class WalletFund implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    Path dataDir;
+
+    @Option(names = "--tx", required = true, paramLabel = "HEX|@FILE", description = "the raw transaction, hex or @file")
+    String tx;
+
+    @Override
+    public Integer call() throws Exception {
+      Transaction funding;
+      try {
+        String hex = tx.startsWith("@") ? Files.readString(Path.of(tx.substring(1)), StandardCharsets.US_ASCII) : tx;
+        funding = Transaction.parseHex(hex.strip());
+      } catch (java.io.IOException | io.peerwatt.protocol.FormatException e) {
+        throw new UserError("--tx: " + e.getMessage(), e);
+      }
+      try {
+        long paid = WalletInbox.deliver(dataDir == null ? defaultDataDir() : dataDir, funding);
+        spec.commandLine().getOut().println("handed " + funding.txidHex() + " (" + paid + " sat to the wallet) to the"
+            + " gateway: it books it on its next round");
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage(), e);
+      }
       return 0;
     }
   }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,32 @@ class GatewayCommandTest {
         .hasMessageContaining("channelCapacitySats");
     Files.writeString(file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\nwallet:\n  mode: m2m\n");
     assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class).hasMessageContaining("platform");
+  }
+
+  @Test
+  void theWalletCommandPrintsTheAddressAndTakesOnlyTransactionsPayingIt() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(PeerwattCommand.run("gateway", "wallet", "address", "--data-dir", dir.toString())).isZero();
+    } finally {
+      System.setOut(old);
+    }
+    String address = out.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertThat(address).matches("[mn][1-9A-HJ-NP-Za-km-z]{25,34}");
+    byte[] own = io.peerwatt.protocol.Script.p2pkh(io.peerwatt.gateway.DeviceIdentity.channelKey(dir).publicKey()
+        .hash160()).bytes();
+    io.peerwatt.protocol.Transaction pays = new io.peerwatt.protocol.Transaction(1, List.of(
+        new io.peerwatt.protocol.TxInput(new byte[32], 0, new byte[0], 0xFFFFFFFFL)),
+        List.of(new io.peerwatt.protocol.TxOutput(70_000, own)), 0);
+    io.peerwatt.protocol.Transaction elsewhere = new io.peerwatt.protocol.Transaction(1, pays.inputs(),
+        List.of(new io.peerwatt.protocol.TxOutput(70_000, io.peerwatt.protocol.Script.p2pkh(new byte[20]).bytes())), 0);
+    assertThat(PeerwattCommand.run("gateway", "wallet", "fund", "--tx", elsewhere.toHex(), "--data-dir",
+        dir.toString())).isEqualTo(2);
+    assertThat(PeerwattCommand.run("gateway", "wallet", "fund", "--tx", pays.toHex(), "--data-dir",
+        dir.toString())).isZero();
+    assertThat(dir.resolve("wallet").resolve("incoming").resolve(pays.txidHex() + ".hex")).exists();
   }
 
   @Test
