@@ -12,6 +12,7 @@ import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.channel.ChannelStore;
+import io.peerwatt.settlement.channel.GroupCommitChannelStore;
 import io.peerwatt.settlement.channel.InMemoryChannelStore;
 import io.peerwatt.settlement.channel.JdbcChannelStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -44,8 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each benchmark thread ({@code -t N}) drives its own channel, as a platform updates one channel per
  * prosumer at the same time; all threads share the two stores. {@code store} selects where both sides
- * persist: {@code memory} (the state machine alone) or {@code postgres} ({@link JdbcChannelStore}, one
- * transaction per save). {@code fsync} sets up the PostgreSQL: {@code on} runs it with fsync and
+ * persist: {@code memory} (the state machine alone), {@code postgres} ({@link JdbcChannelStore}, one
+ * transaction per save) or {@code postgres-group} ({@link GroupCommitChannelStore}: the saves of all
+ * threads that wait at the same time share one transaction; one store, so one writer, per side). {@code fsync} sets up the PostgreSQL: {@code on} runs it with fsync and
  * synchronous_commit on, so a commit returns only once its WAL is on disk (what a production server
  * does); {@code off} is {@link Database#start}'s embedded PostgreSQL as it is configured today (fsync
  * and synchronous_commit off, nothing is durable across a crash of the machine), for comparison with
@@ -61,7 +63,7 @@ public class ChannelUpdateBenchmark {
   /** The platform's default pool ({@code db.pool-size}). */
   private static final int POOL_SIZE = 10;
 
-  @Param({"memory", "postgres"})
+  @Param({"memory", "postgres", "postgres-group"})
   public String store;
 
   @Param({"on"})
@@ -87,8 +89,13 @@ public class ChannelUpdateBenchmark {
     if (!fsync.equals(serverFsync)) {
       throw new IllegalStateException("asked for fsync " + fsync + ", the server runs with " + serverFsync);
     }
-    payerStore = new JdbcChannelStore(database.dsl());
-    payeeStore = new JdbcChannelStore(database.dsl());
+    if ("postgres-group".equals(store)) {
+      payerStore = new GroupCommitChannelStore(database.dsl());
+      payeeStore = new GroupCommitChannelStore(database.dsl());
+    } else {
+      payerStore = new JdbcChannelStore(database.dsl());
+      payeeStore = new JdbcChannelStore(database.dsl());
+    }
   }
 
   private Database startDatabase() throws IOException {
@@ -112,6 +119,13 @@ public class ChannelUpdateBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
+    for (ChannelStore s : new ChannelStore[] {payerStore, payeeStore}) {
+      if (s instanceof GroupCommitChannelStore group) {
+        System.out.printf("%n%s: %d saves in %d transactions%n", s == payerStore ? "payer" : "payee",
+            group.savesCommitted(), group.batchesCommitted());
+        group.close();
+      }
+    }
     if (database != null) {
       database.close();
     }
