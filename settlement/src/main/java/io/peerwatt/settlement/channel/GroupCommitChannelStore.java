@@ -3,6 +3,9 @@ package io.peerwatt.settlement.channel;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@link ChannelStore} in PostgreSQL that commits concurrent saves together. Saves from any number of
  * threads go to one writer thread, which writes whatever has queued up (at most {@code maxBatch} saves)
  * in one transaction, the same rows {@link JdbcChannelStore} writes, and commits it with its WAL flushed
- * to disk. Each caller blocks until the transaction holding its save has committed, so a save is
+ * to disk. The transaction is a single statement over column arrays, sent in auto-commit on a
+ * connection the writer keeps (with {@code synchronous_commit} on for its session), so a batch costs
+ * one round trip to the server whatever its size: on a busy machine every round trip waits for the
+ * server process and then the writer to get a core. Each caller blocks until the transaction holding its save has committed, so a save is
  * durable when it returns, as the {@link ChannelStore} contract says; with many channels updated at
  * once, one disk flush serves many saves.
  *
@@ -35,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads and {@link #savePayerProposal} (rare, and written with its funding transaction) go straight
  * to the database as in {@link JdbcChannelStore}. {@link #close} writes what is queued, then refuses new
- * saves.
+ * saves and gives the writer's connection back to the pool.
  */
 public final class GroupCommitChannelStore implements ChannelStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitChannelStore.class);
@@ -46,6 +52,11 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   private final JdbcChannelStore direct;
   private final int maxBatch;
   private final BlockingQueue<PendingSave> queue = new LinkedBlockingQueue<>();
+  /** The writer's connection (writer thread only); null until the first batch and after a failure. */
+  private Connection connection;
+  private long lastUsedNanos;
+  /** A connection idle for longer is checked before it is used again. */
+  private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
   private final Thread writer;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong saves = new AtomicLong();
@@ -185,6 +196,7 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
       write(batch);
       batch.clear();
     }
+    releaseConnection();
   }
 
   private void write(List<PendingSave> batch) {
@@ -196,8 +208,22 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
       rows.add(p.row);
     }
     try {
-      db.transaction(cfg -> cfg.dsl().connection(c -> ChannelRows.write(c, rows)));
+      try {
+        ChannelRows.writeAsArrays(connection(), rows);
+      } catch (SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
+          throw e;
+        }
+        // the connection broke (a server restart, say); whether the statement committed is unknown, but
+        // writing the same rows again gives the same result, so try once more on a fresh connection
+        log.info("channel group commit: connection lost ({}); writing the batch again", e.getMessage());
+        releaseConnection();
+        ChannelRows.writeAsArrays(connection(), rows);
+      }
     } catch (Throwable e) {
+      // the statement failed as a whole (auto-commit): nothing of it was written; the connection may be
+      // broken, so the next batch takes a fresh one
+      releaseConnection();
       log.warn("group commit of {} channel saves failed; all of them are reported failed: {}", batch.size(),
           rootMessage(e));
       // the writer goes on: the next batch may well succeed, and its callers must not wait forever
@@ -210,6 +236,47 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
     saves.addAndGet(batch.size());
     for (PendingSave p : batch) {
       p.done.complete(null);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection != null && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS && !connection.isValid(5)) {
+      releaseConnection();
+    }
+    lastUsedNanos = System.nanoTime();
+    if (connection == null) {
+      Connection c = db.configuration().connectionProvider().acquire();
+      try {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+          // each statement commits on its own and waits for its WAL to be flushed
+          s.execute("SET synchronous_commit TO on");
+        }
+      } catch (SQLException | RuntimeException e) {
+        db.configuration().connectionProvider().release(c);
+        throw e;
+      }
+      connection = c;
+    }
+    return connection;
+  }
+
+  /** Returns the writer's connection to the pool with the session setting undone. */
+  private void releaseConnection() {
+    Connection c = connection;
+    if (c == null) {
+      return;
+    }
+    connection = null;
+    try (Statement s = c.createStatement()) {
+      s.execute("RESET synchronous_commit");
+    } catch (SQLException | RuntimeException e) {
+      log.debug("could not reset the writer's connection: {}", e.toString());
+    }
+    try {
+      db.configuration().connectionProvider().release(c);
+    } catch (RuntimeException e) {
+      log.debug("could not release the writer's connection: {}", e.toString());
     }
   }
 

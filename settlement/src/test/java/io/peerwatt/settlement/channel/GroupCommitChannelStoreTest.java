@@ -223,6 +223,17 @@ class GroupCommitChannelStoreTest {
   }
 
   @Test
+  void aChannelsFirstSaveMayAlreadyCarryACommitment() {
+    // the channel row and its first history row go in one statement: the foreign key must see the row
+    Pair channel = open("restored");
+    PayerChannel.Payment payment = channel.payer.pay(5_000, PAYER_KEY).orThrow();
+    PayeeChannel accepted = channel.payee.receive(payment.update()).orThrow();
+    store.savePayee(accepted);
+    assertStored(new JdbcChannelStore(db).payee("restored"), accepted);
+    assertThat(commitments("restored", "payee")).containsExactly(1L);
+  }
+
+  @Test
   void closeWritesWhatIsQueuedThenRefusesSaves() throws Exception {
     Future<?> blocked;
     Future<?> queued;
