@@ -22,22 +22,22 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ChannelStore} in PostgreSQL that commits concurrent saves together. Saves from any number of
  * threads go to one writer thread, which writes whatever has queued up (at most {@code maxBatch} saves)
- * in one transaction, the same rows {@link JdbcChannelStore} writes, and commits it with its WAL flushed
- * to disk. The transaction is a single statement over column arrays, sent in auto-commit on a
- * connection the writer keeps (with {@code synchronous_commit} on for its session), so a batch costs
- * one round trip to the server whatever its size: on a busy machine every round trip waits for the
- * server process and then the writer to get a core. Each caller blocks until the transaction holding its save has committed, so a save is
- * durable when it returns, as the {@link ChannelStore} contract says; with many channels updated at
- * once, one disk flush serves many saves.
+ * in one transaction, the same rows {@link JdbcChannelStore} writes, committed with its WAL flushed to
+ * disk. Each caller blocks until the transaction holding its save has committed, so a save is durable
+ * when it returns, as the {@link ChannelStore} contract says; with many channels updated at once, one
+ * disk flush serves many saves.
  *
- * <p>There is no waiting to fill a batch: the writer starts the next transaction as soon as the last
- * one committed, so a lone save costs about what it costs in {@link JdbcChannelStore}, plus a hand-over
- * between threads. Saves in one batch are written in the order they were queued.
+ * <p>The transaction is a single statement over column arrays, sent in auto-commit on a connection the
+ * writer keeps (with {@code synchronous_commit} on for its session), so a batch costs one round trip
+ * to the server whatever its size: on a busy machine every round trip waits for the server process,
+ * then the writer, to get a core. There is no waiting to fill a batch: the writer starts the next one
+ * as soon as the last has committed, so a lone save costs about what it costs in
+ * {@link JdbcChannelStore}, plus a hand-over between threads. A batch gives the result of its saves
+ * made one after another in the order they were queued.
  *
- * <p>If a batch fails (any statement or the commit), the transaction is rolled back and every save in
- * it fails with a {@link DataAccessException}: none of them was written, whichever one caused it. Like a
- * failed {@link JdbcChannelStore} save, the caller has not sent or acknowledged anything yet and may
- * retry.
+ * <p>If a batch fails, the statement is undone as a whole and every save in it fails with a
+ * {@link DataAccessException}: none of them was written, whichever one caused it. As after a failed
+ * {@link JdbcChannelStore} save, the caller has not sent or acknowledged anything yet and may retry.
  *
  * <p>Reads and {@link #savePayerProposal} (rare, and written with its funding transaction) go straight
  * to the database as in {@link JdbcChannelStore}. {@link #close} writes what is queued, then refuses new
@@ -47,6 +47,8 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   private static final Logger log = LoggerFactory.getLogger(GroupCommitChannelStore.class);
   /** Saves per transaction at most, unless the constructor says otherwise. */
   public static final int DEFAULT_MAX_BATCH = 256;
+  /** A connection idle for longer is checked before it is used again. */
+  private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
 
   private final DSLContext db;
   private final JdbcChannelStore direct;
@@ -55,8 +57,6 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   /** The writer's connection (writer thread only); null until the first batch and after a failure. */
   private Connection connection;
   private long lastUsedNanos;
-  /** A connection idle for longer is checked before it is used again. */
-  private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
   private final Thread writer;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong saves = new AtomicLong();
@@ -69,7 +69,7 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   }
 
   /**
-   * @param db the platform database; the writer takes one pooled connection per batch
+   * @param db the platform database; the writer keeps one of its pooled connections
    * @param maxBatch the most saves written in one transaction
    */
   public GroupCommitChannelStore(DSLContext db, int maxBatch) {
