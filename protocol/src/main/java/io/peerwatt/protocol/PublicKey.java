@@ -1,6 +1,8 @@
 package io.peerwatt.protocol;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
@@ -9,6 +11,12 @@ import org.bouncycastle.math.ec.ECPoint;
  * A secp256k1 public key. PeerWatt's own formats always use the compressed SEC1 form (33 bytes,
  * prefix 02/03); the uncompressed form (65 bytes, prefix 04) is parsed too, because Bitcoin scripts
  * may carry it, and a key remembers the form it was parsed in ({@link #bytes()}). Immutable.
+ *
+ * <p>Verification gets faster the more often one key object verifies: Bouncy Castle caches its
+ * precomputation per point object, and after 16 verifications a key builds
+ * its own fixed-window table ({@link Secp256k1Windows}, about 53 KB) and verifies without doublings.
+ * So that keys read again from a database or a message keep that, {@link #fromBytes} hands out the
+ * same object for an encoding it decoded recently.
  */
 public final class PublicKey {
   /** Length of the compressed SEC1 encoding. */
@@ -16,10 +24,19 @@ public final class PublicKey {
   /** Length of the uncompressed SEC1 encoding. */
   public static final int UNCOMPRESSED_LENGTH = 65;
 
+  /** Verifications by one key object after which it builds its own table (tests lower it). */
+  static volatile int tableAfterVerifies = 16;
+  /** Decoded keys kept for {@link #fromBytes}; the cache starts over when it is full. */
+  private static final int DECODED_CACHE_SIZE = 1024;
+  private static final Map<Encoding, PublicKey> DECODED = new ConcurrentHashMap<>();
+
   private final ECPoint point;
   private final boolean compressed;
   private final byte[] encoded;
   private volatile ECPublicKeyParameters params;
+  /** Verifications so far, counted only until the table exists (racy on purpose: an estimate is enough). */
+  private int verifies;
+  private volatile Secp256k1Windows.Table table;
 
   PublicKey(ECPoint point, boolean compressed) {
     this.point = point.normalize();
@@ -32,6 +49,23 @@ public final class PublicKey {
    * the curve; hybrid (06/07) and every other form are rejected with {@link FormatException}.
    */
   public static PublicKey fromBytes(byte[] encoded) {
+    if (!hasValidEncodingShape(encoded)) {
+      return decode(encoded);
+    }
+    Encoding key = new Encoding(encoded.clone());
+    PublicKey known = DECODED.get(key);
+    if (known != null) {
+      return known;
+    }
+    PublicKey decoded = decode(key.bytes);
+    if (DECODED.size() >= DECODED_CACHE_SIZE) {
+      DECODED.clear();
+    }
+    PublicKey raced = DECODED.putIfAbsent(key, decoded);
+    return raced != null ? raced : decoded;
+  }
+
+  private static PublicKey decode(byte[] encoded) {
     boolean isCompressed;
     if (encoded.length == COMPRESSED_LENGTH && (encoded[0] == 0x02 || encoded[0] == 0x03)) {
       isCompressed = true;
@@ -131,9 +165,41 @@ public final class PublicKey {
    */
   public boolean verify(byte[] hash32, EcdsaSignature signature) {
     requireHash(hash32);
+    Secp256k1Windows.Table t = verificationTable();
+    if (t != null) {
+      return Secp256k1Windows.verify(t, hash32, signature.r(), signature.s());
+    }
     ECDSASigner verifier = new ECDSASigner();
     verifier.init(false, parameters());
     return verifier.verifySignature(hash32, signature.r(), signature.s());
+  }
+
+  /** This key's table once it has verified often enough; null before. */
+  private Secp256k1Windows.Table verificationTable() {
+    Secp256k1Windows.Table t = table;
+    if (t != null || ++verifies < tableAfterVerifies) {
+      return t;
+    }
+    return buildTable();
+  }
+
+  /** Builds this key's table now (the first caller does; later ones get the same). */
+  synchronized Secp256k1Windows.Table buildTable() {
+    Secp256k1Windows.Table t = table;
+    if (t == null) {
+      t = Secp256k1Windows.table(point, Secp256k1Windows.KEY_WIDTH);
+      table = t;
+    }
+    return t;
+  }
+
+  ECPoint pointForTests() {
+    return point;
+  }
+
+  /** Whether this key verifies through its own table yet. */
+  boolean hasTable() {
+    return table != null;
   }
 
   private ECPublicKeyParameters parameters() {
@@ -143,6 +209,19 @@ public final class PublicKey {
       params = p;
     }
     return p;
+  }
+
+  /** A key's encoding as a map key. */
+  private record Encoding(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Encoding e && Arrays.equals(bytes, e.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
   }
 
   static void requireHash(byte[] hash32) {

@@ -52,7 +52,10 @@ public class EcdsaBenchmark {
     return publicKey.verify(hash, signature);
   }
 
-  /** Verification including decompression of the 33-byte key, as for a key taken off the wire. */
+  /**
+   * Verification starting from the 33-byte key, as for a key taken off the wire or out of the database
+   * ({@link PublicKey#fromBytes} returns the object it decoded before, table included).
+   */
   @Benchmark
   public boolean verifyFromKeyBytes() {
     return PublicKey.fromBytes(publicKeyBytes).verify(hash, signature);

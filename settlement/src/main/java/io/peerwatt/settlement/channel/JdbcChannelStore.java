@@ -7,13 +7,10 @@ import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
-import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_COMMITMENT;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_FUNDING;
 
 import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.protocol.PublicKey;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -21,11 +18,13 @@ import org.jooq.DSLContext;
 /**
  * {@link ChannelStore} in PostgreSQL (migration V9: payment_channel and the append-only
  * payment_channel_commitment). Each save is one transaction: the channel row and, for a new
- * commitment, its history row.
+ * commitment, its history row. It commits with {@code synchronous_commit} on, whatever the server's
+ * default, so the save has reached the WAL on disk when it returns (on a server that runs with fsync
+ * on). {@link GroupCommitChannelStore} writes the same rows, many saves per transaction.
  */
 public final class JdbcChannelStore implements ChannelStore {
-  private static final String PAYER = "payer";
-  private static final String PAYEE = "payee";
+  private static final String PAYER = ChannelRows.PAYER;
+  private static final String PAYEE = ChannelRows.PAYEE;
   private final DSLContext db;
 
   public JdbcChannelStore(DSLContext db) {
@@ -34,13 +33,12 @@ public final class JdbcChannelStore implements ChannelStore {
 
   @Override
   public void savePayer(PayerChannel c) {
-    save(PAYER, c.terms(), c.state(), c.spendingCapSats(), c.refundPayeeSignature(), c.sequence(),
-        c.payeeAmountSats(), c.payerSignature());
+    save(ChannelRows.Row.of(c));
   }
 
   @Override
   public void savePayee(PayeeChannel c) {
-    save(PAYEE, c.terms(), c.state(), null, null, c.sequence(), c.payeeAmountSats(), c.payerSignature());
+    save(ChannelRows.Row.of(c));
   }
 
   @Override
@@ -74,51 +72,8 @@ public final class JdbcChannelStore implements ChannelStore {
         .fetchOptional(PAYMENT_CHANNEL_FUNDING.RAW_TX);
   }
 
-  private void save(String role, ChannelTerms t, ChannelState state, Long cap, byte[] refundSig, long sequence,
-      long payeeAmount, byte[] payerSig) {
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    db.transaction(cfg -> {
-      DSLContext tx = cfg.dsl();
-      tx.insertInto(PAYMENT_CHANNEL)
-          .set(PAYMENT_CHANNEL.CHANNEL_ID, t.channelId())
-          .set(PAYMENT_CHANNEL.ROLE, role)
-          .set(PAYMENT_CHANNEL.DIRECTION, t.direction().code())
-          .set(PAYMENT_CHANNEL.COUNTERPARTY, t.prosumerAccount())
-          .set(PAYMENT_CHANNEL.PAYER_PUBKEY, t.payerKey().bytes())
-          .set(PAYMENT_CHANNEL.PAYEE_PUBKEY, t.payeeKey().bytes())
-          .set(PAYMENT_CHANNEL.PAYER_SCRIPT, t.payerScript())
-          .set(PAYMENT_CHANNEL.PAYEE_SCRIPT, t.payeeScript())
-          .set(PAYMENT_CHANNEL.CAPACITY_SATS, t.capacitySats())
-          .set(PAYMENT_CHANNEL.FEE_SATS, t.feeSats())
-          .set(PAYMENT_CHANNEL.DUST_LIMIT_SATS, t.dustLimitSats())
-          .set(PAYMENT_CHANNEL.EXPIRY_LOCK_TIME, t.expiryLockTime())
-          .set(PAYMENT_CHANNEL.FUNDING_TXID, t.fundingTxid())
-          .set(PAYMENT_CHANNEL.FUNDING_INDEX, t.fundingIndex())
-          .set(PAYMENT_CHANNEL.SPENDING_CAP_SATS, cap)
-          .set(PAYMENT_CHANNEL.REFUND_PAYEE_SIG, refundSig)
-          .set(PAYMENT_CHANNEL.STATE, state.code())
-          .set(PAYMENT_CHANNEL.SEQUENCE, sequence)
-          .set(PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS, payeeAmount)
-          .set(PAYMENT_CHANNEL.PAYER_SIG, payerSig)
-          .onConflict(PAYMENT_CHANNEL.CHANNEL_ID, PAYMENT_CHANNEL.ROLE).doUpdate()
-          .set(PAYMENT_CHANNEL.STATE, state.code())
-          .set(PAYMENT_CHANNEL.REFUND_PAYEE_SIG, refundSig)
-          .set(PAYMENT_CHANNEL.SEQUENCE, sequence)
-          .set(PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS, payeeAmount)
-          .set(PAYMENT_CHANNEL.PAYER_SIG, payerSig)
-          .set(PAYMENT_CHANNEL.UPDATED_AT, now)
-          .execute();
-      if (sequence > 0) {
-        tx.insertInto(PAYMENT_CHANNEL_COMMITMENT)
-            .set(PAYMENT_CHANNEL_COMMITMENT.CHANNEL_ID, t.channelId())
-            .set(PAYMENT_CHANNEL_COMMITMENT.ROLE, role)
-            .set(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE, sequence)
-            .set(PAYMENT_CHANNEL_COMMITMENT.PAYEE_AMOUNT_SATS, payeeAmount)
-            .set(PAYMENT_CHANNEL_COMMITMENT.PAYER_SIG, payerSig)
-            .onConflictDoNothing()
-            .execute();
-      }
-    });
+  private void save(ChannelRows.Row row) {
+    db.transaction(cfg -> cfg.dsl().connection(c -> ChannelRows.write(c, List.of(row))));
   }
 
   @Override
