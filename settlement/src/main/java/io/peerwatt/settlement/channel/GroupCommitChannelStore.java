@@ -105,6 +105,11 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   }
 
   @Override
+  public void recordClosing(String channelId, boolean payerSide, byte[] closingTxid) {
+    direct.recordClosing(channelId, payerSide, closingTxid);
+  }
+
+  @Override
   public Optional<PayerChannel> payer(String channelId) {
     return direct.payer(channelId);
   }

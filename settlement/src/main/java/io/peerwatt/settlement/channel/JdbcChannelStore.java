@@ -11,6 +11,8 @@ import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_FUNDING;
 
 import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.protocol.PublicKey;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
