@@ -43,6 +43,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -67,6 +70,8 @@ public final class Demo implements AutoCloseable {
    * RECENT), each rule orders for the next quarter-hour only, in the ten minutes before its gate closes.
    */
   static final int RULE_HORIZON_MINUTES = 15;
+  /** How many homes' API calls (rule creation, pausing) the demo makes at once. */
+  private static final int HOME_CALLS_AT_ONCE = 8;
   /** The settlement grace window ({@code SettlementPolicy.defaults()}). */
   static final Duration GRACE = Duration.ofMinutes(5);
   static final String OPERATOR = "operator";
@@ -316,19 +321,18 @@ public final class Demo implements AutoCloseable {
     out.println("first traded slot " + slotText(firstSlot) + (slots == null ? ", running until Ctrl-C" : ", " + slots
         + " slot(s)") + "; every home trades by two standing rules (sell its surplus, buy its deficit, forecast from"
         + " its last hour of readings)");
-    boolean rulesPaused = false;
-    boolean rulesCreated = false;
+    CompletableFuture<Void> rulesCreated = null;
+    CompletableFuture<Void> rulesPaused = null;
     int reported = 0;
     while (!stop.get() && (slots == null || reported < slots)) {
       Instant now = clock.instant();
       // rules start once the gate before the first slot has closed, so they trade from the first slot on
-      if (!rulesCreated && !now.isBefore(firstSlot.minus(SLOT).minus(GATE_LEAD))) {
-        homes.forEach(this::createRules);
-        rulesCreated = true;
+      if (rulesCreated == null && !now.isBefore(firstSlot.minus(SLOT).minus(GATE_LEAD))) {
+        rulesCreated = forEachHome("standing rules created", this::createRules);
       }
-      if (slots != null && !rulesPaused && !now.isBefore(slotStart(slots - 1).minus(GATE_LEAD))) {
-        pauseRules();
-        rulesPaused = true;
+      if (slots != null && rulesPaused == null && rulesCreated.isDone()
+          && !now.isBefore(slotStart(slots - 1).minus(GATE_LEAD))) {
+        rulesPaused = forEachHome("standing rules paused", this::pauseRules);
       }
       Instant reportSlot = slotStart(reported);
       if (!now.isBefore(reportSlot.plus(SLOT).plus(GRACE))) {
@@ -340,18 +344,42 @@ public final class Demo implements AutoCloseable {
       }
       Thread.sleep(100);
     }
+    if (rulesPaused != null) {
+      rulesPaused.join();
+    }
   }
 
-  /** Pauses every home's rules: no orders for slots after the demo's last one. */
-  private void pauseRules() {
-    for (Home h : homes) {
-      for (long id : h.ruleIds()) {
-        try {
-          withToken(h.username(), token -> api("PATCH", "/rules/" + id, token, new JsonObject().put("state", "PAUSED"),
-              200));
-        } catch (RuntimeException e) {
-          out.println("  " + h.username() + ": rule " + id + " not paused: " + e.getMessage());
-        }
+  /**
+   * Makes the homes' API calls a few at a time, off the slot loop, so that with many homes the rules are
+   * in place before the gate they aim at and no slot's progress waits for them; logs how long it took.
+   */
+  private CompletableFuture<Void> forEachHome(String what, java.util.function.Consumer<Home> call) {
+    long started = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(HOME_CALLS_AT_ONCE, homes.size()), r -> {
+      Thread t = new Thread(r, "demo-home-calls");
+      t.setDaemon(true);
+      return t;
+    });
+    CompletableFuture<?>[] calls = homes.stream()
+        .map(h -> CompletableFuture.runAsync(() -> call.accept(h), pool))
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(calls).whenComplete((ok, e) -> {
+      pool.shutdown();
+      if (e != null) {
+        out.println("  not all " + what + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
+      }
+      log.info("{} for {} homes in {} ms", what, homes.size(), (System.nanoTime() - started) / 1_000_000);
+    });
+  }
+
+  /** Pauses the home's rules: no orders for slots after the demo's last one. */
+  private void pauseRules(Home h) {
+    for (long id : h.ruleIds()) {
+      try {
+        withToken(h.username(), token -> api("PATCH", "/rules/" + id, token, new JsonObject().put("state", "PAUSED"),
+            200));
+      } catch (RuntimeException e) {
+        out.println("  " + h.username() + ": rule " + id + " not paused: " + e.getMessage());
       }
     }
   }
