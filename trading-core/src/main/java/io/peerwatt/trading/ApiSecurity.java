@@ -40,7 +40,7 @@ final class ApiSecurity {
 
   ApiSecurity(Vertx vertx, OpenAPIContract contract, byte[] jwtSecret, Duration tokenLifetime) {
     this.contract = contract;
-    this.validator = RequestValidator.create(vertx, contract);
+    this.validator = RequestValidator.create(vertx, new ValidatorCachingContract(contract));
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(jwtSecret)))
         .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)));
