@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The market's clock work inside the platform: on a Vert.x timer it closes every book whose gate
  * closure has passed (a call auction clears, a continuous book stops) and runs the standing rules. The
- * work itself runs on worker threads; ticks never overlap. Time comes from the injected {@link Clock},
+ * work itself runs on worker threads; neither job overlaps itself, and neither waits for the other. Time comes from the injected {@link Clock},
  * so tests can move it. Closing is exactly once: the gate closure, its trades and its clearing result
  * commit together, and a book whose log holds a closure is never closed again (also after a restart).
  */
@@ -30,7 +30,8 @@ public final class MarketScheduler {
   private final Clock clock;
   private final Duration tick;
   private final Duration rulesEvery;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean closingGates = new AtomicBoolean();
+  private final AtomicBoolean runningRules = new AtomicBoolean();
   private Instant rulesLastRun = Instant.MIN;
   private long timerId = -1;
 
@@ -66,18 +67,34 @@ public final class MarketScheduler {
     }
   }
 
-  /** Runs one tick on a worker unless one is under way; the future tells what it did (zeros if skipped). */
+  /**
+   * Runs the tick's two jobs on workers, each unless its own previous run is still under way, so gates
+   * close on time however long a run of many standing rules takes; the future tells what they did.
+   */
   public Future<TickReport> tick() {
+    Instant now = clock.instant();
+    Future<TickReport> gates = once(closingGates, "gate closure", () -> new TickReport(closeGates(now), 0));
+    Future<TickReport> placed = Future.succeededFuture(new TickReport(0, 0));
+    if (!now.isBefore(rulesLastRun.plus(rulesEvery)) && !runningRules.get()) {
+      rulesLastRun = now;
+      placed = once(runningRules, "standing rules", () -> new TickReport(0, rules.runAll(now)));
+    }
+    Future<TickReport> rulesDone = placed;
+    return Future.all(gates, rulesDone).map(v -> new TickReport(gates.result().gatesClosed(),
+        rulesDone.result().ruleOrdersPlaced()));
+  }
+
+  private Future<TickReport> once(AtomicBoolean running, String what, Callable<TickReport> job) {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture(new TickReport(0, 0));
     }
-    return workers.apply(() -> runOnce(clock.instant()))
-        .onFailure(e -> log.error("Market scheduler tick failed", e))
+    return workers.apply(job)
+        .onFailure(e -> log.error("Market scheduler: {} failed", what, e))
         .onComplete(ar -> running.set(false));
   }
 
-  /** The blocking body of a tick at {@code now}. */
-  TickReport runOnce(Instant now) {
+  /** Closes every book whose gate closure has passed at {@code now}; returns how many. */
+  private int closeGates(Instant now) {
     int closed = 0;
     for (Instrument instrument : engine.booksDueForGateClosure(now)) {
       if (engine.closeGate(instrument, now).isPresent()) {
@@ -85,11 +102,6 @@ public final class MarketScheduler {
         log.info("Gate closed for {}", instrument);
       }
     }
-    int placed = 0;
-    if (!now.isBefore(rulesLastRun.plus(rulesEvery))) {
-      rulesLastRun = now;
-      placed = rules.runAll(now);
-    }
-    return new TickReport(closed, placed);
+    return closed;
   }
 }
