@@ -111,9 +111,12 @@ public final class Demo implements AutoCloseable {
     return home % 3 != 0;
   }
 
-  /** The gateways' wallet in the demo: faucet-funded on devnet, rounds several times per simulated minute. */
+  /**
+   * The gateways' wallet in the demo: faucet-funded on devnet; an idle wallet asks the platform once per
+   * simulated minute, one with a payment under way every ten simulated seconds.
+   */
   static WalletConfig demoWallet(long speed) {
-    return new WalletConfig(20_000_000, 20_000_000, true, Duration.ofMillis(Math.max(100, 20_000 / speed)), 3);
+    return new WalletConfig(20_000_000, 20_000_000, true, Duration.ofMillis(Math.max(100, 60_000 / speed)), 3);
   }
 
   /** One slot's figures as printed. */

@@ -210,11 +210,13 @@ public final class Gateway implements AutoCloseable {
 
   /** Wallet rounds until {@code stop}; a round never throws (failures are retried next round). */
   private void walletLoop(AtomicBoolean stop) {
-    long pauseMs = config.wallet().orElseThrow().interval().toMillis();
+    long idleMs = config.wallet().orElseThrow().interval().toMillis();
+    // while a payment or a channel is under way its next step follows soon; an idle wallet asks once an interval
+    long busyMs = Math.max(10, idleMs / WalletConfig.BUSY_ROUNDS_PER_INTERVAL);
     while (!stop.get()) {
-      walletStep();
+      boolean busy = walletStep();
       try {
-        Thread.sleep(pauseMs);
+        Thread.sleep(busy ? busyMs : idleMs);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -222,12 +224,17 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** One round of the machine-to-machine wallet (tests drive it directly); nothing without a wallet. */
-  public void walletStep() {
-    if (wallet != null) {
-      synchronized (wallet) {
-        wallet.step();
-      }
+  /**
+   * One round of the machine-to-machine wallet (tests drive it directly); nothing without a wallet.
+   *
+   * @return whether wallet work is under way (see {@link PaymentAgent#step})
+   */
+  public boolean walletStep() {
+    if (wallet == null) {
+      return false;
+    }
+    synchronized (wallet) {
+      return wallet.step();
     }
   }
 

@@ -92,20 +92,28 @@ final class PaymentAgent {
     this.statusSnapshot = buildStatus();
   }
 
-  /** One round of wallet work; platform trouble is logged and retried on the next round. */
-  void step() {
+  /**
+   * One round of wallet work; platform trouble is logged and retried on the next round.
+   *
+   * @return whether work is under way: the round changed something at the platform, left a payment
+   *     request waiting or failed, so the next round should follow soon rather than after the interval
+   */
+  boolean step() {
+    long writesBefore = platform.writes();
     Info i;
     try {
       i = register();
     } catch (IOException | RuntimeException e) {
       failed("registration", e);
       statusSnapshot = buildStatus();
-      return;
+      return true;
     }
+    boolean[] waiting = {false};
     boolean ok = part("funding", this::bookIncoming);
     ok &= part("channels", () -> syncChannels(i));
     ok &= part("payments", () -> {
       List<Map<String, Object>> requests = paymentRequests();
+      waiting[0] = !requests.isEmpty();
       // a channel is opened when a debit waits for one: no coins sit in a channel nothing is paid over
       boolean needChannel = requests.stream().anyMatch(r -> r.get("channelId") == Json.NULL);
       ensureBuyerChannel(i, needChannel);
@@ -119,6 +127,7 @@ final class PaymentAgent {
       lastError = null;
     }
     statusSnapshot = buildStatus();
+    return !ok || waiting[0] || platform.writes() != writesBefore;
   }
 
   private interface Part {

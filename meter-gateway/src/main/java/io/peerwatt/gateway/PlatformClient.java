@@ -53,6 +53,8 @@ final class PlatformClient {
   private final Clock clock;
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
+  /** Requests that asked the platform to change something (every method but GET), for the agent's pacing. */
+  private long writes;
 
   PlatformClient(URI platform, PrivateKey deviceKey, HttpClient http, Clock clock, Duration timeout) {
     this.platform = platform;
@@ -74,7 +76,15 @@ final class PlatformClient {
     return send("PUT", path, body);
   }
 
+  /** How many writing requests (POST, PUT) this client has sent. */
+  long writes() {
+    return writes;
+  }
+
   private Map<String, Object> send(String method, String path, Map<String, Object> body) throws IOException {
+    if (!method.equals("GET")) {
+      writes++;
+    }
     String target = API + path;
     byte[] bytes = body == null ? new byte[0] : Json.write(body).getBytes(StandardCharsets.UTF_8);
     byte[] nonce = new byte[16];

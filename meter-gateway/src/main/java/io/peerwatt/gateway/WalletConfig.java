@@ -10,11 +10,15 @@ import java.time.Duration;
  * @param spendingCapSatsPerDay the most the gateway pays the hub per UTC day (statements beyond it are refused)
  * @param channelCapacitySats what the gateway puts into each buyer -> hub channel it opens
  * @param devnetFaucet on a devnet platform, take coins from its faucet when the wallet runs low
- * @param interval how often the gateway asks the platform for channel work and payment requests
+ * @param interval how often an idle gateway asks the platform for channel work and payment requests; while
+ *     work is under way (a payment waits, a channel opens or closes) rounds follow at a sixth of it
  * @param readingRetentionDays how long the gateway keeps its readings' counters for statement checks
  */
 public record WalletConfig(long spendingCapSatsPerDay, long channelCapacitySats, boolean devnetFaucet,
     Duration interval, int readingRetentionDays) {
+
+  /** While work is under way, rounds run this many times as often as the interval says. */
+  public static final int BUSY_ROUNDS_PER_INTERVAL = 6;
 
   public WalletConfig {
     if (spendingCapSatsPerDay < 0) {

@@ -89,9 +89,10 @@ class GatewayWalletTest {
   }
 
   /** A wallet round, half a minute after the last (the meter keeps being read meanwhile). */
-  private void walletRound() throws IOException {
+  /** One wallet round half a minute on; returns whether it said work is under way. */
+  private boolean walletRound() throws IOException {
     runUntil(clock.instant().plus(Duration.ofSeconds(30)));
-    gateway.walletStep();
+    return gateway.walletStep();
   }
 
   /** The slot's energy as the platform meters it from the readings the gateway uploaded. */
@@ -115,7 +116,7 @@ class GatewayWalletTest {
     runUntil(Instant.parse("2026-11-25T10:16:00Z"));
 
     // round 1: register, take coins from the devnet faucet, open and fund the buyer channel
-    gateway.walletStep();
+    assertThat(gateway.walletStep()).as("a round that changed something asks for the next one soon").isTrue();
     PrivateKey channelKey = DeviceIdentity.channelKey(dataDir);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("wallet/channel.key"))))
         .isEqualTo("rw-------");
@@ -143,8 +144,12 @@ class GatewayWalletTest {
     // round 3: the hub pays the gateway as a seller twice; it stores and acknowledges the newest
     hub.paySeller(sellerChannel, 25_000);
     hub.paySeller(sellerChannel, 12_500);
-    walletRound();
+    assertThat(walletRound()).isTrue();
     assertThat(hub.seller(sellerChannel).ackedSequence).isEqualTo(2);
+    int requestsBefore = hub.received().size();
+    assertThat(walletRound()).as("nothing to do: the next round waits a whole interval").isFalse();
+    assertThat(hub.received().subList(requestsBefore, hub.received().size())).extracting(FakeHub.Received::method)
+        .containsOnly("GET");
     assertThat(walletOnDisk().payees.get(sellerChannel).channel().payeeAmountSats()).isEqualTo(37_500);
     assertThat(hub.storedFirst()).contains("acks " + sellerChannel + " #2: on disk");
 
