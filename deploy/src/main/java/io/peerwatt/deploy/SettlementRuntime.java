@@ -73,9 +73,12 @@ final class SettlementRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SettlementRuntime.class);
   /** Vault label of the key the custodial store pays and receives with for prosumers without a wallet. */
   static final String CUSTODIAL_KEY_LABEL = "custodial-prosumers";
-  /** Faucet payment per top-up, and the balance under which a wallet is topped up. */
-  private static final long FAUCET_SATS = 500_000_000L;
-  private static final long LOW_BALANCE_SATS = 200_000_000L;
+  /**
+   * Faucet payment per top-up, and the spendable balance under which a wallet is topped up: ten hub ->
+   * seller channels' worth, so a slot with many new sellers does not wait a pass for coins.
+   */
+  private static final long FAUCET_SATS = 1_000_000_000L;
+  private static final long LOW_BALANCE_SATS = 500_000_000L;
   /** Channel lifetime in blocks; the hub closes buyer channels this many blocks before expiry. */
   private static final long CHANNEL_LIFETIME_BLOCKS = 2_000;
   private static final long CLOSE_MARGIN_BLOCKS = 6;
