@@ -333,7 +333,7 @@ public final class Demo implements AutoCloseable {
       if (rulesCreated == null && !now.isBefore(firstSlot.minus(SLOT).minus(GATE_LEAD))) {
         rulesCreated = forEachHome("standing rules created", this::createRules);
       }
-      if (slots != null && rulesPaused == null && rulesCreated.isDone()
+      if (slots != null && rulesPaused == null && rulesCreated != null && rulesCreated.isDone()
           && !now.isBefore(slotStart(slots - 1).minus(GATE_LEAD))) {
         rulesPaused = forEachHome("standing rules paused", this::pauseRules);
       }
