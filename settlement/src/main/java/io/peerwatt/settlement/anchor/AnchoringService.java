@@ -52,8 +52,12 @@ public final class AnchoringService {
   public static final Duration LATE_BATCH = Duration.ofMinutes(15);
   /** When each slot key was last anchored, by the scheduler's clock. */
   private final Map<String, Instant> lastAnchoredAt = new HashMap<>();
-  /** Slots whose late items wait for {@link #LATE_BATCH}: looked at on every pass until anchored. */
-  private final Set<AnchorSource.Slot> waitingLate = new java.util.LinkedHashSet<>();
+  /**
+   * Slots with items not anchored yet, looked at on every pass until they are: late items waiting for
+   * {@link #LATE_BATCH}, and slots whose anchor failed (no coins, refused, an error). The source reports
+   * a slot only around the time it closes or gets new items, so a slot dropped here would stay unanchored.
+   */
+  private final Set<AnchorSource.Slot> unfinished = new java.util.LinkedHashSet<>();
 
   private final AnchorSource source;
   private final AnchorStore store;
@@ -91,9 +95,8 @@ public final class AnchoringService {
    */
   public synchronized List<AnchorOutcome> anchorDueSlots(Instant now) {
     List<AnchorOutcome> outcomes = new ArrayList<>();
-    java.util.LinkedHashSet<AnchorSource.Slot> candidates = new java.util.LinkedHashSet<>(source.closedSlots(now));
-    candidates.addAll(waitingLate);
-    for (AnchorSource.Slot slot : candidates) {
+    unfinished.addAll(source.closedSlots(now));
+    for (AnchorSource.Slot slot : List.copyOf(unfinished)) {
       List<AnchorItem> items = source.items(slot);
       Map<AnchorItemKind, Set<String>> anchored = new EnumMap<>(AnchorItemKind.class);
       for (AnchorItemKind kind : AnchorItemKind.values()) {
@@ -101,26 +104,27 @@ public final class AnchoringService {
         anchored.put(kind, refs.isEmpty() ? Set.of() : store.anchored(kind, refs));
       }
       List<AnchorItem> fresh = items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
+      if (fresh.isEmpty()) {
+        unfinished.remove(slot);
+        continue;
+      }
       String key = slotKey(slot);
       Instant last = lastAnchoredAt.get(key);
-      if (!fresh.isEmpty() && last == null && !store.anchorsFor(key).isEmpty()) {
+      if (last == null && !store.anchorsFor(key).isEmpty()) {
         last = now; // anchored before a restart: its late items wait one batch period from now
         lastAnchoredAt.put(key, last);
       }
-      if (!fresh.isEmpty() && last != null && now.isBefore(last.plus(LATE_BATCH))) {
-        waitingLate.add(slot); // late items of a slot anchored a moment ago wait to share one further anchor
-        continue;
+      if (last != null && now.isBefore(last.plus(LATE_BATCH))) {
+        continue; // late items of a slot anchored a moment ago wait to share one further anchor
       }
-      waitingLate.remove(slot);
-      if (!fresh.isEmpty()) {
-        AnchorOutcome outcome = anchor(key, slot.slotInterval(), fresh, now);
-        outcomes.add(outcome);
-        if (outcome.status() == AnchorOutcome.Status.ANCHORED) {
-          lastAnchoredAt.put(key, now);
-        }
-        if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
-          break; // the next slots would fail the same way
-        }
+      AnchorOutcome outcome = anchor(key, slot.slotInterval(), fresh, now);
+      outcomes.add(outcome);
+      if (outcome.status() == AnchorOutcome.Status.ANCHORED) {
+        lastAnchoredAt.put(key, now);
+        unfinished.remove(slot);
+      }
+      if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
+        break; // the next slots would fail the same way; they stay unfinished for the next pass
       }
     }
     return outcomes;

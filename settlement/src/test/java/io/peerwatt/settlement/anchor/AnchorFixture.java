@@ -119,15 +119,20 @@ final class AnchorFixture {
     return item;
   }
 
-  /** An in-memory {@link AnchorSource}: every registered slot is closed. */
+  /**
+   * An in-memory {@link AnchorSource}: every registered slot is closed; with {@code reportsOnce}, each is
+   * reported by one call only (as the database source does once it has caught up and the slot is old).
+   */
   static final class MemorySource implements AnchorSource {
     final Map<Slot, List<AnchorItem>> slots = new LinkedHashMap<>();
     final Map<String, Evidence> evidence = new LinkedHashMap<>();
     final List<IssuedCertificate> certificates = new ArrayList<>();
+    boolean reportsOnce;
+    private final java.util.Set<Slot> reported = new java.util.HashSet<>();
 
     @Override
     public List<Slot> closedSlots(Instant now) {
-      return List.copyOf(slots.keySet());
+      return slots.keySet().stream().filter(slot -> !reportsOnce || reported.add(slot)).toList();
     }
 
     @Override

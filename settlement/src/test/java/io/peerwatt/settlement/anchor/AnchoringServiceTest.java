@@ -149,6 +149,23 @@ class AnchoringServiceTest {
     assertThat(f.store.unmined()).isEmpty();
   }
 
+  @Test
+  void aSlotWhoseAnchorFailedIsAnchoredOnALaterPassThoughTheSourceReportsItNoMore() {
+    AnchorFixture f = new AnchorFixture(5);
+    f.source.reportsOnce = true;
+    f.addSlot("DE-5", 0, 2, 1, 1, new Random(5));
+    f.wallet.pay(List.of(new TxOutput(1_000_000 - 15, io.peerwatt.protocol.Script.p2pkh(new byte[20]).bytes())), "drain");
+    assertThat(f.service.anchorDueSlots(AnchorFixture.T0)).extracting(AnchorOutcome::status)
+        .containsExactly(AnchorOutcome.Status.NOT_FUNDED);
+    assertThat(f.source.closedSlots(AnchorFixture.T0)).as("the source has moved on").isEmpty();
+
+    f.wallet.receive(Transaction.parse(f.devnet.faucet(f.wallet.lockingScript(), 1_000_000).rawTx()), false, List.of(),
+        "faucet");
+    assertThat(f.service.anchorDueSlots(AnchorFixture.T0.plus(Duration.ofMinutes(1)))).extracting(AnchorOutcome::status)
+        .containsExactly(AnchorOutcome.Status.ANCHORED);
+    assertThat(f.service.anchorDueSlots(AnchorFixture.T0.plus(Duration.ofMinutes(2)))).isEmpty();
+  }
+
   /** For random slots every leaf's bundle verifies, and any flipped bit of a bundle fails it. */
   @Property(tries = 6)
   void everyLeafVerifiesAndAnyFlippedBitFails(@ForAll @IntRange(min = 1, max = 3) int slots,
