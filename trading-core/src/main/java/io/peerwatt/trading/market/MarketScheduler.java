@@ -74,14 +74,15 @@ public final class MarketScheduler {
   public Future<TickReport> tick() {
     Instant now = clock.instant();
     Future<TickReport> gates = once(closingGates, "gate closure", () -> new TickReport(closeGates(now), 0));
-    Future<TickReport> placed = Future.succeededFuture(new TickReport(0, 0));
-    if (!now.isBefore(rulesLastRun.plus(rulesEvery)) && !runningRules.get()) {
+    boolean rulesDue = !now.isBefore(rulesLastRun.plus(rulesEvery)) && !runningRules.get();
+    if (rulesDue) {
       rulesLastRun = now;
-      placed = once(runningRules, "standing rules", () -> new TickReport(0, rules.runAll(now)));
     }
-    Future<TickReport> rulesDone = placed;
-    return Future.all(gates, rulesDone).map(v -> new TickReport(gates.result().gatesClosed(),
-        rulesDone.result().ruleOrdersPlaced()));
+    Future<TickReport> placed = rulesDue
+        ? once(runningRules, "standing rules", () -> new TickReport(0, rules.runAll(now)))
+        : Future.succeededFuture(new TickReport(0, 0));
+    return Future.all(gates, placed).map(v -> new TickReport(gates.result().gatesClosed(),
+        placed.result().ruleOrdersPlaced()));
   }
 
   private Future<TickReport> once(AtomicBoolean running, String what, Callable<TickReport> job) {
