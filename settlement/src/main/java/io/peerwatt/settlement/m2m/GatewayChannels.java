@@ -517,7 +517,12 @@ public final class GatewayChannels {
       return proposed;
     }
     // each proposal holds a whole coin until its gateway answers: one coin per proposal
-    hub.sellers().ensureFundingCoins(waiting.size(), terms.capacitySats());
+    try {
+      hub.sellers().ensureFundingCoins(waiting.size(), terms.capacitySats());
+    } catch (P2pkhSpend.InsufficientFundsException e) {
+      // the rest of the settlement pass must go on; proposals below take the coins there are
+      log.warn("cannot split the hub's coins for {} hub -> seller channel(s): {}", waiting.size(), e.getMessage());
+    }
     for (GatewayRegistry.GatewayWallet wallet : waiting) {
       String account = Long.toString(wallet.accountId());
       String channelId = "hub-to-" + account + "-" + clock.millis();
