@@ -132,7 +132,12 @@ public final class Gateway implements AutoCloseable {
         boolean boundary = ReadingSchedule.isBoundary(due) || crossedBoundary(due, now);
         SignedReading taken = channel.take(now, boundary, clockSync.synchronised(), key);
         if (taken != null && ledger != null) {
-          ledger.record(ch, taken);
+          try {
+            ledger.record(ch, taken);
+          } catch (IOException e) {
+            // the journal holds the reading; the wallet's copy is rebuilt from it on the next start
+            log.warn("channel {}: the wallet's reading ledger missed a reading: {}", ch, e.getMessage());
+          }
         }
         nextReading.put(ch, schedule.nextAfter(now).at());
         nextPoll.put(ch, now.plus(channel.config.pollInterval()));

@@ -168,18 +168,13 @@ final class ReadingLedger {
     }
   }
 
+  /** A whole ledger line: four decimal fields and a SHA-256 in hex. */
+  private static final java.util.regex.Pattern LINE =
+      java.util.regex.Pattern.compile("[0-9]{1,18},[0-9]{1,18},[0-9]{1,18},[0-9]{1,18},[0-9a-f]{64}");
+
   /** The five fields of a whole ledger line, or null for anything else (a line a crash cut short). */
   private static String[] fields(String line) {
-    String[] f = line.split(",", -1);
-    if (f.length != 5 || !f[4].matches("[0-9a-f]{64}")) {
-      return null;
-    }
-    for (int i = 0; i < 4; i++) {
-      if (!f[i].matches("[0-9]{1,18}")) {
-        return null;
-      }
-    }
-    return f;
+    return LINE.matcher(line).matches() ? line.split(",", -1) : null;
   }
 
   private List<Integer> channels() {

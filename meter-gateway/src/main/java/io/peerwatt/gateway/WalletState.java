@@ -102,14 +102,31 @@ final class WalletState {
     for (int i = 0; i < tx.outputs().size(); i++) {
       if (tx.outputs().get(i).satoshis() > 0 && java.util.Arrays.equals(tx.outputs().get(i).lockingScript(), script)) {
         P2pkhSpend.Coin coin = new P2pkhSpend.Coin(tx.txid(), i, tx.outputs().get(i).satoshis(), false);
-        if (!coins.contains(coin)) {
+        if (!coins.contains(coin) && !spentByWallet(coin)) {
           coins.add(coin);
         }
       }
     }
   }
 
-  /** Forgets statements and answers older than {@code keepFrom}; closed channels go with them. */
+  /**
+   * Whether a funding this wallet made or holds ready spends {@code coin}: a transaction handed in a
+   * second time must not bring back coins a channel already took (payer channels are never forgotten).
+   */
+  private boolean spentByWallet(P2pkhSpend.Coin coin) {
+    if (reserved.values().stream().flatMap(List::stream)
+        .anyMatch(r -> java.util.Arrays.equals(r.txid(), coin.txid()) && r.index() == coin.index())) {
+      return true;
+    }
+    return payers.values().stream().filter(p -> p.fundingTx() != null)
+        .flatMap(p -> Transaction.parse(p.fundingTx()).inputs().stream())
+        .anyMatch(in -> java.util.Arrays.equals(in.prevTxid(), coin.txid()) && in.prevIndex() == coin.index());
+  }
+
+  /**
+   * Forgets statements and answers older than {@code keepFrom}. Channels are kept, closed ones too: their
+   * fundings tell which coins the wallet spent ({@link #spentByWallet}).
+   */
   void prune(LocalDate keepFrom) {
     payments.values().removeIf(p -> p.day().isBefore(keepFrom) && p.status() != PaymentStatus.SIGNED);
     statements.values().removeIf(s -> LocalDate.ofInstant(s.slot().end(), java.time.ZoneOffset.UTC).isBefore(keepFrom));

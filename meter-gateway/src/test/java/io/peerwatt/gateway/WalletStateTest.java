@@ -200,4 +200,25 @@ class WalletStateTest {
     s.addOutputsTo(tx, gatewayScript);
     assertThat(s.coins).containsExactly(new P2pkhSpend.Coin(tx.txid(), 1, 700, false));
   }
+
+  @Test
+  void aTransactionHandedInAgainDoesNotBringBackCoinsAFundingSpent() throws IOException {
+    WalletState s = WalletState.load(dir);
+    Transaction paid = new Transaction(1, List.of(new io.peerwatt.protocol.TxInput(txid(9), 0, new byte[0], 0xFFFF_FFFFL)),
+        List.of(new TxOutput(1_500_000, gatewayScript), new TxOutput(1_400_000, gatewayScript)), 0);
+    s.addOutputsTo(paid, gatewayScript);
+    P2pkhSpend.Coin first = s.coins.get(0);
+    P2pkhSpend.Coin second = s.coins.get(1);
+    // the first coin funds a channel now open, the second one a funding still waiting for the hub
+    ChannelTerms terms = terms("gw7-4", ChannelDirection.BUYER_TO_HUB, 1_200);
+    P2pkhSpend.Spend funding = P2pkhSpend.build(gateway, List.of(first),
+        List.of(new TxOutput(1_000_000, ChannelTerms.fundingScript(gateway.publicKey(), hub.publicKey()))), POLICY);
+    s.payers.put("gw7-4", new WalletState.Payer(PayerChannel.propose(terms.withFunding(funding.transaction().txid(), 0),
+        900_000), funding.transaction().serialize(), true));
+    s.reserved.put("waiting", List.of(second));
+    s.coins.removeAll(List.of(first, second));
+
+    s.addOutputsTo(paid, gatewayScript);
+    assertThat(s.coins).isEmpty();
+  }
 }
