@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tx", mixinStandardHelpOptions = true,
     description = "Inspect BSV transactions: decode, compute a sighash, verify a BEEF.",
     subcommands = {TxCommand.Decode.class, TxCommand.SighashCmd.class, TxCommand.Verify.class})
-final class TxCommand implements Runnable {
+public final class TxCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -26,8 +26,8 @@ final class TxCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The bytes named by HEX or @FILE (a file of hex text or raw binary). */
-  static byte[] input(String arg, String what) {
+  /** The bytes named by HEX or @FILE (a file of hex text or raw binary); every command taking a transaction reads it so. */
+  public static byte[] input(String arg, String what) {
     try {
       if (arg.startsWith("@")) {
         Path file = Path.of(arg.substring(1));

@@ -2,6 +2,7 @@ package io.peerwatt.deploy.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.peerwatt.deploy.TxCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.protocol.Transaction;
 import io.peerwatt.gateway.WalletInbox;
@@ -297,10 +298,9 @@ public final class GatewayCommand implements Runnable {
     public Integer call() throws Exception {
       Transaction funding;
       try {
-        String hex = tx.startsWith("@") ? Files.readString(Path.of(tx.substring(1)), StandardCharsets.US_ASCII) : tx;
-        funding = Transaction.parseHex(hex.strip());
-      } catch (java.io.IOException | io.peerwatt.protocol.FormatException e) {
-        throw new UserError("--tx: " + e.getMessage(), e);
+        funding = Transaction.parse(TxCommand.input(tx, "--tx"));
+      } catch (io.peerwatt.protocol.FormatException e) {
+        throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
       }
       try {
         long paid = WalletInbox.deliver(dataDir == null ? defaultDataDir() : dataDir, funding);
