@@ -41,4 +41,16 @@ public interface ChannelStore {
 
   /** Payee-side channels in {@code state}. */
   List<PayeeChannel> payeeChannels(ChannelState state);
+
+  /** Payer-side channels with {@code counterparty} (the prosumer account), in every state. */
+  default List<PayerChannel> payerChannelsWith(String counterparty) {
+    return java.util.Arrays.stream(ChannelState.values()).flatMap(s -> payerChannels(s).stream())
+        .filter(c -> c.terms().prosumerAccount().equals(counterparty)).toList();
+  }
+
+  /** Payee-side channels with {@code counterparty} (the prosumer account), in every state. */
+  default List<PayeeChannel> payeeChannelsWith(String counterparty) {
+    return java.util.Arrays.stream(ChannelState.values()).flatMap(s -> payeeChannels(s).stream())
+        .filter(c -> c.terms().prosumerAccount().equals(counterparty)).toList();
+  }
 }

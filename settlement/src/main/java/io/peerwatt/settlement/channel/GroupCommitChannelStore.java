@@ -129,6 +129,16 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
     return direct.payeeChannels(state);
   }
 
+  @Override
+  public List<PayerChannel> payerChannelsWith(String counterparty) {
+    return direct.payerChannelsWith(counterparty);
+  }
+
+  @Override
+  public List<PayeeChannel> payeeChannelsWith(String counterparty) {
+    return direct.payeeChannelsWith(counterparty);
+  }
+
   /** Transactions committed so far. */
   public long batchesCommitted() {
     return batches.get();

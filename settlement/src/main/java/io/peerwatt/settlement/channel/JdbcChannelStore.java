@@ -106,6 +106,20 @@ public final class JdbcChannelStore implements ChannelStore {
         .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayee);
   }
 
+  @Override
+  public List<PayerChannel> payerChannelsWith(String counterparty) {
+    return db.selectFrom(PAYMENT_CHANNEL)
+        .where(PAYMENT_CHANNEL.COUNTERPARTY.eq(counterparty).and(PAYMENT_CHANNEL.ROLE.eq(PAYER)))
+        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayer);
+  }
+
+  @Override
+  public List<PayeeChannel> payeeChannelsWith(String counterparty) {
+    return db.selectFrom(PAYMENT_CHANNEL)
+        .where(PAYMENT_CHANNEL.COUNTERPARTY.eq(counterparty).and(PAYMENT_CHANNEL.ROLE.eq(PAYEE)))
+        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayee);
+  }
+
   private static ChannelTerms terms(PaymentChannelRecord r) {
     return new ChannelTerms(r.getChannelId(), ChannelDirection.fromCode(r.getDirection()), r.getCounterparty(),
         PublicKey.fromBytes(r.getPayerPubkey()), PublicKey.fromBytes(r.getPayeePubkey()), r.getPayerScript(),

@@ -262,41 +262,37 @@ public final class GatewayChannels {
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     String account = Long.toString(caller.accountId());
     JsonArray items = new JsonArray();
-    for (ChannelState state : ChannelState.values()) {
-      for (PayerChannel c : hubStore.payerChannels(state)) {
-        ChannelTerms t = c.terms();
-        if (t.direction() != ChannelDirection.HUB_TO_SELLER || !t.prosumerAccount().equals(account)
-            || !t.payeeKey().equals(wallet.channelKey())) {
-          continue;
-        }
-        JsonObject item = new JsonObject().put("channelId", c.channelId()).put("direction", t.direction().code())
-            .put("state", c.state().code()).put("terms", new JsonObject(ChannelJson.terms(t)))
-            .put("sequence", c.sequence()).put("payeeAmountSats", c.payeeAmountSats())
-            .put("ackedSequence", registry.acknowledgedSequence(c.channelId()))
-            .put("closeRequested", registry.closeRequested(c.channelId()));
-        if (c.state() == ChannelState.PROPOSED) {
-          hubStore.proposedFunding(c.channelId()).ifPresent(raw -> item.put("fundingTx", StrictHex.encode(raw)));
-        }
-        CommitmentUpdate latest = c.latestUpdate();
-        if (latest != null) {
-          item.put("latest", new JsonObject(ChannelJson.update(latest)));
-        }
-        items.add(item);
+    for (PayerChannel c : hubStore.payerChannelsWith(account)) {
+      ChannelTerms t = c.terms();
+      if (t.direction() != ChannelDirection.HUB_TO_SELLER || !t.payeeKey().equals(wallet.channelKey())) {
+        continue;
       }
-      for (PayeeChannel c : hubStore.payeeChannels(state)) {
-        ChannelTerms t = c.terms();
-        if (t.direction() != ChannelDirection.BUYER_TO_HUB || !t.prosumerAccount().equals(account)
-            || !t.payerKey().equals(wallet.channelKey())) {
-          continue;
-        }
-        JsonObject item = new JsonObject().put("channelId", c.channelId()).put("direction", t.direction().code())
-            .put("state", c.state().code()).put("terms", new JsonObject(ChannelJson.terms(t)))
-            .put("sequence", c.sequence()).put("payeeAmountSats", c.payeeAmountSats());
-        if ((c.state() == ChannelState.CLOSING || c.state() == ChannelState.CLOSED) && c.sequence() > 0) {
-          item.put("closingTx", StrictHex.encode(hub.buyerClosingTransaction(c.channelId()).orThrow().serialize()));
-        }
-        items.add(item);
+      JsonObject item = new JsonObject().put("channelId", c.channelId()).put("direction", t.direction().code())
+          .put("state", c.state().code()).put("terms", new JsonObject(ChannelJson.terms(t)))
+          .put("sequence", c.sequence()).put("payeeAmountSats", c.payeeAmountSats())
+          .put("ackedSequence", registry.acknowledgedSequence(c.channelId()))
+          .put("closeRequested", registry.closeRequested(c.channelId()));
+      if (c.state() == ChannelState.PROPOSED) {
+        hubStore.proposedFunding(c.channelId()).ifPresent(raw -> item.put("fundingTx", StrictHex.encode(raw)));
       }
+      CommitmentUpdate latest = c.latestUpdate();
+      if (latest != null) {
+        item.put("latest", new JsonObject(ChannelJson.update(latest)));
+      }
+      items.add(item);
+    }
+    for (PayeeChannel c : hubStore.payeeChannelsWith(account)) {
+      ChannelTerms t = c.terms();
+      if (t.direction() != ChannelDirection.BUYER_TO_HUB || !t.payerKey().equals(wallet.channelKey())) {
+        continue;
+      }
+      JsonObject item = new JsonObject().put("channelId", c.channelId()).put("direction", t.direction().code())
+          .put("state", c.state().code()).put("terms", new JsonObject(ChannelJson.terms(t)))
+          .put("sequence", c.sequence()).put("payeeAmountSats", c.payeeAmountSats());
+      if ((c.state() == ChannelState.CLOSING || c.state() == ChannelState.CLOSED) && c.sequence() > 0) {
+        item.put("closingTx", StrictHex.encode(hub.buyerClosingTransaction(c.channelId()).orThrow().serialize()));
+      }
+      items.add(item);
     }
     return new JsonObject().put("channels", items);
   }

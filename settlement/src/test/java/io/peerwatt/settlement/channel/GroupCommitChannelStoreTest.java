@@ -269,6 +269,13 @@ class GroupCommitChannelStoreTest {
         .satisfies(c -> assertStored(Optional.of(c), channel.payer));
     assertThat(store.payeeChannels(ChannelState.OPEN)).singleElement()
         .satisfies(c -> assertStored(Optional.of(c), channel.payee));
+    // by counterparty, whatever the state: what each gateway's wallet round asks for
+    assertThat(store.payerChannelsWith("seller-proposal")).singleElement()
+        .satisfies(c -> assertStored(Optional.of(c), channel.payer));
+    assertThat(store.payeeChannelsWith("seller-proposal")).singleElement()
+        .satisfies(c -> assertStored(Optional.of(c), channel.payee));
+    assertThat(store.payerChannelsWith("seller-other")).isEmpty();
+    assertThat(new InMemoryChannelStore().payerChannelsWith("seller-proposal")).isEmpty();
   }
 
   // --- helpers
