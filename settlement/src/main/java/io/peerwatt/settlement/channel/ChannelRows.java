@@ -2,7 +2,6 @@ package io.peerwatt.settlement.channel;
 
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_COMMITMENT;
-import static org.jooq.impl.DSL.excluded;
 
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
@@ -12,27 +11,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * The rows one channel save writes (V9: the {@code payment_channel} row, upserted, and for a signed or
  * accepted commitment its {@code payment_channel_commitment} history row), and how the JDBC stores
- * write them, with statements built once from the generated schema: {@link #write} as JDBC batches in
- * the caller's transaction ({@link JdbcChannelStore}), {@link #writeAsArrays} as one statement over
- * column arrays ({@link GroupCommitChannelStore}). Both give the result of saving the rows one after
- * another in list order.
+ * write them: one statement over column arrays ({@link #writeAsArrays}), named from the generated
+ * schema, in auto-commit ({@link GroupCommitChannelStore}) or, with a durable commit forced, in the
+ * caller's transaction ({@link #write}, {@link JdbcChannelStore}). The result is that of saving the rows
+ * one after another in list order.
  */
 final class ChannelRows {
   static final String PAYER = "payer";
@@ -58,8 +52,6 @@ final class ChannelRows {
       PAYMENT_CHANNEL.STATE, PAYMENT_CHANNEL.REFUND_PAYEE_SIG, PAYMENT_CHANNEL.SEQUENCE,
       PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS, PAYMENT_CHANNEL.PAYER_SIG, PAYMENT_CHANNEL.UPDATED_AT};
 
-  static final String UPSERT_CHANNEL;
-  static final String INSERT_COMMITMENT;
   /**
    * Every row of a batch in one statement (so one round trip, and in auto-commit one commit): the
    * channel rows and the commitment rows as column arrays, unnested; the upsert runs as a
@@ -68,22 +60,6 @@ final class ChannelRows {
   static final String UPSERT_ALL_AS_ARRAYS;
 
   static {
-    DSLContext render = DSL.using(SQLDialect.POSTGRES);
-    Map<Field<?>, Field<?>> updates = new LinkedHashMap<>();
-    for (Field<?> f : UPDATED_ON_CONFLICT) {
-      updates.put(f, excluded(f));
-    }
-    UPSERT_CHANNEL = render.insertInto(PAYMENT_CHANNEL).columns(CHANNEL_COLUMNS)
-        .values(Collections.nCopies(CHANNEL_COLUMNS.length, null))
-        .onConflict(PAYMENT_CHANNEL.CHANNEL_ID, PAYMENT_CHANNEL.ROLE).doUpdate()
-        .set(updates)
-        .getSQL();
-    INSERT_COMMITMENT = render.insertInto(PAYMENT_CHANNEL_COMMITMENT).columns(COMMITMENT_COLUMNS)
-        .values(Collections.nCopies(COMMITMENT_COLUMNS.length, null))
-        .onConflictDoNothing()
-        .getSQL();
-    requireBinds(UPSERT_CHANNEL, CHANNEL_COLUMNS.length);
-    requireBinds(INSERT_COMMITMENT, COMMITMENT_COLUMNS.length);
     int arrays = CHANNEL_COLUMNS.length - 1;
     UPSERT_ALL_AS_ARRAYS = "with channels as (insert into " + quoted(PAYMENT_CHANNEL.getName())
         + " (" + names(CHANNEL_COLUMNS, CHANNEL_COLUMNS.length) + ") select u.*, ?::timestamptz from unnest("
@@ -136,53 +112,7 @@ final class ChannelRows {
     try (Statement s = c.createStatement()) {
       s.execute("SET LOCAL synchronous_commit TO on");
     }
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    boolean anyCommitment = false;
-    try (PreparedStatement ps = c.prepareStatement(UPSERT_CHANNEL)) {
-      for (Row r : rows) {
-        ChannelTerms t = r.terms();
-        ps.setString(1, t.channelId());
-        ps.setString(2, r.role());
-        ps.setString(3, t.direction().code());
-        ps.setString(4, t.prosumerAccount());
-        ps.setBytes(5, t.payerKey().bytes());
-        ps.setBytes(6, t.payeeKey().bytes());
-        ps.setBytes(7, t.payerScript());
-        ps.setBytes(8, t.payeeScript());
-        ps.setLong(9, t.capacitySats());
-        ps.setLong(10, t.feeSats());
-        ps.setLong(11, t.dustLimitSats());
-        ps.setLong(12, t.expiryLockTime());
-        ps.setBytes(13, t.fundingTxid());
-        ps.setLong(14, t.fundingIndex());
-        ps.setObject(15, r.spendingCapSats(), Types.BIGINT);
-        ps.setBytes(16, r.refundPayeeSignature());
-        ps.setString(17, r.state().code());
-        ps.setLong(18, r.sequence());
-        ps.setLong(19, r.payeeAmountSats());
-        ps.setBytes(20, r.payerSignature());
-        ps.setObject(21, now);
-        ps.addBatch();
-        anyCommitment |= r.hasCommitment();
-      }
-      ps.executeBatch();
-    }
-    if (!anyCommitment) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(INSERT_COMMITMENT)) {
-      for (Row r : rows) {
-        if (r.hasCommitment()) {
-          ps.setString(1, r.terms().channelId());
-          ps.setString(2, r.role());
-          ps.setLong(3, r.sequence());
-          ps.setLong(4, r.payeeAmountSats());
-          ps.setBytes(5, r.payerSignature());
-          ps.addBatch();
-        }
-      }
-      ps.executeBatch();
-    }
+    writeAsArrays(c, rows);
   }
 
   /**
