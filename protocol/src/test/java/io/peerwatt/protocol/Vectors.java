@@ -1,10 +1,9 @@
 package io.peerwatt.protocol;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,19 +19,21 @@ final class Vectors {
     this.text = text;
   }
 
-  static Path bitcoinSv(String file) {
-    return Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "vectors", "bitcoin-sv", file);
+  /** The node's vector file {@code file}, from the test classpath ({@code vectors/bitcoin-sv/}). */
+  static String bitcoinSv(String file) {
+    try (InputStream in = Vectors.class.getResourceAsStream("/vectors/bitcoin-sv/" + file)) {
+      if (in == null) {
+        throw new IllegalStateException("no test resource vectors/bitcoin-sv/" + file);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The top-level array of a vector file; each element is a List, String, Long or BigDecimal. */
   static List<Object> load(String file) {
-    try {
-      Vectors v = new Vectors(Files.readString(bitcoinSv(file), StandardCharsets.UTF_8));
-      Object root = v.value();
-      return castList(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return castList(new Vectors(bitcoinSv(file)).value());
   }
 
   @SuppressWarnings("unchecked")
