@@ -3,7 +3,6 @@ package io.peerwatt.deploy;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.ScriptFlags;
 import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -102,7 +102,7 @@ public final class TxSigner {
   }
 
   /** Reads OP_m &lt;keys&gt; OP_n OP_CHECKMULTISIG into {@code keysOut}; returns m. */
-  static int parseMultisig(byte[] script, List<byte[]> keysOut) {
+  public static int parseMultisig(byte[] script, List<byte[]> keysOut) {
     List<ScriptChunk> chunks;
     try {
       chunks = Script.of(script).chunks();

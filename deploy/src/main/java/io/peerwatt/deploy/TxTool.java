@@ -1,5 +1,17 @@
-package io.peerwatt.protocol;
+package io.peerwatt.deploy;
 
+import io.peerwatt.protocol.Beef;
+import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.Interpreter;
+import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.Script;
+import io.peerwatt.protocol.ScriptError;
+import io.peerwatt.protocol.ScriptResult;
+import io.peerwatt.protocol.Sighash;
+import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.TxInput;
+import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.TxSigner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +35,7 @@ public final class TxTool {
   public static byte[] hexOrBinary(byte[] content) {
     String text = new String(content, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
     if (!text.isEmpty() && text.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || Character.isWhitespace(ch))) {
-      return Transaction.decodeHex(text.replaceAll("\\s+", ""), "hex input");
+      return Transaction.parseHexBytes(text.replaceAll("\\s+", ""), "hex input");
     }
     return content.clone();
   }
@@ -51,7 +63,7 @@ public final class TxTool {
       m.put("index", (long) i);
       m.put("prevTxid", in.prevTxidHex());
       m.put("prevIndex", in.prevIndex());
-      Script script = Script.of(in.unlockingScriptRef());
+      Script script = Script.of(in.unlockingScript());
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("asm", coinbase ? "" : script.toAsmDecodingSighash());
       s.put("hex", script.toHex());
@@ -66,7 +78,7 @@ public final class TxTool {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("index", (long) i);
       m.put("satoshis", o.satoshis());
-      Script script = Script.of(o.lockingScriptRef());
+      Script script = Script.of(o.lockingScript());
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("asm", script.toAsm());
       s.put("hex", script.toHex());
@@ -87,7 +99,7 @@ public final class TxTool {
       return "data";
     }
     try {
-      TxSigner.parseMultisig(script.bytesRef(), new ArrayList<>());
+      TxSigner.parseMultisig(script.bytes(), new ArrayList<>());
       return "multisig";
     } catch (IllegalArgumentException e) {
       return "nonstandard";
