@@ -2,13 +2,14 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
 import io.peerwatt.gateway.BatchSigning;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedReading;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.anchor.AnchorSource;
@@ -21,7 +22,6 @@ import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;
-import io.peerwatt.protocol.DeliverySlot;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -128,7 +128,7 @@ class AnchoringPlatformTest {
       Thread.sleep(1_100); // the reading must be taken after the certificate became valid (whole seconds)
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       SignedReading reading = SignedReading.sign(new MeterReading(MeterReading.VERSION_1, device.publicKey(), 0, 1,
-          now.minusMillis(1), 100, 0, -2500, 230_000, EnumSet.noneOf(io.peerwatt.protocol.ReadingFlag.class),
+          now.minusMillis(1), 100, 0, -2500, 230_000, EnumSet.noneOf(io.peerwatt.protocol.reading.ReadingFlag.class),
           MeterReading.noPrevious()), device);
       byte[] batchDigest = BatchSigning.batchDigest(nonce, now, List.of(reading.hash()));
       JsonObject upload = new JsonObject().put("deviceKey", device.publicKey().hex())

@@ -3,7 +3,7 @@ package io.peerwatt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;

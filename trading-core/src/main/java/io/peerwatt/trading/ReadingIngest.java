@@ -8,14 +8,14 @@ import static io.peerwatt.db.schema.Tables.READING;
 
 import io.peerwatt.db.schema.tables.records.DeviceRecord;
 import io.peerwatt.db.schema.tables.records.ReadingRecord;
-import io.peerwatt.protocol.ChainCheck;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.ReadingChain;
-import io.peerwatt.protocol.ReadingCodec;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingChain;
+import io.peerwatt.protocol.reading.ReadingChainCheck;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -151,7 +151,7 @@ final class ReadingIngest {
 
   /** Null when {@code r} may follow {@code previous} (null: the chain has nothing yet), else why not. */
   static IngestReason check(MeterReading previous, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
-    ChainCheck chain = previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
+    ReadingChainCheck chain = previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
     switch (chain) {
       case LINKED -> { }
       case NOT_FIRST -> {
@@ -228,7 +228,7 @@ final class ReadingIngest {
     rec.setImportWh(r.importWh());
     rec.setExportWh(r.exportWh());
     rec.setPowerW((long) r.powerW());
-    rec.setQualityFlags(io.peerwatt.protocol.ReadingFlag.toBits(r.flags()));
+    rec.setQualityFlags(io.peerwatt.protocol.reading.ReadingFlag.toBits(r.flags()));
     rec.setPrevHash(r.prevHash());
     rec.setReadingHash(r.hash());
     rec.setSignature(s.signature());

@@ -3,11 +3,11 @@ package io.peerwatt.benchmarks.trading;
 import io.peerwatt.db.Database;
 import io.peerwatt.db.DatabaseConfig;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.AccountAdmin;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
@@ -190,7 +190,7 @@ public final class IngestLoad {
       for (int t = 0; t < threads; t++) {
         List<SignedReading> part = sample.subList(Math.min(sample.size(), t * chunk), Math.min(sample.size(), (t + 1) * chunk));
         parts.add(pool.submit(() -> part.forEach(s -> {
-          if (s.verify() != io.peerwatt.protocol.SignatureCheck.VALID) {
+          if (s.verify() != io.peerwatt.protocol.keys.SignatureCheck.VALID) {
             throw new IllegalStateException("bad signature in the sample");
           }
         })));

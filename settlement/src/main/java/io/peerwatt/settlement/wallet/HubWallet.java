@@ -1,16 +1,16 @@
 package io.peerwatt.settlement.wallet;
 
-import io.peerwatt.protocol.P2pkhSpend;
-import io.peerwatt.protocol.Network;
-import io.peerwatt.protocol.P2pkhAddress;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.Network;
+import io.peerwatt.protocol.keys.P2pkhAddress;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
-import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
