@@ -2,7 +2,6 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.gateway.BatchSigning;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.BundleVerification;
 import io.peerwatt.protocol.anchor.BundleVerification.Status;
@@ -11,6 +10,7 @@ import io.peerwatt.protocol.anchor.ProofBundle;
 import io.peerwatt.protocol.anchor.ProofBundleVerifier;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.spv.HeaderChain;
@@ -87,7 +87,7 @@ class EnrolmentAnchoringPlatformTest {
         .getString("code");
     byte[] nonce = new byte[16];
     new SecureRandom().nextBytes(nonce);
-    byte[] digest = BatchSigning.enrollDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-7"));
+    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-7"));
     return ok(call(p, "POST", "/devices/enroll", null, new JsonObject().put("code", code)
         .put("deviceKey", device.publicKey().hex()).put("meterSerials", new JsonArray().add("SN-7"))
         .put("nonce", HexFormat.of().formatHex(nonce)).put("signature", HexFormat.of().formatHex(device.signDer(digest)))));

@@ -9,6 +9,7 @@ import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
@@ -160,7 +161,7 @@ class UploadTest {
         readings.add(s);
         hashes.add(s.hash());
       }
-      byte[] digest = BatchSigning.batchDigest(nonce, sentAt, hashes);
+      byte[] digest = BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, hashes);
       if (!device.equals(key.publicKey())
           || !device.verify(digest, HexFormat.of().parseHex(Json.string(body, "signature")))) {
         badSignatures.incrementAndGet();

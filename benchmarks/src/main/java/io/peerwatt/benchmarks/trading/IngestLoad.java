@@ -2,9 +2,9 @@ package io.peerwatt.benchmarks.trading;
 
 import io.peerwatt.db.Database;
 import io.peerwatt.db.DatabaseConfig;
-import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
@@ -16,13 +16,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -212,30 +209,23 @@ public final class IngestLoad {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ByteBuffer digest = ByteBuffer.allocate(4 + 16 + 8 + 4 + 32 * readings.size());
-    digest.put("PWB1".getBytes(StandardCharsets.US_ASCII)).put(nonce).putLong(sentAt.toEpochMilli()).putInt(readings.size());
     JsonArray items = new JsonArray();
     for (SignedReading s : readings) {
-      digest.put(s.hash());
       items.add(new JsonObject(Json.write(s.toJson())));
     }
+    byte[] digest = BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
     return new JsonObject().put("deviceKey", key.publicKey().hex()).put("batchNonce", HexFormat.of().formatHex(nonce))
         .put("sentAt", sentAt.toString()).put("readings", items)
-        .put("signature", HexFormat.of().formatHex(key.signDer(Hashes.sha256(digest.array())))).encode();
+        .put("signature", HexFormat.of().formatHex(key.signDer(digest))).encode();
   }
 
   private static JsonObject enrolBody(PrivateKey key, String code) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
-    ByteArrayOutputStream m = new ByteArrayOutputStream();
-    m.writeBytes("PWE1".getBytes(StandardCharsets.US_ASCII));
-    m.writeBytes(code.getBytes(StandardCharsets.UTF_8));
-    m.write(0);
-    m.writeBytes(key.publicKey().compressedBytes());
-    m.writeBytes(nonce);
+    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, key.publicKey().compressedBytes(), nonce, List.of());
     return new JsonObject().put("code", code).put("deviceKey", key.publicKey().hex()).put("meterSerials", new JsonArray())
         .put("nonce", HexFormat.of().formatHex(nonce))
-        .put("signature", HexFormat.of().formatHex(key.signDer(Hashes.sha256(m.toByteArray()))));
+        .put("signature", HexFormat.of().formatHex(key.signDer(digest)));
   }
 
   private static String login(HttpClient http, String base, String user, String password) throws Exception {

@@ -1,4 +1,4 @@
-package io.peerwatt.gateway;
+package io.peerwatt.protocol.reading;
 
 import io.peerwatt.protocol.Hashes;
 import java.io.ByteArrayOutputStream;
@@ -8,11 +8,16 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The bytes a gateway signs for an upload batch and for enrolment (the platform recomputes them).
- * Both are SHA-256 digests signed with the device key (ECDSA secp256k1, low-S, strict DER).
+ * The bytes a gateway signs with its device key for an upload batch and for its enrolment, and the
+ * platform recomputes to check them. Both are SHA-256 digests signed with ECDSA secp256k1, low S,
+ * strict DER; each starts with its own domain tag so it can never be mistaken for another signed
+ * format. (The device API's request signature is {@link DeviceRequestSigning}.)
  */
-public final class BatchSigning {
-  private BatchSigning() {}
+public final class BatchAndEnrolmentSigning {
+  private static final byte[] BATCH_TAG = "PWB1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENROLMENT_TAG = "PWE1".getBytes(StandardCharsets.US_ASCII);
+
+  private BatchAndEnrolmentSigning() {}
 
   /**
    * SHA-256 of ASCII "PWB1" || nonce (16 bytes) || sentAt epoch ms (int64 BE) || reading count
@@ -22,9 +27,8 @@ public final class BatchSigning {
     if (nonce16.length != 16) {
       throw new IllegalArgumentException("batch nonce must be 16 bytes");
     }
-    ByteBuffer buf = ByteBuffer.allocate(4 + 16 + 8 + 4 + 32 * readingHashes.size());
-    buf.put("PWB1".getBytes(StandardCharsets.US_ASCII)).put(nonce16).putLong(sentAt.toEpochMilli())
-        .putInt(readingHashes.size());
+    ByteBuffer buf = ByteBuffer.allocate(BATCH_TAG.length + 16 + 8 + 4 + 32 * readingHashes.size());
+    buf.put(BATCH_TAG).put(nonce16).putLong(sentAt.toEpochMilli()).putInt(readingHashes.size());
     for (byte[] hash : readingHashes) {
       if (hash.length != 32) {
         throw new IllegalArgumentException("reading hash must be 32 bytes");
@@ -35,13 +39,12 @@ public final class BatchSigning {
   }
 
   /**
-   * SHA-256 of ASCII "PWE1" || utf8(code) || 0x00 || deviceKey (33 bytes) || nonce (16 bytes) ||
-   * each meter serial in utf8 followed by 0x00, exactly as the platform recomputes it
-   * (trading-core's enrolment route).
+   * SHA-256 of ASCII "PWE1" || utf8(code) || 0x00 || deviceKey (33 bytes, compressed) || nonce
+   * (16 bytes) || each meter serial in utf8 followed by 0x00.
    */
-  public static byte[] enrollDigest(String code, byte[] deviceKey33, byte[] nonce16, List<String> serials) {
+  public static byte[] enrolmentDigest(String code, byte[] deviceKey33, byte[] nonce16, List<String> serials) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes("PWE1".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(ENROLMENT_TAG);
     out.writeBytes(code.getBytes(StandardCharsets.UTF_8));
     out.write(0);
     out.writeBytes(deviceKey33);
