@@ -5,7 +5,6 @@ import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.GatewayConfig;
 import io.peerwatt.gateway.MapChoice;
 import io.peerwatt.gateway.MeterConfig;
-import io.peerwatt.gateway.MeterSample;
 import io.peerwatt.gateway.MeterSimulator;
 import io.peerwatt.gateway.MeterUri;
 import io.peerwatt.gateway.WalletConfig;
@@ -550,8 +549,7 @@ public final class Demo implements AutoCloseable {
     }
     Files.writeString(dir.resolve("headers.json"), new JsonObject().put("network", chain.network())
         .put("headers", headers).encodePrettily());
-    Files.writeString(dir.resolve("platform-key.txt"), io.peerwatt.settlement.anchor.ProofRoutes
-        .readPlatformKey(platform.settings().dataDir()).publicKey().hex() + "\n");
+    Files.writeString(dir.resolve("platform-key.txt"), platform.platformKey().hex() + "\n");
   }
 
   /** How many slots the demo ran (the report covers them). */

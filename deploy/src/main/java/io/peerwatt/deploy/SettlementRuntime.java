@@ -25,7 +25,6 @@ import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.anchor.ProofBundles;
-import io.peerwatt.settlement.anchor.ProofRoutes;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
@@ -37,8 +36,6 @@ import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.m2m.GatewayRegistry;
-import io.peerwatt.settlement.m2m.GatewayRoutes;
-import io.peerwatt.settlement.report.ReportRoutes;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
@@ -87,8 +84,8 @@ final class SettlementRuntime implements AutoCloseable {
   private final ChainBackend chain;
   /** The embedded devnet when that is the backend: faucet and mining; null for node and arc. */
   private final DevnetBackend devnet;
-  private volatile AnchoringService anchoring;
-  private volatile ProofBundles proofs;
+  private final AnchoringService anchoring;
+  private final ProofBundles proofs;
   private final HubWallet hubWallet;
   private final HubWallet custodialWallet;
   private final HubChannels hub;
@@ -109,7 +106,7 @@ final class SettlementRuntime implements AutoCloseable {
   private volatile String lastError;
 
   private SettlementRuntime(Database database, Clock clock, ChainBackend chain, KeyVault vault,
-      long satPerEur, long channelCapacitySats) {
+      PrivateKey platformKey, long satPerEur, long channelCapacitySats) {
     this.database = database;
     this.clock = clock;
     this.chain = chain;
@@ -133,6 +130,12 @@ final class SettlementRuntime implements AutoCloseable {
     this.service = new SettlementService(new JdbcSettlementInputs(database.dsl(), Duration.ofHours(6)), statements,
         new FixedRateSource(Map.of("EUR", satPerEur)), ChannelPaymentPort.forHub(hub, routes),
         SettlementPolicy.defaults());
+    // slots, device enrolments and the reports the API serves are anchored; bundles are signed with the platform key
+    this.anchoring = new AnchoringService(new JdbcAnchorSource(database.dsl(), Duration.ofDays(2),
+        SettlementPolicy.defaults().graceWindow()), new JdbcAnchorStore(database.dsl()), hubWallet, chain, platformKey,
+        new SecureRandom());
+    this.proofs = new ProofBundles(new JdbcAnchorStore(database.dsl()), new JdbcAnchorSource(database.dsl(),
+        Duration.ofDays(2), SettlementPolicy.defaults().graceWindow()), platformKey);
     this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "peerwatt-settlement");
       t.setDaemon(true);
@@ -144,12 +147,13 @@ final class SettlementRuntime implements AutoCloseable {
    * Opens the devnet and the wallets, funds them from the faucet when low and starts mining and the
    * settlement pass.
    *
+   * @param platformKey signs the proof bundles of anchored items
    * @param mineEvery real time between mining attempts (a block is mined only when the mempool has
    *     transactions)
    * @param settleEvery real time between settlement passes
    */
-  static SettlementRuntime start(Database database, ChainBackend chain, Clock clock, Path dataDir, long satPerEur,
-      long channelCapacitySats, Duration mineEvery, Duration settleEvery) {
+  static SettlementRuntime start(Database database, ChainBackend chain, Clock clock, Path dataDir,
+      PrivateKey platformKey, long satPerEur, long channelCapacitySats, Duration mineEvery, Duration settleEvery) {
     Path keys = dataDir.resolve("keys");
     try {
       java.nio.file.Files.createDirectories(keys);
@@ -159,9 +163,8 @@ final class SettlementRuntime implements AutoCloseable {
     }
     KeyVault vault = KeyVault.open(keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"),
         new SecureRandom());
-    SettlementRuntime runtime = new SettlementRuntime(database, clock, chain, vault, satPerEur, channelCapacitySats);
-    ProofRoutes.useChain(chain);
-    GatewayRoutes.use(runtime.gateways);
+    SettlementRuntime runtime = new SettlementRuntime(database, clock, chain, vault, platformKey, satPerEur,
+        channelCapacitySats);
     DevnetBackend devnet = runtime.devnet;
     if (devnet != null) {
       runtime.call(() -> {
@@ -207,16 +210,13 @@ final class SettlementRuntime implements AutoCloseable {
           log.info("settled {}: {} statements, {} payments", s.key(), s.statementsWritten(), s.paymentsCreated());
         }
       }
-      AnchoringService a = anchoring;
-      if (a != null) {
-        for (AnchorOutcome o : a.anchorDueSlots(clock.instant())) {
-          log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
-        }
-        for (AnchorOutcome o : a.anchorDueEnrolments(clock.instant())) {
-          log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
-        }
-        a.confirmAnchors();
+      for (AnchorOutcome o : anchoring.anchorDueSlots(clock.instant())) {
+        log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
       }
+      for (AnchorOutcome o : anchoring.anchorDueEnrolments(clock.instant())) {
+        log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
+      }
+      anchoring.confirmAnchors();
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
       gateways.closeSellerChannels(false);
       hub.syncClosed();
@@ -366,10 +366,7 @@ final class SettlementRuntime implements AutoCloseable {
     }
     return call(() -> {
       List<ChainHeader> mined = devnet.mineBlocks(1);
-      AnchoringService a = anchoring;
-      if (a != null) {
-        a.confirmAnchors();
-      }
+      anchoring.confirmAnchors();
       hubWallet.syncConfirmations();
       custodialWallet.syncConfirmations();
       hub.syncClosed();
@@ -377,23 +374,19 @@ final class SettlementRuntime implements AutoCloseable {
     });
   }
 
-  /**
-   * Starts anchoring slots and device enrolments (after settlement, on the same worker) and the hashes of
-   * the utility reports the API serves; called once the platform signing key exists.
-   */
-  void startAnchoring(Path dataDir) {
-    PrivateKey platformKey = ProofRoutes.readPlatformKey(dataDir);
-    AnchoringService service = new AnchoringService(new JdbcAnchorSource(database.dsl(), Duration.ofDays(2), SettlementPolicy.defaults().graceWindow()),
-        new JdbcAnchorStore(database.dsl()), hubWallet, chain, platformKey, new SecureRandom());
-    proofs = new ProofBundles(new JdbcAnchorStore(database.dsl()),
-        new JdbcAnchorSource(database.dsl(), Duration.ofDays(2), SettlementPolicy.defaults().graceWindow()), platformKey);
-    anchoring = service;
-    ReportRoutes.useAnchoring(service);
-  }
-
-  /** Proof bundles of anchored items (null before {@link #startAnchoring}). */
+  /** Proof bundles of anchored items. */
   ProofBundles proofs() {
     return proofs;
+  }
+
+  /** Anchors slots and enrolments in the pass, and the hashes of the reports the API serves. */
+  AnchoringService anchoring() {
+    return anchoring;
+  }
+
+  /** The hub's side of machine-to-machine payments, which the gateways' device API serves. */
+  GatewayChannels gateways() {
+    return gateways;
   }
 
   ChainBackend chain() {

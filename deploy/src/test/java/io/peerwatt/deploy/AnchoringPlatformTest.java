@@ -3,7 +3,6 @@ package io.peerwatt.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -17,11 +16,11 @@ import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
-import io.peerwatt.settlement.anchor.ProofRoutes;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;
+import io.peerwatt.trading.PlatformKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -147,7 +146,7 @@ class AnchoringPlatformTest {
       wallet.receive(Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()), false, List.of(), "faucet");
       JdbcAnchorSource source = new JdbcAnchorSource(platform.database().dsl(), Duration.ofDays(1), SettlementPolicy.defaults().graceWindow());
       AnchoringService anchoring = new AnchoringService(source, new JdbcAnchorStore(platform.database().dsl()), wallet,
-          devnet, ProofRoutes.readPlatformKey(dataDir), new SecureRandom());
+          devnet, PlatformKeys.loadOrCreate(settings.trading(), new SecureRandom()).signingKey(), new SecureRandom());
       String ref = ItemRef.reading(deviceId, 0, 1);
       assertThat(get(platform, "/proofs/readings/" + deviceId + "/0/1", anna).statusCode()).isEqualTo(404);
       String interval = DeliverySlot.containing(now.minusMillis(1)).toString();

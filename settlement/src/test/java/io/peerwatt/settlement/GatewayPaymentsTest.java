@@ -1,9 +1,9 @@
 package io.peerwatt.settlement;
 
-import static io.peerwatt.settlement.JdbcSettlementTest.SLOT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerwatt.http.ApiError;
 import io.peerwatt.protocol.bsv.Interpreter;
 import io.peerwatt.protocol.bsv.ScriptFlags;
 import io.peerwatt.protocol.bsv.Transaction;
@@ -18,12 +18,10 @@ import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.statement.PaymentCheck;
 import io.peerwatt.protocol.statement.PaymentDecision;
-import io.peerwatt.protocol.statement.RefusalReason;
 import io.peerwatt.protocol.statement.SpendingCap;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementJson;
 import io.peerwatt.settlement.chain.TxStatus;
-import io.peerwatt.trading.ApiError;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

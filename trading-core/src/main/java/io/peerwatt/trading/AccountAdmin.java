@@ -1,5 +1,9 @@
 package io.peerwatt.trading;
 
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.Role;
+import io.peerwatt.trading.account.PasswordHasher;
+import io.peerwatt.trading.api.AccountRoutes;
 import java.security.SecureRandom;
 import org.jooq.DSLContext;
 

@@ -1,6 +1,8 @@
 package io.peerwatt.trading;
 
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.http.ApiRouter;
+import io.peerwatt.http.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,24 +14,30 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The trading API on a real HTTP server (port 0) over a fixture database, with a blocking client. */
 final class ApiHarness implements AutoCloseable {
   final Vertx vertx;
   final TradingApi api;
+  final Blocking blocking;
+  final PlatformKeys keys;
   final HttpServer server;
   final WebClient client;
   final TestClock clock;
   final TestDatabase db;
 
-  private ApiHarness(Vertx vertx, TradingApi api, HttpServer server, WebClient client, TestClock clock, TestDatabase db) {
+  private ApiHarness(Vertx vertx, TradingApi api, Blocking blocking, PlatformKeys keys, HttpServer server, WebClient client, TestClock clock, TestDatabase db) {
     this.vertx = vertx;
     this.api = api;
+    this.blocking = blocking;
+    this.keys = keys;
     this.server = server;
     this.client = client;
     this.clock = clock;
@@ -39,11 +47,13 @@ final class ApiHarness implements AutoCloseable {
   static ApiHarness start(TestDatabase db, Path dataDir, TradingSettings settings) {
     Vertx vertx = Vertx.vertx();
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
-    TradingApi api = await(TradingApi.create(vertx, db.dsl(), db.dataSource(), settings, clock));
+    Blocking blocking = Blocking.create(vertx, "test-api", settings.workerPoolSize());
+    PlatformKeys keys = PlatformKeys.loadOrCreate(settings, new SecureRandom());
+    TradingApi api = await(TradingApi.start(vertx, db.dsl(), settings, keys, clock, blocking));
     Router root = Router.router(vertx);
-    root.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
+    root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(api.router(List.of())));
     HttpServer server = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1"));
-    return new ApiHarness(vertx, api, server, WebClient.create(vertx), clock, db);
+    return new ApiHarness(vertx, api, blocking, keys, server, WebClient.create(vertx), clock, db);
   }
 
   static ApiHarness start(TestDatabase db, Path dataDir) {
@@ -51,7 +61,7 @@ final class ApiHarness implements AutoCloseable {
   }
 
   HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
-    HttpRequest<Buffer> req = client.request(method, server.actualPort(), "127.0.0.1", TradingApi.BASE_PATH + path);
+    HttpRequest<Buffer> req = client.request(method, server.actualPort(), "127.0.0.1", ApiRouter.BASE_PATH + path);
     if (token != null) {
       req.bearerTokenAuthentication(token);
     }
@@ -127,6 +137,7 @@ final class ApiHarness implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    blocking.close();
     await(vertx.close());
   }
 

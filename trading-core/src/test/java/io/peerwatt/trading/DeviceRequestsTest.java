@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
+import io.peerwatt.http.DeviceRequests.SignedRequest;
+import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.DeviceRequestSigning;
-import io.peerwatt.trading.DeviceRequests.DeviceCaller;
-import io.peerwatt.trading.DeviceRequests.SignedRequest;
+import io.peerwatt.trading.device.DeviceStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -60,7 +63,7 @@ class DeviceRequestsTest {
   }
 
   private static DeviceCaller authenticate(SignedRequest r) {
-    return DeviceRequests.authenticate(h.db.dsl(), r, h.clock.instant(), SKEW);
+    return new DeviceRequests(new DeviceStore(h.db.dsl()), h.clock, SKEW).authenticate(r);
   }
 
   private static int status(SignedRequest r) {

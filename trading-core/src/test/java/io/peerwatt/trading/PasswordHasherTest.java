@@ -2,6 +2,8 @@ package io.peerwatt.trading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.trading.account.LoginLimiter;
+import io.peerwatt.trading.account.PasswordHasher;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import io.peerwatt.db.testing.TestDatabase;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -260,7 +261,7 @@ class ReadingIngestApiTest {
     assertThat(cert.getString("meteringPointId")).isEqualTo(Long.toString(meteringPoint));
     assertThat(cert.getString("zoneCode")).isEqualTo("DE-TEST");
     assertThat(io.peerwatt.protocol.reading.SignedDeviceCertificate.fromJson(io.peerwatt.protocol.encoding.Json.parseObject(cert.encode()))
-        .check(h.api.platformKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
+        .check(h.keys.signingKey().publicKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
     TestGateway again = new TestGateway(h.clock.instant());
     HttpResponse<Buffer> reused = h.post("/devices/enroll", null, TestGateway.enrolBody(again.key, code, List.of("A1")));
     assertThat(reused.statusCode()).isEqualTo(401);

@@ -3,6 +3,8 @@ package io.peerwatt.settlement.m2m;
 import static io.peerwatt.db.schema.Tables.ACCOUNT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.bsv.P2pkhSpend;
@@ -35,8 +37,6 @@ import io.peerwatt.settlement.channel.ChannelStore;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.settlement.wallet.TransactionLog;
-import io.peerwatt.trading.ApiError;
-import io.peerwatt.trading.DeviceRequests.DeviceCaller;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -52,7 +52,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's side of machine-to-machine payments, as the device API ({@link GatewayRoutes}) and the
+ * The hub's side of machine-to-machine payments, as the device API ({@code GatewayRoutes}) and the
  * settlement pass use it. A gateway in m2m mode registers a wallet (its channel key and payout script);
  * then
  *

@@ -5,8 +5,9 @@ import static io.peerwatt.db.schema.Tables.MARKET_COMMAND;
 import static io.peerwatt.db.schema.Tables.MARKET_ORDER;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
-import io.peerwatt.trading.calendar.ClearingMode;
+import io.peerwatt.db.schema.tables.records.ClearingResultRecord;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;
 import io.peerwatt.trading.matching.AuctionClearing;
@@ -356,6 +357,14 @@ public final class MarketEngine {
         .set(CLEARING_RESULT.WELFARE_MILLI_UNITS, clearing.map(AuctionClearing::welfareMilliUnits).orElse(null))
         .set(CLEARING_RESULT.CLEARED_AT, at)
         .execute();
+  }
+
+  /** The clearing result of a book whose gate closed; empty before its gate closure. */
+  public Optional<ClearingResultRecord> clearingResult(Instrument instrument) {
+    return dsl.selectFrom(CLEARING_RESULT)
+        .where(CLEARING_RESULT.ZONE_CODE.eq(instrument.zoneCode()))
+        .and(CLEARING_RESULT.SLOT_START.eq(utc(instrument.slot().start())))
+        .fetchOptional();
   }
 
   static OffsetDateTime utc(Instant instant) {

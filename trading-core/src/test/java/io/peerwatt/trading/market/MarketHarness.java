@@ -1,7 +1,10 @@
 package io.peerwatt.trading.market;
 
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.http.ApiRouter;
+import io.peerwatt.http.Blocking;
 import io.peerwatt.trading.AccountAdmin;
+import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
 import io.vertx.core.Future;
@@ -15,10 +18,12 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -26,14 +31,16 @@ import java.util.function.BooleanSupplier;
 final class MarketHarness implements AutoCloseable {
   final Vertx vertx;
   final TradingApi api;
+  final Blocking blocking;
   final HttpServer server;
   final WebClient client;
   final MovableClock clock;
   final TestDatabase db;
 
-  private MarketHarness(Vertx vertx, TradingApi api, HttpServer server, WebClient client, MovableClock clock, TestDatabase db) {
+  private MarketHarness(Vertx vertx, TradingApi api, Blocking blocking, HttpServer server, WebClient client, MovableClock clock, TestDatabase db) {
     this.vertx = vertx;
     this.api = api;
+    this.blocking = blocking;
     this.server = server;
     this.client = client;
     this.clock = clock;
@@ -48,15 +55,18 @@ final class MarketHarness implements AutoCloseable {
   /** Starts the API over {@code db} with {@code clock} (a restart keeps the clock). */
   static MarketHarness start(TestDatabase db, Path dataDir, MovableClock clock) {
     Vertx vertx = Vertx.vertx();
-    TradingApi api = await(TradingApi.create(vertx, db.dsl(), db.dataSource(), TradingSettings.defaults(dataDir), clock));
+    TradingSettings settings = TradingSettings.defaults(dataDir);
+    Blocking blocking = Blocking.create(vertx, "test-api", settings.workerPoolSize());
+    TradingApi api = await(TradingApi.start(vertx, db.dsl(), settings,
+        PlatformKeys.loadOrCreate(settings, new SecureRandom()), clock, blocking));
     Router root = Router.router(vertx);
-    root.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
+    root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(api.router(List.of())));
     HttpServer server = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1"));
-    return new MarketHarness(vertx, api, server, WebClient.create(vertx), clock, db);
+    return new MarketHarness(vertx, api, blocking, server, WebClient.create(vertx), clock, db);
   }
 
   HttpResponse<Buffer> call(HttpMethod method, String path, String token, JsonObject body) {
-    HttpRequest<Buffer> req = client.request(method, server.actualPort(), "127.0.0.1", TradingApi.BASE_PATH + path);
+    HttpRequest<Buffer> req = client.request(method, server.actualPort(), "127.0.0.1", ApiRouter.BASE_PATH + path);
     if (token != null) {
       req.bearerTokenAuthentication(token);
     }
@@ -141,6 +151,7 @@ final class MarketHarness implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    blocking.close();
     await(vertx.close());
   }
 
