@@ -15,6 +15,7 @@ import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,7 +67,12 @@ public final class ReadingRoutes implements ApiResource {
       return;
     }
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      List<ReadingIngest.Result> results = ReadingIngest.ingest(dsl, batch, clock.instant(), maxClockSkew);
+      List<ReadingIngest.Result> results;
+      try {
+        results = ReadingIngest.ingest(dsl, batch, clock.instant(), maxClockSkew);
+      } catch (IngestRefusal e) {
+        throw refused(e);
+      }
       JsonArray items = new JsonArray();
       int[] counts = new int[ReadingIngest.Status.values().length];
       for (ReadingIngest.Result r : results) {
@@ -82,6 +88,16 @@ public final class ReadingRoutes implements ApiResource {
           .put("duplicates", counts[ReadingIngest.Status.DUPLICATE.ordinal()])
           .put("rejected", counts[ReadingIngest.Status.REJECTED.ordinal()]);
     }));
+  }
+
+  /** A refused batch as the API answers it: the reason is the code; status and field follow from it. */
+  static ApiError refused(IngestRefusal e) {
+    return switch (e.reason()) {
+      case STALE_BATCH -> ApiError.badRequest(e.reason().name(), e.getMessage(), "sentAt");
+      case BAD_BATCH_SIGNATURE -> new ApiError(401, e.reason().name(), e.getMessage(), "signature");
+      case UNKNOWN_DEVICE, DEVICE_NOT_ACTIVE -> new ApiError(401, e.reason().name(), e.getMessage(), "deviceKey");
+      case REPLAYED_BATCH -> ApiError.conflict(e.reason().name(), e.getMessage(), "batchNonce");
+    };
   }
 
   /** The batch in protocol terms; 400 naming the field for anything malformed, 413 beyond 500 readings. */

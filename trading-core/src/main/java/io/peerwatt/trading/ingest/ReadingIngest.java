@@ -8,7 +8,6 @@ import static io.peerwatt.db.schema.Tables.READING;
 
 import io.peerwatt.db.schema.tables.records.DeviceRecord;
 import io.peerwatt.db.schema.tables.records.ReadingRecord;
-import io.peerwatt.http.ApiError;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.keys.SignatureCheck;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
@@ -58,18 +57,18 @@ public final class ReadingIngest {
   private ReadingIngest() {}
 
   /**
-   * Checks and stores the batch; throws {@link ApiError} for whole-batch refusals (signature, device,
+   * Checks and stores the batch; throws {@link IngestRefusal} for whole-batch refusals (signature, device,
    * replay, stale). Returns one result per reading, in batch order, after the commit.
    */
   public static List<Result> ingest(DSLContext dsl, Batch batch, Instant now, Duration maxSkew) {
     if (batch.sentAt().isAfter(now.plus(maxSkew)) || batch.sentAt().isBefore(now.minus(NONCE_WINDOW))) {
-      throw ApiError.badRequest("STALE_BATCH", "sentAt must be within " + NONCE_WINDOW.toHours()
-          + " h before and " + maxSkew.toSeconds() + " s after the platform clock", "sentAt");
+      throw new IngestRefusal(IngestRefusal.Reason.STALE_BATCH, "sentAt must be within " + NONCE_WINDOW.toHours()
+          + " h before and " + maxSkew.toSeconds() + " s after the platform clock");
     }
     byte[] digest = BatchAndEnrolmentSigning.batchDigest(
         batch.nonce(), batch.sentAt(), batch.readings().stream().map(SignedReading::hash).toList());
     if (batch.deviceKey().check(digest, batch.signature()) != SignatureCheck.VALID) {
-      throw new ApiError(401, "BAD_BATCH_SIGNATURE", "the batch signature does not verify with deviceKey", "signature");
+      throw new IngestRefusal(IngestRefusal.Reason.BAD_BATCH_SIGNATURE, "the batch signature does not verify with deviceKey");
     }
     // signatures first, outside the transaction: the CPU work holds no locks
     SignatureCheck[] signatures = new SignatureCheck[batch.readings().size()];
@@ -84,10 +83,10 @@ public final class ReadingIngest {
     DeviceRecord device = dsl.selectFrom(DEVICE).where(DEVICE.PUBLIC_KEY.eq(batch.deviceKey().compressedBytes()))
         .forUpdate().fetchOne();
     if (device == null) {
-      throw new ApiError(401, "UNKNOWN_DEVICE", "no device is enrolled with this key", "deviceKey");
+      throw new IngestRefusal(IngestRefusal.Reason.UNKNOWN_DEVICE, "no device is enrolled with this key");
     }
     if (!DeviceStatus.ACTIVE.code().equals(device.getStatus())) {
-      throw new ApiError(401, "DEVICE_NOT_ACTIVE", "the device is " + device.getStatus(), "deviceKey");
+      throw new IngestRefusal(IngestRefusal.Reason.DEVICE_NOT_ACTIVE, "the device is " + device.getStatus());
     }
     int inserted = dsl.insertInto(INGEST_BATCH_NONCE)
         .set(INGEST_BATCH_NONCE.DEVICE_ID, device.getId())
@@ -95,7 +94,8 @@ public final class ReadingIngest {
         .set(INGEST_BATCH_NONCE.SENT_AT, utc(batch.sentAt()))
         .onConflictDoNothing().execute();
     if (inserted == 0) {
-      throw ApiError.conflict("REPLAYED_BATCH", "this batch nonce was used before; sign each upload with a fresh nonce", "batchNonce");
+      throw new IngestRefusal(IngestRefusal.Reason.REPLAYED_BATCH, "this batch nonce was used before; sign each upload"
+          + " with a fresh nonce");
     }
     long maxPowerW = dsl.select(METERING_POINT.MAX_POWER_W).from(METERING_POINT)
         .where(METERING_POINT.ID.eq(device.getMeteringPointId())).fetchSingle().value1();
