@@ -41,7 +41,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +75,12 @@ class JdbcAnchorAndReportTest {
     long sellerDevice = device(db, seller, 41);
     long buyerDevice = device(db, buyer, 42);
     long tradeId = db.insertInto(TRADE)
-        .set(TRADE.ZONE_CODE, ZONE_CODE).set(TRADE.SLOT_START, utc(SLOT.start()))
+        .set(TRADE.ZONE_CODE, ZONE_CODE).set(TRADE.SLOT_START, SLOT.start())
         .set(TRADE.BUY_ORDER_ID, order(db, buyer, "BUY")).set(TRADE.BUYER_ACCOUNT_ID, buyer)
         .set(TRADE.SELL_ORDER_ID, order(db, seller, "SELL")).set(TRADE.SELLER_ACCOUNT_ID, seller)
         .set(TRADE.QUANTITY_WH, 800L).set(TRADE.PRICE_PER_KWH, 21_000L).set(TRADE.GRID_FEE_PER_KWH, 5_000L)
         .set(TRADE.PRICE_UNIT, "MILLI_CT_PER_KWH").set(TRADE.CURRENCY, "EUR").set(TRADE.TIER, "OPEN")
-        .set(TRADE.COMMAND_SEQUENCE, 1L).set(TRADE.FILL_INDEX, 0).set(TRADE.TRADED_AT, utc(SLOT.start().minusSeconds(900)))
+        .set(TRADE.COMMAND_SEQUENCE, 1L).set(TRADE.FILL_INDEX, 0).set(TRADE.TRADED_AT, SLOT.start().minusSeconds(900))
         .returning(TRADE.ID).fetchOne().getId();
     reading(db, sellerDevice, 1, SLOT.start(), 0, 10_000);
     reading(db, sellerDevice, 2, SLOT.end(), 0, 10_600);
@@ -154,16 +153,16 @@ class JdbcAnchorAndReportTest {
     key[0] = 3;
     key[32] = (byte) keyByte;
     return db.insertInto(DEVICE).set(DEVICE.PUBLIC_KEY, key).set(DEVICE.METERING_POINT_ID, point)
-        .set(DEVICE.ENROLLED_AT, utc(SLOT.start().minus(Duration.ofDays(1))))
+        .set(DEVICE.ENROLLED_AT, SLOT.start().minus(Duration.ofDays(1)))
         .returning(DEVICE.ID).fetchOne().getId();
   }
 
   static long order(DSLContext db, long account, String side) {
     long id = db.nextval("market_order_id_seq").longValueExact();
-    OffsetDateTime at = utc(SLOT.start().minusSeconds(3600));
+    Instant at = SLOT.start().minusSeconds(3600);
     db.insertInto(MARKET_ORDER)
         .set(MARKET_ORDER.ID, id).set(MARKET_ORDER.ACCOUNT_ID, account).set(MARKET_ORDER.ZONE_CODE, ZONE_CODE)
-        .set(MARKET_ORDER.SLOT_START, utc(SLOT.start())).set(MARKET_ORDER.SIDE, side)
+        .set(MARKET_ORDER.SLOT_START, SLOT.start()).set(MARKET_ORDER.SIDE, side)
         .set(MARKET_ORDER.ORDER_TYPE, "LIMIT").set(MARKET_ORDER.QUANTITY_WH, 800L)
         .set(MARKET_ORDER.LIMIT_PRICE_PER_KWH, 21_000L).set(MARKET_ORDER.OPEN_WH, 0L)
         .set(MARKET_ORDER.FILLED_WH, 800L).set(MARKET_ORDER.STATE, "FILLED").set(MARKET_ORDER.GREEN, false)
@@ -180,13 +179,10 @@ class JdbcAnchorAndReportTest {
     System.arraycopy(hash, 0, encoded, 0, 32);
     db.insertInto(READING)
         .set(READING.DEVICE_ID, device).set(READING.SEQUENCE, sequence).set(READING.METER_CHANNEL, 0)
-        .set(READING.TAKEN_AT, utc(at)).set(READING.IMPORT_WH, importWh).set(READING.EXPORT_WH, exportWh)
+        .set(READING.TAKEN_AT, at).set(READING.IMPORT_WH, importWh).set(READING.EXPORT_WH, exportWh)
         .set(READING.POWER_W, 0L).set(READING.QUALITY_FLAGS, 0).set(READING.PREV_HASH, new byte[32])
         .set(READING.READING_HASH, hash).set(READING.SIGNATURE, new byte[70]).set(READING.ENCODED, encoded)
         .execute();
   }
 
-  static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
-  }
 }

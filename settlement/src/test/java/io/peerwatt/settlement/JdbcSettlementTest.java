@@ -13,17 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.statement.MeterSeries;
-import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
-import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.settlement.statement.FixedRateSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -61,17 +59,17 @@ class JdbcSettlementTest {
     long sellOrder = order(db, seller, "SELL");
     long buyOrder = order(db, buyer, "BUY");
     db.insertInto(TRADE)
-        .set(TRADE.ZONE_CODE, ZONE_CODE).set(TRADE.SLOT_START, utc(SLOT.start()))
+        .set(TRADE.ZONE_CODE, ZONE_CODE).set(TRADE.SLOT_START, SLOT.start())
         .set(TRADE.BUY_ORDER_ID, buyOrder).set(TRADE.BUYER_ACCOUNT_ID, buyer)
         .set(TRADE.SELL_ORDER_ID, sellOrder).set(TRADE.SELLER_ACCOUNT_ID, seller)
         .set(TRADE.QUANTITY_WH, 800L).set(TRADE.PRICE_PER_KWH, 21_000L).set(TRADE.GRID_FEE_PER_KWH, 5_000L)
         .set(TRADE.PRICE_UNIT, "MILLI_CT_PER_KWH").set(TRADE.CURRENCY, "EUR").set(TRADE.TIER, "OPEN")
-        .set(TRADE.COMMAND_SEQUENCE, 1L).set(TRADE.FILL_INDEX, 0).set(TRADE.TRADED_AT, utc(SLOT.start().minusSeconds(900)))
+        .set(TRADE.COMMAND_SEQUENCE, 1L).set(TRADE.FILL_INDEX, 0).set(TRADE.TRADED_AT, SLOT.start().minusSeconds(900))
         .execute();
     // a device the seller revoked long ago: its old readings must not make the seller's data missing
     long retired = device(db, seller, 4);
     reading(db, retired, 1, SLOT.start().minusSeconds(3_600), 0, 500);
-    db.update(DEVICE).set(DEVICE.STATUS, "revoked").set(DEVICE.REVOKED_AT, utc(SLOT.start().minusSeconds(1_800)))
+    db.update(DEVICE).set(DEVICE.STATUS, "revoked").set(DEVICE.REVOKED_AT, SLOT.start().minusSeconds(1_800))
         .where(DEVICE.ID.eq(retired)).execute();
     reading(db, sellerDevice, 1, SLOT.start().minusSeconds(30), 0, 10_000);
     reading(db, sellerDevice, 2, SLOT.start().plusSeconds(30), 0, 10_040);
@@ -92,16 +90,16 @@ class JdbcSettlementTest {
     key[0] = 2;
     key[32] = (byte) keyByte;
     return db.insertInto(DEVICE).set(DEVICE.PUBLIC_KEY, key).set(DEVICE.METERING_POINT_ID, point)
-        .set(DEVICE.ENROLLED_AT, utc(SLOT.start().minus(Duration.ofDays(1))))
+        .set(DEVICE.ENROLLED_AT, SLOT.start().minus(Duration.ofDays(1)))
         .returning(DEVICE.ID).fetchOne().getId();
   }
 
   static long order(DSLContext db, long account, String side) {
     long id = db.nextval("market_order_id_seq").longValueExact();
-    OffsetDateTime at = utc(SLOT.start().minusSeconds(3600));
+    Instant at = SLOT.start().minusSeconds(3600);
     db.insertInto(MARKET_ORDER)
         .set(MARKET_ORDER.ID, id).set(MARKET_ORDER.ACCOUNT_ID, account).set(MARKET_ORDER.ZONE_CODE, ZONE_CODE)
-        .set(MARKET_ORDER.SLOT_START, utc(SLOT.start())).set(MARKET_ORDER.SIDE, side)
+        .set(MARKET_ORDER.SLOT_START, SLOT.start()).set(MARKET_ORDER.SIDE, side)
         .set(MARKET_ORDER.ORDER_TYPE, "LIMIT").set(MARKET_ORDER.QUANTITY_WH, 800L)
         .set(MARKET_ORDER.LIMIT_PRICE_PER_KWH, 21_000L).set(MARKET_ORDER.OPEN_WH, 0L)
         .set(MARKET_ORDER.FILLED_WH, 800L).set(MARKET_ORDER.STATE, "FILLED").set(MARKET_ORDER.GREEN, false)
@@ -115,15 +113,12 @@ class JdbcSettlementTest {
     byte[] hash = Hashes.sha256((device + "/" + sequence).getBytes(StandardCharsets.UTF_8));
     db.insertInto(READING)
         .set(READING.DEVICE_ID, device).set(READING.SEQUENCE, sequence).set(READING.METER_CHANNEL, 0)
-        .set(READING.TAKEN_AT, utc(at)).set(READING.IMPORT_WH, importWh).set(READING.EXPORT_WH, exportWh)
+        .set(READING.TAKEN_AT, at).set(READING.IMPORT_WH, importWh).set(READING.EXPORT_WH, exportWh)
         .set(READING.POWER_W, 0L).set(READING.QUALITY_FLAGS, 0).set(READING.PREV_HASH, new byte[32])
         .set(READING.READING_HASH, hash).set(READING.SIGNATURE, new byte[70]).set(READING.ENCODED, new byte[110])
         .execute();
   }
 
-  static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
-  }
 
   @Test
   void settlesFromTheTablesThenResettlesWhenLateReadingsArrive(DSLContext db) {

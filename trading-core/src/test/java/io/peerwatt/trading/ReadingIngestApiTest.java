@@ -234,7 +234,7 @@ class ReadingIngestApiTest {
     // a reading far in the past lands in the default partition until its month's partition exists
     h.db.dsl().insertInto(READING)
         .set(READING.DEVICE_ID, gw.deviceId).set(READING.SEQUENCE, 999_999L).set(READING.METER_CHANNEL, 9)
-        .set(READING.TAKEN_AT, java.time.OffsetDateTime.parse("2024-03-10T12:00:00Z"))
+        .set(READING.TAKEN_AT, Instant.parse("2024-03-10T12:00:00Z"))
         .set(READING.IMPORT_WH, 1L).set(READING.EXPORT_WH, 1L).set(READING.POWER_W, 1L).set(READING.QUALITY_FLAGS, 0)
         .set(READING.PREV_HASH, new byte[32]).set(READING.READING_HASH, new byte[32]).set(READING.SIGNATURE, new byte[8])
         .set(READING.ENCODED, new byte[110]).execute();

@@ -20,9 +20,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -60,12 +59,12 @@ public final class SettlementRoutes implements ApiResource {
     };
   }
 
-  private static OffsetDateTime time(Object value, String field, OffsetDateTime fallback) {
+  private static Instant time(Object value, String field, Instant fallback) {
     if (value == null) {
       return fallback;
     }
     try {
-      return Instant.parse(value.toString()).atOffset(ZoneOffset.UTC);
+      return Instant.parse(value.toString());
     } catch (RuntimeException e) {
       throw ApiError.badRequest("BAD_TIME", field + " must be an ISO-8601 UTC instant", field);
     }
@@ -73,8 +72,8 @@ public final class SettlementRoutes implements ApiResource {
 
   private void statements(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    OffsetDateTime from = time(ApiRequests.query(ctx, "from"), "from", OffsetDateTime.now(ZoneOffset.UTC).minusDays(2));
-    OffsetDateTime to = time(ApiRequests.query(ctx, "to"), "to", OffsetDateTime.now(ZoneOffset.UTC).plusDays(1));
+    Instant from = time(ApiRequests.query(ctx, "from"), "from", Instant.now().minus(Duration.ofDays(2)));
+    Instant to = time(ApiRequests.query(ctx, "to"), "to", Instant.now().plus(Duration.ofDays(1)));
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
       var s = SETTLEMENT_STATEMENT;
       var newest = DSL.select(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START, DSL.max(s.VERSION).as("v"))
@@ -90,7 +89,7 @@ public final class SettlementRoutes implements ApiResource {
           .orderBy(s.SLOT_START.desc(), s.ACCOUNT_ID)
           .limit(MAX_ROWS)
           .forEach(r -> items.add(new JsonObject(Json.write(StatementJson.toMap(StatementCodec.decode(r.value1()))))
-              .put("settledAt", r.value2().toInstant().toString())));
+              .put("settledAt", r.value2().toString())));
       return new JsonObject().put("statements", items);
     }));
   }
@@ -108,7 +107,7 @@ public final class SettlementRoutes implements ApiResource {
               .put("id", r.getId())
               .put("accountId", r.getAccountId())
               .put("zone", r.getZoneCode())
-              .put("slotStart", r.getSlotStart().toInstant().toString())
+              .put("slotStart", r.getSlotStart().toString())
               .put("statementVersion", r.getStatementVersion())
               .put("statementHash", HEX.formatHex(r.getStatementHash()))
               .put("amountSat", r.getAmountSat())
@@ -116,7 +115,7 @@ public final class SettlementRoutes implements ApiResource {
               .put("refusalCode", r.getRefusalCode())
               .put("refusalDetail", r.getRefusalDetail())
               .put("channelId", r.getChannelId())
-              .put("updatedAt", r.getUpdatedAt().toInstant().toString())));
+              .put("updatedAt", r.getUpdatedAt().toString())));
       return new JsonObject().put("payments", items);
     }));
   }

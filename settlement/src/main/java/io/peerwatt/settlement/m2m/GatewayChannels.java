@@ -349,7 +349,7 @@ public final class GatewayChannels {
                 .putNull("channelId").putNull("targetPayeeSats"));
             return;
           }
-          SlotKey key = new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3().toInstant()));
+          SlotKey key = new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3()));
           JsonArray versions = new JsonArray();
           for (Statement s : statements.versions(caller.accountId(), key)) {
             if (s.version() <= r.value4()) {

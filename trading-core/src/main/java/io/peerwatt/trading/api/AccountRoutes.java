@@ -161,7 +161,7 @@ public final class AccountRoutes implements ApiResource {
         .put("zone", a.getZoneCode())
         .put("displayName", a.getDisplayName())
         .put("paymentMode", a.getPaymentMode())
-        .put("createdAt", a.getCreatedAt().toInstant().toString())
+        .put("createdAt", a.getCreatedAt().toString())
         .put("disabled", a.getDisabledAt() != null);
   }
 }

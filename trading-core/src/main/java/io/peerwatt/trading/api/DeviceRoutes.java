@@ -33,8 +33,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -90,8 +88,8 @@ public final class DeviceRoutes implements ApiResource {
           .set(ENROLMENT_CODE.METERING_POINT_ID, mp.getId())
           .set(ENROLMENT_CODE.CODE_HASH, codeHash(code))
           .set(ENROLMENT_CODE.CREATED_BY, caller.accountId())
-          .set(ENROLMENT_CODE.CREATED_AT, utc(now))
-          .set(ENROLMENT_CODE.EXPIRES_AT, utc(now.plus(validity)))
+          .set(ENROLMENT_CODE.CREATED_AT, now)
+          .set(ENROLMENT_CODE.EXPIRES_AT, now.plus(validity))
           .execute();
       return new JsonObject().put("code", code).put("meteringPointId", mp.getId())
           .put("expiresAt", now.plus(validity).toString());
@@ -127,7 +125,7 @@ public final class DeviceRoutes implements ApiResource {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     EnrolmentCodeRecord ec = dsl.selectFrom(ENROLMENT_CODE).where(ENROLMENT_CODE.CODE_HASH.eq(codeHash(code)))
         .forUpdate().fetchOne();
-    if (ec == null || ec.getUsedAt() != null || !ec.getExpiresAt().toInstant().isAfter(now)) {
+    if (ec == null || ec.getUsedAt() != null || !ec.getExpiresAt().isAfter(now)) {
       // one answer for unknown, used and expired codes: a guesser learns nothing
       throw new ApiError(401, "INVALID_ENROLMENT_CODE", "the enrolment code is unknown, used or expired", "code");
     }
@@ -146,7 +144,7 @@ public final class DeviceRoutes implements ApiResource {
           .set(DEVICE.METER_SERIAL, serials.isEmpty() ? null : serials.get(0))
           .set(DEVICE.METER_SERIALS, serials.toArray(String[]::new))
           .set(DEVICE.STATUS, DeviceStatus.ACTIVE.code())
-          .set(DEVICE.ENROLLED_AT, utc(now))
+          .set(DEVICE.ENROLLED_AT, now)
           .set(DEVICE.CERTIFICATE_SERIAL, serial)
           .set(DEVICE.CERTIFICATE, certificateJson)
           .returning().fetchOne();
@@ -161,7 +159,7 @@ public final class DeviceRoutes implements ApiResource {
         .and(DEVICE.STATUS.eq(DeviceStatus.ACTIVE.code()))
         .and(DEVICE.ID.ne(device.getId()))
         .execute();
-    dsl.update(ENROLMENT_CODE).set(ENROLMENT_CODE.USED_AT, utc(now)).set(ENROLMENT_CODE.USED_BY_DEVICE_ID, device.getId())
+    dsl.update(ENROLMENT_CODE).set(ENROLMENT_CODE.USED_AT, now).set(ENROLMENT_CODE.USED_BY_DEVICE_ID, device.getId())
         .where(ENROLMENT_CODE.ID.eq(ec.getId())).execute();
     return new JsonObject().put("deviceId", device.getId()).put("certificate", new JsonObject(certificateJson))
         .put("platformKey", platformKey.publicKey().hex());
@@ -192,7 +190,7 @@ public final class DeviceRoutes implements ApiResource {
       MeteringPointRoutes.manageable(dsl, caller, device.getMeteringPointId());
       if (!DeviceStatus.REVOKED.code().equals(device.getStatus())) {
         dsl.update(DEVICE).set(DEVICE.STATUS, DeviceStatus.REVOKED.code())
-            .set(DEVICE.REVOKED_AT, utc(clock.instant())).where(DEVICE.ID.eq(id)).execute();
+            .set(DEVICE.REVOKED_AT, clock.instant()).where(DEVICE.ID.eq(id)).execute();
       }
       return toJson(dsl.selectFrom(DEVICE).where(DEVICE.ID.eq(id)).fetchOne());
     }));
@@ -223,9 +221,6 @@ public final class DeviceRoutes implements ApiResource {
     return Hashes.sha256(code.getBytes(StandardCharsets.UTF_8));
   }
 
-  static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
-  }
 
   static JsonObject toJson(DeviceRecord d) {
     return new JsonObject()
@@ -234,8 +229,8 @@ public final class DeviceRoutes implements ApiResource {
         .put("meteringPointId", d.getMeteringPointId())
         .put("meterSerials", new JsonArray(List.of((Object[]) d.getMeterSerials())))
         .put("status", d.getStatus())
-        .put("enrolledAt", d.getEnrolledAt().toInstant().toString())
-        .put("revokedAt", d.getRevokedAt() == null ? null : d.getRevokedAt().toInstant().toString())
+        .put("enrolledAt", d.getEnrolledAt().toString())
+        .put("revokedAt", d.getRevokedAt() == null ? null : d.getRevokedAt().toString())
         .put("supersededBy", d.getSupersededBy())
         .put("certificate", d.getCertificate() == null ? null : new JsonObject(d.getCertificate()));
   }

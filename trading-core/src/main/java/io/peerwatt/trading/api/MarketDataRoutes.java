@@ -110,7 +110,7 @@ public final class MarketDataRoutes implements ApiResource {
               .put("gridFeePerKwh", r.getGridFeePerKwh())
               .put("priceUnit", zone.priceUnit().name())
               .put("tradeCount", r.getTradeCount())
-              .put("clearedAt", r.getClearedAt().toInstant().toString()))
+              .put("clearedAt", r.getClearedAt().toString()))
           .orElseGet(() -> out.put("cleared", false));
     }));
   }

@@ -118,6 +118,6 @@ public final class MeteringPointRoutes implements ApiResource {
         .put("zone", mp.getZoneCode())
         .put("label", mp.getLabel())
         .put("maxPowerW", mp.getMaxPowerW())
-        .put("createdAt", mp.getCreatedAt().toInstant().toString());
+        .put("createdAt", mp.getCreatedAt().toString());
   }
 }

@@ -166,8 +166,8 @@ public final class ReadingRoutes implements ApiResource {
       dsl.select(READING.DEVICE_ID, READING.ENCODED, READING.SIGNATURE, READING.RECEIVED_AT)
           .from(READING).join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
           .where(DEVICE.METERING_POINT_ID.eq(mp.getId()))
-          .and(READING.TAKEN_AT.ge(DeviceRoutes.utc(from)))
-          .and(READING.TAKEN_AT.lt(DeviceRoutes.utc(to)))
+          .and(READING.TAKEN_AT.ge(from))
+          .and(READING.TAKEN_AT.lt(to))
           .orderBy(READING.TAKEN_AT, READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE)
           .limit(limit)
           .fetch()
@@ -175,7 +175,7 @@ public final class ReadingRoutes implements ApiResource {
             SignedReading s = new SignedReading(ReadingCodec.decode(r.value2()), r.value3());
             items.add(new JsonObject()
                 .put("deviceId", r.value1())
-                .put("receivedAt", r.value4().toInstant().toString())
+                .put("receivedAt", r.value4().toString())
                 .put("reading", new JsonObject(Json.write(s.toJson()))));
           });
       return new JsonObject().put("meteringPointId", mp.getId()).put("readings", items);

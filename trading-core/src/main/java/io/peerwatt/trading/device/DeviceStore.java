@@ -8,7 +8,6 @@ import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.protocol.keys.PublicKey;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -41,7 +40,7 @@ public final class DeviceStore implements DeviceRequests.Devices {
     return dsl.insertInto(INGEST_BATCH_NONCE)
         .set(INGEST_BATCH_NONCE.DEVICE_ID, deviceId)
         .set(INGEST_BATCH_NONCE.NONCE, nonce)
-        .set(INGEST_BATCH_NONCE.SENT_AT, sentAt.atOffset(ZoneOffset.UTC))
+        .set(INGEST_BATCH_NONCE.SENT_AT, sentAt)
         .onConflictDoNothing().execute() > 0;
   }
 }

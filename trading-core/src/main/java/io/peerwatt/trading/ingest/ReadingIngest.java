@@ -19,8 +19,6 @@ import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.device.DeviceStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -91,7 +89,7 @@ public final class ReadingIngest {
     int inserted = dsl.insertInto(INGEST_BATCH_NONCE)
         .set(INGEST_BATCH_NONCE.DEVICE_ID, device.getId())
         .set(INGEST_BATCH_NONCE.NONCE, batch.nonce())
-        .set(INGEST_BATCH_NONCE.SENT_AT, utc(batch.sentAt()))
+        .set(INGEST_BATCH_NONCE.SENT_AT, batch.sentAt())
         .onConflictDoNothing().execute();
     if (inserted == 0) {
       throw new IngestRefusal(IngestRefusal.Reason.REPLAYED_BATCH, "this batch nonce was used before; sign each upload"
@@ -215,7 +213,7 @@ public final class ReadingIngest {
     rec.setDeviceId(deviceId);
     rec.setMeterChannel(r.channel());
     rec.setSequence(r.sequence());
-    rec.setTakenAt(utc(r.takenAt()));
+    rec.setTakenAt(r.takenAt());
     rec.setImportWh(r.importWh());
     rec.setExportWh(r.exportWh());
     rec.setPowerW((long) r.powerW());
@@ -224,7 +222,7 @@ public final class ReadingIngest {
     rec.setReadingHash(r.hash());
     rec.setSignature(s.signature());
     rec.setEncoded(encoded);
-    rec.setReceivedAt(utc(now));
+    rec.setReceivedAt(now);
     return rec;
   }
 
@@ -237,17 +235,17 @@ public final class ReadingIngest {
           .set(DEVICE_CHANNEL.METER_CHANNEL, channel)
           .set(DEVICE_CHANNEL.LAST_SEQUENCE, r.sequence())
           .set(DEVICE_CHANNEL.LAST_READING_HASH, r.hash())
-          .set(DEVICE_CHANNEL.LAST_TAKEN_AT, utc(r.takenAt()))
+          .set(DEVICE_CHANNEL.LAST_TAKEN_AT, r.takenAt())
           .set(DEVICE_CHANNEL.LAST_IMPORT_WH, r.importWh())
           .set(DEVICE_CHANNEL.LAST_EXPORT_WH, r.exportWh())
-          .set(DEVICE_CHANNEL.UPDATED_AT, utc(now))
+          .set(DEVICE_CHANNEL.UPDATED_AT, now)
           .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL).doUpdate()
           .set(DEVICE_CHANNEL.LAST_SEQUENCE, r.sequence())
           .set(DEVICE_CHANNEL.LAST_READING_HASH, r.hash())
-          .set(DEVICE_CHANNEL.LAST_TAKEN_AT, utc(r.takenAt()))
+          .set(DEVICE_CHANNEL.LAST_TAKEN_AT, r.takenAt())
           .set(DEVICE_CHANNEL.LAST_IMPORT_WH, r.importWh())
           .set(DEVICE_CHANNEL.LAST_EXPORT_WH, r.exportWh())
-          .set(DEVICE_CHANNEL.UPDATED_AT, utc(now))
+          .set(DEVICE_CHANNEL.UPDATED_AT, now)
           .execute();
     });
   }
@@ -255,13 +253,10 @@ public final class ReadingIngest {
   /** Forgets nonces of batches too old to be accepted anyway. Blocking. */
   public static int forgetOldNonces(DSLContext dsl, Instant now) {
     return dsl.deleteFrom(INGEST_BATCH_NONCE)
-        .where(INGEST_BATCH_NONCE.SENT_AT.lt(utc(now.minus(NONCE_WINDOW).minus(Duration.ofHours(1)))))
+        .where(INGEST_BATCH_NONCE.SENT_AT.lt(now.minus(NONCE_WINDOW).minus(Duration.ofHours(1))))
         .execute();
   }
 
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
-  }
 
   /** Where a reading sits: its chain (channel) and position (sequence). */
   private record Slot(int channel, long sequence) {}

@@ -5,8 +5,8 @@ import static io.peerwatt.db.schema.Tables.TRADE;
 
 import io.peerwatt.db.schema.tables.records.TradeRecord;
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.SlotState;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;
@@ -146,7 +146,7 @@ public final class OrderService {
       where = where.and(MARKET_ORDER.ZONE_CODE.eq(zoneCode));
     }
     if (slot != null) {
-      where = where.and(MARKET_ORDER.SLOT_START.eq(MarketEngine.utc(slot.start())));
+      where = where.and(MARKET_ORDER.SLOT_START.eq(slot.start()));
     }
     if (openOnly) {
       where = where.and(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name()));
@@ -173,7 +173,7 @@ public final class OrderService {
       where = DSL.and(where, TRADE.ZONE_CODE.eq(zoneCode));
     }
     if (slot != null) {
-      where = DSL.and(where, TRADE.SLOT_START.eq(MarketEngine.utc(slot.start())));
+      where = DSL.and(where, TRADE.SLOT_START.eq(slot.start()));
     }
     return dsl.selectFrom(TRADE).where(where).orderBy(TRADE.SLOT_START.desc(), TRADE.ID.desc())
         .limit(MAX_ROWS).fetch(OrderService::toTrade);
@@ -181,10 +181,10 @@ public final class OrderService {
 
   static TradeView toTrade(TradeRecord r) {
     return new TradeView(
-        r.getId(), r.getZoneCode(), DeliverySlot.startingAt(r.getSlotStart().toInstant()), r.getBuyOrderId(),
+        r.getId(), r.getZoneCode(), DeliverySlot.startingAt(r.getSlotStart()), r.getBuyOrderId(),
         r.getBuyerAccountId(), r.getSellOrderId(), r.getSellerAccountId(), r.getQuantityWh(), r.getPricePerKwh(),
         r.getGridFeePerKwh(), r.getPriceUnit(), r.getCurrency(), PreferenceTier.valueOf(r.getTier()),
-        r.getTradedAt().toInstant());
+        r.getTradedAt());
   }
 
   /** Empty when {@code slot}'s book takes orders at {@code now}; otherwise why not. */

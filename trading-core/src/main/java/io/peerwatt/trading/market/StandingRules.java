@@ -15,7 +15,6 @@ import io.peerwatt.trading.matching.Side;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -108,7 +107,7 @@ public final class StandingRules {
     if (invalid.isPresent()) {
       return RuleOutcome.refused(invalid.get());
     }
-    OffsetDateTime at = MarketEngine.utc(now);
+    Instant at = now;
     StandingRuleRecord r = dsl.insertInto(STANDING_RULE)
         .set(STANDING_RULE.ACCOUNT_ID, accountId)
         .set(STANDING_RULE.METERING_POINT_ID, spec.meteringPointId())
@@ -175,7 +174,7 @@ public final class StandingRules {
         .set(STANDING_RULE.STATE, state)
         .set(STANDING_RULE.STATUS_CODE, pausing ? "PAUSED" : current.statusCode())
         .set(STANDING_RULE.STATUS_MESSAGE, pausing ? "paused: no new orders; open orders cancelled" : current.statusMessage())
-        .set(STANDING_RULE.UPDATED_AT, MarketEngine.utc(now))
+        .set(STANDING_RULE.UPDATED_AT, now)
         .where(STANDING_RULE.ID.eq(id))
         .execute();
     if (pausing) {
@@ -190,7 +189,7 @@ public final class StandingRules {
         .set(STANDING_RULE.STATE, "DELETED")
         .set(STANDING_RULE.STATUS_CODE, "DELETED")
         .set(STANDING_RULE.STATUS_MESSAGE, "deleted: open orders cancelled")
-        .set(STANDING_RULE.UPDATED_AT, MarketEngine.utc(now))
+        .set(STANDING_RULE.UPDATED_AT, now)
         .where(STANDING_RULE.ID.eq(id)).and(STANDING_RULE.ACCOUNT_ID.eq(accountId))
         .and(STANDING_RULE.STATE.ne("DELETED"))
         .execute();
@@ -282,9 +281,9 @@ public final class StandingRules {
     dsl.select(MARKET_ORDER.SLOT_START, counted)
         .from(MARKET_ORDER)
         .where(MARKET_ORDER.RULE_ID.eq(rule.id()))
-        .and(MARKET_ORDER.SLOT_START.ge(MarketEngine.utc(dayStart)))
+        .and(MARKET_ORDER.SLOT_START.ge(dayStart))
         .forEach(r -> {
-          Instant start = r.value1().toInstant();
+          Instant start = r.value1();
           slotsWithOrder.add(start);
           usedWhPerDay.merge(calendar.deliveryDayOf(DeliverySlot.startingAt(start)), r.value2(), Math::addExact);
         });
@@ -418,8 +417,8 @@ public final class StandingRules {
         .from(READING)
         .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
         .where(DEVICE.METERING_POINT_ID.eq(meteringPointId))
-        .and(READING.TAKEN_AT.ge(MarketEngine.utc(from)))
-        .and(READING.TAKEN_AT.lt(MarketEngine.utc(to)))
+        .and(READING.TAKEN_AT.ge(from))
+        .and(READING.TAKEN_AT.lt(to))
         .groupBy(READING.DEVICE_ID, READING.METER_CHANNEL, bucket)
         .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL)
         .forEach(r -> {
@@ -446,7 +445,7 @@ public final class StandingRules {
         .from(READING)
         .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
         .where(DEVICE.METERING_POINT_ID.eq(meteringPointId))
-        .and(READING.TAKEN_AT.between(MarketEngine.utc(from), MarketEngine.utc(to)))
+        .and(READING.TAKEN_AT.between(from, to))
         .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL, READING.TAKEN_AT, READING.SEQUENCE)
         .forEach(r -> {
           long device = r.value1();
@@ -456,7 +455,7 @@ public final class StandingRules {
             return;
           }
           byDevice.computeIfAbsent(device, d -> new ArrayList<>())
-              .add(new RecentForecast.Reading(r.value3().toInstant(), r.value4(), r.value5()));
+              .add(new RecentForecast.Reading(r.value3(), r.value4(), r.value5()));
         });
     return new ArrayList<>(byDevice.values());
   }
@@ -465,7 +464,7 @@ public final class StandingRules {
     dsl.update(STANDING_RULE)
         .set(STANDING_RULE.STATUS_CODE, code)
         .set(STANDING_RULE.STATUS_MESSAGE, message.length() > 400 ? message.substring(0, 400) : message)
-        .set(STANDING_RULE.LAST_RUN_AT, MarketEngine.utc(now))
+        .set(STANDING_RULE.LAST_RUN_AT, now)
         .set(STANDING_RULE.ORDERS_PLACED, STANDING_RULE.ORDERS_PLACED.plus((long) placed))
         .where(STANDING_RULE.ID.eq(ruleId))
         .execute();

@@ -12,7 +12,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
@@ -72,7 +71,7 @@ class RecentForecastRulesApiTest {
       dsl.insertInto(READING, READING.DEVICE_ID, READING.SEQUENCE, READING.METER_CHANNEL, READING.TAKEN_AT,
               READING.IMPORT_WH, READING.EXPORT_WH, READING.POWER_W, READING.QUALITY_FLAGS, READING.PREV_HASH,
               READING.READING_HASH, READING.SIGNATURE, READING.ENCODED)
-          .values(deviceId, ++sequence, 0, at.atOffset(ZoneOffset.UTC), importWh, exportWh, 0L, 0,
+          .values(deviceId, ++sequence, 0, at, importWh, exportWh, 0L, 0,
               new byte[32], new byte[32], new byte[70], new byte[100])
           .execute();
       return this;

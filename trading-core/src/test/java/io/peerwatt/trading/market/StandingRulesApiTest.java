@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -58,7 +57,7 @@ class StandingRulesApiTest {
         READING.READING_HASH, READING.SIGNATURE, READING.ENCODED);
     for (int k = 0; k < 8 * 96; k++) {
       Instant at = first.plus(Duration.ofMinutes(15L * k + 7));
-      insert = insert.values(device, (long) k, 0, at.atOffset(ZoneOffset.UTC), 100L * k, 500L * k, 1600L, 0,
+      insert = insert.values(device, (long) k, 0, at, 100L * k, 500L * k, 1600L, 0,
           new byte[32], new byte[32], new byte[70], new byte[100]);
     }
     insert.execute();
