@@ -6,6 +6,7 @@ import io.peerwatt.http.ApiRouter;
 import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.DeviceRequests;
+import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.LoginLimiter;
 import io.peerwatt.trading.account.PasswordHasher;
 import io.peerwatt.trading.api.AccountRoutes;
@@ -17,9 +18,13 @@ import io.peerwatt.trading.api.ReadingRoutes;
 import io.peerwatt.trading.api.RuleRoutes;
 import io.peerwatt.trading.api.ZoneRoutes;
 import io.peerwatt.trading.device.DeviceStore;
+import io.peerwatt.trading.device.Enrolment;
+import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingPartitions;
+import io.peerwatt.trading.ingest.ReadingStore;
 import io.peerwatt.trading.market.Market;
+import io.peerwatt.trading.market.ZoneStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -79,14 +84,19 @@ public final class TradingApi implements AutoCloseable {
       return hasher.hash(Long.toHexString(random.nextLong()));
     }).map(decoyHash -> {
       BearerTokens tokens = new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime());
+      AccountStore accounts = new AccountStore(dsl, hasher);
+      ZoneStore zones = new ZoneStore(dsl);
+      MeteringPointStore points = new MeteringPointStore(dsl);
+      DeviceStore devices = new DeviceStore(dsl);
+      ReadingIngest ingest = new ReadingIngest(dsl, clock, settings.maxClockSkew());
       Market market = new Market(dsl);
       List<ApiResource> resources = List.of(
-          new AccountRoutes(dsl, blocking, clock, tokens, hasher, decoyHash, new LoginLimiter(
+          new AccountRoutes(accounts, zones, blocking, clock, tokens, hasher, decoyHash, new LoginLimiter(
               settings.loginFailuresPerMinute(), settings.loginFailuresPerAddressPerMinute(), clock)),
-          new ZoneRoutes(dsl, blocking),
-          new MeteringPointRoutes(dsl, blocking),
-          new DeviceRoutes(dsl, blocking, clock, keys.signingKey(), random),
-          new ReadingRoutes(dsl, blocking, clock, settings.maxClockSkew()),
+          new ZoneRoutes(zones, blocking),
+          new MeteringPointRoutes(points, accounts, blocking),
+          new DeviceRoutes(new Enrolment(devices, keys.signingKey(), random, clock), devices, points, blocking, clock),
+          new ReadingRoutes(ingest, new ReadingStore(dsl), points, blocking),
           new OrderRoutes(market, clock),
           new MarketDataRoutes(vertx, market, clock),
           new RuleRoutes(market, clock));
@@ -94,9 +104,9 @@ public final class TradingApi implements AutoCloseable {
       // new months get their reading partition well before their first reading; old nonces go
       long timer = vertx.setPeriodic(HOUSEKEEPING_EVERY.toMillis(), id -> blocking.run(() -> {
         ReadingPartitions.ensureAround(dsl, clock.instant());
-        return ReadingIngest.forgetOldNonces(dsl, clock.instant());
+        return ingest.forgetOldNonces();
       }));
-      DeviceRequests deviceRequests = new DeviceRequests(new DeviceStore(dsl), clock, settings.maxClockSkew());
+      DeviceRequests deviceRequests = new DeviceRequests(devices, clock, settings.maxClockSkew());
       return new TradingApi(vertx, settings, resources, tokens, deviceRequests, market, timer);
     });
   }

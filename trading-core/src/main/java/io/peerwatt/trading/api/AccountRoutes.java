@@ -1,8 +1,5 @@
 package io.peerwatt.trading.api;
 
-import static io.peerwatt.db.schema.Tables.ACCOUNT;
-import static io.peerwatt.db.schema.Tables.ZONE;
-
 import io.peerwatt.db.schema.tables.records.AccountRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
@@ -12,31 +9,34 @@ import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
+import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.LoginLimiter;
 import io.peerwatt.trading.account.PasswordHasher;
+import io.peerwatt.trading.market.ZoneStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
-import org.jooq.DSLContext;
-import org.jooq.exception.IntegrityConstraintViolationException;
 
 /** Login, the caller's own account, and account creation by operators. */
 public final class AccountRoutes implements ApiResource {
   /** A hash of a random password, verified when the username is unknown so timing tells nothing. */
   private final String decoyHash;
-  private final DSLContext dsl;
+  private final AccountStore accounts;
+  private final ZoneStore zones;
   private final Blocking blocking;
   private final Clock clock;
   private final BearerTokens tokens;
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
 
-  public AccountRoutes(DSLContext dsl, Blocking blocking, Clock clock, BearerTokens tokens, PasswordHasher hasher,
-      String decoyHash, LoginLimiter limiter) {
-    this.dsl = dsl;
+  /** @param hasher verifies login passwords; {@code decoyHash} is verified when the username is unknown */
+  public AccountRoutes(AccountStore accounts, ZoneStore zones, Blocking blocking, Clock clock, BearerTokens tokens,
+      PasswordHasher hasher, String decoyHash, LoginLimiter limiter) {
+    this.accounts = accounts;
+    this.zones = zones;
     this.blocking = blocking;
     this.clock = clock;
     this.tokens = tokens;
@@ -64,7 +64,7 @@ public final class AccountRoutes implements ApiResource {
       return;
     }
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      AccountRecord account = dsl.selectFrom(ACCOUNT).where(ACCOUNT.USERNAME.eq(username)).fetchOne();
+      AccountRecord account = accounts.byUsername(username).orElse(null);
       boolean ok = hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
           && account != null && account.getDisabledAt() == null;
       if (!ok) {
@@ -84,11 +84,7 @@ public final class AccountRoutes implements ApiResource {
   private void me(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      AccountRecord account = dsl.selectFrom(ACCOUNT).where(ACCOUNT.ID.eq(caller.accountId())).fetchOne();
-      if (account == null) {
-        throw ApiError.notFound("account");
-      }
-      return toJson(account);
+      return toJson(accounts.byId(caller.accountId()).orElseThrow(() -> ApiError.notFound("account")));
     }));
   }
 
@@ -96,7 +92,7 @@ public final class AccountRoutes implements ApiResource {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
       JsonArray items = new JsonArray();
-      dsl.selectFrom(ACCOUNT).orderBy(ACCOUNT.ID).fetch().forEach(a -> items.add(toJson(a)));
+      accounts.all().forEach(a -> items.add(toJson(a)));
       return new JsonObject().put("accounts", items);
     }));
   }
@@ -113,47 +109,28 @@ public final class AccountRoutes implements ApiResource {
     String username = body.getString("username");
     String password = body.getString("password");
     String displayName = body.getString("displayName");
-    String paymentMode = body.getString("paymentMode", "custodial");
-    if (role != Role.PROSUMER && !paymentMode.equals("custodial")) {
+    String paymentMode = body.getString("paymentMode", AccountStore.CUSTODIAL);
+    if (role != Role.PROSUMER && !paymentMode.equals(AccountStore.CUSTODIAL)) {
       ctx.fail(ApiError.badRequest("NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode"));
       return;
     }
     ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      if (zone != null && !dsl.fetchExists(ZONE, ZONE.CODE.eq(zone))) {
+      if (zone != null && !zones.exists(zone)) {
         throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
       }
-      AccountRecord a = insert(dsl, hasher, username, password, role, zone, displayName);
-      if (!paymentMode.equals(a.getPaymentMode())) {
-        a.setPaymentMode(paymentMode);
-        a.store();
+      try {
+        return toJson(accounts.create(username, password, role, zone, displayName, paymentMode));
+      } catch (AccountStore.UsernameTakenException e) {
+        throw ApiError.conflict("USERNAME_TAKEN", e.getMessage(), "username");
       }
-      return toJson(a);
     }));
   }
 
-  /** Inserts an account; 409 USERNAME_TAKEN when the name exists. Blocking. */
-  public static AccountRecord insert(DSLContext dsl, PasswordHasher hasher, String username, String password,
-      Role role, String zone, String displayName) {
-    String hash = hasher.hash(password);
-    try {
-      return dsl.insertInto(ACCOUNT)
-          .set(ACCOUNT.USERNAME, username)
-          .set(ACCOUNT.ROLE, role.code())
-          .set(ACCOUNT.PASSWORD_HASH, hash)
-          .set(ACCOUNT.ZONE_CODE, zone)
-          .set(ACCOUNT.DISPLAY_NAME, displayName)
-          .returning()
-          .fetchOne();
-    } catch (IntegrityConstraintViolationException e) {
-      throw ApiError.conflict("USERNAME_TAKEN", "the username " + username + " is taken", "username");
-    }
-  }
-
-  static Caller toCaller(AccountRecord a) {
+  private static Caller toCaller(AccountRecord a) {
     return new Caller(a.getId(), a.getUsername(), Role.ofCode(a.getRole()), a.getZoneCode());
   }
 
-  static JsonObject toJson(AccountRecord a) {
+  private static JsonObject toJson(AccountRecord a) {
     return new JsonObject()
         .put("id", a.getId())
         .put("username", a.getUsername())

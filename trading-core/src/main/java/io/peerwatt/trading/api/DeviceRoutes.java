@@ -1,11 +1,6 @@
 package io.peerwatt.trading.api;
 
-import static io.peerwatt.db.schema.Tables.DEVICE;
-import static io.peerwatt.db.schema.Tables.ENROLMENT_CODE;
-import static io.peerwatt.db.schema.Tables.METERING_POINT;
-
 import io.peerwatt.db.schema.tables.records.DeviceRecord;
-import io.peerwatt.db.schema.tables.records.EnrolmentCodeRecord;
 import io.peerwatt.db.schema.tables.records.MeteringPointRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
@@ -15,55 +10,39 @@ import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.encoding.Json;
-import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
-import io.peerwatt.protocol.keys.SignatureCheck;
-import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
-import io.peerwatt.protocol.reading.DeviceCertificate;
-import io.peerwatt.protocol.reading.SignedDeviceCertificate;
-import io.peerwatt.trading.device.DeviceStatus;
+import io.peerwatt.trading.device.DeviceStore;
+import io.peerwatt.trading.device.Enrolment;
+import io.peerwatt.trading.device.EnrolmentRefusal;
+import io.peerwatt.trading.device.MeteringPointStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import org.jooq.DSLContext;
-import org.jooq.exception.IntegrityConstraintViolationException;
 
 /**
- * Device enrolment and life cycle. An owner (or operator) makes a one-time code for a metering point;
- * the gateway proves possession of its key by signing the code with it; the platform records the
- * device, supersedes any earlier device of that metering point (key rotation: status {@code rotated})
- * and returns a {@link SignedDeviceCertificate} signed with the platform key. Devices can be revoked.
+ * Device enrolment and life cycle ({@link Enrolment}): enrolment codes for a metering point, the
+ * gateway's enrolment with one (answered with its certificate), the devices a caller may see, and
+ * revocation by the owner or an operator.
  */
 public final class DeviceRoutes implements ApiResource {
-  static final Duration DEFAULT_CODE_VALIDITY = Duration.ofHours(24);
-  static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(365);
-  /** Crockford base32: no I, L, O, U, so codes survive being read aloud and typed. */
-  private static final char[] CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final int CODE_CHARS = 26;
-
-  private final DSLContext dsl;
+  private final Enrolment enrolment;
+  private final DeviceStore devices;
+  private final MeteringPointStore points;
   private final Blocking blocking;
   private final Clock clock;
-  private final PrivateKey platformKey;
-  private final SecureRandom random;
 
-  /** @param platformKey signs the device certificates */
-  public DeviceRoutes(DSLContext dsl, Blocking blocking, Clock clock, PrivateKey platformKey, SecureRandom random) {
-    this.dsl = dsl;
+  public DeviceRoutes(Enrolment enrolment, DeviceStore devices, MeteringPointStore points, Blocking blocking,
+      Clock clock) {
+    this.enrolment = enrolment;
+    this.devices = devices;
+    this.points = points;
     this.blocking = blocking;
     this.clock = clock;
-    this.platformKey = platformKey;
-    this.random = random;
   }
 
   @Override
@@ -79,20 +58,12 @@ public final class DeviceRoutes implements ApiResource {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     long mpId = ApiRequests.pathLong(ctx, "id");
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ApiRequests.body(ctx);
-    Duration validity = Duration.ofMinutes(body.getLong("validMinutes", DEFAULT_CODE_VALIDITY.toMinutes()));
-    String code = newCode();
+    Duration validity = Duration.ofMinutes(body.getLong("validMinutes", Enrolment.DEFAULT_CODE_VALIDITY.toMinutes()));
     ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      MeteringPointRecord mp = MeteringPointRoutes.manageable(dsl, caller, mpId);
-      Instant now = clock.instant();
-      dsl.insertInto(ENROLMENT_CODE)
-          .set(ENROLMENT_CODE.METERING_POINT_ID, mp.getId())
-          .set(ENROLMENT_CODE.CODE_HASH, codeHash(code))
-          .set(ENROLMENT_CODE.CREATED_BY, caller.accountId())
-          .set(ENROLMENT_CODE.CREATED_AT, now)
-          .set(ENROLMENT_CODE.EXPIRES_AT, now.plus(validity))
-          .execute();
-      return new JsonObject().put("code", code).put("meteringPointId", mp.getId())
-          .put("expiresAt", now.plus(validity).toString());
+      MeteringPointRecord mp = MeteringPointRoutes.manageable(points, caller, mpId);
+      Enrolment.IssuedCode issued = enrolment.issueCode(mp.getId(), caller.accountId(), validity);
+      return new JsonObject().put("code", issued.code()).put("meteringPointId", issued.meteringPointId())
+          .put("expiresAt", issued.expiresAt().toString());
     }));
   }
 
@@ -112,66 +83,31 @@ public final class DeviceRoutes implements ApiResource {
     }
     List<String> serials = b.getJsonArray("meterSerials").stream().map(String::valueOf).toList();
     ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey.compressedBytes(), nonce, serials);
-      if (deviceKey.check(digest, signature) != SignatureCheck.VALID) {
-        throw new ApiError(401, "BAD_SIGNATURE", "the enrolment is not signed by deviceKey", "signature");
+      DeviceRecord device;
+      try {
+        device = enrolment.enrol(code, deviceKey, nonce, signature, serials);
+      } catch (EnrolmentRefusal e) {
+        throw refused(e);
       }
-      return dsl.transactionResult(tx -> enrollInTransaction(tx.dsl(), code, deviceKey, serials));
+      return new JsonObject().put("deviceId", device.getId()).put("certificate", new JsonObject(device.getCertificate()))
+          .put("platformKey", enrolment.platformKey().hex());
     }));
   }
 
-  private JsonObject enrollInTransaction(DSLContext dsl, String code, PublicKey deviceKey, List<String> serials) {
-    // certificates carry millisecond times
-    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    EnrolmentCodeRecord ec = dsl.selectFrom(ENROLMENT_CODE).where(ENROLMENT_CODE.CODE_HASH.eq(codeHash(code)))
-        .forUpdate().fetchOne();
-    if (ec == null || ec.getUsedAt() != null || !ec.getExpiresAt().isAfter(now)) {
-      // one answer for unknown, used and expired codes: a guesser learns nothing
-      throw new ApiError(401, "INVALID_ENROLMENT_CODE", "the enrolment code is unknown, used or expired", "code");
-    }
-    MeteringPointRecord mp = dsl.selectFrom(METERING_POINT).where(METERING_POINT.ID.eq(ec.getMeteringPointId())).fetchOne();
-    long serial = dsl.nextval("device_certificate_serial_seq").longValue();
-    DeviceCertificate certificate = new DeviceCertificate(DeviceCertificate.VERSION_1, serial, deviceKey,
-        Long.toString(mp.getId()), Long.toString(mp.getAccountId()), mp.getZoneCode(),
-        now, now.plus(CERTIFICATE_VALIDITY), platformKey.publicKey());
-    SignedDeviceCertificate signed = SignedDeviceCertificate.sign(certificate, platformKey);
-    String certificateJson = Json.write(signed.toJson());
-    DeviceRecord device;
-    try {
-      device = dsl.insertInto(DEVICE)
-          .set(DEVICE.PUBLIC_KEY, deviceKey.compressedBytes())
-          .set(DEVICE.METERING_POINT_ID, mp.getId())
-          .set(DEVICE.METER_SERIAL, serials.isEmpty() ? null : serials.get(0))
-          .set(DEVICE.METER_SERIALS, serials.toArray(String[]::new))
-          .set(DEVICE.STATUS, DeviceStatus.ACTIVE.code())
-          .set(DEVICE.ENROLLED_AT, now)
-          .set(DEVICE.CERTIFICATE_SERIAL, serial)
-          .set(DEVICE.CERTIFICATE, certificateJson)
-          .returning().fetchOne();
-    } catch (IntegrityConstraintViolationException e) {
-      throw ApiError.conflict("DEVICE_KEY_IN_USE", "this device key is already enrolled; make a new key to re-enrol", "deviceKey");
-    }
-    // key rotation: the metering point's earlier active devices stop being trusted for new readings
-    dsl.update(DEVICE)
-        .set(DEVICE.STATUS, DeviceStatus.ROTATED.code())
-        .set(DEVICE.SUPERSEDED_BY, device.getId())
-        .where(DEVICE.METERING_POINT_ID.eq(mp.getId()))
-        .and(DEVICE.STATUS.eq(DeviceStatus.ACTIVE.code()))
-        .and(DEVICE.ID.ne(device.getId()))
-        .execute();
-    dsl.update(ENROLMENT_CODE).set(ENROLMENT_CODE.USED_AT, now).set(ENROLMENT_CODE.USED_BY_DEVICE_ID, device.getId())
-        .where(ENROLMENT_CODE.ID.eq(ec.getId())).execute();
-    return new JsonObject().put("deviceId", device.getId()).put("certificate", new JsonObject(certificateJson))
-        .put("platformKey", platformKey.publicKey().hex());
+  /** A refused enrolment as the API answers it: the reason is the code; status and field follow from it. */
+  private static ApiError refused(EnrolmentRefusal e) {
+    return switch (e.reason()) {
+      case BAD_SIGNATURE -> new ApiError(401, e.reason().name(), e.getMessage(), "signature");
+      case INVALID_ENROLMENT_CODE -> new ApiError(401, e.reason().name(), e.getMessage(), "code");
+      case DEVICE_KEY_IN_USE -> ApiError.conflict(e.reason().name(), e.getMessage(), "deviceKey");
+    };
   }
 
   private void list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
       JsonArray items = new JsonArray();
-      dsl.select(DEVICE.fields()).from(DEVICE).join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-          .where(MeteringPointRoutes.visibleTo(caller)).orderBy(DEVICE.ID).fetchInto(DEVICE)
-          .forEach(d -> items.add(toJson(d)));
+      devices.visibleTo(caller).forEach(d -> items.add(toJson(d)));
       return new JsonObject().put("devices", items);
     }));
   }
@@ -179,50 +115,25 @@ public final class DeviceRoutes implements ApiResource {
   private void get(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(visible(dsl, caller, id))));
+    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(visible(caller, id))));
   }
 
   private void revoke(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     long id = ApiRequests.pathLong(ctx, "id");
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      DeviceRecord device = visible(dsl, caller, id);
-      MeteringPointRoutes.manageable(dsl, caller, device.getMeteringPointId());
-      if (!DeviceStatus.REVOKED.code().equals(device.getStatus())) {
-        dsl.update(DEVICE).set(DEVICE.STATUS, DeviceStatus.REVOKED.code())
-            .set(DEVICE.REVOKED_AT, clock.instant()).where(DEVICE.ID.eq(id)).execute();
-      }
-      return toJson(dsl.selectFrom(DEVICE).where(DEVICE.ID.eq(id)).fetchOne());
+      DeviceRecord device = visible(caller, id);
+      MeteringPointRoutes.manageable(points, caller, device.getMeteringPointId());
+      return toJson(devices.revoke(id, clock.instant()));
     }));
   }
 
   /** The device if its metering point is visible to the caller, else 404. Blocking. */
-  static DeviceRecord visible(DSLContext dsl, Caller caller, long id) {
-    DeviceRecord d = dsl.select(DEVICE.fields()).from(DEVICE).join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-        .where(DEVICE.ID.eq(id)).and(MeteringPointRoutes.visibleTo(caller)).fetchOneInto(DEVICE);
-    if (d == null) {
-      throw ApiError.notFound("device " + id);
-    }
-    return d;
+  private DeviceRecord visible(Caller caller, long id) {
+    return devices.visible(caller, id).orElseThrow(() -> ApiError.notFound("device " + id));
   }
 
-  private String newCode() {
-    byte[] bytes = new byte[CODE_CHARS];
-    random.nextBytes(bytes);
-    char[] out = new char[CODE_CHARS];
-    for (int i = 0; i < CODE_CHARS; i++) {
-      // 32 divides 256, so taking 5 bits of each byte is unbiased: 26 x 5 = 130 random bits
-      out[i] = CODE_ALPHABET[bytes[i] & 0x1F];
-    }
-    return new String(out);
-  }
-
-  static byte[] codeHash(String code) {
-    return Hashes.sha256(code.getBytes(StandardCharsets.UTF_8));
-  }
-
-
-  static JsonObject toJson(DeviceRecord d) {
+  private static JsonObject toJson(DeviceRecord d) {
     return new JsonObject()
         .put("id", d.getId())
         .put("deviceKey", HexFormat.of().formatHex(d.getPublicKey()))

@@ -1,8 +1,5 @@
 package io.peerwatt.trading.api;
 
-import static io.peerwatt.db.schema.Tables.DEVICE;
-import static io.peerwatt.db.schema.Tables.READING;
-
 import io.peerwatt.db.schema.tables.records.MeteringPointRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
@@ -15,21 +12,20 @@ import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
+import io.peerwatt.trading.ingest.ReadingStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jooq.DSLContext;
 
 /**
  * {@code POST /readings}: device-signed upload batches (no token: the device key authenticates them),
@@ -39,17 +35,16 @@ import org.jooq.DSLContext;
 public final class ReadingRoutes implements ApiResource {
   static final int DEFAULT_LIMIT = 1000;
 
-  private final DSLContext dsl;
+  private final ReadingIngest ingest;
+  private final ReadingStore readings;
+  private final MeteringPointStore points;
   private final Blocking blocking;
-  private final Clock clock;
-  private final Duration maxClockSkew;
 
-  /** @param maxClockSkew how far in the future a reading or batch may be dated */
-  public ReadingRoutes(DSLContext dsl, Blocking blocking, Clock clock, Duration maxClockSkew) {
-    this.dsl = dsl;
+  public ReadingRoutes(ReadingIngest ingest, ReadingStore readings, MeteringPointStore points, Blocking blocking) {
+    this.ingest = ingest;
+    this.readings = readings;
+    this.points = points;
     this.blocking = blocking;
-    this.clock = clock;
-    this.maxClockSkew = maxClockSkew;
   }
 
   @Override
@@ -69,7 +64,7 @@ public final class ReadingRoutes implements ApiResource {
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
       List<ReadingIngest.Result> results;
       try {
-        results = ReadingIngest.ingest(dsl, batch, clock.instant(), maxClockSkew);
+        results = ingest.ingest(batch);
       } catch (IngestRefusal e) {
         throw refused(e);
       }
@@ -161,23 +156,14 @@ public final class ReadingRoutes implements ApiResource {
       return;
     }
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      MeteringPointRecord mp = MeteringPointRoutes.visible(dsl, caller, mpId);
+      MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
       JsonArray items = new JsonArray();
-      dsl.select(READING.DEVICE_ID, READING.ENCODED, READING.SIGNATURE, READING.RECEIVED_AT)
-          .from(READING).join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
-          .where(DEVICE.METERING_POINT_ID.eq(mp.getId()))
-          .and(READING.TAKEN_AT.ge(from))
-          .and(READING.TAKEN_AT.lt(to))
-          .orderBy(READING.TAKEN_AT, READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE)
-          .limit(limit)
-          .fetch()
-          .forEach(r -> {
-            SignedReading s = new SignedReading(ReadingCodec.decode(r.value2()), r.value3());
-            items.add(new JsonObject()
-                .put("deviceId", r.value1())
-                .put("receivedAt", r.value4().toString())
-                .put("reading", new JsonObject(Json.write(s.toJson()))));
-          });
+      for (ReadingStore.StoredReading r : readings.readings(mp.getId(), from, to, limit)) {
+        items.add(new JsonObject()
+            .put("deviceId", r.deviceId())
+            .put("receivedAt", r.receivedAt().toString())
+            .put("reading", new JsonObject(Json.write(r.reading().toJson()))));
+      }
       return new JsonObject().put("meteringPointId", mp.getId()).put("readings", items);
     }));
   }

@@ -1,8 +1,5 @@
 package io.peerwatt.trading.api;
 
-import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
-import static io.peerwatt.db.schema.Tables.ZONE;
-
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
 import io.peerwatt.db.schema.tables.records.ZoneRecord;
 import io.peerwatt.http.ApiError;
@@ -14,6 +11,7 @@ import io.peerwatt.http.Role;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
+import io.peerwatt.trading.market.ZoneStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,18 +19,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import org.jooq.DSLContext;
 
 /**
  * Grid zones and their market settings ({@link ZoneConfig}, stored in {@code zone} and
  * {@code market_zone}): anyone logged in reads them, operators create and change them.
  */
 public final class ZoneRoutes implements ApiResource {
-  private final DSLContext dsl;
+  private final ZoneStore zones;
   private final Blocking blocking;
 
-  public ZoneRoutes(DSLContext dsl, Blocking blocking) {
-    this.dsl = dsl;
+  public ZoneRoutes(ZoneStore zones, Blocking blocking) {
+    this.zones = zones;
     this.blocking = blocking;
   }
 
@@ -46,11 +43,9 @@ public final class ZoneRoutes implements ApiResource {
   private void list(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      JsonArray zones = new JsonArray();
-      dsl.select().from(ZONE).leftJoin(MARKET_ZONE).on(MARKET_ZONE.ZONE_CODE.eq(ZONE.CODE))
-          .orderBy(ZONE.CODE).fetch()
-          .forEach(r -> zones.add(toJson(r.into(ZONE), r.get(MARKET_ZONE.ZONE_CODE) == null ? null : r.into(MARKET_ZONE))));
-      return new JsonObject().put("zones", zones);
+      JsonArray items = new JsonArray();
+      zones.all().forEach(z -> items.add(toJson(z)));
+      return new JsonObject().put("zones", items);
     }));
   }
 
@@ -58,11 +53,7 @@ public final class ZoneRoutes implements ApiResource {
     ApiRequests.caller(ctx);
     String code = ApiRequests.pathString(ctx, "code");
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      ZoneRecord zone = dsl.selectFrom(ZONE).where(ZONE.CODE.eq(code)).fetchOne();
-      if (zone == null) {
-        throw ApiError.notFound("zone " + code);
-      }
-      return toJson(zone, dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(code)).fetchOne());
+      return toJson(zones.zone(code).orElseThrow(() -> ApiError.notFound("zone " + code)));
     }));
   }
 
@@ -91,27 +82,7 @@ public final class ZoneRoutes implements ApiResource {
       return;
     }
     String name = b.getString("name");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> dsl.transactionResult(tx -> {
-      var dsl = tx.dsl();
-      dsl.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, name)
-          .onConflict(ZONE.CODE).doUpdate().set(ZONE.NAME, name).execute();
-      MarketZoneRecord m = dsl.newRecord(MARKET_ZONE);
-      m.setZoneCode(code);
-      m.setCurrency(config.currency());
-      m.setPriceUnit(config.priceUnit().name());
-      m.setClearingMode(config.clearingMode().name());
-      m.setGateClosureLeadSeconds((int) config.gateClosureLead().toSeconds());
-      m.setGridFeePerKwh(config.gridFeePerKwh());
-      m.setImbalancePricePerKwh(config.imbalancePricePerKwh());
-      m.setNegativePricesAllowed(config.negativePricesAllowed());
-      m.setLocalTimeZone(config.localZone().getId());
-      m.setMinQuantityWh(config.minQuantityWh());
-      m.setMaxQuantityWh(config.maxQuantityWh());
-      m.setMinPricePerKwh(config.minPricePerKwh());
-      m.setMaxPricePerKwh(config.maxPricePerKwh());
-      dsl.insertInto(MARKET_ZONE).set(m).onConflict(MARKET_ZONE.ZONE_CODE).doUpdate().set(m).execute();
-      return toJson(dsl.selectFrom(ZONE).where(ZONE.CODE.eq(code)).fetchOne(), m);
-    })));
+    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(zones.put(name, config))));
   }
 
   private static ZoneId zoneId(String id) {
@@ -122,8 +93,10 @@ public final class ZoneRoutes implements ApiResource {
     }
   }
 
-  /** The zone's JSON; {@code market} null means the zone has no market settings yet. */
-  static JsonObject toJson(ZoneRecord zone, MarketZoneRecord market) {
+  /** The zone's JSON, with its market settings once it has them. */
+  private static JsonObject toJson(ZoneStore.StoredZone stored) {
+    ZoneRecord zone = stored.zone();
+    MarketZoneRecord market = stored.market();
     JsonObject json = new JsonObject().put("code", zone.getCode()).put("name", zone.getName());
     if (market != null) {
       json.put("currency", market.getCurrency())

@@ -17,6 +17,8 @@ import io.peerwatt.protocol.reading.ReadingChainCheck;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.device.DeviceStatus;
+import io.peerwatt.trading.device.DeviceStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jooq.DSLContext;
 import org.jooq.Row2;
 import org.jooq.impl.DSL;
@@ -52,13 +55,23 @@ public final class ReadingIngest {
   /** A parsed batch whose signature has not been checked yet. */
   public record Batch(PublicKey deviceKey, byte[] nonce, Instant sentAt, List<SignedReading> readings, byte[] signature) {}
 
-  private ReadingIngest() {}
+  private final DSLContext dsl;
+  private final Clock clock;
+  private final Duration maxSkew;
+
+  /** @param maxSkew how far in the future a reading or batch may be dated */
+  public ReadingIngest(DSLContext dsl, Clock clock, Duration maxSkew) {
+    this.dsl = Objects.requireNonNull(dsl, "dsl");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+  }
 
   /**
    * Checks and stores the batch; throws {@link IngestRefusal} for whole-batch refusals (signature, device,
    * replay, stale). Returns one result per reading, in batch order, after the commit.
    */
-  public static List<Result> ingest(DSLContext dsl, Batch batch, Instant now, Duration maxSkew) {
+  public List<Result> ingest(Batch batch) {
+    Instant now = clock.instant();
     if (batch.sentAt().isAfter(now.plus(maxSkew)) || batch.sentAt().isBefore(now.minus(NONCE_WINDOW))) {
       throw new IngestRefusal(IngestRefusal.Reason.STALE_BATCH, "sentAt must be within " + NONCE_WINDOW.toHours()
           + " h before and " + maxSkew.toSeconds() + " s after the platform clock");
@@ -86,12 +99,7 @@ public final class ReadingIngest {
     if (!DeviceStatus.ACTIVE.code().equals(device.getStatus())) {
       throw new IngestRefusal(IngestRefusal.Reason.DEVICE_NOT_ACTIVE, "the device is " + device.getStatus());
     }
-    int inserted = dsl.insertInto(INGEST_BATCH_NONCE)
-        .set(INGEST_BATCH_NONCE.DEVICE_ID, device.getId())
-        .set(INGEST_BATCH_NONCE.NONCE, batch.nonce())
-        .set(INGEST_BATCH_NONCE.SENT_AT, batch.sentAt())
-        .onConflictDoNothing().execute();
-    if (inserted == 0) {
+    if (!new DeviceStore(dsl).recordNonce(device.getId(), batch.nonce(), batch.sentAt())) {
       throw new IngestRefusal(IngestRefusal.Reason.REPLAYED_BATCH, "this batch nonce was used before; sign each upload"
           + " with a fresh nonce");
     }
@@ -251,7 +259,8 @@ public final class ReadingIngest {
   }
 
   /** Forgets nonces of batches too old to be accepted anyway. Blocking. */
-  public static int forgetOldNonces(DSLContext dsl, Instant now) {
+  public int forgetOldNonces() {
+    Instant now = clock.instant();
     return dsl.deleteFrom(INGEST_BATCH_NONCE)
         .where(INGEST_BATCH_NONCE.SENT_AT.lt(now.minus(NONCE_WINDOW).minus(Duration.ofHours(1))))
         .execute();
