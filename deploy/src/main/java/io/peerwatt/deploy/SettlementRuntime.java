@@ -203,7 +203,7 @@ final class SettlementRuntime implements AutoCloseable {
       fundIfLow(hubWallet, "hub");
       fundIfLow(custodialWallet, "custodial store");
       openMissingChannels();
-      gateways.proposeSellerChannels();
+      gateways.sellerChannels().propose();
       List<SlotSettlement> settled = service.settleDueSlots(clock.instant());
       for (SlotSettlement s : settled) {
         if (s.statementsWritten() > 0) {
@@ -218,7 +218,7 @@ final class SettlementRuntime implements AutoCloseable {
       }
       anchoring.confirmAnchors();
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
-      gateways.closeSellerChannels(false);
+      gateways.sellerChannels().close(false);
       hub.syncClosed();
       hubWallet.syncConfirmations();
       custodialWallet.syncConfirmations();
@@ -324,14 +324,14 @@ final class SettlementRuntime implements AutoCloseable {
           }
         }
       }
-      gateways.closeSellerChannels(true);
+      gateways.sellerChannels().close(true);
       return txids;
     }));
     long deadline = System.nanoTime() + gatewayWait.toNanos();
-    Map<String, String> closes = call(gateways::requestedCloses);
+    Map<String, String> closes = call(gateways.sellerChannels()::requestedCloses);
     while (closes.containsValue(null) && System.nanoTime() < deadline) {
       Thread.sleep(100);
-      closes = call(gateways::requestedCloses);
+      closes = call(gateways.sellerChannels()::requestedCloses);
     }
     closes.forEach((channelId, txid) -> {
       if (txid == null) {

@@ -23,6 +23,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
+import io.peerwatt.settlement.api.GatewayJson;
 import io.peerwatt.settlement.chain.DevnetControl;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.JdbcChannelStore;
@@ -104,7 +105,7 @@ abstract class GatewayHubFixture {
 
   /** The buyer's gateway opens and funds its channel as {@code PaymentAgent} does; returns its open side. */
   PayerChannel openBuyerChannel(String id) {
-    JsonObject info = gateways.info(buyer);
+    JsonObject info = GatewayJson.info(gateways.info(buyer));
     DevnetControl.FaucetPayment coins = devnet.faucet(buyerScript, 30_000_000);
     P2pkhSpend.Coin coin = new P2pkhSpend.Coin(Transaction.txidFromHex(coins.txid()), coins.outputIndex(),
         coins.satoshis(), false);
@@ -116,32 +117,32 @@ abstract class GatewayHubFixture {
         buyerKey.publicKey(), hubKey, buyerScript, hubScript, 20_000_000,
         ChannelTerms.commitmentFeeSats(POLICY, buyerScript, hubScript), POLICY.dustLimitSats(),
         devnet.tip().height() + 100, funding.transaction().txid(), 0);
-    JsonObject answer = gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
-        StrictHex.encode(funding.transaction().serialize()));
+    JsonObject answer = GatewayJson.accepted(gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
+        StrictHex.encode(funding.transaction().serialize())));
     PayerChannel open = PayerChannel.propose(terms, 20_000_000)
         .acceptRefundSignature(StrictHex.decode(answer.getString("refundSignature"), "sig")).orThrow();
     // asking again (a lost answer) gets the same signature
-    assertThat(gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
-        StrictHex.encode(funding.transaction().serialize())).getString("refundSignature"))
+    assertThat(GatewayJson.accepted(gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
+        StrictHex.encode(funding.transaction().serialize()))).getString("refundSignature"))
         .isEqualTo(answer.getString("refundSignature"));
     assertThat(gateways.broadcastBuyerFunding(buyer, id, StrictHex.encode(funding.transaction().serialize()))
-        .getString("outcome")).isEqualTo("ACCEPTED");
+        .outcome().name()).isEqualTo("ACCEPTED");
     return open;
   }
 
   /** The seller's gateway signs the refund of the hub's proposal; returns its payee side. */
   PayeeChannel acceptSellerChannel() {
-    assertThat(gateways.proposeSellerChannels()).as("only the account owed a payment").hasSize(1);
-    assertThat(gateways.proposeSellerChannels()).as("one proposal at a time").isEmpty();
-    JsonObject item = gateways.channels(seller).getJsonArray("channels").getJsonObject(0);
+    assertThat(gateways.sellerChannels().propose()).as("only the account owed a payment").hasSize(1);
+    assertThat(gateways.sellerChannels().propose()).as("one proposal at a time").isEmpty();
+    JsonObject item = GatewayJson.channels(gateways.channels(seller)).getJsonArray("channels").getJsonObject(0);
     assertThat(item.getString("state")).isEqualTo("proposed");
     ChannelTerms terms = ChannelJson.readTerms(Json.parseObject(item.getJsonObject("terms").encode()));
     assertThat(terms.payeeKey()).isEqualTo(sellerKey.publicKey());
     PayeeChannel proposed = PayeeChannel.accept(terms);
     assertThat(proposed.checkFunding(Transaction.parseHex(item.getString("fundingTx"))).isOk()).isTrue();
     PayeeChannel.RefundSignature refund = proposed.signRefund(terms.refundTransaction(), sellerKey).orThrow();
-    assertThat(gateways.answerProposal(seller, terms.channelId(), StrictHex.encode(refund.signature()))
-        .getString("state")).isEqualTo("open");
+    assertThat(GatewayJson.opened(gateways.answerProposal(seller, terms.channelId(),
+        StrictHex.encode(refund.signature()))).getString("state")).isEqualTo("open");
     return refund.channel();
   }
 

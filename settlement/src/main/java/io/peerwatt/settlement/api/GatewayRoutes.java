@@ -13,6 +13,7 @@ import io.peerwatt.protocol.channel.ChannelJson;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.settlement.m2m.GatewayChannels;
+import io.peerwatt.settlement.m2m.GatewayRefusal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,42 +39,48 @@ public final class GatewayRoutes implements ApiResource {
 
   @Override
   public void addTo(Router router) {
-    router.get("/gateway/wallet").handler(ctx -> handle(ctx, 200, (s, c) -> s.info(c)));
+    router.get("/gateway/wallet").handler(ctx -> handle(ctx, 200, (s, c) -> GatewayJson.info(s.info(c))));
     router.put("/gateway/wallet").handler(ctx -> handle(ctx, 200, (s, c) -> {
       Map<String, Object> body = body(ctx);
-      return s.register(c, Json.string(body, "channelKey"), Json.string(body, "payoutScript"));
+      return GatewayJson.info(s.register(c, Json.string(body, "channelKey"), Json.string(body, "payoutScript")));
     }));
     router.post("/gateway/faucet").handler(ctx -> handle(ctx, 200,
-        (s, c) -> s.faucet(c, Json.integer(body(ctx), "satoshis"))));
-    router.get("/gateway/channels").handler(ctx -> handle(ctx, 200, (s, c) -> s.channels(c)));
+        (s, c) -> GatewayJson.faucet(s.faucet(c, Json.integer(body(ctx), "satoshis")))));
+    router.get("/gateway/channels").handler(ctx -> handle(ctx, 200, (s, c) -> GatewayJson.channels(s.channels(c))));
     router.post("/gateway/channels").handler(ctx -> handle(ctx, 201, (s, c) -> {
       Map<String, Object> body = body(ctx);
-      return s.openBuyerChannel(c, Json.object(body, "terms"), Json.string(body, "fundingTx"));
+      return GatewayJson.accepted(s.openBuyerChannel(c, Json.object(body, "terms"), Json.string(body, "fundingTx")));
     }));
     router.post("/gateway/channels/:id/funding").handler(ctx -> handle(ctx, 200,
-        (s, c) -> s.broadcastBuyerFunding(c, id(ctx), Json.string(body(ctx), "rawTx"))));
+        (s, c) -> GatewayJson.broadcast(s.broadcastBuyerFunding(c, id(ctx), Json.string(body(ctx), "rawTx")))));
     router.post("/gateway/channels/:id/refund-signature").handler(ctx -> handle(ctx, 200,
-        (s, c) -> s.answerProposal(c, id(ctx), Json.string(body(ctx), "refundSignature"))));
+        (s, c) -> GatewayJson.opened(s.answerProposal(c, id(ctx), Json.string(body(ctx), "refundSignature")))));
     router.post("/gateway/channels/:id/commitments").handler(ctx -> handle(ctx, 200, (s, c) -> {
       Map<String, Object> body = body(ctx);
       CommitmentUpdate update = ChannelJson.readUpdate(body, "paymentId");
-      return s.deliver(c, id(ctx), Json.integer(body, "paymentId"), update);
+      long paymentId = Json.integer(body, "paymentId");
+      return GatewayJson.delivered(id(ctx), paymentId, s.deliver(c, id(ctx), paymentId, update));
     }));
     router.post("/gateway/channels/:id/acks").handler(ctx -> handle(ctx, 200,
-        (s, c) -> s.acknowledge(c, id(ctx), Json.integer(body(ctx), "sequence"))));
+        (s, c) -> GatewayJson.acknowledged(id(ctx), s.acknowledge(c, id(ctx), Json.integer(body(ctx), "sequence")))));
     router.post("/gateway/channels/:id/close").handler(ctx -> handle(ctx, 200,
-        (s, c) -> s.closeBuyerChannel(c, id(ctx))));
-    router.get("/gateway/payment-requests").handler(ctx -> handle(ctx, 200, (s, c) -> s.paymentRequests(c)));
+        (s, c) -> GatewayJson.closed(s.closeBuyerChannel(c, id(ctx)))));
+    router.get("/gateway/payment-requests").handler(ctx -> handle(ctx, 200,
+        (s, c) -> GatewayJson.paymentRequests(s.paymentRequests(c))));
     router.post("/gateway/payments/:id/refusal").handler(ctx -> handle(ctx, 200, (s, c) -> {
       Map<String, Object> body = body(ctx);
-      return s.refuse(c, ApiRequests.pathLong(ctx, "id"), Math.toIntExact(Json.integer(body, "code")),
-          Json.string(body, "detail"));
+      long paymentId = ApiRequests.pathLong(ctx, "id");
+      return GatewayJson.refused(paymentId, s.refuse(c, paymentId, Math.toIntExact(Json.integer(body, "code")),
+          Json.string(body, "detail")));
     }));
     router.post("/gateway/transactions").handler(ctx -> handle(ctx, 200,
-        (s, c) -> s.relay(c, Json.string(body(ctx), "rawTx"))));
+        (s, c) -> GatewayJson.relayed(s.relay(c, Json.string(body(ctx), "rawTx")))));
   }
 
-  /** Authenticates the device (on a worker: it reads the database), then runs {@code work}. */
+  /**
+   * Authenticates the device (on a worker: it reads the database), then runs {@code work}; the hub's
+   * refusals become their API errors.
+   */
   private void handle(RoutingContext ctx, int status, BiFunction<GatewayChannels, DeviceCaller, JsonObject> work) {
     SignedRequest request = SignedRequest.of(ctx);
     ApiResponses.respond(ctx, status, blocking.run(() -> {
@@ -82,8 +89,20 @@ public final class GatewayRoutes implements ApiResource {
         return work.apply(service, caller);
       } catch (FormatException e) {
         throw ApiError.badRequest("MALFORMED_FIELD", e.getMessage(), null);
+      } catch (GatewayRefusal e) {
+        throw refused(e);
       }
     }));
+  }
+
+  /** A refusal of the hub as the API answers it: 400 for invalid input, 404 for unknown items, 409 for state. */
+  static ApiError refused(GatewayRefusal e) {
+    int status = switch (e.kind()) {
+      case INVALID -> 400;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+    };
+    return new ApiError(status, e.code(), e.getMessage(), e.field());
   }
 
   /** The raw body as the protocol's JSON (numbers stay exact longs), the same bytes the device signed. */
