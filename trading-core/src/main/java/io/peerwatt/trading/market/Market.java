@@ -28,6 +28,7 @@ public final class Market {
   private final MarketEngine engine;
   private final OrderService orders;
   private final StandingRules rules;
+  private final RuleRunner runner;
   private Blocking blocking;
   private MarketScheduler scheduler;
   private Future<Integer> recovered;
@@ -37,6 +38,7 @@ public final class Market {
     this.engine = new MarketEngine(dsl, zones);
     this.orders = new OrderService(dsl, zones, engine);
     this.rules = new StandingRules(dsl, zones, orders);
+    this.runner = new RuleRunner(zones, orders, rules, new ForecastReadings(dsl));
   }
 
   /**
@@ -46,7 +48,7 @@ public final class Market {
    */
   public void start(Vertx vertx, Blocking blocking, Clock clock) {
     this.blocking = Objects.requireNonNull(blocking, "blocking");
-    this.scheduler = new MarketScheduler(vertx, blocking::run, engine, rules, clock, TICK, RULES_EVERY);
+    this.scheduler = new MarketScheduler(vertx, blocking::run, engine, runner, clock, TICK, RULES_EVERY);
     this.recovered = blocking.run(engine::recoverOpenBooks)
         .onSuccess(n -> scheduler.start())
         .onFailure(e -> log.error("Recovering the order books failed; the market stays closed", e));

@@ -27,6 +27,7 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -164,6 +165,24 @@ public final class OrderService {
         .and(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name()))
         .orderBy(MARKET_ORDER.ID)
         .fetch(StoredOrder::of);
+  }
+
+  /**
+   * An order a standing rule placed, as its daily cap counts it.
+   *
+   * @param capWh the whole quantity while the order may still fill, what filled once it was cancelled
+   */
+  public record RuleOrder(Instant slotStart, long capWh) {}
+
+  /** The orders rule {@code ruleId} placed for slots starting at or after {@code from}. */
+  public List<RuleOrder> ordersOfRuleFrom(long ruleId, Instant from) {
+    Field<Long> capWh = DSL.when(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name(),
+        OrderState.FILLED.name()), MARKET_ORDER.QUANTITY_WH).otherwise(MARKET_ORDER.FILLED_WH);
+    return dsl.select(MARKET_ORDER.SLOT_START, capWh)
+        .from(MARKET_ORDER)
+        .where(MARKET_ORDER.RULE_ID.eq(ruleId))
+        .and(MARKET_ORDER.SLOT_START.ge(from))
+        .fetch(r -> new RuleOrder(r.value1(), r.value2()));
   }
 
   /** Trades in which {@code accountId} bought or sold, newest first. */
