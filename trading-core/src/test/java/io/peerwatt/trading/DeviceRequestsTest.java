@@ -11,7 +11,11 @@ import io.peerwatt.http.DeviceRequests.SignedRequest;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.DeviceRequestSigning;
+import io.peerwatt.protocol.testing.MutableClock;
 import io.peerwatt.trading.device.DeviceStore;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TestGateway;
+import io.peerwatt.trading.testing.TradingHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -33,17 +37,17 @@ class DeviceRequestsTest {
   private static final Duration SKEW = Duration.ofMinutes(5);
   private static final SecureRandom RANDOM = new SecureRandom();
   @TempDir static Path dataDir;
-  static ApiHarness h;
+  static TradingHarness h;
   static String alice;
   static long meteringPoint;
   static long aliceId;
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = ApiHarness.start(db, dataDir);
-    String operator = h.operatorToken("root");
-    h.zone(operator, "DE-TEST");
-    aliceId = h.prosumer(operator, "alice", "DE-TEST");
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    String operator = h.operator("root");
+    h.zone(operator, "DE-TEST", ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1));
+    aliceId = h.prosumer(operator, "alice", "DE-TEST").id();
     alice = h.login("alice", "alice-password");
     meteringPoint = h.meteringPoint(alice, 30_000);
   }

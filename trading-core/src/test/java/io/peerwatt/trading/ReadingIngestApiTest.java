@@ -8,7 +8,11 @@ import io.peerwatt.db.testing.TestDatabase;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.testing.MutableClock;
 import io.peerwatt.trading.ingest.ReadingPartitions;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TestGateway;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class ReadingIngestApiTest {
   @TempDir static Path dataDir;
-  static ApiHarness h;
+  static TradingHarness h;
   static String operator;
   static String alice;
   static long meteringPoint;
@@ -42,9 +46,9 @@ class ReadingIngestApiTest {
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = ApiHarness.start(db, dataDir);
-    operator = h.operatorToken("root");
-    h.zone(operator, "DE-TEST");
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    operator = h.operator("root");
+    h.zone(operator, "DE-TEST", ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1));
     h.prosumer(operator, "alice", "DE-TEST");
     alice = h.login("alice", "alice-password");
     meteringPoint = h.meteringPoint(alice, 30_000);

@@ -1,4 +1,4 @@
-package io.peerwatt.trading;
+package io.peerwatt.trading.testing;
 
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -19,20 +19,20 @@ import java.util.List;
 import java.util.Set;
 
 /** A gateway as the tests need it: its key, its chain on channel 0, and signed enrolment and batches. */
-final class TestGateway {
+public final class TestGateway {
   private static final SecureRandom RANDOM = new SecureRandom();
-  final PrivateKey key;
-  long deviceId;
+  public final PrivateKey key;
+  public long deviceId;
   private MeterReading last;
   private long importWh = 1_000;
   private Instant takenAt;
 
-  TestGateway(Instant start) {
+  public TestGateway(Instant start) {
     this.key = PrivateKey.generate(RANDOM);
     this.takenAt = start;
   }
 
-  static JsonObject enrolBody(PrivateKey key, String code, List<String> serials) {
+  public static JsonObject enrolBody(PrivateKey key, String code, List<String> serials) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, key.publicKey().compressedBytes(), nonce, serials);
@@ -42,7 +42,7 @@ final class TestGateway {
   }
 
   /** Enrols through the API with a fresh code made by {@code ownerToken}; returns the response body. */
-  JsonObject enrol(ApiHarness h, String ownerToken, long meteringPointId) {
+  public JsonObject enrol(ApiClient h, String ownerToken, long meteringPointId) {
     String code = h.post("/metering-points/" + meteringPointId + "/enrolment-codes", ownerToken, new JsonObject())
         .bodyAsJsonObject().getString("code");
     HttpResponse<Buffer> r = h.post("/devices/enroll", null, enrolBody(key, code, List.of("SDM630-" + meteringPointId)));
@@ -54,7 +54,7 @@ final class TestGateway {
   }
 
   /** The next reading of the chain (5 s later, +2 Wh import) without advancing the chain. */
-  SignedReading peekNext(int powerW, Set<ReadingFlag> flags) {
+  public SignedReading peekNext(int powerW, Set<ReadingFlag> flags) {
     long sequence = last == null ? 1 : last.sequence() + 1;
     byte[] prev = last == null ? MeterReading.noPrevious() : last.hash();
     MeterReading r = new MeterReading(MeterReading.VERSION_1, key.publicKey(), 0, sequence, takenAt.plusSeconds(5),
@@ -63,19 +63,19 @@ final class TestGateway {
   }
 
   /** The next reading, advancing the chain as if the platform accepted it. */
-  SignedReading next() {
+  public SignedReading next() {
     SignedReading s = peekNext(1500, EnumSet.noneOf(ReadingFlag.class));
     advance(s);
     return s;
   }
 
-  void advance(SignedReading s) {
+  public void advance(SignedReading s) {
     last = s.reading();
     importWh = s.reading().importWh();
     takenAt = s.reading().takenAt();
   }
 
-  List<SignedReading> next(int n) {
+  public List<SignedReading> next(int n) {
     List<SignedReading> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(next());
@@ -84,13 +84,13 @@ final class TestGateway {
   }
 
   /** A batch body with a fresh nonce, signed by this gateway's key. */
-  JsonObject batch(List<SignedReading> readings, Instant sentAt) {
+  public JsonObject batch(List<SignedReading> readings, Instant sentAt) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     return batch(readings, sentAt, nonce, key);
   }
 
-  static JsonObject batch(List<SignedReading> readings, Instant sentAt, byte[] nonce, PrivateKey signer) {
+  public static JsonObject batch(List<SignedReading> readings, Instant sentAt, byte[] nonce, PrivateKey signer) {
     JsonArray items = new JsonArray();
     readings.forEach(s -> items.add(new JsonObject(Json.write(s.toJson()))));
     byte[] digest = BatchAndEnrolmentSigning.batchDigest(
@@ -103,7 +103,7 @@ final class TestGateway {
         .put("signature", HexFormat.of().formatHex(signer.signDer(digest)));
   }
 
-  Instant takenAt() {
+  public Instant takenAt() {
     return takenAt;
   }
 }
