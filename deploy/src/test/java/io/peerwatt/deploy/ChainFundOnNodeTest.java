@@ -16,9 +16,11 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code peerwatt chain fund --tx <coinbase>} on a real Bitcoin SV node: a block holding only its coinbase. */
+@ExtendWith(RegtestNode.Available.class)
 class ChainFundOnNodeTest {
   static RegtestNode node;
 

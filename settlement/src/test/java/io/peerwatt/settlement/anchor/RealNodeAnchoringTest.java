@@ -33,12 +33,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Anchoring, the hub wallet and the transaction watcher against a real Bitcoin SV 1.2.2 node in regtest
  * whose miners take 0.5 sat/byte: what they send is mined; what waits unmined is bumped; a reorg moves
  * proofs to the new block and sends again what fell out; a node restart loses nothing.
  */
+@ExtendWith(RegtestNode.Available.class)
 class RealNodeAnchoringTest {
   static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
   static RegtestNode node;

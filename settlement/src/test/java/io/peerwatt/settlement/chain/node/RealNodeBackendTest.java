@@ -16,11 +16,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link NodeRpcBackend} against a real Bitcoin SV 1.2.2 node in regtest whose miners take 0.5 sat/byte
  * ({@code -minminingtxfee=0.00000500}): what it answers, and how the backend reads it.
  */
+@ExtendWith(RegtestNode.Available.class)
 class RealNodeBackendTest {
   static RegtestNode node;
   static NodeRpcBackend backend;

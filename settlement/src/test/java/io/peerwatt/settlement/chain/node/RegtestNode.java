@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Bitcoin SV node (the 1.2.2 bundle in {@code ../shared/bsv-node} beside the repository root,
@@ -39,8 +42,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@link #close()}. Where the bundle is absent or cannot run (not x86_64 Linux), {@link #start} skips
  * the calling test class with one line saying why.
  *
- * <p>Typical use, one node per test class: {@code @BeforeAll static void start() { node =
- * RegtestNode.start("-minminingtxfee=0.00000500"); }} and {@code @AfterAll node.close()}. Blocks
+ * <p>Typical use, one node per test class annotated {@code @ExtendWith(RegtestNode.Available.class)} (so
+ * the class is reported skipped with the reason where the node cannot run): {@code @BeforeAll static
+ * void start() { node = RegtestNode.start("-minminingtxfee=0.00000500"); }} and {@code @AfterAll
+ * node.close()}. Blocks
  * mined with {@link #mine} pay {@link #MINER}, whose coinbases mature after 100 blocks
  * ({@link #matureCoinbase()} hands them out one by one).
  */
@@ -65,12 +70,27 @@ public final class RegtestNode implements AutoCloseable {
     this.args = args.clone();
   }
 
-  /** The bundle's folder, or null (with the reason in {@link #unavailableReason()}) where it cannot run. */
-  static Path bundle() {
+  /** Disables the annotated test class, with {@link #unavailableReason()}, where the node cannot run. */
+  public static final class Available implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String reason = unavailableReason();
+      return reason == null ? ConditionEvaluationResult.enabled("the Bitcoin SV node bundle can run here")
+          : ConditionEvaluationResult.disabled("real-node tests skipped: " + reason);
+    }
+  }
+
+  /** The folder the bundle is looked for in. */
+  static Path bundleFolder() {
     String override = System.getProperty("peerwatt.bsv-node");
-    Path dir = override != null ? Path.of(override)
-        : Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "bsv-node").normalize();
-    return Files.isExecutable(dir.resolve("regtest.sh")) ? dir : null;
+    return override != null ? Path.of(override)
+        : Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "bsv-node").toAbsolutePath().normalize();
+  }
+
+  /** The bundle's folder, or null where it has no regtest.sh (run with bash: a copied folder may lack exec bits). */
+  static Path bundle() {
+    Path dir = bundleFolder();
+    return Files.isRegularFile(dir.resolve("regtest.sh")) ? dir : null;
   }
 
   /** Why the node cannot run here, or null when it can. */
@@ -81,8 +101,7 @@ public final class RegtestNode implements AutoCloseable {
       return "the Bitcoin SV node bundle runs on x86_64 Linux only, this is " + os + "/" + arch;
     }
     if (bundle() == null) {
-      return "no Bitcoin SV node bundle (regtest.sh) in ../shared/bsv-node beside peerwatt.root="
-          + System.getProperty("peerwatt.root");
+      return "no Bitcoin SV node bundle (regtest.sh) in " + bundleFolder();
     }
     return null;
   }
@@ -105,7 +124,8 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   private void startProcess(String... bitcoindArgs) {
-    List<String> command = new ArrayList<>(List.of(bundle.resolve("regtest.sh").toString(), "start", dir.toString()));
+    List<String> command = new ArrayList<>(List.of("bash", bundle.resolve("regtest.sh").toString(), "start",
+        dir.toString()));
     command.addAll(Arrays.asList(bitcoindArgs));
     Map<String, String> printed = new LinkedHashMap<>();
     for (String line : script(command).split("\n")) {
@@ -234,7 +254,7 @@ public final class RegtestNode implements AutoCloseable {
 
   /** Stops the node; {@link #restart} starts it again. */
   public void stopProcess() {
-    script(List.of(bundle.resolve("regtest.sh").toString(), "stop", dir.toString()));
+    script(List.of("bash", bundle.resolve("regtest.sh").toString(), "stop", dir.toString()));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The node closes RPC connections idle for {@code -rpcservertimeout} seconds (30 by default, 1 here). A
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * idle period close to the timeout failed about one time in five here (a settlement pass every 30 s
  * against the default timeout hit it in 5 of 18 passes).
  */
+@ExtendWith(RegtestNode.Available.class)
 class StaleRpcConnectionTest {
   static RegtestNode node;
 
