@@ -235,7 +235,7 @@ public final class NodeRpcBackend implements ChainBackend {
       return TxStatus.mempool(txid);
     }
     Map<String, Object> header = object(rpc("getblockheader", hash, true));
-    if (Json.integer(header, "confirmations", Long.MIN_VALUE, Long.MAX_VALUE) < 1) {
+    if (Json.integer(header, "confirmations") < 1) {
       // with -txindex the node still finds a transaction in a block a reorg took off the best chain
       // (confirmations -1); it is mined only if the best chain holds it again
       return inMempool(txid) ? TxStatus.mempool(txid) : TxStatus.unknown(txid);
