@@ -4,7 +4,13 @@ import static io.peerwatt.db.schema.Tables.ACCOUNT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 
 import io.peerwatt.db.Database;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.channel.ChannelResult;
+import io.peerwatt.protocol.channel.ChannelState;
+import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.ChannelPaymentPort;
 import io.peerwatt.settlement.JdbcSettlementInputs;
@@ -14,31 +20,25 @@ import io.peerwatt.settlement.RegistryRoutes;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementService;
 import io.peerwatt.settlement.SlotSettlement;
+import io.peerwatt.settlement.anchor.AnchorOutcome;
+import io.peerwatt.settlement.anchor.AnchoringService;
+import io.peerwatt.settlement.anchor.JdbcAnchorSource;
+import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.anchor.ProofBundles;
+import io.peerwatt.settlement.anchor.ProofRoutes;
 import io.peerwatt.settlement.chain.BroadcastResult;
+import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.DevnetControl;
-import io.peerwatt.protocol.channel.ChannelDirection;
-import io.peerwatt.protocol.channel.ChannelResult;
-import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.JdbcChannelStore;
-import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.settlement.channel.PayeeKeeper;
-import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.m2m.GatewayRegistry;
 import io.peerwatt.settlement.m2m.GatewayRoutes;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.settlement.anchor.AnchorOutcome;
-import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.report.ReportRoutes;
-import io.peerwatt.settlement.anchor.JdbcAnchorSource;
-import io.peerwatt.settlement.anchor.JdbcAnchorStore;
-import io.peerwatt.settlement.anchor.ProofBundles;
-import io.peerwatt.settlement.anchor.ProofRoutes;
-import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
@@ -95,7 +95,7 @@ final class SettlementRuntime implements AutoCloseable {
   private final HubChannels hub;
   private final PayerKeeper custodialPayer;
   private final PayeeKeeper custodialPayee;
-  private final io.peerwatt.protocol.PublicKey custodialKey;
+  private final io.peerwatt.protocol.keys.PublicKey custodialKey;
   private final JdbcChannelStore channels;
   /** The hub's side of machine-to-machine accounts (their gateways sign and keep their channel halves). */
   private final GatewayChannels gateways;
@@ -185,7 +185,7 @@ final class SettlementRuntime implements AutoCloseable {
     runtime.passTimer = runtime.worker.scheduleWithFixedDelay(runtime::pass, settleEvery.toMillis(), settleEvery.toMillis(),
         TimeUnit.MILLISECONDS);
     log.info("settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}", chain.network(),
-        DevnetBackend.label(runtime.hubWallet.address(io.peerwatt.protocol.Network.TESTNET)),
+        DevnetBackend.label(runtime.hubWallet.address(io.peerwatt.protocol.keys.Network.TESTNET)),
         runtime.hubWallet.balanceSats(), runtime.custodialWallet.balanceSats(), chain.tip().height());
     return runtime;
   }

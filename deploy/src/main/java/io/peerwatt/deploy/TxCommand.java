@@ -1,9 +1,8 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxTool;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,15 +1,15 @@
 package io.peerwatt.deploy;
 
-import io.peerwatt.protocol.BlockHeader;
-import io.peerwatt.protocol.BundleVerification;
-import io.peerwatt.protocol.BundleVerification.StepResult;
-import io.peerwatt.protocol.Bump;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.HeaderChain;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.ProofBundle;
-import io.peerwatt.protocol.ProofBundleVerifier;
-import io.peerwatt.protocol.PublicKey;
+import io.peerwatt.protocol.anchor.BundleVerification;
+import io.peerwatt.protocol.anchor.BundleVerification.StepResult;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.ProofBundleVerifier;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.spv.BlockHeader;
+import io.peerwatt.protocol.spv.Bump;
+import io.peerwatt.protocol.spv.HeaderChain;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.Network;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.keys.Network;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.settlement.chain.node.RegtestNode;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.KeyVault;

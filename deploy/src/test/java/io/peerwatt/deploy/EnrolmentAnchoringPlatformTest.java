@@ -2,18 +2,18 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.gateway.BatchSigning;
-import io.peerwatt.protocol.BlockHeader;
-import io.peerwatt.protocol.BundleVerification;
-import io.peerwatt.protocol.BundleVerification.Status;
-import io.peerwatt.protocol.BundleVerification.Step;
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.HeaderChain;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ProofBundle;
-import io.peerwatt.protocol.ProofBundleVerifier;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.protocol.anchor.BundleVerification;
+import io.peerwatt.protocol.anchor.BundleVerification.Status;
+import io.peerwatt.protocol.anchor.BundleVerification.Step;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.ProofBundleVerifier;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
+import io.peerwatt.protocol.spv.BlockHeader;
+import io.peerwatt.protocol.spv.HeaderChain;
 import io.peerwatt.trading.AccountAdmin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -87,7 +87,7 @@ class EnrolmentAnchoringPlatformTest {
         .getString("code");
     byte[] nonce = new byte[16];
     new SecureRandom().nextBytes(nonce);
-    byte[] digest = BatchSigning.enrollDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-7"));
+    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-7"));
     return ok(call(p, "POST", "/devices/enroll", null, new JsonObject().put("code", code)
         .put("deviceKey", device.publicKey().hex()).put("meterSerials", new JsonArray().add("SN-7"))
         .put("nonce", HexFormat.of().formatHex(nonce)).put("signature", HexFormat.of().formatHex(device.signDer(digest)))));

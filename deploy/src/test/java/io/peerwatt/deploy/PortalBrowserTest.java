@@ -234,7 +234,7 @@ class PortalBrowserTest {
   @Test
   void aProofBundleVerifiesInThePageAndATamperedOneNamesTheFailingStep(@TempDir Path dir) throws Exception {
     JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
-        "protocol/src/test/resources/io/peerwatt/protocol/proof-bundle-example.json")));
+        "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-example.json")));
     JsonObject bundle = example.getJsonObject("bundle");
     try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
       neighbourhood(platform);
@@ -272,7 +272,7 @@ class PortalBrowserTest {
   void anEnrolmentBundleVerifiesInThePageAndATamperedCertificateFailsAtTheCertificateStep(@TempDir Path dir)
       throws Exception {
     JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
-        "protocol/src/test/resources/io/peerwatt/protocol/proof-bundle-enrolment-example.json")));
+        "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-enrolment-example.json")));
     JsonObject bundle = example.getJsonObject("bundle");
     try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
       neighbourhood(platform);

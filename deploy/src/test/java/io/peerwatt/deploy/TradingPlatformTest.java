@@ -2,11 +2,11 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.gateway.BatchSigning;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -93,7 +93,7 @@ class TradingPlatformTest {
       PrivateKey device = PrivateKey.generate(new SecureRandom());
       byte[] nonce = new byte[16];
       // the gateway's own enrolment bytes: the platform must accept exactly what gateways sign
-      byte[] enrolDigest = BatchSigning.enrollDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-1"));
+      byte[] enrolDigest = BatchAndEnrolmentSigning.enrolmentDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-1"));
       HttpResponse<Buffer> enrolled = post(platform, "/devices/enroll", null, new JsonObject().put("code", code)
           .put("deviceKey", device.publicKey().hex()).put("meterSerials", new JsonArray().add("SN-1"))
           .put("nonce", HexFormat.of().formatHex(nonce))
@@ -103,9 +103,9 @@ class TradingPlatformTest {
 
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       SignedReading reading = SignedReading.sign(new MeterReading(MeterReading.VERSION_1, device.publicKey(), 0, 1,
-          now.minusSeconds(5), 100, 0, -2500, 230_000, EnumSet.noneOf(io.peerwatt.protocol.ReadingFlag.class),
+          now.minusSeconds(5), 100, 0, -2500, 230_000, EnumSet.noneOf(io.peerwatt.protocol.reading.ReadingFlag.class),
           MeterReading.noPrevious()), device);
-      byte[] batchDigest = BatchSigning.batchDigest(nonce, now, List.of(reading.hash()));
+      byte[] batchDigest = BatchAndEnrolmentSigning.batchDigest(nonce, now, List.of(reading.hash()));
       JsonObject upload = new JsonObject().put("deviceKey", device.publicKey().hex())
           .put("batchNonce", HexFormat.of().formatHex(nonce)).put("sentAt", now.toString())
           .put("readings", new JsonArray().add(new JsonObject(Json.write(reading.toJson()))))

@@ -2,14 +2,14 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.Beef;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.protocol.TxSigner;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.bsv.TxSigner;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.spv.Beef;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,9 +1,10 @@
 package io.peerwatt.gateway;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +21,9 @@ import java.util.Map;
 
 /**
  * Registers the device key with the platform: {@code POST {platform}/api/v1/devices/enroll} with the
- * installer's one-time code, signed by the device key (see {@link BatchSigning#enrollDigest}); the
- * answer (device id and device certificate) is checked and stored as {@code enrollment.json}.
+ * installer's one-time code, signed by the device key (see
+ * {@link BatchAndEnrolmentSigning#enrolmentDigest}); the answer (device id and device certificate) is
+ * checked and stored as {@code enrollment.json}.
  */
 public final class Enrollment {
   private Enrollment() {}
@@ -51,7 +53,7 @@ public final class Enrollment {
     byte[] nonce = new byte[16];
     new SecureRandom().nextBytes(nonce);
     byte[] deviceKey = key.publicKey().compressedBytes();
-    byte[] signature = key.signDer(BatchSigning.enrollDigest(code, deviceKey, nonce, meterSerials));
+    byte[] signature = key.signDer(BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey, nonce, meterSerials));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", code);
     body.put("deviceKey", key.publicKey().hex());

@@ -1,12 +1,12 @@
 package io.peerwatt.gateway;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingCodec;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,9 +1,9 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.DeviceRequestSigning;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.DeviceRequestSigning;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

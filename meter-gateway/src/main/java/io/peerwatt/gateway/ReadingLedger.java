@@ -1,7 +1,8 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +88,7 @@ final class ReadingLedger {
   synchronized List<MeterSeries> series(long deviceId, Instant from, Instant to) {
     List<MeterSeries> out = new ArrayList<>();
     for (int channel : channels()) {
-      List<io.peerwatt.protocol.statement.MeterReading> readings = new ArrayList<>();
+      List<AcceptedReading> readings = new ArrayList<>();
       for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); !day.isAfter(LocalDate.ofInstant(to, ZoneOffset.UTC));
           day = day.plusDays(1)) {
         Path file = dayFile(channel, day);
@@ -101,7 +102,7 @@ final class ReadingLedger {
           }
           Instant takenAt = Instant.ofEpochMilli(Long.parseLong(f[1]));
           if (!takenAt.isBefore(from) && !takenAt.isAfter(to)) {
-            readings.add(new io.peerwatt.protocol.statement.MeterReading(deviceId, channel, Long.parseLong(f[0]),
+            readings.add(new AcceptedReading(deviceId, channel, Long.parseLong(f[0]),
                 takenAt, Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]));
           }
         }

@@ -1,6 +1,6 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.encoding.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,10 +1,11 @@
 package io.peerwatt.gateway;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingCodec;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,7 +151,7 @@ public final class Uploader {
       hashes.add(entry.readingHash());
       bySequence.put(entry.sequence(), entry);
     }
-    byte[] signature = key.signDer(BatchSigning.batchDigest(nonce, sentAt, hashes));
+    byte[] signature = key.signDer(BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, hashes));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("deviceKey", key.publicKey().hex());
     body.put("batchNonce", HexFormat.of().formatHex(nonce));

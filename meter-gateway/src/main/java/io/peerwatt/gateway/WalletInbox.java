@@ -1,10 +1,10 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.Network;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.Network;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

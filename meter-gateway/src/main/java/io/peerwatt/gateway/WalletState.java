@@ -1,13 +1,13 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.P2pkhSpend;
-import io.peerwatt.protocol.StrictHex;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.channel.ChannelJson;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
 import java.io.IOException;

@@ -3,11 +3,11 @@ package io.peerwatt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.P2pkhSpend;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.statement.Statement;
@@ -18,9 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ends of both channels: the gateway closes its hub -> seller channel when the hub asks (or expiry

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.peerwatt.protocol.DeviceCertificate;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.DeviceCertificate;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -51,7 +52,7 @@ class EnrollmentTest {
       PublicKey device = PublicKey.fromHex(Json.string(req, "deviceKey"));
       @SuppressWarnings("unchecked")
       List<String> serials = (List<String>) (List<?>) Json.array(req, "meterSerials");
-      byte[] digest = BatchSigning.enrollDigest(Json.string(req, "code"), device.compressedBytes(),
+      byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(Json.string(req, "code"), device.compressedBytes(),
           HexFormat.of().parseHex(Json.string(req, "nonce")), serials);
       boolean ok = accept && device.verify(digest, HexFormat.of().parseHex(Json.string(req, "signature")));
       String answer;

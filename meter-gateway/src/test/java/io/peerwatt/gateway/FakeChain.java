@@ -1,12 +1,12 @@
 package io.peerwatt.gateway;
 
-import io.peerwatt.protocol.FeePolicy;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.ScriptResult;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.ScriptResult;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,14 +2,14 @@ package io.peerwatt.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.ChainCheck;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingChain;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingChain;
+import io.peerwatt.protocol.reading.ReadingChainCheck;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,13 +95,13 @@ class GatewayReadingTest {
       assertThat(list.get(0).reading().takenAt()).isEqualTo(Instant.parse("2026-06-21T11:59:00Z"));
       assertThat(list).extracting(s -> s.reading().takenAt())
           .contains(Instant.parse("2026-06-21T12:00:00Z"), Instant.parse("2026-06-21T12:15:00Z"));
-      assertThat(ReadingChain.checkFirst(list.get(0).reading())).isEqualTo(ChainCheck.LINKED);
+      assertThat(ReadingChain.checkFirst(list.get(0).reading())).isEqualTo(ReadingChainCheck.LINKED);
       for (int i = 0; i < list.size(); i++) {
         assertThat(list.get(i).verify()).isEqualTo(SignatureCheck.VALID);
         assertThat(list.get(i).reading().channel()).isEqualTo(channel);
         assertThat(list.get(i).reading().flags()).isEmpty();
         if (i > 0) {
-          assertThat(ReadingChain.checkLink(list.get(i - 1).reading(), list.get(i).reading())).isEqualTo(ChainCheck.LINKED);
+          assertThat(ReadingChain.checkLink(list.get(i - 1).reading(), list.get(i).reading())).isEqualTo(ReadingChainCheck.LINKED);
         }
       }
       List<JournalEntry> entries = gateway.journals().get(channel).all();

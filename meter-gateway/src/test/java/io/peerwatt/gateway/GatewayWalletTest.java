@@ -3,16 +3,17 @@ package io.peerwatt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.SignedReading;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.MeteredEnergy;
 import io.peerwatt.protocol.statement.SlotMetering;
@@ -97,10 +98,10 @@ class GatewayWalletTest {
 
   /** The slot's energy as the platform meters it from the readings the gateway uploaded. */
   private MeteredEnergy metered(DeliverySlot slot) throws IOException {
-    List<io.peerwatt.protocol.statement.MeterReading> uploaded = new ArrayList<>();
+    List<AcceptedReading> uploaded = new ArrayList<>();
     for (JournalEntry e : gateway.journals().get(0).all()) {
       SignedReading s = SignedReading.decode(e.signedReading());
-      uploaded.add(io.peerwatt.protocol.statement.MeterReading.of(WalletHarness.DEVICE_ID, 0, s.reading().sequence(),
+      uploaded.add(AcceptedReading.of(WalletHarness.DEVICE_ID, 0, s.reading().sequence(),
           s.reading().takenAt(), s.reading().importWh(), s.reading().exportWh(), s.hash()));
     }
     return new SlotMetering(Duration.ofMinutes(5)).account(

@@ -2,9 +2,10 @@ package io.peerwatt.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -82,20 +83,20 @@ class ReadingLedgerTest {
     return ReadingLedger.open(dataDir, journals, retentionDays);
   }
 
-  private static io.peerwatt.protocol.statement.MeterReading asSettled(SignedReading s) {
+  private static AcceptedReading asSettled(SignedReading s) {
     MeterReading r = s.reading();
-    return io.peerwatt.protocol.statement.MeterReading.of(DEVICE, r.channel(), r.sequence(), r.takenAt(),
+    return AcceptedReading.of(DEVICE, r.channel(), r.sequence(), r.takenAt(),
         r.importWh(), r.exportWh(), s.hash());
   }
 
-  private List<io.peerwatt.protocol.statement.MeterReading> expected(int channel, Instant from, Instant to) {
+  private List<AcceptedReading> expected(int channel, Instant from, Instant to) {
     return signed.getOrDefault(channel, List.of()).stream()
         .filter(s -> !s.reading().takenAt().isBefore(from) && !s.reading().takenAt().isAfter(to))
         .map(ReadingLedgerTest::asSettled).toList();
   }
 
-  private static Map<Integer, List<io.peerwatt.protocol.statement.MeterReading>> byChannel(List<MeterSeries> series) {
-    Map<Integer, List<io.peerwatt.protocol.statement.MeterReading>> out = new TreeMap<>();
+  private static Map<Integer, List<AcceptedReading>> byChannel(List<MeterSeries> series) {
+    Map<Integer, List<AcceptedReading>> out = new TreeMap<>();
     for (MeterSeries s : series) {
       assertThat(s.deviceId()).isEqualTo(DEVICE);
       assertThat(out.put(s.meterChannel(), s.readings())).as("one series per channel").isNull();
@@ -120,13 +121,13 @@ class ReadingLedgerTest {
 
     Instant from = Instant.parse("2026-11-25T23:31:00Z"); // exactly reading 13 of channel 0
     Instant to = Instant.parse("2026-11-26T01:40:00Z");
-    Map<Integer, List<io.peerwatt.protocol.statement.MeterReading>> window = byChannel(ledger.series(DEVICE, from, to));
+    Map<Integer, List<AcceptedReading>> window = byChannel(ledger.series(DEVICE, from, to));
     assertThat(window.keySet()).as("channel 1 has nothing in the window").containsExactly(0);
     assertThat(window.get(0)).isEqualTo(expected(0, from, to));
     assertThat(window.get(0).get(0).takenAt()).as("bounds are inclusive").isEqualTo(from);
     assertThat(window.get(0).get(window.get(0).size() - 1).takenAt()).isEqualTo(Instant.parse("2026-11-26T01:37:00Z"));
 
-    Map<Integer, List<io.peerwatt.protocol.statement.MeterReading>> evening =
+    Map<Integer, List<AcceptedReading>> evening =
         byChannel(ledger.series(DEVICE, t, t.plus(Duration.ofMinutes(30))));
     assertThat(evening.get(0)).isEqualTo(expected(0, t, t.plus(Duration.ofMinutes(30))));
     assertThat(evening.get(1)).isEqualTo(expected(1, t, t.plus(Duration.ofMinutes(30))));
@@ -160,7 +161,7 @@ class ReadingLedgerTest {
 
     Instant from = t.minus(Duration.ofHours(1));
     Instant to = t.plus(Duration.ofHours(2));
-    List<io.peerwatt.protocol.statement.MeterReading> all = byChannel(reopened.series(DEVICE, from, to)).get(0);
+    List<AcceptedReading> all = byChannel(reopened.series(DEVICE, from, to)).get(0);
     assertThat(all).hasSize(13).isEqualTo(expected(0, from, to));
     for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
       assertThat(line).as("every line whole").matches("\\d+,\\d+,\\d+,\\d+,[0-9a-f]{64}");
@@ -179,7 +180,7 @@ class ReadingLedgerTest {
 
     ReadingLedger reopened = open(14);
 
-    List<io.peerwatt.protocol.statement.MeterReading> all =
+    List<AcceptedReading> all =
         byChannel(reopened.series(DEVICE, t, t.plus(Duration.ofHours(1)))).get(0);
     assertThat(all).isEqualTo(expected(0, t, t.plus(Duration.ofHours(1))));
     assertThat(Files.readAllLines(dataDir.resolve("wallet/readings/channel-0/2026-11-25.csv"))).hasSize(4);
@@ -201,7 +202,7 @@ class ReadingLedgerTest {
     }
     assertThat(ledger.series(DEVICE, first.atStartOfDay().toInstant(java.time.ZoneOffset.UTC),
         Instant.parse("2026-11-21T23:59:59Z"))).isEmpty();
-    List<io.peerwatt.protocol.statement.MeterReading> kept = byChannel(ledger.series(DEVICE,
+    List<AcceptedReading> kept = byChannel(ledger.series(DEVICE,
         Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-25T00:00:00Z"))).get(0);
     assertThat(kept).extracting(r -> r.takenAt().toString()).containsExactly("2026-11-22T12:00:00Z",
         "2026-11-22T13:00:00Z", "2026-11-23T12:00:00Z", "2026-11-23T13:00:00Z", "2026-11-24T12:00:00Z",

@@ -3,9 +3,9 @@ package io.peerwatt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerwatt.protocol.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.peerwatt.protocol.encoding.Json;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +67,15 @@ class RegisterMapTest {
     assertThat(m203.points().get("TotWhExp").address()).isEqualTo(38);
     assertThat(m203.points().get("TotWhImp").address()).isEqualTo(46);
     assertThat(m203.scaleFactorOf().get("TotWhImp")).isEqualTo("TotWh_SF");
-    // the resource copies are the shared vectors, unchanged
-    Path vectors = Path.of(System.getProperty("peerwatt.root"), "..", "shared", "vectors", "sunspec");
+    // the run-time copies are the SunSpec definitions in the test vectors, unchanged
     for (String file : List.of("model_1.json", "model_201.json", "model_203.json")) {
-      Map<String, Object> shared = Json.parseObject(Files.readString(vectors.resolve(file)));
+      Map<String, Object> reference;
+      try (InputStream in = RegisterMapTest.class.getResourceAsStream("/vectors/sunspec/" + file)) {
+        assertThat(in).as("test resource vectors/sunspec/" + file).isNotNull();
+        reference = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
       Map<String, Object> ours = Json.parseObject(RegisterMap.resource("sunspec/" + file));
-      assertThat(ours).isEqualTo(shared);
+      assertThat(ours).isEqualTo(reference);
     }
   }
 

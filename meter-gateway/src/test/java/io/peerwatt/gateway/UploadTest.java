@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.ReadingCodec;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -160,7 +161,7 @@ class UploadTest {
         readings.add(s);
         hashes.add(s.hash());
       }
-      byte[] digest = BatchSigning.batchDigest(nonce, sentAt, hashes);
+      byte[] digest = BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, hashes);
       if (!device.equals(key.publicKey())
           || !device.verify(digest, HexFormat.of().parseHex(Json.string(body, "signature")))) {
         badSignatures.incrementAndGet();

@@ -3,10 +3,10 @@ package io.peerwatt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.PrivateKey;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.statement.RefusalReason;
 import io.peerwatt.protocol.statement.Statement;
 import java.io.IOException;
@@ -120,7 +120,7 @@ class WalletCrashTest {
     // and a forged #3 for more than the hub signed
     PrivateKey stranger = PrivateKey.generate(new SecureRandom());
     var terms = h.hub.seller(id).channel.terms();
-    byte[] forgedSignature = io.peerwatt.protocol.Signatures.signAllForkId(stranger,
+    byte[] forgedSignature = io.peerwatt.protocol.bsv.Signatures.signAllForkId(stranger,
         terms.commitmentTransaction(90_000), 0, terms.fundingScript(), terms.capacitySats());
     h.hub.showLatest(id, new CommitmentUpdate(id, 3, 90_000, terms.commitmentTransaction(90_000).serialize(),
         forgedSignature));
@@ -171,7 +171,7 @@ class WalletCrashTest {
     assertThat(proposed.payers).hasSize(1);
     WalletState.Payer p = proposed.payers.values().iterator().next();
     assertThat(p.channel().state()).isEqualTo(ChannelState.PROPOSED);
-    assertThat(proposed.reserved).containsKey(io.peerwatt.protocol.Transaction.parse(p.fundingTx()).txidHex());
+    assertThat(proposed.reserved).containsKey(io.peerwatt.protocol.bsv.Transaction.parse(p.fundingTx()).txidHex());
 
     h.hub.failNext("funding", fault);
     h.restart();
@@ -190,7 +190,7 @@ class WalletCrashTest {
     assertThat(open.payers.get(opened.channelId()).fundingBroadcast()).isTrue();
     assertThat(open.reserved).isEmpty();
     assertThat(h.hub.buyer(opened.channelId()).fundingBroadcast).isTrue();
-    assertThat(h.hub.chain.isAccepted(io.peerwatt.protocol.Transaction.parse(p.fundingTx()).txidHex())).isTrue();
+    assertThat(h.hub.chain.isAccepted(io.peerwatt.protocol.bsv.Transaction.parse(p.fundingTx()).txidHex())).isTrue();
     assertThat(h.hub.storedFirst()).anyMatch(s -> s.startsWith("funding " + opened.channelId()));
     // what the wallet holds is exactly what the chain holds for it
     assertThat(WalletHarness.coinsOf(open)).isEqualTo(h.chainCoins());

@@ -1,10 +1,11 @@
 package io.peerwatt.gateway;
 
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.MeterReading;
 import io.peerwatt.protocol.PriceUnit;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.ExchangeRate;
 import io.peerwatt.protocol.statement.LineKind;
 import io.peerwatt.protocol.statement.MeterSeries;
@@ -50,7 +51,7 @@ final class WalletHarness implements AutoCloseable {
   private ReadingLedger ledger;
   private PaymentAgent agent;
   /** Every reading signed so far, as settlement sees it (the platform has them from the uploads). */
-  private final List<io.peerwatt.protocol.statement.MeterReading> uploaded = new ArrayList<>();
+  private final List<AcceptedReading> uploaded = new ArrayList<>();
 
   WalletHarness(Path dataDir, WalletConfig config, Instant start) throws IOException {
     this.dataDir = dataDir;
@@ -115,7 +116,7 @@ final class WalletHarness implements AutoCloseable {
     SignedReading s = SignedReading.sign(r, deviceKey);
     journal.append(new JournalEntry(seq, at, at.toEpochMilli() % 900_000 == 0, s.hash(), s.encode()));
     ledger.record(CHANNEL, s);
-    uploaded.add(io.peerwatt.protocol.statement.MeterReading.of(DEVICE_ID, CHANNEL, seq, at, importWh, exportWh,
+    uploaded.add(AcceptedReading.of(DEVICE_ID, CHANNEL, seq, at, importWh, exportWh,
         s.hash()));
     return s;
   }
@@ -180,8 +181,8 @@ final class WalletHarness implements AutoCloseable {
   /** The wallet's coins as outpoints and values, to compare with {@link FakeChain#unspentTo}. */
   static Map<FakeChain.Outpoint, Long> coinsOf(WalletState state) {
     Map<FakeChain.Outpoint, Long> out = new java.util.LinkedHashMap<>();
-    for (io.peerwatt.protocol.P2pkhSpend.Coin c : state.coins) {
-      out.put(new FakeChain.Outpoint(io.peerwatt.protocol.Transaction.txidToHex(c.txid()), c.index()), c.satoshis());
+    for (io.peerwatt.protocol.bsv.P2pkhSpend.Coin c : state.coins) {
+      out.put(new FakeChain.Outpoint(io.peerwatt.protocol.bsv.Transaction.txidToHex(c.txid()), c.index()), c.satoshis());
     }
     return out;
   }

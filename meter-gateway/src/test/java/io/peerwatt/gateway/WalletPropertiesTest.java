@@ -2,10 +2,11 @@ package io.peerwatt.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.P2pkhSpend;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class WalletPropertiesTest {
     Path dataDir = Files.createTempDirectory("ledger-property");
     try {
       ReadingLedger ledger = ReadingLedger.open(dataDir, Map.of(), 366);
-      List<io.peerwatt.protocol.statement.MeterReading> all = new ArrayList<>();
+      List<AcceptedReading> all = new ArrayList<>();
       Instant t = START;
       long importWh = 5_000;
       byte[] previous = MeterReading.noPrevious();
@@ -58,7 +59,7 @@ class WalletPropertiesTest {
         SignedReading s = SignedReading.sign(r, KEY);
         ledger.record(3, s);
         previous = s.hash();
-        all.add(io.peerwatt.protocol.statement.MeterReading.of(9, 3, seq, t, importWh, gap, s.hash()));
+        all.add(AcceptedReading.of(9, 3, seq, t, importWh, gap, s.hash()));
       }
       Instant from = fromOnAReading ? all.get(Math.min(readingIndex, all.size() - 1)).takenAt()
           : START.plus(Duration.ofMinutes(fromMinute));
@@ -66,7 +67,7 @@ class WalletPropertiesTest {
 
       List<MeterSeries> series = ledger.series(9, from, to);
 
-      List<io.peerwatt.protocol.statement.MeterReading> expected = all.stream()
+      List<AcceptedReading> expected = all.stream()
           .filter(r -> !r.takenAt().isBefore(from) && !r.takenAt().isAfter(to)).toList();
       if (expected.isEmpty()) {
         assertThat(series).isEmpty();

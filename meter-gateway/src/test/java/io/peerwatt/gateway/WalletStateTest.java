@@ -3,18 +3,18 @@ package io.peerwatt.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.FeePolicy;
-import io.peerwatt.protocol.P2pkhSpend;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.statement.MeteredEnergy;
 import io.peerwatt.protocol.statement.ReadingRef;
 import io.peerwatt.protocol.statement.Statement;
@@ -194,7 +194,7 @@ class WalletStateTest {
   @Test
   void outputsPayingTheWalletBecomeCoinsOnce() throws IOException {
     WalletState s = WalletState.load(dir);
-    Transaction tx = new Transaction(1, List.of(new io.peerwatt.protocol.TxInput(txid(9), 0, new byte[0], 0xFFFF_FFFFL)),
+    Transaction tx = new Transaction(1, List.of(new io.peerwatt.protocol.bsv.TxInput(txid(9), 0, new byte[0], 0xFFFF_FFFFL)),
         List.of(new TxOutput(500, hubScript), new TxOutput(700, gatewayScript), new TxOutput(0, gatewayScript)), 0);
     s.addOutputsTo(tx, gatewayScript);
     s.addOutputsTo(tx, gatewayScript);
@@ -204,7 +204,7 @@ class WalletStateTest {
   @Test
   void aTransactionHandedInAgainDoesNotBringBackCoinsAFundingSpent() throws IOException {
     WalletState s = WalletState.load(dir);
-    Transaction paid = new Transaction(1, List.of(new io.peerwatt.protocol.TxInput(txid(9), 0, new byte[0], 0xFFFF_FFFFL)),
+    Transaction paid = new Transaction(1, List.of(new io.peerwatt.protocol.bsv.TxInput(txid(9), 0, new byte[0], 0xFFFF_FFFFL)),
         List.of(new TxOutput(1_500_000, gatewayScript), new TxOutput(1_400_000, gatewayScript)), 0);
     s.addOutputsTo(paid, gatewayScript);
     P2pkhSpend.Coin first = s.coins.get(0);

@@ -1,11 +1,11 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.protocol.Beef;
-import io.peerwatt.protocol.Bump;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.spv.Beef;
+import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.wallet.LoggedTransaction;

@@ -9,12 +9,12 @@ import static io.peerwatt.db.schema.Tables.TRADE;
 import io.peerwatt.db.schema.tables.Device;
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
 import io.peerwatt.db.schema.tables.records.ReadingRecord;
-import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
-import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.PriceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -103,11 +103,11 @@ public final class JdbcSettlementInputs implements SettlementInputs {
     Map<Long, List<MeterSeries>> out = new TreeMap<>();
     for (Record2<Long, Long> d : devices) {
       long deviceId = d.value1();
-      Map<Integer, List<MeterReading>> byChannel = new TreeMap<>();
+      Map<Integer, List<AcceptedReading>> byChannel = new TreeMap<>();
       for (Instant boundary : List.of(key.slot().start(), key.slot().end())) {
         around(deviceId, boundary).forEach(r -> byChannel
             .computeIfAbsent(r.getMeterChannel(), c -> new ArrayList<>())
-            .add(MeterReading.of(deviceId, r.getMeterChannel(), r.getSequence(), r.getTakenAt().toInstant(),
+            .add(AcceptedReading.of(deviceId, r.getMeterChannel(), r.getSequence(), r.getTakenAt().toInstant(),
                 r.getImportWh(), r.getExportWh(), r.getReadingHash())));
       }
       List<MeterSeries> series = out.computeIfAbsent(d.value2(), a -> new ArrayList<>());

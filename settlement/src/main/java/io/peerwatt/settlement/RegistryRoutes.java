@@ -2,12 +2,12 @@ package io.peerwatt.settlement;
 
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelState;
-import io.peerwatt.settlement.channel.ChannelStore;
 import io.peerwatt.protocol.channel.PayeeChannel;
-import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.settlement.channel.ChannelStore;
+import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.settlement.channel.PayerKeeper;
-import io.peerwatt.protocol.PublicKey;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;

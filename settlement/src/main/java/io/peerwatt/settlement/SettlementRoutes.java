@@ -5,8 +5,8 @@ import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.protocol.statement.StatementJson;
 import io.peerwatt.trading.ApiContext;

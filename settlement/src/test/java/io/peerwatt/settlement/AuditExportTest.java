@@ -2,16 +2,16 @@ package io.peerwatt.settlement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.Beef;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.protocol.FeePolicy;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.spv.Beef;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.InMemoryChannelStore;
 import io.peerwatt.settlement.channel.PayeeKeeper;

@@ -2,18 +2,18 @@ package io.peerwatt.settlement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.settlement.ChannelPaymentPort.Custodial;
-import io.peerwatt.settlement.ChannelPaymentPort.Gateway;
-import io.peerwatt.settlement.ChannelPaymentPort.PayeeRoute;
-import io.peerwatt.settlement.chain.DevnetControl.FaucetPayment;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.settlement.ChannelPaymentPort.Custodial;
+import io.peerwatt.settlement.ChannelPaymentPort.Gateway;
+import io.peerwatt.settlement.ChannelPaymentPort.PayeeRoute;
+import io.peerwatt.settlement.chain.DevnetControl.FaucetPayment;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.InMemoryChannelStore;
 import io.peerwatt.settlement.channel.PayeeEndpoint;

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
@@ -18,9 +18,9 @@ final class FakeInputs implements SettlementInputs {
   final Map<SlotKey, List<TradeFill>> trades = new TreeMap<>();
   /** account -> device ids; readings per device (channel 0). */
   final Map<Long, List<Long>> devices = new HashMap<>();
-  final Map<Long, List<MeterReading>> readings = new HashMap<>();
+  final Map<Long, List<AcceptedReading>> readings = new HashMap<>();
 
-  void add(MeterReading r) {
+  void add(AcceptedReading r) {
     readings.computeIfAbsent(r.deviceId(), k -> new ArrayList<>()).add(r);
   }
 

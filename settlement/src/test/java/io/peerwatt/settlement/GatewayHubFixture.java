@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
-import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.P2pkhSpend;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.StrictHex;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelJson;
 import io.peerwatt.protocol.channel.ChannelState;
@@ -25,7 +21,11 @@ import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.encoding.StrictHex;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.PaymentCheck;
 import io.peerwatt.protocol.statement.PaymentDecision;
@@ -162,8 +162,8 @@ abstract class GatewayHubFixture {
   List<MeterSeries> buyersOwnReadings() {
     long device = JdbcSettlementTest.buyerDevice;
     return List.of(new MeterSeries(device, 0, List.of(
-        MeterReading.of(device, 0, 1, SLOT.start(), 2_000, 0, Hashes.sha256((device + "/1").getBytes(StandardCharsets.UTF_8))),
-        MeterReading.of(device, 0, 2, SLOT.end(), 2_820, 0, Hashes.sha256((device + "/2").getBytes(StandardCharsets.UTF_8))))));
+        AcceptedReading.of(device, 0, 1, SLOT.start(), 2_000, 0, Hashes.sha256((device + "/1").getBytes(StandardCharsets.UTF_8))),
+        AcceptedReading.of(device, 0, 2, SLOT.end(), 2_820, 0, Hashes.sha256((device + "/2").getBytes(StandardCharsets.UTF_8))))));
   }
 
   PaymentRecord only(long account) {

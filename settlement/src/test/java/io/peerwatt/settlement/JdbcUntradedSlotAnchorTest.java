@@ -5,11 +5,11 @@ import static io.peerwatt.settlement.JdbcSettlementTest.ZONE_CODE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
-import io.peerwatt.protocol.AnchorItemKind;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.anchor.AnchorSource;
 import io.peerwatt.settlement.anchor.AnchoringService;

@@ -3,15 +3,15 @@ package io.peerwatt.settlement;
 import static io.peerwatt.settlement.allocation.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.LineKind;
-import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
 import io.peerwatt.settlement.statement.FixedRateSource;
-import io.peerwatt.protocol.statement.Statement;
-import io.peerwatt.protocol.statement.StatementCodec;
-import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.PriceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,13 +52,13 @@ class SettlementServiceTest {
     return in;
   }
 
-  static List<MeterReading> sellerReadings() {
+  static List<AcceptedReading> sellerReadings() {
     return List.of(reading(SELLER_DEVICE, 1, SLOT.start().minusSeconds(20), 0, 5_000),
         reading(SELLER_DEVICE, 2, SLOT.start().plusSeconds(40), 0, 5_050),
         reading(SELLER_DEVICE, 3, SLOT_END.plusSeconds(10), 0, 5_900));
   }
 
-  static List<MeterReading> buyerReadings() {
+  static List<AcceptedReading> buyerReadings() {
     return List.of(reading(BUYER_DEVICE, 1, SLOT.start(), 300, 0), reading(BUYER_DEVICE, 2, SLOT_END, 1_250, 0));
   }
 
@@ -210,12 +210,12 @@ class SettlementServiceTest {
       }
     }
     // two readings per device around each boundary; which pass each arrives in is random
-    List<List<MeterReading>> arrivals = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    List<List<AcceptedReading>> arrivals = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     int k = 0;
     for (long account : List.of(10L, 11L, 20L, 21L, 22L)) {
       long device = account * 100;
       long step = stepsWh.get(k % 8);
-      List<MeterReading> rs = List.of(
+      List<AcceptedReading> rs = List.of(
           reading(device, 1, SLOT.start().minusSeconds(7), 1_000, 2_000),
           reading(device, 2, SLOT_END.plusSeconds(13), 1_000 + step, 2_000 + stepsWh.get((k + 3) % 8)));
       for (int j = 0; j < rs.size(); j++) {

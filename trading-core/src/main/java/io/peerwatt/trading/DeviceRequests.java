@@ -5,11 +5,11 @@ import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.INGEST_BATCH_NONCE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 
-import io.peerwatt.protocol.DeviceRequestSigning;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.StrictHex;
+import io.peerwatt.protocol.encoding.StrictHex;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.DeviceRequestSigning;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;

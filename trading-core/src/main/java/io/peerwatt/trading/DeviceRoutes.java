@@ -7,19 +7,19 @@ import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import io.peerwatt.db.schema.tables.records.DeviceRecord;
 import io.peerwatt.db.schema.tables.records.EnrolmentCodeRecord;
 import io.peerwatt.db.schema.tables.records.MeteringPointRecord;
-import io.peerwatt.protocol.DeviceCertificate;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.DeviceCertificate;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -38,8 +38,6 @@ import org.jooq.exception.IntegrityConstraintViolationException;
  * and returns a {@link SignedDeviceCertificate} signed with the platform key. Devices can be revoked.
  */
 final class DeviceRoutes {
-  /** Domain tag of the enrolment signature, so it can never be confused with another signed format. */
-  static final byte[] ENROL_TAG = "PWE1".getBytes(StandardCharsets.US_ASCII);
   static final Duration DEFAULT_CODE_VALIDITY = Duration.ofHours(24);
   static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(365);
   /** Crockford base32: no I, L, O, U, so codes survive being read aloud and typed. */
@@ -101,27 +99,12 @@ final class DeviceRoutes {
     }
     List<String> serials = b.getJsonArray("meterSerials").stream().map(String::valueOf).toList();
     ApiContext.respond(ctx, 201, api.blocking(() -> {
-      byte[] digest = enrolmentDigest(code, deviceKey, nonce, serials);
+      byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey.compressedBytes(), nonce, serials);
       if (deviceKey.check(digest, signature) != SignatureCheck.VALID) {
         throw new ApiError(401, "BAD_SIGNATURE", "the enrolment is not signed by deviceKey", "signature");
       }
       return api.dsl().transactionResult(tx -> enrollInTransaction(tx.dsl(), code, deviceKey, serials));
     }));
-  }
-
-  /** SHA-256("PWE1" || utf8(code) || 0x00 || deviceKey (33) || nonce (16) || each serial utf8 || 0x00). */
-  static byte[] enrolmentDigest(String code, PublicKey deviceKey, byte[] nonce, List<String> serials) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(ENROL_TAG);
-    out.writeBytes(code.getBytes(StandardCharsets.UTF_8));
-    out.write(0);
-    out.writeBytes(deviceKey.compressedBytes());
-    out.writeBytes(nonce);
-    for (String s : serials) {
-      out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-      out.write(0);
-    }
-    return Hashes.sha256(out.toByteArray());
   }
 
   private JsonObject enrollInTransaction(DSLContext dsl, String code, PublicKey deviceKey, List<String> serials) {

@@ -1,6 +1,6 @@
 package io.peerwatt.trading;
 
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

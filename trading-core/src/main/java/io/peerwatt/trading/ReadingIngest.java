@@ -8,16 +8,14 @@ import static io.peerwatt.db.schema.Tables.READING;
 
 import io.peerwatt.db.schema.tables.records.DeviceRecord;
 import io.peerwatt.db.schema.tables.records.ReadingRecord;
-import io.peerwatt.protocol.ChainCheck;
-import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.ReadingChain;
-import io.peerwatt.protocol.ReadingCodec;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.SignedReading;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingChain;
+import io.peerwatt.protocol.reading.ReadingChainCheck;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +35,6 @@ import org.jooq.impl.DSL;
  * reading does not advance its chain, so everything after a gap is rejected too, never skipped.
  */
 final class ReadingIngest {
-  /** Domain tag of the batch signature. */
-  static final byte[] BATCH_TAG = "PWB1".getBytes(StandardCharsets.US_ASCII);
   /** Most readings in one batch; more is answered 413. */
   static final int MAX_READINGS = 500;
   /** Batches older than this are refused, so their nonces need remembering only this long. */
@@ -57,16 +53,6 @@ final class ReadingIngest {
 
   private ReadingIngest() {}
 
-  /** SHA-256("PWB1" || nonce (16) || sentAt ms (8, BE) || count (4, BE) || each reading hash (32)). */
-  static byte[] batchDigest(byte[] nonce, Instant sentAt, List<SignedReading> readings) {
-    ByteBuffer buf = ByteBuffer.allocate(BATCH_TAG.length + 16 + 8 + 4 + 32 * readings.size());
-    buf.put(BATCH_TAG).put(nonce).putLong(sentAt.toEpochMilli()).putInt(readings.size());
-    for (SignedReading r : readings) {
-      buf.put(r.hash());
-    }
-    return Hashes.sha256(buf.array());
-  }
-
   /**
    * Checks and stores the batch; throws {@link ApiError} for whole-batch refusals (signature, device,
    * replay, stale). Returns one result per reading, in batch order, after the commit.
@@ -76,7 +62,8 @@ final class ReadingIngest {
       throw ApiError.badRequest("STALE_BATCH", "sentAt must be within " + NONCE_WINDOW.toHours()
           + " h before and " + maxSkew.toSeconds() + " s after the platform clock", "sentAt");
     }
-    byte[] digest = batchDigest(batch.nonce(), batch.sentAt(), batch.readings());
+    byte[] digest = BatchAndEnrolmentSigning.batchDigest(
+        batch.nonce(), batch.sentAt(), batch.readings().stream().map(SignedReading::hash).toList());
     if (batch.deviceKey().check(digest, batch.signature()) != SignatureCheck.VALID) {
       throw new ApiError(401, "BAD_BATCH_SIGNATURE", "the batch signature does not verify with deviceKey", "signature");
     }
@@ -151,7 +138,7 @@ final class ReadingIngest {
 
   /** Null when {@code r} may follow {@code previous} (null: the chain has nothing yet), else why not. */
   static IngestReason check(MeterReading previous, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
-    ChainCheck chain = previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
+    ReadingChainCheck chain = previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
     switch (chain) {
       case LINKED -> { }
       case NOT_FIRST -> {
@@ -228,7 +215,7 @@ final class ReadingIngest {
     rec.setImportWh(r.importWh());
     rec.setExportWh(r.exportWh());
     rec.setPowerW((long) r.powerW());
-    rec.setQualityFlags(io.peerwatt.protocol.ReadingFlag.toBits(r.flags()));
+    rec.setQualityFlags(io.peerwatt.protocol.reading.ReadingFlag.toBits(r.flags()));
     rec.setPrevHash(r.prevHash());
     rec.setReadingHash(r.hash());
     rec.setSignature(s.signature());

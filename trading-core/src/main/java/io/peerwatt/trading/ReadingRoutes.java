@@ -5,10 +5,10 @@ import static io.peerwatt.db.schema.Tables.READING;
 
 import io.peerwatt.db.schema.tables.records.MeteringPointRecord;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.ReadingCodec;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

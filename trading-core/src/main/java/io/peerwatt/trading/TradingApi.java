@@ -1,6 +1,6 @@
 package io.peerwatt.trading;
 
-import io.peerwatt.protocol.PublicKey;
+import io.peerwatt.protocol.keys.PublicKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
-import io.peerwatt.protocol.DeviceRequestSigning;
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.DeviceRequestSigning;
 import io.peerwatt.trading.DeviceRequests.DeviceCaller;
 import io.peerwatt.trading.DeviceRequests.SignedRequest;
 import java.nio.charset.StandardCharsets;

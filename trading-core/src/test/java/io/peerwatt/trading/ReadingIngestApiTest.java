@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -259,8 +259,8 @@ class ReadingIngestApiTest {
     assertThat(cert.getString("deviceKey")).isEqualTo(g.key.publicKey().hex());
     assertThat(cert.getString("meteringPointId")).isEqualTo(Long.toString(meteringPoint));
     assertThat(cert.getString("zoneCode")).isEqualTo("DE-TEST");
-    assertThat(io.peerwatt.protocol.SignedDeviceCertificate.fromJson(io.peerwatt.protocol.Json.parseObject(cert.encode()))
-        .check(h.api.platformKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.CertificateCheck.VALID);
+    assertThat(io.peerwatt.protocol.reading.SignedDeviceCertificate.fromJson(io.peerwatt.protocol.encoding.Json.parseObject(cert.encode()))
+        .check(h.api.platformKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
     TestGateway again = new TestGateway(h.clock.instant());
     HttpResponse<Buffer> reused = h.post("/devices/enroll", null, TestGateway.enrolBody(again.key, code, List.of("A1")));
     assertThat(reused.statusCode()).isEqualTo(401);

@@ -1,10 +1,11 @@
 package io.peerwatt.trading;
 
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,7 @@ final class TestGateway {
   static JsonObject enrolBody(PrivateKey key, String code, List<String> serials) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
-    byte[] digest = DeviceRoutes.enrolmentDigest(code, key.publicKey(), nonce, serials);
+    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, key.publicKey().compressedBytes(), nonce, serials);
     return new JsonObject().put("code", code).put("deviceKey", key.publicKey().hex())
         .put("meterSerials", new JsonArray(new ArrayList<>(serials))).put("nonce", HexFormat.of().formatHex(nonce))
         .put("signature", HexFormat.of().formatHex(key.signDer(digest)));
@@ -92,7 +93,8 @@ final class TestGateway {
   static JsonObject batch(List<SignedReading> readings, Instant sentAt, byte[] nonce, PrivateKey signer) {
     JsonArray items = new JsonArray();
     readings.forEach(s -> items.add(new JsonObject(Json.write(s.toJson()))));
-    byte[] digest = ReadingIngest.batchDigest(nonce, sentAt, readings);
+    byte[] digest = BatchAndEnrolmentSigning.batchDigest(
+        nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
     return new JsonObject()
         .put("deviceKey", signer.publicKey().hex())
         .put("batchNonce", HexFormat.of().formatHex(nonce))

@@ -2,9 +2,9 @@ package io.peerwatt.benchmarks.gateway;
 
 import io.peerwatt.gateway.Journal;
 import io.peerwatt.gateway.JournalEntry;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.peerwatt.benchmarks.protocol;
 
-import io.peerwatt.protocol.AnchorTree;
+import io.peerwatt.protocol.anchor.AnchorTree;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

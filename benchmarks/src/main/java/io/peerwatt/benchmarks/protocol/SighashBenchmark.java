@@ -1,11 +1,11 @@
 package io.peerwatt.benchmarks.protocol;
 
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.SigHashType;
-import io.peerwatt.protocol.Sighash;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.SigHashType;
+import io.peerwatt.protocol.bsv.Sighash;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,9 +1,9 @@
 package io.peerwatt.benchmarks.protocol;
 
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.SignatureCheck;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.SignatureCheck;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -2,12 +2,12 @@ package io.peerwatt.benchmarks.trading;
 
 import io.peerwatt.db.Database;
 import io.peerwatt.db.DatabaseConfig;
-import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.MeterReading;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ReadingFlag;
-import io.peerwatt.protocol.SignedReading;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.AccountAdmin;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
@@ -16,13 +16,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -190,7 +187,7 @@ public final class IngestLoad {
       for (int t = 0; t < threads; t++) {
         List<SignedReading> part = sample.subList(Math.min(sample.size(), t * chunk), Math.min(sample.size(), (t + 1) * chunk));
         parts.add(pool.submit(() -> part.forEach(s -> {
-          if (s.verify() != io.peerwatt.protocol.SignatureCheck.VALID) {
+          if (s.verify() != io.peerwatt.protocol.keys.SignatureCheck.VALID) {
             throw new IllegalStateException("bad signature in the sample");
           }
         })));
@@ -212,30 +209,23 @@ public final class IngestLoad {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ByteBuffer digest = ByteBuffer.allocate(4 + 16 + 8 + 4 + 32 * readings.size());
-    digest.put("PWB1".getBytes(StandardCharsets.US_ASCII)).put(nonce).putLong(sentAt.toEpochMilli()).putInt(readings.size());
     JsonArray items = new JsonArray();
     for (SignedReading s : readings) {
-      digest.put(s.hash());
       items.add(new JsonObject(Json.write(s.toJson())));
     }
+    byte[] digest = BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
     return new JsonObject().put("deviceKey", key.publicKey().hex()).put("batchNonce", HexFormat.of().formatHex(nonce))
         .put("sentAt", sentAt.toString()).put("readings", items)
-        .put("signature", HexFormat.of().formatHex(key.signDer(Hashes.sha256(digest.array())))).encode();
+        .put("signature", HexFormat.of().formatHex(key.signDer(digest))).encode();
   }
 
   private static JsonObject enrolBody(PrivateKey key, String code) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
-    ByteArrayOutputStream m = new ByteArrayOutputStream();
-    m.writeBytes("PWE1".getBytes(StandardCharsets.US_ASCII));
-    m.writeBytes(code.getBytes(StandardCharsets.UTF_8));
-    m.write(0);
-    m.writeBytes(key.publicKey().compressedBytes());
-    m.writeBytes(nonce);
+    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, key.publicKey().compressedBytes(), nonce, List.of());
     return new JsonObject().put("code", code).put("deviceKey", key.publicKey().hex()).put("meterSerials", new JsonArray())
         .put("nonce", HexFormat.of().formatHex(nonce))
-        .put("signature", HexFormat.of().formatHex(key.signDer(Hashes.sha256(m.toByteArray()))));
+        .put("signature", HexFormat.of().formatHex(key.signDer(digest)));
   }
 
   private static String login(HttpClient http, String base, String user, String password) throws Exception {

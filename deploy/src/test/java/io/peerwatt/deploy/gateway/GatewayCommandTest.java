@@ -75,13 +75,13 @@ class GatewayCommandTest {
     }
     String address = out.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
     assertThat(address).matches("[mn][1-9A-HJ-NP-Za-km-z]{25,34}");
-    byte[] own = io.peerwatt.protocol.Script.p2pkh(io.peerwatt.gateway.DeviceIdentity.channelKey(dir).publicKey()
+    byte[] own = io.peerwatt.protocol.bsv.Script.p2pkh(io.peerwatt.gateway.DeviceIdentity.channelKey(dir).publicKey()
         .hash160()).bytes();
-    io.peerwatt.protocol.Transaction pays = new io.peerwatt.protocol.Transaction(1, List.of(
-        new io.peerwatt.protocol.TxInput(new byte[32], 0, new byte[0], 0xFFFFFFFFL)),
-        List.of(new io.peerwatt.protocol.TxOutput(70_000, own)), 0);
-    io.peerwatt.protocol.Transaction elsewhere = new io.peerwatt.protocol.Transaction(1, pays.inputs(),
-        List.of(new io.peerwatt.protocol.TxOutput(70_000, io.peerwatt.protocol.Script.p2pkh(new byte[20]).bytes())), 0);
+    io.peerwatt.protocol.bsv.Transaction pays = new io.peerwatt.protocol.bsv.Transaction(1, List.of(
+        new io.peerwatt.protocol.bsv.TxInput(new byte[32], 0, new byte[0], 0xFFFFFFFFL)),
+        List.of(new io.peerwatt.protocol.bsv.TxOutput(70_000, own)), 0);
+    io.peerwatt.protocol.bsv.Transaction elsewhere = new io.peerwatt.protocol.bsv.Transaction(1, pays.inputs(),
+        List.of(new io.peerwatt.protocol.bsv.TxOutput(70_000, io.peerwatt.protocol.bsv.Script.p2pkh(new byte[20]).bytes())), 0);
     assertThat(PeerwattCommand.run("gateway", "wallet", "fund", "--tx", elsewhere.toHex(), "--data-dir",
         dir.toString())).isEqualTo(2);
     assertThat(PeerwattCommand.run("gateway", "wallet", "fund", "--tx", pays.toHex(), "--data-dir",

@@ -1,10 +1,10 @@
 package io.peerwatt.protocol.channel;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.StrictHex;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.encoding.StrictHex;
+import io.peerwatt.protocol.keys.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

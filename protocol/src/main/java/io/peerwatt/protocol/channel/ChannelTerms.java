@@ -1,11 +1,11 @@
 package io.peerwatt.protocol.channel;
 
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.protocol.FeePolicy;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;

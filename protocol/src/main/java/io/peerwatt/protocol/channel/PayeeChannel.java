@@ -1,13 +1,13 @@
 package io.peerwatt.protocol.channel;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.ScriptResult;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.protocol.Signatures;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.ScriptResult;
+import io.peerwatt.protocol.bsv.Signatures;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.util.Arrays;
 import java.util.Objects;
 

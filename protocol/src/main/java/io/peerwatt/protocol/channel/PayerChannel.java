@@ -1,9 +1,9 @@
 package io.peerwatt.protocol.channel;
 
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.protocol.Signatures;
+import io.peerwatt.protocol.bsv.Signatures;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.util.Objects;
 
 /**

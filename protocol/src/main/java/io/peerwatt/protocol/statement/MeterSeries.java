@@ -11,11 +11,11 @@ import java.util.List;
  * @param meterChannel the channel on the device
  * @param readings its readings, any order; all must belong to this device and channel
  */
-public record MeterSeries(long deviceId, int meterChannel, List<MeterReading> readings) {
+public record MeterSeries(long deviceId, int meterChannel, List<AcceptedReading> readings) {
 
   public MeterSeries {
-    readings = readings.stream().sorted(Comparator.comparingLong(MeterReading::sequence)).toList();
-    for (MeterReading r : readings) {
+    readings = readings.stream().sorted(Comparator.comparingLong(AcceptedReading::sequence)).toList();
+    for (AcceptedReading r : readings) {
       if (r.deviceId() != deviceId || r.meterChannel() != meterChannel) {
         throw new IllegalArgumentException("reading of device " + r.deviceId() + "/" + r.meterChannel()
             + " in series " + deviceId + "/" + meterChannel);

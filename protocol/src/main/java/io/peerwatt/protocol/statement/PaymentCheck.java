@@ -49,7 +49,7 @@ public final class PaymentCheck {
     for (MeterSeries s : ownReadings) {
       Map<Long, String> bySequence =
           signed.computeIfAbsent(List.of(s.deviceId(), (long) s.meterChannel()), k -> new HashMap<>());
-      for (MeterReading r : s.readings()) {
+      for (AcceptedReading r : s.readings()) {
         bySequence.put(r.sequence(), r.readingHashHex());
       }
     }

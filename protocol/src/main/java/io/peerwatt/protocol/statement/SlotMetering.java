@@ -81,10 +81,10 @@ public final class SlotMetering {
   private record Boundary(long importWh, long exportWh, boolean estimated, List<ReadingRef> refs) {}
 
   /** The counters at {@code t}; null when a side has no reading or the counters decrease across it. */
-  private Boundary boundary(List<MeterReading> readings, Instant t) {
-    MeterReading before = null;
-    MeterReading after = null;
-    for (MeterReading r : readings) {
+  private Boundary boundary(List<AcceptedReading> readings, Instant t) {
+    AcceptedReading before = null;
+    AcceptedReading after = null;
+    for (AcceptedReading r : readings) {
       if (!r.takenAt().isAfter(t) && (before == null || !r.takenAt().isBefore(before.takenAt()))) {
         before = r;
       }
@@ -107,14 +107,14 @@ public final class SlotMetering {
     boolean estimated =
         Duration.between(before.takenAt(), after.takenAt()).compareTo(estimateThreshold) > 0;
     return new Boundary(
-        interpolate(before, after, t, MeterReading::importWh),
-        interpolate(before, after, t, MeterReading::exportWh),
+        interpolate(before, after, t, AcceptedReading::importWh),
+        interpolate(before, after, t, AcceptedReading::exportWh),
         estimated,
         List.of(before.ref(), after.ref()));
   }
 
   /** The counter at {@code t} between two readings: {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))} on exact integers. */
-  public static long interpolate(MeterReading a, MeterReading b, Instant t, ToLongFunction<MeterReading> counter) {
+  public static long interpolate(AcceptedReading a, AcceptedReading b, Instant t, ToLongFunction<AcceptedReading> counter) {
     long va = counter.applyAsLong(a);
     long vb = counter.applyAsLong(b);
     if (vb < va || !a.takenAt().isBefore(b.takenAt()) || t.isBefore(a.takenAt()) || t.isAfter(b.takenAt())) {

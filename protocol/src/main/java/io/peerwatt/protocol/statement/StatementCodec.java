@@ -1,10 +1,10 @@
 package io.peerwatt.protocol.statement;
 
-import io.peerwatt.protocol.ByteReader;
-import io.peerwatt.protocol.ByteWriter;
-import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.protocol.encoding.ByteReader;
+import io.peerwatt.protocol.encoding.ByteWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

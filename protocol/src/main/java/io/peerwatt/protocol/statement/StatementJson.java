@@ -1,6 +1,6 @@
 package io.peerwatt.protocol.statement;
 
-import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.encoding.Json;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +26,7 @@ class ChannelJsonTest {
     String text = Json.write(ChannelJson.terms(TERMS));
     ChannelTerms back = ChannelJson.readTerms(Json.parseObject(text));
     assertThat(back).isEqualTo(TERMS);
-    assertThat(Json.parseObject(text).get("fundingTxid")).isEqualTo(io.peerwatt.protocol.Transaction.txidToHex(TERMS.fundingTxid()));
+    assertThat(Json.parseObject(text).get("fundingTxid")).isEqualTo(io.peerwatt.protocol.bsv.Transaction.txidToHex(TERMS.fundingTxid()));
     assertThat(back.refundTransaction()).isEqualTo(TERMS.refundTransaction());
   }
 

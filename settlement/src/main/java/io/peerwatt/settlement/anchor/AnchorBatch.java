@@ -1,7 +1,7 @@
 package io.peerwatt.settlement.anchor;
 
-import io.peerwatt.protocol.AnchorPayload;
-import io.peerwatt.protocol.AnchorTree;
+import io.peerwatt.protocol.anchor.AnchorPayload;
+import io.peerwatt.protocol.anchor.AnchorTree;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.anchor;
 
-import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 import java.util.Objects;
 
 /**

@@ -1,7 +1,7 @@
 package io.peerwatt.settlement.anchor;
 
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,12 +1,11 @@
 package io.peerwatt.settlement.anchor;
 
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Set;
-
-import io.peerwatt.protocol.AnchorItemKind;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where anchors and their leaves (index and salt per item) are kept. Implementations are thread-safe. */
 public interface AnchorStore {

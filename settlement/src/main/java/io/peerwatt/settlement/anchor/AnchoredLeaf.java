@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.anchor;
 
-import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 
 /**
  * Where an item sits in an anchor tree.

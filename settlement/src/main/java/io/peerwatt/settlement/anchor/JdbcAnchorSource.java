@@ -9,9 +9,9 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
 import io.peerwatt.db.schema.tables.records.TradeRecord;
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.SignedDeviceCertificate;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.peerwatt.protocol.statement.ReadingRef;
 import io.peerwatt.protocol.statement.StatementCodec;
 import java.time.Duration;

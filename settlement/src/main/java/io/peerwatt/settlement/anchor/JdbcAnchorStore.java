@@ -4,14 +4,14 @@ import static io.peerwatt.db.schema.Tables.ANCHOR;
 import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 
 import io.peerwatt.db.schema.tables.records.AnchorRecord;
-import io.peerwatt.protocol.AnchorItemKind;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 

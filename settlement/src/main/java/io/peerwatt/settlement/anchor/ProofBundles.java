@@ -1,12 +1,12 @@
 package io.peerwatt.settlement.anchor;
 
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.AnchorProof;
-import io.peerwatt.protocol.AnchorTree;
-import io.peerwatt.protocol.Bump;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.ProofBundle;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.anchor.AnchorProof;
+import io.peerwatt.protocol.anchor.AnchorTree;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.spv.Bump;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;

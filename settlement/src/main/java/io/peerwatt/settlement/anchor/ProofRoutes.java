@@ -4,8 +4,8 @@ import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.trading.ApiContext;

@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.chain;
 
-import io.peerwatt.protocol.FeePolicy;
-
+import io.peerwatt.protocol.bsv.FeePolicy;
 import java.util.List;
 import java.util.Optional;
 

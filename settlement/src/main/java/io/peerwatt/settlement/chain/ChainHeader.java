@@ -1,8 +1,8 @@
 package io.peerwatt.settlement.chain;
 
-import io.peerwatt.protocol.BlockHeader;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.spv.BlockHeader;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,8 @@
 package io.peerwatt.settlement.chain;
 
-import io.peerwatt.protocol.FeePolicy;
-
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.chain;
 
-import io.peerwatt.protocol.Bump;
+import io.peerwatt.protocol.spv.Bump;
 import java.util.Objects;
 
 /**

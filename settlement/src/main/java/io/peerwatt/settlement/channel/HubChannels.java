@@ -1,5 +1,7 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
@@ -7,11 +9,8 @@ import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
-
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.PublicKey;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.TxStatus;

@@ -1,16 +1,15 @@
 package io.peerwatt.settlement.channel;
 
+import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
+import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_FUNDING;
+
+import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-
-import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
-import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL_FUNDING;
-
-import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
-import io.peerwatt.protocol.PublicKey;
+import io.peerwatt.protocol.keys.PublicKey;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;

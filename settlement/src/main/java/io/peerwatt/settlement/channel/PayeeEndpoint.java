@@ -1,10 +1,9 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
-
-import io.peerwatt.protocol.Transaction;
 
 /**
  * How a payer reaches the payee of a channel: in process (custodial store, tests) or over the network

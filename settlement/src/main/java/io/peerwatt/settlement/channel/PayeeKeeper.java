@@ -1,14 +1,13 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
-
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.util.Optional;
 
 /**

@@ -5,7 +5,7 @@ import static io.peerwatt.db.schema.Tables.DEVNET_MEMPOOL;
 import static io.peerwatt.db.schema.Tables.DEVNET_TRANSACTION;
 import static io.peerwatt.db.schema.Tables.DEVNET_UTXO;
 
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.settlement.chain.ChainHeader;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.devnet;
 
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.util.Arrays;
 
 /** A transaction output's address: txid (internal byte order, 32 bytes) and index. */

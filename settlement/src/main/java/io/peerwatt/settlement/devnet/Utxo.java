@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.devnet;
 
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.TxOutput;
 
 /**
  * An unspent output of the devnet ledger.

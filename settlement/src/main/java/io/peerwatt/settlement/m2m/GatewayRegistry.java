@@ -6,7 +6,7 @@ import static io.peerwatt.db.schema.Tables.GATEWAY_CLOSE_REQUEST;
 import static io.peerwatt.db.schema.Tables.GATEWAY_PAYMENT_REFUSAL;
 import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
 
-import io.peerwatt.protocol.PublicKey;
+import io.peerwatt.protocol.keys.PublicKey;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -1,9 +1,9 @@
 package io.peerwatt.settlement.m2m;
 
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
 import io.peerwatt.protocol.channel.ChannelJson;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
+import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.trading.ApiContext;
 import io.peerwatt.trading.ApiError;
 import io.peerwatt.trading.ApiRoutes;

@@ -6,10 +6,10 @@ import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.settlement.anchor.ItemRef;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.anchor.ItemRef;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

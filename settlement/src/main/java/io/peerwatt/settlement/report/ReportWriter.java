@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.report;
 
-import io.peerwatt.protocol.Json;
+import io.peerwatt.protocol.encoding.Json;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

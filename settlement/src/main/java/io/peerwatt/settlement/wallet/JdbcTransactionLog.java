@@ -3,8 +3,8 @@ package io.peerwatt.settlement.wallet;
 import static io.peerwatt.db.schema.Tables.PLATFORM_TRANSACTION;
 import static io.peerwatt.db.schema.Tables.PLATFORM_TRANSACTION_INPUT;
 
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.peerwatt.settlement.wallet;
 
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

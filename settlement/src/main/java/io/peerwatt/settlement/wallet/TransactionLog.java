@@ -1,7 +1,7 @@
 package io.peerwatt.settlement.wallet;
 
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.wallet;
 
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.allocation;
 
-import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 
 import io.peerwatt.protocol.Hashes;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +11,9 @@ import java.util.HexFormat;
 public final class Readings {
   private Readings() {}
 
-  public static MeterReading reading(long device, long sequence, Instant at, long importWh, long exportWh) {
+  public static AcceptedReading reading(long device, long sequence, Instant at, long importWh, long exportWh) {
     byte[] hash = Hashes.sha256((device + "/" + sequence + "/" + at + "/" + importWh + "/" + exportWh)
         .getBytes(StandardCharsets.UTF_8));
-    return new MeterReading(device, 0, sequence, at, importWh, exportWh, HexFormat.of().formatHex(hash));
+    return new AcceptedReading(device, 0, sequence, at, importWh, exportWh, HexFormat.of().formatHex(hash));
   }
 }

@@ -1,6 +1,6 @@
 package io.peerwatt.settlement.allocation;
 
-import io.peerwatt.protocol.statement.MeterReading;
+import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.MeteredEnergy;
 import io.peerwatt.protocol.statement.ReadingRef;
@@ -55,11 +55,11 @@ class SlotMeteringTest {
 
   @Test
   void interpolationUsesNanosecondsExactly() {
-    MeterReading a = reading(1, 1, START.minusNanos(1), 0, 0);
-    MeterReading b = reading(1, 2, START.plusNanos(2), 3, 0);
-    assertThat(SlotMetering.interpolate(a, b, START, MeterReading::importWh)).isEqualTo(1);
-    MeterReading c = reading(1, 2, START.plusNanos(1), 3, 0);
-    assertThat(SlotMetering.interpolate(a, c, START, MeterReading::importWh)).isEqualTo(1); // 1.5 -> 1
+    AcceptedReading a = reading(1, 1, START.minusNanos(1), 0, 0);
+    AcceptedReading b = reading(1, 2, START.plusNanos(2), 3, 0);
+    assertThat(SlotMetering.interpolate(a, b, START, AcceptedReading::importWh)).isEqualTo(1);
+    AcceptedReading c = reading(1, 2, START.plusNanos(1), 3, 0);
+    assertThat(SlotMetering.interpolate(a, c, START, AcceptedReading::importWh)).isEqualTo(1); // 1.5 -> 1
   }
 
   @Test
@@ -108,9 +108,9 @@ class SlotMeteringTest {
     MeterSeries insideSlot = new MeterSeries(1, 0, List.of(
         reading(1, 1, START, 100, 0), reading(1, 2, START.plusSeconds(60), 5, 0), reading(1, 3, END, 20, 0)));
     assertThat(metering.meter(insideSlot, START, END).missing()).isTrue();
-    MeterReading a = reading(1, 1, START.minusSeconds(10), 100, 0);
-    MeterReading b = reading(1, 2, START.plusSeconds(10), 90, 0);
-    assertThatThrownBy(() -> SlotMetering.interpolate(a, b, START, MeterReading::importWh))
+    AcceptedReading a = reading(1, 1, START.minusSeconds(10), 100, 0);
+    AcceptedReading b = reading(1, 2, START.plusSeconds(10), 90, 0);
+    assertThatThrownBy(() -> SlotMetering.interpolate(a, b, START, AcceptedReading::importWh))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -123,7 +123,7 @@ class SlotMeteringTest {
       @ForAll @Size(min = 2, max = 30) List<@IntRange(min = 1, max = 900) Integer> gapsSeconds,
       @ForAll @Size(min = 30, max = 30) List<@LongRange(min = 0, max = 5000) Long> importSteps,
       @ForAll @IntRange(min = 0, max = 1000) int offsetSeconds) {
-    List<MeterReading> readings = new ArrayList<>();
+    List<AcceptedReading> readings = new ArrayList<>();
     Instant t = START.minusSeconds(offsetSeconds + 1);
     long counter = 1_000;
     readings.add(reading(9, 0, t, counter, 0));

@@ -2,13 +2,13 @@ package io.peerwatt.settlement.anchor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.AnchorPayload;
-import io.peerwatt.protocol.BundleVerification;
-import io.peerwatt.protocol.ProofBundle;
-import io.peerwatt.protocol.ProofBundleVerifier;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.anchor.AnchorPayload;
+import io.peerwatt.protocol.anchor.BundleVerification;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.ProofBundleVerifier;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -142,7 +142,7 @@ class AnchoringServiceTest {
   void anUnfundedWalletIsAnOutcomeNotAnException() {
     AnchorFixture f = new AnchorFixture(4);
     f.addSlot("DE-4", 0, 1, 0, 0, new Random(4));
-    f.wallet.pay(List.of(new TxOutput(1_000_000 - 15, io.peerwatt.protocol.Script.p2pkh(new byte[20]).bytes())), "drain");
+    f.wallet.pay(List.of(new TxOutput(1_000_000 - 15, io.peerwatt.protocol.bsv.Script.p2pkh(new byte[20]).bytes())), "drain");
     List<AnchorOutcome> outcomes = f.service.anchorDueSlots(AnchorFixture.T0);
     assertThat(outcomes).singleElement().satisfies(o ->
         assertThat(o.status()).isEqualTo(AnchorOutcome.Status.NOT_FUNDED));
@@ -154,7 +154,7 @@ class AnchoringServiceTest {
     AnchorFixture f = new AnchorFixture(5);
     f.source.reportsOnce = true;
     f.addSlot("DE-5", 0, 2, 1, 1, new Random(5));
-    f.wallet.pay(List.of(new TxOutput(1_000_000 - 15, io.peerwatt.protocol.Script.p2pkh(new byte[20]).bytes())), "drain");
+    f.wallet.pay(List.of(new TxOutput(1_000_000 - 15, io.peerwatt.protocol.bsv.Script.p2pkh(new byte[20]).bytes())), "drain");
     assertThat(f.service.anchorDueSlots(AnchorFixture.T0)).extracting(AnchorOutcome::status)
         .containsExactly(AnchorOutcome.Status.NOT_FUNDED);
     assertThat(f.source.closedSlots(AnchorFixture.T0)).as("the source has moved on").isEmpty();

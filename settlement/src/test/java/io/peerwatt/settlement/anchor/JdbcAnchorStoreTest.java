@@ -3,9 +3,9 @@ package io.peerwatt.settlement.anchor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
-import io.peerwatt.protocol.AnchorItemKind;
-import io.peerwatt.protocol.ProofBundle;
-import io.peerwatt.protocol.ProofBundleVerifier;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.ProofBundleVerifier;
 import java.util.List;
 import java.util.Random;
 import org.jooq.DSLContext;

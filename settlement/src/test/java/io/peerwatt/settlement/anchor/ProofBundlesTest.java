@@ -2,9 +2,9 @@ package io.peerwatt.settlement.anchor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.BitcoinMerkle;
-import io.peerwatt.protocol.Bump;
 import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.spv.BitcoinMerkle;
+import io.peerwatt.protocol.spv.Bump;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

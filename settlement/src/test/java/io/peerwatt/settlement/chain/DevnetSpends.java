@@ -1,13 +1,13 @@
 package io.peerwatt.settlement.chain;
 
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Signatures;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.devnet.DevnetBackend;
-import io.peerwatt.protocol.Signatures;
 import java.util.List;
 
 /** Funded, signed P2PKH spends on an in-memory devnet, for the backend tests' fake servers. */

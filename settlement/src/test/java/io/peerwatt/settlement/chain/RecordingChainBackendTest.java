@@ -1,12 +1,11 @@
 package io.peerwatt.settlement.chain;
 
-import io.peerwatt.protocol.FeePolicy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

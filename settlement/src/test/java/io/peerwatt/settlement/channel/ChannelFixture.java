@@ -1,14 +1,13 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelTerms;
-
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.DevnetControl.FaucetPayment;
-import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;

@@ -1,20 +1,19 @@
 package io.peerwatt.settlement.channel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.ScriptFlags;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Interpreter;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.ScriptFlags;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.ForAll;

@@ -1,5 +1,11 @@
 package io.peerwatt.settlement.channel;
 
+import static io.peerwatt.db.schema.Tables.HUB_WALLET_OUTPUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerwatt.db.testing.PostgresExtension;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
@@ -7,14 +13,7 @@ import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-
-import static io.peerwatt.db.schema.Tables.HUB_WALLET_OUTPUT;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.peerwatt.db.testing.PostgresExtension;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.wallet.HubWallet;

@@ -1,5 +1,9 @@
 package io.peerwatt.settlement.channel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelState;
@@ -7,11 +11,6 @@ import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
@@ -94,7 +93,7 @@ class ChannelSafetyTest {
     ChannelTerms t = payee.terms();
     // a payer that signs a lower amount with a newer sequence
     Transaction lower = t.commitmentTransaction(40_000);
-    byte[] sig = io.peerwatt.protocol.Signatures.signAllForkId(f.payerKey, lower, 0, t.fundingScript(),
+    byte[] sig = io.peerwatt.protocol.bsv.Signatures.signAllForkId(f.payerKey, lower, 0, t.fundingScript(),
         t.capacitySats());
     ChannelResult<PayeeChannel> r = payee.receive(new CommitmentUpdate("ch-1", 2, 40_000, lower.serialize(), sig));
     assertThat(r.rejection()).isEqualTo(ChannelRejection.AMOUNT_NOT_INCREASING);
@@ -120,7 +119,7 @@ class ChannelSafetyTest {
         List.of(tx.outputs().get(0)));
     for (List<TxOutput> outs : variants) {
       Transaction changed = new Transaction(tx.version(), tx.inputs(), outs, tx.lockTime());
-      byte[] sig = io.peerwatt.protocol.Signatures.signAllForkId(f.payerKey, changed, 0, t.fundingScript(),
+      byte[] sig = io.peerwatt.protocol.bsv.Signatures.signAllForkId(f.payerKey, changed, 0, t.fundingScript(),
           t.capacitySats());
       ChannelResult<PayeeChannel> r = payee.receive(
           new CommitmentUpdate("ch-1", honest.sequence(), 60_000, changed.serialize(), sig));
@@ -141,7 +140,7 @@ class ChannelSafetyTest {
         .isEqualTo(ChannelRejection.BAD_SIGNATURE);
     // signed by the payee's key (or anyone else) instead of the payer's
     ChannelTerms t = payee.terms();
-    byte[] wrongKey = io.peerwatt.protocol.Signatures.signAllForkId(f.payeeKey,
+    byte[] wrongKey = io.peerwatt.protocol.bsv.Signatures.signAllForkId(f.payeeKey,
         Transaction.parse(honest.rawTx()), 0, t.fundingScript(), t.capacitySats());
     assertThat(payee.receive(new CommitmentUpdate("ch-1", 1, 70_000, honest.rawTx(), wrongKey)).rejection())
         .isEqualTo(ChannelRejection.BAD_SIGNATURE);

@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
+import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;

@@ -1,15 +1,14 @@
 package io.peerwatt.settlement.channel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelRejection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayerChannel;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;

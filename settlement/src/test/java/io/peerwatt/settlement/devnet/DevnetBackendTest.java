@@ -5,17 +5,17 @@ import static io.peerwatt.settlement.devnet.DevnetTestKit.p2pkh;
 import static io.peerwatt.settlement.devnet.DevnetTestKit.spend;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.HeaderChain;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.spv.BitcoinMerkle;
+import io.peerwatt.protocol.spv.HeaderChain;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.DevnetControl.FaucetPayment;
-import io.peerwatt.protocol.FeePolicy;
-import io.peerwatt.protocol.BitcoinMerkle;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.time.Clock;
@@ -165,7 +165,7 @@ class DevnetBackendTest {
     List<byte[]> txids = devnet.blockTxids(header.height()).stream().map(Transaction::txidFromHex).toList();
     assertThat(BitcoinMerkle.root(txids)).isNotEqualTo(root);
     // about 2^16 hashes per block: the target leaves 16 leading zero bits
-    assertThat(io.peerwatt.protocol.BlockHeader.targetOf(header.bits()).bitLength()).isLessThanOrEqualTo(240);
+    assertThat(io.peerwatt.protocol.spv.BlockHeader.targetOf(header.bits()).bitLength()).isLessThanOrEqualTo(240);
   }
 
   @Test
@@ -179,7 +179,7 @@ class DevnetBackendTest {
     assertThat(chain.firstBrokenLink()).isEqualTo(-1);
     assertThat(chain.heightOf(devnet.tip().hash())).isEqualTo(3);
     // swapping two headers breaks the chain where the link fails
-    List<io.peerwatt.protocol.BlockHeader> swapped = new java.util.ArrayList<>(chain.headers());
+    List<io.peerwatt.protocol.spv.BlockHeader> swapped = new java.util.ArrayList<>(chain.headers());
     java.util.Collections.swap(swapped, 1, 2);
     assertThat(new HeaderChain(0, swapped).firstBrokenLink()).isEqualTo(1);
   }

@@ -6,11 +6,11 @@ import static io.peerwatt.settlement.devnet.DevnetTestKit.spend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.ChainHeader;
-import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.time.Clock;

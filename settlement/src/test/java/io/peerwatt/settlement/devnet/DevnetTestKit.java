@@ -1,11 +1,11 @@
 package io.peerwatt.settlement.devnet;
 
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
-import io.peerwatt.protocol.Signatures;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Signatures;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.math.BigInteger;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package io.peerwatt.settlement.wallet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerwatt.protocol.PrivateKey;
+import io.peerwatt.protocol.keys.PrivateKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

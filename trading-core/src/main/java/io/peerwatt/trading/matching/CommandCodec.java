@@ -1,9 +1,9 @@
 package io.peerwatt.trading.matching;
 
-import io.peerwatt.protocol.ByteReader;
-import io.peerwatt.protocol.ByteWriter;
-import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.encoding.ByteReader;
+import io.peerwatt.protocol.encoding.ByteWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

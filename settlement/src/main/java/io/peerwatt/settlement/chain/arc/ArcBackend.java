@@ -1,14 +1,14 @@
 package io.peerwatt.settlement.chain.arc;
 
-import io.peerwatt.protocol.Bump;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
-import io.peerwatt.protocol.FeePolicy;
 import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.io.IOException;

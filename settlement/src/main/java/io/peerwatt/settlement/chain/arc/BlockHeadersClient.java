@@ -1,9 +1,9 @@
 package io.peerwatt.settlement.chain.arc;
 
-import io.peerwatt.protocol.BlockHeader;
 import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.peerwatt.settlement.chain.arc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.DevnetSpends;

@@ -2,8 +2,8 @@ package io.peerwatt.settlement.chain.arc;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.TxStatus;

@@ -2,9 +2,9 @@ package io.peerwatt.settlement.chain.node;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.peerwatt.protocol.Bump;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.RejectReason;

@@ -2,12 +2,12 @@ package io.peerwatt.settlement.chain.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.BlockHeader;
-import io.peerwatt.protocol.Script;
-import io.peerwatt.protocol.Signatures;
-import io.peerwatt.protocol.Transaction;
-import io.peerwatt.protocol.TxInput;
-import io.peerwatt.protocol.TxOutput;
+import io.peerwatt.protocol.spv.BlockHeader;
+import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Signatures;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
+import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.RejectReason;
@@ -102,7 +102,7 @@ class RealNodeBackendTest {
     assertThat(status.bump().levels()).hasSize(1);
     BlockHeader header = BlockHeader.parseHex((String) node.rpc("getblockheader", block, false));
     assertThat(status.bump().computeRoot(Transaction.txidFromHex(coinbase))).isEqualTo(header.merkleRoot());
-    assertThat(io.peerwatt.protocol.Bump.decode(status.bump().encode())).isEqualTo(status.bump());
+    assertThat(io.peerwatt.protocol.spv.Bump.decode(status.bump().encode())).isEqualTo(status.bump());
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.peerwatt.settlement.chain.node;
 
 import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.Json;
-import io.peerwatt.protocol.Network;
-import io.peerwatt.protocol.PrivateKey;
-import io.peerwatt.protocol.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.Network;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,0 +1,54 @@
+package io.peerwatt.protocol.reading;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Hash-chain rules for the readings of one (device, channel); signatures are checked elsewhere. */
+public final class ReadingChain {
+  private ReadingChain() {}
+
+  /** Checks that {@code first} can start a chain (prevHash all zero). */
+  public static ReadingChainCheck checkFirst(MeterReading first) {
+    return first.isFirst() ? ReadingChainCheck.LINKED : ReadingChainCheck.NOT_FIRST;
+  }
+
+  /** Checks that {@code next} directly follows {@code previous}. */
+  public static ReadingChainCheck checkLink(MeterReading previous, MeterReading next) {
+    if (!next.deviceKey().equals(previous.deviceKey())) {
+      return ReadingChainCheck.DEVICE_CHANGED;
+    }
+    if (next.channel() != previous.channel()) {
+      return ReadingChainCheck.CHANNEL_CHANGED;
+    }
+    if (previous.sequence() == Long.MAX_VALUE || next.sequence() != previous.sequence() + 1) {
+      return ReadingChainCheck.SEQUENCE_NOT_NEXT;
+    }
+    if (!Arrays.equals(next.prevHash(), previous.hash())) {
+      return ReadingChainCheck.PREV_HASH_MISMATCH;
+    }
+    if (!next.takenAt().isAfter(previous.takenAt())) {
+      return ReadingChainCheck.TIME_NOT_INCREASING;
+    }
+    boolean restart = next.has(ReadingFlag.COUNTER_RESET) || next.has(ReadingFlag.METER_SWAPPED);
+    if (!restart && (next.importWh() < previous.importWh() || next.exportWh() < previous.exportWh())) {
+      return ReadingChainCheck.COUNTER_DECREASED;
+    }
+    return ReadingChainCheck.LINKED;
+  }
+
+  /**
+   * Checks a run of consecutive readings; the first is linked only to what precedes it when it is the
+   * chain's start. Returns the index of the first reading that does not link, or -1 when all do.
+   */
+  public static int firstBrokenLink(List<MeterReading> readings, boolean startsChain) {
+    for (int i = 0; i < readings.size(); i++) {
+      ReadingChainCheck c = i == 0
+          ? (startsChain ? checkFirst(readings.get(0)) : ReadingChainCheck.LINKED)
+          : checkLink(readings.get(i - 1), readings.get(i));
+      if (c != ReadingChainCheck.LINKED) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
