@@ -5,6 +5,9 @@ import io.peerwatt.db.Database;
 import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiRouter;
 import io.peerwatt.http.Blocking;
+import io.peerwatt.settlement.SettlementViews;
+import io.peerwatt.settlement.anchor.ItemOwners;
+import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.api.GatewayRoutes;
 import io.peerwatt.settlement.api.ProofRoutes;
 import io.peerwatt.settlement.api.ReportRoutes;
@@ -75,8 +78,9 @@ final class HttpVerticle extends VerticleBase {
   private List<ApiResource> settlementResources(TradingApi trading) {
     var dsl = database.dsl();
     return List.of(
-        new SettlementRoutes(dsl, blocking),
-        new ProofRoutes(dsl, blocking, settlement.proofs(), settlement.chain(), keys.signingKey().publicKey()),
+        new SettlementRoutes(new SettlementViews(dsl), blocking),
+        new ProofRoutes(new ItemOwners(dsl), new JdbcAnchorStore(dsl), settlement.proofs(), settlement.chain(),
+            keys.signingKey().publicKey(), blocking),
         new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
         new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking));
   }

@@ -1,9 +1,5 @@
 package io.peerwatt.settlement.api;
 
-import static io.peerwatt.db.schema.Tables.DEVICE;
-import static io.peerwatt.db.schema.Tables.METERING_POINT;
-import static io.peerwatt.db.schema.Tables.TRADE;
-
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
@@ -13,6 +9,7 @@ import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.settlement.anchor.ItemOwners;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.anchor.ProofBundles;
@@ -23,12 +20,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.jooq.DSLContext;
-import org.jooq.Record;
 
 /**
  * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements, reports and
@@ -39,19 +33,24 @@ public final class ProofRoutes implements ApiResource {
   /** Most headers one request may ask for. */
   static final int MAX_HEADERS = 2_000;
 
-  private final DSLContext dsl;
+  private final ItemOwners owners;
+  private final JdbcAnchorStore anchors;
   private final Blocking blocking;
   private final ProofBundles proofs;
   private final ChainBackend chain;
   private final PublicKey platformKey;
 
   /**
+   * @param owners whose items are, so proofs go to them
+   * @param anchors the anchors, for the certificates of an installation anchored so far
    * @param proofs the bundles of anchored items
    * @param chain the platform's chain, whichever kind it is: the headers endpoint reads it
    * @param platformKey the public key of the platform's signing key (what verifiers trust)
    */
-  public ProofRoutes(DSLContext dsl, Blocking blocking, ProofBundles proofs, ChainBackend chain, PublicKey platformKey) {
-    this.dsl = dsl;
+  public ProofRoutes(ItemOwners owners, JdbcAnchorStore anchors, ProofBundles proofs, ChainBackend chain,
+      PublicKey platformKey, Blocking blocking) {
+    this.owners = owners;
+    this.anchors = anchors;
     this.blocking = blocking;
     this.proofs = proofs;
     this.chain = chain;
@@ -95,7 +94,7 @@ public final class ProofRoutes implements ApiResource {
       if (!maySeeDevice(caller, deviceId)) {
         throw ApiError.notFound("device");
       }
-      List<Long> serials = certificateSerials(deviceId);
+      List<Long> serials = owners.certificateSerials(deviceId);
       if (serial != null) {
         long wanted = ((Number) serial).longValue();
         if (!serials.contains(wanted)) {
@@ -107,7 +106,7 @@ public final class ProofRoutes implements ApiResource {
         throw ApiError.notFound("certificate of device " + deviceId);
       }
       List<String> refs = serials.stream().map(ItemRef::enrolment).toList();
-      Map<String, String> anchored = new JdbcAnchorStore(dsl).anchorTxids(AnchorItemKind.ENROLMENT, refs);
+      Map<String, String> anchored = anchors.anchorTxids(AnchorItemKind.ENROLMENT, refs);
       // none anchored yet: the newest one, which answers NOT_ANCHORED
       return answer(AnchorItemKind.ENROLMENT, refs.stream().filter(anchored::containsKey).findFirst()
           .orElse(refs.get(0)));
@@ -116,40 +115,14 @@ public final class ProofRoutes implements ApiResource {
 
   /** The owner of the device's metering point, a utility of its zone, or an operator. */
   private boolean maySeeDevice(Caller caller, long deviceId) {
-    Record owner = dsl.select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ZONE_CODE).from(DEVICE)
-        .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-        .where(DEVICE.ID.eq(deviceId)).fetchOne();
-    return owner != null && maySee(caller, List.of(owner.get(METERING_POINT.ACCOUNT_ID)),
-        owner.get(METERING_POINT.ZONE_CODE));
-  }
-
-  /**
-   * Serials of the certificates issued to the device and to the devices it superseded (transitively),
-   * newest first.
-   */
-  private List<Long> certificateSerials(long deviceId) {
-    List<Long> devices = new ArrayList<>(List.of(deviceId));
-    for (int i = 0; i < devices.size(); i++) {
-      for (long replaced : dsl.select(DEVICE.ID).from(DEVICE).where(DEVICE.SUPERSEDED_BY.eq(devices.get(i)))
-          .fetch(DEVICE.ID)) {
-        if (!devices.contains(replaced)) {
-          devices.add(replaced);
-        }
-      }
-    }
-    return dsl.select(DEVICE.CERTIFICATE_SERIAL).from(DEVICE).where(DEVICE.ID.in(devices))
-        .and(DEVICE.CERTIFICATE_SERIAL.isNotNull()).orderBy(DEVICE.CERTIFICATE_SERIAL.desc())
-        .fetch(DEVICE.CERTIFICATE_SERIAL);
+    return owners.ofDevice(deviceId).filter(o -> maySee(caller, o.accountIds(), o.zoneCode())).isPresent();
   }
 
   private void trade(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long id = ApiRequests.pathLong(rc, "id");
     ApiResponses.respond(rc, 200, blocking.run(() -> {
-      Record t = dsl.select(TRADE.BUYER_ACCOUNT_ID, TRADE.SELLER_ACCOUNT_ID, TRADE.ZONE_CODE).from(TRADE)
-          .where(TRADE.ID.eq(id)).fetchOne();
-      if (t == null || !maySee(caller, List.of(t.get(TRADE.BUYER_ACCOUNT_ID), t.get(TRADE.SELLER_ACCOUNT_ID)),
-          t.get(TRADE.ZONE_CODE))) {
+      if (owners.ofTrade(id).filter(o -> maySee(caller, o.accountIds(), o.zoneCode())).isEmpty()) {
         throw ApiError.notFound("trade");
       }
       return answer(AnchorItemKind.TRADE, ItemRef.trade(id));

@@ -1,10 +1,7 @@
 package io.peerwatt.settlement.api;
 
-import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
-import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
-import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
-import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
-
+import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
+import io.peerwatt.db.schema.tables.records.SettlementPaymentRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
@@ -14,8 +11,8 @@ import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
-import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.protocol.statement.StatementJson;
+import io.peerwatt.settlement.SettlementViews;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,9 +20,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
  * Settlement as users read it: their statements (newest version per slot), the payments made for them
@@ -35,11 +29,11 @@ import org.jooq.impl.DSL;
 public final class SettlementRoutes implements ApiResource {
   private static final HexFormat HEX = HexFormat.of();
   private static final int MAX_ROWS = 500;
-  private final DSLContext dsl;
+  private final SettlementViews views;
   private final Blocking blocking;
 
-  public SettlementRoutes(DSLContext dsl, Blocking blocking) {
-    this.dsl = dsl;
+  public SettlementRoutes(SettlementViews views, Blocking blocking) {
+    this.views = views;
     this.blocking = blocking;
   }
 
@@ -48,15 +42,6 @@ public final class SettlementRoutes implements ApiResource {
     router.get("/statements").handler(this::statements);
     router.get("/payments").handler(this::payments);
     router.get("/channels").handler(this::channels);
-  }
-
-  /** Which rows of an account-and-zone table the caller may read. */
-  private static Condition visible(Caller caller, org.jooq.Field<Long> account, org.jooq.Field<String> zone) {
-    return switch (caller.role()) {
-      case OPERATOR -> DSL.trueCondition();
-      case UTILITY -> zone.eq(caller.zoneCode());
-      default -> account.eq(caller.accountId());
-    };
   }
 
   private static Instant time(Object value, String field, Instant fallback) {
@@ -75,21 +60,11 @@ public final class SettlementRoutes implements ApiResource {
     Instant from = time(ApiRequests.query(ctx, "from"), "from", Instant.now().minus(Duration.ofDays(2)));
     Instant to = time(ApiRequests.query(ctx, "to"), "to", Instant.now().plus(Duration.ofDays(1)));
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      var s = SETTLEMENT_STATEMENT;
-      var newest = DSL.select(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START, DSL.max(s.VERSION).as("v"))
-          .from(s)
-          .where(visible(caller, s.ACCOUNT_ID, s.ZONE_CODE).and(s.SLOT_START.ge(from)).and(s.SLOT_START.lt(to)))
-          .groupBy(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START)
-          .asTable("n");
       JsonArray items = new JsonArray();
-      dsl.select(s.ENCODED, s.CREATED_AT)
-          .from(s)
-          .join(newest).on(s.ACCOUNT_ID.eq(newest.field(s.ACCOUNT_ID)).and(s.ZONE_CODE.eq(newest.field(s.ZONE_CODE)))
-              .and(s.SLOT_START.eq(newest.field(s.SLOT_START))).and(s.VERSION.eq(newest.field("v", Integer.class))))
-          .orderBy(s.SLOT_START.desc(), s.ACCOUNT_ID)
-          .limit(MAX_ROWS)
-          .forEach(r -> items.add(new JsonObject(Json.write(StatementJson.toMap(StatementCodec.decode(r.value1()))))
-              .put("settledAt", r.value2().toString())));
+      for (SettlementViews.SettledStatement s : views.statements(caller, from, to, MAX_ROWS)) {
+        items.add(new JsonObject(Json.write(StatementJson.toMap(s.statement())))
+            .put("settledAt", s.settledAt().toString()));
+      }
       return new JsonObject().put("statements", items);
     }));
   }
@@ -97,25 +72,22 @@ public final class SettlementRoutes implements ApiResource {
   private void payments(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      var p = SETTLEMENT_PAYMENT;
       JsonArray items = new JsonArray();
-      dsl.selectFrom(p)
-          .where(visible(caller, p.ACCOUNT_ID, p.ZONE_CODE))
-          .orderBy(p.SLOT_START.desc(), p.ID.desc())
-          .limit(MAX_ROWS)
-          .forEach(r -> items.add(new JsonObject()
-              .put("id", r.getId())
-              .put("accountId", r.getAccountId())
-              .put("zone", r.getZoneCode())
-              .put("slotStart", r.getSlotStart().toString())
-              .put("statementVersion", r.getStatementVersion())
-              .put("statementHash", HEX.formatHex(r.getStatementHash()))
-              .put("amountSat", r.getAmountSat())
-              .put("status", r.getStatus())
-              .put("refusalCode", r.getRefusalCode())
-              .put("refusalDetail", r.getRefusalDetail())
-              .put("channelId", r.getChannelId())
-              .put("updatedAt", r.getUpdatedAt().toString())));
+      for (SettlementPaymentRecord r : views.payments(caller, MAX_ROWS)) {
+        items.add(new JsonObject()
+            .put("id", r.getId())
+            .put("accountId", r.getAccountId())
+            .put("zone", r.getZoneCode())
+            .put("slotStart", r.getSlotStart().toString())
+            .put("statementVersion", r.getStatementVersion())
+            .put("statementHash", HEX.formatHex(r.getStatementHash()))
+            .put("amountSat", r.getAmountSat())
+            .put("status", r.getStatus())
+            .put("refusalCode", r.getRefusalCode())
+            .put("refusalDetail", r.getRefusalDetail())
+            .put("channelId", r.getChannelId())
+            .put("updatedAt", r.getUpdatedAt().toString()));
+      }
       return new JsonObject().put("payments", items);
     }));
   }
@@ -126,35 +98,24 @@ public final class SettlementRoutes implements ApiResource {
       throw ApiError.forbidden("payment channels are visible to their prosumer and to operators");
     }
     ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      var c = PAYMENT_CHANNEL;
-      // the hub's own record of each channel (payer side for hub->seller, payee side for buyer->hub)
-      Condition mine = caller.isOperator() ? DSL.trueCondition() : c.COUNTERPARTY.eq(Long.toString(caller.accountId()));
       JsonArray items = new JsonArray();
-      // whose key is on the prosumer's side: its gateway's (machine to machine) or the custodial store's
-      java.util.Map<String, byte[]> gatewayKeys = new java.util.HashMap<>();
-      dsl.select(GATEWAY_WALLET.ACCOUNT_ID, GATEWAY_WALLET.CHANNEL_KEY).from(GATEWAY_WALLET)
-          .forEach(w -> gatewayKeys.put(Long.toString(w.value1()), w.value2()));
-      dsl.selectFrom(c)
-          .where(mine.and(c.ROLE.eq(DSL.when(c.DIRECTION.eq("hub_to_seller"), "payer").otherwise("payee"))))
-          .orderBy(c.CREATED_AT.desc())
-          .limit(MAX_ROWS)
-          .forEach(r -> items.add(new JsonObject()
-              .put("channelId", r.getChannelId())
-              .put("direction", r.getDirection())
-              .put("counterparty", r.getCounterparty())
-              .put("capacitySats", r.getCapacitySats())
-              .put("paidSats", r.getPayeeAmountSats())
-              .put("feeSats", r.getFeeSats())
-              .put("expiryLockTime", r.getExpiryLockTime())
-              .put("state", r.getState())
-              .put("prosumerSide", java.util.Arrays.equals(gatewayKeys.get(r.getCounterparty()),
-                  r.getDirection().equals("hub_to_seller") ? r.getPayeePubkey() : r.getPayerPubkey())
-                  ? "gateway" : "custodial")
-              .put("updates", r.getSequence())
-              .put("fundingTxid", Transaction.txidToHex(r.getFundingTxid()))
-              .put("closingTxid", r.getClosingTxid() == null ? null : Transaction.txidToHex(r.getClosingTxid()))));
+      for (SettlementViews.HubChannel channel : views.channels(caller, MAX_ROWS)) {
+        PaymentChannelRecord r = channel.row();
+        items.add(new JsonObject()
+            .put("channelId", r.getChannelId())
+            .put("direction", r.getDirection())
+            .put("counterparty", r.getCounterparty())
+            .put("capacitySats", r.getCapacitySats())
+            .put("paidSats", r.getPayeeAmountSats())
+            .put("feeSats", r.getFeeSats())
+            .put("expiryLockTime", r.getExpiryLockTime())
+            .put("state", r.getState())
+            .put("prosumerSide", channel.gatewaySide() ? "gateway" : "custodial")
+            .put("updates", r.getSequence())
+            .put("fundingTxid", Transaction.txidToHex(r.getFundingTxid()))
+            .put("closingTxid", r.getClosingTxid() == null ? null : Transaction.txidToHex(r.getClosingTxid())));
+      }
       return new JsonObject().put("channels", items);
     }));
   }
-
 }
