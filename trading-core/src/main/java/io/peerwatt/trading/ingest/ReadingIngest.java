@@ -6,6 +6,7 @@ import static io.peerwatt.db.schema.Tables.INGEST_BATCH_NONCE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.READING;
 
+import io.peerwatt.db.schema.tables.records.DeviceChannelRecord;
 import io.peerwatt.db.schema.tables.records.DeviceRecord;
 import io.peerwatt.db.schema.tables.records.ReadingRecord;
 import io.peerwatt.protocol.keys.PublicKey;
@@ -238,22 +239,17 @@ public final class ReadingIngest {
       List<ReadingRecord> accepted, Instant now) {
     accepted.stream().map(ReadingRecord::getMeterChannel).distinct().forEach(channel -> {
       MeterReading r = last.get(channel);
-      dsl.insertInto(DEVICE_CHANNEL)
-          .set(DEVICE_CHANNEL.DEVICE_ID, deviceId)
-          .set(DEVICE_CHANNEL.METER_CHANNEL, channel)
-          .set(DEVICE_CHANNEL.LAST_SEQUENCE, r.sequence())
-          .set(DEVICE_CHANNEL.LAST_READING_HASH, r.hash())
-          .set(DEVICE_CHANNEL.LAST_TAKEN_AT, r.takenAt())
-          .set(DEVICE_CHANNEL.LAST_IMPORT_WH, r.importWh())
-          .set(DEVICE_CHANNEL.LAST_EXPORT_WH, r.exportWh())
-          .set(DEVICE_CHANNEL.UPDATED_AT, now)
-          .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL).doUpdate()
-          .set(DEVICE_CHANNEL.LAST_SEQUENCE, r.sequence())
-          .set(DEVICE_CHANNEL.LAST_READING_HASH, r.hash())
-          .set(DEVICE_CHANNEL.LAST_TAKEN_AT, r.takenAt())
-          .set(DEVICE_CHANNEL.LAST_IMPORT_WH, r.importWh())
-          .set(DEVICE_CHANNEL.LAST_EXPORT_WH, r.exportWh())
-          .set(DEVICE_CHANNEL.UPDATED_AT, now)
+      DeviceChannelRecord chain = dsl.newRecord(DEVICE_CHANNEL);
+      chain.setDeviceId(deviceId);
+      chain.setMeterChannel(channel);
+      chain.setLastSequence(r.sequence());
+      chain.setLastReadingHash(r.hash());
+      chain.setLastTakenAt(r.takenAt());
+      chain.setLastImportWh(r.importWh());
+      chain.setLastExportWh(r.exportWh());
+      chain.setUpdatedAt(now);
+      dsl.insertInto(DEVICE_CHANNEL).set(chain)
+          .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL).doUpdate().set(chain)
           .execute();
     });
   }

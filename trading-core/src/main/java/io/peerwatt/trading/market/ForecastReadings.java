@@ -30,7 +30,7 @@ final class ForecastReadings {
    */
   List<NavigableMap<Instant, SlotForecast.Counters>> counters(long meteringPointId, Instant from, Instant to) {
     Field<Long> bucket = DSL.field("floor(extract(epoch from {0}) / 900)::bigint", Long.class, READING.TAKEN_AT);
-    Map<Long, Integer> channelOf = new HashMap<>();
+    LowestChannel lowest = new LowestChannel();
     Map<Long, NavigableMap<Instant, SlotForecast.Counters>> byDevice = new HashMap<>();
     dsl.select(READING.DEVICE_ID, READING.METER_CHANNEL, bucket, DSL.max(READING.IMPORT_WH), DSL.max(READING.EXPORT_WH))
         .from(READING)
@@ -41,13 +41,10 @@ final class ForecastReadings {
         .groupBy(READING.DEVICE_ID, READING.METER_CHANNEL, bucket)
         .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL)
         .forEach(r -> {
-          long device = r.value1();
-          int channel = r.value2();
-          Integer chosen = channelOf.putIfAbsent(device, channel);
-          if (chosen != null && chosen != channel) {
+          if (!lowest.keeps(r.value1(), r.value2())) {
             return;
           }
-          byDevice.computeIfAbsent(device, d -> new TreeMap<>())
+          byDevice.computeIfAbsent(r.value1(), d -> new TreeMap<>())
               .put(Instant.ofEpochSecond(r.value3() * 900), new SlotForecast.Counters(r.value4(), r.value5()));
         });
     return new ArrayList<>(byDevice.values());
@@ -58,7 +55,7 @@ final class ForecastReadings {
    * {@code [from, to]}, in time order.
    */
   List<List<RecentForecast.Reading>> recentReadings(long meteringPointId, Instant from, Instant to) {
-    Map<Long, Integer> channelOf = new HashMap<>();
+    LowestChannel lowest = new LowestChannel();
     Map<Long, List<RecentForecast.Reading>> byDevice = new LinkedHashMap<>();
     dsl.select(READING.DEVICE_ID, READING.METER_CHANNEL, READING.TAKEN_AT, READING.IMPORT_WH, READING.EXPORT_WH)
         .from(READING)
@@ -67,15 +64,22 @@ final class ForecastReadings {
         .and(READING.TAKEN_AT.between(from, to))
         .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL, READING.TAKEN_AT, READING.SEQUENCE)
         .forEach(r -> {
-          long device = r.value1();
-          int channel = r.value2();
-          Integer chosen = channelOf.putIfAbsent(device, channel);
-          if (chosen != null && chosen != channel) {
+          if (!lowest.keeps(r.value1(), r.value2())) {
             return;
           }
-          byDevice.computeIfAbsent(device, d -> new ArrayList<>())
+          byDevice.computeIfAbsent(r.value1(), d -> new ArrayList<>())
               .add(new RecentForecast.Reading(r.value3(), r.value4(), r.value5()));
         });
     return new ArrayList<>(byDevice.values());
+  }
+
+  /** Keeps each device's lowest meter channel, of rows that come ordered by device, then channel. */
+  private static final class LowestChannel {
+    private final Map<Long, Integer> channelOf = new HashMap<>();
+
+    boolean keeps(long device, int channel) {
+      Integer chosen = channelOf.putIfAbsent(device, channel);
+      return chosen == null || chosen == channel;
+    }
   }
 }
