@@ -79,7 +79,7 @@ abstract class GatewayHubFixture {
     db = dsl;
     JdbcSettlementTest.market(db);
     // the seller's meter exported what it sold (the shared market leaves it short, so it would owe)
-    JdbcSettlementTest.reading(db, JdbcSettlementTest.sellerDevice, 3, SLOT.end().plusSeconds(30), 0, 11_000);
+    MarketRows.reading(db, JdbcSettlementTest.sellerDevice, 3, SLOT.end().plusSeconds(30), 0, 11_000);
     devnet = DevnetBackend.inMemory(clock, POLICY);
     InMemoryTransactionLog log = new InMemoryTransactionLog();
     HubWallet hubWallet = new HubWallet(key("hub wallet"), devnet, new InMemoryWalletStore(), log);
