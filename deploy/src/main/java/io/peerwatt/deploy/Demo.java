@@ -1,14 +1,14 @@
 package io.peerwatt.deploy;
 
-import io.peerwatt.gateway.ClockSync;
 import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.GatewayConfig;
-import io.peerwatt.gateway.MapChoice;
-import io.peerwatt.gateway.MeterConfig;
-import io.peerwatt.gateway.MeterSample;
-import io.peerwatt.gateway.MeterSimulator;
-import io.peerwatt.gateway.MeterUri;
-import io.peerwatt.gateway.WalletConfig;
+import io.peerwatt.gateway.metering.ClockSync;
+import io.peerwatt.gateway.metering.MapChoice;
+import io.peerwatt.gateway.metering.MeterConfig;
+import io.peerwatt.gateway.metering.MeterSimulator;
+import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.platform.Uploader;
+import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.AuditExport;
@@ -249,7 +249,7 @@ public final class Demo implements AutoCloseable {
         model == MeterSimulator.Model.SUNSPEC_203 ? MapChoice.SUNSPEC : MapChoice.SDM630,
         Duration.ofSeconds(30), Duration.ofSeconds(2), 2);
     GatewayConfig config = new GatewayConfig(dir, Optional.of(base), Duration.ofMinutes(1), Duration.ofMillis(200),
-        GatewayConfig.MAX_BATCH, 64L << 20, 1L << 20, true, List.of(meterConfig),
+        Uploader.MAX_BATCH, 64L << 20, 1L << 20, true, List.of(meterConfig),
         m2m ? Optional.of(demoWallet(clock.speed())) : Optional.empty());
     Gateway gateway = Gateway.open(config, key, clock, ClockSync.assumeSynchronised());
     Thread thread = new Thread(() -> {
@@ -284,9 +284,9 @@ public final class Demo implements AutoCloseable {
   /** Enrols the gateway's key with the one-time code through the gateway's own enrolment client. */
   private long enrol(URI base, String code, String serial, PrivateKey key, Path dir) throws IOException {
     try {
-      return io.peerwatt.gateway.Enrollment.enroll(base, code, List.of(serial), key, dir,
+      return io.peerwatt.gateway.platform.Enrollment.enroll(base, code, List.of(serial), key, dir,
           java.net.http.HttpClient.newHttpClient(), Duration.ofSeconds(30)).deviceId();
-    } catch (io.peerwatt.gateway.Enrollment.EnrollmentException e) {
+    } catch (io.peerwatt.gateway.platform.Enrollment.EnrollmentException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
   }

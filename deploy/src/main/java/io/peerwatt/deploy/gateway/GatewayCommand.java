@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.peerwatt.deploy.TxCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
-import io.peerwatt.gateway.Enrollment;
 import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.GatewayConfig;
-import io.peerwatt.gateway.MapChoice;
-import io.peerwatt.gateway.MeterException;
-import io.peerwatt.gateway.MeterUri;
-import io.peerwatt.gateway.Meters;
-import io.peerwatt.gateway.WalletInbox;
+import io.peerwatt.gateway.metering.MapChoice;
+import io.peerwatt.gateway.metering.MeterException;
+import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.metering.Meters;
+import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.wallet.WalletInbox;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
@@ -278,7 +278,8 @@ public final class GatewayCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      spec.commandLine().getOut().println(WalletInbox.address(dataDir == null ? defaultDataDir() : dataDir, mainnet));
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      spec.commandLine().getOut().println(WalletInbox.address(DeviceIdentity.channelKey(dir).publicKey(), mainnet));
       return 0;
     }
   }
@@ -303,7 +304,8 @@ public final class GatewayCommand implements Runnable {
         throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
       }
       try {
-        long paid = WalletInbox.deliver(dataDir == null ? defaultDataDir() : dataDir, funding);
+        Path dir = dataDir == null ? defaultDataDir() : dataDir;
+        long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);
         spec.commandLine().getOut().println("handed " + funding.txidHex() + " (" + paid + " sat to the wallet) to the"
             + " gateway: it books it on its next round");
       } catch (IllegalArgumentException e) {
