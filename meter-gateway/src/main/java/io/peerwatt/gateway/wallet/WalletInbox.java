@@ -32,6 +32,11 @@ public final class WalletInbox {
     return channelKey.toAddress(mainnet ? Network.MAINNET : Network.TESTNET).toString();
   }
 
+  /** The wallet's address on the platform's chain {@code network} (testnet form for every chain but mainnet). */
+  static String address(PublicKey channelKey, String network) {
+    return address(channelKey, "mainnet".equals(network));
+  }
+
   /**
    * Hands a transaction that pays the wallet (the P2PKH of {@code channelKey}) to the gateway in {@code dataDir}.
    *
