@@ -3,25 +3,21 @@ package io.peerwatt.gateway.journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's durable, append-only reading journal: a directory of segment files plus an
- * acknowledgement pointer.
+ * The gateway's durable, append-only reading journal: a directory of segment files ({@link SegmentFiles},
+ * records as {@link JournalRecord} lays them out) plus an acknowledgement pointer ({@link AckPointer}).
  *
  * <p><b>Durability.</b> {@link #append} returns only after the record is written and forced to disk
  * ({@link FileChannel#force}); only then does a reading count as taken. Each record carries a
@@ -65,14 +61,7 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  static final byte[] SEGMENT_MAGIC = {'P', 'W', 'J', 'R', 'N', 'L', '0', '1'};
-  private static final int RECORD_HEADER = 8; // u32 body length, u32 crc32c of body
-  private static final int BODY_FIXED = 1 + 8 + 8 + 1 + 32 + 4;
-  private static final int MAX_BODY = 1 << 20;
-  private static final byte VERSION = 1;
-  private static final byte KIND_BOUNDARY = 1;
-  private static final byte KIND_CADENCE = 2;
-  private static final String ACK_FILE = "acked";
+  private static final byte[] SEGMENT_MAGIC = JournalRecord.SEGMENT_MAGIC;
 
   private final Path dir;
   private final long maxBytes;
@@ -125,9 +114,9 @@ public final class Journal implements AutoCloseable {
   // ---- recovery -------------------------------------------------------------------------------
 
   private void recover() throws IOException {
-    ackedThrough = readAck();
+    ackedThrough = AckPointer.read(dir);
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "segment-*.pwj")) {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, SegmentFiles.GLOB)) {
       stream.forEach(files::add);
     }
     files.sort(null);
@@ -136,7 +125,7 @@ public final class Journal implements AutoCloseable {
       boolean last = !it.hasNext();
       recoverSegment(file, last);
     }
-    Files.deleteIfExists(dir.resolve(ACK_FILE + ".tmp"));
+    Files.deleteIfExists(dir.resolve(AckPointer.FILE + ".tmp"));
     if (!segments.isEmpty()) {
       activeSegment = segments.lastEntry().getValue();
       active = FileChannel.open(activeSegment.path, StandardOpenOption.WRITE);
@@ -148,13 +137,11 @@ public final class Journal implements AutoCloseable {
   }
 
   private void recoverSegment(Path file, boolean last) throws IOException {
-    long firstSequence = Long.parseLong(file.getFileName().toString().substring(8, 28));
+    long firstSequence = SegmentFiles.firstSequence(file);
     boolean headerless = false;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
-      ByteBuffer magic = ByteBuffer.allocate(SEGMENT_MAGIC.length);
-      readFully(ch, magic, 0);
-      if (magic.position() < SEGMENT_MAGIC.length || !java.util.Arrays.equals(magic.array(), SEGMENT_MAGIC)) {
+      if (!SegmentFiles.hasHeader(ch)) {
         // created but the header never reached the disk: nothing in it can be a reading
         log.warn("journal segment {} has no valid header ({} bytes); removing it", file, size);
         headerless = true;
@@ -173,19 +160,19 @@ public final class Journal implements AutoCloseable {
     long offset = SEGMENT_MAGIC.length;
     int recovered = 0;
     while (offset < size) {
-      Decoded d = readRecord(ch, offset, size);
+      JournalRecord.Decoded d = JournalRecord.read(ch, offset, size);
       if (d == null) {
         break;
       }
-      if (d.sequence <= lastSequence) {
+      if (d.sequence() <= lastSequence) {
         log.error("journal segment {} offset {}: sequence {} not after {}; stopping there",
-            file, offset, d.sequence, lastSequence);
+            file, offset, d.sequence(), lastSequence);
         break;
       }
-      index.put(d.sequence, new Location(segment, offset, d.totalLength, d.boundary));
-      lastSequence = d.sequence;
-      lastHash = d.hash;
-      offset += d.totalLength;
+      index.put(d.sequence(), new Location(segment, offset, d.totalLength(), d.boundary()));
+      lastSequence = d.sequence();
+      lastHash = d.hash();
+      offset += d.totalLength();
       recovered++;
     }
     if (offset < size) {
@@ -202,57 +189,6 @@ public final class Journal implements AutoCloseable {
       segment.size = offset;
     }
     segments.put(firstSequence, segment);
-  }
-
-  private record Decoded(long sequence, Instant takenAt, boolean boundary, byte[] hash, byte[] payload, int totalLength) {}
-
-  /** Reads and checks one record; null when it is torn, oversized or fails its CRC. */
-  private static Decoded readRecord(FileChannel ch, long offset, long size) throws IOException {
-    if (size - offset < RECORD_HEADER) {
-      return null;
-    }
-    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
-    readFully(ch, header, offset);
-    header.flip();
-    int bodyLength = header.getInt();
-    int crc = header.getInt();
-    if (bodyLength < BODY_FIXED || bodyLength > MAX_BODY || size - offset - RECORD_HEADER < bodyLength) {
-      return null;
-    }
-    ByteBuffer body = ByteBuffer.allocate(bodyLength);
-    readFully(ch, body, offset + RECORD_HEADER);
-    CRC32C check = new CRC32C();
-    check.update(body.array());
-    if ((int) check.getValue() != crc) {
-      return null;
-    }
-    body.flip();
-    if (body.get() != VERSION) {
-      return null;
-    }
-    long sequence = body.getLong();
-    Instant takenAt = Instant.ofEpochMilli(body.getLong());
-    byte kind = body.get();
-    byte[] hash = new byte[32];
-    body.get(hash);
-    int payloadLength = body.getInt();
-    if (payloadLength != body.remaining() || (kind != KIND_BOUNDARY && kind != KIND_CADENCE)) {
-      return null;
-    }
-    byte[] payload = new byte[payloadLength];
-    body.get(payload);
-    return new Decoded(sequence, takenAt, kind == KIND_BOUNDARY, hash, payload, RECORD_HEADER + bodyLength);
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer buffer, long position) throws IOException {
-    long at = position;
-    while (buffer.hasRemaining()) {
-      int n = ch.read(buffer, at);
-      if (n < 0) {
-        return;
-      }
-      at += n;
-    }
   }
 
   // ---- appending ------------------------------------------------------------------------------
@@ -276,7 +212,7 @@ public final class Journal implements AutoCloseable {
     if (entry.sequence() != lastSequence + 1) {
       throw new IllegalArgumentException("expected sequence " + (lastSequence + 1) + ", got " + entry.sequence());
     }
-    ByteBuffer record = encode(entry);
+    ByteBuffer record = JournalRecord.encode(entry);
     boolean thinned = false;
     if (totalBytes() + record.remaining() + SEGMENT_MAGIC.length > maxBytes) {
       thinned = makeRoom(record.remaining() + SEGMENT_MAGIC.length);
@@ -339,37 +275,9 @@ public final class Journal implements AutoCloseable {
     if (active != null) {
       active.close();
     }
-    Path path = dir.resolve(String.format("segment-%020d.pwj", firstSequence));
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    try {
-      ch.write(ByteBuffer.wrap(SEGMENT_MAGIC), 0);
-      ch.force(true);
-      forceDirectory();
-    } catch (IOException e) {
-      ch.close();
-      Files.deleteIfExists(path);
-      throw e;
-    }
-    active = ch;
-    activeSegment = new Segment(firstSequence, path, SEGMENT_MAGIC.length);
+    active = SegmentFiles.create(dir, firstSequence);
+    activeSegment = new Segment(firstSequence, SegmentFiles.path(dir, firstSequence), SEGMENT_MAGIC.length);
     segments.put(firstSequence, activeSegment);
-  }
-
-  private static ByteBuffer encode(JournalEntry entry) {
-    byte[] payload = entry.signedReading();
-    int bodyLength = BODY_FIXED + payload.length;
-    if (bodyLength > MAX_BODY) {
-      throw new IllegalArgumentException("signed reading too large: " + payload.length + " bytes");
-    }
-    ByteBuffer body = ByteBuffer.allocate(bodyLength);
-    body.put(VERSION).putLong(entry.sequence()).putLong(entry.takenAt().toEpochMilli())
-        .put(entry.boundary() ? KIND_BOUNDARY : KIND_CADENCE).put(entry.readingHash())
-        .putInt(payload.length).put(payload);
-    CRC32C crc = new CRC32C();
-    crc.update(body.array());
-    ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + bodyLength);
-    record.putInt(bodyLength).putInt((int) crc.getValue()).put(body.array()).flip();
-    return record;
   }
 
   // ---- full policy ----------------------------------------------------------------------------
@@ -406,32 +314,18 @@ public final class Journal implements AutoCloseable {
     if (dropped.isEmpty()) {
       return false;
     }
-    Path tmp = segment.path.resolveSibling(segment.path.getFileName() + ".tmp");
+    long[] offsets = SegmentFiles.keepOnly(segment.path,
+        kept.stream().map(e -> new SegmentFiles.Span(e.getValue().offset, e.getValue().length)).toList());
+    // the new locations are made before the index changes: its entries are not to be read after removal
+    Map<Long, Location> moved = new TreeMap<>();
     long size = SEGMENT_MAGIC.length;
-    List<Map.Entry<Long, Location>> moved = new ArrayList<>();
-    try (FileChannel src = FileChannel.open(segment.path, StandardOpenOption.READ);
-        FileChannel dst = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      dst.write(ByteBuffer.wrap(SEGMENT_MAGIC), 0);
-      for (Map.Entry<Long, Location> e : kept) {
-        ByteBuffer buf = ByteBuffer.allocate(e.getValue().length);
-        readFully(src, buf, e.getValue().offset);
-        buf.flip();
-        long at = size;
-        while (buf.hasRemaining()) {
-          dst.write(buf, at + (e.getValue().length - buf.remaining()));
-        }
-        moved.add(Map.entry(e.getKey(), new Location(segment, at, e.getValue().length, true)));
-        size += e.getValue().length;
-      }
-      dst.force(true);
+    for (int i = 0; i < kept.size(); i++) {
+      Map.Entry<Long, Location> e = kept.get(i);
+      moved.put(e.getKey(), new Location(segment, offsets[i], e.getValue().length, true));
+      size += e.getValue().length;
     }
-    moveAtomically(tmp, segment.path);
-    forceDirectory();
     index.entrySet().removeIf(e -> e.getValue().segment == segment);
-    for (Map.Entry<Long, Location> e : moved) {
-      index.put(e.getKey(), e.getValue());
-    }
+    index.putAll(moved);
     long freed = segment.size - size;
     segment.size = size;
     log.error("JOURNAL FULL: dropped {} unacknowledged finer-cadence readings #{}..#{} from {} ({} bytes freed);"
@@ -470,12 +364,12 @@ public final class Journal implements AutoCloseable {
 
   private JournalEntry read(Location location) throws IOException {
     try (FileChannel ch = FileChannel.open(location.segment.path, StandardOpenOption.READ)) {
-      Decoded d = readRecord(ch, location.offset, location.segment.size);
+      JournalRecord.Decoded d = JournalRecord.read(ch, location.offset, location.segment.size);
       if (d == null) {
         throw new IOException("journal record at " + location.segment.path + ":" + location.offset
             + " no longer passes its CRC");
       }
-      return new JournalEntry(d.sequence, d.takenAt, d.boundary, d.hash, d.payload);
+      return d.entry();
     }
   }
 
@@ -509,21 +403,7 @@ public final class Journal implements AutoCloseable {
     if (sequence > lastSequence) {
       throw new IllegalArgumentException("cannot acknowledge #" + sequence + ", newest is #" + lastSequence);
     }
-    Path tmp = dir.resolve(ACK_FILE + ".tmp");
-    ByteBuffer buf = ByteBuffer.allocate(12);
-    buf.putLong(sequence);
-    CRC32C crc = new CRC32C();
-    crc.update(buf.array(), 0, 8);
-    buf.putInt((int) crc.getValue()).flip();
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    moveAtomically(tmp, dir.resolve(ACK_FILE));
-    forceDirectory();
+    AckPointer.write(dir, sequence);
     ackedThrough = sequence;
     for (Segment segment : new ArrayList<>(segments.values())) {
       if (segment == activeSegment) {
@@ -540,40 +420,6 @@ public final class Journal implements AutoCloseable {
         segments.remove(segment.firstSequence);
         index.entrySet().removeIf(e -> e.getValue().segment == segment);
       }
-    }
-  }
-
-  private long readAck() throws IOException {
-    Path file = dir.resolve(ACK_FILE);
-    if (!Files.exists(file)) {
-      return 0;
-    }
-    byte[] bytes = Files.readAllBytes(file);
-    if (bytes.length != 12) {
-      throw new IOException("journal ack pointer " + file + " is damaged (" + bytes.length + " bytes)");
-    }
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    long sequence = buf.getLong();
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, 8);
-    if ((int) crc.getValue() != buf.getInt()) {
-      throw new IOException("journal ack pointer " + file + " fails its CRC");
-    }
-    return sequence;
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the journal needs a file system with atomic rename: " + to, e);
-    }
-  }
-
-  private void forceDirectory() throws IOException {
-    // makes creations, renames and deletions in the directory durable (Linux allows fsync on a directory)
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 
