@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything that touches the settlement objects runs on one single-threaded worker, because
  * {@link SettlementService} is not thread-safe; {@link #call} runs other work on the same worker.
  */
-final class SettlementRuntime implements AutoCloseable {
+public final class SettlementRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SettlementRuntime.class);
   /** Vault label of the key the custodial store pays and receives with for prosumers without a wallet. */
   static final String CUSTODIAL_KEY_LABEL = "custodial-prosumers";
@@ -291,7 +291,7 @@ final class SettlementRuntime implements AutoCloseable {
    *
    * @return the closing transactions' txids
    */
-  List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
+  public List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
     passTimer.cancel(false);
     List<String> closed = new ArrayList<>(call(() -> {
       List<String> txids = new ArrayList<>();
@@ -360,7 +360,7 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /** Mines one block now on devnet (with whatever the mempool holds) and books confirmations and anchors. */
-  ChainHeader mineNow() {
+  public ChainHeader mineNow() {
     if (devnet == null) {
       throw new IllegalStateException("only devnet mines on demand; " + chain.network() + " mines by itself");
     }
@@ -392,11 +392,11 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /** Proof bundles of anchored items (null before {@link #startAnchoring}). */
-  ProofBundles proofs() {
+  public ProofBundles proofs() {
     return proofs;
   }
 
-  ChainBackend chain() {
+  public ChainBackend chain() {
     return chain;
   }
 
@@ -404,7 +404,7 @@ final class SettlementRuntime implements AutoCloseable {
     return statements;
   }
 
-  AuditExport auditExport() {
+  public AuditExport auditExport() {
     return new AuditExport(transactions, chain);
   }
 

@@ -1,4 +1,4 @@
-package io.peerwatt.deploy;
+package io.peerwatt.deploy.demo;
 
 import java.time.Clock;
 import java.time.Instant;

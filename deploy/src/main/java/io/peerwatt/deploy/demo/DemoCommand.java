@@ -1,10 +1,8 @@
-package io.peerwatt.deploy;
+package io.peerwatt.deploy.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
+import io.peerwatt.deploy.UserError;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the platform on embedded PostgreSQL and devnet with simulated homes (Modbus meter simulators"
         + " polled by real gateways) that meter, trade, settle and pay over channels, in accelerated time.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--homes", defaultValue = "6", paramLabel = "N", description = "simulated homes (default ${DEFAULT-VALUE})")
@@ -86,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
       Map<String, Object> figures = demo.summary();
       out.println("summary: " + new ObjectMapper().writeValueAsString(figures));
       if (summary != null) {
-        writeSummary(summary, figures);
+        DemoExport.writeSummary(summary, figures);
       }
       if (export != null) {
         demo.export(export);
@@ -100,13 +98,5 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  static void writeSummary(Path file, Map<String, Object> figures) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures));
   }
 }

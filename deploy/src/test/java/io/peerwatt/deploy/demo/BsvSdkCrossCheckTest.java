@@ -1,4 +1,4 @@
-package io.peerwatt.deploy;
+package io.peerwatt.deploy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
