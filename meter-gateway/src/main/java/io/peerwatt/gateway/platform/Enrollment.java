@@ -9,7 +9,6 @@ import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,14 +65,9 @@ public final class Enrollment {
     body.put("meterSerials", List.copyOf(meterSerials));
     body.put("nonce", HexFormat.of().formatHex(nonce));
     body.put("signature", HexFormat.of().formatHex(signature));
-    HttpRequest request = HttpRequest.newBuilder(platform.resolve("/api/v1/devices/enroll"))
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-        .build();
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = PlatformClient.postJson(http, platform.resolve("/api/v1/devices/enroll"), timeout, body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnrollmentException(0, "interrupted");

@@ -81,6 +81,20 @@ public final class PlatformClient {
     return writes;
   }
 
+  /**
+   * Posts {@code body} as JSON without request headers of the device API: uploads and enrolment carry
+   * their signature in the body.
+   */
+  static HttpResponse<String> postJson(HttpClient http, URI uri, Duration timeout, Map<String, Object> body)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   private Map<String, Object> send(String method, String path, Map<String, Object> body) throws IOException {
     if (!method.equals("GET")) {
       writes++;

@@ -11,7 +11,6 @@ import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -162,14 +161,9 @@ public final class Uploader {
     body.put("sentAt", ReadingCodec.formatInstant(sentAt));
     body.put("readings", readings);
     body.put("signature", HexFormat.of().formatHex(signature));
-    HttpRequest request = HttpRequest.newBuilder(readingsUri)
-        .timeout(requestTimeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-        .build();
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = PlatformClient.postJson(http, readingsUri, requestTimeout, body);
     } catch (IOException e) {
       return new Round(channel, pending.size(), 0, 0, 0, 0, e.toString());
     } catch (InterruptedException e) {
