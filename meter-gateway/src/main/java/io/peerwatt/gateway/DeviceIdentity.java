@@ -31,6 +31,11 @@ public final class DeviceIdentity {
 
   private DeviceIdentity() {}
 
+  /** Whether the device key was made (the gateway ran or enrolled in {@code dataDir}). */
+  public static boolean hasDeviceKey(Path dataDir) {
+    return Files.exists(dataDir.resolve(KEY_FILE));
+  }
+
   /** Loads the device key, creating it (0600, written atomically and fsynced) when there is none. */
   public static PrivateKey loadOrCreate(Path dataDir) throws IOException {
     return loadOrCreate(dataDir, KEY_FILE);

@@ -20,10 +20,7 @@ import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,13 +38,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The running gateway: polls each meter, takes a signed reading at every UTC quarter-hour boundary
  * and every {@code readingInterval}, journals it (fsync) before anything else, uploads from the
- * journals in the background, and keeps {@code status.json} current for {@code gateway status}.
+ * journals in the background, and keeps {@link StatusFile} current for {@code gateway status}.
  * Time comes from the injected {@link Clock}; {@link #tick()} does whatever is due, so tests drive
  * it step by step.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-  static final String STATUS_FILE = "status.json";
 
   private final GatewayConfig config;
   private final PrivateKey key;
@@ -67,7 +63,7 @@ public final class Gateway implements AutoCloseable {
     this.clock = clock;
     this.clockSync = clockSync;
     this.schedule = new ReadingSchedule(config.readingInterval());
-    Map<Integer, String> serials = knownSerials(config.dataDir());
+    Map<Integer, String> serials = StatusFile.knownSerials(config.dataDir());
     Map<Integer, Journal> journals = new TreeMap<>();
     try {
       for (MeterConfig meter : config.meters()) {
@@ -323,10 +319,7 @@ public final class Gateway implements AutoCloseable {
     if (wallet != null) {
       status.put("wallet", wallet.status());
     }
-    Path tmp = config.dataDir().resolve(STATUS_FILE + ".tmp");
-    Files.writeString(tmp, Json.writePretty(status) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, config.dataDir().resolve(STATUS_FILE), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    StatusFile.write(config.dataDir(), status);
   }
 
   private static Map<String, Object> readingSummary(MeterReading r) {
@@ -359,25 +352,6 @@ public final class Gateway implements AutoCloseable {
       log.warn("{} is damaged: {}", Enrollment.FILE, e.getMessage());
       return null;
     }
-  }
-
-  /** Serials last seen per channel, from the previous run's status file (baseline for swap detection). */
-  private static Map<Integer, String> knownSerials(Path dataDir) {
-    Map<Integer, String> out = new HashMap<>();
-    Path file = dataDir.resolve(STATUS_FILE);
-    if (!Files.exists(file)) {
-      return out;
-    }
-    try {
-      for (Object item : Json.array(Json.parseObject(Files.readString(file, StandardCharsets.UTF_8)), "meters")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) item;
-        out.put((int) Json.integer(m, "channel"), Json.string(m, "serial"));
-      }
-    } catch (IOException | FormatException | ClassCastException e) {
-      log.warn("cannot read meter serials from {} ({}); swap detection starts fresh", file, e.getMessage());
-    }
-    return out;
   }
 
   @Override
