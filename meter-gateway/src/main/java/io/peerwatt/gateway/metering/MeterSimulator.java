@@ -302,24 +302,24 @@ public final class MeterSimulator {
     public ReadInputRegistersResponse readInputRegisters(
         ModbusRequestContext context, int requestedUnit, ReadInputRegistersRequest request)
         throws ModbusResponseException, UnknownUnitIdException {
-      before(requestedUnit, 4);
-      byte[] out = registers.read(4, request.address(), request.quantity());
-      if (out == null) {
-        throw new ModbusResponseException(4, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
-      }
-      return new ReadInputRegistersResponse(out);
+      return new ReadInputRegistersResponse(answer(requestedUnit, 4, request.address(), request.quantity()));
     }
 
     @Override
     public ReadHoldingRegistersResponse readHoldingRegisters(
         ModbusRequestContext context, int requestedUnit, ReadHoldingRegistersRequest request)
         throws ModbusResponseException, UnknownUnitIdException {
-      before(requestedUnit, 3);
-      byte[] out = registers.read(3, request.address(), request.quantity());
+      return new ReadHoldingRegistersResponse(answer(requestedUnit, 3, request.address(), request.quantity()));
+    }
+
+    private byte[] answer(int requestedUnit, int functionCode, int address, int quantity)
+        throws ModbusResponseException, UnknownUnitIdException {
+      before(requestedUnit, functionCode);
+      byte[] out = registers.read(functionCode, address, quantity);
       if (out == null) {
-        throw new ModbusResponseException(3, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+        throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
       }
-      return new ReadHoldingRegistersResponse(out);
+      return out;
     }
 
     private void before(int requestedUnit, int functionCode) throws UnknownUnitIdException, ModbusResponseException {
