@@ -9,7 +9,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -27,6 +32,8 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   /** Connection attempts give up after this long, so an unreachable server is reported promptly. */
   private static final int CONNECT_TIMEOUT_SECONDS = 5;
+  /** How long an orphaned embedded server gets to finish its writes and exit. */
+  private static final int ORPHAN_STOP_SECONDS = 60;
 
   private final EmbeddedPostgres embedded;
   private final HikariDataSource pool;
@@ -81,6 +88,7 @@ public final class Database implements AutoCloseable {
   private static EmbeddedPostgres startEmbedded(Path dir) {
     try {
       Files.createDirectories(dir);
+      stopOrphanedServer(dir);
       // keep the cluster between runs: initdb only runs when the directory is new
       // the embedded library starts PostgreSQL for tests (fsync and synchronous_commit off); the platform
       // acknowledges readings, orders and channel updates only once they are on disk, so turn both on
@@ -95,6 +103,45 @@ public final class Database implements AutoCloseable {
       throw new DatabaseUnavailableException(
           "cannot start embedded PostgreSQL in " + dir + ": " + rootMessage(e), e);
     }
+  }
+
+  /**
+   * Stops the server a previous run left behind when it was killed without a chance to stop it
+   * ({@code kill -9}, a power cut leaves none): its {@code postmaster.pid} names a live process serving
+   * this very directory. A smart shutdown (SIGTERM) is safe: the dead run's connections are gone, and
+   * PostgreSQL finishes its writes before it exits. A stale pid file of a dead server is PostgreSQL's own
+   * business (it removes it at start). Never two servers on one directory: PostgreSQL refuses that itself.
+   */
+  static void stopOrphanedServer(Path dir) throws IOException {
+    Path pidFile = dir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.size() < 2 || !lines.get(0).trim().matches("\\d{1,10}")) {
+      return;
+    }
+    long pid = Long.parseLong(lines.get(0).trim());
+    Optional<ProcessHandle> server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (server.isEmpty() || !Path.of(lines.get(1).trim()).toRealPath().equals(dir.toRealPath())
+        || !server.get().info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
+      return;
+    }
+    log.warn("An embedded PostgreSQL (pid {}) left running by an earlier run that did not stop holds {}: stopping it",
+        pid, dir);
+    server.get().destroy();
+    try {
+      server.get().onExit().get(ORPHAN_STOP_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new DatabaseUnavailableException("an earlier embedded PostgreSQL (pid " + pid + ") still runs on " + dir
+          + " and did not stop within " + ORPHAN_STOP_SECONDS + " s: stop it (kill -INT " + pid + ") and start again", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatabaseUnavailableException("interrupted while stopping the earlier embedded PostgreSQL", e);
+    }
+    log.info("Stopped the orphaned embedded PostgreSQL (pid {}); starting a fresh one on the same data", pid);
   }
 
   /** Fails fast with a readable message instead of letting the pool retry for its full timeout. */

@@ -4,7 +4,11 @@ import static io.peerwatt.db.schema.Tables.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +31,32 @@ class DatabaseTest {
     try (Database db = Database.start(DatabaseConfig.embedded(dataDir))) {
       assertThat(db.dsl().select(ZONE.NAME).from(ZONE).where(ZONE.CODE.eq("NL-1")).fetchOne(ZONE.NAME))
           .isEqualTo("Kept across restarts");
+    }
+  }
+
+  @Test
+  void aStartAfterKillNineStopsTheOrphanedServerAndKeepsTheData(@TempDir Path dataDir) throws Exception {
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseChild.class.getName(), dataDir.toString())
+        .redirectErrorStream(true)
+        .start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("READY")) {
+        // start-up log lines of the child
+      }
+      assertThat(line).as("the child JVM started its database").isEqualTo("READY");
+      long orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+      // kill -9: the JVM dies, its PostgreSQL server lives on with the data directory locked
+      child.destroyForcibly().waitFor();
+      assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
+
+      try (Database db = Database.start(DatabaseConfig.embedded(dataDir))) {
+        assertThat(db.dsl().fetchValue("SELECT count(*) FROM child_marker")).isEqualTo(1L);
+      }
+      assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    } finally {
+      child.destroyForcibly();
     }
   }
 

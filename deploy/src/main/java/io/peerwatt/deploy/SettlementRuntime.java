@@ -44,6 +44,7 @@ import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
 import io.peerwatt.settlement.wallet.JdbcWalletStore;
 import io.peerwatt.settlement.wallet.KeyVault;
+import io.peerwatt.settlement.wallet.TransactionWatcher;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -99,6 +100,8 @@ public final class SettlementRuntime implements AutoCloseable {
   /** The hub's side of machine-to-machine accounts (their gateways sign and keep their channel halves). */
   private final GatewayChannels gateways;
   private final JdbcTransactionLog transactions;
+  /** Sends again what the chain lost, bumps what waits unmined, follows reorgs (see TransactionWatcher). */
+  private final TransactionWatcher watcher;
   private final JdbcStatementStore statements;
   private final SettlementService service;
   private final Database database;
@@ -120,6 +123,8 @@ public final class SettlementRuntime implements AutoCloseable {
         transactions);
     this.custodialWallet = new HubWallet(vault.key(CUSTODIAL_KEY_LABEL), chain,
         new JdbcWalletStore(database.dsl(), CUSTODIAL_KEY_LABEL), transactions);
+    this.watcher = new TransactionWatcher(chain, transactions, List.of(hubWallet, custodialWallet),
+        TransactionWatcher.DEFAULT_BUMP_AFTER_BLOCKS);
     this.channels = new JdbcChannelStore(database.dsl());
     this.hub = HubChannels.open(vault, hubWallet, channels, chain, transactions);
     this.custodialPayer = new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
@@ -216,6 +221,10 @@ public final class SettlementRuntime implements AutoCloseable {
           log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
         }
         a.confirmAnchors();
+      }
+      TransactionWatcher.Report watched = watcher.watch();
+      if (watched.reorged() + watched.resent() + watched.bumped() + watched.refused() > 0) {
+        log.warn("chain watch: {}", watched);
       }
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
       gateways.closeSellerChannels(false);
