@@ -24,10 +24,11 @@ import org.jooq.DSLContext;
  * @param headersUrl Block Headers Service base URL (backend arc)
  * @param headersApiKey its bearer key, or null
  * @param timeout per request
- * @param attempts tries per request on timeouts
+ * @param attempts tries per request on timeouts and failed connections
+ * @param minFeeSatsPerKb the fee rate floor for node and arc, whatever they say miners take
  */
 public record ChainSettings(String backend, String network, String nodeUrl, String arcUrl, String arcApiKey,
-    String headersUrl, String headersApiKey, Duration timeout, int attempts) {
+    String headersUrl, String headersApiKey, Duration timeout, int attempts, long minFeeSatsPerKb) {
 
   public static final List<ConfigKey> KEYS = List.of(
       new ConfigKey("chain.backend", "devnet", "chain backend: devnet (embedded), node (a BSV node's JSON-RPC) or arc (ARC + block headers service)"),
@@ -41,11 +42,12 @@ public record ChainSettings(String backend, String network, String nodeUrl, Stri
       new ConfigKey("chain.headers-api-key", null, "Block Headers Service token (prefer chain.headers-api-key-file)"),
       new ConfigKey("chain.headers-api-key-file", null, "file holding the Block Headers Service token"),
       new ConfigKey("chain.timeout-seconds", "30", "timeout of one request to node, ARC or headers service"),
-      new ConfigKey("chain.attempts", "3", "tries per request when it times out (broadcasts are idempotent)"));
+      new ConfigKey("chain.attempts", "3", "tries per request when it times out or its connection fails (every call is idempotent)"),
+      new ConfigKey("chain.min-fee-sat-per-kb", "1", "fee rate floor in satoshis per 1000 bytes: node and arc pay what miners take (getsettings.minminingtxfee, ARC's /v1/policy), never less than this"));
 
   /** The embedded devnet (the default). */
   public static ChainSettings devnet() {
-    return new ChainSettings("devnet", DevnetBackend.NETWORK, null, null, null, null, null, Duration.ofSeconds(30), 3);
+    return new ChainSettings("devnet", DevnetBackend.NETWORK, null, null, null, null, null, Duration.ofSeconds(30), 3, 0);
   }
 
   /** {@link PlatformSettings#KEYS} plus these. */
@@ -66,7 +68,8 @@ public record ChainSettings(String backend, String network, String nodeUrl, Stri
     }
     ChainSettings s = new ChainSettings(backend, network, config.secret("chain.node-url"), config.get("chain.arc-url"),
         config.secret("chain.arc-api-key"), config.get("chain.headers-url"), config.secret("chain.headers-api-key"),
-        Duration.ofSeconds(config.getInt("chain.timeout-seconds", 1, 600)), config.getInt("chain.attempts", 1, 10));
+        Duration.ofSeconds(config.getInt("chain.timeout-seconds", 1, 600)), config.getInt("chain.attempts", 1, 10),
+        config.getInt("chain.min-fee-sat-per-kb", 0, 1_000_000));
     if (backend.equals("node") && s.nodeUrl() == null) {
       throw new UserError("--chain node needs --node-url (or chain.node-url / chain.node-url-file)");
     }
@@ -79,9 +82,9 @@ public record ChainSettings(String backend, String network, String nodeUrl, Stri
   /** Opens the backend; devnet lives in the platform's database. */
   public ChainBackend open(DSLContext db, Clock clock) {
     return switch (backend) {
-      case "node" -> new NodeRpcBackend(URI.create(nodeUrl), network, timeout, attempts);
+      case "node" -> new NodeRpcBackend(URI.create(nodeUrl), network, timeout, attempts, minFeeSatsPerKb);
       case "arc" -> new ArcBackend(URI.create(arcUrl), arcApiKey, network,
-          new BlockHeadersClient(URI.create(headersUrl), headersApiKey, timeout), timeout, attempts);
+          new BlockHeadersClient(URI.create(headersUrl), headersApiKey, timeout), timeout, attempts, minFeeSatsPerKb);
       default -> DevnetBackend.open(db, clock, DevnetBackend.DEFAULT_POLICY);
     };
   }

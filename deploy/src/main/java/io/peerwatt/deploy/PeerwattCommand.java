@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PeerwattCommand.Version.class,
     description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
-    subcommands = {PlatformCommand.class, DemoCommand.class, AdminCommand.class,
+    subcommands = {PlatformCommand.class, io.peerwatt.deploy.demo.DemoCommand.class, AdminCommand.class,
         io.peerwatt.deploy.gateway.GatewayCommand.class, TxCommand.class, ChainCommand.class, VerifyCommand.class,
         ReportCommand.class,
         CommandLine.HelpCommand.class})

@@ -120,7 +120,7 @@ public final class Platform implements AutoCloseable {
     return vertx;
   }
 
-  PlatformSettings settings() {
+  public PlatformSettings settings() {
     return settings;
   }
 
@@ -129,7 +129,7 @@ public final class Platform implements AutoCloseable {
     return clock;
   }
 
-  SettlementRuntime settlement() {
+  public SettlementRuntime settlement() {
     return settlement;
   }
 

@@ -44,6 +44,7 @@ import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
 import io.peerwatt.settlement.wallet.JdbcWalletStore;
 import io.peerwatt.settlement.wallet.KeyVault;
+import io.peerwatt.settlement.wallet.TransactionWatcher;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -69,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything that touches the settlement objects runs on one single-threaded worker, because
  * {@link SettlementService} is not thread-safe; {@link #call} runs other work on the same worker.
  */
-final class SettlementRuntime implements AutoCloseable {
+public final class SettlementRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SettlementRuntime.class);
   /** Vault label of the key the custodial store pays and receives with for prosumers without a wallet. */
   static final String CUSTODIAL_KEY_LABEL = "custodial-prosumers";
@@ -99,6 +100,8 @@ final class SettlementRuntime implements AutoCloseable {
   /** The hub's side of machine-to-machine accounts (their gateways sign and keep their channel halves). */
   private final GatewayChannels gateways;
   private final JdbcTransactionLog transactions;
+  /** Sends again what the chain lost, bumps what waits unmined, follows reorgs (see TransactionWatcher). */
+  private final TransactionWatcher watcher;
   private final JdbcStatementStore statements;
   private final SettlementService service;
   private final Database database;
@@ -120,6 +123,8 @@ final class SettlementRuntime implements AutoCloseable {
         transactions);
     this.custodialWallet = new HubWallet(vault.key(CUSTODIAL_KEY_LABEL), chain,
         new JdbcWalletStore(database.dsl(), CUSTODIAL_KEY_LABEL), transactions);
+    this.watcher = new TransactionWatcher(chain, transactions, List.of(hubWallet, custodialWallet),
+        TransactionWatcher.DEFAULT_BUMP_AFTER_BLOCKS);
     this.channels = new JdbcChannelStore(database.dsl());
     this.hub = HubChannels.open(vault, hubWallet, channels, chain, transactions);
     this.custodialPayer = new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
@@ -217,6 +222,10 @@ final class SettlementRuntime implements AutoCloseable {
         }
         a.confirmAnchors();
       }
+      TransactionWatcher.Report watched = watcher.watch();
+      if (watched.reorged() + watched.resent() + watched.bumped() + watched.refused() > 0) {
+        log.warn("chain watch: {}", watched);
+      }
       hub.closeExpiring(CLOSE_MARGIN_BLOCKS);
       gateways.closeSellerChannels(false);
       hub.syncClosed();
@@ -291,7 +300,7 @@ final class SettlementRuntime implements AutoCloseable {
    *
    * @return the closing transactions' txids
    */
-  List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
+  public List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
     passTimer.cancel(false);
     List<String> closed = new ArrayList<>(call(() -> {
       List<String> txids = new ArrayList<>();
@@ -360,7 +369,7 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /** Mines one block now on devnet (with whatever the mempool holds) and books confirmations and anchors. */
-  ChainHeader mineNow() {
+  public ChainHeader mineNow() {
     if (devnet == null) {
       throw new IllegalStateException("only devnet mines on demand; " + chain.network() + " mines by itself");
     }
@@ -392,11 +401,11 @@ final class SettlementRuntime implements AutoCloseable {
   }
 
   /** Proof bundles of anchored items (null before {@link #startAnchoring}). */
-  ProofBundles proofs() {
+  public ProofBundles proofs() {
     return proofs;
   }
 
-  ChainBackend chain() {
+  public ChainBackend chain() {
     return chain;
   }
 
@@ -404,7 +413,7 @@ final class SettlementRuntime implements AutoCloseable {
     return statements;
   }
 
-  AuditExport auditExport() {
+  public AuditExport auditExport() {
     return new AuditExport(transactions, chain);
   }
 

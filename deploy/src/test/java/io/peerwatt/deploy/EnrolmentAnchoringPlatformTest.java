@@ -2,6 +2,7 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.deploy.demo.AcceleratedClock;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.BundleVerification;
 import io.peerwatt.protocol.anchor.BundleVerification.Status;

@@ -33,8 +33,14 @@ public interface AnchorStore {
   /** Anchors not yet seen mined, oldest first. */
   List<AnchorRecord> unmined();
 
-  /** Records the anchor's block, BUMP and header. */
+  /** Records the anchor's block, BUMP and header (replacing those of a block a reorg took away). */
   void markMined(String txid, long blockHeight, byte[] bump, byte[] header);
+
+  /** Anchors mined at {@code fromHeight} or above, oldest first. */
+  List<AnchorRecord> minedSince(long fromHeight);
+
+  /** Forgets the block, BUMP and header of an anchor whose block left the best chain. */
+  void markUnmined(String txid);
 
   /** The item's leaf (the first anchor holding it). */
   Optional<LeafAt> leaf(AnchorItemKind kind, String ref);

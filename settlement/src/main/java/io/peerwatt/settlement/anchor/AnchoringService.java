@@ -9,8 +9,10 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
+import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.wallet.HubWallet;
+import io.peerwatt.settlement.wallet.TransactionWatcher;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,33 +183,70 @@ public final class AnchoringService {
       return new AnchorOutcome(anchorKey, AnchorOutcome.Status.NOT_FUNDED, "", items.size(), e.getMessage());
     }
     Transaction tx = spend.transaction();
-    BroadcastResult result = wallet.broadcast(spend, "anchor");
-    if (!result.isAccepted()) {
-      return new AnchorOutcome(anchorKey, AnchorOutcome.Status.REJECTED, tx.txidHex(), items.size(),
-          result.reason().name() + ": " + result.detail());
+    String sent = "broadcast";
+    try {
+      BroadcastResult result = wallet.broadcast(spend, "anchor");
+      if (!result.isAccepted()) {
+        return new AnchorOutcome(anchorKey, AnchorOutcome.Status.REJECTED, tx.txidHex(), items.size(),
+            result.reason().name() + ": " + result.detail());
+      }
+    } catch (ChainUnavailableException e) {
+      // the wallet keeps it and the transaction watcher sends it once the chain answers: the items are in it
+      LOG.warn("anchor {} for {}: the chain did not answer ({}); it is sent again later", tx.txidHex(), anchorKey,
+          e.getMessage());
+      sent = "to be sent again: " + e.getMessage();
     }
     store.save(new AnchorRecord(tx.txidHex(), anchorKey, slotInterval, tx.serialize(), batch.tree().size(),
         batch.tree().root(), now, -1, null, null), batch);
     LOG.info("anchored {} ({} leaves) in {}", anchorKey, items.size(), tx.txidHex());
-    return new AnchorOutcome(anchorKey, AnchorOutcome.Status.ANCHORED, tx.txidHex(), items.size(), "broadcast");
+    return new AnchorOutcome(anchorKey, AnchorOutcome.Status.ANCHORED, tx.txidHex(), items.size(), sent);
   }
 
-  /** Asks the chain about every unmined anchor and stores BUMP and header of those mined; returns how many. */
+  /**
+   * Asks the chain about every unmined anchor and stores BUMP and header of those mined; first checks the
+   * anchors mined in the last {@link TransactionWatcher#REORG_DEPTH} blocks: one whose block left the best
+   * chain (a reorg) gets its new block's BUMP and header, or is unmined again until the chain mines it
+   * anew (the {@link TransactionWatcher} sends it again if the chain lost it). Returns how many anchors
+   * got a block (new or replaced).
+   */
   public int confirmAnchors() {
     int mined = 0;
-    for (AnchorRecord a : store.unmined()) {
-      TxStatus status = chain.status(a.txid());
-      if (status.state() != TxStatus.State.MINED) {
+    long tip = chain.tip().height();
+    Map<Long, String> blockAt = new HashMap<>();
+    for (AnchorRecord a : store.minedSince(tip - TransactionWatcher.REORG_DEPTH)) {
+      String stored = new ChainHeader(a.blockHeight(), a.header()).hashHex();
+      String best = blockAt.computeIfAbsent(a.blockHeight(), h -> chain.header(h).map(ChainHeader::hashHex).orElse(""));
+      if (best.equals(stored)) {
         continue;
       }
-      Optional<ChainHeader> header = chain.header(status.blockHeight());
-      if (header.isEmpty() || !header.get().hashHex().equals(status.blockHash())) {
-        continue; // the backend's header view lags its transaction view (or a reorg); ask again later
+      if (confirm(a.txid())) {
+        LOG.warn("anchor {}: its block {} left the best chain; its proof now goes to the new block", a.txid(), stored);
+        mined++;
+      } else {
+        store.markUnmined(a.txid());
+        LOG.warn("anchor {}: its block {} left the best chain; unmined until mined again", a.txid(), stored);
       }
-      store.markMined(a.txid(), status.blockHeight(), status.bump().encode(), header.get().header());
-      mined++;
+    }
+    for (AnchorRecord a : store.unmined()) {
+      if (confirm(a.txid())) {
+        mined++;
+      }
     }
     return mined;
+  }
+
+  /** Stores the anchor's block, BUMP and header if the chain has it mined; true when it did. */
+  private boolean confirm(String txid) {
+    TxStatus status = chain.status(txid);
+    if (status.state() != TxStatus.State.MINED) {
+      return false;
+    }
+    Optional<ChainHeader> header = chain.header(status.blockHeight());
+    if (header.isEmpty() || !header.get().hashHex().equals(status.blockHash())) {
+      return false; // the backend's header view lags its transaction view (or a reorg); ask again later
+    }
+    store.markMined(txid, status.blockHeight(), status.bump().encode(), header.get().header());
+    return true;
   }
 
   /** The item's proof bundle, when it is anchored and its anchor mined (see {@link ProofBundles}). */

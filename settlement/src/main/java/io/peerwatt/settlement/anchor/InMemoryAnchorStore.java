@@ -47,6 +47,21 @@ public final class InMemoryAnchorStore implements AnchorStore {
   }
 
   @Override
+  public synchronized List<AnchorRecord> minedSince(long fromHeight) {
+    return anchors.values().stream().filter(a -> a.isMined() && a.blockHeight() >= fromHeight).toList();
+  }
+
+  @Override
+  public synchronized void markUnmined(String txid) {
+    AnchorRecord a = anchors.get(txid);
+    if (a == null) {
+      throw new IllegalArgumentException("unknown anchor " + txid);
+    }
+    anchors.put(txid, new AnchorRecord(a.txid(), a.anchorKey(), a.slotInterval(), a.rawTx(), a.leafCount(), a.root(),
+        a.createdAt(), -1, null, null));
+  }
+
+  @Override
   public synchronized Optional<LeafAt> leaf(AnchorItemKind kind, String ref) {
     String txid = txByItem.get(itemKey(kind, ref));
     if (txid == null) {

@@ -81,6 +81,21 @@ public final class JdbcAnchorStore implements AnchorStore {
   }
 
   @Override
+  public List<io.peerwatt.settlement.anchor.AnchorRecord> minedSince(long fromHeight) {
+    return db.selectFrom(ANCHOR).where(ANCHOR.BLOCK_HEIGHT.ge(fromHeight)).orderBy(ANCHOR.CREATED_AT, ANCHOR.TXID)
+        .fetch(JdbcAnchorStore::toRecord);
+  }
+
+  @Override
+  public void markUnmined(String txid) {
+    int n = db.update(ANCHOR).setNull(ANCHOR.BLOCK_HEIGHT).setNull(ANCHOR.BUMP).setNull(ANCHOR.BLOCK_HEADER)
+        .where(ANCHOR.TXID.eq(txid)).execute();
+    if (n != 1) {
+      throw new IllegalArgumentException("unknown anchor " + txid);
+    }
+  }
+
+  @Override
   public Optional<LeafAt> leaf(AnchorItemKind kind, String ref) {
     Record r = db.select().from(ANCHOR_LEAF).join(ANCHOR).on(ANCHOR.TXID.eq(ANCHOR_LEAF.ANCHOR_TXID))
         .where(ANCHOR_LEAF.ITEM_KIND.eq((short) kind.code()).and(ANCHOR_LEAF.ITEM_REF.eq(ref))).fetchOne();

@@ -11,6 +11,8 @@ import io.peerwatt.protocol.keys.P2pkhAddress;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.protocol.bsv.Signatures;
+import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HubWallet {
   /** The vault label of the wallet's key. */
   public static final String WALLET_KEY_LABEL = "hub-wallet";
+  /** A DER signature with its sighash byte is at most 73 bytes; fees are computed for the largest. */
+  private static final int P2PKH_MAX_SIGNATURE_BYTES = 73;
   private static final Logger LOG = LoggerFactory.getLogger(HubWallet.class);
 
   private final PrivateKey key;
@@ -169,11 +173,20 @@ public final class HubWallet {
 
   /**
    * Broadcasts a prepared spend. Accepted: its change becomes spendable (unconfirmed) and it is logged
-   * under {@code purpose}. Rejected: its inputs are released.
+   * under {@code purpose}. Rejected: its inputs are released. When the chain cannot be asked
+   * ({@link ChainUnavailableException}, rethrown) the transaction may have reached it: it is kept as if
+   * accepted, and the {@link TransactionWatcher} sends it again once the chain answers.
    */
   public synchronized BroadcastResult broadcast(PreparedSpend spend, String purpose) {
     Transaction tx = spend.transaction();
-    BroadcastResult result = chain.broadcast(tx.serialize());
+    BroadcastResult result;
+    try {
+      result = chain.broadcast(tx.serialize());
+    } catch (ChainUnavailableException e) {
+      log.recordMade(tx, spend.spentOutputs(), purpose);
+      store.add(outputsToUs(tx));
+      throw e;
+    }
     if (result.isAccepted()) {
       log.recordMade(tx, spend.spentOutputs(), purpose);
       store.add(outputsToUs(tx));
@@ -209,6 +222,32 @@ public final class HubWallet {
     LOG.info("wallet split {} coins of {} sat for spends waiting to be broadcast: {}", outputs.size(), eachSats,
         result.isAccepted() ? result.txid() : result.detail());
     return Optional.of(result);
+  }
+
+  /**
+   * Child pays for parent: spends {@code output} (an unspent output of this wallet whose transaction is
+   * not mined) back to the wallet, paying the backend's rate for itself and for {@code ancestorBytes}
+   * of unmined ancestors that paid {@code ancestorFeeSats} together, so miners take the whole package.
+   * Logged as "fee-bump". Empty when the output cannot pay that fee and keep change above the dust limit.
+   */
+  public synchronized Optional<BroadcastResult> payForAncestors(WalletOutput output, long ancestorBytes, long ancestorFeeSats) {
+    FeePolicy policy = chain.feePolicy();
+    TxInput in = new TxInput(output.txid(), output.index(), new byte[0], TxInput.SEQUENCE_FINAL);
+    byte[] largestUnlock = Script.p2pkhUnlock(new byte[P2PKH_MAX_SIGNATURE_BYTES], key.publicKey().bytes()).bytes();
+    long childBytes = new Transaction(1, List.of(in.withUnlockingScript(largestUnlock)),
+        List.of(new TxOutput(output.satoshis(), lockingScript)), 0).size();
+    long fee = Math.max(policy.feeFor(childBytes),
+        Math.subtractExact(policy.feeFor(Math.addExact(ancestorBytes, childBytes)), ancestorFeeSats));
+    long change = output.satoshis() - fee;
+    if (change < Math.max(1, policy.dustLimitSats())) {
+      LOG.warn("wallet output {} of {} sat cannot pay a fee of {} sat", output.outpoint(), output.satoshis(), fee);
+      return Optional.empty();
+    }
+    Transaction unsigned = new Transaction(1, List.of(in), List.of(new TxOutput(change, lockingScript)), 0);
+    byte[] sig = Signatures.signAllForkId(key, unsigned, 0, lockingScript, output.satoshis());
+    Transaction child = unsigned.withUnlockingScript(0, Script.p2pkhUnlock(sig, key.publicKey().bytes()).bytes());
+    store.markSpent(List.of(output), child.txid());
+    return Optional.of(broadcast(new PreparedSpend(child, List.of(output), fee, 0), "fee-bump"));
   }
 
   /** {@link #prepare} then {@link #broadcast}. */

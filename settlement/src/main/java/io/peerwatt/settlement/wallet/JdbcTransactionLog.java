@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /** {@link TransactionLog} in PostgreSQL (migration V9: platform_transaction, platform_transaction_input). */
 public final class JdbcTransactionLog implements TransactionLog {
@@ -59,23 +61,55 @@ public final class JdbcTransactionLog implements TransactionLog {
 
   @Override
   public List<LoggedTransaction> all() {
+    return read(DSL.noCondition()).stream().map(WatchedTransaction::logged).toList();
+  }
+
+  @Override
+  public List<WatchedTransaction> unsettled(long fromHeight) {
+    return read(PLATFORM_TRANSACTION.BLOCK_HEIGHT.isNull().or(PLATFORM_TRANSACTION.BLOCK_HEIGHT.ge(fromHeight)));
+  }
+
+  @Override
+  public void markMined(byte[] txid, long blockHeight, String blockHash) {
+    int n = db.update(PLATFORM_TRANSACTION).set(PLATFORM_TRANSACTION.BLOCK_HEIGHT, blockHeight)
+        .set(PLATFORM_TRANSACTION.BLOCK_HASH, Transaction.txidFromHex(blockHash))
+        .where(PLATFORM_TRANSACTION.TXID.eq(txid)).execute();
+    if (n != 1) {
+      throw new IllegalArgumentException("unknown transaction " + Transaction.txidToHex(txid));
+    }
+  }
+
+  @Override
+  public void markUnmined(byte[] txid) {
+    db.update(PLATFORM_TRANSACTION).setNull(PLATFORM_TRANSACTION.BLOCK_HEIGHT).setNull(PLATFORM_TRANSACTION.BLOCK_HASH)
+        .where(PLATFORM_TRANSACTION.TXID.eq(txid)).execute();
+  }
+
+  /** The entries matching {@code which}, in recording order, with the outputs their inputs spend. */
+  private List<WatchedTransaction> read(Condition which) {
     return db.transactionResult(cfg -> {
       DSLContext d = cfg.dsl();
       Map<String, List<TxOutput>> inputs = new HashMap<>();
       for (Record r : d.select(PLATFORM_TRANSACTION_INPUT.TXID, PLATFORM_TRANSACTION_INPUT.SATOSHIS,
               PLATFORM_TRANSACTION_INPUT.LOCKING_SCRIPT)
           .from(PLATFORM_TRANSACTION_INPUT)
+          .where(PLATFORM_TRANSACTION_INPUT.TXID.in(d.select(PLATFORM_TRANSACTION.TXID).from(PLATFORM_TRANSACTION)
+              .where(which)))
           .orderBy(PLATFORM_TRANSACTION_INPUT.TXID, PLATFORM_TRANSACTION_INPUT.INPUT_INDEX).fetch()) {
         inputs.computeIfAbsent(Transaction.txidToHex(r.get(PLATFORM_TRANSACTION_INPUT.TXID)), k -> new ArrayList<>())
             .add(new TxOutput(r.get(PLATFORM_TRANSACTION_INPUT.SATOSHIS), r.get(PLATFORM_TRANSACTION_INPUT.LOCKING_SCRIPT)));
       }
-      List<LoggedTransaction> out = new ArrayList<>();
-      for (Record r : d.select(PLATFORM_TRANSACTION.RAW_TX, PLATFORM_TRANSACTION.ORIGIN, PLATFORM_TRANSACTION.PURPOSE)
-          .from(PLATFORM_TRANSACTION).orderBy(PLATFORM_TRANSACTION.RECORDED_SEQ).fetch()) {
+      List<WatchedTransaction> out = new ArrayList<>();
+      for (Record r : d.select(PLATFORM_TRANSACTION.RAW_TX, PLATFORM_TRANSACTION.ORIGIN, PLATFORM_TRANSACTION.PURPOSE,
+              PLATFORM_TRANSACTION.BLOCK_HEIGHT, PLATFORM_TRANSACTION.BLOCK_HASH)
+          .from(PLATFORM_TRANSACTION).where(which).orderBy(PLATFORM_TRANSACTION.RECORDED_SEQ).fetch()) {
         Transaction tx = Transaction.parse(r.get(PLATFORM_TRANSACTION.RAW_TX));
         boolean made = MADE.equals(r.get(PLATFORM_TRANSACTION.ORIGIN));
-        out.add(new LoggedTransaction(tx, made, r.get(PLATFORM_TRANSACTION.PURPOSE),
-            made ? inputs.getOrDefault(tx.txidHex(), List.of()) : List.of()));
+        Long height = r.get(PLATFORM_TRANSACTION.BLOCK_HEIGHT);
+        byte[] hash = r.get(PLATFORM_TRANSACTION.BLOCK_HASH);
+        out.add(new WatchedTransaction(new LoggedTransaction(tx, made, r.get(PLATFORM_TRANSACTION.PURPOSE),
+            made ? inputs.getOrDefault(tx.txidHex(), List.of()) : List.of()),
+            height == null ? -1 : height, hash == null ? null : Transaction.txidToHex(hash)));
       }
       return out;
     });

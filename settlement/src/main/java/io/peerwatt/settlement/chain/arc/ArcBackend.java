@@ -48,6 +48,7 @@ public final class ArcBackend implements ChainBackend {
   private final HttpClient http;
   private final Duration timeout;
   private final int attempts;
+  private final long minFeeSatsPerKb;
 
   /**
    * @param arcUrl base URL, e.g. {@code https://arc.taal.com}
@@ -56,12 +57,17 @@ public final class ArcBackend implements ChainBackend {
    * @param headers the headers service
    * @param timeout per request
    * @param attempts tries per call on timeouts and 5xx answers (at least 1)
+   * @param minFeeSatsPerKb the fee rate never to go below, whatever ARC's policy says
    */
   public ArcBackend(URI arcUrl, String apiKey, String network, BlockHeadersClient headers, Duration timeout,
-      int attempts) {
+      int attempts, long minFeeSatsPerKb) {
     if (attempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
+    if (minFeeSatsPerKb < 0) {
+      throw new IllegalArgumentException("the fee floor must not be negative");
+    }
+    this.minFeeSatsPerKb = minFeeSatsPerKb;
     this.arcUrl = arcUrl;
     this.apiKey = apiKey;
     this.network = network;
@@ -205,6 +211,10 @@ public final class ArcBackend implements ChainBackend {
     return headers.tip();
   }
 
+  /**
+   * The fee ARC's miners take ({@code policy.miningFee}: satoshis per bytes), per 1000 bytes rounded up,
+   * raised to the configured floor.
+   */
   @Override
   public FeePolicy feePolicy() {
     HttpResponse<String> response = send(HttpRequest.newBuilder(arcUrl.resolve("/v1/policy")).GET(), "policy");
@@ -216,7 +226,7 @@ public final class ArcBackend implements ChainBackend {
     long satoshis = Json.integer(fee, "satoshis", 0, Long.MAX_VALUE);
     long bytes = Json.integer(fee, "bytes", 1, Long.MAX_VALUE);
     long perKb = Math.addExact(Math.multiplyExact(satoshis, 1000L), bytes - 1) / bytes;
-    return new FeePolicy(perKb, DUST_LIMIT_SATS);
+    return new FeePolicy(Math.max(perKb, minFeeSatsPerKb), DUST_LIMIT_SATS);
   }
 
   private static String text(Map<String, Object> body, String name, String fallback) {

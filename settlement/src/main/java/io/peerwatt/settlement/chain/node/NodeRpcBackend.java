@@ -38,9 +38,13 @@ import org.slf4j.LoggerFactory;
  * {@link ChainBackend} over a Bitcoin SV node's JSON-RPC ({@code http://user:pass@host:port}):
  * {@code sendrawtransaction}, {@code getrawtransaction} (verbose), {@code getblockheader},
  * {@code getblockhash}, {@code getbestblockhash}, {@code getmerkleproof2} (TSC proof, turned into a
- * BRC-74 BUMP and checked against the header's Merkle root), {@code getnetworkinfo} (relay fee) and,
- * on regtest, {@code generatetoaddress}. Timeouts are retried with the same request (broadcasting the
- * same transaction again is idempotent: the node then answers "already known").
+ * BRC-74 BUMP and checked against the header's Merkle root), {@code getsettings} (the fee miners take)
+ * and, on regtest, {@code generatetoaddress}.
+ *
+ * <p>Every call is idempotent (broadcasting the same transaction again is answered "already known"), so
+ * a call is sent again when it timed out or its connection failed: the node closes idle RPC connections
+ * ({@code -rpcservertimeout}, 30 s by default), and a request sent on a pooled connection the node has
+ * just closed fails with "header parser received no bytes" or a reset without reaching the node.
  */
 public final class NodeRpcBackend implements ChainBackend {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRpcBackend.class);
@@ -60,6 +64,7 @@ public final class NodeRpcBackend implements ChainBackend {
   private final HttpClient http;
   private final Duration timeout;
   private final int attempts;
+  private final long minFeeSatsPerKb;
   private final AtomicLong ids = new AtomicLong();
 
   /** An RPC answered with an error object. */
@@ -77,12 +82,17 @@ public final class NodeRpcBackend implements ChainBackend {
    * @param nodeUrl {@code http://user:pass@host:port}
    * @param network shown to users ("regtest", "testnet", "mainnet")
    * @param timeout per request
-   * @param attempts tries per call when the node times out (at least 1)
+   * @param attempts tries per call when the node times out or the connection fails (at least 1)
+   * @param minFeeSatsPerKb the fee rate never to go below, whatever the node says miners take
    */
-  public NodeRpcBackend(URI nodeUrl, String network, Duration timeout, int attempts) {
+  public NodeRpcBackend(URI nodeUrl, String network, Duration timeout, int attempts, long minFeeSatsPerKb) {
     if (attempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
+    if (minFeeSatsPerKb < 0) {
+      throw new IllegalArgumentException("the fee floor must not be negative");
+    }
+    this.minFeeSatsPerKb = minFeeSatsPerKb;
     String userInfo = nodeUrl.getRawUserInfo();
     this.authorization = userInfo == null ? null
         : "Basic " + Base64.getEncoder().encodeToString(
@@ -126,6 +136,11 @@ public final class NodeRpcBackend implements ChainBackend {
         }
         throw new ChainUnavailableException("node " + method + " timed out " + attempts + " times", e);
       } catch (IOException e) {
+        if (attempt < attempts) {
+          LOG.info("node {} failed on its connection ({}; attempt {} of {}), sending it again", method,
+              e.getMessage(), attempt, attempts);
+          continue;
+        }
         throw new ChainUnavailableException("node unreachable: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -188,7 +203,7 @@ public final class NodeRpcBackend implements ChainBackend {
       reason = RejectReason.MISSING_INPUTS;
     } else if (m.contains("script-verify-flag") || m.contains("script")) {
       reason = RejectReason.INVALID_SCRIPT;
-    } else if (m.contains("non-final") || m.contains("non-bip68-final")) {
+    } else if (m.contains("nonfinal") || m.contains("non-final")) {
       reason = RejectReason.NON_FINAL;
     } else if (m.contains("dust")) {
       reason = RejectReason.DUST;
@@ -220,14 +235,35 @@ public final class NodeRpcBackend implements ChainBackend {
       return TxStatus.mempool(txid);
     }
     Map<String, Object> header = object(rpc("getblockheader", hash, true));
+    if (Json.integer(header, "confirmations") < 1) {
+      // with -txindex the node still finds a transaction in a block a reorg took off the best chain
+      // (confirmations -1); it is mined only if the best chain holds it again
+      return inMempool(txid) ? TxStatus.mempool(txid) : TxStatus.unknown(txid);
+    }
     long height = Json.integer(header, "height");
-    Map<String, Object> proof = object(rpc("getmerkleproof2", hash, txid));
     BlockHeader blockHeader = BlockHeader.parseHex((String) rpc("getblockheader", hash, false));
-    Bump bump = bumpFromTsc(height, txid, proof);
-    if (!Arrays.equals(bump.computeRoot(Transaction.txidFromHex(txid)), blockHeader.merkleRoot())) {
+    byte[] txidBytes = Transaction.txidFromHex(txid);
+    // a block holding one transaction (its coinbase) has that txid as Merkle root; the node answers
+    // getmerkleproof2 for it with "-5 Transaction(s) not found", so its one-leaf BUMP is made here
+    Bump bump = Arrays.equals(blockHeader.merkleRoot(), txidBytes)
+        ? new Bump(height, List.of(List.of(Bump.Leaf.txid(0, txidBytes))))
+        : bumpFromTsc(height, txid, object(rpc("getmerkleproof2", hash, txid)));
+    if (!Arrays.equals(bump.computeRoot(txidBytes), blockHeader.merkleRoot())) {
       throw new ChainUnavailableException("the node's Merkle proof for " + txid + " does not reach block " + hash);
     }
     return TxStatus.mined(txid, hash, height, bump);
+  }
+
+  private boolean inMempool(String txid) {
+    try {
+      call("getmempoolentry", txid);
+      return true;
+    } catch (RpcError e) {
+      if (e.code == RPC_INVALID_ADDRESS_OR_KEY) {
+        return false;
+      }
+      throw new ChainUnavailableException("getmempoolentry: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -287,17 +323,22 @@ public final class NodeRpcBackend implements ChainBackend {
     return new ChainHeader(height, HexFormat.of().parseHex((String) rpc("getblockheader", hash, false)));
   }
 
+  /**
+   * The fee miners take: {@code getsettings.minminingtxfee} (BSV per 1000 bytes; the node accepts
+   * transactions paying less into its mempool and never mines them), rounded up to whole satoshis and
+   * raised to the configured floor. Never {@code getnetworkinfo.relayfee}, which is 0 on 1.2.2.
+   */
   @Override
   public FeePolicy feePolicy() {
-    Object relayFee = object(rpc("getnetworkinfo")).get("relayfee");
-    BigDecimal bsvPerKb = relayFee instanceof BigDecimal d ? d
-        : relayFee instanceof Long l ? BigDecimal.valueOf(l) : null;
-    if (bsvPerKb == null) {
-      throw new ChainUnavailableException("getnetworkinfo carries no relayfee");
+    Object miningFee = object(rpc("getsettings")).get("minminingtxfee");
+    BigDecimal bsvPerKb = miningFee instanceof BigDecimal d ? d
+        : miningFee instanceof Long l ? BigDecimal.valueOf(l) : null;
+    if (bsvPerKb == null || bsvPerKb.signum() < 0) {
+      throw new ChainUnavailableException("getsettings carries no minminingtxfee: " + miningFee);
     }
     long satsPerKb = bsvPerKb.multiply(BigDecimal.valueOf(SATS_PER_BSV)).setScale(0, RoundingMode.CEILING)
         .longValueExact();
-    return new FeePolicy(satsPerKb, DUST_LIMIT_SATS);
+    return new FeePolicy(Math.max(satsPerKb, minFeeSatsPerKb), DUST_LIMIT_SATS);
   }
 
   /** Regtest only: mines {@code count} blocks paying {@code address}; returns their hashes. */

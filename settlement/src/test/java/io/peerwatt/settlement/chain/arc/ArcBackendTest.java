@@ -29,8 +29,12 @@ class ArcBackendTest {
   }
 
   ArcBackend backend(String key, Duration timeout, int attempts) {
+    return backend(key, timeout, attempts, 0);
+  }
+
+  ArcBackend backend(String key, Duration timeout, int attempts, long minFeeSatsPerKb) {
     return new ArcBackend(arc.url(), key, "testnet", new BlockHeadersClient(arc.url(), FakeArc.API_KEY, timeout),
-        timeout, attempts);
+        timeout, attempts, minFeeSatsPerKb);
   }
 
   @AfterEach
@@ -75,6 +79,7 @@ class ArcBackendTest {
   @Test
   void policyGivesTheMiningFeePerKb() {
     assertThat(backend.feePolicy().satoshisPerKb()).isEqualTo(1);
+    assertThat(backend(FakeArc.API_KEY, Duration.ofSeconds(2), 1, 250).feePolicy().satoshisPerKb()).isEqualTo(250);
   }
 
   @Test

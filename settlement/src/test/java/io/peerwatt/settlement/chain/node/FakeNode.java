@@ -156,6 +156,7 @@ final class FakeNode implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hash", header.hashHex());
         m.put("height", header.height());
+        m.put("confirmations", devnet.tip().height() - header.height() + 1);
         m.put("merkleroot", Transaction.txidToHex(header.merkleRoot()));
         return m;
       }
@@ -168,7 +169,9 @@ final class FakeNode implements AutoCloseable {
         return tsc(txid, s.bump());
       }
       case "getnetworkinfo":
-        return Map.of("version", 101001000L, "relayfee", new java.math.BigDecimal("0.00000050"));
+        return Map.of("version", 101020200L, "relayfee", new java.math.BigDecimal("0.00000000"));
+      case "getsettings":
+        return Map.of("minminingtxfee", new java.math.BigDecimal("0.00000050"), "maxtxsizepolicy", 10_000_000L);
       case "generatetoaddress": {
         List<String> hashes = new ArrayList<>();
         for (ChainHeader h : devnet.mineBlocks(((Long) p.get(0)).intValue())) {

@@ -25,7 +25,7 @@ class NodeRpcBackendTest {
 
   NodeRpcBackendTest() throws Exception {
     node = new FakeNode(devnet);
-    backend = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(800), 3);
+    backend = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(800), 3, 0);
   }
 
   @AfterEach
@@ -70,8 +70,10 @@ class NodeRpcBackendTest {
   }
 
   @Test
-  void feePolicyComesFromTheRelayFee() {
+  void feePolicyComesFromWhatMinersTakeNotTheRelayFee() {
     assertThat(backend.feePolicy().satoshisPerKb()).isEqualTo(50);
+    NodeRpcBackend floored = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofSeconds(2), 1, 80);
+    assertThat(floored.feePolicy().satoshisPerKb()).isEqualTo(80);
   }
 
   @Test
@@ -91,10 +93,10 @@ class NodeRpcBackendTest {
     Transaction tx = DevnetSpends.spend(DevnetSpends.fund(devnet, 50_000), 200);
     node.slowMillis = 1_200;
     node.slowCalls.set(2);
-    NodeRpcBackend twice = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(500), 2);
+    NodeRpcBackend twice = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(500), 2, 0);
     assertThatThrownBy(() -> twice.broadcast(tx.serialize())).isInstanceOf(ChainUnavailableException.class)
         .hasMessageContaining("timed out");
-    NodeRpcBackend wrong = new NodeRpcBackend(node.url("rpc", "wrong"), "regtest", Duration.ofSeconds(2), 1);
+    NodeRpcBackend wrong = new NodeRpcBackend(node.url("rpc", "wrong"), "regtest", Duration.ofSeconds(2), 1, 0);
     assertThatThrownBy(wrong::tip).isInstanceOf(ChainUnavailableException.class).hasMessageContaining("401");
   }
 }
