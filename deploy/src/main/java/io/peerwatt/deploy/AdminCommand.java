@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,11 +36,7 @@ final class AdminCommand implements Runnable {
     @Option(names = "--password-file", required = true, paramLabel = "F", description = "file whose first line is the password (12+ characters)")
     Path passwordFile;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "the platform's YAML config file")
-    Path config;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "the platform's data directory (default ~/.peerwatt)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin PlatformOptions platform;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,9 +48,7 @@ final class AdminCommand implements Runnable {
       } catch (IOException e) {
         throw new UserError("cannot read password file " + passwordFile + ": " + e.getMessage());
       }
-      Map<String, String> flags = new LinkedHashMap<>();
-      flags.put("data-dir", dataDir == null ? null : dataDir.toString());
-      PlatformSettings settings = PlatformSettings.from(Config.load(PlatformSettings.KEYS, config, System.getenv(), flags));
+      PlatformSettings settings = platform.settings();
       long id;
       try (Database db = Database.start(settings.database())) {
         id = AccountAdmin.createOperator(db.dsl(), username, password);

@@ -1,7 +1,6 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.Database;
-import io.peerwatt.db.DatabaseUnavailableException;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.Network;
@@ -18,8 +17,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,32 +72,14 @@ final class ChainCommand implements Runnable {
 
   /** Which platform a chain command works on: its config, data dir and chain backend. */
   static final class Target {
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file, as for 'peerwatt platform'")
-    Path config;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default ~/.peerwatt)")
-    Path dataDir;
-
-    @Option(names = "--chain", paramLabel = "BACKEND", description = "chain backend: devnet (default), node or arc")
-    String chain;
-
-    @Option(names = "--node-url", paramLabel = "URL", description = "BSV node JSON-RPC, http://user:pass@host:port (--chain node)")
-    String nodeUrl;
+    @CommandLine.Mixin PlatformOptions platform;
+    @CommandLine.Mixin ChainOptions chain;
 
     Opened open() {
-      Map<String, String> flags = new LinkedHashMap<>();
-      flags.put("data-dir", dataDir == null ? null : dataDir.toString());
-      flags.put("chain.backend", chain);
-      flags.put("chain.node-url", nodeUrl);
-      Config loaded = Config.load(ChainSettings.withPlatformKeys(), config, System.getenv(), flags);
+      Config loaded = platform.load(ChainSettings.withPlatformKeys(), chain.flags());
       PlatformSettings settings = PlatformSettings.from(loaded);
       ChainSettings chainSettings = ChainSettings.from(loaded);
-      Database database;
-      try {
-        database = Database.start(settings.database());
-      } catch (DatabaseUnavailableException e) {
-        throw new UserError("database unavailable: " + e.getMessage(), e);
-      }
+      Database database = PlatformOptions.openDatabase(settings);
       return new Opened(settings, database, chainSettings.open(database.dsl(), Clock.systemUTC()));
     }
   }

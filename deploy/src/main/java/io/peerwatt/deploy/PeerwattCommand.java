@@ -3,6 +3,7 @@ package io.peerwatt.deploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = PeerwattCommand.Version.class,
     description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
-    subcommands = {PlatformCommand.class, DemoCommand.class, AdminCommand.class,
+    subcommands = {PlatformCommand.class, io.peerwatt.deploy.demo.DemoCommand.class, AdminCommand.class,
         io.peerwatt.deploy.gateway.GatewayCommand.class, TxCommand.class, ChainCommand.class, VerifyCommand.class,
         ReportCommand.class,
         CommandLine.HelpCommand.class})
@@ -38,7 +39,7 @@ public final class PeerwattCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Reads the version Maven wrote into the jar. */
+  /** The version Maven wrote into the jar, and the secp256k1 implementation this JVM signs and verifies with. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
@@ -50,7 +51,8 @@ public final class PeerwattCommand implements Runnable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return new String[] {"peerwatt " + props.getProperty("version", "unknown")};
+      return new String[] {"peerwatt " + props.getProperty("version", "unknown"),
+          "secp256k1: " + Secp256k1Ecdsa.inUse().description()};
     }
   }
 }

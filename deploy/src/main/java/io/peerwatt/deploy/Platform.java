@@ -126,7 +126,7 @@ public final class Platform implements AutoCloseable {
     return vertx;
   }
 
-  PlatformSettings settings() {
+  public PlatformSettings settings() {
     return settings;
   }
 
@@ -140,7 +140,7 @@ public final class Platform implements AutoCloseable {
     return clock;
   }
 
-  SettlementRuntime settlement() {
+  public SettlementRuntime settlement() {
     return settlement;
   }
 

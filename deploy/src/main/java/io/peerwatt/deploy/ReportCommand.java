@@ -1,7 +1,6 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.Database;
-import io.peerwatt.db.DatabaseUnavailableException;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.settlement.report.JdbcReportSource;
 import io.peerwatt.settlement.report.ReportFormat;
@@ -15,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,11 +49,7 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "output file (default: standard output)")
   Path out;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file, as for 'peerwatt platform'")
-  Path config;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default ~/.peerwatt)")
-  Path dataDir;
+  @CommandLine.Mixin PlatformOptions platform;
 
   @Override
   public Integer call() {
@@ -76,16 +69,7 @@ final class ReportCommand implements Callable<Integer> {
     if (tariff < 0) {
       throw new UserError("--tariff must not be negative");
     }
-    Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("data-dir", dataDir == null ? null : dataDir.toString());
-    PlatformSettings settings = PlatformSettings.from(Config.load(PlatformSettings.KEYS, config, System.getenv(), flags));
-    Database database;
-    try {
-      database = Database.start(settings.database());
-    } catch (DatabaseUnavailableException e) {
-      throw new UserError("database unavailable: " + e.getMessage(), e);
-    }
-    try (database) {
+    try (Database database = PlatformOptions.openDatabase(platform.settings())) {
       UtilityReport report = new JdbcReportSource(database.dsl()).report(zone, start, end, tariff);
       byte[] file = ReportWriter.render(report, reportFormat);
       PrintWriter console = spec.commandLine().getOut();

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * funding and mining when that is the chain, and the settlement pass on its timer
  * ({@link SettlementScheduler}).
  */
-final class SettlementRuntime implements AutoCloseable {
+public final class SettlementRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SettlementRuntime.class);
 
   private final Settlement settlement;
@@ -91,17 +91,17 @@ final class SettlementRuntime implements AutoCloseable {
    *
    * @return the closing transactions' txids
    */
-  List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
+  public List<String> stopAndCloseAllChannels(Duration gatewayWait) throws InterruptedException {
     return scheduler.stopAndCloseAllChannels(gatewayWait);
   }
 
   /** Mines one block now on devnet (with whatever the mempool holds) and books confirmations and anchors. */
-  ChainHeader mineNow() {
+  public ChainHeader mineNow() {
     return scheduler.call(pass::mineNow);
   }
 
   /** Proof bundles of anchored items. */
-  ProofBundles proofs() {
+  public ProofBundles proofs() {
     return settlement.proofs();
   }
 
@@ -115,7 +115,7 @@ final class SettlementRuntime implements AutoCloseable {
     return settlement.gateways();
   }
 
-  ChainBackend chain() {
+  public ChainBackend chain() {
     return settlement.chain();
   }
 
@@ -123,7 +123,7 @@ final class SettlementRuntime implements AutoCloseable {
     return settlement.statements();
   }
 
-  AuditExport auditExport() {
+  public AuditExport auditExport() {
     return settlement.auditExport();
   }
 

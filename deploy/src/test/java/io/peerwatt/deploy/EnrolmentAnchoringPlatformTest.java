@@ -3,6 +3,7 @@ package io.peerwatt.deploy;
 import static io.peerwatt.trading.testing.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.deploy.demo.AcceleratedClock;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.BundleVerification.Status;
 import io.peerwatt.protocol.anchor.BundleVerification.Step;

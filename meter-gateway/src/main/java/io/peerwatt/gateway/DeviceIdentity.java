@@ -1,5 +1,6 @@
 package io.peerwatt.gateway;
 
+import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,25 +14,27 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's identity: a secp256k1 device key made on first start and kept in {@code
- * <dataDir>/device.key} (hex, file mode 0600), plus the platform's enrolment answer ({@code
- * enrollment.json}: device id and device certificate) once {@code gateway enroll} succeeded.
+ * The gateway's keys: the secp256k1 device key made on first start and kept in {@code
+ * <dataDir>/device.key} (hex, file mode 0600), and the wallet's channel key beside the wallet's files.
+ * The platform's enrolment answer is kept by {@link io.peerwatt.gateway.platform.Enrollment}.
  */
 public final class DeviceIdentity {
   private static final Logger log = LoggerFactory.getLogger(DeviceIdentity.class);
   static final String KEY_FILE = "device.key";
-  static final String ENROLLMENT_FILE = "enrollment.json";
-  static final String CHANNEL_KEY_DIR = "wallet";
   static final String CHANNEL_KEY_FILE = "channel.key";
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private DeviceIdentity() {}
+
+  /** Whether the device key was made (the gateway ran or enrolled in {@code dataDir}). */
+  public static boolean hasDeviceKey(Path dataDir) {
+    return Files.exists(dataDir.resolve(KEY_FILE));
+  }
 
   /** Loads the device key, creating it (0600, written atomically and fsynced) when there is none. */
   public static PrivateKey loadOrCreate(Path dataDir) throws IOException {
@@ -44,7 +47,7 @@ public final class DeviceIdentity {
    * reading, this one moves money, and either can be replaced without the other.
    */
   public static PrivateKey channelKey(Path dataDir) throws IOException {
-    return loadOrCreate(dataDir.resolve(CHANNEL_KEY_DIR), CHANNEL_KEY_FILE);
+    return loadOrCreate(dataDir.resolve(WalletConfig.DIR), CHANNEL_KEY_FILE);
   }
 
   private static PrivateKey loadOrCreate(Path dir, String fileName) throws IOException {
@@ -82,22 +85,5 @@ public final class DeviceIdentity {
           + PosixFilePermissions.toString(perms));
     }
     return PrivateKey.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
-  }
-
-  /** Stores the platform's enrolment answer next to the key (atomically). */
-  static void storeEnrollment(Path dataDir, String json) throws IOException {
-    Path tmp = dataDir.resolve(ENROLLMENT_FILE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
-      ch.force(true);
-    }
-    Files.move(tmp, dataDir.resolve(ENROLLMENT_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** The stored enrolment answer, if the device was enrolled. */
-  public static Optional<String> enrollment(Path dataDir) throws IOException {
-    Path file = dataDir.resolve(ENROLLMENT_FILE);
-    return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
   }
 }

@@ -1,5 +1,16 @@
 package io.peerwatt.gateway;
 
+import io.peerwatt.gateway.journal.Journal;
+import io.peerwatt.gateway.metering.ClockSync;
+import io.peerwatt.gateway.metering.MeterChannel;
+import io.peerwatt.gateway.metering.MeterConfig;
+import io.peerwatt.gateway.metering.MeterException;
+import io.peerwatt.gateway.metering.ReadingSchedule;
+import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.platform.PlatformClient;
+import io.peerwatt.gateway.platform.Uploader;
+import io.peerwatt.gateway.wallet.PaymentAgent;
+import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -9,10 +20,7 @@ import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,20 +32,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running gateway: polls each meter, takes a signed reading at every UTC quarter-hour boundary
  * and every {@code readingInterval}, journals it (fsync) before anything else, uploads from the
- * journals in the background, and keeps {@code status.json} current for {@code gateway status}.
+ * journals in the background, and keeps {@link StatusFile} current for {@code gateway status}.
  * Time comes from the injected {@link Clock}; {@link #tick()} does whatever is due, so tests drive
  * it step by step.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-  static final String STATUS_FILE = "status.json";
 
   private final GatewayConfig config;
   private final PrivateKey key;
@@ -50,23 +56,21 @@ public final class Gateway implements AutoCloseable {
   private final Uploader uploader;
   /** The machine-to-machine wallet's agent, or null when the platform pays for the owner. */
   private final PaymentAgent wallet;
-  private final ReadingLedger ledger;
 
-  private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync,
-      Function<MeterConfig, RegisterReader> links) throws IOException {
+  private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync) throws IOException {
     this.config = config;
     this.key = key;
     this.clock = clock;
     this.clockSync = clockSync;
     this.schedule = new ReadingSchedule(config.readingInterval());
-    Map<Integer, String> serials = knownSerials(config.dataDir());
+    Map<Integer, String> serials = StatusFile.knownSerials(config.dataDir());
     Map<Integer, Journal> journals = new TreeMap<>();
     try {
       for (MeterConfig meter : config.meters()) {
         Journal journal = Journal.open(config.dataDir().resolve("journal").resolve("channel-" + meter.channel()),
             config.journalMaxBytes(), config.journalSegmentBytes());
         journals.put(meter.channel(), journal);
-        channels.add(new MeterChannel(meter, journal, links.apply(meter), serials.getOrDefault(meter.channel(), "")));
+        channels.add(MeterChannel.open(meter, journal, serials.getOrDefault(meter.channel(), "")));
       }
     } catch (IOException | RuntimeException e) {
       channels.forEach(MeterChannel::close);
@@ -78,21 +82,17 @@ public final class Gateway implements AutoCloseable {
             Duration.ofSeconds(30)))
         .orElse(null);
     if (config.wallet().isPresent()) {
-      WalletConfig w = config.wallet().get();
-      Path walletDir = config.dataDir().resolve(DeviceIdentity.CHANNEL_KEY_DIR);
-      this.ledger = ReadingLedger.open(config.dataDir(), journals, w.readingRetentionDays());
-      this.wallet = new PaymentAgent(DeviceIdentity.channelKey(config.dataDir()),
+      this.wallet = PaymentAgent.open(config.dataDir(), DeviceIdentity.channelKey(config.dataDir()),
           new PlatformClient(config.platform().orElseThrow(), key,
               HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), clock, Duration.ofSeconds(30)),
-          WalletState.load(walletDir), ledger, w, clock, walletDir);
+          journals, config.wallet().get(), clock);
     } else {
-      this.ledger = null;
       this.wallet = null;
     }
     Instant now = clock.instant();
     for (MeterChannel channel : channels) {
-      nextReading.put(channel.config.channel(), schedule.nextAfter(now.minusMillis(1)).at());
-      nextPoll.put(channel.config.channel(), now);
+      nextReading.put(channel.config().channel(), schedule.nextAfter(now.minusMillis(1)).at());
+      nextPoll.put(channel.config().channel(), now);
     }
   }
 
@@ -100,20 +100,13 @@ public final class Gateway implements AutoCloseable {
   public static Gateway open(GatewayConfig config, Clock clock) throws IOException {
     PrivateKey key = DeviceIdentity.loadOrCreate(config.dataDir());
     ClockSync sync = config.assumeClockSynchronised() ? ClockSync.assumeSynchronised() : ClockSync.systemd();
-    return new Gateway(config, key, clock, sync,
-        m -> new ModbusLink(m.uri(), m.unitId(), m.timeout(), m.retries()));
+    return new Gateway(config, key, clock, sync);
   }
 
   /** As {@link #open(GatewayConfig, Clock)} with an explicit key and clock-sync check (tests, demo). */
   public static Gateway open(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync)
       throws IOException {
-    return new Gateway(config, key, clock, clockSync,
-        m -> new ModbusLink(m.uri(), m.unitId(), m.timeout(), m.retries()));
-  }
-
-  static Gateway open(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync,
-      Function<MeterConfig, RegisterReader> links) throws IOException {
-    return new Gateway(config, key, clock, clockSync, links);
+    return new Gateway(config, key, clock, clockSync);
   }
 
   /**
@@ -125,31 +118,31 @@ public final class Gateway implements AutoCloseable {
     Instant now = clock.instant();
     boolean changed = false;
     for (MeterChannel channel : channels) {
-      int ch = channel.config.channel();
+      int ch = channel.config().channel();
       Instant due = nextReading.get(ch);
       if (!now.isBefore(due)) {
         // a late tick (suspend, slow meter) still gives one reading, marked as the boundary it was due for
         boolean boundary = ReadingSchedule.isBoundary(due) || crossedBoundary(due, now);
         SignedReading taken = channel.take(now, boundary, clockSync.synchronised(), key);
-        if (taken != null && ledger != null) {
+        if (taken != null && wallet != null) {
           try {
-            ledger.record(ch, taken);
+            wallet.recordReading(ch, taken);
           } catch (IOException e) {
             // the journal holds the reading; the wallet's copy is rebuilt from it on the next start
             log.warn("channel {}: the wallet's reading ledger missed a reading: {}", ch, e.getMessage());
           }
         }
         nextReading.put(ch, schedule.nextAfter(now).at());
-        nextPoll.put(ch, now.plus(channel.config.pollInterval()));
+        nextPoll.put(ch, now.plus(channel.config().pollInterval()));
         changed = true;
       } else if (!now.isBefore(nextPoll.get(ch))) {
         try {
           channel.read(now);
         } catch (MeterException e) {
           // remembered by the channel for status; readings carry the flags
-          log.debug("status poll of {} failed: {}", channel.config.name(), e.getMessage());
+          log.debug("status poll of {} failed: {}", channel.config().name(), e.getMessage());
         }
-        nextPoll.put(ch, now.plus(channel.config.pollInterval()));
+        nextPoll.put(ch, now.plus(channel.config().pollInterval()));
         changed = true;
       }
     }
@@ -158,7 +151,7 @@ public final class Gateway implements AutoCloseable {
     }
     Instant next = Instant.MAX;
     for (MeterChannel channel : channels) {
-      next = min(next, min(nextReading.get(channel.config.channel()), nextPoll.get(channel.config.channel())));
+      next = min(next, min(nextReading.get(channel.config().channel()), nextPoll.get(channel.config().channel())));
     }
     return next;
   }
@@ -268,7 +261,7 @@ public final class Gateway implements AutoCloseable {
   public Map<Integer, Journal> journals() {
     Map<Integer, Journal> out = new TreeMap<>();
     for (MeterChannel channel : channels) {
-      out.put(channel.config.channel(), channel.journal);
+      out.put(channel.config().channel(), channel.journal());
     }
     return out;
   }
@@ -292,18 +285,18 @@ public final class Gateway implements AutoCloseable {
     int depth = 0;
     for (MeterChannel channel : channels) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", channel.config.name());
-      m.put("channel", channel.config.channel());
-      m.put("meter", channel.config.uri().toString());
-      m.put("unit", channel.config.unitId());
+      m.put("name", channel.config().name());
+      m.put("channel", channel.config().channel());
+      m.put("meter", channel.config().uri().toString());
+      m.put("unit", channel.config().unitId());
       m.put("map", channel.mapName());
       m.put("serial", channel.knownSerial());
       m.put("lastReading", readingSummary(channel.lastReading()));
       m.put("lastPollAt", channel.lastSampleAt() == null ? null
           : ReadingCodec.formatInstant(channel.lastSampleAt().truncatedTo(ChronoUnit.MILLIS)));
       m.put("lastError", channel.lastError());
-      m.put("journalDepth", channel.journal.depth());
-      depth += channel.journal.depth();
+      m.put("journalDepth", channel.journal().depth());
+      depth += channel.journal().depth();
       meters.add(m);
     }
     status.put("meters", meters);
@@ -326,10 +319,7 @@ public final class Gateway implements AutoCloseable {
     if (wallet != null) {
       status.put("wallet", wallet.status());
     }
-    Path tmp = config.dataDir().resolve(STATUS_FILE + ".tmp");
-    Files.writeString(tmp, Json.writePretty(status) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, config.dataDir().resolve(STATUS_FILE), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    StatusFile.write(config.dataDir(), status);
   }
 
   private static Map<String, Object> readingSummary(MeterReading r) {
@@ -352,35 +342,16 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static Object deviceId(Path dataDir) throws IOException {
-    var enrollment = DeviceIdentity.enrollment(dataDir);
+    var enrollment = Enrollment.stored(dataDir);
     if (enrollment.isEmpty()) {
       return null;
     }
     try {
       return Json.integer(Json.parseObject(enrollment.get()), "deviceId");
     } catch (FormatException e) {
-      log.warn("{} is damaged: {}", DeviceIdentity.ENROLLMENT_FILE, e.getMessage());
+      log.warn("{} is damaged: {}", Enrollment.FILE, e.getMessage());
       return null;
     }
-  }
-
-  /** Serials last seen per channel, from the previous run's status file (baseline for swap detection). */
-  private static Map<Integer, String> knownSerials(Path dataDir) {
-    Map<Integer, String> out = new HashMap<>();
-    Path file = dataDir.resolve(STATUS_FILE);
-    if (!Files.exists(file)) {
-      return out;
-    }
-    try {
-      for (Object item : Json.array(Json.parseObject(Files.readString(file, StandardCharsets.UTF_8)), "meters")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) item;
-        out.put((int) Json.integer(m, "channel"), Json.string(m, "serial"));
-      }
-    } catch (IOException | FormatException | ClassCastException e) {
-      log.warn("cannot read meter serials from {} ({}); swap detection starts fresh", file, e.getMessage());
-    }
-    return out;
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.peerwatt.gateway;
 
+import io.peerwatt.gateway.metering.MeterConfig;
+import io.peerwatt.gateway.metering.ReadingSchedule;
+import io.peerwatt.gateway.platform.Uploader;
+import io.peerwatt.gateway.wallet.WalletConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +20,7 @@ import java.util.Set;
  * @param readingInterval a signed reading every this often, plus one at each UTC quarter hour
  * @param uploadInterval pause between upload rounds when the journal is drained
  * @param batchSize readings per upload batch, 1..500
- * @param journalMaxBytes per meter channel; see {@link Journal} for the full policy
+ * @param journalMaxBytes per meter channel; see {@link io.peerwatt.gateway.journal.Journal} for the full policy
  * @param journalSegmentBytes segment file size
  * @param assumeClockSynchronised true when the host keeps time without systemd-timesyncd
  * @param meters the meters to read
@@ -34,9 +38,6 @@ public record GatewayConfig(
     List<MeterConfig> meters,
     Optional<WalletConfig> wallet) {
 
-  /** The platform's per-batch maximum. */
-  public static final int MAX_BATCH = 500;
-
   public GatewayConfig {
     meters = List.copyOf(meters);
     if (meters.isEmpty()) {
@@ -52,8 +53,8 @@ public record GatewayConfig(
         throw new IllegalArgumentException("meters: name " + m.name() + " is used twice");
       }
     }
-    if (batchSize < 1 || batchSize > MAX_BATCH) {
-      throw new IllegalArgumentException("upload.batchSize must be 1.." + MAX_BATCH);
+    if (batchSize < 1 || batchSize > Uploader.MAX_BATCH) {
+      throw new IllegalArgumentException("upload.batchSize must be 1.." + Uploader.MAX_BATCH);
     }
     if (readingInterval.toMillis() < 1000 || readingInterval.toMillis() > ReadingSchedule.QUARTER_HOUR_MS) {
       throw new IllegalArgumentException("readingInterval must be between 1 s and 15 min");

@@ -1,4 +1,5 @@
 /**
- * The home gateway: polls meters over Modbus, signs every reading, journals it and uploads it.
+ * The home gateway's entry: {@link io.peerwatt.gateway.Gateway} (the reading loop, upload and wallet
+ * threads), its configuration, the device's keys and {@code status.json}; the work lives in the packages below.
  */
 package io.peerwatt.gateway;

@@ -2,6 +2,12 @@ package io.peerwatt.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.gateway.journal.JournalEntry;
+import io.peerwatt.gateway.metering.MapChoice;
+import io.peerwatt.gateway.metering.MeterConfig;
+import io.peerwatt.gateway.metering.MeterSimulator;
+import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.metering.Meters;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.SignatureCheck;

@@ -1,7 +1,7 @@
 package io.peerwatt.benchmarks.gateway;
 
-import io.peerwatt.gateway.Journal;
-import io.peerwatt.gateway.JournalEntry;
+import io.peerwatt.gateway.journal.Journal;
+import io.peerwatt.gateway.journal.JournalEntry;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.SignedReading;

@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.peerwatt.deploy.TxCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
-import io.peerwatt.gateway.Enrollment;
 import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.GatewayConfig;
-import io.peerwatt.gateway.MapChoice;
-import io.peerwatt.gateway.MeterException;
-import io.peerwatt.gateway.MeterUri;
-import io.peerwatt.gateway.Meters;
-import io.peerwatt.gateway.WalletInbox;
+import io.peerwatt.gateway.StatusFile;
+import io.peerwatt.gateway.metering.MapChoice;
+import io.peerwatt.gateway.metering.MeterException;
+import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.metering.Meters;
+import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.wallet.WalletInbox;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +60,16 @@ public final class GatewayCommand implements Runnable {
   /** {@code ~/.peerwatt-gateway}. */
   static Path defaultDataDir() {
     return Path.of(System.getProperty("user.home"), ".peerwatt-gateway");
+  }
+
+  /** {@code --data-dir} of the commands that work on a gateway's files. */
+  static final class DataDir {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    Path dataDir;
+
+    Path path() {
+      return dataDir == null ? defaultDataDir() : dataDir;
+    }
   }
 
   static String json(Object value) {
@@ -181,14 +191,14 @@ public final class GatewayCommand implements Runnable {
         description = "meter serial number (repeatable); default: the serials the running gateway has seen")
     List<String> serials;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
-    Path dataDir;
+    @CommandLine.Mixin DataDir dataDir;
 
     @Override
     public Integer call() throws Exception {
-      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      Path dir = dataDir.path();
       PrivateKey key = DeviceIdentity.loadOrCreate(dir);
-      List<String> meterSerials = serials != null ? serials : seenSerials(dir);
+      List<String> meterSerials = serials != null ? serials
+          : StatusFile.knownSerials(dir).values().stream().filter(serial -> !serial.isEmpty()).toList();
       try {
         Enrollment.Result result = Enrollment.enroll(platform, code, meterSerials, key, dir,
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(30));
@@ -207,20 +217,6 @@ public final class GatewayCommand implements Runnable {
         throw new UserError("cannot reach " + platform + ": " + e);
       }
     }
-
-    private static List<String> seenSerials(Path dir) throws IOException {
-      Path status = dir.resolve("status.json");
-      List<String> out = new ArrayList<>();
-      if (Files.exists(status)) {
-        for (var meter : new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8)).path("meters")) {
-          String serial = meter.path("serial").asText("");
-          if (!serial.isEmpty()) {
-            out.add(serial);
-          }
-        }
-      }
-      return out;
-    }
   }
 
   /** {@code peerwatt gateway status}: what the running (or last) gateway reported. */
@@ -229,15 +225,14 @@ public final class GatewayCommand implements Runnable {
   public static final class Status implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
-    Path dataDir;
+    @CommandLine.Mixin DataDir dataDir;
 
     @Override
     public Integer call() throws Exception {
-      Path dir = dataDir == null ? defaultDataDir() : dataDir;
-      Path status = dir.resolve("status.json");
+      Path dir = dataDir.path();
+      Path status = StatusFile.path(dir);
       if (!Files.exists(status)) {
-        if (!Files.exists(dir.resolve("device.key"))) {
+        if (!DeviceIdentity.hasDeviceKey(dir)) {
           throw new UserError("no gateway in " + dir + " (no device key yet): run 'peerwatt gateway run' first");
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -270,15 +265,15 @@ public final class GatewayCommand implements Runnable {
   public static final class WalletAddress implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
-    Path dataDir;
+    @CommandLine.Mixin DataDir dataDir;
 
     @Option(names = "--mainnet", description = "the mainnet form (default: testnet/regtest form)")
     boolean mainnet;
 
     @Override
     public Integer call() throws Exception {
-      spec.commandLine().getOut().println(WalletInbox.address(dataDir == null ? defaultDataDir() : dataDir, mainnet));
+      spec.commandLine().getOut().println(
+          WalletInbox.address(DeviceIdentity.channelKey(dataDir.path()).publicKey(), mainnet));
       return 0;
     }
   }
@@ -288,8 +283,7 @@ public final class GatewayCommand implements Runnable {
   public static final class WalletFund implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
-    Path dataDir;
+    @CommandLine.Mixin DataDir dataDir;
 
     @Option(names = "--tx", required = true, paramLabel = "HEX|@FILE", description = "the raw transaction, hex or @file")
     String tx;
@@ -303,7 +297,8 @@ public final class GatewayCommand implements Runnable {
         throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
       }
       try {
-        long paid = WalletInbox.deliver(dataDir == null ? defaultDataDir() : dataDir, funding);
+        Path dir = dataDir.path();
+        long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);
         spec.commandLine().getOut().println("handed " + funding.txidHex() + " (" + paid + " sat to the wallet) to the"
             + " gateway: it books it on its next round");
       } catch (IllegalArgumentException e) {

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peerwatt.deploy.PeerwattCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
-import io.peerwatt.gateway.MapChoice;
-import io.peerwatt.gateway.MeterSimulator;
-import io.peerwatt.gateway.MeterUri;
+import io.peerwatt.gateway.metering.MapChoice;
+import io.peerwatt.gateway.metering.MeterSimulator;
+import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.wallet.WalletConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class GatewayCommandTest {
     assertThat(GatewayYaml.load(file, null).wallet()).get().satisfies(w -> {
       assertThat(w.devnetFaucet()).isTrue();
       assertThat(w.interval()).isEqualTo(Duration.ofSeconds(2));
-      assertThat(w.spendingCapSatsPerDay()).isEqualTo(io.peerwatt.gateway.WalletConfig.defaults().spendingCapSatsPerDay());
+      assertThat(w.spendingCapSatsPerDay()).isEqualTo(WalletConfig.defaults().spendingCapSatsPerDay());
     });
     Files.writeString(file, meters + "wallet:\n  mode: custodial\n  interval: 2s\n");
     assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class).hasMessageContaining("m2m");

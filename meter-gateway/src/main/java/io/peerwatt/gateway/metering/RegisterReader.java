@@ -1,0 +1,14 @@
+package io.peerwatt.gateway.metering;
+
+/** Raw register access to one meter: Modbus TCP or RTU in production, fakes in tests. */
+interface RegisterReader extends AutoCloseable {
+
+  /**
+   * Reads {@code count} registers starting at zero-based {@code address} with function code 3
+   * (holding) or 4 (input); returns {@code 2 * count} big-endian bytes.
+   */
+  byte[] read(int functionCode, int address, int count) throws MeterException;
+
+  @Override
+  void close();
+}
