@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.m2m;
 
 import io.peerwatt.http.DeviceRequests.DeviceCaller;
-import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxInput;
@@ -143,11 +142,11 @@ public final class GatewayChannels {
 
   /** Registers the gateway's wallet and switches its account to machine-to-machine payments. */
   public GatewayViews.HubInfo register(DeviceCaller caller, String channelKeyHex, String payoutScriptHex) {
-    PublicKey key = parse("channelKey", () -> PublicKey.fromHex(channelKeyHex));
+    PublicKey key = GatewayRefusal.parsed("channelKey", () -> PublicKey.fromHex(channelKeyHex));
     if (!key.isCompressed()) {
       throw GatewayRefusal.invalid("INVALID_KEY", "channelKey must be a compressed key (33 bytes)", "channelKey");
     }
-    byte[] script = parse("payoutScript", () -> StrictHex.decode(payoutScriptHex, "payoutScript"));
+    byte[] script = GatewayRefusal.parsed("payoutScript", () -> StrictHex.decode(payoutScriptHex, "payoutScript"));
     if (script.length != 25 || !Arrays.equals(script, Script.p2pkh(Arrays.copyOfRange(script, 3, 23)).bytes())) {
       throw GatewayRefusal.invalid("INVALID_SCRIPT", "payoutScript must be a P2PKH locking script (25 bytes)",
           "payoutScript");
@@ -179,8 +178,8 @@ public final class GatewayChannels {
    * Asking again with the same terms returns the same signature.
    */
   public GatewayViews.AcceptedChannel openBuyerChannel(DeviceCaller caller, Map<String, Object> termsJson, String fundingHex) {
-    ChannelTerms t = parse("terms", () -> ChannelJson.readTerms(termsJson));
-    Transaction funding = parse("fundingTx", () -> Transaction.parseHex(fundingHex));
+    ChannelTerms t = GatewayRefusal.parsed("terms", () -> ChannelJson.readTerms(termsJson));
+    Transaction funding = GatewayRefusal.parsed("fundingTx", () -> Transaction.parseHex(fundingHex));
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     if (t.direction() != ChannelDirection.BUYER_TO_HUB) {
       throw GatewayRefusal.invalid("BAD_TERMS", "a gateway opens buyer_to_hub channels; the hub opens hub_to_seller"
@@ -209,7 +208,7 @@ public final class GatewayChannels {
   /** Broadcasts the funding of a buyer channel whose refund the hub signed (the gateway stored it first). */
   public BroadcastResult broadcastBuyerFunding(DeviceCaller caller, String channelId, String fundingHex) {
     PayeeChannel channel = buyerChannel(caller, channelId);
-    Transaction funding = parse("rawTx", () -> Transaction.parseHex(fundingHex));
+    Transaction funding = GatewayRefusal.parsed("rawTx", () -> Transaction.parseHex(fundingHex));
     ChannelResult<Transaction> check = channel.checkFunding(funding);
     if (!check.isOk()) {
       throw GatewayRefusal.invalid(check.rejection().name(), check.detail(), "rawTx");
@@ -254,7 +253,7 @@ public final class GatewayChannels {
   /** The gateway's refund signature for a proposed hub -> seller channel: the hub opens it. */
   public PayerChannel answerProposal(DeviceCaller caller, String channelId, String signatureHex) {
     PayerChannel channel = sellerChannel(caller, channelId);
-    byte[] signature = parse("refundSignature", () -> StrictHex.decode(signatureHex, "refundSignature"));
+    byte[] signature = GatewayRefusal.parsed("refundSignature", () -> StrictHex.decode(signatureHex, "refundSignature"));
     if (channel.state() != ChannelState.PROPOSED && channel.state() != ChannelState.OPEN) {
       throw GatewayRefusal.conflict("NOT_OPEN", "channel " + channelId + " is " + channel.state().code(), null);
     }
@@ -368,7 +367,7 @@ public final class GatewayChannels {
    * hub channel after expiry. Anything else is refused, so this is no open relay.
    */
   public GatewayViews.Relayed relay(DeviceCaller caller, String rawHex) {
-    Transaction tx = parse("rawTx", () -> Transaction.parseHex(rawHex));
+    Transaction tx = GatewayRefusal.parsed("rawTx", () -> Transaction.parseHex(rawHex));
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     String account = Long.toString(caller.accountId());
     if (tx.inputs().size() != 1) {
@@ -441,17 +440,5 @@ public final class GatewayChannels {
             && c.terms().prosumerAccount().equals(Long.toString(caller.accountId()))
             && c.terms().payeeKey().equals(wallet.channelKey()))
         .orElseThrow(() -> GatewayRefusal.notFound("hub -> seller channel " + channelId));
-  }
-
-  private interface Parse<T> {
-    T get();
-  }
-
-  private static <T> T parse(String field, Parse<T> parse) {
-    try {
-      return parse.get();
-    } catch (FormatException | IllegalArgumentException e) {
-      throw GatewayRefusal.invalid("MALFORMED_FIELD", field + ": " + e.getMessage(), field);
-    }
   }
 }

@@ -1,5 +1,8 @@
 package io.peerwatt.settlement.m2m;
 
+import io.peerwatt.protocol.FormatException;
+import java.util.function.Supplier;
+
 /**
  * A gateway's request the hub refuses, changing nothing: what kind of refusal, a stable code (the
  * device API's error code), a message for people and, when one input is to blame, its field.
@@ -36,6 +39,15 @@ public final class GatewayRefusal extends RuntimeException {
 
   static GatewayRefusal conflict(String code, String message, String field) {
     return new GatewayRefusal(Kind.CONFLICT, code, message, field);
+  }
+
+  /** What {@code parse} reads from field {@code field}; a malformed one is refused as MALFORMED_FIELD. */
+  static <T> T parsed(String field, Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (FormatException | IllegalArgumentException e) {
+      throw invalid("MALFORMED_FIELD", field + ": " + e.getMessage(), field);
+    }
   }
 
   public Kind kind() {
