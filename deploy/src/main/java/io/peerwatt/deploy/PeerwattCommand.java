@@ -1,9 +1,9 @@
 package io.peerwatt.deploy;
 
+import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,11 +13,19 @@ import picocli.CommandLine.Command;
     name = "peerwatt",
     mixinStandardHelpOptions = true,
     versionProvider = PeerwattCommand.Version.class,
-    description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
-    subcommands = {PlatformCommand.class, io.peerwatt.deploy.demo.DemoCommand.class, AdminCommand.class,
-        io.peerwatt.deploy.gateway.GatewayCommand.class, TxCommand.class, ChainCommand.class, VerifyCommand.class,
-        ReportCommand.class,
-        CommandLine.HelpCommand.class})
+    description =
+        "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
+    subcommands = {
+      PlatformCommand.class,
+      io.peerwatt.deploy.demo.DemoCommand.class,
+      AdminCommand.class,
+      io.peerwatt.deploy.gateway.GatewayCommand.class,
+      TxCommand.class,
+      ChainCommand.class,
+      VerifyCommand.class,
+      ReportCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class PeerwattCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -30,7 +38,8 @@ public final class PeerwattCommand implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new PeerwattCommand());
     cli.setExecutionExceptionHandler(new UserErrors());
-    cli.setExpandAtFiles(false); // @FILE arguments are read by the commands themselves (peerwatt tx)
+    cli.setExpandAtFiles(
+        false); // @FILE arguments are read by the commands themselves (peerwatt tx)
     return cli.execute(args);
   }
 
@@ -39,7 +48,10 @@ public final class PeerwattCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The version Maven wrote into the jar, and the secp256k1 implementation this JVM signs and verifies with. */
+  /**
+   * The version Maven wrote into the jar, and the secp256k1 implementation this JVM signs and
+   * verifies with.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
@@ -51,8 +63,10 @@ public final class PeerwattCommand implements Runnable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return new String[] {"peerwatt " + props.getProperty("version", "unknown"),
-          "secp256k1: " + Secp256k1Ecdsa.inUse().description()};
+      return new String[] {
+        "peerwatt " + props.getProperty("version", "unknown"),
+        "secp256k1: " + Secp256k1Ecdsa.inUse().description()
+      };
     }
   }
 }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    description = "The home meter gateway: reads meters over Modbus, signs and journals every reading, uploads them.",
+    description =
+        "The home meter gateway: reads meters over Modbus, signs and journals every reading, uploads them.",
     subcommands = {
       GatewayCommand.Probe.class,
       GatewayCommand.Run.class,
@@ -48,7 +49,8 @@ import picocli.CommandLine.Option;
       GatewayCommand.Wallet.class
     })
 public final class GatewayCommand implements Runnable {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -81,26 +83,43 @@ public final class GatewayCommand implements Runnable {
   }
 
   /** {@code peerwatt gateway probe}: reads one meter once and prints the reading as JSON. */
-  @Command(name = "probe", mixinStandardHelpOptions = true,
-      description = "Read one meter once and print the values as JSON (check the wiring before anything else).")
+  @Command(
+      name = "probe",
+      mixinStandardHelpOptions = true,
+      description =
+          "Read one meter once and print the values as JSON (check the wiring before anything else).")
   public static final class Probe implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--meter", required = true, paramLabel = "URI",
+    @Option(
+        names = "--meter",
+        required = true,
+        paramLabel = "URI",
         description = "tcp://host:port or rtu:///dev/ttyUSB0?baud=9600&parity=none&stopBits=1")
     String meter;
 
-    @Option(names = "--unit", defaultValue = "1", description = "Modbus unit id (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--unit",
+        defaultValue = "1",
+        description = "Modbus unit id (default ${DEFAULT-VALUE})")
     int unit;
 
-    @Option(names = "--map", defaultValue = "auto",
+    @Option(
+        names = "--map",
+        defaultValue = "auto",
         description = "auto, sdm630, sdm120, em24 or sunspec (default ${DEFAULT-VALUE})")
     String map;
 
-    @Option(names = "--timeout", defaultValue = "1000", description = "per request, ms (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--timeout",
+        defaultValue = "1000",
+        description = "per request, ms (default ${DEFAULT-VALUE})")
     long timeoutMs;
 
-    @Option(names = "--retries", defaultValue = "1", description = "extra attempts after a timeout (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--retries",
+        defaultValue = "1",
+        description = "extra attempts after a timeout (default ${DEFAULT-VALUE})")
     int retries;
 
     @Override
@@ -131,7 +150,8 @@ public final class GatewayCommand implements Runnable {
         spec.commandLine().getOut().println(json(out));
         return 0;
       } catch (MeterException e) {
-        throw new UserError("meter " + uri + " unit " + unit + ": " + e.fault() + ": " + e.getMessage());
+        throw new UserError(
+            "meter " + uri + " unit " + unit + ": " + e.fault() + ": " + e.getMessage());
       } finally {
         Meters.releaseSharedResources();
       }
@@ -139,13 +159,19 @@ public final class GatewayCommand implements Runnable {
   }
 
   /** {@code peerwatt gateway run}: the long-running gateway. */
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run the gateway: poll meters, sign and journal readings, upload them. Stops on SIGTERM/Ctrl-C.")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run the gateway: poll meters, sign and journal readings, upload them. Stops on SIGTERM/Ctrl-C.")
   public static final class Run implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "gateway.yaml")
     Path config;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides dataDir (default ~/.peerwatt-gateway)")
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description = "overrides dataDir (default ~/.peerwatt-gateway)")
     Path dataDir;
 
     @Override
@@ -153,17 +179,20 @@ public final class GatewayCommand implements Runnable {
       GatewayConfig cfg = GatewayYaml.load(config, dataDir);
       AtomicBoolean stop = new AtomicBoolean();
       Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        stop.set(true);
-        synchronized (stop) {
-          stop.notifyAll();
-        }
-        try {
-          main.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "peerwatt-gateway-shutdown");
+      Thread hook =
+          new Thread(
+              () -> {
+                stop.set(true);
+                synchronized (stop) {
+                  stop.notifyAll();
+                }
+                try {
+                  main.join(10_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "peerwatt-gateway-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try (Gateway gateway = Gateway.open(cfg, Clock.systemUTC())) {
         gateway.run(stop);
@@ -176,19 +205,29 @@ public final class GatewayCommand implements Runnable {
   }
 
   /** {@code peerwatt gateway enroll}: registers the device key with the platform. */
-  @Command(name = "enroll", mixinStandardHelpOptions = true,
-      description = "Register this gateway's device key with the platform using an installer's enrolment code.")
+  @Command(
+      name = "enroll",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register this gateway's device key with the platform using an installer's enrolment code.")
   public static final class Enroll implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--platform", required = true, paramLabel = "URL", description = "the platform, e.g. https://peerwatt.example")
+    @Option(
+        names = "--platform",
+        required = true,
+        paramLabel = "URL",
+        description = "the platform, e.g. https://peerwatt.example")
     URI platform;
 
     @Option(names = "--code", required = true, description = "the one-time enrolment code")
     String code;
 
-    @Option(names = "--serial", paramLabel = "SERIAL",
-        description = "meter serial number (repeatable); default: the serials the running gateway has seen")
+    @Option(
+        names = "--serial",
+        paramLabel = "SERIAL",
+        description =
+            "meter serial number (repeatable); default: the serials the running gateway has seen")
     List<String> serials;
 
     @CommandLine.Mixin DataDir dataDir;
@@ -197,11 +236,22 @@ public final class GatewayCommand implements Runnable {
     public Integer call() throws Exception {
       Path dir = dataDir.path();
       PrivateKey key = DeviceIdentity.loadOrCreate(dir);
-      List<String> meterSerials = serials != null ? serials
-          : StatusFile.knownSerials(dir).values().stream().filter(serial -> !serial.isEmpty()).toList();
+      List<String> meterSerials =
+          serials != null
+              ? serials
+              : StatusFile.knownSerials(dir).values().stream()
+                  .filter(serial -> !serial.isEmpty())
+                  .toList();
       try {
-        Enrollment.Result result = Enrollment.enroll(platform, code, meterSerials, key, dir,
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(30));
+        Enrollment.Result result =
+            Enrollment.enroll(
+                platform,
+                code,
+                meterSerials,
+                key,
+                dir,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                Duration.ofSeconds(30));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceId", result.deviceId());
         out.put("deviceKey", key.publicKey().hex());
@@ -220,8 +270,11 @@ public final class GatewayCommand implements Runnable {
   }
 
   /** {@code peerwatt gateway status}: what the running (or last) gateway reported. */
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Print device id, meters, last reading per meter, journal depth and last upload as JSON.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print device id, meters, last reading per meter, journal depth and last upload as JSON.")
   public static final class Status implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -233,7 +286,8 @@ public final class GatewayCommand implements Runnable {
       Path status = StatusFile.path(dir);
       if (!Files.exists(status)) {
         if (!DeviceIdentity.hasDeviceKey(dir)) {
-          throw new UserError("no gateway in " + dir + " (no device key yet): run 'peerwatt gateway run' first");
+          throw new UserError(
+              "no gateway in " + dir + " (no device key yet): run 'peerwatt gateway run' first");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceKey", DeviceIdentity.loadOrCreate(dir).publicKey().hex());
@@ -241,15 +295,20 @@ public final class GatewayCommand implements Runnable {
         spec.commandLine().getOut().println(json(out));
         return 0;
       }
-      spec.commandLine().getOut().println(
-          json(new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8))));
+      spec.commandLine()
+          .getOut()
+          .println(
+              json(new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8))));
       return 0;
     }
   }
 
-  @Command(name = "wallet", mixinStandardHelpOptions = true,
-      description = "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
-          + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
+  @Command(
+      name = "wallet",
+      mixinStandardHelpOptions = true,
+      description =
+          "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
+              + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
       subcommands = {WalletAddress.class, WalletFund.class})
   public static final class Wallet implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -260,7 +319,9 @@ public final class GatewayCommand implements Runnable {
     }
   }
 
-  @Command(name = "address", mixinStandardHelpOptions = true,
+  @Command(
+      name = "address",
+      mixinStandardHelpOptions = true,
       description = "Print the wallet's address (the channel key's P2PKH; made on first use).")
   public static final class WalletAddress implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -272,20 +333,29 @@ public final class GatewayCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      spec.commandLine().getOut().println(
-          WalletInbox.address(DeviceIdentity.channelKey(dataDir.path()).publicKey(), mainnet));
+      spec.commandLine()
+          .getOut()
+          .println(
+              WalletInbox.address(DeviceIdentity.channelKey(dataDir.path()).publicKey(), mainnet));
       return 0;
     }
   }
 
-  @Command(name = "fund", mixinStandardHelpOptions = true,
-      description = "Hand the gateway a transaction that pays its wallet (broadcast it from your wallet first).")
+  @Command(
+      name = "fund",
+      mixinStandardHelpOptions = true,
+      description =
+          "Hand the gateway a transaction that pays its wallet (broadcast it from your wallet first).")
   public static final class WalletFund implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin DataDir dataDir;
 
-    @Option(names = "--tx", required = true, paramLabel = "HEX|@FILE", description = "the raw transaction, hex or @file")
+    @Option(
+        names = "--tx",
+        required = true,
+        paramLabel = "HEX|@FILE",
+        description = "the raw transaction, hex or @file")
     String tx;
 
     @Override
@@ -299,8 +369,15 @@ public final class GatewayCommand implements Runnable {
       try {
         Path dir = dataDir.path();
         long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);
-        spec.commandLine().getOut().println("handed " + funding.txidHex() + " (" + paid + " sat to the wallet) to the"
-            + " gateway: it books it on its next round");
+        spec.commandLine()
+            .getOut()
+            .println(
+                "handed "
+                    + funding.txidHex()
+                    + " ("
+                    + paid
+                    + " sat to the wallet) to the"
+                    + " gateway: it books it on its next round");
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage(), e);
       }

@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Typed values of the gateway's YAML config file, read strictly: an unknown key, a wrong type or a bad
- * value is a {@link UserError} naming the file and the key path, e.g. {@code meters[1].unit}.
+ * Typed values of the gateway's YAML config file, read strictly: an unknown key, a wrong type or a
+ * bad value is a {@link UserError} naming the file and the key path, e.g. {@code meters[1].unit}.
  */
 final class StrictYaml {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -35,14 +35,20 @@ final class StrictYaml {
       throw new UserError("cannot read gateway config " + file);
     }
     try {
-      JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file, StandardCharsets.UTF_8));
+      JsonNode node =
+          new ObjectMapper(new YAMLFactory())
+              .readTree(Files.readString(file, StandardCharsets.UTF_8));
       if (node == null || !node.isObject()) {
         throw new UserError("gateway config " + file + " must be a YAML mapping");
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new UserError("gateway config " + file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw new UserError(
+          "gateway config "
+              + file
+              + " is not valid YAML: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
       throw new UserError("cannot read gateway config " + file + ": " + e.getMessage());
     }
@@ -53,8 +59,14 @@ final class StrictYaml {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
-        throw new UserError(file + ": unknown key '" + prefix + key + "' (known here: " + String.join(", ",
-            allowed.stream().sorted().toList()) + ")");
+        throw new UserError(
+            file
+                + ": unknown key '"
+                + prefix
+                + key
+                + "' (known here: "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ")");
       }
     }
   }
@@ -108,7 +120,10 @@ final class StrictYaml {
     return v.longValue();
   }
 
-  /** A duration like {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}, or {@code fallback} when absent. */
+  /**
+   * A duration like {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}, or {@code fallback} when
+   * absent.
+   */
   Duration duration(JsonNode node, String key, String path, Duration fallback) {
     if (!node.has(key)) {
       return fallback;
@@ -127,7 +142,10 @@ final class StrictYaml {
     };
   }
 
-  /** A byte size like {@code 268435456}, {@code 256MiB} or {@code 4MB}, or {@code fallback} when absent. */
+  /**
+   * A byte size like {@code 268435456}, {@code 256MiB} or {@code 4MB}, or {@code fallback} when
+   * absent.
+   */
   long size(JsonNode node, String key, String path, long fallback) {
     if (!node.has(key)) {
       return fallback;
@@ -138,12 +156,13 @@ final class StrictYaml {
       throw error(path, "must be a size like 268435456, 256MiB or 4MB; got " + text);
     }
     long n = Long.parseLong(m.group(1));
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "M" -> 20;
-      case "G" -> 30;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          default -> 0;
+        };
     return Math.multiplyExact(n, 1L << shift);
   }
 

@@ -25,6 +25,7 @@ public enum MapChoice {
         return choice;
       }
     }
-    throw new IllegalArgumentException("map must be one of auto, sdm630, sdm120, em24, sunspec; got " + text);
+    throw new IllegalArgumentException(
+        "map must be one of auto, sdm630, sdm120, em24, sunspec; got " + text);
   }
 }

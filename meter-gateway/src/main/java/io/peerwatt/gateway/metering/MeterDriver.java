@@ -7,17 +7,22 @@ import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads one meter through a resolved register map and converts the values to {@link MeterSample}. */
+/**
+ * Reads one meter through a resolved register map and converts the values to {@link MeterSample}.
+ */
 abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec {
   private static final Logger log = LoggerFactory.getLogger(MeterDriver.class);
 
   /** SunSpec's marker 'SunS' (0x53756e53) and the addresses it may sit at, in search order. */
   static final int SUNS_HIGH = 0x5375;
+
   static final int SUNS_LOW = 0x6E53;
   static final int[] SUNSPEC_BASES = {40000, 0, 50000};
   static final int END_OF_MODELS = 0xFFFF;
+
   /** EM24 identification codes at 300012 (manual: EM24DIN variants). */
   static final int EM24_ID_MIN = 1648;
+
   static final int EM24_ID_MAX = 1653;
 
   /** The map name shown to people and written into status ({@code sdm630}, {@code sunspec-203}). */
@@ -28,7 +33,9 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
 
   abstract MeterSample read(RegisterReader link) throws MeterException;
 
-  /** Resolves the configured map; {@link MapChoice#AUTO} tries SunSpec, then EM24, SDM630, SDM120. */
+  /**
+   * Resolves the configured map; {@link MapChoice#AUTO} tries SunSpec, then EM24, SDM630, SDM120.
+   */
   static MeterDriver resolve(RegisterReader link, MapChoice choice) throws MeterException {
     switch (choice) {
       case SDM630 -> {
@@ -71,7 +78,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       RegisterPoint id = em24.point(RegisterMap.IDENTITY);
       long code = id.decode(link.read(id.functionCode(), id.address(), id.words()), 0).orElse(-1);
       if (code >= EM24_ID_MIN && code <= EM24_ID_MAX) {
-        Fixed found = new Fixed(em24, "auto: Carlo Gavazzi identification code " + code + " at 300012");
+        Fixed found =
+            new Fixed(em24, "auto: Carlo Gavazzi identification code " + code + " at 300012");
         log.info("auto: {}", found.description());
         return found;
       }
@@ -86,11 +94,20 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       try {
         RegisterPoint power = map.point(RegisterMap.POWER);
         RegisterPoint voltage = map.point(RegisterMap.VOLTAGE);
-        OptionalLong w = power.decode(link.read(power.functionCode(), power.address(), power.words()), 0);
-        OptionalLong mv = voltage.decode(link.read(voltage.functionCode(), voltage.address(), voltage.words()), 0);
+        OptionalLong w =
+            power.decode(link.read(power.functionCode(), power.address(), power.words()), 0);
+        OptionalLong mv =
+            voltage.decode(
+                link.read(voltage.functionCode(), voltage.address(), voltage.words()), 0);
         if (w.isPresent() && mv.isPresent()) {
-          Fixed found = new Fixed(map, "auto: float32 power at " + power.printedAddress()
-              + " and voltage at " + voltage.printedAddress() + " answered");
+          Fixed found =
+              new Fixed(
+                  map,
+                  "auto: float32 power at "
+                      + power.printedAddress()
+                      + " and voltage at "
+                      + voltage.printedAddress()
+                      + " answered");
           log.info("auto: {}", found.description());
           return found;
         }
@@ -104,7 +121,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     if (!anyAnswer && unreachable != null) {
       throw unreachable;
     }
-    throw new MeterException(MeterFault.UNKNOWN_METER, "auto found no supported map; tried " + tried);
+    throw new MeterException(
+        MeterFault.UNKNOWN_METER, "auto found no supported map; tried " + tried);
   }
 
   private static boolean isUnreachable(MeterException e) {
@@ -225,7 +243,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         }
         return walk(link, base);
       }
-      throw new MeterException(MeterFault.UNKNOWN_METER,
+      throw new MeterException(
+          MeterFault.UNKNOWN_METER,
           "no SunSpec marker 'SunS' at 40000, 0 or 50000"
               + (lastFailure == null ? "" : " (last: " + lastFailure.getMessage() + ")"));
     }
@@ -246,8 +265,16 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
           commonAddress = address;
         }
         if (isIntMeter(id) || isFloatMeter(id)) {
-          String text = "SunSpec meter model " + id + " at " + address + " ('SunS' at " + base
-              + ", chain " + chain + ")";
+          String text =
+              "SunSpec meter model "
+                  + id
+                  + " at "
+                  + address
+                  + " ('SunS' at "
+                  + base
+                  + ", chain "
+                  + chain
+                  + ")";
           return new SunSpec(id, address, commonAddress, text);
         }
         address += 2 + length;
@@ -255,7 +282,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
           break;
         }
       }
-      throw new MeterException(MeterFault.UNKNOWN_METER,
+      throw new MeterException(
+          MeterFault.UNKNOWN_METER,
           "SunSpec device at " + base + " has no meter model 201-204 or 211-214; chain " + chain);
     }
 
@@ -313,7 +341,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
 
     /** A point with its SunSpec scale factor applied, times {@code toUnit} (1000 for V -> mV). */
-    private OptionalLong scaled(RegisterMap.SunSpecIntMeter layout, byte[] block, String point, long toUnit)
+    private OptionalLong scaled(
+        RegisterMap.SunSpecIntMeter layout, byte[] block, String point, long toUnit)
         throws MeterException {
       RegisterPoint p = layout.points().get(point);
       RegisterPoint sf = layout.points().get(layout.scaleFactorOf().get(point));
@@ -321,8 +350,19 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       if (exponent.isEmpty() || Math.abs(exponent.getAsLong()) > 10) {
         throw invalid(mapName(), sf.quantity(), "is not a usable scale factor");
       }
-      RegisterPoint inUnit = new RegisterPoint(p.quantity(), 3, p.printedAddress(), p.address(), p.type(),
-          p.words(), p.wordOrder(), toUnit, 1, p.unit(), true);
+      RegisterPoint inUnit =
+          new RegisterPoint(
+              p.quantity(),
+              3,
+              p.printedAddress(),
+              p.address(),
+              p.type(),
+              p.words(),
+              p.wordOrder(),
+              toUnit,
+              1,
+              p.unit(),
+              true);
       return inUnit.decode(block, p.address(), (int) exponent.getAsLong());
     }
 

@@ -31,12 +31,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A Modbus TCP meter simulator (digitalpetri server over {@link SimulatedRegisters}) for tests and the
- * demo: a household grid-connection meter whose PV production and household load follow daily
- * profiles ({@link HouseholdProfile}) in simulated time ({@code speed} simulated seconds per real second), and whose own
- * import/export counters advance with the net power. It serves the Eastron SDM630/SDM120, Carlo
- * Gavazzi EM24 or SunSpec 203/213 register map, and can inject faults (silence, Modbus exceptions,
- * NaN, counters going backwards, a serial change).
+ * A Modbus TCP meter simulator (digitalpetri server over {@link SimulatedRegisters}) for tests and
+ * the demo: a household grid-connection meter whose PV production and household load follow daily
+ * profiles ({@link HouseholdProfile}) in simulated time ({@code speed} simulated seconds per real
+ * second), and whose own import/export counters advance with the net power. It serves the Eastron
+ * SDM630/SDM120, Carlo Gavazzi EM24 or SunSpec 203/213 register map, and can inject faults
+ * (silence, Modbus exceptions, NaN, counters going backwards, a serial change).
  *
  * <pre>{@code
  * MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 42, 60, Clock.systemUTC());
@@ -58,6 +58,7 @@ public final class MeterSimulator {
   }
 
   private static final long MS_PER_HOUR = 3_600_000L;
+
   /** Counters advance in steps of at most one simulated minute so profile shapes are followed. */
   private static final long STEP_MS = 60_000L;
 
@@ -71,8 +72,13 @@ public final class MeterSimulator {
   private final SimulatedRegisters registers;
 
   private ModbusServer server;
-  /** Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the simulator. */
+
+  /**
+   * Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the
+   * simulator.
+   */
   private EventLoopGroup eventLoop;
+
   private ExecutorService executor;
   private volatile int port = -1;
 
@@ -102,8 +108,16 @@ public final class MeterSimulator {
    * @param pvPeakW PV peak power (0 = no PV)
    * @param startImportWh and {@code startExportWh}: the counters at {@code simStart}
    */
-  public MeterSimulator(Model model, int unitId, long seed, long speed, Clock clock, Instant simStart,
-      long pvPeakW, long startImportWh, long startExportWh) {
+  public MeterSimulator(
+      Model model,
+      int unitId,
+      long seed,
+      long speed,
+      Clock clock,
+      Instant simStart,
+      long pvPeakW,
+      long startImportWh,
+      long startExportWh) {
     if (speed < 1) {
       throw new IllegalArgumentException("speed must be at least 1");
     }
@@ -123,7 +137,9 @@ public final class MeterSimulator {
     refreshImage();
   }
 
-  /** Binds the Modbus TCP server on 127.0.0.1 ({@code port} 0 = any free port, see {@link #port()}). */
+  /**
+   * Binds the Modbus TCP server on 127.0.0.1 ({@code port} 0 = any free port, see {@link #port()}).
+   */
   public synchronized void start(int requestedPort) {
     CompletableFuture<Integer> bound = new CompletableFuture<>();
     eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -141,7 +157,9 @@ public final class MeterSimulator {
                                 new ChannelInboundHandlerAdapter() {
                                   @Override
                                   public void channelActive(ChannelHandlerContext ctx) {
-                                    bound.complete(((InetSocketAddress) ctx.channel().localAddress()).getPort());
+                                    bound.complete(
+                                        ((InetSocketAddress) ctx.channel().localAddress())
+                                            .getPort());
                                     ctx.fireChannelActive();
                                   }
                                 })));
@@ -164,8 +182,9 @@ public final class MeterSimulator {
    */
   public synchronized void startRtu(String serialDevice, int baud) {
     executor = Executors.newSingleThreadExecutor(daemon("meter-simulator-rtu"));
-    SerialPortServerTransport transport = SerialPortServerTransport.create(
-        cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud).setExecutor(executor));
+    SerialPortServerTransport transport =
+        SerialPortServerTransport.create(
+            cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud).setExecutor(executor));
     ModbusRtuServer rtu = ModbusRtuServer.create(transport, new Services());
     server = rtu;
     try {
@@ -236,8 +255,13 @@ public final class MeterSimulator {
   /** The counters and power now, as the meter would report them (whole Wh, W). */
   public synchronized MeterSample truth() {
     advance();
-    return new MeterSample(model.name(), serial, importMilliWh / 1000, exportMilliWh / 1000,
-        powerMilliW / 1000, profile.voltageMilliV(simMs));
+    return new MeterSample(
+        model.name(),
+        serial,
+        importMilliWh / 1000,
+        exportMilliWh / 1000,
+        powerMilliW / 1000,
+        profile.voltageMilliV(simMs));
   }
 
   /** Answer every read with this Modbus exception code (0 = answer normally). */
@@ -250,7 +274,10 @@ public final class MeterSimulator {
     this.silent = on;
   }
 
-  /** Serve unusable energy values: NaN for float maps, a negative count for EM24, no TotWh_SF for SunSpec 203. */
+  /**
+   * Serve unusable energy values: NaN for float maps, a negative count for EM24, no TotWh_SF for
+   * SunSpec 203.
+   */
   public synchronized void invalidEnergy(boolean on) {
     this.invalidEnergy = on;
     refreshImage();
@@ -289,8 +316,14 @@ public final class MeterSimulator {
   }
 
   private void refreshImage() {
-    registers.show(new SimulatedRegisters.Values(importMilliWh / 1000, exportMilliWh / 1000, powerMilliW / 1000,
-        profile.voltageMilliV(simMs), serial, invalidEnergy));
+    registers.show(
+        new SimulatedRegisters.Values(
+            importMilliWh / 1000,
+            exportMilliWh / 1000,
+            powerMilliW / 1000,
+            profile.voltageMilliV(simMs),
+            serial,
+            invalidEnergy));
   }
 
   /**
@@ -302,14 +335,16 @@ public final class MeterSimulator {
     public ReadInputRegistersResponse readInputRegisters(
         ModbusRequestContext context, int requestedUnit, ReadInputRegistersRequest request)
         throws ModbusResponseException, UnknownUnitIdException {
-      return new ReadInputRegistersResponse(answer(requestedUnit, 4, request.address(), request.quantity()));
+      return new ReadInputRegistersResponse(
+          answer(requestedUnit, 4, request.address(), request.quantity()));
     }
 
     @Override
     public ReadHoldingRegistersResponse readHoldingRegisters(
         ModbusRequestContext context, int requestedUnit, ReadHoldingRegistersRequest request)
         throws ModbusResponseException, UnknownUnitIdException {
-      return new ReadHoldingRegistersResponse(answer(requestedUnit, 3, request.address(), request.quantity()));
+      return new ReadHoldingRegistersResponse(
+          answer(requestedUnit, 3, request.address(), request.quantity()));
     }
 
     private byte[] answer(int requestedUnit, int functionCode, int address, int quantity)
@@ -317,15 +352,18 @@ public final class MeterSimulator {
       before(requestedUnit, functionCode);
       byte[] out = registers.read(functionCode, address, quantity);
       if (out == null) {
-        throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+        throw new ModbusResponseException(
+            functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
       }
       return out;
     }
 
-    private void before(int requestedUnit, int functionCode) throws UnknownUnitIdException, ModbusResponseException {
+    private void before(int requestedUnit, int functionCode)
+        throws UnknownUnitIdException, ModbusResponseException {
       synchronized (MeterSimulator.this) {
         if (silent || requestedUnit != unitId) {
-          // a real meter on a shared line says nothing to another unit id; digitalpetri then sends nothing
+          // a real meter on a shared line says nothing to another unit id; digitalpetri then sends
+          // nothing
           throw new UnknownUnitIdException(requestedUnit);
         }
         if (exceptionCode != 0) {

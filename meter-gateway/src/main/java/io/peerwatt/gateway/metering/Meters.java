@@ -4,7 +4,10 @@ import com.digitalpetri.modbus.Modbus;
 import com.digitalpetri.modbus.tcp.Netty;
 import java.time.Duration;
 
-/** Entry points for one-off meter access ({@code peerwatt gateway probe}) and shared-resource cleanup. */
+/**
+ * Entry points for one-off meter access ({@code peerwatt gateway probe}) and shared-resource
+ * cleanup.
+ */
 public final class Meters {
   private Meters() {}
 

@@ -36,19 +36,27 @@ final class ModbusLink implements RegisterReader {
     this.retries = retries;
     this.client =
         switch (uri.transport()) {
-          case TCP -> ModbusTcpClient.create(
-              NettyTcpClientTransport.create(
-                  cfg -> cfg.setHostname(uri.host()).setPort(uri.port()).setConnectTimeout(timeout)),
-              cfg -> cfg.setRequestTimeout(timeout));
-          case RTU -> ModbusRtuClient.create(
-              SerialPortClientTransport.create(
-                  cfg ->
-                      cfg.setSerialPort(uri.device())
-                          .setBaudRate(uri.baud())
-                          .setDataBits(uri.dataBits())
-                          .setStopBits(uri.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT)
-                          .setParity(parity(uri.parity()))),
-              cfg -> cfg.setRequestTimeout(timeout));
+          case TCP ->
+              ModbusTcpClient.create(
+                  NettyTcpClientTransport.create(
+                      cfg ->
+                          cfg.setHostname(uri.host())
+                              .setPort(uri.port())
+                              .setConnectTimeout(timeout)),
+                  cfg -> cfg.setRequestTimeout(timeout));
+          case RTU ->
+              ModbusRtuClient.create(
+                  SerialPortClientTransport.create(
+                      cfg ->
+                          cfg.setSerialPort(uri.device())
+                              .setBaudRate(uri.baud())
+                              .setDataBits(uri.dataBits())
+                              .setStopBits(
+                                  uri.stopBits() == 2
+                                      ? SerialPort.TWO_STOP_BITS
+                                      : SerialPort.ONE_STOP_BIT)
+                              .setParity(parity(uri.parity()))),
+                  cfg -> cfg.setRequestTimeout(timeout));
         };
   }
 
@@ -69,18 +77,35 @@ final class ModbusLink implements RegisterReader {
           client.connect();
         }
         return functionCode == 4
-            ? client.readInputRegisters(unitId, new ReadInputRegistersRequest(address, count)).registers()
-            : client.readHoldingRegisters(unitId, new ReadHoldingRegistersRequest(address, count)).registers();
+            ? client
+                .readInputRegisters(unitId, new ReadInputRegistersRequest(address, count))
+                .registers()
+            : client
+                .readHoldingRegisters(unitId, new ReadHoldingRegistersRequest(address, count))
+                .registers();
       } catch (ModbusResponseException e) {
         throw new MeterException(
             MeterFault.EXCEPTION_RESPONSE,
             e.getExceptionCode(),
-            uri + " unit " + unitId + " answered FC" + functionCode + " @" + address + "+" + count
-                + " with Modbus exception " + e.getExceptionCode(),
+            uri
+                + " unit "
+                + unitId
+                + " answered FC"
+                + functionCode
+                + " @"
+                + address
+                + "+"
+                + count
+                + " with Modbus exception "
+                + e.getExceptionCode(),
             e);
       } catch (ModbusTimeoutException e) {
-        last = new MeterException(MeterFault.TIMEOUT, 0,
-            uri + " unit " + unitId + " did not answer FC" + functionCode + " @" + address, e);
+        last =
+            new MeterException(
+                MeterFault.TIMEOUT,
+                0,
+                uri + " unit " + unitId + " did not answer FC" + functionCode + " @" + address,
+                e);
       } catch (ModbusExecutionException e) {
         last = new MeterException(MeterFault.CONNECTION, 0, uri + ": " + e.getMessage(), e);
         disconnectQuietly();

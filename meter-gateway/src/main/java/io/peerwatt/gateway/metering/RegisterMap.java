@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A meter model's register map, loaded from a data file in {@code io/peerwatt/gateway/metering/maps/}
- * (addresses as the manual prints them) or, for SunSpec integer meters, from the SunSpec model
- * definition JSON. Quantities the gateway needs: {@code importTotal}, {@code exportTotal}, {@code
- * powerTotal}, {@code voltageL1}, and optionally {@code serial} and {@code identity}.
+ * A meter model's register map, loaded from a data file in {@code
+ * io/peerwatt/gateway/metering/maps/} (addresses as the manual prints them) or, for SunSpec integer
+ * meters, from the SunSpec model definition JSON. Quantities the gateway needs: {@code
+ * importTotal}, {@code exportTotal}, {@code powerTotal}, {@code voltageL1}, and optionally {@code
+ * serial} and {@code identity}.
  */
 record RegisterMap(String name, Map<String, RegisterPoint> points) {
 
@@ -49,7 +50,8 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
         RegisterPoint point = sunSpec ? sunSpecPoint(f) : fixedPoint(f);
         points.put(point.quantity(), point);
       } catch (RuntimeException e) {
-        throw new IllegalStateException("maps/" + name + ".map line " + lineNo + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "maps/" + name + ".map line " + lineNo + ": " + e.getMessage(), e);
       }
     }
     return new RegisterMap(name, Map.copyOf(points));
@@ -65,8 +67,17 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
     RegisterType type = RegisterType.parse(f[3]);
     long[] scale = scale(f[5]);
     return new RegisterPoint(
-        f[0], fc, printed, protocolAddress(fc, printed), type, words(type, f[3]),
-        WordOrder.parse(f[4]), scale[0], scale[1], f[6], false);
+        f[0],
+        fc,
+        printed,
+        protocolAddress(fc, printed),
+        type,
+        words(type, f[3]),
+        WordOrder.parse(f[4]),
+        scale[0],
+        scale[1],
+        f[6],
+        false);
   }
 
   // quantity offset type words scale unit
@@ -78,7 +89,16 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
     RegisterType type = RegisterType.parse(f[2]);
     long[] scale = scale(f[4]);
     return new RegisterPoint(
-        f[0], 3, offset, offset, type, words(type, f[2]), WordOrder.parse(f[3]), scale[0], scale[1], f[5],
+        f[0],
+        3,
+        offset,
+        offset,
+        type,
+        words(type, f[2]),
+        WordOrder.parse(f[3]),
+        scale[0],
+        scale[1],
+        f[5],
         true);
   }
 
@@ -143,10 +163,25 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
       String pointName = (String) p.get("name");
       String typeName = (String) p.get("type");
       int size = Math.toIntExact((Long) p.get("size"));
-      if (!typeName.equals("pad") && !typeName.equals("bitfield32") && !typeName.equals("string")
-          && !typeName.equals("enum16") && !typeName.equals("bitfield16")) {
-        byName.put(pointName, new RegisterPoint(pointName, 3, offset, offset, RegisterType.parse(typeName),
-            size, WordOrder.MSW_FIRST, 1, 1, p.get("units") instanceof String u ? u : "-", true));
+      if (!typeName.equals("pad")
+          && !typeName.equals("bitfield32")
+          && !typeName.equals("string")
+          && !typeName.equals("enum16")
+          && !typeName.equals("bitfield16")) {
+        byName.put(
+            pointName,
+            new RegisterPoint(
+                pointName,
+                3,
+                offset,
+                offset,
+                RegisterType.parse(typeName),
+                size,
+                WordOrder.MSW_FIRST,
+                1,
+                1,
+                p.get("units") instanceof String u ? u : "-",
+                true));
       }
       if (p.get("sf") instanceof String sf) {
         scaleFactorOf.put(pointName, sf);
@@ -161,7 +196,10 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
    * scale-factor point of each, and the total length in registers including ID and L.
    */
   record SunSpecIntMeter(
-      int modelId, int lengthWithHeader, Map<String, RegisterPoint> points, Map<String, String> scaleFactorOf) {}
+      int modelId,
+      int lengthWithHeader,
+      Map<String, RegisterPoint> points,
+      Map<String, String> scaleFactorOf) {}
 
   static String resource(String path) {
     try (InputStream in = RegisterMap.class.getResourceAsStream(path)) {

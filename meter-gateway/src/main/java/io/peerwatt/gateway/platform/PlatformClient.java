@@ -19,8 +19,8 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The gateway's client of the platform's device API ({@code /api/v1/gateway/...}): JSON requests signed
- * with the device key as {@link DeviceRequestSigning} defines, each with a fresh nonce.
+ * The gateway's client of the platform's device API ({@code /api/v1/gateway/...}): JSON requests
+ * signed with the device key as {@link DeviceRequestSigning} defines, each with a fresh nonce.
  */
 public final class PlatformClient {
   private static final String API = "/api/v1";
@@ -53,10 +53,15 @@ public final class PlatformClient {
   private final Clock clock;
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
-  /** Requests that asked the platform to change something (every method but GET), for the agent's pacing. */
+
+  /**
+   * Requests that asked the platform to change something (every method but GET), for the agent's
+   * pacing.
+   */
   private long writes;
 
-  public PlatformClient(URI platform, PrivateKey deviceKey, HttpClient http, Clock clock, Duration timeout) {
+  public PlatformClient(
+      URI platform, PrivateKey deviceKey, HttpClient http, Clock clock, Duration timeout) {
     this.platform = platform;
     this.deviceKey = deviceKey;
     this.http = http;
@@ -82,20 +87,23 @@ public final class PlatformClient {
   }
 
   /**
-   * Posts {@code body} as JSON without request headers of the device API: uploads and enrolment carry
-   * their signature in the body.
+   * Posts {@code body} as JSON without request headers of the device API: uploads and enrolment
+   * carry their signature in the body.
    */
-  static HttpResponse<String> postJson(HttpClient http, URI uri, Duration timeout, Map<String, Object> body)
+  static HttpResponse<String> postJson(
+      HttpClient http, URI uri, Duration timeout, Map<String, Object> body)
       throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  private Map<String, Object> send(String method, String path, Map<String, Object> body) throws IOException {
+  private Map<String, Object> send(String method, String path, Map<String, Object> body)
+      throws IOException {
     if (!method.equals("GET")) {
       writes++;
     }
@@ -104,21 +112,26 @@ public final class PlatformClient {
     byte[] nonce = new byte[16];
     random.nextBytes(nonce);
     Instant sentAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    byte[] signature = deviceKey.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
-    HttpRequest.Builder request = HttpRequest.newBuilder(platform.resolve(target))
-        .timeout(timeout)
-        .header(DeviceRequestSigning.DEVICE_KEY_HEADER, deviceKey.publicKey().hex())
-        .header(DeviceRequestSigning.NONCE_HEADER, HexFormat.of().formatHex(nonce))
-        .header(DeviceRequestSigning.SENT_AT_HEADER, sentAt.toString())
-        .header(DeviceRequestSigning.SIGNATURE_HEADER, HexFormat.of().formatHex(signature));
+    byte[] signature =
+        deviceKey.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(platform.resolve(target))
+            .timeout(timeout)
+            .header(DeviceRequestSigning.DEVICE_KEY_HEADER, deviceKey.publicKey().hex())
+            .header(DeviceRequestSigning.NONCE_HEADER, HexFormat.of().formatHex(nonce))
+            .header(DeviceRequestSigning.SENT_AT_HEADER, sentAt.toString())
+            .header(DeviceRequestSigning.SIGNATURE_HEADER, HexFormat.of().formatHex(signature));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
     }
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PlatformException(0, "", method + " " + target + ": interrupted");
@@ -129,14 +142,29 @@ public final class PlatformClient {
     try {
       answer = response.body().isBlank() ? Map.of() : Json.parseObject(response.body());
     } catch (FormatException e) {
-      throw new PlatformException(response.statusCode(), "", method + " " + target + " answered "
-          + response.statusCode() + " with a body that is not JSON");
+      throw new PlatformException(
+          response.statusCode(),
+          "",
+          method
+              + " "
+              + target
+              + " answered "
+              + response.statusCode()
+              + " with a body that is not JSON");
     }
     if (response.statusCode() / 100 != 2) {
       Object code = answer.get("error");
       Object message = answer.get("message");
-      throw new PlatformException(response.statusCode(), code instanceof String c ? c : "",
-          method + " " + target + " answered " + response.statusCode() + ": " + (code == null ? "" : code + " ")
+      throw new PlatformException(
+          response.statusCode(),
+          code instanceof String c ? c : "",
+          method
+              + " "
+              + target
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + (code == null ? "" : code + " ")
               + (message == null ? response.body() : message));
     }
     return answer;

@@ -23,24 +23,32 @@ class RtuTransportTest extends MeterTransportSuite {
 
   @Override
   MeterUri startSimulator(MeterSimulator.Model model) throws Exception {
-    assumeTrue(socatAvailable(), "socat not installed: RTU transport tests skipped (apt-get install socat)");
+    assumeTrue(
+        socatAvailable(),
+        "socat not installed: RTU transport tests skipped (apt-get install socat)");
     Path meterSide = dir.resolve("meter");
     Path gatewaySide = dir.resolve("gateway");
-    socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + meterSide, "pty,raw,echo=0,link=" + gatewaySide)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    socat =
+        new ProcessBuilder(
+                "socat", "pty,raw,echo=0,link=" + meterSide, "pty,raw,echo=0,link=" + gatewaySide)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!(Files.exists(meterSide) && Files.exists(gatewaySide)) && System.nanoTime() < deadline) {
+    while (!(Files.exists(meterSide) && Files.exists(gatewaySide))
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     newSimulator(model).startRtu(meterSide.toRealPath().toString(), 115_200);
-    return MeterUri.parse("rtu://" + gatewaySide.toRealPath() + "?baud=115200&parity=none&stopBits=1");
+    return MeterUri.parse(
+        "rtu://" + gatewaySide.toRealPath() + "?baud=115200&parity=none&stopBits=1");
   }
 
   /**
-   * digitalpetri 2.1.4's RTU <em>server</em> computes the CRC of exception responses over the unit id
-   * only (the PDU buffer is not flipped first, ModbusRtuServer#handleModbusRtuFrame), so the
-   * simulator's exception frames arrive corrupt over RTU. The gateway must then report a fault, never
-   * a value: it sees the CRC mismatch as a broken frame.
+   * digitalpetri 2.1.4's RTU <em>server</em> computes the CRC of exception responses over the unit
+   * id only (the PDU buffer is not flipped first, ModbusRtuServer#handleModbusRtuFrame), so the
+   * simulator's exception frames arrive corrupt over RTU. The gateway must then report a fault,
+   * never a value: it sees the CRC mismatch as a broken frame.
    */
   @Override
   @Test
@@ -48,10 +56,12 @@ class RtuTransportTest extends MeterTransportSuite {
     MeterUri uri = startSimulator(MeterSimulator.Model.SDM630);
     sim.failWith(2);
     assertThatThrownBy(() -> Meters.probe(uri, UNIT, MapChoice.SDM630, Duration.ofMillis(800), 0))
-        .isInstanceOfSatisfying(MeterException.class, e -> {
-          assertThat(e.fault()).isEqualTo(MeterFault.CONNECTION);
-          assertThat(e.getMessage()).contains("CRC mismatch");
-        });
+        .isInstanceOfSatisfying(
+            MeterException.class,
+            e -> {
+              assertThat(e.fault()).isEqualTo(MeterFault.CONNECTION);
+              assertThat(e.getMessage()).contains("CRC mismatch");
+            });
   }
 
   @AfterEach
@@ -68,8 +78,11 @@ class RtuTransportTest extends MeterTransportSuite {
 
   private static boolean socatAvailable() {
     try {
-      Process p = new ProcessBuilder("socat", "-V").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("socat", "-V")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;
