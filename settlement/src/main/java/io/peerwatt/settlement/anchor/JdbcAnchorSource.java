@@ -85,8 +85,13 @@ public final class JdbcAnchorSource implements AnchorSource {
   public List<Slot> closedSlots(Instant now) {
     Duration window = caughtUp ? RECENT : lookback;
     // a slot is due when its end plus the grace window has passed: its start is at or before
-    // dueStart
+    // dueStart; readings count up to the end of the last due slot, never into the slot after it
     Instant dueStart = now.minus(grace).minus(SLOT_LENGTH);
+    Instant dueReadingsEnd =
+        Instant.ofEpochSecond(
+                Math.floorDiv(dueStart.getEpochSecond(), SLOT_LENGTH.toSeconds())
+                    * SLOT_LENGTH.toSeconds())
+            .plus(SLOT_LENGTH);
     TreeSet<String> slots = new TreeSet<>();
     db.select(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START)
         .from(SETTLEMENT_SLOT)
@@ -113,7 +118,7 @@ public final class JdbcAnchorSource implements AnchorSource {
         .join(METERING_POINT)
         .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
         .where(READING.TAKEN_AT.ge(from))
-        .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH)))
+        .and(READING.TAKEN_AT.lt(dueReadingsEnd))
         .forEach(r -> slots.add(key(r.value1(), r.value2())));
     if (caughtUp) {
       db.selectDistinct(METERING_POINT.ZONE_CODE, bucket)
@@ -124,7 +129,7 @@ public final class JdbcAnchorSource implements AnchorSource {
           .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
           .where(received)
           .and(READING.TAKEN_AT.ge(now.minus(lookback)))
-          .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH)))
+          .and(READING.TAKEN_AT.lt(dueReadingsEnd))
           .forEach(r -> slots.add(key(r.value1(), r.value2())));
     }
     caughtUp = true;
