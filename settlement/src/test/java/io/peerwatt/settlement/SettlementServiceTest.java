@@ -98,6 +98,51 @@ class SettlementServiceTest {
         .containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.UNCHANGED, 0, 0));
   }
 
+  /**
+   * Issue 15: home2 of a demo, a buyer, was paid 29,400 sat over its hub -> prosumer channel. It
+   * had bought 150 Wh at 6.4 ct/kWh plus a 1 ct/kWh grid fee and imported 64 Wh; the 86 Wh it did
+   * not take were credited at the zone's imbalance price, 30 ct/kWh, four times what it had paid
+   * for them, so its statement came out a credit of 1,470 milli-cent: 29,400 sat at 2,000,000
+   * sat/EUR.
+   */
+  @Test
+  void aBuyerThatImportedLessThanItBoughtIsNeverPaid() {
+    SlotKey key = new SlotKey("DEMO-1", SLOT);
+    inputs.terms.put(key, new SlotTerms("DEMO-1", SLOT, "EUR", PriceUnit.MILLI_CT_PER_KWH, 30_000));
+    inputs.trades.put(key, List.of(new TradeFill(3, BUYER, SELLER, 150, 6_400, 1_000)));
+    inputs.devices.put(SELLER, List.of(SELLER_DEVICE));
+    inputs.devices.put(BUYER, List.of(BUYER_DEVICE));
+    inputs.add(reading(SELLER_DEVICE, 1, SLOT.start(), 0, 2_000));
+    inputs.add(reading(SELLER_DEVICE, 2, SLOT_END, 0, 2_150));
+    inputs.add(reading(BUYER_DEVICE, 1, SLOT.start(), 7_000, 0));
+    inputs.add(reading(BUYER_DEVICE, 2, SLOT_END, 7_064, 0));
+    SettlementService demo =
+        new SettlementService(
+            inputs,
+            store,
+            new FixedRateSource(Map.of("EUR", 2_000_000L)),
+            port,
+            new SettlementPolicy(
+                Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)));
+
+    demo.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+
+    Statement buyer = store.latestStatements(key).get(BUYER);
+    assertThat(buyer.lines())
+        .filteredOn(l -> l.kind() == LineKind.BUYER_UNDER_IMPORT)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.quantityWh()).isEqualTo(86);
+              assertThat(l.pricePerKwh()).isEqualTo(6_400);
+            });
+    assertThat(buyer.totalSat()).isEqualTo(-(960 + 150 - 550) * 20L);
+    assertThat(port.sent)
+        .filteredOn(p -> p.accountId() == BUYER)
+        .singleElement()
+        .satisfies(p -> assertThat(p.amountSat()).isNegative());
+  }
+
   @Test
   void lateDataMakesANewVersionPaidByTheDifferenceAndEndsWhereOneShotWould() {
     market(inputs);

@@ -15,7 +15,10 @@ public enum LineKind {
   ENERGY_SALE(3),
   /** Seller: energy sold but not exported, charged at the zone's imbalance price. */
   SELLER_SHORTFALL(4),
-  /** Buyer: energy bought but not imported, credited at the zone's imbalance price. */
+  /**
+   * Buyer: energy bought but not imported, per trade, credited at the lower of the zone's imbalance
+   * price and the trade's price.
+   */
   BUYER_UNDER_IMPORT(5),
   /** Buyer: energy imported beyond what it bought, charged at the zone's imbalance price. */
   BUYER_EXCESS_IMPORT(6);

@@ -19,10 +19,12 @@ import java.util.TreeMap;
  *       id ascending), so no trade is paid for more than its quantity. A seller with missing data
  *       has exported 0.
  *   <li>A seller's {@code sold - delivered} is charged at the imbalance price.
- *   <li>A buyer pays every trade in full (energy and grid fee). If its metered import is below what
- *       it bought it is credited the difference at the imbalance price, above it is charged the
- *       excess. A buyer whose data is missing gets no deviation line until its readings arrive
- *       (missing data must never earn a credit).
+ *   <li>A buyer pays every trade in full (energy and grid fee). If its metered import is above what
+ *       it bought it is charged the excess at the imbalance price. If it is below, the difference
+ *       is spread over its trades as a seller's delivered energy is, and each share is credited at
+ *       the lower of the imbalance price and the trade's price: a buyer never gets back more than
+ *       it paid for energy it did not take. A buyer whose data is missing gets no deviation line
+ *       until its readings arrive (missing data must never earn a credit).
  *   <li>Export beyond what was sold and imports of accounts that did not buy are not P2P business:
  *       the utility bills them at tariff, so they produce no line.
  * </ul>
@@ -127,16 +129,27 @@ public final class Allocation {
       if (!m.missing()) {
         long price = terms.imbalancePricePerKwh();
         if (m.importWh() < boughtWh) {
-          long underWh = boughtWh - m.importWh();
-          lines
-              .get(buyer)
-              .add(
-                  new AllocatedLine(
-                      LineKind.BUYER_UNDER_IMPORT,
-                      0,
-                      underWh,
-                      price,
-                      Rounding.energyAmount(underWh, price)));
+          // energy bought but not taken is credited per trade, at most at the price paid for it:
+          // credited at an imbalance price above that, a buyer would earn by not using what it
+          // bought
+          List<TradeFill> its = e.getValue();
+          long[] underShares = largestRemainder(boughtWh - m.importWh(), its);
+          for (int i = 0; i < its.size(); i++) {
+            if (underShares[i] == 0) {
+              continue;
+            }
+            TradeFill t = its.get(i);
+            long creditPrice = Math.min(price, t.pricePerKwh());
+            lines
+                .get(buyer)
+                .add(
+                    new AllocatedLine(
+                        LineKind.BUYER_UNDER_IMPORT,
+                        t.tradeId(),
+                        underShares[i],
+                        creditPrice,
+                        Rounding.energyAmount(underShares[i], creditPrice)));
+          }
         } else if (m.importWh() > boughtWh) {
           long excessWh = m.importWh() - boughtWh;
           lines

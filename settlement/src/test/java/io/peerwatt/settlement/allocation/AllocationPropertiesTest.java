@@ -100,6 +100,45 @@ class AllocationPropertiesTest {
   }
 
   /**
+   * What a buyer gets back for energy it bought but did not take never exceeds what it paid for it,
+   * trade by trade; so an account that only bought, at prices and fees of at least zero in a zone
+   * whose imbalance price is not negative, never ends a slot with a credit (issue 15: a buyer was
+   * paid over its hub -> prosumer channel).
+   */
+  @Property(tries = 500)
+  void aBuyerIsNeverPaidForEnergyItBought(
+      @ForAll("scenarios") Scenario s,
+      @ForAll @LongRange(min = -10_000, max = 90_000) long imbalancePrice) {
+    AllocationResult r = Allocation.allocate(terms(imbalancePrice), s.trades(), s.metered());
+    Map<Long, TradeFill> byId = new HashMap<>();
+    s.trades().forEach(t -> byId.put(t.tradeId(), t));
+    for (AccountAllocation a : r.accounts()) {
+      Map<Long, Long> purchaseNet = new HashMap<>();
+      for (AllocatedLine l : a.lines()) {
+        if (l.kind() == LineKind.ENERGY_PURCHASE || l.kind() == LineKind.BUYER_UNDER_IMPORT) {
+          assertThat(byId.get(l.tradeId()).buyerAccountId()).isEqualTo(a.accountId());
+          purchaseNet.merge(l.tradeId(), l.amount(), Long::sum);
+        }
+      }
+      purchaseNet.forEach(
+          (tradeId, net) -> {
+            if (byId.get(tradeId).pricePerKwh() >= 0) {
+              assertThat(net).as("trade %d", tradeId).isLessThanOrEqualTo(0);
+            }
+          });
+      boolean onlyBoughtAtNonNegativePrices =
+          imbalancePrice >= 0
+              && a.soldWh() == 0
+              && s.trades().stream()
+                  .filter(t -> t.buyerAccountId() == a.accountId())
+                  .allMatch(t -> t.pricePerKwh() >= 0);
+      if (onlyBoughtAtNonNegativePrices) {
+        assertThat(a.netAmount()).isLessThanOrEqualTo(0);
+      }
+    }
+  }
+
+  /**
    * Buyers' payments = sellers' receipts + grid fees + the imbalance account, where the imbalance
    * account is recomputed here independently: the buyers' money for energy not delivered, plus
    * shortfall and excess-import charges, minus under-import credits.

@@ -85,7 +85,7 @@ class AllocationTest {
   }
 
   @Test
-  void buyerDeviationsAreSettledAtTheImbalancePrice() {
+  void excessImportIsChargedAtTheImbalancePriceUnderImportCreditedAtMostAtThePricePaid() {
     List<TradeFill> trades =
         List.of(
             new TradeFill(1, BOB, ALICE, 500, 20_000, 1_000),
@@ -95,10 +95,32 @@ class AllocationTest {
             TERMS,
             trades,
             Map.of(ALICE, metered(0, 1000), BOB, metered(300, 0), CAROL, metered(650, 0)));
+    // the imbalance price (40 ct/kWh) is above what Bob paid (20 ct/kWh): his credit is 20 ct/kWh
     assertThat(r.accounts().get(1).lines())
-        .contains(new AllocatedLine(LineKind.BUYER_UNDER_IMPORT, 0, 200, 40_000, 8_000));
+        .contains(new AllocatedLine(LineKind.BUYER_UNDER_IMPORT, 1, 200, 20_000, 4_000));
     assertThat(r.accounts().get(2).lines())
         .contains(new AllocatedLine(LineKind.BUYER_EXCESS_IMPORT, 0, 150, 40_000, -6_000));
+  }
+
+  @Test
+  void underImportIsCreditedPerTradeAtTheLowerOfTheImbalanceAndTheTradePrice() {
+    // Bob bought 300 Wh at 50 ct/kWh and 100 Wh at 30 ct/kWh, imported 200 Wh: 200 Wh not taken
+    List<TradeFill> trades =
+        List.of(
+            new TradeFill(7, BOB, ALICE, 300, 50_000, 1_000),
+            new TradeFill(9, BOB, CAROL, 100, 30_000, 1_000));
+    AllocationResult r =
+        Allocation.allocate(
+            TERMS,
+            trades,
+            Map.of(ALICE, metered(0, 300), CAROL, metered(0, 100), BOB, metered(200, 0)));
+    AccountAllocation bob = r.accounts().get(1);
+    assertThat(bob.lines())
+        .filteredOn(l -> l.kind() == LineKind.BUYER_UNDER_IMPORT)
+        .containsExactly(
+            new AllocatedLine(LineKind.BUYER_UNDER_IMPORT, 7, 150, 40_000, 6_000),
+            new AllocatedLine(LineKind.BUYER_UNDER_IMPORT, 9, 50, 30_000, 1_500));
+    assertThat(bob.netAmount()).isEqualTo(-15_000 - 3_000 - 400 + 6_000 + 1_500);
   }
 
   @Test
