@@ -132,7 +132,7 @@ final class ChainCommand implements Runnable {
     }
 
     Network addressNetwork() {
-      return "mainnet".equals(chain.network()) ? Network.MAINNET : Network.TESTNET;
+      return Settlement.addressNetwork(chain.network());
     }
 
     @Override

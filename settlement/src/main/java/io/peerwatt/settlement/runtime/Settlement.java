@@ -202,10 +202,19 @@ public final class Settlement {
   }
 
   /**
-   * The hub wallet's address on the test network, as the devnet labels it (for the start-up log).
+   * The hub wallet's address labelled with the chain's network, e.g. {@code regtest:mx...} (for the
+   * start-up log); on devnet the form {@link DevnetBackend#label} gives.
    */
   public String hubWalletAddress() {
-    return DevnetBackend.label(hubWallet.address(Network.TESTNET));
+    return chain.network() + ":" + hubWallet.address(addressNetwork(chain.network())).encode();
+  }
+
+  /**
+   * The address form on {@code network}: mainnet's on mainnet, the test networks' form on every
+   * other (testnet, regtest, devnet).
+   */
+  public static Network addressNetwork(String network) {
+    return "mainnet".equals(network) ? Network.MAINNET : Network.TESTNET;
   }
 
   /** What the custodial store can spend, in satoshis. */

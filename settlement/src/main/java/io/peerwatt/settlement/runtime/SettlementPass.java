@@ -5,6 +5,7 @@ import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.settlement.SlotSettlement;
 import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.chain.BroadcastResult;
@@ -95,6 +96,7 @@ public final class SettlementPass {
       log.warn("chain watch: {}", watched);
     }
     s.hub.closeExpiring(Settlement.CLOSE_MARGIN_BLOCKS);
+    bookCustodialCloses();
     s.gateways.sellerChannels().close(false);
     s.hub.syncClosed();
     s.hubWallet.syncConfirmations();
@@ -120,13 +122,6 @@ public final class SettlementPass {
         ChannelResult<BroadcastResult> r = s.hub.closeBuyerChannel(c.channelId());
         if (r.isOk() && r.value().isAccepted()) {
           txids.add(r.value().txid());
-          // the custodial payer's side books its change from the same closing transaction
-          if (s.devnet != null) {
-            s.devnet
-                .rawTransaction(r.value().txid())
-                .ifPresent(
-                    raw -> s.custodialPayer.closedByPayee(c.channelId(), Transaction.parse(raw)));
-          }
         } else {
           log.warn(
               "closing {} failed: {}", c.channelId(), r.isOk() ? r.value().detail() : r.detail());
@@ -144,8 +139,31 @@ public final class SettlementPass {
         }
       }
     }
+    bookCustodialCloses();
     s.gateways.sellerChannels().close(true);
     return txids;
+  }
+
+  /**
+   * The custodial store pays the hub over the buyer channels of custodial prosumers: once the hub,
+   * their payee, closed one (at the end of a demo, or near its expiry), the store books its change
+   * from the closing transaction and marks its side closed, whatever the chain backend.
+   */
+  private void bookCustodialCloses() {
+    for (PayerChannel c : s.channels.payerChannels(ChannelState.OPEN)) {
+      if (c.terms().direction() != ChannelDirection.BUYER_TO_HUB) {
+        continue;
+      }
+      boolean closedByHub =
+          s.hub
+              .buyerChannel(c.channelId())
+              .filter(p -> p.state() == ChannelState.CLOSING || p.state() == ChannelState.CLOSED)
+              .isPresent();
+      if (closedByHub) {
+        s.custodialPayer.closedByPayee(
+            c.channelId(), s.hub.buyerClosingTransaction(c.channelId()).orThrow());
+      }
+    }
   }
 
   /**
