@@ -36,9 +36,12 @@ final class PlatformOptions {
     return Config.load(keys, config, System.getenv(), all);
   }
 
-  /** The platform's settings without chain keys. */
+  /**
+   * The platform's settings, from a file that may hold every key {@code peerwatt platform} accepts
+   * (the chain keys too): one config file serves every command.
+   */
   PlatformSettings settings() {
-    return PlatformSettings.from(load(PlatformSettings.KEYS, Map.of()));
+    return PlatformSettings.from(load(ChainSettings.withPlatformKeys(), Map.of()));
   }
 
   /** Opens the platform's database; one that does not answer is a {@link UserError}. */

@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP server answering as ARC v1 does ({@code /v1/tx}, {@code /v1/tx/{txid}}, {@code
  * /v1/policy}, RFC 7807 error bodies with ARC's 46x statuses, bearer key) and as the Block Headers
  * Service does ({@code /api/v1/chain/header/byHeight}, {@code /api/v1/chain/tip/longest}), backed
- * by a devnet.
+ * by a devnet. Public for other modules' tests (the test-jar).
  */
-final class FakeArc implements AutoCloseable {
-  static final String API_KEY = "mainnet_0123456789abcdef";
-  final DevnetBackend devnet;
+public final class FakeArc implements AutoCloseable {
+  /** The bearer key it expects, from ARC and the headers service alike. */
+  public static final String API_KEY = "mainnet_0123456789abcdef";
+
+  public final DevnetBackend devnet;
   final HttpServer server;
   final AtomicInteger posts = new AtomicInteger();
 
@@ -38,7 +40,7 @@ final class FakeArc implements AutoCloseable {
   volatile long slowMillis;
   final AtomicInteger slowCalls = new AtomicInteger();
 
-  FakeArc(DevnetBackend devnet) throws IOException {
+  public FakeArc(DevnetBackend devnet) throws IOException {
     this.devnet = devnet;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
@@ -46,7 +48,7 @@ final class FakeArc implements AutoCloseable {
     server.start();
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
