@@ -13,6 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -303,12 +306,29 @@ public final class Portal {
       return null;
     }
     return switch (kind) {
-      case "reading", "trade", "statement" -> "/proofs/" + kind + "s/" + ref;
+      case "reading", "trade" -> "/proofs/" + kind + "s/" + ref;
+      case "statement" -> statementProofPath(ref);
       // an enrolment is asked for by its device id: the API answers the device's newest anchored
       // certificate
       case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
       default -> null;
     };
+  }
+
+  /**
+   * A statement's item reference {@code account/zone/slotStartEpochSeconds/version} as the API's
+   * path, which names the slot by its ISO start ({@code 2026-11-25T10:00Z}).
+   */
+  private static String statementProofPath(String ref) {
+    String[] part = ref.split("/");
+    if (part.length != 4 || !part[2].matches("[0-9]{1,12}")) {
+      return null;
+    }
+    String slot =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochSecond(Long.parseLong(part[2])));
+    return "/proofs/statements/" + part[0] + "/" + part[1] + "/" + slot + "/" + part[3];
   }
 
   private static String downloadLink(String kind, String ref) {

@@ -10,6 +10,10 @@ class PortalTest {
   void proofLinksMapToTheApiRoutesOnly() {
     assertThat(Portal.proofPath("reading", "5/0/17")).isEqualTo("/proofs/readings/5/0/17");
     assertThat(Portal.proofPath("trade", "42")).isEqualTo("/proofs/trades/42");
+    // the statement's item reference has the slot in epoch seconds, the API path its ISO start
+    assertThat(Portal.proofPath("statement", "7/DE-1/1795600800/2"))
+        .isEqualTo("/proofs/statements/7/DE-1/2026-11-25T10:00Z/2");
+    assertThat(Portal.proofPath("statement", "7/DE-1/2")).isNull();
     assertThat(Portal.proofPath("enrolment", "5")).isEqualTo("/proofs/enrolments/5");
     assertThat(Portal.proofPath("enrolment", "5/0/17")).isNull();
     assertThat(Portal.proofPath("reading", "../accounts")).isNull();
