@@ -6,7 +6,7 @@ import java.util.Objects;
  * The answer to a broadcast.
  *
  * @param txid display hex of the transaction (empty when it could not even be parsed)
- * @param outcome accepted, already known, or rejected
+ * @param outcome accepted, already known, kept to be sent again, or rejected
  * @param reason why it was rejected; null unless {@code outcome} is {@link Outcome#REJECTED}
  * @param detail the backend's own words (e.g. the script error or the conflicting txid), never null
  */
@@ -16,7 +16,13 @@ public record BroadcastResult(String txid, Outcome outcome, RejectReason reason,
   public enum Outcome {
     ACCEPTED(1),
     ALREADY_KNOWN(2),
-    REJECTED(3);
+    REJECTED(3),
+    /**
+     * The chain could not be asked ({@link ChainUnavailableException}); the transaction may have
+     * reached it. Its sender books it as sent and logs it, and the transaction watcher sends it
+     * again once the chain answers.
+     */
+    KEPT(4);
 
     private final int code;
 
@@ -46,11 +52,19 @@ public record BroadcastResult(String txid, Outcome outcome, RejectReason reason,
     return new BroadcastResult(txid, Outcome.ALREADY_KNOWN, null, "already known");
   }
 
+  /** See {@link Outcome#KEPT}. */
+  public static BroadcastResult kept(String txid, String detail) {
+    return new BroadcastResult(txid, Outcome.KEPT, null, detail);
+  }
+
   public static BroadcastResult rejected(String txid, RejectReason reason, String detail) {
     return new BroadcastResult(txid, Outcome.REJECTED, reason, detail);
   }
 
-  /** True when the transaction is now with the backend (accepted now or before). */
+  /**
+   * True when the transaction is now with the backend (accepted now or before), or kept to be sent
+   * again: either way its sender books it as sent.
+   */
   public boolean isAccepted() {
     return outcome != Outcome.REJECTED;
   }

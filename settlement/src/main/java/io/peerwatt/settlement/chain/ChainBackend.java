@@ -1,6 +1,7 @@
 package io.peerwatt.settlement.chain;
 
 import io.peerwatt.protocol.bsv.FeePolicy;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,21 @@ public interface ChainBackend {
 
   /** Submits a serialized transaction. Re-broadcasting a known transaction is not an error. */
   BroadcastResult broadcast(byte[] rawTx);
+
+  /**
+   * {@link #broadcast} for a transaction its sender logs as sent whatever happens (channel closes
+   * and refunds): when the chain cannot be asked the answer is {@link
+   * BroadcastResult.Outcome#KEPT}, and the transaction watcher sends it again once the chain
+   * answers, as it does for the wallet's.
+   */
+  default BroadcastResult broadcastOrKeep(Transaction tx) {
+    try {
+      return broadcast(tx.serialize());
+    } catch (ChainUnavailableException e) {
+      return BroadcastResult.kept(
+          tx.txidHex(), "chain unreachable, kept to be sent again: " + e.getMessage());
+    }
+  }
 
   /** Where the transaction is; with its BUMP (BRC-74) once mined. {@code txid} is display hex. */
   TxStatus status(String txid);

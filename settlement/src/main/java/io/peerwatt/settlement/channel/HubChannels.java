@@ -185,7 +185,8 @@ public final class HubChannels {
 
   /**
    * Closes a buyer channel: co-signs its newest commitment, broadcasts it and books the hub's
-   * amount into the wallet.
+   * amount into the wallet (also when the chain cannot be asked: the transaction watcher sends it
+   * once it can).
    */
   public synchronized ChannelResult<BroadcastResult> closeBuyerChannel(String channelId) {
     ChannelResult<Transaction> closing = buyers.closingTransaction(channelId);
@@ -193,7 +194,7 @@ public final class HubChannels {
       return ChannelResult.rejected(closing.rejection(), closing.detail());
     }
     PayeeChannel channel = buyers.channel(channelId).orElseThrow();
-    BroadcastResult result = chain.broadcast(closing.value().serialize());
+    BroadcastResult result = chain.broadcastOrKeep(closing.value());
     if (result.isAccepted()) {
       wallet.receive(
           closing.value(),

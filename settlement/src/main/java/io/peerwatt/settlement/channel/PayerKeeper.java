@@ -12,6 +12,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.wallet.HubWallet;
 import java.util.Arrays;
 import java.util.List;
@@ -169,7 +170,15 @@ public final class PayerKeeper {
           "the funding's inputs are no longer reserved (the proposal was abandoned)");
     }
     store.savePayer(open.value());
-    BroadcastResult sent = wallet.broadcast(funding.get(), "channel-funding");
+    BroadcastResult sent;
+    try {
+      sent = wallet.broadcast(funding.get(), "channel-funding");
+    } catch (ChainUnavailableException e) {
+      // the wallet keeps the funding as made; the transaction watcher sends it once the chain
+      // answers
+      LOG.warn("channel {} open, its funding kept to be sent again: {}", channelId, e.getMessage());
+      return open;
+    }
     if (!sent.isAccepted()) {
       store.savePayer(open.value().withState(ChannelState.CLOSED));
       return ChannelResult.rejected(
@@ -246,8 +255,9 @@ public final class PayerKeeper {
   }
 
   /**
-   * After expiry: broadcasts the refund (both signatures) and takes the funds back into the wallet.
-   * Before expiry the chain answers NON_FINAL.
+   * After expiry: broadcasts the refund (both signatures) and takes the funds back into the wallet
+   * (also when the chain cannot be asked: the transaction watcher sends it once it can). Before
+   * expiry the chain answers NON_FINAL.
    */
   public synchronized BroadcastResult refund(String channelId) {
     PayerChannel channel =
@@ -255,7 +265,7 @@ public final class PayerKeeper {
             .payer(channelId)
             .orElseThrow(() -> new IllegalArgumentException("unknown channel " + channelId));
     Transaction refund = channel.signedRefund(payerKey);
-    BroadcastResult result = chain.broadcast(refund.serialize());
+    BroadcastResult result = chain.broadcastOrKeep(refund);
     if (result.isAccepted()) {
       wallet.receive(refund, true, List.of(channel.fundingOutput()), "channel-refund");
       store.savePayer(channel.withState(ChannelState.REFUNDED));

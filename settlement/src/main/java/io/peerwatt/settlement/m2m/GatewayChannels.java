@@ -21,6 +21,7 @@ import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.PaymentOutcome;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.DevnetControl;
 import io.peerwatt.settlement.channel.ChannelStore;
 import io.peerwatt.settlement.channel.HubChannels;
@@ -282,7 +283,14 @@ public final class GatewayChannels {
     if (!check.isOk()) {
       throw GatewayRefusal.invalid(check.rejection().name(), check.detail(), "rawTx");
     }
-    BroadcastResult sent = chain.broadcast(funding.serialize());
+    BroadcastResult sent;
+    try {
+      sent = chain.broadcast(funding.serialize());
+    } catch (ChainUnavailableException e) {
+      // the gateway keeps it and asks again on its next round
+      throw GatewayRefusal.conflict(
+          "CHAIN_UNAVAILABLE", "the chain cannot be reached now: " + e.getMessage(), null);
+    }
     if (!sent.isAccepted()) {
       throw GatewayRefusal.conflict(
           "FUNDING_REJECTED",
@@ -565,8 +573,12 @@ public final class GatewayChannels {
         "rawTx");
   }
 
+  /**
+   * Broadcasts a close or refund the gateway completed; an unreachable chain keeps it (the caller
+   * logs it, the transaction watcher sends it again).
+   */
   private BroadcastResult broadcastOrRefuse(Transaction tx) {
-    BroadcastResult sent = chain.broadcast(tx.serialize());
+    BroadcastResult sent = chain.broadcastOrKeep(tx);
     if (!sent.isAccepted()) {
       throw GatewayRefusal.conflict(
           "TRANSACTION_REJECTED",

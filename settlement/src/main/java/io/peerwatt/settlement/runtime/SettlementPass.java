@@ -128,7 +128,7 @@ public final class SettlementPass {
         }
       } else {
         ChannelResult<Transaction> closing = s.custodialPayee.closingTransaction(c.channelId());
-        BroadcastResult sent = s.chain.broadcast(closing.orThrow().serialize());
+        BroadcastResult sent = s.chain.broadcastOrKeep(closing.orThrow());
         if (sent.isAccepted()) {
           txids.add(sent.txid());
           s.hub.sellers().closedByPayee(c.channelId(), closing.value());
