@@ -309,6 +309,14 @@ public final class HubWallet {
     return confirmed;
   }
 
+  /**
+   * A reorg took {@code txid}'s block off the best chain: its outputs count as unconfirmed until
+   * {@link #syncConfirmations} sees it mined again.
+   */
+  public synchronized void unconfirm(byte[] txid) {
+    store.unconfirm(txid);
+  }
+
   private List<WalletOutput> outputsToUs(Transaction tx) {
     List<WalletOutput> ours = new ArrayList<>();
     byte[] txid = tx.txid();

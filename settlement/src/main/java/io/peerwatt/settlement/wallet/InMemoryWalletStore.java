@@ -80,6 +80,11 @@ public final class InMemoryWalletStore implements WalletStore {
   }
 
   @Override
+  public void unconfirm(byte[] txid) {
+    confirm(txid, -1);
+  }
+
+  @Override
   public synchronized void confirm(byte[] txid, long height) {
     for (Map.Entry<String, WalletOutput> e : new ArrayList<>(outputs.entrySet())) {
       WalletOutput cur = e.getValue();

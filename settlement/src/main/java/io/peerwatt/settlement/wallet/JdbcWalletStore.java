@@ -117,6 +117,14 @@ public final class JdbcWalletStore implements WalletStore {
         .execute();
   }
 
+  @Override
+  public void unconfirm(byte[] txid) {
+    db.update(HUB_WALLET_OUTPUT)
+        .setNull(HUB_WALLET_OUTPUT.CONFIRMED_HEIGHT)
+        .where(HUB_WALLET_OUTPUT.TXID.eq(txid).and(HUB_WALLET_OUTPUT.KEY_LABEL.eq(walletLabel)))
+        .execute();
+  }
+
   private static WalletOutput toOutput(HubWalletOutputRecord r) {
     return new WalletOutput(
         r.getTxid(),

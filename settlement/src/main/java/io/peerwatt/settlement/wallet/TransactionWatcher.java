@@ -96,6 +96,8 @@ public final class TransactionWatcher {
           continue;
         }
         reorged++;
+        // the wallets' outputs of it are unconfirmed until it is seen mined again
+        wallets.forEach(wallet -> wallet.unconfirm(w.logged().transaction().txid()));
         LOG.warn(
             "transaction {} ({}) was mined in block {} at height {}, no longer on the best chain",
             w.txid(),

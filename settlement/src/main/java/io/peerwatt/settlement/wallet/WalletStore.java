@@ -28,4 +28,7 @@ public interface WalletStore {
 
   /** Records that {@code txid}'s outputs were mined at {@code height}. */
   void confirm(byte[] txid, long height);
+
+  /** Records that {@code txid}'s block left the best chain: its outputs are unconfirmed again. */
+  void unconfirm(byte[] txid);
 }

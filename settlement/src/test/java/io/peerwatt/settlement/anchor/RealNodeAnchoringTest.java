@@ -21,6 +21,7 @@ import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;
 import io.peerwatt.settlement.wallet.TransactionWatcher;
+import io.peerwatt.settlement.wallet.WalletOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -244,6 +245,8 @@ class RealNodeAnchoringTest {
     String first = node.mine(1).get(0);
     assertThat(p.anchoring.confirmAnchors()).isEqualTo(1);
     assertThat(p.watcher.watch().mined()).isEqualTo(3);
+    p.wallet.syncConfirmations();
+    assertThat(changeOf(p, payment).isConfirmed()).isTrue();
 
     // the block leaves the best chain; its transactions go back to the mempool and into the longer
     // branch
@@ -269,12 +272,24 @@ class RealNodeAnchoringTest {
     assertThat(resent.reorged()).isEqualTo(2);
     assertThat(resent.resent()).isEqualTo(2);
     assertThat(node.mempool()).contains(anchor, payment);
+    p.wallet.syncConfirmations();
+    assertThat(changeOf(p, payment).isConfirmed()).as("its block left the best chain").isFalse();
     node.mine(1);
     assertThat(node.confirmations(anchor)).isEqualTo(1);
     assertThat(node.confirmations(payment)).isEqualTo(1);
     assertThat(p.anchoring.confirmAnchors()).isEqualTo(1);
     assertProofMatchesTheNode(p.stored(anchor));
     assertThat(p.watcher.watch().mined()).isEqualTo(2);
+    p.wallet.syncConfirmations();
+    assertThat(changeOf(p, payment).confirmedHeight()).isEqualTo(node.blockCount());
+  }
+
+  /** The wallet's unspent output (its change) of a transaction. */
+  static WalletOutput changeOf(Platform p, String txid) {
+    return p.wallet.unspent().stream()
+        .filter(o -> Transaction.txidToHex(o.txid()).equals(txid))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
