@@ -395,6 +395,40 @@ public final class NodeRpcBackend implements ChainBackend {
     return new FeePolicy(Math.max(satsPerKb, minFeeSatsPerKb), DUST_LIMIT_SATS);
   }
 
+  /**
+   * The node's chain as {@code getblockchaininfo} names it ("main", "test", "regtest", "stn"): only
+   * regtest mines on demand ({@link #generateToAddress}).
+   */
+  public String chainName() {
+    return String.valueOf(object(rpc("getblockchaininfo")).get("chain"));
+  }
+
+  /** The txids of a block, its coinbase first ({@code getblock HASH 1}). */
+  public List<String> blockTxids(String blockHash) {
+    List<String> txids = new ArrayList<>();
+    for (Object txid : Json.array(object(rpc("getblock", blockHash, 1)), "tx")) {
+      txids.add(String.valueOf(txid));
+    }
+    return txids;
+  }
+
+  /** How many transactions wait in the node's mempool ({@code getmempoolinfo.size}). */
+  public long mempoolSize() {
+    return Json.integer(object(rpc("getmempoolinfo")), "size");
+  }
+
+  /** The serialized transaction, when the node knows it (mempool or, with -txindex, any block). */
+  public Optional<byte[]> rawTransaction(String txid) {
+    try {
+      return Optional.of(HexFormat.of().parseHex((String) call("getrawtransaction", txid, 0)));
+    } catch (RpcError e) {
+      if (e.code == RPC_INVALID_ADDRESS_OR_KEY) {
+        return Optional.empty();
+      }
+      throw new ChainUnavailableException("getrawtransaction: " + e.getMessage(), e);
+    }
+  }
+
   /** Regtest only: mines {@code count} blocks paying {@code address}; returns their hashes. */
   public List<String> generateToAddress(int count, String address) {
     List<String> hashes = new ArrayList<>();

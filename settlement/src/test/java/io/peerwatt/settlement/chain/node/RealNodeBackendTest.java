@@ -79,8 +79,14 @@ class RealNodeBackendTest {
     assertThat(backend.broadcast(tx.serialize()).outcome())
         .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
     assertThat(backend.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
+    assertThat(backend.mempoolSize()).isEqualTo(1);
+    assertThat(backend.rawTransaction(tx.txidHex()).orElseThrow()).isEqualTo(tx.serialize());
+    assertThat(backend.rawTransaction("00".repeat(32))).isEmpty();
+    assertThat(backend.chainName()).isEqualTo("regtest");
 
     String block = node.mine(1).get(0);
+    assertThat(backend.mempoolSize()).isZero();
+    assertThat(backend.blockTxids(block)).isEqualTo(node.blockTxids(block)).endsWith(tx.txidHex());
     TxStatus mined = backend.status(tx.txidHex());
     assertThat(mined.state()).isEqualTo(TxStatus.State.MINED);
     assertThat(mined.blockHash()).isEqualTo(block);
