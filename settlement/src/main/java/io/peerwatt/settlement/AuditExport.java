@@ -21,8 +21,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The audit export: every transaction the platform made, for independent checking.
@@ -40,6 +42,9 @@ import java.util.TreeMap;
  * #beef()}).
  */
 public final class AuditExport {
+  /** Purposes of logged payments that brought coins in from outside the platform. */
+  private static final Set<String> PAID_IN = Set.of("faucet", "funding");
+
   private final TransactionLog log;
   private final ChainBackend chain;
 
@@ -94,6 +99,66 @@ public final class AuditExport {
       entries.add(new Beef.Tx(tx, tx.txid(), height == null ? null : heights.indexOf(height)));
     }
     return Beef.v1(new ArrayList<>(bumpByHeight.values()), entries);
+  }
+
+  /**
+   * What the fees of the logged transactions add up to: the platform's own and its payers' (a
+   * gateway's channel funding), leaving out the payments that brought coins in from outside (faucet
+   * and funding payments, whose fees their senders paid).
+   *
+   * @param sats the sum of the fees found
+   * @param unresolved txids whose spent outputs could not be found (their fees are left out)
+   */
+  public record FeesPaid(long sats, List<String> unresolved) {
+    public FeesPaid {
+      unresolved = List.copyOf(unresolved);
+    }
+  }
+
+  /**
+   * {@link FeesPaid} of the log: a made transaction's spent outputs are logged with it; another's
+   * are taken from the logged transactions, then from {@code others} (e.g. the chain, or the
+   * transaction that funded a gateway).
+   */
+  public FeesPaid feesPaid(Function<String, Optional<Transaction>> others) {
+    List<LoggedTransaction> all = log.all();
+    Map<String, Transaction> logged = new HashMap<>();
+    all.forEach(t -> logged.put(t.transaction().txidHex(), t.transaction()));
+    long sats = 0;
+    List<String> unresolved = new ArrayList<>();
+    for (LoggedTransaction t : all) {
+      if (!t.made() && PAID_IN.contains(t.purpose())) {
+        continue;
+      }
+      long in = 0;
+      boolean found = true;
+      if (t.made()) {
+        for (TxOutput spent : t.spentOutputs()) {
+          in = Math.addExact(in, spent.satoshis());
+        }
+      } else {
+        for (TxInput input : t.transaction().inputs()) {
+          Optional<Transaction> parent =
+              Optional.ofNullable(logged.get(input.prevTxidHex()))
+                  .or(() -> others.apply(input.prevTxidHex()));
+          if (parent.isEmpty()) {
+            found = false;
+            break;
+          }
+          in = Math.addExact(in, parent.get().outputs().get((int) input.prevIndex()).satoshis());
+        }
+      }
+      if (!found) {
+        unresolved.add(t.transaction().txidHex());
+        continue;
+      }
+      long out = 0;
+      for (TxOutput o : t.transaction().outputs()) {
+        out = Math.addExact(out, o.satoshis());
+      }
+      sats = Math.addExact(sats, in - out);
+    }
+    return new FeesPaid(sats, unresolved);
   }
 
   /** Writes {@link #json()} to {@code file}. */

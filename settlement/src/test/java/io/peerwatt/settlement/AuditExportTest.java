@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.protocol.bsv.FeePolicy;
 import io.peerwatt.protocol.bsv.Interpreter;
+import io.peerwatt.protocol.bsv.P2pkhSpend;
 import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.ScriptFlags;
 import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.bsv.TxInput;
 import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.spv.Beef;
+import io.peerwatt.settlement.chain.DevnetControl;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.InMemoryChannelStore;
 import io.peerwatt.settlement.channel.PayeeKeeper;
@@ -142,5 +145,55 @@ class AuditExportTest {
       assertThat(bump.computeRoot())
           .isEqualTo(devnet.header(bump.blockHeight()).orElseThrow().merkleRoot());
     }
+  }
+
+  @Test
+  void feesPaidAddsTheMadeTransactionsAndThePayersFundingsButNotWhatCameIn() {
+    DevnetBackend devnet =
+        DevnetBackend.inMemory(
+            Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC),
+            new FeePolicy(50, 1));
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    HubWallet hubWallet = new HubWallet(key(11), devnet, new InMemoryWalletStore(), log);
+    hubWallet.receive(
+        Transaction.parse(devnet.faucet(hubWallet.lockingScript(), 3_000_000).rawTx()),
+        false,
+        List.of(),
+        "faucet");
+    byte[] elsewhere = Script.p2pkh(key(12).publicKey().hash160()).bytes();
+    HubWallet.PreparedSpend payment = hubWallet.prepare(List.of(new TxOutput(1_000, elsewhere)));
+    assertThat(hubWallet.broadcast(payment, "wallet-payment").isAccepted()).isTrue();
+    // a gateway's channel funding, from coins the platform never logged
+    PrivateKey gateway = key(13);
+    DevnetControl.FaucetPayment coins =
+        devnet.faucet(Script.p2pkh(gateway.publicKey().hash160()).bytes(), 80_000);
+    P2pkhSpend.Spend funding =
+        P2pkhSpend.build(
+            gateway,
+            List.of(
+                new P2pkhSpend.Coin(
+                    Transaction.txidFromHex(coins.txid()),
+                    coins.outputIndex(),
+                    coins.satoshis(),
+                    false)),
+            List.of(new TxOutput(50_000, elsewhere)),
+            devnet.feePolicy());
+    log.recordReceived(funding.transaction(), "channel-funding");
+    byte[] unknownParent = new byte[32];
+    java.util.Arrays.fill(unknownParent, (byte) 7);
+    Transaction unknown =
+        new Transaction(
+            1,
+            List.of(new TxInput(unknownParent, 0, new byte[0], TxInput.SEQUENCE_FINAL)),
+            List.of(new TxOutput(1_000, elsewhere)),
+            0);
+    log.recordReceived(unknown, "channel-funding");
+
+    AuditExport.FeesPaid fees =
+        new AuditExport(log, devnet)
+            .feesPaid(txid -> devnet.rawTransaction(txid).map(Transaction::parse));
+
+    assertThat(fees.sats()).isEqualTo(payment.feeSats() + funding.feeSats());
+    assertThat(fees.unresolved()).containsExactly(unknown.txidHex());
   }
 }
