@@ -134,6 +134,21 @@ public record ChainSettings(
     return s;
   }
 
+  /** The same settings naming another network (the demo asks the node which chain it runs). */
+  public ChainSettings withNetwork(String otherNetwork) {
+    return new ChainSettings(
+        backend,
+        otherNetwork,
+        nodeUrl,
+        arcUrl,
+        arcApiKey,
+        headersUrl,
+        headersApiKey,
+        timeout,
+        attempts,
+        minFeeSatsPerKb);
+  }
+
   /** Opens the backend; devnet lives in the platform's database. */
   public ChainBackend open(DSLContext db, Clock clock) {
     return switch (backend) {

@@ -27,6 +27,11 @@ public record PlatformSettings(
     public SettlementSettings withIntervals(Duration block, Duration pass) {
       return new SettlementSettings(satPerEur, channelCapacitySats, block, pass);
     }
+
+    /** The same with another channel capacity (the demo's on a real chain). */
+    public SettlementSettings withChannelCapacity(long sats) {
+      return new SettlementSettings(satPerEur, sats, blockInterval, passInterval);
+    }
   }
 
   /** The same settings with another settlement part. */

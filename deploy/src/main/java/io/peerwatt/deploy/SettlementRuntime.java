@@ -1,6 +1,7 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.Database;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.JdbcStatementStore;
@@ -120,6 +121,36 @@ public final class SettlementRuntime implements AutoCloseable {
    */
   public ChainHeader mineNow() {
     return scheduler.call(pass::mineNow);
+  }
+
+  /**
+   * Books what new blocks mined (anchors' proofs, wallet confirmations, closed channels) on the
+   * settlement thread: after a demo mined blocks of its own once the passes stopped.
+   */
+  public void bookBlocks() {
+    scheduler.call(
+        () -> {
+          pass.bookBlocks();
+          return null;
+        });
+  }
+
+  /**
+   * Books a transaction from outside paying the hub wallet and/or the custodial store, as {@code
+   * peerwatt chain fund} does; returns the satoshis it pays them.
+   */
+  public long receiveFunding(Transaction funding) {
+    return scheduler.call(() -> pass.receiveFunding(funding));
+  }
+
+  /** The locking script that pays the hub wallet. */
+  public byte[] hubWalletScript() {
+    return pass.hubWalletScript();
+  }
+
+  /** The locking script that pays the custodial store. */
+  public byte[] custodialStoreScript() {
+    return pass.custodialStoreScript();
   }
 
   /** Proof bundles of anchored items. */

@@ -5,8 +5,14 @@ import io.peerwatt.deploy.Config;
 import io.peerwatt.deploy.Platform;
 import io.peerwatt.deploy.PlatformSettings;
 import io.peerwatt.deploy.UserError;
+import io.peerwatt.gateway.DeviceIdentity;
+import io.peerwatt.gateway.wallet.WalletConfig;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.TxStatus;
+import io.peerwatt.settlement.devnet.DevnetBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,8 +23,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,8 +52,26 @@ public final class Demo implements AutoCloseable {
   private static final DateTimeFormatter SLOT_START =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
 
-  /** What the demo was asked to do. */
-  public record Options(int homes, int zones, Integer slots, long speed, int port, Path dataDir) {
+  /**
+   * What the demo was asked to do.
+   *
+   * @param chain the chain backend (devnet by default; a node or ARC for {@code --chain node|arc})
+   * @param funding how the demo is funded where it cannot mine (testnet, mainnet, ARC)
+   */
+  public record Options(
+      int homes,
+      int zones,
+      Integer slots,
+      long speed,
+      int port,
+      Path dataDir,
+      ChainSettings chain,
+      RealChain.Funding funding) {
+    /** On devnet. */
+    public Options(int homes, int zones, Integer slots, long speed, int port, Path dataDir) {
+      this(homes, zones, slots, speed, port, dataDir, ChainSettings.devnet(), null);
+    }
+
     public Options {
       if (homes < 1 || homes > 500) {
         throw new UserError("--homes must be 1..500");
@@ -73,13 +99,22 @@ public final class Demo implements AutoCloseable {
   private final long startedNanos = System.nanoTime();
   private Instant firstSlot;
 
-  private Demo(Options options, PrintStream out, AcceleratedClock clock, Platform platform) {
+  /** The demo's own funding and mining on a node or ARC; null on devnet. */
+  private RealChain realChain;
+
+  private Demo(
+      Options options,
+      PrintStream out,
+      AcceleratedClock clock,
+      Platform platform,
+      WalletConfig gatewayWallet) {
     this.options = options;
     this.out = out;
     this.clock = clock;
     this.platform = platform;
     this.neighbourhood =
-        new Neighbourhood(platform, clock, new PlatformApi(platform.baseUrl()), stop, out);
+        new Neighbourhood(
+            platform, clock, new PlatformApi(platform.baseUrl()), stop, out, gatewayWallet);
     this.exports = new DemoExport(platform, neighbourhood, out);
   }
 
@@ -90,8 +125,24 @@ public final class Demo implements AutoCloseable {
     return Instant.ofEpochMilli(Math.floorDiv(earliest + quarterMs - 1, quarterMs) * quarterMs);
   }
 
-  /** Starts the platform and the homes; returns when every home is enrolled and metering. */
+  /**
+   * Starts the platform and the homes; returns when every home is enrolled and metering. On a node
+   * or ARC it funds the platform and the machine-to-machine gateways first ({@link RealChain}).
+   *
+   * @throws UserError when the demo cannot be funded (naming the address and the amount)
+   */
   public static Demo start(Options options, PrintStream out) {
+    boolean devnet = options.chain().backend().equals("devnet");
+    ChainSettings chain = devnet ? options.chain() : RealChain.withActualNetwork(options.chain());
+    int m2mHomes = 0;
+    for (int i = 1; i <= options.homes(); i++) {
+      m2mHomes += Neighbourhood.paysMachineToMachine(i) ? 1 : 0;
+    }
+    long channelSats = devnet ? 0 : RealChain.channelSats(chain);
+    RealChain.Budget budget =
+        devnet ? null : RealChain.Budget.of(options.homes(), m2mHomes, channelSats);
+    // checked before anything starts: an unfunded demo says how to fund it and does not start
+    PrivateKey fundingKey = devnet ? null : RealChain.fundingKey(chain, options.funding(), budget);
     Path dataDir = prepareDataDir(options.dataDir());
     // simulated days start at 10:00 UTC of today, so PV produces from the first slot on
     Instant start = LocalDate.now(ZoneOffset.UTC).atTime(10, 0).toInstant(ZoneOffset.UTC);
@@ -109,15 +160,32 @@ public final class Demo implements AutoCloseable {
                     dataDir.resolve("platform").toString(),
                     "ingest.max-clock-skew-seconds",
                     "600")));
-    PlatformSettings settings =
-        base.withSettlement(
-            base.settlement()
-                .withIntervals(
-                    Duration.ofMillis(Math.max(200, 60_000 / options.speed())),
-                    Duration.ofMillis(300)));
-    Platform platform = Platform.start(settings, ChainSettings.devnet(), clock);
-    Demo demo = new Demo(options, out, clock, platform);
+    Duration blockInterval = Duration.ofMillis(Math.max(200, 60_000 / options.speed()));
+    PlatformSettings.SettlementSettings settlement =
+        base.settlement().withIntervals(blockInterval, Duration.ofMillis(300));
+    if (!devnet) {
+      settlement = settlement.withChannelCapacity(channelSats);
+    }
+    PlatformSettings settings = base.withSettlement(settlement);
+    Platform platform = Platform.start(settings, chain, clock);
+    WalletConfig gatewayWallet =
+        devnet
+            ? Neighbourhood.demoWallet(options.speed())
+            : Neighbourhood.realChainWallet(options.speed(), channelSats);
+    Demo demo = new Demo(options, out, clock, platform, gatewayWallet);
     try {
+      if (!devnet) {
+        demo.realChain =
+            RealChain.fund(
+                platform.settlement(),
+                chain,
+                fundingKey,
+                options.funding(),
+                budget,
+                gatewayKeys(dataDir, options.homes()),
+                blockInterval,
+                out);
+      }
       demo.neighbourhood.setUp(dataDir, options.zones(), options.homes());
     } catch (RuntimeException | IOException e) {
       demo.close();
@@ -127,6 +195,21 @@ public final class Demo implements AutoCloseable {
       throw new UserError("demo set-up failed: " + e.getMessage(), e);
     }
     return demo;
+  }
+
+  /**
+   * The wallet keys of the machine-to-machine homes' gateways, by their data dirs, made before the
+   * gateways start so the demo can fund them.
+   */
+  private static Map<Path, PublicKey> gatewayKeys(Path dataDir, int homes) throws IOException {
+    Map<Path, PublicKey> keys = new LinkedHashMap<>();
+    for (int i = 1; i <= homes; i++) {
+      if (Neighbourhood.paysMachineToMachine(i)) {
+        Path dir = Neighbourhood.homeDir(dataDir, i);
+        keys.put(dir, DeviceIdentity.channelKey(dir).publicKey());
+      }
+    }
+    return keys;
   }
 
   private static Path prepareDataDir(Path requested) {
@@ -152,6 +235,7 @@ public final class Demo implements AutoCloseable {
   public void printWelcome() {
     int homes = neighbourhood.homes().size();
     int zones = neighbourhood.zones().size();
+    String network = platform.settlement().chain().network();
     out.println(
         "PeerWatt demo: "
             + homes
@@ -160,8 +244,8 @@ public final class Demo implements AutoCloseable {
             + " zone(s), time x"
             + clock.speed()
             + ", chain "
-            + platform.settlement().chain().network()
-            + " (not BSV money)");
+            + network
+            + (network.equals("mainnet") ? " (real BSV money)" : " (not BSV money)"));
     out.println(
         "  portal: " + platform.baseUrl() + "/   health: " + platform.baseUrl() + "/health");
     out.println(
@@ -188,8 +272,10 @@ public final class Demo implements AutoCloseable {
             + " custodial (the platform signs with a key it keeps"
             + " encrypted)");
     out.println(
-        "  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet;"
-            + " so are the device certificates issued in each quarter-hour");
+        "  each settled slot is anchored (readings, trades, statements) in one transaction and mined on "
+            + network
+            + (realChain == null || realChain.mines() ? " on the demo's timer" : " by the network")
+            + "; so are the device certificates issued in each quarter-hour");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
   }
 
@@ -265,11 +351,16 @@ public final class Demo implements AutoCloseable {
    */
   public ChainHeader closeChannels() throws InterruptedException {
     closingTxids.addAll(platform.settlement().stopAndCloseAllChannels(Duration.ofSeconds(60)));
-    ChainHeader block = platform.settlement().mineNow();
-    for (String txid : closingTxids) {
-      while (platform.settlement().chain().status(txid).state() != TxStatus.State.MINED) {
-        Thread.sleep(100);
-        block = platform.settlement().mineNow();
+    ChainHeader block;
+    if (realChain != null) {
+      block = realChain.awaitMined(platform.settlement(), closingTxids, out);
+    } else {
+      block = platform.settlement().mineNow();
+      for (String txid : closingTxids) {
+        while (platform.settlement().chain().status(txid).state() != TxStatus.State.MINED) {
+          Thread.sleep(100);
+          block = platform.settlement().mineNow();
+        }
       }
     }
     out.println(
@@ -288,7 +379,21 @@ public final class Demo implements AutoCloseable {
         options.slots(),
         closingTxids.size(),
         clock.speed(),
-        (System.nanoTime() - startedNanos) / 1_000_000);
+        (System.nanoTime() - startedNanos) / 1_000_000,
+        this::outsideTransaction);
+  }
+
+  /**
+   * A transaction outside the platform's log: on devnet from its ledger (a gateway's faucet
+   * payment), on a real chain the demo's funding or the node's.
+   */
+  private Optional<Transaction> outsideTransaction(String txid) {
+    if (realChain != null) {
+      return realChain.transaction(txid);
+    }
+    return platform.settlement().chain() instanceof DevnetBackend devnet
+        ? devnet.rawTransaction(txid).map(Transaction::parse)
+        : Optional.empty();
   }
 
   /**
@@ -319,6 +424,9 @@ public final class Demo implements AutoCloseable {
   public void close() {
     stop();
     neighbourhood.close();
+    if (realChain != null) {
+      realChain.close();
+    }
     platform.close();
   }
 }

@@ -1,9 +1,12 @@
 package io.peerwatt.deploy.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.peerwatt.deploy.UserError;
+import io.peerwatt.deploy.ChainSettings;
+import io.peerwatt.deploy.Config;
+import io.peerwatt.deploy.TxCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,8 +22,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Run the platform on embedded PostgreSQL and devnet with simulated homes (Modbus meter simulators"
-            + " polled by real gateways) that meter, trade, settle and pay over channels, in accelerated time.")
+        "Run the platform on embedded PostgreSQL and devnet (or a BSV node or ARC) with simulated homes"
+            + " (Modbus meter simulators polled by real gateways) that meter, trade, settle and pay over"
+            + " channels, in accelerated time.")
 public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -80,17 +84,51 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--chain",
       defaultValue = "devnet",
       paramLabel = "BACKEND",
-      description = "chain backend (default ${DEFAULT-VALUE}; the only one in this build)")
+      description =
+          "chain backend: devnet (default, embedded), node (a BSV node: on regtest the demo mines"
+              + " and funds itself) or arc (ARC and a headers service, PEERWATT_CHAIN_* settings)")
   String chain;
+
+  @Option(
+      names = "--node-url",
+      paramLabel = "URL",
+      description = "BSV node JSON-RPC, http://user:pass@host:port (--chain node)")
+  String nodeUrl;
+
+  @Option(
+      names = "--funding-tx",
+      paramLabel = "HEX|@FILE",
+      description =
+          "on testnet, mainnet or ARC: the transaction that paid the demo's funding address (the demo"
+              + " names the address and the amount when it is missing)")
+  String fundingTx;
+
+  @Option(
+      names = "--funding-dir",
+      paramLabel = "DIR",
+      description =
+          "where the key of the demo's funding address is kept between runs (default"
+              + " ~/.peerwatt/demo-funding)")
+  Path fundingDir;
 
   @Override
   public Integer call() throws Exception {
-    if (!"devnet".equals(chain)) {
-      throw new UserError(
-          "--chain " + chain + " is not available in this build; the demo runs on devnet");
-    }
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("chain.backend", chain);
+    flags.put("chain.node-url", nodeUrl);
+    ChainSettings chainSettings =
+        ChainSettings.from(Config.load(ChainSettings.KEYS, null, System.getenv(), flags));
+    RealChain.Funding funding =
+        new RealChain.Funding(
+            fundingTx == null ? null : TxCommand.input(fundingTx, "--funding-tx"),
+            fundingDir != null
+                ? fundingDir
+                : Path.of(System.getProperty("user.home"), ".peerwatt", "demo-funding"));
     PrintStream out = System.out;
-    Demo demo = Demo.start(new Demo.Options(homes, zones, slots, speed, port, dataDir), out);
+    Demo demo =
+        Demo.start(
+            new Demo.Options(homes, zones, slots, speed, port, dataDir, chainSettings, funding),
+            out);
     // Ctrl-C: stop the loop and wait until the homes, the platform and PostgreSQL are shut down
     CountDownLatch closed = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean signalled =

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.peerwatt.deploy.Platform;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.anchor.ProofBundles;
@@ -27,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 
 /**
@@ -51,8 +54,15 @@ final class DemoExport {
    * The run's figures (the {@code --summary} JSON).
    *
    * @param slots the slots asked for, or null to count the settled ones
+   * @param outside transactions outside the platform's log that its transactions spend (the coins
+   *     the gateways were funded with), for the fees
    */
-  Map<String, Object> summary(Integer slots, int channelsClosed, long speed, long wallTimeMillis) {
+  Map<String, Object> summary(
+      Integer slots,
+      int channelsClosed,
+      long speed,
+      long wallTimeMillis,
+      Function<String, Optional<Transaction>> outside) {
     DSLContext dsl = platform.database().dsl();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("homes", neighbourhood.homes().size());
@@ -82,6 +92,15 @@ final class DemoExport {
     s.put(
         "anchorsMined",
         Rows.count(dsl, "select count(*) from anchor where block_height is not null"));
+    AuditExport.FeesPaid fees = platform.settlement().auditExport().feesPaid(outside);
+    if (!fees.unresolved().isEmpty()) {
+      out.println(
+          "  fees of "
+              + fees.unresolved().size()
+              + " transaction(s) left out of feesPaidSats (their inputs are unknown): "
+              + fees.unresolved());
+    }
+    s.put("feesPaidSats", fees.sats());
     s.put("speed", speed);
     s.put("wallTimeMillis", wallTimeMillis);
     return s;

@@ -63,23 +63,27 @@ final class Neighbourhood implements AutoCloseable {
   private final PlatformApi api;
   private final AtomicBoolean stop;
   private final PrintStream out;
+  private final WalletConfig gatewayWallet;
   private final List<String> zones = new ArrayList<>();
   private final List<Home> homes = new ArrayList<>();
 
   /**
    * @param stop the flag the homes' gateways run until
+   * @param gatewayWallet the wallet of the machine-to-machine homes' gateways
    */
   Neighbourhood(
       Platform platform,
       AcceleratedClock clock,
       PlatformApi api,
       AtomicBoolean stop,
-      PrintStream out) {
+      PrintStream out,
+      WalletConfig gatewayWallet) {
     this.platform = platform;
     this.clock = clock;
     this.api = api;
     this.stop = stop;
     this.out = out;
+    this.gatewayWallet = gatewayWallet;
   }
 
   /**
@@ -97,6 +101,20 @@ final class Neighbourhood implements AutoCloseable {
   static WalletConfig demoWallet(long speed) {
     return new WalletConfig(
         20_000_000, 20_000_000, true, Duration.ofMillis(Math.max(100, 60_000 / speed)), 3);
+  }
+
+  /**
+   * The gateways' wallet on a node or ARC: no faucet (the demo funds them), channels of {@code
+   * channelSats}, rounds as on devnet.
+   */
+  static WalletConfig realChainWallet(long speed, long channelSats) {
+    return new WalletConfig(
+        20_000_000, channelSats, false, Duration.ofMillis(Math.max(100, 60_000 / speed)), 3);
+  }
+
+  /** The data dir of home {@code i}'s gateway. */
+  static Path homeDir(Path dataDir, int i) {
+    return dataDir.resolve("homes").resolve("home" + i);
   }
 
   List<String> zones() {
@@ -149,7 +167,7 @@ final class Neighbourhood implements AutoCloseable {
     }
     URI base = URI.create(platform.baseUrl());
     for (int i = 1; i <= homeCount; i++) {
-      homes.add(startHome(i, dataDir.resolve("homes").resolve("home" + i), base, ops));
+      homes.add(startHome(i, homeDir(dataDir, i), base, ops));
     }
   }
 
@@ -236,7 +254,7 @@ final class Neighbourhood implements AutoCloseable {
             1L << 20,
             true,
             List.of(meterConfig),
-            m2m ? Optional.of(demoWallet(clock.speed())) : Optional.empty());
+            m2m ? Optional.of(gatewayWallet) : Optional.empty());
     Gateway gateway = Gateway.open(config, key, clock, ClockSync.assumeSynchronised());
     Thread thread =
         new Thread(

@@ -184,11 +184,46 @@ public final class SettlementPass {
           "only devnet mines on demand; " + s.chain.network() + " mines by itself");
     }
     List<ChainHeader> mined = s.devnet.mineBlocks(1);
+    bookBlocks();
+    return mined.isEmpty() ? s.devnet.tip() : mined.get(0);
+  }
+
+  /**
+   * Books what new blocks mined (anchors' proofs, wallet confirmations, closed channels), as a pass
+   * does, without the rest of a pass (after the passes stopped at the end of a demo).
+   */
+  public void bookBlocks() {
     s.anchoring.confirmAnchors();
     s.hubWallet.syncConfirmations();
     s.custodialWallet.syncConfirmations();
     s.hub.syncClosed();
-    return mined.isEmpty() ? s.devnet.tip() : mined.get(0);
+  }
+
+  /**
+   * Books a transaction from outside that pays the hub wallet and/or the custodial store (what
+   * {@code peerwatt chain fund} does, for a running platform): its outputs to them become
+   * spendable.
+   *
+   * @return the satoshis it pays them together
+   */
+  public long receiveFunding(Transaction funding) {
+    long paid = 0;
+    for (HubWallet wallet : List.of(s.hubWallet, s.custodialWallet)) {
+      long before = wallet.balanceSats();
+      wallet.receive(funding, false, List.of(), "funding");
+      paid = Math.addExact(paid, wallet.balanceSats() - before);
+    }
+    return paid;
+  }
+
+  /** The locking script that pays the hub wallet. */
+  public byte[] hubWalletScript() {
+    return s.hubWallet.lockingScript();
+  }
+
+  /** The locking script that pays the custodial store. */
+  public byte[] custodialStoreScript() {
+    return s.custodialWallet.lockingScript();
   }
 
   private void fundIfLow(HubWallet wallet, String name) {
