@@ -9,6 +9,7 @@ import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.anchor.ProofBundles;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
+import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.runtime.Settlement;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -180,18 +182,29 @@ public final class SettlementRuntime implements AutoCloseable {
     return settlement.auditExport();
   }
 
-  /** Chain and settlement state for {@code GET /health}. */
+  /**
+   * Chain and settlement state for {@code GET /health}, with the fee rate the platform pays now;
+   * without height, tip and fee rate while the chain cannot be reached.
+   */
   Map<String, Object> health() {
     ChainBackend chain = settlement.chain();
-    ChainHeader tip = chain.tip();
     String lastError = scheduler.lastError();
-    return Map.of(
-        "network", chain.network(),
-        "height", tip.height(),
-        "tipHash", tip.hashHex(),
-        "hubWalletSats", settlement.hubWalletSats(),
-        "settlementPasses", scheduler.passes(),
-        "lastError", lastError == null ? "" : lastError);
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("network", chain.network());
+    try {
+      ChainHeader tip = chain.tip();
+      health.put("height", tip.height());
+      health.put("tipHash", tip.hashHex());
+      health.put("feeSatsPerKb", chain.feePolicy().satoshisPerKb());
+      health.put("reachable", true);
+    } catch (ChainUnavailableException e) {
+      health.put("reachable", false);
+      lastError = e.getMessage();
+    }
+    health.put("hubWalletSats", settlement.hubWalletSats());
+    health.put("settlementPasses", scheduler.passes());
+    health.put("lastError", lastError == null ? "" : lastError);
+    return health;
   }
 
   @Override

@@ -47,9 +47,9 @@ class ExampleConfigCommandsTest {
 
   @Test
   void everyCommandRunsWithTheExamplePlatformYaml() throws Exception {
-    try (TestDatabase db = TestDatabase.create("example-config");
-        FakeArc arc =
-            new FakeArc(DevnetBackend.inMemory(Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY))) {
+    FakeArc arc =
+        new FakeArc(DevnetBackend.inMemory(Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY));
+    try (TestDatabase db = TestDatabase.create("example-config")) {
       Path dataDir = dir.resolve("data");
       Path config = local(db, arc, dataDir);
       assertThat(keys(config)).isEqualTo(keys(EXAMPLE));
@@ -111,15 +111,28 @@ class ExampleConfigCommandsTest {
       try (Platform platform =
           Platform.start(
               PlatformSettings.from(loaded), ChainSettings.from(loaded), Clock.systemUTC())) {
-        HttpResponse<String> health =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = health(platform);
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"network\":\"mainnet\"");
+        assertThat(health.body())
+            .contains("\"network\":\"mainnet\"")
+            .contains("\"feeSatsPerKb\":")
+            .contains("\"reachable\":true");
+        // ARC gone: the platform is up, its chain is not reachable
+        arc.close();
+        HttpResponse<String> withoutChain = health(platform);
+        assertThat(withoutChain.statusCode()).isEqualTo(200);
+        assertThat(withoutChain.body()).contains("\"reachable\":false");
       }
+    } finally {
+      arc.close();
     }
+  }
+
+  private static HttpResponse<String> health(Platform platform) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** The example with its host-specific values pointed at the test database and the fake ARC. */

@@ -4,6 +4,7 @@ import static io.peerwatt.db.schema.Tables.ZONE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -28,6 +29,9 @@ class PlatformTest {
       assertThat(body.getJsonObject("chain").getString("network")).isEqualTo("devnet");
       assertThat(body.getJsonObject("chain").getLong("height")).isPositive();
       assertThat(body.getJsonObject("chain").getLong("hubWalletSats")).isPositive();
+      // the fee rate the platform pays now, which the operator page shows
+      assertThat(body.getJsonObject("chain").getLong("feeSatsPerKb"))
+          .isEqualTo(DevnetBackend.DEFAULT_POLICY.satoshisPerKb());
       h.platform
           .database()
           .dsl()
