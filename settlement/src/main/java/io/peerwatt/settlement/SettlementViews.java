@@ -50,13 +50,28 @@ public final class SettlementViews {
    */
   public List<SettledStatement> statements(Caller caller, Instant from, Instant to, int limit) {
     var s = SETTLEMENT_STATEMENT;
+    return newest(visible(caller, s.ACCOUNT_ID, s.ZONE_CODE), from, to, limit);
+  }
+
+  /**
+   * The newest version of each statement of {@code zone} (only {@code accountId}'s when not null)
+   * for slots starting in {@code [from, to)}, newest slot first.
+   */
+  public List<SettledStatement> statements(String zone, Long accountId, Instant from, Instant to) {
+    var s = SETTLEMENT_STATEMENT;
+    Condition which = s.ZONE_CODE.eq(zone);
+    if (accountId != null) {
+      which = which.and(s.ACCOUNT_ID.eq(accountId));
+    }
+    return newest(which, from, to, Integer.MAX_VALUE);
+  }
+
+  private List<SettledStatement> newest(Condition which, Instant from, Instant to, int limit) {
+    var s = SETTLEMENT_STATEMENT;
     var newest =
         DSL.select(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START, DSL.max(s.VERSION).as("v"))
             .from(s)
-            .where(
-                visible(caller, s.ACCOUNT_ID, s.ZONE_CODE)
-                    .and(s.SLOT_START.ge(from))
-                    .and(s.SLOT_START.lt(to)))
+            .where(which.and(s.SLOT_START.ge(from)).and(s.SLOT_START.lt(to)))
             .groupBy(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START)
             .asTable("n");
     return dsl.select(s.ENCODED, s.CREATED_AT)
