@@ -427,7 +427,7 @@ var PeerWattProof = (function () {
       });
       var failed = steps.filter(function (s) { return s.status === 'fail'; });
       if (failed.length) {
-        verdict.textContent = 'Not verified: ' + (TITLES[failed[0].step] || failed[0].step).toLowerCase() + ' — failed: ' + failed[0].detail + '.';
+        verdict.textContent = 'Not verified. This check failed: ' + (TITLES[failed[0].step] || failed[0].step) + ' (' + failed[0].detail + ').';
         verdict.className = 'error'; verdict.dataset.verified = 'false'; verdict.dataset.failedStep = failed[0].step;
         details.open = true;
         return;

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement;
 
+import static io.peerwatt.db.schema.Tables.ANCHOR;
+import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
@@ -8,8 +10,11 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.db.schema.tables.records.SettlementPaymentRecord;
 import io.peerwatt.http.Caller;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.anchor.ItemRef;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -86,6 +91,39 @@ public final class SettlementViews {
         .orderBy(s.SLOT_START.desc(), s.ACCOUNT_ID)
         .limit(limit)
         .fetch(r -> new SettledStatement(StatementCodec.decode(r.value1()), r.value2()));
+  }
+
+  /** A statement as anchors name it ({@code ItemRef.statement}). */
+  public static String ref(Statement s) {
+    return ItemRef.statement(
+        s.accountId(), s.zoneCode(), s.slot().start().getEpochSecond(), s.version());
+  }
+
+  /**
+   * For each anchored one of {@code statements}, by {@link #ref}: {@code {"txid", "blockHeight",
+   * "state": "mined" | "pending"}} (its proof verifies once mined); not anchored ones are absent.
+   */
+  public Map<String, JsonObject> anchors(List<Statement> statements) {
+    Map<String, JsonObject> out = new HashMap<>();
+    if (statements.isEmpty()) {
+      return out;
+    }
+    dsl.select(ANCHOR_LEAF.ITEM_REF, ANCHOR.TXID, ANCHOR.BLOCK_HEIGHT)
+        .from(ANCHOR_LEAF)
+        .join(ANCHOR)
+        .on(ANCHOR.TXID.eq(ANCHOR_LEAF.ANCHOR_TXID))
+        .where(
+            ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.STATEMENT.code()),
+            ANCHOR_LEAF.ITEM_REF.in(statements.stream().map(SettlementViews::ref).toList()))
+        .forEach(
+            r ->
+                out.put(
+                    r.value1(),
+                    new JsonObject()
+                        .put("txid", r.value2())
+                        .put("blockHeight", r.value3())
+                        .put("state", r.value3() == null ? "pending" : "mined")));
+    return out;
   }
 
   /** Payments, newest slot first. */

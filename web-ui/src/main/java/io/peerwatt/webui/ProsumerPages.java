@@ -342,10 +342,36 @@ final class ProsumerPages {
                 redirect(ctx, "/market");
               } else {
                 renderMarket(
-                    ctx, answer.status(), null, Map.of(), Map.of("rule", answer.message()), null);
+                    ctx,
+                    answer.status(),
+                    null,
+                    Map.of(),
+                    Map.of("rule", ruleRefusal(answer)),
+                    null);
               }
             })
         .onFailure(ctx::fail);
+  }
+
+  /** A refused rule in words: the field's label, not its API name. */
+  static String ruleRefusal(ApiClient.Answer answer) {
+    String label =
+        switch (answer.field() == null ? "" : answer.field()) {
+          case "horizonMinutes" -> "Horizon (minutes)";
+          case "dailyCapWh" -> "Daily cap";
+          case "reserveWh" -> "Reserve";
+          case "lookbackDays" -> "Days to look back";
+          case "limitPriceMilliCtPerKwh", "limitPriceSatPerKwh" -> "Price limit";
+          case "meteringPointId" -> "Metering point";
+          default -> "";
+        };
+    String message = answer.message();
+    if (answer.field() != null && message.startsWith(answer.field() + ": ")) {
+      message = message.substring(answer.field().length() + 2);
+    }
+    return label.isEmpty()
+        ? "The rule was refused: " + message + "."
+        : label + ": " + message.replace("..", " to ") + ".";
   }
 
   private void changeRule(RoutingContext ctx) {
@@ -719,10 +745,7 @@ final class ProsumerPages {
                         p.put(
                             "devices",
                             devices.result().object().getJsonArray("devices", new JsonArray()));
-                        p.put(
-                            "readings",
-                            new JsonArray(
-                                new ArrayList<>(rows.subList(0, Math.min(10, rows.size())))));
+                        p.put("readings", latestAndPerQuarterHour(rows));
                         p.put("code", code == null ? new JsonObject() : code);
                         p.put("error", error == null ? "" : error);
                         return p;
@@ -730,6 +753,29 @@ final class ProsumerPages {
             })
         .onSuccess(p -> portal.render(ctx, status, "devices.jte", p))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The newest readings, then the last one of each earlier quarter-hour: recent ones show what the
+   * meter does, older ones are anchored already and can be checked.
+   *
+   * @param newestFirst readings, newest first
+   */
+  static JsonArray latestAndPerQuarterHour(List<JsonObject> newestFirst) {
+    JsonArray out = new JsonArray();
+    long quarter = Long.MIN_VALUE;
+    for (int i = 0; i < newestFirst.size() && out.size() < 12; i++) {
+      JsonObject row = newestFirst.get(i);
+      long q =
+          Math.floorDiv(
+              Instant.parse(row.getJsonObject("reading").getString("takenAt")).getEpochSecond(),
+              900);
+      if (i < 4 || q != quarter) {
+        out.add(row);
+      }
+      quarter = q;
+    }
+    return out;
   }
 
   private void createCode(RoutingContext ctx) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settlement as users read it: their statements (newest version per slot), the payments made for
@@ -107,10 +108,17 @@ public final class SettlementRoutes implements ApiResource {
         blocking.run(
             () -> {
               JsonArray items = new JsonArray();
-              for (SettlementViews.SettledStatement s : views.statements(caller, from, to, limit)) {
+              List<SettlementViews.SettledStatement> found =
+                  views.statements(caller, from, to, limit);
+              // whether each is anchored yet: its proof verifies once the anchor is mined
+              Map<String, JsonObject> anchors =
+                  views.anchors(
+                      found.stream().map(SettlementViews.SettledStatement::statement).toList());
+              for (SettlementViews.SettledStatement s : found) {
                 items.add(
                     new JsonObject(Json.write(StatementJson.toMap(s.statement())))
-                        .put("settledAt", s.settledAt().toString()));
+                        .put("settledAt", s.settledAt().toString())
+                        .put("anchor", anchors.get(SettlementViews.ref(s.statement()))));
               }
               return new JsonObject().put("statements", items);
             }));

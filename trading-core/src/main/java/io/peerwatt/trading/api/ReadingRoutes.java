@@ -14,6 +14,7 @@ import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.trading.AnchorStates;
 import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
@@ -46,8 +47,18 @@ public final class ReadingRoutes implements ApiResource {
   private final MeteringPointStore points;
   private final Blocking blocking;
 
+  private final AnchorStates anchors;
+
+  /**
+   * @param anchors whether each listed reading is anchored yet
+   */
   public ReadingRoutes(
-      ReadingIngest ingest, ReadingStore readings, MeteringPointStore points, Blocking blocking) {
+      ReadingIngest ingest,
+      ReadingStore readings,
+      MeteringPointStore points,
+      AnchorStates anchors,
+      Blocking blocking) {
+    this.anchors = anchors;
     this.ingest = ingest;
     this.readings = readings;
     this.points = points;
@@ -196,12 +207,17 @@ public final class ReadingRoutes implements ApiResource {
             () -> {
               MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
               JsonArray items = new JsonArray();
-              for (ReadingStore.StoredReading r : readings.readings(mp.getId(), from, to, limit)) {
+              List<ReadingStore.StoredReading> found =
+                  readings.readings(mp.getId(), from, to, limit);
+              Map<String, JsonObject> anchored =
+                  anchors.of(AnchorStates.READING, found.stream().map(ReadingRoutes::ref).toList());
+              for (ReadingStore.StoredReading r : found) {
                 items.add(
                     new JsonObject()
                         .put("deviceId", r.deviceId())
                         .put("receivedAt", r.receivedAt().toString())
-                        .put("reading", new JsonObject(Json.write(r.reading().toJson()))));
+                        .put("reading", new JsonObject(Json.write(r.reading().toJson())))
+                        .put("anchor", anchored.get(ref(r))));
               }
               return new JsonObject().put("meteringPointId", mp.getId()).put("readings", items);
             }));
@@ -276,6 +292,15 @@ public final class ReadingRoutes implements ApiResource {
             })
         .compose(text -> text.isEmpty() ? Future.succeededFuture() : response.write(text))
         .compose(v -> csvDays(response, mpId, end, to));
+  }
+
+  /** A reading as anchors name it: device/channel/sequence. */
+  private static String ref(ReadingStore.StoredReading r) {
+    return r.deviceId()
+        + "/"
+        + r.reading().reading().channel()
+        + "/"
+        + r.reading().reading().sequence();
   }
 
   private static Instant instant(Object value, String field) {
