@@ -10,6 +10,7 @@ import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.report.EspiSchema;
 import io.peerwatt.trading.testing.ApiClient;
 import io.vertx.core.buffer.Buffer;
@@ -248,6 +249,8 @@ class PeopleApiTest {
         .isEqualTo(400);
     JsonObject monitor = ok(api.get("/monitor", ops));
     assertThat(monitor.getJsonObject("chain").getString("network")).isEqualTo("devnet");
+    assertThat(monitor.getJsonObject("chain").getLong("feeSatsPerKb"))
+        .isEqualTo(DevnetBackend.DEFAULT_POLICY.satoshisPerKb());
     assertThat(monitor.getJsonObject("hubWallet").getLong("sats")).isPositive();
     assertThat(monitor.getString("time")).isEqualTo(clock.instant().toString());
     assertThat(monitor.getJsonObject("anchors").containsKey("pending")).isTrue();

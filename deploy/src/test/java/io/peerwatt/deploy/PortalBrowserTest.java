@@ -3,6 +3,7 @@ package io.peerwatt.deploy;
 import static io.peerwatt.trading.testing.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -236,6 +237,9 @@ class PortalBrowserTest {
     assertThat(browser.findElement(By.tagName("main")).getText())
         .contains("devnet")
         .contains("hub wallet");
+    // the fee rate the platform pays now, from the monitor
+    assertThat(browser.findElement(By.id("fee-rate")).getText())
+        .isEqualTo("fee rate " + DevnetBackend.DEFAULT_POLICY.satoshisPerKb() + " sat/kB");
     checkPage("operator");
     browser.get(platform.baseUrl() + "/operator/devices");
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("All gateways");

@@ -117,7 +117,8 @@ public final class MonitorRoutes implements ApiResource {
             new JsonObject()
                 .put("network", settlement.chain().network())
                 .put("height", tip.height())
-                .put("tipHash", tip.hashHex()))
+                .put("tipHash", tip.hashHex())
+                .put("feeSatsPerKb", settlement.chain().feePolicy().satoshisPerKb()))
         .put(
             "hubWallet",
             new JsonObject()
