@@ -1,5 +1,6 @@
 package io.peerwatt.deploy;
 
+import static io.peerwatt.trading.testing.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,8 @@ import io.peerwatt.settlement.chain.arc.FakeArc;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.KeyVault;
+import io.peerwatt.trading.testing.ApiClient;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,11 +120,20 @@ class ExampleConfigCommandsTest {
             .contains("\"network\":\"mainnet\"")
             .contains("\"feeSatsPerKb\":")
             .contains("\"reachable\":true");
-        // ARC gone: the platform is up, its chain is not reachable
-        arc.close();
-        HttpResponse<String> withoutChain = health(platform);
-        assertThat(withoutChain.statusCode()).isEqualTo(200);
-        assertThat(withoutChain.body()).contains("\"reachable\":false");
+        try (ApiClient api = new ApiClient(platform.port())) {
+          String ops = api.login("ops", "a long operator pw");
+          assertThat(ok(api.get("/monitor", ops)).getJsonObject("chain").getBoolean("reachable"))
+              .isTrue();
+          // ARC gone: the platform is up, its chain is not reachable; the monitor says so
+          arc.close();
+          HttpResponse<String> withoutChain = health(platform);
+          assertThat(withoutChain.statusCode()).isEqualTo(200);
+          assertThat(withoutChain.body()).contains("\"reachable\":false");
+          JsonObject monitor = ok(api.get("/monitor", ops));
+          assertThat(monitor.getJsonObject("chain").getBoolean("reachable")).isFalse();
+          assertThat(monitor.getJsonObject("chain").getString("network")).isEqualTo("mainnet");
+          assertThat(monitor.getJsonObject("passes")).isNotNull();
+        }
       }
     } finally {
       arc.close();

@@ -7,7 +7,9 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Role;
+import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
+import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.runtime.PassRecord;
 import io.peerwatt.settlement.runtime.Settlement;
 import io.peerwatt.settlement.runtime.SettlementScheduler;
@@ -57,7 +59,6 @@ public final class MonitorRoutes implements ApiResource {
   }
 
   private JsonObject status() {
-    ChainHeader tip = settlement.chain().tip();
     JsonArray passes = new JsonArray();
     JsonArray errors = new JsonArray();
     int failedAnchors = 0;
@@ -112,13 +113,7 @@ public final class MonitorRoutes implements ApiResource {
     String lastError = scheduler.lastError();
     return new JsonObject()
         .put("time", clock.instant().toString())
-        .put(
-            "chain",
-            new JsonObject()
-                .put("network", settlement.chain().network())
-                .put("height", tip.height())
-                .put("tipHash", tip.hashHex())
-                .put("feeSatsPerKb", settlement.chain().feePolicy().satoshisPerKb()))
+        .put("chain", chain())
         .put(
             "hubWallet",
             new JsonObject()
@@ -139,5 +134,24 @@ public final class MonitorRoutes implements ApiResource {
                 .put("failedRecently", failedAnchors)
                 .put("recent", anchors))
         .put("errors", errors);
+  }
+
+  /**
+   * Network, tip and the fee rate the platform pays now; only the network and reachable false while
+   * a node or ARC does not answer (the monitor shows the rest of settlement all the same).
+   */
+  private JsonObject chain() {
+    ChainBackend chain = settlement.chain();
+    JsonObject status = new JsonObject().put("network", chain.network());
+    try {
+      ChainHeader tip = chain.tip();
+      return status
+          .put("height", tip.height())
+          .put("tipHash", tip.hashHex())
+          .put("feeSatsPerKb", chain.feePolicy().satoshisPerKb())
+          .put("reachable", true);
+    } catch (ChainUnavailableException e) {
+      return status.put("reachable", false).put("error", e.getMessage());
+    }
   }
 }
