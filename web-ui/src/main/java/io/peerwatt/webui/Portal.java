@@ -335,18 +335,29 @@ public final class Portal {
   }
 
   /**
-   * A statement's item reference {@code account/zone/slotStartEpochSeconds/version} as the API's
-   * path, which names the slot by its ISO start ({@code 2026-11-25T10:00Z}).
+   * A statement's reference as the API's path, which names the slot by its ISO start ({@code
+   * 2026-11-25T10:00Z}): {@code account/zone/slot/version} with the slot either so (the portal's
+   * pages) or in epoch seconds (an anchored item's reference).
    */
   private static String statementProofPath(String ref) {
     String[] part = ref.split("/");
-    if (part.length != 4 || !part[2].matches("[0-9]{1,12}")) {
+    if (part.length != 4
+        || !part[0].matches("[0-9]{1,19}")
+        || !part[1].matches("[A-Z0-9][A-Z0-9-]{0,31}")
+        || !part[3].matches("[0-9]{1,9}")) {
       return null;
     }
-    String slot =
-        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.ofEpochSecond(Long.parseLong(part[2])));
+    String slot;
+    if (part[2].matches("[0-9]{1,12}")) {
+      slot =
+          DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'")
+              .withZone(ZoneOffset.UTC)
+              .format(Instant.ofEpochSecond(Long.parseLong(part[2])));
+    } else if (part[2].matches("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z")) {
+      slot = part[2];
+    } else {
+      return null;
+    }
     return "/proofs/statements/" + part[0] + "/" + part[1] + "/" + slot + "/" + part[3];
   }
 

@@ -14,6 +14,8 @@ class PortalTest {
     assertThat(Portal.proofPath("statement", "7/DE-1/1795600800/2"))
         .isEqualTo("/proofs/statements/7/DE-1/2026-11-25T10:00Z/2");
     assertThat(Portal.proofPath("statement", "7/DE-1/2")).isNull();
+    assertThat(Portal.proofPath("statement", "7/../1795600800/2")).isNull();
+    assertThat(Portal.proofPath("statement", "7/DE-1/tomorrow/2")).isNull();
     assertThat(Portal.proofPath("enrolment", "5")).isEqualTo("/proofs/enrolments/5");
     assertThat(Portal.proofPath("enrolment", "5/0/17")).isNull();
     assertThat(Portal.proofPath("reading", "../accounts")).isNull();
