@@ -220,6 +220,7 @@ public final class SettlementRuntime implements AutoCloseable {
   @Override
   public void close() {
     scheduler.close();
+    settlement.close();
     closeChain(settlement.chain());
   }
 
