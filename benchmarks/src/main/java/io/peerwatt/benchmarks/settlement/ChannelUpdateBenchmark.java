@@ -2,12 +2,8 @@ package io.peerwatt.benchmarks.settlement;
 
 import io.peerwatt.db.Database;
 import io.peerwatt.db.DatabaseConfig;
-import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.bsv.Script;
-import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelResult;
 import io.peerwatt.protocol.channel.ChannelState;
-import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -17,7 +13,6 @@ import io.peerwatt.settlement.channel.InMemoryChannelStore;
 import io.peerwatt.settlement.channel.JdbcChannelStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -159,37 +154,18 @@ public class ChannelUpdateBenchmark {
     @Setup(Level.Trial)
     public void open(ChannelUpdateBenchmark bench) {
       int n = bench.channels.incrementAndGet();
-      payerKey = key("bench payer " + n);
-      PrivateKey payeeKey = key("bench payee " + n);
-      // a channel big enough for every update of the run: 1 sat more each time
-      ChannelTerms terms =
-          new ChannelTerms(
+      payerKey = OpenedChannel.key("bench payer " + n);
+      OpenedChannel opened =
+          OpenedChannel.open(
               "bench-" + System.nanoTime() + "-" + n,
-              ChannelDirection.HUB_TO_SELLER,
               "bench-" + n,
-              payerKey.publicKey(),
-              payeeKey.publicKey(),
-              Script.p2pkh(payerKey.publicKey().hash160()).bytes(),
-              Script.p2pkh(payeeKey.publicKey().hash160()).bytes(),
-              2_000_000_000_000L,
-              200,
-              1,
-              900_000,
-              Hashes.sha256d(("bench funding " + n).getBytes(StandardCharsets.US_ASCII)),
-              0);
-      PayeeChannel.RefundSignature refund =
-          PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), payeeKey).orThrow();
-      payee = refund.channel();
-      payer =
-          PayerChannel.propose(terms, Long.MAX_VALUE)
-              .acceptRefundSignature(refund.signature())
-              .orThrow();
+              payerKey,
+              OpenedChannel.key("bench payee " + n),
+              "bench funding " + n);
+      payer = opened.payer();
+      payee = opened.payee();
       bench.payerStore.savePayer(payer);
       bench.payeeStore.savePayee(payee);
-    }
-
-    private static PrivateKey key(String seed) {
-      return PrivateKey.fromBytes(Hashes.sha256(seed.getBytes(StandardCharsets.US_ASCII)));
     }
   }
 

@@ -1,16 +1,11 @@
 package io.peerwatt.benchmarks.settlement;
 
-import io.peerwatt.protocol.Hashes;
-import io.peerwatt.protocol.bsv.Script;
-import io.peerwatt.protocol.channel.ChannelDirection;
-import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -30,30 +25,16 @@ public final class ChannelUpdateCpuTime {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     int updates = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    PrivateKey payerKey = key("cpu payer");
-    PrivateKey payeeKey = key("cpu payee");
-    ChannelTerms terms =
-        new ChannelTerms(
+    PrivateKey payerKey = OpenedChannel.key("cpu payer");
+    OpenedChannel opened =
+        OpenedChannel.open(
             "cpu-" + System.nanoTime(),
-            ChannelDirection.HUB_TO_SELLER,
             "cpu",
-            payerKey.publicKey(),
-            payeeKey.publicKey(),
-            Script.p2pkh(payerKey.publicKey().hash160()).bytes(),
-            Script.p2pkh(payeeKey.publicKey().hash160()).bytes(),
-            2_000_000_000_000L,
-            200,
-            1,
-            900_000,
-            Hashes.sha256d("cpu funding".getBytes(StandardCharsets.US_ASCII)),
-            0);
-    PayeeChannel.RefundSignature refund =
-        PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), payeeKey).orThrow();
-    PayeeChannel payee = refund.channel();
-    PayerChannel payer =
-        PayerChannel.propose(terms, Long.MAX_VALUE)
-            .acceptRefundSignature(refund.signature())
-            .orThrow();
+            payerKey,
+            OpenedChannel.key("cpu payee"),
+            "cpu funding");
+    PayeeChannel payee = opened.payee();
+    PayerChannel payer = opened.payer();
     long[] signNanos = new long[rounds];
     long[] checkNanos = new long[rounds];
     CommitmentUpdate[] sent = new CommitmentUpdate[updates];
@@ -87,10 +68,6 @@ public final class ChannelUpdateCpuTime {
         updates * 1e9 / median(check),
         updates * 1e9 / median(both),
         payee.payeeAmountSats());
-  }
-
-  private static PrivateKey key(String seed) {
-    return PrivateKey.fromBytes(Hashes.sha256(seed.getBytes(StandardCharsets.US_ASCII)));
   }
 
   private static double median(long[] values) {

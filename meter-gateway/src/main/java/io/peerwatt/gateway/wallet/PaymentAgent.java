@@ -6,7 +6,10 @@ import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelJson;
+import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
+import io.peerwatt.protocol.channel.PayeeChannel;
+import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -207,40 +210,17 @@ public final class PaymentAgent {
     m.put("spentTodaySats", state.spentOn(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));
     m.put("spendingCapSatsPerDay", config.spendingCapSatsPerDay());
     List<Object> channels = new ArrayList<>();
-    state
-        .payers
-        .values()
-        .forEach(
-            p ->
-                channels.add(
-                    Map.of(
-                        "channelId",
-                        p.channel().channelId(),
-                        "direction",
-                        "buyer_to_hub",
-                        "state",
-                        p.channel().state().code(),
-                        "paidSats",
-                        p.channel().payeeAmountSats(),
-                        "capacitySats",
-                        p.channel().terms().capacitySats())));
-    state
-        .payees
-        .values()
-        .forEach(
-            p ->
-                channels.add(
-                    Map.of(
-                        "channelId",
-                        p.channel().channelId(),
-                        "direction",
-                        "hub_to_seller",
-                        "state",
-                        p.channel().state().code(),
-                        "receivedSats",
-                        p.channel().payeeAmountSats(),
-                        "capacitySats",
-                        p.channel().terms().capacitySats())));
+    for (WalletState.Payer p : state.payers.values()) {
+      PayerChannel c = p.channel();
+      channels.add(
+          channelStatus(c.terms(), c.state(), "buyer_to_hub", "paidSats", c.payeeAmountSats()));
+    }
+    for (WalletState.Payee p : state.payees.values()) {
+      PayeeChannel c = p.channel();
+      channels.add(
+          channelStatus(
+              c.terms(), c.state(), "hub_to_seller", "receivedSats", c.payeeAmountSats()));
+    }
     m.put("channels", channels);
     m.put(
         "paymentsSigned",
@@ -254,6 +234,24 @@ public final class PaymentAgent {
             .count());
     m.put("lastError", lastError);
     return m;
+  }
+
+  /**
+   * One channel's entry in the status; {@code amountKey} names what the gateway paid or received.
+   */
+  private static Map<String, Object> channelStatus(
+      ChannelTerms terms, ChannelState state, String direction, String amountKey, long amountSats) {
+    return Map.of(
+        "channelId",
+        terms.channelId(),
+        "direction",
+        direction,
+        "state",
+        state.code(),
+        amountKey,
+        amountSats,
+        "capacitySats",
+        terms.capacitySats());
   }
 
   // ---- registration ----

@@ -251,18 +251,7 @@ final class Payments {
     Map<String, Object> body = new LinkedHashMap<>(ChannelJson.update(update));
     body.put("paymentId", p.paymentId());
     platform.post("/gateway/channels/" + update.channelId() + "/commitments", body);
-    state.payments.put(
-        p.paymentId(),
-        new WalletState.Payment(
-            p.paymentId(),
-            p.channelId(),
-            p.sequence(),
-            p.amountSat(),
-            WalletState.PaymentStatus.ACKNOWLEDGED,
-            0,
-            "",
-            p.day(),
-            false));
+    state.payments.put(p.paymentId(), p.acknowledged());
     state.save();
   }
 
@@ -283,18 +272,7 @@ final class Payments {
         "detail",
         p.refusalDetail().length() > 300 ? p.refusalDetail().substring(0, 300) : p.refusalDetail());
     platform.post("/gateway/payments/" + p.paymentId() + "/refusal", body);
-    state.payments.put(
-        p.paymentId(),
-        new WalletState.Payment(
-            p.paymentId(),
-            p.channelId(),
-            p.sequence(),
-            p.amountSat(),
-            p.status(),
-            p.refusalCode(),
-            p.refusalDetail(),
-            p.day(),
-            true));
+    state.payments.put(p.paymentId(), p.withRefusalSent());
     state.save();
   }
 }

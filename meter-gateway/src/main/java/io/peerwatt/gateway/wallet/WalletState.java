@@ -66,7 +66,20 @@ final class WalletState {
       int refusalCode,
       String refusalDetail,
       LocalDate day,
-      boolean refusalSent) {}
+      boolean refusalSent) {
+
+    /** This payment once the platform acknowledged its commitment. */
+    Payment acknowledged() {
+      return new Payment(
+          paymentId, channelId, sequence, amountSat, PaymentStatus.ACKNOWLEDGED, 0, "", day, false);
+    }
+
+    /** This refusal once the platform has it. */
+    Payment withRefusalSent() {
+      return new Payment(
+          paymentId, channelId, sequence, amountSat, status, refusalCode, refusalDetail, day, true);
+    }
+  }
 
   private final Path file;
   final List<P2pkhSpend.Coin> coins = new ArrayList<>();

@@ -53,7 +53,8 @@ public record DeviceCertificate(
 
   private static final int MAX_TEXT = 64;
 
-  private static final String[] FIELDS = {
+  /** The JSON fields of a certificate, in order. */
+  static final String[] JSON_FIELDS = {
     "version",
     "serial",
     "deviceKey",
@@ -213,7 +214,7 @@ public record DeviceCertificate(
   }
 
   public static DeviceCertificate fromJson(Map<String, Object> m) {
-    Json.requireOnly(m, "device certificate", FIELDS);
+    Json.requireOnly(m, "device certificate", JSON_FIELDS);
     return fields(m);
   }
 

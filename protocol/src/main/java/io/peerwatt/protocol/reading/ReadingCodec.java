@@ -11,11 +11,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Binary and JSON forms of {@link MeterReading} and {@link SignedReading}, format version 1 (layout
@@ -44,21 +46,10 @@ public final class ReadingCodec {
     "prevHash"
   };
 
-  private static final String[] SIGNED_READING_FIELDS = {
-    "version",
-    "deviceKey",
-    "channel",
-    "sequence",
-    "takenAt",
-    "importWh",
-    "exportWh",
-    "powerW",
-    "voltageL1Mv",
-    "flags",
-    "prevHash",
-    "hash",
-    "signature"
-  };
+  /** A signed reading's JSON: the reading's fields, its hash and the device's signature. */
+  private static final String[] SIGNED_READING_FIELDS =
+      Stream.concat(Arrays.stream(READING_FIELDS), Stream.of("hash", "signature"))
+          .toArray(String[]::new);
 
   private ReadingCodec() {}
 

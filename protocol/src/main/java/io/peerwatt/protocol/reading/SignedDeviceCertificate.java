@@ -11,6 +11,7 @@ import io.peerwatt.protocol.keys.SignatureCheck;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A device certificate with the issuer's (platform's) low-S strict-DER ECDSA signature over {@link
@@ -20,6 +21,11 @@ import java.util.Map;
  * @param signature strict DER signature by {@code certificate.issuerKey()}
  */
 public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] signature) {
+
+  /** The JSON fields: the certificate's, then the platform's signature. */
+  private static final String[] JSON_FIELDS =
+      Stream.concat(Arrays.stream(DeviceCertificate.JSON_FIELDS), Stream.of("signature"))
+          .toArray(String[]::new);
 
   public SignedDeviceCertificate {
     signature = signature.clone();
@@ -107,19 +113,7 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
   }
 
   public static SignedDeviceCertificate fromJson(Map<String, Object> m) {
-    Json.requireOnly(
-        m,
-        "signed device certificate",
-        "version",
-        "serial",
-        "deviceKey",
-        "meteringPointId",
-        "ownerAccountId",
-        "zoneCode",
-        "validFrom",
-        "validTo",
-        "issuerKey",
-        "signature");
+    Json.requireOnly(m, "signed device certificate", JSON_FIELDS);
     byte[] sig = StrictHex.decode(Json.string(m, "signature"), "signature");
     if (sig.length < 8 || sig.length > 72) {
       throw new FormatException("signature length must be in [8, 72], got " + sig.length);

@@ -183,27 +183,34 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
    * The Merkle root reached from {@code txid} (internal order); FormatException if not in the BUMP.
    */
   public byte[] computeRoot(byte[] txid) {
-    Leaf start = null;
-    for (Leaf leaf : levels.get(0)) {
-      if (!leaf.isDuplicate() && Arrays.equals(leaf.hash, txid)) {
-        start = leaf;
-        break;
-      }
-    }
-    if (start == null) {
-      throw new FormatException("txid " + BitcoinMerkle.toDisplayHex(txid) + " is not in the BUMP");
-    }
+    Leaf start = requireTxidLeaf(txid);
     return rootFrom(levels, start, index(levels));
   }
 
   /** True when the BUMP contains {@code txid} at level 0. */
   public boolean contains(byte[] txid) {
+    return txidLeaf(txid) != null;
+  }
+
+  /** The level-0 leaf that holds {@code txid} (internal order), or null when there is none. */
+  private Leaf txidLeaf(byte[] txid) {
     for (Leaf leaf : levels.get(0)) {
       if (!leaf.isDuplicate() && Arrays.equals(leaf.hash, txid)) {
-        return true;
+        return leaf;
       }
     }
-    return false;
+    return null;
+  }
+
+  /**
+   * The level-0 leaf that holds {@code txid}; FormatException when the BUMP does not contain it.
+   */
+  private Leaf requireTxidLeaf(byte[] txid) {
+    Leaf leaf = txidLeaf(txid);
+    if (leaf == null) {
+      throw new FormatException("txid " + BitcoinMerkle.toDisplayHex(txid) + " is not in the BUMP");
+    }
+    return leaf;
   }
 
   /**
@@ -214,16 +221,7 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
    * unchanged.
    */
   public Bump extract(byte[] txid) {
-    Leaf start = null;
-    for (Leaf leaf : levels.get(0)) {
-      if (!leaf.isDuplicate() && Arrays.equals(leaf.hash, txid)) {
-        start = leaf;
-        break;
-      }
-    }
-    if (start == null) {
-      throw new FormatException("txid " + BitcoinMerkle.toDisplayHex(txid) + " is not in the BUMP");
-    }
+    Leaf start = requireTxidLeaf(txid);
     Leaf self = Leaf.txid(start.offset(), txid);
     if (levels.size() == 1 && levels.get(0).size() == 1) {
       return new Bump(blockHeight, List.of(List.of(self)));

@@ -67,7 +67,7 @@ public final class ReportBuilder {
         Comparator.comparing((Statement s) -> s.slot().start())
             .thenComparingLong(Statement::accountId));
     List<ReportRow> rows = new ArrayList<>();
-    long[] t = new long[12];
+    ReportTotals totals = ReportTotals.ZERO;
     for (Statement s : ordered) {
       long deliveredBought = 0;
       for (StatementLine line : s.lines()) {
@@ -87,7 +87,7 @@ public final class ReportBuilder {
       long bill = billMilliCt(residualImport, tariffMilliCtPerKwh);
       AccountSlot key = new AccountSlot(s.accountId(), s.slot().start());
       Payments p = payments.getOrDefault(key, Payments.NONE);
-      rows.add(
+      ReportRow row =
           new ReportRow(
               meteringPoints.getOrDefault(s.accountId(), List.of()),
               s.accountId(),
@@ -108,34 +108,12 @@ public final class ReportBuilder {
               p.pendingSat(),
               s.estimated(),
               s.missing(),
-              anchors.getOrDefault(key, List.of())));
-      long[] add = {
-        s.importWh(),
-        s.exportWh(),
-        s.boughtWh(),
-        s.soldWh(),
-        deliveredBought,
-        s.deliveredWh(),
-        residualImport,
-        residualExport,
-        bill,
-        s.totalSat(),
-        p.paidSat(),
-        p.pendingSat()
-      };
-      for (int i = 0; i < t.length; i++) {
-        t[i] = Math.addExact(t[i], add[i]);
-      }
+              anchors.getOrDefault(key, List.of()));
+      rows.add(row);
+      totals = totals.plus(row);
     }
     return new UtilityReport(
-        zoneCode,
-        from,
-        to,
-        currency,
-        tariffMilliCtPerKwh,
-        rows,
-        new ReportTotals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]),
-        usage);
+        zoneCode, from, to, currency, tariffMilliCtPerKwh, rows, totals, usage);
   }
 
   /** Wh times milli-cent per kWh, divided by 1000, rounded half up. */

@@ -41,16 +41,7 @@ public final class InMemoryWalletStore implements WalletStore {
   public synchronized void markSpent(List<WalletOutput> spent, byte[] spendingTxid) {
     for (WalletOutput o : spent) {
       WalletOutput cur = outputs.get(o.outpoint());
-      outputs.put(
-          o.outpoint(),
-          new WalletOutput(
-              cur.txid(),
-              cur.index(),
-              cur.satoshis(),
-              cur.lockingScript(),
-              cur.keyLabel(),
-              cur.confirmedHeight(),
-              spendingTxid));
+      outputs.put(o.outpoint(), cur.withSpentBy(spendingTxid));
     }
   }
 
@@ -66,15 +57,7 @@ public final class InMemoryWalletStore implements WalletStore {
     for (Map.Entry<String, WalletOutput> e : new ArrayList<>(outputs.entrySet())) {
       WalletOutput cur = e.getValue();
       if (cur.spentByTxid() != null && Arrays.equals(cur.spentByTxid(), spendingTxid)) {
-        e.setValue(
-            new WalletOutput(
-                cur.txid(),
-                cur.index(),
-                cur.satoshis(),
-                cur.lockingScript(),
-                cur.keyLabel(),
-                cur.confirmedHeight(),
-                null));
+        e.setValue(cur.withSpentBy(null));
       }
     }
   }
@@ -89,15 +72,7 @@ public final class InMemoryWalletStore implements WalletStore {
     for (Map.Entry<String, WalletOutput> e : new ArrayList<>(outputs.entrySet())) {
       WalletOutput cur = e.getValue();
       if (Arrays.equals(cur.txid(), txid)) {
-        e.setValue(
-            new WalletOutput(
-                cur.txid(),
-                cur.index(),
-                cur.satoshis(),
-                cur.lockingScript(),
-                cur.keyLabel(),
-                height,
-                cur.spentByTxid()));
+        e.setValue(cur.withConfirmedHeight(height));
       }
     }
   }

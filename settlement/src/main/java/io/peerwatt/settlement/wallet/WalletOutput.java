@@ -51,6 +51,17 @@ public record WalletOutput(
     return Transaction.txidToHex(txid) + ":" + index;
   }
 
+  /** This output spent by {@code spendingTxid}, or spendable again when it is null. */
+  public WalletOutput withSpentBy(byte[] spendingTxid) {
+    return new WalletOutput(
+        txid, index, satoshis, lockingScript, keyLabel, confirmedHeight, spendingTxid);
+  }
+
+  /** This output with its creating transaction confirmed at {@code height}. */
+  public WalletOutput withConfirmedHeight(long height) {
+    return new WalletOutput(txid, index, satoshis, lockingScript, keyLabel, height, spentByTxid);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WalletOutput w
