@@ -3,8 +3,6 @@ package io.peerwatt.settlement.m2m;
 import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.Transaction;
-import io.peerwatt.protocol.bsv.TxInput;
-import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelJson;
 import io.peerwatt.protocol.channel.ChannelResult;
@@ -15,7 +13,6 @@ import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.keys.PublicKey;
-import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.settlement.ChannelPaymentPort;
 import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.PaymentOutcome;
@@ -34,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +69,12 @@ public final class GatewayChannels {
   private final ChannelStore hubStore;
   private final ChainBackend chain;
   private final DevnetControl devnet;
-  private final TransactionLog transactions;
-  private final JdbcStatementStore statements;
   private final Clock clock;
   private final GatewayPayee payee;
   private final Terms terms;
   private final SellerChannelPolicy sellerChannels;
+  private final GatewayRelay relay;
+  private final GatewayDebits debits;
 
   /**
    * What the hub offers on its channels to gateways.
@@ -108,13 +104,20 @@ public final class GatewayChannels {
     this.hubStore = Objects.requireNonNull(hubStore, "hubStore");
     this.chain = Objects.requireNonNull(chain, "chain");
     this.devnet = devnet;
-    this.transactions = Objects.requireNonNull(transactions, "transactions");
-    this.statements = new JdbcStatementStore(db);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.payee = new GatewayPayee(registry);
     this.terms = Objects.requireNonNull(terms, "terms");
     this.sellerChannels =
         new SellerChannelPolicy(registry, payments, hub, hubStore, chain, clock, terms);
+    this.relay =
+        new GatewayRelay(
+            registry,
+            hub,
+            hubStore,
+            chain,
+            Objects.requireNonNull(transactions, "transactions"),
+            clock);
+    this.debits = new GatewayDebits(registry, payments, hub, new JdbcStatementStore(db), clock);
   }
 
   public GatewayRegistry registry() {
@@ -376,108 +379,26 @@ public final class GatewayChannels {
   }
 
   /**
-   * Debits waiting for the gateway's signature: each with the channel and exact payee amount the
-   * commitment must reach, and every version of the statement up to the one being paid (oldest
-   * first), so the gateway can follow the chain from the version it checked before. A debit that
-   * waits for the gateway to open a buyer channel comes with a null channel and target only;
-   * refused ones are left out.
+   * Debits waiting for the gateway's signature, with the channel target and the statement versions
+   * to check ({@link GatewayDebits#paymentRequests}).
    */
   public List<GatewayViews.PaymentRequest> paymentRequests(DeviceCaller caller) {
-    List<GatewayViews.PaymentRequest> requests = new ArrayList<>();
-    for (GatewayPaymentStore.Debit d : payments.pendingDebits(caller.accountId())) {
-      if (registry.refusal(d.paymentId()).isPresent()) {
-        continue;
-      }
-      if (d.channelId() == null) {
-        // no open channel to pay on yet: the gateway learns it must open one
-        requests.add(
-            new GatewayViews.PaymentRequest(
-                d.paymentId(),
-                d.amountSat(),
-                d.key(),
-                d.statementVersion(),
-                null,
-                null,
-                List.of()));
-        continue;
-      }
-      List<Statement> versions =
-          statements.versions(caller.accountId(), d.key()).stream()
-              .filter(s -> s.version() <= d.statementVersion())
-              .toList();
-      requests.add(
-          new GatewayViews.PaymentRequest(
-              d.paymentId(),
-              d.amountSat(),
-              d.key(),
-              d.statementVersion(),
-              d.channelId(),
-              d.targetPayeeSats(),
-              versions));
-    }
-    return requests;
+    return debits.paymentRequests(caller.accountId());
   }
 
   /**
-   * A commitment the gateway signed for payment {@code paymentId}: it must advance the payment's
-   * channel to exactly the payment's target. The hub stores it before answering (the
-   * acknowledgement); returns the satoshis the hub acknowledged.
+   * A commitment the gateway signed for payment {@code paymentId} on its buyer channel; returns the
+   * satoshis the hub acknowledged ({@link GatewayDebits#deliver}).
    */
   public long deliver(
       DeviceCaller caller, String channelId, long paymentId, CommitmentUpdate update) {
     buyerChannel(caller, channelId);
-    GatewayPaymentStore.Debit payment =
-        payments
-            .debit(caller.accountId(), paymentId)
-            .orElseThrow(() -> GatewayRefusal.notFound("payment " + paymentId));
-    if (payment.channelId() == null || !payment.channelId().equals(channelId)) {
-      throw GatewayRefusal.conflict(
-          "WRONG_CHANNEL",
-          "payment "
-              + paymentId
-              + " is to be paid on "
-              + (payment.channelId() == null ? "a channel not chosen yet" : payment.channelId()),
-          "channelId");
-    }
-    if (!Long.valueOf(update.payeeAmountSats()).equals(payment.targetPayeeSats())) {
-      throw GatewayRefusal.invalid(
-          "WRONG_AMOUNT",
-          "payment "
-              + paymentId
-              + " brings the channel to exactly "
-              + payment.targetPayeeSats()
-              + " sat, not "
-              + update.payeeAmountSats(),
-          "payeeAmountSats");
-    }
-    if (!channelId.equals(update.channelId())) {
-      throw GatewayRefusal.invalid(
-          "WRONG_CHANNEL", "the commitment names channel " + update.channelId(), "channelId");
-    }
-    ChannelResult<Long> accepted = hub.buyers().deliver(update);
-    if (!accepted.isOk()) {
-      throw GatewayRefusal.invalid(
-          accepted.rejection().name(), accepted.detail(), "payerSignature");
-    }
-    return accepted.value();
+    return debits.deliver(caller.accountId(), channelId, paymentId, update);
   }
 
-  /**
-   * The gateway refuses to pay: the dispatcher marks the payment refused with the gateway's code.
-   * Returns the code that stands (the first refusal's).
-   */
+  /** The gateway refuses to pay; returns the code that stands (the first refusal's). */
   public int refuse(DeviceCaller caller, long paymentId, int code, String detail) {
-    if (payments.debit(caller.accountId(), paymentId).isEmpty()) {
-      throw GatewayRefusal.notFound("payment " + paymentId);
-    }
-    registry.refuse(paymentId, code, detail, clock.instant());
-    log.warn(
-        "the gateway of account {} refused payment {} ({}): {}",
-        caller.accountId(),
-        paymentId,
-        code,
-        detail);
-    return registry.refusal(paymentId).orElseThrow().code();
+    return debits.refuse(caller.accountId(), paymentId, code, detail);
   }
 
   /**
@@ -505,87 +426,11 @@ public final class GatewayChannels {
 
   /**
    * Broadcasts a transaction the gateway completed on one of its channels: the closing commitment
-   * of a hub -> seller channel (the gateway co-signed the hub's newest one) or the refund of its
-   * buyer -> hub channel after expiry. Anything else is refused, so this is no open relay.
+   * of a hub -> seller channel or the refund of its buyer -> hub channel after expiry ({@link
+   * GatewayRelay}).
    */
   public GatewayViews.Relayed relay(DeviceCaller caller, String rawHex) {
-    Transaction tx = GatewayRefusal.parsed("rawTx", () -> Transaction.parseHex(rawHex));
-    GatewayRegistry.GatewayWallet wallet = wallet(caller);
-    String account = Long.toString(caller.accountId());
-    if (tx.inputs().size() != 1) {
-      throw GatewayRefusal.invalid(
-          "NOT_A_CHANNEL_TRANSACTION", "a channel close or refund has exactly one input", "rawTx");
-    }
-    TxInput in = tx.inputs().get(0);
-    Predicate<ChannelTerms> spendsFunding =
-        t ->
-            Arrays.equals(t.fundingTxid(), in.prevTxid())
-                && t.fundingIndex() == in.prevIndex()
-                && t.prosumerAccount().equals(account);
-    for (ChannelState state : List.of(ChannelState.OPEN, ChannelState.CLOSING)) {
-      for (PayerChannel c : hubStore.payerChannels(state)) {
-        if (c.terms().direction() == ChannelDirection.HUB_TO_SELLER
-            && spendsFunding.test(c.terms())
-            && c.terms().payeeKey().equals(wallet.channelKey())) {
-          BroadcastResult sent = broadcastOrRefuse(tx);
-          hub.sellers().closedByPayee(c.channelId(), tx);
-          registry.recordClose(c.channelId(), tx.txid(), clock.instant());
-          log.info(
-              "the gateway of account {} closed hub -> seller channel {} at {} sat: {}",
-              account,
-              c.channelId(),
-              c.payeeAmountSats(),
-              sent.txid());
-          return new GatewayViews.Relayed(c.channelId(), sent);
-        }
-      }
-      for (PayeeChannel c : hubStore.payeeChannels(state)) {
-        if (c.terms().direction() == ChannelDirection.BUYER_TO_HUB
-            && spendsFunding.test(c.terms())
-            && c.terms().payerKey().equals(wallet.channelKey())) {
-          if (!tx.equals(
-              c.terms().refundTransaction().withUnlockingScript(0, in.unlockingScript()))) {
-            throw GatewayRefusal.invalid(
-                "NOT_A_CHANNEL_TRANSACTION",
-                "only the agreed refund of "
-                    + c.channelId()
-                    + " may be relayed; the hub closes buyer channels itself",
-                "rawTx");
-          }
-          BroadcastResult sent = broadcastOrRefuse(tx);
-          transactions.recordMade(
-              tx,
-              List.of(new TxOutput(c.terms().capacitySats(), c.terms().fundingScript())),
-              "channel-refund");
-          hub.markBuyerChannelSpent(c.channelId(), ChannelState.REFUNDED, tx.txid());
-          log.warn(
-              "buyer channel {} of account {} refunded to the gateway after expiry: {}",
-              c.channelId(),
-              account,
-              sent.txid());
-          return new GatewayViews.Relayed(c.channelId(), sent);
-        }
-      }
-    }
-    throw GatewayRefusal.invalid(
-        "NOT_A_CHANNEL_TRANSACTION",
-        "the transaction spends no funding output of this" + " gateway's open channels",
-        "rawTx");
-  }
-
-  /**
-   * Broadcasts a close or refund the gateway completed; an unreachable chain keeps it (the caller
-   * logs it, the transaction watcher sends it again).
-   */
-  private BroadcastResult broadcastOrRefuse(Transaction tx) {
-    BroadcastResult sent = chain.broadcastOrKeep(tx);
-    if (!sent.isAccepted()) {
-      throw GatewayRefusal.conflict(
-          "TRANSACTION_REJECTED",
-          "the chain refused " + sent.txid() + ": " + sent.reason() + " " + sent.detail(),
-          "rawTx");
-    }
-    return sent;
+    return relay.relay(caller.accountId(), wallet(caller), rawHex);
   }
 
   private GatewayRegistry.GatewayWallet wallet(DeviceCaller caller) {
