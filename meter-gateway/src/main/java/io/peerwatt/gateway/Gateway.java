@@ -291,6 +291,7 @@ public final class Gateway implements AutoCloseable {
       m.put("unit", channel.config().unitId());
       m.put("map", channel.mapName());
       m.put("serial", channel.knownSerial());
+      m.put("lacks", List.copyOf(channel.lacks()));
       m.put("lastReading", readingSummary(channel.lastReading()));
       m.put("lastPollAt", channel.lastSampleAt() == null ? null
           : ReadingCodec.formatInstant(channel.lastSampleAt().truncatedTo(ChronoUnit.MILLIS)));

@@ -94,9 +94,9 @@ class RegisterMapTest {
     // acc32 TotWhImp 0x00BC614E = 12345678 Wh with TotWh_SF 0
     assertThat(wh.decode(words("00BC 614E"), 0, 0)).hasValue(12_345_678);
     // uint16 0xFFFF = not implemented in SunSpec only
-    RegisterPoint u16 = new RegisterPoint("x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", true);
+    RegisterPoint u16 = new RegisterPoint("x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", true, false);
     assertThat(u16.decode(words("FFFF"), 0)).isEmpty();
-    RegisterPoint plain = new RegisterPoint("x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", false);
+    RegisterPoint plain = new RegisterPoint("x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", false, false);
     assertThat(plain.decode(words("FFFF"), 0)).isEqualTo(OptionalLong.of(65_535));
   }
 
