@@ -1,9 +1,5 @@
 package io.peerwatt.deploy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,19 +34,11 @@ public final class PeerwattCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Reads the version Maven wrote into the jar. */
+  /** The version Maven wrote into the jar. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      Properties props = new Properties();
-      try (InputStream in = PeerwattCommand.class.getResourceAsStream("version.properties")) {
-        if (in != null) {
-          props.load(in);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new String[] {"peerwatt " + props.getProperty("version", "unknown")};
+      return new String[] {"peerwatt " + VersionInfo.version()};
     }
   }
 }

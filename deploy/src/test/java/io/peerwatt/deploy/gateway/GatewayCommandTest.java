@@ -11,6 +11,7 @@ import io.peerwatt.gateway.GatewayConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.metering.SimulatedBus;
 import io.peerwatt.gateway.wallet.WalletConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -122,5 +123,57 @@ class GatewayCommandTest {
     assertThat(json.get("map").asText()).isEqualTo("sunspec-203");
     assertThat(json.get("importWh").asLong()).isGreaterThan(12_000_000);
     assertThat(json.has("exportWh") && json.has("powerW") && json.has("voltageV")).isTrue();
+  }
+
+  /** Runs {@code peerwatt ...} and returns what it printed on stdout; the exit code must be 0. */
+  private static String run(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(PeerwattCommand.run(args)).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void probeReadsAMeterThatLacksTheOptionalRegistersAndSaysWhich() throws Exception {
+    MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 5, 1, Clock.systemUTC());
+    sim.withhold("serial", false);
+    sim.withhold("voltageL1", false);
+    sim.start(0);
+    try {
+      JsonNode json = new ObjectMapper().readTree(
+          run("gateway", "probe", "--meter", "tcp://127.0.0.1:" + sim.port(), "--map", "sdm630"));
+      assertThat(json.get("importWh").asLong()).isGreaterThan(12_000_000);
+      assertThat(json.get("voltageV").isNull()).isTrue();
+      assertThat(json.get("serial").asText()).isEmpty();
+      assertThat(json.get("lacks")).extracting(JsonNode::asText).containsExactly("serial", "voltageL1");
+    } finally {
+      sim.stop();
+    }
+  }
+
+  @Test
+  void probeScanFindsWhichMetersAnswerAtWhichUnit() {
+    SimulatedBus bus = new SimulatedBus(List.of(
+        new MeterSimulator(MeterSimulator.Model.SDM630, 1, 1, 1, Clock.systemUTC()),
+        new MeterSimulator(MeterSimulator.Model.EM24, 3, 2, 1, Clock.systemUTC()),
+        new MeterSimulator(MeterSimulator.Model.SUNSPEC_203, 6, 3, 1, Clock.systemUTC()))).start(0);
+    try {
+      String out = run("gateway", "probe", "--meter", "tcp://127.0.0.1:" + bus.port(), "--scan", "--units", "1-8",
+          "--timeout", "150");
+      assertThat(out.lines().filter(l -> l.startsWith("unit ")).toList()).satisfiesExactly(
+          l -> assertThat(l).startsWith("unit 1: sdm630: import "),
+          l -> assertThat(l).startsWith("unit 3: em24: import "),
+          l -> assertThat(l).startsWith("unit 6: sunspec-203: import "));
+      assertThat(out).contains("3 meter(s) found");
+    } finally {
+      bus.stop();
+    }
+    assertThat(PeerwattCommand.run("gateway", "probe", "--meter", "tcp://127.0.0.1:1", "--scan", "--units", "0-3"))
+        .isEqualTo(2);
   }
 }
