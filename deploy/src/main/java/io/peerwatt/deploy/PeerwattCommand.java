@@ -1,5 +1,6 @@
 package io.peerwatt.deploy;
 
+import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,11 +35,11 @@ public final class PeerwattCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The version Maven wrote into the jar. */
+  /** The version Maven wrote into the jar, and the secp256k1 implementation this JVM signs and verifies with. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"peerwatt " + VersionInfo.version()};
+      return new String[] {"peerwatt " + VersionInfo.version(), "secp256k1: " + Secp256k1Ecdsa.inUse().description()};
     }
   }
 }

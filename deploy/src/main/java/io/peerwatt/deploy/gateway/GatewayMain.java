@@ -2,6 +2,7 @@ package io.peerwatt.deploy.gateway;
 
 import io.peerwatt.deploy.UserErrors;
 import io.peerwatt.deploy.VersionInfo;
+import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,7 +40,8 @@ public final class GatewayMain implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"peerwatt-gateway " + VersionInfo.version()};
+      return new String[] {"peerwatt-gateway " + VersionInfo.version(),
+          "secp256k1: " + Secp256k1Ecdsa.inUse().description()};
     }
   }
 }

@@ -4,6 +4,7 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.ByteWriter;
 import io.peerwatt.protocol.encoding.StrictHex;
 import java.math.BigInteger;
+import java.util.Arrays;
 
 /**
  * An ECDSA signature as the pair (r, s). PeerWatt writes signatures in strict DER (BIP 66) with low S;
@@ -48,10 +49,24 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
 
   /** 64 bytes r || s, each unsigned big-endian on 32 bytes. */
   public byte[] toCompact() {
+    if (r.bitLength() > 256 || s.bitLength() > 256) {
+      throw new IllegalStateException("r or s too large for a secp256k1 signature");
+    }
     byte[] out = new byte[64];
     System.arraycopy(Secp256k1.to32Bytes(r), 0, out, 0, 32);
     System.arraycopy(Secp256k1.to32Bytes(s), 0, out, 32, 32);
     return out;
+  }
+
+  /** From 64 bytes r || s, each unsigned big-endian on 32 bytes. */
+  static EcdsaSignature fromCompact(byte[] compact64) {
+    return new EcdsaSignature(new BigInteger(1, Arrays.copyOfRange(compact64, 0, 32)),
+        new BigInteger(1, Arrays.copyOfRange(compact64, 32, 64)));
+  }
+
+  /** True when 0 &lt; r &lt; n and 0 &lt; s &lt; n: the only values an ECDSA signature can have. */
+  boolean isInRange() {
+    return r.signum() > 0 && r.compareTo(Secp256k1.N) < 0 && s.signum() > 0 && s.compareTo(Secp256k1.N) < 0;
   }
 
   /**
@@ -93,8 +108,8 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
     }
     int lenR = der[3] & 0xFF;
     int lenS = der[5 + lenR] & 0xFF;
-    BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(der, 4, 4 + lenR));
-    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(der, 6 + lenR, 6 + lenR + lenS));
+    BigInteger r = new BigInteger(1, Arrays.copyOfRange(der, 4, 4 + lenR));
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(der, 6 + lenR, 6 + lenR + lenS));
     return new EcdsaSignature(r, s);
   }
 
@@ -146,8 +161,8 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
     if (rLen > 32 || sLen > 32) {
       return new EcdsaSignature(BigInteger.ZERO, BigInteger.ZERO);
     }
-    BigInteger rv = new BigInteger(1, java.util.Arrays.copyOfRange(input, rPos, rPos + rLen));
-    BigInteger sv = new BigInteger(1, java.util.Arrays.copyOfRange(input, sPos, sPos + sLen));
+    BigInteger rv = new BigInteger(1, Arrays.copyOfRange(input, rPos, rPos + rLen));
+    BigInteger sv = new BigInteger(1, Arrays.copyOfRange(input, sPos, sPos + sLen));
     if (rv.compareTo(Secp256k1.N) >= 0 || sv.compareTo(Secp256k1.N) >= 0) {
       return new EcdsaSignature(BigInteger.ZERO, BigInteger.ZERO);
     }

@@ -4,28 +4,25 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.StrictHex;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import java.util.Arrays;
 
 /**
  * A secp256k1 private key (scalar 1 .. n-1). Signs 32-byte hashes with deterministic ECDSA
  * (RFC 6979, HMAC-SHA256) and always returns the low-S form, so the same key and hash give the same
- * signature bytes as other RFC 6979 implementations. {@link #toString()} never shows the secret.
+ * signature bytes as other RFC 6979 implementations (through {@link Secp256k1Ecdsa#inUse()}).
+ * {@link #toString()} never shows the secret.
  */
 public final class PrivateKey {
-  private final BigInteger secret;
+  /** The scalar, 32 bytes big-endian; never handed out, only copies. */
+  private final byte[] secret;
   private final PublicKey publicKey;
-  private final ECPrivateKeyParameters params;
 
   private PrivateKey(BigInteger secret) {
     if (secret.signum() <= 0 || secret.compareTo(Secp256k1.N) >= 0) {
       throw new FormatException("private key must be in [1, n-1]");
     }
-    this.secret = secret;
-    this.publicKey = new PublicKey(Secp256k1.multiplyG(secret), true);
-    this.params = new ECPrivateKeyParameters(secret, Secp256k1.DOMAIN);
+    this.secret = Secp256k1.to32Bytes(secret);
+    this.publicKey = new PublicKey(Secp256k1Ecdsa.inUse().publicKey(this.secret), true);
   }
 
   /** A fresh random key. */
@@ -60,7 +57,7 @@ public final class PrivateKey {
 
   /** The 32-byte big-endian scalar. */
   public byte[] bytes() {
-    return Secp256k1.to32Bytes(secret);
+    return secret.clone();
   }
 
   public String hex() {
@@ -80,10 +77,7 @@ public final class PrivateKey {
   /** Deterministic (RFC 6979, HMAC-SHA256) low-S ECDSA signature of a 32-byte hash. */
   public EcdsaSignature sign(byte[] hash32) {
     PublicKey.requireHash(hash32);
-    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-    signer.init(true, params);
-    BigInteger[] rs = signer.generateSignature(hash32);
-    return new EcdsaSignature(rs[0], rs[1]).normalizeS();
+    return EcdsaSignature.fromCompact(Secp256k1Ecdsa.inUse().sign(hash32, secret));
   }
 
   /** {@link #sign} in strict DER. */
@@ -93,7 +87,7 @@ public final class PrivateKey {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PrivateKey other && secret.equals(other.secret);
+    return o instanceof PrivateKey other && Arrays.equals(secret, other.secret);
   }
 
   @Override

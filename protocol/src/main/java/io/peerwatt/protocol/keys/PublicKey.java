@@ -4,22 +4,12 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.encoding.StrictHex;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * A secp256k1 public key. PeerWatt's own formats always use the compressed SEC1 form (33 bytes,
  * prefix 02/03); the uncompressed form (65 bytes, prefix 04) is parsed too, because Bitcoin scripts
- * may carry it, and a key remembers the form it was parsed in ({@link #bytes()}). Immutable.
- *
- * <p>Verification gets faster the more often one key object verifies: Bouncy Castle caches its
- * precomputation per point object, and after 16 verifications a key builds
- * its own fixed-window table ({@link Secp256k1Windows}, about 53 KB) and verifies without doublings.
- * So that keys read again from a database or a message keep that, {@link #fromBytes} hands out the
- * same object for an encoding it decoded recently.
+ * may carry it, and a key remembers the form it was parsed in ({@link #bytes()}). Immutable. The curve
+ * arithmetic (the point check when parsing, ECDSA) is {@link Secp256k1Ecdsa#inUse()}'s.
  */
 public final class PublicKey {
   /** Length of the compressed SEC1 encoding. */
@@ -27,24 +17,16 @@ public final class PublicKey {
   /** Length of the uncompressed SEC1 encoding. */
   public static final int UNCOMPRESSED_LENGTH = 65;
 
-  /** Verifications by one key object after which it builds its own table (tests lower it). */
-  static volatile int tableAfterVerifies = 16;
-  /** Decoded keys kept for {@link #fromBytes}; the cache starts over when it is full. */
-  private static final int DECODED_CACHE_SIZE = 1024;
-  private static final Map<Encoding, PublicKey> DECODED = new ConcurrentHashMap<>();
-
-  private final ECPoint point;
+  /** 04 || x || y, the form ECDSA verification is handed (no square root to take per verification). */
+  private final byte[] uncompressed;
   private final boolean compressed;
   private final byte[] encoded;
-  private volatile ECPublicKeyParameters params;
-  /** Verifications so far, counted only until the table exists (racy on purpose: an estimate is enough). */
-  private int verifies;
-  private volatile Secp256k1Windows.Table table;
 
-  PublicKey(ECPoint point, boolean compressed) {
-    this.point = point.normalize();
+  /** From the uncompressed encoding of a point known to be on the curve. */
+  PublicKey(byte[] uncompressed, boolean compressed) {
+    this.uncompressed = uncompressed;
     this.compressed = compressed;
-    this.encoded = this.point.getEncoded(compressed);
+    this.encoded = compressed ? compress(uncompressed) : uncompressed;
   }
 
   /**
@@ -53,41 +35,14 @@ public final class PublicKey {
    */
   public static PublicKey fromBytes(byte[] encoded) {
     if (!hasValidEncodingShape(encoded)) {
-      return decode(encoded);
-    }
-    Encoding key = new Encoding(encoded.clone());
-    PublicKey known = DECODED.get(key);
-    if (known != null) {
-      return known;
-    }
-    PublicKey decoded = decode(key.bytes);
-    if (DECODED.size() >= DECODED_CACHE_SIZE) {
-      DECODED.clear();
-    }
-    PublicKey raced = DECODED.putIfAbsent(key, decoded);
-    return raced != null ? raced : decoded;
-  }
-
-  private static PublicKey decode(byte[] encoded) {
-    boolean isCompressed;
-    if (encoded.length == COMPRESSED_LENGTH && (encoded[0] == 0x02 || encoded[0] == 0x03)) {
-      isCompressed = true;
-    } else if (encoded.length == UNCOMPRESSED_LENGTH && encoded[0] == 0x04) {
-      isCompressed = false;
-    } else {
       throw new FormatException(
           "public key must be 33 bytes (02/03) or 65 bytes (04), got " + encoded.length + " bytes");
     }
-    ECPoint p;
-    try {
-      p = Secp256k1.DOMAIN.getCurve().decodePoint(encoded);
-    } catch (IllegalArgumentException e) {
-      throw new FormatException("public key is not a point on secp256k1", e);
+    byte[] point = Secp256k1Ecdsa.inUse().parsePublicKey(encoded);
+    if (point == null) {
+      throw new FormatException("public key is not a point on secp256k1");
     }
-    if (p.isInfinity() || !p.isValid()) {
-      throw new FormatException("public key is not a valid point on secp256k1");
-    }
-    return new PublicKey(p, isCompressed);
+    return new PublicKey(point, encoded.length == COMPRESSED_LENGTH);
   }
 
   /** {@link #fromBytes} of a hex string. */
@@ -101,6 +56,12 @@ public final class PublicKey {
         || (encoded.length == UNCOMPRESSED_LENGTH && encoded[0] == 0x04);
   }
 
+  private static byte[] compress(byte[] uncompressed) {
+    byte[] out = Arrays.copyOf(uncompressed, COMPRESSED_LENGTH);
+    out[0] = (byte) (0x02 | (uncompressed[UNCOMPRESSED_LENGTH - 1] & 1));
+    return out;
+  }
+
   /** The encoding in the form this key was created or parsed in. */
   public byte[] bytes() {
     return encoded.clone();
@@ -108,12 +69,12 @@ public final class PublicKey {
 
   /** 33-byte compressed SEC1 encoding. */
   public byte[] compressedBytes() {
-    return compressed ? encoded.clone() : point.getEncoded(true);
+    return compressed ? encoded.clone() : compress(uncompressed);
   }
 
   /** 65-byte uncompressed SEC1 encoding. */
   public byte[] uncompressedBytes() {
-    return compressed ? point.getEncoded(false) : encoded.clone();
+    return uncompressed.clone();
   }
 
   public boolean isCompressed() {
@@ -122,7 +83,7 @@ public final class PublicKey {
 
   /** The same point in compressed form. */
   public PublicKey compressed() {
-    return compressed ? this : new PublicKey(point, true);
+    return compressed ? this : new PublicKey(uncompressed, true);
   }
 
   /** Lower-case hex of {@link #bytes()}. */
@@ -168,63 +129,10 @@ public final class PublicKey {
    */
   public boolean verify(byte[] hash32, EcdsaSignature signature) {
     requireHash(hash32);
-    Secp256k1Windows.Table t = verificationTable();
-    if (t != null) {
-      return Secp256k1Windows.verify(t, hash32, signature.r(), signature.s());
+    if (!signature.isInRange()) {
+      return false;
     }
-    ECDSASigner verifier = new ECDSASigner();
-    verifier.init(false, parameters());
-    return verifier.verifySignature(hash32, signature.r(), signature.s());
-  }
-
-  /** This key's table once it has verified often enough; null before. */
-  private Secp256k1Windows.Table verificationTable() {
-    Secp256k1Windows.Table t = table;
-    if (t != null || ++verifies < tableAfterVerifies) {
-      return t;
-    }
-    return buildTable();
-  }
-
-  /** Builds this key's table now (the first caller does; later ones get the same). */
-  synchronized Secp256k1Windows.Table buildTable() {
-    Secp256k1Windows.Table t = table;
-    if (t == null) {
-      t = Secp256k1Windows.table(point, Secp256k1Windows.KEY_WIDTH);
-      table = t;
-    }
-    return t;
-  }
-
-  ECPoint pointForTests() {
-    return point;
-  }
-
-  /** Whether this key verifies through its own table yet. */
-  boolean hasTable() {
-    return table != null;
-  }
-
-  private ECPublicKeyParameters parameters() {
-    ECPublicKeyParameters p = params;
-    if (p == null) {
-      p = new ECPublicKeyParameters(point, Secp256k1.DOMAIN);
-      params = p;
-    }
-    return p;
-  }
-
-  /** A key's encoding as a map key. */
-  private record Encoding(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Encoding e && Arrays.equals(bytes, e.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
+    return Secp256k1Ecdsa.inUse().verify(hash32, signature.normalizeS().toCompact(), uncompressed);
   }
 
   static void requireHash(byte[] hash32) {

@@ -4,8 +4,6 @@ import java.math.BigInteger;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /** The secp256k1 domain (Bouncy Castle's optimised custom curve) shared by keys and signatures. */
 final class Secp256k1 {
@@ -18,15 +16,9 @@ final class Secp256k1 {
   /** n / 2: an S above this is "high" and is replaced by n - S when signing. */
   static final BigInteger HALF_N = N.shiftRight(1);
 
-  private static final FixedPointCombMultiplier MULTIPLIER = new FixedPointCombMultiplier();
-
   private Secp256k1() {}
 
-  static ECPoint multiplyG(BigInteger k) {
-    return MULTIPLIER.multiply(DOMAIN.getG(), k).normalize();
-  }
-
-  /** Unsigned big-endian, left-padded to 32 bytes. */
+  /** Unsigned big-endian, left-padded to 32 bytes; {@code value} must be below 2^256. */
   static byte[] to32Bytes(BigInteger value) {
     byte[] raw = value.toByteArray();
     if (raw.length == 32) {
