@@ -8,6 +8,7 @@ import io.peerwatt.gateway.metering.MeterException;
 import io.peerwatt.gateway.metering.ReadingSchedule;
 import io.peerwatt.gateway.platform.Enrollment;
 import io.peerwatt.gateway.platform.PlatformClient;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.platform.Uploader;
 import io.peerwatt.gateway.wallet.PaymentAgent;
 import io.peerwatt.gateway.wallet.WalletConfig;
@@ -19,7 +20,6 @@ import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,15 +76,14 @@ public final class Gateway implements AutoCloseable {
       channels.forEach(MeterChannel::close);
       throw e;
     }
+    PlatformHttp http = new PlatformHttp(Duration.ofSeconds(10));
     this.uploader = config.platform()
-        .map(platform -> new Uploader(platform, key, journals, config.dataDir(), clock,
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), config.batchSize(),
+        .map(platform -> new Uploader(platform, key, journals, config.dataDir(), clock, http, config.batchSize(),
             Duration.ofSeconds(30)))
         .orElse(null);
     if (config.wallet().isPresent()) {
       this.wallet = PaymentAgent.open(config.dataDir(), DeviceIdentity.channelKey(config.dataDir()),
-          new PlatformClient(config.platform().orElseThrow(), key,
-              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), clock, Duration.ofSeconds(30)),
+          new PlatformClient(config.platform().orElseThrow(), key, http, clock, Duration.ofSeconds(30)),
           journals, config.wallet().get(), clock);
     } else {
       this.wallet = null;

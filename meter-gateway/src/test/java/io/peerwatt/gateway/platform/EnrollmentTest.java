@@ -15,7 +15,6 @@ import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ class EnrollmentTest {
   void enrolsWithASignedRequestAndStoresTheCertificate() throws Exception {
     PrivateKey key = DeviceIdentity.loadOrCreate(dataDir);
     Enrollment.Result result = Enrollment.enroll(platform(true), "ABCD-1234", List.of("12345678", "PV-99"), key,
-        dataDir, HttpClient.newHttpClient(), Duration.ofSeconds(5));
+        dataDir, new PlatformHttp(Duration.ofSeconds(5)), Duration.ofSeconds(5));
     assertThat(result.deviceId()).isEqualTo(17);
     assertThat(result.certificate().certificate().deviceKey()).isEqualTo(key.publicKey());
     Map<String, Object> sent = Json.parseObject(requestBody.get());
@@ -100,7 +99,7 @@ class EnrollmentTest {
     PrivateKey key = DeviceIdentity.loadOrCreate(dataDir);
     URI platform = platform(false);
     assertThatThrownBy(() -> Enrollment.enroll(platform, "WRONG", List.of(), key, dataDir,
-        HttpClient.newHttpClient(), Duration.ofSeconds(5)))
+        new PlatformHttp(Duration.ofSeconds(5)), Duration.ofSeconds(5)))
         .isInstanceOfSatisfying(Enrollment.EnrollmentException.class, e -> assertThat(e.status()).isEqualTo(403));
     assertThat(Enrollment.stored(dataDir)).isEmpty();
   }

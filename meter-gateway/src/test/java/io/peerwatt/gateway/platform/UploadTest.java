@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ class UploadTest {
       journals.put(channel, journal);
     }
     Uploader uploader = new Uploader(platform, key, journals, dataDir, Clock.systemUTC(),
-        HttpClient.newHttpClient(), 100, Duration.ofSeconds(5));
+        new PlatformHttp(Duration.ofSeconds(5)), 100, Duration.ofSeconds(5));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (uploader.depth() > 0 && System.nanoTime() < deadline) {
       uploader.drain(() -> System.nanoTime() < deadline, Duration.ofMillis(1), Duration.ofMillis(20));

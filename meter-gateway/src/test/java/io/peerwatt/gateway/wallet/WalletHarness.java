@@ -6,6 +6,7 @@ import io.peerwatt.gateway.MutableClock;
 import io.peerwatt.gateway.journal.Journal;
 import io.peerwatt.gateway.journal.JournalEntry;
 import io.peerwatt.gateway.platform.PlatformClient;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -21,7 +22,6 @@ import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -77,7 +77,7 @@ final class WalletHarness implements AutoCloseable {
   PaymentAgent restart() throws IOException {
     ledger = ReadingLedger.open(dataDir, Map.of(CHANNEL, journal), config.readingRetentionDays());
     agent = new PaymentAgent(DeviceIdentity.channelKey(dataDir),
-        new PlatformClient(hub.uri(), deviceKey, HttpClient.newHttpClient(), clock, Duration.ofSeconds(10)),
+        new PlatformClient(hub.uri(), deviceKey, new PlatformHttp(Duration.ofSeconds(10)), clock, Duration.ofSeconds(10)),
         WalletState.load(dataDir.resolve(WalletConfig.DIR)), ledger, config, clock,
         dataDir.resolve(WalletConfig.DIR));
     return agent;
