@@ -10,6 +10,7 @@ import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
 import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.platform.Uploader;
 import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -230,7 +230,7 @@ final class Neighbourhood implements AutoCloseable {
   /** Enrols the gateway's key with the one-time code through the gateway's own enrolment client. */
   private long enrol(URI base, String code, String serial, PrivateKey key, Path dir) throws IOException {
     try {
-      return Enrollment.enroll(base, code, List.of(serial), key, dir, HttpClient.newHttpClient(),
+      return Enrollment.enroll(base, code, List.of(serial), key, dir, new PlatformHttp(Duration.ofSeconds(10)),
           Duration.ofSeconds(30)).deviceId();
     } catch (Enrollment.EnrollmentException e) {
       throw new IllegalStateException(e.getMessage(), e);

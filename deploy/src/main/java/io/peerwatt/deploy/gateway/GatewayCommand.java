@@ -1,7 +1,5 @@
 package io.peerwatt.deploy.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.peerwatt.deploy.BytesArgument;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
@@ -14,14 +12,14 @@ import io.peerwatt.gateway.metering.MeterSample;
 import io.peerwatt.gateway.metering.MeterUri;
 import io.peerwatt.gateway.metering.Meters;
 import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.wallet.WalletInbox;
 import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +47,6 @@ import picocli.CommandLine.Option;
       GatewayCommand.Wallet.class
     })
 public final class GatewayCommand implements Runnable {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -58,14 +54,22 @@ public final class GatewayCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code ~/.peerwatt-gateway}. */
+  /**
+   * {@code PEERWATT_GATEWAY_DATA_DIR} when set (the Debian package's {@code peerwatt} command sets it to
+   * /var/lib/peerwatt-gateway), else {@code ~/.peerwatt-gateway}.
+   */
   static Path defaultDataDir() {
+    String fromEnvironment = System.getenv("PEERWATT_GATEWAY_DATA_DIR");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return Path.of(fromEnvironment);
+    }
     return Path.of(System.getProperty("user.home"), ".peerwatt-gateway");
   }
 
   /** {@code --data-dir} of the commands that work on a gateway's files. */
   static final class DataDir {
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway")
     Path dataDir;
 
     Path path() {
@@ -74,11 +78,7 @@ public final class GatewayCommand implements Runnable {
   }
 
   static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.writePretty(value);
   }
 
   /**
@@ -228,7 +228,7 @@ public final class GatewayCommand implements Runnable {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "gateway.yaml")
     Path config;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides dataDir (default ~/.peerwatt-gateway)")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides dataDir (default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway)")
     Path dataDir;
 
     @Override
@@ -284,7 +284,7 @@ public final class GatewayCommand implements Runnable {
           : StatusFile.knownSerials(dir).values().stream().filter(serial -> !serial.isEmpty()).toList();
       try {
         Enrollment.Result result = Enrollment.enroll(platform, code, meterSerials, key, dir,
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(30));
+            new PlatformHttp(Duration.ofSeconds(10)), Duration.ofSeconds(30));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceId", result.deviceId());
         out.put("deviceKey", key.publicKey().hex());
@@ -325,7 +325,7 @@ public final class GatewayCommand implements Runnable {
         return 0;
       }
       spec.commandLine().getOut().println(
-          json(new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8))));
+          json(Json.parseObject(Files.readString(status, StandardCharsets.UTF_8))));
       return 0;
     }
   }

@@ -1,6 +1,5 @@
 package io.peerwatt.deploy.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
 import io.peerwatt.gateway.metering.MapChoice;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,12 +43,12 @@ final class GatewayYaml {
   }
 
   private GatewayConfig parse(Path dataDirFlag) {
-    JsonNode root = yaml.read();
+    Map<String, Object> root = yaml.read();
     yaml.keys(root, "", TOP);
     Path dataDir = dataDirFlag != null ? dataDirFlag
-        : root.has("dataDir") ? Path.of(yaml.text(root, "dataDir", "dataDir")) : GatewayCommand.defaultDataDir();
+        : root.containsKey("dataDir") ? Path.of(yaml.text(root, "dataDir", "dataDir")) : GatewayCommand.defaultDataDir();
     Optional<URI> platform = Optional.empty();
-    if (root.has("platform")) {
+    if (root.containsKey("platform")) {
       String url = yaml.text(root, "platform", "platform");
       if (!url.startsWith("http://") && !url.startsWith("https://")) {
         throw yaml.error("platform", "must be an http:// or https:// URL, got " + url);
@@ -56,25 +56,24 @@ final class GatewayYaml {
       platform = Optional.of(URI.create(url));
     }
     Duration readingInterval = yaml.duration(root, "readingInterval", "readingInterval", Duration.ofSeconds(60));
-    JsonNode clock = yaml.section(root, "clock", CLOCK);
-    boolean assumeSynced = clock.has("assumeSynchronised")
+    Map<String, Object> clock = yaml.section(root, "clock", CLOCK);
+    boolean assumeSynced = clock.containsKey("assumeSynchronised")
         && yaml.bool(clock, "assumeSynchronised", "clock.assumeSynchronised");
-    JsonNode upload = yaml.section(root, "upload", UPLOAD);
+    Map<String, Object> upload = yaml.section(root, "upload", UPLOAD);
     Duration uploadInterval = yaml.duration(upload, "interval", "upload.interval", Duration.ofSeconds(10));
     int batchSize = (int) yaml.integer(upload, "batchSize", "upload.batchSize", Uploader.MAX_BATCH);
-    JsonNode journal = yaml.section(root, "journal", JOURNAL);
+    Map<String, Object> journal = yaml.section(root, "journal", JOURNAL);
     long maxBytes = yaml.size(journal, "maxBytes", "journal.maxBytes", 256L << 20);
     long segmentBytes = yaml.size(journal, "segmentBytes", "journal.segmentBytes", 4L << 20);
-    if (!root.has("meters") || !root.get("meters").isArray() || root.get("meters").isEmpty()) {
+    List<?> meterList = yaml.list(root, "meters");
+    if (meterList == null || meterList.isEmpty()) {
       throw yaml.error("meters", "must be a list of at least one meter");
     }
     List<MeterConfig> meters = new ArrayList<>();
     int i = 0;
-    for (JsonNode m : root.get("meters")) {
+    for (Object item : meterList) {
       String at = "meters[" + i + "]";
-      if (!m.isObject()) {
-        throw yaml.error(at, "must be a mapping");
-      }
+      Map<String, Object> m = yaml.mapping(item, at);
       yaml.keys(m, at + ".", METER);
       MeterUri uri;
       try {
@@ -84,7 +83,7 @@ final class GatewayYaml {
       }
       MapChoice map;
       try {
-        map = MapChoice.parse(m.has("map") ? yaml.text(m, "map", at + ".map") : "auto");
+        map = MapChoice.parse(m.containsKey("map") ? yaml.text(m, "map", at + ".map") : "auto");
       } catch (IllegalArgumentException e) {
         throw yaml.error(at + ".map", e.getMessage());
       }
@@ -109,11 +108,11 @@ final class GatewayYaml {
   }
 
   /** {@code wallet:}: absent or {@code mode: custodial} = the platform pays; {@code mode: m2m} = this gateway signs. */
-  private Optional<WalletConfig> wallet(JsonNode root) {
-    JsonNode w = yaml.section(root, "wallet", WALLET);
-    String mode = w.has("mode") ? yaml.text(w, "mode", "wallet.mode") : "custodial";
+  private Optional<WalletConfig> wallet(Map<String, Object> root) {
+    Map<String, Object> w = yaml.section(root, "wallet", WALLET);
+    String mode = w.containsKey("mode") ? yaml.text(w, "mode", "wallet.mode") : "custodial";
     if (mode.equals("custodial")) {
-      if (w.size() > (w.has("mode") ? 1 : 0)) {
+      if (w.size() > (w.containsKey("mode") ? 1 : 0)) {
         throw yaml.error("wallet", "settings other than mode need mode: m2m");
       }
       return Optional.empty();
@@ -126,7 +125,7 @@ final class GatewayYaml {
       return Optional.of(new WalletConfig(
           yaml.integer(w, "spendingCapSatsPerDay", "wallet.spendingCapSatsPerDay", d.spendingCapSatsPerDay()),
           yaml.integer(w, "channelCapacitySats", "wallet.channelCapacitySats", d.channelCapacitySats()),
-          w.has("devnetFaucet") && yaml.bool(w, "devnetFaucet", "wallet.devnetFaucet"),
+          w.containsKey("devnetFaucet") && yaml.bool(w, "devnetFaucet", "wallet.devnetFaucet"),
           yaml.duration(w, "interval", "wallet.interval", d.interval()),
           (int) yaml.integer(w, "readingRetentionDays", "wallet.readingRetentionDays", d.readingRetentionDays())));
     } catch (IllegalArgumentException e) {
