@@ -6,6 +6,7 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY protocol protocol
 COPY db db
+COPY http-edge http-edge
 COPY meter-gateway meter-gateway
 COPY trading-core trading-core
 COPY settlement settlement

@@ -8,6 +8,7 @@ import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.TxStatus;
+import io.peerwatt.settlement.runtime.Settlement;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
 import io.peerwatt.settlement.wallet.JdbcWalletStore;
@@ -17,9 +18,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code peerwatt chain}: the platform's on-chain records (audit export) and wallets (addresses,
@@ -102,7 +103,7 @@ final class ChainCommand implements Runnable {
           new SecureRandom());
       String label = switch (which) {
         case "hub" -> HubWallet.WALLET_KEY_LABEL;
-        case "custodial" -> SettlementRuntime.CUSTODIAL_KEY_LABEL;
+        case "custodial" -> Settlement.CUSTODIAL_KEY_LABEL;
         default -> throw new UserError("--wallet must be hub or custodial, not " + which);
       };
       return HubWallet.open(vault, chain, new JdbcWalletStore(database.dsl(), label),

@@ -2,18 +2,34 @@ package io.peerwatt.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerwatt.db.Database;
+import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiRouter;
+import io.peerwatt.http.Blocking;
+import io.peerwatt.settlement.SettlementViews;
+import io.peerwatt.settlement.anchor.ItemOwners;
+import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.api.GatewayRoutes;
+import io.peerwatt.settlement.api.ProofRoutes;
+import io.peerwatt.settlement.api.ReportRoutes;
+import io.peerwatt.settlement.api.SettlementRoutes;
+import io.peerwatt.settlement.report.JdbcReportSource;
+import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
+import io.peerwatt.webui.Portal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.peerwatt.webui.Portal;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 
-/** The platform's HTTP server: operational endpoints here, the API and portal mounted beside them. */
+/**
+ * The platform's HTTP server: operational endpoints here, the API and portal mounted beside them. The
+ * API's resources are trading-core's and settlement's, each built with its services.
+ */
 final class HttpVerticle extends VerticleBase {
   private final PlatformSettings settings;
   private final Database database;
@@ -21,15 +37,18 @@ final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private final Clock clock;
   private final SettlementRuntime settlement;
+  private final PlatformKeys keys;
+  private Blocking blocking;
   private TradingApi tradingApi;
 
   HttpVerticle(PlatformSettings settings, Database database, PrometheusMeterRegistry registry, Clock clock,
-      SettlementRuntime settlement) {
+      SettlementRuntime settlement, PlatformKeys keys) {
     this.settings = settings;
     this.database = database;
     this.registry = registry;
     this.clock = clock;
     this.settlement = settlement;
+    this.keys = keys;
   }
 
   @Override
@@ -37,17 +56,33 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
-    return TradingApi.create(vertx, database.dsl(), database.dataSource(), settings.trading(), clock)
+    blocking = Blocking.create(vertx, "peerwatt-api-db", settings.trading().workerPoolSize());
+    return TradingApi.start(vertx, database.dsl(), settings.trading(), keys, clock, blocking)
         .compose(api -> {
           tradingApi = api;
-          router.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
+          return api.router(settlementResources(api));
+        })
+        .compose(api -> {
+          router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
           // the portal last: it answers every path nothing above claimed
           router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
           return vertx.createHttpServer()
               .requestHandler(router)
               .listen(settings.httpPort(), settings.httpHost());
         })
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        .onFailure(e -> blocking.close());
+  }
+
+  /** Settlement's resources: statements and payments, proofs and the chain, reports, the gateways' API. */
+  private List<ApiResource> settlementResources(TradingApi trading) {
+    var dsl = database.dsl();
+    return List.of(
+        new SettlementRoutes(new SettlementViews(dsl), blocking),
+        new ProofRoutes(new ItemOwners(dsl), new JdbcAnchorStore(dsl), settlement.proofs(), settlement.chain(),
+            keys.signingKey().publicKey(), blocking),
+        new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
+        new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking));
   }
 
   /** The API as the portal calls it: over loopback, on the port actually bound. */
@@ -61,6 +96,7 @@ final class HttpVerticle extends VerticleBase {
     if (tradingApi != null) {
       tradingApi.close();
     }
+    blocking.close();
     return Future.succeededFuture();
   }
 

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerwatt.db.Database;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.trading.PlatformKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.BindException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,15 +37,17 @@ public final class Platform implements AutoCloseable {
   private final PlatformSettings settings;
   private final SettlementRuntime settlement;
   private final Clock clock;
+  private final PlatformKeys keys;
 
   private Platform(Database database, Vertx vertx, HttpServer server, PlatformSettings settings,
-      SettlementRuntime settlement, Clock clock) {
+      SettlementRuntime settlement, Clock clock, PlatformKeys keys) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
     this.settings = settings;
     this.settlement = settlement;
     this.clock = clock;
+    this.keys = keys;
   }
 
   /** Starts the platform on the system clock and the embedded devnet. */
@@ -64,10 +69,13 @@ public final class Platform implements AutoCloseable {
       throw new UserError(e.getMessage(), e);
     }
     PlatformSettings.SettlementSettings ss = settings.settlement();
+    PlatformKeys keys;
     SettlementRuntime settlement;
     try {
+      // made on first start; the signing key signs device certificates and proof bundles
+      keys = PlatformKeys.loadOrCreate(settings.trading(), new SecureRandom());
       settlement = SettlementRuntime.start(database, chainSettings.open(database.dsl(), clock), clock,
-          settings.dataDir(), ss.satPerEur(),
+          settings.dataDir(), keys.signingKey(), ss.satPerEur(),
           ss.channelCapacitySats(), ss.blockInterval(), ss.passInterval());
     } catch (RuntimeException e) {
       database.close();
@@ -83,12 +91,10 @@ public final class Platform implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {
-      HttpVerticle http = new HttpVerticle(settings, database, registry, clock, settlement);
+      HttpVerticle http = new HttpVerticle(settings, database, registry, clock, settlement, keys);
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
-      // the platform signing key exists once the API started: anchoring signs proof bundles with it
-      settlement.startAnchoring(settings.dataDir());
-      Platform platform = new Platform(database, vertx, server, settings, settlement, clock);
+      Platform platform = new Platform(database, vertx, server, settings, settlement, clock, keys);
       log.info("PeerWatt platform listening on {} (chain {})", platform.baseUrl(), settlement.chain().network());
       return platform;
     } catch (RuntimeException e) {
@@ -122,6 +128,11 @@ public final class Platform implements AutoCloseable {
 
   public PlatformSettings settings() {
     return settings;
+  }
+
+  /** The public key of the platform's signing key: what verifiers of its proof bundles trust. */
+  public PublicKey platformKey() {
+    return keys.signingKey().publicKey();
   }
 
   /** The platform's time. */

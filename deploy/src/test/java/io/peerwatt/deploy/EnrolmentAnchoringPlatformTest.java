@@ -1,13 +1,13 @@
 package io.peerwatt.deploy;
 
+import static io.peerwatt.trading.testing.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.deploy.demo.AcceleratedClock;
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.anchor.BundleVerification;
 import io.peerwatt.protocol.anchor.BundleVerification.Status;
 import io.peerwatt.protocol.anchor.BundleVerification.Step;
-import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.BundleVerification;
 import io.peerwatt.protocol.anchor.ProofBundleVerifier;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
@@ -15,13 +15,11 @@ import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.spv.HeaderChain;
-import io.peerwatt.trading.AccountAdmin;
-import io.vertx.core.Vertx;
+import io.peerwatt.trading.testing.ApiClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,10 +30,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,46 +45,14 @@ class EnrolmentAnchoringPlatformTest {
   private static final String ZONE = "NL-E";
   /** Real time to wait for a quarter-hour (15 s at 60x) and its grace, a pass and a block. */
   private static final Duration ANCHORED_WITHIN = Duration.ofSeconds(120);
-  private static Vertx clientVertx;
-  private static WebClient client;
-
-  @BeforeAll
-  static void client() {
-    clientVertx = Vertx.vertx();
-    client = WebClient.create(clientVertx);
-  }
-
-  @AfterAll
-  static void closeClient() {
-    Platform.await(clientVertx.close());
-  }
-
-  private static HttpResponse<Buffer> call(Platform p, String method, String path, String token, JsonObject body) {
-    var req = client.request(io.vertx.core.http.HttpMethod.valueOf(method), p.port(), "127.0.0.1", "/api/v1" + path);
-    if (token != null) {
-      req.bearerTokenAuthentication(token);
-    }
-    return Platform.await(body == null ? req.send() : req.sendJsonObject(body));
-  }
-
-  private static JsonObject ok(HttpResponse<Buffer> r) {
-    assertThat(r.statusCode()).as(r.bodyAsString()).isBetween(200, 299);
-    return r.bodyAsJsonObject();
-  }
-
-  private static String login(Platform p, String user, String password) {
-    return ok(call(p, "POST", "/auth/login", null, new JsonObject().put("username", user).put("password", password)))
-        .getString("token");
-  }
-
   /** Enrols {@code device} at metering point {@code mp} the way the gateway does; returns the API's answer. */
-  private static JsonObject enrol(Platform p, String owner, long mp, PrivateKey device) {
-    String code = ok(call(p, "POST", "/metering-points/" + mp + "/enrolment-codes", owner, new JsonObject()))
+  private static JsonObject enrol(ApiClient api, String owner, long mp, PrivateKey device) {
+    String code = ok(api.post("/metering-points/" + mp + "/enrolment-codes", owner, new JsonObject()))
         .getString("code");
     byte[] nonce = new byte[16];
     new SecureRandom().nextBytes(nonce);
     byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, device.publicKey().compressedBytes(), nonce, List.of("SN-7"));
-    return ok(call(p, "POST", "/devices/enroll", null, new JsonObject().put("code", code)
+    return ok(api.post("/devices/enroll", null, new JsonObject().put("code", code)
         .put("deviceKey", device.publicKey().hex()).put("meterSerials", new JsonArray().add("SN-7"))
         .put("nonce", HexFormat.of().formatHex(nonce)).put("signature", HexFormat.of().formatHex(device.signDer(digest)))));
   }
@@ -107,11 +70,11 @@ class EnrolmentAnchoringPlatformTest {
   }
 
   /** Asks {@code path} until {@code done} holds for the answer. */
-  private static HttpResponse<Buffer> until(Platform p, String path, String token, Predicate<HttpResponse<Buffer>> done)
-      throws InterruptedException {
+  private static HttpResponse<Buffer> until(ApiClient api, String path, String token,
+      Predicate<HttpResponse<Buffer>> done) throws InterruptedException {
     Instant deadline = Instant.now().plus(ANCHORED_WITHIN);
     while (true) {
-      HttpResponse<Buffer> r = call(p, "GET", path, token, null);
+      HttpResponse<Buffer> r = api.get(path, token);
       if (done.test(r)) {
         return r;
       }
@@ -127,10 +90,10 @@ class EnrolmentAnchoringPlatformTest {
   }
 
   /** The verifier's trust: the platform key and the headers, as the public endpoints serve them. */
-  private static ProofBundleVerifier.Trust trust(Platform p) {
-    String key = ok(call(p, "GET", "/chain/platform-key", null, null)).getString("publicKey");
+  private static ProofBundleVerifier.Trust trust(ApiClient api) {
+    String key = ok(api.get("/chain/platform-key", null)).getString("publicKey");
     List<BlockHeader> headers = new ArrayList<>();
-    for (Object h : ok(call(p, "GET", "/chain/headers?from=0&count=2000", null, null)).getJsonArray("headers")) {
+    for (Object h : ok(api.get("/chain/headers?from=0&count=2000", null)).getJsonArray("headers")) {
       headers.add(BlockHeader.parseHex(((JsonObject) h).getString("header")));
     }
     return new ProofBundleVerifier.Trust(PublicKey.fromHex(key), new HeaderChain(0, headers));
@@ -139,53 +102,49 @@ class EnrolmentAnchoringPlatformTest {
   @Test
   void anEnrolmentIsAnchoredByThePlatformPassMinedAndVerifiedFromItsBundle(@TempDir Path dataDir) throws Exception {
     AcceleratedClock clock = new AcceleratedClock(LocalDate.now(ZoneOffset.UTC).atTime(10, 0).toInstant(ZoneOffset.UTC), 60);
-    PlatformSettings base = PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(),
-        Map.of("http.port", "0", "data-dir", dataDir.toString(), "auth.token-lifetime-minutes", "10080")));
+    PlatformSettings base = PlatformHarness.settings(dataDir, "auth.token-lifetime-minutes", "10080");
     PlatformSettings settings = base.withSettlement(base.settlement().withIntervals(Duration.ofSeconds(1),
         Duration.ofMillis(300)));
-    try (Platform platform = Platform.start(settings, ChainSettings.devnet(), clock)) {
-      AccountAdmin.createOperator(platform.database().dsl(), "ops", "ops-password-1");
-      String ops = login(platform, "ops", "ops-password-1");
-      ok(call(platform, "PUT", "/zones/" + ZONE, ops, new JsonObject().put("name", "Utrecht").put("currency", "EUR")
-          .put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CONTINUOUS").put("gateClosureLeadSeconds", 900)
-          .put("gridFeePerKwh", 0).put("imbalancePricePerKwh", 30000).put("negativePricesAllowed", true)
-          .put("localTimeZone", "Europe/Amsterdam").put("minQuantityWh", 1).put("maxQuantityWh", 100000)
-          .put("minPricePerKwh", -100000).put("maxPricePerKwh", 100000)));
+    try (PlatformHarness h = PlatformHarness.start(settings, clock)) {
+      Platform platform = h.platform;
+      ApiClient api = h.api;
+      String ops = h.operator("ops", "ops-password-1");
+      api.zone(ops, ZONE, PlatformHarness.utrechtZone());
       for (String[] a : new String[][] {{"anna", "prosumer"}, {"bob", "prosumer"}, {"gridco", "utility"}}) {
-        ok(call(platform, "POST", "/accounts", ops, new JsonObject().put("username", a[0])
+        ok(api.post("/accounts", ops, new JsonObject().put("username", a[0])
             .put("password", a[0] + "-password-1").put("role", a[1]).put("zone", ZONE)));
       }
-      String anna = login(platform, "anna", "anna-password-1");
-      String bob = login(platform, "bob", "bob-password-1");
-      String gridco = login(platform, "gridco", "gridco-password-1");
-      long mp = ok(call(platform, "POST", "/metering-points", anna, new JsonObject().put("label", "roof")
+      String anna = api.login("anna", "anna-password-1");
+      String bob = api.login("bob", "bob-password-1");
+      String gridco = api.login("gridco", "gridco-password-1");
+      long mp = ok(api.post("/metering-points", anna, new JsonObject().put("label", "roof")
           .put("maxPowerW", 11000))).getLong("id");
 
       PrivateKey firstKey = PrivateKey.generate(new SecureRandom());
       earlyInAQuarterHour(clock);
-      JsonObject first = enrol(platform, anna, mp, firstKey);
+      JsonObject first = enrol(api, anna, mp, firstKey);
       long firstId = first.getLong("deviceId");
       long firstSerial = first.getJsonObject("certificate").getLong("serial");
       String firstPath = "/proofs/enrolments/" + firstId;
-      HttpResponse<Buffer> early = call(platform, "GET", firstPath, anna, null);
+      HttpResponse<Buffer> early = api.get(firstPath, anna);
       assertThat(early.statusCode()).as(early.bodyAsString()).isEqualTo(404);
       assertThat(early.bodyAsJsonObject().getString("error")).isEqualTo("NOT_ANCHORED");
-      assertThat(call(platform, "GET", firstPath, bob, null).statusCode()).isEqualTo(404);
+      assertThat(api.get(firstPath, bob).statusCode()).isEqualTo(404);
 
       // the platform's own pass anchors it once its quarter-hour and grace are over; devnet mines it
-      HttpResponse<Buffer> proof = until(platform, firstPath, anna, r -> r.statusCode() == 200);
+      HttpResponse<Buffer> proof = until(api, firstPath, anna, r -> r.statusCode() == 200);
       assertThat(proof.bodyAsJsonObject().getString("kind")).isEqualTo("enrolment");
       assertThat(proof.bodyAsJsonObject().containsKey("certificate")).isFalse();
       assertThat(serialOf(proof)).isEqualTo(firstSerial);
-      ProofBundleVerifier.Trust trust = trust(platform);
+      ProofBundleVerifier.Trust trust = trust(api);
       BundleVerification v = ProofBundleVerifier.verifyJson(proof.bodyAsString(), trust);
       assertThat(v.verified()).as(v.toJson().toString()).isTrue();
       assertThat(v.result(Step.CERTIFICATE).detail()).contains("serial " + firstSerial, firstKey.publicKey().hex(), ZONE);
       String interval = DeliverySlot.containing(Instant.parse(first.getJsonObject("certificate")
           .getString("validFrom"))).toString();
       assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail()).contains(interval);
-      assertThat(call(platform, "GET", firstPath, gridco, null).statusCode()).isEqualTo(200);
-      assertThat(call(platform, "GET", firstPath, ops, null).statusCode()).isEqualTo(200);
+      assertThat(api.get(firstPath, gridco).statusCode()).isEqualTo(200);
+      assertThat(api.get(firstPath, ops).statusCode()).isEqualTo(200);
 
       // a tampered copy fails, naming the step
       JsonObject tampered = proof.bodyAsJsonObject().copy();
@@ -205,21 +164,21 @@ class EnrolmentAnchoringPlatformTest {
       // certificate of the installation is the first one
       PrivateKey secondKey = PrivateKey.generate(new SecureRandom());
       earlyInAQuarterHour(clock);
-      JsonObject second = enrol(platform, anna, mp, secondKey);
+      JsonObject second = enrol(api, anna, mp, secondKey);
       long secondId = second.getLong("deviceId");
       long secondSerial = second.getJsonObject("certificate").getLong("serial");
       String secondPath = "/proofs/enrolments/" + secondId;
-      HttpResponse<Buffer> beforeRotationAnchored = call(platform, "GET", secondPath, anna, null);
+      HttpResponse<Buffer> beforeRotationAnchored = api.get(secondPath, anna);
       assertThat(beforeRotationAnchored.statusCode()).as(beforeRotationAnchored.bodyAsString()).isEqualTo(200);
       assertThat(serialOf(beforeRotationAnchored)).isEqualTo(firstSerial);
-      assertThat(call(platform, "GET", secondPath + "?serial=" + secondSerial, anna, null).bodyAsJsonObject()
+      assertThat(api.get(secondPath + "?serial=" + secondSerial, anna).bodyAsJsonObject()
           .getString("error")).isEqualTo("NOT_ANCHORED");
-      assertThat(call(platform, "GET", firstPath + "?serial=" + secondSerial, anna, null).bodyAsJsonObject()
+      assertThat(api.get(firstPath + "?serial=" + secondSerial, anna).bodyAsJsonObject()
           .getString("error")).isEqualTo("NOT_FOUND");
 
-      HttpResponse<Buffer> rotated = until(platform, secondPath, anna, r -> r.statusCode() == 200 && serialOf(r) == secondSerial);
-      assertThat(ProofBundleVerifier.verifyJson(rotated.bodyAsString(), trust(platform)).verified()).isTrue();
-      HttpResponse<Buffer> older = call(platform, "GET", secondPath + "?serial=" + firstSerial, anna, null);
+      HttpResponse<Buffer> rotated = until(api, secondPath, anna, r -> r.statusCode() == 200 && serialOf(r) == secondSerial);
+      assertThat(ProofBundleVerifier.verifyJson(rotated.bodyAsString(), trust(api)).verified()).isTrue();
+      HttpResponse<Buffer> older = api.get(secondPath + "?serial=" + firstSerial, anna);
       assertThat(older.statusCode()).isEqualTo(200);
       assertThat(older.bodyAsString()).isEqualTo(proof.bodyAsString());
 

@@ -1,17 +1,10 @@
 package io.peerwatt.deploy;
 
+import static io.peerwatt.trading.testing.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.trading.AccountAdmin;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -21,54 +14,18 @@ import org.openqa.selenium.support.ui.Select;
 /** The portal in a real browser against a running platform, set up through the API like an operator would. */
 class PortalBrowserTest {
   private static final String ZONE = "DE-TEST";
-  private static Vertx vertx;
-  private static WebClient client;
 
-  @BeforeAll
-  static void client() {
-    vertx = Vertx.vertx();
-    client = WebClient.create(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    Platform.await(vertx.close());
-  }
-
-  private static PlatformSettings settings(Path dataDir) {
-    return PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(),
-        Map.of("http.port", "0", "data-dir", dataDir.toString())));
-  }
-
-  private static JsonObject call(Platform p, String method, String path, String token, JsonObject body) {
-    var req = client.request(io.vertx.core.http.HttpMethod.valueOf(method), p.port(), "127.0.0.1", "/api/v1" + path);
-    if (token != null) {
-      req.bearerTokenAuthentication(token);
-    }
-    HttpResponse<Buffer> r = Platform.await(body == null ? req.send() : req.sendJsonObject(body));
-    assertThat(r.statusCode()).as(method + " " + path + ": " + r.bodyAsString()).isBetween(200, 299);
-    return r.bodyAsJsonObject();
-  }
-
-  private static String login(Platform p, String user, String password) {
-    return call(p, "POST", "/auth/login", null, new JsonObject().put("username", user).put("password", password)).getString("token");
-  }
-
-  /** A continuous-trading zone, an operator, and two prosumers (alice with a metering point, bob). */
-  private static void neighbourhood(Platform p) {
-    AccountAdmin.createOperator(p.database().dsl(), "operator", "operator-password");
-    String op = login(p, "operator", "operator-password");
-    call(p, "PUT", "/zones/" + ZONE, op, new JsonObject().put("name", "Test street").put("currency", "EUR")
-        .put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CONTINUOUS").put("gateClosureLeadSeconds", 900)
-        .put("gridFeePerKwh", 2_000).put("imbalancePricePerKwh", 40_000).put("negativePricesAllowed", false)
-        .put("localTimeZone", "Europe/Berlin").put("minQuantityWh", 100).put("maxQuantityWh", 1_000_000)
-        .put("minPricePerKwh", 0).put("maxPricePerKwh", 100_000));
-    call(p, "POST", "/accounts", op, new JsonObject().put("username", "gridco").put("password", "gridco-password-1")
-        .put("role", "utility").put("zone", ZONE).put("displayName", "Grid Co"));
+  /** A continuous-trading zone, an operator, a utility, and two prosumers with a metering point each. */
+  private static void neighbourhood(PlatformHarness h) {
+    String op = h.operator("operator", "operator-password");
+    h.api.zone(op, ZONE, PlatformHarness.testStreetZone());
+    ok(h.api.post("/accounts", op, new JsonObject().put("username", "gridco").put("password", "gridco-password-1")
+        .put("role", "utility").put("zone", ZONE).put("displayName", "Grid Co")));
     for (String name : new String[] {"alice", "bob"}) {
-      long id = call(p, "POST", "/accounts", op, new JsonObject().put("username", name).put("password", name + "-password-1")
-          .put("role", "prosumer").put("zone", ZONE).put("displayName", name)).getLong("id");
-      call(p, "POST", "/metering-points", op, new JsonObject().put("accountId", id).put("label", name + "'s house").put("maxPowerW", 11_000));
+      long id = ok(h.api.post("/accounts", op, new JsonObject().put("username", name).put("password", name + "-password-1")
+          .put("role", "prosumer").put("zone", ZONE).put("displayName", name))).getLong("id");
+      ok(h.api.post("/metering-points", op, new JsonObject().put("accountId", id).put("label", name + "'s house")
+          .put("maxPowerW", 11_000)));
     }
   }
 
@@ -80,14 +37,6 @@ class PortalBrowserTest {
     // the click returns before the answer: wait for it, or a later navigation would race the login's redirect
     new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
         .until(d -> !d.findElements(By.id("login-error")).isEmpty() || !d.findElements(By.cssSelector(".logout button")).isEmpty());
-  }
-
-  /** The platform's event-bus handlers in use: one per open API stream ({@code /api/v1/stream}), besides its own. */
-  private static long eventBusHandlers(Platform p) {
-    String metrics = Platform.await(client.get(p.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
-    return metrics.lines().filter(line -> line.startsWith("vertx_eventbus_handlers "))
-        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .findFirst().orElse(0); // the gauge appears with the first handler
   }
 
   /** Waits for a live-updated element's text (htmx may swap the element while we read it). */
@@ -102,9 +51,10 @@ class PortalBrowserTest {
 
   @Test
   void prosumerLogsInPlacesAnOrderAndSeesItInTheBook(@TempDir Path dir) {
-    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      neighbourhood(platform);
-      long idle = eventBusHandlers(platform);
+    try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
+      Platform platform = h.platform;
+      neighbourhood(h);
+      long idle = h.eventBusHandlers();
       WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1000);
       try {
         browser.get(platform.baseUrl() + "/");
@@ -128,10 +78,10 @@ class PortalBrowserTest {
         for (int i = 0; i < 8; i++) {
           browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).get(platform.baseUrl() + "/market");
           assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Market · zone " + ZONE);
-          streams.until(d -> eventBusHandlers(platform) == idle + 1);
+          streams.until(d -> h.eventBusHandlers() == idle + 1);
           browser.close();
           browser.switchTo().window(dashboard);
-          streams.until(d -> eventBusHandlers(platform) == idle);
+          streams.until(d -> h.eventBusHandlers() == idle);
         }
 
         browser.get(platform.baseUrl() + "/market");
@@ -162,8 +112,9 @@ class PortalBrowserTest {
 
   @Test
   void prosumerAddsARuleThatTradesFromTheLastHour(@TempDir Path dir) {
-    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      neighbourhood(platform);
+    try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
+      Platform platform = h.platform;
+      neighbourhood(h);
       WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1000);
       try {
         portalLogin(browser, platform, "alice", "alice-password-1");
@@ -192,8 +143,9 @@ class PortalBrowserTest {
 
   @Test
   void operatorUtilityAndSettlementPagesRender(@TempDir Path dir) {
-    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      neighbourhood(platform);
+    try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
+      Platform platform = h.platform;
+      neighbourhood(h);
       WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1000);
       try {
         portalLogin(browser, platform, "operator", "operator-password");
@@ -236,8 +188,9 @@ class PortalBrowserTest {
     JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
         "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-example.json")));
     JsonObject bundle = example.getJsonObject("bundle");
-    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      neighbourhood(platform);
+    try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
+      Platform platform = h.platform;
+      neighbourhood(h);
       WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1100);
       try {
         portalLogin(browser, platform, "alice", "alice-password-1");
@@ -274,8 +227,9 @@ class PortalBrowserTest {
     JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
         "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-enrolment-example.json")));
     JsonObject bundle = example.getJsonObject("bundle");
-    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      neighbourhood(platform);
+    try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
+      Platform platform = h.platform;
+      neighbourhood(h);
       WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1100);
       try {
         portalLogin(browser, platform, "alice", "alice-password-1");
@@ -325,13 +279,15 @@ class PortalBrowserTest {
 
   @Test
   void aProsumerCannotTouchAnothersOrderAndGetsA403Page(@TempDir Path dir) {
-    try (Platform platform = Platform.start(settings(dir.resolve("data")))) {
-      neighbourhood(platform);
-      String alice = login(platform, "alice", "alice-password-1");
-      String slot = call(platform, "GET", "/market/" + ZONE + "/slots", alice, null).getJsonArray("slots").stream()
+    try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
+      Platform platform = h.platform;
+      neighbourhood(h);
+      String alice = h.api.login("alice", "alice-password-1");
+      String slot = ok(h.api.get("/market/" + ZONE + "/slots", alice)).getJsonArray("slots").stream()
           .map(JsonObject.class::cast).filter(s -> s.getString("state").equals("OPEN")).findFirst().orElseThrow().getString("slot");
-      long orderId = call(platform, "POST", "/orders", alice, new JsonObject().put("zone", ZONE).put("slot", slot)
-          .put("side", "SELL").put("quantityWh", 1000).put("limitPriceMilliCtPerKwh", 20_000).put("type", "LIMIT")).getLong("id");
+      long orderId = ok(h.api.post("/orders", alice, new JsonObject().put("zone", ZONE).put("slot", slot)
+          .put("side", "SELL").put("quantityWh", 1000).put("limitPriceMilliCtPerKwh", 20_000).put("type", "LIMIT")))
+          .getLong("id");
 
       WebDriver browser = Browser.open(dir.resolve("profile"), 390, 844);
       try {
@@ -349,7 +305,7 @@ class PortalBrowserTest {
       } finally {
         browser.quit();
       }
-      assertThat(call(platform, "GET", "/orders/" + orderId, alice, null).getString("state")).isEqualTo("OPEN");
+      assertThat(ok(h.api.get("/orders/" + orderId, alice)).getString("state")).isEqualTo("OPEN");
     }
   }
 }

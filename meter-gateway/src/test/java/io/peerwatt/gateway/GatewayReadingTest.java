@@ -16,6 +16,7 @@ import io.peerwatt.protocol.reading.ReadingChain;
 import io.peerwatt.protocol.reading.ReadingChainCheck;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

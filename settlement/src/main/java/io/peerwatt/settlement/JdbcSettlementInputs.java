@@ -17,8 +17,6 @@ import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -59,9 +57,9 @@ public final class JdbcSettlementInputs implements SettlementInputs {
   public List<SlotKey> tradedSlots(Instant endFrom, Instant endTo) {
     return dsl.selectDistinct(TRADE.ZONE_CODE, TRADE.SLOT_START)
         .from(TRADE)
-        .where(TRADE.SLOT_START.between(utc(endFrom.minus(DeliverySlot.LENGTH)), utc(endTo.minus(DeliverySlot.LENGTH))))
+        .where(TRADE.SLOT_START.between(endFrom.minus(DeliverySlot.LENGTH), endTo.minus(DeliverySlot.LENGTH)))
         .orderBy(TRADE.SLOT_START, TRADE.ZONE_CODE)
-        .fetch(r -> new SlotKey(r.value1(), new DeliverySlot(r.value2().toInstant())));
+        .fetch(r -> new SlotKey(r.value1(), new DeliverySlot(r.value2())));
   }
 
   @Override
@@ -77,7 +75,7 @@ public final class JdbcSettlementInputs implements SettlementInputs {
   @Override
   public List<TradeFill> trades(SlotKey key) {
     return dsl.selectFrom(TRADE)
-        .where(TRADE.ZONE_CODE.eq(key.zoneCode()), TRADE.SLOT_START.eq(utc(key.slot().start())))
+        .where(TRADE.ZONE_CODE.eq(key.zoneCode()), TRADE.SLOT_START.eq(key.slot().start()))
         .orderBy(TRADE.ID)
         .fetch(t -> new TradeFill(t.getId(), t.getBuyerAccountId(), t.getSellerAccountId(), t.getQuantityWh(),
             t.getPricePerKwh(), t.getGridFeePerKwh()));
@@ -86,8 +84,8 @@ public final class JdbcSettlementInputs implements SettlementInputs {
   @Override
   public Map<Long, List<MeterSeries>> meters(SlotKey key, Collection<Long> accountIds) {
     Device successor = DEVICE.as("successor");
-    OffsetDateTime start = utc(key.slot().start());
-    OffsetDateTime end = utc(key.slot().end());
+    Instant start = key.slot().start();
+    Instant end = key.slot().end();
     // devices that spoke for the metering point during the slot: enrolled before its end, and neither
     // revoked nor replaced by a rotated key before its start
     List<Record2<Long, Long>> devices = dsl.select(DEVICE.ID, METERING_POINT.ACCOUNT_ID)
@@ -107,7 +105,7 @@ public final class JdbcSettlementInputs implements SettlementInputs {
       for (Instant boundary : List.of(key.slot().start(), key.slot().end())) {
         around(deviceId, boundary).forEach(r -> byChannel
             .computeIfAbsent(r.getMeterChannel(), c -> new ArrayList<>())
-            .add(AcceptedReading.of(deviceId, r.getMeterChannel(), r.getSequence(), r.getTakenAt().toInstant(),
+            .add(AcceptedReading.of(deviceId, r.getMeterChannel(), r.getSequence(), r.getTakenAt(),
                 r.getImportWh(), r.getExportWh(), r.getReadingHash())));
       }
       List<MeterSeries> series = out.computeIfAbsent(d.value2(), a -> new ArrayList<>());
@@ -122,19 +120,16 @@ public final class JdbcSettlementInputs implements SettlementInputs {
     List<ReadingRecord> found = new ArrayList<>(dsl.select(READING.fields())
         .distinctOn(READING.METER_CHANNEL)
         .from(READING)
-        .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(utc(t.minus(lookback)), utc(t)))
+        .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t.minus(lookback), t))
         .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.desc(), READING.SEQUENCE.desc())
         .fetchInto(READING));
     found.addAll(dsl.select(READING.fields())
         .distinctOn(READING.METER_CHANNEL)
         .from(READING)
-        .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(utc(t), utc(t.plus(lookback))))
+        .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t, t.plus(lookback)))
         .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.asc(), READING.SEQUENCE.asc())
         .fetchInto(READING));
     return found;
   }
 
-  static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
-  }
 }

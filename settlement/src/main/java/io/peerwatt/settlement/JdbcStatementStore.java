@@ -5,14 +5,12 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_SLOT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
 import io.peerwatt.db.schema.tables.records.SettlementSlotRecord;
-import io.peerwatt.settlement.allocation.SlotTerms;
+import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.protocol.statement.ExchangeRate;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
-import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.settlement.allocation.SlotTerms;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -43,7 +41,7 @@ public final class JdbcStatementStore implements StatementStore {
   @Override
   public Optional<SettledSlot> settledSlot(SlotKey key) {
     SettlementSlotRecord r = dsl.selectFrom(SETTLEMENT_SLOT)
-        .where(SETTLEMENT_SLOT.ZONE_CODE.eq(key.zoneCode()), SETTLEMENT_SLOT.SLOT_START.eq(utc(key.slot().start())))
+        .where(SETTLEMENT_SLOT.ZONE_CODE.eq(key.zoneCode()), SETTLEMENT_SLOT.SLOT_START.eq(key.slot().start()))
         .fetchOne();
     if (r == null) {
       return Optional.empty();
@@ -51,7 +49,7 @@ public final class JdbcStatementStore implements StatementStore {
     SlotTerms terms = new SlotTerms(key.zoneCode(), key.slot(), r.getCurrency(), PriceUnit.valueOf(r.getPriceUnit()),
         r.getImbalancePricePerKwh());
     ExchangeRate rate = new ExchangeRate(r.getCurrency(), r.getRateSatoshisPerUnit(), r.getRateMarketUnitsPerUnit(),
-        r.getRateSource(), r.getRateAsOf().toInstant());
+        r.getRateSource(), r.getRateAsOf());
     return Optional.of(new SettledSlot(terms, rate));
   }
 
@@ -78,32 +76,31 @@ public final class JdbcStatementStore implements StatementStore {
 
   @Override
   public void record(SettledSlot slot, List<Statement> newVersions, List<SettlementPayment> payments, Instant at) {
-    OffsetDateTime now = utc(at);
     dsl.transaction(cfg -> {
       DSLContext tx = cfg.dsl();
       ExchangeRate rate = slot.rate();
       tx.insertInto(SETTLEMENT_SLOT)
           .set(SETTLEMENT_SLOT.ZONE_CODE, slot.terms().zoneCode())
-          .set(SETTLEMENT_SLOT.SLOT_START, utc(slot.terms().slot().start()))
+          .set(SETTLEMENT_SLOT.SLOT_START, slot.terms().slot().start())
           .set(SETTLEMENT_SLOT.CURRENCY, slot.terms().currency())
           .set(SETTLEMENT_SLOT.PRICE_UNIT, slot.terms().priceUnit().name())
           .set(SETTLEMENT_SLOT.IMBALANCE_PRICE_PER_KWH, slot.terms().imbalancePricePerKwh())
           .set(SETTLEMENT_SLOT.RATE_SATOSHIS_PER_UNIT, rate.satoshisPerUnit())
           .set(SETTLEMENT_SLOT.RATE_MARKET_UNITS_PER_UNIT, rate.marketUnitsPerUnit())
           .set(SETTLEMENT_SLOT.RATE_SOURCE, rate.source())
-          .set(SETTLEMENT_SLOT.RATE_AS_OF, utc(rate.asOf()))
-          .set(SETTLEMENT_SLOT.FIRST_SETTLED_AT, now)
-          .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, now)
+          .set(SETTLEMENT_SLOT.RATE_AS_OF, rate.asOf())
+          .set(SETTLEMENT_SLOT.FIRST_SETTLED_AT, at)
+          .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, at)
           .onConflict(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START)
           .doUpdate()
-          .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, now)
+          .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, at)
           .execute();
       for (Statement s : newVersions) {
         byte[] encoded = StatementCodec.encode(s);
         tx.insertInto(SETTLEMENT_STATEMENT)
             .set(SETTLEMENT_STATEMENT.ACCOUNT_ID, s.accountId())
             .set(SETTLEMENT_STATEMENT.ZONE_CODE, s.zoneCode())
-            .set(SETTLEMENT_STATEMENT.SLOT_START, utc(s.slot().start()))
+            .set(SETTLEMENT_STATEMENT.SLOT_START, s.slot().start())
             .set(SETTLEMENT_STATEMENT.VERSION, s.version())
             .set(SETTLEMENT_STATEMENT.STATEMENT_HASH, StatementCodec.hash(s))
             .set(SETTLEMENT_STATEMENT.PREVIOUS_HASH, HEX.parseHex(s.previousHashHex()))
@@ -112,7 +109,7 @@ public final class JdbcStatementStore implements StatementStore {
             .set(SETTLEMENT_STATEMENT.TOTAL_SAT, s.totalSat())
             .set(SETTLEMENT_STATEMENT.ESTIMATED, s.estimated())
             .set(SETTLEMENT_STATEMENT.MISSING, s.missing())
-            .set(SETTLEMENT_STATEMENT.CREATED_AT, now)
+            .set(SETTLEMENT_STATEMENT.CREATED_AT, at)
             .execute();
       }
       for (SettlementPayment p : payments) {
@@ -120,13 +117,13 @@ public final class JdbcStatementStore implements StatementStore {
         tx.insertInto(SETTLEMENT_PAYMENT)
             .set(SETTLEMENT_PAYMENT.ACCOUNT_ID, s.accountId())
             .set(SETTLEMENT_PAYMENT.ZONE_CODE, s.zoneCode())
-            .set(SETTLEMENT_PAYMENT.SLOT_START, utc(s.slot().start()))
+            .set(SETTLEMENT_PAYMENT.SLOT_START, s.slot().start())
             .set(SETTLEMENT_PAYMENT.STATEMENT_VERSION, s.version())
             .set(SETTLEMENT_PAYMENT.STATEMENT_HASH, HEX.parseHex(p.statementHashHex()))
             .set(SETTLEMENT_PAYMENT.AMOUNT_SAT, p.amountSat())
             .set(SETTLEMENT_PAYMENT.STATUS, PaymentStatus.PENDING.code())
-            .set(SETTLEMENT_PAYMENT.CREATED_AT, now)
-            .set(SETTLEMENT_PAYMENT.UPDATED_AT, now)
+            .set(SETTLEMENT_PAYMENT.CREATED_AT, at)
+            .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
             .execute();
       }
     });
@@ -143,7 +140,7 @@ public final class JdbcStatementStore implements StatementStore {
   public void markPayment(long paymentId, PaymentOutcome outcome, Instant at) {
     if (outcome.status() == PaymentStatus.PENDING) {
       dsl.update(SETTLEMENT_PAYMENT)
-          .set(SETTLEMENT_PAYMENT.UPDATED_AT, utc(at))
+          .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
           .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
           .execute();
       return;
@@ -155,7 +152,7 @@ public final class JdbcStatementStore implements StatementStore {
         .set(SETTLEMENT_PAYMENT.STATUS, outcome.status().code())
         .set(SETTLEMENT_PAYMENT.REFUSAL_CODE, refused ? outcome.refusalCode() : null)
         .set(SETTLEMENT_PAYMENT.REFUSAL_DETAIL, refused ? detail : null)
-        .set(SETTLEMENT_PAYMENT.UPDATED_AT, utc(at))
+        .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
         .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
         .execute();
   }
@@ -184,7 +181,7 @@ public final class JdbcStatementStore implements StatementStore {
   public List<PaymentRecord> payments(long accountId, SlotKey key) {
     return paymentQuery(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId)
             .and(SETTLEMENT_PAYMENT.ZONE_CODE.eq(key.zoneCode()))
-            .and(SETTLEMENT_PAYMENT.SLOT_START.eq(utc(key.slot().start()))))
+            .and(SETTLEMENT_PAYMENT.SLOT_START.eq(key.slot().start())))
         .fetch(r -> {
           PaymentStatus status = PaymentStatus.ofCode(r.get(SETTLEMENT_PAYMENT.STATUS));
           Integer code = r.get(SETTLEMENT_PAYMENT.REFUSAL_CODE);
@@ -215,10 +212,7 @@ public final class JdbcStatementStore implements StatementStore {
 
   private static Condition slotOf(SlotKey key) {
     return SETTLEMENT_STATEMENT.ZONE_CODE.eq(key.zoneCode())
-        .and(SETTLEMENT_STATEMENT.SLOT_START.eq(utc(key.slot().start())));
+        .and(SETTLEMENT_STATEMENT.SLOT_START.eq(key.slot().start()));
   }
 
-  private static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
-  }
 }

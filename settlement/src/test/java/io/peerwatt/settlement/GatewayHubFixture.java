@@ -3,22 +3,18 @@ package io.peerwatt.settlement;
 import static io.peerwatt.settlement.JdbcSettlementTest.KEY;
 import static io.peerwatt.settlement.JdbcSettlementTest.SLOT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.bsv.FeePolicy;
-import io.peerwatt.protocol.bsv.Interpreter;
 import io.peerwatt.protocol.bsv.P2pkhSpend;
 import io.peerwatt.protocol.bsv.Script;
-import io.peerwatt.protocol.bsv.ScriptFlags;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.channel.ChannelDirection;
 import io.peerwatt.protocol.channel.ChannelJson;
-import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.ChannelTerms;
-import io.peerwatt.protocol.channel.CommitmentUpdate;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.encoding.Json;
@@ -27,12 +23,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
-import io.peerwatt.protocol.statement.PaymentCheck;
-import io.peerwatt.protocol.statement.PaymentDecision;
-import io.peerwatt.protocol.statement.RefusalReason;
-import io.peerwatt.protocol.statement.SpendingCap;
-import io.peerwatt.protocol.statement.Statement;
-import io.peerwatt.protocol.statement.StatementJson;
+import io.peerwatt.settlement.api.GatewayJson;
 import io.peerwatt.settlement.chain.DevnetControl;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.JdbcChannelStore;
@@ -44,8 +35,6 @@ import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;
-import io.peerwatt.trading.ApiError;
-import io.peerwatt.trading.DeviceRequests.DeviceCaller;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -54,10 +43,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -92,7 +79,7 @@ abstract class GatewayHubFixture {
     db = dsl;
     JdbcSettlementTest.market(db);
     // the seller's meter exported what it sold (the shared market leaves it short, so it would owe)
-    JdbcSettlementTest.reading(db, JdbcSettlementTest.sellerDevice, 3, SLOT.end().plusSeconds(30), 0, 11_000);
+    MarketRows.reading(db, JdbcSettlementTest.sellerDevice, 3, SLOT.end().plusSeconds(30), 0, 11_000);
     devnet = DevnetBackend.inMemory(clock, POLICY);
     InMemoryTransactionLog log = new InMemoryTransactionLog();
     HubWallet hubWallet = new HubWallet(key("hub wallet"), devnet, new InMemoryWalletStore(), log);
@@ -118,7 +105,7 @@ abstract class GatewayHubFixture {
 
   /** The buyer's gateway opens and funds its channel as {@code PaymentAgent} does; returns its open side. */
   PayerChannel openBuyerChannel(String id) {
-    JsonObject info = gateways.info(buyer);
+    JsonObject info = GatewayJson.info(gateways.info(buyer));
     DevnetControl.FaucetPayment coins = devnet.faucet(buyerScript, 30_000_000);
     P2pkhSpend.Coin coin = new P2pkhSpend.Coin(Transaction.txidFromHex(coins.txid()), coins.outputIndex(),
         coins.satoshis(), false);
@@ -130,32 +117,32 @@ abstract class GatewayHubFixture {
         buyerKey.publicKey(), hubKey, buyerScript, hubScript, 20_000_000,
         ChannelTerms.commitmentFeeSats(POLICY, buyerScript, hubScript), POLICY.dustLimitSats(),
         devnet.tip().height() + 100, funding.transaction().txid(), 0);
-    JsonObject answer = gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
-        StrictHex.encode(funding.transaction().serialize()));
+    JsonObject answer = GatewayJson.accepted(gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
+        StrictHex.encode(funding.transaction().serialize())));
     PayerChannel open = PayerChannel.propose(terms, 20_000_000)
         .acceptRefundSignature(StrictHex.decode(answer.getString("refundSignature"), "sig")).orThrow();
     // asking again (a lost answer) gets the same signature
-    assertThat(gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
-        StrictHex.encode(funding.transaction().serialize())).getString("refundSignature"))
+    assertThat(GatewayJson.accepted(gateways.openBuyerChannel(buyer, ChannelJson.terms(terms),
+        StrictHex.encode(funding.transaction().serialize()))).getString("refundSignature"))
         .isEqualTo(answer.getString("refundSignature"));
     assertThat(gateways.broadcastBuyerFunding(buyer, id, StrictHex.encode(funding.transaction().serialize()))
-        .getString("outcome")).isEqualTo("ACCEPTED");
+        .outcome().name()).isEqualTo("ACCEPTED");
     return open;
   }
 
   /** The seller's gateway signs the refund of the hub's proposal; returns its payee side. */
   PayeeChannel acceptSellerChannel() {
-    assertThat(gateways.proposeSellerChannels()).as("only the account owed a payment").hasSize(1);
-    assertThat(gateways.proposeSellerChannels()).as("one proposal at a time").isEmpty();
-    JsonObject item = gateways.channels(seller).getJsonArray("channels").getJsonObject(0);
+    assertThat(gateways.sellerChannels().propose()).as("only the account owed a payment").hasSize(1);
+    assertThat(gateways.sellerChannels().propose()).as("one proposal at a time").isEmpty();
+    JsonObject item = GatewayJson.channels(gateways.channels(seller)).getJsonArray("channels").getJsonObject(0);
     assertThat(item.getString("state")).isEqualTo("proposed");
     ChannelTerms terms = ChannelJson.readTerms(Json.parseObject(item.getJsonObject("terms").encode()));
     assertThat(terms.payeeKey()).isEqualTo(sellerKey.publicKey());
     PayeeChannel proposed = PayeeChannel.accept(terms);
     assertThat(proposed.checkFunding(Transaction.parseHex(item.getString("fundingTx"))).isOk()).isTrue();
     PayeeChannel.RefundSignature refund = proposed.signRefund(terms.refundTransaction(), sellerKey).orThrow();
-    assertThat(gateways.answerProposal(seller, terms.channelId(), StrictHex.encode(refund.signature()))
-        .getString("state")).isEqualTo("open");
+    assertThat(GatewayJson.opened(gateways.answerProposal(seller, terms.channelId(),
+        StrictHex.encode(refund.signature()))).getString("state")).isEqualTo("open");
     return refund.channel();
   }
 

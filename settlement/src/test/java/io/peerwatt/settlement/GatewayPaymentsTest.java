@@ -1,6 +1,5 @@
 package io.peerwatt.settlement;
 
-import static io.peerwatt.settlement.JdbcSettlementTest.SLOT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,12 +17,12 @@ import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.statement.PaymentCheck;
 import io.peerwatt.protocol.statement.PaymentDecision;
-import io.peerwatt.protocol.statement.RefusalReason;
 import io.peerwatt.protocol.statement.SpendingCap;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementJson;
+import io.peerwatt.settlement.api.GatewayJson;
 import io.peerwatt.settlement.chain.TxStatus;
-import io.peerwatt.trading.ApiError;
+import io.peerwatt.settlement.m2m.GatewayRefusal;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class GatewayPaymentsTest extends GatewayHubFixture {
     gateways.register(seller, sellerKey.publicKey().hex(), StrictHex.encode(sellerScript));
     gateways.register(buyer, buyerKey.publicKey().hex(), StrictHex.encode(buyerScript));
     PayerChannel buyerSide = openBuyerChannel("gw-buyer-1");
-    assertThat(gateways.proposeSellerChannels()).as("nobody is owed anything yet").isEmpty();
+    assertThat(gateways.sellerChannels().propose()).as("nobody is owed anything yet").isEmpty();
 
     service.settleDueSlots(SETTLE_AT);
     long sellerOwed = only(JdbcSettlementTest.seller).payment().amountSat();
@@ -56,16 +55,16 @@ class GatewayPaymentsTest extends GatewayHubFixture {
         .isEqualTo(PaymentStatus.PENDING);
 
     // the seller's gateway takes the hub's commitment, stores it, acknowledges it
-    JsonObject item = gateways.channels(seller).getJsonArray("channels").getJsonObject(0);
+    JsonObject item = GatewayJson.channels(gateways.channels(seller)).getJsonArray("channels").getJsonObject(0);
     CommitmentUpdate update = ChannelJson.readUpdate(Json.parseObject(item.getJsonObject("latest").encode()));
     sellerSide = sellerSide.receive(update).orThrow();
     assertThat(sellerSide.payeeAmountSats()).isEqualTo(sellerOwed);
     gateways.acknowledge(seller, sellerSide.channelId(), sellerSide.sequence());
     assertThatThrownBy(() -> gateways.acknowledge(seller, item.getString("channelId"), 2))
-        .as("the hub signed only #1").isInstanceOf(ApiError.class);
+        .as("the hub signed only #1").isInstanceOf(GatewayRefusal.class);
 
     // the buyer's gateway reads the request, checks the statement against its own readings, pays the target
-    JsonObject request = gateways.paymentRequests(buyer).getJsonArray("requests").getJsonObject(0);
+    JsonObject request = GatewayJson.paymentRequests(gateways.paymentRequests(buyer)).getJsonArray("requests").getJsonObject(0);
     assertThat(request.getString("channelId")).isEqualTo("gw-buyer-1");
     assertThat(request.getLong("targetPayeeSats")).isEqualTo(buyerOwes);
     Statement statement = StatementJson.read(request.getJsonArray("versions").getJsonObject(0).encode());
@@ -76,25 +75,27 @@ class GatewayPaymentsTest extends GatewayHubFixture {
     long paymentId = request.getLong("paymentId");
     CommitmentUpdate tooMuch = buyerSide.pay(buyerOwes + 1, buyerKey).orThrow().update();
     assertThatThrownBy(() -> gateways.deliver(buyer, "gw-buyer-1", paymentId, tooMuch))
-        .isInstanceOf(ApiError.class).hasMessageContaining("exactly");
+        .isInstanceOf(GatewayRefusal.class).hasMessageContaining("exactly");
     PayerChannel.Payment pay = buyerSide.pay(buyerOwes, buyerKey).orThrow();
-    assertThat(gateways.deliver(buyer, "gw-buyer-1", paymentId, pay.update()).getLong("acknowledgedSats"))
+    assertThat(gateways.deliver(buyer, "gw-buyer-1", paymentId, pay.update()))
         .isEqualTo(buyerOwes);
-    assertThat(gateways.deliver(buyer, "gw-buyer-1", paymentId, pay.update()).getLong("acknowledgedSats"))
+    assertThat(gateways.deliver(buyer, "gw-buyer-1", paymentId, pay.update()))
         .as("a resend is acknowledged again").isEqualTo(buyerOwes);
 
     assertThat(service.dispatchPayments(SETTLE_AT.plusSeconds(10))).isEqualTo(2);
     assertThat(only(JdbcSettlementTest.seller).outcome().status()).isEqualTo(PaymentStatus.PAID);
     assertThat(only(JdbcSettlementTest.buyer).outcome().status()).isEqualTo(PaymentStatus.PAID);
-    assertThat(gateways.paymentRequests(buyer).getJsonArray("requests")).isEmpty();
+    assertThat(GatewayJson.paymentRequests(gateways.paymentRequests(buyer)).getJsonArray("requests")).isEmpty();
 
     // the seller's gateway closes its channel through the hub; the hub closes the buyer's on request
     Transaction closing = sellerSide.closingTransaction(sellerKey).orThrow();
-    assertThat(gateways.relay(seller, StrictHex.encode(closing.serialize())).getString("outcome")).isEqualTo("ACCEPTED");
-    assertThat(gateways.requestedCloses()).containsEntry(sellerSide.channelId(), closing.txidHex());
+    assertThat(GatewayJson.relayed(gateways.relay(seller, StrictHex.encode(closing.serialize()))).getString("outcome"))
+        .isEqualTo("ACCEPTED");
+    assertThat(gateways.sellerChannels().requestedCloses()).containsEntry(sellerSide.channelId(), closing.txidHex());
     assertThat(hub.sellers().channel(sellerSide.channelId()).orElseThrow().state()).isEqualTo(ChannelState.CLOSED);
-    assertThat(gateways.closeBuyerChannel(buyer, "gw-buyer-1").getString("state")).isEqualTo("closing");
-    JsonObject closed = gateways.channels(buyer).getJsonArray("channels").stream().map(JsonObject.class::cast)
+    assertThat(GatewayJson.closed(gateways.closeBuyerChannel(buyer, "gw-buyer-1")).getString("state"))
+        .isEqualTo("closing");
+    JsonObject closed = GatewayJson.channels(gateways.channels(buyer)).getJsonArray("channels").stream().map(JsonObject.class::cast)
         .filter(c -> c.getString("channelId").equals("gw-buyer-1")).findFirst().orElseThrow();
     Transaction buyerClose = Transaction.parseHex(closed.getString("closingTx"));
     assertThat(buyerClose.outputs().get(0).satoshis()).isEqualTo(buyerOwes);
@@ -107,7 +108,7 @@ class GatewayPaymentsTest extends GatewayHubFixture {
 
     Transaction unrelated = Transaction.parse(devnet.faucet(buyerScript, 1_000).rawTx());
     assertThatThrownBy(() -> gateways.relay(buyer, StrictHex.encode(unrelated.serialize())))
-        .isInstanceOf(ApiError.class)
-        .satisfies(e -> assertThat(((ApiError) e).code()).isEqualTo("NOT_A_CHANNEL_TRANSACTION"));
+        .isInstanceOf(GatewayRefusal.class)
+        .satisfies(e -> assertThat(((GatewayRefusal) e).code()).isEqualTo("NOT_A_CHANNEL_TRANSACTION"));
   }
 }

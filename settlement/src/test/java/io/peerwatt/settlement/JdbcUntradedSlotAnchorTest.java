@@ -46,11 +46,11 @@ class JdbcUntradedSlotAnchorTest {
   void untradedSlotsAreAnchoredAfterTheirGraceAndTradedOnesOnceSettled(DSLContext db) {
     JdbcSettlementTest.market(db);
     long device = JdbcSettlementTest.buyerDevice;
-    JdbcSettlementTest.reading(db, device, 3, QUIET.start().plusSeconds(10), 3_000, 0);
-    JdbcSettlementTest.reading(db, device, 4, QUIET.start().plusSeconds(500), 3_100, 0);
+    MarketRows.reading(db, device, 3, QUIET.start().plusSeconds(10), 3_000, 0);
+    MarketRows.reading(db, device, 4, QUIET.start().plusSeconds(500), 3_100, 0);
     Instant now = QUIET.end().plus(Duration.ofMinutes(10));
     // a reading of a slot whose grace has not passed yet
-    JdbcSettlementTest.reading(db, device, 5, now.minus(Duration.ofMinutes(3)), 3_500, 0);
+    MarketRows.reading(db, device, 5, now.minus(Duration.ofMinutes(3)), 3_500, 0);
 
     DevnetBackend devnet = DevnetBackend.inMemory(Clock.fixed(now, ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
     HubWallet wallet = new HubWallet(PrivateKey.fromBytes(Hashes.sha256("untraded".getBytes(StandardCharsets.US_ASCII))),
@@ -83,7 +83,7 @@ class JdbcUntradedSlotAnchorTest {
         .filter(i -> i.kind() == AnchorItemKind.TRADE).findFirst().orElseThrow().ref())).isTrue();
 
     // a late reading of the quiet slot, received now: a further anchor under the same key
-    JdbcSettlementTest.reading(db, device, 6, QUIET.start().plusSeconds(800), 3_150, 0);
+    MarketRows.reading(db, device, 6, QUIET.start().plusSeconds(800), 3_150, 0);
     db.execute("update reading set received_at = now() where device_id = ? and sequence = 6", device);
     assertThat(anchoring.anchorDueSlots(now)).as("late items gather for a while").isEmpty();
     Instant later = now.plus(AnchoringService.LATE_BATCH);

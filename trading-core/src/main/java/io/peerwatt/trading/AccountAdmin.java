@@ -1,5 +1,8 @@
 package io.peerwatt.trading;
 
+import io.peerwatt.http.Role;
+import io.peerwatt.trading.account.AccountStore;
+import io.peerwatt.trading.account.PasswordHasher;
 import java.security.SecureRandom;
 import org.jooq.DSLContext;
 
@@ -24,9 +27,9 @@ public final class AccountAdmin {
       throw new IllegalArgumentException("password must have " + MIN_PASSWORD_LENGTH + " to 1024 characters");
     }
     try {
-      return AccountRoutes.insert(dsl, new PasswordHasher(new SecureRandom()), username, password, Role.OPERATOR,
-          null, null).getId();
-    } catch (ApiError e) {
+      return new AccountStore(dsl, new PasswordHasher(new SecureRandom()))
+          .create(username, password, Role.OPERATOR, null, null, AccountStore.CUSTODIAL).getId();
+    } catch (AccountStore.UsernameTakenException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's secrets, kept as hex files in {@code <data-dir>/keys} with owner-only permissions
- * (files 0600, the directory 0700) and created on first start: the secp256k1 key that signs device certificates and, unless a
- * secret file is configured, the HS256 secret that signs login tokens.
+ * (files 0600, the directory 0700) and created on first start: the secp256k1 key that signs device
+ * certificates and proof bundles and, unless a secret file is configured, the HS256 secret that signs
+ * login tokens. The composition root loads them once and hands them to who needs them.
  */
-final class PlatformKeys {
+public final class PlatformKeys {
   private static final Logger log = LoggerFactory.getLogger(PlatformKeys.class);
   static final String SIGNING_KEY_FILE = "platform-signing.key";
   static final String JWT_SECRET_FILE = "jwt-hs256.key";
@@ -33,7 +34,7 @@ final class PlatformKeys {
   }
 
   /** Loads the keys, creating missing ones. Blocking file I/O: call it from a worker or at start. */
-  static PlatformKeys loadOrCreate(TradingSettings settings, SecureRandom random) {
+  public static PlatformKeys loadOrCreate(TradingSettings settings, SecureRandom random) {
     Path dir = settings.dataDir().resolve("keys");
     byte[] signing = readOrCreate(dir.resolve(SIGNING_KEY_FILE), () -> PrivateKey.generate(random).bytes());
     byte[] jwt;
@@ -52,11 +53,13 @@ final class PlatformKeys {
     return new PlatformKeys(PrivateKey.fromBytes(signing), jwt);
   }
 
-  PrivateKey signingKey() {
+  /** The key that signs device certificates and proof bundles (what verifiers must trust). */
+  public PrivateKey signingKey() {
     return signingKey;
   }
 
-  byte[] jwtSecret() {
+  /** The HS256 secret of login tokens. */
+  public byte[] jwtSecret() {
     return jwtSecret.clone();
   }
 

@@ -1,140 +1,141 @@
 package io.peerwatt.trading;
 
-import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.http.ApiDocument;
+import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiRouter;
+import io.peerwatt.http.BearerTokens;
+import io.peerwatt.http.Blocking;
+import io.peerwatt.http.DeviceRequests;
+import io.peerwatt.trading.account.AccountStore;
+import io.peerwatt.trading.account.LoginLimiter;
+import io.peerwatt.trading.account.PasswordHasher;
+import io.peerwatt.trading.api.AccountRoutes;
+import io.peerwatt.trading.api.DeviceRoutes;
+import io.peerwatt.trading.api.MarketDataRoutes;
+import io.peerwatt.trading.api.MeteringPointRoutes;
+import io.peerwatt.trading.api.OrderRoutes;
+import io.peerwatt.trading.api.ReadingRoutes;
+import io.peerwatt.trading.api.RuleRoutes;
+import io.peerwatt.trading.api.ZoneRoutes;
+import io.peerwatt.trading.device.DeviceStore;
+import io.peerwatt.trading.device.Enrolment;
+import io.peerwatt.trading.device.MeteringPointStore;
+import io.peerwatt.trading.ingest.ReadingIngest;
+import io.peerwatt.trading.ingest.ReadingPartitions;
+import io.peerwatt.trading.ingest.ReadingStore;
+import io.peerwatt.trading.market.Market;
+import io.peerwatt.trading.market.ZoneStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.openapi.contract.OpenAPIContract;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
-import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
 /**
- * The trading HTTP API: a {@link Router} for {@code /api/v1} with request size limits, bearer-token
- * authentication and OpenAPI validation in front of accounts, zones, metering points, devices, readings
- * and every {@link ApiRoutes} found on the class path (the market). Mount it with
- * {@code mainRouter.route("/api/v1/*").subRouter(api.router())}.
+ * The trading side of the platform, as the composition root wires it: accounts, zones, metering points,
+ * device enrolment, reading ingestion and the market over one database, and the API resources that serve
+ * them, each built with its services. The composition root mounts {@link #router} (the trading resources
+ * and settlement's) at {@link ApiRouter#BASE_PATH} and hands {@link #deviceRequests} to the device-signed
+ * gateway API.
  */
-public final class TradingApi {
-  /** Where the API lives; the OpenAPI document's server URL. */
-  public static final String BASE_PATH = "/api/v1";
-  /** Class-path location of the OpenAPI document. */
+public final class TradingApi implements AutoCloseable {
+  /** Class-path location of the platform's OpenAPI document. */
   public static final String OPENAPI_RESOURCE = "openapi/peerwatt-api.yaml";
+  /** How often reading partitions are made ahead and old nonces forgotten. */
+  private static final Duration HOUSEKEEPING_EVERY = Duration.ofHours(6);
 
-  private final Router router;
-  private final ApiContext context;
-  private final PlatformKeys keys;
-  private final WorkerExecutor workers;
-  private final List<ApiRoutes> contributed;
-  private final long partitionTimer;
+  private final Vertx vertx;
+  private final TradingSettings settings;
+  private final List<ApiResource> resources;
+  private final BearerTokens tokens;
+  private final DeviceRequests deviceRequests;
+  private final Market market;
+  private final long housekeepingTimer;
 
-  private TradingApi(Router router, ApiContext context, PlatformKeys keys, WorkerExecutor workers,
-      List<ApiRoutes> contributed, long partitionTimer) {
-    this.router = router;
-    this.context = context;
-    this.keys = keys;
-    this.workers = workers;
-    this.contributed = contributed;
-    this.partitionTimer = partitionTimer;
+  private TradingApi(Vertx vertx, TradingSettings settings, List<ApiResource> resources, BearerTokens tokens,
+      DeviceRequests deviceRequests, Market market, long housekeepingTimer) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.resources = resources;
+    this.tokens = tokens;
+    this.deviceRequests = deviceRequests;
+    this.market = market;
+    this.housekeepingTimer = housekeepingTimer;
   }
 
   /**
-   * Builds the API: loads (or on first start creates) the platform keys in the data dir, reads the
-   * OpenAPI document and creates the reading partitions for the coming months.
+   * Builds the trading services and resources over {@code dsl}: creates the reading partitions for the
+   * coming months, recovers the market's books and starts its scheduler.
+   *
+   * @param keys the platform's keys: the signing key signs device certificates, the secret login tokens
+   * @param blocking the worker pool every blocking piece runs on
    */
-  public static Future<TradingApi> create(Vertx vertx, DSLContext dsl, DataSource dataSource,
-      TradingSettings settings, Clock clock) {
-    WorkerExecutor workers = vertx.createSharedWorkerExecutor("peerwatt-api-db", settings.workerPoolSize());
-    ApiContext context = new ApiContext(vertx, dsl, dataSource, clock, settings, workers);
+  public static Future<TradingApi> start(Vertx vertx, DSLContext dsl, TradingSettings settings, PlatformKeys keys,
+      Clock clock, Blocking blocking) {
     SecureRandom random = new SecureRandom();
-    String yaml = readOpenApiText();
     PasswordHasher hasher = new PasswordHasher(random);
-    return context.blocking(() -> {
-          PlatformKeys keys = PlatformKeys.loadOrCreate(settings, random);
-          ReadingPartitions.ensureAround(dsl, clock.instant());
-          // verified against when a username is unknown, so a failed login takes the same time either way
-          String decoyHash = hasher.hash(Long.toHexString(random.nextLong()));
-          return new Startup(keys, decoyHash);
-        })
-        .compose(startup -> OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
-            .map(contract -> build(vertx, context, startup, contract, yaml, hasher, random, workers)))
-        .onFailure(e -> workers.close());
+    return blocking.run(() -> {
+      ReadingPartitions.ensureAround(dsl, clock.instant());
+      // verified against when a username is unknown, so a failed login takes the same time either way
+      return hasher.hash(Long.toHexString(random.nextLong()));
+    }).map(decoyHash -> {
+      BearerTokens tokens = new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime());
+      AccountStore accounts = new AccountStore(dsl, hasher);
+      ZoneStore zones = new ZoneStore(dsl);
+      MeteringPointStore points = new MeteringPointStore(dsl);
+      DeviceStore devices = new DeviceStore(dsl);
+      ReadingIngest ingest = new ReadingIngest(dsl, clock, settings.maxClockSkew());
+      Market market = new Market(dsl);
+      List<ApiResource> resources = List.of(
+          new AccountRoutes(accounts, zones, blocking, clock, tokens, hasher, decoyHash, new LoginLimiter(
+              settings.loginFailuresPerMinute(), settings.loginFailuresPerAddressPerMinute(), clock)),
+          new ZoneRoutes(zones, blocking),
+          new MeteringPointRoutes(points, accounts, blocking),
+          new DeviceRoutes(new Enrolment(devices, keys.signingKey(), random, clock), devices, points, blocking, clock),
+          new ReadingRoutes(ingest, new ReadingStore(dsl), points, blocking),
+          new OrderRoutes(market, clock),
+          new MarketDataRoutes(vertx, market, clock),
+          new RuleRoutes(market, clock));
+      market.start(vertx, blocking, clock);
+      // new months get their reading partition well before their first reading; old nonces go
+      long timer = vertx.setPeriodic(HOUSEKEEPING_EVERY.toMillis(), id -> blocking.run(() -> {
+        ReadingPartitions.ensureAround(dsl, clock.instant());
+        return ingest.forgetOldNonces();
+      }));
+      DeviceRequests deviceRequests = new DeviceRequests(devices, clock, settings.maxClockSkew());
+      return new TradingApi(vertx, settings, resources, tokens, deviceRequests, market, timer);
+    });
   }
 
-  /** What start-up prepares on a worker thread. */
-  private record Startup(PlatformKeys keys, String decoyHash) {}
-
-  private static TradingApi build(Vertx vertx, ApiContext context, Startup startup, OpenAPIContract contract,
-      String yaml, PasswordHasher hasher, SecureRandom random, WorkerExecutor workers) {
-    TradingSettings settings = context.settings();
-    PlatformKeys keys = startup.keys();
-    ApiSecurity security = new ApiSecurity(vertx, contract, keys.jwtSecret(), settings.tokenLifetime());
-    Router api = Router.router(vertx);
-    api.route().handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimitBytes()));
-    api.get("/openapi.yaml").handler(ctx -> ctx.response()
-        .putHeader("content-type", "application/yaml; charset=utf-8").end(yaml));
-    api.route().handler(security::handle);
-    new AccountRoutes(context, security, hasher, startup.decoyHash(), new LoginLimiter(settings.loginFailuresPerMinute(),
-        settings.loginFailuresPerAddressPerMinute(), context.clock()))
-        .addTo(api);
-    new ZoneRoutes(context).addTo(api);
-    new MeteringPointRoutes(context).addTo(api);
-    new DeviceRoutes(context, keys.signingKey(), random).addTo(api);
-    new ReadingRoutes(context).addTo(api);
-    List<ApiRoutes> contributed = new ArrayList<>();
-    for (ApiRoutes routes : ServiceLoader.load(ApiRoutes.class, TradingApi.class.getClassLoader())) {
-      routes.addTo(api, context);
-      contributed.add(routes);
-    }
-    api.route().failureHandler(ApiSecurity::renderFailure);
-    // new months get their reading partition well before their first reading; old nonces go
-    long timer = vertx.setPeriodic(java.time.Duration.ofHours(6).toMillis(),
-        id -> context.blocking(() -> {
-          ReadingPartitions.ensureAround(context.dsl(), context.clock().instant());
-          return ReadingIngest.forgetOldNonces(context.dsl(), context.clock().instant());
-        }));
-    return new TradingApi(api, context, keys, workers, contributed, timer);
+  /**
+   * The {@code /api/v1} router over the platform's OpenAPI document: the trading resources, then
+   * {@code others} (settlement's), behind the gate and the configured body limit.
+   */
+  public Future<Router> router(List<? extends ApiResource> others) {
+    List<ApiResource> all = new ArrayList<>(resources);
+    all.addAll(others);
+    return ApiDocument.load(vertx, OPENAPI_RESOURCE)
+        .map(document -> ApiRouter.create(vertx, document, tokens, settings.bodyLimitBytes(), all));
   }
 
-  private static String readOpenApiText() {
-    try (InputStream in = TradingApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Issues and checks the login tokens. */
+  public BearerTokens tokens() {
+    return tokens;
   }
 
-  /** The {@code /api/v1} router. */
-  public Router router() {
-    return router;
+  /** Authenticates requests gateways sign with their device keys. */
+  public DeviceRequests deviceRequests() {
+    return deviceRequests;
   }
 
-  public ApiContext context() {
-    return context;
-  }
-
-  /** The public key that signs device certificates (what verifiers must trust). */
-  public PublicKey platformKey() {
-    return keys.signingKey().publicKey();
-  }
-
-  /** Stops timers and the worker pool. */
+  /** Stops the market's scheduler and the housekeeping timer. */
+  @Override
   public void close() {
-    context.vertx().cancelTimer(partitionTimer);
-    contributed.forEach(ApiRoutes::close);
-    workers.close();
+    vertx.cancelTimer(housekeepingTimer);
+    market.stop();
   }
 }

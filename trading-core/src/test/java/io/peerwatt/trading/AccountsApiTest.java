@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,14 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class AccountsApiTest {
   @TempDir static Path dataDir;
-  static ApiHarness h;
+  static TradingHarness h;
   static String operator;
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = ApiHarness.start(db, dataDir);
-    operator = h.operatorToken("root");
-    h.zone(operator, "DE-TEST");
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    operator = h.operator("root");
+    h.zone(operator, "DE-TEST", ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1));
   }
 
   @AfterAll
@@ -78,7 +82,7 @@ class AccountsApiTest {
         .put("password", "mallory-password").put("role", "operator"));
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("FORBIDDEN");
-    assertThat(h.put("/zones/EVIL", carol, ApiHarness.zoneBody("evil")).statusCode()).isEqualTo(403);
+    assertThat(h.put("/zones/EVIL", carol, ApiClient.zoneBody("evil", "CALL_AUCTION", 5000, 1)).statusCode()).isEqualTo(403);
   }
 
   @Test
@@ -111,7 +115,7 @@ class AccountsApiTest {
     JsonObject zone = h.get("/zones/DE-TEST", operator).bodyAsJsonObject();
     assertThat(zone.getString("clearingMode")).isEqualTo("CALL_AUCTION");
     assertThat(zone.getLong("gridFeePerKwh")).isEqualTo(5000);
-    HttpResponse<Buffer> bad = h.put("/zones/DE-BAD", operator, ApiHarness.zoneBody("bad").put("currency", "BSV"));
+    HttpResponse<Buffer> bad = h.put("/zones/DE-BAD", operator, ApiClient.zoneBody("bad", "CALL_AUCTION", 5000, 1).put("currency", "BSV"));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getString("error")).isEqualTo("INVALID_ZONE");
     assertThat(h.get("/zones", operator).bodyAsJsonObject().getJsonArray("zones")).hasSize(1);

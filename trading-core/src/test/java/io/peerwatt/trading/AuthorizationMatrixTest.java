@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TestGateway;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class AuthorizationMatrixTest {
   @TempDir static Path dataDir;
-  static ApiHarness h;
+  static TradingHarness h;
   static String operator;
   static String alice;
   static String bob;
@@ -35,10 +40,10 @@ class AuthorizationMatrixTest {
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = ApiHarness.start(db, dataDir);
-    operator = h.operatorToken("root");
-    h.zone(operator, "DE-TEST");
-    h.zone(operator, "DE-OTHER");
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    operator = h.operator("root");
+    h.zone(operator, "DE-TEST", ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1));
+    h.zone(operator, "DE-OTHER", ApiClient.zoneBody("Zone DE-OTHER", "CALL_AUCTION", 5000, 1));
     h.prosumer(operator, "alice", "DE-TEST");
     h.prosumer(operator, "bob", "DE-TEST");
     alice = h.login("alice", "alice-password");

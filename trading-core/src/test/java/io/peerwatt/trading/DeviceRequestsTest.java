@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
+import io.peerwatt.http.DeviceRequests.SignedRequest;
+import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.DeviceRequestSigning;
-import io.peerwatt.trading.DeviceRequests.DeviceCaller;
-import io.peerwatt.trading.DeviceRequests.SignedRequest;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.device.DeviceStore;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TestGateway;
+import io.peerwatt.trading.testing.TradingHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,17 +37,17 @@ class DeviceRequestsTest {
   private static final Duration SKEW = Duration.ofMinutes(5);
   private static final SecureRandom RANDOM = new SecureRandom();
   @TempDir static Path dataDir;
-  static ApiHarness h;
+  static TradingHarness h;
   static String alice;
   static long meteringPoint;
   static long aliceId;
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = ApiHarness.start(db, dataDir);
-    String operator = h.operatorToken("root");
-    h.zone(operator, "DE-TEST");
-    aliceId = h.prosumer(operator, "alice", "DE-TEST");
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    String operator = h.operator("root");
+    h.zone(operator, "DE-TEST", ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1));
+    aliceId = h.prosumer(operator, "alice", "DE-TEST").id();
     alice = h.login("alice", "alice-password");
     meteringPoint = h.meteringPoint(alice, 30_000);
   }
@@ -60,7 +67,7 @@ class DeviceRequestsTest {
   }
 
   private static DeviceCaller authenticate(SignedRequest r) {
-    return DeviceRequests.authenticate(h.db.dsl(), r, h.clock.instant(), SKEW);
+    return new DeviceRequests(new DeviceStore(h.db.dsl()), h.clock, SKEW).authenticate(r);
   }
 
   private static int status(SignedRequest r) {

@@ -2,6 +2,9 @@ package io.peerwatt.trading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.account.LoginLimiter;
+import io.peerwatt.trading.account.PasswordHasher;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +34,7 @@ class PasswordHasherTest {
 
   @Test
   void limiterCountsFailuresPerUserAndPerAddressOverASlidingMinute() {
-    ApiHarness.TestClock clock = new ApiHarness.TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     LoginLimiter limiter = new LoginLimiter(2, 3, clock);
     limiter.failed("ann", "10.0.0.1");
     limiter.failed("ann", "10.0.0.2");

@@ -8,6 +8,11 @@ import io.peerwatt.db.testing.TestDatabase;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.ingest.ReadingPartitions;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TestGateway;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class ReadingIngestApiTest {
   @TempDir static Path dataDir;
-  static ApiHarness h;
+  static TradingHarness h;
   static String operator;
   static String alice;
   static long meteringPoint;
@@ -41,9 +46,9 @@ class ReadingIngestApiTest {
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = ApiHarness.start(db, dataDir);
-    operator = h.operatorToken("root");
-    h.zone(operator, "DE-TEST");
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    operator = h.operator("root");
+    h.zone(operator, "DE-TEST", ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1));
     h.prosumer(operator, "alice", "DE-TEST");
     alice = h.login("alice", "alice-password");
     meteringPoint = h.meteringPoint(alice, 30_000);
@@ -233,7 +238,7 @@ class ReadingIngestApiTest {
     // a reading far in the past lands in the default partition until its month's partition exists
     h.db.dsl().insertInto(READING)
         .set(READING.DEVICE_ID, gw.deviceId).set(READING.SEQUENCE, 999_999L).set(READING.METER_CHANNEL, 9)
-        .set(READING.TAKEN_AT, java.time.OffsetDateTime.parse("2024-03-10T12:00:00Z"))
+        .set(READING.TAKEN_AT, Instant.parse("2024-03-10T12:00:00Z"))
         .set(READING.IMPORT_WH, 1L).set(READING.EXPORT_WH, 1L).set(READING.POWER_W, 1L).set(READING.QUALITY_FLAGS, 0)
         .set(READING.PREV_HASH, new byte[32]).set(READING.READING_HASH, new byte[32]).set(READING.SIGNATURE, new byte[8])
         .set(READING.ENCODED, new byte[110]).execute();
@@ -260,7 +265,7 @@ class ReadingIngestApiTest {
     assertThat(cert.getString("meteringPointId")).isEqualTo(Long.toString(meteringPoint));
     assertThat(cert.getString("zoneCode")).isEqualTo("DE-TEST");
     assertThat(io.peerwatt.protocol.reading.SignedDeviceCertificate.fromJson(io.peerwatt.protocol.encoding.Json.parseObject(cert.encode()))
-        .check(h.api.platformKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
+        .check(h.keys.signingKey().publicKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
     TestGateway again = new TestGateway(h.clock.instant());
     HttpResponse<Buffer> reused = h.post("/devices/enroll", null, TestGateway.enrolBody(again.key, code, List.of("A1")));
     assertThat(reused.statusCode()).isEqualTo(401);

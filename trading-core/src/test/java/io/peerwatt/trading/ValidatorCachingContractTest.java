@@ -2,16 +2,18 @@ package io.peerwatt.trading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.http.ValidatorCachingContract;
+import io.peerwatt.trading.testing.ApiClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import java.util.Map;
@@ -28,13 +30,13 @@ class ValidatorCachingContractTest {
   @BeforeEach
   void load() {
     vertx = Vertx.vertx();
-    contract = ApiHarness.await(OpenAPIContract.from(vertx, TradingApi.OPENAPI_RESOURCE));
+    contract = ApiClient.await(OpenAPIContract.from(vertx, TradingApi.OPENAPI_RESOURCE));
     caching = new ValidatorCachingContract(contract);
   }
 
   @AfterEach
   void close() {
-    ApiHarness.await(vertx.close());
+    ApiClient.await(vertx.close());
   }
 
   private JsonSchema deviceKeySchema() {
@@ -67,7 +69,7 @@ class ValidatorCachingContractTest {
         "X-PeerWatt-Signature", new RequestParameterImpl("3006020101020101"));
     for (int round = 0; round < 3; round++) {
       ValidatableRequest request = new ValidatableRequestImpl(Map.of(), good, Map.of(), Map.of());
-      assertThat(ApiHarness.await(validator.validate(request, "gatewayWallet")).getHeaders()).hasSize(4);
+      assertThat(ApiClient.await(validator.validate(request, "gatewayWallet")).getHeaders()).hasSize(4);
     }
     Map<String, RequestParameter> bad = new java.util.HashMap<>(good);
     bad.put("X-PeerWatt-Nonce", new RequestParameterImpl("not hex"));

@@ -2,6 +2,8 @@ package io.peerwatt.benchmarks.trading;
 
 import io.peerwatt.db.Database;
 import io.peerwatt.db.DatabaseConfig;
+import io.peerwatt.http.ApiRouter;
+import io.peerwatt.http.Blocking;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
@@ -9,6 +11,7 @@ import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.AccountAdmin;
+import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
 import io.vertx.core.Vertx;
@@ -59,14 +62,18 @@ public final class IngestLoad {
     Path dataDir = Files.createTempDirectory("peerwatt-ingest-load-");
     Vertx vertx = Vertx.vertx();
     try (Database db = Database.start(new DatabaseConfig(null, null, null, dataDir, 16))) {
-      TradingApi api = vertx.executeBlocking(() -> null).compose(v ->
-          TradingApi.create(vertx, db.dsl(), db.dataSource(), TradingSettings.defaults(dataDir), Clock.systemUTC()))
+      TradingSettings settings = TradingSettings.defaults(dataDir);
+      Blocking blocking = Blocking.create(vertx, "peerwatt-api-db", settings.workerPoolSize());
+      PlatformKeys platformKeys = PlatformKeys.loadOrCreate(settings, RANDOM);
+      TradingApi trading = vertx.executeBlocking(() -> null).compose(v ->
+          TradingApi.start(vertx, db.dsl(), settings, platformKeys, Clock.systemUTC(), blocking))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Router api = trading.router(List.of()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       Router root = Router.router(vertx);
-      root.route(TradingApi.BASE_PATH + "/*").subRouter(api.router());
+      root.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
       HttpServer server = vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      String base = "http://127.0.0.1:" + server.actualPort() + TradingApi.BASE_PATH;
+      String base = "http://127.0.0.1:" + server.actualPort() + ApiRouter.BASE_PATH;
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
       // accounts, zone, metering points and enrolled devices through the API
@@ -168,7 +175,8 @@ public final class IngestLoad {
           verifyOne, verifyAll, cores);
       System.out.printf("  ingest / raw verify on all cores: %.2f (each reading also costs 1/%d of a batch verify)%n",
           ingestRate / verifyAll, perBatch);
-      api.close();
+      trading.close();
+      blocking.close();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

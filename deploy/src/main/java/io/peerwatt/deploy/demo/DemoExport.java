@@ -7,7 +7,6 @@ import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.settlement.AuditExport;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.anchor.ProofBundles;
-import io.peerwatt.settlement.anchor.ProofRoutes;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.report.JdbcReportSource;
@@ -128,8 +127,7 @@ final class DemoExport {
     }
     Files.writeString(dir.resolve("headers.json"), new JsonObject().put("network", chain.network())
         .put("headers", headers).encodePrettily());
-    Files.writeString(dir.resolve("platform-key.txt"),
-        ProofRoutes.readPlatformKey(platform.settings().dataDir()).publicKey().hex() + "\n");
+    Files.writeString(dir.resolve("platform-key.txt"), platform.platformKey().hex() + "\n");
   }
 
   /** For every home, the proof bundles of its newest anchored reading, one trade and its newest statement. */

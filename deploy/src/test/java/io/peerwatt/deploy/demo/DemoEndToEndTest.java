@@ -19,7 +19,6 @@ import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.spv.HeaderChain;
-import io.peerwatt.settlement.anchor.ProofRoutes;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import java.io.ByteArrayOutputStream;
@@ -55,7 +54,7 @@ class DemoEndToEndTest {
       summary = demo.summary();
       demo.export(dir.resolve("out"));
       DSLContext dsl = demo.platform().database().dsl();
-      platformKey = ProofRoutes.readPlatformKey(dir.resolve("data").resolve("platform")).publicKey();
+      platformKey = demo.platform().platformKey();
       ChainBackend chain = demo.platform().settlement().chain();
       List<BlockHeader> all = new java.util.ArrayList<>();
       for (ChainHeader h : chain.headers(0, (int) chain.tip().height() + 1)) {

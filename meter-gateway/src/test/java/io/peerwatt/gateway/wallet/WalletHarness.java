@@ -2,7 +2,6 @@ package io.peerwatt.gateway.wallet;
 
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Gateway;
-import io.peerwatt.gateway.MutableClock;
 import io.peerwatt.gateway.journal.Journal;
 import io.peerwatt.gateway.journal.JournalEntry;
 import io.peerwatt.gateway.platform.PlatformClient;
@@ -21,6 +20,7 @@ import io.peerwatt.protocol.statement.Rounding;
 import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
+import io.peerwatt.protocol.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

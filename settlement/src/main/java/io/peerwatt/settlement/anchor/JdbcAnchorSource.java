@@ -28,6 +28,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * {@link AnchorSource} over the database. A slot of a zone is closed once its readings' grace window
@@ -77,42 +78,41 @@ public final class JdbcAnchorSource implements AnchorSource {
     Instant dueStart = now.minus(grace).minus(SLOT_LENGTH);
     TreeSet<String> slots = new TreeSet<>();
     db.select(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START).from(SETTLEMENT_SLOT)
-        .where(SETTLEMENT_SLOT.SLOT_START.ge(now.minus(lookback).atOffset(ZoneOffset.UTC)))
-        .and(SETTLEMENT_SLOT.LAST_SETTLED_AT.ge(now.minus(window).atOffset(ZoneOffset.UTC)))
-        .and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now.atOffset(ZoneOffset.UTC)))
-        .forEach(r -> slots.add(key(r.value1(), r.value2().toInstant())));
-    Field<OffsetDateTime> bucket = DSL.field("to_timestamp(floor(extract(epoch from {0}) / 900) * 900)",
-        OffsetDateTime.class, READING.TAKEN_AT);
+        .where(SETTLEMENT_SLOT.SLOT_START.ge(now.minus(lookback)))
+        .and(SETTLEMENT_SLOT.LAST_SETTLED_AT.ge(now.minus(window)))
+        .and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now))
+        .forEach(r -> slots.add(key(r.value1(), r.value2())));
+    Field<Instant> bucket = DSL.field("to_timestamp(floor(extract(epoch from {0}) / 900) * 900)",
+        SQLDataType.INSTANT, READING.TAKEN_AT);
     Condition received = caughtUp
-        ? READING.RECEIVED_AT.ge(DSL.field("now() - make_interval(secs => {0})", OffsetDateTime.class,
+        ? READING.RECEIVED_AT.ge(DSL.field("now() - make_interval(secs => {0})", SQLDataType.INSTANT,
             DSL.inline(LATE_RECEIPTS.toSeconds())))
         : DSL.trueCondition();
     Instant from = caughtUp ? dueStart.minus(window) : now.minus(lookback);
     db.selectDistinct(METERING_POINT.ZONE_CODE, bucket).from(READING)
         .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
         .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-        .where(READING.TAKEN_AT.ge(from.atOffset(ZoneOffset.UTC)))
-        .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH).atOffset(ZoneOffset.UTC)))
-        .forEach(r -> slots.add(key(r.value1(), r.value2().toInstant())));
+        .where(READING.TAKEN_AT.ge(from))
+        .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH)))
+        .forEach(r -> slots.add(key(r.value1(), r.value2())));
     if (caughtUp) {
       db.selectDistinct(METERING_POINT.ZONE_CODE, bucket).from(READING)
           .join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID))
           .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
           .where(received)
-          .and(READING.TAKEN_AT.ge(now.minus(lookback).atOffset(ZoneOffset.UTC)))
-          .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH).atOffset(ZoneOffset.UTC)))
-          .forEach(r -> slots.add(key(r.value1(), r.value2().toInstant())));
+          .and(READING.TAKEN_AT.ge(now.minus(lookback)))
+          .and(READING.TAKEN_AT.lt(dueStart.plus(SLOT_LENGTH)))
+          .forEach(r -> slots.add(key(r.value1(), r.value2())));
     }
     caughtUp = true;
     List<Slot> closed = new ArrayList<>();
     for (String k : slots) {
       String zone = k.substring(k.indexOf(' ') + 1);
       Instant start = Instant.parse(k.substring(0, k.indexOf(' ')));
-      OffsetDateTime at = start.atOffset(ZoneOffset.UTC);
       // a traded slot waits for its settlement, so its statements are in its first anchor
-      boolean traded = db.fetchExists(TRADE, TRADE.ZONE_CODE.eq(zone).and(TRADE.SLOT_START.eq(at)));
+      boolean traded = db.fetchExists(TRADE, TRADE.ZONE_CODE.eq(zone).and(TRADE.SLOT_START.eq(start)));
       boolean settled = db.fetchExists(SETTLEMENT_SLOT, SETTLEMENT_SLOT.ZONE_CODE.eq(zone)
-          .and(SETTLEMENT_SLOT.SLOT_START.eq(at)).and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now.atOffset(ZoneOffset.UTC))));
+          .and(SETTLEMENT_SLOT.SLOT_START.eq(start)).and(SETTLEMENT_SLOT.FIRST_SETTLED_AT.le(now)));
       if (settled || !traded) {
         closed.add(new Slot(zone, interval(start)));
       }
@@ -125,8 +125,8 @@ public final class JdbcAnchorSource implements AnchorSource {
     return start + " " + zone;
   }
 
-  private static OffsetDateTime start(Slot slot) {
-    return OffsetDateTime.parse(slot.slotInterval().substring(0, slot.slotInterval().indexOf('/')));
+  private static Instant start(Slot slot) {
+    return OffsetDateTime.parse(slot.slotInterval().substring(0, slot.slotInterval().indexOf('/'))).toInstant();
   }
 
   /**
@@ -136,8 +136,8 @@ public final class JdbcAnchorSource implements AnchorSource {
    */
   @Override
   public List<AnchorItem> items(Slot slot) {
-    OffsetDateTime start = start(slot);
-    OffsetDateTime end = start.plus(SLOT_LENGTH);
+    Instant start = start(slot);
+    Instant end = start.plus(SLOT_LENGTH);
     List<AnchorItem> statements = new ArrayList<>();
     TreeMap<ReadingRef, String> referenced = new TreeMap<>();
     db.select(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION, SETTLEMENT_STATEMENT.ENCODED)
@@ -146,7 +146,7 @@ public final class JdbcAnchorSource implements AnchorSource {
         .orderBy(SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION)
         .forEach(r -> {
           statements.add(new AnchorItem(AnchorItemKind.STATEMENT,
-              ItemRef.statement(r.value1(), slot.zoneCode(), start.toEpochSecond(), r.value2()), r.value3()));
+              ItemRef.statement(r.value1(), slot.zoneCode(), start.getEpochSecond(), r.value2()), r.value3()));
           for (ReadingRef ref : StatementCodec.decode(r.value3()).readings()) {
             referenced.put(ref, ItemRef.reading(ref.deviceId(), ref.meterChannel(), ref.sequence()));
           }
@@ -184,22 +184,22 @@ public final class JdbcAnchorSource implements AnchorSource {
   }
 
   static byte[] tradeBytes(TradeRecord t) {
-    return TradeEncoding.encode(new TradeEncoding.Trade(t.getId(), t.getZoneCode(), t.getSlotStart().toInstant(),
+    return TradeEncoding.encode(new TradeEncoding.Trade(t.getId(), t.getZoneCode(), t.getSlotStart(),
         t.getBuyOrderId(), t.getBuyerAccountId(), t.getSellOrderId(), t.getSellerAccountId(), t.getQuantityWh(),
         t.getPricePerKwh(), t.getGridFeePerKwh(), t.getPriceUnit(), t.getCurrency(), t.getTier(),
-        t.getTradedAt().toInstant()));
+        t.getTradedAt()));
   }
 
   @Override
   public List<IssuedCertificate> certificatesIssuedBefore(Instant issuedBefore) {
     return db.select(DEVICE.ENROLLED_AT, DEVICE.CERTIFICATE_SERIAL, DEVICE.CERTIFICATE).from(DEVICE)
         .where(DEVICE.CERTIFICATE_SERIAL.isNotNull())
-        .and(DEVICE.ENROLLED_AT.lt(issuedBefore.atOffset(ZoneOffset.UTC)))
+        .and(DEVICE.ENROLLED_AT.lt(issuedBefore))
         .andNotExists(DSL.selectOne().from(ANCHOR_LEAF)
             .where(ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.ENROLMENT.code()))
             .and(ANCHOR_LEAF.ITEM_REF.eq(DEVICE.CERTIFICATE_SERIAL.cast(String.class))))
         .orderBy(DEVICE.ENROLLED_AT, DEVICE.CERTIFICATE_SERIAL)
-        .fetch(r -> new IssuedCertificate(r.value1().toInstant(), new AnchorItem(AnchorItemKind.ENROLMENT,
+        .fetch(r -> new IssuedCertificate(r.value1(), new AnchorItem(AnchorItemKind.ENROLMENT,
             ItemRef.enrolment(r.value2()), certificateBytes(r.value3()))));
   }
 
@@ -234,7 +234,7 @@ public final class JdbcAnchorSource implements AnchorSource {
           byte[] encoded = db.select(SETTLEMENT_STATEMENT.ENCODED).from(SETTLEMENT_STATEMENT)
               .where(SETTLEMENT_STATEMENT.ACCOUNT_ID.eq(Long.parseLong(p[0])))
               .and(SETTLEMENT_STATEMENT.ZONE_CODE.eq(p[1]))
-              .and(SETTLEMENT_STATEMENT.SLOT_START.eq(Instant.ofEpochSecond(Long.parseLong(p[2])).atOffset(ZoneOffset.UTC)))
+              .and(SETTLEMENT_STATEMENT.SLOT_START.eq(Instant.ofEpochSecond(Long.parseLong(p[2]))))
               .and(SETTLEMENT_STATEMENT.VERSION.eq(Integer.parseInt(p[3])))
               .fetchOne(SETTLEMENT_STATEMENT.ENCODED);
           return Optional.ofNullable(encoded).map(e -> new Evidence(e, null, null));

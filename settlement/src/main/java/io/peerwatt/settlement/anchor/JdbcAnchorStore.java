@@ -5,7 +5,6 @@ import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 
 import io.peerwatt.db.schema.tables.records.AnchorRecord;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -34,7 +33,7 @@ public final class JdbcAnchorStore implements AnchorStore {
           .set(ANCHOR.RAW_TX, anchor.rawTx())
           .set(ANCHOR.LEAF_COUNT, anchor.leafCount())
           .set(ANCHOR.ROOT, anchor.root())
-          .set(ANCHOR.CREATED_AT, anchor.createdAt().atOffset(ZoneOffset.UTC))
+          .set(ANCHOR.CREATED_AT, anchor.createdAt())
           .execute();
       var insert = tx.insertInto(ANCHOR_LEAF, ANCHOR_LEAF.ITEM_KIND, ANCHOR_LEAF.ITEM_REF, ANCHOR_LEAF.ANCHOR_TXID,
           ANCHOR_LEAF.LEAF_INDEX, ANCHOR_LEAF.SALT, ANCHOR_LEAF.LEAF_HASH);
@@ -131,7 +130,7 @@ public final class JdbcAnchorStore implements AnchorStore {
   private static io.peerwatt.settlement.anchor.AnchorRecord toRecord(AnchorRecord r) {
     Long height = r.getBlockHeight();
     return new io.peerwatt.settlement.anchor.AnchorRecord(r.getTxid(), r.getAnchorKey(), r.getSlotInterval(),
-        r.getRawTx(), r.getLeafCount(), r.getRoot(), r.getCreatedAt().toInstant(), height == null ? -1 : height,
+        r.getRawTx(), r.getLeafCount(), r.getRoot(), r.getCreatedAt(), height == null ? -1 : height,
         r.getBump(), r.getBlockHeader());
   }
 }

@@ -10,8 +10,7 @@ import io.peerwatt.protocol.channel.ChannelTerms;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.keys.PublicKey;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -61,7 +60,7 @@ public final class JdbcChannelStore implements ChannelStore {
   @Override
   public void recordClosing(String channelId, boolean payerSide, byte[] closingTxid) {
     db.update(PAYMENT_CHANNEL).set(PAYMENT_CHANNEL.CLOSING_TXID, closingTxid)
-        .set(PAYMENT_CHANNEL.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .set(PAYMENT_CHANNEL.UPDATED_AT, Instant.now())
         .where(PAYMENT_CHANNEL.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL.ROLE.eq(payerSide ? PAYER : PAYEE)))
         .execute();
   }

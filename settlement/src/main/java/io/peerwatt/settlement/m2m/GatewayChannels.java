@@ -1,11 +1,6 @@
 package io.peerwatt.settlement.m2m;
 
-import static io.peerwatt.db.schema.Tables.ACCOUNT;
-import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
-
-import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.FormatException;
-import io.peerwatt.protocol.bsv.P2pkhSpend;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxInput;
@@ -21,24 +16,16 @@ import io.peerwatt.protocol.channel.PayerChannel;
 import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.statement.Statement;
-import io.peerwatt.protocol.statement.StatementJson;
 import io.peerwatt.settlement.ChannelPaymentPort;
 import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.PaymentOutcome;
-import io.peerwatt.settlement.PaymentStatus;
-import io.peerwatt.settlement.SlotKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
-import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.DevnetControl;
 import io.peerwatt.settlement.channel.ChannelStore;
 import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.settlement.wallet.TransactionLog;
-import io.peerwatt.trading.ApiError;
-import io.peerwatt.trading.DeviceRequests.DeviceCaller;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,9 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's side of machine-to-machine payments, as the device API ({@link GatewayRoutes}) and the
- * settlement pass use it. A gateway in m2m mode registers a wallet (its channel key and payout script);
- * then
+ * The hub's side of machine-to-machine payments, as the gateways' device API uses it. A gateway in m2m
+ * mode registers a wallet (its channel key and payout script); then
  *
  * <ul>
  *   <li><b>buyer -> hub</b>: the gateway funds a channel from its own coins, the hub signs the refund
@@ -64,25 +50,23 @@ import org.slf4j.LoggerFactory;
  *       checks the statement against its own signed readings and its cap, and delivers a commitment of
  *       exactly the target ({@link #deliver}), or refuses ({@link #refuse}). The hub closes these
  *       channels as their payee.</li>
- *   <li><b>hub -> seller</b>: the hub proposes the channel ({@link #proposeSellerChannels}); the gateway
+ *   <li><b>hub -> seller</b>: the hub proposes the channel ({@link SellerChannelPolicy}); the gateway
  *       signs its refund on its next poll ({@link #answerProposal}) and the hub broadcasts the funding.
  *       Each payment is a commitment the hub signs; the gateway takes it from {@link #channels}, stores it
  *       and acknowledges it ({@link #acknowledge}), which is when the payment counts as paid. The gateway
  *       closes these channels as their payee, through {@link #relay}.</li>
  * </ul>
  *
- * Every rejection is an {@link ApiError} with a specific code that changes nothing. Blocking: call from
- * worker threads; the hub's keepers serialise what must not interleave.
+ * Every rejection is a {@link GatewayRefusal} with a specific code that changes nothing. Blocking: call
+ * from worker threads; the hub's keepers serialise what must not interleave.
  */
 public final class GatewayChannels {
   private static final Logger log = LoggerFactory.getLogger(GatewayChannels.class);
-  /** Blocks the hub waits for a gateway to sign the refund of a proposed channel before giving it up. */
-  public static final long PROPOSAL_PATIENCE_BLOCKS = 12;
   /** The most a gateway may ask the devnet faucet for at once. */
   public static final long MAX_FAUCET_SATS = 1_000_000_000L;
 
-  private final DSLContext db;
   private final GatewayRegistry registry;
+  private final GatewayPaymentStore payments;
   private final HubChannels hub;
   private final ChannelStore hubStore;
   private final ChainBackend chain;
@@ -92,6 +76,7 @@ public final class GatewayChannels {
   private final Clock clock;
   private final GatewayPayee payee;
   private final Terms terms;
+  private final SellerChannelPolicy sellerChannels;
 
   /**
    * What the hub offers on its channels to gateways.
@@ -108,8 +93,8 @@ public final class GatewayChannels {
    */
   public GatewayChannels(DSLContext db, HubChannels hub, ChannelStore hubStore, ChainBackend chain,
       DevnetControl devnet, TransactionLog transactions, Clock clock, Terms terms) {
-    this.db = Objects.requireNonNull(db, "db");
     this.registry = new GatewayRegistry(db);
+    this.payments = new GatewayPaymentStore(db);
     this.hub = Objects.requireNonNull(hub, "hub");
     this.hubStore = Objects.requireNonNull(hubStore, "hubStore");
     this.chain = Objects.requireNonNull(chain, "chain");
@@ -119,10 +104,16 @@ public final class GatewayChannels {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.payee = new GatewayPayee(registry);
     this.terms = Objects.requireNonNull(terms, "terms");
+    this.sellerChannels = new SellerChannelPolicy(registry, payments, hub, hubStore, chain, clock, terms);
   }
 
   public GatewayRegistry registry() {
     return registry;
+  }
+
+  /** When the settlement pass proposes, gives up and closes hub -> seller channels of gateways. */
+  public SellerChannelPolicy sellerChannels() {
+    return sellerChannels;
   }
 
   /** Where hub -> seller commitments of m2m accounts are delivered (the gateway acknowledges them). */
@@ -143,43 +134,21 @@ public final class GatewayChannels {
     return registry.wallet(accountId).map(GatewayRegistry.GatewayWallet::channelKey);
   }
 
-  // ---- what the device API does ----
-
   /** The hub's terms and the chain's state, for a gateway deciding how to open its channel. */
-  public JsonObject info(DeviceCaller caller) {
-    ChainHeader tip = chain.tip();
-    JsonObject out = new JsonObject()
-        .put("deviceId", caller.deviceId())
-        .put("accountId", caller.accountId())
-        .put("zone", caller.zoneCode())
-        .put("paymentMode", registry.paymentMode(caller.accountId()))
-        .put("network", chain.network())
-        .put("hubKey", hub.hubKey().hex())
-        .put("hubScript", StrictHex.encode(hub.hubPayeeScript()))
-        .put("feePolicy", new JsonObject().put("satoshisPerKb", chain.feePolicy().satoshisPerKb())
-            .put("dustLimitSats", chain.feePolicy().dustLimitSats()))
-        .put("tipHeight", tip.height())
-        .put("tipTime", tip.time())
-        .put("minChannelBlocks", HubChannels.MIN_BUYER_CHANNEL_BLOCKS)
-        .put("channelLifetimeBlocks", terms.lifetimeBlocks())
-        .put("closeMarginBlocks", terms.closeMarginBlocks())
-        .put("faucet", devnet != null);
-    registry.wallet(caller.accountId()).ifPresentOrElse(
-        w -> out.put("wallet", new JsonObject().put("channelKey", w.channelKey().hex())
-            .put("payoutScript", StrictHex.encode(w.payoutScript())).put("deviceId", w.deviceId())),
-        () -> out.putNull("wallet"));
-    return out;
+  public GatewayViews.HubInfo info(DeviceCaller caller) {
+    return new GatewayViews.HubInfo(caller, registry.paymentMode(caller.accountId()), chain.network(), hub.hubKey(),
+        hub.hubPayeeScript(), chain.feePolicy(), chain.tip(), terms, devnet != null, registry.wallet(caller.accountId()));
   }
 
   /** Registers the gateway's wallet and switches its account to machine-to-machine payments. */
-  public JsonObject register(DeviceCaller caller, String channelKeyHex, String payoutScriptHex) {
-    PublicKey key = parse("channelKey", () -> PublicKey.fromHex(channelKeyHex));
+  public GatewayViews.HubInfo register(DeviceCaller caller, String channelKeyHex, String payoutScriptHex) {
+    PublicKey key = GatewayRefusal.parsed("channelKey", () -> PublicKey.fromHex(channelKeyHex));
     if (!key.isCompressed()) {
-      throw ApiError.badRequest("INVALID_KEY", "channelKey must be a compressed key (33 bytes)", "channelKey");
+      throw GatewayRefusal.invalid("INVALID_KEY", "channelKey must be a compressed key (33 bytes)", "channelKey");
     }
-    byte[] script = parse("payoutScript", () -> StrictHex.decode(payoutScriptHex, "payoutScript"));
+    byte[] script = GatewayRefusal.parsed("payoutScript", () -> StrictHex.decode(payoutScriptHex, "payoutScript"));
     if (script.length != 25 || !Arrays.equals(script, Script.p2pkh(Arrays.copyOfRange(script, 3, 23)).bytes())) {
-      throw ApiError.badRequest("INVALID_SCRIPT", "payoutScript must be a P2PKH locking script (25 bytes)",
+      throw GatewayRefusal.invalid("INVALID_SCRIPT", "payoutScript must be a P2PKH locking script (25 bytes)",
           "payoutScript");
     }
     registry.register(caller.accountId(), caller.deviceId(), key, script, clock.instant());
@@ -189,19 +158,18 @@ public final class GatewayChannels {
   }
 
   /** Devnet only: pays the gateway's registered payout script from the faucet. */
-  public JsonObject faucet(DeviceCaller caller, long satoshis) {
+  public DevnetControl.FaucetPayment faucet(DeviceCaller caller, long satoshis) {
     if (devnet == null) {
-      throw ApiError.conflict("NOT_DEVNET", "the faucet exists only on devnet; this platform runs on "
+      throw GatewayRefusal.conflict("NOT_DEVNET", "the faucet exists only on devnet; this platform runs on "
           + chain.network() + ": fund the gateway's address with real coins", null);
     }
     if (satoshis <= 0 || satoshis > MAX_FAUCET_SATS) {
-      throw ApiError.badRequest("INVALID_AMOUNT", "satoshis must be 1.." + MAX_FAUCET_SATS, "satoshis");
+      throw GatewayRefusal.invalid("INVALID_AMOUNT", "satoshis must be 1.." + MAX_FAUCET_SATS, "satoshis");
     }
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     DevnetControl.FaucetPayment pay = devnet.faucet(wallet.payoutScript(), satoshis);
     log.info("devnet faucet paid {} sat to the gateway of account {}: {}", satoshis, caller.accountId(), pay.txid());
-    return new JsonObject().put("txid", pay.txid()).put("rawTx", StrictHex.encode(pay.rawTx()))
-        .put("outputIndex", pay.outputIndex()).put("satoshis", pay.satoshis());
+    return pay;
   }
 
   /**
@@ -209,48 +177,48 @@ public final class GatewayChannels {
    * registered key, acceptable to the hub) and the funding, and returns the hub's refund signature.
    * Asking again with the same terms returns the same signature.
    */
-  public JsonObject openBuyerChannel(DeviceCaller caller, Map<String, Object> termsJson, String fundingHex) {
-    ChannelTerms t = parse("terms", () -> ChannelJson.readTerms(termsJson));
-    Transaction funding = parse("fundingTx", () -> Transaction.parseHex(fundingHex));
+  public GatewayViews.AcceptedChannel openBuyerChannel(DeviceCaller caller, Map<String, Object> termsJson, String fundingHex) {
+    ChannelTerms t = GatewayRefusal.parsed("terms", () -> ChannelJson.readTerms(termsJson));
+    Transaction funding = GatewayRefusal.parsed("fundingTx", () -> Transaction.parseHex(fundingHex));
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     if (t.direction() != ChannelDirection.BUYER_TO_HUB) {
-      throw ApiError.badRequest("BAD_TERMS", "a gateway opens buyer_to_hub channels; the hub opens hub_to_seller ones",
-          "terms.direction");
+      throw GatewayRefusal.invalid("BAD_TERMS", "a gateway opens buyer_to_hub channels; the hub opens hub_to_seller"
+          + " ones", "terms.direction");
     }
     if (!t.prosumerAccount().equals(Long.toString(caller.accountId()))) {
-      throw ApiError.badRequest("BAD_TERMS", "terms.prosumerAccount must be this gateway's account "
+      throw GatewayRefusal.invalid("BAD_TERMS", "terms.prosumerAccount must be this gateway's account "
           + caller.accountId(), "terms.prosumerAccount");
     }
     if (!t.payerKey().equals(wallet.channelKey())) {
-      throw ApiError.badRequest("BAD_TERMS", "terms.payerKey must be the registered channel key", "terms.payerKey");
+      throw GatewayRefusal.invalid("BAD_TERMS", "terms.payerKey must be the registered channel key", "terms.payerKey");
     }
     if (!t.payeeKey().equals(hub.hubKey())) {
-      throw ApiError.badRequest("BAD_TERMS", "terms.payeeKey must be the hub key " + hub.hubKey().hex(),
+      throw GatewayRefusal.invalid("BAD_TERMS", "terms.payeeKey must be the hub key " + hub.hubKey().hex(),
           "terms.payeeKey");
     }
     ChannelResult<byte[]> signed = hub.buyers().openAndSignRefund(t, funding, t.refundTransaction());
     if (!signed.isOk()) {
-      throw ApiError.badRequest(signed.rejection().name(), signed.detail(), "terms");
+      throw GatewayRefusal.invalid(signed.rejection().name(), signed.detail(), "terms");
     }
     log.info("buyer channel {} of account {} accepted ({} sat, expiry {}); waiting for the gateway to send the"
         + " funding", t.channelId(), caller.accountId(), t.capacitySats(), t.expiryLockTime());
-    return new JsonObject().put("channelId", t.channelId()).put("refundSignature", StrictHex.encode(signed.value()));
+    return new GatewayViews.AcceptedChannel(t.channelId(), signed.value());
   }
 
   /** Broadcasts the funding of a buyer channel whose refund the hub signed (the gateway stored it first). */
-  public JsonObject broadcastBuyerFunding(DeviceCaller caller, String channelId, String fundingHex) {
+  public BroadcastResult broadcastBuyerFunding(DeviceCaller caller, String channelId, String fundingHex) {
     PayeeChannel channel = buyerChannel(caller, channelId);
-    Transaction funding = parse("rawTx", () -> Transaction.parseHex(fundingHex));
+    Transaction funding = GatewayRefusal.parsed("rawTx", () -> Transaction.parseHex(fundingHex));
     ChannelResult<Transaction> check = channel.checkFunding(funding);
     if (!check.isOk()) {
-      throw ApiError.badRequest(check.rejection().name(), check.detail(), "rawTx");
+      throw GatewayRefusal.invalid(check.rejection().name(), check.detail(), "rawTx");
     }
     BroadcastResult sent = chain.broadcast(funding.serialize());
     if (!sent.isAccepted()) {
-      throw ApiError.conflict("FUNDING_REJECTED", "the chain refused the funding: " + sent.reason() + " "
+      throw GatewayRefusal.conflict("FUNDING_REJECTED", "the chain refused the funding: " + sent.reason() + " "
           + sent.detail(), "rawTx");
     }
-    return new JsonObject().put("txid", sent.txid()).put("outcome", sent.outcome().name());
+    return sent;
   }
 
   /**
@@ -258,169 +226,139 @@ public final class GatewayChannels {
    * the newest commitment to store, buyer -> hub channels with what the hub acknowledged and, once
    * closed, the closing transaction (so the gateway books its change).
    */
-  public JsonObject channels(DeviceCaller caller) {
+  public GatewayViews.ChannelsView channels(DeviceCaller caller) {
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     String account = Long.toString(caller.accountId());
-    JsonArray items = new JsonArray();
+    List<GatewayViews.SellerChannel> sellers = new ArrayList<>();
     for (PayerChannel c : hubStore.payerChannelsWith(account)) {
       ChannelTerms t = c.terms();
-      if (t.direction() != ChannelDirection.HUB_TO_SELLER || !t.payeeKey().equals(wallet.channelKey())) {
-        continue;
+      if (t.direction() == ChannelDirection.HUB_TO_SELLER && t.payeeKey().equals(wallet.channelKey())) {
+        sellers.add(new GatewayViews.SellerChannel(c, registry.acknowledgedSequence(c.channelId()),
+            registry.closeRequested(c.channelId()),
+            c.state() == ChannelState.PROPOSED ? hubStore.proposedFunding(c.channelId()) : Optional.empty()));
       }
-      JsonObject item = new JsonObject().put("channelId", c.channelId()).put("direction", t.direction().code())
-          .put("state", c.state().code()).put("terms", new JsonObject(ChannelJson.terms(t)))
-          .put("sequence", c.sequence()).put("payeeAmountSats", c.payeeAmountSats())
-          .put("ackedSequence", registry.acknowledgedSequence(c.channelId()))
-          .put("closeRequested", registry.closeRequested(c.channelId()));
-      if (c.state() == ChannelState.PROPOSED) {
-        hubStore.proposedFunding(c.channelId()).ifPresent(raw -> item.put("fundingTx", StrictHex.encode(raw)));
-      }
-      CommitmentUpdate latest = c.latestUpdate();
-      if (latest != null) {
-        item.put("latest", new JsonObject(ChannelJson.update(latest)));
-      }
-      items.add(item);
     }
+    List<GatewayViews.BuyerChannel> buyers = new ArrayList<>();
     for (PayeeChannel c : hubStore.payeeChannelsWith(account)) {
       ChannelTerms t = c.terms();
-      if (t.direction() != ChannelDirection.BUYER_TO_HUB || !t.payerKey().equals(wallet.channelKey())) {
-        continue;
+      if (t.direction() == ChannelDirection.BUYER_TO_HUB && t.payerKey().equals(wallet.channelKey())) {
+        boolean closed = (c.state() == ChannelState.CLOSING || c.state() == ChannelState.CLOSED) && c.sequence() > 0;
+        buyers.add(new GatewayViews.BuyerChannel(c, closed
+            ? Optional.of(hub.buyerClosingTransaction(c.channelId()).orThrow()) : Optional.empty()));
       }
-      JsonObject item = new JsonObject().put("channelId", c.channelId()).put("direction", t.direction().code())
-          .put("state", c.state().code()).put("terms", new JsonObject(ChannelJson.terms(t)))
-          .put("sequence", c.sequence()).put("payeeAmountSats", c.payeeAmountSats());
-      if ((c.state() == ChannelState.CLOSING || c.state() == ChannelState.CLOSED) && c.sequence() > 0) {
-        item.put("closingTx", StrictHex.encode(hub.buyerClosingTransaction(c.channelId()).orThrow().serialize()));
-      }
-      items.add(item);
     }
-    return new JsonObject().put("channels", items);
+    return new GatewayViews.ChannelsView(sellers, buyers);
   }
 
   /** The gateway's refund signature for a proposed hub -> seller channel: the hub opens it. */
-  public JsonObject answerProposal(DeviceCaller caller, String channelId, String signatureHex) {
+  public PayerChannel answerProposal(DeviceCaller caller, String channelId, String signatureHex) {
     PayerChannel channel = sellerChannel(caller, channelId);
-    byte[] signature = parse("refundSignature", () -> StrictHex.decode(signatureHex, "refundSignature"));
+    byte[] signature = GatewayRefusal.parsed("refundSignature", () -> StrictHex.decode(signatureHex, "refundSignature"));
     if (channel.state() != ChannelState.PROPOSED && channel.state() != ChannelState.OPEN) {
-      throw ApiError.conflict("NOT_OPEN", "channel " + channelId + " is " + channel.state().code(), null);
+      throw GatewayRefusal.conflict("NOT_OPEN", "channel " + channelId + " is " + channel.state().code(), null);
     }
     ChannelResult<PayerChannel> open = hub.sellers().completeOpen(channelId, signature);
     if (!open.isOk()) {
-      throw ApiError.badRequest(open.rejection().name(), open.detail(), "refundSignature");
+      throw GatewayRefusal.invalid(open.rejection().name(), open.detail(), "refundSignature");
     }
-    return new JsonObject().put("channelId", channelId).put("state", open.value().state().code())
-        .put("fundingTxid", Transaction.txidToHex(open.value().terms().fundingTxid()));
+    return open.value();
   }
 
-  /** The gateway stored the hub's commitment {@code sequence} of a hub -> seller channel. */
-  public JsonObject acknowledge(DeviceCaller caller, String channelId, long sequence) {
+  /**
+   * The gateway stored the hub's commitment {@code sequence} of a hub -> seller channel; returns the
+   * sequence acknowledged now (acknowledgements only grow).
+   */
+  public long acknowledge(DeviceCaller caller, String channelId, long sequence) {
     PayerChannel channel = sellerChannel(caller, channelId);
     if (sequence < 1 || sequence > channel.sequence()) {
-      throw ApiError.badRequest("UNKNOWN_SEQUENCE", "the hub signed commitments 1.." + channel.sequence()
+      throw GatewayRefusal.invalid("UNKNOWN_SEQUENCE", "the hub signed commitments 1.." + channel.sequence()
           + " on " + channelId, "sequence");
     }
     registry.acknowledge(channelId, sequence, clock.instant());
-    return new JsonObject().put("channelId", channelId).put("ackedSequence", registry.acknowledgedSequence(channelId));
+    return registry.acknowledgedSequence(channelId);
   }
 
   /**
    * Debits waiting for the gateway's signature: each with the channel and exact payee amount the
    * commitment must reach, and every version of the statement up to the one being paid (oldest first),
    * so the gateway can follow the chain from the version it checked before. A debit that waits for the
-   * gateway to open a buyer channel comes with a null channel and target only.
+   * gateway to open a buyer channel comes with a null channel and target only; refused ones are left out.
    */
-  public JsonObject paymentRequests(DeviceCaller caller) {
-    JsonArray items = new JsonArray();
-    db.select(SETTLEMENT_PAYMENT.ID, SETTLEMENT_PAYMENT.ZONE_CODE, SETTLEMENT_PAYMENT.SLOT_START,
-            SETTLEMENT_PAYMENT.STATEMENT_VERSION, SETTLEMENT_PAYMENT.AMOUNT_SAT, SETTLEMENT_PAYMENT.CHANNEL_ID,
-            SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS)
-        .from(SETTLEMENT_PAYMENT)
-        .where(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(caller.accountId()), SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L),
-            SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
-        .orderBy(SETTLEMENT_PAYMENT.ID)
-        .limit(100)
-        .forEach(r -> {
-          if (registry.refusal(r.value1()).isPresent()) {
-            return;
-          }
-          if (r.value6() == null) {
-            // no open channel to pay on yet: the gateway learns it must open one
-            items.add(new JsonObject().put("paymentId", r.value1()).put("amountSat", r.value5())
-                .putNull("channelId").putNull("targetPayeeSats"));
-            return;
-          }
-          SlotKey key = new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3().toInstant()));
-          JsonArray versions = new JsonArray();
-          for (Statement s : statements.versions(caller.accountId(), key)) {
-            if (s.version() <= r.value4()) {
-              versions.add(new JsonObject(StatementJson.toMap(s)));
-            }
-          }
-          items.add(new JsonObject().put("paymentId", r.value1()).put("zone", key.zoneCode())
-              .put("slot", key.slot().toString()).put("version", r.value4()).put("amountSat", r.value5())
-              .put("channelId", r.value6()).put("targetPayeeSats", r.value7()).put("versions", versions));
-        });
-    return new JsonObject().put("requests", items);
+  public List<GatewayViews.PaymentRequest> paymentRequests(DeviceCaller caller) {
+    List<GatewayViews.PaymentRequest> requests = new ArrayList<>();
+    for (GatewayPaymentStore.Debit d : payments.pendingDebits(caller.accountId())) {
+      if (registry.refusal(d.paymentId()).isPresent()) {
+        continue;
+      }
+      if (d.channelId() == null) {
+        // no open channel to pay on yet: the gateway learns it must open one
+        requests.add(new GatewayViews.PaymentRequest(d.paymentId(), d.amountSat(), d.key(), d.statementVersion(), null, null,
+            List.of()));
+        continue;
+      }
+      List<Statement> versions = statements.versions(caller.accountId(), d.key()).stream()
+          .filter(s -> s.version() <= d.statementVersion()).toList();
+      requests.add(new GatewayViews.PaymentRequest(d.paymentId(), d.amountSat(), d.key(), d.statementVersion(), d.channelId(),
+          d.targetPayeeSats(), versions));
+    }
+    return requests;
   }
 
   /**
    * A commitment the gateway signed for payment {@code paymentId}: it must advance the payment's channel
-   * to exactly the payment's target. The hub stores it before answering (the acknowledgement).
+   * to exactly the payment's target. The hub stores it before answering (the acknowledgement); returns
+   * the satoshis the hub acknowledged.
    */
-  public JsonObject deliver(DeviceCaller caller, String channelId, long paymentId, CommitmentUpdate update) {
+  public long deliver(DeviceCaller caller, String channelId, long paymentId, CommitmentUpdate update) {
     buyerChannel(caller, channelId);
-    var payment = db.select(SETTLEMENT_PAYMENT.ACCOUNT_ID, SETTLEMENT_PAYMENT.AMOUNT_SAT,
-            SETTLEMENT_PAYMENT.CHANNEL_ID, SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS, SETTLEMENT_PAYMENT.STATUS)
-        .from(SETTLEMENT_PAYMENT).where(SETTLEMENT_PAYMENT.ID.eq(paymentId)).fetchOptional()
-        .filter(r -> r.value1() == caller.accountId() && r.value2() < 0)
-        .orElseThrow(() -> ApiError.notFound("payment " + paymentId));
-    if (payment.value3() == null || !payment.value3().equals(channelId)) {
-      throw ApiError.conflict("WRONG_CHANNEL", "payment " + paymentId + " is to be paid on "
-          + (payment.value3() == null ? "a channel not chosen yet" : payment.value3()), "channelId");
+    GatewayPaymentStore.Debit payment = payments.debit(caller.accountId(), paymentId)
+        .orElseThrow(() -> GatewayRefusal.notFound("payment " + paymentId));
+    if (payment.channelId() == null || !payment.channelId().equals(channelId)) {
+      throw GatewayRefusal.conflict("WRONG_CHANNEL", "payment " + paymentId + " is to be paid on "
+          + (payment.channelId() == null ? "a channel not chosen yet" : payment.channelId()), "channelId");
     }
-    if (update.payeeAmountSats() != payment.value4()) {
-      throw ApiError.badRequest("WRONG_AMOUNT", "payment " + paymentId + " brings the channel to exactly "
-          + payment.value4() + " sat, not " + update.payeeAmountSats(), "payeeAmountSats");
+    if (!Long.valueOf(update.payeeAmountSats()).equals(payment.targetPayeeSats())) {
+      throw GatewayRefusal.invalid("WRONG_AMOUNT", "payment " + paymentId + " brings the channel to exactly "
+          + payment.targetPayeeSats() + " sat, not " + update.payeeAmountSats(), "payeeAmountSats");
     }
     if (!channelId.equals(update.channelId())) {
-      throw ApiError.badRequest("WRONG_CHANNEL", "the commitment names channel " + update.channelId(), "channelId");
+      throw GatewayRefusal.invalid("WRONG_CHANNEL", "the commitment names channel " + update.channelId(), "channelId");
     }
     ChannelResult<Long> accepted = hub.buyers().deliver(update);
     if (!accepted.isOk()) {
-      throw ApiError.badRequest(accepted.rejection().name(), accepted.detail(), "payerSignature");
+      throw GatewayRefusal.invalid(accepted.rejection().name(), accepted.detail(), "payerSignature");
     }
-    return new JsonObject().put("channelId", channelId).put("paymentId", paymentId)
-        .put("acknowledgedSats", accepted.value());
+    return accepted.value();
   }
 
-  /** The gateway refuses to pay: the dispatcher marks the payment refused with the gateway's code. */
-  public JsonObject refuse(DeviceCaller caller, long paymentId, int code, String detail) {
-    boolean debit = db.fetchExists(SETTLEMENT_PAYMENT, SETTLEMENT_PAYMENT.ID.eq(paymentId),
-        SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(caller.accountId()), SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L));
-    if (!debit) {
-      throw ApiError.notFound("payment " + paymentId);
+  /**
+   * The gateway refuses to pay: the dispatcher marks the payment refused with the gateway's code. Returns
+   * the code that stands (the first refusal's).
+   */
+  public int refuse(DeviceCaller caller, long paymentId, int code, String detail) {
+    if (payments.debit(caller.accountId(), paymentId).isEmpty()) {
+      throw GatewayRefusal.notFound("payment " + paymentId);
     }
     registry.refuse(paymentId, code, detail, clock.instant());
     log.warn("the gateway of account {} refused payment {} ({}): {}", caller.accountId(), paymentId, code, detail);
-    return new JsonObject().put("paymentId", paymentId).put("refusalCode", registry.refusal(paymentId).orElseThrow().code());
+    return registry.refusal(paymentId).orElseThrow().code();
   }
 
   /** Asks the hub to close the gateway's buyer -> hub channel now (to top up: close, then open anew). */
-  public JsonObject closeBuyerChannel(DeviceCaller caller, String channelId) {
+  public GatewayViews.Closed closeBuyerChannel(DeviceCaller caller, String channelId) {
     PayeeChannel channel = buyerChannel(caller, channelId);
     if (channel.state() != ChannelState.OPEN) {
-      return new JsonObject().put("channelId", channelId).put("state", channel.state().code());
+      return new GatewayViews.Closed(channelId, channel.state(), null);
     }
     if (channel.sequence() == 0) {
-      throw ApiError.conflict("NOTHING_TO_CLOSE", "no commitment yet: take the funds back with the refund after"
-          + " expiry, or pay first", null);
+      throw GatewayRefusal.conflict("NOTHING_TO_CLOSE", "no commitment yet: take the funds back with the refund"
+          + " after expiry, or pay first", null);
     }
     ChannelResult<BroadcastResult> closed = hub.closeBuyerChannel(channelId);
     if (!closed.isOk() || !closed.value().isAccepted()) {
-      throw ApiError.conflict("CLOSE_REJECTED", closed.isOk() ? closed.value().detail() : closed.detail(), null);
+      throw GatewayRefusal.conflict("CLOSE_REJECTED", closed.isOk() ? closed.value().detail() : closed.detail(), null);
     }
-    return new JsonObject().put("channelId", channelId).put("state", ChannelState.CLOSING.code())
-        .put("closingTxid", closed.value().txid());
+    return new GatewayViews.Closed(channelId, ChannelState.CLOSING, closed.value().txid());
   }
 
   /**
@@ -428,12 +366,13 @@ public final class GatewayChannels {
    * hub -> seller channel (the gateway co-signed the hub's newest one) or the refund of its buyer ->
    * hub channel after expiry. Anything else is refused, so this is no open relay.
    */
-  public JsonObject relay(DeviceCaller caller, String rawHex) {
-    Transaction tx = parse("rawTx", () -> Transaction.parseHex(rawHex));
+  public GatewayViews.Relayed relay(DeviceCaller caller, String rawHex) {
+    Transaction tx = GatewayRefusal.parsed("rawTx", () -> Transaction.parseHex(rawHex));
     GatewayRegistry.GatewayWallet wallet = wallet(caller);
     String account = Long.toString(caller.accountId());
     if (tx.inputs().size() != 1) {
-      throw ApiError.badRequest("NOT_A_CHANNEL_TRANSACTION", "a channel close or refund has exactly one input", "rawTx");
+      throw GatewayRefusal.invalid("NOT_A_CHANNEL_TRANSACTION", "a channel close or refund has exactly one input",
+          "rawTx");
     }
     TxInput in = tx.inputs().get(0);
     Predicate<ChannelTerms> spendsFunding = t -> Arrays.equals(t.fundingTxid(), in.prevTxid())
@@ -447,15 +386,14 @@ public final class GatewayChannels {
           registry.recordClose(c.channelId(), tx.txid(), clock.instant());
           log.info("the gateway of account {} closed hub -> seller channel {} at {} sat: {}", account, c.channelId(),
               c.payeeAmountSats(), sent.txid());
-          return new JsonObject().put("channelId", c.channelId()).put("txid", sent.txid())
-              .put("outcome", sent.outcome().name());
+          return new GatewayViews.Relayed(c.channelId(), sent);
         }
       }
       for (PayeeChannel c : hubStore.payeeChannels(state)) {
         if (c.terms().direction() == ChannelDirection.BUYER_TO_HUB && spendsFunding.test(c.terms())
             && c.terms().payerKey().equals(wallet.channelKey())) {
           if (!tx.equals(c.terms().refundTransaction().withUnlockingScript(0, in.unlockingScript()))) {
-            throw ApiError.badRequest("NOT_A_CHANNEL_TRANSACTION", "only the agreed refund of " + c.channelId()
+            throw GatewayRefusal.invalid("NOT_A_CHANNEL_TRANSACTION", "only the agreed refund of " + c.channelId()
                 + " may be relayed; the hub closes buyer channels itself", "rawTx");
           }
           BroadcastResult sent = broadcastOrRefuse(tx);
@@ -464,155 +402,25 @@ public final class GatewayChannels {
           hub.markBuyerChannelSpent(c.channelId(), ChannelState.REFUNDED, tx.txid());
           log.warn("buyer channel {} of account {} refunded to the gateway after expiry: {}", c.channelId(), account,
               sent.txid());
-          return new JsonObject().put("channelId", c.channelId()).put("txid", sent.txid())
-              .put("outcome", sent.outcome().name());
+          return new GatewayViews.Relayed(c.channelId(), sent);
         }
       }
     }
-    throw ApiError.badRequest("NOT_A_CHANNEL_TRANSACTION", "the transaction spends no funding output of this"
+    throw GatewayRefusal.invalid("NOT_A_CHANNEL_TRANSACTION", "the transaction spends no funding output of this"
         + " gateway's open channels", "rawTx");
   }
 
   private BroadcastResult broadcastOrRefuse(Transaction tx) {
     BroadcastResult sent = chain.broadcast(tx.serialize());
     if (!sent.isAccepted()) {
-      throw ApiError.conflict("TRANSACTION_REJECTED", "the chain refused " + sent.txid() + ": " + sent.reason() + " "
-          + sent.detail(), "rawTx");
+      throw GatewayRefusal.conflict("TRANSACTION_REJECTED", "the chain refused " + sent.txid() + ": " + sent.reason()
+          + " " + sent.detail(), "rawTx");
     }
     return sent;
   }
 
-  // ---- what the settlement pass does ----
-
-  /**
-   * Proposes a hub -> seller channel to every m2m account that is owed a payment and whose registered
-   * gateway has no channel open or proposed. Returns the proposed channel ids.
-   */
-  public List<String> proposeSellerChannels() {
-    abandonStaleProposals();
-    List<String> proposed = new ArrayList<>();
-    List<PayerChannel> existing = new ArrayList<>(hubStore.payerChannels(ChannelState.OPEN));
-    existing.addAll(hubStore.payerChannels(ChannelState.PROPOSED));
-    // only for an account a credit waits for: no coins sit in channels nobody pays over
-    List<Long> accounts = db.selectDistinct(ACCOUNT.ID).from(ACCOUNT)
-        .join(SETTLEMENT_PAYMENT).on(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(ACCOUNT.ID))
-        .where(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.M2M).and(ACCOUNT.DISABLED_AT.isNull()))
-        .and(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code())).and(SETTLEMENT_PAYMENT.AMOUNT_SAT.gt(0L))
-        .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
-    long expiry = chain.tip().height() + terms.lifetimeBlocks();
-    List<GatewayRegistry.GatewayWallet> waiting = new ArrayList<>();
-    for (long accountId : accounts) {
-      Optional<GatewayRegistry.GatewayWallet> wallet = registry.wallet(accountId);
-      String account = Long.toString(accountId);
-      if (wallet.isPresent() && existing.stream().noneMatch(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER
-          && c.terms().prosumerAccount().equals(account) && c.terms().payeeKey().equals(wallet.get().channelKey()))) {
-        waiting.add(wallet.get());
-      }
-    }
-    if (waiting.isEmpty()) {
-      return proposed;
-    }
-    // each proposal holds a whole coin until its gateway answers: one coin per proposal
-    try {
-      hub.sellers().ensureFundingCoins(waiting.size(), terms.capacitySats());
-    } catch (P2pkhSpend.InsufficientFundsException e) {
-      // the rest of the settlement pass must go on; proposals below take the coins there are
-      log.warn("cannot split the hub's coins for {} hub -> seller channel(s): {}", waiting.size(), e.getMessage());
-    }
-    for (GatewayRegistry.GatewayWallet wallet : waiting) {
-      String account = Long.toString(wallet.accountId());
-      String channelId = "hub-to-" + account + "-" + clock.millis();
-      for (int n = 1; hubStore.payer(channelId).isPresent(); n++) {
-        channelId = "hub-to-" + account + "-" + clock.millis() + "-" + n;
-      }
-      try {
-        hub.sellers().propose(channelId, ChannelDirection.HUB_TO_SELLER, account, wallet.channelKey(),
-            wallet.payoutScript(), terms.capacitySats(), expiry, terms.capacitySats() - 10_000);
-      } catch (P2pkhSpend.InsufficientFundsException e) {
-        log.warn("no hub -> seller channel for account {} yet: {}", account, e.getMessage());
-        continue;
-      }
-      log.info("hub -> seller channel {} proposed to the gateway of account {}", channelId, account);
-      proposed.add(channelId);
-    }
-    return proposed;
-  }
-
-  /**
-   * Gives up proposals whose gateway did not answer within {@link #PROPOSAL_PATIENCE_BLOCKS} blocks, or
-   * whose account registered another key meanwhile: their coin is free again, and the next pass proposes
-   * anew to whatever gateway is registered then.
-   */
-  private void abandonStaleProposals() {
-    long tip = chain.tip().height();
-    for (PayerChannel c : hubStore.payerChannels(ChannelState.PROPOSED)) {
-      ChannelTerms t = c.terms();
-      if (t.direction() != ChannelDirection.HUB_TO_SELLER) {
-        continue;
-      }
-      long proposedAt = t.expiryLockTime() - terms.lifetimeBlocks();
-      boolean keyChanged = registry.wallet(Long.parseLong(t.prosumerAccount()))
-          .filter(w -> w.channelKey().equals(t.payeeKey())).isEmpty();
-      if (keyChanged || tip - proposedAt > PROPOSAL_PATIENCE_BLOCKS) {
-        hub.sellers().abandonProposal(c.channelId());
-        log.warn("hub -> seller channel {} abandoned: {}", c.channelId(),
-            keyChanged ? "the account's gateway key changed" : "its gateway did not answer for "
-                + (tip - proposedAt) + " blocks");
-      }
-    }
-  }
-
-  /**
-   * Asks gateways to close their hub -> seller channels that are within the close margin of expiry (or
-   * all that carry a payment when {@code all}), and refunds to the hub those past expiry whose gateway
-   * did not close. Returns how many close requests are new.
-   */
-  public int closeSellerChannels(boolean all) {
-    long nextHeight = chain.tip().height() + 1;
-    int requested = 0;
-    for (PayerChannel c : hubStore.payerChannels(ChannelState.OPEN)) {
-      if (c.terms().direction() != ChannelDirection.HUB_TO_SELLER
-          || registry.wallet(Long.parseLong(c.terms().prosumerAccount()))
-              .filter(w -> w.channelKey().equals(c.terms().payeeKey())).isEmpty()) {
-        continue;
-      }
-      long expiry = c.terms().expiryLockTime();
-      if (expiry < 500_000_000L && nextHeight > expiry) {
-        BroadcastResult refund = hub.sellers().refund(c.channelId());
-        log.warn("hub -> seller channel {} expired without the gateway closing it: refund {}", c.channelId(),
-            refund.isAccepted() ? refund.txid() : refund.detail());
-      } else if ((all && c.sequence() > 0)
-          || (expiry < 500_000_000L && expiry - nextHeight <= terms.closeMarginBlocks())) {
-        if (!registry.closeRequested(c.channelId())) {
-          registry.requestClose(c.channelId(), clock.instant());
-          requested++;
-        }
-      }
-    }
-    return requested;
-  }
-
-  /**
-   * Hub -> seller channels of m2m gateways that were asked to close and carry a payment: channel id to
-   * the closing txid (display hex) the gateway relayed, or null while it has not closed yet.
-   */
-  public Map<String, String> requestedCloses() {
-    Map<String, String> out = new java.util.TreeMap<>();
-    for (ChannelState state : List.of(ChannelState.OPEN, ChannelState.CLOSED)) {
-      for (PayerChannel c : hubStore.payerChannels(state)) {
-        if (c.terms().direction() == ChannelDirection.HUB_TO_SELLER && c.sequence() > 0
-            && registry.closeRequested(c.channelId())) {
-          out.put(c.channelId(), registry.closingTxid(c.channelId()).map(Transaction::txidToHex).orElse(null));
-        }
-      }
-    }
-    return out;
-  }
-
-  // ---- helpers ----
-
   private GatewayRegistry.GatewayWallet wallet(DeviceCaller caller) {
-    return registry.wallet(caller.accountId()).orElseThrow(() -> ApiError.conflict("NO_WALLET",
+    return registry.wallet(caller.accountId()).orElseThrow(() -> GatewayRefusal.conflict("NO_WALLET",
         "register the gateway's wallet first (PUT /api/v1/gateway/wallet): account " + caller.accountId()
             + " is not in machine-to-machine mode", null));
   }
@@ -622,7 +430,7 @@ public final class GatewayChannels {
     return hub.buyerChannel(channelId)
         .filter(c -> c.terms().prosumerAccount().equals(Long.toString(caller.accountId()))
             && c.terms().payerKey().equals(wallet.channelKey()))
-        .orElseThrow(() -> ApiError.notFound("buyer channel " + channelId));
+        .orElseThrow(() -> GatewayRefusal.notFound("buyer channel " + channelId));
   }
 
   private PayerChannel sellerChannel(DeviceCaller caller, String channelId) {
@@ -631,18 +439,6 @@ public final class GatewayChannels {
         .filter(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER
             && c.terms().prosumerAccount().equals(Long.toString(caller.accountId()))
             && c.terms().payeeKey().equals(wallet.channelKey()))
-        .orElseThrow(() -> ApiError.notFound("hub -> seller channel " + channelId));
-  }
-
-  private interface Parse<T> {
-    T get();
-  }
-
-  private static <T> T parse(String field, Parse<T> parse) {
-    try {
-      return parse.get();
-    } catch (FormatException | IllegalArgumentException e) {
-      throw ApiError.badRequest("MALFORMED_FIELD", field + ": " + e.getMessage(), field);
-    }
+        .orElseThrow(() -> GatewayRefusal.notFound("hub -> seller channel " + channelId));
   }
 }

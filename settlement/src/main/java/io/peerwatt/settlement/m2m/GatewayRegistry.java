@@ -8,8 +8,6 @@ import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
 
 import io.peerwatt.protocol.keys.PublicKey;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,7 +77,6 @@ public final class GatewayRegistry {
    */
   public GatewayWallet register(long accountId, long deviceId, PublicKey channelKey, byte[] payoutScript,
       Instant now) {
-    OffsetDateTime at = utc(now);
     db.transaction(cfg -> {
       DSLContext tx = cfg.dsl();
       tx.insertInto(GATEWAY_WALLET)
@@ -87,12 +84,12 @@ public final class GatewayRegistry {
           .set(GATEWAY_WALLET.DEVICE_ID, deviceId)
           .set(GATEWAY_WALLET.CHANNEL_KEY, channelKey.compressedBytes())
           .set(GATEWAY_WALLET.PAYOUT_SCRIPT, payoutScript)
-          .set(GATEWAY_WALLET.REGISTERED_AT, at)
+          .set(GATEWAY_WALLET.REGISTERED_AT, now)
           .onConflict(GATEWAY_WALLET.ACCOUNT_ID).doUpdate()
           .set(GATEWAY_WALLET.DEVICE_ID, deviceId)
           .set(GATEWAY_WALLET.CHANNEL_KEY, channelKey.compressedBytes())
           .set(GATEWAY_WALLET.PAYOUT_SCRIPT, payoutScript)
-          .set(GATEWAY_WALLET.REGISTERED_AT, at)
+          .set(GATEWAY_WALLET.REGISTERED_AT, now)
           .execute();
       tx.update(ACCOUNT).set(ACCOUNT.PAYMENT_MODE, M2M).where(ACCOUNT.ID.eq(accountId)).execute();
     });
@@ -113,10 +110,10 @@ public final class GatewayRegistry {
     db.insertInto(GATEWAY_CHANNEL_ACK)
         .set(GATEWAY_CHANNEL_ACK.CHANNEL_ID, channelId)
         .set(GATEWAY_CHANNEL_ACK.ACKED_SEQUENCE, sequence)
-        .set(GATEWAY_CHANNEL_ACK.ACKED_AT, utc(now))
+        .set(GATEWAY_CHANNEL_ACK.ACKED_AT, now)
         .onConflict(GATEWAY_CHANNEL_ACK.CHANNEL_ID).doUpdate()
         .set(GATEWAY_CHANNEL_ACK.ACKED_SEQUENCE, DSL.greatest(GATEWAY_CHANNEL_ACK.ACKED_SEQUENCE, DSL.val(sequence)))
-        .set(GATEWAY_CHANNEL_ACK.ACKED_AT, utc(now))
+        .set(GATEWAY_CHANNEL_ACK.ACKED_AT, now)
         .execute();
   }
 
@@ -131,7 +128,7 @@ public final class GatewayRegistry {
   public void requestClose(String channelId, Instant now) {
     db.insertInto(GATEWAY_CLOSE_REQUEST)
         .set(GATEWAY_CLOSE_REQUEST.CHANNEL_ID, channelId)
-        .set(GATEWAY_CLOSE_REQUEST.REQUESTED_AT, utc(now))
+        .set(GATEWAY_CLOSE_REQUEST.REQUESTED_AT, now)
         .onConflictDoNothing()
         .execute();
   }
@@ -144,7 +141,7 @@ public final class GatewayRegistry {
   public void recordClose(String channelId, byte[] closingTxid, Instant now) {
     db.insertInto(GATEWAY_CLOSE_REQUEST)
         .set(GATEWAY_CLOSE_REQUEST.CHANNEL_ID, channelId)
-        .set(GATEWAY_CLOSE_REQUEST.REQUESTED_AT, utc(now))
+        .set(GATEWAY_CLOSE_REQUEST.REQUESTED_AT, now)
         .set(GATEWAY_CLOSE_REQUEST.CLOSING_TXID, closingTxid)
         .onConflict(GATEWAY_CLOSE_REQUEST.CHANNEL_ID).doUpdate()
         .set(GATEWAY_CLOSE_REQUEST.CLOSING_TXID, closingTxid)
@@ -164,7 +161,7 @@ public final class GatewayRegistry {
         .set(GATEWAY_PAYMENT_REFUSAL.PAYMENT_ID, paymentId)
         .set(GATEWAY_PAYMENT_REFUSAL.REFUSAL_CODE, code)
         .set(GATEWAY_PAYMENT_REFUSAL.REFUSAL_DETAIL, detail.length() > 300 ? detail.substring(0, 300) : detail)
-        .set(GATEWAY_PAYMENT_REFUSAL.REFUSED_AT, utc(now))
+        .set(GATEWAY_PAYMENT_REFUSAL.REFUSED_AT, now)
         .onConflictDoNothing()
         .execute();
   }
@@ -175,7 +172,4 @@ public final class GatewayRegistry {
         .fetchOptional(r -> new Refusal(r.value1(), r.value2()));
   }
 
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
-  }
 }

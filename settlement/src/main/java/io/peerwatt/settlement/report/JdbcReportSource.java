@@ -11,7 +11,6 @@ import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.settlement.anchor.ItemRef;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,15 +33,13 @@ public final class JdbcReportSource {
    * @param tariffMilliCtPerKwh the residual import tariff (0: no bill amounts)
    */
   public UtilityReport report(String zoneCode, Instant from, Instant to, long tariffMilliCtPerKwh) {
-    var fromTs = from.atOffset(ZoneOffset.UTC);
-    var toTs = to.atOffset(ZoneOffset.UTC);
     String currency = db.select(MARKET_ZONE.CURRENCY).from(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(zoneCode))
         .fetchOptional(MARKET_ZONE.CURRENCY).orElse("");
     // newest version per account and slot
     Map<ReportBuilder.AccountSlot, Statement> newest = new LinkedHashMap<>();
     for (Record r : db.select(SETTLEMENT_STATEMENT.ENCODED).from(SETTLEMENT_STATEMENT)
         .where(SETTLEMENT_STATEMENT.ZONE_CODE.eq(zoneCode))
-        .and(SETTLEMENT_STATEMENT.SLOT_START.ge(fromTs)).and(SETTLEMENT_STATEMENT.SLOT_START.lt(toTs))
+        .and(SETTLEMENT_STATEMENT.SLOT_START.ge(from)).and(SETTLEMENT_STATEMENT.SLOT_START.lt(to))
         .orderBy(SETTLEMENT_STATEMENT.SLOT_START, SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION)
         .fetch()) {
       Statement s = StatementCodec.decode(r.get(SETTLEMENT_STATEMENT.ENCODED));
@@ -52,9 +49,9 @@ public final class JdbcReportSource {
     for (Record r : db.select(SETTLEMENT_PAYMENT.ACCOUNT_ID, SETTLEMENT_PAYMENT.SLOT_START, SETTLEMENT_PAYMENT.STATUS,
         SETTLEMENT_PAYMENT.AMOUNT_SAT).from(SETTLEMENT_PAYMENT)
         .where(SETTLEMENT_PAYMENT.ZONE_CODE.eq(zoneCode))
-        .and(SETTLEMENT_PAYMENT.SLOT_START.ge(fromTs)).and(SETTLEMENT_PAYMENT.SLOT_START.lt(toTs)).fetch()) {
+        .and(SETTLEMENT_PAYMENT.SLOT_START.ge(from)).and(SETTLEMENT_PAYMENT.SLOT_START.lt(to)).fetch()) {
       var key = new ReportBuilder.AccountSlot(r.get(SETTLEMENT_PAYMENT.ACCOUNT_ID),
-          r.get(SETTLEMENT_PAYMENT.SLOT_START).toInstant());
+          r.get(SETTLEMENT_PAYMENT.SLOT_START));
       long sat = r.get(SETTLEMENT_PAYMENT.AMOUNT_SAT);
       boolean paid = "paid".equals(r.get(SETTLEMENT_PAYMENT.STATUS));
       payments.merge(key, new ReportBuilder.Payments(paid ? sat : 0, paid ? 0 : sat),

@@ -61,7 +61,7 @@ class JdbcEnrolmentAnchorTest {
     db.update(DEVICE).set(DEVICE.STATUS, "rotated").set(DEVICE.SUPERSEDED_BY, third).where(DEVICE.ID.eq(second)).execute();
     // a device row without a certificate (none was issued) is not an enrolment
     db.insertInto(DEVICE).set(DEVICE.PUBLIC_KEY, PrivateKey.fromBytes(Hashes.sha256("no cert".getBytes())).publicKey()
-        .compressedBytes()).set(DEVICE.METERING_POINT_ID, point).set(DEVICE.ENROLLED_AT, Q0.atOffset(ZoneOffset.UTC))
+        .compressedBytes()).set(DEVICE.METERING_POINT_ID, point).set(DEVICE.ENROLLED_AT, Q0)
         .execute();
 
     Instant now = Q0.plus(Duration.ofMinutes(16));
@@ -117,7 +117,7 @@ class JdbcEnrolmentAnchorTest {
         at.plus(Duration.ofDays(365)), PLATFORM.publicKey()), PLATFORM);
     return db.insertInto(DEVICE).set(DEVICE.PUBLIC_KEY, device.publicKey().compressedBytes())
         .set(DEVICE.METERING_POINT_ID, point).set(DEVICE.STATUS, "active")
-        .set(DEVICE.ENROLLED_AT, at.atOffset(ZoneOffset.UTC)).set(DEVICE.CERTIFICATE_SERIAL, serial)
+        .set(DEVICE.ENROLLED_AT, at).set(DEVICE.CERTIFICATE_SERIAL, serial)
         .set(DEVICE.CERTIFICATE, Json.write(certificate.toJson())).returning(DEVICE.ID).fetchOne().getId();
   }
 }

@@ -5,8 +5,9 @@ import static io.peerwatt.db.schema.Tables.MARKET_COMMAND;
 import static io.peerwatt.db.schema.Tables.MARKET_ORDER;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
-import io.peerwatt.trading.calendar.ClearingMode;
+import io.peerwatt.db.schema.tables.records.ClearingResultRecord;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;
 import io.peerwatt.trading.matching.AuctionClearing;
@@ -23,8 +24,6 @@ import io.peerwatt.trading.matching.PlaceOrder;
 import io.peerwatt.trading.matching.Trade;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -99,7 +98,7 @@ public final class MarketEngine {
             .and(closed.COMMAND_TYPE.eq((short) CommandType.CLOSE_GATE.code())))
         .fetch();
     for (var r : open) {
-      loaded(new Instrument(r.value1(), DeliverySlot.startingAt(r.value2().toInstant())));
+      loaded(new Instrument(r.value1(), DeliverySlot.startingAt(r.value2())));
     }
     log.info("Recovered {} open order books from their command logs", open.size());
     return open.size();
@@ -186,7 +185,7 @@ public final class MarketEngine {
   public boolean isGateClosed(Instrument instrument) {
     return dsl.fetchExists(MARKET_COMMAND,
         MARKET_COMMAND.ZONE_CODE.eq(instrument.zoneCode())
-            .and(MARKET_COMMAND.SLOT_START.eq(utc(instrument.slot().start())))
+            .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start()))
             .and(MARKET_COMMAND.COMMAND_TYPE.eq((short) CommandType.CLOSE_GATE.code())));
   }
 
@@ -249,13 +248,13 @@ public final class MarketEngine {
   private static void project(
       DSLContext tx, ZoneConfig zone, Instrument instrument, long sequence, OrderCommand command,
       CommandResult result, Instant now) {
-    OffsetDateTime at = utc(now);
+    Instant at = now;
     if (command instanceof PlaceOrder p) {
       tx.insertInto(MARKET_ORDER)
           .set(MARKET_ORDER.ID, p.orderId())
           .set(MARKET_ORDER.ACCOUNT_ID, p.accountId())
           .set(MARKET_ORDER.ZONE_CODE, instrument.zoneCode())
-          .set(MARKET_ORDER.SLOT_START, utc(instrument.slot().start()))
+          .set(MARKET_ORDER.SLOT_START, instrument.slot().start())
           .set(MARKET_ORDER.SIDE, p.side().name())
           .set(MARKET_ORDER.ORDER_TYPE, p.orderType().name())
           .set(MARKET_ORDER.QUANTITY_WH, p.quantityWh())
@@ -290,7 +289,7 @@ public final class MarketEngine {
       Trade t = trades.get(i);
       tx.insertInto(TRADE)
           .set(TRADE.ZONE_CODE, instrument.zoneCode())
-          .set(TRADE.SLOT_START, utc(instrument.slot().start()))
+          .set(TRADE.SLOT_START, instrument.slot().start())
           .set(TRADE.BUY_ORDER_ID, t.buyOrderId())
           .set(TRADE.BUYER_ACCOUNT_ID, t.buyerAccountId())
           .set(TRADE.SELL_ORDER_ID, t.sellOrderId())
@@ -321,7 +320,7 @@ public final class MarketEngine {
     }
   }
 
-  private static void fill(DSLContext tx, long orderId, long quantityWh, OffsetDateTime at) {
+  private static void fill(DSLContext tx, long orderId, long quantityWh, Instant at) {
     tx.update(MARKET_ORDER)
         .set(MARKET_ORDER.FILLED_WH, MARKET_ORDER.FILLED_WH.plus(quantityWh))
         .set(MARKET_ORDER.OPEN_WH, MARKET_ORDER.OPEN_WH.minus(quantityWh))
@@ -333,8 +332,8 @@ public final class MarketEngine {
   }
 
   private static void writeClearingResult(
-      DSLContext tx, ZoneConfig zone, Instrument instrument, CommandResult result, OffsetDateTime at) {
-    OffsetDateTime slotStart = utc(instrument.slot().start());
+      DSLContext tx, ZoneConfig zone, Instrument instrument, CommandResult result, Instant at) {
+    Instant slotStart = instrument.slot().start();
     var totals = tx.select(DSL.coalesce(DSL.sum(TRADE.QUANTITY_WH), BigDecimal.ZERO), DSL.count())
         .from(TRADE)
         .where(TRADE.ZONE_CODE.eq(instrument.zoneCode()))
@@ -358,7 +357,12 @@ public final class MarketEngine {
         .execute();
   }
 
-  static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
+  /** The clearing result of a book whose gate closed; empty before its gate closure. */
+  public Optional<ClearingResultRecord> clearingResult(Instrument instrument) {
+    return dsl.selectFrom(CLEARING_RESULT)
+        .where(CLEARING_RESULT.ZONE_CODE.eq(instrument.zoneCode()))
+        .and(CLEARING_RESULT.SLOT_START.eq(instrument.slot().start()))
+        .fetchOptional();
   }
+
 }

@@ -26,7 +26,7 @@ public final class MarketScheduler {
   private final Vertx vertx;
   private final Function<Callable<TickReport>, Future<TickReport>> workers;
   private final MarketEngine engine;
-  private final StandingRules rules;
+  private final RuleRunner rules;
   private final Clock clock;
   private final Duration tick;
   private final Duration rulesEvery;
@@ -44,7 +44,7 @@ public final class MarketScheduler {
    * @param rulesEvery how often standing rules run
    */
   public MarketScheduler(Vertx vertx, Function<Callable<TickReport>, Future<TickReport>> workers, MarketEngine engine,
-      StandingRules rules, Clock clock, Duration tick, Duration rulesEvery) {
+      RuleRunner rules, Clock clock, Duration tick, Duration rulesEvery) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.workers = Objects.requireNonNull(workers, "workers");
     this.engine = Objects.requireNonNull(engine, "engine");

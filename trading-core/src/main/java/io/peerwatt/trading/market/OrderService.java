@@ -5,8 +5,8 @@ import static io.peerwatt.db.schema.Tables.TRADE;
 
 import io.peerwatt.db.schema.tables.records.TradeRecord;
 import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.SlotState;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;
@@ -27,6 +27,7 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -146,7 +147,7 @@ public final class OrderService {
       where = where.and(MARKET_ORDER.ZONE_CODE.eq(zoneCode));
     }
     if (slot != null) {
-      where = where.and(MARKET_ORDER.SLOT_START.eq(MarketEngine.utc(slot.start())));
+      where = where.and(MARKET_ORDER.SLOT_START.eq(slot.start()));
     }
     if (openOnly) {
       where = where.and(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name()));
@@ -166,6 +167,24 @@ public final class OrderService {
         .fetch(StoredOrder::of);
   }
 
+  /**
+   * An order a standing rule placed, as its daily cap counts it.
+   *
+   * @param capWh the whole quantity while the order may still fill, what filled once it was cancelled
+   */
+  public record RuleOrder(Instant slotStart, long capWh) {}
+
+  /** The orders rule {@code ruleId} placed for slots starting at or after {@code from}. */
+  public List<RuleOrder> ordersOfRuleFrom(long ruleId, Instant from) {
+    Field<Long> capWh = DSL.when(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name(),
+        OrderState.FILLED.name()), MARKET_ORDER.QUANTITY_WH).otherwise(MARKET_ORDER.FILLED_WH);
+    return dsl.select(MARKET_ORDER.SLOT_START, capWh)
+        .from(MARKET_ORDER)
+        .where(MARKET_ORDER.RULE_ID.eq(ruleId))
+        .and(MARKET_ORDER.SLOT_START.ge(from))
+        .fetch(r -> new RuleOrder(r.value1(), r.value2()));
+  }
+
   /** Trades in which {@code accountId} bought or sold, newest first. */
   public List<TradeView> tradesOf(long accountId, String zoneCode, DeliverySlot slot) {
     Condition where = TRADE.BUYER_ACCOUNT_ID.eq(accountId).or(TRADE.SELLER_ACCOUNT_ID.eq(accountId));
@@ -173,7 +192,7 @@ public final class OrderService {
       where = DSL.and(where, TRADE.ZONE_CODE.eq(zoneCode));
     }
     if (slot != null) {
-      where = DSL.and(where, TRADE.SLOT_START.eq(MarketEngine.utc(slot.start())));
+      where = DSL.and(where, TRADE.SLOT_START.eq(slot.start()));
     }
     return dsl.selectFrom(TRADE).where(where).orderBy(TRADE.SLOT_START.desc(), TRADE.ID.desc())
         .limit(MAX_ROWS).fetch(OrderService::toTrade);
@@ -181,10 +200,10 @@ public final class OrderService {
 
   static TradeView toTrade(TradeRecord r) {
     return new TradeView(
-        r.getId(), r.getZoneCode(), DeliverySlot.startingAt(r.getSlotStart().toInstant()), r.getBuyOrderId(),
+        r.getId(), r.getZoneCode(), DeliverySlot.startingAt(r.getSlotStart()), r.getBuyOrderId(),
         r.getBuyerAccountId(), r.getSellOrderId(), r.getSellerAccountId(), r.getQuantityWh(), r.getPricePerKwh(),
         r.getGridFeePerKwh(), r.getPriceUnit(), r.getCurrency(), PreferenceTier.valueOf(r.getTier()),
-        r.getTradedAt().toInstant());
+        r.getTradedAt());
   }
 
   /** Empty when {@code slot}'s book takes orders at {@code now}; otherwise why not. */

@@ -6,7 +6,6 @@ import io.peerwatt.trading.matching.CommandCodec;
 import io.peerwatt.trading.matching.CommandLog;
 import io.peerwatt.trading.matching.Instrument;
 import io.peerwatt.trading.matching.OrderCommand;
-import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
@@ -32,7 +31,7 @@ final class PostgresCommandLog implements CommandLog {
     long sequence = size();
     dsl.insertInto(MARKET_COMMAND)
         .set(MARKET_COMMAND.ZONE_CODE, instrument.zoneCode())
-        .set(MARKET_COMMAND.SLOT_START, instrument.slot().start().atOffset(ZoneOffset.UTC))
+        .set(MARKET_COMMAND.SLOT_START, instrument.slot().start())
         .set(MARKET_COMMAND.SEQUENCE, sequence)
         .set(MARKET_COMMAND.COMMAND_TYPE, (short) command.type().code())
         .set(MARKET_COMMAND.PAYLOAD, CommandCodec.encode(command))
@@ -45,7 +44,7 @@ final class PostgresCommandLog implements CommandLog {
     dsl.select(MARKET_COMMAND.PAYLOAD)
         .from(MARKET_COMMAND)
         .where(MARKET_COMMAND.ZONE_CODE.eq(instrument.zoneCode()))
-        .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start().atOffset(ZoneOffset.UTC)))
+        .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start()))
         .and(MARKET_COMMAND.SEQUENCE.ge(fromSequence))
         .orderBy(MARKET_COMMAND.SEQUENCE)
         .fetchSize(1000)
@@ -57,7 +56,7 @@ final class PostgresCommandLog implements CommandLog {
     Long max = dsl.select(DSL.max(MARKET_COMMAND.SEQUENCE))
         .from(MARKET_COMMAND)
         .where(MARKET_COMMAND.ZONE_CODE.eq(instrument.zoneCode()))
-        .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start().atOffset(ZoneOffset.UTC)))
+        .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start()))
         .fetchOne(0, Long.class);
     return max == null ? 0 : max + 1;
   }

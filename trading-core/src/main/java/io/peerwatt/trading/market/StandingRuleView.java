@@ -43,7 +43,7 @@ public record StandingRuleView(
         r.getId(), r.getAccountId(), r.getMeteringPointId(), r.getZoneCode(), Side.valueOf(r.getSide()),
         r.getReserveWh(), r.getLimitPricePerKwh(), r.getDailyCapWh(), r.getLookbackDays(),
         StandingRules.Forecast.valueOf(r.getForecast()), r.getHorizonMinutes(), r.getState(),
-        r.getStatusCode(), r.getStatusMessage(), r.getLastRunAt() == null ? null : r.getLastRunAt().toInstant(),
-        r.getOrdersPlaced(), r.getCreatedAt().toInstant(), r.getUpdatedAt().toInstant());
+        r.getStatusCode(), r.getStatusMessage(), r.getLastRunAt() == null ? null : r.getLastRunAt(),
+        r.getOrdersPlaced(), r.getCreatedAt(), r.getUpdatedAt());
   }
 }

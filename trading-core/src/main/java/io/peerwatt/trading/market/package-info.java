@@ -1,6 +1,8 @@
 /**
- * The market inside the platform: order books behind their PostgreSQL command logs, the order and
- * standing-rule services, the gate-closure scheduler and the market's HTTP API.
+ * The market inside the platform ({@link io.peerwatt.trading.market.Market}): zones and their market
+ * settings, order books behind their PostgreSQL command logs, the order service, standing rules (kept by
+ * {@code StandingRules}, run by {@code RuleRunner} on forecasts of the meters' readings) and the
+ * gate-closure scheduler. Its HTTP resources are in {@code io.peerwatt.trading.api}.
  *
  * <h2>Tables (migrations V4, V5 and V12)</h2>
  *

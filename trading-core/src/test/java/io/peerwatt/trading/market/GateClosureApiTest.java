@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -31,28 +34,28 @@ class GateClosureApiTest {
 
   @Test
   void callAuctionClearsAtGateClosureExactlyOnceAndRestartReplaysOpenBooks(TestDatabase db) {
-    MarketHarness.MovableClock clock = new MarketHarness.MovableClock(Instant.parse("2026-11-25T10:00:00Z"));
-    MarketHarness h = MarketHarness.start(db, dataDir, clock);
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    TradingHarness h = TradingHarness.start(db, dataDir, clock);
     String operator = h.operator("root");
-    h.zone(operator, "DE-CALL", "CALL_AUCTION");
-    MarketHarness.Account alice = h.prosumer(operator, "alice", "DE-CALL");
-    MarketHarness.Account bob = h.prosumer(operator, "bob", "DE-CALL");
-    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 1000, 20_000, SLOT)), 201);
-    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 500, 40_000, SLOT)), 201);
-    long bid = MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 600, 30_100, SLOT)), 201)
+    h.zone(operator, "DE-CALL", ApiClient.zoneBody("Zone DE-CALL", "CALL_AUCTION", 100, 10));
+    ApiClient.Account alice = h.prosumer(operator, "alice", "DE-CALL");
+    ApiClient.Account bob = h.prosumer(operator, "bob", "DE-CALL");
+    ApiClient.check(h.post("/orders", alice.token(), order("SELL", 1000, 20_000, SLOT)), 201);
+    ApiClient.check(h.post("/orders", alice.token(), order("SELL", 500, 40_000, SLOT)), 201);
+    long bid = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 600, 30_100, SLOT)), 201)
         .bodyAsJsonObject().getLong("id");
     // a later slot stays open across the restart
     String later = "2026-11-25T15:00Z/PT15M";
-    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 700, 21_000, later)), 201);
-    long amended = MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 300, 19_000, later)), 201)
+    ApiClient.check(h.post("/orders", alice.token(), order("SELL", 700, 21_000, later)), 201);
+    long amended = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 300, 19_000, later)), 201)
         .bodyAsJsonObject().getLong("id");
-    MarketHarness.check(h.patch("/orders/" + amended, bob.token(), new JsonObject().put("quantityWh", 450)), 200);
+    ApiClient.check(h.patch("/orders/" + amended, bob.token(), new JsonObject().put("quantityWh", 450)), 200);
     JsonObject bookBefore = h.get("/market/DE-CALL/2026-11-25T15:00Z/book", bob.token()).bodyAsJsonObject();
 
     // nothing clears before the gate
     assertThat(h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject().getBoolean("cleared")).isFalse();
     clock.set(Instant.parse("2026-11-25T10:45:00Z"));
-    MarketHarness.eventually(() -> h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject().getBoolean("cleared"));
+    ApiClient.eventually(() -> h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject().getBoolean("cleared"));
 
     JsonObject result = h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject();
     assertThat(result.getLong("volumeWh")).isEqualTo(600);
@@ -71,12 +74,12 @@ class GateClosureApiTest {
     h.close();
 
     // restart: the open book is rebuilt from its log, the closed one is not cleared again
-    MarketHarness restarted = MarketHarness.start(db, dataDir, clock);
+    TradingHarness restarted = TradingHarness.start(db, dataDir, clock);
     try {
       JsonObject bookAfter = restarted.get("/market/DE-CALL/2026-11-25T15:00Z/book", bob.token()).bodyAsJsonObject();
       assertThat(bookAfter).isEqualTo(bookBefore);
       clock.set(Instant.parse("2026-11-25T10:46:00Z"));
-      MarketHarness.check(restarted.post("/orders", alice.token(), order("SELL", 100, 25_000, later)), 201);
+      ApiClient.check(restarted.post("/orders", alice.token(), order("SELL", 100, 25_000, later)), 201);
       assertThat(db.dsl().fetchCount(CLEARING_RESULT)).isEqualTo(1);
       assertThat(db.dsl().fetchCount(TRADE)).isEqualTo(1);
       assertThat(db.dsl().fetchCount(MARKET_COMMAND, MARKET_COMMAND.COMMAND_TYPE.eq((short) 4))).isEqualTo(1);

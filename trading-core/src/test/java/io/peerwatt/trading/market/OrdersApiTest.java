@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,18 +25,18 @@ class OrdersApiTest {
   /** Slots of 2026-11-26 (local Berlin day) are open on the 25th at 10:00 UTC. */
   static final String SLOT = "2026-11-26T10:00Z/PT15M";
   @TempDir static Path dataDir;
-  static MarketHarness h;
+  static TradingHarness h;
   static String operator;
-  static MarketHarness.Account alice;
-  static MarketHarness.Account bob;
-  static MarketHarness.Account carol;
+  static ApiClient.Account alice;
+  static ApiClient.Account bob;
+  static ApiClient.Account carol;
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = MarketHarness.start(db, dataDir, Instant.parse("2026-11-25T10:00:00Z"));
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
     operator = h.operator("root");
-    h.zone(operator, "DE-CONT", "CONTINUOUS");
-    h.zone(operator, "DE-OTHER", "CALL_AUCTION");
+    h.zone(operator, "DE-CONT", ApiClient.zoneBody("Zone DE-CONT", "CONTINUOUS", 100, 10));
+    h.zone(operator, "DE-OTHER", ApiClient.zoneBody("Zone DE-OTHER", "CALL_AUCTION", 100, 10));
     alice = h.prosumer(operator, "alice", "DE-CONT");
     bob = h.prosumer(operator, "bob", "DE-CONT");
     carol = h.prosumer(operator, "carol", "DE-OTHER");
@@ -51,7 +54,7 @@ class OrdersApiTest {
 
   @Test
   void placedOrderIsAnsweredWithItsStateAndListedAsMine() {
-    HttpResponse<Buffer> r = MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 1000, 25_000)), 201);
+    HttpResponse<Buffer> r = ApiClient.check(h.post("/orders", alice.token(), order("SELL", 1000, 25_000)), 201);
     JsonObject o = r.bodyAsJsonObject();
     assertThat(o.getString("state")).isEqualTo("OPEN");
     assertThat(o.getLong("openWh")).isEqualTo(1000);
@@ -105,7 +108,7 @@ class OrdersApiTest {
 
   @Test
   void aProsumerCannotSeeCancelOrAmendAnothersOrder() {
-    long id = MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 200, 1_000)), 201).bodyAsJsonObject().getLong("id");
+    long id = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 200, 1_000)), 201).bodyAsJsonObject().getLong("id");
     assertThat(h.get("/orders/" + id, alice.token()).statusCode()).isEqualTo(404);
     assertThat(h.delete("/orders/" + id, alice.token()).statusCode()).isEqualTo(404);
     assertThat(h.patch("/orders/" + id, alice.token(), new JsonObject().put("quantityWh", 100)).statusCode()).isEqualTo(404);
@@ -116,12 +119,12 @@ class OrdersApiTest {
 
   @Test
   void cancelAndAmend() {
-    long id = MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 300, 2_000)), 201).bodyAsJsonObject().getLong("id");
-    JsonObject amended = MarketHarness.check(h.patch("/orders/" + id, bob.token(),
+    long id = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 300, 2_000)), 201).bodyAsJsonObject().getLong("id");
+    JsonObject amended = ApiClient.check(h.patch("/orders/" + id, bob.token(),
         new JsonObject().put("quantityWh", 500).put("limitPriceMilliCtPerKwh", 2_500)), 200).bodyAsJsonObject();
     assertThat(amended.getLong("openWh")).isEqualTo(500);
     assertThat(amended.getLong("limitPriceMilliCtPerKwh")).isEqualTo(2_500);
-    JsonObject cancelled = MarketHarness.check(h.delete("/orders/" + id, bob.token()), 200).bodyAsJsonObject();
+    JsonObject cancelled = ApiClient.check(h.delete("/orders/" + id, bob.token()), 200).bodyAsJsonObject();
     assertThat(cancelled.getString("state")).isEqualTo("CANCELLED");
     HttpResponse<Buffer> again = h.delete("/orders/" + id, bob.token());
     assertThat(again.statusCode()).isEqualTo(409);
@@ -131,8 +134,8 @@ class OrdersApiTest {
   @Test
   void continuousMatchingTradesAtTheRestingPriceAndShowsInTradesAndBook() {
     String slot = "2026-11-26T12:00Z/PT15M";
-    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 400, 20_000).put("slot", slot)), 201);
-    JsonObject buy = MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 1000, 30_000).put("slot", slot)), 201)
+    ApiClient.check(h.post("/orders", alice.token(), order("SELL", 400, 20_000).put("slot", slot)), 201);
+    JsonObject buy = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 1000, 30_000).put("slot", slot)), 201)
         .bodyAsJsonObject();
     assertThat(buy.getString("state")).isEqualTo("PARTIALLY_FILLED");
     assertThat(buy.getLong("filledWh")).isEqualTo(400);
@@ -144,12 +147,12 @@ class OrdersApiTest {
     assertThat(aliceTrades.getJsonObject(0).getString("side")).isEqualTo("SELL");
     JsonArray carolTrades = h.get("/trades", carol.token()).bodyAsJsonObject().getJsonArray("trades");
     assertThat(carolTrades).isEmpty();
-    JsonObject book = MarketHarness.check(h.get("/market/DE-CONT/2026-11-26T12:00Z/book", alice.token()), 200).bodyAsJsonObject();
+    JsonObject book = ApiClient.check(h.get("/market/DE-CONT/2026-11-26T12:00Z/book", alice.token()), 200).bodyAsJsonObject();
     assertThat(book.getJsonArray("offers")).isEmpty();
     assertThat(book.getJsonArray("bids").getJsonObject(0).getLong("quantityWh")).isEqualTo(600);
     assertThat(book.getString("state")).isEqualTo("OPEN");
     // the slot may also be given as the whole URL-encoded interval
-    JsonObject sameBook = MarketHarness.check(h.get("/market/DE-CONT/2026-11-26T12:00Z%2FPT15M/book", alice.token()), 200)
+    JsonObject sameBook = ApiClient.check(h.get("/market/DE-CONT/2026-11-26T12:00Z%2FPT15M/book", alice.token()), 200)
         .bodyAsJsonObject();
     assertThat(sameBook).isEqualTo(book);
   }
@@ -160,17 +163,17 @@ class OrdersApiTest {
     StringBuffer received = new StringBuffer();
     java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
     var client = h.vertx.createHttpClient();
-    client.request(io.vertx.core.http.HttpMethod.GET, h.server.actualPort(), "127.0.0.1", "/api/v1/stream")
+    client.request(io.vertx.core.http.HttpMethod.GET, h.port(), "127.0.0.1", "/api/v1/stream")
         .compose(req -> req.putHeader("Authorization", "Bearer " + alice.token()).send())
         .onSuccess(resp -> {
           resp.handler(chunk -> received.append(chunk.toString()));
           connected.countDown();
         });
     assertThat(connected.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    MarketHarness.eventually(() -> received.toString().contains(": connected"));
-    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 250, 20_000).put("slot", slot)), 201);
-    MarketHarness.check(h.post("/orders", bob.token(), order("BUY", 250, 20_100).put("slot", slot)), 201);
-    MarketHarness.eventually(() -> received.toString().contains("event: trade"));
+    ApiClient.eventually(() -> received.toString().contains(": connected"));
+    ApiClient.check(h.post("/orders", alice.token(), order("SELL", 250, 20_000).put("slot", slot)), 201);
+    ApiClient.check(h.post("/orders", bob.token(), order("BUY", 250, 20_100).put("slot", slot)), 201);
+    ApiClient.eventually(() -> received.toString().contains("event: trade"));
     assertThat(received.toString()).contains("event: book").contains("\"slot\":\"" + slot + "\"");
     client.close();
   }
@@ -178,7 +181,7 @@ class OrdersApiTest {
   @Test
   void selfTradeIsRefusedNamingThePrice() {
     String slot = "2026-11-26T16:00Z/PT15M";
-    MarketHarness.check(h.post("/orders", alice.token(), order("SELL", 100, 20_000).put("slot", slot)), 201);
+    ApiClient.check(h.post("/orders", alice.token(), order("SELL", 100, 20_000).put("slot", slot)), 201);
     HttpResponse<Buffer> crossing = h.post("/orders", alice.token(), order("BUY", 100, 25_000).put("slot", slot));
     assertThat(crossing.statusCode()).isEqualTo(400);
     assertThat(crossing.bodyAsJsonObject().getString("error")).isEqualTo("SELF_TRADE");
@@ -187,7 +190,7 @@ class OrdersApiTest {
 
   @Test
   void openSlotsListGateClosures() {
-    JsonObject slots = MarketHarness.check(h.get("/market/DE-CONT/slots", alice.token()), 200).bodyAsJsonObject();
+    JsonObject slots = ApiClient.check(h.get("/market/DE-CONT/slots", alice.token()), 200).bodyAsJsonObject();
     JsonArray list = slots.getJsonArray("slots");
     // 10:00 UTC on the 25th: 10:00 is delivering, 10:15 closed (gate 15 min ahead), then the rest of the 25th
     // from 10:30 and all 96 slots of the 26th (Berlin) are open

@@ -6,13 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
@@ -31,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RecentForecastRulesApiTest {
   static final Instant START = StandingRulesApiTest.START; // 2026-11-25T21:00Z, 22:00 in the zone's Berlin
   @TempDir static Path dataDir;
-  static MarketHarness h;
+  static TradingHarness h;
   static String operator;
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = MarketHarness.start(db, dataDir, START);
+    h = TradingHarness.start(db, dataDir, new MutableClock(START));
     operator = h.operator("root");
-    h.zone(operator, "DE-RECENT", "CALL_AUCTION");
+    h.zone(operator, "DE-RECENT", ApiClient.zoneBody("Zone DE-RECENT", "CALL_AUCTION", 100, 10));
   }
 
   @AfterAll
@@ -72,7 +74,7 @@ class RecentForecastRulesApiTest {
       dsl.insertInto(READING, READING.DEVICE_ID, READING.SEQUENCE, READING.METER_CHANNEL, READING.TAKEN_AT,
               READING.IMPORT_WH, READING.EXPORT_WH, READING.POWER_W, READING.QUALITY_FLAGS, READING.PREV_HASH,
               READING.READING_HASH, READING.SIGNATURE, READING.ENCODED)
-          .values(deviceId, ++sequence, 0, at.atOffset(ZoneOffset.UTC), importWh, exportWh, 0L, 0,
+          .values(deviceId, ++sequence, 0, at, importWh, exportWh, 0L, 0,
               new byte[32], new byte[32], new byte[70], new byte[100])
           .execute();
       return this;
@@ -92,18 +94,18 @@ class RecentForecastRulesApiTest {
   }
 
   static long create(String token, JsonObject rule) {
-    return MarketHarness.check(h.post("/rules", token, rule), 201).bodyAsJsonObject().getLong("id");
+    return ApiClient.check(h.post("/rules", token, rule), 201).bodyAsJsonObject().getLong("id");
   }
 
   static JsonObject rule(String token, long ruleId) {
-    return MarketHarness.check(h.get("/rules/" + ruleId, token), 200).bodyAsJsonObject();
+    return ApiClient.check(h.get("/rules/" + ruleId, token), 200).bodyAsJsonObject();
   }
 
   /** Sets the clock to {@code now} and waits until the scheduler has run each rule at that time. */
   static void runRulesAt(Instant now, String token, long... ruleIds) {
     h.clock.set(now);
     for (long ruleId : ruleIds) {
-      MarketHarness.eventually(() -> now.toString().equals(rule(token, ruleId).getJsonObject("status").getString("lastRunAt")));
+      ApiClient.eventually(() -> now.toString().equals(rule(token, ruleId).getJsonObject("status").getString("lastRunAt")));
     }
   }
 
@@ -120,8 +122,8 @@ class RecentForecastRulesApiTest {
   @Test
   void recentRuleTradesTheLastHoursAverageOnlyWithinItsHorizon(TestDatabase db) {
     // a HISTORY rule with eight days of readings, run once at 21:01 so that nothing else runs before 21:02
-    MarketHarness.Account hanna = h.prosumer(operator, "hanna", "DE-RECENT");
-    long hannasPoint = h.meteringPoint(hanna.token());
+    ApiClient.Account hanna = h.prosumer(operator, "hanna", "DE-RECENT");
+    long hannasPoint = h.meteringPoint(hanna.token(), 30_000);
     StandingRulesApiTest.readings(db.dsl(), hannasPoint, (byte) 1);
     long history = create(hanna.token(), StandingRulesApiTest.rule(hannasPoint, "SELL").put("horizonMinutes", 15));
     runRulesAt(START.plus(Duration.ofMinutes(1)), hanna.token(), history);
@@ -134,8 +136,8 @@ class RecentForecastRulesApiTest {
         .containsEntry("2026-11-25T22:15Z/PT15M", 100L).containsEntry("2026-11-25T23:45Z/PT15M", 100L);
 
     // alice's home came online at 19:30: 50 Wh export a minute until 20:00, then 20 export and 4 import
-    MarketHarness.Account alice = h.prosumer(operator, "alice", "DE-RECENT");
-    long point = h.meteringPoint(alice.token());
+    ApiClient.Account alice = h.prosumer(operator, "alice", "DE-RECENT");
+    long point = h.meteringPoint(alice.token(), 30_000);
     Meter meter = new Meter(db.dsl(), point, 2)
         .reading(Instant.parse("2026-11-25T19:30:00Z"), 1_000, 2_000)
         .everyMinuteUntil(Instant.parse("2026-11-25T20:00:00Z"), 0, 50)
@@ -149,10 +151,10 @@ class RecentForecastRulesApiTest {
     assertThat(created.getInteger("horizonMinutes")).isEqualTo(60);
 
     // bob's meter has no readings; carol's two are 90 s apart
-    MarketHarness.Account bob = h.prosumer(operator, "bob", "DE-RECENT");
-    long bobs = create(bob.token(), recentRule(h.meteringPoint(bob.token()), "BUY"));
-    MarketHarness.Account carol = h.prosumer(operator, "carol", "DE-RECENT");
-    long carolsPoint = h.meteringPoint(carol.token());
+    ApiClient.Account bob = h.prosumer(operator, "bob", "DE-RECENT");
+    long bobs = create(bob.token(), recentRule(h.meteringPoint(bob.token(), 30_000), "BUY"));
+    ApiClient.Account carol = h.prosumer(operator, "carol", "DE-RECENT");
+    long carolsPoint = h.meteringPoint(carol.token(), 30_000);
     new Meter(db.dsl(), carolsPoint, 3)
         .reading(Instant.parse("2026-11-25T21:00:00Z"), 0, 0)
         .reading(Instant.parse("2026-11-25T21:01:30Z"), 50, 0);
@@ -205,8 +207,8 @@ class RecentForecastRulesApiTest {
 
   @Test
   void invalidForecastOrHorizonIsRefusedNamingTheFieldAndChangesNothing() {
-    MarketHarness.Account erin = h.prosumer(operator, "erin", "DE-RECENT");
-    long point = h.meteringPoint(erin.token());
+    ApiClient.Account erin = h.prosumer(operator, "erin", "DE-RECENT");
+    long point = h.meteringPoint(erin.token(), 30_000);
     long ruleId = create(erin.token(), recentRule(point, "SELL").put("horizonMinutes", 30));
     // (the scheduler may run the rule meanwhile: its status is not what a refused request must keep)
     JsonObject before = rule(erin.token(), ruleId).copy();
@@ -234,16 +236,16 @@ class RecentForecastRulesApiTest {
     assertThat(after).isEqualTo(before);
 
     // the bounds themselves are valid, and a rule can change its forecast both ways
-    JsonObject changed = MarketHarness.check(h.patch("/rules/" + ruleId, erin.token(),
+    JsonObject changed = ApiClient.check(h.patch("/rules/" + ruleId, erin.token(),
         new JsonObject().put("forecast", "HISTORY").put("horizonMinutes", 1440)), 200).bodyAsJsonObject();
     assertThat(changed.getString("forecast")).isEqualTo("HISTORY");
     assertThat(changed.getInteger("horizonMinutes")).isEqualTo(1440);
-    changed = MarketHarness.check(h.patch("/rules/" + ruleId, erin.token(),
+    changed = ApiClient.check(h.patch("/rules/" + ruleId, erin.token(),
         new JsonObject().put("forecast", "RECENT").put("horizonMinutes", 15)), 200).bodyAsJsonObject();
     assertThat(changed.getString("forecast")).isEqualTo("RECENT");
     assertThat(changed.getInteger("horizonMinutes")).isEqualTo(15);
     // a change that leaves them out keeps them
-    changed = MarketHarness.check(h.patch("/rules/" + ruleId, erin.token(), new JsonObject().put("reserveWh", 50)), 200)
+    changed = ApiClient.check(h.patch("/rules/" + ruleId, erin.token(), new JsonObject().put("reserveWh", 50)), 200)
         .bodyAsJsonObject();
     assertThat(changed.getString("forecast")).isEqualTo("RECENT");
     assertThat(changed.getInteger("horizonMinutes")).isEqualTo(15);

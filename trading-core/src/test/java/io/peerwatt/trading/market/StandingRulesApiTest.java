@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.TradingHarness;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,14 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 class StandingRulesApiTest {
   static final Instant START = Instant.parse("2026-11-25T21:00:00Z");
   @TempDir static Path dataDir;
-  static MarketHarness h;
+  static TradingHarness h;
   static String operator;
 
   @BeforeAll
   static void start(TestDatabase db) {
-    h = MarketHarness.start(db, dataDir, START);
+    h = TradingHarness.start(db, dataDir, new MutableClock(START));
     operator = h.operator("root");
-    h.zone(operator, "DE-RULES", "CALL_AUCTION");
+    h.zone(operator, "DE-RULES", ApiClient.zoneBody("Zone DE-RULES", "CALL_AUCTION", 100, 10));
   }
 
   @AfterAll
@@ -58,7 +60,7 @@ class StandingRulesApiTest {
         READING.READING_HASH, READING.SIGNATURE, READING.ENCODED);
     for (int k = 0; k < 8 * 96; k++) {
       Instant at = first.plus(Duration.ofMinutes(15L * k + 7));
-      insert = insert.values(device, (long) k, 0, at.atOffset(ZoneOffset.UTC), 100L * k, 500L * k, 1600L, 0,
+      insert = insert.values(device, (long) k, 0, at, 100L * k, 500L * k, 1600L, 0,
           new byte[32], new byte[32], new byte[70], new byte[100]);
     }
     insert.execute();
@@ -80,17 +82,17 @@ class StandingRulesApiTest {
 
   @Test
   void sellRuleOffersForecastSurplusAboveReserveUpToTheDailyCap(TestDatabase db) {
-    MarketHarness.Account alice = h.prosumer(operator, "alice", "DE-RULES");
-    long point = h.meteringPoint(alice.token());
+    ApiClient.Account alice = h.prosumer(operator, "alice", "DE-RULES");
+    long point = h.meteringPoint(alice.token(), 30_000);
     readings(db.dsl(), point, (byte) 1);
-    JsonObject created = MarketHarness.check(h.post("/rules", alice.token(), rule(point, "SELL")), 201).bodyAsJsonObject();
+    JsonObject created = ApiClient.check(h.post("/rules", alice.token(), rule(point, "SELL")), 201).bodyAsJsonObject();
     long ruleId = created.getLong("id");
     // a client that does not know the forecast methods gets what every rule did before them
     assertThat(created.getString("forecast")).isEqualTo("HISTORY");
     assertThat(created.getInteger("horizonMinutes")).isEqualTo(60);
 
     h.clock.advance(Duration.ofMinutes(2));
-    MarketHarness.eventually(() -> ruleOrders(alice.token(), ruleId).size() >= 8);
+    ApiClient.eventually(() -> ruleOrders(alice.token(), ruleId).size() >= 8);
 
     JsonArray orders = ruleOrders(alice.token(), ruleId);
     // 21:00 UTC on the 25th is 22:00 in Berlin: the 25th has 21:30..22:45 open (6 slots) and the 26th all 96;
@@ -107,29 +109,29 @@ class StandingRulesApiTest {
 
     // a later run places nothing twice
     h.clock.advance(Duration.ofMinutes(2));
-    MarketHarness.eventually(() -> !h.get("/rules/" + ruleId, alice.token()).bodyAsJsonObject()
+    ApiClient.eventually(() -> !h.get("/rules/" + ruleId, alice.token()).bodyAsJsonObject()
         .getJsonObject("status").getString("code").equals("OK"));
     assertThat(ruleOrders(alice.token(), ruleId)).hasSize(8);
     assertThat(h.get("/rules/" + ruleId, alice.token()).bodyAsJsonObject().getJsonObject("status").getString("code"))
         .isEqualTo("CAP_REACHED");
 
     // pausing cancels the rule's open orders; deleting hides the rule
-    JsonObject paused = MarketHarness.check(h.patch("/rules/" + ruleId, alice.token(), new JsonObject().put("state", "PAUSED")), 200)
+    JsonObject paused = ApiClient.check(h.patch("/rules/" + ruleId, alice.token(), new JsonObject().put("state", "PAUSED")), 200)
         .bodyAsJsonObject();
     assertThat(paused.getString("state")).isEqualTo("PAUSED");
     assertThat(ruleOrders(alice.token(), ruleId).stream().map(JsonObject.class::cast).map(o -> o.getString("state")))
         .containsOnly("CANCELLED");
-    MarketHarness.check(h.delete("/rules/" + ruleId, alice.token()), 200);
+    ApiClient.check(h.delete("/rules/" + ruleId, alice.token()), 200);
     assertThat(h.get("/rules/" + ruleId, alice.token()).statusCode()).isEqualTo(404);
   }
 
   @Test
   void homeWithoutReadingsGetsNoOrdersAndIsToldWhy() {
-    MarketHarness.Account bob = h.prosumer(operator, "bob", "DE-RULES");
-    long point = h.meteringPoint(bob.token());
-    long ruleId = MarketHarness.check(h.post("/rules", bob.token(), rule(point, "BUY")), 201).bodyAsJsonObject().getLong("id");
+    ApiClient.Account bob = h.prosumer(operator, "bob", "DE-RULES");
+    long point = h.meteringPoint(bob.token(), 30_000);
+    long ruleId = ApiClient.check(h.post("/rules", bob.token(), rule(point, "BUY")), 201).bodyAsJsonObject().getLong("id");
     h.clock.advance(Duration.ofMinutes(2));
-    MarketHarness.eventually(() -> h.get("/rules/" + ruleId, bob.token()).bodyAsJsonObject()
+    ApiClient.eventually(() -> h.get("/rules/" + ruleId, bob.token()).bodyAsJsonObject()
         .getJsonObject("status").getString("code").equals("NO_READINGS"));
     assertThat(ruleOrders(bob.token(), ruleId)).isEmpty();
     assertThat(h.get("/rules/" + ruleId, bob.token()).bodyAsJsonObject().getJsonObject("status").getString("message"))
@@ -138,15 +140,15 @@ class StandingRulesApiTest {
 
   @Test
   void rulesAreValidatedAndPrivate() {
-    MarketHarness.Account carol = h.prosumer(operator, "carol", "DE-RULES");
-    MarketHarness.Account dave = h.prosumer(operator, "dave", "DE-RULES");
-    long point = h.meteringPoint(carol.token());
+    ApiClient.Account carol = h.prosumer(operator, "carol", "DE-RULES");
+    ApiClient.Account dave = h.prosumer(operator, "dave", "DE-RULES");
+    long point = h.meteringPoint(carol.token(), 30_000);
     var noCap = h.post("/rules", carol.token(), rule(point, "SELL").put("dailyCapWh", 0));
     assertThat(noCap.statusCode()).isEqualTo(400);
     assertThat(noCap.bodyAsJsonObject().getString("field")).isEqualTo("dailyCapWh");
     // dave cannot attach a rule to carol's metering point, nor see carol's rule
     assertThat(h.post("/rules", dave.token(), rule(point, "SELL")).statusCode()).isEqualTo(404);
-    long ruleId = MarketHarness.check(h.post("/rules", carol.token(), rule(point, "SELL")), 201).bodyAsJsonObject().getLong("id");
+    long ruleId = ApiClient.check(h.post("/rules", carol.token(), rule(point, "SELL")), 201).bodyAsJsonObject().getLong("id");
     assertThat(h.get("/rules/" + ruleId, dave.token()).statusCode()).isEqualTo(404);
     assertThat(h.delete("/rules/" + ruleId, dave.token()).statusCode()).isEqualTo(404);
     assertThat(h.get("/rules", dave.token()).bodyAsJsonObject().getJsonArray("rules")).isEmpty();

@@ -1,0 +1,59 @@
+package io.peerwatt.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.ValidatedRequest;
+
+/** What a handler reads from a request the {@link ApiGate} let through: the caller and the validated input. */
+public final class ApiRequests {
+  /** Routing-context key of the {@link Caller} set by the gate. */
+  static final String CALLER_KEY = "peerwatt.caller";
+  /** Routing-context key of the {@link ValidatedRequest} set by the gate. */
+  static final String VALIDATED_KEY = "peerwatt.validated";
+
+  private ApiRequests() {}
+
+  /** The authenticated caller; 401 when the route is public and nobody logged in. */
+  public static Caller caller(RoutingContext ctx) {
+    Caller caller = ctx.get(CALLER_KEY);
+    if (caller == null) {
+      throw ApiError.unauthenticated("log in first: send Authorization: Bearer <token>");
+    }
+    return caller;
+  }
+
+  /** The request as validated against the OpenAPI document. */
+  public static ValidatedRequest validated(RoutingContext ctx) {
+    ValidatedRequest v = ctx.get(VALIDATED_KEY);
+    if (v == null) {
+      throw new IllegalStateException("route " + ctx.normalizedPath() + " was not validated");
+    }
+    return v;
+  }
+
+  /** The validated JSON body. */
+  public static JsonObject body(RoutingContext ctx) {
+    Object body = validated(ctx).getBody().get();
+    if (body instanceof JsonObject json) {
+      return json;
+    }
+    throw ApiError.badRequest("INVALID_BODY", "the request body must be a JSON object", null);
+  }
+
+  /** A validated path parameter as a long. */
+  public static long pathLong(RoutingContext ctx, String name) {
+    Object v = validated(ctx).getPathParameters().get(name).get();
+    return ((Number) v).longValue();
+  }
+
+  /** A validated path parameter as a string. */
+  public static String pathString(RoutingContext ctx, String name) {
+    return String.valueOf(validated(ctx).getPathParameters().get(name).get());
+  }
+
+  /** A validated query parameter, or null when absent. */
+  public static Object query(RoutingContext ctx, String name) {
+    var p = validated(ctx).getQuery().get(name);
+    return p == null || p.isNull() ? null : p.get();
+  }
+}

@@ -1,0 +1,144 @@
+package io.peerwatt.trading.api;
+
+import io.peerwatt.db.schema.tables.records.AccountRecord;
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.ApiRequests;
+import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiResponses;
+import io.peerwatt.http.BearerTokens;
+import io.peerwatt.http.Blocking;
+import io.peerwatt.http.Caller;
+import io.peerwatt.http.Role;
+import io.peerwatt.trading.account.AccountStore;
+import io.peerwatt.trading.account.LoginLimiter;
+import io.peerwatt.trading.account.PasswordHasher;
+import io.peerwatt.trading.market.ZoneStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Login, the caller's own account, and account creation by operators. */
+public final class AccountRoutes implements ApiResource {
+  /** A hash of a random password, verified when the username is unknown so timing tells nothing. */
+  private final String decoyHash;
+  private final AccountStore accounts;
+  private final ZoneStore zones;
+  private final Blocking blocking;
+  private final Clock clock;
+  private final BearerTokens tokens;
+  private final PasswordHasher hasher;
+  private final LoginLimiter limiter;
+
+  /** @param hasher verifies login passwords; {@code decoyHash} is verified when the username is unknown */
+  public AccountRoutes(AccountStore accounts, ZoneStore zones, Blocking blocking, Clock clock, BearerTokens tokens,
+      PasswordHasher hasher, String decoyHash, LoginLimiter limiter) {
+    this.accounts = accounts;
+    this.zones = zones;
+    this.blocking = blocking;
+    this.clock = clock;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.decoyHash = decoyHash;
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void addTo(Router router) {
+    router.post("/auth/login").handler(this::login);
+    router.get("/accounts/me").handler(this::me);
+    router.get("/accounts").handler(this::list);
+    router.post("/accounts").handler(this::create);
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = ApiRequests.body(ctx);
+    String username = body.getString("username");
+    String password = body.getString("password");
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    Duration wait = limiter.retryAfter(username, address);
+    if (!wait.isZero()) {
+      ctx.fail(ApiError.tooManyRequests("too many failed logins; try again later", wait));
+      return;
+    }
+    ApiResponses.respond(ctx, 200, blocking.run(() -> {
+      AccountRecord account = accounts.byUsername(username).orElse(null);
+      boolean ok = hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
+          && account != null && account.getDisabledAt() == null;
+      if (!ok) {
+        limiter.failed(username, address);
+        throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password", null);
+      }
+      limiter.succeeded(username);
+      Caller caller = toCaller(account);
+      return new JsonObject()
+          .put("token", tokens.issue(caller))
+          .put("tokenType", "Bearer")
+          .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
+          .put("account", toJson(account));
+    }));
+  }
+
+  private void me(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx);
+    ApiResponses.respond(ctx, 200, blocking.run(() -> {
+      return toJson(accounts.byId(caller.accountId()).orElseThrow(() -> ApiError.notFound("account")));
+    }));
+  }
+
+  private void list(RoutingContext ctx) {
+    ApiRequests.caller(ctx).require(Role.OPERATOR);
+    ApiResponses.respond(ctx, 200, blocking.run(() -> {
+      JsonArray items = new JsonArray();
+      accounts.all().forEach(a -> items.add(toJson(a)));
+      return new JsonObject().put("accounts", items);
+    }));
+  }
+
+  private void create(RoutingContext ctx) {
+    ApiRequests.caller(ctx).require(Role.OPERATOR);
+    JsonObject body = ApiRequests.body(ctx);
+    Role role = Role.ofCode(body.getString("role"));
+    String zone = body.getString("zone");
+    if (role == Role.PROSUMER && zone == null) {
+      ctx.fail(ApiError.badRequest("ZONE_REQUIRED", "a prosumer belongs to a zone", "zone"));
+      return;
+    }
+    String username = body.getString("username");
+    String password = body.getString("password");
+    String displayName = body.getString("displayName");
+    String paymentMode = body.getString("paymentMode", AccountStore.CUSTODIAL);
+    if (role != Role.PROSUMER && !paymentMode.equals(AccountStore.CUSTODIAL)) {
+      ctx.fail(ApiError.badRequest("NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode"));
+      return;
+    }
+    ApiResponses.respond(ctx, 201, blocking.run(() -> {
+      if (zone != null && !zones.exists(zone)) {
+        throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
+      }
+      try {
+        return toJson(accounts.create(username, password, role, zone, displayName, paymentMode));
+      } catch (AccountStore.UsernameTakenException e) {
+        throw ApiError.conflict("USERNAME_TAKEN", e.getMessage(), "username");
+      }
+    }));
+  }
+
+  private static Caller toCaller(AccountRecord a) {
+    return new Caller(a.getId(), a.getUsername(), Role.ofCode(a.getRole()), a.getZoneCode());
+  }
+
+  private static JsonObject toJson(AccountRecord a) {
+    return new JsonObject()
+        .put("id", a.getId())
+        .put("username", a.getUsername())
+        .put("role", a.getRole())
+        .put("zone", a.getZoneCode())
+        .put("displayName", a.getDisplayName())
+        .put("paymentMode", a.getPaymentMode())
+        .put("createdAt", a.getCreatedAt().toString())
+        .put("disabled", a.getDisabledAt() != null);
+  }
+}

@@ -1,0 +1,146 @@
+package io.peerwatt.trading.api;
+
+import static io.peerwatt.trading.api.MarketRequests.accepted;
+import static io.peerwatt.trading.api.MarketRequests.changedPrice;
+import static io.peerwatt.trading.api.MarketRequests.price;
+import static io.peerwatt.trading.api.MarketRequests.prosumer;
+import static io.peerwatt.trading.api.MarketRequests.slotOrNull;
+import static io.peerwatt.trading.api.MarketRequests.zoneOf;
+
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.ApiRequests;
+import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiResponses;
+import io.peerwatt.http.Caller;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.trading.calendar.ZoneConfig;
+import io.peerwatt.trading.market.Market;
+import io.peerwatt.trading.market.OrderService;
+import io.peerwatt.trading.market.StoredOrder;
+import io.peerwatt.trading.matching.OrderType;
+import io.peerwatt.trading.matching.Side;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Orders and trades under {@code /api/v1}: a prosumer places, amends and cancels its own orders in its
+ * own zone and reads its orders and trades. Every handler waits for the books to be recovered.
+ */
+public final class OrderRoutes implements ApiResource {
+  private final Market market;
+  private final Clock clock;
+
+  public OrderRoutes(Market market, Clock clock) {
+    this.market = market;
+    this.clock = clock;
+  }
+
+  @Override
+  public void addTo(Router router) {
+    router.post("/orders").handler(this::placeOrder);
+    router.get("/orders").handler(this::listOrders);
+    router.get("/orders/:id").handler(this::getOrder);
+    router.patch("/orders/:id").handler(this::amendOrder);
+    router.delete("/orders/:id").handler(this::cancelOrder);
+    router.get("/trades").handler(this::listTrades);
+  }
+
+  private void placeOrder(RoutingContext ctx) {
+    Caller caller = prosumer(ctx);
+    JsonObject b = ApiRequests.body(ctx);
+    String zoneCode = b.getString("zone");
+    if (!zoneCode.equals(caller.zoneCode())) {
+      throw ApiError.forbidden("a prosumer trades only in its own zone (" + caller.zoneCode() + ")");
+    }
+    Long accountId = b.getLong("accountId");
+    if (accountId != null && accountId != caller.accountId()) {
+      throw ApiError.forbidden("a prosumer trades only for itself");
+    }
+    List<Long> partners = new ArrayList<>();
+    JsonArray pref = b.getJsonArray("preferredPartners", new JsonArray());
+    for (int i = 0; i < pref.size(); i++) {
+      partners.add(pref.getLong(i));
+    }
+    Instant now = clock.instant();
+    ApiResponses.respond(ctx, 201, market.work(() -> {
+      ZoneConfig zone = market.zones().zone(zoneCode).orElseThrow(
+          () -> ApiError.badRequest("UNKNOWN_ZONE", "zone " + zoneCode + " does not trade", "zone"));
+      long price = price(b, zone);
+      OrderService.NewOrder order = new OrderService.NewOrder(
+          zoneCode, b.getString("slot"), Side.valueOf(b.getString("side")), b.getLong("quantityWh"), price,
+          OrderType.valueOf(b.getString("type", "LIMIT")), b.getBoolean("green", false), partners, OptionalLong.empty());
+      return MarketJson.order(accepted(market.orders().place(caller.accountId(), order, now)), zone);
+    }));
+  }
+
+  private void listOrders(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx);
+    String zone = (String) ApiRequests.query(ctx, "zone");
+    DeliverySlot slot = slotOrNull(ApiRequests.query(ctx, "slot"));
+    boolean openOnly = Boolean.TRUE.equals(ApiRequests.query(ctx, "open"));
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      JsonArray out = new JsonArray();
+      for (StoredOrder o : market.orders().ordersOf(caller.accountId(), zone, slot, openOnly)) {
+        out.add(MarketJson.order(o, zoneOf(market.zones(), o.zoneCode())));
+      }
+      return new JsonObject().put("orders", out);
+    }));
+  }
+
+  private void getOrder(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx);
+    long id = ApiRequests.pathLong(ctx, "id");
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      StoredOrder o = ownOrder(caller, id);
+      return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
+    }));
+  }
+
+  private void amendOrder(RoutingContext ctx) {
+    Caller caller = prosumer(ctx);
+    long id = ApiRequests.pathLong(ctx, "id");
+    JsonObject b = ApiRequests.body(ctx);
+    Instant now = clock.instant();
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      ZoneConfig zone = zoneOf(market.zones(), ownOrder(caller, id).zoneCode());
+      Long price = changedPrice(b, zone);
+      return MarketJson.order(accepted(market.orders().amend(caller.accountId(), id, b.getLong("quantityWh"), price,
+          now)), zone);
+    }));
+  }
+
+  private void cancelOrder(RoutingContext ctx) {
+    Caller caller = prosumer(ctx);
+    long id = ApiRequests.pathLong(ctx, "id");
+    Instant now = clock.instant();
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      StoredOrder o = accepted(market.orders().cancel(caller.accountId(), id, now));
+      return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
+    }));
+  }
+
+  private void listTrades(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx);
+    String zone = (String) ApiRequests.query(ctx, "zone");
+    DeliverySlot slot = slotOrNull(ApiRequests.query(ctx, "slot"));
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      JsonArray out = new JsonArray();
+      market.orders().tradesOf(caller.accountId(), zone, slot)
+          .forEach(t -> out.add(MarketJson.trade(t, caller.accountId())));
+      return new JsonObject().put("trades", out);
+    }));
+  }
+
+  /** The caller's order {@code id}; 404 for another's, as if it did not exist. Blocking. */
+  private StoredOrder ownOrder(Caller caller, long id) {
+    return market.orders().order(id).filter(x -> x.accountId() == caller.accountId())
+        .orElseThrow(() -> ApiError.notFound("order " + id));
+  }
+}

@@ -1,0 +1,113 @@
+package io.peerwatt.trading.api;
+
+import static io.peerwatt.trading.api.MarketRequests.changedPrice;
+import static io.peerwatt.trading.api.MarketRequests.forecast;
+import static io.peerwatt.trading.api.MarketRequests.price;
+import static io.peerwatt.trading.api.MarketRequests.prosumer;
+import static io.peerwatt.trading.api.MarketRequests.rule;
+import static io.peerwatt.trading.api.MarketRequests.zoneOf;
+
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.ApiRequests;
+import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiResponses;
+import io.peerwatt.http.Caller;
+import io.peerwatt.trading.calendar.ZoneConfig;
+import io.peerwatt.trading.market.Market;
+import io.peerwatt.trading.market.StandingRuleView;
+import io.peerwatt.trading.market.StandingRules;
+import io.peerwatt.trading.matching.Side;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Standing rules under {@code /api/v1/rules}: a prosumer creates, reads, changes, pauses and deletes the
+ * rules that trade for it. Every handler waits for the books to be recovered.
+ */
+public final class RuleRoutes implements ApiResource {
+  private final Market market;
+  private final Clock clock;
+
+  public RuleRoutes(Market market, Clock clock) {
+    this.market = market;
+    this.clock = clock;
+  }
+
+  @Override
+  public void addTo(Router router) {
+    router.post("/rules").handler(this::createRule);
+    router.get("/rules").handler(this::listRules);
+    router.get("/rules/:id").handler(this::getRule);
+    router.patch("/rules/:id").handler(this::updateRule);
+    router.delete("/rules/:id").handler(this::deleteRule);
+  }
+
+  private void createRule(RoutingContext ctx) {
+    Caller caller = prosumer(ctx);
+    JsonObject b = ApiRequests.body(ctx);
+    Instant now = clock.instant();
+    ApiResponses.respond(ctx, 201, market.work(() -> {
+      ZoneConfig zone = zoneOf(market.zones(), caller.zoneCode());
+      StandingRules.RuleSpec spec = new StandingRules.RuleSpec(
+          b.getLong("meteringPointId"), Side.valueOf(b.getString("side")), b.getLong("reserveWh", 0L),
+          price(b, zone), b.getLong("dailyCapWh"), b.getInteger("lookbackDays"), forecast(b),
+          b.getLong("horizonMinutes"), null);
+      return MarketJson.rule(rule(market.rules().create(caller.accountId(), caller.zoneCode(), spec, now)), zone);
+    }));
+  }
+
+  private void listRules(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx);
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      JsonArray out = new JsonArray();
+      for (StandingRuleView r : market.rules().rulesOf(caller.accountId())) {
+        out.add(MarketJson.rule(r, zoneOf(market.zones(), r.zoneCode())));
+      }
+      return new JsonObject().put("rules", out);
+    }));
+  }
+
+  private void getRule(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx);
+    long id = ApiRequests.pathLong(ctx, "id");
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      StandingRuleView r = ownRule(caller, id);
+      return MarketJson.rule(r, zoneOf(market.zones(), r.zoneCode()));
+    }));
+  }
+
+  private void updateRule(RoutingContext ctx) {
+    Caller caller = prosumer(ctx);
+    long id = ApiRequests.pathLong(ctx, "id");
+    JsonObject b = ApiRequests.body(ctx);
+    Instant now = clock.instant();
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      ZoneConfig zone = zoneOf(market.zones(), ownRule(caller, id).zoneCode());
+      StandingRules.RuleSpec change = new StandingRules.RuleSpec(
+          null, null, b.getLong("reserveWh"), changedPrice(b, zone), b.getLong("dailyCapWh"),
+          b.getInteger("lookbackDays"), forecast(b), b.getLong("horizonMinutes"), b.getString("state"));
+      return MarketJson.rule(rule(market.rules().update(caller.accountId(), id, change, now)), zone);
+    }));
+  }
+
+  private void deleteRule(RoutingContext ctx) {
+    Caller caller = prosumer(ctx);
+    long id = ApiRequests.pathLong(ctx, "id");
+    Instant now = clock.instant();
+    ApiResponses.respond(ctx, 200, market.work(() -> {
+      if (!market.rules().delete(caller.accountId(), id, now)) {
+        throw ApiError.notFound("rule " + id);
+      }
+      return new JsonObject().put("id", id).put("state", "DELETED");
+    }));
+  }
+
+  /** The caller's rule {@code id}; 404 for another's or a deleted one. Blocking. */
+  private StandingRuleView ownRule(Caller caller, long id) {
+    return market.rules().rule(caller.accountId(), id).orElseThrow(() -> ApiError.notFound("rule " + id));
+  }
+}
