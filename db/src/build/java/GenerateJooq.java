@@ -23,11 +23,11 @@ import org.jooq.meta.jaxb.Target;
  * single-file program, so it needs neither Docker nor a configured database, and it is not shipped.
  * Skips when the migrations and this generator are unchanged since the last generation.
  *
- * <p>Every {@code TIMESTAMPTZ} column is a {@link java.time.Instant} in the generated classes: the schema
- * keeps UTC times, and so does the code, with no conversion at each query.
+ * <p>Every {@code TIMESTAMPTZ} column is a {@link java.time.Instant} in the generated classes: the
+ * schema keeps UTC times, and so does the code, with no conversion at each query.
  *
- * <p>Arguments: migrations directory, output directory, this generator's source (its content is part of
- * the stamp, so a changed generation regenerates).
+ * <p>Arguments: migrations directory, output directory, this generator's source (its content is
+ * part of the stamp, so a changed generation regenerates).
  */
 public class GenerateJooq {
   public static void main(String[] args) throws Exception {
@@ -40,33 +40,47 @@ public class GenerateJooq {
       return;
     }
     Path dataDir = Files.createTempDirectory("peerwatt-jooq-");
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true).start()) {
+    try (EmbeddedPostgres pg =
+        EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true).start()) {
       Flyway.configure()
           .dataSource(pg.getPostgresDatabase())
           .locations("filesystem:" + migrations.toAbsolutePath())
           .load()
           .migrate();
-      GenerationTool.generate(new Configuration()
-          .withLogging(Logging.WARN)
-          .withJdbc(new Jdbc()
-              .withDriver("org.postgresql.Driver")
-              .withUrl(pg.getJdbcUrl("postgres", "postgres"))
-              .withUser("postgres"))
-          .withGenerator(new Generator()
-              .withDatabase(new Database()
-                  .withName("org.jooq.meta.postgres.PostgresDatabase")
-                  .withInputSchema("public")
-                  .withOutputSchemaToDefault(true)
-                  .withExcludes("flyway_schema_history|reading_default|reading_y\\d{4}m\\d{2}")
-                  .withForcedTypes(new ForcedType()
-                      .withName("INSTANT")
-                      .withIncludeTypes("(?i:timestamp(\\(\\d+\\))?\\ with\\ time\\ zone|timestamptz)")))
-              // no to-many join paths: self-references (device.superseded_by) would give clashing method names
-              .withGenerate(new Generate().withRecords(true).withPojos(false).withJavaTimeTypes(true)
-                  .withImplicitJoinPathsToMany(false))
-              .withTarget(new Target()
-                  .withPackageName("io.peerwatt.db.schema")
-                  .withDirectory(output.toAbsolutePath().toString()))));
+      GenerationTool.generate(
+          new Configuration()
+              .withLogging(Logging.WARN)
+              .withJdbc(
+                  new Jdbc()
+                      .withDriver("org.postgresql.Driver")
+                      .withUrl(pg.getJdbcUrl("postgres", "postgres"))
+                      .withUser("postgres"))
+              .withGenerator(
+                  new Generator()
+                      .withDatabase(
+                          new Database()
+                              .withName("org.jooq.meta.postgres.PostgresDatabase")
+                              .withInputSchema("public")
+                              .withOutputSchemaToDefault(true)
+                              .withExcludes(
+                                  "flyway_schema_history|reading_default|reading_y\\d{4}m\\d{2}")
+                              .withForcedTypes(
+                                  new ForcedType()
+                                      .withName("INSTANT")
+                                      .withIncludeTypes(
+                                          "(?i:timestamp(\\(\\d+\\))?\\ with\\ time\\ zone|timestamptz)")))
+                      // no to-many join paths: self-references (device.superseded_by) would give
+                      // clashing method names
+                      .withGenerate(
+                          new Generate()
+                              .withRecords(true)
+                              .withPojos(false)
+                              .withJavaTimeTypes(true)
+                              .withImplicitJoinPathsToMany(false))
+                      .withTarget(
+                          new Target()
+                              .withPackageName("io.peerwatt.db.schema")
+                              .withDirectory(output.toAbsolutePath().toString()))));
     }
     Files.writeString(stamp, digest);
   }

@@ -24,14 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform's PostgreSQL: a pooled {@link DataSource}, the schema migrated by Flyway on start, and
- * a jOOQ {@link DSLContext}. With no JDBC URL configured it starts an embedded PostgreSQL whose files
- * live in the data directory. All methods block: call them from worker threads, never an event loop.
+ * The platform's PostgreSQL: a pooled {@link DataSource}, the schema migrated by Flyway on start,
+ * and a jOOQ {@link DSLContext}. With no JDBC URL configured it starts an embedded PostgreSQL whose
+ * files live in the data directory. All methods block: call them from worker threads, never an
+ * event loop.
  */
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
+
   /** Connection attempts give up after this long, so an unreachable server is reported promptly. */
   private static final int CONNECT_TIMEOUT_SECONDS = 5;
+
   /** How long an orphaned embedded server gets to finish its writes and exit. */
   private static final int ORPHAN_STOP_SECONDS = 60;
 
@@ -72,7 +75,10 @@ public final class Database implements AutoCloseable {
     try {
       pool = pool(url, user, password, config.poolSize());
       migrate(pool);
-      String description = embedded != null ? "embedded PostgreSQL in " + config.dataDir().resolve("postgres") : redact(url);
+      String description =
+          embedded != null
+              ? "embedded PostgreSQL in " + config.dataDir().resolve("postgres")
+              : redact(url);
       Database db = new Database(embedded, pool, description);
       log.info("Database ready: {} (schema version {})", description, db.schemaVersion());
       return db;
@@ -90,8 +96,10 @@ public final class Database implements AutoCloseable {
       Files.createDirectories(dir);
       stopOrphanedServer(dir);
       // keep the cluster between runs: initdb only runs when the directory is new
-      // the embedded library starts PostgreSQL for tests (fsync and synchronous_commit off); the platform
-      // acknowledges readings, orders and channel updates only once they are on disk, so turn both on
+      // the embedded library starts PostgreSQL for tests (fsync and synchronous_commit off); the
+      // platform
+      // acknowledges readings, orders and channel updates only once they are on disk, so turn both
+      // on
       return EmbeddedPostgres.builder()
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
@@ -107,10 +115,11 @@ public final class Database implements AutoCloseable {
 
   /**
    * Stops the server a previous run left behind when it was killed without a chance to stop it
-   * ({@code kill -9}, a power cut leaves none): its {@code postmaster.pid} names a live process serving
-   * this very directory. A smart shutdown (SIGTERM) is safe: the dead run's connections are gone, and
-   * PostgreSQL finishes its writes before it exits. A stale pid file of a dead server is PostgreSQL's own
-   * business (it removes it at start). Never two servers on one directory: PostgreSQL refuses that itself.
+   * ({@code kill -9}, a power cut leaves none): its {@code postmaster.pid} names a live process
+   * serving this very directory. A smart shutdown (SIGTERM) is safe: the dead run's connections are
+   * gone, and PostgreSQL finishes its writes before it exits. A stale pid file of a dead server is
+   * PostgreSQL's own business (it removes it at start). Never two servers on one directory:
+   * PostgreSQL refuses that itself.
    */
   static void stopOrphanedServer(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
@@ -123,25 +132,40 @@ public final class Database implements AutoCloseable {
     }
     long pid = Long.parseLong(lines.get(0).trim());
     Optional<ProcessHandle> server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-    if (server.isEmpty() || !Path.of(lines.get(1).trim()).toRealPath().equals(dir.toRealPath())
+    if (server.isEmpty()
+        || !Path.of(lines.get(1).trim()).toRealPath().equals(dir.toRealPath())
         || !server.get().info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
       return;
     }
-    log.warn("An embedded PostgreSQL (pid {}) left running by an earlier run that did not stop holds {}: stopping it",
-        pid, dir);
+    log.warn(
+        "An embedded PostgreSQL (pid {}) left running by an earlier run that did not stop holds {}: stopping it",
+        pid,
+        dir);
     server.get().destroy();
     try {
       server.get().onExit().get(ORPHAN_STOP_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new DatabaseUnavailableException("an earlier embedded PostgreSQL (pid " + pid + ") still runs on " + dir
-          + " and did not stop within " + ORPHAN_STOP_SECONDS + " s: stop it (kill -INT " + pid + ") and start again", e);
+      throw new DatabaseUnavailableException(
+          "an earlier embedded PostgreSQL (pid "
+              + pid
+              + ") still runs on "
+              + dir
+              + " and did not stop within "
+              + ORPHAN_STOP_SECONDS
+              + " s: stop it (kill -INT "
+              + pid
+              + ") and start again",
+          e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DatabaseUnavailableException("interrupted while stopping the earlier embedded PostgreSQL", e);
+      throw new DatabaseUnavailableException(
+          "interrupted while stopping the earlier embedded PostgreSQL", e);
     }
-    log.info("Stopped the orphaned embedded PostgreSQL (pid {}); starting a fresh one on the same data", pid);
+    log.info(
+        "Stopped the orphaned embedded PostgreSQL (pid {}); starting a fresh one on the same data",
+        pid);
   }
 
   /** Fails fast with a readable message instead of letting the pool retry for its full timeout. */
@@ -179,7 +203,8 @@ public final class Database implements AutoCloseable {
     try {
       return new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new DatabaseUnavailableException("cannot reach PostgreSQL at " + redact(url) + ": " + rootMessage(e), e);
+      throw new DatabaseUnavailableException(
+          "cannot reach PostgreSQL at " + redact(url) + ": " + rootMessage(e), e);
     }
   }
 
@@ -216,12 +241,16 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** The version of the newest applied migration, e.g. {@code "1"}, read from Flyway's history table. */
+  /**
+   * The version of the newest applied migration, e.g. {@code "1"}, read from Flyway's history
+   * table.
+   */
   public String schemaVersion() {
-    String version = dsl.resultQuery(
-            "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
-                + " ORDER BY installed_rank DESC LIMIT 1")
-        .fetchOne(0, String.class);
+    String version =
+        dsl.resultQuery(
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
+                    + " ORDER BY installed_rank DESC LIMIT 1")
+            .fetchOne(0, String.class);
     return version == null ? "none" : version;
   }
 

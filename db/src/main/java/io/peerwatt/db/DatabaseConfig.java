@@ -10,10 +10,12 @@ import java.util.Objects;
  * @param jdbcUrl {@code jdbc:postgresql://host:port/db}, or null for embedded
  * @param user user for {@code jdbcUrl} (ignored for embedded)
  * @param password password for {@code jdbcUrl} (ignored for embedded)
- * @param dataDir the platform's data directory; embedded PostgreSQL keeps its files in {@code dataDir/postgres}
+ * @param dataDir the platform's data directory; embedded PostgreSQL keeps its files in {@code
+ *     dataDir/postgres}
  * @param poolSize maximum pooled connections
  */
-public record DatabaseConfig(String jdbcUrl, String user, String password, Path dataDir, int poolSize) {
+public record DatabaseConfig(
+    String jdbcUrl, String user, String password, Path dataDir, int poolSize) {
   public DatabaseConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     if (poolSize < 1) {

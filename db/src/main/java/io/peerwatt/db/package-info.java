@@ -1,4 +1,5 @@
 /**
- * The one schema (Flyway migrations, generated jOOQ classes) and the runtime {@link io.peerwatt.db.Database}.
+ * The one schema (Flyway migrations, generated jOOQ classes) and the runtime {@link
+ * io.peerwatt.db.Database}.
  */
 package io.peerwatt.db;

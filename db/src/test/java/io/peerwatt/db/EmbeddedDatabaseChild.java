@@ -3,8 +3,9 @@ package io.peerwatt.db;
 import java.nio.file.Path;
 
 /**
- * A separate JVM that starts the embedded database in the data directory given as its argument, says
- * {@code READY} and waits to be killed: what a platform killed with {@code kill -9} leaves behind.
+ * A separate JVM that starts the embedded database in the data directory given as its argument,
+ * says {@code READY} and waits to be killed: what a platform killed with {@code kill -9} leaves
+ * behind.
  */
 public final class EmbeddedDatabaseChild {
   private EmbeddedDatabaseChild() {}

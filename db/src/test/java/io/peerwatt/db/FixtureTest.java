@@ -20,19 +20,28 @@ class FixtureTest {
   @Test
   void migratesWritesAndReadsThroughJooq(DSLContext db) {
     db.insertInto(ZONE, ZONE.CODE, ZONE.NAME).values("DE-TEST", "Test zone").execute();
-    long accountId = db.insertInto(ACCOUNT, ACCOUNT.USERNAME, ACCOUNT.ROLE, ACCOUNT.PASSWORD_HASH, ACCOUNT.ZONE_CODE)
-        .values("alice", "prosumer", "$argon2id$placeholder-not-checked-here", "DE-TEST")
-        .returning(ACCOUNT.ID)
-        .fetchOne(ACCOUNT.ID);
-    db.insertInto(METERING_POINT, METERING_POINT.ACCOUNT_ID, METERING_POINT.ZONE_CODE, METERING_POINT.LABEL,
+    long accountId =
+        db.insertInto(
+                ACCOUNT, ACCOUNT.USERNAME, ACCOUNT.ROLE, ACCOUNT.PASSWORD_HASH, ACCOUNT.ZONE_CODE)
+            .values("alice", "prosumer", "$argon2id$placeholder-not-checked-here", "DE-TEST")
+            .returning(ACCOUNT.ID)
+            .fetchOne(ACCOUNT.ID);
+    db.insertInto(
+            METERING_POINT,
+            METERING_POINT.ACCOUNT_ID,
+            METERING_POINT.ZONE_CODE,
+            METERING_POINT.LABEL,
             METERING_POINT.MAX_POWER_W)
         .values(accountId, "DE-TEST", "Home", 11_000L)
         .execute();
 
-    var row = db.select(ACCOUNT.USERNAME, METERING_POINT.LABEL, METERING_POINT.MAX_POWER_W)
-        .from(ACCOUNT).join(METERING_POINT).on(METERING_POINT.ACCOUNT_ID.eq(ACCOUNT.ID))
-        .where(ACCOUNT.ID.eq(accountId))
-        .fetchOne();
+    var row =
+        db.select(ACCOUNT.USERNAME, METERING_POINT.LABEL, METERING_POINT.MAX_POWER_W)
+            .from(ACCOUNT)
+            .join(METERING_POINT)
+            .on(METERING_POINT.ACCOUNT_ID.eq(ACCOUNT.ID))
+            .where(ACCOUNT.ID.eq(accountId))
+            .fetchOne();
     assertThat(row.value1()).isEqualTo("alice");
     assertThat(row.value2()).isEqualTo("Home");
     assertThat(row.value3()).isEqualTo(11_000L);
@@ -40,8 +49,11 @@ class FixtureTest {
 
   @Test
   void constraintsFromTheMigrationsHold(DSLContext db) {
-    assertThatThrownBy(() -> db.insertInto(ACCOUNT, ACCOUNT.USERNAME, ACCOUNT.ROLE, ACCOUNT.PASSWORD_HASH)
-            .values("mallory", "superuser", "x").execute())
+    assertThatThrownBy(
+            () ->
+                db.insertInto(ACCOUNT, ACCOUNT.USERNAME, ACCOUNT.ROLE, ACCOUNT.PASSWORD_HASH)
+                    .values("mallory", "superuser", "x")
+                    .execute())
         .isInstanceOf(DataAccessException.class)
         .hasMessageContaining("ck_account_role");
   }

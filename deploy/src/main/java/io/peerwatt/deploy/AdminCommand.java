@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code peerwatt admin}: one-off administration of a platform's database. */
-@Command(name = "admin", mixinStandardHelpOptions = true,
+@Command(
+    name = "admin",
+    mixinStandardHelpOptions = true,
     description = "Administer a PeerWatt platform's database.",
     subcommands = {AdminCommand.CreateOperator.class})
 final class AdminCommand implements Runnable {
@@ -24,16 +26,27 @@ final class AdminCommand implements Runnable {
   }
 
   /**
-   * {@code peerwatt admin create-operator}: the first operator of a fresh install (there is no default
-   * password). The password comes from a file so it never shows in the process list or shell history.
+   * {@code peerwatt admin create-operator}: the first operator of a fresh install (there is no
+   * default password). The password comes from a file so it never shows in the process list or
+   * shell history.
    */
-  @Command(name = "create-operator", mixinStandardHelpOptions = true,
+  @Command(
+      name = "create-operator",
+      mixinStandardHelpOptions = true,
       description = "Create an operator account (the password is read from a file, first line).")
   static final class CreateOperator implements Runnable {
-    @Option(names = "--username", required = true, paramLabel = "U", description = "login name: 3-64 of a-z 0-9 . _ -")
+    @Option(
+        names = "--username",
+        required = true,
+        paramLabel = "U",
+        description = "login name: 3-64 of a-z 0-9 . _ -")
     String username;
 
-    @Option(names = "--password-file", required = true, paramLabel = "F", description = "file whose first line is the password (12+ characters)")
+    @Option(
+        names = "--password-file",
+        required = true,
+        paramLabel = "F",
+        description = "file whose first line is the password (12+ characters)")
     Path passwordFile;
 
     @picocli.CommandLine.Mixin PlatformOptions platform;
@@ -44,7 +57,10 @@ final class AdminCommand implements Runnable {
     public void run() {
       String password;
       try {
-        password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        password =
+            Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream()
+                .findFirst()
+                .orElse("");
       } catch (IOException e) {
         throw new UserError("cannot read password file " + passwordFile + ": " + e.getMessage());
       }

@@ -25,15 +25,21 @@ public final class BytesArgument {
     } catch (IOException e) {
       throw new UserError("cannot read " + arg.substring(1) + ": " + e.getMessage(), e);
     } catch (FormatException e) {
-      String message = e.getMessage().startsWith(what) ? e.getMessage() : what + ": " + e.getMessage();
+      String message =
+          e.getMessage().startsWith(what) ? e.getMessage() : what + ": " + e.getMessage();
       throw new UserError(message, e);
     }
   }
 
-  /** A file's content as bytes: hex text (whitespace allowed) is decoded, anything else is taken as it is. */
+  /**
+   * A file's content as bytes: hex text (whitespace allowed) is decoded, anything else is taken as
+   * it is.
+   */
   public static byte[] hexOrBinary(byte[] content) {
     String text = new String(content, StandardCharsets.ISO_8859_1).strip();
-    if (!text.isEmpty() && text.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || Character.isWhitespace(ch))) {
+    if (!text.isEmpty()
+        && text.chars()
+            .allMatch(ch -> Character.digit(ch, 16) >= 0 || Character.isWhitespace(ch))) {
       return Transaction.parseHexBytes(text.replaceAll("\\s+", ""), "hex input");
     }
     return content.clone();

@@ -18,16 +18,18 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code peerwatt chain}: the platform's on-chain records (audit export) and wallets (addresses,
- * balances, recording a funding transaction on a chain without a faucet). Run them while the platform
- * is stopped when its database is the embedded one.
+ * balances, recording a funding transaction on a chain without a faucet). Run them while the
+ * platform is stopped when its database is the embedded one.
  */
-@Command(name = "chain", mixinStandardHelpOptions = true,
+@Command(
+    name = "chain",
+    mixinStandardHelpOptions = true,
     description = "The platform's on-chain records and wallets.",
     subcommands = {ChainCommand.Export.class, ChainCommand.Wallet.class, ChainCommand.Fund.class})
 final class ChainCommand implements Runnable {
@@ -38,17 +40,23 @@ final class ChainCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write every transaction the platform made, with the outputs its inputs spend, as JSON"
-          + " ({\"transactions\":[{\"txid\",\"rawTx\",\"inputs\":[{\"satoshis\",\"lockingScript\"}]}]})"
-          + " and optionally as BEEF (BRC-62 V1, with BUMPs for mined transactions).")
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write every transaction the platform made, with the outputs its inputs spend, as JSON"
+              + " ({\"transactions\":[{\"txid\",\"rawTx\",\"inputs\":[{\"satoshis\",\"lockingScript\"}]}]})"
+              + " and optionally as BEEF (BRC-62 V1, with BUMPs for mined transactions).")
   static final class Export implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "JSON output file")
     Path out;
 
-    @Option(names = "--beef", paramLabel = "FILE", description = "also write the BEEF (binary) to this file")
+    @Option(
+        names = "--beef",
+        paramLabel = "FILE",
+        description = "also write the BEEF (binary) to this file")
     Path beef;
 
     @CommandLine.Mixin Target target;
@@ -56,12 +64,15 @@ final class ChainCommand implements Runnable {
     @Override
     public Integer call() {
       try (Opened opened = target.open()) {
-        AuditExport export = new AuditExport(new JdbcTransactionLog(opened.database.dsl()), opened.chain);
+        AuditExport export =
+            new AuditExport(new JdbcTransactionLog(opened.database.dsl()), opened.chain);
         export.writeJson(out);
         spec.commandLine().getOut().println("wrote " + out + " (" + opened.chain.network() + ")");
         if (beef != null) {
           int n = export.writeBeef(beef);
-          spec.commandLine().getOut().println("wrote " + beef + ": BEEF with " + n + " transactions");
+          spec.commandLine()
+              .getOut()
+              .println("wrote " + beef + ": BEEF with " + n + " transactions");
         }
       } catch (IOException e) {
         throw new UserError("cannot write the export: " + e.getMessage(), e);
@@ -96,17 +107,27 @@ final class ChainCommand implements Runnable {
       this.chain = chain;
     }
 
-    /** The hub wallet ({@code hub}) or the custodial store ({@code custodial}), with the platform's keys. */
+    /**
+     * The hub wallet ({@code hub}) or the custodial store ({@code custodial}), with the platform's
+     * keys.
+     */
     HubWallet wallet(String which) {
       Path keys = settings.dataDir().resolve("keys");
-      KeyVault vault = KeyVault.open(keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"),
-          new SecureRandom());
-      String label = switch (which) {
-        case "hub" -> HubWallet.WALLET_KEY_LABEL;
-        case "custodial" -> Settlement.CUSTODIAL_KEY_LABEL;
-        default -> throw new UserError("--wallet must be hub or custodial, not " + which);
-      };
-      return HubWallet.open(vault, chain, new JdbcWalletStore(database.dsl(), label),
+      KeyVault vault =
+          KeyVault.open(
+              keys.resolve("settlement-vault.bin"),
+              keys.resolve("settlement-vault.secret"),
+              new SecureRandom());
+      String label =
+          switch (which) {
+            case "hub" -> HubWallet.WALLET_KEY_LABEL;
+            case "custodial" -> Settlement.CUSTODIAL_KEY_LABEL;
+            default -> throw new UserError("--wallet must be hub or custodial, not " + which);
+          };
+      return HubWallet.open(
+          vault,
+          chain,
+          new JdbcWalletStore(database.dsl(), label),
           new JdbcTransactionLog(database.dsl()));
     }
 
@@ -127,9 +148,12 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "wallet", mixinStandardHelpOptions = true,
-      description = "The hub wallet's and the custodial store's addresses and balances: send coins to the hub"
-          + " address, then record the transaction with 'peerwatt chain fund'.")
+  @Command(
+      name = "wallet",
+      mixinStandardHelpOptions = true,
+      description =
+          "The hub wallet's and the custodial store's addresses and balances: send coins to the hub"
+              + " address, then record the transaction with 'peerwatt chain fund'.")
   static final class Wallet implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Target target;
@@ -140,26 +164,47 @@ final class ChainCommand implements Runnable {
         for (String which : new String[] {"hub", "custodial"}) {
           HubWallet wallet = opened.wallet(which);
           wallet.syncConfirmations();
-          long confirmed = wallet.unspent().stream().filter(o -> o.isConfirmed()).mapToLong(o -> o.satoshis()).sum();
-          spec.commandLine().getOut().printf("%-9s %s  %d sat (%d confirmed) on %s%n", which,
-              wallet.address(opened.addressNetwork()), wallet.balanceSats(), confirmed, opened.chain.network());
+          long confirmed =
+              wallet.unspent().stream()
+                  .filter(o -> o.isConfirmed())
+                  .mapToLong(o -> o.satoshis())
+                  .sum();
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  "%-9s %s  %d sat (%d confirmed) on %s%n",
+                  which,
+                  wallet.address(opened.addressNetwork()),
+                  wallet.balanceSats(),
+                  confirmed,
+                  opened.chain.network());
         }
       }
       return 0;
     }
   }
 
-  @Command(name = "fund", mixinStandardHelpOptions = true,
-      description = "Record a transaction that pays the hub wallet (or the custodial store): on node or arc,"
-          + " where there is no faucet, this is how the platform gets coins to fund channels and anchors.")
+  @Command(
+      name = "fund",
+      mixinStandardHelpOptions = true,
+      description =
+          "Record a transaction that pays the hub wallet (or the custodial store): on node or arc,"
+              + " where there is no faucet, this is how the platform gets coins to fund channels and anchors.")
   static final class Fund implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Target target;
 
-    @Option(names = "--tx", required = true, paramLabel = "HEX|@FILE", description = "the raw transaction, hex or @file")
+    @Option(
+        names = "--tx",
+        required = true,
+        paramLabel = "HEX|@FILE",
+        description = "the raw transaction, hex or @file")
     String tx;
 
-    @Option(names = "--wallet", defaultValue = "hub", paramLabel = "hub|custodial",
+    @Option(
+        names = "--wallet",
+        defaultValue = "hub",
+        paramLabel = "hub|custodial",
         description = "which wallet it pays (default ${DEFAULT-VALUE})")
     String which;
 
@@ -176,29 +221,56 @@ final class ChainCommand implements Runnable {
       }
       try (Opened opened = target.open()) {
         HubWallet wallet = opened.wallet(which);
-        long paid = funding.outputs().stream()
-            .filter(o -> java.util.Arrays.equals(o.lockingScript(), wallet.lockingScript()))
-            .mapToLong(o -> o.satoshis()).sum();
+        long paid =
+            funding.outputs().stream()
+                .filter(o -> java.util.Arrays.equals(o.lockingScript(), wallet.lockingScript()))
+                .mapToLong(o -> o.satoshis())
+                .sum();
         if (paid == 0) {
-          throw new UserError("transaction " + funding.txidHex() + " pays nothing to the " + which + " wallet "
-              + wallet.address(opened.addressNetwork()));
+          throw new UserError(
+              "transaction "
+                  + funding.txidHex()
+                  + " pays nothing to the "
+                  + which
+                  + " wallet "
+                  + wallet.address(opened.addressNetwork()));
         }
         if (broadcast) {
           BroadcastResult sent = opened.chain.broadcast(funding.serialize());
           if (!sent.isAccepted()) {
-            throw new UserError("the chain refused " + funding.txidHex() + ": " + sent.reason() + " " + sent.detail());
+            throw new UserError(
+                "the chain refused "
+                    + funding.txidHex()
+                    + ": "
+                    + sent.reason()
+                    + " "
+                    + sent.detail());
           }
         }
         TxStatus status = opened.chain.status(funding.txidHex());
         if (status.state() == TxStatus.State.UNKNOWN) {
-          throw new UserError("the chain does not know " + funding.txidHex() + ": broadcast it first (or add"
-              + " --broadcast)");
+          throw new UserError(
+              "the chain does not know "
+                  + funding.txidHex()
+                  + ": broadcast it first (or add"
+                  + " --broadcast)");
         }
         wallet.receive(funding, false, java.util.List.of(), "funding");
         wallet.syncConfirmations();
-        spec.commandLine().getOut().println("recorded " + funding.txidHex() + ": " + paid + " sat to the " + which
-            + " wallet (" + status.state().name().toLowerCase(java.util.Locale.ROOT) + "); balance "
-            + wallet.balanceSats() + " sat");
+        spec.commandLine()
+            .getOut()
+            .println(
+                "recorded "
+                    + funding.txidHex()
+                    + ": "
+                    + paid
+                    + " sat to the "
+                    + which
+                    + " wallet ("
+                    + status.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + "); balance "
+                    + wallet.balanceSats()
+                    + " sat");
       }
       return 0;
     }

@@ -4,12 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --chain} and {@code --node-url}: the chain backend of the commands that run or open a platform's chain. */
+/**
+ * {@code --chain} and {@code --node-url}: the chain backend of the commands that run or open a
+ * platform's chain.
+ */
 final class ChainOptions {
-  @Option(names = "--chain", paramLabel = "BACKEND", description = "chain backend: devnet (default), node or arc")
+  @Option(
+      names = "--chain",
+      paramLabel = "BACKEND",
+      description = "chain backend: devnet (default), node or arc")
   String chain;
 
-  @Option(names = "--node-url", paramLabel = "URL",
+  @Option(
+      names = "--node-url",
+      paramLabel = "URL",
       description = "BSV node JSON-RPC, http://user:pass@host:port (--chain node)")
   String nodeUrl;
 

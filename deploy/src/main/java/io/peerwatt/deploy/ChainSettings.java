@@ -13,8 +13,9 @@ import java.util.List;
 import org.jooq.DSLContext;
 
 /**
- * Which chain backend the platform uses ({@code --chain devnet|node|arc} or {@code chain.backend}) and
- * how to reach it. Secrets (node URL with credentials, API keys) may be given as {@code *-file} keys.
+ * Which chain backend the platform uses ({@code --chain devnet|node|arc} or {@code chain.backend})
+ * and how to reach it. Secrets (node URL with credentials, API keys) may be given as {@code *-file}
+ * keys.
  *
  * @param backend devnet, node or arc
  * @param network the network name shown for node and arc ("regtest", "testnet", "mainnet")
@@ -27,27 +28,69 @@ import org.jooq.DSLContext;
  * @param attempts tries per request on timeouts and failed connections
  * @param minFeeSatsPerKb the fee rate floor for node and arc, whatever they say miners take
  */
-public record ChainSettings(String backend, String network, String nodeUrl, String arcUrl, String arcApiKey,
-    String headersUrl, String headersApiKey, Duration timeout, int attempts, long minFeeSatsPerKb) {
+public record ChainSettings(
+    String backend,
+    String network,
+    String nodeUrl,
+    String arcUrl,
+    String arcApiKey,
+    String headersUrl,
+    String headersApiKey,
+    Duration timeout,
+    int attempts,
+    long minFeeSatsPerKb) {
 
-  public static final List<ConfigKey> KEYS = List.of(
-      new ConfigKey("chain.backend", "devnet", "chain backend: devnet (embedded), node (a BSV node's JSON-RPC) or arc (ARC + block headers service)"),
-      new ConfigKey("chain.network", null, "network name shown for node/arc: regtest, testnet or mainnet (default regtest for node, mainnet for arc)"),
-      new ConfigKey("chain.node-url", null, "BSV node JSON-RPC URL http://user:pass@host:port (prefer chain.node-url-file)"),
-      new ConfigKey("chain.node-url-file", null, "file holding chain.node-url"),
-      new ConfigKey("chain.arc-url", null, "ARC base URL, e.g. https://arc.taal.com"),
-      new ConfigKey("chain.arc-api-key", null, "ARC API key (prefer chain.arc-api-key-file)"),
-      new ConfigKey("chain.arc-api-key-file", null, "file holding the ARC API key"),
-      new ConfigKey("chain.headers-url", null, "Block Headers Service base URL (backend arc)"),
-      new ConfigKey("chain.headers-api-key", null, "Block Headers Service token (prefer chain.headers-api-key-file)"),
-      new ConfigKey("chain.headers-api-key-file", null, "file holding the Block Headers Service token"),
-      new ConfigKey("chain.timeout-seconds", "30", "timeout of one request to node, ARC or headers service"),
-      new ConfigKey("chain.attempts", "3", "tries per request when it times out or its connection fails (every call is idempotent)"),
-      new ConfigKey("chain.min-fee-sat-per-kb", "1", "fee rate floor in satoshis per 1000 bytes: node and arc pay what miners take (getsettings.minminingtxfee, ARC's /v1/policy), never less than this"));
+  public static final List<ConfigKey> KEYS =
+      List.of(
+          new ConfigKey(
+              "chain.backend",
+              "devnet",
+              "chain backend: devnet (embedded), node (a BSV node's JSON-RPC) or arc (ARC + block headers service)"),
+          new ConfigKey(
+              "chain.network",
+              null,
+              "network name shown for node/arc: regtest, testnet or mainnet (default regtest for node, mainnet for arc)"),
+          new ConfigKey(
+              "chain.node-url",
+              null,
+              "BSV node JSON-RPC URL http://user:pass@host:port (prefer chain.node-url-file)"),
+          new ConfigKey("chain.node-url-file", null, "file holding chain.node-url"),
+          new ConfigKey("chain.arc-url", null, "ARC base URL, e.g. https://arc.taal.com"),
+          new ConfigKey("chain.arc-api-key", null, "ARC API key (prefer chain.arc-api-key-file)"),
+          new ConfigKey("chain.arc-api-key-file", null, "file holding the ARC API key"),
+          new ConfigKey("chain.headers-url", null, "Block Headers Service base URL (backend arc)"),
+          new ConfigKey(
+              "chain.headers-api-key",
+              null,
+              "Block Headers Service token (prefer chain.headers-api-key-file)"),
+          new ConfigKey(
+              "chain.headers-api-key-file", null, "file holding the Block Headers Service token"),
+          new ConfigKey(
+              "chain.timeout-seconds",
+              "30",
+              "timeout of one request to node, ARC or headers service"),
+          new ConfigKey(
+              "chain.attempts",
+              "3",
+              "tries per request when it times out or its connection fails (every call is idempotent)"),
+          new ConfigKey(
+              "chain.min-fee-sat-per-kb",
+              "1",
+              "fee rate floor in satoshis per 1000 bytes: node and arc pay what miners take (getsettings.minminingtxfee, ARC's /v1/policy), never less than this"));
 
   /** The embedded devnet (the default). */
   public static ChainSettings devnet() {
-    return new ChainSettings("devnet", DevnetBackend.NETWORK, null, null, null, null, null, Duration.ofSeconds(30), 3, 0);
+    return new ChainSettings(
+        "devnet",
+        DevnetBackend.NETWORK,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Duration.ofSeconds(30),
+        3,
+        0);
   }
 
   /** {@link PlatformSettings#KEYS} plus these. */
@@ -64,14 +107,26 @@ public record ChainSettings(String backend, String network, String nodeUrl, Stri
     }
     String network = config.get("chain.network");
     if (network == null) {
-      network = backend.equals("node") ? "regtest" : backend.equals("arc") ? "mainnet" : DevnetBackend.NETWORK;
+      network =
+          backend.equals("node")
+              ? "regtest"
+              : backend.equals("arc") ? "mainnet" : DevnetBackend.NETWORK;
     }
-    ChainSettings s = new ChainSettings(backend, network, config.secret("chain.node-url"), config.get("chain.arc-url"),
-        config.secret("chain.arc-api-key"), config.get("chain.headers-url"), config.secret("chain.headers-api-key"),
-        Duration.ofSeconds(config.getInt("chain.timeout-seconds", 1, 600)), config.getInt("chain.attempts", 1, 10),
-        config.getInt("chain.min-fee-sat-per-kb", 0, 1_000_000));
+    ChainSettings s =
+        new ChainSettings(
+            backend,
+            network,
+            config.secret("chain.node-url"),
+            config.get("chain.arc-url"),
+            config.secret("chain.arc-api-key"),
+            config.get("chain.headers-url"),
+            config.secret("chain.headers-api-key"),
+            Duration.ofSeconds(config.getInt("chain.timeout-seconds", 1, 600)),
+            config.getInt("chain.attempts", 1, 10),
+            config.getInt("chain.min-fee-sat-per-kb", 0, 1_000_000));
     if (backend.equals("node") && s.nodeUrl() == null) {
-      throw new UserError("--chain node needs --node-url (or chain.node-url / chain.node-url-file)");
+      throw new UserError(
+          "--chain node needs --node-url (or chain.node-url / chain.node-url-file)");
     }
     if (backend.equals("arc") && (s.arcUrl() == null || s.headersUrl() == null)) {
       throw new UserError("--chain arc needs chain.arc-url and chain.headers-url");
@@ -82,9 +137,17 @@ public record ChainSettings(String backend, String network, String nodeUrl, Stri
   /** Opens the backend; devnet lives in the platform's database. */
   public ChainBackend open(DSLContext db, Clock clock) {
     return switch (backend) {
-      case "node" -> new NodeRpcBackend(URI.create(nodeUrl), network, timeout, attempts, minFeeSatsPerKb);
-      case "arc" -> new ArcBackend(URI.create(arcUrl), arcApiKey, network,
-          new BlockHeadersClient(URI.create(headersUrl), headersApiKey, timeout), timeout, attempts, minFeeSatsPerKb);
+      case "node" ->
+          new NodeRpcBackend(URI.create(nodeUrl), network, timeout, attempts, minFeeSatsPerKb);
+      case "arc" ->
+          new ArcBackend(
+              URI.create(arcUrl),
+              arcApiKey,
+              network,
+              new BlockHeadersClient(URI.create(headersUrl), headersApiKey, timeout),
+              timeout,
+              attempts,
+              minFeeSatsPerKb);
       default -> DevnetBackend.open(db, clock, DevnetBackend.DEFAULT_POLICY);
     };
   }

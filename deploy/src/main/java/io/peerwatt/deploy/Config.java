@@ -15,16 +15,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Settings from one YAML file, then {@code PEERWATT_*} environment variables, then command-line flags
- * (each later source wins). Only declared keys are accepted: an unknown key in the file is an error
- * naming the key and the file. Values ending in {@code -file} name a file whose content is the secret.
+ * Settings from one YAML file, then {@code PEERWATT_*} environment variables, then command-line
+ * flags (each later source wins). Only declared keys are accepted: an unknown key in the file is an
+ * error naming the key and the file. Values ending in {@code -file} name a file whose content is
+ * the secret.
  */
 public final class Config {
   private final Map<String, ConfigKey> keys;
   private final Map<String, String> values;
   private final Map<String, String> sources;
 
-  private Config(Map<String, ConfigKey> keys, Map<String, String> values, Map<String, String> sources) {
+  private Config(
+      Map<String, ConfigKey> keys, Map<String, String> values, Map<String, String> sources) {
     this.keys = keys;
     this.values = values;
     this.sources = sources;
@@ -39,7 +41,11 @@ public final class Config {
    * @param flags values given on the command line, by key name (null values are ignored)
    * @throws UserError for an unreadable file, malformed YAML or an unknown key
    */
-  public static Config load(Collection<ConfigKey> declared, Path file, Map<String, String> env, Map<String, String> flags) {
+  public static Config load(
+      Collection<ConfigKey> declared,
+      Path file,
+      Map<String, String> env,
+      Map<String, String> flags) {
     Map<String, ConfigKey> keys = new LinkedHashMap<>();
     declared.forEach(k -> keys.put(k.name(), k));
     Map<String, String> values = new LinkedHashMap<>();
@@ -55,8 +61,14 @@ public final class Config {
       flatten("", readYaml(file), fromFile);
       for (var e : fromFile.entrySet()) {
         if (!keys.containsKey(e.getKey())) {
-          throw new UserError("unknown config key '" + e.getKey() + "' in " + file + " (known keys: "
-              + String.join(", ", keys.keySet()) + ")");
+          throw new UserError(
+              "unknown config key '"
+                  + e.getKey()
+                  + "' in "
+                  + file
+                  + " (known keys: "
+                  + String.join(", ", keys.keySet())
+                  + ")");
         }
         values.put(e.getKey(), e.getValue());
         sources.put(e.getKey(), file.toString());
@@ -69,15 +81,16 @@ public final class Config {
         sources.put(k.name(), "environment " + k.envName());
       }
     }
-    flags.forEach((name, v) -> {
-      if (v != null) {
-        if (!keys.containsKey(name)) {
-          throw new IllegalArgumentException("flag for undeclared key " + name);
-        }
-        values.put(name, v);
-        sources.put(name, "command line");
-      }
-    });
+    flags.forEach(
+        (name, v) -> {
+          if (v != null) {
+            if (!keys.containsKey(name)) {
+              throw new IllegalArgumentException("flag for undeclared key " + name);
+            }
+            values.put(name, v);
+            sources.put(name, "command line");
+          }
+        });
     return new Config(keys, values, sources);
   }
 
@@ -96,8 +109,12 @@ public final class Config {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new UserError("config file " + file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw new UserError(
+          "config file "
+              + file
+              + " is not valid YAML: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
       throw new UserError("cannot read config file " + file + ": " + e.getMessage());
     }
@@ -127,7 +144,12 @@ public final class Config {
   public String require(String name) {
     String v = get(name);
     if (v == null || v.isBlank()) {
-      throw new UserError("config key '" + name + "' is required (set it in the config file or " + keys.get(name).envName() + ")");
+      throw new UserError(
+          "config key '"
+              + name
+              + "' is required (set it in the config file or "
+              + keys.get(name).envName()
+              + ")");
     }
     return v;
   }
@@ -141,8 +163,17 @@ public final class Config {
       }
       return i;
     } catch (NumberFormatException | NullPointerException e) {
-      throw new UserError("config key '" + name + "' must be a whole number from " + min + " to " + max
-          + ", got '" + v + "' from " + sources.getOrDefault(name, "nowhere"));
+      throw new UserError(
+          "config key '"
+              + name
+              + "' must be a whole number from "
+              + min
+              + " to "
+              + max
+              + ", got '"
+              + v
+              + "' from "
+              + sources.getOrDefault(name, "nowhere"));
     }
   }
 
@@ -159,8 +190,8 @@ public final class Config {
   }
 
   /**
-   * A secret given either directly under {@code name} or as a file under {@code name-file}; the file
-   * wins, and its trailing newline is dropped.
+   * A secret given either directly under {@code name} or as a file under {@code name-file}; the
+   * file wins, and its trailing newline is dropped.
    */
   public String secret(String name) {
     Path file = getPath(name + "-file");
@@ -168,7 +199,13 @@ public final class Config {
       try {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new UserError("cannot read secret file " + file + " for config key '" + name + "': " + e.getMessage());
+        throw new UserError(
+            "cannot read secret file "
+                + file
+                + " for config key '"
+                + name
+                + "': "
+                + e.getMessage());
       }
     }
     return get(name);

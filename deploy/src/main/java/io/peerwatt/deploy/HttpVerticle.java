@@ -27,8 +27,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The platform's HTTP server: operational endpoints here, the API and portal mounted beside them. The
- * API's resources are trading-core's and settlement's, each built with its services.
+ * The platform's HTTP server: operational endpoints here, the API and portal mounted beside them.
+ * The API's resources are trading-core's and settlement's, each built with its services.
  */
 final class HttpVerticle extends VerticleBase {
   private final PlatformSettings settings;
@@ -41,8 +41,13 @@ final class HttpVerticle extends VerticleBase {
   private Blocking blocking;
   private TradingApi tradingApi;
 
-  HttpVerticle(PlatformSettings settings, Database database, PrometheusMeterRegistry registry, Clock clock,
-      SettlementRuntime settlement, PlatformKeys keys) {
+  HttpVerticle(
+      PlatformSettings settings,
+      Database database,
+      PrometheusMeterRegistry registry,
+      Clock clock,
+      SettlementRuntime settlement,
+      PlatformKeys keys) {
     this.settings = settings;
     this.database = database;
     this.registry = registry;
@@ -58,29 +63,40 @@ final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     blocking = Blocking.create(vertx, "peerwatt-api-db", settings.trading().workerPoolSize());
     return TradingApi.start(vertx, database.dsl(), settings.trading(), keys, clock, blocking)
-        .compose(api -> {
-          tradingApi = api;
-          return api.router(settlementResources(api));
-        })
-        .compose(api -> {
-          router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
-          // the portal last: it answers every path nothing above claimed
-          router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
-          return vertx.createHttpServer()
-              .requestHandler(router)
-              .listen(settings.httpPort(), settings.httpHost());
-        })
+        .compose(
+            api -> {
+              tradingApi = api;
+              return api.router(settlementResources(api));
+            })
+        .compose(
+            api -> {
+              router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
+              // the portal last: it answers every path nothing above claimed
+              router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
+              return vertx
+                  .createHttpServer()
+                  .requestHandler(router)
+                  .listen(settings.httpPort(), settings.httpHost());
+            })
         .onSuccess(s -> server = s)
         .onFailure(e -> blocking.close());
   }
 
-  /** Settlement's resources: statements and payments, proofs and the chain, reports, the gateways' API. */
+  /**
+   * Settlement's resources: statements and payments, proofs and the chain, reports, the gateways'
+   * API.
+   */
   private List<ApiResource> settlementResources(TradingApi trading) {
     var dsl = database.dsl();
     return List.of(
         new SettlementRoutes(new SettlementViews(dsl), blocking),
-        new ProofRoutes(new ItemOwners(dsl), new JdbcAnchorStore(dsl), settlement.proofs(), settlement.chain(),
-            keys.signingKey().publicKey(), blocking),
+        new ProofRoutes(
+            new ItemOwners(dsl),
+            new JdbcAnchorStore(dsl),
+            settlement.proofs(),
+            settlement.chain(),
+            keys.signingKey().publicKey(),
+            blocking),
         new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
         new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking));
   }
@@ -106,21 +122,28 @@ final class HttpVerticle extends VerticleBase {
 
   /** UP when the database answers; the JDBC check runs on a worker thread, never the event loop. */
   private void health(RoutingContext ctx) {
-    vertx.executeBlocking(() -> {
-          boolean reachable = database.isReachable();
-          return new JsonObject()
-              .put("status", reachable ? "UP" : "DOWN")
-              .put("database", new JsonObject()
-                  .put("reachable", reachable)
-                  .put("schemaVersion", reachable ? database.schemaVersion() : null)
-                  .put("location", database.description()))
-              .put("chain", new JsonObject(settlement.health()))
-              .put("time", clock.instant().toString());
-        }, false)
-        .onSuccess(body -> ctx.response()
-            .setStatusCode("UP".equals(body.getString("status")) ? 200 : 503)
-            .putHeader("content-type", "application/json")
-            .end(body.encode()))
+    vertx
+        .executeBlocking(
+            () -> {
+              boolean reachable = database.isReachable();
+              return new JsonObject()
+                  .put("status", reachable ? "UP" : "DOWN")
+                  .put(
+                      "database",
+                      new JsonObject()
+                          .put("reachable", reachable)
+                          .put("schemaVersion", reachable ? database.schemaVersion() : null)
+                          .put("location", database.description()))
+                  .put("chain", new JsonObject(settlement.health()))
+                  .put("time", clock.instant().toString());
+            },
+            false)
+        .onSuccess(
+            body ->
+                ctx.response()
+                    .setStatusCode("UP".equals(body.getString("status")) ? 200 : 503)
+                    .putHeader("content-type", "application/json")
+                    .end(body.encode()))
         .onFailure(ctx::fail);
   }
 

@@ -9,11 +9,19 @@ import picocli.CommandLine.Command;
     name = "peerwatt",
     mixinStandardHelpOptions = true,
     versionProvider = PeerwattCommand.Version.class,
-    description = "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
-    subcommands = {PlatformCommand.class, io.peerwatt.deploy.demo.DemoCommand.class, AdminCommand.class,
-        io.peerwatt.deploy.gateway.GatewayCommand.class, TxCommand.class, ChainCommand.class, VerifyCommand.class,
-        ReportCommand.class,
-        CommandLine.HelpCommand.class})
+    description =
+        "PeerWatt: peer-to-peer energy trading with BSV settlement and on-chain meter proofs.",
+    subcommands = {
+      PlatformCommand.class,
+      io.peerwatt.deploy.demo.DemoCommand.class,
+      AdminCommand.class,
+      io.peerwatt.deploy.gateway.GatewayCommand.class,
+      TxCommand.class,
+      ChainCommand.class,
+      VerifyCommand.class,
+      ReportCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class PeerwattCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,7 +34,8 @@ public final class PeerwattCommand implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new PeerwattCommand());
     cli.setExecutionExceptionHandler(new UserErrors());
-    cli.setExpandAtFiles(false); // @FILE arguments are read by the commands themselves (peerwatt tx)
+    cli.setExpandAtFiles(
+        false); // @FILE arguments are read by the commands themselves (peerwatt tx)
     return cli.execute(args);
   }
 
@@ -35,11 +44,16 @@ public final class PeerwattCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The version Maven wrote into the jar, and the secp256k1 implementation this JVM signs and verifies with. */
+  /**
+   * The version Maven wrote into the jar, and the secp256k1 implementation this JVM signs and
+   * verifies with.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"peerwatt " + VersionInfo.version(), "secp256k1: " + Secp256k1Ecdsa.inUse().description()};
+      return new String[] {
+        "peerwatt " + VersionInfo.version(), "secp256k1: " + Secp256k1Ecdsa.inUse().description()
+      };
     }
   }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running {@code peerwatt platform}: the database, Vert.x and the HTTP server with the API and
- * the operational endpoints. {@link #start} blocks until it serves; {@link #close} stops everything.
+ * the operational endpoints. {@link #start} blocks until it serves; {@link #close} stops
+ * everything.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Platform.class);
@@ -39,8 +40,14 @@ public final class Platform implements AutoCloseable {
   private final Clock clock;
   private final PlatformKeys keys;
 
-  private Platform(Database database, Vertx vertx, HttpServer server, PlatformSettings settings,
-      SettlementRuntime settlement, Clock clock, PlatformKeys keys) {
+  private Platform(
+      Database database,
+      Vertx vertx,
+      HttpServer server,
+      PlatformSettings settings,
+      SettlementRuntime settlement,
+      Clock clock,
+      PlatformKeys keys) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
@@ -61,7 +68,8 @@ public final class Platform implements AutoCloseable {
    *
    * @throws UserError when the database cannot be reached or the port is taken
    */
-  public static Platform start(PlatformSettings settings, ChainSettings chainSettings, Clock clock) {
+  public static Platform start(
+      PlatformSettings settings, ChainSettings chainSettings, Clock clock) {
     Database database;
     try {
       database = Database.start(settings.database());
@@ -74,9 +82,17 @@ public final class Platform implements AutoCloseable {
     try {
       // made on first start; the signing key signs device certificates and proof bundles
       keys = PlatformKeys.loadOrCreate(settings.trading(), new SecureRandom());
-      settlement = SettlementRuntime.start(database, chainSettings.open(database.dsl(), clock), clock,
-          settings.dataDir(), keys.signingKey(), ss.satPerEur(),
-          ss.channelCapacitySats(), ss.blockInterval(), ss.passInterval());
+      settlement =
+          SettlementRuntime.start(
+              database,
+              chainSettings.open(database.dsl(), clock),
+              clock,
+              settings.dataDir(),
+              keys.signingKey(),
+              ss.satPerEur(),
+              ss.channelCapacitySats(),
+              ss.blockInterval(),
+              ss.passInterval());
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -86,24 +102,36 @@ public final class Platform implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     try {
       HttpVerticle http = new HttpVerticle(settings, database, registry, clock, settlement, keys);
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
       Platform platform = new Platform(database, vertx, server, settings, settlement, clock, keys);
-      log.info("PeerWatt platform listening on {} (chain {})", platform.baseUrl(), settlement.chain().network());
+      log.info(
+          "PeerWatt platform listening on {} (chain {})",
+          platform.baseUrl(),
+          settlement.chain().network());
       return platform;
     } catch (RuntimeException e) {
       await(vertx.close());
       settlement.close();
       database.close();
-      if (causedBy(e, BindException.class) || String.valueOf(e.getMessage()).contains("Address already in use")) {
-        throw new UserError("port " + settings.httpPort() + " on " + settings.httpHost()
-            + " is already in use: choose another with --port or PEERWATT_HTTP_PORT", e);
+      if (causedBy(e, BindException.class)
+          || String.valueOf(e.getMessage()).contains("Address already in use")) {
+        throw new UserError(
+            "port "
+                + settings.httpPort()
+                + " on "
+                + settings.httpHost()
+                + " is already in use: choose another with --port or PEERWATT_HTTP_PORT",
+            e);
       }
       throw e;
     }

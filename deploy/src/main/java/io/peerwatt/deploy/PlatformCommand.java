@@ -8,9 +8,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code peerwatt platform}: runs the API, market, settlement and portal in one process until stopped. */
-@Command(name = "platform", mixinStandardHelpOptions = true,
-    description = "Run the PeerWatt platform (HTTP API, market, settlement, portal) until stopped with Ctrl-C or SIGTERM.")
+/**
+ * {@code peerwatt platform}: runs the API, market, settlement and portal in one process until
+ * stopped.
+ */
+@Command(
+    name = "platform",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the PeerWatt platform (HTTP API, market, settlement, portal) until stopped with Ctrl-C or SIGTERM.")
 final class PlatformCommand implements Runnable {
 
   @Mixin PlatformOptions platformOptions;
@@ -29,14 +35,29 @@ final class PlatformCommand implements Runnable {
     ChainSettings chainSettings = ChainSettings.from(loaded);
     Platform platform = Platform.start(settings, chainSettings, Clock.systemUTC());
     ChainBackend chainBackend = platform.settlement().chain();
-    System.out.println("PeerWatt platform: " + platform.baseUrl() + "  (health: " + platform.baseUrl() + "/health, data: "
-        + settings.dataDir() + ", database: " + platform.database().description() + ", chain: "
-        + chainSettings.backend() + " " + chainBackend.network() + ")");
+    System.out.println(
+        "PeerWatt platform: "
+            + platform.baseUrl()
+            + "  (health: "
+            + platform.baseUrl()
+            + "/health, data: "
+            + settings.dataDir()
+            + ", database: "
+            + platform.database().description()
+            + ", chain: "
+            + chainSettings.backend()
+            + " "
+            + chainBackend.network()
+            + ")");
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      platform.close();
-      stopped.countDown();
-    }, "peerwatt-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  platform.close();
+                  stopped.countDown();
+                },
+                "peerwatt-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -9,18 +9,27 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --config} and {@code --data-dir}: which platform a command works on (mixed into the commands that
- * read a platform's configuration or open its database).
+ * {@code --config} and {@code --data-dir}: which platform a command works on (mixed into the
+ * commands that read a platform's configuration or open its database).
  */
 final class PlatformOptions {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "the platform's YAML config file (keys in the README; PEERWATT_* variables override it)")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "the platform's YAML config file (keys in the README; PEERWATT_* variables override it)")
   Path config;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "the platform's data directory (default ~/.peerwatt)")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "the platform's data directory (default ~/.peerwatt)")
   Path dataDir;
 
-  /** The configuration: the file, then {@code PEERWATT_*} variables, then {@code --data-dir} and {@code flags}. */
+  /**
+   * The configuration: the file, then {@code PEERWATT_*} variables, then {@code --data-dir} and
+   * {@code flags}.
+   */
   Config load(Collection<ConfigKey> keys, Map<String, String> flags) {
     Map<String, String> all = new LinkedHashMap<>(flags);
     all.put("data-dir", dataDir == null ? null : dataDir.toString());

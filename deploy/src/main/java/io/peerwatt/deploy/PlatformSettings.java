@@ -7,8 +7,13 @@ import java.time.Duration;
 import java.util.List;
 
 /** The settings of {@code peerwatt platform}, read from {@link Config}. */
-public record PlatformSettings(String httpHost, int httpPort, Path dataDir, DatabaseConfig database,
-    TradingSettings trading, SettlementSettings settlement) {
+public record PlatformSettings(
+    String httpHost,
+    int httpPort,
+    Path dataDir,
+    DatabaseConfig database,
+    TradingSettings trading,
+    SettlementSettings settlement) {
 
   /**
    * @param satPerEur the fixed EUR rate statements convert with
@@ -16,8 +21,8 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
    * @param blockInterval real time between devnet blocks (mined only when transactions wait)
    * @param passInterval real time between settlement passes
    */
-  public record SettlementSettings(long satPerEur, long channelCapacitySats, Duration blockInterval,
-      Duration passInterval) {
+  public record SettlementSettings(
+      long satPerEur, long channelCapacitySats, Duration blockInterval, Duration passInterval) {
     /** The same with other timer intervals (the demo runs faster). */
     public SettlementSettings withIntervals(Duration block, Duration pass) {
       return new SettlementSettings(satPerEur, channelCapacitySats, block, pass);
@@ -29,50 +34,98 @@ public record PlatformSettings(String httpHost, int httpPort, Path dataDir, Data
     return new PlatformSettings(httpHost, httpPort, dataDir, database, trading, other);
   }
 
-  /** Every key {@code peerwatt platform} accepts; the README's configuration table lists the same. */
-  public static final List<ConfigKey> KEYS = List.of(
-      new ConfigKey("http.host", "127.0.0.1", "address the HTTP server binds to (0.0.0.0 for all interfaces; put TLS in front)"),
-      new ConfigKey("http.port", "8080", "HTTP port of the API, the portal, /health and /metrics"),
-      new ConfigKey("data-dir", "~/.peerwatt", "where the platform keeps its files (embedded PostgreSQL, keys)"),
-      new ConfigKey("db.url", null, "JDBC URL of an external PostgreSQL; unset means embedded PostgreSQL in the data dir"),
-      new ConfigKey("db.user", null, "user for db.url"),
-      new ConfigKey("db.password", null, "password for db.url (prefer db.password-file)"),
-      new ConfigKey("db.password-file", null, "file holding the password for db.url"),
-      new ConfigKey("db.pool-size", "10", "maximum pooled database connections"),
-      new ConfigKey("auth.jwt-secret-file", null, "file holding the login-token HS256 secret as hex (at least 32 bytes); unset means one generated into <data-dir>/keys/jwt-hs256.key"),
-      new ConfigKey("auth.token-lifetime-minutes", "480", "how long a login token stays valid"),
-      new ConfigKey("auth.login-failures-per-minute", "5", "failed logins allowed per username in one minute before 429"),
-      new ConfigKey("auth.login-failures-per-address-per-minute", "20", "failed logins allowed per client address in one minute before 429"),
-      new ConfigKey("api.body-limit-bytes", "1048576", "largest accepted API request body (a full 500-reading upload fits in 1 MiB)"),
-      new ConfigKey("ingest.max-clock-skew-seconds", "300", "how far in the future a reading or upload batch may be dated"),
-      new ConfigKey("settlement.sat-per-eur", "2000000", "fixed EUR -> satoshi rate recorded in every statement"),
-      new ConfigKey("settlement.channel-capacity-sats", "50000000", "satoshis the platform puts into each new payment channel"),
-      new ConfigKey("settlement.pass-interval-seconds", "30", "seconds between settlement passes (settle due slots, pay, open channels)"),
-      new ConfigKey("devnet.block-interval-seconds", "60", "seconds between devnet blocks (only when transactions wait)"));
+  /**
+   * Every key {@code peerwatt platform} accepts; the README's configuration table lists the same.
+   */
+  public static final List<ConfigKey> KEYS =
+      List.of(
+          new ConfigKey(
+              "http.host",
+              "127.0.0.1",
+              "address the HTTP server binds to (0.0.0.0 for all interfaces; put TLS in front)"),
+          new ConfigKey(
+              "http.port", "8080", "HTTP port of the API, the portal, /health and /metrics"),
+          new ConfigKey(
+              "data-dir",
+              "~/.peerwatt",
+              "where the platform keeps its files (embedded PostgreSQL, keys)"),
+          new ConfigKey(
+              "db.url",
+              null,
+              "JDBC URL of an external PostgreSQL; unset means embedded PostgreSQL in the data dir"),
+          new ConfigKey("db.user", null, "user for db.url"),
+          new ConfigKey("db.password", null, "password for db.url (prefer db.password-file)"),
+          new ConfigKey("db.password-file", null, "file holding the password for db.url"),
+          new ConfigKey("db.pool-size", "10", "maximum pooled database connections"),
+          new ConfigKey(
+              "auth.jwt-secret-file",
+              null,
+              "file holding the login-token HS256 secret as hex (at least 32 bytes); unset means one generated into <data-dir>/keys/jwt-hs256.key"),
+          new ConfigKey("auth.token-lifetime-minutes", "480", "how long a login token stays valid"),
+          new ConfigKey(
+              "auth.login-failures-per-minute",
+              "5",
+              "failed logins allowed per username in one minute before 429"),
+          new ConfigKey(
+              "auth.login-failures-per-address-per-minute",
+              "20",
+              "failed logins allowed per client address in one minute before 429"),
+          new ConfigKey(
+              "api.body-limit-bytes",
+              "1048576",
+              "largest accepted API request body (a full 500-reading upload fits in 1 MiB)"),
+          new ConfigKey(
+              "ingest.max-clock-skew-seconds",
+              "300",
+              "how far in the future a reading or upload batch may be dated"),
+          new ConfigKey(
+              "settlement.sat-per-eur",
+              "2000000",
+              "fixed EUR -> satoshi rate recorded in every statement"),
+          new ConfigKey(
+              "settlement.channel-capacity-sats",
+              "50000000",
+              "satoshis the platform puts into each new payment channel"),
+          new ConfigKey(
+              "settlement.pass-interval-seconds",
+              "30",
+              "seconds between settlement passes (settle due slots, pay, open channels)"),
+          new ConfigKey(
+              "devnet.block-interval-seconds",
+              "60",
+              "seconds between devnet blocks (only when transactions wait)"));
 
   public static PlatformSettings from(Config config) {
     Path dataDir = config.getPath("data-dir");
-    DatabaseConfig db = new DatabaseConfig(
-        blankToNull(config.get("db.url")),
-        config.get("db.user"),
-        config.secret("db.password"),
+    DatabaseConfig db =
+        new DatabaseConfig(
+            blankToNull(config.get("db.url")),
+            config.get("db.user"),
+            config.secret("db.password"),
+            dataDir,
+            config.getInt("db.pool-size", 1, 500));
+    TradingSettings trading =
+        new TradingSettings(
+            dataDir,
+            config.getPath("auth.jwt-secret-file"),
+            Duration.ofMinutes(config.getInt("auth.token-lifetime-minutes", 1, 10_080)),
+            config.getInt("auth.login-failures-per-minute", 1, 1000),
+            config.getInt("auth.login-failures-per-address-per-minute", 1, 10_000),
+            config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
+            Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
+            db.poolSize());
+    SettlementSettings settlement =
+        new SettlementSettings(
+            config.getInt("settlement.sat-per-eur", 1, Integer.MAX_VALUE),
+            config.getInt("settlement.channel-capacity-sats", 100_000, Integer.MAX_VALUE),
+            Duration.ofSeconds(config.getInt("devnet.block-interval-seconds", 1, 86_400)),
+            Duration.ofSeconds(config.getInt("settlement.pass-interval-seconds", 1, 3_600)));
+    return new PlatformSettings(
+        config.require("http.host"),
+        config.getInt("http.port", 0, 65535),
         dataDir,
-        config.getInt("db.pool-size", 1, 500));
-    TradingSettings trading = new TradingSettings(
-        dataDir,
-        config.getPath("auth.jwt-secret-file"),
-        Duration.ofMinutes(config.getInt("auth.token-lifetime-minutes", 1, 10_080)),
-        config.getInt("auth.login-failures-per-minute", 1, 1000),
-        config.getInt("auth.login-failures-per-address-per-minute", 1, 10_000),
-        config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
-        Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
-        db.poolSize());
-    SettlementSettings settlement = new SettlementSettings(
-        config.getInt("settlement.sat-per-eur", 1, Integer.MAX_VALUE),
-        config.getInt("settlement.channel-capacity-sats", 100_000, Integer.MAX_VALUE),
-        Duration.ofSeconds(config.getInt("devnet.block-interval-seconds", 1, 86_400)),
-        Duration.ofSeconds(config.getInt("settlement.pass-interval-seconds", 1, 3_600)));
-    return new PlatformSettings(config.require("http.host"), config.getInt("http.port", 0, 65535), dataDir, db, trading,
+        db,
+        trading,
         settlement);
   }
 

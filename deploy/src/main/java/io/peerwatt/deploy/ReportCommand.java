@@ -21,32 +21,53 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code peerwatt report}: the utility settlement report of a zone and period from the platform's
- * database, as CSV, JSON or Green Button ESPI XML. Prints the file's SHA-256 (what
- * {@code GET /api/v1/reports} anchors on chain) and whether the totals reconcile.
+ * database, as CSV, JSON or Green Button ESPI XML. Prints the file's SHA-256 (what {@code GET
+ * /api/v1/reports} anchors on chain) and whether the totals reconcile.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write the utility settlement report of a zone (per metering point and slot: OBIS 1-0:1.8.0/2.8.0"
-        + " import/export, P2P bought/sold/delivered, residual, deviation, payments, flags, anchor txids).")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write the utility settlement report of a zone (per metering point and slot: OBIS 1-0:1.8.0/2.8.0"
+            + " import/export, P2P bought/sold/delivered, residual, deviation, payments, flags, anchor txids).")
 final class ReportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--zone", required = true, paramLabel = "ZONE", description = "zone code")
   String zone;
 
-  @Option(names = "--from", required = true, paramLabel = "TIME", description = "period start, e.g. 2026-11-25T00:00:00Z")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "TIME",
+      description = "period start, e.g. 2026-11-25T00:00:00Z")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "TIME", description = "period end (exclusive)")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "TIME",
+      description = "period end (exclusive)")
   String to;
 
-  @Option(names = "--format", defaultValue = "csv", paramLabel = "FORMAT", description = "csv, json or espi (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "csv",
+      paramLabel = "FORMAT",
+      description = "csv, json or espi (default ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--tariff", defaultValue = "0", paramLabel = "MILLI_CT_PER_KWH",
+  @Option(
+      names = "--tariff",
+      defaultValue = "0",
+      paramLabel = "MILLI_CT_PER_KWH",
       description = "tariff for residual import, milli-cent per kWh (0: no bill amounts)")
   long tariff;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "output file (default: standard output)")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "output file (default: standard output)")
   Path out;
 
   @CommandLine.Mixin PlatformOptions platform;
@@ -77,12 +98,16 @@ final class ReportCommand implements Callable<Integer> {
         console.print(new String(file, StandardCharsets.UTF_8));
       } else {
         Files.write(out, file);
-        console.println("wrote " + out + ": " + report.rows().size() + " rows, " + reportFormat.code());
+        console.println(
+            "wrote " + out + ": " + report.rows().size() + " rows, " + reportFormat.code());
       }
       PrintWriter err = spec.commandLine().getErr();
       err.println("sha256 " + HexFormat.of().formatHex(Hashes.sha256(file)));
-      err.println("energy reconciles: " + report.totals().energyReconciles() + ", payments reconcile: "
-          + report.totals().paymentsReconcile());
+      err.println(
+          "energy reconciles: "
+              + report.totals().energyReconciles()
+              + ", payments reconcile: "
+              + report.totals().paymentsReconcile());
       err.flush();
       console.flush();
     } catch (IOException e) {

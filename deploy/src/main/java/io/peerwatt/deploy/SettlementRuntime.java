@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settlement inside {@code peerwatt platform}, as the composition root wires it: the key vault in the
- * data dir, settlement's parts over the platform's database and chain ({@link Settlement}), the devnet's
- * funding and mining when that is the chain, and the settlement pass on its timer
- * ({@link SettlementScheduler}).
+ * Settlement inside {@code peerwatt platform}, as the composition root wires it: the key vault in
+ * the data dir, settlement's parts over the platform's database and chain ({@link Settlement}), the
+ * devnet's funding and mining when that is the chain, and the settlement pass on its timer ({@link
+ * SettlementScheduler}).
  */
 public final class SettlementRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SettlementRuntime.class);
@@ -38,23 +38,32 @@ public final class SettlementRuntime implements AutoCloseable {
   private final SettlementPass pass;
   private final SettlementScheduler scheduler;
 
-  private SettlementRuntime(Settlement settlement, SettlementPass pass, SettlementScheduler scheduler) {
+  private SettlementRuntime(
+      Settlement settlement, SettlementPass pass, SettlementScheduler scheduler) {
     this.settlement = settlement;
     this.pass = pass;
     this.scheduler = scheduler;
   }
 
   /**
-   * Opens the key vault and the wallets, funds them from the devnet faucet when low and starts mining and
-   * the settlement pass.
+   * Opens the key vault and the wallets, funds them from the devnet faucet when low and starts
+   * mining and the settlement pass.
    *
    * @param platformKey signs the proof bundles of anchored items
    * @param mineEvery real time between mining attempts (a block is mined only when the mempool has
    *     transactions)
    * @param settleEvery real time between settlement passes
    */
-  static SettlementRuntime start(Database database, ChainBackend chain, Clock clock, Path dataDir,
-      PrivateKey platformKey, long satPerEur, long channelCapacitySats, Duration mineEvery, Duration settleEvery) {
+  static SettlementRuntime start(
+      Database database,
+      ChainBackend chain,
+      Clock clock,
+      Path dataDir,
+      PrivateKey platformKey,
+      long satPerEur,
+      long channelCapacitySats,
+      Duration mineEvery,
+      Duration settleEvery) {
     Path keys = dataDir.resolve("keys");
     try {
       Files.createDirectories(keys);
@@ -62,32 +71,42 @@ public final class SettlementRuntime implements AutoCloseable {
       closeChain(chain);
       throw new UserError("cannot create " + keys + ": " + e.getMessage(), e);
     }
-    KeyVault vault = KeyVault.open(keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"),
-        new SecureRandom());
-    Settlement settlement = new Settlement(database.dsl(), chain, vault, platformKey, clock, satPerEur,
-        channelCapacitySats);
+    KeyVault vault =
+        KeyVault.open(
+            keys.resolve("settlement-vault.bin"),
+            keys.resolve("settlement-vault.secret"),
+            new SecureRandom());
+    Settlement settlement =
+        new Settlement(
+            database.dsl(), chain, vault, platformKey, clock, satPerEur, channelCapacitySats);
     SettlementPass pass = new SettlementPass(settlement, clock);
     SettlementScheduler scheduler = new SettlementScheduler(pass);
     if (chain instanceof DevnetBackend devnet) {
-      scheduler.call(() -> {
-        pass.prepareDevnet();
-        return null;
-      });
+      scheduler.call(
+          () -> {
+            pass.prepareDevnet();
+            return null;
+          });
       devnet.startMining(mineEvery);
     } else {
-      log.warn("chain {}: no faucet; the hub wallet and the custodial store hold only what they already received",
+      log.warn(
+          "chain {}: no faucet; the hub wallet and the custodial store hold only what they already received",
           chain.network());
     }
     scheduler.start(settleEvery);
-    log.info("settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}", chain.network(),
-        settlement.hubWalletAddress(), settlement.hubWalletSats(), settlement.custodialStoreSats(),
+    log.info(
+        "settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}",
+        chain.network(),
+        settlement.hubWalletAddress(),
+        settlement.hubWalletSats(),
+        settlement.custodialStoreSats(),
         chain.tip().height());
     return new SettlementRuntime(settlement, pass, scheduler);
   }
 
   /**
-   * Stops the settlement passes and closes every open channel on chain (the end of a demo), waiting up to
-   * {@code gatewayWait} for machine-to-machine sellers' gateways to close theirs.
+   * Stops the settlement passes and closes every open channel on chain (the end of a demo), waiting
+   * up to {@code gatewayWait} for machine-to-machine sellers' gateways to close theirs.
    *
    * @return the closing transactions' txids
    */
@@ -95,7 +114,10 @@ public final class SettlementRuntime implements AutoCloseable {
     return scheduler.stopAndCloseAllChannels(gatewayWait);
   }
 
-  /** Mines one block now on devnet (with whatever the mempool holds) and books confirmations and anchors. */
+  /**
+   * Mines one block now on devnet (with whatever the mempool holds) and books confirmations and
+   * anchors.
+   */
   public ChainHeader mineNow() {
     return scheduler.call(pass::mineNow);
   }

@@ -9,8 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code peerwatt tx}: inspect BSV transactions (decode, sighash, verify); the logic is {@link TxTool}. */
-@Command(name = "tx", mixinStandardHelpOptions = true,
+/**
+ * {@code peerwatt tx}: inspect BSV transactions (decode, sighash, verify); the logic is {@link
+ * TxTool}.
+ */
+@Command(
+    name = "tx",
+    mixinStandardHelpOptions = true,
     description = "Inspect BSV transactions: decode, compute a sighash, verify a BEEF.",
     subcommands = {TxCommand.Decode.class, TxCommand.SighashCmd.class, TxCommand.Verify.class})
 public final class TxCommand implements Runnable {
@@ -21,12 +26,17 @@ public final class TxCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "decode", mixinStandardHelpOptions = true,
-      description = "Print a transaction as JSON (txid, version, size, lockTime, inputs, outputs with ASM).")
+  @Command(
+      name = "decode",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print a transaction as JSON (txid, version, size, lockTime, inputs, outputs with ASM).")
   static final class Decode implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "HEX|@FILE", description = "raw transaction as hex, or @file holding hex or binary")
+    @Parameters(
+        paramLabel = "HEX|@FILE",
+        description = "raw transaction as hex, or @file holding hex or binary")
     String tx;
 
     @Override
@@ -44,25 +54,48 @@ public final class TxCommand implements Runnable {
     }
   }
 
-  @Command(name = "sighash", mixinStandardHelpOptions = true,
-      description = "Print the 32-byte digest ECDSA signs for an input (hex, natural byte order), or its preimage.")
+  @Command(
+      name = "sighash",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the 32-byte digest ECDSA signs for an input (hex, natural byte order), or its preimage.")
   static final class SighashCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--tx", required = true, paramLabel = "HEX|@FILE", description = "the spending transaction")
+    @Option(
+        names = "--tx",
+        required = true,
+        paramLabel = "HEX|@FILE",
+        description = "the spending transaction")
     String tx;
 
-    @Option(names = "--input", required = true, paramLabel = "N", description = "index of the input being signed")
+    @Option(
+        names = "--input",
+        required = true,
+        paramLabel = "N",
+        description = "index of the input being signed")
     int input;
 
-    @Option(names = "--script", required = true, paramLabel = "HEX", description = "script code: the locking script being spent")
+    @Option(
+        names = "--script",
+        required = true,
+        paramLabel = "HEX",
+        description = "script code: the locking script being spent")
     String script;
 
-    @Option(names = "--amount", required = true, paramLabel = "SATS", description = "satoshis of the output being spent")
+    @Option(
+        names = "--amount",
+        required = true,
+        paramLabel = "SATS",
+        description = "satoshis of the output being spent")
     long amount;
 
-    @Option(names = "--type", required = true, paramLabel = "INT",
-        description = "sighash type, e.g. 65 = ALL|FORKID (0x40 without 0x20 selects the FORKID digest, as the node)")
+    @Option(
+        names = "--type",
+        required = true,
+        paramLabel = "INT",
+        description =
+            "sighash type, e.g. 65 = ALL|FORKID (0x40 without 0x20 selects the FORKID digest, as the node)")
     int type;
 
     @Option(names = "--preimage", description = "print the preimage instead of the digest")
@@ -84,25 +117,34 @@ public final class TxCommand implements Runnable {
     }
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify every input of a BEEF's subject transaction (V1, V2 or Atomic BEEF) with the script"
-          + " interpreter against the outputs it spends; one line per input.",
-          "Exit 0 only if every input is valid, 1 otherwise."})
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify every input of a BEEF's subject transaction (V1, V2 or Atomic BEEF) with the script"
+            + " interpreter against the outputs it spends; one line per input.",
+        "Exit 0 only if every input is valid, 1 otherwise."
+      })
   static final class Verify implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "HEX|@FILE", description = "BEEF as hex, or @file holding hex or binary")
+    @Parameters(
+        paramLabel = "HEX|@FILE",
+        description = "BEEF as hex, or @file holding hex or binary")
     String beef;
 
-    @Option(names = "--consensus",
-        description = "check only the post-Genesis consensus rules (default: the node's standard policy rules too)")
+    @Option(
+        names = "--consensus",
+        description =
+            "check only the post-Genesis consensus rules (default: the node's standard policy rules too)")
     boolean consensus;
 
     @Override
     public Integer call() {
       TxTool.VerifyReport report;
       try {
-        int flags = consensus ? ScriptFlags.POST_GENESIS_CONSENSUS : ScriptFlags.POST_GENESIS_STANDARD;
+        int flags =
+            consensus ? ScriptFlags.POST_GENESIS_CONSENSUS : ScriptFlags.POST_GENESIS_STANDARD;
         report = TxTool.verifyBeef(BytesArgument.read(beef, "BEEF"), flags);
       } catch (FormatException e) {
         throw new UserError("BEEF: " + e.getMessage(), e);

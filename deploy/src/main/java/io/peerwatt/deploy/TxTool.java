@@ -21,9 +21,9 @@ import org.bouncycastle.util.encoders.Hex;
 
 /**
  * The logic behind {@code peerwatt tx}: decode a transaction to JSON, compute a sighash or its
- * preimage, and verify a transaction delivered in BEEF. Pure functions over bytes; reading files and
- * printing are the command line's job. Bad input is a {@link FormatException} whose message is meant
- * for the operator.
+ * preimage, and verify a transaction delivered in BEEF. Pure functions over bytes; reading files
+ * and printing are the command line's job. Bad input is a {@link FormatException} whose message is
+ * meant for the operator.
  */
 public final class TxTool {
   private TxTool() {}
@@ -34,8 +34,9 @@ public final class TxTool {
   }
 
   /**
-   * The JSON view of a transaction: txid, version, size, lockTime, inputs (spent outpoint, unlocking
-   * script as ASM and hex, sequence) and outputs (satoshis, locking script as ASM and hex, template type).
+   * The JSON view of a transaction: txid, version, size, lockTime, inputs (spent outpoint,
+   * unlocking script as ASM and hex, sequence) and outputs (satoshis, locking script as ASM and
+   * hex, template type).
    */
   public static Map<String, Object> decode(Transaction tx) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -100,20 +101,35 @@ public final class TxTool {
    *
    * @param hashType the full 32-bit type as the node takes it (e.g. 65 for ALL|FORKID)
    */
-  public static String sighash(Transaction tx, int inputIndex, byte[] scriptCode, long amountSats, int hashType,
+  public static String sighash(
+      Transaction tx,
+      int inputIndex,
+      byte[] scriptCode,
+      long amountSats,
+      int hashType,
       boolean preimage) {
     if (inputIndex < 0 || inputIndex >= tx.inputs().size()) {
-      throw new FormatException("input " + inputIndex + " does not exist: the transaction has "
-          + tx.inputs().size() + " input(s)");
+      throw new FormatException(
+          "input "
+              + inputIndex
+              + " does not exist: the transaction has "
+              + tx.inputs().size()
+              + " input(s)");
     }
     Sighash sighash = Sighash.of(tx);
     if (!preimage) {
       return Hex.toHexString(sighash.digest(inputIndex, scriptCode, amountSats, hashType));
     }
     Optional<byte[]> bytes = sighash.preimage(inputIndex, scriptCode, amountSats, hashType);
-    return bytes.map(Hex::toHexString).orElseThrow(() -> new FormatException(
-        "no preimage: with SIGHASH_SINGLE and no output " + inputIndex + " the original algorithm's digest is the"
-            + " constant 1 (0100..00)"));
+    return bytes
+        .map(Hex::toHexString)
+        .orElseThrow(
+            () ->
+                new FormatException(
+                    "no preimage: with SIGHASH_SINGLE and no output "
+                        + inputIndex
+                        + " the original algorithm's digest is the"
+                        + " constant 1 (0100..00)"));
   }
 
   /** The verdict for one input of a verified transaction. */
@@ -124,7 +140,9 @@ public final class TxTool {
     }
   }
 
-  /** The outcome of {@code peerwatt tx verify}: the subject transaction and one verdict per input. */
+  /**
+   * The outcome of {@code peerwatt tx verify}: the subject transaction and one verdict per input.
+   */
   public record VerifyReport(String txid, List<InputVerdict> inputs) {
     public VerifyReport {
       inputs = List.copyOf(inputs);
@@ -142,31 +160,34 @@ public final class TxTool {
    *
    * @param flags {@link ScriptFlags} to verify under
    */
-  public static VerifyReport verify(Transaction subject, Map<String, TxOutput> spentOutputs, int flags) {
+  public static VerifyReport verify(
+      Transaction subject, Map<String, TxOutput> spentOutputs, int flags) {
     Sighash cache = Sighash.of(subject);
     List<InputVerdict> verdicts = new ArrayList<>();
     for (int i = 0; i < subject.inputs().size(); i++) {
       TxInput in = subject.inputs().get(i);
       String outpoint = in.prevTxidHex() + ":" + in.prevIndex();
       TxOutput spent = spentOutputs.get(outpoint);
-      ScriptResult result = spent == null
-          ? new ScriptResult(ScriptError.UNKNOWN_ERROR, "the spent output is not in the BEEF")
-          : Interpreter.verifyInput(subject, i, spent, flags, cache);
+      ScriptResult result =
+          spent == null
+              ? new ScriptResult(ScriptError.UNKNOWN_ERROR, "the spent output is not in the BEEF")
+              : Interpreter.verifyInput(subject, i, spent, flags, cache);
       verdicts.add(new InputVerdict(i, outpoint, result));
     }
     return new VerifyReport(subject.txidHex(), verdicts);
   }
 
   /**
-   * {@code peerwatt tx verify}: decodes a BEEF (V1, V2 or Atomic) and runs every input of its subject
-   * transaction (the Atomic subject, else the last transaction) against the outputs it spends, which
-   * must be in the BEEF.
+   * {@code peerwatt tx verify}: decodes a BEEF (V1, V2 or Atomic) and runs every input of its
+   * subject transaction (the Atomic subject, else the last transaction) against the outputs it
+   * spends, which must be in the BEEF.
    */
   public static VerifyReport verifyBeef(byte[] beefBytes, int flags) {
     Beef beef = Beef.decode(beefBytes);
     Beef.Tx subject = beef.subject();
     if (subject == null || subject.isTxidOnly()) {
-      throw new FormatException("the BEEF's subject transaction is given by txid only, so there is nothing to verify");
+      throw new FormatException(
+          "the BEEF's subject transaction is given by txid only, so there is nothing to verify");
     }
     List<Transaction> full = new ArrayList<>();
     for (Beef.Tx tx : beef.transactions()) {

@@ -9,7 +9,8 @@ public final class UserErrors implements CommandLine.IExecutionExceptionHandler 
   private static final Logger log = LoggerFactory.getLogger(UserErrors.class);
 
   @Override
-  public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+  public int handleExecutionException(
+      Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
     Throwable cause = ex;
     while (cause != null && !(cause instanceof UserError)) {
       cause = cause.getCause();

@@ -31,35 +31,49 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code peerwatt verify}: the light client on the command line. Checks a proof bundle (JSON or binary
- * form of protocol/PROOF-BUNDLE.md) offline against a header chain the user trusts, prints every step
- * and exits 0 only when all of them pass (1 when one fails or could not be checked).
+ * {@code peerwatt verify}: the light client on the command line. Checks a proof bundle (JSON or
+ * binary form of protocol/PROOF-BUNDLE.md) offline against a header chain the user trusts, prints
+ * every step and exits 0 only when all of them pass (1 when one fails or could not be checked).
  *
  * <p>Headers (file or {@code --header-source}) are the output of {@code GET /api/v1/chain/headers}:
- * {@code {"network": "...", "headers": [{"height": N, "header": "80-byte hex"}, ...]}}, consecutive,
- * oldest first.
+ * {@code {"network": "...", "headers": [{"height": N, "header": "80-byte hex"}, ...]}},
+ * consecutive, oldest first.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = "Check a proof bundle offline: signature, certificate, leaf -> anchor root, root in the anchor"
-        + " transaction, txid -> BUMP -> block header, proof of work and header chain. Exit 0 only when all pass.")
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check a proof bundle offline: signature, certificate, leaf -> anchor root, root in the anchor"
+            + " transaction, txid -> BUMP -> block header, proof of work and header chain. Exit 0 only when all pass.")
 final class VerifyCommand implements Callable<Integer> {
   /** Headers fetched around the anchor block when asking a header source. */
   private static final int HEADERS_AROUND = 6;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "BUNDLE", description = "proof bundle file (JSON or binary PWPB)")
+  @Parameters(
+      index = "0",
+      paramLabel = "BUNDLE",
+      description = "proof bundle file (JSON or binary PWPB)")
   Path bundleFile;
 
-  @Option(names = "--headers", paramLabel = "FILE",
-      description = "trusted block headers: JSON {\"headers\":[{\"height\":N,\"header\":\"hex\"}...]}")
+  @Option(
+      names = "--headers",
+      paramLabel = "FILE",
+      description =
+          "trusted block headers: JSON {\"headers\":[{\"height\":N,\"header\":\"hex\"}...]}")
   Path headersFile;
 
-  @Option(names = "--header-source", paramLabel = "URL",
+  @Option(
+      names = "--header-source",
+      paramLabel = "URL",
       description = "headers endpoint to ask, e.g. https://host/api/v1/chain/headers")
   String headerSource;
 
-  @Option(names = "--platform-key", paramLabel = "HEX", description = "the platform's public key (33-byte hex)")
+  @Option(
+      names = "--platform-key",
+      paramLabel = "HEX",
+      description = "the platform's public key (33-byte hex)")
   String platformKeyHex;
 
   @Option(names = "--json", description = "print the result as JSON")
@@ -68,27 +82,33 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     byte[] raw = read(bundleFile, "bundle");
-    boolean binary = raw.length >= 4 && raw[0] == 'P' && raw[1] == 'W' && raw[2] == 'P' && raw[3] == 'B';
+    boolean binary =
+        raw.length >= 4 && raw[0] == 'P' && raw[1] == 'W' && raw[2] == 'P' && raw[3] == 'B';
     PublicKey platformKey = platformKeyHex == null ? null : platformKey(platformKeyHex);
     HeaderChain chain = null;
     if (headersFile != null && headerSource != null) {
       throw new UserError("give either --headers or --header-source, not both");
     }
     if (headersFile != null) {
-      chain = parseHeaders(new String(read(headersFile, "headers"), StandardCharsets.UTF_8), headersFile.toString());
+      chain =
+          parseHeaders(
+              new String(read(headersFile, "headers"), StandardCharsets.UTF_8),
+              headersFile.toString());
     } else if (headerSource != null) {
       chain = fetchHeaders(headerSource, anchorHeight(raw, binary));
     }
     ProofBundleVerifier.Trust trust = new ProofBundleVerifier.Trust(platformKey, chain);
-    BundleVerification result = binary
-        ? ProofBundleVerifier.verify(raw, trust)
-        : ProofBundleVerifier.verifyJson(new String(raw, StandardCharsets.UTF_8), trust);
+    BundleVerification result =
+        binary
+            ? ProofBundleVerifier.verify(raw, trust)
+            : ProofBundleVerifier.verifyJson(new String(raw, StandardCharsets.UTF_8), trust);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.writePretty(result.toJson()));
     } else {
       for (StepResult step : result.steps()) {
-        out.printf("%-18s %-13s %s%n", step.step().jsonName(), step.status().jsonName(), step.detail());
+        out.printf(
+            "%-18s %-13s %s%n", step.step().jsonName(), step.status().jsonName(), step.detail());
       }
       out.println(result.verified() ? "VERIFIED" : "NOT VERIFIED");
     }
@@ -144,11 +164,16 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  /** The BUMP's block height, or 0 when the bundle is too damaged to say (the verifier then names the step). */
+  /**
+   * The BUMP's block height, or 0 when the bundle is too damaged to say (the verifier then names
+   * the step).
+   */
   private static long anchorHeight(byte[] raw, boolean binary) {
     try {
-      ProofBundle bundle = binary ? ProofBundle.decode(raw)
-          : ProofBundle.fromJsonText(new String(raw, StandardCharsets.UTF_8));
+      ProofBundle bundle =
+          binary
+              ? ProofBundle.decode(raw)
+              : ProofBundle.fromJsonText(new String(raw, StandardCharsets.UTF_8));
       return Bump.decode(bundle.bump()).blockHeight();
     } catch (FormatException | IllegalArgumentException e) {
       return 0;
@@ -166,8 +191,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     try {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-          .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(uri)
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Accept", "application/json")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new UserError("--header-source answered HTTP " + response.statusCode());
       }

@@ -16,8 +16,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium driven by Selenium for the portal's browser tests. Where Chromium or its
- * driver is not installed the calling test is skipped with one line saying so, never failed silently.
+ * Debian's headless Chromium driven by Selenium for the portal's browser tests. Where Chromium or
+ * its driver is not installed the calling test is skipped with one line saying so, never failed
+ * silently.
  */
 final class Browser {
   private static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -25,19 +26,34 @@ final class Browser {
 
   private Browser() {}
 
-  /** A fresh headless Chromium with its own profile, sized like a laptop (or a phone, when asked). */
+  /**
+   * A fresh headless Chromium with its own profile, sized like a laptop (or a phone, when asked).
+   */
   static WebDriver open(Path profile, int width, int height) {
     boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
     if (!installed) {
-      System.err.println("Browser tests skipped: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+      System.err.println(
+          "Browser tests skipped: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
     }
     Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-        "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=" + width + "," + height);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--user-data-dir=" + profile.toAbsolutePath(),
+        "--window-size=" + width + "," + height);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER)
+            .usingAnyFreePort()
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
     return driver;
@@ -45,7 +61,8 @@ final class Browser {
 
   /** Writes a PNG of the current page to {@code web-ui/target/screenshots/NAME.png}. */
   static void screenshot(WebDriver driver, String name) {
-    Path dir = Path.of(System.getProperty("peerwatt.root", ".."), "web-ui", "target", "screenshots");
+    Path dir =
+        Path.of(System.getProperty("peerwatt.root", ".."), "web-ui", "target", "screenshots");
     try {
       Files.createDirectories(dir);
       File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

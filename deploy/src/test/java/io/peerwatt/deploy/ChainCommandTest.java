@@ -24,7 +24,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code peerwatt chain export}, {@code wallet} and {@code fund} on the embedded database of a data directory. */
+/**
+ * {@code peerwatt chain export}, {@code wallet} and {@code fund} on the embedded database of a data
+ * directory.
+ */
 class ChainCommandTest {
 
   private static String run(String... args) {
@@ -40,39 +43,61 @@ class ChainCommandTest {
   }
 
   @Test
-  void aFundingTransactionTheChainKnowsIsRecordedForTheWalletItPays(@TempDir Path dataDir) throws Exception {
-    assertThat(run("chain", "wallet", "--data-dir", dataDir.toString())).startsWith("0 ").contains("hub").contains(" 0 sat");
+  void aFundingTransactionTheChainKnowsIsRecordedForTheWalletItPays(@TempDir Path dataDir)
+      throws Exception {
+    assertThat(run("chain", "wallet", "--data-dir", dataDir.toString()))
+        .startsWith("0 ")
+        .contains("hub")
+        .contains(" 0 sat");
     java.nio.file.Path keys = dataDir.resolve("keys");
-    io.peerwatt.settlement.wallet.KeyVault vault = io.peerwatt.settlement.wallet.KeyVault.open(
-        keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"), new java.security.SecureRandom());
-    byte[] hubScript = Script.p2pkh(vault.key(HubWallet.WALLET_KEY_LABEL).publicKey().hash160()).bytes();
+    io.peerwatt.settlement.wallet.KeyVault vault =
+        io.peerwatt.settlement.wallet.KeyVault.open(
+            keys.resolve("settlement-vault.bin"),
+            keys.resolve("settlement-vault.secret"),
+            new java.security.SecureRandom());
+    byte[] hubScript =
+        Script.p2pkh(vault.key(HubWallet.WALLET_KEY_LABEL).publicKey().hash160()).bytes();
     String paid;
     String elsewhere;
     String neverBroadcast;
     try (Database db = Database.start(DatabaseConfig.embedded(dataDir));
-        DevnetBackend devnet = DevnetBackend.open(db.dsl(), Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY)) {
+        DevnetBackend devnet =
+            DevnetBackend.open(db.dsl(), Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY)) {
       paid = java.util.HexFormat.of().formatHex(devnet.faucet(hubScript, 250_000).rawTx());
-      elsewhere = java.util.HexFormat.of().formatHex(devnet.faucet(Script.p2pkh(new byte[20]).bytes(), 9_000).rawTx());
+      elsewhere =
+          java.util.HexFormat.of()
+              .formatHex(devnet.faucet(Script.p2pkh(new byte[20]).bytes(), 9_000).rawTx());
       Transaction tx = Transaction.parseHex(paid);
-      neverBroadcast = new Transaction(1, tx.inputs(), List.of(new TxOutput(1_000, hubScript)), 7).toHex();
+      neverBroadcast =
+          new Transaction(1, tx.inputs(), List.of(new TxOutput(1_000, hubScript)), 7).toHex();
     }
-    assertThat(run("chain", "fund", "--tx", elsewhere, "--data-dir", dataDir.toString())).startsWith("2 ");
-    assertThat(run("chain", "fund", "--tx", neverBroadcast, "--data-dir", dataDir.toString())).startsWith("2 ");
+    assertThat(run("chain", "fund", "--tx", elsewhere, "--data-dir", dataDir.toString()))
+        .startsWith("2 ");
+    assertThat(run("chain", "fund", "--tx", neverBroadcast, "--data-dir", dataDir.toString()))
+        .startsWith("2 ");
     assertThat(run("chain", "fund", "--tx", paid, "--data-dir", dataDir.toString()))
-        .startsWith("0 ").contains("recorded").contains("250000 sat to the hub wallet");
+        .startsWith("0 ")
+        .contains("recorded")
+        .contains("250000 sat to the hub wallet");
     assertThat(run("chain", "wallet", "--data-dir", dataDir.toString())).contains("250000 sat");
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void exportsTheWalletsTransactionsAsJsonAndBeef(@TempDir Path dataDir) throws Exception {
-    PrivateKey key = PrivateKey.fromBytes(Hashes.sha256("chain export test".getBytes(StandardCharsets.US_ASCII)));
+    PrivateKey key =
+        PrivateKey.fromBytes(
+            Hashes.sha256("chain export test".getBytes(StandardCharsets.US_ASCII)));
     String paymentTxid;
     try (Database db = Database.start(DatabaseConfig.embedded(dataDir));
-        DevnetBackend devnet = DevnetBackend.open(db.dsl(), Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY)) {
+        DevnetBackend devnet =
+            DevnetBackend.open(db.dsl(), Clock.systemUTC(), DevnetBackend.DEFAULT_POLICY)) {
       JdbcTransactionLog log = new JdbcTransactionLog(db.dsl());
       HubWallet wallet = new HubWallet(key, devnet, new JdbcWalletStore(db.dsl()), log);
-      wallet.receive(Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()), false, List.of(),
+      wallet.receive(
+          Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()),
+          false,
+          List.of(),
           "faucet");
       byte[] elsewhere = Script.p2pkh(Hashes.hash160(new byte[] {1})).bytes();
       HubWallet.PreparedSpend spend = wallet.prepare(List.of(new TxOutput(40_000, elsewhere)));
@@ -83,8 +108,16 @@ class ChainCommandTest {
 
     Path json = dataDir.resolve("export.json");
     Path beef = dataDir.resolve("export.beef");
-    int exit = PeerwattCommand.run("chain", "export", "--out", json.toString(), "--beef", beef.toString(),
-        "--data-dir", dataDir.toString());
+    int exit =
+        PeerwattCommand.run(
+            "chain",
+            "export",
+            "--out",
+            json.toString(),
+            "--beef",
+            beef.toString(),
+            "--data-dir",
+            dataDir.toString());
     assertThat(exit).isZero();
 
     List<Object> txs = Json.array(Json.parseObject(Files.readString(json)), "transactions");

@@ -2,8 +2,8 @@ package io.peerwatt.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.keys.Network;
 import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.keys.Network;
 import io.peerwatt.settlement.chain.node.RegtestNode;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.KeyVault;
@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code peerwatt chain fund --tx <coinbase>} on a real Bitcoin SV node: a block holding only its coinbase. */
+/**
+ * {@code peerwatt chain fund --tx <coinbase>} on a real Bitcoin SV node: a block holding only its
+ * coinbase.
+ */
 @ExtendWith(RegtestNode.Available.class)
 class ChainFundOnNodeTest {
   static RegtestNode node;
@@ -49,20 +52,31 @@ class ChainFundOnNodeTest {
 
   @Test
   void aCoinbaseOfABlockHoldingNothingElseFundsTheHubWallet(@TempDir Path dataDir) {
-    String[] target = {"--data-dir", dataDir.toString(), "--chain", "node", "--node-url", node.rpcUrl().toString()};
-    assertThat(run(concat(new String[] {"chain", "wallet"}, target))).startsWith("0 ").contains(" 0 sat");
+    String[] target = {
+      "--data-dir", dataDir.toString(), "--chain", "node", "--node-url", node.rpcUrl().toString()
+    };
+    assertThat(run(concat(new String[] {"chain", "wallet"}, target)))
+        .startsWith("0 ")
+        .contains(" 0 sat");
     Path keys = dataDir.resolve("keys");
-    KeyVault vault = KeyVault.open(keys.resolve("settlement-vault.bin"), keys.resolve("settlement-vault.secret"),
-        new SecureRandom());
-    String hub = vault.key(HubWallet.WALLET_KEY_LABEL).publicKey().toAddress(Network.TESTNET).encode();
+    KeyVault vault =
+        KeyVault.open(
+            keys.resolve("settlement-vault.bin"),
+            keys.resolve("settlement-vault.secret"),
+            new SecureRandom());
+    String hub =
+        vault.key(HubWallet.WALLET_KEY_LABEL).publicKey().toAddress(Network.TESTNET).encode();
     String block = node.mineTo(1, hub).get(0);
     assertThat(node.blockTxids(block)).hasSize(1);
     String coinbase = (String) node.rpc("getrawtransaction", node.blockTxids(block).get(0), 0);
     long paid = Transaction.parse(HexFormat.of().parseHex(coinbase)).outputs().get(0).satoshis();
 
     assertThat(run(concat(new String[] {"chain", "fund", "--tx", coinbase}, target)))
-        .startsWith("0 ").contains("recorded").contains(paid + " sat to the hub wallet (mined)");
-    assertThat(run(concat(new String[] {"chain", "wallet"}, target))).contains(paid + " sat (" + paid + " confirmed)");
+        .startsWith("0 ")
+        .contains("recorded")
+        .contains(paid + " sat to the hub wallet (mined)");
+    assertThat(run(concat(new String[] {"chain", "wallet"}, target)))
+        .contains(paid + " sat (" + paid + " confirmed)");
   }
 
   private static String[] concat(String[] a, String[] b) {

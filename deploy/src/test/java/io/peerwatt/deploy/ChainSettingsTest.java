@@ -28,9 +28,12 @@ class ChainSettingsTest {
 
   @Test
   void nodeNeedsAUrlAndNeverPrintsIt() {
-    assertThatThrownBy(() -> settings(Map.of("chain.backend", "node"))).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> settings(Map.of("chain.backend", "node")))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("--node-url");
-    ChainSettings s = settings(Map.of("chain.backend", "node", "chain.node-url", "http://rpc:secret@127.0.0.1:18332"));
+    ChainSettings s =
+        settings(
+            Map.of("chain.backend", "node", "chain.node-url", "http://rpc:secret@127.0.0.1:18332"));
     assertThat(s.network()).isEqualTo("regtest");
     assertThat(s.toString()).doesNotContain("secret");
     assertThat(s.open(null, Clock.systemUTC())).isInstanceOf(NodeRpcBackend.class);
@@ -38,8 +41,10 @@ class ChainSettingsTest {
 
   @Test
   void arcNeedsArcAndHeadersUrlsAndReadsTheKeyFromAFile(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> settings(Map.of("chain.backend", "arc", "chain.arc-url", "https://arc.example")))
-        .isInstanceOf(UserError.class).hasMessageContaining("chain.headers-url");
+    assertThatThrownBy(
+            () -> settings(Map.of("chain.backend", "arc", "chain.arc-url", "https://arc.example")))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("chain.headers-url");
     Path key = Files.writeString(dir.resolve("arc.key"), "mainnet_abc\n");
     Map<String, String> flags = new HashMap<>();
     flags.put("chain.backend", "arc");
@@ -54,7 +59,8 @@ class ChainSettingsTest {
 
   @Test
   void anUnknownBackendIsRefused() {
-    assertThatThrownBy(() -> settings(Map.of("chain.backend", "ethereum"))).isInstanceOf(UserError.class);
+    assertThatThrownBy(() -> settings(Map.of("chain.backend", "ethereum")))
+        .isInstanceOf(UserError.class);
     assertThat(PeerwattCommand.run("platform", "--chain", "ethereum", "--port", "0")).isEqualTo(2);
   }
 }

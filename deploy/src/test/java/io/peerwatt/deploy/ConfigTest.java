@@ -14,7 +14,10 @@ class ConfigTest {
 
   @Test
   void fileThenEnvironmentThenFlags(@TempDir Path dir) throws IOException {
-    Path file = Files.writeString(dir.resolve("platform.yaml"), """
+    Path file =
+        Files.writeString(
+            dir.resolve("platform.yaml"),
+            """
         http:
           port: 9000
           host: 0.0.0.0
@@ -23,9 +26,16 @@ class ConfigTest {
           user: peerwatt
         """);
     Files.writeString(dir.resolve("pw"), "s3cret\n");
-    Config config = Config.load(PlatformSettings.KEYS, file,
-        Map.of("PEERWATT_HTTP_PORT", "9100", "PEERWATT_DB_PASSWORD_FILE", dir.resolve("pw").toString()),
-        Map.of("data-dir", "/srv/peerwatt"));
+    Config config =
+        Config.load(
+            PlatformSettings.KEYS,
+            file,
+            Map.of(
+                "PEERWATT_HTTP_PORT",
+                "9100",
+                "PEERWATT_DB_PASSWORD_FILE",
+                dir.resolve("pw").toString()),
+            Map.of("data-dir", "/srv/peerwatt"));
     PlatformSettings s = PlatformSettings.from(config);
     assertThat(s.httpPort()).isEqualTo(9100);
     assertThat(s.httpHost()).isEqualTo("0.0.0.0");
@@ -37,7 +47,8 @@ class ConfigTest {
 
   @Test
   void defaultsAreEmbeddedOnPort8080InHomeDir() {
-    PlatformSettings s = PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(), Map.of()));
+    PlatformSettings s =
+        PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(), Map.of()));
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".peerwatt"));
     assertThat(s.database().isEmbedded()).isTrue();
@@ -53,10 +64,12 @@ class ConfigTest {
 
   @Test
   void badNumbersSayWhereTheyCameFrom() {
-    Config config = Config.load(PlatformSettings.KEYS, null, Map.of("PEERWATT_HTTP_PORT", "eighty"), Map.of());
+    Config config =
+        Config.load(PlatformSettings.KEYS, null, Map.of("PEERWATT_HTTP_PORT", "eighty"), Map.of());
     assertThatThrownBy(() -> PlatformSettings.from(config))
         .isInstanceOf(UserError.class)
-        .hasMessage("config key 'http.port' must be a whole number from 0 to 65535, got 'eighty' from environment PEERWATT_HTTP_PORT");
+        .hasMessage(
+            "config key 'http.port' must be a whole number from 0 to 65535, got 'eighty' from environment PEERWATT_HTTP_PORT");
   }
 
   @Test

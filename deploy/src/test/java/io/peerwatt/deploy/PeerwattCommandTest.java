@@ -22,8 +22,10 @@ class PeerwattCommandTest {
       System.setOut(old);
     }
     assertThat(exit).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).satisfiesExactly(
-        first -> assertThat(first).matches("peerwatt \\d+\\.\\d+\\.\\d+.*"),
-        second -> assertThat(second).isEqualTo("secp256k1: " + Secp256k1Ecdsa.inUse().description()));
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
+        .satisfiesExactly(
+            first -> assertThat(first).matches("peerwatt \\d+\\.\\d+\\.\\d+.*"),
+            second ->
+                assertThat(second).isEqualTo("secp256k1: " + Secp256k1Ecdsa.inUse().description()));
   }
 }

@@ -32,6 +32,7 @@ import java.util.Map;
 final class PlatformHarness implements AutoCloseable {
   /** The password of operator {@code ops} made by {@link #createOperatorByCommand}. */
   static final String OPS_PASSWORD = "correct horse battery staple";
+
   final Platform platform;
   final ApiClient api;
 
@@ -40,9 +41,13 @@ final class PlatformHarness implements AutoCloseable {
     this.api = new ApiClient(platform.port());
   }
 
-  /** The platform's settings for {@code dataDir} on any free port, with config {@code overrides} (key, value, ...). */
+  /**
+   * The platform's settings for {@code dataDir} on any free port, with config {@code overrides}
+   * (key, value, ...).
+   */
   static PlatformSettings settings(Path dataDir, String... overrides) {
-    Map<String, String> flags = new HashMap<>(Map.of("http.port", "0", "data-dir", dataDir.toString()));
+    Map<String, String> flags =
+        new HashMap<>(Map.of("http.port", "0", "data-dir", dataDir.toString()));
     for (int i = 0; i < overrides.length; i += 2) {
       flags.put(overrides[i], overrides[i + 1]);
     }
@@ -59,44 +64,74 @@ final class PlatformHarness implements AutoCloseable {
     return new PlatformHarness(Platform.start(settings, ChainSettings.devnet(), clock));
   }
 
-  /** Creates an operator in the platform's database, as {@code peerwatt admin create-operator} does, and logs it in. */
+  /**
+   * Creates an operator in the platform's database, as {@code peerwatt admin create-operator} does,
+   * and logs it in.
+   */
   String operator(String username, String password) {
     return api.operator(platform.database().dsl(), username, password);
   }
 
   /**
-   * A continuous zone in Amsterdam time with no grid fee, 30 ct/kWh imbalance, negative prices allowed,
-   * orders of 1 Wh..100 kWh at -100..100 ct/kWh.
+   * A continuous zone in Amsterdam time with no grid fee, 30 ct/kWh imbalance, negative prices
+   * allowed, orders of 1 Wh..100 kWh at -100..100 ct/kWh.
    */
   static JsonObject utrechtZone() {
-    return new JsonObject().put("name", "Utrecht").put("currency", "EUR")
-        .put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CONTINUOUS").put("gateClosureLeadSeconds", 900)
-        .put("gridFeePerKwh", 0).put("imbalancePricePerKwh", 30000).put("negativePricesAllowed", true)
-        .put("localTimeZone", "Europe/Amsterdam").put("minQuantityWh", 1).put("maxQuantityWh", 100000)
-        .put("minPricePerKwh", -100000).put("maxPricePerKwh", 100000);
+    return new JsonObject()
+        .put("name", "Utrecht")
+        .put("currency", "EUR")
+        .put("priceUnit", "MILLI_CT_PER_KWH")
+        .put("clearingMode", "CONTINUOUS")
+        .put("gateClosureLeadSeconds", 900)
+        .put("gridFeePerKwh", 0)
+        .put("imbalancePricePerKwh", 30000)
+        .put("negativePricesAllowed", true)
+        .put("localTimeZone", "Europe/Amsterdam")
+        .put("minQuantityWh", 1)
+        .put("maxQuantityWh", 100000)
+        .put("minPricePerKwh", -100000)
+        .put("maxPricePerKwh", 100000);
   }
 
   /**
-   * A continuous zone in Berlin time with a 2 ct/kWh grid fee, 40 ct/kWh imbalance, no negative prices,
-   * orders of 100 Wh..1 MWh at 0..100 ct/kWh.
+   * A continuous zone in Berlin time with a 2 ct/kWh grid fee, 40 ct/kWh imbalance, no negative
+   * prices, orders of 100 Wh..1 MWh at 0..100 ct/kWh.
    */
   static JsonObject testStreetZone() {
-    return new JsonObject().put("name", "Test street").put("currency", "EUR")
-        .put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CONTINUOUS").put("gateClosureLeadSeconds", 900)
-        .put("gridFeePerKwh", 2_000).put("imbalancePricePerKwh", 40_000).put("negativePricesAllowed", false)
-        .put("localTimeZone", "Europe/Berlin").put("minQuantityWh", 100).put("maxQuantityWh", 1_000_000)
-        .put("minPricePerKwh", 0).put("maxPricePerKwh", 100_000);
+    return new JsonObject()
+        .put("name", "Test street")
+        .put("currency", "EUR")
+        .put("priceUnit", "MILLI_CT_PER_KWH")
+        .put("clearingMode", "CONTINUOUS")
+        .put("gateClosureLeadSeconds", 900)
+        .put("gridFeePerKwh", 2_000)
+        .put("imbalancePricePerKwh", 40_000)
+        .put("negativePricesAllowed", false)
+        .put("localTimeZone", "Europe/Berlin")
+        .put("minQuantityWh", 100)
+        .put("maxQuantityWh", 1_000_000)
+        .put("minPricePerKwh", 0)
+        .put("maxPricePerKwh", 100_000);
   }
 
   /**
-   * Creates operator {@code ops} with {@code peerwatt admin create-operator} on {@code dataDir}, as an
-   * installer does before the first start; its password is {@link #OPS_PASSWORD}.
+   * Creates operator {@code ops} with {@code peerwatt admin create-operator} on {@code dataDir}, as
+   * an installer does before the first start; its password is {@link #OPS_PASSWORD}.
    */
   static void createOperatorByCommand(Path dataDir) throws IOException {
     Path passwordFile = dataDir.resolve("operator.pw");
     Files.writeString(passwordFile, OPS_PASSWORD + "\n");
-    assertThat(PeerwattCommand.run("admin", "create-operator", "--username", "ops",
-        "--password-file", passwordFile.toString(), "--data-dir", dataDir.toString())).isZero();
+    assertThat(
+            PeerwattCommand.run(
+                "admin",
+                "create-operator",
+                "--username",
+                "ops",
+                "--password-file",
+                passwordFile.toString(),
+                "--data-dir",
+                dataDir.toString()))
+        .isZero();
   }
 
   /**
@@ -115,23 +150,47 @@ final class PlatformHarness implements AutoCloseable {
   Gateway annasEnrolledGateway(String zone) {
     String ops = api.login("ops", OPS_PASSWORD);
     assertThat(api.put("/zones/" + zone, ops, utrechtZone()).statusCode()).isEqualTo(200);
-    assertThat(api.post("/accounts", ops, new JsonObject().put("username", "anna").put("password", "anna-password-1")
-        .put("role", "prosumer").put("zone", zone)).statusCode()).isEqualTo(201);
+    assertThat(
+            api.post(
+                    "/accounts",
+                    ops,
+                    new JsonObject()
+                        .put("username", "anna")
+                        .put("password", "anna-password-1")
+                        .put("role", "prosumer")
+                        .put("zone", zone))
+                .statusCode())
+        .isEqualTo(201);
     String anna = api.login("anna", "anna-password-1");
-    long mp = api.post("/metering-points", anna, new JsonObject().put("label", "roof").put("maxPowerW", 11000))
-        .bodyAsJsonObject().getLong("id");
-    String code = api.post("/metering-points/" + mp + "/enrolment-codes", anna, new JsonObject())
-        .bodyAsJsonObject().getString("code");
+    long mp =
+        api.post(
+                "/metering-points",
+                anna,
+                new JsonObject().put("label", "roof").put("maxPowerW", 11000))
+            .bodyAsJsonObject()
+            .getLong("id");
+    String code =
+        api.post("/metering-points/" + mp + "/enrolment-codes", anna, new JsonObject())
+            .bodyAsJsonObject()
+            .getString("code");
     PrivateKey device = PrivateKey.generate(new SecureRandom());
     byte[] nonce = new byte[16];
-    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, device.publicKey().compressedBytes(), nonce,
-        List.of("SN-1"));
-    HttpResponse<Buffer> enrolled = api.post("/devices/enroll", null, new JsonObject().put("code", code)
-        .put("deviceKey", device.publicKey().hex()).put("meterSerials", new JsonArray().add("SN-1"))
-        .put("nonce", HexFormat.of().formatHex(nonce))
-        .put("signature", HexFormat.of().formatHex(device.signDer(digest))));
+    byte[] digest =
+        BatchAndEnrolmentSigning.enrolmentDigest(
+            code, device.publicKey().compressedBytes(), nonce, List.of("SN-1"));
+    HttpResponse<Buffer> enrolled =
+        api.post(
+            "/devices/enroll",
+            null,
+            new JsonObject()
+                .put("code", code)
+                .put("deviceKey", device.publicKey().hex())
+                .put("meterSerials", new JsonArray().add("SN-1"))
+                .put("nonce", HexFormat.of().formatHex(nonce))
+                .put("signature", HexFormat.of().formatHex(device.signDer(digest))));
     assertThat(enrolled.statusCode()).as(enrolled.bodyAsString()).isEqualTo(201);
-    assertThat(enrolled.bodyAsJsonObject().getJsonObject("certificate").getString("zoneCode")).isEqualTo(zone);
+    assertThat(enrolled.bodyAsJsonObject().getJsonObject("certificate").getString("zoneCode"))
+        .isEqualTo(zone);
     return new Gateway(anna, device, enrolled.bodyAsJsonObject());
   }
 
@@ -141,21 +200,43 @@ final class PlatformHarness implements AutoCloseable {
    * gateways sign.
    */
   static JsonObject firstReadingBatch(PrivateKey device, Instant takenAt, Instant sentAt) {
-    SignedReading reading = SignedReading.sign(new MeterReading(MeterReading.VERSION_1, device.publicKey(), 0, 1,
-        takenAt, 100, 0, -2500, 230_000, EnumSet.noneOf(ReadingFlag.class), MeterReading.noPrevious()), device);
+    SignedReading reading =
+        SignedReading.sign(
+            new MeterReading(
+                MeterReading.VERSION_1,
+                device.publicKey(),
+                0,
+                1,
+                takenAt,
+                100,
+                0,
+                -2500,
+                230_000,
+                EnumSet.noneOf(ReadingFlag.class),
+                MeterReading.noPrevious()),
+            device);
     byte[] nonce = new byte[16];
     byte[] digest = BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, List.of(reading.hash()));
-    return new JsonObject().put("deviceKey", device.publicKey().hex())
-        .put("batchNonce", HexFormat.of().formatHex(nonce)).put("sentAt", sentAt.toString())
+    return new JsonObject()
+        .put("deviceKey", device.publicKey().hex())
+        .put("batchNonce", HexFormat.of().formatHex(nonce))
+        .put("sentAt", sentAt.toString())
         .put("readings", new JsonArray().add(new JsonObject(Json.write(reading.toJson()))))
         .put("signature", HexFormat.of().formatHex(device.signDer(digest)));
   }
 
-  /** The platform's event-bus handlers in use, from {@code /metrics}: one per open API stream, besides its own. */
+  /**
+   * The platform's event-bus handlers in use, from {@code /metrics}: one per open API stream,
+   * besides its own.
+   */
   long eventBusHandlers() {
-    return api.getPath("/metrics").bodyAsString().lines().filter(line -> line.startsWith("vertx_eventbus_handlers "))
+    return api.getPath("/metrics")
+        .bodyAsString()
+        .lines()
+        .filter(line -> line.startsWith("vertx_eventbus_handlers "))
         .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .findFirst().orElse(0); // the gauge appears with the first handler
+        .findFirst()
+        .orElse(0); // the gauge appears with the first handler
   }
 
   @Override

@@ -11,21 +11,50 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 
-/** The portal in a real browser against a running platform, set up through the API like an operator would. */
+/**
+ * The portal in a real browser against a running platform, set up through the API like an operator
+ * would.
+ */
 class PortalBrowserTest {
   private static final String ZONE = "DE-TEST";
 
-  /** A continuous-trading zone, an operator, a utility, and two prosumers with a metering point each. */
+  /**
+   * A continuous-trading zone, an operator, a utility, and two prosumers with a metering point
+   * each.
+   */
   private static void neighbourhood(PlatformHarness h) {
     String op = h.operator("operator", "operator-password");
     h.api.zone(op, ZONE, PlatformHarness.testStreetZone());
-    ok(h.api.post("/accounts", op, new JsonObject().put("username", "gridco").put("password", "gridco-password-1")
-        .put("role", "utility").put("zone", ZONE).put("displayName", "Grid Co")));
+    ok(
+        h.api.post(
+            "/accounts",
+            op,
+            new JsonObject()
+                .put("username", "gridco")
+                .put("password", "gridco-password-1")
+                .put("role", "utility")
+                .put("zone", ZONE)
+                .put("displayName", "Grid Co")));
     for (String name : new String[] {"alice", "bob"}) {
-      long id = ok(h.api.post("/accounts", op, new JsonObject().put("username", name).put("password", name + "-password-1")
-          .put("role", "prosumer").put("zone", ZONE).put("displayName", name))).getLong("id");
-      ok(h.api.post("/metering-points", op, new JsonObject().put("accountId", id).put("label", name + "'s house")
-          .put("maxPowerW", 11_000)));
+      long id =
+          ok(h.api.post(
+                  "/accounts",
+                  op,
+                  new JsonObject()
+                      .put("username", name)
+                      .put("password", name + "-password-1")
+                      .put("role", "prosumer")
+                      .put("zone", ZONE)
+                      .put("displayName", name)))
+              .getLong("id");
+      ok(
+          h.api.post(
+              "/metering-points",
+              op,
+              new JsonObject()
+                  .put("accountId", id)
+                  .put("label", name + "'s house")
+                  .put("maxPowerW", 11_000)));
     }
   }
 
@@ -34,19 +63,24 @@ class PortalBrowserTest {
     browser.findElement(By.id("username")).sendKeys(user);
     browser.findElement(By.id("password")).sendKeys(password);
     browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    // the click returns before the answer: wait for it, or a later navigation would race the login's redirect
+    // the click returns before the answer: wait for it, or a later navigation would race the
+    // login's redirect
     new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
-        .until(d -> !d.findElements(By.id("login-error")).isEmpty() || !d.findElements(By.cssSelector(".logout button")).isEmpty());
+        .until(
+            d ->
+                !d.findElements(By.id("login-error")).isEmpty()
+                    || !d.findElements(By.cssSelector(".logout button")).isEmpty());
   }
 
   /** Waits for a live-updated element's text (htmx may swap the element while we read it). */
   private static void awaitText(WebDriver browser, String id, String... parts) {
     new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(d -> {
-          String text = d.findElement(By.id(id)).getText();
-          return java.util.Arrays.stream(parts).allMatch(text::contains);
-        });
+        .until(
+            d -> {
+              String text = d.findElement(By.id(id)).getText();
+              return java.util.Arrays.stream(parts).allMatch(text::contains);
+            });
   }
 
   @Test
@@ -62,22 +96,33 @@ class PortalBrowserTest {
         Browser.screenshot(browser, "login");
 
         portalLogin(browser, platform, "alice", "wrong password");
-        assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("Wrong username or password.");
+        assertThat(browser.findElement(By.id("login-error")).getText())
+            .isEqualTo("Wrong username or password.");
 
         portalLogin(browser, platform, "alice", "alice-password-1");
         assertThat(browser.getCurrentUrl()).endsWith("/dashboard");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your home today");
         Browser.screenshot(browser, "dashboard");
 
-        // a market page holds a live stream through the portal to the API (one more event-bus handler on the
-        // platform); closing its tab ends it. Closed tabs used to keep theirs, and from about the sixth on every
-        // portal page waited 15 s, then showed a 500. (Navigating away does not end it in Chromium: the page
-        // and its EventSource stay in the back/forward cache. This tab has not shown a market page yet.)
-        var streams = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10));
+        // a market page holds a live stream through the portal to the API (one more event-bus
+        // handler on the
+        // platform); closing its tab ends it. Closed tabs used to keep theirs, and from about the
+        // sixth on every
+        // portal page waited 15 s, then showed a 500. (Navigating away does not end it in Chromium:
+        // the page
+        // and its EventSource stay in the back/forward cache. This tab has not shown a market page
+        // yet.)
+        var streams =
+            new org.openqa.selenium.support.ui.WebDriverWait(
+                browser, java.time.Duration.ofSeconds(10));
         String dashboard = browser.getWindowHandle();
         for (int i = 0; i < 8; i++) {
-          browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).get(platform.baseUrl() + "/market");
-          assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Market · zone " + ZONE);
+          browser
+              .switchTo()
+              .newWindow(org.openqa.selenium.WindowType.TAB)
+              .get(platform.baseUrl() + "/market");
+          assertThat(browser.findElement(By.tagName("h1")).getText())
+              .isEqualTo("Market · zone " + ZONE);
           streams.until(d -> h.eventBusHandlers() == idle + 1);
           browser.close();
           browser.switchTo().window(dashboard);
@@ -97,7 +142,8 @@ class PortalBrowserTest {
         browser.findElement(By.id("quantityKwh")).sendKeys("5000");
         browser.findElement(By.id("priceCt")).sendKeys("20");
         browser.findElement(By.cssSelector("#order-form button[type=submit]")).click();
-        assertThat(browser.findElement(By.id("error-quantityKwh")).getText()).containsIgnoringCase("quantity");
+        assertThat(browser.findElement(By.id("error-quantityKwh")).getText())
+            .containsIgnoringCase("quantity");
         Browser.screenshot(browser, "market-validation");
 
         browser.get(platform.baseUrl() + "/devices");
@@ -121,10 +167,12 @@ class PortalBrowserTest {
         browser.get(platform.baseUrl() + "/market");
         // the API's range check comes back to the rule form
         addRule(browser, "RECENT", "5");
-        assertThat(browser.findElement(By.id("error-rule")).getText()).isEqualTo("horizonMinutes: must be 15..1440");
+        assertThat(browser.findElement(By.id("error-rule")).getText())
+            .isEqualTo("horizonMinutes: must be 15..1440");
         addRule(browser, "RECENT", "90");
         awaitText(browser, "rules", "last hour, slots within 90 min");
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('rules-h').scrollIntoView()");
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeScript("document.getElementById('rules-h').scrollIntoView()");
         Browser.screenshot(browser, "market-rules");
       } finally {
         browser.quit();
@@ -151,8 +199,12 @@ class PortalBrowserTest {
         portalLogin(browser, platform, "operator", "operator-password");
         assertThat(browser.getCurrentUrl()).endsWith("/operator");
         assertThat(browser.findElement(By.id("health-status")).getText()).startsWith("UP");
-        assertThat(browser.findElement(By.id("zones")).getText()).contains(ZONE).contains("CONTINUOUS");
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains("devnet").contains("hub wallet");
+        assertThat(browser.findElement(By.id("zones")).getText())
+            .contains(ZONE)
+            .contains("CONTINUOUS");
+        assertThat(browser.findElement(By.tagName("main")).getText())
+            .contains("devnet")
+            .contains("hub wallet");
         Browser.screenshot(browser, "operator");
         browser.get(platform.baseUrl() + "/operator/devices");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("All gateways");
@@ -161,7 +213,9 @@ class PortalBrowserTest {
         portalLogin(browser, platform, "gridco", "gridco-password-1");
         assertThat(browser.getCurrentUrl()).contains("/utility");
         assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Settlement report");
-        assertThat(browser.findElements(By.cssSelector("main .error"))).as("the report API answered").isEmpty();
+        assertThat(browser.findElements(By.cssSelector("main .error")))
+            .as("the report API answered")
+            .isEmpty();
         assertThat(browser.findElement(By.id("report-totals")).getText()).isNotBlank();
         Browser.screenshot(browser, "utility");
         browser.get(platform.baseUrl() + "/market");
@@ -170,7 +224,8 @@ class PortalBrowserTest {
 
         portalLogin(browser, platform, "alice", "alice-password-1");
         browser.get(platform.baseUrl() + "/statements");
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Trades and statements");
+        assertThat(browser.findElement(By.tagName("h1")).getText())
+            .isEqualTo("Trades and statements");
         Browser.screenshot(browser, "statements");
         browser.get(platform.baseUrl() + "/channels");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Payment channels");
@@ -184,9 +239,14 @@ class PortalBrowserTest {
   }
 
   @Test
-  void aProofBundleVerifiesInThePageAndATamperedOneNamesTheFailingStep(@TempDir Path dir) throws Exception {
-    JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
-        "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-example.json")));
+  void aProofBundleVerifiesInThePageAndATamperedOneNamesTheFailingStep(@TempDir Path dir)
+      throws Exception {
+    JsonObject example =
+        new JsonObject(
+            java.nio.file.Files.readString(
+                Path.of(
+                    System.getProperty("peerwatt.root"),
+                    "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-example.json")));
     JsonObject bundle = example.getJsonObject("bundle");
     try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
       Platform platform = h.platform;
@@ -195,25 +255,53 @@ class PortalBrowserTest {
       try {
         portalLogin(browser, platform, "alice", "alice-password-1");
         browser.get(platform.baseUrl() + "/proofs");
-        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
-        js.executeScript("document.getElementById('bundle-json').value = arguments[0];"
-            + "document.getElementById('platform-key').value = arguments[1];", bundle.encodePrettily(), example.getString("platformKey"));
+        org.openqa.selenium.JavascriptExecutor js =
+            (org.openqa.selenium.JavascriptExecutor) browser;
+        js.executeScript(
+            "document.getElementById('bundle-json').value = arguments[0];"
+                + "document.getElementById('platform-key').value = arguments[1];",
+            bundle.encodePrettily(),
+            example.getString("platformKey"));
         browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
-        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30));
-        wait.until(d -> d.findElement(By.id("verify-verdict")).getAttribute("data-verified") != null);
-        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified")).isEqualTo("true");
-        for (String step : new String[] {"bundleFormat", "deviceSignature", "certificate", "leafToAnchorRoot", "rootInAnchorTx", "txInBlock", "proofOfWork"}) {
-          assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=" + step + "]")).getAttribute("data-status"))
-              .as(step).isEqualTo("pass");
+        org.openqa.selenium.support.ui.WebDriverWait wait =
+            new org.openqa.selenium.support.ui.WebDriverWait(
+                browser, java.time.Duration.ofSeconds(30));
+        wait.until(
+            d -> d.findElement(By.id("verify-verdict")).getAttribute("data-verified") != null);
+        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified"))
+            .isEqualTo("true");
+        for (String step :
+            new String[] {
+              "bundleFormat",
+              "deviceSignature",
+              "certificate",
+              "leafToAnchorRoot",
+              "rootInAnchorTx",
+              "txInBlock",
+              "proofOfWork"
+            }) {
+          assertThat(
+                  browser
+                      .findElement(By.cssSelector("#verify-steps li[data-step=" + step + "]"))
+                      .getAttribute("data-status"))
+              .as(step)
+              .isEqualTo("pass");
         }
         Browser.screenshot(browser, "proofs");
 
         String item = bundle.getString("item");
-        String flipped = item.substring(0, 60) + (item.charAt(60) == '0' ? '1' : '0') + item.substring(61);
-        js.executeScript("document.getElementById('bundle-json').value = arguments[0];", bundle.copy().put("item", flipped).encode());
+        String flipped =
+            item.substring(0, 60) + (item.charAt(60) == '0' ? '1' : '0') + item.substring(61);
+        js.executeScript(
+            "document.getElementById('bundle-json').value = arguments[0];",
+            bundle.copy().put("item", flipped).encode());
         browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
-        wait.until(d -> "false".equals(d.findElement(By.id("verify-verdict")).getAttribute("data-verified")));
-        assertThat(browser.findElement(By.id("verify-verdict")).getText()).startsWith("Not verified: deviceSignature failed");
+        wait.until(
+            d ->
+                "false"
+                    .equals(d.findElement(By.id("verify-verdict")).getAttribute("data-verified")));
+        assertThat(browser.findElement(By.id("verify-verdict")).getText())
+            .startsWith("Not verified: deviceSignature failed");
         Browser.screenshot(browser, "proofs-tampered");
       } finally {
         browser.quit();
@@ -222,10 +310,14 @@ class PortalBrowserTest {
   }
 
   @Test
-  void anEnrolmentBundleVerifiesInThePageAndATamperedCertificateFailsAtTheCertificateStep(@TempDir Path dir)
-      throws Exception {
-    JsonObject example = new JsonObject(java.nio.file.Files.readString(Path.of(System.getProperty("peerwatt.root"),
-        "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-enrolment-example.json")));
+  void anEnrolmentBundleVerifiesInThePageAndATamperedCertificateFailsAtTheCertificateStep(
+      @TempDir Path dir) throws Exception {
+    JsonObject example =
+        new JsonObject(
+            java.nio.file.Files.readString(
+                Path.of(
+                    System.getProperty("peerwatt.root"),
+                    "protocol/src/test/resources/io/peerwatt/protocol/anchor/proof-bundle-enrolment-example.json")));
     JsonObject bundle = example.getJsonObject("bundle");
     try (PlatformHarness h = PlatformHarness.start(dir.resolve("data"))) {
       Platform platform = h.platform;
@@ -234,42 +326,82 @@ class PortalBrowserTest {
       try {
         portalLogin(browser, platform, "alice", "alice-password-1");
         browser.get(platform.baseUrl() + "/proofs");
-        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
-        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30));
-        js.executeScript("document.getElementById('bundle-json').value = arguments[0];"
-            + "document.getElementById('platform-key').value = arguments[1];", bundle.encodePrettily(), example.getString("platformKey"));
+        org.openqa.selenium.JavascriptExecutor js =
+            (org.openqa.selenium.JavascriptExecutor) browser;
+        org.openqa.selenium.support.ui.WebDriverWait wait =
+            new org.openqa.selenium.support.ui.WebDriverWait(
+                browser, java.time.Duration.ofSeconds(30));
+        js.executeScript(
+            "document.getElementById('bundle-json').value = arguments[0];"
+                + "document.getElementById('platform-key').value = arguments[1];",
+            bundle.encodePrettily(),
+            example.getString("platformKey"));
         browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
-        wait.until(d -> d.findElement(By.id("verify-verdict")).getAttribute("data-verified") != null);
-        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified")).isEqualTo("true");
-        for (String step : new String[] {"bundleFormat", "deviceSignature", "certificate", "leafToAnchorRoot", "rootInAnchorTx", "txInBlock", "proofOfWork"}) {
-          assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=" + step + "]")).getAttribute("data-status"))
-              .as(step).isEqualTo("pass");
+        wait.until(
+            d -> d.findElement(By.id("verify-verdict")).getAttribute("data-verified") != null);
+        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified"))
+            .isEqualTo("true");
+        for (String step :
+            new String[] {
+              "bundleFormat",
+              "deviceSignature",
+              "certificate",
+              "leafToAnchorRoot",
+              "rootInAnchorTx",
+              "txInBlock",
+              "proofOfWork"
+            }) {
+          assertThat(
+                  browser
+                      .findElement(By.cssSelector("#verify-steps li[data-step=" + step + "]"))
+                      .getAttribute("data-status"))
+              .as(step)
+              .isEqualTo("pass");
         }
-        assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=certificate]")).getText())
+        assertThat(
+                browser
+                    .findElement(By.cssSelector("#verify-steps li[data-step=certificate]"))
+                    .getText())
             .contains("certificate serial 7", "metering point DE000111");
         Browser.screenshot(browser, "proofs-enrolment");
 
-        // serial 7 -> 6 in a copy without the platform's signature over the item: only the certificate's own
+        // serial 7 -> 6 in a copy without the platform's signature over the item: only the
+        // certificate's own
         // signature can tell
         String item = bundle.getString("item");
-        String flipped = item.substring(0, 25) + (item.charAt(25) == '7' ? '6' : '7') + item.substring(26);
+        String flipped =
+            item.substring(0, 25) + (item.charAt(25) == '7' ? '6' : '7') + item.substring(26);
         JsonObject tampered = bundle.copy().put("item", flipped);
         tampered.remove("signature");
-        js.executeScript("document.getElementById('bundle-json').value = arguments[0];", tampered.encode());
+        js.executeScript(
+            "document.getElementById('bundle-json').value = arguments[0];", tampered.encode());
         browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
-        wait.until(d -> "false".equals(d.findElement(By.id("verify-verdict")).getAttribute("data-verified")));
-        assertThat(browser.findElement(By.id("verify-verdict")).getText()).startsWith("Not verified: certificate failed");
-        assertThat(browser.findElement(By.cssSelector("#verify-steps li[data-step=deviceSignature]")).getAttribute("data-status"))
+        wait.until(
+            d ->
+                "false"
+                    .equals(d.findElement(By.id("verify-verdict")).getAttribute("data-verified")));
+        assertThat(browser.findElement(By.id("verify-verdict")).getText())
+            .startsWith("Not verified: certificate failed");
+        assertThat(
+                browser
+                    .findElement(By.cssSelector("#verify-steps li[data-step=deviceSignature]"))
+                    .getAttribute("data-status"))
             .isEqualTo("notApplicable");
 
         // a verifier trusting another platform key refuses the certificate
-        js.executeScript("document.getElementById('bundle-json').value = arguments[0];"
-            + "document.getElementById('platform-key').value = arguments[1];", bundle.encode(),
+        js.executeScript(
+            "document.getElementById('bundle-json').value = arguments[0];"
+                + "document.getElementById('platform-key').value = arguments[1];",
+            bundle.encode(),
             "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
         browser.findElement(By.cssSelector("#verify-form button[type=submit]")).click();
-        wait.until(d -> d.findElement(By.cssSelector("#verify-steps li[data-step=certificate]")).getText()
-            .contains("issued by another key"));
-        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified")).isEqualTo("false");
+        wait.until(
+            d ->
+                d.findElement(By.cssSelector("#verify-steps li[data-step=certificate]"))
+                    .getText()
+                    .contains("issued by another key"));
+        assertThat(browser.findElement(By.id("verify-verdict")).getAttribute("data-verified"))
+            .isEqualTo("false");
         Browser.screenshot(browser, "proofs-enrolment-tampered");
       } finally {
         browser.quit();
@@ -283,19 +415,36 @@ class PortalBrowserTest {
       Platform platform = h.platform;
       neighbourhood(h);
       String alice = h.api.login("alice", "alice-password-1");
-      String slot = ok(h.api.get("/market/" + ZONE + "/slots", alice)).getJsonArray("slots").stream()
-          .map(JsonObject.class::cast).filter(s -> s.getString("state").equals("OPEN")).findFirst().orElseThrow().getString("slot");
-      long orderId = ok(h.api.post("/orders", alice, new JsonObject().put("zone", ZONE).put("slot", slot)
-          .put("side", "SELL").put("quantityWh", 1000).put("limitPriceMilliCtPerKwh", 20_000).put("type", "LIMIT")))
-          .getLong("id");
+      String slot =
+          ok(h.api.get("/market/" + ZONE + "/slots", alice)).getJsonArray("slots").stream()
+              .map(JsonObject.class::cast)
+              .filter(s -> s.getString("state").equals("OPEN"))
+              .findFirst()
+              .orElseThrow()
+              .getString("slot");
+      long orderId =
+          ok(h.api.post(
+                  "/orders",
+                  alice,
+                  new JsonObject()
+                      .put("zone", ZONE)
+                      .put("slot", slot)
+                      .put("side", "SELL")
+                      .put("quantityWh", 1000)
+                      .put("limitPriceMilliCtPerKwh", 20_000)
+                      .put("type", "LIMIT")))
+              .getLong("id");
 
       WebDriver browser = Browser.open(dir.resolve("profile"), 390, 844);
       try {
         portalLogin(browser, platform, "bob", "bob-password-1");
         browser.get(platform.baseUrl() + "/market");
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-            "var f = document.createElement('form'); f.method = 'post'; f.action = '/market/orders/" + orderId + "/cancel';"
-                + "document.body.appendChild(f); f.submit();");
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeScript(
+                "var f = document.createElement('form'); f.method = 'post'; f.action = '/market/orders/"
+                    + orderId
+                    + "/cancel';"
+                    + "document.body.appendChild(f); f.submit();");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not yours");
         assertThat(browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.");
         Browser.screenshot(browser, "forbidden");

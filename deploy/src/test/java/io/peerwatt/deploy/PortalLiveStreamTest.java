@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The portal's {@code /live} against the running platform over plain HTTP, the way browsers use it: a market
- * page opens it, and navigating, closing the tab or reconnecting drops it. Each open {@code /api/v1/stream}
- * is one more event-bus handler in the platform's {@code /metrics}.
+ * The portal's {@code /live} against the running platform over plain HTTP, the way browsers use it:
+ * a market page opens it, and navigating, closing the tab or reconnecting drops it. Each open
+ * {@code /api/v1/stream} is one more event-bus handler in the platform's {@code /metrics}.
  */
 class PortalLiveStreamTest {
   private static final String ZONE = "DE-TEST";
@@ -53,9 +53,12 @@ class PortalLiveStreamTest {
         HttpClientResponse live = openLive(platform, alice);
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(live.getHeader("content-type")).startsWith("text/event-stream");
-        assertThat(h.eventBusHandlers()).as("the platform's streams while view %d is open", i).isEqualTo(idle + 1);
+        assertThat(h.eventBusHandlers())
+            .as("the platform's streams while view %d is open", i)
+            .isEqualTo(idle + 1);
         live.request().connection().close();
-        awaitUntil(() -> h.eventBusHandlers() == idle, "the platform's stream of view " + i + " ends");
+        awaitUntil(
+            () -> h.eventBusHandlers() == idle, "the platform's stream of view " + i + " ends");
       }
 
       // the old failure: a page waited 15 s for an API connection, then showed a 500
@@ -73,32 +76,60 @@ class PortalLiveStreamTest {
   private static String prosumer(PlatformHarness h) {
     String op = h.operator("operator", "operator-password");
     h.api.zone(op, ZONE, PlatformHarness.testStreetZone());
-    ApiClient.ok(h.api.post("/accounts", op, new JsonObject().put("username", "alice").put("password", "alice-password-1")
-        .put("role", "prosumer").put("zone", ZONE).put("displayName", "alice")));
+    ApiClient.ok(
+        h.api.post(
+            "/accounts",
+            op,
+            new JsonObject()
+                .put("username", "alice")
+                .put("password", "alice-password-1")
+                .put("role", "prosumer")
+                .put("zone", ZONE)
+                .put("displayName", "alice")));
     return h.api.login("alice", "alice-password-1");
   }
 
-  /** A portal page (or API resource) as alice's browser gets it: the session cookie, or her token for the API. */
+  /**
+   * A portal page (or API resource) as alice's browser gets it: the session cookie, or her token
+   * for the API.
+   */
   private static HttpClientResponse answer(Platform p, String path, String token) {
-    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(p.port()).setURI(path)
-        .putHeader("cookie", "pw_session=" + token).putHeader("authorization", "Bearer " + token);
-    return Platform.await(client.request(options).compose(req -> req.send()).compose(r -> r.body().map(b -> r)));
+    RequestOptions options =
+        new RequestOptions()
+            .setHost("127.0.0.1")
+            .setPort(p.port())
+            .setURI(path)
+            .putHeader("cookie", "pw_session=" + token)
+            .putHeader("authorization", "Bearer " + token);
+    return Platform.await(
+        client.request(options).compose(req -> req.send()).compose(r -> r.body().map(b -> r)));
   }
 
   /** Opens {@code /live} and waits for the platform's first line, so the stream is subscribed. */
   private static HttpClientResponse openLive(Platform p, String token) {
-    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(p.port()).setURI("/live")
-        .putHeader("cookie", "pw_session=" + token);
-    return Platform.await(client.request(options).compose(req -> req.send()).compose(r -> {
-      Promise<HttpClientResponse> first = Promise.promise();
-      r.handler(chunk -> {
-        if (chunk.toString().startsWith(": connected")) {
-          first.tryComplete(r);
-        }
-      });
-      r.exceptionHandler(first::tryFail);
-      return first.future();
-    }).timeout(5, TimeUnit.SECONDS));
+    RequestOptions options =
+        new RequestOptions()
+            .setHost("127.0.0.1")
+            .setPort(p.port())
+            .setURI("/live")
+            .putHeader("cookie", "pw_session=" + token);
+    return Platform.await(
+        client
+            .request(options)
+            .compose(req -> req.send())
+            .compose(
+                r -> {
+                  Promise<HttpClientResponse> first = Promise.promise();
+                  r.handler(
+                      chunk -> {
+                        if (chunk.toString().startsWith(": connected")) {
+                          first.tryComplete(r);
+                        }
+                      });
+                  r.exceptionHandler(first::tryFail);
+                  return first.future();
+                })
+            .timeout(5, TimeUnit.SECONDS));
   }
 
   private static void awaitUntil(BooleanSupplier condition, String what) {

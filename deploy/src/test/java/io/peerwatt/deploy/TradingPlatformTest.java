@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trading API end to end through {@code peerwatt}: {@code admin create-operator}, then
- * {@code platform}, then an operator, a prosumer and a gateway speaking HTTP to it, the way a gateway
+ * The trading API end to end through {@code peerwatt}: {@code admin create-operator}, then {@code
+ * platform}, then an operator, a prosumer and a gateway speaking HTTP to it, the way a gateway
  * builds its signatures from the documented byte layouts (not from trading-core's code).
  */
 class TradingPlatformTest {
 
   @Test
-  void operatorCommandThenLoginEnrolmentAndIngestionOverHttp(@TempDir Path dataDir) throws Exception {
+  void operatorCommandThenLoginEnrolmentAndIngestionOverHttp(@TempDir Path dataDir)
+      throws Exception {
     PlatformHarness.createOperatorByCommand(dataDir);
     try (PlatformHarness h = PlatformHarness.start(dataDir)) {
       ApiClient api = h.api;
@@ -42,7 +43,16 @@ class TradingPlatformTest {
   void createOperatorRefusesAShortPassword(@TempDir Path dataDir) throws Exception {
     Path passwordFile = dataDir.resolve("pw");
     Files.writeString(passwordFile, "short\n");
-    assertThat(PeerwattCommand.run("admin", "create-operator", "--username", "ops",
-        "--password-file", passwordFile.toString(), "--data-dir", dataDir.toString())).isEqualTo(2);
+    assertThat(
+            PeerwattCommand.run(
+                "admin",
+                "create-operator",
+                "--username",
+                "ops",
+                "--password-file",
+                passwordFile.toString(),
+                "--data-dir",
+                dataDir.toString()))
+        .isEqualTo(2);
   }
 }

@@ -41,7 +41,8 @@ class TxCommandTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int exit = PeerwattCommand.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -54,15 +55,18 @@ class TxCommandTest {
     Run r = run("tx", "decode", TX_23B397);
     assertThat(r.exit()).isZero();
     Map<String, Object> json = Json.parseObject(r.out());
-    assertThat(json.get("txid")).isEqualTo("23b397edccd3740a74adb603c9756370fafcde9bcc4483eb271ecad09a94dd63");
+    assertThat(json.get("txid"))
+        .isEqualTo("23b397edccd3740a74adb603c9756370fafcde9bcc4483eb271ecad09a94dd63");
     assertThat(json.get("size")).isEqualTo(TX_23B397.length() / 2L);
     assertThat(json.get("lockTime")).isEqualTo(0L);
     Map<String, Object> out0 = (Map<String, Object>) ((List<Object>) json.get("outputs")).get(0);
     assertThat(out0.get("satoshis")).isEqualTo(1_000_000L);
     assertThat(((Map<String, Object>) out0.get("lockingScript")).get("asm"))
-        .isEqualTo("OP_DUP OP_HASH160 660d4ef3a743e3e696ad990364e555c271ad504b OP_EQUALVERIFY OP_CHECKSIG");
+        .isEqualTo(
+            "OP_DUP OP_HASH160 660d4ef3a743e3e696ad990364e555c271ad504b OP_EQUALVERIFY OP_CHECKSIG");
     Map<String, Object> in0 = (Map<String, Object>) ((List<Object>) json.get("inputs")).get(0);
-    assertThat((String) ((Map<String, Object>) in0.get("unlockingScript")).get("asm")).startsWith("0 30440220");
+    assertThat((String) ((Map<String, Object>) in0.get("unlockingScript")).get("asm"))
+        .startsWith("0 30440220");
 
     // the same from a binary file and from a hex file
     Path bin = dir.resolve("tx.bin");
@@ -87,24 +91,65 @@ class TxCommandTest {
   @Test
   void sighashMatchesTheNodeVector() {
     // sighash.json row 1: regular digest 61306cf6... (printed reversed by the node)
-    String tx = "0122769903cfc6fedb9c63fe76930fed0c87b44be46f5032a534fa05861548616a5b99034701000000040063656ac864c70228"
-        + "b3f6ebaf97be065b2180ece52fae4f9039c7bf932e567625d7d89582abe1340100000008ac6363650063ab65ffffffff587125b9"
-        + "13706705dc799454ab0343ee8aa59a2f2d538f75e12c0deeb40aa741030000000027b3a02003d21f34040000000000fa7f2c03"
-        + "00000000016387213b0300000000056aabacacab00000000";
-    Run r = run("tx", "sighash", "--tx", tx, "--input", "1", "--script", "", "--amount", "0", "--type", "902085315");
+    String tx =
+        "0122769903cfc6fedb9c63fe76930fed0c87b44be46f5032a534fa05861548616a5b99034701000000040063656ac864c70228"
+            + "b3f6ebaf97be065b2180ece52fae4f9039c7bf932e567625d7d89582abe1340100000008ac6363650063ab65ffffffff587125b9"
+            + "13706705dc799454ab0343ee8aa59a2f2d538f75e12c0deeb40aa741030000000027b3a02003d21f34040000000000fa7f2c03"
+            + "00000000016387213b0300000000056aabacacab00000000";
+    Run r =
+        run(
+            "tx",
+            "sighash",
+            "--tx",
+            tx,
+            "--input",
+            "1",
+            "--script",
+            "",
+            "--amount",
+            "0",
+            "--type",
+            "902085315");
     assertThat(r.exit()).isZero();
     String natural = r.out().strip();
     assertThat(Hex.toHexString(Arrays.reverse(Hex.decode(natural))))
         .isEqualTo("61306cf6925de09aba87ddb53cca9bbd49c852e9b9990c00f32e2d2e1d4c9ba6");
 
-    Run pre = run("tx", "sighash", "--tx", tx, "--input", "1", "--script", "", "--amount", "0", "--type", "65",
-        "--preimage");
+    Run pre =
+        run(
+            "tx",
+            "sighash",
+            "--tx",
+            tx,
+            "--input",
+            "1",
+            "--script",
+            "",
+            "--amount",
+            "0",
+            "--type",
+            "65",
+            "--preimage");
     assertThat(pre.exit()).isZero();
-    // BIP143 preimage: version, hashPrevouts, hashSequence, outpoint, script, amount, sequence, hashOutputs,
+    // BIP143 preimage: version, hashPrevouts, hashSequence, outpoint, script, amount, sequence,
+    // hashOutputs,
     // lock time, type = 4+32+32+36+1+8+4+32+4+4 bytes
     assertThat(pre.out().strip()).hasSize(2 * 157).startsWith("01227699").endsWith("41000000");
 
-    Run bad = run("tx", "sighash", "--tx", tx, "--input", "7", "--script", "", "--amount", "0", "--type", "65");
+    Run bad =
+        run(
+            "tx",
+            "sighash",
+            "--tx",
+            tx,
+            "--input",
+            "7",
+            "--script",
+            "",
+            "--amount",
+            "0",
+            "--type",
+            "65");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("input 7 does not exist");
   }
@@ -115,15 +160,25 @@ class TxCommandTest {
   /** A parent paying Alice (P2PKH) and Alice+Bob (2-of-2), and a child spending both, signed. */
   static Transaction[] parentAndChild() {
     TxOutput toAlice = new TxOutput(10_000, Script.p2pkh(ALICE.publicKey().hash160()).bytes());
-    TxOutput toBoth = new TxOutput(20_000,
-        Script.multisig(2, List.of(ALICE.publicKey().bytes(), BOB.publicKey().bytes())).bytes());
-    Transaction parent = new Transaction(1,
-        List.of(new TxInput(new byte[32], 7, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
-        List.of(toAlice, toBoth), 0);
-    Transaction child = new Transaction(1,
-        List.of(new TxInput(parent.txid(), 0, new byte[0], TxInput.SEQUENCE_FINAL),
-            new TxInput(parent.txid(), 1, new byte[0], TxInput.SEQUENCE_FINAL)),
-        List.of(new TxOutput(29_000, Script.p2pkh(BOB.publicKey().hash160()).bytes())), 0);
+    TxOutput toBoth =
+        new TxOutput(
+            20_000,
+            Script.multisig(2, List.of(ALICE.publicKey().bytes(), BOB.publicKey().bytes()))
+                .bytes());
+    Transaction parent =
+        new Transaction(
+            1,
+            List.of(new TxInput(new byte[32], 7, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
+            List.of(toAlice, toBoth),
+            0);
+    Transaction child =
+        new Transaction(
+            1,
+            List.of(
+                new TxInput(parent.txid(), 0, new byte[0], TxInput.SEQUENCE_FINAL),
+                new TxInput(parent.txid(), 1, new byte[0], TxInput.SEQUENCE_FINAL)),
+            List.of(new TxOutput(29_000, Script.p2pkh(BOB.publicKey().hash160()).bytes())),
+            0);
     child = TxSigner.signP2pkh(child, 0, toAlice, ALICE);
     child = TxSigner.signMultisig(child, 1, toBoth, List.of(BOB, ALICE));
     return new Transaction[] {parent, child};
@@ -140,7 +195,9 @@ class TxCommandTest {
       Run r = run("tx", "verify", beef.toHex());
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(r.out().lines()).hasSize(2);
-      assertThat(r.out()).contains("input 0 (" + pc[0].txidHex() + ":0): OK", "input 1 (" + pc[0].txidHex() + ":1): OK");
+      assertThat(r.out())
+          .contains(
+              "input 0 (" + pc[0].txidHex() + ":0): OK", "input 1 (" + pc[0].txidHex() + ":1): OK");
     }
     Path bin = dir.resolve("tx.beef");
     Files.write(bin, atomic.encode());
@@ -152,8 +209,12 @@ class TxCommandTest {
     Transaction[] pc = parentAndChild();
     Transaction child = pc[1];
     // move 1 satoshi elsewhere after signing: both ALL|FORKID signatures break
-    Transaction tampered = new Transaction(child.version(), child.inputs(),
-        List.of(new TxOutput(28_999, child.outputs().get(0).lockingScript())), child.lockTime());
+    Transaction tampered =
+        new Transaction(
+            child.version(),
+            child.inputs(),
+            List.of(new TxOutput(28_999, child.outputs().get(0).lockingScript())),
+            child.lockTime());
     Beef beef = Beef.v1(List.of(), List.of(Beef.Tx.of(pc[0], null), Beef.Tx.of(tampered, null)));
     Run r = run("tx", "verify", beef.toHex());
     assertThat(r.exit()).isEqualTo(1);

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * A request the API refuses: the HTTP status, a stable machine-readable code, a message for people
- * and, when one input is to blame, its field name. Rendered as
- * {@code {"error": code, "message": ..., "field": ...}}; never carries a stack trace to the client.
+ * and, when one input is to blame, its field name. Rendered as {@code {"error": code, "message":
+ * ..., "field": ...}}; never carries a stack trace to the client.
  */
 public final class ApiError extends RuntimeException {
   private final int status;
@@ -27,7 +27,8 @@ public final class ApiError extends RuntimeException {
 
   /** 429 with a {@code Retry-After} of {@code wait}, rounded up to whole seconds. */
   public static ApiError tooManyRequests(String message, Duration wait) {
-    return new ApiError(429, "TOO_MANY_REQUESTS", message, null, Math.max(1, (wait.toMillis() + 999) / 1000));
+    return new ApiError(
+        429, "TOO_MANY_REQUESTS", message, null, Math.max(1, (wait.toMillis() + 999) / 1000));
   }
 
   public static ApiError badRequest(String code, String message, String field) {

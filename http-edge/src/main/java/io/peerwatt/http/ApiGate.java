@@ -15,9 +15,9 @@ import io.vertx.openapi.validation.ValidatorException;
 
 /**
  * The API's gatekeeper, driven by the OpenAPI document: the operation a request addresses decides
- * whether a bearer token is needed (operations with {@code security: []} are public), and the request is
- * validated against the operation's parameters and body before any handler runs. Handlers then find the
- * {@link Caller} and the validated request through {@link ApiRequests}.
+ * whether a bearer token is needed (operations with {@code security: []} are public), and the
+ * request is validated against the operation's parameters and body before any handler runs.
+ * Handlers then find the {@link Caller} and the validated request through {@link ApiRequests}.
  */
 public final class ApiGate implements Handler<RoutingContext> {
   /** Operation extension allowing the token as the {@code access_token} query parameter. */
@@ -39,9 +39,14 @@ public final class ApiGate implements Handler<RoutingContext> {
     String path = ctx.request().path();
     Operation operation = contract.findOperation(path, ctx.request().method());
     if (operation == null) {
-      ctx.fail(contract.findPath(path) == null
-          ? ApiError.notFound("no API operation at " + path + ";")
-          : new ApiError(405, "METHOD_NOT_ALLOWED", ctx.request().method() + " is not allowed on " + path, null));
+      ctx.fail(
+          contract.findPath(path) == null
+              ? ApiError.notFound("no API operation at " + path + ";")
+              : new ApiError(
+                  405,
+                  "METHOD_NOT_ALLOWED",
+                  ctx.request().method() + " is not allowed on " + path,
+                  null));
       return;
     }
     // "security: []" on an operation makes it public; every other operation needs a bearer token
@@ -49,19 +54,27 @@ public final class ApiGate implements Handler<RoutingContext> {
     boolean isPublic = security instanceof JsonArray a && a.isEmpty();
     Future<Void> authenticated = isPublic ? Future.succeededFuture() : authenticate(ctx, operation);
     authenticated
-        .compose(v -> RequestUtils.extract(ctx.request(), operation,
-            () -> Future.succeededFuture(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer())))
+        .compose(
+            v ->
+                RequestUtils.extract(
+                    ctx.request(),
+                    operation,
+                    () ->
+                        Future.succeededFuture(
+                            ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer())))
         .compose(request -> validator.validate(request, operation.getOperationId()))
-        .onSuccess(validated -> {
-          ctx.put(ApiRequests.VALIDATED_KEY, validated);
-          ctx.next();
-        })
+        .onSuccess(
+            validated -> {
+              ctx.put(ApiRequests.VALIDATED_KEY, validated);
+              ctx.next();
+            })
         .onFailure(e -> ctx.fail(e instanceof ValidatorException ve ? invalid(ve) : e));
   }
 
   /**
-   * Checks the bearer token. Operations marked {@code x-token-in-query: true} in the document (event
-   * streams, which browsers open without headers) also take it as the {@code access_token} parameter.
+   * Checks the bearer token. Operations marked {@code x-token-in-query: true} in the document
+   * (event streams, which browsers open without headers) also take it as the {@code access_token}
+   * parameter.
    */
   private Future<Void> authenticate(RoutingContext ctx, Operation operation) {
     String header = ctx.request().getHeader("Authorization");
@@ -72,20 +85,29 @@ public final class ApiGate implements Handler<RoutingContext> {
         && ctx.request().getParam("access_token") != null) {
       token = ctx.request().getParam("access_token");
     } else {
-      return Future.failedFuture(ApiError.unauthenticated("log in first: send Authorization: Bearer <token>"));
+      return Future.failedFuture(
+          ApiError.unauthenticated("log in first: send Authorization: Bearer <token>"));
     }
-    return tokens.authenticate(token).map(caller -> {
-      ctx.put(ApiRequests.CALLER_KEY, caller);
-      return null;
-    });
+    return tokens
+        .authenticate(token)
+        .map(
+            caller -> {
+              ctx.put(ApiRequests.CALLER_KEY, caller);
+              return null;
+            });
   }
 
   private static ApiError invalid(ValidatorException e) {
     String field = null;
     if (e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
-      field = fieldOf(sve.getOutputUnit().getErrors() == null || sve.getOutputUnit().getErrors().isEmpty()
-          ? sve.getOutputUnit().getInstanceLocation()
-          : sve.getOutputUnit().getErrors().get(sve.getOutputUnit().getErrors().size() - 1).getInstanceLocation());
+      field =
+          fieldOf(
+              sve.getOutputUnit().getErrors() == null || sve.getOutputUnit().getErrors().isEmpty()
+                  ? sve.getOutputUnit().getInstanceLocation()
+                  : sve.getOutputUnit()
+                      .getErrors()
+                      .get(sve.getOutputUnit().getErrors().size() - 1)
+                      .getInstanceLocation());
     }
     return ApiError.badRequest("INVALID_REQUEST", e.getMessage(), field);
   }

@@ -4,10 +4,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.ValidatedRequest;
 
-/** What a handler reads from a request the {@link ApiGate} let through: the caller and the validated input. */
+/**
+ * What a handler reads from a request the {@link ApiGate} let through: the caller and the validated
+ * input.
+ */
 public final class ApiRequests {
   /** Routing-context key of the {@link Caller} set by the gate. */
   static final String CALLER_KEY = "peerwatt.caller";
+
   /** Routing-context key of the {@link ValidatedRequest} set by the gate. */
   static final String VALIDATED_KEY = "peerwatt.validated";
 

@@ -14,21 +14,29 @@ public final class ApiResponses {
   private ApiResponses() {}
 
   /**
-   * Answers with {@code status} and the JSON {@code result} once {@code future} succeeds; a failure goes
-   * to the router's failure handler (an {@link ApiError} becomes its status and JSON error body).
+   * Answers with {@code status} and the JSON {@code result} once {@code future} succeeds; a failure
+   * goes to the router's failure handler (an {@link ApiError} becomes its status and JSON error
+   * body).
    */
   public static <T> void respond(RoutingContext ctx, int status, Future<T> future) {
-    future.onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      Object result = ar.result();
-      String text = result instanceof JsonObject o ? o.encode()
-          : result instanceof JsonArray a ? a.encode()
-          : new JsonObject().put("result", result).encode();
-      ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(text);
-    });
+    future.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+            return;
+          }
+          Object result = ar.result();
+          String text =
+              result instanceof JsonObject o
+                  ? o.encode()
+                  : result instanceof JsonArray a
+                      ? a.encode()
+                      : new JsonObject().put("result", result).encode();
+          ctx.response()
+              .setStatusCode(status)
+              .putHeader("content-type", "application/json")
+              .end(text);
+        });
   }
 
   /** The failure handler: known refusals as their JSON error, everything else as a bare 500. */
@@ -40,16 +48,21 @@ public final class ApiResponses {
     } else if (failure == null && ctx.statusCode() == 413) {
       error = new ApiError(413, "BODY_TOO_LARGE", "the request body is larger than allowed", null);
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      error = new ApiError(ctx.statusCode(), "BAD_REQUEST", "the request cannot be processed", null);
+      error =
+          new ApiError(ctx.statusCode(), "BAD_REQUEST", "the request cannot be processed", null);
     } else {
       log.error("API request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
-      error = new ApiError(500, "INTERNAL", "internal error; the platform log has the details", null);
+      error =
+          new ApiError(500, "INTERNAL", "internal error; the platform log has the details", null);
     }
     if (ctx.response().ended()) {
       return;
     }
-    JsonObject body = new JsonObject().put("error", error.code()).put("message", error.getMessage())
-        .put("field", error.field());
+    JsonObject body =
+        new JsonObject()
+            .put("error", error.code())
+            .put("message", error.getMessage())
+            .put("field", error.field());
     ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json");
     if (error.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");

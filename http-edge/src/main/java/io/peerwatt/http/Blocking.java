@@ -6,8 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
 
 /**
- * The API's bounded worker pool: every blocking (JDBC, file, CPU-heavy) piece of a request runs here,
- * never on an event loop. Unordered, so requests run in parallel up to the pool's size.
+ * The API's bounded worker pool: every blocking (JDBC, file, CPU-heavy) piece of a request runs
+ * here, never on an event loop. Unordered, so requests run in parallel up to the pool's size.
  */
 public final class Blocking implements AutoCloseable {
   private final WorkerExecutor workers;

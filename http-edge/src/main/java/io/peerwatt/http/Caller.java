@@ -23,7 +23,8 @@ public record Caller(long accountId, String username, Role role, String zoneCode
         return this;
       }
     }
-    throw ApiError.forbidden("this needs the role " + Arrays.stream(roles).map(Role::code)
-        .reduce((a, b) -> a + " or " + b).orElse("?"));
+    throw ApiError.forbidden(
+        "this needs the role "
+            + Arrays.stream(roles).map(Role::code).reduce((a, b) -> a + " or " + b).orElse("?"));
   }
 }

@@ -22,14 +22,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The contract as the request validator sees it, with one change: the schema validators it asks for are
- * made once per schema and reused. Vert.x's validator asks its schema repository for a new validator for
- * every parameter and body of every request, and each new one copies the repository's whole lookup table
- * of the document's schemas; under load that copying was the API's largest single cost. A validator holds
- * only final, read-only state, so one instance serves all threads.
+ * The contract as the request validator sees it, with one change: the schema validators it asks for
+ * are made once per schema and reused. Vert.x's validator asks its schema repository for a new
+ * validator for every parameter and body of every request, and each new one copies the repository's
+ * whole lookup table of the document's schemas; under load that copying was the API's largest
+ * single cost. A validator holds only final, read-only state, so one instance serves all threads.
  */
 public final class ValidatorCachingContract implements OpenAPIContract {
-  /** The contract's schemas are a fixed set; beyond this many the cache stops growing (a safety bound). */
+  /**
+   * The contract's schemas are a fixed set; beyond this many the cache stops growing (a safety
+   * bound).
+   */
   static final int MAX_CACHED = 4_096;
 
   private final OpenAPIContract contract;
@@ -95,10 +98,13 @@ public final class ValidatorCachingContract implements OpenAPIContract {
     return contract.securityScheme(name);
   }
 
-  /** The contract's repository, remembering the validator of each schema instance it was asked for. */
+  /**
+   * The contract's repository, remembering the validator of each schema instance it was asked for.
+   */
   public static final class CachingRepository implements SchemaRepository {
     private final SchemaRepository repository;
-    private final Map<JsonSchema, Validator> validators = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<JsonSchema, Validator> validators =
+        Collections.synchronizedMap(new IdentityHashMap<>());
 
     CachingRepository(SchemaRepository repository) {
       this.repository = repository;

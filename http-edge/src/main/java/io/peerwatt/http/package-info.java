@@ -1,7 +1,8 @@
 /**
- * The platform's HTTP edge, shared by trading-core and settlement: {@link io.peerwatt.http.ApiError} and
- * its JSON body, {@link io.peerwatt.http.Caller} and {@link io.peerwatt.http.Role}, bearer tokens,
- * device-signed requests, the OpenAPI gate with its validator cache, the {@code /api/v1} router that
- * mounts each {@link io.peerwatt.http.ApiResource}, and the worker pool for blocking work.
+ * The platform's HTTP edge, shared by trading-core and settlement: {@link
+ * io.peerwatt.http.ApiError} and its JSON body, {@link io.peerwatt.http.Caller} and {@link
+ * io.peerwatt.http.Role}, bearer tokens, device-signed requests, the OpenAPI gate with its
+ * validator cache, the {@code /api/v1} router that mounts each {@link
+ * io.peerwatt.http.ApiResource}, and the worker pool for blocking work.
  */
 package io.peerwatt.http;

@@ -20,14 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's keys: the secp256k1 device key made on first start and kept in {@code
- * <dataDir>/device.key} (hex, file mode 0600), and the wallet's channel key beside the wallet's files.
- * The platform's enrolment answer is kept by {@link io.peerwatt.gateway.platform.Enrollment}.
+ * <dataDir>/device.key} (hex, file mode 0600), and the wallet's channel key beside the wallet's
+ * files. The platform's enrolment answer is kept by {@link
+ * io.peerwatt.gateway.platform.Enrollment}.
  */
 public final class DeviceIdentity {
   private static final Logger log = LoggerFactory.getLogger(DeviceIdentity.class);
   static final String KEY_FILE = "device.key";
   static final String CHANNEL_KEY_FILE = "channel.key";
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private DeviceIdentity() {}
 
@@ -36,15 +38,17 @@ public final class DeviceIdentity {
     return Files.exists(dataDir.resolve(KEY_FILE));
   }
 
-  /** Loads the device key, creating it (0600, written atomically and fsynced) when there is none. */
+  /**
+   * Loads the device key, creating it (0600, written atomically and fsynced) when there is none.
+   */
   public static PrivateKey loadOrCreate(Path dataDir) throws IOException {
     return loadOrCreate(dataDir, KEY_FILE);
   }
 
   /**
    * The key the gateway signs its owner's payment channels with ({@code wallet/channel.key}, 0600),
-   * made on first use. It is kept apart from the device key: the device key says which meter signed a
-   * reading, this one moves money, and either can be replaced without the other.
+   * made on first use. It is kept apart from the device key: the device key says which meter signed
+   * a reading, this one moves money, and either can be replaced without the other.
    */
   public static PrivateKey channelKey(Path dataDir) throws IOException {
     return loadOrCreate(dataDir.resolve(WalletConfig.DIR), CHANNEL_KEY_FILE);
@@ -59,8 +63,11 @@ public final class DeviceIdentity {
     PrivateKey key = PrivateKey.generate(new SecureRandom());
     Path tmp = dir.resolve(fileName + ".tmp");
     Files.deleteIfExists(tmp);
-    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
       ch.write(ByteBuffer.wrap((key.hex() + "\n").getBytes(StandardCharsets.US_ASCII)));
       ch.force(true);
     }
@@ -81,8 +88,11 @@ public final class DeviceIdentity {
   private static PrivateKey load(Path file) throws IOException {
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
     if (!OWNER_ONLY.containsAll(perms)) {
-      throw new IOException("key " + file + " must be readable by its owner only (chmod 600), is "
-          + PosixFilePermissions.toString(perms));
+      throw new IOException(
+          "key "
+              + file
+              + " must be readable by its owner only (chmod 600), is "
+              + PosixFilePermissions.toString(perms));
     }
     return PrivateKey.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
   }

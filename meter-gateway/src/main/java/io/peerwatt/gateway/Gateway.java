@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The running gateway: polls each meter, takes a signed reading at every UTC quarter-hour boundary
  * and every {@code readingInterval}, journals it (fsync) before anything else, uploads from the
- * journals in the background, and keeps {@link StatusFile} current for {@code gateway status}.
- * Time comes from the injected {@link Clock}; {@link #tick()} does whatever is due, so tests drive
- * it step by step.
+ * journals in the background, and keeps {@link StatusFile} current for {@code gateway status}. Time
+ * comes from the injected {@link Clock}; {@link #tick()} does whatever is due, so tests drive it
+ * step by step.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -54,10 +54,12 @@ public final class Gateway implements AutoCloseable {
   private final Map<Integer, Instant> nextReading = new HashMap<>();
   private final Map<Integer, Instant> nextPoll = new HashMap<>();
   private final Uploader uploader;
+
   /** The machine-to-machine wallet's agent, or null when the platform pays for the owner. */
   private final PaymentAgent wallet;
 
-  private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync) throws IOException {
+  private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync)
+      throws IOException {
     this.config = config;
     this.key = key;
     this.clock = clock;
@@ -67,8 +69,11 @@ public final class Gateway implements AutoCloseable {
     Map<Integer, Journal> journals = new TreeMap<>();
     try {
       for (MeterConfig meter : config.meters()) {
-        Journal journal = Journal.open(config.dataDir().resolve("journal").resolve("channel-" + meter.channel()),
-            config.journalMaxBytes(), config.journalSegmentBytes());
+        Journal journal =
+            Journal.open(
+                config.dataDir().resolve("journal").resolve("channel-" + meter.channel()),
+                config.journalMaxBytes(),
+                config.journalSegmentBytes());
         journals.put(meter.channel(), journal);
         channels.add(MeterChannel.open(meter, journal, serials.getOrDefault(meter.channel(), "")));
       }
@@ -77,14 +82,31 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     PlatformHttp http = new PlatformHttp(Duration.ofSeconds(10));
-    this.uploader = config.platform()
-        .map(platform -> new Uploader(platform, key, journals, config.dataDir(), clock, http, config.batchSize(),
-            Duration.ofSeconds(30)))
-        .orElse(null);
+    this.uploader =
+        config
+            .platform()
+            .map(
+                platform ->
+                    new Uploader(
+                        platform,
+                        key,
+                        journals,
+                        config.dataDir(),
+                        clock,
+                        http,
+                        config.batchSize(),
+                        Duration.ofSeconds(30)))
+            .orElse(null);
     if (config.wallet().isPresent()) {
-      this.wallet = PaymentAgent.open(config.dataDir(), DeviceIdentity.channelKey(config.dataDir()),
-          new PlatformClient(config.platform().orElseThrow(), key, http, clock, Duration.ofSeconds(30)),
-          journals, config.wallet().get(), clock);
+      this.wallet =
+          PaymentAgent.open(
+              config.dataDir(),
+              DeviceIdentity.channelKey(config.dataDir()),
+              new PlatformClient(
+                  config.platform().orElseThrow(), key, http, clock, Duration.ofSeconds(30)),
+              journals,
+              config.wallet().get(),
+              clock);
     } else {
       this.wallet = null;
     }
@@ -98,11 +120,14 @@ public final class Gateway implements AutoCloseable {
   /** Opens the gateway with real Modbus links; the device key is created on first start. */
   public static Gateway open(GatewayConfig config, Clock clock) throws IOException {
     PrivateKey key = DeviceIdentity.loadOrCreate(config.dataDir());
-    ClockSync sync = config.assumeClockSynchronised() ? ClockSync.assumeSynchronised() : ClockSync.systemd();
+    ClockSync sync =
+        config.assumeClockSynchronised() ? ClockSync.assumeSynchronised() : ClockSync.systemd();
     return new Gateway(config, key, clock, sync);
   }
 
-  /** As {@link #open(GatewayConfig, Clock)} with an explicit key and clock-sync check (tests, demo). */
+  /**
+   * As {@link #open(GatewayConfig, Clock)} with an explicit key and clock-sync check (tests, demo).
+   */
   public static Gateway open(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync)
       throws IOException {
     return new Gateway(config, key, clock, clockSync);
@@ -120,7 +145,8 @@ public final class Gateway implements AutoCloseable {
       int ch = channel.config().channel();
       Instant due = nextReading.get(ch);
       if (!now.isBefore(due)) {
-        // a late tick (suspend, slow meter) still gives one reading, marked as the boundary it was due for
+        // a late tick (suspend, slow meter) still gives one reading, marked as the boundary it was
+        // due for
         boolean boundary = ReadingSchedule.isBoundary(due) || crossedBoundary(due, now);
         SignedReading taken = channel.take(now, boundary, clockSync.synchronised(), key);
         if (taken != null && wallet != null) {
@@ -128,7 +154,8 @@ public final class Gateway implements AutoCloseable {
             wallet.recordReading(ch, taken);
           } catch (IOException e) {
             // the journal holds the reading; the wallet's copy is rebuilt from it on the next start
-            log.warn("channel {}: the wallet's reading ledger missed a reading: {}", ch, e.getMessage());
+            log.warn(
+                "channel {}: the wallet's reading ledger missed a reading: {}", ch, e.getMessage());
           }
         }
         nextReading.put(ch, schedule.nextAfter(now).at());
@@ -150,7 +177,12 @@ public final class Gateway implements AutoCloseable {
     }
     Instant next = Instant.MAX;
     for (MeterChannel channel : channels) {
-      next = min(next, min(nextReading.get(channel.config().channel()), nextPoll.get(channel.config().channel())));
+      next =
+          min(
+              next,
+              min(
+                  nextReading.get(channel.config().channel()),
+                  nextPoll.get(channel.config().channel())));
     }
     return next;
   }
@@ -165,8 +197,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Runs until {@code stop} is set: the reading loop on this thread, uploads on another (backoff
-   * 1 s doubling to 5 min with jitter; a pause of {@code uploadInterval} once drained).
+   * Runs until {@code stop} is set: the reading loop on this thread, uploads on another (backoff 1
+   * s doubling to 5 min with jitter; a pause of {@code uploadInterval} once drained).
    */
   public void run(AtomicBoolean stop) throws IOException, InterruptedException {
     Thread uploads = null;
@@ -208,7 +240,8 @@ public final class Gateway implements AutoCloseable {
   /** Wallet rounds until {@code stop}; a round never throws (failures are retried next round). */
   private void walletLoop(AtomicBoolean stop) {
     long idleMs = config.wallet().orElseThrow().interval().toMillis();
-    // while a payment or a channel is under way its next step follows soon; an idle wallet asks once an interval
+    // while a payment or a channel is under way its next step follows soon; an idle wallet asks
+    // once an interval
     long busyMs = Math.max(10, idleMs / WalletConfig.BUSY_ROUNDS_PER_INTERVAL);
     while (!stop.get()) {
       boolean busy = walletStep();
@@ -279,7 +312,8 @@ public final class Gateway implements AutoCloseable {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("deviceKey", key.publicKey().hex());
     status.put("deviceId", deviceId(config.dataDir()));
-    status.put("updatedAt", ReadingCodec.formatInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    status.put(
+        "updatedAt", ReadingCodec.formatInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     List<Object> meters = new ArrayList<>();
     int depth = 0;
     for (MeterChannel channel : channels) {
@@ -292,8 +326,11 @@ public final class Gateway implements AutoCloseable {
       m.put("serial", channel.knownSerial());
       m.put("lacks", List.copyOf(channel.lacks()));
       m.put("lastReading", readingSummary(channel.lastReading()));
-      m.put("lastPollAt", channel.lastSampleAt() == null ? null
-          : ReadingCodec.formatInstant(channel.lastSampleAt().truncatedTo(ChronoUnit.MILLIS)));
+      m.put(
+          "lastPollAt",
+          channel.lastSampleAt() == null
+              ? null
+              : ReadingCodec.formatInstant(channel.lastSampleAt().truncatedTo(ChronoUnit.MILLIS)));
       m.put("lastError", channel.lastError());
       m.put("journalDepth", channel.journal().depth());
       depth += channel.journal().depth();
@@ -314,7 +351,11 @@ public final class Gateway implements AutoCloseable {
       upload.put("lastError", last.error());
     }
     Instant success = uploader == null ? null : uploader.lastSuccessAt();
-    upload.put("lastSuccessAt", success == null ? null : ReadingCodec.formatInstant(success.truncatedTo(ChronoUnit.MILLIS)));
+    upload.put(
+        "lastSuccessAt",
+        success == null
+            ? null
+            : ReadingCodec.formatInstant(success.truncatedTo(ChronoUnit.MILLIS)));
     status.put("upload", upload);
     if (wallet != null) {
       status.put("wallet", wallet.status());

@@ -20,7 +20,8 @@ import java.util.Set;
  * @param readingInterval a signed reading every this often, plus one at each UTC quarter hour
  * @param uploadInterval pause between upload rounds when the journal is drained
  * @param batchSize readings per upload batch, 1..500
- * @param journalMaxBytes per meter channel; see {@link io.peerwatt.gateway.journal.Journal} for the full policy
+ * @param journalMaxBytes per meter channel; see {@link io.peerwatt.gateway.journal.Journal} for the
+ *     full policy
  * @param journalSegmentBytes segment file size
  * @param assumeClockSynchronised true when the host keeps time without systemd-timesyncd
  * @param meters the meters to read
@@ -56,12 +57,14 @@ public record GatewayConfig(
     if (batchSize < 1 || batchSize > Uploader.MAX_BATCH) {
       throw new IllegalArgumentException("upload.batchSize must be 1.." + Uploader.MAX_BATCH);
     }
-    if (readingInterval.toMillis() < 1000 || readingInterval.toMillis() > ReadingSchedule.QUARTER_HOUR_MS) {
+    if (readingInterval.toMillis() < 1000
+        || readingInterval.toMillis() > ReadingSchedule.QUARTER_HOUR_MS) {
       throw new IllegalArgumentException("readingInterval must be between 1 s and 15 min");
     }
     if (journalSegmentBytes < 4096 || journalMaxBytes < 4 * journalSegmentBytes) {
-      throw new IllegalArgumentException("journal.segmentBytes must be at least 4096 and journal.maxBytes at least"
-          + " 4 segments");
+      throw new IllegalArgumentException(
+          "journal.segmentBytes must be at least 4096 and journal.maxBytes at least"
+              + " 4 segments");
     }
     if (wallet.isPresent() && platform.isEmpty()) {
       throw new IllegalArgumentException("wallet needs a platform to pay through");

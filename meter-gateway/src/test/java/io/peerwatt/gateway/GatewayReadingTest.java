@@ -54,19 +54,44 @@ class GatewayReadingTest {
   @BeforeEach
   void start() throws IOException {
     grid = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 7, 1, clock, START, 0, 5_000_000, 0);
-    pv = new MeterSimulator(MeterSimulator.Model.SUNSPEC_203, 2, 8, 1, clock, START, 6_000, 100_000, 2_000_000);
+    pv =
+        new MeterSimulator(
+            MeterSimulator.Model.SUNSPEC_203, 2, 8, 1, clock, START, 6_000, 100_000, 2_000_000);
     grid.start(0);
     pv.start(0);
     gateway = Gateway.open(config(), key, clock, synced::get);
   }
 
   private GatewayConfig config() {
-    return new GatewayConfig(dataDir, Optional.empty(), Duration.ofSeconds(60), Duration.ofSeconds(1), 100,
-        1 << 20, 1 << 14, false, List.of(
-            new MeterConfig("grid", 0, MeterUri.parse("tcp://127.0.0.1:" + grid.port()), 1, MapChoice.AUTO,
-                Duration.ofSeconds(10), Duration.ofMillis(300), 0),
-            new MeterConfig("pv", 1, MeterUri.parse("tcp://127.0.0.1:" + pv.port()), 2, MapChoice.SUNSPEC,
-                Duration.ofSeconds(10), Duration.ofMillis(300), 0)), Optional.empty());
+    return new GatewayConfig(
+        dataDir,
+        Optional.empty(),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(1),
+        100,
+        1 << 20,
+        1 << 14,
+        false,
+        List.of(
+            new MeterConfig(
+                "grid",
+                0,
+                MeterUri.parse("tcp://127.0.0.1:" + grid.port()),
+                1,
+                MapChoice.AUTO,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(300),
+                0),
+            new MeterConfig(
+                "pv",
+                1,
+                MeterUri.parse("tcp://127.0.0.1:" + pv.port()),
+                2,
+                MapChoice.SUNSPEC,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(300),
+                0)),
+        Optional.empty());
   }
 
   @AfterEach
@@ -100,20 +125,24 @@ class GatewayReadingTest {
       // started 11:58:30: the first reading is due at 11:59, then every minute through 12:16
       assertThat(list).hasSize(18);
       assertThat(list.get(0).reading().takenAt()).isEqualTo(Instant.parse("2026-06-21T11:59:00Z"));
-      assertThat(list).extracting(s -> s.reading().takenAt())
+      assertThat(list)
+          .extracting(s -> s.reading().takenAt())
           .contains(Instant.parse("2026-06-21T12:00:00Z"), Instant.parse("2026-06-21T12:15:00Z"));
-      assertThat(ReadingChain.checkFirst(list.get(0).reading())).isEqualTo(ReadingChainCheck.LINKED);
+      assertThat(ReadingChain.checkFirst(list.get(0).reading()))
+          .isEqualTo(ReadingChainCheck.LINKED);
       for (int i = 0; i < list.size(); i++) {
         assertThat(list.get(i).verify()).isEqualTo(SignatureCheck.VALID);
         assertThat(list.get(i).reading().channel()).isEqualTo(channel);
         assertThat(list.get(i).reading().flags()).isEmpty();
         if (i > 0) {
-          assertThat(ReadingChain.checkLink(list.get(i - 1).reading(), list.get(i).reading())).isEqualTo(ReadingChainCheck.LINKED);
+          assertThat(ReadingChain.checkLink(list.get(i - 1).reading(), list.get(i).reading()))
+              .isEqualTo(ReadingChainCheck.LINKED);
         }
       }
       List<JournalEntry> entries = gateway.journals().get(channel).all();
       assertThat(entries.stream().filter(JournalEntry::boundary).map(JournalEntry::takenAt))
-          .containsExactly(Instant.parse("2026-06-21T12:00:00Z"), Instant.parse("2026-06-21T12:15:00Z"));
+          .containsExactly(
+              Instant.parse("2026-06-21T12:00:00Z"), Instant.parse("2026-06-21T12:15:00Z"));
     }
     // the counters are the meters' own registers: they match the simulators at the last reading
     MeterReading lastGrid = readings(0).get(17).reading();
@@ -130,7 +159,8 @@ class GatewayReadingTest {
   @Test
   void faultsBecomeFlagsNeverSilentNumbers() throws IOException {
     runUntil(Instant.parse("2026-06-21T11:59:00Z"));
-    // meter silent through a quarter-hour boundary: cadence readings skipped, the boundary one repeats
+    // meter silent through a quarter-hour boundary: cadence readings skipped, the boundary one
+    // repeats
     // the last good counters flagged timeout + estimated
     grid.silent(true);
     runUntil(Instant.parse("2026-06-21T12:00:00Z"));
@@ -138,7 +168,8 @@ class GatewayReadingTest {
     List<SignedReading> list = readings(0);
     MeterReading boundary = list.get(list.size() - 1).reading();
     assertThat(boundary.takenAt()).isEqualTo(Instant.parse("2026-06-21T12:00:00Z"));
-    assertThat(boundary.flags()).containsExactlyInAnyOrder(ReadingFlag.TIMEOUT, ReadingFlag.ESTIMATED);
+    assertThat(boundary.flags())
+        .containsExactlyInAnyOrder(ReadingFlag.TIMEOUT, ReadingFlag.ESTIMATED);
     assertThat(boundary.importWh()).isEqualTo(list.get(list.size() - 2).reading().importWh());
     assertThat(boundary.powerW()).isZero();
 
@@ -149,7 +180,8 @@ class GatewayReadingTest {
     assertThat(reset.flags()).containsExactly(ReadingFlag.COUNTER_RESET);
     assertThat(reset.importWh()).isLessThan(boundary.importWh());
 
-    // a different meter behind the channel (the old one gone quiet while it was swapped): the serial is
+    // a different meter behind the channel (the old one gone quiet while it was swapped): the
+    // serial is
     // read again once it answers, and the reading is flagged meterSwapped
     grid.silent(true);
     grid.serial("99887766");
@@ -193,7 +225,8 @@ class GatewayReadingTest {
   void deviceKeyIsCreatedOwnerOnlyAndStaysTheSame() throws IOException {
     Path dir = dataDir.resolve("fresh");
     PrivateKey first = DeviceIdentity.loadOrCreate(dir);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("device.key"))))
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("device.key"))))
         .isEqualTo("rw-------");
     assertThat(DeviceIdentity.loadOrCreate(dir).publicKey()).isEqualTo(first.publicKey());
   }

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 /**
  * A quarter-hour delivery interval in UTC, written as ISO 8601 {@code 2026-11-25T10:00Z/PT15M}.
  *
- * <p>The start lies on a quarter-hour boundary, seconds are zero and the length is always {@code PT15M}:
- * slots are UTC so that a daylight-saving change can neither lengthen nor shorten one. {@link #parse}
- * accepts exactly the text {@link #toString} writes and nothing else.
+ * <p>The start lies on a quarter-hour boundary, seconds are zero and the length is always {@code
+ * PT15M}: slots are UTC so that a daylight-saving change can neither lengthen nor shorten one.
+ * {@link #parse} accepts exactly the text {@link #toString} writes and nothing else.
  */
 public record DeliverySlot(Instant start) implements Comparable<DeliverySlot> {
 
@@ -34,7 +34,8 @@ public record DeliverySlot(Instant start) implements Comparable<DeliverySlot> {
   public DeliverySlot {
     Objects.requireNonNull(start, "start");
     if (start.getEpochSecond() % LENGTH.getSeconds() != 0 || start.getNano() != 0) {
-      throw new IllegalArgumentException("slot start " + start + " is not on a quarter-hour boundary");
+      throw new IllegalArgumentException(
+          "slot start " + start + " is not on a quarter-hour boundary");
     }
   }
 
@@ -45,7 +46,8 @@ public record DeliverySlot(Instant start) implements Comparable<DeliverySlot> {
 
   /** The slot containing {@code instant} (start inclusive, end exclusive). */
   public static DeliverySlot containing(Instant instant) {
-    long seconds = Math.floorDiv(instant.getEpochSecond(), LENGTH.getSeconds()) * LENGTH.getSeconds();
+    long seconds =
+        Math.floorDiv(instant.getEpochSecond(), LENGTH.getSeconds()) * LENGTH.getSeconds();
     return new DeliverySlot(Instant.ofEpochSecond(seconds));
   }
 

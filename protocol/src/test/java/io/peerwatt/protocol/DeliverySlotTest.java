@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class DeliverySlotTest {
 
@@ -17,7 +17,8 @@ class DeliverySlotTest {
     assertThat(slot.end()).isEqualTo(Instant.parse("2026-11-25T10:15:00Z"));
     assertThat(slot).hasToString("2026-11-25T10:00Z/PT15M");
     assertThat(slot.next()).hasToString("2026-11-25T10:15Z/PT15M");
-    assertThat(DeliverySlot.parse("2026-12-31T23:45Z/PT15M").next()).hasToString("2027-01-01T00:00Z/PT15M");
+    assertThat(DeliverySlot.parse("2026-12-31T23:45Z/PT15M").next())
+        .hasToString("2027-01-01T00:00Z/PT15M");
   }
 
   @Test
@@ -29,11 +30,21 @@ class DeliverySlotTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "2026-11-25T10:00Z/PT30M", "2026-11-25T10:00:00Z/PT15M", "2026-11-25T10:00+01:00/PT15M",
-      "2026-11-25T10:00/PT15M", "2026-11-25T10:05Z/PT15M", "2026-11-25T10:00Z", "2026-11-25T10:00Z/PT15M ",
-      "2026-02-30T10:00Z/PT15M", "2026-11-25T24:00Z/PT15M", "2026-11-25t10:00z/pt15m", "",
-      "2026-11-25T10:00Z/2026-11-25T10:15Z"})
+  @ValueSource(
+      strings = {
+        "2026-11-25T10:00Z/PT30M",
+        "2026-11-25T10:00:00Z/PT15M",
+        "2026-11-25T10:00+01:00/PT15M",
+        "2026-11-25T10:00/PT15M",
+        "2026-11-25T10:05Z/PT15M",
+        "2026-11-25T10:00Z",
+        "2026-11-25T10:00Z/PT15M ",
+        "2026-02-30T10:00Z/PT15M",
+        "2026-11-25T24:00Z/PT15M",
+        "2026-11-25t10:00z/pt15m",
+        "",
+        "2026-11-25T10:00Z/2026-11-25T10:15Z"
+      })
   void rejectsAnythingElseWithAClearMessage(String text) {
     assertThatThrownBy(() -> DeliverySlot.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

@@ -29,13 +29,15 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>JSON: {@code {"transactions":[{"txid":"..","rawTx":"hex","inputs":[{"satoshis":N,
- *       "lockingScript":"hex"}]}]}}, one {@code inputs} entry per input in order (the output it spends),
- *       in the order the platform recorded them.</li>
+ *       "lockingScript":"hex"}]}]}}, one {@code inputs} entry per input in order (the output it
+ *       spends), in the order the platform recorded them.
  *   <li>BEEF (BRC-62 V1, protocol's encoder): the same transactions plus the ones that paid the
- *       platform (their parents), parents first, each mined one with its BUMP from the chain backend
- *       (BUMPs of one block merged).</li>
+ *       platform (their parents), parents first, each mined one with its BUMP from the chain
+ *       backend (BUMPs of one block merged).
  * </ul>
- * Used by {@code peerwatt chain export} and the operator endpoint (mount {@link #json()} / {@link #beef()}).
+ *
+ * Used by {@code peerwatt chain export} and the operator endpoint (mount {@link #json()} / {@link
+ * #beef()}).
  */
 public final class AuditExport {
   private final TransactionLog log;
@@ -74,7 +76,8 @@ public final class AuditExport {
 
   /** The BEEF of every logged transaction, with BUMPs for the mined ones. */
   public Beef beef() {
-    List<Transaction> ordered = parentsFirst(log.all().stream().map(LoggedTransaction::transaction).toList());
+    List<Transaction> ordered =
+        parentsFirst(log.all().stream().map(LoggedTransaction::transaction).toList());
     Map<Long, Bump> bumpByHeight = new TreeMap<>();
     Map<String, Long> heightOf = new HashMap<>();
     for (Transaction tx : ordered) {
@@ -98,14 +101,19 @@ public final class AuditExport {
     Files.writeString(file, json(), StandardCharsets.UTF_8);
   }
 
-  /** Writes {@link #beef()} (binary) to {@code file}; returns the number of transactions written. */
+  /**
+   * Writes {@link #beef()} (binary) to {@code file}; returns the number of transactions written.
+   */
   public int writeBeef(Path file) throws IOException {
     Beef beef = beef();
     Files.write(file, beef.encode());
     return beef.transactions().size();
   }
 
-  /** Orders transactions so every parent in the list comes before its children, otherwise keeping the given order. */
+  /**
+   * Orders transactions so every parent in the list comes before its children, otherwise keeping
+   * the given order.
+   */
   static List<Transaction> parentsFirst(List<Transaction> txs) {
     Map<String, Transaction> byId = new LinkedHashMap<>();
     for (Transaction t : txs) {
@@ -119,7 +127,11 @@ public final class AuditExport {
     return out;
   }
 
-  private static void place(Transaction t, Map<String, Transaction> byId, Set<String> placed, List<Transaction> out,
+  private static void place(
+      Transaction t,
+      Map<String, Transaction> byId,
+      Set<String> placed,
+      List<Transaction> out,
       Set<String> visiting) {
     String id = t.txidHex();
     if (placed.contains(id) || !visiting.add(id)) {

@@ -1,10 +1,10 @@
 package io.peerwatt.settlement;
 
 import io.peerwatt.protocol.channel.ChannelResult;
-import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.protocol.channel.PayeeChannel;
-import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.protocol.channel.PayerChannel;
+import io.peerwatt.settlement.channel.HubChannels;
+import io.peerwatt.settlement.channel.PayeeEndpoint;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,18 +14,19 @@ import java.util.function.Function;
  * The {@link PaymentPort} over the hub's payment channels.
  *
  * <ul>
- *   <li>Positive amount: the hub, as payer ({@code HubChannels.sellers()}), advances the account's hub ->
- *       prosumer channel and delivers the commitment to the prosumer's payee endpoint (its gateway or
- *       the custodial store).
- *   <li>Negative amount, custodial account: the custodial payer advances the account's prosumer -> hub
- *       channel and delivers to the hub's payee side ({@code HubChannels.buyers()}).
- *   <li>Negative amount, machine-to-machine account: the {@link GatewayLink} asks the account's gateway to
- *       check the statement ({@code PaymentCheck}) and deliver a commitment to the hub; the payment is
- *       paid once the hub's side of the channel has acknowledged the target amount.
+ *   <li>Positive amount: the hub, as payer ({@code HubChannels.sellers()}), advances the account's
+ *       hub -> prosumer channel and delivers the commitment to the prosumer's payee endpoint (its
+ *       gateway or the custodial store).
+ *   <li>Negative amount, custodial account: the custodial payer advances the account's prosumer ->
+ *       hub channel and delivers to the hub's payee side ({@code HubChannels.buyers()}).
+ *   <li>Negative amount, machine-to-machine account: the {@link GatewayLink} asks the account's
+ *       gateway to check the statement ({@code PaymentCheck}) and deliver a commitment to the hub;
+ *       the payment is paid once the hub's side of the channel has acknowledged the target amount.
  * </ul>
  *
- * <p>Idempotent per payment: the channel's target amount is recorded before anything is signed; when a
- * payment comes again, a channel that already reached its target is only re-delivered, never paid twice.
+ * <p>Idempotent per payment: the channel's target amount is recorded before anything is signed;
+ * when a payment comes again, a channel that already reached its target is only re-delivered, never
+ * paid twice.
  */
 public final class ChannelPaymentPort implements PaymentPort {
   private final PayerKeeper hubPayer;
@@ -42,7 +43,9 @@ public final class ChannelPaymentPort implements PaymentPort {
     Optional<BuyerRoute> prosumerToHub(long accountId);
   }
 
-  /** A hub -> prosumer channel and the prosumer's endpoint (gateway adapter or custodial keeper). */
+  /**
+   * A hub -> prosumer channel and the prosumer's endpoint (gateway adapter or custodial keeper).
+   */
   public record PayeeRoute(String channelId, PayeeEndpoint payee) {
     public PayeeRoute {
       Objects.requireNonNull(channelId, "channelId");
@@ -74,8 +77,8 @@ public final class ChannelPaymentPort implements PaymentPort {
 
   /**
    * Reaches a buyer's gateway (network adapter, provided by the integrator). The gateway checks the
-   * statement against its own readings and cap, then delivers a commitment of the target amount to the
-   * hub's payee endpoint.
+   * statement against its own readings and cap, then delivers a commitment of the target amount to
+   * the hub's payee endpoint.
    */
   public interface GatewayLink {
     /**
@@ -91,8 +94,11 @@ public final class ChannelPaymentPort implements PaymentPort {
    * @param hubReceivedSats the payee amount the hub has acknowledged on a prosumer -> hub channel
    * @param routes the accounts' channels
    */
-  public ChannelPaymentPort(PayerKeeper hubPayer, PayeeEndpoint hubPayee,
-      Function<String, Optional<Long>> hubReceivedSats, Routes routes) {
+  public ChannelPaymentPort(
+      PayerKeeper hubPayer,
+      PayeeEndpoint hubPayee,
+      Function<String, Optional<Long>> hubReceivedSats,
+      Routes routes) {
     this.hubPayer = Objects.requireNonNull(hubPayer, "hubPayer");
     this.hubPayee = Objects.requireNonNull(hubPayee, "hubPayee");
     this.hubReceivedSats = Objects.requireNonNull(hubReceivedSats, "hubReceivedSats");
@@ -101,8 +107,11 @@ public final class ChannelPaymentPort implements PaymentPort {
 
   /** The port over the platform hub's channels. */
   public static ChannelPaymentPort forHub(HubChannels hub, Routes routes) {
-    return new ChannelPaymentPort(hub.sellers(), hub.buyers(),
-        id -> hub.buyerChannel(id).map(PayeeChannel::payeeAmountSats), routes);
+    return new ChannelPaymentPort(
+        hub.sellers(),
+        hub.buyers(),
+        id -> hub.buyerChannel(id).map(PayeeChannel::payeeAmountSats),
+        routes);
   }
 
   @Override
@@ -110,13 +119,21 @@ public final class ChannelPaymentPort implements PaymentPort {
     if (payment.amountSat() > 0) {
       Optional<PayeeRoute> route = routes.hubToProsumer(payment.accountId());
       if (route.isEmpty()) {
-        return PaymentOutcome.pending("account " + payment.accountId() + " has no open hub -> prosumer channel");
+        return PaymentOutcome.pending(
+            "account " + payment.accountId() + " has no open hub -> prosumer channel");
       }
-      return payOver(hubPayer, route.get().channelId(), route.get().payee(), payment, payment.amountSat(), attempts);
+      return payOver(
+          hubPayer,
+          route.get().channelId(),
+          route.get().payee(),
+          payment,
+          payment.amountSat(),
+          attempts);
     }
     Optional<BuyerRoute> route = routes.prosumerToHub(payment.accountId());
     if (route.isEmpty()) {
-      return PaymentOutcome.pending("account " + payment.accountId() + " has no open prosumer -> hub channel");
+      return PaymentOutcome.pending(
+          "account " + payment.accountId() + " has no open prosumer -> hub channel");
     }
     long amount = Math.negateExact(payment.amountSat());
     if (route.get() instanceof Custodial c) {
@@ -133,14 +150,21 @@ public final class ChannelPaymentPort implements PaymentPort {
     }
     PaymentOutcome asked = g.link().requestPayment(payment, target);
     long now = hubReceivedSats.apply(g.channelId()).orElse(0L);
-    return now >= target.payeeAmountSats() ? PaymentOutcome.paid()
-        : asked.status() == PaymentStatus.PAID ? PaymentOutcome.pending("gateway says paid, hub has not acknowledged")
-        : asked;
+    return now >= target.payeeAmountSats()
+        ? PaymentOutcome.paid()
+        : asked.status() == PaymentStatus.PAID
+            ? PaymentOutcome.pending("gateway says paid, hub has not acknowledged")
+            : asked;
   }
 
   /** Pays over a channel this side signs, at most once per payment. */
-  private static PaymentOutcome payOver(PayerKeeper payer, String channelId, PayeeEndpoint payee,
-      SettlementPayment payment, long amount, PaymentAttempts attempts) {
+  private static PaymentOutcome payOver(
+      PayerKeeper payer,
+      String channelId,
+      PayeeEndpoint payee,
+      SettlementPayment payment,
+      long amount,
+      PaymentAttempts attempts) {
     Optional<PayerChannel> channel = payer.channel(channelId);
     if (channel.isEmpty()) {
       return PaymentOutcome.pending("unknown channel " + channelId);
@@ -164,7 +188,11 @@ public final class ChannelPaymentPort implements PaymentPort {
 
   /** The payment's recorded target on this channel, or a new one recorded now. */
   private static ChannelTarget targetFor(
-      SettlementPayment payment, String channelId, long current, long amount, PaymentAttempts attempts) {
+      SettlementPayment payment,
+      String channelId,
+      long current,
+      long amount,
+      PaymentAttempts attempts) {
     Optional<ChannelTarget> noted = attempts.target(payment.id());
     if (noted.isPresent() && noted.get().channelId().equals(channelId)) {
       return noted.get();
@@ -182,7 +210,9 @@ public final class ChannelPaymentPort implements PaymentPort {
       // the channel needs the operator or a top-up, or the payee is away: safe to offer again later
       case PAYEE_UNREACHABLE, NOT_OPEN, EXCEEDS_CAPACITY, BELOW_DUST ->
           PaymentOutcome.pending(result.rejection() + ": " + result.detail());
-      default -> PaymentOutcome.refused(result.rejection().code(), result.rejection() + ": " + result.detail());
+      default ->
+          PaymentOutcome.refused(
+              result.rejection().code(), result.rejection() + ": " + result.detail());
     };
   }
 }

@@ -27,15 +27,15 @@ import org.jooq.DSLContext;
 import org.jooq.Record2;
 
 /**
- * {@link SettlementInputs} from the platform's tables: {@code trade} and {@code market_zone} (trading-core,
- * V4) and {@code reading}, {@code device}, {@code metering_point} (V1, V2). Blocking JDBC: call from a
- * worker thread.
+ * {@link SettlementInputs} from the platform's tables: {@code trade} and {@code market_zone}
+ * (trading-core, V4) and {@code reading}, {@code device}, {@code metering_point} (V1, V2). Blocking
+ * JDBC: call from a worker thread.
  *
- * <p>For each boundary it reads, per device channel, the last reading at or before and the first at or
- * after, looking at most {@code lookback} away: readings further off than that count as missing. Only
- * devices that spoke for their metering point during the slot count: enrolled before its end, not
- * revoked and not superseded by a rotated key before its start. (A key rotated inside a slot leaves
- * both devices without one boundary, so that slot is settled as missing for the account.)
+ * <p>For each boundary it reads, per device channel, the last reading at or before and the first at
+ * or after, looking at most {@code lookback} away: readings further off than that count as missing.
+ * Only devices that spoke for their metering point during the slot count: enrolled before its end,
+ * not revoked and not superseded by a rotated key before its start. (A key rotated inside a slot
+ * leaves both devices without one boundary, so that slot is settled as missing for the account.)
  */
 public final class JdbcSettlementInputs implements SettlementInputs {
   private final DSLContext dsl;
@@ -57,18 +57,25 @@ public final class JdbcSettlementInputs implements SettlementInputs {
   public List<SlotKey> tradedSlots(Instant endFrom, Instant endTo) {
     return dsl.selectDistinct(TRADE.ZONE_CODE, TRADE.SLOT_START)
         .from(TRADE)
-        .where(TRADE.SLOT_START.between(endFrom.minus(DeliverySlot.LENGTH), endTo.minus(DeliverySlot.LENGTH)))
+        .where(
+            TRADE.SLOT_START.between(
+                endFrom.minus(DeliverySlot.LENGTH), endTo.minus(DeliverySlot.LENGTH)))
         .orderBy(TRADE.SLOT_START, TRADE.ZONE_CODE)
         .fetch(r -> new SlotKey(r.value1(), new DeliverySlot(r.value2())));
   }
 
   @Override
   public SlotTerms terms(SlotKey key) {
-    MarketZoneRecord zone = dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(key.zoneCode())).fetchOne();
+    MarketZoneRecord zone =
+        dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(key.zoneCode())).fetchOne();
     if (zone == null) {
       throw new IllegalStateException("zone " + key.zoneCode() + " has trades but no market terms");
     }
-    return new SlotTerms(key.zoneCode(), key.slot(), zone.getCurrency(), PriceUnit.valueOf(zone.getPriceUnit()),
+    return new SlotTerms(
+        key.zoneCode(),
+        key.slot(),
+        zone.getCurrency(),
+        PriceUnit.valueOf(zone.getPriceUnit()),
         zone.getImbalancePricePerKwh());
   }
 
@@ -77,8 +84,15 @@ public final class JdbcSettlementInputs implements SettlementInputs {
     return dsl.selectFrom(TRADE)
         .where(TRADE.ZONE_CODE.eq(key.zoneCode()), TRADE.SLOT_START.eq(key.slot().start()))
         .orderBy(TRADE.ID)
-        .fetch(t -> new TradeFill(t.getId(), t.getBuyerAccountId(), t.getSellerAccountId(), t.getQuantityWh(),
-            t.getPricePerKwh(), t.getGridFeePerKwh()));
+        .fetch(
+            t ->
+                new TradeFill(
+                    t.getId(),
+                    t.getBuyerAccountId(),
+                    t.getSellerAccountId(),
+                    t.getQuantityWh(),
+                    t.getPricePerKwh(),
+                    t.getGridFeePerKwh()));
   }
 
   @Override
@@ -86,50 +100,71 @@ public final class JdbcSettlementInputs implements SettlementInputs {
     Device successor = DEVICE.as("successor");
     Instant start = key.slot().start();
     Instant end = key.slot().end();
-    // devices that spoke for the metering point during the slot: enrolled before its end, and neither
+    // devices that spoke for the metering point during the slot: enrolled before its end, and
+    // neither
     // revoked nor replaced by a rotated key before its start
-    List<Record2<Long, Long>> devices = dsl.select(DEVICE.ID, METERING_POINT.ACCOUNT_ID)
-        .from(DEVICE)
-        .join(METERING_POINT).on(DEVICE.METERING_POINT_ID.eq(METERING_POINT.ID))
-        .leftJoin(successor).on(DEVICE.SUPERSEDED_BY.eq(successor.ID))
-        .where(METERING_POINT.ACCOUNT_ID.in(accountIds), METERING_POINT.ZONE_CODE.eq(key.zoneCode()),
-            DEVICE.ENROLLED_AT.lt(end),
-            DEVICE.REVOKED_AT.isNull().or(DEVICE.REVOKED_AT.gt(start)),
-            successor.ID.isNull().or(successor.ENROLLED_AT.gt(start)))
-        .orderBy(DEVICE.ID)
-        .fetch();
+    List<Record2<Long, Long>> devices =
+        dsl.select(DEVICE.ID, METERING_POINT.ACCOUNT_ID)
+            .from(DEVICE)
+            .join(METERING_POINT)
+            .on(DEVICE.METERING_POINT_ID.eq(METERING_POINT.ID))
+            .leftJoin(successor)
+            .on(DEVICE.SUPERSEDED_BY.eq(successor.ID))
+            .where(
+                METERING_POINT.ACCOUNT_ID.in(accountIds),
+                METERING_POINT.ZONE_CODE.eq(key.zoneCode()),
+                DEVICE.ENROLLED_AT.lt(end),
+                DEVICE.REVOKED_AT.isNull().or(DEVICE.REVOKED_AT.gt(start)),
+                successor.ID.isNull().or(successor.ENROLLED_AT.gt(start)))
+            .orderBy(DEVICE.ID)
+            .fetch();
     Map<Long, List<MeterSeries>> out = new TreeMap<>();
     for (Record2<Long, Long> d : devices) {
       long deviceId = d.value1();
       Map<Integer, List<AcceptedReading>> byChannel = new TreeMap<>();
       for (Instant boundary : List.of(key.slot().start(), key.slot().end())) {
-        around(deviceId, boundary).forEach(r -> byChannel
-            .computeIfAbsent(r.getMeterChannel(), c -> new ArrayList<>())
-            .add(AcceptedReading.of(deviceId, r.getMeterChannel(), r.getSequence(), r.getTakenAt(),
-                r.getImportWh(), r.getExportWh(), r.getReadingHash())));
+        around(deviceId, boundary)
+            .forEach(
+                r ->
+                    byChannel
+                        .computeIfAbsent(r.getMeterChannel(), c -> new ArrayList<>())
+                        .add(
+                            AcceptedReading.of(
+                                deviceId,
+                                r.getMeterChannel(),
+                                r.getSequence(),
+                                r.getTakenAt(),
+                                r.getImportWh(),
+                                r.getExportWh(),
+                                r.getReadingHash())));
       }
       List<MeterSeries> series = out.computeIfAbsent(d.value2(), a -> new ArrayList<>());
-      byChannel.forEach((channel, readings) ->
-          series.add(new MeterSeries(deviceId, channel, readings.stream().distinct().toList())));
+      byChannel.forEach(
+          (channel, readings) ->
+              series.add(
+                  new MeterSeries(deviceId, channel, readings.stream().distinct().toList())));
     }
     return out;
   }
 
   /** Per channel: the last reading at or before {@code t} and the first at or after it. */
   private List<ReadingRecord> around(long deviceId, Instant t) {
-    List<ReadingRecord> found = new ArrayList<>(dsl.select(READING.fields())
-        .distinctOn(READING.METER_CHANNEL)
-        .from(READING)
-        .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t.minus(lookback), t))
-        .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.desc(), READING.SEQUENCE.desc())
-        .fetchInto(READING));
-    found.addAll(dsl.select(READING.fields())
-        .distinctOn(READING.METER_CHANNEL)
-        .from(READING)
-        .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t, t.plus(lookback)))
-        .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.asc(), READING.SEQUENCE.asc())
-        .fetchInto(READING));
+    List<ReadingRecord> found =
+        new ArrayList<>(
+            dsl.select(READING.fields())
+                .distinctOn(READING.METER_CHANNEL)
+                .from(READING)
+                .where(
+                    READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t.minus(lookback), t))
+                .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.desc(), READING.SEQUENCE.desc())
+                .fetchInto(READING));
+    found.addAll(
+        dsl.select(READING.fields())
+            .distinctOn(READING.METER_CHANNEL)
+            .from(READING)
+            .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t, t.plus(lookback)))
+            .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.asc(), READING.SEQUENCE.asc())
+            .fetchInto(READING));
     return found;
   }
-
 }

@@ -26,9 +26,10 @@ import org.jooq.SelectField;
 import org.jooq.SelectLimitStep;
 
 /**
- * {@link StatementStore} on the V6/V7 tables ({@code settlement_slot}, {@code settlement_statement},
- * {@code settlement_payment}). Statements are stored as their canonical encoding and read back from
- * it, so what is served is byte for byte what was hashed. Blocking JDBC: call from a worker thread.
+ * {@link StatementStore} on the V6/V7 tables ({@code settlement_slot}, {@code
+ * settlement_statement}, {@code settlement_payment}). Statements are stored as their canonical
+ * encoding and read back from it, so what is served is byte for byte what was hashed. Blocking
+ * JDBC: call from a worker thread.
  */
 public final class JdbcStatementStore implements StatementStore {
   private static final HexFormat HEX = HexFormat.of();
@@ -40,16 +41,29 @@ public final class JdbcStatementStore implements StatementStore {
 
   @Override
   public Optional<SettledSlot> settledSlot(SlotKey key) {
-    SettlementSlotRecord r = dsl.selectFrom(SETTLEMENT_SLOT)
-        .where(SETTLEMENT_SLOT.ZONE_CODE.eq(key.zoneCode()), SETTLEMENT_SLOT.SLOT_START.eq(key.slot().start()))
-        .fetchOne();
+    SettlementSlotRecord r =
+        dsl.selectFrom(SETTLEMENT_SLOT)
+            .where(
+                SETTLEMENT_SLOT.ZONE_CODE.eq(key.zoneCode()),
+                SETTLEMENT_SLOT.SLOT_START.eq(key.slot().start()))
+            .fetchOne();
     if (r == null) {
       return Optional.empty();
     }
-    SlotTerms terms = new SlotTerms(key.zoneCode(), key.slot(), r.getCurrency(), PriceUnit.valueOf(r.getPriceUnit()),
-        r.getImbalancePricePerKwh());
-    ExchangeRate rate = new ExchangeRate(r.getCurrency(), r.getRateSatoshisPerUnit(), r.getRateMarketUnitsPerUnit(),
-        r.getRateSource(), r.getRateAsOf());
+    SlotTerms terms =
+        new SlotTerms(
+            key.zoneCode(),
+            key.slot(),
+            r.getCurrency(),
+            PriceUnit.valueOf(r.getPriceUnit()),
+            r.getImbalancePricePerKwh());
+    ExchangeRate rate =
+        new ExchangeRate(
+            r.getCurrency(),
+            r.getRateSatoshisPerUnit(),
+            r.getRateMarketUnitsPerUnit(),
+            r.getRateSource(),
+            r.getRateAsOf());
     return Optional.of(new SettledSlot(terms, rate));
   }
 
@@ -75,58 +89,60 @@ public final class JdbcStatementStore implements StatementStore {
   }
 
   @Override
-  public void record(SettledSlot slot, List<Statement> newVersions, List<SettlementPayment> payments, Instant at) {
-    dsl.transaction(cfg -> {
-      DSLContext tx = cfg.dsl();
-      ExchangeRate rate = slot.rate();
-      tx.insertInto(SETTLEMENT_SLOT)
-          .set(SETTLEMENT_SLOT.ZONE_CODE, slot.terms().zoneCode())
-          .set(SETTLEMENT_SLOT.SLOT_START, slot.terms().slot().start())
-          .set(SETTLEMENT_SLOT.CURRENCY, slot.terms().currency())
-          .set(SETTLEMENT_SLOT.PRICE_UNIT, slot.terms().priceUnit().name())
-          .set(SETTLEMENT_SLOT.IMBALANCE_PRICE_PER_KWH, slot.terms().imbalancePricePerKwh())
-          .set(SETTLEMENT_SLOT.RATE_SATOSHIS_PER_UNIT, rate.satoshisPerUnit())
-          .set(SETTLEMENT_SLOT.RATE_MARKET_UNITS_PER_UNIT, rate.marketUnitsPerUnit())
-          .set(SETTLEMENT_SLOT.RATE_SOURCE, rate.source())
-          .set(SETTLEMENT_SLOT.RATE_AS_OF, rate.asOf())
-          .set(SETTLEMENT_SLOT.FIRST_SETTLED_AT, at)
-          .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, at)
-          .onConflict(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START)
-          .doUpdate()
-          .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, at)
-          .execute();
-      for (Statement s : newVersions) {
-        byte[] encoded = StatementCodec.encode(s);
-        tx.insertInto(SETTLEMENT_STATEMENT)
-            .set(SETTLEMENT_STATEMENT.ACCOUNT_ID, s.accountId())
-            .set(SETTLEMENT_STATEMENT.ZONE_CODE, s.zoneCode())
-            .set(SETTLEMENT_STATEMENT.SLOT_START, s.slot().start())
-            .set(SETTLEMENT_STATEMENT.VERSION, s.version())
-            .set(SETTLEMENT_STATEMENT.STATEMENT_HASH, StatementCodec.hash(s))
-            .set(SETTLEMENT_STATEMENT.PREVIOUS_HASH, HEX.parseHex(s.previousHashHex()))
-            .set(SETTLEMENT_STATEMENT.ENCODED, encoded)
-            .set(SETTLEMENT_STATEMENT.TOTAL_AMOUNT, s.totalAmount())
-            .set(SETTLEMENT_STATEMENT.TOTAL_SAT, s.totalSat())
-            .set(SETTLEMENT_STATEMENT.ESTIMATED, s.estimated())
-            .set(SETTLEMENT_STATEMENT.MISSING, s.missing())
-            .set(SETTLEMENT_STATEMENT.CREATED_AT, at)
-            .execute();
-      }
-      for (SettlementPayment p : payments) {
-        Statement s = p.statement();
-        tx.insertInto(SETTLEMENT_PAYMENT)
-            .set(SETTLEMENT_PAYMENT.ACCOUNT_ID, s.accountId())
-            .set(SETTLEMENT_PAYMENT.ZONE_CODE, s.zoneCode())
-            .set(SETTLEMENT_PAYMENT.SLOT_START, s.slot().start())
-            .set(SETTLEMENT_PAYMENT.STATEMENT_VERSION, s.version())
-            .set(SETTLEMENT_PAYMENT.STATEMENT_HASH, HEX.parseHex(p.statementHashHex()))
-            .set(SETTLEMENT_PAYMENT.AMOUNT_SAT, p.amountSat())
-            .set(SETTLEMENT_PAYMENT.STATUS, PaymentStatus.PENDING.code())
-            .set(SETTLEMENT_PAYMENT.CREATED_AT, at)
-            .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
-            .execute();
-      }
-    });
+  public void record(
+      SettledSlot slot, List<Statement> newVersions, List<SettlementPayment> payments, Instant at) {
+    dsl.transaction(
+        cfg -> {
+          DSLContext tx = cfg.dsl();
+          ExchangeRate rate = slot.rate();
+          tx.insertInto(SETTLEMENT_SLOT)
+              .set(SETTLEMENT_SLOT.ZONE_CODE, slot.terms().zoneCode())
+              .set(SETTLEMENT_SLOT.SLOT_START, slot.terms().slot().start())
+              .set(SETTLEMENT_SLOT.CURRENCY, slot.terms().currency())
+              .set(SETTLEMENT_SLOT.PRICE_UNIT, slot.terms().priceUnit().name())
+              .set(SETTLEMENT_SLOT.IMBALANCE_PRICE_PER_KWH, slot.terms().imbalancePricePerKwh())
+              .set(SETTLEMENT_SLOT.RATE_SATOSHIS_PER_UNIT, rate.satoshisPerUnit())
+              .set(SETTLEMENT_SLOT.RATE_MARKET_UNITS_PER_UNIT, rate.marketUnitsPerUnit())
+              .set(SETTLEMENT_SLOT.RATE_SOURCE, rate.source())
+              .set(SETTLEMENT_SLOT.RATE_AS_OF, rate.asOf())
+              .set(SETTLEMENT_SLOT.FIRST_SETTLED_AT, at)
+              .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, at)
+              .onConflict(SETTLEMENT_SLOT.ZONE_CODE, SETTLEMENT_SLOT.SLOT_START)
+              .doUpdate()
+              .set(SETTLEMENT_SLOT.LAST_SETTLED_AT, at)
+              .execute();
+          for (Statement s : newVersions) {
+            byte[] encoded = StatementCodec.encode(s);
+            tx.insertInto(SETTLEMENT_STATEMENT)
+                .set(SETTLEMENT_STATEMENT.ACCOUNT_ID, s.accountId())
+                .set(SETTLEMENT_STATEMENT.ZONE_CODE, s.zoneCode())
+                .set(SETTLEMENT_STATEMENT.SLOT_START, s.slot().start())
+                .set(SETTLEMENT_STATEMENT.VERSION, s.version())
+                .set(SETTLEMENT_STATEMENT.STATEMENT_HASH, StatementCodec.hash(s))
+                .set(SETTLEMENT_STATEMENT.PREVIOUS_HASH, HEX.parseHex(s.previousHashHex()))
+                .set(SETTLEMENT_STATEMENT.ENCODED, encoded)
+                .set(SETTLEMENT_STATEMENT.TOTAL_AMOUNT, s.totalAmount())
+                .set(SETTLEMENT_STATEMENT.TOTAL_SAT, s.totalSat())
+                .set(SETTLEMENT_STATEMENT.ESTIMATED, s.estimated())
+                .set(SETTLEMENT_STATEMENT.MISSING, s.missing())
+                .set(SETTLEMENT_STATEMENT.CREATED_AT, at)
+                .execute();
+          }
+          for (SettlementPayment p : payments) {
+            Statement s = p.statement();
+            tx.insertInto(SETTLEMENT_PAYMENT)
+                .set(SETTLEMENT_PAYMENT.ACCOUNT_ID, s.accountId())
+                .set(SETTLEMENT_PAYMENT.ZONE_CODE, s.zoneCode())
+                .set(SETTLEMENT_PAYMENT.SLOT_START, s.slot().start())
+                .set(SETTLEMENT_PAYMENT.STATEMENT_VERSION, s.version())
+                .set(SETTLEMENT_PAYMENT.STATEMENT_HASH, HEX.parseHex(p.statementHashHex()))
+                .set(SETTLEMENT_PAYMENT.AMOUNT_SAT, p.amountSat())
+                .set(SETTLEMENT_PAYMENT.STATUS, PaymentStatus.PENDING.code())
+                .set(SETTLEMENT_PAYMENT.CREATED_AT, at)
+                .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
+                .execute();
+          }
+        });
   }
 
   @Override
@@ -141,11 +157,14 @@ public final class JdbcStatementStore implements StatementStore {
     if (outcome.status() == PaymentStatus.PENDING) {
       dsl.update(SETTLEMENT_PAYMENT)
           .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
-          .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
+          .where(
+              SETTLEMENT_PAYMENT.ID.eq(paymentId),
+              SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
           .execute();
       return;
     }
-    String detail = outcome.detail().length() > 300 ? outcome.detail().substring(0, 300) : outcome.detail();
+    String detail =
+        outcome.detail().length() > 300 ? outcome.detail().substring(0, 300) : outcome.detail();
     boolean refused = outcome.status() == PaymentStatus.REFUSED;
     // only a pending payment changes: a paid one stays paid whatever arrives late
     dsl.update(SETTLEMENT_PAYMENT)
@@ -153,7 +172,9 @@ public final class JdbcStatementStore implements StatementStore {
         .set(SETTLEMENT_PAYMENT.REFUSAL_CODE, refused ? outcome.refusalCode() : null)
         .set(SETTLEMENT_PAYMENT.REFUSAL_DETAIL, refused ? detail : null)
         .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
-        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
+        .where(
+            SETTLEMENT_PAYMENT.ID.eq(paymentId),
+            SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
         .execute();
   }
 
@@ -167,11 +188,12 @@ public final class JdbcStatementStore implements StatementStore {
 
   @Override
   public void recordTarget(long paymentId, ChannelTarget target) {
-    int updated = dsl.update(SETTLEMENT_PAYMENT)
-        .set(SETTLEMENT_PAYMENT.CHANNEL_ID, target.channelId())
-        .set(SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS, target.payeeAmountSats())
-        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId))
-        .execute();
+    int updated =
+        dsl.update(SETTLEMENT_PAYMENT)
+            .set(SETTLEMENT_PAYMENT.CHANNEL_ID, target.channelId())
+            .set(SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS, target.payeeAmountSats())
+            .where(SETTLEMENT_PAYMENT.ID.eq(paymentId))
+            .execute();
     if (updated != 1) {
       throw new IllegalStateException("payment " + paymentId + " is unknown");
     }
@@ -179,16 +201,22 @@ public final class JdbcStatementStore implements StatementStore {
 
   @Override
   public List<PaymentRecord> payments(long accountId, SlotKey key) {
-    return paymentQuery(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId)
-            .and(SETTLEMENT_PAYMENT.ZONE_CODE.eq(key.zoneCode()))
-            .and(SETTLEMENT_PAYMENT.SLOT_START.eq(key.slot().start())))
-        .fetch(r -> {
-          PaymentStatus status = PaymentStatus.ofCode(r.get(SETTLEMENT_PAYMENT.STATUS));
-          Integer code = r.get(SETTLEMENT_PAYMENT.REFUSAL_CODE);
-          String detail = r.get(SETTLEMENT_PAYMENT.REFUSAL_DETAIL);
-          return new PaymentRecord(payment(r),
-              new PaymentOutcome(status, code == null ? 0 : code, detail == null ? "" : detail));
-        });
+    return paymentQuery(
+            SETTLEMENT_PAYMENT
+                .ACCOUNT_ID
+                .eq(accountId)
+                .and(SETTLEMENT_PAYMENT.ZONE_CODE.eq(key.zoneCode()))
+                .and(SETTLEMENT_PAYMENT.SLOT_START.eq(key.slot().start())))
+        .fetch(
+            r -> {
+              PaymentStatus status = PaymentStatus.ofCode(r.get(SETTLEMENT_PAYMENT.STATUS));
+              Integer code = r.get(SETTLEMENT_PAYMENT.REFUSAL_CODE);
+              String detail = r.get(SETTLEMENT_PAYMENT.REFUSAL_DETAIL);
+              return new PaymentRecord(
+                  payment(r),
+                  new PaymentOutcome(
+                      status, code == null ? 0 : code, detail == null ? "" : detail));
+            });
   }
 
   private SelectLimitStep<Record> paymentQuery(Condition condition) {
@@ -196,7 +224,8 @@ public final class JdbcStatementStore implements StatementStore {
     fields.add(SETTLEMENT_STATEMENT.ENCODED);
     return dsl.select(fields)
         .from(SETTLEMENT_PAYMENT)
-        .join(SETTLEMENT_STATEMENT).on(
+        .join(SETTLEMENT_STATEMENT)
+        .on(
             SETTLEMENT_STATEMENT.ACCOUNT_ID.eq(SETTLEMENT_PAYMENT.ACCOUNT_ID),
             SETTLEMENT_STATEMENT.ZONE_CODE.eq(SETTLEMENT_PAYMENT.ZONE_CODE),
             SETTLEMENT_STATEMENT.SLOT_START.eq(SETTLEMENT_PAYMENT.SLOT_START),
@@ -206,13 +235,17 @@ public final class JdbcStatementStore implements StatementStore {
   }
 
   private static SettlementPayment payment(Record r) {
-    return new SettlementPayment(r.get(SETTLEMENT_PAYMENT.ID), StatementCodec.decode(r.get(SETTLEMENT_STATEMENT.ENCODED)),
-        HEX.formatHex(r.get(SETTLEMENT_PAYMENT.STATEMENT_HASH)), r.get(SETTLEMENT_PAYMENT.AMOUNT_SAT));
+    return new SettlementPayment(
+        r.get(SETTLEMENT_PAYMENT.ID),
+        StatementCodec.decode(r.get(SETTLEMENT_STATEMENT.ENCODED)),
+        HEX.formatHex(r.get(SETTLEMENT_PAYMENT.STATEMENT_HASH)),
+        r.get(SETTLEMENT_PAYMENT.AMOUNT_SAT));
   }
 
   private static Condition slotOf(SlotKey key) {
-    return SETTLEMENT_STATEMENT.ZONE_CODE.eq(key.zoneCode())
+    return SETTLEMENT_STATEMENT
+        .ZONE_CODE
+        .eq(key.zoneCode())
         .and(SETTLEMENT_STATEMENT.SLOT_START.eq(key.slot().start()));
   }
-
 }

@@ -12,8 +12,9 @@ public interface PaymentAttempts {
   Optional<ChannelTarget> target(long paymentId);
 
   /**
-   * Records the target, durable when it returns. It replaces an earlier target only when the account's
-   * channel changed (closed and reopened) and the old channel never reached the earlier target.
+   * Records the target, durable when it returns. It replaces an earlier target only when the
+   * account's channel changed (closed and reopened) and the old channel never reached the earlier
+   * target.
    *
    * @throws IllegalStateException if the payment is unknown
    */

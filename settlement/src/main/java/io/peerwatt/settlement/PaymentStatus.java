@@ -2,7 +2,9 @@ package io.peerwatt.settlement;
 
 /** Where a settlement payment stands. Codes are the stored text. */
 public enum PaymentStatus {
-  /** Not yet done: waiting for its turn, for a gateway's signature or for the channels to answer. */
+  /**
+   * Not yet done: waiting for its turn, for a gateway's signature or for the channels to answer.
+   */
   PENDING("pending"),
   /** The channel advanced by the amount. */
   PAID("paid"),

@@ -1,7 +1,7 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.settlement.allocation.SlotTerms;
 import java.util.Objects;
 
 /**

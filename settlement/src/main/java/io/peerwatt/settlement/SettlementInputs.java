@@ -11,7 +11,10 @@ import java.util.Map;
 /** What settlement reads from the market and from metering. Blocking: call from worker threads. */
 public interface SettlementInputs {
 
-  /** Every (zone, slot) with at least one trade whose slot ends in {@code [endFrom, endTo]}, in order. */
+  /**
+   * Every (zone, slot) with at least one trade whose slot ends in {@code [endFrom, endTo]}, in
+   * order.
+   */
   List<SlotKey> tradedSlots(Instant endFrom, Instant endTo);
 
   /** The zone's current terms for the slot (its currency, price unit and imbalance price). */
@@ -21,9 +24,9 @@ public interface SettlementInputs {
   List<TradeFill> trades(SlotKey key);
 
   /**
-   * For each of {@code accountIds}, the readings of each of its meters in the slot's zone around the
-   * slot's boundaries: at least the last reading at or before each boundary and the first at or after
-   * it. Accounts without meters may be absent.
+   * For each of {@code accountIds}, the readings of each of its meters in the slot's zone around
+   * the slot's boundaries: at least the last reading at or before each boundary and the first at or
+   * after it. Accounts without meters may be absent.
    */
   Map<Long, List<MeterSeries>> meters(SlotKey key, Collection<Long> accountIds);
 }

@@ -10,10 +10,11 @@ import java.util.TreeMap;
  *
  * @param graceWindow how long after a slot ends its readings may still arrive before the first
  *     settlement (e.g. 5 minutes)
- * @param resettlementWindow how long after a slot ends late data still re-settles it (e.g. 48 hours)
+ * @param resettlementWindow how long after a slot ends late data still re-settles it (e.g. 48
+ *     hours)
  * @param resettlementWindowByZone zone codes whose window differs from the default
- * @param estimateThreshold readings further apart than this around a slot boundary make it estimated
- *     (e.g. 5 minutes)
+ * @param estimateThreshold readings further apart than this around a slot boundary make it
+ *     estimated (e.g. 5 minutes)
  */
 public record SettlementPolicy(
     Duration graceWindow,
@@ -27,21 +28,25 @@ public record SettlementPolicy(
     Objects.requireNonNull(estimateThreshold, "estimateThreshold");
     resettlementWindowByZone = new TreeMap<>(resettlementWindowByZone);
     if (graceWindow.isNegative() || estimateThreshold.isNegative()) {
-      throw new IllegalArgumentException("grace window and estimate threshold must not be negative");
+      throw new IllegalArgumentException(
+          "grace window and estimate threshold must not be negative");
     }
     for (Duration w : resettlementWindowByZone.values()) {
       if (w.compareTo(graceWindow) < 0) {
-        throw new IllegalArgumentException("a re-settlement window must not be shorter than the grace window");
+        throw new IllegalArgumentException(
+            "a re-settlement window must not be shorter than the grace window");
       }
     }
     if (resettlementWindow.compareTo(graceWindow) < 0) {
-      throw new IllegalArgumentException("the re-settlement window must not be shorter than the grace window");
+      throw new IllegalArgumentException(
+          "the re-settlement window must not be shorter than the grace window");
     }
   }
 
   /** Grace 5 min, re-settlement 48 h, estimated beyond 5 min between readings. */
   public static SettlementPolicy defaults() {
-    return new SettlementPolicy(Duration.ofMinutes(5), Duration.ofHours(48), Map.of(), Duration.ofMinutes(5));
+    return new SettlementPolicy(
+        Duration.ofMinutes(5), Duration.ofHours(48), Map.of(), Duration.ofMinutes(5));
   }
 
   /** The re-settlement window of {@code zoneCode}. */

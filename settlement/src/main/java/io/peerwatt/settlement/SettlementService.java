@@ -1,18 +1,17 @@
 package io.peerwatt.settlement;
 
-import io.peerwatt.settlement.statement.Statements;
-
-import io.peerwatt.settlement.allocation.AccountAllocation;
-import io.peerwatt.settlement.allocation.Allocation;
-import io.peerwatt.settlement.allocation.AllocationResult;
+import io.peerwatt.protocol.statement.ExchangeRate;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.MeteredEnergy;
 import io.peerwatt.protocol.statement.SlotMetering;
-import io.peerwatt.settlement.allocation.TradeFill;
-import io.peerwatt.protocol.statement.ExchangeRate;
-import io.peerwatt.settlement.statement.RateSource;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.allocation.AccountAllocation;
+import io.peerwatt.settlement.allocation.Allocation;
+import io.peerwatt.settlement.allocation.AllocationResult;
+import io.peerwatt.settlement.allocation.TradeFill;
+import io.peerwatt.settlement.statement.RateSource;
+import io.peerwatt.settlement.statement.Statements;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,18 +32,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The platform calls {@link #settleDueSlots(Instant)} on a timer (e.g. every minute, on a worker
  * thread). A slot is first settled once it ended at least the grace window ago; until its zone's
- * re-settlement window closes, every pass settles it again and writes a new version for each account
- * whose statement changed (late readings), with a payment of the satoshi difference only; a slot none of
- * whose statements lacks data is left alone (see {@link #settleSlot}). The terms and
+ * re-settlement window closes, every pass settles it again and writes a new version for each
+ * account whose statement changed (late readings), with a payment of the satoshi difference only; a
+ * slot none of whose statements lacks data is left alone (see {@link #settleSlot}). The terms and
  * the rate of a slot are frozen at its first settlement, so the final version equals what a single
  * settlement with all the data would have produced.
  *
- * <p>Blocking and not thread-safe: call it from one worker at a time (e.g. a periodic timer whose work
- * runs ordered on a worker thread). Two platform nodes settling the same slot cannot both write: the
- * statement and payment keys make the second writer's transaction fail, and its pass reports FAILED.
+ * <p>Blocking and not thread-safe: call it from one worker at a time (e.g. a periodic timer whose
+ * work runs ordered on a worker thread). Two platform nodes settling the same slot cannot both
+ * write: the statement and payment keys make the second writer's transaction fail, and its pass
+ * reports FAILED.
  */
 public final class SettlementService {
   private static final Logger log = LoggerFactory.getLogger(SettlementService.class);
+
   /** Payments handed to the channels per dispatch pass. */
   private static final int DISPATCH_BATCH = 500;
 
@@ -56,7 +57,11 @@ public final class SettlementService {
   private final SlotMetering metering;
 
   public SettlementService(
-      SettlementInputs inputs, StatementStore store, RateSource rates, PaymentPort payments, SettlementPolicy policy) {
+      SettlementInputs inputs,
+      StatementStore store,
+      RateSource rates,
+      PaymentPort payments,
+      SettlementPolicy policy) {
     this.inputs = Objects.requireNonNull(inputs, "inputs");
     this.store = Objects.requireNonNull(store, "store");
     this.rates = Objects.requireNonNull(rates, "rates");
@@ -66,9 +71,9 @@ public final class SettlementService {
   }
 
   /**
-   * Settles (or re-settles) every traded slot that ended between its zone's re-settlement window and
-   * the grace window before {@code now}, then dispatches pending payments. A failing slot is logged and
-   * left for the next pass; the others go on.
+   * Settles (or re-settles) every traded slot that ended between its zone's re-settlement window
+   * and the grace window before {@code now}, then dispatches pending payments. A failing slot is
+   * logged and left for the next pass; the others go on.
    */
   public List<SlotSettlement> settleDueSlots(Instant now) {
     Instant endTo = now.minus(policy.graceWindow());
@@ -90,10 +95,10 @@ public final class SettlementService {
   }
 
   /**
-   * Settles one slot now, whatever the windows say (operators use it to force a pass). A slot settled
-   * before is recomputed only while one of its statements still has missing data: ingestion accepts
-   * each device channel's readings in sequence order only, so a meter whose boundaries were bracketed
-   * cannot receive a reading that changes them.
+   * Settles one slot now, whatever the windows say (operators use it to force a pass). A slot
+   * settled before is recomputed only while one of its statements still has missing data: ingestion
+   * accepts each device channel's readings in sequence order only, so a meter whose boundaries were
+   * bracketed cannot receive a reading that changes them.
    */
   public SlotSettlement settleSlot(SlotKey key, Instant now) {
     List<TradeFill> trades = inputs.trades(key);
@@ -104,7 +109,8 @@ public final class SettlementService {
     Map<Long, Statement> latest = store.latestStatements(key);
     SettledSlot basis;
     if (before.isPresent()) {
-      // Ingestion accepts a device channel's readings strictly in sequence, so once both boundaries of
+      // Ingestion accepts a device channel's readings strictly in sequence, so once both boundaries
+      // of
       // a meter are bracketed no later reading can change its values: only statements with missing
       // data can still move.
       if (latest.values().stream().noneMatch(Statement::missing)) {
@@ -120,8 +126,15 @@ public final class SettlementService {
       }
       ExchangeRate r = rate.get();
       // whole seconds: the rate's time is stored and must read back identical for later versions
-      basis = new SettledSlot(terms, new ExchangeRate(
-          r.currency(), r.satoshisPerUnit(), r.marketUnitsPerUnit(), r.source(), r.asOf().truncatedTo(ChronoUnit.SECONDS)));
+      basis =
+          new SettledSlot(
+              terms,
+              new ExchangeRate(
+                  r.currency(),
+                  r.satoshisPerUnit(),
+                  r.marketUnitsPerUnit(),
+                  r.source(),
+                  r.asOf().truncatedTo(ChronoUnit.SECONDS)));
     }
     TreeSet<Long> accounts = new TreeSet<>();
     for (TradeFill t : trades) {
@@ -131,8 +144,10 @@ public final class SettlementService {
     Map<Long, List<MeterSeries>> meters = inputs.meters(key, accounts);
     Map<Long, MeteredEnergy> metered = new TreeMap<>();
     for (Long account : accounts) {
-      metered.put(account, metering.account(
-          meters.getOrDefault(account, List.of()), key.slot().start(), key.slot().end()));
+      metered.put(
+          account,
+          metering.account(
+              meters.getOrDefault(account, List.of()), key.slot().start(), key.slot().end()));
     }
     AllocationResult allocation = Allocation.allocate(basis.terms(), trades, metered);
     List<Statement> newVersions = new ArrayList<>();
@@ -143,13 +158,16 @@ public final class SettlementService {
       if (previous != null && previous.sameContentAs(candidate)) {
         continue;
       }
-      Statement statement = previous == null
-          ? candidate
-          : candidate.asVersion(previous.version() + 1, StatementCodec.hashHex(previous));
+      Statement statement =
+          previous == null
+              ? candidate
+              : candidate.asVersion(previous.version() + 1, StatementCodec.hashHex(previous));
       newVersions.add(statement);
-      long owed = Math.subtractExact(statement.totalSat(), previous == null ? 0 : previous.totalSat());
+      long owed =
+          Math.subtractExact(statement.totalSat(), previous == null ? 0 : previous.totalSat());
       if (owed != 0) {
-        newPayments.add(new SettlementPayment(0, statement, StatementCodec.hashHex(statement), owed));
+        newPayments.add(
+            new SettlementPayment(0, statement, StatementCodec.hashHex(statement), owed));
       }
     }
     if (before.isPresent() && newVersions.isEmpty()) {
@@ -158,9 +176,15 @@ public final class SettlementService {
     store.record(basis, newVersions, newPayments, now);
     SlotSettlement.Outcome outcome =
         before.isPresent() ? SlotSettlement.Outcome.RESETTLED : SlotSettlement.Outcome.SETTLED;
-    log.info("{} {}: {} statement versions, {} payments (grid fees {}, imbalance account {} in {} units)",
-        outcome, key, newVersions.size(), newPayments.size(), allocation.gridFeeAccount(),
-        allocation.imbalanceAccount(), basis.terms().priceUnit());
+    log.info(
+        "{} {}: {} statement versions, {} payments (grid fees {}, imbalance account {} in {} units)",
+        outcome,
+        key,
+        newVersions.size(),
+        newPayments.size(),
+        allocation.gridFeeAccount(),
+        allocation.imbalanceAccount(),
+        basis.terms().priceUnit());
     return new SlotSettlement(key, outcome, newVersions.size(), newPayments.size());
   }
 
@@ -173,7 +197,8 @@ public final class SettlementService {
   public int dispatchPayments(Instant now) {
     int paid = 0;
     // an account's payments in one direction (one channel) go out in order: one still pending holds
-    // its later ones back; a debt waiting for a prosumer -> hub channel does not stop the account's receipts
+    // its later ones back; a debt waiting for a prosumer -> hub channel does not stop the account's
+    // receipts
     Set<List<Long>> heldBack = new HashSet<>();
     for (SettlementPayment p : store.pendingPayments(DISPATCH_BATCH)) {
       List<Long> lane = List.of(p.accountId(), (long) Long.signum(p.amountSat()));
@@ -184,8 +209,12 @@ public final class SettlementService {
       try {
         outcome = payments.send(p, store);
       } catch (RuntimeException e) {
-        log.warn("Payment {} of {} sat for account {} failed; retrying on the next pass",
-            p.id(), p.amountSat(), p.accountId(), e);
+        log.warn(
+            "Payment {} of {} sat for account {} failed; retrying on the next pass",
+            p.id(),
+            p.amountSat(),
+            p.accountId(),
+            e);
         heldBack.add(lane);
         continue;
       }
@@ -195,8 +224,13 @@ public final class SettlementService {
       } else if (outcome.status() == PaymentStatus.PENDING) {
         heldBack.add(lane);
       } else {
-        log.warn("Payment {} of {} sat for account {} refused ({}): {}",
-            p.id(), p.amountSat(), p.accountId(), outcome.refusalCode(), outcome.detail());
+        log.warn(
+            "Payment {} of {} sat for account {} refused ({}): {}",
+            p.id(),
+            p.amountSat(),
+            p.accountId(),
+            outcome.refusalCode(),
+            outcome.detail());
       }
     }
     return paid;

@@ -22,9 +22,9 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
- * Settlement as its readers see it: statements (newest version per slot), payments and the hub's payment
- * channels, each limited to what a caller may read: a prosumer its own, a utility its zone's statements
- * and payments, an operator everything. Blocking.
+ * Settlement as its readers see it: statements (newest version per slot), payments and the hub's
+ * payment channels, each limited to what a caller may read: a prosumer its own, a utility its
+ * zone's statements and payments, an operator everything. Blocking.
  */
 public final class SettlementViews {
   private final DSLContext dsl;
@@ -39,23 +39,35 @@ public final class SettlementViews {
   /**
    * A payment channel as the hub records it.
    *
-   * @param gatewaySide whether the prosumer's side is its gateway's key (machine to machine), not the
-   *     custodial store's
+   * @param gatewaySide whether the prosumer's side is its gateway's key (machine to machine), not
+   *     the custodial store's
    */
   public record HubChannel(PaymentChannelRecord row, boolean gatewaySide) {}
 
-  /** The newest version of each statement of slots starting in {@code [from, to)}, newest slot first. */
+  /**
+   * The newest version of each statement of slots starting in {@code [from, to)}, newest slot
+   * first.
+   */
   public List<SettledStatement> statements(Caller caller, Instant from, Instant to, int limit) {
     var s = SETTLEMENT_STATEMENT;
-    var newest = DSL.select(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START, DSL.max(s.VERSION).as("v"))
-        .from(s)
-        .where(visible(caller, s.ACCOUNT_ID, s.ZONE_CODE).and(s.SLOT_START.ge(from)).and(s.SLOT_START.lt(to)))
-        .groupBy(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START)
-        .asTable("n");
+    var newest =
+        DSL.select(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START, DSL.max(s.VERSION).as("v"))
+            .from(s)
+            .where(
+                visible(caller, s.ACCOUNT_ID, s.ZONE_CODE)
+                    .and(s.SLOT_START.ge(from))
+                    .and(s.SLOT_START.lt(to)))
+            .groupBy(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START)
+            .asTable("n");
     return dsl.select(s.ENCODED, s.CREATED_AT)
         .from(s)
-        .join(newest).on(s.ACCOUNT_ID.eq(newest.field(s.ACCOUNT_ID)).and(s.ZONE_CODE.eq(newest.field(s.ZONE_CODE)))
-            .and(s.SLOT_START.eq(newest.field(s.SLOT_START))).and(s.VERSION.eq(newest.field("v", Integer.class))))
+        .join(newest)
+        .on(
+            s.ACCOUNT_ID
+                .eq(newest.field(s.ACCOUNT_ID))
+                .and(s.ZONE_CODE.eq(newest.field(s.ZONE_CODE)))
+                .and(s.SLOT_START.eq(newest.field(s.SLOT_START)))
+                .and(s.VERSION.eq(newest.field("v", Integer.class))))
         .orderBy(s.SLOT_START.desc(), s.ACCOUNT_ID)
         .limit(limit)
         .fetch(r -> new SettledStatement(StatementCodec.decode(r.value1()), r.value2()));
@@ -72,22 +84,36 @@ public final class SettlementViews {
   }
 
   /**
-   * The hub's own record of each channel the caller may see (payer side for hub -> seller, payee side for
-   * buyer -> hub), newest first: its prosumer's or, for an operator, every one.
+   * The hub's own record of each channel the caller may see (payer side for hub -> seller, payee
+   * side for buyer -> hub), newest first: its prosumer's or, for an operator, every one.
    */
   public List<HubChannel> channels(Caller caller, int limit) {
     var c = PAYMENT_CHANNEL;
-    Condition mine = caller.isOperator() ? DSL.trueCondition() : c.COUNTERPARTY.eq(Long.toString(caller.accountId()));
-    // whose key is on the prosumer's side: its gateway's (machine to machine) or the custodial store's
+    Condition mine =
+        caller.isOperator()
+            ? DSL.trueCondition()
+            : c.COUNTERPARTY.eq(Long.toString(caller.accountId()));
+    // whose key is on the prosumer's side: its gateway's (machine to machine) or the custodial
+    // store's
     Map<String, byte[]> gatewayKeys = new HashMap<>();
-    dsl.select(GATEWAY_WALLET.ACCOUNT_ID, GATEWAY_WALLET.CHANNEL_KEY).from(GATEWAY_WALLET)
+    dsl.select(GATEWAY_WALLET.ACCOUNT_ID, GATEWAY_WALLET.CHANNEL_KEY)
+        .from(GATEWAY_WALLET)
         .forEach(w -> gatewayKeys.put(Long.toString(w.value1()), w.value2()));
     return dsl.selectFrom(c)
-        .where(mine.and(c.ROLE.eq(DSL.when(c.DIRECTION.eq("hub_to_seller"), "payer").otherwise("payee"))))
+        .where(
+            mine.and(
+                c.ROLE.eq(DSL.when(c.DIRECTION.eq("hub_to_seller"), "payer").otherwise("payee"))))
         .orderBy(c.CREATED_AT.desc())
         .limit(limit)
-        .fetch(r -> new HubChannel(r, Arrays.equals(gatewayKeys.get(r.getCounterparty()),
-            r.getDirection().equals("hub_to_seller") ? r.getPayeePubkey() : r.getPayerPubkey())));
+        .fetch(
+            r ->
+                new HubChannel(
+                    r,
+                    Arrays.equals(
+                        gatewayKeys.get(r.getCounterparty()),
+                        r.getDirection().equals("hub_to_seller")
+                            ? r.getPayeePubkey()
+                            : r.getPayerPubkey())));
   }
 
   /** Which rows of an account-and-zone table the caller may read. */

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param statementsWritten new statement versions written
  * @param paymentsCreated payments put in the outbox
  */
-public record SlotSettlement(SlotKey key, Outcome outcome, int statementsWritten, int paymentsCreated) {
+public record SlotSettlement(
+    SlotKey key, Outcome outcome, int statementsWritten, int paymentsCreated) {
 
   /** What a pass did. Codes are stable (logged, reported). */
   public enum Outcome {

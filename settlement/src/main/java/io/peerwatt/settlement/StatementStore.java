@@ -19,12 +19,14 @@ public interface StatementStore extends PaymentAttempts {
   List<Statement> versions(long accountId, SlotKey key);
 
   /**
-   * Atomically: records the slot's basis (first time) or its settlement time, inserts the new statement
-   * versions and their payments (ids ignored) as pending.
+   * Atomically: records the slot's basis (first time) or its settlement time, inserts the new
+   * statement versions and their payments (ids ignored) as pending.
    *
-   * @throws RuntimeException when another settlement wrote the same versions first (nothing is written)
+   * @throws RuntimeException when another settlement wrote the same versions first (nothing is
+   *     written)
    */
-  void record(SettledSlot slot, List<Statement> newVersions, List<SettlementPayment> payments, Instant at);
+  void record(
+      SettledSlot slot, List<Statement> newVersions, List<SettlementPayment> payments, Instant at);
 
   /** Up to {@code limit} pending payments, oldest first. */
   List<SettlementPayment> pendingPayments(int limit);

@@ -42,36 +42,75 @@ class AuditExportTest {
   @Test
   @SuppressWarnings("unchecked")
   void exportsEveryMadeTransactionWithSpentOutputsAndAValidBeef() {
-    DevnetBackend devnet = DevnetBackend.inMemory(
-        Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), new FeePolicy(50, 1));
+    DevnetBackend devnet =
+        DevnetBackend.inMemory(
+            Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC),
+            new FeePolicy(50, 1));
     InMemoryTransactionLog log = new InMemoryTransactionLog();
     HubWallet hubWallet = new HubWallet(key(1), devnet, new InMemoryWalletStore(), log);
-    hubWallet.receive(Transaction.parse(devnet.faucet(hubWallet.lockingScript(), 3_000_000).rawTx()), false,
-        List.of(), "faucet");
+    hubWallet.receive(
+        Transaction.parse(devnet.faucet(hubWallet.lockingScript(), 3_000_000).rawTx()),
+        false,
+        List.of(),
+        "faucet");
     HubChannels hub = new HubChannels(key(2), hubWallet, new InMemoryChannelStore(), devnet, log);
 
     // hub -> seller, closed by the seller with the hub's signature
     PrivateKey sellerKey = key(3);
     PayeeKeeper seller = new PayeeKeeper(sellerKey, new InMemoryChannelStore());
     byte[] sellerScript = Script.p2pkh(sellerKey.publicKey().hash160()).bytes();
-    assertThat(hub.sellers().open("s-1", ChannelDirection.HUB_TO_SELLER, "seller", sellerKey.publicKey(),
-        sellerScript, 500_000, devnet.tip().height() + 30, 500_000, seller).isOk()).isTrue();
+    assertThat(
+            hub.sellers()
+                .open(
+                    "s-1",
+                    ChannelDirection.HUB_TO_SELLER,
+                    "seller",
+                    sellerKey.publicKey(),
+                    sellerScript,
+                    500_000,
+                    devnet.tip().height() + 30,
+                    500_000,
+                    seller)
+                .isOk())
+        .isTrue();
     hub.sellers().pay("s-1", 12_345, seller);
     devnet.mineBlocks(1);
     Transaction sellerClose = seller.closingTransaction("s-1").orThrow();
     assertThat(devnet.broadcast(sellerClose.serialize()).isAccepted()).isTrue();
     hub.sellers().closedByPayee("s-1", sellerClose);
 
-    // custodial buyer -> hub, closed by the hub; left unmined so the BEEF carries an unconfirmed child
-    HubWallet custodialWallet = new HubWallet(key(4), devnet, new InMemoryWalletStore("custodial-b"), log);
-    custodialWallet.receive(Transaction.parse(devnet.faucet(custodialWallet.lockingScript(), 400_000).rawTx()),
-        false, List.of(), "faucet");
-    PayerKeeper custodial = new PayerKeeper(key(5), custodialWallet, new InMemoryChannelStore(), devnet);
-    assertThat(custodial.open("b-1", ChannelDirection.BUYER_TO_HUB, "buyer", hub.hubKey(), hub.hubPayeeScript(),
-        200_000, devnet.tip().height() + 30, 200_000, hub.buyers()).isOk()).isTrue();
+    // custodial buyer -> hub, closed by the hub; left unmined so the BEEF carries an unconfirmed
+    // child
+    HubWallet custodialWallet =
+        new HubWallet(key(4), devnet, new InMemoryWalletStore("custodial-b"), log);
+    custodialWallet.receive(
+        Transaction.parse(devnet.faucet(custodialWallet.lockingScript(), 400_000).rawTx()),
+        false,
+        List.of(),
+        "faucet");
+    PayerKeeper custodial =
+        new PayerKeeper(key(5), custodialWallet, new InMemoryChannelStore(), devnet);
+    assertThat(
+            custodial
+                .open(
+                    "b-1",
+                    ChannelDirection.BUYER_TO_HUB,
+                    "buyer",
+                    hub.hubKey(),
+                    hub.hubPayeeScript(),
+                    200_000,
+                    devnet.tip().height() + 30,
+                    200_000,
+                    hub.buyers())
+                .isOk())
+        .isTrue();
     custodial.pay("b-1", 9_000, hub.buyers());
     assertThat(hub.closeBuyerChannel("b-1").orThrow().isAccepted()).isTrue();
-    assertThat(hubWallet.pay(List.of(new TxOutput(1_000, sellerScript)), "wallet-payment").isAccepted()).isTrue();
+    assertThat(
+            hubWallet
+                .pay(List.of(new TxOutput(1_000, sellerScript)), "wallet-payment")
+                .isAccepted())
+        .isTrue();
 
     AuditExport export = new AuditExport(log, devnet);
     Map<String, Object> doc = Json.parseObject(export.json());
@@ -87,8 +126,11 @@ class AuditExportTest {
       assertThat(inputs).hasSize(tx.inputs().size());
       for (int i = 0; i < inputs.size(); i++) {
         Map<String, Object> in = (Map<String, Object>) inputs.get(i);
-        TxOutput spent = new TxOutput(Json.integer(in, "satoshis"), hex.parseHex(Json.string(in, "lockingScript")));
-        assertThat(Interpreter.verifyInput(tx, i, spent, ScriptFlags.POST_GENESIS_STANDARD).ok()).isTrue();
+        TxOutput spent =
+            new TxOutput(
+                Json.integer(in, "satoshis"), hex.parseHex(Json.string(in, "lockingScript")));
+        assertThat(Interpreter.verifyInput(tx, i, spent, ScriptFlags.POST_GENESIS_STANDARD).ok())
+            .isTrue();
       }
     }
 
@@ -97,7 +139,8 @@ class AuditExportTest {
     assertThat(beef.unanchored()).isEmpty();
     assertThat(beef.bumps()).isNotEmpty();
     for (var bump : beef.bumps()) {
-      assertThat(bump.computeRoot()).isEqualTo(devnet.header(bump.blockHeight()).orElseThrow().merkleRoot());
+      assertThat(bump.computeRoot())
+          .isEqualTo(devnet.header(bump.blockHeight()).orElseThrow().merkleRoot());
     }
   }
 }

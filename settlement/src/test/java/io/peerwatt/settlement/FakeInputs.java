@@ -16,8 +16,10 @@ import java.util.TreeMap;
 final class FakeInputs implements SettlementInputs {
   final Map<SlotKey, SlotTerms> terms = new TreeMap<>();
   final Map<SlotKey, List<TradeFill>> trades = new TreeMap<>();
+
   /** account -> device ids; readings per device (channel 0). */
   final Map<Long, List<Long>> devices = new HashMap<>();
+
   final Map<Long, List<AcceptedReading>> readings = new HashMap<>();
 
   void add(AcceptedReading r) {
@@ -27,7 +29,8 @@ final class FakeInputs implements SettlementInputs {
   @Override
   public List<SlotKey> tradedSlots(Instant endFrom, Instant endTo) {
     return trades.keySet().stream()
-        .filter(k -> !k.slot().end().isBefore(endFrom) && !k.slot().end().isAfter(endTo)).toList();
+        .filter(k -> !k.slot().end().isBefore(endFrom) && !k.slot().end().isAfter(endTo))
+        .toList();
   }
 
   @Override

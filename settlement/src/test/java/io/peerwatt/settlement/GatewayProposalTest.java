@@ -9,7 +9,10 @@ import io.peerwatt.settlement.m2m.SellerChannelPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A hub -> seller proposal whose gateway never signs the refund is given up, and its coin comes back. */
+/**
+ * A hub -> seller proposal whose gateway never signs the refund is given up, and its coin comes
+ * back.
+ */
 class GatewayProposalTest extends GatewayHubFixture {
 
   @Test
@@ -17,7 +20,11 @@ class GatewayProposalTest extends GatewayHubFixture {
     gateways.register(seller, sellerKey.publicKey().hex(), StrictHex.encode(sellerScript));
     service.settleDueSlots(SETTLE_AT);
     assertThat(gateways.sellerChannels().propose()).hasSize(1);
-    String id = GatewayJson.channels(gateways.channels(seller)).getJsonArray("channels").getJsonObject(0).getString("channelId");
+    String id =
+        GatewayJson.channels(gateways.channels(seller))
+            .getJsonArray("channels")
+            .getJsonObject(0)
+            .getString("channelId");
     long before = hub.sellers().channel(id).orElseThrow().terms().capacitySats();
     devnet.mineBlocks((int) SellerChannelPolicy.PROPOSAL_PATIENCE_BLOCKS + 1);
     List<String> again = gateways.sellerChannels().propose();

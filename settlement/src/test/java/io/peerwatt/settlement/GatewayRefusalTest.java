@@ -9,7 +9,10 @@ import io.peerwatt.settlement.api.GatewayJson;
 import io.peerwatt.settlement.m2m.GatewayRefusal;
 import org.junit.jupiter.api.Test;
 
-/** A buyer's gateway that refuses to pay: the payment is refused with the gateway's code, nothing moves. */
+/**
+ * A buyer's gateway that refuses to pay: the payment is refused with the gateway's code, nothing
+ * moves.
+ */
 class GatewayRefusalTest extends GatewayHubFixture {
 
   @Test
@@ -17,10 +20,18 @@ class GatewayRefusalTest extends GatewayHubFixture {
     gateways.register(buyer, buyerKey.publicKey().hex(), StrictHex.encode(buyerScript));
     openBuyerChannel("gw-buyer-2");
     service.settleDueSlots(SETTLE_AT);
-    long paymentId = GatewayJson.paymentRequests(gateways.paymentRequests(buyer)).getJsonArray("requests").getJsonObject(0).getLong("paymentId");
-    assertThatThrownBy(() -> gateways.refuse(seller, paymentId, 606, "not mine")).isInstanceOf(GatewayRefusal.class);
-    gateways.refuse(buyer, paymentId, RefusalReason.CHARGES_UNIMPORTED_ENERGY.code(), "the meter counted less");
-    assertThat(GatewayJson.paymentRequests(gateways.paymentRequests(buyer)).getJsonArray("requests")).isEmpty();
+    long paymentId =
+        GatewayJson.paymentRequests(gateways.paymentRequests(buyer))
+            .getJsonArray("requests")
+            .getJsonObject(0)
+            .getLong("paymentId");
+    assertThatThrownBy(() -> gateways.refuse(seller, paymentId, 606, "not mine"))
+        .isInstanceOf(GatewayRefusal.class);
+    gateways.refuse(
+        buyer, paymentId, RefusalReason.CHARGES_UNIMPORTED_ENERGY.code(), "the meter counted less");
+    assertThat(
+            GatewayJson.paymentRequests(gateways.paymentRequests(buyer)).getJsonArray("requests"))
+        .isEmpty();
     service.dispatchPayments(SETTLE_AT.plusSeconds(10));
     PaymentOutcome outcome = only(JdbcSettlementTest.buyer).outcome();
     assertThat(outcome.status()).isEqualTo(PaymentStatus.REFUSED);

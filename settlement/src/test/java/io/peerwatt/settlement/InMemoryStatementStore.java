@@ -54,10 +54,16 @@ final class InMemoryStatementStore implements StatementStore {
   }
 
   @Override
-  public void record(SettledSlot slot, List<Statement> newVersions, List<SettlementPayment> newPayments, Instant at) {
+  public void record(
+      SettledSlot slot,
+      List<Statement> newVersions,
+      List<SettlementPayment> newPayments,
+      Instant at) {
     for (Statement s : newVersions) {
       for (Statement old : statements) {
-        if (old.accountId() == s.accountId() && old.zoneCode().equals(s.zoneCode()) && old.slot().equals(s.slot())
+        if (old.accountId() == s.accountId()
+            && old.zoneCode().equals(s.zoneCode())
+            && old.slot().equals(s.slot())
             && old.version() == s.version()) {
           throw new IllegalStateException("duplicate statement version");
         }
@@ -66,16 +72,24 @@ final class InMemoryStatementStore implements StatementStore {
     slots.putIfAbsent(slot.key(), slot);
     statements.addAll(newVersions);
     for (SettlementPayment p : newPayments) {
-      payments.add(new PaymentRecord(
-          new SettlementPayment(payments.size() + 1, p.statement(), StatementCodec.hashHex(p.statement()), p.amountSat()),
-          PaymentOutcome.pending("")));
+      payments.add(
+          new PaymentRecord(
+              new SettlementPayment(
+                  payments.size() + 1,
+                  p.statement(),
+                  StatementCodec.hashHex(p.statement()),
+                  p.amountSat()),
+              PaymentOutcome.pending("")));
     }
   }
 
   @Override
   public List<SettlementPayment> pendingPayments(int limit) {
-    return payments.stream().filter(r -> r.outcome().status() == PaymentStatus.PENDING)
-        .map(PaymentRecord::payment).limit(limit).toList();
+    return payments.stream()
+        .filter(r -> r.outcome().status() == PaymentStatus.PENDING)
+        .map(PaymentRecord::payment)
+        .limit(limit)
+        .toList();
   }
 
   @Override
@@ -89,7 +103,13 @@ final class InMemoryStatementStore implements StatementStore {
 
   @Override
   public List<PaymentRecord> payments(long accountId, SlotKey key) {
-    return payments.stream().filter(r -> r.payment().accountId() == accountId
-        && key.equals(new SlotKey(r.payment().statement().zoneCode(), r.payment().statement().slot()))).toList();
+    return payments.stream()
+        .filter(
+            r ->
+                r.payment().accountId() == accountId
+                    && key.equals(
+                        new SlotKey(
+                            r.payment().statement().zoneCode(), r.payment().statement().slot())))
+        .toList();
   }
 }

@@ -1,7 +1,5 @@
 package io.peerwatt.settlement;
 
-import static io.peerwatt.db.schema.Tables.READING;
-import static io.peerwatt.db.schema.Tables.TRADE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
@@ -42,14 +40,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A slot settled from the tables is anchored from the tables on devnet, mined, its trade and statement
- * bundles verify, and the utility report read from the tables reconciles with the statements and payments.
+ * A slot settled from the tables is anchored from the tables on devnet, mined, its trade and
+ * statement bundles verify, and the utility report read from the tables reconciles with the
+ * statements and payments.
  */
 @ExtendWith(PostgresExtension.class)
 class JdbcAnchorAndReportTest {
   static final String ZONE_CODE = "DE-ANCHOR-1";
   static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-24T08:00Z/PT15M");
-  static final PrivateKey PLATFORM = PrivateKey.fromBytes(Hashes.sha256("jdbc anchor platform".getBytes()));
+  static final PrivateKey PLATFORM =
+      PrivateKey.fromBytes(Hashes.sha256("jdbc anchor platform".getBytes()));
 
   @Test
   void settledSlotIsAnchoredMinedProvableAndReported(DSLContext db) {
@@ -65,34 +65,63 @@ class JdbcAnchorAndReportTest {
     MarketRows.reading(db, buyerDevice, 2, SLOT.end(), 2_900, 0);
 
     JdbcStatementStore statements = new JdbcStatementStore(db);
-    SettlementService settlement = new SettlementService(new JdbcSettlementInputs(db, Duration.ofHours(6)), statements,
-        new FixedRateSource(Map.of("EUR", 2_500_000L)), new RecordingPaymentPort(), SettlementPolicy.defaults());
+    SettlementService settlement =
+        new SettlementService(
+            new JdbcSettlementInputs(db, Duration.ofHours(6)),
+            statements,
+            new FixedRateSource(Map.of("EUR", 2_500_000L)),
+            new RecordingPaymentPort(),
+            SettlementPolicy.defaults());
     Instant now = SLOT.end().plus(Duration.ofMinutes(30));
     settlement.settleDueSlots(now);
     Map<Long, Statement> latest = statements.latestStatements(new SlotKey(ZONE_CODE, SLOT));
     assertThat(latest).hasSize(2);
 
-    DevnetBackend devnet = DevnetBackend.inMemory(Clock.fixed(now, ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
-    HubWallet wallet = new HubWallet(PrivateKey.fromBytes(Hashes.sha256("jdbc anchor wallet".getBytes())), devnet,
-        new InMemoryWalletStore(), new InMemoryTransactionLog());
-    wallet.receive(Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()), false, List.of(), "faucet");
-    JdbcAnchorSource source = new JdbcAnchorSource(db, Duration.ofDays(3650), SettlementPolicy.defaults().graceWindow());
+    DevnetBackend devnet =
+        DevnetBackend.inMemory(Clock.fixed(now, ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
+    HubWallet wallet =
+        new HubWallet(
+            PrivateKey.fromBytes(Hashes.sha256("jdbc anchor wallet".getBytes())),
+            devnet,
+            new InMemoryWalletStore(),
+            new InMemoryTransactionLog());
+    wallet.receive(
+        Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()),
+        false,
+        List.of(),
+        "faucet");
+    JdbcAnchorSource source =
+        new JdbcAnchorSource(db, Duration.ofDays(3650), SettlementPolicy.defaults().graceWindow());
     JdbcAnchorStore store = new JdbcAnchorStore(db);
-    AnchoringService anchoring = new AnchoringService(source, store, wallet, devnet, PLATFORM, new SecureRandom());
+    AnchoringService anchoring =
+        new AnchoringService(source, store, wallet, devnet, PLATFORM, new SecureRandom());
     AnchorSource.Slot slot = new AnchorSource.Slot(ZONE_CODE, SLOT.toString());
     assertThat(source.closedSlots(now)).contains(slot);
     List<AnchorItem> items = source.items(slot);
-    assertThat(items).extracting(AnchorItem::kind).containsExactly(AnchorItemKind.READING, AnchorItemKind.READING,
-        AnchorItemKind.READING, AnchorItemKind.READING, AnchorItemKind.TRADE, AnchorItemKind.STATEMENT,
-        AnchorItemKind.STATEMENT);
-    List<AnchorOutcome> outcomes = anchoring.anchorDueSlots(now).stream()
-        .filter(o -> o.anchorKey().equals(AnchoringService.slotKey(slot))).toList();
-    assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(AnchorOutcome.Status.ANCHORED));
+    assertThat(items)
+        .extracting(AnchorItem::kind)
+        .containsExactly(
+            AnchorItemKind.READING,
+            AnchorItemKind.READING,
+            AnchorItemKind.READING,
+            AnchorItemKind.READING,
+            AnchorItemKind.TRADE,
+            AnchorItemKind.STATEMENT,
+            AnchorItemKind.STATEMENT);
+    List<AnchorOutcome> outcomes =
+        anchoring.anchorDueSlots(now).stream()
+            .filter(o -> o.anchorKey().equals(AnchoringService.slotKey(slot)))
+            .toList();
+    assertThat(outcomes)
+        .singleElement()
+        .satisfies(o -> assertThat(o.status()).isEqualTo(AnchorOutcome.Status.ANCHORED));
     devnet.mineBlocks(1);
     assertThat(anchoring.confirmAnchors()).isGreaterThanOrEqualTo(1);
 
-    List<BlockHeader> headers = devnet.headers(0, 10).stream().map(ChainHeader::blockHeader).toList();
-    ProofBundleVerifier.Trust trust = new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(0, headers));
+    List<BlockHeader> headers =
+        devnet.headers(0, 10).stream().map(ChainHeader::blockHeader).toList();
+    ProofBundleVerifier.Trust trust =
+        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(0, headers));
     for (AnchorItem item : items.subList(4, 7)) {
       ProofBundle bundle = anchoring.bundle(item.kind(), item.ref()).bundle();
       assertThat(ProofBundleVerifier.verify(bundle, trust).verified()).as(item.ref()).isTrue();
@@ -100,7 +129,8 @@ class JdbcAnchorAndReportTest {
     }
     assertThat(items.get(4).ref()).isEqualTo(Long.toString(tradeId));
 
-    UtilityReport report = new JdbcReportSource(db).report(ZONE_CODE, SLOT.start(), SLOT.end(), 30_000);
+    UtilityReport report =
+        new JdbcReportSource(db).report(ZONE_CODE, SLOT.start(), SLOT.end(), 30_000);
     assertThat(report.rows()).hasSize(2);
     assertThat(report.totals().energyReconciles()).as(report.totals().toString()).isTrue();
     assertThat(report.totals().paymentsReconcile()).isTrue();
@@ -111,7 +141,8 @@ class JdbcAnchorAndReportTest {
       assertThat(row.anchorTxids()).containsExactly(outcomes.get(0).txid());
       assertThat(row.meteringPointIds()).hasSize(1);
     }
-    ReportRow buyerRow = report.rows().stream().filter(r -> r.accountId() == buyer).findFirst().orElseThrow();
+    ReportRow buyerRow =
+        report.rows().stream().filter(r -> r.accountId() == buyer).findFirst().orElseThrow();
     assertThat(buyerRow.importWh()).isEqualTo(900);
     assertThat(buyerRow.deliveredBoughtWh()).isEqualTo(600);
     assertThat(buyerRow.residualImportWh()).isEqualTo(300);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class SettlementServiceTest {
   static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
   static final SlotKey KEY = new SlotKey("DE-TEST-1", SLOT);
-  static final SlotTerms TERMS = new SlotTerms("DE-TEST-1", SLOT, "EUR", PriceUnit.MILLI_CT_PER_KWH, 40_000);
+  static final SlotTerms TERMS =
+      new SlotTerms("DE-TEST-1", SLOT, "EUR", PriceUnit.MILLI_CT_PER_KWH, 40_000);
   static final long SELLER = 1;
   static final long BUYER = 2;
   static final long SELLER_DEVICE = 11;
@@ -39,9 +40,15 @@ class SettlementServiceTest {
   final RecordingPaymentPort port = new RecordingPaymentPort();
   final SettlementService service = service(inputs, store, port);
 
-  static SettlementService service(FakeInputs inputs, InMemoryStatementStore store, RecordingPaymentPort port) {
-    return new SettlementService(inputs, store, new FixedRateSource(Map.of("EUR", 2_500_000L)), port,
-        new SettlementPolicy(Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)));
+  static SettlementService service(
+      FakeInputs inputs, InMemoryStatementStore store, RecordingPaymentPort port) {
+    return new SettlementService(
+        inputs,
+        store,
+        new FixedRateSource(Map.of("EUR", 2_500_000L)),
+        port,
+        new SettlementPolicy(
+            Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)));
   }
 
   FakeInputs market(FakeInputs in) {
@@ -53,13 +60,16 @@ class SettlementServiceTest {
   }
 
   static List<AcceptedReading> sellerReadings() {
-    return List.of(reading(SELLER_DEVICE, 1, SLOT.start().minusSeconds(20), 0, 5_000),
+    return List.of(
+        reading(SELLER_DEVICE, 1, SLOT.start().minusSeconds(20), 0, 5_000),
         reading(SELLER_DEVICE, 2, SLOT.start().plusSeconds(40), 0, 5_050),
         reading(SELLER_DEVICE, 3, SLOT_END.plusSeconds(10), 0, 5_900));
   }
 
   static List<AcceptedReading> buyerReadings() {
-    return List.of(reading(BUYER_DEVICE, 1, SLOT.start(), 300, 0), reading(BUYER_DEVICE, 2, SLOT_END, 1_250, 0));
+    return List.of(
+        reading(BUYER_DEVICE, 1, SLOT.start(), 300, 0),
+        reading(BUYER_DEVICE, 2, SLOT_END, 1_250, 0));
   }
 
   @Test
@@ -73,11 +83,15 @@ class SettlementServiceTest {
     Statement seller = store.latestStatements(KEY).get(SELLER);
     Statement buyer = store.latestStatements(KEY).get(BUYER);
     assertThat(seller.version()).isEqualTo(1);
-    assertThat(seller.lines()).extracting(l -> l.kind()).containsExactly(LineKind.ENERGY_SALE, LineKind.SELLER_SHORTFALL);
+    assertThat(seller.lines())
+        .extracting(l -> l.kind())
+        .containsExactly(LineKind.ENERGY_SALE, LineKind.SELLER_SHORTFALL);
     assertThat(seller.deliveredWh()).isLessThan(1_000).isPositive();
-    assertThat(buyer.lines()).extracting(l -> l.kind())
+    assertThat(buyer.lines())
+        .extracting(l -> l.kind())
         .containsExactly(LineKind.ENERGY_PURCHASE, LineKind.GRID_FEE, LineKind.BUYER_UNDER_IMPORT);
-    assertThat(port.sent).extracting(SettlementPayment::amountSat)
+    assertThat(port.sent)
+        .extracting(SettlementPayment::amountSat)
         .containsExactlyInAnyOrder(seller.totalSat(), buyer.totalSat());
     assertThat(store.pendingPayments(10)).isEmpty();
     assertThat(service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(6))))
@@ -96,20 +110,27 @@ class SettlementServiceTest {
 
     sellerReadings().subList(1, 3).forEach(inputs::add);
     List<SlotSettlement> again = service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(30)));
-    assertThat(again).containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.RESETTLED, 1, 1));
+    assertThat(again)
+        .containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.RESETTLED, 1, 1));
     Statement v2 = store.latestStatements(KEY).get(SELLER);
     assertThat(v2.version()).isEqualTo(2);
     assertThat(v2.previousHashHex()).isEqualTo(StatementCodec.hashHex(v1));
     assertThat(store.versions(SELLER, KEY)).containsExactly(v1, v2);
-    assertThat(port.sent.get(port.sent.size() - 1).amountSat()).isEqualTo(v2.totalSat() - v1.totalSat());
+    assertThat(port.sent.get(port.sent.size() - 1).amountSat())
+        .isEqualTo(v2.totalSat() - v1.totalSat());
 
     FakeInputs all = market(new FakeInputs());
     sellerReadings().forEach(all::add);
     buyerReadings().forEach(all::add);
     InMemoryStatementStore oneShotStore = new InMemoryStatementStore();
-    service(all, oneShotStore, new RecordingPaymentPort()).settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+    service(all, oneShotStore, new RecordingPaymentPort())
+        .settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
     assertThat(v2.sameContentAs(oneShotStore.latestStatements(KEY).get(SELLER))).isTrue();
-    long paidToSeller = port.sent.stream().filter(p -> p.accountId() == SELLER).mapToLong(SettlementPayment::amountSat).sum();
+    long paidToSeller =
+        port.sent.stream()
+            .filter(p -> p.accountId() == SELLER)
+            .mapToLong(SettlementPayment::amountSat)
+            .sum();
     assertThat(paidToSeller).isEqualTo(oneShotStore.latestStatements(KEY).get(SELLER).totalSat());
   }
 
@@ -126,21 +147,28 @@ class SettlementServiceTest {
   @Test
   void waitsForARateAndKeepsPaymentsPendingWhileTheChannelsFail() {
     market(inputs);
-    inputs.terms.put(KEY, new SlotTerms("DE-TEST-1", SLOT, "CHF", PriceUnit.MILLI_CT_PER_KWH, 40_000));
+    inputs.terms.put(
+        KEY, new SlotTerms("DE-TEST-1", SLOT, "CHF", PriceUnit.MILLI_CT_PER_KWH, 40_000));
     assertThat(service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5))))
         .containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.WAITING_FOR_RATE, 0, 0));
     assertThat(store.statements).isEmpty();
 
     inputs.terms.put(KEY, TERMS);
-    port.answer = p -> {
-      throw new IllegalStateException("channels down");
-    };
+    port.answer =
+        p -> {
+          throw new IllegalStateException("channels down");
+        };
     service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(6)));
     assertThat(store.pendingPayments(10)).hasSize(2);
-    port.answer = p -> p.accountId() == BUYER ? PaymentOutcome.refused(607, "cap") : PaymentOutcome.paid();
+    port.answer =
+        p -> p.accountId() == BUYER ? PaymentOutcome.refused(607, "cap") : PaymentOutcome.paid();
     assertThat(service.dispatchPayments(SLOT_END.plus(Duration.ofMinutes(7)))).isEqualTo(1);
-    assertThat(store.payments(BUYER, KEY)).extracting(r -> r.outcome().status()).containsExactly(PaymentStatus.REFUSED);
-    assertThat(store.payments(SELLER, KEY)).extracting(r -> r.outcome().status()).containsExactly(PaymentStatus.PAID);
+    assertThat(store.payments(BUYER, KEY))
+        .extracting(r -> r.outcome().status())
+        .containsExactly(PaymentStatus.REFUSED);
+    assertThat(store.payments(SELLER, KEY))
+        .extracting(r -> r.outcome().status())
+        .containsExactly(PaymentStatus.PAID);
   }
 
   @Test
@@ -148,17 +176,22 @@ class SettlementServiceTest {
     market(inputs);
     DeliverySlot next = SLOT.next();
     SlotKey nextKey = new SlotKey("DE-TEST-1", next);
-    inputs.terms.put(nextKey, new SlotTerms("DE-TEST-1", next, "EUR", PriceUnit.MILLI_CT_PER_KWH, 40_000));
+    inputs.terms.put(
+        nextKey, new SlotTerms("DE-TEST-1", next, "EUR", PriceUnit.MILLI_CT_PER_KWH, 40_000));
     inputs.trades.put(nextKey, List.of(new TradeFill(8, BUYER, SELLER, 500, 22_000, 5_000)));
     sellerReadings().forEach(inputs::add);
     buyerReadings().forEach(inputs::add);
     inputs.add(reading(SELLER_DEVICE, 4, next.end(), 0, 6_500));
     inputs.add(reading(BUYER_DEVICE, 3, next.end(), 1_700, 0));
-    port.answer = p -> p.accountId() == SELLER && p.statement().slot().equals(SLOT)
-        ? PaymentOutcome.pending("seller's gateway offline") : PaymentOutcome.paid();
+    port.answer =
+        p ->
+            p.accountId() == SELLER && p.statement().slot().equals(SLOT)
+                ? PaymentOutcome.pending("seller's gateway offline")
+                : PaymentOutcome.paid();
     service.settleDueSlots(next.end().plus(Duration.ofMinutes(5)));
     // the seller's payment for the next slot waits behind its pending one; the buyer's both go out
-    assertThat(port.sent).extracting(p -> p.accountId() + "@" + p.statement().slot())
+    assertThat(port.sent)
+        .extracting(p -> p.accountId() + "@" + p.statement().slot())
         .containsExactly(SELLER + "@" + SLOT, BUYER + "@" + SLOT, BUYER + "@" + next);
     port.answer = p -> PaymentOutcome.paid();
     port.sent.clear();
@@ -172,16 +205,21 @@ class SettlementServiceTest {
     buyerReadings().forEach(inputs::add);
     inputs.add(sellerReadings().get(0));
     // no data from the seller yet: it owes the shortfall, and has no prosumer -> hub channel
-    port.answer = p -> p.amountSat() < 0 && p.accountId() == SELLER
-        ? PaymentOutcome.pending("no prosumer -> hub channel") : PaymentOutcome.paid();
+    port.answer =
+        p ->
+            p.amountSat() < 0 && p.accountId() == SELLER
+                ? PaymentOutcome.pending("no prosumer -> hub channel")
+                : PaymentOutcome.paid();
     service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
     assertThat(store.payments(SELLER, KEY).get(0).payment().amountSat()).isNegative();
     sellerReadings().subList(1, 3).forEach(inputs::add);
     port.sent.clear();
     service.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(10)));
-    assertThat(port.sent).extracting(p -> p.statement().version() + ":" + Long.signum(p.amountSat()))
+    assertThat(port.sent)
+        .extracting(p -> p.statement().version() + ":" + Long.signum(p.amountSat()))
         .containsExactly("1:-1", "2:1");
-    assertThat(store.payments(SELLER, KEY)).extracting(r -> r.outcome().status())
+    assertThat(store.payments(SELLER, KEY))
+        .extracting(r -> r.outcome().status())
         .containsExactly(PaymentStatus.PENDING, PaymentStatus.PAID);
   }
 
@@ -200,7 +238,8 @@ class SettlementServiceTest {
     for (int i = 0; i < quantities.size(); i++) {
       long buyer = 10 + (i % 2);
       long seller = 20 + (i % 3);
-      trades.add(new TradeFill(i + 1, buyer, seller, quantities.get(i), 18_000 + 1_000L * i, 4_000));
+      trades.add(
+          new TradeFill(i + 1, buyer, seller, quantities.get(i), 18_000 + 1_000L * i, 4_000));
     }
     for (FakeInputs in : List.of(late, all)) {
       in.terms.put(KEY, TERMS);
@@ -210,14 +249,21 @@ class SettlementServiceTest {
       }
     }
     // two readings per device around each boundary; which pass each arrives in is random
-    List<List<AcceptedReading>> arrivals = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    List<List<AcceptedReading>> arrivals =
+        List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     int k = 0;
     for (long account : List.of(10L, 11L, 20L, 21L, 22L)) {
       long device = account * 100;
       long step = stepsWh.get(k % 8);
-      List<AcceptedReading> rs = List.of(
-          reading(device, 1, SLOT.start().minusSeconds(7), 1_000, 2_000),
-          reading(device, 2, SLOT_END.plusSeconds(13), 1_000 + step, 2_000 + stepsWh.get((k + 3) % 8)));
+      List<AcceptedReading> rs =
+          List.of(
+              reading(device, 1, SLOT.start().minusSeconds(7), 1_000, 2_000),
+              reading(
+                  device,
+                  2,
+                  SLOT_END.plusSeconds(13),
+                  1_000 + step,
+                  2_000 + stepsWh.get((k + 3) % 8)));
       for (int j = 0; j < rs.size(); j++) {
         arrivals.get(arrivalPass.get((k + j) % 8)).add(rs.get(j));
         all.add(rs.get(j));
@@ -232,14 +278,18 @@ class SettlementServiceTest {
       lateService.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5 + 10L * pass)));
     }
     InMemoryStatementStore oneShot = new InMemoryStatementStore();
-    service(all, oneShot, new RecordingPaymentPort()).settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+    service(all, oneShot, new RecordingPaymentPort())
+        .settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
     Map<Long, Statement> expected = oneShot.latestStatements(KEY);
     Map<Long, Statement> actual = lateStore.latestStatements(KEY);
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (Map.Entry<Long, Statement> e : expected.entrySet()) {
       assertThat(actual.get(e.getKey()).sameContentAs(e.getValue())).isTrue();
-      long paid = latePort.sent.stream().filter(p -> p.accountId() == e.getKey())
-          .mapToLong(SettlementPayment::amountSat).sum();
+      long paid =
+          latePort.sent.stream()
+              .filter(p -> p.accountId() == e.getKey())
+              .mapToLong(SettlementPayment::amountSat)
+              .sum();
       assertThat(paid).isEqualTo(e.getValue().totalSat());
     }
   }

@@ -29,11 +29,15 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
-/** Reports built from real settlements reconcile with the statements and the payments, to the satoshi. */
+/**
+ * Reports built from real settlements reconcile with the statements and the payments, to the
+ * satoshi.
+ */
 class UtilityReportReconciliationTest {
   static final String ZONE = "DE-REPORT-1";
 
-  record Settled(UtilityReport report, List<Statement> statements, List<SettlementPayment> payments) {}
+  record Settled(
+      UtilityReport report, List<Statement> statements, List<SettlementPayment> payments) {}
 
   static Settled settle(int sellers, int buyers, int slots, long seed) {
     Random random = new Random(seed);
@@ -55,8 +59,14 @@ class UtilityReportReconciliationTest {
       for (int b = 0; b < buyers; b++) {
         for (int sl = 0; sl < sellers; sl++) {
           if (random.nextInt(3) > 0) {
-            fills.add(new TradeFill(tradeId++, 100 + b, 1 + sl, 100 + random.nextInt(900),
-                15_000 + random.nextInt(10_000), 5_000));
+            fills.add(
+                new TradeFill(
+                    tradeId++,
+                    100 + b,
+                    1 + sl,
+                    100 + random.nextInt(900),
+                    15_000 + random.nextInt(10_000),
+                    5_000));
           }
         }
       }
@@ -82,14 +92,24 @@ class UtilityReportReconciliationTest {
     }
     Map<ReportBuilder.AccountSlot, ReportBuilder.Payments> payments = new HashMap<>();
     for (SettlementPayment p : port.sent) {
-      payments.merge(new ReportBuilder.AccountSlot(p.statement().accountId(), p.statement().slot().start()),
+      payments.merge(
+          new ReportBuilder.AccountSlot(p.statement().accountId(), p.statement().slot().start()),
           new ReportBuilder.Payments(p.amountSat(), 0),
           (a, b) -> new ReportBuilder.Payments(a.paidSat() + b.paidSat(), 0));
     }
     Map<Long, List<Long>> points = new HashMap<>();
     accounts(sellers, buyers).forEach(a -> points.put(a, List.of(a * 1000)));
-    UtilityReport report = ReportBuilder.build(ZONE, first.start(), slot.start(), "EUR", 30_000, statements,
-        payments, points, Map.of());
+    UtilityReport report =
+        ReportBuilder.build(
+            ZONE,
+            first.start(),
+            slot.start(),
+            "EUR",
+            30_000,
+            statements,
+            payments,
+            points,
+            Map.of());
     return new Settled(report, statements, port.sent);
   }
 
@@ -105,20 +125,25 @@ class UtilityReportReconciliationTest {
   }
 
   @Property(tries = 25)
-  void reportsReconcileWithStatementsAndPaymentsToTheSatoshi(@ForAll @IntRange(min = 1, max = 3) int sellers,
-      @ForAll @IntRange(min = 1, max = 3) int buyers, @ForAll @IntRange(min = 1, max = 3) int slots,
+  void reportsReconcileWithStatementsAndPaymentsToTheSatoshi(
+      @ForAll @IntRange(min = 1, max = 3) int sellers,
+      @ForAll @IntRange(min = 1, max = 3) int buyers,
+      @ForAll @IntRange(min = 1, max = 3) int slots,
       @ForAll long seed) {
     Settled s = settle(sellers, buyers, slots, seed);
     UtilityReport r = s.report();
     assertThat(r.totals().energyReconciles()).as(r.totals().toString()).isTrue();
     assertThat(r.totals().deliveredSoldWh()).isEqualTo(r.totals().deliveredBoughtWh());
-    assertThat(r.totals().statementSat()).isEqualTo(s.statements().stream().mapToLong(Statement::totalSat).sum());
-    assertThat(r.totals().paidSat()).isEqualTo(s.payments().stream().mapToLong(SettlementPayment::amountSat).sum());
+    assertThat(r.totals().statementSat())
+        .isEqualTo(s.statements().stream().mapToLong(Statement::totalSat).sum());
+    assertThat(r.totals().paidSat())
+        .isEqualTo(s.payments().stream().mapToLong(SettlementPayment::amountSat).sum());
     assertThat(r.totals().paymentsReconcile()).isTrue();
     for (ReportRow row : r.rows()) {
       assertThat(row.paidSat()).isEqualTo(row.statementSat());
       assertThat(row.deliveredSoldWh()).isLessThanOrEqualTo(Math.min(row.soldWh(), row.exportWh()));
-      assertThat(row.residualImportWh()).isEqualTo(Math.max(0, row.importWh() - row.deliveredBoughtWh()));
+      assertThat(row.residualImportWh())
+          .isEqualTo(Math.max(0, row.importWh() - row.deliveredBoughtWh()));
     }
     assertThat(r.rows()).hasSize(s.statements().size());
   }
@@ -128,15 +153,19 @@ class UtilityReportReconciliationTest {
     UtilityReport r = settle(2, 2, 2, 42).report();
     String csv = new String(ReportWriter.render(r, ReportFormat.CSV), StandardCharsets.UTF_8);
     String[] lines = csv.split("\r\n");
-    assertThat(lines[0]).startsWith("meteringPoints,accountId,slotStart").contains("import_1-0:1.8.0_Wh");
+    assertThat(lines[0])
+        .startsWith("meteringPoints,accountId,slotStart")
+        .contains("import_1-0:1.8.0_Wh");
     assertThat(lines).hasSize(r.rows().size() + 2);
     assertThat(lines[lines.length - 1]).startsWith("TOTAL,,,," + r.totals().importWh() + ",");
 
-    Map<String, Object> json = Json.parseObject(new String(ReportWriter.render(r, ReportFormat.JSON),
-        StandardCharsets.UTF_8));
+    Map<String, Object> json =
+        Json.parseObject(
+            new String(ReportWriter.render(r, ReportFormat.JSON), StandardCharsets.UTF_8));
     assertThat(Json.array(json, "rows")).hasSize(r.rows().size());
     assertThat(Json.object(json, "totals").get("energyReconciles")).isEqualTo(true);
-    assertThat(Json.integer(Json.object(json, "totals"), "deliveredSoldWh")).isEqualTo(r.totals().deliveredSoldWh());
+    assertThat(Json.integer(Json.object(json, "totals"), "deliveredSoldWh"))
+        .isEqualTo(r.totals().deliveredSoldWh());
 
     byte[] xml = ReportWriter.render(r, ReportFormat.ESPI);
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -147,7 +176,8 @@ class UtilityReportReconciliationTest {
     String espi = "http://naesb.org/espi";
     assertThat(doc.getElementsByTagNameNS(espi, "UsagePoint").getLength()).isEqualTo(4);
     assertThat(doc.getElementsByTagNameNS(espi, "MeterReading").getLength()).isEqualTo(8);
-    assertThat(doc.getElementsByTagNameNS(espi, "IntervalReading").getLength()).isEqualTo(2 * r.rows().size());
+    assertThat(doc.getElementsByTagNameNS(espi, "IntervalReading").getLength())
+        .isEqualTo(2 * r.rows().size());
     long importSum = 0;
     var blocks = doc.getElementsByTagNameNS(espi, "ReadingType");
     assertThat(blocks.getLength()).isEqualTo(8);

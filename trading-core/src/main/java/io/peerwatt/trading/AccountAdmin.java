@@ -6,7 +6,9 @@ import io.peerwatt.trading.account.PasswordHasher;
 import java.security.SecureRandom;
 import org.jooq.DSLContext;
 
-/** Account tasks run outside the HTTP API, such as creating the first operator of a fresh install. */
+/**
+ * Account tasks run outside the HTTP API, such as creating the first operator of a fresh install.
+ */
 public final class AccountAdmin {
   /** Shortest password accepted anywhere (the API's schema says the same). */
   public static final int MIN_PASSWORD_LENGTH = 12;
@@ -24,11 +26,13 @@ public final class AccountAdmin {
       throw new IllegalArgumentException("username must be 3 to 64 of a-z 0-9 . _ -");
     }
     if (password == null || password.length() < MIN_PASSWORD_LENGTH || password.length() > 1024) {
-      throw new IllegalArgumentException("password must have " + MIN_PASSWORD_LENGTH + " to 1024 characters");
+      throw new IllegalArgumentException(
+          "password must have " + MIN_PASSWORD_LENGTH + " to 1024 characters");
     }
     try {
       return new AccountStore(dsl, new PasswordHasher(new SecureRandom()))
-          .create(username, password, Role.OPERATOR, null, null, AccountStore.CUSTODIAL).getId();
+          .create(username, password, Role.OPERATOR, null, null, AccountStore.CUSTODIAL)
+          .getId();
     } catch (AccountStore.UsernameTakenException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The platform's secrets, kept as hex files in {@code <data-dir>/keys} with owner-only permissions
  * (files 0600, the directory 0700) and created on first start: the secp256k1 key that signs device
- * certificates and proof bundles and, unless a secret file is configured, the HS256 secret that signs
- * login tokens. The composition root loads them once and hands them to who needs them.
+ * certificates and proof bundles and, unless a secret file is configured, the HS256 secret that
+ * signs login tokens. The composition root loads them once and hands them to who needs them.
  */
 public final class PlatformKeys {
   private static final Logger log = LoggerFactory.getLogger(PlatformKeys.class);
@@ -33,22 +33,29 @@ public final class PlatformKeys {
     this.jwtSecret = jwtSecret;
   }
 
-  /** Loads the keys, creating missing ones. Blocking file I/O: call it from a worker or at start. */
+  /**
+   * Loads the keys, creating missing ones. Blocking file I/O: call it from a worker or at start.
+   */
   public static PlatformKeys loadOrCreate(TradingSettings settings, SecureRandom random) {
     Path dir = settings.dataDir().resolve("keys");
-    byte[] signing = readOrCreate(dir.resolve(SIGNING_KEY_FILE), () -> PrivateKey.generate(random).bytes());
+    byte[] signing =
+        readOrCreate(dir.resolve(SIGNING_KEY_FILE), () -> PrivateKey.generate(random).bytes());
     byte[] jwt;
     if (settings.jwtSecretFile() != null) {
       jwt = readSecret(settings.jwtSecretFile());
       if (jwt.length < 32) {
-        throw new IllegalArgumentException("the token secret in " + settings.jwtSecretFile() + " must have at least 32 bytes");
+        throw new IllegalArgumentException(
+            "the token secret in " + settings.jwtSecretFile() + " must have at least 32 bytes");
       }
     } else {
-      jwt = readOrCreate(dir.resolve(JWT_SECRET_FILE), () -> {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        return b;
-      });
+      jwt =
+          readOrCreate(
+              dir.resolve(JWT_SECRET_FILE),
+              () -> {
+                byte[] b = new byte[32];
+                random.nextBytes(b);
+                return b;
+              });
     }
     return new PlatformKeys(PrivateKey.fromBytes(signing), jwt);
   }
@@ -74,8 +81,12 @@ public final class PlatformKeys {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
           restrict(tmp, "rw-------");
-          Files.writeString(tmp, HexFormat.of().formatHex(fresh) + "\n", StandardCharsets.US_ASCII,
-              StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+          Files.writeString(
+              tmp,
+              HexFormat.of().formatHex(fresh) + "\n",
+              StandardCharsets.US_ASCII,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.SYNC);
           // a concurrent first start keeps whichever file landed first
           Files.move(tmp, file);
           log.info("Created {}", file);

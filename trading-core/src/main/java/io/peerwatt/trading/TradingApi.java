@@ -36,15 +36,16 @@ import java.util.List;
 import org.jooq.DSLContext;
 
 /**
- * The trading side of the platform, as the composition root wires it: accounts, zones, metering points,
- * device enrolment, reading ingestion and the market over one database, and the API resources that serve
- * them, each built with its services. The composition root mounts {@link #router} (the trading resources
- * and settlement's) at {@link ApiRouter#BASE_PATH} and hands {@link #deviceRequests} to the device-signed
- * gateway API.
+ * The trading side of the platform, as the composition root wires it: accounts, zones, metering
+ * points, device enrolment, reading ingestion and the market over one database, and the API
+ * resources that serve them, each built with its services. The composition root mounts {@link
+ * #router} (the trading resources and settlement's) at {@link ApiRouter#BASE_PATH} and hands {@link
+ * #deviceRequests} to the device-signed gateway API.
  */
 public final class TradingApi implements AutoCloseable {
   /** Class-path location of the platform's OpenAPI document. */
   public static final String OPENAPI_RESOURCE = "openapi/peerwatt-api.yaml";
+
   /** How often reading partitions are made ahead and old nonces forgotten. */
   private static final Duration HOUSEKEEPING_EVERY = Duration.ofHours(6);
 
@@ -56,8 +57,14 @@ public final class TradingApi implements AutoCloseable {
   private final Market market;
   private final long housekeepingTimer;
 
-  private TradingApi(Vertx vertx, TradingSettings settings, List<ApiResource> resources, BearerTokens tokens,
-      DeviceRequests deviceRequests, Market market, long housekeepingTimer) {
+  private TradingApi(
+      Vertx vertx,
+      TradingSettings settings,
+      List<ApiResource> resources,
+      BearerTokens tokens,
+      DeviceRequests deviceRequests,
+      Market market,
+      long housekeepingTimer) {
     this.vertx = vertx;
     this.settings = settings;
     this.resources = resources;
@@ -68,47 +75,83 @@ public final class TradingApi implements AutoCloseable {
   }
 
   /**
-   * Builds the trading services and resources over {@code dsl}: creates the reading partitions for the
-   * coming months, recovers the market's books and starts its scheduler.
+   * Builds the trading services and resources over {@code dsl}: creates the reading partitions for
+   * the coming months, recovers the market's books and starts its scheduler.
    *
-   * @param keys the platform's keys: the signing key signs device certificates, the secret login tokens
+   * @param keys the platform's keys: the signing key signs device certificates, the secret login
+   *     tokens
    * @param blocking the worker pool every blocking piece runs on
    */
-  public static Future<TradingApi> start(Vertx vertx, DSLContext dsl, TradingSettings settings, PlatformKeys keys,
-      Clock clock, Blocking blocking) {
+  public static Future<TradingApi> start(
+      Vertx vertx,
+      DSLContext dsl,
+      TradingSettings settings,
+      PlatformKeys keys,
+      Clock clock,
+      Blocking blocking) {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
-    return blocking.run(() -> {
-      ReadingPartitions.ensureAround(dsl, clock.instant());
-      // verified against when a username is unknown, so a failed login takes the same time either way
-      return hasher.hash(Long.toHexString(random.nextLong()));
-    }).map(decoyHash -> {
-      BearerTokens tokens = new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime());
-      AccountStore accounts = new AccountStore(dsl, hasher);
-      ZoneStore zones = new ZoneStore(dsl);
-      MeteringPointStore points = new MeteringPointStore(dsl);
-      DeviceStore devices = new DeviceStore(dsl);
-      ReadingIngest ingest = new ReadingIngest(dsl, clock, settings.maxClockSkew());
-      Market market = new Market(dsl);
-      List<ApiResource> resources = List.of(
-          new AccountRoutes(accounts, zones, blocking, clock, tokens, hasher, decoyHash, new LoginLimiter(
-              settings.loginFailuresPerMinute(), settings.loginFailuresPerAddressPerMinute(), clock)),
-          new ZoneRoutes(zones, blocking),
-          new MeteringPointRoutes(points, accounts, blocking),
-          new DeviceRoutes(new Enrolment(devices, keys.signingKey(), random, clock), devices, points, blocking, clock),
-          new ReadingRoutes(ingest, new ReadingStore(dsl), points, blocking),
-          new OrderRoutes(market, clock),
-          new MarketDataRoutes(vertx, market, clock),
-          new RuleRoutes(market, clock));
-      market.start(vertx, blocking, clock);
-      // new months get their reading partition well before their first reading; old nonces go
-      long timer = vertx.setPeriodic(HOUSEKEEPING_EVERY.toMillis(), id -> blocking.run(() -> {
-        ReadingPartitions.ensureAround(dsl, clock.instant());
-        return ingest.forgetOldNonces();
-      }));
-      DeviceRequests deviceRequests = new DeviceRequests(devices, clock, settings.maxClockSkew());
-      return new TradingApi(vertx, settings, resources, tokens, deviceRequests, market, timer);
-    });
+    return blocking
+        .run(
+            () -> {
+              ReadingPartitions.ensureAround(dsl, clock.instant());
+              // verified against when a username is unknown, so a failed login takes the same time
+              // either way
+              return hasher.hash(Long.toHexString(random.nextLong()));
+            })
+        .map(
+            decoyHash -> {
+              BearerTokens tokens =
+                  new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime());
+              AccountStore accounts = new AccountStore(dsl, hasher);
+              ZoneStore zones = new ZoneStore(dsl);
+              MeteringPointStore points = new MeteringPointStore(dsl);
+              DeviceStore devices = new DeviceStore(dsl);
+              ReadingIngest ingest = new ReadingIngest(dsl, clock, settings.maxClockSkew());
+              Market market = new Market(dsl);
+              List<ApiResource> resources =
+                  List.of(
+                      new AccountRoutes(
+                          accounts,
+                          zones,
+                          blocking,
+                          clock,
+                          tokens,
+                          hasher,
+                          decoyHash,
+                          new LoginLimiter(
+                              settings.loginFailuresPerMinute(),
+                              settings.loginFailuresPerAddressPerMinute(),
+                              clock)),
+                      new ZoneRoutes(zones, blocking),
+                      new MeteringPointRoutes(points, accounts, blocking),
+                      new DeviceRoutes(
+                          new Enrolment(devices, keys.signingKey(), random, clock),
+                          devices,
+                          points,
+                          blocking,
+                          clock),
+                      new ReadingRoutes(ingest, new ReadingStore(dsl), points, blocking),
+                      new OrderRoutes(market, clock),
+                      new MarketDataRoutes(vertx, market, clock),
+                      new RuleRoutes(market, clock));
+              market.start(vertx, blocking, clock);
+              // new months get their reading partition well before their first reading; old nonces
+              // go
+              long timer =
+                  vertx.setPeriodic(
+                      HOUSEKEEPING_EVERY.toMillis(),
+                      id ->
+                          blocking.run(
+                              () -> {
+                                ReadingPartitions.ensureAround(dsl, clock.instant());
+                                return ingest.forgetOldNonces();
+                              }));
+              DeviceRequests deviceRequests =
+                  new DeviceRequests(devices, clock, settings.maxClockSkew());
+              return new TradingApi(
+                  vertx, settings, resources, tokens, deviceRequests, market, timer);
+            });
   }
 
   /**

@@ -42,7 +42,11 @@ class AccountsApiTest {
   @Test
   void loginGivesATokenThatCarriesRoleAndZone() {
     h.prosumer(operator, "alice", "DE-TEST");
-    HttpResponse<Buffer> r = h.post("/auth/login", null, new JsonObject().put("username", "alice").put("password", "alice-password"));
+    HttpResponse<Buffer> r =
+        h.post(
+            "/auth/login",
+            null,
+            new JsonObject().put("username", "alice").put("password", "alice-password"));
     assertThat(r.statusCode()).isEqualTo(200);
     String token = r.bodyAsJsonObject().getString("token");
     JsonObject me = h.get("/accounts/me", token).bodyAsJsonObject();
@@ -55,8 +59,14 @@ class AccountsApiTest {
   @Test
   void wrongPasswordIs401AndUnknownUserLooksTheSame() {
     h.prosumer(operator, "bob", "DE-TEST");
-    HttpResponse<Buffer> wrong = h.post("/auth/login", null, new JsonObject().put("username", "bob").put("password", "nope"));
-    HttpResponse<Buffer> unknown = h.post("/auth/login", null, new JsonObject().put("username", "nobody").put("password", "nope"));
+    HttpResponse<Buffer> wrong =
+        h.post(
+            "/auth/login", null, new JsonObject().put("username", "bob").put("password", "nope"));
+    HttpResponse<Buffer> unknown =
+        h.post(
+            "/auth/login",
+            null,
+            new JsonObject().put("username", "nobody").put("password", "nope"));
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(wrong.bodyAsJsonObject().getString("error")).isEqualTo("INVALID_CREDENTIALS");
@@ -66,34 +76,59 @@ class AccountsApiTest {
   @Test
   void unauthenticatedAndForgedTokensAre401() {
     assertThat(h.get("/accounts/me", null).statusCode()).isEqualTo(401);
-    assertThat(h.get("/accounts/me", null).bodyAsJsonObject().getString("error")).isEqualTo("UNAUTHENTICATED");
+    assertThat(h.get("/accounts/me", null).bodyAsJsonObject().getString("error"))
+        .isEqualTo("UNAUTHENTICATED");
     String token = h.login("root", "operator-password-1");
     String[] parts = token.split("\\.");
-    String forged = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
+    String forged =
+        parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
     assertThat(h.get("/accounts/me", forged).statusCode()).isEqualTo(401);
-    assertThat(h.post("/accounts", null, new JsonObject().put("username", "x")).statusCode()).isEqualTo(401);
+    assertThat(h.post("/accounts", null, new JsonObject().put("username", "x")).statusCode())
+        .isEqualTo(401);
   }
 
   @Test
   void onlyOperatorsCreateAccountsAndZones() {
     h.prosumer(operator, "carol", "DE-TEST");
     String carol = h.login("carol", "carol-password");
-    HttpResponse<Buffer> r = h.post("/accounts", carol, new JsonObject().put("username", "mallory")
-        .put("password", "mallory-password").put("role", "operator"));
+    HttpResponse<Buffer> r =
+        h.post(
+            "/accounts",
+            carol,
+            new JsonObject()
+                .put("username", "mallory")
+                .put("password", "mallory-password")
+                .put("role", "operator"));
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("FORBIDDEN");
-    assertThat(h.put("/zones/EVIL", carol, ApiClient.zoneBody("evil", "CALL_AUCTION", 5000, 1)).statusCode()).isEqualTo(403);
+    assertThat(
+            h.put("/zones/EVIL", carol, ApiClient.zoneBody("evil", "CALL_AUCTION", 5000, 1))
+                .statusCode())
+        .isEqualTo(403);
   }
 
   @Test
   void validationErrorsNameTheField() {
-    HttpResponse<Buffer> r = h.post("/accounts", operator, new JsonObject().put("username", "Bad Name!")
-        .put("password", "long-enough-password").put("role", "prosumer").put("zone", "DE-TEST"));
+    HttpResponse<Buffer> r =
+        h.post(
+            "/accounts",
+            operator,
+            new JsonObject()
+                .put("username", "Bad Name!")
+                .put("password", "long-enough-password")
+                .put("role", "prosumer")
+                .put("zone", "DE-TEST"));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("INVALID_REQUEST");
     assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("username");
-    HttpResponse<Buffer> noZone = h.post("/accounts", operator, new JsonObject().put("username", "dave")
-        .put("password", "long-enough-password").put("role", "prosumer"));
+    HttpResponse<Buffer> noZone =
+        h.post(
+            "/accounts",
+            operator,
+            new JsonObject()
+                .put("username", "dave")
+                .put("password", "long-enough-password")
+                .put("role", "prosumer"));
     assertThat(noZone.bodyAsJsonObject().getString("field")).isEqualTo("zone");
     HttpResponse<Buffer> garbage = h.post("/accounts", operator, Buffer.buffer("{not json"));
     assertThat(garbage.statusCode()).isEqualTo(400);
@@ -115,7 +150,11 @@ class AccountsApiTest {
     JsonObject zone = h.get("/zones/DE-TEST", operator).bodyAsJsonObject();
     assertThat(zone.getString("clearingMode")).isEqualTo("CALL_AUCTION");
     assertThat(zone.getLong("gridFeePerKwh")).isEqualTo(5000);
-    HttpResponse<Buffer> bad = h.put("/zones/DE-BAD", operator, ApiClient.zoneBody("bad", "CALL_AUCTION", 5000, 1).put("currency", "BSV"));
+    HttpResponse<Buffer> bad =
+        h.put(
+            "/zones/DE-BAD",
+            operator,
+            ApiClient.zoneBody("bad", "CALL_AUCTION", 5000, 1).put("currency", "BSV"));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getString("error")).isEqualTo("INVALID_ZONE");
     assertThat(h.get("/zones", operator).bodyAsJsonObject().getJsonArray("zones")).hasSize(1);
@@ -126,14 +165,28 @@ class AccountsApiTest {
     h.prosumer(operator, "erin", "DE-TEST");
     h.clock.advance(java.time.Duration.ofMinutes(2));
     for (int i = 0; i < 5; i++) {
-      assertThat(h.post("/auth/login", null, new JsonObject().put("username", "erin").put("password", "bad")).statusCode())
+      assertThat(
+              h.post(
+                      "/auth/login",
+                      null,
+                      new JsonObject().put("username", "erin").put("password", "bad"))
+                  .statusCode())
           .isEqualTo(401);
     }
-    HttpResponse<Buffer> limited = h.post("/auth/login", null, new JsonObject().put("username", "erin").put("password", "erin-password"));
+    HttpResponse<Buffer> limited =
+        h.post(
+            "/auth/login",
+            null,
+            new JsonObject().put("username", "erin").put("password", "erin-password"));
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(Long.parseLong(limited.getHeader("Retry-After"))).isBetween(1L, 60L);
     h.clock.advance(java.time.Duration.ofSeconds(61));
-    assertThat(h.post("/auth/login", null, new JsonObject().put("username", "erin").put("password", "erin-password")).statusCode())
+    assertThat(
+            h.post(
+                    "/auth/login",
+                    null,
+                    new JsonObject().put("username", "erin").put("password", "erin-password"))
+                .statusCode())
         .isEqualTo(200);
   }
 
@@ -142,7 +195,12 @@ class AccountsApiTest {
     h.clock.advance(java.time.Duration.ofMinutes(2));
     int refusedAt = -1;
     for (int i = 0; i < 25 && refusedAt < 0; i++) {
-      if (h.post("/auth/login", null, new JsonObject().put("username", "guess" + i).put("password", "bad")).statusCode() == 429) {
+      if (h.post(
+                  "/auth/login",
+                  null,
+                  new JsonObject().put("username", "guess" + i).put("password", "bad"))
+              .statusCode()
+          == 429) {
         refusedAt = i;
       }
     }
@@ -153,9 +211,13 @@ class AccountsApiTest {
   @Test
   void keysAreCreatedOwnerOnly() throws Exception {
     Path key = dataDir.resolve("keys").resolve(PlatformKeys.SIGNING_KEY_FILE);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-        dataDir.resolve("keys").resolve(PlatformKeys.JWT_SECRET_FILE)))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(
+                    dataDir.resolve("keys").resolve(PlatformKeys.JWT_SECRET_FILE))))
+        .isEqualTo("rw-------");
   }
 
   @Test

@@ -49,8 +49,17 @@ class AuthorizationMatrixTest {
     alice = h.login("alice", "alice-password");
     bob = h.login("bob", "bob-password");
     for (String[] u : new String[][] {{"grid-test", "DE-TEST"}, {"grid-other", "DE-OTHER"}}) {
-      assertThat(h.post("/accounts", operator, new JsonObject().put("username", u[0]).put("password", u[0] + "-password")
-          .put("role", "utility").put("zone", u[1])).statusCode()).isEqualTo(201);
+      assertThat(
+              h.post(
+                      "/accounts",
+                      operator,
+                      new JsonObject()
+                          .put("username", u[0])
+                          .put("password", u[0] + "-password")
+                          .put("role", "utility")
+                          .put("zone", u[1]))
+                  .statusCode())
+          .isEqualTo(201);
     }
     utilityTest = h.login("grid-test", "grid-test-password");
     utilityOther = h.login("grid-other", "grid-other-password");
@@ -58,7 +67,10 @@ class AuthorizationMatrixTest {
     bobMp = h.meteringPoint(bob, 30_000);
     aliceGw = new TestGateway(h.clock.instant().minusSeconds(600));
     aliceGw.enrol(h, alice, aliceMp);
-    assertThat(h.post("/readings", null, aliceGw.batch(aliceGw.next(2), h.clock.instant())).statusCode()).isEqualTo(200);
+    assertThat(
+            h.post("/readings", null, aliceGw.batch(aliceGw.next(2), h.clock.instant()))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @AfterAll
@@ -72,62 +84,106 @@ class AuthorizationMatrixTest {
 
   @Test
   void bobCannotSeeAlicesThings() {
-    for (String path : List.of("/metering-points/" + aliceMp, "/devices/" + aliceGw.deviceId, readingsOf(aliceMp))) {
+    for (String path :
+        List.of(
+            "/metering-points/" + aliceMp, "/devices/" + aliceGw.deviceId, readingsOf(aliceMp))) {
       HttpResponse<Buffer> r = h.get(path, bob);
       assertThat(r.statusCode()).as(path).isEqualTo(404);
       // the same answer as for something that does not exist at all
       assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("NOT_FOUND");
     }
-    assertThat(h.get("/metering-points", bob).bodyAsJsonObject().getJsonArray("meteringPoints").stream()
-        .map(o -> ((JsonObject) o).getLong("id"))).containsExactly(bobMp);
+    assertThat(
+            h
+                .get("/metering-points", bob)
+                .bodyAsJsonObject()
+                .getJsonArray("meteringPoints")
+                .stream()
+                .map(o -> ((JsonObject) o).getLong("id")))
+        .containsExactly(bobMp);
     assertThat(h.get("/devices", bob).bodyAsJsonObject().getJsonArray("devices")).isEmpty();
   }
 
   @Test
   void bobCannotTouchAlicesThings() {
-    assertThat(h.post("/metering-points/" + aliceMp + "/enrolment-codes", bob, new JsonObject()).statusCode()).isEqualTo(404);
-    assertThat(h.post("/devices/" + aliceGw.deviceId + "/revoke", bob, null).statusCode()).isEqualTo(404);
-    assertThat(h.post("/metering-points", bob, new JsonObject().put("label", "x").put("maxPowerW", 1)
-        .put("accountId", h.get("/metering-points/" + aliceMp, alice).bodyAsJsonObject().getLong("accountId")))
-        .statusCode()).isEqualTo(403);
-    assertThat(h.get("/devices/" + aliceGw.deviceId, alice).bodyAsJsonObject().getString("status")).isEqualTo("active");
+    assertThat(
+            h.post("/metering-points/" + aliceMp + "/enrolment-codes", bob, new JsonObject())
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(h.post("/devices/" + aliceGw.deviceId + "/revoke", bob, null).statusCode())
+        .isEqualTo(404);
+    assertThat(
+            h.post(
+                    "/metering-points",
+                    bob,
+                    new JsonObject()
+                        .put("label", "x")
+                        .put("maxPowerW", 1)
+                        .put(
+                            "accountId",
+                            h.get("/metering-points/" + aliceMp, alice)
+                                .bodyAsJsonObject()
+                                .getLong("accountId")))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(h.get("/devices/" + aliceGw.deviceId, alice).bodyAsJsonObject().getString("status"))
+        .isEqualTo("active");
   }
 
   @Test
   void utilitiesSeeTheirZoneOnlyAndChangeNothing() {
-    assertThat(h.get(readingsOf(aliceMp), utilityTest).bodyAsJsonObject().getJsonArray("readings")).hasSize(2);
+    assertThat(h.get(readingsOf(aliceMp), utilityTest).bodyAsJsonObject().getJsonArray("readings"))
+        .hasSize(2);
     assertThat(h.get(readingsOf(aliceMp), utilityOther).statusCode()).isEqualTo(404);
-    assertThat(h.get("/metering-points", utilityOther).bodyAsJsonObject().getJsonArray("meteringPoints")).isEmpty();
-    assertThat(h.post("/devices/" + aliceGw.deviceId + "/revoke", utilityTest, null).statusCode()).isEqualTo(403);
-    assertThat(h.post("/metering-points/" + aliceMp + "/enrolment-codes", utilityTest, new JsonObject()).statusCode())
+    assertThat(
+            h.get("/metering-points", utilityOther)
+                .bodyAsJsonObject()
+                .getJsonArray("meteringPoints"))
+        .isEmpty();
+    assertThat(h.post("/devices/" + aliceGw.deviceId + "/revoke", utilityTest, null).statusCode())
+        .isEqualTo(403);
+    assertThat(
+            h.post(
+                    "/metering-points/" + aliceMp + "/enrolment-codes",
+                    utilityTest,
+                    new JsonObject())
+                .statusCode())
         .isEqualTo(403);
   }
 
   @Test
   void operatorsSeeEverything() {
-    assertThat(h.get(readingsOf(aliceMp), operator).bodyAsJsonObject().getJsonArray("readings")).hasSize(2);
+    assertThat(h.get(readingsOf(aliceMp), operator).bodyAsJsonObject().getJsonArray("readings"))
+        .hasSize(2);
     assertThat(h.get("/devices", operator).bodyAsJsonObject().getJsonArray("devices")).hasSize(1);
-    assertThat(h.get("/metering-points", operator).bodyAsJsonObject().getJsonArray("meteringPoints")).hasSize(2);
+    assertThat(
+            h.get("/metering-points", operator).bodyAsJsonObject().getJsonArray("meteringPoints"))
+        .hasSize(2);
   }
 
   @Test
   void everythingNeedsAToken() {
-    List<Object[]> calls = List.of(
-        new Object[] {HttpMethod.GET, "/metering-points"},
-        new Object[] {HttpMethod.GET, "/metering-points/" + aliceMp},
-        new Object[] {HttpMethod.POST, "/metering-points"},
-        new Object[] {HttpMethod.POST, "/metering-points/" + aliceMp + "/enrolment-codes"},
-        new Object[] {HttpMethod.GET, "/devices"},
-        new Object[] {HttpMethod.GET, "/devices/" + aliceGw.deviceId},
-        new Object[] {HttpMethod.POST, "/devices/" + aliceGw.deviceId + "/revoke"},
-        new Object[] {HttpMethod.GET, readingsOf(aliceMp)},
-        new Object[] {HttpMethod.GET, "/zones"},
-        new Object[] {HttpMethod.PUT, "/zones/DE-TEST"},
-        new Object[] {HttpMethod.GET, "/accounts"},
-        new Object[] {HttpMethod.POST, "/accounts"},
-        new Object[] {HttpMethod.GET, "/accounts/me"});
+    List<Object[]> calls =
+        List.of(
+            new Object[] {HttpMethod.GET, "/metering-points"},
+            new Object[] {HttpMethod.GET, "/metering-points/" + aliceMp},
+            new Object[] {HttpMethod.POST, "/metering-points"},
+            new Object[] {HttpMethod.POST, "/metering-points/" + aliceMp + "/enrolment-codes"},
+            new Object[] {HttpMethod.GET, "/devices"},
+            new Object[] {HttpMethod.GET, "/devices/" + aliceGw.deviceId},
+            new Object[] {HttpMethod.POST, "/devices/" + aliceGw.deviceId + "/revoke"},
+            new Object[] {HttpMethod.GET, readingsOf(aliceMp)},
+            new Object[] {HttpMethod.GET, "/zones"},
+            new Object[] {HttpMethod.PUT, "/zones/DE-TEST"},
+            new Object[] {HttpMethod.GET, "/accounts"},
+            new Object[] {HttpMethod.POST, "/accounts"},
+            new Object[] {HttpMethod.GET, "/accounts/me"});
     for (Object[] c : calls) {
-      HttpResponse<Buffer> r = h.call((HttpMethod) c[0], (String) c[1], null, c[0] == HttpMethod.GET ? null : new JsonObject());
+      HttpResponse<Buffer> r =
+          h.call(
+              (HttpMethod) c[0],
+              (String) c[1],
+              null,
+              c[0] == HttpMethod.GET ? null : new JsonObject());
       assertThat(r.statusCode()).as(c[0] + " " + c[1]).isEqualTo(401);
       assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("UNAUTHENTICATED");
     }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.db.testing.TestDatabase;
 import io.peerwatt.http.ApiError;
+import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.http.DeviceRequests.SignedRequest;
-import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.DeviceRequestSigning;
 import io.peerwatt.protocol.testing.MutableClock;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Device-signed requests (the gateways' own API): accepted only from an active enrolled device, with a
- * signature over exactly this request, within the clock skew, and once per nonce.
+ * Device-signed requests (the gateways' own API): accepted only from an active enrolled device,
+ * with a signature over exactly this request, within the clock skew, and once per nonce.
  */
 @ExtendWith(PostgresExtension.class)
 class DeviceRequestsTest {
@@ -57,13 +57,21 @@ class DeviceRequestsTest {
     h.close();
   }
 
-  private static SignedRequest signed(PrivateKey key, String method, String target, String body, Instant sentAt) {
+  private static SignedRequest signed(
+      PrivateKey key, String method, String target, String body, Instant sentAt) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    byte[] signature = key.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
-    return new SignedRequest(key.publicKey().hex(), HexFormat.of().formatHex(nonce), sentAt.toString(),
-        HexFormat.of().formatHex(signature), method, target, bytes);
+    byte[] signature =
+        key.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
+    return new SignedRequest(
+        key.publicKey().hex(),
+        HexFormat.of().formatHex(nonce),
+        sentAt.toString(),
+        HexFormat.of().formatHex(signature),
+        method,
+        target,
+        bytes);
   }
 
   private static DeviceCaller authenticate(SignedRequest r) {
@@ -83,13 +91,15 @@ class DeviceRequestsTest {
   void anEnrolledDeviceIsTheCallerOncePerNonce() {
     TestGateway gw = new TestGateway(h.clock.instant());
     gw.enrol(h, alice, meteringPoint);
-    SignedRequest r = signed(gw.key, "PUT", "/api/v1/gateway/wallet", "{\"a\":1}", h.clock.instant());
+    SignedRequest r =
+        signed(gw.key, "PUT", "/api/v1/gateway/wallet", "{\"a\":1}", h.clock.instant());
     DeviceCaller caller = authenticate(r);
     assertThat(caller.deviceId()).isEqualTo(gw.deviceId);
     assertThat(caller.accountId()).isEqualTo(aliceId);
     assertThat(caller.zoneCode()).isEqualTo("DE-TEST");
     assertThat(caller.meteringPointId()).isEqualTo(meteringPoint);
-    assertThatThrownBy(() -> authenticate(r)).isInstanceOf(ApiError.class)
+    assertThatThrownBy(() -> authenticate(r))
+        .isInstanceOf(ApiError.class)
         .satisfies(e -> assertThat(((ApiError) e).code()).isEqualTo("REPLAYED_REQUEST"));
   }
 
@@ -99,14 +109,50 @@ class DeviceRequestsTest {
     gw.enrol(h, alice, meteringPoint);
     Instant now = h.clock.instant();
     SignedRequest good = signed(gw.key, "POST", "/api/v1/gateway/faucet", "{\"satoshis\":5}", now);
-    assertThat(status(new SignedRequest(good.deviceKeyHex(), good.nonceHex(), good.sentAt(), good.signatureHex(),
-        "PUT", good.target(), good.body()))).isEqualTo(401);
-    assertThat(status(new SignedRequest(good.deviceKeyHex(), good.nonceHex(), good.sentAt(), good.signatureHex(),
-        good.method(), "/api/v1/gateway/faucet?x", good.body()))).isEqualTo(401);
-    assertThat(status(new SignedRequest(good.deviceKeyHex(), good.nonceHex(), good.sentAt(), good.signatureHex(),
-        good.method(), good.target(), "{\"satoshis\":6}".getBytes(StandardCharsets.UTF_8)))).isEqualTo(401);
-    assertThat(status(new SignedRequest(good.deviceKeyHex(), good.nonceHex(), now.plusMillis(1).toString(),
-        good.signatureHex(), good.method(), good.target(), good.body()))).isEqualTo(401);
+    assertThat(
+            status(
+                new SignedRequest(
+                    good.deviceKeyHex(),
+                    good.nonceHex(),
+                    good.sentAt(),
+                    good.signatureHex(),
+                    "PUT",
+                    good.target(),
+                    good.body())))
+        .isEqualTo(401);
+    assertThat(
+            status(
+                new SignedRequest(
+                    good.deviceKeyHex(),
+                    good.nonceHex(),
+                    good.sentAt(),
+                    good.signatureHex(),
+                    good.method(),
+                    "/api/v1/gateway/faucet?x",
+                    good.body())))
+        .isEqualTo(401);
+    assertThat(
+            status(
+                new SignedRequest(
+                    good.deviceKeyHex(),
+                    good.nonceHex(),
+                    good.sentAt(),
+                    good.signatureHex(),
+                    good.method(),
+                    good.target(),
+                    "{\"satoshis\":6}".getBytes(StandardCharsets.UTF_8))))
+        .isEqualTo(401);
+    assertThat(
+            status(
+                new SignedRequest(
+                    good.deviceKeyHex(),
+                    good.nonceHex(),
+                    now.plusMillis(1).toString(),
+                    good.signatureHex(),
+                    good.method(),
+                    good.target(),
+                    good.body())))
+        .isEqualTo(401);
     assertThat(status(good)).as("refusals above consumed no nonce").isEqualTo(200);
   }
 
@@ -115,18 +161,42 @@ class DeviceRequestsTest {
     TestGateway gw = new TestGateway(h.clock.instant());
     gw.enrol(h, alice, meteringPoint);
     Instant now = h.clock.instant();
-    assertThat(status(signed(gw.key, "GET", "/api/v1/gateway/wallet", "", now.minus(SKEW).minusSeconds(1))))
+    assertThat(
+            status(
+                signed(
+                    gw.key, "GET", "/api/v1/gateway/wallet", "", now.minus(SKEW).minusSeconds(1))))
         .isEqualTo(400);
-    assertThat(status(signed(gw.key, "GET", "/api/v1/gateway/wallet", "", now.plus(SKEW).plusSeconds(1))))
+    assertThat(
+            status(
+                signed(gw.key, "GET", "/api/v1/gateway/wallet", "", now.plus(SKEW).plusSeconds(1))))
         .isEqualTo(400);
     PrivateKey stranger = PrivateKey.generate(RANDOM);
     assertThat(status(signed(stranger, "GET", "/api/v1/gateway/wallet", "", now))).isEqualTo(401);
     SignedRequest unsigned = signed(gw.key, "GET", "/api/v1/gateway/wallet", "", now);
-    assertThat(status(new SignedRequest(unsigned.deviceKeyHex(), unsigned.nonceHex(), unsigned.sentAt(), null,
-        unsigned.method(), unsigned.target(), unsigned.body()))).isEqualTo(401);
-    assertThat(status(new SignedRequest(unsigned.deviceKeyHex(), "zz", unsigned.sentAt(), unsigned.signatureHex(),
-        unsigned.method(), unsigned.target(), unsigned.body()))).isEqualTo(400);
-    assertThat(h.post("/devices/" + gw.deviceId + "/revoke", alice, null).statusCode()).isEqualTo(200);
+    assertThat(
+            status(
+                new SignedRequest(
+                    unsigned.deviceKeyHex(),
+                    unsigned.nonceHex(),
+                    unsigned.sentAt(),
+                    null,
+                    unsigned.method(),
+                    unsigned.target(),
+                    unsigned.body())))
+        .isEqualTo(401);
+    assertThat(
+            status(
+                new SignedRequest(
+                    unsigned.deviceKeyHex(),
+                    "zz",
+                    unsigned.sentAt(),
+                    unsigned.signatureHex(),
+                    unsigned.method(),
+                    unsigned.target(),
+                    unsigned.body())))
+        .isEqualTo(400);
+    assertThat(h.post("/devices/" + gw.deviceId + "/revoke", alice, null).statusCode())
+        .isEqualTo(200);
     assertThat(status(signed(gw.key, "GET", "/api/v1/gateway/wallet", "", now))).isEqualTo(401);
   }
 }

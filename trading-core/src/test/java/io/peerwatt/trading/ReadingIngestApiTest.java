@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ingestion over real HTTP into PostgreSQL: good batches are stored once; forged, replayed, reordered,
- * gapped and rolled-back readings are refused with their reason and change nothing.
+ * Ingestion over real HTTP into PostgreSQL: good batches are stored once; forged, replayed,
+ * reordered, gapped and rolled-back readings are refused with their reason and change nothing.
  */
 @ExtendWith(PostgresExtension.class)
 class ReadingIngestApiTest {
@@ -82,10 +82,15 @@ class ReadingIngestApiTest {
 
   private static List<String> statuses(JsonObject answer) {
     List<String> out = new ArrayList<>();
-    answer.getJsonArray("results").forEach(o -> {
-      JsonObject j = (JsonObject) o;
-      out.add(j.getString("status") + (j.getString("reason") == null ? "" : ":" + j.getString("reason")));
-    });
+    answer
+        .getJsonArray("results")
+        .forEach(
+            o -> {
+              JsonObject j = (JsonObject) o;
+              out.add(
+                  j.getString("status")
+                      + (j.getString("reason") == null ? "" : ":" + j.getString("reason")));
+            });
     return out;
   }
 
@@ -99,15 +104,23 @@ class ReadingIngestApiTest {
     assertThat(again.getInteger("duplicates")).isEqualTo(3);
     assertThat(stored()).isEqualTo(3);
     // the stored bytes are exactly the signed ones
-    byte[] encoded = h.db.dsl().select(READING.ENCODED).from(READING)
-        .where(READING.DEVICE_ID.eq(gw.deviceId)).and(READING.SEQUENCE.eq(1L)).fetchSingle().value1();
+    byte[] encoded =
+        h.db
+            .dsl()
+            .select(READING.ENCODED)
+            .from(READING)
+            .where(READING.DEVICE_ID.eq(gw.deviceId))
+            .and(READING.SEQUENCE.eq(1L))
+            .fetchSingle()
+            .value1();
     assertThat(encoded).isEqualTo(readings.get(0).reading().encode());
   }
 
   @Test
   void forgedReadingSignatureIsRejected() {
     SignedReading good = gw.next();
-    SignedReading forged = new SignedReading(good.reading(), new TestGateway(Instant.EPOCH).key.signDer(good.hash()));
+    SignedReading forged =
+        new SignedReading(good.reading(), new TestGateway(Instant.EPOCH).key.signDer(good.hash()));
     JsonObject answer = uploadOk(List.of(forged));
     assertThat(statuses(answer)).containsExactly("rejected:BAD_SIGNATURE");
     assertThat(stored()).isZero();
@@ -158,32 +171,79 @@ class ReadingIngestApiTest {
     uploadOk(gw.next(2));
     SignedReading next = gw.peekNext(1500, EnumSet.noneOf(ReadingFlag.class));
     MeterReading n = next.reading();
-    MeterReading rolledBack = new MeterReading(n.version(), n.deviceKey(), n.channel(), n.sequence(), n.takenAt(),
-        n.importWh() - 100, n.exportWh(), n.powerW(), n.voltageL1Mv(), n.flags(), n.prevHash());
+    MeterReading rolledBack =
+        new MeterReading(
+            n.version(),
+            n.deviceKey(),
+            n.channel(),
+            n.sequence(),
+            n.takenAt(),
+            n.importWh() - 100,
+            n.exportWh(),
+            n.powerW(),
+            n.voltageL1Mv(),
+            n.flags(),
+            n.prevHash());
     assertThat(statuses(uploadOk(List.of(SignedReading.sign(rolledBack, gw.key)))))
         .containsExactly("rejected:COUNTER_DECREASED");
     // the same decrease announced as a counter reset is an explicit event and accepted
-    MeterReading reset = new MeterReading(n.version(), n.deviceKey(), n.channel(), n.sequence(), n.takenAt(),
-        0, 0, n.powerW(), n.voltageL1Mv(), EnumSet.of(ReadingFlag.COUNTER_RESET), n.prevHash());
+    MeterReading reset =
+        new MeterReading(
+            n.version(),
+            n.deviceKey(),
+            n.channel(),
+            n.sequence(),
+            n.takenAt(),
+            0,
+            0,
+            n.powerW(),
+            n.voltageL1Mv(),
+            EnumSet.of(ReadingFlag.COUNTER_RESET),
+            n.prevHash());
     SignedReading resetSigned = SignedReading.sign(reset, gw.key);
     assertThat(statuses(uploadOk(List.of(resetSigned)))).containsExactly("accepted");
     gw.advance(resetSigned);
     // a different reading at an already stored sequence is a conflict, not a duplicate
-    MeterReading rewritten = new MeterReading(n.version(), n.deviceKey(), n.channel(), 1, n.takenAt(),
-        5, 5, 0, 0, EnumSet.noneOf(ReadingFlag.class), MeterReading.noPrevious());
-    assertThat(statuses(uploadOk(List.of(SignedReading.sign(rewritten, gw.key))))).containsExactly("rejected:CONFLICT");
+    MeterReading rewritten =
+        new MeterReading(
+            n.version(),
+            n.deviceKey(),
+            n.channel(),
+            1,
+            n.takenAt(),
+            5,
+            5,
+            0,
+            0,
+            EnumSet.noneOf(ReadingFlag.class),
+            MeterReading.noPrevious());
+    assertThat(statuses(uploadOk(List.of(SignedReading.sign(rewritten, gw.key)))))
+        .containsExactly("rejected:CONFLICT");
     assertThat(stored()).isEqualTo(3);
   }
 
   @Test
   void implausiblePowerAndFutureTimestampsAreRejected() {
     SignedReading tooStrong = gw.peekNext(31_000, EnumSet.noneOf(ReadingFlag.class));
-    assertThat(statuses(uploadOk(List.of(tooStrong)))).containsExactly("rejected:POWER_IMPLAUSIBLE");
+    assertThat(statuses(uploadOk(List.of(tooStrong))))
+        .containsExactly("rejected:POWER_IMPLAUSIBLE");
     uploadOk(List.of(gw.next()));
     MeterReading n = gw.peekNext(100, EnumSet.noneOf(ReadingFlag.class)).reading();
-    MeterReading ahead = new MeterReading(n.version(), n.deviceKey(), n.channel(), n.sequence(),
-        h.clock.instant().plusSeconds(600), n.importWh(), n.exportWh(), n.powerW(), n.voltageL1Mv(), n.flags(), n.prevHash());
-    assertThat(statuses(uploadOk(List.of(SignedReading.sign(ahead, gw.key))))).containsExactly("rejected:FUTURE_TIMESTAMP");
+    MeterReading ahead =
+        new MeterReading(
+            n.version(),
+            n.deviceKey(),
+            n.channel(),
+            n.sequence(),
+            h.clock.instant().plusSeconds(600),
+            n.importWh(),
+            n.exportWh(),
+            n.powerW(),
+            n.voltageL1Mv(),
+            n.flags(),
+            n.prevHash());
+    assertThat(statuses(uploadOk(List.of(SignedReading.sign(ahead, gw.key)))))
+        .containsExactly("rejected:FUTURE_TIMESTAMP");
     assertThat(stored()).isEqualTo(1);
   }
 
@@ -194,11 +254,16 @@ class ReadingIngestApiTest {
     HttpResponse<Buffer> malformed = upload(bad);
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.bodyAsJsonObject().getString("field")).isEqualTo("readings[0]");
-    JsonObject many = new JsonObject().put("deviceKey", gw.key.publicKey().hex()).put("batchNonce", "00".repeat(16))
-        .put("sentAt", h.clock.instant().toString()).put("signature", "3006020101020101")
-        .put("readings", new JsonArray(java.util.Collections.nCopies(501, new JsonObject())));
+    JsonObject many =
+        new JsonObject()
+            .put("deviceKey", gw.key.publicKey().hex())
+            .put("batchNonce", "00".repeat(16))
+            .put("sentAt", h.clock.instant().toString())
+            .put("signature", "3006020101020101")
+            .put("readings", new JsonArray(java.util.Collections.nCopies(501, new JsonObject())));
     assertThat(upload(many).statusCode()).isEqualTo(413);
-    HttpResponse<Buffer> stale = upload(gw.batch(gw.next(1), h.clock.instant().minusSeconds(2 * 86_400)));
+    HttpResponse<Buffer> stale =
+        upload(gw.batch(gw.next(1), h.clock.instant().minusSeconds(2 * 86_400)));
     assertThat(stale.statusCode()).isEqualTo(400);
     assertThat(stale.bodyAsJsonObject().getString("error")).isEqualTo("STALE_BATCH");
     assertThat(stored()).isZero();
@@ -215,35 +280,63 @@ class ReadingIngestApiTest {
     JsonObject old = h.get("/devices/" + gw.deviceId, alice).bodyAsJsonObject();
     assertThat(old.getString("status")).isEqualTo("rotated");
     assertThat(old.getLong("supersededBy")).isEqualTo(replacement.deviceId);
-    assertThat(h.post("/devices/" + replacement.deviceId + "/revoke", alice, null).statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> revoked = upload(replacement.batch(replacement.next(1), h.clock.instant()));
+    assertThat(h.post("/devices/" + replacement.deviceId + "/revoke", alice, null).statusCode())
+        .isEqualTo(200);
+    HttpResponse<Buffer> revoked =
+        upload(replacement.batch(replacement.next(1), h.clock.instant()));
     assertThat(revoked.statusCode()).isEqualTo(401);
   }
 
   @Test
   void readingsAreListedForTheOwner() {
     uploadOk(gw.next(3));
-    JsonObject list = h.get("/readings?meteringPoint=" + meteringPoint + "&from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z",
-        alice).bodyAsJsonObject();
+    JsonObject list =
+        h.get(
+                "/readings?meteringPoint="
+                    + meteringPoint
+                    + "&from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z",
+                alice)
+            .bodyAsJsonObject();
     JsonArray readings = list.getJsonArray("readings");
-    assertThat(readings.stream().filter(o -> ((JsonObject) o).getLong("deviceId") == gw.deviceId)).hasSize(3);
-    JsonObject first = readings.stream().map(o -> (JsonObject) o).filter(o -> o.getLong("deviceId") == gw.deviceId)
-        .findFirst().orElseThrow().getJsonObject("reading");
+    assertThat(readings.stream().filter(o -> ((JsonObject) o).getLong("deviceId") == gw.deviceId))
+        .hasSize(3);
+    JsonObject first =
+        readings.stream()
+            .map(o -> (JsonObject) o)
+            .filter(o -> o.getLong("deviceId") == gw.deviceId)
+            .findFirst()
+            .orElseThrow()
+            .getJsonObject("reading");
     assertThat(first.getString("signature")).isNotBlank();
   }
 
   @Test
   void readingsLandInMonthlyPartitionsAndMoveOffTheDefault() {
-    assertThat(h.db.dsl().fetchExists(DSL.table("pg_class"), DSL.field("relname").eq("reading_y2026m11"))).isTrue();
+    assertThat(
+            h.db
+                .dsl()
+                .fetchExists(DSL.table("pg_class"), DSL.field("relname").eq("reading_y2026m11")))
+        .isTrue();
     // a reading far in the past lands in the default partition until its month's partition exists
-    h.db.dsl().insertInto(READING)
-        .set(READING.DEVICE_ID, gw.deviceId).set(READING.SEQUENCE, 999_999L).set(READING.METER_CHANNEL, 9)
+    h.db
+        .dsl()
+        .insertInto(READING)
+        .set(READING.DEVICE_ID, gw.deviceId)
+        .set(READING.SEQUENCE, 999_999L)
+        .set(READING.METER_CHANNEL, 9)
         .set(READING.TAKEN_AT, Instant.parse("2024-03-10T12:00:00Z"))
-        .set(READING.IMPORT_WH, 1L).set(READING.EXPORT_WH, 1L).set(READING.POWER_W, 1L).set(READING.QUALITY_FLAGS, 0)
-        .set(READING.PREV_HASH, new byte[32]).set(READING.READING_HASH, new byte[32]).set(READING.SIGNATURE, new byte[8])
-        .set(READING.ENCODED, new byte[110]).execute();
+        .set(READING.IMPORT_WH, 1L)
+        .set(READING.EXPORT_WH, 1L)
+        .set(READING.POWER_W, 1L)
+        .set(READING.QUALITY_FLAGS, 0)
+        .set(READING.PREV_HASH, new byte[32])
+        .set(READING.READING_HASH, new byte[32])
+        .set(READING.SIGNATURE, new byte[8])
+        .set(READING.ENCODED, new byte[110])
+        .execute();
     assertThat(h.db.dsl().fetchCount(DSL.table("reading_default"))).isEqualTo(1);
-    assertThat(ReadingPartitions.ensure(h.db.dsl(), LocalDate.parse("2024-03-01"))).isEqualTo("reading_y2024m03");
+    assertThat(ReadingPartitions.ensure(h.db.dsl(), LocalDate.parse("2024-03-01")))
+        .isEqualTo("reading_y2024m03");
     assertThat(h.db.dsl().fetchCount(DSL.table("reading_default"))).isZero();
     assertThat(h.db.dsl().fetchCount(DSL.table("reading_y2024m03"))).isEqualTo(1);
     h.db.dsl().deleteFrom(READING).where(READING.SEQUENCE.eq(999_999L)).execute();
@@ -251,23 +344,31 @@ class ReadingIngestApiTest {
 
   @Test
   void enrolmentSignatureAndCodeAreChecked() {
-    String code = h.post("/metering-points/" + meteringPoint + "/enrolment-codes", alice, new JsonObject())
-        .bodyAsJsonObject().getString("code");
+    String code =
+        h.post("/metering-points/" + meteringPoint + "/enrolment-codes", alice, new JsonObject())
+            .bodyAsJsonObject()
+            .getString("code");
     TestGateway g = new TestGateway(h.clock.instant());
     JsonObject body = TestGateway.enrolBody(g.key, code, List.of("A1"));
     body.put("meterSerials", new JsonArray().add("B2"));
     HttpResponse<Buffer> forged = h.post("/devices/enroll", null, body);
     assertThat(forged.statusCode()).isEqualTo(401);
     assertThat(forged.bodyAsJsonObject().getString("error")).isEqualTo("BAD_SIGNATURE");
-    JsonObject ok = h.post("/devices/enroll", null, TestGateway.enrolBody(g.key, code, List.of("A1"))).bodyAsJsonObject();
+    JsonObject ok =
+        h.post("/devices/enroll", null, TestGateway.enrolBody(g.key, code, List.of("A1")))
+            .bodyAsJsonObject();
     JsonObject cert = ok.getJsonObject("certificate");
     assertThat(cert.getString("deviceKey")).isEqualTo(g.key.publicKey().hex());
     assertThat(cert.getString("meteringPointId")).isEqualTo(Long.toString(meteringPoint));
     assertThat(cert.getString("zoneCode")).isEqualTo("DE-TEST");
-    assertThat(io.peerwatt.protocol.reading.SignedDeviceCertificate.fromJson(io.peerwatt.protocol.encoding.Json.parseObject(cert.encode()))
-        .check(h.keys.signingKey().publicKey(), h.clock.instant())).isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
+    assertThat(
+            io.peerwatt.protocol.reading.SignedDeviceCertificate.fromJson(
+                    io.peerwatt.protocol.encoding.Json.parseObject(cert.encode()))
+                .check(h.keys.signingKey().publicKey(), h.clock.instant()))
+        .isEqualTo(io.peerwatt.protocol.reading.CertificateCheck.VALID);
     TestGateway again = new TestGateway(h.clock.instant());
-    HttpResponse<Buffer> reused = h.post("/devices/enroll", null, TestGateway.enrolBody(again.key, code, List.of("A1")));
+    HttpResponse<Buffer> reused =
+        h.post("/devices/enroll", null, TestGateway.enrolBody(again.key, code, List.of("A1")));
     assertThat(reused.statusCode()).isEqualTo(401);
     assertThat(reused.bodyAsJsonObject().getString("error")).isEqualTo("INVALID_ENROLMENT_CODE");
   }

@@ -24,31 +24,40 @@ import java.util.function.Supplier;
 public final class ApiClient {
   /** A page waits this long for the API before it shows an error instead. */
   private static final long REQUEST_TIMEOUT_MS = 15_000;
-  /** Live streams one portal relays at once, by default; each holds an API connection while it is open. */
+
+  /**
+   * Live streams one portal relays at once, by default; each holds an API connection while it is
+   * open.
+   */
   static final int MAX_LIVE_STREAMS = 200;
+
   /** The API's stream writes a heartbeat every 15 s: one silent this long is dead. */
   private static final long STREAM_IDLE_TIMEOUT_MS = 60_000;
+
   private static final String USER_AGENT = "peerwatt-portal";
 
   private final WebClient client;
+
   /** Live streams have a pool of their own: however many are open, pages still get a connection. */
   private final HttpClient streams;
+
   private final int maxStreams;
   private final AtomicInteger openStreams = new AtomicInteger();
   private final Supplier<URI> apiBase;
 
   /**
-   * @param apiBase e.g. {@code http://127.0.0.1:8080/api/v1}, asked at each call because the platform
-   *     may learn its port only once it listens
+   * @param apiBase e.g. {@code http://127.0.0.1:8080/api/v1}, asked at each call because the
+   *     platform may learn its port only once it listens
    */
   public ApiClient(Vertx vertx, Supplier<URI> apiBase) {
     this(vertx, apiBase, MAX_LIVE_STREAMS);
   }
 
-  /** @param maxStreams live streams relayed at once; {@link #relay} refuses more */
+  /**
+   * @param maxStreams live streams relayed at once; {@link #relay} refuses more
+   */
   ApiClient(Vertx vertx, Supplier<URI> apiBase, int maxStreams) {
-    this.client = WebClient.create(vertx, new WebClientOptions()
-        .setUserAgent(USER_AGENT));
+    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent(USER_AGENT));
     this.streams = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(maxStreams));
     this.maxStreams = maxStreams;
     this.apiBase = apiBase;
@@ -64,8 +73,10 @@ public final class ApiClient {
 
   private HttpRequest<Buffer> request(HttpMethod method, String path, Viewer viewer) {
     URI base = apiBase.get();
-    HttpRequest<Buffer> req = client.request(method, base.getPort(), base.getHost(), uri(base, path))
-        .timeout(REQUEST_TIMEOUT_MS);
+    HttpRequest<Buffer> req =
+        client
+            .request(method, base.getPort(), base.getHost(), uri(base, path))
+            .timeout(REQUEST_TIMEOUT_MS);
     if (viewer != null) {
       req.bearerTokenAuthentication(viewer.token());
     }
@@ -125,8 +136,11 @@ public final class ApiClient {
   /** The platform's health document ({@code /health}, beside the API), for the operator console. */
   public Future<Answer> health() {
     URI base = apiBase.get();
-    return client.request(HttpMethod.GET, base.getPort(), base.getHost(), "/health").timeout(REQUEST_TIMEOUT_MS)
-        .send().map(ApiClient::answer);
+    return client
+        .request(HttpMethod.GET, base.getPort(), base.getHost(), "/health")
+        .timeout(REQUEST_TIMEOUT_MS)
+        .send()
+        .map(ApiClient::answer);
   }
 
   /** Raw bytes of an API resource (downloads: reports, proof bundles). */
@@ -135,9 +149,9 @@ public final class ApiClient {
   }
 
   /**
-   * Relays an API event stream (SSE) to {@code browser}, status and content type included, until either
-   * side ends: the browser leaving (or a write to it failing) resets the API request, which closes its
-   * connection; the API ending or dropping its stream ends the browser's response.
+   * Relays an API event stream (SSE) to {@code browser}, status and content type included, until
+   * either side ends: the browser leaving (or a write to it failing) resets the API request, which
+   * closes its connection; the API ending or dropping its stream ends the browser's response.
    *
    * @return false, relaying nothing, when {@code maxStreams} streams are open already
    */
@@ -147,36 +161,48 @@ public final class ApiClient {
       return false;
     }
     URI base = apiBase.get();
-    RequestOptions options = new RequestOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(uri(base, path))
-        .setConnectTimeout(REQUEST_TIMEOUT_MS).setIdleTimeout(STREAM_IDLE_TIMEOUT_MS)
-        .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
-        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT)
-        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + viewer.token());
-    streams.request(options)
-        .compose(upstream -> {
-          browser.closeHandler(v -> upstream.reset());
-          Future<HttpClientResponse> sent = upstream.send();
-          if (browser.closed()) {
-            upstream.reset(); // it left while the connection was being made
-          }
-          return sent
-              .compose(answer -> {
-                browser.setStatusCode(answer.statusCode()).setChunked(true).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-                String type = answer.getHeader(HttpHeaders.CONTENT_TYPE);
-                if (type != null) {
-                  browser.putHeader(HttpHeaders.CONTENT_TYPE, type);
-                }
-                return answer.pipeTo(browser);
-              })
-              .onFailure(e -> upstream.reset());
-        })
+    RequestOptions options =
+        new RequestOptions()
+            .setHost(base.getHost())
+            .setPort(base.getPort())
+            .setURI(uri(base, path))
+            .setConnectTimeout(REQUEST_TIMEOUT_MS)
+            .setIdleTimeout(STREAM_IDLE_TIMEOUT_MS)
+            .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
+            .putHeader(HttpHeaders.USER_AGENT, USER_AGENT)
+            .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + viewer.token());
+    streams
+        .request(options)
+        .compose(
+            upstream -> {
+              browser.closeHandler(v -> upstream.reset());
+              Future<HttpClientResponse> sent = upstream.send();
+              if (browser.closed()) {
+                upstream.reset(); // it left while the connection was being made
+              }
+              return sent.compose(
+                      answer -> {
+                        browser
+                            .setStatusCode(answer.statusCode())
+                            .setChunked(true)
+                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+                        String type = answer.getHeader(HttpHeaders.CONTENT_TYPE);
+                        if (type != null) {
+                          browser.putHeader(HttpHeaders.CONTENT_TYPE, type);
+                        }
+                        return answer.pipeTo(browser);
+                      })
+                  .onFailure(e -> upstream.reset());
+            })
         .onComplete(done -> openStreams.decrementAndGet())
-        .onFailure(e -> {
-          // no answer from the API at all: say so, unless the browser is gone or the pipe ended it
-          if (!browser.headWritten() && !browser.closed()) {
-            browser.setStatusCode(502).end();
-          }
-        });
+        .onFailure(
+            e -> {
+              // no answer from the API at all: say so, unless the browser is gone or the pipe ended
+              // it
+              if (!browser.headWritten() && !browser.closed()) {
+                browser.setStatusCode(502).end();
+              }
+            });
     return true;
   }
 

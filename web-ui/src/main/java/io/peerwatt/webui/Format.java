@@ -8,14 +8,16 @@ import java.util.Map;
 
 /**
  * How the portal writes energy, money and time for people: kWh with three decimals, money in the
- * market currency with satoshis beside it. Integer arithmetic only, so what is shown is exactly what
- * the API said, cut (never rounded up) at the shown precision.
+ * market currency with satoshis beside it. Integer arithmetic only, so what is shown is exactly
+ * what the API said, cut (never rounded up) at the shown precision.
  */
 public final class Format {
-  private static final Map<String, String> SYMBOLS = Map.of("EUR", "€", "GBP", "£", "USD", "$", "CHF", "CHF ");
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.of("UTC"));
-  private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH)
-      .withZone(ZoneId.of("UTC"));
+  private static final Map<String, String> SYMBOLS =
+      Map.of("EUR", "€", "GBP", "£", "USD", "$", "CHF", "CHF ");
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.of("UTC"));
+  private static final DateTimeFormatter DAY_TIME =
+      DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH).withZone(ZoneId.of("UTC"));
 
   private Format() {}
 
@@ -43,7 +45,11 @@ public final class Format {
     }
     String sign = milliCt < 0 ? "-" : "";
     long cents = Math.abs(milliCt) / 1000;
-    return sign + SYMBOLS.getOrDefault(currency, currency + " ") + (cents / 100) + "." + pad(cents % 100, 2);
+    return sign
+        + SYMBOLS.getOrDefault(currency, currency + " ")
+        + (cents / 100)
+        + "."
+        + pad(cents % 100, 2);
   }
 
   /** A price in milli-cents per kWh as {@code "25.000 ct/kWh"}. */
@@ -82,14 +88,19 @@ public final class Format {
     return DAY_TIME.format(start) + "-" + TIME.format(end) + " UTC";
   }
 
-  /** The start of a slot {@code 2026-11-25T10:00Z/PT15M} (its minutes-only instant needs an offset parser). */
+  /**
+   * The start of a slot {@code 2026-11-25T10:00Z/PT15M} (its minutes-only instant needs an offset
+   * parser).
+   */
   public static Instant slotStart(String slot) {
     return java.time.OffsetDateTime.parse(slot.split("/")[0]).toInstant();
   }
 
   /** A short form of a long hex id: first 8 and last 4 characters. */
   public static String shortHex(String hex) {
-    return hex == null || hex.length() <= 14 ? String.valueOf(hex) : hex.substring(0, 8) + "…" + hex.substring(hex.length() - 4);
+    return hex == null || hex.length() <= 14
+        ? String.valueOf(hex)
+        : hex.substring(0, 8) + "…" + hex.substring(hex.length() - 4);
   }
 
   private static String pad(long v, int width) {

@@ -2,7 +2,10 @@ package io.peerwatt.webui;
 
 import java.math.BigDecimal;
 
-/** Turns what people type (kWh, ct/kWh with decimals) into the API's integers, exactly or not at all. */
+/**
+ * Turns what people type (kWh, ct/kWh with decimals) into the API's integers, exactly or not at
+ * all.
+ */
 final class Forms {
   private Forms() {}
 
@@ -11,7 +14,9 @@ final class Forms {
     return scaled(text, 3);
   }
 
-  /** {@code "25.5"} ct/kWh -> 25500 milli-ct/kWh; null when not a number with at most 3 decimals. */
+  /**
+   * {@code "25.5"} ct/kWh -> 25500 milli-ct/kWh; null when not a number with at most 3 decimals.
+   */
   static Long ctToMilliCt(String text) {
     return scaled(text, 3);
   }

@@ -35,24 +35,32 @@ public final class Portal {
     this.api = api;
   }
 
-  /** @param apiBase the API this portal reads, e.g. {@code http://127.0.0.1:8080/api/v1} */
+  /**
+   * @param apiBase the API this portal reads, e.g. {@code http://127.0.0.1:8080/api/v1}
+   */
   public static Router router(Vertx vertx, Supplier<URI> apiBase) {
     return router(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS);
   }
 
-  /** @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503 */
+  /**
+   * @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503
+   */
   static Router router(Vertx vertx, Supplier<URI> apiBase, int maxLiveStreams) {
     return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams)).routes(vertx);
   }
 
   private Router routes(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+    router
+        .route("/webjars/*")
+        .handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.route("/static/*").handler(StaticHandler.create("webroot/static"));
     router.route().handler(this::readSession);
     router.post().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.get("/").handler(this::home);
-    router.get("/login").handler(ctx -> render(ctx, 200, "login.jte", Map.of("error", "", "username", "")));
+    router
+        .get("/login")
+        .handler(ctx -> render(ctx, 200, "login.jte", Map.of("error", "", "username", "")));
     router.post("/login").handler(this::login);
     router.post("/logout").handler(this::logout);
     router.route().handler(this::requireViewer);
@@ -61,32 +69,54 @@ public final class Portal {
     router.get("/proofs/download").handler(this::downloadProof);
     Router prosumer = Router.router(vertx);
     new ProsumerPages(this, api).mount(prosumer);
-    router.route("/*").handler(ctx -> {
-      if (isProsumerPath(ctx.normalizedPath()) && !viewer(ctx).isProsumer()) {
-        error(ctx, 403, "Not for your role", "These pages are for prosumers.");
-      } else {
-        ctx.next();
-      }
-    });
+    router
+        .route("/*")
+        .handler(
+            ctx -> {
+              if (isProsumerPath(ctx.normalizedPath()) && !viewer(ctx).isProsumer()) {
+                error(ctx, 403, "Not for your role", "These pages are for prosumers.");
+              } else {
+                ctx.next();
+              }
+            });
     router.route("/*").subRouter(prosumer);
     Router staff = Router.router(vertx);
     new StaffPages(this, api).mount(staff);
-    router.route("/operator*").handler(ctx -> {
-      if (viewer(ctx).isOperator()) {
-        ctx.next();
-      } else {
-        error(ctx, 403, "Not for your role", "The operations console is for operators.");
-      }
-    });
-    router.route("/utility*").handler(ctx -> {
-      if (viewer(ctx).isUtility() || viewer(ctx).isOperator()) {
-        ctx.next();
-      } else {
-        error(ctx, 403, "Not for your role", "Settlement reports are for utilities and operators.");
-      }
-    });
+    router
+        .route("/operator*")
+        .handler(
+            ctx -> {
+              if (viewer(ctx).isOperator()) {
+                ctx.next();
+              } else {
+                error(ctx, 403, "Not for your role", "The operations console is for operators.");
+              }
+            });
+    router
+        .route("/utility*")
+        .handler(
+            ctx -> {
+              if (viewer(ctx).isUtility() || viewer(ctx).isOperator()) {
+                ctx.next();
+              } else {
+                error(
+                    ctx,
+                    403,
+                    "Not for your role",
+                    "Settlement reports are for utilities and operators.");
+              }
+            });
     router.route("/*").subRouter(staff);
-    router.route().last().handler(ctx -> error(ctx, 404, "Page not found", "There is no page at " + ctx.normalizedPath() + "."));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                error(
+                    ctx,
+                    404,
+                    "Page not found",
+                    "There is no page at " + ctx.normalizedPath() + "."));
     router.route().failureHandler(this::failure);
     return router;
   }
@@ -117,25 +147,47 @@ public final class Portal {
     String username = ctx.request().getFormAttribute("username");
     String password = ctx.request().getFormAttribute("password");
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
-      render(ctx, 400, "login.jte", Map.of("error", "Enter your username and password.", "username", nz(username)));
+      render(
+          ctx,
+          400,
+          "login.jte",
+          Map.of("error", "Enter your username and password.", "username", nz(username)));
       return;
     }
-    api.post("/auth/login", null, new JsonObject().put("username", username.strip()).put("password", password))
-        .onSuccess(answer -> {
-          String token = answer.object().getString("token");
-          Viewer viewer = Viewer.fromToken(token);
-          if (answer.ok() && viewer != null) {
-            ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, token)
-                .setHttpOnly(true)
-                .setSameSite(CookieSameSite.STRICT)
-                .setPath("/"));
-            redirect(ctx, viewer.home());
-          } else if (answer.status() == 429) {
-            render(ctx, 429, "login.jte", Map.of("error", "Too many attempts. Wait a minute, then try again.", "username", username));
-          } else {
-            render(ctx, 401, "login.jte", Map.of("error", "Wrong username or password.", "username", username));
-          }
-        })
+    api.post(
+            "/auth/login",
+            null,
+            new JsonObject().put("username", username.strip()).put("password", password))
+        .onSuccess(
+            answer -> {
+              String token = answer.object().getString("token");
+              Viewer viewer = Viewer.fromToken(token);
+              if (answer.ok() && viewer != null) {
+                ctx.response()
+                    .addCookie(
+                        Cookie.cookie(SESSION_COOKIE, token)
+                            .setHttpOnly(true)
+                            .setSameSite(CookieSameSite.STRICT)
+                            .setPath("/"));
+                redirect(ctx, viewer.home());
+              } else if (answer.status() == 429) {
+                render(
+                    ctx,
+                    429,
+                    "login.jte",
+                    Map.of(
+                        "error",
+                        "Too many attempts. Wait a minute, then try again.",
+                        "username",
+                        username));
+              } else {
+                render(
+                    ctx,
+                    401,
+                    "login.jte",
+                    Map.of("error", "Wrong username or password.", "username", username));
+              }
+            })
         .onFailure(ctx::fail);
   }
 
@@ -153,9 +205,9 @@ public final class Portal {
   }
 
   /**
-   * The in-browser verifier. With {@code kind} and {@code ref} it loads that item's bundle from the API
-   * into the form. The platform key is offered as the platform publishes it; the person can replace it
-   * with a key obtained elsewhere.
+   * The in-browser verifier. With {@code kind} and {@code ref} it loads that item's bundle from the
+   * API into the form. The platform key is offered as the platform publishes it; the person can
+   * replace it with a key obtained elsewhere.
    */
   private void proofs(RoutingContext ctx) {
     Viewer viewer = viewer(ctx);
@@ -163,24 +215,47 @@ public final class Portal {
     String ref = ctx.request().getParam("ref");
     String path = proofPath(kind, ref);
     Future<ApiClient.Answer> key = api.get("/chain/platform-key", viewer);
-    Future<ApiClient.Answer> bundle = path == null ? Future.succeededFuture(new ApiClient.Answer(204, null, ""))
-        : api.get(path, viewer);
-    Future.join(key, bundle).onComplete(x -> {
-      String platformKey = key.succeeded() && key.result().ok() ? key.result().object().getString("publicKey", "") : "";
-      String bundleText = "";
-      String notice = "";
-      if (path != null && bundle.succeeded() && bundle.result().ok()) {
-        bundleText = bundle.result().object().encodePrettily();
-      } else if (path != null) {
-        int status = bundle.succeeded() ? bundle.result().status() : 502;
-        notice = status == 409 ? "That item is anchored, but its block is not mined yet: try again in a minute."
-            : status == 404 ? "That item is not anchored yet (slots are anchored after their grace window,"
-                + " enrolments once the quarter-hour they were made in has ended)."
-            : status == 403 ? "That item belongs to another account." : "The bundle could not be loaded.";
-      }
-      render(ctx, 200, "proofs.jte", Map.of("platformKey", platformKey, "bundle", bundleText, "notice", notice,
-          "download", path == null || !bundleText.isEmpty() ? downloadLink(kind, ref) : ""));
-    });
+    Future<ApiClient.Answer> bundle =
+        path == null
+            ? Future.succeededFuture(new ApiClient.Answer(204, null, ""))
+            : api.get(path, viewer);
+    Future.join(key, bundle)
+        .onComplete(
+            x -> {
+              String platformKey =
+                  key.succeeded() && key.result().ok()
+                      ? key.result().object().getString("publicKey", "")
+                      : "";
+              String bundleText = "";
+              String notice = "";
+              if (path != null && bundle.succeeded() && bundle.result().ok()) {
+                bundleText = bundle.result().object().encodePrettily();
+              } else if (path != null) {
+                int status = bundle.succeeded() ? bundle.result().status() : 502;
+                notice =
+                    status == 409
+                        ? "That item is anchored, but its block is not mined yet: try again in a minute."
+                        : status == 404
+                            ? "That item is not anchored yet (slots are anchored after their grace window,"
+                                + " enrolments once the quarter-hour they were made in has ended)."
+                            : status == 403
+                                ? "That item belongs to another account."
+                                : "The bundle could not be loaded.";
+              }
+              render(
+                  ctx,
+                  200,
+                  "proofs.jte",
+                  Map.of(
+                      "platformKey",
+                      platformKey,
+                      "bundle",
+                      bundleText,
+                      "notice",
+                      notice,
+                      "download",
+                      path == null || !bundleText.isEmpty() ? downloadLink(kind, ref) : ""));
+            });
   }
 
   /** A bundle file to keep: the API's JSON, served as a download. */
@@ -189,28 +264,48 @@ public final class Portal {
     String ref = ctx.request().getParam("ref");
     String path = proofPath(kind, ref);
     if (path == null) {
-      error(ctx, 400, "Unknown proof", "Proofs exist for readings, trades, statements and device enrolments.");
+      error(
+          ctx,
+          400,
+          "Unknown proof",
+          "Proofs exist for readings, trades, statements and device enrolments.");
       return;
     }
-    api.download(path, viewer(ctx)).onSuccess(r -> {
-      if (r.statusCode() != 200) {
-        error(ctx, r.statusCode() == 403 ? 403 : 404, "No proof", "That proof is not available to you (yet).");
-        return;
-      }
-      ctx.response().putHeader("content-type", "application/json")
-          .putHeader("content-disposition", "attachment; filename=\"peerwatt-" + kind + "-proof.json\"")
-          .end(r.body());
-    }).onFailure(ctx::fail);
+    api.download(path, viewer(ctx))
+        .onSuccess(
+            r -> {
+              if (r.statusCode() != 200) {
+                error(
+                    ctx,
+                    r.statusCode() == 403 ? 403 : 404,
+                    "No proof",
+                    "That proof is not available to you (yet).");
+                return;
+              }
+              ctx.response()
+                  .putHeader("content-type", "application/json")
+                  .putHeader(
+                      "content-disposition",
+                      "attachment; filename=\"peerwatt-" + kind + "-proof.json\"")
+                  .end(r.body());
+            })
+        .onFailure(ctx::fail);
   }
 
-  /** The API path of a bundle, or null when {@code kind}/{@code ref} are not a valid item reference. */
+  /**
+   * The API path of a bundle, or null when {@code kind}/{@code ref} are not a valid item reference.
+   */
   static String proofPath(String kind, String ref) {
-    if (kind == null || ref == null || !ref.matches("[A-Za-z0-9/_-]{1,120}") || ref.contains("..")) {
+    if (kind == null
+        || ref == null
+        || !ref.matches("[A-Za-z0-9/_-]{1,120}")
+        || ref.contains("..")) {
       return null;
     }
     return switch (kind) {
       case "reading", "trade", "statement" -> "/proofs/" + kind + "s/" + ref;
-      // an enrolment is asked for by its device id: the API answers the device's newest anchored certificate
+      // an enrolment is asked for by its device id: the API answers the device's newest anchored
+      // certificate
       case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
       default -> null;
     };
@@ -221,21 +316,26 @@ public final class Portal {
   }
 
   /**
-   * The API's live stream, relayed with the viewer's token (browsers cannot set headers on EventSource).
-   * Streams are bounded so they cannot use up the portal's connections; beyond the bound a view gets
-   * a 503 and its page simply stops updating live.
+   * The API's live stream, relayed with the viewer's token (browsers cannot set headers on
+   * EventSource). Streams are bounded so they cannot use up the portal's connections; beyond the
+   * bound a view gets a 503 and its page simply stops updating live.
    */
   private void live(RoutingContext ctx) {
     if (!api.relay("/stream", viewer(ctx), ctx.response())) {
       log.warn("Refused a live view: {} are open already", api.maxStreams());
       ctx.response().putHeader("retry-after", "60");
-      error(ctx, 503, "Too many live views", "The portal is relaying as many live views as it can."
-          + " Pages still work; reload in a minute for live updates.");
+      error(
+          ctx,
+          503,
+          "Too many live views",
+          "The portal is relaying as many live views as it can."
+              + " Pages still work; reload in a minute for live updates.");
     }
   }
 
   private static boolean isProsumerPath(String path) {
-    for (String p : new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels"}) {
+    for (String p :
+        new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels"}) {
       if (path.equals(p) || path.startsWith(p + "/")) {
         return true;
       }
@@ -253,14 +353,21 @@ public final class Portal {
       // a page that cannot be drawn is a server error, shown as one, never a hung request
       log.error("Template {} failed for {}", template, ctx.normalizedPath(), e);
       if (!template.equals("error.jte")) {
-        error(ctx, 500, "Something went wrong", "The page could not be shown. Try again in a moment.");
+        error(
+            ctx,
+            500,
+            "Something went wrong",
+            "The page could not be shown. Try again in a moment.");
       } else {
         ctx.response().setStatusCode(500).end("Internal error");
       }
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "text/html; charset=utf-8")
-        .putHeader("cache-control", "no-store").end(out.toString());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "text/html; charset=utf-8")
+        .putHeader("cache-control", "no-store")
+        .end(out.toString());
   }
 
   void error(RoutingContext ctx, int status, String title, String message) {
@@ -272,8 +379,13 @@ public final class Portal {
     if (status >= 500) {
       log.warn("Portal page {} failed", ctx.normalizedPath(), ctx.failure());
     }
-    error(ctx, status, status == 403 ? "Not yours" : "Something went wrong",
-        status == 403 ? "This page belongs to another account." : "The page could not be shown. Try again in a moment.");
+    error(
+        ctx,
+        status,
+        status == 403 ? "Not yours" : "Something went wrong",
+        status == 403
+            ? "This page belongs to another account."
+            : "The page could not be shown. Try again in a moment.");
   }
 
   private static void redirect(RoutingContext ctx, String to) {

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * Import and export per quarter-hour for the dashboard chart, from cumulative meter readings: the
- * counter difference between the last reading at or before each slot boundary. A picture for people,
- * not a settlement figure (settlement interpolates at the boundaries and is what statements show).
+ * counter difference between the last reading at or before each slot boundary. A picture for
+ * people, not a settlement figure (settlement interpolates at the boundaries and is what statements
+ * show).
  */
 public final class SlotEnergy {
   private static final long SLOT_SECONDS = Duration.ofMinutes(15).toSeconds();
@@ -23,9 +24,9 @@ public final class SlotEnergy {
   private SlotEnergy() {}
 
   /**
-   * Per-slot energy over the readings' span: for the slot {@code [s, s + 15 min)} the counters of the
-   * last reading at or before {@code s + 15 min} minus those at or before {@code s}. Slots without a
-   * reading at or before both ends are left out.
+   * Per-slot energy over the readings' span: for the slot {@code [s, s + 15 min)} the counters of
+   * the last reading at or before {@code s + 15 min} minus those at or before {@code s}. Slots
+   * without a reading at or before both ends are left out.
    */
   public static List<Slot> perSlot(List<Point> points) {
     TreeMap<Instant, Point> byTime = new TreeMap<>();

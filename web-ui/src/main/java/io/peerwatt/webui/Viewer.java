@@ -26,10 +26,19 @@ public record Viewer(String token, long accountId, String username, String role,
       return null;
     }
     try {
-      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      JsonObject claims =
+          new JsonObject(
+              new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
       Object sub = claims.getValue("sub");
-      long id = claims.containsKey("accountId") ? claims.getLong("accountId") : Long.parseLong(String.valueOf(sub));
-      return new Viewer(token, id, claims.getString("username", String.valueOf(sub)), claims.getString("role"),
+      long id =
+          claims.containsKey("accountId")
+              ? claims.getLong("accountId")
+              : Long.parseLong(String.valueOf(sub));
+      return new Viewer(
+          token,
+          id,
+          claims.getString("username", String.valueOf(sub)),
+          claims.getString("role"),
           claims.getString("zone"));
     } catch (RuntimeException e) {
       return null;

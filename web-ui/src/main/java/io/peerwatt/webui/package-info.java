@@ -1,4 +1,2 @@
-/**
- * The portal pages and their assets for prosumers, utilities and operators.
- */
+/** The portal pages and their assets for prosumers, utilities and operators. */
 package io.peerwatt.webui;

@@ -28,7 +28,8 @@ class FormatTest {
   @Test
   void slotsAreShownInUtcWithTheirEnd() {
     assertThat(Format.slot("2026-11-25T10:00Z/PT15M")).isEqualTo("25 Nov 10:00-10:15 UTC");
-    assertThat(Format.slotStart("2026-11-25T23:45Z/PT15M")).isEqualTo(Instant.parse("2026-11-25T23:45:00Z"));
+    assertThat(Format.slotStart("2026-11-25T23:45Z/PT15M"))
+        .isEqualTo(Instant.parse("2026-11-25T23:45:00Z"));
   }
 
   @Test
@@ -42,13 +43,16 @@ class FormatTest {
 
   @Test
   void slotEnergyIsTheCounterDifferenceBetweenSlotBoundaries() {
-    List<SlotEnergy.Slot> slots = SlotEnergy.perSlot(List.of(
-        new SlotEnergy.Point(Instant.parse("2026-11-25T10:00:00Z"), 1_000, 500),
-        new SlotEnergy.Point(Instant.parse("2026-11-25T10:07:00Z"), 1_100, 520),
-        new SlotEnergy.Point(Instant.parse("2026-11-25T10:15:00Z"), 1_250, 600),
-        new SlotEnergy.Point(Instant.parse("2026-11-25T10:30:00Z"), 1_300, 900)));
-    assertThat(slots).containsExactly(
-        new SlotEnergy.Slot(Instant.parse("2026-11-25T10:00:00Z"), 250, 100),
-        new SlotEnergy.Slot(Instant.parse("2026-11-25T10:15:00Z"), 50, 300));
+    List<SlotEnergy.Slot> slots =
+        SlotEnergy.perSlot(
+            List.of(
+                new SlotEnergy.Point(Instant.parse("2026-11-25T10:00:00Z"), 1_000, 500),
+                new SlotEnergy.Point(Instant.parse("2026-11-25T10:07:00Z"), 1_100, 520),
+                new SlotEnergy.Point(Instant.parse("2026-11-25T10:15:00Z"), 1_250, 600),
+                new SlotEnergy.Point(Instant.parse("2026-11-25T10:30:00Z"), 1_300, 900)));
+    assertThat(slots)
+        .containsExactly(
+            new SlotEnergy.Slot(Instant.parse("2026-11-25T10:00:00Z"), 250, 100),
+            new SlotEnergy.Slot(Instant.parse("2026-11-25T10:15:00Z"), 50, 300));
   }
 }

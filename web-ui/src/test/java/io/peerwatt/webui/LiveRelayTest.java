@@ -27,20 +27,27 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The portal's {@code /live} relay over real HTTP: a stand-in API that streams {@code /api/v1/stream} the way
- * the platform does (a comment at once, then nothing until an event) and answers every other call with
- * {@code {}}, the portal in front of it, and an HTTP client playing the browser that opens {@code /live}
- * and goes away.
+ * The portal's {@code /live} relay over real HTTP: a stand-in API that streams {@code
+ * /api/v1/stream} the way the platform does (a comment at once, then nothing until an event) and
+ * answers every other call with {@code {}}, the portal in front of it, and an HTTP client playing
+ * the browser that opens {@code /live} and goes away.
  */
 class LiveRelayTest {
   /** The portal only reads a session token's claims; the API is the one that would check it. */
-  private static final String TOKEN = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-      "{\"sub\":\"7\",\"username\":\"alice\",\"role\":\"prosumer\",\"zone\":\"DE-TEST\"}".getBytes(StandardCharsets.UTF_8)) + ".sig";
+  private static final String TOKEN =
+      "e30."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  "{\"sub\":\"7\",\"username\":\"alice\",\"role\":\"prosumer\",\"zone\":\"DE-TEST\"}"
+                      .getBytes(StandardCharsets.UTF_8))
+          + ".sig";
 
   private Vertx vertx;
   private HttpServer api;
   private HttpServer portal;
   private HttpClient browser;
+
   /** The API's open stream responses: its subscribers. */
   private final Set<HttpServerResponse> subscribers = ConcurrentHashMap.newKeySet();
 
@@ -48,13 +55,19 @@ class LiveRelayTest {
   void start() {
     vertx = Vertx.vertx();
     Router apiRouter = Router.router(vertx);
-    apiRouter.get("/api/v1/stream").handler(ctx -> {
-      HttpServerResponse response = ctx.response();
-      subscribers.add(response);
-      response.closeHandler(v -> subscribers.remove(response));
-      response.endHandler(v -> subscribers.remove(response));
-      response.setChunked(true).putHeader("content-type", "text/event-stream").write(": connected\n\n");
-    });
+    apiRouter
+        .get("/api/v1/stream")
+        .handler(
+            ctx -> {
+              HttpServerResponse response = ctx.response();
+              subscribers.add(response);
+              response.closeHandler(v -> subscribers.remove(response));
+              response.endHandler(v -> subscribers.remove(response));
+              response
+                  .setChunked(true)
+                  .putHeader("content-type", "text/event-stream")
+                  .write(": connected\n\n");
+            });
     apiRouter.route("/api/v1/*").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject()));
     api = await(vertx.createHttpServer().requestHandler(apiRouter).listen(0, "127.0.0.1"));
     browser = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(50));
@@ -62,8 +75,13 @@ class LiveRelayTest {
 
   private void startPortal(int maxLiveStreams) {
     Router router = Router.router(vertx);
-    router.route("/*").subRouter(Portal.router(vertx, () -> URI.create("http://127.0.0.1:" + api.actualPort() + "/api/v1"),
-        maxLiveStreams));
+    router
+        .route("/*")
+        .subRouter(
+            Portal.router(
+                vertx,
+                () -> URI.create("http://127.0.0.1:" + api.actualPort() + "/api/v1"),
+                maxLiveStreams));
     portal = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 
@@ -78,10 +96,13 @@ class LiveRelayTest {
     // four times the old pool: every relay used to keep an API connection after its browser left
     for (int i = 0; i < 20; i++) {
       Live live = openLive();
-      assertThat(await(live.first(), Duration.ofSeconds(5)).toString()).as("view %d", i).startsWith(": connected");
+      assertThat(await(live.first(), Duration.ofSeconds(5)).toString())
+          .as("view %d", i)
+          .startsWith(": connected");
       assertThat(subscribers).hasSize(1);
       live.response().request().connection().close();
-      awaitUntil(subscribers::isEmpty, "the API's stream of view " + i + " closes once the browser left");
+      awaitUntil(
+          subscribers::isEmpty, "the API's stream of view " + i + " closes once the browser left");
     }
     assertPageAnswersAtOnce();
   }
@@ -117,7 +138,9 @@ class LiveRelayTest {
     Live dropped = openLive();
     await(dropped.first(), Duration.ofSeconds(5));
     subscribers.iterator().next().reset();
-    awaitUntil(() -> dropped.end().isComplete(), "the browser's response ends when the API's connection drops");
+    awaitUntil(
+        () -> dropped.end().isComplete(),
+        "the browser's response ends when the API's connection drops");
     assertPageAnswersAtOnce();
   }
 
@@ -125,24 +148,34 @@ class LiveRelayTest {
   private record Live(HttpClientResponse response, Future<Buffer> first, Future<Void> end) {}
 
   private Live openLive() {
-    return await(get("/live").map(response -> {
-      Promise<Buffer> first = Promise.promise();
-      response.handler(first::tryComplete);
-      response.exceptionHandler(first::tryFail);
-      return new Live(response, first.future(), response.end());
-    }), Duration.ofSeconds(5));
+    return await(
+        get("/live")
+            .map(
+                response -> {
+                  Promise<Buffer> first = Promise.promise();
+                  response.handler(first::tryComplete);
+                  response.exceptionHandler(first::tryFail);
+                  return new Live(response, first.future(), response.end());
+                }),
+        Duration.ofSeconds(5));
   }
 
   /** A whole answer, its body read as it arrives. */
   private record Page(HttpClientResponse response, String body) {}
 
   private Future<Page> page(String uri) {
-    return get(uri).compose(response -> response.body().map(body -> new Page(response, body.toString())));
+    return get(uri)
+        .compose(response -> response.body().map(body -> new Page(response, body.toString())));
   }
 
   private Future<HttpClientResponse> get(String uri) {
-    return browser.request(new RequestOptions().setHost("127.0.0.1").setPort(portal.actualPort()).setURI(uri)
-            .putHeader("cookie", Portal.SESSION_COOKIE + "=" + TOKEN))
+    return browser
+        .request(
+            new RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(portal.actualPort())
+                .setURI(uri)
+                .putHeader("cookie", Portal.SESSION_COOKIE + "=" + TOKEN))
         .compose(req -> req.send());
   }
 
@@ -176,7 +209,10 @@ class LiveRelayTest {
 
   private static <T> T await(Future<T> future, Duration timeout) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("no answer within " + timeout + ": " + e, e);
     }

@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (fsync) with a pre-signed reading; {@code signAndAppend} = build, sign (ECDSA secp256k1) and
  * append, i.e. everything after the Modbus read. Throughput depends on the disk's fsync latency.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar 'gateway.JournalBenchmark' -f 1 -wi 2 -i 3}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar 'gateway.JournalBenchmark' -f 1 -wi 2
+ * -i 3}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -60,14 +61,25 @@ public class JournalBenchmark {
   }
 
   private MeterReading reading(long sequence, byte[] prevHash) {
-    return new MeterReading(1, key.publicKey(), 0, sequence, t.plusMillis(sequence), 1_000_000 + sequence, 0,
-        1500, 230_000, Set.of(), prevHash);
+    return new MeterReading(
+        1,
+        key.publicKey(),
+        0,
+        sequence,
+        t.plusMillis(sequence),
+        1_000_000 + sequence,
+        0,
+        1500,
+        230_000,
+        Set.of(),
+        prevHash);
   }
 
   @Benchmark
   public Journal.AppendOutcome append() throws IOException {
     long seq = journal.nextSequence();
-    return journal.append(new JournalEntry(seq, t.plusMillis(seq), false, presignedHash, presigned));
+    return journal.append(
+        new JournalEntry(seq, t.plusMillis(seq), false, presignedHash, presigned));
   }
 
   @Benchmark

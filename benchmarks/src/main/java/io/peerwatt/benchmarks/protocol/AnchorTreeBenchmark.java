@@ -15,16 +15,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A slot's anchor tree over 1M leaf hashes (computed at ingestion, one per item): the root alone, and
- * the root plus every leaf's inclusion proof (copied into a reused buffer, as a bundle writer would).
- * Goal: under 1 s on one core.
+ * A slot's anchor tree over 1M leaf hashes (computed at ingestion, one per item): the root alone,
+ * and the root plus every leaf's inclusion proof (copied into a reused buffer, as a bundle writer
+ * would). Goal: under 1 s on one core.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx1g"})
 public class AnchorTreeBenchmark {
   private static final int LEAVES = 1_000_000;
   private byte[] leafHashes;

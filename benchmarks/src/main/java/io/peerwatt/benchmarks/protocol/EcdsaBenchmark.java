@@ -19,13 +19,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * secp256k1 ECDSA as PeerWatt uses it, with each implementation of {@link Secp256k1Ecdsa}: deterministic
- * (RFC 6979) low-S signing to strict DER, and strict verification (DER parse, low-S check, ECDSA), over
- * {@code keys} distinct keys taken in turn, as a platform sees many devices.
+ * secp256k1 ECDSA as PeerWatt uses it, with each implementation of {@link Secp256k1Ecdsa}:
+ * deterministic (RFC 6979) low-S signing to strict DER, and strict verification (DER parse, low-S
+ * check, ECDSA), over {@code keys} distinct keys taken in turn, as a platform sees many devices.
  *
  * <p>{@code implementation} is chosen the way production chooses it: JMH runs every parameter
- * combination in its own JVM, and the set-up sets {@code -Dpeerwatt.secp256k1} before the first key is
- * made, then checks that the JVM took it. Each thread ({@code -t N}) walks the keys on its own.
+ * combination in its own JVM, and the set-up sets {@code -Dpeerwatt.secp256k1} before the first key
+ * is made, then checks that the JVM took it. Each thread ({@code -t N}) walks the keys on its own.
  * {@link EcdsaComparison} runs this at 1 and 2 threads and prints the table.
  */
 @State(Scope.Benchmark)
@@ -74,7 +74,8 @@ public class EcdsaBenchmark {
     hashes = new byte[keys][];
     signatures = new byte[keys][];
     for (int i = 0; i < keys; i++) {
-      privateKeys[i] = PrivateKey.fromBytes(Hashes.sha256(ByteBuffer.allocate(4).putInt(i + 1).array()));
+      privateKeys[i] =
+          PrivateKey.fromBytes(Hashes.sha256(ByteBuffer.allocate(4).putInt(i + 1).array()));
       publicKeys[i] = privateKeys[i].publicKey();
       publicKeyBytes[i] = publicKeys[i].bytes();
       hashes[i] = Hashes.sha256(publicKeyBytes[i]);
@@ -95,7 +96,9 @@ public class EcdsaBenchmark {
     return PublicKey.fromBytes(publicKeyBytes[i]).verify(hashes[i], signatures[i]);
   }
 
-  /** The same with the key already parsed (a channel's counterparty key, a certificate's issuer). */
+  /**
+   * The same with the key already parsed (a channel's counterparty key, a certificate's issuer).
+   */
   @Benchmark
   public boolean verifyParsedKey(Cursor cursor) {
     int i = cursor.next(keys);

@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sighash of a 2-in/2-out P2PKH transaction (a channel commitment's shape): the FORKID digest of one
- * input from scratch (hashPrevouts, hashSequence and hashOutputs included), both inputs through one
- * cache, and the original (legacy) digest.
+ * Sighash of a 2-in/2-out P2PKH transaction (a channel commitment's shape): the FORKID digest of
+ * one input from scratch (hashPrevouts, hashSequence and hashOutputs included), both inputs through
+ * one cache, and the original (legacy) digest.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -42,9 +42,14 @@ public class SighashBenchmark {
     txidA[0] = 1;
     txidB[0] = 2;
     byte[] unlock = new byte[107];
-    tx = new Transaction(1,
-        List.of(new TxInput(txidA, 0, unlock, TxInput.SEQUENCE_FINAL), new TxInput(txidB, 1, unlock, TxInput.SEQUENCE_FINAL)),
-        List.of(new TxOutput(40_000, scriptCode), new TxOutput(59_000, scriptCode)), 0);
+    tx =
+        new Transaction(
+            1,
+            List.of(
+                new TxInput(txidA, 0, unlock, TxInput.SEQUENCE_FINAL),
+                new TxInput(txidB, 1, unlock, TxInput.SEQUENCE_FINAL)),
+            List.of(new TxOutput(40_000, scriptCode), new TxOutput(59_000, scriptCode)),
+            0);
   }
 
   @Benchmark

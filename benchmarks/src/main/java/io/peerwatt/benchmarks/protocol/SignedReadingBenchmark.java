@@ -34,9 +34,21 @@ public class SignedReadingBenchmark {
 
   @Setup
   public void setUp() {
-    PrivateKey device = PrivateKey.fromHex("0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d");
-    MeterReading reading = new MeterReading(1, device.publicKey(), 0, 42, Instant.parse("2026-11-25T10:00:05Z"),
-        1_234_567, 89_012, 1520, 230_120, Set.of(), MeterReading.noPrevious());
+    PrivateKey device =
+        PrivateKey.fromHex("0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d");
+    MeterReading reading =
+        new MeterReading(
+            1,
+            device.publicKey(),
+            0,
+            42,
+            Instant.parse("2026-11-25T10:00:05Z"),
+            1_234_567,
+            89_012,
+            1520,
+            230_120,
+            Set.of(),
+            MeterReading.noPrevious());
     decoded = SignedReading.sign(reading, device);
     signedBytes = decoded.encode();
   }

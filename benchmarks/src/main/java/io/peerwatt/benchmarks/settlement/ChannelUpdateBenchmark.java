@@ -39,19 +39,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One channel update end to end, as the hub and a payee do it per statement: the payer signs the next
- * commitment (build, FORKID sighash, RFC 6979 ECDSA) and saves it, the payee checks it (rebuild the
- * template, compare, verify the signature) and saves it before acknowledging.
+ * One channel update end to end, as the hub and a payee do it per statement: the payer signs the
+ * next commitment (build, FORKID sighash, RFC 6979 ECDSA) and saves it, the payee checks it
+ * (rebuild the template, compare, verify the signature) and saves it before acknowledging.
  *
- * <p>Each benchmark thread ({@code -t N}) drives its own channel, as a platform updates one channel per
- * prosumer at the same time; all threads share the two stores. {@code store} selects where both sides
- * persist: {@code memory} (the state machine alone), {@code postgres} ({@link JdbcChannelStore}, one
- * transaction per save) or {@code postgres-group} ({@link GroupCommitChannelStore}: the saves of all
- * threads that wait at the same time share one transaction; one store, so one writer, per side). {@code fsync} sets up the PostgreSQL: {@code on} runs it with fsync and
- * synchronous_commit on, so a commit returns only once its WAL is on disk (what a production server
- * does); {@code off} is {@link Database#start}'s embedded PostgreSQL as it is configured today (fsync
- * and synchronous_commit off, nothing is durable across a crash of the machine), for comparison with
- * earlier figures.
+ * <p>Each benchmark thread ({@code -t N}) drives its own channel, as a platform updates one channel
+ * per prosumer at the same time; all threads share the two stores. {@code store} selects where both
+ * sides persist: {@code memory} (the state machine alone), {@code postgres} ({@link
+ * JdbcChannelStore}, one transaction per save) or {@code postgres-group} ({@link
+ * GroupCommitChannelStore}: the saves of all threads that wait at the same time share one
+ * transaction; one store, so one writer, per side). {@code fsync} sets up the PostgreSQL: {@code
+ * on} runs it with fsync and synchronous_commit on, so a commit returns only once its WAL is on
+ * disk (what a production server does); {@code off} is {@link Database#start}'s embedded PostgreSQL
+ * as it is configured today (fsync and synchronous_commit off, nothing is durable across a crash of
+ * the machine), for comparison with earlier figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -87,7 +88,8 @@ public class ChannelUpdateBenchmark {
     database = startDatabase();
     String serverFsync = String.valueOf(database.dsl().fetchValue("SHOW fsync"));
     if (!fsync.equals(serverFsync)) {
-      throw new IllegalStateException("asked for fsync " + fsync + ", the server runs with " + serverFsync);
+      throw new IllegalStateException(
+          "asked for fsync " + fsync + ", the server runs with " + serverFsync);
     }
     if ("postgres-group".equals(store)) {
       payerStore = new GroupCommitChannelStore(database.dsl());
@@ -103,15 +105,22 @@ public class ChannelUpdateBenchmark {
       case "off":
         return Database.start(DatabaseConfig.embedded(dataDir));
       case "on":
-        // the embedded server starts with -F (fsync off) and synchronous_commit off; -c overrides both
-        durablePostgres = EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir.resolve("postgres"))
-            .setCleanDataDirectory(true)
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .start();
-        return Database.start(new DatabaseConfig(durablePostgres.getJdbcUrl("postgres", "postgres"), "postgres", null,
-            dataDir, POOL_SIZE));
+        // the embedded server starts with -F (fsync off) and synchronous_commit off; -c overrides
+        // both
+        durablePostgres =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .start();
+        return Database.start(
+            new DatabaseConfig(
+                durablePostgres.getJdbcUrl("postgres", "postgres"),
+                "postgres",
+                null,
+                dataDir,
+                POOL_SIZE));
       default:
         throw new IllegalArgumentException("fsync is on or off, not " + fsync);
     }
@@ -121,8 +130,9 @@ public class ChannelUpdateBenchmark {
   public void tearDown() throws IOException {
     for (ChannelStore s : new ChannelStore[] {payerStore, payeeStore}) {
       if (s instanceof GroupCommitChannelStore group) {
-        System.out.printf("%n%s: %d saves in %d transactions%n", s == payerStore ? "payer" : "payee",
-            group.savesCommitted(), group.batchesCommitted());
+        System.out.printf(
+            "%n%s: %d saves in %d transactions%n",
+            s == payerStore ? "payer" : "payee", group.savesCommitted(), group.batchesCommitted());
         group.close();
       }
     }
@@ -152,14 +162,28 @@ public class ChannelUpdateBenchmark {
       payerKey = key("bench payer " + n);
       PrivateKey payeeKey = key("bench payee " + n);
       // a channel big enough for every update of the run: 1 sat more each time
-      ChannelTerms terms = new ChannelTerms("bench-" + System.nanoTime() + "-" + n, ChannelDirection.HUB_TO_SELLER,
-          "bench-" + n, payerKey.publicKey(), payeeKey.publicKey(), Script.p2pkh(payerKey.publicKey().hash160()).bytes(),
-          Script.p2pkh(payeeKey.publicKey().hash160()).bytes(), 2_000_000_000_000L, 200, 1, 900_000,
-          Hashes.sha256d(("bench funding " + n).getBytes(StandardCharsets.US_ASCII)), 0);
-      PayeeChannel.RefundSignature refund = PayeeChannel.accept(terms)
-          .signRefund(terms.refundTransaction(), payeeKey).orThrow();
+      ChannelTerms terms =
+          new ChannelTerms(
+              "bench-" + System.nanoTime() + "-" + n,
+              ChannelDirection.HUB_TO_SELLER,
+              "bench-" + n,
+              payerKey.publicKey(),
+              payeeKey.publicKey(),
+              Script.p2pkh(payerKey.publicKey().hash160()).bytes(),
+              Script.p2pkh(payeeKey.publicKey().hash160()).bytes(),
+              2_000_000_000_000L,
+              200,
+              1,
+              900_000,
+              Hashes.sha256d(("bench funding " + n).getBytes(StandardCharsets.US_ASCII)),
+              0);
+      PayeeChannel.RefundSignature refund =
+          PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), payeeKey).orThrow();
       payee = refund.channel();
-      payer = PayerChannel.propose(terms, Long.MAX_VALUE).acceptRefundSignature(refund.signature()).orThrow();
+      payer =
+          PayerChannel.propose(terms, Long.MAX_VALUE)
+              .acceptRefundSignature(refund.signature())
+              .orThrow();
       bench.payerStore.savePayer(payer);
       bench.payeeStore.savePayee(payee);
     }

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The CPU cost of a channel update without persistence, by the thread's CPU time rather than wall time
- * (so time spent descheduled on a shared machine does not count): per round, the payer signs
+ * The CPU cost of a channel update without persistence, by the thread's CPU time rather than wall
+ * time (so time spent descheduled on a shared machine does not count): per round, the payer signs
  * {@code updates} commitments ({@link PayerChannel#payIncrement}), then the payee checks them
  * ({@link PayeeChannel#receive}). Prints the median over the second half of the rounds of payments
  * signed, commitments checked and whole updates per CPU-second. Only public channel API is used, so
@@ -32,15 +32,28 @@ public final class ChannelUpdateCpuTime {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     PrivateKey payerKey = key("cpu payer");
     PrivateKey payeeKey = key("cpu payee");
-    ChannelTerms terms = new ChannelTerms("cpu-" + System.nanoTime(), ChannelDirection.HUB_TO_SELLER, "cpu",
-        payerKey.publicKey(), payeeKey.publicKey(), Script.p2pkh(payerKey.publicKey().hash160()).bytes(),
-        Script.p2pkh(payeeKey.publicKey().hash160()).bytes(), 2_000_000_000_000L, 200, 1, 900_000,
-        Hashes.sha256d("cpu funding".getBytes(StandardCharsets.US_ASCII)), 0);
-    PayeeChannel.RefundSignature refund = PayeeChannel.accept(terms)
-        .signRefund(terms.refundTransaction(), payeeKey).orThrow();
+    ChannelTerms terms =
+        new ChannelTerms(
+            "cpu-" + System.nanoTime(),
+            ChannelDirection.HUB_TO_SELLER,
+            "cpu",
+            payerKey.publicKey(),
+            payeeKey.publicKey(),
+            Script.p2pkh(payerKey.publicKey().hash160()).bytes(),
+            Script.p2pkh(payeeKey.publicKey().hash160()).bytes(),
+            2_000_000_000_000L,
+            200,
+            1,
+            900_000,
+            Hashes.sha256d("cpu funding".getBytes(StandardCharsets.US_ASCII)),
+            0);
+    PayeeChannel.RefundSignature refund =
+        PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), payeeKey).orThrow();
     PayeeChannel payee = refund.channel();
-    PayerChannel payer = PayerChannel.propose(terms, Long.MAX_VALUE).acceptRefundSignature(refund.signature())
-        .orThrow();
+    PayerChannel payer =
+        PayerChannel.propose(terms, Long.MAX_VALUE)
+            .acceptRefundSignature(refund.signature())
+            .orThrow();
     long[] signNanos = new long[rounds];
     long[] checkNanos = new long[rounds];
     CommitmentUpdate[] sent = new CommitmentUpdate[updates];
@@ -65,9 +78,14 @@ public final class ChannelUpdateCpuTime {
     for (int i = 0; i < both.length; i++) {
       both[i] = sign[i] + check[i];
     }
-    System.out.printf("per CPU-second (median of the last %d rounds of %d): payments signed %.0f,"
-            + " commitments checked %.0f, updates %.0f (payee at %d sat)%n", sign.length, updates,
-        updates * 1e9 / median(sign), updates * 1e9 / median(check), updates * 1e9 / median(both),
+    System.out.printf(
+        "per CPU-second (median of the last %d rounds of %d): payments signed %.0f,"
+            + " commitments checked %.0f, updates %.0f (payee at %d sat)%n",
+        sign.length,
+        updates,
+        updates * 1e9 / median(sign),
+        updates * 1e9 / median(check),
+        updates * 1e9 / median(both),
         payee.payeeAmountSats());
   }
 
@@ -78,7 +96,8 @@ public final class ChannelUpdateCpuTime {
   private static double median(long[] values) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
-    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+    return sorted.length % 2 == 1
+        ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
   }
 }

@@ -19,17 +19,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-command latency percentiles (JMH sample mode: p50 ... p99.99) of the same stream as
- * {@link ContinuousMatchingBenchmark}, one command per call. When the stream runs out the book is
- * rebuilt from the starting commands inside that one call, so the rebuild shows only in the top
- * percentile of one sample in 200,000.
+ * Per-command latency percentiles (JMH sample mode: p50 ... p99.99) of the same stream as {@link
+ * ContinuousMatchingBenchmark}, one command per call. When the stream runs out the book is rebuilt
+ * from the starting commands inside that one call, so the rebuild shows only in the top percentile
+ * of one sample in 200,000.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class ContinuousLatencyBenchmark {
   private OrderBook peerwatt;
   private IOrderBook exchange;

@@ -21,17 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Continuous matching throughput: the same 200,000-command stream (exchange-core's mix, see
- * {@link ContinuousMix}) through PeerWatt's continuous book and exchange-core 0.5.3's
- * OrderBookDirectImpl, each starting from the same ~1,000-order book. Score = commands per second;
- * the ratio of the two scores is the comparison.
+ * Continuous matching throughput: the same 200,000-command stream (exchange-core's mix, see {@link
+ * ContinuousMix}) through PeerWatt's continuous book and exchange-core 0.5.3's OrderBookDirectImpl,
+ * each starting from the same ~1,000-order book. Score = commands per second; the ratio of the two
+ * scores is the comparison.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class ContinuousMatchingBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(ContinuousMatchingBenchmark.class);
 

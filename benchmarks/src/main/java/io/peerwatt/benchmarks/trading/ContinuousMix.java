@@ -3,9 +3,9 @@ package io.peerwatt.benchmarks.trading;
 import exchange.core2.core.common.OrderAction;
 import exchange.core2.core.common.OrderType;
 import exchange.core2.core.common.cmd.OrderCommand;
-import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.matching.AmendOrder;
 import io.peerwatt.trading.matching.CancelOrder;
@@ -32,13 +32,25 @@ import java.util.Random;
  * <p>The stream is generated once by running it through a PeerWatt book (fee 0, so both engines
  * cross and price identically): cancels and moves only aim at orders still open, a move keeps the
  * open quantity, and commands PeerWatt would refuse as self-trades are not emitted (exchange-core
- * has no self-trade prevention), so both engines do the same work. The counts actually generated are
- * in {@link #mixSummary()}.
+ * has no self-trade prevention), so both engines do the same work. The counts actually generated
+ * are in {@link #mixSummary()}.
  */
 final class ContinuousMix {
-  static final ZoneConfig ZONE = new ZoneConfig(
-      "BENCH", "EUR", PriceUnit.MILLI_CT_PER_KWH, ClearingMode.CONTINUOUS, Duration.ofMinutes(15), 0, 0,
-      false, ZoneId.of("Europe/Berlin"), 1, 1_000_000, 0, 10_000_000);
+  static final ZoneConfig ZONE =
+      new ZoneConfig(
+          "BENCH",
+          "EUR",
+          PriceUnit.MILLI_CT_PER_KWH,
+          ClearingMode.CONTINUOUS,
+          Duration.ofMinutes(15),
+          0,
+          0,
+          false,
+          ZoneId.of("Europe/Berlin"),
+          1,
+          1_000_000,
+          0,
+          10_000_000);
   static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
   static final Instrument INSTRUMENT = new Instrument("BENCH", SLOT);
 
@@ -48,8 +60,10 @@ final class ContinuousMix {
 
   /** Commands that build the starting book (about 1,000 open orders). */
   final List<io.peerwatt.trading.matching.OrderCommand> peerwattInitial = new ArrayList<>();
+
   /** The measured stream. */
   final List<io.peerwatt.trading.matching.OrderCommand> peerwattOps = new ArrayList<>();
+
   final List<OrderCommand> exchangeInitial = new ArrayList<>();
   final List<OrderCommand> exchangeOps = new ArrayList<>();
   private final int[] kindCounts = new int[4];
@@ -79,12 +93,13 @@ final class ContinuousMix {
       } else if (kind == 0 && mix.open.size() > openTarget * 5 / 4) {
         kind = 2;
       }
-      boolean emitted = switch (kind) {
-        case 0 -> mix.emitPlace(false, false, true);
-        case 1 -> mix.emitPlace(false, true, true);
-        case 2 -> mix.emitCancel();
-        default -> mix.emitMove();
-      };
+      boolean emitted =
+          switch (kind) {
+            case 0 -> mix.emitPlace(false, false, true);
+            case 1 -> mix.emitPlace(false, true, true);
+            case 2 -> mix.emitCancel();
+            default -> mix.emitMove();
+          };
       if (emitted) {
         mix.kindCounts[kind]++;
       }
@@ -96,8 +111,12 @@ final class ContinuousMix {
     int n = peerwattOps.size();
     return String.format(
         "%d ops: GTC %.1f%%, IOC %.1f%%, cancel %.1f%%, move %.1f%%; %d open orders at start",
-        n, 100.0 * kindCounts[0] / n, 100.0 * kindCounts[1] / n, 100.0 * kindCounts[2] / n,
-        100.0 * kindCounts[3] / n, peerwattInitial.size());
+        n,
+        100.0 * kindCounts[0] / n,
+        100.0 * kindCounts[1] / n,
+        100.0 * kindCounts[2] / n,
+        100.0 * kindCounts[3] / n,
+        peerwattInitial.size());
   }
 
   /** A price on the passive side of the centre, or (4%) slightly through it. */
@@ -116,10 +135,20 @@ final class ContinuousMix {
     long price = price(buy, allowAggressive);
     long size = 1 + random.nextInt(100);
     long id = nextOrderId;
-    PlaceOrder place = new PlaceOrder(
-        id, uid, INSTRUMENT, buy ? Side.BUY : Side.SELL, size, price,
-        ioc ? io.peerwatt.trading.matching.OrderType.IOC : io.peerwatt.trading.matching.OrderType.LIMIT,
-        false, List.of(), OptionalLong.empty());
+    PlaceOrder place =
+        new PlaceOrder(
+            id,
+            uid,
+            INSTRUMENT,
+            buy ? Side.BUY : Side.SELL,
+            size,
+            price,
+            ioc
+                ? io.peerwatt.trading.matching.OrderType.IOC
+                : io.peerwatt.trading.matching.OrderType.LIMIT,
+            false,
+            List.of(),
+            OptionalLong.empty());
     CommandResult r = shadow.apply(place);
     if (r.code() == ResultCode.SELF_TRADE) {
       return false;
@@ -131,9 +160,15 @@ final class ContinuousMix {
       track(id);
     }
     forgetFilled(r);
-    OrderCommand ec = OrderCommand.newOrder(
-        ioc ? OrderType.IOC : OrderType.GTC, id, uid, price, buy ? RESERVE_BID_PRICE : 0, size,
-        buy ? OrderAction.BID : OrderAction.ASK);
+    OrderCommand ec =
+        OrderCommand.newOrder(
+            ioc ? OrderType.IOC : OrderType.GTC,
+            id,
+            uid,
+            price,
+            buy ? RESERVE_BID_PRICE : 0,
+            size,
+            buy ? OrderAction.BID : OrderAction.ASK);
     (initial ? peerwattInitial : peerwattOps).add(place);
     (initial ? exchangeInitial : exchangeOps).add(ec);
     return true;

@@ -43,8 +43,10 @@ public final class CpuTimeComparison {
       exchangeNanos[r] = t2 - t1;
     }
     // the first half is warm-up
-    double peerwattOps = Streams.OPS * 1e9 / median(Arrays.copyOfRange(peerwattNanos, rounds / 2, rounds));
-    double exchangeOps = Streams.OPS * 1e9 / median(Arrays.copyOfRange(exchangeNanos, rounds / 2, rounds));
+    double peerwattOps =
+        Streams.OPS * 1e9 / median(Arrays.copyOfRange(peerwattNanos, rounds / 2, rounds));
+    double exchangeOps =
+        Streams.OPS * 1e9 / median(Arrays.copyOfRange(exchangeNanos, rounds / 2, rounds));
     System.out.printf(
         "continuous, commands per CPU-second (median of last %d rounds): PeerWatt %.0f, exchange-core %.0f,"
             + " ratio %.2f%n",
@@ -61,7 +63,9 @@ public final class CpuTimeComparison {
     }
     System.out.printf(
         "call auction 10k x 10k, CPU ms per clearing (median of last %d rounds): %.2f (checksum %d)%n",
-        rounds - rounds / 2, median(Arrays.copyOfRange(auctionNanos, rounds / 2, rounds)) / 1e6, sink);
+        rounds - rounds / 2,
+        median(Arrays.copyOfRange(auctionNanos, rounds / 2, rounds)) / 1e6,
+        sink);
   }
 
   private static double median(long[] values) {

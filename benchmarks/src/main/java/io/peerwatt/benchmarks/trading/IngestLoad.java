@@ -41,14 +41,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Load driver: signed readings over HTTP into PostgreSQL per second, next to the raw ECDSA verify rate
- * measured in the same run on the same machine. Starts the trading API on embedded PostgreSQL in a
- * temporary data directory, enrols {@code devices} gateways, pre-signs every reading and batch (so the
- * timed phase spends client CPU only on HTTP), then uploads each device's batches in chain order, the
- * devices in parallel.
+ * Load driver: signed readings over HTTP into PostgreSQL per second, next to the raw ECDSA verify
+ * rate measured in the same run on the same machine. Starts the trading API on embedded PostgreSQL
+ * in a temporary data directory, enrols {@code devices} gateways, pre-signs every reading and batch
+ * (so the timed phase spends client CPU only on HTTP), then uploads each device's batches in chain
+ * order, the devices in parallel.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.peerwatt.benchmarks.trading.IngestLoad
- * [devices] [batches per device] [readings per batch]} (defaults 4 50 100).
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.peerwatt.benchmarks.trading.IngestLoad [devices] [batches per device] [readings per batch]}
+ * (defaults 4 50 100).
  */
 public final class IngestLoad {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -65,42 +66,104 @@ public final class IngestLoad {
       TradingSettings settings = TradingSettings.defaults(dataDir);
       Blocking blocking = Blocking.create(vertx, "peerwatt-api-db", settings.workerPoolSize());
       PlatformKeys platformKeys = PlatformKeys.loadOrCreate(settings, RANDOM);
-      TradingApi trading = vertx.executeBlocking(() -> null).compose(v ->
-          TradingApi.start(vertx, db.dsl(), settings, platformKeys, Clock.systemUTC(), blocking))
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      Router api = trading.router(List.of()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      TradingApi trading =
+          vertx
+              .executeBlocking(() -> null)
+              .compose(
+                  v ->
+                      TradingApi.start(
+                          vertx, db.dsl(), settings, platformKeys, Clock.systemUTC(), blocking))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      Router api =
+          trading
+              .router(List.of())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       Router root = Router.router(vertx);
       root.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
-      HttpServer server = vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1")
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      HttpServer server =
+          vertx
+              .createHttpServer()
+              .requestHandler(root)
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       String base = "http://127.0.0.1:" + server.actualPort() + ApiRouter.BASE_PATH;
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
       // accounts, zone, metering points and enrolled devices through the API
       AccountAdmin.createOperator(db.dsl(), "bench-ops", "bench-operator-password");
       String ops = login(http, base, "bench-ops", "bench-operator-password");
-      call(http, base, "PUT", "/zones/BENCH", ops, new JsonObject().put("name", "Bench").put("currency", "EUR")
-          .put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CALL_AUCTION").put("gateClosureLeadSeconds", 900)
-          .put("gridFeePerKwh", 0).put("imbalancePricePerKwh", 0).put("negativePricesAllowed", false)
-          .put("localTimeZone", "UTC").put("minQuantityWh", 1).put("maxQuantityWh", 1_000_000)
-          .put("minPricePerKwh", 0).put("maxPricePerKwh", 1_000_000), 200);
-      call(http, base, "POST", "/accounts", ops, new JsonObject().put("username", "bench-home")
-          .put("password", "bench-home-password").put("role", "prosumer").put("zone", "BENCH"), 201);
+      call(
+          http,
+          base,
+          "PUT",
+          "/zones/BENCH",
+          ops,
+          new JsonObject()
+              .put("name", "Bench")
+              .put("currency", "EUR")
+              .put("priceUnit", "MILLI_CT_PER_KWH")
+              .put("clearingMode", "CALL_AUCTION")
+              .put("gateClosureLeadSeconds", 900)
+              .put("gridFeePerKwh", 0)
+              .put("imbalancePricePerKwh", 0)
+              .put("negativePricesAllowed", false)
+              .put("localTimeZone", "UTC")
+              .put("minQuantityWh", 1)
+              .put("maxQuantityWh", 1_000_000)
+              .put("minPricePerKwh", 0)
+              .put("maxPricePerKwh", 1_000_000),
+          200);
+      call(
+          http,
+          base,
+          "POST",
+          "/accounts",
+          ops,
+          new JsonObject()
+              .put("username", "bench-home")
+              .put("password", "bench-home-password")
+              .put("role", "prosumer")
+              .put("zone", "BENCH"),
+          201);
       String home = login(http, base, "bench-home", "bench-home-password");
       List<PrivateKey> keys = new ArrayList<>();
       for (int d = 0; d < devices; d++) {
-        long mp = call(http, base, "POST", "/metering-points", home,
-            new JsonObject().put("label", "home " + d).put("maxPowerW", 50_000), 201).getLong("id");
-        String code = call(http, base, "POST", "/metering-points/" + mp + "/enrolment-codes", home, new JsonObject(), 201)
-            .getString("code");
+        long mp =
+            call(
+                    http,
+                    base,
+                    "POST",
+                    "/metering-points",
+                    home,
+                    new JsonObject().put("label", "home " + d).put("maxPowerW", 50_000),
+                    201)
+                .getLong("id");
+        String code =
+            call(
+                    http,
+                    base,
+                    "POST",
+                    "/metering-points/" + mp + "/enrolment-codes",
+                    home,
+                    new JsonObject(),
+                    201)
+                .getString("code");
         PrivateKey key = PrivateKey.generate(RANDOM);
         call(http, base, "POST", "/devices/enroll", null, enrolBody(key, code), 201);
         keys.add(key);
       }
 
       // pre-sign everything: readings 5 s apart ending now, batches signed with fresh nonces
-      Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS)
-          .minusSeconds(5L * batchesPerDevice * perBatch + 60);
+      Instant start =
+          Instant.now()
+              .truncatedTo(ChronoUnit.MILLIS)
+              .minusSeconds(5L * batchesPerDevice * perBatch + 60);
       List<List<String>> bodies = new ArrayList<>();
       List<SignedReading> sample = new ArrayList<>();
       long signStart = System.nanoTime();
@@ -111,9 +174,19 @@ public final class IngestLoad {
           List<SignedReading> batch = new ArrayList<>(perBatch);
           for (int i = 0; i < perBatch; i++) {
             long seq = last == null ? 1 : last.sequence() + 1;
-            MeterReading r = new MeterReading(MeterReading.VERSION_1, key.publicKey(), 0, seq,
-                start.plusSeconds(5 * seq), 1_000 + seq, 10, 1500, 230_000, EnumSet.noneOf(ReadingFlag.class),
-                last == null ? MeterReading.noPrevious() : last.hash());
+            MeterReading r =
+                new MeterReading(
+                    MeterReading.VERSION_1,
+                    key.publicKey(),
+                    0,
+                    seq,
+                    start.plusSeconds(5 * seq),
+                    1_000 + seq,
+                    10,
+                    1500,
+                    230_000,
+                    EnumSet.noneOf(ReadingFlag.class),
+                    last == null ? MeterReading.noPrevious() : last.hash());
             SignedReading s = SignedReading.sign(r, key);
             batch.add(s);
             last = r;
@@ -138,21 +211,28 @@ public final class IngestLoad {
       long t0 = System.nanoTime();
       List<Future<Long>> done = new ArrayList<>();
       for (List<String> deviceBodies : bodies) {
-        done.add(pool.submit(() -> {
-          long accepted = 0;
-          for (String body : deviceBodies) {
-            long b0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/readings"))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            latenciesMicros.add((System.nanoTime() - b0) / 1_000);
-            if (r.statusCode() != 200) {
-              throw new IllegalStateException("upload answered " + r.statusCode() + ": " + r.body());
-            }
-            accepted += new JsonObject(r.body()).getLong("accepted");
-          }
-          return accepted;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  long accepted = 0;
+                  for (String body : deviceBodies) {
+                    long b0 = System.nanoTime();
+                    HttpResponse<String> r =
+                        http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/readings"))
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    latenciesMicros.add((System.nanoTime() - b0) / 1_000);
+                    if (r.statusCode() != 200) {
+                      throw new IllegalStateException(
+                          "upload answered " + r.statusCode() + ": " + r.body());
+                    }
+                    accepted += new JsonObject(r.body()).getLong("accepted");
+                  }
+                  return accepted;
+                }));
       }
       long accepted = 0;
       for (Future<Long> f : done) {
@@ -165,15 +245,22 @@ public final class IngestLoad {
       List<Long> sorted = new ArrayList<>(latenciesMicros);
       Collections.sort(sorted);
       double ingestRate = accepted / seconds;
-      System.out.printf("IngestLoad: %d devices x %d batches x %d readings = %d signed readings (signing took %.1f s)%n",
+      System.out.printf(
+          "IngestLoad: %d devices x %d batches x %d readings = %d signed readings (signing took %.1f s)%n",
           devices, batchesPerDevice, perBatch, total, signSeconds);
-      System.out.printf("  accepted %d, stored rows %d, in %.2f s: %.0f readings/s over HTTP into PostgreSQL%n",
+      System.out.printf(
+          "  accepted %d, stored rows %d, in %.2f s: %.0f readings/s over HTTP into PostgreSQL%n",
           accepted, storedRows, seconds, ingestRate);
-      System.out.printf("  batch latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-          pct(sorted, 0.50) / 1000.0, pct(sorted, 0.99) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
-      System.out.printf("  raw ECDSA verify (SignedReading.verify): %.0f/s on 1 thread, %.0f/s on %d threads%n",
+      System.out.printf(
+          "  batch latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+          pct(sorted, 0.50) / 1000.0,
+          pct(sorted, 0.99) / 1000.0,
+          sorted.get(sorted.size() - 1) / 1000.0);
+      System.out.printf(
+          "  raw ECDSA verify (SignedReading.verify): %.0f/s on 1 thread, %.0f/s on %d threads%n",
           verifyOne, verifyAll, cores);
-      System.out.printf("  ingest / raw verify on all cores: %.2f (each reading also costs 1/%d of a batch verify)%n",
+      System.out.printf(
+          "  ingest / raw verify on all cores: %.2f (each reading also costs 1/%d of a batch verify)%n",
           ingestRate / verifyAll, perBatch);
       trading.close();
       blocking.close();
@@ -193,12 +280,18 @@ public final class IngestLoad {
       List<Future<?>> parts = new ArrayList<>();
       int chunk = (sample.size() + threads - 1) / threads;
       for (int t = 0; t < threads; t++) {
-        List<SignedReading> part = sample.subList(Math.min(sample.size(), t * chunk), Math.min(sample.size(), (t + 1) * chunk));
-        parts.add(pool.submit(() -> part.forEach(s -> {
-          if (s.verify() != io.peerwatt.protocol.keys.SignatureCheck.VALID) {
-            throw new IllegalStateException("bad signature in the sample");
-          }
-        })));
+        List<SignedReading> part =
+            sample.subList(
+                Math.min(sample.size(), t * chunk), Math.min(sample.size(), (t + 1) * chunk));
+        parts.add(
+            pool.submit(
+                () ->
+                    part.forEach(
+                        s -> {
+                          if (s.verify() != io.peerwatt.protocol.keys.SignatureCheck.VALID) {
+                            throw new IllegalStateException("bad signature in the sample");
+                          }
+                        })));
       }
       for (Future<?> f : parts) {
         f.get();
@@ -221,36 +314,66 @@ public final class IngestLoad {
     for (SignedReading s : readings) {
       items.add(new JsonObject(Json.write(s.toJson())));
     }
-    byte[] digest = BatchAndEnrolmentSigning.batchDigest(nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
-    return new JsonObject().put("deviceKey", key.publicKey().hex()).put("batchNonce", HexFormat.of().formatHex(nonce))
-        .put("sentAt", sentAt.toString()).put("readings", items)
-        .put("signature", HexFormat.of().formatHex(key.signDer(digest))).encode();
+    byte[] digest =
+        BatchAndEnrolmentSigning.batchDigest(
+            nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
+    return new JsonObject()
+        .put("deviceKey", key.publicKey().hex())
+        .put("batchNonce", HexFormat.of().formatHex(nonce))
+        .put("sentAt", sentAt.toString())
+        .put("readings", items)
+        .put("signature", HexFormat.of().formatHex(key.signDer(digest)))
+        .encode();
   }
 
   private static JsonObject enrolBody(PrivateKey key, String code) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
-    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, key.publicKey().compressedBytes(), nonce, List.of());
-    return new JsonObject().put("code", code).put("deviceKey", key.publicKey().hex()).put("meterSerials", new JsonArray())
+    byte[] digest =
+        BatchAndEnrolmentSigning.enrolmentDigest(
+            code, key.publicKey().compressedBytes(), nonce, List.of());
+    return new JsonObject()
+        .put("code", code)
+        .put("deviceKey", key.publicKey().hex())
+        .put("meterSerials", new JsonArray())
         .put("nonce", HexFormat.of().formatHex(nonce))
         .put("signature", HexFormat.of().formatHex(key.signDer(digest)));
   }
 
-  private static String login(HttpClient http, String base, String user, String password) throws Exception {
-    return call(http, base, "POST", "/auth/login", null, new JsonObject().put("username", user).put("password", password), 200)
+  private static String login(HttpClient http, String base, String user, String password)
+      throws Exception {
+    return call(
+            http,
+            base,
+            "POST",
+            "/auth/login",
+            null,
+            new JsonObject().put("username", user).put("password", password),
+            200)
         .getString("token");
   }
 
-  private static JsonObject call(HttpClient http, String base, String method, String path, String token, JsonObject body,
-      int expected) throws Exception {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+  private static JsonObject call(
+      HttpClient http,
+      String base,
+      String method,
+      String path,
+      String token,
+      JsonObject body,
+      int expected)
+      throws Exception {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("content-type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) {
       req.header("Authorization", "Bearer " + token);
     }
     HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != expected) {
-      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          method + " " + path + " answered " + r.statusCode() + ": " + r.body());
     }
     return new JsonObject(r.body());
   }

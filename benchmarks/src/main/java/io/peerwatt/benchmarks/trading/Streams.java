@@ -25,16 +25,17 @@ final class Streams {
       MIX.peerwattOps.toArray(new io.peerwatt.trading.matching.OrderCommand[0]);
   static final OrderCommand[] EXCHANGE_OPS = MIX.exchangeOps.toArray(new OrderCommand[0]);
 
-  private static final CoreSymbolSpecification SYMBOL = CoreSymbolSpecification.builder()
-      .symbolId(1)
-      .type(SymbolType.CURRENCY_EXCHANGE_PAIR)
-      .baseCurrency(1)
-      .quoteCurrency(2)
-      .baseScaleK(1)
-      .quoteScaleK(1)
-      .takerFee(0)
-      .makerFee(0)
-      .build();
+  private static final CoreSymbolSpecification SYMBOL =
+      CoreSymbolSpecification.builder()
+          .symbolId(1)
+          .type(SymbolType.CURRENCY_EXCHANGE_PAIR)
+          .baseCurrency(1)
+          .quoteCurrency(2)
+          .baseScaleK(1)
+          .quoteScaleK(1)
+          .takerFee(0)
+          .makerFee(0)
+          .build();
 
   private Streams() {}
 
@@ -47,9 +48,12 @@ final class Streams {
   }
 
   static IOrderBook freshExchangeBook() {
-    IOrderBook book = new OrderBookDirectImpl(
-        SYMBOL, ObjectsPool.createDefaultTestPool(), OrderBookEventsHelper.NON_POOLED_EVENTS_HELPER,
-        LoggingConfiguration.DEFAULT);
+    IOrderBook book =
+        new OrderBookDirectImpl(
+            SYMBOL,
+            ObjectsPool.createDefaultTestPool(),
+            OrderBookEventsHelper.NON_POOLED_EVENTS_HELPER,
+            LoggingConfiguration.DEFAULT);
     for (OrderCommand c : MIX.exchangeInitial) {
       if (apply(book, c) != CommandResultCode.SUCCESS) {
         throw new IllegalStateException("exchange-core refused " + c);
@@ -90,11 +94,17 @@ final class Streams {
     if (ecOrders != peerwatt.openOrderCount()
         || exchange.getTotalOrdersVolume(OrderAction.BID) != bidWh
         || exchange.getTotalOrdersVolume(OrderAction.ASK) != askWh) {
-      throw new IllegalStateException("engines diverged: exchange-core " + ecOrders + " orders, PeerWatt "
-          + peerwatt.openOrderCount());
+      throw new IllegalStateException(
+          "engines diverged: exchange-core "
+              + ecOrders
+              + " orders, PeerWatt "
+              + peerwatt.openOrderCount());
     }
-    return MIX.mixSummary() + "; both engines end with " + ecOrders + " open orders on "
-        + (depth.bids().size() + depth.offers().size()) + " price levels";
+    return MIX.mixSummary()
+        + "; both engines end with "
+        + ecOrders
+        + " open orders on "
+        + (depth.bids().size() + depth.offers().size())
+        + " price levels";
   }
-
 }

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension: one fresh migrated database per test class, injected as a {@link TestDatabase},
- * {@link DSLContext} or {@link DataSource} parameter (constructor, lifecycle or test method).
+ * JUnit 5 extension: one fresh migrated database per test class, injected as a {@link
+ * TestDatabase}, {@link DSLContext} or {@link DataSource} parameter (constructor, lifecycle or test
+ * method).
  *
  * <pre>{@code
  * @ExtendWith(PostgresExtension.class)
@@ -19,8 +20,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
-public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PostgresExtension.class);
+public final class PostgresExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(PostgresExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -41,7 +44,9 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
       classContext = classContext.getParent().get();
     }
     String hint = classContext.getRequiredTestClass().getSimpleName();
-    return classContext.getStore(NS).getOrComputeIfAbsent("db", k -> TestDatabase.create(hint), TestDatabase.class);
+    return classContext
+        .getStore(NS)
+        .getOrComputeIfAbsent("db", k -> TestDatabase.create(hint), TestDatabase.class);
   }
 
   @Override

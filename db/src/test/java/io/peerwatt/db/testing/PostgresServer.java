@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one PostgreSQL server of a test JVM, chosen once: {@code PEERWATT_TEST_JDBC_URL} when set (a URL
- * whose user may create databases), else Testcontainers PostgreSQL when a Docker engine answers, else
- * an embedded PostgreSQL. Hands out fresh, empty databases on it.
+ * The one PostgreSQL server of a test JVM, chosen once: {@code PEERWATT_TEST_JDBC_URL} when set (a
+ * URL whose user may create databases), else Testcontainers PostgreSQL when a Docker engine
+ * answers, else an embedded PostgreSQL. Hands out fresh, empty databases on it.
  */
 final class PostgresServer {
   private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
@@ -46,14 +46,19 @@ final class PostgresServer {
   private static PostgresServer choose() {
     String url = System.getenv("PEERWATT_TEST_JDBC_URL");
     if (url != null && !url.isBlank()) {
-      return new PostgresServer(url, System.getenv("PEERWATT_TEST_JDBC_USER"),
-          System.getenv("PEERWATT_TEST_JDBC_PASSWORD"), "external");
+      return new PostgresServer(
+          url,
+          System.getenv("PEERWATT_TEST_JDBC_USER"),
+          System.getenv("PEERWATT_TEST_JDBC_PASSWORD"),
+          "external");
     }
     if (dockerMayAnswer()) {
       try {
         return ContainerServer.start();
       } catch (RuntimeException | LinkageError e) {
-        log.warn("Docker did not give a PostgreSQL container ({}); using embedded PostgreSQL", e.toString());
+        log.warn(
+            "Docker did not give a PostgreSQL container ({}); using embedded PostgreSQL",
+            e.toString());
       }
     }
     return embedded();
@@ -72,15 +77,21 @@ final class PostgresServer {
   private static PostgresServer embedded() {
     try {
       Path dir = Files.createTempDirectory("peerwatt-test-pg-");
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          pg.close();
-        } catch (IOException e) {
-          log.warn("embedded PostgreSQL did not stop cleanly", e);
-        }
-      }, "peerwatt-test-pg-stop"));
-      return new PostgresServer(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, "embedded");
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      pg.close();
+                    } catch (IOException e) {
+                      log.warn("embedded PostgreSQL did not stop cleanly", e);
+                    }
+                  },
+                  "peerwatt-test-pg-stop"));
+      return new PostgresServer(
+          pg.getJdbcUrl("postgres", "postgres"), "postgres", null, "embedded");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL for tests", e);
     }
@@ -94,7 +105,11 @@ final class PostgresServer {
       }
       var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:17-alpine");
       container.start();
-      return new PostgresServer(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "testcontainers");
+      return new PostgresServer(
+          container.getJdbcUrl(),
+          container.getUsername(),
+          container.getPassword(),
+          "testcontainers");
     }
   }
 
@@ -114,10 +129,12 @@ final class PostgresServer {
   String createDatabase(String hint) {
     String name = "pw_" + hint.toLowerCase().replaceAll("[^a-z0-9]", "_");
     name = name.substring(0, Math.min(name.length(), 40)) + "_" + counter.incrementAndGet();
-    try (Connection c = connect(adminUrl); Statement st = c.createStatement()) {
+    try (Connection c = connect(adminUrl);
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE \"" + name + "\"");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create test database " + name + " on " + kind + " PostgreSQL", e);
+      throw new IllegalStateException(
+          "cannot create test database " + name + " on " + kind + " PostgreSQL", e);
     }
     return withDatabase(adminUrl, name);
   }

@@ -10,8 +10,8 @@ import org.jooq.impl.DSL;
 
 /**
  * A fresh, migrated PostgreSQL database for one test class, on the test JVM's one server (see
- * {@link PostgresExtension} for the JUnit way to get one). Every module's tests can use it through the
- * db test-jar.
+ * {@link PostgresExtension} for the JUnit way to get one). Every module's tests can use it through
+ * the db test-jar.
  */
 public final class TestDatabase implements AutoCloseable {
   private final String jdbcUrl;

@@ -6,9 +6,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * Demo time: {@code start} plus the real time elapsed since construction, times {@code speed}. Every
- * part of the demo (market, ingestion, settlement, devnet, gateways, meter simulators) reads the same
- * instance, so they agree on "now" while it runs faster than the wall.
+ * Demo time: {@code start} plus the real time elapsed since construction, times {@code speed}.
+ * Every part of the demo (market, ingestion, settlement, devnet, gateways, meter simulators) reads
+ * the same instance, so they agree on "now" while it runs faster than the wall.
  */
 public final class AcceleratedClock extends Clock {
   private final Instant start;
@@ -16,7 +16,9 @@ public final class AcceleratedClock extends Clock {
   private final long realStartNanos;
   private final long realStartMillis;
 
-  /** @param speed simulated seconds per real second, at least 1 */
+  /**
+   * @param speed simulated seconds per real second, at least 1
+   */
   public AcceleratedClock(Instant start, long speed) {
     if (speed < 1) {
       throw new IllegalArgumentException("speed must be at least 1");

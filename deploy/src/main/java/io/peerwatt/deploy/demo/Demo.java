@@ -24,19 +24,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code peerwatt demo}: the platform on an embedded PostgreSQL and devnet, and N simulated homes
- * ({@link Neighbourhood}), each a Modbus meter simulator polled over TCP by a real gateway (own key,
- * journal and data dir) that enrols with a one-time code and uploads signed readings; each home trades by
- * standing rules that forecast from its own last hour of readings; the platform clears, settles, pays
- * over payment channels (signed by the gateways of machine-to-machine homes, custodially for the others),
- * anchors and mines, all in accelerated time. Each slot is printed once done ({@link SlotReport}); a run
- * that ends by itself leaves its figures and export ({@link DemoExport}).
+ * ({@link Neighbourhood}), each a Modbus meter simulator polled over TCP by a real gateway (own
+ * key, journal and data dir) that enrols with a one-time code and uploads signed readings; each
+ * home trades by standing rules that forecast from its own last hour of readings; the platform
+ * clears, settles, pays over payment channels (signed by the gateways of machine-to-machine homes,
+ * custodially for the others), anchors and mines, all in accelerated time. Each slot is printed
+ * once done ({@link SlotReport}); a run that ends by itself leaves its figures and export ({@link
+ * DemoExport}).
  */
 public final class Demo implements AutoCloseable {
   static final Duration SLOT = Duration.ofMinutes(15);
+
   /** Gate closure lead of the demo zones (simulated time). */
   static final Duration GATE_LEAD = Duration.ofMinutes(5);
+
   /** The settlement grace window ({@code SettlementPolicy.defaults()}). */
   static final Duration GRACE = Duration.ofMinutes(5);
+
   private static final DateTimeFormatter SLOT_START =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
 
@@ -74,7 +78,8 @@ public final class Demo implements AutoCloseable {
     this.out = out;
     this.clock = clock;
     this.platform = platform;
-    this.neighbourhood = new Neighbourhood(platform, clock, new PlatformApi(platform.baseUrl()), stop, out);
+    this.neighbourhood =
+        new Neighbourhood(platform, clock, new PlatformApi(platform.baseUrl()), stop, out);
     this.exports = new DemoExport(platform, neighbourhood, out);
   }
 
@@ -91,11 +96,25 @@ public final class Demo implements AutoCloseable {
     // simulated days start at 10:00 UTC of today, so PV produces from the first slot on
     Instant start = LocalDate.now(ZoneOffset.UTC).atTime(10, 0).toInstant(ZoneOffset.UTC);
     AcceleratedClock clock = new AcceleratedClock(start, options.speed());
-    PlatformSettings base = PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(),
-        Map.of("http.port", Integer.toString(options.port()), "data-dir", dataDir.resolve("platform").toString(),
-            "ingest.max-clock-skew-seconds", "600")));
-    PlatformSettings settings = base.withSettlement(base.settlement().withIntervals(
-        Duration.ofMillis(Math.max(200, 60_000 / options.speed())), Duration.ofMillis(300)));
+    PlatformSettings base =
+        PlatformSettings.from(
+            Config.load(
+                PlatformSettings.KEYS,
+                null,
+                Map.of(),
+                Map.of(
+                    "http.port",
+                    Integer.toString(options.port()),
+                    "data-dir",
+                    dataDir.resolve("platform").toString(),
+                    "ingest.max-clock-skew-seconds",
+                    "600")));
+    PlatformSettings settings =
+        base.withSettlement(
+            base.settlement()
+                .withIntervals(
+                    Duration.ofMillis(Math.max(200, 60_000 / options.speed())),
+                    Duration.ofMillis(300)));
     Platform platform = Platform.start(settings, ChainSettings.devnet(), clock);
     Demo demo = new Demo(options, out, clock, platform);
     try {
@@ -118,7 +137,8 @@ public final class Demo implements AutoCloseable {
       if (Files.isDirectory(requested)) {
         try (var entries = Files.list(requested)) {
           if (entries.findAny().isPresent()) {
-            throw new UserError("--data-dir " + requested + " is not empty: the demo starts from nothing");
+            throw new UserError(
+                "--data-dir " + requested + " is not empty: the demo starts from nothing");
           }
         }
       }
@@ -132,55 +152,90 @@ public final class Demo implements AutoCloseable {
   public void printWelcome() {
     int homes = neighbourhood.homes().size();
     int zones = neighbourhood.zones().size();
-    out.println("PeerWatt demo: " + homes + " homes in " + zones + " zone(s), time x" + clock.speed()
-        + ", chain " + platform.settlement().chain().network() + " (not BSV money)");
-    out.println("  portal: " + platform.baseUrl() + "/   health: " + platform.baseUrl() + "/health");
-    out.println("  logins: " + Neighbourhood.OPERATOR + " / " + Neighbourhood.OPERATOR_PASSWORD + " (operator);"
-        + " utility1.." + zones + " / " + Neighbourhood.UTILITY_PASSWORD + " (utility); home1.." + homes + " / "
-        + Neighbourhood.HOME_PASSWORD + " (prosumers)");
-    out.println("  payments over BSV payment channels with the platform hub: " + homesWhere(true)
-        + " machine to machine (each gateway checks its statements against the readings it signed, then signs"
-        + " its own channel updates); " + homesWhere(false) + " custodial (the platform signs with a key it keeps"
-        + " encrypted)");
-    out.println("  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet;"
-        + " so are the device certificates issued in each quarter-hour");
+    out.println(
+        "PeerWatt demo: "
+            + homes
+            + " homes in "
+            + zones
+            + " zone(s), time x"
+            + clock.speed()
+            + ", chain "
+            + platform.settlement().chain().network()
+            + " (not BSV money)");
+    out.println(
+        "  portal: " + platform.baseUrl() + "/   health: " + platform.baseUrl() + "/health");
+    out.println(
+        "  logins: "
+            + Neighbourhood.OPERATOR
+            + " / "
+            + Neighbourhood.OPERATOR_PASSWORD
+            + " (operator);"
+            + " utility1.."
+            + zones
+            + " / "
+            + Neighbourhood.UTILITY_PASSWORD
+            + " (utility); home1.."
+            + homes
+            + " / "
+            + Neighbourhood.HOME_PASSWORD
+            + " (prosumers)");
+    out.println(
+        "  payments over BSV payment channels with the platform hub: "
+            + homesWhere(true)
+            + " machine to machine (each gateway checks its statements against the readings it signed, then signs"
+            + " its own channel updates); "
+            + homesWhere(false)
+            + " custodial (the platform signs with a key it keeps"
+            + " encrypted)");
+    out.println(
+        "  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet;"
+            + " so are the device certificates issued in each quarter-hour");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
   }
 
   private String homesWhere(boolean m2m) {
-    List<String> names = neighbourhood.homes().stream().filter(h -> h.m2m() == m2m).map(Home::username).toList();
+    List<String> names =
+        neighbourhood.homes().stream().filter(h -> h.m2m() == m2m).map(Home::username).toList();
     return names.isEmpty() ? "no homes" : String.join(", ", names);
   }
 
   /**
-   * Runs the slots: the homes' standing rules place the orders, the platform clears, settles, pays and
-   * anchors; each slot is printed once it is done. With a slot count it pauses the rules once the last
-   * slot's gate has closed (cancelling their orders for later slots) and returns when the last slot is
-   * settled, paid and anchored; without it, until {@link #stop}.
+   * Runs the slots: the homes' standing rules place the orders, the platform clears, settles, pays
+   * and anchors; each slot is printed once it is done. With a slot count it pauses the rules once
+   * the last slot's gate has closed (cancelling their orders for later slots) and returns when the
+   * last slot is settled, paid and anchored; without it, until {@link #stop}.
    */
   public void run() throws InterruptedException {
     Integer slots = options.slots();
     firstSlot = firstSlotAfter(clock.instant());
-    out.println("first traded slot " + slotText(firstSlot) + (slots == null ? ", running until Ctrl-C" : ", " + slots
-        + " slot(s)") + "; every home trades by two standing rules (sell its surplus, buy its deficit, forecast from"
-        + " its last hour of readings)");
+    out.println(
+        "first traded slot "
+            + slotText(firstSlot)
+            + (slots == null ? ", running until Ctrl-C" : ", " + slots + " slot(s)")
+            + "; every home trades by two standing rules (sell its surplus, buy its deficit, forecast from"
+            + " its last hour of readings)");
     CompletableFuture<Void> rulesCreated = null;
     CompletableFuture<Void> rulesPaused = null;
     int reported = 0;
     while (!stop.get() && (slots == null || reported < slots)) {
       Instant now = clock.instant();
-      // rules start once the gate before the first slot has closed, so they trade from the first slot on
+      // rules start once the gate before the first slot has closed, so they trade from the first
+      // slot on
       if (rulesCreated == null && !now.isBefore(firstSlot.minus(SLOT).minus(GATE_LEAD))) {
         rulesCreated = neighbourhood.createRules();
       }
-      if (slots != null && rulesPaused == null && rulesCreated != null && rulesCreated.isDone()
+      if (slots != null
+          && rulesPaused == null
+          && rulesCreated != null
+          && rulesCreated.isDone()
           && !now.isBefore(slotStart(slots - 1).minus(GATE_LEAD))) {
         rulesPaused = neighbourhood.pauseRules();
       }
       Instant reportSlot = slotStart(reported);
       if (!now.isBefore(reportSlot.plus(SLOT).plus(GRACE))) {
-        List<SlotReport> done = SlotReport.whenDone(platform.database().dsl(), neighbourhood.zones(), reportSlot,
-            clock);
+        List<SlotReport> done =
+            SlotReport.whenDone(
+                platform.database().dsl(), neighbourhood.zones(), reportSlot, clock);
         if (done != null) {
           done.forEach(r -> out.println(r.line()));
           reported++;
@@ -203,8 +258,8 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * Stops settlement, closes every payment channel on chain and mines until the closing transactions are
-   * in a block.
+   * Stops settlement, closes every payment channel on chain and mines until the closing
+   * transactions are in a block.
    *
    * @return the block that mined them
    */
@@ -217,21 +272,34 @@ public final class Demo implements AutoCloseable {
         block = platform.settlement().mineNow();
       }
     }
-    out.println("closed " + closingTxids.size() + " payment channels on chain; mined in block " + block.height()
-        + " " + block.hashHex());
+    out.println(
+        "closed "
+            + closingTxids.size()
+            + " payment channels on chain; mined in block "
+            + block.height()
+            + " "
+            + block.hashHex());
     return block;
   }
 
   /** The run's figures (the {@code --summary} JSON). */
   public Map<String, Object> summary() {
-    return exports.summary(options.slots(), closingTxids.size(), clock.speed(),
+    return exports.summary(
+        options.slots(),
+        closingTxids.size(),
+        clock.speed(),
         (System.nanoTime() - startedNanos) / 1_000_000);
   }
 
-  /** Writes the export ({@code --export DIR}) of the slots the demo ran; see {@link DemoExport#export}. */
+  /**
+   * Writes the export ({@code --export DIR}) of the slots the demo ran; see {@link
+   * DemoExport#export}.
+   */
   public void export(Path dir) throws IOException {
-    int slotsRun = options.slots() != null ? options.slots()
-        : (int) Math.max(1, Duration.between(firstSlot, clock.instant()).dividedBy(SLOT));
+    int slotsRun =
+        options.slots() != null
+            ? options.slots()
+            : (int) Math.max(1, Duration.between(firstSlot, clock.instant()).dividedBy(SLOT));
     exports.export(dir, firstSlot, slotStart(slotsRun));
   }
 

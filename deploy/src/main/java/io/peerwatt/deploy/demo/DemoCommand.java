@@ -12,70 +12,113 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code peerwatt demo}: a whole simulated neighbourhood on embedded defaults, in accelerated time. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the platform on embedded PostgreSQL and devnet with simulated homes (Modbus meter simulators"
-        + " polled by real gateways) that meter, trade, settle and pay over channels, in accelerated time.")
+/**
+ * {@code peerwatt demo}: a whole simulated neighbourhood on embedded defaults, in accelerated time.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the platform on embedded PostgreSQL and devnet with simulated homes (Modbus meter simulators"
+            + " polled by real gateways) that meter, trade, settle and pay over channels, in accelerated time.")
 public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--homes", defaultValue = "6", paramLabel = "N", description = "simulated homes (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--homes",
+      defaultValue = "6",
+      paramLabel = "N",
+      description = "simulated homes (default ${DEFAULT-VALUE})")
   int homes;
 
-  @Option(names = "--zones", defaultValue = "1", paramLabel = "N", description = "grid zones (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--zones",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "grid zones (default ${DEFAULT-VALUE})")
   int zones;
 
-  @Option(names = "--slots", paramLabel = "N",
-      description = "stop by itself once this many slots are settled and paid and every channel is closed on chain;"
-          + " without it the demo runs until Ctrl-C")
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
+      description =
+          "stop by itself once this many slots are settled and paid and every channel is closed on chain;"
+              + " without it the demo runs until Ctrl-C")
   Integer slots;
 
-  @Option(names = "--speed", defaultValue = "60", paramLabel = "X",
-      description = "simulated seconds per real second (default ${DEFAULT-VALUE}: a 15-minute slot takes 15 s)")
+  @Option(
+      names = "--speed",
+      defaultValue = "60",
+      paramLabel = "X",
+      description =
+          "simulated seconds per real second (default ${DEFAULT-VALUE}: a 15-minute slot takes 15 s)")
   long speed;
 
-  @Option(names = "--port", defaultValue = "8080", paramLabel = "P", description = "HTTP port of the portal and API (default ${DEFAULT-VALUE}; 0 = any free)")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      paramLabel = "P",
+      description = "HTTP port of the portal and API (default ${DEFAULT-VALUE}; 0 = any free)")
   int port;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "an empty or new directory (default: a fresh temporary one)")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "an empty or new directory (default: a fresh temporary one)")
   Path dataDir;
 
   @Option(names = "--summary", paramLabel = "FILE", description = "write the run's figures as JSON")
   Path summary;
 
-  @Option(names = "--export", paramLabel = "DIR", description = "write transactions.json and transactions.beef")
+  @Option(
+      names = "--export",
+      paramLabel = "DIR",
+      description = "write transactions.json and transactions.beef")
   Path export;
 
-  @Option(names = "--chain", defaultValue = "devnet", paramLabel = "BACKEND", description = "chain backend (default ${DEFAULT-VALUE}; the only one in this build)")
+  @Option(
+      names = "--chain",
+      defaultValue = "devnet",
+      paramLabel = "BACKEND",
+      description = "chain backend (default ${DEFAULT-VALUE}; the only one in this build)")
   String chain;
 
   @Override
   public Integer call() throws Exception {
     if (!"devnet".equals(chain)) {
-      throw new UserError("--chain " + chain + " is not available in this build; the demo runs on devnet");
+      throw new UserError(
+          "--chain " + chain + " is not available in this build; the demo runs on devnet");
     }
     PrintStream out = System.out;
     Demo demo = Demo.start(new Demo.Options(homes, zones, slots, speed, port, dataDir), out);
     // Ctrl-C: stop the loop and wait until the homes, the platform and PostgreSQL are shut down
     CountDownLatch closed = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread hook = new Thread(() -> {
-      signalled.set(true);
-      demo.stop();
-      try {
-        closed.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "peerwatt-demo-stop");
+    java.util.concurrent.atomic.AtomicBoolean signalled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              signalled.set(true);
+              demo.stop();
+              try {
+                closed.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "peerwatt-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try (demo) {
       demo.printWelcome();
       demo.run();
       if (signalled.get()) {
         // the JVM is stopping and the embedded PostgreSQL stops with it: no summary or export now
-        out.println("stopped" + (summary != null || export != null ? "; --summary and --export are written only by a"
-            + " run that ends by itself (--slots N)" : ""));
+        out.println(
+            "stopped"
+                + (summary != null || export != null
+                    ? "; --summary and --export are written only by a"
+                        + " run that ends by itself (--slots N)"
+                    : ""));
         return 130;
       }
       if (slots != null) {

@@ -6,8 +6,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One simulated home: its owner's account, its meter simulator and the gateway polling it; {@code m2m}
- * when its gateway signs its channel payments.
+ * One simulated home: its owner's account, its meter simulator and the gateway polling it; {@code
+ * m2m} when its gateway signs its channel payments.
  */
-record Home(int index, String username, long accountId, String zone, MeterSimulator meter, Gateway gateway,
-    Thread thread, Path dataDir, long deviceId, boolean m2m, long meteringPointId, List<Long> ruleIds) {}
+record Home(
+    int index,
+    String username,
+    long accountId,
+    String zone,
+    MeterSimulator meter,
+    Gateway gateway,
+    Thread thread,
+    Path dataDir,
+    long deviceId,
+    boolean m2m,
+    long meteringPointId,
+    List<Long> ruleIds) {}

@@ -36,9 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's set-up: the operator, the zones with a utility each, and the homes (owner account, metering
- * point, one-time enrolment code, a Modbus meter simulator and a real gateway polling it, enrolled and
- * running), then each home's standing rules. Home calls go a few at a time, off the slot loop.
+ * The demo's set-up: the operator, the zones with a utility each, and the homes (owner account,
+ * metering point, one-time enrolment code, a Modbus meter simulator and a real gateway polling it,
+ * enrolled and running), then each home's standing rules. Home calls go a few at a time, off the
+ * slot loop.
  */
 final class Neighbourhood implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Neighbourhood.class);
@@ -46,11 +47,14 @@ final class Neighbourhood implements AutoCloseable {
   static final String OPERATOR_PASSWORD = "demo-operator-password";
   static final String UTILITY_PASSWORD = "demo-utility-password";
   static final String HOME_PASSWORD = "demo-home-password";
+
   /**
-   * The horizon of the homes' standing rules: with the last hour's average carried forward (forecast
-   * RECENT), each rule orders for the next quarter-hour only, in the ten minutes before its gate closes.
+   * The horizon of the homes' standing rules: with the last hour's average carried forward
+   * (forecast RECENT), each rule orders for the next quarter-hour only, in the ten minutes before
+   * its gate closes.
    */
   static final int RULE_HORIZON_MINUTES = 15;
+
   /** How many homes' API calls (rule creation, pausing) the demo makes at once. */
   private static final int HOME_CALLS_AT_ONCE = 8;
 
@@ -62,8 +66,15 @@ final class Neighbourhood implements AutoCloseable {
   private final List<String> zones = new ArrayList<>();
   private final List<Home> homes = new ArrayList<>();
 
-  /** @param stop the flag the homes' gateways run until */
-  Neighbourhood(Platform platform, AcceleratedClock clock, PlatformApi api, AtomicBoolean stop, PrintStream out) {
+  /**
+   * @param stop the flag the homes' gateways run until
+   */
+  Neighbourhood(
+      Platform platform,
+      AcceleratedClock clock,
+      PlatformApi api,
+      AtomicBoolean stop,
+      PrintStream out) {
     this.platform = platform;
     this.clock = clock;
     this.api = api;
@@ -72,19 +83,20 @@ final class Neighbourhood implements AutoCloseable {
   }
 
   /**
-   * Which homes pay machine to machine: every home but each third, so a demo of three or more homes has
-   * sellers and buyers of both kinds (odd homes have PV and sell at midday, even homes buy).
+   * Which homes pay machine to machine: every home but each third, so a demo of three or more homes
+   * has sellers and buyers of both kinds (odd homes have PV and sell at midday, even homes buy).
    */
   static boolean paysMachineToMachine(int home) {
     return home % 3 != 0;
   }
 
   /**
-   * The gateways' wallet in the demo: faucet-funded on devnet; an idle wallet asks the platform once per
-   * simulated minute, one with a payment under way every ten simulated seconds.
+   * The gateways' wallet in the demo: faucet-funded on devnet; an idle wallet asks the platform
+   * once per simulated minute, one with a payment under way every ten simulated seconds.
    */
   static WalletConfig demoWallet(long speed) {
-    return new WalletConfig(20_000_000, 20_000_000, true, Duration.ofMillis(Math.max(100, 60_000 / speed)), 3);
+    return new WalletConfig(
+        20_000_000, 20_000_000, true, Duration.ofMillis(Math.max(100, 60_000 / speed)), 3);
   }
 
   List<String> zones() {
@@ -95,21 +107,45 @@ final class Neighbourhood implements AutoCloseable {
     return homes;
   }
 
-  /** Creates the operator, {@code zoneCount} zones and {@code homeCount} homes; returns when every home meters. */
+  /**
+   * Creates the operator, {@code zoneCount} zones and {@code homeCount} homes; returns when every
+   * home meters.
+   */
   void setUp(Path dataDir, int zoneCount, int homeCount) throws IOException {
     AccountAdmin.createOperator(platform.database().dsl(), OPERATOR, OPERATOR_PASSWORD);
     String ops = api.login(OPERATOR, OPERATOR_PASSWORD);
     for (int z = 1; z <= zoneCount; z++) {
       String code = "DEMO-" + z;
       zones.add(code);
-      api.call("PUT", "/zones/" + code, ops, new JsonObject().put("name", "Demo neighbourhood " + z)
-          .put("currency", "EUR").put("priceUnit", "MILLI_CT_PER_KWH").put("clearingMode", "CALL_AUCTION")
-          .put("gateClosureLeadSeconds", Demo.GATE_LEAD.toSeconds()).put("gridFeePerKwh", 1000)
-          .put("imbalancePricePerKwh", 30000).put("negativePricesAllowed", false).put("localTimeZone", "UTC")
-          .put("minQuantityWh", 1).put("maxQuantityWh", 100000).put("minPricePerKwh", 0)
-          .put("maxPricePerKwh", 100000), 200);
-      api.call("POST", "/accounts", ops, new JsonObject().put("username", "utility" + z)
-          .put("password", UTILITY_PASSWORD).put("role", "utility").put("zone", code), 201);
+      api.call(
+          "PUT",
+          "/zones/" + code,
+          ops,
+          new JsonObject()
+              .put("name", "Demo neighbourhood " + z)
+              .put("currency", "EUR")
+              .put("priceUnit", "MILLI_CT_PER_KWH")
+              .put("clearingMode", "CALL_AUCTION")
+              .put("gateClosureLeadSeconds", Demo.GATE_LEAD.toSeconds())
+              .put("gridFeePerKwh", 1000)
+              .put("imbalancePricePerKwh", 30000)
+              .put("negativePricesAllowed", false)
+              .put("localTimeZone", "UTC")
+              .put("minQuantityWh", 1)
+              .put("maxQuantityWh", 100000)
+              .put("minPricePerKwh", 0)
+              .put("maxPricePerKwh", 100000),
+          200);
+      api.call(
+          "POST",
+          "/accounts",
+          ops,
+          new JsonObject()
+              .put("username", "utility" + z)
+              .put("password", UTILITY_PASSWORD)
+              .put("role", "utility")
+              .put("zone", code),
+          201);
     }
     URI base = URI.create(platform.baseUrl());
     for (int i = 1; i <= homeCount; i++) {
@@ -117,24 +153,58 @@ final class Neighbourhood implements AutoCloseable {
     }
   }
 
-  /** One home, enrolled and metering: account, metering point, meter simulator and a running gateway. */
+  /**
+   * One home, enrolled and metering: account, metering point, meter simulator and a running
+   * gateway.
+   */
   private Home startHome(int i, Path dir, URI base, String ops) throws IOException {
     String zone = zones.get((i - 1) % zones.size());
     String username = "home" + i;
     boolean m2m = paysMachineToMachine(i);
-    long account = api.call("POST", "/accounts", ops, new JsonObject().put("username", username)
-        .put("password", HOME_PASSWORD).put("role", "prosumer").put("zone", zone)
-        .put("paymentMode", m2m ? "m2m" : "custodial"), 201).getLong("id");
+    long account =
+        api.call(
+                "POST",
+                "/accounts",
+                ops,
+                new JsonObject()
+                    .put("username", username)
+                    .put("password", HOME_PASSWORD)
+                    .put("role", "prosumer")
+                    .put("zone", zone)
+                    .put("paymentMode", m2m ? "m2m" : "custodial"),
+                201)
+            .getLong("id");
     String token = api.token(username, HOME_PASSWORD);
-    long mp = api.call("POST", "/metering-points", token,
-        new JsonObject().put("label", "home " + i + " grid connection").put("maxPowerW", 40000), 201).getLong("id");
-    String code = api.call("POST", "/metering-points/" + mp + "/enrolment-codes", token, new JsonObject(), 201)
-        .getString("code");
-    // odd homes have PV of different sizes (sellers at midday); even homes have little or none (buyers)
+    long mp =
+        api.call(
+                "POST",
+                "/metering-points",
+                token,
+                new JsonObject()
+                    .put("label", "home " + i + " grid connection")
+                    .put("maxPowerW", 40000),
+                201)
+            .getLong("id");
+    String code =
+        api.call(
+                "POST", "/metering-points/" + mp + "/enrolment-codes", token, new JsonObject(), 201)
+            .getString("code");
+    // odd homes have PV of different sizes (sellers at midday); even homes have little or none
+    // (buyers)
     long pvPeakW = i % 2 == 1 ? 4_000 + 1_500L * (i % 4) : (i % 4 == 0 ? 1_000 : 0);
-    MeterSimulator.Model model = i % 3 == 0 ? MeterSimulator.Model.SUNSPEC_203 : MeterSimulator.Model.SDM630;
-    MeterSimulator meter = new MeterSimulator(model, 1, 1_000L + i, clock.speed(), Clock.systemUTC(), clock.instant(),
-        pvPeakW, 10_000_000L + 7_919L * i, 1_000_000L + 3_571L * i);
+    MeterSimulator.Model model =
+        i % 3 == 0 ? MeterSimulator.Model.SUNSPEC_203 : MeterSimulator.Model.SDM630;
+    MeterSimulator meter =
+        new MeterSimulator(
+            model,
+            1,
+            1_000L + i,
+            clock.speed(),
+            Clock.systemUTC(),
+            clock.instant(),
+            pvPeakW,
+            10_000_000L + 7_919L * i,
+            1_000_000L + 3_571L * i);
     meter.start(0);
     Files.createDirectories(dir);
     PrivateKey key = DeviceIdentity.loadOrCreate(dir);
@@ -145,53 +215,100 @@ final class Neighbourhood implements AutoCloseable {
       meter.stop();
       throw new IllegalStateException("home " + i + " could not enrol: " + e.getMessage(), e);
     }
-    MeterConfig meterConfig = new MeterConfig("grid", 0, MeterUri.parse("tcp://127.0.0.1:" + meter.port()), 1,
-        model == MeterSimulator.Model.SUNSPEC_203 ? MapChoice.SUNSPEC : MapChoice.SDM630,
-        Duration.ofSeconds(30), Duration.ofSeconds(2), 2);
-    GatewayConfig config = new GatewayConfig(dir, Optional.of(base), Duration.ofMinutes(1), Duration.ofMillis(200),
-        Uploader.MAX_BATCH, 64L << 20, 1L << 20, true, List.of(meterConfig),
-        m2m ? Optional.of(demoWallet(clock.speed())) : Optional.empty());
+    MeterConfig meterConfig =
+        new MeterConfig(
+            "grid",
+            0,
+            MeterUri.parse("tcp://127.0.0.1:" + meter.port()),
+            1,
+            model == MeterSimulator.Model.SUNSPEC_203 ? MapChoice.SUNSPEC : MapChoice.SDM630,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(2),
+            2);
+    GatewayConfig config =
+        new GatewayConfig(
+            dir,
+            Optional.of(base),
+            Duration.ofMinutes(1),
+            Duration.ofMillis(200),
+            Uploader.MAX_BATCH,
+            64L << 20,
+            1L << 20,
+            true,
+            List.of(meterConfig),
+            m2m ? Optional.of(demoWallet(clock.speed())) : Optional.empty());
     Gateway gateway = Gateway.open(config, key, clock, ClockSync.assumeSynchronised());
-    Thread thread = new Thread(() -> {
-      try {
-        gateway.run(stop);
-      } catch (IOException e) {
-        log.error("gateway of home {} stopped", i, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "demo-gateway-" + i);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                gateway.run(stop);
+              } catch (IOException e) {
+                log.error("gateway of home {} stopped", i, e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "demo-gateway-" + i);
     thread.setDaemon(true);
     thread.start();
-    return new Home(i, username, account, zone, meter, gateway, thread, dir, deviceId, m2m, mp,
+    return new Home(
+        i,
+        username,
+        account,
+        zone,
+        meter,
+        gateway,
+        thread,
+        dir,
+        deviceId,
+        m2m,
+        mp,
         new CopyOnWriteArrayList<>());
   }
 
   /**
-   * Creates every home's standing rules, a few homes at a time, off the slot loop, so that with many
-   * homes the rules are in place before the gate they aim at and no slot's progress waits for them.
+   * Creates every home's standing rules, a few homes at a time, off the slot loop, so that with
+   * many homes the rules are in place before the gate they aim at and no slot's progress waits for
+   * them.
    */
   CompletableFuture<Void> createRules() {
     return forEachHome("standing rules created", this::createRules);
   }
 
-  /** Pauses every home's rules (no orders for slots after the demo's last one), as {@link #createRules()}. */
+  /**
+   * Pauses every home's rules (no orders for slots after the demo's last one), as {@link
+   * #createRules()}.
+   */
   CompletableFuture<Void> pauseRules() {
     return forEachHome("standing rules paused", this::pauseRules);
   }
 
   /**
-   * The home's standing rules: sell the surplus and buy the deficit its own meter showed over the last
-   * hour, for the next quarter-hour, within limit prices that differ a little from home to home.
+   * The home's standing rules: sell the surplus and buy the deficit its own meter showed over the
+   * last hour, for the next quarter-hour, within limit prices that differ a little from home to
+   * home.
    */
   private void createRules(Home h) {
     for (String side : List.of("SELL", "BUY")) {
-      long limit = side.equals("SELL") ? 6_000 + 400L * (h.index() % 20) : 32_000 - 400L * (h.index() % 20);
-      JsonObject rule = new JsonObject().put("meteringPointId", h.meteringPointId()).put("side", side)
-          .put("reserveWh", 10).put("limitPriceMilliCtPerKwh", limit).put("dailyCapWh", 100_000)
-          .put("forecast", "RECENT").put("horizonMinutes", RULE_HORIZON_MINUTES);
-      h.ruleIds().add(api.as(h.username(), HOME_PASSWORD, token -> api.call("POST", "/rules", token, rule, 201))
-          .getLong("id"));
+      long limit =
+          side.equals("SELL") ? 6_000 + 400L * (h.index() % 20) : 32_000 - 400L * (h.index() % 20);
+      JsonObject rule =
+          new JsonObject()
+              .put("meteringPointId", h.meteringPointId())
+              .put("side", side)
+              .put("reserveWh", 10)
+              .put("limitPriceMilliCtPerKwh", limit)
+              .put("dailyCapWh", 100_000)
+              .put("forecast", "RECENT")
+              .put("horizonMinutes", RULE_HORIZON_MINUTES);
+      h.ruleIds()
+          .add(
+              api.as(
+                      h.username(),
+                      HOME_PASSWORD,
+                      token -> api.call("POST", "/rules", token, rule, 201))
+                  .getLong("id"));
     }
   }
 
@@ -199,8 +316,12 @@ final class Neighbourhood implements AutoCloseable {
   private void pauseRules(Home h) {
     for (long id : h.ruleIds()) {
       try {
-        api.as(h.username(), HOME_PASSWORD, token -> api.call("PATCH", "/rules/" + id, token,
-            new JsonObject().put("state", "PAUSED"), 200));
+        api.as(
+            h.username(),
+            HOME_PASSWORD,
+            token ->
+                api.call(
+                    "PATCH", "/rules/" + id, token, new JsonObject().put("state", "PAUSED"), 200));
       } catch (RuntimeException e) {
         out.println("  " + h.username() + ": rule " + id + " not paused: " + e.getMessage());
       }
@@ -210,34 +331,59 @@ final class Neighbourhood implements AutoCloseable {
   /** Makes one API call per home, a few at a time on their own threads; logs how long it took. */
   private CompletableFuture<Void> forEachHome(String what, Consumer<Home> call) {
     long started = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(HOME_CALLS_AT_ONCE, homes.size()), r -> {
-      Thread t = new Thread(r, "demo-home-calls");
-      t.setDaemon(true);
-      return t;
-    });
-    CompletableFuture<?>[] calls = homes.stream()
-        .map(h -> CompletableFuture.runAsync(() -> call.accept(h), pool))
-        .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(calls).whenComplete((ok, e) -> {
-      pool.shutdown();
-      if (e != null) {
-        out.println("  not all " + what + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
-      }
-      log.info("{} for {} homes in {} ms", what, homes.size(), (System.nanoTime() - started) / 1_000_000);
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(HOME_CALLS_AT_ONCE, homes.size()),
+            r -> {
+              Thread t = new Thread(r, "demo-home-calls");
+              t.setDaemon(true);
+              return t;
+            });
+    CompletableFuture<?>[] calls =
+        homes.stream()
+            .map(h -> CompletableFuture.runAsync(() -> call.accept(h), pool))
+            .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(calls)
+        .whenComplete(
+            (ok, e) -> {
+              pool.shutdown();
+              if (e != null) {
+                out.println(
+                    "  not all "
+                        + what
+                        + ": "
+                        + (e.getCause() == null ? e : e.getCause()).getMessage());
+              }
+              log.info(
+                  "{} for {} homes in {} ms",
+                  what,
+                  homes.size(),
+                  (System.nanoTime() - started) / 1_000_000);
+            });
   }
 
   /** Enrols the gateway's key with the one-time code through the gateway's own enrolment client. */
-  private long enrol(URI base, String code, String serial, PrivateKey key, Path dir) throws IOException {
+  private long enrol(URI base, String code, String serial, PrivateKey key, Path dir)
+      throws IOException {
     try {
-      return Enrollment.enroll(base, code, List.of(serial), key, dir, new PlatformHttp(Duration.ofSeconds(10)),
-          Duration.ofSeconds(30)).deviceId();
+      return Enrollment.enroll(
+              base,
+              code,
+              List.of(serial),
+              key,
+              dir,
+              new PlatformHttp(Duration.ofSeconds(10)),
+              Duration.ofSeconds(30))
+          .deviceId();
     } catch (Enrollment.EnrollmentException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
-  /** Stops the homes: waits for each gateway's loop (the stop flag is set), closes the gateway and the meter. */
+  /**
+   * Stops the homes: waits for each gateway's loop (the stop flag is set), closes the gateway and
+   * the meter.
+   */
   @Override
   public void close() {
     for (Home h : homes) {

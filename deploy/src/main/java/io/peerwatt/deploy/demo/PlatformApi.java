@@ -13,12 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The demo's client of the platform's HTTP API ({@code /api/v1}), calling as the operator and the homes'
- * owners do. It keeps each user's login token, so the demo's calls do not pay a password hash each.
+ * The demo's client of the platform's HTTP API ({@code /api/v1}), calling as the operator and the
+ * homes' owners do. It keeps each user's login token, so the demo's calls do not pay a password
+ * hash each.
  */
 final class PlatformApi {
   private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
   /** Each user's login token; renewed on 401. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
@@ -28,7 +31,12 @@ final class PlatformApi {
 
   /** Logs {@code user} in; returns the login token. */
   String login(String user, String password) {
-    return call("POST", "/auth/login", null, new JsonObject().put("username", user).put("password", password), 200)
+    return call(
+            "POST",
+            "/auth/login",
+            null,
+            new JsonObject().put("username", user).put("password", password),
+            200)
         .getString("token");
   }
 
@@ -49,20 +57,23 @@ final class PlatformApi {
 
   /** One request; an answer other than {@code expected} is an {@link IllegalStateException}. */
   JsonObject call(String method, String path, String token, JsonObject body, int expected) {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("content-type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("content-type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) {
       req.header("authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       if (r.statusCode() == 401 && token != null) {
         throw new ExpiredToken(method + " " + path + " answered 401: " + r.body());
       }
       if (r.statusCode() != expected) {
-        throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            method + " " + path + " answered " + r.statusCode() + ": " + r.body());
       }
       return r.body().isBlank() ? new JsonObject() : new JsonObject(r.body());
     } catch (IOException e) {

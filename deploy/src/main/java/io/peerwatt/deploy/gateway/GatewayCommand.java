@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    description = "The home meter gateway: reads meters over Modbus, signs and journals every reading, uploads them.",
+    description =
+        "The home meter gateway: reads meters over Modbus, signs and journals every reading, uploads them.",
     subcommands = {
       GatewayCommand.Probe.class,
       GatewayCommand.Run.class,
@@ -55,8 +56,8 @@ public final class GatewayCommand implements Runnable {
   }
 
   /**
-   * {@code PEERWATT_GATEWAY_DATA_DIR} when set (the Debian package's {@code peerwatt} command sets it to
-   * /var/lib/peerwatt-gateway), else {@code ~/.peerwatt-gateway}.
+   * {@code PEERWATT_GATEWAY_DATA_DIR} when set (the Debian package's {@code peerwatt} command sets
+   * it to /var/lib/peerwatt-gateway), else {@code ~/.peerwatt-gateway}.
    */
   static Path defaultDataDir() {
     String fromEnvironment = System.getenv("PEERWATT_GATEWAY_DATA_DIR");
@@ -68,7 +69,9 @@ public final class GatewayCommand implements Runnable {
 
   /** {@code --data-dir} of the commands that work on a gateway's files. */
   static final class DataDir {
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
         description = "default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway")
     Path dataDir;
 
@@ -82,42 +85,70 @@ public final class GatewayCommand implements Runnable {
   }
 
   /**
-   * {@code peerwatt gateway probe}: reads one meter once and prints the reading as JSON, or with {@code
-   * --scan} finds the meters on a bus: which unit ids answer, and which maps read them.
+   * {@code peerwatt gateway probe}: reads one meter once and prints the reading as JSON, or with
+   * {@code --scan} finds the meters on a bus: which unit ids answer, and which maps read them.
    */
-  @Command(name = "probe", mixinStandardHelpOptions = true,
-      description = "Read one meter once and print the values as JSON (check the wiring before anything else);"
-          + " with --scan, find which meters answer at which unit ids and which maps read them.")
+  @Command(
+      name = "probe",
+      mixinStandardHelpOptions = true,
+      description =
+          "Read one meter once and print the values as JSON (check the wiring before anything else);"
+              + " with --scan, find which meters answer at which unit ids and which maps read them.")
   public static final class Probe implements Callable<Integer> {
     /** Per request when scanning: a unit that is not there costs this twice. */
     static final long SCAN_TIMEOUT_MS = 200;
+
     static final long PROBE_TIMEOUT_MS = 1000;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--meter", required = true, paramLabel = "URI",
+    @Option(
+        names = "--meter",
+        required = true,
+        paramLabel = "URI",
         description = "tcp://host[:port] or rtu:///dev/ttyUSB0?baud=9600&parity=none&stopBits=1")
     String meter;
 
-    @Option(names = "--unit", defaultValue = "1", description = "Modbus unit id (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--unit",
+        defaultValue = "1",
+        description = "Modbus unit id (default ${DEFAULT-VALUE})")
     int unit;
 
-    @Option(names = "--map", defaultValue = "auto",
-        description = "auto, sdm630, sdm120, sdm230, sdm72d, em24 or sunspec (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--map",
+        defaultValue = "auto",
+        description =
+            "auto, sdm630, sdm120, sdm230, sdm72d, em24 or sunspec (default ${DEFAULT-VALUE})")
     String map;
 
-    @Option(names = "--scan", description = "try every unit id (or --units) and every map; print what answers")
+    @Option(
+        names = "--scan",
+        description = "try every unit id (or --units) and every map; print what answers")
     boolean scan;
 
-    @Option(names = "--units", paramLabel = "FROM-TO", defaultValue = "1-247",
+    @Option(
+        names = "--units",
+        paramLabel = "FROM-TO",
+        defaultValue = "1-247",
         description = "unit ids to scan, e.g. 1-10 or 5 (default ${DEFAULT-VALUE})")
     String units;
 
-    @Option(names = "--timeout", paramLabel = "MS",
-        description = "per request, ms (default " + PROBE_TIMEOUT_MS + ", or " + SCAN_TIMEOUT_MS + " with --scan)")
+    @Option(
+        names = "--timeout",
+        paramLabel = "MS",
+        description =
+            "per request, ms (default "
+                + PROBE_TIMEOUT_MS
+                + ", or "
+                + SCAN_TIMEOUT_MS
+                + " with --scan)")
     Long timeoutMs;
 
-    @Option(names = "--retries", defaultValue = "1", description = "extra attempts after a timeout (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--retries",
+        defaultValue = "1",
+        description = "extra attempts after a timeout (default ${DEFAULT-VALUE})")
     int retries;
 
     @Override
@@ -152,14 +183,20 @@ public final class GatewayCommand implements Runnable {
         out.put("serial", probe.sample().serial());
         out.put("importWh", probe.sample().importWh());
         out.put("exportWh", probe.sample().exportWh());
-        out.put("powerW", probe.sample().missing().contains("powerTotal") ? null : probe.sample().powerW());
-        out.put("voltageV", probe.sample().missing().contains("voltageL1") ? null
-            : BigDecimal.valueOf(probe.sample().voltageMilliV(), 3));
+        out.put(
+            "powerW",
+            probe.sample().missing().contains("powerTotal") ? null : probe.sample().powerW());
+        out.put(
+            "voltageV",
+            probe.sample().missing().contains("voltageL1")
+                ? null
+                : BigDecimal.valueOf(probe.sample().voltageMilliV(), 3));
         out.put("lacks", probe.lacks());
         spec.commandLine().getOut().println(json(out));
         return 0;
       } catch (MeterException e) {
-        throw new UserError("meter " + uri + " unit " + unit + ": " + e.fault() + ": " + e.getMessage());
+        throw new UserError(
+            "meter " + uri + " unit " + unit + ": " + e.fault() + ": " + e.getMessage());
       }
     }
 
@@ -167,21 +204,42 @@ public final class GatewayCommand implements Runnable {
       int[] range = unitRange(units);
       long timeout = timeoutMs == null ? SCAN_TIMEOUT_MS : timeoutMs;
       var out = spec.commandLine().getOut();
-      out.println("scanning " + uri + ", unit ids " + range[0] + "-" + range[1] + ", " + timeout + " ms per request");
+      out.println(
+          "scanning "
+              + uri
+              + ", unit ids "
+              + range[0]
+              + "-"
+              + range[1]
+              + ", "
+              + timeout
+              + " ms per request");
       out.flush();
       List<Meters.Found> found;
       try {
-        found = Meters.scan(uri, range[0], range[1], Duration.ofMillis(timeout), f -> {
-          out.println(describe(f));
-          out.flush();
-        });
+        found =
+            Meters.scan(
+                uri,
+                range[0],
+                range[1],
+                Duration.ofMillis(timeout),
+                f -> {
+                  out.println(describe(f));
+                  out.flush();
+                });
       } catch (MeterException e) {
         throw new UserError("cannot scan " + uri + ": " + e.fault() + ": " + e.getMessage());
       }
       long meters = found.stream().filter(f -> !f.fits().isEmpty()).count();
-      out.println(meters + " meter(s) found" + (found.size() > meters
-          ? ", " + (found.size() - meters) + " other device(s) answered" : "")
-          + (found.isEmpty() ? "; check the wiring, the address and the line settings (baud, parity)" : ""));
+      out.println(
+          meters
+              + " meter(s) found"
+              + (found.size() > meters
+                  ? ", " + (found.size() - meters) + " other device(s) answered"
+                  : "")
+              + (found.isEmpty()
+                  ? "; check the wiring, the address and the line settings (baud, parity)"
+                  : ""));
       return 0;
     }
 
@@ -206,29 +264,56 @@ public final class GatewayCommand implements Runnable {
       }
       Meters.Fit best = f.fits().get(0);
       MeterSample s = best.sample();
-      StringBuilder line = new StringBuilder("unit " + f.unit() + ": " + best.map()
-          + (best.complete() ? "" : " (lacks " + String.join(", ", best.lacks()) + ")")
-          + ": import " + s.importWh() + " Wh, export " + s.exportWh() + " Wh"
-          + (s.missing().contains("powerTotal") ? "" : ", power " + s.powerW() + " W")
-          + (s.missing().contains("voltageL1") || s.voltageMilliV() == 0 ? ""
-              : ", voltage " + BigDecimal.valueOf(s.voltageMilliV(), 3) + " V")
-          + (s.serial().isEmpty() ? "" : ", serial " + s.serial()));
+      StringBuilder line =
+          new StringBuilder(
+              "unit "
+                  + f.unit()
+                  + ": "
+                  + best.map()
+                  + (best.complete() ? "" : " (lacks " + String.join(", ", best.lacks()) + ")")
+                  + ": import "
+                  + s.importWh()
+                  + " Wh, export "
+                  + s.exportWh()
+                  + " Wh"
+                  + (s.missing().contains("powerTotal") ? "" : ", power " + s.powerW() + " W")
+                  + (s.missing().contains("voltageL1") || s.voltageMilliV() == 0
+                      ? ""
+                      : ", voltage " + BigDecimal.valueOf(s.voltageMilliV(), 3) + " V")
+                  + (s.serial().isEmpty() ? "" : ", serial " + s.serial()));
       if (f.fits().size() > 1) {
-        line.append("; also read by ").append(String.join(", ", f.fits().subList(1, f.fits().size()).stream()
-            .map(o -> o.map() + (o.complete() ? "" : " (lacks " + String.join(", ", o.lacks()) + ")")).toList()));
+        line.append("; also read by ")
+            .append(
+                String.join(
+                    ", ",
+                    f.fits().subList(1, f.fits().size()).stream()
+                        .map(
+                            o ->
+                                o.map()
+                                    + (o.complete()
+                                        ? ""
+                                        : " (lacks " + String.join(", ", o.lacks()) + ")"))
+                        .toList()));
       }
       return line.toString();
     }
   }
 
   /** {@code peerwatt gateway run}: the long-running gateway. */
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run the gateway: poll meters, sign and journal readings, upload them. Stops on SIGTERM/Ctrl-C.")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run the gateway: poll meters, sign and journal readings, upload them. Stops on SIGTERM/Ctrl-C.")
   public static final class Run implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "gateway.yaml")
     Path config;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides dataDir (default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway)")
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description =
+            "overrides dataDir (default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway)")
     Path dataDir;
 
     @Override
@@ -236,17 +321,20 @@ public final class GatewayCommand implements Runnable {
       GatewayConfig cfg = GatewayYaml.load(config, dataDir);
       AtomicBoolean stop = new AtomicBoolean();
       Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        stop.set(true);
-        synchronized (stop) {
-          stop.notifyAll();
-        }
-        try {
-          main.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "peerwatt-gateway-shutdown");
+      Thread hook =
+          new Thread(
+              () -> {
+                stop.set(true);
+                synchronized (stop) {
+                  stop.notifyAll();
+                }
+                try {
+                  main.join(10_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "peerwatt-gateway-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try (Gateway gateway = Gateway.open(cfg, Clock.systemUTC())) {
         gateway.run(stop);
@@ -259,19 +347,29 @@ public final class GatewayCommand implements Runnable {
   }
 
   /** {@code peerwatt gateway enroll}: registers the device key with the platform. */
-  @Command(name = "enroll", mixinStandardHelpOptions = true,
-      description = "Register this gateway's device key with the platform using an installer's enrolment code.")
+  @Command(
+      name = "enroll",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register this gateway's device key with the platform using an installer's enrolment code.")
   public static final class Enroll implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--platform", required = true, paramLabel = "URL", description = "the platform, e.g. https://peerwatt.example")
+    @Option(
+        names = "--platform",
+        required = true,
+        paramLabel = "URL",
+        description = "the platform, e.g. https://peerwatt.example")
     URI platform;
 
     @Option(names = "--code", required = true, description = "the one-time enrolment code")
     String code;
 
-    @Option(names = "--serial", paramLabel = "SERIAL",
-        description = "meter serial number (repeatable); default: the serials the running gateway has seen")
+    @Option(
+        names = "--serial",
+        paramLabel = "SERIAL",
+        description =
+            "meter serial number (repeatable); default: the serials the running gateway has seen")
     List<String> serials;
 
     @CommandLine.Mixin DataDir dataDir;
@@ -280,11 +378,22 @@ public final class GatewayCommand implements Runnable {
     public Integer call() throws Exception {
       Path dir = dataDir.path();
       PrivateKey key = DeviceIdentity.loadOrCreate(dir);
-      List<String> meterSerials = serials != null ? serials
-          : StatusFile.knownSerials(dir).values().stream().filter(serial -> !serial.isEmpty()).toList();
+      List<String> meterSerials =
+          serials != null
+              ? serials
+              : StatusFile.knownSerials(dir).values().stream()
+                  .filter(serial -> !serial.isEmpty())
+                  .toList();
       try {
-        Enrollment.Result result = Enrollment.enroll(platform, code, meterSerials, key, dir,
-            new PlatformHttp(Duration.ofSeconds(10)), Duration.ofSeconds(30));
+        Enrollment.Result result =
+            Enrollment.enroll(
+                platform,
+                code,
+                meterSerials,
+                key,
+                dir,
+                new PlatformHttp(Duration.ofSeconds(10)),
+                Duration.ofSeconds(30));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceId", result.deviceId());
         out.put("deviceKey", key.publicKey().hex());
@@ -303,8 +412,11 @@ public final class GatewayCommand implements Runnable {
   }
 
   /** {@code peerwatt gateway status}: what the running (or last) gateway reported. */
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Print device id, meters, last reading per meter, journal depth and last upload as JSON.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print device id, meters, last reading per meter, journal depth and last upload as JSON.")
   public static final class Status implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -316,7 +428,8 @@ public final class GatewayCommand implements Runnable {
       Path status = StatusFile.path(dir);
       if (!Files.exists(status)) {
         if (!DeviceIdentity.hasDeviceKey(dir)) {
-          throw new UserError("no gateway in " + dir + " (no device key yet): run 'peerwatt gateway run' first");
+          throw new UserError(
+              "no gateway in " + dir + " (no device key yet): run 'peerwatt gateway run' first");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceKey", DeviceIdentity.loadOrCreate(dir).publicKey().hex());
@@ -324,15 +437,19 @@ public final class GatewayCommand implements Runnable {
         spec.commandLine().getOut().println(json(out));
         return 0;
       }
-      spec.commandLine().getOut().println(
-          json(Json.parseObject(Files.readString(status, StandardCharsets.UTF_8))));
+      spec.commandLine()
+          .getOut()
+          .println(json(Json.parseObject(Files.readString(status, StandardCharsets.UTF_8))));
       return 0;
     }
   }
 
-  @Command(name = "wallet", mixinStandardHelpOptions = true,
-      description = "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
-          + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
+  @Command(
+      name = "wallet",
+      mixinStandardHelpOptions = true,
+      description =
+          "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
+              + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
       subcommands = {WalletAddress.class, WalletFund.class})
   public static final class Wallet implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -343,7 +460,9 @@ public final class GatewayCommand implements Runnable {
     }
   }
 
-  @Command(name = "address", mixinStandardHelpOptions = true,
+  @Command(
+      name = "address",
+      mixinStandardHelpOptions = true,
       description = "Print the wallet's address (the channel key's P2PKH; made on first use).")
   public static final class WalletAddress implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -355,20 +474,29 @@ public final class GatewayCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      spec.commandLine().getOut().println(
-          WalletInbox.address(DeviceIdentity.channelKey(dataDir.path()).publicKey(), mainnet));
+      spec.commandLine()
+          .getOut()
+          .println(
+              WalletInbox.address(DeviceIdentity.channelKey(dataDir.path()).publicKey(), mainnet));
       return 0;
     }
   }
 
-  @Command(name = "fund", mixinStandardHelpOptions = true,
-      description = "Hand the gateway a transaction that pays its wallet (broadcast it from your wallet first).")
+  @Command(
+      name = "fund",
+      mixinStandardHelpOptions = true,
+      description =
+          "Hand the gateway a transaction that pays its wallet (broadcast it from your wallet first).")
   public static final class WalletFund implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin DataDir dataDir;
 
-    @Option(names = "--tx", required = true, paramLabel = "HEX|@FILE", description = "the raw transaction, hex or @file")
+    @Option(
+        names = "--tx",
+        required = true,
+        paramLabel = "HEX|@FILE",
+        description = "the raw transaction, hex or @file")
     String tx;
 
     @Override
@@ -382,8 +510,15 @@ public final class GatewayCommand implements Runnable {
       try {
         Path dir = dataDir.path();
         long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);
-        spec.commandLine().getOut().println("handed " + funding.txidHex() + " (" + paid + " sat to the wallet) to the"
-            + " gateway: it books it on its next round");
+        spec.commandLine()
+            .getOut()
+            .println(
+                "handed "
+                    + funding.txidHex()
+                    + " ("
+                    + paid
+                    + " sat to the wallet) to the"
+                    + " gateway: it books it on its next round");
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage(), e);
       }

@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 /**
  * The entry point of the gateway's own jar ({@code deploy/target/peerwatt-gateway.jar}): the {@code
  * peerwatt} command with only {@code gateway}, so that jar carries the gateway and nothing of the
- * platform. {@code java -jar peerwatt-gateway.jar gateway run ...} is {@code peerwatt gateway run ...}.
+ * platform. {@code java -jar peerwatt-gateway.jar gateway run ...} is {@code peerwatt gateway run
+ * ...}.
  */
 @Command(
     name = "peerwatt",
     mixinStandardHelpOptions = true,
     versionProvider = GatewayMain.Version.class,
-    description = "PeerWatt home gateway: reads meters over Modbus, signs, journals and uploads every reading.",
+    description =
+        "PeerWatt home gateway: reads meters over Modbus, signs, journals and uploads every reading.",
     subcommands = {GatewayCommand.class, CommandLine.HelpCommand.class})
 public final class GatewayMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -28,7 +30,8 @@ public final class GatewayMain implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new GatewayMain());
     cli.setExecutionExceptionHandler(new UserErrors());
-    cli.setExpandAtFiles(false); // @FILE arguments are read by the commands themselves (wallet fund --tx)
+    cli.setExpandAtFiles(
+        false); // @FILE arguments are read by the commands themselves (wallet fund --tx)
     return cli.execute(args);
   }
 
@@ -40,8 +43,10 @@ public final class GatewayMain implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"peerwatt-gateway " + VersionInfo.version(),
-          "secp256k1: " + Secp256k1Ecdsa.inUse().description()};
+      return new String[] {
+        "peerwatt-gateway " + VersionInfo.version(),
+        "secp256k1: " + Secp256k1Ecdsa.inUse().description()
+      };
     }
   }
 }

@@ -18,18 +18,33 @@ import java.util.Set;
 
 /**
  * Reads {@code gateway.yaml} (documented example: {@code deploy/examples/gateway.yaml}) into a
- * {@link GatewayConfig}. Strict ({@link StrictYaml}): an unknown key, a wrong type or a bad value is a
- * {@link UserError} naming the key path, e.g. {@code meters[1].unit}.
+ * {@link GatewayConfig}. Strict ({@link StrictYaml}): an unknown key, a wrong type or a bad value
+ * is a {@link UserError} naming the key path, e.g. {@code meters[1].unit}.
  */
 final class GatewayYaml {
   private static final Set<String> TOP =
-      Set.of("dataDir", "platform", "readingInterval", "clock", "upload", "journal", "meters", "wallet");
+      Set.of(
+          "dataDir",
+          "platform",
+          "readingInterval",
+          "clock",
+          "upload",
+          "journal",
+          "meters",
+          "wallet");
   private static final Set<String> WALLET =
-      Set.of("mode", "spendingCapSatsPerDay", "channelCapacitySats", "devnetFaucet", "interval", "readingRetentionDays");
+      Set.of(
+          "mode",
+          "spendingCapSatsPerDay",
+          "channelCapacitySats",
+          "devnetFaucet",
+          "interval",
+          "readingRetentionDays");
   private static final Set<String> CLOCK = Set.of("assumeSynchronised");
   private static final Set<String> UPLOAD = Set.of("interval", "batchSize");
   private static final Set<String> JOURNAL = Set.of("maxBytes", "segmentBytes");
-  private static final Set<String> METER = Set.of("name", "channel", "meter", "unit", "map", "pollInterval", "timeout", "retries");
+  private static final Set<String> METER =
+      Set.of("name", "channel", "meter", "unit", "map", "pollInterval", "timeout", "retries");
 
   private final StrictYaml yaml;
 
@@ -45,8 +60,12 @@ final class GatewayYaml {
   private GatewayConfig parse(Path dataDirFlag) {
     Map<String, Object> root = yaml.read();
     yaml.keys(root, "", TOP);
-    Path dataDir = dataDirFlag != null ? dataDirFlag
-        : root.containsKey("dataDir") ? Path.of(yaml.text(root, "dataDir", "dataDir")) : GatewayCommand.defaultDataDir();
+    Path dataDir =
+        dataDirFlag != null
+            ? dataDirFlag
+            : root.containsKey("dataDir")
+                ? Path.of(yaml.text(root, "dataDir", "dataDir"))
+                : GatewayCommand.defaultDataDir();
     Optional<URI> platform = Optional.empty();
     if (root.containsKey("platform")) {
       String url = yaml.text(root, "platform", "platform");
@@ -55,12 +74,15 @@ final class GatewayYaml {
       }
       platform = Optional.of(URI.create(url));
     }
-    Duration readingInterval = yaml.duration(root, "readingInterval", "readingInterval", Duration.ofSeconds(60));
+    Duration readingInterval =
+        yaml.duration(root, "readingInterval", "readingInterval", Duration.ofSeconds(60));
     Map<String, Object> clock = yaml.section(root, "clock", CLOCK);
-    boolean assumeSynced = clock.containsKey("assumeSynchronised")
-        && yaml.bool(clock, "assumeSynchronised", "clock.assumeSynchronised");
+    boolean assumeSynced =
+        clock.containsKey("assumeSynchronised")
+            && yaml.bool(clock, "assumeSynchronised", "clock.assumeSynchronised");
     Map<String, Object> upload = yaml.section(root, "upload", UPLOAD);
-    Duration uploadInterval = yaml.duration(upload, "interval", "upload.interval", Duration.ofSeconds(10));
+    Duration uploadInterval =
+        yaml.duration(upload, "interval", "upload.interval", Duration.ofSeconds(10));
     int batchSize = (int) yaml.integer(upload, "batchSize", "upload.batchSize", Uploader.MAX_BATCH);
     Map<String, Object> journal = yaml.section(root, "journal", JOURNAL);
     long maxBytes = yaml.size(journal, "maxBytes", "journal.maxBytes", 256L << 20);
@@ -88,11 +110,16 @@ final class GatewayYaml {
         throw yaml.error(at + ".map", e.getMessage());
       }
       try {
-        meters.add(new MeterConfig(yaml.required(m, "name", at), (int) yaml.integer(m, "channel", at + ".channel", i),
-            uri, (int) yaml.integer(m, "unit", at + ".unit", 1), map,
-            yaml.duration(m, "pollInterval", at + ".pollInterval", Duration.ofSeconds(5)),
-            yaml.duration(m, "timeout", at + ".timeout", Duration.ofSeconds(1)),
-            (int) yaml.integer(m, "retries", at + ".retries", 2)));
+        meters.add(
+            new MeterConfig(
+                yaml.required(m, "name", at),
+                (int) yaml.integer(m, "channel", at + ".channel", i),
+                uri,
+                (int) yaml.integer(m, "unit", at + ".unit", 1),
+                map,
+                yaml.duration(m, "pollInterval", at + ".pollInterval", Duration.ofSeconds(5)),
+                yaml.duration(m, "timeout", at + ".timeout", Duration.ofSeconds(1)),
+                (int) yaml.integer(m, "retries", at + ".retries", 2)));
       } catch (IllegalArgumentException e) {
         throw yaml.invalid(e);
       }
@@ -100,14 +127,26 @@ final class GatewayYaml {
     }
     Optional<WalletConfig> wallet = wallet(root);
     try {
-      return new GatewayConfig(dataDir, platform, readingInterval, uploadInterval, batchSize, maxBytes, segmentBytes,
-          assumeSynced, meters, wallet);
+      return new GatewayConfig(
+          dataDir,
+          platform,
+          readingInterval,
+          uploadInterval,
+          batchSize,
+          maxBytes,
+          segmentBytes,
+          assumeSynced,
+          meters,
+          wallet);
     } catch (IllegalArgumentException e) {
       throw yaml.invalid(e);
     }
   }
 
-  /** {@code wallet:}: absent or {@code mode: custodial} = the platform pays; {@code mode: m2m} = this gateway signs. */
+  /**
+   * {@code wallet:}: absent or {@code mode: custodial} = the platform pays; {@code mode: m2m} =
+   * this gateway signs.
+   */
   private Optional<WalletConfig> wallet(Map<String, Object> root) {
     Map<String, Object> w = yaml.section(root, "wallet", WALLET);
     String mode = w.containsKey("mode") ? yaml.text(w, "mode", "wallet.mode") : "custodial";
@@ -122,12 +161,23 @@ final class GatewayYaml {
     }
     WalletConfig d = WalletConfig.defaults();
     try {
-      return Optional.of(new WalletConfig(
-          yaml.integer(w, "spendingCapSatsPerDay", "wallet.spendingCapSatsPerDay", d.spendingCapSatsPerDay()),
-          yaml.integer(w, "channelCapacitySats", "wallet.channelCapacitySats", d.channelCapacitySats()),
-          w.containsKey("devnetFaucet") && yaml.bool(w, "devnetFaucet", "wallet.devnetFaucet"),
-          yaml.duration(w, "interval", "wallet.interval", d.interval()),
-          (int) yaml.integer(w, "readingRetentionDays", "wallet.readingRetentionDays", d.readingRetentionDays())));
+      return Optional.of(
+          new WalletConfig(
+              yaml.integer(
+                  w,
+                  "spendingCapSatsPerDay",
+                  "wallet.spendingCapSatsPerDay",
+                  d.spendingCapSatsPerDay()),
+              yaml.integer(
+                  w, "channelCapacitySats", "wallet.channelCapacitySats", d.channelCapacitySats()),
+              w.containsKey("devnetFaucet") && yaml.bool(w, "devnetFaucet", "wallet.devnetFaucet"),
+              yaml.duration(w, "interval", "wallet.interval", d.interval()),
+              (int)
+                  yaml.integer(
+                      w,
+                      "readingRetentionDays",
+                      "wallet.readingRetentionDays",
+                      d.readingRetentionDays())));
     } catch (IllegalArgumentException e) {
       throw yaml.invalid(e);
     }

@@ -18,11 +18,12 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The SLF4J provider of the gateway's own jar: one line per event on stderr, as the full jar's logback.xml
- * writes it ({@code HH:mm:ss.SSS LEVEL logger - message}), PeerWatt's loggers at {@code PEERWATT_LOG_LEVEL}
- * (default INFO) and the rest at WARN. On a small board logback's classes cost more memory than the
- * gateway's own; this is all the gateway needs from a logging backend. Registered only in that jar ({@code
- * src/gateway-jar/slf4j-provider}, added as a service by the gateway-jar shade execution).
+ * The SLF4J provider of the gateway's own jar: one line per event on stderr, as the full jar's
+ * logback.xml writes it ({@code HH:mm:ss.SSS LEVEL logger - message}), PeerWatt's loggers at {@code
+ * PEERWATT_LOG_LEVEL} (default INFO) and the rest at WARN. On a small board logback's classes cost
+ * more memory than the gateway's own; this is all the gateway needs from a logging backend.
+ * Registered only in that jar ({@code src/gateway-jar/slf4j-provider}, added as a service by the
+ * gateway-jar shade execution).
  */
 public final class StderrLogProvider implements SLF4JServiceProvider {
   private final IMarkerFactory markers = new BasicMarkerFactory();
@@ -53,11 +54,19 @@ public final class StderrLogProvider implements SLF4JServiceProvider {
   public void initialize() {
     Level peerwatt = level(System.getenv("PEERWATT_LOG_LEVEL"));
     ConcurrentMap<String, Logger> byName = new ConcurrentHashMap<>();
-    loggers = name -> byName.computeIfAbsent(name,
-        n -> new StderrLogger(n, n.startsWith("io.peerwatt") ? peerwatt : Level.WARN, System.err));
+    loggers =
+        name ->
+            byName.computeIfAbsent(
+                name,
+                n ->
+                    new StderrLogger(
+                        n, n.startsWith("io.peerwatt") ? peerwatt : Level.WARN, System.err));
   }
 
-  /** {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN} or {@code ERROR} (any case); INFO otherwise. */
+  /**
+   * {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN} or {@code ERROR} (any case); INFO
+   * otherwise.
+   */
   static Level level(String text) {
     if (text != null) {
       for (Level l : Level.values()) {
@@ -69,7 +78,10 @@ public final class StderrLogProvider implements SLF4JServiceProvider {
     return Level.INFO;
   }
 
-  /** One logger: events at {@code threshold} or more severe are written, with the stack trace of a throwable. */
+  /**
+   * One logger: events at {@code threshold} or more severe are written, with the stack trace of a
+   * throwable.
+   */
   static final class StderrLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -129,10 +141,16 @@ public final class StderrLogProvider implements SLF4JServiceProvider {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
-        Throwable throwable) {
-      String line = LocalTime.now().format(TIME) + " " + String.format("%-5s", level) + " " + shortName + " - "
-          + MessageFormatter.basicArrayFormat(pattern, arguments);
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
+      String line =
+          LocalTime.now().format(TIME)
+              + " "
+              + String.format("%-5s", level)
+              + " "
+              + shortName
+              + " - "
+              + MessageFormatter.basicArrayFormat(pattern, arguments);
       synchronized (out) {
         out.println(line);
         if (throwable != null) {

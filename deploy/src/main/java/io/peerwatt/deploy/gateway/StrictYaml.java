@@ -19,9 +19,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Typed values of the gateway's YAML config file, read strictly: an unknown key, a wrong type or a bad
- * value is a {@link UserError} naming the file and the key path, e.g. {@code meters[1].unit}. The file is
- * parsed by SnakeYAML into maps, lists and scalars (no object binding, no duplicate keys).
+ * Typed values of the gateway's YAML config file, read strictly: an unknown key, a wrong type or a
+ * bad value is a {@link UserError} naming the file and the key path, e.g. {@code meters[1].unit}.
+ * The file is parsed by SnakeYAML into maps, lists and scalars (no object binding, no duplicate
+ * keys).
  */
 final class StrictYaml {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -42,10 +43,18 @@ final class StrictYaml {
     options.setAllowDuplicateKeys(false);
     Object document;
     try {
-      document = new Yaml(new SafeConstructor(options)).load(Files.readString(file, StandardCharsets.UTF_8));
+      document =
+          new Yaml(new SafeConstructor(options))
+              .load(Files.readString(file, StandardCharsets.UTF_8));
     } catch (MarkedYAMLException e) {
-      throw new UserError("gateway config " + file + " is not valid YAML: " + e.getProblem()
-          + (e.getProblemMark() == null ? "" : " (line " + (e.getProblemMark().getLine() + 1) + ")"));
+      throw new UserError(
+          "gateway config "
+              + file
+              + " is not valid YAML: "
+              + e.getProblem()
+              + (e.getProblemMark() == null
+                  ? ""
+                  : " (line " + (e.getProblemMark().getLine() + 1) + ")"));
     } catch (YAMLException e) {
       throw new UserError("gateway config " + file + " is not valid YAML: " + e.getMessage());
     } catch (IOException e) {
@@ -61,8 +70,14 @@ final class StrictYaml {
   void keys(Map<String, Object> node, String prefix, Set<String> allowed) {
     for (String key : node.keySet()) {
       if (!allowed.contains(key)) {
-        throw new UserError(file + ": unknown key '" + prefix + key + "' (known here: " + String.join(", ",
-            allowed.stream().sorted().toList()) + ")");
+        throw new UserError(
+            file
+                + ": unknown key '"
+                + prefix
+                + key
+                + "' (known here: "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ")");
       }
     }
   }
@@ -139,7 +154,10 @@ final class StrictYaml {
     throw error(path, "must be a whole number");
   }
 
-  /** A duration like {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}, or {@code fallback} when absent. */
+  /**
+   * A duration like {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}, or {@code fallback} when
+   * absent.
+   */
   Duration duration(Map<String, Object> node, String key, String path, Duration fallback) {
     if (!node.containsKey(key)) {
       return fallback;
@@ -158,7 +176,10 @@ final class StrictYaml {
     };
   }
 
-  /** A byte size like {@code 268435456}, {@code 256MiB} or {@code 4MB}, or {@code fallback} when absent. */
+  /**
+   * A byte size like {@code 268435456}, {@code 256MiB} or {@code 4MB}, or {@code fallback} when
+   * absent.
+   */
   long size(Map<String, Object> node, String key, String path, long fallback) {
     if (!node.containsKey(key)) {
       return fallback;
@@ -169,12 +190,13 @@ final class StrictYaml {
       throw error(path, "must be a size like 268435456, 256MiB or 4MB; got " + text);
     }
     long n = Long.parseLong(m.group(1));
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "M" -> 20;
-      case "G" -> 30;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          default -> 0;
+        };
     return Math.multiplyExact(n, 1L << shift);
   }
 

@@ -35,13 +35,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short {@code peerwatt demo} end to end: three homes, two slots, high speed, on embedded PostgreSQL
- * and devnet. Checks what the platform stored and exported, not what the demo printed.
+ * A short {@code peerwatt demo} end to end: three homes, two slots, high speed, on embedded
+ * PostgreSQL and devnet. Checks what the platform stored and exported, not what the demo printed.
  */
 class DemoEndToEndTest {
 
   @Test
-  void threeHomesTwoSlotsMeterTradeSettlePayAndExportValidTransactions(@TempDir Path dir) throws Exception {
+  void threeHomesTwoSlotsMeterTradeSettlePayAndExportValidTransactions(@TempDir Path dir)
+      throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
     Map<String, Object> summary;
@@ -74,22 +75,26 @@ class DemoEndToEndTest {
     assertThat(((Number) summary.get("channelsClosed")).longValue()).isPositive();
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("clearing").contains("closed ");
 
-    everyExportedTransactionIsValidUnderTheInterpreter(dir.resolve("out").resolve("transactions.json"),
+    everyExportedTransactionIsValidUnderTheInterpreter(
+        dir.resolve("out").resolve("transactions.json"),
         ((Number) summary.get("transactions")).intValue());
     assertThat(Files.size(dir.resolve("out").resolve("transactions.beef"))).isPositive();
     assertThat(((Number) summary.get("anchors")).longValue()).isPositive();
-    everyExportedProofVerifiesAndATamperedOneFails(dir.resolve("out").resolve("proofs"), platformKey, headers);
+    everyExportedProofVerifiesAndATamperedOneFails(
+        dir.resolve("out").resolve("proofs"), platformKey, headers);
     theReportReconciles(dir.resolve("out").resolve("report.json"));
   }
 
-  private static void everyExportedProofVerifiesAndATamperedOneFails(Path proofs, PublicKey platformKey,
-      HeaderChain headers) throws Exception {
+  private static void everyExportedProofVerifiesAndATamperedOneFails(
+      Path proofs, PublicKey platformKey, HeaderChain headers) throws Exception {
     List<Path> files;
     try (var list = Files.list(proofs)) {
       files = list.sorted().toList();
     }
-    assertThat(files).anyMatch(f -> f.toString().endsWith("-reading.json"))
-        .anyMatch(f -> f.toString().endsWith("-trade.json")).anyMatch(f -> f.toString().endsWith("-statement.json"));
+    assertThat(files)
+        .anyMatch(f -> f.toString().endsWith("-reading.json"))
+        .anyMatch(f -> f.toString().endsWith("-trade.json"))
+        .anyMatch(f -> f.toString().endsWith("-statement.json"));
     ProofBundleVerifier.Trust trust = new ProofBundleVerifier.Trust(platformKey, headers);
     for (Path f : files) {
       String json = Files.readString(f);
@@ -110,16 +115,20 @@ class DemoEndToEndTest {
   private static void theReportReconciles(Path reportJson) throws Exception {
     JsonNode report = new ObjectMapper().readTree(reportJson.toFile());
     assertThat(report.toString()).isNotEmpty();
-    assertThat(report.path("totals").path("energyReconciles").asBoolean(false)).as(report.path("totals").toString())
+    assertThat(report.path("totals").path("energyReconciles").asBoolean(false))
+        .as(report.path("totals").toString())
         .isTrue();
-    assertThat(report.path("totals").path("paymentsReconcile").asBoolean(false)).as(report.path("totals").toString())
+    assertThat(report.path("totals").path("paymentsReconcile").asBoolean(false))
+        .as(report.path("totals").toString())
         .isTrue();
     assertThat(report.path("totals").path("deliveredSoldWh").asLong()).isPositive();
   }
 
   private static void everyReadingIsSignedByItsEnrolledDevice(DSLContext dsl) {
-    List<Record> rows = dsl.fetch("select r.encoded, r.signature, r.reading_hash, d.public_key from reading r"
-        + " join device d on d.id = r.device_id");
+    List<Record> rows =
+        dsl.fetch(
+            "select r.encoded, r.signature, r.reading_hash, d.public_key from reading r"
+                + " join device d on d.id = r.device_id");
     assertThat(rows).isNotEmpty();
     for (Record row : rows) {
       MeterReading reading = ReadingCodec.decode(row.get(0, byte[].class));
@@ -131,85 +140,127 @@ class DemoEndToEndTest {
   }
 
   private static void tradesAreConsistentWithTheOrdersAndTheClearing(DSLContext dsl) {
-    List<Record> trades = dsl.fetch("select t.quantity_wh, t.price_per_kwh, t.grid_fee_per_kwh,"
-        + " b.limit_price_per_kwh, s.limit_price_per_kwh, b.quantity_wh, s.quantity_wh, c.price_per_kwh"
-        + " from trade t join market_order b on b.id = t.buy_order_id join market_order s on s.id = t.sell_order_id"
-        + " join clearing_result c on c.zone_code = t.zone_code and c.slot_start = t.slot_start");
+    List<Record> trades =
+        dsl.fetch(
+            "select t.quantity_wh, t.price_per_kwh, t.grid_fee_per_kwh,"
+                + " b.limit_price_per_kwh, s.limit_price_per_kwh, b.quantity_wh, s.quantity_wh, c.price_per_kwh"
+                + " from trade t join market_order b on b.id = t.buy_order_id join market_order s on s.id = t.sell_order_id"
+                + " join clearing_result c on c.zone_code = t.zone_code and c.slot_start = t.slot_start");
     assertThat(trades).isNotEmpty();
     for (Record t : trades) {
       long quantity = t.get(0, Long.class);
       long price = t.get(1, Long.class);
       long fee = t.get(2, Long.class);
-      assertThat(quantity).isPositive().isLessThanOrEqualTo(t.get(5, Long.class)).isLessThanOrEqualTo(t.get(6, Long.class));
+      assertThat(quantity)
+          .isPositive()
+          .isLessThanOrEqualTo(t.get(5, Long.class))
+          .isLessThanOrEqualTo(t.get(6, Long.class));
       // a BUY's limit includes the grid fee; a SELL's limit is on the energy price alone
       assertThat(price + fee).isLessThanOrEqualTo(t.get(3, Long.class));
       assertThat(price).isGreaterThanOrEqualTo(t.get(4, Long.class));
       assertThat(price).as("uniform clearing price").isEqualTo(t.get(7, Long.class));
     }
-    List<Record> volumes = dsl.fetch("select c.volume_wh, (select coalesce(sum(quantity_wh), 0) from trade t"
-        + " where t.zone_code = c.zone_code and t.slot_start = c.slot_start) from clearing_result c");
+    List<Record> volumes =
+        dsl.fetch(
+            "select c.volume_wh, (select coalesce(sum(quantity_wh), 0) from trade t"
+                + " where t.zone_code = c.zone_code and t.slot_start = c.slot_start) from clearing_result c");
     for (Record v : volumes) {
       assertThat(v.get(1, Long.class)).isEqualTo(v.get(0, Long.class));
     }
-    List<Record> perOrder = dsl.fetch("select o.quantity_wh, coalesce(sum(t.quantity_wh), 0) from market_order o"
-        + " left join trade t on t.buy_order_id = o.id or t.sell_order_id = o.id group by o.id, o.quantity_wh");
+    List<Record> perOrder =
+        dsl.fetch(
+            "select o.quantity_wh, coalesce(sum(t.quantity_wh), 0) from market_order o"
+                + " left join trade t on t.buy_order_id = o.id or t.sell_order_id = o.id group by o.id, o.quantity_wh");
     for (Record o : perOrder) {
       assertThat(o.get(1, Long.class)).isLessThanOrEqualTo(o.get(0, Long.class));
     }
   }
 
   private static void paymentsEqualTheStatementsAndTheChannels(DSLContext dsl) {
-    List<Record> statements = dsl.fetch("select s.account_id, s.slot_start, s.total_sat,"
-        + " (select coalesce(sum(p.amount_sat), 0) from settlement_payment p where p.account_id = s.account_id"
-        + " and p.zone_code = s.zone_code and p.slot_start = s.slot_start and p.status = 'paid')"
-        + " from settlement_statement s where s.version = (select max(version) from settlement_statement l"
-        + " where l.account_id = s.account_id and l.zone_code = s.zone_code and l.slot_start = s.slot_start)");
+    List<Record> statements =
+        dsl.fetch(
+            "select s.account_id, s.slot_start, s.total_sat,"
+                + " (select coalesce(sum(p.amount_sat), 0) from settlement_payment p where p.account_id = s.account_id"
+                + " and p.zone_code = s.zone_code and p.slot_start = s.slot_start and p.status = 'paid')"
+                + " from settlement_statement s where s.version = (select max(version) from settlement_statement l"
+                + " where l.account_id = s.account_id and l.zone_code = s.zone_code and l.slot_start = s.slot_start)");
     assertThat(statements).isNotEmpty();
     for (Record s : statements) {
-      assertThat(s.get(3, Long.class)).as("paid for statement of %s in %s", s.get(0), s.get(1))
+      assertThat(s.get(3, Long.class))
+          .as("paid for statement of %s in %s", s.get(0), s.get(1))
           .isEqualTo(s.get(2, Long.class));
     }
-    assertThat(dsl.fetchOne("select count(*) from settlement_payment where status <> 'paid'").get(0, Long.class)).isZero();
-    // what the hub paid into each seller channel and received from each buyer channel equals the payments
-    Long paidToProsumers = dsl.fetchOne("select coalesce(sum(amount_sat), 0) from settlement_payment"
-        + " where amount_sat > 0").get(0, Long.class);
-    Long paidByProsumers = dsl.fetchOne("select coalesce(-sum(amount_sat), 0) from settlement_payment"
-        + " where amount_sat < 0").get(0, Long.class);
-    Long hubToSellers = dsl.fetchOne("select coalesce(sum(payee_amount_sats), 0) from payment_channel"
-        + " where role = 'payer' and direction = 'hub_to_seller'").get(0, Long.class);
-    Long buyersToHub = dsl.fetchOne("select coalesce(sum(payee_amount_sats), 0) from payment_channel"
-        + " where role = 'payee' and direction = 'buyer_to_hub'").get(0, Long.class);
+    assertThat(
+            dsl.fetchOne("select count(*) from settlement_payment where status <> 'paid'")
+                .get(0, Long.class))
+        .isZero();
+    // what the hub paid into each seller channel and received from each buyer channel equals the
+    // payments
+    Long paidToProsumers =
+        dsl.fetchOne(
+                "select coalesce(sum(amount_sat), 0) from settlement_payment"
+                    + " where amount_sat > 0")
+            .get(0, Long.class);
+    Long paidByProsumers =
+        dsl.fetchOne(
+                "select coalesce(-sum(amount_sat), 0) from settlement_payment"
+                    + " where amount_sat < 0")
+            .get(0, Long.class);
+    Long hubToSellers =
+        dsl.fetchOne(
+                "select coalesce(sum(payee_amount_sats), 0) from payment_channel"
+                    + " where role = 'payer' and direction = 'hub_to_seller'")
+            .get(0, Long.class);
+    Long buyersToHub =
+        dsl.fetchOne(
+                "select coalesce(sum(payee_amount_sats), 0) from payment_channel"
+                    + " where role = 'payee' and direction = 'buyer_to_hub'")
+            .get(0, Long.class);
     assertThat(hubToSellers).isEqualTo(paidToProsumers);
     assertThat(buyersToHub).isEqualTo(paidByProsumers);
   }
 
   /**
-   * Homes 1 and 2 pay machine to machine: every payment of theirs went over a channel whose prosumer
-   * side is their gateway's registered channel key (buyer -> hub: the gateway signed; hub -> seller:
-   * the gateway acknowledged at least that commitment), none over a custodial channel.
+   * Homes 1 and 2 pay machine to machine: every payment of theirs went over a channel whose
+   * prosumer side is their gateway's registered channel key (buyer -> hub: the gateway signed; hub
+   * -> seller: the gateway acknowledged at least that commitment), none over a custodial channel.
    */
   private static void machineToMachineHomesPaidOverTheirGatewaysOwnChannels(DSLContext dsl) {
-    List<Record> m2m = dsl.fetch("select a.id, w.channel_key from account a join gateway_wallet w on w.account_id = a.id"
-        + " where a.payment_mode = 'm2m'");
+    List<Record> m2m =
+        dsl.fetch(
+            "select a.id, w.channel_key from account a join gateway_wallet w on w.account_id = a.id"
+                + " where a.payment_mode = 'm2m'");
     assertThat(m2m).as("homes 1 and 2 registered their gateway wallets").hasSize(2);
     int checked = 0;
     for (Record a : m2m) {
       long account = a.get(0, Long.class);
       byte[] gatewayKey = a.get(1, byte[].class);
-      for (Record p : dsl.fetch("select amount_sat, channel_id, target_payee_sats from settlement_payment"
-          + " where account_id = ? and status = 'paid'", account)) {
+      for (Record p :
+          dsl.fetch(
+              "select amount_sat, channel_id, target_payee_sats from settlement_payment"
+                  + " where account_id = ? and status = 'paid'",
+              account)) {
         long amount = p.get(0, Long.class);
         String channel = p.get(1, String.class);
         if (amount < 0) {
-          Record c = dsl.fetchOne("select payer_pubkey, payee_amount_sats from payment_channel where channel_id = ?"
-              + " and role = 'payee' and direction = 'buyer_to_hub'", channel);
-          assertThat(c.get(0, byte[].class)).as("debit of %s paid on %s", account, channel).isEqualTo(gatewayKey);
+          Record c =
+              dsl.fetchOne(
+                  "select payer_pubkey, payee_amount_sats from payment_channel where channel_id = ?"
+                      + " and role = 'payee' and direction = 'buyer_to_hub'",
+                  channel);
+          assertThat(c.get(0, byte[].class))
+              .as("debit of %s paid on %s", account, channel)
+              .isEqualTo(gatewayKey);
           assertThat(c.get(1, Long.class)).isGreaterThanOrEqualTo(p.get(2, Long.class));
         } else {
-          Record c = dsl.fetchOne("select c.payee_pubkey, k.acked_sequence from payment_channel c"
-              + " join gateway_channel_ack k on k.channel_id = c.channel_id where c.channel_id = ? and c.role = 'payer'",
-              channel);
-          assertThat(c).as("credit of %s on %s acknowledged by the gateway", account, channel).isNotNull();
+          Record c =
+              dsl.fetchOne(
+                  "select c.payee_pubkey, k.acked_sequence from payment_channel c"
+                      + " join gateway_channel_ack k on k.channel_id = c.channel_id where c.channel_id = ? and c.role = 'payer'",
+                  channel);
+          assertThat(c)
+              .as("credit of %s on %s acknowledged by the gateway", account, channel)
+              .isNotNull();
           assertThat(c.get(0, byte[].class)).isEqualTo(gatewayKey);
           assertThat(c.get(1, Long.class)).isPositive();
         }
@@ -219,7 +270,8 @@ class DemoEndToEndTest {
     assertThat(checked).as("machine-to-machine payments made").isPositive();
   }
 
-  private static void everyExportedTransactionIsValidUnderTheInterpreter(Path json, int expected) throws Exception {
+  private static void everyExportedTransactionIsValidUnderTheInterpreter(Path json, int expected)
+      throws Exception {
     JsonNode root = new ObjectMapper().readTree(json.toFile());
     JsonNode txs = root.get("transactions");
     assertThat(txs.size()).isEqualTo(expected);
@@ -230,8 +282,10 @@ class DemoEndToEndTest {
       JsonNode inputs = entry.get("inputs");
       assertThat(inputs.size()).isEqualTo(tx.inputs().size());
       for (int i = 0; i < inputs.size(); i++) {
-        TxOutput spent = new TxOutput(inputs.get(i).get("satoshis").asLong(),
-            HexFormat.of().parseHex(inputs.get(i).get("lockingScript").asText()));
+        TxOutput spent =
+            new TxOutput(
+                inputs.get(i).get("satoshis").asLong(),
+                HexFormat.of().parseHex(inputs.get(i).get("lockingScript").asText()));
         ScriptResult r = Interpreter.verifyInput(tx, i, spent, ScriptFlags.POST_GENESIS_STANDARD);
         assertThat(r.ok()).as("%s input %d: %s", tx.txidHex(), i, r).isTrue();
         inputsChecked++;

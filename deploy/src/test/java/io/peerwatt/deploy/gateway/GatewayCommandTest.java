@@ -29,7 +29,8 @@ class GatewayCommandTest {
 
   @Test
   void theDocumentedExampleIsValid() {
-    Path example = Path.of(System.getProperty("peerwatt.root"), "deploy", "examples", "gateway.yaml");
+    Path example =
+        Path.of(System.getProperty("peerwatt.root"), "deploy", "examples", "gateway.yaml");
     GatewayConfig cfg = GatewayYaml.load(example, null);
     assertThat(cfg.meters()).hasSize(2);
     assertThat(cfg.meters().get(0).map()).isEqualTo(MapChoice.AUTO);
@@ -37,32 +38,47 @@ class GatewayCommandTest {
     assertThat(cfg.readingInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(cfg.journalMaxBytes()).isEqualTo(256L << 20);
     assertThat(cfg.batchSize()).isEqualTo(500);
-    assertThat(cfg.wallet()).get().satisfies(w -> {
-      assertThat(w.spendingCapSatsPerDay()).isEqualTo(20_000_000);
-      assertThat(w.channelCapacitySats()).isEqualTo(50_000_000);
-      assertThat(w.devnetFaucet()).isFalse();
-    });
+    assertThat(cfg.wallet())
+        .get()
+        .satisfies(
+            w -> {
+              assertThat(w.spendingCapSatsPerDay()).isEqualTo(20_000_000);
+              assertThat(w.channelCapacitySats()).isEqualTo(50_000_000);
+              assertThat(w.devnetFaucet()).isFalse();
+            });
   }
 
   @Test
   void theWalletIsCustodialUnlessItSaysM2m() throws Exception {
     Path file = dir.resolve("w.yaml");
-    String meters = "platform: https://p.example\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n";
+    String meters =
+        "platform: https://p.example\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n";
     Files.writeString(file, meters);
     assertThat(GatewayYaml.load(file, null).wallet()).isEmpty();
-    Files.writeString(file, meters + "wallet:\n  mode: m2m\n  devnetFaucet: true\n  interval: 2s\n");
-    assertThat(GatewayYaml.load(file, null).wallet()).get().satisfies(w -> {
-      assertThat(w.devnetFaucet()).isTrue();
-      assertThat(w.interval()).isEqualTo(Duration.ofSeconds(2));
-      assertThat(w.spendingCapSatsPerDay()).isEqualTo(WalletConfig.defaults().spendingCapSatsPerDay());
-    });
+    Files.writeString(
+        file, meters + "wallet:\n  mode: m2m\n  devnetFaucet: true\n  interval: 2s\n");
+    assertThat(GatewayYaml.load(file, null).wallet())
+        .get()
+        .satisfies(
+            w -> {
+              assertThat(w.devnetFaucet()).isTrue();
+              assertThat(w.interval()).isEqualTo(Duration.ofSeconds(2));
+              assertThat(w.spendingCapSatsPerDay())
+                  .isEqualTo(WalletConfig.defaults().spendingCapSatsPerDay());
+            });
     Files.writeString(file, meters + "wallet:\n  mode: custodial\n  interval: 2s\n");
-    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class).hasMessageContaining("m2m");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("m2m");
     Files.writeString(file, meters + "wallet:\n  mode: m2m\n  channelCapacitySats: 5\n");
-    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("channelCapacitySats");
-    Files.writeString(file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\nwallet:\n  mode: m2m\n");
-    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class).hasMessageContaining("platform");
+    Files.writeString(
+        file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\nwallet:\n  mode: m2m\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("platform");
   }
 
   @Test
@@ -71,49 +87,81 @@ class GatewayCommandTest {
     java.io.PrintStream old = System.out;
     try {
       System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-      assertThat(PeerwattCommand.run("gateway", "wallet", "address", "--data-dir", dir.toString())).isZero();
+      assertThat(PeerwattCommand.run("gateway", "wallet", "address", "--data-dir", dir.toString()))
+          .isZero();
     } finally {
       System.setOut(old);
     }
     String address = out.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
     assertThat(address).matches("[mn][1-9A-HJ-NP-Za-km-z]{25,34}");
-    byte[] own = io.peerwatt.protocol.bsv.Script.p2pkh(io.peerwatt.gateway.DeviceIdentity.channelKey(dir).publicKey()
-        .hash160()).bytes();
-    io.peerwatt.protocol.bsv.Transaction pays = new io.peerwatt.protocol.bsv.Transaction(1, List.of(
-        new io.peerwatt.protocol.bsv.TxInput(new byte[32], 0, new byte[0], 0xFFFFFFFFL)),
-        List.of(new io.peerwatt.protocol.bsv.TxOutput(70_000, own)), 0);
-    io.peerwatt.protocol.bsv.Transaction elsewhere = new io.peerwatt.protocol.bsv.Transaction(1, pays.inputs(),
-        List.of(new io.peerwatt.protocol.bsv.TxOutput(70_000, io.peerwatt.protocol.bsv.Script.p2pkh(new byte[20]).bytes())), 0);
-    assertThat(PeerwattCommand.run("gateway", "wallet", "fund", "--tx", elsewhere.toHex(), "--data-dir",
-        dir.toString())).isEqualTo(2);
-    assertThat(PeerwattCommand.run("gateway", "wallet", "fund", "--tx", pays.toHex(), "--data-dir",
-        dir.toString())).isZero();
+    byte[] own =
+        io.peerwatt.protocol.bsv.Script.p2pkh(
+                io.peerwatt.gateway.DeviceIdentity.channelKey(dir).publicKey().hash160())
+            .bytes();
+    io.peerwatt.protocol.bsv.Transaction pays =
+        new io.peerwatt.protocol.bsv.Transaction(
+            1,
+            List.of(
+                new io.peerwatt.protocol.bsv.TxInput(new byte[32], 0, new byte[0], 0xFFFFFFFFL)),
+            List.of(new io.peerwatt.protocol.bsv.TxOutput(70_000, own)),
+            0);
+    io.peerwatt.protocol.bsv.Transaction elsewhere =
+        new io.peerwatt.protocol.bsv.Transaction(
+            1,
+            pays.inputs(),
+            List.of(
+                new io.peerwatt.protocol.bsv.TxOutput(
+                    70_000, io.peerwatt.protocol.bsv.Script.p2pkh(new byte[20]).bytes())),
+            0);
+    assertThat(
+            PeerwattCommand.run(
+                "gateway",
+                "wallet",
+                "fund",
+                "--tx",
+                elsewhere.toHex(),
+                "--data-dir",
+                dir.toString()))
+        .isEqualTo(2);
+    assertThat(
+            PeerwattCommand.run(
+                "gateway", "wallet", "fund", "--tx", pays.toHex(), "--data-dir", dir.toString()))
+        .isZero();
     assertThat(dir.resolve("wallet").resolve("incoming").resolve(pays.txidHex() + ".hex")).exists();
   }
 
   @Test
   void unknownAndBadKeysAreNamed() throws Exception {
     Path file = dir.resolve("g.yaml");
-    Files.writeString(file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n    unitt: 1\n");
-    assertThatThrownBy(() -> GatewayYaml.load(file, null)).isInstanceOf(UserError.class)
+    Files.writeString(
+        file, "meters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n    unitt: 1\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("unknown key 'meters[0].unitt'");
-    Files.writeString(file, "upload:\n  batchSize: 900\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n");
+    Files.writeString(
+        file,
+        "upload:\n  batchSize: 900\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n");
     assertThatThrownBy(() -> GatewayYaml.load(file, null)).hasMessageContaining("upload.batchSize");
-    Files.writeString(file, "readingInterval: soon\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n");
-    assertThatThrownBy(() -> GatewayYaml.load(file, null)).hasMessageContaining("readingInterval must be a duration");
+    Files.writeString(
+        file, "readingInterval: soon\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .hasMessageContaining("readingInterval must be a duration");
     Files.writeString(file, "meters:\n  - name: grid\n    meter: serial://x\n");
     assertThatThrownBy(() -> GatewayYaml.load(file, null)).hasMessageContaining("meters[0].meter");
   }
 
   @Test
   void probePrintsOneReadingAsJson() throws Exception {
-    MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SUNSPEC_203, 1, 5, 1, Clock.systemUTC());
+    MeterSimulator sim =
+        new MeterSimulator(MeterSimulator.Model.SUNSPEC_203, 1, 5, 1, Clock.systemUTC());
     sim.start(0);
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int code = PeerwattCommand.run("gateway", "probe", "--meter", "tcp://127.0.0.1:" + sim.port(), "--unit", "1");
+      int code =
+          PeerwattCommand.run(
+              "gateway", "probe", "--meter", "tcp://127.0.0.1:" + sim.port(), "--unit", "1");
       assertThat(code).isZero();
     } finally {
       System.setOut(original);
@@ -140,17 +188,28 @@ class GatewayCommandTest {
 
   @Test
   void probeReadsAMeterThatLacksTheOptionalRegistersAndSaysWhich() throws Exception {
-    MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 5, 1, Clock.systemUTC());
+    MeterSimulator sim =
+        new MeterSimulator(MeterSimulator.Model.SDM630, 1, 5, 1, Clock.systemUTC());
     sim.withhold("serial", false);
     sim.withhold("voltageL1", false);
     sim.start(0);
     try {
-      JsonNode json = new ObjectMapper().readTree(
-          run("gateway", "probe", "--meter", "tcp://127.0.0.1:" + sim.port(), "--map", "sdm630"));
+      JsonNode json =
+          new ObjectMapper()
+              .readTree(
+                  run(
+                      "gateway",
+                      "probe",
+                      "--meter",
+                      "tcp://127.0.0.1:" + sim.port(),
+                      "--map",
+                      "sdm630"));
       assertThat(json.get("importWh").asLong()).isGreaterThan(12_000_000);
       assertThat(json.get("voltageV").isNull()).isTrue();
       assertThat(json.get("serial").asText()).isEmpty();
-      assertThat(json.get("lacks")).extracting(JsonNode::asText).containsExactly("serial", "voltageL1");
+      assertThat(json.get("lacks"))
+          .extracting(JsonNode::asText)
+          .containsExactly("serial", "voltageL1");
     } finally {
       sim.stop();
     }
@@ -158,22 +217,38 @@ class GatewayCommandTest {
 
   @Test
   void probeScanFindsWhichMetersAnswerAtWhichUnit() {
-    SimulatedBus bus = new SimulatedBus(List.of(
-        new MeterSimulator(MeterSimulator.Model.SDM630, 1, 1, 1, Clock.systemUTC()),
-        new MeterSimulator(MeterSimulator.Model.EM24, 3, 2, 1, Clock.systemUTC()),
-        new MeterSimulator(MeterSimulator.Model.SUNSPEC_203, 6, 3, 1, Clock.systemUTC()))).start(0);
+    SimulatedBus bus =
+        new SimulatedBus(
+                List.of(
+                    new MeterSimulator(MeterSimulator.Model.SDM630, 1, 1, 1, Clock.systemUTC()),
+                    new MeterSimulator(MeterSimulator.Model.EM24, 3, 2, 1, Clock.systemUTC()),
+                    new MeterSimulator(
+                        MeterSimulator.Model.SUNSPEC_203, 6, 3, 1, Clock.systemUTC())))
+            .start(0);
     try {
-      String out = run("gateway", "probe", "--meter", "tcp://127.0.0.1:" + bus.port(), "--scan", "--units", "1-8",
-          "--timeout", "150");
-      assertThat(out.lines().filter(l -> l.startsWith("unit ")).toList()).satisfiesExactly(
-          l -> assertThat(l).startsWith("unit 1: sdm630: import "),
-          l -> assertThat(l).startsWith("unit 3: em24: import "),
-          l -> assertThat(l).startsWith("unit 6: sunspec-203: import "));
+      String out =
+          run(
+              "gateway",
+              "probe",
+              "--meter",
+              "tcp://127.0.0.1:" + bus.port(),
+              "--scan",
+              "--units",
+              "1-8",
+              "--timeout",
+              "150");
+      assertThat(out.lines().filter(l -> l.startsWith("unit ")).toList())
+          .satisfiesExactly(
+              l -> assertThat(l).startsWith("unit 1: sdm630: import "),
+              l -> assertThat(l).startsWith("unit 3: em24: import "),
+              l -> assertThat(l).startsWith("unit 6: sunspec-203: import "));
       assertThat(out).contains("3 meter(s) found");
     } finally {
       bus.stop();
     }
-    assertThat(PeerwattCommand.run("gateway", "probe", "--meter", "tcp://127.0.0.1:1", "--scan", "--units", "0-3"))
+    assertThat(
+            PeerwattCommand.run(
+                "gateway", "probe", "--meter", "tcp://127.0.0.1:1", "--scan", "--units", "0-3"))
         .isEqualTo(2);
   }
 }

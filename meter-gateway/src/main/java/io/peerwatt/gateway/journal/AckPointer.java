@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's acknowledgement pointer: the highest sequence the platform acknowledged, in the file
- * {@code acked} of the journal's directory as {@code u64 sequence, u32 CRC32C of it}, replaced through
- * {@link DurableFiles} so a power cut leaves the old pointer or the new one.
+ * The journal's acknowledgement pointer: the highest sequence the platform acknowledged, in the
+ * file {@code acked} of the journal's directory as {@code u64 sequence, u32 CRC32C of it}, replaced
+ * through {@link DurableFiles} so a power cut leaves the old pointer or the new one.
  */
 final class AckPointer {
   static final String FILE = "acked";
@@ -24,7 +24,8 @@ final class AckPointer {
     }
     byte[] bytes = Files.readAllBytes(file);
     if (bytes.length != 12) {
-      throw new IOException("journal ack pointer " + file + " is damaged (" + bytes.length + " bytes)");
+      throw new IOException(
+          "journal ack pointer " + file + " is damaged (" + bytes.length + " bytes)");
     }
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     long sequence = buf.getLong();

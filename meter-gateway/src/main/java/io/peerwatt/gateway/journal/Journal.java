@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's durable, append-only reading journal: a directory of segment files ({@link SegmentFiles},
- * records as {@link JournalRecord} lays them out) plus an acknowledgement pointer ({@link AckPointer}).
+ * The gateway's durable, append-only reading journal: a directory of segment files ({@link
+ * SegmentFiles}, records as {@link JournalRecord} lays them out) plus an acknowledgement pointer
+ * ({@link AckPointer}).
  *
  * <p><b>Durability.</b> {@link #append} returns only after the record is written and forced to disk
  * ({@link FileChannel#force}); only then does a reading count as taken. Each record carries a
@@ -28,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Acknowledgement.</b> {@link #acknowledgeThrough} moves a persisted pointer (written to a
  * temporary file, forced, atomically renamed); segments wholly at or below it are deleted.
  *
- * <p><b>Full policy.</b> The journal holds at most {@code maxBytes}. When an append would exceed it,
- * (1) unacknowledged finer-cadence readings are dropped from the oldest segments first (each
+ * <p><b>Full policy.</b> The journal holds at most {@code maxBytes}. When an append would exceed
+ * it, (1) unacknowledged finer-cadence readings are dropped from the oldest segments first (each
  * segment rewritten with only its quarter-hour boundary readings), logged at ERROR with counts and
  * sequence range; (2) if that is not enough, the new reading is refused ({@link
  * AppendOutcome#REFUSED_FULL}, ERROR log) and consumes no sequence number, so boundary readings
- * already journaled are never dropped. A write that fails (disk full) is truncated away and the same
- * policy applied once before giving up with an ERROR.
+ * already journaled are never dropped. A write that fails (disk full) is truncated away and the
+ * same policy applied once before giving up with an ERROR.
  *
  * <p>Single writer: one thread appends; all methods are synchronized.
  */
@@ -66,8 +67,10 @@ public final class Journal implements AutoCloseable {
   private final Path dir;
   private final long maxBytes;
   private final long segmentBytes;
+
   /** Every record still on disk, by sequence. */
   private final TreeMap<Long, Location> index = new TreeMap<>();
+
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
   private long ackedThrough;
   private long lastSequence;
@@ -103,7 +106,8 @@ public final class Journal implements AutoCloseable {
    */
   public static Journal open(Path dir, long maxBytes, long segmentBytes) throws IOException {
     if (segmentBytes < 4096 || maxBytes < 4 * segmentBytes) {
-      throw new IllegalArgumentException("journal needs segmentBytes >= 4096 and maxBytes >= 4 * segmentBytes");
+      throw new IllegalArgumentException(
+          "journal needs segmentBytes >= 4096 and maxBytes >= 4 * segmentBytes");
     }
     Files.createDirectories(dir);
     Journal journal = new Journal(dir, maxBytes, segmentBytes);
@@ -132,14 +136,19 @@ public final class Journal implements AutoCloseable {
       active.position(activeSegment.size);
     }
     lastSequence = Math.max(lastSequence, ackedThrough);
-    log.info("journal {}: {} readings on disk, {} unacknowledged, next sequence {}",
-        dir, index.size(), depth(), lastSequence + 1);
+    log.info(
+        "journal {}: {} readings on disk, {} unacknowledged, next sequence {}",
+        dir,
+        index.size(),
+        depth(),
+        lastSequence + 1);
   }
 
   private void recoverSegment(Path file, boolean last) throws IOException {
     long firstSequence = SegmentFiles.firstSequence(file);
     boolean headerless = false;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       if (!SegmentFiles.hasHeader(ch)) {
         // created but the header never reached the disk: nothing in it can be a reading
@@ -154,8 +163,8 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  private void recoverRecords(FileChannel ch, Path file, long firstSequence, long size, boolean last)
-      throws IOException {
+  private void recoverRecords(
+      FileChannel ch, Path file, long firstSequence, long size, boolean last) throws IOException {
     Segment segment = new Segment(firstSequence, file, size);
     long offset = SEGMENT_MAGIC.length;
     int recovered = 0;
@@ -165,8 +174,12 @@ public final class Journal implements AutoCloseable {
         break;
       }
       if (d.sequence() <= lastSequence) {
-        log.error("journal segment {} offset {}: sequence {} not after {}; stopping there",
-            file, offset, d.sequence(), lastSequence);
+        log.error(
+            "journal segment {} offset {}: sequence {} not after {}; stopping there",
+            file,
+            offset,
+            d.sequence(),
+            lastSequence);
         break;
       }
       index.put(d.sequence(), new Location(segment, offset, d.totalLength(), d.boundary()));
@@ -178,11 +191,19 @@ public final class Journal implements AutoCloseable {
     if (offset < size) {
       String how = last ? "torn tail" : "CORRUPT RECORD IN AN OLDER SEGMENT";
       if (last) {
-        log.warn("journal {}: {} of {} bytes after {} good readings; truncating it", file, how,
-            size - offset, recovered);
+        log.warn(
+            "journal {}: {} of {} bytes after {} good readings; truncating it",
+            file,
+            how,
+            size - offset,
+            recovered);
       } else {
-        log.error("journal {}: {} ({} bytes after {} good readings); truncating it", file, how,
-            size - offset, recovered);
+        log.error(
+            "journal {}: {} ({} bytes after {} good readings); truncating it",
+            file,
+            how,
+            size - offset,
+            recovered);
       }
       ch.truncate(offset);
       ch.force(true);
@@ -210,15 +231,21 @@ public final class Journal implements AutoCloseable {
    */
   public synchronized AppendOutcome append(JournalEntry entry) throws IOException {
     if (entry.sequence() != lastSequence + 1) {
-      throw new IllegalArgumentException("expected sequence " + (lastSequence + 1) + ", got " + entry.sequence());
+      throw new IllegalArgumentException(
+          "expected sequence " + (lastSequence + 1) + ", got " + entry.sequence());
     }
     ByteBuffer record = JournalRecord.encode(entry);
     boolean thinned = false;
     if (totalBytes() + record.remaining() + SEGMENT_MAGIC.length > maxBytes) {
       thinned = makeRoom(record.remaining() + SEGMENT_MAGIC.length);
       if (totalBytes() + record.remaining() + SEGMENT_MAGIC.length > maxBytes) {
-        log.error("JOURNAL FULL ({} of {} bytes, {} unacknowledged readings): reading #{} at {} ({}) NOT STORED",
-            totalBytes(), maxBytes, depth(), entry.sequence(), entry.takenAt(),
+        log.error(
+            "JOURNAL FULL ({} of {} bytes, {} unacknowledged readings): reading #{} at {} ({}) NOT STORED",
+            totalBytes(),
+            maxBytes,
+            depth(),
+            entry.sequence(),
+            entry.takenAt(),
             entry.boundary() ? "quarter-hour boundary" : "cadence");
         return AppendOutcome.REFUSED_FULL;
       }
@@ -226,16 +253,21 @@ public final class Journal implements AutoCloseable {
     try {
       write(entry, record.duplicate());
     } catch (IOException e) {
-      log.error("JOURNAL WRITE FAILED for reading #{} ({}); applying the full-journal policy and retrying once",
-          entry.sequence(), e.toString());
+      log.error(
+          "JOURNAL WRITE FAILED for reading #{} ({}); applying the full-journal policy and retrying once",
+          entry.sequence(),
+          e.toString());
       rollBackPartialWrite();
       thinned |= makeRoom(record.remaining() + SEGMENT_MAGIC.length + segmentBytes);
       try {
         write(entry, record.duplicate());
       } catch (IOException again) {
         rollBackPartialWrite();
-        log.error("JOURNAL WRITE FAILED AGAIN: reading #{} at {} NOT STORED ({})", entry.sequence(),
-            entry.takenAt(), again.toString());
+        log.error(
+            "JOURNAL WRITE FAILED AGAIN: reading #{} at {} NOT STORED ({})",
+            entry.sequence(),
+            entry.takenAt(),
+            again.toString());
         return AppendOutcome.REFUSED_FULL;
       }
     }
@@ -243,7 +275,9 @@ public final class Journal implements AutoCloseable {
   }
 
   private void write(JournalEntry entry, ByteBuffer record) throws IOException {
-    if (active == null || activeSegment.size + record.remaining() > segmentBytes && activeSegment.size > SEGMENT_MAGIC.length) {
+    if (active == null
+        || activeSegment.size + record.remaining() > segmentBytes
+            && activeSegment.size > SEGMENT_MAGIC.length) {
       startSegment(entry.sequence());
     }
     long offset = activeSegment.size;
@@ -266,8 +300,10 @@ public final class Journal implements AutoCloseable {
       active.truncate(activeSegment.size);
       active.force(true);
     } catch (IOException e) {
-      log.error("journal: could not truncate a failed write in {} ({}); recovery will cut it at the next start",
-          activeSegment.path, e.toString());
+      log.error(
+          "journal: could not truncate a failed write in {} ({}); recovery will cut it at the next start",
+          activeSegment.path,
+          e.toString());
     }
   }
 
@@ -276,13 +312,17 @@ public final class Journal implements AutoCloseable {
       active.close();
     }
     active = SegmentFiles.create(dir, firstSequence);
-    activeSegment = new Segment(firstSequence, SegmentFiles.path(dir, firstSequence), SEGMENT_MAGIC.length);
+    activeSegment =
+        new Segment(firstSequence, SegmentFiles.path(dir, firstSequence), SEGMENT_MAGIC.length);
     segments.put(firstSequence, activeSegment);
   }
 
   // ---- full policy ----------------------------------------------------------------------------
 
-  /** Drops unacknowledged cadence readings from the oldest closed segments until {@code needed} fits. */
+  /**
+   * Drops unacknowledged cadence readings from the oldest closed segments until {@code needed}
+   * fits.
+   */
   private boolean makeRoom(long needed) throws IOException {
     boolean thinned = false;
     for (Segment segment : new ArrayList<>(segments.values())) {
@@ -314,9 +354,14 @@ public final class Journal implements AutoCloseable {
     if (dropped.isEmpty()) {
       return false;
     }
-    long[] offsets = SegmentFiles.keepOnly(segment.path,
-        kept.stream().map(e -> new SegmentFiles.Span(e.getValue().offset, e.getValue().length)).toList());
-    // the new locations are made before the index changes: its entries are not to be read after removal
+    long[] offsets =
+        SegmentFiles.keepOnly(
+            segment.path,
+            kept.stream()
+                .map(e -> new SegmentFiles.Span(e.getValue().offset, e.getValue().length))
+                .toList());
+    // the new locations are made before the index changes: its entries are not to be read after
+    // removal
     Map<Long, Location> moved = new TreeMap<>();
     long size = SEGMENT_MAGIC.length;
     for (int i = 0; i < kept.size(); i++) {
@@ -328,9 +373,15 @@ public final class Journal implements AutoCloseable {
     index.putAll(moved);
     long freed = segment.size - size;
     segment.size = size;
-    log.error("JOURNAL FULL: dropped {} unacknowledged finer-cadence readings #{}..#{} from {} ({} bytes freed);"
-            + " {} quarter-hour boundary readings kept", dropped.size(), dropped.get(0),
-        dropped.get(dropped.size() - 1), segment.path.getFileName(), freed, kept.size());
+    log.error(
+        "JOURNAL FULL: dropped {} unacknowledged finer-cadence readings #{}..#{} from {} ({} bytes freed);"
+            + " {} quarter-hour boundary readings kept",
+        dropped.size(),
+        dropped.get(0),
+        dropped.get(dropped.size() - 1),
+        segment.path.getFileName(),
+        freed,
+        kept.size());
     return true;
   }
 
@@ -350,10 +401,14 @@ public final class Journal implements AutoCloseable {
 
   /** The newest reading on disk, acknowledged or not. */
   public synchronized java.util.Optional<JournalEntry> newest() throws IOException {
-    return index.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(read(index.lastEntry().getValue()));
+    return index.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(read(index.lastEntry().getValue()));
   }
 
-  /** Every reading still on disk (acknowledged or not), oldest first; for recovery checks and tools. */
+  /**
+   * Every reading still on disk (acknowledged or not), oldest first; for recovery checks and tools.
+   */
   public synchronized List<JournalEntry> all() throws IOException {
     List<JournalEntry> out = new ArrayList<>();
     for (Location location : index.values()) {
@@ -366,8 +421,12 @@ public final class Journal implements AutoCloseable {
     try (FileChannel ch = FileChannel.open(location.segment.path, StandardOpenOption.READ)) {
       JournalRecord.Decoded d = JournalRecord.read(ch, location.offset, location.segment.size);
       if (d == null) {
-        throw new IOException("journal record at " + location.segment.path + ":" + location.offset
-            + " no longer passes its CRC");
+        throw new IOException(
+            "journal record at "
+                + location.segment.path
+                + ":"
+                + location.offset
+                + " no longer passes its CRC");
       }
       return d.entry();
     }
@@ -401,7 +460,8 @@ public final class Journal implements AutoCloseable {
       return;
     }
     if (sequence > lastSequence) {
-      throw new IllegalArgumentException("cannot acknowledge #" + sequence + ", newest is #" + lastSequence);
+      throw new IllegalArgumentException(
+          "cannot acknowledge #" + sequence + ", newest is #" + lastSequence);
     }
     AckPointer.write(dir, sequence);
     ackedThrough = sequence;

@@ -9,11 +9,13 @@ import java.util.HexFormat;
  * @param sequence the device's reading sequence number (contiguous unless the full-journal policy
  *     dropped finer-cadence readings)
  * @param takenAt when the reading was taken (UTC)
- * @param boundary true for the reading at a UTC quarter-hour boundary (kept when the journal is full)
+ * @param boundary true for the reading at a UTC quarter-hour boundary (kept when the journal is
+ *     full)
  * @param readingHash the 32-byte hash of the signed reading (the next reading links to it)
  * @param signedReading the signed reading's canonical bytes, opaque to the journal
  */
-public record JournalEntry(long sequence, Instant takenAt, boolean boundary, byte[] readingHash, byte[] signedReading) {
+public record JournalEntry(
+    long sequence, Instant takenAt, boolean boundary, byte[] readingHash, byte[] signedReading) {
   public JournalEntry {
     if (readingHash.length != 32) {
       throw new IllegalArgumentException("reading hash must be 32 bytes");
@@ -49,7 +51,15 @@ public record JournalEntry(long sequence, Instant takenAt, boolean boundary, byt
 
   @Override
   public String toString() {
-    return "JournalEntry[#" + sequence + " " + takenAt + (boundary ? " boundary" : "") + " hash "
-        + HexFormat.of().formatHex(readingHash) + ", " + signedReading.length + " bytes]";
+    return "JournalEntry[#"
+        + sequence
+        + " "
+        + takenAt
+        + (boundary ? " boundary" : "")
+        + " hash "
+        + HexFormat.of().formatHex(readingHash)
+        + ", "
+        + signedReading.length
+        + " bytes]";
   }
 }

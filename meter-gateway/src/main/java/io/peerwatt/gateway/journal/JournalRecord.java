@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's bytes on disk. A segment file starts with {@link #SEGMENT_MAGIC}, then records, each
- * {@code u32 body length, u32 CRC32C of the body} and a body {@code u8 version (1), u64 sequence, u64
- * takenAt epoch ms, u8 kind (1 boundary, 2 cadence), 32-byte reading hash, u32 payload length, payload
- * (the signed reading)}, all big-endian.
+ * The journal's bytes on disk. A segment file starts with {@link #SEGMENT_MAGIC}, then records,
+ * each {@code u32 body length, u32 CRC32C of the body} and a body {@code u8 version (1), u64
+ * sequence, u64 takenAt epoch ms, u8 kind (1 boundary, 2 cadence), 32-byte reading hash, u32
+ * payload length, payload (the signed reading)}, all big-endian.
  */
 final class JournalRecord {
   static final byte[] SEGMENT_MAGIC = {'P', 'W', 'J', 'R', 'N', 'L', '0', '1'};
@@ -24,7 +24,13 @@ final class JournalRecord {
   private JournalRecord() {}
 
   /** One record read back, with its length on disk (header included). */
-  record Decoded(long sequence, Instant takenAt, boolean boundary, byte[] hash, byte[] payload, int totalLength) {
+  record Decoded(
+      long sequence,
+      Instant takenAt,
+      boolean boundary,
+      byte[] hash,
+      byte[] payload,
+      int totalLength) {
     JournalEntry entry() {
       return new JournalEntry(sequence, takenAt, boundary, hash, payload);
     }
@@ -38,9 +44,13 @@ final class JournalRecord {
       throw new IllegalArgumentException("signed reading too large: " + payload.length + " bytes");
     }
     ByteBuffer body = ByteBuffer.allocate(bodyLength);
-    body.put(VERSION).putLong(entry.sequence()).putLong(entry.takenAt().toEpochMilli())
-        .put(entry.boundary() ? KIND_BOUNDARY : KIND_CADENCE).put(entry.readingHash())
-        .putInt(payload.length).put(payload);
+    body.put(VERSION)
+        .putLong(entry.sequence())
+        .putLong(entry.takenAt().toEpochMilli())
+        .put(entry.boundary() ? KIND_BOUNDARY : KIND_CADENCE)
+        .put(entry.readingHash())
+        .putInt(payload.length)
+        .put(payload);
     CRC32C crc = new CRC32C();
     crc.update(body.array());
     ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + bodyLength);
@@ -58,7 +68,9 @@ final class JournalRecord {
     header.flip();
     int bodyLength = header.getInt();
     int crc = header.getInt();
-    if (bodyLength < BODY_FIXED || bodyLength > MAX_BODY || size - offset - RECORD_HEADER < bodyLength) {
+    if (bodyLength < BODY_FIXED
+        || bodyLength > MAX_BODY
+        || size - offset - RECORD_HEADER < bodyLength) {
       return null;
     }
     ByteBuffer body = ByteBuffer.allocate(bodyLength);
@@ -83,7 +95,8 @@ final class JournalRecord {
     }
     byte[] payload = new byte[payloadLength];
     body.get(payload);
-    return new Decoded(sequence, takenAt, kind == KIND_BOUNDARY, hash, payload, RECORD_HEADER + bodyLength);
+    return new Decoded(
+        sequence, takenAt, kind == KIND_BOUNDARY, hash, payload, RECORD_HEADER + bodyLength);
   }
 
   /** Fills {@code buffer} from {@code position} on, or as far as the file goes. */

@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A journal's segment files: {@code segment-<first sequence, 20 digits>.pwj} in the journal's directory,
- * each starting with {@link JournalRecord#SEGMENT_MAGIC}. Every creation and replacement is forced to
- * disk together with the directory entry.
+ * A journal's segment files: {@code segment-<first sequence, 20 digits>.pwj} in the journal's
+ * directory, each starting with {@link JournalRecord#SEGMENT_MAGIC}. Every creation and replacement
+ * is forced to disk together with the directory entry.
  */
 final class SegmentFiles {
   static final String GLOB = "segment-*.pwj";
@@ -28,7 +28,10 @@ final class SegmentFiles {
     return Long.parseLong(file.getFileName().toString().substring(8, 28));
   }
 
-  /** Whether the file starts with the segment header (it may not, when a crash came right after creating it). */
+  /**
+   * Whether the file starts with the segment header (it may not, when a crash came right after
+   * creating it).
+   */
   static boolean hasHeader(FileChannel ch) throws IOException {
     ByteBuffer magic = ByteBuffer.allocate(JournalRecord.SEGMENT_MAGIC.length);
     JournalRecord.readFully(ch, magic, 0);
@@ -36,10 +39,14 @@ final class SegmentFiles {
         && Arrays.equals(magic.array(), JournalRecord.SEGMENT_MAGIC);
   }
 
-  /** Creates the segment starting at {@code firstSequence}, header on disk; returns it open for writing. */
+  /**
+   * Creates the segment starting at {@code firstSequence}, header on disk; returns it open for
+   * writing.
+   */
   static FileChannel create(Path dir, long firstSequence) throws IOException {
     Path path = path(dir, firstSequence);
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       ch.write(ByteBuffer.wrap(JournalRecord.SEGMENT_MAGIC), 0);
       ch.force(true);
@@ -57,8 +64,8 @@ final class SegmentFiles {
   }
 
   /**
-   * Rewrites segment {@code file} with only the records at {@code kept}, in that order, and replaces it
-   * atomically.
+   * Rewrites segment {@code file} with only the records at {@code kept}, in that order, and
+   * replaces it atomically.
    *
    * @return each kept record's offset in the new file
    */
@@ -67,8 +74,12 @@ final class SegmentFiles {
     long[] offsets = new long[kept.size()];
     long size = JournalRecord.SEGMENT_MAGIC.length;
     try (FileChannel src = FileChannel.open(file, StandardOpenOption.READ);
-        FileChannel dst = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+        FileChannel dst =
+            FileChannel.open(
+                tmp,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
       dst.write(ByteBuffer.wrap(JournalRecord.SEGMENT_MAGIC), 0);
       for (int i = 0; i < kept.size(); i++) {
         Span span = kept.get(i);
@@ -93,7 +104,10 @@ final class SegmentFiles {
     return offsets;
   }
 
-  /** Makes creations, renames and deletions in {@code dir} durable (Linux allows fsync on a directory). */
+  /**
+   * Makes creations, renames and deletions in {@code dir} durable (Linux allows fsync on a
+   * directory).
+   */
   static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

@@ -5,15 +5,18 @@ import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
 /**
- * A simulated home's power over a UTC day, the same for the same seed: household load (a base, morning
- * and evening peaks, noise per minute) minus PV production (a sine bell from 06:00 to 18:00 with clouds
- * changing every 10 minutes), and a mains voltage wobbling around 230 V.
+ * A simulated home's power over a UTC day, the same for the same seed: household load (a base,
+ * morning and evening peaks, noise per minute) minus PV production (a sine bell from 06:00 to 18:00
+ * with clouds changing every 10 minutes), and a mains voltage wobbling around 230 V.
  *
  * @param pvPeakW PV peak power (0 = no PV)
  */
 record HouseholdProfile(long seed, long pvPeakW) {
 
-  /** Net power at the grid connection at simulated time {@code atSimMs}: load minus PV, positive = import. */
+  /**
+   * Net power at the grid connection at simulated time {@code atSimMs}: load minus PV, positive =
+   * import.
+   */
   long netPowerMilliW(long atSimMs) {
     return householdLoadMilliW(atSimMs) - pvMilliW(atSimMs);
   }
@@ -24,7 +27,8 @@ record HouseholdProfile(long seed, long pvPeakW) {
   }
 
   private long householdLoadMilliW(long atSimMs) {
-    int minuteOfDay = Instant.ofEpochMilli(atSimMs).atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay() / 60;
+    int minuteOfDay =
+        Instant.ofEpochMilli(atSimMs).atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay() / 60;
     long baseW = 250;
     long peakW = 0;
     if (minuteOfDay >= 6 * 60 + 30 && minuteOfDay < 8 * 60) {
@@ -40,7 +44,8 @@ record HouseholdProfile(long seed, long pvPeakW) {
     if (pvPeakW == 0) {
       return 0;
     }
-    int secondOfDay = Instant.ofEpochMilli(atSimMs).atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay();
+    int secondOfDay =
+        Instant.ofEpochMilli(atSimMs).atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay();
     // daylight 06:00-18:00 UTC, a sine bell peaking at noon
     double dayFraction = (secondOfDay - 6 * 3600) / (12.0 * 3600);
     if (dayFraction <= 0 || dayFraction >= 1) {

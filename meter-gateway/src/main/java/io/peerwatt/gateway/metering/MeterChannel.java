@@ -25,10 +25,13 @@ public final class MeterChannel implements AutoCloseable {
   private final Journal journal;
   private final RegisterReader link;
   private MeterDriver driver;
+
   /** The newest journaled reading (restored from the journal on start). */
   private MeterReading lastReading;
+
   /** Serial of the meter that produced the last good read; "" until known. */
   private String knownSerial = "";
+
   private Instant lastSampleAt;
   private String lastError;
   private MeterFault lastFault;
@@ -50,8 +53,10 @@ public final class MeterChannel implements AutoCloseable {
    *
    * @param knownSerial the serial the meter had when last seen ("" when unknown), to notice a swap
    */
-  public static MeterChannel open(MeterConfig config, Journal journal, String knownSerial) throws IOException {
-    ModbusLink link = new ModbusLink(config.uri(), config.unitId(), config.timeout(), config.retries());
+  public static MeterChannel open(MeterConfig config, Journal journal, String knownSerial)
+      throws IOException {
+    ModbusLink link =
+        new ModbusLink(config.uri(), config.unitId(), config.timeout(), config.retries());
     try {
       return new MeterChannel(config, journal, link, knownSerial);
     } catch (IOException | RuntimeException e) {
@@ -73,8 +78,13 @@ public final class MeterChannel implements AutoCloseable {
     try {
       if (driver == null) {
         driver = MeterDriver.resolve(link, config.map());
-        log.info("meter {} (channel {}, {} unit {}): {}", config.name(), config.channel(), config.uri(),
-            config.unitId(), driver.description());
+        log.info(
+            "meter {} (channel {}, {} unit {}): {}",
+            config.name(),
+            config.channel(),
+            config.uri(),
+            config.unitId(),
+            driver.description());
       }
       MeterSample sample = driver.read(link);
       lastSampleAt = now;
@@ -86,7 +96,12 @@ public final class MeterChannel implements AutoCloseable {
         driver = null;
       }
       if (lastFault != e.fault()) {
-        log.warn("meter {} (channel {}): {} - {}", config.name(), config.channel(), e.fault(), e.getMessage());
+        log.warn(
+            "meter {} (channel {}): {} - {}",
+            config.name(),
+            config.channel(),
+            e.fault(),
+            e.getMessage());
       }
       lastError = e.fault() + ": " + e.getMessage();
       lastFault = e.fault();
@@ -100,16 +115,19 @@ public final class MeterChannel implements AutoCloseable {
    * flagged timeout/estimated (so the slot has a visible, honest value) and a cadence reading is
    * skipped. Returns the journaled reading, or null when none was taken.
    */
-  public SignedReading take(Instant now, boolean boundary, boolean clockSynchronised, PrivateKey key)
-      throws IOException {
+  public SignedReading take(
+      Instant now, boolean boundary, boolean clockSynchronised, PrivateKey key) throws IOException {
     Set<ReadingFlag> flags = EnumSet.noneOf(ReadingFlag.class);
     Instant takenAt = now.truncatedTo(ChronoUnit.MILLIS);
     if (!clockSynchronised) {
       flags.add(ReadingFlag.CLOCK_UNSYNCHRONISED);
     }
     if (lastReading != null && !takenAt.isAfter(lastReading.takenAt())) {
-      log.error("meter {}: clock went back ({} is not after the last reading at {}); flagging clockUnsynchronised",
-          config.name(), takenAt, lastReading.takenAt());
+      log.error(
+          "meter {}: clock went back ({} is not after the last reading at {}); flagging clockUnsynchronised",
+          config.name(),
+          takenAt,
+          lastReading.takenAt());
       flags.add(ReadingFlag.CLOCK_UNSYNCHRONISED);
       takenAt = lastReading.takenAt().plusMillis(1);
     }
@@ -126,15 +144,29 @@ public final class MeterChannel implements AutoCloseable {
       if (!sample.complete()) {
         flags.add(ReadingFlag.INCOMPLETE);
       }
-      boolean swapped = !knownSerial.isEmpty() && !sample.serial().isEmpty() && !knownSerial.equals(sample.serial());
+      boolean swapped =
+          !knownSerial.isEmpty()
+              && !sample.serial().isEmpty()
+              && !knownSerial.equals(sample.serial());
       if (swapped) {
-        log.error("METER SWAPPED on channel {} ({}): serial {} -> {}; reading flagged meterSwapped",
-            config.channel(), config.name(), knownSerial, sample.serial());
+        log.error(
+            "METER SWAPPED on channel {} ({}): serial {} -> {}; reading flagged meterSwapped",
+            config.channel(),
+            config.name(),
+            knownSerial,
+            sample.serial());
         flags.add(ReadingFlag.METER_SWAPPED);
-      } else if (lastReading != null && (importWh < lastReading.importWh() || exportWh < lastReading.exportWh())) {
-        log.error("COUNTERS WENT BACKWARDS on channel {} ({}): import {} -> {} Wh, export {} -> {} Wh;"
-                + " reading flagged counterReset", config.channel(), config.name(), lastReading.importWh(), importWh,
-            lastReading.exportWh(), exportWh);
+      } else if (lastReading != null
+          && (importWh < lastReading.importWh() || exportWh < lastReading.exportWh())) {
+        log.error(
+            "COUNTERS WENT BACKWARDS on channel {} ({}): import {} -> {} Wh, export {} -> {} Wh;"
+                + " reading flagged counterReset",
+            config.channel(),
+            config.name(),
+            lastReading.importWh(),
+            importWh,
+            lastReading.exportWh(),
+            exportWh);
         flags.add(ReadingFlag.COUNTER_RESET);
       }
       if (!sample.serial().isEmpty()) {
@@ -145,11 +177,15 @@ public final class MeterChannel implements AutoCloseable {
         return null;
       }
       if (lastReading == null) {
-        log.error("meter {} failed at the quarter-hour boundary {} and has never been read: no reading ({})",
-            config.name(), takenAt, e.getMessage());
+        log.error(
+            "meter {} failed at the quarter-hour boundary {} and has never been read: no reading ({})",
+            config.name(),
+            takenAt,
+            e.getMessage());
         return null;
       }
-      // counters repeat the last good values, flagged; power and voltage are unknown (0 = not measured)
+      // counters repeat the last good values, flagged; power and voltage are unknown (0 = not
+      // measured)
       importWh = lastReading.importWh();
       exportWh = lastReading.exportWh();
       powerW = 0;
@@ -158,15 +194,30 @@ public final class MeterChannel implements AutoCloseable {
       if (e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION) {
         flags.add(ReadingFlag.TIMEOUT);
       }
-      log.warn("meter {} failed at boundary {}: journaling last good counters flagged {}", config.name(), takenAt, flags);
+      log.warn(
+          "meter {} failed at boundary {}: journaling last good counters flagged {}",
+          config.name(),
+          takenAt,
+          flags);
     }
     long sequence = journal.nextSequence();
-    MeterReading reading = new MeterReading(MeterReading.VERSION_1, key.publicKey(), config.channel(), sequence,
-        takenAt, importWh, exportWh, Math.toIntExact(powerW), Math.toIntExact(voltageMilliV), flags,
-        journal.lastHash());
+    MeterReading reading =
+        new MeterReading(
+            MeterReading.VERSION_1,
+            key.publicKey(),
+            config.channel(),
+            sequence,
+            takenAt,
+            importWh,
+            exportWh,
+            Math.toIntExact(powerW),
+            Math.toIntExact(voltageMilliV),
+            flags,
+            journal.lastHash());
     SignedReading signed = SignedReading.sign(reading, key);
     Journal.AppendOutcome outcome =
-        journal.append(new JournalEntry(sequence, takenAt, boundary, signed.hash(), signed.encode()));
+        journal.append(
+            new JournalEntry(sequence, takenAt, boundary, signed.hash(), signed.encode()));
     if (outcome == Journal.AppendOutcome.REFUSED_FULL) {
       return null;
     }
@@ -190,7 +241,10 @@ public final class MeterChannel implements AutoCloseable {
     return knownSerial;
   }
 
-  /** What the meter lacks, as far as the current connection has shown ({@code serial}, {@code voltageL1}, ...). */
+  /**
+   * What the meter lacks, as far as the current connection has shown ({@code serial}, {@code
+   * voltageL1}, ...).
+   */
   public java.util.Set<String> lacks() {
     return driver == null ? java.util.Set.of() : driver.lacks();
   }

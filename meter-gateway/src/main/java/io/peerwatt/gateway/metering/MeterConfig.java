@@ -15,7 +15,13 @@ import java.time.Duration;
  * @param retries extra attempts after a timeout or broken connection
  */
 public record MeterConfig(
-    String name, int channel, MeterUri uri, int unitId, MapChoice map, Duration pollInterval, Duration timeout,
+    String name,
+    int channel,
+    MeterUri uri,
+    int unitId,
+    MapChoice map,
+    Duration pollInterval,
+    Duration timeout,
     int retries) {
   public MeterConfig {
     if (name == null || name.isBlank()) {
@@ -28,7 +34,8 @@ public record MeterConfig(
       throw new IllegalArgumentException("meters[" + name + "].unit must be 0..247");
     }
     if (pollInterval.toMillis() < 100) {
-      throw new IllegalArgumentException("meters[" + name + "].pollInterval must be at least 100 ms");
+      throw new IllegalArgumentException(
+          "meters[" + name + "].pollInterval must be at least 100 ms");
     }
     if (timeout.toMillis() < 10) {
       throw new IllegalArgumentException("meters[" + name + "].timeout must be at least 10 ms");

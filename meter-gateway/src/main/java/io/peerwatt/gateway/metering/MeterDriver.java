@@ -17,32 +17,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one meter through a resolved register map and converts the values to {@link MeterSample}.
  *
- * <p>Tolerant of what real meters and their clones leave out: a register the map marks optional that the
- * meter refuses (Modbus exception 2 or 3) or does not answer in time, on its own, is noted as lacking and
- * left out of later reads; the reading is still taken, with that value missing (flagged incomplete). The
- * meter's serial is read once per connection, after the first good read. Registers that lie close
- * together are read in one request ({@link ReadPlan}); when a meter refuses such a request, its points
- * are read one by one for the rest of the connection.
+ * <p>Tolerant of what real meters and their clones leave out: a register the map marks optional
+ * that the meter refuses (Modbus exception 2 or 3) or does not answer in time, on its own, is noted
+ * as lacking and left out of later reads; the reading is still taken, with that value missing
+ * (flagged incomplete). The meter's serial is read once per connection, after the first good read.
+ * Registers that lie close together are read in one request ({@link ReadPlan}); when a meter
+ * refuses such a request, its points are read one by one for the rest of the connection.
  */
 abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec {
   private static final Logger log = LoggerFactory.getLogger(MeterDriver.class);
 
   /** SunSpec's marker 'SunS' (0x53756e53) and the addresses it may sit at, in search order. */
   static final int SUNS_HIGH = 0x5375;
+
   static final int SUNS_LOW = 0x6E53;
   static final int[] SUNSPEC_BASES = {40000, 0, 50000};
   static final int END_OF_MODELS = 0xFFFF;
+
   /** EM24 identification codes at 300012 (manual: EM24DIN variants). */
   static final int EM24_ID_MIN = 1648;
+
   static final int EM24_ID_MAX = 1653;
+
   /** The Eastron maps auto detection tries, in order of preference when several fit equally. */
   static final List<String> EASTRON_MAPS = List.of("sdm630", "sdm120", "sdm230", "sdm72d");
 
   /** The connection the current session belongs to, or -1 before the first good read. */
   private long sessionConnection = -1;
+
   private String serial = "";
+
   /** Quantities this connection showed the meter does not have. */
   private final Set<String> lacking = new TreeSet<>();
+
   /** What was already logged as lacking or refused, so each is logged once. */
   private final Set<String> logged = new HashSet<>();
 
@@ -68,7 +75,10 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     lacking.clear();
   }
 
-  /** What the meter lacks, as far as this connection has shown: registers it refused or never answered. */
+  /**
+   * What the meter lacks, as far as this connection has shown: registers it refused or never
+   * answered.
+   */
   Set<String> lacks() {
     return Set.copyOf(lacking);
   }
@@ -101,10 +111,12 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
   }
 
   /**
-   * An optional value in range {@code min..Integer.MAX_VALUE} (it goes into a 32-bit reading field), or 0
-   * with the quantity added to {@code missing} when the meter did not give a usable number.
+   * An optional value in range {@code min..Integer.MAX_VALUE} (it goes into a 32-bit reading
+   * field), or 0 with the quantity added to {@code missing} when the meter did not give a usable
+   * number.
    */
-  private long optional(Map<String, OptionalLong> values, String quantity, long min, Set<String> missing) {
+  private long optional(
+      Map<String, OptionalLong> values, String quantity, long min, Set<String> missing) {
     if (!optionalQuantities().contains(quantity)) {
       return 0;
     }
@@ -114,8 +126,12 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       return 0;
     }
     if (v.getAsLong() < min || v.getAsLong() > Integer.MAX_VALUE) {
-      logOnce("range:" + quantity, "meter ({}) gave {} = {}, out of range; the readings leave it out", mapName(),
-          quantity, v.getAsLong());
+      logOnce(
+          "range:" + quantity,
+          "meter ({}) gave {} = {}, out of range; the readings leave it out",
+          mapName(),
+          quantity,
+          v.getAsLong());
       missing.add(quantity);
       return 0;
     }
@@ -140,8 +156,15 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
   /** Notes that the meter lacks {@code quantity} (logged once). */
   void lack(String quantity, MeterException why) {
     lacking.add(quantity);
-    logOnce("lacks:" + quantity, "meter ({}) has no {}: {}; readings go on without it{}", mapName(), quantity,
-        why.getMessage(), quantity.equals(RegisterMap.SERIAL) ? " (no meter-swap detection)" : ", flagged incomplete");
+    logOnce(
+        "lacks:" + quantity,
+        "meter ({}) has no {}: {}; readings go on without it{}",
+        mapName(),
+        quantity,
+        why.getMessage(),
+        quantity.equals(RegisterMap.SERIAL)
+            ? " (no meter-swap detection)"
+            : ", flagged incomplete");
   }
 
   boolean isLacking(String quantity) {
@@ -154,17 +177,24 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
   }
 
-  /** A refusal a meter gives for a register it does not have (exception 2 or 3), or silence about it. */
+  /**
+   * A refusal a meter gives for a register it does not have (exception 2 or 3), or silence about
+   * it.
+   */
   static boolean tolerable(MeterException e) {
     return e.fault() == MeterFault.TIMEOUT
-        || (e.fault() == MeterFault.EXCEPTION_RESPONSE && (e.exceptionCode() == 2 || e.exceptionCode() == 3));
+        || (e.fault() == MeterFault.EXCEPTION_RESPONSE
+            && (e.exceptionCode() == 2 || e.exceptionCode() == 3));
   }
 
   static boolean isUnreachable(MeterException e) {
     return e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION;
   }
 
-  /** Resolves the configured map; {@link MapChoice#AUTO} tries SunSpec, then EM24, then the Eastron maps. */
+  /**
+   * Resolves the configured map; {@link MapChoice#AUTO} tries SunSpec, then EM24, then the Eastron
+   * maps.
+   */
   static MeterDriver resolve(RegisterReader link, MapChoice choice) throws MeterException {
     return switch (choice) {
       case SUNSPEC -> SunSpec.scan(link);
@@ -195,7 +225,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       RegisterPoint id = em24.point(RegisterMap.IDENTITY);
       long code = id.decode(link.read(id.functionCode(), id.address(), id.words()), 0).orElse(-1);
       if (code >= EM24_ID_MIN && code <= EM24_ID_MAX) {
-        Fixed found = new Fixed(em24, "auto: Carlo Gavazzi identification code " + code + " at 300012");
+        Fixed found =
+            new Fixed(em24, "auto: Carlo Gavazzi identification code " + code + " at 300012");
         log.info("auto: {}", found.description());
         return found;
       }
@@ -205,7 +236,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       tried.add("em24: " + e.getMessage());
       anyAnswer |= !isUnreachable(e);
     }
-    // nothing answered SunSpec's or Carlo Gavazzi's registers: one more silence and the meter is not there
+    // nothing answered SunSpec's or Carlo Gavazzi's registers: one more silence and the meter is
+    // not there
     boolean silentSoFar = unreachable != null && !anyAnswer;
     Fit best = null;
     for (String name : EASTRON_MAPS) {
@@ -227,14 +259,21 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     if (!anyAnswer && unreachable != null) {
       throw unreachable;
     }
-    throw new MeterException(MeterFault.UNKNOWN_METER, "auto found no supported map; tried " + tried);
+    throw new MeterException(
+        MeterFault.UNKNOWN_METER, "auto found no supported map; tried " + tried);
   }
 
   /**
-   * How well a fixed map fits a meter: each of its points read on its own; usable when every required
-   * point answers.
+   * How well a fixed map fits a meter: each of its points read on its own; usable when every
+   * required point answers.
    */
-  record Fit(RegisterMap map, int answered, int points, boolean usable, boolean silent, List<String> lacking) {
+  record Fit(
+      RegisterMap map,
+      int answered,
+      int points,
+      boolean usable,
+      boolean silent,
+      List<String> lacking) {
     /**
      * Reads the map's points one by one, required ones first; stops at a required point that fails.
      * {@code silent} when the first read timed out.
@@ -249,7 +288,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         RegisterPoint p = points.get(i);
         boolean ok;
         try {
-          // an answer counts even when it is not a number: the map fits, the meter's value is the problem
+          // an answer counts even when it is not a number: the map fits, the meter's value is the
+          // problem
           link.read(p.functionCode(), p.address(), p.words());
           ok = true;
         } catch (MeterException e) {
@@ -284,7 +324,10 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
 
     String summary() {
-      return answered + " of " + points + " registers answer"
+      return answered
+          + " of "
+          + points
+          + " registers answer"
           + (lacking.isEmpty() ? "" : ", lacks " + String.join(", ", lacking));
     }
   }
@@ -307,8 +350,10 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
   static final class Fixed extends MeterDriver {
     private final RegisterMap map;
     private final String how;
+
     /** Points of a request the meter refused: each is read alone for the rest of the connection. */
     private final Set<String> alone = new HashSet<>();
+
     private ReadPlan plan;
 
     Fixed(RegisterMap map, String how) {
@@ -367,7 +412,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       return values;
     }
 
-    private void readBlock(RegisterReader link, ReadPlan.Block block, Map<String, OptionalLong> values)
+    private void readBlock(
+        RegisterReader link, ReadPlan.Block block, Map<String, OptionalLong> values)
         throws MeterException {
       byte[] registers;
       try {
@@ -391,20 +437,31 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       }
     }
 
-    /** The meter refused a request of several points: each is read alone, the required ones first. */
-    private void splitAfterRefusal(RegisterReader link, ReadPlan.Block block, Map<String, OptionalLong> values,
-        MeterException why) throws MeterException {
+    /**
+     * The meter refused a request of several points: each is read alone, the required ones first.
+     */
+    private void splitAfterRefusal(
+        RegisterReader link,
+        ReadPlan.Block block,
+        Map<String, OptionalLong> values,
+        MeterException why)
+        throws MeterException {
       List<RegisterPoint> points = new ArrayList<>(block.points());
       points.sort(Comparator.comparing(p -> !p.required()));
       for (RegisterPoint p : points) {
         alone.add(p.quantity());
       }
       plan = null;
-      logOnce("split:" + block.functionCode() + "@" + block.address() + "+" + block.count(),
+      logOnce(
+          "split:" + block.functionCode() + "@" + block.address() + "+" + block.count(),
           "meter ({}) refused one read of {} registers at {}: {}; reading those values one by one",
-          map.name(), block.count(), points.get(0).printedAddress(), why.getMessage());
+          map.name(),
+          block.count(),
+          points.get(0).printedAddress(),
+          why.getMessage());
       for (RegisterPoint p : points) {
-        readBlock(link, new ReadPlan.Block(p.functionCode(), p.address(), p.words(), List.of(p)), values);
+        readBlock(
+            link, new ReadPlan.Block(p.functionCode(), p.address(), p.words(), List.of(p)), values);
       }
     }
 
@@ -430,10 +487,19 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     private static final int COMMON_MODEL = 1;
     private static final int SN_OFFSET = 50;
     private static final int SN_WORDS = 16;
+
     /** The SunSpec points of each quantity in the integer meters. */
-    private static final Map<String, String> INT_POINTS = new LinkedHashMap<>(Map.of(
-        RegisterMap.IMPORT, "TotWhImp", RegisterMap.EXPORT, "TotWhExp", RegisterMap.POWER, "W",
-        RegisterMap.VOLTAGE, "PhVphA"));
+    private static final Map<String, String> INT_POINTS =
+        new LinkedHashMap<>(
+            Map.of(
+                RegisterMap.IMPORT,
+                "TotWhImp",
+                RegisterMap.EXPORT,
+                "TotWhExp",
+                RegisterMap.POWER,
+                "W",
+                RegisterMap.VOLTAGE,
+                "PhVphA"));
 
     private final int modelId;
     private final int modelAddress;
@@ -465,7 +531,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         }
         return walk(link, base);
       }
-      throw new MeterException(MeterFault.UNKNOWN_METER,
+      throw new MeterException(
+          MeterFault.UNKNOWN_METER,
           "no SunSpec marker 'SunS' at 40000, 0 or 50000"
               + (lastFailure == null ? "" : " (last: " + lastFailure.getMessage() + ")"));
     }
@@ -486,8 +553,16 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
           commonAddress = address;
         }
         if (isIntMeter(id) || isFloatMeter(id)) {
-          String text = "SunSpec meter model " + id + " at " + address + " ('SunS' at " + base
-              + ", chain " + chain + ")";
+          String text =
+              "SunSpec meter model "
+                  + id
+                  + " at "
+                  + address
+                  + " ('SunS' at "
+                  + base
+                  + ", chain "
+                  + chain
+                  + ")";
           return new SunSpec(id, address, commonAddress, text);
         }
         address += 2 + length;
@@ -495,7 +570,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
           break;
         }
       }
-      throw new MeterException(MeterFault.UNKNOWN_METER,
+      throw new MeterException(
+          MeterFault.UNKNOWN_METER,
           "SunSpec device at " + base + " has no meter model 201-204 or 211-214; chain " + chain);
     }
 
@@ -562,10 +638,11 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
 
     /**
-     * A point with its SunSpec scale factor applied, times {@code toUnit} (1000 for V -> mV); empty when
-     * the point or its scale factor is not implemented.
+     * A point with its SunSpec scale factor applied, times {@code toUnit} (1000 for V -> mV); empty
+     * when the point or its scale factor is not implemented.
      */
-    private OptionalLong scaled(RegisterMap.SunSpecIntMeter layout, byte[] block, String point, long toUnit)
+    private OptionalLong scaled(
+        RegisterMap.SunSpecIntMeter layout, byte[] block, String point, long toUnit)
         throws MeterException {
       RegisterPoint p = layout.points().get(point);
       RegisterPoint sf = layout.points().get(layout.scaleFactorOf().get(point));
@@ -576,8 +653,20 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         }
         return OptionalLong.empty();
       }
-      RegisterPoint inUnit = new RegisterPoint(p.quantity(), 3, p.printedAddress(), p.address(), p.type(),
-          p.words(), p.wordOrder(), toUnit, 1, p.unit(), true, p.required());
+      RegisterPoint inUnit =
+          new RegisterPoint(
+              p.quantity(),
+              3,
+              p.printedAddress(),
+              p.address(),
+              p.type(),
+              p.words(),
+              p.wordOrder(),
+              toUnit,
+              1,
+              p.unit(),
+              true,
+              p.required());
       return inUnit.decode(block, p.address(), (int) exponent.getAsLong());
     }
 

@@ -8,12 +8,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A meter simulator ({@link SimulatedRegisters}, served alone or with others on a {@link SimulatedBus})
- * for tests and the demo: a household grid-connection meter whose PV production and household load follow daily
- * profiles ({@link HouseholdProfile}) in simulated time ({@code speed} simulated seconds per real second), and whose own
- * import/export counters advance with the net power. It serves the Eastron SDM630/SDM120/SDM230/SDM72D,
- * Carlo Gavazzi EM24 or SunSpec 203/211/213 register map, and can inject faults (silence, Modbus exceptions,
- * NaN, counters going backwards, a serial change).
+ * A meter simulator ({@link SimulatedRegisters}, served alone or with others on a {@link
+ * SimulatedBus}) for tests and the demo: a household grid-connection meter whose PV production and
+ * household load follow daily profiles ({@link HouseholdProfile}) in simulated time ({@code speed}
+ * simulated seconds per real second), and whose own import/export counters advance with the net
+ * power. It serves the Eastron SDM630/SDM120/SDM230/SDM72D, Carlo Gavazzi EM24 or SunSpec
+ * 203/211/213 register map, and can inject faults (silence, Modbus exceptions, NaN, counters going
+ * backwards, a serial change).
  *
  * <pre>{@code
  * MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 42, 60, Clock.systemUTC());
@@ -38,6 +39,7 @@ public final class MeterSimulator implements SimulatedMeter {
   }
 
   private static final long MS_PER_HOUR = 3_600_000L;
+
   /** Counters advance in steps of at most one simulated minute so profile shapes are followed. */
   private static final long STEP_MS = 60_000L;
 
@@ -62,7 +64,11 @@ public final class MeterSimulator implements SimulatedMeter {
   private int exceptionCode;
   private boolean silent;
   private boolean invalidEnergy;
-  /** Points the meter does not have: a read touching one is refused (exception 2) or, if true, ignored. */
+
+  /**
+   * Points the meter does not have: a read touching one is refused (exception 2) or, if true,
+   * ignored.
+   */
   private final java.util.Map<RegisterPoint, Boolean> withheld = new java.util.HashMap<>();
 
   /**
@@ -81,8 +87,16 @@ public final class MeterSimulator implements SimulatedMeter {
    * @param pvPeakW PV peak power (0 = no PV)
    * @param startImportWh and {@code startExportWh}: the counters at {@code simStart}
    */
-  public MeterSimulator(Model model, int unitId, long seed, long speed, Clock clock, Instant simStart,
-      long pvPeakW, long startImportWh, long startExportWh) {
+  public MeterSimulator(
+      Model model,
+      int unitId,
+      long seed,
+      long speed,
+      Clock clock,
+      Instant simStart,
+      long pvPeakW,
+      long startImportWh,
+      long startExportWh) {
     if (speed < 1) {
       throw new IllegalArgumentException("speed must be at least 1");
     }
@@ -102,7 +116,10 @@ public final class MeterSimulator implements SimulatedMeter {
     refreshImage();
   }
 
-  /** Serves this meter alone over Modbus TCP on 127.0.0.1 ({@code port} 0 = any free port, see {@link #port()}). */
+  /**
+   * Serves this meter alone over Modbus TCP on 127.0.0.1 ({@code port} 0 = any free port, see
+   * {@link #port()}).
+   */
   public synchronized void start(int requestedPort) {
     bus = new SimulatedBus(List.of(this)).start(requestedPort);
   }
@@ -154,8 +171,14 @@ public final class MeterSimulator implements SimulatedMeter {
   /** The counters and power now, as the meter would report them (whole Wh, W). */
   public synchronized MeterSample truth() {
     advance();
-    return new MeterSample(model.name(), serial, importMilliWh / 1000, exportMilliWh / 1000,
-        powerMilliW / 1000, profile.voltageMilliV(simMs), java.util.Set.of());
+    return new MeterSample(
+        model.name(),
+        serial,
+        importMilliWh / 1000,
+        exportMilliWh / 1000,
+        powerMilliW / 1000,
+        profile.voltageMilliV(simMs),
+        java.util.Set.of());
   }
 
   /** Answer every read with this Modbus exception code (0 = answer normally). */
@@ -168,16 +191,19 @@ public final class MeterSimulator implements SimulatedMeter {
     this.silent = on;
   }
 
-  /** Serve unusable energy values: NaN for float maps, a negative count for EM24, no TotWh_SF for SunSpec 203. */
+  /**
+   * Serve unusable energy values: NaN for float maps, a negative count for EM24, no TotWh_SF for
+   * SunSpec 203.
+   */
   public synchronized void invalidEnergy(boolean on) {
     this.invalidEnergy = on;
     refreshImage();
   }
 
   /**
-   * Behaves like a meter (or clone) without {@code quantity} ({@code serial}, {@code voltageL1}, ... of
-   * an Eastron or Carlo Gavazzi map): a read that touches its registers is refused with exception 2, or,
-   * with {@code silently}, not answered at all.
+   * Behaves like a meter (or clone) without {@code quantity} ({@code serial}, {@code voltageL1},
+   * ... of an Eastron or Carlo Gavazzi map): a read that touches its registers is refused with
+   * exception 2, or, with {@code silently}, not answered at all.
    */
   public synchronized void withhold(String quantity, boolean silently) {
     withheld.put(registers.point(quantity), silently);
@@ -216,13 +242,19 @@ public final class MeterSimulator implements SimulatedMeter {
   }
 
   private void refreshImage() {
-    registers.show(new SimulatedRegisters.Values(importMilliWh / 1000, exportMilliWh / 1000, powerMilliW / 1000,
-        profile.voltageMilliV(simMs), serial, invalidEnergy));
+    registers.show(
+        new SimulatedRegisters.Values(
+            importMilliWh / 1000,
+            exportMilliWh / 1000,
+            powerMilliW / 1000,
+            profile.voltageMilliV(simMs),
+            serial,
+            invalidEnergy));
   }
 
   /**
-   * Answers a read from the registers after bringing the counters up to the simulated now; a register
-   * the meter does not have is an illegal data address (exception 2), like real meters.
+   * Answers a read from the registers after bringing the counters up to the simulated now; a
+   * register the meter does not have is an illegal data address (exception 2), like real meters.
    */
   @Override
   public byte[] answer(int functionCode, int address, int quantity)
@@ -236,11 +268,14 @@ public final class MeterSimulator implements SimulatedMeter {
       }
       for (java.util.Map.Entry<RegisterPoint, Boolean> w : withheld.entrySet()) {
         RegisterPoint p = w.getKey();
-        if (p.functionCode() == functionCode && p.address() <= address + quantity - 1 && p.lastAddress() >= address) {
+        if (p.functionCode() == functionCode
+            && p.address() <= address + quantity - 1
+            && p.lastAddress() >= address) {
           if (w.getValue()) {
             throw new UnknownUnitIdException(unitId);
           }
-          throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+          throw new ModbusResponseException(
+              functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
         }
       }
       advance();

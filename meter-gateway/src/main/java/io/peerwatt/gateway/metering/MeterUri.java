@@ -12,7 +12,13 @@ import java.util.Map;
  * @param parity {@code none}, {@code even} or {@code odd}
  */
 public record MeterUri(
-    Transport transport, String host, int port, String device, int baud, String parity, int stopBits,
+    Transport transport,
+    String host,
+    int port,
+    String device,
+    int baud,
+    String parity,
+    int stopBits,
     int dataBits) {
 
   /** Modbus TCP, or Modbus RTU over a serial line. */
@@ -35,7 +41,8 @@ public record MeterUri(
         throw new IllegalArgumentException("meter URI " + text + " needs a host: tcp://host:port");
       }
       if (uri.getRawQuery() != null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
-        throw new IllegalArgumentException("meter URI " + text + " takes no path or query: tcp://host:port");
+        throw new IllegalArgumentException(
+            "meter URI " + text + " takes no path or query: tcp://host:port");
       }
       int port = uri.getPort() < 0 ? 502 : uri.getPort();
       return new MeterUri(Transport.TCP, uri.getHost(), port, null, 0, null, 0, 0);
@@ -60,7 +67,8 @@ public record MeterUri(
       String parity = query.getOrDefault("parity", "none");
       query.remove("parity");
       if (!parity.equals("none") && !parity.equals("even") && !parity.equals("odd")) {
-        throw new IllegalArgumentException("meter URI " + text + ": parity must be none, even or odd");
+        throw new IllegalArgumentException(
+            "meter URI " + text + ": parity must be none, even or odd");
       }
       int stopBits = intParam(text, query.remove("stopBits"), 1, "stopBits");
       if (stopBits != 1 && stopBits != 2) {
@@ -91,7 +99,15 @@ public record MeterUri(
   public String toString() {
     return transport == Transport.TCP
         ? "tcp://" + host + ":" + port
-        : "rtu://" + device + "?baud=" + baud + "&parity=" + parity + "&stopBits=" + stopBits
-            + "&dataBits=" + dataBits;
+        : "rtu://"
+            + device
+            + "?baud="
+            + baud
+            + "&parity="
+            + parity
+            + "&stopBits="
+            + stopBits
+            + "&dataBits="
+            + dataBits;
   }
 }

@@ -10,13 +10,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
-/** Entry points for one-off meter access ({@code peerwatt gateway probe}) and shared-resource cleanup. */
+/**
+ * Entry points for one-off meter access ({@code peerwatt gateway probe}) and shared-resource
+ * cleanup.
+ */
 public final class Meters {
   private Meters() {}
 
   /**
-   * One probe result: which map was used and how it was found, the converted sample, and what the meter
-   * lacks (registers it refused or left unanswered, and values it gave as "not implemented" or NaN).
+   * One probe result: which map was used and how it was found, the converted sample, and what the
+   * meter lacks (registers it refused or left unanswered, and values it gave as "not implemented"
+   * or NaN).
    */
   public record Probe(String map, String found, MeterSample sample, List<String> lacks) {}
 
@@ -42,27 +46,33 @@ public final class Meters {
   }
 
   /**
-   * A map that reads the meter at a unit: {@code complete} when every register of the map answered with a
-   * number, else {@code lacks} names what did not.
+   * A map that reads the meter at a unit: {@code complete} when every register of the map answered
+   * with a number, else {@code lacks} names what did not.
    */
   public record Fit(String map, boolean complete, List<String> lacks, MeterSample sample) {}
 
-  /** A unit that answered a scan, with the maps that read it, the best first (none: an unknown device). */
+  /**
+   * A unit that answered a scan, with the maps that read it, the best first (none: an unknown
+   * device).
+   */
   public record Found(int unit, List<Fit> fits) {}
 
   /**
-   * Tries every unit id from {@code firstUnit} to {@code lastUnit} on one bus (a Modbus TCP gateway or
-   * meter, or an RS-485 line) and every map on the units that answer. A unit that answers neither
-   * SunSpec's first register nor the first input register within {@code timeout} is taken as absent.
+   * Tries every unit id from {@code firstUnit} to {@code lastUnit} on one bus (a Modbus TCP gateway
+   * or meter, or an RS-485 line) and every map on the units that answer. A unit that answers
+   * neither SunSpec's first register nor the first input register within {@code timeout} is taken
+   * as absent.
    *
    * @param each called for every unit that answered, as the scan goes
    * @return the units that answered
    * @throws MeterException when the bus itself cannot be reached
    */
-  public static List<Found> scan(MeterUri uri, int firstUnit, int lastUnit, Duration timeout, Consumer<Found> each)
+  public static List<Found> scan(
+      MeterUri uri, int firstUnit, int lastUnit, Duration timeout, Consumer<Found> each)
       throws MeterException {
     if (firstUnit < 1 || lastUnit > 247 || firstUnit > lastUnit) {
-      throw new IllegalArgumentException("units must be a range within 1..247, got " + firstUnit + ".." + lastUnit);
+      throw new IllegalArgumentException(
+          "units must be a range within 1..247, got " + firstUnit + ".." + lastUnit);
     }
     List<Found> found = new ArrayList<>();
     try (ModbusBus bus = new ModbusBus(uri, timeout, 0)) {
@@ -79,7 +89,10 @@ public final class Meters {
     return found;
   }
 
-  /** Whether anything at all comes back (a value or an exception) for SunSpec's marker or input register 0. */
+  /**
+   * Whether anything at all comes back (a value or an exception) for SunSpec's marker or input
+   * register 0.
+   */
   private static boolean answers(RegisterReader reader) throws MeterException {
     for (int[] probe : new int[][] {{3, MeterDriver.SUNSPEC_BASES[0]}, {4, 0}}) {
       try {
@@ -120,7 +133,8 @@ public final class Meters {
         // this map does not read the unit
       }
     }
-    fits.sort(Comparator.comparing((Fit f) -> !f.complete()).thenComparingInt(f -> f.lacks().size()));
+    fits.sort(
+        Comparator.comparing((Fit f) -> !f.complete()).thenComparingInt(f -> f.lacks().size()));
     return List.copyOf(fits);
   }
 

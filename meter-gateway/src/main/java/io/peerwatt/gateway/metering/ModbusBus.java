@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Modbus TCP connection or serial line (digitalpetri Modbus 2.x), shared by the unit ids behind it:
- * connects lazily, retries timeouts and broken connections, never retries a Modbus exception response
- * (the meter answered: retrying won't help).
+ * One Modbus TCP connection or serial line (digitalpetri Modbus 2.x), shared by the unit ids behind
+ * it: connects lazily, retries timeouts and broken connections, never retries a Modbus exception
+ * response (the meter answered: retrying won't help).
  */
 final class ModbusBus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModbusBus.class);
@@ -33,19 +33,27 @@ final class ModbusBus implements AutoCloseable {
     this.retries = retries;
     this.client =
         switch (uri.transport()) {
-          case TCP -> ModbusTcpClient.create(
-              NettyTcpClientTransport.create(
-                  cfg -> cfg.setHostname(uri.host()).setPort(uri.port()).setConnectTimeout(timeout)),
-              cfg -> cfg.setRequestTimeout(timeout));
-          case RTU -> ModbusRtuClient.create(
-              SerialPortClientTransport.create(
-                  cfg ->
-                      cfg.setSerialPort(uri.device())
-                          .setBaudRate(uri.baud())
-                          .setDataBits(uri.dataBits())
-                          .setStopBits(uri.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT)
-                          .setParity(parity(uri.parity()))),
-              cfg -> cfg.setRequestTimeout(timeout));
+          case TCP ->
+              ModbusTcpClient.create(
+                  NettyTcpClientTransport.create(
+                      cfg ->
+                          cfg.setHostname(uri.host())
+                              .setPort(uri.port())
+                              .setConnectTimeout(timeout)),
+                  cfg -> cfg.setRequestTimeout(timeout));
+          case RTU ->
+              ModbusRtuClient.create(
+                  SerialPortClientTransport.create(
+                      cfg ->
+                          cfg.setSerialPort(uri.device())
+                              .setBaudRate(uri.baud())
+                              .setDataBits(uri.dataBits())
+                              .setStopBits(
+                                  uri.stopBits() == 2
+                                      ? SerialPort.TWO_STOP_BITS
+                                      : SerialPort.ONE_STOP_BIT)
+                              .setParity(parity(uri.parity()))),
+                  cfg -> cfg.setRequestTimeout(timeout));
         };
   }
 
@@ -67,10 +75,11 @@ final class ModbusBus implements AutoCloseable {
   }
 
   /**
-   * Reads {@code count} registers from zero-based {@code address} of unit {@code unitId} with function
-   * code 3 or 4; returns {@code 2 * count} big-endian bytes.
+   * Reads {@code count} registers from zero-based {@code address} of unit {@code unitId} with
+   * function code 3 or 4; returns {@code 2 * count} big-endian bytes.
    */
-  synchronized byte[] read(int unitId, int functionCode, int address, int count) throws MeterException {
+  synchronized byte[] read(int unitId, int functionCode, int address, int count)
+      throws MeterException {
     MeterException last = null;
     for (int attempt = 0; attempt <= retries; attempt++) {
       try {
@@ -79,23 +88,49 @@ final class ModbusBus implements AutoCloseable {
           connections++;
         }
         return functionCode == 4
-            ? client.readInputRegisters(unitId, new ReadInputRegistersRequest(address, count)).registers()
-            : client.readHoldingRegisters(unitId, new ReadHoldingRegistersRequest(address, count)).registers();
+            ? client
+                .readInputRegisters(unitId, new ReadInputRegistersRequest(address, count))
+                .registers()
+            : client
+                .readHoldingRegisters(unitId, new ReadHoldingRegistersRequest(address, count))
+                .registers();
       } catch (ModbusResponseException e) {
         throw new MeterException(
             MeterFault.EXCEPTION_RESPONSE,
             e.getExceptionCode(),
-            uri + " unit " + unitId + " answered FC" + functionCode + " @" + address + "+" + count
-                + " with Modbus exception " + e.getExceptionCode(),
+            uri
+                + " unit "
+                + unitId
+                + " answered FC"
+                + functionCode
+                + " @"
+                + address
+                + "+"
+                + count
+                + " with Modbus exception "
+                + e.getExceptionCode(),
             e);
       } catch (ModbusTimeoutException e) {
-        last = new MeterException(MeterFault.TIMEOUT, 0,
-            uri + " unit " + unitId + " did not answer FC" + functionCode + " @" + address + "+" + count, e);
+        last =
+            new MeterException(
+                MeterFault.TIMEOUT,
+                0,
+                uri
+                    + " unit "
+                    + unitId
+                    + " did not answer FC"
+                    + functionCode
+                    + " @"
+                    + address
+                    + "+"
+                    + count,
+                e);
       } catch (ModbusExecutionException e) {
         last = new MeterException(MeterFault.CONNECTION, 0, uri + ": " + e.getMessage(), e);
         disconnectQuietly();
       }
-      log.debug("meter {} unit {} attempt {} failed: {}", uri, unitId, attempt + 1, last.getMessage());
+      log.debug(
+          "meter {} unit {} attempt {} failed: {}", uri, unitId, attempt + 1, last.getMessage());
     }
     throw last;
   }

@@ -2,7 +2,9 @@ package io.peerwatt.gateway.metering;
 
 import java.time.Duration;
 
-/** One meter on a bus of its own: the connection opens with the first read and closes with the link. */
+/**
+ * One meter on a bus of its own: the connection opens with the first read and closes with the link.
+ */
 final class ModbusLink implements RegisterReader {
   private final ModbusBus bus;
   private final RegisterReader unit;

@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The requests that read a set of register points: points of one function code that lie close together
- * share one request, as long as it asks for at most the map's {@code max-registers} and spans no gap the
- * map marks unreadable. Points named in {@code alone} (a meter refused a request that held them) get a
- * request each. Pure.
+ * The requests that read a set of register points: points of one function code that lie close
+ * together share one request, as long as it asks for at most the map's {@code max-registers} and
+ * spans no gap the map marks unreadable. Points named in {@code alone} (a meter refused a request
+ * that held them) get a request each. Pure.
  *
  * @param blocks the requests, by function code and address
  */
 record ReadPlan(List<Block> blocks) {
 
   /**
-   * One request: {@code count} registers from {@code address} with {@code functionCode}, holding {@code
-   * points}.
+   * One request: {@code count} registers from {@code address} with {@code functionCode}, holding
+   * {@code points}.
    */
   record Block(int functionCode, int address, int count, List<RegisterPoint> points) {
     /** Where {@code point} starts in this block's answer, in registers. */
@@ -27,10 +27,15 @@ record ReadPlan(List<Block> blocks) {
     }
   }
 
-  static ReadPlan of(Collection<RegisterPoint> points, int maxRegisters, List<RegisterMap.Gap> gaps,
+  static ReadPlan of(
+      Collection<RegisterPoint> points,
+      int maxRegisters,
+      List<RegisterMap.Gap> gaps,
       Set<String> alone) {
     List<RegisterPoint> sorted = new ArrayList<>(points);
-    sorted.sort(Comparator.comparingInt(RegisterPoint::functionCode).thenComparingInt(RegisterPoint::address));
+    sorted.sort(
+        Comparator.comparingInt(RegisterPoint::functionCode)
+            .thenComparingInt(RegisterPoint::address));
     List<Block> blocks = new ArrayList<>();
     List<RegisterPoint> current = new ArrayList<>();
     for (RegisterPoint p : sorted) {
@@ -46,10 +51,15 @@ record ReadPlan(List<Block> blocks) {
     return new ReadPlan(List.copyOf(blocks));
   }
 
-  private static boolean fits(List<RegisterPoint> current, RegisterPoint next, int maxRegisters,
-      List<RegisterMap.Gap> gaps, Set<String> alone) {
+  private static boolean fits(
+      List<RegisterPoint> current,
+      RegisterPoint next,
+      int maxRegisters,
+      List<RegisterMap.Gap> gaps,
+      Set<String> alone) {
     RegisterPoint first = current.get(0);
-    if (first.functionCode() != next.functionCode() || alone.contains(next.quantity())
+    if (first.functionCode() != next.functionCode()
+        || alone.contains(next.quantity())
         || alone.contains(first.quantity())) {
       return false;
     }
@@ -68,6 +78,7 @@ record ReadPlan(List<Block> blocks) {
   private static Block block(List<RegisterPoint> points) {
     RegisterPoint first = points.get(0);
     int last = points.stream().mapToInt(RegisterPoint::lastAddress).max().orElseThrow();
-    return new Block(first.functionCode(), first.address(), last - first.address() + 1, List.copyOf(points));
+    return new Block(
+        first.functionCode(), first.address(), last - first.address() + 1, List.copyOf(points));
   }
 }

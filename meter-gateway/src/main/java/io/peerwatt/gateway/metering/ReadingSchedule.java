@@ -12,7 +12,8 @@ public record ReadingSchedule(Duration cadence) {
 
   public ReadingSchedule {
     if (cadence.isNegative() || cadence.isZero() || cadence.toMillis() > QUARTER_HOUR_MS) {
-      throw new IllegalArgumentException("reading interval must be between 1 ms and 15 minutes: " + cadence);
+      throw new IllegalArgumentException(
+          "reading interval must be between 1 ms and 15 minutes: " + cadence);
     }
   }
 

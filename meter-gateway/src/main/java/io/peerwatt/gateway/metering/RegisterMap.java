@@ -13,18 +13,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A meter model's register map, loaded from a data file in {@code io/peerwatt/gateway/metering/maps/}
- * (addresses as the manual prints them) or, for SunSpec integer meters, from the SunSpec model
- * definition JSON. Quantities the gateway reads: {@code importTotal} and {@code exportTotal} (always
- * required), {@code powerTotal}, {@code voltageL1}, and, once per connection, {@code serial} and {@code
- * identity}. A map file may also say how many registers the meter answers in one request ({@code
- * max-registers N}, default the Modbus limit of 125) and which address ranges it does not answer at all
- * ({@code gap FC FROM TO}); reads are planned around both ({@link ReadPlan}).
+ * A meter model's register map, loaded from a data file in {@code
+ * io/peerwatt/gateway/metering/maps/} (addresses as the manual prints them) or, for SunSpec integer
+ * meters, from the SunSpec model definition JSON. Quantities the gateway reads: {@code importTotal}
+ * and {@code exportTotal} (always required), {@code powerTotal}, {@code voltageL1}, and, once per
+ * connection, {@code serial} and {@code identity}. A map file may also say how many registers the
+ * meter answers in one request ({@code max-registers N}, default the Modbus limit of 125) and which
+ * address ranges it does not answer at all ({@code gap FC FROM TO}); reads are planned around both
+ * ({@link ReadPlan}).
  *
  * @param maxRegisters most registers one request may ask for
  * @param gaps ranges the meter does not answer, which no read may span
  */
-record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegisters, List<Gap> gaps) {
+record RegisterMap(
+    String name, Map<String, RegisterPoint> points, int maxRegisters, List<Gap> gaps) {
 
   static final String IMPORT = "importTotal";
   static final String EXPORT = "exportTotal";
@@ -32,6 +34,7 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
   static final String VOLTAGE = "voltageL1";
   static final String SERIAL = "serial";
   static final String IDENTITY = "identity";
+
   /** The Modbus limit for one read of holding or input registers. */
   static final int MODBUS_MAX_REGISTERS = 125;
 
@@ -53,7 +56,10 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
     return point;
   }
 
-  /** The points read on every poll: everything but the serial and identity (read once per connection). */
+  /**
+   * The points read on every poll: everything but the serial and identity (read once per
+   * connection).
+   */
   List<RegisterPoint> pollPoints() {
     List<RegisterPoint> out = new ArrayList<>();
     for (RegisterPoint p : points.values()) {
@@ -84,7 +90,8 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
           case "max-registers" -> {
             maxRegisters = Integer.parseInt(f[1]);
             if (f.length != 2 || maxRegisters < 2 || maxRegisters > MODBUS_MAX_REGISTERS) {
-              throw new IllegalArgumentException("max-registers takes one number 2.." + MODBUS_MAX_REGISTERS);
+              throw new IllegalArgumentException(
+                  "max-registers takes one number 2.." + MODBUS_MAX_REGISTERS);
             }
           }
           case "gap" -> {
@@ -107,28 +114,38 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
           }
         }
       } catch (RuntimeException e) {
-        throw new IllegalStateException("maps/" + name + ".map line " + lineNo + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "maps/" + name + ".map line " + lineNo + ": " + e.getMessage(), e);
       }
     }
     for (RegisterPoint p : points.values()) {
       boolean counter = p.quantity().equals(IMPORT) || p.quantity().equals(EXPORT);
       if (counter != p.required()) {
-        throw new IllegalStateException("maps/" + name + ".map: " + p.quantity() + " must be "
-            + (counter ? "required" : "optional") + " (only the energy counters are required)");
+        throw new IllegalStateException(
+            "maps/"
+                + name
+                + ".map: "
+                + p.quantity()
+                + " must be "
+                + (counter ? "required" : "optional")
+                + " (only the energy counters are required)");
       }
       if (p.words() > maxRegisters) {
-        throw new IllegalStateException("maps/" + name + ".map: " + p.quantity() + " is wider than max-registers");
+        throw new IllegalStateException(
+            "maps/" + name + ".map: " + p.quantity() + " is wider than max-registers");
       }
       for (Gap g : gaps) {
         if (g.overlaps(p.functionCode(), p.address(), p.lastAddress())) {
-          throw new IllegalStateException("maps/" + name + ".map: " + p.quantity() + " lies in a gap");
+          throw new IllegalStateException(
+              "maps/" + name + ".map: " + p.quantity() + " lies in a gap");
         }
       }
     }
     if (!points.containsKey(IMPORT) || !points.containsKey(EXPORT)) {
       throw new IllegalStateException("maps/" + name + ".map needs " + IMPORT + " and " + EXPORT);
     }
-    return new RegisterMap(name, Collections.unmodifiableMap(points), maxRegisters, List.copyOf(gaps));
+    return new RegisterMap(
+        name, Collections.unmodifiableMap(points), maxRegisters, List.copyOf(gaps));
   }
 
   // quantity fc address type words scale unit need
@@ -141,8 +158,18 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
     RegisterType type = RegisterType.parse(f[3]);
     long[] scale = scale(f[5]);
     return new RegisterPoint(
-        f[0], fc, printed, protocolAddress(fc, printed), type, words(type, f[3]),
-        WordOrder.parse(f[4]), scale[0], scale[1], f[6], false, need(f[7]));
+        f[0],
+        fc,
+        printed,
+        protocolAddress(fc, printed),
+        type,
+        words(type, f[3]),
+        WordOrder.parse(f[4]),
+        scale[0],
+        scale[1],
+        f[6],
+        false,
+        need(f[7]));
   }
 
   // quantity offset type words scale unit need
@@ -154,15 +181,26 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
     RegisterType type = RegisterType.parse(f[2]);
     long[] scale = scale(f[4]);
     return new RegisterPoint(
-        f[0], 3, offset, offset, type, words(type, f[2]), WordOrder.parse(f[3]), scale[0], scale[1], f[5],
-        true, need(f[6]));
+        f[0],
+        3,
+        offset,
+        offset,
+        type,
+        words(type, f[2]),
+        WordOrder.parse(f[3]),
+        scale[0],
+        scale[1],
+        f[5],
+        true,
+        need(f[6]));
   }
 
   private static boolean need(String text) {
     return switch (text) {
       case "required" -> true;
       case "optional" -> false;
-      default -> throw new IllegalArgumentException("need must be required or optional, got " + text);
+      default ->
+          throw new IllegalArgumentException("need must be required or optional, got " + text);
     };
   }
 
@@ -208,8 +246,11 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
     };
   }
 
-  /** The SunSpec integer meter points a reading needs: the energy counters and their scale factor. */
-  private static final Set<String> SUNSPEC_INT_REQUIRED = Set.of("TotWhImp", "TotWhExp", "TotWh_SF");
+  /**
+   * The SunSpec integer meter points a reading needs: the energy counters and their scale factor.
+   */
+  private static final Set<String> SUNSPEC_INT_REQUIRED =
+      Set.of("TotWhImp", "TotWhExp", "TotWh_SF");
 
   /**
    * The SunSpec integer meter map (models 201-204 share one layout) built from the SunSpec model
@@ -230,11 +271,26 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
       String pointName = (String) p.get("name");
       String typeName = (String) p.get("type");
       int size = Math.toIntExact((Long) p.get("size"));
-      if (!typeName.equals("pad") && !typeName.equals("bitfield32") && !typeName.equals("string")
-          && !typeName.equals("enum16") && !typeName.equals("bitfield16")) {
-        byName.put(pointName, new RegisterPoint(pointName, 3, offset, offset, RegisterType.parse(typeName),
-            size, WordOrder.MSW_FIRST, 1, 1, p.get("units") instanceof String u ? u : "-", true,
-            SUNSPEC_INT_REQUIRED.contains(pointName)));
+      if (!typeName.equals("pad")
+          && !typeName.equals("bitfield32")
+          && !typeName.equals("string")
+          && !typeName.equals("enum16")
+          && !typeName.equals("bitfield16")) {
+        byName.put(
+            pointName,
+            new RegisterPoint(
+                pointName,
+                3,
+                offset,
+                offset,
+                RegisterType.parse(typeName),
+                size,
+                WordOrder.MSW_FIRST,
+                1,
+                1,
+                p.get("units") instanceof String u ? u : "-",
+                true,
+                SUNSPEC_INT_REQUIRED.contains(pointName)));
       }
       if (p.get("sf") instanceof String sf) {
         scaleFactorOf.put(pointName, sf);
@@ -249,7 +305,10 @@ record RegisterMap(String name, Map<String, RegisterPoint> points, int maxRegist
    * scale-factor point of each, and the total length in registers including ID and L.
    */
   record SunSpecIntMeter(
-      int modelId, int lengthWithHeader, Map<String, RegisterPoint> points, Map<String, String> scaleFactorOf) {}
+      int modelId,
+      int lengthWithHeader,
+      Map<String, RegisterPoint> points,
+      Map<String, String> scaleFactorOf) {}
 
   static String resource(String path) {
     try (InputStream in = RegisterMap.class.getResourceAsStream(path)) {

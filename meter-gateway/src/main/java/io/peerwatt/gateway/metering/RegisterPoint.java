@@ -40,8 +40,8 @@ record RegisterPoint(
   /**
    * Decodes this point from {@code registers} (big-endian register bytes, this point starting at
    * register index {@code wordOffset}) and converts it to {@link #unit()}; empty when the meter
-   * says "not implemented" (SunSpec 0x8000 / 0xFFFF) or the value is not a finite
-   * number (NaN, infinity).
+   * says "not implemented" (SunSpec 0x8000 / 0xFFFF) or the value is not a finite number (NaN,
+   * infinity).
    */
   OptionalLong decode(byte[] registers, int wordOffset) {
     return decode(registers, wordOffset, 0);
@@ -74,7 +74,8 @@ record RegisterPoint(
         raw = BigDecimal.valueOf(v);
       }
       // SunSpec also calls an accumulator of 0 "not implemented", but a new meter that never
-      // exported reads 0 as well; 0 is kept as a value (the required TotWh_SF still guards the point)
+      // exported reads 0 as well; 0 is kept as a value (the required TotWh_SF still guards the
+      // point)
       case ACC32 -> raw = BigDecimal.valueOf(u32(registers, at) & 0xFFFF_FFFFL);
       case INT32 -> {
         int v = u32(registers, at);
@@ -125,7 +126,8 @@ record RegisterPoint(
             .divide(BigDecimal.valueOf(scaleMultiplier), 6, RoundingMode.HALF_EVEN);
     byte[] out = new byte[words * 2];
     switch (type) {
-      case UINT16, INT16, SUNSSF -> put16(out, 0, raw.setScale(0, RoundingMode.HALF_EVEN).intValueExact());
+      case UINT16, INT16, SUNSSF ->
+          put16(out, 0, raw.setScale(0, RoundingMode.HALF_EVEN).intValueExact());
       case UINT32, INT32, ACC32 ->
           put32(out, raw.setScale(0, RoundingMode.HALF_EVEN).toBigInteger().intValue());
       case FLOAT32 -> put32(out, Float.floatToIntBits(raw.floatValue()));

@@ -34,16 +34,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Modbus bus of simulated meters (digitalpetri server): over TCP on 127.0.0.1, like a Modbus TCP
- * gateway in front of an RS-485 line, or as Modbus RTU on a serial device. Each request goes to the meter
- * with its unit id; a unit id nobody has gets no answer, as on a real line. Counts the requests each
- * unit received, so tests can see how many a poll takes.
+ * gateway in front of an RS-485 line, or as Modbus RTU on a serial device. Each request goes to the
+ * meter with its unit id; a unit id nobody has gets no answer, as on a real line. Counts the
+ * requests each unit received, so tests can see how many a poll takes.
  */
 public final class SimulatedBus {
   private final Map<Integer, SimulatedMeter> meters = new LinkedHashMap<>();
   private final Map<Integer, AtomicLong> requests = new ConcurrentHashMap<>();
   private ModbusServer server;
-  /** Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the bus. */
+
+  /**
+   * Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the bus.
+   */
   private EventLoopGroup eventLoop;
+
   private ExecutorService executor;
   private volatile int port = -1;
 
@@ -56,7 +60,9 @@ public final class SimulatedBus {
     }
   }
 
-  /** Binds Modbus TCP on 127.0.0.1 ({@code requestedPort} 0 = any free port, see {@link #port()}). */
+  /**
+   * Binds Modbus TCP on 127.0.0.1 ({@code requestedPort} 0 = any free port, see {@link #port()}).
+   */
   public synchronized SimulatedBus start(int requestedPort) {
     CompletableFuture<Integer> bound = new CompletableFuture<>();
     eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -74,7 +80,9 @@ public final class SimulatedBus {
                                 new ChannelInboundHandlerAdapter() {
                                   @Override
                                   public void channelActive(ChannelHandlerContext ctx) {
-                                    bound.complete(((InetSocketAddress) ctx.channel().localAddress()).getPort());
+                                    bound.complete(
+                                        ((InetSocketAddress) ctx.channel().localAddress())
+                                            .getPort());
                                     ctx.fireChannelActive();
                                   }
                                 })));
@@ -93,13 +101,14 @@ public final class SimulatedBus {
   }
 
   /**
-   * Serves Modbus RTU on a serial device instead (8 data bits, no parity, 1 stop bit), e.g. one end of a
-   * {@code socat} pseudo-terminal pair in tests.
+   * Serves Modbus RTU on a serial device instead (8 data bits, no parity, 1 stop bit), e.g. one end
+   * of a {@code socat} pseudo-terminal pair in tests.
    */
   public synchronized SimulatedBus startRtu(String serialDevice, int baud) {
     executor = Executors.newSingleThreadExecutor(daemon("meter-simulator-rtu"));
-    SerialPortServerTransport transport = SerialPortServerTransport.create(
-        cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud).setExecutor(executor));
+    SerialPortServerTransport transport =
+        SerialPortServerTransport.create(
+            cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud).setExecutor(executor));
     ModbusRtuServer rtu = ModbusRtuServer.create(transport, new Services());
     server = rtu;
     try {
@@ -169,14 +178,16 @@ public final class SimulatedBus {
     public ReadInputRegistersResponse readInputRegisters(
         ModbusRequestContext context, int unitId, ReadInputRegistersRequest request)
         throws ModbusResponseException, UnknownUnitIdException {
-      return new ReadInputRegistersResponse(answer(unitId, 4, request.address(), request.quantity()));
+      return new ReadInputRegistersResponse(
+          answer(unitId, 4, request.address(), request.quantity()));
     }
 
     @Override
     public ReadHoldingRegistersResponse readHoldingRegisters(
         ModbusRequestContext context, int unitId, ReadHoldingRegistersRequest request)
         throws ModbusResponseException, UnknownUnitIdException {
-      return new ReadHoldingRegistersResponse(answer(unitId, 3, request.address(), request.quantity()));
+      return new ReadHoldingRegistersResponse(
+          answer(unitId, 3, request.address(), request.quantity()));
     }
 
     private byte[] answer(int unitId, int functionCode, int address, int quantity)

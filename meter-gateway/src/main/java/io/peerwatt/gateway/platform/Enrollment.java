@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Registers the device key with the platform: {@code POST {platform}/api/v1/devices/enroll} with the
- * installer's one-time code, signed by the device key (see
- * {@link BatchAndEnrolmentSigning#enrolmentDigest}); the answer (device id and device certificate) is
+ * Registers the device key with the platform: {@code POST {platform}/api/v1/devices/enroll} with
+ * the installer's one-time code, signed by the device key (see {@link
+ * BatchAndEnrolmentSigning#enrolmentDigest}); the answer (device id and device certificate) is
  * checked and stored as {@code enrollment.json} in the data dir.
  */
 public final class Enrollment {
@@ -34,7 +34,9 @@ public final class Enrollment {
   /** A successful enrolment. */
   public record Result(long deviceId, SignedDeviceCertificate certificate) {}
 
-  /** Why enrolment failed, for the user; {@code status} is the HTTP status or 0 without an answer. */
+  /**
+   * Why enrolment failed, for the user; {@code status} is the HTTP status or 0 without an answer.
+   */
   public static final class EnrollmentException extends Exception {
     private final int status;
 
@@ -48,15 +50,23 @@ public final class Enrollment {
     }
   }
 
-  public static Result enroll(URI platform, String code, List<String> meterSerials, PrivateKey key, Path dataDir,
-      PlatformHttp http, Duration timeout) throws IOException, EnrollmentException {
+  public static Result enroll(
+      URI platform,
+      String code,
+      List<String> meterSerials,
+      PrivateKey key,
+      Path dataDir,
+      PlatformHttp http,
+      Duration timeout)
+      throws IOException, EnrollmentException {
     if (code == null || code.isBlank()) {
       throw new IllegalArgumentException("enrolment code must not be empty");
     }
     byte[] nonce = new byte[16];
     new SecureRandom().nextBytes(nonce);
     byte[] deviceKey = key.publicKey().compressedBytes();
-    byte[] signature = key.signDer(BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey, nonce, meterSerials));
+    byte[] signature =
+        key.signDer(BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey, nonce, meterSerials));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", code);
     body.put("deviceKey", key.publicKey().hex());
@@ -67,27 +77,35 @@ public final class Enrollment {
         PlatformClient.postJson(http, platform.resolve("/api/v1/devices/enroll"), timeout, body);
     // the platform answers 201 Created for a new device; 200 is accepted for an idempotent repeat
     if (response.status() != 200 && response.status() != 201) {
-      throw new EnrollmentException(response.status(),
+      throw new EnrollmentException(
+          response.status(),
           "platform refused enrolment with HTTP " + response.status() + ": " + response.body());
     }
     try {
       Map<String, Object> answer = Json.parseObject(response.body());
       long deviceId = Json.integer(answer, "deviceId");
-      SignedDeviceCertificate certificate = SignedDeviceCertificate.fromJson(Json.object(answer, "certificate"));
+      SignedDeviceCertificate certificate =
+          SignedDeviceCertificate.fromJson(Json.object(answer, "certificate"));
       if (!certificate.certificate().deviceKey().equals(key.publicKey())) {
-        throw new EnrollmentException(200, "platform issued a certificate for another device key: "
-            + certificate.certificate().deviceKey().hex());
+        throw new EnrollmentException(
+            200,
+            "platform issued a certificate for another device key: "
+                + certificate.certificate().deviceKey().hex());
       }
-      DurableFiles.replace(dataDir.resolve(FILE), Json.writePretty(answer).getBytes(StandardCharsets.UTF_8));
+      DurableFiles.replace(
+          dataDir.resolve(FILE), Json.writePretty(answer).getBytes(StandardCharsets.UTF_8));
       return new Result(deviceId, certificate);
     } catch (FormatException e) {
-      throw new EnrollmentException(200, "platform answer is not an enrolment result: " + e.getMessage());
+      throw new EnrollmentException(
+          200, "platform answer is not an enrolment result: " + e.getMessage());
     }
   }
 
   /** The stored enrolment answer, if the device was enrolled. */
   public static Optional<String> stored(Path dataDir) throws IOException {
     Path file = dataDir.resolve(FILE);
-    return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+    return Files.exists(file)
+        ? Optional.of(Files.readString(file, StandardCharsets.UTF_8))
+        : Optional.empty();
   }
 }

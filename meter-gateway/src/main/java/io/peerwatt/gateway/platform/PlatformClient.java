@@ -16,8 +16,8 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The gateway's client of the platform's device API ({@code /api/v1/gateway/...}): JSON requests signed
- * with the device key as {@link DeviceRequestSigning} defines, each with a fresh nonce.
+ * The gateway's client of the platform's device API ({@code /api/v1/gateway/...}): JSON requests
+ * signed with the device key as {@link DeviceRequestSigning} defines, each with a fresh nonce.
  */
 public final class PlatformClient {
   private static final String API = "/api/v1";
@@ -50,10 +50,15 @@ public final class PlatformClient {
   private final Clock clock;
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
-  /** Requests that asked the platform to change something (every method but GET), for the agent's pacing. */
+
+  /**
+   * Requests that asked the platform to change something (every method but GET), for the agent's
+   * pacing.
+   */
   private long writes;
 
-  public PlatformClient(URI platform, PrivateKey deviceKey, PlatformHttp http, Clock clock, Duration timeout) {
+  public PlatformClient(
+      URI platform, PrivateKey deviceKey, PlatformHttp http, Clock clock, Duration timeout) {
     this.platform = platform;
     this.deviceKey = deviceKey;
     this.http = http;
@@ -79,15 +84,17 @@ public final class PlatformClient {
   }
 
   /**
-   * Posts {@code body} as JSON without request headers of the device API: uploads and enrolment carry
-   * their signature in the body.
+   * Posts {@code body} as JSON without request headers of the device API: uploads and enrolment
+   * carry their signature in the body.
    */
-  static PlatformHttp.Response postJson(PlatformHttp http, URI uri, Duration timeout, Map<String, Object> body)
-      throws IOException {
-    return http.send("POST", uri, Map.of(), Json.write(body).getBytes(StandardCharsets.UTF_8), timeout);
+  static PlatformHttp.Response postJson(
+      PlatformHttp http, URI uri, Duration timeout, Map<String, Object> body) throws IOException {
+    return http.send(
+        "POST", uri, Map.of(), Json.write(body).getBytes(StandardCharsets.UTF_8), timeout);
   }
 
-  private Map<String, Object> send(String method, String path, Map<String, Object> body) throws IOException {
+  private Map<String, Object> send(String method, String path, Map<String, Object> body)
+      throws IOException {
     if (!method.equals("GET")) {
       writes++;
     }
@@ -96,15 +103,19 @@ public final class PlatformClient {
     byte[] nonce = new byte[16];
     random.nextBytes(nonce);
     Instant sentAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    byte[] signature = deviceKey.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
-    Map<String, String> headers = Map.of(
-        DeviceRequestSigning.DEVICE_KEY_HEADER, deviceKey.publicKey().hex(),
-        DeviceRequestSigning.NONCE_HEADER, HexFormat.of().formatHex(nonce),
-        DeviceRequestSigning.SENT_AT_HEADER, sentAt.toString(),
-        DeviceRequestSigning.SIGNATURE_HEADER, HexFormat.of().formatHex(signature));
+    byte[] signature =
+        deviceKey.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
+    Map<String, String> headers =
+        Map.of(
+            DeviceRequestSigning.DEVICE_KEY_HEADER, deviceKey.publicKey().hex(),
+            DeviceRequestSigning.NONCE_HEADER, HexFormat.of().formatHex(nonce),
+            DeviceRequestSigning.SENT_AT_HEADER, sentAt.toString(),
+            DeviceRequestSigning.SIGNATURE_HEADER, HexFormat.of().formatHex(signature));
     PlatformHttp.Response response;
     try {
-      response = http.send(method, platform.resolve(target), headers, body == null ? null : bytes, timeout);
+      response =
+          http.send(
+              method, platform.resolve(target), headers, body == null ? null : bytes, timeout);
     } catch (IOException e) {
       throw new PlatformException(0, "", method + " " + target + ": no answer (" + e + ")");
     }
@@ -112,14 +123,29 @@ public final class PlatformClient {
     try {
       answer = response.body().isBlank() ? Map.of() : Json.parseObject(response.body());
     } catch (FormatException e) {
-      throw new PlatformException(response.status(), "", method + " " + target + " answered "
-          + response.status() + " with a body that is not JSON");
+      throw new PlatformException(
+          response.status(),
+          "",
+          method
+              + " "
+              + target
+              + " answered "
+              + response.status()
+              + " with a body that is not JSON");
     }
     if (response.status() / 100 != 2) {
       Object code = answer.get("error");
       Object message = answer.get("message");
-      throw new PlatformException(response.status(), code instanceof String c ? c : "",
-          method + " " + target + " answered " + response.status() + ": " + (code == null ? "" : code + " ")
+      throw new PlatformException(
+          response.status(),
+          code instanceof String c ? c : "",
+          method
+              + " "
+              + target
+              + " answered "
+              + response.status()
+              + ": "
+              + (code == null ? "" : code + " ")
               + (message == null ? response.body() : message));
     }
     return answer;

@@ -10,10 +10,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The gateway's HTTP client: {@link HttpURLConnection}, whose connections the JDK keeps alive between
- * requests. Chosen over {@code java.net.http.HttpClient} for a small board: that client's classes,
- * selector thread and eager TLS set-up cost about 18 MB of resident memory against 3 MB here (measured in
- * benchmarks/RESULTS.md, "Gateway footprint"). Thread-safe (a connection per request).
+ * The gateway's HTTP client: {@link HttpURLConnection}, whose connections the JDK keeps alive
+ * between requests. Chosen over {@code java.net.http.HttpClient} for a small board: that client's
+ * classes, selector thread and eager TLS set-up cost about 18 MB of resident memory against 3 MB
+ * here (measured in benchmarks/RESULTS.md, "Gateway footprint"). Thread-safe (a connection per
+ * request).
  */
 public final class PlatformHttp {
   private final int connectTimeoutMs;
@@ -26,12 +27,13 @@ public final class PlatformHttp {
   }
 
   /**
-   * Sends {@code method} to {@code uri} with {@code headers}, and {@code body} as JSON when not null;
-   * waits at most {@code timeout} for the answer.
+   * Sends {@code method} to {@code uri} with {@code headers}, and {@code body} as JSON when not
+   * null; waits at most {@code timeout} for the answer.
    *
    * @throws IOException when there is no answer (no connection, timeout, broken stream)
    */
-  public Response send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
+  public Response send(
+      String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException {
     HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
     try {

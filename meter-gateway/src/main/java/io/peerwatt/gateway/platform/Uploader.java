@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Uploader {
   private static final Logger log = LoggerFactory.getLogger(Uploader.class);
   static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
+
   /** The platform's per-batch maximum. */
   public static final int MAX_BATCH = 500;
 
@@ -51,7 +52,8 @@ public final class Uploader {
    * Result of one upload round; {@code status} is the HTTP status, 0 when no answer came, -1 when a
    * 200 answer could not be read (nothing is acknowledged then).
    */
-  public record Round(int channel, int sent, int accepted, int duplicates, int rejected, int status, String error) {
+  public record Round(
+      int channel, int sent, int accepted, int duplicates, int rejected, int status, String error) {
     public boolean succeeded() {
       return status == 200;
     }
@@ -69,8 +71,15 @@ public final class Uploader {
   private volatile Round lastRound;
   private volatile Instant lastSuccessAt;
 
-  public Uploader(URI platform, PrivateKey key, Map<Integer, Journal> journals, Path dataDir, Clock clock,
-      PlatformHttp http, int batchSize, Duration requestTimeout) {
+  public Uploader(
+      URI platform,
+      PrivateKey key,
+      Map<Integer, Journal> journals,
+      Path dataDir,
+      Clock clock,
+      PlatformHttp http,
+      int batchSize,
+      Duration requestTimeout) {
     this.readingsUri = platform.resolve("/api/v1/readings");
     this.key = key;
     this.journals = Map.copyOf(journals);
@@ -118,7 +127,8 @@ public final class Uploader {
    * Uploads until every journal is drained or {@code keepGoing} turns false, backing off
    * exponentially (1 s doubling to {@code maxBackoff}, full jitter) after each failure.
    */
-  public void drain(java.util.function.BooleanSupplier keepGoing, Duration firstBackoff, Duration maxBackoff)
+  public void drain(
+      java.util.function.BooleanSupplier keepGoing, Duration firstBackoff, Duration maxBackoff)
       throws IOException, InterruptedException {
     int failures = 0;
     while (keepGoing.getAsBoolean()) {
@@ -131,10 +141,15 @@ public final class Uploader {
         continue;
       }
       failures++;
-      long capMs = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(failures - 1, 20));
+      long capMs =
+          Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(failures - 1, 20));
       long sleepMs = 1 + (long) random.nextInt((int) Math.max(1, capMs));
-      log.warn("upload failed ({}{}); retry {} in {} ms", round.status() == 0 ? "no answer" : "HTTP " + round.status(),
-          round.error() == null ? "" : ": " + round.error(), failures, sleepMs);
+      log.warn(
+          "upload failed ({}{}); retry {} in {} ms",
+          round.status() == 0 ? "no answer" : "HTTP " + round.status(),
+          round.error() == null ? "" : ": " + round.error(),
+          failures,
+          sleepMs);
       Thread.sleep(sleepMs);
     }
   }
@@ -171,8 +186,10 @@ public final class Uploader {
         batchSize = Math.max(1, batchSize / 2);
         log.warn("platform says the batch is too large (413); batch size now {}", batchSize);
       } else if (status == 401) {
-        log.error("PLATFORM REFUSED THE DEVICE (401): unknown, revoked or bad batch signature; run"
-            + " 'peerwatt gateway enroll'. Readings stay in the journal. {}", abbreviate(response.body()));
+        log.error(
+            "PLATFORM REFUSED THE DEVICE (401): unknown, revoked or bad batch signature; run"
+                + " 'peerwatt gateway enroll'. Readings stay in the journal. {}",
+            abbreviate(response.body()));
       } else if (status == 400) {
         log.error("PLATFORM SAYS THE BATCH IS MALFORMED (400): {}", abbreviate(response.body()));
       }
@@ -181,8 +198,13 @@ public final class Uploader {
     return applyResults(channel, journal, pending, bySequence, response.body());
   }
 
-  private Round applyResults(int channel, Journal journal, List<JournalEntry> pending,
-      Map<Long, JournalEntry> bySequence, String responseBody) throws IOException {
+  private Round applyResults(
+      int channel,
+      Journal journal,
+      List<JournalEntry> pending,
+      Map<Long, JournalEntry> bySequence,
+      String responseBody)
+      throws IOException {
     List<ItemResult> results = new ArrayList<>();
     try {
       for (Object item : Json.array(Json.parseObject(responseBody), "results")) {
@@ -192,12 +214,17 @@ public final class Uploader {
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) item;
         Object reason = result.get("reason");
-        results.add(new ItemResult(Json.integer(result, "sequence"), Json.string(result, "status"),
-            reason instanceof String r ? r : "unspecified"));
+        results.add(
+            new ItemResult(
+                Json.integer(result, "sequence"),
+                Json.string(result, "status"),
+                reason instanceof String r ? r : "unspecified"));
       }
     } catch (FormatException e) {
-      log.error("platform answered 200 with a body that is not the readings result: {}", e.getMessage());
-      return new Round(channel, pending.size(), 0, 0, 0, -1, "unreadable 200 answer: " + e.getMessage());
+      log.error(
+          "platform answered 200 with a body that is not the readings result: {}", e.getMessage());
+      return new Round(
+          channel, pending.size(), 0, 0, 0, -1, "unreadable 200 answer: " + e.getMessage());
     }
     Map<Long, Boolean> handled = new HashMap<>();
     int accepted = 0;
@@ -224,8 +251,11 @@ public final class Uploader {
           rejected++;
           handled.put(sequence, true);
         }
-        default -> log.warn("platform result status {} for sequence {} not understood; will resend",
-            result.status(), sequence);
+        default ->
+            log.warn(
+                "platform result status {} for sequence {} not understood; will resend",
+                result.status(),
+                sequence);
       }
     }
     // acknowledge the contiguous prefix; anything after a gap is resent and comes back duplicate
@@ -244,21 +274,31 @@ public final class Uploader {
 
   private void deadLetter(int channel, JournalEntry entry, String reason) throws IOException {
     Map<String, Object> line = new LinkedHashMap<>();
-    line.put("deadLetteredAt", ReadingCodec.formatInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+    line.put(
+        "deadLetteredAt",
+        ReadingCodec.formatInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     line.put("channel", channel);
     line.put("sequence", entry.sequence());
     line.put("reason", reason);
     line.put("reading", SignedReading.decode(entry.signedReading()).toJson());
     byte[] bytes = (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(dataDir.resolve(DEAD_LETTER_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            dataDir.resolve(DEAD_LETTER_FILE),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
       ch.force(false);
     }
-    log.error("PLATFORM REJECTED reading channel {} #{} ({}): moved to {}", channel, entry.sequence(), reason,
+    log.error(
+        "PLATFORM REJECTED reading channel {} #{} ({}): moved to {}",
+        channel,
+        entry.sequence(),
+        reason,
         dataDir.resolve(DEAD_LETTER_FILE));
   }
 

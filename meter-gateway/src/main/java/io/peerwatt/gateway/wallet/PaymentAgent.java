@@ -27,16 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's side of machine-to-machine payments: one {@link #step} registers the wallet, books coins
- * the owner handed in, keeps both channels of its owner ({@link BuyerChannels}: buyer -> hub, which it
- * pays on; {@link SellerChannels}: hub -> seller, on which it is paid), checks and pays payment requests
- * ({@link Payments}), and closes or refunds channels near or past expiry. Protocol and endpoints:
- * {@code settlement/M2M-PAYMENTS.md}.
+ * The gateway's side of machine-to-machine payments: one {@link #step} registers the wallet, books
+ * coins the owner handed in, keeps both channels of its owner ({@link BuyerChannels}: buyer -> hub,
+ * which it pays on; {@link SellerChannels}: hub -> seller, on which it is paid), checks and pays
+ * payment requests ({@link Payments}), and closes or refunds channels near or past expiry. Protocol
+ * and endpoints: {@code settlement/M2M-PAYMENTS.md}.
  *
- * <p>Safety rules it keeps: a refund signature is stored before the funding goes out; a commitment is
- * stored before it is sent (payer) or acknowledged (payee); a statement is paid only when
- * {@link PaymentCheck} approves it against the readings this gateway signed and the owner's daily cap,
- * and only for exactly the amount the statement implies. Not thread-safe: one thread runs its rounds
+ * <p>Safety rules it keeps: a refund signature is stored before the funding goes out; a commitment
+ * is stored before it is sent (payer) or acknowledged (payee); a statement is paid only when {@link
+ * PaymentCheck} approves it against the readings this gateway signed and the owner's daily cap, and
+ * only for exactly the amount the statement implies. Not thread-safe: one thread runs its rounds
  * ({@link #recordReading} may be called from another).
  */
 public final class PaymentAgent {
@@ -55,11 +55,21 @@ public final class PaymentAgent {
   private final Payments payments;
   private volatile HubInfo info;
   private volatile String lastError;
-  /** What {@link #status} shows, made by the agent's thread after each round (the state is not shared). */
+
+  /**
+   * What {@link #status} shows, made by the agent's thread after each round (the state is not
+   * shared).
+   */
   private volatile Map<String, Object> statusSnapshot;
 
-  PaymentAgent(PrivateKey channelKey, PlatformClient platform, WalletState state, ReadingLedger ledger,
-      WalletConfig config, Clock clock, Path walletDir) {
+  PaymentAgent(
+      PrivateKey channelKey,
+      PlatformClient platform,
+      WalletState state,
+      ReadingLedger ledger,
+      WalletConfig config,
+      Clock clock,
+      Path walletDir) {
     this.walletDir = walletDir;
     this.key = channelKey;
     this.script = Script.p2pkh(channelKey.publicKey().hash160()).bytes();
@@ -75,22 +85,29 @@ public final class PaymentAgent {
   }
 
   /**
-   * The wallet of the gateway with data dir {@code dataDir}: its state and reading ledger (brought up to
-   * date from the meter channels' {@code journals}) in {@link WalletConfig#DIR}.
+   * The wallet of the gateway with data dir {@code dataDir}: its state and reading ledger (brought
+   * up to date from the meter channels' {@code journals}) in {@link WalletConfig#DIR}.
    *
    * @param channelKey the key it signs its channels with
    * @param platform the platform's device API, signed with the device key
    */
-  public static PaymentAgent open(Path dataDir, PrivateKey channelKey, PlatformClient platform,
-      Map<Integer, Journal> journals, WalletConfig config, Clock clock) throws IOException {
+  public static PaymentAgent open(
+      Path dataDir,
+      PrivateKey channelKey,
+      PlatformClient platform,
+      Map<Integer, Journal> journals,
+      WalletConfig config,
+      Clock clock)
+      throws IOException {
     Path walletDir = dataDir.resolve(WalletConfig.DIR);
     ReadingLedger ledger = ReadingLedger.open(dataDir, journals, config.readingRetentionDays());
-    return new PaymentAgent(channelKey, platform, WalletState.load(walletDir), ledger, config, clock, walletDir);
+    return new PaymentAgent(
+        channelKey, platform, WalletState.load(walletDir), ledger, config, clock, walletDir);
   }
 
   /**
-   * Keeps the counters of a reading this gateway just signed and journaled, to check statements against;
-   * safe to call from the reading thread while a round runs.
+   * Keeps the counters of a reading this gateway just signed and journaled, to check statements
+   * against; safe to call from the reading thread while a round runs.
    */
   public void recordReading(int channel, SignedReading signed) throws IOException {
     ledger.record(channel, signed);
@@ -100,7 +117,8 @@ public final class PaymentAgent {
    * One round of wallet work; platform trouble is logged and retried on the next round.
    *
    * @return whether work is under way: the round changed something at the platform, left a payment
-   *     request waiting or failed, so the next round should follow soon rather than after the interval
+   *     request waiting or failed, so the next round should follow soon rather than after the
+   *     interval
    */
   public boolean step() {
     long writesBefore = platform.writes();
@@ -115,18 +133,29 @@ public final class PaymentAgent {
     boolean[] waiting = {false};
     boolean ok = part("funding", this::bookIncoming);
     ok &= part("channels", () -> syncChannels(i));
-    ok &= part("payments", () -> {
-      List<Map<String, Object>> requests = payments.paymentRequests();
-      waiting[0] = !requests.isEmpty();
-      // a channel is opened when a debit waits for one: no coins sit in a channel nothing is paid over
-      boolean needChannel = requests.stream().anyMatch(r -> r.get("channelId") == Json.NULL);
-      buyerChannels.ensureBuyerChannel(i, needChannel);
-      payments.payRequests(i, requests);
-    });
-    // on its own: trouble with payments must never keep the gateway from taking back an expired channel
+    ok &=
+        part(
+            "payments",
+            () -> {
+              List<Map<String, Object>> requests = payments.paymentRequests();
+              waiting[0] = !requests.isEmpty();
+              // a channel is opened when a debit waits for one: no coins sit in a channel nothing
+              // is paid over
+              boolean needChannel =
+                  requests.stream().anyMatch(r -> r.get("channelId") == Json.NULL);
+              buyerChannels.ensureBuyerChannel(i, needChannel);
+              payments.payRequests(i, requests);
+            });
+    // on its own: trouble with payments must never keep the gateway from taking back an expired
+    // channel
     ok &= part("refunds", () -> buyerChannels.refundExpired(i));
-    ok &= part("pruning", () -> state.prune(
-        LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(config.readingRetentionDays())));
+    ok &=
+        part(
+            "pruning",
+            () ->
+                state.prune(
+                    LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                        .minusDays(config.readingRetentionDays())));
     if (ok) {
       lastError = null;
     }
@@ -138,7 +167,10 @@ public final class PaymentAgent {
     void run() throws IOException;
   }
 
-  /** Runs one part of a round; a failure is logged and retried next round, and the other parts still run. */
+  /**
+   * Runs one part of a round; a failure is logged and retried next round, and the other parts still
+   * run.
+   */
   private boolean part(String what, Part part) {
     try {
       part.run();
@@ -175,17 +207,51 @@ public final class PaymentAgent {
     m.put("spentTodaySats", state.spentOn(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));
     m.put("spendingCapSatsPerDay", config.spendingCapSatsPerDay());
     List<Object> channels = new ArrayList<>();
-    state.payers.values().forEach(p -> channels.add(Map.of("channelId", p.channel().channelId(), "direction",
-        "buyer_to_hub", "state", p.channel().state().code(), "paidSats", p.channel().payeeAmountSats(),
-        "capacitySats", p.channel().terms().capacitySats())));
-    state.payees.values().forEach(p -> channels.add(Map.of("channelId", p.channel().channelId(), "direction",
-        "hub_to_seller", "state", p.channel().state().code(), "receivedSats", p.channel().payeeAmountSats(),
-        "capacitySats", p.channel().terms().capacitySats())));
+    state
+        .payers
+        .values()
+        .forEach(
+            p ->
+                channels.add(
+                    Map.of(
+                        "channelId",
+                        p.channel().channelId(),
+                        "direction",
+                        "buyer_to_hub",
+                        "state",
+                        p.channel().state().code(),
+                        "paidSats",
+                        p.channel().payeeAmountSats(),
+                        "capacitySats",
+                        p.channel().terms().capacitySats())));
+    state
+        .payees
+        .values()
+        .forEach(
+            p ->
+                channels.add(
+                    Map.of(
+                        "channelId",
+                        p.channel().channelId(),
+                        "direction",
+                        "hub_to_seller",
+                        "state",
+                        p.channel().state().code(),
+                        "receivedSats",
+                        p.channel().payeeAmountSats(),
+                        "capacitySats",
+                        p.channel().terms().capacitySats())));
     m.put("channels", channels);
-    m.put("paymentsSigned", state.payments.values().stream()
-        .filter(p -> p.status() != WalletState.PaymentStatus.REFUSED).count());
-    m.put("paymentsRefused", state.payments.values().stream()
-        .filter(p -> p.status() == WalletState.PaymentStatus.REFUSED).count());
+    m.put(
+        "paymentsSigned",
+        state.payments.values().stream()
+            .filter(p -> p.status() != WalletState.PaymentStatus.REFUSED)
+            .count());
+    m.put(
+        "paymentsRefused",
+        state.payments.values().stream()
+            .filter(p -> p.status() == WalletState.PaymentStatus.REFUSED)
+            .count());
     m.put("lastError", lastError);
     return m;
   }
@@ -195,28 +261,36 @@ public final class PaymentAgent {
   private HubInfo register() throws IOException {
     Map<String, Object> answer = platform.get("/gateway/wallet");
     Object wallet = answer.get("wallet");
-    boolean registered = wallet instanceof Map<?, ?> w && key.publicKey().hex().equals(w.get("channelKey"))
-        && StrictHex.encode(script).equals(w.get("payoutScript"));
+    boolean registered =
+        wallet instanceof Map<?, ?> w
+            && key.publicKey().hex().equals(w.get("channelKey"))
+            && StrictHex.encode(script).equals(w.get("payoutScript"));
     if (!registered) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("channelKey", key.publicKey().hex());
       body.put("payoutScript", StrictHex.encode(script));
       answer = platform.put("/gateway/wallet", body);
-      log.info("registered the gateway wallet with the platform: channel key {}", key.publicKey().hex());
+      log.info(
+          "registered the gateway wallet with the platform: channel key {}", key.publicKey().hex());
     }
     HubInfo i = HubInfo.fromJson(answer);
     info = i;
     return i;
   }
 
-  /** Books the outputs of transactions the owner handed in ({@link WalletInbox}) as the wallet's coins. */
+  /**
+   * Books the outputs of transactions the owner handed in ({@link WalletInbox}) as the wallet's
+   * coins.
+   */
   private void bookIncoming() throws IOException {
     for (Path file : WalletInbox.waiting(walletDir)) {
-      Transaction tx = Transaction.parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      Transaction tx =
+          Transaction.parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
       state.addOutputsTo(tx, script);
       state.save();
       Files.delete(file);
-      log.info("booked {} sat from {} into the wallet", WalletInbox.paidTo(tx, script), tx.txidHex());
+      log.info(
+          "booked {} sat from {} into the wallet", WalletInbox.paidTo(tx, script), tx.txidHex());
     }
   }
 

@@ -31,13 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform's payment requests: each statement version is checked with {@link PaymentCheck} against
- * the readings this gateway signed ({@link ReadingLedger}) and the owner's daily cap, then paid with a
- * commitment on the buyer -> hub channel for exactly the amount the versions imply, or refused with a
- * reason code. An answer is stored before it is sent, and resent until the platform has it.
+ * The platform's payment requests: each statement version is checked with {@link PaymentCheck}
+ * against the readings this gateway signed ({@link ReadingLedger}) and the owner's daily cap, then
+ * paid with a commitment on the buyer -> hub channel for exactly the amount the versions imply, or
+ * refused with a reason code. An answer is stored before it is sent, and resent until the platform
+ * has it.
  */
 final class Payments {
   private static final Logger log = LoggerFactory.getLogger(Payments.class);
+
   /** Readings this far around a slot are handed to the statement check (covers long gaps). */
   private static final Duration READINGS_AROUND_SLOT = Duration.ofHours(6);
 
@@ -49,7 +51,12 @@ final class Payments {
   private final Clock clock;
   private final PaymentCheck check = new PaymentCheck();
 
-  Payments(PrivateKey key, PlatformClient platform, WalletState state, ReadingLedger ledger, WalletConfig config,
+  Payments(
+      PrivateKey key,
+      PlatformClient platform,
+      WalletState state,
+      ReadingLedger ledger,
+      WalletConfig config,
       Clock clock) {
     this.key = key;
     this.platform = platform;
@@ -100,14 +107,20 @@ final class Payments {
     }
   }
 
-  private void answer(HubInfo i, long paymentId, Map<String, Object> request, List<Statement> versions)
+  private void answer(
+      HubInfo i, long paymentId, Map<String, Object> request, List<Statement> versions)
       throws IOException {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     Statement target = versions.get(versions.size() - 1);
-    Optional<Statement> previous = Optional.ofNullable(state.statements.get(WalletState.slotKey(target)));
-    // versions after the one accounted before are checked in order; a credit or unchanged one is taken on
-    List<MeterSeries> own = ledger.series(i.deviceId(), target.slot().start().minus(READINGS_AROUND_SLOT),
-        target.slot().end().plus(READINGS_AROUND_SLOT));
+    Optional<Statement> previous =
+        Optional.ofNullable(state.statements.get(WalletState.slotKey(target)));
+    // versions after the one accounted before are checked in order; a credit or unchanged one is
+    // taken on
+    List<MeterSeries> own =
+        ledger.series(
+            i.deviceId(),
+            target.slot().start().minus(READINGS_AROUND_SLOT),
+            target.slot().end().plus(READINGS_AROUND_SLOT));
     for (Statement v : versions) {
       if (previous.isPresent() && v.version() <= previous.get().version()) {
         continue;
@@ -120,8 +133,17 @@ final class Payments {
       }
       if (v != target) {
         if (decision.paySat() > 0) {
-          refuse(paymentId, RefusalReason.NOT_FOR_THIS_ACCOUNT.code(), "version " + v.version() + " of "
-              + WalletState.slotKey(v) + " asked for " + decision.paySat() + " sat that this gateway never paid", today);
+          refuse(
+              paymentId,
+              RefusalReason.NOT_FOR_THIS_ACCOUNT.code(),
+              "version "
+                  + v.version()
+                  + " of "
+                  + WalletState.slotKey(v)
+                  + " asked for "
+                  + decision.paySat()
+                  + " sat that this gateway never paid",
+              today);
           return;
         }
         state.statements.put(WalletState.slotKey(v), v);
@@ -130,46 +152,98 @@ final class Payments {
       }
       long asked = -Json.integer(request, "amountSat");
       if (decision.paySat() != asked) {
-        refuse(paymentId, RefusalReason.INCONSISTENT_STATEMENT.code(), "the platform asks " + asked
-            + " sat, the statement versions imply " + decision.paySat() + " sat", today);
+        refuse(
+            paymentId,
+            RefusalReason.INCONSISTENT_STATEMENT.code(),
+            "the platform asks "
+                + asked
+                + " sat, the statement versions imply "
+                + decision.paySat()
+                + " sat",
+            today);
         return;
       }
-      pay(paymentId, Json.string(request, "channelId"), Json.integer(request, "targetPayeeSats"), asked, v, today);
+      pay(
+          paymentId,
+          Json.string(request, "channelId"),
+          Json.integer(request, "targetPayeeSats"),
+          asked,
+          v,
+          today);
     }
   }
 
-  private void pay(long paymentId, String channelId, long targetSats, long amountSat, Statement statement,
-      LocalDate today) throws IOException {
+  private void pay(
+      long paymentId,
+      String channelId,
+      long targetSats,
+      long amountSat,
+      Statement statement,
+      LocalDate today)
+      throws IOException {
     WalletState.Payer payer = state.payers.get(channelId);
     if (payer == null || payer.channel().state() != ChannelState.OPEN) {
-      log.warn("payment {} is asked on channel {}, which this wallet does not hold open; waiting", paymentId, channelId);
+      log.warn(
+          "payment {} is asked on channel {}, which this wallet does not hold open; waiting",
+          paymentId,
+          channelId);
       return;
     }
     long current = payer.channel().payeeAmountSats();
     if (targetSats != current + amountSat) {
-      log.warn("payment {} of {} sat would bring {} to {} sat, but it stands at {} sat; waiting for the hub",
-          paymentId, amountSat, channelId, targetSats, current);
+      log.warn(
+          "payment {} of {} sat would bring {} to {} sat, but it stands at {} sat; waiting for the hub",
+          paymentId,
+          amountSat,
+          channelId,
+          targetSats,
+          current);
       return;
     }
     ChannelResult<PayerChannel.Payment> signed = payer.channel().pay(targetSats, key);
-    if (!signed.isOk() && signed.rejection() == ChannelRejection.EXCEEDS_CAPACITY && payer.channel().sequence() > 0) {
-      // top up: the hub closes this channel, the next round opens a new one and the payment gets its target there
-      log.info("payment {} does not fit into {} any more: asking the hub to close it", paymentId, channelId);
+    if (!signed.isOk()
+        && signed.rejection() == ChannelRejection.EXCEEDS_CAPACITY
+        && payer.channel().sequence() > 0) {
+      // top up: the hub closes this channel, the next round opens a new one and the payment gets
+      // its target there
+      log.info(
+          "payment {} does not fit into {} any more: asking the hub to close it",
+          paymentId,
+          channelId);
       platform.post("/gateway/channels/" + channelId + "/close", Map.of());
       return;
     }
     if (!signed.isOk()) {
-      refuse(paymentId, RefusalReason.EXCEEDS_SPENDING_CAP.code(), signed.rejection() + ": " + signed.detail(), today);
+      refuse(
+          paymentId,
+          RefusalReason.EXCEEDS_SPENDING_CAP.code(),
+          signed.rejection() + ": " + signed.detail(),
+          today);
       return;
     }
-    WalletState.Payment record = new WalletState.Payment(paymentId, channelId, signed.value().update().sequence(),
-        amountSat, WalletState.PaymentStatus.SIGNED, 0, "", today, false);
-    state.payers.put(channelId, new WalletState.Payer(signed.value().channel(), payer.fundingTx(), true));
+    WalletState.Payment record =
+        new WalletState.Payment(
+            paymentId,
+            channelId,
+            signed.value().update().sequence(),
+            amountSat,
+            WalletState.PaymentStatus.SIGNED,
+            0,
+            "",
+            today,
+            false);
+    state.payers.put(
+        channelId, new WalletState.Payer(signed.value().channel(), payer.fundingTx(), true));
     state.payments.put(paymentId, record);
     state.statements.put(WalletState.slotKey(statement), statement);
     state.save();
-    log.info("paying {} sat for {} version {} (statement {}) on {}", amountSat, WalletState.slotKey(statement),
-        statement.version(), StatementCodec.hashHex(statement).substring(0, 16), channelId);
+    log.info(
+        "paying {} sat for {} version {} (statement {}) on {}",
+        amountSat,
+        WalletState.slotKey(statement),
+        statement.version(),
+        StatementCodec.hashHex(statement).substring(0, 16),
+        channelId);
     deliver(record, signed.value().update());
   }
 
@@ -177,14 +251,25 @@ final class Payments {
     Map<String, Object> body = new LinkedHashMap<>(ChannelJson.update(update));
     body.put("paymentId", p.paymentId());
     platform.post("/gateway/channels/" + update.channelId() + "/commitments", body);
-    state.payments.put(p.paymentId(), new WalletState.Payment(p.paymentId(), p.channelId(), p.sequence(), p.amountSat(),
-        WalletState.PaymentStatus.ACKNOWLEDGED, 0, "", p.day(), false));
+    state.payments.put(
+        p.paymentId(),
+        new WalletState.Payment(
+            p.paymentId(),
+            p.channelId(),
+            p.sequence(),
+            p.amountSat(),
+            WalletState.PaymentStatus.ACKNOWLEDGED,
+            0,
+            "",
+            p.day(),
+            false));
     state.save();
   }
 
   private void refuse(long paymentId, int code, String detail, LocalDate today) throws IOException {
-    WalletState.Payment p = new WalletState.Payment(paymentId, "", 0, 0, WalletState.PaymentStatus.REFUSED, code,
-        detail, today, false);
+    WalletState.Payment p =
+        new WalletState.Payment(
+            paymentId, "", 0, 0, WalletState.PaymentStatus.REFUSED, code, detail, today, false);
     state.payments.put(paymentId, p);
     state.save();
     log.error("REFUSED to pay payment {} ({}): {}", paymentId, code, detail);
@@ -194,10 +279,22 @@ final class Payments {
   private void sendRefusal(WalletState.Payment p) throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", (long) p.refusalCode());
-    body.put("detail", p.refusalDetail().length() > 300 ? p.refusalDetail().substring(0, 300) : p.refusalDetail());
+    body.put(
+        "detail",
+        p.refusalDetail().length() > 300 ? p.refusalDetail().substring(0, 300) : p.refusalDetail());
     platform.post("/gateway/payments/" + p.paymentId() + "/refusal", body);
-    state.payments.put(p.paymentId(), new WalletState.Payment(p.paymentId(), p.channelId(), p.sequence(), p.amountSat(),
-        p.status(), p.refusalCode(), p.refusalDetail(), p.day(), true));
+    state.payments.put(
+        p.paymentId(),
+        new WalletState.Payment(
+            p.paymentId(),
+            p.channelId(),
+            p.sequence(),
+            p.amountSat(),
+            p.status(),
+            p.refusalCode(),
+            p.refusalDetail(),
+            p.day(),
+            true));
     state.save();
   }
 }

@@ -26,13 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The counters of every reading this gateway signed, kept for {@code retentionDays} after the journal
- * has handed them to the platform, so that the gateway can check a statement against its own readings
- * before it pays (machine-to-machine mode). One CSV file per meter channel and UTC day,
- * {@code wallet/readings/channel-N/YYYY-MM-DD.csv}, lines {@code sequence,takenAtEpochMs,importWh,exportWh,
- * readingHashHex}. Appends are not forced to disk: the journal is the durable record, and on open a line
- * a crash left unfinished is cut off and every journaled reading newer than the ledger's last whole line
- * is added again.
+ * The counters of every reading this gateway signed, kept for {@code retentionDays} after the
+ * journal has handed them to the platform, so that the gateway can check a statement against its
+ * own readings before it pays (machine-to-machine mode). One CSV file per meter channel and UTC
+ * day, {@code wallet/readings/channel-N/YYYY-MM-DD.csv}, lines {@code
+ * sequence,takenAtEpochMs,importWh,exportWh, readingHashHex}. Appends are not forced to disk: the
+ * journal is the durable record, and on open a line a crash left unfinished is cut off and every
+ * journaled reading newer than the ledger's last whole line is added again.
  */
 final class ReadingLedger {
   private static final Logger log = LoggerFactory.getLogger(ReadingLedger.class);
@@ -47,9 +47,14 @@ final class ReadingLedger {
     this.retentionDays = retentionDays;
   }
 
-  /** Opens the ledger under {@code dataDir/wallet/readings} and adds what the journals hold beyond it. */
-  static ReadingLedger open(Path dataDir, Map<Integer, Journal> journals, int retentionDays) throws IOException {
-    ReadingLedger ledger = new ReadingLedger(dataDir.resolve(WalletConfig.DIR).resolve("readings"), retentionDays);
+  /**
+   * Opens the ledger under {@code dataDir/wallet/readings} and adds what the journals hold beyond
+   * it.
+   */
+  static ReadingLedger open(Path dataDir, Map<Integer, Journal> journals, int retentionDays)
+      throws IOException {
+    ReadingLedger ledger =
+        new ReadingLedger(dataDir.resolve(WalletConfig.DIR).resolve("readings"), retentionDays);
     for (Map.Entry<Integer, Journal> e : journals.entrySet()) {
       ledger.cutUnfinishedLines(e.getKey());
       long last = ledger.newestSequence(e.getKey());
@@ -61,7 +66,8 @@ final class ReadingLedger {
         }
       }
       if (added > 0) {
-        log.info("reading ledger of channel {}: {} readings added from the journal", e.getKey(), added);
+        log.info(
+            "reading ledger of channel {}: {} readings added from the journal", e.getKey(), added);
       }
     }
     return ledger;
@@ -77,12 +83,27 @@ final class ReadingLedger {
     Path file = dayFile(channel, LocalDate.ofInstant(r.takenAt(), ZoneOffset.UTC));
     boolean newDay = !Files.exists(file);
     Files.createDirectories(file.getParent());
-    String line = r.sequence() + "," + r.takenAt().toEpochMilli() + "," + r.importWh() + "," + r.exportWh() + ","
-        + HEX.formatHex(signed.hash()) + "\n";
-    Files.writeString(file, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String line =
+        r.sequence()
+            + ","
+            + r.takenAt().toEpochMilli()
+            + ","
+            + r.importWh()
+            + ","
+            + r.exportWh()
+            + ","
+            + HEX.formatHex(signed.hash())
+            + "\n";
+    Files.writeString(
+        file,
+        line,
+        StandardCharsets.US_ASCII,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     lastSequence.put(channel, r.sequence());
     if (newDay) {
-      dropOlderThan(channel, LocalDate.ofInstant(r.takenAt(), ZoneOffset.UTC).minusDays(retentionDays));
+      dropOlderThan(
+          channel, LocalDate.ofInstant(r.takenAt(), ZoneOffset.UTC).minusDays(retentionDays));
     }
   }
 
@@ -91,7 +112,8 @@ final class ReadingLedger {
     List<MeterSeries> out = new ArrayList<>();
     for (int channel : channels()) {
       List<AcceptedReading> readings = new ArrayList<>();
-      for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); !day.isAfter(LocalDate.ofInstant(to, ZoneOffset.UTC));
+      for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
+          !day.isAfter(LocalDate.ofInstant(to, ZoneOffset.UTC));
           day = day.plusDays(1)) {
         Path file = dayFile(channel, day);
         if (!Files.exists(file)) {
@@ -104,8 +126,15 @@ final class ReadingLedger {
           }
           Instant takenAt = Instant.ofEpochMilli(Long.parseLong(f[1]));
           if (!takenAt.isBefore(from) && !takenAt.isAfter(to)) {
-            readings.add(new AcceptedReading(deviceId, channel, Long.parseLong(f[0]),
-                takenAt, Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]));
+            readings.add(
+                new AcceptedReading(
+                    deviceId,
+                    channel,
+                    Long.parseLong(f[0]),
+                    takenAt,
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    f[4]));
           }
         }
       }
@@ -116,7 +145,10 @@ final class ReadingLedger {
     return out;
   }
 
-  /** The sequence of the newest whole line of the channel's newest day that has one; -1 when there is none. */
+  /**
+   * The sequence of the newest whole line of the channel's newest day that has one; -1 when there
+   * is none.
+   */
   private long newestSequence(int channel) throws IOException {
     long last = -1;
     List<Path> newestFirst = new ArrayList<>(dayFiles(channel));
@@ -139,9 +171,9 @@ final class ReadingLedger {
   }
 
   /**
-   * Cuts off what follows the last newline of each of the channel's files: the rest of a line a crash
-   * interrupted (or the zeros of a block that was never written), which the next append would otherwise
-   * run into.
+   * Cuts off what follows the last newline of each of the channel's files: the rest of a line a
+   * crash interrupted (or the zeros of a block that was never written), which the next append would
+   * otherwise run into.
    */
   private void cutUnfinishedLines(int channel) throws IOException {
     for (Path day : dayFiles(channel)) {
@@ -173,9 +205,12 @@ final class ReadingLedger {
 
   /** A whole ledger line: four decimal fields and a SHA-256 in hex. */
   private static final java.util.regex.Pattern LINE =
-      java.util.regex.Pattern.compile("[0-9]{1,18},[0-9]{1,18},[0-9]{1,18},[0-9]{1,18},[0-9a-f]{64}");
+      java.util.regex.Pattern.compile(
+          "[0-9]{1,18},[0-9]{1,18},[0-9]{1,18},[0-9]{1,18},[0-9a-f]{64}");
 
-  /** The five fields of a whole ledger line, or null for anything else (a line a crash cut short). */
+  /**
+   * The five fields of a whole ledger line, or null for anything else (a line a crash cut short).
+   */
   private static String[] fields(String line) {
     return LINE.matcher(line).matches() ? line.split(",", -1) : null;
   }
@@ -185,8 +220,11 @@ final class ReadingLedger {
       return List.of();
     }
     try (Stream<Path> dirs = Files.list(dir)) {
-      return dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("channel-"))
-          .map(n -> Integer.parseInt(n.substring("channel-".length()))).sorted().toList();
+      return dirs.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("channel-"))
+          .map(n -> Integer.parseInt(n.substring("channel-".length())))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -196,7 +234,8 @@ final class ReadingLedger {
     try (Stream<Path> files = Files.list(dir.resolve("channel-" + channel))) {
       for (Path p : files.toList()) {
         String name = p.getFileName().toString();
-        if (name.endsWith(".csv") && name.substring(0, name.length() - 4).compareTo(keepFrom.toString()) < 0) {
+        if (name.endsWith(".csv")
+            && name.substring(0, name.length() - 4).compareTo(keepFrom.toString()) < 0) {
           Files.deleteIfExists(p);
         }
       }

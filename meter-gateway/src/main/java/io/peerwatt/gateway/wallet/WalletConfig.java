@@ -3,21 +3,30 @@ package io.peerwatt.gateway.wallet;
 import java.time.Duration;
 
 /**
- * The gateway's wallet in machine-to-machine mode ({@code wallet:} in gateway.yaml): it signs its owner's
- * channel updates itself, only after checking each statement against the readings it signed, and never
- * beyond the owner's daily cap.
+ * The gateway's wallet in machine-to-machine mode ({@code wallet:} in gateway.yaml): it signs its
+ * owner's channel updates itself, only after checking each statement against the readings it
+ * signed, and never beyond the owner's daily cap.
  *
- * @param spendingCapSatsPerDay the most the gateway pays the hub per UTC day (statements beyond it are refused)
+ * @param spendingCapSatsPerDay the most the gateway pays the hub per UTC day (statements beyond it
+ *     are refused)
  * @param channelCapacitySats what the gateway puts into each buyer -> hub channel it opens
  * @param devnetFaucet on a devnet platform, take coins from its faucet when the wallet runs low
- * @param interval how often an idle gateway asks the platform for channel work and payment requests; while
- *     work is under way (a payment waits, a channel opens or closes) rounds follow at a sixth of it
- * @param readingRetentionDays how long the gateway keeps its readings' counters for statement checks
+ * @param interval how often an idle gateway asks the platform for channel work and payment
+ *     requests; while work is under way (a payment waits, a channel opens or closes) rounds follow
+ *     at a sixth of it
+ * @param readingRetentionDays how long the gateway keeps its readings' counters for statement
+ *     checks
  */
-public record WalletConfig(long spendingCapSatsPerDay, long channelCapacitySats, boolean devnetFaucet,
-    Duration interval, int readingRetentionDays) {
+public record WalletConfig(
+    long spendingCapSatsPerDay,
+    long channelCapacitySats,
+    boolean devnetFaucet,
+    Duration interval,
+    int readingRetentionDays) {
 
-  /** The wallet's directory in the gateway's data dir: channel key, state, inbox and reading ledger. */
+  /**
+   * The wallet's directory in the gateway's data dir: channel key, state, inbox and reading ledger.
+   */
   public static final String DIR = "wallet";
 
   /** While work is under way, rounds run this many times as often as the interval says. */
@@ -38,7 +47,10 @@ public record WalletConfig(long spendingCapSatsPerDay, long channelCapacitySats,
     }
   }
 
-  /** Defaults for a home: at most 0.2 BSV a day, 0.5 BSV channels, no faucet, every 30 s, two weeks of readings. */
+  /**
+   * Defaults for a home: at most 0.2 BSV a day, 0.5 BSV channels, no faucet, every 30 s, two weeks
+   * of readings.
+   */
   public static WalletConfig defaults() {
     return new WalletConfig(20_000_000, 50_000_000, false, Duration.ofSeconds(30), 14);
   }

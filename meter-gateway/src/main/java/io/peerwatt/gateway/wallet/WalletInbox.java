@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * How the owner funds a machine-to-machine gateway on a chain without a faucet: they send coins to the
- * wallet's address from their own wallet, then hand the transaction to the gateway
- * ({@code peerwatt gateway wallet fund --tx ...}), which drops it into {@code wallet/incoming/}; the
- * running gateway books its outputs to the wallet on its next round. The inbox lets the command work
- * while the gateway runs: only the gateway's wallet thread writes the wallet state.
+ * How the owner funds a machine-to-machine gateway on a chain without a faucet: they send coins to
+ * the wallet's address from their own wallet, then hand the transaction to the gateway ({@code
+ * peerwatt gateway wallet fund --tx ...}), which drops it into {@code wallet/incoming/}; the
+ * running gateway books its outputs to the wallet on its next round. The inbox lets the command
+ * work while the gateway runs: only the gateway's wallet thread writes the wallet state.
  */
 public final class WalletInbox {
   static final String DIR = "incoming";
@@ -32,26 +32,39 @@ public final class WalletInbox {
     return channelKey.toAddress(mainnet ? Network.MAINNET : Network.TESTNET).toString();
   }
 
-  /** The wallet's address on the platform's chain {@code network} (testnet form for every chain but mainnet). */
+  /**
+   * The wallet's address on the platform's chain {@code network} (testnet form for every chain but
+   * mainnet).
+   */
   static String address(PublicKey channelKey, String network) {
     return address(channelKey, "mainnet".equals(network));
   }
 
   /**
-   * Hands a transaction that pays the wallet (the P2PKH of {@code channelKey}) to the gateway in {@code dataDir}.
+   * Hands a transaction that pays the wallet (the P2PKH of {@code channelKey}) to the gateway in
+   * {@code dataDir}.
    *
    * @return the satoshis it pays the wallet
    * @throws IllegalArgumentException when it pays the wallet nothing
    */
-  public static long deliver(Path dataDir, PublicKey channelKey, Transaction tx) throws IOException {
+  public static long deliver(Path dataDir, PublicKey channelKey, Transaction tx)
+      throws IOException {
     long paid = paidTo(tx, Script.p2pkh(channelKey.hash160()).bytes());
     if (paid == 0) {
-      throw new IllegalArgumentException("transaction " + tx.txidHex() + " pays nothing to this gateway's wallet "
-          + address(channelKey, false) + " (" + address(channelKey, true) + " on mainnet)");
+      throw new IllegalArgumentException(
+          "transaction "
+              + tx.txidHex()
+              + " pays nothing to this gateway's wallet "
+              + address(channelKey, false)
+              + " ("
+              + address(channelKey, true)
+              + " on mainnet)");
     }
     Path inbox = dataDir.resolve(WalletConfig.DIR).resolve(DIR);
     Files.createDirectories(inbox);
-    DurableFiles.replace(inbox.resolve(tx.txidHex() + ".hex"), (tx.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
+    DurableFiles.replace(
+        inbox.resolve(tx.txidHex() + ".hex"),
+        (tx.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
     return paid;
   }
 
@@ -62,7 +75,8 @@ public final class WalletInbox {
       return List.of();
     }
     try (Stream<Path> files = Files.list(inbox)) {
-      return new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(".hex")).sorted().toList());
+      return new ArrayList<>(
+          files.filter(p -> p.getFileName().toString().endsWith(".hex")).sorted().toList());
     }
   }
 

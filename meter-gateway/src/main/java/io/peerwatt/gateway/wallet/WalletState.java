@@ -24,12 +24,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Everything the gateway's wallet must not forget, in one JSON file ({@code wallet/state.json}) replaced
- * atomically and forced to disk by {@link #save()}: its coins, coins reserved for a funding not yet
- * broadcast, both sides of its channels (with the newest commitment), the newest statement version it
- * accounted per slot, and its answer to every payment request. The agent saves before it sends a
- * commitment or acknowledges one, so a crash at any point resends or re-signs (signatures are
- * deterministic) and never forgets or pays twice. Not thread-safe: one agent thread owns it.
+ * Everything the gateway's wallet must not forget, in one JSON file ({@code wallet/state.json})
+ * replaced atomically and forced to disk by {@link #save()}: its coins, coins reserved for a
+ * funding not yet broadcast, both sides of its channels (with the newest commitment), the newest
+ * statement version it accounted per slot, and its answer to every payment request. The agent saves
+ * before it sends a commitment or acknowledges one, so a crash at any point resends or re-signs
+ * (signatures are deterministic) and never forgets or pays twice. Not thread-safe: one agent thread
+ * owns it.
  */
 final class WalletState {
   static final String FILE = "state.json";
@@ -41,7 +42,11 @@ final class WalletState {
   record Payee(PayeeChannel channel, byte[] closingTx) {}
 
   /** Status of the gateway's answer to a payment request. */
-  enum PaymentStatus { SIGNED, ACKNOWLEDGED, REFUSED }
+  enum PaymentStatus {
+    SIGNED,
+    ACKNOWLEDGED,
+    REFUSED
+  }
 
   /**
    * The gateway's answer to one payment request.
@@ -52,17 +57,29 @@ final class WalletState {
    * @param day the UTC day it was signed, for the daily cap
    * @param refusalSent whether the platform has the refusal
    */
-  record Payment(long paymentId, String channelId, long sequence, long amountSat, PaymentStatus status,
-      int refusalCode, String refusalDetail, LocalDate day, boolean refusalSent) {}
+  record Payment(
+      long paymentId,
+      String channelId,
+      long sequence,
+      long amountSat,
+      PaymentStatus status,
+      int refusalCode,
+      String refusalDetail,
+      LocalDate day,
+      boolean refusalSent) {}
 
   private final Path file;
   final List<P2pkhSpend.Coin> coins = new ArrayList<>();
+
   /** Coins reserved for a funding transaction (display txid) that is not broadcast yet. */
   final Map<String, List<P2pkhSpend.Coin>> reserved = new TreeMap<>();
+
   final Map<String, Payer> payers = new TreeMap<>();
   final Map<String, Payee> payees = new TreeMap<>();
+
   /** The newest accounted statement version per "zone slot". */
   final Map<String, Statement> statements = new TreeMap<>();
+
   final Map<Long, Payment> payments = new TreeMap<>();
 
   private WalletState(Path file) {
@@ -87,8 +104,10 @@ final class WalletState {
 
   /** What the gateway signed to pay on {@code day}. */
   long spentOn(LocalDate day) {
-    return payments.values().stream().filter(p -> p.status() != PaymentStatus.REFUSED && day.equals(p.day()))
-        .mapToLong(Payment::amountSat).sum();
+    return payments.values().stream()
+        .filter(p -> p.status() != PaymentStatus.REFUSED && day.equals(p.day()))
+        .mapToLong(Payment::amountSat)
+        .sum();
   }
 
   /** The open buyer -> hub channel whose funding is out, if any (the newest one). */
@@ -101,8 +120,10 @@ final class WalletState {
   /** Adds the outputs of {@code tx} that pay {@code script} as unconfirmed coins. */
   void addOutputsTo(Transaction tx, byte[] script) {
     for (int i = 0; i < tx.outputs().size(); i++) {
-      if (tx.outputs().get(i).satoshis() > 0 && java.util.Arrays.equals(tx.outputs().get(i).lockingScript(), script)) {
-        P2pkhSpend.Coin coin = new P2pkhSpend.Coin(tx.txid(), i, tx.outputs().get(i).satoshis(), false);
+      if (tx.outputs().get(i).satoshis() > 0
+          && java.util.Arrays.equals(tx.outputs().get(i).lockingScript(), script)) {
+        P2pkhSpend.Coin coin =
+            new P2pkhSpend.Coin(tx.txid(), i, tx.outputs().get(i).satoshis(), false);
         if (!coins.contains(coin) && !spentByWallet(coin)) {
           coins.add(coin);
         }
@@ -111,31 +132,44 @@ final class WalletState {
   }
 
   /**
-   * Whether a funding this wallet made or holds ready spends {@code coin}: a transaction handed in a
-   * second time must not bring back coins a channel already took (payer channels are never forgotten).
+   * Whether a funding this wallet made or holds ready spends {@code coin}: a transaction handed in
+   * a second time must not bring back coins a channel already took (payer channels are never
+   * forgotten).
    */
   private boolean spentByWallet(P2pkhSpend.Coin coin) {
-    if (reserved.values().stream().flatMap(List::stream)
-        .anyMatch(r -> java.util.Arrays.equals(r.txid(), coin.txid()) && r.index() == coin.index())) {
+    if (reserved.values().stream()
+        .flatMap(List::stream)
+        .anyMatch(
+            r -> java.util.Arrays.equals(r.txid(), coin.txid()) && r.index() == coin.index())) {
       return true;
     }
-    return payers.values().stream().filter(p -> p.fundingTx() != null)
+    return payers.values().stream()
+        .filter(p -> p.fundingTx() != null)
         .flatMap(p -> Transaction.parse(p.fundingTx()).inputs().stream())
-        .anyMatch(in -> java.util.Arrays.equals(in.prevTxid(), coin.txid()) && in.prevIndex() == coin.index());
+        .anyMatch(
+            in ->
+                java.util.Arrays.equals(in.prevTxid(), coin.txid())
+                    && in.prevIndex() == coin.index());
   }
 
   /**
-   * Forgets statements and answers older than {@code keepFrom}. Channels are kept, closed ones too: their
-   * fundings tell which coins the wallet spent ({@link #spentByWallet}).
+   * Forgets statements and answers older than {@code keepFrom}. Channels are kept, closed ones too:
+   * their fundings tell which coins the wallet spent ({@link #spentByWallet}).
    */
   void prune(LocalDate keepFrom) {
-    payments.values().removeIf(p -> p.day().isBefore(keepFrom) && p.status() != PaymentStatus.SIGNED);
-    statements.values().removeIf(s -> LocalDate.ofInstant(s.slot().end(), java.time.ZoneOffset.UTC).isBefore(keepFrom));
+    payments
+        .values()
+        .removeIf(p -> p.day().isBefore(keepFrom) && p.status() != PaymentStatus.SIGNED);
+    statements
+        .values()
+        .removeIf(
+            s -> LocalDate.ofInstant(s.slot().end(), java.time.ZoneOffset.UTC).isBefore(keepFrom));
   }
 
   /** Writes the whole state; when this returns it is on disk. */
   void save() throws IOException {
-    DurableFiles.replace(file, (Json.writePretty(toJson()) + "\n").getBytes(StandardCharsets.UTF_8));
+    DurableFiles.replace(
+        file, (Json.writePretty(toJson()) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   private Map<String, Object> toJson() {
@@ -200,24 +234,38 @@ final class WalletState {
   @SuppressWarnings("unchecked")
   private void read(Map<String, Object> m) {
     readCoins(Json.array(m, "coins"), coins);
-    Json.object(m, "reserved").forEach((txid, list) -> {
-      List<P2pkhSpend.Coin> r = new ArrayList<>();
-      readCoins((List<Object>) list, r);
-      reserved.put(txid, r);
-    });
+    Json.object(m, "reserved")
+        .forEach(
+            (txid, list) -> {
+              List<P2pkhSpend.Coin> r = new ArrayList<>();
+              readCoins((List<Object>) list, r);
+              reserved.put(txid, r);
+            });
     for (Object o : Json.array(m, "payers")) {
       Map<String, Object> j = (Map<String, Object>) o;
-      PayerChannel c = new PayerChannel(ChannelJson.readTerms(Json.object(j, "terms")),
-          ChannelState.fromCode(Json.string(j, "state")), Json.integer(j, "spendingCapSats"),
-          bytesOrNull(j.get("refundPayeeSignature")), Json.integer(j, "sequence"), Json.integer(j, "payeeAmountSats"),
-          bytesOrNull(j.get("payerSignature")));
-      payers.put(c.channelId(), new Payer(c, bytesOrNull(j.get("fundingTx")), (Boolean) Json.member(j, "fundingBroadcast")));
+      PayerChannel c =
+          new PayerChannel(
+              ChannelJson.readTerms(Json.object(j, "terms")),
+              ChannelState.fromCode(Json.string(j, "state")),
+              Json.integer(j, "spendingCapSats"),
+              bytesOrNull(j.get("refundPayeeSignature")),
+              Json.integer(j, "sequence"),
+              Json.integer(j, "payeeAmountSats"),
+              bytesOrNull(j.get("payerSignature")));
+      payers.put(
+          c.channelId(),
+          new Payer(
+              c, bytesOrNull(j.get("fundingTx")), (Boolean) Json.member(j, "fundingBroadcast")));
     }
     for (Object o : Json.array(m, "payees")) {
       Map<String, Object> j = (Map<String, Object>) o;
-      PayeeChannel c = new PayeeChannel(ChannelJson.readTerms(Json.object(j, "terms")),
-          ChannelState.fromCode(Json.string(j, "state")), Json.integer(j, "sequence"),
-          Json.integer(j, "payeeAmountSats"), bytesOrNull(j.get("payerSignature")));
+      PayeeChannel c =
+          new PayeeChannel(
+              ChannelJson.readTerms(Json.object(j, "terms")),
+              ChannelState.fromCode(Json.string(j, "state")),
+              Json.integer(j, "sequence"),
+              Json.integer(j, "payeeAmountSats"),
+              bytesOrNull(j.get("payerSignature")));
       payees.put(c.channelId(), new Payee(c, bytesOrNull(j.get("closingTx"))));
     }
     for (Object o : Json.array(m, "statements")) {
@@ -226,10 +274,17 @@ final class WalletState {
     }
     for (Object o : Json.array(m, "payments")) {
       Map<String, Object> j = (Map<String, Object>) o;
-      Payment p = new Payment(Json.integer(j, "paymentId"), Json.string(j, "channelId"), Json.integer(j, "sequence"),
-          Json.integer(j, "amountSat"), PaymentStatus.valueOf(Json.string(j, "status")),
-          (int) Json.integer(j, "refusalCode"), Json.string(j, "refusalDetail"), LocalDate.parse(Json.string(j, "day")),
-          (Boolean) Json.member(j, "refusalSent"));
+      Payment p =
+          new Payment(
+              Json.integer(j, "paymentId"),
+              Json.string(j, "channelId"),
+              Json.integer(j, "sequence"),
+              Json.integer(j, "amountSat"),
+              PaymentStatus.valueOf(Json.string(j, "status")),
+              (int) Json.integer(j, "refusalCode"),
+              Json.string(j, "refusalDetail"),
+              LocalDate.parse(Json.string(j, "day")),
+              (Boolean) Json.member(j, "refusalSent"));
       payments.put(p.paymentId(), p);
     }
   }
@@ -251,8 +306,12 @@ final class WalletState {
   private static void readCoins(List<Object> list, List<P2pkhSpend.Coin> into) {
     for (Object o : list) {
       Map<String, Object> j = (Map<String, Object>) o;
-      into.add(new P2pkhSpend.Coin(Transaction.txidFromHex(Json.string(j, "txid")), Json.integer(j, "index"),
-          Json.integer(j, "satoshis"), (Boolean) Json.member(j, "confirmed")));
+      into.add(
+          new P2pkhSpend.Coin(
+              Transaction.txidFromHex(Json.string(j, "txid")),
+              Json.integer(j, "index"),
+              Json.integer(j, "satoshis"),
+              (Boolean) Json.member(j, "confirmed")));
     }
   }
 
@@ -261,6 +320,8 @@ final class WalletState {
   }
 
   private static byte[] bytesOrNull(Object value) {
-    return value == null || value == Json.NULL ? null : StrictHex.decode((String) value, "hex field");
+    return value == null || value == Json.NULL
+        ? null
+        : StrictHex.decode((String) value, "hex field");
   }
 }

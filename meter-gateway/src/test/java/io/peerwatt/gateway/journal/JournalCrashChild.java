@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * Child process of {@link JournalCrashTest}: appends readings as fast as it can, printing each
- * sequence once {@link Journal#append} returned (that is, after fsync), and acknowledges now and then.
+ * sequence once {@link Journal#append} returned (that is, after fsync), and acknowledges now and
+ * then.
  */
 public final class JournalCrashChild {
   private JournalCrashChild() {}
@@ -19,7 +20,8 @@ public final class JournalCrashChild {
         ByteBuffer.wrap(hash).putLong(seq);
         byte[] payload = new byte[64 + (int) (seq % 50)];
         ByteBuffer.wrap(payload).putLong(seq ^ 0x5A5A5A5AL);
-        journal.append(new JournalEntry(seq, Instant.ofEpochSecond(seq), seq % 15 == 0, hash, payload));
+        journal.append(
+            new JournalEntry(seq, Instant.ofEpochSecond(seq), seq % 15 == 0, hash, payload));
         System.out.println("stored " + seq);
         if (seq % 97 == 0) {
           journal.acknowledgeThrough(seq - 40);

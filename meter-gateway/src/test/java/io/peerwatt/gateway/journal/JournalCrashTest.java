@@ -30,23 +30,32 @@ class JournalCrashTest {
     int rounds = 6;
     for (int round = 0; round < rounds; round++) {
       List<String> lines = new CopyOnWriteArrayList<>();
-      Process child = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-              "-cp", System.getProperty("java.class.path"),
-              "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
-              JournalCrashChild.class.getName(), dir.toString())
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            lines.add(line);
-          }
-        } catch (java.io.IOException e) {
-          // the pipe breaks when the child is killed
-        }
-      });
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xshare:auto",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "-Dlogback.configurationFile="
+                      + System.getProperty("logback.configurationFile", ""),
+                  JournalCrashChild.class.getName(),
+                  dir.toString())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                  }
+                } catch (java.io.IOException e) {
+                  // the pipe breaks when the child is killed
+                }
+              });
       reader.start();
       // let it get going, then kill it somewhere in the middle of its appends
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -56,7 +65,8 @@ class JournalCrashTest {
       Thread.sleep(50 + random.nextInt(400));
       child.destroyForcibly(); // SIGKILL on Linux
       assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      // the pipe reaches end-of-file once the child is dead; read every line it wrote before judging
+      // the pipe reaches end-of-file once the child is dead; read every line it wrote before
+      // judging
       reader.join(60_000);
       assertThat(reader.isAlive()).as("reader drained the child's output").isFalse();
 
@@ -79,7 +89,8 @@ class JournalCrashTest {
         for (JournalEntry e : left) {
           sequences.add(e.sequence());
           assertThat(ByteBuffer.wrap(e.readingHash()).getLong()).isEqualTo(e.sequence());
-          assertThat(ByteBuffer.wrap(e.signedReading()).getLong()).isEqualTo(e.sequence() ^ 0x5A5A5A5AL);
+          assertThat(ByteBuffer.wrap(e.signedReading()).getLong())
+              .isEqualTo(e.sequence() ^ 0x5A5A5A5AL);
           assertThat(e.signedReading()).hasSize(64 + (int) (e.sequence() % 50));
         }
         long first = journal.ackedThrough() + 1;
@@ -89,8 +100,10 @@ class JournalCrashTest {
         }
         long last = journal.nextSequence() - 1;
         assertThat(last).isGreaterThanOrEqualTo(highestStored);
-        // appends the child finished but had not yet reported (its output still in flight when killed) may
-        // be on disk beyond highestStored; they are contiguous and single, which the loop above checked
+        // appends the child finished but had not yet reported (its output still in flight when
+        // killed) may
+        // be on disk beyond highestStored; they are contiguous and single, which the loop above
+        // checked
         highestStored = last;
       }
     }

@@ -35,15 +35,17 @@ class JournalTest {
       assertThat(journal.nextSequence()).isEqualTo(1);
       assertThat(journal.lastHash()).isEqualTo(new byte[32]);
       for (int i = 0; i < 50; i++) {
-        assertThat(journal.append(entry(journal, i % 15 == 0, 100))).isEqualTo(Journal.AppendOutcome.STORED);
+        assertThat(journal.append(entry(journal, i % 15 == 0, 100)))
+            .isEqualTo(Journal.AppendOutcome.STORED);
       }
     }
     try (Journal journal = Journal.open(dir, 16 * SEGMENT, SEGMENT)) {
       assertThat(journal.nextSequence()).isEqualTo(51);
       assertThat(ByteBuffer.wrap(journal.lastHash()).getLong()).isEqualTo(50);
       List<JournalEntry> all = journal.pending(1000);
-      assertThat(all).extracting(JournalEntry::sequence).containsExactlyElementsOf(
-          Stream.iterate(1L, s -> s + 1).limit(50).toList());
+      assertThat(all)
+          .extracting(JournalEntry::sequence)
+          .containsExactlyElementsOf(Stream.iterate(1L, s -> s + 1).limit(50).toList());
       assertThat(all.get(15).boundary()).isTrue();
       assertThat(all.get(16).boundary()).isFalse();
     }
@@ -59,16 +61,20 @@ class JournalTest {
     Path segment = segments().get(0);
     long goodSize = Files.size(segment);
     // half of a sixth record: header claims 200 body bytes, only 30 arrived
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch =
+        FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ch.write(ByteBuffer.allocate(38).putInt(200).putInt(12345).position(38).flip());
     }
     try (Journal journal = Journal.open(dir, 16 * SEGMENT, SEGMENT)) {
       assertThat(journal.nextSequence()).isEqualTo(6);
       assertThat(Files.size(segment)).isEqualTo(goodSize);
-      assertThat(journal.append(entry(journal, false, 100))).isEqualTo(Journal.AppendOutcome.STORED);
+      assertThat(journal.append(entry(journal, false, 100)))
+          .isEqualTo(Journal.AppendOutcome.STORED);
     }
     try (Journal journal = Journal.open(dir, 16 * SEGMENT, SEGMENT)) {
-      assertThat(journal.pending(100)).extracting(JournalEntry::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+      assertThat(journal.pending(100))
+          .extracting(JournalEntry::sequence)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     }
   }
 
@@ -83,7 +89,8 @@ class JournalTest {
       journal.append(entry(journal, false, 100));
     }
     Path segment = segments().get(0);
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       ch.read(one, thirdOffset + 30);
       one.put(0, (byte) (one.get(0) ^ 0x10)).rewind();
@@ -136,13 +143,15 @@ class JournalTest {
       long refusedSeq = journal.nextSequence();
       List<JournalEntry> left = journal.pending(100_000);
       // every boundary reading ever stored is still there
-      long boundaries = Stream.iterate(1L, s -> s + 1).limit(refusedSeq - 1).filter(s -> s % 15 == 0).count();
+      long boundaries =
+          Stream.iterate(1L, s -> s + 1).limit(refusedSeq - 1).filter(s -> s % 15 == 0).count();
       assertThat(left.stream().filter(JournalEntry::boundary).count()).isEqualTo(boundaries);
       // refusing consumed no sequence number
       assertThat(journal.nextSequence()).isEqualTo(refusedSeq);
       // acknowledging makes room again
       journal.acknowledgeThrough(left.get(left.size() - 1).sequence());
-      assertThat(journal.append(entry(journal, false, 200))).isEqualTo(Journal.AppendOutcome.STORED);
+      assertThat(journal.append(entry(journal, false, 200)))
+          .isEqualTo(Journal.AppendOutcome.STORED);
     }
   }
 

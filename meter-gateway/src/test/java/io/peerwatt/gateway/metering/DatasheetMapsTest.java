@@ -10,9 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every map against a meter that serves exactly the registers its maker's document lists and nothing
- * more ({@link DatasheetMeter}), over real Modbus TCP sockets: the values come out in Wh, W and mV, and
- * what the document does not promise (a serial number, say) is reported lacking, never a failure.
+ * Every map against a meter that serves exactly the registers its maker's document lists and
+ * nothing more ({@link DatasheetMeter}), over real Modbus TCP sockets: the values come out in Wh, W
+ * and mV, and what the document does not promise (a serial number, say) is reported lacking, never
+ * a failure.
  */
 class DatasheetMapsTest {
   private static final int UNIT = 9;
@@ -38,14 +39,25 @@ class DatasheetMapsTest {
 
   /** Values every float Eastron table gets: exact in float32, so the Wh, W and mV are exact too. */
   private static Map<String, Number> eastronValues(String volts, String power) {
-    return Map.of(volts, 231.5f, power, -1234.5f, "importKwh", 12345.5f, "exportKwh", 678.25f,
-        "serial", 10203040L);
+    return Map.of(
+        volts,
+        231.5f,
+        power,
+        -1234.5f,
+        "importKwh",
+        12345.5f,
+        "exportKwh",
+        678.25f,
+        "serial",
+        10203040L);
   }
 
   @Test
   void sdm630ReadsItsDocumentedRegisters() throws Exception {
-    Meters.Probe probe = probe(DatasheetMeter.eastron("sdm630", UNIT, eastronValues("phase1Volts", "totalPower")),
-        MapChoice.SDM630);
+    Meters.Probe probe =
+        probe(
+            DatasheetMeter.eastron("sdm630", UNIT, eastronValues("phase1Volts", "totalPower")),
+            MapChoice.SDM630);
     assertThat(probe.map()).isEqualTo("sdm630");
     assertThat(probe.sample().importWh()).isEqualTo(12_345_500);
     assertThat(probe.sample().exportWh()).isEqualTo(678_250);
@@ -58,8 +70,11 @@ class DatasheetMapsTest {
 
   @Test
   void anSdm630CloneWithoutTheSerialRegisterIsReadAndSaysWhatItLacks() throws Exception {
-    Meters.Probe probe = probe(
-        DatasheetMeter.eastron("sdm630-no-serial", UNIT, eastronValues("phase1Volts", "totalPower")), MapChoice.AUTO);
+    Meters.Probe probe =
+        probe(
+            DatasheetMeter.eastron(
+                "sdm630-no-serial", UNIT, eastronValues("phase1Volts", "totalPower")),
+            MapChoice.AUTO);
     assertThat(probe.map()).isEqualTo("sdm630");
     assertThat(probe.sample().importWh()).isEqualTo(12_345_500);
     assertThat(probe.sample().voltageMilliV()).isEqualTo(231_500);
@@ -70,8 +85,10 @@ class DatasheetMapsTest {
 
   @Test
   void sdm72dReadsItsDocumentedRegisters() throws Exception {
-    Meters.Probe probe = probe(DatasheetMeter.eastron("sdm72d", UNIT, eastronValues("phase1Volts", "totalPower")),
-        MapChoice.SDM72D);
+    Meters.Probe probe =
+        probe(
+            DatasheetMeter.eastron("sdm72d", UNIT, eastronValues("phase1Volts", "totalPower")),
+            MapChoice.SDM72D);
     assertThat(probe.map()).isEqualTo("sdm72d");
     assertThat(probe.sample().importWh()).isEqualTo(12_345_500);
     assertThat(probe.sample().exportWh()).isEqualTo(678_250);
@@ -83,8 +100,10 @@ class DatasheetMapsTest {
 
   @Test
   void sdm230ReadsItsDocumentedRegisters() throws Exception {
-    Meters.Probe probe = probe(DatasheetMeter.eastron("sdm230", UNIT, eastronValues("volts", "activePower")),
-        MapChoice.SDM230);
+    Meters.Probe probe =
+        probe(
+            DatasheetMeter.eastron("sdm230", UNIT, eastronValues("volts", "activePower")),
+            MapChoice.SDM230);
     assertThat(probe.map()).isEqualTo("sdm230");
     assertThat(probe.sample().importWh()).isEqualTo(12_345_500);
     assertThat(probe.sample().exportWh()).isEqualTo(678_250);
@@ -96,8 +115,22 @@ class DatasheetMapsTest {
   @Test
   void sunSpec211And213FloatMetersAreFoundAndRead() throws Exception {
     for (int model : new int[] {211, 213}) {
-      Meters.Probe probe = probe(DatasheetMeter.sunSpecFloat(model, UNIT, "SN-" + model, Map.of(
-          "TotWhImp", 1_234_567f, "TotWhExp", 7_654_321f, "W", -1500f, "PhVphA", 229.5f)), MapChoice.AUTO);
+      Meters.Probe probe =
+          probe(
+              DatasheetMeter.sunSpecFloat(
+                  model,
+                  UNIT,
+                  "SN-" + model,
+                  Map.of(
+                      "TotWhImp",
+                      1_234_567f,
+                      "TotWhExp",
+                      7_654_321f,
+                      "W",
+                      -1500f,
+                      "PhVphA",
+                      229.5f)),
+              MapChoice.AUTO);
       assertThat(probe.map()).isEqualTo("sunspec-" + model);
       assertThat(probe.found()).contains("model " + model);
       assertThat(probe.sample().importWh()).isEqualTo(1_234_567);
@@ -113,8 +146,11 @@ class DatasheetMapsTest {
 
   @Test
   void aSunSpecMeterThatLeavesPowerNotImplementedIsReadWithoutIt() throws Exception {
-    Meters.Probe probe = probe(DatasheetMeter.sunSpecFloat(213, UNIT, "SN-1", Map.of(
-        "TotWhImp", 1_000f, "TotWhExp", 2_000f, "PhVphA", 230f)), MapChoice.SUNSPEC);
+    Meters.Probe probe =
+        probe(
+            DatasheetMeter.sunSpecFloat(
+                213, UNIT, "SN-1", Map.of("TotWhImp", 1_000f, "TotWhExp", 2_000f, "PhVphA", 230f)),
+            MapChoice.SUNSPEC);
     assertThat(probe.sample().importWh()).isEqualTo(1_000);
     assertThat(probe.sample().powerW()).isZero();
     assertThat(probe.sample().missing()).containsExactly("powerTotal");

@@ -13,15 +13,17 @@ import java.util.Map;
 
 /**
  * A meter that serves exactly the registers its maker's document lists (tables in {@code
- * src/test/resources/datasheets/}) and nothing more: a read touching any other register is refused with
- * exception 2, a read of more registers than the document allows at once with exception 3. Values are set
- * by register name; a listed register without a value reads 0 (Eastron) or "not implemented" (SunSpec).
+ * src/test/resources/datasheets/}) and nothing more: a read touching any other register is refused
+ * with exception 2, a read of more registers than the document allows at once with exception 3.
+ * Values are set by register name; a listed register without a value reads 0 (Eastron) or "not
+ * implemented" (SunSpec).
  */
 final class DatasheetMeter implements SimulatedMeter {
   private static final int SUNSPEC_BASE = 40000;
 
   private final int unitId;
   private final int limit;
+
   /** (function code << 16 | address) to the register's two bytes. */
   private final Map<Integer, byte[]> registers = new HashMap<>();
 
@@ -31,21 +33,23 @@ final class DatasheetMeter implements SimulatedMeter {
   }
 
   /**
-   * An Eastron meter from {@code datasheets/<table>.registers}, with {@code values} by register name
-   * (floats in the document's unit, the serial as a whole number).
+   * An Eastron meter from {@code datasheets/<table>.registers}, with {@code values} by register
+   * name (floats in the document's unit, the serial as a whole number).
    */
   static DatasheetMeter eastron(String table, int unitId, Map<String, Number> values) {
     String text = resource("/datasheets/" + table + ".registers");
     int limit = RegisterMap.MODBUS_MAX_REGISTERS;
     for (String line : text.split("\n")) {
-      String content = line.contains("#") ? line.substring(0, line.indexOf('#')).trim() : line.trim();
+      String content =
+          line.contains("#") ? line.substring(0, line.indexOf('#')).trim() : line.trim();
       if (content.startsWith("limit")) {
         limit = Integer.parseInt(content.split("\\s+")[1]);
       }
     }
     DatasheetMeter meter = new DatasheetMeter(unitId, limit);
     for (String line : text.split("\n")) {
-      String content = line.contains("#") ? line.substring(0, line.indexOf('#')).trim() : line.trim();
+      String content =
+          line.contains("#") ? line.substring(0, line.indexOf('#')).trim() : line.trim();
       if (content.isEmpty() || content.startsWith("limit")) {
         continue;
       }
@@ -53,11 +57,12 @@ final class DatasheetMeter implements SimulatedMeter {
       int fc = Integer.parseInt(f[0]);
       int address = RegisterMap.protocolAddress(fc, Integer.parseInt(f[1]));
       Number value = values.getOrDefault(f[3], 0);
-      byte[] bytes = switch (f[2]) {
-        case "float32" -> int32(Float.floatToIntBits(value.floatValue()));
-        case "uint32" -> int32((int) value.longValue());
-        default -> throw new IllegalArgumentException("type " + f[2]);
-      };
+      byte[] bytes =
+          switch (f[2]) {
+            case "float32" -> int32(Float.floatToIntBits(value.floatValue()));
+            case "uint32" -> int32((int) value.longValue());
+            default -> throw new IllegalArgumentException("type " + f[2]);
+          };
       meter.putAll(fc, address, bytes);
     }
     return meter;
@@ -65,17 +70,21 @@ final class DatasheetMeter implements SimulatedMeter {
 
   /**
    * A SunSpec device: 'SunS' at 40000, the common model (from the SunSpec definition in the test
-   * vectors) with serial {@code serial}, float meter model {@code modelId} with {@code values} by point
-   * name (every other point NaN, "not implemented"), and the end marker.
+   * vectors) with serial {@code serial}, float meter model {@code modelId} with {@code values} by
+   * point name (every other point NaN, "not implemented"), and the end marker.
    */
-  static DatasheetMeter sunSpecFloat(int modelId, int unitId, String serial, Map<String, Float> values) {
+  static DatasheetMeter sunSpecFloat(
+      int modelId, int unitId, String serial, Map<String, Float> values) {
     DatasheetMeter meter = new DatasheetMeter(unitId, RegisterMap.MODBUS_MAX_REGISTERS);
     int at = SUNSPEC_BASE;
     meter.put(3, at++, word(0x5375));
     meter.put(3, at++, word(0x6E53));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> common = (List<Map<String, Object>>) ((Map<String, Object>)
-        Json.parseObject(resource("/vectors/sunspec/model_1.json")).get("group")).get("points");
+    List<Map<String, Object>> common =
+        (List<Map<String, Object>>)
+            ((Map<String, Object>)
+                    Json.parseObject(resource("/vectors/sunspec/model_1.json")).get("group"))
+                .get("points");
     int commonStart = at;
     for (Map<String, Object> p : common) {
       int size = Math.toIntExact((Long) p.get("size"));
@@ -86,7 +95,7 @@ final class DatasheetMeter implements SimulatedMeter {
         case "Mn" -> bytes = text("Datasheet", size);
         case "Md" -> bytes = text("M" + modelId, size);
         case "SN" -> bytes = text(serial, size);
-        default -> { }
+        default -> {}
       }
       meter.putAll(3, at, bytes);
       at += size;
@@ -102,8 +111,10 @@ final class DatasheetMeter implements SimulatedMeter {
       }
       String[] f = line.trim().split("\\s+");
       int size = Integer.parseInt(f[1]);
-      byte[] bytes = f[2].equals("float32")
-          ? int32(Float.floatToIntBits(values.getOrDefault(f[0], Float.NaN))) : new byte[size * 2];
+      byte[] bytes =
+          f[2].equals("float32")
+              ? int32(Float.floatToIntBits(values.getOrDefault(f[0], Float.NaN)))
+              : new byte[size * 2];
       meter.putAll(3, at, bytes);
       at += size;
     }
@@ -118,7 +129,8 @@ final class DatasheetMeter implements SimulatedMeter {
   }
 
   @Override
-  public synchronized byte[] answer(int functionCode, int address, int quantity) throws ModbusResponseException {
+  public synchronized byte[] answer(int functionCode, int address, int quantity)
+      throws ModbusResponseException {
     if (quantity > limit) {
       throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_DATA_VALUE.getCode());
     }
@@ -126,7 +138,8 @@ final class DatasheetMeter implements SimulatedMeter {
     for (int i = 0; i < quantity; i++) {
       byte[] word = registers.get(key(functionCode, address + i));
       if (word == null) {
-        throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+        throw new ModbusResponseException(
+            functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
       }
       out[2 * i] = word[0];
       out[2 * i + 1] = word[1];
@@ -144,9 +157,13 @@ final class DatasheetMeter implements SimulatedMeter {
     }
   }
 
-  /** A register pair of {@code bits}, most significant word first (as these documents order them). */
+  /**
+   * A register pair of {@code bits}, most significant word first (as these documents order them).
+   */
   private static byte[] int32(int bits) {
-    return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
+    return new byte[] {
+      (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits
+    };
   }
 
   private static byte[] word(int value) {

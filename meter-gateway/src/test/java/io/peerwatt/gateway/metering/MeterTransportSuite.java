@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** One suite, run per transport (TCP, RTU over a pseudo-terminal pair): subclasses connect the simulator. */
+/**
+ * One suite, run per transport (TCP, RTU over a pseudo-terminal pair): subclasses connect the
+ * simulator.
+ */
 abstract class MeterTransportSuite {
   static final int UNIT = 3;
   static final Instant NOON = Instant.parse("2026-06-21T12:00:00Z");
@@ -21,7 +24,8 @@ abstract class MeterTransportSuite {
   abstract MeterUri startSimulator(MeterSimulator.Model model) throws Exception;
 
   MeterSimulator newSimulator(MeterSimulator.Model model) {
-    sim = new MeterSimulator(model, UNIT, 11, 1, Clock.systemUTC(), NOON, 4_000, 2_000_000, 300_000);
+    sim =
+        new MeterSimulator(model, UNIT, 11, 1, Clock.systemUTC(), NOON, 4_000, 2_000_000, 300_000);
     return sim;
   }
 
@@ -63,8 +67,10 @@ abstract class MeterTransportSuite {
   @Test
   void wrongUnitIdIsATimeout() throws Exception {
     MeterUri uri = startSimulator(MeterSimulator.Model.SDM630);
-    assertThatThrownBy(() -> Meters.probe(uri, UNIT + 1, MapChoice.SDM630, Duration.ofMillis(300), 0))
-        .isInstanceOfSatisfying(MeterException.class, e -> assertThat(e.fault()).isEqualTo(MeterFault.TIMEOUT));
+    assertThatThrownBy(
+            () -> Meters.probe(uri, UNIT + 1, MapChoice.SDM630, Duration.ofMillis(300), 0))
+        .isInstanceOfSatisfying(
+            MeterException.class, e -> assertThat(e.fault()).isEqualTo(MeterFault.TIMEOUT));
   }
 
   @Test
@@ -72,6 +78,8 @@ abstract class MeterTransportSuite {
     MeterUri uri = startSimulator(MeterSimulator.Model.SDM630);
     sim.failWith(2);
     assertThatThrownBy(() -> Meters.probe(uri, UNIT, MapChoice.SDM630, Duration.ofMillis(800), 0))
-        .isInstanceOfSatisfying(MeterException.class, e -> assertThat(e.exceptionCode()).as(e.getMessage()).isEqualTo(2));
+        .isInstanceOfSatisfying(
+            MeterException.class,
+            e -> assertThat(e.exceptionCode()).as(e.getMessage()).isEqualTo(2));
   }
 }

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which requests a poll makes: close registers share one, within the map's limit and around its gaps. */
+/**
+ * Which requests a poll makes: close registers share one, within the map's limit and around its
+ * gaps.
+ */
 class ReadPlanTest {
   private static ReadPlan plan(String map, Set<String> alone) {
     RegisterMap m = RegisterMap.load(map);
@@ -14,7 +17,9 @@ class ReadPlanTest {
   }
 
   private static List<String> requests(ReadPlan plan) {
-    return plan.blocks().stream().map(b -> "FC" + b.functionCode() + " @" + b.address() + "+" + b.count()).toList();
+    return plan.blocks().stream()
+        .map(b -> "FC" + b.functionCode() + " @" + b.address() + "+" + b.count())
+        .toList();
   }
 
   @Test
@@ -22,7 +27,8 @@ class ReadPlanTest {
     // 30001 (address 0) to the end of 30075's two registers (address 75): 76 registers, under 80
     assertThat(requests(plan("sdm630", Set.of()))).containsExactly("FC4 @0+76");
     ReadPlan.Block block = plan("sdm630", Set.of()).blocks().get(0);
-    assertThat(block.points()).extracting(RegisterPoint::quantity)
+    assertThat(block.points())
+        .extracting(RegisterPoint::quantity)
         .containsExactly("voltageL1", "powerTotal", "importTotal", "exportTotal");
     assertThat(block.offsetOf(block.points().get(2))).isEqualTo(72);
   }
@@ -36,13 +42,16 @@ class ReadPlanTest {
 
   @Test
   void theMapsRequestSizeLimitSplitsRequests() {
-    // SDM72D-M: at most 30 parameters (60 registers) per request, so voltage to export energy (76) is two
+    // SDM72D-M: at most 30 parameters (60 registers) per request, so voltage to export energy (76)
+    // is two
     assertThat(requests(plan("sdm72d", Set.of()))).containsExactly("FC4 @0+54", "FC4 @72+4");
   }
 
   @Test
   void pointsAMeterRefusedToReadTogetherGetARequestEach() {
-    assertThat(requests(plan("sdm630", Set.of("voltageL1", "powerTotal", "importTotal", "exportTotal"))))
+    assertThat(
+            requests(
+                plan("sdm630", Set.of("voltageL1", "powerTotal", "importTotal", "exportTotal"))))
         .containsExactly("FC4 @0+2", "FC4 @52+2", "FC4 @72+2", "FC4 @74+2");
   }
 

@@ -94,9 +94,13 @@ class RegisterMapTest {
     // acc32 TotWhImp 0x00BC614E = 12345678 Wh with TotWh_SF 0
     assertThat(wh.decode(words("00BC 614E"), 0, 0)).hasValue(12_345_678);
     // uint16 0xFFFF = not implemented in SunSpec only
-    RegisterPoint u16 = new RegisterPoint("x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", true, false);
+    RegisterPoint u16 =
+        new RegisterPoint(
+            "x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", true, false);
     assertThat(u16.decode(words("FFFF"), 0)).isEmpty();
-    RegisterPoint plain = new RegisterPoint("x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", false, false);
+    RegisterPoint plain =
+        new RegisterPoint(
+            "x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", false, false);
     assertThat(plain.decode(words("FFFF"), 0)).isEqualTo(OptionalLong.of(65_535));
   }
 
@@ -115,7 +119,8 @@ class RegisterMapTest {
     assertThat(RegisterMap.protocolAddress(4, 30001)).isZero();
     assertThat(RegisterMap.protocolAddress(3, 464513)).isEqualTo(0xFC00);
     assertThat(RegisterMap.protocolAddress(4, 300063)).isEqualTo(0x3E);
-    assertThatThrownBy(() -> RegisterMap.protocolAddress(3, 30001)).hasMessageContaining("function code 3");
+    assertThatThrownBy(() -> RegisterMap.protocolAddress(3, 30001))
+        .hasMessageContaining("function code 3");
   }
 
   @Test
@@ -126,7 +131,8 @@ class RegisterMapTest {
     assertThat(rtu.parity()).isEqualTo("even");
     assertThat(rtu.stopBits()).isEqualTo(2);
     assertThat(MeterUri.parse("tcp://meter.local").port()).isEqualTo(502);
-    assertThatThrownBy(() -> MeterUri.parse("rtu:///dev/ttyUSB0?bauds=9600")).hasMessageContaining("unknown parameter bauds");
+    assertThatThrownBy(() -> MeterUri.parse("rtu:///dev/ttyUSB0?bauds=9600"))
+        .hasMessageContaining("unknown parameter bauds");
     assertThatThrownBy(() -> MeterUri.parse("udp://x:1")).hasMessageContaining("tcp:// or rtu://");
   }
 

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link MeterTransportSuite} over Modbus RTU on a pseudo-terminal pair made by {@code socat} ({@link
- * SocatPair}: skipped, with one clear message, where socat is not installed; CI installs it).
+ * {@link MeterTransportSuite} over Modbus RTU on a pseudo-terminal pair made by {@code socat}
+ * ({@link SocatPair}: skipped, with one clear message, where socat is not installed; CI installs
+ * it).
  */
 class RtuTransportTest extends MeterTransportSuite {
   @TempDir Path dir;
@@ -25,10 +26,10 @@ class RtuTransportTest extends MeterTransportSuite {
   }
 
   /**
-   * digitalpetri 2.1.4's RTU <em>server</em> computes the CRC of exception responses over the unit id
-   * only (the PDU buffer is not flipped first, ModbusRtuServer#handleModbusRtuFrame), so the
-   * simulator's exception frames arrive corrupt over RTU. The gateway must then report a fault, never
-   * a value: it sees the CRC mismatch as a broken frame.
+   * digitalpetri 2.1.4's RTU <em>server</em> computes the CRC of exception responses over the unit
+   * id only (the PDU buffer is not flipped first, ModbusRtuServer#handleModbusRtuFrame), so the
+   * simulator's exception frames arrive corrupt over RTU. The gateway must then report a fault,
+   * never a value: it sees the CRC mismatch as a broken frame.
    */
   @Override
   @Test
@@ -36,10 +37,12 @@ class RtuTransportTest extends MeterTransportSuite {
     MeterUri uri = startSimulator(MeterSimulator.Model.SDM630);
     sim.failWith(2);
     assertThatThrownBy(() -> Meters.probe(uri, UNIT, MapChoice.SDM630, Duration.ofMillis(800), 0))
-        .isInstanceOfSatisfying(MeterException.class, e -> {
-          assertThat(e.fault()).isEqualTo(MeterFault.CONNECTION);
-          assertThat(e.getMessage()).contains("CRC mismatch");
-        });
+        .isInstanceOfSatisfying(
+            MeterException.class,
+            e -> {
+              assertThat(e.fault()).isEqualTo(MeterFault.CONNECTION);
+              assertThat(e.getMessage()).contains("CRC mismatch");
+            });
   }
 
   @AfterEach

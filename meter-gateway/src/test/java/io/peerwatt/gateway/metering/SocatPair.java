@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A pseudo-terminal pair made by {@code socat}, standing in for an RS-485 line: the meter side and the
- * gateway side. Tests that need it are skipped, with one clear message, where socat is not installed (CI
- * installs it).
+ * A pseudo-terminal pair made by {@code socat}, standing in for an RS-485 line: the meter side and
+ * the gateway side. Tests that need it are skipped, with one clear message, where socat is not
+ * installed (CI installs it).
  */
 final class SocatPair implements AutoCloseable {
   final Path meterSide;
@@ -24,13 +24,19 @@ final class SocatPair implements AutoCloseable {
   }
 
   static SocatPair open(Path dir) throws IOException, InterruptedException {
-    assumeTrue(available(), "socat not installed: RTU transport tests skipped (apt-get install socat)");
+    assumeTrue(
+        available(), "socat not installed: RTU transport tests skipped (apt-get install socat)");
     Path meterSide = dir.resolve("meter");
     Path gatewaySide = dir.resolve("gateway");
-    Process socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + meterSide, "pty,raw,echo=0,link=" + gatewaySide)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process socat =
+        new ProcessBuilder(
+                "socat", "pty,raw,echo=0,link=" + meterSide, "pty,raw,echo=0,link=" + gatewaySide)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!(Files.exists(meterSide) && Files.exists(gatewaySide)) && System.nanoTime() < deadline) {
+    while (!(Files.exists(meterSide) && Files.exists(gatewaySide))
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     return new SocatPair(meterSide, gatewaySide, socat);
@@ -43,7 +49,8 @@ final class SocatPair implements AutoCloseable {
 
   /** The gateway's URI of the line at {@code baud}. */
   MeterUri gatewayUri(int baud) throws IOException {
-    return MeterUri.parse("rtu://" + gatewaySide.toRealPath() + "?baud=" + baud + "&parity=none&stopBits=1");
+    return MeterUri.parse(
+        "rtu://" + gatewaySide.toRealPath() + "?baud=" + baud + "&parity=none&stopBits=1");
   }
 
   @Override
@@ -54,8 +61,11 @@ final class SocatPair implements AutoCloseable {
 
   private static boolean available() {
     try {
-      Process p = new ProcessBuilder("socat", "-V").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("socat", "-V")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;

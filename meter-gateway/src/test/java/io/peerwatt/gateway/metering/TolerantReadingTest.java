@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real meters and clones leave registers out: a missing optional register (refused with exception 2, or
- * never answered) leaves the reading valid and flagged, the serial is read once per connection, and a
- * poll takes one or two requests. Over real Modbus TCP against the simulator.
+ * Real meters and clones leave registers out: a missing optional register (refused with exception
+ * 2, or never answered) leaves the reading valid and flagged, the serial is read once per
+ * connection, and a poll takes one or two requests. Over real Modbus TCP against the simulator.
  */
 class TolerantReadingTest {
   private static final Instant NOON = Instant.parse("2026-06-21T12:00:00Z");
@@ -50,8 +50,16 @@ class TolerantReadingTest {
   }
 
   private MeterChannel channel(MapChoice map, Duration timeout) throws Exception {
-    MeterConfig config = new MeterConfig("grid", 0, MeterUri.parse("tcp://127.0.0.1:" + sim.port()), UNIT, map,
-        Duration.ofSeconds(5), timeout, 0);
+    MeterConfig config =
+        new MeterConfig(
+            "grid",
+            0,
+            MeterUri.parse("tcp://127.0.0.1:" + sim.port()),
+            UNIT,
+            map,
+            Duration.ofSeconds(5),
+            timeout,
+            0);
     channel = MeterChannel.open(config, Journal.open(dir.resolve("journal"), 1 << 20, 1 << 14), "");
     return channel;
   }
@@ -59,8 +67,13 @@ class TolerantReadingTest {
   @Test
   void aMeterWithoutTheSerialRegisterIsProbedAndReadAllTheSame() throws Exception {
     start(MeterSimulator.Model.SDM630).withhold("serial", false);
-    Meters.Probe probe = Meters.probe(MeterUri.parse("tcp://127.0.0.1:" + sim.port()), UNIT, MapChoice.SDM630,
-        Duration.ofMillis(500), 0);
+    Meters.Probe probe =
+        Meters.probe(
+            MeterUri.parse("tcp://127.0.0.1:" + sim.port()),
+            UNIT,
+            MapChoice.SDM630,
+            Duration.ofMillis(500),
+            0);
     assertThat(probe.sample().importWh()).isGreaterThanOrEqualTo(4_000_000);
     assertThat(probe.sample().serial()).isEmpty();
     assertThat(probe.sample().complete()).isTrue();
@@ -77,7 +90,8 @@ class TolerantReadingTest {
     assertThat(signed.reading().voltageL1Mv()).isZero();
     assertThat(signed.reading().importWh()).isEqualTo(sim.truth().importWh());
     assertThat(ch.lacks()).containsExactly("voltageL1");
-    // the meter refused the one request for voltage to export energy: its values are read one by one,
+    // the meter refused the one request for voltage to export energy: its values are read one by
+    // one,
     // and voltage no more
     long before = sim.requests();
     ch.read(NOON.plusSeconds(5));
@@ -101,10 +115,12 @@ class TolerantReadingTest {
     start(MeterSimulator.Model.SDM630).withhold("exportTotal", false);
     MeterChannel ch = channel(MapChoice.SDM630, Duration.ofMillis(500));
     assertThatThrownBy(() -> ch.read(NOON))
-        .isInstanceOfSatisfying(MeterException.class, e -> {
-          assertThat(e.fault()).isEqualTo(MeterFault.EXCEPTION_RESPONSE);
-          assertThat(e.exceptionCode()).isEqualTo(2);
-        });
+        .isInstanceOfSatisfying(
+            MeterException.class,
+            e -> {
+              assertThat(e.fault()).isEqualTo(MeterFault.EXCEPTION_RESPONSE);
+              assertThat(e.exceptionCode()).isEqualTo(2);
+            });
   }
 
   @Test

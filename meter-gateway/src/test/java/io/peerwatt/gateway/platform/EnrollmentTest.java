@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EnrollmentTest {
   @TempDir Path dataDir;
   private HttpServer server;
-  private final PrivateKey platformKey = PrivateKey.fromBytes(Hashes.sha256("PeerWatt test platform key".getBytes(StandardCharsets.US_ASCII)));
+  private final PrivateKey platformKey =
+      PrivateKey.fromBytes(
+          Hashes.sha256("PeerWatt test platform key".getBytes(StandardCharsets.US_ASCII)));
   private final AtomicReference<String> requestBody = new AtomicReference<>();
 
   @AfterEach
@@ -44,37 +46,54 @@ class EnrollmentTest {
 
   private URI platform(boolean accept) throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/api/v1/devices/enroll", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      requestBody.set(body);
-      Map<String, Object> req = Json.parseObject(body);
-      PublicKey device = PublicKey.fromHex(Json.string(req, "deviceKey"));
-      @SuppressWarnings("unchecked")
-      List<String> serials = (List<String>) (List<?>) Json.array(req, "meterSerials");
-      byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(Json.string(req, "code"), device.compressedBytes(),
-          HexFormat.of().parseHex(Json.string(req, "nonce")), serials);
-      boolean ok = accept && device.verify(digest, HexFormat.of().parseHex(Json.string(req, "signature")));
-      String answer;
-      int status;
-      if (ok) {
-        DeviceCertificate cert = new DeviceCertificate(1, 42, device, "DE0001234567890000000000000000001",
-            "acct-7f3a9c", "DE-TEST-1", Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2027-11-01T00:00:00Z"),
-            platformKey.publicKey());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("deviceId", 17L);
-        m.put("certificate", SignedDeviceCertificate.sign(cert, platformKey).toJson());
-        answer = Json.write(m);
-        status = 201;
-      } else {
-        answer = "{\"error\":\"UNKNOWN_CODE\"}";
-        status = 403;
-      }
-      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    });
+    server.createContext(
+        "/api/v1/devices/enroll",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          requestBody.set(body);
+          Map<String, Object> req = Json.parseObject(body);
+          PublicKey device = PublicKey.fromHex(Json.string(req, "deviceKey"));
+          @SuppressWarnings("unchecked")
+          List<String> serials = (List<String>) (List<?>) Json.array(req, "meterSerials");
+          byte[] digest =
+              BatchAndEnrolmentSigning.enrolmentDigest(
+                  Json.string(req, "code"),
+                  device.compressedBytes(),
+                  HexFormat.of().parseHex(Json.string(req, "nonce")),
+                  serials);
+          boolean ok =
+              accept
+                  && device.verify(digest, HexFormat.of().parseHex(Json.string(req, "signature")));
+          String answer;
+          int status;
+          if (ok) {
+            DeviceCertificate cert =
+                new DeviceCertificate(
+                    1,
+                    42,
+                    device,
+                    "DE0001234567890000000000000000001",
+                    "acct-7f3a9c",
+                    "DE-TEST-1",
+                    Instant.parse("2026-11-01T00:00:00Z"),
+                    Instant.parse("2027-11-01T00:00:00Z"),
+                    platformKey.publicKey());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("deviceId", 17L);
+            m.put("certificate", SignedDeviceCertificate.sign(cert, platformKey).toJson());
+            answer = Json.write(m);
+            status = 201;
+          } else {
+            answer = "{\"error\":\"UNKNOWN_CODE\"}";
+            status = 403;
+          }
+          byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
     server.start();
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -82,14 +101,23 @@ class EnrollmentTest {
   @Test
   void enrolsWithASignedRequestAndStoresTheCertificate() throws Exception {
     PrivateKey key = DeviceIdentity.loadOrCreate(dataDir);
-    Enrollment.Result result = Enrollment.enroll(platform(true), "ABCD-1234", List.of("12345678", "PV-99"), key,
-        dataDir, new PlatformHttp(Duration.ofSeconds(5)), Duration.ofSeconds(5));
+    Enrollment.Result result =
+        Enrollment.enroll(
+            platform(true),
+            "ABCD-1234",
+            List.of("12345678", "PV-99"),
+            key,
+            dataDir,
+            new PlatformHttp(Duration.ofSeconds(5)),
+            Duration.ofSeconds(5));
     assertThat(result.deviceId()).isEqualTo(17);
     assertThat(result.certificate().certificate().deviceKey()).isEqualTo(key.publicKey());
     Map<String, Object> sent = Json.parseObject(requestBody.get());
-    assertThat(sent.keySet()).containsExactly("code", "deviceKey", "meterSerials", "nonce", "signature");
+    assertThat(sent.keySet())
+        .containsExactly("code", "deviceKey", "meterSerials", "nonce", "signature");
     assertThat(Json.string(sent, "nonce")).hasSize(32);
-    Map<String, Object> stored = Json.parseObject(Files.readString(dataDir.resolve("enrollment.json")));
+    Map<String, Object> stored =
+        Json.parseObject(Files.readString(dataDir.resolve("enrollment.json")));
     assertThat(Json.integer(stored, "deviceId")).isEqualTo(17);
     assertThat(Enrollment.stored(dataDir)).isPresent();
   }
@@ -98,9 +126,18 @@ class EnrollmentTest {
   void refusalIsReportedWithTheStatus() throws Exception {
     PrivateKey key = DeviceIdentity.loadOrCreate(dataDir);
     URI platform = platform(false);
-    assertThatThrownBy(() -> Enrollment.enroll(platform, "WRONG", List.of(), key, dataDir,
-        new PlatformHttp(Duration.ofSeconds(5)), Duration.ofSeconds(5)))
-        .isInstanceOfSatisfying(Enrollment.EnrollmentException.class, e -> assertThat(e.status()).isEqualTo(403));
+    assertThatThrownBy(
+            () ->
+                Enrollment.enroll(
+                    platform,
+                    "WRONG",
+                    List.of(),
+                    key,
+                    dataDir,
+                    new PlatformHttp(Duration.ofSeconds(5)),
+                    Duration.ofSeconds(5)))
+        .isInstanceOfSatisfying(
+            Enrollment.EnrollmentException.class, e -> assertThat(e.status()).isEqualTo(403));
     assertThat(Enrollment.stored(dataDir)).isEmpty();
   }
 }

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Uploads to a real HTTP server that fails, loses answers and acknowledges at random: every
- * reading arrives exactly once, rejected ones land in the dead-letter file, the journals drain.
+ * Uploads to a real HTTP server that fails, loses answers and acknowledges at random: every reading
+ * arrives exactly once, rejected ones land in the dead-letter file, the journals drain.
  */
 class UploadTest {
   private static final int READINGS_PER_CHANNEL = 150;
@@ -52,8 +52,11 @@ class UploadTest {
   private final PrivateKey key = PrivateKey.generate(new SecureRandom());
   private HttpServer server;
 
-  /** The platform's view: stored readings by "channel/sequence", and how often each was accepted. */
+  /**
+   * The platform's view: stored readings by "channel/sequence", and how often each was accepted.
+   */
   private final Map<String, Integer> acceptedCount = new ConcurrentHashMap<>();
+
   private final Set<String> rejected = ConcurrentHashMap.newKeySet();
   private final Set<String> nonces = ConcurrentHashMap.newKeySet();
   private final AtomicInteger reusedNonces = new AtomicInteger();
@@ -81,11 +84,20 @@ class UploadTest {
       fill(journal, channel);
       journals.put(channel, journal);
     }
-    Uploader uploader = new Uploader(platform, key, journals, dataDir, Clock.systemUTC(),
-        new PlatformHttp(Duration.ofSeconds(5)), 100, Duration.ofSeconds(5));
+    Uploader uploader =
+        new Uploader(
+            platform,
+            key,
+            journals,
+            dataDir,
+            Clock.systemUTC(),
+            new PlatformHttp(Duration.ofSeconds(5)),
+            100,
+            Duration.ofSeconds(5));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (uploader.depth() > 0 && System.nanoTime() < deadline) {
-      uploader.drain(() -> System.nanoTime() < deadline, Duration.ofMillis(1), Duration.ofMillis(20));
+      uploader.drain(
+          () -> System.nanoTime() < deadline, Duration.ofMillis(1), Duration.ofMillis(20));
     }
 
     assertThat(uploader.depth()).isZero();
@@ -109,7 +121,8 @@ class UploadTest {
       Map<String, Object> m = Json.parseObject(line);
       assertThat(Json.string(m, "reason")).isEqualTo("IMPLAUSIBLE_POWER");
       assertThat(deadLettered.add(Json.integer(m, "channel") + "/" + Json.integer(m, "sequence")))
-          .as("dead-lettered once").isTrue();
+          .as("dead-lettered once")
+          .isTrue();
     }
     assertThat(deadLettered).isEqualTo(rejected);
     for (Journal journal : journals.values()) {
@@ -121,8 +134,19 @@ class UploadTest {
     Instant t = Instant.parse("2026-11-25T10:00:00Z");
     for (int i = 0; i < READINGS_PER_CHANNEL; i++) {
       long seq = journal.nextSequence();
-      MeterReading r = new MeterReading(1, key.publicKey(), channel, seq, t.plusSeconds(60 * seq),
-          1_000 + seq, 0, 500, 230_000, Set.of(), journal.lastHash());
+      MeterReading r =
+          new MeterReading(
+              1,
+              key.publicKey(),
+              channel,
+              seq,
+              t.plusSeconds(60 * seq),
+              1_000 + seq,
+              0,
+              500,
+              230_000,
+              Set.of(),
+              journal.lastHash());
       SignedReading s = SignedReading.sign(r, key);
       journal.append(new JournalEntry(seq, r.takenAt(), seq % 15 == 0, s.hash(), s.encode()));
     }
@@ -140,7 +164,9 @@ class UploadTest {
         respond(exchange, 429, "{\"error\":\"slow down\"}");
         return;
       }
-      Map<String, Object> body = Json.parseObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      Map<String, Object> body =
+          Json.parseObject(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       Json.requireOnly(body, "batch", "deviceKey", "batchNonce", "sentAt", "readings", "signature");
       PublicKey device = PublicKey.fromHex(Json.string(body, "deviceKey"));
       byte[] nonce = HexFormat.of().parseHex(Json.string(body, "batchNonce"));

@@ -23,10 +23,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The ends of both channels: the gateway closes its hub -> seller channel when the hub asks (or expiry
- * nears) with a closing transaction the interpreter accepts against the funding output, and takes back
- * a buyer channel the hub let expire with the refund the hub signed at the start; each time the amount
- * becomes a coin of the wallet, also when the platform's answer is lost and the gateway restarts.
+ * The ends of both channels: the gateway closes its hub -> seller channel when the hub asks (or
+ * expiry nears) with a closing transaction the interpreter accepts against the funding output, and
+ * takes back a buyer channel the hub let expire with the refund the hub signed at the start; each
+ * time the amount becomes a coin of the wallet, also when the platform's answer is lost and the
+ * gateway restarts.
  */
 class ChannelCloseRefundTest {
   private static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
@@ -36,7 +37,9 @@ class ChannelCloseRefundTest {
 
   @BeforeEach
   void start() throws IOException {
-    h = new WalletHarness(dataDir, WalletHarness.config(1_000_000), Instant.parse("2026-11-25T09:45:00Z"));
+    h =
+        new WalletHarness(
+            dataDir, WalletHarness.config(1_000_000), Instant.parse("2026-11-25T09:45:00Z"));
   }
 
   @AfterEach
@@ -60,7 +63,8 @@ class ChannelCloseRefundTest {
   }
 
   @Test
-  void whenTheHubAsksTheGatewayClosesWithATransactionTheInterpreterAcceptsAndBooksItsCoin() throws IOException {
+  void whenTheHubAsksTheGatewayClosesWithATransactionTheInterpreterAcceptsAndBooksItsCoin()
+      throws IOException {
     String id = paidSellerChannel();
     h.hub.requestClose(id);
 
@@ -96,7 +100,8 @@ class ChannelCloseRefundTest {
 
   @ParameterizedTest
   @EnumSource(FakeHub.Fault.class)
-  void aCloseWhoseAnswerIsLostEndsWithTheCoinBookedOnceAfterARestart(FakeHub.Fault fault) throws IOException {
+  void aCloseWhoseAnswerIsLostEndsWithTheCoinBookedOnceAfterARestart(FakeHub.Fault fault)
+      throws IOException {
     String id = paidSellerChannel();
     h.hub.requestClose(id);
     h.hub.failNext("transactions", fault);
@@ -110,7 +115,8 @@ class ChannelCloseRefundTest {
 
     assertThat(h.lastError()).isNull();
     List<FakeHub.Received> relayed = h.hub.received("transactions");
-    assertThat(relayed).allSatisfy(r -> assertThat(r.body().get("rawTx")).isEqualTo(stored.toHex()));
+    assertThat(relayed)
+        .allSatisfy(r -> assertThat(r.body().get("rawTx")).isEqualTo(stored.toHex()));
     assertClosesFor(id, stored, 45_000);
   }
 
@@ -118,7 +124,8 @@ class ChannelCloseRefundTest {
   void whenTheHubClosesTheBuyerChannelThePayersChangeBecomesACoin() throws IOException {
     h.step();
     String channel = h.openPayer().channel().channelId();
-    h.hub.debitWaitsForChannel = false; // no debit waits after this one: no new channel replaces the closed one
+    h.hub.debitWaitsForChannel =
+        false; // no debit waits after this one: no new channel replaces the closed one
     h.readAround(SLOT, 10_000, 50);
     h.clock.set(Instant.parse("2026-11-25T10:30:00Z"));
     Statement s = h.honestStatement(SLOT, 100);
@@ -139,7 +146,8 @@ class ChannelCloseRefundTest {
   }
 
   @Test
-  void aBuyerChannelPastExpiryWithTheHubSilentIsRefundedOnceItsLockTimeIsReached() throws IOException {
+  void aBuyerChannelPastExpiryWithTheHubSilentIsRefundedOnceItsLockTimeIsReached()
+      throws IOException {
     h.step();
     WalletState.Payer payer = h.openPayer();
     ChannelTerms t = payer.channel().terms();
@@ -161,7 +169,8 @@ class ChannelCloseRefundTest {
 
   @ParameterizedTest
   @EnumSource(FakeHub.Fault.class)
-  void aRefundWhoseAnswerIsLostEndsWithTheCoinBookedOnceAfterARestart(FakeHub.Fault fault) throws IOException {
+  void aRefundWhoseAnswerIsLostEndsWithTheCoinBookedOnceAfterARestart(FakeHub.Fault fault)
+      throws IOException {
     h.step();
     ChannelTerms t = h.openPayer().channel().terms();
     h.hub.setTipHeight(t.expiryLockTime());
@@ -176,22 +185,27 @@ class ChannelCloseRefundTest {
     assertThat(h.lastError()).isNull();
     List<FakeHub.Received> relayed = h.hub.received("transactions");
     Transaction refund = Transaction.parseHex((String) relayed.get(0).body().get("rawTx"));
-    assertThat(relayed).allSatisfy(r -> assertThat(r.body().get("rawTx")).isEqualTo(refund.toHex()));
+    assertThat(relayed)
+        .allSatisfy(r -> assertThat(r.body().get("rawTx")).isEqualTo(refund.toHex()));
     assertRefundsFor(t, refund);
   }
 
   private void assertClosesFor(String id, Transaction closing, long payeeSats) throws IOException {
     ChannelTerms terms = h.hub.seller(id).channel.terms();
     TxOutput funding = new TxOutput(terms.capacitySats(), terms.fundingScript());
-    assertThat(Interpreter.verifyInput(closing, 0, funding, ScriptFlags.POST_GENESIS_STANDARD).ok()).isTrue();
-    assertThat(closing.inputs().get(0).prevTxidHex()).isEqualTo(Transaction.txidToHex(terms.fundingTxid()));
-    assertThat(closing.outputs().get(0)).isEqualTo(new TxOutput(payeeSats, h.hub.registeredPayoutScript()));
+    assertThat(Interpreter.verifyInput(closing, 0, funding, ScriptFlags.POST_GENESIS_STANDARD).ok())
+        .isTrue();
+    assertThat(closing.inputs().get(0).prevTxidHex())
+        .isEqualTo(Transaction.txidToHex(terms.fundingTxid()));
+    assertThat(closing.outputs().get(0))
+        .isEqualTo(new TxOutput(payeeSats, h.hub.registeredPayoutScript()));
     assertThat(h.hub.chain.isAccepted(closing.txidHex())).isTrue();
     assertThat(h.hub.seller(id).channel.state()).isEqualTo(ChannelState.CLOSED);
     WalletState state = h.state();
     assertThat(state.payees.get(id).channel().state()).isEqualTo(ChannelState.CLOSED);
     assertThat(state.payees.get(id).closingTx()).isEqualTo(closing.serialize());
-    assertThat(state.coins).containsOnlyOnce(new P2pkhSpend.Coin(closing.txid(), 0, payeeSats, false));
+    assertThat(state.coins)
+        .containsOnlyOnce(new P2pkhSpend.Coin(closing.txid(), 0, payeeSats, false));
     assertThat(WalletHarness.coinsOf(state)).isEqualTo(h.chainCoins());
   }
 
@@ -199,14 +213,18 @@ class ChannelCloseRefundTest {
     TxOutput funding = new TxOutput(t.capacitySats(), t.fundingScript());
     assertThat(refund.lockTime()).isEqualTo(t.expiryLockTime());
     assertThat(refund.inputs().get(0).sequence()).isEqualTo(ChannelTerms.REFUND_SEQUENCE);
-    assertThat(Interpreter.verifyInput(refund, 0, funding, ScriptFlags.POST_GENESIS_STANDARD).ok()).isTrue();
-    assertThat(refund.outputs()).containsExactly(new TxOutput(t.capacitySats() - t.feeSats(), t.payerScript()));
+    assertThat(Interpreter.verifyInput(refund, 0, funding, ScriptFlags.POST_GENESIS_STANDARD).ok())
+        .isTrue();
+    assertThat(refund.outputs())
+        .containsExactly(new TxOutput(t.capacitySats() - t.feeSats(), t.payerScript()));
     // the chain takes it in a block above the lock time: final, scripts valid, fee paid
     assertThat(h.hub.chain.isAccepted(refund.txidHex())).isTrue();
     assertThat(h.hub.buyer(t.channelId()).channel.state()).isEqualTo(ChannelState.REFUNDED);
     WalletState state = h.state();
     assertThat(state.payers.get(t.channelId()).channel().state()).isEqualTo(ChannelState.REFUNDED);
-    assertThat(state.coins).containsOnlyOnce(new P2pkhSpend.Coin(refund.txid(), 0, t.capacitySats() - t.feeSats(), false));
+    assertThat(state.coins)
+        .containsOnlyOnce(
+            new P2pkhSpend.Coin(refund.txid(), 0, t.capacitySats() - t.feeSats(), false));
     assertThat(WalletHarness.coinsOf(state)).isEqualTo(h.chainCoins());
   }
 }

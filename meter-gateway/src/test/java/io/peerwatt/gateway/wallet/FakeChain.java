@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The chain as the fake hub's "broadcast" sees it: a UTXO set that accepts a transaction only when every
- * input spends an unspent output, passes the protocol's interpreter under
- * {@link ScriptFlags#POST_GENESIS_STANDARD}, the transaction is final at the next block (nLockTime) and it
- * pays at least the policy's fee. Nothing leaves the test; coins the test needs are minted out of thin air.
+ * The chain as the fake hub's "broadcast" sees it: a UTXO set that accepts a transaction only when
+ * every input spends an unspent output, passes the protocol's interpreter under {@link
+ * ScriptFlags#POST_GENESIS_STANDARD}, the transaction is final at the next block (nLockTime) and it
+ * pays at least the policy's fee. Nothing leaves the test; coins the test needs are minted out of
+ * thin air.
  */
 final class FakeChain {
   /** An outpoint: display txid and output index. */
@@ -47,7 +48,9 @@ final class FakeChain {
     this.tipHeight = height;
   }
 
-  /** A made-up coin paying {@code script}: a txid nobody can spend twice, since it exists only here. */
+  /**
+   * A made-up coin paying {@code script}: a txid nobody can spend twice, since it exists only here.
+   */
   synchronized Outpoint mint(byte[] script, long satoshis) {
     byte[] txid = new byte[32];
     random.nextBytes(txid);
@@ -56,7 +59,10 @@ final class FakeChain {
     return o;
   }
 
-  /** Why {@code tx} cannot be mined in the next block, or empty when it can (a known transaction can). */
+  /**
+   * Why {@code tx} cannot be mined in the next block, or empty when it can (a known transaction
+   * can).
+   */
   synchronized Optional<String> check(Transaction tx) {
     return check(tx, tipHeight + 1);
   }
@@ -72,10 +78,17 @@ final class FakeChain {
       TxInput input = tx.inputs().get(i);
       TxOutput spent = unspent.get(Outpoint.of(input));
       if (spent == null) {
-        return Optional.of("input " + i + " spends " + input.prevTxidHex() + ":" + input.prevIndex()
-            + ", which is not an unspent output");
+        return Optional.of(
+            "input "
+                + i
+                + " spends "
+                + input.prevTxidHex()
+                + ":"
+                + input.prevIndex()
+                + ", which is not an unspent output");
       }
-      ScriptResult script = Interpreter.verifyInput(tx, i, spent, ScriptFlags.POST_GENESIS_STANDARD);
+      ScriptResult script =
+          Interpreter.verifyInput(tx, i, spent, ScriptFlags.POST_GENESIS_STANDARD);
       if (!script.ok()) {
         return Optional.of("input " + i + " fails the interpreter: " + script);
       }
@@ -83,12 +96,16 @@ final class FakeChain {
       nonFinalInput |= input.sequence() != TxInput.SEQUENCE_FINAL;
     }
     // nLockTime binds when an input is not final: a height lock must be below the block's height
-    if (nonFinalInput && tx.lockTime() != 0 && tx.lockTime() < 500_000_000L && tx.lockTime() >= height) {
+    if (nonFinalInput
+        && tx.lockTime() != 0
+        && tx.lockTime() < 500_000_000L
+        && tx.lockTime() >= height) {
       return Optional.of("non-final: lock time " + tx.lockTime() + ", block height " + height);
     }
     long out = tx.outputs().stream().mapToLong(TxOutput::satoshis).sum();
     if (in - out < policy.feeFor(tx.size())) {
-      return Optional.of("fee " + (in - out) + " sat below the " + policy.feeFor(tx.size()) + " sat policy");
+      return Optional.of(
+          "fee " + (in - out) + " sat below the " + policy.feeFor(tx.size()) + " sat policy");
     }
     return Optional.empty();
   }
@@ -123,11 +140,12 @@ final class FakeChain {
   /** The unspent outputs paying {@code script}. */
   synchronized Map<Outpoint, Long> unspentTo(byte[] script) {
     Map<Outpoint, Long> out = new LinkedHashMap<>();
-    unspent.forEach((o, txo) -> {
-      if (java.util.Arrays.equals(txo.lockingScript(), script)) {
-        out.put(o, txo.satoshis());
-      }
-    });
+    unspent.forEach(
+        (o, txo) -> {
+          if (java.util.Arrays.equals(txo.lockingScript(), script)) {
+            out.put(o, txo.satoshis());
+          }
+        });
     return out;
   }
 }

@@ -50,17 +50,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The platform's machine-to-machine device API ({@code settlement/M2M-PAYMENTS.md}) over a real socket,
- * played honestly by the hub with the protocol's own classes: every request's device signature is
- * verified with {@link DeviceRequestSigning} (a reused nonce gets 409), the hub signs buyer channel
- * refunds with {@link PayeeChannel#signRefund}, stores commitments with {@link PayeeChannel#receive},
- * pays on its hub -> seller channel with {@link PayerChannel#pay}, funds with {@link P2pkhSpend} from
- * coins minted on a {@link FakeChain}, and "broadcasts" into that chain (interpreter, lock time, fee).
+ * The platform's machine-to-machine device API ({@code settlement/M2M-PAYMENTS.md}) over a real
+ * socket, played honestly by the hub with the protocol's own classes: every request's device
+ * signature is verified with {@link DeviceRequestSigning} (a reused nonce gets 409), the hub signs
+ * buyer channel refunds with {@link PayeeChannel#signRefund}, stores commitments with {@link
+ * PayeeChannel#receive}, pays on its hub -> seller channel with {@link PayerChannel#pay}, funds
+ * with {@link P2pkhSpend} from coins minted on a {@link FakeChain}, and "broadcasts" into that
+ * chain (interpreter, lock time, fee).
  *
- * <p>It also reads the gateway's {@code wallet/state.json} whenever the gateway sends something it must
- * have stored first (refund signature before the funding, a commitment before delivering it, a received
- * commitment before acknowledging it, a closing transaction before relaying it) and records a violation
- * when it is not there. A test injects failures per route with {@link #failNext}.
+ * <p>It also reads the gateway's {@code wallet/state.json} whenever the gateway sends something it
+ * must have stored first (refund signature before the funding, a commitment before delivering it, a
+ * received commitment before acknowledging it, a closing transaction before relaying it) and
+ * records a violation when it is not there. A test injects failures per route with {@link
+ * #failNext}.
  */
 final class FakeHub implements AutoCloseable {
   static final String API = "/api/v1";
@@ -81,7 +83,8 @@ final class FakeHub implements AutoCloseable {
   private record Raw(String method, String target, Map<String, String> headers, byte[] body) {}
 
   /** An authenticated request as the hub received it. */
-  record Received(String route, String method, String path, Map<String, Object> body, Fault fault) {}
+  record Received(
+      String route, String method, String path, Map<String, Object> body, Fault fault) {}
 
   /** A buyer -> hub channel: the hub is its payee. */
   static final class BuyerChannel {
@@ -105,7 +108,11 @@ final class FakeHub implements AutoCloseable {
     long ackedSequence;
     boolean closeRequested;
     Transaction closingTx;
-    /** When set, GET /gateway/channels shows this as {@code latest} instead of the newest commitment. */
+
+    /**
+     * When set, GET /gateway/channels shows this as {@code latest} instead of the newest
+     * commitment.
+     */
     CommitmentUpdate shownLatest;
 
     SellerChannel(PayerChannel channel, Transaction fundingTx) {
@@ -136,7 +143,8 @@ final class FakeHub implements AutoCloseable {
     }
   }
 
-  private static final Pattern CHANNEL_ACTION = Pattern.compile("/gateway/channels/([^/]+)/([a-z-]+)");
+  private static final Pattern CHANNEL_ACTION =
+      Pattern.compile("/gateway/channels/([^/]+)/([a-z-]+)");
   private static final Pattern REFUSAL = Pattern.compile("/gateway/payments/(\\d+)/refusal");
   private static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
@@ -177,7 +185,8 @@ final class FakeHub implements AutoCloseable {
    * @param deviceKey the enrolled gateway's device key (any other key gets 401)
    * @param walletDataDir the gateway's data dir, whose {@code wallet/state.json} the hub inspects
    */
-  FakeHub(PublicKey deviceKey, long deviceId, long accountId, Clock clock, Path walletDataDir) throws IOException {
+  FakeHub(PublicKey deviceKey, long deviceId, long accountId, Clock clock, Path walletDataDir)
+      throws IOException {
     this.deviceKey = deviceKey;
     this.deviceId = deviceId;
     this.accountId = accountId;
@@ -199,7 +208,10 @@ final class FakeHub implements AutoCloseable {
 
   // ---- what tests do to the hub ----
 
-  /** The next request to {@code route} (e.g. "commitments", "acks", "transactions") meets {@code fault}. */
+  /**
+   * The next request to {@code route} (e.g. "commitments", "acks", "transactions") meets {@code
+   * fault}.
+   */
   synchronized void failNext(String route, Fault fault) {
     faults.computeIfAbsent(route, r -> new ArrayDeque<>()).add(fault);
   }
@@ -216,21 +228,40 @@ final class FakeHub implements AutoCloseable {
     return payoutScript == null ? null : payoutScript.clone();
   }
 
-  /** The settlement pass proposes a hub -> seller channel to the registered wallet, funded by the hub. */
+  /**
+   * The settlement pass proposes a hub -> seller channel to the registered wallet, funded by the
+   * hub.
+   */
   synchronized String proposeSellerChannel(long capacitySats) {
     if (channelKey == null) {
       throw new IllegalStateException("no wallet registered");
     }
     byte[] fundingScript = ChannelTerms.fundingScript(hubKey.publicKey(), channelKey);
     FakeChain.Outpoint coin = chain.mint(hubScript, capacitySats * 2);
-    P2pkhSpend.Spend funding = P2pkhSpend.build(hubKey,
-        List.of(new P2pkhSpend.Coin(Transaction.txidFromHex(coin.txid()), coin.index(), capacitySats * 2, true)),
-        List.of(new TxOutput(capacitySats, fundingScript)), feePolicy);
+    P2pkhSpend.Spend funding =
+        P2pkhSpend.build(
+            hubKey,
+            List.of(
+                new P2pkhSpend.Coin(
+                    Transaction.txidFromHex(coin.txid()), coin.index(), capacitySats * 2, true)),
+            List.of(new TxOutput(capacitySats, fundingScript)),
+            feePolicy);
     String id = "hub-to-" + accountId + "-" + (sellers.size() + 1);
-    ChannelTerms terms = new ChannelTerms(id, ChannelDirection.HUB_TO_SELLER, Long.toString(accountId),
-        hubKey.publicKey(), channelKey, hubScript, payoutScript, capacitySats,
-        ChannelTerms.commitmentFeeSats(feePolicy, hubScript, payoutScript), feePolicy.dustLimitSats(),
-        chain.tipHeight() + channelLifetimeBlocks, funding.transaction().txid(), 0);
+    ChannelTerms terms =
+        new ChannelTerms(
+            id,
+            ChannelDirection.HUB_TO_SELLER,
+            Long.toString(accountId),
+            hubKey.publicKey(),
+            channelKey,
+            hubScript,
+            payoutScript,
+            capacitySats,
+            ChannelTerms.commitmentFeeSats(feePolicy, hubScript, payoutScript),
+            feePolicy.dustLimitSats(),
+            chain.tipHeight() + channelLifetimeBlocks,
+            funding.transaction().txid(),
+            0);
     PayerChannel proposed = PayerChannel.propose(terms, terms.maxPayeeAmountSats());
     sellers.put(id, new SellerChannel(proposed, funding.transaction()));
     return id;
@@ -249,14 +280,17 @@ final class FakeHub implements AutoCloseable {
     sellers.get(channelId).closeRequested = true;
   }
 
-  /** GET /gateway/channels shows {@code update} as the channel's newest commitment (null: the real one). */
+  /**
+   * GET /gateway/channels shows {@code update} as the channel's newest commitment (null: the real
+   * one).
+   */
   synchronized void showLatest(String channelId, CommitmentUpdate update) {
     sellers.get(channelId).shownLatest = update;
   }
 
   /**
-   * A debit for the newest of {@code versions} of an amount the hub computes honestly: the change of the
-   * statement's satoshi total since the version before it.
+   * A debit for the newest of {@code versions} of an amount the hub computes honestly: the change
+   * of the statement's satoshi total since the version before it.
    */
   synchronized Payment requestPayment(List<Statement> versions) {
     Statement target = versions.get(versions.size() - 1);
@@ -276,13 +310,18 @@ final class FakeHub implements AutoCloseable {
   synchronized void dispatch() {
     for (Payment p : payments.values()) {
       BuyerChannel b = p.channelId == null ? null : buyers.get(p.channelId);
-      if (!p.paid && p.refusalCode == null && b != null && b.channel.payeeAmountSats() >= p.targetPayeeSats) {
+      if (!p.paid
+          && p.refusalCode == null
+          && b != null
+          && b.channel.payeeAmountSats() >= p.targetPayeeSats) {
         p.paid = true;
       }
     }
   }
 
-  /** The hub closes a buyer channel as its payee (co-signs the newest commitment and broadcasts it). */
+  /**
+   * The hub closes a buyer channel as its payee (co-signs the newest commitment and broadcasts it).
+   */
   synchronized Transaction closeBuyerChannel(String channelId) {
     BuyerChannel b = buyers.get(channelId);
     Transaction closing = b.channel.closingTransaction(hubKey).orThrow();
@@ -314,8 +353,8 @@ final class FakeHub implements AutoCloseable {
   }
 
   /**
-   * Every commitment the gateway sent for a payment, in order, whether or not the hub got to process it
-   * (a request met by an injected fault counts too).
+   * Every commitment the gateway sent for a payment, in order, whether or not the hub got to
+   * process it (a request met by an injected fault counts too).
    */
   synchronized List<CommitmentUpdate> sentCommitments(long paymentId) {
     return received("commitments").stream()
@@ -338,30 +377,37 @@ final class FakeHub implements AutoCloseable {
     return new ArrayList<>(authFailures);
   }
 
-  /** What the gateway did against the protocol (sent before storing, asked for the wrong thing...). */
+  /**
+   * What the gateway did against the protocol (sent before storing, asked for the wrong thing...).
+   */
   synchronized List<String> violations() {
     return new ArrayList<>(violations);
   }
 
-  /** The "stored before sent" checks that passed, e.g. {@code "funding gw7-...: refund signature on disk"}. */
+  /**
+   * The "stored before sent" checks that passed, e.g. {@code "funding gw7-...: refund signature on
+   * disk"}.
+   */
   synchronized List<String> storedFirst() {
     return new ArrayList<>(storedFirst);
   }
 
   /**
-   * Sends the last request the hub received again, byte for byte with the gateway's own signature headers,
-   * as an eavesdropper would; returns the HTTP status (the nonce was used: 409).
+   * Sends the last request the hub received again, byte for byte with the gateway's own signature
+   * headers, as an eavesdropper would; returns the HTTP status (the nonce was used: 409).
    */
   int replayLast() throws IOException, InterruptedException {
     Raw raw;
     synchronized (this) {
       raw = lastRaw;
     }
-    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(uri().resolve(raw.target()))
-        .method(raw.method(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(raw.body()));
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(uri().resolve(raw.target()))
+            .method(raw.method(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(raw.body()));
     raw.headers().forEach(request::header);
     return java.net.http.HttpClient.newHttpClient()
-        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   // ---- HTTP ----
@@ -382,13 +428,20 @@ final class FakeHub implements AutoCloseable {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String method = exchange.getRequestMethod();
-      String target = exchange.getRequestURI().getRawPath()
-          + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+      String target =
+          exchange.getRequestURI().getRawPath()
+              + (exchange.getRequestURI().getRawQuery() == null
+                  ? ""
+                  : "?" + exchange.getRequestURI().getRawQuery());
       String path = target.substring(API.length());
       synchronized (this) {
         Map<String, String> signatureHeaders = new LinkedHashMap<>();
-        for (String name : List.of(DeviceRequestSigning.DEVICE_KEY_HEADER, DeviceRequestSigning.NONCE_HEADER,
-            DeviceRequestSigning.SENT_AT_HEADER, DeviceRequestSigning.SIGNATURE_HEADER)) {
+        for (String name :
+            List.of(
+                DeviceRequestSigning.DEVICE_KEY_HEADER,
+                DeviceRequestSigning.NONCE_HEADER,
+                DeviceRequestSigning.SENT_AT_HEADER,
+                DeviceRequestSigning.SIGNATURE_HEADER)) {
           if (exchange.getRequestHeaders().getFirst(name) != null) {
             signatureHeaders.put(name, exchange.getRequestHeaders().getFirst(name));
           }
@@ -404,7 +457,10 @@ final class FakeHub implements AutoCloseable {
         String route = route(method, path);
         Deque<Fault> queue = faults.get(route);
         Fault fault = queue == null ? null : queue.poll();
-        Map<String, Object> json = body.length == 0 ? Map.of() : Json.parseObject(new String(body, StandardCharsets.UTF_8));
+        Map<String, Object> json =
+            body.length == 0
+                ? Map.of()
+                : Json.parseObject(new String(body, StandardCharsets.UTF_8));
         received.add(new Received(route, method, path, json, fault));
         if (fault == Fault.FAIL_BEFORE) {
           respond(exchange, 500, Map.of("error", "INTERNAL", "message", "injected failure"));
@@ -427,7 +483,10 @@ final class FakeHub implements AutoCloseable {
           answer = Map.of("error", "MALFORMED_FIELD", "message", String.valueOf(e.getMessage()));
         }
         if (fault == Fault.FAIL_AFTER) {
-          respond(exchange, 500, Map.of("error", "INTERNAL", "message", "injected failure after the work"));
+          respond(
+              exchange,
+              500,
+              Map.of("error", "INTERNAL", "message", "injected failure after the work"));
           return;
         }
         if (fault == Fault.DROP_AFTER) {
@@ -486,7 +545,8 @@ final class FakeHub implements AutoCloseable {
     };
   }
 
-  private Map<String, Object> dispatch(String route, String method, String path, Map<String, Object> body) {
+  private Map<String, Object> dispatch(
+      String route, String method, String path, Map<String, Object> body) {
     Matcher action = CHANNEL_ACTION.matcher(path);
     String id = action.matches() ? action.group(1) : null;
     return switch (route) {
@@ -515,7 +575,8 @@ final class FakeHub implements AutoCloseable {
     return m;
   }
 
-  private static void respond(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, Map<String, Object> body)
+      throws IOException {
     byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);
@@ -564,7 +625,8 @@ final class FakeHub implements AutoCloseable {
     if (!key.isCompressed()) {
       throw new HubError(400, "INVALID_KEY", "channelKey must be compressed");
     }
-    if (script.length != 25 || !Arrays.equals(script, Script.p2pkh(Arrays.copyOfRange(script, 3, 23)).bytes())) {
+    if (script.length != 25
+        || !Arrays.equals(script, Script.p2pkh(Arrays.copyOfRange(script, 3, 23)).bytes())) {
       throw new HubError(400, "INVALID_SCRIPT", "payoutScript must be P2PKH");
     }
     channelKey = key;
@@ -590,13 +652,21 @@ final class FakeHub implements AutoCloseable {
     return m;
   }
 
-  /** A transaction on the chain paying {@code satoshis} to {@code script} (an owner's wallet funding a gateway). */
+  /**
+   * A transaction on the chain paying {@code satoshis} to {@code script} (an owner's wallet funding
+   * a gateway).
+   */
   synchronized Transaction pay(byte[] script, long satoshis) {
     long coinSats = satoshis + 100_000;
     FakeChain.Outpoint coin = chain.mint(faucetScript, coinSats);
-    P2pkhSpend.Spend pay = P2pkhSpend.build(faucetKey,
-        List.of(new P2pkhSpend.Coin(Transaction.txidFromHex(coin.txid()), coin.index(), coinSats, true)),
-        List.of(new TxOutput(satoshis, script)), feePolicy);
+    P2pkhSpend.Spend pay =
+        P2pkhSpend.build(
+            faucetKey,
+            List.of(
+                new P2pkhSpend.Coin(
+                    Transaction.txidFromHex(coin.txid()), coin.index(), coinSats, true)),
+            List.of(new TxOutput(satoshis, script)),
+            feePolicy);
     chain.broadcast(pay.transaction());
     return pay.transaction();
   }
@@ -633,7 +703,8 @@ final class FakeHub implements AutoCloseable {
       item.put("terms", ChannelJson.terms(c.terms()));
       item.put("sequence", c.sequence());
       item.put("payeeAmountSats", c.payeeAmountSats());
-      if ((c.state() == ChannelState.CLOSING || c.state() == ChannelState.CLOSED) && b.closingTx != null) {
+      if ((c.state() == ChannelState.CLOSING || c.state() == ChannelState.CLOSED)
+          && b.closingTx != null) {
         item.put("closingTx", b.closingTx.toHex());
       }
       items.add(item);
@@ -646,13 +717,17 @@ final class FakeHub implements AutoCloseable {
     requireWallet();
     ChannelTerms t = ChannelJson.readTerms(Json.object(body, "terms"));
     Transaction funding = Transaction.parseHex(Json.string(body, "fundingTx"));
-    if (t.direction() != ChannelDirection.BUYER_TO_HUB || !t.prosumerAccount().equals(Long.toString(accountId))
-        || !t.payerKey().equals(channelKey) || !t.payeeKey().equals(hubKey.publicKey())
-        || !Arrays.equals(t.payeeScript(), hubScript) || !Arrays.equals(t.payerScript(), payoutScript)) {
+    if (t.direction() != ChannelDirection.BUYER_TO_HUB
+        || !t.prosumerAccount().equals(Long.toString(accountId))
+        || !t.payerKey().equals(channelKey)
+        || !t.payeeKey().equals(hubKey.publicKey())
+        || !Arrays.equals(t.payeeScript(), hubScript)
+        || !Arrays.equals(t.payerScript(), payoutScript)) {
       throw new HubError(400, "BAD_TERMS", "not this account's buyer channel to the hub: " + t);
     }
     if (t.feeSats() < ChannelTerms.commitmentFeeSats(feePolicy, t.payerScript(), t.payeeScript())
-        || t.dustLimitSats() < feePolicy.dustLimitSats() || t.expiryLockTime() < chain.tipHeight() + 3) {
+        || t.dustLimitSats() < feePolicy.dustLimitSats()
+        || t.expiryLockTime() < chain.tipHeight() + 3) {
       throw new HubError(400, "BAD_TERMS", "fee, dust limit or expiry unacceptable: " + t);
     }
     BuyerChannel existing = buyers.get(t.channelId());
@@ -661,8 +736,9 @@ final class FakeHub implements AutoCloseable {
         throw new HubError(400, "BAD_TERMS", "channel id " + t.channelId() + " already used");
       }
       // asked again (the answer was lost): the deterministic signature comes out the same
-      return refundAnswer(t.channelId(), PayeeChannel.accept(t).signRefund(t.refundTransaction(), hubKey).orThrow()
-          .signature());
+      return refundAnswer(
+          t.channelId(),
+          PayeeChannel.accept(t).signRefund(t.refundTransaction(), hubKey).orThrow().signature());
     }
     PayeeChannel proposed = PayeeChannel.accept(t);
     ChannelResult<Transaction> fundingCheck = proposed.checkFunding(funding);
@@ -673,8 +749,10 @@ final class FakeHub implements AutoCloseable {
     if (unminable.isPresent()) {
       throw new HubError(400, "FUNDING_INVALID", unminable.get());
     }
-    PayeeChannel.RefundSignature signed = proposed.signRefund(t.refundTransaction(), hubKey).orThrow();
-    buyers.put(t.channelId(), new BuyerChannel(signed.channel(), funding.serialize(), signed.signature()));
+    PayeeChannel.RefundSignature signed =
+        proposed.signRefund(t.refundTransaction(), hubKey).orThrow();
+    buyers.put(
+        t.channelId(), new BuyerChannel(signed.channel(), funding.serialize(), signed.signature()));
     for (Payment p : payments.values()) {
       assignChannel(p);
     }
@@ -697,9 +775,11 @@ final class FakeHub implements AutoCloseable {
     }
     // the refund signature must be on the gateway's disk before the funding may go out
     Map<String, Object> stored = storedPayer(id);
-    if (stored == null || !StrictHex.encode(b.refundSignature).equals(stored.get("refundPayeeSignature"))
+    if (stored == null
+        || !StrictHex.encode(b.refundSignature).equals(stored.get("refundPayeeSignature"))
         || !"open".equals(stored.get("state"))) {
-      violations.add("funding of " + id + " sent before the hub's refund signature was stored: " + stored);
+      violations.add(
+          "funding of " + id + " sent before the hub's refund signature was stored: " + stored);
     } else {
       storedFirst.add("funding " + id + ": refund signature on disk");
     }
@@ -731,8 +811,13 @@ final class FakeHub implements AutoCloseable {
         || !Arrays.equals(s.channel.refundPayeeSignature(), signature)) {
       throw new HubError(409, "NOT_OPEN", "channel " + id + " is " + s.channel.state().code());
     }
-    return Map.of("channelId", id, "state", s.channel.state().code(),
-        "fundingTxid", Transaction.txidToHex(s.channel.terms().fundingTxid()));
+    return Map.of(
+        "channelId",
+        id,
+        "state",
+        s.channel.state().code(),
+        "fundingTxid",
+        Transaction.txidToHex(s.channel.terms().fundingTxid()));
   }
 
   private Map<String, Object> deliver(String id, Map<String, Object> body) {
@@ -745,26 +830,41 @@ final class FakeHub implements AutoCloseable {
     }
     commitmentsByPayment.computeIfAbsent(paymentId, k -> new ArrayList<>()).add(update);
     Map<String, Object> stored = storedPayer(id);
-    if (stored == null || Json.integer(stored, "sequence") < update.sequence()
+    if (stored == null
+        || Json.integer(stored, "sequence") < update.sequence()
         || (Json.integer(stored, "sequence") == update.sequence()
             && !StrictHex.encode(update.payerSignature()).equals(stored.get("payerSignature")))) {
-      violations.add("commitment #" + update.sequence() + " of " + id + " delivered before it was stored");
+      violations.add(
+          "commitment #" + update.sequence() + " of " + id + " delivered before it was stored");
     } else {
       storedFirst.add("commitments " + id + " #" + update.sequence() + ": on disk");
     }
     if (!id.equals(p.channelId)) {
-      throw new HubError(409, "WRONG_CHANNEL", "payment " + paymentId + " is to be paid on " + p.channelId);
+      throw new HubError(
+          409, "WRONG_CHANNEL", "payment " + paymentId + " is to be paid on " + p.channelId);
     }
     if (update.payeeAmountSats() != p.targetPayeeSats) {
-      throw new HubError(400, "WRONG_AMOUNT", "payment " + paymentId + " brings the channel to exactly "
-          + p.targetPayeeSats + " sat, not " + update.payeeAmountSats());
+      throw new HubError(
+          400,
+          "WRONG_AMOUNT",
+          "payment "
+              + paymentId
+              + " brings the channel to exactly "
+              + p.targetPayeeSats
+              + " sat, not "
+              + update.payeeAmountSats());
     }
     if (!id.equals(update.channelId())) {
-      throw new HubError(400, "WRONG_CHANNEL", "the commitment names channel " + update.channelId());
+      throw new HubError(
+          400, "WRONG_CHANNEL", "the commitment names channel " + update.channelId());
     }
     ChannelResult<PayeeChannel> accepted = b.channel.receive(update);
     if (!accepted.isOk()) {
-      violations.add("commitment refused by PayeeChannel.receive: " + accepted.rejection() + " " + accepted.detail());
+      violations.add(
+          "commitment refused by PayeeChannel.receive: "
+              + accepted.rejection()
+              + " "
+              + accepted.detail());
       throw new HubError(400, accepted.rejection().name(), accepted.detail());
     }
     b.channel = accepted.value();
@@ -779,16 +879,19 @@ final class FakeHub implements AutoCloseable {
     SellerChannel s = sellerOf(id);
     long sequence = Json.integer(body, "sequence");
     if (sequence < 1 || sequence > s.channel.sequence()) {
-      throw new HubError(400, "UNKNOWN_SEQUENCE", "the hub signed commitments 1.." + s.channel.sequence());
+      throw new HubError(
+          400, "UNKNOWN_SEQUENCE", "the hub signed commitments 1.." + s.channel.sequence());
     }
     Map<String, Object> stored = storedPayee(id);
     if (stored == null || Json.integer(stored, "sequence") < sequence) {
-      violations.add("ack of #" + sequence + " on " + id + " before the commitment was stored: " + stored);
+      violations.add(
+          "ack of #" + sequence + " on " + id + " before the commitment was stored: " + stored);
     } else {
       storedFirst.add("acks " + id + " #" + sequence + ": on disk");
     }
     if (sequence < s.ackedSequence) {
-      violations.add("ack of #" + sequence + " on " + id + " after #" + s.ackedSequence + " was acknowledged");
+      violations.add(
+          "ack of #" + sequence + " on " + id + " after #" + s.ackedSequence + " was acknowledged");
     }
     s.ackedSequence = Math.max(s.ackedSequence, sequence);
     return Map.of("channelId", id, "ackedSequence", s.ackedSequence);
@@ -807,16 +910,20 @@ final class FakeHub implements AutoCloseable {
   }
 
   /**
-   * Whether the hub tells the gateway that a debit waits for a buyer channel while none is open (how the
-   * platform asks a gateway to open one); on by default, so a wallet opens its channel in its first round.
+   * Whether the hub tells the gateway that a debit waits for a buyer channel while none is open
+   * (how the platform asks a gateway to open one); on by default, so a wallet opens its channel in
+   * its first round.
    */
   volatile boolean debitWaitsForChannel = true;
 
   private Map<String, Object> paymentRequests() {
     List<Object> items = new ArrayList<>();
-    boolean channelOpen = buyers.values().stream()
-        .anyMatch(b -> b.fundingBroadcast && b.channel.state() == ChannelState.OPEN);
-    if (debitWaitsForChannel && !channelOpen && payments.values().stream().noneMatch(p -> p.channelId == null)) {
+    boolean channelOpen =
+        buyers.values().stream()
+            .anyMatch(b -> b.fundingBroadcast && b.channel.state() == ChannelState.OPEN);
+    if (debitWaitsForChannel
+        && !channelOpen
+        && payments.values().stream().noneMatch(p -> p.channelId == null)) {
       Map<String, Object> waiting = new LinkedHashMap<>();
       waiting.put("paymentId", 0L);
       waiting.put("amountSat", -1L);
@@ -873,16 +980,19 @@ final class FakeHub implements AutoCloseable {
     requireWallet();
     Transaction tx = Transaction.parseHex(Json.string(body, "rawTx"));
     if (tx.inputs().size() != 1) {
-      throw new HubError(400, "NOT_A_CHANNEL_TRANSACTION", "a channel close or refund has exactly one input");
+      throw new HubError(
+          400, "NOT_A_CHANNEL_TRANSACTION", "a channel close or refund has exactly one input");
     }
     TxInput in = tx.inputs().get(0);
     for (SellerChannel s : sellers.values()) {
       ChannelTerms t = s.channel.terms();
       if ((s.channel.state() == ChannelState.OPEN || s.channel.state() == ChannelState.CLOSING)
-          && Arrays.equals(t.fundingTxid(), in.prevTxid()) && t.fundingIndex() == in.prevIndex()) {
+          && Arrays.equals(t.fundingTxid(), in.prevTxid())
+          && t.fundingIndex() == in.prevIndex()) {
         Map<String, Object> stored = storedPayee(t.channelId());
         if (stored == null || !tx.toHex().equals(stored.get("closingTx"))) {
-          violations.add("close of " + t.channelId() + " relayed before the closing transaction was stored");
+          violations.add(
+              "close of " + t.channelId() + " relayed before the closing transaction was stored");
         } else {
           storedFirst.add("transactions close " + t.channelId() + ": on disk");
         }
@@ -895,10 +1005,13 @@ final class FakeHub implements AutoCloseable {
     for (BuyerChannel b : buyers.values()) {
       ChannelTerms t = b.channel.terms();
       if ((b.channel.state() == ChannelState.OPEN || b.channel.state() == ChannelState.CLOSING)
-          && Arrays.equals(t.fundingTxid(), in.prevTxid()) && t.fundingIndex() == in.prevIndex()) {
+          && Arrays.equals(t.fundingTxid(), in.prevTxid())
+          && t.fundingIndex() == in.prevIndex()) {
         if (!tx.equals(t.refundTransaction().withUnlockingScript(0, in.unlockingScript()))) {
-          throw new HubError(400, "NOT_A_CHANNEL_TRANSACTION", "only the agreed refund of " + t.channelId()
-              + " may be relayed");
+          throw new HubError(
+              400,
+              "NOT_A_CHANNEL_TRANSACTION",
+              "only the agreed refund of " + t.channelId() + " may be relayed");
         }
         broadcast(tx);
         b.closingTx = tx;
@@ -906,8 +1019,10 @@ final class FakeHub implements AutoCloseable {
         return Map.of("channelId", t.channelId(), "txid", tx.txidHex(), "outcome", "ACCEPTED");
       }
     }
-    throw new HubError(400, "NOT_A_CHANNEL_TRANSACTION", "the transaction spends no funding output of this"
-        + " gateway's open channels");
+    throw new HubError(
+        400,
+        "NOT_A_CHANNEL_TRANSACTION",
+        "the transaction spends no funding output of this" + " gateway's open channels");
   }
 
   // ---- helpers ----
@@ -915,12 +1030,16 @@ final class FakeHub implements AutoCloseable {
   private void broadcast(Transaction tx) {
     Optional<String> refused = chain.check(tx);
     if (refused.isPresent()) {
-      throw new HubError(409, "TRANSACTION_REJECTED", "the chain refused " + tx.txidHex() + ": " + refused.get());
+      throw new HubError(
+          409, "TRANSACTION_REJECTED", "the chain refused " + tx.txidHex() + ": " + refused.get());
     }
     chain.broadcast(tx);
   }
 
-  /** Gives a waiting debit the newest open buyer channel and its target: what it holds plus the debits before. */
+  /**
+   * Gives a waiting debit the newest open buyer channel and its target: what it holds plus the
+   * debits before.
+   */
   private void assignChannel(Payment p) {
     if (p.channelId != null || p.paid || p.refusalCode != null) {
       return;
@@ -936,7 +1055,9 @@ final class FakeHub implements AutoCloseable {
     }
     long base = open.channel.payeeAmountSats();
     for (Payment other : payments.values()) {
-      if (other != p && open.channel.channelId().equals(other.channelId) && other.refusalCode == null) {
+      if (other != p
+          && open.channel.channelId().equals(other.channelId)
+          && other.refusalCode == null) {
         base = Math.max(base, other.targetPayeeSats);
       }
     }
@@ -981,7 +1102,8 @@ final class FakeHub implements AutoCloseable {
       if (!Files.exists(walletStateFile)) {
         return null;
       }
-      Map<String, Object> state = Json.parseObject(Files.readString(walletStateFile, StandardCharsets.UTF_8));
+      Map<String, Object> state =
+          Json.parseObject(Files.readString(walletStateFile, StandardCharsets.UTF_8));
       for (Object o : Json.array(state, list)) {
         Map<String, Object> c = (Map<String, Object>) o;
         if (id.equals(Json.string(Json.object(c, "terms"), "channelId"))) {

@@ -47,10 +47,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The machine-to-machine wallet end to end, as {@link Gateway} wires it: the meter (the simulator over
- * Modbus TCP) is read by {@link Gateway#tick()}, which records each signed reading in the wallet's ledger;
- * {@link Gateway#walletStep()} runs the wallet against a hub over a real socket. The hub builds its
- * statements from the readings the gateway journaled (what the platform gets by upload).
+ * The machine-to-machine wallet end to end, as {@link Gateway} wires it: the meter (the simulator
+ * over Modbus TCP) is read by {@link Gateway#tick()}, which records each signed reading in the
+ * wallet's ledger; {@link Gateway#walletStep()} runs the wallet against a hub over a real socket.
+ * The hub builds its statements from the readings the gateway journaled (what the platform gets by
+ * upload).
  */
 class GatewayWalletTest {
   private static final Instant START = Instant.parse("2026-11-25T09:58:30Z");
@@ -73,7 +74,13 @@ class GatewayWalletTest {
   void start() throws IOException {
     grid = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 11, 1, clock, START, 0, 5_000_000, 0);
     grid.start(0);
-    hub = new FakeHub(deviceKey.publicKey(), WalletHarness.DEVICE_ID, WalletHarness.ACCOUNT_ID, clock, dataDir);
+    hub =
+        new FakeHub(
+            deviceKey.publicKey(),
+            WalletHarness.DEVICE_ID,
+            WalletHarness.ACCOUNT_ID,
+            clock,
+            dataDir);
     gateway = Gateway.open(config(), deviceKey, clock, () -> true);
   }
 
@@ -85,9 +92,25 @@ class GatewayWalletTest {
   }
 
   private GatewayConfig config() {
-    return new GatewayConfig(dataDir, Optional.of(hub.uri()), Duration.ofSeconds(60), Duration.ofSeconds(1), 100,
-        1 << 20, 1 << 14, false, List.of(new MeterConfig("grid", 0, MeterUri.parse("tcp://127.0.0.1:" + grid.port()), 1,
-            MapChoice.AUTO, Duration.ofSeconds(10), Duration.ofMillis(300), 0)),
+    return new GatewayConfig(
+        dataDir,
+        Optional.of(hub.uri()),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(1),
+        100,
+        1 << 20,
+        1 << 14,
+        false,
+        List.of(
+            new MeterConfig(
+                "grid",
+                0,
+                MeterUri.parse("tcp://127.0.0.1:" + grid.port()),
+                1,
+                MapChoice.AUTO,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(300),
+                0)),
         Optional.of(new WalletConfig(1_000_000, 2_000_000, true, Duration.ofSeconds(30), 14)));
   }
 
@@ -111,11 +134,21 @@ class GatewayWalletTest {
     List<AcceptedReading> uploaded = new ArrayList<>();
     for (JournalEntry e : gateway.journals().get(0).all()) {
       SignedReading s = SignedReading.decode(e.signedReading());
-      uploaded.add(AcceptedReading.of(WalletHarness.DEVICE_ID, 0, s.reading().sequence(),
-          s.reading().takenAt(), s.reading().importWh(), s.reading().exportWh(), s.hash()));
+      uploaded.add(
+          AcceptedReading.of(
+              WalletHarness.DEVICE_ID,
+              0,
+              s.reading().sequence(),
+              s.reading().takenAt(),
+              s.reading().importWh(),
+              s.reading().exportWh(),
+              s.hash()));
     }
-    return new SlotMetering(Duration.ofMinutes(5)).account(
-        List.of(new MeterSeries(WalletHarness.DEVICE_ID, 0, uploaded)), slot.start(), slot.end());
+    return new SlotMetering(Duration.ofMinutes(5))
+        .account(
+            List.of(new MeterSeries(WalletHarness.DEVICE_ID, 0, uploaded)),
+            slot.start(),
+            slot.end());
   }
 
   private WalletState walletOnDisk() throws IOException {
@@ -127,30 +160,39 @@ class GatewayWalletTest {
     runUntil(Instant.parse("2026-11-25T10:16:00Z"));
 
     // round 1: register, take coins from the devnet faucet, open and fund the buyer channel
-    assertThat(gateway.walletStep()).as("a round that changed something asks for the next one soon").isTrue();
+    assertThat(gateway.walletStep())
+        .as("a round that changed something asks for the next one soon")
+        .isTrue();
     PrivateKey channelKey = DeviceIdentity.channelKey(dataDir);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("wallet/channel.key"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve("wallet/channel.key"))))
         .isEqualTo("rw-------");
     assertThat(channelKey.publicKey()).isNotEqualTo(deviceKey.publicKey());
     assertThat(hub.registeredChannelKey()).isEqualTo(channelKey.publicKey());
-    assertThat(hub.received()).extracting(FakeHub.Received::route)
+    assertThat(hub.received())
+        .extracting(FakeHub.Received::route)
         .containsSubsequence("wallet.get", "wallet.put", "faucet", "channels.open", "funding");
     assertThat(hub.buyers()).hasSize(1);
     String buyerChannel = hub.buyers().keySet().iterator().next();
-    assertThat(hub.storedFirst()).contains("funding " + buyerChannel + ": refund signature on disk");
+    assertThat(hub.storedFirst())
+        .contains("funding " + buyerChannel + ": refund signature on disk");
     assertThat(hub.buyer(buyerChannel).fundingBroadcast).isTrue();
     WalletState.Payer payer = walletOnDisk().openPayer().orElseThrow();
     assertThat(payer.channel().channelId()).isEqualTo(buyerChannel);
-    assertThat(payer.channel().refundPayeeSignature()).isEqualTo(hub.buyer(buyerChannel).refundSignature);
+    assertThat(payer.channel().refundPayeeSignature())
+        .isEqualTo(hub.buyer(buyerChannel).refundSignature);
     assertThat(payer.channel().terms().capacitySats()).isEqualTo(2_000_000);
-    assertThat(WalletHarness.coinsOf(walletOnDisk())).isEqualTo(hub.chain.unspentTo(hub.registeredPayoutScript()));
+    assertThat(WalletHarness.coinsOf(walletOnDisk()))
+        .isEqualTo(hub.chain.unspentTo(hub.registeredPayoutScript()));
 
     // round 2: the hub proposes its channel; the gateway checks the funding and signs the refund
     String sellerChannel = hub.proposeSellerChannel(1_000_000);
     walletRound();
     assertThat(hub.seller(sellerChannel).channel.state()).isEqualTo(ChannelState.OPEN);
     assertThat(hub.chain.isAccepted(hub.seller(sellerChannel).fundingTx.txidHex())).isTrue();
-    assertThat(hub.storedFirst()).contains("refund-signature " + sellerChannel + ": channel on disk");
+    assertThat(hub.storedFirst())
+        .contains("refund-signature " + sellerChannel + ": channel on disk");
 
     // round 3: the hub pays the gateway as a seller twice; it stores and acknowledges the newest
     hub.paySeller(sellerChannel, 25_000);
@@ -159,9 +201,11 @@ class GatewayWalletTest {
     assertThat(hub.seller(sellerChannel).ackedSequence).isEqualTo(2);
     int requestsBefore = hub.received().size();
     assertThat(walletRound()).as("nothing to do: the next round waits a whole interval").isFalse();
-    assertThat(hub.received().subList(requestsBefore, hub.received().size())).extracting(FakeHub.Received::method)
+    assertThat(hub.received().subList(requestsBefore, hub.received().size()))
+        .extracting(FakeHub.Received::method)
         .containsOnly("GET");
-    assertThat(walletOnDisk().payees.get(sellerChannel).channel().payeeAmountSats()).isEqualTo(37_500);
+    assertThat(walletOnDisk().payees.get(sellerChannel).channel().payeeAmountSats())
+        .isEqualTo(37_500);
     assertThat(hub.storedFirst()).contains("acks " + sellerChannel + " #2: on disk");
 
     // round 4: a debit for slot 1, computed by the hub from the uploaded readings
@@ -178,38 +222,47 @@ class GatewayWalletTest {
     assertThat(paid).hasSize(1);
     assertThat(paid.get(0).sequence()).isEqualTo(1);
     assertThat(paid.get(0).payeeAmountSats()).isEqualTo(first.targetPayeeSats);
-    assertThat(hub.buyer(buyerChannel).channel.payeeAmountSats()).as("PayeeChannel.receive took it")
+    assertThat(hub.buyer(buyerChannel).channel.payeeAmountSats())
+        .as("PayeeChannel.receive took it")
         .isEqualTo(first.targetPayeeSats);
     assertThat(hub.storedFirst()).contains("commitments " + buyerChannel + " #1: on disk");
     assertHubCanClose(buyerChannel, first.targetPayeeSats);
 
-    // round 5: slot 2, and slot 1 settled again (it bought less, so more of its import is excess at the
+    // round 5: slot 2, and slot 1 settled again (it bought less, so more of its import is excess at
+    // the
     // imbalance price): the gateway pays exactly the difference
     runUntil(Instant.parse("2026-11-25T10:31:00Z"));
     MeteredEnergy slot2 = metered(SLOT_2);
-    Statement s2 = WalletHarness.buyerStatement(SLOT_2, slot2.importWh() / 2, slot2, slot2.importWh());
+    Statement s2 =
+        WalletHarness.buyerStatement(SLOT_2, slot2.importWh() / 2, slot2, slot2.importWh());
     FakeHub.Payment second = hub.requestPayment(List.of(s2));
-    Statement v2 = WalletHarness.buyerStatement(SLOT_1, slot1.importWh() / 3, slot1, slot1.importWh())
-        .asVersion(2, StatementCodec.hashHex(v1));
+    Statement v2 =
+        WalletHarness.buyerStatement(SLOT_1, slot1.importWh() / 3, slot1, slot1.importWh())
+            .asVersion(2, StatementCodec.hashHex(v1));
     FakeHub.Payment third = hub.requestPayment(List.of(v1, v2));
     assertThat(third.amountSat).isEqualTo(v2.totalSat() - v1.totalSat()).isNegative();
     walletRound();
 
-    assertThat(hub.sentCommitments(second.id)).singleElement()
+    assertThat(hub.sentCommitments(second.id))
+        .singleElement()
         .satisfies(c -> assertThat(c.payeeAmountSats()).isEqualTo(second.targetPayeeSats));
-    assertThat(hub.sentCommitments(third.id)).singleElement()
+    assertThat(hub.sentCommitments(third.id))
+        .singleElement()
         .satisfies(c -> assertThat(c.sequence()).isEqualTo(3))
         .satisfies(c -> assertThat(c.payeeAmountSats()).isEqualTo(third.targetPayeeSats));
-    long total = WalletHarness.debit(v1) + WalletHarness.debit(s2) + (v1.totalSat() - v2.totalSat());
+    long total =
+        WalletHarness.debit(v1) + WalletHarness.debit(s2) + (v1.totalSat() - v2.totalSat());
     assertThat(hub.buyer(buyerChannel).channel.payeeAmountSats()).isEqualTo(total);
     assertHubCanClose(buyerChannel, total);
     hub.dispatch();
-    assertThat(List.of(first, second, third)).allSatisfy(p -> assertThat(hub.payment(p.id).paid).isTrue());
+    assertThat(List.of(first, second, third))
+        .allSatisfy(p -> assertThat(hub.payment(p.id).paid).isTrue());
     assertThat(walletOnDisk().statements.get(WalletState.slotKey(v2))).isEqualTo(v2);
 
     // the gateway's status shows the wallet
     gateway.writeStatus();
-    Map<String, Object> status = Json.object(Json.parseObject(Files.readString(dataDir.resolve("status.json"))), "wallet");
+    Map<String, Object> status =
+        Json.object(Json.parseObject(Files.readString(dataDir.resolve("status.json"))), "wallet");
     assertThat(status.get("lastError")).isEqualTo(Json.NULL);
     assertThat(Json.integer(status, "paymentsSigned")).isEqualTo(3);
     assertThat(Json.integer(status, "spentTodaySats")).isEqualTo(total);
@@ -220,7 +273,8 @@ class GatewayWalletTest {
     gateway.close();
     gateway = Gateway.open(config(), deviceKey, clock, () -> true);
     walletRound();
-    assertThat(hub.received("commitments").size() + hub.received("acks").size()).isEqualTo(requests);
+    assertThat(hub.received("commitments").size() + hub.received("acks").size())
+        .isEqualTo(requests);
     assertThat(hub.received("channels.open")).hasSize(1);
 
     assertThat(hub.violations()).isEmpty();
@@ -230,13 +284,21 @@ class GatewayWalletTest {
     assertThat(hub.authFailures()).singleElement().asString().contains("REPLAYED_REQUEST");
   }
 
-  /** The hub holds a commitment it can close with: both signatures valid against the funding output. */
+  /**
+   * The hub holds a commitment it can close with: both signatures valid against the funding output.
+   */
   private void assertHubCanClose(String buyerChannel, long payeeSats) {
     var channel = hub.buyer(buyerChannel).channel;
     Transaction closing = channel.closingTransaction(hub.hubKey).orThrow();
     ChannelTerms t = channel.terms();
-    assertThat(Interpreter.verifyInput(closing, 0, new TxOutput(t.capacitySats(), t.fundingScript()),
-        ScriptFlags.POST_GENESIS_STANDARD).ok()).isTrue();
+    assertThat(
+            Interpreter.verifyInput(
+                    closing,
+                    0,
+                    new TxOutput(t.capacitySats(), t.fundingScript()),
+                    ScriptFlags.POST_GENESIS_STANDARD)
+                .ok())
+        .isTrue();
     assertThat(closing.outputs().get(0)).isEqualTo(new TxOutput(payeeSats, hub.hubScript));
     assertThat(hub.chain.check(closing)).as("mineable").isEmpty();
   }

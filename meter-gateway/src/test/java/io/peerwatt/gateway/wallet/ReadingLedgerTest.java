@@ -33,9 +33,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The counters of the readings the gateway signed, kept for statement checks: the window a check asks
- * for, the rebuild from the journal after the ledger lost the tail it had not forced to disk, and
- * retention.
+ * The counters of the readings the gateway signed, kept for statement checks: the window a check
+ * asks for, the rebuild from the journal after the ledger lost the tail it had not forced to disk,
+ * and retention.
  */
 class ReadingLedgerTest {
   private static final long DEVICE = 7;
@@ -43,6 +43,7 @@ class ReadingLedgerTest {
 
   @TempDir Path dataDir;
   private final Map<Integer, Journal> journals = new TreeMap<>();
+
   /** Every reading signed, per channel, in order. */
   private final Map<Integer, List<SignedReading>> signed = new TreeMap<>();
 
@@ -63,15 +64,27 @@ class ReadingLedgerTest {
   }
 
   /**
-   * Signs and journals a reading (as {@link io.peerwatt.gateway.metering.MeterChannel#take} does), then
-   * records it in {@code ledger}.
+   * Signs and journals a reading (as {@link io.peerwatt.gateway.metering.MeterChannel#take} does),
+   * then records it in {@code ledger}.
    */
-  private SignedReading take(ReadingLedger ledger, int channel, Instant at, long importWh, long exportWh)
+  private SignedReading take(
+      ReadingLedger ledger, int channel, Instant at, long importWh, long exportWh)
       throws IOException {
     Journal j = journal(channel);
     long seq = j.nextSequence();
-    MeterReading r = new MeterReading(1, KEY.publicKey(), channel, seq, at, importWh, exportWh, 0, 230_000, Set.of(),
-        j.lastHash());
+    MeterReading r =
+        new MeterReading(
+            1,
+            KEY.publicKey(),
+            channel,
+            seq,
+            at,
+            importWh,
+            exportWh,
+            0,
+            230_000,
+            Set.of(),
+            j.lastHash());
     SignedReading s = SignedReading.sign(r, KEY);
     j.append(new JournalEntry(seq, at, false, s.hash(), s.encode()));
     if (ledger != null) {
@@ -90,14 +103,15 @@ class ReadingLedgerTest {
 
   private static AcceptedReading asSettled(SignedReading s) {
     MeterReading r = s.reading();
-    return AcceptedReading.of(DEVICE, r.channel(), r.sequence(), r.takenAt(),
-        r.importWh(), r.exportWh(), s.hash());
+    return AcceptedReading.of(
+        DEVICE, r.channel(), r.sequence(), r.takenAt(), r.importWh(), r.exportWh(), s.hash());
   }
 
   private List<AcceptedReading> expected(int channel, Instant from, Instant to) {
     return signed.getOrDefault(channel, List.of()).stream()
         .filter(s -> !s.reading().takenAt().isBefore(from) && !s.reading().takenAt().isAfter(to))
-        .map(ReadingLedgerTest::asSettled).toList();
+        .map(ReadingLedgerTest::asSettled)
+        .toList();
   }
 
   private static Map<Integer, List<AcceptedReading>> byChannel(List<MeterSeries> series) {
@@ -121,7 +135,8 @@ class ReadingLedgerTest {
       take(ledger, 1, t.plus(Duration.ofMinutes(5L * i)), 20L * i, 0);
     }
     try (Stream<Path> files = Files.list(dataDir.resolve("wallet/readings/channel-0"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("2026-11-25.csv", "2026-11-26.csv");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("2026-11-25.csv", "2026-11-26.csv");
     }
 
     Instant from = Instant.parse("2026-11-25T23:31:00Z"); // exactly reading 13 of channel 0
@@ -130,22 +145,29 @@ class ReadingLedgerTest {
     assertThat(window.keySet()).as("channel 1 has nothing in the window").containsExactly(0);
     assertThat(window.get(0)).isEqualTo(expected(0, from, to));
     assertThat(window.get(0).get(0).takenAt()).as("bounds are inclusive").isEqualTo(from);
-    assertThat(window.get(0).get(window.get(0).size() - 1).takenAt()).isEqualTo(Instant.parse("2026-11-26T01:37:00Z"));
+    assertThat(window.get(0).get(window.get(0).size() - 1).takenAt())
+        .isEqualTo(Instant.parse("2026-11-26T01:37:00Z"));
 
     Map<Integer, List<AcceptedReading>> evening =
         byChannel(ledger.series(DEVICE, t, t.plus(Duration.ofMinutes(30))));
     assertThat(evening.get(0)).isEqualTo(expected(0, t, t.plus(Duration.ofMinutes(30))));
     assertThat(evening.get(1)).isEqualTo(expected(1, t, t.plus(Duration.ofMinutes(30))));
-    assertThat(ledger.series(DEVICE, Instant.parse("2026-11-27T00:00:00Z"), Instant.parse("2026-11-28T00:00:00Z")))
+    assertThat(
+            ledger.series(
+                DEVICE,
+                Instant.parse("2026-11-27T00:00:00Z"),
+                Instant.parse("2026-11-28T00:00:00Z")))
         .isEmpty();
   }
 
   /**
-   * The ledger's appends are not forced: after a power cut its newest file may end anywhere. Reopening
-   * with the journal must give back every reading, exactly once, with its own hash, and keep recording.
+   * The ledger's appends are not forced: after a power cut its newest file may end anywhere.
+   * Reopening with the journal must give back every reading, exactly once, with its own hash, and
+   * keep recording.
    *
-   * @param keep how much of the newest file survived, counted back from its end: a negative number is
-   *     the bytes cut off, e.g. -1 only the final newline, -30 inside the hash, -70 inside the counters
+   * @param keep how much of the newest file survived, counted back from its end: a negative number
+   *     is the bytes cut off, e.g. -1 only the final newline, -30 inside the hash, -70 inside the
+   *     counters
    */
   @ParameterizedTest
   @ValueSource(ints = {-1, -30, -64, -66, -70, -95, -120, -130, -400, 0})
@@ -188,7 +210,8 @@ class ReadingLedgerTest {
     List<AcceptedReading> all =
         byChannel(reopened.series(DEVICE, t, t.plus(Duration.ofHours(1)))).get(0);
     assertThat(all).isEqualTo(expected(0, t, t.plus(Duration.ofHours(1))));
-    assertThat(Files.readAllLines(dataDir.resolve("wallet/readings/channel-0/2026-11-25.csv"))).hasSize(4);
+    assertThat(Files.readAllLines(dataDir.resolve("wallet/readings/channel-0/2026-11-25.csv")))
+        .hasSize(4);
   }
 
   @Test
@@ -205,13 +228,29 @@ class ReadingLedgerTest {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("2026-11-22.csv", "2026-11-23.csv", "2026-11-24.csv");
     }
-    assertThat(ledger.series(DEVICE, first.atStartOfDay().toInstant(java.time.ZoneOffset.UTC),
-        Instant.parse("2026-11-21T23:59:59Z"))).isEmpty();
-    List<AcceptedReading> kept = byChannel(ledger.series(DEVICE,
-        Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-25T00:00:00Z"))).get(0);
-    assertThat(kept).extracting(r -> r.takenAt().toString()).containsExactly("2026-11-22T12:00:00Z",
-        "2026-11-22T13:00:00Z", "2026-11-23T12:00:00Z", "2026-11-23T13:00:00Z", "2026-11-24T12:00:00Z",
-        "2026-11-24T13:00:00Z");
-    assertThat(kept.get(0).readingHashHex()).isEqualTo(HexFormat.of().formatHex(signed.get(0).get(4).hash()));
+    assertThat(
+            ledger.series(
+                DEVICE,
+                first.atStartOfDay().toInstant(java.time.ZoneOffset.UTC),
+                Instant.parse("2026-11-21T23:59:59Z")))
+        .isEmpty();
+    List<AcceptedReading> kept =
+        byChannel(
+                ledger.series(
+                    DEVICE,
+                    Instant.parse("2026-11-22T00:00:00Z"),
+                    Instant.parse("2026-11-25T00:00:00Z")))
+            .get(0);
+    assertThat(kept)
+        .extracting(r -> r.takenAt().toString())
+        .containsExactly(
+            "2026-11-22T12:00:00Z",
+            "2026-11-22T13:00:00Z",
+            "2026-11-23T12:00:00Z",
+            "2026-11-23T13:00:00Z",
+            "2026-11-24T12:00:00Z",
+            "2026-11-24T13:00:00Z");
+    assertThat(kept.get(0).readingHashHex())
+        .isEqualTo(HexFormat.of().formatHex(signed.get(0).get(4).hash()));
   }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The platform fails or the gateway dies in the middle of a money step; a gateway loaded anew from the
- * same data dir finishes the step with what {@code wallet/state.json} holds: it resends the very
- * commitment it signed (never a second one), acknowledges a commitment it stored, never takes a lower
- * one, and finishes opening its channel with the hub's same refund signature.
+ * The platform fails or the gateway dies in the middle of a money step; a gateway loaded anew from
+ * the same data dir finishes the step with what {@code wallet/state.json} holds: it resends the
+ * very commitment it signed (never a second one), acknowledges a commitment it stored, never takes
+ * a lower one, and finishes opening its channel with the hub's same refund signature.
  */
 class WalletCrashTest {
   private static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
@@ -35,7 +35,9 @@ class WalletCrashTest {
 
   @BeforeEach
   void start() throws IOException {
-    h = new WalletHarness(dataDir, WalletHarness.config(1_000_000), Instant.parse("2026-11-25T09:45:00Z"));
+    h =
+        new WalletHarness(
+            dataDir, WalletHarness.config(1_000_000), Instant.parse("2026-11-25T09:45:00Z"));
   }
 
   @AfterEach
@@ -47,7 +49,8 @@ class WalletCrashTest {
 
   @ParameterizedTest
   @EnumSource(FakeHub.Fault.class)
-  void aSignedCommitmentIsResentByteForByteAfterARestartNeverASecondOne(FakeHub.Fault fault) throws IOException {
+  void aSignedCommitmentIsResentByteForByteAfterARestartNeverASecondOne(FakeHub.Fault fault)
+      throws IOException {
     h.step();
     String channel = h.openPayer().channel().channelId();
     h.readAround(SLOT, 10_000, 50);
@@ -73,8 +76,12 @@ class WalletCrashTest {
     assertThat(delivered).hasSize(2);
     CommitmentUpdate first = delivered.get(0);
     assertThat(first.sequence()).isEqualTo(1);
-    assertThat(first.payeeAmountSats()).isEqualTo(p.targetPayeeSats).isEqualTo(WalletHarness.debit(statement));
-    assertThat(delivered.get(1)).as("the resend is the same commitment, signature and all").isEqualTo(first);
+    assertThat(first.payeeAmountSats())
+        .isEqualTo(p.targetPayeeSats)
+        .isEqualTo(WalletHarness.debit(statement));
+    assertThat(delivered.get(1))
+        .as("the resend is the same commitment, signature and all")
+        .isEqualTo(first);
     assertThat(delivered.get(1).payerSignature()).isEqualTo(first.payerSignature());
     assertThat(delivered.get(1).rawTx()).isEqualTo(first.rawTx());
     assertThat(h.hub.received("commitments")).hasSize(2);
@@ -90,7 +97,8 @@ class WalletCrashTest {
   }
 
   @Test
-  void aStoredHubCommitmentIsAcknowledgedAfterARestartAndNeverReplacedByALowerOne() throws IOException {
+  void aStoredHubCommitmentIsAcknowledgedAfterARestartAndNeverReplacedByALowerOne()
+      throws IOException {
     h.step();
     String id = h.hub.proposeSellerChannel(1_000_000);
     h.step();
@@ -104,7 +112,9 @@ class WalletCrashTest {
     h.restart();
     h.step();
     assertThat(h.hub.seller(id).ackedSequence).isEqualTo(1);
-    assertThat(h.hub.received("acks")).extracting(r -> r.body().get("sequence")).containsExactly(1L, 1L);
+    assertThat(h.hub.received("acks"))
+        .extracting(r -> r.body().get("sequence"))
+        .containsExactly(1L, 1L);
 
     h.hub.paySeller(id, 20_000);
     h.step();
@@ -120,17 +130,26 @@ class WalletCrashTest {
     // and a forged #3 for more than the hub signed
     PrivateKey stranger = PrivateKey.generate(new SecureRandom());
     var terms = h.hub.seller(id).channel.terms();
-    byte[] forgedSignature = io.peerwatt.protocol.bsv.Signatures.signAllForkId(stranger,
-        terms.commitmentTransaction(90_000), 0, terms.fundingScript(), terms.capacitySats());
-    h.hub.showLatest(id, new CommitmentUpdate(id, 3, 90_000, terms.commitmentTransaction(90_000).serialize(),
-        forgedSignature));
+    byte[] forgedSignature =
+        io.peerwatt.protocol.bsv.Signatures.signAllForkId(
+            stranger,
+            terms.commitmentTransaction(90_000),
+            0,
+            terms.fundingScript(),
+            terms.capacitySats());
+    h.hub.showLatest(
+        id,
+        new CommitmentUpdate(
+            id, 3, 90_000, terms.commitmentTransaction(90_000).serialize(), forgedSignature));
     h.step();
 
     WalletState.Payee kept = h.state().payees.get(id);
     assertThat(kept.channel().sequence()).isEqualTo(2);
     assertThat(kept.channel().payeeAmountSats()).isEqualTo(50_000);
     assertThat(kept.channel().state()).isEqualTo(ChannelState.OPEN);
-    assertThat(h.hub.received("acks")).as("no acknowledgement of a lower or forged commitment").hasSize(acks);
+    assertThat(h.hub.received("acks"))
+        .as("no acknowledgement of a lower or forged commitment")
+        .hasSize(acks);
 
     // closing uses the newest commitment the gateway holds
     h.hub.showLatest(id, null);
@@ -154,15 +173,19 @@ class WalletCrashTest {
     h.restart();
     h.step();
 
-    assertThat(h.hub.payment(p.id).refusalCode).isEqualTo(RefusalReason.CHARGES_UNIMPORTED_ENERGY.code());
-    assertThat(h.hub.received("refusal")).hasSize(2)
+    assertThat(h.hub.payment(p.id).refusalCode)
+        .isEqualTo(RefusalReason.CHARGES_UNIMPORTED_ENERGY.code());
+    assertThat(h.hub.received("refusal"))
+        .hasSize(2)
         .allSatisfy(r -> assertThat(r.body().get("code")).isEqualTo(606L));
     assertThat(h.hub.received("commitments")).isEmpty();
     assertThat(h.state().payments.get(p.id).refusalSent()).isTrue();
   }
 
   @ParameterizedTest
-  @EnumSource(value = FakeHub.Fault.class, names = {"DROP_BEFORE", "FAIL_AFTER", "DROP_AFTER"})
+  @EnumSource(
+      value = FakeHub.Fault.class,
+      names = {"DROP_BEFORE", "FAIL_AFTER", "DROP_AFTER"})
   void openingTheBuyerChannelSurvivesLostAnswers(FakeHub.Fault fault) throws IOException {
     h.hub.failNext("channels.open", fault);
     h.step();
@@ -171,7 +194,8 @@ class WalletCrashTest {
     assertThat(proposed.payers).hasSize(1);
     WalletState.Payer p = proposed.payers.values().iterator().next();
     assertThat(p.channel().state()).isEqualTo(ChannelState.PROPOSED);
-    assertThat(proposed.reserved).containsKey(io.peerwatt.protocol.bsv.Transaction.parse(p.fundingTx()).txidHex());
+    assertThat(proposed.reserved)
+        .containsKey(io.peerwatt.protocol.bsv.Transaction.parse(p.fundingTx()).txidHex());
 
     h.hub.failNext("funding", fault);
     h.restart();
@@ -179,7 +203,8 @@ class WalletCrashTest {
     assertThat(h.lastError()).isNotNull();
     PayerChannel opened = h.state().payers.get(p.channel().channelId()).channel();
     assertThat(opened.state()).isEqualTo(ChannelState.OPEN);
-    assertThat(opened.refundPayeeSignature()).isEqualTo(h.hub.buyer(opened.channelId()).refundSignature);
+    assertThat(opened.refundPayeeSignature())
+        .isEqualTo(h.hub.buyer(opened.channelId()).refundSignature);
 
     h.restart();
     h.step();
@@ -190,7 +215,10 @@ class WalletCrashTest {
     assertThat(open.payers.get(opened.channelId()).fundingBroadcast()).isTrue();
     assertThat(open.reserved).isEmpty();
     assertThat(h.hub.buyer(opened.channelId()).fundingBroadcast).isTrue();
-    assertThat(h.hub.chain.isAccepted(io.peerwatt.protocol.bsv.Transaction.parse(p.fundingTx()).txidHex())).isTrue();
+    assertThat(
+            h.hub.chain.isAccepted(
+                io.peerwatt.protocol.bsv.Transaction.parse(p.fundingTx()).txidHex()))
+        .isTrue();
     assertThat(h.hub.storedFirst()).anyMatch(s -> s.startsWith("funding " + opened.channelId()));
     // what the wallet holds is exactly what the chain holds for it
     assertThat(WalletHarness.coinsOf(open)).isEqualTo(h.chainCoins());

@@ -32,20 +32,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A gateway's wallet against a {@link FakeHub}: a data dir with a real journal (meter channel 0) whose
- * readings are signed by the device key and recorded in the {@link ReadingLedger} as {@link Gateway#tick()}
- * does (journal first), and a {@link PaymentAgent} built the way {@link Gateway} builds it. {@link #restart()}
- * drops the agent and everything it held in memory and loads a new one from the same data dir, as a
- * gateway does after a crash.
+ * A gateway's wallet against a {@link FakeHub}: a data dir with a real journal (meter channel 0)
+ * whose readings are signed by the device key and recorded in the {@link ReadingLedger} as {@link
+ * Gateway#tick()} does (journal first), and a {@link PaymentAgent} built the way {@link Gateway}
+ * builds it. {@link #restart()} drops the agent and everything it held in memory and loads a new
+ * one from the same data dir, as a gateway does after a crash.
  */
 final class WalletHarness implements AutoCloseable {
   static final long DEVICE_ID = 7;
   static final long ACCOUNT_ID = 42;
   static final int CHANNEL = 0;
+
   /** 2,000,000 sat per euro; statement amounts are milli-cent. */
-  static final ExchangeRate RATE = ExchangeRate.fiat("EUR", 2_000_000, "config", Instant.parse("2026-11-25T09:00:00Z"));
+  static final ExchangeRate RATE =
+      ExchangeRate.fiat("EUR", 2_000_000, "config", Instant.parse("2026-11-25T09:00:00Z"));
+
   /** 25 ct/kWh traded, 40 ct/kWh imbalance. */
   static final long PRICE = 25_000;
+
   static final long IMBALANCE = 40_000;
 
   final Path dataDir;
@@ -56,19 +60,25 @@ final class WalletHarness implements AutoCloseable {
   private final Journal journal;
   private ReadingLedger ledger;
   private PaymentAgent agent;
-  /** Every reading signed so far, as settlement sees it (the platform has them from the uploads). */
+
+  /**
+   * Every reading signed so far, as settlement sees it (the platform has them from the uploads).
+   */
   private final List<AcceptedReading> uploaded = new ArrayList<>();
 
   WalletHarness(Path dataDir, WalletConfig config, Instant start) throws IOException {
     this.dataDir = dataDir;
     this.config = config;
     this.clock = new MutableClock(start);
-    this.journal = Journal.open(dataDir.resolve("journal").resolve("channel-" + CHANNEL), 1 << 20, 1 << 14);
+    this.journal =
+        Journal.open(dataDir.resolve("journal").resolve("channel-" + CHANNEL), 1 << 20, 1 << 14);
     this.hub = new FakeHub(deviceKey.publicKey(), DEVICE_ID, ACCOUNT_ID, clock, dataDir);
     restart();
   }
 
-  /** A wallet paying up to {@code capSatsPerDay}, with 2,000,000 sat channels and the devnet faucet. */
+  /**
+   * A wallet paying up to {@code capSatsPerDay}, with 2,000,000 sat channels and the devnet faucet.
+   */
   static WalletConfig config(long capSatsPerDay) {
     return new WalletConfig(capSatsPerDay, 2_000_000, true, Duration.ofSeconds(30), 14);
   }
@@ -76,10 +86,20 @@ final class WalletHarness implements AutoCloseable {
   /** Forgets everything in memory and loads a new agent (and ledger) from the data dir. */
   PaymentAgent restart() throws IOException {
     ledger = ReadingLedger.open(dataDir, Map.of(CHANNEL, journal), config.readingRetentionDays());
-    agent = new PaymentAgent(DeviceIdentity.channelKey(dataDir),
-        new PlatformClient(hub.uri(), deviceKey, new PlatformHttp(Duration.ofSeconds(10)), clock, Duration.ofSeconds(10)),
-        WalletState.load(dataDir.resolve(WalletConfig.DIR)), ledger, config, clock,
-        dataDir.resolve(WalletConfig.DIR));
+    agent =
+        new PaymentAgent(
+            DeviceIdentity.channelKey(dataDir),
+            new PlatformClient(
+                hub.uri(),
+                deviceKey,
+                new PlatformHttp(Duration.ofSeconds(10)),
+                clock,
+                Duration.ofSeconds(10)),
+            WalletState.load(dataDir.resolve(WalletConfig.DIR)),
+            ledger,
+            config,
+            clock,
+            dataDir.resolve(WalletConfig.DIR));
     return agent;
   }
 
@@ -87,7 +107,10 @@ final class WalletHarness implements AutoCloseable {
     return agent;
   }
 
-  /** One wallet round, a wallet interval after the previous one (as the gateway's wallet thread runs them). */
+  /**
+   * One wallet round, a wallet interval after the previous one (as the gateway's wallet thread runs
+   * them).
+   */
   void step() {
     clock.advance(config.interval());
     agent.step();
@@ -114,26 +137,42 @@ final class WalletHarness implements AutoCloseable {
 
   // ---- readings ----
 
-  /** The meter is read at {@code at}: a signed, chained reading is journaled, then recorded in the ledger. */
+  /**
+   * The meter is read at {@code at}: a signed, chained reading is journaled, then recorded in the
+   * ledger.
+   */
   SignedReading read(Instant at, long importWh, long exportWh) throws IOException {
     long seq = journal.nextSequence();
-    MeterReading r = new MeterReading(1, deviceKey.publicKey(), CHANNEL, seq, at, importWh, exportWh, 400, 230_000,
-        Set.of(), journal.lastHash());
+    MeterReading r =
+        new MeterReading(
+            1,
+            deviceKey.publicKey(),
+            CHANNEL,
+            seq,
+            at,
+            importWh,
+            exportWh,
+            400,
+            230_000,
+            Set.of(),
+            journal.lastHash());
     SignedReading s = SignedReading.sign(r, deviceKey);
-    journal.append(new JournalEntry(seq, at, at.toEpochMilli() % 900_000 == 0, s.hash(), s.encode()));
+    journal.append(
+        new JournalEntry(seq, at, at.toEpochMilli() % 900_000 == 0, s.hash(), s.encode()));
     ledger.record(CHANNEL, s);
-    uploaded.add(AcceptedReading.of(DEVICE_ID, CHANNEL, seq, at, importWh, exportWh,
-        s.hash()));
+    uploaded.add(AcceptedReading.of(DEVICE_ID, CHANNEL, seq, at, importWh, exportWh, s.hash()));
     return s;
   }
 
   /**
-   * Readings every 5 minutes from 10 minutes before {@code slot} to 10 minutes after it, the import counter
-   * growing {@code whPer5Min} each time from {@code startImportWh}: the slot imports {@code 3 * whPer5Min}.
+   * Readings every 5 minutes from 10 minutes before {@code slot} to 10 minutes after it, the import
+   * counter growing {@code whPer5Min} each time from {@code startImportWh}: the slot imports {@code
+   * 3 * whPer5Min}.
    */
   void readAround(DeliverySlot slot, long startImportWh, long whPer5Min) throws IOException {
     long importWh = startImportWh;
-    for (Instant t = slot.start().minus(Duration.ofMinutes(10)); !t.isAfter(slot.end().plus(Duration.ofMinutes(10)));
+    for (Instant t = slot.start().minus(Duration.ofMinutes(10));
+        !t.isAfter(slot.end().plus(Duration.ofMinutes(10)));
         t = t.plus(Duration.ofMinutes(5))) {
       read(t, importWh, 0);
       importWh += whPer5Min;
@@ -142,8 +181,8 @@ final class WalletHarness implements AutoCloseable {
 
   /** The slot's energy as the platform meters it from the uploaded readings. */
   MeteredEnergy metered(DeliverySlot slot) {
-    return new SlotMetering(Duration.ofMinutes(5)).account(
-        List.of(new MeterSeries(DEVICE_ID, CHANNEL, uploaded)), slot.start(), slot.end());
+    return new SlotMetering(Duration.ofMinutes(5))
+        .account(List.of(new MeterSeries(DEVICE_ID, CHANNEL, uploaded)), slot.start(), slot.end());
   }
 
   // ---- statements ----
@@ -155,11 +194,12 @@ final class WalletHarness implements AutoCloseable {
   }
 
   /**
-   * A buyer statement as the settlement rules compute it (purchase at {@link #PRICE}, the difference to the
-   * import at {@link #IMBALANCE}), for a metered import of {@code claimedImportWh} and citing the
-   * readings {@code metered} used.
+   * A buyer statement as the settlement rules compute it (purchase at {@link #PRICE}, the
+   * difference to the import at {@link #IMBALANCE}), for a metered import of {@code
+   * claimedImportWh} and citing the readings {@code metered} used.
    */
-  static Statement buyerStatement(DeliverySlot slot, long boughtWh, MeteredEnergy metered, long claimedImportWh) {
+  static Statement buyerStatement(
+      DeliverySlot slot, long boughtWh, MeteredEnergy metered, long claimedImportWh) {
     List<StatementLine> lines = new ArrayList<>();
     lines.add(line(LineKind.ENERGY_PURCHASE, 41, boughtWh, PRICE));
     if (claimedImportWh < boughtWh) {
@@ -169,9 +209,26 @@ final class WalletHarness implements AutoCloseable {
     }
     long amount = lines.stream().mapToLong(StatementLine::amount).sum();
     long sat = lines.stream().mapToLong(StatementLine::amountSat).sum();
-    return new Statement(ACCOUNT_ID, "DE-TEST-1", slot, 1, Statement.NO_PREVIOUS, "EUR", PriceUnit.MILLI_CT_PER_KWH,
-        RATE, boughtWh, 0, 0, claimedImportWh, metered.exportWh(), metered.estimated(), metered.missing(), lines,
-        amount, sat, metered.readingsUsed());
+    return new Statement(
+        ACCOUNT_ID,
+        "DE-TEST-1",
+        slot,
+        1,
+        Statement.NO_PREVIOUS,
+        "EUR",
+        PriceUnit.MILLI_CT_PER_KWH,
+        RATE,
+        boughtWh,
+        0,
+        0,
+        claimedImportWh,
+        metered.exportWh(),
+        metered.estimated(),
+        metered.missing(),
+        lines,
+        amount,
+        sat,
+        metered.readingsUsed());
   }
 
   private static StatementLine line(LineKind kind, long tradeId, long wh, long price) {
@@ -188,7 +245,10 @@ final class WalletHarness implements AutoCloseable {
   static Map<FakeChain.Outpoint, Long> coinsOf(WalletState state) {
     Map<FakeChain.Outpoint, Long> out = new java.util.LinkedHashMap<>();
     for (io.peerwatt.protocol.bsv.P2pkhSpend.Coin c : state.coins) {
-      out.put(new FakeChain.Outpoint(io.peerwatt.protocol.bsv.Transaction.txidToHex(c.txid()), c.index()), c.satoshis());
+      out.put(
+          new FakeChain.Outpoint(
+              io.peerwatt.protocol.bsv.Transaction.txidToHex(c.txid()), c.index()),
+          c.satoshis());
     }
     return out;
   }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** On a chain without a faucet, the owner funds the gateway's wallet by handing it a transaction. */
+/**
+ * On a chain without a faucet, the owner funds the gateway's wallet by handing it a transaction.
+ */
 class WalletInboxTest {
   @TempDir Path dir;
   private WalletHarness h;
@@ -26,7 +28,9 @@ class WalletInboxTest {
 
   @Test
   void aTransactionTheOwnerHandsInBecomesCoinsAndFundsTheChannel() throws Exception {
-    h = new WalletHarness(dir, WalletHarness.config(1_000_000), Instant.parse("2026-11-25T10:00:00Z"));
+    h =
+        new WalletHarness(
+            dir, WalletHarness.config(1_000_000), Instant.parse("2026-11-25T10:00:00Z"));
     h.hub.faucet = false;
     h.step();
     assertThat(h.state().coins).isEmpty();
@@ -44,6 +48,7 @@ class WalletInboxTest {
     assertThat(WalletInbox.waiting(dir.resolve(WalletConfig.DIR))).isEmpty();
     assertThat(h.openPayer().channel().terms().capacitySats()).isEqualTo(2_000_000);
     assertThat(WalletHarness.coinsOf(h.state())).isEqualTo(h.chainCoins());
-    assertThat(WalletInbox.address(h.channelKey().publicKey(), false)).matches("[mn][1-9A-HJ-NP-Za-km-z]{25,34}");
+    assertThat(WalletInbox.address(h.channelKey().publicKey(), false))
+        .matches("[mn][1-9A-HJ-NP-Za-km-z]{25,34}");
   }
 }

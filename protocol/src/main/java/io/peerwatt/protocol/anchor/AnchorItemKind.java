@@ -4,8 +4,9 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 
 /**
- * What an anchor-tree leaf stands for. {@code code} is the byte hashed into the leaf (so an item of one
- * kind can never pose as another) and {@code jsonName} its name in proof bundles; both are frozen.
+ * What an anchor-tree leaf stands for. {@code code} is the byte hashed into the leaf (so an item of
+ * one kind can never pose as another) and {@code jsonName} its name in proof bundles; both are
+ * frozen.
  */
 public enum AnchorItemKind {
   /** A signed meter reading; the item bytes are the 110-byte reading encoding. */
@@ -17,8 +18,8 @@ public enum AnchorItemKind {
   /** A utility report; the item bytes are the report file's SHA-256 or canonical bytes. */
   REPORT(0x04, "report"),
   /**
-   * A device enrolment (or key rotation); the item bytes are the platform-signed device certificate's
-   * binary form ({@link SignedDeviceCertificate#encode()}).
+   * A device enrolment (or key rotation); the item bytes are the platform-signed device
+   * certificate's binary form ({@link SignedDeviceCertificate#encode()}).
    */
   ENROLMENT(0x05, "enrolment");
 

@@ -16,8 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What an anchor transaction commits to, carried in an {@code OP_FALSE OP_RETURN} output as two pushes:
- * the ASCII protocol prefix {@value #PREFIX} and a 53-byte body, big-endian:
+ * What an anchor transaction commits to, carried in an {@code OP_FALSE OP_RETURN} output as two
+ * pushes: the ASCII protocol prefix {@value #PREFIX} and a 53-byte body, big-endian:
  *
  * <pre>
  * offset width field
@@ -34,7 +34,8 @@ import java.util.List;
  * @param leafCount number of leaves in the anchor tree
  * @param root the anchor tree root
  */
-public record AnchorPayload(int version, Instant slotStart, Duration slotDuration, long leafCount, byte[] root) {
+public record AnchorPayload(
+    int version, Instant slotStart, Duration slotDuration, long leafCount, byte[] root) {
   public static final String PREFIX = "peerwatt-anchor";
   public static final int VERSION_1 = 1;
   public static final int BODY_LENGTH = 53;
@@ -69,7 +70,11 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
     }
     try {
       return new AnchorPayload(
-          VERSION_1, OffsetDateTime.parse(parts[0]).toInstant(), Duration.parse(parts[1]), leafCount, root);
+          VERSION_1,
+          OffsetDateTime.parse(parts[0]).toInstant(),
+          Duration.parse(parts[1]),
+          leafCount,
+          root);
     } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new FormatException("invalid slot interval " + slotInterval + ": " + e.getMessage(), e);
     }
@@ -82,14 +87,20 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
 
   /** The slot as an ISO 8601 interval ({@code 2026-11-25T10:00Z/PT15M}). */
   public String slotInterval() {
-    String start = slotStart.getEpochSecond() % 60 == 0 ? MINUTES.format(slotStart) : slotStart.toString();
+    String start =
+        slotStart.getEpochSecond() % 60 == 0 ? MINUTES.format(slotStart) : slotStart.toString();
     return start + "/" + slotDuration;
   }
 
   /** The 53-byte body. */
   public byte[] body() {
-    return new ByteWriter(BODY_LENGTH).writeByte(version).writeInt64BE(slotStart.getEpochSecond())
-        .writeInt32BE((int) slotDuration.getSeconds()).writeInt64BE(leafCount).write(root).toByteArray();
+    return new ByteWriter(BODY_LENGTH)
+        .writeByte(version)
+        .writeInt64BE(slotStart.getEpochSecond())
+        .writeInt32BE((int) slotDuration.getSeconds())
+        .writeInt64BE(leafCount)
+        .write(root)
+        .toByteArray();
   }
 
   /** The data pushes after {@code OP_FALSE OP_RETURN}: the prefix and the body. */
@@ -100,9 +111,13 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
   /** {@code OP_FALSE OP_RETURN <prefix> <body>} with minimal (direct) pushes. */
   public byte[] lockingScript() {
     return new ByteWriter(2 + 1 + PREFIX_BYTES.length + 1 + BODY_LENGTH)
-        .writeByte(0x00).writeByte(0x6a)
-        .writeByte(PREFIX_BYTES.length).write(PREFIX_BYTES)
-        .writeByte(BODY_LENGTH).write(body()).toByteArray();
+        .writeByte(0x00)
+        .writeByte(0x6a)
+        .writeByte(PREFIX_BYTES.length)
+        .write(PREFIX_BYTES)
+        .writeByte(BODY_LENGTH)
+        .write(body())
+        .toByteArray();
   }
 
   /** Decodes the body; {@link FormatException} on a wrong length, version or value. */
@@ -118,7 +133,8 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
     byte[] root = in.readBytes(32, "root");
     in.expectEnd("anchor payload");
     try {
-      return new AnchorPayload(version, Instant.ofEpochSecond(start), Duration.ofSeconds(duration), leaves, root);
+      return new AnchorPayload(
+          version, Instant.ofEpochSecond(start), Duration.ofSeconds(duration), leaves, root);
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
       throw new FormatException("invalid anchor payload: " + e.getMessage(), e);
     }
@@ -127,7 +143,8 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
   /** Decodes the pushes of an anchor output (exactly the prefix and the body). */
   public static AnchorPayload fromPushes(List<byte[]> pushes) {
     if (pushes.size() != 2 || !Arrays.equals(pushes.get(0), PREFIX_BYTES)) {
-      throw new FormatException("not a PeerWatt anchor: expected the pushes <" + PREFIX + "> <body>");
+      throw new FormatException(
+          "not a PeerWatt anchor: expected the pushes <" + PREFIX + "> <body>");
     }
     return decodeBody(pushes.get(1));
   }
@@ -172,7 +189,8 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
         }
         len = (int) l;
       } else {
-        throw new FormatException("anchor data must be pushes only, found opcode 0x" + Integer.toHexString(op));
+        throw new FormatException(
+            "anchor data must be pushes only, found opcode 0x" + Integer.toHexString(op));
       }
       pushes.add(in.readBytes(len, "pushed data"));
     }
@@ -191,6 +209,12 @@ public record AnchorPayload(int version, Instant slotStart, Duration slotDuratio
 
   @Override
   public String toString() {
-    return "AnchorPayload[" + slotInterval() + " leaves=" + leafCount + " root=" + StrictHex.encode(root) + "]";
+    return "AnchorPayload["
+        + slotInterval()
+        + " leaves="
+        + leafCount
+        + " root="
+        + StrictHex.encode(root)
+        + "]";
   }
 }

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Inclusion proof of one leaf in an {@link AnchorTree}: the leaf's index, the tree size and the sibling
- * hashes from the leaf level up (levels where the node has no sibling contribute none). Which side each
- * sibling is on follows from index and size, so the proof carries no direction bits.
+ * Inclusion proof of one leaf in an {@link AnchorTree}: the leaf's index, the tree size and the
+ * sibling hashes from the leaf level up (levels where the node has no sibling contribute none).
+ * Which side each sibling is on follows from index and size, so the proof carries no direction
+ * bits.
  *
  * <p>Binary form: index (varint), treeSize (varint), count (varint), count x 32-byte hashes.
  *
@@ -48,8 +49,8 @@ public record AnchorProof(long index, long treeSize, List<byte[]> siblings) {
   }
 
   /**
-   * The root this proof leads to from {@code leafHash}, or null when the number of siblings does not
-   * fit (index, treeSize).
+   * The root this proof leads to from {@code leafHash}, or null when the number of siblings does
+   * not fit (index, treeSize).
    */
   public byte[] rootFrom(byte[] leafHash) {
     byte[] working = leafHash.clone();
@@ -63,7 +64,8 @@ public record AnchorProof(long index, long treeSize, List<byte[]> siblings) {
           return null;
         }
         byte[] s = siblings.get(used++);
-        working = (position & 1) == 0 ? AnchorTree.nodeHash(working, s) : AnchorTree.nodeHash(s, working);
+        working =
+            (position & 1) == 0 ? AnchorTree.nodeHash(working, s) : AnchorTree.nodeHash(s, working);
       }
       position >>>= 1;
       width = (width + 1) / 2;
@@ -137,7 +139,9 @@ public record AnchorProof(long index, long treeSize, List<byte[]> siblings) {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof AnchorProof p) || index != p.index || treeSize != p.treeSize
+    if (!(o instanceof AnchorProof p)
+        || index != p.index
+        || treeSize != p.treeSize
         || siblings.size() != p.siblings.size()) {
       return false;
     }

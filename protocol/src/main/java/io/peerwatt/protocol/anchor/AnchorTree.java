@@ -13,8 +13,9 @@ import java.util.List;
  * <ul>
  *   <li>leaf hash = SHA-256(0x00 || kind (1 byte) || salt (32 bytes) || item bytes)
  *   <li>node hash = SHA-256(0x01 || left || right)
- *   <li>odd counts: RFC 6962's split (the left subtree is the largest power of two below n), which is
- *       the same as building level by level and carrying a level's unpaired last node up unchanged.
+ *   <li>odd counts: RFC 6962's split (the left subtree is the largest power of two below n), which
+ *       is the same as building level by level and carrying a level's unpaired last node up
+ *       unchanged.
  * </ul>
  *
  * <p>All levels are kept in flat arrays (32 bytes per node, no object per node) so the root and any
@@ -23,12 +24,15 @@ import java.util.List;
 public final class AnchorTree {
   /** Leaf hash prefix (RFC 6962). */
   public static final int LEAF_PREFIX = 0x00;
+
   /** Interior node hash prefix (RFC 6962). */
   public static final int NODE_PREFIX = 0x01;
+
   /** Salt length in bytes. */
   public static final int SALT_LENGTH = 32;
 
   private final int size;
+
   /** levels[0] = leaf hashes, levels[top] = { root }; each 32 bytes per node. */
   private final byte[][] levels;
 
@@ -59,7 +63,9 @@ public final class AnchorTree {
     return md.digest();
   }
 
-  /** Builds the tree over leaf hashes given one after another in {@code leafHashes} (32 bytes each). */
+  /**
+   * Builds the tree over leaf hashes given one after another in {@code leafHashes} (32 bytes each).
+   */
   public static AnchorTree build(byte[] leafHashes) {
     if (leafHashes.length == 0 || leafHashes.length % 32 != 0) {
       throw new IllegalArgumentException("need one or more 32-byte leaf hashes");

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The outcome of checking a {@link ProofBundle}: one result per step, in the order the steps run, so a
- * failure names exactly what is wrong.
+ * The outcome of checking a {@link ProofBundle}: one result per step, in the order the steps run,
+ * so a failure names exactly what is wrong.
  *
  * @param steps every step's outcome
  */
@@ -21,8 +21,9 @@ public record BundleVerification(List<BundleVerification.StepResult> steps) {
     /** The device's signature over the reading (or the platform's over another item). */
     DEVICE_SIGNATURE(2, "deviceSignature"),
     /**
-     * The device certificate: for a reading, platform-signed, for this device, valid when the reading was
-     * taken; for an enrolment (whose item is the certificate), issued and signed by the platform key.
+     * The device certificate: for a reading, platform-signed, for this device, valid when the
+     * reading was taken; for an enrolment (whose item is the certificate), issued and signed by the
+     * platform key.
      */
     CERTIFICATE(3, "certificate"),
     /** Salted leaf hash + Merkle path reach an anchor root. */
@@ -59,7 +60,9 @@ public record BundleVerification(List<BundleVerification.StepResult> steps) {
     FAIL(1, "fail"),
     /** The step does not apply to this kind of item (e.g. a device certificate for a trade). */
     NOT_APPLICABLE(2, "notApplicable"),
-    /** The step could not run: a trust anchor was not supplied or an earlier part failed to decode. */
+    /**
+     * The step could not run: a trust anchor was not supplied or an earlier part failed to decode.
+     */
     NOT_CHECKED(3, "notChecked");
 
     private final int code;
@@ -109,7 +112,9 @@ public record BundleVerification(List<BundleVerification.StepResult> steps) {
 
   /** The result of {@code step}. */
   public StepResult result(Step step) {
-    return steps.stream().filter(r -> r.step() == step).findFirst()
+    return steps.stream()
+        .filter(r -> r.step() == step)
+        .findFirst()
         .orElseThrow(() -> new IllegalStateException("step " + step + " missing"));
   }
 

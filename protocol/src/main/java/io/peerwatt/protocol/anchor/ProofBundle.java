@@ -20,17 +20,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a third party needs to check, offline, that an item (reading, trade, statement, report or
- * enrolment) was anchored on chain (specified in {@code protocol/PROOF-BUNDLE.md}): the item bytes, its signature,
- * the device certificate (readings; an enrolment's item is itself the certificate), the salt, the Merkle path to the anchor root, the anchor
- * transaction, its BUMP and the block header(s). Checked by {@link ProofBundleVerifier}.
+ * Everything a third party needs to check, offline, that an item (reading, trade, statement, report
+ * or enrolment) was anchored on chain (specified in {@code protocol/PROOF-BUNDLE.md}): the item
+ * bytes, its signature, the device certificate (readings; an enrolment's item is itself the
+ * certificate), the salt, the Merkle path to the anchor root, the anchor transaction, its BUMP and
+ * the block header(s). Checked by {@link ProofBundleVerifier}.
  *
- * <p>The transaction, BUMP and headers stay raw bytes here, so that damaged parts are reported by the
- * verifier as failed steps instead of being lost at parse time.
+ * <p>The transaction, BUMP and headers stay raw bytes here, so that damaged parts are reported by
+ * the verifier as failed steps instead of being lost at parse time.
  *
  * @param kind what the item is
- * @param item the item's canonical bytes (a reading: its 110-byte encoding; an enrolment: the signed
- *     device certificate's binary form)
+ * @param item the item's canonical bytes (a reading: its 110-byte encoding; an enrolment: the
+ *     signed device certificate's binary form)
  * @param signature DER signature: the device's over the reading hash, or the platform's over
  *     SHA-256(item) for other kinds; null when absent
  * @param certificate the signed device certificate; readings only, null when absent
@@ -54,8 +55,10 @@ public record ProofBundle(
 
   public static final String FORMAT = "peerwatt-proof-bundle";
   public static final int VERSION_1 = 1;
+
   /** Magic bytes "PWPB" starting the binary form. */
   public static final byte[] MAGIC = "PWPB".getBytes(StandardCharsets.US_ASCII);
+
   private static final int FLAG_SIGNATURE = 0x01;
   private static final int FLAG_CERTIFICATE = 0x02;
 
@@ -85,10 +88,24 @@ public record ProofBundle(
   }
 
   /** The bundle of a signed reading. */
-  public static ProofBundle forReading(SignedReading reading, SignedDeviceCertificate certificate, byte[] salt,
-      AnchorProof proof, Transaction anchorTx, Bump bump, List<BlockHeader> headers) {
-    return new ProofBundle(AnchorItemKind.READING, reading.reading().encode(), reading.signature(), certificate,
-        salt, proof, anchorTx.serialize(), bump.encode(), headers.stream().map(BlockHeader::serialize).toList());
+  public static ProofBundle forReading(
+      SignedReading reading,
+      SignedDeviceCertificate certificate,
+      byte[] salt,
+      AnchorProof proof,
+      Transaction anchorTx,
+      Bump bump,
+      List<BlockHeader> headers) {
+    return new ProofBundle(
+        AnchorItemKind.READING,
+        reading.reading().encode(),
+        reading.signature(),
+        certificate,
+        salt,
+        proof,
+        anchorTx.serialize(),
+        bump.encode(),
+        headers.stream().map(BlockHeader::serialize).toList());
   }
 
   @Override
@@ -127,15 +144,16 @@ public record ProofBundle(
   }
 
   /**
-   * Binary form: magic "PWPB", version (1 byte), kind (1 byte), item (varbytes), flags (1 byte: 0x01
-   * signature present, 0x02 certificate present), [signature varbytes], [certificate varbytes], salt
-   * (32), proof (varbytes), anchor tx (varbytes), BUMP (varbytes), header count (varint), headers (80
-   * each).
+   * Binary form: magic "PWPB", version (1 byte), kind (1 byte), item (varbytes), flags (1 byte:
+   * 0x01 signature present, 0x02 certificate present), [signature varbytes], [certificate
+   * varbytes], salt (32), proof (varbytes), anchor tx (varbytes), BUMP (varbytes), header count
+   * (varint), headers (80 each).
    */
   public byte[] encode() {
     ByteWriter w = new ByteWriter(1024);
     w.write(MAGIC).writeByte(VERSION_1).writeByte(kind.code()).writeVarBytes(item);
-    int flags = (signature != null ? FLAG_SIGNATURE : 0) | (certificate != null ? FLAG_CERTIFICATE : 0);
+    int flags =
+        (signature != null ? FLAG_SIGNATURE : 0) | (certificate != null ? FLAG_CERTIFICATE : 0);
     w.writeByte(flags);
     if (signature != null) {
       w.writeVarBytes(signature);
@@ -171,8 +189,10 @@ public record ProofBundle(
     if ((flags & FLAG_CERTIFICATE) != 0 && kind != AnchorItemKind.READING) {
       throw new FormatException("only reading bundles carry a device certificate");
     }
-    SignedDeviceCertificate cert = (flags & FLAG_CERTIFICATE) != 0
-        ? SignedDeviceCertificate.decode(in.readVarBytes("certificate")) : null;
+    SignedDeviceCertificate cert =
+        (flags & FLAG_CERTIFICATE) != 0
+            ? SignedDeviceCertificate.decode(in.readVarBytes("certificate"))
+            : null;
     byte[] salt = in.readBytes(32, "salt");
     AnchorProof proof = AnchorProof.decode(in.readVarBytes("anchor proof"));
     byte[] tx = in.readVarBytes("anchor tx");
@@ -191,8 +211,8 @@ public record ProofBundle(
 
   /**
    * JSON form: format, version, kind, item (hex), reading (for readings: the decoded reading, for
-   * people; checked against item when read back), signature (hex), certificate (object), salt (hex),
-   * proof (object), anchorTx (hex), bump (hex), headers (hex array).
+   * people; checked against item when read back), signature (hex), certificate (object), salt
+   * (hex), proof (object), anchorTx (hex), bump (hex), headers (hex array).
    */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -231,8 +251,21 @@ public record ProofBundle(
 
   /** Reads the JSON form; {@link FormatException} on a missing, unknown or malformed member. */
   public static ProofBundle fromJson(Map<String, Object> m) {
-    Json.requireOnly(m, "proof bundle", "format", "version", "kind", "item", "reading", "signature",
-        "certificate", "salt", "proof", "anchorTx", "bump", "headers");
+    Json.requireOnly(
+        m,
+        "proof bundle",
+        "format",
+        "version",
+        "kind",
+        "item",
+        "reading",
+        "signature",
+        "certificate",
+        "salt",
+        "proof",
+        "anchorTx",
+        "bump",
+        "headers");
     if (!FORMAT.equals(Json.string(m, "format"))) {
       throw new FormatException("format must be \"" + FORMAT + "\"");
     }
@@ -251,12 +284,17 @@ public record ProofBundle(
         throw new FormatException("\"reading\" does not match the item bytes");
       }
     }
-    byte[] signature = m.containsKey("signature") ? StrictHex.decode(Json.string(m, "signature"), "signature") : null;
+    byte[] signature =
+        m.containsKey("signature")
+            ? StrictHex.decode(Json.string(m, "signature"), "signature")
+            : null;
     if (m.containsKey("certificate") && kind != AnchorItemKind.READING) {
       throw new FormatException("only reading bundles carry a device certificate");
     }
-    SignedDeviceCertificate cert = m.containsKey("certificate")
-        ? SignedDeviceCertificate.fromJson(Json.object(m, "certificate")) : null;
+    SignedDeviceCertificate cert =
+        m.containsKey("certificate")
+            ? SignedDeviceCertificate.fromJson(Json.object(m, "certificate"))
+            : null;
     List<byte[]> headers = new ArrayList<>();
     for (Object o : Json.array(m, "headers")) {
       if (!(o instanceof String s)) {
@@ -267,7 +305,11 @@ public record ProofBundle(
     if (headers.isEmpty()) {
       throw new FormatException("a bundle carries at least one header");
     }
-    return new ProofBundle(kind, item, signature, cert,
+    return new ProofBundle(
+        kind,
+        item,
+        signature,
+        cert,
         StrictHex.decode(Json.string(m, "salt"), 32, "salt"),
         AnchorProof.fromJson(Json.object(m, "proof")),
         StrictHex.decode(Json.string(m, "anchorTx"), "anchorTx"),

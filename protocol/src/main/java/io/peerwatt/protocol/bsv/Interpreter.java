@@ -12,22 +12,24 @@ import java.util.List;
 
 /**
  * The Bitcoin SV script interpreter, following the node's {@code EvalScript}/{@code VerifyScript}
- * (release 1.2): post-Genesis rules when {@link ScriptFlags#UTXO_AFTER_GENESIS} is set (big numbers,
- * no size or opcode limits, OP_RETURN ends a script successfully, CLTV/CSV are NOPs, no P2SH), the
- * pre-Genesis rules otherwise (4-byte numbers, 520-byte elements, 500 opcodes, P2SH... as the node's vectors
- * expect), and the restored opcodes of the Chronicle upgrade (OP_VER, OP_VERIF, OP_VERNOTIF, OP_2MUL,
- * OP_2DIV, OP_SUBSTR, OP_LEFT, OP_RIGHT, OP_LSHIFTNUM, OP_RSHIFTNUM) when
- * {@link ScriptFlags#UTXO_AFTER_CHRONICLE} is set.
+ * (release 1.2): post-Genesis rules when {@link ScriptFlags#UTXO_AFTER_GENESIS} is set (big
+ * numbers, no size or opcode limits, OP_RETURN ends a script successfully, CLTV/CSV are NOPs, no
+ * P2SH), the pre-Genesis rules otherwise (4-byte numbers, 520-byte elements, 500 opcodes, P2SH...
+ * as the node's vectors expect), and the restored opcodes of the Chronicle upgrade (OP_VER,
+ * OP_VERIF, OP_VERNOTIF, OP_2MUL, OP_2DIV, OP_SUBSTR, OP_LEFT, OP_RIGHT, OP_LSHIFTNUM,
+ * OP_RSHIFTNUM) when {@link ScriptFlags#UTXO_AFTER_CHRONICLE} is set.
  *
- * <p>Signature checks: the flag-dependent encoding rules (DERSIG, LOW_S, STRICTENC, FORKID, NULLFAIL,
- * NULLDUMMY) are applied here; the ECDSA equation itself uses the lax DER parser and accepts either S
- * (like the node, which normalises S before libsecp256k1). The Chronicle upgrade's relaxation of
- * malleability rules (the node's SCRIPT_CHRONICLE flag) is not implemented: signatures carrying the
- * 0x20 sighash bit are rejected under STRICTENC ({@link ScriptError#ILLEGAL_CHRONICLE}); see
- * {@link SigHashType}. Errors are values ({@link ScriptResult}); nothing here throws on bad scripts.
+ * <p>Signature checks: the flag-dependent encoding rules (DERSIG, LOW_S, STRICTENC, FORKID,
+ * NULLFAIL, NULLDUMMY) are applied here; the ECDSA equation itself uses the lax DER parser and
+ * accepts either S (like the node, which normalises S before libsecp256k1). The Chronicle upgrade's
+ * relaxation of malleability rules (the node's SCRIPT_CHRONICLE flag) is not implemented:
+ * signatures carrying the 0x20 sighash bit are rejected under STRICTENC ({@link
+ * ScriptError#ILLEGAL_CHRONICLE}); see {@link SigHashType}. Errors are values ({@link
+ * ScriptResult}); nothing here throws on bad scripts.
  *
  * <p>Stack memory is capped at {@link #MAX_STACK_MEMORY_BYTES} (the node's default policy limit) so
- * that a hostile script cannot exhaust the JVM; exceeding it fails with {@link ScriptError#STACK_SIZE}.
+ * that a hostile script cannot exhaust the JVM; exceeding it fails with {@link
+ * ScriptError#STACK_SIZE}.
  */
 public final class Interpreter {
   static final int MAX_SCRIPT_ELEMENT_SIZE_BEFORE_GENESIS = 520;
@@ -38,6 +40,7 @@ public final class Interpreter {
   static final int MAX_SCRIPT_NUM_LENGTH_BEFORE_GENESIS = 4;
   static final int MAX_SCRIPT_NUM_LENGTH_AFTER_GENESIS = 750_000;
   static final int MAX_SCRIPT_NUM_LENGTH_AFTER_CHRONICLE = 32_000_000;
+
   /** The node's default stack memory policy limit (100 MB), applied to stack plus alt stack. */
   public static final long MAX_STACK_MEMORY_BYTES = 100_000_000L;
 
@@ -66,30 +69,47 @@ public final class Interpreter {
    *
    * @param flags {@link ScriptFlags} bits, e.g. {@link ScriptFlags#POST_GENESIS_STANDARD}
    */
-  public static ScriptResult verifyInput(Transaction tx, int inputIndex, TxOutput spent, int flags) {
+  public static ScriptResult verifyInput(
+      Transaction tx, int inputIndex, TxOutput spent, int flags) {
     return verifyInput(tx, inputIndex, spent, flags, Sighash.of(tx));
   }
 
-  /** As {@link #verifyInput(Transaction, int, TxOutput, int)}, sharing one sighash cache across inputs. */
-  public static ScriptResult verifyInput(Transaction tx, int inputIndex, TxOutput spent, int flags, Sighash cache) {
+  /**
+   * As {@link #verifyInput(Transaction, int, TxOutput, int)}, sharing one sighash cache across
+   * inputs.
+   */
+  public static ScriptResult verifyInput(
+      Transaction tx, int inputIndex, TxOutput spent, int flags, Sighash cache) {
     if (inputIndex < 0 || inputIndex >= tx.inputs().size()) {
       throw new IllegalArgumentException("input index " + inputIndex + " out of range");
     }
     byte[] unlocking = tx.inputs().get(inputIndex).unlockingScriptRef();
-    return verifyScript(unlocking, spent.lockingScriptRef(), flags, tx, inputIndex, spent.satoshis(), cache);
+    return verifyScript(
+        unlocking, spent.lockingScriptRef(), flags, tx, inputIndex, spent.satoshis(), cache);
   }
 
   /**
-   * Runs an unlocking script then a locking script (the node's VerifyScript) for input
-   * {@code inputIndex} of {@code tx}, which spends {@code amountSats}.
+   * Runs an unlocking script then a locking script (the node's VerifyScript) for input {@code
+   * inputIndex} of {@code tx}, which spends {@code amountSats}.
    */
   public static ScriptResult verifyScript(
-      byte[] unlocking, byte[] locking, int flags, Transaction tx, int inputIndex, long amountSats) {
+      byte[] unlocking,
+      byte[] locking,
+      int flags,
+      Transaction tx,
+      int inputIndex,
+      long amountSats) {
     return verifyScript(unlocking, locking, flags, tx, inputIndex, amountSats, Sighash.of(tx));
   }
 
   static ScriptResult verifyScript(
-      byte[] unlocking, byte[] locking, int flags, Transaction tx, int inputIndex, long amountSats, Sighash cache) {
+      byte[] unlocking,
+      byte[] locking,
+      int flags,
+      Transaction tx,
+      int inputIndex,
+      long amountSats,
+      Sighash cache) {
     Interpreter interpreter = new Interpreter(tx, inputIndex, amountSats, cache);
     try {
       interpreter.verify(unlocking, locking, flags);
@@ -97,7 +117,8 @@ public final class Interpreter {
     } catch (Failure f) {
       return new ScriptResult(f.error, f.getMessage());
     } catch (RuntimeException e) {
-      // the node maps any unexpected exception during evaluation to UNKNOWN_ERROR; so do we, keeping the cause
+      // the node maps any unexpected exception during evaluation to UNKNOWN_ERROR; so do we,
+      // keeping the cause
       return new ScriptResult(ScriptError.UNKNOWN_ERROR, "unexpected " + e);
     }
   }
@@ -125,7 +146,9 @@ public final class Interpreter {
     }
     eval(stack, scriptPubKey, flags, "locking script");
     if (stack.size() == 0 || !ScriptNum.castToBool(stack.top(-1))) {
-      throw new Failure(ScriptError.EVAL_FALSE, stack.size() == 0 ? "empty stack at the end" : "top of stack is false");
+      throw new Failure(
+          ScriptError.EVAL_FALSE,
+          stack.size() == 0 ? "empty stack at the end" : "top of stack is false");
     }
     if ((flags & ScriptFlags.P2SH) != 0 && !afterGenesis && isP2sh(scriptPubKey)) {
       if (!Script.isPushOnly(scriptSig)) {
@@ -135,7 +158,8 @@ public final class Interpreter {
       byte[] redeem = stack.pop();
       eval(stack, redeem, flags, "P2SH redeem script");
       if (stack.size() == 0 || !ScriptNum.castToBool(stack.top(-1))) {
-        throw new Failure(ScriptError.EVAL_FALSE, "P2SH redeem script left false or nothing on the stack");
+        throw new Failure(
+            ScriptError.EVAL_FALSE, "P2SH redeem script left false or nothing on the stack");
       }
     }
     if ((flags & ScriptFlags.CLEANSTACK) != 0) {
@@ -146,14 +170,20 @@ public final class Interpreter {
         throw new Failure(ScriptError.CLEANSTACK, stack.size() + " elements left");
       }
     }
-    // as the node (1.2): push-only unlocking scripts are a Genesis consensus rule, enforced with GENESIS
-    if ((flags & ScriptFlags.SIGPUSHONLY) != 0 && (flags & ScriptFlags.GENESIS) != 0 && !Script.isPushOnly(scriptSig)) {
+    // as the node (1.2): push-only unlocking scripts are a Genesis consensus rule, enforced with
+    // GENESIS
+    if ((flags & ScriptFlags.SIGPUSHONLY) != 0
+        && (flags & ScriptFlags.GENESIS) != 0
+        && !Script.isPushOnly(scriptSig)) {
       throw new Failure(ScriptError.SIG_PUSHONLY, "unlocking script contains a non-push opcode");
     }
   }
 
   static boolean isP2sh(byte[] s) {
-    return s.length == 23 && (s[0] & 0xFF) == Opcodes.OP_HASH160 && s[1] == 0x14 && (s[22] & 0xFF) == Opcodes.OP_EQUAL;
+    return s.length == 23
+        && (s[0] & 0xFF) == Opcodes.OP_HASH160
+        && s[1] == 0x14
+        && (s[22] & 0xFF) == Opcodes.OP_EQUAL;
   }
 
   /** Stack of byte strings that tracks its total size for the memory cap. */
@@ -174,7 +204,8 @@ public final class Interpreter {
     void push(byte[] v) throws Failure {
       bytes += v.length;
       if (bytes + (shared == null ? 0 : shared.bytes) > MAX_STACK_MEMORY_BYTES) {
-        throw new Failure(ScriptError.STACK_SIZE, "stack memory above " + MAX_STACK_MEMORY_BYTES + " bytes");
+        throw new Failure(
+            ScriptError.STACK_SIZE, "stack memory above " + MAX_STACK_MEMORY_BYTES + " bytes");
       }
       items.add(v);
     }
@@ -195,11 +226,15 @@ public final class Interpreter {
       byte[] old = items.set(items.size() + fromTop, v);
       bytes += v.length - old.length;
       if (bytes + (shared == null ? 0 : shared.bytes) > MAX_STACK_MEMORY_BYTES) {
-        throw new Failure(ScriptError.STACK_SIZE, "stack memory above " + MAX_STACK_MEMORY_BYTES + " bytes");
+        throw new Failure(
+            ScriptError.STACK_SIZE, "stack memory above " + MAX_STACK_MEMORY_BYTES + " bytes");
       }
     }
 
-    /** Inserts {@code v} just below the current element {@code fromTop} (like the node's insert(-n)). */
+    /**
+     * Inserts {@code v} just below the current element {@code fromTop} (like the node's
+     * insert(-n)).
+     */
     void insert(int fromTop, byte[] v) throws Failure {
       push(v);
       items.remove(items.size() - 1);
@@ -225,11 +260,15 @@ public final class Interpreter {
     boolean afterGenesis = (flags & ScriptFlags.UTXO_AFTER_GENESIS) != 0;
     boolean afterChronicle = (flags & ScriptFlags.UTXO_AFTER_CHRONICLE) != 0;
     if (afterChronicle && !afterGenesis) {
-      throw new Failure(ScriptError.INVALID_FLAGS, "UTXO_AFTER_CHRONICLE without UTXO_AFTER_GENESIS");
+      throw new Failure(
+          ScriptError.INVALID_FLAGS, "UTXO_AFTER_CHRONICLE without UTXO_AFTER_GENESIS");
     }
-    long maxNumLength = afterChronicle
-        ? MAX_SCRIPT_NUM_LENGTH_AFTER_CHRONICLE
-        : afterGenesis ? MAX_SCRIPT_NUM_LENGTH_AFTER_GENESIS : MAX_SCRIPT_NUM_LENGTH_BEFORE_GENESIS;
+    long maxNumLength =
+        afterChronicle
+            ? MAX_SCRIPT_NUM_LENGTH_AFTER_CHRONICLE
+            : afterGenesis
+                ? MAX_SCRIPT_NUM_LENGTH_AFTER_GENESIS
+                : MAX_SCRIPT_NUM_LENGTH_BEFORE_GENESIS;
     if (!afterGenesis && script.length > MAX_SCRIPT_SIZE_BEFORE_GENESIS) {
       throw new Failure(ScriptError.SCRIPT_SIZE, part + " is " + script.length + " bytes");
     }
@@ -247,17 +286,22 @@ public final class Interpreter {
     try {
       while (r.hasNext()) {
         if (!r.next()) {
-          throw new Failure(ScriptError.BAD_OPCODE, "truncated push at byte " + r.opStart + " of the " + part);
+          throw new Failure(
+              ScriptError.BAD_OPCODE, "truncated push at byte " + r.opStart + " of the " + part);
         }
         int opcode = r.opcode;
         if (!afterGenesis && r.dataLen > MAX_SCRIPT_ELEMENT_SIZE_BEFORE_GENESIS) {
           throw new Failure(ScriptError.PUSH_SIZE, where(opcode, r, part));
         }
         boolean exec = falseCount == 0 && (!nonTopLevelReturn || opcode == Opcodes.OP_RETURN);
-        if (opcode > Opcodes.OP_16 && !afterGenesis && ++opCount > MAX_OPS_PER_SCRIPT_BEFORE_GENESIS) {
+        if (opcode > Opcodes.OP_16
+            && !afterGenesis
+            && ++opCount > MAX_OPS_PER_SCRIPT_BEFORE_GENESIS) {
           throw new Failure(ScriptError.OP_COUNT, where(opcode, r, part));
         }
-        if ((opcode == Opcodes.OP_2MUL || opcode == Opcodes.OP_2DIV) && !afterChronicle && (!afterGenesis || exec)) {
+        if ((opcode == Opcodes.OP_2MUL || opcode == Opcodes.OP_2DIV)
+            && !afterChronicle
+            && (!afterGenesis || exec)) {
           throw new Failure(ScriptError.DISABLED_OPCODE, where(opcode, r, part));
         }
         if (exec && opcode <= Opcodes.OP_PUSHDATA4) {
@@ -267,10 +311,22 @@ public final class Interpreter {
           }
           stack.push(data);
         } else if (exec || (Opcodes.OP_IF <= opcode && opcode <= Opcodes.OP_ENDIF)) {
-          Ctx c = new Ctx(stack, alt, flags, maxNumLength, minimal, afterGenesis, afterChronicle, opcode, r, part);
+          Ctx c =
+              new Ctx(
+                  stack,
+                  alt,
+                  flags,
+                  maxNumLength,
+                  minimal,
+                  afterGenesis,
+                  afterChronicle,
+                  opcode,
+                  r,
+                  part);
           switch (opcode) {
             case Opcodes.OP_IF, Opcodes.OP_NOTIF, Opcodes.OP_VERIF, Opcodes.OP_VERNOTIF -> {
-              if ((opcode == Opcodes.OP_VERIF || opcode == Opcodes.OP_VERNOTIF) && !afterChronicle) {
+              if ((opcode == Opcodes.OP_VERIF || opcode == Opcodes.OP_VERNOTIF)
+                  && !afterChronicle) {
                 if (afterGenesis && !exec) {
                   break;
                 }
@@ -282,7 +338,8 @@ public final class Interpreter {
                   throw new Failure(ScriptError.UNBALANCED_CONDITIONAL, where(opcode, r, part));
                 }
                 byte[] vch = stack.top(-1);
-                if ((opcode == Opcodes.OP_IF || opcode == Opcodes.OP_NOTIF) && (flags & ScriptFlags.MINIMALIF) != 0) {
+                if ((opcode == Opcodes.OP_IF || opcode == Opcodes.OP_NOTIF)
+                    && (flags & ScriptFlags.MINIMALIF) != 0) {
                   if (vch.length > 1 || (vch.length == 1 && vch[0] != 1)) {
                     throw new Failure(ScriptError.MINIMALIF, where(opcode, r, part));
                   }
@@ -326,13 +383,15 @@ public final class Interpreter {
                 throw new Failure(ScriptError.OP_RETURN, where(opcode, r, part));
               }
               if (vfExec.isEmpty()) {
-                // post-Genesis: a top-level OP_RETURN ends the script successfully, whatever follows
+                // post-Genesis: a top-level OP_RETURN ends the script successfully, whatever
+                // follows
                 return;
               }
               nonTopLevelReturn = true;
             }
             case Opcodes.OP_CODESEPARATOR -> beginCodeHash = r.pos;
-            case Opcodes.OP_CHECKSIG, Opcodes.OP_CHECKSIGVERIFY -> checkSig(c, script, beginCodeHash);
+            case Opcodes.OP_CHECKSIG, Opcodes.OP_CHECKSIGVERIFY ->
+                checkSig(c, script, beginCodeHash);
             case Opcodes.OP_CHECKMULTISIG, Opcodes.OP_CHECKMULTISIGVERIFY -> {
               opCount = checkMultiSig(c, script, beginCodeHash, opCount);
             }
@@ -349,12 +408,14 @@ public final class Interpreter {
       stack.shared = null;
     }
     if (!vfExec.isEmpty()) {
-      throw new Failure(ScriptError.UNBALANCED_CONDITIONAL, "IF without ENDIF at the end of the " + part);
+      throw new Failure(
+          ScriptError.UNBALANCED_CONDITIONAL, "IF without ENDIF at the end of the " + part);
     }
   }
 
   private static String where(int opcode, Script.Reader r, String part) {
-    String name = opcode <= Opcodes.OP_PUSHDATA4 ? "push of " + r.dataLen + " bytes" : Opcodes.name(opcode);
+    String name =
+        opcode <= Opcodes.OP_PUSHDATA4 ? "push of " + r.dataLen + " bytes" : Opcodes.name(opcode);
     return name + " at byte " + r.opStart + " of the " + part;
   }
 
@@ -400,7 +461,7 @@ public final class Interpreter {
     }
     switch (opcode) {
       case Opcodes.OP_1NEGATE -> stack.push(ScriptNum.encode(-1));
-      case Opcodes.OP_NOP -> { }
+      case Opcodes.OP_NOP -> {}
       case Opcodes.OP_CHECKLOCKTIMEVERIFY -> {
         if ((flags & ScriptFlags.CHECKLOCKTIMEVERIFY) == 0 || c.afterGenesis) {
           discourageNop(c);
@@ -483,7 +544,8 @@ public final class Interpreter {
         BigInteger result;
         if (opcode == Opcodes.OP_LSHIFTNUM) {
           // as the node's CScriptNum <<=: the result's size is bounded before anything is allocated
-          BigInteger resultBytes = BigInteger.valueOf(ScriptNum.encode(value).length).add(n.shiftRight(3));
+          BigInteger resultBytes =
+              BigInteger.valueOf(ScriptNum.encode(value).length).add(n.shiftRight(3));
           if (resultBytes.compareTo(BigInteger.valueOf(c.maxNumLength)) > 0) {
             throw c.fail(ScriptError.SCRIPTNUM_OVERFLOW);
           }
@@ -623,11 +685,13 @@ public final class Interpreter {
         }
         byte[] out = new byte[a.length];
         for (int i = 0; i < a.length; i++) {
-          out[i] = (byte) switch (opcode) {
-            case Opcodes.OP_AND -> a[i] & b[i];
-            case Opcodes.OP_OR -> a[i] | b[i];
-            default -> a[i] ^ b[i];
-          };
+          out[i] =
+              (byte)
+                  switch (opcode) {
+                    case Opcodes.OP_AND -> a[i] & b[i];
+                    case Opcodes.OP_OR -> a[i] | b[i];
+                    default -> a[i] ^ b[i];
+                  };
         }
         stack.pop();
         stack.set(-1, out);
@@ -653,7 +717,10 @@ public final class Interpreter {
         if (n.compareTo(BigInteger.valueOf(8L * value.length)) >= 0) {
           out = new byte[value.length];
         } else {
-          out = opcode == Opcodes.OP_LSHIFT ? shiftLeft(value, n.intValue()) : shiftRight(value, n.intValue());
+          out =
+              opcode == Opcodes.OP_LSHIFT
+                  ? shiftLeft(value, n.intValue())
+                  : shiftRight(value, n.intValue());
         }
         stack.set(-1, out);
       }
@@ -670,56 +737,76 @@ public final class Interpreter {
           stack.pop();
         }
       }
-      case Opcodes.OP_1ADD, Opcodes.OP_1SUB, Opcodes.OP_2MUL, Opcodes.OP_2DIV, Opcodes.OP_NEGATE, Opcodes.OP_ABS,
-          Opcodes.OP_NOT, Opcodes.OP_0NOTEQUAL -> {
+      case Opcodes.OP_1ADD,
+          Opcodes.OP_1SUB,
+          Opcodes.OP_2MUL,
+          Opcodes.OP_2DIV,
+          Opcodes.OP_NEGATE,
+          Opcodes.OP_ABS,
+          Opcodes.OP_NOT,
+          Opcodes.OP_0NOTEQUAL -> {
         c.need(1);
         BigInteger bn = c.num(-1);
-        bn = switch (opcode) {
-          case Opcodes.OP_1ADD -> bn.add(BigInteger.ONE);
-          case Opcodes.OP_1SUB -> bn.subtract(BigInteger.ONE);
-          case Opcodes.OP_2MUL -> bn.shiftLeft(1);
-          case Opcodes.OP_2DIV -> bn.divide(BigInteger.TWO);
-          case Opcodes.OP_NEGATE -> bn.negate();
-          case Opcodes.OP_ABS -> bn.abs();
-          case Opcodes.OP_NOT -> bn.signum() == 0 ? BigInteger.ONE : BigInteger.ZERO;
-          default -> bn.signum() != 0 ? BigInteger.ONE : BigInteger.ZERO;
-        };
+        bn =
+            switch (opcode) {
+              case Opcodes.OP_1ADD -> bn.add(BigInteger.ONE);
+              case Opcodes.OP_1SUB -> bn.subtract(BigInteger.ONE);
+              case Opcodes.OP_2MUL -> bn.shiftLeft(1);
+              case Opcodes.OP_2DIV -> bn.divide(BigInteger.TWO);
+              case Opcodes.OP_NEGATE -> bn.negate();
+              case Opcodes.OP_ABS -> bn.abs();
+              case Opcodes.OP_NOT -> bn.signum() == 0 ? BigInteger.ONE : BigInteger.ZERO;
+              default -> bn.signum() != 0 ? BigInteger.ONE : BigInteger.ZERO;
+            };
         stack.set(-1, ScriptNum.encode(bn));
       }
-      case Opcodes.OP_ADD, Opcodes.OP_SUB, Opcodes.OP_MUL, Opcodes.OP_DIV, Opcodes.OP_MOD, Opcodes.OP_BOOLAND,
-          Opcodes.OP_BOOLOR, Opcodes.OP_NUMEQUAL, Opcodes.OP_NUMEQUALVERIFY, Opcodes.OP_NUMNOTEQUAL,
-          Opcodes.OP_LESSTHAN, Opcodes.OP_GREATERTHAN, Opcodes.OP_LESSTHANOREQUAL,
-          Opcodes.OP_GREATERTHANOREQUAL, Opcodes.OP_MIN, Opcodes.OP_MAX -> {
+      case Opcodes.OP_ADD,
+          Opcodes.OP_SUB,
+          Opcodes.OP_MUL,
+          Opcodes.OP_DIV,
+          Opcodes.OP_MOD,
+          Opcodes.OP_BOOLAND,
+          Opcodes.OP_BOOLOR,
+          Opcodes.OP_NUMEQUAL,
+          Opcodes.OP_NUMEQUALVERIFY,
+          Opcodes.OP_NUMNOTEQUAL,
+          Opcodes.OP_LESSTHAN,
+          Opcodes.OP_GREATERTHAN,
+          Opcodes.OP_LESSTHANOREQUAL,
+          Opcodes.OP_GREATERTHANOREQUAL,
+          Opcodes.OP_MIN,
+          Opcodes.OP_MAX -> {
         c.need(2);
         BigInteger a = c.num(-2);
         BigInteger b = c.num(-1);
-        BigInteger result = switch (opcode) {
-          case Opcodes.OP_ADD -> a.add(b);
-          case Opcodes.OP_SUB -> a.subtract(b);
-          case Opcodes.OP_MUL -> a.multiply(b);
-          case Opcodes.OP_DIV -> {
-            if (b.signum() == 0) {
-              throw c.fail(ScriptError.DIV_BY_ZERO);
-            }
-            yield a.divide(b);
-          }
-          case Opcodes.OP_MOD -> {
-            if (b.signum() == 0) {
-              throw c.fail(ScriptError.MOD_BY_ZERO);
-            }
-            yield a.remainder(b);
-          }
-          case Opcodes.OP_BOOLAND -> bool(a.signum() != 0 && b.signum() != 0);
-          case Opcodes.OP_BOOLOR -> bool(a.signum() != 0 || b.signum() != 0);
-          case Opcodes.OP_NUMEQUAL, Opcodes.OP_NUMEQUALVERIFY -> bool(a.equals(b));
-          case Opcodes.OP_NUMNOTEQUAL -> bool(!a.equals(b));
-          case Opcodes.OP_LESSTHAN -> bool(a.compareTo(b) < 0);
-          case Opcodes.OP_GREATERTHAN -> bool(a.compareTo(b) > 0);
-          case Opcodes.OP_LESSTHANOREQUAL -> bool(a.compareTo(b) <= 0);
-          case Opcodes.OP_GREATERTHANOREQUAL -> bool(a.compareTo(b) >= 0);
-          case Opcodes.OP_MIN -> a.min(b);
-          default -> a.max(b);
-        };
+        BigInteger result =
+            switch (opcode) {
+              case Opcodes.OP_ADD -> a.add(b);
+              case Opcodes.OP_SUB -> a.subtract(b);
+              case Opcodes.OP_MUL -> a.multiply(b);
+              case Opcodes.OP_DIV -> {
+                if (b.signum() == 0) {
+                  throw c.fail(ScriptError.DIV_BY_ZERO);
+                }
+                yield a.divide(b);
+              }
+              case Opcodes.OP_MOD -> {
+                if (b.signum() == 0) {
+                  throw c.fail(ScriptError.MOD_BY_ZERO);
+                }
+                yield a.remainder(b);
+              }
+              case Opcodes.OP_BOOLAND -> bool(a.signum() != 0 && b.signum() != 0);
+              case Opcodes.OP_BOOLOR -> bool(a.signum() != 0 || b.signum() != 0);
+              case Opcodes.OP_NUMEQUAL, Opcodes.OP_NUMEQUALVERIFY -> bool(a.equals(b));
+              case Opcodes.OP_NUMNOTEQUAL -> bool(!a.equals(b));
+              case Opcodes.OP_LESSTHAN -> bool(a.compareTo(b) < 0);
+              case Opcodes.OP_GREATERTHAN -> bool(a.compareTo(b) > 0);
+              case Opcodes.OP_LESSTHANOREQUAL -> bool(a.compareTo(b) <= 0);
+              case Opcodes.OP_GREATERTHANOREQUAL -> bool(a.compareTo(b) >= 0);
+              case Opcodes.OP_MIN -> a.min(b);
+              default -> a.max(b);
+            };
         stack.pop();
         stack.set(-1, ScriptNum.encode(result));
         if (opcode == Opcodes.OP_NUMEQUALVERIFY) {
@@ -739,16 +826,21 @@ public final class Interpreter {
         stack.pop();
         stack.set(-1, within ? TRUE : FALSE);
       }
-      case Opcodes.OP_RIPEMD160, Opcodes.OP_SHA1, Opcodes.OP_SHA256, Opcodes.OP_HASH160, Opcodes.OP_HASH256 -> {
+      case Opcodes.OP_RIPEMD160,
+          Opcodes.OP_SHA1,
+          Opcodes.OP_SHA256,
+          Opcodes.OP_HASH160,
+          Opcodes.OP_HASH256 -> {
         c.need(1);
         byte[] v = stack.top(-1);
-        byte[] h = switch (opcode) {
-          case Opcodes.OP_RIPEMD160 -> Hashes.ripemd160(v);
-          case Opcodes.OP_SHA1 -> Hashes.sha1(v);
-          case Opcodes.OP_SHA256 -> Hashes.sha256(v);
-          case Opcodes.OP_HASH160 -> Hashes.hash160(v);
-          default -> Hashes.sha256d(v);
-        };
+        byte[] h =
+            switch (opcode) {
+              case Opcodes.OP_RIPEMD160 -> Hashes.ripemd160(v);
+              case Opcodes.OP_SHA1 -> Hashes.sha1(v);
+              case Opcodes.OP_SHA256 -> Hashes.sha256(v);
+              case Opcodes.OP_HASH160 -> Hashes.hash160(v);
+              default -> Hashes.sha256d(v);
+            };
         stack.set(-1, h);
       }
       case Opcodes.OP_CAT -> {
@@ -828,7 +920,9 @@ public final class Interpreter {
 
   /** The node's getint(): saturates at the int range. */
   private static long clampInt(BigInteger v) {
-    return v.max(BigInteger.valueOf(Integer.MIN_VALUE)).min(BigInteger.valueOf(Integer.MAX_VALUE)).longValue();
+    return v.max(BigInteger.valueOf(Integer.MIN_VALUE))
+        .min(BigInteger.valueOf(Integer.MAX_VALUE))
+        .longValue();
   }
 
   private static void discourageNop(Ctx c) throws Failure {
@@ -922,7 +1016,8 @@ public final class Interpreter {
     }
   }
 
-  private long checkMultiSig(Ctx c, byte[] script, int beginCodeHash, long opCount) throws Failure, ScriptNum.NumberException {
+  private long checkMultiSig(Ctx c, byte[] script, int beginCodeHash, long opCount)
+      throws Failure, ScriptNum.NumberException {
     Stack stack = c.stack;
     int flags = c.flags;
     long i = 1;
@@ -975,7 +1070,10 @@ public final class Interpreter {
       }
     }
     while (i-- > 1) {
-      if (!success && (flags & ScriptFlags.NULLFAIL) != 0 && ikey2 == 0 && stack.top(-1).length > 0) {
+      if (!success
+          && (flags & ScriptFlags.NULLFAIL) != 0
+          && ikey2 == 0
+          && stack.top(-1).length > 0) {
         throw c.fail(ScriptError.NULLFAIL);
       }
       if (ikey2 > 0) {
@@ -1001,13 +1099,16 @@ public final class Interpreter {
     return opCount;
   }
 
-  /** The node's CheckSignatureEncoding for a signature with its sighash byte (pre-Chronicle rules). */
+  /**
+   * The node's CheckSignatureEncoding for a signature with its sighash byte (pre-Chronicle rules).
+   */
   private static void checkSignatureEncoding(Ctx c, byte[] sig) throws Failure {
     if (sig.length == 0) {
       return;
     }
     int flags = c.flags;
-    if ((flags & (ScriptFlags.DERSIG | ScriptFlags.LOW_S | ScriptFlags.STRICTENC)) != 0 && !isValidSignatureEncoding(sig)) {
+    if ((flags & (ScriptFlags.DERSIG | ScriptFlags.LOW_S | ScriptFlags.STRICTENC)) != 0
+        && !isValidSignatureEncoding(sig)) {
       throw c.fail(ScriptError.SIG_DER);
     }
     if ((flags & ScriptFlags.LOW_S) != 0 && !isLowS(Arrays.copyOf(sig, sig.length - 1))) {
@@ -1056,8 +1157,8 @@ public final class Interpreter {
   }
 
   /**
-   * BIP66 strict DER with the trailing sighash byte: {@code 30 len 02 lenR R 02 lenS S type}, minimal
-   * positive integers, 9..73 bytes.
+   * BIP66 strict DER with the trailing sighash byte: {@code 30 len 02 lenR R 02 lenS S type},
+   * minimal positive integers, 9..73 bytes.
    */
   static boolean isValidSignatureEncoding(byte[] sig) {
     int size = sig.length;
@@ -1096,7 +1197,9 @@ public final class Interpreter {
     return s != null && s.isLowS();
   }
 
-  /** The node's FindAndDelete of the signature's push from the script code, unless FORKID is in use. */
+  /**
+   * The node's FindAndDelete of the signature's push from the script code, unless FORKID is in use.
+   */
   private static byte[] cleanupScriptCode(byte[] scriptCode, byte[] sig, int flags) {
     int type = sig.length == 0 ? 0 : sig[sig.length - 1] & 0xFF;
     if ((flags & ScriptFlags.SIGHASH_FORKID) != 0 && SigHashType.hasForkId(type)) {
@@ -1118,7 +1221,8 @@ public final class Interpreter {
     Script.Reader r = new Script.Reader(script);
     while (true) {
       result.write(script, pc2, pc - pc2);
-      while (script.length - pc >= pattern.length && Arrays.equals(script, pc, pc + pattern.length, pattern, 0, pattern.length)) {
+      while (script.length - pc >= pattern.length
+          && Arrays.equals(script, pc, pc + pattern.length, pattern, 0, pattern.length)) {
         pc += pattern.length;
         found++;
       }
@@ -1136,7 +1240,8 @@ public final class Interpreter {
     return result.toByteArray();
   }
 
-  private boolean verifySignature(byte[] sigWithType, byte[] pubKeyBytes, byte[] scriptCode, int flags) {
+  private boolean verifySignature(
+      byte[] sigWithType, byte[] pubKeyBytes, byte[] scriptCode, int flags) {
     if (sigWithType.length == 0) {
       return false;
     }
@@ -1145,17 +1250,22 @@ public final class Interpreter {
       return false;
     }
     int type = sigWithType[sigWithType.length - 1] & 0xFF;
-    EcdsaSignature sig = EcdsaSignature.fromDerLax(Arrays.copyOf(sigWithType, sigWithType.length - 1));
+    EcdsaSignature sig =
+        EcdsaSignature.fromDerLax(Arrays.copyOf(sigWithType, sigWithType.length - 1));
     if (sig == null || sig.r().signum() == 0 || sig.s().signum() == 0) {
       return false;
     }
-    byte[] digest = (flags & ScriptFlags.SIGHASH_FORKID) != 0 && Sighash.usesForkIdDigest(type)
-        ? Hashes.sha256d(sighash.forkIdPreimage(inputIndex, scriptCode, amountSats, type))
-        : sighash.legacyDigest(inputIndex, scriptCode, type);
+    byte[] digest =
+        (flags & ScriptFlags.SIGHASH_FORKID) != 0 && Sighash.usesForkIdDigest(type)
+            ? Hashes.sha256d(sighash.forkIdPreimage(inputIndex, scriptCode, amountSats, type))
+            : sighash.legacyDigest(inputIndex, scriptCode, type);
     return pubKey.verify(digest, sig.normalizeS());
   }
 
-  /** The node's CPubKey parse: compressed, uncompressed or hybrid (06/07) points on the curve, else null. */
+  /**
+   * The node's CPubKey parse: compressed, uncompressed or hybrid (06/07) points on the curve, else
+   * null.
+   */
   static PublicKey parsePublicKey(byte[] k) {
     byte[] encoded = k;
     if (k.length == 65 && (k[0] == 0x06 || k[0] == 0x07)) {

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Bitcoin SV script opcodes (byte values as in the node's {@code opcodes.h}) and their names.
- * Names are the node's: {@code OP_DUP}, {@code OP_CHECKSIG}; the Chronicle upgrade's names are
- * used for 0x62, 0x65, 0x66 and 0xb3..0xb7 ({@code OP_VER}, {@code OP_SUBSTR}, {@code OP_LSHIFTNUM} ...).
+ * Bitcoin SV script opcodes (byte values as in the node's {@code opcodes.h}) and their names. Names
+ * are the node's: {@code OP_DUP}, {@code OP_CHECKSIG}; the Chronicle upgrade's names are used for
+ * 0x62, 0x65, 0x66 and 0xb3..0xb7 ({@code OP_VER}, {@code OP_SUBSTR}, {@code OP_LSHIFTNUM} ...).
  */
 public final class Opcodes {
   private Opcodes() {}
@@ -124,23 +124,97 @@ public final class Opcodes {
 
   static {
     String[] table = {
-      "4f:OP_1NEGATE", "50:OP_RESERVED", "61:OP_NOP", "62:OP_VER", "63:OP_IF", "64:OP_NOTIF",
-      "65:OP_VERIF", "66:OP_VERNOTIF", "67:OP_ELSE", "68:OP_ENDIF", "69:OP_VERIFY", "6a:OP_RETURN",
-      "6b:OP_TOALTSTACK", "6c:OP_FROMALTSTACK", "6d:OP_2DROP", "6e:OP_2DUP", "6f:OP_3DUP",
-      "70:OP_2OVER", "71:OP_2ROT", "72:OP_2SWAP", "73:OP_IFDUP", "74:OP_DEPTH", "75:OP_DROP",
-      "76:OP_DUP", "77:OP_NIP", "78:OP_OVER", "79:OP_PICK", "7a:OP_ROLL", "7b:OP_ROT", "7c:OP_SWAP",
-      "7d:OP_TUCK", "7e:OP_CAT", "7f:OP_SPLIT", "80:OP_NUM2BIN", "81:OP_BIN2NUM", "82:OP_SIZE",
-      "83:OP_INVERT", "84:OP_AND", "85:OP_OR", "86:OP_XOR", "87:OP_EQUAL", "88:OP_EQUALVERIFY",
-      "89:OP_RESERVED1", "8a:OP_RESERVED2", "8b:OP_1ADD", "8c:OP_1SUB", "8d:OP_2MUL", "8e:OP_2DIV",
-      "8f:OP_NEGATE", "90:OP_ABS", "91:OP_NOT", "92:OP_0NOTEQUAL", "93:OP_ADD", "94:OP_SUB",
-      "95:OP_MUL", "96:OP_DIV", "97:OP_MOD", "98:OP_LSHIFT", "99:OP_RSHIFT", "9a:OP_BOOLAND",
-      "9b:OP_BOOLOR", "9c:OP_NUMEQUAL", "9d:OP_NUMEQUALVERIFY", "9e:OP_NUMNOTEQUAL",
-      "9f:OP_LESSTHAN", "a0:OP_GREATERTHAN", "a1:OP_LESSTHANOREQUAL", "a2:OP_GREATERTHANOREQUAL",
-      "a3:OP_MIN", "a4:OP_MAX", "a5:OP_WITHIN", "a6:OP_RIPEMD160", "a7:OP_SHA1", "a8:OP_SHA256",
-      "a9:OP_HASH160", "aa:OP_HASH256", "ab:OP_CODESEPARATOR", "ac:OP_CHECKSIG",
-      "ad:OP_CHECKSIGVERIFY", "ae:OP_CHECKMULTISIG", "af:OP_CHECKMULTISIGVERIFY", "b0:OP_NOP1",
-      "b1:OP_CHECKLOCKTIMEVERIFY", "b2:OP_CHECKSEQUENCEVERIFY", "b3:OP_SUBSTR", "b4:OP_LEFT",
-      "b5:OP_RIGHT", "b6:OP_LSHIFTNUM", "b7:OP_RSHIFTNUM", "b8:OP_NOP9", "b9:OP_NOP10",
+      "4f:OP_1NEGATE",
+      "50:OP_RESERVED",
+      "61:OP_NOP",
+      "62:OP_VER",
+      "63:OP_IF",
+      "64:OP_NOTIF",
+      "65:OP_VERIF",
+      "66:OP_VERNOTIF",
+      "67:OP_ELSE",
+      "68:OP_ENDIF",
+      "69:OP_VERIFY",
+      "6a:OP_RETURN",
+      "6b:OP_TOALTSTACK",
+      "6c:OP_FROMALTSTACK",
+      "6d:OP_2DROP",
+      "6e:OP_2DUP",
+      "6f:OP_3DUP",
+      "70:OP_2OVER",
+      "71:OP_2ROT",
+      "72:OP_2SWAP",
+      "73:OP_IFDUP",
+      "74:OP_DEPTH",
+      "75:OP_DROP",
+      "76:OP_DUP",
+      "77:OP_NIP",
+      "78:OP_OVER",
+      "79:OP_PICK",
+      "7a:OP_ROLL",
+      "7b:OP_ROT",
+      "7c:OP_SWAP",
+      "7d:OP_TUCK",
+      "7e:OP_CAT",
+      "7f:OP_SPLIT",
+      "80:OP_NUM2BIN",
+      "81:OP_BIN2NUM",
+      "82:OP_SIZE",
+      "83:OP_INVERT",
+      "84:OP_AND",
+      "85:OP_OR",
+      "86:OP_XOR",
+      "87:OP_EQUAL",
+      "88:OP_EQUALVERIFY",
+      "89:OP_RESERVED1",
+      "8a:OP_RESERVED2",
+      "8b:OP_1ADD",
+      "8c:OP_1SUB",
+      "8d:OP_2MUL",
+      "8e:OP_2DIV",
+      "8f:OP_NEGATE",
+      "90:OP_ABS",
+      "91:OP_NOT",
+      "92:OP_0NOTEQUAL",
+      "93:OP_ADD",
+      "94:OP_SUB",
+      "95:OP_MUL",
+      "96:OP_DIV",
+      "97:OP_MOD",
+      "98:OP_LSHIFT",
+      "99:OP_RSHIFT",
+      "9a:OP_BOOLAND",
+      "9b:OP_BOOLOR",
+      "9c:OP_NUMEQUAL",
+      "9d:OP_NUMEQUALVERIFY",
+      "9e:OP_NUMNOTEQUAL",
+      "9f:OP_LESSTHAN",
+      "a0:OP_GREATERTHAN",
+      "a1:OP_LESSTHANOREQUAL",
+      "a2:OP_GREATERTHANOREQUAL",
+      "a3:OP_MIN",
+      "a4:OP_MAX",
+      "a5:OP_WITHIN",
+      "a6:OP_RIPEMD160",
+      "a7:OP_SHA1",
+      "a8:OP_SHA256",
+      "a9:OP_HASH160",
+      "aa:OP_HASH256",
+      "ab:OP_CODESEPARATOR",
+      "ac:OP_CHECKSIG",
+      "ad:OP_CHECKSIGVERIFY",
+      "ae:OP_CHECKMULTISIG",
+      "af:OP_CHECKMULTISIGVERIFY",
+      "b0:OP_NOP1",
+      "b1:OP_CHECKLOCKTIMEVERIFY",
+      "b2:OP_CHECKSEQUENCEVERIFY",
+      "b3:OP_SUBSTR",
+      "b4:OP_LEFT",
+      "b5:OP_RIGHT",
+      "b6:OP_LSHIFTNUM",
+      "b7:OP_RSHIFTNUM",
+      "b8:OP_NOP9",
+      "b9:OP_NOP10",
       "ff:OP_INVALIDOPCODE"
     };
     for (String entry : table) {
@@ -175,8 +249,8 @@ public final class Opcodes {
 
   /**
    * The node's name of an opcode: {@code OP_DUP}; small-number pushes are {@code 0}, {@code 1} ..
-   * {@code 16} and {@code -1}... as in ASM; direct pushes 0x01..0x4b and undefined bytes are
-   * {@code OP_UNKNOWN}.
+   * {@code 16} and {@code -1}... as in ASM; direct pushes 0x01..0x4b and undefined bytes are {@code
+   * OP_UNKNOWN}.
    */
   public static String name(int opcode) {
     if (opcode == OP_1NEGATE) {

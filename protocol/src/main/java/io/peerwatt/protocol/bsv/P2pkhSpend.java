@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds and signs a transaction that spends P2PKH coins of one key: the coin selection, change and fee
- * rules the hub wallet and a gateway's wallet share. Pure.
+ * Builds and signs a transaction that spends P2PKH coins of one key: the coin selection, change and
+ * fee rules the hub wallet and a gateway's wallet share. Pure.
  *
  * <ul>
- *   <li>Coins are taken confirmed first, then largest first, until they cover the outputs plus the fee
- *       (fewer inputs; chains of unconfirmed spends stay short).</li>
+ *   <li>Coins are taken confirmed first, then largest first, until they cover the outputs plus the
+ *       fee (fewer inputs; chains of unconfirmed spends stay short).
  *   <li>The fee is the policy's rate over the serialized size with the largest signatures (73 bytes
- *       with the type byte), so the signed transaction never pays less than the policy asks.</li>
- *   <li>Change goes last, to the key's own P2PKH script; change below the dust limit is folded into the
- *       fee rather than creating an unspendable output.</li>
- *   <li>No output below the dust limit is accepted, except 0-value data (OP_RETURN) outputs.</li>
+ *       with the type byte), so the signed transaction never pays less than the policy asks.
+ *   <li>Change goes last, to the key's own P2PKH script; change below the dust limit is folded into
+ *       the fee rather than creating an unspendable output.
+ *   <li>No output below the dust limit is accepted, except 0-value data (OP_RETURN) outputs.
  * </ul>
  */
 public final class P2pkhSpend {
@@ -38,7 +38,8 @@ public final class P2pkhSpend {
   public record Coin(byte[] txid, long index, long satoshis, boolean confirmed) {
     public Coin {
       if (txid.length != 32 || index < 0 || satoshis <= 0) {
-        throw new IllegalArgumentException("coin needs a 32-byte txid, index >= 0 and a positive value");
+        throw new IllegalArgumentException(
+            "coin needs a 32-byte txid, index >= 0 and a positive value");
       }
       txid = txid.clone();
     }
@@ -50,7 +51,10 @@ public final class P2pkhSpend {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Coin c && Arrays.equals(txid, c.txid) && index == c.index && satoshis == c.satoshis
+      return o instanceof Coin c
+          && Arrays.equals(txid, c.txid)
+          && index == c.index
+          && satoshis == c.satoshis
           && confirmed == c.confirmed;
     }
 
@@ -61,7 +65,13 @@ public final class P2pkhSpend {
 
     @Override
     public String toString() {
-      return Transaction.txidToHex(txid) + ":" + index + " " + satoshis + " sat" + (confirmed ? "" : " unconfirmed");
+      return Transaction.txidToHex(txid)
+          + ":"
+          + index
+          + " "
+          + satoshis
+          + " sat"
+          + (confirmed ? "" : " unconfirmed");
     }
   }
 
@@ -89,39 +99,42 @@ public final class P2pkhSpend {
   }
 
   /**
-   * Selects coins of {@code key}, pays {@code outputs} (in order, change last) and signs every input
-   * with SIGHASH_ALL|FORKID.
+   * Selects coins of {@code key}, pays {@code outputs} (in order, change last) and signs every
+   * input with SIGHASH_ALL|FORKID.
    *
    * @throws InsufficientFundsException when the coins cannot pay
    * @throws IllegalArgumentException when an output is below the dust limit
    */
-  public static Spend build(PrivateKey key, List<Coin> candidates, List<TxOutput> outputs, FeePolicy policy) {
+  public static Spend build(
+      PrivateKey key, List<Coin> candidates, List<TxOutput> outputs, FeePolicy policy) {
     Objects.requireNonNull(policy, "policy");
     byte[] ownScript = Script.p2pkh(key.publicKey().hash160()).bytes();
     long target = 0;
     for (TxOutput o : outputs) {
       if (o.satoshis() < policy.dustLimitSats() && !Script.of(o.lockingScript()).isOpReturnData()) {
-        throw new IllegalArgumentException("output of " + o.satoshis() + " sat is below the dust limit "
-            + policy.dustLimitSats());
+        throw new IllegalArgumentException(
+            "output of " + o.satoshis() + " sat is below the dust limit " + policy.dustLimitSats());
       }
       target = Math.addExact(target, o.satoshis());
     }
     List<Coin> ordered = new ArrayList<>(candidates);
-    ordered.sort(Comparator.comparing((Coin c) -> !c.confirmed())
-        .thenComparing(Comparator.comparingLong(Coin::satoshis).reversed()));
+    ordered.sort(
+        Comparator.comparing((Coin c) -> !c.confirmed())
+            .thenComparing(Comparator.comparingLong(Coin::satoshis).reversed()));
     List<Coin> selected = new ArrayList<>();
     long selectedSats = 0;
     for (Coin c : ordered) {
       selected.add(c);
       selectedSats = Math.addExact(selectedSats, c.satoshis());
-      if (selectedSats >= target + policy.feeFor(estimateSize(key, selected.size(), outputs, false))) {
+      if (selectedSats
+          >= target + policy.feeFor(estimateSize(key, selected.size(), outputs, false))) {
         break;
       }
     }
     long feeNoChange = policy.feeFor(estimateSize(key, selected.size(), outputs, false));
     if (selectedSats < target + feeNoChange) {
-      throw new InsufficientFundsException("need " + (target + feeNoChange) + " sat, " + selectedSats
-          + " sat spendable");
+      throw new InsufficientFundsException(
+          "need " + (target + feeNoChange) + " sat, " + selectedSats + " sat spendable");
     }
     long feeWithChange = policy.feeFor(estimateSize(key, selected.size(), outputs, true));
     long change = selectedSats - target - feeWithChange;
@@ -147,9 +160,13 @@ public final class P2pkhSpend {
     return new Spend(tx, selected, fee, changeIndex);
   }
 
-  /** Serialized size with the largest P2PKH unlocking scripts, and a P2PKH change output if asked. */
-  private static int estimateSize(PrivateKey key, int inputCount, List<TxOutput> outputs, boolean withChange) {
-    byte[] unlock = Script.p2pkhUnlock(new byte[MAX_SIGNATURE_BYTES], key.publicKey().bytes()).bytes();
+  /**
+   * Serialized size with the largest P2PKH unlocking scripts, and a P2PKH change output if asked.
+   */
+  private static int estimateSize(
+      PrivateKey key, int inputCount, List<TxOutput> outputs, boolean withChange) {
+    byte[] unlock =
+        Script.p2pkhUnlock(new byte[MAX_SIGNATURE_BYTES], key.publicKey().bytes()).bytes();
     List<TxInput> ins = new ArrayList<>();
     for (int i = 0; i < inputCount; i++) {
       ins.add(new TxInput(new byte[32], 0, unlock, TxInput.SEQUENCE_FINAL));

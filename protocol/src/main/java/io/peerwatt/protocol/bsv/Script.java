@@ -58,8 +58,8 @@ public final class Script {
 
   /**
    * Serializes instructions back to bytes, keeping each push's own opcode (so a non-minimal push
-   * stays non-minimal): {@code fromChunks(s.chunks()).equals(s)} for every parseable script.
-   * Throws {@link IllegalArgumentException} when a push's data does not fit its opcode.
+   * stays non-minimal): {@code fromChunks(s.chunks()).equals(s)} for every parseable script. Throws
+   * {@link IllegalArgumentException} when a push's data does not fit its opcode.
    */
   public static Script fromChunks(List<ScriptChunk> chunks) {
     ByteWriter w = new ByteWriter();
@@ -73,7 +73,8 @@ public final class Script {
       int n = data.length;
       if (op < Opcodes.OP_PUSHDATA1) {
         if (n != op) {
-          throw new IllegalArgumentException("direct push 0x" + Integer.toHexString(op) + " needs " + op + " bytes, got " + n);
+          throw new IllegalArgumentException(
+              "direct push 0x" + Integer.toHexString(op) + " needs " + op + " bytes, got " + n);
         }
       } else if (op == Opcodes.OP_PUSHDATA1) {
         if (n > 0xFF) {
@@ -93,7 +94,10 @@ public final class Script {
     return new Script(w.toByteArray());
   }
 
-  /** True if every instruction is a push (opcodes up to OP_16, OP_RESERVED included, as the node counts). */
+  /**
+   * True if every instruction is a push (opcodes up to OP_16, OP_RESERVED included, as the node
+   * counts).
+   */
   public boolean isPushOnly() {
     return isPushOnly(bytes);
   }
@@ -118,8 +122,9 @@ public final class Script {
 
   /**
    * ASM as the node shows an unlocking script: like {@link #toAsm()}, but (unless the script starts
-   * with OP_RETURN or OP_FALSE OP_RETURN) a push that is a strictly encoded signature shows its sighash type, e.g. {@code 3044...01[ALL|FORKID]} becomes
-   * {@code 3044...[ALL|FORKID]} with the type byte removed from the hex.
+   * with OP_RETURN or OP_FALSE OP_RETURN) a push that is a strictly encoded signature shows its
+   * sighash type, e.g. {@code 3044...01[ALL|FORKID]} becomes {@code 3044...[ALL|FORKID]} with the
+   * type byte removed from the hex.
    */
   public String toAsmDecodingSighash() {
     return toAsm(true);
@@ -158,11 +163,12 @@ public final class Script {
   }
 
   /**
-   * Parses ASM as {@link #toAsm()} writes it: opcode names ({@code OP_DUP}, also without the prefix),
-   * decimal numbers (-1..16 become OP_1NEGATE, OP_0..OP_16, others a minimal script-number push) and
-   * hex data (a minimal push; a trailing {@code [ALL|FORKID]}-style suffix appends that type byte).
-   * ASM is lossy, so this gives the canonical script for the text: a token of at most 10 digits
-   * that fits a 4-byte script number is read as a number, like the ASM of a push of up to 4 bytes.
+   * Parses ASM as {@link #toAsm()} writes it: opcode names ({@code OP_DUP}, also without the
+   * prefix), decimal numbers (-1..16 become OP_1NEGATE, OP_0..OP_16, others a minimal script-number
+   * push) and hex data (a minimal push; a trailing {@code [ALL|FORKID]}-style suffix appends that
+   * type byte). ASM is lossy, so this gives the canonical script for the text: a token of at most
+   * 10 digits that fits a 4-byte script number is read as a number, like the ASM of a push of up to
+   * 4 bytes.
    */
   public static Script fromAsm(String asm) {
     ByteWriter w = new ByteWriter();
@@ -233,11 +239,15 @@ public final class Script {
     return new Script(w.toByteArray());
   }
 
-  /** Bare multisig locking script: OP_m &lt;pubkeys&gt; OP_n OP_CHECKMULTISIG with 1 &lt;= m &lt;= n &lt;= 16. */
+  /**
+   * Bare multisig locking script: OP_m &lt;pubkeys&gt; OP_n OP_CHECKMULTISIG with 1 &lt;= m &lt;= n
+   * &lt;= 16.
+   */
   public static Script multisig(int m, List<byte[]> publicKeys) {
     int n = publicKeys.size();
     if (m < 1 || m > n || n > 16) {
-      throw new IllegalArgumentException("multisig needs 1 <= m <= n <= 16, got m=" + m + " n=" + n);
+      throw new IllegalArgumentException(
+          "multisig needs 1 <= m <= n <= 16, got m=" + m + " n=" + n);
     }
     ByteWriter w = new ByteWriter(3 + 34 * n);
     w.writeByte(Opcodes.smallInt(m));
@@ -248,7 +258,10 @@ public final class Script {
     return new Script(w.toByteArray());
   }
 
-  /** Multisig unlocking script: OP_0 (the dummy CHECKMULTISIG pops) then the signatures in key order. */
+  /**
+   * Multisig unlocking script: OP_0 (the dummy CHECKMULTISIG pops) then the signatures in key
+   * order.
+   */
   public static Script multisigUnlock(List<byte[]> signaturesWithType) {
     ByteWriter w = new ByteWriter(1 + 74 * signaturesWithType.size());
     w.writeByte(Opcodes.OP_0);
@@ -258,7 +271,9 @@ public final class Script {
     return new Script(w.toByteArray());
   }
 
-  /** Provably unspendable data carrier: OP_FALSE OP_RETURN followed by minimal pushes of each part. */
+  /**
+   * Provably unspendable data carrier: OP_FALSE OP_RETURN followed by minimal pushes of each part.
+   */
   public static Script opReturn(List<byte[]> dataParts) {
     ByteWriter w = new ByteWriter(64);
     w.writeByte(Opcodes.OP_FALSE).writeByte(Opcodes.OP_RETURN);
@@ -275,7 +290,9 @@ public final class Script {
 
   /** True for OP_FALSE OP_RETURN ... (data carrier) scripts. */
   public boolean isOpReturnData() {
-    return bytes.length >= 2 && bytes[0] == Opcodes.OP_FALSE && (bytes[1] & 0xFF) == Opcodes.OP_RETURN;
+    return bytes.length >= 2
+        && bytes[0] == Opcodes.OP_FALSE
+        && (bytes[1] & 0xFF) == Opcodes.OP_RETURN;
   }
 
   /** The 20-byte hash if this is exactly the P2PKH template, otherwise null. */
@@ -291,7 +308,10 @@ public final class Script {
     return null;
   }
 
-  /** The minimal push of {@code data} (what MINIMALDATA demands): OP_0, OP_1..OP_16, OP_1NEGATE, direct, PUSHDATA1/2/4. */
+  /**
+   * The minimal push of {@code data} (what MINIMALDATA demands): OP_0, OP_1..OP_16, OP_1NEGATE,
+   * direct, PUSHDATA1/2/4.
+   */
   public static byte[] minimalPush(byte[] data) {
     ByteWriter w = new ByteWriter(data.length + 5);
     writePush(w, data);
@@ -311,7 +331,10 @@ public final class Script {
     }
   }
 
-  /** A push that always carries the bytes (direct, PUSHDATA1/2/4), as the node's {@code CScript << vector}. */
+  /**
+   * A push that always carries the bytes (direct, PUSHDATA1/2/4), as the node's {@code CScript <<
+   * vector}.
+   */
   static void writeDataPush(ByteWriter w, byte[] data) {
     int n = data.length;
     if (n < Opcodes.OP_PUSHDATA1) {
@@ -346,9 +369,9 @@ public final class Script {
   }
 
   /**
-   * Steps through script bytes like the node's GetOp: after {@link #next()} returns true,
-   * {@code opcode} and the pushed range are set; false means a truncated push, with {@code pos}
-   * where the node's reader stops.
+   * Steps through script bytes like the node's GetOp: after {@link #next()} returns true, {@code
+   * opcode} and the pushed range are set; false means a truncated push, with {@code pos} where the
+   * node's reader stops.
    */
   static final class Reader {
     final byte[] s;
@@ -397,7 +420,11 @@ public final class Script {
         if (s.length - pos < 4) {
           return false;
         }
-        n = (s[pos] & 0xFFL) | (s[pos + 1] & 0xFFL) << 8 | (s[pos + 2] & 0xFFL) << 16 | (s[pos + 3] & 0xFFL) << 24;
+        n =
+            (s[pos] & 0xFFL)
+                | (s[pos + 1] & 0xFFL) << 8
+                | (s[pos + 2] & 0xFFL) << 16
+                | (s[pos + 3] & 0xFFL) << 24;
         pos += 4;
       }
       if (s.length - pos < n) {

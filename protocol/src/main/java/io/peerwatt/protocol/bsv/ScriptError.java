@@ -1,8 +1,8 @@
 package io.peerwatt.protocol.bsv;
 
 /**
- * Why a script failed, with the Bitcoin SV node's names (its {@code SCRIPT_ERR_*} without the prefix,
- * as its test vectors spell them) and stable numeric codes for storage and APIs.
+ * Why a script failed, with the Bitcoin SV node's names (its {@code SCRIPT_ERR_*} without the
+ * prefix, as its test vectors spell them) and stable numeric codes for storage and APIs.
  */
 public enum ScriptError {
   OK(0, "no error"),

@@ -31,23 +31,44 @@ public final class ScriptFlags {
 
   /**
    * What a post-Genesis BSV node demands of a new transaction spending a post-Genesis output
-   * (mandatory consensus flags plus the standard policy flags): FORKID signatures, strict encodings,
-   * low S, NULLFAIL, NULLDUMMY, minimal pushes and numbers, push-only unlocking scripts, clean stack,
-   * no executed upgradable NOPs. (MINIMALIF is not a BSV policy rule, so it is not included.)
+   * (mandatory consensus flags plus the standard policy flags): FORKID signatures, strict
+   * encodings, low S, NULLFAIL, NULLDUMMY, minimal pushes and numbers, push-only unlocking scripts,
+   * clean stack, no executed upgradable NOPs. (MINIMALIF is not a BSV policy rule, so it is not
+   * included.)
    */
   public static final int POST_GENESIS_STANDARD =
-      P2SH | STRICTENC | DERSIG | LOW_S | NULLDUMMY | SIGPUSHONLY | MINIMALDATA
-          | DISCOURAGE_UPGRADABLE_NOPS | CLEANSTACK | NULLFAIL | SIGHASH_FORKID
-          | GENESIS | UTXO_AFTER_GENESIS;
+      P2SH
+          | STRICTENC
+          | DERSIG
+          | LOW_S
+          | NULLDUMMY
+          | SIGPUSHONLY
+          | MINIMALDATA
+          | DISCOURAGE_UPGRADABLE_NOPS
+          | CLEANSTACK
+          | NULLFAIL
+          | SIGHASH_FORKID
+          | GENESIS
+          | UTXO_AFTER_GENESIS;
 
   /**
    * What a post-Genesis BSV node requires of every transaction in a block spending a post-Genesis
    * output (the node's mandatory flags plus the Genesis rules): no policy-only rules.
    */
   public static final int POST_GENESIS_CONSENSUS =
-      P2SH | STRICTENC | LOW_S | NULLFAIL | SIGHASH_FORKID | SIGPUSHONLY | GENESIS | UTXO_AFTER_GENESIS;
+      P2SH
+          | STRICTENC
+          | LOW_S
+          | NULLFAIL
+          | SIGHASH_FORKID
+          | SIGPUSHONLY
+          | GENESIS
+          | UTXO_AFTER_GENESIS;
 
-  /** Parses the node's comma-separated flag names ("P2SH,STRICTENC"); unknown names are a FormatException. */
+  /**
+   * Parses the node's comma-separated flag names ("P2SH,STRICTENC"); unknown names are a
+   * FormatException.
+   */
   public static int parse(String names) {
     int flags = 0;
     for (String raw : names.split(",")) {
@@ -55,28 +76,29 @@ public final class ScriptFlags {
       if (name.isEmpty()) {
         continue;
       }
-      flags |= switch (name) {
-        case "NONE" -> NONE;
-        case "P2SH" -> P2SH;
-        case "STRICTENC" -> STRICTENC;
-        case "DERSIG" -> DERSIG;
-        case "LOW_S" -> LOW_S;
-        case "NULLDUMMY" -> NULLDUMMY;
-        case "SIGPUSHONLY" -> SIGPUSHONLY;
-        case "MINIMALDATA" -> MINIMALDATA;
-        case "DISCOURAGE_UPGRADABLE_NOPS" -> DISCOURAGE_UPGRADABLE_NOPS;
-        case "CLEANSTACK" -> CLEANSTACK;
-        case "CHECKLOCKTIMEVERIFY" -> CHECKLOCKTIMEVERIFY;
-        case "CHECKSEQUENCEVERIFY" -> CHECKSEQUENCEVERIFY;
-        case "MINIMALIF" -> MINIMALIF;
-        case "NULLFAIL" -> NULLFAIL;
-        case "COMPRESSED_PUBKEYTYPE" -> COMPRESSED_PUBKEYTYPE;
-        case "SIGHASH_FORKID" -> SIGHASH_FORKID;
-        case "GENESIS" -> GENESIS;
-        case "UTXO_AFTER_GENESIS" -> UTXO_AFTER_GENESIS;
-        case "UTXO_AFTER_CHRONICLE" -> UTXO_AFTER_CHRONICLE;
-        default -> throw new FormatException("unknown script flag " + name);
-      };
+      flags |=
+          switch (name) {
+            case "NONE" -> NONE;
+            case "P2SH" -> P2SH;
+            case "STRICTENC" -> STRICTENC;
+            case "DERSIG" -> DERSIG;
+            case "LOW_S" -> LOW_S;
+            case "NULLDUMMY" -> NULLDUMMY;
+            case "SIGPUSHONLY" -> SIGPUSHONLY;
+            case "MINIMALDATA" -> MINIMALDATA;
+            case "DISCOURAGE_UPGRADABLE_NOPS" -> DISCOURAGE_UPGRADABLE_NOPS;
+            case "CLEANSTACK" -> CLEANSTACK;
+            case "CHECKLOCKTIMEVERIFY" -> CHECKLOCKTIMEVERIFY;
+            case "CHECKSEQUENCEVERIFY" -> CHECKSEQUENCEVERIFY;
+            case "MINIMALIF" -> MINIMALIF;
+            case "NULLFAIL" -> NULLFAIL;
+            case "COMPRESSED_PUBKEYTYPE" -> COMPRESSED_PUBKEYTYPE;
+            case "SIGHASH_FORKID" -> SIGHASH_FORKID;
+            case "GENESIS" -> GENESIS;
+            case "UTXO_AFTER_GENESIS" -> UTXO_AFTER_GENESIS;
+            case "UTXO_AFTER_CHRONICLE" -> UTXO_AFTER_CHRONICLE;
+            default -> throw new FormatException("unknown script flag " + name);
+          };
     }
     return flags;
   }

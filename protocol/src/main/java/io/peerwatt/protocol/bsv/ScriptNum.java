@@ -30,7 +30,8 @@ final class ScriptNum {
     }
   }
 
-  static BigInteger decodeChecked(byte[] vch, long maxLength, boolean requireMinimal) throws NumberException {
+  static BigInteger decodeChecked(byte[] vch, long maxLength, boolean requireMinimal)
+      throws NumberException {
     if (vch.length > maxLength) {
       throw new NumberException(ScriptError.SCRIPTNUM_OVERFLOW);
     }

@@ -8,19 +8,22 @@ import java.util.Optional;
  * Signature hashes of one transaction: the 32 bytes ECDSA signs for an input.
  *
  * <p>Two algorithms, chosen by the type byte exactly as the Bitcoin SV node (1.2) does:
+ *
  * <ul>
- *   <li>FORKID (BIP143-style), when the type has FORKID (0x40) and not CHRONICLE (0x20): double SHA-256 of version, hashPrevouts, hashSequence, the spent
- *       outpoint, the script code, the spent amount, the sequence, hashOutputs, lock time and the
- *       32-bit type; committing to the amount.</li>
- *   <li>Original (legacy), for every other type, including FORKID|CHRONICLE (0x60, Chronicle's "OTC"
- *       digest, which is the original algorithm): double SHA-256 of a modified copy of the transaction (other inputs'
- *       scripts blanked, OP_CODESEPARATORs removed from the script code, outputs and sequences
- *       dropped per NONE/SINGLE/ANYONECANPAY) followed by the 32-bit type. With SINGLE and an input
- *       index at or beyond the number of outputs (or an input index beyond the inputs) the digest is
- *       the historical constant 1 and there is no preimage.</li>
+ *   <li>FORKID (BIP143-style), when the type has FORKID (0x40) and not CHRONICLE (0x20): double
+ *       SHA-256 of version, hashPrevouts, hashSequence, the spent outpoint, the script code, the
+ *       spent amount, the sequence, hashOutputs, lock time and the 32-bit type; committing to the
+ *       amount.
+ *   <li>Original (legacy), for every other type, including FORKID|CHRONICLE (0x60, Chronicle's
+ *       "OTC" digest, which is the original algorithm): double SHA-256 of a modified copy of the
+ *       transaction (other inputs' scripts blanked, OP_CODESEPARATORs removed from the script code,
+ *       outputs and sequences dropped per NONE/SINGLE/ANYONECANPAY) followed by the 32-bit type.
+ *       With SINGLE and an input index at or beyond the number of outputs (or an input index beyond
+ *       the inputs) the digest is the historical constant 1 and there is no preimage.
  * </ul>
- * The node's own vectors (sighash.json) pin this selection; see {@link SigHashType} for what the rest
- * of PeerWatt does with the 0x20 bit.
+ *
+ * The node's own vectors (sighash.json) pin this selection; see {@link SigHashType} for what the
+ * rest of PeerWatt does with the 0x20 bit.
  *
  * <p>Digests are returned in natural byte order (what ECDSA signs); the node prints them
  * byte-reversed ({@link Transaction#txidToHex}). An instance caches hashPrevouts, hashSequence and
@@ -48,7 +51,8 @@ public final class Sighash {
   }
 
   /** One-off digest; see {@link #digest(int, byte[], long, int)}. */
-  public static byte[] digest(Transaction tx, int inputIndex, byte[] scriptCode, long amountSats, int hashType) {
+  public static byte[] digest(
+      Transaction tx, int inputIndex, byte[] scriptCode, long amountSats, int hashType) {
     return of(tx).digest(inputIndex, scriptCode, amountSats, hashType);
   }
 
@@ -63,14 +67,17 @@ public final class Sighash {
     if (usesForkIdDigest(hashType)) {
       return Hashes.sha256d(forkIdPreimage(inputIndex, scriptCode, amountSats, hashType));
     }
-    return legacyPreimage(inputIndex, scriptCode, hashType).map(Hashes::sha256d).orElseGet(ONE::clone);
+    return legacyPreimage(inputIndex, scriptCode, hashType)
+        .map(Hashes::sha256d)
+        .orElseGet(ONE::clone);
   }
 
   /**
    * The bytes that are double-SHA-256'd into {@link #digest}; empty for the legacy algorithm's
    * constant-1 cases (SINGLE without a matching output, input index out of range).
    */
-  public Optional<byte[]> preimage(int inputIndex, byte[] scriptCode, long amountSats, int hashType) {
+  public Optional<byte[]> preimage(
+      int inputIndex, byte[] scriptCode, long amountSats, int hashType) {
     if (usesForkIdDigest(hashType)) {
       return Optional.of(forkIdPreimage(inputIndex, scriptCode, amountSats, hashType));
     }
@@ -82,21 +89,29 @@ public final class Sighash {
     return SigHashType.hasForkId(hashType) && !SigHashType.hasChronicle(hashType);
   }
 
-  /** The original algorithm's digest regardless of the FORKID bit (the node's "no forkid" digest). */
+  /**
+   * The original algorithm's digest regardless of the FORKID bit (the node's "no forkid" digest).
+   */
   public byte[] legacyDigest(int inputIndex, byte[] scriptCode, int hashType) {
-    return legacyPreimage(inputIndex, scriptCode, hashType).map(Hashes::sha256d).orElseGet(ONE::clone);
+    return legacyPreimage(inputIndex, scriptCode, hashType)
+        .map(Hashes::sha256d)
+        .orElseGet(ONE::clone);
   }
 
   /** The BIP143-style preimage regardless of the FORKID bit. */
   public byte[] forkIdPreimage(int inputIndex, byte[] scriptCode, long amountSats, int hashType) {
     if (inputIndex < 0 || inputIndex >= tx.inputs().size()) {
-      throw new IllegalArgumentException("input index " + inputIndex + " out of range 0.." + (tx.inputs().size() - 1));
+      throw new IllegalArgumentException(
+          "input index " + inputIndex + " out of range 0.." + (tx.inputs().size() - 1));
     }
     int base = SigHashType.baseType(hashType);
     boolean anyoneCanPay = SigHashType.hasAnyoneCanPay(hashType);
     byte[] zero = new byte[32];
     byte[] prevouts = anyoneCanPay ? zero : hashPrevouts();
-    byte[] sequences = !anyoneCanPay && base != SigHashType.SINGLE && base != SigHashType.NONE ? hashSequence() : zero;
+    byte[] sequences =
+        !anyoneCanPay && base != SigHashType.SINGLE && base != SigHashType.NONE
+            ? hashSequence()
+            : zero;
     byte[] outputs;
     if (base != SigHashType.SINGLE && base != SigHashType.NONE) {
       outputs = hashOutputs();
@@ -119,7 +134,9 @@ public final class Sighash {
     return w.toByteArray();
   }
 
-  /** The original algorithm's preimage regardless of the FORKID bit; empty where the digest is 1. */
+  /**
+   * The original algorithm's preimage regardless of the FORKID bit; empty where the digest is 1.
+   */
   public Optional<byte[]> legacyPreimage(int inputIndex, byte[] scriptCode, int hashType) {
     int nIn = tx.inputs().size();
     int nOut = tx.outputs().size();

@@ -20,9 +20,11 @@ import org.bouncycastle.util.encoders.Hex;
  * @param outputs the outputs in order (an unmodifiable copy)
  * @param lockTime nLockTime, uint32 held in a long
  */
-public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outputs, long lockTime) {
+public record Transaction(
+    int version, List<TxInput> inputs, List<TxOutput> outputs, long lockTime) {
   /** Smallest wire size of an input: 32 + 4 + 1 + 4 bytes. */
   private static final int MIN_INPUT_BYTES = 41;
+
   /** Smallest wire size of an output: 8 + 1 bytes. */
   private static final int MIN_OUTPUT_BYTES = 9;
 
@@ -45,7 +47,9 @@ public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outp
     return parse(decodeHex(hex.strip(), "transaction hex"));
   }
 
-  /** Reads one transaction from a stream of wire data (e.g. inside BEEF), leaving the rest unread. */
+  /**
+   * Reads one transaction from a stream of wire data (e.g. inside BEEF), leaving the rest unread.
+   */
   public static Transaction read(ByteReader in) {
     int version = (int) in.readUInt32LE("tx version");
     int nIn = in.readCount("input count", MIN_INPUT_BYTES);
@@ -103,7 +107,9 @@ public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outp
     return txidToHex(txid());
   }
 
-  /** True for a coinbase: one input spending the null outpoint (all-zero txid, index 0xFFFFFFFF). */
+  /**
+   * True for a coinbase: one input spending the null outpoint (all-zero txid, index 0xFFFFFFFF).
+   */
   public boolean isCoinbase() {
     if (inputs.size() != 1) {
       return false;
@@ -136,7 +142,8 @@ public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outp
   public static byte[] txidFromHex(String displayHex) {
     byte[] b = decodeHex(displayHex, "txid");
     if (b.length != 32) {
-      throw new FormatException("txid must be 32 bytes (64 hex characters), got " + b.length + " bytes");
+      throw new FormatException(
+          "txid must be 32 bytes (64 hex characters), got " + b.length + " bytes");
     }
     return reversed(b);
   }
@@ -149,7 +156,10 @@ public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outp
     return r;
   }
 
-  /** Strict hex decoding for operator input: an even number of hex digits, else a {@link FormatException} naming {@code what}. */
+  /**
+   * Strict hex decoding for operator input: an even number of hex digits, else a {@link
+   * FormatException} naming {@code what}.
+   */
   public static byte[] parseHexBytes(String hex, String what) {
     return decodeHex(hex, what);
   }
@@ -168,7 +178,16 @@ public record Transaction(int version, List<TxInput> inputs, List<TxOutput> outp
 
   @Override
   public String toString() {
-    return "Transaction[" + txidHex() + " v" + version + " in=" + inputs.size() + " out=" + outputs.size()
-        + " lock=" + lockTime + "]";
+    return "Transaction["
+        + txidHex()
+        + " v"
+        + version
+        + " in="
+        + inputs.size()
+        + " out="
+        + outputs.size()
+        + " lock="
+        + lockTime
+        + "]";
   }
 }

@@ -11,8 +11,8 @@ import org.bouncycastle.util.encoders.Hex;
  * <p>Wire form: previous txid (32 bytes, internal byte order as hashed), previous output index
  * (uint32 LE), script length (varint) and unlocking script, sequence (uint32 LE).
  *
- * @param prevTxid the spent transaction's id in internal byte order (the reverse of the hex shown by
- *     explorers); 32 bytes
+ * @param prevTxid the spent transaction's id in internal byte order (the reverse of the hex shown
+ *     by explorers); 32 bytes
  * @param prevIndex the spent output's index, uint32 held in a long
  * @param unlockingScript the scriptSig bytes, not necessarily a parseable script
  * @param sequence nSequence, uint32 held in a long
@@ -32,7 +32,8 @@ public record TxInput(byte[] prevTxid, long prevIndex, byte[] unlockingScript, l
   }
 
   /** An input spending {@code prevTxidHex:prevIndex} (displayed, byte-reversed txid). */
-  public static TxInput spending(String prevTxidHex, long prevIndex, byte[] unlockingScript, long sequence) {
+  public static TxInput spending(
+      String prevTxidHex, long prevIndex, byte[] unlockingScript, long sequence) {
     return new TxInput(Transaction.txidFromHex(prevTxidHex), prevIndex, unlockingScript, sequence);
   }
 
@@ -73,7 +74,10 @@ public record TxInput(byte[] prevTxid, long prevIndex, byte[] unlockingScript, l
 
   /** Appends the wire form. */
   public void write(ByteWriter out) {
-    out.write(prevTxid).writeUInt32LE(prevIndex).writeVarBytes(unlockingScript).writeUInt32LE(sequence);
+    out.write(prevTxid)
+        .writeUInt32LE(prevIndex)
+        .writeVarBytes(unlockingScript)
+        .writeUInt32LE(sequence);
   }
 
   byte[] prevTxidRef() {
@@ -100,7 +104,14 @@ public record TxInput(byte[] prevTxid, long prevIndex, byte[] unlockingScript, l
 
   @Override
   public String toString() {
-    return "TxInput[" + prevTxidHex() + ":" + prevIndex + " script=" + Hex.toHexString(unlockingScript)
-        + " seq=" + Long.toHexString(sequence) + "]";
+    return "TxInput["
+        + prevTxidHex()
+        + ":"
+        + prevIndex
+        + " script="
+        + Hex.toHexString(unlockingScript)
+        + " seq="
+        + Long.toHexString(sequence)
+        + "]";
   }
 }

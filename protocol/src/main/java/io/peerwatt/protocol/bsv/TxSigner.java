@@ -11,10 +11,10 @@ import java.util.List;
  * Signs transaction inputs that spend P2PKH or bare multisig outputs: RFC 6979 deterministic ECDSA
  * with low S ({@link PrivateKey#sign}), strict DER, the sighash type byte appended.
  *
- * <p>The default type is {@link SigHashType#ALL_FORKID}; any defined type may be given (without FORKID
- * the original digest is signed, which BSV nodes no longer accept for new transactions). The
- * CHRONICLE bit (0x20) is refused; see {@link SigHashType}. Wrong keys or scripts are caller bugs and
- * throw {@link IllegalArgumentException}.
+ * <p>The default type is {@link SigHashType#ALL_FORKID}; any defined type may be given (without
+ * FORKID the original digest is signed, which BSV nodes no longer accept for new transactions). The
+ * CHRONICLE bit (0x20) is refused; see {@link SigHashType}. Wrong keys or scripts are caller bugs
+ * and throw {@link IllegalArgumentException}.
  */
 public final class TxSigner {
   private TxSigner() {}
@@ -22,12 +22,17 @@ public final class TxSigner {
   /**
    * The signature push for input {@code inputIndex}: DER signature followed by the type byte.
    *
-   * @param scriptCode the locking script being satisfied (no OP_CODESEPARATOR handling is needed for
-   *     the templates PeerWatt signs)
+   * @param scriptCode the locking script being satisfied (no OP_CODESEPARATOR handling is needed
+   *     for the templates PeerWatt signs)
    * @param amountSats the spent output's amount
    */
   public static byte[] signature(
-      Transaction tx, int inputIndex, byte[] scriptCode, long amountSats, PrivateKey key, int hashType) {
+      Transaction tx,
+      int inputIndex,
+      byte[] scriptCode,
+      long amountSats,
+      PrivateKey key,
+      int hashType) {
     requireSignableType(hashType);
     if (inputIndex < 0 || inputIndex >= tx.inputs().size()) {
       throw new IllegalArgumentException("input index " + inputIndex + " out of range");
@@ -39,13 +44,21 @@ public final class TxSigner {
     return out;
   }
 
-  /** Signs a P2PKH input with SIGHASH_ALL|FORKID; returns the transaction with that input's unlocking script set. */
-  public static Transaction signP2pkh(Transaction tx, int inputIndex, TxOutput spent, PrivateKey key) {
+  /**
+   * Signs a P2PKH input with SIGHASH_ALL|FORKID; returns the transaction with that input's
+   * unlocking script set.
+   */
+  public static Transaction signP2pkh(
+      Transaction tx, int inputIndex, TxOutput spent, PrivateKey key) {
     return signP2pkh(tx, inputIndex, spent, key, SigHashType.ALL_FORKID);
   }
 
-  /** Signs a P2PKH input with the given type; the key's compressed public key must match the output's hash. */
-  public static Transaction signP2pkh(Transaction tx, int inputIndex, TxOutput spent, PrivateKey key, int hashType) {
+  /**
+   * Signs a P2PKH input with the given type; the key's compressed public key must match the
+   * output's hash.
+   */
+  public static Transaction signP2pkh(
+      Transaction tx, int inputIndex, TxOutput spent, PrivateKey key, int hashType) {
     byte[] locking = spent.lockingScriptRef();
     byte[] hash = Script.of(locking).p2pkhHash();
     PublicKey pub = key.publicKey();
@@ -60,7 +73,8 @@ public final class TxSigner {
   }
 
   /** Signs a bare m-of-n multisig input with SIGHASH_ALL|FORKID. */
-  public static Transaction signMultisig(Transaction tx, int inputIndex, TxOutput spent, List<PrivateKey> keys) {
+  public static Transaction signMultisig(
+      Transaction tx, int inputIndex, TxOutput spent, List<PrivateKey> keys) {
     return signMultisig(tx, inputIndex, spent, keys, SigHashType.ALL_FORKID);
   }
 
@@ -75,7 +89,8 @@ public final class TxSigner {
     List<byte[]> scriptKeys = new ArrayList<>();
     int m = parseMultisig(locking, scriptKeys);
     if (keys.size() != m) {
-      throw new IllegalArgumentException("the output needs " + m + " signatures, got " + keys.size() + " keys");
+      throw new IllegalArgumentException(
+          "the output needs " + m + " signatures, got " + keys.size() + " keys");
     }
     byte[][] sigsByPosition = new byte[scriptKeys.size()][];
     for (PrivateKey key : keys) {
@@ -87,9 +102,11 @@ public final class TxSigner {
         }
       }
       if (position < 0) {
-        throw new IllegalArgumentException("key " + key.publicKey().hex() + " is not (or twice) in the multisig script");
+        throw new IllegalArgumentException(
+            "key " + key.publicKey().hex() + " is not (or twice) in the multisig script");
       }
-      sigsByPosition[position] = signature(tx, inputIndex, locking, spent.satoshis(), key, hashType);
+      sigsByPosition[position] =
+          signature(tx, inputIndex, locking, spent.satoshis(), key, hashType);
     }
     List<byte[]> ordered = new ArrayList<>();
     for (byte[] sig : sigsByPosition) {
@@ -101,7 +118,8 @@ public final class TxSigner {
   }
 
   private static boolean matches(byte[] scriptKey, PublicKey pub) {
-    return Arrays.equals(scriptKey, pub.compressedBytes()) || Arrays.equals(scriptKey, pub.uncompressedBytes());
+    return Arrays.equals(scriptKey, pub.compressedBytes())
+        || Arrays.equals(scriptKey, pub.uncompressedBytes());
   }
 
   /** Reads OP_m &lt;keys&gt; OP_n OP_CHECKMULTISIG into {@code keysOut}; returns m. */
@@ -114,7 +132,8 @@ public final class TxSigner {
     }
     int size = chunks.size();
     if (size < 4 || chunks.get(size - 1).opcode() != Opcodes.OP_CHECKMULTISIG) {
-      throw new IllegalArgumentException("spent output is not bare multisig (OP_m keys OP_n OP_CHECKMULTISIG)");
+      throw new IllegalArgumentException(
+          "spent output is not bare multisig (OP_m keys OP_n OP_CHECKMULTISIG)");
     }
     int m = smallInt(chunks.get(0));
     int n = smallInt(chunks.get(size - 2));
@@ -124,7 +143,8 @@ public final class TxSigner {
     for (int k = 1; k <= n; k++) {
       ScriptChunk c = chunks.get(k);
       if (c.data() == null) {
-        throw new IllegalArgumentException("spent output is not bare multisig: non-push in key list");
+        throw new IllegalArgumentException(
+            "spent output is not bare multisig: non-push in key list");
       }
       keysOut.add(c.data());
     }
@@ -141,7 +161,8 @@ public final class TxSigner {
       throw new IllegalArgumentException("not a sighash type byte: " + hashType);
     }
     if (SigHashType.hasChronicle(hashType)) {
-      throw new IllegalArgumentException("PeerWatt does not sign with the CHRONICLE bit (0x20): " + hashType);
+      throw new IllegalArgumentException(
+          "PeerWatt does not sign with the CHRONICLE bit (0x20): " + hashType);
     }
   }
 }

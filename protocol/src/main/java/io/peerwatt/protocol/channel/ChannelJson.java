@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The JSON forms of channel terms and commitments that a gateway and the platform exchange (and a
  * gateway keeps on disk). Byte fields are lowercase hex; the funding txid is in display order (as
- * explorers show it). Members are written in a fixed order; reading rejects unknown members, so a typo
- * cannot silently change what is agreed.
+ * explorers show it). Members are written in a fixed order; reading rejects unknown members, so a
+ * typo cannot silently change what is agreed.
  */
 public final class ChannelJson {
   private ChannelJson() {}
@@ -39,19 +39,41 @@ public final class ChannelJson {
   /**
    * Reads terms from their JSON object.
    *
-   * @throws FormatException when a member is missing, unknown or malformed, or the terms are inconsistent
+   * @throws FormatException when a member is missing, unknown or malformed, or the terms are
+   *     inconsistent
    */
   public static ChannelTerms readTerms(Map<String, Object> m) {
-    Json.requireOnly(m, "channel terms", "channelId", "direction", "prosumerAccount", "payerKey", "payeeKey",
-        "payerScript", "payeeScript", "capacitySats", "feeSats", "dustLimitSats", "expiryLockTime", "fundingTxid",
+    Json.requireOnly(
+        m,
+        "channel terms",
+        "channelId",
+        "direction",
+        "prosumerAccount",
+        "payerKey",
+        "payeeKey",
+        "payerScript",
+        "payeeScript",
+        "capacitySats",
+        "feeSats",
+        "dustLimitSats",
+        "expiryLockTime",
+        "fundingTxid",
         "fundingIndex");
     try {
-      return new ChannelTerms(Json.string(m, "channelId"), ChannelDirection.fromCode(Json.string(m, "direction")),
-          Json.string(m, "prosumerAccount"), PublicKey.fromHex(Json.string(m, "payerKey")),
-          PublicKey.fromHex(Json.string(m, "payeeKey")), StrictHex.decode(Json.string(m, "payerScript"), "payerScript"),
-          StrictHex.decode(Json.string(m, "payeeScript"), "payeeScript"), Json.integer(m, "capacitySats"),
-          Json.integer(m, "feeSats"), Json.integer(m, "dustLimitSats"), Json.integer(m, "expiryLockTime"),
-          Transaction.txidFromHex(Json.string(m, "fundingTxid")), Json.integer(m, "fundingIndex"));
+      return new ChannelTerms(
+          Json.string(m, "channelId"),
+          ChannelDirection.fromCode(Json.string(m, "direction")),
+          Json.string(m, "prosumerAccount"),
+          PublicKey.fromHex(Json.string(m, "payerKey")),
+          PublicKey.fromHex(Json.string(m, "payeeKey")),
+          StrictHex.decode(Json.string(m, "payerScript"), "payerScript"),
+          StrictHex.decode(Json.string(m, "payeeScript"), "payeeScript"),
+          Json.integer(m, "capacitySats"),
+          Json.integer(m, "feeSats"),
+          Json.integer(m, "dustLimitSats"),
+          Json.integer(m, "expiryLockTime"),
+          Transaction.txidFromHex(Json.string(m, "fundingTxid")),
+          Json.integer(m, "fundingIndex"));
     } catch (IllegalArgumentException e) {
       throw new FormatException("channel terms: " + e.getMessage(), e);
     }
@@ -69,19 +91,26 @@ public final class ChannelJson {
   }
 
   /**
-   * Reads a commitment update; {@code extraMembers} names members the caller reads itself (for example a
-   * payment id sent beside the update).
+   * Reads a commitment update; {@code extraMembers} names members the caller reads itself (for
+   * example a payment id sent beside the update).
    *
    * @throws FormatException when a member is missing, unknown or malformed
    */
   public static CommitmentUpdate readUpdate(Map<String, Object> m, String... extraMembers) {
     String[] allowed = new String[5 + extraMembers.length];
-    System.arraycopy(new String[] {"channelId", "sequence", "payeeAmountSats", "rawTx", "payerSignature"}, 0,
-        allowed, 0, 5);
+    System.arraycopy(
+        new String[] {"channelId", "sequence", "payeeAmountSats", "rawTx", "payerSignature"},
+        0,
+        allowed,
+        0,
+        5);
     System.arraycopy(extraMembers, 0, allowed, 5, extraMembers.length);
     Json.requireOnly(m, "commitment", allowed);
-    return new CommitmentUpdate(Json.string(m, "channelId"), Json.integer(m, "sequence", 1, Long.MAX_VALUE),
-        Json.integer(m, "payeeAmountSats", 1, Long.MAX_VALUE), StrictHex.decode(Json.string(m, "rawTx"), "rawTx"),
+    return new CommitmentUpdate(
+        Json.string(m, "channelId"),
+        Json.integer(m, "sequence", 1, Long.MAX_VALUE),
+        Json.integer(m, "payeeAmountSats", 1, Long.MAX_VALUE),
+        StrictHex.decode(Json.string(m, "rawTx"), "rawTx"),
         StrictHex.decode(Json.string(m, "payerSignature"), "payerSignature"));
   }
 }

@@ -1,8 +1,8 @@
 package io.peerwatt.protocol.channel;
 
 /**
- * Why a channel step was refused. Stable codes: 1xx opening, 2xx commitments (payee's checks), 3xx the
- * payer's own limits, 4xx lifecycle.
+ * Why a channel step was refused. Stable codes: 1xx opening, 2xx commitments (payee's checks), 3xx
+ * the payer's own limits, 4xx lifecycle.
  */
 public enum ChannelRejection {
   BAD_TERMS(101, "channel terms are inconsistent"),
@@ -14,7 +14,9 @@ public enum ChannelRejection {
   MALFORMED_COMMITMENT(202, "commitment transaction cannot be parsed"),
   STALE_SEQUENCE(203, "commitment sequence is not newer than the stored one"),
   AMOUNT_NOT_INCREASING(204, "the payee's amount would not grow"),
-  CHANGED_OUTPUTS(205, "commitment transaction differs from the agreed template (outputs, fee, input or lock time)"),
+  CHANGED_OUTPUTS(
+      205,
+      "commitment transaction differs from the agreed template (outputs, fee, input or lock time)"),
   BAD_SIGNATURE(206, "the payer's signature does not verify"),
   CONFLICTING_DUPLICATE(207, "a different commitment with the same sequence was already accepted"),
   EXCEEDS_CAPACITY(301, "amount exceeds what the channel holds after the fee"),

@@ -3,8 +3,8 @@ package io.peerwatt.protocol.channel;
 import java.util.Objects;
 
 /**
- * The outcome of a channel step: a value, or a rejection with detail. Exactly one of {@code value} and
- * {@code rejection} is set.
+ * The outcome of a channel step: a value, or a rejection with detail. Exactly one of {@code value}
+ * and {@code rejection} is set.
  */
 public record ChannelResult<T>(T value, ChannelRejection rejection, String detail) {
   public ChannelResult {

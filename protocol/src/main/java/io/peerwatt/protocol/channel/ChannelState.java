@@ -1,6 +1,8 @@
 package io.peerwatt.protocol.channel;
 
-/** Lifecycle of one side's view of a channel, with the code stored in {@code payment_channel.state}. */
+/**
+ * Lifecycle of one side's view of a channel, with the code stored in {@code payment_channel.state}.
+ */
 public enum ChannelState {
   /** Terms agreed, the refund not yet signed: the funding must not be broadcast. */
   PROPOSED("proposed"),

@@ -18,12 +18,13 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>Funding output: {@code capacitySats} to the bare multisig {@code OP_2 <payer> <payee> OP_2
- *       OP_CHECKMULTISIG} at {@code fundingTxid:fundingIndex}.</li>
+ *       OP_CHECKMULTISIG} at {@code fundingTxid:fundingIndex}.
  *   <li>Refund: spends the funding with sequence 0xFFFFFFFE (non-final, so the lock time binds) and
- *       nLockTime = {@code expiryLockTime}; pays {@code capacitySats - feeSats} to {@code payerScript}.</li>
+ *       nLockTime = {@code expiryLockTime}; pays {@code capacitySats - feeSats} to {@code
+ *       payerScript}.
  *   <li>Commitment for payee amount A: spends the funding (final sequence, lock time 0), pays A to
- *       {@code payeeScript} then {@code capacitySats - feeSats - A} to {@code payerScript}, the latter
- *       left out (folded into the fee) when below {@code dustLimitSats}.</li>
+ *       {@code payeeScript} then {@code capacitySats - feeSats - A} to {@code payerScript}, the
+ *       latter left out (folded into the fee) when below {@code dustLimitSats}.
  * </ul>
  *
  * @param channelId the channel's id, up to 64 characters
@@ -40,9 +41,20 @@ import java.util.Objects;
  * @param fundingTxid funding transaction id, internal byte order
  * @param fundingIndex the funding output's index
  */
-public record ChannelTerms(String channelId, ChannelDirection direction, String prosumerAccount,
-    PublicKey payerKey, PublicKey payeeKey, byte[] payerScript, byte[] payeeScript, long capacitySats, long feeSats,
-    long dustLimitSats, long expiryLockTime, byte[] fundingTxid, long fundingIndex) {
+public record ChannelTerms(
+    String channelId,
+    ChannelDirection direction,
+    String prosumerAccount,
+    PublicKey payerKey,
+    PublicKey payeeKey,
+    byte[] payerScript,
+    byte[] payeeScript,
+    long capacitySats,
+    long feeSats,
+    long dustLimitSats,
+    long expiryLockTime,
+    byte[] fundingTxid,
+    long fundingIndex) {
 
   /** Sequence of the refund input: not final, so that nLockTime applies. */
   public static final long REFUND_SEQUENCE = TxInput.SEQUENCE_FINAL - 1;
@@ -60,7 +72,10 @@ public record ChannelTerms(String channelId, ChannelDirection direction, String 
     if (capacitySats <= 0 || feeSats < 0 || dustLimitSats < 0 || feeSats >= capacitySats) {
       throw new IllegalArgumentException("need capacity > fee >= 0 and dust limit >= 0");
     }
-    if (expiryLockTime <= 0 || expiryLockTime > 0xFFFF_FFFFL || fundingIndex < 0 || fundingIndex > 0xFFFF_FFFFL) {
+    if (expiryLockTime <= 0
+        || expiryLockTime > 0xFFFF_FFFFL
+        || fundingIndex < 0
+        || fundingIndex > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("expiry and funding index must be uint32 (expiry > 0)");
     }
     payerScript = payerScript.clone();
@@ -83,10 +98,25 @@ public record ChannelTerms(String channelId, ChannelDirection direction, String 
     return fundingTxid.clone();
   }
 
-  /** The same terms for another funding outpoint (the funding is built after the terms' keys are known). */
+  /**
+   * The same terms for another funding outpoint (the funding is built after the terms' keys are
+   * known).
+   */
   public ChannelTerms withFunding(byte[] txid, long index) {
-    return new ChannelTerms(channelId, direction, prosumerAccount, payerKey, payeeKey, payerScript, payeeScript,
-        capacitySats, feeSats, dustLimitSats, expiryLockTime, txid, index);
+    return new ChannelTerms(
+        channelId,
+        direction,
+        prosumerAccount,
+        payerKey,
+        payeeKey,
+        payerScript,
+        payeeScript,
+        capacitySats,
+        feeSats,
+        dustLimitSats,
+        expiryLockTime,
+        txid,
+        index);
   }
 
   /** The funding output's locking script: 2-of-2 bare multisig, payer key first. */
@@ -107,13 +137,15 @@ public record ChannelTerms(String channelId, ChannelDirection direction, String 
   /** The unsigned refund transaction. */
   public Transaction refundTransaction() {
     TxInput in = new TxInput(fundingTxid, fundingIndex, new byte[0], REFUND_SEQUENCE);
-    return new Transaction(1, List.of(in), List.of(new TxOutput(capacitySats - feeSats, payerScript)), expiryLockTime);
+    return new Transaction(
+        1, List.of(in), List.of(new TxOutput(capacitySats - feeSats, payerScript)), expiryLockTime);
   }
 
   /** The unsigned commitment paying {@code payeeAmountSats} to the payee. */
   public Transaction commitmentTransaction(long payeeAmountSats) {
     if (payeeAmountSats <= 0 || payeeAmountSats > maxPayeeAmountSats()) {
-      throw new IllegalArgumentException("payee amount " + payeeAmountSats + " outside 1.." + maxPayeeAmountSats());
+      throw new IllegalArgumentException(
+          "payee amount " + payeeAmountSats + " outside 1.." + maxPayeeAmountSats());
     }
     TxInput in = new TxInput(fundingTxid, fundingIndex, new byte[0], TxInput.SEQUENCE_FINAL);
     List<TxOutput> outs = new ArrayList<>(2);
@@ -125,7 +157,10 @@ public record ChannelTerms(String channelId, ChannelDirection direction, String 
     return new Transaction(1, List.of(in), outs, 0);
   }
 
-  /** The unlocking script of the funding output: OP_0, payer signature, payee signature (the script's key order). */
+  /**
+   * The unlocking script of the funding output: OP_0, payer signature, payee signature (the
+   * script's key order).
+   */
   public static byte[] multisigUnlock(byte[] payerSignature, byte[] payeeSignature) {
     return Script.multisigUnlock(List.of(payerSignature, payeeSignature)).bytes();
   }
@@ -136,19 +171,29 @@ public record ChannelTerms(String channelId, ChannelDirection direction, String 
    */
   public static long commitmentFeeSats(FeePolicy policy, byte[] payerScript, byte[] payeeScript) {
     byte[] maxSig = new byte[73];
-    TxInput in = new TxInput(new byte[32], 0, multisigUnlock(maxSig, maxSig), TxInput.SEQUENCE_FINAL);
-    Transaction largest = new Transaction(1, List.of(in),
-        List.of(new TxOutput(1, payeeScript), new TxOutput(1, payerScript)), 0);
+    TxInput in =
+        new TxInput(new byte[32], 0, multisigUnlock(maxSig, maxSig), TxInput.SEQUENCE_FINAL);
+    Transaction largest =
+        new Transaction(
+            1, List.of(in), List.of(new TxOutput(1, payeeScript), new TxOutput(1, payerScript)), 0);
     return policy.feeFor(largest.size());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ChannelTerms t && channelId.equals(t.channelId) && direction == t.direction
-        && prosumerAccount.equals(t.prosumerAccount) && payerKey.equals(t.payerKey) && payeeKey.equals(t.payeeKey)
-        && Arrays.equals(payerScript, t.payerScript) && Arrays.equals(payeeScript, t.payeeScript)
-        && capacitySats == t.capacitySats && feeSats == t.feeSats && dustLimitSats == t.dustLimitSats
-        && expiryLockTime == t.expiryLockTime && Arrays.equals(fundingTxid, t.fundingTxid)
+    return o instanceof ChannelTerms t
+        && channelId.equals(t.channelId)
+        && direction == t.direction
+        && prosumerAccount.equals(t.prosumerAccount)
+        && payerKey.equals(t.payerKey)
+        && payeeKey.equals(t.payeeKey)
+        && Arrays.equals(payerScript, t.payerScript)
+        && Arrays.equals(payeeScript, t.payeeScript)
+        && capacitySats == t.capacitySats
+        && feeSats == t.feeSats
+        && dustLimitSats == t.dustLimitSats
+        && expiryLockTime == t.expiryLockTime
+        && Arrays.equals(fundingTxid, t.fundingTxid)
         && fundingIndex == t.fundingIndex;
   }
 
@@ -159,8 +204,22 @@ public record ChannelTerms(String channelId, ChannelDirection direction, String 
 
   @Override
   public String toString() {
-    return "ChannelTerms[" + channelId + " " + direction.code() + " " + capacitySats + " sat, fee " + feeSats
-        + ", expiry " + expiryLockTime + ", funding " + Transaction.txidToHex(fundingTxid) + ":" + fundingIndex
-        + ", payer " + HexFormat.of().formatHex(payerKey.bytes()) + "]";
+    return "ChannelTerms["
+        + channelId
+        + " "
+        + direction.code()
+        + " "
+        + capacitySats
+        + " sat, fee "
+        + feeSats
+        + ", expiry "
+        + expiryLockTime
+        + ", funding "
+        + Transaction.txidToHex(fundingTxid)
+        + ":"
+        + fundingIndex
+        + ", payer "
+        + HexFormat.of().formatHex(payerKey.bytes())
+        + "]";
   }
 }

@@ -12,8 +12,8 @@ import java.util.HexFormat;
  * @param rawTx the unsigned commitment transaction as the payer built it
  * @param payerSignature DER signature plus sighash byte (ALL|FORKID) for the funding input
  */
-public record CommitmentUpdate(String channelId, long sequence, long payeeAmountSats, byte[] rawTx,
-    byte[] payerSignature) {
+public record CommitmentUpdate(
+    String channelId, long sequence, long payeeAmountSats, byte[] rawTx, byte[] payerSignature) {
   public CommitmentUpdate {
     rawTx = rawTx.clone();
     payerSignature = payerSignature.clone();
@@ -31,8 +31,11 @@ public record CommitmentUpdate(String channelId, long sequence, long payeeAmount
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CommitmentUpdate u && channelId.equals(u.channelId) && sequence == u.sequence
-        && payeeAmountSats == u.payeeAmountSats && Arrays.equals(rawTx, u.rawTx)
+    return o instanceof CommitmentUpdate u
+        && channelId.equals(u.channelId)
+        && sequence == u.sequence
+        && payeeAmountSats == u.payeeAmountSats
+        && Arrays.equals(rawTx, u.rawTx)
         && Arrays.equals(payerSignature, u.payerSignature);
   }
 
@@ -43,7 +46,14 @@ public record CommitmentUpdate(String channelId, long sequence, long payeeAmount
 
   @Override
   public String toString() {
-    return "CommitmentUpdate[" + channelId + " #" + sequence + " payee " + payeeAmountSats + " sat sig "
-        + HexFormat.of().formatHex(payerSignature) + "]";
+    return "CommitmentUpdate["
+        + channelId
+        + " #"
+        + sequence
+        + " payee "
+        + payeeAmountSats
+        + " sat sig "
+        + HexFormat.of().formatHex(payerSignature)
+        + "]";
   }
 }

@@ -8,13 +8,13 @@ import java.util.Objects;
 
 /**
  * The payer's side of a one-way channel, as an immutable value: each step returns the next value,
- * which the caller persists before handing anything to the payee. No I/O inside: this is the class a
- * buyer's gateway uses to sign its own channel updates (machine-to-machine mode) as well as the hub
- * (paying sellers) and the custodial store (paying for buyers without a gateway wallet).
+ * which the caller persists before handing anything to the payee. No I/O inside: this is the class
+ * a buyer's gateway uses to sign its own channel updates (machine-to-machine mode) as well as the
+ * hub (paying sellers) and the custodial store (paying for buyers without a gateway wallet).
  *
- * <p>Lifecycle: {@link #propose} with the terms, send {@link ChannelTerms#refundTransaction()} to the
- * payee, {@link #acceptRefundSignature} with its signature (only then broadcast the funding), then
- * {@link #pay} for every statement. {@link #signedRefund} takes the funds back after expiry.
+ * <p>Lifecycle: {@link #propose} with the terms, send {@link ChannelTerms#refundTransaction()} to
+ * the payee, {@link #acceptRefundSignature} with its signature (only then broadcast the funding),
+ * then {@link #pay} for every statement. {@link #signedRefund} takes the funds back after expiry.
  *
  * @param terms the agreed terms
  * @param state lifecycle state
@@ -24,8 +24,14 @@ import java.util.Objects;
  * @param payeeAmountSats the newest commitment's payee amount; 0 before the first
  * @param payerSignature the newest commitment's signature; null before the first
  */
-public record PayerChannel(ChannelTerms terms, ChannelState state, long spendingCapSats, byte[] refundPayeeSignature,
-    long sequence, long payeeAmountSats, byte[] payerSignature) {
+public record PayerChannel(
+    ChannelTerms terms,
+    ChannelState state,
+    long spendingCapSats,
+    byte[] refundPayeeSignature,
+    long sequence,
+    long payeeAmountSats,
+    byte[] payerSignature) {
 
   /** A signed payment: the channel to persist and the update to send. */
   public record Payment(PayerChannel channel, CommitmentUpdate update) {}
@@ -62,17 +68,28 @@ public record PayerChannel(ChannelTerms terms, ChannelState state, long spending
     return terms.channelId();
   }
 
-  /** Checks the payee's signature of the refund; the channel is then open (the funding may go out). */
+  /**
+   * Checks the payee's signature of the refund; the channel is then open (the funding may go out).
+   */
   public ChannelResult<PayerChannel> acceptRefundSignature(byte[] payeeSignature) {
     if (state != ChannelState.PROPOSED) {
-      return ChannelResult.rejected(ChannelRejection.NOT_OPEN, "refund already accepted; state " + state.code());
+      return ChannelResult.rejected(
+          ChannelRejection.NOT_OPEN, "refund already accepted; state " + state.code());
     }
-    boolean valid = Signatures.verifyAllForkId(terms.payeeKey(), payeeSignature, terms.refundTransaction(), 0,
-        terms.fundingScript(), terms.capacitySats());
+    boolean valid =
+        Signatures.verifyAllForkId(
+            terms.payeeKey(),
+            payeeSignature,
+            terms.refundTransaction(),
+            0,
+            terms.fundingScript(),
+            terms.capacitySats());
     if (!valid) {
-      return ChannelResult.rejected(ChannelRejection.BAD_REFUND_SIGNATURE, "refund signature does not verify");
+      return ChannelResult.rejected(
+          ChannelRejection.BAD_REFUND_SIGNATURE, "refund signature does not verify");
     }
-    return ChannelResult.ok(new PayerChannel(terms, ChannelState.OPEN, spendingCapSats, payeeSignature, 0, 0, null));
+    return ChannelResult.ok(
+        new PayerChannel(terms, ChannelState.OPEN, spendingCapSats, payeeSignature, 0, 0, null));
   }
 
   /**
@@ -84,31 +101,48 @@ public record PayerChannel(ChannelTerms terms, ChannelState state, long spending
       throw new IllegalArgumentException("not this channel's payer key");
     }
     if (state != ChannelState.OPEN) {
-      return ChannelResult.rejected(ChannelRejection.NOT_OPEN, "channel " + channelId() + " is " + state.code());
+      return ChannelResult.rejected(
+          ChannelRejection.NOT_OPEN, "channel " + channelId() + " is " + state.code());
     }
     if (newPayeeAmountSats <= payeeAmountSats) {
-      return ChannelResult.rejected(ChannelRejection.AMOUNT_NOT_INCREASING,
+      return ChannelResult.rejected(
+          ChannelRejection.AMOUNT_NOT_INCREASING,
           newPayeeAmountSats + " sat is not above " + payeeAmountSats + " sat");
     }
     if (newPayeeAmountSats > terms.maxPayeeAmountSats()) {
-      return ChannelResult.rejected(ChannelRejection.EXCEEDS_CAPACITY,
+      return ChannelResult.rejected(
+          ChannelRejection.EXCEEDS_CAPACITY,
           newPayeeAmountSats + " sat > " + terms.maxPayeeAmountSats() + " sat");
     }
     if (newPayeeAmountSats > spendingCapSats) {
-      return ChannelResult.rejected(ChannelRejection.EXCEEDS_SPENDING_CAP,
+      return ChannelResult.rejected(
+          ChannelRejection.EXCEEDS_SPENDING_CAP,
           newPayeeAmountSats + " sat > cap " + spendingCapSats + " sat");
     }
     if (newPayeeAmountSats < terms.dustLimitSats()) {
-      return ChannelResult.rejected(ChannelRejection.BELOW_DUST,
+      return ChannelResult.rejected(
+          ChannelRejection.BELOW_DUST,
           newPayeeAmountSats + " sat < dust limit " + terms.dustLimitSats() + " sat");
     }
     Transaction commitment = terms.commitmentTransaction(newPayeeAmountSats);
-    byte[] signature = Signatures.signAllForkId(payerKey, commitment, 0, terms.fundingScript(), terms.capacitySats());
+    byte[] signature =
+        Signatures.signAllForkId(
+            payerKey, commitment, 0, terms.fundingScript(), terms.capacitySats());
     long nextSequence = sequence + 1;
-    PayerChannel next = new PayerChannel(terms, state, spendingCapSats, refundPayeeSignature, nextSequence,
-        newPayeeAmountSats, signature);
-    return ChannelResult.ok(new Payment(next,
-        new CommitmentUpdate(channelId(), nextSequence, newPayeeAmountSats, commitment.serialize(), signature)));
+    PayerChannel next =
+        new PayerChannel(
+            terms,
+            state,
+            spendingCapSats,
+            refundPayeeSignature,
+            nextSequence,
+            newPayeeAmountSats,
+            signature);
+    return ChannelResult.ok(
+        new Payment(
+            next,
+            new CommitmentUpdate(
+                channelId(), nextSequence, newPayeeAmountSats, commitment.serialize(), signature)));
   }
 
   /** {@link #pay} of the current amount plus {@code incrementSats}. */
@@ -121,8 +155,12 @@ public record PayerChannel(ChannelTerms terms, ChannelState state, long spending
     if (sequence == 0) {
       return null;
     }
-    return new CommitmentUpdate(channelId(), sequence, payeeAmountSats,
-        terms.commitmentTransaction(payeeAmountSats).serialize(), payerSignature);
+    return new CommitmentUpdate(
+        channelId(),
+        sequence,
+        payeeAmountSats,
+        terms.commitmentTransaction(payeeAmountSats).serialize(),
+        payerSignature);
   }
 
   /** The refund with both signatures; valid on chain once the expiry lock time has passed. */
@@ -131,7 +169,8 @@ public record PayerChannel(ChannelTerms terms, ChannelState state, long spending
       throw new IllegalStateException("no refund signature from the payee yet");
     }
     Transaction refund = terms.refundTransaction();
-    byte[] mine = Signatures.signAllForkId(payerKey, refund, 0, terms.fundingScript(), terms.capacitySats());
+    byte[] mine =
+        Signatures.signAllForkId(payerKey, refund, 0, terms.fundingScript(), terms.capacitySats());
     return refund.withUnlockingScript(0, ChannelTerms.multisigUnlock(mine, refundPayeeSignature));
   }
 
@@ -141,7 +180,13 @@ public record PayerChannel(ChannelTerms terms, ChannelState state, long spending
   }
 
   public PayerChannel withState(ChannelState newState) {
-    return new PayerChannel(terms, newState, spendingCapSats, refundPayeeSignature, sequence, payeeAmountSats,
+    return new PayerChannel(
+        terms,
+        newState,
+        spendingCapSats,
+        refundPayeeSignature,
+        sequence,
+        payeeAmountSats,
         payerSignature);
   }
 }

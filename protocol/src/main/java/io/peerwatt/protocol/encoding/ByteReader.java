@@ -4,8 +4,8 @@ import io.peerwatt.protocol.FormatException;
 import java.util.Arrays;
 
 /**
- * Strict reader over a byte array for the wire formats. Every read checks bounds and throws
- * {@link FormatException} naming what was being read; varints must be canonical (shortest form).
+ * Strict reader over a byte array for the wire formats. Every read checks bounds and throws {@link
+ * FormatException} naming what was being read; varints must be canonical (shortest form).
  */
 public final class ByteReader {
   private final byte[] data;
@@ -40,7 +40,14 @@ public final class ByteReader {
   private void need(int n, String what) {
     if (n < 0 || end - pos < n) {
       throw new FormatException(
-          "truncated " + what + ": need " + n + " bytes at offset " + pos + ", have " + (end - pos));
+          "truncated "
+              + what
+              + ": need "
+              + n
+              + " bytes at offset "
+              + pos
+              + ", have "
+              + (end - pos));
     }
   }
 
@@ -146,7 +153,8 @@ public final class ByteReader {
   public int readCount(String what, int minItemSize) {
     long n = readVarInt(what);
     if (n > Integer.MAX_VALUE || n * Math.max(1, minItemSize) > remaining()) {
-      throw new FormatException(what + " count " + n + " exceeds the remaining " + remaining() + " bytes");
+      throw new FormatException(
+          what + " count " + n + " exceeds the remaining " + remaining() + " bytes");
     }
     return (int) n;
   }

@@ -17,18 +17,19 @@ import java.util.Map;
  * larger integers, {@code BigDecimal} for numbers with a fraction or exponent (never float/double),
  * {@code Boolean} and {@link #NULL}. Errors are {@link FormatException}s naming the offset.
  *
- * <p>Writing accepts the same types (plus {@code Integer}, {@code Short}, {@code Byte} and
- * {@code null}); maps are written in their iteration order, so a {@code LinkedHashMap} built in a fixed
+ * <p>Writing accepts the same types (plus {@code Integer}, {@code Short}, {@code Byte} and {@code
+ * null}); maps are written in their iteration order, so a {@code LinkedHashMap} built in a fixed
  * order gives stable output. {@link #write} is compact, {@link #writePretty} indents by two spaces.
  */
 public final class Json {
   /** The JSON {@code null} in parsed documents (so a map can tell "null" from "absent"). */
-  public static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  public static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
 
   private static final int MAX_DEPTH = 200;
 
@@ -77,8 +78,11 @@ public final class Json {
       writeString(sb, s);
     } else if (value instanceof Boolean b) {
       sb.append(b.booleanValue());
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-        || value instanceof Byte || value instanceof BigInteger) {
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger) {
       sb.append(value);
     } else if (value instanceof BigDecimal d) {
       sb.append(d.toString());
@@ -188,7 +192,8 @@ public final class Json {
   public static long integer(Map<String, Object> object, String name, long min, long max) {
     long v = integer(object, name);
     if (v < min || v > max) {
-      throw new FormatException("field \"" + name + "\" must be in [" + min + ", " + max + "], got " + v);
+      throw new FormatException(
+          "field \"" + name + "\" must be in [" + min + ", " + max + "], got " + v);
     }
     return v;
   }

@@ -2,7 +2,9 @@ package io.peerwatt.protocol.encoding;
 
 import io.peerwatt.protocol.FormatException;
 
-/** Hex for the wire and JSON forms: decoding accepts only [0-9a-fA-F] pairs, encoding is lower case. */
+/**
+ * Hex for the wire and JSON forms: decoding accepts only [0-9a-fA-F] pairs, encoding is lower case.
+ */
 public final class StrictHex {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
@@ -26,7 +28,8 @@ public final class StrictHex {
       int hi = Character.digit(hex.charAt(2 * i), 16);
       int lo = Character.digit(hex.charAt(2 * i + 1), 16);
       if (hi < 0 || lo < 0 || hex.charAt(2 * i) > 'f' || hex.charAt(2 * i + 1) > 'f') {
-        throw new FormatException(what + ": not a hex digit at position " + (hi < 0 ? 2 * i : 2 * i + 1));
+        throw new FormatException(
+            what + ": not a hex digit at position " + (hi < 0 ? 2 * i : 2 * i + 1));
       }
       out[i] = (byte) (hi << 4 | lo);
     }

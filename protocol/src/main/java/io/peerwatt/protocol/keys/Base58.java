@@ -4,7 +4,9 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.Hashes;
 import java.util.Arrays;
 
-/** Bitcoin's Base58 and Base58Check (payload followed by the first 4 bytes of its double SHA-256). */
+/**
+ * Bitcoin's Base58 and Base58Check (payload followed by the first 4 bytes of its double SHA-256).
+ */
 public final class Base58 {
   private static final char[] ALPHABET =
       "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
@@ -85,7 +87,9 @@ public final class Base58 {
     return encode(all);
   }
 
-  /** The payload of a Base58Check string; throws {@link FormatException} if the checksum is wrong. */
+  /**
+   * The payload of a Base58Check string; throws {@link FormatException} if the checksum is wrong.
+   */
   public static byte[] decodeChecked(String input) {
     byte[] all = decode(input);
     if (all.length < 4) {
@@ -101,7 +105,10 @@ public final class Base58 {
     return payload;
   }
 
-  /** Divides the big-endian number {@code number[firstDigit..]} in base {@code base} in place; returns the remainder. */
+  /**
+   * Divides the big-endian number {@code number[firstDigit..]} in base {@code base} in place;
+   * returns the remainder.
+   */
   private static byte divmod(byte[] number, int firstDigit, int base, int divisor) {
     int remainder = 0;
     for (int i = firstDigit; i < number.length; i++) {

@@ -11,8 +11,9 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
- * {@link Secp256k1Ecdsa} in pure Java: Bouncy Castle's secp256k1 custom curve, its constant-time comb for
- * multiples of G, and its {@link ECDSASigner} with the RFC 6979 nonce ({@link HMacDSAKCalculator}).
+ * {@link Secp256k1Ecdsa} in pure Java: Bouncy Castle's secp256k1 custom curve, its constant-time
+ * comb for multiples of G, and its {@link ECDSASigner} with the RFC 6979 nonce ({@link
+ * HMacDSAKCalculator}).
  */
 final class BouncyCastleSecp256k1Ecdsa implements Secp256k1Ecdsa {
   private static final FixedPointCombMultiplier MULTIPLIER = new FixedPointCombMultiplier();
@@ -35,7 +36,10 @@ final class BouncyCastleSecp256k1Ecdsa implements Secp256k1Ecdsa {
 
   @Override
   public byte[] publicKey(byte[] secret32) {
-    return MULTIPLIER.multiply(Secp256k1.DOMAIN.getG(), new BigInteger(1, secret32)).normalize().getEncoded(false);
+    return MULTIPLIER
+        .multiply(Secp256k1.DOMAIN.getG(), new BigInteger(1, secret32))
+        .normalize()
+        .getEncoded(false);
   }
 
   @Override
@@ -56,7 +60,8 @@ final class BouncyCastleSecp256k1Ecdsa implements Secp256k1Ecdsa {
   public boolean verify(byte[] hash32, byte[] compactSignature, byte[] uncompressedKey) {
     BigInteger r = new BigInteger(1, Arrays.copyOfRange(compactSignature, 0, 32));
     BigInteger s = new BigInteger(1, Arrays.copyOfRange(compactSignature, 32, 64));
-    // libsecp256k1 refuses high S; the same here, so both answer alike (ECDSASigner checks 0 < r, s < n)
+    // libsecp256k1 refuses high S; the same here, so both answer alike (ECDSASigner checks 0 < r, s
+    // < n)
     if (s.compareTo(Secp256k1.HALF_N) > 0) {
       return false;
     }

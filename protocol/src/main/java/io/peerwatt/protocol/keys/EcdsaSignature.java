@@ -7,9 +7,9 @@ import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
- * An ECDSA signature as the pair (r, s). PeerWatt writes signatures in strict DER (BIP 66) with low S;
- * {@link #fromDer} accepts only that encoding, {@link #fromDerLax} parses what Bitcoin's lax parser
- * accepts (for the script interpreter when strict encoding is not required).
+ * An ECDSA signature as the pair (r, s). PeerWatt writes signatures in strict DER (BIP 66) with low
+ * S; {@link #fromDer} accepts only that encoding, {@link #fromDerLax} parses what Bitcoin's lax
+ * parser accepts (for the script interpreter when strict encoding is not required).
  *
  * @param r the r value, 0 &lt; r &lt; n for a valid signature
  * @param s the s value, 0 &lt; s &lt; n for a valid signature
@@ -22,7 +22,10 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
     }
   }
 
-  /** True when s &lt;= n/2, the only form PeerWatt produces and accepts in {@link PublicKey#verify(byte[], byte[])}. */
+  /**
+   * True when s &lt;= n/2, the only form PeerWatt produces and accepts in {@link
+   * PublicKey#verify(byte[], byte[])}.
+   */
   public boolean isLowS() {
     return s.compareTo(Secp256k1.HALF_N) <= 0;
   }
@@ -60,13 +63,17 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
 
   /** From 64 bytes r || s, each unsigned big-endian on 32 bytes. */
   static EcdsaSignature fromCompact(byte[] compact64) {
-    return new EcdsaSignature(new BigInteger(1, Arrays.copyOfRange(compact64, 0, 32)),
+    return new EcdsaSignature(
+        new BigInteger(1, Arrays.copyOfRange(compact64, 0, 32)),
         new BigInteger(1, Arrays.copyOfRange(compact64, 32, 64)));
   }
 
   /** True when 0 &lt; r &lt; n and 0 &lt; s &lt; n: the only values an ECDSA signature can have. */
   boolean isInRange() {
-    return r.signum() > 0 && r.compareTo(Secp256k1.N) < 0 && s.signum() > 0 && s.compareTo(Secp256k1.N) < 0;
+    return r.signum() > 0
+        && r.compareTo(Secp256k1.N) < 0
+        && s.signum() > 0
+        && s.compareTo(Secp256k1.N) < 0;
   }
 
   /**
@@ -116,8 +123,8 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
   /**
    * Bitcoin Core's lax DER parser ({@code ecdsa_signature_parse_der_lax}): tolerates long-form and
    * oversized lengths, padding and trailing garbage, as pre-BIP 66 nodes did. Returns null when the
-   * structure cannot be read at all; an r or s of 33 bytes or more, or not below n, yields (0, 0), which
-   * never verifies.
+   * structure cannot be read at all; an r or s of 33 bytes or more, or not below n, yields (0, 0),
+   * which never verifies.
    */
   public static EcdsaSignature fromDerLax(byte[] input) {
     int inputLen = input.length;

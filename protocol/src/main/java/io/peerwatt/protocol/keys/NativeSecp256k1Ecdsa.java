@@ -7,9 +7,9 @@ import java.util.Arrays;
 /**
  * {@link Secp256k1Ecdsa} in C: libsecp256k1 through ACINQ's JNI binding. Its {@code sign} uses the
  * library's default nonce (RFC 6979 HMAC-SHA256, no extra entropy) and always gives low S; its
- * {@code verify} refuses high S. It throws {@link Secp256k1Exception} for inputs it cannot parse (r or s
- * not below n, a key off the curve), which become null or false here. One context, created by the
- * library on first use, serves every thread.
+ * {@code verify} refuses high S. It throws {@link Secp256k1Exception} for inputs it cannot parse (r
+ * or s not below n, a key off the curve), which become null or false here. One context, created by
+ * the library on first use, serves every thread.
  */
 final class NativeSecp256k1Ecdsa implements Secp256k1Ecdsa {
   /** The generator, compressed: what the public key of secret 1 must be. */
@@ -21,15 +21,19 @@ final class NativeSecp256k1Ecdsa implements Secp256k1Ecdsa {
 
   private NativeSecp256k1Ecdsa(fr.acinq.secp256k1.Secp256k1 library) {
     this.library = library;
-    this.description = "libsecp256k1 (native, JNI, " + System.getProperty("os.name") + " "
-        + System.getProperty("os.arch") + ")";
+    this.description =
+        "libsecp256k1 (native, JNI, "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ")";
   }
 
   /**
-   * Loads the native library and checks it with one real computation. The library fails in several ways
-   * (no library for this platform, a temporary directory it cannot write or execute from, and every
-   * later attempt in the same JVM), mostly as {@link Error}s and some only at the first call, so this
-   * catches everything and returns the failure instead.
+   * Loads the native library and checks it with one real computation. The library fails in several
+   * ways (no library for this platform, a temporary directory it cannot write or execute from, and
+   * every later attempt in the same JVM), mostly as {@link Error}s and some only at the first call,
+   * so this catches everything and returns the failure instead.
    */
   static Loaded load() {
     try {

@@ -59,6 +59,7 @@ public enum Network {
         return n;
       }
     }
-    throw new FormatException("unknown P2PKH address version byte 0x" + Integer.toHexString(version));
+    throw new FormatException(
+        "unknown P2PKH address version byte 0x" + Integer.toHexString(version));
   }
 }

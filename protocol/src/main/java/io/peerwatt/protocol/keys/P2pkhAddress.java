@@ -5,8 +5,8 @@ import io.peerwatt.protocol.encoding.ByteWriter;
 import java.util.Arrays;
 
 /**
- * A pay-to-public-key-hash address: Base58Check of {@code version || hash160}, version 0x00 on mainnet
- * and 0x6f on testnet.
+ * A pay-to-public-key-hash address: Base58Check of {@code version || hash160}, version 0x00 on
+ * mainnet and 0x6f on testnet.
  *
  * @param network selects the version byte
  * @param pubKeyHash HASH160 of the public key, 20 bytes
@@ -30,7 +30,9 @@ public record P2pkhAddress(Network network, byte[] pubKeyHash) {
     return new P2pkhAddress(network, key.hash160());
   }
 
-  /** Decodes a Base58Check address; {@link FormatException} on a bad checksum, length or version. */
+  /**
+   * Decodes a Base58Check address; {@link FormatException} on a bad checksum, length or version.
+   */
   public static P2pkhAddress decode(String address) {
     byte[] payload = Base58.decodeChecked(address);
     if (payload.length != 21) {
@@ -41,20 +43,27 @@ public record P2pkhAddress(Network network, byte[] pubKeyHash) {
   }
 
   public String encode() {
-    return Base58.encodeChecked(new ByteWriter(21).writeByte(network.p2pkhVersion()).write(pubKeyHash).toByteArray());
+    return Base58.encodeChecked(
+        new ByteWriter(21).writeByte(network.p2pkhVersion()).write(pubKeyHash).toByteArray());
   }
 
   /** The locking script {@code OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG}, 25 bytes. */
   public byte[] lockingScript() {
     return new ByteWriter(25)
-        .writeByte(0x76).writeByte(0xa9).writeByte(0x14).write(pubKeyHash)
-        .writeByte(0x88).writeByte(0xac).toByteArray();
+        .writeByte(0x76)
+        .writeByte(0xa9)
+        .writeByte(0x14)
+        .write(pubKeyHash)
+        .writeByte(0x88)
+        .writeByte(0xac)
+        .toByteArray();
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof P2pkhAddress other
-        && network == other.network && Arrays.equals(pubKeyHash, other.pubKeyHash);
+        && network == other.network
+        && Arrays.equals(pubKeyHash, other.pubKeyHash);
   }
 
   @Override

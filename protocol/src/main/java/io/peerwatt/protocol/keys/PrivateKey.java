@@ -7,14 +7,15 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * A secp256k1 private key (scalar 1 .. n-1). Signs 32-byte hashes with deterministic ECDSA
- * (RFC 6979, HMAC-SHA256) and always returns the low-S form, so the same key and hash give the same
+ * A secp256k1 private key (scalar 1 .. n-1). Signs 32-byte hashes with deterministic ECDSA (RFC
+ * 6979, HMAC-SHA256) and always returns the low-S form, so the same key and hash give the same
  * signature bytes as other RFC 6979 implementations (through {@link Secp256k1Ecdsa#inUse()}).
  * {@link #toString()} never shows the secret.
  */
 public final class PrivateKey {
   /** The scalar, 32 bytes big-endian; never handed out, only copies. */
   private final byte[] secret;
+
   private final PublicKey publicKey;
 
   private PrivateKey(BigInteger secret) {

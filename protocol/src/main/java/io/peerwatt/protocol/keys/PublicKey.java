@@ -8,17 +8,21 @@ import java.util.Arrays;
 /**
  * A secp256k1 public key. PeerWatt's own formats always use the compressed SEC1 form (33 bytes,
  * prefix 02/03); the uncompressed form (65 bytes, prefix 04) is parsed too, because Bitcoin scripts
- * may carry it, and a key remembers the form it was parsed in ({@link #bytes()}). Immutable. The curve
- * arithmetic (the point check when parsing, ECDSA) is {@link Secp256k1Ecdsa#inUse()}'s.
+ * may carry it, and a key remembers the form it was parsed in ({@link #bytes()}). Immutable. The
+ * curve arithmetic (the point check when parsing, ECDSA) is {@link Secp256k1Ecdsa#inUse()}'s.
  */
 public final class PublicKey {
   /** Length of the compressed SEC1 encoding. */
   public static final int COMPRESSED_LENGTH = 33;
+
   /** Length of the uncompressed SEC1 encoding. */
   public static final int UNCOMPRESSED_LENGTH = 65;
 
-  /** 04 || x || y, the form ECDSA verification is handed (no square root to take per verification). */
+  /**
+   * 04 || x || y, the form ECDSA verification is handed (no square root to take per verification).
+   */
   private final byte[] uncompressed;
+
   private final boolean compressed;
   private final byte[] encoded;
 
@@ -30,8 +34,8 @@ public final class PublicKey {
   }
 
   /**
-   * Parses a compressed (33 bytes, 02/03) or uncompressed (65 bytes, 04) SEC1 key whose point lies on
-   * the curve; hybrid (06/07) and every other form are rejected with {@link FormatException}.
+   * Parses a compressed (33 bytes, 02/03) or uncompressed (65 bytes, 04) SEC1 key whose point lies
+   * on the curve; hybrid (06/07) and every other form are rejected with {@link FormatException}.
    */
   public static PublicKey fromBytes(byte[] encoded) {
     if (!hasValidEncodingShape(encoded)) {
@@ -102,8 +106,8 @@ public final class PublicKey {
   }
 
   /**
-   * Checks a signature of a 32-byte hash the PeerWatt way: strict DER, low S, then the ECDSA equation.
-   * Returns why a signature fails rather than throwing.
+   * Checks a signature of a 32-byte hash the PeerWatt way: strict DER, low S, then the ECDSA
+   * equation. Returns why a signature fails rather than throwing.
    */
   public SignatureCheck check(byte[] hash32, byte[] derSignature) {
     requireHash(hash32);
@@ -124,8 +128,8 @@ public final class PublicKey {
 
   /**
    * The bare ECDSA equation over an already parsed (r, s), accepting high S: the script interpreter
-   * applies its own flag-dependent encoding and low-S rules before calling this. False when r or s is
-   * outside [1, n-1].
+   * applies its own flag-dependent encoding and low-S rules before calling this. False when r or s
+   * is outside [1, n-1].
    */
   public boolean verify(byte[] hash32, EcdsaSignature signature) {
     requireHash(hash32);
@@ -137,7 +141,8 @@ public final class PublicKey {
 
   static void requireHash(byte[] hash32) {
     if (hash32.length != 32) {
-      throw new IllegalArgumentException("ECDSA signs a 32-byte hash, got " + hash32.length + " bytes");
+      throw new IllegalArgumentException(
+          "ECDSA signs a 32-byte hash, got " + hash32.length + " bytes");
     }
   }
 

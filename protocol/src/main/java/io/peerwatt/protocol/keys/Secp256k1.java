@@ -11,8 +11,10 @@ final class Secp256k1 {
 
   static final ECDomainParameters DOMAIN =
       new ECDomainParameters(PARAMS.getCurve(), PARAMS.getG(), PARAMS.getN(), PARAMS.getH());
+
   /** The group order n. */
   static final BigInteger N = PARAMS.getN();
+
   /** n / 2: an S above this is "high" and is replaced by n - S when signing. */
   static final BigInteger HALF_N = N.shiftRight(1);
 

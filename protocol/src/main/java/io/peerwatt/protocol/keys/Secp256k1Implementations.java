@@ -5,7 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses {@link Secp256k1Ecdsa#inUse()} once per JVM, when this class is first used, and logs the
- * choice once. The native library is loaded at most once too (it cannot be retried in one JVM anyway).
+ * choice once. The native library is loaded at most once too (it cannot be retried in one JVM
+ * anyway).
  */
 final class Secp256k1Implementations {
   private static final Logger LOG = LoggerFactory.getLogger(Secp256k1Ecdsa.class);
@@ -14,7 +15,9 @@ final class Secp256k1Implementations {
 
   private Secp256k1Implementations() {}
 
-  /** libsecp256k1, loaded on first use; {@link NativeSecp256k1Ecdsa.Loaded#failure()} says why not. */
+  /**
+   * libsecp256k1, loaded on first use; {@link NativeSecp256k1Ecdsa.Loaded#failure()} says why not.
+   */
   static NativeSecp256k1Ecdsa.Loaded nativeLibrary() {
     return NativeHolder.LOADED;
   }
@@ -25,20 +28,26 @@ final class Secp256k1Implementations {
 
   private static Secp256k1Ecdsa choose(String property) {
     if ("bouncycastle".equals(property)) {
-      Secp256k1Ecdsa chosen = new BouncyCastleSecp256k1Ecdsa("forced by -D" + Secp256k1Ecdsa.PROPERTY + "=bouncycastle");
+      Secp256k1Ecdsa chosen =
+          new BouncyCastleSecp256k1Ecdsa(
+              "forced by -D" + Secp256k1Ecdsa.PROPERTY + "=bouncycastle");
       LOG.info("secp256k1 ECDSA: {}", chosen.description());
       return chosen;
     }
     if (property != null) {
-      LOG.warn("-D{}={} ignored: the only value is bouncycastle", Secp256k1Ecdsa.PROPERTY, property);
+      LOG.warn(
+          "-D{}={} ignored: the only value is bouncycastle", Secp256k1Ecdsa.PROPERTY, property);
     }
     NativeSecp256k1Ecdsa.Loaded loaded = nativeLibrary();
     if (loaded.implementation() != null) {
       LOG.info("secp256k1 ECDSA: {}", loaded.implementation().description());
       return loaded.implementation();
     }
-    Secp256k1Ecdsa chosen = new BouncyCastleSecp256k1Ecdsa("libsecp256k1 did not load: " + describe(loaded.failure()));
-    LOG.warn("secp256k1 ECDSA: {}; signing and verifying are several times slower", chosen.description());
+    Secp256k1Ecdsa chosen =
+        new BouncyCastleSecp256k1Ecdsa("libsecp256k1 did not load: " + describe(loaded.failure()));
+    LOG.warn(
+        "secp256k1 ECDSA: {}; signing and verifying are several times slower",
+        chosen.description());
     return chosen;
   }
 

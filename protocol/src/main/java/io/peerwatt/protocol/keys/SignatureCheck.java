@@ -1,6 +1,8 @@
 package io.peerwatt.protocol.keys;
 
-/** Outcome of checking a strict, low-S ECDSA signature; {@code code} is stable for logs and APIs. */
+/**
+ * Outcome of checking a strict, low-S ECDSA signature; {@code code} is stable for logs and APIs.
+ */
 public enum SignatureCheck {
   VALID(0),
   /** The bytes are not strict DER (BIP 66). */

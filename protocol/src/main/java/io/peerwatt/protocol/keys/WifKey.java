@@ -5,7 +5,8 @@ import io.peerwatt.protocol.encoding.ByteWriter;
 
 /**
  * A private key in Wallet Import Format: Base58Check of {@code version || key32 [|| 0x01]}, version
- * 0x80 (mainnet) or 0xef (testnet), the trailing 0x01 marking that the compressed public key is used.
+ * 0x80 (mainnet) or 0xef (testnet), the trailing 0x01 marking that the compressed public key is
+ * used.
  *
  * @param key the private key
  * @param network selects the version byte
@@ -22,7 +23,9 @@ public record WifKey(PrivateKey key, Network network, boolean compressed) {
     return Base58.encodeChecked(w.toByteArray());
   }
 
-  /** Decodes WIF; {@link FormatException} on a bad checksum, version, length or compression byte. */
+  /**
+   * Decodes WIF; {@link FormatException} on a bad checksum, version, length or compression byte.
+   */
   public static WifKey decode(String wif) {
     byte[] payload = Base58.decodeChecked(wif);
     boolean compressed;
@@ -49,6 +52,10 @@ public record WifKey(PrivateKey key, Network network, boolean compressed) {
 
   @Override
   public String toString() {
-    return "WifKey[" + network.code() + (compressed ? " compressed " : " uncompressed ") + key + "]";
+    return "WifKey["
+        + network.code()
+        + (compressed ? " compressed " : " uncompressed ")
+        + key
+        + "]";
   }
 }

@@ -39,10 +39,11 @@ public final class BatchAndEnrolmentSigning {
   }
 
   /**
-   * SHA-256 of ASCII "PWE1" || utf8(code) || 0x00 || deviceKey (33 bytes, compressed) || nonce
-   * (16 bytes) || each meter serial in utf8 followed by 0x00.
+   * SHA-256 of ASCII "PWE1" || utf8(code) || 0x00 || deviceKey (33 bytes, compressed) || nonce (16
+   * bytes) || each meter serial in utf8 followed by 0x00.
    */
-  public static byte[] enrolmentDigest(String code, byte[] deviceKey33, byte[] nonce16, List<String> serials) {
+  public static byte[] enrolmentDigest(
+      String code, byte[] deviceKey33, byte[] nonce16, List<String> serials) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(ENROLMENT_TAG);
     out.writeBytes(code.getBytes(StandardCharsets.UTF_8));

@@ -13,13 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The platform's statement that a device key belongs to a metering point, an owner account and a grid
- * zone for a validity period (format version 1, specified in {@code protocol/READING-FORMAT.md}).
- * Issued by trading-core on enrolment and signed with the platform key ({@link SignedDeviceCertificate}).
+ * The platform's statement that a device key belongs to a metering point, an owner account and a
+ * grid zone for a validity period (format version 1, specified in {@code
+ * protocol/READING-FORMAT.md}). Issued by trading-core on enrolment and signed with the platform
+ * key ({@link SignedDeviceCertificate}).
  *
- * <p>Binary form, big-endian: magic "PWDC" (4), version (1), serial (8), deviceKey (33), validFrom ms
- * (8), validTo ms (8), issuerKey (33), then meteringPointId, ownerAccountId, zoneCode each as a 1-byte
- * length and 1..64 printable ASCII bytes (0x21..0x7E).
+ * <p>Binary form, big-endian: magic "PWDC" (4), version (1), serial (8), deviceKey (33), validFrom
+ * ms (8), validTo ms (8), issuerKey (33), then meteringPointId, ownerAccountId, zoneCode each as a
+ * 1-byte length and 1..64 printable ASCII bytes (0x21..0x7E).
  *
  * @param version format version, only 1 is defined
  * @param serial issuer-assigned serial number, int64 [0, 2^63-1]
@@ -43,13 +44,25 @@ public record DeviceCertificate(
     PublicKey issuerKey) {
 
   public static final int VERSION_1 = 1;
-  /** The 4 magic bytes "PWDC" that start the encoding (separating it from every other signed format). */
+
+  /**
+   * The 4 magic bytes "PWDC" that start the encoding (separating it from every other signed
+   * format).
+   */
   public static final byte[] MAGIC = "PWDC".getBytes(StandardCharsets.US_ASCII);
+
   private static final int MAX_TEXT = 64;
 
   private static final String[] FIELDS = {
-    "version", "serial", "deviceKey", "meteringPointId", "ownerAccountId", "zoneCode", "validFrom",
-    "validTo", "issuerKey"
+    "version",
+    "serial",
+    "deviceKey",
+    "meteringPointId",
+    "ownerAccountId",
+    "zoneCode",
+    "validFrom",
+    "validTo",
+    "issuerKey"
   };
 
   public DeviceCertificate {
@@ -67,12 +80,14 @@ public record DeviceCertificate(
     checkText(zoneCode, "zoneCode");
     for (Instant t : new Instant[] {validFrom, validTo}) {
       if (t.getNano() % 1_000_000 != 0 || t.isBefore(Instant.EPOCH)) {
-        throw new IllegalArgumentException("validity bounds must be at or after 1970 with millisecond precision");
+        throw new IllegalArgumentException(
+            "validity bounds must be at or after 1970 with millisecond precision");
       }
       try {
         t.toEpochMilli();
       } catch (ArithmeticException e) {
-        throw new IllegalArgumentException("validity bound beyond the 64-bit millisecond range: " + t);
+        throw new IllegalArgumentException(
+            "validity bound beyond the 64-bit millisecond range: " + t);
       }
     }
     if (!validTo.isAfter(validFrom)) {
@@ -99,8 +114,12 @@ public record DeviceCertificate(
 
   public byte[] encode() {
     ByteWriter w = new ByteWriter(128);
-    w.write(MAGIC).writeByte(version).writeInt64BE(serial).write(deviceKey.bytes())
-        .writeInt64BE(validFrom.toEpochMilli()).writeInt64BE(validTo.toEpochMilli())
+    w.write(MAGIC)
+        .writeByte(version)
+        .writeInt64BE(serial)
+        .write(deviceKey.bytes())
+        .writeInt64BE(validFrom.toEpochMilli())
+        .writeInt64BE(validTo.toEpochMilli())
         .write(issuerKey.bytes());
     for (String s : new String[] {meteringPointId, ownerAccountId, zoneCode}) {
       byte[] b = s.getBytes(StandardCharsets.US_ASCII);
@@ -142,8 +161,16 @@ public record DeviceCertificate(
       throw new FormatException("serial and validity bounds must not be negative");
     }
     try {
-      return new DeviceCertificate(version, serial, device, mp, owner, zone,
-          Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), issuer);
+      return new DeviceCertificate(
+          version,
+          serial,
+          device,
+          mp,
+          owner,
+          zone,
+          Instant.ofEpochMilli(from),
+          Instant.ofEpochMilli(to),
+          issuer);
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
       throw new FormatException("invalid device certificate: " + e.getMessage(), e);
     }
@@ -199,13 +226,15 @@ public record DeviceCertificate(
       return new DeviceCertificate(
           VERSION_1,
           Json.integer(m, "serial", 0, Long.MAX_VALUE),
-          compressedKey(StrictHex.decode(Json.string(m, "deviceKey"), 33, "deviceKey"), "deviceKey"),
+          compressedKey(
+              StrictHex.decode(Json.string(m, "deviceKey"), 33, "deviceKey"), "deviceKey"),
           Json.string(m, "meteringPointId"),
           Json.string(m, "ownerAccountId"),
           Json.string(m, "zoneCode"),
           ReadingCodec.parseInstant(Json.string(m, "validFrom"), "validFrom"),
           ReadingCodec.parseInstant(Json.string(m, "validTo"), "validTo"),
-          compressedKey(StrictHex.decode(Json.string(m, "issuerKey"), 33, "issuerKey"), "issuerKey"));
+          compressedKey(
+              StrictHex.decode(Json.string(m, "issuerKey"), 33, "issuerKey"), "issuerKey"));
     } catch (IllegalArgumentException e) {
       throw new FormatException("invalid device certificate: " + e.getMessage(), e);
     }
@@ -214,7 +243,20 @@ public record DeviceCertificate(
   /** Every field on one line, for logs. */
   @Override
   public String toString() {
-    return "DeviceCertificate[serial=" + serial + " device=" + deviceKey.hex() + " mp=" + meteringPointId
-        + " owner=" + ownerAccountId + " zone=" + zoneCode + " " + validFrom + "/" + validTo + "]";
+    return "DeviceCertificate[serial="
+        + serial
+        + " device="
+        + deviceKey.hex()
+        + " mp="
+        + meteringPointId
+        + " owner="
+        + ownerAccountId
+        + " zone="
+        + zoneCode
+        + " "
+        + validFrom
+        + "/"
+        + validTo
+        + "]";
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One meter reading as the gateway signs it (format version 1, specified in
- * {@code protocol/READING-FORMAT.md}). The binary form is {@link ReadingCodec#ENCODED_LENGTH} bytes,
+ * One meter reading as the gateway signs it (format version 1, specified in {@code
+ * protocol/READING-FORMAT.md}). The binary form is {@link ReadingCodec#ENCODED_LENGTH} bytes,
  * big-endian, fixed layout; its SHA-256 is the reading hash that the signature covers and the next
  * reading of the same (device, channel) chain points to.
  *
@@ -59,12 +59,14 @@ public record MeterReading(
     }
     if (takenAt.getNano() % 1_000_000 != 0 || takenAt.isBefore(Instant.EPOCH)) {
       throw new IllegalArgumentException(
-          "takenAt must be at or after 1970 with millisecond precision (truncate to millis): " + takenAt);
+          "takenAt must be at or after 1970 with millisecond precision (truncate to millis): "
+              + takenAt);
     }
     try {
       takenAt.toEpochMilli(); // range check now, so encoding cannot overflow later
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("takenAt is beyond the 64-bit millisecond range: " + takenAt);
+      throw new IllegalArgumentException(
+          "takenAt is beyond the 64-bit millisecond range: " + takenAt);
     }
     if (importWh < 0 || exportWh < 0) {
       throw new IllegalArgumentException("energy counters must not be negative");
@@ -75,7 +77,9 @@ public record MeterReading(
     if (prevHash.length != 32) {
       throw new IllegalArgumentException("prevHash must be 32 bytes");
     }
-    flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(ReadingFlag.class) : EnumSet.copyOf(flags));
+    flags =
+        Collections.unmodifiableSet(
+            flags.isEmpty() ? EnumSet.noneOf(ReadingFlag.class) : EnumSet.copyOf(flags));
     prevHash = prevHash.clone();
   }
 
@@ -116,10 +120,17 @@ public record MeterReading(
   @Override
   public boolean equals(Object o) {
     return o instanceof MeterReading r
-        && version == r.version && deviceKey.equals(r.deviceKey) && channel == r.channel
-        && sequence == r.sequence && takenAt.equals(r.takenAt) && importWh == r.importWh
-        && exportWh == r.exportWh && powerW == r.powerW && voltageL1Mv == r.voltageL1Mv
-        && flags.equals(r.flags) && Arrays.equals(prevHash, r.prevHash);
+        && version == r.version
+        && deviceKey.equals(r.deviceKey)
+        && channel == r.channel
+        && sequence == r.sequence
+        && takenAt.equals(r.takenAt)
+        && importWh == r.importWh
+        && exportWh == r.exportWh
+        && powerW == r.powerW
+        && voltageL1Mv == r.voltageL1Mv
+        && flags.equals(r.flags)
+        && Arrays.equals(prevHash, r.prevHash);
   }
 
   @Override

@@ -30,21 +30,24 @@ public final class ReadingChain {
       return ReadingChainCheck.TIME_NOT_INCREASING;
     }
     boolean restart = next.has(ReadingFlag.COUNTER_RESET) || next.has(ReadingFlag.METER_SWAPPED);
-    if (!restart && (next.importWh() < previous.importWh() || next.exportWh() < previous.exportWh())) {
+    if (!restart
+        && (next.importWh() < previous.importWh() || next.exportWh() < previous.exportWh())) {
       return ReadingChainCheck.COUNTER_DECREASED;
     }
     return ReadingChainCheck.LINKED;
   }
 
   /**
-   * Checks a run of consecutive readings; the first is linked only to what precedes it when it is the
-   * chain's start. Returns the index of the first reading that does not link, or -1 when all do.
+   * Checks a run of consecutive readings; the first is linked only to what precedes it when it is
+   * the chain's start. Returns the index of the first reading that does not link, or -1 when all
+   * do.
    */
   public static int firstBrokenLink(List<MeterReading> readings, boolean startsChain) {
     for (int i = 0; i < readings.size(); i++) {
-      ReadingChainCheck c = i == 0
-          ? (startsChain ? checkFirst(readings.get(0)) : ReadingChainCheck.LINKED)
-          : checkLink(readings.get(i - 1), readings.get(i));
+      ReadingChainCheck c =
+          i == 0
+              ? (startsChain ? checkFirst(readings.get(0)) : ReadingChainCheck.LINKED)
+              : checkLink(readings.get(i - 1), readings.get(i));
       if (c != ReadingChainCheck.LINKED) {
         return i;
       }

@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * Binary and JSON forms of {@link MeterReading} and {@link SignedReading}, format version 1 (layout
  * in {@code protocol/READING-FORMAT.md}). Decoding is strict: exact length, known version and flag
- * bits, non-negative counters, a valid compressed device key; JSON must carry exactly the documented
- * fields. Both forms map to the same bytes.
+ * bits, non-negative counters, a valid compressed device key; JSON must carry exactly the
+ * documented fields. Both forms map to the same bytes.
  */
 public final class ReadingCodec {
   /** Length of an encoded version-1 reading. */
@@ -31,13 +31,33 @@ public final class ReadingCodec {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private static final String[] READING_FIELDS = {
-    "version", "deviceKey", "channel", "sequence", "takenAt", "importWh", "exportWh", "powerW",
-    "voltageL1Mv", "flags", "prevHash"
+    "version",
+    "deviceKey",
+    "channel",
+    "sequence",
+    "takenAt",
+    "importWh",
+    "exportWh",
+    "powerW",
+    "voltageL1Mv",
+    "flags",
+    "prevHash"
   };
 
   private static final String[] SIGNED_READING_FIELDS = {
-    "version", "deviceKey", "channel", "sequence", "takenAt", "importWh", "exportWh", "powerW",
-    "voltageL1Mv", "flags", "prevHash", "hash", "signature"
+    "version",
+    "deviceKey",
+    "channel",
+    "sequence",
+    "takenAt",
+    "importWh",
+    "exportWh",
+    "powerW",
+    "voltageL1Mv",
+    "flags",
+    "prevHash",
+    "hash",
+    "signature"
   };
 
   private ReadingCodec() {}
@@ -95,8 +115,9 @@ public final class ReadingCodec {
     } catch (java.time.DateTimeException e) {
       throw new FormatException("takenAt out of range", e);
     }
-    return new MeterReading(version, deviceKey, channel, sequence, takenAt, importWh, exportWh, powerW,
-        voltage, flags, prevHash);
+    return new MeterReading(
+        version, deviceKey, channel, sequence, takenAt, importWh, exportWh, powerW, voltage, flags,
+        prevHash);
   }
 
   private static long nonNegative(long v, String what) {
@@ -110,7 +131,10 @@ public final class ReadingCodec {
   public static byte[] encode(SignedReading s) {
     byte[] sig = s.signature();
     return new ByteWriter(ENCODED_LENGTH + 1 + sig.length)
-        .write(encode(s.reading())).writeByte(sig.length).write(sig).toByteArray();
+        .write(encode(s.reading()))
+        .writeByte(sig.length)
+        .write(sig)
+        .toByteArray();
   }
 
   /** Decodes {@link #encode(SignedReading)}; the signature is not verified here. */
@@ -151,7 +175,8 @@ public final class ReadingCodec {
 
   /**
    * The JSON object: version, deviceKey (hex), channel, sequence, takenAt (ISO-8601 UTC with
-   * milliseconds), importWh, exportWh, powerW, voltageL1Mv, flags (names in bit order), prevHash (hex).
+   * milliseconds), importWh, exportWh, powerW, voltageL1Mv, flags (names in bit order), prevHash
+   * (hex).
    */
   public static Map<String, Object> toJson(MeterReading r) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -187,7 +212,8 @@ public final class ReadingCodec {
       throw new FormatException("unsupported reading format version " + version);
     }
     String keyHex = Json.string(m, "deviceKey");
-    PublicKey key = PublicKey.fromBytes(StrictHex.decode(keyHex, PublicKey.COMPRESSED_LENGTH, "deviceKey"));
+    PublicKey key =
+        PublicKey.fromBytes(StrictHex.decode(keyHex, PublicKey.COMPRESSED_LENGTH, "deviceKey"));
     EnumSet<ReadingFlag> flags = EnumSet.noneOf(ReadingFlag.class);
     for (Object o : Json.array(m, "flags")) {
       if (!(o instanceof String name)) {
@@ -204,7 +230,8 @@ public final class ReadingCodec {
     }
   }
 
-  private static MeterReading readingOf(Map<String, Object> m, PublicKey key, Set<ReadingFlag> flags) {
+  private static MeterReading readingOf(
+      Map<String, Object> m, PublicKey key, Set<ReadingFlag> flags) {
     return new MeterReading(
         MeterReading.VERSION_1,
         key,
@@ -228,8 +255,9 @@ public final class ReadingCodec {
   }
 
   /**
-   * The signed reading of a JSON object with the reading's fields, signature and optionally hash;
-   * a hash that does not match the fields is a {@link FormatException}. The signature is not verified.
+   * The signed reading of a JSON object with the reading's fields, signature and optionally hash; a
+   * hash that does not match the fields is a {@link FormatException}. The signature is not
+   * verified.
    */
   public static SignedReading signedFromJson(Map<String, Object> m) {
     Json.requireOnly(m, "signed reading", SIGNED_READING_FIELDS);

@@ -13,15 +13,17 @@ public enum ReadingFlag {
   TIMEOUT(0x0001, "timeout"),
   /** Values were estimated (interpolated or substituted), not read from the meter. */
   ESTIMATED(0x0002, "estimated"),
-  /** The meter's energy counters were reset; a decrease against the previous reading is expected. */
+  /**
+   * The meter's energy counters were reset; a decrease against the previous reading is expected.
+   */
   COUNTER_RESET(0x0004, "counterReset"),
   /** The gateway clock was not synchronised (NTP) when the reading was taken. */
   CLOCK_UNSYNCHRONISED(0x0008, "clockUnsynchronised"),
   /** The meter behind this channel was replaced; counters restart from the new meter's values. */
   METER_SWAPPED(0x0010, "meterSwapped"),
   /**
-   * The meter did not give a value the map reads but does not need (power or voltage): that field is 0;
-   * the counters were read from the meter.
+   * The meter did not give a value the map reads but does not need (power or voltage): that field
+   * is 0; the counters were read from the meter.
    */
   INCOMPLETE(0x0020, "incomplete");
 
@@ -56,7 +58,8 @@ public enum ReadingFlag {
   /** The flags of a field value; {@link FormatException} on a bit not defined in version 1. */
   public static Set<ReadingFlag> fromBits(int bits) {
     if ((bits & ~KNOWN_BITS) != 0) {
-      throw new FormatException("unknown reading flag bits 0x" + Integer.toHexString(bits & ~KNOWN_BITS));
+      throw new FormatException(
+          "unknown reading flag bits 0x" + Integer.toHexString(bits & ~KNOWN_BITS));
     }
     EnumSet<ReadingFlag> out = EnumSet.noneOf(ReadingFlag.class);
     for (ReadingFlag f : values()) {

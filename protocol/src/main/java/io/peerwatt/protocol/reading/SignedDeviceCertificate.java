@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A device certificate with the issuer's (platform's) low-S strict-DER ECDSA signature over
- * {@link DeviceCertificate#hash()}. Binary form {@code certificate || sigLen (1 byte) || signature}.
+ * A device certificate with the issuer's (platform's) low-S strict-DER ECDSA signature over {@link
+ * DeviceCertificate#hash()}. Binary form {@code certificate || sigLen (1 byte) || signature}.
  *
  * @param certificate the statement
  * @param signature strict DER signature by {@code certificate.issuerKey()}
@@ -31,7 +31,8 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
   }
 
   /** Signs with the platform key, which must be the certificate's issuerKey. */
-  public static SignedDeviceCertificate sign(DeviceCertificate certificate, PrivateKey platformKey) {
+  public static SignedDeviceCertificate sign(
+      DeviceCertificate certificate, PrivateKey platformKey) {
     if (!platformKey.publicKey().equals(certificate.issuerKey())) {
       throw new IllegalArgumentException("the private key is not the certificate's issuer key");
     }
@@ -39,8 +40,8 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
   }
 
   /**
-   * Checks only that the trusted platform key issued this certificate (issuer and signature), not when it
-   * is valid: what an anchored enrolment proves is the issuance itself.
+   * Checks only that the trusted platform key issued this certificate (issuer and signature), not
+   * when it is valid: what an anchored enrolment proves is the issuance itself.
    */
   public CertificateCheck checkIssuer(PublicKey trustedPlatformKey) {
     if (!certificate.issuerKey().equals(trustedPlatformKey)) {
@@ -67,7 +68,9 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
     return CertificateCheck.VALID;
   }
 
-  /** {@link #check} for a reading: also requires the reading's device key to be the certified one. */
+  /**
+   * {@link #check} for a reading: also requires the reading's device key to be the certified one.
+   */
   public CertificateCheck checkCovers(PublicKey trustedPlatformKey, MeterReading reading) {
     if (!certificate.deviceKey().equals(reading.deviceKey())) {
       return CertificateCheck.WRONG_DEVICE;
@@ -78,7 +81,10 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
   public byte[] encode() {
     byte[] body = certificate.encode();
     return new ByteWriter(body.length + 1 + signature.length)
-        .write(body).writeByte(signature.length).write(signature).toByteArray();
+        .write(body)
+        .writeByte(signature.length)
+        .write(signature)
+        .toByteArray();
   }
 
   public static SignedDeviceCertificate decode(byte[] bytes) {
@@ -101,8 +107,19 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
   }
 
   public static SignedDeviceCertificate fromJson(Map<String, Object> m) {
-    Json.requireOnly(m, "signed device certificate", "version", "serial", "deviceKey", "meteringPointId",
-        "ownerAccountId", "zoneCode", "validFrom", "validTo", "issuerKey", "signature");
+    Json.requireOnly(
+        m,
+        "signed device certificate",
+        "version",
+        "serial",
+        "deviceKey",
+        "meteringPointId",
+        "ownerAccountId",
+        "zoneCode",
+        "validFrom",
+        "validTo",
+        "issuerKey",
+        "signature");
     byte[] sig = StrictHex.decode(Json.string(m, "signature"), "signature");
     if (sig.length < 8 || sig.length > 72) {
       throw new FormatException("signature length must be in [8, 72], got " + sig.length);
@@ -112,7 +129,8 @@ public record SignedDeviceCertificate(DeviceCertificate certificate, byte[] sign
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SignedDeviceCertificate s && certificate.equals(s.certificate)
+    return o instanceof SignedDeviceCertificate s
+        && certificate.equals(s.certificate)
         && Arrays.equals(signature, s.signature);
   }
 

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A meter reading with the device's signature: low-S ECDSA secp256k1 over {@link MeterReading#hash()},
- * strict DER (8..72 bytes). Binary form {@code reading || sigLen (1 byte) || signature}.
+ * A meter reading with the device's signature: low-S ECDSA secp256k1 over {@link
+ * MeterReading#hash()}, strict DER (8..72 bytes). Binary form {@code reading || sigLen (1 byte) ||
+ * signature}.
  *
  * @param reading the signed reading
  * @param signature strict DER signature by {@code reading.deviceKey()}
@@ -27,7 +28,8 @@ public record SignedReading(MeterReading reading, byte[] signature) {
   /** Signs {@code reading} with the device key; the key must be the reading's deviceKey. */
   public static SignedReading sign(MeterReading reading, PrivateKey deviceKey) {
     if (!deviceKey.publicKey().equals(reading.deviceKey())) {
-      throw new IllegalArgumentException("the private key does not belong to the reading's device key");
+      throw new IllegalArgumentException(
+          "the private key does not belong to the reading's device key");
     }
     return new SignedReading(reading, deviceKey.signDer(reading.hash()));
   }
@@ -60,7 +62,9 @@ public record SignedReading(MeterReading reading, byte[] signature) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SignedReading s && reading.equals(s.reading) && Arrays.equals(signature, s.signature);
+    return o instanceof SignedReading s
+        && reading.equals(s.reading)
+        && Arrays.equals(signature, s.signature);
   }
 
   @Override

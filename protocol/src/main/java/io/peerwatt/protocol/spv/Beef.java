@@ -19,38 +19,43 @@ import java.util.Set;
 
 /**
  * Background Evaluation Extended Format: BUMPs (BRC-74) followed by transactions, parents before
- * children, so a receiver can check a transaction and its unconfirmed ancestry against block headers.
+ * children, so a receiver can check a transaction and its unconfirmed ancestry against block
+ * headers.
  *
  * <ul>
- *   <li>V1 (BRC-62): {@code 0100beef} (uint32 LE 4022206465), nBUMPs varint, BUMPs, nTxs varint, then per
- *       transaction the raw tx, a byte 0x00 (no BUMP) or 0x01 followed by the BUMP index varint.
- *   <li>V2 (BRC-96): {@code 0200beef}, same BUMP list, then per transaction a format byte: 0x00 raw tx,
- *       0x01 BUMP index varint then raw tx (the order the reference SDKs write), 0x02 txid only (32
- *       bytes, internal order).
- *   <li>Atomic (BRC-95): {@code 01010101}, the subject txid (32 bytes, internal order), then a V1 or V2
- *       BEEF whose every transaction is the subject or one of its ancestors.
+ *   <li>V1 (BRC-62): {@code 0100beef} (uint32 LE 4022206465), nBUMPs varint, BUMPs, nTxs varint,
+ *       then per transaction the raw tx, a byte 0x00 (no BUMP) or 0x01 followed by the BUMP index
+ *       varint.
+ *   <li>V2 (BRC-96): {@code 0200beef}, same BUMP list, then per transaction a format byte: 0x00 raw
+ *       tx, 0x01 BUMP index varint then raw tx (the order the reference SDKs write), 0x02 txid only
+ *       (32 bytes, internal order).
+ *   <li>Atomic (BRC-95): {@code 01010101}, the subject txid (32 bytes, internal order), then a V1
+ *       or V2 BEEF whose every transaction is the subject or one of its ancestors.
  * </ul>
  *
  * <p>Decoding rejects: unknown versions, trailing bytes, BUMP indices out of range, a transaction
- * claimed by a BUMP that does not contain its txid, repeated txids, a child before its parent, and for
- * Atomic BEEF a missing subject or a transaction outside the subject's ancestry.
+ * claimed by a BUMP that does not contain its txid, repeated txids, a child before its parent, and
+ * for Atomic BEEF a missing subject or a transaction outside the subject's ancestry.
  *
  * @param version {@link #V1} or {@link #V2}
  * @param bumps the Merkle paths
  * @param transactions in stream order, parents first
  * @param atomicSubject the subject txid (internal order) for Atomic BEEF, null otherwise
  */
-public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, byte[] atomicSubject) {
+public record Beef(
+    long version, List<Bump> bumps, List<Beef.Tx> transactions, byte[] atomicSubject) {
   /** BRC-62 version, bytes {@code 01 00 be ef}. */
   public static final long V1 = 4022206465L;
+
   /** BRC-96 version, bytes {@code 02 00 be ef}. */
   public static final long V2 = 4022206466L;
+
   /** BRC-95 prefix, bytes {@code 01 01 01 01}. */
   public static final long ATOMIC_PREFIX = 0x01010101L;
 
   /**
-   * One transaction of a BEEF: the parsed transaction (null when only its txid is given, V2) and the
-   * index of its BUMP (null when it is not proven by one).
+   * One transaction of a BEEF: the parsed transaction (null when only its txid is given, V2) and
+   * the index of its BUMP (null when it is not proven by one).
    *
    * @param transaction the transaction, or null for a txid-only entry
    * @param txid its txid, internal byte order
@@ -95,7 +100,9 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Tx t && Arrays.equals(txid, t.txid) && java.util.Objects.equals(bumpIndex, t.bumpIndex)
+      return o instanceof Tx t
+          && Arrays.equals(txid, t.txid)
+          && java.util.Objects.equals(bumpIndex, t.bumpIndex)
           && isTxidOnly() == t.isTxidOnly();
     }
 
@@ -106,7 +113,8 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
 
     @Override
     public String toString() {
-      return BitcoinMerkle.toDisplayHex(txid) + (isTxidOnly() ? " (txid only)" : "")
+      return BitcoinMerkle.toDisplayHex(txid)
+          + (isTxidOnly() ? " (txid only)" : "")
           + (bumpIndex != null ? " bump " + bumpIndex : "");
     }
   }
@@ -144,15 +152,20 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
       }
       if (tx.bumpIndex() != null) {
         if (tx.bumpIndex() < 0 || tx.bumpIndex() >= bumps.size()) {
-          throw new FormatException("BUMP index " + tx.bumpIndex() + " out of range at transaction " + i);
+          throw new FormatException(
+              "BUMP index " + tx.bumpIndex() + " out of range at transaction " + i);
         }
         if (!bumps.get(tx.bumpIndex()).contains(tx.txid)) {
-          throw new FormatException("BUMP " + tx.bumpIndex() + " does not contain transaction "
-              + BitcoinMerkle.toDisplayHex(tx.txid));
+          throw new FormatException(
+              "BUMP "
+                  + tx.bumpIndex()
+                  + " does not contain transaction "
+                  + BitcoinMerkle.toDisplayHex(tx.txid));
         }
       }
       if (position.put(key(tx.txid), i) != null) {
-        throw new FormatException("transaction " + BitcoinMerkle.toDisplayHex(tx.txid) + " appears twice");
+        throw new FormatException(
+            "transaction " + BitcoinMerkle.toDisplayHex(tx.txid) + " appears twice");
       }
     }
     for (int i = 0; i < txs.size(); i++) {
@@ -188,8 +201,10 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
         }
       }
       if (ancestry.size() != txs.size()) {
-        throw new FormatException("Atomic BEEF contains " + (txs.size() - ancestry.size())
-            + " transaction(s) unrelated to its subject");
+        throw new FormatException(
+            "Atomic BEEF contains "
+                + (txs.size() - ancestry.size())
+                + " transaction(s) unrelated to its subject");
       }
     }
   }
@@ -219,7 +234,9 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
   /** The output an input spends, when its parent transaction is in this BEEF; null otherwise. */
   public TxOutput sourceOutput(TxInput input) {
     Tx parent = find(input.prevTxid());
-    if (parent == null || parent.isTxidOnly() || input.prevIndex() >= parent.transaction().outputs().size()) {
+    if (parent == null
+        || parent.isTxidOnly()
+        || input.prevIndex() >= parent.transaction().outputs().size()) {
       return null;
     }
     return parent.transaction().outputs().get((int) input.prevIndex());
@@ -305,11 +322,12 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
       if (version == V1) {
         Transaction t = Transaction.read(in);
         int has = in.readByte("has-BUMP byte");
-        Integer idx = switch (has) {
-          case 0 -> null;
-          case 1 -> bumpIndex(in);
-          default -> throw new FormatException("has-BUMP byte must be 0 or 1, got " + has);
-        };
+        Integer idx =
+            switch (has) {
+              case 0 -> null;
+              case 1 -> bumpIndex(in);
+              default -> throw new FormatException("has-BUMP byte must be 0 or 1, got " + has);
+            };
         txs.add(Tx.of(t, idx));
       } else {
         int format = in.readByte("transaction data format");
@@ -355,7 +373,13 @@ public record Beef(long version, List<Bump> bumps, List<Beef.Tx> transactions, b
 
   @Override
   public String toString() {
-    return "Beef[" + (isAtomic() ? "atomic " : "") + (version == V1 ? "V1" : "V2") + " bumps=" + bumps.size()
-        + " txs=" + transactions + "]";
+    return "Beef["
+        + (isAtomic() ? "atomic " : "")
+        + (version == V1 ? "V1" : "V2")
+        + " bumps="
+        + bumps.size()
+        + " txs="
+        + transactions
+        + "]";
   }
 }

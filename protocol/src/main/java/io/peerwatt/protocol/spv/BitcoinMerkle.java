@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bitcoin's block Merkle tree: leaves are txids (internal byte order), a node is the double SHA-256 of
- * {@code left || right}, and a level with an odd number of nodes pairs its last node with itself.
+ * Bitcoin's block Merkle tree: leaves are txids (internal byte order), a node is the double SHA-256
+ * of {@code left || right}, and a level with an odd number of nodes pairs its last node with
+ * itself.
  */
 public final class BitcoinMerkle {
   private BitcoinMerkle() {}

@@ -20,7 +20,8 @@ import java.util.Arrays;
  * @param bits compact encoding of the proof-of-work target (uint32)
  * @param nonce proof-of-work nonce (uint32)
  */
-public record BlockHeader(int version, byte[] prevHash, byte[] merkleRoot, long time, long bits, long nonce) {
+public record BlockHeader(
+    int version, byte[] prevHash, byte[] merkleRoot, long time, long bits, long nonce) {
   public static final int LENGTH = 80;
 
   public BlockHeader {
@@ -69,8 +70,14 @@ public record BlockHeader(int version, byte[] prevHash, byte[] merkleRoot, long 
   }
 
   public byte[] serialize() {
-    return new ByteWriter(LENGTH).writeUInt32LE(version).write(prevHash).write(merkleRoot)
-        .writeUInt32LE(time).writeUInt32LE(bits).writeUInt32LE(nonce).toByteArray();
+    return new ByteWriter(LENGTH)
+        .writeUInt32LE(version)
+        .write(prevHash)
+        .write(merkleRoot)
+        .writeUInt32LE(time)
+        .writeUInt32LE(bits)
+        .writeUInt32LE(nonce)
+        .toByteArray();
   }
 
   public String toHex() {
@@ -88,8 +95,8 @@ public record BlockHeader(int version, byte[] prevHash, byte[] merkleRoot, long 
   }
 
   /**
-   * The target encoded by {@link #bits()}, or -1 when the encoding is negative, zero or overflows 256
-   * bits (such headers can never satisfy proof of work).
+   * The target encoded by {@link #bits()}, or -1 when the encoding is negative, zero or overflows
+   * 256 bits (such headers can never satisfy proof of work).
    */
   public BigInteger target() {
     return targetOf(bits);
@@ -100,14 +107,18 @@ public record BlockHeader(int version, byte[] prevHash, byte[] merkleRoot, long 
     int exponent = (int) (bits >>> 24);
     long mantissa = bits & 0x007F_FFFFL;
     boolean negative = mantissa != 0 && (bits & 0x0080_0000L) != 0;
-    boolean overflow = mantissa != 0
-        && (exponent > 34 || (mantissa > 0xFF && exponent > 33) || (mantissa > 0xFFFF && exponent > 32));
+    boolean overflow =
+        mantissa != 0
+            && (exponent > 34
+                || (mantissa > 0xFF && exponent > 33)
+                || (mantissa > 0xFFFF && exponent > 32));
     if (negative || overflow) {
       return BigInteger.ONE.negate();
     }
-    BigInteger target = exponent <= 3
-        ? BigInteger.valueOf(mantissa >>> (8 * (3 - exponent)))
-        : BigInteger.valueOf(mantissa).shiftLeft(8 * (exponent - 3));
+    BigInteger target =
+        exponent <= 3
+            ? BigInteger.valueOf(mantissa >>> (8 * (3 - exponent)))
+            : BigInteger.valueOf(mantissa).shiftLeft(8 * (exponent - 3));
     return target.signum() == 0 ? BigInteger.ONE.negate() : target;
   }
 
@@ -122,10 +133,14 @@ public record BlockHeader(int version, byte[] prevHash, byte[] merkleRoot, long 
     return target.signum() > 0 && hashAsNumber().compareTo(target) <= 0;
   }
 
-  /** Expected number of hashes to find this block: 2^256 / (target + 1); 0 for an invalid target. */
+  /**
+   * Expected number of hashes to find this block: 2^256 / (target + 1); 0 for an invalid target.
+   */
   public BigInteger work() {
     BigInteger target = target();
-    return target.signum() > 0 ? BigInteger.ONE.shiftLeft(256).divide(target.add(BigInteger.ONE)) : BigInteger.ZERO;
+    return target.signum() > 0
+        ? BigInteger.ONE.shiftLeft(256).divide(target.add(BigInteger.ONE))
+        : BigInteger.ZERO;
   }
 
   /** True when this header's prevHash is {@code parent}'s hash. */

@@ -16,14 +16,15 @@ import java.util.TreeSet;
 /**
  * A BSV Unified Merkle Path (BRC-74): the Merkle paths of one or more txids in one block.
  *
- * <p>Binary form: block height (varint), tree height = number of levels (1 byte, 1..64), then for each
- * level from 0 (the txids) upwards: leaf count (varint) and per leaf offset (varint), flags (1 byte:
- * 0x00 a hash follows, 0x02 a hash follows and it is a txid of interest, 0x01 no hash: duplicate the
- * working hash), and the 32-byte hash in internal byte order unless flagged duplicate.
+ * <p>Binary form: block height (varint), tree height = number of levels (1 byte, 1..64), then for
+ * each level from 0 (the txids) upwards: leaf count (varint) and per leaf offset (varint), flags (1
+ * byte: 0x00 a hash follows, 0x02 a hash follows and it is a txid of interest, 0x01 no hash:
+ * duplicate the working hash), and the 32-byte hash in internal byte order unless flagged
+ * duplicate.
  *
- * <p>Construction validates like the reference SDK: level 0 is not empty, no offset repeats within a
- * level, upper-level leaves sit only at offsets some level-0 leaf needs, duplicates sit at odd offsets,
- * and every level-0 hash computes the same root. Leaves are kept sorted by offset.
+ * <p>Construction validates like the reference SDK: level 0 is not empty, no offset repeats within
+ * a level, upper-level leaves sit only at offsets some level-0 leaf needs, duplicates sit at odd
+ * offsets, and every level-0 hash computes the same root. Leaves are kept sorted by offset.
  *
  * @param blockHeight height of the block holding the txids
  * @param levels leaves per level, level 0 first
@@ -31,8 +32,10 @@ import java.util.TreeSet;
 public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
   /** Flag: a hash follows. */
   public static final int FLAG_HASH = 0x00;
+
   /** Flag: no hash; the working hash is duplicated (right edge of an odd level). */
   public static final int FLAG_DUPLICATE = 0x01;
+
   /** Flag: a hash follows and it is a txid the BUMP was made for. */
   public static final int FLAG_TXID = 0x02;
 
@@ -84,7 +87,10 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Leaf l && offset == l.offset && txid == l.txid && Arrays.equals(hash, l.hash);
+      return o instanceof Leaf l
+          && offset == l.offset
+          && txid == l.txid
+          && Arrays.equals(hash, l.hash);
     }
 
     @Override
@@ -94,7 +100,9 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
 
     @Override
     public String toString() {
-      return offset + ":" + (hash == null ? "*" : (txid ? "txid " : "") + BitcoinMerkle.toDisplayHex(hash));
+      return offset
+          + ":"
+          + (hash == null ? "*" : (txid ? "txid " : "") + BitcoinMerkle.toDisplayHex(hash));
     }
   }
 
@@ -136,7 +144,8 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
           throw new FormatException("offset " + leaf.offset() + " beyond the tree at height " + h);
         }
         if (leaf.isDuplicate() && (leaf.offset() & 1) == 0) {
-          throw new FormatException("duplicate marker at even offset " + leaf.offset() + ", height " + h);
+          throw new FormatException(
+              "duplicate marker at even offset " + leaf.offset() + ", height " + h);
         }
         if (h > 0 && leaf.txid()) {
           throw new FormatException("txid flag above level 0 at height " + h);
@@ -148,8 +157,13 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
             }
           }
         } else if (!legal.get(h).contains(leaf.offset())) {
-          throw new FormatException("invalid offset " + leaf.offset() + " at height " + h
-              + ", legal offsets: " + legal.get(h));
+          throw new FormatException(
+              "invalid offset "
+                  + leaf.offset()
+                  + " at height "
+                  + h
+                  + ", legal offsets: "
+                  + legal.get(h));
         }
       }
     }
@@ -165,7 +179,9 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
     throw new FormatException("BUMP has no hash at level 0");
   }
 
-  /** The Merkle root reached from {@code txid} (internal order); FormatException if not in the BUMP. */
+  /**
+   * The Merkle root reached from {@code txid} (internal order); FormatException if not in the BUMP.
+   */
   public byte[] computeRoot(byte[] txid) {
     Leaf start = null;
     for (Leaf leaf : levels.get(0)) {
@@ -192,9 +208,10 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
 
   /**
    * The minimal BUMP of one txid of this one (like the reference SDK's {@code MerklePath.extract}):
-   * its level-0 leaf, the only one flagged as a txid (0x02), and the one sibling per level it needs,
-   * taken from this BUMP or computed from its lower levels. FormatException when {@code txid} (internal
-   * order) is not in this BUMP. A BUMP made for that txid alone is returned unchanged.
+   * its level-0 leaf, the only one flagged as a txid (0x02), and the one sibling per level it
+   * needs, taken from this BUMP or computed from its lower levels. FormatException when {@code
+   * txid} (internal order) is not in this BUMP. A BUMP made for that txid alone is returned
+   * unchanged.
    */
   public Bump extract(byte[] txid) {
     Leaf start = null;
@@ -219,7 +236,8 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
       if (sibling == null) {
         throw new FormatException("missing hash for offset " + siblingOffset + " at height " + h);
       }
-      Leaf leaf = sibling.length == 0 ? Leaf.duplicate(siblingOffset) : Leaf.hash(siblingOffset, sibling);
+      Leaf leaf =
+          sibling.length == 0 ? Leaf.duplicate(siblingOffset) : Leaf.hash(siblingOffset, sibling);
       out.add(h == 0 ? List.of(self, leaf) : List.of(leaf));
     }
     return new Bump(blockHeight, out);
@@ -314,7 +332,10 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
     }
   }
 
-  /** Builds the BUMP of the transactions at {@code indices} in a block whose txids are {@code txids}. */
+  /**
+   * Builds the BUMP of the transactions at {@code indices} in a block whose txids are {@code
+   * txids}.
+   */
   public static Bump fromBlock(long blockHeight, List<byte[]> txids, Collection<Integer> indices) {
     if (indices.isEmpty()) {
       throw new IllegalArgumentException("no transaction selected");
@@ -360,9 +381,9 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
   }
 
   /**
-   * One BUMP holding the leaves of both (BRC-74 "combine"): same block height, same number of levels
-   * and same root required, else {@link FormatException}. A leaf present in both stays a txid if
-   * either marks it so.
+   * One BUMP holding the leaves of both (BRC-74 "combine"): same block height, same number of
+   * levels and same root required, else {@link FormatException}. A leaf present in both stays a
+   * txid if either marks it so.
    */
   public Bump merge(Bump other) {
     if (blockHeight != other.blockHeight || levels.size() != other.levels.size()) {
@@ -444,7 +465,8 @@ public record Bump(long blockHeight, List<List<Bump.Leaf>> levels) {
           case FLAG_DUPLICATE -> level.add(Leaf.duplicate(offset));
           case FLAG_HASH -> level.add(Leaf.hash(offset, in.readBytes(32, "BUMP hash")));
           case FLAG_TXID -> level.add(Leaf.txid(offset, in.readBytes(32, "BUMP hash")));
-          default -> throw new FormatException("unknown BUMP leaf flags 0x" + Integer.toHexString(flags));
+          default ->
+              throw new FormatException("unknown BUMP leaf flags 0x" + Integer.toHexString(flags));
         }
       }
       levels.add(level);

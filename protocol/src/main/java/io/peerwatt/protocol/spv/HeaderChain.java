@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * A run of consecutive block headers the verifier trusts (from its own node or headers service),
- * starting at {@code startHeight}. Whether the run is internally consistent is checked by
- * {@link #firstBrokenLink()}, not assumed. Block hashes are indexed once, so lookups stay cheap on
- * long chains. Immutable.
+ * starting at {@code startHeight}. Whether the run is internally consistent is checked by {@link
+ * #firstBrokenLink()}, not assumed. Block hashes are indexed once, so lookups stay cheap on long
+ * chains. Immutable.
  */
 public final class HeaderChain {
   private final long startHeight;
@@ -53,15 +53,17 @@ public final class HeaderChain {
     return startHeight + headers.size() - 1;
   }
 
-  /** The height of the header with this hash (internal order), or -1 when it is not in the chain. */
+  /**
+   * The height of the header with this hash (internal order), or -1 when it is not in the chain.
+   */
   public long heightOf(byte[] blockHash) {
     Integer i = indexByHash.get(StrictHex.encode(blockHash));
     return i == null ? -1 : startHeight + i;
   }
 
   /**
-   * The index of the first header that lacks valid proof of work or does not follow its predecessor,
-   * or -1 when the whole run is sound.
+   * The index of the first header that lacks valid proof of work or does not follow its
+   * predecessor, or -1 when the whole run is sound.
    */
   public int firstBrokenLink() {
     for (int i = 0; i < headers.size(); i++) {

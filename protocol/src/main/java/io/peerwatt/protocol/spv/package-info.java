@@ -1,5 +1,5 @@
 /**
- * Simplified payment verification: block headers and runs of them, Bitcoin Merkle roots, BUMP (BRC-74)
- * Merkle paths and BEEF (BRC-62) transaction packages.
+ * Simplified payment verification: block headers and runs of them, Bitcoin Merkle roots, BUMP
+ * (BRC-74) Merkle paths and BEEF (BRC-62) transaction packages.
  */
 package io.peerwatt.protocol.spv;

@@ -8,7 +8,8 @@ import java.util.Objects;
  * One accepted, signed meter reading as settlement sees it: the meter's own cumulative counters.
  *
  * @param deviceId the gateway (device) that signed it
- * @param meterChannel the meter channel on that device (0..65535); sequences count per (device, channel)
+ * @param meterChannel the meter channel on that device (0..65535); sequences count per (device,
+ *     channel)
  * @param sequence the device's sequence number, from 0
  * @param takenAt when the meter was read (UTC)
  * @param importWh cumulative imported energy, Wh, never decreasing along a device's sequence
@@ -16,7 +17,12 @@ import java.util.Objects;
  * @param readingHashHex SHA-256 of the reading's canonical encoding, 64 lowercase hex characters
  */
 public record AcceptedReading(
-    long deviceId, int meterChannel, long sequence, Instant takenAt, long importWh, long exportWh,
+    long deviceId,
+    int meterChannel,
+    long sequence,
+    Instant takenAt,
+    long importWh,
+    long exportWh,
     String readingHashHex) {
 
   public AcceptedReading {
@@ -34,10 +40,22 @@ public record AcceptedReading(
   }
 
   /** Convenience for adapters holding the raw 32-byte hash. */
-  public static AcceptedReading of(long deviceId, int meterChannel, long sequence, Instant takenAt, long importWh,
-      long exportWh, byte[] readingHash) {
+  public static AcceptedReading of(
+      long deviceId,
+      int meterChannel,
+      long sequence,
+      Instant takenAt,
+      long importWh,
+      long exportWh,
+      byte[] readingHash) {
     return new AcceptedReading(
-        deviceId, meterChannel, sequence, takenAt, importWh, exportWh, HexFormat.of().formatHex(readingHash));
+        deviceId,
+        meterChannel,
+        sequence,
+        takenAt,
+        importWh,
+        exportWh,
+        HexFormat.of().formatHex(readingHash));
   }
 
   /** The reference a statement keeps to this reading. */

@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * @param currency ISO 4217 code, or {@code BSV}
  * @param satoshisPerUnit satoshis for one whole unit of the currency (1 for BSV amounts in satoshi)
- * @param marketUnitsPerUnit market amount units in one whole unit: 100000 milli-cent per euro for fiat
- *     zones, 1 for BSV zones whose amounts already are satoshis
+ * @param marketUnitsPerUnit market amount units in one whole unit: 100000 milli-cent per euro for
+ *     fiat zones, 1 for BSV zones whose amounts already are satoshis
  * @param source where the rate came from, e.g. {@code config} or a feed's name (1 to 64 characters)
  * @param asOf when the rate was valid
  */
@@ -36,8 +36,12 @@ public record ExchangeRate(
     }
   }
 
-  /** A fiat rate: {@code satoshisPerUnit} satoshis for one euro (dollar, ...), amounts in milli-cent. */
-  public static ExchangeRate fiat(String currency, long satoshisPerUnit, String source, Instant asOf) {
+  /**
+   * A fiat rate: {@code satoshisPerUnit} satoshis for one euro (dollar, ...), amounts in
+   * milli-cent.
+   */
+  public static ExchangeRate fiat(
+      String currency, long satoshisPerUnit, String source, Instant asOf) {
     return new ExchangeRate(currency, satoshisPerUnit, MILLI_CENT_PER_UNIT, source, asOf);
   }
 

@@ -1,13 +1,15 @@
 package io.peerwatt.protocol.statement;
 
 /**
- * What a statement line is for. Codes are stable (stored, hashed); amounts are from the prosumer's side:
- * positive = the prosumer receives, negative = the prosumer pays.
+ * What a statement line is for. Codes are stable (stored, hashed); amounts are from the prosumer's
+ * side: positive = the prosumer receives, negative = the prosumer pays.
  */
 public enum LineKind {
   /** Buyer, per trade: the energy it bought, at the trade price (paid whatever was delivered). */
   ENERGY_PURCHASE(1),
-  /** Buyer, per trade: the zone's grid fee on the bought energy, collected for the grid operator. */
+  /**
+   * Buyer, per trade: the zone's grid fee on the bought energy, collected for the grid operator.
+   */
   GRID_FEE(2),
   /** Seller, per trade: its share of min(sold, metered export), at the trade price. */
   ENERGY_SALE(3),
@@ -29,7 +31,9 @@ public enum LineKind {
     return code;
   }
 
-  /** +1 when the prosumer receives the line's amount, -1 when it pays it (for non-negative prices). */
+  /**
+   * +1 when the prosumer receives the line's amount, -1 when it pays it (for non-negative prices).
+   */
   public int sign() {
     return this == ENERGY_SALE || this == BUYER_UNDER_IMPORT ? 1 : -1;
   }

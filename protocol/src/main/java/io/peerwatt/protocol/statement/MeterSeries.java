@@ -4,8 +4,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The readings of one meter (a device's channel) around one slot: at least the last reading at or before the slot start
- * and the first at or after the slot end when they exist; more readings are allowed and ignored.
+ * The readings of one meter (a device's channel) around one slot: at least the last reading at or
+ * before the slot start and the first at or after the slot end when they exist; more readings are
+ * allowed and ignored.
  *
  * @param deviceId the device
  * @param meterChannel the channel on the device
@@ -14,11 +15,19 @@ import java.util.List;
 public record MeterSeries(long deviceId, int meterChannel, List<AcceptedReading> readings) {
 
   public MeterSeries {
-    readings = readings.stream().sorted(Comparator.comparingLong(AcceptedReading::sequence)).toList();
+    readings =
+        readings.stream().sorted(Comparator.comparingLong(AcceptedReading::sequence)).toList();
     for (AcceptedReading r : readings) {
       if (r.deviceId() != deviceId || r.meterChannel() != meterChannel) {
-        throw new IllegalArgumentException("reading of device " + r.deviceId() + "/" + r.meterChannel()
-            + " in series " + deviceId + "/" + meterChannel);
+        throw new IllegalArgumentException(
+            "reading of device "
+                + r.deviceId()
+                + "/"
+                + r.meterChannel()
+                + " in series "
+                + deviceId
+                + "/"
+                + meterChannel);
       }
     }
   }

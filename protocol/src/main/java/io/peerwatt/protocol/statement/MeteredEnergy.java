@@ -7,14 +7,20 @@ import java.util.List;
  *
  * @param importWh energy drawn from the grid, Wh (0 when {@code missing})
  * @param exportWh energy fed into the grid, Wh (0 when {@code missing})
- * @param estimated a boundary value was interpolated across readings further apart than the threshold
- * @param missing some boundary had no reading on one side (or the counters went backwards, which only
- *     an explicit meter-swap event can explain): the meter counts as having moved nothing until the
- *     data arrives
- * @param readingsUsed the readings the boundary values came from, sorted by device, channel, sequence
+ * @param estimated a boundary value was interpolated across readings further apart than the
+ *     threshold
+ * @param missing some boundary had no reading on one side (or the counters went backwards, which
+ *     only an explicit meter-swap event can explain): the meter counts as having moved nothing
+ *     until the data arrives
+ * @param readingsUsed the readings the boundary values came from, sorted by device, channel,
+ *     sequence
  */
 public record MeteredEnergy(
-    long importWh, long exportWh, boolean estimated, boolean missing, List<ReadingRef> readingsUsed) {
+    long importWh,
+    long exportWh,
+    boolean estimated,
+    boolean missing,
+    List<ReadingRef> readingsUsed) {
 
   public MeteredEnergy {
     if (importWh < 0 || exportWh < 0) {

@@ -6,7 +6,8 @@ import java.util.Objects;
  * A gateway's answer to a statement: sign {@code paySat} or refuse with a reason.
  *
  * @param approved whether to sign
- * @param paySat satoshis the gateway pays the hub for this statement version (0 when it owes nothing)
+ * @param paySat satoshis the gateway pays the hub for this statement version (0 when it owes
+ *     nothing)
  * @param reason why it refuses, null when approved
  * @param detail human-readable explanation, empty when approved
  */

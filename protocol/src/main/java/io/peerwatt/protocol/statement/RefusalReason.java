@@ -10,13 +10,18 @@ public enum RefusalReason {
   UNKNOWN_DEVICE(603),
   /** The statement cites a reading whose hash differs from what this gateway signed. */
   READING_NOT_SIGNED_BY_GATEWAY(604),
-  /** The gateway lacks the readings around the slot boundaries to check the import it is charged for. */
+  /**
+   * The gateway lacks the readings around the slot boundaries to check the import it is charged
+   * for.
+   */
   NO_OWN_READINGS(605),
   /** The statement charges for more imported energy than the gateway's own meter counted. */
   CHARGES_UNIMPORTED_ENERGY(606),
   /** Paying would exceed the spending cap the owner set. */
   EXCEEDS_SPENDING_CAP(607),
-  /** The statement charges a seller's shortfall on less export than the gateway's own meter counted. */
+  /**
+   * The statement charges a seller's shortfall on less export than the gateway's own meter counted.
+   */
   UNDERCOUNTS_EXPORT(608);
 
   private final int code;

@@ -4,9 +4,9 @@ import java.math.BigInteger;
 
 /**
  * The one rounding rule for money: <b>round half to even</b> on exact integers. It applies to every
- * energy-times-price amount ({@link #energyAmount}) and to every currency-to-satoshi conversion, so a
- * statement can be recomputed bit for bit by anyone (the buyer's gateway does). Half-even is unbiased
- * over many lines and symmetric for negative prices.
+ * energy-times-price amount ({@link #energyAmount}) and to every currency-to-satoshi conversion, so
+ * a statement can be recomputed bit for bit by anyone (the buyer's gateway does). Half-even is
+ * unbiased over many lines and symmetric for negative prices.
  */
 public final class Rounding {
   private static final BigInteger WH_PER_KWH = BigInteger.valueOf(1000);

@@ -12,26 +12,28 @@ import java.util.function.ToLongFunction;
  * Energy per meter per slot from cumulative counters: the counter value at the slot end minus the
  * value at the slot start.
  *
- * <p><b>Boundary values.</b> At a boundary {@code t} the value comes from the last reading taken at or
- * before {@code t} ({@code a}) and the first taken at or after {@code t} ({@code b}). A reading taken
- * exactly at {@code t} is used as is. Otherwise the value is linearly interpolated and <b>rounded
- * down</b>: {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))}, computed exactly on
- * nanoseconds. Rounding the counter (not the slot energy) makes consecutive slots telescope: the slot
- * energies of a meter always add up to exactly the counter difference over the whole period, so
- * rounding neither loses nor creates a Wh. When {@code b.t - a.t} exceeds the estimate threshold the
- * value is flagged {@code estimated}.
+ * <p><b>Boundary values.</b> At a boundary {@code t} the value comes from the last reading taken at
+ * or before {@code t} ({@code a}) and the first taken at or after {@code t} ({@code b}). A reading
+ * taken exactly at {@code t} is used as is. Otherwise the value is linearly interpolated and
+ * <b>rounded down</b>: {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))}, computed exactly
+ * on nanoseconds. Rounding the counter (not the slot energy) makes consecutive slots telescope: the
+ * slot energies of a meter always add up to exactly the counter difference over the whole period,
+ * so rounding neither loses nor creates a Wh. When {@code b.t - a.t} exceeds the estimate threshold
+ * the value is flagged {@code estimated}.
  *
- * <p><b>Missing data.</b> A boundary with no reading on one side makes the meter {@code missing}: it
- * counts as having moved 0 Wh in this slot until late readings arrive and the slot is settled again.
- * Counters that go backwards between the readings used (a meter swap or reset) make it missing too:
- * only the explicit meter-swap event can say how much energy crossed the reset.
+ * <p><b>Missing data.</b> A boundary with no reading on one side makes the meter {@code missing}:
+ * it counts as having moved 0 Wh in this slot until late readings arrive and the slot is settled
+ * again. Counters that go backwards between the readings used (a meter swap or reset) make it
+ * missing too: only the explicit meter-swap event can say how much energy crossed the reset.
  */
 public final class SlotMetering {
   private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
 
   private final Duration estimateThreshold;
 
-  /** @param estimateThreshold readings further apart than this around a boundary make it estimated */
+  /**
+   * @param estimateThreshold readings further apart than this around a boundary make it estimated
+   */
   public SlotMetering(Duration estimateThreshold) {
     Objects.requireNonNull(estimateThreshold, "estimateThreshold");
     if (estimateThreshold.isNegative()) {
@@ -80,7 +82,9 @@ public final class SlotMetering {
 
   private record Boundary(long importWh, long exportWh, boolean estimated, List<ReadingRef> refs) {}
 
-  /** The counters at {@code t}; null when a side has no reading or the counters decrease across it. */
+  /**
+   * The counters at {@code t}; null when a side has no reading or the counters decrease across it.
+   */
   private Boundary boundary(List<AcceptedReading> readings, Instant t) {
     AcceptedReading before = null;
     AcceptedReading after = null;
@@ -113,12 +117,20 @@ public final class SlotMetering {
         List.of(before.ref(), after.ref()));
   }
 
-  /** The counter at {@code t} between two readings: {@code a.v + floor((b.v - a.v) * (t - a.t) / (b.t - a.t))} on exact integers. */
-  public static long interpolate(AcceptedReading a, AcceptedReading b, Instant t, ToLongFunction<AcceptedReading> counter) {
+  /**
+   * The counter at {@code t} between two readings: {@code a.v + floor((b.v - a.v) * (t - a.t) /
+   * (b.t - a.t))} on exact integers.
+   */
+  public static long interpolate(
+      AcceptedReading a, AcceptedReading b, Instant t, ToLongFunction<AcceptedReading> counter) {
     long va = counter.applyAsLong(a);
     long vb = counter.applyAsLong(b);
-    if (vb < va || !a.takenAt().isBefore(b.takenAt()) || t.isBefore(a.takenAt()) || t.isAfter(b.takenAt())) {
-      throw new IllegalArgumentException("interpolation needs a.t <= t <= b.t, a.t < b.t and growing counters");
+    if (vb < va
+        || !a.takenAt().isBefore(b.takenAt())
+        || t.isBefore(a.takenAt())
+        || t.isAfter(b.takenAt())) {
+      throw new IllegalArgumentException(
+          "interpolation needs a.t <= t <= b.t, a.t < b.t and growing counters");
     }
     BigInteger elapsed = nanos(t).subtract(nanos(a.takenAt()));
     BigInteger span = nanos(b.takenAt()).subtract(nanos(a.takenAt()));

@@ -1,8 +1,8 @@
 package io.peerwatt.protocol.statement;
 
 /**
- * The owner's limit on what its gateway pays on its own: at most {@code capSat} per cap period, of which
- * {@code spentSat} is already spent.
+ * The owner's limit on what its gateway pays on its own: at most {@code capSat} per cap period, of
+ * which {@code spentSat} is already spent.
  */
 public record SpendingCap(long capSat, long spentSat) {
 

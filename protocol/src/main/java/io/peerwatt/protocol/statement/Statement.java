@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One prosumer's settlement statement for one (zone, slot), in one version. A re-settlement is a new
- * version whose {@code previousHashHex} names the version it replaces; versions are never edited.
- * Its canonical bytes and hash come from {@link StatementCodec}.
+ * One prosumer's settlement statement for one (zone, slot), in one version. A re-settlement is a
+ * new version whose {@code previousHashHex} names the version it replaces; versions are never
+ * edited. Its canonical bytes and hash come from {@link StatementCodec}.
  *
  * @param accountId the prosumer
  * @param zoneCode the grid zone
@@ -66,8 +66,10 @@ public record Statement(
     if (version < 1) {
       throw new IllegalArgumentException("statement version starts at 1: " + version);
     }
-    if (!previousHashHex.matches("[0-9a-f]{64}") || (version == 1) != previousHashHex.equals(NO_PREVIOUS)) {
-      throw new IllegalArgumentException("previous hash must be 64 hex, zeros exactly for version 1");
+    if (!previousHashHex.matches("[0-9a-f]{64}")
+        || (version == 1) != previousHashHex.equals(NO_PREVIOUS)) {
+      throw new IllegalArgumentException(
+          "previous hash must be 64 hex, zeros exactly for version 1");
     }
     long amount = 0;
     long sat = 0;
@@ -80,12 +82,31 @@ public record Statement(
     }
   }
 
-  /** This statement as version {@code newVersion} following the statement hashed {@code previousHash}. */
+  /**
+   * This statement as version {@code newVersion} following the statement hashed {@code
+   * previousHash}.
+   */
   public Statement asVersion(int newVersion, String previousHash) {
     return new Statement(
-        accountId, zoneCode, slot, newVersion, previousHash, currency, priceUnit, rate,
-        boughtWh, soldWh, deliveredWh, importWh, exportWh, estimated, missing,
-        lines, totalAmount, totalSat, readings);
+        accountId,
+        zoneCode,
+        slot,
+        newVersion,
+        previousHash,
+        currency,
+        priceUnit,
+        rate,
+        boughtWh,
+        soldWh,
+        deliveredWh,
+        importWh,
+        exportWh,
+        estimated,
+        missing,
+        lines,
+        totalAmount,
+        totalSat,
+        readings);
   }
 
   /** Whether both say the same thing, ignoring their version and chain link. */

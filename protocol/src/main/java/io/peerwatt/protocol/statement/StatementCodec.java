@@ -12,8 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The canonical encoding of a {@link Statement} (what is hashed, stored and later anchored), format 1,
- * all integers big-endian, strings as u16 length + UTF-8, hashes as 32 raw bytes:
+ * The canonical encoding of a {@link Statement} (what is hashed, stored and later anchored), format
+ * 1, all integers big-endian, strings as u16 length + UTF-8, hashes as 32 raw bytes:
  *
  * <pre>
  * magic "PWST" | format u8 = 1 | accountId i64 | zoneCode str | slotStart epoch-second i64
@@ -103,8 +103,13 @@ public final class StatementCodec {
     String source = string(r, "rateSource");
     long asOfSecond = r.readInt64BE("rateAsOf");
     int asOfNano = r.readInt32BE("rateAsOfNano");
-    ExchangeRate rate = new ExchangeRate(
-        currency, satPerUnit, unitsPerUnit, source, Instant.ofEpochSecond(asOfSecond, asOfNano));
+    ExchangeRate rate =
+        new ExchangeRate(
+            currency,
+            satPerUnit,
+            unitsPerUnit,
+            source,
+            Instant.ofEpochSecond(asOfSecond, asOfNano));
     long bought = r.readInt64BE("boughtWh");
     long sold = r.readInt64BE("soldWh");
     long delivered = r.readInt64BE("deliveredWh");
@@ -118,21 +123,48 @@ public final class StatementCodec {
     List<StatementLine> lines = new ArrayList<>(lineCount);
     for (int i = 0; i < lineCount; i++) {
       LineKind kind = LineKind.ofCode(r.readByte("kind"));
-      lines.add(new StatementLine(kind, r.readInt64BE("tradeId"), r.readInt64BE("quantityWh"),
-          r.readInt64BE("pricePerKwh"), r.readInt64BE("amount"), r.readInt64BE("amountSat")));
+      lines.add(
+          new StatementLine(
+              kind,
+              r.readInt64BE("tradeId"),
+              r.readInt64BE("quantityWh"),
+              r.readInt64BE("pricePerKwh"),
+              r.readInt64BE("amount"),
+              r.readInt64BE("amountSat")));
     }
     long totalAmount = r.readInt64BE("totalAmount");
     long totalSat = r.readInt64BE("totalSat");
     int refCount = count(r, "readingCount", 50);
     List<ReadingRef> refs = new ArrayList<>(refCount);
     for (int i = 0; i < refCount; i++) {
-      refs.add(new ReadingRef(r.readInt64BE("deviceId"), r.readUInt16BE("meterChannel"), r.readInt64BE("sequence"),
-          HEX.formatHex(r.readBytes(32, "readingHash"))));
+      refs.add(
+          new ReadingRef(
+              r.readInt64BE("deviceId"),
+              r.readUInt16BE("meterChannel"),
+              r.readInt64BE("sequence"),
+              HEX.formatHex(r.readBytes(32, "readingHash"))));
     }
     r.expectEnd("statement");
-    return new Statement(accountId, zone, slot, version, previous, currency, unit, rate,
-        bought, sold, delivered, imported, exported, (flags & 1) != 0, (flags & 2) != 0,
-        lines, totalAmount, totalSat, refs);
+    return new Statement(
+        accountId,
+        zone,
+        slot,
+        version,
+        previous,
+        currency,
+        unit,
+        rate,
+        bought,
+        sold,
+        delivered,
+        imported,
+        exported,
+        (flags & 1) != 0,
+        (flags & 2) != 0,
+        lines,
+        totalAmount,
+        totalSat,
+        refs);
   }
 
   private static int count(ByteReader r, String what, int itemSize) {

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON form of a statement for the portal, the API and the buyers' gateways. The readable fields
- * are a view; {@code canonical} (hex of the {@link StatementCodec} bytes) is authoritative, and
- * {@code hash} is its SHA-256, so a receiver decodes the canonical bytes and checks the hash rather than
- * trusting the view. Fields are written in a fixed order.
+ * The JSON form of a statement for the portal, the API and the buyers' gateways. The readable
+ * fields are a view; {@code canonical} (hex of the {@link StatementCodec} bytes) is authoritative,
+ * and {@code hash} is its SHA-256, so a receiver decodes the canonical bytes and checks the hash
+ * rather than trusting the view. Fields are written in a fixed order.
  */
 public final class StatementJson {
   private static final HexFormat HEX = HexFormat.of();
@@ -79,8 +79,8 @@ public final class StatementJson {
   }
 
   /**
-   * Reads a statement from its JSON form: decodes {@code canonical} and checks that {@code hash} is its
-   * SHA-256 and that the view agrees with it.
+   * Reads a statement from its JSON form: decodes {@code canonical} and checks that {@code hash} is
+   * its SHA-256 and that the view agrees with it.
    *
    * @throws io.peerwatt.protocol.FormatException if the text is not JSON or a field is missing
    * @throws IllegalArgumentException if the canonical bytes, the hash and the view disagree

@@ -21,9 +21,20 @@ import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.api.Test;
 
 class AnchorTreeTest {
-  /** Certificate Transparency's RFC 6962 reference leaves and the roots of their first n (n = 1..8). */
-  static final String[] CT_LEAVES = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-      "606162636465666768696a6b6c6d6e6f"};
+  /**
+   * Certificate Transparency's RFC 6962 reference leaves and the roots of their first n (n = 1..8).
+   */
+  static final String[] CT_LEAVES = {
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f"
+  };
+
   static final String[] CT_ROOTS = {
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -47,18 +58,24 @@ class AnchorTreeTest {
     List<byte[]> leaves = new ArrayList<>();
     for (int n = 1; n <= 8; n++) {
       leaves.add(ctLeafHash(CT_LEAVES[n - 1]));
-      assertThat(Hex.toHexString(AnchorTree.build(leaves).root())).as("root of %d", n).isEqualTo(CT_ROOTS[n - 1]);
+      assertThat(Hex.toHexString(AnchorTree.build(leaves).root()))
+          .as("root of %d", n)
+          .isEqualTo(CT_ROOTS[n - 1]);
     }
     AnchorTree tree = AnchorTree.build(leaves);
     // inclusion proofs published with the CT reference tests
-    assertThat(tree.proof(0).siblings()).extracting(Hex::toHexString).containsExactly(
-        "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
-    assertThat(tree.proof(5).siblings()).extracting(Hex::toHexString).containsExactly(
-        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
+    assertThat(tree.proof(0).siblings())
+        .extracting(Hex::toHexString)
+        .containsExactly(
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
+    assertThat(tree.proof(5).siblings())
+        .extracting(Hex::toHexString)
+        .containsExactly(
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
     assertThat(tree.proof(5).verify(ctLeafHash("40414243"), tree.root())).isTrue();
   }
 
@@ -73,7 +90,8 @@ class AnchorTreeTest {
   }
 
   @Property(tries = 30)
-  void matchesRecursiveRfc6962AndEveryProofVerifies(@ForAll @IntRange(min = 1, max = 130) int n, @ForAll long seed) {
+  void matchesRecursiveRfc6962AndEveryProofVerifies(
+      @ForAll @IntRange(min = 1, max = 130) int n, @ForAll long seed) {
     Random random = new Random(seed);
     List<byte[]> leaves = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -88,7 +106,8 @@ class AnchorTreeTest {
       AnchorProof proof = tree.proof(i);
       assertThat(proof.verify(leaves.get(i), root)).isTrue();
       assertThat(AnchorProof.decode(proof.encode())).isEqualTo(proof);
-      assertThat(AnchorProof.fromJson(Json.parseObject(Json.write(proof.toJson())))).isEqualTo(proof);
+      assertThat(AnchorProof.fromJson(Json.parseObject(Json.write(proof.toJson()))))
+          .isEqualTo(proof);
       if (n > 1) {
         assertThat(proof.verify(leaves.get((i + 1) % n), root)).isFalse();
         AnchorProof wrongIndex = new AnchorProof((i + 1) % n, n, proof.siblings());
@@ -112,7 +131,8 @@ class AnchorTreeTest {
     System.arraycopy(reading, 0, concat, 0, 32);
     System.arraycopy(reading, 0, concat, 32, 32);
     assertThat(two.root()).isNotEqualTo(Hashes.sha256(new byte[] {0}, concat));
-    assertThatThrownBy(() -> AnchorTree.build(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AnchorTree.build(new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AnchorTree.leafHash(AnchorItemKind.READING, new byte[31], item))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -141,20 +161,31 @@ class AnchorTreeTest {
     assertThat(payload.slotDuration()).isEqualTo(Duration.ofMinutes(15));
     assertThat(payload.slotInterval()).isEqualTo("2026-11-25T10:00Z/PT15M");
     byte[] script = payload.lockingScript();
-    assertThat(Hex.toHexString(Arrays.copyOf(script, 18))).isEqualTo("006a0f" + Hex.toHexString("peerwatt-anchor".getBytes()));
+    assertThat(Hex.toHexString(Arrays.copyOf(script, 18)))
+        .isEqualTo("006a0f" + Hex.toHexString("peerwatt-anchor".getBytes()));
     assertThat(script).hasSize(2 + 16 + 54);
-    assertThat(Hex.toHexString(payload.body())).isEqualTo(
-        "01" + "000000006b06b1a0" + "00000384" + "0000000000003039" + Hex.toHexString(root));
+    assertThat(Hex.toHexString(payload.body()))
+        .isEqualTo(
+            "01" + "000000006b06b1a0" + "00000384" + "0000000000003039" + Hex.toHexString(root));
     assertThat(AnchorPayload.fromLockingScript(script)).isEqualTo(payload);
     assertThat(AnchorPayload.fromPushes(payload.pushes())).isEqualTo(payload);
     // the same pushes written with PUSHDATA1 still parse
-    ByteWriter w = new ByteWriter().writeByte(0).writeByte(0x6a).writeByte(0x4c).writeByte(15)
-        .write("peerwatt-anchor".getBytes()).writeByte(0x4c).writeByte(53).write(payload.body());
+    ByteWriter w =
+        new ByteWriter()
+            .writeByte(0)
+            .writeByte(0x6a)
+            .writeByte(0x4c)
+            .writeByte(15)
+            .write("peerwatt-anchor".getBytes())
+            .writeByte(0x4c)
+            .writeByte(53)
+            .write(payload.body());
     assertThat(AnchorPayload.fromLockingScript(w.toByteArray())).isEqualTo(payload);
     assertThat(AnchorPayload.isAnchorScript(new byte[] {0x6a})).isFalse();
     byte[] extra = Arrays.copyOf(script, script.length + 1);
     extra[script.length] = 0x51;
     assertThat(AnchorPayload.isAnchorScript(extra)).isFalse();
-    assertThatThrownBy(() -> AnchorPayload.of("2026-11-25T10:00Z", 1, root)).isInstanceOf(FormatException.class);
+    assertThatThrownBy(() -> AnchorPayload.of("2026-11-25T10:00Z", 1, root))
+        .isInstanceOf(FormatException.class);
   }
 }

@@ -37,26 +37,49 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ProofBundleTest {
-  static final PrivateKey DEVICE = PrivateKey.fromHex("0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d");
-  static final PrivateKey PLATFORM = PrivateKey.fromBytes(Hashes.sha256("PeerWatt test platform key".getBytes()));
+  static final PrivateKey DEVICE =
+      PrivateKey.fromHex("0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d");
+  static final PrivateKey PLATFORM =
+      PrivateKey.fromBytes(Hashes.sha256("PeerWatt test platform key".getBytes()));
+
   /** Non-trivial work (about 2^16 hashes per block), so an altered header fails proof of work. */
   static final long BITS = 0x1f00ffffL;
+
   static final long HEIGHT = 1000;
+
   /** A key the verifier does not trust. */
-  static final PrivateKey OTHER = PrivateKey.fromBytes(Hashes.sha256("not the platform".getBytes()));
+  static final PrivateKey OTHER =
+      PrivateKey.fromBytes(Hashes.sha256("not the platform".getBytes()));
+
   /** The certificate of {@link #DEVICE}. */
-  static final SignedDeviceCertificate CERTIFICATE = SignedDeviceCertificate.sign(new DeviceCertificate(1, 7,
-      DEVICE.publicKey(), "DE000111", "acct-1", "DE-TEST-1", Instant.parse("2026-11-01T00:00:00Z"),
-      Instant.parse("2027-11-01T00:00:00Z"), PLATFORM.publicKey()), PLATFORM);
+  static final SignedDeviceCertificate CERTIFICATE =
+      SignedDeviceCertificate.sign(
+          new DeviceCertificate(
+              1,
+              7,
+              DEVICE.publicKey(),
+              "DE000111",
+              "acct-1",
+              "DE-TEST-1",
+              Instant.parse("2026-11-01T00:00:00Z"),
+              Instant.parse("2027-11-01T00:00:00Z"),
+              PLATFORM.publicKey()),
+          PLATFORM);
+
   static final Scenario S = Scenario.slot(new Random(7));
   static final Scenario E = Scenario.enrolments(new Random(11));
+
   /** Enrolment leaves of {@link #E}: two the platform issued, then two it did not. */
   static final int ISSUED = 0;
+
   static final int ROTATED = 1;
   static final int ISSUED_BY_OTHER_KEY = 2;
   static final int FORGED_SIGNATURE = 3;
 
-  /** One anchor mined in one block: its items with their salts, the tree, the transaction and the headers. */
+  /**
+   * One anchor mined in one block: its items with their salts, the tree, the transaction and the
+   * headers.
+   */
   static final class Scenario {
     final List<SignedReading> readings = new ArrayList<>();
     final List<byte[]> salts = new ArrayList<>();
@@ -74,9 +97,19 @@ class ProofBundleTest {
       Scenario s = new Scenario();
       MeterReading previous = null;
       for (int i = 0; i < 6; i++) {
-        MeterReading r = new MeterReading(1, DEVICE.publicKey(), 0, i + 1,
-            Instant.parse("2026-11-25T10:00:00Z").plusSeconds(5L * i), 1_000 + 3L * i, 200, 1500 - 100 * i, 230_000,
-            EnumSet.noneOf(ReadingFlag.class), previous == null ? MeterReading.noPrevious() : previous.hash());
+        MeterReading r =
+            new MeterReading(
+                1,
+                DEVICE.publicKey(),
+                0,
+                i + 1,
+                Instant.parse("2026-11-25T10:00:00Z").plusSeconds(5L * i),
+                1_000 + 3L * i,
+                200,
+                1500 - 100 * i,
+                230_000,
+                EnumSet.noneOf(ReadingFlag.class),
+                previous == null ? MeterReading.noPrevious() : previous.hash());
         s.readings.add(SignedReading.sign(r, DEVICE));
         s.add(random, AnchorItemKind.READING, r.encode());
         previous = r;
@@ -88,24 +121,59 @@ class ProofBundleTest {
 
     /**
      * The quarter-hour in which {@link #CERTIFICATE} was issued, as the platform anchors it: that
-     * certificate, a key rotation of the same metering point, and (so that only the certificate step can
-     * tell) a certificate issued by another key and one claiming the platform as issuer but signed by
-     * another key.
+     * certificate, a key rotation of the same metering point, and (so that only the certificate
+     * step can tell) a certificate issued by another key and one claiming the platform as issuer
+     * but signed by another key.
      */
     static Scenario enrolments(Random random) {
       Scenario s = new Scenario();
       Instant issued = CERTIFICATE.certificate().validFrom();
-      PublicKey rotatedKey = PrivateKey.fromBytes(Hashes.sha256("rotated device".getBytes())).publicKey();
-      DeviceCertificate rotation = new DeviceCertificate(1, 8, rotatedKey, "DE000111", "acct-1", "DE-TEST-1",
-          issued.plusSeconds(300), issued.plusSeconds(300).plus(Duration.ofDays(365)), PLATFORM.publicKey());
-      DeviceCertificate byOther = new DeviceCertificate(1, 9, rotatedKey, "DE000222", "acct-2", "DE-TEST-1",
-          issued.plusSeconds(400), issued.plus(Duration.ofDays(365)), OTHER.publicKey());
-      DeviceCertificate forged = new DeviceCertificate(1, 10, rotatedKey, "DE000333", "acct-3", "DE-TEST-1",
-          issued.plusSeconds(500), issued.plus(Duration.ofDays(365)), PLATFORM.publicKey());
+      PublicKey rotatedKey =
+          PrivateKey.fromBytes(Hashes.sha256("rotated device".getBytes())).publicKey();
+      DeviceCertificate rotation =
+          new DeviceCertificate(
+              1,
+              8,
+              rotatedKey,
+              "DE000111",
+              "acct-1",
+              "DE-TEST-1",
+              issued.plusSeconds(300),
+              issued.plusSeconds(300).plus(Duration.ofDays(365)),
+              PLATFORM.publicKey());
+      DeviceCertificate byOther =
+          new DeviceCertificate(
+              1,
+              9,
+              rotatedKey,
+              "DE000222",
+              "acct-2",
+              "DE-TEST-1",
+              issued.plusSeconds(400),
+              issued.plus(Duration.ofDays(365)),
+              OTHER.publicKey());
+      DeviceCertificate forged =
+          new DeviceCertificate(
+              1,
+              10,
+              rotatedKey,
+              "DE000333",
+              "acct-3",
+              "DE-TEST-1",
+              issued.plusSeconds(500),
+              issued.plus(Duration.ofDays(365)),
+              PLATFORM.publicKey());
       s.add(random, AnchorItemKind.ENROLMENT, CERTIFICATE.encode());
-      s.add(random, AnchorItemKind.ENROLMENT, SignedDeviceCertificate.sign(rotation, PLATFORM).encode());
-      s.add(random, AnchorItemKind.ENROLMENT, SignedDeviceCertificate.sign(byOther, OTHER).encode());
-      s.add(random, AnchorItemKind.ENROLMENT, new SignedDeviceCertificate(forged, OTHER.signDer(forged.hash())).encode());
+      s.add(
+          random,
+          AnchorItemKind.ENROLMENT,
+          SignedDeviceCertificate.sign(rotation, PLATFORM).encode());
+      s.add(
+          random, AnchorItemKind.ENROLMENT, SignedDeviceCertificate.sign(byOther, OTHER).encode());
+      s.add(
+          random,
+          AnchorItemKind.ENROLMENT,
+          new SignedDeviceCertificate(forged, OTHER.signDer(forged.hash())).encode());
       s.anchor(random, issued);
       return s;
     }
@@ -118,19 +186,29 @@ class ProofBundleTest {
       items.add(item);
     }
 
-    /** Builds the tree over the items, the anchor transaction for the quarter-hour at {@code start}, and mines it. */
+    /**
+     * Builds the tree over the items, the anchor transaction for the quarter-hour at {@code start},
+     * and mines it.
+     */
     private void anchor(Random random, Instant start) {
       List<byte[]> leaves = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
         leaves.add(AnchorTree.leafHash(kinds.get(i), salts.get(i), items.get(i)));
       }
       tree = AnchorTree.build(leaves);
-      AnchorPayload payload = new AnchorPayload(1, start, Duration.ofMinutes(15), tree.size(), tree.root());
+      AnchorPayload payload =
+          new AnchorPayload(1, start, Duration.ofMinutes(15), tree.size(), tree.root());
       byte[] funding = new byte[32];
       random.nextBytes(funding);
-      anchorTx = new Transaction(1, List.of(new TxInput(funding, 1, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
-          List.of(new TxOutput(0, payload.lockingScript()),
-              new TxOutput(9000, DEVICE.publicKey().toAddress(Network.TESTNET).lockingScript())), 0);
+      anchorTx =
+          new Transaction(
+              1,
+              List.of(new TxInput(funding, 1, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
+              List.of(
+                  new TxOutput(0, payload.lockingScript()),
+                  new TxOutput(
+                      9000, DEVICE.publicKey().toAddress(Network.TESTNET).lockingScript())),
+              0);
       List<byte[]> txids = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         byte[] t = new byte[32];
@@ -155,14 +233,27 @@ class ProofBundleTest {
     }
 
     ProofBundle readingBundle(int i) {
-      return ProofBundle.forReading(readings.get(i), CERTIFICATE, salts.get(i), tree.proof(i), anchorTx, bump,
+      return ProofBundle.forReading(
+          readings.get(i),
+          CERTIFICATE,
+          salts.get(i),
+          tree.proof(i),
+          anchorTx,
+          bump,
           List.of(block, child));
     }
 
     /** Enrolment {@code i} as the platform serves it: with its signature over SHA-256(item). */
     ProofBundle enrolmentBundle(int i) {
-      return new ProofBundle(AnchorItemKind.ENROLMENT, items.get(i), PLATFORM.signDer(Hashes.sha256(items.get(i))),
-          null, salts.get(i), tree.proof(i), anchorTx.serialize(), bump.encode(),
+      return new ProofBundle(
+          AnchorItemKind.ENROLMENT,
+          items.get(i),
+          PLATFORM.signDer(Hashes.sha256(items.get(i))),
+          null,
+          salts.get(i),
+          tree.proof(i),
+          anchorTx.serialize(),
+          bump.encode(),
           List.of(block.serialize(), child.serialize()));
     }
 
@@ -178,24 +269,36 @@ class ProofBundleTest {
   @Test
   void aGoodReadingBundlePassesEveryStep() {
     BundleVerification v = ProofBundleVerifier.verify(S.readingBundle(2), trust());
-    assertThat(v.steps()).extracting(BundleVerification.StepResult::status).containsOnly(Status.PASS);
+    assertThat(v.steps())
+        .extracting(BundleVerification.StepResult::status)
+        .containsOnly(Status.PASS);
     assertThat(v.steps()).hasSize(Step.values().length);
     assertThat(v.verified()).isTrue();
     assertThat(v.result(Step.HEADER_CHAIN).detail()).contains("height 1000", "2 confirmation(s)");
-    assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail()).contains("2026-11-25T10:00Z/PT15M", "7 leaves");
-    assertThat(Json.write(v.toJson())).startsWith("{\"verified\":true,\"steps\":[{\"step\":\"bundleFormat\"");
+    assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail())
+        .contains("2026-11-25T10:00Z/PT15M", "7 leaves");
+    assertThat(Json.write(v.toJson()))
+        .startsWith("{\"verified\":true,\"steps\":[{\"step\":\"bundleFormat\"");
   }
 
   static ProofBundle tradeBundle() {
     int i = S.items.size() - 1;
     byte[] item = S.items.get(i);
-    return new ProofBundle(AnchorItemKind.TRADE, item, PLATFORM.signDer(Hashes.sha256(item)), null,
-        S.salts.get(i), S.tree.proof(i), S.anchorTx.serialize(), S.bump.encode(),
+    return new ProofBundle(
+        AnchorItemKind.TRADE,
+        item,
+        PLATFORM.signDer(Hashes.sha256(item)),
+        null,
+        S.salts.get(i),
+        S.tree.proof(i),
+        S.anchorTx.serialize(),
+        S.bump.encode(),
         List.of(S.block.serialize()));
   }
 
   @Property(tries = 100)
-  void anySingleFlippedBitOfATradeBundleFails(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int bitChoice) {
+  void anySingleFlippedBitOfATradeBundleFails(
+      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int bitChoice) {
     byte[] bytes = tradeBundle().encode();
     assertThat(ProofBundleVerifier.verify(bytes, trust()).verified()).isTrue();
     int bit = bitChoice % (bytes.length * 8);
@@ -213,8 +316,17 @@ class ProofBundleTest {
     assertThat(v.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_APPLICABLE);
     assertThat(v.result(Step.DEVICE_SIGNATURE).status()).isEqualTo(Status.PASS);
     // claiming the trade is a reading changes the leaf and breaks decoding of the item
-    ProofBundle asReading = new ProofBundle(AnchorItemKind.READING, item, null, null, S.salts.get(i),
-        S.tree.proof(i), S.anchorTx.serialize(), S.bump.encode(), List.of(S.block.serialize()));
+    ProofBundle asReading =
+        new ProofBundle(
+            AnchorItemKind.READING,
+            item,
+            null,
+            null,
+            S.salts.get(i),
+            S.tree.proof(i),
+            S.anchorTx.serialize(),
+            S.bump.encode(),
+            List.of(S.block.serialize()));
     BundleVerification w = ProofBundleVerifier.verify(asReading, trust());
     assertThat(w.result(Step.BUNDLE_FORMAT).status()).isEqualTo(Status.FAIL);
     assertThat(w.result(Step.LEAF_TO_ANCHOR_ROOT).status()).isEqualTo(Status.PASS);
@@ -225,40 +337,78 @@ class ProofBundleTest {
   void eachKindOfDamageIsNamed() {
     ProofBundle good = S.readingBundle(4);
     // an untrusted platform key
-    BundleVerification v = ProofBundleVerifier.verify(good, new ProofBundleVerifier.Trust(DEVICE.publicKey(), S.chain()));
+    BundleVerification v =
+        ProofBundleVerifier.verify(
+            good, new ProofBundleVerifier.Trust(DEVICE.publicKey(), S.chain()));
     assertThat(v.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
     assertThat(v.firstFailure().orElseThrow().detail()).contains("UNTRUSTED_ISSUER");
     // another reading's signature
-    ProofBundle swappedSig = new ProofBundle(good.kind(), good.item(), S.readings.get(3).signature(),
-        good.certificate(), good.salt(), good.proof(), good.anchorTx(), good.bump(), good.headers());
+    ProofBundle swappedSig =
+        new ProofBundle(
+            good.kind(),
+            good.item(),
+            S.readings.get(3).signature(),
+            good.certificate(),
+            good.salt(),
+            good.proof(),
+            good.anchorTx(),
+            good.bump(),
+            good.headers());
     assertThat(ProofBundleVerifier.verify(swappedSig, trust()).firstFailure().orElseThrow().step())
         .isEqualTo(Step.DEVICE_SIGNATURE);
     // the proof of another leaf
-    ProofBundle wrongPath = new ProofBundle(good.kind(), good.item(), good.signature(), good.certificate(),
-        good.salt(), S.tree.proof(3), good.anchorTx(), good.bump(), good.headers());
+    ProofBundle wrongPath =
+        new ProofBundle(
+            good.kind(),
+            good.item(),
+            good.signature(),
+            good.certificate(),
+            good.salt(),
+            S.tree.proof(3),
+            good.anchorTx(),
+            good.bump(),
+            good.headers());
     assertThat(ProofBundleVerifier.verify(wrongPath, trust()).firstFailure().orElseThrow().step())
         .isEqualTo(Step.ROOT_IN_ANCHOR_TX);
     // a header chain that does not hold the block
-    BundleVerification noBlock = ProofBundleVerifier.verify(good,
-        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(HEIGHT - 1, List.of(S.parent))));
+    BundleVerification noBlock =
+        ProofBundleVerifier.verify(
+            good,
+            new ProofBundleVerifier.Trust(
+                PLATFORM.publicKey(), new HeaderChain(HEIGHT - 1, List.of(S.parent))));
     assertThat(noBlock.firstFailure().orElseThrow().step()).isEqualTo(Step.HEADER_CHAIN);
     // the block at another height than the BUMP says
-    BundleVerification shifted = ProofBundleVerifier.verify(good,
-        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(HEIGHT, List.of(S.parent, S.block))));
+    BundleVerification shifted =
+        ProofBundleVerifier.verify(
+            good,
+            new ProofBundleVerifier.Trust(
+                PLATFORM.publicKey(), new HeaderChain(HEIGHT, List.of(S.parent, S.block))));
     assertThat(shifted.firstFailure().orElseThrow().detail()).contains("BUMP says 1000");
     // a chain that is not linked
-    BundleVerification unlinked = ProofBundleVerifier.verify(good,
-        new ProofBundleVerifier.Trust(PLATFORM.publicKey(), new HeaderChain(HEIGHT, List.of(S.block, S.parent))));
+    BundleVerification unlinked =
+        ProofBundleVerifier.verify(
+            good,
+            new ProofBundleVerifier.Trust(
+                PLATFORM.publicKey(), new HeaderChain(HEIGHT, List.of(S.block, S.parent))));
     assertThat(unlinked.firstFailure().orElseThrow().detail()).contains("not sound");
     // no trust anchors: nothing fails, but the bundle is not verified
-    BundleVerification untrusted = ProofBundleVerifier.verify(good, new ProofBundleVerifier.Trust(null, null));
+    BundleVerification untrusted =
+        ProofBundleVerifier.verify(good, new ProofBundleVerifier.Trust(null, null));
     assertThat(untrusted.firstFailure()).isEmpty();
     assertThat(untrusted.verified()).isFalse();
     assertThat(untrusted.result(Step.HEADER_CHAIN).status()).isEqualTo(Status.NOT_CHECKED);
     // garbage
-    assertThat(ProofBundleVerifier.verify(new byte[] {1, 2, 3}, trust()).firstFailure().orElseThrow().step())
+    assertThat(
+            ProofBundleVerifier.verify(new byte[] {1, 2, 3}, trust())
+                .firstFailure()
+                .orElseThrow()
+                .step())
         .isEqualTo(Step.BUNDLE_FORMAT);
-    assertThat(ProofBundleVerifier.verifyJson("{\"format\":1}", trust()).firstFailure().orElseThrow().step())
+    assertThat(
+            ProofBundleVerifier.verifyJson("{\"format\":1}", trust())
+                .firstFailure()
+                .orElseThrow()
+                .step())
         .isEqualTo(Step.BUNDLE_FORMAT);
   }
 
@@ -275,16 +425,22 @@ class ProofBundleTest {
     for (Object h : Json.array(chainJson, "headers")) {
       headers.add(BlockHeader.parseHex((String) h));
     }
-    var trust = new ProofBundleVerifier.Trust(PublicKey.fromHex(Json.string(root, "platformKey")),
-        new HeaderChain(Json.integer(chainJson, "startHeight"), headers));
+    var trust =
+        new ProofBundleVerifier.Trust(
+            PublicKey.fromHex(Json.string(root, "platformKey")),
+            new HeaderChain(Json.integer(chainJson, "startHeight"), headers));
     ProofBundle fromJson = ProofBundle.fromJson(Json.object(root, "bundle"));
     byte[] binary = org.bouncycastle.util.encoders.Hex.decode(Json.string(root, "bundleBinary"));
     assertThat(fromJson.encode()).isEqualTo(binary);
     assertThat(ProofBundleVerifier.verify(binary, trust).verified()).isTrue();
-    assertThat(Json.write(ProofBundle.decode(binary).toJson())).isEqualTo(Json.write(Json.object(root, "bundle")));
+    assertThat(Json.write(ProofBundle.decode(binary).toJson()))
+        .isEqualTo(Json.write(Json.object(root, "bundle")));
   }
 
-  /** Bundle {@code choice}: readings 0..5 of {@link #S}, then the two issued enrolments of {@link #E}. */
+  /**
+   * Bundle {@code choice}: readings 0..5 of {@link #S}, then the two issued enrolments of {@link
+   * #E}.
+   */
   static ProofBundle anyBundle(int choice) {
     return choice < 6 ? S.readingBundle(choice) : E.enrolmentBundle(choice == 6 ? ISSUED : ROTATED);
   }
@@ -303,19 +459,22 @@ class ProofBundleTest {
   }
 
   @Property(tries = 300)
-  void anySingleFlippedBitFailsVerification(@ForAll @IntRange(min = 0, max = 7) int choice,
+  void anySingleFlippedBitFailsVerification(
+      @ForAll @IntRange(min = 0, max = 7) int choice,
       @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) int bitChoice) {
     byte[] bytes = anyBundle(choice).encode();
     int bit = bitChoice % (bytes.length * 8);
     bytes[bit / 8] ^= (byte) (1 << (bit % 8));
     assertThat(ProofBundleVerifier.verify(bytes, trustFor(choice)).verified())
-        .as("bundle %d, bit %d of %d", choice, bit, bytes.length * 8).isFalse();
+        .as("bundle %d, bit %d of %d", choice, bit, bytes.length * 8)
+        .isFalse();
   }
 
   /**
-   * The BUMP's txid flags (BRC-74 0x02) are part of what verifies: a bundle whose BUMP no longer flags
-   * the anchor txid, or also flags its sibling, fails at txInBlock. These are the only two bits the
-   * flipped-bit property used to find still verifying (e.g. bundle 7, bit 4377: the anchor txid's flag).
+   * The BUMP's txid flags (BRC-74 0x02) are part of what verifies: a bundle whose BUMP no longer
+   * flags the anchor txid, or also flags its sibling, fails at txInBlock. These are the only two
+   * bits the flipped-bit property used to find still verifying (e.g. bundle 7, bit 4377: the anchor
+   * txid's flag).
    */
   @Test
   void theBumpMustFlagExactlyTheAnchorTxid() {
@@ -332,7 +491,8 @@ class ProofBundleTest {
         BundleVerification v = ProofBundleVerifier.verify(flipped, trustFor(choice));
         assertThat(v.verified()).as("bundle %d, BUMP flags byte %d", choice, at).isFalse();
         assertThat(v.firstFailure().orElseThrow().step()).isEqualTo(Step.TX_IN_BLOCK);
-        assertThat(v.firstFailure().orElseThrow().detail()).contains("must flag exactly the anchor txid");
+        assertThat(v.firstFailure().orElseThrow().detail())
+            .contains("must flag exactly the anchor txid");
       }
     }
     byte[] sample = anyBundle(7).encode();
@@ -376,18 +536,33 @@ class ProofBundleTest {
     ProofBundleVerifier.Trust trust = trustFor(6);
     ProofBundle bundle = E.enrolmentBundle(ISSUED);
     BundleVerification v = ProofBundleVerifier.verify(bundle, trust);
-    assertThat(v.steps()).extracting(BundleVerification.StepResult::status).containsOnly(Status.PASS);
+    assertThat(v.steps())
+        .extracting(BundleVerification.StepResult::status)
+        .containsOnly(Status.PASS);
     assertThat(v.verified()).isTrue();
     assertThat(v.result(Step.BUNDLE_FORMAT).detail()).startsWith("enrolment bundle decodes");
-    assertThat(v.result(Step.CERTIFICATE).detail()).contains("serial 7", DEVICE.publicKey().hex(), "DE000111",
-        "acct-1", "DE-TEST-1");
-    assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail()).contains("2026-11-01T00:00Z/PT15M", "4 leaves");
-    assertThat(bundle.toJson()).containsEntry("kind", "enrolment").doesNotContainKeys("certificate", "reading");
+    assertThat(v.result(Step.CERTIFICATE).detail())
+        .contains("serial 7", DEVICE.publicKey().hex(), "DE000111", "acct-1", "DE-TEST-1");
+    assertThat(v.result(Step.ROOT_IN_ANCHOR_TX).detail())
+        .contains("2026-11-01T00:00Z/PT15M", "4 leaves");
+    assertThat(bundle.toJson())
+        .containsEntry("kind", "enrolment")
+        .doesNotContainKeys("certificate", "reading");
     assertThat(bundle.encode()[5]).isEqualTo((byte) 0x05);
 
-    // without the platform's signature over the item the certificate's own signature still proves it
-    ProofBundle unsigned = new ProofBundle(bundle.kind(), bundle.item(), null, null, bundle.salt(), bundle.proof(),
-        bundle.anchorTx(), bundle.bump(), bundle.headers());
+    // without the platform's signature over the item the certificate's own signature still proves
+    // it
+    ProofBundle unsigned =
+        new ProofBundle(
+            bundle.kind(),
+            bundle.item(),
+            null,
+            null,
+            bundle.salt(),
+            bundle.proof(),
+            bundle.anchorTx(),
+            bundle.bump(),
+            bundle.headers());
     BundleVerification u = ProofBundleVerifier.verify(unsigned, trust);
     assertThat(u.result(Step.DEVICE_SIGNATURE).status()).isEqualTo(Status.NOT_APPLICABLE);
     assertThat(u.verified()).isTrue();
@@ -397,23 +572,35 @@ class ProofBundleTest {
   @Test
   void aCertificateNotSignedByThePlatformKeyFailsAtTheCertificateStepOnly() {
     ProofBundleVerifier.Trust trust = trustFor(6);
-    BundleVerification byOther = ProofBundleVerifier.verify(E.enrolmentBundle(ISSUED_BY_OTHER_KEY), trust);
+    BundleVerification byOther =
+        ProofBundleVerifier.verify(E.enrolmentBundle(ISSUED_BY_OTHER_KEY), trust);
     assertThat(byOther.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
     assertThat(byOther.firstFailure().orElseThrow().detail()).contains("UNTRUSTED_ISSUER");
     assertThat(byOther.steps()).filteredOn(r -> r.status() == Status.FAIL).hasSize(1);
-    BundleVerification forged = ProofBundleVerifier.verify(E.enrolmentBundle(FORGED_SIGNATURE), trust);
+    BundleVerification forged =
+        ProofBundleVerifier.verify(E.enrolmentBundle(FORGED_SIGNATURE), trust);
     assertThat(forged.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
     assertThat(forged.firstFailure().orElseThrow().detail()).contains("BAD_SIGNATURE");
     assertThat(forged.steps()).filteredOn(r -> r.status() == Status.FAIL).hasSize(1);
     // a verifier trusting another platform key refuses the platform's own certificate
-    BundleVerification untrusted = ProofBundleVerifier.verify(
-        new ProofBundle(AnchorItemKind.ENROLMENT, E.items.get(ISSUED), null, null, E.salts.get(ISSUED),
-            E.tree.proof(ISSUED), E.anchorTx.serialize(), E.bump.encode(), List.of(E.block.serialize())),
-        new ProofBundleVerifier.Trust(OTHER.publicKey(), E.chain()));
+    BundleVerification untrusted =
+        ProofBundleVerifier.verify(
+            new ProofBundle(
+                AnchorItemKind.ENROLMENT,
+                E.items.get(ISSUED),
+                null,
+                null,
+                E.salts.get(ISSUED),
+                E.tree.proof(ISSUED),
+                E.anchorTx.serialize(),
+                E.bump.encode(),
+                List.of(E.block.serialize())),
+            new ProofBundleVerifier.Trust(OTHER.publicKey(), E.chain()));
     assertThat(untrusted.firstFailure().orElseThrow().step()).isEqualTo(Step.CERTIFICATE);
     // no platform key: nothing fails, but nothing proves who issued it
-    BundleVerification noKey = ProofBundleVerifier.verify(E.enrolmentBundle(ISSUED),
-        new ProofBundleVerifier.Trust(null, E.chain()));
+    BundleVerification noKey =
+        ProofBundleVerifier.verify(
+            E.enrolmentBundle(ISSUED), new ProofBundleVerifier.Trust(null, E.chain()));
     assertThat(noKey.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_CHECKED);
     assertThat(noKey.verified()).isFalse();
   }
@@ -423,18 +610,41 @@ class ProofBundleTest {
     ProofBundle good = E.enrolmentBundle(ISSUED);
     // the trade of the slot scenario claimed as an enrolment: not a certificate
     int t = S.items.size() - 1;
-    ProofBundle notACertificate = new ProofBundle(AnchorItemKind.ENROLMENT, S.items.get(t), null, null,
-        S.salts.get(t), S.tree.proof(t), S.anchorTx.serialize(), S.bump.encode(), List.of(S.block.serialize()));
+    ProofBundle notACertificate =
+        new ProofBundle(
+            AnchorItemKind.ENROLMENT,
+            S.items.get(t),
+            null,
+            null,
+            S.salts.get(t),
+            S.tree.proof(t),
+            S.anchorTx.serialize(),
+            S.bump.encode(),
+            List.of(S.block.serialize()));
     BundleVerification v = ProofBundleVerifier.verify(notACertificate, trust());
     assertThat(v.firstFailure().orElseThrow().step()).isEqualTo(Step.BUNDLE_FORMAT);
     assertThat(v.result(Step.CERTIFICATE).status()).isEqualTo(Status.NOT_CHECKED);
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ProofBundle(AnchorItemKind.ENROLMENT, good.item(),
-        good.signature(), CERTIFICATE, good.salt(), good.proof(), good.anchorTx(), good.bump(), good.headers()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new ProofBundle(
+                    AnchorItemKind.ENROLMENT,
+                    good.item(),
+                    good.signature(),
+                    CERTIFICATE,
+                    good.salt(),
+                    good.proof(),
+                    good.anchorTx(),
+                    good.bump(),
+                    good.headers()))
         .isInstanceOf(IllegalArgumentException.class);
     var json = good.toJson();
     json.put("certificate", CERTIFICATE.toJson());
-    assertThat(ProofBundleVerifier.verifyJson(Json.write(json), trustFor(6)).firstFailure().orElseThrow().detail())
+    assertThat(
+            ProofBundleVerifier.verifyJson(Json.write(json), trustFor(6))
+                .firstFailure()
+                .orElseThrow()
+                .detail())
         .contains("only reading bundles carry a device certificate");
     // the certificate flag set in the binary form
     byte[] bytes = good.encode();

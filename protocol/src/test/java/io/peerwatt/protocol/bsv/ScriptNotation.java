@@ -28,13 +28,17 @@ final class ScriptNotation {
         } else {
           Script.writeDataPush(w, ScriptNum.encode(BigInteger.valueOf(n)));
         }
-      } else if (word.startsWith("0x") && word.length() > 2 && word.substring(2).matches("([0-9a-fA-F]{2})+")) {
+      } else if (word.startsWith("0x")
+          && word.length() > 2
+          && word.substring(2).matches("([0-9a-fA-F]{2})+")) {
         w.write(Hex.decode(word.substring(2)));
       } else if (word.length() >= 2 && word.startsWith("'") && word.endsWith("'")) {
-        Script.writeDataPush(w, word.substring(1, word.length() - 1).getBytes(StandardCharsets.UTF_8));
+        Script.writeDataPush(
+            w, word.substring(1, word.length() - 1).getBytes(StandardCharsets.UTF_8));
       } else {
         int op = Opcodes.byName(word);
-        if (op < 0 || (op < Opcodes.OP_NOP && op != Opcodes.OP_RESERVED && !word.contains("PUSHDATA"))) {
+        if (op < 0
+            || (op < Opcodes.OP_NOP && op != Opcodes.OP_RESERVED && !word.contains("PUSHDATA"))) {
           throw new IllegalArgumentException("script parse error: " + word);
         }
         w.writeByte(op);

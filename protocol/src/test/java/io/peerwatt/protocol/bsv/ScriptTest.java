@@ -18,7 +18,9 @@ class ScriptTest {
     byte[] hash = Hex.decode("660d4ef3a743e3e696ad990364e555c271ad504b");
     Script s = Script.p2pkh(hash);
     assertThat(s.toHex()).isEqualTo("76a914660d4ef3a743e3e696ad990364e555c271ad504b88ac");
-    assertThat(s.toAsm()).isEqualTo("OP_DUP OP_HASH160 660d4ef3a743e3e696ad990364e555c271ad504b OP_EQUALVERIFY OP_CHECKSIG");
+    assertThat(s.toAsm())
+        .isEqualTo(
+            "OP_DUP OP_HASH160 660d4ef3a743e3e696ad990364e555c271ad504b OP_EQUALVERIFY OP_CHECKSIG");
     assertThat(s.p2pkhHash()).isEqualTo(hash);
   }
 
@@ -27,15 +29,20 @@ class ScriptTest {
     byte[] k1 = Hex.decode("02" + "11".repeat(32));
     byte[] k2 = Hex.decode("03" + "22".repeat(32));
     Script s = Script.multisig(2, List.of(k1, k2));
-    assertThat(s.toAsm()).isEqualTo("2 " + Hex.toHexString(k1) + " " + Hex.toHexString(k2) + " 2 OP_CHECKMULTISIG");
+    assertThat(s.toAsm())
+        .isEqualTo("2 " + Hex.toHexString(k1) + " " + Hex.toHexString(k2) + " 2 OP_CHECKMULTISIG");
     assertThat(s.bytes()[0]).isEqualTo((byte) 0x52);
-    assertThatThrownBy(() -> Script.multisig(3, List.of(k1, k2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Script.multisig(3, List.of(k1, k2)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void opReturnUsesMinimalPushes() {
     byte[] big = new byte[300];
-    Script s = Script.opReturn(List.of("peerwatt".getBytes(StandardCharsets.US_ASCII), new byte[] {5}, new byte[0], big));
+    Script s =
+        Script.opReturn(
+            List.of(
+                "peerwatt".getBytes(StandardCharsets.US_ASCII), new byte[] {5}, new byte[0], big));
     byte[] b = s.bytes();
     assertThat(Hex.toHexString(b, 0, 13)).isEqualTo("006a087065657277617474" + "55" + "00");
     assertThat(Hex.toHexString(b, 13, 3)).isEqualTo("4d2c01");
@@ -62,18 +69,21 @@ class ScriptTest {
 
   @Test
   void asmDecodesSighashOfSignatures() {
-    String der = "3044022027deccc14aa6668e78a8c9da3484fbcd4f9dcc9bb7d1b85146314b21b9ae4d86"
-        + "022033e0f1cb7c0c3b8a1d64a6ba9b7f8c3a92ea0c6e0cb8e0f5e8c8f1c1a1b2c3d4";
+    String der =
+        "3044022027deccc14aa6668e78a8c9da3484fbcd4f9dcc9bb7d1b85146314b21b9ae4d86"
+            + "022033e0f1cb7c0c3b8a1d64a6ba9b7f8c3a92ea0c6e0cb8e0f5e8c8f1c1a1b2c3d4";
     Script s = Script.fromHex("47" + der + "41");
     assertThat(s.toAsmDecodingSighash()).isEqualTo(der + "[ALL|FORKID]");
     assertThat(s.toAsm()).isEqualTo(der + "41");
-    assertThat(Script.fromHex("006a47" + der + "41").toAsmDecodingSighash()).isEqualTo("0 OP_RETURN " + der + "41");
+    assertThat(Script.fromHex("006a47" + der + "41").toAsmDecodingSighash())
+        .isEqualTo("0 OP_RETURN " + der + "41");
   }
 
   @Test
   void chunksRejectTruncatedPush() {
     assertThatThrownBy(() -> Script.fromHex("4c05aa").chunks()).isInstanceOf(FormatException.class);
-    assertThat(Script.fromHex("4c01aa").chunks()).containsExactly(new ScriptChunk(0x4c, new byte[] {(byte) 0xaa}));
+    assertThat(Script.fromHex("4c01aa").chunks())
+        .containsExactly(new ScriptChunk(0x4c, new byte[] {(byte) 0xaa}));
   }
 
   @Property(tries = 200)
@@ -118,20 +128,28 @@ class ScriptTest {
   void asmParsesBackToTheCanonicalScript() {
     Script p2pkh = Script.p2pkh(Hex.decode("660d4ef3a743e3e696ad990364e555c271ad504b"));
     assertThat(Script.fromAsm(p2pkh.toAsm())).isEqualTo(p2pkh);
-    Script data = Script.opReturn(List.of("peerwatt".getBytes(StandardCharsets.US_ASCII), new byte[] {1, 2, 3}));
+    Script data =
+        Script.opReturn(
+            List.of("peerwatt".getBytes(StandardCharsets.US_ASCII), new byte[] {1, 2, 3}));
     assertThat(Script.fromAsm(data.toAsm())).isEqualTo(data);
-    assertThat(Script.fromAsm("-1 0 16 1000 OP_ADD CHECKSIG").toHex()).isEqualTo("4f006002e80393ac");
-    String der = "3044022027deccc14aa6668e78a8c9da3484fbcd4f9dcc9bb7d1b85146314b21b9ae4d86"
-        + "022033e0f1cb7c0c3b8a1d64a6ba9b7f8c3a92ea0c6e0cb8e0f5e8c8f1c1a1b2c3d4";
+    assertThat(Script.fromAsm("-1 0 16 1000 OP_ADD CHECKSIG").toHex())
+        .isEqualTo("4f006002e80393ac");
+    String der =
+        "3044022027deccc14aa6668e78a8c9da3484fbcd4f9dcc9bb7d1b85146314b21b9ae4d86"
+            + "022033e0f1cb7c0c3b8a1d64a6ba9b7f8c3a92ea0c6e0cb8e0f5e8c8f1c1a1b2c3d4";
     assertThat(Script.fromAsm(der + "[ALL|FORKID]").toHex()).isEqualTo("47" + der + "41");
     assertThatThrownBy(() -> Script.fromAsm("OP_BOGUS")).isInstanceOf(FormatException.class);
   }
 
   @Property(tries = 200)
-  void asmRoundTripsForDataLongerThanANumber(@ForAll @Size(max = 5) List<@Size(min = 5, max = 80) byte[]> parts) {
-    // pushes of up to 4 bytes show as numbers, which the ASM cannot tell from other encodings of that number;
-    // and the node's ASM reads an all-decimal-digit token (such as the hex of 00 00 00 00 00) as a number
-    net.jqwik.api.Assume.that(parts.stream().noneMatch(p -> java.util.HexFormat.of().formatHex(p).matches("[0-9]+")));
+  void asmRoundTripsForDataLongerThanANumber(
+      @ForAll @Size(max = 5) List<@Size(min = 5, max = 80) byte[]> parts) {
+    // pushes of up to 4 bytes show as numbers, which the ASM cannot tell from other encodings of
+    // that number;
+    // and the node's ASM reads an all-decimal-digit token (such as the hex of 00 00 00 00 00) as a
+    // number
+    net.jqwik.api.Assume.that(
+        parts.stream().noneMatch(p -> java.util.HexFormat.of().formatHex(p).matches("[0-9]+")));
     Script s = Script.opReturn(parts);
     assertThat(Script.fromAsm(s.toAsm())).isEqualTo(s);
   }

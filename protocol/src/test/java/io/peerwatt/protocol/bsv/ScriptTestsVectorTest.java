@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 public class ScriptTestsVectorTest {
   /**
-   * Rows (0-based index in the file's top-level array) that cannot apply to this interpreter, with the
-   * reason. Empty: every row runs and matches, including the pre-Genesis rows (the interpreter
+   * Rows (0-based index in the file's top-level array) that cannot apply to this interpreter, with
+   * the reason. Empty: every row runs and matches, including the pre-Genesis rows (the interpreter
    * implements both rule sets, chosen by UTXO_AFTER_GENESIS, as the node does).
    */
   static final Map<Integer, String> EXCLUDED = Map.of();
@@ -58,19 +58,27 @@ public class ScriptTestsVectorTest {
     assertThat(run).isEqualTo(1483 - EXCLUDED.size());
   }
 
-  static ScriptResult run(String sigText, String pubText, String flagNames, long amount, int txVersion) {
+  static ScriptResult run(
+      String sigText, String pubText, String flagNames, long amount, int txVersion) {
     byte[] scriptSig = ScriptNotation.parse(sigText);
     byte[] scriptPubKey = ScriptNotation.parse(pubText);
     int flags = ScriptFlags.parse(flagNames);
     if ((flags & ScriptFlags.CLEANSTACK) != 0) {
       flags |= ScriptFlags.P2SH;
     }
-    Transaction credit = new Transaction(1,
-        List.of(new TxInput(new byte[32], 0xFFFF_FFFFL, new byte[] {0, 0}, TxInput.SEQUENCE_FINAL)),
-        List.of(new TxOutput(amount, scriptPubKey)), 0);
-    Transaction spend = new Transaction(txVersion,
-        List.of(new TxInput(credit.txid(), 0, scriptSig, TxInput.SEQUENCE_FINAL)),
-        List.of(new TxOutput(amount, new byte[0])), 0);
+    Transaction credit =
+        new Transaction(
+            1,
+            List.of(
+                new TxInput(new byte[32], 0xFFFF_FFFFL, new byte[] {0, 0}, TxInput.SEQUENCE_FINAL)),
+            List.of(new TxOutput(amount, scriptPubKey)),
+            0);
+    Transaction spend =
+        new Transaction(
+            txVersion,
+            List.of(new TxInput(credit.txid(), 0, scriptSig, TxInput.SEQUENCE_FINAL)),
+            List.of(new TxOutput(amount, new byte[0])),
+            0);
     return Interpreter.verifyScript(scriptSig, scriptPubKey, flags, spend, 0, amount);
   }
 }

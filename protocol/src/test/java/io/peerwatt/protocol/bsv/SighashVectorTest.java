@@ -28,10 +28,26 @@ class SighashVectorTest {
       String regular = Transaction.txidToHex(sighash.digest(index, scriptCode, 0, hashType));
       String original = Transaction.txidToHex(sighash.legacyDigest(index, scriptCode, hashType));
       if (!regular.equals(row.get(4))) {
-        failures.add("row " + i + " regular " + regular + " != " + row.get(4) + " type " + Integer.toHexString(hashType));
+        failures.add(
+            "row "
+                + i
+                + " regular "
+                + regular
+                + " != "
+                + row.get(4)
+                + " type "
+                + Integer.toHexString(hashType));
       }
       if (!original.equals(row.get(5))) {
-        failures.add("row " + i + " original " + original + " != " + row.get(5) + " type " + Integer.toHexString(hashType));
+        failures.add(
+            "row "
+                + i
+                + " original "
+                + original
+                + " != "
+                + row.get(5)
+                + " type "
+                + Integer.toHexString(hashType));
       }
       checked++;
     }

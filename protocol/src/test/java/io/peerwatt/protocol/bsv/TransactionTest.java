@@ -25,7 +25,8 @@ class TransactionTest {
   @Test
   void parsesKnownTransactionAndComputesTxid() {
     Transaction tx = Transaction.parseHex(TX_23B397);
-    assertThat(tx.txidHex()).isEqualTo("23b397edccd3740a74adb603c9756370fafcde9bcc4483eb271ecad09a94dd63");
+    assertThat(tx.txidHex())
+        .isEqualTo("23b397edccd3740a74adb603c9756370fafcde9bcc4483eb271ecad09a94dd63");
     assertThat(tx.version()).isEqualTo(1);
     assertThat(tx.inputs()).hasSize(1);
     assertThat(tx.inputs().get(0).prevTxidHex())
@@ -40,13 +41,15 @@ class TransactionTest {
   @Test
   void rejectsTrailingBytesTruncationAndNonCanonicalVarints() {
     assertThatThrownBy(() -> Transaction.parseHex(TX_23B397 + "00"))
-        .isInstanceOf(FormatException.class).hasMessageContaining("trailing");
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("trailing");
     assertThatThrownBy(() -> Transaction.parseHex(TX_23B397.substring(0, TX_23B397.length() - 2)))
         .isInstanceOf(FormatException.class);
     // input count 1 written as fd0100
     String nonCanonical = "01000000" + "fd0100" + TX_23B397.substring(10);
     assertThatThrownBy(() -> Transaction.parseHex(nonCanonical))
-        .isInstanceOf(FormatException.class).hasMessageContaining("non-canonical");
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("non-canonical");
   }
 
   @Test

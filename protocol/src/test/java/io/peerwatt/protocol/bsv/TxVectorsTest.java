@@ -14,15 +14,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The node's tx_valid.json and tx_invalid.json, run as its transaction_tests.cpp does: the
- * transaction must pass (valid) or fail (invalid) the context-free checks (CheckTransaction)
- * plus every input's scripts under the row's flags. Rows giving several flag sets run once per set.
+ * transaction must pass (valid) or fail (invalid) the context-free checks (CheckTransaction) plus
+ * every input's scripts under the row's flags. Rows giving several flag sets run once per set.
  */
 public class TxVectorsTest {
   static final long MAX_MONEY = 21_000_000L * 100_000_000L;
 
   /**
-   * Rows (0-based index in tx_valid.json) excluded, with the reason. Empty: every row applies, since
-   * the interpreter implements both the pre- and the post-Genesis rules the rows name.
+   * Rows (0-based index in tx_valid.json) excluded, with the reason. Empty: every row applies,
+   * since the interpreter implements both the pre- and the post-Genesis rules the rows name.
    */
   public static final Map<Integer, String> EXCLUDED_VALID = Map.of();
 
@@ -32,11 +32,15 @@ public class TxVectorsTest {
   @Test
   void everyValidTransactionVerifies() {
     List<String> failures = new ArrayList<>();
-    int runs = forEachRow("tx_valid.json", EXCLUDED_VALID, (idx, outcome) -> {
-      if (!outcome.isEmpty()) {
-        failures.add("row " + idx + ": " + outcome);
-      }
-    });
+    int runs =
+        forEachRow(
+            "tx_valid.json",
+            EXCLUDED_VALID,
+            (idx, outcome) -> {
+              if (!outcome.isEmpty()) {
+                failures.add("row " + idx + ": " + outcome);
+              }
+            });
     assertThat(failures).isEmpty();
     assertThat(runs).isEqualTo(178); // 93 rows, some with two flag sets
   }
@@ -44,11 +48,15 @@ public class TxVectorsTest {
   @Test
   void everyInvalidTransactionFails() {
     List<String> failures = new ArrayList<>();
-    int runs = forEachRow("tx_invalid.json", EXCLUDED_INVALID, (idx, outcome) -> {
-      if (outcome.isEmpty()) {
-        failures.add("row " + idx + " passed but must fail");
-      }
-    });
+    int runs =
+        forEachRow(
+            "tx_invalid.json",
+            EXCLUDED_INVALID,
+            (idx, outcome) -> {
+              if (outcome.isEmpty()) {
+                failures.add("row " + idx + " passed but must fail");
+              }
+            });
     assertThat(failures).isEmpty();
     assertThat(runs).isEqualTo(88); // 68 rows
   }

@@ -15,9 +15,10 @@ class JsonTest {
   @Test
   @SuppressWarnings("unchecked")
   void parsesAllTypes() {
-    Map<String, Object> m = Json.parseObject(
-        "{\"a\":1,\"b\":-9223372036854775808,\"c\":18446744073709551616,\"d\":1.5e3,"
-            + "\"e\":\"x\\u00e9\\n\",\"f\":[true,false,null],\"g\":{}}");
+    Map<String, Object> m =
+        Json.parseObject(
+            "{\"a\":1,\"b\":-9223372036854775808,\"c\":18446744073709551616,\"d\":1.5e3,"
+                + "\"e\":\"x\\u00e9\\n\",\"f\":[true,false,null],\"g\":{}}");
     assertThat(m.get("a")).isEqualTo(1L);
     assertThat(m.get("b")).isEqualTo(Long.MIN_VALUE);
     assertThat(m.get("c")).isEqualTo(new BigInteger("18446744073709551616"));
@@ -45,7 +46,8 @@ class JsonTest {
     m.put("a", List.of("q\"", 2L));
     m.put("e", Map.of());
     assertThat(Json.write(m)).isEqualTo("{\"z\":1,\"a\":[\"q\\\"\",2],\"e\":{}}");
-    assertThat(Json.writePretty(m)).isEqualTo("{\n  \"z\": 1,\n  \"a\": [\n    \"q\\\"\",\n    2\n  ],\n  \"e\": {}\n}");
+    assertThat(Json.writePretty(m))
+        .isEqualTo("{\n  \"z\": 1,\n  \"a\": [\n    \"q\\\"\",\n    2\n  ],\n  \"e\": {}\n}");
     assertThat(Json.parse(Json.writePretty(m))).isEqualTo(Json.parse(Json.write(m)));
   }
 }

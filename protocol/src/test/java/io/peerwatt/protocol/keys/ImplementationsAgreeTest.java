@@ -22,18 +22,21 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /**
  * libsecp256k1 and Bouncy Castle give the same bytes and the same answers: public keys, RFC 6979
- * signatures, verification of each other's signatures and of tampered ones, key parsing, and the values
- * no signature can have. Skipped, with the reason, where the native library does not load.
+ * signatures, verification of each other's signatures and of tampered ones, key parsing, and the
+ * values no signature can have. Skipped, with the reason, where the native library does not load.
  */
 @AddLifecycleHook(ImplementationsAgreeTest.SkipWithoutNativeLibrary.class)
 class ImplementationsAgreeTest {
   private static final BigInteger N = Secp256k1.N;
   private static final BigInteger P = Secp256k1.DOMAIN.getCurve().getField().getCharacteristic();
-  private static final Secp256k1Ecdsa BOUNCY_CASTLE = new BouncyCastleSecp256k1Ecdsa("compared in a test");
+  private static final Secp256k1Ecdsa BOUNCY_CASTLE =
+      new BouncyCastleSecp256k1Ecdsa("compared in a test");
 
   @Property(tries = 500)
   void bothSignTheSameBytesAndVerifyEachOthersSignatures(
-      @ForAll("secrets") byte[] secret, @ForAll @Size(32) byte[] hash, @ForAll @IntRange(max = 511) int flippedBit) {
+      @ForAll("secrets") byte[] secret,
+      @ForAll @Size(32) byte[] hash,
+      @ForAll @IntRange(max = 511) int flippedBit) {
     Secp256k1Ecdsa nativeLibrary = nativeLibrary();
     byte[] nativeKey = nativeLibrary.publicKey(secret);
     byte[] bcKey = BOUNCY_CASTLE.publicKey(secret);
@@ -52,32 +55,41 @@ class ImplementationsAgreeTest {
     byte[] otherSignature = flip(nativeSignature, flippedBit);
     assertThat(nativeLibrary.verify(hash, otherSignature, nativeKey)).isFalse();
     assertThat(BOUNCY_CASTLE.verify(hash, otherSignature, bcKey)).isFalse();
-    // the high-S twin satisfies the equation, but both refuse it: callers normalize where it is allowed
-    byte[] highS = compact(EcdsaSignature.fromCompact(nativeSignature).r(),
-        N.subtract(EcdsaSignature.fromCompact(nativeSignature).s()));
+    // the high-S twin satisfies the equation, but both refuse it: callers normalize where it is
+    // allowed
+    byte[] highS =
+        compact(
+            EcdsaSignature.fromCompact(nativeSignature).r(),
+            N.subtract(EcdsaSignature.fromCompact(nativeSignature).s()));
     assertThat(nativeLibrary.verify(hash, highS, nativeKey)).isFalse();
     assertThat(BOUNCY_CASTLE.verify(hash, highS, bcKey)).isFalse();
   }
 
   @Property(tries = 300)
   void bothParseTheSameKeysAndRefuseTheSameOnes(@ForAll("encodings") byte[] encoded) {
-    assertThat(nativeLibrary().parsePublicKey(encoded)).isEqualTo(BOUNCY_CASTLE.parsePublicKey(encoded));
+    assertThat(nativeLibrary().parsePublicKey(encoded))
+        .isEqualTo(BOUNCY_CASTLE.parsePublicKey(encoded));
   }
 
   @Example
   void keysAtTheEdgesOfTheFieldParseAlikeInBoth() {
     byte[] g = BOUNCY_CASTLE.publicKey(to32(BigInteger.ONE));
-    List<byte[]> encodings = List.of(
-        g,
-        compressed(g),
-        prefixed(0x02, to32(P)), // x = p
-        prefixed(0x03, to32(P.add(BigInteger.ONE))), // x = p + 1, which is 1 mod p
-        prefixed(0x02, to32(BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE))),
-        prefixed(0x04, concat(Arrays.copyOfRange(g, 1, 33), to32(P))), // y = p
-        prefixed(0x04, concat(to32(BigInteger.ZERO), to32(BigInteger.ZERO))),
-        prefixed(0x04, concat(Arrays.copyOfRange(g, 1, 33), flip(Arrays.copyOfRange(g, 33, 65), 0))));
+    List<byte[]> encodings =
+        List.of(
+            g,
+            compressed(g),
+            prefixed(0x02, to32(P)), // x = p
+            prefixed(0x03, to32(P.add(BigInteger.ONE))), // x = p + 1, which is 1 mod p
+            prefixed(0x02, to32(BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE))),
+            prefixed(0x04, concat(Arrays.copyOfRange(g, 1, 33), to32(P))), // y = p
+            prefixed(0x04, concat(to32(BigInteger.ZERO), to32(BigInteger.ZERO))),
+            prefixed(
+                0x04,
+                concat(Arrays.copyOfRange(g, 1, 33), flip(Arrays.copyOfRange(g, 33, 65), 0))));
     for (byte[] e : encodings) {
-      assertThat(nativeLibrary().parsePublicKey(e)).as(StrictHex.encode(e)).isEqualTo(BOUNCY_CASTLE.parsePublicKey(e));
+      assertThat(nativeLibrary().parsePublicKey(e))
+          .as(StrictHex.encode(e))
+          .isEqualTo(BOUNCY_CASTLE.parsePublicKey(e));
     }
     assertThat(nativeLibrary().parsePublicKey(compressed(g))).isEqualTo(g);
     assertThat(nativeLibrary().parsePublicKey(prefixed(0x02, to32(P)))).isNull();
@@ -89,11 +101,21 @@ class ImplementationsAgreeTest {
     byte[] hash = Hashes.sha256("edges".getBytes(StandardCharsets.US_ASCII));
     byte[] key = BOUNCY_CASTLE.publicKey(secret);
     EcdsaSignature good = EcdsaSignature.fromCompact(BOUNCY_CASTLE.sign(hash, secret));
-    BigInteger[] edges = {BigInteger.ZERO, N, N.add(BigInteger.ONE), BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)};
+    BigInteger[] edges = {
+      BigInteger.ZERO,
+      N,
+      N.add(BigInteger.ONE),
+      BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)
+    };
     for (BigInteger edge : edges) {
-      for (byte[] signature : List.of(compact(edge, good.s()), compact(good.r(), edge), compact(edge, edge))) {
-        assertThat(nativeLibrary().verify(hash, signature, key)).as(StrictHex.encode(signature)).isFalse();
-        assertThat(BOUNCY_CASTLE.verify(hash, signature, key)).as(StrictHex.encode(signature)).isFalse();
+      for (byte[] signature :
+          List.of(compact(edge, good.s()), compact(good.r(), edge), compact(edge, edge))) {
+        assertThat(nativeLibrary().verify(hash, signature, key))
+            .as(StrictHex.encode(signature))
+            .isFalse();
+        assertThat(BOUNCY_CASTLE.verify(hash, signature, key))
+            .as(StrictHex.encode(signature))
+            .isFalse();
       }
     }
     byte[] offCurve = key.clone();
@@ -106,37 +128,49 @@ class ImplementationsAgreeTest {
   @Example
   void theFirstPublishedVectorGivesTheSameDerInBoth() {
     byte[] hash = Hashes.sha256("Satoshi Nakamoto".getBytes(StandardCharsets.UTF_8));
-    String expected = "3045022100934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8"
-        + "02202442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5";
+    String expected =
+        "3045022100934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8"
+            + "02202442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5";
     for (Secp256k1Ecdsa implementation : List.of(nativeLibrary(), BOUNCY_CASTLE)) {
       byte[] compact = implementation.sign(hash, to32(BigInteger.ONE));
-      assertThat(StrictHex.encode(EcdsaSignature.fromCompact(compact).toDer())).as(implementation.name())
+      assertThat(StrictHex.encode(EcdsaSignature.fromCompact(compact).toDer()))
+          .as(implementation.name())
           .isEqualTo(expected);
     }
   }
 
   @Provide
   Arbitrary<byte[]> secrets() {
-    return Arbitraries.bigIntegers().between(BigInteger.ONE, N.subtract(BigInteger.ONE))
+    return Arbitraries.bigIntegers()
+        .between(BigInteger.ONE, N.subtract(BigInteger.ONE))
         .edgeCases(edges -> edges.add(BigInteger.ONE, BigInteger.TWO, N.subtract(BigInteger.ONE)))
         .map(ImplementationsAgreeTest::to32);
   }
 
-  /** Valid keys in both forms, the same with one bit flipped (mostly off the curve), and random bytes. */
+  /**
+   * Valid keys in both forms, the same with one bit flipped (mostly off the curve), and random
+   * bytes.
+   */
   @Provide
   Arbitrary<byte[]> encodings() {
     Arbitrary<byte[]> keys = secrets().map(BOUNCY_CASTLE::publicKey);
-    Arbitrary<byte[]> valid = Arbitraries.oneOf(keys, keys.map(ImplementationsAgreeTest::compressed));
-    Arbitrary<byte[]> flipped = valid.flatMap(k -> Arbitraries.integers().between(8, k.length * 8 - 1)
-        .map(bit -> flip(k, bit)));
-    Arbitrary<byte[]> random = Arbitraries.oneOf(
-        Arbitraries.bytes().array(byte[].class).ofSize(32).map(x -> prefixed(0x02, x)),
-        Arbitraries.bytes().array(byte[].class).ofSize(32).map(x -> prefixed(0x03, x)),
-        Arbitraries.bytes().array(byte[].class).ofSize(64).map(xy -> prefixed(0x04, xy)));
+    Arbitrary<byte[]> valid =
+        Arbitraries.oneOf(keys, keys.map(ImplementationsAgreeTest::compressed));
+    Arbitrary<byte[]> flipped =
+        valid.flatMap(
+            k -> Arbitraries.integers().between(8, k.length * 8 - 1).map(bit -> flip(k, bit)));
+    Arbitrary<byte[]> random =
+        Arbitraries.oneOf(
+            Arbitraries.bytes().array(byte[].class).ofSize(32).map(x -> prefixed(0x02, x)),
+            Arbitraries.bytes().array(byte[].class).ofSize(32).map(x -> prefixed(0x03, x)),
+            Arbitraries.bytes().array(byte[].class).ofSize(64).map(xy -> prefixed(0x04, xy)));
     return Arbitraries.oneOf(valid, flipped, random);
   }
 
-  /** libsecp256k1, which this test compares with Bouncy Castle (the hook skips the class without it). */
+  /**
+   * libsecp256k1, which this test compares with Bouncy Castle (the hook skips the class without
+   * it).
+   */
   private static Secp256k1Ecdsa nativeLibrary() {
     return Secp256k1Implementations.nativeLibrary().implementation();
   }
@@ -148,7 +182,8 @@ class ImplementationsAgreeTest {
       NativeSecp256k1Ecdsa.Loaded loaded = Secp256k1Implementations.nativeLibrary();
       return loaded.implementation() != null
           ? SkipResult.doNotSkip()
-          : SkipResult.skip("libsecp256k1 did not load: " + Secp256k1Implementations.describe(loaded.failure()));
+          : SkipResult.skip(
+              "libsecp256k1 did not load: " + Secp256k1Implementations.describe(loaded.failure()));
     }
   }
 

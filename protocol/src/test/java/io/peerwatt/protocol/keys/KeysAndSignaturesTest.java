@@ -25,27 +25,30 @@ class KeysAndSignaturesTest {
    * CoreBitcoin and bitcoinj tests), message hashed once with SHA-256, low-S form.
    */
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "0000000000000000000000000000000000000000000000000000000000000001|Satoshi Nakamoto|"
-        + "934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8|"
-        + "2442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5",
-    "0000000000000000000000000000000000000000000000000000000000000001|"
-        + "All those moments will be lost in time, like tears in rain. Time to die...|"
-        + "8600dbd41e348fe5c9465ab92d23e3db8b98b873beecd930736488696438cb6b|"
-        + "547fe64427496db33bf66019dacbf0039c04199abb0122918601db38a72cfc21",
-    N_MINUS_1 + "|Satoshi Nakamoto|"
-        + "fd567d121db66e382991534ada77a6bd3106f0a1098c231e47993447cd6af2d0|"
-        + "6b39cd0eb1bc8603e159ef5c20a5c8ad685a45b06ce9bebed3f153d10d93bed5",
-    "f8b8af8ce3c7cca5e300d33939540c10d45ce001b8f252bfbc57ba0342904181|Alan Turing|"
-        + "7063ae83e7f62bbb171798131b4a0564b956930092b33b07b395615d9ec7e15c|"
-        + "58dfcc1e00a35e1572f366ffe34ba0fc47db1e7189759b9fb233c5b05ab388ea",
-    "e91671c46231f833a6406ccbea0e3e392c76c167bac1cb013f6f1013980455c2|"
-        + "There is a computer disease that anybody who works with computers knows about. It's a very"
-        + " serious disease and it interferes completely with the work. The trouble with computers is"
-        + " that you 'play' with them!|"
-        + "b552edd27580141f3b2a5463048cb7cd3e047b97c9f98076c32dbdf85a68718b|"
-        + "279fa72dd19bfae05577e06c7c0c1900c371fcd5893f7e1d56a37d30174671f6",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "0000000000000000000000000000000000000000000000000000000000000001|Satoshi Nakamoto|"
+            + "934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8|"
+            + "2442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5",
+        "0000000000000000000000000000000000000000000000000000000000000001|"
+            + "All those moments will be lost in time, like tears in rain. Time to die...|"
+            + "8600dbd41e348fe5c9465ab92d23e3db8b98b873beecd930736488696438cb6b|"
+            + "547fe64427496db33bf66019dacbf0039c04199abb0122918601db38a72cfc21",
+        N_MINUS_1
+            + "|Satoshi Nakamoto|"
+            + "fd567d121db66e382991534ada77a6bd3106f0a1098c231e47993447cd6af2d0|"
+            + "6b39cd0eb1bc8603e159ef5c20a5c8ad685a45b06ce9bebed3f153d10d93bed5",
+        "f8b8af8ce3c7cca5e300d33939540c10d45ce001b8f252bfbc57ba0342904181|Alan Turing|"
+            + "7063ae83e7f62bbb171798131b4a0564b956930092b33b07b395615d9ec7e15c|"
+            + "58dfcc1e00a35e1572f366ffe34ba0fc47db1e7189759b9fb233c5b05ab388ea",
+        "e91671c46231f833a6406ccbea0e3e392c76c167bac1cb013f6f1013980455c2|"
+            + "There is a computer disease that anybody who works with computers knows about. It's a very"
+            + " serious disease and it interferes completely with the work. The trouble with computers is"
+            + " that you 'play' with them!|"
+            + "b552edd27580141f3b2a5463048cb7cd3e047b97c9f98076c32dbdf85a68718b|"
+            + "279fa72dd19bfae05577e06c7c0c1900c371fcd5893f7e1d56a37d30174671f6",
+      })
   void rfc6979Vectors(String privHex, String message, String rHex, String sHex) {
     PrivateKey key = PrivateKey.fromHex(privHex);
     byte[] hash = Hashes.sha256(message.getBytes(StandardCharsets.UTF_8));
@@ -63,15 +66,20 @@ class KeysAndSignaturesTest {
   @Test
   void satoshiVectorDerBytes() {
     byte[] hash = Hashes.sha256("Satoshi Nakamoto".getBytes(StandardCharsets.UTF_8));
-    assertThat(Hex.toHexString(PrivateKey.fromHex(
-            "0000000000000000000000000000000000000000000000000000000000000001").signDer(hash)))
-        .isEqualTo("3045022100934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8"
-            + "02202442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5");
+    assertThat(
+            Hex.toHexString(
+                PrivateKey.fromHex(
+                        "0000000000000000000000000000000000000000000000000000000000000001")
+                    .signDer(hash)))
+        .isEqualTo(
+            "3045022100934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8"
+                + "02202442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5");
   }
 
   @Test
   void highSIsRejectedByStrictCheckButAcceptedByRawVerify() {
-    PrivateKey key = PrivateKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
+    PrivateKey key =
+        PrivateKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
     byte[] hash = Hashes.sha256("Satoshi Nakamoto".getBytes(StandardCharsets.UTF_8));
     EcdsaSignature low = key.sign(hash);
     EcdsaSignature high = new EcdsaSignature(low.r(), Secp256k1.N.subtract(low.s()));
@@ -87,19 +95,26 @@ class KeysAndSignaturesTest {
 
   @Test
   void wifAndAddressesOfKeyOne() {
-    PrivateKey one = PrivateKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
+    PrivateKey one =
+        PrivateKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
     assertThat(one.publicKey().hex())
         .isEqualTo("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
     assertThat(Hex.toHexString(one.publicKey().uncompressedBytes()))
-        .isEqualTo("0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
-            + "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8");
-    assertThat(Hex.toHexString(one.publicKey().hash160())).isEqualTo("751e76e8199196d454941c45d1b3a323f1433bd6");
-    assertThat(one.toWif(Network.MAINNET)).isEqualTo("KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWn");
-    assertThat(one.toWif(Network.TESTNET)).isEqualTo("cMahea7zqjxrtgAbB7LSGbcQUr1uX1ojuat9jZodMN87JcbXMTcA");
+        .isEqualTo(
+            "0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+                + "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8");
+    assertThat(Hex.toHexString(one.publicKey().hash160()))
+        .isEqualTo("751e76e8199196d454941c45d1b3a323f1433bd6");
+    assertThat(one.toWif(Network.MAINNET))
+        .isEqualTo("KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWn");
+    assertThat(one.toWif(Network.TESTNET))
+        .isEqualTo("cMahea7zqjxrtgAbB7LSGbcQUr1uX1ojuat9jZodMN87JcbXMTcA");
     assertThat(new WifKey(one, Network.MAINNET, false).encode())
         .isEqualTo("5HpHagT65TZzG1PH3CSu63k8DbpvD8s5ip4nEB3kEsreAnchuDf");
-    assertThat(one.publicKey().toAddress(Network.MAINNET).encode()).isEqualTo("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH");
-    assertThat(one.publicKey().toAddress(Network.TESTNET).encode()).isEqualTo("mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r");
+    assertThat(one.publicKey().toAddress(Network.MAINNET).encode())
+        .isEqualTo("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH");
+    assertThat(one.publicKey().toAddress(Network.TESTNET).encode())
+        .isEqualTo("mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r");
 
     WifKey uncompressed = WifKey.decode("5HpHagT65TZzG1PH3CSu63k8DbpvD8s5ip4nEB3kEsreAnchuDf");
     assertThat(uncompressed.compressed()).isFalse();
@@ -119,24 +134,37 @@ class KeysAndSignaturesTest {
 
   @Test
   void badInputsAreRejected() {
-    assertThatThrownBy(() -> PrivateKey.fromHex("00".repeat(32))).isInstanceOf(FormatException.class);
-    assertThatThrownBy(() -> PrivateKey.fromHex(Secp256k1.N.toString(16))).isInstanceOf(FormatException.class);
-    assertThatThrownBy(() -> WifKey.decode("KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWo"))
-        .isInstanceOf(FormatException.class).hasMessageContaining("checksum");
-    assertThatThrownBy(() -> P2pkhAddress.decode("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAM0"))
-        .isInstanceOf(FormatException.class).hasMessageContaining("Base58");
-    // x of the generator with the wrong length, and a point not on the curve
-    assertThatThrownBy(() -> PublicKey.fromHex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f817"))
+    assertThatThrownBy(() -> PrivateKey.fromHex("00".repeat(32)))
         .isInstanceOf(FormatException.class);
-    assertThatThrownBy(() -> PublicKey.fromHex("04" + "00".repeat(64))).isInstanceOf(FormatException.class);
-    assertThatThrownBy(() -> PublicKey.fromHex("06" + "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
-            + "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8"))
+    assertThatThrownBy(() -> PrivateKey.fromHex(Secp256k1.N.toString(16)))
+        .isInstanceOf(FormatException.class);
+    assertThatThrownBy(() -> WifKey.decode("KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWo"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("checksum");
+    assertThatThrownBy(() -> P2pkhAddress.decode("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAM0"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("Base58");
+    // x of the generator with the wrong length, and a point not on the curve
+    assertThatThrownBy(
+            () ->
+                PublicKey.fromHex(
+                    "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f817"))
+        .isInstanceOf(FormatException.class);
+    assertThatThrownBy(() -> PublicKey.fromHex("04" + "00".repeat(64)))
+        .isInstanceOf(FormatException.class);
+    assertThatThrownBy(
+            () ->
+                PublicKey.fromHex(
+                    "06"
+                        + "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+                        + "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8"))
         .isInstanceOf(FormatException.class);
   }
 
   @Test
   void strictDerRules() {
-    PrivateKey key = PrivateKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
+    PrivateKey key =
+        PrivateKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
     byte[] hash = Hashes.sha256(new byte[] {42});
     byte[] der = key.signDer(hash);
     // trailing byte, wrong sequence length, padded R
@@ -147,9 +175,16 @@ class KeysAndSignaturesTest {
     byte[] r = sig.r().toByteArray();
     byte[] s = sig.s().toByteArray();
     ByteWriter padded = new ByteWriter();
-    padded.writeByte(0x30).writeByte(4 + r.length + 1 + s.length)
-        .writeByte(0x02).writeByte(r.length + 1).writeByte(0).write(r)
-        .writeByte(0x02).writeByte(s.length).write(s);
+    padded
+        .writeByte(0x30)
+        .writeByte(4 + r.length + 1 + s.length)
+        .writeByte(0x02)
+        .writeByte(r.length + 1)
+        .writeByte(0)
+        .write(r)
+        .writeByte(0x02)
+        .writeByte(s.length)
+        .write(s);
     byte[] paddedDer = padded.toByteArray();
     assertThat(EcdsaSignature.isStrictDer(paddedDer)).isFalse();
     // the lax parser reads it, and the raw verify accepts it
@@ -170,7 +205,8 @@ class KeysAndSignaturesTest {
     assertThat(EcdsaSignature.fromDer(der).isLowS()).isTrue();
     assertThat(key.publicKey().verify(hash, der)).isTrue();
     assertThat(PublicKey.fromBytes(key.publicKey().bytes())).isEqualTo(key.publicKey());
-    assertThat(PublicKey.fromBytes(key.publicKey().uncompressedBytes()).compressed()).isEqualTo(key.publicKey());
+    assertThat(PublicKey.fromBytes(key.publicKey().uncompressedBytes()).compressed())
+        .isEqualTo(key.publicKey());
     assertThat(PrivateKey.fromWif(key.toWif(Network.TESTNET))).isEqualTo(key);
   }
 
@@ -183,7 +219,9 @@ class KeysAndSignaturesTest {
   @Test
   void base58KnownValues() {
     assertThat(Base58.encode(Hex.decode("00000000000000000000"))).isEqualTo("1111111111");
-    assertThat(Base58.encode("Hello World!".getBytes(StandardCharsets.US_ASCII))).isEqualTo("2NEpo7TZRRrLZSi2U");
-    assertThat(Base58.decode("2NEpo7TZRRrLZSi2U")).isEqualTo("Hello World!".getBytes(StandardCharsets.US_ASCII));
+    assertThat(Base58.encode("Hello World!".getBytes(StandardCharsets.US_ASCII)))
+        .isEqualTo("2NEpo7TZRRrLZSi2U");
+    assertThat(Base58.decode("2NEpo7TZRRrLZSi2U"))
+        .isEqualTo("Hello World!".getBytes(StandardCharsets.US_ASCII));
   }
 }

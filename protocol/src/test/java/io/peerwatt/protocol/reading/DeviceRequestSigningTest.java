@@ -28,7 +28,8 @@ class DeviceRequestSigningTest {
     expected.writeBytes(NONCE);
     expected.writeBytes(ByteBuffer.allocate(8).putLong(SENT.toEpochMilli()).array());
     expected.writeBytes(Hashes.sha256(BODY));
-    byte[] digest = DeviceRequestSigning.digest("POST", "/api/v1/gateway/channels/c-1/acks", NONCE, SENT, BODY);
+    byte[] digest =
+        DeviceRequestSigning.digest("POST", "/api/v1/gateway/channels/c-1/acks", NONCE, SENT, BODY);
     assertThat(digest).isEqualTo(Hashes.sha256(expected.toByteArray()));
     // frozen: gateways in the field compute exactly this
     assertThat(HexFormat.of().formatHex(digest))
@@ -37,29 +38,45 @@ class DeviceRequestSigningTest {
 
   @Test
   void everyPartIsCovered() {
-    byte[] base = DeviceRequestSigning.digest("GET", "/api/v1/gateway/wallet", NONCE, SENT, new byte[0]);
-    assertThat(DeviceRequestSigning.digest("PUT", "/api/v1/gateway/wallet", NONCE, SENT, new byte[0])).isNotEqualTo(base);
-    assertThat(DeviceRequestSigning.digest("GET", "/api/v1/gateway/wallet?x=1", NONCE, SENT, new byte[0]))
+    byte[] base =
+        DeviceRequestSigning.digest("GET", "/api/v1/gateway/wallet", NONCE, SENT, new byte[0]);
+    assertThat(
+            DeviceRequestSigning.digest("PUT", "/api/v1/gateway/wallet", NONCE, SENT, new byte[0]))
+        .isNotEqualTo(base);
+    assertThat(
+            DeviceRequestSigning.digest(
+                "GET", "/api/v1/gateway/wallet?x=1", NONCE, SENT, new byte[0]))
         .isNotEqualTo(base);
     byte[] otherNonce = NONCE.clone();
     otherNonce[15] ^= 1;
-    assertThat(DeviceRequestSigning.digest("GET", "/api/v1/gateway/wallet", otherNonce, SENT, new byte[0]))
+    assertThat(
+            DeviceRequestSigning.digest(
+                "GET", "/api/v1/gateway/wallet", otherNonce, SENT, new byte[0]))
         .isNotEqualTo(base);
-    assertThat(DeviceRequestSigning.digest("GET", "/api/v1/gateway/wallet", NONCE, SENT.plusMillis(1), new byte[0]))
+    assertThat(
+            DeviceRequestSigning.digest(
+                "GET", "/api/v1/gateway/wallet", NONCE, SENT.plusMillis(1), new byte[0]))
         .isNotEqualTo(base);
-    assertThat(DeviceRequestSigning.digest("GET", "/api/v1/gateway/wallet", NONCE, SENT, new byte[] {0}))
+    assertThat(
+            DeviceRequestSigning.digest(
+                "GET", "/api/v1/gateway/wallet", NONCE, SENT, new byte[] {0}))
         .isNotEqualTo(base);
-    assertThatThrownBy(() -> DeviceRequestSigning.digest("GET", "/", new byte[15], SENT, new byte[0]))
+    assertThatThrownBy(
+            () -> DeviceRequestSigning.digest("GET", "/", new byte[15], SENT, new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aDeviceSignatureVerifiesOnlyForItsRequest() {
-    PrivateKey device = PrivateKey.fromBytes(Hashes.sha256("device".getBytes(StandardCharsets.US_ASCII)));
-    byte[] digest = DeviceRequestSigning.digest("POST", "/api/v1/gateway/faucet", NONCE, SENT, BODY);
+    PrivateKey device =
+        PrivateKey.fromBytes(Hashes.sha256("device".getBytes(StandardCharsets.US_ASCII)));
+    byte[] digest =
+        DeviceRequestSigning.digest("POST", "/api/v1/gateway/faucet", NONCE, SENT, BODY);
     byte[] signature = device.signDer(digest);
     assertThat(device.publicKey().check(digest, signature)).isEqualTo(SignatureCheck.VALID);
-    byte[] other = DeviceRequestSigning.digest("POST", "/api/v1/gateway/faucet", NONCE, SENT, "{}".getBytes(StandardCharsets.UTF_8));
+    byte[] other =
+        DeviceRequestSigning.digest(
+            "POST", "/api/v1/gateway/faucet", NONCE, SENT, "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(device.publicKey().check(other, signature)).isNotEqualTo(SignatureCheck.VALID);
   }
 }

@@ -65,7 +65,10 @@ class ReadingFormatTest {
       SignedReading decoded = SignedReading.decode(Hex.decode((String) vec.get("signed")));
       assertThat(decoded).isEqualTo(signed);
       assertThat(Json.write(decoded.toJson())).isEqualTo(Json.write(json));
-      assertThat(MeterReading.class.cast(ReadingCodec.decode(Hex.decode((String) vec.get("encoding"))))).isEqualTo(r);
+      assertThat(
+              MeterReading.class.cast(
+                  ReadingCodec.decode(Hex.decode((String) vec.get("encoding")))))
+          .isEqualTo(r);
       if (previous != null && r.channel() == previous.channel()) {
         assertThat(ReadingChain.checkLink(previous, r)).isEqualTo(ReadingChainCheck.LINKED);
       } else {
@@ -81,32 +84,40 @@ class ReadingFormatTest {
     Map<String, Object> v = vectors();
     PrivateKey platform = PrivateKey.fromHex((String) v.get("platformPrivateKey"));
     Map<String, Object> vec = (Map<String, Object>) v.get("certificate");
-    SignedDeviceCertificate fromJson = SignedDeviceCertificate.fromJson((Map<String, Object>) vec.get("json"));
+    SignedDeviceCertificate fromJson =
+        SignedDeviceCertificate.fromJson((Map<String, Object>) vec.get("json"));
     DeviceCertificate c = fromJson.certificate();
     assertThat(Hex.toHexString(c.encode())).isEqualTo(vec.get("encoding"));
     assertThat(Hex.toHexString(c.hash())).isEqualTo(vec.get("hash"));
     SignedDeviceCertificate signed = SignedDeviceCertificate.sign(c, platform);
     assertThat(Hex.toHexString(signed.encode())).isEqualTo(vec.get("signed"));
     assertThat(signed).isEqualTo(fromJson);
-    assertThat(SignedDeviceCertificate.decode(Hex.decode((String) vec.get("signed")))).isEqualTo(signed);
+    assertThat(SignedDeviceCertificate.decode(Hex.decode((String) vec.get("signed"))))
+        .isEqualTo(signed);
     assertThat(Json.write(signed.toJson())).isEqualTo(Json.write(vec.get("json")));
 
     PublicKey trusted = platform.publicKey();
-    assertThat(signed.check(trusted, Instant.parse("2026-11-25T10:00:00Z"))).isEqualTo(CertificateCheck.VALID);
-    assertThat(signed.check(trusted, Instant.parse("2026-10-31T23:59:59.999Z"))).isEqualTo(CertificateCheck.NOT_YET_VALID);
-    assertThat(signed.check(trusted, Instant.parse("2027-11-01T00:00:00Z"))).isEqualTo(CertificateCheck.EXPIRED);
+    assertThat(signed.check(trusted, Instant.parse("2026-11-25T10:00:00Z")))
+        .isEqualTo(CertificateCheck.VALID);
+    assertThat(signed.check(trusted, Instant.parse("2026-10-31T23:59:59.999Z")))
+        .isEqualTo(CertificateCheck.NOT_YET_VALID);
+    assertThat(signed.check(trusted, Instant.parse("2027-11-01T00:00:00Z")))
+        .isEqualTo(CertificateCheck.EXPIRED);
     assertThat(signed.check(DEVICE.publicKey(), Instant.parse("2026-11-25T10:00:00Z")))
         .isEqualTo(CertificateCheck.UNTRUSTED_ISSUER);
     MeterReading r = SignedReading.fromJson(firstReadingJson()).reading();
     assertThat(signed.checkCovers(trusted, r)).isEqualTo(CertificateCheck.VALID);
     byte[] tampered = signed.encode();
     tampered[20] ^= 1;
-    assertThat(SignedDeviceCertificate.decode(tampered).check(trusted, Instant.parse("2026-11-25T10:00:00Z")))
+    assertThat(
+            SignedDeviceCertificate.decode(tampered)
+                .check(trusted, Instant.parse("2026-11-25T10:00:00Z")))
         .isEqualTo(CertificateCheck.BAD_SIGNATURE);
     // issuance alone (what an anchored enrolment proves) holds whenever the certificate is checked
     assertThat(signed.checkIssuer(trusted)).isEqualTo(CertificateCheck.VALID);
     assertThat(signed.checkIssuer(DEVICE.publicKey())).isEqualTo(CertificateCheck.UNTRUSTED_ISSUER);
-    assertThat(SignedDeviceCertificate.decode(tampered).checkIssuer(trusted)).isEqualTo(CertificateCheck.BAD_SIGNATURE);
+    assertThat(SignedDeviceCertificate.decode(tampered).checkIssuer(trusted))
+        .isEqualTo(CertificateCheck.BAD_SIGNATURE);
   }
 
   @SuppressWarnings("unchecked")
@@ -117,26 +128,57 @@ class ReadingFormatTest {
 
   @Test
   void chainRules() {
-    MeterReading first = reading(0, 1, "2026-11-25T10:00:00Z", 100, 5, Set.of(), MeterReading.noPrevious());
+    MeterReading first =
+        reading(0, 1, "2026-11-25T10:00:00Z", 100, 5, Set.of(), MeterReading.noPrevious());
     MeterReading next = reading(0, 2, "2026-11-25T10:00:05Z", 101, 5, Set.of(), first.hash());
     assertThat(ReadingChain.checkFirst(first)).isEqualTo(ReadingChainCheck.LINKED);
     assertThat(ReadingChain.checkFirst(next)).isEqualTo(ReadingChainCheck.NOT_FIRST);
     assertThat(ReadingChain.checkLink(first, next)).isEqualTo(ReadingChainCheck.LINKED);
-    assertThat(ReadingChain.checkLink(first, reading(1, 2, "2026-11-25T10:00:05Z", 101, 5, Set.of(), first.hash())))
+    assertThat(
+            ReadingChain.checkLink(
+                first, reading(1, 2, "2026-11-25T10:00:05Z", 101, 5, Set.of(), first.hash())))
         .isEqualTo(ReadingChainCheck.CHANNEL_CHANGED);
-    assertThat(ReadingChain.checkLink(first, reading(0, 3, "2026-11-25T10:00:05Z", 101, 5, Set.of(), first.hash())))
+    assertThat(
+            ReadingChain.checkLink(
+                first, reading(0, 3, "2026-11-25T10:00:05Z", 101, 5, Set.of(), first.hash())))
         .isEqualTo(ReadingChainCheck.SEQUENCE_NOT_NEXT);
-    assertThat(ReadingChain.checkLink(first, reading(0, 2, "2026-11-25T10:00:05Z", 101, 5, Set.of(), new byte[32])))
+    assertThat(
+            ReadingChain.checkLink(
+                first, reading(0, 2, "2026-11-25T10:00:05Z", 101, 5, Set.of(), new byte[32])))
         .isEqualTo(ReadingChainCheck.PREV_HASH_MISMATCH);
-    assertThat(ReadingChain.checkLink(first, reading(0, 2, "2026-11-25T10:00:00Z", 101, 5, Set.of(), first.hash())))
+    assertThat(
+            ReadingChain.checkLink(
+                first, reading(0, 2, "2026-11-25T10:00:00Z", 101, 5, Set.of(), first.hash())))
         .isEqualTo(ReadingChainCheck.TIME_NOT_INCREASING);
-    assertThat(ReadingChain.checkLink(first, reading(0, 2, "2026-11-25T10:00:05Z", 99, 5, Set.of(), first.hash())))
+    assertThat(
+            ReadingChain.checkLink(
+                first, reading(0, 2, "2026-11-25T10:00:05Z", 99, 5, Set.of(), first.hash())))
         .isEqualTo(ReadingChainCheck.COUNTER_DECREASED);
-    assertThat(ReadingChain.checkLink(first,
-            reading(0, 2, "2026-11-25T10:00:05Z", 0, 0, Set.of(ReadingFlag.METER_SWAPPED), first.hash())))
+    assertThat(
+            ReadingChain.checkLink(
+                first,
+                reading(
+                    0,
+                    2,
+                    "2026-11-25T10:00:05Z",
+                    0,
+                    0,
+                    Set.of(ReadingFlag.METER_SWAPPED),
+                    first.hash())))
         .isEqualTo(ReadingChainCheck.LINKED);
-    MeterReading other = new MeterReading(1, PrivateKey.fromHex("00".repeat(31) + "07").publicKey(), 0, 2,
-        Instant.parse("2026-11-25T10:00:05Z"), 101, 5, 0, 0, Set.of(), first.hash());
+    MeterReading other =
+        new MeterReading(
+            1,
+            PrivateKey.fromHex("00".repeat(31) + "07").publicKey(),
+            0,
+            2,
+            Instant.parse("2026-11-25T10:00:05Z"),
+            101,
+            5,
+            0,
+            0,
+            Set.of(),
+            first.hash());
     assertThat(ReadingChain.checkLink(first, other)).isEqualTo(ReadingChainCheck.DEVICE_CHANGED);
     assertThat(ReadingChain.firstBrokenLink(List.of(first, next), true)).isEqualTo(-1);
     assertThat(ReadingChain.firstBrokenLink(List.of(first, next, next), true)).isEqualTo(2);
@@ -144,9 +186,12 @@ class ReadingFormatTest {
 
   @Test
   void strictDecoding() {
-    byte[] good = reading(0, 1, "2026-11-25T10:00:00Z", 1, 1, Set.of(), MeterReading.noPrevious()).encode();
-    assertThatThrownBy(() -> ReadingCodec.decode(java.util.Arrays.copyOf(good, 109))).hasMessageContaining("truncated");
-    assertThatThrownBy(() -> ReadingCodec.decode(java.util.Arrays.copyOf(good, 111))).hasMessageContaining("trailing");
+    byte[] good =
+        reading(0, 1, "2026-11-25T10:00:00Z", 1, 1, Set.of(), MeterReading.noPrevious()).encode();
+    assertThatThrownBy(() -> ReadingCodec.decode(java.util.Arrays.copyOf(good, 109)))
+        .hasMessageContaining("truncated");
+    assertThatThrownBy(() -> ReadingCodec.decode(java.util.Arrays.copyOf(good, 111)))
+        .hasMessageContaining("trailing");
     byte[] v2 = good.clone();
     v2[0] = 2;
     assertThatThrownBy(() -> ReadingCodec.decode(v2)).hasMessageContaining("version");
@@ -168,7 +213,8 @@ class ReadingFormatTest {
     assertThatThrownBy(() -> SignedReading.fromJson(json)).hasMessageContaining("unknown field");
     Map<String, Object> wrongHash = new LinkedHashMap<>(firstReadingJson());
     wrongHash.put("importWh", 1234568L);
-    assertThatThrownBy(() -> SignedReading.fromJson(wrongHash)).hasMessageContaining("hash does not match");
+    assertThatThrownBy(() -> SignedReading.fromJson(wrongHash))
+        .hasMessageContaining("hash does not match");
     Map<String, Object> micro = new LinkedHashMap<>(firstReadingJson());
     micro.remove("hash");
     micro.put("takenAt", "2026-11-25T10:00:00.000001Z");
@@ -181,8 +227,10 @@ class ReadingFormatTest {
     assertThatThrownBy(() -> SignedReading.fromJson(late)).isInstanceOf(FormatException.class);
   }
 
-  static MeterReading reading(int channel, long seq, String at, long imp, long exp, Set<ReadingFlag> flags, byte[] prev) {
-    return new MeterReading(1, DEVICE.publicKey(), channel, seq, Instant.parse(at), imp, exp, 500, 230000, flags, prev);
+  static MeterReading reading(
+      int channel, long seq, String at, long imp, long exp, Set<ReadingFlag> flags, byte[] prev) {
+    return new MeterReading(
+        1, DEVICE.publicKey(), channel, seq, Instant.parse(at), imp, exp, 500, 230000, flags, prev);
   }
 
   @Provide
@@ -198,8 +246,12 @@ class ReadingFormatTest {
             Arbitraries.integers(),
             Arbitraries.integers().greaterOrEqual(0),
             flags)
-        .flatAs((ch, seq, at, imp, exp, pw, mv, fl) -> prev.map(p ->
-            new MeterReading(1, DEVICE.publicKey(), ch, seq, at, imp, exp, pw, mv, fl, p)));
+        .flatAs(
+            (ch, seq, at, imp, exp, pw, mv, fl) ->
+                prev.map(
+                    p ->
+                        new MeterReading(
+                            1, DEVICE.publicKey(), ch, seq, at, imp, exp, pw, mv, fl, p)));
   }
 
   @Property(tries = 200)
@@ -224,7 +276,8 @@ class ReadingFormatTest {
   @Test
   @SuppressWarnings("unchecked")
   void everySingleBitFlipOfAVectorFailsVerification() {
-    Map<String, Object> vec = (Map<String, Object>) ((List<Object>) vectors().get("readings")).get(1);
+    Map<String, Object> vec =
+        (Map<String, Object>) ((List<Object>) vectors().get("readings")).get(1);
     byte[] bytes = Hex.decode((String) vec.get("signed"));
     assertThat(verifies(bytes)).isTrue();
     for (int bit = 0; bit < bytes.length * 8; bit++) {
@@ -248,16 +301,29 @@ class ReadingFormatTest {
   }
 
   @Property(tries = 40)
-  void certificateRoundTripsAndAnyFlippedBitFails(@ForAll("idText") String meteringPoint,
-      @ForAll("idText") String owner, @ForAll("idText") String zone,
-      @ForAll @IntRange(min = 0, max = 1_000_000) int days, @ForAll @IntRange(min = 0, max = 100_000) int bitChoice) {
+  void certificateRoundTripsAndAnyFlippedBitFails(
+      @ForAll("idText") String meteringPoint,
+      @ForAll("idText") String owner,
+      @ForAll("idText") String zone,
+      @ForAll @IntRange(min = 0, max = 1_000_000) int days,
+      @ForAll @IntRange(min = 0, max = 100_000) int bitChoice) {
     PrivateKey platform = PrivateKey.fromHex("00".repeat(31) + "09");
     Instant from = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(86_400L * (days % 3650));
-    DeviceCertificate c = new DeviceCertificate(1, days, DEVICE.publicKey(), meteringPoint, owner, zone, from,
-        from.plusSeconds(86_400L * (1 + days % 700)), platform.publicKey());
+    DeviceCertificate c =
+        new DeviceCertificate(
+            1,
+            days,
+            DEVICE.publicKey(),
+            meteringPoint,
+            owner,
+            zone,
+            from,
+            from.plusSeconds(86_400L * (1 + days % 700)),
+            platform.publicKey());
     SignedDeviceCertificate signed = SignedDeviceCertificate.sign(c, platform);
     assertThat(SignedDeviceCertificate.decode(signed.encode())).isEqualTo(signed);
-    assertThat(SignedDeviceCertificate.fromJson(Json.parseObject(Json.write(signed.toJson())))).isEqualTo(signed);
+    assertThat(SignedDeviceCertificate.fromJson(Json.parseObject(Json.write(signed.toJson()))))
+        .isEqualTo(signed);
     assertThat(signed.check(platform.publicKey(), from)).isEqualTo(CertificateCheck.VALID);
     byte[] bytes = signed.encode();
     int bit = bitChoice % (bytes.length * 8);
@@ -273,10 +339,31 @@ class ReadingFormatTest {
 
   @Test
   void signingRequiresTheDeviceKey() {
-    MeterReading r = reading(0, 1, "2026-11-25T10:00:00Z", 1, 1, EnumSet.noneOf(ReadingFlag.class), MeterReading.noPrevious());
+    MeterReading r =
+        reading(
+            0,
+            1,
+            "2026-11-25T10:00:00Z",
+            1,
+            1,
+            EnumSet.noneOf(ReadingFlag.class),
+            MeterReading.noPrevious());
     assertThatThrownBy(() -> SignedReading.sign(r, PrivateKey.fromHex("00".repeat(31) + "07")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new MeterReading(1, DEVICE.publicKey(), 0, 0, Instant.parse("2026-11-25T10:00:00.000001Z"),
-        0, 0, 0, 0, Set.of(), new byte[32])).hasMessageContaining("millisecond");
+    assertThatThrownBy(
+            () ->
+                new MeterReading(
+                    1,
+                    DEVICE.publicKey(),
+                    0,
+                    0,
+                    Instant.parse("2026-11-25T10:00:00.000001Z"),
+                    0,
+                    0,
+                    0,
+                    0,
+                    Set.of(),
+                    new byte[32]))
+        .hasMessageContaining("millisecond");
   }
 }

@@ -65,7 +65,8 @@ class BeefTest {
     Map<String, Object> v = vectors();
     byte[] bytes = Base64.getDecoder().decode((String) v.get("v1Base64"));
     Beef beef = Beef.decode(bytes);
-    assertThat(BitcoinMerkle.toDisplayHex(beef.subject().txid())).isEqualTo(v.get("v1Base64SubjectTxid"));
+    assertThat(BitcoinMerkle.toDisplayHex(beef.subject().txid()))
+        .isEqualTo(v.get("v1Base64SubjectTxid"));
     assertProofsConsistent(beef);
     assertThat(beef.encode()).isEqualTo(bytes);
   }
@@ -93,27 +94,37 @@ class BeefTest {
     // the parent as subject leaves the child unrelated
     byte[] parent = plain.transactions().get(0).txid();
     assertThatThrownBy(() -> Beef.decodeHex("01010101" + Hex.toHexString(parent) + v1))
-        .isInstanceOf(FormatException.class).hasMessageContaining("unrelated");
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("unrelated");
     assertThatThrownBy(() -> Beef.decodeHex("01010101" + "11".repeat(32) + v1))
-        .isInstanceOf(FormatException.class).hasMessageContaining("subject");
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("subject");
   }
 
   @Test
   void structuralErrors() {
     String v1 = (String) vectors().get("v1Hex");
-    assertThatThrownBy(() -> Beef.decodeHex("0300beef" + v1.substring(8))).hasMessageContaining("version");
+    assertThatThrownBy(() -> Beef.decodeHex("0300beef" + v1.substring(8)))
+        .hasMessageContaining("version");
     assertThatThrownBy(() -> Beef.decodeHex(v1 + "00")).hasMessageContaining("trailing");
     Beef beef = Beef.decodeHex(v1);
     // child first
     List<Beef.Tx> reversed = List.of(beef.transactions().get(1), beef.transactions().get(0));
-    assertThatThrownBy(() -> Beef.v1(beef.bumps(), reversed)).hasMessageContaining("before its parent");
+    assertThatThrownBy(() -> Beef.v1(beef.bumps(), reversed))
+        .hasMessageContaining("before its parent");
     // claimed by a BUMP that does not hold it
-    List<Beef.Tx> wrongProof = List.of(beef.transactions().get(0), Beef.Tx.of(beef.subject().transaction(), 0));
-    assertThatThrownBy(() -> Beef.v1(beef.bumps(), wrongProof)).hasMessageContaining("does not contain");
-    assertThatThrownBy(() -> Beef.v1(beef.bumps(), List.of(Beef.Tx.of(beef.subject().transaction(), 3))))
+    List<Beef.Tx> wrongProof =
+        List.of(beef.transactions().get(0), Beef.Tx.of(beef.subject().transaction(), 0));
+    assertThatThrownBy(() -> Beef.v1(beef.bumps(), wrongProof))
+        .hasMessageContaining("does not contain");
+    assertThatThrownBy(
+            () -> Beef.v1(beef.bumps(), List.of(Beef.Tx.of(beef.subject().transaction(), 3))))
         .hasMessageContaining("out of range");
     // the subject alone cannot be checked: its parent is missing
-    assertThat(Beef.v1(List.of(), List.of(Beef.Tx.of(beef.subject().transaction(), null))).unanchored()).hasSize(1);
+    assertThat(
+            Beef.v1(List.of(), List.of(Beef.Tx.of(beef.subject().transaction(), null)))
+                .unanchored())
+        .hasSize(1);
   }
 
   static Transaction tx(Random random, byte[] prevTxid, long prevIndex) {
@@ -121,13 +132,18 @@ class BeefTest {
     random.nextBytes(unlocking);
     byte[] locking = new byte[1 + random.nextInt(40)];
     random.nextBytes(locking);
-    return new Transaction(1, List.of(new TxInput(prevTxid, prevIndex, unlocking, TxInput.SEQUENCE_FINAL)),
-        List.of(new TxOutput(1000 + random.nextInt(100000), locking)), 0);
+    return new Transaction(
+        1,
+        List.of(new TxInput(prevTxid, prevIndex, unlocking, TxInput.SEQUENCE_FINAL)),
+        List.of(new TxOutput(1000 + random.nextInt(100000), locking)),
+        0);
   }
 
   @Property(tries = 60)
-  void randomChainsRoundTrip(@ForAll @IntRange(min = 1, max = 6) int chainLength,
-      @ForAll @IntRange(min = 1, max = 30) int blockSize, @ForAll long seed) {
+  void randomChainsRoundTrip(
+      @ForAll @IntRange(min = 1, max = 6) int chainLength,
+      @ForAll @IntRange(min = 1, max = 30) int blockSize,
+      @ForAll long seed) {
     Random random = new Random(seed);
     byte[] funding = new byte[32];
     random.nextBytes(funding);

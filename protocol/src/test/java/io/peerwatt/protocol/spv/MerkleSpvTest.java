@@ -24,11 +24,12 @@ class MerkleSpvTest {
       "010000004860eb18bf1b1620e37e9490fc8a427514416fd75159ab86688e9a8300000000d5fdcc541e25de1c7a5addedf24858b8bb665c9f36ef744ee42c316022c90f9bb0bc6649ffff001d08d2bd61";
   static final String BLOCK_100000 =
       "0100000050120119172a610421a6c3011dd330d9df07b63616c2cc1f1cd00200000000006657a9252aacd5c0b2940996ecff952228c3067cc38d4885efb5a4ac4247e9f337221b4d4c86041b0f2b5710";
-  static final List<String> BLOCK_100000_TXIDS = List.of(
-      "8c14f0db3df150123e6f3dbbf30f8b955a8249b62ac1d1ff16284aefa3d06d87",
-      "fff2525b8931402dd09222c50775608f75787bd2b87e56995a7bdd30f79702c4",
-      "6359f0868171b1d194cbee1af2f16ea598ae8fad666d9b012c8ed2b79a236ec4",
-      "e9a66845e05d5abc0ad04ec80f774a7e585c6e8db975962d069a522137b80c1d");
+  static final List<String> BLOCK_100000_TXIDS =
+      List.of(
+          "8c14f0db3df150123e6f3dbbf30f8b955a8249b62ac1d1ff16284aefa3d06d87",
+          "fff2525b8931402dd09222c50775608f75787bd2b87e56995a7bdd30f79702c4",
+          "6359f0868171b1d194cbee1af2f16ea598ae8fad666d9b012c8ed2b79a236ec4",
+          "e9a66845e05d5abc0ad04ec80f774a7e585c6e8db975962d069a522137b80c1d");
 
   /** BRC-74's own example (current form, level 0 first), as in the reference SDK's test vectors. */
   static final String BRC74_EXAMPLE =
@@ -75,7 +76,8 @@ class MerkleSpvTest {
         .isEqualTo("f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766");
     BlockHeader header = BlockHeader.parseHex(BLOCK_100000);
     assertThat(header.merkleRoot()).isEqualTo(root);
-    assertThat(header.hashHex()).isEqualTo("000000000003ba27aa200b1cecaad478d2b00432346c3f1f3986da1afd33e506");
+    assertThat(header.hashHex())
+        .isEqualTo("000000000003ba27aa200b1cecaad478d2b00432346c3f1f3986da1afd33e506");
     assertThat(BitcoinMerkle.toDisplayHex(header.prevHash()))
         .isEqualTo("000000000002d01c1fccc21636b607dfd930d31d01c3a62104612a1719011250");
     assertThat(header.bits()).isEqualTo(0x1b04864cL);
@@ -96,17 +98,27 @@ class MerkleSpvTest {
     BlockHeader genesis = BlockHeader.parseHex(GENESIS);
     BlockHeader one = BlockHeader.parseHex(BLOCK_1);
     BlockHeader two = BlockHeader.parseHex(BLOCK_2);
-    assertThat(genesis.hashHex()).isEqualTo("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
-    assertThat(one.hashHex()).isEqualTo("00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048");
-    assertThat(genesis.target()).isEqualTo(new BigInteger("00000000ffff0000000000000000000000000000000000000000000000000000", 16));
+    assertThat(genesis.hashHex())
+        .isEqualTo("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    assertThat(one.hashHex())
+        .isEqualTo("00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048");
+    assertThat(genesis.target())
+        .isEqualTo(
+            new BigInteger("00000000ffff0000000000000000000000000000000000000000000000000000", 16));
     assertThat(genesis.hasValidProofOfWork()).isTrue();
     assertThat(one.follows(genesis)).isTrue();
     assertThat(two.follows(one)).isTrue();
     assertThat(two.follows(genesis)).isFalse();
     assertThat(genesis.work()).isEqualTo(BigInteger.valueOf(0x100010001L));
     // one nonce less, and the proof of work no longer holds
-    BlockHeader altered = new BlockHeader(genesis.version(), genesis.prevHash(), genesis.merkleRoot(),
-        genesis.time(), genesis.bits(), genesis.nonce() - 1);
+    BlockHeader altered =
+        new BlockHeader(
+            genesis.version(),
+            genesis.prevHash(),
+            genesis.merkleRoot(),
+            genesis.time(),
+            genesis.bits(),
+            genesis.nonce() - 1);
     assertThat(altered.hasValidProofOfWork()).isFalse();
     assertThat(BlockHeader.targetOf(0x01803456L).signum()).isNegative(); // negative
     assertThat(BlockHeader.targetOf(0xff123456L).signum()).isNegative(); // overflow
@@ -121,10 +133,11 @@ class MerkleSpvTest {
     assertThat(bump.blockHeight()).isEqualTo(813706);
     assertThat(bump.levels()).hasSize(12);
     assertThat(bump.txids()).hasSize(2);
-    for (String txid : List.of(
-        "304e737fdfcb017a1a322e78b067ecebb5e07b44f0a36ed1f01264d2014f7711",
-        "d888711d588021e588984e8278a2decf927298173a06737066e43f3e75534e00",
-        "98c9c5dd79a18f40837061d5e0395ffb52e700a2689e641d19f053fc9619445e")) {
+    for (String txid :
+        List.of(
+            "304e737fdfcb017a1a322e78b067ecebb5e07b44f0a36ed1f01264d2014f7711",
+            "d888711d588021e588984e8278a2decf927298173a06737066e43f3e75534e00",
+            "98c9c5dd79a18f40837061d5e0395ffb52e700a2689e641d19f053fc9619445e")) {
       assertThat(BitcoinMerkle.toDisplayHex(bump.computeRoot(BitcoinMerkle.fromDisplayHex(txid))))
           .isEqualTo("57aab6e6fb1b697174ffb64e062c4728f2ffd33ddcfa02a43b64d8cd29b483b4");
     }
@@ -136,7 +149,8 @@ class MerkleSpvTest {
     Bump valid = Bump.decodeHex(SDK_VALID);
     assertThat(valid.toHex()).isEqualTo(SDK_VALID);
     assertThatThrownBy(() -> Bump.decodeHex(SDK_INVALID_OFFSET))
-        .isInstanceOf(FormatException.class).hasMessageContaining("invalid offset 12 at height 1");
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("invalid offset 12 at height 1");
     // the same level-1 leaf twice
     byte[] bytes = Hex.decode(SDK_VALID);
     assertThatThrownBy(() -> Bump.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
@@ -179,8 +193,8 @@ class MerkleSpvTest {
   }
 
   /**
-   * extract(txid) of a BUMP made for several txids (or of a wide level 0 with empty upper levels) is
-   * exactly the BUMP made for that txid alone: minimal, only that txid flagged, the same root.
+   * extract(txid) of a BUMP made for several txids (or of a wide level 0 with empty upper levels)
+   * is exactly the BUMP made for that txid alone: minimal, only that txid flagged, the same root.
    */
   @Property(tries = 150)
   void extractGivesTheSingleTxidBumpOfTheBlock(
@@ -199,7 +213,9 @@ class MerkleSpvTest {
     }
     long height = random.nextInt(1_000_000);
     Bump compound = Bump.fromBlock(height, txids, chosen);
-    Bump everyTx = Bump.fromBlock(height, txids, java.util.stream.IntStream.range(0, txCount).boxed().toList());
+    Bump everyTx =
+        Bump.fromBlock(
+            height, txids, java.util.stream.IntStream.range(0, txCount).boxed().toList());
     for (int i : chosen) {
       Bump alone = Bump.fromBlock(height, txids, List.of(i));
       assertThat(compound.extract(txids.get(i)).encode()).isEqualTo(alone.encode());
@@ -209,7 +225,8 @@ class MerkleSpvTest {
     }
     byte[] stranger = new byte[32];
     random.nextBytes(stranger);
-    assertThatThrownBy(() -> compound.extract(stranger)).isInstanceOf(FormatException.class)
+    assertThatThrownBy(() -> compound.extract(stranger))
+        .isInstanceOf(FormatException.class)
         .hasMessageContaining("is not in the BUMP");
   }
 
@@ -254,7 +271,8 @@ class MerkleSpvTest {
     assertThat(merged.computeRoot(txids.get(b))).isEqualTo(root);
     assertThat(Bump.decode(merged.encode())).isEqualTo(merged);
     assertThat(merged.txids()).hasSize(a == b ? 1 : 2);
-    assertThatThrownBy(() -> merged.merge(Bump.fromBlock(8, txids, Set.of(a)))).isInstanceOf(FormatException.class);
+    assertThatThrownBy(() -> merged.merge(Bump.fromBlock(8, txids, Set.of(a))))
+        .isInstanceOf(FormatException.class);
   }
 
   @net.jqwik.api.Provide

@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.allocation;
 
 import io.peerwatt.protocol.statement.MeteredEnergy;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +15,12 @@ import java.util.Objects;
  * @param lines money lines, ordered by kind code, then trade id
  */
 public record AccountAllocation(
-    long accountId, long boughtWh, long soldWh, long deliveredWh, MeteredEnergy metered, List<AllocatedLine> lines) {
+    long accountId,
+    long boughtWh,
+    long soldWh,
+    long deliveredWh,
+    MeteredEnergy metered,
+    List<AllocatedLine> lines) {
 
   public AccountAllocation {
     Objects.requireNonNull(metered, "metered");

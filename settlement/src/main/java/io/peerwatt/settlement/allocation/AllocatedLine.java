@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.allocation;
 
 import io.peerwatt.protocol.statement.LineKind;
-
 import java.util.Objects;
 
 /**
@@ -11,10 +10,11 @@ import java.util.Objects;
  * @param tradeId the trade it belongs to, or 0 for account-level deviation lines
  * @param quantityWh the energy the amount is for, Wh, not negative
  * @param pricePerKwh the price applied, in the zone's unit
- * @param amount {@code Rounding.energyAmount(quantityWh, pricePerKwh)} with the kind's sign: positive =
- *     the prosumer receives; in milli-cent (fiat zones) or satoshi (BSV zones)
+ * @param amount {@code Rounding.energyAmount(quantityWh, pricePerKwh)} with the kind's sign:
+ *     positive = the prosumer receives; in milli-cent (fiat zones) or satoshi (BSV zones)
  */
-public record AllocatedLine(LineKind kind, long tradeId, long quantityWh, long pricePerKwh, long amount) {
+public record AllocatedLine(
+    LineKind kind, long tradeId, long quantityWh, long pricePerKwh, long amount) {
 
   public AllocatedLine {
     Objects.requireNonNull(kind, "kind");

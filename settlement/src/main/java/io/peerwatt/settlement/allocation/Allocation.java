@@ -3,7 +3,6 @@ package io.peerwatt.settlement.allocation;
 import io.peerwatt.protocol.statement.LineKind;
 import io.peerwatt.protocol.statement.MeteredEnergy;
 import io.peerwatt.protocol.statement.Rounding;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,17 +14,17 @@ import java.util.TreeMap;
  * Allocates one slot's trades against its metered energy. Pure and deterministic.
  *
  * <ul>
- *   <li>A seller is paid for {@code delivered = min(sold, metered export)}, spread over its trades in
- *       proportion to their quantities by largest remainder (remainders descending, then trade id
- *       ascending), so no trade is paid for more than its quantity. A seller with missing data has
- *       exported 0.
+ *   <li>A seller is paid for {@code delivered = min(sold, metered export)}, spread over its trades
+ *       in proportion to their quantities by largest remainder (remainders descending, then trade
+ *       id ascending), so no trade is paid for more than its quantity. A seller with missing data
+ *       has exported 0.
  *   <li>A seller's {@code sold - delivered} is charged at the imbalance price.
- *   <li>A buyer pays every trade in full (energy and grid fee). If its metered import is below what it
- *       bought it is credited the difference at the imbalance price, above it is charged the excess.
- *       A buyer whose data is missing gets no deviation line until its readings arrive (missing data
- *       must never earn a credit).
- *   <li>Export beyond what was sold and imports of accounts that did not buy are not P2P business: the
- *       utility bills them at tariff, so they produce no line.
+ *   <li>A buyer pays every trade in full (energy and grid fee). If its metered import is below what
+ *       it bought it is credited the difference at the imbalance price, above it is charged the
+ *       excess. A buyer whose data is missing gets no deviation line until its readings arrive
+ *       (missing data must never earn a credit).
+ *   <li>Export beyond what was sold and imports of accounts that did not buy are not P2P business:
+ *       the utility bills them at tariff, so they produce no line.
  * </ul>
  */
 public final class Allocation {
@@ -39,7 +38,8 @@ public final class Allocation {
    */
   public static AllocationResult allocate(
       SlotTerms terms, List<TradeFill> trades, Map<Long, MeteredEnergy> metered) {
-    List<TradeFill> ordered = trades.stream().sorted(Comparator.comparingLong(TradeFill::tradeId)).toList();
+    List<TradeFill> ordered =
+        trades.stream().sorted(Comparator.comparingLong(TradeFill::tradeId)).toList();
     for (int i = 1; i < ordered.size(); i++) {
       if (ordered.get(i).tradeId() == ordered.get(i - 1).tradeId()) {
         throw new IllegalArgumentException("duplicate trade id " + ordered.get(i).tradeId());
@@ -72,13 +72,24 @@ public final class Allocation {
       for (int i = 0; i < its.size(); i++) {
         TradeFill t = its.get(i);
         long amount = Rounding.energyAmount(shares[i], t.pricePerKwh());
-        lines.get(seller).add(new AllocatedLine(LineKind.ENERGY_SALE, t.tradeId(), shares[i], t.pricePerKwh(), amount));
+        lines
+            .get(seller)
+            .add(
+                new AllocatedLine(
+                    LineKind.ENERGY_SALE, t.tradeId(), shares[i], t.pricePerKwh(), amount));
       }
       long shortfallWh = soldWh - deliveredWh;
       if (shortfallWh > 0) {
         long charge = Rounding.energyAmount(shortfallWh, terms.imbalancePricePerKwh());
-        lines.get(seller).add(new AllocatedLine(
-            LineKind.SELLER_SHORTFALL, 0, shortfallWh, terms.imbalancePricePerKwh(), Math.negateExact(charge)));
+        lines
+            .get(seller)
+            .add(
+                new AllocatedLine(
+                    LineKind.SELLER_SHORTFALL,
+                    0,
+                    shortfallWh,
+                    terms.imbalancePricePerKwh(),
+                    Math.negateExact(charge)));
       }
       long[] v = volumes.get(seller);
       v[1] = soldWh;
@@ -92,10 +103,24 @@ public final class Allocation {
         boughtWh = Math.addExact(boughtWh, t.quantityWh());
         long energy = Rounding.energyAmount(t.quantityWh(), t.pricePerKwh());
         long fee = Rounding.energyAmount(t.quantityWh(), t.gridFeePerKwh());
-        lines.get(buyer).add(new AllocatedLine(
-            LineKind.ENERGY_PURCHASE, t.tradeId(), t.quantityWh(), t.pricePerKwh(), Math.negateExact(energy)));
-        lines.get(buyer).add(new AllocatedLine(
-            LineKind.GRID_FEE, t.tradeId(), t.quantityWh(), t.gridFeePerKwh(), Math.negateExact(fee)));
+        lines
+            .get(buyer)
+            .add(
+                new AllocatedLine(
+                    LineKind.ENERGY_PURCHASE,
+                    t.tradeId(),
+                    t.quantityWh(),
+                    t.pricePerKwh(),
+                    Math.negateExact(energy)));
+        lines
+            .get(buyer)
+            .add(
+                new AllocatedLine(
+                    LineKind.GRID_FEE,
+                    t.tradeId(),
+                    t.quantityWh(),
+                    t.gridFeePerKwh(),
+                    Math.negateExact(fee)));
         gridFees = Math.addExact(gridFees, fee);
       }
       MeteredEnergy m = meteredOf(metered, buyer);
@@ -103,13 +128,26 @@ public final class Allocation {
         long price = terms.imbalancePricePerKwh();
         if (m.importWh() < boughtWh) {
           long underWh = boughtWh - m.importWh();
-          lines.get(buyer).add(new AllocatedLine(
-              LineKind.BUYER_UNDER_IMPORT, 0, underWh, price, Rounding.energyAmount(underWh, price)));
+          lines
+              .get(buyer)
+              .add(
+                  new AllocatedLine(
+                      LineKind.BUYER_UNDER_IMPORT,
+                      0,
+                      underWh,
+                      price,
+                      Rounding.energyAmount(underWh, price)));
         } else if (m.importWh() > boughtWh) {
           long excessWh = m.importWh() - boughtWh;
-          lines.get(buyer).add(new AllocatedLine(
-              LineKind.BUYER_EXCESS_IMPORT, 0, excessWh, price,
-              Math.negateExact(Rounding.energyAmount(excessWh, price))));
+          lines
+              .get(buyer)
+              .add(
+                  new AllocatedLine(
+                      LineKind.BUYER_EXCESS_IMPORT,
+                      0,
+                      excessWh,
+                      price,
+                      Math.negateExact(Rounding.energyAmount(excessWh, price))));
         }
       }
       volumes.get(buyer)[0] = boughtWh;
@@ -118,16 +156,21 @@ public final class Allocation {
     List<AccountAllocation> accounts = new ArrayList<>();
     long prosumersNet = 0;
     for (Map.Entry<Long, List<AllocatedLine>> e : lines.entrySet()) {
-      List<AllocatedLine> sorted = e.getValue().stream()
-          .sorted(Comparator.comparingInt((AllocatedLine l) -> l.kind().code()).thenComparingLong(AllocatedLine::tradeId))
-          .toList();
+      List<AllocatedLine> sorted =
+          e.getValue().stream()
+              .sorted(
+                  Comparator.comparingInt((AllocatedLine l) -> l.kind().code())
+                      .thenComparingLong(AllocatedLine::tradeId))
+              .toList();
       long[] v = volumes.get(e.getKey());
-      AccountAllocation a = new AccountAllocation(
-          e.getKey(), v[0], v[1], v[2], meteredOf(metered, e.getKey()), sorted);
+      AccountAllocation a =
+          new AccountAllocation(
+              e.getKey(), v[0], v[1], v[2], meteredOf(metered, e.getKey()), sorted);
       accounts.add(a);
       prosumersNet = Math.addExact(prosumersNet, a.netAmount());
     }
-    // the imbalance account is the balancing party: it holds whatever is neither a prosumer's nor a fee
+    // the imbalance account is the balancing party: it holds whatever is neither a prosumer's nor a
+    // fee
     long imbalance = Math.negateExact(Math.addExact(prosumersNet, gridFees));
     return new AllocationResult(terms, accounts, gridFees, imbalance);
   }
@@ -162,7 +205,8 @@ public final class Allocation {
     BigInteger[] remainders = new BigInteger[trades.size()];
     long given = 0;
     for (int i = 0; i < trades.size(); i++) {
-      BigInteger[] qr = total.multiply(BigInteger.valueOf(trades.get(i).quantityWh())).divideAndRemainder(sum);
+      BigInteger[] qr =
+          total.multiply(BigInteger.valueOf(trades.get(i).quantityWh())).divideAndRemainder(sum);
       shares[i] = qr[0].longValueExact();
       remainders[i] = qr[1];
       given = Math.addExact(given, shares[i]);
@@ -171,8 +215,10 @@ public final class Allocation {
     for (int i = 0; i < trades.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.comparing((Integer i) -> remainders[i]).reversed()
-        .thenComparingLong(i -> trades.get(i).tradeId()));
+    order.sort(
+        Comparator.comparing((Integer i) -> remainders[i])
+            .reversed()
+            .thenComparingLong(i -> trades.get(i).tradeId()));
     for (int k = 0; given < totalWh; k++) {
       shares[order.get(k)]++;
       given++;

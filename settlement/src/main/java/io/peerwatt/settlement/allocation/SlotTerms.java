@@ -10,12 +10,16 @@ import java.util.Objects;
  * @param zoneCode the grid zone
  * @param slot the delivery interval
  * @param currency ISO 4217 code of the market currency, or {@code BSV}
- * @param priceUnit unit of every price: milli-cent per kWh, or sat per kWh for BSV zones; every line
- *     amount is then in milli-cent or satoshi respectively
+ * @param priceUnit unit of every price: milli-cent per kWh, or sat per kWh for BSV zones; every
+ *     line amount is then in milli-cent or satoshi respectively
  * @param imbalancePricePerKwh the zone's price for deviations, in {@code priceUnit}
  */
 public record SlotTerms(
-    String zoneCode, DeliverySlot slot, String currency, PriceUnit priceUnit, long imbalancePricePerKwh) {
+    String zoneCode,
+    DeliverySlot slot,
+    String currency,
+    PriceUnit priceUnit,
+    long imbalancePricePerKwh) {
 
   public SlotTerms {
     Objects.requireNonNull(zoneCode, "zoneCode");

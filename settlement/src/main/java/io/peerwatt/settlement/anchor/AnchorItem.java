@@ -4,8 +4,9 @@ import io.peerwatt.protocol.anchor.AnchorItemKind;
 import java.util.Objects;
 
 /**
- * One thing to anchor: its kind, a stable reference naming it (see {@link ItemRef}) and its canonical
- * bytes (a reading's 110-byte encoding, a statement's canonical encoding, a trade's, a report's hash).
+ * One thing to anchor: its kind, a stable reference naming it (see {@link ItemRef}) and its
+ * canonical bytes (a reading's 110-byte encoding, a statement's canonical encoding, a trade's, a
+ * report's hash).
  *
  * @param kind what the item is
  * @param ref stable reference, unique per kind
@@ -15,7 +16,8 @@ public record AnchorItem(AnchorItemKind kind, String ref, byte[] bytes) {
   public AnchorItem {
     Objects.requireNonNull(kind, "kind");
     if (ref == null || ref.isBlank() || ref.length() > ItemRef.MAX_LENGTH) {
-      throw new IllegalArgumentException("item reference must be 1.." + ItemRef.MAX_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "item reference must be 1.." + ItemRef.MAX_LENGTH + " characters");
     }
     bytes = bytes.clone();
   }

@@ -9,7 +9,8 @@ package io.peerwatt.settlement.anchor;
  * @param leafCount leaves in the tree
  * @param detail the chain's or wallet's words
  */
-public record AnchorOutcome(String anchorKey, Status status, String txid, int leafCount, String detail) {
+public record AnchorOutcome(
+    String anchorKey, Status status, String txid, int leafCount, String detail) {
 
   /** Outcome codes (stable). */
   public enum Status {

@@ -17,8 +17,17 @@ import java.util.Objects;
  * @param bump BRC-74 bytes; null until mined
  * @param header the 80-byte block header; null until mined
  */
-public record AnchorRecord(String txid, String anchorKey, String slotInterval, byte[] rawTx, long leafCount,
-    byte[] root, Instant createdAt, long blockHeight, byte[] bump, byte[] header) {
+public record AnchorRecord(
+    String txid,
+    String anchorKey,
+    String slotInterval,
+    byte[] rawTx,
+    long leafCount,
+    byte[] root,
+    Instant createdAt,
+    long blockHeight,
+    byte[] bump,
+    byte[] header) {
 
   public AnchorRecord {
     Objects.requireNonNull(txid, "txid");
@@ -57,7 +66,16 @@ public record AnchorRecord(String txid, String anchorKey, String slotInterval, b
 
   /** This anchor once mined. */
   public AnchorRecord mined(long height, byte[] bumpBytes, byte[] header80) {
-    return new AnchorRecord(txid, anchorKey, slotInterval, rawTx, leafCount, root, createdAt, height, bumpBytes,
+    return new AnchorRecord(
+        txid,
+        anchorKey,
+        slotInterval,
+        rawTx,
+        leafCount,
+        root,
+        createdAt,
+        height,
+        bumpBytes,
         header80);
   }
 }

@@ -30,19 +30,23 @@ public interface AnchorSource {
    * A device certificate the platform issued, on enrolment or key rotation.
    *
    * @param issuedAt when it was issued (the device's enrolment time)
-   * @param item kind enrolment, the certificate serial as reference, the signed certificate's binary form
+   * @param item kind enrolment, the certificate serial as reference, the signed certificate's
+   *     binary form
    */
   record IssuedCertificate(Instant issuedAt, AnchorItem item) {}
 
-  /** Slots whose readings' grace window closed by {@code now} (recent ones; anchored items are skipped later). */
+  /**
+   * Slots whose readings' grace window closed by {@code now} (recent ones; anchored items are
+   * skipped later).
+   */
   List<Slot> closedSlots(Instant now);
 
   /** The slot's readings, trades and statements (every version), in a deterministic order. */
   List<AnchorItem> items(Slot slot);
 
   /**
-   * Certificates issued before {@code issuedBefore}, oldest first (by issue time, then serial); a source
-   * may leave out those already anchored, anchoring skips them anyway.
+   * Certificates issued before {@code issuedBefore}, oldest first (by issue time, then serial); a
+   * source may leave out those already anchored, anchoring skips them anyway.
    */
   List<IssuedCertificate> certificatesIssuedBefore(Instant issuedBefore);
 

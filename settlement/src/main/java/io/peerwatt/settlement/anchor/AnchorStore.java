@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Where anchors and their leaves (index and salt per item) are kept. Implementations are thread-safe. */
+/**
+ * Where anchors and their leaves (index and salt per item) are kept. Implementations are
+ * thread-safe.
+ */
 public interface AnchorStore {
 
   /** An item's leaf and the anchor holding it. */

@@ -11,7 +11,8 @@ import io.peerwatt.protocol.anchor.AnchorItemKind;
  * @param salt the leaf's 32 random bytes (revealed only in that item's proof bundle)
  * @param leafHash SHA-256(0x00 || kind || salt || item)
  */
-public record AnchoredLeaf(AnchorItemKind kind, String ref, int leafIndex, byte[] salt, byte[] leafHash) {
+public record AnchoredLeaf(
+    AnchorItemKind kind, String ref, int leafIndex, byte[] salt, byte[] leafHash) {
   public AnchoredLeaf {
     salt = salt.clone();
     leafHash = leafHash.clone();

@@ -31,33 +31,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Anchors slots (readings, trades, statements), device enrolments per quarter-hour, reports and any
  * other batch of items on chain, one transaction per batch with a 0-sat {@code OP_FALSE OP_RETURN}
- * PeerWatt anchor output, funded by the hub wallet (which chains its own unconfirmed change, so anchors
- * never wait for confirmations); follows them until mined, storing BUMP and header; and builds proof
- * bundles.
+ * PeerWatt anchor output, funded by the hub wallet (which chains its own unconfirmed change, so
+ * anchors never wait for confirmations); follows them until mined, storing BUMP and header; and
+ * builds proof bundles.
  *
- * <p>Entry points for a scheduler (all blocking, run them on a worker): {@link #anchorDueSlots(Instant)}
- * and {@link #anchorDueEnrolments(Instant)} every minute or so, {@link #confirmAnchors()} after each
- * block (or every minute). Thread-safe: anchoring runs under one lock so two schedulers never anchor the
- * same items twice.
+ * <p>Entry points for a scheduler (all blocking, run them on a worker): {@link
+ * #anchorDueSlots(Instant)} and {@link #anchorDueEnrolments(Instant)} every minute or so, {@link
+ * #confirmAnchors()} after each block (or every minute). Thread-safe: anchoring runs under one lock
+ * so two schedulers never anchor the same items twice.
  */
 public final class AnchoringService {
   private static final Logger LOG = LoggerFactory.getLogger(AnchoringService.class);
+
   /**
-   * How long after a quarter-hour ends its enrolments are anchored: enrolment transactions that started
-   * inside it have committed by then, so they share its anchor.
+   * How long after a quarter-hour ends its enrolments are anchored: enrolment transactions that
+   * started inside it have committed by then, so they share its anchor.
    */
   public static final Duration ENROLMENT_GRACE = Duration.ofMinutes(1);
+
   /**
-   * How long late items of an anchored slot (a reading that arrived late, a re-settled statement version)
-   * gather before they go into one further anchor of the slot, rather than one small anchor per pass.
+   * How long late items of an anchored slot (a reading that arrived late, a re-settled statement
+   * version) gather before they go into one further anchor of the slot, rather than one small
+   * anchor per pass.
    */
   public static final Duration LATE_BATCH = Duration.ofMinutes(15);
+
   /** When each slot key was last anchored, by the scheduler's clock. */
   private final Map<String, Instant> lastAnchoredAt = new HashMap<>();
+
   /**
-   * Slots with items not anchored yet, looked at on every pass until they are: late items waiting for
-   * {@link #LATE_BATCH}, and slots whose anchor failed (no coins, refused, an error). The source reports
-   * a slot only around the time it closes or gets new items, so a slot dropped here would stay unanchored.
+   * Slots with items not anchored yet, looked at on every pass until they are: late items waiting
+   * for {@link #LATE_BATCH}, and slots whose anchor failed (no coins, refused, an error). The
+   * source reports a slot only around the time it closes or gets new items, so a slot dropped here
+   * would stay unanchored.
    */
   private final Set<AnchorSource.Slot> unfinished = new java.util.LinkedHashSet<>();
 
@@ -71,8 +77,13 @@ public final class AnchoringService {
   /**
    * @param platformKey the platform signing key (signs SHA-256 of non-reading items in bundles)
    */
-  public AnchoringService(AnchorSource source, AnchorStore store, HubWallet wallet, ChainBackend chain,
-      PrivateKey platformKey, SecureRandom random) {
+  public AnchoringService(
+      AnchorSource source,
+      AnchorStore store,
+      HubWallet wallet,
+      ChainBackend chain,
+      PrivateKey platformKey,
+      SecureRandom random) {
     this.source = source;
     this.store = store;
     this.wallet = wallet;
@@ -92,8 +103,8 @@ public final class AnchoringService {
   }
 
   /**
-   * Anchors, for every slot whose grace window closed, the items not anchored yet (the first time all of
-   * them; later only late arrivals such as re-settled statement versions).
+   * Anchors, for every slot whose grace window closed, the items not anchored yet (the first time
+   * all of them; later only late arrivals such as re-settled statement versions).
    */
   public synchronized List<AnchorOutcome> anchorDueSlots(Instant now) {
     List<AnchorOutcome> outcomes = new ArrayList<>();
@@ -102,10 +113,12 @@ public final class AnchoringService {
       List<AnchorItem> items = source.items(slot);
       Map<AnchorItemKind, Set<String>> anchored = new EnumMap<>(AnchorItemKind.class);
       for (AnchorItemKind kind : AnchorItemKind.values()) {
-        List<String> refs = items.stream().filter(i -> i.kind() == kind).map(AnchorItem::ref).toList();
+        List<String> refs =
+            items.stream().filter(i -> i.kind() == kind).map(AnchorItem::ref).toList();
         anchored.put(kind, refs.isEmpty() ? Set.of() : store.anchored(kind, refs));
       }
-      List<AnchorItem> fresh = items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
+      List<AnchorItem> fresh =
+          items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
       if (fresh.isEmpty()) {
         unfinished.remove(slot);
         continue;
@@ -133,22 +146,25 @@ public final class AnchoringService {
   }
 
   /**
-   * Anchors the device certificates (enrolments and key rotations) not anchored yet, one anchor per UTC
-   * quarter-hour of issuance with that quarter-hour as the payload's interval, once the quarter-hour
-   * ended {@link #ENROLMENT_GRACE} ago. A certificate whose enrolment committed only after its
-   * quarter-hour was anchored goes into a further anchor of the same key.
+   * Anchors the device certificates (enrolments and key rotations) not anchored yet, one anchor per
+   * UTC quarter-hour of issuance with that quarter-hour as the payload's interval, once the
+   * quarter-hour ended {@link #ENROLMENT_GRACE} ago. A certificate whose enrolment committed only
+   * after its quarter-hour was anchored goes into a further anchor of the same key.
    */
   public synchronized List<AnchorOutcome> anchorDueEnrolments(Instant now) {
     Instant issuedBefore = DeliverySlot.containing(now.minus(ENROLMENT_GRACE)).start();
     TreeMap<DeliverySlot, List<AnchorItem>> byQuarterHour = new TreeMap<>();
     for (AnchorSource.IssuedCertificate c : source.certificatesIssuedBefore(issuedBefore)) {
       if (!store.isAnchored(c.item().kind(), c.item().ref())) {
-        byQuarterHour.computeIfAbsent(DeliverySlot.containing(c.issuedAt()), q -> new ArrayList<>()).add(c.item());
+        byQuarterHour
+            .computeIfAbsent(DeliverySlot.containing(c.issuedAt()), q -> new ArrayList<>())
+            .add(c.item());
       }
     }
     List<AnchorOutcome> outcomes = new ArrayList<>();
     for (Map.Entry<DeliverySlot, List<AnchorItem>> e : byQuarterHour.entrySet()) {
-      AnchorOutcome outcome = anchor(enrolmentsKey(e.getKey()), e.getKey().toString(), e.getValue(), now);
+      AnchorOutcome outcome =
+          anchor(enrolmentsKey(e.getKey()), e.getKey().toString(), e.getValue(), now);
       outcomes.add(outcome);
       if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
         break; // the next quarter-hours would fail the same way
@@ -165,49 +181,78 @@ public final class AnchoringService {
     String ref = HexFormat.of().formatHex(reportSha256);
     Optional<AnchorStore.LeafAt> existing = store.leaf(AnchorItemKind.REPORT, ref);
     if (existing.isPresent()) {
-      return new AnchorOutcome("report:" + ref, AnchorOutcome.Status.ANCHORED, existing.get().anchor().txid(), 1,
+      return new AnchorOutcome(
+          "report:" + ref,
+          AnchorOutcome.Status.ANCHORED,
+          existing.get().anchor().txid(),
+          1,
           "already anchored");
     }
-    return anchor("report:" + ref, period, List.of(new AnchorItem(AnchorItemKind.REPORT, ref, reportSha256)), now);
+    return anchor(
+        "report:" + ref,
+        period,
+        List.of(new AnchorItem(AnchorItemKind.REPORT, ref, reportSha256)),
+        now);
   }
 
   /** Builds, funds, broadcasts and stores one anchor over {@code items}. */
-  public synchronized AnchorOutcome anchor(String anchorKey, String slotInterval, List<AnchorItem> items,
-      Instant now) {
+  public synchronized AnchorOutcome anchor(
+      String anchorKey, String slotInterval, List<AnchorItem> items, Instant now) {
     AnchorBatch batch = AnchorBatch.build(anchorKey, slotInterval, items, random);
     HubWallet.PreparedSpend spend;
     try {
       spend = wallet.prepare(List.of(new TxOutput(0, batch.payload().lockingScript())));
     } catch (P2pkhSpend.InsufficientFundsException e) {
       LOG.warn("cannot anchor {}: {}", anchorKey, e.getMessage());
-      return new AnchorOutcome(anchorKey, AnchorOutcome.Status.NOT_FUNDED, "", items.size(), e.getMessage());
+      return new AnchorOutcome(
+          anchorKey, AnchorOutcome.Status.NOT_FUNDED, "", items.size(), e.getMessage());
     }
     Transaction tx = spend.transaction();
     String sent = "broadcast";
     try {
       BroadcastResult result = wallet.broadcast(spend, "anchor");
       if (!result.isAccepted()) {
-        return new AnchorOutcome(anchorKey, AnchorOutcome.Status.REJECTED, tx.txidHex(), items.size(),
+        return new AnchorOutcome(
+            anchorKey,
+            AnchorOutcome.Status.REJECTED,
+            tx.txidHex(),
+            items.size(),
             result.reason().name() + ": " + result.detail());
       }
     } catch (ChainUnavailableException e) {
-      // the wallet keeps it and the transaction watcher sends it once the chain answers: the items are in it
-      LOG.warn("anchor {} for {}: the chain did not answer ({}); it is sent again later", tx.txidHex(), anchorKey,
+      // the wallet keeps it and the transaction watcher sends it once the chain answers: the items
+      // are in it
+      LOG.warn(
+          "anchor {} for {}: the chain did not answer ({}); it is sent again later",
+          tx.txidHex(),
+          anchorKey,
           e.getMessage());
       sent = "to be sent again: " + e.getMessage();
     }
-    store.save(new AnchorRecord(tx.txidHex(), anchorKey, slotInterval, tx.serialize(), batch.tree().size(),
-        batch.tree().root(), now, -1, null, null), batch);
+    store.save(
+        new AnchorRecord(
+            tx.txidHex(),
+            anchorKey,
+            slotInterval,
+            tx.serialize(),
+            batch.tree().size(),
+            batch.tree().root(),
+            now,
+            -1,
+            null,
+            null),
+        batch);
     LOG.info("anchored {} ({} leaves) in {}", anchorKey, items.size(), tx.txidHex());
-    return new AnchorOutcome(anchorKey, AnchorOutcome.Status.ANCHORED, tx.txidHex(), items.size(), sent);
+    return new AnchorOutcome(
+        anchorKey, AnchorOutcome.Status.ANCHORED, tx.txidHex(), items.size(), sent);
   }
 
   /**
-   * Asks the chain about every unmined anchor and stores BUMP and header of those mined; first checks the
-   * anchors mined in the last {@link TransactionWatcher#REORG_DEPTH} blocks: one whose block left the best
-   * chain (a reorg) gets its new block's BUMP and header, or is unmined again until the chain mines it
-   * anew (the {@link TransactionWatcher} sends it again if the chain lost it). Returns how many anchors
-   * got a block (new or replaced).
+   * Asks the chain about every unmined anchor and stores BUMP and header of those mined; first
+   * checks the anchors mined in the last {@link TransactionWatcher#REORG_DEPTH} blocks: one whose
+   * block left the best chain (a reorg) gets its new block's BUMP and header, or is unmined again
+   * until the chain mines it anew (the {@link TransactionWatcher} sends it again if the chain lost
+   * it). Returns how many anchors got a block (new or replaced).
    */
   public int confirmAnchors() {
     int mined = 0;
@@ -215,16 +260,24 @@ public final class AnchoringService {
     Map<Long, String> blockAt = new HashMap<>();
     for (AnchorRecord a : store.minedSince(tip - TransactionWatcher.REORG_DEPTH)) {
       String stored = new ChainHeader(a.blockHeight(), a.header()).hashHex();
-      String best = blockAt.computeIfAbsent(a.blockHeight(), h -> chain.header(h).map(ChainHeader::hashHex).orElse(""));
+      String best =
+          blockAt.computeIfAbsent(
+              a.blockHeight(), h -> chain.header(h).map(ChainHeader::hashHex).orElse(""));
       if (best.equals(stored)) {
         continue;
       }
       if (confirm(a.txid())) {
-        LOG.warn("anchor {}: its block {} left the best chain; its proof now goes to the new block", a.txid(), stored);
+        LOG.warn(
+            "anchor {}: its block {} left the best chain; its proof now goes to the new block",
+            a.txid(),
+            stored);
         mined++;
       } else {
         store.markUnmined(a.txid());
-        LOG.warn("anchor {}: its block {} left the best chain; unmined until mined again", a.txid(), stored);
+        LOG.warn(
+            "anchor {}: its block {} left the best chain; unmined until mined again",
+            a.txid(),
+            stored);
       }
     }
     for (AnchorRecord a : store.unmined()) {
@@ -243,13 +296,16 @@ public final class AnchoringService {
     }
     Optional<ChainHeader> header = chain.header(status.blockHeight());
     if (header.isEmpty() || !header.get().hashHex().equals(status.blockHash())) {
-      return false; // the backend's header view lags its transaction view (or a reorg); ask again later
+      return false; // the backend's header view lags its transaction view (or a reorg); ask again
+      // later
     }
     store.markMined(txid, status.blockHeight(), status.bump().encode(), header.get().header());
     return true;
   }
 
-  /** The item's proof bundle, when it is anchored and its anchor mined (see {@link ProofBundles}). */
+  /**
+   * The item's proof bundle, when it is anchored and its anchor mined (see {@link ProofBundles}).
+   */
   public ProofBundles.Answer bundle(AnchorItemKind kind, String ref) {
     return proofs.bundle(kind, ref);
   }

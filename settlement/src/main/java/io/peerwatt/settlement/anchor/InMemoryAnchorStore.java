@@ -48,7 +48,9 @@ public final class InMemoryAnchorStore implements AnchorStore {
 
   @Override
   public synchronized List<AnchorRecord> minedSince(long fromHeight) {
-    return anchors.values().stream().filter(a -> a.isMined() && a.blockHeight() >= fromHeight).toList();
+    return anchors.values().stream()
+        .filter(a -> a.isMined() && a.blockHeight() >= fromHeight)
+        .toList();
   }
 
   @Override
@@ -57,8 +59,19 @@ public final class InMemoryAnchorStore implements AnchorStore {
     if (a == null) {
       throw new IllegalArgumentException("unknown anchor " + txid);
     }
-    anchors.put(txid, new AnchorRecord(a.txid(), a.anchorKey(), a.slotInterval(), a.rawTx(), a.leafCount(), a.root(),
-        a.createdAt(), -1, null, null));
+    anchors.put(
+        txid,
+        new AnchorRecord(
+            a.txid(),
+            a.anchorKey(),
+            a.slotInterval(),
+            a.rawTx(),
+            a.leafCount(),
+            a.root(),
+            a.createdAt(),
+            -1,
+            null,
+            null));
   }
 
   @Override
@@ -67,8 +80,11 @@ public final class InMemoryAnchorStore implements AnchorStore {
     if (txid == null) {
       return Optional.empty();
     }
-    AnchoredLeaf leaf = leavesByTx.get(txid).stream()
-        .filter(l -> l.kind() == kind && l.ref().equals(ref)).findFirst().orElseThrow();
+    AnchoredLeaf leaf =
+        leavesByTx.get(txid).stream()
+            .filter(l -> l.kind() == kind && l.ref().equals(ref))
+            .findFirst()
+            .orElseThrow();
     return Optional.of(new LeafAt(leaf, anchors.get(txid)));
   }
 

@@ -11,8 +11,9 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 
 /**
- * Whose anchored items are: the accounts and zone a device or a trade belongs to, so a proof goes only to
- * them, a utility of the zone or an operator; and the certificates of one installation. Blocking.
+ * Whose anchored items are: the accounts and zone a device or a trade belongs to, so a proof goes
+ * only to them, a utility of the zone or an operator; and the certificates of one installation.
+ * Blocking.
  */
 public final class ItemOwners {
   private final DSLContext dsl;
@@ -26,35 +27,44 @@ public final class ItemOwners {
 
   /** The owner of the device's metering point, with the point's zone. */
   public Optional<Owners> ofDevice(long deviceId) {
-    return dsl.select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ZONE_CODE).from(DEVICE)
-        .join(METERING_POINT).on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+    return dsl.select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ZONE_CODE)
+        .from(DEVICE)
+        .join(METERING_POINT)
+        .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
         .where(DEVICE.ID.eq(deviceId))
         .fetchOptional(r -> new Owners(List.of(r.value1()), r.value2()));
   }
 
   /** The buyer and seller of the trade, with its zone. */
   public Optional<Owners> ofTrade(long tradeId) {
-    return dsl.select(TRADE.BUYER_ACCOUNT_ID, TRADE.SELLER_ACCOUNT_ID, TRADE.ZONE_CODE).from(TRADE)
+    return dsl.select(TRADE.BUYER_ACCOUNT_ID, TRADE.SELLER_ACCOUNT_ID, TRADE.ZONE_CODE)
+        .from(TRADE)
         .where(TRADE.ID.eq(tradeId))
         .fetchOptional(r -> new Owners(List.of(r.value1(), r.value2()), r.value3()));
   }
 
   /**
-   * Serials of the certificates issued to the device and to the devices it superseded (transitively),
-   * newest first.
+   * Serials of the certificates issued to the device and to the devices it superseded
+   * (transitively), newest first.
    */
   public List<Long> certificateSerials(long deviceId) {
     List<Long> devices = new ArrayList<>(List.of(deviceId));
     for (int i = 0; i < devices.size(); i++) {
-      for (long replaced : dsl.select(DEVICE.ID).from(DEVICE).where(DEVICE.SUPERSEDED_BY.eq(devices.get(i)))
-          .fetch(DEVICE.ID)) {
+      for (long replaced :
+          dsl.select(DEVICE.ID)
+              .from(DEVICE)
+              .where(DEVICE.SUPERSEDED_BY.eq(devices.get(i)))
+              .fetch(DEVICE.ID)) {
         if (!devices.contains(replaced)) {
           devices.add(replaced);
         }
       }
     }
-    return dsl.select(DEVICE.CERTIFICATE_SERIAL).from(DEVICE).where(DEVICE.ID.in(devices))
-        .and(DEVICE.CERTIFICATE_SERIAL.isNotNull()).orderBy(DEVICE.CERTIFICATE_SERIAL.desc())
+    return dsl.select(DEVICE.CERTIFICATE_SERIAL)
+        .from(DEVICE)
+        .where(DEVICE.ID.in(devices))
+        .and(DEVICE.CERTIFICATE_SERIAL.isNotNull())
+        .orderBy(DEVICE.CERTIFICATE_SERIAL.desc())
         .fetch(DEVICE.CERTIFICATE_SERIAL);
   }
 }

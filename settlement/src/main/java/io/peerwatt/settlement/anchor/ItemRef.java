@@ -1,9 +1,9 @@
 package io.peerwatt.settlement.anchor;
 
 /**
- * How anchored items are named in storage and in the proof endpoints: a reading is
- * {@code deviceId/channel/sequence}, a trade its id, a statement
- * {@code accountId/zone/slotStartEpochSeconds/version}, a report its SHA-256 hex, an enrolment the
+ * How anchored items are named in storage and in the proof endpoints: a reading is {@code
+ * deviceId/channel/sequence}, a trade its id, a statement {@code
+ * accountId/zone/slotStartEpochSeconds/version}, a report its SHA-256 hex, an enrolment the
  * certificate's serial (platform-wide and never reused).
  */
 public final class ItemRef {
@@ -24,7 +24,8 @@ public final class ItemRef {
     return Long.toString(certificateSerial);
   }
 
-  public static String statement(long accountId, String zoneCode, long slotStartEpochSeconds, int version) {
+  public static String statement(
+      long accountId, String zoneCode, long slotStartEpochSeconds, int version) {
     return accountId + "/" + zoneCode + "/" + slotStartEpochSeconds + "/" + version;
   }
 }

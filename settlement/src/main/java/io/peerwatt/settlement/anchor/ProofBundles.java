@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds the proof bundle (protocol/PROOF-BUNDLE.md) of one anchored item from the anchor store, the
- * item's evidence and the platform key. A bundle carries only its item, its salt and the sibling hashes
- * on its path, so nothing of any other item is revealed. Needs no chain access: the BUMP and header were
- * stored when the anchor was mined.
+ * Builds the proof bundle (protocol/PROOF-BUNDLE.md) of one anchored item from the anchor store,
+ * the item's evidence and the platform key. A bundle carries only its item, its salt and the
+ * sibling hashes on its path, so nothing of any other item is revealed. Needs no chain access: the
+ * BUMP and header were stored when the anchor was mined.
  */
 public final class ProofBundles {
   private final AnchorStore store;
@@ -67,18 +67,28 @@ public final class ProofBundles {
     }
     AnchorTree tree = AnchorTree.build(store.leafHashes(anchor.txid()));
     AnchorProof proof = tree.proof(at.get().leaf().leafIndex());
-    byte[] signature = kind == AnchorItemKind.READING ? evidence.deviceSignature()
-        : platformKey.signDer(Hashes.sha256(evidence.bytes()));
-    ProofBundle bundle = new ProofBundle(kind, evidence.bytes(), signature, evidence.certificate(),
-        at.get().leaf().salt(), proof, anchor.rawTx(), ownPath(anchor.rawTx(), anchor.bump()),
-        List.of(anchor.header()));
+    byte[] signature =
+        kind == AnchorItemKind.READING
+            ? evidence.deviceSignature()
+            : platformKey.signDer(Hashes.sha256(evidence.bytes()));
+    ProofBundle bundle =
+        new ProofBundle(
+            kind,
+            evidence.bytes(),
+            signature,
+            evidence.certificate(),
+            at.get().leaf().salt(),
+            proof,
+            anchor.rawTx(),
+            ownPath(anchor.rawTx(), anchor.bump()),
+            List.of(anchor.header()));
     return new Answer(ProofState.PROVABLE, bundle, anchor.txid());
   }
 
   /**
-   * The anchor transaction's own minimal path from the stored BUMP (a backend may answer with a BUMP
-   * of several txids of the block): only the anchor txid flagged (0x02), one sibling per level, as the
-   * bundle verifiers require.
+   * The anchor transaction's own minimal path from the stored BUMP (a backend may answer with a
+   * BUMP of several txids of the block): only the anchor txid flagged (0x02), one sibling per
+   * level, as the bundle verifiers require.
    */
   static byte[] ownPath(byte[] anchorRawTx, byte[] storedBump) {
     return Bump.decode(storedBump).extract(Hashes.sha256d(anchorRawTx)).encode();

@@ -8,10 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The canonical bytes of a trade as anchored (kind 2): magic "PWTR", version 1, then big-endian: trade id
- * (int64), zone code (uint8 length + ASCII), slot start (int64 epoch seconds), buy order id, buyer account
- * id, sell order id, seller account id, quantity Wh, price per kWh, grid fee per kWh (int64 each), price
- * unit, currency, tier (uint8 length + ASCII each), traded at (int64 epoch milliseconds).
+ * The canonical bytes of a trade as anchored (kind 2): magic "PWTR", version 1, then big-endian:
+ * trade id (int64), zone code (uint8 length + ASCII), slot start (int64 epoch seconds), buy order
+ * id, buyer account id, sell order id, seller account id, quantity Wh, price per kWh, grid fee per
+ * kWh (int64 each), price unit, currency, tier (uint8 length + ASCII each), traded at (int64 epoch
+ * milliseconds).
  */
 public final class TradeEncoding {
   private static final byte[] MAGIC = "PWTR".getBytes(StandardCharsets.US_ASCII);
@@ -20,9 +21,21 @@ public final class TradeEncoding {
   private TradeEncoding() {}
 
   /** One trade row. */
-  public record Trade(long id, String zoneCode, Instant slotStart, long buyOrderId, long buyerAccountId,
-      long sellOrderId, long sellerAccountId, long quantityWh, long pricePerKwh, long gridFeePerKwh,
-      String priceUnit, String currency, String tier, Instant tradedAt) {}
+  public record Trade(
+      long id,
+      String zoneCode,
+      Instant slotStart,
+      long buyOrderId,
+      long buyerAccountId,
+      long sellOrderId,
+      long sellerAccountId,
+      long quantityWh,
+      long pricePerKwh,
+      long gridFeePerKwh,
+      String priceUnit,
+      String currency,
+      String tier,
+      Instant tradedAt) {}
 
   public static byte[] encode(Trade t) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);

@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements, reports and
- * device enrolments for the item's owner, a utility of its zone or an operator; the header chain and the
- * platform key a verifier trusts.
+ * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements, reports
+ * and device enrolments for the item's owner, a utility of its zone or an operator; the header
+ * chain and the platform key a verifier trusts.
  */
 public final class ProofRoutes implements ApiResource {
   /** Most headers one request may ask for. */
@@ -47,8 +47,13 @@ public final class ProofRoutes implements ApiResource {
    * @param chain the platform's chain, whichever kind it is: the headers endpoint reads it
    * @param platformKey the public key of the platform's signing key (what verifiers trust)
    */
-  public ProofRoutes(ItemOwners owners, JdbcAnchorStore anchors, ProofBundles proofs, ChainBackend chain,
-      PublicKey platformKey, Blocking blocking) {
+  public ProofRoutes(
+      ItemOwners owners,
+      JdbcAnchorStore anchors,
+      ProofBundles proofs,
+      ChainBackend chain,
+      PublicKey platformKey,
+      Blocking blocking) {
     this.owners = owners;
     this.anchors = anchors;
     this.blocking = blocking;
@@ -73,60 +78,80 @@ public final class ProofRoutes implements ApiResource {
     long deviceId = ApiRequests.pathLong(rc, "deviceId");
     long channel = ApiRequests.pathLong(rc, "channel");
     long sequence = ApiRequests.pathLong(rc, "sequence");
-    ApiResponses.respond(rc, 200, blocking.run(() -> {
-      if (!maySeeDevice(caller, deviceId)) {
-        throw ApiError.notFound("reading");
-      }
-      return answer(AnchorItemKind.READING, ItemRef.reading(deviceId, (int) channel, sequence));
-    }));
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              if (!maySeeDevice(caller, deviceId)) {
+                throw ApiError.notFound("reading");
+              }
+              return answer(
+                  AnchorItemKind.READING, ItemRef.reading(deviceId, (int) channel, sequence));
+            }));
   }
 
   /**
-   * The newest anchored certificate of a device, or with {@code serial} that certificate. A device's
-   * certificates are its own and those of the devices it replaced by key rotation, so the certificates
-   * of one installation stay provable after its key changed.
+   * The newest anchored certificate of a device, or with {@code serial} that certificate. A
+   * device's certificates are its own and those of the devices it replaced by key rotation, so the
+   * certificates of one installation stay provable after its key changed.
    */
   private void enrolment(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long deviceId = ApiRequests.pathLong(rc, "deviceId");
     Object serial = ApiRequests.query(rc, "serial");
-    ApiResponses.respond(rc, 200, blocking.run(() -> {
-      if (!maySeeDevice(caller, deviceId)) {
-        throw ApiError.notFound("device");
-      }
-      List<Long> serials = owners.certificateSerials(deviceId);
-      if (serial != null) {
-        long wanted = ((Number) serial).longValue();
-        if (!serials.contains(wanted)) {
-          throw ApiError.notFound("certificate " + wanted + " of device " + deviceId);
-        }
-        return answer(AnchorItemKind.ENROLMENT, ItemRef.enrolment(wanted));
-      }
-      if (serials.isEmpty()) {
-        throw ApiError.notFound("certificate of device " + deviceId);
-      }
-      List<String> refs = serials.stream().map(ItemRef::enrolment).toList();
-      Map<String, String> anchored = anchors.anchorTxids(AnchorItemKind.ENROLMENT, refs);
-      // none anchored yet: the newest one, which answers NOT_ANCHORED
-      return answer(AnchorItemKind.ENROLMENT, refs.stream().filter(anchored::containsKey).findFirst()
-          .orElse(refs.get(0)));
-    }));
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              if (!maySeeDevice(caller, deviceId)) {
+                throw ApiError.notFound("device");
+              }
+              List<Long> serials = owners.certificateSerials(deviceId);
+              if (serial != null) {
+                long wanted = ((Number) serial).longValue();
+                if (!serials.contains(wanted)) {
+                  throw ApiError.notFound("certificate " + wanted + " of device " + deviceId);
+                }
+                return answer(AnchorItemKind.ENROLMENT, ItemRef.enrolment(wanted));
+              }
+              if (serials.isEmpty()) {
+                throw ApiError.notFound("certificate of device " + deviceId);
+              }
+              List<String> refs = serials.stream().map(ItemRef::enrolment).toList();
+              Map<String, String> anchored = anchors.anchorTxids(AnchorItemKind.ENROLMENT, refs);
+              // none anchored yet: the newest one, which answers NOT_ANCHORED
+              return answer(
+                  AnchorItemKind.ENROLMENT,
+                  refs.stream().filter(anchored::containsKey).findFirst().orElse(refs.get(0)));
+            }));
   }
 
   /** The owner of the device's metering point, a utility of its zone, or an operator. */
   private boolean maySeeDevice(Caller caller, long deviceId) {
-    return owners.ofDevice(deviceId).filter(o -> maySee(caller, o.accountIds(), o.zoneCode())).isPresent();
+    return owners
+        .ofDevice(deviceId)
+        .filter(o -> maySee(caller, o.accountIds(), o.zoneCode()))
+        .isPresent();
   }
 
   private void trade(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long id = ApiRequests.pathLong(rc, "id");
-    ApiResponses.respond(rc, 200, blocking.run(() -> {
-      if (owners.ofTrade(id).filter(o -> maySee(caller, o.accountIds(), o.zoneCode())).isEmpty()) {
-        throw ApiError.notFound("trade");
-      }
-      return answer(AnchorItemKind.TRADE, ItemRef.trade(id));
-    }));
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              if (owners
+                  .ofTrade(id)
+                  .filter(o -> maySee(caller, o.accountIds(), o.zoneCode()))
+                  .isEmpty()) {
+                throw ApiError.notFound("trade");
+              }
+              return answer(AnchorItemKind.TRADE, ItemRef.trade(id));
+            }));
   }
 
   private void statement(RoutingContext rc) {
@@ -135,14 +160,21 @@ public final class ProofRoutes implements ApiResource {
     String zone = ApiRequests.pathString(rc, "zone");
     String slot = ApiRequests.pathString(rc, "slot");
     long version = ApiRequests.pathLong(rc, "version");
-    long slotStart = OffsetDateTime.parse(slot.contains("/") ? slot.substring(0, slot.indexOf('/')) : slot)
-        .toEpochSecond();
-    ApiResponses.respond(rc, 200, blocking.run(() -> {
-      if (!maySee(caller, List.of(accountId), zone)) {
-        throw ApiError.notFound("statement");
-      }
-      return answer(AnchorItemKind.STATEMENT, ItemRef.statement(accountId, zone, slotStart, (int) version));
-    }));
+    long slotStart =
+        OffsetDateTime.parse(slot.contains("/") ? slot.substring(0, slot.indexOf('/')) : slot)
+            .toEpochSecond();
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              if (!maySee(caller, List.of(accountId), zone)) {
+                throw ApiError.notFound("statement");
+              }
+              return answer(
+                  AnchorItemKind.STATEMENT,
+                  ItemRef.statement(accountId, zone, slotStart, (int) version));
+            }));
   }
 
   /** Reports are for utilities and operators: their hash is public once anchored. */
@@ -162,12 +194,26 @@ public final class ProofRoutes implements ApiResource {
   private JsonObject answer(AnchorItemKind kind, String ref) {
     ProofBundles.Answer a = proofs.bundle(kind, ref);
     return switch (a.state()) {
-      case NOT_ANCHORED -> throw new ApiError(404, "NOT_ANCHORED", "this " + kind.jsonName()
-          + " is not anchored yet (" + (kind == AnchorItemKind.ENROLMENT
-              ? "certificates are anchored once the quarter-hour they were issued in has ended"
-              : "slots are anchored after settlement") + ")", null);
-      case NOT_MINED -> throw new ApiError(409, "ANCHOR_NOT_MINED", "anchored in transaction " + a.anchorTxid()
-          + ", which is not mined yet; ask again after the next block", null);
+      case NOT_ANCHORED ->
+          throw new ApiError(
+              404,
+              "NOT_ANCHORED",
+              "this "
+                  + kind.jsonName()
+                  + " is not anchored yet ("
+                  + (kind == AnchorItemKind.ENROLMENT
+                      ? "certificates are anchored once the quarter-hour they were issued in has ended"
+                      : "slots are anchored after settlement")
+                  + ")",
+              null);
+      case NOT_MINED ->
+          throw new ApiError(
+              409,
+              "ANCHOR_NOT_MINED",
+              "anchored in transaction "
+                  + a.anchorTxid()
+                  + ", which is not mined yet; ask again after the next block",
+              null);
       case PROVABLE -> new JsonObject(a.bundle().toJsonText());
     };
   }
@@ -177,18 +223,31 @@ public final class ProofRoutes implements ApiResource {
     Object count = ApiRequests.query(rc, "count");
     long fromHeight = from == null ? 0 : ((Number) from).longValue();
     int n = count == null ? 100 : (int) Math.min(MAX_HEADERS, ((Number) count).longValue());
-    ApiResponses.respond(rc, 200, blocking.run(() -> {
-      JsonArray headers = new JsonArray();
-      for (ChainHeader h : chain.headers(fromHeight, n)) {
-        headers.add(new JsonObject().put("height", h.height()).put("hash", h.hashHex())
-            .put("header", HexFormat.of().formatHex(h.header())));
-      }
-      return new JsonObject().put("network", chain.network()).put("headers", headers);
-    }));
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray headers = new JsonArray();
+              for (ChainHeader h : chain.headers(fromHeight, n)) {
+                headers.add(
+                    new JsonObject()
+                        .put("height", h.height())
+                        .put("hash", h.hashHex())
+                        .put("header", HexFormat.of().formatHex(h.header())));
+              }
+              return new JsonObject().put("network", chain.network()).put("headers", headers);
+            }));
   }
 
   private void platformKeyRoute(RoutingContext rc) {
-    ApiResponses.respond(rc, 200, blocking.run(() -> new JsonObject().put("publicKey", platformKey.hex())
-        .put("network", chain.network())));
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () ->
+                new JsonObject()
+                    .put("publicKey", platformKey.hex())
+                    .put("network", chain.network())));
   }
 }

@@ -22,10 +22,10 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 
 /**
- * {@code GET /api/v1/reports?zone=&from=&to=&format=csv|json|espi[&tariff=]}: the utility settlement
- * report of a zone (a utility of that zone, or an operator). Answers the file with headers
- * {@code X-PeerWatt-Report-Sha256} and, when the anchoring service anchored the report's hash (kind
- * report), {@code X-PeerWatt-Anchor-Txid}.
+ * {@code GET /api/v1/reports?zone=&from=&to=&format=csv|json|espi[&tariff=]}: the utility
+ * settlement report of a zone (a utility of that zone, or an operator). Answers the file with
+ * headers {@code X-PeerWatt-Report-Sha256} and, when the anchoring service anchored the report's
+ * hash (kind report), {@code X-PeerWatt-Anchor-Txid}.
  */
 public final class ReportRoutes implements ApiResource {
   private final JdbcReportSource reports;
@@ -33,8 +33,11 @@ public final class ReportRoutes implements ApiResource {
   private final Blocking blocking;
   private final Clock clock;
 
-  /** @param anchoring anchors each served report's SHA-256 */
-  public ReportRoutes(JdbcReportSource reports, AnchoringService anchoring, Blocking blocking, Clock clock) {
+  /**
+   * @param anchoring anchors each served report's SHA-256
+   */
+  public ReportRoutes(
+      JdbcReportSource reports, AnchoringService anchoring, Blocking blocking, Clock clock) {
     this.reports = reports;
     this.anchoring = anchoring;
     this.blocking = blocking;
@@ -58,30 +61,40 @@ public final class ReportRoutes implements ApiResource {
       throw ApiError.badRequest("INVALID_PERIOD", "from must be before to", "from");
     }
     Object formatParam = ApiRequests.query(rc, "format");
-    ReportFormat format = formatParam == null ? ReportFormat.JSON : ReportFormat.ofCode(String.valueOf(formatParam));
+    ReportFormat format =
+        formatParam == null ? ReportFormat.JSON : ReportFormat.ofCode(String.valueOf(formatParam));
     Object tariffParam = ApiRequests.query(rc, "tariff");
     long tariff = tariffParam == null ? 0 : ((Number) tariffParam).longValue();
-    blocking.run(() -> {
-      byte[] file = ReportWriter.render(reports.report(zone, from, to, tariff), format);
-      byte[] hash = Hashes.sha256(file);
-      // the anchor payload carries start and length, so the period is written as an ISO start/duration interval
-      String period = from + "/" + Duration.between(from, to);
-      AnchorOutcome outcome = anchoring.anchorReport(hash, period, clock.instant());
-      String txid = outcome.status() == AnchorOutcome.Status.ANCHORED ? outcome.txid() : null;
-      return new Served(file, HexFormat.of().formatHex(hash), txid);
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        rc.fail(ar.cause());
-        return;
-      }
-      Served s = ar.result();
-      var response = rc.response().setStatusCode(200).putHeader("content-type", format.mediaType())
-          .putHeader("X-PeerWatt-Report-Sha256", s.sha256Hex());
-      if (s.anchorTxid() != null) {
-        response.putHeader("X-PeerWatt-Anchor-Txid", s.anchorTxid());
-      }
-      response.end(Buffer.buffer(s.file()));
-    });
+    blocking
+        .run(
+            () -> {
+              byte[] file = ReportWriter.render(reports.report(zone, from, to, tariff), format);
+              byte[] hash = Hashes.sha256(file);
+              // the anchor payload carries start and length, so the period is written as an ISO
+              // start/duration interval
+              String period = from + "/" + Duration.between(from, to);
+              AnchorOutcome outcome = anchoring.anchorReport(hash, period, clock.instant());
+              String txid =
+                  outcome.status() == AnchorOutcome.Status.ANCHORED ? outcome.txid() : null;
+              return new Served(file, HexFormat.of().formatHex(hash), txid);
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                rc.fail(ar.cause());
+                return;
+              }
+              Served s = ar.result();
+              var response =
+                  rc.response()
+                      .setStatusCode(200)
+                      .putHeader("content-type", format.mediaType())
+                      .putHeader("X-PeerWatt-Report-Sha256", s.sha256Hex());
+              if (s.anchorTxid() != null) {
+                response.putHeader("X-PeerWatt-Anchor-Txid", s.anchorTxid());
+              }
+              response.end(Buffer.buffer(s.file()));
+            });
   }
 
   private record Served(byte[] file, String sha256Hex, String anchorTxid) {}
@@ -90,7 +103,8 @@ public final class ReportRoutes implements ApiResource {
     try {
       return Instant.parse(String.valueOf(ApiRequests.query(rc, name)));
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest("INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
+      throw ApiError.badRequest(
+          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
     }
   }
 }

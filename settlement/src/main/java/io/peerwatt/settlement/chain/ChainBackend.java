@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The port to a BSV chain: broadcast, transaction status with Merkle proof, block headers and the fee
- * policy. Implemented by the embedded devnet, a node's JSON-RPC and ARC, so it asks only what all three
- * can answer. Calls block (they may do I/O): run them on worker threads, never on an event loop.
- * Expected outcomes (rejection, unknown transaction) are values; I/O failures are
+ * The port to a BSV chain: broadcast, transaction status with Merkle proof, block headers and the
+ * fee policy. Implemented by the embedded devnet, a node's JSON-RPC and ARC, so it asks only what
+ * all three can answer. Calls block (they may do I/O): run them on worker threads, never on an
+ * event loop. Expected outcomes (rejection, unknown transaction) are values; I/O failures are
  * {@link ChainUnavailableException}.
  */
 public interface ChainBackend {

@@ -8,9 +8,9 @@ import java.util.Arrays;
 /**
  * A block header at a height of the best chain.
  *
- * <p>Header wire form, 80 bytes: version (int32 LE), previous block hash (32, internal order), Merkle
- * root (32, internal order), time (uint32 LE, Unix seconds), bits (uint32 LE, compact target), nonce
- * (uint32 LE). The block hash is the double SHA-256 of these 80 bytes.
+ * <p>Header wire form, 80 bytes: version (int32 LE), previous block hash (32, internal order),
+ * Merkle root (32, internal order), time (uint32 LE, Unix seconds), bits (uint32 LE, compact
+ * target), nonce (uint32 LE). The block hash is the double SHA-256 of these 80 bytes.
  *
  * @param height height on the chain (genesis = 0)
  * @param header the 80 header bytes
@@ -29,8 +29,11 @@ public record ChainHeader(long height, byte[] header) {
     header = header.clone();
   }
 
-  /** Serializes header fields (hashes in internal byte order) with protocol's {@link BlockHeader}. */
-  public static byte[] encode(int version, byte[] prevHash, byte[] merkleRoot, long time, long bits, long nonce) {
+  /**
+   * Serializes header fields (hashes in internal byte order) with protocol's {@link BlockHeader}.
+   */
+  public static byte[] encode(
+      int version, byte[] prevHash, byte[] merkleRoot, long time, long bits, long nonce) {
     return new BlockHeader(version, prevHash, merkleRoot, time, bits, nonce).serialize();
   }
 
@@ -79,7 +82,9 @@ public record ChainHeader(long height, byte[] header) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ChainHeader other && height == other.height && Arrays.equals(header, other.header);
+    return o instanceof ChainHeader other
+        && height == other.height
+        && Arrays.equals(header, other.header);
   }
 
   @Override

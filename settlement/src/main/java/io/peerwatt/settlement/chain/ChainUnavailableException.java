@@ -1,6 +1,8 @@
 package io.peerwatt.settlement.chain;
 
-/** The chain backend could not be asked (connection, timeout, storage failure). Retrying may help. */
+/**
+ * The chain backend could not be asked (connection, timeout, storage failure). Retrying may help.
+ */
 public final class ChainUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

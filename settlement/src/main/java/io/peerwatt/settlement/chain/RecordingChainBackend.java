@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * An in-memory {@link ChainBackend} for other modules' unit tests: records every broadcast, accepts
- * unless told to reject the next ones, and reports what it recorded. It checks nothing about scripts or
- * inputs; use the devnet backend where validity matters. Thread-safe.
+ * unless told to reject the next ones, and reports what it recorded. It checks nothing about
+ * scripts or inputs; use the devnet backend where validity matters. Thread-safe.
  */
 public final class RecordingChainBackend implements ChainBackend {
   private final List<byte[]> broadcasts = new ArrayList<>();
@@ -44,7 +44,8 @@ public final class RecordingChainBackend implements ChainBackend {
     }
     BroadcastResult scripted = scriptedAnswers.poll();
     if (scripted != null) {
-      BroadcastResult answer = new BroadcastResult(txid, scripted.outcome(), scripted.reason(), scripted.detail());
+      BroadcastResult answer =
+          new BroadcastResult(txid, scripted.outcome(), scripted.reason(), scripted.detail());
       if (answer.isAccepted()) {
         statuses.putIfAbsent(txid, TxStatus.mempool(txid));
       }
@@ -101,7 +102,9 @@ public final class RecordingChainBackend implements ChainBackend {
 
   @Override
   public synchronized Optional<ChainHeader> header(long height) {
-    return height >= 0 && height < headers.size() ? Optional.of(headers.get((int) height)) : Optional.empty();
+    return height >= 0 && height < headers.size()
+        ? Optional.of(headers.get((int) height))
+        : Optional.empty();
   }
 
   @Override

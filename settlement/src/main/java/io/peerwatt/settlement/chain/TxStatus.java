@@ -35,7 +35,8 @@ public record TxStatus(String txid, State state, String blockHash, long blockHei
     Objects.requireNonNull(txid, "txid");
     Objects.requireNonNull(state, "state");
     if ((state == State.MINED) != (blockHash != null && bump != null && blockHeight >= 0)) {
-      throw new IllegalArgumentException("block hash, height and BUMP go with MINED and only with it");
+      throw new IllegalArgumentException(
+          "block hash, height and BUMP go with MINED and only with it");
     }
   }
 

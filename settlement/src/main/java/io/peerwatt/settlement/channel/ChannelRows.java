@@ -21,12 +21,12 @@ import java.util.stream.Collectors;
 import org.jooq.Field;
 
 /**
- * The rows one channel save writes (V9: the {@code payment_channel} row, upserted, and for a signed or
- * accepted commitment its {@code payment_channel_commitment} history row), and how the JDBC stores
- * write them: one statement over column arrays ({@link #writeAsArrays}), named from the generated
- * schema, in auto-commit ({@link GroupCommitChannelStore}) or, with a durable commit forced, in the
- * caller's transaction ({@link #write}, {@link JdbcChannelStore}). The result is that of saving the rows
- * one after another in list order.
+ * The rows one channel save writes (V9: the {@code payment_channel} row, upserted, and for a signed
+ * or accepted commitment its {@code payment_channel_commitment} history row), and how the JDBC
+ * stores write them: one statement over column arrays ({@link #writeAsArrays}), named from the
+ * generated schema, in auto-commit ({@link GroupCommitChannelStore}) or, with a durable commit
+ * forced, in the caller's transaction ({@link #write}, {@link JdbcChannelStore}). The result is
+ * that of saving the rows one after another in list order.
  */
 final class ChannelRows {
   static final String PAYER = "payer";
@@ -34,23 +34,46 @@ final class ChannelRows {
 
   /** Columns of the channel upsert, in bind order. */
   private static final Field<?>[] CHANNEL_COLUMNS = {
-      PAYMENT_CHANNEL.CHANNEL_ID, PAYMENT_CHANNEL.ROLE, PAYMENT_CHANNEL.DIRECTION, PAYMENT_CHANNEL.COUNTERPARTY,
-      PAYMENT_CHANNEL.PAYER_PUBKEY, PAYMENT_CHANNEL.PAYEE_PUBKEY, PAYMENT_CHANNEL.PAYER_SCRIPT,
-      PAYMENT_CHANNEL.PAYEE_SCRIPT, PAYMENT_CHANNEL.CAPACITY_SATS, PAYMENT_CHANNEL.FEE_SATS,
-      PAYMENT_CHANNEL.DUST_LIMIT_SATS, PAYMENT_CHANNEL.EXPIRY_LOCK_TIME, PAYMENT_CHANNEL.FUNDING_TXID,
-      PAYMENT_CHANNEL.FUNDING_INDEX, PAYMENT_CHANNEL.SPENDING_CAP_SATS, PAYMENT_CHANNEL.REFUND_PAYEE_SIG,
-      PAYMENT_CHANNEL.STATE, PAYMENT_CHANNEL.SEQUENCE, PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS, PAYMENT_CHANNEL.PAYER_SIG,
-      PAYMENT_CHANNEL.UPDATED_AT};
+    PAYMENT_CHANNEL.CHANNEL_ID,
+    PAYMENT_CHANNEL.ROLE,
+    PAYMENT_CHANNEL.DIRECTION,
+    PAYMENT_CHANNEL.COUNTERPARTY,
+    PAYMENT_CHANNEL.PAYER_PUBKEY,
+    PAYMENT_CHANNEL.PAYEE_PUBKEY,
+    PAYMENT_CHANNEL.PAYER_SCRIPT,
+    PAYMENT_CHANNEL.PAYEE_SCRIPT,
+    PAYMENT_CHANNEL.CAPACITY_SATS,
+    PAYMENT_CHANNEL.FEE_SATS,
+    PAYMENT_CHANNEL.DUST_LIMIT_SATS,
+    PAYMENT_CHANNEL.EXPIRY_LOCK_TIME,
+    PAYMENT_CHANNEL.FUNDING_TXID,
+    PAYMENT_CHANNEL.FUNDING_INDEX,
+    PAYMENT_CHANNEL.SPENDING_CAP_SATS,
+    PAYMENT_CHANNEL.REFUND_PAYEE_SIG,
+    PAYMENT_CHANNEL.STATE,
+    PAYMENT_CHANNEL.SEQUENCE,
+    PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS,
+    PAYMENT_CHANNEL.PAYER_SIG,
+    PAYMENT_CHANNEL.UPDATED_AT
+  };
 
   /** Columns of the commitment insert, in bind order. */
   private static final Field<?>[] COMMITMENT_COLUMNS = {
-      PAYMENT_CHANNEL_COMMITMENT.CHANNEL_ID, PAYMENT_CHANNEL_COMMITMENT.ROLE, PAYMENT_CHANNEL_COMMITMENT.SEQUENCE,
-      PAYMENT_CHANNEL_COMMITMENT.PAYEE_AMOUNT_SATS, PAYMENT_CHANNEL_COMMITMENT.PAYER_SIG};
+    PAYMENT_CHANNEL_COMMITMENT.CHANNEL_ID,
+    PAYMENT_CHANNEL_COMMITMENT.ROLE,
+    PAYMENT_CHANNEL_COMMITMENT.SEQUENCE,
+    PAYMENT_CHANNEL_COMMITMENT.PAYEE_AMOUNT_SATS,
+    PAYMENT_CHANNEL_COMMITMENT.PAYER_SIG
+  };
 
-  /** Terms are fixed when a channel opens: a later save only moves state, signatures, sequence and amount. */
+  /**
+   * Terms are fixed when a channel opens: a later save only moves state, signatures, sequence and
+   * amount.
+   */
   private static final Field<?>[] UPDATED_ON_CONFLICT = {
-      PAYMENT_CHANNEL.STATE, PAYMENT_CHANNEL.REFUND_PAYEE_SIG, PAYMENT_CHANNEL.SEQUENCE,
-      PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS, PAYMENT_CHANNEL.PAYER_SIG, PAYMENT_CHANNEL.UPDATED_AT};
+    PAYMENT_CHANNEL.STATE, PAYMENT_CHANNEL.REFUND_PAYEE_SIG, PAYMENT_CHANNEL.SEQUENCE,
+    PAYMENT_CHANNEL.PAYEE_AMOUNT_SATS, PAYMENT_CHANNEL.PAYER_SIG, PAYMENT_CHANNEL.UPDATED_AT
+  };
 
   /**
    * Every row of a batch in one statement (so one round trip, and in auto-commit one commit): the
@@ -61,15 +84,28 @@ final class ChannelRows {
 
   static {
     int arrays = CHANNEL_COLUMNS.length - 1;
-    UPSERT_ALL_AS_ARRAYS = "with channels as (insert into " + quoted(PAYMENT_CHANNEL.getName())
-        + " (" + names(CHANNEL_COLUMNS, CHANNEL_COLUMNS.length) + ") select u.*, ?::timestamptz from unnest("
-        + arrayBinds(CHANNEL_COLUMNS, arrays) + ") as u on conflict (" + quoted(PAYMENT_CHANNEL.CHANNEL_ID.getName())
-        + ", " + quoted(PAYMENT_CHANNEL.ROLE.getName()) + ") do update set "
-        + Arrays.stream(UPDATED_ON_CONFLICT).map(f -> quoted(f.getName()) + " = excluded." + quoted(f.getName()))
-            .collect(Collectors.joining(", "))
-        + " returning 1) insert into " + quoted(PAYMENT_CHANNEL_COMMITMENT.getName())
-        + " (" + names(COMMITMENT_COLUMNS, COMMITMENT_COLUMNS.length) + ") select * from unnest("
-        + arrayBinds(COMMITMENT_COLUMNS, COMMITMENT_COLUMNS.length) + ") on conflict do nothing";
+    UPSERT_ALL_AS_ARRAYS =
+        "with channels as (insert into "
+            + quoted(PAYMENT_CHANNEL.getName())
+            + " ("
+            + names(CHANNEL_COLUMNS, CHANNEL_COLUMNS.length)
+            + ") select u.*, ?::timestamptz from unnest("
+            + arrayBinds(CHANNEL_COLUMNS, arrays)
+            + ") as u on conflict ("
+            + quoted(PAYMENT_CHANNEL.CHANNEL_ID.getName())
+            + ", "
+            + quoted(PAYMENT_CHANNEL.ROLE.getName())
+            + ") do update set "
+            + Arrays.stream(UPDATED_ON_CONFLICT)
+                .map(f -> quoted(f.getName()) + " = excluded." + quoted(f.getName()))
+                .collect(Collectors.joining(", "))
+            + " returning 1) insert into "
+            + quoted(PAYMENT_CHANNEL_COMMITMENT.getName())
+            + " ("
+            + names(COMMITMENT_COLUMNS, COMMITMENT_COLUMNS.length)
+            + ") select * from unnest("
+            + arrayBinds(COMMITMENT_COLUMNS, COMMITMENT_COLUMNS.length)
+            + ") on conflict do nothing";
     requireBinds(UPSERT_ALL_AS_ARRAYS, arrays + 1 + COMMITMENT_COLUMNS.length);
   }
 
@@ -82,16 +118,38 @@ final class ChannelRows {
    * @param spendingCapSats the payer's cap; null for the payee
    * @param refundPayeeSignature the payer's copy of the refund signature; null for the payee
    */
-  record Row(String role, ChannelTerms terms, ChannelState state, Long spendingCapSats, byte[] refundPayeeSignature,
-      long sequence, long payeeAmountSats, byte[] payerSignature) {
+  record Row(
+      String role,
+      ChannelTerms terms,
+      ChannelState state,
+      Long spendingCapSats,
+      byte[] refundPayeeSignature,
+      long sequence,
+      long payeeAmountSats,
+      byte[] payerSignature) {
 
     static Row of(PayerChannel c) {
-      return new Row(PAYER, c.terms(), c.state(), c.spendingCapSats(), c.refundPayeeSignature(), c.sequence(),
-          c.payeeAmountSats(), c.payerSignature());
+      return new Row(
+          PAYER,
+          c.terms(),
+          c.state(),
+          c.spendingCapSats(),
+          c.refundPayeeSignature(),
+          c.sequence(),
+          c.payeeAmountSats(),
+          c.payerSignature());
     }
 
     static Row of(PayeeChannel c) {
-      return new Row(PAYEE, c.terms(), c.state(), null, null, c.sequence(), c.payeeAmountSats(), c.payerSignature());
+      return new Row(
+          PAYEE,
+          c.terms(),
+          c.state(),
+          null,
+          null,
+          c.sequence(),
+          c.payeeAmountSats(),
+          c.payerSignature());
     }
 
     /** A commitment goes with every sequence after 0. */
@@ -101,9 +159,10 @@ final class ChannelRows {
   }
 
   /**
-   * Writes {@code rows} in order on {@code c}, which must be inside a transaction (auto-commit off):
-   * the caller commits. The transaction commits durably (WAL flushed) even where the server's default
-   * {@code synchronous_commit} is off, because a save is acknowledged to a counterparty right after.
+   * Writes {@code rows} in order on {@code c}, which must be inside a transaction (auto-commit
+   * off): the caller commits. The transaction commits durably (WAL flushed) even where the server's
+   * default {@code synchronous_commit} is off, because a save is acknowledged to a counterparty
+   * right after.
    */
   static void write(Connection c, List<Row> rows) throws SQLException {
     if (rows.isEmpty()) {
@@ -116,10 +175,10 @@ final class ChannelRows {
   }
 
   /**
-   * Writes {@code rows} with {@link #UPSERT_ALL_AS_ARRAYS} on {@code c}: in auto-commit, that is one
-   * round trip and one commit for the whole batch. The result is that of saving the rows one after
-   * another in list order: of several rows of one channel and side the last is its row, and of several
-   * commitment rows with the same sequence the first is kept.
+   * Writes {@code rows} with {@link #UPSERT_ALL_AS_ARRAYS} on {@code c}: in auto-commit, that is
+   * one round trip and one commit for the whole batch. The result is that of saving the rows one
+   * after another in list order: of several rows of one channel and side the last is its row, and
+   * of several commitment rows with the same sequence the first is kept.
    */
   static void writeAsArrays(Connection c, List<Row> rows) throws SQLException {
     if (rows.isEmpty()) {
@@ -195,11 +254,31 @@ final class ChannelRows {
       cSigs[k] = r.payerSignature();
       k++;
     }
-    Object[][] columns = {ids, roles, directions, counterparties, payerKeys, payeeKeys, payerScripts, payeeScripts,
-        capacities, fees, dustLimits, expiries, fundingTxids, fundingIndexes, caps, refundSigs, states, sequences,
-        amounts, payerSigs};
+    Object[][] columns = {
+      ids,
+      roles,
+      directions,
+      counterparties,
+      payerKeys,
+      payeeKeys,
+      payerScripts,
+      payeeScripts,
+      capacities,
+      fees,
+      dustLimits,
+      expiries,
+      fundingTxids,
+      fundingIndexes,
+      caps,
+      refundSigs,
+      states,
+      sequences,
+      amounts,
+      payerSigs
+    };
     try (PreparedStatement ps = c.prepareStatement(UPSERT_ALL_AS_ARRAYS)) {
-      // in the statement's order: updated_at (in the select list), the channel arrays, the commitment arrays
+      // in the statement's order: updated_at (in the select list), the channel arrays, the
+      // commitment arrays
       int p = 1;
       ps.setObject(p++, OffsetDateTime.now(ZoneOffset.UTC));
       for (int col = 0; col < columns.length; col++) {
@@ -207,7 +286,8 @@ final class ChannelRows {
       }
       Object[][] commitmentColumns = {cIds, cRoles, cSequences, cAmounts, cSigs};
       for (int col = 0; col < commitmentColumns.length; col++) {
-        ps.setArray(p++, c.createArrayOf(elementType(COMMITMENT_COLUMNS[col]), commitmentColumns[col]));
+        ps.setArray(
+            p++, c.createArrayOf(elementType(COMMITMENT_COLUMNS[col]), commitmentColumns[col]));
       }
       ps.executeUpdate();
     }
@@ -218,11 +298,15 @@ final class ChannelRows {
   }
 
   private static String names(Field<?>[] fields, int count) {
-    return Arrays.stream(fields, 0, count).map(f -> quoted(f.getName())).collect(Collectors.joining(", "));
+    return Arrays.stream(fields, 0, count)
+        .map(f -> quoted(f.getName()))
+        .collect(Collectors.joining(", "));
   }
 
   private static String arrayBinds(Field<?>[] fields, int count) {
-    return Arrays.stream(fields, 0, count).map(f -> "?::" + elementType(f) + "[]").collect(Collectors.joining(", "));
+    return Arrays.stream(fields, 0, count)
+        .map(f -> "?::" + elementType(f) + "[]")
+        .collect(Collectors.joining(", "));
   }
 
   /** PostgreSQL's name of the column's type, as an array element. */
@@ -243,7 +327,8 @@ final class ChannelRows {
   private static void requireBinds(String sql, int expected) {
     long binds = sql.chars().filter(ch -> ch == '?').count();
     if (binds != expected) {
-      throw new IllegalStateException("expected " + expected + " bind markers, jOOQ rendered " + binds + ": " + sql);
+      throw new IllegalStateException(
+          "expected " + expected + " bind markers, jOOQ rendered " + binds + ": " + sql);
     }
   }
 }

@@ -3,7 +3,6 @@ package io.peerwatt.settlement.channel;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -18,14 +17,15 @@ public interface ChannelStore {
   void savePayee(PayeeChannel channel);
 
   /**
-   * Saves a payer channel in state PROPOSED together with its funding transaction, which waits for the
-   * payee's refund signature before it may be broadcast.
+   * Saves a payer channel in state PROPOSED together with its funding transaction, which waits for
+   * the payee's refund signature before it may be broadcast.
    */
   void savePayerProposal(PayerChannel proposed, byte[] fundingRawTx);
 
   /**
    * Records the transaction that spent a channel's funding (a close or a refund), on the payer's
-   * ({@code payerSide}) or the payee's record of the channel; a channel not kept on that side is left alone.
+   * ({@code payerSide}) or the payee's record of the channel; a channel not kept on that side is
+   * left alone.
    */
   void recordClosing(String channelId, boolean payerSide, byte[] closingTxid);
 
@@ -44,13 +44,17 @@ public interface ChannelStore {
 
   /** Payer-side channels with {@code counterparty} (the prosumer account), in every state. */
   default List<PayerChannel> payerChannelsWith(String counterparty) {
-    return java.util.Arrays.stream(ChannelState.values()).flatMap(s -> payerChannels(s).stream())
-        .filter(c -> c.terms().prosumerAccount().equals(counterparty)).toList();
+    return java.util.Arrays.stream(ChannelState.values())
+        .flatMap(s -> payerChannels(s).stream())
+        .filter(c -> c.terms().prosumerAccount().equals(counterparty))
+        .toList();
   }
 
   /** Payee-side channels with {@code counterparty} (the prosumer account), in every state. */
   default List<PayeeChannel> payeeChannelsWith(String counterparty) {
-    return java.util.Arrays.stream(ChannelState.values()).flatMap(s -> payeeChannels(s).stream())
-        .filter(c -> c.terms().prosumerAccount().equals(counterparty)).toList();
+    return java.util.Arrays.stream(ChannelState.values())
+        .flatMap(s -> payeeChannels(s).stream())
+        .filter(c -> c.terms().prosumerAccount().equals(counterparty))
+        .toList();
   }
 }

@@ -20,33 +20,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ChannelStore} in PostgreSQL that commits concurrent saves together. Saves from any number of
- * threads go to one writer thread, which writes whatever has queued up (at most {@code maxBatch} saves)
- * in one transaction, the same rows {@link JdbcChannelStore} writes, committed with its WAL flushed to
- * disk. Each caller blocks until the transaction holding its save has committed, so a save is durable
- * when it returns, as the {@link ChannelStore} contract says; with many channels updated at once, one
- * disk flush serves many saves.
+ * {@link ChannelStore} in PostgreSQL that commits concurrent saves together. Saves from any number
+ * of threads go to one writer thread, which writes whatever has queued up (at most {@code maxBatch}
+ * saves) in one transaction, the same rows {@link JdbcChannelStore} writes, committed with its WAL
+ * flushed to disk. Each caller blocks until the transaction holding its save has committed, so a
+ * save is durable when it returns, as the {@link ChannelStore} contract says; with many channels
+ * updated at once, one disk flush serves many saves.
  *
- * <p>The transaction is a single statement over column arrays, sent in auto-commit on a connection the
- * writer keeps (with {@code synchronous_commit} on for its session), so a batch costs one round trip
- * to the server whatever its size: on a busy machine every round trip waits for the server process,
- * then the writer, to get a core. There is no waiting to fill a batch: the writer starts the next one
- * as soon as the last has committed, so a lone save costs about what it costs in
+ * <p>The transaction is a single statement over column arrays, sent in auto-commit on a connection
+ * the writer keeps (with {@code synchronous_commit} on for its session), so a batch costs one round
+ * trip to the server whatever its size: on a busy machine every round trip waits for the server
+ * process, then the writer, to get a core. There is no waiting to fill a batch: the writer starts
+ * the next one as soon as the last has committed, so a lone save costs about what it costs in
  * {@link JdbcChannelStore}, plus a hand-over between threads. A batch gives the result of its saves
  * made one after another in the order they were queued.
  *
- * <p>If a batch fails, the statement is undone as a whole and every save in it fails with a
- * {@link DataAccessException}: none of them was written, whichever one caused it. As after a failed
- * {@link JdbcChannelStore} save, the caller has not sent or acknowledged anything yet and may retry.
+ * <p>If a batch fails, the statement is undone as a whole and every save in it fails with a {@link
+ * DataAccessException}: none of them was written, whichever one caused it. As after a failed {@link
+ * JdbcChannelStore} save, the caller has not sent or acknowledged anything yet and may retry.
  *
- * <p>Reads and {@link #savePayerProposal} (rare, and written with its funding transaction) go straight
- * to the database as in {@link JdbcChannelStore}. {@link #close} writes what is queued, then refuses new
- * saves and gives the writer's connection back to the pool.
+ * <p>Reads and {@link #savePayerProposal} (rare, and written with its funding transaction) go
+ * straight to the database as in {@link JdbcChannelStore}. {@link #close} writes what is queued,
+ * then refuses new saves and gives the writer's connection back to the pool.
  */
 public final class GroupCommitChannelStore implements ChannelStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitChannelStore.class);
+
   /** Saves per transaction at most, unless the constructor says otherwise. */
   public static final int DEFAULT_MAX_BATCH = 256;
+
   /** A connection idle for longer is checked before it is used again. */
   private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
 
@@ -54,14 +56,20 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   private final JdbcChannelStore direct;
   private final int maxBatch;
   private final BlockingQueue<PendingSave> queue = new LinkedBlockingQueue<>();
-  /** The writer's connection (writer thread only); null until the first batch and after a failure. */
+
+  /**
+   * The writer's connection (writer thread only); null until the first batch and after a failure.
+   */
   private Connection connection;
+
   private long lastUsedNanos;
   private final Thread writer;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong saves = new AtomicLong();
+
   /** Guards {@link #closed} against a save queued after the writer's last batch. */
   private final Object admission = new Object();
+
   private boolean closed;
 
   public GroupCommitChannelStore(DSLContext db) {
@@ -154,7 +162,10 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
     return queue.size();
   }
 
-  /** Writes every save queued so far, then stops the writer; later saves throw IllegalStateException. */
+  /**
+   * Writes every save queued so far, then stops the writer; later saves throw
+   * IllegalStateException.
+   */
   @Override
   public void close() {
     synchronized (admission) {
@@ -190,8 +201,14 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
       pending.done.join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
-      throw new DataAccessException("channel " + row.terms().channelId() + " (" + row.role()
-          + ") not saved: its group commit failed: " + rootMessage(cause), cause);
+      throw new DataAccessException(
+          "channel "
+              + row.terms().channelId()
+              + " ("
+              + row.role()
+              + ") not saved: its group commit failed: "
+              + rootMessage(cause),
+          cause);
     }
   }
 
@@ -229,17 +246,22 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
         if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
           throw e;
         }
-        // the connection broke (a server restart, say); whether the statement committed is unknown, but
+        // the connection broke (a server restart, say); whether the statement committed is unknown,
+        // but
         // writing the same rows again gives the same result, so try once more on a fresh connection
-        log.info("channel group commit: connection lost ({}); writing the batch again", e.getMessage());
+        log.info(
+            "channel group commit: connection lost ({}); writing the batch again", e.getMessage());
         releaseConnection();
         ChannelRows.writeAsArrays(connection(), rows);
       }
     } catch (Throwable e) {
-      // the statement failed as a whole (auto-commit): nothing of it was written; the connection may be
+      // the statement failed as a whole (auto-commit): nothing of it was written; the connection
+      // may be
       // broken, so the next batch takes a fresh one
       releaseConnection();
-      log.warn("group commit of {} channel saves failed; all of them are reported failed: {}", batch.size(),
+      log.warn(
+          "group commit of {} channel saves failed; all of them are reported failed: {}",
+          batch.size(),
           rootMessage(e));
       // the writer goes on: the next batch may well succeed, and its callers must not wait forever
       for (PendingSave p : batch) {
@@ -255,7 +277,9 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   }
 
   private Connection connection() throws SQLException {
-    if (connection != null && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS && !connection.isValid(5)) {
+    if (connection != null
+        && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS
+        && !connection.isValid(5)) {
       releaseConnection();
     }
     lastUsedNanos = System.nanoTime();

@@ -3,13 +3,14 @@ package io.peerwatt.settlement.channel;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link ChannelStore} in memory: for tests and for a gateway that keeps its own file elsewhere. */
+/**
+ * A {@link ChannelStore} in memory: for tests and for a gateway that keeps its own file elsewhere.
+ */
 public final class InMemoryChannelStore implements ChannelStore {
   private final Map<String, PayerChannel> payers = new ConcurrentHashMap<>();
   private final Map<String, PayeeChannel> payees = new ConcurrentHashMap<>();
@@ -42,7 +43,8 @@ public final class InMemoryChannelStore implements ChannelStore {
 
   /** The closing transaction recorded for a side of a channel. */
   public Optional<byte[]> closing(String channelId, boolean payerSide) {
-    return Optional.ofNullable(closings.get((payerSide ? "payer " : "payee ") + channelId)).map(byte[]::clone);
+    return Optional.ofNullable(closings.get((payerSide ? "payer " : "payee ") + channelId))
+        .map(byte[]::clone);
   }
 
   @Override

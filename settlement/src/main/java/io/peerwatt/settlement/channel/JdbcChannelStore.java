@@ -19,8 +19,8 @@ import org.jooq.DSLContext;
  * {@link ChannelStore} in PostgreSQL (migration V9: payment_channel and the append-only
  * payment_channel_commitment). Each save is one transaction: the channel row and, for a new
  * commitment, its history row. It commits with {@code synchronous_commit} on, whatever the server's
- * default, so the save has reached the WAL on disk when it returns (on a server that runs with fsync
- * on). {@link GroupCommitChannelStore} writes the same rows, many saves per transaction.
+ * default, so the save has reached the WAL on disk when it returns (on a server that runs with
+ * fsync on). {@link GroupCommitChannelStore} writes the same rows, many saves per transaction.
  */
 public final class JdbcChannelStore implements ChannelStore {
   private static final String PAYER = ChannelRows.PAYER;
@@ -46,29 +46,41 @@ public final class JdbcChannelStore implements ChannelStore {
     if (proposed.state() != ChannelState.PROPOSED) {
       throw new IllegalArgumentException("only a proposed channel is saved with its funding");
     }
-    db.transaction(cfg -> {
-      new JdbcChannelStore(cfg.dsl()).savePayer(proposed);
-      cfg.dsl().insertInto(PAYMENT_CHANNEL_FUNDING)
-          .set(PAYMENT_CHANNEL_FUNDING.CHANNEL_ID, proposed.channelId())
-          .set(PAYMENT_CHANNEL_FUNDING.ROLE, PAYER)
-          .set(PAYMENT_CHANNEL_FUNDING.RAW_TX, fundingRawTx)
-          .onConflictDoNothing()
-          .execute();
-    });
+    db.transaction(
+        cfg -> {
+          new JdbcChannelStore(cfg.dsl()).savePayer(proposed);
+          cfg.dsl()
+              .insertInto(PAYMENT_CHANNEL_FUNDING)
+              .set(PAYMENT_CHANNEL_FUNDING.CHANNEL_ID, proposed.channelId())
+              .set(PAYMENT_CHANNEL_FUNDING.ROLE, PAYER)
+              .set(PAYMENT_CHANNEL_FUNDING.RAW_TX, fundingRawTx)
+              .onConflictDoNothing()
+              .execute();
+        });
   }
 
   @Override
   public void recordClosing(String channelId, boolean payerSide, byte[] closingTxid) {
-    db.update(PAYMENT_CHANNEL).set(PAYMENT_CHANNEL.CLOSING_TXID, closingTxid)
+    db.update(PAYMENT_CHANNEL)
+        .set(PAYMENT_CHANNEL.CLOSING_TXID, closingTxid)
         .set(PAYMENT_CHANNEL.UPDATED_AT, Instant.now())
-        .where(PAYMENT_CHANNEL.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL.ROLE.eq(payerSide ? PAYER : PAYEE)))
+        .where(
+            PAYMENT_CHANNEL
+                .CHANNEL_ID
+                .eq(channelId)
+                .and(PAYMENT_CHANNEL.ROLE.eq(payerSide ? PAYER : PAYEE)))
         .execute();
   }
 
   @Override
   public Optional<byte[]> proposedFunding(String channelId) {
-    return db.select(PAYMENT_CHANNEL_FUNDING.RAW_TX).from(PAYMENT_CHANNEL_FUNDING)
-        .where(PAYMENT_CHANNEL_FUNDING.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL_FUNDING.ROLE.eq(PAYER)))
+    return db.select(PAYMENT_CHANNEL_FUNDING.RAW_TX)
+        .from(PAYMENT_CHANNEL_FUNDING)
+        .where(
+            PAYMENT_CHANNEL_FUNDING
+                .CHANNEL_ID
+                .eq(channelId)
+                .and(PAYMENT_CHANNEL_FUNDING.ROLE.eq(PAYER)))
         .fetchOptional(PAYMENT_CHANNEL_FUNDING.RAW_TX);
   }
 
@@ -94,44 +106,68 @@ public final class JdbcChannelStore implements ChannelStore {
   public List<PayerChannel> payerChannels(ChannelState state) {
     return db.selectFrom(PAYMENT_CHANNEL)
         .where(PAYMENT_CHANNEL.ROLE.eq(PAYER).and(PAYMENT_CHANNEL.STATE.eq(state.code())))
-        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayer);
+        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID)
+        .fetch(JdbcChannelStore::toPayer);
   }
 
   @Override
   public List<PayeeChannel> payeeChannels(ChannelState state) {
     return db.selectFrom(PAYMENT_CHANNEL)
         .where(PAYMENT_CHANNEL.ROLE.eq(PAYEE).and(PAYMENT_CHANNEL.STATE.eq(state.code())))
-        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayee);
+        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID)
+        .fetch(JdbcChannelStore::toPayee);
   }
 
   @Override
   public List<PayerChannel> payerChannelsWith(String counterparty) {
     return db.selectFrom(PAYMENT_CHANNEL)
         .where(PAYMENT_CHANNEL.COUNTERPARTY.eq(counterparty).and(PAYMENT_CHANNEL.ROLE.eq(PAYER)))
-        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayer);
+        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID)
+        .fetch(JdbcChannelStore::toPayer);
   }
 
   @Override
   public List<PayeeChannel> payeeChannelsWith(String counterparty) {
     return db.selectFrom(PAYMENT_CHANNEL)
         .where(PAYMENT_CHANNEL.COUNTERPARTY.eq(counterparty).and(PAYMENT_CHANNEL.ROLE.eq(PAYEE)))
-        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID).fetch(JdbcChannelStore::toPayee);
+        .orderBy(PAYMENT_CHANNEL.CHANNEL_ID)
+        .fetch(JdbcChannelStore::toPayee);
   }
 
   private static ChannelTerms terms(PaymentChannelRecord r) {
-    return new ChannelTerms(r.getChannelId(), ChannelDirection.fromCode(r.getDirection()), r.getCounterparty(),
-        PublicKey.fromBytes(r.getPayerPubkey()), PublicKey.fromBytes(r.getPayeePubkey()), r.getPayerScript(),
-        r.getPayeeScript(), r.getCapacitySats(), r.getFeeSats(), r.getDustLimitSats(), r.getExpiryLockTime(),
-        r.getFundingTxid(), r.getFundingIndex());
+    return new ChannelTerms(
+        r.getChannelId(),
+        ChannelDirection.fromCode(r.getDirection()),
+        r.getCounterparty(),
+        PublicKey.fromBytes(r.getPayerPubkey()),
+        PublicKey.fromBytes(r.getPayeePubkey()),
+        r.getPayerScript(),
+        r.getPayeeScript(),
+        r.getCapacitySats(),
+        r.getFeeSats(),
+        r.getDustLimitSats(),
+        r.getExpiryLockTime(),
+        r.getFundingTxid(),
+        r.getFundingIndex());
   }
 
   private static PayerChannel toPayer(PaymentChannelRecord r) {
-    return new PayerChannel(terms(r), ChannelState.fromCode(r.getState()), r.getSpendingCapSats(),
-        r.getRefundPayeeSig(), r.getSequence(), r.getPayeeAmountSats(), r.getPayerSig());
+    return new PayerChannel(
+        terms(r),
+        ChannelState.fromCode(r.getState()),
+        r.getSpendingCapSats(),
+        r.getRefundPayeeSig(),
+        r.getSequence(),
+        r.getPayeeAmountSats(),
+        r.getPayerSig());
   }
 
   private static PayeeChannel toPayee(PaymentChannelRecord r) {
-    return new PayeeChannel(terms(r), ChannelState.fromCode(r.getState()), r.getSequence(), r.getPayeeAmountSats(),
+    return new PayeeChannel(
+        terms(r),
+        ChannelState.fromCode(r.getState()),
+        r.getSequence(),
+        r.getPayeeAmountSats(),
         r.getPayerSig());
   }
 }

@@ -11,10 +11,10 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import java.util.Optional;
 
 /**
- * A payee that keeps its channels in a {@link ChannelStore}: the hub for buyer channels, the custodial
- * store for sellers without a gateway wallet, and the reference a seller's gateway follows. Every
- * accepted commitment is saved before {@link #deliver} returns, so an acknowledged payment survives a
- * crash. Thread-safe per instance.
+ * A payee that keeps its channels in a {@link ChannelStore}: the hub for buyer channels, the
+ * custodial store for sellers without a gateway wallet, and the reference a seller's gateway
+ * follows. Every accepted commitment is saved before {@link #deliver} returns, so an acknowledged
+ * payment survives a crash. Thread-safe per instance.
  */
 public final class PayeeKeeper implements PayeeEndpoint {
   private final PrivateKey payeeKey;
@@ -26,19 +26,22 @@ public final class PayeeKeeper implements PayeeEndpoint {
   }
 
   @Override
-  public synchronized ChannelResult<byte[]> openAndSignRefund(ChannelTerms terms, Transaction funding,
-      Transaction refund) {
+  public synchronized ChannelResult<byte[]> openAndSignRefund(
+      ChannelTerms terms, Transaction funding, Transaction refund) {
     if (!terms.payeeKey().equals(payeeKey.publicKey())) {
       return ChannelResult.rejected(ChannelRejection.BAD_TERMS, "terms name another payee key");
     }
     Optional<PayeeChannel> existing = store.payee(terms.channelId());
     if (existing.isPresent() && !existing.get().terms().equals(terms)) {
-      return ChannelResult.rejected(ChannelRejection.BAD_TERMS, "channel id " + terms.channelId() + " already used");
+      return ChannelResult.rejected(
+          ChannelRejection.BAD_TERMS, "channel id " + terms.channelId() + " already used");
     }
     if (existing.isPresent()) {
       // the payer asks again (its answer was lost): the deterministic signature comes out the same
-      ChannelResult<PayeeChannel.RefundSignature> again = PayeeChannel.accept(terms).signRefund(refund, payeeKey);
-      return again.isOk() ? ChannelResult.ok(again.value().signature())
+      ChannelResult<PayeeChannel.RefundSignature> again =
+          PayeeChannel.accept(terms).signRefund(refund, payeeKey);
+      return again.isOk()
+          ? ChannelResult.ok(again.value().signature())
           : ChannelResult.rejected(again.rejection(), again.detail());
     }
     PayeeChannel proposed = PayeeChannel.accept(terms);
@@ -58,7 +61,8 @@ public final class PayeeKeeper implements PayeeEndpoint {
   public synchronized ChannelResult<Long> deliver(CommitmentUpdate update) {
     Optional<PayeeChannel> current = store.payee(update.channelId());
     if (current.isEmpty()) {
-      return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + update.channelId());
+      return ChannelResult.rejected(
+          ChannelRejection.WRONG_CHANNEL, "unknown channel " + update.channelId());
     }
     ChannelResult<PayeeChannel> checked = current.get().receive(update);
     if (!checked.isOk()) {
@@ -77,12 +81,18 @@ public final class PayeeKeeper implements PayeeEndpoint {
 
   /** The newest commitment co-signed, ready to broadcast. */
   public ChannelResult<Transaction> closingTransaction(String channelId) {
-    return store.payee(channelId)
+    return store
+        .payee(channelId)
         .map(c -> c.closingTransaction(payeeKey))
-        .orElseGet(() -> ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId));
+        .orElseGet(
+            () ->
+                ChannelResult.rejected(
+                    ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId));
   }
 
-  /** Records a new lifecycle state and the transaction that spent the funding (a close or a refund). */
+  /**
+   * Records a new lifecycle state and the transaction that spent the funding (a close or a refund).
+   */
   public synchronized void markSpent(String channelId, ChannelState state, byte[] spendingTxid) {
     markState(channelId, state);
     store.recordClosing(channelId, false, spendingTxid);

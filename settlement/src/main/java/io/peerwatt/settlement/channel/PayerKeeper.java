@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A payer that funds channels from a wallet and keeps them in a {@link ChannelStore}: the hub paying
- * sellers, and the custodial store paying the hub for buyers without a gateway wallet. The refund is
- * signed by the payee and stored before the funding is broadcast; each commitment is stored before it
- * is sent, so a restart resends rather than forgets (signatures are deterministic, so a re-signed
- * commitment is byte-identical). Thread-safe per instance.
+ * A payer that funds channels from a wallet and keeps them in a {@link ChannelStore}: the hub
+ * paying sellers, and the custodial store paying the hub for buyers without a gateway wallet. The
+ * refund is signed by the payee and stored before the funding is broadcast; each commitment is
+ * stored before it is sent, so a restart resends rather than forgets (signatures are deterministic,
+ * so a re-signed commitment is byte-identical). Thread-safe per instance.
  */
 public final class PayerKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(PayerKeeper.class);
@@ -39,7 +39,8 @@ public final class PayerKeeper {
    * @param store where channel state lives
    * @param chain where funding and refunds go
    */
-  public PayerKeeper(PrivateKey payerKey, HubWallet wallet, ChannelStore store, ChainBackend chain) {
+  public PayerKeeper(
+      PrivateKey payerKey, HubWallet wallet, ChannelStore store, ChainBackend chain) {
     this.payerKey = payerKey;
     this.wallet = wallet;
     this.store = store;
@@ -51,19 +52,34 @@ public final class PayerKeeper {
   }
 
   /**
-   * Opens a channel with a payee that answers at once: {@link #propose}, the payee signs the refund,
-   * then {@link #completeOpen} stores the open channel and broadcasts the funding.
+   * Opens a channel with a payee that answers at once: {@link #propose}, the payee signs the
+   * refund, then {@link #completeOpen} stores the open channel and broadcasts the funding.
    *
    * @param spendingCapSats the most this channel may ever pay the payee
    */
-  public synchronized ChannelResult<PayerChannel> open(String channelId, ChannelDirection direction,
-      String prosumerAccount, PublicKey payeeKey, byte[] payeeScript, long capacitySats, long expiryLockTime,
-      long spendingCapSats, PayeeEndpoint payee) {
-    PayerChannel proposed = propose(channelId, direction, prosumerAccount, payeeKey, payeeScript, capacitySats,
-        expiryLockTime, spendingCapSats);
+  public synchronized ChannelResult<PayerChannel> open(
+      String channelId,
+      ChannelDirection direction,
+      String prosumerAccount,
+      PublicKey payeeKey,
+      byte[] payeeScript,
+      long capacitySats,
+      long expiryLockTime,
+      long spendingCapSats,
+      PayeeEndpoint payee) {
+    PayerChannel proposed =
+        propose(
+            channelId,
+            direction,
+            prosumerAccount,
+            payeeKey,
+            payeeScript,
+            capacitySats,
+            expiryLockTime,
+            spendingCapSats);
     Transaction funding = Transaction.parse(store.proposedFunding(channelId).orElseThrow());
-    ChannelResult<byte[]> refundSig = payee.openAndSignRefund(proposed.terms(), funding,
-        proposed.terms().refundTransaction());
+    ChannelResult<byte[]> refundSig =
+        payee.openAndSignRefund(proposed.terms(), funding, proposed.terms().refundTransaction());
     if (!refundSig.isOk()) {
       abandonProposal(channelId);
       return ChannelResult.rejected(refundSig.rejection(), refundSig.detail());
@@ -72,22 +88,43 @@ public final class PayerKeeper {
   }
 
   /**
-   * First half of opening: builds and signs the funding (capacity to the 2-of-2), reserves its inputs and
-   * stores the channel as PROPOSED with its funding; nothing is broadcast. The payee signs the refund of
-   * the returned terms when it can (a gateway on its next poll); then {@link #completeOpen}.
+   * First half of opening: builds and signs the funding (capacity to the 2-of-2), reserves its
+   * inputs and stores the channel as PROPOSED with its funding; nothing is broadcast. The payee
+   * signs the refund of the returned terms when it can (a gateway on its next poll); then {@link
+   * #completeOpen}.
    */
-  public synchronized PayerChannel propose(String channelId, ChannelDirection direction, String prosumerAccount,
-      PublicKey payeeKey, byte[] payeeScript, long capacitySats, long expiryLockTime, long spendingCapSats) {
+  public synchronized PayerChannel propose(
+      String channelId,
+      ChannelDirection direction,
+      String prosumerAccount,
+      PublicKey payeeKey,
+      byte[] payeeScript,
+      long capacitySats,
+      long expiryLockTime,
+      long spendingCapSats) {
     if (store.payer(channelId).isPresent()) {
       throw new IllegalArgumentException("channel id " + channelId + " is taken");
     }
     byte[] payerScript = wallet.lockingScript();
     long fee = ChannelTerms.commitmentFeeSats(chain.feePolicy(), payerScript, payeeScript);
     byte[] fundingScript = ChannelTerms.fundingScript(payerKey.publicKey(), payeeKey);
-    HubWallet.PreparedSpend funding = wallet.prepareHolding(List.of(new TxOutput(capacitySats, fundingScript)));
-    ChannelTerms terms = new ChannelTerms(channelId, direction, prosumerAccount, payerKey.publicKey(), payeeKey,
-        payerScript, payeeScript, capacitySats, fee, chain.feePolicy().dustLimitSats(), expiryLockTime,
-        funding.transaction().txid(), 0);
+    HubWallet.PreparedSpend funding =
+        wallet.prepareHolding(List.of(new TxOutput(capacitySats, fundingScript)));
+    ChannelTerms terms =
+        new ChannelTerms(
+            channelId,
+            direction,
+            prosumerAccount,
+            payerKey.publicKey(),
+            payeeKey,
+            payerScript,
+            payeeScript,
+            capacitySats,
+            fee,
+            chain.feePolicy().dustLimitSats(),
+            expiryLockTime,
+            funding.transaction().txid(),
+            0);
     PayerChannel proposed = PayerChannel.propose(terms, spendingCapSats);
     try {
       store.savePayerProposal(proposed, funding.transaction().serialize());
@@ -103,7 +140,8 @@ public final class PayerKeeper {
    * refund is safe before any money moves), then broadcasts the funding. A channel already open is
    * returned as it is (the payee's answer came twice).
    */
-  public synchronized ChannelResult<PayerChannel> completeOpen(String channelId, byte[] refundSignature) {
+  public synchronized ChannelResult<PayerChannel> completeOpen(
+      String channelId, byte[] refundSignature) {
     Optional<PayerChannel> current = store.payer(channelId);
     if (current.isEmpty()) {
       return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId);
@@ -116,53 +154,76 @@ public final class PayerKeeper {
     if (!open.isOk()) {
       return open;
     }
-    Transaction fundingTx = Transaction.parse(store.proposedFunding(channelId).orElseThrow(
-        () -> new IllegalStateException("proposed channel " + channelId + " has no stored funding")));
+    Transaction fundingTx =
+        Transaction.parse(
+            store
+                .proposedFunding(channelId)
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "proposed channel " + channelId + " has no stored funding")));
     Optional<HubWallet.PreparedSpend> funding = wallet.reserved(fundingTx);
     if (funding.isEmpty()) {
-      return ChannelResult.rejected(ChannelRejection.FUNDING_REJECTED,
+      return ChannelResult.rejected(
+          ChannelRejection.FUNDING_REJECTED,
           "the funding's inputs are no longer reserved (the proposal was abandoned)");
     }
     store.savePayer(open.value());
     BroadcastResult sent = wallet.broadcast(funding.get(), "channel-funding");
     if (!sent.isAccepted()) {
       store.savePayer(open.value().withState(ChannelState.CLOSED));
-      return ChannelResult.rejected(ChannelRejection.FUNDING_REJECTED, sent.reason() + ": " + sent.detail());
+      return ChannelResult.rejected(
+          ChannelRejection.FUNDING_REJECTED, sent.reason() + ": " + sent.detail());
     }
     ChannelTerms terms = open.value().terms();
-    LOG.info("channel {} open: {} sat to {}, funding {}", channelId, terms.capacitySats(), terms.prosumerAccount(),
+    LOG.info(
+        "channel {} open: {} sat to {}, funding {}",
+        channelId,
+        terms.capacitySats(),
+        terms.prosumerAccount(),
         fundingTx.txidHex());
     return open;
   }
 
   /**
-   * Makes sure the wallet holds {@code count} coins that can each fund a channel of {@code capacitySats}
-   * on their own, for proposals that hold their coin until the payee answers.
+   * Makes sure the wallet holds {@code count} coins that can each fund a channel of {@code
+   * capacitySats} on their own, for proposals that hold their coin until the payee answers.
    */
   public synchronized void ensureFundingCoins(int count, long capacitySats) {
     // room for the funding's fee: a one-input, two-output transaction is far below 1 kB
     wallet.ensureCoins(count, Math.addExact(capacitySats, chain.feePolicy().feeFor(1_000)));
   }
 
-  /** Gives up a proposal the payee never answered: releases the funding's inputs; the channel is closed. */
+  /**
+   * Gives up a proposal the payee never answered: releases the funding's inputs; the channel is
+   * closed.
+   */
   public synchronized void abandonProposal(String channelId) {
-    store.payer(channelId).filter(c -> c.state() == ChannelState.PROPOSED).ifPresent(c -> {
-      store.proposedFunding(channelId).ifPresent(raw -> wallet.reserved(Transaction.parse(raw))
-          .ifPresent(wallet::release));
-      store.savePayer(c.withState(ChannelState.CLOSED));
-    });
+    store
+        .payer(channelId)
+        .filter(c -> c.state() == ChannelState.PROPOSED)
+        .ifPresent(
+            c -> {
+              store
+                  .proposedFunding(channelId)
+                  .ifPresent(
+                      raw -> wallet.reserved(Transaction.parse(raw)).ifPresent(wallet::release));
+              store.savePayer(c.withState(ChannelState.CLOSED));
+            });
   }
 
   /**
-   * Pays {@code incrementSats} more over the channel: signs, stores, then delivers. Returns the payee's
-   * acknowledged cumulative amount.
+   * Pays {@code incrementSats} more over the channel: signs, stores, then delivers. Returns the
+   * payee's acknowledged cumulative amount.
    */
-  public synchronized ChannelResult<Long> pay(String channelId, long incrementSats, PayeeEndpoint payee) {
+  public synchronized ChannelResult<Long> pay(
+      String channelId, long incrementSats, PayeeEndpoint payee) {
     Optional<PayerChannel> current = store.payer(channelId);
     if (current.isEmpty()) {
       return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId);
     }
-    ChannelResult<PayerChannel.Payment> payment = current.get().payIncrement(incrementSats, payerKey);
+    ChannelResult<PayerChannel.Payment> payment =
+        current.get().payIncrement(incrementSats, payerKey);
     if (!payment.isOk()) {
       return ChannelResult.rejected(payment.rejection(), payment.detail());
     }
@@ -174,7 +235,8 @@ public final class PayerKeeper {
   public synchronized ChannelResult<Long> resendLatest(String channelId, PayeeEndpoint payee) {
     Optional<PayerChannel> current = store.payer(channelId);
     if (current.isEmpty() || current.get().latestUpdate() == null) {
-      return ChannelResult.rejected(ChannelRejection.NOTHING_TO_CLOSE, "no commitment for " + channelId);
+      return ChannelResult.rejected(
+          ChannelRejection.NOTHING_TO_CLOSE, "no commitment for " + channelId);
     }
     return payee.deliver(current.get().latestUpdate());
   }
@@ -188,8 +250,10 @@ public final class PayerKeeper {
    * Before expiry the chain answers NON_FINAL.
    */
   public synchronized BroadcastResult refund(String channelId) {
-    PayerChannel channel = store.payer(channelId)
-        .orElseThrow(() -> new IllegalArgumentException("unknown channel " + channelId));
+    PayerChannel channel =
+        store
+            .payer(channelId)
+            .orElseThrow(() -> new IllegalArgumentException("unknown channel " + channelId));
     Transaction refund = channel.signedRefund(payerKey);
     BroadcastResult result = chain.broadcast(refund.serialize());
     if (result.isAccepted()) {
@@ -200,13 +264,19 @@ public final class PayerKeeper {
     return result;
   }
 
-  /** Marks a channel closed once the payee's closing transaction is known (its payer change is the wallet's). */
+  /**
+   * Marks a channel closed once the payee's closing transaction is known (its payer change is the
+   * wallet's).
+   */
   public synchronized void closedByPayee(String channelId, Transaction closing) {
-    store.payer(channelId).ifPresent(c -> {
-      // the hub signed this commitment: it is one of the platform's transactions
-      wallet.receive(closing, true, List.of(c.fundingOutput()), "channel-close");
-      store.savePayer(c.withState(ChannelState.CLOSED));
-      store.recordClosing(channelId, true, closing.txid());
-    });
+    store
+        .payer(channelId)
+        .ifPresent(
+            c -> {
+              // the hub signed this commitment: it is one of the platform's transactions
+              wallet.receive(closing, true, List.of(c.fundingOutput()), "channel-close");
+              store.savePayer(c.withState(ChannelState.CLOSED));
+              store.recordClosing(channelId, true, closing.txid());
+            });
   }
 }

@@ -31,15 +31,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded devnet chain: a BSV-rules ledger in this process, persisted in PostgreSQL (or kept in
- * memory), with blocks mined on demand or on a timer. Its network is {@value #NETWORK}; its coins are
- * devnet coins, not BSV money. Thread-safe (one lock around the ledger).
+ * The embedded devnet chain: a BSV-rules ledger in this process, persisted in PostgreSQL (or kept
+ * in memory), with blocks mined on demand or on a timer. Its network is {@value #NETWORK}; its
+ * coins are devnet coins, not BSV money. Thread-safe (one lock around the ledger).
  */
 public final class DevnetBackend implements ChainBackend, DevnetControl, AutoCloseable {
   /** The network name shown wherever devnet data appears. */
   public static final String NETWORK = "devnet";
-  /** Default relay policy: 50 sat/kB, outputs of at least 1 sat (BSV node defaults since 1.0.11 allow 1 sat). */
+
+  /**
+   * Default relay policy: 50 sat/kB, outputs of at least 1 sat (BSV node defaults since 1.0.11
+   * allow 1 sat).
+   */
   public static final FeePolicy DEFAULT_POLICY = new FeePolicy(50, 1);
+
   private static final Logger LOG = LoggerFactory.getLogger(DevnetBackend.class);
 
   private final DevnetLedger ledger;
@@ -68,7 +73,10 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
     return new DevnetBackend(DevnetStore.NONE, clock, policy);
   }
 
-  /** A devnet persisted in the database's V8 tables; resumes the stored chain or creates its genesis block. */
+  /**
+   * A devnet persisted in the database's V8 tables; resumes the stored chain or creates its genesis
+   * block.
+   */
   public static DevnetBackend open(DSLContext db, Clock clock, FeePolicy policy) {
     return new DevnetBackend(new JdbcDevnetStore(db), clock, policy);
   }
@@ -78,10 +86,14 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
    * faucet's devnet coins and receives block rewards.
    */
   public static PrivateKey genesisKey() {
-    return PrivateKey.fromBytes(Hashes.sha256("peerwatt devnet genesis key".getBytes(StandardCharsets.US_ASCII)));
+    return PrivateKey.fromBytes(
+        Hashes.sha256("peerwatt devnet genesis key".getBytes(StandardCharsets.US_ASCII)));
   }
 
-  /** An address as PeerWatt shows devnet addresses: with the network named, so nobody takes it for BSV. */
+  /**
+   * An address as PeerWatt shows devnet addresses: with the network named, so nobody takes it for
+   * BSV.
+   */
   public static String label(P2pkhAddress address) {
     return NETWORK + ":" + address.encode();
   }
@@ -106,21 +118,29 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
     }
     ledger.restoreMempoolSequence(s.lastMempoolSequence());
     if (!s.blocks().isEmpty()) {
-      LOG.info("devnet: resumed at height {} with {} mempool transactions", ledger.height(), ledger.mempoolSize());
+      LOG.info(
+          "devnet: resumed at height {} with {} mempool transactions",
+          ledger.height(),
+          ledger.mempoolSize());
     }
   }
 
-  /** Mines a block every {@code interval} (when the mempool is not empty) until {@link #close()}. */
+  /**
+   * Mines a block every {@code interval} (when the mempool is not empty) until {@link #close()}.
+   */
   public synchronized void startMining(Duration interval) {
     if (miner != null) {
       throw new IllegalStateException("devnet mining timer already running");
     }
-    miner = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "devnet-miner");
-      t.setDaemon(true);
-      return t;
-    });
-    miner.scheduleWithFixedDelay(this::mineIfPending, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    miner =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "devnet-miner");
+              t.setDaemon(true);
+              return t;
+            });
+    miner.scheduleWithFixedDelay(
+        this::mineIfPending, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void mineIfPending() {
@@ -147,7 +167,11 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
     if (verdict.accepted() != null) {
       store.saveAccepted(verdict.accepted());
     } else if (!verdict.result().isAccepted()) {
-      LOG.debug("devnet: rejected {}: {} {}", verdict.result().txid(), verdict.result().reason(), verdict.result().detail());
+      LOG.debug(
+          "devnet: rejected {}: {} {}",
+          verdict.result().txid(),
+          verdict.result().reason(),
+          verdict.result().detail());
     }
     return verdict.result();
   }
@@ -165,7 +189,9 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
 
   @Override
   public synchronized Optional<ChainHeader> header(long height) {
-    return height >= 0 && height <= ledger.height() ? Optional.of(ledger.header(height)) : Optional.empty();
+    return height >= 0 && height <= ledger.height()
+        ? Optional.of(ledger.header(height))
+        : Optional.empty();
   }
 
   @Override
@@ -205,8 +231,11 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
         DevnetLedger.Mined block = ledger.mine(clock.instant().getEpochSecond());
         store.saveMined(block);
         mined.add(block.block().header());
-        LOG.debug("devnet: mined block {} at height {} with {} transactions",
-            block.block().header().hashHex(), block.block().header().height(), block.block().txids().size());
+        LOG.debug(
+            "devnet: mined block {} at height {} with {} transactions",
+            block.block().header().hashHex(),
+            block.block().header().height(),
+            block.block().txids().size());
       }
     }
     return mined;
@@ -216,33 +245,63 @@ public final class DevnetBackend implements ChainBackend, DevnetControl, AutoClo
   public synchronized FaucetPayment faucet(byte[] lockingScript, long satoshis) {
     FeePolicy policy = ledger.policy();
     if (satoshis < Math.max(1, policy.dustLimitSats())) {
-      throw new IllegalArgumentException("faucet amount " + satoshis + " sat is below the dust limit");
+      throw new IllegalArgumentException(
+          "faucet amount " + satoshis + " sat is below the dust limit");
     }
     long nextHeight = ledger.height() + 1;
-    Utxo source = ledger.unspentPaying(genesisScript).stream()
-        .filter(u -> !u.isCoinbase() || u.coinbaseHeight() == 0
-            || nextHeight - u.coinbaseHeight() >= DevnetLedger.COINBASE_MATURITY)
-        .max(Comparator.comparingLong(u -> u.output().satoshis()))
-        .orElseThrow(() -> new IllegalStateException("devnet faucet is empty"));
-    // the fee is priced on the size with the largest possible signature (73 bytes with its type byte)
+    Utxo source =
+        ledger.unspentPaying(genesisScript).stream()
+            .filter(
+                u ->
+                    !u.isCoinbase()
+                        || u.coinbaseHeight() == 0
+                        || nextHeight - u.coinbaseHeight() >= DevnetLedger.COINBASE_MATURITY)
+            .max(Comparator.comparingLong(u -> u.output().satoshis()))
+            .orElseThrow(() -> new IllegalStateException("devnet faucet is empty"));
+    // the fee is priced on the size with the largest possible signature (73 bytes with its type
+    // byte)
     byte[] largestUnlock = Script.p2pkhUnlock(new byte[73], genesisKey.publicKey().bytes()).bytes();
-    TxInput sized = new TxInput(source.outpoint().txid(), source.outpoint().index(), largestUnlock,
-        TxInput.SEQUENCE_FINAL);
-    long fee = policy.feeFor(new Transaction(1, List.of(sized),
-        List.of(new TxOutput(satoshis, lockingScript), new TxOutput(1, genesisScript)), 0).size());
+    TxInput sized =
+        new TxInput(
+            source.outpoint().txid(),
+            source.outpoint().index(),
+            largestUnlock,
+            TxInput.SEQUENCE_FINAL);
+    long fee =
+        policy.feeFor(
+            new Transaction(
+                    1,
+                    List.of(sized),
+                    List.of(new TxOutput(satoshis, lockingScript), new TxOutput(1, genesisScript)),
+                    0)
+                .size());
     long change = source.output().satoshis() - satoshis - fee;
     if (change < policy.dustLimitSats()) {
-      throw new IllegalStateException("devnet faucet cannot pay " + satoshis + " sat from its largest output");
+      throw new IllegalStateException(
+          "devnet faucet cannot pay " + satoshis + " sat from its largest output");
     }
-    TxInput in = new TxInput(source.outpoint().txid(), source.outpoint().index(), new byte[0], TxInput.SEQUENCE_FINAL);
-    Transaction unsigned = new Transaction(1, List.of(in),
-        List.of(new TxOutput(satoshis, lockingScript), new TxOutput(change, genesisScript)), 0);
-    byte[] sig = Signatures.signAllForkId(genesisKey, unsigned, 0, genesisScript, source.output().satoshis());
-    Transaction signed = unsigned.withUnlockingScript(0,
-        Script.p2pkhUnlock(sig, genesisKey.publicKey().bytes()).bytes());
+    TxInput in =
+        new TxInput(
+            source.outpoint().txid(),
+            source.outpoint().index(),
+            new byte[0],
+            TxInput.SEQUENCE_FINAL);
+    Transaction unsigned =
+        new Transaction(
+            1,
+            List.of(in),
+            List.of(new TxOutput(satoshis, lockingScript), new TxOutput(change, genesisScript)),
+            0);
+    byte[] sig =
+        Signatures.signAllForkId(
+            genesisKey, unsigned, 0, genesisScript, source.output().satoshis());
+    Transaction signed =
+        unsigned.withUnlockingScript(
+            0, Script.p2pkhUnlock(sig, genesisKey.publicKey().bytes()).bytes());
     BroadcastResult result = broadcast(signed.serialize());
     if (!result.isAccepted()) {
-      throw new IllegalStateException("devnet faucet transaction rejected: " + result.reason() + " " + result.detail());
+      throw new IllegalStateException(
+          "devnet faucet transaction rejected: " + result.reason() + " " + result.detail());
     }
     return new FaucetPayment(signed.serialize(), signed.txidHex(), 0, satoshis);
   }

@@ -30,32 +30,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The devnet's consensus and policy rules as a pure state machine: a UTXO set, a mempool and a chain
- * of blocks. Transactions are checked as a post-Genesis BSV node would (scripts through protocol's
- * interpreter with {@link ScriptFlags#POST_GENESIS_STANDARD}, double spends, values, coinbase maturity,
- * lock-time finality against the next height and the median time past, fee and dust policy); blocks
- * carry real headers whose proof of work needs about 2^16 hashes. Time comes in as arguments; nothing
- * here does I/O. Not thread-safe: {@link DevnetBackend} serialises access.
+ * The devnet's consensus and policy rules as a pure state machine: a UTXO set, a mempool and a
+ * chain of blocks. Transactions are checked as a post-Genesis BSV node would (scripts through
+ * protocol's interpreter with {@link ScriptFlags#POST_GENESIS_STANDARD}, double spends, values,
+ * coinbase maturity, lock-time finality against the next height and the median time past, fee and
+ * dust policy); blocks carry real headers whose proof of work needs about 2^16 hashes. Time comes
+ * in as arguments; nothing here does I/O. Not thread-safe: {@link DevnetBackend} serialises access.
  */
 final class DevnetLedger {
-  /** Compact target with about 2^16 expected hashes per block: 0x00ffff * 256^28 = 2^240 roughly. */
+  /**
+   * Compact target with about 2^16 expected hashes per block: 0x00ffff * 256^28 = 2^240 roughly.
+   */
   static final long DEVNET_BITS = 0x1f00ffffL;
+
   static final int BLOCK_VERSION = 0x20000000;
+
   /** Devnet satoshis paid to the genesis key in block 0: the faucet's reserve (not BSV money). */
   static final long PREMINE_SATS = 1_000_000_000_000_000L;
+
   static final long BLOCK_SUBSIDY_SATS = 50_0000_0000L;
   static final int COINBASE_MATURITY = 100;
   static final long MAX_MONEY_SATS = 21_000_000L * 100_000_000L;
+
   /** nLockTime values below this are block heights, the rest Unix times (as in the node). */
   static final long LOCKTIME_THRESHOLD = 500_000_000L;
+
   private static final int MEDIAN_TIME_SPAN = 11;
 
   private final FeePolicy policy;
   private final byte[] minerLockingScript;
   private final List<DevnetBlock> blocks = new ArrayList<>();
   private final Map<Key, byte[]> rawTxs = new HashMap<>();
+
   /** Where each mined transaction sits: block height and index. */
   private final Map<Key, long[]> minedAt = new HashMap<>();
+
   private final LinkedHashMap<Key, Transaction> mempool = new LinkedHashMap<>();
   private final Map<Outpoint, Utxo> utxos = new HashMap<>();
   private final Map<Outpoint, Key> spentBy = new HashMap<>();
@@ -79,7 +88,8 @@ final class DevnetLedger {
   }
 
   /** A transaction accepted into the mempool, with what it changed in the UTXO set. */
-  record Accepted(byte[] txid, byte[] rawTx, long mempoolSequence, List<Outpoint> spent, List<Utxo> created) {}
+  record Accepted(
+      byte[] txid, byte[] rawTx, long mempoolSequence, List<Outpoint> spent, List<Utxo> created) {}
 
   /** A block just mined, with its coinbase and the coinbase's outputs. */
   record Mined(DevnetBlock block, byte[] coinbaseRaw, List<Utxo> coinbaseOutputs) {}
@@ -155,7 +165,8 @@ final class DevnetLedger {
     try {
       tx = Transaction.parse(raw);
     } catch (FormatException e) {
-      return new Verdict(BroadcastResult.rejected("", RejectReason.MALFORMED, e.getMessage()), null);
+      return new Verdict(
+          BroadcastResult.rejected("", RejectReason.MALFORMED, e.getMessage()), null);
     }
     byte[] txid = tx.txid();
     String txidHex = tx.txidHex();
@@ -181,30 +192,43 @@ final class DevnetLedger {
     rawTxs.put(key, raw.clone());
     mempool.put(key, tx);
     mempoolSequence++;
-    return new Verdict(BroadcastResult.accepted(txidHex), new Accepted(txid, raw.clone(), mempoolSequence, spent, created));
+    return new Verdict(
+        BroadcastResult.accepted(txidHex),
+        new Accepted(txid, raw.clone(), mempoolSequence, spent, created));
   }
 
   private BroadcastResult check(Transaction tx, String txidHex) {
     if (tx.inputs().isEmpty() || tx.outputs().isEmpty()) {
-      return BroadcastResult.rejected(txidHex, RejectReason.MALFORMED, "transaction needs inputs and outputs");
+      return BroadcastResult.rejected(
+          txidHex, RejectReason.MALFORMED, "transaction needs inputs and outputs");
     }
     if (tx.isCoinbase()) {
-      return BroadcastResult.rejected(txidHex, RejectReason.MALFORMED, "a coinbase is only valid in a block");
+      return BroadcastResult.rejected(
+          txidHex, RejectReason.MALFORMED, "a coinbase is only valid in a block");
     }
     long valueOut = 0;
     for (int i = 0; i < tx.outputs().size(); i++) {
       TxOutput o = tx.outputs().get(i);
       if (o.satoshis() < 0 || o.satoshis() > MAX_MONEY_SATS) {
-        return BroadcastResult.rejected(txidHex, RejectReason.VALUE_OUT_OF_RANGE, "output " + i + " value " + o.satoshis());
+        return BroadcastResult.rejected(
+            txidHex, RejectReason.VALUE_OUT_OF_RANGE, "output " + i + " value " + o.satoshis());
       }
       valueOut += o.satoshis();
       if (valueOut > MAX_MONEY_SATS) {
-        return BroadcastResult.rejected(txidHex, RejectReason.VALUE_OUT_OF_RANGE, "total output value too large");
+        return BroadcastResult.rejected(
+            txidHex, RejectReason.VALUE_OUT_OF_RANGE, "total output value too large");
       }
       boolean data = Script.of(o.lockingScript()).isOpReturnData();
       if (!data && o.satoshis() < policy.dustLimitSats()) {
-        return BroadcastResult.rejected(txidHex, RejectReason.DUST,
-            "output " + i + " carries " + o.satoshis() + " sat, dust limit " + policy.dustLimitSats());
+        return BroadcastResult.rejected(
+            txidHex,
+            RejectReason.DUST,
+            "output "
+                + i
+                + " carries "
+                + o.satoshis()
+                + " sat, dust limit "
+                + policy.dustLimitSats());
       }
     }
     List<Utxo> spending = new ArrayList<>();
@@ -213,48 +237,84 @@ final class DevnetLedger {
       TxInput in = tx.inputs().get(i);
       Outpoint op = new Outpoint(in.prevTxid(), in.prevIndex());
       if (seen.put(op, i) != null) {
-        return BroadcastResult.rejected(txidHex, RejectReason.MALFORMED, "input " + i + " repeats outpoint " + op);
+        return BroadcastResult.rejected(
+            txidHex, RejectReason.MALFORMED, "input " + i + " repeats outpoint " + op);
       }
       Utxo u = utxos.get(op);
       if (u == null) {
         Key conflict = spentBy.get(op);
         if (conflict != null) {
-          return BroadcastResult.rejected(txidHex, RejectReason.DOUBLE_SPEND,
-              "input " + i + " spends " + op + ", already spent by " + Transaction.txidToHex(conflict.id()));
+          return BroadcastResult.rejected(
+              txidHex,
+              RejectReason.DOUBLE_SPEND,
+              "input "
+                  + i
+                  + " spends "
+                  + op
+                  + ", already spent by "
+                  + Transaction.txidToHex(conflict.id()));
         }
-        return BroadcastResult.rejected(txidHex, RejectReason.MISSING_INPUTS, "input " + i + " spends unknown " + op);
+        return BroadcastResult.rejected(
+            txidHex, RejectReason.MISSING_INPUTS, "input " + i + " spends unknown " + op);
       }
-      if (u.isCoinbase() && u.coinbaseHeight() > 0 && height() + 1 - u.coinbaseHeight() < COINBASE_MATURITY) {
-        return BroadcastResult.rejected(txidHex, RejectReason.IMMATURE_COINBASE,
+      if (u.isCoinbase()
+          && u.coinbaseHeight() > 0
+          && height() + 1 - u.coinbaseHeight() < COINBASE_MATURITY) {
+        return BroadcastResult.rejected(
+            txidHex,
+            RejectReason.IMMATURE_COINBASE,
             "input " + i + " spends the coinbase of block " + u.coinbaseHeight());
       }
       spending.add(u);
     }
     if (!isFinal(tx, height() + 1, medianTimePast())) {
-      return BroadcastResult.rejected(txidHex, RejectReason.NON_FINAL,
-          "lock time " + tx.lockTime() + " not reached (next height " + (height() + 1) + ", median time past "
-              + medianTimePast() + ")");
+      return BroadcastResult.rejected(
+          txidHex,
+          RejectReason.NON_FINAL,
+          "lock time "
+              + tx.lockTime()
+              + " not reached (next height "
+              + (height() + 1)
+              + ", median time past "
+              + medianTimePast()
+              + ")");
     }
     long valueIn = 0;
     for (Utxo u : spending) {
       valueIn += u.output().satoshis();
     }
     if (valueIn < valueOut) {
-      return BroadcastResult.rejected(txidHex, RejectReason.VALUE_OUT_OF_RANGE,
+      return BroadcastResult.rejected(
+          txidHex,
+          RejectReason.VALUE_OUT_OF_RANGE,
           "outputs " + valueOut + " sat exceed inputs " + valueIn + " sat");
     }
     long fee = valueIn - valueOut;
     long size = tx.size();
     long minFee = policy.feeFor(size);
     if (fee < minFee) {
-      return BroadcastResult.rejected(txidHex, RejectReason.FEE_TOO_LOW,
-          "fee " + fee + " sat below " + minFee + " sat (" + policy.satoshisPerKb() + " sat/kB x " + size + " bytes)");
+      return BroadcastResult.rejected(
+          txidHex,
+          RejectReason.FEE_TOO_LOW,
+          "fee "
+              + fee
+              + " sat below "
+              + minFee
+              + " sat ("
+              + policy.satoshisPerKb()
+              + " sat/kB x "
+              + size
+              + " bytes)");
     }
     Sighash cache = Sighash.of(tx);
     for (int i = 0; i < spending.size(); i++) {
-      ScriptResult r = Interpreter.verifyInput(tx, i, spending.get(i).output(), ScriptFlags.POST_GENESIS_STANDARD, cache);
+      ScriptResult r =
+          Interpreter.verifyInput(
+              tx, i, spending.get(i).output(), ScriptFlags.POST_GENESIS_STANDARD, cache);
       if (!r.ok()) {
-        return BroadcastResult.rejected(txidHex, RejectReason.INVALID_SCRIPT,
+        return BroadcastResult.rejected(
+            txidHex,
+            RejectReason.INVALID_SCRIPT,
             "input " + i + ": " + r.error() + " (" + r.message() + ")");
       }
     }
@@ -350,7 +410,8 @@ final class DevnetLedger {
     ByteWriter script = new ByteWriter();
     script.write(Script.minimalPush(heightNum));
     script.write(Script.minimalPush("peerwatt devnet".getBytes(StandardCharsets.US_ASCII)));
-    TxInput in = new TxInput(new byte[32], 0xFFFF_FFFFL, script.toByteArray(), TxInput.SEQUENCE_FINAL);
+    TxInput in =
+        new TxInput(new byte[32], 0xFFFF_FFFFL, script.toByteArray(), TxInput.SEQUENCE_FINAL);
     return new Transaction(1, List.of(in), List.of(new TxOutput(reward, minerLockingScript)), 0);
   }
 

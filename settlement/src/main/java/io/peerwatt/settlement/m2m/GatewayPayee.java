@@ -9,12 +9,12 @@ import io.peerwatt.settlement.channel.PayeeEndpoint;
 import java.util.Objects;
 
 /**
- * A seller's gateway as the payee of its hub -> seller channel. The gateway is not reachable from the
- * platform: it polls, takes the hub's newest commitment, stores it and acknowledges it
- * ({@link GatewayRegistry#acknowledge}). So a delivery succeeds once that acknowledgement is in, and is
- * "payee unreachable" (the payment stays pending and is offered again) until then. Channels are opened
- * in two halves ({@code PayerKeeper.propose}, then {@code completeOpen} when the gateway's refund
- * signature arrives), never through {@link #openAndSignRefund}.
+ * A seller's gateway as the payee of its hub -> seller channel. The gateway is not reachable from
+ * the platform: it polls, takes the hub's newest commitment, stores it and acknowledges it ({@link
+ * GatewayRegistry#acknowledge}). So a delivery succeeds once that acknowledgement is in, and is
+ * "payee unreachable" (the payment stays pending and is offered again) until then. Channels are
+ * opened in two halves ({@code PayerKeeper.propose}, then {@code completeOpen} when the gateway's
+ * refund signature arrives), never through {@link #openAndSignRefund}.
  */
 final class GatewayPayee implements PayeeEndpoint {
   private final GatewayRegistry registry;
@@ -24,8 +24,10 @@ final class GatewayPayee implements PayeeEndpoint {
   }
 
   @Override
-  public ChannelResult<byte[]> openAndSignRefund(ChannelTerms terms, Transaction funding, Transaction refund) {
-    return ChannelResult.rejected(ChannelRejection.PAYEE_UNREACHABLE,
+  public ChannelResult<byte[]> openAndSignRefund(
+      ChannelTerms terms, Transaction funding, Transaction refund) {
+    return ChannelResult.rejected(
+        ChannelRejection.PAYEE_UNREACHABLE,
         "a gateway signs the refund of a proposed channel on its own poll");
   }
 
@@ -35,7 +37,13 @@ final class GatewayPayee implements PayeeEndpoint {
     if (acked >= update.sequence()) {
       return ChannelResult.ok(update.payeeAmountSats());
     }
-    return ChannelResult.rejected(ChannelRejection.PAYEE_UNREACHABLE, "waiting for the gateway to store commitment #"
-        + update.sequence() + " (" + update.payeeAmountSats() + " sat); it has acknowledged #" + acked);
+    return ChannelResult.rejected(
+        ChannelRejection.PAYEE_UNREACHABLE,
+        "waiting for the gateway to store commitment #"
+            + update.sequence()
+            + " ("
+            + update.payeeAmountSats()
+            + " sat); it has acknowledged #"
+            + acked);
   }
 }

@@ -11,7 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
 
-/** The settlement payments of machine-to-machine accounts as the hub's gateway side reads them. Blocking. */
+/**
+ * The settlement payments of machine-to-machine accounts as the hub's gateway side reads them.
+ * Blocking.
+ */
 final class GatewayPaymentStore {
   /** Most waiting debits one poll returns. */
   private static final int MAX_REQUESTS = 100;
@@ -23,47 +26,84 @@ final class GatewayPaymentStore {
   }
 
   /**
-   * A debit of an account: what it pays for, and (once the dispatcher chose it) the channel and the exact
-   * payee amount the commitment must reach.
+   * A debit of an account: what it pays for, and (once the dispatcher chose it) the channel and the
+   * exact payee amount the commitment must reach.
    *
    * @param channelId null while no buyer channel of the account is open
    * @param targetPayeeSats null while no channel was chosen
    */
-  record Debit(long paymentId, SlotKey key, int statementVersion, long amountSat, String channelId,
+  record Debit(
+      long paymentId,
+      SlotKey key,
+      int statementVersion,
+      long amountSat,
+      String channelId,
       Long targetPayeeSats) {}
 
   /** Payment {@code paymentId} if it is a debit of {@code accountId}. */
   Optional<Debit> debit(long accountId, long paymentId) {
-    return db.select(SETTLEMENT_PAYMENT.ID, SETTLEMENT_PAYMENT.ZONE_CODE, SETTLEMENT_PAYMENT.SLOT_START,
-            SETTLEMENT_PAYMENT.STATEMENT_VERSION, SETTLEMENT_PAYMENT.AMOUNT_SAT, SETTLEMENT_PAYMENT.CHANNEL_ID,
+    return db.select(
+            SETTLEMENT_PAYMENT.ID,
+            SETTLEMENT_PAYMENT.ZONE_CODE,
+            SETTLEMENT_PAYMENT.SLOT_START,
+            SETTLEMENT_PAYMENT.STATEMENT_VERSION,
+            SETTLEMENT_PAYMENT.AMOUNT_SAT,
+            SETTLEMENT_PAYMENT.CHANNEL_ID,
             SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS)
         .from(SETTLEMENT_PAYMENT)
-        .where(SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId),
+        .where(
+            SETTLEMENT_PAYMENT.ID.eq(paymentId),
+            SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId),
             SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L))
-        .fetchOptional(r -> new Debit(r.value1(), new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3())),
-            r.value4(), r.value5(), r.value6(), r.value7()));
+        .fetchOptional(
+            r ->
+                new Debit(
+                    r.value1(),
+                    new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3())),
+                    r.value4(),
+                    r.value5(),
+                    r.value6(),
+                    r.value7()));
   }
 
   /** The account's pending debits, oldest first, at most {@value #MAX_REQUESTS}. */
   List<Debit> pendingDebits(long accountId) {
-    return db.select(SETTLEMENT_PAYMENT.ID, SETTLEMENT_PAYMENT.ZONE_CODE, SETTLEMENT_PAYMENT.SLOT_START,
-            SETTLEMENT_PAYMENT.STATEMENT_VERSION, SETTLEMENT_PAYMENT.AMOUNT_SAT, SETTLEMENT_PAYMENT.CHANNEL_ID,
+    return db.select(
+            SETTLEMENT_PAYMENT.ID,
+            SETTLEMENT_PAYMENT.ZONE_CODE,
+            SETTLEMENT_PAYMENT.SLOT_START,
+            SETTLEMENT_PAYMENT.STATEMENT_VERSION,
+            SETTLEMENT_PAYMENT.AMOUNT_SAT,
+            SETTLEMENT_PAYMENT.CHANNEL_ID,
             SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS)
         .from(SETTLEMENT_PAYMENT)
-        .where(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId), SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L),
+        .where(
+            SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId),
+            SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L),
             SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
         .orderBy(SETTLEMENT_PAYMENT.ID)
         .limit(MAX_REQUESTS)
-        .fetch(r -> new Debit(r.value1(), new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3())),
-            r.value4(), r.value5(), r.value6(), r.value7()));
+        .fetch(
+            r ->
+                new Debit(
+                    r.value1(),
+                    new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3())),
+                    r.value4(),
+                    r.value5(),
+                    r.value6(),
+                    r.value7()));
   }
 
   /** Machine-to-machine accounts, not disabled, that a pending credit waits for, by id. */
   List<Long> m2mAccountsOwedCredit() {
-    return db.selectDistinct(ACCOUNT.ID).from(ACCOUNT)
-        .join(SETTLEMENT_PAYMENT).on(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(ACCOUNT.ID))
+    return db.selectDistinct(ACCOUNT.ID)
+        .from(ACCOUNT)
+        .join(SETTLEMENT_PAYMENT)
+        .on(SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(ACCOUNT.ID))
         .where(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.M2M).and(ACCOUNT.DISABLED_AT.isNull()))
-        .and(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code())).and(SETTLEMENT_PAYMENT.AMOUNT_SAT.gt(0L))
-        .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
+        .and(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
+        .and(SETTLEMENT_PAYMENT.AMOUNT_SAT.gt(0L))
+        .orderBy(ACCOUNT.ID)
+        .fetch(ACCOUNT.ID);
   }
 }

@@ -41,7 +41,10 @@ public final class GatewayRefusal extends RuntimeException {
     return new GatewayRefusal(Kind.CONFLICT, code, message, field);
   }
 
-  /** What {@code parse} reads from field {@code field}; a malformed one is refused as MALFORMED_FIELD. */
+  /**
+   * What {@code parse} reads from field {@code field}; a malformed one is refused as
+   * MALFORMED_FIELD.
+   */
   static <T> T parsed(String field, Supplier<T> parse) {
     try {
       return parse.get();

@@ -33,55 +33,92 @@ public final class JdbcReportSource {
    * @param tariffMilliCtPerKwh the residual import tariff (0: no bill amounts)
    */
   public UtilityReport report(String zoneCode, Instant from, Instant to, long tariffMilliCtPerKwh) {
-    String currency = db.select(MARKET_ZONE.CURRENCY).from(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(zoneCode))
-        .fetchOptional(MARKET_ZONE.CURRENCY).orElse("");
+    String currency =
+        db.select(MARKET_ZONE.CURRENCY)
+            .from(MARKET_ZONE)
+            .where(MARKET_ZONE.ZONE_CODE.eq(zoneCode))
+            .fetchOptional(MARKET_ZONE.CURRENCY)
+            .orElse("");
     // newest version per account and slot
     Map<ReportBuilder.AccountSlot, Statement> newest = new LinkedHashMap<>();
-    for (Record r : db.select(SETTLEMENT_STATEMENT.ENCODED).from(SETTLEMENT_STATEMENT)
-        .where(SETTLEMENT_STATEMENT.ZONE_CODE.eq(zoneCode))
-        .and(SETTLEMENT_STATEMENT.SLOT_START.ge(from)).and(SETTLEMENT_STATEMENT.SLOT_START.lt(to))
-        .orderBy(SETTLEMENT_STATEMENT.SLOT_START, SETTLEMENT_STATEMENT.ACCOUNT_ID, SETTLEMENT_STATEMENT.VERSION)
-        .fetch()) {
+    for (Record r :
+        db.select(SETTLEMENT_STATEMENT.ENCODED)
+            .from(SETTLEMENT_STATEMENT)
+            .where(SETTLEMENT_STATEMENT.ZONE_CODE.eq(zoneCode))
+            .and(SETTLEMENT_STATEMENT.SLOT_START.ge(from))
+            .and(SETTLEMENT_STATEMENT.SLOT_START.lt(to))
+            .orderBy(
+                SETTLEMENT_STATEMENT.SLOT_START,
+                SETTLEMENT_STATEMENT.ACCOUNT_ID,
+                SETTLEMENT_STATEMENT.VERSION)
+            .fetch()) {
       Statement s = StatementCodec.decode(r.get(SETTLEMENT_STATEMENT.ENCODED));
       newest.put(new ReportBuilder.AccountSlot(s.accountId(), s.slot().start()), s);
     }
     Map<ReportBuilder.AccountSlot, ReportBuilder.Payments> payments = new HashMap<>();
-    for (Record r : db.select(SETTLEMENT_PAYMENT.ACCOUNT_ID, SETTLEMENT_PAYMENT.SLOT_START, SETTLEMENT_PAYMENT.STATUS,
-        SETTLEMENT_PAYMENT.AMOUNT_SAT).from(SETTLEMENT_PAYMENT)
-        .where(SETTLEMENT_PAYMENT.ZONE_CODE.eq(zoneCode))
-        .and(SETTLEMENT_PAYMENT.SLOT_START.ge(from)).and(SETTLEMENT_PAYMENT.SLOT_START.lt(to)).fetch()) {
-      var key = new ReportBuilder.AccountSlot(r.get(SETTLEMENT_PAYMENT.ACCOUNT_ID),
-          r.get(SETTLEMENT_PAYMENT.SLOT_START));
+    for (Record r :
+        db.select(
+                SETTLEMENT_PAYMENT.ACCOUNT_ID,
+                SETTLEMENT_PAYMENT.SLOT_START,
+                SETTLEMENT_PAYMENT.STATUS,
+                SETTLEMENT_PAYMENT.AMOUNT_SAT)
+            .from(SETTLEMENT_PAYMENT)
+            .where(SETTLEMENT_PAYMENT.ZONE_CODE.eq(zoneCode))
+            .and(SETTLEMENT_PAYMENT.SLOT_START.ge(from))
+            .and(SETTLEMENT_PAYMENT.SLOT_START.lt(to))
+            .fetch()) {
+      var key =
+          new ReportBuilder.AccountSlot(
+              r.get(SETTLEMENT_PAYMENT.ACCOUNT_ID), r.get(SETTLEMENT_PAYMENT.SLOT_START));
       long sat = r.get(SETTLEMENT_PAYMENT.AMOUNT_SAT);
       boolean paid = "paid".equals(r.get(SETTLEMENT_PAYMENT.STATUS));
-      payments.merge(key, new ReportBuilder.Payments(paid ? sat : 0, paid ? 0 : sat),
-          (a, b) -> new ReportBuilder.Payments(Math.addExact(a.paidSat(), b.paidSat()),
-              Math.addExact(a.pendingSat(), b.pendingSat())));
+      payments.merge(
+          key,
+          new ReportBuilder.Payments(paid ? sat : 0, paid ? 0 : sat),
+          (a, b) ->
+              new ReportBuilder.Payments(
+                  Math.addExact(a.paidSat(), b.paidSat()),
+                  Math.addExact(a.pendingSat(), b.pendingSat())));
     }
     Map<Long, List<Long>> points = new HashMap<>();
-    db.select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ID).from(METERING_POINT)
-        .where(METERING_POINT.ZONE_CODE.eq(zoneCode)).orderBy(METERING_POINT.ID)
+    db.select(METERING_POINT.ACCOUNT_ID, METERING_POINT.ID)
+        .from(METERING_POINT)
+        .where(METERING_POINT.ZONE_CODE.eq(zoneCode))
+        .orderBy(METERING_POINT.ID)
         .forEach(r -> points.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(r.value2()));
     Map<ReportBuilder.AccountSlot, List<String>> anchors = new HashMap<>();
     Map<String, ReportBuilder.AccountSlot> byRef = new HashMap<>();
     for (Statement s : newest.values()) {
       for (int v = 1; v <= s.version(); v++) {
-        byRef.put(ItemRef.statement(s.accountId(), zoneCode, s.slot().start().getEpochSecond(), v),
+        byRef.put(
+            ItemRef.statement(s.accountId(), zoneCode, s.slot().start().getEpochSecond(), v),
             new ReportBuilder.AccountSlot(s.accountId(), s.slot().start()));
       }
     }
     if (!byRef.isEmpty()) {
-      db.select(ANCHOR_LEAF.ITEM_REF, ANCHOR_LEAF.ANCHOR_TXID).from(ANCHOR_LEAF)
+      db.select(ANCHOR_LEAF.ITEM_REF, ANCHOR_LEAF.ANCHOR_TXID)
+          .from(ANCHOR_LEAF)
           .where(ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.STATEMENT.code()))
-          .and(ANCHOR_LEAF.ITEM_REF.in(byRef.keySet())).orderBy(ANCHOR_LEAF.ITEM_REF)
-          .forEach(r -> {
-            List<String> txids = anchors.computeIfAbsent(byRef.get(r.value1()), k -> new ArrayList<>());
-            if (!txids.contains(r.value2())) {
-              txids.add(r.value2());
-            }
-          });
+          .and(ANCHOR_LEAF.ITEM_REF.in(byRef.keySet()))
+          .orderBy(ANCHOR_LEAF.ITEM_REF)
+          .forEach(
+              r -> {
+                List<String> txids =
+                    anchors.computeIfAbsent(byRef.get(r.value1()), k -> new ArrayList<>());
+                if (!txids.contains(r.value2())) {
+                  txids.add(r.value2());
+                }
+              });
     }
-    return ReportBuilder.build(zoneCode, from, to, currency, tariffMilliCtPerKwh, new ArrayList<>(newest.values()),
-        payments, points, anchors);
+    return ReportBuilder.build(
+        zoneCode,
+        from,
+        to,
+        currency,
+        tariffMilliCtPerKwh,
+        new ArrayList<>(newest.values()),
+        payments,
+        points,
+        anchors);
   }
 }

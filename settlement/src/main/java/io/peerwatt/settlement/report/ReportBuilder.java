@@ -16,8 +16,8 @@ import java.util.Map;
  *
  * <p>Delivered bought is taken from the sellers' side: a trade's delivered energy is its seller's
  * {@code ENERGY_SALE} quantity for that trade; a buyer's delivered bought is the sum over its
- * {@code ENERGY_PURCHASE} trades. So the totals reconcile exactly when every trade's two statements are
- * present, and a report that does not reconcile shows a gap.
+ * {@code ENERGY_PURCHASE} trades. So the totals reconcile exactly when every trade's two statements
+ * are present, and a report that does not reconcile shows a gap.
  */
 public final class ReportBuilder {
   private ReportBuilder() {}
@@ -41,47 +41,97 @@ public final class ReportBuilder {
    * @param meteringPoints the metering points of each account in the zone
    * @param anchors anchor txids per account and slot (statement anchors)
    */
-  public static UtilityReport build(String zoneCode, Instant from, Instant to, String currency,
-      long tariffMilliCtPerKwh, List<Statement> statements, Map<AccountSlot, Payments> payments,
-      Map<Long, List<Long>> meteringPoints, Map<AccountSlot, List<String>> anchors) {
+  public static UtilityReport build(
+      String zoneCode,
+      Instant from,
+      Instant to,
+      String currency,
+      long tariffMilliCtPerKwh,
+      List<Statement> statements,
+      Map<AccountSlot, Payments> payments,
+      Map<Long, List<Long>> meteringPoints,
+      Map<AccountSlot, List<String>> anchors) {
     Map<String, Long> deliveredByTrade = new HashMap<>();
     for (Statement s : statements) {
       for (StatementLine line : s.lines()) {
         if (line.kind() == LineKind.ENERGY_SALE) {
-          deliveredByTrade.merge(s.slot().start() + "/" + line.tradeId(), line.quantityWh(), Math::addExact);
+          deliveredByTrade.merge(
+              s.slot().start() + "/" + line.tradeId(), line.quantityWh(), Math::addExact);
         }
       }
     }
     List<Statement> ordered = new ArrayList<>(statements);
-    ordered.sort(Comparator.comparing((Statement s) -> s.slot().start()).thenComparingLong(Statement::accountId));
+    ordered.sort(
+        Comparator.comparing((Statement s) -> s.slot().start())
+            .thenComparingLong(Statement::accountId));
     List<ReportRow> rows = new ArrayList<>();
     long[] t = new long[12];
     for (Statement s : ordered) {
       long deliveredBought = 0;
       for (StatementLine line : s.lines()) {
         if (line.kind() == LineKind.ENERGY_PURCHASE) {
-          deliveredBought = Math.addExact(deliveredBought,
-              deliveredByTrade.getOrDefault(s.slot().start() + "/" + line.tradeId(), 0L));
+          deliveredBought =
+              Math.addExact(
+                  deliveredBought,
+                  deliveredByTrade.getOrDefault(s.slot().start() + "/" + line.tradeId(), 0L));
         }
       }
       long residualImport = Math.max(0, s.importWh() - deliveredBought);
       long residualExport = Math.max(0, s.exportWh() - s.deliveredWh());
-      long deviation = Math.subtractExact(Math.subtractExact(s.importWh(), s.exportWh()),
-          Math.subtractExact(s.boughtWh(), s.soldWh()));
+      long deviation =
+          Math.subtractExact(
+              Math.subtractExact(s.importWh(), s.exportWh()),
+              Math.subtractExact(s.boughtWh(), s.soldWh()));
       long bill = billMilliCt(residualImport, tariffMilliCtPerKwh);
       AccountSlot key = new AccountSlot(s.accountId(), s.slot().start());
       Payments p = payments.getOrDefault(key, Payments.NONE);
-      rows.add(new ReportRow(meteringPoints.getOrDefault(s.accountId(), List.of()), s.accountId(), s.slot().start(),
-          s.version(), s.importWh(), s.exportWh(), s.boughtWh(), s.soldWh(), deliveredBought, s.deliveredWh(),
-          residualImport, residualExport, deviation, bill, s.totalSat(), p.paidSat(), p.pendingSat(), s.estimated(),
-          s.missing(), anchors.getOrDefault(key, List.of())));
-      long[] add = {s.importWh(), s.exportWh(), s.boughtWh(), s.soldWh(), deliveredBought, s.deliveredWh(),
-          residualImport, residualExport, bill, s.totalSat(), p.paidSat(), p.pendingSat()};
+      rows.add(
+          new ReportRow(
+              meteringPoints.getOrDefault(s.accountId(), List.of()),
+              s.accountId(),
+              s.slot().start(),
+              s.version(),
+              s.importWh(),
+              s.exportWh(),
+              s.boughtWh(),
+              s.soldWh(),
+              deliveredBought,
+              s.deliveredWh(),
+              residualImport,
+              residualExport,
+              deviation,
+              bill,
+              s.totalSat(),
+              p.paidSat(),
+              p.pendingSat(),
+              s.estimated(),
+              s.missing(),
+              anchors.getOrDefault(key, List.of())));
+      long[] add = {
+        s.importWh(),
+        s.exportWh(),
+        s.boughtWh(),
+        s.soldWh(),
+        deliveredBought,
+        s.deliveredWh(),
+        residualImport,
+        residualExport,
+        bill,
+        s.totalSat(),
+        p.paidSat(),
+        p.pendingSat()
+      };
       for (int i = 0; i < t.length; i++) {
         t[i] = Math.addExact(t[i], add[i]);
       }
     }
-    return new UtilityReport(zoneCode, from, to, currency, tariffMilliCtPerKwh, rows,
+    return new UtilityReport(
+        zoneCode,
+        from,
+        to,
+        currency,
+        tariffMilliCtPerKwh,
+        rows,
         new ReportTotals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]));
   }
 

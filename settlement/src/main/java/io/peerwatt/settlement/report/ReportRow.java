@@ -14,9 +14,11 @@ import java.util.List;
  * @param exportWh metered export, OBIS 1-0:2.8.0 delta over the slot
  * @param boughtWh energy bought on the market
  * @param soldWh energy sold on the market
- * @param deliveredBoughtWh of the bought energy, what the sellers really delivered (their paid share)
+ * @param deliveredBoughtWh of the bought energy, what the sellers really delivered (their paid
+ *     share)
  * @param deliveredSoldWh of the sold energy, what this seller really delivered: min(sold, export)
- * @param residualImportWh import not covered by delivered P2P energy: the utility bills it at its tariff
+ * @param residualImportWh import not covered by delivered P2P energy: the utility bills it at its
+ *     tariff
  * @param residualExportWh export not sold P2P: the utility's feed-in
  * @param deviationWh net metered minus net traded: (import - export) - (bought - sold)
  * @param residualBillMilliCt residualImportWh at the given tariff, milli-cent (0 without a tariff)
@@ -27,10 +29,27 @@ import java.util.List;
  * @param missing meter data was missing
  * @param anchorTxids anchor transactions holding the statement (and its slot's readings and trades)
  */
-public record ReportRow(List<Long> meteringPointIds, long accountId, Instant slotStart, int statementVersion,
-    long importWh, long exportWh, long boughtWh, long soldWh, long deliveredBoughtWh, long deliveredSoldWh,
-    long residualImportWh, long residualExportWh, long deviationWh, long residualBillMilliCt, long statementSat,
-    long paidSat, long pendingSat, boolean estimated, boolean missing, List<String> anchorTxids) {
+public record ReportRow(
+    List<Long> meteringPointIds,
+    long accountId,
+    Instant slotStart,
+    int statementVersion,
+    long importWh,
+    long exportWh,
+    long boughtWh,
+    long soldWh,
+    long deliveredBoughtWh,
+    long deliveredSoldWh,
+    long residualImportWh,
+    long residualExportWh,
+    long deviationWh,
+    long residualBillMilliCt,
+    long statementSat,
+    long paidSat,
+    long pendingSat,
+    boolean estimated,
+    boolean missing,
+    List<String> anchorTxids) {
 
   public ReportRow {
     meteringPointIds = List.copyOf(meteringPointIds);

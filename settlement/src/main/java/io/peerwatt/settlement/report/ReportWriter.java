@@ -14,32 +14,53 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 /**
- * Renders a {@link UtilityReport} as CSV, JSON or a Green Button ESPI Atom feed. Output is deterministic
- * (no generation time inside), so the same report always has the same SHA-256, which is what is anchored.
+ * Renders a {@link UtilityReport} as CSV, JSON or a Green Button ESPI Atom feed. Output is
+ * deterministic (no generation time inside), so the same report always has the same SHA-256, which
+ * is what is anchored.
  *
- * <p>ESPI: one {@code UsagePoint} entry per metering point, each with two {@code MeterReading}s (import,
- * OBIS 1-0:1.8.0, {@code flowDirection} 1; export, OBIS 1-0:2.8.0, {@code flowDirection} 19), their
- * {@code ReadingType} (Wh: {@code uom} 72, {@code powerOfTenMultiplier} 0, {@code accumulationBehaviour}
- * 4 delta, {@code commodity} 1 electricity, {@code intervalLength} 900) and one {@code IntervalBlock}
- * with an {@code IntervalReading} per slot (start in Unix seconds, value in Wh).
+ * <p>ESPI: one {@code UsagePoint} entry per metering point, each with two {@code MeterReading}s
+ * (import, OBIS 1-0:1.8.0, {@code flowDirection} 1; export, OBIS 1-0:2.8.0, {@code flowDirection}
+ * 19), their {@code ReadingType} (Wh: {@code uom} 72, {@code powerOfTenMultiplier} 0, {@code
+ * accumulationBehaviour} 4 delta, {@code commodity} 1 electricity, {@code intervalLength} 900) and
+ * one {@code IntervalBlock} with an {@code IntervalReading} per slot (start in Unix seconds, value
+ * in Wh).
  */
 public final class ReportWriter {
   static final String ATOM = "http://www.w3.org/2005/Atom";
   static final String ESPI = "http://naesb.org/espi";
   private static final long SLOT_SECONDS = 900;
-  private static final String[] CSV_COLUMNS = {"meteringPoints", "accountId", "slotStart", "statementVersion",
-    "import_1-0:1.8.0_Wh", "export_1-0:2.8.0_Wh", "boughtWh", "soldWh", "deliveredBoughtWh", "deliveredSoldWh",
-    "residualImportWh", "residualExportWh", "deviationWh", "residualBillMilliCt", "statementSat", "paidSat",
-    "pendingSat", "estimated", "missing", "anchorTxids"};
+  private static final String[] CSV_COLUMNS = {
+    "meteringPoints",
+    "accountId",
+    "slotStart",
+    "statementVersion",
+    "import_1-0:1.8.0_Wh",
+    "export_1-0:2.8.0_Wh",
+    "boughtWh",
+    "soldWh",
+    "deliveredBoughtWh",
+    "deliveredSoldWh",
+    "residualImportWh",
+    "residualExportWh",
+    "deviationWh",
+    "residualBillMilliCt",
+    "statementSat",
+    "paidSat",
+    "pendingSat",
+    "estimated",
+    "missing",
+    "anchorTxids"
+  };
 
   private ReportWriter() {}
 
   public static byte[] render(UtilityReport report, ReportFormat format) {
-    String text = switch (format) {
-      case CSV -> csv(report);
-      case JSON -> Json.writePretty(json(report));
-      case ESPI -> espi(report);
-    };
+    String text =
+        switch (format) {
+          case CSV -> csv(report);
+          case JSON -> Json.writePretty(json(report));
+          case ESPI -> espi(report);
+        };
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -47,23 +68,57 @@ public final class ReportWriter {
     StringBuilder sb = new StringBuilder();
     sb.append(String.join(",", CSV_COLUMNS)).append("\r\n");
     for (ReportRow row : r.rows()) {
-      List<String> cells = List.of(join(row.meteringPointIds(), ";"), Long.toString(row.accountId()),
-          row.slotStart().toString(), Integer.toString(row.statementVersion()), Long.toString(row.importWh()),
-          Long.toString(row.exportWh()), Long.toString(row.boughtWh()), Long.toString(row.soldWh()),
-          Long.toString(row.deliveredBoughtWh()), Long.toString(row.deliveredSoldWh()),
-          Long.toString(row.residualImportWh()), Long.toString(row.residualExportWh()),
-          Long.toString(row.deviationWh()), Long.toString(row.residualBillMilliCt()), Long.toString(row.statementSat()),
-          Long.toString(row.paidSat()), Long.toString(row.pendingSat()), Boolean.toString(row.estimated()),
-          Boolean.toString(row.missing()), join(row.anchorTxids(), ";"));
+      List<String> cells =
+          List.of(
+              join(row.meteringPointIds(), ";"),
+              Long.toString(row.accountId()),
+              row.slotStart().toString(),
+              Integer.toString(row.statementVersion()),
+              Long.toString(row.importWh()),
+              Long.toString(row.exportWh()),
+              Long.toString(row.boughtWh()),
+              Long.toString(row.soldWh()),
+              Long.toString(row.deliveredBoughtWh()),
+              Long.toString(row.deliveredSoldWh()),
+              Long.toString(row.residualImportWh()),
+              Long.toString(row.residualExportWh()),
+              Long.toString(row.deviationWh()),
+              Long.toString(row.residualBillMilliCt()),
+              Long.toString(row.statementSat()),
+              Long.toString(row.paidSat()),
+              Long.toString(row.pendingSat()),
+              Boolean.toString(row.estimated()),
+              Boolean.toString(row.missing()),
+              join(row.anchorTxids(), ";"));
       sb.append(String.join(",", cells)).append("\r\n");
     }
     ReportTotals t = r.totals();
-    sb.append("TOTAL,,,,").append(t.importWh()).append(',').append(t.exportWh()).append(',').append(t.boughtWh())
-        .append(',').append(t.soldWh()).append(',').append(t.deliveredBoughtWh()).append(',')
-        .append(t.deliveredSoldWh()).append(',').append(t.residualImportWh()).append(',')
-        .append(t.residualExportWh()).append(",,").append(t.residualBillMilliCt()).append(',')
-        .append(t.statementSat()).append(',').append(t.paidSat()).append(',').append(t.pendingSat())
-        .append(",,,").append("\r\n");
+    sb.append("TOTAL,,,,")
+        .append(t.importWh())
+        .append(',')
+        .append(t.exportWh())
+        .append(',')
+        .append(t.boughtWh())
+        .append(',')
+        .append(t.soldWh())
+        .append(',')
+        .append(t.deliveredBoughtWh())
+        .append(',')
+        .append(t.deliveredSoldWh())
+        .append(',')
+        .append(t.residualImportWh())
+        .append(',')
+        .append(t.residualExportWh())
+        .append(",,")
+        .append(t.residualBillMilliCt())
+        .append(',')
+        .append(t.statementSat())
+        .append(',')
+        .append(t.paidSat())
+        .append(',')
+        .append(t.pendingSat())
+        .append(",,,")
+        .append("\r\n");
     return sb.toString();
   }
 
@@ -132,7 +187,10 @@ public final class ReportWriter {
   static String espi(UtilityReport r) {
     Map<String, List<ReportRow>> byPoint = new TreeMap<>();
     for (ReportRow row : r.rows()) {
-      String point = row.meteringPointIds().isEmpty() ? "account-" + row.accountId() : join(row.meteringPointIds(), "-");
+      String point =
+          row.meteringPointIds().isEmpty()
+              ? "account-" + row.accountId()
+              : join(row.meteringPointIds(), "-");
       byPoint.computeIfAbsent(point, k -> new ArrayList<>()).add(row);
     }
     StringWriter out = new StringWriter();
@@ -174,8 +232,16 @@ public final class ReportWriter {
     return out.toString();
   }
 
-  private static void meterReading(XMLStreamWriter x, UtilityReport r, String up, String name, String obis,
-      int flowDirection, List<ReportRow> rows, boolean imports) throws XMLStreamException {
+  private static void meterReading(
+      XMLStreamWriter x,
+      UtilityReport r,
+      String up,
+      String name,
+      String obis,
+      int flowDirection,
+      List<ReportRow> rows,
+      boolean imports)
+      throws XMLStreamException {
     String mr = up + ":MeterReading:" + name;
     String rt = up + ":ReadingType:" + name;
     x.writeStartElement("entry");
@@ -246,7 +312,8 @@ public final class ReportWriter {
     x.writeAttribute("href", href);
   }
 
-  private static void text(XMLStreamWriter x, String ns, String name, String value) throws XMLStreamException {
+  private static void text(XMLStreamWriter x, String ns, String name, String value)
+      throws XMLStreamException {
     if (ESPI.equals(ns)) {
       x.writeStartElement("espi", name, ESPI);
     } else {

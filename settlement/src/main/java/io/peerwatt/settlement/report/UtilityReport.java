@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A utility's settlement report for one zone and period: rows per metering point and slot, and totals.
+ * A utility's settlement report for one zone and period: rows per metering point and slot, and
+ * totals.
  *
  * @param zoneCode the zone
  * @param from period start (inclusive, slot starts)
@@ -14,8 +15,14 @@ import java.util.List;
  * @param rows ordered by slot, then account
  * @param totals sums over the rows
  */
-public record UtilityReport(String zoneCode, Instant from, Instant to, String currency, long tariffMilliCtPerKwh,
-    List<ReportRow> rows, ReportTotals totals) {
+public record UtilityReport(
+    String zoneCode,
+    Instant from,
+    Instant to,
+    String currency,
+    long tariffMilliCtPerKwh,
+    List<ReportRow> rows,
+    ReportTotals totals) {
 
   public UtilityReport {
     rows = List.copyOf(rows);

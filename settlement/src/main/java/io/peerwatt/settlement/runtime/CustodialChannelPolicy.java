@@ -14,13 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When the hub opens a custodial prosumer's channels: a channel opens when a payment waits for it (no
- * coins sit in channels nobody pays over): hub -> prosumer for a credit, prosumer -> hub for a debit,
- * each when none is open. The gateways of machine-to-machine prosumers open their own buyer channel, and
- * the hub proposes their seller channel ({@code SellerChannelPolicy}). Blocking.
+ * When the hub opens a custodial prosumer's channels: a channel opens when a payment waits for it
+ * (no coins sit in channels nobody pays over): hub -> prosumer for a credit, prosumer -> hub for a
+ * debit, each when none is open. The gateways of machine-to-machine prosumers open their own buyer
+ * channel, and the hub proposes their seller channel ({@code SellerChannelPolicy}). Blocking.
  */
 final class CustodialChannelPolicy {
   private static final Logger log = LoggerFactory.getLogger(CustodialChannelPolicy.class);
+
   /** What a new channel keeps back from its capacity for the commitment fees. */
   private static final long FEE_RESERVE_SATS = 10_000;
 
@@ -43,20 +44,47 @@ final class CustodialChannelPolicy {
     long expiry = s.chain.tip().height() + Settlement.CHANNEL_LIFETIME_BLOCKS;
     for (long account : s.waiting.custodialProsumers(owed)) {
       String a = Long.toString(account);
-      boolean toSeller = hubPays.stream().anyMatch(c -> c.terms().direction() == ChannelDirection.HUB_TO_SELLER
-          && c.terms().prosumerAccount().equals(a));
-      boolean fromBuyer = hubReceives.stream().anyMatch(c -> c.terms().direction() == ChannelDirection.BUYER_TO_HUB
-          && c.terms().prosumerAccount().equals(a));
+      boolean toSeller =
+          hubPays.stream()
+              .anyMatch(
+                  c ->
+                      c.terms().direction() == ChannelDirection.HUB_TO_SELLER
+                          && c.terms().prosumerAccount().equals(a));
+      boolean fromBuyer =
+          hubReceives.stream()
+              .anyMatch(
+                  c ->
+                      c.terms().direction() == ChannelDirection.BUYER_TO_HUB
+                          && c.terms().prosumerAccount().equals(a));
       String suffix = a + "-" + clock.millis();
       if (!toSeller && waiting.credits().contains(account)) {
-        ChannelResult<PayerChannel> r = s.hub.sellers().open("hub-to-" + suffix, ChannelDirection.HUB_TO_SELLER, a,
-            s.custodialKey, s.custodialWallet.lockingScript(), capacity, expiry, capacity - FEE_RESERVE_SATS,
-            s.custodialPayee);
+        ChannelResult<PayerChannel> r =
+            s.hub
+                .sellers()
+                .open(
+                    "hub-to-" + suffix,
+                    ChannelDirection.HUB_TO_SELLER,
+                    a,
+                    s.custodialKey,
+                    s.custodialWallet.lockingScript(),
+                    capacity,
+                    expiry,
+                    capacity - FEE_RESERVE_SATS,
+                    s.custodialPayee);
         logOpen("hub -> prosumer " + a, r);
       }
       if (!fromBuyer && waiting.debits().contains(account)) {
-        ChannelResult<PayerChannel> r = s.custodialPayer.open(suffix + "-to-hub", ChannelDirection.BUYER_TO_HUB, a,
-            s.hub.hubKey(), s.hub.hubPayeeScript(), capacity, expiry, capacity - FEE_RESERVE_SATS, s.hub.buyers());
+        ChannelResult<PayerChannel> r =
+            s.custodialPayer.open(
+                suffix + "-to-hub",
+                ChannelDirection.BUYER_TO_HUB,
+                a,
+                s.hub.hubKey(),
+                s.hub.hubPayeeScript(),
+                capacity,
+                expiry,
+                capacity - FEE_RESERVE_SATS,
+                s.hub.buyers());
         logOpen("prosumer " + a + " -> hub (custodial)", r);
       }
     }

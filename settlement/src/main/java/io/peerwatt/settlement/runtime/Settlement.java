@@ -36,26 +36,36 @@ import java.util.Objects;
 import org.jooq.DSLContext;
 
 /**
- * The platform's settlement, wired over one database and one chain: the hub wallet and the custodial
- * store (the platform's side for prosumers without a gateway wallet), the hub's channels, the gateways'
- * side of machine-to-machine payments, the settlement service, anchoring with its proof bundles, and
- * the transaction watcher. {@link SettlementPass} does the work; the API's resources use the parts.
+ * The platform's settlement, wired over one database and one chain: the hub wallet and the
+ * custodial store (the platform's side for prosumers without a gateway wallet), the hub's channels,
+ * the gateways' side of machine-to-machine payments, the settlement service, anchoring with its
+ * proof bundles, and the transaction watcher. {@link SettlementPass} does the work; the API's
+ * resources use the parts.
  */
 public final class Settlement {
-  /** Vault label of the key the custodial store pays and receives with for prosumers without a wallet. */
+  /**
+   * Vault label of the key the custodial store pays and receives with for prosumers without a
+   * wallet.
+   */
   public static final String CUSTODIAL_KEY_LABEL = "custodial-prosumers";
+
   /** Channel lifetime in blocks. */
   static final long CHANNEL_LIFETIME_BLOCKS = 2_000;
+
   /** The hub closes channels this many blocks before their expiry. */
   static final long CLOSE_MARGIN_BLOCKS = 6;
+
   /** How far back anchoring looks for work at the first pass after a start. */
   private static final Duration ANCHOR_LOOKBACK = Duration.ofDays(2);
+
   /** How far back the settlement inputs read readings around a slot. */
   private static final Duration READING_LOOKBACK = Duration.ofHours(6);
 
   final ChainBackend chain;
+
   /** The embedded devnet when that is the backend: faucet and mining; null for node and arc. */
   final DevnetBackend devnet;
+
   final HubWallet hubWallet;
   final HubWallet custodialWallet;
   final HubChannels hub;
@@ -79,36 +89,82 @@ public final class Settlement {
    * @param satPerEur the fixed EUR rate statements convert with
    * @param channelCapacitySats what the platform puts into each new channel
    */
-  public Settlement(DSLContext dsl, ChainBackend chain, KeyVault vault, PrivateKey platformKey, Clock clock,
-      long satPerEur, long channelCapacitySats) {
+  public Settlement(
+      DSLContext dsl,
+      ChainBackend chain,
+      KeyVault vault,
+      PrivateKey platformKey,
+      Clock clock,
+      long satPerEur,
+      long channelCapacitySats) {
     this.chain = Objects.requireNonNull(chain, "chain");
     this.devnet = chain instanceof DevnetBackend d ? d : null;
     this.channelCapacitySats = channelCapacitySats;
     this.transactions = new JdbcTransactionLog(dsl);
-    this.hubWallet = HubWallet.open(vault, chain, new JdbcWalletStore(dsl, HubWallet.WALLET_KEY_LABEL), transactions);
-    this.custodialWallet = new HubWallet(vault.key(CUSTODIAL_KEY_LABEL), chain,
-        new JdbcWalletStore(dsl, CUSTODIAL_KEY_LABEL), transactions);
-    this.watcher = new TransactionWatcher(chain, transactions, List.of(hubWallet, custodialWallet),
-        TransactionWatcher.DEFAULT_BUMP_AFTER_BLOCKS);
+    this.hubWallet =
+        HubWallet.open(
+            vault, chain, new JdbcWalletStore(dsl, HubWallet.WALLET_KEY_LABEL), transactions);
+    this.custodialWallet =
+        new HubWallet(
+            vault.key(CUSTODIAL_KEY_LABEL),
+            chain,
+            new JdbcWalletStore(dsl, CUSTODIAL_KEY_LABEL),
+            transactions);
+    this.watcher =
+        new TransactionWatcher(
+            chain,
+            transactions,
+            List.of(hubWallet, custodialWallet),
+            TransactionWatcher.DEFAULT_BUMP_AFTER_BLOCKS);
     this.channels = new JdbcChannelStore(dsl);
     this.hub = HubChannels.open(vault, hubWallet, channels, chain, transactions);
-    this.custodialPayer = new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
+    this.custodialPayer =
+        new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
     this.custodialPayee = new PayeeKeeper(vault.key(CUSTODIAL_KEY_LABEL), channels);
     this.custodialKey = vault.key(CUSTODIAL_KEY_LABEL).publicKey();
     this.statements = new JdbcStatementStore(dsl);
-    this.gateways = new GatewayChannels(dsl, hub, channels, chain, devnet, transactions, clock,
-        new GatewayChannels.Terms(channelCapacitySats, CHANNEL_LIFETIME_BLOCKS, CLOSE_MARGIN_BLOCKS));
-    RegistryRoutes routes = new RegistryRoutes(channels, channels, custodialPayer, account -> custodialPayee,
-        gateways.link(), gateways::gatewayKey, gateways.sellerGateways());
-    this.service = new SettlementService(new JdbcSettlementInputs(dsl, READING_LOOKBACK), statements,
-        new FixedRateSource(Map.of("EUR", satPerEur)), ChannelPaymentPort.forHub(hub, routes),
-        SettlementPolicy.defaults());
-    // slots, device enrolments and the reports the API serves are anchored; bundles are signed with the platform key
-    this.anchoring = new AnchoringService(new JdbcAnchorSource(dsl, ANCHOR_LOOKBACK,
-        SettlementPolicy.defaults().graceWindow()), new JdbcAnchorStore(dsl), hubWallet, chain, platformKey,
-        new SecureRandom());
-    this.proofs = new ProofBundles(new JdbcAnchorStore(dsl), new JdbcAnchorSource(dsl, ANCHOR_LOOKBACK,
-        SettlementPolicy.defaults().graceWindow()), platformKey);
+    this.gateways =
+        new GatewayChannels(
+            dsl,
+            hub,
+            channels,
+            chain,
+            devnet,
+            transactions,
+            clock,
+            new GatewayChannels.Terms(
+                channelCapacitySats, CHANNEL_LIFETIME_BLOCKS, CLOSE_MARGIN_BLOCKS));
+    RegistryRoutes routes =
+        new RegistryRoutes(
+            channels,
+            channels,
+            custodialPayer,
+            account -> custodialPayee,
+            gateways.link(),
+            gateways::gatewayKey,
+            gateways.sellerGateways());
+    this.service =
+        new SettlementService(
+            new JdbcSettlementInputs(dsl, READING_LOOKBACK),
+            statements,
+            new FixedRateSource(Map.of("EUR", satPerEur)),
+            ChannelPaymentPort.forHub(hub, routes),
+            SettlementPolicy.defaults());
+    // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
+    // the platform key
+    this.anchoring =
+        new AnchoringService(
+            new JdbcAnchorSource(dsl, ANCHOR_LOOKBACK, SettlementPolicy.defaults().graceWindow()),
+            new JdbcAnchorStore(dsl),
+            hubWallet,
+            chain,
+            platformKey,
+            new SecureRandom());
+    this.proofs =
+        new ProofBundles(
+            new JdbcAnchorStore(dsl),
+            new JdbcAnchorSource(dsl, ANCHOR_LOOKBACK, SettlementPolicy.defaults().graceWindow()),
+            platformKey);
     this.waiting = new WaitingPayments(dsl);
   }
 
@@ -145,7 +201,9 @@ public final class Settlement {
     return hubWallet.balanceSats();
   }
 
-  /** The hub wallet's address on the test network, as the devnet labels it (for the start-up log). */
+  /**
+   * The hub wallet's address on the test network, as the devnet labels it (for the start-up log).
+   */
   public String hubWalletAddress() {
     return DevnetBackend.label(hubWallet.address(Network.TESTNET));
   }

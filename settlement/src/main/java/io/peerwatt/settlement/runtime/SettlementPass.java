@@ -21,19 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The settlement pass, what the platform does with its settlement every few seconds: channels for the
- * payments that wait (custodial prosumers' own, gateways' proposed), settle the due slots and pay, anchor
- * and confirm, keep the platform's transactions going, close what nears expiry, and book it all. Also the
- * end of a demo (close every channel) and devnet's start (fund the wallets). Not thread-safe: run it on
- * one thread ({@link SettlementScheduler}).
+ * The settlement pass, what the platform does with its settlement every few seconds: channels for
+ * the payments that wait (custodial prosumers' own, gateways' proposed), settle the due slots and
+ * pay, anchor and confirm, keep the platform's transactions going, close what nears expiry, and
+ * book it all. Also the end of a demo (close every channel) and devnet's start (fund the wallets).
+ * Not thread-safe: run it on one thread ({@link SettlementScheduler}).
  */
 public final class SettlementPass {
   private static final Logger log = LoggerFactory.getLogger(SettlementPass.class);
+
   /**
-   * Faucet payment per top-up, and the spendable balance under which a wallet is topped up: ten hub ->
-   * seller channels' worth, so a slot with many new sellers does not wait a pass for coins.
+   * Faucet payment per top-up, and the spendable balance under which a wallet is topped up: ten hub
+   * -> seller channels' worth, so a slot with many new sellers does not wait a pass for coins.
    */
   private static final long FAUCET_SATS = 1_000_000_000L;
+
   private static final long LOW_BALANCE_SATS = 500_000_000L;
 
   private final Settlement s;
@@ -50,7 +52,10 @@ public final class SettlementPass {
     return s;
   }
 
-  /** Devnet only: funds the wallets from the faucet when low, mines a block and books its confirmations. */
+  /**
+   * Devnet only: funds the wallets from the faucet when low, mines a block and books its
+   * confirmations.
+   */
   public void prepareDevnet() {
     fundIfLow(s.hubWallet, "hub");
     fundIfLow(s.custodialWallet, "custodial store");
@@ -59,7 +64,10 @@ public final class SettlementPass {
     s.custodialWallet.syncConfirmations();
   }
 
-  /** One pass: channels for new prosumers, settlement and payments, anchoring, wallet and channel bookkeeping. */
+  /**
+   * One pass: channels for new prosumers, settlement and payments, anchoring, wallet and channel
+   * bookkeeping.
+   */
   public void run() {
     fundIfLow(s.hubWallet, "hub");
     fundIfLow(s.custodialWallet, "custodial store");
@@ -68,7 +76,11 @@ public final class SettlementPass {
     List<SlotSettlement> settled = s.service.settleDueSlots(clock.instant());
     for (SlotSettlement slot : settled) {
       if (slot.statementsWritten() > 0) {
-        log.info("settled {}: {} statements, {} payments", slot.key(), slot.statementsWritten(), slot.paymentsCreated());
+        log.info(
+            "settled {}: {} statements, {} payments",
+            slot.key(),
+            slot.statementsWritten(),
+            slot.paymentsCreated());
       }
     }
     for (AnchorOutcome o : s.anchoring.anchorDueSlots(clock.instant())) {
@@ -91,10 +103,10 @@ public final class SettlementPass {
 
   /**
    * Closes every open channel that carried a payment (the end of a demo). The hub co-signs and
-   * broadcasts the newest commitment of each buyer channel; the custodial store does the same as payee of
-   * each hub -> prosumer channel; the gateways of machine-to-machine sellers are asked to close theirs
-   * (they are the payees: see {@link #gatewayCloses}). Channels that never carried a payment are refunded
-   * after expiry instead and are left open here.
+   * broadcasts the newest commitment of each buyer channel; the custodial store does the same as
+   * payee of each hub -> prosumer channel; the gateways of machine-to-machine sellers are asked to
+   * close theirs (they are the payees: see {@link #gatewayCloses}). Channels that never carried a
+   * payment are refunded after expiry instead and are left open here.
    *
    * @return the closing transactions' txids
    */
@@ -110,11 +122,14 @@ public final class SettlementPass {
           txids.add(r.value().txid());
           // the custodial payer's side books its change from the same closing transaction
           if (s.devnet != null) {
-            s.devnet.rawTransaction(r.value().txid())
-                .ifPresent(raw -> s.custodialPayer.closedByPayee(c.channelId(), Transaction.parse(raw)));
+            s.devnet
+                .rawTransaction(r.value().txid())
+                .ifPresent(
+                    raw -> s.custodialPayer.closedByPayee(c.channelId(), Transaction.parse(raw)));
           }
         } else {
-          log.warn("closing {} failed: {}", c.channelId(), r.isOk() ? r.value().detail() : r.detail());
+          log.warn(
+              "closing {} failed: {}", c.channelId(), r.isOk() ? r.value().detail() : r.detail());
         }
       } else {
         ChannelResult<Transaction> closing = s.custodialPayee.closingTransaction(c.channelId());
@@ -133,15 +148,22 @@ public final class SettlementPass {
     return txids;
   }
 
-  /** Gateways' channels asked to close: channel id to the closing txid they relayed, or null while open. */
+  /**
+   * Gateways' channels asked to close: channel id to the closing txid they relayed, or null while
+   * open.
+   */
   public Map<String, String> gatewayCloses() {
     return s.gateways.sellerChannels().requestedCloses();
   }
 
-  /** Mines one block now on devnet (with whatever the mempool holds) and books confirmations and anchors. */
+  /**
+   * Mines one block now on devnet (with whatever the mempool holds) and books confirmations and
+   * anchors.
+   */
   public ChainHeader mineNow() {
     if (s.devnet == null) {
-      throw new IllegalStateException("only devnet mines on demand; " + s.chain.network() + " mines by itself");
+      throw new IllegalStateException(
+          "only devnet mines on demand; " + s.chain.network() + " mines by itself");
     }
     List<ChainHeader> mined = s.devnet.mineBlocks(1);
     s.anchoring.confirmAnchors();

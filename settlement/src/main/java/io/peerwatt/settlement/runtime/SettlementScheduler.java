@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link SettlementPass} on a timer, on one thread of its own: everything that touches the
- * settlement objects runs there, because the settlement service is not thread-safe; {@link #call} runs
- * other work on the same thread. A failed pass is logged and retried by the next one (settlement is
- * idempotent per slot and payment).
+ * settlement objects runs there, because the settlement service is not thread-safe; {@link #call}
+ * runs other work on the same thread. A failed pass is logged and retried by the next one
+ * (settlement is idempotent per slot and payment).
  */
 public final class SettlementScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SettlementScheduler.class);
+
   /** How long {@link #call} waits for the worker. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
 
@@ -35,16 +36,20 @@ public final class SettlementScheduler implements AutoCloseable {
 
   public SettlementScheduler(SettlementPass pass) {
     this.pass = Objects.requireNonNull(pass, "pass");
-    this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "peerwatt-settlement");
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "peerwatt-settlement");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Runs a pass every {@code every}, the first after one interval. */
   public void start(Duration every) {
-    timer = worker.scheduleWithFixedDelay(this::runPass, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    timer =
+        worker.scheduleWithFixedDelay(
+            this::runPass, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void runPass() {
@@ -70,14 +75,15 @@ public final class SettlementScheduler implements AutoCloseable {
       Throwable cause = e.getCause();
       throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("settlement worker busy for " + CALL_TIMEOUT.toSeconds() + " s", e);
+      throw new IllegalStateException(
+          "settlement worker busy for " + CALL_TIMEOUT.toSeconds() + " s", e);
     }
   }
 
   /**
-   * Stops the passes and closes every open channel on chain (the end of a demo: no channel is reopened
-   * afterwards, and nothing writes transactions while the export reads them), waiting up to
-   * {@code gatewayWait} for the gateways of machine-to-machine sellers to close theirs.
+   * Stops the passes and closes every open channel on chain (the end of a demo: no channel is
+   * reopened afterwards, and nothing writes transactions while the export reads them), waiting up
+   * to {@code gatewayWait} for the gateways of machine-to-machine sellers to close theirs.
    *
    * @return the closing transactions' txids
    */
@@ -90,14 +96,16 @@ public final class SettlementScheduler implements AutoCloseable {
       Thread.sleep(100);
       closes = call(pass::gatewayCloses);
     }
-    closes.forEach((channelId, txid) -> {
-      if (txid == null) {
-        log.warn("the gateway did not close {} in time: the hub takes the funds back by the refund after expiry",
-            channelId);
-      } else {
-        closed.add(txid);
-      }
-    });
+    closes.forEach(
+        (channelId, txid) -> {
+          if (txid == null) {
+            log.warn(
+                "the gateway did not close {} in time: the hub takes the funds back by the refund after expiry",
+                channelId);
+          } else {
+            closed.add(txid);
+          }
+        });
     return closed;
   }
 

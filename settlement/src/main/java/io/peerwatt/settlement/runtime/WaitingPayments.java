@@ -11,7 +11,10 @@ import java.util.Objects;
 import java.util.Set;
 import org.jooq.DSLContext;
 
-/** Which accounts pending settlement payments wait for, as the channel-opening policy asks. Blocking. */
+/**
+ * Which accounts pending settlement payments wait for, as the channel-opening policy asks.
+ * Blocking.
+ */
 final class WaitingPayments {
   private final DSLContext dsl;
 
@@ -31,17 +34,24 @@ final class WaitingPayments {
     Set<Long> credits = new HashSet<>();
     Set<Long> debits = new HashSet<>();
     dsl.selectDistinct(SETTLEMENT_PAYMENT.ACCOUNT_ID, SETTLEMENT_PAYMENT.AMOUNT_SAT.gt(0L))
-        .from(SETTLEMENT_PAYMENT).where(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
+        .from(SETTLEMENT_PAYMENT)
+        .where(SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
         .forEach(r -> (r.value2() ? credits : debits).add(r.value1()));
     return new Waiting(credits, debits);
   }
 
   /** The custodial prosumers, not disabled, among {@code accounts}, by id. */
   List<Long> custodialProsumers(Set<Long> accounts) {
-    return dsl.select(ACCOUNT.ID).from(ACCOUNT)
-        .where(ACCOUNT.ROLE.eq("prosumer").and(ACCOUNT.DISABLED_AT.isNull())
-            .and(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.CUSTODIAL)))
+    return dsl.select(ACCOUNT.ID)
+        .from(ACCOUNT)
+        .where(
+            ACCOUNT
+                .ROLE
+                .eq("prosumer")
+                .and(ACCOUNT.DISABLED_AT.isNull())
+                .and(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.CUSTODIAL)))
         .and(ACCOUNT.ID.in(accounts))
-        .orderBy(ACCOUNT.ID).fetch(ACCOUNT.ID);
+        .orderBy(ACCOUNT.ID)
+        .fetch(ACCOUNT.ID);
   }
 }

@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.statement;
 
 import io.peerwatt.protocol.statement.ExchangeRate;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -14,13 +13,16 @@ import java.util.TreeMap;
 public final class FixedRateSource implements RateSource {
   private final Map<String, Long> satoshisPerUnit;
 
-  /** @param satoshisPerUnit currency code to satoshis per whole unit, each positive */
+  /**
+   * @param satoshisPerUnit currency code to satoshis per whole unit, each positive
+   */
   public FixedRateSource(Map<String, Long> satoshisPerUnit) {
-    satoshisPerUnit.forEach((currency, sats) -> {
-      if (sats == null || sats <= 0) {
-        throw new IllegalArgumentException("rate for " + currency + " must be positive");
-      }
-    });
+    satoshisPerUnit.forEach(
+        (currency, sats) -> {
+          if (sats == null || sats <= 0) {
+            throw new IllegalArgumentException("rate for " + currency + " must be positive");
+          }
+        });
     this.satoshisPerUnit = new TreeMap<>(satoshisPerUnit);
   }
 
@@ -30,6 +32,8 @@ public final class FixedRateSource implements RateSource {
       return Optional.of(ExchangeRate.satoshiMarket(at));
     }
     Long sats = satoshisPerUnit.get(currency);
-    return sats == null ? Optional.empty() : Optional.of(ExchangeRate.fiat(currency, sats, "config", at));
+    return sats == null
+        ? Optional.empty()
+        : Optional.of(ExchangeRate.fiat(currency, sats, "config", at));
   }
 }

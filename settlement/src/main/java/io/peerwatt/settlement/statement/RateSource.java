@@ -1,7 +1,6 @@
 package io.peerwatt.settlement.statement;
 
 import io.peerwatt.protocol.statement.ExchangeRate;
-
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,8 +12,8 @@ import java.util.Optional;
 public interface RateSource {
 
   /**
-   * The rate for {@code currency} valid at {@code at}, or empty when the source has none (the slot then
-   * waits and is settled on a later run).
+   * The rate for {@code currency} valid at {@code at}, or empty when the source has none (the slot
+   * then waits and is settled on a later run).
    */
   Optional<ExchangeRate> rate(String currency, Instant at);
 }

@@ -3,6 +3,7 @@ package io.peerwatt.settlement.wallet;
 import io.peerwatt.protocol.bsv.FeePolicy;
 import io.peerwatt.protocol.bsv.P2pkhSpend;
 import io.peerwatt.protocol.bsv.Script;
+import io.peerwatt.protocol.bsv.Signatures;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxInput;
 import io.peerwatt.protocol.bsv.TxOutput;
@@ -11,7 +12,6 @@ import io.peerwatt.protocol.keys.P2pkhAddress;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
-import io.peerwatt.protocol.bsv.Signatures;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.util.ArrayList;
@@ -25,17 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform hub's on-chain wallet: P2PKH outputs of one vault key, tracked from its own broadcasts
- * and the chain; pays outputs with coin selection, change and a fee from the backend's policy over
- * the real serialized size; never creates outputs below the dust limit (small change is folded into
- * the fee); spends its own unconfirmed change, so payments can chain without waiting for blocks.
- * Every transaction it makes is recorded in the {@link TransactionLog}. Thread-safe.
+ * The platform hub's on-chain wallet: P2PKH outputs of one vault key, tracked from its own
+ * broadcasts and the chain; pays outputs with coin selection, change and a fee from the backend's
+ * policy over the real serialized size; never creates outputs below the dust limit (small change is
+ * folded into the fee); spends its own unconfirmed change, so payments can chain without waiting
+ * for blocks. Every transaction it makes is recorded in the {@link TransactionLog}. Thread-safe.
  */
 public final class HubWallet {
   /** The vault label of the wallet's key. */
   public static final String WALLET_KEY_LABEL = "hub-wallet";
-  /** A DER signature with its sighash byte is at most 73 bytes; fees are computed for the largest. */
+
+  /**
+   * A DER signature with its sighash byte is at most 73 bytes; fees are computed for the largest.
+   */
   private static final int P2PKH_MAX_SIGNATURE_BYTES = 73;
+
   private static final Logger LOG = LoggerFactory.getLogger(HubWallet.class);
 
   private final PrivateKey key;
@@ -45,7 +49,8 @@ public final class HubWallet {
   private final TransactionLog log;
 
   /** A signed transaction whose inputs the wallet has reserved, not yet broadcast. */
-  public record PreparedSpend(Transaction transaction, List<WalletOutput> inputs, long feeSats, int changeIndex) {
+  public record PreparedSpend(
+      Transaction transaction, List<WalletOutput> inputs, long feeSats, int changeIndex) {
     public PreparedSpend {
       inputs = List.copyOf(inputs);
     }
@@ -65,7 +70,8 @@ public final class HubWallet {
   }
 
   /** The wallet of the vault key named by the store's {@link WalletStore#walletLabel()}. */
-  public static HubWallet open(KeyVault vault, ChainBackend chain, WalletStore store, TransactionLog log) {
+  public static HubWallet open(
+      KeyVault vault, ChainBackend chain, WalletStore store, TransactionLog log) {
     return new HubWallet(vault.key(store.walletLabel()), chain, store, log);
   }
 
@@ -92,10 +98,12 @@ public final class HubWallet {
   }
 
   /**
-   * Takes note of a transaction that pays this wallet (a faucet payment, a channel close, a refund):
-   * its outputs to the wallet script become spendable. {@code made} says whether the platform signed it.
+   * Takes note of a transaction that pays this wallet (a faucet payment, a channel close, a
+   * refund): its outputs to the wallet script become spendable. {@code made} says whether the
+   * platform signed it.
    */
-  public synchronized void receive(Transaction tx, boolean made, List<TxOutput> spentOutputs, String purpose) {
+  public synchronized void receive(
+      Transaction tx, boolean made, List<TxOutput> spentOutputs, String purpose) {
     if (made) {
       log.recordMade(tx, spentOutputs, purpose);
     } else {
@@ -106,8 +114,8 @@ public final class HubWallet {
 
   /**
    * Builds and signs a transaction paying {@code outputs} (in order; change, if any, goes last; the
-   * rules are {@link P2pkhSpend}'s) and reserves its inputs. Broadcast it with {@link #broadcast}; a
-   * rejected one releases its inputs.
+   * rules are {@link P2pkhSpend}'s) and reserves its inputs. Broadcast it with {@link #broadcast};
+   * a rejected one releases its inputs.
    *
    * @throws P2pkhSpend.InsufficientFundsException when the spendable outputs cannot pay
    */
@@ -116,22 +124,24 @@ public final class HubWallet {
     for (WalletOutput o : store.unspent()) {
       byCoin.put(new P2pkhSpend.Coin(o.txid(), o.index(), o.satoshis(), o.isConfirmed()), o);
     }
-    P2pkhSpend.Spend spend = P2pkhSpend.build(key, new ArrayList<>(byCoin.keySet()), outputs, chain.feePolicy());
+    P2pkhSpend.Spend spend =
+        P2pkhSpend.build(key, new ArrayList<>(byCoin.keySet()), outputs, chain.feePolicy());
     List<WalletOutput> selected = spend.inputs().stream().map(byCoin::get).toList();
     store.markSpent(selected, spend.transaction().txid());
     return new PreparedSpend(spend.transaction(), selected, spend.feeSats(), spend.changeIndex());
   }
 
   /**
-   * {@link #prepare} for a spend that waits before its broadcast (a channel proposal waiting for its
-   * payee): it takes the smallest single coin that pays it, so the wallet's larger coins stay free for
-   * everything else meanwhile; several coins only when no single one suffices.
+   * {@link #prepare} for a spend that waits before its broadcast (a channel proposal waiting for
+   * its payee): it takes the smallest single coin that pays it, so the wallet's larger coins stay
+   * free for everything else meanwhile; several coins only when no single one suffices.
    */
   public synchronized PreparedSpend prepareHolding(List<TxOutput> outputs) {
     List<WalletOutput> bySize = new ArrayList<>(store.unspent());
     bySize.sort(java.util.Comparator.comparingLong(WalletOutput::satoshis));
     for (WalletOutput o : bySize) {
-      P2pkhSpend.Coin coin = new P2pkhSpend.Coin(o.txid(), o.index(), o.satoshis(), o.isConfirmed());
+      P2pkhSpend.Coin coin =
+          new P2pkhSpend.Coin(o.txid(), o.index(), o.satoshis(), o.isConfirmed());
       P2pkhSpend.Spend spend;
       try {
         spend = P2pkhSpend.build(key, List.of(coin), outputs, chain.feePolicy());
@@ -139,22 +149,25 @@ public final class HubWallet {
         continue;
       }
       store.markSpent(List.of(o), spend.transaction().txid());
-      return new PreparedSpend(spend.transaction(), List.of(o), spend.feeSats(), spend.changeIndex());
+      return new PreparedSpend(
+          spend.transaction(), List.of(o), spend.feeSats(), spend.changeIndex());
     }
     return prepare(outputs);
   }
 
   /**
-   * The prepared spend of {@code tx} as {@link #prepare} left it (after a restart, or when the broadcast
-   * waits for someone else, like a payee's refund signature); empty when its inputs are no longer reserved
-   * for it.
+   * The prepared spend of {@code tx} as {@link #prepare} left it (after a restart, or when the
+   * broadcast waits for someone else, like a payee's refund signature); empty when its inputs are
+   * no longer reserved for it.
    */
   public synchronized Optional<PreparedSpend> reserved(Transaction tx) {
     List<WalletOutput> reservedOutputs = store.spentBy(tx.txid());
     List<WalletOutput> inOrder = new ArrayList<>();
     for (TxInput in : tx.inputs()) {
-      Optional<WalletOutput> spent = reservedOutputs.stream()
-          .filter(o -> Arrays.equals(o.txid(), in.prevTxid()) && o.index() == in.prevIndex()).findFirst();
+      Optional<WalletOutput> spent =
+          reservedOutputs.stream()
+              .filter(o -> Arrays.equals(o.txid(), in.prevTxid()) && o.index() == in.prevIndex())
+              .findFirst();
       if (spent.isEmpty()) {
         return Optional.empty();
       }
@@ -172,10 +185,10 @@ public final class HubWallet {
   }
 
   /**
-   * Broadcasts a prepared spend. Accepted: its change becomes spendable (unconfirmed) and it is logged
-   * under {@code purpose}. Rejected: its inputs are released. When the chain cannot be asked
-   * ({@link ChainUnavailableException}, rethrown) the transaction may have reached it: it is kept as if
-   * accepted, and the {@link TransactionWatcher} sends it again once the chain answers.
+   * Broadcasts a prepared spend. Accepted: its change becomes spendable (unconfirmed) and it is
+   * logged under {@code purpose}. Rejected: its inputs are released. When the chain cannot be asked
+   * ({@link ChainUnavailableException}, rethrown) the transaction may have reached it: it is kept
+   * as if accepted, and the {@link TransactionWatcher} sends it again once the chain answers.
    */
   public synchronized BroadcastResult broadcast(PreparedSpend spend, String purpose) {
     Transaction tx = spend.transaction();
@@ -191,7 +204,8 @@ public final class HubWallet {
       log.recordMade(tx, spend.spentOutputs(), purpose);
       store.add(outputsToUs(tx));
     } else {
-      LOG.warn("wallet transaction {} rejected: {} {}", tx.txidHex(), result.reason(), result.detail());
+      LOG.warn(
+          "wallet transaction {} rejected: {} {}", tx.txidHex(), result.reason(), result.detail());
       store.releaseSpentBy(tx.txid());
     }
     return result;
@@ -203,11 +217,11 @@ public final class HubWallet {
   }
 
   /**
-   * Makes sure at least {@code count} spendable outputs of at least {@code eachSats} exist, splitting
-   * coins into outputs of {@code eachSats} to the wallet itself when there are fewer. Spends that wait
-   * before their broadcast (a channel proposal waiting for its payee) reserve a whole coin each, so
-   * several of them at once need several coins. Returns the split's broadcast, or empty when none was
-   * needed.
+   * Makes sure at least {@code count} spendable outputs of at least {@code eachSats} exist,
+   * splitting coins into outputs of {@code eachSats} to the wallet itself when there are fewer.
+   * Spends that wait before their broadcast (a channel proposal waiting for its payee) reserve a
+   * whole coin each, so several of them at once need several coins. Returns the split's broadcast,
+   * or empty when none was needed.
    */
   public synchronized Optional<BroadcastResult> ensureCoins(int count, long eachSats) {
     long have = store.unspent().stream().filter(o -> o.satoshis() >= eachSats).count();
@@ -219,33 +233,53 @@ public final class HubWallet {
       outputs.add(new TxOutput(eachSats, lockingScript));
     }
     BroadcastResult result = pay(outputs, "coin-split");
-    LOG.info("wallet split {} coins of {} sat for spends waiting to be broadcast: {}", outputs.size(), eachSats,
+    LOG.info(
+        "wallet split {} coins of {} sat for spends waiting to be broadcast: {}",
+        outputs.size(),
+        eachSats,
         result.isAccepted() ? result.txid() : result.detail());
     return Optional.of(result);
   }
 
   /**
-   * Child pays for parent: spends {@code output} (an unspent output of this wallet whose transaction is
-   * not mined) back to the wallet, paying the backend's rate for itself and for {@code ancestorBytes}
-   * of unmined ancestors that paid {@code ancestorFeeSats} together, so miners take the whole package.
-   * Logged as "fee-bump". Empty when the output cannot pay that fee and keep change above the dust limit.
+   * Child pays for parent: spends {@code output} (an unspent output of this wallet whose
+   * transaction is not mined) back to the wallet, paying the backend's rate for itself and for
+   * {@code ancestorBytes} of unmined ancestors that paid {@code ancestorFeeSats} together, so
+   * miners take the whole package. Logged as "fee-bump". Empty when the output cannot pay that fee
+   * and keep change above the dust limit.
    */
-  public synchronized Optional<BroadcastResult> payForAncestors(WalletOutput output, long ancestorBytes, long ancestorFeeSats) {
+  public synchronized Optional<BroadcastResult> payForAncestors(
+      WalletOutput output, long ancestorBytes, long ancestorFeeSats) {
     FeePolicy policy = chain.feePolicy();
     TxInput in = new TxInput(output.txid(), output.index(), new byte[0], TxInput.SEQUENCE_FINAL);
-    byte[] largestUnlock = Script.p2pkhUnlock(new byte[P2PKH_MAX_SIGNATURE_BYTES], key.publicKey().bytes()).bytes();
-    long childBytes = new Transaction(1, List.of(in.withUnlockingScript(largestUnlock)),
-        List.of(new TxOutput(output.satoshis(), lockingScript)), 0).size();
-    long fee = Math.max(policy.feeFor(childBytes),
-        Math.subtractExact(policy.feeFor(Math.addExact(ancestorBytes, childBytes)), ancestorFeeSats));
+    byte[] largestUnlock =
+        Script.p2pkhUnlock(new byte[P2PKH_MAX_SIGNATURE_BYTES], key.publicKey().bytes()).bytes();
+    long childBytes =
+        new Transaction(
+                1,
+                List.of(in.withUnlockingScript(largestUnlock)),
+                List.of(new TxOutput(output.satoshis(), lockingScript)),
+                0)
+            .size();
+    long fee =
+        Math.max(
+            policy.feeFor(childBytes),
+            Math.subtractExact(
+                policy.feeFor(Math.addExact(ancestorBytes, childBytes)), ancestorFeeSats));
     long change = output.satoshis() - fee;
     if (change < Math.max(1, policy.dustLimitSats())) {
-      LOG.warn("wallet output {} of {} sat cannot pay a fee of {} sat", output.outpoint(), output.satoshis(), fee);
+      LOG.warn(
+          "wallet output {} of {} sat cannot pay a fee of {} sat",
+          output.outpoint(),
+          output.satoshis(),
+          fee);
       return Optional.empty();
     }
-    Transaction unsigned = new Transaction(1, List.of(in), List.of(new TxOutput(change, lockingScript)), 0);
+    Transaction unsigned =
+        new Transaction(1, List.of(in), List.of(new TxOutput(change, lockingScript)), 0);
     byte[] sig = Signatures.signAllForkId(key, unsigned, 0, lockingScript, output.satoshis());
-    Transaction child = unsigned.withUnlockingScript(0, Script.p2pkhUnlock(sig, key.publicKey().bytes()).bytes());
+    Transaction child =
+        unsigned.withUnlockingScript(0, Script.p2pkhUnlock(sig, key.publicKey().bytes()).bytes());
     store.markSpent(List.of(output), child.txid());
     return Optional.of(broadcast(new PreparedSpend(child, List.of(output), fee, 0), "fee-bump"));
   }
@@ -255,7 +289,9 @@ public final class HubWallet {
     return broadcast(prepare(outputs), purpose);
   }
 
-  /** Asks the chain about unconfirmed wallet outputs and records those now mined; returns how many. */
+  /**
+   * Asks the chain about unconfirmed wallet outputs and records those now mined; returns how many.
+   */
   public synchronized int syncConfirmations() {
     int confirmed = 0;
     List<byte[]> done = new ArrayList<>();
@@ -279,7 +315,8 @@ public final class HubWallet {
     for (int i = 0; i < tx.outputs().size(); i++) {
       TxOutput o = tx.outputs().get(i);
       if (o.satoshis() > 0 && Arrays.equals(o.lockingScript(), lockingScript)) {
-        ours.add(new WalletOutput(txid, i, o.satoshis(), lockingScript, store.walletLabel(), -1, null));
+        ours.add(
+            new WalletOutput(txid, i, o.satoshis(), lockingScript, store.walletLabel(), -1, null));
       }
     }
     return ours;

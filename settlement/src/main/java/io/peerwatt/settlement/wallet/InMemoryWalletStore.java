@@ -41,15 +41,24 @@ public final class InMemoryWalletStore implements WalletStore {
   public synchronized void markSpent(List<WalletOutput> spent, byte[] spendingTxid) {
     for (WalletOutput o : spent) {
       WalletOutput cur = outputs.get(o.outpoint());
-      outputs.put(o.outpoint(), new WalletOutput(cur.txid(), cur.index(), cur.satoshis(), cur.lockingScript(),
-          cur.keyLabel(), cur.confirmedHeight(), spendingTxid));
+      outputs.put(
+          o.outpoint(),
+          new WalletOutput(
+              cur.txid(),
+              cur.index(),
+              cur.satoshis(),
+              cur.lockingScript(),
+              cur.keyLabel(),
+              cur.confirmedHeight(),
+              spendingTxid));
     }
   }
 
   @Override
   public synchronized List<WalletOutput> spentBy(byte[] spendingTxid) {
     return outputs.values().stream()
-        .filter(o -> o.spentByTxid() != null && Arrays.equals(o.spentByTxid(), spendingTxid)).toList();
+        .filter(o -> o.spentByTxid() != null && Arrays.equals(o.spentByTxid(), spendingTxid))
+        .toList();
   }
 
   @Override
@@ -57,8 +66,15 @@ public final class InMemoryWalletStore implements WalletStore {
     for (Map.Entry<String, WalletOutput> e : new ArrayList<>(outputs.entrySet())) {
       WalletOutput cur = e.getValue();
       if (cur.spentByTxid() != null && Arrays.equals(cur.spentByTxid(), spendingTxid)) {
-        e.setValue(new WalletOutput(cur.txid(), cur.index(), cur.satoshis(), cur.lockingScript(), cur.keyLabel(),
-            cur.confirmedHeight(), null));
+        e.setValue(
+            new WalletOutput(
+                cur.txid(),
+                cur.index(),
+                cur.satoshis(),
+                cur.lockingScript(),
+                cur.keyLabel(),
+                cur.confirmedHeight(),
+                null));
       }
     }
   }
@@ -68,8 +84,15 @@ public final class InMemoryWalletStore implements WalletStore {
     for (Map.Entry<String, WalletOutput> e : new ArrayList<>(outputs.entrySet())) {
       WalletOutput cur = e.getValue();
       if (Arrays.equals(cur.txid(), txid)) {
-        e.setValue(new WalletOutput(cur.txid(), cur.index(), cur.satoshis(), cur.lockingScript(), cur.keyLabel(),
-            height, cur.spentByTxid()));
+        e.setValue(
+            new WalletOutput(
+                cur.txid(),
+                cur.index(),
+                cur.satoshis(),
+                cur.lockingScript(),
+                cur.keyLabel(),
+                height,
+                cur.spentByTxid()));
       }
     }
   }

@@ -27,11 +27,12 @@ import org.bouncycastle.crypto.generators.SCrypt;
 /**
  * The hub's (and custodial) private keys, encrypted at rest.
  *
- * <p>File: JSON {@code {"format":"peerwatt-keyvault","version":1,"kdf":"scrypt","n":..,"r":..,"p":..,
- * "salt":hex,"nonce":hex,"ciphertext":hex}}; the plaintext is {@code {"keys":{"label":"32-byte hex"}}},
- * sealed with AES-256-GCM under a key derived by scrypt from a secret. The secret is the content of a
- * passphrase file the operator provides, or else a random 32-byte key file generated next to the vault.
- * Both files are written with permissions 0600. Thread-safe.
+ * <p>File: JSON {@code
+ * {"format":"peerwatt-keyvault","version":1,"kdf":"scrypt","n":..,"r":..,"p":..,
+ * "salt":hex,"nonce":hex,"ciphertext":hex}}; the plaintext is {@code {"keys":{"label":"32-byte
+ * hex"}}}, sealed with AES-256-GCM under a key derived by scrypt from a secret. The secret is the
+ * content of a passphrase file the operator provides, or else a random 32-byte key file generated
+ * next to the vault. Both files are written with permissions 0600. Thread-safe.
  */
 public final class KeyVault {
   private static final String FORMAT = "peerwatt-keyvault";
@@ -39,7 +40,8 @@ public final class KeyVault {
   private static final int SCRYPT_N = 1 << 14;
   private static final int SCRYPT_R = 8;
   private static final int SCRYPT_P = 1;
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path file;
   private final byte[] secret;
@@ -53,8 +55,8 @@ public final class KeyVault {
   }
 
   /**
-   * Opens (or creates) the vault at {@code vaultFile}. The secret is read from {@code secretFile}; if
-   * that file does not exist, a random key file is generated there first.
+   * Opens (or creates) the vault at {@code vaultFile}. The secret is read from {@code secretFile};
+   * if that file does not exist, a random key file is generated there first.
    *
    * @throws WrongSecretException when the secret does not open an existing vault
    */
@@ -63,9 +65,13 @@ public final class KeyVault {
       if (!Files.exists(secretFile)) {
         byte[] generated = new byte[32];
         random.nextBytes(generated);
-        writeOwnerOnly(secretFile, HexFormat.of().formatHex(generated).getBytes(StandardCharsets.US_ASCII));
+        writeOwnerOnly(
+            secretFile, HexFormat.of().formatHex(generated).getBytes(StandardCharsets.US_ASCII));
       }
-      byte[] secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+      byte[] secret =
+          Files.readString(secretFile, StandardCharsets.UTF_8)
+              .strip()
+              .getBytes(StandardCharsets.UTF_8);
       if (secret.length == 0) {
         throw new IllegalArgumentException("secret file " + secretFile + " is empty");
       }
@@ -107,7 +113,8 @@ public final class KeyVault {
 
   private void load() throws IOException {
     Map<String, Object> doc = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
-    if (!FORMAT.equals(Json.string(doc, "format")) || Json.integer(doc, "version") != 1
+    if (!FORMAT.equals(Json.string(doc, "format"))
+        || Json.integer(doc, "version") != 1
         || !"scrypt".equals(Json.string(doc, "kdf"))) {
       throw new IllegalStateException(file + " is not a version 1 PeerWatt key vault");
     }
@@ -115,8 +122,14 @@ public final class KeyVault {
     byte[] salt = hex.parseHex(Json.string(doc, "salt"));
     byte[] nonce = hex.parseHex(Json.string(doc, "nonce"));
     byte[] sealed = hex.parseHex(Json.string(doc, "ciphertext"));
-    byte[] aesKey = SCrypt.generate(secret, salt, (int) Json.integer(doc, "n"), (int) Json.integer(doc, "r"),
-        (int) Json.integer(doc, "p"), 32);
+    byte[] aesKey =
+        SCrypt.generate(
+            secret,
+            salt,
+            (int) Json.integer(doc, "n"),
+            (int) Json.integer(doc, "r"),
+            (int) Json.integer(doc, "p"),
+            32);
     byte[] plain;
     try {
       plain = cipher(Cipher.DECRYPT_MODE, aesKey, nonce).doFinal(sealed);
@@ -174,7 +187,8 @@ public final class KeyVault {
     }
   }
 
-  private static Cipher cipher(int mode, byte[] aesKey, byte[] nonce) throws GeneralSecurityException {
+  private static Cipher cipher(int mode, byte[] aesKey, byte[] nonce)
+      throws GeneralSecurityException {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     c.init(mode, new SecretKeySpec(aesKey, "AES"), new GCMParameterSpec(128, nonce));
     c.updateAAD(AAD);

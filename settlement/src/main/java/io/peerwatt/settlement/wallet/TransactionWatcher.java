@@ -19,36 +19,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows every transaction in the {@link TransactionLog} (anchors, wallet payments, channel fundings,
- * closings and refunds) until it is mined deep enough, one {@link #watch()} per settlement pass:
+ * Follows every transaction in the {@link TransactionLog} (anchors, wallet payments, channel
+ * fundings, closings and refunds) until it is mined deep enough, one {@link #watch()} per
+ * settlement pass:
  *
  * <ul>
- *   <li>mined: the block is recorded in the log;</li>
- *   <li>its block left the best chain (a reorg: the chain's block at that height is another one): it is
- *       asked about again, and recorded in its new block or sent again;</li>
- *   <li>unknown to the backend (evicted from the mempool, lost in a node restart without its mempool,
- *       or fallen out in a reorg): the platform's own transactions are sent again, parents first;</li>
+ *   <li>mined: the block is recorded in the log;
+ *   <li>its block left the best chain (a reorg: the chain's block at that height is another one):
+ *       it is asked about again, and recorded in its new block or sent again;
+ *   <li>unknown to the backend (evicted from the mempool, lost in a node restart without its
+ *       mempool, or fallen out in a reorg): the platform's own transactions are sent again, parents
+ *       first;
  *   <li>still unmined {@code bumpAfterBlocks} blocks after it was first seen waiting (miners skip a
- *       transaction paying below their rate, though the node keeps it in its mempool): a child spends the
- *       wallet's change of it (or of the newest unmined wallet transaction descending from it) and pays
- *       the rate for the whole unmined chain (child pays for parent).</li>
+ *       transaction paying below their rate, though the node keeps it in its mempool): a child
+ *       spends the wallet's change of it (or of the newest unmined wallet transaction descending
+ *       from it) and pays the rate for the whole unmined chain (child pays for parent).
  * </ul>
  *
- * <p>Transactions mined more than {@link #REORG_DEPTH} blocks below the tip are no longer looked at. When
- * a block was first seen unmined is kept in memory: after a restart the count starts again. Not
- * thread-safe on its own: calls are serialized.
+ * <p>Transactions mined more than {@link #REORG_DEPTH} blocks below the tip are no longer looked
+ * at. When a block was first seen unmined is kept in memory: after a restart the count starts
+ * again. Not thread-safe on its own: calls are serialized.
  */
 public final class TransactionWatcher {
-  /** How deep a reorg is followed: mined transactions are checked until this many blocks cover them. */
+  /**
+   * How deep a reorg is followed: mined transactions are checked until this many blocks cover them.
+   */
   public static final int REORG_DEPTH = 24;
+
   /** Blocks a transaction may wait in the mempool before it is bumped, unless told otherwise. */
   public static final int DEFAULT_BUMP_AFTER_BLOCKS = 3;
+
   private static final Logger LOG = LoggerFactory.getLogger(TransactionWatcher.class);
 
   private final ChainBackend chain;
   private final TransactionLog log;
   private final List<HubWallet> wallets;
   private final int bumpAfterBlocks;
+
   /** Tip height when each waiting transaction was first seen waiting (or last bumped or sent). */
   private final Map<String, Long> waitingSince = new HashMap<>();
 
@@ -59,7 +66,8 @@ public final class TransactionWatcher {
    * @param wallets the wallets whose outputs may pay for a bump (the hub wallet, a custodial store)
    * @param bumpAfterBlocks blocks a transaction may wait unmined before it is bumped (at least 1)
    */
-  public TransactionWatcher(ChainBackend chain, TransactionLog log, List<HubWallet> wallets, int bumpAfterBlocks) {
+  public TransactionWatcher(
+      ChainBackend chain, TransactionLog log, List<HubWallet> wallets, int bumpAfterBlocks) {
     if (bumpAfterBlocks < 1) {
       throw new IllegalArgumentException("bump after at least one block");
     }
@@ -81,14 +89,19 @@ public final class TransactionWatcher {
     int refused = 0;
     for (WatchedTransaction w : unsettled) {
       if (w.isMined()) {
-        String best = blockAt.computeIfAbsent(w.blockHeight(),
-            h -> chain.header(h).map(ChainHeader::hashHex).orElse(""));
+        String best =
+            blockAt.computeIfAbsent(
+                w.blockHeight(), h -> chain.header(h).map(ChainHeader::hashHex).orElse(""));
         if (best.equals(w.blockHash())) {
           continue;
         }
         reorged++;
-        LOG.warn("transaction {} ({}) was mined in block {} at height {}, no longer on the best chain", w.txid(),
-            w.logged().purpose(), w.blockHash(), w.blockHeight());
+        LOG.warn(
+            "transaction {} ({}) was mined in block {} at height {}, no longer on the best chain",
+            w.txid(),
+            w.logged().purpose(),
+            w.blockHash(),
+            w.blockHeight());
       }
       Transaction tx = w.logged().transaction();
       TxStatus status = chain.status(w.txid());
@@ -109,17 +122,23 @@ public final class TransactionWatcher {
           if (w.isMined()) {
             log.markUnmined(tx.txid());
           }
-          // others' transactions are sent again only when they were on chain before (their payer sent them)
+          // others' transactions are sent again only when they were on chain before (their payer
+          // sent them)
           if (!w.logged().made() && !w.isMined()) {
             continue;
           }
           BroadcastResult sent = chain.broadcast(tx.serialize());
           if (sent.isAccepted()) {
-            LOG.info("sent {} ({}) again: the chain no longer knew it", w.txid(), w.logged().purpose());
+            LOG.info(
+                "sent {} ({}) again: the chain no longer knew it", w.txid(), w.logged().purpose());
             waitingSince.put(w.txid(), tip);
             resent++;
           } else {
-            LOG.warn("sending {} ({}) again was refused: {} {}", w.txid(), w.logged().purpose(), sent.reason(),
+            LOG.warn(
+                "sending {} ({}) again was refused: {} {}",
+                w.txid(),
+                w.logged().purpose(),
+                sent.reason(),
                 sent.detail());
             refused++;
           }
@@ -131,7 +150,9 @@ public final class TransactionWatcher {
     return new Report(mined, reorged, resent, bumped, refused);
   }
 
-  /** Bumps each chain of waiting transactions whose oldest member waited {@link #bumpAfterBlocks}. */
+  /**
+   * Bumps each chain of waiting transactions whose oldest member waited {@link #bumpAfterBlocks}.
+   */
   private int bumpStuck(List<WatchedTransaction> waiting, long tip) {
     Map<String, WatchedTransaction> byTxid = new LinkedHashMap<>();
     waiting.forEach(w -> byTxid.put(w.txid(), w));
@@ -151,13 +172,23 @@ public final class TransactionWatcher {
       }
       Optional<BroadcastResult> result = bump(chainOfTx, bytes, fees);
       if (result.isPresent() && result.get().isAccepted()) {
-        LOG.warn("{} ({}) waited {} blocks unmined: child {} pays {} sat/kB for {} unmined transactions", w.txid(),
-            w.logged().purpose(), tip - waitingSince.get(w.txid()), result.get().txid(),
-            chain.feePolicy().satoshisPerKb(), chainOfTx.size());
+        LOG.warn(
+            "{} ({}) waited {} blocks unmined: child {} pays {} sat/kB for {} unmined transactions",
+            w.txid(),
+            w.logged().purpose(),
+            tip - waitingSince.get(w.txid()),
+            result.get().txid(),
+            chain.feePolicy().satoshisPerKb(),
+            chainOfTx.size());
         bumped++;
       } else {
-        LOG.warn("{} ({}) waited {} blocks unmined and cannot be bumped: {}", w.txid(), w.logged().purpose(),
-            tip - waitingSince.get(w.txid()), result.map(r -> r.reason() + " " + r.detail())
+        LOG.warn(
+            "{} ({}) waited {} blocks unmined and cannot be bumped: {}",
+            w.txid(),
+            w.logged().purpose(),
+            tip - waitingSince.get(w.txid()),
+            result
+                .map(r -> r.reason() + " " + r.detail())
                 .orElse("no wallet holds an unspent output of it or of a transaction spending it"));
       }
       chainOfTx.forEach(d -> waitingSince.put(d.txid(), tip));
@@ -165,8 +196,11 @@ public final class TransactionWatcher {
     return bumped;
   }
 
-  /** {@code first} and the waiting transactions spending its outputs, transitively, in log order. */
-  private static List<WatchedTransaction> descendants(WatchedTransaction first, Map<String, WatchedTransaction> byTxid) {
+  /**
+   * {@code first} and the waiting transactions spending its outputs, transitively, in log order.
+   */
+  private static List<WatchedTransaction> descendants(
+      WatchedTransaction first, Map<String, WatchedTransaction> byTxid) {
     List<WatchedTransaction> out = new ArrayList<>(List.of(first));
     Set<String> members = new HashSet<>(List.of(first.txid()));
     boolean started = false;
@@ -175,8 +209,9 @@ public final class TransactionWatcher {
         started = true;
         continue;
       }
-      if (started && w.logged().transaction().inputs().stream()
-          .anyMatch(in -> members.contains(Transaction.txidToHex(in.prevTxid())))) {
+      if (started
+          && w.logged().transaction().inputs().stream()
+              .anyMatch(in -> members.contains(Transaction.txidToHex(in.prevTxid())))) {
         out.add(w);
         members.add(w.txid());
       }
@@ -184,7 +219,9 @@ public final class TransactionWatcher {
     return out;
   }
 
-  /** The fee a made transaction paid (its inputs less its outputs); 0 for others' (not known here). */
+  /**
+   * The fee a made transaction paid (its inputs less its outputs); 0 for others' (not known here).
+   */
   private static long paidFee(LoggedTransaction t) {
     if (!t.made()) {
       return 0;
@@ -195,7 +232,8 @@ public final class TransactionWatcher {
   }
 
   /** Spends the newest unspent wallet output of the chain with a child paying for all of it. */
-  private Optional<BroadcastResult> bump(List<WatchedTransaction> chainOfTx, long bytes, long fees) {
+  private Optional<BroadcastResult> bump(
+      List<WatchedTransaction> chainOfTx, long bytes, long fees) {
     for (int i = chainOfTx.size() - 1; i >= 0; i--) {
       byte[] txid = chainOfTx.get(i).logged().transaction().txid();
       for (HubWallet wallet : wallets) {

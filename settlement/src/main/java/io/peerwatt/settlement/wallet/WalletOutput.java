@@ -14,8 +14,14 @@ import java.util.Arrays;
  * @param confirmedHeight block height of the creating transaction; -1 while unconfirmed
  * @param spentByTxid the wallet transaction spending it (internal order); null while spendable
  */
-public record WalletOutput(byte[] txid, long index, long satoshis, byte[] lockingScript, String keyLabel,
-    long confirmedHeight, byte[] spentByTxid) {
+public record WalletOutput(
+    byte[] txid,
+    long index,
+    long satoshis,
+    byte[] lockingScript,
+    String keyLabel,
+    long confirmedHeight,
+    byte[] spentByTxid) {
   public WalletOutput {
     txid = txid.clone();
     lockingScript = lockingScript.clone();
@@ -47,9 +53,14 @@ public record WalletOutput(byte[] txid, long index, long satoshis, byte[] lockin
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WalletOutput w && Arrays.equals(txid, w.txid) && index == w.index && satoshis == w.satoshis
-        && Arrays.equals(lockingScript, w.lockingScript) && keyLabel.equals(w.keyLabel)
-        && confirmedHeight == w.confirmedHeight && Arrays.equals(spentByTxid, w.spentByTxid);
+    return o instanceof WalletOutput w
+        && Arrays.equals(txid, w.txid)
+        && index == w.index
+        && satoshis == w.satoshis
+        && Arrays.equals(lockingScript, w.lockingScript)
+        && keyLabel.equals(w.keyLabel)
+        && confirmedHeight == w.confirmedHeight
+        && Arrays.equals(spentByTxid, w.spentByTxid);
   }
 
   @Override

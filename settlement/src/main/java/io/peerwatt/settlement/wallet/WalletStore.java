@@ -3,8 +3,8 @@ package io.peerwatt.settlement.wallet;
 import java.util.List;
 
 /**
- * Where one wallet keeps its outputs; stores of different wallets (the hub's, each custodial one) are
- * kept apart by {@link #walletLabel()}. Each call is atomic.
+ * Where one wallet keeps its outputs; stores of different wallets (the hub's, each custodial one)
+ * are kept apart by {@link #walletLabel()}. Each call is atomic.
  */
 public interface WalletStore {
 

@@ -6,7 +6,8 @@ import java.util.Objects;
  * A logged transaction and the block it was last seen mined in.
  *
  * @param logged the log entry
- * @param blockHeight height of that block; -1 while not seen mined (or after its block left the best chain)
+ * @param blockHeight height of that block; -1 while not seen mined (or after its block left the
+ *     best chain)
  * @param blockHash display hex of that block; null with height -1
  */
 public record WatchedTransaction(LoggedTransaction logged, long blockHeight, String blockHash) {

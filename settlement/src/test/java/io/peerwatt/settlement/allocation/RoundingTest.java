@@ -1,9 +1,8 @@
 package io.peerwatt.settlement.allocation;
 
-import io.peerwatt.protocol.statement.Rounding;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerwatt.protocol.statement.Rounding;
 import java.math.BigInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -28,13 +27,15 @@ class RoundingTest {
 
   @Test
   void energyAmountsAreWhTimesPricePerKwhOverAThousand() {
-    assertThat(Rounding.energyAmount(1, 1500)).isEqualTo(2);    // 1.5 -> 2
-    assertThat(Rounding.energyAmount(1, 2500)).isEqualTo(2);    // 2.5 -> 2
+    assertThat(Rounding.energyAmount(1, 1500)).isEqualTo(2); // 1.5 -> 2
+    assertThat(Rounding.energyAmount(1, 2500)).isEqualTo(2); // 2.5 -> 2
     assertThat(Rounding.energyAmount(1000, 25_000)).isEqualTo(25_000);
     assertThat(Rounding.energyAmount(333, 30_000)).isEqualTo(9_990);
-    assertThat(Rounding.energyAmount(1, -1500)).isEqualTo(-2);  // negative prices round symmetrically
+    assertThat(Rounding.energyAmount(1, -1500))
+        .isEqualTo(-2); // negative prices round symmetrically
     // 10^12 Wh at 10^12 per kWh overflows a long product: computed exactly
-    assertThat(Rounding.energyAmount(1_000_000_000_000L, 1_000_000L)).isEqualTo(1_000_000_000_000_000L);
+    assertThat(Rounding.energyAmount(1_000_000_000_000L, 1_000_000L))
+        .isEqualTo(1_000_000_000_000_000L);
   }
 
   @Property
@@ -42,7 +43,11 @@ class RoundingTest {
       @ForAll @LongRange(min = -1_000_000_000L, max = 1_000_000_000L) long n,
       @ForAll @LongRange(min = 1, max = 1_000_000L) long d) {
     long q = div(n, d);
-    BigInteger err = BigInteger.valueOf(n).subtract(BigInteger.valueOf(q).multiply(BigInteger.valueOf(d))).abs().shiftLeft(1);
+    BigInteger err =
+        BigInteger.valueOf(n)
+            .subtract(BigInteger.valueOf(q).multiply(BigInteger.valueOf(d)))
+            .abs()
+            .shiftLeft(1);
     assertThat(err.compareTo(BigInteger.valueOf(d))).isLessThanOrEqualTo(0);
     assertThat(div(-n, d)).isEqualTo(-q);
   }

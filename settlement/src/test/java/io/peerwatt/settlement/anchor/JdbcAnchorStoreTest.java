@@ -19,10 +19,12 @@ class JdbcAnchorStoreTest {
   void anchorsLeavesAndBumpsSurviveInTheDatabaseAndProveItems(DSLContext db) {
     AnchorFixture f = new AnchorFixture(11);
     JdbcAnchorStore store = new JdbcAnchorStore(db);
-    AnchoringService service = new AnchoringService(f.source, store, f.wallet, f.devnet, AnchorFixture.PLATFORM,
-        AnchorFixture.seeded(11));
+    AnchoringService service =
+        new AnchoringService(
+            f.source, store, f.wallet, f.devnet, AnchorFixture.PLATFORM, AnchorFixture.seeded(11));
     List<AnchorItem> items = f.addSlot("DE-JDBC-A", 40, 3, 2, 2, new Random(11));
-    assertThat(service.anchorDueSlots(AnchorFixture.T0)).singleElement()
+    assertThat(service.anchorDueSlots(AnchorFixture.T0))
+        .singleElement()
         .satisfies(o -> assertThat(o.status()).isEqualTo(AnchorOutcome.Status.ANCHORED));
     assertThat(store.unmined()).hasSize(1);
     assertThat(store.isAnchored(AnchorItemKind.TRADE, items.get(3).ref())).isTrue();
@@ -34,9 +36,14 @@ class JdbcAnchorStoreTest {
       ProofBundle bundle = service.bundle(item.kind(), item.ref()).bundle();
       assertThat(ProofBundleVerifier.verify(bundle, f.trust()).verified()).as(item.ref()).isTrue();
     }
-    String txid = store.leaf(AnchorItemKind.READING, items.get(0).ref()).orElseThrow().anchor().txid();
-    assertThat(store.anchorTxids(AnchorItemKind.READING, List.of(items.get(0).ref()))).containsValue(txid);
-    assertThat(store.anchorsFor("slot:DE-JDBC-A:" + f.source.slots.keySet().iterator().next().slotInterval()))
-        .singleElement().satisfies(a -> assertThat(a.isMined()).isTrue());
+    String txid =
+        store.leaf(AnchorItemKind.READING, items.get(0).ref()).orElseThrow().anchor().txid();
+    assertThat(store.anchorTxids(AnchorItemKind.READING, List.of(items.get(0).ref())))
+        .containsValue(txid);
+    assertThat(
+            store.anchorsFor(
+                "slot:DE-JDBC-A:" + f.source.slots.keySet().iterator().next().slotInterval()))
+        .singleElement()
+        .satisfies(a -> assertThat(a.isMined()).isTrue());
   }
 }

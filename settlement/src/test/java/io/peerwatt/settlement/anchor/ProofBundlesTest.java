@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The BUMP a bundle carries is the anchor transaction's own path, whatever BUMP the backend gave. */
+/**
+ * The BUMP a bundle carries is the anchor transaction's own path, whatever BUMP the backend gave.
+ */
 class ProofBundlesTest {
 
   @Test

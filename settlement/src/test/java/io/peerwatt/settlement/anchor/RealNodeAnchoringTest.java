@@ -3,13 +3,13 @@ package io.peerwatt.settlement.anchor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerwatt.protocol.spv.BlockHeader;
-import io.peerwatt.protocol.spv.Bump;
-import io.peerwatt.protocol.bsv.FeePolicy;
 import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.bsv.FeePolicy;
 import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.spv.BlockHeader;
+import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Anchoring, the hub wallet and the transaction watcher against a real Bitcoin SV 1.2.2 node in regtest
- * whose miners take 0.5 sat/byte: what they send is mined; what waits unmined is bumped; a reorg moves
- * proofs to the new block and sends again what fell out; a node restart loses nothing.
+ * Anchoring, the hub wallet and the transaction watcher against a real Bitcoin SV 1.2.2 node in
+ * regtest whose miners take 0.5 sat/byte: what they send is mined; what waits unmined is bumped; a
+ * reorg moves proofs to the new block and sends again what fell out; a node restart loses nothing.
  */
 @ExtendWith(RegtestNode.Available.class)
 class RealNodeAnchoringTest {
@@ -57,7 +57,9 @@ class RealNodeAnchoringTest {
     }
   }
 
-  /** A backend whose fee policy can be set below the node's (as when miners raise their rate later). */
+  /**
+   * A backend whose fee policy can be set below the node's (as when miners raise their rate later).
+   */
   static final class PolicyOverride implements ChainBackend {
     final ChainBackend real;
     volatile FeePolicy override;
@@ -103,7 +105,9 @@ class RealNodeAnchoringTest {
     }
   }
 
-  /** A hub wallet funded with one mature coinbase, the anchoring service and the watcher, in memory. */
+  /**
+   * A hub wallet funded with one mature coinbase, the anchoring service and the watcher, in memory.
+   */
   static final class Platform {
     final PolicyOverride chain;
     final InMemoryTransactionLog log = new InMemoryTransactionLog();
@@ -120,14 +124,22 @@ class RealNodeAnchoringTest {
       wallet = new HubWallet(RegtestNode.MINER, chain, new InMemoryWalletStore(), log);
       wallet.receive(node.matureCoinbase(), false, List.of(), "funding");
       assertThat(wallet.syncConfirmations()).isEqualTo(1); // a coinbase-only block's proof
-      anchoring = new AnchoringService(new AnchorFixture.MemorySource(), anchors, wallet, chain,
-          AnchorFixture.PLATFORM, AnchorFixture.seeded(7));
+      anchoring =
+          new AnchoringService(
+              new AnchorFixture.MemorySource(),
+              anchors,
+              wallet,
+              chain,
+              AnchorFixture.PLATFORM,
+              AnchorFixture.seeded(7));
       watcher = new TransactionWatcher(chain, log, List.of(wallet), 3);
     }
 
     /** Anchors one report hash; returns the anchor's txid. */
     String anchor() {
-      byte[] hash = Hashes.sha256(("report " + reports++ + " " + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          Hashes.sha256(
+              ("report " + reports++ + " " + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
       AnchorOutcome outcome = anchoring.anchorReport(hash, "2026-11-25T10:00Z/PT15M", NOW);
       assertThat(outcome.status()).isEqualTo(AnchorOutcome.Status.ANCHORED);
       keys.put(outcome.txid(), outcome.anchorKey());
@@ -137,7 +149,9 @@ class RealNodeAnchoringTest {
 
     /** Pays 10,000 sat to another script (like a channel funding); returns the txid. */
     String pay() {
-      byte[] payee = Script.p2pkh(Arrays.copyOf(Hashes.sha256("payee".getBytes(StandardCharsets.UTF_8)), 20)).bytes();
+      byte[] payee =
+          Script.p2pkh(Arrays.copyOf(Hashes.sha256("payee".getBytes(StandardCharsets.UTF_8)), 20))
+              .bytes();
       BroadcastResult r = wallet.pay(List.of(new TxOutput(10_000, payee)), "channel-funding");
       assertThat(r.isAccepted()).isTrue();
       return r.txid();
@@ -145,7 +159,10 @@ class RealNodeAnchoringTest {
 
     /** The stored anchor. */
     AnchorRecord stored(String txid) {
-      return anchors.anchorsFor(keys.get(txid)).stream().filter(a -> a.txid().equals(txid)).findFirst().orElseThrow();
+      return anchors.anchorsFor(keys.get(txid)).stream()
+          .filter(a -> a.txid().equals(txid))
+          .findFirst()
+          .orElseThrow();
     }
   }
 
@@ -154,7 +171,8 @@ class RealNodeAnchoringTest {
     String block = node.blockHash(a.blockHeight());
     assertThat(new ChainHeader(a.blockHeight(), a.header()).hashHex()).isEqualTo(block);
     BlockHeader header = BlockHeader.parseHex((String) node.rpc("getblockheader", block, false));
-    assertThat(Bump.decode(a.bump()).computeRoot(Transaction.txidFromHex(a.txid()))).isEqualTo(header.merkleRoot());
+    assertThat(Bump.decode(a.bump()).computeRoot(Transaction.txidFromHex(a.txid())))
+        .isEqualTo(header.merkleRoot());
   }
 
   @Test
@@ -164,10 +182,19 @@ class RealNodeAnchoringTest {
     String second = p.anchor(); // spends the first one's change, unconfirmed
     String payment = p.pay();
     for (String txid : List.of(first, second, payment)) {
-      Transaction tx = Transaction.parse(HexFormat.of().parseHex((String) node.rpc("getrawtransaction", txid, 0)));
-      long fee = p.log.all().stream().filter(l -> l.transaction().txidHex().equals(txid)).findFirst().orElseThrow()
-          .spentOutputs().stream().mapToLong(TxOutput::satoshis).sum()
-          - tx.outputs().stream().mapToLong(TxOutput::satoshis).sum();
+      Transaction tx =
+          Transaction.parse(
+              HexFormat.of().parseHex((String) node.rpc("getrawtransaction", txid, 0)));
+      long fee =
+          p.log.all().stream()
+                  .filter(l -> l.transaction().txidHex().equals(txid))
+                  .findFirst()
+                  .orElseThrow()
+                  .spentOutputs()
+                  .stream()
+                  .mapToLong(TxOutput::satoshis)
+                  .sum()
+              - tx.outputs().stream().mapToLong(TxOutput::satoshis).sum();
       assertThat(fee * 1000 / tx.size()).as("sat/kB of " + txid).isGreaterThanOrEqualTo(500);
     }
     node.mine(1);
@@ -209,7 +236,8 @@ class RealNodeAnchoringTest {
 
   @Test
   void aReorgMovesProofsToTheNewBlockAndWhatFellOutIsSentAgain() {
-    NodeRpcBackend backend = new NodeRpcBackend(node.relayUrl(), "regtest", Duration.ofSeconds(10), 3, 0);
+    NodeRpcBackend backend =
+        new NodeRpcBackend(node.relayUrl(), "regtest", Duration.ofSeconds(10), 3, 0);
     Platform p = new Platform(backend);
     String anchor = p.anchor();
     String payment = p.pay();
@@ -217,7 +245,8 @@ class RealNodeAnchoringTest {
     assertThat(p.anchoring.confirmAnchors()).isEqualTo(1);
     assertThat(p.watcher.watch().mined()).isEqualTo(3);
 
-    // the block leaves the best chain; its transactions go back to the mempool and into the longer branch
+    // the block leaves the best chain; its transactions go back to the mempool and into the longer
+    // branch
     node.invalidateBlock(first);
     List<String> branch = node.mineOtherBranch(2);
     assertThat(node.blockTxids(branch.get(0))).contains(anchor, payment);
@@ -228,7 +257,8 @@ class RealNodeAnchoringTest {
     assertThat(moved.reorged()).isEqualTo(2);
     assertThat(moved.mined()).isEqualTo(2);
 
-    // again, but the node restarts without its mempool: the transactions are lost and must be sent again
+    // again, but the node restarts without its mempool: the transactions are lost and must be sent
+    // again
     node.invalidateBlock(branch.get(0));
     node.restart("-persistmempool=0");
     assertThat(node.mempool()).doesNotContain(anchor, payment);
@@ -249,7 +279,8 @@ class RealNodeAnchoringTest {
 
   @Test
   void aNodeRestartMidPassLosesNothingAndTheNextPassGoesOn() {
-    NodeRpcBackend backend = new NodeRpcBackend(node.relayUrl(), "regtest", Duration.ofSeconds(5), 2, 0);
+    NodeRpcBackend backend =
+        new NodeRpcBackend(node.relayUrl(), "regtest", Duration.ofSeconds(5), 2, 0);
     Platform p = new Platform(backend);
     String before = p.anchor();
     p.chain.override = p.chain.feePolicy(); // the fee policy was read before the node stopped
@@ -260,7 +291,9 @@ class RealNodeAnchoringTest {
     assertThatThrownBy(p.anchoring::confirmAnchors).isInstanceOf(ChainUnavailableException.class);
     assertThatThrownBy(p.watcher::watch).isInstanceOf(ChainUnavailableException.class);
     node.restart();
-    assertThat(node.mempool()).contains(before).doesNotContain(during); // the node keeps its mempool on disk
+    assertThat(node.mempool())
+        .contains(before)
+        .doesNotContain(during); // the node keeps its mempool on disk
     TransactionWatcher.Report next = p.watcher.watch();
     assertThat(next.resent()).isEqualTo(1);
     node.mine(1);

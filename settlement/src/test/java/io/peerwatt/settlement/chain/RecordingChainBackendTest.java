@@ -10,9 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordingChainBackendTest {
-  private final Transaction tx = new Transaction(1,
-      List.of(new TxInput(new byte[32], 0, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
-      List.of(new TxOutput(1_000, new byte[] {0x51})), 0);
+  private final Transaction tx =
+      new Transaction(
+          1,
+          List.of(new TxInput(new byte[32], 0, new byte[] {0x51}, TxInput.SEQUENCE_FINAL)),
+          List.of(new TxOutput(1_000, new byte[] {0x51})),
+          0);
 
   @Test
   void recordsBroadcastsAndAnswersAsScripted() {
@@ -22,8 +25,10 @@ class RecordingChainBackendTest {
     assertThat(first.reason()).isEqualTo(RejectReason.DOUBLE_SPEND);
     assertThat(first.txid()).isEqualTo(tx.txidHex());
     assertThat(chain.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.UNKNOWN);
-    assertThat(chain.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
-    assertThat(chain.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
+    assertThat(chain.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ACCEPTED);
+    assertThat(chain.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
     assertThat(chain.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
     assertThat(chain.broadcastTransactions()).containsExactly(tx, tx, tx);
     assertThat(chain.broadcast(new byte[] {1}).reason()).isEqualTo(RejectReason.MALFORMED);

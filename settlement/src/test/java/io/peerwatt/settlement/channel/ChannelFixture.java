@@ -52,11 +52,26 @@ final class ChannelFixture {
   /** Builds a funding transaction from the payer wallet (not broadcast) and terms over it. */
   Opened prepare(String channelId, long capacitySats, long expiryLockTime) {
     byte[] fundingScript = ChannelTerms.fundingScript(payerKey.publicKey(), payeeKey.publicKey());
-    HubWallet.PreparedSpend funding = payerWallet.prepare(List.of(new TxOutput(capacitySats, fundingScript)));
-    long fee = ChannelTerms.commitmentFeeSats(devnet.feePolicy(), payerWallet.lockingScript(), payeeScript());
-    ChannelTerms terms = new ChannelTerms(channelId, ChannelDirection.HUB_TO_SELLER, "seller-1",
-        payerKey.publicKey(), payeeKey.publicKey(), payerWallet.lockingScript(), payeeScript(), capacitySats, fee,
-        100, expiryLockTime, funding.transaction().txid(), 0);
+    HubWallet.PreparedSpend funding =
+        payerWallet.prepare(List.of(new TxOutput(capacitySats, fundingScript)));
+    long fee =
+        ChannelTerms.commitmentFeeSats(
+            devnet.feePolicy(), payerWallet.lockingScript(), payeeScript());
+    ChannelTerms terms =
+        new ChannelTerms(
+            channelId,
+            ChannelDirection.HUB_TO_SELLER,
+            "seller-1",
+            payerKey.publicKey(),
+            payeeKey.publicKey(),
+            payerWallet.lockingScript(),
+            payeeScript(),
+            capacitySats,
+            fee,
+            100,
+            expiryLockTime,
+            funding.transaction().txid(),
+            0);
     return new Opened(terms, funding);
   }
 

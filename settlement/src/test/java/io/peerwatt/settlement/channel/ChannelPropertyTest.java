@@ -31,33 +31,51 @@ class ChannelPropertyTest {
   private static final PrivateKey PAYEE = key("payee");
 
   private static PrivateKey key(String seed) {
-    return PrivateKey.fromBytes(Hashes.sha256(("property " + seed).getBytes(StandardCharsets.US_ASCII)));
+    return PrivateKey.fromBytes(
+        Hashes.sha256(("property " + seed).getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Property(tries = 40)
   void payeeStateTracksTheNewestAcceptedPayment(
       @ForAll @Size(min = 1, max = 8) List<@LongRange(min = -5_000, max = 60_000) Long> requests,
       @ForAll @LongRange(min = 1_000, max = 200_000) long capSats) {
-    ChannelTerms terms = new ChannelTerms("prop", ChannelDirection.BUYER_TO_HUB, "buyer", PAYER.publicKey(),
-        PAYEE.publicKey(), Script.p2pkh(PAYER.publicKey().hash160()).bytes(),
-        Script.p2pkh(PAYEE.publicKey().hash160()).bytes(), 150_000, 150, 100, 1_000,
-        Hashes.sha256d(new byte[] {7}), 1);
-    PayeeChannel.RefundSignature refund = PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), PAYEE)
-        .orThrow();
-    PayerChannel payer = PayerChannel.propose(terms, capSats).acceptRefundSignature(refund.signature()).orThrow();
+    ChannelTerms terms =
+        new ChannelTerms(
+            "prop",
+            ChannelDirection.BUYER_TO_HUB,
+            "buyer",
+            PAYER.publicKey(),
+            PAYEE.publicKey(),
+            Script.p2pkh(PAYER.publicKey().hash160()).bytes(),
+            Script.p2pkh(PAYEE.publicKey().hash160()).bytes(),
+            150_000,
+            150,
+            100,
+            1_000,
+            Hashes.sha256d(new byte[] {7}),
+            1);
+    PayeeChannel.RefundSignature refund =
+        PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), PAYEE).orThrow();
+    PayerChannel payer =
+        PayerChannel.propose(terms, capSats).acceptRefundSignature(refund.signature()).orThrow();
     PayeeChannel payee = refund.channel();
     for (long increment : requests) {
       long before = payee.payeeAmountSats();
       ChannelResult<PayerChannel.Payment> p = payer.payIncrement(increment, PAYER);
       long wanted = before + increment;
-      boolean allowed = increment > 0 && wanted <= capSats && wanted <= terms.maxPayeeAmountSats()
-          && wanted >= terms.dustLimitSats();
+      boolean allowed =
+          increment > 0
+              && wanted <= capSats
+              && wanted <= terms.maxPayeeAmountSats()
+              && wanted >= terms.dustLimitSats();
       assertThat(p.isOk()).as("increment %d from %d", increment, before).isEqualTo(allowed);
       if (p.isOk()) {
         payer = p.value().channel();
         payee = payee.receive(p.value().update()).orThrow();
       }
-      assertThat(payee.payeeAmountSats()).isEqualTo(payer.payeeAmountSats()).isGreaterThanOrEqualTo(before)
+      assertThat(payee.payeeAmountSats())
+          .isEqualTo(payer.payeeAmountSats())
+          .isGreaterThanOrEqualTo(before)
           .isLessThanOrEqualTo(Math.min(capSats, terms.maxPayeeAmountSats()));
     }
     if (payee.sequence() > 0) {
@@ -65,8 +83,14 @@ class ChannelPropertyTest {
       assertThat(closing.outputs().get(0).satoshis()).isEqualTo(payee.payeeAmountSats());
       long total = closing.outputs().stream().mapToLong(TxOutput::satoshis).sum();
       assertThat(total).isLessThanOrEqualTo(terms.capacitySats() - terms.feeSats());
-      assertThat(Interpreter.verifyInput(closing, 0, new TxOutput(terms.capacitySats(), terms.fundingScript()),
-          ScriptFlags.POST_GENESIS_STANDARD).ok()).isTrue();
+      assertThat(
+              Interpreter.verifyInput(
+                      closing,
+                      0,
+                      new TxOutput(terms.capacitySats(), terms.fundingScript()),
+                      ScriptFlags.POST_GENESIS_STANDARD)
+                  .ok())
+          .isTrue();
     }
   }
 }

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The group-commit store against a real PostgreSQL. To put chosen saves into one batch, a test holds a
- * lock on payment_channel from another connection: the writer's first transaction waits on it, the
- * saves queued meanwhile form the next batch, and releasing the lock lets both go.
+ * The group-commit store against a real PostgreSQL. To put chosen saves into one batch, a test
+ * holds a lock on payment_channel from another connection: the writer's first transaction waits on
+ * it, the saves queued meanwhile form the next batch, and releasing the lock lets both go.
  */
 @ExtendWith(PostgresExtension.class)
 class GroupCommitChannelStoreTest {
@@ -82,22 +82,24 @@ class GroupCommitChannelStoreTest {
     List<Future<PayeeChannel>> results = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String id = "concurrent-" + t;
-      results.add(callers.submit(() -> {
-        Pair channel = open(id);
-        store.savePayer(channel.payer);
-        store.savePayee(channel.payee);
-        start.await();
-        PayerChannel payer = channel.payer;
-        PayeeChannel payee = channel.payee;
-        for (int i = 1; i <= updates; i++) {
-          PayerChannel.Payment payment = payer.pay(i * 1_000L, PAYER_KEY).orThrow();
-          store.savePayer(payment.channel());
-          payee = payee.receive(payment.update()).orThrow();
-          store.savePayee(payee);
-          payer = payment.channel();
-        }
-        return payee;
-      }));
+      results.add(
+          callers.submit(
+              () -> {
+                Pair channel = open(id);
+                store.savePayer(channel.payer);
+                store.savePayee(channel.payee);
+                start.await();
+                PayerChannel payer = channel.payer;
+                PayeeChannel payee = channel.payee;
+                for (int i = 1; i <= updates; i++) {
+                  PayerChannel.Payment payment = payer.pay(i * 1_000L, PAYER_KEY).orThrow();
+                  store.savePayer(payment.channel());
+                  payee = payee.receive(payment.update()).orThrow();
+                  store.savePayee(payee);
+                  payer = payment.channel();
+                }
+                return payee;
+              }));
     }
     start.countDown();
     List<PayeeChannel> finals = new ArrayList<>();
@@ -117,7 +119,8 @@ class GroupCommitChannelStoreTest {
       assertThat(payer.payeeAmountSats()).isEqualTo(updates * 1_000L);
       assertThat(payer.payerSignature()).isEqualTo(expected.payerSignature());
       for (String role : List.of("payer", "payee")) {
-        assertThat(commitments(id, role)).as(id + " " + role)
+        assertThat(commitments(id, role))
+            .as(id + " " + role)
             .containsExactlyElementsOf(LongStream.rangeClosed(1, updates).boxed().toList());
       }
     }
@@ -153,8 +156,13 @@ class GroupCommitChannelStoreTest {
     PayerChannel.Payment second = first.channel().pay(2_000, PAYER_KEY).orThrow();
     // a payee state no commitment can have: more than the capacity (the table's check constraint)
     Pair broken = open("broken");
-    PayeeChannel impossible = new PayeeChannel(broken.payee.terms(), ChannelState.OPEN, 1, CAPACITY + 1,
-        first.update().payerSignature());
+    PayeeChannel impossible =
+        new PayeeChannel(
+            broken.payee.terms(),
+            ChannelState.OPEN,
+            1,
+            CAPACITY + 1,
+            first.update().payerSignature());
     Pair fresh = open("fresh");
 
     Future<?> before;
@@ -176,7 +184,8 @@ class GroupCommitChannelStoreTest {
     for (Future<?> f : List.of(good1, bad, good2)) {
       assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(DataAccessException.class)
+          .cause()
+          .isInstanceOf(DataAccessException.class)
           .hasMessageContaining("group commit failed")
           .hasMessageContaining("ck_payment_channel_amounts");
     }
@@ -224,7 +233,8 @@ class GroupCommitChannelStoreTest {
 
   @Test
   void aChannelsFirstSaveMayAlreadyCarryACommitment() {
-    // the channel row and its first history row go in one statement: the foreign key must see the row
+    // the channel row and its first history row go in one statement: the foreign key must see the
+    // row
     Pair channel = open("restored");
     PayerChannel.Payment payment = channel.payer.pay(5_000, PAYER_KEY).orThrow();
     PayeeChannel accepted = channel.payee.receive(payment.update()).orThrow();
@@ -262,17 +272,22 @@ class GroupCommitChannelStoreTest {
     PayerChannel proposed = PayerChannel.propose(channel.payer.terms(), CAPACITY);
     store.savePayerProposal(proposed, new byte[] {1, 2, 3});
     assertStored(store.payer("proposal"), proposed);
-    assertThat(store.proposedFunding("proposal")).hasValueSatisfying(raw -> assertThat(raw).containsExactly(1, 2, 3));
+    assertThat(store.proposedFunding("proposal"))
+        .hasValueSatisfying(raw -> assertThat(raw).containsExactly(1, 2, 3));
     store.savePayer(channel.payer);
     store.savePayee(channel.payee);
-    assertThat(store.payerChannels(ChannelState.OPEN)).singleElement()
+    assertThat(store.payerChannels(ChannelState.OPEN))
+        .singleElement()
         .satisfies(c -> assertStored(Optional.of(c), channel.payer));
-    assertThat(store.payeeChannels(ChannelState.OPEN)).singleElement()
+    assertThat(store.payeeChannels(ChannelState.OPEN))
+        .singleElement()
         .satisfies(c -> assertStored(Optional.of(c), channel.payee));
     // by counterparty, whatever the state: what each gateway's wallet round asks for
-    assertThat(store.payerChannelsWith("seller-proposal")).singleElement()
+    assertThat(store.payerChannelsWith("seller-proposal"))
+        .singleElement()
         .satisfies(c -> assertStored(Optional.of(c), channel.payer));
-    assertThat(store.payeeChannelsWith("seller-proposal")).singleElement()
+    assertThat(store.payeeChannelsWith("seller-proposal"))
+        .singleElement()
         .satisfies(c -> assertStored(Optional.of(c), channel.payee));
     assertThat(store.payerChannelsWith("seller-other")).isEmpty();
     assertThat(new InMemoryChannelStore().payerChannelsWith("seller-proposal")).isEmpty();
@@ -284,13 +299,25 @@ class GroupCommitChannelStoreTest {
 
   /** An open channel (refund signed), nothing paid yet. */
   private static Pair open(String id) {
-    ChannelTerms terms = new ChannelTerms(id, ChannelDirection.HUB_TO_SELLER, "seller-" + id, PAYER_KEY.publicKey(),
-        PAYEE_KEY.publicKey(), Script.p2pkh(PAYER_KEY.publicKey().hash160()).bytes(),
-        Script.p2pkh(PAYEE_KEY.publicKey().hash160()).bytes(), CAPACITY, FEE, 100, 900_000,
-        Hashes.sha256d(id.getBytes(StandardCharsets.US_ASCII)), 0);
-    PayeeChannel.RefundSignature refund = PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), PAYEE_KEY)
-        .orThrow();
-    PayerChannel payer = PayerChannel.propose(terms, CAPACITY).acceptRefundSignature(refund.signature()).orThrow();
+    ChannelTerms terms =
+        new ChannelTerms(
+            id,
+            ChannelDirection.HUB_TO_SELLER,
+            "seller-" + id,
+            PAYER_KEY.publicKey(),
+            PAYEE_KEY.publicKey(),
+            Script.p2pkh(PAYER_KEY.publicKey().hash160()).bytes(),
+            Script.p2pkh(PAYEE_KEY.publicKey().hash160()).bytes(),
+            CAPACITY,
+            FEE,
+            100,
+            900_000,
+            Hashes.sha256d(id.getBytes(StandardCharsets.US_ASCII)),
+            0);
+    PayeeChannel.RefundSignature refund =
+        PayeeChannel.accept(terms).signRefund(terms.refundTransaction(), PAYEE_KEY).orThrow();
+    PayerChannel payer =
+        PayerChannel.propose(terms, CAPACITY).acceptRefundSignature(refund.signature()).orThrow();
     return new Pair(payer, refund.channel());
   }
 
@@ -298,7 +325,10 @@ class GroupCommitChannelStoreTest {
     return callers.submit(() -> store.savePayer(channel));
   }
 
-  /** Holds a lock that makes every insert into payment_channel wait, until the connection rolls back. */
+  /**
+   * Holds a lock that makes every insert into payment_channel wait, until the connection rolls
+   * back.
+   */
   private Connection lockChannelTable() throws Exception {
     Connection c = dataSource.getConnection();
     c.setAutoCommit(false);
@@ -308,10 +338,18 @@ class GroupCommitChannelStoreTest {
     return c;
   }
 
-  /** Until the writer's transaction waits for the test's lock (so it has taken everything queued before). */
+  /**
+   * Until the writer's transaction waits for the test's lock (so it has taken everything queued
+   * before).
+   */
   private void awaitWriterBlocked() throws Exception {
-    await(() -> db.fetchCount(db.selectOne().from("pg_stat_activity")
-        .where("wait_event_type = 'Lock' and datname = current_database()")) == 1);
+    await(
+        () ->
+            db.fetchCount(
+                    db.selectOne()
+                        .from("pg_stat_activity")
+                        .where("wait_event_type = 'Lock' and datname = current_database()"))
+                == 1);
     assertThat(store.queuedSaves()).isZero();
   }
 
@@ -326,7 +364,8 @@ class GroupCommitChannelStoreTest {
   }
 
   private static void assertStored(Optional<PayerChannel> stored, PayerChannel expected) {
-    PayerChannel s = stored.orElseThrow(() -> new AssertionError("no payer row for " + expected.channelId()));
+    PayerChannel s =
+        stored.orElseThrow(() -> new AssertionError("no payer row for " + expected.channelId()));
     assertThat(s.terms()).isEqualTo(expected.terms());
     assertThat(s.state()).isEqualTo(expected.state());
     assertThat(s.spendingCapSats()).isEqualTo(expected.spendingCapSats());
@@ -337,7 +376,8 @@ class GroupCommitChannelStoreTest {
   }
 
   private static void assertStored(Optional<PayeeChannel> stored, PayeeChannel expected) {
-    PayeeChannel s = stored.orElseThrow(() -> new AssertionError("no payee row for " + expected.channelId()));
+    PayeeChannel s =
+        stored.orElseThrow(() -> new AssertionError("no payee row for " + expected.channelId()));
     assertThat(s.terms()).isEqualTo(expected.terms());
     assertThat(s.state()).isEqualTo(expected.state());
     assertThat(s.sequence()).isEqualTo(expected.sequence());
@@ -346,8 +386,14 @@ class GroupCommitChannelStoreTest {
   }
 
   private List<Long> commitments(String channelId, String role) {
-    return db.select(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE).from(PAYMENT_CHANNEL_COMMITMENT)
-        .where(PAYMENT_CHANNEL_COMMITMENT.CHANNEL_ID.eq(channelId).and(PAYMENT_CHANNEL_COMMITMENT.ROLE.eq(role)))
-        .orderBy(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE).fetch(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE);
+    return db.select(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE)
+        .from(PAYMENT_CHANNEL_COMMITMENT)
+        .where(
+            PAYMENT_CHANNEL_COMMITMENT
+                .CHANNEL_ID
+                .eq(channelId)
+                .and(PAYMENT_CHANNEL_COMMITMENT.ROLE.eq(role)))
+        .orderBy(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE)
+        .fetch(PAYMENT_CHANNEL_COMMITMENT.SEQUENCE);
   }
 }

@@ -18,15 +18,29 @@ import org.junit.jupiter.api.Test;
 class HubChannelsTest {
   private final ChannelFixture f = new ChannelFixture();
   private final PrivateKey hubKey = ChannelFixture.key(61);
-  private final HubWallet hubWallet = new HubWallet(ChannelFixture.key(62), f.devnet, new InMemoryWalletStore(),
-      new InMemoryTransactionLog());
-  private final HubChannels hub = new HubChannels(hubKey, hubWallet, new InMemoryChannelStore(), f.devnet,
-      new InMemoryTransactionLog());
-  private final PayerKeeper buyer = new PayerKeeper(f.payerKey, f.payerWallet, new InMemoryChannelStore(), f.devnet);
+  private final HubWallet hubWallet =
+      new HubWallet(
+          ChannelFixture.key(62),
+          f.devnet,
+          new InMemoryWalletStore(),
+          new InMemoryTransactionLog());
+  private final HubChannels hub =
+      new HubChannels(
+          hubKey, hubWallet, new InMemoryChannelStore(), f.devnet, new InMemoryTransactionLog());
+  private final PayerKeeper buyer =
+      new PayerKeeper(f.payerKey, f.payerWallet, new InMemoryChannelStore(), f.devnet);
 
   private ChannelResult<PayerChannel> open(String id, byte[] payeeScript, long expiry) {
-    return buyer.open(id, ChannelDirection.BUYER_TO_HUB, "buyer", hub.hubKey(), payeeScript, 100_000, expiry,
-        100_000, hub.buyers());
+    return buyer.open(
+        id,
+        ChannelDirection.BUYER_TO_HUB,
+        "buyer",
+        hub.hubKey(),
+        payeeScript,
+        100_000,
+        expiry,
+        100_000,
+        hub.buyers());
   }
 
   @Test
@@ -34,7 +48,8 @@ class HubChannelsTest {
     long tip = f.devnet.tip().height();
     byte[] elsewhere = Script.p2pkh(f.payerKey.publicKey().hash160()).bytes();
     assertThat(open("x-1", elsewhere, tip + 50).rejection()).isEqualTo(ChannelRejection.BAD_TERMS);
-    assertThat(open("x-2", hub.hubPayeeScript(), tip + 1).rejection()).isEqualTo(ChannelRejection.BAD_TERMS);
+    assertThat(open("x-2", hub.hubPayeeScript(), tip + 1).rejection())
+        .isEqualTo(ChannelRejection.BAD_TERMS);
     long balance = f.payerWallet.balanceSats();
     assertThat(balance).as("refused opens release the funding coins").isEqualTo(5_000_000);
     ChannelResult<PayerChannel> ok = open("x-3", hub.hubPayeeScript(), tip + 50);
@@ -47,13 +62,37 @@ class HubChannelsTest {
   void refusesAFeeBelowPolicyAndTheWrongDirection() {
     ChannelFixture.Opened o = f.prepare("x-4", 100_000, f.devnet.tip().height() + 50);
     ChannelTerms t = o.terms();
-    ChannelTerms cheap = new ChannelTerms(t.channelId(), ChannelDirection.BUYER_TO_HUB, "buyer", t.payerKey(),
-        hub.hubKey(), t.payerScript(), hub.hubPayeeScript(), t.capacitySats(), 1, t.dustLimitSats(),
-        t.expiryLockTime(), t.fundingTxid(), t.fundingIndex());
+    ChannelTerms cheap =
+        new ChannelTerms(
+            t.channelId(),
+            ChannelDirection.BUYER_TO_HUB,
+            "buyer",
+            t.payerKey(),
+            hub.hubKey(),
+            t.payerScript(),
+            hub.hubPayeeScript(),
+            t.capacitySats(),
+            1,
+            t.dustLimitSats(),
+            t.expiryLockTime(),
+            t.fundingTxid(),
+            t.fundingIndex());
     assertThat(hub.unacceptableBuyerTerms(cheap)).contains("fee");
-    ChannelTerms wrongWay = new ChannelTerms(t.channelId(), ChannelDirection.HUB_TO_SELLER, "buyer", t.payerKey(),
-        hub.hubKey(), t.payerScript(), hub.hubPayeeScript(), t.capacitySats(), t.feeSats(), t.dustLimitSats(),
-        t.expiryLockTime(), t.fundingTxid(), t.fundingIndex());
+    ChannelTerms wrongWay =
+        new ChannelTerms(
+            t.channelId(),
+            ChannelDirection.HUB_TO_SELLER,
+            "buyer",
+            t.payerKey(),
+            hub.hubKey(),
+            t.payerScript(),
+            hub.hubPayeeScript(),
+            t.capacitySats(),
+            t.feeSats(),
+            t.dustLimitSats(),
+            t.expiryLockTime(),
+            t.fundingTxid(),
+            t.fundingIndex());
     assertThat(hub.unacceptableBuyerTerms(wrongWay)).contains("buyer_to_hub");
     f.payerWallet.release(o.funding());
   }

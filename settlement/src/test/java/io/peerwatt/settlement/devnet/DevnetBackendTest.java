@@ -27,7 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DevnetBackendTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
   private final PrivateKey alice = key(1);
   private final PrivateKey bob = key(2);
   private DevnetBackend devnet;
@@ -52,7 +53,8 @@ class DevnetBackendTest {
     BroadcastResult result = devnet.broadcast(tx.serialize());
     assertThat(result.outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
     assertThat(devnet.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
-    assertThat(devnet.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
+    assertThat(devnet.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
 
     ChainHeader header = devnet.mineBlocks(1).get(0);
     TxStatus status = devnet.status(tx.txidHex());
@@ -62,7 +64,8 @@ class DevnetBackendTest {
     assertThat(status.bump().computeRoot(tx.txid())).isEqualTo(header.merkleRoot());
     assertThat(header.meetsProofOfWork()).isTrue();
     assertThat(Arrays.equals(header.prevHash(), devnet.header(0).orElseThrow().hash())).isTrue();
-    assertThat(devnet.status(funding.txidHex()).bump().computeRoot(funding.txid())).isEqualTo(header.merkleRoot());
+    assertThat(devnet.status(funding.txidHex()).bump().computeRoot(funding.txid()))
+        .isEqualTo(header.merkleRoot());
     List<byte[]> txids = devnet.blockTxids(1).stream().map(Transaction::txidFromHex).toList();
     assertThat(BitcoinMerkle.root(txids)).isEqualTo(header.merkleRoot());
   }
@@ -91,7 +94,8 @@ class DevnetBackendTest {
     BroadcastResult r = devnet.broadcast(tampered.serialize());
     assertThat(r.reason()).isEqualTo(RejectReason.INVALID_SCRIPT);
     // a signature over other outputs does not transfer
-    Transaction moved = new Transaction(1, good.inputs(), List.of(new TxOutput(990_000, p2pkh(alice))), 0);
+    Transaction moved =
+        new Transaction(1, good.inputs(), List.of(new TxOutput(990_000, p2pkh(alice))), 0);
     assertThat(devnet.broadcast(moved.serialize()).reason()).isEqualTo(RejectReason.INVALID_SCRIPT);
   }
 
@@ -99,25 +103,43 @@ class DevnetBackendTest {
   void feeDustValueAndMissingInputsFollowPolicy() {
     Transaction noFee = spend(alice, funding, 0, List.of(new TxOutput(1_000_000, p2pkh(bob))));
     assertThat(devnet.broadcast(noFee.serialize()).reason()).isEqualTo(RejectReason.FEE_TOO_LOW);
-    Transaction dust = spend(alice, funding, 0,
-        List.of(new TxOutput(990_000, p2pkh(bob)), new TxOutput(99, p2pkh(alice))));
+    Transaction dust =
+        spend(
+            alice,
+            funding,
+            0,
+            List.of(new TxOutput(990_000, p2pkh(bob)), new TxOutput(99, p2pkh(alice))));
     assertThat(devnet.broadcast(dust.serialize()).reason()).isEqualTo(RejectReason.DUST);
     Transaction tooMuch = spend(alice, funding, 0, List.of(new TxOutput(1_000_001, p2pkh(bob))));
-    assertThat(devnet.broadcast(tooMuch.serialize()).reason()).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+    assertThat(devnet.broadcast(tooMuch.serialize()).reason())
+        .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
     Transaction orphan = spend(alice, tooMuch, 0, List.of(new TxOutput(900_000, p2pkh(bob))));
-    assertThat(devnet.broadcast(orphan.serialize()).reason()).isEqualTo(RejectReason.MISSING_INPUTS);
+    assertThat(devnet.broadcast(orphan.serialize()).reason())
+        .isEqualTo(RejectReason.MISSING_INPUTS);
     assertThat(devnet.broadcast(new byte[] {1, 2, 3}).reason()).isEqualTo(RejectReason.MALFORMED);
     // a zero-value data output is not dust
-    Transaction data = spend(alice, funding, 0, List.of(new TxOutput(990_000, p2pkh(bob)),
-        new TxOutput(0, Script.opReturn(List.of(new byte[] {1, 2})).bytes())));
+    Transaction data =
+        spend(
+            alice,
+            funding,
+            0,
+            List.of(
+                new TxOutput(990_000, p2pkh(bob)),
+                new TxOutput(0, Script.opReturn(List.of(new byte[] {1, 2})).bytes())));
     assertThat(devnet.broadcast(data.serialize()).isAccepted()).isTrue();
   }
 
   @Test
   void heightLockedTransactionIsNonFinalUntilItsHeight() {
     long lockHeight = devnet.tip().height() + 3;
-    Transaction locked = spend(alice, funding, 0, lockHeight, TxInput.SEQUENCE_FINAL - 1,
-        List.of(new TxOutput(990_000, p2pkh(bob))));
+    Transaction locked =
+        spend(
+            alice,
+            funding,
+            0,
+            lockHeight,
+            TxInput.SEQUENCE_FINAL - 1,
+            List.of(new TxOutput(990_000, p2pkh(bob))));
     assertThat(devnet.broadcast(locked.serialize()).reason()).isEqualTo(RejectReason.NON_FINAL);
     devnet.mineBlocks(2);
     // next block height == lock height: still not final (lock time must be below the height)
@@ -128,8 +150,14 @@ class DevnetBackendTest {
 
   @Test
   void finalSequencesDisableTheLockTime() {
-    Transaction tx = spend(alice, funding, 0, devnet.tip().height() + 50, TxInput.SEQUENCE_FINAL,
-        List.of(new TxOutput(990_000, p2pkh(bob))));
+    Transaction tx =
+        spend(
+            alice,
+            funding,
+            0,
+            devnet.tip().height() + 50,
+            TxInput.SEQUENCE_FINAL,
+            List.of(new TxOutput(990_000, p2pkh(bob))));
     assertThat(devnet.broadcast(tx.serialize()).isAccepted()).isTrue();
   }
 
@@ -162,10 +190,12 @@ class DevnetBackendTest {
     assertThat(accepted).isZero();
     byte[] root = header.merkleRoot();
     root[0] ^= 1;
-    List<byte[]> txids = devnet.blockTxids(header.height()).stream().map(Transaction::txidFromHex).toList();
+    List<byte[]> txids =
+        devnet.blockTxids(header.height()).stream().map(Transaction::txidFromHex).toList();
     assertThat(BitcoinMerkle.root(txids)).isNotEqualTo(root);
     // about 2^16 hashes per block: the target leaves 16 leading zero bits
-    assertThat(io.peerwatt.protocol.spv.BlockHeader.targetOf(header.bits()).bitLength()).isLessThanOrEqualTo(240);
+    assertThat(io.peerwatt.protocol.spv.BlockHeader.targetOf(header.bits()).bitLength())
+        .isLessThanOrEqualTo(240);
   }
 
   @Test
@@ -191,7 +221,8 @@ class DevnetBackendTest {
     devnet.startMining(java.time.Duration.ofMillis(50));
     try {
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (devnet.status(tx.txidHex()).state() != TxStatus.State.MINED && System.nanoTime() < deadline) {
+      while (devnet.status(tx.txidHex()).state() != TxStatus.State.MINED
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertThat(devnet.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MINED);
@@ -206,7 +237,8 @@ class DevnetBackendTest {
   @Test
   void faucetPaysLargeScriptsAtThePolicyFee() {
     DevnetBackend expensive = DevnetBackend.inMemory(CLOCK, new FeePolicy(1_000, 1));
-    byte[] multisig = Script.multisig(2, List.of(alice.publicKey().bytes(), bob.publicKey().bytes())).bytes();
+    byte[] multisig =
+        Script.multisig(2, List.of(alice.publicKey().bytes(), bob.publicKey().bytes())).bytes();
     FaucetPayment pay = expensive.faucet(multisig, 50_000);
     Transaction tx = Transaction.parse(pay.rawTx());
     assertThat(tx.outputs().get(pay.outputIndex())).isEqualTo(new TxOutput(50_000, multisig));

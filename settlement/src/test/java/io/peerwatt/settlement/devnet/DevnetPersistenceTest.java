@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The devnet survives a restart: chain, mempool and UTXO set come back from PostgreSQL. */
 @ExtendWith(PostgresExtension.class)
 class DevnetPersistenceTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void resumesChainMempoolAndUtxosAfterRestart(DSLContext db) {
@@ -44,11 +45,13 @@ class DevnetPersistenceTest {
     assertThat(second.tip()).isEqualTo(mined);
     assertThat(second.header(0)).isEqualTo(first.header(0));
     assertThat(second.status(a.txidHex()).state()).isEqualTo(TxStatus.State.MINED);
-    assertThat(second.status(a.txidHex()).bump().computeRoot(a.txid())).isEqualTo(mined.merkleRoot());
+    assertThat(second.status(a.txidHex()).bump().computeRoot(a.txid()))
+        .isEqualTo(mined.merkleRoot());
     assertThat(second.status(b.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
     // spent outputs stay spent, unspent ones stay spendable
     Transaction conflict = spend(alice, funding, 0, List.of(new TxOutput(400_000, p2pkh(alice))));
-    assertThat(second.broadcast(conflict.serialize()).reason()).isEqualTo(RejectReason.DOUBLE_SPEND);
+    assertThat(second.broadcast(conflict.serialize()).reason())
+        .isEqualTo(RejectReason.DOUBLE_SPEND);
     Transaction c = spend(alice, b, 0, List.of(new TxOutput(470_000, p2pkh(bob))));
     assertThat(second.broadcast(c.serialize()).isAccepted()).isTrue();
     ChainHeader next = second.mineBlocks(1).get(0);

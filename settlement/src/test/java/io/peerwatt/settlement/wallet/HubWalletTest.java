@@ -39,7 +39,9 @@ class HubWalletTest {
 
   @BeforeEach
   void setUp() {
-    devnet = DevnetBackend.inMemory(Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), POLICY);
+    devnet =
+        DevnetBackend.inMemory(
+            Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), POLICY);
     log = new InMemoryTransactionLog();
     wallet = new HubWallet(walletKey, devnet, new InMemoryWalletStore(), log);
     for (long amount : new long[] {100_000, 40_000, 7_000}) {
@@ -52,27 +54,34 @@ class HubWalletTest {
   void paysWithChangeAndAFeeThatCoversTheRealSizeAtThePolicyRate() {
     BroadcastResult r = wallet.pay(List.of(new TxOutput(30_000, elsewhere)), "test");
     assertThat(r.isAccepted()).as(r.detail()).isTrue();
-    Transaction tx = log.all().stream().filter(LoggedTransaction::made).findFirst().orElseThrow().transaction();
+    Transaction tx =
+        log.all().stream().filter(LoggedTransaction::made).findFirst().orElseThrow().transaction();
     assertThat(tx.inputs()).hasSize(1);
     assertThat(tx.outputs()).hasSize(2);
     long in = 100_000;
     long fee = in - tx.outputs().stream().mapToLong(TxOutput::satoshis).sum();
-    assertThat(fee).isGreaterThanOrEqualTo(POLICY.feeFor(tx.size())).isLessThanOrEqualTo(POLICY.feeFor(tx.size() + 3));
+    assertThat(fee)
+        .isGreaterThanOrEqualTo(POLICY.feeFor(tx.size()))
+        .isLessThanOrEqualTo(POLICY.feeFor(tx.size() + 3));
     assertThat(wallet.balanceSats()).isEqualTo(147_000 - 30_000 - fee);
   }
 
   @Test
   void aSpendThatWaitsHoldsTheSmallestCoinThatPaysItAndSplittingMakesRoomForMore() {
-    HubWallet.PreparedSpend waiting = wallet.prepareHolding(List.of(new TxOutput(30_000, elsewhere)));
+    HubWallet.PreparedSpend waiting =
+        wallet.prepareHolding(List.of(new TxOutput(30_000, elsewhere)));
     assertThat(waiting.inputs()).extracting(WalletOutput::satoshis).containsExactly(40_000L);
-    assertThat(wallet.unspent()).extracting(WalletOutput::satoshis).containsExactlyInAnyOrder(100_000L, 7_000L);
+    assertThat(wallet.unspent())
+        .extracting(WalletOutput::satoshis)
+        .containsExactlyInAnyOrder(100_000L, 7_000L);
     HubWallet.PreparedSpend resumed = wallet.reserved(waiting.transaction()).orElseThrow();
     assertThat(resumed.spentOutputs()).isEqualTo(waiting.spentOutputs());
     assertThat(resumed.feeSats()).isEqualTo(waiting.feeSats());
     assertThat(resumed.changeIndex()).isEqualTo(waiting.changeIndex());
 
     assertThat(wallet.ensureCoins(2, 30_000)).isPresent();
-    assertThat(wallet.unspent().stream().filter(o -> o.satoshis() >= 30_000).count()).isGreaterThanOrEqualTo(2);
+    assertThat(wallet.unspent().stream().filter(o -> o.satoshis() >= 30_000).count())
+        .isGreaterThanOrEqualTo(2);
     assertThat(wallet.ensureCoins(2, 30_000)).as("enough coins now").isEmpty();
     wallet.release(waiting);
     assertThat(wallet.reserved(waiting.transaction())).isEmpty();
@@ -95,11 +104,17 @@ class HubWalletTest {
     // 7,000 sat coin: pay 6,650 sat leaves less than fee + dust
     PrivateKey other = key(3);
     HubWallet small = new HubWallet(other, devnet, new InMemoryWalletStore(), log);
-    small.receive(Transaction.parse(devnet.faucet(small.lockingScript(), 7_000).rawTx()), false, List.of(), "faucet");
+    small.receive(
+        Transaction.parse(devnet.faucet(small.lockingScript(), 7_000).rawTx()),
+        false,
+        List.of(),
+        "faucet");
     HubWallet.PreparedSpend spend = small.prepare(List.of(new TxOutput(6_700, elsewhere)));
     assertThat(spend.changeIndex()).isEqualTo(-1);
     assertThat(spend.transaction().outputs()).hasSize(1);
-    assertThat(spend.feeSats()).isEqualTo(300).isGreaterThanOrEqualTo(POLICY.feeFor(spend.transaction().size()));
+    assertThat(spend.feeSats())
+        .isEqualTo(300)
+        .isGreaterThanOrEqualTo(POLICY.feeFor(spend.transaction().size()));
     assertThat(small.broadcast(spend, "fold").isAccepted()).isTrue();
     assertThat(small.balanceSats()).isZero();
   }
@@ -117,7 +132,8 @@ class HubWalletTest {
     HubWallet.PreparedSpend spend = wallet.prepare(List.of(new TxOutput(120_000, elsewhere)));
     assertThat(spend.inputs()).hasSize(2);
     assertThat(wallet.broadcast(spend, "two").isAccepted()).isTrue();
-    assertThat(devnet.status(spend.transaction().txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
+    assertThat(devnet.status(spend.transaction().txidHex()).state())
+        .isEqualTo(TxStatus.State.MEMPOOL);
   }
 
   @Test
@@ -135,7 +151,8 @@ class HubWalletTest {
     w.receive(log.all().get(0).transaction(), false, List.of(), "faucet");
     long before = w.balanceSats();
     refusing.rejectNext(RejectReason.FEE_TOO_LOW, "min fee");
-    assertThat(w.pay(List.of(new TxOutput(1_000, elsewhere)), "x").reason()).isEqualTo(RejectReason.FEE_TOO_LOW);
+    assertThat(w.pay(List.of(new TxOutput(1_000, elsewhere)), "x").reason())
+        .isEqualTo(RejectReason.FEE_TOO_LOW);
     assertThat(w.balanceSats()).isEqualTo(before);
   }
 }

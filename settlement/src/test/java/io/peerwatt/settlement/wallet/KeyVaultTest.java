@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyVaultTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void keysSurviveReopeningAndAreNotStoredInTheClear() throws Exception {
@@ -30,8 +29,10 @@ class KeyVaultTest {
 
     String content = Files.readString(vaultFile);
     assertThat(content).contains("\"kdf\"").doesNotContain(key.hex()).doesNotContain("hub-wallet");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(vaultFile))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(vaultFile)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -50,7 +51,8 @@ class KeyVaultTest {
     int key = text.indexOf("\"ciphertext\"");
     int at = text.indexOf('"', text.indexOf(':', key)) + 1;
     char c = text.charAt(at);
-    Files.writeString(vaultFile, text.substring(0, at) + (c == '0' ? '1' : '0') + text.substring(at + 1));
+    Files.writeString(
+        vaultFile, text.substring(0, at) + (c == '0' ? '1' : '0') + text.substring(at + 1));
     assertThatThrownBy(() -> KeyVault.open(vaultFile, pass, new SecureRandom()))
         .isInstanceOf(KeyVault.WrongSecretException.class);
   }

@@ -35,31 +35,46 @@ class TransactionLogBlocksTest {
   }
 
   static void checkBlocks(TransactionLog log) {
-    DevnetBackend devnet = DevnetBackend.inMemory(Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC),
-        DevnetBackend.DEFAULT_POLICY);
+    DevnetBackend devnet =
+        DevnetBackend.inMemory(
+            Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC),
+            DevnetBackend.DEFAULT_POLICY);
     Transaction funding = DevnetSpends.fund(devnet, 50_000);
     Transaction spend = DevnetSpends.spend(funding, 200);
     log.recordReceived(funding, "funding");
-    log.recordMade(spend, List.of(new TxOutput(funding.outputs().get(0).satoshis(),
-        funding.outputs().get(0).lockingScript())), "anchor");
-    assertThat(log.unsettled(0)).extracting(WatchedTransaction::txid)
+    log.recordMade(
+        spend,
+        List.of(
+            new TxOutput(
+                funding.outputs().get(0).satoshis(), funding.outputs().get(0).lockingScript())),
+        "anchor");
+    assertThat(log.unsettled(0))
+        .extracting(WatchedTransaction::txid)
         .containsExactly(funding.txidHex(), spend.txidHex());
     assertThat(log.unsettled(0)).allSatisfy(w -> assertThat(w.isMined()).isFalse());
 
     log.markMined(funding.txid(), 10, BLOCK_A);
     log.markMined(spend.txid(), 12, BLOCK_A);
-    assertThat(log.unsettled(11)).singleElement().satisfies(w -> {
-      assertThat(w.txid()).isEqualTo(spend.txidHex());
-      assertThat(w.blockHeight()).isEqualTo(12);
-      assertThat(w.blockHash()).isEqualTo(BLOCK_A);
-      assertThat(w.logged().made()).isTrue();
-      assertThat(w.logged().spentOutputs()).hasSize(1);
-    });
+    assertThat(log.unsettled(11))
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.txid()).isEqualTo(spend.txidHex());
+              assertThat(w.blockHeight()).isEqualTo(12);
+              assertThat(w.blockHash()).isEqualTo(BLOCK_A);
+              assertThat(w.logged().made()).isTrue();
+              assertThat(w.logged().spentOutputs()).hasSize(1);
+            });
     log.markMined(spend.txid(), 13, BLOCK_B); // a reorg moved it
-    assertThat(log.unsettled(13)).singleElement().satisfies(w -> assertThat(w.blockHash()).isEqualTo(BLOCK_B));
+    assertThat(log.unsettled(13))
+        .singleElement()
+        .satisfies(w -> assertThat(w.blockHash()).isEqualTo(BLOCK_B));
     log.markUnmined(spend.txid());
-    assertThat(log.unsettled(100)).singleElement().satisfies(w -> assertThat(w.isMined()).isFalse());
+    assertThat(log.unsettled(100))
+        .singleElement()
+        .satisfies(w -> assertThat(w.isMined()).isFalse());
     assertThat(log.all()).hasSize(2);
-    assertThatThrownBy(() -> log.markMined(new byte[32], 1, BLOCK_A)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> log.markMined(new byte[32], 1, BLOCK_A))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

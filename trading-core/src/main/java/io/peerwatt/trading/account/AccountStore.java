@@ -10,7 +10,10 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.exception.IntegrityConstraintViolationException;
 
-/** The accounts ({@code account}): people who log in, with their role, zone and payment mode. Blocking. */
+/**
+ * The accounts ({@code account}): people who log in, with their role, zone and payment mode.
+ * Blocking.
+ */
 public final class AccountStore {
   /** {@code account.payment_mode} of accounts the platform signs for (the default). */
   public static final String CUSTODIAL = "custodial";
@@ -44,7 +47,12 @@ public final class AccountStore {
    * @param paymentMode {@link #CUSTODIAL} or {@code m2m}
    * @throws UsernameTakenException when an account has the name already
    */
-  public AccountRecord create(String username, String password, Role role, String zone, String displayName,
+  public AccountRecord create(
+      String username,
+      String password,
+      Role role,
+      String zone,
+      String displayName,
       String paymentMode) {
     String hash = hasher.hash(password);
     try {

@@ -10,11 +10,12 @@ import java.util.Map;
 
 /**
  * Counts failed logins per username and per client address over a sliding minute; once either has
- * reached its limit, further attempts are refused until the oldest failure leaves the window. Kept in
- * memory (one platform process); a restart forgets it, which only ever helps a legitimate user.
+ * reached its limit, further attempts are refused until the oldest failure leaves the window. Kept
+ * in memory (one platform process); a restart forgets it, which only ever helps a legitimate user.
  */
 public final class LoginLimiter {
   static final Duration WINDOW = Duration.ofMinutes(1);
+
   /** Keys kept at most, so a flood of random usernames cannot exhaust memory. */
   private static final int MAX_KEYS = 100_000;
 
@@ -46,7 +47,9 @@ public final class LoginLimiter {
     failures.computeIfAbsent("a:" + address, k -> new ArrayDeque<>()).addLast(now);
   }
 
-  /** A successful login clears its username's failures (not the address's: one address, many users). */
+  /**
+   * A successful login clears its username's failures (not the address's: one address, many users).
+   */
   public synchronized void succeeded(String username) {
     failures.remove("u:" + username);
   }

@@ -8,10 +8,11 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id password hashes in the PHC string form {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}
- * (unpadded base64). Parameters: 19 MiB memory, 2 passes, 1 lane, 16-byte random salt, 32-byte output,
- * the OWASP minimum for Argon2id; they are stored with each hash, so raising them later keeps old
- * hashes verifiable. Comparison is constant-time.
+ * Argon2id password hashes in the PHC string form {@code
+ * $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>} (unpadded base64). Parameters: 19 MiB memory, 2
+ * passes, 1 lane, 16-byte random salt, 32-byte output, the OWASP minimum for Argon2id; they are
+ * stored with each hash, so raising them later keeps old hashes verifiable. Comparison is
+ * constant-time.
  */
 public final class PasswordHasher {
   static final int MEMORY_KIB = 19_456;
@@ -33,8 +34,16 @@ public final class PasswordHasher {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-    return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
-        + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    return "$argon2id$v=19$m="
+        + MEMORY_KIB
+        + ",t="
+        + ITERATIONS
+        + ",p="
+        + PARALLELISM
+        + "$"
+        + B64.encodeToString(salt)
+        + "$"
+        + B64.encodeToString(out);
   }
 
   /** True when {@code password} matches {@code encoded}; false for a malformed or foreign hash. */
@@ -71,15 +80,17 @@ public final class PasswordHasher {
     }
   }
 
-  private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+  private static byte[] derive(
+      String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
     Argon2BytesGenerator gen = new Argon2BytesGenerator();
-    gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(memoryKib)
-        .withIterations(iterations)
-        .withParallelism(parallelism)
-        .withSalt(salt)
-        .build());
+    gen.init(
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(memoryKib)
+            .withIterations(iterations)
+            .withParallelism(parallelism)
+            .withSalt(salt)
+            .build());
     byte[] out = new byte[length];
     gen.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
     return out;

@@ -24,6 +24,7 @@ import java.time.Duration;
 public final class AccountRoutes implements ApiResource {
   /** A hash of a random password, verified when the username is unknown so timing tells nothing. */
   private final String decoyHash;
+
   private final AccountStore accounts;
   private final ZoneStore zones;
   private final Blocking blocking;
@@ -32,9 +33,19 @@ public final class AccountRoutes implements ApiResource {
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
 
-  /** @param hasher verifies login passwords; {@code decoyHash} is verified when the username is unknown */
-  public AccountRoutes(AccountStore accounts, ZoneStore zones, Blocking blocking, Clock clock, BearerTokens tokens,
-      PasswordHasher hasher, String decoyHash, LoginLimiter limiter) {
+  /**
+   * @param hasher verifies login passwords; {@code decoyHash} is verified when the username is
+   *     unknown
+   */
+  public AccountRoutes(
+      AccountStore accounts,
+      ZoneStore zones,
+      Blocking blocking,
+      Clock clock,
+      BearerTokens tokens,
+      PasswordHasher hasher,
+      String decoyHash,
+      LoginLimiter limiter) {
     this.accounts = accounts;
     this.zones = zones;
     this.blocking = blocking;
@@ -57,44 +68,62 @@ public final class AccountRoutes implements ApiResource {
     JsonObject body = ApiRequests.body(ctx);
     String username = body.getString("username");
     String password = body.getString("password");
-    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    String address =
+        ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     Duration wait = limiter.retryAfter(username, address);
     if (!wait.isZero()) {
       ctx.fail(ApiError.tooManyRequests("too many failed logins; try again later", wait));
       return;
     }
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      AccountRecord account = accounts.byUsername(username).orElse(null);
-      boolean ok = hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
-          && account != null && account.getDisabledAt() == null;
-      if (!ok) {
-        limiter.failed(username, address);
-        throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password", null);
-      }
-      limiter.succeeded(username);
-      Caller caller = toCaller(account);
-      return new JsonObject()
-          .put("token", tokens.issue(caller))
-          .put("tokenType", "Bearer")
-          .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
-          .put("account", toJson(account));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              AccountRecord account = accounts.byUsername(username).orElse(null);
+              boolean ok =
+                  hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
+                      && account != null
+                      && account.getDisabledAt() == null;
+              if (!ok) {
+                limiter.failed(username, address);
+                throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password", null);
+              }
+              limiter.succeeded(username);
+              Caller caller = toCaller(account);
+              return new JsonObject()
+                  .put("token", tokens.issue(caller))
+                  .put("tokenType", "Bearer")
+                  .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
+                  .put("account", toJson(account));
+            }));
   }
 
   private void me(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      return toJson(accounts.byId(caller.accountId()).orElseThrow(() -> ApiError.notFound("account")));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              return toJson(
+                  accounts
+                      .byId(caller.accountId())
+                      .orElseThrow(() -> ApiError.notFound("account")));
+            }));
   }
 
   private void list(RoutingContext ctx) {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      JsonArray items = new JsonArray();
-      accounts.all().forEach(a -> items.add(toJson(a)));
-      return new JsonObject().put("accounts", items);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              accounts.all().forEach(a -> items.add(toJson(a)));
+              return new JsonObject().put("accounts", items);
+            }));
   }
 
   private void create(RoutingContext ctx) {
@@ -111,19 +140,26 @@ public final class AccountRoutes implements ApiResource {
     String displayName = body.getString("displayName");
     String paymentMode = body.getString("paymentMode", AccountStore.CUSTODIAL);
     if (role != Role.PROSUMER && !paymentMode.equals(AccountStore.CUSTODIAL)) {
-      ctx.fail(ApiError.badRequest("NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode"));
+      ctx.fail(
+          ApiError.badRequest(
+              "NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode"));
       return;
     }
-    ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      if (zone != null && !zones.exists(zone)) {
-        throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
-      }
-      try {
-        return toJson(accounts.create(username, password, role, zone, displayName, paymentMode));
-      } catch (AccountStore.UsernameTakenException e) {
-        throw ApiError.conflict("USERNAME_TAKEN", e.getMessage(), "username");
-      }
-    }));
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(
+            () -> {
+              if (zone != null && !zones.exists(zone)) {
+                throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
+              }
+              try {
+                return toJson(
+                    accounts.create(username, password, role, zone, displayName, paymentMode));
+              } catch (AccountStore.UsernameTakenException e) {
+                throw ApiError.conflict("USERNAME_TAKEN", e.getMessage(), "username");
+              }
+            }));
   }
 
   private static Caller toCaller(AccountRecord a) {

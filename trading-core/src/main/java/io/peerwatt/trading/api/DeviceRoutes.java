@@ -36,7 +36,11 @@ public final class DeviceRoutes implements ApiResource {
   private final Blocking blocking;
   private final Clock clock;
 
-  public DeviceRoutes(Enrolment enrolment, DeviceStore devices, MeteringPointStore points, Blocking blocking,
+  public DeviceRoutes(
+      Enrolment enrolment,
+      DeviceStore devices,
+      MeteringPointStore points,
+      Blocking blocking,
       Clock clock) {
     this.enrolment = enrolment;
     this.devices = devices;
@@ -58,13 +62,22 @@ public final class DeviceRoutes implements ApiResource {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     long mpId = ApiRequests.pathLong(ctx, "id");
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ApiRequests.body(ctx);
-    Duration validity = Duration.ofMinutes(body.getLong("validMinutes", Enrolment.DEFAULT_CODE_VALIDITY.toMinutes()));
-    ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      MeteringPointRecord mp = MeteringPointRoutes.manageable(points, caller, mpId);
-      Enrolment.IssuedCode issued = enrolment.issueCode(mp.getId(), caller.accountId(), validity);
-      return new JsonObject().put("code", issued.code()).put("meteringPointId", issued.meteringPointId())
-          .put("expiresAt", issued.expiresAt().toString());
-    }));
+    Duration validity =
+        Duration.ofMinutes(
+            body.getLong("validMinutes", Enrolment.DEFAULT_CODE_VALIDITY.toMinutes()));
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(
+            () -> {
+              MeteringPointRecord mp = MeteringPointRoutes.manageable(points, caller, mpId);
+              Enrolment.IssuedCode issued =
+                  enrolment.issueCode(mp.getId(), caller.accountId(), validity);
+              return new JsonObject()
+                  .put("code", issued.code())
+                  .put("meteringPointId", issued.meteringPointId())
+                  .put("expiresAt", issued.expiresAt().toString());
+            }));
   }
 
   private void enroll(RoutingContext ctx) {
@@ -78,23 +91,34 @@ public final class DeviceRoutes implements ApiResource {
       nonce = HexFormat.of().parseHex(b.getString("nonce"));
       signature = HexFormat.of().parseHex(b.getString("signature"));
     } catch (FormatException | IllegalArgumentException e) {
-      ctx.fail(ApiError.badRequest("INVALID_KEY", "deviceKey is not a compressed secp256k1 key", "deviceKey"));
+      ctx.fail(
+          ApiError.badRequest(
+              "INVALID_KEY", "deviceKey is not a compressed secp256k1 key", "deviceKey"));
       return;
     }
     List<String> serials = b.getJsonArray("meterSerials").stream().map(String::valueOf).toList();
-    ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      DeviceRecord device;
-      try {
-        device = enrolment.enrol(code, deviceKey, nonce, signature, serials);
-      } catch (EnrolmentRefusal e) {
-        throw refused(e);
-      }
-      return new JsonObject().put("deviceId", device.getId()).put("certificate", new JsonObject(device.getCertificate()))
-          .put("platformKey", enrolment.platformKey().hex());
-    }));
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(
+            () -> {
+              DeviceRecord device;
+              try {
+                device = enrolment.enrol(code, deviceKey, nonce, signature, serials);
+              } catch (EnrolmentRefusal e) {
+                throw refused(e);
+              }
+              return new JsonObject()
+                  .put("deviceId", device.getId())
+                  .put("certificate", new JsonObject(device.getCertificate()))
+                  .put("platformKey", enrolment.platformKey().hex());
+            }));
   }
 
-  /** A refused enrolment as the API answers it: the reason is the code; status and field follow from it. */
+  /**
+   * A refused enrolment as the API answers it: the reason is the code; status and field follow from
+   * it.
+   */
   private static ApiError refused(EnrolmentRefusal e) {
     return switch (e.reason()) {
       case BAD_SIGNATURE -> new ApiError(401, e.reason().name(), e.getMessage(), "signature");
@@ -105,11 +129,15 @@ public final class DeviceRoutes implements ApiResource {
 
   private void list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      JsonArray items = new JsonArray();
-      devices.visibleTo(caller).forEach(d -> items.add(toJson(d)));
-      return new JsonObject().put("devices", items);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              devices.visibleTo(caller).forEach(d -> items.add(toJson(d)));
+              return new JsonObject().put("devices", items);
+            }));
   }
 
   private void get(RoutingContext ctx) {
@@ -121,11 +149,15 @@ public final class DeviceRoutes implements ApiResource {
   private void revoke(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      DeviceRecord device = visible(caller, id);
-      MeteringPointRoutes.manageable(points, caller, device.getMeteringPointId());
-      return toJson(devices.revoke(id, clock.instant()));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              DeviceRecord device = visible(caller, id);
+              MeteringPointRoutes.manageable(points, caller, device.getMeteringPointId());
+              return toJson(devices.revoke(id, clock.instant()));
+            }));
   }
 
   /** The device if its metering point is visible to the caller, else 404. Blocking. */

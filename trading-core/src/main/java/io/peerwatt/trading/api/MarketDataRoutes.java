@@ -26,20 +26,24 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Market data under {@code /api/v1}: a zone's slots, a book's depth, a slot's clearing result, and the
- * live stream of book and trade events (server-sent events, fed by the market's listener over the
- * event bus). Anyone logged in reads them; every handler waits for the books to be recovered.
+ * Market data under {@code /api/v1}: a zone's slots, a book's depth, a slot's clearing result, and
+ * the live stream of book and trade events (server-sent events, fed by the market's listener over
+ * the event bus). Anyone logged in reads them; every handler waits for the books to be recovered.
  */
 public final class MarketDataRoutes implements ApiResource {
   /** Event-bus address of the market's live events (book depth and trades). */
   static final String EVENTS_ADDRESS = "peerwatt.market.events";
+
   private static final long HEARTBEAT_MS = 15_000;
 
   private final Vertx vertx;
   private final Market market;
   private final Clock clock;
 
-  /** Registers the live stream's listener with the market's engine: build it before the market starts. */
+  /**
+   * Registers the live stream's listener with the market's engine: build it before the market
+   * starts.
+   */
   public MarketDataRoutes(Vertx vertx, Market market, Clock clock) {
     this.vertx = vertx;
     this.market = market;
@@ -59,23 +63,34 @@ public final class MarketDataRoutes implements ApiResource {
     ApiRequests.caller(ctx);
     String zoneCode = ApiRequests.pathString(ctx, "zone");
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-      MarketCalendar calendar = new MarketCalendar(zone);
-      JsonArray out = new JsonArray();
-      // from the slot being delivered to the last one whose book is open
-      for (DeliverySlot slot = DeliverySlot.containing(now); calendar.stateAt(slot, now) != SlotState.NOT_OPEN;
-          slot = slot.next()) {
-        Instant gate = calendar.gateClosure(slot);
-        out.add(new JsonObject()
-            .put("slot", slot.toString())
-            .put("state", calendar.stateAt(slot, now).name())
-            .put("gateClosure", gate.toString())
-            .put("secondsToGateClosure", Math.max(0, Duration.between(now, gate).getSeconds())));
-      }
-      return new JsonObject().put("zone", zoneCode).put("clearingMode", zone.clearingMode().name())
-          .put("now", now.toString()).put("slots", out);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+              MarketCalendar calendar = new MarketCalendar(zone);
+              JsonArray out = new JsonArray();
+              // from the slot being delivered to the last one whose book is open
+              for (DeliverySlot slot = DeliverySlot.containing(now);
+                  calendar.stateAt(slot, now) != SlotState.NOT_OPEN;
+                  slot = slot.next()) {
+                Instant gate = calendar.gateClosure(slot);
+                out.add(
+                    new JsonObject()
+                        .put("slot", slot.toString())
+                        .put("state", calendar.stateAt(slot, now).name())
+                        .put("gateClosure", gate.toString())
+                        .put(
+                            "secondsToGateClosure",
+                            Math.max(0, Duration.between(now, gate).getSeconds())));
+              }
+              return new JsonObject()
+                  .put("zone", zoneCode)
+                  .put("clearingMode", zone.clearingMode().name())
+                  .put("now", now.toString())
+                  .put("slots", out);
+            }));
   }
 
   private void book(RoutingContext ctx) {
@@ -85,12 +100,16 @@ public final class MarketDataRoutes implements ApiResource {
     Object levels = ApiRequests.query(ctx, "levels");
     int maxLevels = levels == null ? 20 : ((Number) levels).intValue();
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-      Instrument instrument = new Instrument(zoneCode, slot);
-      return MarketJson.depth(instrument, market.engine().depth(instrument, maxLevels))
-          .put("state", new MarketCalendar(zone).stateAt(slot, now).name());
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+              Instrument instrument = new Instrument(zoneCode, slot);
+              return MarketJson.depth(instrument, market.engine().depth(instrument, maxLevels))
+                  .put("state", new MarketCalendar(zone).stateAt(slot, now).name());
+            }));
   }
 
   private void result(RoutingContext ctx) {
@@ -98,60 +117,91 @@ public final class MarketDataRoutes implements ApiResource {
     String zoneCode = ApiRequests.pathString(ctx, "zone");
     DeliverySlot slot = parseSlot(ApiRequests.pathString(ctx, "slot"));
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-      SlotState state = new MarketCalendar(zone).stateAt(slot, now);
-      JsonObject out = new JsonObject().put("zone", zoneCode).put("slot", slot.toString()).put("state", state.name())
-          .put("clearingMode", zone.clearingMode().name());
-      return market.engine().clearingResult(new Instrument(zoneCode, slot))
-          .map(r -> out.put("cleared", true)
-              .put("volumeWh", r.getVolumeWh())
-              .put("pricePerKwh", r.getPricePerKwh())
-              .put("gridFeePerKwh", r.getGridFeePerKwh())
-              .put("priceUnit", zone.priceUnit().name())
-              .put("tradeCount", r.getTradeCount())
-              .put("clearedAt", r.getClearedAt().toString()))
-          .orElseGet(() -> out.put("cleared", false));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+              SlotState state = new MarketCalendar(zone).stateAt(slot, now);
+              JsonObject out =
+                  new JsonObject()
+                      .put("zone", zoneCode)
+                      .put("slot", slot.toString())
+                      .put("state", state.name())
+                      .put("clearingMode", zone.clearingMode().name());
+              return market
+                  .engine()
+                  .clearingResult(new Instrument(zoneCode, slot))
+                  .map(
+                      r ->
+                          out.put("cleared", true)
+                              .put("volumeWh", r.getVolumeWh())
+                              .put("pricePerKwh", r.getPricePerKwh())
+                              .put("gridFeePerKwh", r.getGridFeePerKwh())
+                              .put("priceUnit", zone.priceUnit().name())
+                              .put("tradeCount", r.getTradeCount())
+                              .put("clearedAt", r.getClearedAt().toString()))
+                  .orElseGet(() -> out.put("cleared", false));
+            }));
   }
 
   private void publish(Instrument instrument, CommandResult result, DepthSnapshot depth) {
     var bus = vertx.eventBus();
-    bus.publish(EVENTS_ADDRESS, new JsonObject().put("event", "book").put("data", MarketJson.depth(instrument, depth)));
+    bus.publish(
+        EVENTS_ADDRESS,
+        new JsonObject().put("event", "book").put("data", MarketJson.depth(instrument, depth)));
     for (var trade : result.trades()) {
-      bus.publish(EVENTS_ADDRESS, new JsonObject().put("event", "trade").put("data", MarketJson.liveTrade(instrument, trade)));
+      bus.publish(
+          EVENTS_ADDRESS,
+          new JsonObject()
+              .put("event", "trade")
+              .put("data", MarketJson.liveTrade(instrument, trade)));
     }
   }
 
   /**
-   * Streams {@code book} events of the caller's zone and {@code trade} events the caller is part of, as
-   * server-sent events, with a comment line as heartbeat.
+   * Streams {@code book} events of the caller's zone and {@code trade} events the caller is part
+   * of, as server-sent events, with a comment line as heartbeat.
    */
   private void stream(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     var response = ctx.response();
-    response.setChunked(true)
+    response
+        .setChunked(true)
         .putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache");
     response.write(": connected\n\n");
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(EVENTS_ADDRESS, message -> {
-      JsonObject event = message.body();
-      JsonObject data = event.getJsonObject("data");
-      boolean visible = "book".equals(event.getString("event"))
-          ? caller.isOperator() || data.getString("zone").equals(caller.zoneCode())
-          : data.getLong("buyerAccountId") == caller.accountId() || data.getLong("sellerAccountId") == caller.accountId();
-      if (visible && !response.closed()) {
-        response.write("event: " + event.getString("event") + "\ndata: " + data.encode() + "\n\n");
-      }
-    });
-    long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> {
-      if (!response.closed()) {
-        response.write(": heartbeat\n\n");
-      }
-    });
-    response.closeHandler(v -> {
-      consumer.unregister();
-      vertx.cancelTimer(heartbeat);
-    });
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                EVENTS_ADDRESS,
+                message -> {
+                  JsonObject event = message.body();
+                  JsonObject data = event.getJsonObject("data");
+                  boolean visible =
+                      "book".equals(event.getString("event"))
+                          ? caller.isOperator() || data.getString("zone").equals(caller.zoneCode())
+                          : data.getLong("buyerAccountId") == caller.accountId()
+                              || data.getLong("sellerAccountId") == caller.accountId();
+                  if (visible && !response.closed()) {
+                    response.write(
+                        "event: " + event.getString("event") + "\ndata: " + data.encode() + "\n\n");
+                  }
+                });
+    long heartbeat =
+        vertx.setPeriodic(
+            HEARTBEAT_MS,
+            id -> {
+              if (!response.closed()) {
+                response.write(": heartbeat\n\n");
+              }
+            });
+    response.closeHandler(
+        v -> {
+          consumer.unregister();
+          vertx.cancelTimer(heartbeat);
+        });
   }
 }

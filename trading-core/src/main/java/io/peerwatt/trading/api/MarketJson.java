@@ -81,8 +81,11 @@ final class MarketJson {
   private static JsonArray levels(List<DepthLevel> levels) {
     JsonArray out = new JsonArray();
     for (DepthLevel l : levels) {
-      out.add(new JsonObject().put("pricePerKwh", l.pricePerKwh()).put("quantityWh", l.quantityWh())
-          .put("orderCount", l.orderCount()));
+      out.add(
+          new JsonObject()
+              .put("pricePerKwh", l.pricePerKwh())
+              .put("quantityWh", l.quantityWh())
+              .put("orderCount", l.orderCount()));
     }
     return out;
   }
@@ -100,8 +103,12 @@ final class MarketJson {
         .put("forecast", r.forecast().name())
         .put("horizonMinutes", r.horizonMinutes())
         .put("state", r.state())
-        .put("status", new JsonObject().put("code", r.statusCode()).put("message", r.statusMessage())
-            .put("lastRunAt", r.lastRunAt() == null ? null : r.lastRunAt().toString()))
+        .put(
+            "status",
+            new JsonObject()
+                .put("code", r.statusCode())
+                .put("message", r.statusMessage())
+                .put("lastRunAt", r.lastRunAt() == null ? null : r.lastRunAt().toString()))
         .put("ordersPlaced", r.ordersPlaced())
         .put("createdAt", r.createdAt().toString())
         .put("updatedAt", r.updatedAt().toString());

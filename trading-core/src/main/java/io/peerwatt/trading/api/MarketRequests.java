@@ -16,7 +16,10 @@ import io.peerwatt.trading.market.StoredOrder;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** What the market's resources read from requests alike, and how the market's refusals become API errors. */
+/**
+ * What the market's resources read from requests alike, and how the market's refusals become API
+ * errors.
+ */
 final class MarketRequests {
   private MarketRequests() {}
 
@@ -38,8 +41,10 @@ final class MarketRequests {
   static long price(JsonObject body, ZoneConfig zone) {
     String field = OrderService.priceField(zone);
     if (body.containsKey(otherPriceField(zone))) {
-      throw ApiError.badRequest("WRONG_PRICE_UNIT", "zone " + zone.code() + " prices in " + zone.priceUnit()
-          + ": send " + field, otherPriceField(zone));
+      throw ApiError.badRequest(
+          "WRONG_PRICE_UNIT",
+          "zone " + zone.code() + " prices in " + zone.priceUnit() + ": send " + field,
+          otherPriceField(zone));
     }
     Object value = body.getValue(field);
     if (!(value instanceof Number n)) {
@@ -50,16 +55,22 @@ final class MarketRequests {
 
   /** The price of a change, or null when the body names no price in either unit. */
   static Long changedPrice(JsonObject body, ZoneConfig zone) {
-    return body.containsKey(OrderService.priceField(zone)) || body.containsKey(otherPriceField(zone))
-        ? price(body, zone) : null;
+    return body.containsKey(OrderService.priceField(zone))
+            || body.containsKey(otherPriceField(zone))
+        ? price(body, zone)
+        : null;
   }
 
   private static String otherPriceField(ZoneConfig zone) {
-    return OrderService.priceField(zone).equals("limitPriceSatPerKwh") ? "limitPriceMilliCtPerKwh"
+    return OrderService.priceField(zone).equals("limitPriceSatPerKwh")
+        ? "limitPriceMilliCtPerKwh"
         : "limitPriceSatPerKwh";
   }
 
-  /** The rule's forecast method, or null when the body leaves it out (the document allows only known names). */
+  /**
+   * The rule's forecast method, or null when the body leaves it out (the document allows only known
+   * names).
+   */
   static StandingRules.Forecast forecast(JsonObject body) {
     String name = body.getString("forecast");
     return name == null ? null : StandingRules.Forecast.valueOf(name);

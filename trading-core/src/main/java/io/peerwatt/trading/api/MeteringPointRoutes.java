@@ -17,8 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Metering points: a prosumer owns the ones of its connection; operators create them for any prosumer;
- * a utility sees those of its zone. Anything the caller may not see answers 404, as if it did not exist.
+ * Metering points: a prosumer owns the ones of its connection; operators create them for any
+ * prosumer; a utility sees those of its zone. Anything the caller may not see answers 404, as if it
+ * did not exist.
  */
 public final class MeteringPointRoutes implements ApiResource {
   private final MeteringPointStore points;
@@ -42,7 +43,9 @@ public final class MeteringPointRoutes implements ApiResource {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     JsonObject b = ApiRequests.body(ctx);
     Long requestedOwner = b.getLong("accountId");
-    if (caller.role() == Role.PROSUMER && requestedOwner != null && requestedOwner != caller.accountId()) {
+    if (caller.role() == Role.PROSUMER
+        && requestedOwner != null
+        && requestedOwner != caller.accountId()) {
       ctx.fail(ApiError.forbidden("a prosumer creates metering points only for itself"));
       return;
     }
@@ -51,22 +54,39 @@ public final class MeteringPointRoutes implements ApiResource {
       return;
     }
     long ownerId = requestedOwner == null ? caller.accountId() : requestedOwner;
-    ApiResponses.respond(ctx, 201, blocking.run(() -> {
-      AccountRecord owner = accounts.byId(ownerId)
-          .filter(a -> Role.PROSUMER.code().equals(a.getRole()) && a.getZoneCode() != null)
-          .orElseThrow(() -> ApiError.badRequest("NOT_A_PROSUMER", "account " + ownerId
-              + " is not a prosumer with a zone", "accountId"));
-      return toJson(points.create(ownerId, owner.getZoneCode(), b.getString("label"), b.getLong("maxPowerW")));
-    }));
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(
+            () -> {
+              AccountRecord owner =
+                  accounts
+                      .byId(ownerId)
+                      .filter(
+                          a -> Role.PROSUMER.code().equals(a.getRole()) && a.getZoneCode() != null)
+                      .orElseThrow(
+                          () ->
+                              ApiError.badRequest(
+                                  "NOT_A_PROSUMER",
+                                  "account " + ownerId + " is not a prosumer with a zone",
+                                  "accountId"));
+              return toJson(
+                  points.create(
+                      ownerId, owner.getZoneCode(), b.getString("label"), b.getLong("maxPowerW")));
+            }));
   }
 
   private void list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      JsonArray items = new JsonArray();
-      points.visibleTo(caller).forEach(mp -> items.add(toJson(mp)));
-      return new JsonObject().put("meteringPoints", items);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              points.visibleTo(caller).forEach(mp -> items.add(toJson(mp)));
+              return new JsonObject().put("meteringPoints", items);
+            }));
   }
 
   private void get(RoutingContext ctx) {
@@ -80,7 +100,10 @@ public final class MeteringPointRoutes implements ApiResource {
     return points.visible(caller, id).orElseThrow(() -> ApiError.notFound("metering point " + id));
   }
 
-  /** The metering point if the caller owns it or is an operator (who may act for owners), else 404/403. */
+  /**
+   * The metering point if the caller owns it or is an operator (who may act for owners), else
+   * 404/403.
+   */
   static MeteringPointRecord manageable(MeteringPointStore points, Caller caller, long id) {
     MeteringPointRecord mp = visible(points, caller, id);
     if (!caller.isOperator() && mp.getAccountId() != caller.accountId()) {

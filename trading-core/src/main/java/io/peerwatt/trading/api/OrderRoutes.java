@@ -30,8 +30,8 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Orders and trades under {@code /api/v1}: a prosumer places, amends and cancels its own orders in its
- * own zone and reads its orders and trades. Every handler waits for the books to be recovered.
+ * Orders and trades under {@code /api/v1}: a prosumer places, amends and cancels its own orders in
+ * its own zone and reads its orders and trades. Every handler waits for the books to be recovered.
  */
 public final class OrderRoutes implements ApiResource {
   private final Market market;
@@ -57,7 +57,8 @@ public final class OrderRoutes implements ApiResource {
     JsonObject b = ApiRequests.body(ctx);
     String zoneCode = b.getString("zone");
     if (!zoneCode.equals(caller.zoneCode())) {
-      throw ApiError.forbidden("a prosumer trades only in its own zone (" + caller.zoneCode() + ")");
+      throw ApiError.forbidden(
+          "a prosumer trades only in its own zone (" + caller.zoneCode() + ")");
     }
     Long accountId = b.getLong("accountId");
     if (accountId != null && accountId != caller.accountId()) {
@@ -69,15 +70,34 @@ public final class OrderRoutes implements ApiResource {
       partners.add(pref.getLong(i));
     }
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 201, market.work(() -> {
-      ZoneConfig zone = market.zones().zone(zoneCode).orElseThrow(
-          () -> ApiError.badRequest("UNKNOWN_ZONE", "zone " + zoneCode + " does not trade", "zone"));
-      long price = price(b, zone);
-      OrderService.NewOrder order = new OrderService.NewOrder(
-          zoneCode, b.getString("slot"), Side.valueOf(b.getString("side")), b.getLong("quantityWh"), price,
-          OrderType.valueOf(b.getString("type", "LIMIT")), b.getBoolean("green", false), partners, OptionalLong.empty());
-      return MarketJson.order(accepted(market.orders().place(caller.accountId(), order, now)), zone);
-    }));
+    ApiResponses.respond(
+        ctx,
+        201,
+        market.work(
+            () -> {
+              ZoneConfig zone =
+                  market
+                      .zones()
+                      .zone(zoneCode)
+                      .orElseThrow(
+                          () ->
+                              ApiError.badRequest(
+                                  "UNKNOWN_ZONE", "zone " + zoneCode + " does not trade", "zone"));
+              long price = price(b, zone);
+              OrderService.NewOrder order =
+                  new OrderService.NewOrder(
+                      zoneCode,
+                      b.getString("slot"),
+                      Side.valueOf(b.getString("side")),
+                      b.getLong("quantityWh"),
+                      price,
+                      OrderType.valueOf(b.getString("type", "LIMIT")),
+                      b.getBoolean("green", false),
+                      partners,
+                      OptionalLong.empty());
+              return MarketJson.order(
+                  accepted(market.orders().place(caller.accountId(), order, now)), zone);
+            }));
   }
 
   private void listOrders(RoutingContext ctx) {
@@ -85,22 +105,31 @@ public final class OrderRoutes implements ApiResource {
     String zone = (String) ApiRequests.query(ctx, "zone");
     DeliverySlot slot = slotOrNull(ApiRequests.query(ctx, "slot"));
     boolean openOnly = Boolean.TRUE.equals(ApiRequests.query(ctx, "open"));
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      JsonArray out = new JsonArray();
-      for (StoredOrder o : market.orders().ordersOf(caller.accountId(), zone, slot, openOnly)) {
-        out.add(MarketJson.order(o, zoneOf(market.zones(), o.zoneCode())));
-      }
-      return new JsonObject().put("orders", out);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              JsonArray out = new JsonArray();
+              for (StoredOrder o :
+                  market.orders().ordersOf(caller.accountId(), zone, slot, openOnly)) {
+                out.add(MarketJson.order(o, zoneOf(market.zones(), o.zoneCode())));
+              }
+              return new JsonObject().put("orders", out);
+            }));
   }
 
   private void getOrder(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      StoredOrder o = ownOrder(caller, id);
-      return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              StoredOrder o = ownOrder(caller, id);
+              return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
+            }));
   }
 
   private void amendOrder(RoutingContext ctx) {
@@ -108,39 +137,60 @@ public final class OrderRoutes implements ApiResource {
     long id = ApiRequests.pathLong(ctx, "id");
     JsonObject b = ApiRequests.body(ctx);
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      ZoneConfig zone = zoneOf(market.zones(), ownOrder(caller, id).zoneCode());
-      Long price = changedPrice(b, zone);
-      return MarketJson.order(accepted(market.orders().amend(caller.accountId(), id, b.getLong("quantityWh"), price,
-          now)), zone);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), ownOrder(caller, id).zoneCode());
+              Long price = changedPrice(b, zone);
+              return MarketJson.order(
+                  accepted(
+                      market
+                          .orders()
+                          .amend(caller.accountId(), id, b.getLong("quantityWh"), price, now)),
+                  zone);
+            }));
   }
 
   private void cancelOrder(RoutingContext ctx) {
     Caller caller = prosumer(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      StoredOrder o = accepted(market.orders().cancel(caller.accountId(), id, now));
-      return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              StoredOrder o = accepted(market.orders().cancel(caller.accountId(), id, now));
+              return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
+            }));
   }
 
   private void listTrades(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     String zone = (String) ApiRequests.query(ctx, "zone");
     DeliverySlot slot = slotOrNull(ApiRequests.query(ctx, "slot"));
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      JsonArray out = new JsonArray();
-      market.orders().tradesOf(caller.accountId(), zone, slot)
-          .forEach(t -> out.add(MarketJson.trade(t, caller.accountId())));
-      return new JsonObject().put("trades", out);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              JsonArray out = new JsonArray();
+              market
+                  .orders()
+                  .tradesOf(caller.accountId(), zone, slot)
+                  .forEach(t -> out.add(MarketJson.trade(t, caller.accountId())));
+              return new JsonObject().put("trades", out);
+            }));
   }
 
   /** The caller's order {@code id}; 404 for another's, as if it did not exist. Blocking. */
   private StoredOrder ownOrder(Caller caller, long id) {
-    return market.orders().order(id).filter(x -> x.accountId() == caller.accountId())
+    return market
+        .orders()
+        .order(id)
+        .filter(x -> x.accountId() == caller.accountId())
         .orElseThrow(() -> ApiError.notFound("order " + id));
   }
 }

@@ -28,9 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /readings}: device-signed upload batches (no token: the device key authenticates them),
- * and {@code GET /readings}: stored readings of one metering point for its owner, the utility of its
- * zone or an operator.
+ * {@code POST /readings}: device-signed upload batches (no token: the device key authenticates
+ * them), and {@code GET /readings}: stored readings of one metering point for its owner, the
+ * utility of its zone or an operator.
  */
 public final class ReadingRoutes implements ApiResource {
   static final int DEFAULT_LIMIT = 1000;
@@ -40,7 +40,8 @@ public final class ReadingRoutes implements ApiResource {
   private final MeteringPointStore points;
   private final Blocking blocking;
 
-  public ReadingRoutes(ReadingIngest ingest, ReadingStore readings, MeteringPointStore points, Blocking blocking) {
+  public ReadingRoutes(
+      ReadingIngest ingest, ReadingStore readings, MeteringPointStore points, Blocking blocking) {
     this.ingest = ingest;
     this.readings = readings;
     this.points = points;
@@ -61,41 +62,53 @@ public final class ReadingRoutes implements ApiResource {
       ctx.fail(e);
       return;
     }
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      List<ReadingIngest.Result> results;
-      try {
-        results = ingest.ingest(batch);
-      } catch (IngestRefusal e) {
-        throw refused(e);
-      }
-      JsonArray items = new JsonArray();
-      int[] counts = new int[ReadingIngest.Status.values().length];
-      for (ReadingIngest.Result r : results) {
-        counts[r.status().ordinal()]++;
-        items.add(new JsonObject()
-            .put("channel", r.channel())
-            .put("sequence", r.sequence())
-            .put("status", r.status().name().toLowerCase(Locale.ROOT))
-            .put("reason", r.reason() == null ? null : r.reason().name()));
-      }
-      return new JsonObject().put("results", items)
-          .put("accepted", counts[ReadingIngest.Status.ACCEPTED.ordinal()])
-          .put("duplicates", counts[ReadingIngest.Status.DUPLICATE.ordinal()])
-          .put("rejected", counts[ReadingIngest.Status.REJECTED.ordinal()]);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              List<ReadingIngest.Result> results;
+              try {
+                results = ingest.ingest(batch);
+              } catch (IngestRefusal e) {
+                throw refused(e);
+              }
+              JsonArray items = new JsonArray();
+              int[] counts = new int[ReadingIngest.Status.values().length];
+              for (ReadingIngest.Result r : results) {
+                counts[r.status().ordinal()]++;
+                items.add(
+                    new JsonObject()
+                        .put("channel", r.channel())
+                        .put("sequence", r.sequence())
+                        .put("status", r.status().name().toLowerCase(Locale.ROOT))
+                        .put("reason", r.reason() == null ? null : r.reason().name()));
+              }
+              return new JsonObject()
+                  .put("results", items)
+                  .put("accepted", counts[ReadingIngest.Status.ACCEPTED.ordinal()])
+                  .put("duplicates", counts[ReadingIngest.Status.DUPLICATE.ordinal()])
+                  .put("rejected", counts[ReadingIngest.Status.REJECTED.ordinal()]);
+            }));
   }
 
-  /** A refused batch as the API answers it: the reason is the code; status and field follow from it. */
+  /**
+   * A refused batch as the API answers it: the reason is the code; status and field follow from it.
+   */
   static ApiError refused(IngestRefusal e) {
     return switch (e.reason()) {
       case STALE_BATCH -> ApiError.badRequest(e.reason().name(), e.getMessage(), "sentAt");
       case BAD_BATCH_SIGNATURE -> new ApiError(401, e.reason().name(), e.getMessage(), "signature");
-      case UNKNOWN_DEVICE, DEVICE_NOT_ACTIVE -> new ApiError(401, e.reason().name(), e.getMessage(), "deviceKey");
+      case UNKNOWN_DEVICE, DEVICE_NOT_ACTIVE ->
+          new ApiError(401, e.reason().name(), e.getMessage(), "deviceKey");
       case REPLAYED_BATCH -> ApiError.conflict(e.reason().name(), e.getMessage(), "batchNonce");
     };
   }
 
-  /** The batch in protocol terms; 400 naming the field for anything malformed, 413 beyond 500 readings. */
+  /**
+   * The batch in protocol terms; 400 naming the field for anything malformed, 413 beyond 500
+   * readings.
+   */
   static ReadingIngest.Batch parse(String text) {
     Map<String, Object> body;
     try {
@@ -105,24 +118,32 @@ public final class ReadingRoutes implements ApiResource {
     }
     List<Object> items = field("readings", () -> Json.array(body, "readings"));
     if (items.size() > ReadingIngest.MAX_READINGS) {
-      throw new ApiError(413, "TOO_MANY_READINGS", "at most " + ReadingIngest.MAX_READINGS
-          + " readings per batch, got " + items.size(), "readings");
+      throw new ApiError(
+          413,
+          "TOO_MANY_READINGS",
+          "at most " + ReadingIngest.MAX_READINGS + " readings per batch, got " + items.size(),
+          "readings");
     }
-    PublicKey deviceKey = field("deviceKey", () -> PublicKey.fromHex(Json.string(body, "deviceKey")));
+    PublicKey deviceKey =
+        field("deviceKey", () -> PublicKey.fromHex(Json.string(body, "deviceKey")));
     byte[] nonce = field("batchNonce", () -> hex(Json.string(body, "batchNonce"), 16));
-    Instant sentAt = field("sentAt", () -> ReadingCodec.parseInstant(Json.string(body, "sentAt"), "sentAt"));
+    Instant sentAt =
+        field("sentAt", () -> ReadingCodec.parseInstant(Json.string(body, "sentAt"), "sentAt"));
     byte[] signature = field("signature", () -> hex(Json.string(body, "signature"), -1));
     List<SignedReading> readings = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
-      readings.add(field("readings[" + i + "]", () -> {
-        if (!(item instanceof Map<?, ?>)) {
-          throw new FormatException("a reading must be a JSON object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) item;
-        return SignedReading.fromJson(m);
-      }));
+      readings.add(
+          field(
+              "readings[" + i + "]",
+              () -> {
+                if (!(item instanceof Map<?, ?>)) {
+                  throw new FormatException("a reading must be a JSON object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) item;
+                return SignedReading.fromJson(m);
+              }));
     }
     return new ReadingIngest.Batch(deviceKey, nonce, sentAt, readings, signature);
   }
@@ -139,7 +160,10 @@ public final class ReadingRoutes implements ApiResource {
   private static <T> T field(String name, java.util.function.Supplier<T> parse) {
     try {
       return parse.get();
-    } catch (FormatException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
+    } catch (FormatException
+        | IllegalArgumentException
+        | DateTimeException
+        | ArithmeticException e) {
       throw ApiError.badRequest("MALFORMED_BATCH", name + ": " + e.getMessage(), name);
     }
   }
@@ -155,17 +179,22 @@ public final class ReadingRoutes implements ApiResource {
       ctx.fail(ApiError.badRequest("INVALID_RANGE", "to must be after from", "to"));
       return;
     }
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
-      JsonArray items = new JsonArray();
-      for (ReadingStore.StoredReading r : readings.readings(mp.getId(), from, to, limit)) {
-        items.add(new JsonObject()
-            .put("deviceId", r.deviceId())
-            .put("receivedAt", r.receivedAt().toString())
-            .put("reading", new JsonObject(Json.write(r.reading().toJson()))));
-      }
-      return new JsonObject().put("meteringPointId", mp.getId()).put("readings", items);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
+              JsonArray items = new JsonArray();
+              for (ReadingStore.StoredReading r : readings.readings(mp.getId(), from, to, limit)) {
+                items.add(
+                    new JsonObject()
+                        .put("deviceId", r.deviceId())
+                        .put("receivedAt", r.receivedAt().toString())
+                        .put("reading", new JsonObject(Json.write(r.reading().toJson()))));
+              }
+              return new JsonObject().put("meteringPointId", mp.getId()).put("readings", items);
+            }));
   }
 
   private static Instant instant(Object value, String field) {

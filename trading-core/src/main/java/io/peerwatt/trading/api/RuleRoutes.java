@@ -25,8 +25,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Standing rules under {@code /api/v1/rules}: a prosumer creates, reads, changes, pauses and deletes the
- * rules that trade for it. Every handler waits for the books to be recovered.
+ * Standing rules under {@code /api/v1/rules}: a prosumer creates, reads, changes, pauses and
+ * deletes the rules that trade for it. Every handler waits for the books to be recovered.
  */
 public final class RuleRoutes implements ApiResource {
   private final Market market;
@@ -50,34 +50,55 @@ public final class RuleRoutes implements ApiResource {
     Caller caller = prosumer(ctx);
     JsonObject b = ApiRequests.body(ctx);
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 201, market.work(() -> {
-      ZoneConfig zone = zoneOf(market.zones(), caller.zoneCode());
-      StandingRules.RuleSpec spec = new StandingRules.RuleSpec(
-          b.getLong("meteringPointId"), Side.valueOf(b.getString("side")), b.getLong("reserveWh", 0L),
-          price(b, zone), b.getLong("dailyCapWh"), b.getInteger("lookbackDays"), forecast(b),
-          b.getLong("horizonMinutes"), null);
-      return MarketJson.rule(rule(market.rules().create(caller.accountId(), caller.zoneCode(), spec, now)), zone);
-    }));
+    ApiResponses.respond(
+        ctx,
+        201,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), caller.zoneCode());
+              StandingRules.RuleSpec spec =
+                  new StandingRules.RuleSpec(
+                      b.getLong("meteringPointId"),
+                      Side.valueOf(b.getString("side")),
+                      b.getLong("reserveWh", 0L),
+                      price(b, zone),
+                      b.getLong("dailyCapWh"),
+                      b.getInteger("lookbackDays"),
+                      forecast(b),
+                      b.getLong("horizonMinutes"),
+                      null);
+              return MarketJson.rule(
+                  rule(market.rules().create(caller.accountId(), caller.zoneCode(), spec, now)),
+                  zone);
+            }));
   }
 
   private void listRules(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      JsonArray out = new JsonArray();
-      for (StandingRuleView r : market.rules().rulesOf(caller.accountId())) {
-        out.add(MarketJson.rule(r, zoneOf(market.zones(), r.zoneCode())));
-      }
-      return new JsonObject().put("rules", out);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              JsonArray out = new JsonArray();
+              for (StandingRuleView r : market.rules().rulesOf(caller.accountId())) {
+                out.add(MarketJson.rule(r, zoneOf(market.zones(), r.zoneCode())));
+              }
+              return new JsonObject().put("rules", out);
+            }));
   }
 
   private void getRule(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      StandingRuleView r = ownRule(caller, id);
-      return MarketJson.rule(r, zoneOf(market.zones(), r.zoneCode()));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              StandingRuleView r = ownRule(caller, id);
+              return MarketJson.rule(r, zoneOf(market.zones(), r.zoneCode()));
+            }));
   }
 
   private void updateRule(RoutingContext ctx) {
@@ -85,29 +106,49 @@ public final class RuleRoutes implements ApiResource {
     long id = ApiRequests.pathLong(ctx, "id");
     JsonObject b = ApiRequests.body(ctx);
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      ZoneConfig zone = zoneOf(market.zones(), ownRule(caller, id).zoneCode());
-      StandingRules.RuleSpec change = new StandingRules.RuleSpec(
-          null, null, b.getLong("reserveWh"), changedPrice(b, zone), b.getLong("dailyCapWh"),
-          b.getInteger("lookbackDays"), forecast(b), b.getLong("horizonMinutes"), b.getString("state"));
-      return MarketJson.rule(rule(market.rules().update(caller.accountId(), id, change, now)), zone);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), ownRule(caller, id).zoneCode());
+              StandingRules.RuleSpec change =
+                  new StandingRules.RuleSpec(
+                      null,
+                      null,
+                      b.getLong("reserveWh"),
+                      changedPrice(b, zone),
+                      b.getLong("dailyCapWh"),
+                      b.getInteger("lookbackDays"),
+                      forecast(b),
+                      b.getLong("horizonMinutes"),
+                      b.getString("state"));
+              return MarketJson.rule(
+                  rule(market.rules().update(caller.accountId(), id, change, now)), zone);
+            }));
   }
 
   private void deleteRule(RoutingContext ctx) {
     Caller caller = prosumer(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
     Instant now = clock.instant();
-    ApiResponses.respond(ctx, 200, market.work(() -> {
-      if (!market.rules().delete(caller.accountId(), id, now)) {
-        throw ApiError.notFound("rule " + id);
-      }
-      return new JsonObject().put("id", id).put("state", "DELETED");
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              if (!market.rules().delete(caller.accountId(), id, now)) {
+                throw ApiError.notFound("rule " + id);
+              }
+              return new JsonObject().put("id", id).put("state", "DELETED");
+            }));
   }
 
   /** The caller's rule {@code id}; 404 for another's or a deleted one. Blocking. */
   private StandingRuleView ownRule(Caller caller, long id) {
-    return market.rules().rule(caller.accountId(), id).orElseThrow(() -> ApiError.notFound("rule " + id));
+    return market
+        .rules()
+        .rule(caller.accountId(), id)
+        .orElseThrow(() -> ApiError.notFound("rule " + id));
   }
 }

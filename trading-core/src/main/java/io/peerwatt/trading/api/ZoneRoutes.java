@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 
 /**
- * Grid zones and their market settings ({@link ZoneConfig}, stored in {@code zone} and
- * {@code market_zone}): anyone logged in reads them, operators create and change them.
+ * Grid zones and their market settings ({@link ZoneConfig}, stored in {@code zone} and {@code
+ * market_zone}): anyone logged in reads them, operators create and change them.
  */
 public final class ZoneRoutes implements ApiResource {
   private final ZoneStore zones;
@@ -42,19 +42,27 @@ public final class ZoneRoutes implements ApiResource {
 
   private void list(RoutingContext ctx) {
     ApiRequests.caller(ctx);
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      JsonArray items = new JsonArray();
-      zones.all().forEach(z -> items.add(toJson(z)));
-      return new JsonObject().put("zones", items);
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              zones.all().forEach(z -> items.add(toJson(z)));
+              return new JsonObject().put("zones", items);
+            }));
   }
 
   private void get(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     String code = ApiRequests.pathString(ctx, "code");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> {
-      return toJson(zones.zone(code).orElseThrow(() -> ApiError.notFound("zone " + code)));
-    }));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              return toJson(zones.zone(code).orElseThrow(() -> ApiError.notFound("zone " + code)));
+            }));
   }
 
   private void put(RoutingContext ctx) {
@@ -63,20 +71,21 @@ public final class ZoneRoutes implements ApiResource {
     JsonObject b = ApiRequests.body(ctx);
     ZoneConfig config;
     try {
-      config = new ZoneConfig(
-          code,
-          b.getString("currency"),
-          PriceUnit.valueOf(b.getString("priceUnit")),
-          ClearingMode.valueOf(b.getString("clearingMode")),
-          Duration.ofSeconds(b.getLong("gateClosureLeadSeconds")),
-          b.getLong("gridFeePerKwh"),
-          b.getLong("imbalancePricePerKwh"),
-          b.getBoolean("negativePricesAllowed"),
-          zoneId(b.getString("localTimeZone")),
-          b.getLong("minQuantityWh"),
-          b.getLong("maxQuantityWh"),
-          b.getLong("minPricePerKwh"),
-          b.getLong("maxPricePerKwh"));
+      config =
+          new ZoneConfig(
+              code,
+              b.getString("currency"),
+              PriceUnit.valueOf(b.getString("priceUnit")),
+              ClearingMode.valueOf(b.getString("clearingMode")),
+              Duration.ofSeconds(b.getLong("gateClosureLeadSeconds")),
+              b.getLong("gridFeePerKwh"),
+              b.getLong("imbalancePricePerKwh"),
+              b.getBoolean("negativePricesAllowed"),
+              zoneId(b.getString("localTimeZone")),
+              b.getLong("minQuantityWh"),
+              b.getLong("maxQuantityWh"),
+              b.getLong("minPricePerKwh"),
+              b.getLong("maxPricePerKwh"));
     } catch (IllegalArgumentException e) {
       ctx.fail(ApiError.badRequest("INVALID_ZONE", e.getMessage(), null));
       return;

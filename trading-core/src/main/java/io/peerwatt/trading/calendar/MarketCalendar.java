@@ -1,7 +1,6 @@
 package io.peerwatt.trading.calendar;
 
 import io.peerwatt.protocol.DeliverySlot;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.peerwatt.trading.calendar;
 
 import io.peerwatt.protocol.PriceUnit;
-
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -15,7 +14,8 @@ import java.util.Objects;
  * @param priceUnit unit of every price in this zone
  * @param clearingMode call auction (default) or continuous
  * @param gateClosureLead how long before delivery start the book closes (default 15 min)
- * @param gridFeePerKwh network fee the buyer pays on top of the energy price, per kWh, never negative
+ * @param gridFeePerKwh network fee the buyer pays on top of the energy price, per kWh, never
+ *     negative
  * @param imbalancePricePerKwh price at which deviations from traded volumes are settled, per kWh
  * @param negativePricesAllowed whether limit prices below zero are accepted
  * @param localZone the zone's civil time zone: it defines the local delivery day and D-1 opening
@@ -48,7 +48,9 @@ public record ZoneConfig(
    */
   public static final long MAX_MAGNITUDE = 1_000_000_000_000L;
 
-  /** @throws IllegalArgumentException if the configuration is inconsistent */
+  /**
+   * @throws IllegalArgumentException if the configuration is inconsistent
+   */
   public ZoneConfig {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(currency, "currency");
@@ -57,14 +59,16 @@ public record ZoneConfig(
     Objects.requireNonNull(gateClosureLead, "gateClosureLead");
     Objects.requireNonNull(localZone, "localZone");
     if (!code.matches("[A-Za-z0-9_-]{1,32}")) {
-      throw new IllegalArgumentException("zone code must be 1-32 of [A-Za-z0-9_-], got '" + code + "'");
+      throw new IllegalArgumentException(
+          "zone code must be 1-32 of [A-Za-z0-9_-], got '" + code + "'");
     }
     if (priceUnit == PriceUnit.SAT_PER_KWH != currency.equals("BSV")) {
       throw new IllegalArgumentException(
           "zone " + code + ": sat/kWh goes with currency BSV and only with it, got " + currency);
     }
     if (!currency.matches("[A-Z]{3}")) {
-      throw new IllegalArgumentException("zone " + code + ": currency must be 3 capitals, got " + currency);
+      throw new IllegalArgumentException(
+          "zone " + code + ": currency must be 3 capitals, got " + currency);
     }
     if (gateClosureLead.isNegative() || gateClosureLead.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException("zone " + code + ": gate closure lead must be 0..24h");
@@ -80,7 +84,12 @@ public record ZoneConfig(
         || minPricePerKwh < -MAX_MAGNITUDE
         || maxPricePerKwh > MAX_MAGNITUDE) {
       throw new IllegalArgumentException(
-          "zone " + code + ": need -" + MAX_MAGNITUDE + " <= minPrice <= maxPrice <= " + MAX_MAGNITUDE);
+          "zone "
+              + code
+              + ": need -"
+              + MAX_MAGNITUDE
+              + " <= minPrice <= maxPrice <= "
+              + MAX_MAGNITUDE);
     }
     if (Math.abs(imbalancePricePerKwh) > MAX_MAGNITUDE) {
       throw new IllegalArgumentException("zone " + code + ": imbalance price out of range");

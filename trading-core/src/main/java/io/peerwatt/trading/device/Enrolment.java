@@ -21,15 +21,18 @@ import java.util.Objects;
 /**
  * Device enrolment. An owner (or operator) makes a one-time code for a metering point; the gateway
  * proves possession of its key by signing the code with it ({@code PWE1}); the platform records the
- * device, supersedes any earlier device of that metering point (key rotation: status {@code rotated})
- * and issues a {@link SignedDeviceCertificate} signed with the platform key. Blocking.
+ * device, supersedes any earlier device of that metering point (key rotation: status {@code
+ * rotated}) and issues a {@link SignedDeviceCertificate} signed with the platform key. Blocking.
  */
 public final class Enrolment {
   /** How long a code is valid unless the request says otherwise. */
   public static final Duration DEFAULT_CODE_VALIDITY = Duration.ofHours(24);
+
   static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(365);
+
   /** Crockford base32: no I, L, O, U, so codes survive being read aloud and typed. */
   private static final char[] CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+
   private static final int CODE_CHARS = 26;
 
   private final DeviceStore devices;
@@ -37,7 +40,9 @@ public final class Enrolment {
   private final SecureRandom random;
   private final Clock clock;
 
-  /** @param platformKey signs the device certificates */
+  /**
+   * @param platformKey signs the device certificates
+   */
   public Enrolment(DeviceStore devices, PrivateKey platformKey, SecureRandom random, Clock clock) {
     this.devices = Objects.requireNonNull(devices, "devices");
     this.platformKey = Objects.requireNonNull(platformKey, "platformKey");
@@ -57,25 +62,41 @@ public final class Enrolment {
   }
 
   /**
-   * Enrols {@code deviceKey} with {@code code}, the enrolment signed by that key over the code, the key,
-   * {@code nonce} and the meter serials.
+   * Enrols {@code deviceKey} with {@code code}, the enrolment signed by that key over the code, the
+   * key, {@code nonce} and the meter serials.
    *
    * @return the enrolled device, its signed certificate in {@code certificate}
    * @throws EnrolmentRefusal for a bad signature, an unknown, used or expired code, or a key in use
    */
-  public DeviceRecord enrol(String code, PublicKey deviceKey, byte[] nonce, byte[] signature, List<String> serials) {
-    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey.compressedBytes(), nonce, serials);
+  public DeviceRecord enrol(
+      String code, PublicKey deviceKey, byte[] nonce, byte[] signature, List<String> serials) {
+    byte[] digest =
+        BatchAndEnrolmentSigning.enrolmentDigest(code, deviceKey.compressedBytes(), nonce, serials);
     if (deviceKey.check(digest, signature) != SignatureCheck.VALID) {
-      throw new EnrolmentRefusal(EnrolmentRefusal.Reason.BAD_SIGNATURE, "the enrolment is not signed by deviceKey");
+      throw new EnrolmentRefusal(
+          EnrolmentRefusal.Reason.BAD_SIGNATURE, "the enrolment is not signed by deviceKey");
     }
     // certificates carry millisecond times
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    return devices.enrol(codeHash(code), deviceKey, serials, now, (mp, serial) -> {
-      DeviceCertificate issued = new DeviceCertificate(DeviceCertificate.VERSION_1, serial, deviceKey,
-          Long.toString(mp.getId()), Long.toString(mp.getAccountId()), mp.getZoneCode(),
-          now, now.plus(CERTIFICATE_VALIDITY), platformKey.publicKey());
-      return Json.write(SignedDeviceCertificate.sign(issued, platformKey).toJson());
-    });
+    return devices.enrol(
+        codeHash(code),
+        deviceKey,
+        serials,
+        now,
+        (mp, serial) -> {
+          DeviceCertificate issued =
+              new DeviceCertificate(
+                  DeviceCertificate.VERSION_1,
+                  serial,
+                  deviceKey,
+                  Long.toString(mp.getId()),
+                  Long.toString(mp.getAccountId()),
+                  mp.getZoneCode(),
+                  now,
+                  now.plus(CERTIFICATE_VALIDITY),
+                  platformKey.publicKey());
+          return Json.write(SignedDeviceCertificate.sign(issued, platformKey).toJson());
+        });
   }
 
   /** The key that signs the certificates, as verifiers trust it. */

@@ -12,8 +12,8 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Metering points ({@code metering_point}), and who may read them: a prosumer its own, a utility those
- * of its zone, an operator all. Blocking.
+ * Metering points ({@code metering_point}), and who may read them: a prosumer its own, a utility
+ * those of its zone, an operator all. Blocking.
  */
 public final class MeteringPointStore {
   private final DSLContext dsl;
@@ -29,24 +29,34 @@ public final class MeteringPointStore {
         .set(METERING_POINT.ZONE_CODE, zoneCode)
         .set(METERING_POINT.LABEL, label)
         .set(METERING_POINT.MAX_POWER_W, maxPowerW)
-        .returning().fetchOne();
+        .returning()
+        .fetchOne();
   }
 
   /** The metering points {@code caller} may read, oldest first. */
   public List<MeteringPointRecord> visibleTo(Caller caller) {
-    return dsl.selectFrom(METERING_POINT).where(visibility(caller)).orderBy(METERING_POINT.ID).fetch();
+    return dsl.selectFrom(METERING_POINT)
+        .where(visibility(caller))
+        .orderBy(METERING_POINT.ID)
+        .fetch();
   }
 
   /** The metering point {@code id} if {@code caller} may read it. */
   public Optional<MeteringPointRecord> visible(Caller caller, long id) {
-    return dsl.selectFrom(METERING_POINT).where(METERING_POINT.ID.eq(id)).and(visibility(caller)).fetchOptional();
+    return dsl.selectFrom(METERING_POINT)
+        .where(METERING_POINT.ID.eq(id))
+        .and(visibility(caller))
+        .fetchOptional();
   }
 
   /** The metering points {@code caller} may read, as a condition on {@code metering_point}. */
   static Condition visibility(Caller caller) {
     return switch (caller.role()) {
       case OPERATOR -> DSL.trueCondition();
-      case UTILITY -> caller.zoneCode() == null ? DSL.falseCondition() : METERING_POINT.ZONE_CODE.eq(caller.zoneCode());
+      case UTILITY ->
+          caller.zoneCode() == null
+              ? DSL.falseCondition()
+              : METERING_POINT.ZONE_CODE.eq(caller.zoneCode());
       case PROSUMER -> METERING_POINT.ACCOUNT_ID.eq(caller.accountId());
     };
   }

@@ -17,7 +17,9 @@ public enum IngestReason {
   STALE_SEQUENCE(5),
   /** prevHash is not the hash of the last accepted reading of the chain. */
   PREV_HASH_MISMATCH(6),
-  /** The chain has no accepted reading yet and this one does not start a chain (prevHash not zero). */
+  /**
+   * The chain has no accepted reading yet and this one does not start a chain (prevHash not zero).
+   */
   NOT_CHAIN_START(7),
   /** takenAt is not after the previous reading's. */
   TIME_NOT_INCREASING(8),

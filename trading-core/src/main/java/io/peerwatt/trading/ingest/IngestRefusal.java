@@ -2,7 +2,8 @@ package io.peerwatt.trading.ingest;
 
 /**
  * Ingestion refused a whole upload batch and stored nothing: its {@link Reason} and a message for
- * people. Refusals of single readings are not exceptions but {@link IngestReason}s in the batch's results.
+ * people. Refusals of single readings are not exceptions but {@link IngestReason}s in the batch's
+ * results.
  */
 public final class IngestRefusal extends RuntimeException {
   /** Why a whole batch was refused; the name is the API's error code. */

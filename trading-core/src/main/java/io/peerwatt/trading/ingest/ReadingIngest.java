@@ -35,13 +35,14 @@ import org.jooq.impl.DSL;
 /**
  * Verifies one device-signed upload batch and stores its acceptable readings in one transaction.
  * Blocking (CPU for signatures, then JDBC): run it on a worker thread. Per reading, in this order:
- * signature, device key, duplicate or conflict with what is stored, chain continuity
- * ({@link ReadingChain}: sequence, prevHash, time, counters), power plausibility, clock skew. A rejected
+ * signature, device key, duplicate or conflict with what is stored, chain continuity ({@link
+ * ReadingChain}: sequence, prevHash, time, counters), power plausibility, clock skew. A rejected
  * reading does not advance its chain, so everything after a gap is rejected too, never skipped.
  */
 public final class ReadingIngest {
   /** Most readings in one batch; more is answered 413. */
   public static final int MAX_READINGS = 500;
+
   /** Batches older than this are refused, so their nonces need remembering only this long. */
   static final Duration NONCE_WINDOW = Duration.ofHours(24);
 
@@ -50,17 +51,26 @@ public final class ReadingIngest {
 
   /** What happened to a reading; the lower-case name is on the wire. */
   public enum Status {
-    ACCEPTED, DUPLICATE, REJECTED
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED
   }
 
   /** A parsed batch whose signature has not been checked yet. */
-  public record Batch(PublicKey deviceKey, byte[] nonce, Instant sentAt, List<SignedReading> readings, byte[] signature) {}
+  public record Batch(
+      PublicKey deviceKey,
+      byte[] nonce,
+      Instant sentAt,
+      List<SignedReading> readings,
+      byte[] signature) {}
 
   private final DSLContext dsl;
   private final Clock clock;
   private final Duration maxSkew;
 
-  /** @param maxSkew how far in the future a reading or batch may be dated */
+  /**
+   * @param maxSkew how far in the future a reading or batch may be dated
+   */
   public ReadingIngest(DSLContext dsl, Clock clock, Duration maxSkew) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -68,19 +78,30 @@ public final class ReadingIngest {
   }
 
   /**
-   * Checks and stores the batch; throws {@link IngestRefusal} for whole-batch refusals (signature, device,
-   * replay, stale). Returns one result per reading, in batch order, after the commit.
+   * Checks and stores the batch; throws {@link IngestRefusal} for whole-batch refusals (signature,
+   * device, replay, stale). Returns one result per reading, in batch order, after the commit.
    */
   public List<Result> ingest(Batch batch) {
     Instant now = clock.instant();
-    if (batch.sentAt().isAfter(now.plus(maxSkew)) || batch.sentAt().isBefore(now.minus(NONCE_WINDOW))) {
-      throw new IngestRefusal(IngestRefusal.Reason.STALE_BATCH, "sentAt must be within " + NONCE_WINDOW.toHours()
-          + " h before and " + maxSkew.toSeconds() + " s after the platform clock");
+    if (batch.sentAt().isAfter(now.plus(maxSkew))
+        || batch.sentAt().isBefore(now.minus(NONCE_WINDOW))) {
+      throw new IngestRefusal(
+          IngestRefusal.Reason.STALE_BATCH,
+          "sentAt must be within "
+              + NONCE_WINDOW.toHours()
+              + " h before and "
+              + maxSkew.toSeconds()
+              + " s after the platform clock");
     }
-    byte[] digest = BatchAndEnrolmentSigning.batchDigest(
-        batch.nonce(), batch.sentAt(), batch.readings().stream().map(SignedReading::hash).toList());
+    byte[] digest =
+        BatchAndEnrolmentSigning.batchDigest(
+            batch.nonce(),
+            batch.sentAt(),
+            batch.readings().stream().map(SignedReading::hash).toList());
     if (batch.deviceKey().check(digest, batch.signature()) != SignatureCheck.VALID) {
-      throw new IngestRefusal(IngestRefusal.Reason.BAD_BATCH_SIGNATURE, "the batch signature does not verify with deviceKey");
+      throw new IngestRefusal(
+          IngestRefusal.Reason.BAD_BATCH_SIGNATURE,
+          "the batch signature does not verify with deviceKey");
     }
     // signatures first, outside the transaction: the CPU work holds no locks
     SignatureCheck[] signatures = new SignatureCheck[batch.readings().size()];
@@ -90,22 +111,33 @@ public final class ReadingIngest {
     return dsl.transactionResult(tx -> store(tx.dsl(), batch, signatures, now, maxSkew));
   }
 
-  private static List<Result> store(DSLContext dsl, Batch batch, SignatureCheck[] signatures, Instant now, Duration maxSkew) {
+  private static List<Result> store(
+      DSLContext dsl, Batch batch, SignatureCheck[] signatures, Instant now, Duration maxSkew) {
     // the row lock serialises concurrent batches of one device, so chains advance one at a time
-    DeviceRecord device = dsl.selectFrom(DEVICE).where(DEVICE.PUBLIC_KEY.eq(batch.deviceKey().compressedBytes()))
-        .forUpdate().fetchOne();
+    DeviceRecord device =
+        dsl.selectFrom(DEVICE)
+            .where(DEVICE.PUBLIC_KEY.eq(batch.deviceKey().compressedBytes()))
+            .forUpdate()
+            .fetchOne();
     if (device == null) {
-      throw new IngestRefusal(IngestRefusal.Reason.UNKNOWN_DEVICE, "no device is enrolled with this key");
+      throw new IngestRefusal(
+          IngestRefusal.Reason.UNKNOWN_DEVICE, "no device is enrolled with this key");
     }
     if (!DeviceStatus.ACTIVE.code().equals(device.getStatus())) {
-      throw new IngestRefusal(IngestRefusal.Reason.DEVICE_NOT_ACTIVE, "the device is " + device.getStatus());
+      throw new IngestRefusal(
+          IngestRefusal.Reason.DEVICE_NOT_ACTIVE, "the device is " + device.getStatus());
     }
     if (!new DeviceStore(dsl).recordNonce(device.getId(), batch.nonce(), batch.sentAt())) {
-      throw new IngestRefusal(IngestRefusal.Reason.REPLAYED_BATCH, "this batch nonce was used before; sign each upload"
-          + " with a fresh nonce");
+      throw new IngestRefusal(
+          IngestRefusal.Reason.REPLAYED_BATCH,
+          "this batch nonce was used before; sign each upload" + " with a fresh nonce");
     }
-    long maxPowerW = dsl.select(METERING_POINT.MAX_POWER_W).from(METERING_POINT)
-        .where(METERING_POINT.ID.eq(device.getMeteringPointId())).fetchSingle().value1();
+    long maxPowerW =
+        dsl.select(METERING_POINT.MAX_POWER_W)
+            .from(METERING_POINT)
+            .where(METERING_POINT.ID.eq(device.getMeteringPointId()))
+            .fetchSingle()
+            .value1();
     long deviceId = device.getId();
 
     Map<Integer, MeterReading> last = lastReadings(dsl, deviceId);
@@ -118,7 +150,8 @@ public final class ReadingIngest {
       MeterReading r = s.reading();
       Slot key = new Slot(r.channel(), r.sequence());
       byte[] encoded = r.encode();
-      byte[] existing = acceptedInBatch.containsKey(key) ? acceptedInBatch.get(key) : stored.get(key);
+      byte[] existing =
+          acceptedInBatch.containsKey(key) ? acceptedInBatch.get(key) : stored.get(key);
       IngestReason reason;
       Status status = Status.REJECTED;
       if (signatures[i] != SignatureCheck.VALID) {
@@ -147,11 +180,16 @@ public final class ReadingIngest {
     return results;
   }
 
-  /** Null when {@code r} may follow {@code previous} (null: the chain has nothing yet), else why not. */
-  static IngestReason check(MeterReading previous, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
-    ReadingChainCheck chain = previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
+  /**
+   * Null when {@code r} may follow {@code previous} (null: the chain has nothing yet), else why
+   * not.
+   */
+  static IngestReason check(
+      MeterReading previous, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
+    ReadingChainCheck chain =
+        previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
     switch (chain) {
-      case LINKED -> { }
+      case LINKED -> {}
       case NOT_FIRST -> {
         return IngestReason.NOT_CHAIN_START;
       }
@@ -184,19 +222,29 @@ public final class ReadingIngest {
   private static Map<Integer, MeterReading> lastReadings(DSLContext dsl, long deviceId) {
     Map<Integer, MeterReading> last = new HashMap<>();
     dsl.select(READING.METER_CHANNEL, READING.ENCODED)
-        .from(READING).join(DEVICE_CHANNEL)
-        .on(DEVICE_CHANNEL.DEVICE_ID.eq(READING.DEVICE_ID)
-            .and(DEVICE_CHANNEL.METER_CHANNEL.eq(READING.METER_CHANNEL))
-            .and(DEVICE_CHANNEL.LAST_SEQUENCE.eq(READING.SEQUENCE))
-            .and(DEVICE_CHANNEL.LAST_TAKEN_AT.eq(READING.TAKEN_AT)))
+        .from(READING)
+        .join(DEVICE_CHANNEL)
+        .on(
+            DEVICE_CHANNEL
+                .DEVICE_ID
+                .eq(READING.DEVICE_ID)
+                .and(DEVICE_CHANNEL.METER_CHANNEL.eq(READING.METER_CHANNEL))
+                .and(DEVICE_CHANNEL.LAST_SEQUENCE.eq(READING.SEQUENCE))
+                .and(DEVICE_CHANNEL.LAST_TAKEN_AT.eq(READING.TAKEN_AT)))
         .where(DEVICE_CHANNEL.DEVICE_ID.eq(deviceId))
         .fetch()
         .forEach(r -> last.put(r.value1(), ReadingCodec.decode(r.value2())));
     return last;
   }
 
-  /** Stored encodings of the batch's readings that could be duplicates (at or below their chain's last). */
-  private static Map<Slot, byte[]> storedEncodings(DSLContext dsl, long deviceId, List<SignedReading> readings,
+  /**
+   * Stored encodings of the batch's readings that could be duplicates (at or below their chain's
+   * last).
+   */
+  private static Map<Slot, byte[]> storedEncodings(
+      DSLContext dsl,
+      long deviceId,
+      List<SignedReading> readings,
       Map<Integer, MeterReading> last) {
     List<Row2<Integer, Long>> candidates = new ArrayList<>();
     for (SignedReading s : readings) {
@@ -207,7 +255,8 @@ public final class ReadingIngest {
     }
     Map<Slot, byte[]> stored = new HashMap<>();
     if (!candidates.isEmpty()) {
-      dsl.select(READING.METER_CHANNEL, READING.SEQUENCE, READING.ENCODED).from(READING)
+      dsl.select(READING.METER_CHANNEL, READING.SEQUENCE, READING.ENCODED)
+          .from(READING)
           .where(READING.DEVICE_ID.eq(deviceId))
           .and(DSL.row(READING.METER_CHANNEL, READING.SEQUENCE).in(candidates))
           .fetch()
@@ -216,7 +265,8 @@ public final class ReadingIngest {
     return stored;
   }
 
-  private static ReadingRecord record(DSLContext dsl, long deviceId, SignedReading s, byte[] encoded, Instant now) {
+  private static ReadingRecord record(
+      DSLContext dsl, long deviceId, SignedReading s, byte[] encoded, Instant now) {
     MeterReading r = s.reading();
     ReadingRecord rec = dsl.newRecord(READING);
     rec.setDeviceId(deviceId);
@@ -235,23 +285,34 @@ public final class ReadingIngest {
     return rec;
   }
 
-  private static void saveChains(DSLContext dsl, long deviceId, Map<Integer, MeterReading> last,
-      List<ReadingRecord> accepted, Instant now) {
-    accepted.stream().map(ReadingRecord::getMeterChannel).distinct().forEach(channel -> {
-      MeterReading r = last.get(channel);
-      DeviceChannelRecord chain = dsl.newRecord(DEVICE_CHANNEL);
-      chain.setDeviceId(deviceId);
-      chain.setMeterChannel(channel);
-      chain.setLastSequence(r.sequence());
-      chain.setLastReadingHash(r.hash());
-      chain.setLastTakenAt(r.takenAt());
-      chain.setLastImportWh(r.importWh());
-      chain.setLastExportWh(r.exportWh());
-      chain.setUpdatedAt(now);
-      dsl.insertInto(DEVICE_CHANNEL).set(chain)
-          .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL).doUpdate().set(chain)
-          .execute();
-    });
+  private static void saveChains(
+      DSLContext dsl,
+      long deviceId,
+      Map<Integer, MeterReading> last,
+      List<ReadingRecord> accepted,
+      Instant now) {
+    accepted.stream()
+        .map(ReadingRecord::getMeterChannel)
+        .distinct()
+        .forEach(
+            channel -> {
+              MeterReading r = last.get(channel);
+              DeviceChannelRecord chain = dsl.newRecord(DEVICE_CHANNEL);
+              chain.setDeviceId(deviceId);
+              chain.setMeterChannel(channel);
+              chain.setLastSequence(r.sequence());
+              chain.setLastReadingHash(r.hash());
+              chain.setLastTakenAt(r.takenAt());
+              chain.setLastImportWh(r.importWh());
+              chain.setLastExportWh(r.exportWh());
+              chain.setUpdatedAt(now);
+              dsl.insertInto(DEVICE_CHANNEL)
+                  .set(chain)
+                  .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL)
+                  .doUpdate()
+                  .set(chain)
+                  .execute();
+            });
   }
 
   /** Forgets nonces of batches too old to be accepted anyway. Blocking. */
@@ -261,7 +322,6 @@ public final class ReadingIngest {
         .where(INGEST_BATCH_NONCE.SENT_AT.lt(now.minus(NONCE_WINDOW).minus(Duration.ofHours(1))))
         .execute();
   }
-
 
   /** Where a reading sits: its chain (channel) and position (sequence). */
   private record Slot(int channel, long sequence) {}

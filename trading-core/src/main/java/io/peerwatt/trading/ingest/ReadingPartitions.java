@@ -7,8 +7,8 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Keeps the monthly partitions of {@code reading} ahead of time (SQL function
- * {@code ensure_reading_partition}, migration V2): last month, this month and the next two, in UTC, so
+ * Keeps the monthly partitions of {@code reading} ahead of time (SQL function {@code
+ * ensure_reading_partition}, migration V2): last month, this month and the next two, in UTC, so
  * late uploads and the coming months never land in the default partition.
  */
 public final class ReadingPartitions {
@@ -27,6 +27,8 @@ public final class ReadingPartitions {
 
   /** Creates the partition of the month containing {@code day}; returns its name. Blocking. */
   public static String ensure(DSLContext dsl, LocalDate day) {
-    return dsl.select(DSL.function("ensure_reading_partition", String.class, DSL.val(day))).fetchOne().value1();
+    return dsl.select(DSL.function("ensure_reading_partition", String.class, DSL.val(day)))
+        .fetchOne()
+        .value1();
   }
 }

@@ -13,14 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's market as one unit: the zones' rules, the books behind their command logs, orders,
- * standing rules, and the scheduler that closes gates and runs the rules. {@link #start} replays the
- * open books' logs on the worker pool, then starts the scheduler; {@link #work} holds requests until
- * the books are back.
+ * standing rules, and the scheduler that closes gates and runs the rules. {@link #start} replays
+ * the open books' logs on the worker pool, then starts the scheduler; {@link #work} holds requests
+ * until the books are back.
  */
 public final class Market {
   private static final Logger log = LoggerFactory.getLogger(Market.class);
+
   /** How often the scheduler looks at the clock. */
   static final Duration TICK = Duration.ofSeconds(1);
+
   /** How often (platform clock) standing rules run. */
   static final Duration RULES_EVERY = Duration.ofMinutes(1);
 
@@ -48,13 +50,19 @@ public final class Market {
    */
   public void start(Vertx vertx, Blocking blocking, Clock clock) {
     this.blocking = Objects.requireNonNull(blocking, "blocking");
-    this.scheduler = new MarketScheduler(vertx, blocking::run, engine, runner, clock, TICK, RULES_EVERY);
-    this.recovered = blocking.run(engine::recoverOpenBooks)
-        .onSuccess(n -> scheduler.start())
-        .onFailure(e -> log.error("Recovering the order books failed; the market stays closed", e));
+    this.scheduler =
+        new MarketScheduler(vertx, blocking::run, engine, runner, clock, TICK, RULES_EVERY);
+    this.recovered =
+        blocking
+            .run(engine::recoverOpenBooks)
+            .onSuccess(n -> scheduler.start())
+            .onFailure(
+                e -> log.error("Recovering the order books failed; the market stays closed", e));
   }
 
-  /** Runs {@code task} on the worker pool once the books are recovered; fails when recovery failed. */
+  /**
+   * Runs {@code task} on the worker pool once the books are recovered; fails when recovery failed.
+   */
   public <T> Future<T> work(Callable<T> task) {
     return recovered.compose(n -> blocking.run(task));
   }

@@ -38,11 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform's books, each behind its PostgreSQL command log. {@link #submit} takes the book's lock,
- * and in one transaction appends the command to {@code market_command}, applies it to the book and
- * writes what it caused ({@code market_order}, {@code trade}, {@code clearing_result}); the caller is
- * answered only after the commit. Should the commit fail, the in-memory book is rebuilt from its log,
- * so memory never holds a command the database lost. Books are loaded lazily by replaying their log.
+ * The platform's books, each behind its PostgreSQL command log. {@link #submit} takes the book's
+ * lock, and in one transaction appends the command to {@code market_command}, applies it to the
+ * book and writes what it caused ({@code market_order}, {@code trade}, {@code clearing_result});
+ * the caller is answered only after the commit. Should the commit fail, the in-memory book is
+ * rebuilt from its log, so memory never holds a command the database lost. Books are loaded lazily
+ * by replaying their log.
  *
  * <p>All methods block on JDBC: call them from worker threads, never an event loop.
  */
@@ -57,7 +58,11 @@ public final class MarketEngine {
   /** A book and the lock that orders its commands. */
   private static final class LoadedBook {
     final OrderBook book;
-    /** Set under the lock when a commit failed: the book may differ from its log and must not be used. */
+
+    /**
+     * Set under the lock when a commit failed: the book may differ from its log and must not be
+     * used.
+     */
     boolean stale;
 
     LoadedBook(OrderBook book) {
@@ -90,13 +95,16 @@ public final class MarketEngine {
   public int recoverOpenBooks() {
     var c = MARKET_COMMAND.as("c");
     var closed = MARKET_COMMAND.as("closed");
-    var open = dsl.selectDistinct(c.ZONE_CODE, c.SLOT_START)
-        .from(c)
-        .whereNotExists(DSL.selectOne().from(closed)
-            .where(closed.ZONE_CODE.eq(c.ZONE_CODE))
-            .and(closed.SLOT_START.eq(c.SLOT_START))
-            .and(closed.COMMAND_TYPE.eq((short) CommandType.CLOSE_GATE.code())))
-        .fetch();
+    var open =
+        dsl.selectDistinct(c.ZONE_CODE, c.SLOT_START)
+            .from(c)
+            .whereNotExists(
+                DSL.selectOne()
+                    .from(closed)
+                    .where(closed.ZONE_CODE.eq(c.ZONE_CODE))
+                    .and(closed.SLOT_START.eq(c.SLOT_START))
+                    .and(closed.COMMAND_TYPE.eq((short) CommandType.CLOSE_GATE.code())))
+            .fetch();
     for (var r : open) {
       loaded(new Instrument(r.value1(), DeliverySlot.startingAt(r.value2())));
     }
@@ -104,7 +112,10 @@ public final class MarketEngine {
     return open.size();
   }
 
-  /** Books that have commands but whose gate has not closed, whose gate closure is at or before {@code now}. */
+  /**
+   * Books that have commands but whose gate has not closed, whose gate closure is at or before
+   * {@code now}.
+   */
   public List<Instrument> booksDueForGateClosure(Instant now) {
     List<Instrument> due = new ArrayList<>();
     for (LoadedBook loaded : books.values()) {
@@ -119,8 +130,8 @@ public final class MarketEngine {
   }
 
   /**
-   * Applies {@code command} to the book of {@code instrument} (loaded or created as needed), logging it
-   * first and persisting its effects, all in one transaction.
+   * Applies {@code command} to the book of {@code instrument} (loaded or created as needed),
+   * logging it first and persisting its effects, all in one transaction.
    *
    * @throws IllegalArgumentException when the instrument's zone does not trade
    */
@@ -134,17 +145,20 @@ public final class MarketEngine {
           continue;
         }
         try {
-          submitted = dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            long sequence = new PostgresCommandLog(tx, instrument).append(command);
-            CommandResult result = loaded.book.apply(command);
-            if (result.isSuccess()) {
-              project(tx, loaded.book.zone(), instrument, sequence, command, result, now);
-            }
-            return new Submitted(sequence, result, loaded.book.depth(Integer.MAX_VALUE));
-          });
+          submitted =
+              dsl.transactionResult(
+                  cfg -> {
+                    DSLContext tx = cfg.dsl();
+                    long sequence = new PostgresCommandLog(tx, instrument).append(command);
+                    CommandResult result = loaded.book.apply(command);
+                    if (result.isSuccess()) {
+                      project(tx, loaded.book.zone(), instrument, sequence, command, result, now);
+                    }
+                    return new Submitted(sequence, result, loaded.book.depth(Integer.MAX_VALUE));
+                  });
         } catch (RuntimeException e) {
-          // the book may hold the command the database rolled back: drop it, the next use replays the log
+          // the book may hold the command the database rolled back: drop it, the next use replays
+          // the log
           loaded.stale = true;
           books.remove(instrument, loaded);
           throw e;
@@ -169,9 +183,9 @@ public final class MarketEngine {
   }
 
   /**
-   * Closes the gate of {@code instrument}'s book (a call auction clears) unless that already happened;
-   * returns the close's result, or empty when it was closed before (so calling it twice, or again after
-   * a restart, changes nothing).
+   * Closes the gate of {@code instrument}'s book (a call auction clears) unless that already
+   * happened; returns the close's result, or empty when it was closed before (so calling it twice,
+   * or again after a restart, changes nothing).
    */
   public Optional<Submitted> closeGate(Instrument instrument, Instant now) {
     if (isGateClosed(instrument)) {
@@ -183,15 +197,19 @@ public final class MarketEngine {
 
   /** Whether the log of {@code instrument} holds a gate closure. */
   public boolean isGateClosed(Instrument instrument) {
-    return dsl.fetchExists(MARKET_COMMAND,
-        MARKET_COMMAND.ZONE_CODE.eq(instrument.zoneCode())
+    return dsl.fetchExists(
+        MARKET_COMMAND,
+        MARKET_COMMAND
+            .ZONE_CODE
+            .eq(instrument.zoneCode())
             .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start()))
             .and(MARKET_COMMAND.COMMAND_TYPE.eq((short) CommandType.CLOSE_GATE.code())));
   }
 
   /**
-   * The book of {@code instrument} for queries, as its log describes it (an empty book when it has none).
-   * Only books with commands and an open gate are kept in memory; others are rebuilt on each call.
+   * The book of {@code instrument} for queries, as its log describes it (an empty book when it has
+   * none). Only books with commands and an open gate are kept in memory; others are rebuilt on each
+   * call.
    */
   public OrderBook book(Instrument instrument) {
     LoadedBook loaded = books.get(instrument);
@@ -234,20 +252,33 @@ public final class MarketEngine {
 
   /** A fresh book fed with the whole log of {@code instrument}; {@code commands[0]} counts them. */
   private OrderBook recover(Instrument instrument, long[] commands) {
-    ZoneConfig zone = zones.zone(instrument.zoneCode())
-        .orElseThrow(() -> new IllegalArgumentException("zone " + instrument.zoneCode() + " does not trade"));
+    ZoneConfig zone =
+        zones
+            .zone(instrument.zoneCode())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "zone " + instrument.zoneCode() + " does not trade"));
     OrderBook book = OrderBook.create(zone, instrument.slot());
-    new PostgresCommandLog(dsl, instrument).replay(0, command -> {
-      book.apply(command);
-      commands[0]++;
-    });
+    new PostgresCommandLog(dsl, instrument)
+        .replay(
+            0,
+            command -> {
+              book.apply(command);
+              commands[0]++;
+            });
     return book;
   }
 
   /** Writes the effects of one accepted command into the projection tables. */
   private static void project(
-      DSLContext tx, ZoneConfig zone, Instrument instrument, long sequence, OrderCommand command,
-      CommandResult result, Instant now) {
+      DSLContext tx,
+      ZoneConfig zone,
+      Instrument instrument,
+      long sequence,
+      OrderCommand command,
+      CommandResult result,
+      Instant now) {
     Instant at = now;
     if (command instanceof PlaceOrder p) {
       tx.insertInto(MARKET_ORDER)
@@ -324,8 +355,10 @@ public final class MarketEngine {
     tx.update(MARKET_ORDER)
         .set(MARKET_ORDER.FILLED_WH, MARKET_ORDER.FILLED_WH.plus(quantityWh))
         .set(MARKET_ORDER.OPEN_WH, MARKET_ORDER.OPEN_WH.minus(quantityWh))
-        .set(MARKET_ORDER.STATE, DSL.when(MARKET_ORDER.OPEN_WH.eq(quantityWh), OrderState.FILLED.name())
-            .otherwise(OrderState.PARTIALLY_FILLED.name()))
+        .set(
+            MARKET_ORDER.STATE,
+            DSL.when(MARKET_ORDER.OPEN_WH.eq(quantityWh), OrderState.FILLED.name())
+                .otherwise(OrderState.PARTIALLY_FILLED.name()))
         .set(MARKET_ORDER.UPDATED_AT, at)
         .where(MARKET_ORDER.ID.eq(orderId))
         .execute();
@@ -334,11 +367,12 @@ public final class MarketEngine {
   private static void writeClearingResult(
       DSLContext tx, ZoneConfig zone, Instrument instrument, CommandResult result, Instant at) {
     Instant slotStart = instrument.slot().start();
-    var totals = tx.select(DSL.coalesce(DSL.sum(TRADE.QUANTITY_WH), BigDecimal.ZERO), DSL.count())
-        .from(TRADE)
-        .where(TRADE.ZONE_CODE.eq(instrument.zoneCode()))
-        .and(TRADE.SLOT_START.eq(slotStart))
-        .fetchOne();
+    var totals =
+        tx.select(DSL.coalesce(DSL.sum(TRADE.QUANTITY_WH), BigDecimal.ZERO), DSL.count())
+            .from(TRADE)
+            .where(TRADE.ZONE_CODE.eq(instrument.zoneCode()))
+            .and(TRADE.SLOT_START.eq(slotStart))
+            .fetchOne();
     long volumeWh = totals.value1().longValueExact();
     Optional<AuctionClearing> clearing = result.clearing();
     tx.insertInto(CLEARING_RESULT)
@@ -346,13 +380,18 @@ public final class MarketEngine {
         .set(CLEARING_RESULT.SLOT_START, slotStart)
         .set(CLEARING_RESULT.CLEARING_MODE, zone.clearingMode().name())
         .set(CLEARING_RESULT.VOLUME_WH, volumeWh)
-        .set(CLEARING_RESULT.PRICE_PER_KWH,
-            zone.clearingMode() == ClearingMode.CALL_AUCTION && clearing.isPresent() && clearing.get().volumeWh() > 0
+        .set(
+            CLEARING_RESULT.PRICE_PER_KWH,
+            zone.clearingMode() == ClearingMode.CALL_AUCTION
+                    && clearing.isPresent()
+                    && clearing.get().volumeWh() > 0
                 ? clearing.get().pricePerKwh()
                 : null)
         .set(CLEARING_RESULT.GRID_FEE_PER_KWH, zone.gridFeePerKwh())
         .set(CLEARING_RESULT.TRADE_COUNT, totals.value2())
-        .set(CLEARING_RESULT.WELFARE_MILLI_UNITS, clearing.map(AuctionClearing::welfareMilliUnits).orElse(null))
+        .set(
+            CLEARING_RESULT.WELFARE_MILLI_UNITS,
+            clearing.map(AuctionClearing::welfareMilliUnits).orElse(null))
         .set(CLEARING_RESULT.CLEARED_AT, at)
         .execute();
   }
@@ -364,5 +403,4 @@ public final class MarketEngine {
         .and(CLEARING_RESULT.SLOT_START.eq(instrument.slot().start()))
         .fetchOptional();
   }
-
 }

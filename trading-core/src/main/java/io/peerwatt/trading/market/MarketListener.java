@@ -4,7 +4,10 @@ import io.peerwatt.trading.matching.CommandResult;
 import io.peerwatt.trading.matching.DepthSnapshot;
 import io.peerwatt.trading.matching.Instrument;
 
-/** Told about every command after its transaction committed (from a worker thread), e.g. to stream it. */
+/**
+ * Told about every command after its transaction committed (from a worker thread), e.g. to stream
+ * it.
+ */
 @FunctionalInterface
 public interface MarketListener {
   /**

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The market's clock work inside the platform: on a Vert.x timer it closes every book whose gate
- * closure has passed (a call auction clears, a continuous book stops) and runs the standing rules. The
- * work itself runs on worker threads; neither job overlaps itself, and neither waits for the other. Time comes from the injected {@link Clock},
- * so tests can move it. Closing is exactly once: the gate closure, its trades and its clearing result
- * commit together, and a book whose log holds a closure is never closed again (also after a restart).
+ * closure has passed (a call auction clears, a continuous book stops) and runs the standing rules.
+ * The work itself runs on worker threads; neither job overlaps itself, and neither waits for the
+ * other. Time comes from the injected {@link Clock}, so tests can move it. Closing is exactly once:
+ * the gate closure, its trades and its clearing result commit together, and a book whose log holds
+ * a closure is never closed again (also after a restart).
  */
 public final class MarketScheduler {
   private static final Logger log = LoggerFactory.getLogger(MarketScheduler.class);
@@ -43,8 +44,14 @@ public final class MarketScheduler {
    * @param tick how often the scheduler looks at the clock
    * @param rulesEvery how often standing rules run
    */
-  public MarketScheduler(Vertx vertx, Function<Callable<TickReport>, Future<TickReport>> workers, MarketEngine engine,
-      RuleRunner rules, Clock clock, Duration tick, Duration rulesEvery) {
+  public MarketScheduler(
+      Vertx vertx,
+      Function<Callable<TickReport>, Future<TickReport>> workers,
+      MarketEngine engine,
+      RuleRunner rules,
+      Clock clock,
+      Duration tick,
+      Duration rulesEvery) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.workers = Objects.requireNonNull(workers, "workers");
     this.engine = Objects.requireNonNull(engine, "engine");
@@ -68,28 +75,32 @@ public final class MarketScheduler {
   }
 
   /**
-   * Runs the tick's two jobs on workers, each unless its own previous run is still under way, so gates
-   * close on time however long a run of many standing rules takes; the future tells what they did.
+   * Runs the tick's two jobs on workers, each unless its own previous run is still under way, so
+   * gates close on time however long a run of many standing rules takes; the future tells what they
+   * did.
    */
   public Future<TickReport> tick() {
     Instant now = clock.instant();
-    Future<TickReport> gates = once(closingGates, "gate closure", () -> new TickReport(closeGates(now), 0));
+    Future<TickReport> gates =
+        once(closingGates, "gate closure", () -> new TickReport(closeGates(now), 0));
     boolean rulesDue = !now.isBefore(rulesLastRun.plus(rulesEvery)) && !runningRules.get();
     if (rulesDue) {
       rulesLastRun = now;
     }
-    Future<TickReport> placed = rulesDue
-        ? once(runningRules, "standing rules", () -> new TickReport(0, rules.runAll(now)))
-        : Future.succeededFuture(new TickReport(0, 0));
-    return Future.all(gates, placed).map(v -> new TickReport(gates.result().gatesClosed(),
-        placed.result().ruleOrdersPlaced()));
+    Future<TickReport> placed =
+        rulesDue
+            ? once(runningRules, "standing rules", () -> new TickReport(0, rules.runAll(now)))
+            : Future.succeededFuture(new TickReport(0, 0));
+    return Future.all(gates, placed)
+        .map(v -> new TickReport(gates.result().gatesClosed(), placed.result().ruleOrdersPlaced()));
   }
 
   private Future<TickReport> once(AtomicBoolean running, String what, Callable<TickReport> job) {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture(new TickReport(0, 0));
     }
-    return workers.apply(job)
+    return workers
+        .apply(job)
         .onFailure(e -> log.error("Market scheduler: {} failed", what, e))
         .onComplete(ar -> running.set(false));
   }

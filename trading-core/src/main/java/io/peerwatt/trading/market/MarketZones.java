@@ -3,8 +3,8 @@ package io.peerwatt.trading.market;
 import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
 
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
-import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -13,8 +13,8 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 
 /**
- * The market rules of every zone, stored in {@code market_zone} (one row per {@code zone} that trades).
- * Blocking: call from worker threads.
+ * The market rules of every zone, stored in {@code market_zone} (one row per {@code zone} that
+ * trades). Blocking: call from worker threads.
  */
 public final class MarketZones {
   private final DSLContext dsl;
@@ -25,7 +25,9 @@ public final class MarketZones {
 
   /** The rules of {@code zoneCode}, empty when the zone does not trade (or does not exist). */
   public Optional<ZoneConfig> zone(String zoneCode) {
-    return dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(zoneCode)).fetchOptional()
+    return dsl.selectFrom(MARKET_ZONE)
+        .where(MARKET_ZONE.ZONE_CODE.eq(zoneCode))
+        .fetchOptional()
         .map(MarketZones::toConfig);
   }
 
@@ -45,7 +47,12 @@ public final class MarketZones {
     r.setMaxQuantityWh(zone.maxQuantityWh());
     r.setMinPricePerKwh(zone.minPricePerKwh());
     r.setMaxPricePerKwh(zone.maxPricePerKwh());
-    dsl.insertInto(MARKET_ZONE).set(r).onConflict(MARKET_ZONE.ZONE_CODE).doUpdate().set(r).execute();
+    dsl.insertInto(MARKET_ZONE)
+        .set(r)
+        .onConflict(MARKET_ZONE.ZONE_CODE)
+        .doUpdate()
+        .set(r)
+        .execute();
   }
 
   private static ZoneConfig toConfig(MarketZoneRecord r) {

@@ -31,10 +31,10 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
- * Orders as the API and the standing rules see them: checks what the book cannot know (the zone trades,
- * the slot's book is open at {@code now}, the order exists and belongs to the caller), hands the command
- * to the {@link MarketEngine} and answers with the order as committed. Who may trade in which zone is
- * decided by the caller of this class. Blocking: call from worker threads.
+ * Orders as the API and the standing rules see them: checks what the book cannot know (the zone
+ * trades, the slot's book is open at {@code now}, the order exists and belongs to the caller),
+ * hands the command to the {@link MarketEngine} and answers with the order as committed. Who may
+ * trade in which zone is decided by the caller of this class. Blocking: call from worker threads.
  */
 public final class OrderService {
   /** Most rows one list query returns. */
@@ -72,7 +72,9 @@ public final class OrderService {
   public OrderOutcome place(long accountId, NewOrder order, Instant now) {
     Optional<ZoneConfig> zone = zones.zone(order.zoneCode());
     if (zone.isEmpty()) {
-      return rejected(Rejection.badRequest("UNKNOWN_ZONE", "zone", "zone " + order.zoneCode() + " does not trade"));
+      return rejected(
+          Rejection.badRequest(
+              "UNKNOWN_ZONE", "zone", "zone " + order.zoneCode() + " does not trade"));
     }
     DeliverySlot slot;
     try {
@@ -85,9 +87,18 @@ public final class OrderService {
       return rejected(closed.get());
     }
     Instrument instrument = new Instrument(zone.get().code(), slot);
-    PlaceOrder place = new PlaceOrder(
-        engine.nextOrderId(), accountId, instrument, order.side(), order.quantityWh(), order.limitPricePerKwh(),
-        order.orderType(), order.green(), order.preferredPartners(), order.ruleId());
+    PlaceOrder place =
+        new PlaceOrder(
+            engine.nextOrderId(),
+            accountId,
+            instrument,
+            order.side(),
+            order.quantityWh(),
+            order.limitPricePerKwh(),
+            order.orderType(),
+            order.green(),
+            order.preferredPartners(),
+            order.ruleId());
     CommandResult result = engine.submit(instrument, place, now).result();
     if (!result.isSuccess()) {
       return rejected(fromResult(result.code(), zone.get()));
@@ -101,14 +112,21 @@ public final class OrderService {
   }
 
   /**
-   * Amends the caller's open order: a new open quantity and/or limit price (null keeps the current one).
-   * A larger quantity or another price loses time priority.
+   * Amends the caller's open order: a new open quantity and/or limit price (null keeps the current
+   * one). A larger quantity or another price loses time priority.
    */
-  public OrderOutcome amend(long accountId, long orderId, Long openQuantityWh, Long limitPricePerKwh, Instant now) {
-    return change(accountId, orderId, now, current -> new AmendOrder(
-        orderId, accountId,
-        openQuantityWh == null ? current.openWh() : openQuantityWh,
-        limitPricePerKwh == null ? current.limitPricePerKwh() : limitPricePerKwh));
+  public OrderOutcome amend(
+      long accountId, long orderId, Long openQuantityWh, Long limitPricePerKwh, Instant now) {
+    return change(
+        accountId,
+        orderId,
+        now,
+        current ->
+            new AmendOrder(
+                orderId,
+                accountId,
+                openQuantityWh == null ? current.openWh() : openQuantityWh,
+                limitPricePerKwh == null ? current.limitPricePerKwh() : limitPricePerKwh));
   }
 
   private OrderOutcome change(
@@ -120,7 +138,9 @@ public final class OrderService {
     }
     StoredOrder current = found.get();
     if (!current.isOpen()) {
-      return rejected(Rejection.conflict("ORDER_NOT_OPEN", "id", "order " + orderId + " is " + current.state()));
+      return rejected(
+          Rejection.conflict(
+              "ORDER_NOT_OPEN", "id", "order " + orderId + " is " + current.state()));
     }
     ZoneConfig zone = zones.zone(current.zoneCode()).orElseThrow();
     Optional<Rejection> closed = unlessOpen(zone, current.slot(), now);
@@ -137,11 +157,18 @@ public final class OrderService {
 
   /** The order with this id (any account's: callers filter by owner). */
   public Optional<StoredOrder> order(long orderId) {
-    return dsl.selectFrom(MARKET_ORDER).where(MARKET_ORDER.ID.eq(orderId)).fetchOptional().map(StoredOrder::of);
+    return dsl.selectFrom(MARKET_ORDER)
+        .where(MARKET_ORDER.ID.eq(orderId))
+        .fetchOptional()
+        .map(StoredOrder::of);
   }
 
-  /** Orders of {@code accountId}, newest slot first, optionally only one zone/slot and only open ones. */
-  public List<StoredOrder> ordersOf(long accountId, String zoneCode, DeliverySlot slot, boolean openOnly) {
+  /**
+   * Orders of {@code accountId}, newest slot first, optionally only one zone/slot and only open
+   * ones.
+   */
+  public List<StoredOrder> ordersOf(
+      long accountId, String zoneCode, DeliverySlot slot, boolean openOnly) {
     Condition where = MARKET_ORDER.ACCOUNT_ID.eq(accountId);
     if (zoneCode != null) {
       where = where.and(MARKET_ORDER.ZONE_CODE.eq(zoneCode));
@@ -150,9 +177,12 @@ public final class OrderService {
       where = where.and(MARKET_ORDER.SLOT_START.eq(slot.start()));
     }
     if (openOnly) {
-      where = where.and(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name()));
+      where =
+          where.and(
+              MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name()));
     }
-    return dsl.selectFrom(MARKET_ORDER).where(where)
+    return dsl.selectFrom(MARKET_ORDER)
+        .where(where)
         .orderBy(MARKET_ORDER.SLOT_START.desc(), MARKET_ORDER.ID.desc())
         .limit(MAX_ROWS)
         .fetch(StoredOrder::of);
@@ -170,14 +200,21 @@ public final class OrderService {
   /**
    * An order a standing rule placed, as its daily cap counts it.
    *
-   * @param capWh the whole quantity while the order may still fill, what filled once it was cancelled
+   * @param capWh the whole quantity while the order may still fill, what filled once it was
+   *     cancelled
    */
   public record RuleOrder(Instant slotStart, long capWh) {}
 
   /** The orders rule {@code ruleId} placed for slots starting at or after {@code from}. */
   public List<RuleOrder> ordersOfRuleFrom(long ruleId, Instant from) {
-    Field<Long> capWh = DSL.when(MARKET_ORDER.STATE.in(OrderState.OPEN.name(), OrderState.PARTIALLY_FILLED.name(),
-        OrderState.FILLED.name()), MARKET_ORDER.QUANTITY_WH).otherwise(MARKET_ORDER.FILLED_WH);
+    Field<Long> capWh =
+        DSL.when(
+                MARKET_ORDER.STATE.in(
+                    OrderState.OPEN.name(),
+                    OrderState.PARTIALLY_FILLED.name(),
+                    OrderState.FILLED.name()),
+                MARKET_ORDER.QUANTITY_WH)
+            .otherwise(MARKET_ORDER.FILLED_WH);
     return dsl.select(MARKET_ORDER.SLOT_START, capWh)
         .from(MARKET_ORDER)
         .where(MARKET_ORDER.RULE_ID.eq(ruleId))
@@ -187,22 +224,36 @@ public final class OrderService {
 
   /** Trades in which {@code accountId} bought or sold, newest first. */
   public List<TradeView> tradesOf(long accountId, String zoneCode, DeliverySlot slot) {
-    Condition where = TRADE.BUYER_ACCOUNT_ID.eq(accountId).or(TRADE.SELLER_ACCOUNT_ID.eq(accountId));
+    Condition where =
+        TRADE.BUYER_ACCOUNT_ID.eq(accountId).or(TRADE.SELLER_ACCOUNT_ID.eq(accountId));
     if (zoneCode != null) {
       where = DSL.and(where, TRADE.ZONE_CODE.eq(zoneCode));
     }
     if (slot != null) {
       where = DSL.and(where, TRADE.SLOT_START.eq(slot.start()));
     }
-    return dsl.selectFrom(TRADE).where(where).orderBy(TRADE.SLOT_START.desc(), TRADE.ID.desc())
-        .limit(MAX_ROWS).fetch(OrderService::toTrade);
+    return dsl.selectFrom(TRADE)
+        .where(where)
+        .orderBy(TRADE.SLOT_START.desc(), TRADE.ID.desc())
+        .limit(MAX_ROWS)
+        .fetch(OrderService::toTrade);
   }
 
   static TradeView toTrade(TradeRecord r) {
     return new TradeView(
-        r.getId(), r.getZoneCode(), DeliverySlot.startingAt(r.getSlotStart()), r.getBuyOrderId(),
-        r.getBuyerAccountId(), r.getSellOrderId(), r.getSellerAccountId(), r.getQuantityWh(), r.getPricePerKwh(),
-        r.getGridFeePerKwh(), r.getPriceUnit(), r.getCurrency(), PreferenceTier.valueOf(r.getTier()),
+        r.getId(),
+        r.getZoneCode(),
+        DeliverySlot.startingAt(r.getSlotStart()),
+        r.getBuyOrderId(),
+        r.getBuyerAccountId(),
+        r.getSellOrderId(),
+        r.getSellerAccountId(),
+        r.getQuantityWh(),
+        r.getPricePerKwh(),
+        r.getGridFeePerKwh(),
+        r.getPriceUnit(),
+        r.getCurrency(),
+        PreferenceTier.valueOf(r.getTier()),
         r.getTradedAt());
   }
 
@@ -213,23 +264,27 @@ public final class OrderService {
     if (state == SlotState.OPEN) {
       return Optional.empty();
     }
-    String message = state == SlotState.NOT_OPEN
-        ? "the book of " + slot + " opens at " + calendar.bookOpening(slot)
-        : "gate closure of " + slot + " was at " + calendar.gateClosure(slot);
+    String message =
+        state == SlotState.NOT_OPEN
+            ? "the book of " + slot + " opens at " + calendar.bookOpening(slot)
+            : "gate closure of " + slot + " was at " + calendar.gateClosure(slot);
     return Optional.of(Rejection.badRequest("SLOT_NOT_OPEN", "slot", message));
   }
 
   /** The API field name of every price in {@code zone}: the unit is part of the name. */
   public static String priceField(ZoneConfig zone) {
-    return zone.priceUnit() == PriceUnit.SAT_PER_KWH ? "limitPriceSatPerKwh" : "limitPriceMilliCtPerKwh";
+    return zone.priceUnit() == PriceUnit.SAT_PER_KWH
+        ? "limitPriceSatPerKwh"
+        : "limitPriceMilliCtPerKwh";
   }
 
   private static Rejection fromResult(ResultCode code, ZoneConfig zone) {
-    String field = switch (code.field()) {
-      case "limitPricePerKwh" -> priceField(zone);
-      case "orderId" -> "id";
-      default -> code.field();
-    };
+    String field =
+        switch (code.field()) {
+          case "limitPricePerKwh" -> priceField(zone);
+          case "orderId" -> "id";
+          default -> code.field();
+        };
     int status = code.code() <= -3000 && code != ResultCode.SELF_TRADE ? 409 : 400;
     return new Rejection(status, code.name(), field, field + ": " + code.message());
   }

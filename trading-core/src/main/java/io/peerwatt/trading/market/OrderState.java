@@ -1,6 +1,9 @@
 package io.peerwatt.trading.market;
 
-/** Life-cycle state of an order as stored in {@code market_order.state} (the name is the stored code). */
+/**
+ * Life-cycle state of an order as stored in {@code market_order.state} (the name is the stored
+ * code).
+ */
 public enum OrderState {
   /** Resting, nothing traded yet. */
   OPEN,

@@ -13,9 +13,10 @@ import org.jooq.impl.DSL;
 
 /**
  * The command log of one (zone, slot) book in table {@code market_command}: {@link CommandCodec}
- * bytes under sequence numbers 0, 1, 2, ... Appends run on the given {@link DSLContext}, so an append
- * made with a transaction's context commits or rolls back with everything else the command wrote.
- * The primary key (zone, slot, sequence) refuses a second writer that raced for the same sequence.
+ * bytes under sequence numbers 0, 1, 2, ... Appends run on the given {@link DSLContext}, so an
+ * append made with a transaction's context commits or rolls back with everything else the command
+ * wrote. The primary key (zone, slot, sequence) refuses a second writer that raced for the same
+ * sequence.
  */
 final class PostgresCommandLog implements CommandLog {
   private final DSLContext dsl;
@@ -53,11 +54,12 @@ final class PostgresCommandLog implements CommandLog {
 
   @Override
   public long size() {
-    Long max = dsl.select(DSL.max(MARKET_COMMAND.SEQUENCE))
-        .from(MARKET_COMMAND)
-        .where(MARKET_COMMAND.ZONE_CODE.eq(instrument.zoneCode()))
-        .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start()))
-        .fetchOne(0, Long.class);
+    Long max =
+        dsl.select(DSL.max(MARKET_COMMAND.SEQUENCE))
+            .from(MARKET_COMMAND)
+            .where(MARKET_COMMAND.ZONE_CODE.eq(instrument.zoneCode()))
+            .and(MARKET_COMMAND.SLOT_START.eq(instrument.slot().start()))
+            .fetchOne(0, Long.class);
     return max == null ? 0 : max + 1;
   }
 }

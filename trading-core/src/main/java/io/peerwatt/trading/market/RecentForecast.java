@@ -8,22 +8,23 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * Persistence forecast of a metering point's net export in a slot: what its meter counted over the last
- * hour, carried forward. Pure: the caller supplies the readings of that hour.
+ * Persistence forecast of a metering point's net export in a slot: what its meter counted over the
+ * last hour, carried forward. Pure: the caller supplies the readings of that hour.
  *
- * <p>Readings come per meter series (a device's channel), in time order. A series counts when its earliest
- * and latest reading are at least {@link #MIN_SPAN} apart and none of its counters went down from one
- * reading to the next (a reset or meter swap makes the series unusable, as in {@link SlotForecast}). Its
- * energy is the counter difference between its earliest and latest reading, its duration the time between
- * them. The forecast is the summed energy over the summed duration, scaled to one slot and rounded towards
- * negative infinity (as {@link SlotForecast}):
- * {@code floor(sum(exportWh - importWh) * 900,000 ms / sum(duration in ms))}; empty when no series counts.
+ * <p>Readings come per meter series (a device's channel), in time order. A series counts when its
+ * earliest and latest reading are at least {@link #MIN_SPAN} apart and none of its counters went
+ * down from one reading to the next (a reset or meter swap makes the series unusable, as in {@link
+ * SlotForecast}). Its energy is the counter difference between its earliest and latest reading, its
+ * duration the time between them. The forecast is the summed energy over the summed duration,
+ * scaled to one slot and rounded towards negative infinity (as {@link SlotForecast}): {@code
+ * floor(sum(exportWh - importWh) * 900,000 ms / sum(duration in ms))}; empty when no series counts.
  * Series are summed energy and time alike because a metering point has one active device at a time:
  * several series within an hour are the same connection read before and after a key rotation.
  */
 final class RecentForecast {
   /** How far back from the run the forecast looks. */
   static final Duration WINDOW = Duration.ofHours(1);
+
   /** The least time between a series' earliest and latest reading for the series to count. */
   static final Duration MIN_SPAN = Duration.ofMinutes(2);
 
@@ -33,8 +34,8 @@ final class RecentForecast {
   record Reading(Instant takenAt, long importWh, long exportWh) {}
 
   /**
-   * Forecast net export (export minus import, Wh; negative means the home draws from the grid) of any
-   * slot, from the last hour's readings.
+   * Forecast net export (export minus import, Wh; negative means the home draws from the grid) of
+   * any slot, from the last hour's readings.
    *
    * @param series per meter series, its readings of the window in time order
    */
@@ -57,8 +58,10 @@ final class RecentForecast {
       netWh = Math.addExact(netWh, Math.subtractExact(exportWh, importWh));
       spanMillis = Math.addExact(spanMillis, span.toMillis());
     }
-    return spanMillis == 0 ? OptionalLong.empty()
-        : OptionalLong.of(Math.floorDiv(Math.multiplyExact(netWh, DeliverySlot.LENGTH.toMillis()), spanMillis));
+    return spanMillis == 0
+        ? OptionalLong.empty()
+        : OptionalLong.of(
+            Math.floorDiv(Math.multiplyExact(netWh, DeliverySlot.LENGTH.toMillis()), spanMillis));
   }
 
   private static boolean countersWentBack(List<Reading> readings) {

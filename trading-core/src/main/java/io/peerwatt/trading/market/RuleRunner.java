@@ -23,13 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the standing rules (the scheduler calls {@link #runAll}): for every ACTIVE rule, one LIMIT order
- * naming the rule in every open slot of its zone that has none from it yet, sized by the forecast of the
- * rule's metering point minus the reserve and limited by the daily cap; slots where the forecast leaves
- * nothing to trade get no order. The forecast is the {@link SlotForecast} of previous days (HISTORY) or
- * the last hour's average ({@link RecentForecast}, RECENT); a RECENT rule orders only for slots starting
- * within its horizon, so one hour's figure never fills a whole day, and later slots get their orders on
- * later runs. Each run's outcome is the rule's status. Blocking: call from worker threads.
+ * Runs the standing rules (the scheduler calls {@link #runAll}): for every ACTIVE rule, one LIMIT
+ * order naming the rule in every open slot of its zone that has none from it yet, sized by the
+ * forecast of the rule's metering point minus the reserve and limited by the daily cap; slots where
+ * the forecast leaves nothing to trade get no order. The forecast is the {@link SlotForecast} of
+ * previous days (HISTORY) or the last hour's average ({@link RecentForecast}, RECENT); a RECENT
+ * rule orders only for slots starting within its horizon, so one hour's figure never fills a whole
+ * day, and later slots get their orders on later runs. Each run's outcome is the rule's status.
+ * Blocking: call from worker threads.
  */
 public final class RuleRunner {
   private static final Logger log = LoggerFactory.getLogger(RuleRunner.class);
@@ -39,7 +40,8 @@ public final class RuleRunner {
   private final StandingRules rules;
   private final ForecastReadings readings;
 
-  RuleRunner(MarketZones zones, OrderService orders, StandingRules rules, ForecastReadings readings) {
+  RuleRunner(
+      MarketZones zones, OrderService orders, StandingRules rules, ForecastReadings readings) {
     this.zones = Objects.requireNonNull(zones, "zones");
     this.orders = Objects.requireNonNull(orders, "orders");
     this.rules = Objects.requireNonNull(rules, "rules");
@@ -55,13 +57,21 @@ public final class RuleRunner {
         placed += run(rule, now);
       } catch (RuntimeException e) {
         log.error("Standing rule {} failed", rule.id(), e);
-        rules.status(rule.id(), "FAILED", "internal error while running the rule; the platform log has details", 0, now);
+        rules.status(
+            rule.id(),
+            "FAILED",
+            "internal error while running the rule; the platform log has details",
+            0,
+            now);
       }
     }
     return placed;
   }
 
-  /** Runs one rule: places its orders for open slots (RECENT: within its horizon) that have none from it yet. */
+  /**
+   * Runs one rule: places its orders for open slots (RECENT: within its horizon) that have none
+   * from it yet.
+   */
   int run(StandingRuleView rule, Instant now) {
     Optional<ZoneConfig> zoneConfig = zones.zone(rule.zoneCode());
     if (zoneConfig.isEmpty()) {
@@ -72,31 +82,48 @@ public final class RuleRunner {
     MarketCalendar calendar = new MarketCalendar(zone);
     List<DeliverySlot> open = openSlots(calendar, now);
     if (open.isEmpty()) {
-      rules.status(rule.id(), "NOTHING_TO_TRADE", "no slot of zone " + zone.code() + " is open", 0, now);
+      rules.status(
+          rule.id(), "NOTHING_TO_TRADE", "no slot of zone " + zone.code() + " is open", 0, now);
       return 0;
     }
     boolean recent = rule.forecast() == StandingRules.Forecast.RECENT;
-    // one hour's average says little about later in the day: a RECENT rule trades only the slots just ahead
+    // one hour's average says little about later in the day: a RECENT rule trades only the slots
+    // just ahead
     Instant horizonEnd = now.plus(Duration.ofMinutes(rule.horizonMinutes()));
-    List<DeliverySlot> slots = recent ? open.stream().filter(slot -> !slot.start().isAfter(horizonEnd)).toList() : open;
-    String scope = recent ? "open slot starting within " + rule.horizonMinutes() + " minutes" : "open slot";
+    List<DeliverySlot> slots =
+        recent ? open.stream().filter(slot -> !slot.start().isAfter(horizonEnd)).toList() : open;
+    String scope =
+        recent ? "open slot starting within " + rule.horizonMinutes() + " minutes" : "open slot";
     if (slots.isEmpty()) {
-      rules.status(rule.id(), "NOTHING_TO_TRADE", "no open slot of zone " + zone.code() + " starts within the rule's horizon of "
-          + rule.horizonMinutes() + " minutes", 0, now);
+      rules.status(
+          rule.id(),
+          "NOTHING_TO_TRADE",
+          "no open slot of zone "
+              + zone.code()
+              + " starts within the rule's horizon of "
+              + rule.horizonMinutes()
+              + " minutes",
+          0,
+          now);
       return 0;
     }
-    Instant dayStart = calendar.deliveryDayOf(open.get(0)).atStartOfDay(zone.localZone()).toInstant();
+    Instant dayStart =
+        calendar.deliveryDayOf(open.get(0)).atStartOfDay(zone.localZone()).toInstant();
     Set<Instant> slotsWithOrder = new HashSet<>();
     Map<LocalDate, Long> usedWhPerDay = new HashMap<>();
     for (OrderService.RuleOrder o : orders.ordersOfRuleFrom(rule.id(), dayStart)) {
       slotsWithOrder.add(o.slotStart());
-      usedWhPerDay.merge(calendar.deliveryDayOf(DeliverySlot.startingAt(o.slotStart())), o.capWh(), Math::addExact);
+      usedWhPerDay.merge(
+          calendar.deliveryDayOf(DeliverySlot.startingAt(o.slotStart())),
+          o.capWh(),
+          Math::addExact);
     }
     if (slots.stream().allMatch(slot -> slotsWithOrder.contains(slot.start()))) {
       rules.status(rule.id(), "OK", "every " + scope + " has an order of this rule", 0, now);
       return 0;
     }
-    Optional<Function<DeliverySlot, OptionalLong>> forecast = recent ? recentForecast(rule, now) : historyForecast(rule, slots, now);
+    Optional<Function<DeliverySlot, OptionalLong>> forecast =
+        recent ? recentForecast(rule, now) : historyForecast(rule, slots, now);
     if (forecast.isEmpty()) {
       return 0;
     }
@@ -114,7 +141,8 @@ public final class RuleRunner {
         noForecast++;
         continue;
       }
-      long wantedWh = rule.side() == Side.SELL ? net.getAsLong() : Math.negateExact(net.getAsLong());
+      long wantedWh =
+          rule.side() == Side.SELL ? net.getAsLong() : Math.negateExact(net.getAsLong());
       long quantityWh = Math.subtractExact(wantedWh, rule.reserveWh());
       LocalDate day = calendar.deliveryDayOf(slot);
       long remainingWh = rule.dailyCapWh() - usedWhPerDay.getOrDefault(day, 0L);
@@ -126,9 +154,20 @@ public final class RuleRunner {
       if (quantityWh < zone.minQuantityWh()) {
         continue;
       }
-      OrderOutcome outcome = orders.place(rule.accountId(), new OrderService.NewOrder(
-          zone.code(), slot.toString(), rule.side(), quantityWh, rule.limitPricePerKwh(), OrderType.LIMIT, false,
-          List.of(), OptionalLong.of(rule.id())), now);
+      OrderOutcome outcome =
+          orders.place(
+              rule.accountId(),
+              new OrderService.NewOrder(
+                  zone.code(),
+                  slot.toString(),
+                  rule.side(),
+                  quantityWh,
+                  rule.limitPricePerKwh(),
+                  OrderType.LIMIT,
+                  false,
+                  List.of(),
+                  OptionalLong.of(rule.id())),
+              now);
       if (outcome instanceof OrderOutcome.Rejected rejected) {
         lastRejection = rejected.rejection();
         continue;
@@ -138,57 +177,120 @@ public final class RuleRunner {
       lastPlaced = slot;
     }
     if (lastRejection != null) {
-      rules.status(rule.id(), "REJECTED", "the market refused an order of this rule: " + lastRejection.error() + " ("
-          + lastRejection.message() + ")", placed, now);
+      rules.status(
+          rule.id(),
+          "REJECTED",
+          "the market refused an order of this rule: "
+              + lastRejection.error()
+              + " ("
+              + lastRejection.message()
+              + ")",
+          placed,
+          now);
     } else if (placed > 0) {
-      rules.status(rule.id(), "OK", "placed " + placed + " order(s), the last for " + lastPlaced, placed, now);
+      rules.status(
+          rule.id(),
+          "OK",
+          "placed " + placed + " order(s), the last for " + lastPlaced,
+          placed,
+          now);
     } else if (capped) {
-      rules.status(rule.id(), "CAP_REACHED", "the daily cap of " + rule.dailyCapWh() + " Wh is used up", 0, now);
+      rules.status(
+          rule.id(),
+          "CAP_REACHED",
+          "the daily cap of " + rule.dailyCapWh() + " Wh is used up",
+          0,
+          now);
     } else if (noForecast == slots.size()) {
-      rules.status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId()
-          + " has no readings around these quarter-hours on the last " + rule.lookbackDays()
-          + " days, so there is no forecast and the rule places no orders", 0, now);
+      rules.status(
+          rule.id(),
+          "NO_READINGS",
+          "metering point "
+              + rule.meteringPointId()
+              + " has no readings around these quarter-hours on the last "
+              + rule.lookbackDays()
+              + " days, so there is no forecast and the rule places no orders",
+          0,
+          now);
     } else {
-      rules.status(rule.id(), "NOTHING_TO_TRADE", "every " + scope + " has an order of this rule or a forecast "
-          + (rule.side() == Side.SELL ? "surplus" : "deficit") + " within the reserve", 0, now);
+      rules.status(
+          rule.id(),
+          "NOTHING_TO_TRADE",
+          "every "
+              + scope
+              + " has an order of this rule or a forecast "
+              + (rule.side() == Side.SELL ? "surplus" : "deficit")
+              + " within the reserve",
+          0,
+          now);
     }
     return placed;
   }
 
   /**
-   * The HISTORY forecast of each of {@code slots} (in order) from the same quarter-hours of previous days;
-   * empty, reported as NO_READINGS, when the metering point has no readings in that time.
+   * The HISTORY forecast of each of {@code slots} (in order) from the same quarter-hours of
+   * previous days; empty, reported as NO_READINGS, when the metering point has no readings in that
+   * time.
    */
   private Optional<Function<DeliverySlot, OptionalLong>> historyForecast(
       StandingRuleView rule, List<DeliverySlot> slots, Instant now) {
-    List<NavigableMap<Instant, SlotForecast.Counters>> series = readings.counters(
-        rule.meteringPointId(),
-        slots.get(0).start().minus(Duration.ofDays(rule.lookbackDays())).minus(DeliverySlot.LENGTH),
-        slots.get(slots.size() - 1).start().minus(Duration.ofDays(1)).plus(DeliverySlot.LENGTH));
+    List<NavigableMap<Instant, SlotForecast.Counters>> series =
+        readings.counters(
+            rule.meteringPointId(),
+            slots
+                .get(0)
+                .start()
+                .minus(Duration.ofDays(rule.lookbackDays()))
+                .minus(DeliverySlot.LENGTH),
+            slots
+                .get(slots.size() - 1)
+                .start()
+                .minus(Duration.ofDays(1))
+                .plus(DeliverySlot.LENGTH));
     if (series.isEmpty()) {
-      rules.status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " has no readings in the last "
-          + rule.lookbackDays() + " days, so there is no forecast and the rule places no orders", 0, now);
+      rules.status(
+          rule.id(),
+          "NO_READINGS",
+          "metering point "
+              + rule.meteringPointId()
+              + " has no readings in the last "
+              + rule.lookbackDays()
+              + " days, so there is no forecast and the rule places no orders",
+          0,
+          now);
       return Optional.empty();
     }
     return Optional.of(slot -> SlotForecast.netExportWh(series, slot, rule.lookbackDays()));
   }
 
   /**
-   * The RECENT forecast, the same for every slot, from the readings of the hour up to {@code now}; empty,
-   * reported as NO_READINGS saying what is missing, when no meter series of that hour is usable.
+   * The RECENT forecast, the same for every slot, from the readings of the hour up to {@code now};
+   * empty, reported as NO_READINGS saying what is missing, when no meter series of that hour is
+   * usable.
    */
-  private Optional<Function<DeliverySlot, OptionalLong>> recentForecast(StandingRuleView rule, Instant now) {
-    List<List<RecentForecast.Reading>> series = readings.recentReadings(rule.meteringPointId(), now.minus(RecentForecast.WINDOW), now);
+  private Optional<Function<DeliverySlot, OptionalLong>> recentForecast(
+      StandingRuleView rule, Instant now) {
+    List<List<RecentForecast.Reading>> series =
+        readings.recentReadings(rule.meteringPointId(), now.minus(RecentForecast.WINDOW), now);
     OptionalLong net = RecentForecast.netExportWh(series);
     if (net.isPresent()) {
       return Optional.of(slot -> net);
     }
-    String missing = series.isEmpty()
-        ? "has no readings in the last hour; the recent forecast needs two of one meter at least 2 minutes apart"
-        : "has no meter with two readings at least 2 minutes apart in the last hour whose counters did not go back"
-            + " (a reset or meter swap)";
-    rules.status(rule.id(), "NO_READINGS", "metering point " + rule.meteringPointId() + " " + missing
-        + ", so there is no forecast and the rule places no orders", 0, now);
+    String missing =
+        series.isEmpty()
+            ? "has no readings in the last hour; the recent forecast needs two of one meter at least 2 minutes apart"
+            : "has no meter with two readings at least 2 minutes apart in the last hour whose counters did not go back"
+                + " (a reset or meter swap)";
+    rules.status(
+        rule.id(),
+        "NO_READINGS",
+        "metering point "
+            + rule.meteringPointId()
+            + " "
+            + missing
+            + ", so there is no forecast and the rule places no orders",
+        0,
+        now);
     return Optional.empty();
   }
 
@@ -204,7 +306,7 @@ public final class RuleRunner {
         case NOT_OPEN -> {
           return slots;
         }
-        default -> { }
+        default -> {}
       }
     }
     return slots;

@@ -13,12 +13,13 @@ import java.util.OptionalLong;
  * Forecast of a metering point's net export in one slot, from its own meter counters on the same
  * quarter-hour of recent days. Pure: the caller supplies the counters.
  *
- * <p>Counters come per meter series (a device's channel) as the last cumulative import/export seen in
- * each UTC quarter-hour bucket (keyed by the bucket's start). The energy of a past slot is the counter at
- * the end of the slot's own bucket minus the counter at the end of the bucket before it, i.e. between
- * the last readings before each slot boundary. A day counts when at least one series has both buckets and
- * its counters did not go backwards (a reset or meter swap makes that series' day unusable). The forecast
- * is the mean over the days that count, rounded towards negative infinity; empty when no day counts.
+ * <p>Counters come per meter series (a device's channel) as the last cumulative import/export seen
+ * in each UTC quarter-hour bucket (keyed by the bucket's start). The energy of a past slot is the
+ * counter at the end of the slot's own bucket minus the counter at the end of the bucket before it,
+ * i.e. between the last readings before each slot boundary. A day counts when at least one series
+ * has both buckets and its counters did not go backwards (a reset or meter swap makes that series'
+ * day unusable). The forecast is the mean over the days that count, rounded towards negative
+ * infinity; empty when no day counts.
  */
 public final class SlotForecast {
   private SlotForecast() {}
@@ -32,7 +33,8 @@ public final class SlotForecast {
    *
    * @param series per meter series, bucket start to counters at the bucket's end
    */
-  public static OptionalLong netExportWh(List<NavigableMap<Instant, Counters>> series, DeliverySlot slot, int lookbackDays) {
+  public static OptionalLong netExportWh(
+      List<NavigableMap<Instant, Counters>> series, DeliverySlot slot, int lookbackDays) {
     Objects.requireNonNull(series, "series");
     long sumWh = 0;
     int days = 0;

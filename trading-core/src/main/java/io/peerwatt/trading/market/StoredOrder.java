@@ -36,12 +36,22 @@ public record StoredOrder(
 
   static StoredOrder of(MarketOrderRecord r) {
     return new StoredOrder(
-        r.getId(), r.getAccountId(), r.getZoneCode(), DeliverySlot.startingAt(r.getSlotStart()),
-        Side.valueOf(r.getSide()), OrderType.valueOf(r.getOrderType()), r.getQuantityWh(),
-        r.getLimitPricePerKwh(), r.getOpenWh(), r.getFilledWh(), OrderState.valueOf(r.getState()),
-        r.getGreen(), Arrays.asList(r.getPreferredPartners()),
+        r.getId(),
+        r.getAccountId(),
+        r.getZoneCode(),
+        DeliverySlot.startingAt(r.getSlotStart()),
+        Side.valueOf(r.getSide()),
+        OrderType.valueOf(r.getOrderType()),
+        r.getQuantityWh(),
+        r.getLimitPricePerKwh(),
+        r.getOpenWh(),
+        r.getFilledWh(),
+        OrderState.valueOf(r.getState()),
+        r.getGreen(),
+        Arrays.asList(r.getPreferredPartners()),
         r.getRuleId() == null ? OptionalLong.empty() : OptionalLong.of(r.getRuleId()),
-        r.getCreatedAt(), r.getUpdatedAt());
+        r.getCreatedAt(),
+        r.getUpdatedAt());
   }
 
   /** Whether the order still rests in its book. */

@@ -11,7 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
 
-/** Grid zones ({@code zone}) with their market settings ({@code market_zone}, when they trade). Blocking. */
+/**
+ * Grid zones ({@code zone}) with their market settings ({@code market_zone}, when they trade).
+ * Blocking.
+ */
 public final class ZoneStore {
   private final DSLContext dsl;
 
@@ -28,14 +31,27 @@ public final class ZoneStore {
 
   /** Every zone, by code. */
   public List<StoredZone> all() {
-    return dsl.select().from(ZONE).leftJoin(MARKET_ZONE).on(MARKET_ZONE.ZONE_CODE.eq(ZONE.CODE))
-        .orderBy(ZONE.CODE).fetch(r -> new StoredZone(r.into(ZONE),
-            r.get(MARKET_ZONE.ZONE_CODE) == null ? null : r.into(MARKET_ZONE)));
+    return dsl.select()
+        .from(ZONE)
+        .leftJoin(MARKET_ZONE)
+        .on(MARKET_ZONE.ZONE_CODE.eq(ZONE.CODE))
+        .orderBy(ZONE.CODE)
+        .fetch(
+            r ->
+                new StoredZone(
+                    r.into(ZONE),
+                    r.get(MARKET_ZONE.ZONE_CODE) == null ? null : r.into(MARKET_ZONE)));
   }
 
   public Optional<StoredZone> zone(String code) {
-    return dsl.selectFrom(ZONE).where(ZONE.CODE.eq(code)).fetchOptional()
-        .map(zone -> new StoredZone(zone, dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(code)).fetchOne()));
+    return dsl.selectFrom(ZONE)
+        .where(ZONE.CODE.eq(code))
+        .fetchOptional()
+        .map(
+            zone ->
+                new StoredZone(
+                    zone,
+                    dsl.selectFrom(MARKET_ZONE).where(MARKET_ZONE.ZONE_CODE.eq(code)).fetchOne()));
   }
 
   public boolean exists(String code) {
@@ -44,12 +60,18 @@ public final class ZoneStore {
 
   /** Creates or renames the zone and sets its market settings, in one transaction. */
   public StoredZone put(String name, ZoneConfig config) {
-    return dsl.transactionResult(cfg -> {
-      DSLContext tx = cfg.dsl();
-      tx.insertInto(ZONE).set(ZONE.CODE, config.code()).set(ZONE.NAME, name)
-          .onConflict(ZONE.CODE).doUpdate().set(ZONE.NAME, name).execute();
-      new MarketZones(tx).save(config);
-      return new ZoneStore(tx).zone(config.code()).orElseThrow();
-    });
+    return dsl.transactionResult(
+        cfg -> {
+          DSLContext tx = cfg.dsl();
+          tx.insertInto(ZONE)
+              .set(ZONE.CODE, config.code())
+              .set(ZONE.NAME, name)
+              .onConflict(ZONE.CODE)
+              .doUpdate()
+              .set(ZONE.NAME, name)
+              .execute();
+          new MarketZones(tx).save(config);
+          return new ZoneStore(tx).zone(config.code()).orElseThrow();
+        });
   }
 }

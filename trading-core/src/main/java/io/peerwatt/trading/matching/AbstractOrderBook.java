@@ -16,9 +16,12 @@ abstract class AbstractOrderBook implements OrderBook {
   final BookSide bids = new BookSide(Side.BUY);
   final BookSide offers = new BookSide(Side.SELL);
   final LongMap<Order> index = new LongMap<>();
+
   /** Head of each account's list of open orders. */
   private final LongMap<Order> accountHeads = new LongMap<>();
+
   boolean closed;
+
   /** Running digest of every trade made, part of {@link #stateHash()}. */
   private long tradeDigest;
 
@@ -26,7 +29,8 @@ abstract class AbstractOrderBook implements OrderBook {
     this.zone = Objects.requireNonNull(zone, "zone");
     this.instrument = Objects.requireNonNull(instrument, "instrument");
     if (!instrument.zoneCode().equals(zone.code())) {
-      throw new IllegalArgumentException("instrument " + instrument + " is not in zone " + zone.code());
+      throw new IllegalArgumentException(
+          "instrument " + instrument + " is not in zone " + zone.code());
     }
     this.feePerKwh = zone.gridFeePerKwh();
   }
@@ -104,7 +108,8 @@ abstract class AbstractOrderBook implements OrderBook {
     if (o.accountId != a.accountId()) {
       return CommandResult.of(ResultCode.NOT_ORDER_OWNER);
     }
-    ResultCode code = OrderValidator.validateQuantityAndPrice(a.quantityWh(), a.limitPricePerKwh(), zone);
+    ResultCode code =
+        OrderValidator.validateQuantityAndPrice(a.quantityWh(), a.limitPricePerKwh(), zone);
     if (!code.isSuccess()) {
       return CommandResult.of(code);
     }
@@ -125,7 +130,10 @@ abstract class AbstractOrderBook implements OrderBook {
   /** Handles a valid new order that is not yet in any structure. */
   abstract CommandResult placeValidated(Order o);
 
-  /** Handles an amended order already taken out of its level (still indexed and in its account list). */
+  /**
+   * Handles an amended order already taken out of its level (still indexed and in its account
+   * list).
+   */
   abstract CommandResult reenter(Order o);
 
   /** Ends trading ({@link #closed} is already set): clear or stop, cancel what is left. */
@@ -140,16 +148,20 @@ abstract class AbstractOrderBook implements OrderBook {
     return bidPrice - feePerKwh >= offerPrice;
   }
 
-  /** Whether an order of {@code accountId} on {@code side} at {@code price} crosses one of its own. */
+  /**
+   * Whether an order of {@code accountId} on {@code side} at {@code price} crosses one of its own.
+   */
   private boolean wouldSelfTrade(long accountId, Side side, long price) {
     // own orders on the other side are never better than that side's best: if the best does not
     // cross, none of them does
     Level best = sideOf(side.opposite()).best();
-    if (best == null || !(side == Side.BUY ? crosses(price, best.price) : crosses(best.price, price))) {
+    if (best == null
+        || !(side == Side.BUY ? crosses(price, best.price) : crosses(best.price, price))) {
       return false;
     }
     for (Order o = accountHeads.get(accountId); o != null; o = o.accountNext) {
-      if (o.side != side && (side == Side.BUY ? crosses(price, o.price) : crosses(o.price, price))) {
+      if (o.side != side
+          && (side == Side.BUY ? crosses(price, o.price) : crosses(o.price, price))) {
         return true;
       }
     }
@@ -198,7 +210,8 @@ abstract class AbstractOrderBook implements OrderBook {
   /** Creates a trade and folds it into the state digest. */
   final Trade trade(Order buy, Order sell, long quantityWh, long price, PreferenceTier tier) {
     tradeDigest = mix(mix(mix(mix(tradeDigest, buy.id), sell.id), quantityWh), price);
-    return new Trade(buy.id, buy.accountId, sell.id, sell.accountId, quantityWh, price, feePerKwh, tier);
+    return new Trade(
+        buy.id, buy.accountId, sell.id, sell.accountId, quantityWh, price, feePerKwh, tier);
   }
 
   /**
@@ -310,17 +323,18 @@ abstract class AbstractOrderBook implements OrderBook {
       throw new IllegalStateException("index holds " + index.size() + " orders, levels " + counted);
     }
     int[] inAccounts = {0};
-    accountHeads.forEach((account, head) -> {
-      if (head.accountPrev != null) {
-        throw new IllegalStateException("account head " + account + " has a predecessor");
-      }
-      for (Order o = head; o != null; o = o.accountNext) {
-        if (o.accountId != account || index.get(o.id) != o) {
-          throw new IllegalStateException("account list of " + account + " wrong at " + o.id);
-        }
-        inAccounts[0]++;
-      }
-    });
+    accountHeads.forEach(
+        (account, head) -> {
+          if (head.accountPrev != null) {
+            throw new IllegalStateException("account head " + account + " has a predecessor");
+          }
+          for (Order o = head; o != null; o = o.accountNext) {
+            if (o.accountId != account || index.get(o.id) != o) {
+              throw new IllegalStateException("account list of " + account + " wrong at " + o.id);
+            }
+            inAccounts[0]++;
+          }
+        });
     if (inAccounts[0] != index.size()) {
       throw new IllegalStateException("account lists hold " + inAccounts[0] + " orders");
     }

@@ -19,8 +19,10 @@ final class BookSide {
 
   final Side side;
   private final LongMap<Level> byPrice = new LongMap<>();
+
   /** Prices of all levels, empty ones included, worst first. */
   private long[] prices = new long[64];
+
   private int size;
   private int liveLevels;
   private Level best;
@@ -155,10 +157,11 @@ final class BookSide {
 
   List<DepthLevel> depth(int maxLevels) {
     List<DepthLevel> out = new ArrayList<>(Math.min(maxLevels, liveLevels));
-    forEachFromBest(l -> {
-      out.add(new DepthLevel(l.price, l.totalWh, l.count));
-      return out.size() < maxLevels;
-    });
+    forEachFromBest(
+        l -> {
+          out.add(new DepthLevel(l.price, l.totalWh, l.count));
+          return out.size() < maxLevels;
+        });
     return out;
   }
 }

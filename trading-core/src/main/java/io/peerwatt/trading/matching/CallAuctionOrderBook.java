@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Collects orders until gate closure, then clears them in one uniform-price auction
- * ({@link UniformPriceAuction}). Orders never trade before {@link CloseGate}, so arrival order has no
+ * Collects orders until gate closure, then clears them in one uniform-price auction ({@link
+ * UniformPriceAuction}). Orders never trade before {@link CloseGate}, so arrival order has no
  * effect on the outcome.
  */
 final class CallAuctionOrderBook extends AbstractOrderBook {
@@ -40,19 +40,26 @@ final class CallAuctionOrderBook extends AbstractOrderBook {
       pair.buy().filledWh += pair.quantityWh();
       pair.sell().openWh -= pair.quantityWh();
       pair.sell().filledWh += pair.quantityWh();
-      trades.add(trade(pair.buy(), pair.sell(), pair.quantityWh(), outcome.pricePerKwh(), pair.tier()));
+      trades.add(
+          trade(pair.buy(), pair.sell(), pair.quantityWh(), outcome.pricePerKwh(), pair.tier()));
       // level totals are not kept up to date here: the book is dropped right after
     }
     Set<Order> excluded = outcome.excludedAon();
-    List<OrderCancelled> cancellations = cancelAllOpen(
-        excluded.isEmpty()
-            ? o -> CancelReason.GATE_CLOSED
-            : o -> excluded.contains(o) ? CancelReason.AON_NOT_FILLABLE : CancelReason.GATE_CLOSED);
+    List<OrderCancelled> cancellations =
+        cancelAllOpen(
+            excluded.isEmpty()
+                ? o -> CancelReason.GATE_CLOSED
+                : o ->
+                    excluded.contains(o)
+                        ? CancelReason.AON_NOT_FILLABLE
+                        : CancelReason.GATE_CLOSED);
     return new CommandResult(
         ResultCode.SUCCESS,
         trades,
         cancellations,
-        Optional.of(new AuctionClearing(outcome.volumeWh(), outcome.pricePerKwh(), outcome.welfareMilliUnits())));
+        Optional.of(
+            new AuctionClearing(
+                outcome.volumeWh(), outcome.pricePerKwh(), outcome.welfareMilliUnits())));
   }
 
   /** All open orders of a side in merit order: best price first, then lower order id. */

@@ -25,10 +25,10 @@ import java.util.OptionalLong;
  * CLOSE_GATE (4):   nothing
  * </pre>
  *
- * Decoding is strict: unknown versions, codes or flags, and trailing bytes throw {@link FormatException}.
- * The log holds commands before the book has judged them, so the encoding carries anything a
- * command record can hold within those widths (a zone code the book will reject, 17 partners), and
- * replay reaches the same rejection.
+ * Decoding is strict: unknown versions, codes or flags, and trailing bytes throw {@link
+ * FormatException}. The log holds commands before the book has judged them, so the encoding carries
+ * anything a command record can hold within those widths (a zone code the book will reject, 17
+ * partners), and replay reaches the same rejection.
  */
 public final class CommandCodec {
   /** The only encoding version so far. */
@@ -46,7 +46,8 @@ public final class CommandCodec {
     if (command instanceof PlaceOrder p) {
       byte[] zone = p.instrument().zoneCode().getBytes(StandardCharsets.UTF_8);
       if (zone.length > 255 || p.preferredPartners().size() > 255) {
-        throw new IllegalArgumentException("order " + p.orderId() + ": zone code or partner list too long to log");
+        throw new IllegalArgumentException(
+            "order " + p.orderId() + ": zone code or partner list too long to log");
       }
       w.writeInt64BE(p.orderId()).writeInt64BE(p.accountId());
       w.writeByte(zone.length).write(zone);
@@ -80,14 +81,17 @@ public final class CommandCodec {
     int typeCode = r.readByte("command type");
     OrderCommand command;
     try {
-      command = switch (CommandType.ofCode(typeCode)) {
-        case PLACE_ORDER -> readPlace(r);
-        case CANCEL_ORDER -> new CancelOrder(r.readInt64BE("orderId"), r.readInt64BE("accountId"));
-        case AMEND_ORDER -> new AmendOrder(
-            r.readInt64BE("orderId"), r.readInt64BE("accountId"),
-            r.readInt64BE("quantityWh"), r.readInt64BE("limitPricePerKwh"));
-        case CLOSE_GATE -> new CloseGate();
-      };
+      command =
+          switch (CommandType.ofCode(typeCode)) {
+            case PLACE_ORDER -> readPlace(r);
+            case CANCEL_ORDER ->
+                new CancelOrder(r.readInt64BE("orderId"), r.readInt64BE("accountId"));
+            case AMEND_ORDER ->
+                new AmendOrder(
+                    r.readInt64BE("orderId"), r.readInt64BE("accountId"),
+                    r.readInt64BE("quantityWh"), r.readInt64BE("limitPricePerKwh"));
+            case CLOSE_GATE -> new CloseGate();
+          };
     } catch (IllegalArgumentException e) {
       throw new FormatException("invalid command: " + e.getMessage(), e);
     }
@@ -112,14 +116,23 @@ public final class CommandCodec {
     if ((flags & ~(FLAG_GREEN | FLAG_RULE)) != 0) {
       throw new FormatException("unknown order flags " + flags);
     }
-    OptionalLong ruleId = (flags & FLAG_RULE) != 0 ? OptionalLong.of(r.readInt64BE("ruleId")) : OptionalLong.empty();
+    OptionalLong ruleId =
+        (flags & FLAG_RULE) != 0 ? OptionalLong.of(r.readInt64BE("ruleId")) : OptionalLong.empty();
     int partnerCount = r.readByte("partner count");
     List<Long> partners = new ArrayList<>(partnerCount);
     for (int i = 0; i < partnerCount; i++) {
       partners.add(r.readInt64BE("partner account"));
     }
     return new PlaceOrder(
-        orderId, accountId, new Instrument(zone, slot), side, quantityWh, price, type,
-        (flags & FLAG_GREEN) != 0, partners, ruleId);
+        orderId,
+        accountId,
+        new Instrument(zone, slot),
+        side,
+        quantityWh,
+        price,
+        type,
+        (flags & FLAG_GREEN) != 0,
+        partners,
+        ruleId);
   }
 }

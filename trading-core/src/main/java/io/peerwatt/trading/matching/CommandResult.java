@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * What a book answers to a command.
  *
- * @param code success, or the rejection naming the faulty field (a rejected command changed nothing)
+ * @param code success, or the rejection naming the faulty field (a rejected command changed
+ *     nothing)
  * @param trades fills caused by the command, in the order they happened
  * @param cancellations open quantities the book removed by itself (IOC rest, AON, gate closure)
  * @param clearing the auction outcome, present only for {@link CloseGate} on a call-auction book

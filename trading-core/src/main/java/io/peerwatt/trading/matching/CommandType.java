@@ -2,8 +2,8 @@ package io.peerwatt.trading.matching;
 
 /**
  * The command kinds, each with an explicit byte code used by the command log encoding (never the
- * ordinal). Every command mutates a book and enters the log; queries are plain methods on
- * {@link OrderBook} and never reach the log.
+ * ordinal). Every command mutates a book and enters the log; queries are plain methods on {@link
+ * OrderBook} and never reach the log.
  */
 public enum CommandType {
   PLACE_ORDER((byte) 1),

@@ -36,7 +36,8 @@ final class ContinuousOrderBook extends AbstractOrderBook {
       return result(trades, List.of());
     }
     return result(
-        trades, List.of(new OrderCancelled(o.id, o.accountId, o.openWh, CancelReason.IOC_REMAINDER)));
+        trades,
+        List.of(new OrderCancelled(o.id, o.accountId, o.openWh, CancelReason.IOC_REMAINDER)));
   }
 
   @Override
@@ -52,7 +53,11 @@ final class ContinuousOrderBook extends AbstractOrderBook {
 
   @Override
   CommandResult closeGate() {
-    return new CommandResult(ResultCode.SUCCESS, List.of(), cancelAllOpen(o -> CancelReason.GATE_CLOSED), Optional.empty());
+    return new CommandResult(
+        ResultCode.SUCCESS,
+        List.of(),
+        cancelAllOpen(o -> CancelReason.GATE_CLOSED),
+        Optional.empty());
   }
 
   private static CommandResult result(List<Trade> trades, List<OrderCancelled> cancellations) {
@@ -63,19 +68,25 @@ final class ContinuousOrderBook extends AbstractOrderBook {
   }
 
   private boolean takerCrosses(Order taker, long restingPrice) {
-    return taker.side == Side.BUY ? crosses(taker.price, restingPrice) : crosses(restingPrice, taker.price);
+    return taker.side == Side.BUY
+        ? crosses(taker.price, restingPrice)
+        : crosses(restingPrice, taker.price);
   }
 
-  /** Open quantity on the other side that {@code taker} could trade with, up to its own quantity. */
+  /**
+   * Open quantity on the other side that {@code taker} could trade with, up to its own quantity.
+   */
   private long crossableWh(Order taker) {
     long[] available = {0};
-    sideOf(taker.side.opposite()).forEachFromBest(level -> {
-      if (!takerCrosses(taker, level.price)) {
-        return false;
-      }
-      available[0] += level.totalWh;
-      return available[0] < taker.openWh;
-    });
+    sideOf(taker.side.opposite())
+        .forEachFromBest(
+            level -> {
+              if (!takerCrosses(taker, level.price)) {
+                return false;
+              }
+              available[0] += level.totalWh;
+              return available[0] < taker.openWh;
+            });
     return available[0];
   }
 

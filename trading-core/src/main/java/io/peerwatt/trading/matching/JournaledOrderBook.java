@@ -8,9 +8,9 @@ import java.util.function.BiConsumer;
 /**
  * A book behind its command log: {@link #submit} appends the command first (write-ahead), then
  * applies it; {@link #recover} rebuilds a book after a restart by replaying its log. Rejected
- * commands are logged too: replay rejects them again, identically. Results of replayed commands
- * are discarded: trades and cancellations are the caller's to store when {@link #submit} returns
- * them (the log is the source of truth: a store that may have missed some can see every replayed result
+ * commands are logged too: replay rejects them again, identically. Results of replayed commands are
+ * discarded: trades and cancellations are the caller's to store when {@link #submit} returns them
+ * (the log is the source of truth: a store that may have missed some can see every replayed result
  * through {@link #recover(ZoneConfig, DeliverySlot, CommandLog, BiConsumer)}).
  */
 public final class JournaledOrderBook {
@@ -32,7 +32,10 @@ public final class JournaledOrderBook {
 
   /** Like {@link #recover(ZoneConfig, DeliverySlot, CommandLog)}, showing each replayed result. */
   public static JournaledOrderBook recover(
-      ZoneConfig zone, DeliverySlot slot, CommandLog log, BiConsumer<OrderCommand, CommandResult> replayed) {
+      ZoneConfig zone,
+      DeliverySlot slot,
+      CommandLog log,
+      BiConsumer<OrderCommand, CommandResult> replayed) {
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(replayed, "replayed");
     OrderBook book = OrderBook.create(zone, slot);

@@ -11,8 +11,10 @@ import java.util.function.BiConsumer;
 final class LongMap<V> {
   private long[] keys = new long[1024];
   private Object[] values = new Object[1024];
+
   /** 64 minus log2 of the table length: Fibonacci hashing takes the product's top bits. */
   private int shift = 64 - 10;
+
   private int size;
 
   private int slot(long key) {

@@ -12,8 +12,10 @@ final class Order {
   final OrderType type;
   final boolean green;
   final long[] partners;
+
   /** 0 when no rule placed the order (rule ids are positive). */
   final long ruleId;
+
   long price;
   long openWh;
   long filledWh;
@@ -55,7 +57,15 @@ final class Order {
       p.add(a);
     }
     return new OrderView(
-        id, accountId, side, type, price, openWh, filledWh, green, p,
+        id,
+        accountId,
+        side,
+        type,
+        price,
+        openWh,
+        filledWh,
+        green,
+        p,
         ruleId == 0 ? OptionalLong.empty() : OptionalLong.of(ruleId));
   }
 }

@@ -1,16 +1,16 @@
 package io.peerwatt.trading.matching;
 
-import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The book of one instrument (zone, delivery slot): a deterministic state machine. Feed it commands
- * with {@link #apply}; the same command sequence always yields the same results and the same
- * {@link #stateHash()}. Not thread-safe: one owner thread (or one ordered log consumer) per book.
- * Market rules are described in the package documentation.
+ * with {@link #apply}; the same command sequence always yields the same results and the same {@link
+ * #stateHash()}. Not thread-safe: one owner thread (or one ordered log consumer) per book. Market
+ * rules are described in the package documentation.
  */
 public interface OrderBook {
 
@@ -28,7 +28,10 @@ public interface OrderBook {
   /** The zone rules this book applies. */
   ZoneConfig zone();
 
-  /** Applies one command. Rejections are results, never exceptions; a rejected command changes nothing. */
+  /**
+   * Applies one command. Rejections are results, never exceptions; a rejected command changes
+   * nothing.
+   */
   CommandResult apply(OrderCommand command);
 
   /** The open order with this id. */

@@ -20,7 +20,8 @@ final class OrderValidator {
     if (!p.instrument().slot().equals(instrument.slot())) {
       return ResultCode.WRONG_SLOT;
     }
-    ResultCode quantityAndPrice = validateQuantityAndPrice(p.quantityWh(), p.limitPricePerKwh(), zone);
+    ResultCode quantityAndPrice =
+        validateQuantityAndPrice(p.quantityWh(), p.limitPricePerKwh(), zone);
     if (!quantityAndPrice.isSuccess()) {
       return quantityAndPrice;
     }

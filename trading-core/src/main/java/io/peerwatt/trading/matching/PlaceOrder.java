@@ -46,17 +46,38 @@ public record PlaceOrder(
 
   /** A plain order: no green preference, no partners, no rule. */
   public static PlaceOrder limit(
-      long orderId, long accountId, Instrument instrument, Side side, long quantityWh, long limitPricePerKwh) {
+      long orderId,
+      long accountId,
+      Instrument instrument,
+      Side side,
+      long quantityWh,
+      long limitPricePerKwh) {
     return new PlaceOrder(
-        orderId, accountId, instrument, side, quantityWh, limitPricePerKwh, OrderType.LIMIT, false,
-        List.of(), OptionalLong.empty());
+        orderId,
+        accountId,
+        instrument,
+        side,
+        quantityWh,
+        limitPricePerKwh,
+        OrderType.LIMIT,
+        false,
+        List.of(),
+        OptionalLong.empty());
   }
 
   /** This order with another type. */
   public PlaceOrder withType(OrderType type) {
     return new PlaceOrder(
-        orderId, accountId, instrument, side, quantityWh, limitPricePerKwh, type, green,
-        preferredPartners, ruleId);
+        orderId,
+        accountId,
+        instrument,
+        side,
+        quantityWh,
+        limitPricePerKwh,
+        type,
+        green,
+        preferredPartners,
+        ruleId);
   }
 
   @Override
@@ -67,9 +88,22 @@ public record PlaceOrder(
   /** Terse desk form, e.g. {@code [ADD o101 a7 B:LIMIT:1550:4000Wh]}. */
   @Override
   public String toString() {
-    return "[ADD o" + orderId + " a" + accountId + " " + (side == Side.BUY ? "B" : "S") + ":" + orderType
-        + ":" + limitPricePerKwh + ":" + quantityWh + "Wh" + (green ? " green" : "")
+    return "[ADD o"
+        + orderId
+        + " a"
+        + accountId
+        + " "
+        + (side == Side.BUY ? "B" : "S")
+        + ":"
+        + orderType
+        + ":"
+        + limitPricePerKwh
+        + ":"
+        + quantityWh
+        + "Wh"
+        + (green ? " green" : "")
         + (preferredPartners.isEmpty() ? "" : " pref" + preferredPartners)
-        + (ruleId.isPresent() ? " r" + ruleId.getAsLong() : "") + "]";
+        + (ruleId.isPresent() ? " r" + ruleId.getAsLong() : "")
+        + "]";
   }
 }

@@ -16,11 +16,13 @@ public enum ResultCode {
   QUANTITY_NOT_POSITIVE(-1005, "quantityWh", "must be positive"),
   QUANTITY_BELOW_MIN(-1006, "quantityWh", "below the zone's minimum order quantity"),
   QUANTITY_ABOVE_MAX(-1007, "quantityWh", "above the zone's maximum order quantity"),
-  NEGATIVE_PRICE_NOT_ALLOWED(-1008, "limitPricePerKwh", "negative prices are not allowed in this zone"),
+  NEGATIVE_PRICE_NOT_ALLOWED(
+      -1008, "limitPricePerKwh", "negative prices are not allowed in this zone"),
   PRICE_BELOW_MIN(-1009, "limitPricePerKwh", "below the zone's minimum price"),
   PRICE_ABOVE_MAX(-1010, "limitPricePerKwh", "above the zone's maximum price"),
   TOO_MANY_PREFERRED_PARTNERS(-1011, "preferredPartners", "at most 16 preferred partner accounts"),
-  INVALID_PREFERRED_PARTNER(-1012, "preferredPartners", "partners must be other, positive account ids"),
+  INVALID_PREFERRED_PARTNER(
+      -1012, "preferredPartners", "partners must be other, positive account ids"),
   INVALID_RULE_ID(-1013, "ruleId", "must be positive when present"),
 
   BOOK_CLOSED(-2001, "slot", "gate closed: the book takes no more commands"),

@@ -29,7 +29,18 @@ public record Trade(
 
   @Override
   public String toString() {
-    return "[TRADE b" + buyOrderId + " s" + sellOrderId + " " + quantityWh + "Wh@" + pricePerKwh
-        + "+" + gridFeePerKwh + " " + tier + "]";
+    return "[TRADE b"
+        + buyOrderId
+        + " s"
+        + sellOrderId
+        + " "
+        + quantityWh
+        + "Wh@"
+        + pricePerKwh
+        + "+"
+        + gridFeePerKwh
+        + " "
+        + tier
+        + "]";
   }
 }

@@ -29,7 +29,11 @@ final class UniformPriceAuction {
    * @param excludedAon all-or-none orders removed because they could only fill partly
    */
   record Outcome(
-      long volumeWh, long pricePerKwh, BigInteger welfareMilliUnits, List<Pair> pairs, Set<Order> excludedAon) {}
+      long volumeWh,
+      long pricePerKwh,
+      BigInteger welfareMilliUnits,
+      List<Pair> pairs,
+      Set<Order> excludedAon) {}
 
   /** Filled quantity per order for one set of eligible orders. */
   private record Fills(long volumeWh, long pricePerKwh, long[] bidWh, long[] offerWh) {}
@@ -71,8 +75,12 @@ final class UniformPriceAuction {
   private static Order worstPartialAon(Order[] orders, long[] filledWh, Order worst) {
     for (int i = 0; i < orders.length; i++) {
       Order o = orders[i];
-      if (o.type == OrderType.AON && filledWh[i] > 0 && filledWh[i] < o.openWh
-          && (worst == null || o.openWh > worst.openWh || o.openWh == worst.openWh && o.id > worst.id)) {
+      if (o.type == OrderType.AON
+          && filledWh[i] > 0
+          && filledWh[i] < o.openWh
+          && (worst == null
+              || o.openWh > worst.openWh
+              || o.openWh == worst.openWh && o.id > worst.id)) {
         worst = o;
       }
     }
@@ -87,7 +95,8 @@ final class UniformPriceAuction {
     return i;
   }
 
-  private static Fills fills(Order[] bids, boolean[] bidOut, Order[] offers, boolean[] offerOut, long fee) {
+  private static Fills fills(
+      Order[] bids, boolean[] bidOut, Order[] offers, boolean[] offerOut, long fee) {
     long[] bidWh = new long[bids.length];
     long[] offerWh = new long[offers.length];
     // walk both merit orders: the volume matched while the next bid minus fee still reaches the
@@ -136,9 +145,11 @@ final class UniformPriceAuction {
 
   /**
    * Fills every eligible order better than the marginal price completely and shares what is left of
-   * {@code volume} among the eligible orders at the marginal price, pro rata with largest remainder.
+   * {@code volume} among the eligible orders at the marginal price, pro rata with largest
+   * remainder.
    */
-  private static void allocate(Order[] orders, boolean[] out, long[] filledWh, long volume, long marginalPrice) {
+  private static void allocate(
+      Order[] orders, boolean[] out, long[] filledWh, long volume, long marginalPrice) {
     long left = volume;
     int k = 0;
     for (; k < orders.length && orders[k].price != marginalPrice; k++) {
@@ -189,11 +200,17 @@ final class UniformPriceAuction {
     if (high == 0 && low >= 0) {
       return new long[] {low / c, low % c};
     }
-    BigInteger[] qr = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
+    BigInteger[] qr =
+        BigInteger.valueOf(a)
+            .multiply(BigInteger.valueOf(b))
+            .divideAndRemainder(BigInteger.valueOf(c));
     return new long[] {qr[0].longValueExact(), qr[1].longValueExact()};
   }
 
-  /** Pairs filled buyers with filled sellers: partners, then green, then the rest, each in merit order. */
+  /**
+   * Pairs filled buyers with filled sellers: partners, then green, then the rest, each in merit
+   * order.
+   */
   private static List<Pair> pair(Order[] bids, long[] bidLeft, Order[] offers, long[] offerLeft) {
     List<Pair> pairs = new ArrayList<>();
     boolean anyPartners = false;
@@ -212,9 +229,17 @@ final class UniformPriceAuction {
     return pairs;
   }
 
-  /** Each {@code choosers} order with partners takes from its partners' filled orders in merit order. */
+  /**
+   * Each {@code choosers} order with partners takes from its partners' filled orders in merit
+   * order.
+   */
   private static void pairPartners(
-      Order[] choosers, long[] chooserLeft, Order[] others, long[] otherLeft, List<Pair> pairs, boolean buyersChoose) {
+      Order[] choosers,
+      long[] chooserLeft,
+      Order[] others,
+      long[] otherLeft,
+      List<Pair> pairs,
+      boolean buyersChoose) {
     Set<Long> named = new HashSet<>();
     for (int i = 0; i < choosers.length; i++) {
       if (chooserLeft[i] > 0) {
@@ -257,9 +282,16 @@ final class UniformPriceAuction {
     }
   }
 
-  /** Two-pointer pairing in merit order; with {@code greenOnly}, green buyers with green sellers. */
+  /**
+   * Two-pointer pairing in merit order; with {@code greenOnly}, green buyers with green sellers.
+   */
   private static void pairInMeritOrder(
-      Order[] bids, long[] bidLeft, Order[] offers, long[] offerLeft, List<Pair> pairs, boolean greenOnly) {
+      Order[] bids,
+      long[] bidLeft,
+      Order[] offers,
+      long[] offerLeft,
+      List<Pair> pairs,
+      boolean greenOnly) {
     int i = 0;
     int j = 0;
     while (true) {
@@ -275,7 +307,8 @@ final class UniformPriceAuction {
       long m = Math.min(bidLeft[i], offerLeft[j]);
       bidLeft[i] -= m;
       offerLeft[j] -= m;
-      pairs.add(new Pair(bids[i], offers[j], m, greenOnly ? PreferenceTier.GREEN : PreferenceTier.OPEN));
+      pairs.add(
+          new Pair(bids[i], offers[j], m, greenOnly ? PreferenceTier.GREEN : PreferenceTier.OPEN));
     }
   }
 

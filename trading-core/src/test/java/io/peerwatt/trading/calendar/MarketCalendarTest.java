@@ -1,11 +1,10 @@
 package io.peerwatt.trading.calendar;
 
-import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.PriceUnit;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.PriceUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,8 +15,19 @@ import org.junit.jupiter.api.Test;
 class MarketCalendarTest {
   static ZoneConfig berlin(Duration lead) {
     return new ZoneConfig(
-        "DE-BERLIN-1", "EUR", PriceUnit.MILLI_CT_PER_KWH, ClearingMode.CALL_AUCTION, lead, 7_500, 40_000,
-        false, ZoneId.of("Europe/Berlin"), 1, 1_000_000, 0, 1_000_000);
+        "DE-BERLIN-1",
+        "EUR",
+        PriceUnit.MILLI_CT_PER_KWH,
+        ClearingMode.CALL_AUCTION,
+        lead,
+        7_500,
+        40_000,
+        false,
+        ZoneId.of("Europe/Berlin"),
+        1,
+        1_000_000,
+        0,
+        1_000_000);
   }
 
   final MarketCalendar calendar = new MarketCalendar(berlin(ZoneConfig.DEFAULT_GATE_CLOSURE_LEAD));
@@ -77,12 +87,18 @@ class MarketCalendarTest {
   void slotStatesFollowOpeningGateAndDelivery() {
     DeliverySlot slot = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
     assertThat(calendar.gateClosure(slot)).isEqualTo(Instant.parse("2026-11-25T09:45:00Z"));
-    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-23T22:59:59Z"))).isEqualTo(SlotState.NOT_OPEN);
-    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-23T23:00:00Z"))).isEqualTo(SlotState.OPEN);
-    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T09:44:59Z"))).isEqualTo(SlotState.OPEN);
-    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T09:45:00Z"))).isEqualTo(SlotState.CLOSED);
-    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T10:00:00Z"))).isEqualTo(SlotState.DELIVERING);
-    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T10:15:00Z"))).isEqualTo(SlotState.DELIVERED);
+    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-23T22:59:59Z")))
+        .isEqualTo(SlotState.NOT_OPEN);
+    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-23T23:00:00Z")))
+        .isEqualTo(SlotState.OPEN);
+    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T09:44:59Z")))
+        .isEqualTo(SlotState.OPEN);
+    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T09:45:00Z")))
+        .isEqualTo(SlotState.CLOSED);
+    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T10:00:00Z")))
+        .isEqualTo(SlotState.DELIVERING);
+    assertThat(calendar.stateAt(slot, Instant.parse("2026-11-25T10:15:00Z")))
+        .isEqualTo(SlotState.DELIVERED);
   }
 
   @Test
@@ -90,29 +106,82 @@ class MarketCalendarTest {
     MarketCalendar hourAhead = new MarketCalendar(berlin(Duration.ofMinutes(60)));
     DeliverySlot slot = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
     assertThat(hourAhead.gateClosure(slot)).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
-    assertThat(hourAhead.gatesClosingBetween(
-            Instant.parse("2026-11-25T09:00:00Z"), Instant.parse("2026-11-25T09:30:00Z")))
+    assertThat(
+            hourAhead.gatesClosingBetween(
+                Instant.parse("2026-11-25T09:00:00Z"), Instant.parse("2026-11-25T09:30:00Z")))
         .extracting(DeliverySlot::toString)
         .containsExactly("2026-11-25T10:15Z/PT15M", "2026-11-25T10:30Z/PT15M");
   }
 
   @Test
   void inconsistentZonesAreRefused() {
-    assertThatThrownBy(() -> new ZoneConfig(
-            "DE BERLIN", "EUR", PriceUnit.MILLI_CT_PER_KWH, ClearingMode.CALL_AUCTION, Duration.ofMinutes(15),
-            0, 0, false, ZoneId.of("Europe/Berlin"), 1, 10, 0, 10))
+    assertThatThrownBy(
+            () ->
+                new ZoneConfig(
+                    "DE BERLIN",
+                    "EUR",
+                    PriceUnit.MILLI_CT_PER_KWH,
+                    ClearingMode.CALL_AUCTION,
+                    Duration.ofMinutes(15),
+                    0,
+                    0,
+                    false,
+                    ZoneId.of("Europe/Berlin"),
+                    1,
+                    10,
+                    0,
+                    10))
         .hasMessageContaining("zone code");
-    assertThatThrownBy(() -> new ZoneConfig(
-            "BSV-1", "EUR", PriceUnit.SAT_PER_KWH, ClearingMode.CALL_AUCTION, Duration.ofMinutes(15),
-            0, 0, false, ZoneId.of("Europe/Berlin"), 1, 10, 0, 10))
+    assertThatThrownBy(
+            () ->
+                new ZoneConfig(
+                    "BSV-1",
+                    "EUR",
+                    PriceUnit.SAT_PER_KWH,
+                    ClearingMode.CALL_AUCTION,
+                    Duration.ofMinutes(15),
+                    0,
+                    0,
+                    false,
+                    ZoneId.of("Europe/Berlin"),
+                    1,
+                    10,
+                    0,
+                    10))
         .hasMessageContaining("BSV");
-    assertThatThrownBy(() -> new ZoneConfig(
-            "Z", "EUR", PriceUnit.MILLI_CT_PER_KWH, ClearingMode.CALL_AUCTION, Duration.ofMinutes(15),
-            -1, 0, false, ZoneId.of("Europe/Berlin"), 1, 10, 0, 10))
+    assertThatThrownBy(
+            () ->
+                new ZoneConfig(
+                    "Z",
+                    "EUR",
+                    PriceUnit.MILLI_CT_PER_KWH,
+                    ClearingMode.CALL_AUCTION,
+                    Duration.ofMinutes(15),
+                    -1,
+                    0,
+                    false,
+                    ZoneId.of("Europe/Berlin"),
+                    1,
+                    10,
+                    0,
+                    10))
         .hasMessageContaining("grid fee");
-    assertThat(new ZoneConfig(
-            "BSV-1", "BSV", PriceUnit.SAT_PER_KWH, ClearingMode.CONTINUOUS, Duration.ofMinutes(15),
-            5, 50, false, ZoneId.of("Europe/London"), 1, 10, 0, 10).priceUnit())
+    assertThat(
+            new ZoneConfig(
+                    "BSV-1",
+                    "BSV",
+                    PriceUnit.SAT_PER_KWH,
+                    ClearingMode.CONTINUOUS,
+                    Duration.ofMinutes(15),
+                    5,
+                    50,
+                    false,
+                    ZoneId.of("Europe/London"),
+                    1,
+                    10,
+                    0,
+                    10)
+                .priceUnit())
         .isEqualTo(PriceUnit.SAT_PER_KWH);
   }
 }

@@ -28,8 +28,12 @@ class GateClosureApiTest {
   @TempDir Path dataDir;
 
   static JsonObject order(String side, long quantityWh, long price, String slot) {
-    return new JsonObject().put("zone", "DE-CALL").put("slot", slot).put("side", side)
-        .put("quantityWh", quantityWh).put("limitPriceMilliCtPerKwh", price);
+    return new JsonObject()
+        .put("zone", "DE-CALL")
+        .put("slot", slot)
+        .put("side", side)
+        .put("quantityWh", quantityWh)
+        .put("limitPriceMilliCtPerKwh", price);
   }
 
   @Test
@@ -42,47 +46,76 @@ class GateClosureApiTest {
     ApiClient.Account bob = h.prosumer(operator, "bob", "DE-CALL");
     ApiClient.check(h.post("/orders", alice.token(), order("SELL", 1000, 20_000, SLOT)), 201);
     ApiClient.check(h.post("/orders", alice.token(), order("SELL", 500, 40_000, SLOT)), 201);
-    long bid = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 600, 30_100, SLOT)), 201)
-        .bodyAsJsonObject().getLong("id");
+    long bid =
+        ApiClient.check(h.post("/orders", bob.token(), order("BUY", 600, 30_100, SLOT)), 201)
+            .bodyAsJsonObject()
+            .getLong("id");
     // a later slot stays open across the restart
     String later = "2026-11-25T15:00Z/PT15M";
     ApiClient.check(h.post("/orders", alice.token(), order("SELL", 700, 21_000, later)), 201);
-    long amended = ApiClient.check(h.post("/orders", bob.token(), order("BUY", 300, 19_000, later)), 201)
-        .bodyAsJsonObject().getLong("id");
-    ApiClient.check(h.patch("/orders/" + amended, bob.token(), new JsonObject().put("quantityWh", 450)), 200);
-    JsonObject bookBefore = h.get("/market/DE-CALL/2026-11-25T15:00Z/book", bob.token()).bodyAsJsonObject();
+    long amended =
+        ApiClient.check(h.post("/orders", bob.token(), order("BUY", 300, 19_000, later)), 201)
+            .bodyAsJsonObject()
+            .getLong("id");
+    ApiClient.check(
+        h.patch("/orders/" + amended, bob.token(), new JsonObject().put("quantityWh", 450)), 200);
+    JsonObject bookBefore =
+        h.get("/market/DE-CALL/2026-11-25T15:00Z/book", bob.token()).bodyAsJsonObject();
 
     // nothing clears before the gate
-    assertThat(h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject().getBoolean("cleared")).isFalse();
+    assertThat(
+            h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token())
+                .bodyAsJsonObject()
+                .getBoolean("cleared"))
+        .isFalse();
     clock.set(Instant.parse("2026-11-25T10:45:00Z"));
-    ApiClient.eventually(() -> h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject().getBoolean("cleared"));
+    ApiClient.eventually(
+        () ->
+            h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token())
+                .bodyAsJsonObject()
+                .getBoolean("cleared"));
 
-    JsonObject result = h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject();
+    JsonObject result =
+        h.get("/market/DE-CALL/2026-11-25T11:00Z/result", bob.token()).bodyAsJsonObject();
     assertThat(result.getLong("volumeWh")).isEqualTo(600);
     assertThat(result.getLong("pricePerKwh")).isBetween(20_000L, 30_000L);
     assertThat(result.getString("state")).isEqualTo("CLOSED");
-    JsonArray trades = h.get("/trades?slot=" + "2026-11-25T11:00Z", bob.token()).bodyAsJsonObject().getJsonArray("trades");
+    JsonArray trades =
+        h.get("/trades?slot=" + "2026-11-25T11:00Z", bob.token())
+            .bodyAsJsonObject()
+            .getJsonArray("trades");
     assertThat(trades).hasSize(1);
     assertThat(trades.getJsonObject(0).getLong("quantityWh")).isEqualTo(600);
     assertThat(trades.getJsonObject(0).getLong("gridFeePerKwh")).isEqualTo(100);
-    assertThat(h.get("/orders/" + bid, bob.token()).bodyAsJsonObject().getString("state")).isEqualTo("FILLED");
+    assertThat(h.get("/orders/" + bid, bob.token()).bodyAsJsonObject().getString("state"))
+        .isEqualTo("FILLED");
     // the unfilled offers expired with the gate; the book takes no more orders
-    JsonArray aliceOrders = h.get("/orders?slot=2026-11-25T11:00Z", alice.token()).bodyAsJsonObject().getJsonArray("orders");
-    assertThat(aliceOrders.stream().map(o -> ((JsonObject) o).getString("state"))).containsOnly("EXPIRED");
-    assertThat(h.post("/orders", bob.token(), order("BUY", 100, 30_000, SLOT)).bodyAsJsonObject().getString("error"))
+    JsonArray aliceOrders =
+        h.get("/orders?slot=2026-11-25T11:00Z", alice.token())
+            .bodyAsJsonObject()
+            .getJsonArray("orders");
+    assertThat(aliceOrders.stream().map(o -> ((JsonObject) o).getString("state")))
+        .containsOnly("EXPIRED");
+    assertThat(
+            h.post("/orders", bob.token(), order("BUY", 100, 30_000, SLOT))
+                .bodyAsJsonObject()
+                .getString("error"))
         .isEqualTo("SLOT_NOT_OPEN");
     h.close();
 
     // restart: the open book is rebuilt from its log, the closed one is not cleared again
     TradingHarness restarted = TradingHarness.start(db, dataDir, clock);
     try {
-      JsonObject bookAfter = restarted.get("/market/DE-CALL/2026-11-25T15:00Z/book", bob.token()).bodyAsJsonObject();
+      JsonObject bookAfter =
+          restarted.get("/market/DE-CALL/2026-11-25T15:00Z/book", bob.token()).bodyAsJsonObject();
       assertThat(bookAfter).isEqualTo(bookBefore);
       clock.set(Instant.parse("2026-11-25T10:46:00Z"));
-      ApiClient.check(restarted.post("/orders", alice.token(), order("SELL", 100, 25_000, later)), 201);
+      ApiClient.check(
+          restarted.post("/orders", alice.token(), order("SELL", 100, 25_000, later)), 201);
       assertThat(db.dsl().fetchCount(CLEARING_RESULT)).isEqualTo(1);
       assertThat(db.dsl().fetchCount(TRADE)).isEqualTo(1);
-      assertThat(db.dsl().fetchCount(MARKET_COMMAND, MARKET_COMMAND.COMMAND_TYPE.eq((short) 4))).isEqualTo(1);
+      assertThat(db.dsl().fetchCount(MARKET_COMMAND, MARKET_COMMAND.COMMAND_TYPE.eq((short) 4)))
+          .isEqualTo(1);
     } finally {
       restarted.close();
     }

@@ -18,7 +18,8 @@ class CallAuctionOrderBookTest extends OrderBookBaseTest {
     return ClearingMode.CALL_AUCTION;
   }
 
-  static Trade trade(long buy, long buyer, long sell, long seller, long wh, long price, PreferenceTier tier) {
+  static Trade trade(
+      long buy, long buyer, long sell, long seller, long wh, long price, PreferenceTier tier) {
     return new Trade(buy, buyer, sell, seller, wh, price, FEE, tier);
   }
 
@@ -36,8 +37,10 @@ class CallAuctionOrderBookTest extends OrderBookBaseTest {
     ok(buy(7, 7, 21_700, 1_000));
     ok(sell(8, 8, 19_000, 600));
     CommandResult r = ok(new CloseGate());
-    // 1 000 Wh cross; order 4 is the marginal offer, partly filled, so the interval is [21 000, 21 000]
-    assertThat(r.clearing()).contains(new AuctionClearing(1_000, 21_000, BigInteger.valueOf(1_800_000)));
+    // 1 000 Wh cross; order 4 is the marginal offer, partly filled, so the interval is [21 000, 21
+    // 000]
+    assertThat(r.clearing())
+        .contains(new AuctionClearing(1_000, 21_000, BigInteger.valueOf(1_800_000)));
     assertThat(r.trades())
         .containsExactly(
             trade(7, 7, 8, 8, 600, 21_000, PreferenceTier.OPEN),
@@ -68,7 +71,8 @@ class CallAuctionOrderBookTest extends OrderBookBaseTest {
     ok(sell(20, 4, 19_000, 200));
     CommandResult r = ok(new CloseGate());
     // 200 over three equal bids: 66 each, two spare Wh to ids 11 and 12
-    assertThat(r.trades()).extracting(Trade::buyOrderId, Trade::quantityWh)
+    assertThat(r.trades())
+        .extracting(Trade::buyOrderId, Trade::quantityWh)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(11L, 67L),
             org.assertj.core.groups.Tuple.tuple(12L, 67L),
@@ -77,11 +81,13 @@ class CallAuctionOrderBookTest extends OrderBookBaseTest {
 
   @Test
   void priceRoundsTowardsNegativeInfinity() {
-    book = (AbstractOrderBook) OrderBook.create(TestMarket.zone(mode(), FEE, true), TestMarket.SLOT);
+    book =
+        (AbstractOrderBook) OrderBook.create(TestMarket.zone(mode(), FEE, true), TestMarket.SLOT);
     ok(buy(1, 1, 20_001 + FEE, 100));
     ok(sell(2, 2, 20_000, 100));
     assertThat(ok(new CloseGate()).clearing().orElseThrow().pricePerKwh()).isEqualTo(20_000);
-    book = (AbstractOrderBook) OrderBook.create(TestMarket.zone(mode(), FEE, true), TestMarket.SLOT);
+    book =
+        (AbstractOrderBook) OrderBook.create(TestMarket.zone(mode(), FEE, true), TestMarket.SLOT);
     ok(buy(1, 1, -199 + FEE, 100));
     ok(sell(2, 2, -200, 100));
     assertThat(ok(new CloseGate()).clearing().orElseThrow().pricePerKwh()).isEqualTo(-200);
@@ -120,7 +126,8 @@ class CallAuctionOrderBookTest extends OrderBookBaseTest {
     ok(withPreferences(sell(3, 11, 10_000, 100), false, List.of(20L)));
     ok(sell(4, 12, 11_000, 100));
     CommandResult r = ok(new CloseGate());
-    assertThat(r.trades()).extracting(Trade::buyOrderId, Trade::sellOrderId, Trade::tier)
+    assertThat(r.trades())
+        .extracting(Trade::buyOrderId, Trade::sellOrderId, Trade::tier)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(2L, 3L, PreferenceTier.PARTNER),
             org.assertj.core.groups.Tuple.tuple(1L, 4L, PreferenceTier.OPEN));
@@ -133,7 +140,9 @@ class CallAuctionOrderBookTest extends OrderBookBaseTest {
     ok(buy(2, 2, 25_000, 300));
     ok(sell(3, 3, 10_000, 600));
     CommandResult r = ok(new CloseGate());
-    assertThat(r.trades()).containsExactly(trade(2, 2, 3, 3, 300, r.clearing().orElseThrow().pricePerKwh(), PreferenceTier.OPEN));
+    assertThat(r.trades())
+        .containsExactly(
+            trade(2, 2, 3, 3, 300, r.clearing().orElseThrow().pricePerKwh(), PreferenceTier.OPEN));
     assertThat(r.cancellations())
         .contains(new OrderCancelled(1, 1, 1_000, CancelReason.AON_NOT_FILLABLE));
     assertThat(r.clearing().orElseThrow().volumeWh()).isEqualTo(300);

@@ -23,7 +23,8 @@ class ContinuousOrderBookTest extends OrderBookBaseTest {
   @Test
   void aBidSweepsOffersAtTheirPricesAndRestsTheRest() {
     CommandResult r = ok(buy(10, 9, 21_600, 2_000));
-    assertThat(r.trades()).containsExactly(trade(10, 9, 4, 4, 800, 21_000), trade(10, 9, 5, 5, 1_000, 21_500));
+    assertThat(r.trades())
+        .containsExactly(trade(10, 9, 4, 4, 800, 21_000), trade(10, 9, 5, 5, 1_000, 21_500));
     assertThat(r.trades().get(0).buyerPaysPerKwh()).isEqualTo(21_100);
     expectDepth(
         List.of(level(21_600, 200, 1), level(20_000, 1_500, 2), level(19_500, 2_000, 1)),
@@ -46,7 +47,11 @@ class ContinuousOrderBookTest extends OrderBookBaseTest {
         .containsExactly(trade(1, 1, 10, 9, 1_000, 19_900), trade(2, 2, 10, 9, 500, 19_900));
     expectDepth(
         List.of(level(19_500, 2_000, 1)),
-        List.of(level(19_800, 500, 1), level(21_000, 800, 1), level(21_500, 1_000, 1), level(22_000, 300, 1)));
+        List.of(
+            level(19_800, 500, 1),
+            level(21_000, 800, 1),
+            level(21_500, 1_000, 1),
+            level(22_000, 300, 1)));
   }
 
   @Test

@@ -26,14 +26,24 @@ class MatchingPropertiesTest {
   static final long FEE = 20;
 
   /** One random step: place (kind 0-5), cancel (6-7) or amend (8-9) an earlier order. */
-  record Action(int kind, boolean buy, int account, int priceStep, int quantityWh, int typeIndex, int target) {}
+  record Action(
+      int kind,
+      boolean buy,
+      int account,
+      int priceStep,
+      int quantityWh,
+      int typeIndex,
+      int target) {}
 
   @Provide
   Arbitrary<List<Action>> actions() {
     return Combinators.combine(
-            Arbitraries.integers().between(0, 9), Arbitraries.of(true, false),
-            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(0, 12),
-            Arbitraries.integers().between(1, 40), Arbitraries.integers().between(0, 5),
+            Arbitraries.integers().between(0, 9),
+            Arbitraries.of(true, false),
+            Arbitraries.integers().between(1, 5),
+            Arbitraries.integers().between(0, 12),
+            Arbitraries.integers().between(1, 40),
+            Arbitraries.integers().between(0, 5),
             Arbitraries.integers().between(0, 1_000))
         .as(Action::new)
         .list()
@@ -56,17 +66,31 @@ class MatchingPropertiesTest {
     long nextId = 1;
     for (Action a : actions) {
       if (a.kind() < 6 || placed.isEmpty()) {
-        OrderType type = a.typeIndex() < 4 ? OrderType.LIMIT : a.typeIndex() == 4 ? OrderType.IOC : OrderType.AON;
-        PlaceOrder p = new PlaceOrder(
-            nextId++, a.account(), TestMarket.instrument(), a.buy() ? Side.BUY : Side.SELL, a.quantityWh(),
-            price(a.priceStep()), type, a.typeIndex() % 2 == 0, List.of(), OptionalLong.empty());
+        OrderType type =
+            a.typeIndex() < 4
+                ? OrderType.LIMIT
+                : a.typeIndex() == 4 ? OrderType.IOC : OrderType.AON;
+        PlaceOrder p =
+            new PlaceOrder(
+                nextId++,
+                a.account(),
+                TestMarket.instrument(),
+                a.buy() ? Side.BUY : Side.SELL,
+                a.quantityWh(),
+                price(a.priceStep()),
+                type,
+                a.typeIndex() % 2 == 0,
+                List.of(),
+                OptionalLong.empty());
         placed.add(p);
         out.add(p);
       } else {
         PlaceOrder target = placed.get(a.target() % placed.size());
-        out.add(a.kind() < 8
-            ? new CancelOrder(target.orderId(), target.accountId())
-            : new AmendOrder(target.orderId(), target.accountId(), a.quantityWh(), price(a.priceStep())));
+        out.add(
+            a.kind() < 8
+                ? new CancelOrder(target.orderId(), target.accountId())
+                : new AmendOrder(
+                    target.orderId(), target.accountId(), a.quantityWh(), price(a.priceStep())));
       }
     }
     return out;
@@ -75,7 +99,8 @@ class MatchingPropertiesTest {
   /** Checks every continuous-market property along one command stream. */
   @Property(tries = 300)
   void continuousMatchingKeepsItsPromises(@ForAll("actions") List<Action> actions) {
-    ContinuousOrderBook book = (ContinuousOrderBook) OrderBook.create(zone(ClearingMode.CONTINUOUS), TestMarket.SLOT);
+    ContinuousOrderBook book =
+        (ContinuousOrderBook) OrderBook.create(zone(ClearingMode.CONTINUOUS), TestMarket.SLOT);
     Map<Long, Long> limit = new HashMap<>();
     Map<Long, PlaceOrder> accepted = new HashMap<>();
     Map<Long, Long> filled = new HashMap<>();
@@ -102,7 +127,8 @@ class MatchingPropertiesTest {
         assertThat(t.buyerPaysPerKwh()).isLessThanOrEqualTo(limit.get(t.buyOrderId()));
         assertThat(t.pricePerKwh()).isGreaterThanOrEqualTo(limit.get(t.sellOrderId()));
         // the trade is at the resting order's price
-        long restingPrice = t.buyOrderId() == commandOrderId(c) ? t.pricePerKwh() : t.pricePerKwh() + FEE;
+        long restingPrice =
+            t.buyOrderId() == commandOrderId(c) ? t.pricePerKwh() : t.pricePerKwh() + FEE;
         long resting = t.buyOrderId() == commandOrderId(c) ? t.sellOrderId() : t.buyOrderId();
         assertThat(limit.get(resting)).isEqualTo(restingPrice);
         filled.merge(t.buyOrderId(), t.quantityWh(), Long::sum);
@@ -113,7 +139,8 @@ class MatchingPropertiesTest {
       // never crossed
       DepthSnapshot top = book.depth(1);
       if (!top.bids().isEmpty() && !top.offers().isEmpty()) {
-        assertThat(top.bids().get(0).pricePerKwh() - FEE).isLessThan(top.offers().get(0).pricePerKwh());
+        assertThat(top.bids().get(0).pricePerKwh() - FEE)
+            .isLessThan(top.offers().get(0).pricePerKwh());
       }
       // AON and IOC never rest; AON fills all or nothing
       if (c instanceof PlaceOrder p && p.orderType() != OrderType.LIMIT) {
@@ -126,7 +153,8 @@ class MatchingPropertiesTest {
     assertThat(bought).isEqualTo(sold);
     // the book's own fill counters agree with the trades it reported
     for (PlaceOrder p : accepted.values()) {
-      book.order(p.orderId()).ifPresent(v -> assertThat(v.filledWh()).isEqualTo(filled.getOrDefault(p.orderId(), 0L)));
+      book.order(p.orderId())
+          .ifPresent(v -> assertThat(v.filledWh()).isEqualTo(filled.getOrDefault(p.orderId(), 0L)));
     }
   }
 
@@ -138,13 +166,17 @@ class MatchingPropertiesTest {
   }
 
   /** An auction order before ids are given: account = order id, so no self-trade can arise. */
-  record Bid(boolean buy, int priceStep, int quantityWh, boolean aon, boolean green, int partnerOffset) {}
+  record Bid(
+      boolean buy, int priceStep, int quantityWh, boolean aon, boolean green, int partnerOffset) {}
 
   @Provide
   Arbitrary<List<Bid>> auctionBook() {
     return Combinators.combine(
-            Arbitraries.of(true, false), Arbitraries.integers().between(0, 8), Arbitraries.integers().between(1, 60),
-            Arbitraries.integers().between(0, 5).map(i -> i == 0), Arbitraries.of(true, false),
+            Arbitraries.of(true, false),
+            Arbitraries.integers().between(0, 8),
+            Arbitraries.integers().between(1, 60),
+            Arbitraries.integers().between(0, 5).map(i -> i == 0),
+            Arbitraries.of(true, false),
             Arbitraries.integers().between(0, 6))
         .as(Bid::new)
         .list()
@@ -158,10 +190,18 @@ class MatchingPropertiesTest {
       Bid b = bids.get(i);
       long id = i + 1;
       long partner = (id + b.partnerOffset() - 1) % bids.size() + 1;
-      out.add(new PlaceOrder(
-          id, id, TestMarket.instrument(), b.buy() ? Side.BUY : Side.SELL, b.quantityWh(), price(b.priceStep()),
-          b.aon() ? OrderType.AON : OrderType.LIMIT, b.green(),
-          b.partnerOffset() > 2 && partner != id ? List.of(partner) : List.of(), OptionalLong.empty()));
+      out.add(
+          new PlaceOrder(
+              id,
+              id,
+              TestMarket.instrument(),
+              b.buy() ? Side.BUY : Side.SELL,
+              b.quantityWh(),
+              price(b.priceStep()),
+              b.aon() ? OrderType.AON : OrderType.LIMIT,
+              b.green(),
+              b.partnerOffset() > 2 && partner != id ? List.of(partner) : List.of(),
+              OptionalLong.empty()));
     }
     return out;
   }
@@ -198,8 +238,10 @@ class MatchingPropertiesTest {
       filled.merge(sell.orderId(), t.quantityWh(), Long::sum);
       bought += t.quantityWh();
       sold += t.quantityWh();
-      welfare = welfare.add(BigInteger.valueOf(
-          t.quantityWh() * (buy.limitPricePerKwh() - FEE - sell.limitPricePerKwh())));
+      welfare =
+          welfare.add(
+              BigInteger.valueOf(
+                  t.quantityWh() * (buy.limitPricePerKwh() - FEE - sell.limitPricePerKwh())));
     }
     assertThat(bought).isEqualTo(sold).isEqualTo(clearing.volumeWh());
     assertThat(welfare).isEqualTo(clearing.welfareMilliUnits());
@@ -210,14 +252,18 @@ class MatchingPropertiesTest {
         assertThat(f).isIn(0L, p.quantityWh());
       }
       // energy is conserved: filled plus cancelled equals placed
-      long cancelled = r.cancellations().stream()
-          .filter(c -> c.orderId() == p.orderId()).mapToLong(OrderCancelled::cancelledWh).sum();
+      long cancelled =
+          r.cancellations().stream()
+              .filter(c -> c.orderId() == p.orderId())
+              .mapToLong(OrderCancelled::cancelledWh)
+              .sum();
       assertThat(f + cancelled).isEqualTo(p.quantityWh());
     }
     // market clearing: no unfilled bid above the price, no unfilled offer below it
     if (clearing.volumeWh() > 0) {
       for (PlaceOrder p : orders) {
-        if (p.orderType() == OrderType.LIMIT && filled.getOrDefault(p.orderId(), 0L) < p.quantityWh()) {
+        if (p.orderType() == OrderType.LIMIT
+            && filled.getOrDefault(p.orderId(), 0L) < p.quantityWh()) {
           if (p.side() == Side.BUY) {
             assertThat(p.limitPricePerKwh() - FEE).isLessThanOrEqualTo(clearing.pricePerKwh());
           } else {
@@ -243,14 +289,20 @@ class MatchingPropertiesTest {
   @Provide
   Arbitrary<List<Bid>> tinyBook() {
     return Combinators.combine(
-            Arbitraries.of(true, false), Arbitraries.integers().between(0, 8), Arbitraries.integers().between(1, 3),
-            Arbitraries.integers().between(0, 3).map(i -> i == 0), Arbitraries.of(false),
+            Arbitraries.of(true, false),
+            Arbitraries.integers().between(0, 8),
+            Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(0, 3).map(i -> i == 0),
+            Arbitraries.of(false),
             Arbitraries.of(0))
         .as(Bid::new)
         .list()
         .ofMinSize(1)
         .ofMaxSize(6)
-        .filter(l -> l.stream().filter(Bid::buy).count() <= 3 && l.stream().filter(b -> !b.buy()).count() <= 3);
+        .filter(
+            l ->
+                l.stream().filter(Bid::buy).count() <= 3
+                    && l.stream().filter(b -> !b.buy()).count() <= 3);
   }
 
   /**
@@ -273,7 +325,8 @@ class MatchingPropertiesTest {
     }
   }
 
-  private static long bruteForce(List<PlaceOrder> buys, List<PlaceOrder> sells, long[][] x, int cell) {
+  private static long bruteForce(
+      List<PlaceOrder> buys, List<PlaceOrder> sells, long[][] x, int cell) {
     int n = buys.size();
     int m = sells.size();
     if (cell == n * m) {
@@ -282,7 +335,8 @@ class MatchingPropertiesTest {
         long row = 0;
         for (int j = 0; j < m; j++) {
           row += x[i][j];
-          total += x[i][j] * (buys.get(i).limitPricePerKwh() - FEE - sells.get(j).limitPricePerKwh());
+          total +=
+              x[i][j] * (buys.get(i).limitPricePerKwh() - FEE - sells.get(j).limitPricePerKwh());
         }
         if (row > buys.get(i).quantityWh() || aonViolated(buys.get(i), row)) {
           return Long.MIN_VALUE;
@@ -332,7 +386,8 @@ class MatchingPropertiesTest {
     assertThat(log.size()).isEqualTo(results.size());
     List<CommandResult> replayedResults = new ArrayList<>();
     JournaledOrderBook restarted =
-        JournaledOrderBook.recover(zone(mode), TestMarket.SLOT, log, (command, result) -> replayedResults.add(result));
+        JournaledOrderBook.recover(
+            zone(mode), TestMarket.SLOT, log, (command, result) -> replayedResults.add(result));
     assertThat(replayedResults).isEqualTo(results);
     assertThat(restarted.book().stateHash()).isEqualTo(live.book().stateHash());
     assertThat(restarted.book().depth(100)).isEqualTo(live.book().depth(100));

@@ -5,8 +5,8 @@ import static io.peerwatt.trading.matching.TestMarket.buy;
 import static io.peerwatt.trading.matching.TestMarket.sell;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +150,8 @@ abstract class OrderBookBaseTest {
         PlaceOrder.limit(10, 1, new Instrument("DE-OTHER", TestMarket.SLOT), Side.BUY, 100, 20_000),
         ResultCode.WRONG_ZONE);
     rejected(
-        PlaceOrder.limit(10, 1, new Instrument("DE-TEST", TestMarket.SLOT.next()), Side.BUY, 100, 20_000),
+        PlaceOrder.limit(
+            10, 1, new Instrument("DE-TEST", TestMarket.SLOT.next()), Side.BUY, 100, 20_000),
         ResultCode.WRONG_SLOT);
     rejected(buy(10, 1, 20_000, 0), ResultCode.QUANTITY_NOT_POSITIVE);
     rejected(buy(10, 1, 20_000, 1_000_001), ResultCode.QUANTITY_ABOVE_MAX);
@@ -171,7 +172,16 @@ abstract class OrderBookBaseTest {
         ResultCode.TOO_MANY_PREFERRED_PARTNERS);
     PlaceOrder p = buy(10, 1, 20_000, 100);
     rejected(
-        new PlaceOrder(10, 1, p.instrument(), Side.BUY, 100, 20_000, OrderType.LIMIT, false, List.of(),
+        new PlaceOrder(
+            10,
+            1,
+            p.instrument(),
+            Side.BUY,
+            100,
+            20_000,
+            OrderType.LIMIT,
+            false,
+            List.of(),
             OptionalLong.of(0)),
         ResultCode.INVALID_RULE_ID);
     rejected(buy(3, 7, 19_000, 100), ResultCode.DUPLICATE_ORDER_ID);
@@ -182,10 +192,24 @@ abstract class OrderBookBaseTest {
   @Test
   void quantityBelowTheZoneMinimumIsRejected() {
     ZoneConfig z = zone();
-    book = (AbstractOrderBook) OrderBook.create(
-        new ZoneConfig(z.code(), z.currency(), z.priceUnit(), z.clearingMode(), z.gateClosureLead(),
-            z.gridFeePerKwh(), z.imbalancePricePerKwh(), false, z.localZone(), 100, 1_000, 0, 50_000),
-        TestMarket.SLOT);
+    book =
+        (AbstractOrderBook)
+            OrderBook.create(
+                new ZoneConfig(
+                    z.code(),
+                    z.currency(),
+                    z.priceUnit(),
+                    z.clearingMode(),
+                    z.gateClosureLead(),
+                    z.gridFeePerKwh(),
+                    z.imbalancePricePerKwh(),
+                    false,
+                    z.localZone(),
+                    100,
+                    1_000,
+                    0,
+                    50_000),
+                TestMarket.SLOT);
     rejected(buy(1, 1, 20_000, 99), ResultCode.QUANTITY_BELOW_MIN);
     ok(buy(1, 1, 20_000, 100));
   }
@@ -203,7 +227,8 @@ abstract class OrderBookBaseTest {
 
   @Test
   void negativePricesWhereTheZoneAllowsThem() {
-    book = (AbstractOrderBook) OrderBook.create(TestMarket.zone(mode(), FEE, true), TestMarket.SLOT);
+    book =
+        (AbstractOrderBook) OrderBook.create(TestMarket.zone(mode(), FEE, true), TestMarket.SLOT);
     ok(sell(1, 1, -5_000, 100));
     ok(buy(2, 2, -20_000, 100));
     expectDepth(List.of(level(-20_000, 100, 1)), List.of(level(-5_000, 100, 1)));
@@ -223,7 +248,8 @@ abstract class OrderBookBaseTest {
   @Test
   void depthIsLimitedToTheRequestedLevels() {
     assertThat(book.depth(1))
-        .isEqualTo(new DepthSnapshot(List.of(level(20_000, 1_500, 2)), List.of(level(21_000, 800, 1))));
+        .isEqualTo(
+            new DepthSnapshot(List.of(level(20_000, 1_500, 2)), List.of(level(21_000, 800, 1))));
   }
 
   @Test
@@ -240,9 +266,14 @@ abstract class OrderBookBaseTest {
   @Test
   void sameCommandsGiveTheSameStateHash() {
     OrderBook twin = OrderBook.create(zone(), TestMarket.SLOT);
-    for (OrderCommand c : List.of(
-        buy(1, 1, 20_000, 1_000), buy(2, 2, 20_000, 500), buy(3, 3, 19_500, 2_000),
-        sell(4, 4, 21_000, 800), sell(5, 5, 21_500, 1_000), sell(6, 1, 22_000, 300))) {
+    for (OrderCommand c :
+        List.of(
+            buy(1, 1, 20_000, 1_000),
+            buy(2, 2, 20_000, 500),
+            buy(3, 3, 19_500, 2_000),
+            sell(4, 4, 21_000, 800),
+            sell(5, 5, 21_500, 1_000),
+            sell(6, 1, 22_000, 300))) {
       twin.apply(c);
     }
     assertThat(twin.stateHash()).isEqualTo(book.stateHash());
@@ -267,7 +298,8 @@ abstract class OrderBookBaseTest {
         open.add(again);
       }
     }
-    long[] prices = open.stream().mapToLong(id -> book.order(id).orElseThrow().limitPricePerKwh()).toArray();
+    long[] prices =
+        open.stream().mapToLong(id -> book.order(id).orElseThrow().limitPricePerKwh()).toArray();
     assertThat(book.depth(100).bids())
         .extracting(DepthLevel::pricePerKwh)
         .containsSubsequence(20_000L, 19_500L)

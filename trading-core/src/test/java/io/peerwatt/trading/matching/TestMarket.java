@@ -1,8 +1,8 @@
 package io.peerwatt.trading.matching;
 
-import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
+import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 /** Zones, slots and order shorthands shared by the matching tests. */
 final class TestMarket {
   static final DeliverySlot SLOT = DeliverySlot.parse("2026-11-25T10:00Z/PT15M");
+
   /** 0.1 ct/kWh grid fee. */
   static final long FEE = 100;
 
@@ -19,8 +20,19 @@ final class TestMarket {
 
   static ZoneConfig zone(ClearingMode mode, long fee, boolean negativeAllowed) {
     return new ZoneConfig(
-        "DE-TEST", "EUR", PriceUnit.MILLI_CT_PER_KWH, mode, Duration.ofMinutes(15), fee, 30_000,
-        negativeAllowed, ZoneId.of("Europe/Berlin"), 1, 1_000_000, -500_000, 500_000);
+        "DE-TEST",
+        "EUR",
+        PriceUnit.MILLI_CT_PER_KWH,
+        mode,
+        Duration.ofMinutes(15),
+        fee,
+        30_000,
+        negativeAllowed,
+        ZoneId.of("Europe/Berlin"),
+        1,
+        1_000_000,
+        -500_000,
+        500_000);
   }
 
   static Instrument instrument() {
@@ -37,7 +49,15 @@ final class TestMarket {
 
   static PlaceOrder withPreferences(PlaceOrder p, boolean green, List<Long> partners) {
     return new PlaceOrder(
-        p.orderId(), p.accountId(), p.instrument(), p.side(), p.quantityWh(), p.limitPricePerKwh(),
-        p.orderType(), green, partners, OptionalLong.empty());
+        p.orderId(),
+        p.accountId(),
+        p.instrument(),
+        p.side(),
+        p.quantityWh(),
+        p.limitPricePerKwh(),
+        p.orderType(),
+        green,
+        partners,
+        OptionalLong.empty());
   }
 }

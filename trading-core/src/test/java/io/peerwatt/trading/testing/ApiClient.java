@@ -15,9 +15,9 @@ import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 
 /**
- * The platform's API as tests speak to it, over real HTTP on loopback, blocking: requests with a bearer
- * token, and the set-up an operator does (operator, zones, prosumers, metering points). One per server
- * under test; it runs its own Vert.x, so it works beside any server's.
+ * The platform's API as tests speak to it, over real HTTP on loopback, blocking: requests with a
+ * bearer token, and the set-up an operator does (operator, zones, prosumers, metering points). One
+ * per server under test; it runs its own Vert.x, so it works beside any server's.
  */
 public class ApiClient implements AutoCloseable {
   private final Vertx clientVertx;
@@ -39,8 +39,9 @@ public class ApiClient implements AutoCloseable {
   }
 
   /**
-   * {@code method} on {@code /api/v1} + {@code path}, with {@code token} as bearer when not null, and
-   * {@code body} as JSON (a {@link JsonObject}, or raw bytes in a {@link Buffer}) when not null.
+   * {@code method} on {@code /api/v1} + {@code path}, with {@code token} as bearer when not null,
+   * and {@code body} as JSON (a {@link JsonObject}, or raw bytes in a {@link Buffer}) when not
+   * null.
    */
   public HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
     HttpRequest<Buffer> req = client.request(method, port, "127.0.0.1", ApiRouter.BASE_PATH + path);
@@ -84,11 +85,20 @@ public class ApiClient implements AutoCloseable {
 
   /** Logs in; the token. */
   public String login(String username, String password) {
-    return check(post("/auth/login", null, new JsonObject().put("username", username).put("password", password)), 200)
-        .bodyAsJsonObject().getString("token");
+    return check(
+            post(
+                "/auth/login",
+                null,
+                new JsonObject().put("username", username).put("password", password)),
+            200)
+        .bodyAsJsonObject()
+        .getString("token");
   }
 
-  /** Creates an operator directly in {@code dsl}'s database (as {@code peerwatt admin} does) and logs it in. */
+  /**
+   * Creates an operator directly in {@code dsl}'s database (as {@code peerwatt admin} does) and
+   * logs it in.
+   */
   public String operator(DSLContext dsl, String username, String password) {
     AccountAdmin.createOperator(dsl, username, password);
     return login(username, password);
@@ -103,31 +113,59 @@ public class ApiClient implements AutoCloseable {
    * A zone in EUR trading 15-minute slots of Berlin time, gate closure 15 minutes ahead, imbalance
    * 40 ct/kWh, no negative prices, orders up to 1 MWh at 0..1000 ct/kWh.
    */
-  public static JsonObject zoneBody(String name, String clearingMode, long gridFeePerKwh, long minQuantityWh) {
-    return new JsonObject().put("name", name).put("currency", "EUR").put("priceUnit", "MILLI_CT_PER_KWH")
-        .put("clearingMode", clearingMode).put("gateClosureLeadSeconds", 900).put("gridFeePerKwh", gridFeePerKwh)
-        .put("imbalancePricePerKwh", 40000).put("negativePricesAllowed", false).put("localTimeZone", "Europe/Berlin")
-        .put("minQuantityWh", minQuantityWh).put("maxQuantityWh", 1_000_000).put("minPricePerKwh", 0)
+  public static JsonObject zoneBody(
+      String name, String clearingMode, long gridFeePerKwh, long minQuantityWh) {
+    return new JsonObject()
+        .put("name", name)
+        .put("currency", "EUR")
+        .put("priceUnit", "MILLI_CT_PER_KWH")
+        .put("clearingMode", clearingMode)
+        .put("gateClosureLeadSeconds", 900)
+        .put("gridFeePerKwh", gridFeePerKwh)
+        .put("imbalancePricePerKwh", 40000)
+        .put("negativePricesAllowed", false)
+        .put("localTimeZone", "Europe/Berlin")
+        .put("minQuantityWh", minQuantityWh)
+        .put("maxQuantityWh", 1_000_000)
+        .put("minPricePerKwh", 0)
         .put("maxPricePerKwh", 1_000_000);
   }
 
-  /** Creates a prosumer of {@code zone} with password {@code <username>-password} and logs it in. */
+  /**
+   * Creates a prosumer of {@code zone} with password {@code <username>-password} and logs it in.
+   */
   public Account prosumer(String operatorToken, String username, String zone) {
-    HttpResponse<Buffer> r = check(post("/accounts", operatorToken, new JsonObject().put("username", username)
-        .put("password", username + "-password").put("role", "prosumer").put("zone", zone)), 201);
+    HttpResponse<Buffer> r =
+        check(
+            post(
+                "/accounts",
+                operatorToken,
+                new JsonObject()
+                    .put("username", username)
+                    .put("password", username + "-password")
+                    .put("role", "prosumer")
+                    .put("zone", zone)),
+            201);
     return new Account(r.bodyAsJsonObject().getLong("id"), login(username, username + "-password"));
   }
 
   /** Creates a metering point of the caller ({@code token}'s prosumer); its id. */
   public long meteringPoint(String token, long maxPowerW) {
-    return check(post("/metering-points", token, new JsonObject().put("label", "home").put("maxPowerW", maxPowerW)), 201)
-        .bodyAsJsonObject().getLong("id");
+    return check(
+            post(
+                "/metering-points",
+                token,
+                new JsonObject().put("label", "home").put("maxPowerW", maxPowerW)),
+            201)
+        .bodyAsJsonObject()
+        .getLong("id");
   }
 
   /** The JSON body of {@code r}, which must be a success (2xx). */
   public static JsonObject ok(HttpResponse<Buffer> r) {
     if (r.statusCode() < 200 || r.statusCode() > 299) {
-      throw new AssertionError("expected success but got " + r.statusCode() + ": " + r.bodyAsString());
+      throw new AssertionError(
+          "expected success but got " + r.statusCode() + ": " + r.bodyAsString());
     }
     return r.bodyAsJsonObject();
   }
@@ -135,7 +173,8 @@ public class ApiClient implements AutoCloseable {
   /** {@code r} when its status is {@code status}; else fails with the answer. */
   public static HttpResponse<Buffer> check(HttpResponse<Buffer> r, int status) {
     if (r.statusCode() != status) {
-      throw new AssertionError("expected " + status + " but got " + r.statusCode() + ": " + r.bodyAsString());
+      throw new AssertionError(
+          "expected " + status + " but got " + r.statusCode() + ": " + r.bodyAsString());
     }
     return r;
   }

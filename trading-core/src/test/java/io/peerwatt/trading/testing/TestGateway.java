@@ -18,7 +18,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
-/** A gateway as the tests need it: its key, its chain on channel 0, and signed enrolment and batches. */
+/**
+ * A gateway as the tests need it: its key, its chain on channel 0, and signed enrolment and
+ * batches.
+ */
 public final class TestGateway {
   private static final SecureRandom RANDOM = new SecureRandom();
   public final PrivateKey key;
@@ -35,17 +38,30 @@ public final class TestGateway {
   public static JsonObject enrolBody(PrivateKey key, String code, List<String> serials) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
-    byte[] digest = BatchAndEnrolmentSigning.enrolmentDigest(code, key.publicKey().compressedBytes(), nonce, serials);
-    return new JsonObject().put("code", code).put("deviceKey", key.publicKey().hex())
-        .put("meterSerials", new JsonArray(new ArrayList<>(serials))).put("nonce", HexFormat.of().formatHex(nonce))
+    byte[] digest =
+        BatchAndEnrolmentSigning.enrolmentDigest(
+            code, key.publicKey().compressedBytes(), nonce, serials);
+    return new JsonObject()
+        .put("code", code)
+        .put("deviceKey", key.publicKey().hex())
+        .put("meterSerials", new JsonArray(new ArrayList<>(serials)))
+        .put("nonce", HexFormat.of().formatHex(nonce))
         .put("signature", HexFormat.of().formatHex(key.signDer(digest)));
   }
 
-  /** Enrols through the API with a fresh code made by {@code ownerToken}; returns the response body. */
+  /**
+   * Enrols through the API with a fresh code made by {@code ownerToken}; returns the response body.
+   */
   public JsonObject enrol(ApiClient h, String ownerToken, long meteringPointId) {
-    String code = h.post("/metering-points/" + meteringPointId + "/enrolment-codes", ownerToken, new JsonObject())
-        .bodyAsJsonObject().getString("code");
-    HttpResponse<Buffer> r = h.post("/devices/enroll", null, enrolBody(key, code, List.of("SDM630-" + meteringPointId)));
+    String code =
+        h.post(
+                "/metering-points/" + meteringPointId + "/enrolment-codes",
+                ownerToken,
+                new JsonObject())
+            .bodyAsJsonObject()
+            .getString("code");
+    HttpResponse<Buffer> r =
+        h.post("/devices/enroll", null, enrolBody(key, code, List.of("SDM630-" + meteringPointId)));
     if (r.statusCode() != 201) {
       throw new AssertionError("enrol: " + r.bodyAsString());
     }
@@ -57,8 +73,19 @@ public final class TestGateway {
   public SignedReading peekNext(int powerW, Set<ReadingFlag> flags) {
     long sequence = last == null ? 1 : last.sequence() + 1;
     byte[] prev = last == null ? MeterReading.noPrevious() : last.hash();
-    MeterReading r = new MeterReading(MeterReading.VERSION_1, key.publicKey(), 0, sequence, takenAt.plusSeconds(5),
-        importWh + 2, 500, powerW, 230_000, flags, prev);
+    MeterReading r =
+        new MeterReading(
+            MeterReading.VERSION_1,
+            key.publicKey(),
+            0,
+            sequence,
+            takenAt.plusSeconds(5),
+            importWh + 2,
+            500,
+            powerW,
+            230_000,
+            flags,
+            prev);
     return SignedReading.sign(r, key);
   }
 
@@ -90,11 +117,13 @@ public final class TestGateway {
     return batch(readings, sentAt, nonce, key);
   }
 
-  public static JsonObject batch(List<SignedReading> readings, Instant sentAt, byte[] nonce, PrivateKey signer) {
+  public static JsonObject batch(
+      List<SignedReading> readings, Instant sentAt, byte[] nonce, PrivateKey signer) {
     JsonArray items = new JsonArray();
     readings.forEach(s -> items.add(new JsonObject(Json.write(s.toJson()))));
-    byte[] digest = BatchAndEnrolmentSigning.batchDigest(
-        nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
+    byte[] digest =
+        BatchAndEnrolmentSigning.batchDigest(
+            nonce, sentAt, readings.stream().map(SignedReading::hash).toList());
     return new JsonObject()
         .put("deviceKey", signer.publicKey().hex())
         .put("batchNonce", HexFormat.of().formatHex(nonce))

@@ -15,9 +15,9 @@ import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * The trading API (accounts, devices, readings and the market) on a real HTTP server (port 0) over a
- * fixture database, on a clock tests move, with its {@link ApiClient}: wired as the platform wires it,
- * without settlement.
+ * The trading API (accounts, devices, readings and the market) on a real HTTP server (port 0) over
+ * a fixture database, on a clock tests move, with its {@link ApiClient}: wired as the platform
+ * wires it, without settlement.
  */
 public final class TradingHarness extends ApiClient {
   public final Vertx vertx;
@@ -27,7 +27,13 @@ public final class TradingHarness extends ApiClient {
   public final PlatformKeys keys;
   private final Blocking blocking;
 
-  private TradingHarness(int port, Vertx vertx, TradingApi api, MutableClock clock, TestDatabase db, PlatformKeys keys,
+  private TradingHarness(
+      int port,
+      Vertx vertx,
+      TradingApi api,
+      MutableClock clock,
+      TestDatabase db,
+      PlatformKeys keys,
       Blocking blocking) {
     super(port);
     this.vertx = vertx;
@@ -38,8 +44,12 @@ public final class TradingHarness extends ApiClient {
     this.blocking = blocking;
   }
 
-  /** Starts the API over {@code db} with {@code clock} (a restart keeps the clock) and {@code settings}. */
-  public static TradingHarness start(TestDatabase db, TradingSettings settings, MutableClock clock) {
+  /**
+   * Starts the API over {@code db} with {@code clock} (a restart keeps the clock) and {@code
+   * settings}.
+   */
+  public static TradingHarness start(
+      TestDatabase db, TradingSettings settings, MutableClock clock) {
     Vertx vertx = Vertx.vertx();
     Blocking blocking = Blocking.create(vertx, "test-api", settings.workerPoolSize());
     PlatformKeys keys = PlatformKeys.loadOrCreate(settings, new SecureRandom());
@@ -55,7 +65,10 @@ public final class TradingHarness extends ApiClient {
     return start(db, TradingSettings.defaults(dataDir), clock);
   }
 
-  /** Creates an operator in the fixture database and logs it in (password {@code operator-password-1}). */
+  /**
+   * Creates an operator in the fixture database and logs it in (password {@code
+   * operator-password-1}).
+   */
   public String operator(String username) {
     return operator(db.dsl(), username, "operator-password-1");
   }

@@ -27,18 +27,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ChainBackend} over ARC v1 ({@code POST /v1/tx}, {@code GET /v1/tx/{txid}} with its
- * {@code merklePath} BUMP, {@code GET /v1/policy}) and a Block Headers Service for the header chain
+ * {@link ChainBackend} over ARC v1 ({@code POST /v1/tx}, {@code GET /v1/tx/{txid}} with its {@code
+ * merklePath} BUMP, {@code GET /v1/policy}) and a Block Headers Service for the header chain
  * ({@link BlockHeadersClient}). ARC's error statuses (461 scripts, 462 inputs, 463 malformed, 464
- * outputs, 465/473 fee, 466 conflict, 460 not extended format) map to {@link RejectReason}s; timeouts
- * and 5xx answers are retried with the same transaction (idempotent: ARC keys it by txid).
+ * outputs, 465/473 fee, 466 conflict, 460 not extended format) map to {@link RejectReason}s;
+ * timeouts and 5xx answers are retried with the same transaction (idempotent: ARC keys it by txid).
  */
 public final class ArcBackend implements ChainBackend {
   private static final Logger LOG = LoggerFactory.getLogger(ArcBackend.class);
+
   /** ARC statuses meaning the transaction is with ARC or the network. */
-  private static final Set<String> ACCEPTED_STATUSES = Set.of("QUEUED", "RECEIVED", "STORED",
-      "ANNOUNCED_TO_NETWORK", "REQUESTED_BY_NETWORK", "SENT_TO_NETWORK", "ACCEPTED_BY_NETWORK",
-      "SEEN_IN_ORPHAN_MEMPOOL", "SEEN_ON_NETWORK", "MINED");
+  private static final Set<String> ACCEPTED_STATUSES =
+      Set.of(
+          "QUEUED",
+          "RECEIVED",
+          "STORED",
+          "ANNOUNCED_TO_NETWORK",
+          "REQUESTED_BY_NETWORK",
+          "SENT_TO_NETWORK",
+          "ACCEPTED_BY_NETWORK",
+          "SEEN_IN_ORPHAN_MEMPOOL",
+          "SEEN_ON_NETWORK",
+          "MINED");
+
   private static final long DUST_LIMIT_SATS = 1;
 
   private final URI arcUrl;
@@ -59,8 +70,14 @@ public final class ArcBackend implements ChainBackend {
    * @param attempts tries per call on timeouts and 5xx answers (at least 1)
    * @param minFeeSatsPerKb the fee rate never to go below, whatever ARC's policy says
    */
-  public ArcBackend(URI arcUrl, String apiKey, String network, BlockHeadersClient headers, Duration timeout,
-      int attempts, long minFeeSatsPerKb) {
+  public ArcBackend(
+      URI arcUrl,
+      String apiKey,
+      String network,
+      BlockHeadersClient headers,
+      Duration timeout,
+      int attempts,
+      long minFeeSatsPerKb) {
     if (attempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
@@ -92,19 +109,27 @@ public final class ArcBackend implements ChainBackend {
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 500 && attempt < attempts) {
-          LOG.warn("ARC {} answered {} (attempt {} of {}), retrying", what, response.statusCode(), attempt, attempts);
+          LOG.warn(
+              "ARC {} answered {} (attempt {} of {}), retrying",
+              what,
+              response.statusCode(),
+              attempt,
+              attempts);
           continue;
         }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
-          throw new ChainUnavailableException("ARC refused the API key (HTTP " + response.statusCode() + ")");
+          throw new ChainUnavailableException(
+              "ARC refused the API key (HTTP " + response.statusCode() + ")");
         }
         if (response.statusCode() >= 500) {
-          throw new ChainUnavailableException("ARC " + what + " answered HTTP " + response.statusCode());
+          throw new ChainUnavailableException(
+              "ARC " + what + " answered HTTP " + response.statusCode());
         }
         return response;
       } catch (HttpTimeoutException e) {
         if (attempt >= attempts) {
-          throw new ChainUnavailableException("ARC " + what + " timed out " + attempts + " times", e);
+          throw new ChainUnavailableException(
+              "ARC " + what + " timed out " + attempts + " times", e);
         }
         LOG.warn("ARC {} timed out (attempt {} of {}), retrying", what, attempt, attempts);
       } catch (IOException e) {
@@ -120,7 +145,8 @@ public final class ArcBackend implements ChainBackend {
     try {
       return Json.parseObject(response.body());
     } catch (FormatException e) {
-      throw new ChainUnavailableException("ARC " + what + " answered HTTP " + response.statusCode() + " without JSON", e);
+      throw new ChainUnavailableException(
+          "ARC " + what + " answered HTTP " + response.statusCode() + " without JSON", e);
     }
   }
 
@@ -132,10 +158,14 @@ public final class ArcBackend implements ChainBackend {
     } catch (FormatException e) {
       return BroadcastResult.rejected("", RejectReason.MALFORMED, e.getMessage());
     }
-    HttpResponse<String> response = send(HttpRequest.newBuilder(arcUrl.resolve("/v1/tx"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("rawTx", HexFormat.of().formatHex(rawTx))))),
-        "broadcast");
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(arcUrl.resolve("/v1/tx"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        Json.write(Map.of("rawTx", HexFormat.of().formatHex(rawTx))))),
+            "broadcast");
     Map<String, Object> body = json(response, "broadcast");
     String detail = text(body, "detail", text(body, "extraInfo", text(body, "title", "")));
     if (response.statusCode() == 200) {
@@ -149,10 +179,13 @@ public final class ArcBackend implements ChainBackend {
       if (!ACCEPTED_STATUSES.contains(status)) {
         throw new ChainUnavailableException("ARC answered unknown txStatus " + status);
       }
-      return "MINED".equals(status) || "SEEN_ON_NETWORK".equals(status) && detail.contains("already")
-          ? BroadcastResult.alreadyKnown(txid) : BroadcastResult.accepted(txid);
+      return "MINED".equals(status)
+              || "SEEN_ON_NETWORK".equals(status) && detail.contains("already")
+          ? BroadcastResult.alreadyKnown(txid)
+          : BroadcastResult.accepted(txid);
     }
-    return BroadcastResult.rejected(txid, reasonFor(response.statusCode()), response.statusCode() + " " + detail);
+    return BroadcastResult.rejected(
+        txid, reasonFor(response.statusCode()), response.statusCode() + " " + detail);
   }
 
   /** ARC's documented error statuses. */
@@ -170,14 +203,15 @@ public final class ArcBackend implements ChainBackend {
 
   @Override
   public TxStatus status(String txid) {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(arcUrl.resolve("/v1/tx/" + txid)).GET(), "status");
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(arcUrl.resolve("/v1/tx/" + txid)).GET(), "status");
     if (response.statusCode() == 404) {
       return TxStatus.unknown(txid);
     }
     Map<String, Object> body = json(response, "status");
     if (response.statusCode() != 200) {
-      throw new ChainUnavailableException("ARC status answered HTTP " + response.statusCode() + " "
-          + text(body, "detail", ""));
+      throw new ChainUnavailableException(
+          "ARC status answered HTTP " + response.statusCode() + " " + text(body, "detail", ""));
     }
     String status = text(body, "txStatus", "");
     String merklePath = text(body, "merklePath", "");
@@ -188,7 +222,8 @@ public final class ArcBackend implements ChainBackend {
       } catch (FormatException e) {
         throw new ChainUnavailableException("ARC sent an invalid merklePath for " + txid, e);
       }
-      return TxStatus.mined(txid, text(body, "blockHash", ""), Json.integer(body, "blockHeight"), bump);
+      return TxStatus.mined(
+          txid, text(body, "blockHash", ""), Json.integer(body, "blockHeight"), bump);
     }
     if ("REJECTED".equals(status) || "DOUBLE_SPEND_ATTEMPTED".equals(status)) {
       return TxStatus.unknown(txid);
@@ -212,12 +247,13 @@ public final class ArcBackend implements ChainBackend {
   }
 
   /**
-   * The fee ARC's miners take ({@code policy.miningFee}: satoshis per bytes), per 1000 bytes rounded up,
-   * raised to the configured floor.
+   * The fee ARC's miners take ({@code policy.miningFee}: satoshis per bytes), per 1000 bytes
+   * rounded up, raised to the configured floor.
    */
   @Override
   public FeePolicy feePolicy() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(arcUrl.resolve("/v1/policy")).GET(), "policy");
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(arcUrl.resolve("/v1/policy")).GET(), "policy");
     Map<String, Object> body = json(response, "policy");
     if (response.statusCode() != 200) {
       throw new ChainUnavailableException("ARC policy answered HTTP " + response.statusCode());

@@ -18,12 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A Block Headers Service client (bitcoin-sv/block-headers-service API v1):
- * {@code GET /api/v1/chain/header/byHeight?height=H&count=N} (array of headers with {@code version},
- * {@code prevBlockHash}, {@code merkleRoot}, {@code creationTimestamp}, {@code difficultyTarget},
- * {@code nonce}, {@code hash}; hashes in display order) and {@code GET /api/v1/chain/tip/longest}
- * ({@code {"header": {...}, "height": N}}). Every header is re-serialized and its hash checked against
- * the one the service names.
+ * A Block Headers Service client (bitcoin-sv/block-headers-service API v1): {@code GET
+ * /api/v1/chain/header/byHeight?height=H&count=N} (array of headers with {@code version}, {@code
+ * prevBlockHash}, {@code merkleRoot}, {@code creationTimestamp}, {@code difficultyTarget}, {@code
+ * nonce}, {@code hash}; hashes in display order) and {@code GET /api/v1/chain/tip/longest} ({@code
+ * {"header": {...}, "height": N}}). Every header is re-serialized and its hash checked against the
+ * one the service names.
  */
 public final class BlockHeadersClient {
   private final URI baseUrl;
@@ -39,8 +39,11 @@ public final class BlockHeadersClient {
   }
 
   private HttpResponse<String> get(String pathAndQuery) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery)).timeout(timeout)
-        .header("Accept", "application/json").GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .GET();
     if (apiKey != null) {
       b.header("Authorization", "Bearer " + apiKey);
     }
@@ -60,8 +63,8 @@ public final class BlockHeadersClient {
   }
 
   public List<ChainHeader> headers(long fromHeight, int count) {
-    HttpResponse<String> response = get("/api/v1/chain/header/byHeight?height=" + Math.max(0, fromHeight)
-        + "&count=" + count);
+    HttpResponse<String> response =
+        get("/api/v1/chain/header/byHeight?height=" + Math.max(0, fromHeight) + "&count=" + count);
     if (response.statusCode() == 404) {
       return List.of();
     }
@@ -82,7 +85,8 @@ public final class BlockHeadersClient {
         out.add(new ChainHeader(height++, toHeader(asObject(o))));
       }
     } catch (FormatException | IllegalArgumentException e) {
-      throw new ChainUnavailableException("headers service sent an invalid header: " + e.getMessage(), e);
+      throw new ChainUnavailableException(
+          "headers service sent an invalid header: " + e.getMessage(), e);
     }
     return out;
   }
@@ -90,22 +94,29 @@ public final class BlockHeadersClient {
   public ChainHeader tip() {
     HttpResponse<String> response = get("/api/v1/chain/tip/longest");
     if (response.statusCode() != 200) {
-      throw new ChainUnavailableException("headers service tip answered HTTP " + response.statusCode());
+      throw new ChainUnavailableException(
+          "headers service tip answered HTTP " + response.statusCode());
     }
     try {
       Map<String, Object> body = Json.parseObject(response.body());
-      return new ChainHeader(Json.integer(body, "height", 0, Long.MAX_VALUE), toHeader(Json.object(body, "header")));
+      return new ChainHeader(
+          Json.integer(body, "height", 0, Long.MAX_VALUE), toHeader(Json.object(body, "header")));
     } catch (FormatException | IllegalArgumentException e) {
-      throw new ChainUnavailableException("headers service sent an invalid tip: " + e.getMessage(), e);
+      throw new ChainUnavailableException(
+          "headers service sent an invalid tip: " + e.getMessage(), e);
     }
   }
 
   /** Builds the 80 header bytes from the service's fields and checks them against its hash. */
   static byte[] toHeader(Map<String, Object> h) {
-    BlockHeader header = new BlockHeader((int) Json.integer(h, "version", Integer.MIN_VALUE, Integer.MAX_VALUE),
-        Transaction.txidFromHex(Json.string(h, "prevBlockHash")), Transaction.txidFromHex(Json.string(h, "merkleRoot")),
-        Json.integer(h, "creationTimestamp", 0, 0xFFFF_FFFFL), Json.integer(h, "difficultyTarget", 0, 0xFFFF_FFFFL),
-        Json.integer(h, "nonce", 0, 0xFFFF_FFFFL));
+    BlockHeader header =
+        new BlockHeader(
+            (int) Json.integer(h, "version", Integer.MIN_VALUE, Integer.MAX_VALUE),
+            Transaction.txidFromHex(Json.string(h, "prevBlockHash")),
+            Transaction.txidFromHex(Json.string(h, "merkleRoot")),
+            Json.integer(h, "creationTimestamp", 0, 0xFFFF_FFFFL),
+            Json.integer(h, "difficultyTarget", 0, 0xFFFF_FFFFL),
+            Json.integer(h, "nonce", 0, 0xFFFF_FFFFL));
     byte[] bytes = header.serialize();
     if (!Transaction.txidToHex(header.hash()).equals(Json.string(h, "hash"))) {
       throw new FormatException("header fields do not hash to " + Json.string(h, "hash"));

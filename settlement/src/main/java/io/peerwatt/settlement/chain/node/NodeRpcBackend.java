@@ -36,25 +36,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ChainBackend} over a Bitcoin SV node's JSON-RPC ({@code http://user:pass@host:port}):
- * {@code sendrawtransaction}, {@code getrawtransaction} (verbose), {@code getblockheader},
- * {@code getblockhash}, {@code getbestblockhash}, {@code getmerkleproof2} (TSC proof, turned into a
- * BRC-74 BUMP and checked against the header's Merkle root), {@code getsettings} (the fee miners take)
+ * {@code sendrawtransaction}, {@code getrawtransaction} (verbose), {@code getblockheader}, {@code
+ * getblockhash}, {@code getbestblockhash}, {@code getmerkleproof2} (TSC proof, turned into a BRC-74
+ * BUMP and checked against the header's Merkle root), {@code getsettings} (the fee miners take)
  * and, on regtest, {@code generatetoaddress}.
  *
- * <p>Every call is idempotent (broadcasting the same transaction again is answered "already known"), so
- * a call is sent again when it timed out or its connection failed: the node closes idle RPC connections
- * ({@code -rpcservertimeout}, 30 s by default), and a request sent on a pooled connection the node has
- * just closed fails with "header parser received no bytes" or a reset without reaching the node.
+ * <p>Every call is idempotent (broadcasting the same transaction again is answered "already
+ * known"), so a call is sent again when it timed out or its connection failed: the node closes idle
+ * RPC connections ({@code -rpcservertimeout}, 30 s by default), and a request sent on a pooled
+ * connection the node has just closed fails with "header parser received no bytes" or a reset
+ * without reaching the node.
  */
 public final class NodeRpcBackend implements ChainBackend {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRpcBackend.class);
+
   /** RPC error codes of bitcoind/SV node. */
   private static final long RPC_INVALID_ADDRESS_OR_KEY = -5;
+
   private static final long RPC_INVALID_PARAMETER = -8;
   private static final long RPC_DESERIALIZATION_ERROR = -22;
   private static final long RPC_VERIFY_ERROR = -25;
   private static final long RPC_VERIFY_ALREADY_IN_CHAIN = -27;
   private static final long SATS_PER_BSV = 100_000_000L;
+
   /** The SV node relays outputs down to 1 sat. */
   private static final long DUST_LIMIT_SATS = 1;
 
@@ -85,7 +89,8 @@ public final class NodeRpcBackend implements ChainBackend {
    * @param attempts tries per call when the node times out or the connection fails (at least 1)
    * @param minFeeSatsPerKb the fee rate never to go below, whatever the node says miners take
    */
-  public NodeRpcBackend(URI nodeUrl, String network, Duration timeout, int attempts, long minFeeSatsPerKb) {
+  public NodeRpcBackend(
+      URI nodeUrl, String network, Duration timeout, int attempts, long minFeeSatsPerKb) {
     if (attempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
@@ -94,12 +99,23 @@ public final class NodeRpcBackend implements ChainBackend {
     }
     this.minFeeSatsPerKb = minFeeSatsPerKb;
     String userInfo = nodeUrl.getRawUserInfo();
-    this.authorization = userInfo == null ? null
-        : "Basic " + Base64.getEncoder().encodeToString(
-            java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-    this.endpoint = URI.create(nodeUrl.getScheme() + "://" + nodeUrl.getHost()
-        + (nodeUrl.getPort() < 0 ? "" : ":" + nodeUrl.getPort()) + (nodeUrl.getRawPath() == null
-        || nodeUrl.getRawPath().isEmpty() ? "/" : nodeUrl.getRawPath()));
+    this.authorization =
+        userInfo == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
+                            .getBytes(StandardCharsets.UTF_8));
+    this.endpoint =
+        URI.create(
+            nodeUrl.getScheme()
+                + "://"
+                + nodeUrl.getHost()
+                + (nodeUrl.getPort() < 0 ? "" : ":" + nodeUrl.getPort())
+                + (nodeUrl.getRawPath() == null || nodeUrl.getRawPath().isEmpty()
+                    ? "/"
+                    : nodeUrl.getRawPath()));
     this.network = network;
     this.timeout = timeout;
     this.attempts = attempts;
@@ -111,16 +127,20 @@ public final class NodeRpcBackend implements ChainBackend {
     return network;
   }
 
-  /** Calls one RPC method; RPC errors become {@link RpcError}, transport failures ChainUnavailable. */
+  /**
+   * Calls one RPC method; RPC errors become {@link RpcError}, transport failures ChainUnavailable.
+   */
   Object call(String method, Object... params) {
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("jsonrpc", "1.0");
     request.put("id", ids.incrementAndGet());
     request.put("method", method);
     request.put("params", Arrays.asList(params));
-    HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(request)));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(request)));
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }
@@ -134,11 +154,16 @@ public final class NodeRpcBackend implements ChainBackend {
           LOG.warn("node {} timed out (attempt {} of {}), retrying", method, attempt, attempts);
           continue;
         }
-        throw new ChainUnavailableException("node " + method + " timed out " + attempts + " times", e);
+        throw new ChainUnavailableException(
+            "node " + method + " timed out " + attempts + " times", e);
       } catch (IOException e) {
         if (attempt < attempts) {
-          LOG.info("node {} failed on its connection ({}; attempt {} of {}), sending it again", method,
-              e.getMessage(), attempt, attempts);
+          LOG.info(
+              "node {} failed on its connection ({}; attempt {} of {}), sending it again",
+              method,
+              e.getMessage(),
+              attempt,
+              attempts);
           continue;
         }
         throw new ChainUnavailableException("node unreachable: " + e.getMessage(), e);
@@ -147,13 +172,15 @@ public final class NodeRpcBackend implements ChainBackend {
         throw new ChainUnavailableException("interrupted calling node " + method, e);
       }
       if (response.statusCode() == 401 || response.statusCode() == 403) {
-        throw new ChainUnavailableException("node refused the RPC credentials (HTTP " + response.statusCode() + ")");
+        throw new ChainUnavailableException(
+            "node refused the RPC credentials (HTTP " + response.statusCode() + ")");
       }
       Map<String, Object> body;
       try {
         body = Json.parseObject(response.body());
       } catch (FormatException e) {
-        throw new ChainUnavailableException("node answered HTTP " + response.statusCode() + " without JSON-RPC", e);
+        throw new ChainUnavailableException(
+            "node answered HTTP " + response.statusCode() + " without JSON-RPC", e);
       }
       Object error = body.get("error");
       if (error instanceof Map<?, ?> err) {
@@ -187,19 +214,29 @@ public final class NodeRpcBackend implements ChainBackend {
     }
   }
 
-  /** Maps the node's reject messages ("258: txn-mempool-conflict", "Missing inputs", ...) to reasons. */
+  /**
+   * Maps the node's reject messages ("258: txn-mempool-conflict", "Missing inputs", ...) to
+   * reasons.
+   */
   static BroadcastResult classify(String txid, long code, String message) {
     String m = message.toLowerCase(java.util.Locale.ROOT);
-    if (code == RPC_VERIFY_ALREADY_IN_CHAIN || m.contains("txn-already-known") || m.contains("already in the mempool")
-        || m.contains("already in block chain") || m.contains("txn-already-in-mempool")) {
+    if (code == RPC_VERIFY_ALREADY_IN_CHAIN
+        || m.contains("txn-already-known")
+        || m.contains("already in the mempool")
+        || m.contains("already in block chain")
+        || m.contains("txn-already-in-mempool")) {
       return BroadcastResult.alreadyKnown(txid);
     }
     RejectReason reason;
     if (code == RPC_DESERIALIZATION_ERROR || m.contains("decode failed")) {
       reason = RejectReason.MALFORMED;
-    } else if (m.contains("mempool-conflict") || m.contains("double-spend") || m.contains("txn-double-spend")) {
+    } else if (m.contains("mempool-conflict")
+        || m.contains("double-spend")
+        || m.contains("txn-double-spend")) {
       reason = RejectReason.DOUBLE_SPEND;
-    } else if (m.contains("missing inputs") || m.contains("missingorspent") || code == RPC_VERIFY_ERROR) {
+    } else if (m.contains("missing inputs")
+        || m.contains("missingorspent")
+        || code == RPC_VERIFY_ERROR) {
       reason = RejectReason.MISSING_INPUTS;
     } else if (m.contains("script-verify-flag") || m.contains("script")) {
       reason = RejectReason.INVALID_SCRIPT;
@@ -207,7 +244,9 @@ public final class NodeRpcBackend implements ChainBackend {
       reason = RejectReason.NON_FINAL;
     } else if (m.contains("dust")) {
       reason = RejectReason.DUST;
-    } else if (m.contains("insufficient priority") || m.contains("min fee not met") || m.contains("fee")) {
+    } else if (m.contains("insufficient priority")
+        || m.contains("min fee not met")
+        || m.contains("fee")) {
       reason = RejectReason.FEE_TOO_LOW;
     } else if (m.contains("premature-spend-of-coinbase")) {
       reason = RejectReason.IMMATURE_COINBASE;
@@ -245,11 +284,13 @@ public final class NodeRpcBackend implements ChainBackend {
     byte[] txidBytes = Transaction.txidFromHex(txid);
     // a block holding one transaction (its coinbase) has that txid as Merkle root; the node answers
     // getmerkleproof2 for it with "-5 Transaction(s) not found", so its one-leaf BUMP is made here
-    Bump bump = Arrays.equals(blockHeader.merkleRoot(), txidBytes)
-        ? new Bump(height, List.of(List.of(Bump.Leaf.txid(0, txidBytes))))
-        : bumpFromTsc(height, txid, object(rpc("getmerkleproof2", hash, txid)));
+    Bump bump =
+        Arrays.equals(blockHeader.merkleRoot(), txidBytes)
+            ? new Bump(height, List.of(List.of(Bump.Leaf.txid(0, txidBytes))))
+            : bumpFromTsc(height, txid, object(rpc("getmerkleproof2", hash, txid)));
     if (!Arrays.equals(bump.computeRoot(txidBytes), blockHeader.merkleRoot())) {
-      throw new ChainUnavailableException("the node's Merkle proof for " + txid + " does not reach block " + hash);
+      throw new ChainUnavailableException(
+          "the node's Merkle proof for " + txid + " does not reach block " + hash);
     }
     return TxStatus.mined(txid, hash, height, bump);
   }
@@ -267,8 +308,9 @@ public final class NodeRpcBackend implements ChainBackend {
   }
 
   /**
-   * Turns a TSC Merkle proof ({@code {"index": n, "txOrId": txid, "target": blockhash, "nodes": [hex|"*"]}},
-   * nodes from the leaf level up, "*" = duplicate of the running hash) into a BRC-74 BUMP.
+   * Turns a TSC Merkle proof ({@code {"index": n, "txOrId": txid, "target": blockhash, "nodes":
+   * [hex|"*"]}}, nodes from the leaf level up, "*" = duplicate of the running hash) into a BRC-74
+   * BUMP.
    */
   static Bump bumpFromTsc(long height, String txid, Map<String, Object> proof) {
     long index = Json.integer(proof, "index", 0, Long.MAX_VALUE);
@@ -281,10 +323,14 @@ public final class NodeRpcBackend implements ChainBackend {
     for (int level = 0; level < nodes.size(); level++) {
       Object node = nodes.get(level);
       long siblingOffset = (index >> level) ^ 1;
-      Bump.Leaf sibling = "*".equals(node) ? Bump.Leaf.duplicate(siblingOffset)
-          : Bump.Leaf.hash(siblingOffset, Transaction.txidFromHex(String.valueOf(node)));
-      levels.add(level == 0 ? List.of(Bump.Leaf.txid(index, Transaction.txidFromHex(txid)), sibling)
-          : List.of(sibling));
+      Bump.Leaf sibling =
+          "*".equals(node)
+              ? Bump.Leaf.duplicate(siblingOffset)
+              : Bump.Leaf.hash(siblingOffset, Transaction.txidFromHex(String.valueOf(node)));
+      levels.add(
+          level == 0
+              ? List.of(Bump.Leaf.txid(index, Transaction.txidFromHex(txid)), sibling)
+              : List.of(sibling));
     }
     return new Bump(height, levels);
   }
@@ -300,7 +346,9 @@ public final class NodeRpcBackend implements ChainBackend {
       }
       throw new ChainUnavailableException("getblockhash: " + e.getMessage(), e);
     }
-    return Optional.of(new ChainHeader(height, HexFormat.of().parseHex((String) rpc("getblockheader", hash, false))));
+    return Optional.of(
+        new ChainHeader(
+            height, HexFormat.of().parseHex((String) rpc("getblockheader", hash, false))));
   }
 
   @Override
@@ -320,24 +368,30 @@ public final class NodeRpcBackend implements ChainBackend {
   public ChainHeader tip() {
     String hash = (String) rpc("getbestblockhash");
     long height = Json.integer(object(rpc("getblockheader", hash, true)), "height");
-    return new ChainHeader(height, HexFormat.of().parseHex((String) rpc("getblockheader", hash, false)));
+    return new ChainHeader(
+        height, HexFormat.of().parseHex((String) rpc("getblockheader", hash, false)));
   }
 
   /**
    * The fee miners take: {@code getsettings.minminingtxfee} (BSV per 1000 bytes; the node accepts
-   * transactions paying less into its mempool and never mines them), rounded up to whole satoshis and
-   * raised to the configured floor. Never {@code getnetworkinfo.relayfee}, which is 0 on 1.2.2.
+   * transactions paying less into its mempool and never mines them), rounded up to whole satoshis
+   * and raised to the configured floor. Never {@code getnetworkinfo.relayfee}, which is 0 on 1.2.2.
    */
   @Override
   public FeePolicy feePolicy() {
     Object miningFee = object(rpc("getsettings")).get("minminingtxfee");
-    BigDecimal bsvPerKb = miningFee instanceof BigDecimal d ? d
-        : miningFee instanceof Long l ? BigDecimal.valueOf(l) : null;
+    BigDecimal bsvPerKb =
+        miningFee instanceof BigDecimal d
+            ? d
+            : miningFee instanceof Long l ? BigDecimal.valueOf(l) : null;
     if (bsvPerKb == null || bsvPerKb.signum() < 0) {
       throw new ChainUnavailableException("getsettings carries no minminingtxfee: " + miningFee);
     }
-    long satsPerKb = bsvPerKb.multiply(BigDecimal.valueOf(SATS_PER_BSV)).setScale(0, RoundingMode.CEILING)
-        .longValueExact();
+    long satsPerKb =
+        bsvPerKb
+            .multiply(BigDecimal.valueOf(SATS_PER_BSV))
+            .setScale(0, RoundingMode.CEILING)
+            .longValueExact();
     return new FeePolicy(Math.max(satsPerKb, minFeeSatsPerKb), DUST_LIMIT_SATS);
   }
 

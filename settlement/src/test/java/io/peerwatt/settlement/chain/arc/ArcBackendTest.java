@@ -18,8 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ArcBackendTest {
-  final DevnetBackend devnet = DevnetBackend.inMemory(Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"),
-      ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
+  final DevnetBackend devnet =
+      DevnetBackend.inMemory(
+          Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC),
+          DevnetBackend.DEFAULT_POLICY);
   final FakeArc arc;
   final ArcBackend backend;
 
@@ -33,8 +35,14 @@ class ArcBackendTest {
   }
 
   ArcBackend backend(String key, Duration timeout, int attempts, long minFeeSatsPerKb) {
-    return new ArcBackend(arc.url(), key, "testnet", new BlockHeadersClient(arc.url(), FakeArc.API_KEY, timeout),
-        timeout, attempts, minFeeSatsPerKb);
+    return new ArcBackend(
+        arc.url(),
+        key,
+        "testnet",
+        new BlockHeadersClient(arc.url(), FakeArc.API_KEY, timeout),
+        timeout,
+        attempts,
+        minFeeSatsPerKb);
   }
 
   @AfterEach
@@ -45,14 +53,17 @@ class ArcBackendTest {
   @Test
   void broadcastStatusMerklePathAndHeadersRoundTrip() {
     Transaction tx = DevnetSpends.spend(DevnetSpends.fund(devnet, 50_000), 200);
-    assertThat(backend.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
-    assertThat(backend.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
+    assertThat(backend.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ACCEPTED);
+    assertThat(backend.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
     assertThat(backend.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
     devnet.mineBlocks(2);
     TxStatus mined = backend.status(tx.txidHex());
     assertThat(mined.state()).isEqualTo(TxStatus.State.MINED);
     assertThat(mined.blockHeight()).isEqualTo(1);
-    assertThat(mined.bump().computeRoot(tx.txid())).isEqualTo(backend.header(1).orElseThrow().merkleRoot());
+    assertThat(mined.bump().computeRoot(tx.txid()))
+        .isEqualTo(backend.header(1).orElseThrow().merkleRoot());
     assertThat(backend.headers(0, 10)).isEqualTo(devnet.headers(0, 10));
     assertThat(backend.tip()).isEqualTo(devnet.tip());
     assertThat(backend.header(9)).isEmpty();
@@ -66,7 +77,8 @@ class ArcBackendTest {
     BroadcastResult doubleSpend = backend.broadcast(DevnetSpends.spend(parent, 300).serialize());
     assertThat(doubleSpend.reason()).isEqualTo(RejectReason.DOUBLE_SPEND);
     Transaction orphan = DevnetSpends.spend(DevnetSpends.spend(parent, 400), 200);
-    assertThat(backend.broadcast(orphan.serialize()).reason()).isEqualTo(RejectReason.MISSING_INPUTS);
+    assertThat(backend.broadcast(orphan.serialize()).reason())
+        .isEqualTo(RejectReason.MISSING_INPUTS);
     byte[] bad = DevnetSpends.spend(DevnetSpends.fund(devnet, 9_000), 200).serialize();
     bad[50] ^= 1;
     BroadcastResult badScript = backend.broadcast(bad);
@@ -79,7 +91,8 @@ class ArcBackendTest {
   @Test
   void policyGivesTheMiningFeePerKb() {
     assertThat(backend.feePolicy().satoshisPerKb()).isEqualTo(1);
-    assertThat(backend(FakeArc.API_KEY, Duration.ofSeconds(2), 1, 250).feePolicy().satoshisPerKb()).isEqualTo(250);
+    assertThat(backend(FakeArc.API_KEY, Duration.ofSeconds(2), 1, 250).feePolicy().satoshisPerKb())
+        .isEqualTo(250);
   }
 
   @Test
@@ -102,9 +115,11 @@ class ArcBackendTest {
   void exhaustedRetriesAndAWrongKeyAreUnavailable() {
     Transaction tx = DevnetSpends.spend(DevnetSpends.fund(devnet, 50_000), 200);
     arc.unavailable.set(5);
-    assertThatThrownBy(() -> backend.broadcast(tx.serialize())).isInstanceOf(ChainUnavailableException.class)
+    assertThatThrownBy(() -> backend.broadcast(tx.serialize()))
+        .isInstanceOf(ChainUnavailableException.class)
         .hasMessageContaining("503");
     assertThatThrownBy(() -> backend("wrong", Duration.ofSeconds(2), 1).feePolicy())
-        .isInstanceOf(ChainUnavailableException.class).hasMessageContaining("401");
+        .isInstanceOf(ChainUnavailableException.class)
+        .hasMessageContaining("401");
   }
 }

@@ -21,17 +21,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP server answering as ARC v1 does ({@code /v1/tx}, {@code /v1/tx/{txid}}, {@code /v1/policy},
- * RFC 7807 error bodies with ARC's 46x statuses, bearer key) and as the Block Headers Service does
- * ({@code /api/v1/chain/header/byHeight}, {@code /api/v1/chain/tip/longest}), backed by a devnet.
+ * An HTTP server answering as ARC v1 does ({@code /v1/tx}, {@code /v1/tx/{txid}}, {@code
+ * /v1/policy}, RFC 7807 error bodies with ARC's 46x statuses, bearer key) and as the Block Headers
+ * Service does ({@code /api/v1/chain/header/byHeight}, {@code /api/v1/chain/tip/longest}), backed
+ * by a devnet.
  */
 final class FakeArc implements AutoCloseable {
   static final String API_KEY = "mainnet_0123456789abcdef";
   final DevnetBackend devnet;
   final HttpServer server;
   final AtomicInteger posts = new AtomicInteger();
+
   /** Answers the next n POSTs with 503 (after processing them). */
   final AtomicInteger unavailable = new AtomicInteger();
+
   volatile long slowMillis;
   final AtomicInteger slowCalls = new AtomicInteger();
 
@@ -56,20 +59,26 @@ final class FakeArc implements AutoCloseable {
       body = problem(401, "Security requirements failed", "", "");
     } else if (path.equals("/v1/tx") && ex.getRequestMethod().equals("POST")) {
       posts.incrementAndGet();
-      Map<String, Object> req = Json.parseObject(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      Map<String, Object> req =
+          Json.parseObject(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       byte[] raw = HexFormat.of().parseHex(Json.string(req, "rawTx"));
       BroadcastResult r = devnet.broadcast(raw);
       if (r.isAccepted()) {
-        body = txBody(r.txid(), r.outcome() == BroadcastResult.Outcome.ALREADY_KNOWN
-            ? "Transaction already known" : "");
+        body =
+            txBody(
+                r.txid(),
+                r.outcome() == BroadcastResult.Outcome.ALREADY_KNOWN
+                    ? "Transaction already known"
+                    : "");
       } else {
-        status = switch (r.reason()) {
-          case DOUBLE_SPEND -> 200;
-          case INVALID_SCRIPT -> 461;
-          case MISSING_INPUTS -> 460;
-          case FEE_TOO_LOW -> 465;
-          default -> 463;
-        };
+        status =
+            switch (r.reason()) {
+              case DOUBLE_SPEND -> 200;
+              case INVALID_SCRIPT -> 461;
+              case MISSING_INPUTS -> 460;
+              case FEE_TOO_LOW -> 465;
+              default -> 463;
+            };
         if (status == 200) {
           Map<String, Object> m = txBody(r.txid(), "double spend attempted");
           m.put("txStatus", "DOUBLE_SPEND_ATTEMPTED");
@@ -103,13 +112,25 @@ final class FakeArc implements AutoCloseable {
         body = m;
       }
     } else if (path.equals("/v1/policy")) {
-      body = Map.of("timestamp", "2026-11-25T10:00:00Z", "policy", Map.of("maxscriptsizepolicy", 100_000_000L,
-          "maxtxsigopscountspolicy", 4_294_967_295L, "maxtxsizepolicy", 100_000_000L,
-          "miningFee", Map.of("satoshis", 1L, "bytes", 1000L)));
+      body =
+          Map.of(
+              "timestamp",
+              "2026-11-25T10:00:00Z",
+              "policy",
+              Map.of(
+                  "maxscriptsizepolicy",
+                  100_000_000L,
+                  "maxtxsigopscountspolicy",
+                  4_294_967_295L,
+                  "maxtxsizepolicy",
+                  100_000_000L,
+                  "miningFee",
+                  Map.of("satoshis", 1L, "bytes", 1000L)));
     } else if (path.equals("/api/v1/chain/header/byHeight")) {
       Map<String, String> q = query(ex.getRequestURI().getQuery());
       List<Object> out = new ArrayList<>();
-      for (ChainHeader h : devnet.headers(Long.parseLong(q.get("height")), Integer.parseInt(q.get("count")))) {
+      for (ChainHeader h :
+          devnet.headers(Long.parseLong(q.get("height")), Integer.parseInt(q.get("count")))) {
         out.add(bhs(h));
       }
       body = out;

@@ -18,14 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class NodeRpcBackendTest {
-  final DevnetBackend devnet = DevnetBackend.inMemory(Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"),
-      ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
+  final DevnetBackend devnet =
+      DevnetBackend.inMemory(
+          Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC),
+          DevnetBackend.DEFAULT_POLICY);
   final FakeNode node;
   final NodeRpcBackend backend;
 
   NodeRpcBackendTest() throws Exception {
     node = new FakeNode(devnet);
-    backend = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(800), 3, 0);
+    backend =
+        new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(800), 3, 0);
   }
 
   @AfterEach
@@ -40,14 +43,16 @@ class NodeRpcBackendTest {
     BroadcastResult r = backend.broadcast(tx.serialize());
     assertThat(r.outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
     assertThat(r.txid()).isEqualTo(tx.txidHex());
-    assertThat(backend.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
+    assertThat(backend.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
     assertThat(backend.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
 
     assertThat(backend.generateToAddress(1, "mzBc4XEFSdzCDcTxAgf6EZXgsZWpztRhef")).hasSize(1);
     TxStatus mined = backend.status(tx.txidHex());
     assertThat(mined.state()).isEqualTo(TxStatus.State.MINED);
     assertThat(mined.blockHeight()).isEqualTo(1);
-    assertThat(mined.bump().computeRoot(tx.txid())).isEqualTo(devnet.header(1).orElseThrow().merkleRoot());
+    assertThat(mined.bump().computeRoot(tx.txid()))
+        .isEqualTo(devnet.header(1).orElseThrow().merkleRoot());
     assertThat(mined.bump()).isEqualTo(devnet.status(tx.txidHex()).bump());
     assertThat(backend.tip()).isEqualTo(devnet.tip());
     assertThat(backend.headers(0, 10)).isEqualTo(devnet.headers(0, 10));
@@ -62,17 +67,20 @@ class NodeRpcBackendTest {
     assertThat(doubleSpend.reason()).isEqualTo(RejectReason.DOUBLE_SPEND);
     assertThat(doubleSpend.detail()).contains("txn-mempool-conflict");
     Transaction orphan = DevnetSpends.spend(DevnetSpends.spend(parent, 400), 200);
-    assertThat(backend.broadcast(orphan.serialize()).reason()).isEqualTo(RejectReason.MISSING_INPUTS);
+    assertThat(backend.broadcast(orphan.serialize()).reason())
+        .isEqualTo(RejectReason.MISSING_INPUTS);
     byte[] bad = DevnetSpends.spend(DevnetSpends.fund(devnet, 9_000), 200).serialize();
     bad[50] ^= 1; // inside the signature
-    assertThat(backend.broadcast(bad).reason()).isIn(RejectReason.INVALID_SCRIPT, RejectReason.MALFORMED);
+    assertThat(backend.broadcast(bad).reason())
+        .isIn(RejectReason.INVALID_SCRIPT, RejectReason.MALFORMED);
     assertThat(backend.status("00".repeat(32)).state()).isEqualTo(TxStatus.State.UNKNOWN);
   }
 
   @Test
   void feePolicyComesFromWhatMinersTakeNotTheRelayFee() {
     assertThat(backend.feePolicy().satoshisPerKb()).isEqualTo(50);
-    NodeRpcBackend floored = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofSeconds(2), 1, 80);
+    NodeRpcBackend floored =
+        new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofSeconds(2), 1, 80);
     assertThat(floored.feePolicy().satoshisPerKb()).isEqualTo(80);
   }
 
@@ -93,10 +101,15 @@ class NodeRpcBackendTest {
     Transaction tx = DevnetSpends.spend(DevnetSpends.fund(devnet, 50_000), 200);
     node.slowMillis = 1_200;
     node.slowCalls.set(2);
-    NodeRpcBackend twice = new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(500), 2, 0);
-    assertThatThrownBy(() -> twice.broadcast(tx.serialize())).isInstanceOf(ChainUnavailableException.class)
+    NodeRpcBackend twice =
+        new NodeRpcBackend(node.url("rpc", "secret"), "regtest", Duration.ofMillis(500), 2, 0);
+    assertThatThrownBy(() -> twice.broadcast(tx.serialize()))
+        .isInstanceOf(ChainUnavailableException.class)
         .hasMessageContaining("timed out");
-    NodeRpcBackend wrong = new NodeRpcBackend(node.url("rpc", "wrong"), "regtest", Duration.ofSeconds(2), 1, 0);
-    assertThatThrownBy(wrong::tip).isInstanceOf(ChainUnavailableException.class).hasMessageContaining("401");
+    NodeRpcBackend wrong =
+        new NodeRpcBackend(node.url("rpc", "wrong"), "regtest", Duration.ofSeconds(2), 1, 0);
+    assertThatThrownBy(wrong::tip)
+        .isInstanceOf(ChainUnavailableException.class)
+        .hasMessageContaining("401");
   }
 }

@@ -2,12 +2,12 @@ package io.peerwatt.settlement.chain.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.bsv.Script;
 import io.peerwatt.protocol.bsv.Signatures;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxInput;
 import io.peerwatt.protocol.bsv.TxOutput;
+import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.RejectReason;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link NodeRpcBackend} against a real Bitcoin SV 1.2.2 node in regtest whose miners take 0.5 sat/byte
- * ({@code -minminingtxfee=0.00000500}): what it answers, and how the backend reads it.
+ * {@link NodeRpcBackend} against a real Bitcoin SV 1.2.2 node in regtest whose miners take 0.5
+ * sat/byte ({@code -minminingtxfee=0.00000500}): what it answers, and how the backend reads it.
  */
 @ExtendWith(RegtestNode.Available.class)
 class RealNodeBackendTest {
@@ -40,14 +40,24 @@ class RealNodeBackendTest {
     }
   }
 
-  /** Spends output {@code index} of {@code parent} (locked to the miner key) back to the miner key. */
-  static Transaction spend(Transaction parent, int index, long feeSats, long lockTime, long sequence) {
+  /**
+   * Spends output {@code index} of {@code parent} (locked to the miner key) back to the miner key.
+   */
+  static Transaction spend(
+      Transaction parent, int index, long feeSats, long lockTime, long sequence) {
     TxOutput spent = parent.outputs().get(index);
     byte[] script = Script.p2pkh(RegtestNode.MINER.publicKey().hash160()).bytes();
-    Transaction unsigned = new Transaction(1, List.of(new TxInput(parent.txid(), index, new byte[0], sequence)),
-        List.of(new TxOutput(spent.satoshis() - feeSats, script)), lockTime);
-    byte[] sig = Signatures.signAllForkId(RegtestNode.MINER, unsigned, 0, spent.lockingScript(), spent.satoshis());
-    return unsigned.withUnlockingScript(0, Script.p2pkhUnlock(sig, RegtestNode.MINER.publicKey().bytes()).bytes());
+    Transaction unsigned =
+        new Transaction(
+            1,
+            List.of(new TxInput(parent.txid(), index, new byte[0], sequence)),
+            List.of(new TxOutput(spent.satoshis() - feeSats, script)),
+            lockTime);
+    byte[] sig =
+        Signatures.signAllForkId(
+            RegtestNode.MINER, unsigned, 0, spent.lockingScript(), spent.satoshis());
+    return unsigned.withUnlockingScript(
+        0, Script.p2pkhUnlock(sig, RegtestNode.MINER.publicKey().bytes()).bytes());
   }
 
   static Transaction spend(Transaction parent, long feeSats) {
@@ -66,7 +76,8 @@ class RealNodeBackendTest {
     Transaction tx = spend(node.matureCoinbase(), 200);
     BroadcastResult sent = backend.broadcast(tx.serialize());
     assertThat(sent.outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
-    assertThat(backend.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
+    assertThat(backend.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
     assertThat(backend.status(tx.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
 
     String block = node.mine(1).get(0);
@@ -77,7 +88,8 @@ class RealNodeBackendTest {
     BlockHeader header = BlockHeader.parseHex((String) node.rpc("getblockheader", block, false));
     assertThat(mined.bump().computeRoot(tx.txid())).isEqualTo(header.merkleRoot());
     // a mined transaction sent again is "already known" too
-    assertThat(backend.broadcast(tx.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
+    assertThat(backend.broadcast(tx.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ALREADY_KNOWN);
 
     ChainHeader tip = backend.tip();
     assertThat(tip.hashHex()).isEqualTo(block);
@@ -95,24 +107,30 @@ class RealNodeBackendTest {
     assertThat(node.blockTxids(block)).hasSize(1);
     String coinbase = node.blockTxids(block).get(0);
     // what the node answers itself
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> node.rpc("getmerkleproof2", block, coinbase)))
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> node.rpc("getmerkleproof2", block, coinbase)))
         .hasMessageContaining("-5");
     TxStatus status = backend.status(coinbase);
     assertThat(status.state()).isEqualTo(TxStatus.State.MINED);
     assertThat(status.bump().levels()).hasSize(1);
     BlockHeader header = BlockHeader.parseHex((String) node.rpc("getblockheader", block, false));
-    assertThat(status.bump().computeRoot(Transaction.txidFromHex(coinbase))).isEqualTo(header.merkleRoot());
-    assertThat(io.peerwatt.protocol.spv.Bump.decode(status.bump().encode())).isEqualTo(status.bump());
+    assertThat(status.bump().computeRoot(Transaction.txidFromHex(coinbase)))
+        .isEqualTo(header.merkleRoot());
+    assertThat(io.peerwatt.protocol.spv.Bump.decode(status.bump().encode()))
+        .isEqualTo(status.bump());
   }
 
   @Test
   void aTransactionPayingLessThanMinersTakeIsAcceptedButNotMined() {
     Transaction cheap = spend(node.matureCoinbase(), 50); // 50 sat for 191 bytes: 0.26 sat/byte
-    assertThat(backend.broadcast(cheap.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
+    assertThat(backend.broadcast(cheap.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ACCEPTED);
     node.mine(3);
     assertThat(backend.status(cheap.txidHex()).state()).isEqualTo(TxStatus.State.MEMPOOL);
     // a child paying for both gets both mined (child pays for parent)
-    Transaction child = spend(cheap, 0, 2 * backend.feePolicy().feeFor(cheap.size()), 0, TxInput.SEQUENCE_FINAL);
+    Transaction child =
+        spend(cheap, 0, 2 * backend.feePolicy().feeFor(cheap.size()), 0, TxInput.SEQUENCE_FINAL);
     assertThat(backend.broadcast(child.serialize()).isAccepted()).isTrue();
     node.mine(1);
     assertThat(node.confirmations(cheap.txidHex())).isEqualTo(1);
@@ -133,13 +151,15 @@ class RealNodeBackendTest {
     assertThat(missing.detail()).contains("-25").contains("Missing inputs");
 
     node.mine(1);
-    // once the first spend is mined, a conflicting one is answered as missing inputs (the output is gone)
+    // once the first spend is mined, a conflicting one is answered as missing inputs (the output is
+    // gone)
     BroadcastResult spentInBlock = backend.broadcast(spend(coinbase, 500).serialize());
     assertThat(spentInBlock.reason()).isEqualTo(RejectReason.MISSING_INPUTS);
 
     byte[] badSignature = spend(node.matureCoinbase(), 200).serialize();
     badSignature[50] ^= 1;
-    assertThat(backend.broadcast(badSignature).reason()).isIn(RejectReason.INVALID_SCRIPT, RejectReason.MALFORMED);
+    assertThat(backend.broadcast(badSignature).reason())
+        .isIn(RejectReason.INVALID_SCRIPT, RejectReason.MALFORMED);
   }
 
   @Test
@@ -153,7 +173,8 @@ class RealNodeBackendTest {
     node.mine(2);
     assertThat(backend.broadcast(refund.serialize()).reason()).isEqualTo(RejectReason.NON_FINAL);
     node.mine(1); // final once its lock height is below the next block's
-    assertThat(backend.broadcast(refund.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
+    assertThat(backend.broadcast(refund.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ACCEPTED);
     node.mine(1);
     assertThat(node.confirmations(refund.txidHex())).isEqualTo(1);
   }
@@ -173,7 +194,8 @@ class RealNodeBackendTest {
     } finally {
       node.setMockTime(0);
     }
-    assertThat(backend.broadcast(old.serialize()).outcome()).isEqualTo(BroadcastResult.Outcome.ACCEPTED);
+    assertThat(backend.broadcast(old.serialize()).outcome())
+        .isEqualTo(BroadcastResult.Outcome.ACCEPTED);
     node.mine(1);
     assertThat(node.confirmations(old.txidHex())).isEqualTo(1);
   }

@@ -1,10 +1,10 @@
 package io.peerwatt.settlement.chain.node;
 
 import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.Network;
 import io.peerwatt.protocol.keys.PrivateKey;
-import io.peerwatt.protocol.bsv.Transaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,23 +36,25 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real Bitcoin SV node (the 1.2.2 bundle in {@code ../shared/bsv-node} beside the repository root,
- * system property {@code peerwatt.root}; {@code peerwatt.bsv-node} names another folder) in regtest on
- * loopback, started by the bundle's {@code regtest.sh} into a temporary folder and stopped by
- * {@link #close()}. Where the bundle is absent or cannot run (not x86_64 Linux), {@link #start} skips
- * the calling test class with one line saying why.
+ * A real Bitcoin SV node (the 1.2.2 bundle in {@code ../shared/bsv-node} beside the repository
+ * root, system property {@code peerwatt.root}; {@code peerwatt.bsv-node} names another folder) in
+ * regtest on loopback, started by the bundle's {@code regtest.sh} into a temporary folder and
+ * stopped by {@link #close()}. Where the bundle is absent or cannot run (not x86_64 Linux), {@link
+ * #start} skips the calling test class with one line saying why.
  *
- * <p>Typical use, one node per test class annotated {@code @ExtendWith(RegtestNode.Available.class)} (so
- * the class is reported skipped with the reason where the node cannot run): {@code @BeforeAll static
- * void start() { node = RegtestNode.start("-minminingtxfee=0.00000500"); }} and {@code @AfterAll
- * node.close()}. Blocks
- * mined with {@link #mine} pay {@link #MINER}, whose coinbases mature after 100 blocks
- * ({@link #matureCoinbase()} hands them out one by one).
+ * <p>Typical use, one node per test class annotated
+ * {@code @ExtendWith(RegtestNode.Available.class)} (so the class is reported skipped with the
+ * reason where the node cannot run): {@code @BeforeAll static void start() { node =
+ * RegtestNode.start("-minminingtxfee=0.00000500"); }} and {@code @AfterAll node.close()}. Blocks
+ * mined with {@link #mine} pay {@link #MINER}, whose coinbases mature after 100 blocks ({@link
+ * #matureCoinbase()} hands them out one by one).
  */
 public final class RegtestNode implements AutoCloseable {
   /** The key the fixture mines to. */
-  public static final PrivateKey MINER = PrivateKey.fromBytes(Hashes.sha256("peerwatt regtest miner".getBytes(
-      StandardCharsets.UTF_8)));
+  public static final PrivateKey MINER =
+      PrivateKey.fromBytes(
+          Hashes.sha256("peerwatt regtest miner".getBytes(StandardCharsets.UTF_8)));
+
   /** Blocks after which a coinbase may be spent (consensus). */
   public static final int COINBASE_MATURITY = 100;
 
@@ -70,12 +72,16 @@ public final class RegtestNode implements AutoCloseable {
     this.args = args.clone();
   }
 
-  /** Disables the annotated test class, with {@link #unavailableReason()}, where the node cannot run. */
+  /**
+   * Disables the annotated test class, with {@link #unavailableReason()}, where the node cannot
+   * run.
+   */
   public static final class Available implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       String reason = unavailableReason();
-      return reason == null ? ConditionEvaluationResult.enabled("the Bitcoin SV node bundle can run here")
+      return reason == null
+          ? ConditionEvaluationResult.enabled("the Bitcoin SV node bundle can run here")
           : ConditionEvaluationResult.disabled("real-node tests skipped: " + reason);
     }
   }
@@ -83,11 +89,17 @@ public final class RegtestNode implements AutoCloseable {
   /** The folder the bundle is looked for in. */
   static Path bundleFolder() {
     String override = System.getProperty("peerwatt.bsv-node");
-    return override != null ? Path.of(override)
-        : Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "bsv-node").toAbsolutePath().normalize();
+    return override != null
+        ? Path.of(override)
+        : Path.of(System.getProperty("peerwatt.root", "."), "..", "shared", "bsv-node")
+            .toAbsolutePath()
+            .normalize();
   }
 
-  /** The bundle's folder, or null where it has no regtest.sh (run with bash: a copied folder may lack exec bits). */
+  /**
+   * The bundle's folder, or null where it has no regtest.sh (run with bash: a copied folder may
+   * lack exec bits).
+   */
   static Path bundle() {
     Path dir = bundleFolder();
     return Files.isRegularFile(dir.resolve("regtest.sh")) ? dir : null;
@@ -107,15 +119,16 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   /**
-   * Starts a node with the bundle's defaults overridden by {@code bitcoindArgs} (e.g.
-   * {@code -minminingtxfee=0.00000500}); skips the calling test (JUnit assumption) where the bundle
-   * cannot run.
+   * Starts a node with the bundle's defaults overridden by {@code bitcoindArgs} (e.g. {@code
+   * -minminingtxfee=0.00000500}); skips the calling test (JUnit assumption) where the bundle cannot
+   * run.
    */
   public static RegtestNode start(String... bitcoindArgs) {
     String reason = unavailableReason();
     Assumptions.assumeTrue(reason == null, () -> "real-node tests skipped: " + reason);
     try {
-      RegtestNode node = new RegtestNode(bundle(), Files.createTempDirectory("peerwatt-bsv-node"), bitcoindArgs);
+      RegtestNode node =
+          new RegtestNode(bundle(), Files.createTempDirectory("peerwatt-bsv-node"), bitcoindArgs);
       node.startProcess(bitcoindArgs);
       return node;
     } catch (IOException e) {
@@ -124,8 +137,9 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   private void startProcess(String... bitcoindArgs) {
-    List<String> command = new ArrayList<>(List.of("bash", bundle.resolve("regtest.sh").toString(), "start",
-        dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", bundle.resolve("regtest.sh").toString(), "start", dir.toString()));
     command.addAll(Arrays.asList(bitcoindArgs));
     Map<String, String> printed = new LinkedHashMap<>();
     for (String line : script(command).split("\n")) {
@@ -161,9 +175,9 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   /**
-   * {@code http://u:p@127.0.0.1:PORT} of a loopback relay to the node's RPC port that stays the same
-   * across {@link #restart}s, as a node's configured port does (while the node is down, connections are
-   * accepted and closed at once).
+   * {@code http://u:p@127.0.0.1:PORT} of a loopback relay to the node's RPC port that stays the
+   * same across {@link #restart}s, as a node's configured port does (while the node is down,
+   * connections are accepted and closed at once).
    */
   public synchronized URI relayUrl() {
     if (relay == null) {
@@ -199,24 +213,27 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   /**
-   * Copies {@code from} to {@code to} on a thread; at the end of {@code from} ends {@code to}'s output (so
-   * the node's closing an idle connection reaches the client as it would directly); the second of the two
-   * directions to end closes both sockets.
+   * Copies {@code from} to {@code to} on a thread; at the end of {@code from} ends {@code to}'s
+   * output (so the node's closing an idle connection reaches the client as it would directly); the
+   * second of the two directions to end closes both sockets.
    */
   private static void pump(Socket from, Socket to, AtomicInteger open) {
-    Thread t = new Thread(() -> {
-      try {
-        from.getInputStream().transferTo(to.getOutputStream());
-        to.shutdownOutput();
-      } catch (IOException e) {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-      if (open.decrementAndGet() == 0) {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "regtest-rpc-relay-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                from.getInputStream().transferTo(to.getOutputStream());
+                to.shutdownOutput();
+              } catch (IOException e) {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+              if (open.decrementAndGet() == 0) {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "regtest-rpc-relay-pump");
     t.setDaemon(true);
     t.start();
   }
@@ -244,7 +261,10 @@ public final class RegtestNode implements AutoCloseable {
     return new NodeRpcBackend(rpcUrl, "regtest", Duration.ofSeconds(10), 3, minFeeSatsPerKb);
   }
 
-  /** Stops the node (its data stays) and starts it again on the same data with the start arguments plus {@code extraArgs}. */
+  /**
+   * Stops the node (its data stays) and starts it again on the same data with the start arguments
+   * plus {@code extraArgs}.
+   */
   public void restart(String... extraArgs) {
     stopProcess();
     List<String> all = new ArrayList<>(Arrays.asList(args));
@@ -258,8 +278,9 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   /**
-   * One JSON-RPC call on a fresh connection; the result (Long, BigDecimal, String, Boolean, List, Map, or
-   * null); an RPC error becomes {@link IllegalStateException} with the node's code and message.
+   * One JSON-RPC call on a fresh connection; the result (Long, BigDecimal, String, Boolean, List,
+   * Map, or null); an RPC error becomes {@link IllegalStateException} with the node's code and
+   * message.
    */
   public Object rpc(String method, Object... params) {
     Map<String, Object> request = new LinkedHashMap<>();
@@ -268,16 +289,20 @@ public final class RegtestNode implements AutoCloseable {
     request.put("method", method);
     request.put("params", Arrays.asList(params));
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + rpcUrl.getPort() + "/").toURL()
-          .openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + rpcUrl.getPort() + "/").toURL().openConnection();
       c.setRequestMethod("POST");
       c.setDoOutput(true);
       c.setConnectTimeout(10_000);
       c.setReadTimeout(60_000);
       c.setRequestProperty("Connection", "close");
       c.setRequestProperty("Content-Type", "application/json");
-      c.setRequestProperty("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          rpcUrl.getUserInfo().getBytes(StandardCharsets.UTF_8)));
+      c.setRequestProperty(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(rpcUrl.getUserInfo().getBytes(StandardCharsets.UTF_8)));
       try (OutputStream out = c.getOutputStream()) {
         out.write(Json.write(request).getBytes(StandardCharsets.UTF_8));
       }
@@ -288,7 +313,8 @@ public final class RegtestNode implements AutoCloseable {
       }
       Map<String, Object> answer = Json.parseObject(body);
       if (answer.get("error") instanceof Map<?, ?> error) {
-        throw new IllegalStateException(method + ": " + error.get("code") + " " + error.get("message"));
+        throw new IllegalStateException(
+            method + ": " + error.get("code") + " " + error.get("message"));
       }
       Object result = answer.get("result");
       return result == Json.NULL ? null : result;
@@ -308,14 +334,20 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   /**
-   * After {@link #invalidateBlock}: mines {@code count} blocks of a new branch to another address. Mined
-   * to the same address within the same second, regtest would make the very block just invalidated (same
-   * parent, transactions, coinbase and time; nonces start at 0) and refuse it: "ProcessNewBlock, block
-   * not accepted".
+   * After {@link #invalidateBlock}: mines {@code count} blocks of a new branch to another address.
+   * Mined to the same address within the same second, regtest would make the very block just
+   * invalidated (same parent, transactions, coinbase and time; nonces start at 0) and refuse it:
+   * "ProcessNewBlock, block not accepted".
    */
   public List<String> mineOtherBranch(int count) {
-    return mineTo(count, PrivateKey.fromBytes(Hashes.sha256(("other branch " + System.nanoTime())
-        .getBytes(StandardCharsets.UTF_8))).publicKey().toAddress(Network.TESTNET).encode());
+    return mineTo(
+        count,
+        PrivateKey.fromBytes(
+                Hashes.sha256(
+                    ("other branch " + System.nanoTime()).getBytes(StandardCharsets.UTF_8)))
+            .publicKey()
+            .toAddress(Network.TESTNET)
+            .encode());
   }
 
   /** Mines {@code count} blocks to {@code address}; returns their hashes. */
@@ -369,8 +401,9 @@ public final class RegtestNode implements AutoCloseable {
   }
 
   /**
-   * The coinbase transaction of the lowest block not handed out yet whose coinbase has matured, mining
-   * the blocks that takes; it pays {@link #MINER} (unless the block was mined to another address).
+   * The coinbase transaction of the lowest block not handed out yet whose coinbase has matured,
+   * mining the blocks that takes; it pays {@link #MINER} (unless the block was mined to another
+   * address).
    */
   public Transaction matureCoinbase() {
     long height = nextCoinbaseHeight++;
@@ -379,7 +412,8 @@ public final class RegtestNode implements AutoCloseable {
       mine((int) needed);
     }
     String coinbase = blockTxids(blockHash(height)).get(0);
-    return Transaction.parse(HexFormat.of().parseHex((String) rpc("getrawtransaction", coinbase, 0)));
+    return Transaction.parse(
+        HexFormat.of().parseHex((String) rpc("getrawtransaction", coinbase, 0)));
   }
 
   /** Stops the node and deletes its folder. */
