@@ -131,8 +131,9 @@ public final class TradingApi implements AutoCloseable {
                           points,
                           blocking,
                           clock),
-                      new ReadingRoutes(ingest, new ReadingStore(dsl), points, blocking),
-                      new OrderRoutes(market, clock),
+                      new ReadingRoutes(
+                          ingest, new ReadingStore(dsl), points, new AnchorStates(dsl), blocking),
+                      new OrderRoutes(market, clock, new AnchorStates(dsl)),
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock));
               market.start(vertx, blocking, clock);

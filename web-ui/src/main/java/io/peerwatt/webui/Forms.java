@@ -1,10 +1,15 @@
 package io.peerwatt.webui;
 
+import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Turns what people type (kWh, ct/kWh with decimals) into the API's integers, exactly or not at
- * all.
+ * all, and answers a form: the fields sent, a redirect after the post.
  */
 final class Forms {
   private Forms() {}
@@ -24,6 +29,44 @@ final class Forms {
   /** A whole number, or null. */
   static Long whole(String text) {
     return scaled(text, 0);
+  }
+
+  /**
+   * Thousandths as the text a form shows: {@code 20500} -> {@code "20.5"}, {@code 0} -> {@code
+   * "0"}.
+   */
+  static String milliToText(long thousandths) {
+    return new BigDecimal(thousandths).movePointLeft(3).stripTrailingZeros().toPlainString();
+  }
+
+  /** The named form fields that were sent. */
+  static Map<String, String> of(RoutingContext ctx, String... names) {
+    Map<String, String> out = new HashMap<>();
+    for (String n : names) {
+      String v = ctx.request().getFormAttribute(n);
+      if (v != null) {
+        out.put(n, v);
+      }
+    }
+    return out;
+  }
+
+  /** Answers a posted form with 303 See Other, so that reloading the page does not post again. */
+  static void seeOther(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("location", location).end();
+  }
+
+  static String orEmpty(String text) {
+    return text == null ? "" : text;
+  }
+
+  static String orDefault(String text, String fallback) {
+    return text == null || text.isBlank() ? fallback : text;
+  }
+
+  /** A value as one URL path segment or query value. */
+  static String urlEncode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static Long scaled(String text, int decimals) {
