@@ -91,6 +91,7 @@ class GatewayReadingTest {
                 Duration.ofSeconds(10),
                 Duration.ofMillis(300),
                 0)),
+        Optional.empty(),
         Optional.empty());
   }
 

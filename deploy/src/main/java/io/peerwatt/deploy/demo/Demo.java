@@ -190,6 +190,10 @@ public final class Demo implements AutoCloseable {
     out.println(
         "  each settled slot is anchored (readings, trades, statements) in one transaction and mined on devnet;"
             + " so are the device certificates issued in each quarter-hour");
+    out.println(
+        "  every gateway is a light client: it checks devnet's headers by proof of work and verifies"
+            + " every fifth reading it signed against its anchor itself (summary:"
+            + " readingsVerifiedByGateways, gatewayAlarms)");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
   }
 

@@ -2,6 +2,7 @@ package io.peerwatt.deploy.gateway;
 
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.MeterUri;
@@ -31,7 +32,11 @@ final class GatewayYaml {
           "upload",
           "journal",
           "meters",
-          "wallet");
+          "wallet",
+          "lightClient");
+  private static final Set<String> LIGHT_CLIENT =
+      Set.of("checkpoint", "headerSource", "sampleEvery", "interval");
+  private static final Set<String> CHECKPOINT = Set.of("height", "hash");
   private static final Set<String> WALLET =
       Set.of(
           "mode",
@@ -126,6 +131,7 @@ final class GatewayYaml {
       i++;
     }
     Optional<WalletConfig> wallet = wallet(root);
+    Optional<LightClientConfig> lightClient = lightClient(root);
     try {
       return new GatewayConfig(
           dataDir,
@@ -137,7 +143,49 @@ final class GatewayYaml {
           segmentBytes,
           assumeSynced,
           meters,
-          wallet);
+          wallet,
+          lightClient);
+    } catch (IllegalArgumentException e) {
+      throw yaml.invalid(e);
+    }
+  }
+
+  /**
+   * {@code lightClient:}: absent = off; otherwise the checkpoint its header chain starts from
+   * ({@code height}, {@code hash}) is required.
+   */
+  private Optional<LightClientConfig> lightClient(Map<String, Object> root) {
+    if (!root.containsKey("lightClient")) {
+      return Optional.empty();
+    }
+    Map<String, Object> l = yaml.section(root, "lightClient", LIGHT_CLIENT);
+    if (!l.containsKey("checkpoint")) {
+      throw yaml.error("lightClient.checkpoint", "is required (height and hash of a block)");
+    }
+    Map<String, Object> checkpoint = yaml.section(l, "checkpoint", CHECKPOINT);
+    Optional<URI> source = Optional.empty();
+    if (l.containsKey("headerSource")) {
+      String url = yaml.text(l, "headerSource", "lightClient.headerSource");
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw yaml.error(
+            "lightClient.headerSource", "must be an http:// or https:// URL, got " + url);
+      }
+      source = Optional.of(URI.create(url));
+    }
+    try {
+      return Optional.of(
+          new LightClientConfig(
+              yaml.integer(checkpoint, "height", "lightClient.checkpoint.height", -1),
+              yaml.required(checkpoint, "hash", "lightClient.checkpoint"),
+              source,
+              (int)
+                  yaml.integer(
+                      l,
+                      "sampleEvery",
+                      "lightClient.sampleEvery",
+                      LightClientConfig.DEFAULT_SAMPLE_EVERY),
+              yaml.duration(
+                  l, "interval", "lightClient.interval", LightClientConfig.DEFAULT_INTERVAL)));
     } catch (IllegalArgumentException e) {
       throw yaml.invalid(e);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peerwatt.deploy.PeerwattCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
@@ -128,6 +129,41 @@ class GatewayCommandTest {
                 "gateway", "wallet", "fund", "--tx", pays.toHex(), "--data-dir", dir.toString()))
         .isZero();
     assertThat(dir.resolve("wallet").resolve("incoming").resolve(pays.txidHex() + ".hex")).exists();
+  }
+
+  @Test
+  void theLightClientIsOffUnlessConfiguredAndNeedsItsCheckpoint() throws Exception {
+    Path file = dir.resolve("l.yaml");
+    String meters =
+        "platform: https://p.example\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n";
+    Files.writeString(file, meters);
+    assertThat(GatewayYaml.load(file, null).lightClient()).isEmpty();
+    String hash = "00000000000000000a".repeat(3).substring(0, 54) + "0123456789";
+    Files.writeString(
+        file,
+        meters
+            + "lightClient:\n  checkpoint:\n    height: 870000\n    hash: \""
+            + hash
+            + "\"\n  sampleEvery: 4\n");
+    assertThat(GatewayYaml.load(file, null).lightClient())
+        .get()
+        .satisfies(
+            l -> {
+              assertThat(l.checkpointHeight()).isEqualTo(870_000);
+              assertThat(l.checkpointHash()).isEqualTo(hash);
+              assertThat(l.sampleEvery()).isEqualTo(4);
+              assertThat(l.headerSource()).isEmpty();
+              assertThat(l.interval()).isEqualTo(LightClientConfig.DEFAULT_INTERVAL);
+            });
+    Files.writeString(file, meters + "lightClient:\n  sampleEvery: 4\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("lightClient.checkpoint");
+    Files.writeString(
+        file, meters + "lightClient:\n  checkpoint:\n    height: 1\n    hash: \"abc\"\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("64 hex digits");
   }
 
   @Test
