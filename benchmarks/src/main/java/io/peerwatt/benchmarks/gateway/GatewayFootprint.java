@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * Load driver for the gateway's footprint on a small board (issue 20): the gateway's own jar,
  * started with the JVM flags of the shipped systemd unit ({@code
  * deploy/systemd/peerwatt-gateway.service}), reading 4 simulated meters (4 Modbus TCP connections)
- * and running the machine-to-machine wallet against a real platform ({@code peerwatt.jar platform}:
- * embedded PostgreSQL, devnet) it is enrolled with.
+ * and running the machine-to-machine wallet and the light client against a real platform ({@code
+ * peerwatt.jar platform}: embedded PostgreSQL, devnet) it is enrolled with.
  *
  * <p>Measures (1) start-up to first signed reading: from starting the JVM to {@code status.json}
  * showing a journaled reading, with {@code readingInterval: 1s} so the schedule adds no wait, three
@@ -241,10 +241,32 @@ public final class GatewayFootprint {
     }
     if (wallet) {
       yaml.append("wallet:\n  mode: m2m\n  devnetFaucet: true\n");
+      // the light client too, from devnet's first block: its header chain and audit rounds count
+      yaml.append("lightClient:\n  checkpoint:\n    height: 0\n    hash: \"")
+          .append(firstBlockHash(platform))
+          .append("\"\n  sampleEvery: 4\n  interval: 30s\n");
     }
     Path file = dataDir.resolve("gateway.yaml");
     Files.writeString(file, yaml.toString());
     return file;
+  }
+
+  /** The hash of the platform chain's block 0 ({@code GET /api/v1/chain/headers}). */
+  private static String firstBlockHash(URI platform) throws IOException {
+    try {
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(platform.resolve("/api/v1/chain/headers?from=0&count=1"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> first =
+          (Map<String, Object>) Json.array(Json.parseObject(answer.body()), "headers").get(0);
+      return Json.string(first, "hash");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   private static long waitForFirstReading(

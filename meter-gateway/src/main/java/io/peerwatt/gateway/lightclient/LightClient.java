@@ -27,10 +27,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * State (pending sample, count verified, alarms, the platform key first seen) lives in {@code
- * light-client.json} in the data dir. Not thread-safe on its own: the gateway calls it from its
- * reading loop ({@link #taken}) and its light-client thread ({@link #step}), both synchronized
- * here.
+ * light-client.json} in the data dir. The reading loop hands readings over ({@link #taken}) and
+ * reads the status ({@link #status}) without waiting for a round, which may wait on the network; a
+ * sampled reading handed over is written to the state file by the next round.
  */
 public final class LightClient {
   private static final Logger log = LoggerFactory.getLogger(LightClient.class);
@@ -77,6 +80,8 @@ public final class LightClient {
   private final Clock clock;
   private final HeaderTrack track;
   private final List<Pending> pending = new ArrayList<>();
+  private final Queue<Pending> handedOver = new ConcurrentLinkedQueue<>();
+  private volatile Map<String, Object> status;
   private final List<Alarm> alarms = new ArrayList<>();
   private long verifiedOnChain;
   private long alarmsRaised;
@@ -116,17 +121,16 @@ public final class LightClient {
             dataDir.resolve(HEADERS_FILE), config.checkpointHeight(), config.checkpointHash());
     LightClient client = new LightClient(config, dataDir, platform, device, http, clock, track);
     client.load();
+    client.status = client.currentStatus();
     return client;
   }
 
-  /** A reading the gateway signed: kept for the audit when it is in the sample. */
-  public synchronized void taken(int channel, SignedReading signed) throws IOException {
+  /** A reading the gateway signed: kept for the audit when it is in the sample. Never blocks. */
+  public void taken(int channel, SignedReading signed) {
     long sequence = signed.reading().sequence();
-    if (sequence % config.sampleEvery() != 0) {
-      return;
+    if (sequence % config.sampleEvery() == 0) {
+      handedOver.add(new Pending(channel, sequence, signed.reading().takenAt(), signed));
     }
-    pending.add(new Pending(channel, sequence, signed.reading().takenAt(), signed));
-    save();
   }
 
   /**
@@ -136,6 +140,9 @@ public final class LightClient {
    * @return whether sampled readings still wait for their proof
    */
   public synchronized boolean step() {
+    for (Pending p = handedOver.poll(); p != null; p = handedOver.poll()) {
+      pending.add(p);
+    }
     try {
       syncHeaders();
       if (platformKey == null) {
@@ -152,6 +159,7 @@ public final class LightClient {
     } catch (IOException e) {
       log.warn("cannot write {}: {}", STATE_FILE, e.getMessage());
     }
+    status = currentStatus();
     return !pending.isEmpty();
   }
 
@@ -310,8 +318,12 @@ public final class LightClient {
     return List.copyOf(alarms);
   }
 
-  /** What {@code gateway status} shows under {@code lightClient}. */
-  public synchronized Map<String, Object> status() {
+  /** What {@code gateway status} shows under {@code lightClient}, as of the last round. */
+  public Map<String, Object> status() {
+    return status;
+  }
+
+  private Map<String, Object> currentStatus() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("headerSource", headerSource.toString());
     m.put("headerTipHeight", track.tipHeight());
@@ -326,7 +338,7 @@ public final class LightClient {
     }
     m.put("alarms", list);
     m.put("lastError", lastError);
-    return m;
+    return Collections.unmodifiableMap(m);
   }
 
   private static Map<String, Object> alarmJson(Alarm a) {
