@@ -55,6 +55,7 @@ public final class TradingApi implements AutoCloseable {
   private final BearerTokens tokens;
   private final DeviceRequests deviceRequests;
   private final Market market;
+  private final ReadingIngest ingest;
   private final long housekeepingTimer;
 
   private TradingApi(
@@ -64,6 +65,7 @@ public final class TradingApi implements AutoCloseable {
       BearerTokens tokens,
       DeviceRequests deviceRequests,
       Market market,
+      ReadingIngest ingest,
       long housekeepingTimer) {
     this.vertx = vertx;
     this.settings = settings;
@@ -71,6 +73,7 @@ public final class TradingApi implements AutoCloseable {
     this.tokens = tokens;
     this.deviceRequests = deviceRequests;
     this.market = market;
+    this.ingest = ingest;
     this.housekeepingTimer = housekeepingTimer;
   }
 
@@ -151,7 +154,7 @@ public final class TradingApi implements AutoCloseable {
               DeviceRequests deviceRequests =
                   new DeviceRequests(devices, clock, settings.maxClockSkew());
               return new TradingApi(
-                  vertx, settings, resources, tokens, deviceRequests, market, timer);
+                  vertx, settings, resources, tokens, deviceRequests, market, ingest, timer);
             });
   }
 
@@ -176,10 +179,14 @@ public final class TradingApi implements AutoCloseable {
     return deviceRequests;
   }
 
-  /** Stops the market's scheduler and the housekeeping timer. */
+  /**
+   * Stops the market's scheduler and the housekeeping timer, and reading ingestion once it has
+   * stored what it took.
+   */
   @Override
   public void close() {
     vertx.cancelTimer(housekeepingTimer);
     market.stop();
+    ingest.close();
   }
 }

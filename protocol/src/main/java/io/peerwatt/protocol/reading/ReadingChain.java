@@ -1,11 +1,54 @@
 package io.peerwatt.protocol.reading;
 
+import io.peerwatt.protocol.keys.PublicKey;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** Hash-chain rules for the readings of one (device, channel); signatures are checked elsewhere. */
 public final class ReadingChain {
   private ReadingChain() {}
+
+  /**
+   * What the next reading of a chain is checked against: the fields of its last reading that {@link
+   * #checkLink} reads, with that reading's hash, so a platform can keep a chain's tip without its
+   * whole last reading.
+   *
+   * @param hash the last reading's hash (32 bytes)
+   */
+  public record Tip(
+      PublicKey deviceKey,
+      int channel,
+      long sequence,
+      byte[] hash,
+      Instant takenAt,
+      long importWh,
+      long exportWh) {
+    public Tip {
+      Objects.requireNonNull(deviceKey, "deviceKey");
+      Objects.requireNonNull(takenAt, "takenAt");
+      if (hash.length != 32) {
+        throw new IllegalArgumentException("a reading hash is 32 bytes");
+      }
+      hash = hash.clone();
+    }
+
+    /** The tip a reading leaves, given its hash (computed once by the caller). */
+    public static Tip of(MeterReading r, byte[] hash) {
+      return new Tip(
+          r.deviceKey(), r.channel(), r.sequence(), hash, r.takenAt(), r.importWh(), r.exportWh());
+    }
+
+    @Override
+    public byte[] hash() {
+      return hash.clone();
+    }
+
+    boolean hashEquals(byte[] other) {
+      return Arrays.equals(hash, other);
+    }
+  }
 
   /** Checks that {@code first} can start a chain (prevHash all zero). */
   public static ReadingChainCheck checkFirst(MeterReading first) {
@@ -14,6 +57,11 @@ public final class ReadingChain {
 
   /** Checks that {@code next} directly follows {@code previous}. */
   public static ReadingChainCheck checkLink(MeterReading previous, MeterReading next) {
+    return checkLink(Tip.of(previous, previous.hash()), next);
+  }
+
+  /** Checks that {@code next} directly follows the reading that left {@code previous}. */
+  public static ReadingChainCheck checkLink(Tip previous, MeterReading next) {
     if (!next.deviceKey().equals(previous.deviceKey())) {
       return ReadingChainCheck.DEVICE_CHANGED;
     }
@@ -23,7 +71,7 @@ public final class ReadingChain {
     if (previous.sequence() == Long.MAX_VALUE || next.sequence() != previous.sequence() + 1) {
       return ReadingChainCheck.SEQUENCE_NOT_NEXT;
     }
-    if (!Arrays.equals(next.prevHash(), previous.hash())) {
+    if (!previous.hashEquals(next.prevHash())) {
       return ReadingChainCheck.PREV_HASH_MISMATCH;
     }
     if (!next.takenAt().isAfter(previous.takenAt())) {
