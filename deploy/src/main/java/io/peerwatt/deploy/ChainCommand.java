@@ -215,7 +215,7 @@ final class ChainCommand implements Runnable {
     public Integer call() {
       Transaction funding;
       try {
-        funding = Transaction.parse(TxCommand.input(tx, "--tx"));
+        funding = Transaction.parse(BytesArgument.read(tx, "--tx"));
       } catch (FormatException e) {
         throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
       }

@@ -104,6 +104,7 @@ final class HttpVerticle extends VerticleBase {
             settlement.proofs(),
             settlement.chain(),
             keys.signingKey().publicKey(),
+            trading.deviceRequests(),
             blocking),
         new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
         new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking),

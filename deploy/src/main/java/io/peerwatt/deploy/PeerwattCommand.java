@@ -1,10 +1,6 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -55,17 +51,8 @@ public final class PeerwattCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      Properties props = new Properties();
-      try (InputStream in = PeerwattCommand.class.getResourceAsStream("version.properties")) {
-        if (in != null) {
-          props.load(in);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
       return new String[] {
-        "peerwatt " + props.getProperty("version", "unknown"),
-        "secp256k1: " + Secp256k1Ecdsa.inUse().description()
+        "peerwatt " + VersionInfo.version(), "secp256k1: " + Secp256k1Ecdsa.inUse().description()
       };
     }
   }

@@ -3,10 +3,6 @@ package io.peerwatt.deploy;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.bsv.ScriptFlags;
 import io.peerwatt.protocol.bsv.Transaction;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,28 +26,6 @@ public final class TxCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /**
-   * The bytes named by HEX or @FILE (a file of hex text or raw binary); every command taking a
-   * transaction reads it so.
-   */
-  public static byte[] input(String arg, String what) {
-    try {
-      if (arg.startsWith("@")) {
-        Path file = Path.of(arg.substring(1));
-        return TxTool.hexOrBinary(Files.readAllBytes(file));
-      }
-      return Transaction.parseHexBytes(arg.strip(), what);
-    } catch (NoSuchFileException e) {
-      throw new UserError("no such file: " + arg.substring(1));
-    } catch (IOException e) {
-      throw new UserError("cannot read " + arg.substring(1) + ": " + e.getMessage(), e);
-    } catch (FormatException e) {
-      String message =
-          e.getMessage().startsWith(what) ? e.getMessage() : what + ": " + e.getMessage();
-      throw new UserError(message, e);
-    }
-  }
-
   @Command(
       name = "decode",
       mixinStandardHelpOptions = true,
@@ -67,7 +41,7 @@ public final class TxCommand implements Runnable {
 
     @Override
     public Integer call() {
-      byte[] raw = input(tx, "transaction");
+      byte[] raw = BytesArgument.read(tx, "transaction");
       String json;
       try {
         json = TxTool.decodeJson(raw);
@@ -131,8 +105,8 @@ public final class TxCommand implements Runnable {
     public Integer call() {
       String out;
       try {
-        Transaction transaction = Transaction.parse(input(tx, "transaction"));
-        byte[] scriptCode = script.isEmpty() ? new byte[0] : input(script, "script");
+        Transaction transaction = Transaction.parse(BytesArgument.read(tx, "transaction"));
+        byte[] scriptCode = script.isEmpty() ? new byte[0] : BytesArgument.read(script, "script");
         out = TxTool.sighash(transaction, input, scriptCode, amount, type, preimage);
       } catch (FormatException e) {
         throw new UserError(e.getMessage(), e);
@@ -171,7 +145,7 @@ public final class TxCommand implements Runnable {
       try {
         int flags =
             consensus ? ScriptFlags.POST_GENESIS_CONSENSUS : ScriptFlags.POST_GENESIS_STANDARD;
-        report = TxTool.verifyBeef(input(beef, "BEEF"), flags);
+        report = TxTool.verifyBeef(BytesArgument.read(beef, "BEEF"), flags);
       } catch (FormatException e) {
         throw new UserError("BEEF: " + e.getMessage(), e);
       }

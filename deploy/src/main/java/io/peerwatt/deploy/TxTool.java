@@ -28,20 +28,6 @@ import org.bouncycastle.util.encoders.Hex;
 public final class TxTool {
   private TxTool() {}
 
-  /**
-   * The bytes an operator handed over: hex text (whitespace ignored) when every character is a hex
-   * digit or whitespace, otherwise the raw bytes themselves (a binary file).
-   */
-  public static byte[] hexOrBinary(byte[] content) {
-    String text = new String(content, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
-    if (!text.isEmpty()
-        && text.chars()
-            .allMatch(ch -> Character.digit(ch, 16) >= 0 || Character.isWhitespace(ch))) {
-      return Transaction.parseHexBytes(text.replaceAll("\\s+", ""), "hex input");
-    }
-    return content.clone();
-  }
-
   /** {@code peerwatt tx decode}: the transaction as pretty JSON. */
   public static String decodeJson(byte[] rawTx) {
     return Json.writePretty(decode(Transaction.parse(rawTx)));

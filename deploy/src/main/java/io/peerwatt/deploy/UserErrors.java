@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** Prints user errors as one line and logs everything else with its stack trace. */
-final class UserErrors implements CommandLine.IExecutionExceptionHandler {
+public final class UserErrors implements CommandLine.IExecutionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(UserErrors.class);
 
   @Override

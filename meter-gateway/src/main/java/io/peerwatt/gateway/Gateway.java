@@ -1,6 +1,7 @@
 package io.peerwatt.gateway;
 
 import io.peerwatt.gateway.journal.Journal;
+import io.peerwatt.gateway.lightclient.LightClient;
 import io.peerwatt.gateway.metering.ClockSync;
 import io.peerwatt.gateway.metering.MeterChannel;
 import io.peerwatt.gateway.metering.MeterConfig;
@@ -8,6 +9,7 @@ import io.peerwatt.gateway.metering.MeterException;
 import io.peerwatt.gateway.metering.ReadingSchedule;
 import io.peerwatt.gateway.platform.Enrollment;
 import io.peerwatt.gateway.platform.PlatformClient;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.platform.Uploader;
 import io.peerwatt.gateway.wallet.PaymentAgent;
 import io.peerwatt.gateway.wallet.WalletConfig;
@@ -19,7 +21,7 @@ import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
-import java.net.http.HttpClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +60,9 @@ public final class Gateway implements AutoCloseable {
   /** The machine-to-machine wallet's agent, or null when the platform pays for the owner. */
   private final PaymentAgent wallet;
 
+  /** The light client auditing this gateway's anchored readings, or null when it is off. */
+  private final LightClient lightClient;
+
   private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync)
       throws IOException {
     this.config = config;
@@ -81,6 +86,7 @@ public final class Gateway implements AutoCloseable {
       channels.forEach(MeterChannel::close);
       throw e;
     }
+    PlatformHttp http = new PlatformHttp(Duration.ofSeconds(10));
     this.uploader =
         config
             .platform()
@@ -92,7 +98,7 @@ public final class Gateway implements AutoCloseable {
                         journals,
                         config.dataDir(),
                         clock,
-                        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                        http,
                         config.batchSize(),
                         Duration.ofSeconds(30)))
             .orElse(null);
@@ -102,16 +108,25 @@ public final class Gateway implements AutoCloseable {
               config.dataDir(),
               DeviceIdentity.channelKey(config.dataDir()),
               new PlatformClient(
-                  config.platform().orElseThrow(),
-                  key,
-                  HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-                  clock,
-                  Duration.ofSeconds(30)),
+                  config.platform().orElseThrow(), key, http, clock, Duration.ofSeconds(30)),
               journals,
               config.wallet().get(),
               clock);
     } else {
       this.wallet = null;
+    }
+    if (config.lightClient().isPresent()) {
+      URI platform = config.platform().orElseThrow();
+      this.lightClient =
+          LightClient.open(
+              config.lightClient().get(),
+              config.dataDir(),
+              platform,
+              new PlatformClient(platform, key, http, clock, Duration.ofSeconds(30)),
+              http,
+              clock);
+    } else {
+      this.lightClient = null;
     }
     Instant now = clock.instant();
     for (MeterChannel channel : channels) {
@@ -152,6 +167,9 @@ public final class Gateway implements AutoCloseable {
         // due for
         boolean boundary = ReadingSchedule.isBoundary(due) || crossedBoundary(due, now);
         SignedReading taken = channel.take(now, boundary, clockSync.synchronised(), key);
+        if (taken != null && lightClient != null) {
+          lightClient.taken(ch, taken);
+        }
         if (taken != null && wallet != null) {
           try {
             wallet.recordReading(ch, taken);
@@ -218,6 +236,12 @@ public final class Gateway implements AutoCloseable {
       payments.setDaemon(true);
       payments.start();
     }
+    Thread audit = null;
+    if (lightClient != null) {
+      audit = new Thread(() -> lightClientLoop(stop), "peerwatt-light-client");
+      audit.setDaemon(true);
+      audit.start();
+    }
     try {
       while (!stop.get()) {
         Instant next = tick();
@@ -237,7 +261,42 @@ public final class Gateway implements AutoCloseable {
         payments.interrupt();
         payments.join(5_000);
       }
+      if (audit != null) {
+        audit.interrupt();
+        audit.join(5_000);
+      }
     }
+  }
+
+  /** Light-client rounds until {@code stop}; a round never throws. */
+  private void lightClientLoop(AtomicBoolean stop) {
+    long pauseMs = config.lightClient().orElseThrow().interval().toMillis();
+    while (!stop.get()) {
+      lightClientStep();
+      try {
+        writeStatus();
+        Thread.sleep(pauseMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException e) {
+        log.warn("cannot write the status: {}", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * One round of the light client (tests and the demo drive it directly); nothing without one.
+   *
+   * @return whether sampled readings still wait for their proof
+   */
+  public boolean lightClientStep() {
+    return lightClient != null && lightClient.step();
+  }
+
+  /** The light client, or null when it is off. */
+  public LightClient lightClient() {
+    return lightClient;
   }
 
   /** Wallet rounds until {@code stop}; a round never throws (failures are retried next round). */
@@ -327,6 +386,7 @@ public final class Gateway implements AutoCloseable {
       m.put("unit", channel.config().unitId());
       m.put("map", channel.mapName());
       m.put("serial", channel.knownSerial());
+      m.put("lacks", List.copyOf(channel.lacks()));
       m.put("lastReading", readingSummary(channel.lastReading()));
       m.put(
           "lastPollAt",
@@ -361,6 +421,9 @@ public final class Gateway implements AutoCloseable {
     status.put("upload", upload);
     if (wallet != null) {
       status.put("wallet", wallet.status());
+    }
+    if (lightClient != null) {
+      status.put("lightClient", lightClient.status());
     }
     StatusFile.write(config.dataDir(), status);
   }

@@ -1,5 +1,6 @@
 package io.peerwatt.gateway;
 
+import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.ReadingSchedule;
 import io.peerwatt.gateway.platform.Uploader;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param assumeClockSynchronised true when the host keeps time without systemd-timesyncd
  * @param meters the meters to read
  * @param wallet the machine-to-machine wallet; empty = the platform pays for the owner (custodial)
+ * @param lightClient the light client auditing the gateway's own anchored readings; empty = off
  */
 public record GatewayConfig(
     Path dataDir,
@@ -37,7 +39,8 @@ public record GatewayConfig(
     long journalSegmentBytes,
     boolean assumeClockSynchronised,
     List<MeterConfig> meters,
-    Optional<WalletConfig> wallet) {
+    Optional<WalletConfig> wallet,
+    Optional<LightClientConfig> lightClient) {
 
   public GatewayConfig {
     meters = List.copyOf(meters);
@@ -68,6 +71,9 @@ public record GatewayConfig(
     }
     if (wallet.isPresent() && platform.isEmpty()) {
       throw new IllegalArgumentException("wallet needs a platform to pay through");
+    }
+    if (lightClient.isPresent() && platform.isEmpty()) {
+      throw new IllegalArgumentException("lightClient needs a platform to ask for proofs");
     }
     if (uploadInterval.toMillis() < 10) {
       throw new IllegalArgumentException("upload.interval must be at least 10 ms");

@@ -91,6 +91,7 @@ class GatewayReadingTest {
                 Duration.ofSeconds(10),
                 Duration.ofMillis(300),
                 0)),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -180,8 +181,13 @@ class GatewayReadingTest {
     assertThat(reset.flags()).containsExactly(ReadingFlag.COUNTER_RESET);
     assertThat(reset.importWh()).isLessThan(boundary.importWh());
 
-    // a different meter behind the channel: flagged meterSwapped
+    // a different meter behind the channel (the old one gone quiet while it was swapped): the
+    // serial is
+    // read again once it answers, and the reading is flagged meterSwapped
+    grid.silent(true);
     grid.serial("99887766");
+    runUntil(Instant.parse("2026-06-21T12:01:30Z"));
+    grid.silent(false);
     runUntil(Instant.parse("2026-06-21T12:02:00Z"));
     assertThat(last(0).flags()).containsExactly(ReadingFlag.METER_SWAPPED);
     runUntil(Instant.parse("2026-06-21T12:03:00Z"));

@@ -276,6 +276,10 @@ public final class Demo implements AutoCloseable {
             + network
             + (realChain == null || realChain.mines() ? " on the demo's timer" : " by the network")
             + "; so are the device certificates issued in each quarter-hour");
+    out.println(
+        "  every gateway is a light client: it checks the chain's headers by proof of work and verifies"
+            + " every fifth reading it signed against its anchor itself (summary:"
+            + " readingsVerifiedByGateways, gatewayAlarms)");
     out.println("  simulated time started " + clock.start() + ", now " + clock.instant());
   }
 

@@ -1,9 +1,9 @@
 package io.peerwatt.deploy.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peerwatt.deploy.BytesArgument;
 import io.peerwatt.deploy.ChainSettings;
 import io.peerwatt.deploy.Config;
-import io.peerwatt.deploy.TxCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -120,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
         ChainSettings.from(Config.load(ChainSettings.KEYS, null, System.getenv(), flags));
     RealChain.Funding funding =
         new RealChain.Funding(
-            fundingTx == null ? null : TxCommand.input(fundingTx, "--funding-tx"),
+            fundingTx == null ? null : BytesArgument.read(fundingTx, "--funding-tx"),
             fundingDir != null
                 ? fundingDir
                 : Path.of(System.getProperty("user.home"), ".peerwatt", "demo-funding"));

@@ -4,21 +4,23 @@ import io.peerwatt.deploy.Platform;
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.ClockSync;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
 import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.platform.Uploader;
 import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.trading.AccountAdmin;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -175,6 +177,17 @@ final class Neighbourhood implements AutoCloseable {
   }
 
   /**
+   * The gateways' light client in the demo: headers from the platform's devnet checked from its tip
+   * when the home starts (as an installer would take a recent block as the checkpoint), every fifth
+   * reading audited, a round every two seconds of wall time.
+   */
+  private LightClientConfig demoLightClient() {
+    ChainHeader tip = platform.settlement().chain().tip();
+    return new LightClientConfig(
+        tip.height(), tip.hashHex(), Optional.empty(), 5, Duration.ofSeconds(2));
+  }
+
+  /**
    * One home, enrolled and metering: account, metering point, meter simulator and a running
    * gateway.
    */
@@ -257,7 +270,8 @@ final class Neighbourhood implements AutoCloseable {
             1L << 20,
             true,
             List.of(meterConfig),
-            m2m ? Optional.of(gatewayWallet) : Optional.empty());
+            m2m ? Optional.of(gatewayWallet) : Optional.empty(),
+            Optional.of(demoLightClient()));
     Gateway gateway = Gateway.open(config, key, clock, ClockSync.assumeSynchronised());
     Thread thread =
         new Thread(
@@ -393,7 +407,7 @@ final class Neighbourhood implements AutoCloseable {
               List.of(serial),
               key,
               dir,
-              HttpClient.newHttpClient(),
+              new PlatformHttp(Duration.ofSeconds(10)),
               Duration.ofSeconds(30))
           .deviceId();
     } catch (Enrollment.EnrollmentException e) {

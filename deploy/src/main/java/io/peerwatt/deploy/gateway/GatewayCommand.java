@@ -1,8 +1,6 @@
 package io.peerwatt.deploy.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.peerwatt.deploy.TxCommand;
+import io.peerwatt.deploy.BytesArgument;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Gateway;
@@ -10,17 +8,18 @@ import io.peerwatt.gateway.GatewayConfig;
 import io.peerwatt.gateway.StatusFile;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterException;
+import io.peerwatt.gateway.metering.MeterSample;
 import io.peerwatt.gateway.metering.MeterUri;
 import io.peerwatt.gateway.metering.Meters;
 import io.peerwatt.gateway.platform.Enrollment;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.wallet.WalletInbox;
 import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +48,6 @@ import picocli.CommandLine.Option;
       GatewayCommand.Wallet.class
     })
 public final class GatewayCommand implements Runnable {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -59,14 +55,24 @@ public final class GatewayCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code ~/.peerwatt-gateway}. */
+  /**
+   * {@code PEERWATT_GATEWAY_DATA_DIR} when set (the Debian package's {@code peerwatt} command sets
+   * it to /var/lib/peerwatt-gateway), else {@code ~/.peerwatt-gateway}.
+   */
   static Path defaultDataDir() {
+    String fromEnvironment = System.getenv("PEERWATT_GATEWAY_DATA_DIR");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return Path.of(fromEnvironment);
+    }
     return Path.of(System.getProperty("user.home"), ".peerwatt-gateway");
   }
 
   /** {@code --data-dir} of the commands that work on a gateway's files. */
   static final class DataDir {
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "default ~/.peerwatt-gateway")
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description = "default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway")
     Path dataDir;
 
     Path path() {
@@ -75,27 +81,32 @@ public final class GatewayCommand implements Runnable {
   }
 
   static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.writePretty(value);
   }
 
-  /** {@code peerwatt gateway probe}: reads one meter once and prints the reading as JSON. */
+  /**
+   * {@code peerwatt gateway probe}: reads one meter once and prints the reading as JSON, or with
+   * {@code --scan} finds the meters on a bus: which unit ids answer, and which maps read them.
+   */
   @Command(
       name = "probe",
       mixinStandardHelpOptions = true,
       description =
-          "Read one meter once and print the values as JSON (check the wiring before anything else).")
+          "Read one meter once and print the values as JSON (check the wiring before anything else);"
+              + " with --scan, find which meters answer at which unit ids and which maps read them.")
   public static final class Probe implements Callable<Integer> {
+    /** Per request when scanning: a unit that is not there costs this twice. */
+    static final long SCAN_TIMEOUT_MS = 200;
+
+    static final long PROBE_TIMEOUT_MS = 1000;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
         names = "--meter",
         required = true,
         paramLabel = "URI",
-        description = "tcp://host:port or rtu:///dev/ttyUSB0?baud=9600&parity=none&stopBits=1")
+        description = "tcp://host[:port] or rtu:///dev/ttyUSB0?baud=9600&parity=none&stopBits=1")
     String meter;
 
     @Option(
@@ -107,14 +118,32 @@ public final class GatewayCommand implements Runnable {
     @Option(
         names = "--map",
         defaultValue = "auto",
-        description = "auto, sdm630, sdm120, em24 or sunspec (default ${DEFAULT-VALUE})")
+        description =
+            "auto, sdm630, sdm120, sdm230, sdm72d, em24 or sunspec (default ${DEFAULT-VALUE})")
     String map;
 
     @Option(
+        names = "--scan",
+        description = "try every unit id (or --units) and every map; print what answers")
+    boolean scan;
+
+    @Option(
+        names = "--units",
+        paramLabel = "FROM-TO",
+        defaultValue = "1-247",
+        description = "unit ids to scan, e.g. 1-10 or 5 (default ${DEFAULT-VALUE})")
+    String units;
+
+    @Option(
         names = "--timeout",
-        defaultValue = "1000",
-        description = "per request, ms (default ${DEFAULT-VALUE})")
-    long timeoutMs;
+        paramLabel = "MS",
+        description =
+            "per request, ms (default "
+                + PROBE_TIMEOUT_MS
+                + ", or "
+                + SCAN_TIMEOUT_MS
+                + " with --scan)")
+    Long timeoutMs;
 
     @Option(
         names = "--retries",
@@ -132,11 +161,20 @@ public final class GatewayCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
+      try {
+        return scan ? scan(uri) : probe(uri, choice);
+      } finally {
+        Meters.releaseSharedResources();
+      }
+    }
+
+    private int probe(MeterUri uri, MapChoice choice) {
       if (unit < 0 || unit > 247) {
         throw new UserError("--unit must be 0..247");
       }
+      long timeout = timeoutMs == null ? PROBE_TIMEOUT_MS : timeoutMs;
       try {
-        Meters.Probe probe = Meters.probe(uri, unit, choice, Duration.ofMillis(timeoutMs), retries);
+        Meters.Probe probe = Meters.probe(uri, unit, choice, Duration.ofMillis(timeout), retries);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("map", probe.map());
         out.put("found", probe.found());
@@ -145,16 +183,119 @@ public final class GatewayCommand implements Runnable {
         out.put("serial", probe.sample().serial());
         out.put("importWh", probe.sample().importWh());
         out.put("exportWh", probe.sample().exportWh());
-        out.put("powerW", probe.sample().powerW());
-        out.put("voltageV", BigDecimal.valueOf(probe.sample().voltageMilliV(), 3));
+        out.put(
+            "powerW",
+            probe.sample().missing().contains("powerTotal") ? null : probe.sample().powerW());
+        out.put(
+            "voltageV",
+            probe.sample().missing().contains("voltageL1")
+                ? null
+                : BigDecimal.valueOf(probe.sample().voltageMilliV(), 3));
+        out.put("lacks", probe.lacks());
         spec.commandLine().getOut().println(json(out));
         return 0;
       } catch (MeterException e) {
         throw new UserError(
             "meter " + uri + " unit " + unit + ": " + e.fault() + ": " + e.getMessage());
-      } finally {
-        Meters.releaseSharedResources();
       }
+    }
+
+    private int scan(MeterUri uri) {
+      int[] range = unitRange(units);
+      long timeout = timeoutMs == null ? SCAN_TIMEOUT_MS : timeoutMs;
+      var out = spec.commandLine().getOut();
+      out.println(
+          "scanning "
+              + uri
+              + ", unit ids "
+              + range[0]
+              + "-"
+              + range[1]
+              + ", "
+              + timeout
+              + " ms per request");
+      out.flush();
+      List<Meters.Found> found;
+      try {
+        found =
+            Meters.scan(
+                uri,
+                range[0],
+                range[1],
+                Duration.ofMillis(timeout),
+                f -> {
+                  out.println(describe(f));
+                  out.flush();
+                });
+      } catch (MeterException e) {
+        throw new UserError("cannot scan " + uri + ": " + e.fault() + ": " + e.getMessage());
+      }
+      long meters = found.stream().filter(f -> !f.fits().isEmpty()).count();
+      out.println(
+          meters
+              + " meter(s) found"
+              + (found.size() > meters
+                  ? ", " + (found.size() - meters) + " other device(s) answered"
+                  : "")
+              + (found.isEmpty()
+                  ? "; check the wiring, the address and the line settings (baud, parity)"
+                  : ""));
+      return 0;
+    }
+
+    static int[] unitRange(String text) {
+      String[] parts = text.trim().split("-", -1);
+      try {
+        int from = Integer.parseInt(parts[0].trim());
+        int to = parts.length == 1 ? from : Integer.parseInt(parts[1].trim());
+        if (parts.length > 2 || from < 1 || to > 247 || from > to) {
+          throw new NumberFormatException();
+        }
+        return new int[] {from, to};
+      } catch (NumberFormatException e) {
+        throw new UserError("--units must be FROM-TO within 1-247 (or one unit id), got " + text);
+      }
+    }
+
+    /** One unit: the map that reads it best with its values, then the other maps that read it. */
+    static String describe(Meters.Found f) {
+      if (f.fits().isEmpty()) {
+        return "unit " + f.unit() + ": answers, but no map reads it (not a supported meter)";
+      }
+      Meters.Fit best = f.fits().get(0);
+      MeterSample s = best.sample();
+      StringBuilder line =
+          new StringBuilder(
+              "unit "
+                  + f.unit()
+                  + ": "
+                  + best.map()
+                  + (best.complete() ? "" : " (lacks " + String.join(", ", best.lacks()) + ")")
+                  + ": import "
+                  + s.importWh()
+                  + " Wh, export "
+                  + s.exportWh()
+                  + " Wh"
+                  + (s.missing().contains("powerTotal") ? "" : ", power " + s.powerW() + " W")
+                  + (s.missing().contains("voltageL1") || s.voltageMilliV() == 0
+                      ? ""
+                      : ", voltage " + BigDecimal.valueOf(s.voltageMilliV(), 3) + " V")
+                  + (s.serial().isEmpty() ? "" : ", serial " + s.serial()));
+      if (f.fits().size() > 1) {
+        line.append("; also read by ")
+            .append(
+                String.join(
+                    ", ",
+                    f.fits().subList(1, f.fits().size()).stream()
+                        .map(
+                            o ->
+                                o.map()
+                                    + (o.complete()
+                                        ? ""
+                                        : " (lacks " + String.join(", ", o.lacks()) + ")"))
+                        .toList()));
+      }
+      return line.toString();
     }
   }
 
@@ -171,7 +312,8 @@ public final class GatewayCommand implements Runnable {
     @Option(
         names = "--data-dir",
         paramLabel = "DIR",
-        description = "overrides dataDir (default ~/.peerwatt-gateway)")
+        description =
+            "overrides dataDir (default $PEERWATT_GATEWAY_DATA_DIR, else ~/.peerwatt-gateway)")
     Path dataDir;
 
     @Override
@@ -250,7 +392,7 @@ public final class GatewayCommand implements Runnable {
                 meterSerials,
                 key,
                 dir,
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                new PlatformHttp(Duration.ofSeconds(10)),
                 Duration.ofSeconds(30));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deviceId", result.deviceId());
@@ -297,8 +439,7 @@ public final class GatewayCommand implements Runnable {
       }
       spec.commandLine()
           .getOut()
-          .println(
-              json(new ObjectMapper().readTree(Files.readString(status, StandardCharsets.UTF_8))));
+          .println(json(Json.parseObject(Files.readString(status, StandardCharsets.UTF_8))));
       return 0;
     }
   }
@@ -362,7 +503,7 @@ public final class GatewayCommand implements Runnable {
     public Integer call() throws Exception {
       Transaction funding;
       try {
-        funding = Transaction.parse(TxCommand.input(tx, "--tx"));
+        funding = Transaction.parse(BytesArgument.read(tx, "--tx"));
       } catch (io.peerwatt.protocol.FormatException e) {
         throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
       }

@@ -1,8 +1,8 @@
 package io.peerwatt.deploy.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.MeterUri;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,7 +32,11 @@ final class GatewayYaml {
           "upload",
           "journal",
           "meters",
-          "wallet");
+          "wallet",
+          "lightClient");
+  private static final Set<String> LIGHT_CLIENT =
+      Set.of("checkpoint", "headerSource", "sampleEvery", "interval");
+  private static final Set<String> CHECKPOINT = Set.of("height", "hash");
   private static final Set<String> WALLET =
       Set.of(
           "mode",
@@ -58,16 +63,16 @@ final class GatewayYaml {
   }
 
   private GatewayConfig parse(Path dataDirFlag) {
-    JsonNode root = yaml.read();
+    Map<String, Object> root = yaml.read();
     yaml.keys(root, "", TOP);
     Path dataDir =
         dataDirFlag != null
             ? dataDirFlag
-            : root.has("dataDir")
+            : root.containsKey("dataDir")
                 ? Path.of(yaml.text(root, "dataDir", "dataDir"))
                 : GatewayCommand.defaultDataDir();
     Optional<URI> platform = Optional.empty();
-    if (root.has("platform")) {
+    if (root.containsKey("platform")) {
       String url = yaml.text(root, "platform", "platform");
       if (!url.startsWith("http://") && !url.startsWith("https://")) {
         throw yaml.error("platform", "must be an http:// or https:// URL, got " + url);
@@ -76,27 +81,26 @@ final class GatewayYaml {
     }
     Duration readingInterval =
         yaml.duration(root, "readingInterval", "readingInterval", Duration.ofSeconds(60));
-    JsonNode clock = yaml.section(root, "clock", CLOCK);
+    Map<String, Object> clock = yaml.section(root, "clock", CLOCK);
     boolean assumeSynced =
-        clock.has("assumeSynchronised")
+        clock.containsKey("assumeSynchronised")
             && yaml.bool(clock, "assumeSynchronised", "clock.assumeSynchronised");
-    JsonNode upload = yaml.section(root, "upload", UPLOAD);
+    Map<String, Object> upload = yaml.section(root, "upload", UPLOAD);
     Duration uploadInterval =
         yaml.duration(upload, "interval", "upload.interval", Duration.ofSeconds(10));
     int batchSize = (int) yaml.integer(upload, "batchSize", "upload.batchSize", Uploader.MAX_BATCH);
-    JsonNode journal = yaml.section(root, "journal", JOURNAL);
+    Map<String, Object> journal = yaml.section(root, "journal", JOURNAL);
     long maxBytes = yaml.size(journal, "maxBytes", "journal.maxBytes", 256L << 20);
     long segmentBytes = yaml.size(journal, "segmentBytes", "journal.segmentBytes", 4L << 20);
-    if (!root.has("meters") || !root.get("meters").isArray() || root.get("meters").isEmpty()) {
+    List<?> meterList = yaml.list(root, "meters");
+    if (meterList == null || meterList.isEmpty()) {
       throw yaml.error("meters", "must be a list of at least one meter");
     }
     List<MeterConfig> meters = new ArrayList<>();
     int i = 0;
-    for (JsonNode m : root.get("meters")) {
+    for (Object item : meterList) {
       String at = "meters[" + i + "]";
-      if (!m.isObject()) {
-        throw yaml.error(at, "must be a mapping");
-      }
+      Map<String, Object> m = yaml.mapping(item, at);
       yaml.keys(m, at + ".", METER);
       MeterUri uri;
       try {
@@ -106,7 +110,7 @@ final class GatewayYaml {
       }
       MapChoice map;
       try {
-        map = MapChoice.parse(m.has("map") ? yaml.text(m, "map", at + ".map") : "auto");
+        map = MapChoice.parse(m.containsKey("map") ? yaml.text(m, "map", at + ".map") : "auto");
       } catch (IllegalArgumentException e) {
         throw yaml.error(at + ".map", e.getMessage());
       }
@@ -127,6 +131,7 @@ final class GatewayYaml {
       i++;
     }
     Optional<WalletConfig> wallet = wallet(root);
+    Optional<LightClientConfig> lightClient = lightClient(root);
     try {
       return new GatewayConfig(
           dataDir,
@@ -138,7 +143,49 @@ final class GatewayYaml {
           segmentBytes,
           assumeSynced,
           meters,
-          wallet);
+          wallet,
+          lightClient);
+    } catch (IllegalArgumentException e) {
+      throw yaml.invalid(e);
+    }
+  }
+
+  /**
+   * {@code lightClient:}: absent = off; otherwise the checkpoint its header chain starts from
+   * ({@code height}, {@code hash}) is required.
+   */
+  private Optional<LightClientConfig> lightClient(Map<String, Object> root) {
+    if (!root.containsKey("lightClient")) {
+      return Optional.empty();
+    }
+    Map<String, Object> l = yaml.section(root, "lightClient", LIGHT_CLIENT);
+    if (!l.containsKey("checkpoint")) {
+      throw yaml.error("lightClient.checkpoint", "is required (height and hash of a block)");
+    }
+    Map<String, Object> checkpoint = yaml.section(l, "checkpoint", CHECKPOINT);
+    Optional<URI> source = Optional.empty();
+    if (l.containsKey("headerSource")) {
+      String url = yaml.text(l, "headerSource", "lightClient.headerSource");
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw yaml.error(
+            "lightClient.headerSource", "must be an http:// or https:// URL, got " + url);
+      }
+      source = Optional.of(URI.create(url));
+    }
+    try {
+      return Optional.of(
+          new LightClientConfig(
+              yaml.integer(checkpoint, "height", "lightClient.checkpoint.height", -1),
+              yaml.required(checkpoint, "hash", "lightClient.checkpoint"),
+              source,
+              (int)
+                  yaml.integer(
+                      l,
+                      "sampleEvery",
+                      "lightClient.sampleEvery",
+                      LightClientConfig.DEFAULT_SAMPLE_EVERY),
+              yaml.duration(
+                  l, "interval", "lightClient.interval", LightClientConfig.DEFAULT_INTERVAL)));
     } catch (IllegalArgumentException e) {
       throw yaml.invalid(e);
     }
@@ -148,11 +195,11 @@ final class GatewayYaml {
    * {@code wallet:}: absent or {@code mode: custodial} = the platform pays; {@code mode: m2m} =
    * this gateway signs.
    */
-  private Optional<WalletConfig> wallet(JsonNode root) {
-    JsonNode w = yaml.section(root, "wallet", WALLET);
-    String mode = w.has("mode") ? yaml.text(w, "mode", "wallet.mode") : "custodial";
+  private Optional<WalletConfig> wallet(Map<String, Object> root) {
+    Map<String, Object> w = yaml.section(root, "wallet", WALLET);
+    String mode = w.containsKey("mode") ? yaml.text(w, "mode", "wallet.mode") : "custodial";
     if (mode.equals("custodial")) {
-      if (w.size() > (w.has("mode") ? 1 : 0)) {
+      if (w.size() > (w.containsKey("mode") ? 1 : 0)) {
         throw yaml.error("wallet", "settings other than mode need mode: m2m");
       }
       return Optional.empty();
@@ -171,7 +218,7 @@ final class GatewayYaml {
                   d.spendingCapSatsPerDay()),
               yaml.integer(
                   w, "channelCapacitySats", "wallet.channelCapacitySats", d.channelCapacitySats()),
-              w.has("devnetFaucet") && yaml.bool(w, "devnetFaucet", "wallet.devnetFaucet"),
+              w.containsKey("devnetFaucet") && yaml.bool(w, "devnetFaucet", "wallet.devnetFaucet"),
               yaml.duration(w, "interval", "wallet.interval", d.interval()),
               (int)
                   yaml.integer(

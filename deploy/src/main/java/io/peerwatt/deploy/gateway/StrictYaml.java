@@ -1,23 +1,28 @@
 package io.peerwatt.deploy.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.peerwatt.deploy.UserError;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Typed values of the gateway's YAML config file, read strictly: an unknown key, a wrong type or a
  * bad value is a {@link UserError} naming the file and the key path, e.g. {@code meters[1].unit}.
+ * The file is parsed by SnakeYAML into maps, lists and scalars (no object binding, no duplicate
+ * keys).
  */
 final class StrictYaml {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -30,34 +35,40 @@ final class StrictYaml {
   }
 
   /** The document; it must be a YAML mapping. */
-  JsonNode read() {
+  Map<String, Object> read() {
     if (!Files.isReadable(file)) {
       throw new UserError("cannot read gateway config " + file);
     }
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Object document;
     try {
-      JsonNode node =
-          new ObjectMapper(new YAMLFactory())
-              .readTree(Files.readString(file, StandardCharsets.UTF_8));
-      if (node == null || !node.isObject()) {
-        throw new UserError("gateway config " + file + " must be a YAML mapping");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
+      document =
+          new Yaml(new SafeConstructor(options))
+              .load(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (MarkedYAMLException e) {
       throw new UserError(
           "gateway config "
               + file
               + " is not valid YAML: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+              + e.getProblem()
+              + (e.getProblemMark() == null
+                  ? ""
+                  : " (line " + (e.getProblemMark().getLine() + 1) + ")"));
+    } catch (YAMLException e) {
+      throw new UserError("gateway config " + file + " is not valid YAML: " + e.getMessage());
     } catch (IOException e) {
       throw new UserError("cannot read gateway config " + file + ": " + e.getMessage());
     }
+    if (!(document instanceof Map<?, ?>)) {
+      throw new UserError("gateway config " + file + " must be a YAML mapping");
+    }
+    return mapping(document, "");
   }
 
   /** Every key of {@code node} must be in {@code allowed}. */
-  void keys(JsonNode node, String prefix, Set<String> allowed) {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
+  void keys(Map<String, Object> node, String prefix, Set<String> allowed) {
+    for (String key : node.keySet()) {
       if (!allowed.contains(key)) {
         throw new UserError(
             file
@@ -72,60 +83,83 @@ final class StrictYaml {
   }
 
   /** The mapping under {@code key} (empty when absent), holding only {@code allowed} keys. */
-  JsonNode section(JsonNode root, String key, Set<String> allowed) {
-    if (!root.has(key)) {
-      return new ObjectMapper().createObjectNode();
+  Map<String, Object> section(Map<String, Object> root, String key, Set<String> allowed) {
+    if (!root.containsKey(key)) {
+      return Map.of();
     }
-    JsonNode node = root.get(key);
-    if (!node.isObject()) {
+    Object node = root.get(key);
+    if (!(node instanceof Map<?, ?>)) {
       throw error(key, "must be a mapping");
     }
-    keys(node, key + ".", allowed);
-    return node;
+    Map<String, Object> section = mapping(node, key);
+    keys(section, key + ".", allowed);
+    return section;
+  }
+
+  /** The list under {@code key}, or null when absent. */
+  List<?> list(Map<String, Object> node, String key) {
+    Object v = node.get(key);
+    return v instanceof List<?> list ? list : null;
+  }
+
+  /** {@code value} as a mapping with text keys, or the error for {@code path}. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> mapping(Object value, String path) {
+    if (!(value instanceof Map<?, ?> map)) {
+      throw error(path, "must be a mapping");
+    }
+    for (Object key : map.keySet()) {
+      if (!(key instanceof String)) {
+        throw error(path, "has a key that is not text: " + key);
+      }
+    }
+    return (Map<String, Object>) map;
   }
 
   /** The text under {@code key}, which must be there. */
-  String required(JsonNode node, String key, String at) {
-    if (!node.has(key)) {
+  String required(Map<String, Object> node, String key, String at) {
+    if (!node.containsKey(key)) {
       throw error(at + "." + key, "is required");
     }
     return text(node, key, at + "." + key);
   }
 
-  String text(JsonNode node, String key, String path) {
-    JsonNode v = node.get(key);
-    if (!v.isTextual() && !v.isNumber()) {
+  String text(Map<String, Object> node, String key, String path) {
+    Object v = node.get(key);
+    if (!(v instanceof String) && !(v instanceof Number)) {
       throw error(path, "must be a string");
     }
-    return v.asText();
+    return v.toString();
   }
 
-  boolean bool(JsonNode node, String key, String path) {
-    JsonNode v = node.get(key);
-    if (!v.isBoolean()) {
+  boolean bool(Map<String, Object> node, String key, String path) {
+    if (!(node.get(key) instanceof Boolean b)) {
       throw error(path, "must be true or false");
     }
-    return v.booleanValue();
+    return b;
   }
 
   /** A whole number, or {@code fallback} when absent. */
-  long integer(JsonNode node, String key, String path, long fallback) {
-    if (!node.has(key)) {
+  long integer(Map<String, Object> node, String key, String path, long fallback) {
+    if (!node.containsKey(key)) {
       return fallback;
     }
-    JsonNode v = node.get(key);
-    if (!v.isIntegralNumber()) {
-      throw error(path, "must be a whole number");
+    Object v = node.get(key);
+    if (v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
     }
-    return v.longValue();
+    if (v instanceof BigInteger) {
+      throw error(path, "is too large");
+    }
+    throw error(path, "must be a whole number");
   }
 
   /**
    * A duration like {@code 500ms}, {@code 5s}, {@code 2m} or {@code 1h}, or {@code fallback} when
    * absent.
    */
-  Duration duration(JsonNode node, String key, String path, Duration fallback) {
-    if (!node.has(key)) {
+  Duration duration(Map<String, Object> node, String key, String path, Duration fallback) {
+    if (!node.containsKey(key)) {
       return fallback;
     }
     String text = text(node, key, path).trim();
@@ -146,8 +180,8 @@ final class StrictYaml {
    * A byte size like {@code 268435456}, {@code 256MiB} or {@code 4MB}, or {@code fallback} when
    * absent.
    */
-  long size(JsonNode node, String key, String path, long fallback) {
-    if (!node.has(key)) {
+  long size(Map<String, Object> node, String key, String path, long fallback) {
+    if (!node.containsKey(key)) {
       return fallback;
     }
     String text = text(node, key, path).trim();

@@ -80,6 +80,9 @@ class DemoEndToEndTest {
         ((Number) summary.get("transactions")).intValue());
     assertThat(Files.size(dir.resolve("out").resolve("transactions.beef"))).isPositive();
     assertThat(((Number) summary.get("anchors")).longValue()).isPositive();
+    // the gateways, as light clients, verified some of their own readings on chain themselves
+    assertThat(((Number) summary.get("readingsVerifiedByGateways")).longValue()).isPositive();
+    assertThat(((Number) summary.get("gatewayAlarms")).longValue()).isZero();
     everyExportedProofVerifiesAndATamperedOneFails(
         dir.resolve("out").resolve("proofs"), platformKey, headers);
     theReportReconciles(dir.resolve("out").resolve("report.json"));

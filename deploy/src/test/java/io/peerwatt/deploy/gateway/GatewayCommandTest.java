@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peerwatt.deploy.PeerwattCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.metering.SimulatedBus;
 import io.peerwatt.gateway.wallet.WalletConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -130,6 +132,41 @@ class GatewayCommandTest {
   }
 
   @Test
+  void theLightClientIsOffUnlessConfiguredAndNeedsItsCheckpoint() throws Exception {
+    Path file = dir.resolve("l.yaml");
+    String meters =
+        "platform: https://p.example\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n";
+    Files.writeString(file, meters);
+    assertThat(GatewayYaml.load(file, null).lightClient()).isEmpty();
+    String hash = "00000000000000000a".repeat(3).substring(0, 54) + "0123456789";
+    Files.writeString(
+        file,
+        meters
+            + "lightClient:\n  checkpoint:\n    height: 870000\n    hash: \""
+            + hash
+            + "\"\n  sampleEvery: 4\n");
+    assertThat(GatewayYaml.load(file, null).lightClient())
+        .get()
+        .satisfies(
+            l -> {
+              assertThat(l.checkpointHeight()).isEqualTo(870_000);
+              assertThat(l.checkpointHash()).isEqualTo(hash);
+              assertThat(l.sampleEvery()).isEqualTo(4);
+              assertThat(l.headerSource()).isEmpty();
+              assertThat(l.interval()).isEqualTo(LightClientConfig.DEFAULT_INTERVAL);
+            });
+    Files.writeString(file, meters + "lightClient:\n  sampleEvery: 4\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("lightClient.checkpoint");
+    Files.writeString(
+        file, meters + "lightClient:\n  checkpoint:\n    height: 1\n    hash: \"abc\"\n");
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("64 hex digits");
+  }
+
+  @Test
   void unknownAndBadKeysAreNamed() throws Exception {
     Path file = dir.resolve("g.yaml");
     Files.writeString(
@@ -170,5 +207,84 @@ class GatewayCommandTest {
     assertThat(json.get("map").asText()).isEqualTo("sunspec-203");
     assertThat(json.get("importWh").asLong()).isGreaterThan(12_000_000);
     assertThat(json.has("exportWh") && json.has("powerW") && json.has("voltageV")).isTrue();
+  }
+
+  /** Runs {@code peerwatt ...} and returns what it printed on stdout; the exit code must be 0. */
+  private static String run(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(PeerwattCommand.run(args)).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void probeReadsAMeterThatLacksTheOptionalRegistersAndSaysWhich() throws Exception {
+    MeterSimulator sim =
+        new MeterSimulator(MeterSimulator.Model.SDM630, 1, 5, 1, Clock.systemUTC());
+    sim.withhold("serial", false);
+    sim.withhold("voltageL1", false);
+    sim.start(0);
+    try {
+      JsonNode json =
+          new ObjectMapper()
+              .readTree(
+                  run(
+                      "gateway",
+                      "probe",
+                      "--meter",
+                      "tcp://127.0.0.1:" + sim.port(),
+                      "--map",
+                      "sdm630"));
+      assertThat(json.get("importWh").asLong()).isGreaterThan(12_000_000);
+      assertThat(json.get("voltageV").isNull()).isTrue();
+      assertThat(json.get("serial").asText()).isEmpty();
+      assertThat(json.get("lacks"))
+          .extracting(JsonNode::asText)
+          .containsExactly("serial", "voltageL1");
+    } finally {
+      sim.stop();
+    }
+  }
+
+  @Test
+  void probeScanFindsWhichMetersAnswerAtWhichUnit() {
+    SimulatedBus bus =
+        new SimulatedBus(
+                List.of(
+                    new MeterSimulator(MeterSimulator.Model.SDM630, 1, 1, 1, Clock.systemUTC()),
+                    new MeterSimulator(MeterSimulator.Model.EM24, 3, 2, 1, Clock.systemUTC()),
+                    new MeterSimulator(
+                        MeterSimulator.Model.SUNSPEC_203, 6, 3, 1, Clock.systemUTC())))
+            .start(0);
+    try {
+      String out =
+          run(
+              "gateway",
+              "probe",
+              "--meter",
+              "tcp://127.0.0.1:" + bus.port(),
+              "--scan",
+              "--units",
+              "1-8",
+              "--timeout",
+              "150");
+      assertThat(out.lines().filter(l -> l.startsWith("unit ")).toList())
+          .satisfiesExactly(
+              l -> assertThat(l).startsWith("unit 1: sdm630: import "),
+              l -> assertThat(l).startsWith("unit 3: em24: import "),
+              l -> assertThat(l).startsWith("unit 6: sunspec-203: import "));
+      assertThat(out).contains("3 meter(s) found");
+    } finally {
+      bus.stop();
+    }
+    assertThat(
+            PeerwattCommand.run(
+                "gateway", "probe", "--meter", "tcp://127.0.0.1:1", "--scan", "--units", "0-3"))
+        .isEqualTo(2);
   }
 }

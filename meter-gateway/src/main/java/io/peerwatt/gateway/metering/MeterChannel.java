@@ -141,6 +141,9 @@ public final class MeterChannel implements AutoCloseable {
       exportWh = sample.exportWh();
       powerW = sample.powerW();
       voltageMilliV = sample.voltageMilliV();
+      if (!sample.complete()) {
+        flags.add(ReadingFlag.INCOMPLETE);
+      }
       boolean swapped =
           !knownSerial.isEmpty()
               && !sample.serial().isEmpty()
@@ -236,6 +239,14 @@ public final class MeterChannel implements AutoCloseable {
 
   public String knownSerial() {
     return knownSerial;
+  }
+
+  /**
+   * What the meter lacks, as far as the current connection has shown ({@code serial}, {@code
+   * voltageL1}, ...).
+   */
+  public java.util.Set<String> lacks() {
+    return driver == null ? java.util.Set.of() : driver.lacks();
   }
 
   public String mapName() {

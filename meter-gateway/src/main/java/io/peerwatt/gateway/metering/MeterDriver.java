@@ -2,13 +2,27 @@ package io.peerwatt.gateway.metering;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads one meter through a resolved register map and converts the values to {@link MeterSample}.
+ *
+ * <p>Tolerant of what real meters and their clones leave out: a register the map marks optional
+ * that the meter refuses (Modbus exception 2 or 3) or does not answer in time, on its own, is noted
+ * as lacking and left out of later reads; the reading is still taken, with that value missing
+ * (flagged incomplete). The meter's serial is read once per connection, after the first good read.
+ * Registers that lie close together are read in one request ({@link ReadPlan}); when a meter
+ * refuses such a request, its points are read one by one for the rest of the connection.
  */
 abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec {
   private static final Logger log = LoggerFactory.getLogger(MeterDriver.class);
@@ -25,35 +39,168 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
 
   static final int EM24_ID_MAX = 1653;
 
+  /** The Eastron maps auto detection tries, in order of preference when several fit equally. */
+  static final List<String> EASTRON_MAPS = List.of("sdm630", "sdm120", "sdm230", "sdm72d");
+
+  /** The connection the current session belongs to, or -1 before the first good read. */
+  private long sessionConnection = -1;
+
+  private String serial = "";
+
+  /** Quantities this connection showed the meter does not have. */
+  private final Set<String> lacking = new TreeSet<>();
+
+  /** What was already logged as lacking or refused, so each is logged once. */
+  private final Set<String> logged = new HashSet<>();
+
   /** The map name shown to people and written into status ({@code sdm630}, {@code sunspec-203}). */
   abstract String mapName();
 
   /** What was found, for logs and {@code probe}. */
   abstract String description();
 
-  abstract MeterSample read(RegisterReader link) throws MeterException;
+  /** Reads the values polled every time; a required value that cannot be read throws. */
+  abstract Map<String, OptionalLong> readValues(RegisterReader link) throws MeterException;
+
+  /** Reads the meter's serial ("" when the map has none); throws like any read. */
+  abstract String readSerial(RegisterReader link) throws MeterException;
+
+  /** The optional quantities read on every poll. */
+  abstract Set<String> optionalQuantities();
+
+  /** Forgets what the last connection learnt about the meter (it may be another meter now). */
+  void resetSession() {
+    sessionConnection = -1;
+    serial = "";
+    lacking.clear();
+  }
 
   /**
-   * Resolves the configured map; {@link MapChoice#AUTO} tries SunSpec, then EM24, SDM630, SDM120.
+   * What the meter lacks, as far as this connection has shown: registers it refused or never
+   * answered.
+   */
+  Set<String> lacks() {
+    return Set.copyOf(lacking);
+  }
+
+  /**
+   * Reads the meter once. A timeout or broken connection ends the session, so the next good read
+   * (perhaps of a swapped meter) reads the serial again.
+   */
+  MeterSample read(RegisterReader link) throws MeterException {
+    Map<String, OptionalLong> values;
+    try {
+      values = readValues(link);
+      if (sessionConnection < 0 || sessionConnection != link.connections()) {
+        serial = readSerialTolerantly(link);
+        sessionConnection = link.connections();
+      }
+    } catch (MeterException e) {
+      if (isUnreachable(e)) {
+        resetSession();
+      }
+      throw e;
+    }
+    String name = mapName();
+    long importWh = energy(name, RegisterMap.IMPORT, values.get(RegisterMap.IMPORT));
+    long exportWh = energy(name, RegisterMap.EXPORT, values.get(RegisterMap.EXPORT));
+    Set<String> missing = new TreeSet<>();
+    long powerW = optional(values, RegisterMap.POWER, Integer.MIN_VALUE, missing);
+    long voltage = optional(values, RegisterMap.VOLTAGE, 0, missing);
+    return new MeterSample(name, serial, importWh, exportWh, powerW, voltage, missing);
+  }
+
+  /**
+   * An optional value in range {@code min..Integer.MAX_VALUE} (it goes into a 32-bit reading
+   * field), or 0 with the quantity added to {@code missing} when the meter did not give a usable
+   * number.
+   */
+  private long optional(
+      Map<String, OptionalLong> values, String quantity, long min, Set<String> missing) {
+    if (!optionalQuantities().contains(quantity)) {
+      return 0;
+    }
+    OptionalLong v = values.get(quantity);
+    if (v == null || v.isEmpty()) {
+      missing.add(quantity);
+      return 0;
+    }
+    if (v.getAsLong() < min || v.getAsLong() > Integer.MAX_VALUE) {
+      logOnce(
+          "range:" + quantity,
+          "meter ({}) gave {} = {}, out of range; the readings leave it out",
+          mapName(),
+          quantity,
+          v.getAsLong());
+      missing.add(quantity);
+      return 0;
+    }
+    return v.getAsLong();
+  }
+
+  private String readSerialTolerantly(RegisterReader link) throws MeterException {
+    if (lacking.contains(RegisterMap.SERIAL)) {
+      return "";
+    }
+    try {
+      return readSerial(link);
+    } catch (MeterException e) {
+      if (!tolerable(e)) {
+        throw e;
+      }
+      lack(RegisterMap.SERIAL, e);
+      return "";
+    }
+  }
+
+  /** Notes that the meter lacks {@code quantity} (logged once). */
+  void lack(String quantity, MeterException why) {
+    lacking.add(quantity);
+    logOnce(
+        "lacks:" + quantity,
+        "meter ({}) has no {}: {}; readings go on without it{}",
+        mapName(),
+        quantity,
+        why.getMessage(),
+        quantity.equals(RegisterMap.SERIAL)
+            ? " (no meter-swap detection)"
+            : ", flagged incomplete");
+  }
+
+  boolean isLacking(String quantity) {
+    return lacking.contains(quantity);
+  }
+
+  void logOnce(String key, String format, Object... args) {
+    if (logged.add(key)) {
+      log.warn(format, args);
+    }
+  }
+
+  /**
+   * A refusal a meter gives for a register it does not have (exception 2 or 3), or silence about
+   * it.
+   */
+  static boolean tolerable(MeterException e) {
+    return e.fault() == MeterFault.TIMEOUT
+        || (e.fault() == MeterFault.EXCEPTION_RESPONSE
+            && (e.exceptionCode() == 2 || e.exceptionCode() == 3));
+  }
+
+  static boolean isUnreachable(MeterException e) {
+    return e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION;
+  }
+
+  /**
+   * Resolves the configured map; {@link MapChoice#AUTO} tries SunSpec, then EM24, then the Eastron
+   * maps.
    */
   static MeterDriver resolve(RegisterReader link, MapChoice choice) throws MeterException {
-    switch (choice) {
-      case SDM630 -> {
-        return new Fixed(RegisterMap.load("sdm630"), "configured");
-      }
-      case SDM120 -> {
-        return new Fixed(RegisterMap.load("sdm120"), "configured");
-      }
-      case EM24 -> {
-        return new Fixed(RegisterMap.load("em24"), "configured");
-      }
-      case SUNSPEC -> {
-        return SunSpec.scan(link);
-      }
-      default -> {
-        return detect(link);
-      }
-    }
+    return switch (choice) {
+      case SUNSPEC -> SunSpec.scan(link);
+      case AUTO -> detect(link);
+      default -> new Fixed(RegisterMap.load(choice.code()), "configured");
+    };
   }
 
   private static MeterDriver detect(RegisterReader link) throws MeterException {
@@ -89,34 +236,25 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       tried.add("em24: " + e.getMessage());
       anyAnswer |= !isUnreachable(e);
     }
-    for (String name : List.of("sdm630", "sdm120")) {
-      RegisterMap map = RegisterMap.load(name);
-      try {
-        RegisterPoint power = map.point(RegisterMap.POWER);
-        RegisterPoint voltage = map.point(RegisterMap.VOLTAGE);
-        OptionalLong w =
-            power.decode(link.read(power.functionCode(), power.address(), power.words()), 0);
-        OptionalLong mv =
-            voltage.decode(
-                link.read(voltage.functionCode(), voltage.address(), voltage.words()), 0);
-        if (w.isPresent() && mv.isPresent()) {
-          Fixed found =
-              new Fixed(
-                  map,
-                  "auto: float32 power at "
-                      + power.printedAddress()
-                      + " and voltage at "
-                      + voltage.printedAddress()
-                      + " answered");
-          log.info("auto: {}", found.description());
-          return found;
-        }
-        tried.add(name + ": values not numbers");
-        anyAnswer = true;
-      } catch (MeterException e) {
-        tried.add(name + ": " + e.getMessage());
-        anyAnswer |= !isUnreachable(e);
+    // nothing answered SunSpec's or Carlo Gavazzi's registers: one more silence and the meter is
+    // not there
+    boolean silentSoFar = unreachable != null && !anyAnswer;
+    Fit best = null;
+    for (String name : EASTRON_MAPS) {
+      Fit fit = Fit.of(link, RegisterMap.load(name));
+      if (silentSoFar && fit.silent() && unreachable != null) {
+        throw unreachable;
       }
+      anyAnswer |= fit.answered() > 0;
+      tried.add(name + ": " + fit.summary());
+      if (fit.usable() && (best == null || fit.betterThan(best))) {
+        best = fit;
+      }
+    }
+    if (best != null) {
+      Fixed found = new Fixed(best.map(), "auto: " + best.summary());
+      log.info("auto: {}", found.description());
+      return found;
     }
     if (!anyAnswer && unreachable != null) {
       throw unreachable;
@@ -125,8 +263,73 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         MeterFault.UNKNOWN_METER, "auto found no supported map; tried " + tried);
   }
 
-  private static boolean isUnreachable(MeterException e) {
-    return e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION;
+  /**
+   * How well a fixed map fits a meter: each of its points read on its own; usable when every
+   * required point answers.
+   */
+  record Fit(
+      RegisterMap map,
+      int answered,
+      int points,
+      boolean usable,
+      boolean silent,
+      List<String> lacking) {
+    /**
+     * Reads the map's points one by one, required ones first; stops at a required point that fails.
+     * {@code silent} when the first read timed out.
+     */
+    static Fit of(RegisterReader link, RegisterMap map) throws MeterException {
+      List<RegisterPoint> points = new ArrayList<>(map.points().values());
+      points.sort(Comparator.comparing(p -> !p.required()));
+      int answered = 0;
+      boolean silent = false;
+      List<String> lacking = new ArrayList<>();
+      for (int i = 0; i < points.size(); i++) {
+        RegisterPoint p = points.get(i);
+        boolean ok;
+        try {
+          // an answer counts even when it is not a number: the map fits, the meter's value is the
+          // problem
+          link.read(p.functionCode(), p.address(), p.words());
+          ok = true;
+        } catch (MeterException e) {
+          if (e.fault() == MeterFault.CONNECTION) {
+            throw e;
+          }
+          silent |= i == 0 && e.fault() == MeterFault.TIMEOUT;
+          ok = false;
+        }
+        if (ok) {
+          answered++;
+        } else {
+          lacking.add(p.quantity());
+          if (p.required()) {
+            return new Fit(map, answered, points.size(), false, silent, List.copyOf(lacking));
+          }
+        }
+      }
+      return new Fit(map, answered, points.size(), true, silent, List.copyOf(lacking));
+    }
+
+    boolean complete() {
+      return answered == points;
+    }
+
+    /** A complete fit beats a partial one; then more points answered; the earlier map wins ties. */
+    boolean betterThan(Fit other) {
+      if (complete() != other.complete()) {
+        return complete();
+      }
+      return answered > other.answered;
+    }
+
+    String summary() {
+      return answered
+          + " of "
+          + points
+          + " registers answer"
+          + (lacking.isEmpty() ? "" : ", lacks " + String.join(", ", lacking));
+    }
   }
 
   static MeterException invalid(String mapName, String quantity, String detail) {
@@ -134,7 +337,7 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
   }
 
   static long energy(String mapName, String quantity, OptionalLong value) throws MeterException {
-    if (value.isEmpty()) {
+    if (value == null || value.isEmpty()) {
       throw invalid(mapName, quantity, "is not a number (NaN, infinite or not implemented)");
     }
     if (value.getAsLong() < 0) {
@@ -143,21 +346,15 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     return value.getAsLong();
   }
 
-  /** Power (W) and voltage (mV) must be numbers that fit the signed reading's 32-bit fields. */
-  static long required(String mapName, String quantity, OptionalLong value) throws MeterException {
-    if (value.isEmpty()) {
-      throw invalid(mapName, quantity, "is not a number (NaN, infinite or not implemented)");
-    }
-    if (value.getAsLong() > Integer.MAX_VALUE || value.getAsLong() < Integer.MIN_VALUE) {
-      throw invalid(mapName, quantity, "is out of range: " + value.getAsLong());
-    }
-    return value.getAsLong();
-  }
-
-  /** Eastron and Carlo Gavazzi meters: one fixed map file. */
+  /** Eastron and Carlo Gavazzi meters: one fixed map file, read in planned blocks. */
   static final class Fixed extends MeterDriver {
     private final RegisterMap map;
     private final String how;
+
+    /** Points of a request the meter refused: each is read alone for the rest of the connection. */
+    private final Set<String> alone = new HashSet<>();
+
+    private ReadPlan plan;
 
     Fixed(RegisterMap map, String how) {
       this.map = map;
@@ -175,23 +372,101 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
 
     @Override
-    MeterSample read(RegisterReader link) throws MeterException {
-      long importWh = energy(map.name(), RegisterMap.IMPORT, value(link, RegisterMap.IMPORT));
-      long exportWh = energy(map.name(), RegisterMap.EXPORT, value(link, RegisterMap.EXPORT));
-      long powerW = required(map.name(), RegisterMap.POWER, value(link, RegisterMap.POWER));
-      long voltage = required(map.name(), RegisterMap.VOLTAGE, value(link, RegisterMap.VOLTAGE));
-      if (voltage < 0) {
-        throw invalid(map.name(), RegisterMap.VOLTAGE, "is negative: " + voltage + " mV");
+    Set<String> optionalQuantities() {
+      Set<String> out = new HashSet<>();
+      for (RegisterPoint p : map.pollPoints()) {
+        if (!p.required()) {
+          out.add(p.quantity());
+        }
       }
-      return new MeterSample(map.name(), serial(link), importWh, exportWh, powerW, voltage);
+      return out;
     }
 
-    private OptionalLong value(RegisterReader link, String quantity) throws MeterException {
-      RegisterPoint p = map.point(quantity);
-      return p.decode(link.read(p.functionCode(), p.address(), p.words()), 0);
+    @Override
+    void resetSession() {
+      super.resetSession();
+      alone.clear();
+      plan = null;
     }
 
-    private String serial(RegisterReader link) throws MeterException {
+    /** The requests of one poll (for tests and {@code probe}). */
+    ReadPlan plan() {
+      if (plan == null) {
+        List<RegisterPoint> points = new ArrayList<>();
+        for (RegisterPoint p : map.pollPoints()) {
+          if (!isLacking(p.quantity())) {
+            points.add(p);
+          }
+        }
+        plan = ReadPlan.of(points, map.maxRegisters(), map.gaps(), alone);
+      }
+      return plan;
+    }
+
+    @Override
+    Map<String, OptionalLong> readValues(RegisterReader link) throws MeterException {
+      Map<String, OptionalLong> values = new HashMap<>();
+      for (ReadPlan.Block block : plan().blocks()) {
+        readBlock(link, block, values);
+      }
+      return values;
+    }
+
+    private void readBlock(
+        RegisterReader link, ReadPlan.Block block, Map<String, OptionalLong> values)
+        throws MeterException {
+      byte[] registers;
+      try {
+        registers = link.read(block.functionCode(), block.address(), block.count());
+      } catch (MeterException e) {
+        if (!tolerable(e)) {
+          throw e;
+        }
+        if (block.points().size() > 1) {
+          splitAfterRefusal(link, block, values, e);
+        } else if (block.points().get(0).required()) {
+          throw e;
+        } else {
+          lack(block.points().get(0).quantity(), e);
+          plan = null;
+        }
+        return;
+      }
+      for (RegisterPoint p : block.points()) {
+        values.put(p.quantity(), p.decode(registers, block.offsetOf(p)));
+      }
+    }
+
+    /**
+     * The meter refused a request of several points: each is read alone, the required ones first.
+     */
+    private void splitAfterRefusal(
+        RegisterReader link,
+        ReadPlan.Block block,
+        Map<String, OptionalLong> values,
+        MeterException why)
+        throws MeterException {
+      List<RegisterPoint> points = new ArrayList<>(block.points());
+      points.sort(Comparator.comparing(p -> !p.required()));
+      for (RegisterPoint p : points) {
+        alone.add(p.quantity());
+      }
+      plan = null;
+      logOnce(
+          "split:" + block.functionCode() + "@" + block.address() + "+" + block.count(),
+          "meter ({}) refused one read of {} registers at {}: {}; reading those values one by one",
+          map.name(),
+          block.count(),
+          points.get(0).printedAddress(),
+          why.getMessage());
+      for (RegisterPoint p : points) {
+        readBlock(
+            link, new ReadPlan.Block(p.functionCode(), p.address(), p.words(), List.of(p)), values);
+      }
+    }
+
+    @Override
+    String readSerial(RegisterReader link) throws MeterException {
       RegisterPoint p = map.points().get(RegisterMap.SERIAL);
       if (p == null) {
         return "";
@@ -213,6 +488,19 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     private static final int SN_OFFSET = 50;
     private static final int SN_WORDS = 16;
 
+    /** The SunSpec points of each quantity in the integer meters. */
+    private static final Map<String, String> INT_POINTS =
+        new LinkedHashMap<>(
+            Map.of(
+                RegisterMap.IMPORT,
+                "TotWhImp",
+                RegisterMap.EXPORT,
+                "TotWhExp",
+                RegisterMap.POWER,
+                "W",
+                RegisterMap.VOLTAGE,
+                "PhVphA"));
+
     private final int modelId;
     private final int modelAddress;
     private final int commonAddress;
@@ -232,7 +520,7 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
         try {
           marker = link.read(3, base, 2);
         } catch (MeterException e) {
-          if (e.fault() == MeterFault.TIMEOUT || e.fault() == MeterFault.CONNECTION) {
+          if (isUnreachable(e)) {
             throw e;
           }
           lastFailure = e;
@@ -306,41 +594,53 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     }
 
     @Override
-    MeterSample read(RegisterReader link) throws MeterException {
-      String serial = "";
-      if (commonAddress >= 0) {
-        serial = text(link.read(3, commonAddress + SN_OFFSET, SN_WORDS));
+    Set<String> optionalQuantities() {
+      return Set.of(RegisterMap.POWER, RegisterMap.VOLTAGE);
+    }
+
+    @Override
+    String readSerial(RegisterReader link) throws MeterException {
+      if (commonAddress < 0) {
+        return "";
       }
-      return isIntMeter(modelId) ? readInt(link, serial) : readFloat(link, serial);
+      return text(link.read(3, commonAddress + SN_OFFSET, SN_WORDS));
     }
 
-    private MeterSample readFloat(RegisterReader link, String serial) throws MeterException {
-      RegisterPoint imp = FLOAT_METER.point(RegisterMap.IMPORT);
-      byte[] block = link.read(3, modelAddress, imp.address() + imp.words());
-      String name = mapName();
-      long importWh = energy(name, "TotWhImp", imp.decode(block, imp.address()));
-      RegisterPoint exp = FLOAT_METER.point(RegisterMap.EXPORT);
-      long exportWh = energy(name, "TotWhExp", exp.decode(block, exp.address()));
-      RegisterPoint w = FLOAT_METER.point(RegisterMap.POWER);
-      long powerW = required(name, "W", w.decode(block, w.address()));
-      RegisterPoint v = FLOAT_METER.point(RegisterMap.VOLTAGE);
-      long voltage = required(name, "PhVphA", v.decode(block, v.address()));
-      return new MeterSample(name, serial, importWh, exportWh, powerW, voltage);
+    /** One request: the meter model from its ID register up to the last point the gateway reads. */
+    @Override
+    Map<String, OptionalLong> readValues(RegisterReader link) throws MeterException {
+      return isIntMeter(modelId) ? readInt(link) : readFloat(link);
     }
 
-    private MeterSample readInt(RegisterReader link, String serial) throws MeterException {
+    private Map<String, OptionalLong> readFloat(RegisterReader link) throws MeterException {
+      int words = 0;
+      for (RegisterPoint p : FLOAT_METER.points().values()) {
+        words = Math.max(words, p.lastAddress() + 1);
+      }
+      byte[] block = link.read(3, modelAddress, words);
+      Map<String, OptionalLong> values = new HashMap<>();
+      for (RegisterPoint p : FLOAT_METER.points().values()) {
+        values.put(p.quantity(), p.decode(block, p.address()));
+      }
+      return values;
+    }
+
+    private Map<String, OptionalLong> readInt(RegisterReader link) throws MeterException {
       RegisterMap.SunSpecIntMeter layout = modelId == 201 ? MODEL_201 : MODEL_203;
       int words = layout.points().get("TotWh_SF").address() + 1;
       byte[] block = link.read(3, modelAddress, words);
-      String name = mapName();
-      long importWh = energy(name, "TotWhImp", scaled(layout, block, "TotWhImp", 1));
-      long exportWh = energy(name, "TotWhExp", scaled(layout, block, "TotWhExp", 1));
-      long powerW = required(name, "W", scaled(layout, block, "W", 1));
-      long voltage = required(name, "PhVphA", scaled(layout, block, "PhVphA", 1000));
-      return new MeterSample(name, serial, importWh, exportWh, powerW, voltage);
+      Map<String, OptionalLong> values = new HashMap<>();
+      for (Map.Entry<String, String> e : INT_POINTS.entrySet()) {
+        long toUnit = e.getKey().equals(RegisterMap.VOLTAGE) ? 1000 : 1;
+        values.put(e.getKey(), scaled(layout, block, e.getValue(), toUnit));
+      }
+      return values;
     }
 
-    /** A point with its SunSpec scale factor applied, times {@code toUnit} (1000 for V -> mV). */
+    /**
+     * A point with its SunSpec scale factor applied, times {@code toUnit} (1000 for V -> mV); empty
+     * when the point or its scale factor is not implemented.
+     */
     private OptionalLong scaled(
         RegisterMap.SunSpecIntMeter layout, byte[] block, String point, long toUnit)
         throws MeterException {
@@ -348,7 +648,10 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       RegisterPoint sf = layout.points().get(layout.scaleFactorOf().get(point));
       OptionalLong exponent = sf.decode(block, sf.address());
       if (exponent.isEmpty() || Math.abs(exponent.getAsLong()) > 10) {
-        throw invalid(mapName(), sf.quantity(), "is not a usable scale factor");
+        if (p.required()) {
+          throw invalid(mapName(), sf.quantity(), "is not a usable scale factor");
+        }
+        return OptionalLong.empty();
       }
       RegisterPoint inUnit =
           new RegisterPoint(
@@ -362,7 +665,8 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
               toUnit,
               1,
               p.unit(),
-              true);
+              true,
+              p.required());
       return inUnit.decode(block, p.address(), (int) exponent.getAsLong());
     }
 

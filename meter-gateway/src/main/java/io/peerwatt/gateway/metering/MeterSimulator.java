@@ -3,40 +3,18 @@ package io.peerwatt.gateway.metering;
 import com.digitalpetri.modbus.ExceptionCode;
 import com.digitalpetri.modbus.exceptions.ModbusResponseException;
 import com.digitalpetri.modbus.exceptions.UnknownUnitIdException;
-import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
-import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
-import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
-import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
-import com.digitalpetri.modbus.serial.server.SerialPortServerTransport;
-import com.digitalpetri.modbus.server.ModbusRequestContext;
-import com.digitalpetri.modbus.server.ModbusRtuServer;
-import com.digitalpetri.modbus.server.ModbusServer;
-import com.digitalpetri.modbus.server.ModbusServices;
-import com.digitalpetri.modbus.server.ModbusTcpServer;
-import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
 
 /**
- * A Modbus TCP meter simulator (digitalpetri server over {@link SimulatedRegisters}) for tests and
- * the demo: a household grid-connection meter whose PV production and household load follow daily
- * profiles ({@link HouseholdProfile}) in simulated time ({@code speed} simulated seconds per real
- * second), and whose own import/export counters advance with the net power. It serves the Eastron
- * SDM630/SDM120, Carlo Gavazzi EM24 or SunSpec 203/213 register map, and can inject faults
- * (silence, Modbus exceptions, NaN, counters going backwards, a serial change).
+ * A meter simulator ({@link SimulatedRegisters}, served alone or with others on a {@link
+ * SimulatedBus}) for tests and the demo: a household grid-connection meter whose PV production and
+ * household load follow daily profiles ({@link HouseholdProfile}) in simulated time ({@code speed}
+ * simulated seconds per real second), and whose own import/export counters advance with the net
+ * power. It serves the Eastron SDM630/SDM120/SDM230/SDM72D, Carlo Gavazzi EM24 or SunSpec
+ * 203/211/213 register map, and can inject faults (silence, Modbus exceptions, NaN, counters going
+ * backwards, a serial change).
  *
  * <pre>{@code
  * MeterSimulator sim = new MeterSimulator(MeterSimulator.Model.SDM630, 1, 42, 60, Clock.systemUTC());
@@ -46,14 +24,17 @@ import java.util.concurrent.TimeoutException;
  * sim.stop();
  * }</pre>
  */
-public final class MeterSimulator {
+public final class MeterSimulator implements SimulatedMeter {
 
   /** The register map the simulator serves. */
   public enum Model {
     SDM630,
     SDM120,
+    SDM230,
+    SDM72D,
     EM24,
     SUNSPEC_203,
+    SUNSPEC_211,
     SUNSPEC_213
   }
 
@@ -71,16 +52,8 @@ public final class MeterSimulator {
   private final HouseholdProfile profile;
   private final SimulatedRegisters registers;
 
-  private ModbusServer server;
-
-  /**
-   * Own threads, so releasing digitalpetri's shared Netty resources elsewhere cannot stall the
-   * simulator.
-   */
-  private EventLoopGroup eventLoop;
-
-  private ExecutorService executor;
-  private volatile int port = -1;
+  /** The bus this simulator serves alone ({@link #start}, {@link #startRtu}), or null. */
+  private SimulatedBus bus;
 
   // simulation state, guarded by this
   private long simMs;
@@ -91,6 +64,12 @@ public final class MeterSimulator {
   private int exceptionCode;
   private boolean silent;
   private boolean invalidEnergy;
+
+  /**
+   * Points the meter does not have: a read touching one is refused (exception 2) or, if true,
+   * ignored.
+   */
+  private final java.util.Map<RegisterPoint, Boolean> withheld = new java.util.HashMap<>();
 
   /**
    * @param model which register map to serve
@@ -138,42 +117,11 @@ public final class MeterSimulator {
   }
 
   /**
-   * Binds the Modbus TCP server on 127.0.0.1 ({@code port} 0 = any free port, see {@link #port()}).
+   * Serves this meter alone over Modbus TCP on 127.0.0.1 ({@code port} 0 = any free port, see
+   * {@link #port()}).
    */
   public synchronized void start(int requestedPort) {
-    CompletableFuture<Integer> bound = new CompletableFuture<>();
-    eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    executor = Executors.newSingleThreadExecutor(daemon("meter-simulator"));
-    NettyTcpServerTransport transport =
-        NettyTcpServerTransport.create(
-            cfg ->
-                cfg.setBindAddress("127.0.0.1")
-                    .setEventLoopGroup(eventLoop)
-                    .setExecutor(executor)
-                    .setPort(requestedPort)
-                    .setBootstrapCustomizer(
-                        bootstrap ->
-                            bootstrap.handler(
-                                new ChannelInboundHandlerAdapter() {
-                                  @Override
-                                  public void channelActive(ChannelHandlerContext ctx) {
-                                    bound.complete(
-                                        ((InetSocketAddress) ctx.channel().localAddress())
-                                            .getPort());
-                                    ctx.fireChannelActive();
-                                  }
-                                })));
-    ModbusTcpServer tcp = ModbusTcpServer.create(transport, new Services());
-    server = tcp;
-    try {
-      tcp.start();
-      port = bound.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("meter simulator could not bind port " + requestedPort, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the meter simulator", e);
-    }
+    bus = new SimulatedBus(List.of(this)).start(requestedPort);
   }
 
   /**
@@ -181,65 +129,33 @@ public final class MeterSimulator {
    * of a {@code socat} pseudo-terminal pair in tests.
    */
   public synchronized void startRtu(String serialDevice, int baud) {
-    executor = Executors.newSingleThreadExecutor(daemon("meter-simulator-rtu"));
-    SerialPortServerTransport transport =
-        SerialPortServerTransport.create(
-            cfg -> cfg.setSerialPort(serialDevice).setBaudRate(baud).setExecutor(executor));
-    ModbusRtuServer rtu = ModbusRtuServer.create(transport, new Services());
-    server = rtu;
-    try {
-      rtu.start();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("meter simulator could not open " + serialDevice, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the meter simulator", e);
-    }
+    bus = new SimulatedBus(List.of(this)).startRtu(serialDevice, baud);
   }
 
   /** The bound TCP port. */
-  public int port() {
-    if (port < 0) {
+  public synchronized int port() {
+    if (bus == null) {
       throw new IllegalStateException("simulator not started");
     }
-    return port;
+    return bus.port();
   }
 
-  /** Stops the server and its threads. */
+  /** Requests this meter received while serving alone. */
+  public synchronized long requests() {
+    return bus == null ? 0 : bus.requests(unitId);
+  }
+
+  /** Stops serving (when serving alone). */
   public synchronized void stop() {
-    if (server == null) {
-      return;
-    }
-    try {
-      if (server instanceof ModbusTcpServer tcp) {
-        tcp.stop();
-      } else if (server instanceof ModbusRtuServer rtu) {
-        rtu.stop();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("meter simulator did not stop cleanly", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      server = null;
-      port = -1;
-      if (eventLoop != null) {
-        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        eventLoop = null;
-      }
-      if (executor != null) {
-        executor.shutdownNow();
-        executor = null;
-      }
+    if (bus != null) {
+      bus.stop();
+      bus = null;
     }
   }
 
-  private static ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
+  @Override
+  public int unitId() {
+    return unitId;
   }
 
   public Model model() {
@@ -261,7 +177,8 @@ public final class MeterSimulator {
         importMilliWh / 1000,
         exportMilliWh / 1000,
         powerMilliW / 1000,
-        profile.voltageMilliV(simMs));
+        profile.voltageMilliV(simMs),
+        java.util.Set.of());
   }
 
   /** Answer every read with this Modbus exception code (0 = answer normally). */
@@ -281,6 +198,15 @@ public final class MeterSimulator {
   public synchronized void invalidEnergy(boolean on) {
     this.invalidEnergy = on;
     refreshImage();
+  }
+
+  /**
+   * Behaves like a meter (or clone) without {@code quantity} ({@code serial}, {@code voltageL1},
+   * ... of an Eastron or Carlo Gavazzi map): a read that touches its registers is refused with
+   * exception 2, or, with {@code silently}, not answered at all.
+   */
+  public synchronized void withhold(String quantity, boolean silently) {
+    withheld.put(registers.point(quantity), silently);
   }
 
   /** Moves both energy counters by {@code deltaWh} (negative = the counters go backwards). */
@@ -327,51 +253,38 @@ public final class MeterSimulator {
   }
 
   /**
-   * Answers reads from the registers after bringing the counters up to the simulated now; a
+   * Answers a read from the registers after bringing the counters up to the simulated now; a
    * register the meter does not have is an illegal data address (exception 2), like real meters.
    */
-  private final class Services implements ModbusServices {
-    @Override
-    public ReadInputRegistersResponse readInputRegisters(
-        ModbusRequestContext context, int requestedUnit, ReadInputRegistersRequest request)
-        throws ModbusResponseException, UnknownUnitIdException {
-      return new ReadInputRegistersResponse(
-          answer(requestedUnit, 4, request.address(), request.quantity()));
-    }
-
-    @Override
-    public ReadHoldingRegistersResponse readHoldingRegisters(
-        ModbusRequestContext context, int requestedUnit, ReadHoldingRegistersRequest request)
-        throws ModbusResponseException, UnknownUnitIdException {
-      return new ReadHoldingRegistersResponse(
-          answer(requestedUnit, 3, request.address(), request.quantity()));
-    }
-
-    private byte[] answer(int requestedUnit, int functionCode, int address, int quantity)
-        throws ModbusResponseException, UnknownUnitIdException {
-      before(requestedUnit, functionCode);
-      byte[] out = registers.read(functionCode, address, quantity);
-      if (out == null) {
-        throw new ModbusResponseException(
-            functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+  @Override
+  public byte[] answer(int functionCode, int address, int quantity)
+      throws ModbusResponseException, UnknownUnitIdException {
+    synchronized (this) {
+      if (silent) {
+        throw new UnknownUnitIdException(unitId);
       }
-      return out;
-    }
-
-    private void before(int requestedUnit, int functionCode)
-        throws UnknownUnitIdException, ModbusResponseException {
-      synchronized (MeterSimulator.this) {
-        if (silent || requestedUnit != unitId) {
-          // a real meter on a shared line says nothing to another unit id; digitalpetri then sends
-          // nothing
-          throw new UnknownUnitIdException(requestedUnit);
-        }
-        if (exceptionCode != 0) {
-          throw new ModbusResponseException(functionCode, exceptionCode);
-        }
-        advance();
-        refreshImage();
+      if (exceptionCode != 0) {
+        throw new ModbusResponseException(functionCode, exceptionCode);
       }
+      for (java.util.Map.Entry<RegisterPoint, Boolean> w : withheld.entrySet()) {
+        RegisterPoint p = w.getKey();
+        if (p.functionCode() == functionCode
+            && p.address() <= address + quantity - 1
+            && p.lastAddress() >= address) {
+          if (w.getValue()) {
+            throw new UnknownUnitIdException(unitId);
+          }
+          throw new ModbusResponseException(
+              functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+        }
+      }
+      advance();
+      refreshImage();
     }
+    byte[] out = registers.read(functionCode, address, quantity);
+    if (out == null) {
+      throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_DATA_ADDRESS.getCode());
+    }
+    return out;
   }
 }

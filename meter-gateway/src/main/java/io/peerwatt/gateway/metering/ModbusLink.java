@@ -1,130 +1,31 @@
 package io.peerwatt.gateway.metering;
 
-import com.digitalpetri.modbus.client.ModbusClient;
-import com.digitalpetri.modbus.client.ModbusRtuClient;
-import com.digitalpetri.modbus.client.ModbusTcpClient;
-import com.digitalpetri.modbus.exceptions.ModbusExecutionException;
-import com.digitalpetri.modbus.exceptions.ModbusResponseException;
-import com.digitalpetri.modbus.exceptions.ModbusTimeoutException;
-import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
-import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
-import com.digitalpetri.modbus.serial.client.SerialPortClientTransport;
-import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
-import com.fazecast.jSerialComm.SerialPort;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One meter over digitalpetri Modbus 2.x (TCP or RTU): connects lazily, retries timeouts and broken
- * connections, never retries a Modbus exception response (the meter answered: retrying won't help).
+ * One meter on a bus of its own: the connection opens with the first read and closes with the link.
  */
 final class ModbusLink implements RegisterReader {
-  private static final Logger log = LoggerFactory.getLogger(ModbusLink.class);
-
-  private final MeterUri uri;
-  private final int unitId;
-  private final int retries;
-  private final ModbusClient client;
+  private final ModbusBus bus;
+  private final RegisterReader unit;
 
   ModbusLink(MeterUri uri, int unitId, Duration timeout, int retries) {
-    if (unitId < 0 || unitId > 247) {
-      throw new IllegalArgumentException("unit id must be 0..247, got " + unitId);
-    }
-    this.uri = uri;
-    this.unitId = unitId;
-    this.retries = retries;
-    this.client =
-        switch (uri.transport()) {
-          case TCP ->
-              ModbusTcpClient.create(
-                  NettyTcpClientTransport.create(
-                      cfg ->
-                          cfg.setHostname(uri.host())
-                              .setPort(uri.port())
-                              .setConnectTimeout(timeout)),
-                  cfg -> cfg.setRequestTimeout(timeout));
-          case RTU ->
-              ModbusRtuClient.create(
-                  SerialPortClientTransport.create(
-                      cfg ->
-                          cfg.setSerialPort(uri.device())
-                              .setBaudRate(uri.baud())
-                              .setDataBits(uri.dataBits())
-                              .setStopBits(
-                                  uri.stopBits() == 2
-                                      ? SerialPort.TWO_STOP_BITS
-                                      : SerialPort.ONE_STOP_BIT)
-                              .setParity(parity(uri.parity()))),
-                  cfg -> cfg.setRequestTimeout(timeout));
-        };
-  }
-
-  private static int parity(String name) {
-    return switch (name) {
-      case "even" -> SerialPort.EVEN_PARITY;
-      case "odd" -> SerialPort.ODD_PARITY;
-      default -> SerialPort.NO_PARITY;
-    };
+    this.bus = new ModbusBus(uri, timeout, retries);
+    this.unit = bus.unit(unitId);
   }
 
   @Override
   public byte[] read(int functionCode, int address, int count) throws MeterException {
-    MeterException last = null;
-    for (int attempt = 0; attempt <= retries; attempt++) {
-      try {
-        if (!client.isConnected()) {
-          client.connect();
-        }
-        return functionCode == 4
-            ? client
-                .readInputRegisters(unitId, new ReadInputRegistersRequest(address, count))
-                .registers()
-            : client
-                .readHoldingRegisters(unitId, new ReadHoldingRegistersRequest(address, count))
-                .registers();
-      } catch (ModbusResponseException e) {
-        throw new MeterException(
-            MeterFault.EXCEPTION_RESPONSE,
-            e.getExceptionCode(),
-            uri
-                + " unit "
-                + unitId
-                + " answered FC"
-                + functionCode
-                + " @"
-                + address
-                + "+"
-                + count
-                + " with Modbus exception "
-                + e.getExceptionCode(),
-            e);
-      } catch (ModbusTimeoutException e) {
-        last =
-            new MeterException(
-                MeterFault.TIMEOUT,
-                0,
-                uri + " unit " + unitId + " did not answer FC" + functionCode + " @" + address,
-                e);
-      } catch (ModbusExecutionException e) {
-        last = new MeterException(MeterFault.CONNECTION, 0, uri + ": " + e.getMessage(), e);
-        disconnectQuietly();
-      }
-      log.debug("meter {} attempt {} failed: {}", uri, attempt + 1, last.getMessage());
-    }
-    throw last;
+    return unit.read(functionCode, address, count);
   }
 
-  private void disconnectQuietly() {
-    try {
-      client.disconnect();
-    } catch (ModbusExecutionException e) {
-      log.debug("disconnect from {} failed", uri, e);
-    }
+  @Override
+  public long connections() {
+    return bus.connections();
   }
 
   @Override
   public void close() {
-    disconnectQuietly();
+    bus.close();
   }
 }

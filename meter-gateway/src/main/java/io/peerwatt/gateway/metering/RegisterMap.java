@@ -5,18 +5,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A meter model's register map, loaded from a data file in {@code
  * io/peerwatt/gateway/metering/maps/} (addresses as the manual prints them) or, for SunSpec integer
- * meters, from the SunSpec model definition JSON. Quantities the gateway needs: {@code
- * importTotal}, {@code exportTotal}, {@code powerTotal}, {@code voltageL1}, and optionally {@code
- * serial} and {@code identity}.
+ * meters, from the SunSpec model definition JSON. Quantities the gateway reads: {@code importTotal}
+ * and {@code exportTotal} (always required), {@code powerTotal}, {@code voltageL1}, and, once per
+ * connection, {@code serial} and {@code identity}. A map file may also say how many registers the
+ * meter answers in one request ({@code max-registers N}, default the Modbus limit of 125) and which
+ * address ranges it does not answer at all ({@code gap FC FROM TO}); reads are planned around both
+ * ({@link ReadPlan}).
+ *
+ * @param maxRegisters most registers one request may ask for
+ * @param gaps ranges the meter does not answer, which no read may span
  */
-record RegisterMap(String name, Map<String, RegisterPoint> points) {
+record RegisterMap(
+    String name, Map<String, RegisterPoint> points, int maxRegisters, List<Gap> gaps) {
 
   static final String IMPORT = "importTotal";
   static final String EXPORT = "exportTotal";
@@ -24,6 +34,19 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
   static final String VOLTAGE = "voltageL1";
   static final String SERIAL = "serial";
   static final String IDENTITY = "identity";
+
+  /** The Modbus limit for one read of holding or input registers. */
+  static final int MODBUS_MAX_REGISTERS = 125;
+
+  /**
+   * Registers {@code from..to} (zero-based protocol addresses, inclusive) of function code {@code
+   * functionCode} that the meter does not answer.
+   */
+  record Gap(int functionCode, int from, int to) {
+    boolean overlaps(int functionCode, int first, int last) {
+      return this.functionCode == functionCode && from <= last && to >= first;
+    }
+  }
 
   RegisterPoint point(String quantity) {
     RegisterPoint point = points.get(quantity);
@@ -33,10 +56,26 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
     return point;
   }
 
+  /**
+   * The points read on every poll: everything but the serial and identity (read once per
+   * connection).
+   */
+  List<RegisterPoint> pollPoints() {
+    List<RegisterPoint> out = new ArrayList<>();
+    for (RegisterPoint p : points.values()) {
+      if (!p.quantity().equals(SERIAL) && !p.quantity().equals(IDENTITY)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
   /** Loads {@code maps/<name>.map}. */
   static RegisterMap load(String name) {
     boolean sunSpec = name.startsWith("sunspec");
     Map<String, RegisterPoint> points = new LinkedHashMap<>();
+    List<Gap> gaps = new ArrayList<>();
+    int maxRegisters = MODBUS_MAX_REGISTERS;
     int lineNo = 0;
     for (String line : resource("maps/" + name + ".map").split("\n")) {
       lineNo++;
@@ -47,20 +86,72 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
       }
       String[] f = content.split("\\s+");
       try {
-        RegisterPoint point = sunSpec ? sunSpecPoint(f) : fixedPoint(f);
-        points.put(point.quantity(), point);
+        switch (f[0]) {
+          case "max-registers" -> {
+            maxRegisters = Integer.parseInt(f[1]);
+            if (f.length != 2 || maxRegisters < 2 || maxRegisters > MODBUS_MAX_REGISTERS) {
+              throw new IllegalArgumentException(
+                  "max-registers takes one number 2.." + MODBUS_MAX_REGISTERS);
+            }
+          }
+          case "gap" -> {
+            if (f.length != 4) {
+              throw new IllegalArgumentException("gap takes FC FROM TO");
+            }
+            int fc = Integer.parseInt(f[1]);
+            int from = protocolAddress(fc, Integer.parseInt(f[2]));
+            int to = protocolAddress(fc, Integer.parseInt(f[3]));
+            if (to < from) {
+              throw new IllegalArgumentException("gap ends before it starts");
+            }
+            gaps.add(new Gap(fc, from, to));
+          }
+          default -> {
+            RegisterPoint point = sunSpec ? sunSpecPoint(f) : fixedPoint(f);
+            if (points.put(point.quantity(), point) != null) {
+              throw new IllegalArgumentException(point.quantity() + " is listed twice");
+            }
+          }
+        }
       } catch (RuntimeException e) {
         throw new IllegalStateException(
             "maps/" + name + ".map line " + lineNo + ": " + e.getMessage(), e);
       }
     }
-    return new RegisterMap(name, Map.copyOf(points));
+    for (RegisterPoint p : points.values()) {
+      boolean counter = p.quantity().equals(IMPORT) || p.quantity().equals(EXPORT);
+      if (counter != p.required()) {
+        throw new IllegalStateException(
+            "maps/"
+                + name
+                + ".map: "
+                + p.quantity()
+                + " must be "
+                + (counter ? "required" : "optional")
+                + " (only the energy counters are required)");
+      }
+      if (p.words() > maxRegisters) {
+        throw new IllegalStateException(
+            "maps/" + name + ".map: " + p.quantity() + " is wider than max-registers");
+      }
+      for (Gap g : gaps) {
+        if (g.overlaps(p.functionCode(), p.address(), p.lastAddress())) {
+          throw new IllegalStateException(
+              "maps/" + name + ".map: " + p.quantity() + " lies in a gap");
+        }
+      }
+    }
+    if (!points.containsKey(IMPORT) || !points.containsKey(EXPORT)) {
+      throw new IllegalStateException("maps/" + name + ".map needs " + IMPORT + " and " + EXPORT);
+    }
+    return new RegisterMap(
+        name, Collections.unmodifiableMap(points), maxRegisters, List.copyOf(gaps));
   }
 
-  // quantity fc address type words scale unit
+  // quantity fc address type words scale unit need
   private static RegisterPoint fixedPoint(String[] f) {
-    if (f.length != 7) {
-      throw new IllegalArgumentException("expected 7 fields, got " + f.length);
+    if (f.length != 8) {
+      throw new IllegalArgumentException("expected 8 fields, got " + f.length);
     }
     int fc = Integer.parseInt(f[1]);
     int printed = Integer.parseInt(f[2]);
@@ -77,13 +168,14 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
         scale[0],
         scale[1],
         f[6],
-        false);
+        false,
+        need(f[7]));
   }
 
-  // quantity offset type words scale unit
+  // quantity offset type words scale unit need
   private static RegisterPoint sunSpecPoint(String[] f) {
-    if (f.length != 6) {
-      throw new IllegalArgumentException("expected 6 fields, got " + f.length);
+    if (f.length != 7) {
+      throw new IllegalArgumentException("expected 7 fields, got " + f.length);
     }
     int offset = Integer.parseInt(f[1]);
     RegisterType type = RegisterType.parse(f[2]);
@@ -99,7 +191,17 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
         scale[0],
         scale[1],
         f[5],
-        true);
+        true,
+        need(f[6]));
+  }
+
+  private static boolean need(String text) {
+    return switch (text) {
+      case "required" -> true;
+      case "optional" -> false;
+      default ->
+          throw new IllegalArgumentException("need must be required or optional, got " + text);
+    };
   }
 
   /**
@@ -145,6 +247,12 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
   }
 
   /**
+   * The SunSpec integer meter points a reading needs: the energy counters and their scale factor.
+   */
+  private static final Set<String> SUNSPEC_INT_REQUIRED =
+      Set.of("TotWhImp", "TotWhExp", "TotWh_SF");
+
+  /**
    * The SunSpec integer meter map (models 201-204 share one layout) built from the SunSpec model
    * definition {@code sunspec/model_<id>.json}: each point's offset from the model's ID register,
    * type and scale-factor point. Scale factors are separate points ({@code V_SF}, ...), applied by
@@ -181,7 +289,8 @@ record RegisterMap(String name, Map<String, RegisterPoint> points) {
                 1,
                 1,
                 p.get("units") instanceof String u ? u : "-",
-                true));
+                true,
+                SUNSPEC_INT_REQUIRED.contains(pointName)));
       }
       if (p.get("sf") instanceof String sf) {
         scaleFactorOf.put(pointName, sf);

@@ -20,6 +20,8 @@ import java.util.OptionalLong;
  * @param scaleDivisor ... and divided by this (rounding half-even) to get {@code unit}
  * @param sunSpec whether SunSpec's "not implemented" values apply (0x8000, 0xFFFF, 0x80000000,
  *     0xFFFFFFFF); NaN and infinity never count as numbers for any map
+ * @param required whether a reading needs this value (the energy counters); a meter may lack any
+ *     other point (serial, voltage, power) and its readings are still taken, flagged incomplete
  */
 record RegisterPoint(
     String quantity,
@@ -32,7 +34,8 @@ record RegisterPoint(
     long scaleMultiplier,
     long scaleDivisor,
     String unit,
-    boolean sunSpec) {
+    boolean sunSpec,
+    boolean required) {
 
   /**
    * Decodes this point from {@code registers} (big-endian register bytes, this point starting at
@@ -131,6 +134,11 @@ record RegisterPoint(
       default -> throw new IllegalStateException(quantity + " is text, not a number");
     }
     return out;
+  }
+
+  /** The last protocol address this point occupies. */
+  int lastAddress() {
+    return address + words - 1;
   }
 
   /** Encodes raw 32-bit word content in this point's word order (for NaN and fault injection). */

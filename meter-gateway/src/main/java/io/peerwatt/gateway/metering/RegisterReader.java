@@ -9,6 +9,12 @@ interface RegisterReader extends AutoCloseable {
    */
   byte[] read(int functionCode, int address, int count) throws MeterException;
 
+  /**
+   * How many times the connection to the meter has been opened; a change means a new connection, on
+   * which the meter's identity is read again.
+   */
+  long connections();
+
   @Override
   void close();
 }

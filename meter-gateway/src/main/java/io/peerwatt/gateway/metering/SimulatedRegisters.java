@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * The registers a {@link MeterSimulator} serves, in a digitalpetri {@link ProcessImage} laid out by
  * the model's register map as the real meter lays them out: the Eastron and Carlo Gavazzi points at
- * their manual addresses, or SunSpec's 'SunS' marker, common model and meter model with every point
- * the meter does not measure reading "not implemented". Thread-safe (the image locks itself).
+ * their manual addresses, the registers between them answering 0 (as those meters answer the
+ * reserved registers inside their tables) except where the map marks a gap, or SunSpec's 'SunS'
+ * marker, common model and meter model with every point the meter does not measure reading "not
+ * implemented". Thread-safe (the image locks itself).
  */
 final class SimulatedRegisters {
   private static final int SUNSPEC_BASE = 40000;
@@ -44,21 +46,67 @@ final class SimulatedRegisters {
     this.model = model;
     this.fixedMap =
         switch (model) {
-          case SDM630, SDM120, EM24 -> RegisterMap.load(model.name().toLowerCase(Locale.ROOT));
+          case SDM630, SDM120, SDM230, SDM72D, EM24 ->
+              RegisterMap.load(model.name().toLowerCase(Locale.ROOT));
           default -> null;
         };
     this.intLayout =
         model == MeterSimulator.Model.SUNSPEC_203 ? RegisterMap.sunSpecIntMeter(203) : null;
     this.floatMap =
-        model == MeterSimulator.Model.SUNSPEC_213 ? RegisterMap.load("sunspec-float-meter") : null;
+        model == MeterSimulator.Model.SUNSPEC_211 || model == MeterSimulator.Model.SUNSPEC_213
+            ? RegisterMap.load("sunspec-float-meter")
+            : null;
+    if (fixedMap != null) {
+      zeroFill(fixedMap);
+    }
+  }
+
+  /**
+   * The registers from the first to the last polled point of each function code, but for the map's
+   * gaps.
+   */
+  private void zeroFill(RegisterMap map) {
+    for (int fc : new int[] {3, 4}) {
+      int first = Integer.MAX_VALUE;
+      int last = -1;
+      for (RegisterPoint p : map.pollPoints()) {
+        if (p.functionCode() == fc) {
+          first = Math.min(first, p.address());
+          last = Math.max(last, p.lastAddress());
+        }
+      }
+      for (int a = first; a <= last; a++) {
+        int address = a;
+        if (map.gaps().stream().noneMatch(g -> g.overlaps(fc, address, address))) {
+          byte[] zero = new byte[2];
+          image.with(
+              tx -> {
+                if (fc == 4) {
+                  tx.writeInputRegisters(regs -> regs.put(address, zero));
+                } else {
+                  tx.writeHoldingRegisters(regs -> regs.put(address, zero));
+                }
+              });
+        }
+      }
+    }
+  }
+
+  /** The point of {@code quantity} in an Eastron or Carlo Gavazzi map. */
+  RegisterPoint point(String quantity) {
+    if (fixedMap == null) {
+      throw new IllegalStateException(model + " has no fixed register map");
+    }
+    return fixedMap.point(quantity);
   }
 
   /** Writes {@code values} into the registers. */
   void show(Values values) {
     switch (model) {
-      case SDM630, SDM120, EM24 -> fixedImage(values);
+      case SDM630, SDM120, SDM230, SDM72D, EM24 -> fixedImage(values);
       case SUNSPEC_203 -> sunSpecIntImage(values);
-      case SUNSPEC_213 -> sunSpecFloatImage(values);
+      case SUNSPEC_211 -> sunSpecFloatImage(values, 211);
+      case SUNSPEC_213 -> sunSpecFloatImage(values, 213);
       default -> throw new IllegalStateException("unknown model " + model);
     }
   }
@@ -171,15 +219,15 @@ final class SimulatedRegisters {
                 }));
   }
 
-  private void sunSpecFloatImage(Values v) {
+  private void sunSpecFloatImage(Values v, int modelId) {
     RegisterMap map = floatMap;
     int modelAddress = SUNSPEC_BASE + 2 + 2 + COMMON_LENGTH;
     image.with(
         tx ->
             tx.writeHoldingRegisters(
                 regs -> {
-                  commonModel(regs, "SIM-213", v.serial());
-                  write(regs, modelAddress, words(213, FLOAT_METER_LENGTH));
+                  commonModel(regs, "SIM-" + modelId, v.serial());
+                  write(regs, modelAddress, words(modelId, FLOAT_METER_LENGTH));
                   // every float this meter does not measure reads as NaN, "not implemented"
                   for (int i = 0; i < FLOAT_METER_LENGTH; i += 2) {
                     write(regs, modelAddress + 2 + i, words(0x7FC0, 0x0000));

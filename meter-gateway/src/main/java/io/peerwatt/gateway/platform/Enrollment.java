@@ -8,8 +8,6 @@ import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ public final class Enrollment {
       List<String> meterSerials,
       PrivateKey key,
       Path dataDir,
-      HttpClient http,
+      PlatformHttp http,
       Duration timeout)
       throws IOException, EnrollmentException {
     if (code == null || code.isBlank()) {
@@ -75,19 +73,13 @@ public final class Enrollment {
     body.put("meterSerials", List.copyOf(meterSerials));
     body.put("nonce", HexFormat.of().formatHex(nonce));
     body.put("signature", HexFormat.of().formatHex(signature));
-    HttpResponse<String> response;
-    try {
-      response =
-          PlatformClient.postJson(http, platform.resolve("/api/v1/devices/enroll"), timeout, body);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EnrollmentException(0, "interrupted");
-    }
+    PlatformHttp.Response response =
+        PlatformClient.postJson(http, platform.resolve("/api/v1/devices/enroll"), timeout, body);
     // the platform answers 201 Created for a new device; 200 is accepted for an idempotent repeat
-    if (response.statusCode() != 200 && response.statusCode() != 201) {
+    if (response.status() != 200 && response.status() != 201) {
       throw new EnrollmentException(
-          response.statusCode(),
-          "platform refused enrolment with HTTP " + response.statusCode() + ": " + response.body());
+          response.status(),
+          "platform refused enrolment with HTTP " + response.status() + ": " + response.body());
     }
     try {
       Map<String, Object> answer = Json.parseObject(response.body());

@@ -6,9 +6,6 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.DeviceRequestSigning;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -49,7 +46,7 @@ public final class PlatformClient {
 
   private final URI platform;
   private final PrivateKey deviceKey;
-  private final HttpClient http;
+  private final PlatformHttp http;
   private final Clock clock;
   private final Duration timeout;
   private final SecureRandom random = new SecureRandom();
@@ -61,7 +58,7 @@ public final class PlatformClient {
   private long writes;
 
   public PlatformClient(
-      URI platform, PrivateKey deviceKey, HttpClient http, Clock clock, Duration timeout) {
+      URI platform, PrivateKey deviceKey, PlatformHttp http, Clock clock, Duration timeout) {
     this.platform = platform;
     this.deviceKey = deviceKey;
     this.http = http;
@@ -90,16 +87,10 @@ public final class PlatformClient {
    * Posts {@code body} as JSON without request headers of the device API: uploads and enrolment
    * carry their signature in the body.
    */
-  static HttpResponse<String> postJson(
-      HttpClient http, URI uri, Duration timeout, Map<String, Object> body)
-      throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  static PlatformHttp.Response postJson(
+      PlatformHttp http, URI uri, Duration timeout, Map<String, Object> body) throws IOException {
+    return http.send(
+        "POST", uri, Map.of(), Json.write(body).getBytes(StandardCharsets.UTF_8), timeout);
   }
 
   private Map<String, Object> send(String method, String path, Map<String, Object> body)
@@ -114,27 +105,17 @@ public final class PlatformClient {
     Instant sentAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     byte[] signature =
         deviceKey.signDer(DeviceRequestSigning.digest(method, target, nonce, sentAt, bytes));
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(platform.resolve(target))
-            .timeout(timeout)
-            .header(DeviceRequestSigning.DEVICE_KEY_HEADER, deviceKey.publicKey().hex())
-            .header(DeviceRequestSigning.NONCE_HEADER, HexFormat.of().formatHex(nonce))
-            .header(DeviceRequestSigning.SENT_AT_HEADER, sentAt.toString())
-            .header(DeviceRequestSigning.SIGNATURE_HEADER, HexFormat.of().formatHex(signature));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
-    }
-    HttpResponse<String> response;
+    Map<String, String> headers =
+        Map.of(
+            DeviceRequestSigning.DEVICE_KEY_HEADER, deviceKey.publicKey().hex(),
+            DeviceRequestSigning.NONCE_HEADER, HexFormat.of().formatHex(nonce),
+            DeviceRequestSigning.SENT_AT_HEADER, sentAt.toString(),
+            DeviceRequestSigning.SIGNATURE_HEADER, HexFormat.of().formatHex(signature));
+    PlatformHttp.Response response;
     try {
       response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PlatformException(0, "", method + " " + target + ": interrupted");
+          http.send(
+              method, platform.resolve(target), headers, body == null ? null : bytes, timeout);
     } catch (IOException e) {
       throw new PlatformException(0, "", method + " " + target + ": no answer (" + e + ")");
     }
@@ -143,26 +124,26 @@ public final class PlatformClient {
       answer = response.body().isBlank() ? Map.of() : Json.parseObject(response.body());
     } catch (FormatException e) {
       throw new PlatformException(
-          response.statusCode(),
+          response.status(),
           "",
           method
               + " "
               + target
               + " answered "
-              + response.statusCode()
+              + response.status()
               + " with a body that is not JSON");
     }
-    if (response.statusCode() / 100 != 2) {
+    if (response.status() / 100 != 2) {
       Object code = answer.get("error");
       Object message = answer.get("message");
       throw new PlatformException(
-          response.statusCode(),
+          response.status(),
           code instanceof String c ? c : "",
           method
               + " "
               + target
               + " answered "
-              + response.statusCode()
+              + response.status()
               + ": "
               + (code == null ? "" : code + " ")
               + (message == null ? response.body() : message));

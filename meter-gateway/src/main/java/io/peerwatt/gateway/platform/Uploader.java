@@ -10,8 +10,6 @@ import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +64,7 @@ public final class Uploader {
   private final Map<Integer, Journal> journals;
   private final Path dataDir;
   private final Clock clock;
-  private final HttpClient http;
+  private final PlatformHttp http;
   private final Random random;
   private final Duration requestTimeout;
   private int batchSize;
@@ -79,7 +77,7 @@ public final class Uploader {
       Map<Integer, Journal> journals,
       Path dataDir,
       Clock clock,
-      HttpClient http,
+      PlatformHttp http,
       int batchSize,
       Duration requestTimeout) {
     this.readingsUri = platform.resolve("/api/v1/readings");
@@ -176,16 +174,13 @@ public final class Uploader {
     body.put("sentAt", ReadingCodec.formatInstant(sentAt));
     body.put("readings", readings);
     body.put("signature", HexFormat.of().formatHex(signature));
-    HttpResponse<String> response;
+    PlatformHttp.Response response;
     try {
       response = PlatformClient.postJson(http, readingsUri, requestTimeout, body);
     } catch (IOException e) {
       return new Round(channel, pending.size(), 0, 0, 0, 0, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Round(channel, pending.size(), 0, 0, 0, 0, "interrupted");
     }
-    int status = response.statusCode();
+    int status = response.status();
     if (status != 200) {
       if (status == 413 && batchSize > 1) {
         batchSize = Math.max(1, batchSize / 2);

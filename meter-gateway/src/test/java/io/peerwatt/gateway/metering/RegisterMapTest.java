@@ -96,11 +96,11 @@ class RegisterMapTest {
     // uint16 0xFFFF = not implemented in SunSpec only
     RegisterPoint u16 =
         new RegisterPoint(
-            "x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", true);
+            "x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", true, false);
     assertThat(u16.decode(words("FFFF"), 0)).isEmpty();
     RegisterPoint plain =
         new RegisterPoint(
-            "x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", false);
+            "x", 3, 0, 0, RegisterType.UINT16, 1, WordOrder.MSW_FIRST, 1, 1, "-", false, false);
     assertThat(plain.decode(words("FFFF"), 0)).isEqualTo(OptionalLong.of(65_535));
   }
 

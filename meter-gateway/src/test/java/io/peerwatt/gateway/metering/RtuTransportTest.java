@@ -2,46 +2,27 @@ package io.peerwatt.gateway.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link MeterTransportSuite} over Modbus RTU on a pseudo-terminal pair made by {@code socat}
- * (skipped, with one clear message, where socat is not installed; CI installs it).
+ * ({@link SocatPair}: skipped, with one clear message, where socat is not installed; CI installs
+ * it).
  */
 class RtuTransportTest extends MeterTransportSuite {
   @TempDir Path dir;
-  private Process socat;
+  private SocatPair line;
 
   @Override
   MeterUri startSimulator(MeterSimulator.Model model) throws Exception {
-    assumeTrue(
-        socatAvailable(),
-        "socat not installed: RTU transport tests skipped (apt-get install socat)");
-    Path meterSide = dir.resolve("meter");
-    Path gatewaySide = dir.resolve("gateway");
-    socat =
-        new ProcessBuilder(
-                "socat", "pty,raw,echo=0,link=" + meterSide, "pty,raw,echo=0,link=" + gatewaySide)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!(Files.exists(meterSide) && Files.exists(gatewaySide))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    newSimulator(model).startRtu(meterSide.toRealPath().toString(), 115_200);
-    return MeterUri.parse(
-        "rtu://" + gatewaySide.toRealPath() + "?baud=115200&parity=none&stopBits=1");
+    line = SocatPair.open(dir);
+    newSimulator(model).startRtu(line.meterDevice(), 115_200);
+    return line.gatewayUri(115_200);
   }
 
   /**
@@ -70,25 +51,8 @@ class RtuTransportTest extends MeterTransportSuite {
       sim.stop();
       sim = null;
     }
-    if (socat != null) {
-      socat.destroy();
-      socat.waitFor(5, TimeUnit.SECONDS);
-    }
-  }
-
-  private static boolean socatAvailable() {
-    try {
-      Process p =
-          new ProcessBuilder("socat", "-V")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    if (line != null) {
+      line.close();
     }
   }
 }

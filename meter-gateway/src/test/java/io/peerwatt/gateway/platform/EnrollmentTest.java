@@ -15,7 +15,6 @@ import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +108,7 @@ class EnrollmentTest {
             List.of("12345678", "PV-99"),
             key,
             dataDir,
-            HttpClient.newHttpClient(),
+            new PlatformHttp(Duration.ofSeconds(5)),
             Duration.ofSeconds(5));
     assertThat(result.deviceId()).isEqualTo(17);
     assertThat(result.certificate().certificate().deviceKey()).isEqualTo(key.publicKey());
@@ -135,7 +134,7 @@ class EnrollmentTest {
                     List.of(),
                     key,
                     dataDir,
-                    HttpClient.newHttpClient(),
+                    new PlatformHttp(Duration.ofSeconds(5)),
                     Duration.ofSeconds(5)))
         .isInstanceOfSatisfying(
             Enrollment.EnrollmentException.class, e -> assertThat(e.status()).isEqualTo(403));

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +91,7 @@ class UploadTest {
             journals,
             dataDir,
             Clock.systemUTC(),
-            HttpClient.newHttpClient(),
+            new PlatformHttp(Duration.ofSeconds(5)),
             100,
             Duration.ofSeconds(5));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

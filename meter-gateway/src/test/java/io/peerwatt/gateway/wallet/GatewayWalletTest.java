@@ -111,7 +111,8 @@ class GatewayWalletTest {
                 Duration.ofSeconds(10),
                 Duration.ofMillis(300),
                 0)),
-        Optional.of(new WalletConfig(1_000_000, 2_000_000, true, Duration.ofSeconds(30), 14)));
+        Optional.of(new WalletConfig(1_000_000, 2_000_000, true, Duration.ofSeconds(30), 14)),
+        Optional.empty());
   }
 
   private void runUntil(Instant end) throws IOException {

@@ -5,6 +5,7 @@ import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.journal.Journal;
 import io.peerwatt.gateway.journal.JournalEntry;
 import io.peerwatt.gateway.platform.PlatformClient;
+import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.protocol.keys.PrivateKey;
@@ -21,7 +22,6 @@ import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
 import io.peerwatt.protocol.testing.MutableClock;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -90,7 +90,11 @@ final class WalletHarness implements AutoCloseable {
         new PaymentAgent(
             DeviceIdentity.channelKey(dataDir),
             new PlatformClient(
-                hub.uri(), deviceKey, HttpClient.newHttpClient(), clock, Duration.ofSeconds(10)),
+                hub.uri(),
+                deviceKey,
+                new PlatformHttp(Duration.ofSeconds(10)),
+                clock,
+                Duration.ofSeconds(10)),
             WalletState.load(dataDir.resolve(WalletConfig.DIR)),
             ledger,
             config,

@@ -20,10 +20,15 @@ public enum ReadingFlag {
   /** The gateway clock was not synchronised (NTP) when the reading was taken. */
   CLOCK_UNSYNCHRONISED(0x0008, "clockUnsynchronised"),
   /** The meter behind this channel was replaced; counters restart from the new meter's values. */
-  METER_SWAPPED(0x0010, "meterSwapped");
+  METER_SWAPPED(0x0010, "meterSwapped"),
+  /**
+   * The meter did not give a value the map reads but does not need (power or voltage): that field
+   * is 0; the counters were read from the meter.
+   */
+  INCOMPLETE(0x0020, "incomplete");
 
   /** Mask of all bits defined by format version 1; other bits must be zero. */
-  public static final int KNOWN_BITS = 0x001F;
+  public static final int KNOWN_BITS = 0x003F;
 
   private final int bit;
   private final String jsonName;

@@ -198,6 +198,13 @@ class ReadingFormatTest {
     byte[] flags = good.clone();
     flags[76] = (byte) 0x80;
     assertThatThrownBy(() -> ReadingCodec.decode(flags)).hasMessageContaining("flag");
+    // bit 5 is incomplete; bit 6 is the first undefined one
+    byte[] incomplete = good.clone();
+    incomplete[77] = 0x20;
+    assertThat(ReadingCodec.decode(incomplete).flags()).containsExactly(ReadingFlag.INCOMPLETE);
+    byte[] undefined = good.clone();
+    undefined[77] = 0x40;
+    assertThatThrownBy(() -> ReadingCodec.decode(undefined)).hasMessageContaining("0x40");
     byte[] negative = good.clone();
     negative[52] = (byte) 0x80;
     assertThatThrownBy(() -> ReadingCodec.decode(negative)).hasMessageContaining("importWh");

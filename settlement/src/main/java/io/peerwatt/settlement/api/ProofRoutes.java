@@ -6,6 +6,9 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.DeviceRequests;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
+import io.peerwatt.http.DeviceRequests.SignedRequest;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.keys.PublicKey;
@@ -39,6 +42,7 @@ public final class ProofRoutes implements ApiResource {
   private final ProofBundles proofs;
   private final ChainBackend chain;
   private final PublicKey platformKey;
+  private final DeviceRequests devices;
 
   /**
    * @param owners whose items are, so proofs go to them
@@ -46,6 +50,7 @@ public final class ProofRoutes implements ApiResource {
    * @param proofs the bundles of anchored items
    * @param chain the platform's chain, whichever kind it is: the headers endpoint reads it
    * @param platformKey the public key of the platform's signing key (what verifiers trust)
+   * @param devices authenticates a gateway asking for the proofs of its own readings
    */
   public ProofRoutes(
       ItemOwners owners,
@@ -53,6 +58,7 @@ public final class ProofRoutes implements ApiResource {
       ProofBundles proofs,
       ChainBackend chain,
       PublicKey platformKey,
+      DeviceRequests devices,
       Blocking blocking) {
     this.owners = owners;
     this.anchors = anchors;
@@ -60,6 +66,7 @@ public final class ProofRoutes implements ApiResource {
     this.proofs = proofs;
     this.chain = chain;
     this.platformKey = platformKey;
+    this.devices = devices;
   }
 
   @Override
@@ -69,6 +76,7 @@ public final class ProofRoutes implements ApiResource {
     api.get("/proofs/statements/:accountId/:zone/:slot/:version").handler(this::statement);
     api.get("/proofs/reports/:hash").handler(this::report);
     api.get("/proofs/enrolments/:deviceId").handler(this::enrolment);
+    api.get("/gateway/proofs/readings/:channel/:sequence").handler(this::ownReading);
     api.get("/chain/headers").handler(this::headers);
     api.get("/chain/platform-key").handler(this::platformKeyRoute);
   }
@@ -88,6 +96,26 @@ public final class ProofRoutes implements ApiResource {
               }
               return answer(
                   AnchorItemKind.READING, ItemRef.reading(deviceId, (int) channel, sequence));
+            }));
+  }
+
+  /**
+   * A gateway's own reading, for its light client: the request is signed with the device key, and
+   * the reading is the signing device's.
+   */
+  private void ownReading(RoutingContext rc) {
+    SignedRequest request = SignedRequest.of(rc);
+    long channel = ApiRequests.pathLong(rc, "channel");
+    long sequence = ApiRequests.pathLong(rc, "sequence");
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              DeviceCaller device = devices.authenticate(request);
+              return answer(
+                  AnchorItemKind.READING,
+                  ItemRef.reading(device.deviceId(), (int) channel, sequence));
             }));
   }
 

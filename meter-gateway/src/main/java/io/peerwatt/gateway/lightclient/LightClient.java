@@ -1,0 +1,424 @@
+package io.peerwatt.gateway.lightclient;
+
+import io.peerwatt.gateway.metering.ReadingSchedule;
+import io.peerwatt.gateway.platform.PlatformClient;
+import io.peerwatt.gateway.platform.PlatformClient.PlatformException;
+import io.peerwatt.gateway.platform.PlatformHttp;
+import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.anchor.BundleVerification;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.ProofBundleVerifier;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.encoding.StrictHex;
+import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.protocol.spv.BlockHeader;
+import io.peerwatt.protocol.spv.Bump;
+import io.peerwatt.protocol.spv.HeaderChain;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway as a light client. It keeps its own header chain ({@link HeaderTrack}) and audits a
+ * sample of its own signed readings (every reading whose sequence is a multiple of {@code
+ * sampleEvery}): once the reading's quarter-hour has ended it asks the platform for the reading's
+ * proof bundle ({@code GET /api/v1/gateway/proofs/readings/{channel}/{sequence}}, signed with the
+ * device key) and checks it itself against its header chain, and that the anchored reading is the
+ * one it signed. It raises an alarm (status, error log) when
+ *
+ * <ul>
+ *   <li>{@code MISSING}: the platform says the reading is not anchored although a reading of a
+ *       later quarter-hour (at least one whole slot later) already is;
+ *   <li>{@code DIFFERS}: the anchored reading is not the one the gateway signed;
+ *   <li>{@code PROOF_FAILED}: the bundle does not verify (the failing step is named);
+ *   <li>{@code HEADERS}: the header source offers headers that break the chain.
+ * </ul>
+ *
+ * State (pending sample, count verified, alarms, the platform key first seen) lives in {@code
+ * light-client.json} in the data dir. The reading loop hands readings over ({@link #taken}) and
+ * reads the status ({@link #status}) without waiting for a round, which may wait on the network; a
+ * sampled reading handed over is written to the state file by the next round.
+ */
+public final class LightClient {
+  private static final Logger log = LoggerFactory.getLogger(LightClient.class);
+  static final String STATE_FILE = "light-client.json";
+  static final String HEADERS_FILE = "headers.dat";
+  private static final int HEADERS_PER_REQUEST = 2_000;
+  private static final int PROOFS_PER_ROUND = 50;
+  private static final int MAX_ALARMS_KEPT = 100;
+
+  /** An alarm: what is wrong with which reading (channel and sequence -1 for header alarms). */
+  public record Alarm(String kind, int channel, long sequence, String detail, Instant at) {}
+
+  private record Pending(int channel, long sequence, Instant takenAt, SignedReading signed) {}
+
+  private final LightClientConfig config;
+  private final Path dataDir;
+  private final URI platform;
+  private final URI headerSource;
+  private final PlatformClient device;
+  private final PlatformHttp http;
+  private final Clock clock;
+  private final HeaderTrack track;
+  private final List<Pending> pending = new ArrayList<>();
+  private final Queue<Pending> handedOver = new ConcurrentLinkedQueue<>();
+  private volatile Map<String, Object> status;
+  private final List<Alarm> alarms = new ArrayList<>();
+  private long verifiedOnChain;
+  private long alarmsRaised;
+  private Instant newestAnchoredSlot;
+  private PublicKey platformKey;
+  private String lastError;
+
+  private LightClient(
+      LightClientConfig config,
+      Path dataDir,
+      URI platform,
+      PlatformClient device,
+      PlatformHttp http,
+      Clock clock,
+      HeaderTrack track) {
+    this.config = config;
+    this.dataDir = dataDir;
+    this.platform = platform;
+    this.headerSource = config.headerSource().orElse(platform);
+    this.device = device;
+    this.http = http;
+    this.clock = clock;
+    this.track = track;
+  }
+
+  /** Opens the light client with the state and headers stored in {@code dataDir}. */
+  public static LightClient open(
+      LightClientConfig config,
+      Path dataDir,
+      URI platform,
+      PlatformClient device,
+      PlatformHttp http,
+      Clock clock)
+      throws IOException {
+    HeaderTrack track =
+        HeaderTrack.open(
+            dataDir.resolve(HEADERS_FILE), config.checkpointHeight(), config.checkpointHash());
+    LightClient client = new LightClient(config, dataDir, platform, device, http, clock, track);
+    client.load();
+    client.status = client.currentStatus();
+    return client;
+  }
+
+  /** A reading the gateway signed: kept for the audit when it is in the sample. Never blocks. */
+  public void taken(int channel, SignedReading signed) {
+    long sequence = signed.reading().sequence();
+    if (sequence % config.sampleEvery() == 0) {
+      handedOver.add(new Pending(channel, sequence, signed.reading().takenAt(), signed));
+    }
+  }
+
+  /**
+   * One round: fetches new headers, then asks for the proofs of sampled readings whose quarter-hour
+   * has ended. Never throws; a platform that does not answer is asked next round.
+   *
+   * @return whether sampled readings still wait for their proof
+   */
+  public synchronized boolean step() {
+    for (Pending p = handedOver.poll(); p != null; p = handedOver.poll()) {
+      pending.add(p);
+    }
+    try {
+      syncHeaders();
+      if (platformKey == null) {
+        platformKey = fetchPlatformKey();
+      }
+      auditDue();
+      lastError = null;
+    } catch (IOException | FormatException | IllegalArgumentException e) {
+      lastError = e.getMessage();
+      log.debug("light client round ended early: {}", e.getMessage());
+    }
+    try {
+      save();
+    } catch (IOException e) {
+      log.warn("cannot write {}: {}", STATE_FILE, e.getMessage());
+    }
+    status = currentStatus();
+    return !pending.isEmpty();
+  }
+
+  private void syncHeaders() throws IOException {
+    while (true) {
+      long from = track.fetchFrom();
+      PlatformHttp.Response answer =
+          http.send(
+              "GET",
+              headerSource.resolve(
+                  "/api/v1/chain/headers?from=" + from + "&count=" + HEADERS_PER_REQUEST),
+              Map.of(),
+              null,
+              Duration.ofSeconds(30));
+      if (answer.status() != 200) {
+        throw new IOException("headers from " + headerSource + ": status " + answer.status());
+      }
+      List<BlockHeader> offered = new ArrayList<>();
+      for (Object item : Json.array(Json.parseObject(answer.body()), "headers")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> h = (Map<String, Object>) item;
+        offered.add(BlockHeader.parseHex(Json.string(h, "header")));
+      }
+      int gained;
+      try {
+        gained = track.accept(from, offered);
+      } catch (HeaderTrack.BadHeaders e) {
+        raise("HEADERS", -1, -1, headerSource + ": " + e.getMessage());
+        return;
+      }
+      if (gained == 0 || offered.size() < HEADERS_PER_REQUEST) {
+        return;
+      }
+    }
+  }
+
+  private PublicKey fetchPlatformKey() throws IOException {
+    PlatformHttp.Response answer =
+        http.send(
+            "GET",
+            platform.resolve("/api/v1/chain/platform-key"),
+            Map.of(),
+            null,
+            Duration.ofSeconds(30));
+    if (answer.status() != 200) {
+      throw new IOException("platform key: status " + answer.status());
+    }
+    return PublicKey.fromHex(Json.string(Json.parseObject(answer.body()), "publicKey"));
+  }
+
+  /** Newest first, so a later slot's anchor is known before an older reading is judged. */
+  private void auditDue() throws IOException {
+    Instant now = clock.instant();
+    List<Pending> due = new ArrayList<>();
+    for (Pending p : pending) {
+      if (!now.isBefore(slotStart(p.takenAt()).plusMillis(ReadingSchedule.QUARTER_HOUR_MS))) {
+        due.add(p);
+      }
+    }
+    due.sort(Comparator.comparing(Pending::takenAt).reversed());
+    int asked = 0;
+    for (Pending p : due) {
+      if (asked++ == PROOFS_PER_ROUND) {
+        return;
+      }
+      audit(p);
+    }
+  }
+
+  private void audit(Pending p) throws IOException {
+    Map<String, Object> answer;
+    try {
+      answer = device.get("/gateway/proofs/readings/" + p.channel() + "/" + p.sequence());
+    } catch (PlatformException e) {
+      if (e.status() == 404 && "NOT_ANCHORED".equals(e.code())) {
+        Instant slot = slotStart(p.takenAt());
+        if (newestAnchoredSlot != null
+            && !newestAnchoredSlot.isBefore(
+                slot.plus(Duration.ofMillis(2 * ReadingSchedule.QUARTER_HOUR_MS)))) {
+          resolve(
+              p,
+              "MISSING",
+              "not in the anchor of its quarter-hour "
+                  + ReadingCodec.formatInstant(slot)
+                  + "; readings of "
+                  + ReadingCodec.formatInstant(newestAnchoredSlot)
+                  + " are anchored");
+        }
+        return;
+      }
+      if (e.status() == 409 && "ANCHOR_NOT_MINED".equals(e.code())) {
+        return;
+      }
+      throw e;
+    }
+    ProofBundle bundle = ProofBundle.fromJson(answer);
+    if (!Arrays.equals(bundle.item(), p.signed().reading().encode())
+        || !Arrays.equals(bundle.signature(), p.signed().signature())) {
+      resolve(p, "DIFFERS", "the anchored reading is not the one this gateway signed");
+      return;
+    }
+    HeaderChain chain = track.chain();
+    BlockHeader block = BlockHeader.parse(bundle.headers().get(0));
+    if (chain == null || chain.heightOf(block.hash()) < 0) {
+      long height = Bump.decode(bundle.bump()).blockHeight();
+      if (height > track.tipHeight()) {
+        return; // mined after our newest header: judged once the headers catch up
+      }
+    }
+    BundleVerification verification =
+        ProofBundleVerifier.verify(bundle, new ProofBundleVerifier.Trust(platformKey, chain));
+    if (verification.verified()) {
+      pending.remove(p);
+      verifiedOnChain++;
+      Instant slot = slotStart(p.takenAt());
+      if (newestAnchoredSlot == null || slot.isAfter(newestAnchoredSlot)) {
+        newestAnchoredSlot = slot;
+      }
+      return;
+    }
+    BundleVerification.StepResult failed = verification.firstFailure().orElseThrow();
+    resolve(p, "PROOF_FAILED", failed.step().jsonName() + ": " + failed.detail());
+  }
+
+  private void resolve(Pending p, String kind, String detail) {
+    pending.remove(p);
+    raise(kind, p.channel(), p.sequence(), detail);
+  }
+
+  private void raise(String kind, int channel, long sequence, String detail) {
+    Alarm alarm = new Alarm(kind, channel, sequence, detail, clock.instant());
+    alarmsRaised++;
+    alarms.add(alarm);
+    if (alarms.size() > MAX_ALARMS_KEPT) {
+      alarms.remove(0);
+    }
+    log.error(
+        "light client alarm {}{}: {}",
+        kind,
+        sequence < 0 ? "" : " (channel " + channel + ", reading " + sequence + ")",
+        detail);
+  }
+
+  private static Instant slotStart(Instant at) {
+    long ms = ReadingSchedule.QUARTER_HOUR_MS;
+    return Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), ms) * ms);
+  }
+
+  /** How many sampled readings this gateway has verified on chain itself. */
+  public synchronized long verifiedOnChain() {
+    return verifiedOnChain;
+  }
+
+  /** The alarms kept (the newest {@value #MAX_ALARMS_KEPT}), oldest first. */
+  public synchronized List<Alarm> alarms() {
+    return List.copyOf(alarms);
+  }
+
+  /** What {@code gateway status} shows under {@code lightClient}, as of the last round. */
+  public Map<String, Object> status() {
+    return status;
+  }
+
+  private Map<String, Object> currentStatus() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("headerSource", headerSource.toString());
+    m.put("headerTipHeight", track.tipHeight());
+    m.put("sampleEvery", config.sampleEvery());
+    m.put("verifiedOnChain", verifiedOnChain);
+    m.put("awaitingProof", pending.size());
+    m.put("alarm", !alarms.isEmpty());
+    m.put("alarmsRaised", alarmsRaised);
+    List<Object> list = new ArrayList<>();
+    for (Alarm a : alarms) {
+      list.add(alarmJson(a));
+    }
+    m.put("alarms", list);
+    m.put("lastError", lastError);
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, Object> alarmJson(Alarm a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", a.kind());
+    m.put("channel", a.channel());
+    m.put("sequence", a.sequence());
+    m.put("detail", a.detail());
+    m.put("at", ReadingCodec.formatInstant(a.at()));
+    return m;
+  }
+
+  private void save() throws IOException {
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("platformKey", platformKey == null ? null : platformKey.hex());
+    state.put("verifiedOnChain", verifiedOnChain);
+    state.put("alarmsRaised", alarmsRaised);
+    state.put(
+        "newestAnchoredSlot",
+        newestAnchoredSlot == null ? null : ReadingCodec.formatInstant(newestAnchoredSlot));
+    List<Object> waiting = new ArrayList<>();
+    for (Pending p : pending) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("channel", p.channel());
+      m.put("signedReading", StrictHex.encode(p.signed().encode()));
+      waiting.add(m);
+    }
+    state.put("pending", waiting);
+    List<Object> list = new ArrayList<>();
+    for (Alarm a : alarms) {
+      list.add(alarmJson(a));
+    }
+    state.put("alarms", list);
+    Path file = dataDir.resolve(STATE_FILE);
+    Path tmp = dataDir.resolve(STATE_FILE + ".tmp");
+    Files.writeString(tmp, Json.writePretty(state) + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void load() throws IOException {
+    Path file = dataDir.resolve(STATE_FILE);
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      Map<String, Object> state = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+      Object key = state.get("platformKey");
+      platformKey = key instanceof String hex ? PublicKey.fromHex(hex) : null;
+      verifiedOnChain = Json.integer(state, "verifiedOnChain");
+      alarmsRaised = Json.integer(state, "alarmsRaised");
+      Object slot = state.get("newestAnchoredSlot");
+      newestAnchoredSlot =
+          slot instanceof String s ? ReadingCodec.parseInstant(s, "newestAnchoredSlot") : null;
+      for (Object item : Json.array(state, "pending")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) item;
+        SignedReading signed =
+            SignedReading.decode(StrictHex.decode(Json.string(m, "signedReading"), "reading"));
+        pending.add(
+            new Pending(
+                (int) Json.integer(m, "channel"),
+                signed.reading().sequence(),
+                signed.reading().takenAt(),
+                signed));
+      }
+      for (Object item : Json.array(state, "alarms")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) item;
+        alarms.add(
+            new Alarm(
+                Json.string(m, "kind"),
+                (int) Json.integer(m, "channel"),
+                Json.integer(m, "sequence"),
+                Json.string(m, "detail"),
+                ReadingCodec.parseInstant(Json.string(m, "at"), "alarms.at")));
+      }
+    } catch (FormatException | IllegalArgumentException | ClassCastException e) {
+      log.warn("{} is damaged ({}); the audit starts afresh", file, e.getMessage());
+      pending.clear();
+      alarms.clear();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.peerwatt.gateway.metering;
+
+import com.digitalpetri.modbus.exceptions.ModbusResponseException;
+import com.digitalpetri.modbus.exceptions.UnknownUnitIdException;
+
+/**
+ * A simulated meter at one unit id of a {@link SimulatedBus}: answers register reads as the meter
+ * would.
+ */
+public interface SimulatedMeter {
+
+  /** The unit id it answers to. */
+  int unitId();
+
+  /**
+   * {@code quantity} registers from zero-based {@code address} (input registers for function code
+   * 4, holding registers for 3), as big-endian bytes.
+   *
+   * @throws ModbusResponseException the meter's exception answer (2 for a register it does not
+   *     have)
+   * @throws UnknownUnitIdException the meter says nothing (silent, as when it is not there)
+   */
+  byte[] answer(int functionCode, int address, int quantity)
+      throws ModbusResponseException, UnknownUnitIdException;
+}
