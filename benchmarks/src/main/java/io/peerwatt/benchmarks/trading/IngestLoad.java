@@ -11,7 +11,6 @@ import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
-import io.peerwatt.trading.AccountAdmin;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
@@ -67,9 +66,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class IngestLoad {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Enrolments through the API at once during set-up. */
-  private static final int ENROL_THREADS = 8;
-
   private IngestLoad() {}
 
   public static void main(String[] args) throws Exception {
@@ -114,7 +110,7 @@ public final class IngestLoad {
                   .setKeepAlive(true),
               new PoolOptions().setHttp1MaxSize(devices + 16));
 
-      List<PrivateKey> keys = enrolDevices(http, db, devices);
+      List<PrivateKey> keys = BenchDevices.enrol(http, db, devices);
       System.out.printf("enrolled %d devices%n", devices);
 
       // pre-sign everything: readings 5 s apart ending now, batches signed with fresh nonces
@@ -360,83 +356,6 @@ public final class IngestLoad {
     return f[0] + " " + f[1] + " " + f[2];
   }
 
-  private static List<PrivateKey> enrolDevices(HttpClient http, Database db, int devices)
-      throws Exception {
-    AccountAdmin.createOperator(db.dsl(), "bench-ops", "bench-operator-password");
-    String ops = login(http, "bench-ops", "bench-operator-password");
-    call(
-        http,
-        "PUT",
-        "/zones/BENCH",
-        ops,
-        new JsonObject()
-            .put("name", "Bench")
-            .put("currency", "EUR")
-            .put("priceUnit", "MILLI_CT_PER_KWH")
-            .put("clearingMode", "CALL_AUCTION")
-            .put("gateClosureLeadSeconds", 900)
-            .put("gridFeePerKwh", 0)
-            .put("imbalancePricePerKwh", 0)
-            .put("negativePricesAllowed", false)
-            .put("localTimeZone", "UTC")
-            .put("minQuantityWh", 1)
-            .put("maxQuantityWh", 1_000_000)
-            .put("minPricePerKwh", 0)
-            .put("maxPricePerKwh", 1_000_000),
-        200);
-    call(
-        http,
-        "POST",
-        "/accounts",
-        ops,
-        new JsonObject()
-            .put("username", "bench-home")
-            .put("password", "bench-home-password")
-            .put("role", "prosumer")
-            .put("zone", "BENCH"),
-        201);
-    String home = login(http, "bench-home", "bench-home-password");
-    ExecutorService pool = Executors.newFixedThreadPool(ENROL_THREADS);
-    try {
-      List<java.util.concurrent.Future<PrivateKey>> enrolled = new ArrayList<>();
-      for (int d = 0; d < devices; d++) {
-        int n = d;
-        enrolled.add(pool.submit(() -> enrol(http, home, n)));
-      }
-      List<PrivateKey> keys = new ArrayList<>();
-      for (java.util.concurrent.Future<PrivateKey> f : enrolled) {
-        keys.add(f.get());
-      }
-      return keys;
-    } finally {
-      pool.shutdown();
-    }
-  }
-
-  private static PrivateKey enrol(HttpClient http, String home, int n) throws Exception {
-    long mp =
-        call(
-                http,
-                "POST",
-                "/metering-points",
-                home,
-                new JsonObject().put("label", "home " + n).put("maxPowerW", 50_000),
-                201)
-            .getLong("id");
-    String code =
-        call(
-                http,
-                "POST",
-                "/metering-points/" + mp + "/enrolment-codes",
-                home,
-                new JsonObject(),
-                201)
-            .getString("code");
-    PrivateKey key = PrivateKey.generate(RANDOM);
-    call(http, "POST", "/devices/enroll", null, enrolBody(key, code), 201);
-    return key;
-  }
-
   private static double verifyRate(List<SignedReading> sample, int threads) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -494,65 +413,7 @@ public final class IngestLoad {
         .encode();
   }
 
-  private static JsonObject enrolBody(PrivateKey key, String code) {
-    byte[] nonce = new byte[16];
-    RANDOM.nextBytes(nonce);
-    byte[] digest =
-        BatchAndEnrolmentSigning.enrolmentDigest(
-            code, key.publicKey().compressedBytes(), nonce, List.of());
-    return new JsonObject()
-        .put("code", code)
-        .put("deviceKey", key.publicKey().hex())
-        .put("meterSerials", new JsonArray())
-        .put("nonce", HexFormat.of().formatHex(nonce))
-        .put("signature", HexFormat.of().formatHex(key.signDer(digest)));
-  }
-
-  private static String login(HttpClient http, String user, String password) throws Exception {
-    return call(
-            http,
-            "POST",
-            "/auth/login",
-            null,
-            new JsonObject().put("username", user).put("password", password),
-            200)
-        .getString("token");
-  }
-
-  private static JsonObject call(
-      HttpClient http, String method, String path, String token, JsonObject body, int expected)
-      throws Exception {
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.valueOf(method))
-            .setURI(ApiRouter.BASE_PATH + path)
-            .putHeader("content-type", "application/json");
-    if (token != null) {
-      options.putHeader("Authorization", "Bearer " + token);
-    }
-    return await(
-        http.request(options)
-            .compose(req -> req.send(body.encode()))
-            .compose(
-                resp ->
-                    resp.body()
-                        .map(
-                            b -> {
-                              if (resp.statusCode() != expected) {
-                                throw new IllegalStateException(
-                                    method
-                                        + " "
-                                        + path
-                                        + " answered "
-                                        + resp.statusCode()
-                                        + ": "
-                                        + b);
-                              }
-                              return new JsonObject(b);
-                            })));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
+  static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 }
