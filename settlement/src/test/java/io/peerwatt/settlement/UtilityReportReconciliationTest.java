@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -109,7 +110,8 @@ class UtilityReportReconciliationTest {
             statements,
             payments,
             points,
-            Map.of());
+            Map.of(),
+            Set.of());
     return new Settled(report, statements, port.sent);
   }
 

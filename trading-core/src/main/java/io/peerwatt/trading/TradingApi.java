@@ -20,6 +20,7 @@ import io.peerwatt.trading.api.ZoneRoutes;
 import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
 import io.peerwatt.trading.device.MeteringPointStore;
+import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.peerwatt.trading.ingest.ReadingStore;
@@ -131,7 +132,12 @@ public final class TradingApi implements AutoCloseable {
                           points,
                           blocking,
                           clock),
-                      new ReadingRoutes(ingest, new ReadingStore(dsl), points, blocking),
+                      new ReadingRoutes(
+                          ingest,
+                          new ChainRestarts(dsl, clock, settings.maxClockSkew()),
+                          new ReadingStore(dsl),
+                          points,
+                          blocking),
                       new OrderRoutes(market, clock),
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock));

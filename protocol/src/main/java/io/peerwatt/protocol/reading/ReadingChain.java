@@ -1,6 +1,5 @@
 package io.peerwatt.protocol.reading;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** Hash-chain rules for the readings of one (device, channel); signatures are checked elsewhere. */
@@ -20,18 +19,29 @@ public final class ReadingChain {
     if (next.channel() != previous.channel()) {
       return ReadingChainCheck.CHANNEL_CHANGED;
     }
-    if (previous.sequence() == Long.MAX_VALUE || next.sequence() != previous.sequence() + 1) {
+    return checkNext(ChainHead.of(previous), next);
+  }
+
+  /**
+   * Checks that {@code next} follows a chain standing at {@code head} (the device and channel are
+   * the caller's to match): sequence + 1, prevHash, a later time, and counters that do not decrease
+   * unless the reading says why or the head follows a chain restart.
+   */
+  public static ReadingChainCheck checkNext(ChainHead head, MeterReading next) {
+    if (head.sequence() == Long.MAX_VALUE || next.sequence() != head.sequence() + 1) {
       return ReadingChainCheck.SEQUENCE_NOT_NEXT;
     }
-    if (!Arrays.equals(next.prevHash(), previous.hash())) {
+    if (!head.hashIs(next.prevHash())) {
       return ReadingChainCheck.PREV_HASH_MISMATCH;
     }
-    if (!next.takenAt().isAfter(previous.takenAt())) {
+    if (!next.takenAt().isAfter(head.takenAt())) {
       return ReadingChainCheck.TIME_NOT_INCREASING;
     }
-    boolean restart = next.has(ReadingFlag.COUNTER_RESET) || next.has(ReadingFlag.METER_SWAPPED);
-    if (!restart
-        && (next.importWh() < previous.importWh() || next.exportWh() < previous.exportWh())) {
+    boolean reset =
+        head.countersFree()
+            || next.has(ReadingFlag.COUNTER_RESET)
+            || next.has(ReadingFlag.METER_SWAPPED);
+    if (!reset && (next.importWh() < head.importWh() || next.exportWh() < head.exportWh())) {
       return ReadingChainCheck.COUNTER_DECREASED;
     }
     return ReadingChainCheck.LINKED;

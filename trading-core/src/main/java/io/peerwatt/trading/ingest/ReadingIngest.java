@@ -12,10 +12,10 @@ import io.peerwatt.db.schema.tables.records.ReadingRecord;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.keys.SignatureCheck;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.ChainHead;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingChain;
 import io.peerwatt.protocol.reading.ReadingChainCheck;
-import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.device.DeviceStatus;
 import io.peerwatt.trading.device.DeviceStore;
@@ -46,8 +46,15 @@ public final class ReadingIngest {
   /** Batches older than this are refused, so their nonces need remembering only this long. */
   static final Duration NONCE_WINDOW = Duration.ofHours(24);
 
-  /** The outcome of one reading. */
-  public record Result(int channel, long sequence, Status status, IngestReason reason) {}
+  /**
+   * The outcome of one reading.
+   *
+   * @param head where the reading's chain stands after the batch, for a rejected reading (null when
+   *     the platform holds none of that chain, and for accepted and duplicate readings): what a
+   *     gateway's chain restart must name
+   */
+  public record Result(
+      int channel, long sequence, Status status, IngestReason reason, ChainHead head) {}
 
   /** What happened to a reading; the lower-case name is on the wire. */
   public enum Status {
@@ -140,8 +147,8 @@ public final class ReadingIngest {
             .value1();
     long deviceId = device.getId();
 
-    Map<Integer, MeterReading> last = lastReadings(dsl, deviceId);
-    Map<Slot, byte[]> stored = storedEncodings(dsl, deviceId, batch.readings(), last);
+    Map<Integer, ChainHead> heads = heads(dsl, deviceId);
+    Map<Slot, byte[]> stored = storedEncodings(dsl, deviceId, batch.readings(), heads);
     List<Result> results = new ArrayList<>(batch.readings().size());
     List<ReadingRecord> accepted = new ArrayList<>();
     Map<Slot, byte[]> acceptedInBatch = new HashMap<>();
@@ -163,38 +170,45 @@ public final class ReadingIngest {
         reason = same ? null : IngestReason.CONFLICT;
         status = same ? Status.DUPLICATE : Status.REJECTED;
       } else {
-        reason = check(last.get(r.channel()), r, maxPowerW, now, maxSkew);
+        reason = check(heads.get(r.channel()), r, maxPowerW, now, maxSkew);
         if (reason == null) {
           status = Status.ACCEPTED;
-          last.put(r.channel(), r);
+          heads.put(r.channel(), ChainHead.of(r));
           acceptedInBatch.put(key, encoded);
           accepted.add(record(dsl, deviceId, s, encoded, now));
         }
       }
-      results.add(new Result(r.channel(), r.sequence(), status, reason));
+      results.add(new Result(r.channel(), r.sequence(), status, reason, null));
     }
     if (!accepted.isEmpty()) {
       dsl.batchInsert(accepted).execute();
-      saveChains(dsl, deviceId, last, accepted, now);
+      saveChains(dsl, deviceId, heads, accepted, now);
     }
-    return results;
+    return results.stream()
+        .map(
+            r ->
+                r.status() == Status.REJECTED
+                    ? new Result(
+                        r.channel(), r.sequence(), r.status(), r.reason(), heads.get(r.channel()))
+                    : r)
+        .toList();
   }
 
   /**
-   * Null when {@code r} may follow {@code previous} (null: the chain has nothing yet), else why
-   * not.
+   * Null when {@code r} may follow the chain standing at {@code head} (null: the chain has nothing
+   * yet), else why not.
    */
   static IngestReason check(
-      MeterReading previous, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
+      ChainHead head, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
     ReadingChainCheck chain =
-        previous == null ? ReadingChain.checkFirst(r) : ReadingChain.checkLink(previous, r);
+        head == null ? ReadingChain.checkFirst(r) : ReadingChain.checkNext(head, r);
     switch (chain) {
       case LINKED -> {}
       case NOT_FIRST -> {
         return IngestReason.NOT_CHAIN_START;
       }
       case SEQUENCE_NOT_NEXT -> {
-        return r.sequence() > previous.sequence() ? IngestReason.GAP : IngestReason.STALE_SEQUENCE;
+        return r.sequence() > head.sequence() ? IngestReason.GAP : IngestReason.STALE_SEQUENCE;
       }
       case PREV_HASH_MISMATCH -> {
         return IngestReason.PREV_HASH_MISMATCH;
@@ -218,23 +232,27 @@ public final class ReadingIngest {
     return null;
   }
 
-  /** The last accepted reading of each channel of the device, decoded from its stored bytes. */
-  private static Map<Integer, MeterReading> lastReadings(DSLContext dsl, long deviceId) {
-    Map<Integer, MeterReading> last = new HashMap<>();
-    dsl.select(READING.METER_CHANNEL, READING.ENCODED)
-        .from(READING)
-        .join(DEVICE_CHANNEL)
-        .on(
-            DEVICE_CHANNEL
-                .DEVICE_ID
-                .eq(READING.DEVICE_ID)
-                .and(DEVICE_CHANNEL.METER_CHANNEL.eq(READING.METER_CHANNEL))
-                .and(DEVICE_CHANNEL.LAST_SEQUENCE.eq(READING.SEQUENCE))
-                .and(DEVICE_CHANNEL.LAST_TAKEN_AT.eq(READING.TAKEN_AT)))
+  /**
+   * Where each chain of the device stands ({@code device_channel}): its last accepted reading, or
+   * the resume point of a chain restart.
+   */
+  static Map<Integer, ChainHead> heads(DSLContext dsl, long deviceId) {
+    Map<Integer, ChainHead> heads = new HashMap<>();
+    dsl.selectFrom(DEVICE_CHANNEL)
         .where(DEVICE_CHANNEL.DEVICE_ID.eq(deviceId))
         .fetch()
-        .forEach(r -> last.put(r.value1(), ReadingCodec.decode(r.value2())));
-    return last;
+        .forEach(c -> heads.put(c.getMeterChannel(), head(c)));
+    return heads;
+  }
+
+  static ChainHead head(DeviceChannelRecord c) {
+    return new ChainHead(
+        c.getLastSequence(),
+        c.getLastReadingHash(),
+        c.getLastTakenAt(),
+        c.getLastImportWh(),
+        c.getLastExportWh(),
+        c.getRestarted());
   }
 
   /**
@@ -242,13 +260,10 @@ public final class ReadingIngest {
    * last).
    */
   private static Map<Slot, byte[]> storedEncodings(
-      DSLContext dsl,
-      long deviceId,
-      List<SignedReading> readings,
-      Map<Integer, MeterReading> last) {
+      DSLContext dsl, long deviceId, List<SignedReading> readings, Map<Integer, ChainHead> heads) {
     List<Row2<Integer, Long>> candidates = new ArrayList<>();
     for (SignedReading s : readings) {
-      MeterReading prev = last.get(s.reading().channel());
+      ChainHead prev = heads.get(s.reading().channel());
       if (prev != null && s.reading().sequence() <= prev.sequence()) {
         candidates.add(DSL.row(s.reading().channel(), s.reading().sequence()));
       }
@@ -288,7 +303,7 @@ public final class ReadingIngest {
   private static void saveChains(
       DSLContext dsl,
       long deviceId,
-      Map<Integer, MeterReading> last,
+      Map<Integer, ChainHead> heads,
       List<ReadingRecord> accepted,
       Instant now) {
     accepted.stream()
@@ -296,15 +311,16 @@ public final class ReadingIngest {
         .distinct()
         .forEach(
             channel -> {
-              MeterReading r = last.get(channel);
+              ChainHead head = heads.get(channel);
               DeviceChannelRecord chain = dsl.newRecord(DEVICE_CHANNEL);
               chain.setDeviceId(deviceId);
               chain.setMeterChannel(channel);
-              chain.setLastSequence(r.sequence());
-              chain.setLastReadingHash(r.hash());
-              chain.setLastTakenAt(r.takenAt());
-              chain.setLastImportWh(r.importWh());
-              chain.setLastExportWh(r.exportWh());
+              chain.setLastSequence(head.sequence());
+              chain.setLastReadingHash(head.hash());
+              chain.setLastTakenAt(head.takenAt());
+              chain.setLastImportWh(head.importWh());
+              chain.setLastExportWh(head.exportWh());
+              chain.setRestarted(false);
               chain.setUpdatedAt(now);
               dsl.insertInto(DEVICE_CHANNEL)
                   .set(chain)
