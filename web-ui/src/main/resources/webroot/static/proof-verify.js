@@ -304,37 +304,143 @@ var PeerWattProof = (function () {
     return steps;
   }
 
-  return { verify: verify, ecdsaVerify: ecdsaVerify, hex: hex, unhex: unhex };
+  // ---- what a verified item says, in words
+  function i64be(b, o) { var v = 0n; for (var i = 0; i < 8; i++) v = (v << 8n) | BigInt(b[o + i]); return BigInt.asIntN(64, v); }
+  function ByteReader(b) { this.b = b; this.p = 0; }
+  ByteReader.prototype.u8 = function () { if (this.p >= this.b.length) throw new Error('truncated'); return this.b[this.p++]; };
+  ByteReader.prototype.u16 = function () { return this.u8() * 256 + this.u8(); };
+  ByteReader.prototype.i32 = function () { var v = 0; for (var i = 0; i < 4; i++) v = v * 256 + this.u8(); return v | 0; };
+  ByteReader.prototype.i64 = function () { if (this.p + 8 > this.b.length) throw new Error('truncated'); var v = i64be(this.b, this.p); this.p += 8; return v; };
+  ByteReader.prototype.skip = function (n) { this.p += n; };
+  ByteReader.prototype.str8 = function () { var n = this.u8(); var t = new TextDecoder().decode(this.b.subarray(this.p, this.p + n)); this.p += n; return t; };
+  ByteReader.prototype.str16 = function () { var n = this.u16(); var t = new TextDecoder().decode(this.b.subarray(this.p, this.p + n)); this.p += n; return t; };
+
+  function kwh(wh) { wh = BigInt(wh); var neg = wh < 0n; if (neg) wh = -wh; return (neg ? '-' : '') + (wh / 1000n) + '.' + String(wh % 1000n).padStart(3, '0') + ' kWh'; }
+  function money(milliCt, currency) {
+    var m = BigInt(milliCt), neg = m < 0n; if (neg) m = -m;
+    var symbol = currency === 'EUR' ? '€' : currency + ' ';
+    var text;
+    if (m !== 0n && m < 1000n) { var d = String(m).padStart(5, '0').replace(/0+$/, ''); text = '0.' + (d.length < 2 ? d + '0' : d); }
+    else { var cents = m / 1000n; text = (cents / 100n) + '.' + String(cents % 100n).padStart(2, '0'); }
+    return (neg ? '-' : '') + symbol + text;
+  }
+  function price(milliCtPerKwh) { var p = BigInt(milliCtPerKwh), neg = p < 0n; if (neg) p = -p; return (neg ? '-' : '') + (p / 1000n) + '.' + String(p % 1000n).padStart(3, '0') + ' ct/kWh'; }
+  function when(ms, tz) {
+    var d = new Date(Number(ms));
+    var local = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+    return local + ' (' + tz + '; ' + d.toISOString().replace('.000Z', 'Z') + ')';
+  }
+  function quarter(seconds, tz) {
+    var f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' });
+    var day = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short' });
+    var start = new Date(Number(seconds) * 1000), end = new Date((Number(seconds) + 900) * 1000);
+    return 'the quarter-hour ' + day.format(start) + ' ' + f.format(start) + '–' + f.format(end) + ' (' + tz + ')';
+  }
+  var LINE_WORDS = { 1: 'energy bought', 2: 'grid fee', 3: 'energy sold and delivered', 4: 'sold but not exported', 5: 'bought but not imported', 6: 'drawn beyond what was bought' };
+
+  // Sentences saying what the verified item states and where it is anchored.
+  async function describe(bundle, tz, currency) {
+    var item = unhex(bundle.item), out = [], r;
+    if (bundle.kind === 'reading') {
+      var power = new ByteReader(item.subarray(68, 72)).i32();
+      out.push('The meter behind channel ' + (item[34] * 256 + item[35]) + ' of gateway ' + hex(item.subarray(1, 34)).slice(0, 12) + '… was read at ' + when(i64be(item, 44), tz)
+        + ': its counters stood at ' + kwh(i64be(item, 52)) + ' drawn from the grid and ' + kwh(i64be(item, 60)) + ' sent to it in total, '
+        + (power < 0 ? 'sending ' + (-power) + ' W' : 'drawing ' + power + ' W') + ' (reading number ' + i64be(item, 36) + ' of the gateway\'s signed chain).');
+      if (bundle.certificate) out.push('The gateway was enrolled by the platform for metering point ' + bundle.certificate.meteringPointId + ' in zone ' + bundle.certificate.zoneCode + '.');
+    } else if (bundle.kind === 'trade') {
+      r = new ByteReader(item); r.skip(5);
+      var id = r.i64(), zone = r.str8(), slot = r.i64(), buyOrder = r.i64(), buyer = r.i64(), sellOrder = r.i64(), seller = r.i64(), q = r.i64(), p = r.i64(), fee = r.i64();
+      out.push('Trade ' + id + ' in zone ' + zone + ' for ' + quarter(slot, tz) + ': account ' + buyer + ' bought ' + kwh(q) + ' from account ' + seller
+        + ' at ' + price(p) + ', worth ' + money(q * p / 1000n, currency) + ', plus the grid fee of ' + price(fee) + ' on the buyer\'s side.');
+    } else if (bundle.kind === 'statement') {
+      r = new ByteReader(item); r.skip(5);
+      var account = r.i64(), szone = r.str16(), start = r.i64(), version = r.i32(); r.skip(32);
+      var cur = r.str16(); r.u8(); r.i64(); r.i64(); r.str16(); r.i64(); r.i32();
+      var bought = r.i64(), sold = r.i64(), delivered = r.i64(), imported = r.i64(), exported = r.i64(), flags = r.u8();
+      var lines = r.i32(), words = [];
+      for (var i = 0; i < lines; i++) {
+        var kind = r.u8(); r.i64(); var lq = r.i64(); r.i64(); var amount = r.i64(); r.i64();
+        words.push((LINE_WORDS[kind] || 'line ' + kind) + ' ' + kwh(lq) + ' ' + (amount > 0n ? '+' : '') + money(amount, cur));
+      }
+      var total = r.i64(), totalSat = r.i64();
+      out.push('Statement version ' + version + ' of account ' + account + ' in zone ' + szone + ' for ' + quarter(start, tz) + ': bought ' + kwh(bought) + ', sold ' + kwh(sold)
+        + ' (delivered ' + kwh(delivered) + '); the meter measured ' + kwh(imported) + ' drawn and ' + kwh(exported) + ' sent'
+        + ((flags & 2) ? ' (some readings were missing)' : (flags & 1) ? ' (interpolated over a gap)' : '') + '.');
+      out.push('Amount: ' + (total > 0n ? '+' : '') + money(total, cur) + ' (' + totalSat + ' sat' + (totalSat >= 0n ? ' to the household' : ' from the household') + ')'
+        + (words.length ? ', made of ' + words.join('; ') : '') + '.');
+    } else if (bundle.kind === 'report') {
+      out.push('The settlement report whose SHA-256 is ' + hex(item.length === 32 ? item : await sha256(item)).slice(0, 16) + '… existed, unchanged, when it was anchored.');
+    } else if (bundle.kind === 'enrolment') {
+      var c = parseCertificate(item);
+      out.push('The platform issued certificate ' + c.serial + ' to gateway ' + hex(c.deviceKey).slice(0, 12) + '… for metering point ' + c.meteringPointId + ' of account '
+        + c.ownerAccountId + ' in zone ' + c.zoneCode + ', valid from ' + when(c.validFrom, tz) + '.');
+    }
+    var header = unhex(bundle.headers[0]);
+    var mined = new Reader(header.subarray(68, 72)).le(4);
+    var txid = hex(reversed(await sha256d(unhex(bundle.anchorTx))));
+    var height = null;
+    try { height = new Reader(unhex(bundle.bump)).varint(); } catch (e) { height = null; }
+    out.push('It is anchored in transaction ' + txid.slice(0, 16) + '…, mined in block ' + (height === null ? '?' : height) + ' at ' + when(mined * 1000, tz) + '.');
+    return out;
+  }
+
+  return { verify: verify, describe: describe, ecdsaVerify: ecdsaVerify, hex: hex, unhex: unhex };
 })();
 
-// Wires the proofs page: paste or open a bundle, verify, list each step.
+// Wires the proofs page: paste or open a proof, verify, say what it proves and list each step.
 (function () {
   var form = document.getElementById('verify-form');
   if (!form) return;
+  var TITLES = {
+    bundleFormat: 'The proof is complete and readable',
+    deviceSignature: 'The signature is valid',
+    certificate: 'The gateway\'s certificate comes from the platform key you trust',
+    leafToAnchorRoot: 'The item is a leaf of the anchored tree',
+    rootInAnchorTx: 'The anchor transaction commits to that tree',
+    txInBlock: 'The transaction is in the block',
+    proofOfWork: 'The block header carries real proof of work',
+    headerChain: 'The block is on the chain you trust'
+  };
+  var STATUS = { pass: 'passed', fail: 'failed', notApplicable: 'not needed', notChecked: 'not checked here' };
   var out = document.getElementById('verify-steps');
   var verdict = document.getElementById('verify-verdict');
+  var words = document.getElementById('verify-words');
+  var details = document.getElementById('verify-details');
   var file = document.getElementById('bundle-file');
+  var tz = form.dataset.tz || 'UTC', currency = form.dataset.currency || 'EUR';
   if (file) file.addEventListener('change', function () {
     if (file.files[0]) file.files[0].text().then(function (t) { document.getElementById('bundle-json').value = t; });
   });
-  form.addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    out.innerHTML = ''; verdict.textContent = 'Checking…'; verdict.className = '';
+  function run() {
+    out.innerHTML = ''; words.hidden = true; words.innerHTML = '';
+    verdict.textContent = 'Checking…'; verdict.className = ''; delete verdict.dataset.verified;
     var bundle;
     try { bundle = JSON.parse(document.getElementById('bundle-json').value); }
-    catch (e) { verdict.textContent = 'That is not JSON: ' + e.message; verdict.className = 'error'; return; }
+    catch (e) { verdict.textContent = 'That is not a proof file (not JSON: ' + e.message + ').'; verdict.className = 'error'; verdict.dataset.verified = 'false'; return; }
     PeerWattProof.verify(bundle, document.getElementById('platform-key').value.trim()).then(function (steps) {
       steps.forEach(function (s) {
         var li = document.createElement('li');
         li.className = s.status === 'pass' ? 'pass' : s.status === 'fail' ? 'fail' : 'skip';
         li.dataset.step = s.step; li.dataset.status = s.status;
-        li.textContent = s.step + ': ' + s.status + ' (' + s.detail + ')';
+        li.textContent = (TITLES[s.step] || s.step) + ': ' + (STATUS[s.status] || s.status) + ' (' + s.detail + ')';
         out.appendChild(li);
       });
       var failed = steps.filter(function (s) { return s.status === 'fail'; });
-      verdict.textContent = failed.length ? 'Not verified: ' + failed[0].step + ' failed.' : 'Verified in your browser: every step checked here passed.';
-      verdict.className = failed.length ? 'error' : 'ok';
-      verdict.dataset.verified = failed.length ? 'false' : 'true';
+      if (failed.length) {
+        verdict.textContent = 'Not verified. This check failed: ' + (TITLES[failed[0].step] || failed[0].step) + ' (' + failed[0].detail + ').';
+        verdict.className = 'error'; verdict.dataset.verified = 'false'; verdict.dataset.failedStep = failed[0].step;
+        details.open = true;
+        return;
+      }
+      verdict.textContent = 'Verified in your browser: every step checked here passed.';
+      verdict.className = 'ok'; verdict.dataset.verified = 'true'; delete verdict.dataset.failedStep;
+      return PeerWattProof.describe(bundle, tz, currency).then(function (sentences) {
+        var h = document.createElement('p'); h.innerHTML = '<strong>What this proves</strong>'; words.appendChild(h);
+        sentences.forEach(function (t) { var p = document.createElement('p'); p.textContent = t; words.appendChild(p); });
+        words.hidden = false;
+      }, function (e) { words.textContent = 'The item could not be put in words: ' + e.message; words.hidden = false; });
     });
-  });
+  }
+  form.addEventListener('submit', function (ev) { ev.preventDefault(); run(); });
+  if (form.dataset.auto === 'true') run();
 })();

@@ -5,14 +5,18 @@ import io.peerwatt.db.Database;
 import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiRouter;
 import io.peerwatt.http.Blocking;
+import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementViews;
 import io.peerwatt.settlement.anchor.ItemOwners;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.api.EnergyRoutes;
 import io.peerwatt.settlement.api.GatewayRoutes;
+import io.peerwatt.settlement.api.MonitorRoutes;
 import io.peerwatt.settlement.api.ProofRoutes;
 import io.peerwatt.settlement.api.ReportRoutes;
 import io.peerwatt.settlement.api.SettlementRoutes;
 import io.peerwatt.settlement.report.JdbcReportSource;
+import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.webui.Portal;
@@ -72,7 +76,7 @@ final class HttpVerticle extends VerticleBase {
             api -> {
               router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
               // the portal last: it answers every path nothing above claimed
-              router.route("/*").subRouter(Portal.router(vertx, this::apiBase));
+              router.route("/*").subRouter(Portal.router(vertx, this::apiBase, clock));
               return vertx
                   .createHttpServer()
                   .requestHandler(router)
@@ -89,7 +93,11 @@ final class HttpVerticle extends VerticleBase {
   private List<ApiResource> settlementResources(TradingApi trading) {
     var dsl = database.dsl();
     return List.of(
-        new SettlementRoutes(new SettlementViews(dsl), blocking),
+        new SettlementRoutes(new SettlementViews(dsl), blocking, clock),
+        new EnergyRoutes(
+            new JdbcUsageSource(dsl, SettlementPolicy.defaults().estimateThreshold()),
+            new SettlementViews(dsl),
+            blocking),
         new ProofRoutes(
             new ItemOwners(dsl),
             new JdbcAnchorStore(dsl),
@@ -98,7 +106,8 @@ final class HttpVerticle extends VerticleBase {
             keys.signingKey().publicKey(),
             blocking),
         new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
-        new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking));
+        new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking),
+        new MonitorRoutes(settlement.settlement(), settlement.scheduler(), dsl, blocking, clock));
   }
 
   /** The API as the portal calls it: over loopback, on the port actually bound. */

@@ -80,7 +80,7 @@ public final class SettlementRuntime implements AutoCloseable {
         new Settlement(
             database.dsl(), chain, vault, platformKey, clock, satPerEur, channelCapacitySats);
     SettlementPass pass = new SettlementPass(settlement, clock);
-    SettlementScheduler scheduler = new SettlementScheduler(pass);
+    SettlementScheduler scheduler = new SettlementScheduler(pass, clock);
     if (chain instanceof DevnetBackend devnet) {
       scheduler.call(
           () -> {
@@ -147,6 +147,16 @@ public final class SettlementRuntime implements AutoCloseable {
 
   public AuditExport auditExport() {
     return settlement.auditExport();
+  }
+
+  /** What settlement's API resources and the operator's monitor are built on. */
+  Settlement settlement() {
+    return settlement;
+  }
+
+  /** The settlement passes and what each did, for the operator's monitor. */
+  SettlementScheduler scheduler() {
+    return scheduler;
   }
 
   /** Chain and settlement state for {@code GET /health}. */

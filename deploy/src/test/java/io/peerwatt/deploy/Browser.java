@@ -20,7 +20,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * its driver is not installed the calling test is skipped with one line saying so, never failed
  * silently.
  */
-final class Browser {
+public final class Browser {
   private static final File CHROMIUM = new File("/usr/bin/chromium");
   private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
@@ -29,7 +29,7 @@ final class Browser {
   /**
    * A fresh headless Chromium with its own profile, sized like a laptop (or a phone, when asked).
    */
-  static WebDriver open(Path profile, int width, int height) {
+  public static WebDriver open(Path profile, int width, int height) {
     boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
     if (!installed) {
       System.err.println(
@@ -59,8 +59,40 @@ final class Browser {
     return driver;
   }
 
+  /** Phone and desktop window sizes the portal's pages are checked at. */
+  static final int PHONE_WIDTH = 390;
+
+  static final int PHONE_HEIGHT = 844;
+
+  /**
+   * A PNG of the whole page (not only the window) at the window's width, as {@code NAME.png}, and
+   * one at phone width as {@code NAME-phone.png}; the window is as before afterwards.
+   */
+  public static void screenshots(WebDriver driver, String name) {
+    org.openqa.selenium.Dimension size = driver.manage().window().getSize();
+    fullPage(driver, name, size.getWidth());
+    fullPage(driver, name + "-phone", PHONE_WIDTH);
+    driver.manage().window().setSize(size);
+  }
+
+  private static void fullPage(WebDriver driver, String name, int width) {
+    org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) driver;
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+    // charts follow the window's width on resize; give them a moment
+    new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> ((Number) js.executeScript("return window.innerWidth")).intValue() <= width);
+    js.executeScript("return new Promise(r => setTimeout(r, 300))");
+    long height =
+        ((Number) js.executeScript("return document.documentElement.scrollHeight")).longValue();
+    driver
+        .manage()
+        .window()
+        .setSize(new org.openqa.selenium.Dimension(width, (int) Math.min(height + 20, 6000)));
+    screenshot(driver, name);
+  }
+
   /** Writes a PNG of the current page to {@code web-ui/target/screenshots/NAME.png}. */
-  static void screenshot(WebDriver driver, String name) {
+  public static void screenshot(WebDriver driver, String name) {
     Path dir =
         Path.of(System.getProperty("peerwatt.root", ".."), "web-ui", "target", "screenshots");
     try {

@@ -1,5 +1,7 @@
 package io.peerwatt.settlement;
 
+import static io.peerwatt.db.schema.Tables.ANCHOR;
+import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
@@ -8,8 +10,11 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.db.schema.tables.records.SettlementPaymentRecord;
 import io.peerwatt.http.Caller;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.anchor.ItemRef;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,13 +55,28 @@ public final class SettlementViews {
    */
   public List<SettledStatement> statements(Caller caller, Instant from, Instant to, int limit) {
     var s = SETTLEMENT_STATEMENT;
+    return newest(visible(caller, s.ACCOUNT_ID, s.ZONE_CODE), from, to, limit);
+  }
+
+  /**
+   * The newest version of each statement of {@code zone} (only {@code accountId}'s when not null)
+   * for slots starting in {@code [from, to)}, newest slot first.
+   */
+  public List<SettledStatement> statements(String zone, Long accountId, Instant from, Instant to) {
+    var s = SETTLEMENT_STATEMENT;
+    Condition which = s.ZONE_CODE.eq(zone);
+    if (accountId != null) {
+      which = which.and(s.ACCOUNT_ID.eq(accountId));
+    }
+    return newest(which, from, to, Integer.MAX_VALUE);
+  }
+
+  private List<SettledStatement> newest(Condition which, Instant from, Instant to, int limit) {
+    var s = SETTLEMENT_STATEMENT;
     var newest =
         DSL.select(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START, DSL.max(s.VERSION).as("v"))
             .from(s)
-            .where(
-                visible(caller, s.ACCOUNT_ID, s.ZONE_CODE)
-                    .and(s.SLOT_START.ge(from))
-                    .and(s.SLOT_START.lt(to)))
+            .where(which.and(s.SLOT_START.ge(from)).and(s.SLOT_START.lt(to)))
             .groupBy(s.ACCOUNT_ID, s.ZONE_CODE, s.SLOT_START)
             .asTable("n");
     return dsl.select(s.ENCODED, s.CREATED_AT)
@@ -71,6 +91,39 @@ public final class SettlementViews {
         .orderBy(s.SLOT_START.desc(), s.ACCOUNT_ID)
         .limit(limit)
         .fetch(r -> new SettledStatement(StatementCodec.decode(r.value1()), r.value2()));
+  }
+
+  /** A statement as anchors name it ({@code ItemRef.statement}). */
+  public static String ref(Statement s) {
+    return ItemRef.statement(
+        s.accountId(), s.zoneCode(), s.slot().start().getEpochSecond(), s.version());
+  }
+
+  /**
+   * For each anchored one of {@code statements}, by {@link #ref}: {@code {"txid", "blockHeight",
+   * "state": "mined" | "pending"}} (its proof verifies once mined); not anchored ones are absent.
+   */
+  public Map<String, JsonObject> anchors(List<Statement> statements) {
+    Map<String, JsonObject> out = new HashMap<>();
+    if (statements.isEmpty()) {
+      return out;
+    }
+    dsl.select(ANCHOR_LEAF.ITEM_REF, ANCHOR.TXID, ANCHOR.BLOCK_HEIGHT)
+        .from(ANCHOR_LEAF)
+        .join(ANCHOR)
+        .on(ANCHOR.TXID.eq(ANCHOR_LEAF.ANCHOR_TXID))
+        .where(
+            ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.STATEMENT.code()),
+            ANCHOR_LEAF.ITEM_REF.in(statements.stream().map(SettlementViews::ref).toList()))
+        .forEach(
+            r ->
+                out.put(
+                    r.value1(),
+                    new JsonObject()
+                        .put("txid", r.value2())
+                        .put("blockHeight", r.value3())
+                        .put("state", r.value3() == null ? "pending" : "mined")));
+    return out;
   }
 
   /** Payments, newest slot first. */

@@ -9,14 +9,20 @@ import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
+import io.peerwatt.settlement.report.EspiFeed;
+import io.peerwatt.settlement.report.EspiFeeds;
+import io.peerwatt.settlement.report.EspiSchema;
 import io.peerwatt.settlement.report.ReportBuilder;
 import io.peerwatt.settlement.report.ReportFormat;
 import io.peerwatt.settlement.report.ReportRow;
 import io.peerwatt.settlement.report.ReportWriter;
 import io.peerwatt.settlement.report.UtilityReport;
+import io.peerwatt.settlement.usage.PointUsage;
+import io.peerwatt.settlement.usage.SlotUsage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,6 +106,25 @@ class UtilityReportReconciliationTest {
     }
     Map<Long, List<Long>> points = new HashMap<>();
     accounts(sellers, buyers).forEach(a -> points.put(a, List.of(a * 1000)));
+    // every account's metering point with what its meter measured in each slot (here: what its
+    // statements say; the platform reads it from the readings)
+    List<PointUsage> usage = new ArrayList<>();
+    for (long account : accounts(sellers, buyers)) {
+      List<SlotUsage> measured = new ArrayList<>();
+      for (DeliverySlot d = first; d.start().isBefore(slot.start()); d = d.next()) {
+        Statement st = null;
+        for (Statement candidate : statements) {
+          if (candidate.accountId() == account && candidate.slot().equals(d)) {
+            st = candidate;
+          }
+        }
+        measured.add(
+            st == null
+                ? new SlotUsage(d.start(), 0, 0, false, true)
+                : new SlotUsage(d.start(), st.importWh(), st.exportWh(), st.estimated(), false));
+      }
+      usage.add(new PointUsage(account * 1000, account, "home " + account, measured));
+    }
     UtilityReport report =
         ReportBuilder.build(
             ZONE,
@@ -111,7 +136,14 @@ class UtilityReportReconciliationTest {
             payments,
             points,
             Map.of(),
-            Set.of());
+            Set.of(),
+            new EspiFeed(
+                "zone " + ZONE,
+                first.start(),
+                slot.start(),
+                ZoneId.of("Europe/Berlin"),
+                "EUR",
+                EspiFeeds.points(usage, statements)));
     return new Settled(report, statements, port.sent);
   }
 
@@ -183,6 +215,7 @@ class UtilityReportReconciliationTest {
     long importSum = 0;
     var blocks = doc.getElementsByTagNameNS(espi, "ReadingType");
     assertThat(blocks.getLength()).isEqualTo(8);
+    assertThat(EspiSchema.errors(xml)).isEmpty();
     var values = doc.getElementsByTagNameNS(espi, "IntervalBlock");
     for (int i = 0; i < values.getLength(); i += 2) { // import blocks come first per usage point
       var readings = ((org.w3c.dom.Element) values.item(i)).getElementsByTagNameNS(espi, "value");

@@ -137,8 +137,9 @@ public final class TradingApi implements AutoCloseable {
                           new ChainRestarts(dsl, clock, settings.maxClockSkew()),
                           new ReadingStore(dsl),
                           points,
+                          new AnchorStates(dsl),
                           blocking),
-                      new OrderRoutes(market, clock),
+                      new OrderRoutes(market, clock, new AnchorStates(dsl)),
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock));
               market.start(vertx, blocking, clock);

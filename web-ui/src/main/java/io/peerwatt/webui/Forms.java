@@ -26,6 +26,26 @@ final class Forms {
     return scaled(text, 0);
   }
 
+  /**
+   * Thousandths as the text a form shows: {@code 20500} -> {@code "20.5"}, {@code 0} -> {@code
+   * "0"}.
+   */
+  static String milliToText(long thousandths) {
+    return new BigDecimal(thousandths).movePointLeft(3).stripTrailingZeros().toPlainString();
+  }
+
+  /** The named form fields that were sent. */
+  static java.util.Map<String, String> of(io.vertx.ext.web.RoutingContext ctx, String... names) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    for (String n : names) {
+      String v = ctx.request().getFormAttribute(n);
+      if (v != null) {
+        out.put(n, v);
+      }
+    }
+    return out;
+  }
+
   private static Long scaled(String text, int decimals) {
     if (text == null || text.isBlank()) {
       return null;

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,23 +31,43 @@ public final class Portal {
 
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
   private final ApiClient api;
+  private final Clock clock;
 
-  private Portal(ApiClient api) {
+  private Portal(ApiClient api, Clock clock) {
     this.api = api;
+    this.clock = clock;
   }
 
   /**
    * @param apiBase the API this portal reads, e.g. {@code http://127.0.0.1:8080/api/v1}
+   * @param clock the platform's time (the demo's accelerated one in the demo): what "now" and
+   *     "today" are on every page
    */
-  public static Router router(Vertx vertx, Supplier<URI> apiBase) {
-    return router(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS);
+  public static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock) {
+    return router(vertx, apiBase, clock, ApiClient.MAX_LIVE_STREAMS);
   }
 
   /**
    * @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503
    */
-  static Router router(Vertx vertx, Supplier<URI> apiBase, int maxLiveStreams) {
-    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams)).routes(vertx);
+  static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock, int maxLiveStreams) {
+    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams), clock).routes(vertx);
+  }
+
+  /** The platform's time. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** The viewer's zone (or {@code code}'s), UTC and euros when it cannot be read. */
+  Future<ZoneView> zone(Viewer viewer, String code) {
+    if (code == null || code.isBlank()) {
+      return Future.succeededFuture(ZoneView.of(new JsonObject()));
+    }
+    return api.get(
+            "/zones/" + java.net.URLEncoder.encode(code, java.nio.charset.StandardCharsets.UTF_8),
+            viewer)
+        .map(a -> ZoneView.of(a.ok() ? a.object() : new JsonObject().put("code", code)));
   }
 
   private Router routes(Vertx vertx) {
@@ -82,6 +103,7 @@ public final class Portal {
     router.route("/*").subRouter(prosumer);
     Router staff = Router.router(vertx);
     new StaffPages(this, api).mount(staff);
+    new OperatorPages(this, api).mount(staff);
     router
         .route("/operator*")
         .handler(
@@ -215,11 +237,12 @@ public final class Portal {
     String ref = ctx.request().getParam("ref");
     String path = proofPath(kind, ref);
     Future<ApiClient.Answer> key = api.get("/chain/platform-key", viewer);
+    Future<ZoneView> zone = zone(viewer, viewer.zone());
     Future<ApiClient.Answer> bundle =
         path == null
             ? Future.succeededFuture(new ApiClient.Answer(204, null, ""))
             : api.get(path, viewer);
-    Future.join(key, bundle)
+    Future.join(key, bundle, zone)
         .onComplete(
             x -> {
               String platformKey =
@@ -242,19 +265,15 @@ public final class Portal {
                                 ? "That item belongs to another account."
                                 : "The bundle could not be loaded.";
               }
-              render(
-                  ctx,
-                  200,
-                  "proofs.jte",
-                  Map.of(
-                      "platformKey",
-                      platformKey,
-                      "bundle",
-                      bundleText,
-                      "notice",
-                      notice,
-                      "download",
-                      path == null || !bundleText.isEmpty() ? downloadLink(kind, ref) : ""));
+              Map<String, Object> params = new java.util.HashMap<>();
+              params.put("platformKey", platformKey);
+              params.put("bundle", bundleText);
+              params.put("notice", notice);
+              params.put(
+                  "download", path == null || !bundleText.isEmpty() ? downloadLink(kind, ref) : "");
+              params.put("timeZone", zone.succeeded() ? zone.result().timeZone().getId() : "UTC");
+              params.put("currency", zone.succeeded() ? zone.result().currency() : "EUR");
+              render(ctx, 200, "proofs.jte", params);
             });
   }
 
@@ -268,7 +287,7 @@ public final class Portal {
           ctx,
           400,
           "Unknown proof",
-          "Proofs exist for readings, trades, statements and device enrolments.");
+          "Proofs exist for readings, trades, statements, reports and device enrolments.");
       return;
     }
     api.download(path, viewer(ctx))
@@ -298,12 +317,13 @@ public final class Portal {
   static String proofPath(String kind, String ref) {
     if (kind == null
         || ref == null
-        || !ref.matches("[A-Za-z0-9/_-]{1,120}")
+        || !ref.matches("[A-Za-z0-9/_:-]{1,120}")
         || ref.contains("..")) {
       return null;
     }
     return switch (kind) {
       case "reading", "trade", "statement" -> "/proofs/" + kind + "s/" + ref;
+      case "report" -> ref.matches("[0-9a-f]{64}") ? "/proofs/reports/" + ref : null;
       // an enrolment is asked for by its device id: the API answers the device's newest anchored
       // certificate
       case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
@@ -335,7 +355,7 @@ public final class Portal {
 
   private static boolean isProsumerPath(String path) {
     for (String p :
-        new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels"}) {
+        new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels", "/data"}) {
       if (path.equals(p) || path.startsWith(p + "/")) {
         return true;
       }
@@ -347,6 +367,7 @@ public final class Portal {
     StringOutput out = new StringOutput();
     Map<String, Object> all = new java.util.HashMap<>(params);
     all.putIfAbsent("viewer", viewer(ctx));
+    all.putIfAbsent("path", ctx.normalizedPath());
     try {
       templates.render(template, all, out);
     } catch (RuntimeException e) {

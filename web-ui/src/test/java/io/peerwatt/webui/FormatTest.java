@@ -3,7 +3,6 @@ package io.peerwatt.webui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FormatTest {
@@ -22,6 +21,11 @@ class FormatTest {
     assertThat(Format.money(123_456, "EUR")).isEqualTo("€1.23");
     assertThat(Format.money(-5_000, "EUR")).isEqualTo("-€0.05");
     assertThat(Format.money(1_234, "BSV")).isEqualTo("1,234 sat");
+    // a trade worth a third of a cent is not "€0.00"
+    assertThat(Format.money(320, "EUR")).isEqualTo("€0.0032");
+    assertThat(Format.money(-1, "EUR")).isEqualTo("-€0.00001");
+    assertThat(Format.money(0, "EUR")).isEqualTo("€0.00");
+    assertThat(Format.signedMoney(40_000, "EUR")).isEqualTo("+€0.40");
     assertThat(Format.price(25_500, "EUR")).isEqualTo("25.500 ct/kWh");
   }
 
@@ -33,26 +37,30 @@ class FormatTest {
   }
 
   @Test
+  void timesAreShownInTheZonesLocalTimeWithUtcBeside() {
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+    assertThat(Format.localSlot("2026-11-25T10:00Z/PT15M", berlin))
+        .isEqualTo("Wed 25 Nov 11:00–11:15");
+    assertThat(Format.utc(Instant.parse("2026-11-25T10:00:00Z")))
+        .isEqualTo("2026-11-25 10:00:00 UTC");
+    assertThat(Format.duration(125 * 60)).isEqualTo("2 h 5 min");
+    assertThat(Format.duration(40)).isEqualTo("40 s");
+  }
+
+  @Test
+  void satoshisBecomeMoneyAtTheStatementsRate() {
+    // 2,000,000 sat per euro (100,000 milli-cent)
+    assertThat(Format.satsToMilliCt(6_000, 2_000_000, 100_000)).isEqualTo(300);
+    assertThat(Format.money(Format.satsToMilliCt(6_000, 2_000_000, 100_000), "EUR"))
+        .isEqualTo("€0.003");
+  }
+
+  @Test
   void typedNumbersBecomeExactIntegersOrNothing() {
     assertThat(Forms.kwhToWh("1.5")).isEqualTo(1_500L);
     assertThat(Forms.kwhToWh("0,001")).isEqualTo(1L);
     assertThat(Forms.kwhToWh("0.0005")).isNull();
     assertThat(Forms.ctToMilliCt("20")).isEqualTo(20_000L);
     assertThat(Forms.whole("abc")).isNull();
-  }
-
-  @Test
-  void slotEnergyIsTheCounterDifferenceBetweenSlotBoundaries() {
-    List<SlotEnergy.Slot> slots =
-        SlotEnergy.perSlot(
-            List.of(
-                new SlotEnergy.Point(Instant.parse("2026-11-25T10:00:00Z"), 1_000, 500),
-                new SlotEnergy.Point(Instant.parse("2026-11-25T10:07:00Z"), 1_100, 520),
-                new SlotEnergy.Point(Instant.parse("2026-11-25T10:15:00Z"), 1_250, 600),
-                new SlotEnergy.Point(Instant.parse("2026-11-25T10:30:00Z"), 1_300, 900)));
-    assertThat(slots)
-        .containsExactly(
-            new SlotEnergy.Slot(Instant.parse("2026-11-25T10:00:00Z"), 250, 100),
-            new SlotEnergy.Slot(Instant.parse("2026-11-25T10:15:00Z"), 50, 300));
   }
 }

@@ -81,6 +81,7 @@ class LiveRelayTest {
             Portal.router(
                 vertx,
                 () -> URI.create("http://127.0.0.1:" + api.actualPort() + "/api/v1"),
+                java.time.Clock.systemUTC(),
                 maxLiveStreams));
     portal = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }

@@ -130,11 +130,14 @@ final class Neighbourhood implements AutoCloseable {
               .put("gridFeePerKwh", 1000)
               .put("imbalancePricePerKwh", 30000)
               .put("negativePricesAllowed", false)
-              .put("localTimeZone", "UTC")
+              .put("localTimeZone", "Europe/Berlin")
               .put("minQuantityWh", 1)
               .put("maxQuantityWh", 100000)
               .put("minPricePerKwh", 0)
-              .put("maxPricePerKwh", 100000),
+              .put("maxPricePerKwh", 100000)
+              // what the homes' energy would cost and earn without trading: the portal compares
+              .put("retailPricePerKwh", 32_000)
+              .put("feedInTariffPerKwh", 8_000),
           200);
       api.call(
           "POST",

@@ -11,15 +11,22 @@ import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementJson;
 import io.peerwatt.settlement.SettlementViews;
+import io.peerwatt.settlement.StatementCsv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Settlement as users read it: their statements (newest version per slot), the payments made for
@@ -29,12 +36,24 @@ import java.util.HexFormat;
 public final class SettlementRoutes implements ApiResource {
   private static final HexFormat HEX = HexFormat.of();
   private static final int MAX_ROWS = 500;
+
+  /** Statements one JSON answer may hold: a month of quarter-hours, with room to spare. */
+  private static final int MAX_STATEMENTS = 5_000;
+
+  /** Statements one CSV may hold: a year of quarter-hours for one household. */
+  private static final int MAX_CSV_STATEMENTS = 40_000;
+
   private final SettlementViews views;
   private final Blocking blocking;
+  private final Clock clock;
 
-  public SettlementRoutes(SettlementViews views, Blocking blocking) {
+  /**
+   * @param clock the platform's time: the default period of {@code /statements} is around it
+   */
+  public SettlementRoutes(SettlementViews views, Blocking blocking, Clock clock) {
     this.views = views;
     this.blocking = blocking;
+    this.clock = clock;
   }
 
   @Override
@@ -57,20 +76,49 @@ public final class SettlementRoutes implements ApiResource {
 
   private void statements(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    Instant from =
-        time(ApiRequests.query(ctx, "from"), "from", Instant.now().minus(Duration.ofDays(2)));
-    Instant to = time(ApiRequests.query(ctx, "to"), "to", Instant.now().plus(Duration.ofDays(1)));
+    Instant now = clock.instant();
+    Instant from = time(ApiRequests.query(ctx, "from"), "from", now.minus(Duration.ofDays(2)));
+    Instant to = time(ApiRequests.query(ctx, "to"), "to", now.plus(Duration.ofDays(1)));
+    if ("csv".equals(ApiRequests.query(ctx, "format"))) {
+      blocking
+          .run(
+              () -> {
+                List<Statement> rows = new ArrayList<>();
+                for (SettlementViews.SettledStatement s :
+                    views.statements(caller, from, to, MAX_CSV_STATEMENTS)) {
+                  rows.add(s.statement());
+                }
+                // oldest first, as a spreadsheet is read
+                Collections.reverse(rows);
+                return StatementCsv.write(rows);
+              })
+          .onSuccess(
+              csv -> ctx.response().putHeader("content-type", "text/csv; charset=utf-8").end(csv))
+          .onFailure(ctx::fail);
+      return;
+    }
+    Object limitParam = ApiRequests.query(ctx, "limit");
+    int limit = limitParam == null ? MAX_ROWS : ((Number) limitParam).intValue();
+    if (limit < 1 || limit > MAX_STATEMENTS) {
+      throw ApiError.badRequest("BAD_LIMIT", "limit must be 1.." + MAX_STATEMENTS, "limit");
+    }
     ApiResponses.respond(
         ctx,
         200,
         blocking.run(
             () -> {
               JsonArray items = new JsonArray();
-              for (SettlementViews.SettledStatement s :
-                  views.statements(caller, from, to, MAX_ROWS)) {
+              List<SettlementViews.SettledStatement> found =
+                  views.statements(caller, from, to, limit);
+              // whether each is anchored yet: its proof verifies once the anchor is mined
+              Map<String, JsonObject> anchors =
+                  views.anchors(
+                      found.stream().map(SettlementViews.SettledStatement::statement).toList());
+              for (SettlementViews.SettledStatement s : found) {
                 items.add(
                     new JsonObject(Json.write(StatementJson.toMap(s.statement())))
-                        .put("settledAt", s.settledAt().toString()));
+                        .put("settledAt", s.settledAt().toString())
+                        .put("anchor", anchors.get(SettlementViews.ref(s.statement()))));
               }
               return new JsonObject().put("statements", items);
             }));

@@ -9,12 +9,17 @@ import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.anchor.ItemRef;
+import io.peerwatt.settlement.usage.JdbcUsageSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,9 +36,11 @@ import org.jooq.impl.DSL;
 public final class JdbcReportSource {
   private static final Duration SLOT_LENGTH = Duration.ofMinutes(15);
   private final DSLContext db;
+  private final JdbcUsageSource usage;
 
   public JdbcReportSource(DSLContext db) {
     this.db = db;
+    this.usage = new JdbcUsageSource(db, SettlementPolicy.defaults().estimateThreshold());
   }
 
   /**
@@ -129,7 +136,8 @@ public final class JdbcReportSource {
         payments,
         points,
         anchors,
-        chainRestarts(zoneCode, newest.keySet()));
+        chainRestarts(zoneCode, newest.keySet()),
+        espi(zoneCode, from, to, currency, newest.values()));
   }
 
   /** A gap a chain restart left in one account's readings; null ends are open. */
@@ -170,5 +178,25 @@ public final class JdbcReportSource {
       }
     }
     return flagged;
+  }
+
+  /**
+   * Every metering point of the zone, traded or not, with what its meters measured per quarter-hour
+   * of the period's slots, and its account's statement money on its first point.
+   */
+  private EspiFeed espi(
+      String zoneCode, Instant from, Instant to, String currency, Iterable<Statement> statements) {
+    Instant start = DeliverySlot.containing(from).start();
+    DeliverySlot last = DeliverySlot.containing(to.minusNanos(1));
+    Instant end = last.end();
+    ZoneId timeZone =
+        usage.zone(zoneCode).map(JdbcUsageSource.ZoneInfo::timeZone).orElse(ZoneOffset.UTC);
+    return new EspiFeed(
+        "zone " + zoneCode,
+        start,
+        end,
+        timeZone,
+        currency,
+        EspiFeeds.points(usage.usage(zoneCode, null, start, end), statements));
   }
 }

@@ -42,6 +42,7 @@ public final class ReportBuilder {
    * @param meteringPoints the metering points of each account in the zone
    * @param anchors anchor txids per account and slot (statement anchors)
    * @param chainRestarts the accounts and slots a chain restart's gap overlaps
+   * @param usage every metering point's metered energy, for the ESPI form
    */
   public static UtilityReport build(
       String zoneCode,
@@ -53,7 +54,8 @@ public final class ReportBuilder {
       Map<AccountSlot, Payments> payments,
       Map<Long, List<Long>> meteringPoints,
       Map<AccountSlot, List<String>> anchors,
-      Set<AccountSlot> chainRestarts) {
+      Set<AccountSlot> chainRestarts,
+      EspiFeed usage) {
     Map<String, Long> deliveredByTrade = new HashMap<>();
     for (Statement s : statements) {
       for (StatementLine line : s.lines()) {
@@ -136,7 +138,8 @@ public final class ReportBuilder {
         currency,
         tariffMilliCtPerKwh,
         rows,
-        new ReportTotals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]));
+        new ReportTotals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]),
+        usage);
   }
 
   /** Wh times milli-cent per kWh, divided by 1000, rounded half up. */

@@ -1,34 +1,19 @@
 package io.peerwatt.settlement.report;
 
 import io.peerwatt.protocol.encoding.Json;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /**
- * Renders a {@link UtilityReport} as CSV, JSON or a Green Button ESPI Atom feed. Output is
- * deterministic (no generation time inside), so the same report always has the same SHA-256, which
- * is what is anchored.
- *
- * <p>ESPI: one {@code UsagePoint} entry per metering point, each with two {@code MeterReading}s
- * (import, OBIS 1-0:1.8.0, {@code flowDirection} 1; export, OBIS 1-0:2.8.0, {@code flowDirection}
- * 19), their {@code ReadingType} (Wh: {@code uom} 72, {@code powerOfTenMultiplier} 0, {@code
- * accumulationBehaviour} 4 delta, {@code commodity} 1 electricity, {@code intervalLength} 900) and
- * one {@code IntervalBlock} with an {@code IntervalReading} per slot (start in Unix seconds, value
- * in Wh).
+ * Renders a {@link UtilityReport} as CSV, JSON or a Green Button ESPI Atom feed ({@link
+ * EspiWriter}: every metering point of the zone, traded or not). Output is deterministic (no
+ * generation time inside), so the same report always has the same SHA-256, which is what is
+ * anchored.
  */
 public final class ReportWriter {
-  static final String ATOM = "http://www.w3.org/2005/Atom";
-  static final String ESPI = "http://naesb.org/espi";
-  private static final long SLOT_SECONDS = 900;
   private static final String[] CSV_COLUMNS = {
     "meteringPoints",
     "accountId",
@@ -56,13 +41,11 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   public static byte[] render(UtilityReport report, ReportFormat format) {
-    String text =
-        switch (format) {
-          case CSV -> csv(report);
-          case JSON -> Json.writePretty(json(report));
-          case ESPI -> espi(report);
-        };
-    return text.getBytes(StandardCharsets.UTF_8);
+    return switch (format) {
+      case CSV -> csv(report).getBytes(StandardCharsets.UTF_8);
+      case JSON -> Json.writePretty(json(report)).getBytes(StandardCharsets.UTF_8);
+      case ESPI -> EspiWriter.write(report.usage());
+    };
   }
 
   static String csv(UtilityReport r) {
@@ -185,144 +168,5 @@ public final class ReportWriter {
     totals.put("paymentsReconcile", t.paymentsReconcile());
     m.put("totals", totals);
     return m;
-  }
-
-  static String espi(UtilityReport r) {
-    Map<String, List<ReportRow>> byPoint = new TreeMap<>();
-    for (ReportRow row : r.rows()) {
-      String point =
-          row.meteringPointIds().isEmpty()
-              ? "account-" + row.accountId()
-              : join(row.meteringPointIds(), "-");
-      byPoint.computeIfAbsent(point, k -> new ArrayList<>()).add(row);
-    }
-    StringWriter out = new StringWriter();
-    try {
-      XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
-      x.writeStartDocument("UTF-8", "1.0");
-      x.writeStartElement("feed");
-      x.writeDefaultNamespace(ATOM);
-      x.writeNamespace("espi", ESPI);
-      text(x, ATOM, "id", "urn:peerwatt:report:" + r.zoneCode() + ":" + r.period());
-      text(x, ATOM, "title", "PeerWatt settlement report " + r.zoneCode() + " " + r.period());
-      text(x, ATOM, "updated", r.to().toString());
-      String base = "urn:peerwatt:" + r.zoneCode();
-      for (Map.Entry<String, List<ReportRow>> e : byPoint.entrySet()) {
-        String up = base + ":UsagePoint:" + e.getKey();
-        x.writeStartElement("entry");
-        text(x, ATOM, "id", up);
-        link(x, "self", up);
-        link(x, "related", up + ":MeterReading");
-        text(x, ATOM, "title", "Metering point " + e.getKey());
-        text(x, ATOM, "updated", r.to().toString());
-        x.writeStartElement("content");
-        x.writeStartElement("espi", "UsagePoint", ESPI);
-        x.writeStartElement("espi", "ServiceCategory", ESPI);
-        text(x, ESPI, "kind", "0");
-        x.writeEndElement();
-        x.writeEndElement();
-        x.writeEndElement();
-        x.writeEndElement();
-        meterReading(x, r, up, "import", "1-0:1.8.0", 1, e.getValue(), true);
-        meterReading(x, r, up, "export", "1-0:2.8.0", 19, e.getValue(), false);
-      }
-      x.writeEndElement();
-      x.writeEndDocument();
-      x.close();
-    } catch (XMLStreamException ex) {
-      throw new IllegalStateException("writing ESPI XML", ex);
-    }
-    return out.toString();
-  }
-
-  private static void meterReading(
-      XMLStreamWriter x,
-      UtilityReport r,
-      String up,
-      String name,
-      String obis,
-      int flowDirection,
-      List<ReportRow> rows,
-      boolean imports)
-      throws XMLStreamException {
-    String mr = up + ":MeterReading:" + name;
-    String rt = up + ":ReadingType:" + name;
-    x.writeStartElement("entry");
-    text(x, ATOM, "id", mr);
-    link(x, "self", mr);
-    link(x, "up", up + ":MeterReading");
-    link(x, "related", rt);
-    link(x, "related", mr + ":IntervalBlock");
-    text(x, ATOM, "title", "OBIS " + obis + " (" + name + ")");
-    text(x, ATOM, "updated", r.to().toString());
-    x.writeStartElement("content");
-    x.writeEmptyElement("espi", "MeterReading", ESPI);
-    x.writeEndElement();
-    x.writeEndElement();
-
-    x.writeStartElement("entry");
-    text(x, ATOM, "id", rt);
-    link(x, "self", rt);
-    text(x, ATOM, "title", "Wh per 15 minutes, " + name);
-    text(x, ATOM, "updated", r.to().toString());
-    x.writeStartElement("content");
-    x.writeStartElement("espi", "ReadingType", ESPI);
-    text(x, ESPI, "accumulationBehaviour", "4");
-    text(x, ESPI, "commodity", "1");
-    text(x, ESPI, "flowDirection", Integer.toString(flowDirection));
-    text(x, ESPI, "intervalLength", Long.toString(SLOT_SECONDS));
-    text(x, ESPI, "kind", "12");
-    text(x, ESPI, "powerOfTenMultiplier", "0");
-    text(x, ESPI, "uom", "72");
-    x.writeEndElement();
-    x.writeEndElement();
-    x.writeEndElement();
-
-    String ib = mr + ":IntervalBlock";
-    x.writeStartElement("entry");
-    text(x, ATOM, "id", ib);
-    link(x, "self", ib);
-    link(x, "up", mr);
-    text(x, ATOM, "title", "Intervals " + name);
-    text(x, ATOM, "updated", r.to().toString());
-    x.writeStartElement("content");
-    x.writeStartElement("espi", "IntervalBlock", ESPI);
-    x.writeStartElement("espi", "interval", ESPI);
-    text(x, ESPI, "duration", Long.toString(r.to().getEpochSecond() - r.from().getEpochSecond()));
-    text(x, ESPI, "start", Long.toString(r.from().getEpochSecond()));
-    x.writeEndElement();
-    for (ReportRow row : rows) {
-      x.writeStartElement("espi", "IntervalReading", ESPI);
-      x.writeStartElement("espi", "timePeriod", ESPI);
-      text(x, ESPI, "duration", Long.toString(SLOT_SECONDS));
-      text(x, ESPI, "start", Long.toString(epoch(row.slotStart())));
-      x.writeEndElement();
-      text(x, ESPI, "value", Long.toString(imports ? row.importWh() : row.exportWh()));
-      x.writeEndElement();
-    }
-    x.writeEndElement();
-    x.writeEndElement();
-    x.writeEndElement();
-  }
-
-  private static long epoch(Instant t) {
-    return t.getEpochSecond();
-  }
-
-  private static void link(XMLStreamWriter x, String rel, String href) throws XMLStreamException {
-    x.writeEmptyElement("link");
-    x.writeAttribute("rel", rel);
-    x.writeAttribute("href", href);
-  }
-
-  private static void text(XMLStreamWriter x, String ns, String name, String value)
-      throws XMLStreamException {
-    if (ESPI.equals(ns)) {
-      x.writeStartElement("espi", name, ESPI);
-    } else {
-      x.writeStartElement(name); // Atom is the document's default namespace
-    }
-    x.writeCharacters(value);
-    x.writeEndElement();
   }
 }

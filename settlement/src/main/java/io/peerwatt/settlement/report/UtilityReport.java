@@ -14,6 +14,8 @@ import java.util.List;
  * @param tariffMilliCtPerKwh the tariff residual import is billed at (0 when not given)
  * @param rows ordered by slot, then account
  * @param totals sums over the rows
+ * @param usage every metering point of the zone with its metered energy per quarter-hour, traded or
+ *     not, and its account's statement money: what the ESPI form of the report says
  */
 public record UtilityReport(
     String zoneCode,
@@ -22,7 +24,8 @@ public record UtilityReport(
     String currency,
     long tariffMilliCtPerKwh,
     List<ReportRow> rows,
-    ReportTotals totals) {
+    ReportTotals totals,
+    EspiFeed usage) {
 
   public UtilityReport {
     rows = List.copyOf(rows);

@@ -68,13 +68,19 @@ public final class SettlementPass {
    * One pass: channels for new prosumers, settlement and payments, anchoring, wallet and channel
    * bookkeeping.
    */
-  public void run() {
+  public PassRecord.Work run() {
+    int statements = 0;
+    int payments = 0;
+    int anchored = 0;
+    List<String> anchorFailures = new ArrayList<>();
     fundIfLow(s.hubWallet, "hub");
     fundIfLow(s.custodialWallet, "custodial store");
     custodialChannels.openMissing();
     s.gateways.sellerChannels().propose();
     List<SlotSettlement> settled = s.service.settleDueSlots(clock.instant());
     for (SlotSettlement slot : settled) {
+      statements += slot.statementsWritten();
+      payments += slot.paymentsCreated();
       if (slot.statementsWritten() > 0) {
         log.info(
             "settled {}: {} statements, {} payments",
@@ -83,11 +89,15 @@ public final class SettlementPass {
             slot.paymentsCreated());
       }
     }
-    for (AnchorOutcome o : s.anchoring.anchorDueSlots(clock.instant())) {
+    List<AnchorOutcome> outcomes = new ArrayList<>(s.anchoring.anchorDueSlots(clock.instant()));
+    outcomes.addAll(s.anchoring.anchorDueEnrolments(clock.instant()));
+    for (AnchorOutcome o : outcomes) {
       log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
-    }
-    for (AnchorOutcome o : s.anchoring.anchorDueEnrolments(clock.instant())) {
-      log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
+      if (o.status() == AnchorOutcome.Status.ANCHORED) {
+        anchored++;
+      } else {
+        anchorFailures.add(o.anchorKey() + ": " + o.status() + " " + o.detail());
+      }
     }
     s.anchoring.confirmAnchors();
     TransactionWatcher.Report watched = s.watcher.watch();
@@ -99,6 +109,7 @@ public final class SettlementPass {
     s.hub.syncClosed();
     s.hubWallet.syncConfirmations();
     s.custodialWallet.syncConfirmations();
+    return new PassRecord.Work(statements, payments, anchored, anchorFailures);
   }
 
   /**

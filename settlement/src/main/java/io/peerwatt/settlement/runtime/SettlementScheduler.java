@@ -1,7 +1,11 @@
 package io.peerwatt.settlement.runtime;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,12 +34,22 @@ public final class SettlementScheduler implements AutoCloseable {
 
   private final SettlementPass pass;
   private final ScheduledExecutorService worker;
+
+  /** Passes and errors the monitor keeps. */
+  private static final int KEPT = 20;
+
   private final AtomicLong passes = new AtomicLong();
   private volatile ScheduledFuture<?> timer;
   private volatile String lastError;
+  private final Clock clock;
+  private final Deque<PassRecord> recent = new ArrayDeque<>();
 
-  public SettlementScheduler(SettlementPass pass) {
+  /**
+   * @param clock the platform's time, which the monitor's records carry
+   */
+  public SettlementScheduler(SettlementPass pass, Clock clock) {
     this.pass = Objects.requireNonNull(pass, "pass");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.worker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -53,14 +67,44 @@ public final class SettlementScheduler implements AutoCloseable {
   }
 
   private void runPass() {
+    Instant startedAt = clock.instant();
+    long started = System.nanoTime();
     try {
-      pass.run();
+      PassRecord.Work work = pass.run();
       passes.incrementAndGet();
       lastError = null;
+      keep(
+          new PassRecord(
+              startedAt,
+              (System.nanoTime() - started) / 1_000_000,
+              work.statements(),
+              work.payments(),
+              work.anchored(),
+              work.anchorFailures(),
+              null));
     } catch (RuntimeException e) {
       // the next pass retries; settlement itself is idempotent per slot and payment
       lastError = String.valueOf(e.getMessage());
       log.error("settlement pass failed; retrying on the next pass", e);
+      keep(
+          new PassRecord(
+              startedAt, (System.nanoTime() - started) / 1_000_000, 0, 0, 0, List.of(), lastError));
+    }
+  }
+
+  private void keep(PassRecord record) {
+    synchronized (recent) {
+      recent.addFirst(record);
+      while (recent.size() > KEPT) {
+        recent.removeLast();
+      }
+    }
+  }
+
+  /** The last passes, newest first (at most 20). */
+  public List<PassRecord> recentPasses() {
+    synchronized (recent) {
+      return List.copyOf(recent);
     }
   }
 

@@ -3,6 +3,7 @@ package io.peerwatt.trading.api;
 import static io.peerwatt.trading.api.MarketRequests.parseSlot;
 import static io.peerwatt.trading.api.MarketRequests.zoneOf;
 
+import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
@@ -12,6 +13,7 @@ import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.SlotState;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.market.Market;
+import io.peerwatt.trading.market.OrderService;
 import io.peerwatt.trading.matching.CommandResult;
 import io.peerwatt.trading.matching.DepthSnapshot;
 import io.peerwatt.trading.matching.Instrument;
@@ -54,6 +56,7 @@ public final class MarketDataRoutes implements ApiResource {
   @Override
   public void addTo(Router router) {
     router.get("/market/:zone/slots").handler(this::slots);
+    router.get("/market/:zone/history").handler(this::history);
     router.get("/market/:zone/:slot/book").handler(this::book);
     router.get("/market/:zone/:slot/result").handler(this::result);
     router.get("/stream").handler(this::stream);
@@ -91,6 +94,56 @@ public final class MarketDataRoutes implements ApiResource {
                   .put("now", now.toString())
                   .put("slots", out);
             }));
+  }
+
+  /** Per traded slot of a period (default: the platform's last 24 hours), volume and prices. */
+  private void history(RoutingContext ctx) {
+    ApiRequests.caller(ctx);
+    String zoneCode = ApiRequests.pathString(ctx, "zone");
+    Instant now = clock.instant();
+    Instant from = time(ctx, "from", now.minus(Duration.ofDays(1)));
+    Instant to = time(ctx, "to", now);
+    if (!from.isBefore(to) || Duration.between(from, to).compareTo(Duration.ofDays(93)) > 0) {
+      throw ApiError.badRequest(
+          "INVALID_PERIOD", "from must be before to, at most 93 days apart", "from");
+    }
+    ApiResponses.respond(
+        ctx,
+        200,
+        market.work(
+            () -> {
+              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+              JsonArray out = new JsonArray();
+              for (OrderService.SlotVolume v : market.orders().history(zoneCode, from, to)) {
+                out.add(
+                    new JsonObject()
+                        .put("slot", DeliverySlot.startingAt(v.slotStart()).toString())
+                        .put("volumeWh", v.volumeWh())
+                        .put("tradeCount", v.tradeCount())
+                        .put("averagePricePerKwh", v.averagePricePerKwh())
+                        .put("minPricePerKwh", v.minPricePerKwh())
+                        .put("maxPricePerKwh", v.maxPricePerKwh()));
+              }
+              return new JsonObject()
+                  .put("zone", zoneCode)
+                  .put("priceUnit", zone.priceUnit().name())
+                  .put("from", from.toString())
+                  .put("to", to.toString())
+                  .put("slots", out);
+            }));
+  }
+
+  private static Instant time(RoutingContext ctx, String name, Instant fallback) {
+    Object value = ApiRequests.query(ctx, name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(value.toString());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiError.badRequest(
+          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
+    }
   }
 
   private void book(RoutingContext ctx) {

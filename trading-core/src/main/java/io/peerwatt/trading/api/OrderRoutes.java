@@ -13,6 +13,7 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Caller;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.trading.AnchorStates;
 import io.peerwatt.trading.calendar.ZoneConfig;
 import io.peerwatt.trading.market.Market;
 import io.peerwatt.trading.market.OrderService;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -37,7 +39,13 @@ public final class OrderRoutes implements ApiResource {
   private final Market market;
   private final Clock clock;
 
-  public OrderRoutes(Market market, Clock clock) {
+  private final AnchorStates anchorStates;
+
+  /**
+   * @param anchorStates whether each listed trade is anchored yet
+   */
+  public OrderRoutes(Market market, Clock clock, AnchorStates anchorStates) {
+    this.anchorStates = anchorStates;
     this.market = market;
     this.clock = clock;
   }
@@ -177,10 +185,15 @@ public final class OrderRoutes implements ApiResource {
         market.work(
             () -> {
               JsonArray out = new JsonArray();
-              market
-                  .orders()
-                  .tradesOf(caller.accountId(), zone, slot)
-                  .forEach(t -> out.add(MarketJson.trade(t, caller.accountId())));
+              var trades = market.orders().tradesOf(caller.accountId(), zone, slot);
+              Map<String, JsonObject> anchors =
+                  anchorStates.of(
+                      AnchorStates.TRADE, trades.stream().map(t -> Long.toString(t.id())).toList());
+              trades.forEach(
+                  t ->
+                      out.add(
+                          MarketJson.trade(t, caller.accountId())
+                              .put("anchor", anchors.get(Long.toString(t.id())))));
               return new JsonObject().put("trades", out);
             }));
   }

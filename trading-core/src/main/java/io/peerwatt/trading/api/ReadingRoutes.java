@@ -11,18 +11,24 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.reading.ChainRestart;
+import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
+import io.peerwatt.trading.AnchorStates;
 import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingStore;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,12 +51,19 @@ public final class ReadingRoutes implements ApiResource {
   private final MeteringPointStore points;
   private final Blocking blocking;
 
+  private final AnchorStates anchors;
+
+  /**
+   * @param anchors whether each listed reading is anchored yet
+   */
   public ReadingRoutes(
       ReadingIngest ingest,
       ChainRestarts restarts,
       ReadingStore readings,
       MeteringPointStore points,
+      AnchorStates anchors,
       Blocking blocking) {
+    this.anchors = anchors;
     this.ingest = ingest;
     this.restarts = restarts;
     this.readings = readings;
@@ -244,6 +257,10 @@ public final class ReadingRoutes implements ApiResource {
       ctx.fail(ApiError.badRequest("INVALID_RANGE", "to must be after from", "to"));
       return;
     }
+    if ("csv".equals(ApiRequests.query(ctx, "format"))) {
+      csv(ctx, caller, mpId, from, to);
+      return;
+    }
     ApiResponses.respond(
         ctx,
         200,
@@ -251,12 +268,17 @@ public final class ReadingRoutes implements ApiResource {
             () -> {
               MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
               JsonArray items = new JsonArray();
-              for (ReadingStore.StoredReading r : readings.readings(mp.getId(), from, to, limit)) {
+              List<ReadingStore.StoredReading> found =
+                  readings.readings(mp.getId(), from, to, limit);
+              Map<String, JsonObject> anchored =
+                  anchors.of(AnchorStates.READING, found.stream().map(ReadingRoutes::ref).toList());
+              for (ReadingStore.StoredReading r : found) {
                 items.add(
                     new JsonObject()
                         .put("deviceId", r.deviceId())
                         .put("receivedAt", r.receivedAt().toString())
-                        .put("reading", new JsonObject(Json.write(r.reading().toJson()))));
+                        .put("reading", new JsonObject(Json.write(r.reading().toJson())))
+                        .put("anchor", anchored.get(ref(r))));
               }
               JsonArray gaps = new JsonArray();
               for (ReadingStore.StoredRestart g : readings.restarts(mp.getId(), from, to)) {
@@ -276,6 +298,86 @@ public final class ReadingRoutes implements ApiResource {
                   .put("readings", items)
                   .put("chainRestarts", gaps);
             }));
+  }
+
+  /**
+   * Every reading of the period as CSV, a day at a time so a year of readings streams through
+   * without being held in memory.
+   */
+  private void csv(RoutingContext ctx, Caller caller, long mpId, Instant from, Instant to) {
+    HttpServerResponse response = ctx.response();
+    blocking
+        .run(() -> MeteringPointRoutes.visible(points, caller, mpId).getId())
+        .compose(
+            id -> {
+              response
+                  .setChunked(true)
+                  .putHeader("content-type", "text/csv; charset=utf-8")
+                  .write(
+                      "meteringPointId,deviceId,meterChannel,sequence,takenAt,importWh,exportWh,"
+                          + "powerW,flags,readingHash,signature\r\n");
+              return csvDays(response, id, from, to);
+            })
+        .onSuccess(v -> response.end())
+        .onFailure(
+            e -> {
+              if (response.headWritten()) {
+                response.reset();
+              } else {
+                ctx.fail(e);
+              }
+            });
+  }
+
+  private Future<Void> csvDays(HttpServerResponse response, long mpId, Instant from, Instant to) {
+    if (!from.isBefore(to) || response.closed()) {
+      return Future.succeededFuture();
+    }
+    Instant end = from.plus(Duration.ofDays(1)).isBefore(to) ? from.plus(Duration.ofDays(1)) : to;
+    return blocking
+        .run(
+            () -> {
+              StringBuilder sb = new StringBuilder();
+              HexFormat hex = HexFormat.of();
+              for (ReadingStore.StoredReading r :
+                  readings.readings(mpId, from, end, Integer.MAX_VALUE)) {
+                MeterReading m = r.reading().reading();
+                sb.append(mpId)
+                    .append(',')
+                    .append(r.deviceId())
+                    .append(',')
+                    .append(m.channel())
+                    .append(',')
+                    .append(m.sequence())
+                    .append(',')
+                    .append(m.takenAt())
+                    .append(',')
+                    .append(m.importWh())
+                    .append(',')
+                    .append(m.exportWh())
+                    .append(',')
+                    .append(m.powerW())
+                    .append(',')
+                    .append(ReadingFlag.toBits(m.flags()))
+                    .append(',')
+                    .append(hex.formatHex(r.reading().hash()))
+                    .append(',')
+                    .append(hex.formatHex(r.reading().signature()))
+                    .append("\r\n");
+              }
+              return sb.toString();
+            })
+        .compose(text -> text.isEmpty() ? Future.succeededFuture() : response.write(text))
+        .compose(v -> csvDays(response, mpId, end, to));
+  }
+
+  /** A reading as anchors name it: device/channel/sequence. */
+  private static String ref(ReadingStore.StoredReading r) {
+    return r.deviceId()
+        + "/"
+        + r.reading().reading().channel()
+        + "/"
+        + r.reading().reading().sequence();
   }
 
   private static Instant instant(Object value, String field) {

@@ -11,6 +11,7 @@ import io.peerwatt.http.Role;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ClearingMode;
 import io.peerwatt.trading.calendar.ZoneConfig;
+import io.peerwatt.trading.market.GridTariffs;
 import io.peerwatt.trading.market.ZoneStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +22,9 @@ import java.time.Duration;
 import java.time.ZoneId;
 
 /**
- * Grid zones and their market settings ({@link ZoneConfig}, stored in {@code zone} and {@code
- * market_zone}): anyone logged in reads them, operators create and change them.
+ * Grid zones, their market settings ({@link ZoneConfig}, stored in {@code zone} and {@code
+ * market_zone}) and grid tariffs ({@link GridTariffs}, optional, 0 when left out): anyone logged in
+ * reads them, operators create and change them.
  */
 public final class ZoneRoutes implements ApiResource {
   private final ZoneStore zones;
@@ -70,6 +72,7 @@ public final class ZoneRoutes implements ApiResource {
     String code = ApiRequests.pathString(ctx, "code");
     JsonObject b = ApiRequests.body(ctx);
     ZoneConfig config;
+    GridTariffs tariffs;
     try {
       config =
           new ZoneConfig(
@@ -86,12 +89,14 @@ public final class ZoneRoutes implements ApiResource {
               b.getLong("maxQuantityWh"),
               b.getLong("minPricePerKwh"),
               b.getLong("maxPricePerKwh"));
+      tariffs =
+          new GridTariffs(b.getLong("retailPricePerKwh", 0L), b.getLong("feedInTariffPerKwh", 0L));
     } catch (IllegalArgumentException e) {
       ctx.fail(ApiError.badRequest("INVALID_ZONE", e.getMessage(), null));
       return;
     }
     String name = b.getString("name");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(zones.put(name, config))));
+    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(zones.put(name, config, tariffs))));
   }
 
   private static ZoneId zoneId(String id) {
@@ -119,7 +124,9 @@ public final class ZoneRoutes implements ApiResource {
           .put("minQuantityWh", market.getMinQuantityWh())
           .put("maxQuantityWh", market.getMaxQuantityWh())
           .put("minPricePerKwh", market.getMinPricePerKwh())
-          .put("maxPricePerKwh", market.getMaxPricePerKwh());
+          .put("maxPricePerKwh", market.getMaxPricePerKwh())
+          .put("retailPricePerKwh", market.getRetailPricePerKwh())
+          .put("feedInTariffPerKwh", market.getFeedInTariffPerKwh());
     }
     return json;
   }

@@ -19,6 +19,7 @@ import io.peerwatt.trading.matching.PlaceOrder;
 import io.peerwatt.trading.matching.PreferenceTier;
 import io.peerwatt.trading.matching.ResultCode;
 import io.peerwatt.trading.matching.Side;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -220,6 +221,53 @@ public final class OrderService {
         .where(MARKET_ORDER.RULE_ID.eq(ruleId))
         .and(MARKET_ORDER.SLOT_START.ge(from))
         .fetch(r -> new RuleOrder(r.value1(), r.value2()));
+  }
+
+  /**
+   * What a zone traded in one slot.
+   *
+   * @param volumeWh energy traded
+   * @param tradeCount trades
+   * @param averagePricePerKwh the volume-weighted average trade price, rounded down (a call
+   *     auction's clearing price: all its trades have it)
+   * @param minPricePerKwh the lowest trade price
+   * @param maxPricePerKwh the highest trade price
+   */
+  public record SlotVolume(
+      Instant slotStart,
+      long volumeWh,
+      long tradeCount,
+      long averagePricePerKwh,
+      long minPricePerKwh,
+      long maxPricePerKwh) {}
+
+  /** Per traded slot starting in {@code [from, to)}, what {@code zoneCode} traded, oldest first. */
+  public List<SlotVolume> history(String zoneCode, Instant from, Instant to) {
+    Field<BigDecimal> volume = DSL.sum(TRADE.QUANTITY_WH);
+    Field<BigDecimal> value = DSL.sum(TRADE.QUANTITY_WH.mul(TRADE.PRICE_PER_KWH));
+    return dsl.select(
+            TRADE.SLOT_START,
+            volume,
+            DSL.count(),
+            value,
+            DSL.min(TRADE.PRICE_PER_KWH),
+            DSL.max(TRADE.PRICE_PER_KWH))
+        .from(TRADE)
+        .where(TRADE.ZONE_CODE.eq(zoneCode), TRADE.SLOT_START.ge(from), TRADE.SLOT_START.lt(to))
+        .groupBy(TRADE.SLOT_START)
+        .orderBy(TRADE.SLOT_START)
+        .fetch(
+            r -> {
+              long wh = r.value2().longValueExact();
+              return new SlotVolume(
+                  r.value1(),
+                  wh,
+                  r.value3(),
+                  // rounded down: the average never shows more than was paid
+                  Math.floorDiv(r.value4().longValueExact(), wh),
+                  r.value5(),
+                  r.value6());
+            });
   }
 
   /** Trades in which {@code accountId} bought or sold, newest first. */

@@ -58,8 +58,10 @@ public final class ZoneStore {
     return dsl.fetchExists(ZONE, ZONE.CODE.eq(code));
   }
 
-  /** Creates or renames the zone and sets its market settings, in one transaction. */
-  public StoredZone put(String name, ZoneConfig config) {
+  /**
+   * Creates or renames the zone and sets its market settings and grid tariffs, in one transaction.
+   */
+  public StoredZone put(String name, ZoneConfig config, GridTariffs tariffs) {
     return dsl.transactionResult(
         cfg -> {
           DSLContext tx = cfg.dsl();
@@ -71,6 +73,11 @@ public final class ZoneStore {
               .set(ZONE.NAME, name)
               .execute();
           new MarketZones(tx).save(config);
+          tx.update(MARKET_ZONE)
+              .set(MARKET_ZONE.RETAIL_PRICE_PER_KWH, tariffs.retailPricePerKwh())
+              .set(MARKET_ZONE.FEED_IN_TARIFF_PER_KWH, tariffs.feedInTariffPerKwh())
+              .where(MARKET_ZONE.ZONE_CODE.eq(config.code()))
+              .execute();
           return new ZoneStore(tx).zone(config.code()).orElseThrow();
         });
   }
