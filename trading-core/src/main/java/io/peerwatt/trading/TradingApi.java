@@ -7,7 +7,7 @@ import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.trading.account.AccountStore;
-import io.peerwatt.trading.account.LoginLimiter;
+import io.peerwatt.trading.account.InMemoryLoginLimiter;
 import io.peerwatt.trading.account.PasswordHasher;
 import io.peerwatt.trading.api.AccountRoutes;
 import io.peerwatt.trading.api.DeviceRoutes;
@@ -120,7 +120,7 @@ public final class TradingApi implements AutoCloseable {
                           tokens,
                           hasher,
                           decoyHash,
-                          new LoginLimiter(
+                          new InMemoryLoginLimiter(
                               settings.loginFailuresPerMinute(),
                               settings.loginFailuresPerAddressPerMinute(),
                               clock)),

@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.time.Duration;
 
 /** Login, the caller's own account, and account creation by operators. */
 public final class AccountRoutes implements ApiResource {
@@ -64,39 +63,56 @@ public final class AccountRoutes implements ApiResource {
     router.post("/accounts").handler(this::create);
   }
 
+  /**
+   * Login: the attempt takes its slot in the limiter (per username and per client address) before
+   * the password is checked; over the limit it is refused with 429 unchecked.
+   */
   private void login(RoutingContext ctx) {
     JsonObject body = ApiRequests.body(ctx);
     String username = body.getString("username");
     String password = body.getString("password");
     String address =
         ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    Duration wait = limiter.retryAfter(username, address);
-    if (!wait.isZero()) {
-      ctx.fail(ApiError.tooManyRequests("too many failed logins; try again later", wait));
+    LoginLimiter.Admission admission = limiter.admit(username, address);
+    if (admission instanceof LoginLimiter.Refused refused) {
+      ctx.fail(
+          ApiError.tooManyRequests(
+              "too many failed logins; try again later", refused.retryAfter()));
       return;
     }
+    LoginLimiter.Slot slot = (LoginLimiter.Slot) admission;
     ApiResponses.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              AccountRecord account = accounts.byUsername(username).orElse(null);
-              boolean ok =
-                  hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
-                      && account != null
-                      && account.getDisabledAt() == null;
-              if (!ok) {
-                limiter.failed(username, address);
-                throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password", null);
-              }
-              limiter.succeeded(username);
-              Caller caller = toCaller(account);
-              return new JsonObject()
-                  .put("token", tokens.issue(caller))
-                  .put("tokenType", "Bearer")
-                  .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
-                  .put("account", toJson(account));
-            }));
+        blocking
+            .run(
+                () -> {
+                  AccountRecord account = accounts.byUsername(username).orElse(null);
+                  boolean ok =
+                      hasher.verify(
+                              password, account == null ? decoyHash : account.getPasswordHash())
+                          && account != null
+                          && account.getDisabledAt() == null;
+                  if (!ok) {
+                    throw new ApiError(
+                        401, "INVALID_CREDENTIALS", "wrong username or password", null);
+                  }
+                  Caller caller = toCaller(account);
+                  return new JsonObject()
+                      .put("token", tokens.issue(caller))
+                      .put("tokenType", "Bearer")
+                      .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
+                      .put("account", toJson(account));
+                })
+            .onComplete(
+                ar -> {
+                  // an attempt that failed for any reason keeps its slot
+                  if (ar.succeeded()) {
+                    slot.succeeded();
+                  } else {
+                    slot.failed();
+                  }
+                }));
   }
 
   private void me(RoutingContext ctx) {
