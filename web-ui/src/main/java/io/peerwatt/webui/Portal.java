@@ -15,6 +15,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,13 @@ public final class Portal {
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
   private final ApiClient api;
   private final Clock clock;
+  private final Function<RoutingContext, Map<String, String>> forwarding;
 
-  private Portal(ApiClient api, Clock clock) {
+  private Portal(
+      ApiClient api, Clock clock, Function<RoutingContext, Map<String, String>> forwarding) {
     this.api = api;
     this.clock = clock;
+    this.forwarding = forwarding;
   }
 
   /**
@@ -44,14 +48,29 @@ public final class Portal {
    *     "today" are on every page
    */
   public static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock) {
-    return router(vertx, apiBase, clock, ApiClient.MAX_LIVE_STREAMS);
+    return router(vertx, apiBase, clock, ctx -> Map.of());
+  }
+
+  /**
+   * @param forwarding the headers with which the portal tells the API who the browser is on a login
+   *     (its address, whether it came over TLS, and the proof that the portal says so), so the
+   *     API's login limiter counts each browser, not the portal's loopback address
+   */
+  public static Router router(
+      Vertx vertx,
+      Supplier<URI> apiBase,
+      Clock clock,
+      Function<RoutingContext, Map<String, String>> forwarding) {
+    return new Portal(new ApiClient(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS), clock, forwarding)
+        .routes(vertx);
   }
 
   /**
    * @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503
    */
   static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock, int maxLiveStreams) {
-    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams), clock).routes(vertx);
+    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams), clock, ctx -> Map.of())
+        .routes(vertx);
   }
 
   /** The platform's time. */
@@ -179,7 +198,8 @@ public final class Portal {
     api.post(
             "/auth/login",
             null,
-            new JsonObject().put("username", username.strip()).put("password", password))
+            new JsonObject().put("username", username.strip()).put("password", password),
+            forwarding.apply(ctx))
         .onSuccess(
             answer -> {
               String token = answer.object().getString("token");

@@ -8,6 +8,7 @@ import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.ClientAddress;
 import io.peerwatt.http.Role;
 import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.LoginLimiter;
@@ -71,9 +72,7 @@ public final class AccountRoutes implements ApiResource {
     JsonObject body = ApiRequests.body(ctx);
     String username = body.getString("username");
     String password = body.getString("password");
-    String address =
-        ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    LoginLimiter.Admission admission = limiter.admit(username, address);
+    LoginLimiter.Admission admission = limiter.admit(username, ClientAddress.of(ctx));
     if (admission instanceof LoginLimiter.Refused refused) {
       ctx.fail(
           ApiError.tooManyRequests(
