@@ -53,6 +53,7 @@ class ClientAddressPlatformTest {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.platform.port() + "/login"))
             .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", "http://127.0.0.1:" + h.platform.port())
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(form));
     if (forwardedFor != null) {
