@@ -4,10 +4,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
- * The text of every request, checked before any handler sees it: no string of the body, path or
+ * The text and numbers of every request, checked before any handler sees it. Every number must be a
+ * whole number a {@code long} holds (JSON readers wrap larger ones). No string of the body, path or
  * query may hold a control character (NUL, which PostgreSQL cannot store, or any other C0/C1
  * character or DEL), and no string may be longer than {@link #MAX_CHARS}, so that no input reaches
  * the database as something it refuses with an error. The OpenAPI document's own {@code maxLength}
@@ -53,6 +55,14 @@ final class TextInput {
     if (value instanceof String s) {
       return text(s, field);
     }
+    if (value instanceof Number n && !isLong(n)) {
+      // every number of the API is a whole number held in a long: a larger one would wrap
+      String name = field == null ? "body" : field;
+      return ApiError.badRequest(
+          "INVALID_NUMBER",
+          name + ": must be a whole number in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE,
+          field);
+    }
     if (value instanceof JsonObject o) {
       for (Map.Entry<String, Object> e : o) {
         String name = field == null ? e.getKey() : field + "." + e.getKey();
@@ -74,6 +84,18 @@ final class TextInput {
       }
     }
     return null;
+  }
+
+  private static boolean isLong(Number n) {
+    if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+      return true;
+    }
+    try {
+      new BigDecimal(n.toString()).longValueExact();
+      return true;
+    } catch (ArithmeticException | NumberFormatException e) {
+      return false;
+    }
   }
 
   private static ApiError text(String s, String field) {
