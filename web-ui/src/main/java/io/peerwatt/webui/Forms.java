@@ -1,10 +1,15 @@
 package io.peerwatt.webui;
 
+import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Turns what people type (kWh, ct/kWh with decimals) into the API's integers, exactly or not at
- * all.
+ * all, and answers a form: the fields sent, a redirect after the post.
  */
 final class Forms {
   private Forms() {}
@@ -35,8 +40,8 @@ final class Forms {
   }
 
   /** The named form fields that were sent. */
-  static java.util.Map<String, String> of(io.vertx.ext.web.RoutingContext ctx, String... names) {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
+  static Map<String, String> of(RoutingContext ctx, String... names) {
+    Map<String, String> out = new HashMap<>();
     for (String n : names) {
       String v = ctx.request().getFormAttribute(n);
       if (v != null) {
@@ -44,6 +49,24 @@ final class Forms {
       }
     }
     return out;
+  }
+
+  /** Answers a posted form with 303 See Other, so that reloading the page does not post again. */
+  static void seeOther(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("location", location).end();
+  }
+
+  static String orEmpty(String text) {
+    return text == null ? "" : text;
+  }
+
+  static String orDefault(String text, String fallback) {
+    return text == null || text.isBlank() ? fallback : text;
+  }
+
+  /** A value as one URL path segment or query value. */
+  static String urlEncode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static Long scaled(String text, int decimals) {

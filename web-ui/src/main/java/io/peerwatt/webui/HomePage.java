@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,13 +26,14 @@ final class HomePage {
     this.api = api;
   }
 
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
   private Future<ApiClient.Answer> energy(Viewer viewer, Instant from, Instant to, String res) {
     return api.get(
-        "/energy?from=" + enc(from.toString()) + "&to=" + enc(to.toString()) + "&resolution=" + res,
+        "/energy?from="
+            + Forms.urlEncode(from.toString())
+            + "&to="
+            + Forms.urlEncode(to.toString())
+            + "&resolution="
+            + res,
         viewer);
   }
 
@@ -69,9 +68,9 @@ final class HomePage {
               Future<ApiClient.Answer> statements =
                   api.get(
                       "/statements?from="
-                          + enc(period.from().toString())
+                          + Forms.urlEncode(period.from().toString())
                           + "&to="
-                          + enc(period.to().toString())
+                          + Forms.urlEncode(period.to().toString())
                           + "&limit=5000",
                       viewer);
               Future<List<JsonObject>> live = points.compose(p -> live(viewer, p, now));
@@ -147,9 +146,9 @@ final class HomePage {
               "/readings?meteringPoint="
                   + ((JsonObject) o).getLong("id")
                   + "&from="
-                  + enc(now.minus(Duration.ofMinutes(15)).toString())
+                  + Forms.urlEncode(now.minus(Duration.ofMinutes(15)).toString())
                   + "&to="
-                  + enc(now.plus(Duration.ofMinutes(1)).toString())
+                  + Forms.urlEncode(now.plus(Duration.ofMinutes(1)).toString())
                   + "&limit=10000",
               viewer));
     }

@@ -6,8 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,10 +34,6 @@ final class OperatorPages {
     router.post("/operator/enrolment-codes").handler(this::createCode);
     router.get("/operator/devices").handler(ctx -> devices(ctx, 200, null));
     router.post("/operator/devices/:id/revoke").handler(this::revoke);
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** The time zone operator pages show times in: the first zone's, UTC without zones. */
@@ -231,7 +225,7 @@ final class OperatorPages {
             .put("maxQuantityWh", maxWh)
             .put("minPricePerKwh", prices.get("minPriceCt"))
             .put("maxPricePerKwh", prices.get("maxPriceCt"));
-    api.send(HttpMethod.PUT, "/zones/" + enc(code), Portal.viewer(ctx), body)
+    api.send(HttpMethod.PUT, "/zones/" + Forms.urlEncode(code), Portal.viewer(ctx), body)
         .onSuccess(
             answer -> {
               if (answer.ok()) {

@@ -87,9 +87,7 @@ public final class Portal {
     if (code == null || code.isBlank()) {
       return Future.succeededFuture(ZoneView.of(new JsonObject()));
     }
-    return api.get(
-            "/zones/" + java.net.URLEncoder.encode(code, java.nio.charset.StandardCharsets.UTF_8),
-            viewer)
+    return api.get("/zones/" + Forms.urlEncode(code), viewer)
         .map(a -> ZoneView.of(a.ok() ? a.object() : new JsonObject().put("code", code)));
   }
 
@@ -256,7 +254,7 @@ public final class Portal {
     if (viewer == null) {
       render(ctx, 200, "login.jte", Map.of("error", "", "username", ""));
     } else {
-      redirect(ctx, viewer.home());
+      Forms.seeOther(ctx, viewer.home());
     }
   }
 
@@ -268,7 +266,8 @@ public final class Portal {
           ctx,
           400,
           "login.jte",
-          Map.of("error", "Enter your username and password.", "username", nz(username)));
+          Map.of(
+              "error", "Enter your username and password.", "username", Forms.orEmpty(username)));
       return;
     }
     api.post(
@@ -287,7 +286,7 @@ public final class Portal {
                             .setHttpOnly(true)
                             .setSameSite(CookieSameSite.STRICT)
                             .setPath("/"));
-                redirect(ctx, viewer.home());
+                Forms.seeOther(ctx, viewer.home());
               } else if (answer.status() == 429) {
                 render(
                     ctx,
@@ -311,12 +310,12 @@ public final class Portal {
 
   private void logout(RoutingContext ctx) {
     ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, "").setPath("/").setMaxAge(0));
-    redirect(ctx, "/");
+    Forms.seeOther(ctx, "/");
   }
 
   private void requireViewer(RoutingContext ctx) {
     if (viewer(ctx) == null) {
-      redirect(ctx, "/login");
+      Forms.seeOther(ctx, "/login");
     } else {
       ctx.next();
     }
@@ -503,13 +502,5 @@ public final class Portal {
         status == 403
             ? "This page belongs to another account."
             : "The page could not be shown. Try again in a moment.");
-  }
-
-  private static void redirect(RoutingContext ctx, String to) {
-    ctx.response().setStatusCode(303).putHeader("location", to).end();
-  }
-
-  private static String nz(String s) {
-    return s == null ? "" : s;
   }
 }

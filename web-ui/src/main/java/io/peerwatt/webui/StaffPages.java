@@ -7,8 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -32,10 +30,6 @@ final class StaffPages {
     router.get("/utility/report").handler(this::download);
   }
 
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
   // ---- utility
 
   /** Rows per page of the report's slot table. */
@@ -53,15 +47,15 @@ final class StaffPages {
 
     String apiQuery() {
       return "?zone="
-          + enc(zone.code())
+          + Forms.urlEncode(zone.code())
           + "&from="
-          + enc(start().toString())
+          + Forms.urlEncode(start().toString())
           + "&to="
-          + enc(end().toString());
+          + Forms.urlEncode(end().toString());
     }
 
     String pageQuery() {
-      return "?zone=" + enc(zone.code()) + "&from=" + from + "&to=" + to;
+      return "?zone=" + Forms.urlEncode(zone.code()) + "&from=" + from + "&to=" + to;
     }
 
     String resolution() {
@@ -116,20 +110,25 @@ final class StaffPages {
         .compose(
             scope -> {
               String range =
-                  "from=" + enc(scope.start().toString()) + "&to=" + enc(scope.end().toString());
+                  "from="
+                      + Forms.urlEncode(scope.start().toString())
+                      + "&to="
+                      + Forms.urlEncode(scope.end().toString());
               Future<HttpResponse<Buffer>> report =
                   api.download("/reports" + scope.apiQuery() + "&format=json", viewer);
               Future<ApiClient.Answer> energy =
                   api.get(
                       "/energy?zone="
-                          + enc(scope.zone().code())
+                          + Forms.urlEncode(scope.zone().code())
                           + "&"
                           + range
                           + "&resolution="
                           + scope.resolution(),
                       viewer);
               Future<ApiClient.Answer> history =
-                  api.get("/market/" + enc(scope.zone().code()) + "/history?" + range, viewer);
+                  api.get(
+                      "/market/" + Forms.urlEncode(scope.zone().code()) + "/history?" + range,
+                      viewer);
               Future<ApiClient.Answer> zones =
                   viewer.isOperator()
                       ? api.get("/zones", viewer)
@@ -153,10 +152,15 @@ final class StaffPages {
                         p.put("report", body);
                         p.put(
                             "reportHash",
-                            ok ? nz(report.result().getHeader("X-PeerWatt-Report-Sha256")) : "");
+                            ok
+                                ? Forms.orEmpty(
+                                    report.result().getHeader("X-PeerWatt-Report-Sha256"))
+                                : "");
                         p.put(
                             "anchorTxid",
-                            ok ? nz(report.result().getHeader("X-PeerWatt-Anchor-Txid")) : "");
+                            ok
+                                ? Forms.orEmpty(report.result().getHeader("X-PeerWatt-Anchor-Txid"))
+                                : "");
                         p.put(
                             "reportError",
                             ok
@@ -214,10 +218,6 @@ final class StaffPages {
     return p == null || p < 1 || p > 100_000 ? 1 : p.intValue();
   }
 
-  private static String nz(String s) {
-    return s == null ? "" : s;
-  }
-
   /**
    * The report as a file: CSV, JSON or ESPI as the API wrote (and anchored) it, or a PDF of its
    * JSON form; each named after the SHA-256 the API gave for it.
@@ -249,7 +249,7 @@ final class StaffPages {
                                 new ApiClient.Answer(r.statusCode(), jsonOrNull(r), "").message());
                             return null;
                           }
-                          String hash = nz(r.getHeader("X-PeerWatt-Report-Sha256"));
+                          String hash = Forms.orEmpty(r.getHeader("X-PeerWatt-Report-Sha256"));
                           String stem =
                               "peerwatt-report-"
                                   + scope.zone().code()
@@ -269,7 +269,7 @@ final class StaffPages {
                                         r.bodyAsJsonObject(),
                                         scope.zone(),
                                         hash,
-                                        nz(r.getHeader("X-PeerWatt-Anchor-Txid")),
+                                        Forms.orEmpty(r.getHeader("X-PeerWatt-Anchor-Txid")),
                                         portal.clock().instant()));
                             type = "application/pdf";
                           }

@@ -101,6 +101,6 @@ class HomeMoneyTest {
                     .put("slot", "c")
                     .put("state", "OPEN")
                     .put("secondsToGateClosure", 920L));
-    assertThat(ProsumerPages.nextTradable(slots)).isEqualTo("c");
+    assertThat(MarketPages.nextTradable(slots)).isEqualTo("c");
   }
 }

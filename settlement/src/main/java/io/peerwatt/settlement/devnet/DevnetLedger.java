@@ -12,7 +12,6 @@ import io.peerwatt.protocol.bsv.TxInput;
 import io.peerwatt.protocol.bsv.TxOutput;
 import io.peerwatt.protocol.encoding.ByteWriter;
 import io.peerwatt.protocol.spv.BitcoinMerkle;
-import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.settlement.chain.BroadcastResult;
 import io.peerwatt.settlement.chain.ChainHeader;
@@ -20,8 +19,6 @@ import io.peerwatt.settlement.chain.RejectReason;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,13 +35,6 @@ import java.util.Map;
  * in as arguments; nothing here does I/O. Not thread-safe: {@link DevnetBackend} serialises access.
  */
 final class DevnetLedger {
-  /**
-   * Compact target with about 2^16 expected hashes per block: 0x00ffff * 256^28 = 2^240 roughly.
-   */
-  static final long DEVNET_BITS = 0x1f00ffffL;
-
-  static final int BLOCK_VERSION = 0x20000000;
-
   /** Devnet satoshis paid to the genesis key in block 0: the faucet's reserve (not BSV money). */
   static final long PREMINE_SATS = 1_000_000_000_000_000L;
 
@@ -376,7 +366,7 @@ final class DevnetLedger {
     }
     byte[] prev = blocks.isEmpty() ? new byte[32] : tip().hash();
     long time = blocks.isEmpty() ? nowSeconds : Math.max(nowSeconds, medianTimePast() + 1);
-    byte[] header = solve(prev, BitcoinMerkle.root(txids), time);
+    byte[] header = DevnetProofOfWork.solve(prev, BitcoinMerkle.root(txids), time);
     DevnetBlock block = new DevnetBlock(new ChainHeader(newHeight, header), txids);
     List<Utxo> coinbaseOutputs = outputsOf(coinbaseTxid, coinbase, newHeight);
     apply(block, coinbase.serialize(), coinbaseOutputs);
@@ -413,39 +403,6 @@ final class DevnetLedger {
     TxInput in =
         new TxInput(new byte[32], 0xFFFF_FFFFL, script.toByteArray(), TxInput.SEQUENCE_FINAL);
     return new Transaction(1, List.of(in), List.of(new TxOutput(reward, minerLockingScript)), 0);
-  }
-
-  /**
-   * Searches a nonce (and, if the nonce space runs out, a later time) whose header meets the devnet
-   * target. The loop hashes in place with one digest; the full target comparison runs only when the
-   * hash's top 16 bits are zero (a necessary condition for {@link #DEVNET_BITS}).
-   */
-  static byte[] solve(byte[] prevHash, byte[] merkleRoot, long time) {
-    MessageDigest sha256 = sha256();
-    long t = time;
-    while (true) {
-      byte[] header = ChainHeader.encode(BLOCK_VERSION, prevHash, merkleRoot, t, DEVNET_BITS, 0);
-      for (long nonce = 0; nonce <= 0xFFFF_FFFFL; nonce++) {
-        header[76] = (byte) nonce;
-        header[77] = (byte) (nonce >>> 8);
-        header[78] = (byte) (nonce >>> 16);
-        header[79] = (byte) (nonce >>> 24);
-        sha256.update(header);
-        byte[] hash = sha256.digest(sha256.digest());
-        if (hash[31] == 0 && hash[30] == 0 && BlockHeader.parse(header).hasValidProofOfWork()) {
-          return header;
-        }
-      }
-      t++;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
   }
 
   /** Records a block (mined here or loaded from storage) and its effects. */
