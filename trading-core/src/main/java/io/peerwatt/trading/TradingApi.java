@@ -90,6 +90,26 @@ public final class TradingApi implements AutoCloseable {
       PlatformKeys keys,
       Clock clock,
       Blocking blocking) {
+    return start(vertx, dsl, settings, keys, clock, Clock.systemUTC(), blocking);
+  }
+
+  /**
+   * As {@link #start(Vertx, DSLContext, TradingSettings, PlatformKeys, Clock, Blocking)}, with the
+   * clock of the security windows given.
+   *
+   * @param clock the platform's time: the market's, the readings' (the demo's accelerated one in
+   *     the demo)
+   * @param securityClock the login limiter's windows and the login tokens' expiry: real time on
+   *     every platform, whatever {@code clock} runs at (tests move it by hand)
+   */
+  public static Future<TradingApi> start(
+      Vertx vertx,
+      DSLContext dsl,
+      TradingSettings settings,
+      PlatformKeys keys,
+      Clock clock,
+      Clock securityClock,
+      Blocking blocking) {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
     return blocking
@@ -116,14 +136,14 @@ public final class TradingApi implements AutoCloseable {
                           accounts,
                           zones,
                           blocking,
-                          clock,
+                          securityClock,
                           tokens,
                           hasher,
                           decoyHash,
                           new InMemoryLoginLimiter(
                               settings.loginFailuresPerMinute(),
                               settings.loginFailuresPerAddressPerMinute(),
-                              clock)),
+                              securityClock)),
                       new ZoneRoutes(zones, blocking),
                       new MeteringPointRoutes(points, accounts, blocking),
                       new DeviceRoutes(

@@ -12,7 +12,8 @@ import java.util.Map;
  * The {@link LoginLimiter} of one platform process: a sliding window (one minute) of attempts per
  * username and per client address. An attempt counts from the moment it is admitted, so attempts
  * still being checked count too; a success removes its attempt again. In memory: a restart forgets
- * it, which only ever helps a legitimate user.
+ * it, which only ever helps a legitimate user. Its clock is the platform's security clock: real
+ * time, never the demo's accelerated one.
  */
 public final class InMemoryLoginLimiter implements LoginLimiter {
   static final Duration WINDOW = Duration.ofMinutes(1);

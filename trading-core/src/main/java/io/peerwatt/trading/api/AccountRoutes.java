@@ -28,12 +28,13 @@ public final class AccountRoutes implements ApiResource {
   private final AccountStore accounts;
   private final ZoneStore zones;
   private final Blocking blocking;
-  private final Clock clock;
+  private final Clock securityClock;
   private final BearerTokens tokens;
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
 
   /**
+   * @param securityClock real time: the expiry the login answer reports
    * @param hasher verifies login passwords; {@code decoyHash} is verified when the username is
    *     unknown
    */
@@ -41,7 +42,7 @@ public final class AccountRoutes implements ApiResource {
       AccountStore accounts,
       ZoneStore zones,
       Blocking blocking,
-      Clock clock,
+      Clock securityClock,
       BearerTokens tokens,
       PasswordHasher hasher,
       String decoyHash,
@@ -49,7 +50,7 @@ public final class AccountRoutes implements ApiResource {
     this.accounts = accounts;
     this.zones = zones;
     this.blocking = blocking;
-    this.clock = clock;
+    this.securityClock = securityClock;
     this.tokens = tokens;
     this.hasher = hasher;
     this.decoyHash = decoyHash;
@@ -100,7 +101,7 @@ public final class AccountRoutes implements ApiResource {
                   return new JsonObject()
                       .put("token", tokens.issue(caller))
                       .put("tokenType", "Bearer")
-                      .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
+                      .put("expiresAt", securityClock.instant().plus(tokens.lifetime()).toString())
                       .put("account", toJson(account));
                 })
             .onComplete(
