@@ -176,6 +176,7 @@ public final class SettlementRuntime implements AutoCloseable {
   @Override
   public void close() {
     scheduler.close();
+    settlement.close();
     closeChain(settlement.chain());
   }
 

@@ -1,11 +1,25 @@
 package io.peerwatt.protocol;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import org.bouncycastle.crypto.digests.RIPEMD160Digest;
 import org.bouncycastle.crypto.digests.SHA1Digest;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 
-/** The hash functions Bitcoin and PeerWatt use, over byte arrays. Stateless and thread-safe. */
+/**
+ * The hash functions Bitcoin and PeerWatt use, over byte arrays. Stateless and thread-safe. SHA-256
+ * is the JDK's (which uses the CPU's SHA instructions where there are some), one digest per thread.
+ */
 public final class Hashes {
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+          });
+
   private Hashes() {}
 
   /** SHA-256, 32 bytes. */
@@ -15,22 +29,18 @@ public final class Hashes {
 
   /** SHA-256 of {@code data[offset, offset + length)}, 32 bytes. */
   public static byte[] sha256(byte[] data, int offset, int length) {
-    SHA256Digest digest = new SHA256Digest();
+    MessageDigest digest = SHA256.get();
     digest.update(data, offset, length);
-    byte[] out = new byte[32];
-    digest.doFinal(out, 0);
-    return out;
+    return digest.digest();
   }
 
   /** SHA-256 of the concatenation of the parts, 32 bytes. */
   public static byte[] sha256(byte[]... parts) {
-    SHA256Digest digest = new SHA256Digest();
+    MessageDigest digest = SHA256.get();
     for (byte[] part : parts) {
       digest.update(part, 0, part.length);
     }
-    byte[] out = new byte[32];
-    digest.doFinal(out, 0);
-    return out;
+    return digest.digest();
   }
 
   /** SHA-256 applied twice (Bitcoin's hash for txids, block headers and Merkle nodes), 32 bytes. */

@@ -92,11 +92,11 @@ public final class RegistryRoutes implements ChannelPaymentPort.Routes {
   public Optional<ChannelPaymentPort.PayeeRoute> hubToProsumer(long accountId) {
     String account = Long.toString(accountId);
     Optional<PublicKey> gateway = gatewayKeys.apply(accountId);
-    return hubStore.payerChannels(ChannelState.OPEN).stream()
+    return hubStore.payerChannelsWith(account).stream()
         .filter(
             c ->
-                c.terms().direction() == ChannelDirection.HUB_TO_SELLER
-                    && c.terms().prosumerAccount().equals(account))
+                c.state() == ChannelState.OPEN
+                    && c.terms().direction() == ChannelDirection.HUB_TO_SELLER)
         .filter(c -> gateway.isEmpty() || gateway.get().equals(c.terms().payeeKey()))
         .map(PayerChannel::channelId)
         .max(Comparator.naturalOrder())
@@ -111,11 +111,11 @@ public final class RegistryRoutes implements ChannelPaymentPort.Routes {
     String account = Long.toString(accountId);
     Optional<PublicKey> gateway = gatewayKeys.apply(accountId);
     Optional<String> channelId =
-        hubStore.payeeChannels(ChannelState.OPEN).stream()
+        hubStore.payeeChannelsWith(account).stream()
             .filter(
                 c ->
-                    c.terms().direction() == ChannelDirection.BUYER_TO_HUB
-                        && c.terms().prosumerAccount().equals(account))
+                    c.state() == ChannelState.OPEN
+                        && c.terms().direction() == ChannelDirection.BUYER_TO_HUB)
             .filter(c -> gateway.isEmpty() || gateway.get().equals(c.terms().payerKey()))
             .map(PayeeChannel::channelId)
             .max(Comparator.naturalOrder());

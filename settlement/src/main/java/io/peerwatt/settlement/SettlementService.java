@@ -15,14 +15,15 @@ import io.peerwatt.settlement.statement.Statements;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class SettlementService {
   private static final Logger log = LoggerFactory.getLogger(SettlementService.class);
 
   /** Payments handed to the channels per dispatch pass. */
-  private static final int DISPATCH_BATCH = 500;
+  private static final int DISPATCH_BATCH = 5_000;
 
   private final SettlementInputs inputs;
   private final StatementStore store;
@@ -55,13 +56,31 @@ public final class SettlementService {
   private final PaymentPort payments;
   private final SettlementPolicy policy;
   private final SlotMetering metering;
+  private final Executor lanes;
 
+  /** Pays one payment after another, on the calling thread. */
   public SettlementService(
       SettlementInputs inputs,
       StatementStore store,
       RateSource rates,
       PaymentPort payments,
       SettlementPolicy policy) {
+    this(inputs, store, rates, payments, policy, Runnable::run);
+  }
+
+  /**
+   * @param lanes runs the payment lanes of a dispatch (see {@link #dispatchPayments}); several
+   *     threads pay several prosumers at once, which the payment port and statement store must
+   *     allow
+   */
+  public SettlementService(
+      SettlementInputs inputs,
+      StatementStore store,
+      RateSource rates,
+      PaymentPort payments,
+      SettlementPolicy policy,
+      Executor lanes) {
+    this.lanes = Objects.requireNonNull(lanes, "lanes");
     this.inputs = Objects.requireNonNull(inputs, "inputs");
     this.store = Objects.requireNonNull(store, "store");
     this.rates = Objects.requireNonNull(rates, "rates");
@@ -192,19 +211,41 @@ public final class SettlementService {
    * Hands pending payments to the channels, oldest first, and records each outcome. A payment whose
    * call throws stays pending for the next pass.
    *
+   * <p>An account's payments in one direction form a lane (they go over one channel): a lane's
+   * payments go out in order, and one still pending holds its later ones back; a debt waiting for a
+   * prosumer -> hub channel does not stop the account's receipts. Different lanes are paid at once
+   * on the service's executor; this call returns when every lane is done.
+   *
    * @return how many payments were paid in this pass
    */
   public int dispatchPayments(Instant now) {
-    int paid = 0;
-    // an account's payments in one direction (one channel) go out in order: one still pending holds
-    // its later ones back; a debt waiting for a prosumer -> hub channel does not stop the account's
-    // receipts
-    Set<List<Long>> heldBack = new HashSet<>();
+    Map<List<Long>, List<SettlementPayment>> byLane = new LinkedHashMap<>();
     for (SettlementPayment p : store.pendingPayments(DISPATCH_BATCH)) {
-      List<Long> lane = List.of(p.accountId(), (long) Long.signum(p.amountSat()));
-      if (heldBack.contains(lane)) {
-        continue;
-      }
+      byLane
+          .computeIfAbsent(
+              List.of(p.accountId(), (long) Long.signum(p.amountSat())), k -> new ArrayList<>())
+          .add(p);
+    }
+    List<CompletableFuture<Integer>> running = new ArrayList<>(byLane.size());
+    for (List<SettlementPayment> lane : byLane.values()) {
+      running.add(CompletableFuture.supplyAsync(() -> payLane(lane, now), lanes));
+    }
+    // every lane ends before this returns, even when one failed: the next pass must not find a
+    // lane still being paid
+    CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .join();
+    int paid = 0;
+    for (CompletableFuture<Integer> lane : running) {
+      paid += lane.join();
+    }
+    return paid;
+  }
+
+  /** Pays a lane's payments in order until one stays pending; returns how many were paid. */
+  private int payLane(List<SettlementPayment> lane, Instant now) {
+    int paid = 0;
+    for (SettlementPayment p : lane) {
       PaymentOutcome outcome;
       try {
         outcome = payments.send(p, store);
@@ -215,14 +256,13 @@ public final class SettlementService {
             p.amountSat(),
             p.accountId(),
             e);
-        heldBack.add(lane);
-        continue;
+        return paid;
       }
       store.markPayment(p.id(), outcome, now);
       if (outcome.status() == PaymentStatus.PAID) {
         paid++;
       } else if (outcome.status() == PaymentStatus.PENDING) {
-        heldBack.add(lane);
+        return paid;
       } else {
         log.warn(
             "Payment {} of {} sat for account {} refused ({}): {}",

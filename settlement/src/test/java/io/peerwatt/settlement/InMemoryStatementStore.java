@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A {@link StatementStore} in memory, with the same uniqueness rules as the tables. */
+/**
+ * A {@link StatementStore} in memory, with the same uniqueness rules as the tables; thread-safe, as
+ * the payment lanes of a pass need.
+ */
 final class InMemoryStatementStore implements StatementStore {
   final Map<SlotKey, SettledSlot> slots = new HashMap<>();
   final List<Statement> statements = new ArrayList<>();
@@ -18,12 +21,12 @@ final class InMemoryStatementStore implements StatementStore {
   final Map<Long, ChannelTarget> targets = new HashMap<>();
 
   @Override
-  public Optional<ChannelTarget> target(long paymentId) {
+  public synchronized Optional<ChannelTarget> target(long paymentId) {
     return Optional.ofNullable(targets.get(paymentId));
   }
 
   @Override
-  public void recordTarget(long paymentId, ChannelTarget target) {
+  public synchronized void recordTarget(long paymentId, ChannelTarget target) {
     if (payments.stream().noneMatch(r -> r.payment().id() == paymentId)) {
       throw new IllegalStateException("unknown payment " + paymentId);
     }
@@ -31,12 +34,12 @@ final class InMemoryStatementStore implements StatementStore {
   }
 
   @Override
-  public Optional<SettledSlot> settledSlot(SlotKey key) {
+  public synchronized Optional<SettledSlot> settledSlot(SlotKey key) {
     return Optional.ofNullable(slots.get(key));
   }
 
   @Override
-  public Map<Long, Statement> latestStatements(SlotKey key) {
+  public synchronized Map<Long, Statement> latestStatements(SlotKey key) {
     Map<Long, Statement> latest = new TreeMap<>();
     for (Statement s : statements) {
       if (key.equals(new SlotKey(s.zoneCode(), s.slot()))) {
@@ -47,14 +50,14 @@ final class InMemoryStatementStore implements StatementStore {
   }
 
   @Override
-  public List<Statement> versions(long accountId, SlotKey key) {
+  public synchronized List<Statement> versions(long accountId, SlotKey key) {
     return statements.stream()
         .filter(s -> s.accountId() == accountId && key.equals(new SlotKey(s.zoneCode(), s.slot())))
         .toList();
   }
 
   @Override
-  public void record(
+  public synchronized void record(
       SettledSlot slot,
       List<Statement> newVersions,
       List<SettlementPayment> newPayments,
@@ -84,7 +87,7 @@ final class InMemoryStatementStore implements StatementStore {
   }
 
   @Override
-  public List<SettlementPayment> pendingPayments(int limit) {
+  public synchronized List<SettlementPayment> pendingPayments(int limit) {
     return payments.stream()
         .filter(r -> r.outcome().status() == PaymentStatus.PENDING)
         .map(PaymentRecord::payment)
@@ -93,7 +96,7 @@ final class InMemoryStatementStore implements StatementStore {
   }
 
   @Override
-  public void markPayment(long paymentId, PaymentOutcome outcome, Instant at) {
+  public synchronized void markPayment(long paymentId, PaymentOutcome outcome, Instant at) {
     for (int i = 0; i < payments.size(); i++) {
       if (payments.get(i).payment().id() == paymentId) {
         payments.set(i, new PaymentRecord(payments.get(i).payment(), outcome));
@@ -102,7 +105,7 @@ final class InMemoryStatementStore implements StatementStore {
   }
 
   @Override
-  public List<PaymentRecord> payments(long accountId, SlotKey key) {
+  public synchronized List<PaymentRecord> payments(long accountId, SlotKey key) {
     return payments.stream()
         .filter(
             r ->

@@ -56,6 +56,7 @@ public final class TradingApi implements AutoCloseable {
   private final BearerTokens tokens;
   private final DeviceRequests deviceRequests;
   private final Market market;
+  private final ReadingIngest ingest;
   private final long housekeepingTimer;
 
   private TradingApi(
@@ -65,6 +66,7 @@ public final class TradingApi implements AutoCloseable {
       BearerTokens tokens,
       DeviceRequests deviceRequests,
       Market market,
+      ReadingIngest ingest,
       long housekeepingTimer) {
     this.vertx = vertx;
     this.settings = settings;
@@ -72,6 +74,7 @@ public final class TradingApi implements AutoCloseable {
     this.tokens = tokens;
     this.deviceRequests = deviceRequests;
     this.market = market;
+    this.ingest = ingest;
     this.housekeepingTimer = housekeepingTimer;
   }
 
@@ -177,7 +180,7 @@ public final class TradingApi implements AutoCloseable {
               DeviceRequests deviceRequests =
                   new DeviceRequests(devices, clock, settings.maxClockSkew());
               return new TradingApi(
-                  vertx, settings, resources, tokens, deviceRequests, market, timer);
+                  vertx, settings, resources, tokens, deviceRequests, market, ingest, timer);
             });
   }
 
@@ -202,10 +205,14 @@ public final class TradingApi implements AutoCloseable {
     return deviceRequests;
   }
 
-  /** Stops the market's scheduler and the housekeeping timer. */
+  /**
+   * Stops the market's scheduler and the housekeeping timer, and reading ingestion once it has
+   * stored what it took.
+   */
   @Override
   public void close() {
     vertx.cancelTimer(housekeepingTimer);
     market.stop();
+    ingest.close();
   }
 }

@@ -357,6 +357,18 @@ public final class Json {
 
     private String readString() {
       pos++;
+      // most strings (keys, hex, times) have no escape: take them in one piece
+      for (int end = pos; end < text.length(); end++) {
+        char c = text.charAt(end);
+        if (c == '"') {
+          String s = text.substring(pos, end);
+          pos = end + 1;
+          return s;
+        }
+        if (c == '\\' || c < 0x20) {
+          break;
+        }
+      }
       StringBuilder sb = new StringBuilder();
       while (true) {
         if (pos >= text.length()) {
@@ -445,6 +457,9 @@ public final class Json {
       String literal = text.substring(start, pos);
       if (!integral) {
         return new BigDecimal(literal);
+      }
+      if (literal.length() <= 18) {
+        return Long.parseLong(literal); // 18 digits always fit in a long
       }
       BigInteger big = new BigInteger(literal);
       return big.bitLength() < 64 ? (Object) big.longValue() : big;

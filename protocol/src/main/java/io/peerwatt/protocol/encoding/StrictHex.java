@@ -8,6 +8,20 @@ import io.peerwatt.protocol.FormatException;
 public final class StrictHex {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
+  /** Each hex digit's value by character, -1 for the other characters up to 'f'. */
+  private static final byte[] VALUES = new byte['f' + 1];
+
+  static {
+    java.util.Arrays.fill(VALUES, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      VALUES[c] = (byte) (c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      VALUES[c] = (byte) (c - 'a' + 10);
+      VALUES[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+    }
+  }
+
   private StrictHex() {}
 
   public static String encode(byte[] bytes) {
@@ -25,15 +39,20 @@ public final class StrictHex {
     }
     byte[] out = new byte[hex.length() / 2];
     for (int i = 0; i < out.length; i++) {
-      int hi = Character.digit(hex.charAt(2 * i), 16);
-      int lo = Character.digit(hex.charAt(2 * i + 1), 16);
-      if (hi < 0 || lo < 0 || hex.charAt(2 * i) > 'f' || hex.charAt(2 * i + 1) > 'f') {
+      int hi = digit(hex.charAt(2 * i));
+      int lo = digit(hex.charAt(2 * i + 1));
+      if (hi < 0 || lo < 0) {
         throw new FormatException(
             what + ": not a hex digit at position " + (hi < 0 ? 2 * i : 2 * i + 1));
       }
       out[i] = (byte) (hi << 4 | lo);
     }
     return out;
+  }
+
+  /** The value of 0-9, a-f or A-F; -1 for every other character. */
+  private static int digit(char c) {
+    return c < VALUES.length ? VALUES[c] : -1;
   }
 
   /** Decodes and requires exactly {@code length} bytes. */

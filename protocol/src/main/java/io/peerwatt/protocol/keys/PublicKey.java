@@ -71,6 +71,11 @@ public final class PublicKey {
     return encoded.clone();
   }
 
+  /** True when {@code encoding} is exactly {@link #bytes()}. */
+  public boolean hasEncoding(byte[] encoding) {
+    return Arrays.equals(encoded, encoding);
+  }
+
   /** 33-byte compressed SEC1 encoding. */
   public byte[] compressedBytes() {
     return compressed ? encoded.clone() : compress(uncompressed);

@@ -1,10 +1,70 @@
 package io.peerwatt.protocol.reading;
 
+import io.peerwatt.protocol.keys.PublicKey;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** Hash-chain rules for the readings of one (device, channel); signatures are checked elsewhere. */
 public final class ReadingChain {
   private ReadingChain() {}
+
+  /**
+   * What the next reading of a chain is checked against: the fields of its last reading that {@link
+   * #checkLink} reads, with that reading's hash, so a platform can keep a chain's tip without its
+   * whole last reading. After a {@link ChainRestart} the tip is the restart's resume point (see
+   * {@link ChainHead}).
+   *
+   * @param hash the last reading's hash (32 bytes), or the resume point's prevHash
+   * @param countersFree true right after a chain restart: the next reading's counters may be any
+   *     value
+   */
+  public record Tip(
+      PublicKey deviceKey,
+      int channel,
+      long sequence,
+      byte[] hash,
+      Instant takenAt,
+      long importWh,
+      long exportWh,
+      boolean countersFree) {
+    public Tip {
+      Objects.requireNonNull(deviceKey, "deviceKey");
+      Objects.requireNonNull(takenAt, "takenAt");
+      if (hash.length != 32) {
+        throw new IllegalArgumentException("a reading hash is 32 bytes");
+      }
+      hash = hash.clone();
+    }
+
+    /** The tip a reading leaves, given its hash (computed once by the caller). */
+    public static Tip of(MeterReading r, byte[] hash) {
+      return new Tip(
+          r.deviceKey(),
+          r.channel(),
+          r.sequence(),
+          hash,
+          r.takenAt(),
+          r.importWh(),
+          r.exportWh(),
+          false);
+    }
+
+    /** Where the chain stands, as a chain restart names it. */
+    public ChainHead head() {
+      return new ChainHead(sequence, hash, takenAt, importWh, exportWh, countersFree);
+    }
+
+    @Override
+    public byte[] hash() {
+      return hash.clone();
+    }
+
+    boolean hashEquals(byte[] other) {
+      return Arrays.equals(hash, other);
+    }
+  }
 
   /** Checks that {@code first} can start a chain (prevHash all zero). */
   public static ReadingChainCheck checkFirst(MeterReading first) {
@@ -13,13 +73,25 @@ public final class ReadingChain {
 
   /** Checks that {@code next} directly follows {@code previous}. */
   public static ReadingChainCheck checkLink(MeterReading previous, MeterReading next) {
+    return checkLink(Tip.of(previous, previous.hash()), next);
+  }
+
+  /** Checks that {@code next} directly follows the reading that left {@code previous}. */
+  public static ReadingChainCheck checkLink(Tip previous, MeterReading next) {
     if (!next.deviceKey().equals(previous.deviceKey())) {
       return ReadingChainCheck.DEVICE_CHANGED;
     }
     if (next.channel() != previous.channel()) {
       return ReadingChainCheck.CHANNEL_CHANGED;
     }
-    return checkNext(ChainHead.of(previous), next);
+    return follows(
+        previous.sequence(),
+        previous.hashEquals(next.prevHash()),
+        previous.takenAt(),
+        previous.importWh(),
+        previous.exportWh(),
+        previous.countersFree(),
+        next);
   }
 
   /**
@@ -28,20 +100,36 @@ public final class ReadingChain {
    * unless the reading says why or the head follows a chain restart.
    */
   public static ReadingChainCheck checkNext(ChainHead head, MeterReading next) {
-    if (head.sequence() == Long.MAX_VALUE || next.sequence() != head.sequence() + 1) {
+    return follows(
+        head.sequence(),
+        head.hashIs(next.prevHash()),
+        head.takenAt(),
+        head.importWh(),
+        head.exportWh(),
+        head.countersFree(),
+        next);
+  }
+
+  private static ReadingChainCheck follows(
+      long sequence,
+      boolean hashLinks,
+      Instant takenAt,
+      long importWh,
+      long exportWh,
+      boolean countersFree,
+      MeterReading next) {
+    if (sequence == Long.MAX_VALUE || next.sequence() != sequence + 1) {
       return ReadingChainCheck.SEQUENCE_NOT_NEXT;
     }
-    if (!head.hashIs(next.prevHash())) {
+    if (!hashLinks) {
       return ReadingChainCheck.PREV_HASH_MISMATCH;
     }
-    if (!next.takenAt().isAfter(head.takenAt())) {
+    if (!next.takenAt().isAfter(takenAt)) {
       return ReadingChainCheck.TIME_NOT_INCREASING;
     }
     boolean reset =
-        head.countersFree()
-            || next.has(ReadingFlag.COUNTER_RESET)
-            || next.has(ReadingFlag.METER_SWAPPED);
-    if (!reset && (next.importWh() < head.importWh() || next.exportWh() < head.exportWh())) {
+        countersFree || next.has(ReadingFlag.COUNTER_RESET) || next.has(ReadingFlag.METER_SWAPPED);
+    if (!reset && (next.importWh() < importWh || next.exportWh() < exportWh)) {
       return ReadingChainCheck.COUNTER_DECREASED;
     }
     return ReadingChainCheck.LINKED;

@@ -203,17 +203,21 @@ public final class ReadingCodec {
   /** The reading of a JSON object with exactly the fields of {@link #toJson(MeterReading)}. */
   public static MeterReading fromJson(Map<String, Object> m) {
     Json.requireOnly(m, "reading", READING_FIELDS);
-    return readingFields(m);
+    return readingFields(m, null);
   }
 
-  private static MeterReading readingFields(Map<String, Object> m) {
+  private static MeterReading readingFields(Map<String, Object> m, PublicKey knownKey) {
     long version = Json.integer(m, "version");
     if (version != MeterReading.VERSION_1) {
       throw new FormatException("unsupported reading format version " + version);
     }
     String keyHex = Json.string(m, "deviceKey");
+    byte[] keyBytes = StrictHex.decode(keyHex, PublicKey.COMPRESSED_LENGTH, "deviceKey");
+    // the key a whole batch shares is taken as it is rather than checked on the curve again
     PublicKey key =
-        PublicKey.fromBytes(StrictHex.decode(keyHex, PublicKey.COMPRESSED_LENGTH, "deviceKey"));
+        knownKey != null && knownKey.isCompressed() && knownKey.hasEncoding(keyBytes)
+            ? knownKey
+            : PublicKey.fromBytes(keyBytes);
     EnumSet<ReadingFlag> flags = EnumSet.noneOf(ReadingFlag.class);
     for (Object o : Json.array(m, "flags")) {
       if (!(o instanceof String name)) {
@@ -260,8 +264,17 @@ public final class ReadingCodec {
    * verified.
    */
   public static SignedReading signedFromJson(Map<String, Object> m) {
+    return signedFromJson(m, null);
+  }
+
+  /**
+   * {@link #signedFromJson(Map)} for a reading expected to carry {@code knownKey} (the key of the
+   * batch it came in): when its deviceKey is that key's encoding, the parsed key is not parsed
+   * again. Any other deviceKey is parsed and checked as usual.
+   */
+  public static SignedReading signedFromJson(Map<String, Object> m, PublicKey knownKey) {
     Json.requireOnly(m, "signed reading", SIGNED_READING_FIELDS);
-    MeterReading r = readingFields(m);
+    MeterReading r = readingFields(m, knownKey);
     if (m.containsKey("hash")) {
       byte[] claimed = StrictHex.decode(Json.string(m, "hash"), 32, "hash");
       if (!java.util.Arrays.equals(claimed, r.hash())) {

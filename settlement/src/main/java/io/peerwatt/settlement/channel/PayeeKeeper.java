@@ -14,11 +14,13 @@ import java.util.Optional;
  * A payee that keeps its channels in a {@link ChannelStore}: the hub for buyer channels, the
  * custodial store for sellers without a gateway wallet, and the reference a seller's gateway
  * follows. Every accepted commitment is saved before {@link #deliver} returns, so an acknowledged
- * payment survives a crash. Thread-safe per instance.
+ * payment survives a crash. Thread-safe: different channels at once, each channel one step at a
+ * time.
  */
 public final class PayeeKeeper implements PayeeEndpoint {
   private final PrivateKey payeeKey;
   private final ChannelStore store;
+  private final ChannelLocks locks = new ChannelLocks();
 
   public PayeeKeeper(PrivateKey payeeKey, ChannelStore store) {
     this.payeeKey = payeeKey;
@@ -26,7 +28,12 @@ public final class PayeeKeeper implements PayeeEndpoint {
   }
 
   @Override
-  public synchronized ChannelResult<byte[]> openAndSignRefund(
+  public ChannelResult<byte[]> openAndSignRefund(
+      ChannelTerms terms, Transaction funding, Transaction refund) {
+    return locks.with(terms.channelId(), () -> openLocked(terms, funding, refund));
+  }
+
+  private ChannelResult<byte[]> openLocked(
       ChannelTerms terms, Transaction funding, Transaction refund) {
     if (!terms.payeeKey().equals(payeeKey.publicKey())) {
       return ChannelResult.rejected(ChannelRejection.BAD_TERMS, "terms name another payee key");
@@ -58,7 +65,11 @@ public final class PayeeKeeper implements PayeeEndpoint {
   }
 
   @Override
-  public synchronized ChannelResult<Long> deliver(CommitmentUpdate update) {
+  public ChannelResult<Long> deliver(CommitmentUpdate update) {
+    return locks.with(update.channelId(), () -> deliverLocked(update));
+  }
+
+  private ChannelResult<Long> deliverLocked(CommitmentUpdate update) {
     Optional<PayeeChannel> current = store.payee(update.channelId());
     if (current.isEmpty()) {
       return ChannelResult.rejected(
@@ -93,13 +104,19 @@ public final class PayeeKeeper implements PayeeEndpoint {
   /**
    * Records a new lifecycle state and the transaction that spent the funding (a close or a refund).
    */
-  public synchronized void markSpent(String channelId, ChannelState state, byte[] spendingTxid) {
-    markState(channelId, state);
-    store.recordClosing(channelId, false, spendingTxid);
+  public void markSpent(String channelId, ChannelState state, byte[] spendingTxid) {
+    locks.run(
+        channelId,
+        () -> {
+          markState(channelId, state);
+          store.recordClosing(channelId, false, spendingTxid);
+        });
   }
 
   /** Records a new lifecycle state (closing, closed). */
-  public synchronized void markState(String channelId, ChannelState state) {
-    store.payee(channelId).ifPresent(c -> store.savePayee(c.withState(state)));
+  public void markState(String channelId, ChannelState state) {
+    locks.run(
+        channelId,
+        () -> store.payee(channelId).ifPresent(c -> store.savePayee(c.withState(state))));
   }
 }

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * paying sellers, and the custodial store paying the hub for buyers without a gateway wallet. The
  * refund is signed by the payee and stored before the funding is broadcast; each commitment is
  * stored before it is sent, so a restart resends rather than forgets (signatures are deterministic,
- * so a re-signed commitment is byte-identical). Thread-safe per instance.
+ * so a re-signed commitment is byte-identical). Thread-safe: payments on different channels run at
+ * once, each channel one step at a time; opening, refunding and closing (which spend or book the
+ * wallet's coins) also run one at a time per keeper.
  */
 public final class PayerKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(PayerKeeper.class);
@@ -32,6 +34,7 @@ public final class PayerKeeper {
   private final HubWallet wallet;
   private final ChannelStore store;
   private final ChainBackend chain;
+  private final ChannelLocks locks = new ChannelLocks();
 
   /**
    * @param payerKey the key that signs this payer's channels
@@ -142,6 +145,10 @@ public final class PayerKeeper {
    */
   public synchronized ChannelResult<PayerChannel> completeOpen(
       String channelId, byte[] refundSignature) {
+    return locks.with(channelId, () -> completeOpenLocked(channelId, refundSignature));
+  }
+
+  private ChannelResult<PayerChannel> completeOpenLocked(String channelId, byte[] refundSignature) {
     Optional<PayerChannel> current = store.payer(channelId);
     if (current.isEmpty()) {
       return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId);
@@ -199,6 +206,10 @@ public final class PayerKeeper {
    * closed.
    */
   public synchronized void abandonProposal(String channelId) {
+    locks.run(channelId, () -> abandonLocked(channelId));
+  }
+
+  private void abandonLocked(String channelId) {
     store
         .payer(channelId)
         .filter(c -> c.state() == ChannelState.PROPOSED)
@@ -216,8 +227,11 @@ public final class PayerKeeper {
    * Pays {@code incrementSats} more over the channel: signs, stores, then delivers. Returns the
    * payee's acknowledged cumulative amount.
    */
-  public synchronized ChannelResult<Long> pay(
-      String channelId, long incrementSats, PayeeEndpoint payee) {
+  public ChannelResult<Long> pay(String channelId, long incrementSats, PayeeEndpoint payee) {
+    return locks.with(channelId, () -> payLocked(channelId, incrementSats, payee));
+  }
+
+  private ChannelResult<Long> payLocked(String channelId, long incrementSats, PayeeEndpoint payee) {
     Optional<PayerChannel> current = store.payer(channelId);
     if (current.isEmpty()) {
       return ChannelResult.rejected(ChannelRejection.WRONG_CHANNEL, "unknown channel " + channelId);
@@ -232,13 +246,17 @@ public final class PayerKeeper {
   }
 
   /** Sends the newest stored commitment again (after a restart or a lost acknowledgement). */
-  public synchronized ChannelResult<Long> resendLatest(String channelId, PayeeEndpoint payee) {
-    Optional<PayerChannel> current = store.payer(channelId);
-    if (current.isEmpty() || current.get().latestUpdate() == null) {
-      return ChannelResult.rejected(
-          ChannelRejection.NOTHING_TO_CLOSE, "no commitment for " + channelId);
-    }
-    return payee.deliver(current.get().latestUpdate());
+  public ChannelResult<Long> resendLatest(String channelId, PayeeEndpoint payee) {
+    return locks.with(
+        channelId,
+        () -> {
+          Optional<PayerChannel> current = store.payer(channelId);
+          if (current.isEmpty() || current.get().latestUpdate() == null) {
+            return ChannelResult.rejected(
+                ChannelRejection.NOTHING_TO_CLOSE, "no commitment for " + channelId);
+          }
+          return payee.deliver(current.get().latestUpdate());
+        });
   }
 
   public Optional<PayerChannel> channel(String channelId) {
@@ -250,6 +268,10 @@ public final class PayerKeeper {
    * Before expiry the chain answers NON_FINAL.
    */
   public synchronized BroadcastResult refund(String channelId) {
+    return locks.with(channelId, () -> refundLocked(channelId));
+  }
+
+  private BroadcastResult refundLocked(String channelId) {
     PayerChannel channel =
         store
             .payer(channelId)
@@ -269,6 +291,10 @@ public final class PayerKeeper {
    * wallet's).
    */
   public synchronized void closedByPayee(String channelId, Transaction closing) {
+    locks.run(channelId, () -> closedLocked(channelId, closing));
+  }
+
+  private void closedLocked(String channelId, Transaction closing) {
     store
         .payer(channelId)
         .ifPresent(

@@ -15,8 +15,8 @@ import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.anchor.ProofBundles;
 import io.peerwatt.settlement.chain.ChainBackend;
+import io.peerwatt.settlement.channel.GroupCommitChannelStore;
 import io.peerwatt.settlement.channel.HubChannels;
-import io.peerwatt.settlement.channel.JdbcChannelStore;
 import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
@@ -33,6 +33,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 
 /**
@@ -41,8 +45,12 @@ import org.jooq.DSLContext;
  * the gateways' side of machine-to-machine payments, the settlement service, anchoring with its
  * proof bundles, and the transaction watcher. {@link SettlementPass} does the work; the API's
  * resources use the parts.
+ *
+ * <p>Channel state goes through one {@link GroupCommitChannelStore}: the pass pays different
+ * prosumers at once ({@value #PAYMENT_LANES} lanes), and their saves, each durable before the
+ * commitment is sent or acknowledged, share disk flushes.
  */
-public final class Settlement {
+public final class Settlement implements AutoCloseable {
   /**
    * Vault label of the key the custodial store pays and receives with for prosumers without a
    * wallet.
@@ -54,6 +62,9 @@ public final class Settlement {
 
   /** The hub closes channels this many blocks before their expiry. */
   static final long CLOSE_MARGIN_BLOCKS = 6;
+
+  /** Prosumers paid at once by a pass. */
+  static final int PAYMENT_LANES = 32;
 
   /** How far back anchoring looks for work at the first pass after a start. */
   private static final Duration ANCHOR_LOOKBACK = Duration.ofDays(2);
@@ -72,7 +83,7 @@ public final class Settlement {
   final PayerKeeper custodialPayer;
   final PayeeKeeper custodialPayee;
   final PublicKey custodialKey;
-  final JdbcChannelStore channels;
+  final GroupCommitChannelStore channels;
   final GatewayChannels gateways;
   final JdbcTransactionLog transactions;
   final TransactionWatcher watcher;
@@ -82,6 +93,7 @@ public final class Settlement {
   final ProofBundles proofs;
   final WaitingPayments waiting;
   final long channelCapacitySats;
+  private final ExecutorService paymentLanes;
 
   /**
    * @param vault holds the hub's and the custodial store's keys
@@ -116,7 +128,7 @@ public final class Settlement {
             transactions,
             List.of(hubWallet, custodialWallet),
             TransactionWatcher.DEFAULT_BUMP_AFTER_BLOCKS);
-    this.channels = new JdbcChannelStore(dsl);
+    this.channels = new GroupCommitChannelStore(dsl);
     this.hub = HubChannels.open(vault, hubWallet, channels, chain, transactions);
     this.custodialPayer =
         new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
@@ -143,13 +155,23 @@ public final class Settlement {
             gateways.link(),
             gateways::gatewayKey,
             gateways.sellerGateways());
+    AtomicInteger laneThreads = new AtomicInteger();
+    this.paymentLanes =
+        Executors.newFixedThreadPool(
+            PAYMENT_LANES,
+            r -> {
+              Thread t = new Thread(r, "peerwatt-payment-" + laneThreads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.service =
         new SettlementService(
             new JdbcSettlementInputs(dsl, READING_LOOKBACK),
             statements,
             new FixedRateSource(Map.of("EUR", satPerEur)),
             ChannelPaymentPort.forHub(hub, routes),
-            SettlementPolicy.defaults());
+            SettlementPolicy.defaults(),
+            paymentLanes);
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =
@@ -211,5 +233,20 @@ public final class Settlement {
   /** What the custodial store can spend, in satoshis. */
   public long custodialStoreSats() {
     return custodialWallet.balanceSats();
+  }
+
+  /**
+   * Stops the payment lanes and the channel store's writer once it has written what is queued. Run
+   * it after the last pass.
+   */
+  @Override
+  public void close() {
+    paymentLanes.shutdown();
+    try {
+      paymentLanes.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channels.close();
   }
 }

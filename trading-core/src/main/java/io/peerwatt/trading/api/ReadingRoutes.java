@@ -79,52 +79,48 @@ public final class ReadingRoutes implements ApiResource {
   }
 
   private void upload(RoutingContext ctx) {
-    ReadingIngest.Batch batch;
-    try {
-      batch = parse(ctx.body().asString());
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
+    String body = ctx.body().asString();
+    // parsing runs on ingestion's checking threads with the signatures, off the event loop
+    Future<List<ReadingIngest.Result>> stored =
+        Future.fromCompletionStage(
+            ingest.submit(() -> parse(body)), ctx.vertx().getOrCreateContext());
     ApiResponses.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              List<ReadingIngest.Result> results;
-              try {
-                results = ingest.ingest(batch);
-              } catch (IngestRefusal e) {
-                throw refused(e);
-              }
-              JsonArray items = new JsonArray();
-              int[] counts = new int[ReadingIngest.Status.values().length];
-              for (ReadingIngest.Result r : results) {
-                counts[r.status().ordinal()]++;
-                JsonObject item =
-                    new JsonObject()
-                        .put("channel", r.channel())
-                        .put("sequence", r.sequence())
-                        .put("status", r.status().name().toLowerCase(Locale.ROOT))
-                        .put("reason", r.reason() == null ? null : r.reason().name());
-                if (r.status() == ReadingIngest.Status.REJECTED) {
-                  // what a gateway's chain restart must name, should the refusal be permanent
-                  item.put(
-                      "chainHead",
-                      r.head() == null
-                          ? null
-                          : new JsonObject()
-                              .put("sequence", r.head().sequence())
-                              .put("hash", HexFormat.of().formatHex(r.head().hash())));
-                }
-                items.add(item);
-              }
-              return new JsonObject()
-                  .put("results", items)
-                  .put("accepted", counts[ReadingIngest.Status.ACCEPTED.ordinal()])
-                  .put("duplicates", counts[ReadingIngest.Status.DUPLICATE.ordinal()])
-                  .put("rejected", counts[ReadingIngest.Status.REJECTED.ordinal()]);
-            }));
+        stored
+            .recover(
+                e -> Future.failedFuture(e instanceof IngestRefusal refusal ? refused(refusal) : e))
+            .map(ReadingRoutes::answer));
+  }
+
+  private static JsonObject answer(List<ReadingIngest.Result> results) {
+    JsonArray items = new JsonArray();
+    int[] counts = new int[ReadingIngest.Status.values().length];
+    for (ReadingIngest.Result r : results) {
+      counts[r.status().ordinal()]++;
+      JsonObject item =
+          new JsonObject()
+              .put("channel", r.channel())
+              .put("sequence", r.sequence())
+              .put("status", r.status().name().toLowerCase(Locale.ROOT))
+              .put("reason", r.reason() == null ? null : r.reason().name());
+      if (r.status() == ReadingIngest.Status.REJECTED) {
+        // what a gateway's chain restart must name, should the refusal be permanent
+        item.put(
+            "chainHead",
+            r.head() == null
+                ? null
+                : new JsonObject()
+                    .put("sequence", r.head().sequence())
+                    .put("hash", HexFormat.of().formatHex(r.head().hash())));
+      }
+      items.add(item);
+    }
+    return new JsonObject()
+        .put("results", items)
+        .put("accepted", counts[ReadingIngest.Status.ACCEPTED.ordinal()])
+        .put("duplicates", counts[ReadingIngest.Status.DUPLICATE.ordinal()])
+        .put("rejected", counts[ReadingIngest.Status.REJECTED.ordinal()]);
   }
 
   /** A chain restart: 201 when recorded, 200 when it was recorded before. */
@@ -220,7 +216,7 @@ public final class ReadingRoutes implements ApiResource {
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) item;
-                return SignedReading.fromJson(m);
+                return ReadingCodec.signedFromJson(m, deviceKey);
               }));
     }
     return new ReadingIngest.Batch(deviceKey, nonce, sentAt, readings, signature);

@@ -72,11 +72,9 @@ public final class ChainRestarts {
 
   private static Recorded store(DSLContext dsl, ChainRestart.Signed signed, Instant now) {
     ChainRestart restart = signed.restart();
-    // the same row lock as ingestion: a restart and a batch of one device never interleave
     DeviceRecord device =
         dsl.selectFrom(DEVICE)
             .where(DEVICE.PUBLIC_KEY.eq(restart.deviceKey().compressedBytes()))
-            .forUpdate()
             .fetchOne();
     if (device == null) {
       throw new IngestRefusal(
@@ -101,7 +99,7 @@ public final class ChainRestarts {
             .where(DEVICE_CHANNEL.DEVICE_ID.eq(device.getId()))
             .and(DEVICE_CHANNEL.METER_CHANNEL.eq(restart.channel()))
             .fetchOne();
-    ChainHead head = chain == null ? null : ReadingIngest.head(chain);
+    ChainHead head = chain == null ? null : head(chain);
     boolean standsThere =
         restart.fromNothing()
             ? head == null
@@ -109,16 +107,7 @@ public final class ChainRestarts {
                 && head.sequence() == restart.lastSequence()
                 && head.hashIs(restart.lastHash());
     if (!standsThere) {
-      throw new IngestRefusal(
-          IngestRefusal.Reason.CHAIN_MOVED,
-          "the chain of channel "
-              + restart.channel()
-              + (head == null
-                  ? " has no reading on the platform (lastHash must be all zero)"
-                  : " stands at sequence "
-                      + head.sequence()
-                      + " with hash "
-                      + HexFormat.of().formatHex(head.hash())));
+      throw chainMoved(restart, head);
     }
     long id =
         dsl.insertInto(READING_CHAIN_RESTART)
@@ -149,12 +138,56 @@ public final class ChainRestarts {
     resumed.setLastExportWh(head == null ? 0L : head.exportWh());
     resumed.setRestarted(true);
     resumed.setUpdatedAt(now);
-    dsl.insertInto(DEVICE_CHANNEL)
-        .set(resumed)
-        .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL)
-        .doUpdate()
-        .set(resumed)
-        .execute();
+    // no row lock, as in ingestion: the chain moves only from where it was read, else the
+    // transaction rolls back (an ingest writer that read the old head finds its chain moved)
+    int moved =
+        head == null
+            ? dsl.insertInto(DEVICE_CHANNEL)
+                .set(resumed)
+                .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL)
+                .doNothing()
+                .execute()
+            : dsl.update(DEVICE_CHANNEL)
+                .set(resumed)
+                .where(DEVICE_CHANNEL.DEVICE_ID.eq(device.getId()))
+                .and(DEVICE_CHANNEL.METER_CHANNEL.eq(restart.channel()))
+                .and(DEVICE_CHANNEL.LAST_SEQUENCE.eq(head.sequence()))
+                .and(DEVICE_CHANNEL.LAST_READING_HASH.eq(head.hash()))
+                .execute();
+    if (moved != 1) {
+      ChainHead current =
+          dsl.selectFrom(DEVICE_CHANNEL)
+              .where(DEVICE_CHANNEL.DEVICE_ID.eq(device.getId()))
+              .and(DEVICE_CHANNEL.METER_CHANNEL.eq(restart.channel()))
+              .fetchOptional()
+              .map(ChainRestarts::head)
+              .orElse(null);
+      throw chainMoved(restart, current);
+    }
     return new Recorded(id, device.getId(), false);
+  }
+
+  /** Where a chain stands as its {@code device_channel} row keeps it. */
+  static ChainHead head(DeviceChannelRecord c) {
+    return new ChainHead(
+        c.getLastSequence(),
+        c.getLastReadingHash(),
+        c.getLastTakenAt(),
+        c.getLastImportWh(),
+        c.getLastExportWh(),
+        c.getRestarted());
+  }
+
+  private static IngestRefusal chainMoved(ChainRestart restart, ChainHead head) {
+    return new IngestRefusal(
+        IngestRefusal.Reason.CHAIN_MOVED,
+        "the chain of channel "
+            + restart.channel()
+            + (head == null
+                ? " has no reading on the platform (lastHash must be all zero)"
+                : " stands at sequence "
+                    + head.sequence()
+                    + " with hash "
+                    + HexFormat.of().formatHex(head.hash())));
   }
 }

@@ -1,47 +1,48 @@
 package io.peerwatt.trading.ingest;
 
-import static io.peerwatt.db.schema.Tables.DEVICE;
-import static io.peerwatt.db.schema.Tables.DEVICE_CHANNEL;
 import static io.peerwatt.db.schema.Tables.INGEST_BATCH_NONCE;
-import static io.peerwatt.db.schema.Tables.METERING_POINT;
-import static io.peerwatt.db.schema.Tables.READING;
 
-import io.peerwatt.db.schema.tables.records.DeviceChannelRecord;
-import io.peerwatt.db.schema.tables.records.DeviceRecord;
-import io.peerwatt.db.schema.tables.records.ReadingRecord;
 import io.peerwatt.protocol.keys.PublicKey;
-import io.peerwatt.protocol.keys.SignatureCheck;
-import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.ChainHead;
-import io.peerwatt.protocol.reading.MeterReading;
-import io.peerwatt.protocol.reading.ReadingChain;
-import io.peerwatt.protocol.reading.ReadingChainCheck;
 import io.peerwatt.protocol.reading.SignedReading;
-import io.peerwatt.trading.device.DeviceStatus;
-import io.peerwatt.trading.device.DeviceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
-import org.jooq.Row2;
-import org.jooq.impl.DSL;
 
 /**
- * Verifies one device-signed upload batch and stores its acceptable readings in one transaction.
- * Blocking (CPU for signatures, then JDBC): run it on a worker thread. Per reading, in this order:
- * signature, device key, duplicate or conflict with what is stored, chain continuity ({@link
- * ReadingChain}: sequence, prevHash, time, counters), power plausibility, clock skew. A rejected
- * reading does not advance its chain, so everything after a gap is rejected too, never skipped.
+ * Reading ingestion: verifies device-signed upload batches and stores their acceptable readings,
+ * durably and idempotently by (device, channel, sequence). A pipeline in two stages:
+ *
+ * <ol>
+ *   <li>checks on a pool of one thread per core: the batch's time window and signature, then every
+ *       reading's signature ({@link CheckedBatch}); nothing is locked or read;
+ *   <li>storage by a few writer threads, each owning the devices whose key hashes to it: every
+ *       batch waiting for a writer goes into one transaction of a few statements, committed with
+ *       its WAL on disk ({@link IngestWriter}); the rules per reading are {@link GroupPlan}'s.
+ * </ol>
+ *
+ * A batch's answer comes once its group has committed. One device's batches are stored in the order
+ * their checks finish, which is the order they were sent by a gateway that waits for each answer
+ * (as gateways do).
  */
-public final class ReadingIngest {
+public final class ReadingIngest implements AutoCloseable {
   /** Most readings in one batch; more is answered 413. */
   public static final int MAX_READINGS = 500;
+
+  /** Writer threads (and connections) unless the constructor says otherwise. */
+  public static final int DEFAULT_WRITERS = 2;
 
   /** Batches older than this are refused, so their nonces need remembering only this long. */
   static final Duration NONCE_WINDOW = Duration.ofHours(24);
@@ -74,261 +75,85 @@ public final class ReadingIngest {
   private final DSLContext dsl;
   private final Clock clock;
   private final Duration maxSkew;
+  private final ExecutorService checks;
+  private final IngestWriter[] writers;
 
   /**
+   * With one checking thread per core and {@link #DEFAULT_WRITERS} writers.
+   *
    * @param maxSkew how far in the future a reading or batch may be dated
    */
   public ReadingIngest(DSLContext dsl, Clock clock, Duration maxSkew) {
+    this(dsl, clock, maxSkew, Runtime.getRuntime().availableProcessors(), DEFAULT_WRITERS);
+  }
+
+  /**
+   * @param checkThreads threads that check signatures
+   * @param writerCount writer threads, each keeping one pooled connection
+   */
+  public ReadingIngest(
+      DSLContext dsl, Clock clock, Duration maxSkew, int checkThreads, int writerCount) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+    if (checkThreads < 1 || writerCount < 1) {
+      throw new IllegalArgumentException("at least one checking thread and one writer");
+    }
+    AtomicInteger threads = new AtomicInteger();
+    this.checks =
+        Executors.newFixedThreadPool(
+            checkThreads,
+            r -> {
+              Thread t = new Thread(r, "peerwatt-ingest-check-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.writers = new IngestWriter[writerCount];
+    for (int i = 0; i < writerCount; i++) {
+      writers[i] = new IngestWriter(dsl, maxSkew, "peerwatt-ingest-writer-" + (i + 1));
+    }
   }
 
   /**
-   * Checks and stores the batch; throws {@link IngestRefusal} for whole-batch refusals (signature,
-   * device, replay, stale). Returns one result per reading, in batch order, after the commit.
+   * Takes a batch: {@code batch} is called on a checking thread (so parsing runs there too), then
+   * the batch is checked and stored. The future completes with one result per reading, in batch
+   * order, after the commit; it fails with the exception {@code batch} threw, with {@link
+   * IngestRefusal} for whole-batch refusals (stale, signature, device, replay), or with the
+   * database's error.
+   */
+  public CompletableFuture<List<Result>> submit(Supplier<Batch> batch) {
+    CompletableFuture<List<Result>> done = new CompletableFuture<>();
+    try {
+      checks.execute(
+          () -> {
+            try {
+              Instant now = clock.instant();
+              CheckedBatch checked = CheckedBatch.check(batch.get(), now, maxSkew);
+              writers[Math.floorMod(Arrays.hashCode(checked.deviceKey()), writers.length)].add(
+                  checked, done);
+            } catch (RuntimeException e) {
+              done.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(new IllegalStateException("reading ingestion is closed", e));
+    }
+    return done;
+  }
+
+  /**
+   * {@link #submit} and wait: returns the results after the commit, throws {@link IngestRefusal}
+   * for whole-batch refusals. Blocking.
    */
   public List<Result> ingest(Batch batch) {
-    Instant now = clock.instant();
-    if (batch.sentAt().isAfter(now.plus(maxSkew))
-        || batch.sentAt().isBefore(now.minus(NONCE_WINDOW))) {
-      throw new IngestRefusal(
-          IngestRefusal.Reason.STALE_BATCH,
-          "sentAt must be within "
-              + NONCE_WINDOW.toHours()
-              + " h before and "
-              + maxSkew.toSeconds()
-              + " s after the platform clock");
-    }
-    byte[] digest =
-        BatchAndEnrolmentSigning.batchDigest(
-            batch.nonce(),
-            batch.sentAt(),
-            batch.readings().stream().map(SignedReading::hash).toList());
-    if (batch.deviceKey().check(digest, batch.signature()) != SignatureCheck.VALID) {
-      throw new IngestRefusal(
-          IngestRefusal.Reason.BAD_BATCH_SIGNATURE,
-          "the batch signature does not verify with deviceKey");
-    }
-    // signatures first, outside the transaction: the CPU work holds no locks
-    SignatureCheck[] signatures = new SignatureCheck[batch.readings().size()];
-    for (int i = 0; i < signatures.length; i++) {
-      signatures[i] = batch.readings().get(i).verify();
-    }
-    return dsl.transactionResult(tx -> store(tx.dsl(), batch, signatures, now, maxSkew));
-  }
-
-  private static List<Result> store(
-      DSLContext dsl, Batch batch, SignatureCheck[] signatures, Instant now, Duration maxSkew) {
-    // the row lock serialises concurrent batches of one device, so chains advance one at a time
-    DeviceRecord device =
-        dsl.selectFrom(DEVICE)
-            .where(DEVICE.PUBLIC_KEY.eq(batch.deviceKey().compressedBytes()))
-            .forUpdate()
-            .fetchOne();
-    if (device == null) {
-      throw new IngestRefusal(
-          IngestRefusal.Reason.UNKNOWN_DEVICE, "no device is enrolled with this key");
-    }
-    if (!DeviceStatus.ACTIVE.code().equals(device.getStatus())) {
-      throw new IngestRefusal(
-          IngestRefusal.Reason.DEVICE_NOT_ACTIVE, "the device is " + device.getStatus());
-    }
-    if (!new DeviceStore(dsl).recordNonce(device.getId(), batch.nonce(), batch.sentAt())) {
-      throw new IngestRefusal(
-          IngestRefusal.Reason.REPLAYED_BATCH,
-          "this batch nonce was used before; sign each upload" + " with a fresh nonce");
-    }
-    long maxPowerW =
-        dsl.select(METERING_POINT.MAX_POWER_W)
-            .from(METERING_POINT)
-            .where(METERING_POINT.ID.eq(device.getMeteringPointId()))
-            .fetchSingle()
-            .value1();
-    long deviceId = device.getId();
-
-    Map<Integer, ChainHead> heads = heads(dsl, deviceId);
-    Map<Slot, byte[]> stored = storedEncodings(dsl, deviceId, batch.readings(), heads);
-    List<Result> results = new ArrayList<>(batch.readings().size());
-    List<ReadingRecord> accepted = new ArrayList<>();
-    Map<Slot, byte[]> acceptedInBatch = new HashMap<>();
-    for (int i = 0; i < batch.readings().size(); i++) {
-      SignedReading s = batch.readings().get(i);
-      MeterReading r = s.reading();
-      Slot key = new Slot(r.channel(), r.sequence());
-      byte[] encoded = r.encode();
-      byte[] existing =
-          acceptedInBatch.containsKey(key) ? acceptedInBatch.get(key) : stored.get(key);
-      IngestReason reason;
-      Status status = Status.REJECTED;
-      if (signatures[i] != SignatureCheck.VALID) {
-        reason = IngestReason.BAD_SIGNATURE;
-      } else if (!r.deviceKey().equals(batch.deviceKey())) {
-        reason = IngestReason.WRONG_DEVICE;
-      } else if (existing != null) {
-        boolean same = Arrays.equals(existing, encoded);
-        reason = same ? null : IngestReason.CONFLICT;
-        status = same ? Status.DUPLICATE : Status.REJECTED;
-      } else {
-        reason = check(heads.get(r.channel()), r, maxPowerW, now, maxSkew);
-        if (reason == null) {
-          status = Status.ACCEPTED;
-          heads.put(r.channel(), ChainHead.of(r));
-          acceptedInBatch.put(key, encoded);
-          accepted.add(record(dsl, deviceId, s, encoded, now));
-        }
+    try {
+      return submit(() -> batch).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
       }
-      results.add(new Result(r.channel(), r.sequence(), status, reason, null));
+      throw e;
     }
-    if (!accepted.isEmpty()) {
-      dsl.batchInsert(accepted).execute();
-      saveChains(dsl, deviceId, heads, accepted, now);
-    }
-    return results.stream()
-        .map(
-            r ->
-                r.status() == Status.REJECTED
-                    ? new Result(
-                        r.channel(), r.sequence(), r.status(), r.reason(), heads.get(r.channel()))
-                    : r)
-        .toList();
-  }
-
-  /**
-   * Null when {@code r} may follow the chain standing at {@code head} (null: the chain has nothing
-   * yet), else why not.
-   */
-  static IngestReason check(
-      ChainHead head, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {
-    ReadingChainCheck chain =
-        head == null ? ReadingChain.checkFirst(r) : ReadingChain.checkNext(head, r);
-    switch (chain) {
-      case LINKED -> {}
-      case NOT_FIRST -> {
-        return IngestReason.NOT_CHAIN_START;
-      }
-      case SEQUENCE_NOT_NEXT -> {
-        return r.sequence() > head.sequence() ? IngestReason.GAP : IngestReason.STALE_SEQUENCE;
-      }
-      case PREV_HASH_MISMATCH -> {
-        return IngestReason.PREV_HASH_MISMATCH;
-      }
-      case TIME_NOT_INCREASING -> {
-        return IngestReason.TIME_NOT_INCREASING;
-      }
-      case COUNTER_DECREASED -> {
-        return IngestReason.COUNTER_DECREASED;
-      }
-      case DEVICE_CHANGED, CHANNEL_CHANGED -> {
-        return IngestReason.WRONG_DEVICE;
-      }
-    }
-    if (Math.abs((long) r.powerW()) > maxPowerW) {
-      return IngestReason.POWER_IMPLAUSIBLE;
-    }
-    if (r.takenAt().isAfter(now.plus(maxSkew))) {
-      return IngestReason.FUTURE_TIMESTAMP;
-    }
-    return null;
-  }
-
-  /**
-   * Where each chain of the device stands ({@code device_channel}): its last accepted reading, or
-   * the resume point of a chain restart.
-   */
-  static Map<Integer, ChainHead> heads(DSLContext dsl, long deviceId) {
-    Map<Integer, ChainHead> heads = new HashMap<>();
-    dsl.selectFrom(DEVICE_CHANNEL)
-        .where(DEVICE_CHANNEL.DEVICE_ID.eq(deviceId))
-        .fetch()
-        .forEach(c -> heads.put(c.getMeterChannel(), head(c)));
-    return heads;
-  }
-
-  static ChainHead head(DeviceChannelRecord c) {
-    return new ChainHead(
-        c.getLastSequence(),
-        c.getLastReadingHash(),
-        c.getLastTakenAt(),
-        c.getLastImportWh(),
-        c.getLastExportWh(),
-        c.getRestarted());
-  }
-
-  /**
-   * Stored encodings of the batch's readings that could be duplicates (at or below their chain's
-   * last).
-   */
-  private static Map<Slot, byte[]> storedEncodings(
-      DSLContext dsl, long deviceId, List<SignedReading> readings, Map<Integer, ChainHead> heads) {
-    List<Row2<Integer, Long>> candidates = new ArrayList<>();
-    for (SignedReading s : readings) {
-      ChainHead prev = heads.get(s.reading().channel());
-      if (prev != null && s.reading().sequence() <= prev.sequence()) {
-        candidates.add(DSL.row(s.reading().channel(), s.reading().sequence()));
-      }
-    }
-    Map<Slot, byte[]> stored = new HashMap<>();
-    if (!candidates.isEmpty()) {
-      dsl.select(READING.METER_CHANNEL, READING.SEQUENCE, READING.ENCODED)
-          .from(READING)
-          .where(READING.DEVICE_ID.eq(deviceId))
-          .and(DSL.row(READING.METER_CHANNEL, READING.SEQUENCE).in(candidates))
-          .fetch()
-          .forEach(r -> stored.put(new Slot(r.value1(), r.value2()), r.value3()));
-    }
-    return stored;
-  }
-
-  private static ReadingRecord record(
-      DSLContext dsl, long deviceId, SignedReading s, byte[] encoded, Instant now) {
-    MeterReading r = s.reading();
-    ReadingRecord rec = dsl.newRecord(READING);
-    rec.setDeviceId(deviceId);
-    rec.setMeterChannel(r.channel());
-    rec.setSequence(r.sequence());
-    rec.setTakenAt(r.takenAt());
-    rec.setImportWh(r.importWh());
-    rec.setExportWh(r.exportWh());
-    rec.setPowerW((long) r.powerW());
-    rec.setQualityFlags(io.peerwatt.protocol.reading.ReadingFlag.toBits(r.flags()));
-    rec.setPrevHash(r.prevHash());
-    rec.setReadingHash(r.hash());
-    rec.setSignature(s.signature());
-    rec.setEncoded(encoded);
-    rec.setReceivedAt(now);
-    return rec;
-  }
-
-  private static void saveChains(
-      DSLContext dsl,
-      long deviceId,
-      Map<Integer, ChainHead> heads,
-      List<ReadingRecord> accepted,
-      Instant now) {
-    accepted.stream()
-        .map(ReadingRecord::getMeterChannel)
-        .distinct()
-        .forEach(
-            channel -> {
-              ChainHead head = heads.get(channel);
-              DeviceChannelRecord chain = dsl.newRecord(DEVICE_CHANNEL);
-              chain.setDeviceId(deviceId);
-              chain.setMeterChannel(channel);
-              chain.setLastSequence(head.sequence());
-              chain.setLastReadingHash(head.hash());
-              chain.setLastTakenAt(head.takenAt());
-              chain.setLastImportWh(head.importWh());
-              chain.setLastExportWh(head.exportWh());
-              chain.setRestarted(false);
-              chain.setUpdatedAt(now);
-              dsl.insertInto(DEVICE_CHANNEL)
-                  .set(chain)
-                  .onConflict(DEVICE_CHANNEL.DEVICE_ID, DEVICE_CHANNEL.METER_CHANNEL)
-                  .doUpdate()
-                  .set(chain)
-                  .execute();
-            });
   }
 
   /** Forgets nonces of batches too old to be accepted anyway. Blocking. */
@@ -339,6 +164,18 @@ public final class ReadingIngest {
         .execute();
   }
 
-  /** Where a reading sits: its chain (channel) and position (sequence). */
-  private record Slot(int channel, long sequence) {}
+  /** Checks and stores what was submitted, then stops the threads and returns the connections. */
+  @Override
+  public void close() {
+    checks.shutdown();
+    try {
+      // checks are CPU only and short: each queues its batch for a writer before it ends
+      checks.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (IngestWriter w : writers) {
+      w.close();
+    }
+  }
 }
