@@ -5,6 +5,7 @@ import io.peerwatt.db.Database;
 import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiRouter;
 import io.peerwatt.http.Blocking;
+import io.peerwatt.http.ClientAddress;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementViews;
 import io.peerwatt.settlement.anchor.ItemOwners;
@@ -27,8 +28,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The platform's HTTP server: operational endpoints here, the API and portal mounted beside them.
@@ -44,6 +48,12 @@ final class HttpVerticle extends VerticleBase {
   private final PlatformKeys keys;
   private Blocking blocking;
   private TradingApi tradingApi;
+
+  /**
+   * Proves to the API that a forwarded browser address comes from this process's own portal; new at
+   * each start and never leaves the process.
+   */
+  private final String portalKey = newPortalKey();
 
   HttpVerticle(
       PlatformSettings settings,
@@ -63,6 +73,8 @@ final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // first: every handler below counts and logs the real client, never a proxy's address
+    router.route().handler(ClientAddress.resolver(settings.trustedProxies(), portalKey));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
     blocking = Blocking.create(vertx, "peerwatt-api-db", settings.trading().workerPoolSize());
@@ -76,7 +88,9 @@ final class HttpVerticle extends VerticleBase {
             api -> {
               router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
               // the portal last: it answers every path nothing above claimed
-              router.route("/*").subRouter(Portal.router(vertx, this::apiBase, clock));
+              router
+                  .route("/*")
+                  .subRouter(Portal.router(vertx, this::apiBase, clock, this::portalForwarding));
               return vertx
                   .createHttpServer()
                   .requestHandler(router)
@@ -109,6 +123,23 @@ final class HttpVerticle extends VerticleBase {
         new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
         new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking),
         new MonitorRoutes(settlement.settlement(), settlement.scheduler(), dsl, blocking, clock));
+  }
+
+  /** The headers with which the portal names its browser to the API (see {@link ClientAddress}). */
+  private Map<String, String> portalForwarding(RoutingContext ctx) {
+    return Map.of(
+        ClientAddress.PORTAL_HEADER,
+        portalKey,
+        "X-Forwarded-For",
+        ClientAddress.of(ctx),
+        "X-Forwarded-Proto",
+        ClientAddress.secure(ctx) ? "https" : "http");
+  }
+
+  private static String newPortalKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return HexFormat.of().formatHex(key);
   }
 
   /** The API as the portal calls it: over loopback, on the port actually bound. */

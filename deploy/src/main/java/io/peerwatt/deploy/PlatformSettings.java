@@ -1,15 +1,21 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.DatabaseConfig;
+import io.peerwatt.http.TrustedProxies;
 import io.peerwatt.trading.TradingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The settings of {@code peerwatt platform}, read from {@link Config}. */
+/**
+ * The settings of {@code peerwatt platform}, read from {@link Config}.
+ *
+ * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client
+ */
 public record PlatformSettings(
     String httpHost,
     int httpPort,
+    TrustedProxies trustedProxies,
     Path dataDir,
     DatabaseConfig database,
     TradingSettings trading,
@@ -36,7 +42,8 @@ public record PlatformSettings(
 
   /** The same settings with another settlement part. */
   public PlatformSettings withSettlement(SettlementSettings other) {
-    return new PlatformSettings(httpHost, httpPort, dataDir, database, trading, other);
+    return new PlatformSettings(
+        httpHost, httpPort, trustedProxies, dataDir, database, trading, other);
   }
 
   /**
@@ -50,6 +57,10 @@ public record PlatformSettings(
               "address the HTTP server binds to (0.0.0.0 for all interfaces; put TLS in front)"),
           new ConfigKey(
               "http.port", "8080", "HTTP port of the API, the portal, /health and /metrics"),
+          new ConfigKey(
+              "http.trusted-proxies",
+              "",
+              "reverse proxies (IP addresses or CIDR blocks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty means none"),
           new ConfigKey(
               "data-dir",
               "~/.peerwatt",
@@ -128,10 +139,19 @@ public record PlatformSettings(
     return new PlatformSettings(
         config.require("http.host"),
         config.getInt("http.port", 0, 65535),
+        trustedProxies(config),
         dataDir,
         db,
         trading,
         settlement);
+  }
+
+  private static TrustedProxies trustedProxies(Config config) {
+    try {
+      return TrustedProxies.parse(config.get("http.trusted-proxies"));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("http.trusted-proxies: " + e.getMessage());
+    }
   }
 
   private static String blankToNull(String s) {

@@ -65,6 +65,11 @@ public final class ApiGate implements Handler<RoutingContext> {
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(
             validated -> {
+              ApiError badText = TextInput.firstProblem(validated);
+              if (badText != null) {
+                ctx.fail(badText);
+                return;
+              }
               ctx.put(ApiRequests.VALIDATED_KEY, validated);
               ctx.next();
             })

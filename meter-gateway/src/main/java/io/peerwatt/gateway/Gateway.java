@@ -410,6 +410,8 @@ public final class Gateway implements AutoCloseable {
       upload.put("lastAccepted", last.accepted());
       upload.put("lastDuplicates", last.duplicates());
       upload.put("lastRejected", last.rejected());
+      upload.put("lastRetried", last.retried());
+      upload.put("lastRestarts", last.restarts());
       upload.put("lastError", last.error());
     }
     Instant success = uploader == null ? null : uploader.lastSuccessAt();

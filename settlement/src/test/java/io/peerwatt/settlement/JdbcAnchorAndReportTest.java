@@ -1,5 +1,6 @@
 package io.peerwatt.settlement;
 
+import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.db.testing.PostgresExtension;
@@ -129,8 +130,26 @@ class JdbcAnchorAndReportTest {
     }
     assertThat(items.get(4).ref()).isEqualTo(Long.toString(tradeId));
 
+    // the seller's gateway restarted its chain after a permanent refusal: the gap from its last
+    // accepted reading before the slot to the first after it overlaps the slot
+    db.insertInto(READING_CHAIN_RESTART)
+        .set(READING_CHAIN_RESTART.DEVICE_ID, sellerDevice)
+        .set(READING_CHAIN_RESTART.METER_CHANNEL, 0)
+        .set(READING_CHAIN_RESTART.LAST_SEQUENCE, 1L)
+        .set(READING_CHAIN_RESTART.LAST_HASH, new byte[32])
+        .set(READING_CHAIN_RESTART.LAST_TAKEN_AT, SLOT.start())
+        .set(READING_CHAIN_RESTART.RESUME_SEQUENCE, 2L)
+        .set(READING_CHAIN_RESTART.RESUME_PREV_HASH, new byte[32])
+        .set(READING_CHAIN_RESTART.REASON_CODE, (short) 10)
+        .set(READING_CHAIN_RESTART.RESTARTED_AT, SLOT.start().plusSeconds(60))
+        .set(READING_CHAIN_RESTART.DIGEST, Hashes.sha256("restart".getBytes()))
+        .set(READING_CHAIN_RESTART.SIGNATURE, new byte[70])
+        .set(READING_CHAIN_RESTART.RECEIVED_AT, SLOT.start().plusSeconds(60))
+        .execute();
     UtilityReport report =
         new JdbcReportSource(db).report(ZONE_CODE, SLOT.start(), SLOT.end(), 30_000);
+    assertThat(report.rows())
+        .allSatisfy(row -> assertThat(row.chainRestart()).isEqualTo(row.accountId() == seller));
     assertThat(report.rows()).hasSize(2);
     assertThat(report.totals().energyReconciles()).as(report.totals().toString()).isTrue();
     assertThat(report.totals().paymentsReconcile()).isTrue();

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -135,6 +136,7 @@ class UtilityReportReconciliationTest {
             payments,
             points,
             Map.of(),
+            Set.of(),
             new EspiFeed(
                 "zone " + ZONE,
                 first.start(),

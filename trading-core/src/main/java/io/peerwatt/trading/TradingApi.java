@@ -7,7 +7,7 @@ import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.trading.account.AccountStore;
-import io.peerwatt.trading.account.LoginLimiter;
+import io.peerwatt.trading.account.InMemoryLoginLimiter;
 import io.peerwatt.trading.account.PasswordHasher;
 import io.peerwatt.trading.api.AccountRoutes;
 import io.peerwatt.trading.api.DeviceRoutes;
@@ -20,6 +20,7 @@ import io.peerwatt.trading.api.ZoneRoutes;
 import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
 import io.peerwatt.trading.device.MeteringPointStore;
+import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.peerwatt.trading.ingest.ReadingStore;
@@ -92,6 +93,26 @@ public final class TradingApi implements AutoCloseable {
       PlatformKeys keys,
       Clock clock,
       Blocking blocking) {
+    return start(vertx, dsl, settings, keys, clock, Clock.systemUTC(), blocking);
+  }
+
+  /**
+   * As {@link #start(Vertx, DSLContext, TradingSettings, PlatformKeys, Clock, Blocking)}, with the
+   * clock of the security windows given.
+   *
+   * @param clock the platform's time: the market's, the readings' (the demo's accelerated one in
+   *     the demo)
+   * @param securityClock the login limiter's windows and the login tokens' expiry: real time on
+   *     every platform, whatever {@code clock} runs at (tests move it by hand)
+   */
+  public static Future<TradingApi> start(
+      Vertx vertx,
+      DSLContext dsl,
+      TradingSettings settings,
+      PlatformKeys keys,
+      Clock clock,
+      Clock securityClock,
+      Blocking blocking) {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
     return blocking
@@ -118,14 +139,14 @@ public final class TradingApi implements AutoCloseable {
                           accounts,
                           zones,
                           blocking,
-                          clock,
+                          securityClock,
                           tokens,
                           hasher,
                           decoyHash,
-                          new LoginLimiter(
+                          new InMemoryLoginLimiter(
                               settings.loginFailuresPerMinute(),
                               settings.loginFailuresPerAddressPerMinute(),
-                              clock)),
+                              securityClock)),
                       new ZoneRoutes(zones, blocking),
                       new MeteringPointRoutes(points, accounts, blocking),
                       new DeviceRoutes(
@@ -135,7 +156,12 @@ public final class TradingApi implements AutoCloseable {
                           blocking,
                           clock),
                       new ReadingRoutes(
-                          ingest, new ReadingStore(dsl), points, new AnchorStates(dsl), blocking),
+                          ingest,
+                          new ChainRestarts(dsl, clock, settings.maxClockSkew()),
+                          new ReadingStore(dsl),
+                          points,
+                          new AnchorStates(dsl),
+                          blocking),
                       new OrderRoutes(market, clock, new AnchorStates(dsl)),
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock));

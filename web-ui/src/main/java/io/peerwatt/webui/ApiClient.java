@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -125,6 +126,17 @@ public final class ApiClient {
 
   public Future<Answer> post(String path, Viewer viewer, JsonObject body) {
     return send(HttpMethod.POST, path, viewer, body);
+  }
+
+  /**
+   * A POST with extra {@code headers}, such as the browser's forwarded address on a login, which
+   * the API's login limiter counts.
+   */
+  public Future<Answer> post(
+      String path, Viewer viewer, JsonObject body, Map<String, String> headers) {
+    HttpRequest<Buffer> req = request(HttpMethod.POST, path, viewer);
+    headers.forEach(req::putHeader);
+    return req.sendJsonObject(body).map(ApiClient::answer);
   }
 
   public Future<Answer> send(HttpMethod method, String path, Viewer viewer, JsonObject body) {

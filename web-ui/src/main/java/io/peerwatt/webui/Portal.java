@@ -7,17 +7,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +40,13 @@ public final class Portal {
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
   private final ApiClient api;
   private final Clock clock;
+  private final Function<RoutingContext, Map<String, String>> forwarding;
 
-  private Portal(ApiClient api, Clock clock) {
+  private Portal(
+      ApiClient api, Clock clock, Function<RoutingContext, Map<String, String>> forwarding) {
     this.api = api;
     this.clock = clock;
+    this.forwarding = forwarding;
   }
 
   /**
@@ -47,14 +55,29 @@ public final class Portal {
    *     "today" are on every page
    */
   public static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock) {
-    return router(vertx, apiBase, clock, ApiClient.MAX_LIVE_STREAMS);
+    return router(vertx, apiBase, clock, ctx -> Map.of());
+  }
+
+  /**
+   * @param forwarding the headers with which the portal tells the API who the browser is on a login
+   *     (its address, whether it came over TLS, and the proof that the portal says so), so the
+   *     API's login limiter counts each browser, not the portal's loopback address
+   */
+  public static Router router(
+      Vertx vertx,
+      Supplier<URI> apiBase,
+      Clock clock,
+      Function<RoutingContext, Map<String, String>> forwarding) {
+    return new Portal(new ApiClient(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS), clock, forwarding)
+        .routes(vertx);
   }
 
   /**
    * @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503
    */
   static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock, int maxLiveStreams) {
-    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams), clock).routes(vertx);
+    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams), clock, ctx -> Map.of())
+        .routes(vertx);
   }
 
   /** The platform's time. */
@@ -78,6 +101,7 @@ public final class Portal {
         .handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.route("/static/*").handler(StaticHandler.create("webroot/static"));
     router.route().handler(this::readSession);
+    router.route().handler(this::sameOrigin);
     router.post().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.get("/").handler(this::home);
     router
@@ -153,6 +177,77 @@ public final class Portal {
     ctx.next();
   }
 
+  /**
+   * Refuses a state-changing request that another site had the browser send (CSRF): its {@code
+   * Origin}, or without one its {@code Referer}, must name the very host and port the browser
+   * addressed. {@code SameSite=Strict} alone lets a sibling port or subdomain of the same site
+   * through; browsers send {@code Origin} with every form and htmx POST.
+   */
+  private void sameOrigin(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (HttpMethod.GET.equals(method)
+        || HttpMethod.HEAD.equals(method)
+        || HttpMethod.OPTIONS.equals(method)) {
+      ctx.next();
+      return;
+    }
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    String source = origin != null ? origin : ctx.request().getHeader(HttpHeaders.REFERER);
+    HostAndPort addressed = ctx.request().authority();
+    String host =
+        addressed == null
+            ? null
+            : withoutDefaultPort(
+                addressed.port() < 0
+                    ? addressed.host()
+                    : addressed.host() + ":" + addressed.port());
+    if (host != null && host.equalsIgnoreCase(authority(source))) {
+      ctx.next();
+      return;
+    }
+    log.warn(
+        "Refused a {} {} to {} from another origin ({})",
+        method,
+        ctx.normalizedPath(),
+        host,
+        source == null ? "no Origin or Referer" : source);
+    error(
+        ctx,
+        403,
+        "Sent from another site",
+        "This form was not sent from this portal's own page. Open the page here and try again.");
+  }
+
+  /** The host and port of {@code url} (no port when it is the scheme's default), or null. */
+  static String authority(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(url);
+      if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+        return null;
+      }
+      int port = u.getPort();
+      boolean defaultPort =
+          port == -1
+              || ("http".equals(u.getScheme()) && port == 80)
+              || ("https".equals(u.getScheme()) && port == 443);
+      return defaultPort ? u.getHost() : u.getHost() + ":" + port;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  private static String withoutDefaultPort(String host) {
+    if (host == null) {
+      return null;
+    }
+    return host.endsWith(":80") || host.endsWith(":443")
+        ? host.substring(0, host.lastIndexOf(':'))
+        : host;
+  }
+
   static Viewer viewer(RoutingContext ctx) {
     return ctx.get(VIEWER);
   }
@@ -181,7 +276,8 @@ public final class Portal {
     api.post(
             "/auth/login",
             null,
-            new JsonObject().put("username", username.strip()).put("password", password))
+            new JsonObject().put("username", username.strip()).put("password", password),
+            forwarding.apply(ctx))
         .onSuccess(
             answer -> {
               String token = answer.object().getString("token");

@@ -4,9 +4,13 @@ import io.peerwatt.gateway.journal.Journal;
 import io.peerwatt.gateway.journal.JournalEntry;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.ChainRestart;
+import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.ReadingRefusal;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
@@ -35,11 +39,25 @@ import org.slf4j.LoggerFactory;
  * openapi/readings.yaml}) one channel at a time, so a result's {@code sequence} is unambiguous.
  *
  * <p>A reading leaves its journal only when the platform answered 200 and its result is {@code
- * accepted} or {@code duplicate}; a {@code rejected} one is first appended (fsynced) to {@code
- * dead-letter.jsonl} with its reason and logged at ERROR. Anything else (no answer, 429, 5xx, 400,
- * 401) leaves the journal untouched and is retried with exponential backoff and full jitter; a
- * resend carries the same readings with a new nonce and timestamp (idempotent on the platform by
- * device, channel and sequence). 413 halves the batch size.
+ * accepted} or {@code duplicate}, or when it was refused permanently. A refused reading is handled
+ * by its reason's {@link ReadingRefusal.Remedy} (protocol/READING-FORMAT.md, section 7), so that
+ * nothing metered is lost:
+ *
+ * <ul>
+ *   <li>retryable ({@code FUTURE_TIMESTAMP}, {@code GAP}, and any reason this version does not
+ *       know): it stays in the journal and is sent again later, in order, with everything after it;
+ *   <li>set aside (the platform's chain is past it): appended (fsynced) to {@code
+ *       dead-letter.jsonl} with its reason, logged at ERROR, and the next one follows;
+ *   <li>a broken chain: the gateway signs a {@link ChainRestart} naming where the platform's chain
+ *       stands (the result's {@code chainHead}) and where it resumes, at the refused reading (kept)
+ *       or right after it (set aside as above); once the platform recorded the restart, the
+ *       readings after it are stored again.
+ * </ul>
+ *
+ * Anything else (no answer, 429, 5xx, 400, 401) leaves the journal untouched and is retried with
+ * exponential backoff and full jitter; a resend carries the same readings with a new nonce and
+ * timestamp (idempotent on the platform by device, channel and sequence). 413 halves the batch
+ * size.
  */
 public final class Uploader {
   private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -50,16 +68,28 @@ public final class Uploader {
 
   /**
    * Result of one upload round; {@code status} is the HTTP status, 0 when no answer came, -1 when a
-   * 200 answer could not be read (nothing is acknowledged then).
+   * 200 answer could not be read (nothing is acknowledged then). {@code rejected} counts readings
+   * set aside, {@code retried} readings refused for a reason that can pass (kept, sent again
+   * later), {@code restarts} chain restarts the platform recorded.
    */
   public record Round(
-      int channel, int sent, int accepted, int duplicates, int rejected, int status, String error) {
+      int channel,
+      int sent,
+      int accepted,
+      int duplicates,
+      int rejected,
+      int retried,
+      int restarts,
+      int status,
+      String error) {
+    /** True when the round made the progress it could: answered, nothing waits for a retry. */
     public boolean succeeded() {
-      return status == 200;
+      return status == 200 && retried == 0 && error == null;
     }
   }
 
   private final URI readingsUri;
+  private final URI restartsUri;
   private final PrivateKey key;
   private final Map<Integer, Journal> journals;
   private final Path dataDir;
@@ -68,6 +98,7 @@ public final class Uploader {
   private final Random random;
   private final Duration requestTimeout;
   private int batchSize;
+  private int lastChannel = -1;
   private volatile Round lastRound;
   private volatile Instant lastSuccessAt;
 
@@ -81,6 +112,7 @@ public final class Uploader {
       int batchSize,
       Duration requestTimeout) {
     this.readingsUri = platform.resolve("/api/v1/readings");
+    this.restartsUri = platform.resolve("/api/v1/readings/restarts");
     this.key = key;
     this.journals = Map.copyOf(journals);
     this.dataDir = dataDir;
@@ -105,22 +137,37 @@ public final class Uploader {
   }
 
   /**
-   * Sends one batch from the first channel with pending readings; null when nothing is pending.
-   * Never throws for network or platform trouble: that is in the returned {@link Round}.
+   * Sends one batch from the next channel with pending readings, taking the channels in turn; a
+   * channel whose readings must wait for a retry does not hold up the others, which are tried in
+   * the same call. Null when nothing is pending. Never throws for network or platform trouble: that
+   * is in the returned {@link Round}.
    */
   public Round uploadOnce() throws IOException {
-    for (Map.Entry<Integer, Journal> e : new java.util.TreeMap<>(journals).entrySet()) {
-      List<JournalEntry> pending = e.getValue().pending(batchSize);
-      if (!pending.isEmpty()) {
-        Round round = send(e.getKey(), e.getValue(), pending);
-        lastRound = round;
-        if (round.succeeded()) {
-          lastSuccessAt = clock.instant();
-        }
+    List<Integer> order = new ArrayList<>(new java.util.TreeSet<>(journals.keySet()));
+    int start = 0;
+    while (start < order.size() && order.get(start) <= lastChannel) {
+      start++;
+    }
+    Round last = null;
+    for (int i = 0; i < order.size(); i++) {
+      int channel = order.get((start + i) % order.size());
+      Journal journal = journals.get(channel);
+      List<JournalEntry> pending = journal.pending(batchSize);
+      if (pending.isEmpty()) {
+        continue;
+      }
+      Round round = send(channel, journal, pending);
+      lastRound = round;
+      lastChannel = channel;
+      last = round;
+      if (round.succeeded()) {
+        lastSuccessAt = clock.instant();
+      }
+      if (round.status() != 200 || round.retried() == 0) {
         return round;
       }
     }
-    return null;
+    return last;
   }
 
   /**
@@ -178,7 +225,7 @@ public final class Uploader {
     try {
       response = PlatformClient.postJson(http, readingsUri, requestTimeout, body);
     } catch (IOException e) {
-      return new Round(channel, pending.size(), 0, 0, 0, 0, e.toString());
+      return new Round(channel, pending.size(), 0, 0, 0, 0, 0, 0, e.toString());
     }
     int status = response.status();
     if (status != 200) {
@@ -193,7 +240,7 @@ public final class Uploader {
       } else if (status == 400) {
         log.error("PLATFORM SAYS THE BATCH IS MALFORMED (400): {}", abbreviate(response.body()));
       }
-      return new Round(channel, pending.size(), 0, 0, 0, status, abbreviate(response.body()));
+      return new Round(channel, pending.size(), 0, 0, 0, 0, 0, status, abbreviate(response.body()));
     }
     return applyResults(channel, journal, pending, bySequence, response.body());
   }
@@ -205,7 +252,7 @@ public final class Uploader {
       Map<Long, JournalEntry> bySequence,
       String responseBody)
       throws IOException {
-    List<ItemResult> results = new ArrayList<>();
+    Map<Long, ItemResult> results = new HashMap<>();
     try {
       for (Object item : Json.array(Json.parseObject(responseBody), "results")) {
         if (!(item instanceof Map<?, ?>)) {
@@ -213,64 +260,176 @@ public final class Uploader {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) item;
-        Object reason = result.get("reason");
-        results.add(
-            new ItemResult(
-                Json.integer(result, "sequence"),
-                Json.string(result, "status"),
-                reason instanceof String r ? r : "unspecified"));
+        ItemResult parsed = ItemResult.of(result);
+        if (bySequence.containsKey(parsed.sequence())) {
+          results.put(parsed.sequence(), parsed);
+        } else {
+          log.warn(
+              "platform result for sequence {} that was not in the batch; ignored",
+              parsed.sequence());
+        }
       }
     } catch (FormatException e) {
       log.error(
           "platform answered 200 with a body that is not the readings result: {}", e.getMessage());
       return new Round(
-          channel, pending.size(), 0, 0, 0, -1, "unreadable 200 answer: " + e.getMessage());
+          channel, pending.size(), 0, 0, 0, 0, 0, -1, "unreadable 200 answer: " + e.getMessage());
     }
-    Map<Long, Boolean> handled = new HashMap<>();
     int accepted = 0;
     int duplicates = 0;
     int rejected = 0;
-    for (ItemResult result : results) {
-      long sequence = result.sequence();
-      JournalEntry entry = bySequence.get(sequence);
-      if (entry == null) {
-        log.warn("platform result for sequence {} that was not in the batch; ignored", sequence);
-        continue;
-      }
-      switch (result.status()) {
-        case "accepted" -> {
-          accepted++;
-          handled.put(sequence, true);
-        }
-        case "duplicate" -> {
-          duplicates++;
-          handled.put(sequence, true);
-        }
-        case "rejected" -> {
-          deadLetter(channel, entry, result.reason());
-          rejected++;
-          handled.put(sequence, true);
-        }
-        default ->
-            log.warn(
-                "platform result status {} for sequence {} not understood; will resend",
-                result.status(),
-                sequence);
-      }
-    }
-    // acknowledge the contiguous prefix; anything after a gap is resent and comes back duplicate
+    int retried = 0;
+    int restarts = 0;
+    String error = null;
+    // acknowledge the contiguous prefix the platform is done with; the rest is sent again
     long through = journal.ackedThrough();
     for (JournalEntry entry : pending) {
-      if (!handled.containsKey(entry.sequence())) {
+      ItemResult result = results.get(entry.sequence());
+      if (result == null) {
         break;
       }
-      through = entry.sequence();
+      if (result.status().equals("accepted") || result.status().equals("duplicate")) {
+        accepted += result.status().equals("accepted") ? 1 : 0;
+        duplicates += result.status().equals("duplicate") ? 1 : 0;
+        through = entry.sequence();
+        continue;
+      }
+      if (!result.status().equals("rejected")) {
+        log.warn(
+            "platform result status {} for sequence {} not understood; will resend",
+            result.status(),
+            entry.sequence());
+        break;
+      }
+      ReadingRefusal refusal = ReadingRefusal.ofName(result.reason());
+      ReadingRefusal.Remedy remedy = remedy(refusal, result, entry);
+      if (remedy == ReadingRefusal.Remedy.RETRY) {
+        if (refusal == null) {
+          log.warn(
+              "platform refused channel {} #{} for a reason this gateway does not know ({}); kept"
+                  + " and sent again later",
+              channel,
+              entry.sequence(),
+              result.reason());
+        }
+        retried++;
+        break;
+      }
+      if (remedy == ReadingRefusal.Remedy.SET_ASIDE) {
+        deadLetter(channel, entry, result.reason());
+        rejected++;
+        through = entry.sequence();
+        continue;
+      }
+      String refused = restart(channel, entry, refusal, result.chainHead());
+      if (refused != null) {
+        error = refused;
+        break;
+      }
+      restarts++;
+      if (remedy == ReadingRefusal.Remedy.RESTART_AFTER) {
+        deadLetter(channel, entry, result.reason());
+        rejected++;
+        through = entry.sequence();
+      }
+      // later results were judged against the chain before the restart: send them again
+      break;
     }
     journal.acknowledgeThrough(through);
-    return new Round(channel, pending.size(), accepted, duplicates, rejected, 200, null);
+    return new Round(
+        channel, pending.size(), accepted, duplicates, rejected, retried, restarts, 200, error);
   }
 
-  private record ItemResult(long sequence, String status, String reason) {}
+  /**
+   * What to do with a refused reading: its reason's remedy, except that a chain restart that could
+   * not move the platform's chain forward (it already holds a reading at or after the resume point)
+   * is a set-aside, and a reason this version does not know is retried.
+   */
+  private static ReadingRefusal.Remedy remedy(
+      ReadingRefusal refusal, ItemResult result, JournalEntry entry) {
+    if (refusal == null) {
+      return ReadingRefusal.Remedy.RETRY;
+    }
+    ReadingRefusal.Remedy remedy = refusal.remedy();
+    if (remedy == ReadingRefusal.Remedy.RESTART_AT
+        || remedy == ReadingRefusal.Remedy.RESTART_AFTER) {
+      long resume =
+          remedy == ReadingRefusal.Remedy.RESTART_AT ? entry.sequence() : entry.sequence() + 1;
+      if (result.chainHead() != null && resume <= result.chainHead().sequence()) {
+        return ReadingRefusal.Remedy.SET_ASIDE;
+      }
+    }
+    return remedy;
+  }
+
+  /**
+   * Signs and sends the chain restart for {@code entry}'s permanent refusal: from where the
+   * platform's chain stands ({@code head}, null when it holds none) to the refused reading itself
+   * ({@code RESTART_AT}) or the one after it ({@code RESTART_AFTER}). Null when the platform
+   * recorded it (now or before), else why not (the reading stays and the restart is tried again).
+   */
+  private String restart(int channel, JournalEntry entry, ReadingRefusal refusal, Head head)
+      throws IOException {
+    SignedReading refused = SignedReading.decode(entry.signedReading());
+    boolean at = refusal.remedy() == ReadingRefusal.Remedy.RESTART_AT;
+    ChainRestart restart =
+        new ChainRestart(
+            key.publicKey(),
+            channel,
+            head == null ? 0 : head.sequence(),
+            head == null ? MeterReading.noPrevious() : head.hash(),
+            at ? entry.sequence() : entry.sequence() + 1,
+            at ? refused.reading().prevHash() : refused.hash(),
+            refusal,
+            clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    PlatformHttp.Response response;
+    try {
+      response =
+          PlatformClient.postJson(http, restartsUri, requestTimeout, restart.sign(key).toJson());
+    } catch (IOException e) {
+      return "chain restart not sent: " + e;
+    }
+    if (response.status() != 200 && response.status() != 201) {
+      log.error(
+          "PLATFORM REFUSED THE CHAIN RESTART of channel {} at #{} (HTTP {}): {}; the reading is"
+              + " kept and the restart tried again",
+          channel,
+          restart.resumeSequence(),
+          response.status(),
+          abbreviate(response.body()));
+      return "chain restart refused: HTTP " + response.status();
+    }
+    log.error(
+        "PLATFORM REFUSED channel {} #{} for good ({}): the chain restarts at #{} (restart"
+            + " recorded by the platform)",
+        channel,
+        entry.sequence(),
+        refusal,
+        restart.resumeSequence());
+    return null;
+  }
+
+  /** Where the platform's chain stands, as a rejected result says. */
+  private record Head(long sequence, byte[] hash) {}
+
+  private record ItemResult(long sequence, String status, String reason, Head chainHead) {
+    static ItemResult of(Map<String, Object> result) {
+      Object reason = result.get("reason");
+      Head head = null;
+      if (result.get("chainHead") instanceof Map<?, ?> h) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) h;
+        head =
+            new Head(
+                Json.integer(m, "sequence"), StrictHex.decode(Json.string(m, "hash"), 32, "hash"));
+      }
+      return new ItemResult(
+          Json.integer(result, "sequence"),
+          Json.string(result, "status"),
+          reason instanceof String r ? r : "unspecified",
+          head);
+    }
+  }
 
   private void deadLetter(int channel, JournalEntry entry, String reason) throws IOException {
     Map<String, Object> line = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.keys.SignatureCheck;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.ChainRestart;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Uploads to a real HTTP server that fails, loses answers and acknowledges at random: every reading
- * arrives exactly once, rejected ones land in the dead-letter file, the journals drain.
+ * arrives exactly once, permanently refused ones land in the dead-letter file after a signed chain
+ * restart, the journals drain.
  */
 class UploadTest {
   private static final int READINGS_PER_CHANNEL = 150;
@@ -58,6 +60,11 @@ class UploadTest {
   private final Map<String, Integer> acceptedCount = new ConcurrentHashMap<>();
 
   private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+
+  /** Positions a recorded chain restart skipped ("channel/sequence"). */
+  private final Set<String> restartedPast = ConcurrentHashMap.newKeySet();
+
+  private final AtomicInteger badRestarts = new AtomicInteger();
   private final Set<String> nonces = ConcurrentHashMap.newKeySet();
   private final AtomicInteger reusedNonces = new AtomicInteger();
   private final AtomicInteger badSignatures = new AtomicInteger();
@@ -74,6 +81,7 @@ class UploadTest {
   @Test
   void everyReadingArrivesExactlyOnceThroughFailuresAndLostAnswers() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/readings/restarts", this::handleRestart);
     server.createContext("/api/v1/readings", this::handle);
     server.start();
     URI platform = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -102,6 +110,7 @@ class UploadTest {
 
     assertThat(uploader.depth()).isZero();
     assertThat(badSignatures).hasValue(0);
+    assertThat(badRestarts).hasValue(0);
     assertThat(reusedNonces).as("a new nonce on every send").hasValue(0);
     assertThat(tooLarge.get()).as("the 413 path was exercised").isPositive();
     Set<String> all = new HashSet<>();
@@ -119,12 +128,14 @@ class UploadTest {
     Set<String> deadLettered = new HashSet<>();
     for (String line : deadLetters) {
       Map<String, Object> m = Json.parseObject(line);
-      assertThat(Json.string(m, "reason")).isEqualTo("IMPLAUSIBLE_POWER");
+      // refused, then restarted past; or, when the restart's answer was lost, found stale on resend
+      assertThat(Json.string(m, "reason")).isIn("POWER_IMPLAUSIBLE", "STALE_SEQUENCE");
       assertThat(deadLettered.add(Json.integer(m, "channel") + "/" + Json.integer(m, "sequence")))
           .as("dead-lettered once")
           .isTrue();
     }
     assertThat(deadLettered).isEqualTo(rejected);
+    assertThat(restartedPast).isEqualTo(rejected);
     for (Journal journal : journals.values()) {
       journal.close();
     }
@@ -207,10 +218,17 @@ class UploadTest {
           badSignatures.incrementAndGet();
           result.put("status", "rejected");
           result.put("reason", "BAD_SIGNATURE");
+        } else if (restartedPast.contains(id)) {
+          // the chain was restarted past it: the platform's chain is ahead of a resend
+          result.put("status", "rejected");
+          result.put("reason", "STALE_SEQUENCE");
+          result.put("chainHead", head(s.reading().sequence(), s.hash()));
+          rejectedCount++;
         } else if (rejected.contains(id)) {
           // a resend of a rejected reading is rejected again, with the same reason
           result.put("status", "rejected");
-          result.put("reason", "IMPLAUSIBLE_POWER");
+          result.put("reason", "POWER_IMPLAUSIBLE");
+          result.put("chainHead", head(s.reading().sequence() - 1, s.reading().prevHash()));
           rejectedCount++;
         } else if (acceptedCount.containsKey(id)) {
           result.put("status", "duplicate");
@@ -219,7 +237,8 @@ class UploadTest {
         } else if (s.reading().sequence() % 37 == 0) {
           rejected.add(id);
           result.put("status", "rejected");
-          result.put("reason", "IMPLAUSIBLE_POWER");
+          result.put("reason", "POWER_IMPLAUSIBLE");
+          result.put("chainHead", head(s.reading().sequence() - 1, s.reading().prevHash()));
           rejectedCount++;
         } else {
           acceptedCount.merge(id, 1, Integer::sum);
@@ -242,6 +261,49 @@ class UploadTest {
       respond(exchange, 200, Json.write(answer));
     } catch (FormatException | IllegalArgumentException e) {
       respond(exchange, 400, "{\"error\":\"" + e.getMessage().replace('"', '\'') + "\"}");
+    }
+  }
+
+  private static Map<String, Object> head(long sequence, byte[] hash) {
+    Map<String, Object> head = new LinkedHashMap<>();
+    head.put("sequence", sequence);
+    head.put("hash", HexFormat.of().formatHex(hash));
+    return head;
+  }
+
+  /**
+   * Chain restarts: each must be signed by the device and skip exactly the refused reading, from
+   * the head the refusal named; an answer is lost now and then.
+   */
+  private void handleRestart(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (chaos.nextInt(100) < 15) {
+        respond(exchange, 503, "{\"error\":\"busy\"}");
+        return;
+      }
+      ChainRestart.Signed signed =
+          ChainRestart.Signed.fromJson(
+              Json.parseObject(
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+      ChainRestart restart = signed.restart();
+      String skipped = restart.channel() + "/" + (restart.resumeSequence() - 1);
+      if (signed.verify() != SignatureCheck.VALID
+          || !restart.deviceKey().equals(key.publicKey())
+          || restart.lastSequence() != restart.resumeSequence() - 2
+          || !rejected.contains(skipped)) {
+        badRestarts.incrementAndGet();
+        respond(exchange, 400, "{\"error\":\"unexpected restart\"}");
+        return;
+      }
+      restartedPast.add(skipped);
+      if (chaos.nextInt(100) < 20) {
+        respond(exchange, 500, "{\"error\":\"lost answer\"}");
+        return;
+      }
+      respond(exchange, 201, "{\"duplicate\":false}");
+    } catch (FormatException | IllegalArgumentException e) {
+      badRestarts.incrementAndGet();
+      respond(exchange, 400, "{\"error\":\"malformed restart\"}");
     }
   }
 

@@ -13,9 +13,12 @@ public final class ReadingChain {
   /**
    * What the next reading of a chain is checked against: the fields of its last reading that {@link
    * #checkLink} reads, with that reading's hash, so a platform can keep a chain's tip without its
-   * whole last reading.
+   * whole last reading. After a {@link ChainRestart} the tip is the restart's resume point (see
+   * {@link ChainHead}).
    *
-   * @param hash the last reading's hash (32 bytes)
+   * @param hash the last reading's hash (32 bytes), or the resume point's prevHash
+   * @param countersFree true right after a chain restart: the next reading's counters may be any
+   *     value
    */
   public record Tip(
       PublicKey deviceKey,
@@ -24,7 +27,8 @@ public final class ReadingChain {
       byte[] hash,
       Instant takenAt,
       long importWh,
-      long exportWh) {
+      long exportWh,
+      boolean countersFree) {
     public Tip {
       Objects.requireNonNull(deviceKey, "deviceKey");
       Objects.requireNonNull(takenAt, "takenAt");
@@ -37,7 +41,19 @@ public final class ReadingChain {
     /** The tip a reading leaves, given its hash (computed once by the caller). */
     public static Tip of(MeterReading r, byte[] hash) {
       return new Tip(
-          r.deviceKey(), r.channel(), r.sequence(), hash, r.takenAt(), r.importWh(), r.exportWh());
+          r.deviceKey(),
+          r.channel(),
+          r.sequence(),
+          hash,
+          r.takenAt(),
+          r.importWh(),
+          r.exportWh(),
+          false);
+    }
+
+    /** Where the chain stands, as a chain restart names it. */
+    public ChainHead head() {
+      return new ChainHead(sequence, hash, takenAt, importWh, exportWh, countersFree);
     }
 
     @Override
@@ -68,18 +84,52 @@ public final class ReadingChain {
     if (next.channel() != previous.channel()) {
       return ReadingChainCheck.CHANNEL_CHANGED;
     }
-    if (previous.sequence() == Long.MAX_VALUE || next.sequence() != previous.sequence() + 1) {
+    return follows(
+        previous.sequence(),
+        previous.hashEquals(next.prevHash()),
+        previous.takenAt(),
+        previous.importWh(),
+        previous.exportWh(),
+        previous.countersFree(),
+        next);
+  }
+
+  /**
+   * Checks that {@code next} follows a chain standing at {@code head} (the device and channel are
+   * the caller's to match): sequence + 1, prevHash, a later time, and counters that do not decrease
+   * unless the reading says why or the head follows a chain restart.
+   */
+  public static ReadingChainCheck checkNext(ChainHead head, MeterReading next) {
+    return follows(
+        head.sequence(),
+        head.hashIs(next.prevHash()),
+        head.takenAt(),
+        head.importWh(),
+        head.exportWh(),
+        head.countersFree(),
+        next);
+  }
+
+  private static ReadingChainCheck follows(
+      long sequence,
+      boolean hashLinks,
+      Instant takenAt,
+      long importWh,
+      long exportWh,
+      boolean countersFree,
+      MeterReading next) {
+    if (sequence == Long.MAX_VALUE || next.sequence() != sequence + 1) {
       return ReadingChainCheck.SEQUENCE_NOT_NEXT;
     }
-    if (!previous.hashEquals(next.prevHash())) {
+    if (!hashLinks) {
       return ReadingChainCheck.PREV_HASH_MISMATCH;
     }
-    if (!next.takenAt().isAfter(previous.takenAt())) {
+    if (!next.takenAt().isAfter(takenAt)) {
       return ReadingChainCheck.TIME_NOT_INCREASING;
     }
-    boolean restart = next.has(ReadingFlag.COUNTER_RESET) || next.has(ReadingFlag.METER_SWAPPED);
-    if (!restart
-        && (next.importWh() < previous.importWh() || next.exportWh() < previous.exportWh())) {
+    boolean reset =
+        countersFree || next.has(ReadingFlag.COUNTER_RESET) || next.has(ReadingFlag.METER_SWAPPED);
+    if (!reset && (next.importWh() < importWh || next.exportWh() < exportWh)) {
       return ReadingChainCheck.COUNTER_DECREASED;
     }
     return ReadingChainCheck.LINKED;

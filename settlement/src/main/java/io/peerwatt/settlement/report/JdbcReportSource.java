@@ -1,8 +1,11 @@
 package io.peerwatt.settlement.report;
 
 import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
+import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
+import static io.peerwatt.db.schema.Tables.READING;
+import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
@@ -13,19 +16,25 @@ import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /** Reads what a {@link UtilityReport} needs from the database and builds it. */
 public final class JdbcReportSource {
+  private static final Duration SLOT_LENGTH = Duration.ofMinutes(15);
   private final DSLContext db;
   private final JdbcUsageSource usage;
 
@@ -127,7 +136,48 @@ public final class JdbcReportSource {
         payments,
         points,
         anchors,
+        chainRestarts(zoneCode, newest.keySet()),
         espi(zoneCode, from, to, currency, newest.values()));
+  }
+
+  /** A gap a chain restart left in one account's readings; null ends are open. */
+  private record Gap(long accountId, Instant from, Instant to) {}
+
+  /**
+   * The accounts and slots of {@code rows} that a chain restart's gap overlaps: from the last
+   * reading accepted before the restart to the first stored after it.
+   */
+  private Set<ReportBuilder.AccountSlot> chainRestarts(
+      String zoneCode, Set<ReportBuilder.AccountSlot> rows) {
+    var r = READING_CHAIN_RESTART;
+    Field<Instant> firstAfter =
+        DSL.field(
+            DSL.select(DSL.min(READING.TAKEN_AT))
+                .from(READING)
+                .where(READING.DEVICE_ID.eq(r.DEVICE_ID))
+                .and(READING.METER_CHANNEL.eq(r.METER_CHANNEL))
+                .and(READING.SEQUENCE.ge(r.RESUME_SEQUENCE)));
+    List<Gap> gaps =
+        db.select(METERING_POINT.ACCOUNT_ID, r.LAST_TAKEN_AT, firstAfter)
+            .from(r)
+            .join(DEVICE)
+            .on(DEVICE.ID.eq(r.DEVICE_ID))
+            .join(METERING_POINT)
+            .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+            .where(METERING_POINT.ZONE_CODE.eq(zoneCode))
+            .fetch(g -> new Gap(g.value1(), g.value2(), g.value3()));
+    Set<ReportBuilder.AccountSlot> flagged = new HashSet<>();
+    for (ReportBuilder.AccountSlot row : rows) {
+      Instant end = row.slotStart().plus(SLOT_LENGTH);
+      for (Gap gap : gaps) {
+        if (gap.accountId() == row.accountId()
+            && (gap.from() == null || gap.from().isBefore(end))
+            && (gap.to() == null || gap.to().isAfter(row.slotStart()))) {
+          flagged.add(row);
+        }
+      }
+    }
+    return flagged;
   }
 
   /**

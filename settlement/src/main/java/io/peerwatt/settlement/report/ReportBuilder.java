@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a {@link UtilityReport} from the newest statement version of every account and slot, the
@@ -40,6 +41,7 @@ public final class ReportBuilder {
    * @param payments per account and slot
    * @param meteringPoints the metering points of each account in the zone
    * @param anchors anchor txids per account and slot (statement anchors)
+   * @param chainRestarts the accounts and slots a chain restart's gap overlaps
    * @param usage every metering point's metered energy, for the ESPI form
    */
   public static UtilityReport build(
@@ -52,6 +54,7 @@ public final class ReportBuilder {
       Map<AccountSlot, Payments> payments,
       Map<Long, List<Long>> meteringPoints,
       Map<AccountSlot, List<String>> anchors,
+      Set<AccountSlot> chainRestarts,
       EspiFeed usage) {
     Map<String, Long> deliveredByTrade = new HashMap<>();
     for (Statement s : statements) {
@@ -108,6 +111,7 @@ public final class ReportBuilder {
               p.pendingSat(),
               s.estimated(),
               s.missing(),
+              chainRestarts.contains(key),
               anchors.getOrDefault(key, List.of()));
       rows.add(row);
       totals = totals.plus(row);

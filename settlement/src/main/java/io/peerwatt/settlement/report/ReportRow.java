@@ -27,6 +27,8 @@ import java.util.List;
  * @param pendingSat payments still pending or refused
  * @param estimated a boundary value was interpolated
  * @param missing meter data was missing
+ * @param chainRestart a device of the metering points restarted its reading chain (a permanent
+ *     refusal) and the gap it left overlaps the slot
  * @param anchorTxids anchor transactions holding the statement (and its slot's readings and trades)
  */
 public record ReportRow(
@@ -49,6 +51,7 @@ public record ReportRow(
     long pendingSat,
     boolean estimated,
     boolean missing,
+    boolean chainRestart,
     List<String> anchorTxids) {
 
   public ReportRow {

@@ -34,6 +34,7 @@ public final class ReportWriter {
     "pendingSat",
     "estimated",
     "missing",
+    "chainRestart",
     "anchorTxids"
   };
 
@@ -72,6 +73,7 @@ public final class ReportWriter {
               Long.toString(row.pendingSat()),
               Boolean.toString(row.estimated()),
               Boolean.toString(row.missing()),
+              Boolean.toString(row.chainRestart()),
               join(row.anchorTxids(), ";"));
       sb.append(String.join(",", cells)).append("\r\n");
     }
@@ -100,7 +102,7 @@ public final class ReportWriter {
         .append(t.paidSat())
         .append(',')
         .append(t.pendingSat())
-        .append(",,,")
+        .append(",,,,")
         .append("\r\n");
     return sb.toString();
   }
@@ -143,6 +145,7 @@ public final class ReportWriter {
       o.put("pendingSat", row.pendingSat());
       o.put("estimated", row.estimated());
       o.put("missing", row.missing());
+      o.put("chainRestart", row.chainRestart());
       o.put("anchorTxids", new ArrayList<Object>(row.anchorTxids()));
       rows.add(o);
     }

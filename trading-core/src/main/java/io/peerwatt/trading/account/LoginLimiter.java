@@ -1,72 +1,34 @@
 package io.peerwatt.trading.account;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Counts failed logins per username and per client address over a sliding minute; once either has
- * reached its limit, further attempts are refused until the oldest failure leaves the window. Kept
- * in memory (one platform process); a restart forgets it, which only ever helps a legitimate user.
+ * Limits login attempts per username and per client address. An attempt takes its slot before its
+ * password is checked ({@link #admit}), atomically, so a burst of guesses sent at the same moment
+ * cannot all be checked: once the slots of the window are taken, the rest are refused without
+ * checking. A failed attempt keeps its slot for the window; a successful one gives its address slot
+ * back and clears its username. Kept behind this interface so that several platform nodes can share
+ * one limiter later (issue 17); {@link InMemoryLoginLimiter} serves one node.
  */
-public final class LoginLimiter {
-  static final Duration WINDOW = Duration.ofMinutes(1);
-
-  /** Keys kept at most, so a flood of random usernames cannot exhaust memory. */
-  private static final int MAX_KEYS = 100_000;
-
-  private final int maxPerUser;
-  private final int maxPerAddress;
-  private final Clock clock;
-  private final Map<String, Deque<Instant>> failures = new HashMap<>();
-
-  public LoginLimiter(int maxPerUser, int maxPerAddress, Clock clock) {
-    this.maxPerUser = maxPerUser;
-    this.maxPerAddress = maxPerAddress;
-    this.clock = clock;
-  }
-
-  /** Zero when a login may be tried now, else how long to wait. */
-  public synchronized Duration retryAfter(String username, String address) {
-    Instant now = clock.instant();
-    Duration wait = waitFor("u:" + username, maxPerUser, now);
-    Duration waitAddress = waitFor("a:" + address, maxPerAddress, now);
-    return wait.compareTo(waitAddress) >= 0 ? wait : waitAddress;
-  }
-
-  public synchronized void failed(String username, String address) {
-    Instant now = clock.instant();
-    if (failures.size() >= MAX_KEYS) {
-      failures.values().removeIf(q -> prune(q, now).isEmpty());
-    }
-    failures.computeIfAbsent("u:" + username, k -> new ArrayDeque<>()).addLast(now);
-    failures.computeIfAbsent("a:" + address, k -> new ArrayDeque<>()).addLast(now);
-  }
+public interface LoginLimiter {
 
   /**
-   * A successful login clears its username's failures (not the address's: one address, many users).
+   * Takes a slot for a login by {@code username} from {@code address}, or says how long to wait.
    */
-  public synchronized void succeeded(String username) {
-    failures.remove("u:" + username);
+  Admission admit(String username, String address);
+
+  /** The answer to {@link #admit}: a slot to settle, or a refusal. */
+  sealed interface Admission permits Slot, Refused {}
+
+  /** A slot taken; the caller settles it once the password is checked. */
+  non-sealed interface Slot extends Admission {
+    /** The password was right: the address slot is given back, the username's failures cleared. */
+    void succeeded();
+
+    /** The password (or account) was wrong: the slot stays taken for the window. */
+    void failed();
   }
 
-  private Duration waitFor(String key, int max, Instant now) {
-    Deque<Instant> q = failures.get(key);
-    if (q == null || prune(q, now).size() < max) {
-      return Duration.ZERO;
-    }
-    return Duration.between(now, q.peekFirst().plus(WINDOW));
-  }
-
-  private static Deque<Instant> prune(Deque<Instant> q, Instant now) {
-    Instant cutoff = now.minus(WINDOW);
-    while (!q.isEmpty() && !q.peekFirst().isAfter(cutoff)) {
-      q.pollFirst();
-    }
-    return q;
-  }
+  /** Too many attempts in the window: try again after {@code retryAfter}. */
+  record Refused(Duration retryAfter) implements Admission {}
 }

@@ -8,6 +8,7 @@ import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.ClientAddress;
 import io.peerwatt.http.Role;
 import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.LoginLimiter;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.time.Duration;
 
 /** Login, the caller's own account, and account creation by operators. */
 public final class AccountRoutes implements ApiResource {
@@ -28,12 +28,13 @@ public final class AccountRoutes implements ApiResource {
   private final AccountStore accounts;
   private final ZoneStore zones;
   private final Blocking blocking;
-  private final Clock clock;
+  private final Clock securityClock;
   private final BearerTokens tokens;
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
 
   /**
+   * @param securityClock real time: the expiry the login answer reports
    * @param hasher verifies login passwords; {@code decoyHash} is verified when the username is
    *     unknown
    */
@@ -41,7 +42,7 @@ public final class AccountRoutes implements ApiResource {
       AccountStore accounts,
       ZoneStore zones,
       Blocking blocking,
-      Clock clock,
+      Clock securityClock,
       BearerTokens tokens,
       PasswordHasher hasher,
       String decoyHash,
@@ -49,7 +50,7 @@ public final class AccountRoutes implements ApiResource {
     this.accounts = accounts;
     this.zones = zones;
     this.blocking = blocking;
-    this.clock = clock;
+    this.securityClock = securityClock;
     this.tokens = tokens;
     this.hasher = hasher;
     this.decoyHash = decoyHash;
@@ -64,39 +65,54 @@ public final class AccountRoutes implements ApiResource {
     router.post("/accounts").handler(this::create);
   }
 
+  /**
+   * Login: the attempt takes its slot in the limiter (per username and per client address) before
+   * the password is checked; over the limit it is refused with 429 unchecked.
+   */
   private void login(RoutingContext ctx) {
     JsonObject body = ApiRequests.body(ctx);
     String username = body.getString("username");
     String password = body.getString("password");
-    String address =
-        ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    Duration wait = limiter.retryAfter(username, address);
-    if (!wait.isZero()) {
-      ctx.fail(ApiError.tooManyRequests("too many failed logins; try again later", wait));
+    LoginLimiter.Admission admission = limiter.admit(username, ClientAddress.of(ctx));
+    if (admission instanceof LoginLimiter.Refused refused) {
+      ctx.fail(
+          ApiError.tooManyRequests(
+              "too many failed logins; try again later", refused.retryAfter()));
       return;
     }
+    LoginLimiter.Slot slot = (LoginLimiter.Slot) admission;
     ApiResponses.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              AccountRecord account = accounts.byUsername(username).orElse(null);
-              boolean ok =
-                  hasher.verify(password, account == null ? decoyHash : account.getPasswordHash())
-                      && account != null
-                      && account.getDisabledAt() == null;
-              if (!ok) {
-                limiter.failed(username, address);
-                throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password", null);
-              }
-              limiter.succeeded(username);
-              Caller caller = toCaller(account);
-              return new JsonObject()
-                  .put("token", tokens.issue(caller))
-                  .put("tokenType", "Bearer")
-                  .put("expiresAt", clock.instant().plus(tokens.lifetime()).toString())
-                  .put("account", toJson(account));
-            }));
+        blocking
+            .run(
+                () -> {
+                  AccountRecord account = accounts.byUsername(username).orElse(null);
+                  boolean ok =
+                      hasher.verify(
+                              password, account == null ? decoyHash : account.getPasswordHash())
+                          && account != null
+                          && account.getDisabledAt() == null;
+                  if (!ok) {
+                    throw new ApiError(
+                        401, "INVALID_CREDENTIALS", "wrong username or password", null);
+                  }
+                  Caller caller = toCaller(account);
+                  return new JsonObject()
+                      .put("token", tokens.issue(caller))
+                      .put("tokenType", "Bearer")
+                      .put("expiresAt", securityClock.instant().plus(tokens.lifetime()).toString())
+                      .put("account", toJson(account));
+                })
+            .onComplete(
+                ar -> {
+                  // an attempt that failed for any reason keeps its slot
+                  if (ar.succeeded()) {
+                    slot.succeeded();
+                  } else {
+                    slot.failed();
+                  }
+                }));
   }
 
   private void me(RoutingContext ctx) {

@@ -10,12 +10,14 @@ import io.peerwatt.http.Caller;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.ChainRestart;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.AnchorStates;
 import io.peerwatt.trading.device.MeteringPointStore;
+import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingStore;
@@ -36,13 +38,15 @@ import java.util.Map;
 
 /**
  * {@code POST /readings}: device-signed upload batches (no token: the device key authenticates
- * them), and {@code GET /readings}: stored readings of one metering point for its owner, the
+ * them); {@code POST /readings/restarts}: device-signed chain restarts; and {@code GET /readings}:
+ * stored readings of one metering point, with the gaps chain restarts left, for its owner, the
  * utility of its zone or an operator.
  */
 public final class ReadingRoutes implements ApiResource {
   static final int DEFAULT_LIMIT = 1000;
 
   private final ReadingIngest ingest;
+  private final ChainRestarts restarts;
   private final ReadingStore readings;
   private final MeteringPointStore points;
   private final Blocking blocking;
@@ -54,12 +58,14 @@ public final class ReadingRoutes implements ApiResource {
    */
   public ReadingRoutes(
       ReadingIngest ingest,
+      ChainRestarts restarts,
       ReadingStore readings,
       MeteringPointStore points,
       AnchorStates anchors,
       Blocking blocking) {
     this.anchors = anchors;
     this.ingest = ingest;
+    this.restarts = restarts;
     this.readings = readings;
     this.points = points;
     this.blocking = blocking;
@@ -68,6 +74,7 @@ public final class ReadingRoutes implements ApiResource {
   @Override
   public void addTo(Router router) {
     router.post("/readings").handler(this::upload);
+    router.post("/readings/restarts").handler(this::restart);
     router.get("/readings").handler(this::list);
   }
 
@@ -91,12 +98,23 @@ public final class ReadingRoutes implements ApiResource {
     int[] counts = new int[ReadingIngest.Status.values().length];
     for (ReadingIngest.Result r : results) {
       counts[r.status().ordinal()]++;
-      items.add(
+      JsonObject item =
           new JsonObject()
               .put("channel", r.channel())
               .put("sequence", r.sequence())
               .put("status", r.status().name().toLowerCase(Locale.ROOT))
-              .put("reason", r.reason() == null ? null : r.reason().name()));
+              .put("reason", r.reason() == null ? null : r.reason().name());
+      if (r.status() == ReadingIngest.Status.REJECTED) {
+        // what a gateway's chain restart must name, should the refusal be permanent
+        item.put(
+            "chainHead",
+            r.head() == null
+                ? null
+                : new JsonObject()
+                    .put("sequence", r.head().sequence())
+                    .put("hash", HexFormat.of().formatHex(r.head().hash())));
+      }
+      items.add(item);
     }
     return new JsonObject()
         .put("results", items)
@@ -105,16 +123,59 @@ public final class ReadingRoutes implements ApiResource {
         .put("rejected", counts[ReadingIngest.Status.REJECTED.ordinal()]);
   }
 
+  /** A chain restart: 201 when recorded, 200 when it was recorded before. */
+  private void restart(RoutingContext ctx) {
+    ChainRestart.Signed signed;
+    try {
+      signed = ChainRestart.Signed.fromJson(Json.parseObject(ctx.body().asString()));
+    } catch (FormatException e) {
+      ctx.fail(ApiError.badRequest("MALFORMED_RESTART", e.getMessage(), null));
+      return;
+    }
+    blocking
+        .run(
+            () -> {
+              try {
+                return restarts.record(signed);
+              } catch (IngestRefusal e) {
+                throw refused(e);
+              }
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+              }
+              ChainRestarts.Recorded recorded = ar.result();
+              ctx.response()
+                  .setStatusCode(recorded.duplicate() ? 200 : 201)
+                  .putHeader("content-type", "application/json")
+                  .end(
+                      new JsonObject()
+                          .put("restartId", recorded.restartId())
+                          .put("deviceId", recorded.deviceId())
+                          .put("channel", signed.restart().channel())
+                          .put("resumeSequence", signed.restart().resumeSequence())
+                          .put("duplicate", recorded.duplicate())
+                          .encode());
+            });
+  }
+
   /**
-   * A refused batch as the API answers it: the reason is the code; status and field follow from it.
+   * A refused batch or restart as the API answers it: the reason is the code; status and field
+   * follow from it.
    */
   static ApiError refused(IngestRefusal e) {
     return switch (e.reason()) {
       case STALE_BATCH -> ApiError.badRequest(e.reason().name(), e.getMessage(), "sentAt");
-      case BAD_BATCH_SIGNATURE -> new ApiError(401, e.reason().name(), e.getMessage(), "signature");
+      case BAD_BATCH_SIGNATURE, BAD_RESTART_SIGNATURE ->
+          new ApiError(401, e.reason().name(), e.getMessage(), "signature");
       case UNKNOWN_DEVICE, DEVICE_NOT_ACTIVE ->
           new ApiError(401, e.reason().name(), e.getMessage(), "deviceKey");
       case REPLAYED_BATCH -> ApiError.conflict(e.reason().name(), e.getMessage(), "batchNonce");
+      case STALE_RESTART -> ApiError.badRequest(e.reason().name(), e.getMessage(), "restartedAt");
+      case CHAIN_MOVED -> ApiError.conflict(e.reason().name(), e.getMessage(), "lastSequence");
     };
   }
 
@@ -215,7 +276,23 @@ public final class ReadingRoutes implements ApiResource {
                         .put("reading", new JsonObject(Json.write(r.reading().toJson())))
                         .put("anchor", anchored.get(ref(r))));
               }
-              return new JsonObject().put("meteringPointId", mp.getId()).put("readings", items);
+              JsonArray gaps = new JsonArray();
+              for (ReadingStore.StoredRestart g : readings.restarts(mp.getId(), from, to)) {
+                gaps.add(
+                    new JsonObject()
+                        .put("deviceId", g.deviceId())
+                        .put("channel", g.channel())
+                        .put("lastSequence", g.lastSequence())
+                        .put("resumeSequence", g.resumeSequence())
+                        .put("reason", g.reason())
+                        .put("restartedAt", g.restartedAt().toString())
+                        .put("gapFrom", g.gapFrom() == null ? null : g.gapFrom().toString())
+                        .put("gapTo", g.gapTo() == null ? null : g.gapTo().toString()));
+              }
+              return new JsonObject()
+                  .put("meteringPointId", mp.getId())
+                  .put("readings", items)
+                  .put("chainRestarts", gaps);
             }));
   }
 

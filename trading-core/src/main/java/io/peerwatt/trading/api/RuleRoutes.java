@@ -63,7 +63,7 @@ public final class RuleRoutes implements ApiResource {
                       b.getLong("reserveWh", 0L),
                       price(b, zone),
                       b.getLong("dailyCapWh"),
-                      b.getInteger("lookbackDays"),
+                      b.getLong("lookbackDays"),
                       forecast(b),
                       b.getLong("horizonMinutes"),
                       null);
@@ -119,7 +119,7 @@ public final class RuleRoutes implements ApiResource {
                       b.getLong("reserveWh"),
                       changedPrice(b, zone),
                       b.getLong("dailyCapWh"),
-                      b.getInteger("lookbackDays"),
+                      b.getLong("lookbackDays"),
                       forecast(b),
                       b.getLong("horizonMinutes"),
                       b.getString("state"));

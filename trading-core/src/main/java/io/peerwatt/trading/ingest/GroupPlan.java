@@ -175,12 +175,30 @@ final class GroupPlan {
                     b.receivedAt()));
           }
         }
-        results.add(new ReadingIngest.Result(r.channel(), r.sequence(), status, reason));
+        results.add(new ReadingIngest.Result(r.channel(), r.sequence(), status, reason, null));
       }
-      plan.outcomes.add(new Outcome(results, null));
+      plan.outcomes.add(new Outcome(withHeads(results, last), null));
     }
     plan.moves.addAll(moves.values());
     return plan;
+  }
+
+  /**
+   * {@code results} with each rejected reading's chain head as it stands after the batch: what a
+   * gateway's chain restart must name.
+   */
+  private static List<ReadingIngest.Result> withHeads(
+      List<ReadingIngest.Result> results, Map<Integer, ReadingChain.Tip> tips) {
+    return results.stream()
+        .map(
+            r -> {
+              ReadingChain.Tip tip = tips.get(r.channel());
+              return r.status() == ReadingIngest.Status.REJECTED && tip != null
+                  ? new ReadingIngest.Result(
+                      r.channel(), r.sequence(), r.status(), r.reason(), tip.head())
+                  : r;
+            })
+        .toList();
   }
 
   private void refuse(IngestRefusal.Reason reason, String message) {
@@ -188,8 +206,8 @@ final class GroupPlan {
   }
 
   /**
-   * Null when {@code r} may follow {@code previous} (null: the chain has nothing yet), else why
-   * not.
+   * Null when {@code r} may follow the chain standing at {@code previous} (null: the chain has
+   * nothing yet; after a chain restart: its resume point), else why not.
    */
   static IngestReason check(
       ReadingChain.Tip previous, MeterReading r, long maxPowerW, Instant now, Duration maxSkew) {

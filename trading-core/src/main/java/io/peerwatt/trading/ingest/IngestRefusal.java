@@ -1,9 +1,9 @@
 package io.peerwatt.trading.ingest;
 
 /**
- * Ingestion refused a whole upload batch and stored nothing: its {@link Reason} and a message for
- * people. Refusals of single readings are not exceptions but {@link IngestReason}s in the batch's
- * results.
+ * Ingestion refused a whole upload batch or chain restart and stored nothing: its {@link Reason}
+ * and a message for people. Refusals of single readings are not exceptions but {@link
+ * IngestReason}s in the batch's results.
  */
 public final class IngestRefusal extends RuntimeException {
   /** Why a whole batch was refused; the name is the API's error code. */
@@ -17,7 +17,16 @@ public final class IngestRefusal extends RuntimeException {
     /** The batch's device was revoked or rotated. */
     DEVICE_NOT_ACTIVE,
     /** The batch nonce was used before. */
-    REPLAYED_BATCH
+    REPLAYED_BATCH,
+    /** A chain restart's restartedAt lies outside the window the batches' sentAt must be in. */
+    STALE_RESTART,
+    /** A chain restart's signature does not verify with its device key. */
+    BAD_RESTART_SIGNATURE,
+    /**
+     * A chain restart names a position the platform's chain does not stand at (it moved on, or the
+     * restart was made for another state): fetch the position again and sign a new restart.
+     */
+    CHAIN_MOVED
   }
 
   private final Reason reason;

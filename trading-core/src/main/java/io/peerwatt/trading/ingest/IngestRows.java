@@ -30,7 +30,7 @@ final class IngestRows {
   private static final String DEVICES =
       "select d.public_key, d.id, d.status, m.max_power_w,"
           + " c.meter_channel, c.last_sequence, c.last_reading_hash, c.last_taken_at,"
-          + " c.last_import_wh, c.last_export_wh,"
+          + " c.last_import_wh, c.last_export_wh, c.restarted,"
           + " array(select n.nonce from ingest_batch_nonce n"
           + " where n.device_id = d.id and n.nonce = any(?::bytea[])) as used_nonces"
           + " from device d"
@@ -68,7 +68,7 @@ final class IngestRows {
           + "update device_channel c set last_sequence = u.last_sequence,"
           + " last_reading_hash = u.last_reading_hash, last_taken_at = u.last_taken_at,"
           + " last_import_wh = u.last_import_wh, last_export_wh = u.last_export_wh,"
-          + " updated_at = u.updated_at"
+          + " restarted = false, updated_at = u.updated_at"
           + " from unnest(?::int8[], ?::int4[], ?::int8[], ?::bytea[], ?::int8[], ?::bytea[],"
           + " ?::timestamptz[], ?::int8[], ?::int8[], ?::timestamptz[])"
           + " as u(device_id, meter_channel, was_sequence, was_hash, last_sequence,"
@@ -108,7 +108,7 @@ final class IngestRows {
               tips.computeIfAbsent(key, k -> new HashMap<>());
           if (!devices.containsKey(key)) {
             Set<String> used = new HashSet<>();
-            for (byte[] nonce : (byte[][]) rs.getArray(11).getArray()) {
+            for (byte[] nonce : (byte[][]) rs.getArray(12).getArray()) {
               used.add(HexFormat.of().formatHex(nonce));
             }
             devices.put(
@@ -131,7 +131,8 @@ final class IngestRows {
                     rs.getBytes(7),
                     rs.getObject(8, OffsetDateTime.class).toInstant(),
                     rs.getLong(9),
-                    rs.getLong(10)));
+                    rs.getLong(10),
+                    rs.getBoolean(11)));
           }
         }
       }

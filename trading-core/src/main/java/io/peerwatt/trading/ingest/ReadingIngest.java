@@ -3,6 +3,7 @@ package io.peerwatt.trading.ingest;
 import static io.peerwatt.db.schema.Tables.INGEST_BATCH_NONCE;
 
 import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.protocol.reading.ChainHead;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +47,15 @@ public final class ReadingIngest implements AutoCloseable {
   /** Batches older than this are refused, so their nonces need remembering only this long. */
   static final Duration NONCE_WINDOW = Duration.ofHours(24);
 
-  /** The outcome of one reading. */
-  public record Result(int channel, long sequence, Status status, IngestReason reason) {}
+  /**
+   * The outcome of one reading.
+   *
+   * @param head where the reading's chain stands after the batch, for a rejected reading (null when
+   *     the platform holds none of that chain, and for accepted and duplicate readings): what a
+   *     gateway's chain restart must name
+   */
+  public record Result(
+      int channel, long sequence, Status status, IngestReason reason, ChainHead head) {}
 
   /** What happened to a reading; the lower-case name is on the wire. */
   public enum Status {

@@ -2,13 +2,17 @@ package io.peerwatt.trading.ingest;
 
 import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.READING;
+import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
 
 import io.peerwatt.protocol.reading.ReadingCodec;
+import io.peerwatt.protocol.reading.ReadingRefusal;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
 
 /** The stored readings as their readers get them back. Blocking. */
 public final class ReadingStore {
@@ -44,5 +48,64 @@ public final class ReadingStore {
                     r.value1(),
                     new SignedReading(ReadingCodec.decode(r.value2()), r.value3()),
                     r.value4()));
+  }
+
+  /**
+   * A chain restart of one of a metering point's devices: the gap it left runs from the last
+   * reading accepted before it ({@code gapFrom}, null when the platform held none) to the first
+   * reading stored after it ({@code gapTo}, null while none is).
+   */
+  public record StoredRestart(
+      long deviceId,
+      int channel,
+      long lastSequence,
+      long resumeSequence,
+      String reason,
+      Instant restartedAt,
+      Instant gapFrom,
+      Instant gapTo) {}
+
+  /** The chain restarts of a metering point's devices whose gap overlaps {@code [from, to)}. */
+  public List<StoredRestart> restarts(long meteringPointId, Instant from, Instant to) {
+    var r = READING_CHAIN_RESTART;
+    Field<Instant> gapTo =
+        DSL.field(
+            DSL.select(DSL.min(READING.TAKEN_AT))
+                .from(READING)
+                .where(READING.DEVICE_ID.eq(r.DEVICE_ID))
+                .and(READING.METER_CHANNEL.eq(r.METER_CHANNEL))
+                .and(READING.SEQUENCE.ge(r.RESUME_SEQUENCE)));
+    return dsl
+        .select(
+            r.DEVICE_ID,
+            r.METER_CHANNEL,
+            r.LAST_SEQUENCE,
+            r.RESUME_SEQUENCE,
+            r.REASON_CODE,
+            r.RESTARTED_AT,
+            r.LAST_TAKEN_AT,
+            gapTo)
+        .from(r)
+        .join(DEVICE)
+        .on(DEVICE.ID.eq(r.DEVICE_ID))
+        .where(DEVICE.METERING_POINT_ID.eq(meteringPointId))
+        .orderBy(r.ID)
+        .fetch(
+            row -> {
+              ReadingRefusal reason = ReadingRefusal.ofCode(row.value5());
+              return new StoredRestart(
+                  row.value1(),
+                  row.value2(),
+                  row.value3(),
+                  row.value4(),
+                  reason == null ? Integer.toString(row.value5()) : reason.name(),
+                  row.value6(),
+                  row.value7(),
+                  row.value8());
+            })
+        .stream()
+        .filter(g -> (g.gapFrom() == null || g.gapFrom().isBefore(to)))
+        .filter(g -> g.gapTo() == null || g.gapTo().isAfter(from))
+        .toList();
   }
 }

@@ -46,6 +46,7 @@ public final class StandingRules {
   /**
    * What a rule asks for (create) or changes (update: null keeps the current value).
    *
+   * @param lookbackDays a {@code Long} so that a value beyond the int range is refused, not wrapped
    * @param horizonMinutes a {@code Long} so that a value beyond the int range is refused, not
    *     truncated
    */
@@ -55,7 +56,7 @@ public final class StandingRules {
       Long reserveWh,
       Long limitPricePerKwh,
       Long dailyCapWh,
-      Integer lookbackDays,
+      Long lookbackDays,
       Forecast forecast,
       Long horizonMinutes,
       String state) {}
@@ -90,7 +91,7 @@ public final class StandingRules {
           Rejection.notFound(
               "meteringPointId", "metering point " + spec.meteringPointId() + " not found"));
     }
-    int lookback = spec.lookbackDays() == null ? DEFAULT_LOOKBACK_DAYS : spec.lookbackDays();
+    long lookback = spec.lookbackDays() == null ? DEFAULT_LOOKBACK_DAYS : spec.lookbackDays();
     Forecast forecast = spec.forecast() == null ? Forecast.HISTORY : spec.forecast();
     long horizon = spec.horizonMinutes() == null ? DEFAULT_HORIZON_MINUTES : spec.horizonMinutes();
     Optional<Rejection> invalid =
@@ -114,7 +115,7 @@ public final class StandingRules {
             .set(STANDING_RULE.RESERVE_WH, spec.reserveWh())
             .set(STANDING_RULE.LIMIT_PRICE_PER_KWH, spec.limitPricePerKwh())
             .set(STANDING_RULE.DAILY_CAP_WH, spec.dailyCapWh())
-            .set(STANDING_RULE.LOOKBACK_DAYS, lookback)
+            .set(STANDING_RULE.LOOKBACK_DAYS, (int) lookback)
             .set(STANDING_RULE.FORECAST, forecast.name())
             .set(STANDING_RULE.HORIZON_MINUTES, (int) horizon)
             .set(STANDING_RULE.STATE, "ACTIVE")
@@ -157,7 +158,7 @@ public final class StandingRules {
     long price =
         change.limitPricePerKwh() == null ? current.limitPricePerKwh() : change.limitPricePerKwh();
     long cap = change.dailyCapWh() == null ? current.dailyCapWh() : change.dailyCapWh();
-    int lookback = change.lookbackDays() == null ? current.lookbackDays() : change.lookbackDays();
+    long lookback = change.lookbackDays() == null ? current.lookbackDays() : change.lookbackDays();
     Forecast forecast = change.forecast() == null ? current.forecast() : change.forecast();
     long horizon =
         change.horizonMinutes() == null ? current.horizonMinutes() : change.horizonMinutes();
@@ -171,7 +172,7 @@ public final class StandingRules {
         .set(STANDING_RULE.RESERVE_WH, reserve)
         .set(STANDING_RULE.LIMIT_PRICE_PER_KWH, price)
         .set(STANDING_RULE.DAILY_CAP_WH, cap)
-        .set(STANDING_RULE.LOOKBACK_DAYS, lookback)
+        .set(STANDING_RULE.LOOKBACK_DAYS, (int) lookback)
         .set(STANDING_RULE.FORECAST, forecast.name())
         .set(STANDING_RULE.HORIZON_MINUTES, (int) horizon)
         .set(STANDING_RULE.STATE, state)
@@ -219,7 +220,7 @@ public final class StandingRules {
       long reserveWh,
       long pricePerKwh,
       long capWh,
-      int lookback,
+      long lookback,
       long horizonMinutes) {
     if (reserveWh < 0) {
       return Optional.of(

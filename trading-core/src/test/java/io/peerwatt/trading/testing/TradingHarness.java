@@ -53,7 +53,8 @@ public final class TradingHarness extends ApiClient {
     Vertx vertx = Vertx.vertx();
     Blocking blocking = Blocking.create(vertx, "test-api", settings.workerPoolSize());
     PlatformKeys keys = PlatformKeys.loadOrCreate(settings, new SecureRandom());
-    TradingApi api = await(TradingApi.start(vertx, db.dsl(), settings, keys, clock, blocking));
+    TradingApi api =
+        await(TradingApi.start(vertx, db.dsl(), settings, keys, clock, clock, blocking));
     Router root = Router.router(vertx);
     root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(api.router(List.of())));
     HttpServer server = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1"));
