@@ -6,6 +6,7 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiRouter;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.ClientAddress;
+import io.peerwatt.http.ConnectionGuard;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementViews;
 import io.peerwatt.settlement.anchor.ItemOwners;
@@ -24,6 +25,7 @@ import io.peerwatt.webui.Portal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +35,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The platform's HTTP server: operational endpoints here, the API and portal mounted beside them.
@@ -48,6 +51,7 @@ final class HttpVerticle extends VerticleBase {
   private final PlatformKeys keys;
   private Blocking blocking;
   private TradingApi tradingApi;
+  private ConnectionGuard connections;
 
   /**
    * Proves to the API that a forwarded browser address comes from this process's own portal; new at
@@ -91,9 +95,13 @@ final class HttpVerticle extends VerticleBase {
               router
                   .route("/*")
                   .subRouter(Portal.router(vertx, this::apiBase, clock, this::portalForwarding));
-              return vertx
-                  .createHttpServer()
-                  .requestHandler(router)
+              // /health answers beyond the connection limit on the same port, so the probes and
+              // load balancers that already watch it see the platform up while it refuses the rest
+              connections =
+                  new ConnectionGuard(vertx, settings.connectionLimits(), Set.of("/health"));
+              HttpServer http = vertx.createHttpServer(connections.apply(new HttpServerOptions()));
+              return connections
+                  .install(http, router)
                   .listen(settings.httpPort(), settings.httpHost());
             })
         .onSuccess(s -> server = s)
@@ -176,6 +184,11 @@ final class HttpVerticle extends VerticleBase {
                           .put("schemaVersion", reachable ? database.schemaVersion() : null)
                           .put("location", database.description()))
                   .put("chain", new JsonObject(settlement.health()))
+                  .put(
+                      "http",
+                      new JsonObject()
+                          .put("openConnections", connections.openConnections())
+                          .put("maxConnections", settings.connectionLimits().maxConnections()))
                   .put("time", clock.instant().toString());
             },
             false)

@@ -1,6 +1,7 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.DatabaseConfig;
+import io.peerwatt.http.ConnectionGuard;
 import io.peerwatt.http.TrustedProxies;
 import io.peerwatt.trading.TradingSettings;
 import java.nio.file.Path;
@@ -11,11 +12,13 @@ import java.util.List;
  * The settings of {@code peerwatt platform}, read from {@link Config}.
  *
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client
+ * @param connectionLimits the HTTP server's connection limit and timeouts
  */
 public record PlatformSettings(
     String httpHost,
     int httpPort,
     TrustedProxies trustedProxies,
+    ConnectionGuard.Limits connectionLimits,
     Path dataDir,
     DatabaseConfig database,
     TradingSettings trading,
@@ -43,7 +46,7 @@ public record PlatformSettings(
   /** The same settings with another settlement part. */
   public PlatformSettings withSettlement(SettlementSettings other) {
     return new PlatformSettings(
-        httpHost, httpPort, trustedProxies, dataDir, database, trading, other);
+        httpHost, httpPort, trustedProxies, connectionLimits, dataDir, database, trading, other);
   }
 
   /**
@@ -61,6 +64,18 @@ public record PlatformSettings(
               "http.trusted-proxies",
               "",
               "reverse proxies (IP addresses or CIDR blocks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty means none"),
+          new ConfigKey(
+              "http.max-connections",
+              "2000",
+              "open connections served; beyond them /health still answers and every other request gets 503 (keep well under the process's file descriptor limit)"),
+          new ConfigKey(
+              "http.idle-timeout-seconds",
+              "30",
+              "a connection with no traffic either way this long is closed"),
+          new ConfigKey(
+              "http.header-timeout-seconds",
+              "10",
+              "a connection that has not sent a complete request line and headers this long after opening is closed"),
           new ConfigKey(
               "data-dir",
               "~/.peerwatt",
@@ -140,6 +155,10 @@ public record PlatformSettings(
         config.require("http.host"),
         config.getInt("http.port", 0, 65535),
         trustedProxies(config),
+        new ConnectionGuard.Limits(
+            config.getInt("http.max-connections", 1, 1_000_000),
+            Duration.ofSeconds(config.getInt("http.idle-timeout-seconds", 1, 3_600)),
+            Duration.ofSeconds(config.getInt("http.header-timeout-seconds", 1, 600))),
         dataDir,
         db,
         trading,
