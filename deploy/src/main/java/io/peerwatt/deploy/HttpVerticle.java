@@ -90,7 +90,17 @@ final class HttpVerticle extends VerticleBase {
               // the portal last: it answers every path nothing above claimed
               router
                   .route("/*")
-                  .subRouter(Portal.router(vertx, this::apiBase, clock, this::portalForwarding));
+                  .subRouter(
+                      Portal.router(
+                          vertx,
+                          this::apiBase,
+                          clock,
+                          this::portalForwarding,
+                          new Portal.Sessions(
+                              settings.secureCookie(),
+                              ClientAddress::secure,
+                              token ->
+                                  tradingApi.tokens().authenticate(token).map(caller -> true))));
               return vertx
                   .createHttpServer()
                   .requestHandler(router)
