@@ -94,7 +94,17 @@ final class HttpVerticle extends VerticleBase {
               // the portal last: it answers every path nothing above claimed
               router
                   .route("/*")
-                  .subRouter(Portal.router(vertx, this::apiBase, clock, this::portalForwarding));
+                  .subRouter(
+                      Portal.router(
+                          vertx,
+                          this::apiBase,
+                          clock,
+                          this::portalForwarding,
+                          new Portal.Sessions(
+                              settings.secureCookie(),
+                              ClientAddress::secure,
+                              token ->
+                                  tradingApi.tokens().authenticate(token).map(caller -> true))));
               // /health answers beyond the connection limit on the same port, so the probes and
               // load balancers that already watch it see the platform up while it refuses the rest
               connections =

@@ -7,18 +7,22 @@ import io.peerwatt.trading.TradingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The settings of {@code peerwatt platform}, read from {@link Config}.
  *
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client
  * @param connectionLimits the HTTP server's connection limit and timeouts
+ * @param secureCookie whether the portal's session cookie carries {@code Secure} on every
+ *     connection (it does anyway on one that came over TLS)
  */
 public record PlatformSettings(
     String httpHost,
     int httpPort,
     TrustedProxies trustedProxies,
     ConnectionGuard.Limits connectionLimits,
+    boolean secureCookie,
     Path dataDir,
     DatabaseConfig database,
     TradingSettings trading,
@@ -46,7 +50,15 @@ public record PlatformSettings(
   /** The same settings with another settlement part. */
   public PlatformSettings withSettlement(SettlementSettings other) {
     return new PlatformSettings(
-        httpHost, httpPort, trustedProxies, connectionLimits, dataDir, database, trading, other);
+        httpHost,
+        httpPort,
+        trustedProxies,
+        connectionLimits,
+        secureCookie,
+        dataDir,
+        database,
+        trading,
+        other);
   }
 
   /**
@@ -76,6 +88,10 @@ public record PlatformSettings(
               "http.header-timeout-seconds",
               "10",
               "a connection that has not sent a complete request line and headers this long after opening is closed"),
+          new ConfigKey(
+              "http.secure-cookie",
+              null,
+              "true: the portal's session cookie is Secure (sent only over TLS) on every connection; false: only on connections that came over TLS or through a trusted proxy that says so; unset means true unless http.host is a loopback address"),
           new ConfigKey(
               "data-dir",
               "~/.peerwatt",
@@ -151,14 +167,16 @@ public record PlatformSettings(
             config.getInt("settlement.channel-capacity-sats", 100_000, Integer.MAX_VALUE),
             Duration.ofSeconds(config.getInt("devnet.block-interval-seconds", 1, 86_400)),
             Duration.ofSeconds(config.getInt("settlement.pass-interval-seconds", 1, 3_600)));
+    String httpHost = config.require("http.host");
     return new PlatformSettings(
-        config.require("http.host"),
+        httpHost,
         config.getInt("http.port", 0, 65535),
         trustedProxies(config),
         new ConnectionGuard.Limits(
             config.getInt("http.max-connections", 1, 1_000_000),
             Duration.ofSeconds(config.getInt("http.idle-timeout-seconds", 1, 3_600)),
             Duration.ofSeconds(config.getInt("http.header-timeout-seconds", 1, 600))),
+        secureCookie(config, httpHost),
         dataDir,
         db,
         trading,
@@ -171,6 +189,22 @@ public record PlatformSettings(
     } catch (IllegalArgumentException e) {
       throw new UserError("http.trusted-proxies: " + e.getMessage());
     }
+  }
+
+  /**
+   * The configured {@code http.secure-cookie}; unset, true unless the platform listens on loopback
+   * only (then the browser is on the same machine, usually over plain HTTP).
+   */
+  static boolean secureCookie(Config config, String httpHost) {
+    String v = blankToNull(config.get("http.secure-cookie"));
+    if (v == null) {
+      return !(httpHost.equalsIgnoreCase("localhost") || TrustedProxies.isLoopback(httpHost));
+    }
+    return switch (v.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new UserError("http.secure-cookie must be true or false, got '" + v + "'");
+    };
   }
 
   private static String blankToNull(String s) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,30 @@ class ConfigTest {
     assertThat(s.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/peerwatt");
     assertThat(s.database().password()).isEqualTo("s3cret");
     assertThat(s.database().isEmbedded()).isFalse();
+  }
+
+  /** Issue 14, item 4: the session cookie is Secure unless the platform listens on loopback. */
+  @Test
+  void theSessionCookieIsSecureByDefaultOutsideLoopbackAndAsConfigured() {
+    assertThat(secureCookie("127.0.0.1", null)).isFalse();
+    assertThat(secureCookie("::1", null)).isFalse();
+    assertThat(secureCookie("localhost", null)).isFalse();
+    assertThat(secureCookie("0.0.0.0", null)).isTrue();
+    assertThat(secureCookie("192.0.2.7", null)).isTrue();
+    assertThat(secureCookie("0.0.0.0", "false")).isFalse();
+    assertThat(secureCookie("127.0.0.1", "true")).isTrue();
+    assertThatThrownBy(() -> secureCookie("0.0.0.0", "yes"))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("http.secure-cookie");
+  }
+
+  private static boolean secureCookie(String host, String secureCookie) {
+    Map<String, String> flags = new HashMap<>(Map.of("http.host", host));
+    if (secureCookie != null) {
+      flags.put("http.secure-cookie", secureCookie);
+    }
+    return PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(), flags))
+        .secureCookie();
   }
 
   @Test

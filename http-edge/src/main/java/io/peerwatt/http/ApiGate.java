@@ -98,6 +98,7 @@ public final class ApiGate implements Handler<RoutingContext> {
         .map(
             caller -> {
               ctx.put(ApiRequests.CALLER_KEY, caller);
+              ctx.put(ApiRequests.TOKEN_KEY, token);
               return null;
             });
   }

@@ -12,6 +12,9 @@ public final class ApiRequests {
   /** Routing-context key of the {@link Caller} set by the gate. */
   static final String CALLER_KEY = "peerwatt.caller";
 
+  /** Routing-context key of the bearer token the caller authenticated with, set by the gate. */
+  static final String TOKEN_KEY = "peerwatt.token";
+
   /** Routing-context key of the {@link ValidatedRequest} set by the gate. */
   static final String VALIDATED_KEY = "peerwatt.validated";
 
@@ -24,6 +27,15 @@ public final class ApiRequests {
       throw ApiError.unauthenticated("log in first: send Authorization: Bearer <token>");
     }
     return caller;
+  }
+
+  /** The bearer token the caller authenticated with; 401 when nobody logged in. */
+  public static String token(RoutingContext ctx) {
+    String token = ctx.get(TOKEN_KEY);
+    if (token == null) {
+      throw ApiError.unauthenticated("log in first: send Authorization: Bearer <token>");
+    }
+    return token;
   }
 
   /** The request as validated against the OpenAPI document. */

@@ -10,22 +10,42 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * Login tokens: HS256 JWTs naming the account, its role and zone, issued by and for this platform.
+ * A token is refused once it expires or once it is revoked (logout, {@link TokenRevocations}).
  */
 public final class BearerTokens {
   private static final String ISSUER = "peerwatt";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JWTAuth jwt;
   private final Duration lifetime;
+  private final TokenRevocations revocations;
 
   /**
+   * Tokens that cannot be revoked (tests of the gate).
+   *
    * @param secret the HS256 secret (the platform keeps it with its keys)
    * @param lifetime how long an issued token stays valid
    */
   public BearerTokens(Vertx vertx, byte[] secret, Duration lifetime) {
+    this(vertx, secret, lifetime, TokenRevocations.NONE);
+  }
+
+  /**
+   * @param secret the HS256 secret (the platform keeps it with its keys)
+   * @param lifetime how long an issued token stays valid
+   * @param revocations the tokens logged out before their expiry
+   */
+  public BearerTokens(Vertx vertx, byte[] secret, Duration lifetime, TokenRevocations revocations) {
     this.jwt =
         JWTAuth.create(
             vertx,
@@ -34,12 +54,20 @@ public final class BearerTokens {
                     new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(secret)))
                 .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)));
     this.lifetime = lifetime;
+    this.revocations = revocations;
   }
 
-  /** A signed token for {@code caller}, valid for the configured lifetime. */
+  /**
+   * A signed token for {@code caller}, valid for the configured lifetime. Each token has its own
+   * random id ({@code jti}): two logins in the same second are two sessions, and logging one out
+   * leaves the other.
+   */
   public String issue(Caller caller) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
     JsonObject claims =
         new JsonObject()
+            .put("jti", HexFormat.of().formatHex(id))
             .put("sub", Long.toString(caller.accountId()))
             .put("username", caller.username())
             .put("role", caller.role().code())
@@ -57,13 +85,11 @@ public final class BearerTokens {
   }
 
   /**
-   * The caller a token names; fails with a 401 {@link ApiError} when it is forged, expired or
-   * malformed.
+   * The caller a token names; fails with a 401 {@link ApiError} when it is forged, expired, revoked
+   * or malformed.
    */
-  Future<Caller> authenticate(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(
-            e -> Future.failedFuture(ApiError.unauthenticated("the token is invalid or expired")))
+  public Future<Caller> authenticate(String token) {
+    return verify(token)
         .compose(
             user -> {
               Caller caller = toCaller(user);
@@ -71,6 +97,44 @@ public final class BearerTokens {
                   ? Future.failedFuture(ApiError.unauthenticated("the token is invalid"))
                   : Future.succeededFuture(caller);
             });
+  }
+
+  /**
+   * Revokes {@code token} (a logout): from now on it is refused with 401, until and after its own
+   * expiry. Fails with a 401 {@link ApiError} when the token is not valid in the first place.
+   */
+  public Future<Void> revoke(String token) {
+    return verify(token)
+        .compose(
+            user -> {
+              // the JWT library keeps "exp" among the user's attributes, not its principal
+              Object expiry = user.containsKey("exp") ? user.get("exp") : null;
+              return expiry instanceof Number seconds
+                  ? revocations.revoke(digest(token), Instant.ofEpochSecond(seconds.longValue()))
+                  : Future.failedFuture(ApiError.unauthenticated("the token is invalid"));
+            });
+  }
+
+  /** The signature, issuer and expiry checked by the JWT library, then the revocations (memory). */
+  private Future<User> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(
+            e -> Future.failedFuture(ApiError.unauthenticated("the token is invalid or expired")))
+        .compose(
+            user ->
+                revocations.isRevoked(digest(token))
+                    ? Future.failedFuture(
+                        ApiError.unauthenticated("the token was revoked (logged out)"))
+                    : Future.succeededFuture(user));
+  }
+
+  /** SHA-256 of the token's text: how a revocation names a token without keeping it. */
+  static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private static Caller toCaller(User user) {

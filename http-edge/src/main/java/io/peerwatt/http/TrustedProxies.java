@@ -112,7 +112,7 @@ public final class TrustedProxies {
   }
 
   /** True when {@code text} is a loopback IP literal. */
-  static boolean isLoopback(String text) {
+  public static boolean isLoopback(String text) {
     byte[] bytes = literal(text);
     try {
       return bytes != null && InetAddress.getByAddress(bytes).isLoopbackAddress();

@@ -9,6 +9,7 @@ import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.InMemoryLoginLimiter;
 import io.peerwatt.trading.account.PasswordHasher;
+import io.peerwatt.trading.account.RevokedTokens;
 import io.peerwatt.trading.api.AccountRoutes;
 import io.peerwatt.trading.api.DeviceRoutes;
 import io.peerwatt.trading.api.MarketDataRoutes;
@@ -102,8 +103,9 @@ public final class TradingApi implements AutoCloseable {
    *
    * @param clock the platform's time: the market's, the readings' (the demo's accelerated one in
    *     the demo)
-   * @param securityClock the login limiter's windows and the login tokens' expiry: real time on
-   *     every platform, whatever {@code clock} runs at (tests move it by hand)
+   * @param securityClock the login limiter's windows, the login tokens' expiry and their
+   *     revocations: real time on every platform, whatever {@code clock} runs at (tests move it by
+   *     hand)
    */
   public static Future<TradingApi> start(
       Vertx vertx,
@@ -121,12 +123,16 @@ public final class TradingApi implements AutoCloseable {
               ReadingPartitions.ensureAround(dsl, clock.instant());
               // verified against when a username is unknown, so a failed login takes the same time
               // either way
-              return hasher.hash(Long.toHexString(random.nextLong()));
+              return new Loaded(
+                  hasher.hash(Long.toHexString(random.nextLong())),
+                  RevokedTokens.load(dsl, blocking, securityClock));
             })
         .map(
-            decoyHash -> {
+            loaded -> {
+              String decoyHash = loaded.decoyHash();
+              RevokedTokens revoked = loaded.revoked();
               BearerTokens tokens =
-                  new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime());
+                  new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime(), revoked);
               AccountStore accounts = new AccountStore(dsl, hasher);
               ZoneStore zones = new ZoneStore(dsl);
               MeteringPointStore points = new MeteringPointStore(dsl);
@@ -167,7 +173,7 @@ public final class TradingApi implements AutoCloseable {
                       new RuleRoutes(market, clock));
               market.start(vertx, blocking, clock);
               // new months get their reading partition well before their first reading; old nonces
-              // go
+              // and the revocations of expired tokens go
               long timer =
                   vertx.setPeriodic(
                       HOUSEKEEPING_EVERY.toMillis(),
@@ -175,6 +181,7 @@ public final class TradingApi implements AutoCloseable {
                           blocking.run(
                               () -> {
                                 ReadingPartitions.ensureAround(dsl, clock.instant());
+                                revoked.forgetExpired();
                                 return ingest.forgetOldNonces();
                               }));
               DeviceRequests deviceRequests =
@@ -183,6 +190,9 @@ public final class TradingApi implements AutoCloseable {
                   vertx, settings, resources, tokens, deviceRequests, market, ingest, timer);
             });
   }
+
+  /** What {@link #start} reads before it wires anything. */
+  private record Loaded(String decoyHash, RevokedTokens revoked) {}
 
   /**
    * The {@code /api/v1} router over the platform's OpenAPI document: the trading resources, then

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +37,45 @@ public final class Portal {
   private static final Logger log = LoggerFactory.getLogger(Portal.class);
   static final String SESSION_COOKIE = "pw_session";
   private static final String VIEWER = "viewer";
+  private static final String SESSION_REFUSED = "sessionRefused";
+
+  /**
+   * How the portal keeps its session cookie.
+   *
+   * @param secureCookie whether the cookie carries {@code Secure} on every connection (config
+   *     {@code http.secure-cookie}; on by default outside loopback)
+   * @param overTls whether the browser reached the platform over TLS, itself or through a trusted
+   *     proxy: then the cookie carries {@code Secure} whatever {@code secureCookie} says
+   * @param check whether a session's token is still good (signature, expiry, not logged out); a
+   *     refused one answers 401 and the cookie is dropped
+   */
+  public record Sessions(
+      boolean secureCookie,
+      Predicate<RoutingContext> overTls,
+      Function<String, Future<Boolean>> check) {
+    /**
+     * Sessions for a portal in front of an API on the same machine over plain HTTP, in tests: the
+     * token's claims are read, and the API checks the token on each call.
+     */
+    public static final Sessions TRUSTING =
+        new Sessions(false, ctx -> ctx.request().isSSL(), token -> Future.succeededFuture(true));
+  }
 
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
   private final ApiClient api;
   private final Clock clock;
   private final Function<RoutingContext, Map<String, String>> forwarding;
+  private final Sessions sessions;
 
   private Portal(
-      ApiClient api, Clock clock, Function<RoutingContext, Map<String, String>> forwarding) {
+      ApiClient api,
+      Clock clock,
+      Function<RoutingContext, Map<String, String>> forwarding,
+      Sessions sessions) {
     this.api = api;
     this.clock = clock;
     this.forwarding = forwarding;
+    this.sessions = sessions;
   }
 
   /**
@@ -55,20 +84,23 @@ public final class Portal {
    *     "today" are on every page
    */
   public static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock) {
-    return router(vertx, apiBase, clock, ctx -> Map.of());
+    return router(vertx, apiBase, clock, ctx -> Map.of(), Sessions.TRUSTING);
   }
 
   /**
    * @param forwarding the headers with which the portal tells the API who the browser is on a login
    *     (its address, whether it came over TLS, and the proof that the portal says so), so the
    *     API's login limiter counts each browser, not the portal's loopback address
+   * @param sessions how the session cookie is set and its token checked
    */
   public static Router router(
       Vertx vertx,
       Supplier<URI> apiBase,
       Clock clock,
-      Function<RoutingContext, Map<String, String>> forwarding) {
-    return new Portal(new ApiClient(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS), clock, forwarding)
+      Function<RoutingContext, Map<String, String>> forwarding,
+      Sessions sessions) {
+    return new Portal(
+            new ApiClient(vertx, apiBase, ApiClient.MAX_LIVE_STREAMS), clock, forwarding, sessions)
         .routes(vertx);
   }
 
@@ -76,7 +108,11 @@ public final class Portal {
    * @param maxLiveStreams {@code /live} streams relayed at once; more are refused with 503
    */
   static Router router(Vertx vertx, Supplier<URI> apiBase, Clock clock, int maxLiveStreams) {
-    return new Portal(new ApiClient(vertx, apiBase, maxLiveStreams), clock, ctx -> Map.of())
+    return new Portal(
+            new ApiClient(vertx, apiBase, maxLiveStreams),
+            clock,
+            ctx -> Map.of(),
+            Sessions.TRUSTING)
         .routes(vertx);
   }
 
@@ -168,13 +204,61 @@ public final class Portal {
     return router;
   }
 
+  /**
+   * The viewer of a session cookie whose token is still good; a cookie whose token is forged,
+   * expired or logged out is dropped, and the pages that need a viewer answer 401.
+   */
   private void readSession(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
     Viewer viewer = cookie == null ? null : Viewer.fromToken(cookie.getValue());
-    if (viewer != null) {
-      ctx.put(VIEWER, viewer);
+    if (cookie == null || cookie.getValue().isEmpty()) {
+      ctx.next();
+      return;
     }
-    ctx.next();
+    if (viewer == null) {
+      refuseSession(ctx);
+      ctx.next();
+      return;
+    }
+    sessions
+        .check()
+        .apply(viewer.token())
+        .otherwise(false)
+        .onSuccess(
+            good -> {
+              if (good) {
+                ctx.put(VIEWER, viewer);
+              } else {
+                refuseSession(ctx);
+              }
+              ctx.next();
+            });
+  }
+
+  private void refuseSession(RoutingContext ctx) {
+    ctx.put(SESSION_REFUSED, true);
+    ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
+  }
+
+  /**
+   * The session cookie: script cannot read it, no other site's request carries it, and it goes only
+   * over TLS when the browser came over TLS or the configuration asks for it.
+   */
+  private Cookie sessionCookie(RoutingContext ctx, String token) {
+    return Cookie.cookie(SESSION_COOKIE, token)
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.STRICT)
+        .setSecure(sessions.secureCookie() || sessions.overTls().test(ctx))
+        .setPath("/");
+  }
+
+  /** The login page with 401: the session's token was refused (logged out, expired). */
+  private void sessionEnded(RoutingContext ctx) {
+    render(
+        ctx,
+        401,
+        "login.jte",
+        Map.of("error", "Your session has ended. Log in again.", "username", ""));
   }
 
   /**
@@ -254,7 +338,9 @@ public final class Portal {
 
   private void home(RoutingContext ctx) {
     Viewer viewer = viewer(ctx);
-    if (viewer == null) {
+    if (viewer == null && ctx.get(SESSION_REFUSED) != null) {
+      sessionEnded(ctx);
+    } else if (viewer == null) {
       render(ctx, 200, "login.jte", Map.of("error", "", "username", ""));
     } else {
       Forms.seeOther(ctx, viewer.home());
@@ -283,12 +369,7 @@ public final class Portal {
               String token = answer.object().getString("token");
               Viewer viewer = Viewer.fromToken(token);
               if (answer.ok() && viewer != null) {
-                ctx.response()
-                    .addCookie(
-                        Cookie.cookie(SESSION_COOKIE, token)
-                            .setHttpOnly(true)
-                            .setSameSite(CookieSameSite.STRICT)
-                            .setPath("/"));
+                ctx.response().addCookie(sessionCookie(ctx, token));
                 Forms.seeOther(ctx, viewer.home());
               } else if (answer.status() == 429) {
                 render(
@@ -311,13 +392,42 @@ public final class Portal {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Logout: the API revokes the session's token (so a copy of the cookie is refused from now on),
+   * then the browser drops the cookie. A refused revocation (the token already dead) still logs
+   * out.
+   */
   private void logout(RoutingContext ctx) {
-    ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, "").setPath("/").setMaxAge(0));
-    Forms.seeOther(ctx, "/");
+    Viewer viewer = viewer(ctx);
+    Future<?> revoked =
+        viewer == null
+            ? Future.succeededFuture()
+            : api.post("/auth/logout", viewer, null)
+                .onSuccess(
+                    answer -> {
+                      if (answer.status() != 204) {
+                        log.warn(
+                            "The API did not revoke {}'s token at logout: {} {}",
+                            viewer.username(),
+                            answer.status(),
+                            answer.message());
+                      }
+                    });
+    revoked.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+            return;
+          }
+          ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
+          Forms.seeOther(ctx, "/");
+        });
   }
 
   private void requireViewer(RoutingContext ctx) {
-    if (viewer(ctx) == null) {
+    if (viewer(ctx) == null && ctx.get(SESSION_REFUSED) != null) {
+      sessionEnded(ctx);
+    } else if (viewer(ctx) == null) {
       Forms.seeOther(ctx, "/login");
     } else {
       ctx.next();

@@ -20,7 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
-/** Login, the caller's own account, and account creation by operators. */
+/** Login and logout, the caller's own account, and account creation by operators. */
 public final class AccountRoutes implements ApiResource {
   /** A hash of a random password, verified when the username is unknown so timing tells nothing. */
   private final String decoyHash;
@@ -60,6 +60,7 @@ public final class AccountRoutes implements ApiResource {
   @Override
   public void addTo(Router router) {
     router.post("/auth/login").handler(this::login);
+    router.post("/auth/logout").handler(this::logout);
     router.get("/accounts/me").handler(this::me);
     router.get("/accounts").handler(this::list);
     router.post("/accounts").handler(this::create);
@@ -113,6 +114,18 @@ public final class AccountRoutes implements ApiResource {
                     slot.failed();
                   }
                 }));
+  }
+
+  /**
+   * Logout: the caller's token is revoked on the platform, so a copy of it (a stolen cookie, a
+   * browser's history) is refused with 401 from now on, not only until its expiry.
+   */
+  private void logout(RoutingContext ctx) {
+    String token = ApiRequests.token(ctx);
+    tokens
+        .revoke(token)
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void me(RoutingContext ctx) {
