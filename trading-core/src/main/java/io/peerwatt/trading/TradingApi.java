@@ -20,6 +20,7 @@ import io.peerwatt.trading.api.RuleRoutes;
 import io.peerwatt.trading.api.ZoneRoutes;
 import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
+import io.peerwatt.trading.device.GatewayAlarms;
 import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.ReadingIngest;
@@ -139,6 +140,8 @@ public final class TradingApi implements AutoCloseable {
               DeviceStore devices = new DeviceStore(dsl);
               ReadingIngest ingest = new ReadingIngest(dsl, clock, settings.maxClockSkew());
               Market market = new Market(dsl);
+              DeviceRequests deviceRequests =
+                  new DeviceRequests(devices, clock, settings.maxClockSkew());
               List<ApiResource> resources =
                   List.of(
                       new AccountRoutes(
@@ -159,6 +162,8 @@ public final class TradingApi implements AutoCloseable {
                           new Enrolment(devices, keys.signingKey(), random, clock),
                           devices,
                           points,
+                          new GatewayAlarms(dsl),
+                          deviceRequests,
                           blocking,
                           clock),
                       new ReadingRoutes(
@@ -184,8 +189,6 @@ public final class TradingApi implements AutoCloseable {
                                 revoked.forgetExpired();
                                 return ingest.forgetOldNonces();
                               }));
-              DeviceRequests deviceRequests =
-                  new DeviceRequests(devices, clock, settings.maxClockSkew());
               return new TradingApi(
                   vertx, settings, resources, tokens, deviceRequests, market, ingest, timer);
             });

@@ -8,12 +8,16 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.DeviceRequests;
+import io.peerwatt.http.DeviceRequests.DeviceCaller;
+import io.peerwatt.http.DeviceRequests.SignedRequest;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
 import io.peerwatt.trading.device.EnrolmentRefusal;
+import io.peerwatt.trading.device.GatewayAlarms;
 import io.peerwatt.trading.device.MeteringPointStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,30 +25,46 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Device enrolment and life cycle ({@link Enrolment}): enrolment codes for a metering point, the
  * gateway's enrolment with one (answered with its certificate), the devices a caller may see, and
- * revocation by the owner or an operator.
+ * revocation by the owner or an operator; the alarms a gateway's light client reports
+ * (device-signed {@code POST /gateway/alarms}), which the device listing carries as {@code
+ * lightClientAlarms}.
  */
 public final class DeviceRoutes implements ApiResource {
   private final Enrolment enrolment;
   private final DeviceStore devices;
   private final MeteringPointStore points;
+  private final GatewayAlarms alarms;
+  private final DeviceRequests signed;
   private final Blocking blocking;
   private final Clock clock;
 
+  /**
+   * @param alarms the light-client alarms gateways report
+   * @param signed authenticates a gateway reporting its alarms
+   */
   public DeviceRoutes(
       Enrolment enrolment,
       DeviceStore devices,
       MeteringPointStore points,
+      GatewayAlarms alarms,
+      DeviceRequests signed,
       Blocking blocking,
       Clock clock) {
     this.enrolment = enrolment;
     this.devices = devices;
     this.points = points;
+    this.alarms = alarms;
+    this.signed = signed;
     this.blocking = blocking;
     this.clock = clock;
   }
@@ -56,6 +76,64 @@ public final class DeviceRoutes implements ApiResource {
     router.get("/devices").handler(this::list);
     router.get("/devices/:id").handler(this::get);
     router.post("/devices/:id/revoke").handler(this::revoke);
+    router.post("/gateway/alarms").handler(this::reportAlarms);
+  }
+
+  /**
+   * A gateway reports its light client's alarms (device-signed). Idempotent: an alarm reported
+   * again is stored once; the answer counts the new ones.
+   */
+  private void reportAlarms(RoutingContext ctx) {
+    SignedRequest request = SignedRequest.of(ctx);
+    List<GatewayAlarms.Alarm> reported = readAlarms(ApiRequests.body(ctx));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              DeviceCaller device = signed.authenticate(request);
+              int added = alarms.record(device.deviceId(), reported, clock.instant());
+              return new JsonObject()
+                  .put("deviceId", device.deviceId())
+                  .put("received", reported.size())
+                  .put("recorded", added);
+            }));
+  }
+
+  /** The alarms of a report; the OpenAPI schema checked the shape, this checks what it cannot. */
+  static List<GatewayAlarms.Alarm> readAlarms(JsonObject body) {
+    List<GatewayAlarms.Alarm> list = new ArrayList<>();
+    JsonArray items = body.getJsonArray("alarms");
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject a = items.getJsonObject(i);
+      String field = "alarms[" + i + "]";
+      String kind = a.getString("kind");
+      int channel = a.getInteger("channel");
+      long sequence = a.getLong("sequence");
+      if (!GatewayAlarms.KINDS.contains(kind)) {
+        throw ApiError.badRequest(
+            "INVALID_ALARM", field + ".kind must be one of " + GatewayAlarms.KINDS, field);
+      }
+      boolean headers = kind.equals("HEADERS");
+      if (headers ? channel != -1 || sequence != -1 : channel < 0 || sequence < 0) {
+        throw ApiError.badRequest(
+            "INVALID_ALARM",
+            field
+                + (headers
+                    ? ": a HEADERS alarm names no reading (channel and sequence -1)"
+                    : ": a " + kind + " alarm names its reading (channel 0..255, sequence >= 0)"),
+            field);
+      }
+      Instant at;
+      try {
+        at = Instant.parse(a.getString("at"));
+      } catch (DateTimeParseException e) {
+        throw ApiError.badRequest(
+            "INVALID_ALARM", field + ".at is not an ISO-8601 UTC time", field + ".at");
+      }
+      list.add(new GatewayAlarms.Alarm(kind, channel, sequence, a.getString("detail"), at));
+    }
+    return list;
   }
 
   private void createCode(RoutingContext ctx) {
@@ -134,8 +212,12 @@ public final class DeviceRoutes implements ApiResource {
         200,
         blocking.run(
             () -> {
+              List<DeviceRecord> visible = devices.visibleTo(caller);
+              Map<Long, List<GatewayAlarms.Alarm>> raised =
+                  alarms.of(visible.stream().map(DeviceRecord::getId).toList());
               JsonArray items = new JsonArray();
-              devices.visibleTo(caller).forEach(d -> items.add(toJson(d)));
+              visible.forEach(
+                  d -> items.add(withAlarms(toJson(d), raised.getOrDefault(d.getId(), List.of()))));
               return new JsonObject().put("devices", items);
             }));
   }
@@ -143,7 +225,14 @@ public final class DeviceRoutes implements ApiResource {
   private void get(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(visible(caller, id))));
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () ->
+                withAlarms(
+                    toJson(visible(caller, id)),
+                    alarms.of(List.of(id)).getOrDefault(id, List.of()))));
   }
 
   private void revoke(RoutingContext ctx) {
@@ -163,6 +252,21 @@ public final class DeviceRoutes implements ApiResource {
   /** The device if its metering point is visible to the caller, else 404. Blocking. */
   private DeviceRecord visible(Caller caller, long id) {
     return devices.visible(caller, id).orElseThrow(() -> ApiError.notFound("device " + id));
+  }
+
+  /** The device's newest light-client alarms as {@code lightClientAlarms}, newest first. */
+  private static JsonObject withAlarms(JsonObject device, List<GatewayAlarms.Alarm> raised) {
+    JsonArray list = new JsonArray();
+    for (GatewayAlarms.Alarm a : raised) {
+      list.add(
+          new JsonObject()
+              .put("kind", a.kind())
+              .put("channel", a.channel())
+              .put("sequence", a.sequence())
+              .put("detail", a.detail())
+              .put("at", a.raisedAt().toString()));
+    }
+    return device.put("lightClientAlarms", list);
   }
 
   private static JsonObject toJson(DeviceRecord d) {
