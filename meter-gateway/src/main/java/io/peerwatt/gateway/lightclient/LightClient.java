@@ -53,10 +53,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code HEADERS}: the header source offers headers that break the chain.
  * </ul>
  *
- * State (pending sample, count verified, alarms, the platform key first seen) lives in {@code
- * light-client.json} in the data dir. The reading loop hands readings over ({@link #taken}) and
- * reads the status ({@link #status}) without waiting for a round, which may wait on the network; a
- * sampled reading handed over is written to the state file by the next round.
+ * Each alarm is also reported to the platform ({@code POST /api/v1/gateway/alarms}, device-signed),
+ * which flags it on the portal; a report that finds no answer is sent again next round (the
+ * platform stores an alarm once however often it comes).
+ *
+ * <p>State (pending sample, count verified, alarms and how many were reported, the platform key
+ * first seen) lives in {@code light-client.json} in the data dir. The reading loop hands readings
+ * over ({@link #taken}) and reads the status ({@link #status}) without waiting for a round, which
+ * may wait on the network; a sampled reading handed over is written to the state file by the next
+ * round.
  */
 public final class LightClient {
   private static final Logger log = LoggerFactory.getLogger(LightClient.class);
@@ -65,6 +70,7 @@ public final class LightClient {
   private static final int HEADERS_PER_REQUEST = 2_000;
   private static final int PROOFS_PER_ROUND = 50;
   private static final int MAX_ALARMS_KEPT = 100;
+  private static final int MAX_ALARM_DETAIL = 500;
 
   /** An alarm: what is wrong with which reading (channel and sequence -1 for header alarms). */
   public record Alarm(String kind, int channel, long sequence, String detail, Instant at) {}
@@ -85,6 +91,7 @@ public final class LightClient {
   private final List<Alarm> alarms = new ArrayList<>();
   private long verifiedOnChain;
   private long alarmsRaised;
+  private long alarmsReported;
   private Instant newestAnchoredSlot;
   private PublicKey platformKey;
   private String lastError;
@@ -155,12 +162,46 @@ public final class LightClient {
       log.debug("light client round ended early: {}", e.getMessage());
     }
     try {
+      reportAlarms();
+    } catch (IOException e) {
+      lastError = "alarm report: " + e.getMessage();
+      log.warn("light client alarms not reported to the platform yet: {}", e.getMessage());
+    }
+    try {
       save();
     } catch (IOException e) {
       log.warn("cannot write {}: {}", STATE_FILE, e.getMessage());
     }
     status = currentStatus();
     return !pending.isEmpty();
+  }
+
+  /**
+   * Sends the platform the alarms raised since the last report answered. A report the platform
+   * refuses as malformed (400) would be refused again: it is logged and not repeated.
+   */
+  private void reportAlarms() throws IOException {
+    int unreported = (int) Math.min(alarmsRaised - alarmsReported, alarms.size());
+    if (unreported <= 0) {
+      return;
+    }
+    List<Object> report = new ArrayList<>();
+    for (Alarm a : alarms.subList(alarms.size() - unreported, alarms.size())) {
+      Map<String, Object> m = alarmJson(a);
+      if (a.detail().length() > MAX_ALARM_DETAIL) {
+        m.put("detail", a.detail().substring(0, MAX_ALARM_DETAIL));
+      }
+      report.add(m);
+    }
+    try {
+      device.post("/gateway/alarms", Map.of("alarms", report));
+    } catch (PlatformException e) {
+      if (e.status() != 400) {
+        throw e;
+      }
+      log.warn("the platform refused the light client's alarm report: {}", e.getMessage());
+    }
+    alarmsReported = alarmsRaised;
   }
 
   private void syncHeaders() throws IOException {
@@ -332,6 +373,7 @@ public final class LightClient {
     m.put("awaitingProof", pending.size());
     m.put("alarm", !alarms.isEmpty());
     m.put("alarmsRaised", alarmsRaised);
+    m.put("alarmsReported", alarmsReported);
     List<Object> list = new ArrayList<>();
     for (Alarm a : alarms) {
       list.add(alarmJson(a));
@@ -356,6 +398,7 @@ public final class LightClient {
     state.put("platformKey", platformKey == null ? null : platformKey.hex());
     state.put("verifiedOnChain", verifiedOnChain);
     state.put("alarmsRaised", alarmsRaised);
+    state.put("alarmsReported", alarmsReported);
     state.put(
         "newestAnchoredSlot",
         newestAnchoredSlot == null ? null : ReadingCodec.formatInstant(newestAnchoredSlot));
@@ -389,6 +432,9 @@ public final class LightClient {
       platformKey = key instanceof String hex ? PublicKey.fromHex(hex) : null;
       verifiedOnChain = Json.integer(state, "verifiedOnChain");
       alarmsRaised = Json.integer(state, "alarmsRaised");
+      // a state file from before alarms were reported: report the ones it keeps
+      alarmsReported =
+          state.containsKey("alarmsReported") ? Json.integer(state, "alarmsReported") : 0;
       Object slot = state.get("newestAnchoredSlot");
       newestAnchoredSlot =
           slot instanceof String s ? ReadingCodec.parseInstant(s, "newestAnchoredSlot") : null;

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +43,8 @@ import java.util.regex.Pattern;
  * /api/v1/gateway/proofs/readings/{channel}/{sequence}}, for the one device it knows). Each {@link
  * #anchor} builds the slot's anchor tree, transaction and block as the real platform does, so the
  * bundles verify; what it leaves out answers 404 NOT_ANCHORED, as a platform that dropped a reading
- * would.
+ * would. Alarm reports ({@code POST /api/v1/gateway/alarms}) are kept as they arrive; while {@link
+ * #alarmReportsUnavailable} is set they are answered 503.
  */
 final class AnchoringPlatform implements AutoCloseable {
   /** Easy proof of work, so mining a block takes a few hashes. */
@@ -60,6 +62,12 @@ final class AnchoringPlatform implements AutoCloseable {
   private final List<BlockHeader> chain = new ArrayList<>();
   private final Map<String, String> bundles = new ConcurrentHashMap<>();
   private final HttpServer server;
+
+  /** The alarms of each report the device sent, in order. */
+  final List<List<Object>> alarmReports = new CopyOnWriteArrayList<>();
+
+  /** Whether alarm reports are answered 503, as by a platform that is down. */
+  volatile boolean alarmReportsUnavailable;
 
   /** Headers served instead of the chain, when a test makes the source lie. */
   private volatile List<BlockHeader> servedHeaders;
@@ -187,6 +195,20 @@ final class AnchoringPlatform implements AutoCloseable {
           exchange,
           200,
           Json.write(Map.of("publicKey", platformKey.publicKey().hex(), "network", "regtest")));
+    } else if (path.equals("/api/v1/gateway/alarms")
+        && exchange.getRequestMethod().equals("POST")) {
+      String key = exchange.getRequestHeaders().getFirst(DeviceRequestSigning.DEVICE_KEY_HEADER);
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      if (!device.publicKey().hex().equals(key)) {
+        answer(exchange, 401, "{\"error\":\"UNKNOWN_DEVICE\",\"message\":\"unknown device\"}");
+      } else if (alarmReportsUnavailable) {
+        answer(exchange, 503, "{\"error\":\"UNAVAILABLE\",\"message\":\"try later\"}");
+      } else {
+        List<Object> alarms =
+            Json.array(Json.parseObject(new String(body, StandardCharsets.UTF_8)), "alarms");
+        alarmReports.add(alarms);
+        answer(exchange, 200, Json.write(Map.of("received", alarms.size())));
+      }
     } else if (proof.matches()) {
       String key = exchange.getRequestHeaders().getFirst(DeviceRequestSigning.DEVICE_KEY_HEADER);
       if (!device.publicKey().hex().equals(key)) {

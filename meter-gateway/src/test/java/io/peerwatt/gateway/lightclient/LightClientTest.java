@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +112,7 @@ class LightClientTest {
     platform.anchor(SLOT_0.plus(SLOT), slot(all, 1), Set.of());
     platform.anchor(SLOT_0.plus(SLOT.multipliedBy(2)), slot(all, 2), Set.of());
     clock.set(SLOT_0.plus(SLOT.multipliedBy(4)).plusSeconds(60));
+    platform.alarmReportsUnavailable = true;
 
     assertThat(client.step()).as("slot 3's sampled readings still wait").isTrue();
 
@@ -129,7 +131,27 @@ class LightClientTest {
         .containsEntry("verifiedOnChain", 10L)
         .containsEntry("awaitingProof", 4)
         .containsEntry("alarm", true)
-        .containsEntry("headerTipHeight", platform.tipHeight());
+        .containsEntry("headerTipHeight", platform.tipHeight())
+        .containsEntry("alarmsReported", 0L);
+    assertThat(platform.alarmReports).isEmpty();
+
+    // the platform answers again: the alarm is reported once, with its reading
+    platform.alarmReportsUnavailable = false;
+    client.step();
+    client.step();
+    assertThat(platform.alarmReports).hasSize(1);
+    assertThat(platform.alarmReports.get(0))
+        .singleElement()
+        .satisfies(
+            a -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> alarm = (Map<String, Object>) a;
+              assertThat(alarm)
+                  .containsEntry("kind", "MISSING")
+                  .containsEntry("channel", 0L)
+                  .containsEntry("sequence", 8L);
+            });
+    assertThat(client.status()).containsEntry("alarmsReported", 1L);
 
     // once slot 3 is anchored its readings verify too; the count and the alarm survive a restart
     platform.anchor(SLOT_0.plus(SLOT.multipliedBy(3)), slot(all, 3), Set.of());
@@ -137,6 +159,7 @@ class LightClientTest {
     assertThat(reopened.step()).isFalse();
     assertThat(reopened.verifiedOnChain()).isEqualTo(14);
     assertThat(reopened.alarms()).extracting(LightClient.Alarm::sequence).containsExactly(8L);
+    assertThat(platform.alarmReports).as("not reported again after a restart").hasSize(1);
   }
 
   @Test
