@@ -128,6 +128,9 @@ public final class Gateway implements AutoCloseable {
     } else {
       this.lightClient = null;
     }
+    if (wallet != null && lightClient != null) {
+      wallet.auditStatementReadingsWith(lightClient::charged);
+    }
     Instant now = clock.instant();
     for (MeterChannel channel : channels) {
       nextReading.put(channel.config().channel(), schedule.nextAfter(now.minusMillis(1)).at());

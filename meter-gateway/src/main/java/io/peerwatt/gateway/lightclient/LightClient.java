@@ -5,6 +5,7 @@ import io.peerwatt.gateway.platform.PlatformClient;
 import io.peerwatt.gateway.platform.PlatformClient.PlatformException;
 import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.anchor.BundleVerification;
 import io.peerwatt.protocol.anchor.ProofBundle;
 import io.peerwatt.protocol.anchor.ProofBundleVerifier;
@@ -16,6 +17,7 @@ import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.protocol.spv.HeaderChain;
+import io.peerwatt.protocol.statement.ReadingRef;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -40,10 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway as a light client. It keeps its own header chain ({@link HeaderTrack}) and audits a
  * sample of its own signed readings (every reading whose sequence is a multiple of {@code
- * sampleEvery}): once the reading's quarter-hour has ended it asks the platform for the reading's
- * proof bundle ({@code GET /api/v1/gateway/proofs/readings/{channel}/{sequence}}, signed with the
- * device key) and checks it itself against its header chain, and that the anchored reading is the
- * one it signed. It raises an alarm (status, error log) when
+ * sampleEvery}), and every reading of its own a statement it was charged or paid for names ({@link
+ * #charged}, from the wallet's statement check): once the reading's quarter-hour has ended it asks
+ * the platform for the reading's proof bundle ({@code GET
+ * /api/v1/gateway/proofs/readings/{channel}/{sequence}}, signed with the device key) and checks it
+ * itself against its header chain, and that the anchored reading is the one it signed. It raises an
+ * alarm (status, error log) when
  *
  * <ul>
  *   <li>{@code MISSING}: the platform says the reading is not anchored although a reading of a
@@ -71,11 +75,19 @@ public final class LightClient {
   private static final int PROOFS_PER_ROUND = 50;
   private static final int MAX_ALARMS_KEPT = 100;
   private static final int MAX_ALARM_DETAIL = 500;
+  private static final int MAX_RECENTLY_VERIFIED = 10_000;
 
   /** An alarm: what is wrong with which reading (channel and sequence -1 for header alarms). */
   public record Alarm(String kind, int channel, long sequence, String detail, Instant at) {}
 
-  private record Pending(int channel, long sequence, Instant takenAt, SignedReading signed) {}
+  /**
+   * A reading waiting for its proof.
+   *
+   * @param takenAt when it was taken; for a statement's reading the start of the statement's slot,
+   *     which is no earlier than the reading, so a MISSING judgement never comes early
+   * @param readingHashHex the reading's hash: the anchored reading must have it
+   */
+  private record Pending(int channel, long sequence, Instant takenAt, String readingHashHex) {}
 
   private final LightClientConfig config;
   private final Path dataDir;
@@ -89,6 +101,7 @@ public final class LightClient {
   private final Queue<Pending> handedOver = new ConcurrentLinkedQueue<>();
   private volatile Map<String, Object> status;
   private final List<Alarm> alarms = new ArrayList<>();
+  private final LinkedHashSet<String> recentlyVerified = new LinkedHashSet<>();
   private long verifiedOnChain;
   private long alarmsRaised;
   private long alarmsReported;
@@ -136,7 +149,19 @@ public final class LightClient {
   public void taken(int channel, SignedReading signed) {
     long sequence = signed.reading().sequence();
     if (sequence % config.sampleEvery() == 0) {
-      handedOver.add(new Pending(channel, sequence, signed.reading().takenAt(), signed));
+      handedOver.add(
+          new Pending(
+              channel, sequence, signed.reading().takenAt(), StrictHex.encode(signed.hash())));
+    }
+  }
+
+  /**
+   * The gateway's own readings a statement of {@code slotStart} names, which its wallet checked
+   * before paying or being paid: each is audited like a sampled one. Never blocks.
+   */
+  public void charged(Instant slotStart, List<ReadingRef> readings) {
+    for (ReadingRef r : readings) {
+      handedOver.add(new Pending(r.meterChannel(), r.sequence(), slotStart, r.readingHashHex()));
     }
   }
 
@@ -148,7 +173,9 @@ public final class LightClient {
    */
   public synchronized boolean step() {
     for (Pending p = handedOver.poll(); p != null; p = handedOver.poll()) {
-      pending.add(p);
+      if (isNew(p)) {
+        pending.add(p);
+      }
     }
     try {
       syncHeaders();
@@ -202,6 +229,20 @@ public final class LightClient {
       log.warn("the platform refused the light client's alarm report: {}", e.getMessage());
     }
     alarmsReported = alarmsRaised;
+  }
+
+  /**
+   * Whether {@code p} is not yet waiting nor among the readings verified lately (a reading both
+   * sampled and charged, or in several statement versions, is audited once).
+   */
+  private boolean isNew(Pending p) {
+    String key = p.channel() + "/" + p.sequence();
+    for (Pending q : pending) {
+      if (q.channel() == p.channel() && q.sequence() == p.sequence()) {
+        return false;
+      }
+    }
+    return !recentlyVerified.contains(key);
   }
 
   private void syncHeaders() throws IOException {
@@ -297,8 +338,7 @@ public final class LightClient {
       throw e;
     }
     ProofBundle bundle = ProofBundle.fromJson(answer);
-    if (!Arrays.equals(bundle.item(), p.signed().reading().encode())
-        || !Arrays.equals(bundle.signature(), p.signed().signature())) {
+    if (!StrictHex.encode(Hashes.sha256(bundle.item())).equals(p.readingHashHex())) {
       resolve(p, "DIFFERS", "the anchored reading is not the one this gateway signed");
       return;
     }
@@ -315,6 +355,10 @@ public final class LightClient {
     if (verification.verified()) {
       pending.remove(p);
       verifiedOnChain++;
+      recentlyVerified.add(p.channel() + "/" + p.sequence());
+      if (recentlyVerified.size() > MAX_RECENTLY_VERIFIED) {
+        recentlyVerified.remove(recentlyVerified.iterator().next());
+      }
       Instant slot = slotStart(p.takenAt());
       if (newestAnchoredSlot == null || slot.isAfter(newestAnchoredSlot)) {
         newestAnchoredSlot = slot;
@@ -406,7 +450,9 @@ public final class LightClient {
     for (Pending p : pending) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("channel", p.channel());
-      m.put("signedReading", StrictHex.encode(p.signed().encode()));
+      m.put("sequence", p.sequence());
+      m.put("takenAt", ReadingCodec.formatInstant(p.takenAt()));
+      m.put("readingHash", p.readingHashHex());
       waiting.add(m);
     }
     state.put("pending", waiting);
@@ -441,14 +487,24 @@ public final class LightClient {
       for (Object item : Json.array(state, "pending")) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) item;
-        SignedReading signed =
-            SignedReading.decode(StrictHex.decode(Json.string(m, "signedReading"), "reading"));
-        pending.add(
-            new Pending(
-                (int) Json.integer(m, "channel"),
-                signed.reading().sequence(),
-                signed.reading().takenAt(),
-                signed));
+        if (m.containsKey("signedReading")) {
+          // written before statement readings were audited: the whole signed reading
+          SignedReading signed =
+              SignedReading.decode(StrictHex.decode(Json.string(m, "signedReading"), "reading"));
+          pending.add(
+              new Pending(
+                  (int) Json.integer(m, "channel"),
+                  signed.reading().sequence(),
+                  signed.reading().takenAt(),
+                  StrictHex.encode(signed.hash())));
+        } else {
+          pending.add(
+              new Pending(
+                  (int) Json.integer(m, "channel"),
+                  Json.integer(m, "sequence"),
+                  ReadingCodec.parseInstant(Json.string(m, "takenAt"), "pending.takenAt"),
+                  Json.string(m, "readingHash")));
+        }
       }
       for (Object item : Json.array(state, "alarms")) {
         @SuppressWarnings("unchecked")

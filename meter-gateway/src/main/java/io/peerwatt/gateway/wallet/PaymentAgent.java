@@ -15,17 +15,20 @@ import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.protocol.statement.PaymentCheck;
+import io.peerwatt.protocol.statement.ReadingRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +109,15 @@ public final class PaymentAgent {
     ReadingLedger ledger = ReadingLedger.open(dataDir, journals, config.readingRetentionDays());
     return new PaymentAgent(
         channelKey, platform, WalletState.load(walletDir), ledger, config, clock, walletDir);
+  }
+
+  /**
+   * Hands {@code auditor} the gateway's own readings of every statement version the wallet checks
+   * before paying or being paid for it, with the statement's slot start (the light client audits
+   * them on chain). Called from the wallet's thread.
+   */
+  public void auditStatementReadingsWith(BiConsumer<Instant, List<ReadingRef>> auditor) {
+    payments.auditStatementReadingsWith(auditor);
   }
 
   /**

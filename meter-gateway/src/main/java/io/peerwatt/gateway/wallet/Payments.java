@@ -12,6 +12,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.PaymentCheck;
 import io.peerwatt.protocol.statement.PaymentDecision;
+import io.peerwatt.protocol.statement.ReadingRef;
 import io.peerwatt.protocol.statement.RefusalReason;
 import io.peerwatt.protocol.statement.SpendingCap;
 import io.peerwatt.protocol.statement.Statement;
@@ -20,6 +21,7 @@ import io.peerwatt.protocol.statement.StatementJson;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,9 @@ final class Payments {
   private final Clock clock;
   private final PaymentCheck check = new PaymentCheck();
 
+  /** Told the gateway's own readings of each statement version checked (the light client). */
+  private BiConsumer<Instant, List<ReadingRef>> statementReadings = (slot, readings) -> {};
+
   Payments(
       PrivateKey key,
       PlatformClient platform,
@@ -64,6 +70,10 @@ final class Payments {
     this.ledger = ledger;
     this.config = config;
     this.clock = clock;
+  }
+
+  void auditStatementReadingsWith(BiConsumer<Instant, List<ReadingRef>> auditor) {
+    this.statementReadings = auditor;
   }
 
   @SuppressWarnings("unchecked")
@@ -125,6 +135,9 @@ final class Payments {
       if (previous.isPresent() && v.version() <= previous.get().version()) {
         continue;
       }
+      statementReadings.accept(
+          v.slot().start(),
+          v.readings().stream().filter(r -> r.deviceId() == i.deviceId()).toList());
       SpendingCap cap = new SpendingCap(config.spendingCapSatsPerDay(), state.spentOn(today));
       PaymentDecision decision = check.check(v, previous, i.accountId(), own, cap);
       if (!decision.approved()) {

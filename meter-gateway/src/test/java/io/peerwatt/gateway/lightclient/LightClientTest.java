@@ -1,15 +1,18 @@
 package io.peerwatt.gateway.lightclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.peerwatt.gateway.platform.PlatformClient;
 import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.encoding.StrictHex;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.protocol.spv.BlockHeader;
+import io.peerwatt.protocol.statement.ReadingRef;
 import io.peerwatt.protocol.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -160,6 +163,38 @@ class LightClientTest {
     assertThat(reopened.verifiedOnChain()).isEqualTo(14);
     assertThat(reopened.alarms()).extracting(LightClient.Alarm::sequence).containsExactly(8L);
     assertThat(platform.alarmReports).as("not reported again after a restart").hasSize(1);
+  }
+
+  @Test
+  void everyReadingAStatementNamesIsAuditedNotOnlyTheSample() throws IOException {
+    LightClient client = open();
+    List<SignedReading> all = readings();
+    // 5, 6, 7 and 31 are outside the sample (every 4th); the anchor of slot 0 leaves 6 out
+    platform.anchor(SLOT_0, slot(all, 0), Set.of(6L));
+    platform.anchor(SLOT_0.plus(SLOT), slot(all, 1), Set.of());
+    platform.anchor(SLOT_0.plus(SLOT.multipliedBy(2)), slot(all, 2), Set.of());
+    clock.set(SLOT_0.plus(SLOT.multipliedBy(3)).plusSeconds(60));
+    // statements the wallet checked: slot 0's names 5, 6 and (with a hash not of the reading this
+    // gateway signed) 7, and 5 again in a later version; slot 2's names 31
+    client.charged(
+        SLOT_0,
+        List.of(
+            ref(all.get(4)),
+            ref(all.get(5)),
+            new ReadingRef(1, 0, 7, StrictHex.encode(Hashes.sha256("not it".getBytes())))));
+    client.charged(SLOT_0, List.of(ref(all.get(4))));
+    client.charged(SLOT_0.plus(SLOT.multipliedBy(2)), List.of(ref(all.get(30))));
+
+    assertThat(client.step()).isFalse();
+
+    assertThat(client.verifiedOnChain()).as("5 and 31, each once").isEqualTo(2);
+    assertThat(client.alarms())
+        .extracting(LightClient.Alarm::kind, LightClient.Alarm::sequence)
+        .containsExactlyInAnyOrder(tuple("MISSING", 6L), tuple("DIFFERS", 7L));
+  }
+
+  private static ReadingRef ref(SignedReading signed) {
+    return new ReadingRef(1, 0, signed.reading().sequence(), StrictHex.encode(signed.hash()));
   }
 
   @Test
