@@ -1,11 +1,10 @@
 package io.peerwatt.settlement.channel;
 
+import io.peerwatt.db.WriterConnection;
 import io.peerwatt.protocol.channel.ChannelState;
 import io.peerwatt.protocol.channel.PayeeChannel;
 import io.peerwatt.protocol.channel.PayerChannel;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,20 +48,13 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
   /** Saves per transaction at most, unless the constructor says otherwise. */
   public static final int DEFAULT_MAX_BATCH = 256;
 
-  /** A connection idle for longer is checked before it is used again. */
-  private static final long IDLE_CHECK_NANOS = 30_000_000_000L;
-
-  private final DSLContext db;
   private final JdbcChannelStore direct;
   private final int maxBatch;
   private final BlockingQueue<PendingSave> queue = new LinkedBlockingQueue<>();
 
-  /**
-   * The writer's connection (writer thread only); null until the first batch and after a failure.
-   */
-  private Connection connection;
+  /** The writer's connection (writer thread only), synchronous_commit on, auto-commit. */
+  private final WriterConnection connection;
 
-  private long lastUsedNanos;
   private final Thread writer;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong saves = new AtomicLong();
@@ -84,7 +76,7 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
     }
-    this.db = db;
+    this.connection = new WriterConnection(db, true, "channel group commit writer");
     this.direct = new JdbcChannelStore(db);
     this.maxBatch = maxBatch;
     this.writer = new Thread(this::writeLoop, "peerwatt-channel-group-commit");
@@ -228,7 +220,7 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
       write(batch);
       batch.clear();
     }
-    releaseConnection();
+    connection.release();
   }
 
   private void write(List<PendingSave> batch) {
@@ -241,7 +233,7 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
     }
     try {
       try {
-        ChannelRows.writeAsArrays(connection(), rows);
+        ChannelRows.writeAsArrays(connection.get(), rows);
       } catch (SQLException e) {
         if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
           throw e;
@@ -251,14 +243,14 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
         // writing the same rows again gives the same result, so try once more on a fresh connection
         log.info(
             "channel group commit: connection lost ({}); writing the batch again", e.getMessage());
-        releaseConnection();
-        ChannelRows.writeAsArrays(connection(), rows);
+        connection.release();
+        ChannelRows.writeAsArrays(connection.get(), rows);
       }
     } catch (Throwable e) {
       // the statement failed as a whole (auto-commit): nothing of it was written; the connection
       // may be
       // broken, so the next batch takes a fresh one
-      releaseConnection();
+      connection.release();
       log.warn(
           "group commit of {} channel saves failed; all of them are reported failed: {}",
           batch.size(),
@@ -273,49 +265,6 @@ public final class GroupCommitChannelStore implements ChannelStore, AutoCloseabl
     saves.addAndGet(batch.size());
     for (PendingSave p : batch) {
       p.done.complete(null);
-    }
-  }
-
-  private Connection connection() throws SQLException {
-    if (connection != null
-        && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS
-        && !connection.isValid(5)) {
-      releaseConnection();
-    }
-    lastUsedNanos = System.nanoTime();
-    if (connection == null) {
-      Connection c = db.configuration().connectionProvider().acquire();
-      try {
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-          // each statement commits on its own and waits for its WAL to be flushed
-          s.execute("SET synchronous_commit TO on");
-        }
-      } catch (SQLException | RuntimeException e) {
-        db.configuration().connectionProvider().release(c);
-        throw e;
-      }
-      connection = c;
-    }
-    return connection;
-  }
-
-  /** Returns the writer's connection to the pool with the session setting undone. */
-  private void releaseConnection() {
-    Connection c = connection;
-    if (c == null) {
-      return;
-    }
-    connection = null;
-    try (Statement s = c.createStatement()) {
-      s.execute("RESET synchronous_commit");
-    } catch (SQLException | RuntimeException e) {
-      log.debug("could not reset the writer's connection: {}", e.toString());
-    }
-    try {
-      db.configuration().connectionProvider().release(c);
-    } catch (RuntimeException e) {
-      log.debug("could not release the writer's connection: {}", e.toString());
     }
   }
 

@@ -1,8 +1,8 @@
 package io.peerwatt.trading.ingest;
 
+import io.peerwatt.db.WriterConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,26 +34,20 @@ final class IngestWriter {
   /** Attempts of a group whose rows moved under it before it is split into its batches. */
   private static final int ATTEMPTS = 3;
 
-  /** A connection idle for longer is checked before it is used again. */
-  private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(30).toNanos();
-
   private static final Pending STOP = new Pending(null, null);
 
-  private final DSLContext dsl;
   private final Duration maxSkew;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
 
-  /** The writer's connection (writer thread only); null until needed and after a failure. */
-  private Connection connection;
-
-  private long lastUsedNanos;
+  /** The writer's connection (writer thread only), synchronous_commit on, committed by hand. */
+  private final WriterConnection connection;
 
   /** A checked batch waiting for its group, and who waits for its results. */
   private record Pending(CheckedBatch batch, CompletableFuture<List<ReadingIngest.Result>> done) {}
 
   IngestWriter(DSLContext dsl, Duration maxSkew, String name) {
-    this.dsl = dsl;
+    this.connection = new WriterConnection(dsl, false, "ingest writer");
     this.maxSkew = maxSkew;
     this.thread = new Thread(this::writeLoop, name);
     thread.setDaemon(true);
@@ -109,7 +103,7 @@ final class IngestWriter {
       }
       group.clear();
     }
-    releaseConnection();
+    connection.release();
   }
 
   private void write(List<Pending> group) {
@@ -139,7 +133,7 @@ final class IngestWriter {
             "reading chains moved under a group of {} batches: {}", group.size(), e.getMessage());
       } catch (SQLException | RuntimeException e) {
         failure = e;
-        releaseConnection();
+        connection.release();
         if (!isRetryable(e)) {
           break;
         }
@@ -190,7 +184,7 @@ final class IngestWriter {
 
   /** Reads, decides and writes the group in one transaction; returns the plan once committed. */
   private GroupPlan store(List<CheckedBatch> batches) throws SQLException {
-    Connection c = connection();
+    Connection c = connection.get();
     try {
       Map<String, GroupPlan.Device> devices = IngestRows.devices(c, batches);
       Map<GroupPlan.Position, byte[]> stored =
@@ -210,54 +204,6 @@ final class IngestWriter {
         e.addSuppressed(rollback);
       }
       throw e;
-    }
-  }
-
-  private Connection connection() throws SQLException {
-    if (connection != null
-        && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS
-        && !connection.isValid(5)) {
-      releaseConnection();
-    }
-    lastUsedNanos = System.nanoTime();
-    if (connection == null) {
-      Connection c = dsl.configuration().connectionProvider().acquire();
-      try {
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-          // a batch is answered only once its readings are on disk, whatever the server's default
-          s.execute("SET synchronous_commit TO on");
-        }
-        c.setAutoCommit(false);
-      } catch (SQLException | RuntimeException e) {
-        dsl.configuration().connectionProvider().release(c);
-        throw e;
-      }
-      connection = c;
-    }
-    return connection;
-  }
-
-  /** Returns the writer's connection to the pool with its session setting undone. */
-  private void releaseConnection() {
-    Connection c = connection;
-    if (c == null) {
-      return;
-    }
-    connection = null;
-    try {
-      c.rollback();
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        s.execute("RESET synchronous_commit");
-      }
-    } catch (SQLException | RuntimeException e) {
-      log.debug("could not reset the ingest writer's connection: {}", e.toString());
-    }
-    try {
-      dsl.configuration().connectionProvider().release(c);
-    } catch (RuntimeException e) {
-      log.debug("could not release the ingest writer's connection: {}", e.toString());
     }
   }
 }
