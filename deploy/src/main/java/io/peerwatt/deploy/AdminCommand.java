@@ -3,10 +3,14 @@ package io.peerwatt.deploy;
 import io.peerwatt.db.Database;
 import io.peerwatt.db.DatabaseUnavailableException;
 import io.peerwatt.trading.AccountAdmin;
+import io.peerwatt.trading.openadr.VtnClients;
+import io.peerwatt.trading.openadr.VtnContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,7 +19,7 @@ import picocli.CommandLine.Option;
     name = "admin",
     mixinStandardHelpOptions = true,
     description = "Administer a PeerWatt platform's database.",
-    subcommands = {AdminCommand.CreateOperator.class})
+    subcommands = {AdminCommand.CreateOperator.class, AdminCommand.OpenAdrClient.class})
 final class AdminCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -74,6 +78,54 @@ final class AdminCommand implements Runnable {
         throw new UserError("cannot create operator " + username + ": " + e.getMessage(), e);
       }
       spec.commandLine().getOut().println("Created operator " + username + " (account " + id + ")");
+    }
+  }
+
+  /**
+   * {@code peerwatt admin openadr-client}: business-logic client credentials for the OpenADR 3.1.0
+   * VTN (a grid operator's system), as an operator's {@code POST /api/v1/openadr/clients} issues
+   * them. The secret is printed once; the database keeps its hash.
+   */
+  @Command(
+      name = "openadr-client",
+      mixinStandardHelpOptions = true,
+      description =
+          "Issue business-logic client credentials for the OpenADR 3.1.0 VTN (the secret is shown"
+              + " once).")
+  static final class OpenAdrClient implements Runnable {
+    @Option(
+        names = "--label",
+        required = true,
+        paramLabel = "L",
+        description = "who the client is for, 1-128 characters")
+    String label;
+
+    @picocli.CommandLine.Mixin PlatformOptions platform;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      if (label.isBlank() || label.length() > 128) {
+        throw new UserError("--label must have 1 to 128 characters");
+      }
+      PlatformSettings settings = platform.settings();
+      VtnClients.Issued issued;
+      try (Database db = Database.start(settings.database())) {
+        issued =
+            new VtnClients(db.dsl(), new SecureRandom(), Clock.systemUTC())
+                .issueBusinessLogic(label);
+      } catch (DatabaseUnavailableException e) {
+        throw new UserError(e.getMessage(), e);
+      }
+      var out = spec.commandLine().getOut();
+      out.println("client_id:     " + issued.clientId());
+      out.println("client_secret: " + issued.clientSecret());
+      out.println("scopes:        " + issued.scopes());
+      out.println(
+          "token URL:     <platform URL>"
+              + VtnContract.BASE_PATH
+              + "/auth/token (client credentials; the secret is not shown again)");
     }
   }
 }

@@ -21,6 +21,7 @@ import io.peerwatt.settlement.report.JdbcReportSource;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
+import io.peerwatt.trading.openadr.VtnContract;
 import io.peerwatt.webui.Portal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -91,6 +92,7 @@ final class HttpVerticle extends VerticleBase {
         .compose(
             api -> {
               router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
+              router.route(VtnContract.BASE_PATH + "/*").subRouter(tradingApi.vtn().router());
               // the portal last: it answers every path nothing above claimed
               router
                   .route("/*")

@@ -28,6 +28,9 @@ import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.peerwatt.trading.ingest.ReadingStore;
 import io.peerwatt.trading.market.Market;
 import io.peerwatt.trading.market.ZoneStore;
+import io.peerwatt.trading.openadr.Vtn;
+import io.peerwatt.trading.openadr.VtnClientRoutes;
+import io.peerwatt.trading.openadr.VtnObjects;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -59,6 +62,7 @@ public final class TradingApi implements AutoCloseable {
   private final DeviceRequests deviceRequests;
   private final Market market;
   private final ReadingIngest ingest;
+  private final Vtn vtn;
   private final long housekeepingTimer;
 
   private TradingApi(
@@ -69,6 +73,7 @@ public final class TradingApi implements AutoCloseable {
       DeviceRequests deviceRequests,
       Market market,
       ReadingIngest ingest,
+      Vtn vtn,
       long housekeepingTimer) {
     this.vertx = vertx;
     this.settings = settings;
@@ -77,6 +82,7 @@ public final class TradingApi implements AutoCloseable {
     this.deviceRequests = deviceRequests;
     this.market = market;
     this.ingest = ingest;
+    this.vtn = vtn;
     this.housekeepingTimer = housekeepingTimer;
   }
 
@@ -128,12 +134,31 @@ public final class TradingApi implements AutoCloseable {
                   hasher.hash(Long.toHexString(random.nextLong())),
                   RevokedTokens.load(dsl, blocking, securityClock));
             })
-        .map(
+        .compose(
             loaded -> {
+              BearerTokens tokens =
+                  new BearerTokens(
+                      vertx, keys.jwtSecret(), settings.tokenLifetime(), loaded.revoked());
+              return Vtn.start(
+                      vertx,
+                      dsl,
+                      new VtnObjects(dsl, clock),
+                      keys.jwtSecret(),
+                      settings.tokenLifetime(),
+                      tokens,
+                      blocking,
+                      clock,
+                      securityClock,
+                      settings.bodyLimitBytes())
+                  .map(vtn -> new Started(loaded, tokens, vtn));
+            })
+        .map(
+            started -> {
+              Loaded loaded = started.loaded();
+              Vtn vtn = started.vtn();
               String decoyHash = loaded.decoyHash();
               RevokedTokens revoked = loaded.revoked();
-              BearerTokens tokens =
-                  new BearerTokens(vertx, keys.jwtSecret(), settings.tokenLifetime(), revoked);
+              BearerTokens tokens = started.tokens();
               AccountStore accounts = new AccountStore(dsl, hasher);
               ZoneStore zones = new ZoneStore(dsl);
               MeteringPointStore points = new MeteringPointStore(dsl);
@@ -175,7 +200,8 @@ public final class TradingApi implements AutoCloseable {
                           blocking),
                       new OrderRoutes(market, clock, new AnchorStates(dsl)),
                       new MarketDataRoutes(vertx, market, clock),
-                      new RuleRoutes(market, clock));
+                      new RuleRoutes(market, clock),
+                      new VtnClientRoutes(vtn.clients(), vtn.objects(), deviceRequests, blocking));
               market.start(vertx, blocking, clock);
               // new months get their reading partition well before their first reading; old nonces
               // and the revocations of expired tokens go
@@ -190,12 +216,15 @@ public final class TradingApi implements AutoCloseable {
                                 return ingest.forgetOldNonces();
                               }));
               return new TradingApi(
-                  vertx, settings, resources, tokens, deviceRequests, market, ingest, timer);
+                  vertx, settings, resources, tokens, deviceRequests, market, ingest, vtn, timer);
             });
   }
 
   /** What {@link #start} reads before it wires anything. */
   private record Loaded(String decoyHash, RevokedTokens revoked) {}
+
+  /** What {@link #start} has before it wires the rest: the reads, and the VTN. */
+  private record Started(Loaded loaded, BearerTokens tokens, Vtn vtn) {}
 
   /**
    * The {@code /api/v1} router over the platform's OpenAPI document: the trading resources, then
@@ -206,6 +235,11 @@ public final class TradingApi implements AutoCloseable {
     all.addAll(others);
     return ApiDocument.load(vertx, OPENAPI_RESOURCE)
         .map(document -> ApiRouter.create(vertx, document, tokens, settings.bodyLimitBytes(), all));
+  }
+
+  /** The OpenADR 3.1.0 VTN, whose router the composition root mounts at its base path. */
+  public Vtn vtn() {
+    return vtn;
   }
 
   /** Issues and checks the login tokens. */
@@ -225,6 +259,7 @@ public final class TradingApi implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(housekeepingTimer);
+    vtn.close();
     market.stop();
     ingest.close();
   }

@@ -7,6 +7,7 @@ import io.peerwatt.protocol.testing.MutableClock;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
+import io.peerwatt.trading.openadr.VtnContract;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -57,6 +58,7 @@ public final class TradingHarness extends ApiClient {
         await(TradingApi.start(vertx, db.dsl(), settings, keys, clock, clock, blocking));
     Router root = Router.router(vertx);
     root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(api.router(List.of())));
+    root.route(VtnContract.BASE_PATH + "/*").subRouter(api.vtn().router());
     HttpServer server = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1"));
     return new TradingHarness(server.actualPort(), vertx, api, clock, db, keys, blocking);
   }
