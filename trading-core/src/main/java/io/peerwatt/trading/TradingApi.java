@@ -22,6 +22,8 @@ import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
 import io.peerwatt.trading.device.GatewayAlarms;
 import io.peerwatt.trading.device.MeteringPointStore;
+import io.peerwatt.trading.flex.FlexRequests;
+import io.peerwatt.trading.flex.FlexRoutes;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingPartitions;
@@ -139,10 +141,14 @@ public final class TradingApi implements AutoCloseable {
               BearerTokens tokens =
                   new BearerTokens(
                       vertx, keys.jwtSecret(), settings.tokenLifetime(), loaded.revoked());
+              VtnObjects plainObjects = new VtnObjects(dsl, clock);
+              FlexRequests flex =
+                  new FlexRequests(
+                      dsl, new DeviceStore(dsl), plainObjects, keys.signingKey(), clock);
               return Vtn.start(
                       vertx,
                       dsl,
-                      new VtnObjects(dsl, clock),
+                      plainObjects.withIntake(flex::recordFromEvent),
                       keys.jwtSecret(),
                       settings.tokenLifetime(),
                       tokens,
@@ -150,7 +156,7 @@ public final class TradingApi implements AutoCloseable {
                       clock,
                       securityClock,
                       settings.bodyLimitBytes())
-                  .map(vtn -> new Started(loaded, tokens, vtn));
+                  .map(vtn -> new Started(loaded, tokens, vtn, flex));
             })
         .map(
             started -> {
@@ -201,7 +207,8 @@ public final class TradingApi implements AutoCloseable {
                       new OrderRoutes(market, clock, new AnchorStates(dsl)),
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock),
-                      new VtnClientRoutes(vtn.clients(), vtn.objects(), deviceRequests, blocking));
+                      new VtnClientRoutes(vtn.clients(), vtn.objects(), deviceRequests, blocking),
+                      new FlexRoutes(started.flex(), blocking));
               market.start(vertx, blocking, clock);
               // new months get their reading partition well before their first reading; old nonces
               // and the revocations of expired tokens go
@@ -224,7 +231,7 @@ public final class TradingApi implements AutoCloseable {
   private record Loaded(String decoyHash, RevokedTokens revoked) {}
 
   /** What {@link #start} has before it wires the rest: the reads, and the VTN. */
-  private record Started(Loaded loaded, BearerTokens tokens, Vtn vtn) {}
+  private record Started(Loaded loaded, BearerTokens tokens, Vtn vtn, FlexRequests flex) {}
 
   /**
    * The {@code /api/v1} router over the platform's OpenAPI document: the trading resources, then

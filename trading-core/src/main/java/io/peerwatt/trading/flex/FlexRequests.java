@@ -1,0 +1,503 @@
+package io.peerwatt.trading.flex;
+
+import static io.peerwatt.db.schema.Tables.DEVICE;
+import static io.peerwatt.db.schema.Tables.FLEX_ACCEPTANCE;
+import static io.peerwatt.db.schema.Tables.FLEX_DEVICE;
+import static io.peerwatt.db.schema.Tables.FLEX_REQUEST;
+import static io.peerwatt.db.schema.Tables.FLEX_REQUEST_SLOT;
+import static io.peerwatt.db.schema.Tables.METERING_POINT;
+import static io.peerwatt.db.schema.Tables.OPENADR_OBJECT;
+import static io.peerwatt.db.schema.Tables.READING;
+import static io.peerwatt.db.schema.Tables.ZONE;
+
+import io.peerwatt.db.schema.tables.records.FlexAcceptanceRecord;
+import io.peerwatt.db.schema.tables.records.FlexRequestRecord;
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.Caller;
+import io.peerwatt.http.Role;
+import io.peerwatt.protocol.flex.FlexAction;
+import io.peerwatt.protocol.flex.FlexCommand;
+import io.peerwatt.protocol.flex.SignedFlexCommand;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.trading.device.DeviceStore;
+import io.peerwatt.trading.openadr.ObjectType;
+import io.peerwatt.trading.openadr.VtnCaller;
+import io.peerwatt.trading.openadr.VtnObjects;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+
+/**
+ * Flexibility requests and the homes' acceptances. A capacity-limit event a business-logic client
+ * targets at a zone becomes a request of that zone ({@link #recordFromEvent}); the zone's homes
+ * with a controllable device accept it for a number of watts ({@link #accept}): binding, once per
+ * device, idempotent on the household's client key. Each acceptance issues a command signed with
+ * the platform key and sends it as a per-device OpenADR event targeted at the gateway's venName
+ * (its device id). Blocking.
+ *
+ * <p>Needed reduction per slot = the zone's baseline minus the slot's limit, never below 0. The
+ * baseline is the zone's metered mean import (for an export limit: export) power over the hour
+ * before the request was made: the energy its devices' readings counted in that hour, in Wh, which
+ * over one hour is the mean power in W.
+ */
+public final class FlexRequests {
+  /** The OpenADR program the per-device events belong to. */
+  public static final String PROGRAM_NAME = "peerwatt-flexibility";
+
+  /** The platform as the author of the per-device events. */
+  private static final VtnCaller PLATFORM =
+      new VtnCaller("platform", true, VtnCaller.BL_SCOPES, null);
+
+  private final DSLContext dsl;
+  private final DeviceStore devices;
+  private final VtnObjects objects;
+  private final PrivateKey platformKey;
+  private final Clock clock;
+
+  public FlexRequests(
+      DSLContext dsl,
+      DeviceStore devices,
+      VtnObjects objects,
+      PrivateKey platformKey,
+      Clock clock) {
+    this.dsl = Objects.requireNonNull(dsl, "dsl");
+    this.devices = devices;
+    this.objects = objects;
+    this.platformKey = platformKey;
+    this.clock = clock;
+  }
+
+  /**
+   * Records the request a new OpenADR event makes, in the event's transaction: when it is targeted
+   * at a zone and carries a capacity limit. The platform's own per-device events make none.
+   */
+  public void recordFromEvent(DSLContext tx, JsonObject event, Instant now) {
+    if (!FlexEvents.hasCapacityLimit(event)) {
+      return;
+    }
+    String programName =
+        tx.select(OPENADR_OBJECT.NAME)
+            .from(OPENADR_OBJECT)
+            .where(OPENADR_OBJECT.ID.eq(event.getString("programID")))
+            .fetchOne(OPENADR_OBJECT.NAME);
+    if (PROGRAM_NAME.equals(programName)) {
+      return;
+    }
+    List<String> targets =
+        event.getJsonArray("targets", new JsonArray()).stream().map(String::valueOf).toList();
+    List<String> zones =
+        targets.isEmpty()
+            ? List.of()
+            : tx.select(ZONE.CODE).from(ZONE).where(ZONE.CODE.in(targets)).fetch(ZONE.CODE);
+    if (zones.isEmpty()) {
+      return;
+    }
+    if (zones.size() > 1) {
+      throw ApiError.badRequest(
+          "INVALID_FLEX_REQUEST",
+          "a flexibility request is for one zone; this event targets " + zones,
+          "targets");
+    }
+    FlexEvents.Asked asked = FlexEvents.read(event);
+    String zone = zones.get(0);
+    long baselineW = baselineW(tx, zone, asked.direction(), now);
+    FlexRequestRecord request = tx.newRecord(FLEX_REQUEST);
+    request.setEventId(event.getString("id"));
+    request.setZoneCode(zone);
+    request.setDirection(asked.direction().name());
+    request.setPricePerKwh(asked.pricePerKwh());
+    request.setStartsAt(asked.start());
+    request.setEndsAt(asked.end());
+    request.setBaselineW(baselineW);
+    request.setCreatedAt(now);
+    request.store();
+    for (int i = 0; i < asked.limitsW().size(); i++) {
+      long limit = asked.limitsW().get(i);
+      tx.insertInto(FLEX_REQUEST_SLOT)
+          .set(FLEX_REQUEST_SLOT.REQUEST_ID, request.getId())
+          .set(FLEX_REQUEST_SLOT.SLOT_START, asked.start().plus(FlexEvents.SLOT.multipliedBy(i)))
+          .set(FLEX_REQUEST_SLOT.LIMIT_W, limit)
+          .set(FLEX_REQUEST_SLOT.NEEDED_W, Math.max(0, baselineW - limit))
+          .execute();
+    }
+  }
+
+  /** The zone's metered mean import (export) power over the hour before {@code now}, in W. */
+  static long baselineW(DSLContext tx, String zone, FlexDirection direction, Instant now) {
+    Field<Long> counter =
+        direction == FlexDirection.REDUCE_EXPORT ? READING.EXPORT_WH : READING.IMPORT_WH;
+    var perDevice =
+        tx.select(DSL.max(counter).minus(DSL.min(counter)).as("wh"))
+            .from(READING)
+            .join(DEVICE)
+            .on(DEVICE.ID.eq(READING.DEVICE_ID))
+            .join(METERING_POINT)
+            .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+            .where(METERING_POINT.ZONE_CODE.eq(zone))
+            .and(READING.TAKEN_AT.ge(now.minus(Duration.ofHours(1))))
+            .and(READING.TAKEN_AT.lt(now))
+            .groupBy(READING.DEVICE_ID)
+            .asTable("per_device");
+    Long wh =
+        tx.select(DSL.coalesce(DSL.sum(perDevice.field("wh", Long.class)), BigDecimal.ZERO))
+            .from(perDevice)
+            .fetchOne(0, Long.class);
+    return wh == null ? 0 : wh;
+  }
+
+  /** Sets a device's controllable device (its owner or an operator); answers it. */
+  public JsonObject setDevice(Caller caller, long deviceId, String kind, long maxPowerW) {
+    caller.require(Role.PROSUMER, Role.OPERATOR);
+    devices.visible(caller, deviceId).orElseThrow(() -> ApiError.notFound("device " + deviceId));
+    Instant now = clock.instant();
+    dsl.insertInto(FLEX_DEVICE)
+        .set(FLEX_DEVICE.DEVICE_ID, deviceId)
+        .set(FLEX_DEVICE.KIND, kind)
+        .set(FLEX_DEVICE.MAX_POWER_W, maxPowerW)
+        .set(FLEX_DEVICE.SET_AT, now)
+        .onConflict(FLEX_DEVICE.DEVICE_ID)
+        .doUpdate()
+        .set(FLEX_DEVICE.KIND, kind)
+        .set(FLEX_DEVICE.MAX_POWER_W, maxPowerW)
+        .set(FLEX_DEVICE.SET_AT, now)
+        .execute();
+    return new JsonObject()
+        .put("deviceId", deviceId)
+        .put("kind", kind)
+        .put("maxPowerW", maxPowerW)
+        .put("setAt", now.toString());
+  }
+
+  /**
+   * The requests of the caller's zone (an operator's: all) that have not ended, with their slots,
+   * what the zone's homes accepted so far and the caller's own acceptances.
+   */
+  public JsonArray open(Caller caller) {
+    Instant now = clock.instant();
+    var where = FLEX_REQUEST.ENDS_AT.gt(now);
+    if (!caller.isOperator()) {
+      if (caller.zoneCode() == null) {
+        return new JsonArray();
+      }
+      where = where.and(FLEX_REQUEST.ZONE_CODE.eq(caller.zoneCode()));
+    }
+    JsonArray out = new JsonArray();
+    for (FlexRequestRecord r :
+        dsl.selectFrom(FLEX_REQUEST)
+            .where(where)
+            .orderBy(FLEX_REQUEST.STARTS_AT, FLEX_REQUEST.ID)
+            .fetch()) {
+      out.add(toJson(r, caller, now));
+    }
+    return out;
+  }
+
+  private JsonObject toJson(FlexRequestRecord r, Caller caller, Instant now) {
+    long acceptedW =
+        dsl.select(DSL.coalesce(DSL.sum(FLEX_ACCEPTANCE.WATTS), BigDecimal.ZERO))
+            .from(FLEX_ACCEPTANCE)
+            .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(r.getId()))
+            .fetchOne(0, Long.class);
+    JsonArray slots = new JsonArray();
+    dsl.selectFrom(FLEX_REQUEST_SLOT)
+        .where(FLEX_REQUEST_SLOT.REQUEST_ID.eq(r.getId()))
+        .orderBy(FLEX_REQUEST_SLOT.SLOT_START)
+        .forEach(
+            s ->
+                slots.add(
+                    new JsonObject()
+                        .put("start", s.getSlotStart().toString())
+                        .put("limitW", s.getLimitW())
+                        .put("neededW", s.getNeededW())
+                        .put("acceptedW", acceptedW)));
+    JsonArray mine = new JsonArray();
+    dsl.selectFrom(FLEX_ACCEPTANCE)
+        .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(r.getId()))
+        .and(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId()))
+        .orderBy(FLEX_ACCEPTANCE.ID)
+        .forEach(a -> mine.add(toJson(a).put("slots", reported(r, a))));
+    return new JsonObject()
+        .put("id", r.getId())
+        .put("eventId", r.getEventId())
+        .put("zone", r.getZoneCode())
+        .put("direction", r.getDirection())
+        .put("pricePerKwh", r.getPricePerKwh())
+        .put("start", r.getStartsAt().toString())
+        .put("end", r.getEndsAt().toString())
+        .put("baselineW", r.getBaselineW())
+        .put("openForAcceptance", now.isBefore(r.getStartsAt()))
+        .put("slots", slots)
+        .put("myAcceptances", mine);
+  }
+
+  /** An acceptance as answered, and whether this call made it (false: a repeat of its key). */
+  public record Accepted(JsonObject acceptance, boolean created) {}
+
+  /**
+   * The caller's home accepts request {@code requestId} with its device {@code deviceId} for {@code
+   * watts}: binding, so it is refused in words with the numbers when it cannot be kept.
+   */
+  public Accepted accept(
+      Caller caller, long requestId, long deviceId, long watts, String clientKey) {
+    caller.require(Role.PROSUMER);
+    return dsl.transactionResult(
+        tx -> {
+          DSLContext db = tx.dsl();
+          FlexAcceptanceRecord replay =
+              db.selectFrom(FLEX_ACCEPTANCE)
+                  .where(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId()))
+                  .and(FLEX_ACCEPTANCE.CLIENT_KEY.eq(clientKey))
+                  .fetchOne();
+          if (replay != null) {
+            if (replay.getRequestId() != requestId
+                || replay.getDeviceId() != deviceId
+                || replay.getWatts() != watts) {
+              throw ApiError.conflict(
+                  "CLIENT_KEY_REUSED",
+                  "client key "
+                      + clientKey
+                      + " was used for another acceptance ("
+                      + replay.getWatts()
+                      + " W with device "
+                      + replay.getDeviceId()
+                      + " on request "
+                      + replay.getRequestId()
+                      + ")",
+                  "clientKey");
+            }
+            return new Accepted(toJson(replay), false);
+          }
+          Instant now = clock.instant();
+          FlexRequestRecord request =
+              db.selectFrom(FLEX_REQUEST)
+                  .where(FLEX_REQUEST.ID.eq(requestId))
+                  .and(FLEX_REQUEST.ZONE_CODE.eq(String.valueOf(caller.zoneCode())))
+                  .fetchOne();
+          if (request == null) {
+            throw ApiError.notFound("flexibility request " + requestId + " of your zone");
+          }
+          if (!now.isBefore(request.getStartsAt())) {
+            throw ApiError.conflict(
+                "REQUEST_STARTED",
+                "flexibility request "
+                    + requestId
+                    + " started at "
+                    + request.getStartsAt()
+                    + ": it could be accepted until then",
+                null);
+          }
+          devices
+              .visible(caller, deviceId)
+              .filter(d -> "active".equals(d.getStatus()))
+              .orElseThrow(() -> ApiError.notFound("active device " + deviceId + " of yours"));
+          var controllable =
+              db.selectFrom(FLEX_DEVICE).where(FLEX_DEVICE.DEVICE_ID.eq(deviceId)).fetchOne();
+          if (controllable == null) {
+            throw ApiError.conflict(
+                "NOT_CONTROLLABLE",
+                "device "
+                    + deviceId
+                    + " has no controllable device: set its kind (battery or inverter) and"
+                    + " maximum power first",
+                "deviceId");
+          }
+          if (watts > controllable.getMaxPowerW()) {
+            throw ApiError.badRequest(
+                "TOO_MUCH_POWER",
+                watts
+                    + " W is more than the "
+                    + controllable.getMaxPowerW()
+                    + " W your "
+                    + controllable.getKind()
+                    + " (device "
+                    + deviceId
+                    + ") can move",
+                "watts");
+          }
+          FlexAcceptanceRecord already =
+              db.selectFrom(FLEX_ACCEPTANCE)
+                  .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(requestId))
+                  .and(FLEX_ACCEPTANCE.DEVICE_ID.eq(deviceId))
+                  .fetchOne();
+          if (already != null) {
+            throw ApiError.conflict(
+                "ALREADY_ACCEPTED",
+                "device "
+                    + deviceId
+                    + " already accepted request "
+                    + requestId
+                    + " for "
+                    + already.getWatts()
+                    + " W",
+                "deviceId");
+          }
+          String eventId = UUID.randomUUID().toString();
+          FlexCommand command =
+              new FlexCommand(
+                  UUID.randomUUID().toString(),
+                  Long.toString(deviceId),
+                  eventId,
+                  FlexAction.valueOf(request.getDirection()),
+                  watts,
+                  request.getStartsAt(),
+                  request.getEndsAt(),
+                  now);
+          String signed = SignedFlexCommand.sign(command, platformKey).toJson();
+          objects.createIn(
+              db,
+              ObjectType.EVENT,
+              eventId,
+              deviceEvent(db, request, deviceId, watts, signed),
+              PLATFORM);
+          FlexAcceptanceRecord a = db.newRecord(FLEX_ACCEPTANCE);
+          a.setRequestId(requestId);
+          a.setDeviceId(deviceId);
+          a.setAccountId(caller.accountId());
+          a.setWatts(watts);
+          a.setClientKey(clientKey);
+          a.setAcceptedAt(now);
+          a.setCommandId(command.commandId());
+          a.setOpenadrEventId(eventId);
+          a.setSignedCommand(signed);
+          a.store();
+          return new Accepted(toJson(a), true);
+        });
+  }
+
+  /**
+   * The per-device OpenADR event: targeted at the gateway's venName, over the request's slots, its
+   * first interval carrying the setpoint (the change of the home's consumption in kW: negative to
+   * import less, positive to export less) and the signed command.
+   */
+  private JsonObject deviceEvent(
+      DSLContext db, FlexRequestRecord request, long deviceId, long watts, String signed) {
+    FlexDirection direction = FlexDirection.valueOf(request.getDirection());
+    BigDecimal kw = BigDecimal.valueOf(watts, 3).stripTrailingZeros();
+    if (kw.scale() < 0) {
+      kw = kw.setScale(0);
+    }
+    BigDecimal setpoint = direction == FlexDirection.REDUCE_IMPORT ? kw.negate() : kw;
+    return new JsonObject()
+        .put("programID", objects.programIdIn(db, PROGRAM_NAME))
+        .put("eventName", "flexibility request " + request.getId() + ", device " + deviceId)
+        .put("targets", new JsonArray().add(Long.toString(deviceId)))
+        .put(
+            "payloadDescriptors",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("objectType", "EVENT_PAYLOAD_DESCRIPTOR")
+                        .put("payloadType", "DISPATCH_SETPOINT_RELATIVE")
+                        .put("units", "KW")))
+        .put(
+            "intervalPeriod",
+            new JsonObject()
+                .put("start", request.getStartsAt().toString())
+                .put(
+                    "duration",
+                    Duration.between(request.getStartsAt(), request.getEndsAt()).toString()))
+        .put(
+            "intervals",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("id", 0)
+                        .put(
+                            "payloads",
+                            new JsonArray()
+                                .add(
+                                    new JsonObject()
+                                        .put("type", "DISPATCH_SETPOINT_RELATIVE")
+                                        .put("values", new JsonArray().add(setpoint)))
+                                .add(
+                                    new JsonObject()
+                                        .put("type", "X_PEERWATT_SIGNED_COMMAND")
+                                        .put("values", new JsonArray().add(signed))))));
+  }
+
+  /**
+   * Per slot of the request, the setpoint the home accepted and the one its gateway reported
+   * applying ({@code SETPOINT}, kW, in the reports on its per-device event; interval i = slot i),
+   * both in W of change of the home's consumption; and the operating state it reported.
+   */
+  private JsonArray reported(FlexRequestRecord r, FlexAcceptanceRecord a) {
+    long requested =
+        FlexDirection.valueOf(r.getDirection()) == FlexDirection.REDUCE_IMPORT
+            ? -a.getWatts()
+            : a.getWatts();
+    int slots = (int) (Duration.between(r.getStartsAt(), r.getEndsAt()).toMinutes() / 15);
+    Long[] reportedW = new Long[slots];
+    String[] states = new String[slots];
+    for (var body :
+        dsl.select(OPENADR_OBJECT.BODY)
+            .from(OPENADR_OBJECT)
+            .where(OPENADR_OBJECT.OBJECT_TYPE.eq(ObjectType.REPORT.name()))
+            .and(OPENADR_OBJECT.EVENT_ID.eq(a.getOpenadrEventId()))
+            .orderBy(OPENADR_OBJECT.SEQ)
+            .fetch(OPENADR_OBJECT.BODY)) {
+      JsonObject report = new JsonObject(body.data());
+      for (Object res : report.getJsonArray("resources", new JsonArray())) {
+        for (Object i : ((JsonObject) res).getJsonArray("intervals", new JsonArray())) {
+          JsonObject interval = (JsonObject) i;
+          int slot = interval.getInteger("id", -1);
+          if (slot < 0 || slot >= slots) {
+            continue;
+          }
+          for (Object p : interval.getJsonArray("payloads", new JsonArray())) {
+            JsonObject payload = (JsonObject) p;
+            JsonArray values = payload.getJsonArray("values", new JsonArray());
+            if (values.isEmpty()) {
+              continue;
+            }
+            if ("SETPOINT".equals(payload.getString("type"))
+                && values.getValue(0) instanceof Number kw) {
+              reportedW[slot] =
+                  new BigDecimal(kw.toString())
+                      .movePointRight(3)
+                      .setScale(0, java.math.RoundingMode.HALF_EVEN)
+                      .longValue();
+            } else if ("OPERATING_STATE".equals(payload.getString("type"))) {
+              states[slot] = String.valueOf(values.getValue(0));
+            }
+          }
+        }
+      }
+    }
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < slots; i++) {
+      JsonObject slot =
+          new JsonObject()
+              .put("start", r.getStartsAt().plus(FlexEvents.SLOT.multipliedBy(i)).toString())
+              .put("requestedW", requested);
+      if (reportedW[i] != null) {
+        slot.put("reportedW", reportedW[i]);
+      }
+      if (states[i] != null) {
+        slot.put("operatingState", states[i]);
+      }
+      out.add(slot);
+    }
+    return out;
+  }
+
+  private static JsonObject toJson(FlexAcceptanceRecord a) {
+    return new JsonObject()
+        .put("id", a.getId())
+        .put("requestId", a.getRequestId())
+        .put("deviceId", a.getDeviceId())
+        .put("watts", a.getWatts())
+        .put("clientKey", a.getClientKey())
+        .put("acceptedAt", a.getAcceptedAt().toString())
+        .put("commandId", a.getCommandId())
+        .put("openadrEventId", a.getOpenadrEventId());
+  }
+}

@@ -1,0 +1,324 @@
+package io.peerwatt.trading.flex;
+
+import static io.peerwatt.trading.testing.ApiClient.await;
+import static io.peerwatt.trading.testing.ApiClient.check;
+import static io.peerwatt.trading.testing.ApiClient.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerwatt.db.schema.Tables;
+import io.peerwatt.db.testing.PostgresExtension;
+import io.peerwatt.db.testing.TestDatabase;
+import io.peerwatt.protocol.flex.FlexAction;
+import io.peerwatt.protocol.flex.FlexCommand;
+import io.peerwatt.protocol.flex.SignedFlexCommand;
+import io.peerwatt.protocol.testing.MutableClock;
+import io.peerwatt.trading.openadr.VtnClients;
+import io.peerwatt.trading.openadr.VtnContract;
+import io.peerwatt.trading.testing.ApiClient;
+import io.peerwatt.trading.testing.ApiClient.Account;
+import io.peerwatt.trading.testing.TestGateway;
+import io.peerwatt.trading.testing.TradingHarness;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openadr.oadr3.client.ApiException;
+import org.openadr.oadr3.client.api.AuthApi;
+import org.openadr.oadr3.client.api.EventsApi;
+import org.openadr.oadr3.client.api.ProgramsApi;
+import org.openadr.oadr3.client.api.ReportsApi;
+import org.openadr.oadr3.client.model.Event;
+import org.openadr.oadr3.client.model.EventPayloadDescriptor;
+import org.openadr.oadr3.client.model.EventRequest;
+import org.openadr.oadr3.client.model.Interval;
+import org.openadr.oadr3.client.model.IntervalPeriod;
+import org.openadr.oadr3.client.model.ProgramRequest;
+import org.openadr.oadr3.client.model.ReportRequest;
+import org.openadr.oadr3.client.model.ReportRequestResourcesInner;
+import org.openadr.oadr3.client.model.ValuesMap;
+import org.openadr.oadr3.client.model.ValuesMapValuesInner;
+
+/**
+ * A capacity-limit event targeted at a zone becomes the zone's flexibility request; a home with a
+ * controllable device accepts it (refused in words when it cannot), and its gateway, as a VEN,
+ * finds the per-device event carrying the setpoint and the command signed with the platform key.
+ */
+@ExtendWith(PostgresExtension.class)
+class FlexApiTest {
+  @TempDir static Path dataDir;
+  static TradingHarness h;
+  static String operator;
+  static Account home;
+  static TestGateway gateway;
+  static org.openadr.oadr3.client.ApiClient bl;
+  static String programId;
+
+  @BeforeAll
+  static void start(TestDatabase db) throws Exception {
+    h = TradingHarness.start(db, dataDir, new MutableClock(Instant.parse("2026-12-06T12:00:00Z")));
+    operator = h.operator("root");
+    h.zone(operator, "DE-FLEX", ApiClient.zoneBody("Zone FLEX", "CALL_AUCTION", 5000, 1));
+    home = h.prosumer(operator, "flex-home", "DE-FLEX");
+    gateway = new TestGateway(h.clock.instant().minusSeconds(1800));
+    gateway.enrol(h, home.token(), h.meteringPoint(home.token(), 10_000));
+    // 60 readings, 2 Wh apart, in the hour before: the zone's baseline is 118 Wh in 1 h = 118 W
+    check(h.post("/readings", null, gateway.batch(gateway.next(60), h.clock.instant())), 200);
+    eventually(() -> h.db.dsl().fetchCount(Tables.READING) == 60);
+    VtnClients.Issued client =
+        await(
+            h.vertx.executeBlocking(
+                () -> h.api.vtn().clients().issueBusinessLogic("grid operator")));
+    bl = openadr(token(client.clientId(), client.clientSecret()));
+    programId =
+        new ProgramsApi(bl).createProgram(new ProgramRequest().programName("evening")).getId();
+  }
+
+  @AfterAll
+  static void stop() {
+    h.close();
+  }
+
+  static String vtnUrl() {
+    return "http://127.0.0.1:" + h.port() + VtnContract.BASE_PATH;
+  }
+
+  static org.openadr.oadr3.client.ApiClient openadr(String token) {
+    org.openadr.oadr3.client.ApiClient api = new org.openadr.oadr3.client.ApiClient();
+    api.updateBaseUri(vtnUrl());
+    if (token != null) {
+      api.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + token));
+    }
+    return api;
+  }
+
+  static String token(String clientId, String secret) throws ApiException {
+    return new AuthApi(openadr(null))
+        .fetchToken("client_credentials", clientId, secret, null)
+        .getAccessToken();
+  }
+
+  /** An import limit for two slots from 17:00 at {@code eurPerKwh}. */
+  static EventRequest importLimit(String target, String eurPerKwh, String... kw) {
+    EventRequest e =
+        new EventRequest()
+            .programID(programId)
+            .targets(List.of(target))
+            .addPayloadDescriptorsItem(
+                new EventPayloadDescriptor()
+                    .objectType(EventPayloadDescriptor.ObjectTypeEnum.EVENT_PAYLOAD_DESCRIPTOR)
+                    .payloadType("IMPORT_CAPACITY_LIMIT")
+                    .units("KW"))
+            .addPayloadDescriptorsItem(
+                new EventPayloadDescriptor()
+                    .objectType(EventPayloadDescriptor.ObjectTypeEnum.EVENT_PAYLOAD_DESCRIPTOR)
+                    .payloadType("PRICE")
+                    .units("KWH")
+                    .currency("EUR"))
+            .intervalPeriod(
+                new IntervalPeriod()
+                    .start(OffsetDateTime.parse("2026-12-06T17:00:00Z"))
+                    .duration("PT15M"));
+    for (int i = 0; i < kw.length; i++) {
+      e.addIntervalsItem(
+          new Interval()
+              .id(i)
+              .addPayloadsItem(
+                  new ValuesMap()
+                      .type("IMPORT_CAPACITY_LIMIT")
+                      .addValuesItem(new ValuesMapValuesInner(new BigDecimal(kw[i]))))
+              .addPayloadsItem(
+                  new ValuesMap()
+                      .type("PRICE")
+                      .addValuesItem(new ValuesMapValuesInner(new BigDecimal(eurPerKwh)))));
+    }
+    return e;
+  }
+
+  static JsonObject acceptance(long watts, String key) {
+    return new JsonObject()
+        .put("deviceId", gateway.deviceId)
+        .put("watts", watts)
+        .put("clientKey", key);
+  }
+
+  @Test
+  void aZoneEventBecomesARequestThatAHomeAcceptsAndItsGatewayReceivesSigned() throws Exception {
+    Event zoneEvent = new EventsApi(bl).createEvent(importLimit("DE-FLEX", "0.25", "0.05", "0.1"));
+
+    JsonArray open = ApiClient.ok(h.get("/flex/requests", home.token())).getJsonArray("requests");
+    assertThat(open).hasSize(1);
+    JsonObject request = open.getJsonObject(0);
+    assertThat(request.getString("eventId")).isEqualTo(zoneEvent.getId());
+    assertThat(request.getString("direction")).isEqualTo("REDUCE_IMPORT");
+    // 0.25 EUR/kWh = 25 ct/kWh = 25000 in 0.001 ct/kWh
+    assertThat(request.getLong("pricePerKwh")).isEqualTo(25_000);
+    assertThat(request.getLong("baselineW")).isEqualTo(118);
+    assertThat(request.getJsonArray("slots"))
+        .extracting(s -> ((JsonObject) s).getLong("neededW"))
+        .containsExactly(68L, 18L);
+    long id = request.getLong("id");
+
+    // no controllable device yet, then too much power for it: refusals in words with the numbers
+    HttpResponse<Buffer> uncontrollable =
+        h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(500, "k1"));
+    assertThat(uncontrollable.statusCode()).isEqualTo(409);
+    assertThat(uncontrollable.bodyAsJsonObject().getString("message"))
+        .contains("device " + gateway.deviceId, "kind", "maximum power");
+    check(
+        h.put(
+            "/devices/" + gateway.deviceId + "/flexibility",
+            home.token(),
+            new JsonObject().put("kind", "battery").put("maxPowerW", 1200)),
+        200);
+    HttpResponse<Buffer> tooMuch =
+        h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(1500, "k1"));
+    assertThat(tooMuch.statusCode()).isEqualTo(400);
+    assertThat(tooMuch.bodyAsJsonObject().getString("message"))
+        .isEqualTo(
+            "1500 W is more than the 1200 W your battery (device "
+                + gateway.deviceId
+                + ") can move");
+
+    HttpResponse<Buffer> accepted =
+        h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(1000, "k1"));
+    assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(201);
+    JsonObject a = accepted.bodyAsJsonObject();
+    // the same key again is the same acceptance; another key for the same device is refused
+    HttpResponse<Buffer> repeated =
+        h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(1000, "k1"));
+    assertThat(repeated.statusCode()).isEqualTo(200);
+    assertThat(repeated.bodyAsJsonObject()).isEqualTo(a);
+    assertThat(
+            h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(900, "k2"))
+                .statusCode())
+        .isEqualTo(409);
+    JsonObject listed =
+        ApiClient.ok(h.get("/flex/requests", home.token()))
+            .getJsonArray("requests")
+            .getJsonObject(0);
+    assertThat(listed.getJsonArray("myAcceptances").getJsonObject(0).getString("commandId"))
+        .isEqualTo(a.getString("commandId"));
+    assertThat(listed.getJsonArray("slots").getJsonObject(0).getLong("acceptedW")).isEqualTo(1000);
+
+    // the gateway, as a VEN, finds its event: setpoint -1 kW, and the command signed by the
+    // platform
+    VtnClients.Issued ven =
+        await(h.vertx.executeBlocking(() -> h.api.vtn().clients().issueVen(gateway.deviceId)));
+    String venName = Long.toString(gateway.deviceId);
+    List<Event> events =
+        new EventsApi(openadr(token(ven.clientId(), ven.clientSecret())))
+            .searchAllEvents(null, List.of(venName), null, null, null);
+    assertThat(events).hasSize(1);
+    Event mine = events.get(0);
+    assertThat(mine.getId()).isEqualTo(a.getString("openadrEventId"));
+    assertThat(mine.getIntervalPeriod().getStart())
+        .isEqualTo(OffsetDateTime.parse("2026-12-06T17:00:00Z"));
+    assertThat(mine.getIntervalPeriod().getDuration()).isEqualTo("PT30M");
+    var payloads = mine.getIntervals().get(0).getPayloads();
+    assertThat(payloads.get(0).getType()).isEqualTo("DISPATCH_SETPOINT_RELATIVE");
+    assertThat(payloads.get(0).getValues().get(0).getBigDecimal()).isEqualByComparingTo("-1");
+    assertThat(payloads.get(1).getType()).isEqualTo("X_PEERWATT_SIGNED_COMMAND");
+    SignedFlexCommand signed =
+        SignedFlexCommand.fromJson(payloads.get(1).getValues().get(0).getString());
+    assertThat(signed.verify(h.keys.signingKey().publicKey())).isTrue();
+    FlexCommand command = signed.command();
+    assertThat(command.deviceId()).isEqualTo(venName);
+    assertThat(command.eventId()).isEqualTo(mine.getId());
+    assertThat(command.action()).isEqualTo(FlexAction.REDUCE_IMPORT);
+    assertThat(command.watts()).isEqualTo(1000);
+    assertThat(command.validFrom()).isEqualTo(Instant.parse("2026-12-06T17:00:00Z"));
+    assertThat(command.validUntil()).isEqualTo(Instant.parse("2026-12-06T17:30:00Z"));
+    assertThat(command.commandId()).isEqualTo(a.getString("commandId"));
+
+    // the gateway reports what it applied; the household sees requested against reported per slot
+    new ReportsApi(openadr(token(ven.clientId(), ven.clientSecret())))
+        .createReport(
+            new ReportRequest()
+                .eventID(mine.getId())
+                .clientName(venName)
+                .addResourcesItem(
+                    new ReportRequestResourcesInner()
+                        .resourceName(venName)
+                        .addIntervalsItem(
+                            new Interval()
+                                .id(0)
+                                .addPayloadsItem(
+                                    new ValuesMap()
+                                        .type("SETPOINT")
+                                        .addValuesItem(
+                                            new ValuesMapValuesInner(new BigDecimal("-0.8"))))
+                                .addPayloadsItem(
+                                    new ValuesMap()
+                                        .type("OPERATING_STATE")
+                                        .addValuesItem(
+                                            new ValuesMapValuesInner("RUNNING_CURTAILED"))))));
+    JsonArray slots =
+        ApiClient.ok(h.get("/flex/requests", home.token()))
+            .getJsonArray("requests")
+            .getJsonObject(0)
+            .getJsonArray("myAcceptances")
+            .getJsonObject(0)
+            .getJsonArray("slots");
+    assertThat(slots.getJsonObject(0))
+        .isEqualTo(
+            new JsonObject()
+                .put("start", "2026-12-06T17:00:00Z")
+                .put("requestedW", -1000)
+                .put("reportedW", -800)
+                .put("operatingState", "RUNNING_CURTAILED"));
+    assertThat(slots.getJsonObject(1).containsKey("reportedW")).isFalse();
+
+    // once the first slot starts, the request takes no more acceptances
+    h.clock.set(Instant.parse("2026-12-06T17:00:00Z"));
+    try {
+      HttpResponse<Buffer> late =
+          h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(100, "k3"));
+      assertThat(late.statusCode()).isEqualTo(409);
+      assertThat(late.bodyAsJsonObject().getString("message")).contains("started at");
+    } finally {
+      h.clock.set(Instant.parse("2026-12-06T12:00:00Z"));
+    }
+  }
+
+  @Test
+  void aFlexibilityEventMustBeReadableAsOne() {
+    int requests = h.db.dsl().fetchCount(Tables.FLEX_REQUEST);
+    int events = h.db.dsl().fetchCount(Tables.OPENADR_OBJECT);
+    // a price finer than 0.001 ct/kWh, and a slot that is not 15 minutes long, are refused
+    assertRefused(importLimit("DE-FLEX", "0.0000001", "1"), "finer than 0.001 ct/kWh");
+    EventRequest hourly = importLimit("DE-FLEX", "0.2", "1");
+    hourly.getIntervalPeriod().duration("PT1H");
+    assertRefused(hourly, "15-minute slots");
+    EventRequest both = importLimit("DE-FLEX", "0.2", "1");
+    both.getIntervals()
+        .get(0)
+        .addPayloadsItem(
+            new ValuesMap()
+                .type("EXPORT_CAPACITY_LIMIT")
+                .addValuesItem(new ValuesMapValuesInner(BigDecimal.ONE)));
+    assertRefused(both, "not both");
+    // refused events leave nothing behind
+    assertThat(h.db.dsl().fetchCount(Tables.FLEX_REQUEST)).isEqualTo(requests);
+    assertThat(h.db.dsl().fetchCount(Tables.OPENADR_OBJECT)).isEqualTo(events);
+  }
+
+  static void assertRefused(EventRequest event, String words) {
+    try {
+      new EventsApi(bl).createEvent(event);
+      throw new AssertionError("the event was accepted");
+    } catch (ApiException e) {
+      assertThat(e.getCode()).isEqualTo(400);
+      assertThat(e.getResponseBody()).contains(words);
+    }
+  }
+}
