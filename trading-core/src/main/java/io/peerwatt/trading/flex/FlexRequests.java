@@ -29,8 +29,11 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -50,6 +53,9 @@ import org.jooq.impl.DSL;
  * over one hour is the mean power in W.
  */
 public final class FlexRequests {
+  /** How long after its end an accepted request stays in the household's listing. */
+  static final Duration SHOWN_AFTER_END = Duration.ofDays(7);
+
   /** The OpenADR program the per-device events belong to. */
   public static final String PROGRAM_NAME = "peerwatt-flexibility";
 
@@ -178,12 +184,27 @@ public final class FlexRequests {
   }
 
   /**
-   * The requests of the caller's zone (an operator's: all) that have not ended, with their slots,
-   * what the zone's homes accepted so far and the caller's own acceptances.
+   * The requests of the caller's zone (an operator's: all) that have not ended, and for a week
+   * after their end those the caller accepted, with their slots, what the zone's homes accepted so
+   * far and the caller's own acceptances.
    */
   public JsonArray open(Caller caller) {
     Instant now = clock.instant();
-    var where = FLEX_REQUEST.ENDS_AT.gt(now);
+    // open ones, and for a week after its end each one the caller accepted: what it delivered
+    var where =
+        FLEX_REQUEST
+            .ENDS_AT
+            .gt(now)
+            .or(
+                FLEX_REQUEST
+                    .ENDS_AT
+                    .gt(now.minus(SHOWN_AFTER_END))
+                    .and(
+                        DSL.exists(
+                            DSL.selectOne()
+                                .from(FLEX_ACCEPTANCE)
+                                .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(FLEX_REQUEST.ID))
+                                .and(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId())))));
     if (!caller.isOperator()) {
       if (caller.zoneCode() == null) {
         return new JsonArray();
@@ -472,12 +493,30 @@ public final class FlexRequests {
         }
       }
     }
+    FlexDirection direction = FlexDirection.valueOf(r.getDirection());
+    Instant now = clock.instant();
+    Map<Instant, Long> metered =
+        now.isAfter(r.getStartsAt())
+            ? meteredBySlot(
+                a.getDeviceId(),
+                direction,
+                r.getStartsAt().minus(Duration.ofDays(FlexDelivery.LOOK_BACK_DAYS)),
+                r.getEndsAt())
+            : Map.of();
     JsonArray out = new JsonArray();
     for (int i = 0; i < slots; i++) {
+      Instant start = r.getStartsAt().plus(FlexEvents.SLOT.multipliedBy(i));
       JsonObject slot =
-          new JsonObject()
-              .put("start", r.getStartsAt().plus(FlexEvents.SLOT.multipliedBy(i)).toString())
-              .put("requestedW", requested);
+          new JsonObject().put("start", start.toString()).put("requestedW", requested);
+      OptionalLong baseline = FlexDelivery.baselineWh(metered, start);
+      Long meteredWh = metered.get(start);
+      if (!now.isBefore(start.plus(FlexEvents.SLOT)) && baseline.isPresent() && meteredWh != null) {
+        long delivered = FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh, a.getWatts());
+        slot.put("baselineWh", baseline.getAsLong())
+            .put("meteredWh", meteredWh)
+            .put("deliveredWh", delivered)
+            .put("earned", FlexDelivery.earned(delivered, r.getPricePerKwh()));
+      }
       if (reportedW[i] != null) {
         slot.put("reportedW", reportedW[i]);
       }
@@ -486,6 +525,28 @@ public final class FlexRequests {
       }
       out.add(slot);
     }
+    return out;
+  }
+
+  /**
+   * The device's metered import (export) energy per 15-minute slot from {@code from} to {@code to}:
+   * per slot, its counter's last reading minus its first in the slot.
+   */
+  private Map<Instant, Long> meteredBySlot(
+      long deviceId, FlexDirection direction, Instant from, Instant to) {
+    Field<Long> counter =
+        direction == FlexDirection.REDUCE_EXPORT ? READING.EXPORT_WH : READING.IMPORT_WH;
+    Field<Long> slotSecond =
+        DSL.field(
+            "(floor(extract(epoch from {0}) / 900) * 900)::bigint", Long.class, READING.TAKEN_AT);
+    Map<Instant, Long> out = new HashMap<>();
+    dsl.select(slotSecond, DSL.max(counter).minus(DSL.min(counter)))
+        .from(READING)
+        .where(READING.DEVICE_ID.eq(deviceId))
+        .and(READING.TAKEN_AT.ge(from))
+        .and(READING.TAKEN_AT.lt(to))
+        .groupBy(slotSecond)
+        .forEach(row -> out.put(Instant.ofEpochSecond(row.value1()), row.value2()));
     return out;
   }
 

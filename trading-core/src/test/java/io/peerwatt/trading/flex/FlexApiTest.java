@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -155,10 +156,7 @@ class FlexApiTest {
   void aZoneEventBecomesARequestThatAHomeAcceptsAndItsGatewayReceivesSigned() throws Exception {
     Event zoneEvent = new EventsApi(bl).createEvent(importLimit("DE-FLEX", "0.25", "0.05", "0.1"));
 
-    JsonArray open = ApiClient.ok(h.get("/flex/requests", home.token())).getJsonArray("requests");
-    assertThat(open).hasSize(1);
-    JsonObject request = open.getJsonObject(0);
-    assertThat(request.getString("eventId")).isEqualTo(zoneEvent.getId());
+    JsonObject request = requestOfEvent(zoneEvent.getId());
     assertThat(request.getString("direction")).isEqualTo("REDUCE_IMPORT");
     // 0.25 EUR/kWh = 25 ct/kWh = 25000 in 0.001 ct/kWh
     assertThat(request.getLong("pricePerKwh")).isEqualTo(25_000);
@@ -202,10 +200,7 @@ class FlexApiTest {
             h.post("/flex/requests/" + id + "/acceptances", home.token(), acceptance(900, "k2"))
                 .statusCode())
         .isEqualTo(409);
-    JsonObject listed =
-        ApiClient.ok(h.get("/flex/requests", home.token()))
-            .getJsonArray("requests")
-            .getJsonObject(0);
+    JsonObject listed = requestOfEvent(zoneEvent.getId());
     assertThat(listed.getJsonArray("myAcceptances").getJsonObject(0).getString("commandId"))
         .isEqualTo(a.getString("commandId"));
     assertThat(listed.getJsonArray("slots").getJsonObject(0).getLong("acceptedW")).isEqualTo(1000);
@@ -218,9 +213,11 @@ class FlexApiTest {
     List<Event> events =
         new EventsApi(openadr(token(ven.clientId(), ven.clientSecret())))
             .searchAllEvents(null, List.of(venName), null, null, null);
-    assertThat(events).hasSize(1);
-    Event mine = events.get(0);
-    assertThat(mine.getId()).isEqualTo(a.getString("openadrEventId"));
+    Event mine =
+        events.stream()
+            .filter(e -> e.getId().equals(a.getString("openadrEventId")))
+            .findFirst()
+            .orElseThrow();
     assertThat(mine.getIntervalPeriod().getStart())
         .isEqualTo(OffsetDateTime.parse("2026-12-06T17:00:00Z"));
     assertThat(mine.getIntervalPeriod().getDuration()).isEqualTo("PT30M");
@@ -263,9 +260,7 @@ class FlexApiTest {
                                         .addValuesItem(
                                             new ValuesMapValuesInner("RUNNING_CURTAILED"))))));
     JsonArray slots =
-        ApiClient.ok(h.get("/flex/requests", home.token()))
-            .getJsonArray("requests")
-            .getJsonObject(0)
+        requestOfEvent(zoneEvent.getId())
             .getJsonArray("myAcceptances")
             .getJsonObject(0)
             .getJsonArray("slots");
@@ -288,6 +283,102 @@ class FlexApiTest {
     } finally {
       h.clock.set(Instant.parse("2026-12-06T12:00:00Z"));
     }
+  }
+
+  @Test
+  void afterASlotTheHomeSeesWhatItDeliveredAgainstItsOwnBaselineAndWhatItEarns() throws Exception {
+    new EventsApi(bl)
+        .createEvent(
+            importLimit("DE-FLEX", "0.25", "0.05")
+                .intervalPeriod(
+                    new IntervalPeriod()
+                        .start(OffsetDateTime.parse("2026-12-06T18:00:00Z"))
+                        .duration("PT15M")));
+    JsonObject request =
+        ApiClient.ok(h.get("/flex/requests", home.token())).getJsonArray("requests").stream()
+            .map(JsonObject.class::cast)
+            .filter(r -> r.getString("start").equals("2026-12-06T18:00:00Z"))
+            .findFirst()
+            .orElseThrow();
+    check(
+        h.put(
+            "/devices/" + gateway.deviceId + "/flexibility",
+            home.token(),
+            new JsonObject().put("kind", "battery").put("maxPowerW", 1200)),
+        200);
+    check(
+        h.post(
+            "/flex/requests/" + request.getLong("id") + "/acceptances",
+            home.token(),
+            acceptance(1000, "delivery")),
+        201);
+    // the home's own readings in the 18:00 quarter-hour: 300 Wh on each of the 5 days before (and
+    // 9000 Wh 6 days before, which the baseline does not reach), 100 Wh on the day
+    Instant slot = Instant.parse("2026-12-06T18:00:00Z");
+    long sequence = 1_000_000;
+    long counter = 10_000_000;
+    for (int daysBack = 6; daysBack >= 0; daysBack--) {
+      long used = daysBack == 0 ? 100 : daysBack == 6 ? 9000 : 300;
+      Instant start = slot.minus(Duration.ofDays(daysBack));
+      storeReading(sequence++, start.plusSeconds(5), counter);
+      counter += used;
+      storeReading(sequence++, start.plusSeconds(895), counter);
+    }
+    JsonObject slot0 = deliverySlot(request.getLong("id"));
+    assertThat(slot0.containsKey("deliveredWh")).as("not before the slot ends").isFalse();
+    h.clock.set(Instant.parse("2026-12-06T18:15:00Z"));
+    try {
+      slot0 = deliverySlot(request.getLong("id"));
+    } finally {
+      h.clock.set(Instant.parse("2026-12-06T12:00:00Z"));
+    }
+    // baseline 300 Wh, metered 100 Wh: 200 Wh delivered (the acceptance covers 250 Wh), at 25
+    // ct/kWh
+    assertThat(slot0.getLong("baselineWh")).isEqualTo(300);
+    assertThat(slot0.getLong("meteredWh")).isEqualTo(100);
+    assertThat(slot0.getLong("deliveredWh")).isEqualTo(200);
+    assertThat(slot0.getLong("earned")).isEqualTo(5_000);
+  }
+
+  /** The household's listing of the request event {@code eventId} made. */
+  private static JsonObject requestOfEvent(String eventId) {
+    return ApiClient.ok(h.get("/flex/requests", home.token())).getJsonArray("requests").stream()
+        .map(JsonObject.class::cast)
+        .filter(r -> r.getString("eventId").equals(eventId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static JsonObject deliverySlot(long requestId) {
+    return ApiClient.ok(h.get("/flex/requests", home.token())).getJsonArray("requests").stream()
+        .map(JsonObject.class::cast)
+        .filter(r -> r.getLong("id") == requestId)
+        .findFirst()
+        .orElseThrow()
+        .getJsonArray("myAcceptances")
+        .getJsonObject(0)
+        .getJsonArray("slots")
+        .getJsonObject(0);
+  }
+
+  /** A reading row of the gateway's device, as ingestion stores one (the fields the rules read). */
+  private static void storeReading(long sequence, Instant takenAt, long importWh) {
+    h.db
+        .dsl()
+        .insertInto(Tables.READING)
+        .set(Tables.READING.DEVICE_ID, gateway.deviceId)
+        .set(Tables.READING.SEQUENCE, sequence)
+        .set(Tables.READING.METER_CHANNEL, 0)
+        .set(Tables.READING.TAKEN_AT, takenAt)
+        .set(Tables.READING.IMPORT_WH, importWh)
+        .set(Tables.READING.EXPORT_WH, 0L)
+        .set(Tables.READING.POWER_W, 0L)
+        .set(Tables.READING.QUALITY_FLAGS, 0)
+        .set(Tables.READING.PREV_HASH, new byte[32])
+        .set(Tables.READING.READING_HASH, new byte[32])
+        .set(Tables.READING.SIGNATURE, new byte[70])
+        .set(Tables.READING.ENCODED, new byte[1])
+        .execute();
   }
 
   @Test

@@ -1,0 +1,66 @@
+package io.peerwatt.trading.flex;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * How much flexibility a home delivered in a slot, and what it earns. Pure: no I/O, integers only.
+ *
+ * <ul>
+ *   <li><b>Baseline</b> of a slot: the mean of the home's metered energy (import for a request to
+ *       reduce import, export for one to reduce export), from its own signed readings, in the same
+ *       quarter-hour of the last {@link #BASELINE_DAYS} days before the slot's day that have a
+ *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. No
+ *       such day: no baseline, nothing delivered.
+ *   <li><b>Delivered</b>: baseline minus metered, clipped to [0, accepted], where accepted is the
+ *       accepted power over the slot ({@code watts / 4} Wh, floored).
+ *   <li><b>Earned</b>: delivered Wh at the request's price per kWh, floored to the price unit
+ *       (0.001 ct, or a satoshi in a BSV zone): never more than the exact product.
+ * </ul>
+ */
+public final class FlexDelivery {
+  /** Days averaged for a baseline. */
+  public static final int BASELINE_DAYS = 5;
+
+  /** How far back a baseline looks for days with readings. */
+  public static final int LOOK_BACK_DAYS = 30;
+
+  private static final Duration DAY = Duration.ofDays(1);
+
+  private FlexDelivery() {}
+
+  /**
+   * The slot's baseline from {@code meteredBySlot} (Wh per slot start, the home's own), or empty
+   * when none of the days looked at has the quarter-hour.
+   */
+  public static OptionalLong baselineWh(Map<Instant, Long> meteredBySlot, Instant slot) {
+    long sum = 0;
+    int days = 0;
+    for (int back = 1; back <= LOOK_BACK_DAYS && days < BASELINE_DAYS; back++) {
+      Long wh = meteredBySlot.get(slot.minus(DAY.multipliedBy(back)));
+      if (wh != null) {
+        sum = Math.addExact(sum, wh);
+        days++;
+      }
+    }
+    return days == 0 ? OptionalLong.empty() : OptionalLong.of(sum / days);
+  }
+
+  /** The accepted power over one 15-minute slot, in Wh (floored). */
+  public static long acceptedWh(long acceptedW) {
+    return acceptedW / 4;
+  }
+
+  /** Delivered Wh: baseline minus metered, at least 0, at most what was accepted. */
+  public static long deliveredWh(long baselineWh, long meteredWh, long acceptedW) {
+    long reduction = Math.subtractExact(baselineWh, meteredWh);
+    return Math.max(0, Math.min(reduction, acceptedWh(acceptedW)));
+  }
+
+  /** What {@code deliveredWh} earns at {@code pricePerKwh}, floored to the price unit. */
+  public static long earned(long deliveredWh, long pricePerKwh) {
+    return Math.multiplyExact(deliveredWh, pricePerKwh) / 1000;
+  }
+}
