@@ -30,6 +30,7 @@ import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.peerwatt.trading.ingest.ReadingStore;
 import io.peerwatt.trading.market.Market;
 import io.peerwatt.trading.market.ZoneStore;
+import io.peerwatt.trading.openadr.Notifications;
 import io.peerwatt.trading.openadr.Vtn;
 import io.peerwatt.trading.openadr.VtnClientRoutes;
 import io.peerwatt.trading.openadr.VtnObjects;
@@ -141,7 +142,9 @@ public final class TradingApi implements AutoCloseable {
               BearerTokens tokens =
                   new BearerTokens(
                       vertx, keys.jwtSecret(), settings.tokenLifetime(), loaded.revoked());
-              VtnObjects plainObjects = new VtnObjects(dsl, clock);
+              // the callbacks' retry waits run on real time, whatever clock the market runs on
+              VtnObjects plainObjects =
+                  new VtnObjects(dsl, clock, new Notifications(dsl, securityClock));
               FlexRequests flex =
                   new FlexRequests(
                       dsl, new DeviceStore(dsl), plainObjects, keys.signingKey(), clock);
@@ -154,7 +157,6 @@ public final class TradingApi implements AutoCloseable {
                       tokens,
                       blocking,
                       clock,
-                      securityClock,
                       settings.bodyLimitBytes())
                   .map(vtn -> new Started(loaded, tokens, vtn, flex));
             })

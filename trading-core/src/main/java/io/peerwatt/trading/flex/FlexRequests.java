@@ -270,128 +270,131 @@ public final class FlexRequests {
   public Accepted accept(
       Caller caller, long requestId, long deviceId, long watts, String clientKey) {
     caller.require(Role.PROSUMER);
-    return dsl.transactionResult(
-        tx -> {
-          DSLContext db = tx.dsl();
-          FlexAcceptanceRecord replay =
-              db.selectFrom(FLEX_ACCEPTANCE)
-                  .where(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId()))
-                  .and(FLEX_ACCEPTANCE.CLIENT_KEY.eq(clientKey))
-                  .fetchOne();
-          if (replay != null) {
-            if (replay.getRequestId() != requestId
-                || replay.getDeviceId() != deviceId
-                || replay.getWatts() != watts) {
-              throw ApiError.conflict(
-                  "CLIENT_KEY_REUSED",
-                  "client key "
-                      + clientKey
-                      + " was used for another acceptance ("
-                      + replay.getWatts()
-                      + " W with device "
-                      + replay.getDeviceId()
-                      + " on request "
-                      + replay.getRequestId()
-                      + ")",
-                  "clientKey");
-            }
-            return new Accepted(toJson(replay), false);
-          }
-          Instant now = clock.instant();
-          FlexRequestRecord request =
-              db.selectFrom(FLEX_REQUEST)
-                  .where(FLEX_REQUEST.ID.eq(requestId))
-                  .and(FLEX_REQUEST.ZONE_CODE.eq(String.valueOf(caller.zoneCode())))
-                  .fetchOne();
-          if (request == null) {
-            throw ApiError.notFound("flexibility request " + requestId + " of your zone");
-          }
-          if (!now.isBefore(request.getStartsAt())) {
-            throw ApiError.conflict(
-                "REQUEST_STARTED",
-                "flexibility request "
-                    + requestId
-                    + " started at "
-                    + request.getStartsAt()
-                    + ": it could be accepted until then",
-                null);
-          }
-          devices
-              .visible(caller, deviceId)
-              .filter(d -> "active".equals(d.getStatus()))
-              .orElseThrow(() -> ApiError.notFound("active device " + deviceId + " of yours"));
-          var controllable =
-              db.selectFrom(FLEX_DEVICE).where(FLEX_DEVICE.DEVICE_ID.eq(deviceId)).fetchOne();
-          if (controllable == null) {
-            throw ApiError.conflict(
-                "NOT_CONTROLLABLE",
-                "device "
-                    + deviceId
-                    + " has no controllable device: set its kind (battery or inverter) and"
-                    + " maximum power first",
-                "deviceId");
-          }
-          if (watts > controllable.getMaxPowerW()) {
-            throw ApiError.badRequest(
-                "TOO_MUCH_POWER",
-                watts
-                    + " W is more than the "
-                    + controllable.getMaxPowerW()
-                    + " W your "
-                    + controllable.getKind()
-                    + " (device "
-                    + deviceId
-                    + ") can move",
-                "watts");
-          }
-          FlexAcceptanceRecord already =
-              db.selectFrom(FLEX_ACCEPTANCE)
-                  .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(requestId))
-                  .and(FLEX_ACCEPTANCE.DEVICE_ID.eq(deviceId))
-                  .fetchOne();
-          if (already != null) {
-            throw ApiError.conflict(
-                "ALREADY_ACCEPTED",
-                "device "
-                    + deviceId
-                    + " already accepted request "
-                    + requestId
-                    + " for "
-                    + already.getWatts()
-                    + " W",
-                "deviceId");
-          }
-          String eventId = UUID.randomUUID().toString();
-          FlexCommand command =
-              new FlexCommand(
-                  UUID.randomUUID().toString(),
-                  Long.toString(deviceId),
+    Accepted accepted =
+        dsl.transactionResult(
+            tx -> {
+              DSLContext db = tx.dsl();
+              FlexAcceptanceRecord replay =
+                  db.selectFrom(FLEX_ACCEPTANCE)
+                      .where(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId()))
+                      .and(FLEX_ACCEPTANCE.CLIENT_KEY.eq(clientKey))
+                      .fetchOne();
+              if (replay != null) {
+                if (replay.getRequestId() != requestId
+                    || replay.getDeviceId() != deviceId
+                    || replay.getWatts() != watts) {
+                  throw ApiError.conflict(
+                      "CLIENT_KEY_REUSED",
+                      "client key "
+                          + clientKey
+                          + " was used for another acceptance ("
+                          + replay.getWatts()
+                          + " W with device "
+                          + replay.getDeviceId()
+                          + " on request "
+                          + replay.getRequestId()
+                          + ")",
+                      "clientKey");
+                }
+                return new Accepted(toJson(replay), false);
+              }
+              Instant now = clock.instant();
+              FlexRequestRecord request =
+                  db.selectFrom(FLEX_REQUEST)
+                      .where(FLEX_REQUEST.ID.eq(requestId))
+                      .and(FLEX_REQUEST.ZONE_CODE.eq(String.valueOf(caller.zoneCode())))
+                      .fetchOne();
+              if (request == null) {
+                throw ApiError.notFound("flexibility request " + requestId + " of your zone");
+              }
+              if (!now.isBefore(request.getStartsAt())) {
+                throw ApiError.conflict(
+                    "REQUEST_STARTED",
+                    "flexibility request "
+                        + requestId
+                        + " started at "
+                        + request.getStartsAt()
+                        + ": it could be accepted until then",
+                    null);
+              }
+              devices
+                  .visible(caller, deviceId)
+                  .filter(d -> "active".equals(d.getStatus()))
+                  .orElseThrow(() -> ApiError.notFound("active device " + deviceId + " of yours"));
+              var controllable =
+                  db.selectFrom(FLEX_DEVICE).where(FLEX_DEVICE.DEVICE_ID.eq(deviceId)).fetchOne();
+              if (controllable == null) {
+                throw ApiError.conflict(
+                    "NOT_CONTROLLABLE",
+                    "device "
+                        + deviceId
+                        + " has no controllable device: set its kind (battery or inverter) and"
+                        + " maximum power first",
+                    "deviceId");
+              }
+              if (watts > controllable.getMaxPowerW()) {
+                throw ApiError.badRequest(
+                    "TOO_MUCH_POWER",
+                    watts
+                        + " W is more than the "
+                        + controllable.getMaxPowerW()
+                        + " W your "
+                        + controllable.getKind()
+                        + " (device "
+                        + deviceId
+                        + ") can move",
+                    "watts");
+              }
+              FlexAcceptanceRecord already =
+                  db.selectFrom(FLEX_ACCEPTANCE)
+                      .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(requestId))
+                      .and(FLEX_ACCEPTANCE.DEVICE_ID.eq(deviceId))
+                      .fetchOne();
+              if (already != null) {
+                throw ApiError.conflict(
+                    "ALREADY_ACCEPTED",
+                    "device "
+                        + deviceId
+                        + " already accepted request "
+                        + requestId
+                        + " for "
+                        + already.getWatts()
+                        + " W",
+                    "deviceId");
+              }
+              String eventId = UUID.randomUUID().toString();
+              FlexCommand command =
+                  new FlexCommand(
+                      UUID.randomUUID().toString(),
+                      Long.toString(deviceId),
+                      eventId,
+                      FlexAction.valueOf(request.getDirection()),
+                      watts,
+                      request.getStartsAt(),
+                      request.getEndsAt(),
+                      now);
+              String signed = SignedFlexCommand.sign(command, platformKey).toJson();
+              objects.createIn(
+                  db,
+                  ObjectType.EVENT,
                   eventId,
-                  FlexAction.valueOf(request.getDirection()),
-                  watts,
-                  request.getStartsAt(),
-                  request.getEndsAt(),
-                  now);
-          String signed = SignedFlexCommand.sign(command, platformKey).toJson();
-          objects.createIn(
-              db,
-              ObjectType.EVENT,
-              eventId,
-              deviceEvent(db, request, deviceId, watts, signed),
-              PLATFORM);
-          FlexAcceptanceRecord a = db.newRecord(FLEX_ACCEPTANCE);
-          a.setRequestId(requestId);
-          a.setDeviceId(deviceId);
-          a.setAccountId(caller.accountId());
-          a.setWatts(watts);
-          a.setClientKey(clientKey);
-          a.setAcceptedAt(now);
-          a.setCommandId(command.commandId());
-          a.setOpenadrEventId(eventId);
-          a.setSignedCommand(signed);
-          a.store();
-          return new Accepted(toJson(a), true);
-        });
+                  deviceEvent(db, request, deviceId, watts, signed),
+                  PLATFORM);
+              FlexAcceptanceRecord a = db.newRecord(FLEX_ACCEPTANCE);
+              a.setRequestId(requestId);
+              a.setDeviceId(deviceId);
+              a.setAccountId(caller.accountId());
+              a.setWatts(watts);
+              a.setClientKey(clientKey);
+              a.setAcceptedAt(now);
+              a.setCommandId(command.commandId());
+              a.setOpenadrEventId(eventId);
+              a.setSignedCommand(signed);
+              a.store();
+              return new Accepted(toJson(a), true);
+            });
+    objects.notifications().wake();
+    return accepted;
   }
 
   /**

@@ -17,8 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,15 @@ public final class Notifications {
   private final Clock clock;
   private final HttpClient http;
 
+  /** Counts {@link #wake} calls, so a round cannot overwrite a wake that came during it. */
+  private final AtomicLong wakes = new AtomicLong();
+
+  /**
+   * When the next notification is due; null when none is pending. Starts due, so the first round
+   * finds what an earlier run left. The worker touches the database only when something is due.
+   */
+  private volatile Instant nextDue = Instant.MIN;
+
   public Notifications(DSLContext dsl, Clock clock) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.clock = clock;
@@ -52,6 +63,18 @@ public final class Notifications {
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+  }
+
+  /** Something may have been queued (call after the transaction commits). */
+  public void wake() {
+    wakes.incrementAndGet();
+    nextDue = Instant.MIN;
+  }
+
+  /** Whether a round has something to do. */
+  public boolean due() {
+    Instant due = nextDue;
+    return due != null && !clock.instant().isBefore(due);
   }
 
   /**
@@ -138,6 +161,7 @@ public final class Notifications {
 
   /** Posts the notifications that are due; answers how many were delivered. */
   public int deliverDue() {
+    long wakesBefore = wakes.get();
     Instant now = clock.instant();
     List<OpenadrNotificationRecord> due =
         dsl.selectFrom(OPENADR_NOTIFICATION)
@@ -171,6 +195,15 @@ public final class Notifications {
         }
       }
       n.update();
+    }
+    Instant next =
+        dsl.select(DSL.min(OPENADR_NOTIFICATION.NEXT_ATTEMPT_AT))
+            .from(OPENADR_NOTIFICATION)
+            .where(OPENADR_NOTIFICATION.DELIVERED_AT.isNull())
+            .and(OPENADR_NOTIFICATION.ABANDONED_AT.isNull())
+            .fetchOne(0, Instant.class);
+    if (wakes.get() == wakesBefore) {
+      nextDue = next;
     }
     return delivered;
   }

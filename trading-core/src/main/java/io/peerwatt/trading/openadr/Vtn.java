@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class Vtn implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Vtn.class);
 
-  /** How often the notification worker looks for due callbacks. */
+  /** How often the notification worker looks whether a callback is due (in memory). */
   static final Duration DELIVERY_EVERY = Duration.ofSeconds(1);
 
   private final Vertx vertx;
@@ -45,7 +45,6 @@ public final class Vtn implements AutoCloseable {
    * @param jwtSecret the platform's token secret (VTN tokens have their own issuer)
    * @param logins the login tokens, so that a utility's works as a BL client's
    * @param clock the platform's time: issued credentials
-   * @param retryClock the notifications' retry waits (real time on every platform)
    */
   public static Future<Vtn> start(
       Vertx vertx,
@@ -56,7 +55,6 @@ public final class Vtn implements AutoCloseable {
       BearerTokens logins,
       Blocking blocking,
       Clock clock,
-      Clock retryClock,
       int bodyLimitBytes) {
     return VtnContract.load(vertx)
         .map(
@@ -70,14 +68,14 @@ public final class Vtn implements AutoCloseable {
                       clients,
                       objects,
                       blocking);
-              Notifications notifications = new Notifications(dsl, retryClock);
+              Notifications notifications = objects.notifications();
               AtomicBoolean delivering = new AtomicBoolean();
               long timer =
                   vertx.setPeriodic(
                       DELIVERY_EVERY.toMillis(),
                       id -> {
                         // one round at a time: a slow callback must not pile rounds up
-                        if (delivering.compareAndSet(false, true)) {
+                        if (notifications.due() && delivering.compareAndSet(false, true)) {
                           blocking
                               .run(notifications::deliverDue)
                               .onFailure(e -> log.warn("OpenADR notification round failed", e))

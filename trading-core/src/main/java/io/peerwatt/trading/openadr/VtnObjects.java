@@ -45,21 +45,31 @@ public final class VtnObjects {
 
   private final DSLContext dsl;
   private final Clock clock;
+  private final Notifications notifications;
   private final EventIntake intake;
 
-  public VtnObjects(DSLContext dsl, Clock clock) {
-    this(dsl, clock, EventIntake.NONE);
+  /**
+   * @param notifications the subscription callbacks, woken after each change
+   */
+  public VtnObjects(DSLContext dsl, Clock clock, Notifications notifications) {
+    this(dsl, clock, notifications, EventIntake.NONE);
   }
 
-  private VtnObjects(DSLContext dsl, Clock clock, EventIntake intake) {
+  private VtnObjects(DSLContext dsl, Clock clock, Notifications notifications, EventIntake intake) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.clock = clock;
+    this.notifications = notifications;
     this.intake = intake;
   }
 
   /** The same objects, with {@code intake} told of every event a BL client creates. */
   public VtnObjects withIntake(EventIntake intake) {
-    return new VtnObjects(dsl, clock, intake);
+    return new VtnObjects(dsl, clock, notifications, intake);
+  }
+
+  /** The subscription callbacks these objects queue. */
+  public Notifications notifications() {
+    return notifications;
   }
 
   /** The objects of {@code type} the caller may see that match {@code filter}, oldest first. */
@@ -114,8 +124,11 @@ public final class VtnObjects {
 
   /** Stores a new object from its request; answers it as stored. */
   public JsonObject create(ObjectType type, JsonObject request, VtnCaller caller) {
-    return dsl.transactionResult(
-        tx -> createIn(tx.dsl(), type, UUID.randomUUID().toString(), request, caller));
+    JsonObject created =
+        dsl.transactionResult(
+            tx -> createIn(tx.dsl(), type, UUID.randomUUID().toString(), request, caller));
+    notifications.wake();
+    return created;
   }
 
   /** As {@link #create}, in the transaction {@code db}, with the id chosen by the caller. */
@@ -187,53 +200,59 @@ public final class VtnObjects {
 
   /** Replaces the object's content by {@code request}, keeping its id and creation time. */
   public JsonObject update(ObjectType type, String id, JsonObject request, VtnCaller caller) {
-    return dsl.transactionResult(
-        tx -> {
-          DSLContext db = tx.dsl();
-          OpenadrObjectRecord row = visible(db, type, id, caller);
-          Instant now = clock.instant();
-          JsonObject before = new JsonObject(row.getBody().data());
-          JsonObject object = shape(db, type, request, caller, before);
-          object.put("id", id).put("createdDateTime", before.getString("createdDateTime"));
-          object.put("modificationDateTime", now.toString());
-          fill(db, row, type, object, now);
-          try {
-            row.update();
-          } catch (DataAccessException e) {
-            throw conflictOr(e, type, object);
-          }
-          Notifications.queue(db, type, "UPDATE", object, now);
-          return object;
-        });
+    JsonObject changed =
+        dsl.transactionResult(
+            tx -> {
+              DSLContext db = tx.dsl();
+              OpenadrObjectRecord row = visible(db, type, id, caller);
+              Instant now = clock.instant();
+              JsonObject before = new JsonObject(row.getBody().data());
+              JsonObject object = shape(db, type, request, caller, before);
+              object.put("id", id).put("createdDateTime", before.getString("createdDateTime"));
+              object.put("modificationDateTime", now.toString());
+              fill(db, row, type, object, now);
+              try {
+                row.update();
+              } catch (DataAccessException e) {
+                throw conflictOr(e, type, object);
+              }
+              Notifications.queue(db, type, "UPDATE", object, now);
+              return object;
+            });
+    notifications.wake();
+    return changed;
   }
 
   /** Deletes the object (a ven with its resources); answers it as it was. */
   public JsonObject delete(ObjectType type, String id, VtnCaller caller) {
-    return dsl.transactionResult(
-        tx -> {
-          DSLContext db = tx.dsl();
-          OpenadrObjectRecord row = visible(db, type, id, caller);
-          Instant now = clock.instant();
-          if (type == ObjectType.VEN) {
-            for (OpenadrObjectRecord resource :
-                db.selectFrom(OPENADR_OBJECT)
-                    .where(OPENADR_OBJECT.OBJECT_TYPE.eq(ObjectType.RESOURCE.name()))
-                    .and(OPENADR_OBJECT.VEN_ID.eq(id))
-                    .fetch()) {
-              resource.delete();
-              Notifications.queue(
-                  db,
-                  ObjectType.RESOURCE,
-                  "DELETE",
-                  new JsonObject(resource.getBody().data()),
-                  now);
-            }
-          }
-          row.delete();
-          JsonObject object = new JsonObject(row.getBody().data());
-          Notifications.queue(db, type, "DELETE", object, now);
-          return object;
-        });
+    JsonObject changed =
+        dsl.transactionResult(
+            tx -> {
+              DSLContext db = tx.dsl();
+              OpenadrObjectRecord row = visible(db, type, id, caller);
+              Instant now = clock.instant();
+              if (type == ObjectType.VEN) {
+                for (OpenadrObjectRecord resource :
+                    db.selectFrom(OPENADR_OBJECT)
+                        .where(OPENADR_OBJECT.OBJECT_TYPE.eq(ObjectType.RESOURCE.name()))
+                        .and(OPENADR_OBJECT.VEN_ID.eq(id))
+                        .fetch()) {
+                  resource.delete();
+                  Notifications.queue(
+                      db,
+                      ObjectType.RESOURCE,
+                      "DELETE",
+                      new JsonObject(resource.getBody().data()),
+                      now);
+                }
+              }
+              row.delete();
+              JsonObject object = new JsonObject(row.getBody().data());
+              Notifications.queue(db, type, "DELETE", object, now);
+              return object;
+            });
+    notifications.wake();
+    return changed;
   }
 
   /**
