@@ -19,8 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +32,9 @@ import java.util.concurrent.Callable;
 /**
  * Privacy-preserving zone analytics: {@code GET /api/v1/analytics/zones/{zone}/aggregate}, the
  * zone's households' import and export per interval, only where {@link ZoneAggregate}'s rule lets a
- * cell out and, with {@code epsilon}, with discrete Laplace noise paid from the caller's privacy
- * budget; {@code GET/PUT /api/v1/analytics/zones/{zone}}, the zone's rules and the caller's budget.
- * Utilities (their own zone), operators and third parties; never prosumers.
+ * cell out and, with {@code milliEpsilon}, with discrete Laplace noise paid from the caller's
+ * privacy budget; {@code GET/PUT /api/v1/analytics/zones/{zone}}, the zone's rules and the caller's
+ * budget. Utilities (their own zone), operators and third parties; never prosumers.
  */
 public final class AnalyticsRoutes implements ApiResource {
   /**
@@ -104,7 +102,7 @@ public final class AnalyticsRoutes implements ApiResource {
             body.getInteger("minHomes"),
             body.getInteger("dominanceSharePercent"),
             body.getLong("clipWh"),
-            epsilon(body.getString("budgetEpsilon"), "budgetEpsilon"));
+            body.getLong("budgetMilliEpsilon"));
     respond(
         ctx,
         () -> {
@@ -124,13 +122,13 @@ public final class AnalyticsRoutes implements ApiResource {
         resolutionParam == null
             ? EnergySeries.Resolution.PT15M
             : EnergySeries.Resolution.valueOf(resolutionParam.toString());
-    Object epsilonParam = ApiRequests.query(ctx, "epsilon");
-    Long milliEpsilon = epsilonParam == null ? null : epsilon(epsilonParam.toString(), "epsilon");
+    Object epsilonParam = ApiRequests.query(ctx, "milliEpsilon");
+    Long milliEpsilon = epsilonParam == null ? null : ((Number) epsilonParam).longValue();
     if (milliEpsilon == null && caller.role() == Role.THIRD_PARTY) {
       throw ApiError.badRequest(
           "EPSILON_REQUIRED",
-          "third parties get noisy aggregates only: give an epsilon",
-          "epsilon");
+          "third parties get noisy aggregates only: give milliEpsilon, epsilon in thousandths",
+          "milliEpsilon");
     }
     if (!from.isBefore(to)) {
       throw ApiError.badRequest("INVALID_PERIOD", "from must be before to", "from");
@@ -201,14 +199,14 @@ public final class AnalyticsRoutes implements ApiResource {
                 403,
                 "PRIVACY_BUDGET_EXCEEDED",
                 "this query needs epsilon "
-                    + Epsilon.ofMilli(milliEpsilon).toPlainString()
+                    + Epsilon.text(milliEpsilon)
                     + " but only "
-                    + Epsilon.ofMilli(left.remainingMilli()).toPlainString()
+                    + Epsilon.text(left.remainingMilli())
                     + " of your budget of "
-                    + Epsilon.ofMilli(left.totalMilli()).toPlainString()
+                    + Epsilon.text(left.totalMilli())
                     + " is left in zone "
                     + zone,
-                "epsilon");
+                "milliEpsilon");
           }
           NoiseScale scale = new NoiseScale(policy.clipWh(), milliEpsilon);
           return answer
@@ -216,10 +214,9 @@ public final class AnalyticsRoutes implements ApiResource {
                   "noise",
                   new JsonObject()
                       .put("mechanism", "discrete Laplace")
-                      .put("epsilon", Epsilon.ofMilli(milliEpsilon))
+                      .put("milliEpsilon", milliEpsilon)
                       .put("clipWh", policy.clipWh())
-                      .put("sensitivityWh", scale.sensitivityWh())
-                      .put("scaleWh", scale.scaleWh()))
+                      .put("sensitivityWh", scale.sensitivityWh()))
               .put("budget", budgetJson(spending.budget()))
               .put("intervals", intervalsJson(intervals, policy, scale));
         });
@@ -240,11 +237,6 @@ public final class AnalyticsRoutes implements ApiResource {
 
     long s() {
       return milliEpsilon;
-    }
-
-    /** t/s in Wh, to the thousandth. */
-    BigDecimal scaleWh() {
-      return BigDecimal.valueOf(t()).divide(BigDecimal.valueOf(s()), 3, RoundingMode.HALF_UP);
     }
   }
 
@@ -284,15 +276,15 @@ public final class AnalyticsRoutes implements ApiResource {
         .put("minHomes", policy.minHomes())
         .put("dominanceSharePercent", policy.dominanceSharePercent())
         .put("clipWh", policy.clipWh())
-        .put("budgetEpsilon", Epsilon.ofMilli(policy.budgetMilliEpsilon()))
+        .put("budgetMilliEpsilon", policy.budgetMilliEpsilon())
         .put("budget", budgetJson(budget));
   }
 
   private static JsonObject budgetJson(PrivacyBudget budget) {
     return new JsonObject()
-        .put("epsilon", Epsilon.ofMilli(budget.totalMilli()))
-        .put("spent", Epsilon.ofMilli(budget.spentMilli()))
-        .put("remaining", Epsilon.ofMilli(budget.remainingMilli()));
+        .put("milliEpsilon", budget.totalMilli())
+        .put("spentMilliEpsilon", budget.spentMilli())
+        .put("remainingMilliEpsilon", budget.remainingMilli());
   }
 
   /** The zone's time zone; 404 when it does not trade. */
@@ -329,14 +321,6 @@ public final class AnalyticsRoutes implements ApiResource {
                 + ")",
             t == from ? "from" : "to");
       }
-    }
-  }
-
-  private static long epsilon(String text, String field) {
-    try {
-      return Epsilon.parseMilli(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badRequest("INVALID_EPSILON", e.getMessage(), field);
     }
   }
 

@@ -3,6 +3,7 @@ package io.peerwatt.settlement.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.settlement.analytics.ZoneAggregate.Suppression;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +47,11 @@ class AnalyticsPropertiesTest {
   }
 
   @Property
-  void epsilonRoundTripsThroughThousandths(
-      @ForAll @LongRange(min = 1, max = Epsilon.MAX_MILLI) long milli) {
-    assertThat(Epsilon.parseMilli(Epsilon.ofMilli(milli).toPlainString())).isEqualTo(milli);
+  void epsilonIsSpelledAsTheExactDecimalOfItsThousandths(
+      @ForAll @LongRange(min = 0, max = Epsilon.MAX_MILLI) long milli) {
+    assertThat(new BigDecimal(Epsilon.text(milli)))
+        .isEqualByComparingTo(BigDecimal.valueOf(milli).movePointLeft(3));
+    assertThat(Epsilon.text(milli)).doesNotContain("E").doesNotEndWith(".").doesNotEndWith(".0");
   }
 
   @Property
