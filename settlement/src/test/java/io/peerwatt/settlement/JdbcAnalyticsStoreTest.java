@@ -94,4 +94,27 @@ class JdbcAnalyticsStoreTest {
     assertThat(last.granted()).isTrue();
     assertThat(last.budget().remainingMilli()).isZero();
   }
+
+  /** 6 households over 32 days are 18432 rows: more than one INSERT may carry. */
+  @Test
+  void freezesTheLongestPeriodOfSeveralHouseholds(DSLContext db) {
+    String zone = "DE-AN-LONG";
+    MarketRows.zone(db, zone, "analytics long zone");
+    Instant from = SLOT.start();
+    Instant to = from.plus(Duration.ofDays(32));
+    for (int h = 0; h < 6; h++) {
+      long account = MarketRows.account(db, zone, "long" + h);
+      long device = MarketRows.device(db, account, zone, SLOT, 10 + h);
+      int sequence = 1;
+      for (Instant t = from; !t.isAfter(to); t = t.plus(Duration.ofHours(3))) {
+        MarketRows.reading(db, device, sequence, t, 1_200L * sequence, 0);
+        sequence++;
+      }
+    }
+    List<Contribution> frozen =
+        store(db).contributions(zone, from, to, to.plus(Duration.ofDays(1)));
+    assertThat(frozen).hasSize(6 * 32 * 96);
+    // 1200 Wh per 3 hours is 100 Wh per quarter-hour
+    assertThat(frozen).allSatisfy(c -> assertThat(c.importWh()).isEqualTo(100));
+  }
 }

@@ -27,6 +27,9 @@ import org.jooq.impl.DSL;
  * Blocking JDBC: call from a worker thread.
  */
 public final class JdbcAnalyticsStore {
+  /** Rows per INSERT: PostgreSQL takes at most 65535 bind values per statement. */
+  private static final int ROWS_PER_INSERT = 2_000;
+
   private final DSLContext db;
   private final JdbcUsageSource usage;
 
@@ -134,38 +137,43 @@ public final class JdbcAnalyticsStore {
     db.transaction(
         cfg -> {
           DSLContext tx = DSL.using(cfg);
-          var insertSlots =
-              tx.insertInto(
-                  ANALYTICS_FROZEN_SLOT,
-                  ANALYTICS_FROZEN_SLOT.ZONE_CODE,
-                  ANALYTICS_FROZEN_SLOT.SLOT_START,
-                  ANALYTICS_FROZEN_SLOT.FROZEN_AT);
-          for (Instant s : open) {
-            insertSlots = insertSlots.values(zoneCode, s, now);
-          }
-          List<Instant> won =
-              insertSlots
-                  .onConflictDoNothing()
-                  .returning(ANALYTICS_FROZEN_SLOT.SLOT_START)
-                  .fetch(ANALYTICS_FROZEN_SLOT.SLOT_START);
-          var insertRows =
-              tx.insertInto(
-                  ANALYTICS_CONTRIBUTION,
-                  ANALYTICS_CONTRIBUTION.ZONE_CODE,
-                  ANALYTICS_CONTRIBUTION.SLOT_START,
-                  ANALYTICS_CONTRIBUTION.ACCOUNT_ID,
-                  ANALYTICS_CONTRIBUTION.IMPORT_WH,
-                  ANALYTICS_CONTRIBUTION.EXPORT_WH);
-          int rows = 0;
-          for (Instant s : won) {
-            for (Map.Entry<Long, long[]> h : households.getOrDefault(s, Map.of()).entrySet()) {
-              insertRows =
-                  insertRows.values(zoneCode, s, h.getKey(), h.getValue()[0], h.getValue()[1]);
-              rows++;
+          List<Instant> won = new ArrayList<>();
+          for (int i = 0; i < open.size(); i += ROWS_PER_INSERT) {
+            var insert =
+                tx.insertInto(
+                    ANALYTICS_FROZEN_SLOT,
+                    ANALYTICS_FROZEN_SLOT.ZONE_CODE,
+                    ANALYTICS_FROZEN_SLOT.SLOT_START,
+                    ANALYTICS_FROZEN_SLOT.FROZEN_AT);
+            for (Instant s : open.subList(i, Math.min(open.size(), i + ROWS_PER_INSERT))) {
+              insert = insert.values(zoneCode, s, now);
             }
+            won.addAll(
+                insert
+                    .onConflictDoNothing()
+                    .returning(ANALYTICS_FROZEN_SLOT.SLOT_START)
+                    .fetch(ANALYTICS_FROZEN_SLOT.SLOT_START));
           }
-          if (rows > 0) {
-            insertRows.execute();
+          List<Contribution> rows = new ArrayList<>();
+          for (Instant s : won) {
+            households
+                .getOrDefault(s, Map.of())
+                .forEach((account, wh) -> rows.add(new Contribution(s, account, wh[0], wh[1])));
+          }
+          for (int i = 0; i < rows.size(); i += ROWS_PER_INSERT) {
+            var insert =
+                tx.insertInto(
+                    ANALYTICS_CONTRIBUTION,
+                    ANALYTICS_CONTRIBUTION.ZONE_CODE,
+                    ANALYTICS_CONTRIBUTION.SLOT_START,
+                    ANALYTICS_CONTRIBUTION.ACCOUNT_ID,
+                    ANALYTICS_CONTRIBUTION.IMPORT_WH,
+                    ANALYTICS_CONTRIBUTION.EXPORT_WH);
+            for (Contribution c : rows.subList(i, Math.min(rows.size(), i + ROWS_PER_INSERT))) {
+              insert =
+                  insert.values(zoneCode, c.slotStart(), c.accountId(), c.importWh(), c.exportWh());
+            }
+            insert.execute();
           }
         });
   }
