@@ -251,7 +251,8 @@ public final class SimulatedDer implements SimulatedMeter {
     return batteryPowerMilliW - pvOutMilliW;
   }
 
-  private long batteryStep(long stepMs) {
+  /** What the setpoints ask for, if the charge allows it (+ charge, - discharge, milliwatts). */
+  private long setpointMilliW() {
     int a = storageAddress;
     int mode = registers.get(a + 5);
     long maxMilliW = battery.maxPowerW() * 1000;
@@ -260,6 +261,18 @@ public final class SimulatedDer implements SimulatedMeter {
     long dischargeMilliW =
         (mode & 2) != 0 ? maxMilliW * Math.max(0, (short) (int) registers.get(a + 12)) / 10_000 : 0;
     long power = chargeMilliW - dischargeMilliW;
+    if (power > 0 && storedMicroWh >= capacityMicroWh()) {
+      return 0;
+    }
+    if (power < 0 && storedMicroWh <= capacityMicroWh() * registers.get(a + 7) / 10_000) {
+      return 0;
+    }
+    return power;
+  }
+
+  private long batteryStep(long stepMs) {
+    int a = storageAddress;
+    long power = setpointMilliW();
     // one-way efficiency in per mille, the square root of the round trip
     long oneWayPermille = Math.round(Math.sqrt(battery.efficiencyPercent() / 100.0) * 1000);
     long reserveMicroWh = capacityMicroWh() * registers.get(a + 7) / 10_000;
@@ -347,6 +360,11 @@ public final class SimulatedDer implements SimulatedMeter {
       }
       for (int i = 0; i < count && !ignoreWrites; i++) {
         put(address + i, ((values[2 * i] & 0xFF) << 8) | (values[2 * i + 1] & 0xFF));
+      }
+      if (battery != null) {
+        // the battery follows a new setpoint at once
+        batteryPowerMilliW = setpointMilliW();
+        showState();
       }
     }
   }
