@@ -113,11 +113,29 @@ public final class FlexibilityAgent {
         restore("command " + active.command().commandId() + " ended", now);
       } else if (lostContact(now)) {
         restore("no successful VTN poll since " + lastContact, now);
+      } else if (reachedMinimumCharge()) {
+        restore(
+            "the battery reached the owner's minimum of " + config.minStateOfChargePercent() + " %",
+            now);
       }
     }
     if (active == null && !waiting.isEmpty()) {
       startDue(now);
     }
+  }
+
+  /**
+   * A discharge ends at the owner's minimum charge (model 124 stops there by itself through
+   * MinRsvPct; 704 has no reserve, so the gateway stops it).
+   */
+  private boolean reachedMinimumCharge() {
+    if (active.command().action() != FlexAction.REDUCE_IMPORT
+        || config.kind() != FlexibilityConfig.Kind.BATTERY
+        || applied.model() == 124) {
+      return false;
+    }
+    double soc = stateOfCharge();
+    return soc >= 0 && soc <= config.minStateOfChargePercent();
   }
 
   private boolean lostContact(Instant now) {

@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  *       CHARGE.
  *   <li>Model 123 (immediate controls), an inverter: REDUCE_EXPORT limits its output to {@code
  *       WMaxLimPct} = (rated - watts) / rated with {@code WMaxLim_Ena} = ENABLED.
+ *   <li>Model 704 (DER AC controls): a battery gets the active power setpoint {@code WSet} (W,
+ *       scale factor {@code WSet_SF}; positive = injection, so REDUCE_IMPORT discharges and
+ *       REDUCE_EXPORT charges with a negative setpoint) with {@code WSetMod} = WATTS and {@code
+ *       WSetEna} = ENABLED; its charge comes from model 713's {@code SoC}, and as 704 has no
+ *       reserve, the gateway itself stops the discharge at the owner's minimum. An inverter gets
+ *       {@code WMaxLimPct} with {@code WMaxLimPctEna} as with 123.
  * </ul>
  *
  * Before writing it reads what the registers hold, so the caller can restore them ({@link
@@ -63,6 +69,21 @@ public final class SunSpecController implements AutoCloseable {
   static final int I_WMAXLIMPCT = 5;
   static final int I_WMAXLIM_ENA = 9;
   static final int I_WMAXLIMPCT_SF = 23;
+
+  // model 704 offsets
+  static final int D_WMAXLIMPCT_ENA = 14;
+  static final int D_WMAXLIMPCT = 15;
+  static final int D_WSET_ENA = 22;
+  static final int D_WSET_MOD = 23;
+  static final int D_WSET = 24;
+  static final int D_WMAXLIMPCT_SF = 54;
+  static final int D_WSET_SF = 55;
+  static final int D_LENGTH_READ = 56;
+  static final int WSET_MOD_WATTS = 1;
+
+  // model 713 offsets
+  static final int C_SOC = 4;
+  static final int C_PCT_SF = 8;
 
   /** SunSpec's "not implemented" for int16/sunssf and uint16 points. */
   private static final int NOT_IMPLEMENTED_INT16 = 0x8000;
@@ -161,15 +182,11 @@ public final class SunSpecController implements AutoCloseable {
 
   private static int chooseModel(FlexibilityConfig config, Map<Integer, Integer> models)
       throws ControlException {
+    int basic = config.kind() == FlexibilityConfig.Kind.BATTERY ? 124 : 123;
     int wanted =
         config.sunSpecModel().isPresent()
             ? config.sunSpecModel().getAsInt()
-            : config.kind() == FlexibilityConfig.Kind.BATTERY ? 124 : 123;
-    if (wanted == 704) {
-      throw new ControlException(
-          "SunSpec model 704 is not supported by this gateway yet: configure 124 (battery) or 123"
-              + " (inverter)");
-    }
+            : models.containsKey(basic) || !models.containsKey(704) ? basic : 704;
     if (!models.containsKey(wanted)) {
       throw new ControlException(
           "the device has no SunSpec model " + wanted + " (it has " + models.keySet() + ")");
@@ -184,6 +201,18 @@ public final class SunSpecController implements AutoCloseable {
 
   /** The battery's state of charge in percent (model 124's ChaState), or -1 when unknown. */
   public double stateOfChargePercent() throws ControlException {
+    if (model == 704 && models.containsKey(713)) {
+      int[] regs;
+      try {
+        regs = read(client, config.unitId(), models.get(713), 9);
+      } catch (ModbusExecutionException | ModbusTimeoutException | ModbusResponseException e) {
+        throw new ControlException("reading SunSpec model 713 failed: " + e.getMessage(), e);
+      }
+      if (regs[C_SOC] == NOT_IMPLEMENTED_UINT16 || regs[C_PCT_SF] == NOT_IMPLEMENTED_INT16) {
+        return -1;
+      }
+      return regs[C_SOC] * Math.pow(10, (short) regs[C_PCT_SF]);
+    }
     if (model != 124) {
       return -1;
     }
@@ -203,7 +232,68 @@ public final class SunSpecController implements AutoCloseable {
    *     written
    */
   public Applied apply(FlexAction action, long watts) throws ControlException {
-    return model == 124 ? applyStorage(action, watts) : applyInverterLimit(action, watts);
+    return switch (model) {
+      case 124 -> applyStorage(action, watts);
+      case 123 -> applyInverterLimit(action, watts);
+      default ->
+          config.kind() == FlexibilityConfig.Kind.BATTERY
+              ? applyDerPower(action, watts)
+              : applyDerLimit(action, watts);
+    };
+  }
+
+  private Applied applyDerPower(FlexAction action, long watts) throws ControlException {
+    int[] regs = readModel(D_LENGTH_READ);
+    int sf = scaleFactor(regs[D_WSET_SF], "WSet_SF");
+    long inject = action == FlexAction.REDUCE_IMPORT ? watts : -watts;
+    int raw =
+        BigDecimal.valueOf(inject)
+            .scaleByPowerOfTen(-sf)
+            .setScale(0, RoundingMode.HALF_UP)
+            .intValueExact();
+    List<RegisterWrite> writes =
+        List.of(
+            new RegisterWrite(
+                modelAddress + D_WSET, List.of(raw >>> 16 & 0xFFFF, raw & 0xFFFF), "704.WSet"),
+            RegisterWrite.of(modelAddress + D_WSET_MOD, WSET_MOD_WATTS, "704.WSetMod"),
+            RegisterWrite.of(modelAddress + D_WSET_ENA, 1, "704.WSetEna"));
+    List<RegisterWrite> previous = previousOf(writes, regs);
+    writeConfirmed(writes);
+    long appliedW =
+        Math.abs(
+            BigDecimal.valueOf(raw)
+                .scaleByPowerOfTen(sf)
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValue());
+    return new Applied(
+        704, action, appliedW, "704 WSetEna=ENABLED WSetMod=WATTS WSet=" + inject + " W", previous);
+  }
+
+  private Applied applyDerLimit(FlexAction action, long watts) throws ControlException {
+    if (action != FlexAction.REDUCE_EXPORT) {
+      throw new ControlException("an inverter (model 704) can reduce export only, not import");
+    }
+    long ratedW = config.ratedPowerWatts().orElseThrow();
+    if (watts > ratedW) {
+      throw new ControlException(
+          "the command asks " + watts + " W, the inverter is rated " + ratedW + " W");
+    }
+    int[] regs = readModel(D_LENGTH_READ);
+    int sf = scaleFactor(regs[D_WMAXLIMPCT_SF], "WMaxLimPct_SF");
+    int limit = percentRaw(ratedW - watts, ratedW, sf);
+    List<RegisterWrite> writes =
+        List.of(
+            RegisterWrite.of(modelAddress + D_WMAXLIMPCT, limit, "704.WMaxLimPct"),
+            RegisterWrite.of(modelAddress + D_WMAXLIMPCT_ENA, 1, "704.WMaxLimPctEna"));
+    List<RegisterWrite> previous = previousOf(writes, regs);
+    writeConfirmed(writes);
+    long appliedW = ratedW - Math.round(ratedW * limit * Math.pow(10, sf) / 100);
+    return new Applied(
+        704,
+        action,
+        appliedW,
+        "704 WMaxLimPctEna=ENABLED WMaxLimPct=" + percentText(limit, sf) + " % of " + ratedW + " W",
+        previous);
   }
 
   private Applied applyStorage(FlexAction action, long watts) throws ControlException {

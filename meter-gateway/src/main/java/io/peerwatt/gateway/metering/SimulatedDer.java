@@ -13,8 +13,9 @@ import java.util.Set;
  * and/or a battery controlled through SunSpec model 124 (basic storage controls: {@code
  * StorCtl_Mod}, {@code InWRte}, {@code OutWRte}, {@code MinRsvPct}), at its own unit id behind the
  * meter's Modbus TCP port. The model chain at 40000 is 'SunS', common model 1, 123 (with an
- * inverter), 124 (with a battery), end marker; register offsets and scale factors are those of the
- * SunSpec model definitions.
+ * inverter), 124 (with a battery), end marker; or, with {@link Controls#DER_AC}, model 704 (DER AC
+ * controls) and 713 (storage capacity). Register offsets and scale factors are those of the SunSpec
+ * model definitions.
  *
  * <p>The battery follows 124's rate controls: with StorCtl_Mod bit 0 (CHARGE) set it charges at
  * {@code InWRte} % of {@code WChaMax}, with bit 1 (DISCHARGE) it discharges at {@code OutWRte} %;
@@ -58,7 +59,22 @@ public final class SimulatedDer implements SimulatedMeter {
     }
   }
 
+  /** Which SunSpec controls the device serves. */
+  public enum Controls {
+    /** Model 123 for the inverter, 124 for the battery. */
+    BASIC,
+    /**
+     * Model 704 (DER AC controls) for both: {@code WMaxLimPct} limits the PV, {@code WSet} (W,
+     * positive = injection, i.e. discharging) drives the battery; model 713 shows its charge.
+     */
+    DER_AC
+  }
+
+  private static final int DER_AC_LENGTH = 65;
+  private static final int STORAGE_CAPACITY_LENGTH = 7;
+
   private final int unitId;
+  private final Controls controls;
   private final Battery battery;
   private final boolean inverter;
   private final int inverterAddress;
@@ -86,22 +102,78 @@ public final class SimulatedDer implements SimulatedMeter {
    * @param battery the battery behind model 124, or null for none
    */
   public SimulatedDer(int unitId, boolean inverter, Battery battery) {
+    this(unitId, inverter, battery, Controls.BASIC);
+  }
+
+  /**
+   * @param controls the SunSpec control models served
+   */
+  public SimulatedDer(int unitId, boolean inverter, Battery battery, Controls controls) {
     if (!inverter && battery == null) {
       throw new IllegalArgumentException("a DER needs an inverter, a battery or both");
     }
     this.unitId = unitId;
+    this.controls = controls;
     this.inverter = inverter;
     this.battery = battery;
     int next = BASE + 2 + 2 + COMMON_LENGTH;
-    inverterAddress = inverter ? next : -1;
-    next += inverter ? 2 + MODEL_LENGTH : 0;
-    storageAddress = battery != null ? next : -1;
-    next += battery != null ? 2 + MODEL_LENGTH : 0;
+    if (controls == Controls.BASIC) {
+      inverterAddress = inverter ? next : -1;
+      next += inverter ? 2 + MODEL_LENGTH : 0;
+      storageAddress = battery != null ? next : -1;
+      next += battery != null ? 2 + MODEL_LENGTH : 0;
+    } else {
+      // one 704 for both; the battery's charge in 713
+      inverterAddress = next;
+      next += 2 + DER_AC_LENGTH;
+      storageAddress = battery != null ? next : -1;
+      next += battery != null ? 2 + STORAGE_CAPACITY_LENGTH : 0;
+    }
     endAddress = next;
-    layout();
+    if (controls == Controls.BASIC) {
+      layout();
+    } else {
+      layoutDerAc();
+    }
   }
 
-  private void layout() {
+  /** Model 704 and, with a battery, 713 (offsets and scale factors of the model definitions). */
+  private void layoutDerAc() {
+    commonModel();
+    int a = inverterAddress;
+    put(a, 704);
+    put(a + 1, DER_AC_LENGTH);
+    for (int i = 2; i < 2 + DER_AC_LENGTH; i++) {
+      put(a + i, 0);
+    }
+    put(a + 15, 10_000); // WMaxLimPct 100.00 %
+    put(a + 16, 10_000); // WMaxLimPctRvrt
+    put(a + 54, PCT_SF & 0xFFFF); // WMaxLimPct_SF
+    put(a + 55, 0); // WSet_SF: W
+    put(a + 56, PCT_SF & 0xFFFF); // WSetPct_SF
+    put(a + 57, 0);
+    put(a + 58, PCT_SF & 0xFFFF);
+    put(a + 53, -3 & 0xFFFF); // PF_SF
+    for (int offset : new int[] {14, 15, 22, 23, 24, 25, 28}) {
+      writable.add(a + offset);
+    }
+    if (battery != null) {
+      int b = storageAddress;
+      put(b, 713);
+      put(b + 1, STORAGE_CAPACITY_LENGTH);
+      put(b + 2, (int) Math.min(65_534, battery.capacityWh())); // WHRtg
+      put(b + 5, 1_000); // SoH 100.0 %
+      put(b + 6, 0); // Sta OK
+      put(b + 7, 0); // WH_SF
+      put(b + 8, CHA_STATE_SF & 0xFFFF); // Pct_SF
+      storedMicroWh = battery.capacityWh() * 1_000_000 * battery.startStateOfChargePercent() / 100;
+      showState();
+    }
+    put(endAddress, 0xFFFF);
+    put(endAddress + 1, 0);
+  }
+
+  private void commonModel() {
     put(BASE, 0x5375);
     put(BASE + 1, 0x6E53);
     put(BASE + 2, 1);
@@ -112,6 +184,10 @@ public final class SimulatedDer implements SimulatedMeter {
     text(BASE + 4, "PeerWatt", 16);
     text(BASE + 20, "SIM-DER", 16);
     text(BASE + 52, "DER-" + unitId, 16);
+  }
+
+  private void layout() {
+    commonModel();
     if (inverter) {
       int a = inverterAddress;
       put(a, 123);
@@ -238,7 +314,13 @@ public final class SimulatedDer implements SimulatedMeter {
    */
   synchronized long step(long stepMs, long pvMilliW) {
     pvOutMilliW = pvMilliW;
-    if (inverter && registers.get(inverterAddress + 9) == 1) {
+    if (controls == Controls.DER_AC) {
+      if (registers.get(inverterAddress + 14) == 1) {
+        long limitMilliW =
+            Math.round(meter.pvPeakW() * 1000.0 * registers.get(inverterAddress + 15) / 10_000.0);
+        pvOutMilliW = Math.min(pvMilliW, limitMilliW);
+      }
+    } else if (inverter && registers.get(inverterAddress + 9) == 1) {
       long limitMilliW =
           Math.round(meter.pvPeakW() * 1000.0 * registers.get(inverterAddress + 5) / 10_000.0);
       pvOutMilliW = Math.min(pvMilliW, limitMilliW);
@@ -253,6 +335,9 @@ public final class SimulatedDer implements SimulatedMeter {
 
   /** What the setpoints ask for, if the charge allows it (+ charge, - discharge, milliwatts). */
   private long setpointMilliW() {
+    if (controls == Controls.DER_AC) {
+      return derAcSetpointMilliW();
+    }
     int a = storageAddress;
     int mode = registers.get(a + 5);
     long maxMilliW = battery.maxPowerW() * 1000;
@@ -270,12 +355,38 @@ public final class SimulatedDer implements SimulatedMeter {
     return power;
   }
 
+  /** 704's WSet (W, or WSetPct of the maximum): injection discharges, absorption charges. */
+  private long derAcSetpointMilliW() {
+    int a = inverterAddress;
+    if (registers.get(a + 22) != 1) {
+      return 0;
+    }
+    long maxMilliW = battery.maxPowerW() * 1000;
+    long injectMilliW =
+        registers.get(a + 23) == 1
+            ? (long) ((registers.get(a + 24) << 16) | registers.get(a + 25)) * 1000
+            : maxMilliW * (short) (int) registers.get(a + 28) / 10_000;
+    long power = -Math.max(-maxMilliW, Math.min(maxMilliW, injectMilliW));
+    if (power > 0 && storedMicroWh >= capacityMicroWh()) {
+      return 0;
+    }
+    if (power < 0 && storedMicroWh <= 0) {
+      return 0;
+    }
+    return power;
+  }
+
+  private long reserveMicroWh() {
+    return controls == Controls.DER_AC
+        ? 0
+        : capacityMicroWh() * registers.get(storageAddress + 7) / 10_000;
+  }
+
   private long batteryStep(long stepMs) {
-    int a = storageAddress;
     long power = setpointMilliW();
     // one-way efficiency in per mille, the square root of the round trip
     long oneWayPermille = Math.round(Math.sqrt(battery.efficiencyPercent() / 100.0) * 1000);
-    long reserveMicroWh = capacityMicroWh() * registers.get(a + 7) / 10_000;
+    long reserveMicroWh = reserveMicroWh();
     if (power > 0) {
       long room = capacityMicroWh() - storedMicroWh;
       long inMicroWh = power * stepMs / MILLIW_MS_PER_MICROWH * oneWayPermille / 1000;
@@ -299,6 +410,11 @@ public final class SimulatedDer implements SimulatedMeter {
   private void showState() {
     int a = storageAddress;
     int permille = (int) ((storedMicroWh * 1000 + capacityMicroWh() / 2) / capacityMicroWh());
+    if (controls == Controls.DER_AC) {
+      put(a + 3, (int) Math.min(65_534, storedMicroWh / 1_000_000)); // WHAvail
+      put(a + 4, permille); // SoC, Pct_SF -1
+      return;
+    }
     put(a + 8, permille); // ChaState, SF -1
     int status;
     if (batteryPowerMilliW > 0) {
@@ -370,6 +486,14 @@ public final class SimulatedDer implements SimulatedMeter {
   }
 
   private boolean acceptable(int address, int word) {
+    if (controls == Controls.DER_AC) {
+      return switch (address - inverterAddress) {
+        case 14, 22, 23 -> word <= 1;
+        case 15 -> word <= 10_000;
+        case 28 -> Math.abs((short) word) <= 10_000;
+        default -> true;
+      };
+    }
     if (inverter && address == inverterAddress + 5) {
       return word <= 10_000;
     }

@@ -280,6 +280,55 @@ class FlexibilityAgentTest {
   }
 
   @Test
+  void aModel704DischargeIsStoppedByTheGatewayAtTheOwnersMinimum() throws Exception {
+    agent.close();
+    home.stop();
+    home =
+        new MeterSimulator(
+            MeterSimulator.Model.SDM630, 1, 42, 1, clock, START, 0, 1_000_000, 100_000);
+    der =
+        new SimulatedDer(
+            2,
+            false,
+            new SimulatedDer.Battery(10_000, 5_000, 100, 25),
+            SimulatedDer.Controls.DER_AC);
+    home.attach(der);
+    home.start(0);
+    config =
+        new FlexibilityConfig(
+            FlexibilityConfig.Kind.BATTERY,
+            MeterUri.parse("tcp://127.0.0.1:" + home.port()),
+            2,
+            OptionalInt.of(704),
+            OptionalLong.empty(),
+            20,
+            3_000,
+            AllowedHours.ALL_DAY,
+            ZoneId.of("UTC"),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            FlexibilityConfig.DEFAULT_CLOCK_SKEW);
+    agent = newAgent();
+    offer(
+        command(
+            "cmd-1",
+            "ev-1",
+            FlexAction.REDUCE_IMPORT,
+            3_000,
+            START,
+            START.plus(Duration.ofHours(1))),
+        PLATFORM);
+    agent.step();
+    assertThat(der.batteryPowerW()).isEqualTo(-3_000);
+    // 3 kW from 25 % of 10 kWh: 20 % after 10 minutes
+    clock.advance(Duration.ofMinutes(10));
+    agent.step();
+    assertThat(der.batteryPowerW()).isZero();
+    assertThat(der.stateOfChargePermille()).isEqualTo(200);
+    assertThat((String) agent.status().get("lastRestore")).contains("minimum of 20 %");
+  }
+
+  @Test
   void lostContactWithThePlatformRestoresTheDevice() throws Exception {
     Instant until = START.plus(Duration.ofHours(2));
     offer(command("cmd-1", "ev-1", FlexAction.REDUCE_IMPORT, 1_000, START, until), PLATFORM);

@@ -53,6 +53,15 @@ class SunSpecControllerTest {
 
   private SimulatedDer start(
       MutableClock clock, Instant simStart, boolean inverter, SimulatedDer.Battery battery) {
+    return start(clock, simStart, inverter, battery, SimulatedDer.Controls.BASIC);
+  }
+
+  private SimulatedDer start(
+      MutableClock clock,
+      Instant simStart,
+      boolean inverter,
+      SimulatedDer.Battery battery,
+      SimulatedDer.Controls controls) {
     home =
         new MeterSimulator(
             MeterSimulator.Model.SDM630, 1, 42, 1, clock, simStart, 5_000, 1_000_000, 100_000);
@@ -60,7 +69,7 @@ class SunSpecControllerTest {
     twin =
         new MeterSimulator(
             MeterSimulator.Model.SDM630, 1, 42, 1, clock, simStart, 5_000, 1_000_000, 100_000);
-    SimulatedDer der = new SimulatedDer(2, inverter, battery);
+    SimulatedDer der = new SimulatedDer(2, inverter, battery, controls);
     home.attach(der);
     home.start(0);
     return der;
@@ -164,6 +173,51 @@ class SunSpecControllerTest {
     controller.restore(applied.previous());
     clock.advance(Duration.ofMinutes(10));
     // clear noon sky with clouds: 40..100 % of 5 kW
+    assertThat(der.pvOutputW()).isGreaterThan(1_900);
+  }
+
+  @Test
+  void model704DrivesTheBatteryWithAWattSetpointAndShowsItsChargeIn713() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    SimulatedDer der =
+        start(
+            clock,
+            EVENING,
+            true,
+            new SimulatedDer.Battery(10_000, 5_000, 100, 50),
+            SimulatedDer.Controls.DER_AC);
+    controller = SunSpecController.open(config(FlexibilityConfig.Kind.BATTERY, 20, 0), TIMEOUT);
+    assertThat(controller.model()).isEqualTo(704);
+    assertThat(controller.stateOfChargePercent()).isEqualTo(50.0);
+    SunSpecController.Applied discharge = controller.apply(FlexAction.REDUCE_IMPORT, 2_000);
+    assertThat(discharge.description()).isEqualTo("704 WSetEna=ENABLED WSetMod=WATTS WSet=2000 W");
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(der.batteryPowerW()).isEqualTo(-2_000);
+    assertThat(controller.stateOfChargePercent()).isEqualTo(40.0);
+    controller.restore(discharge.previous());
+    SunSpecController.Applied charge = controller.apply(FlexAction.REDUCE_EXPORT, 1_000);
+    assertThat(charge.description()).isEqualTo("704 WSetEna=ENABLED WSetMod=WATTS WSet=-1000 W");
+    clock.advance(Duration.ofMinutes(60));
+    assertThat(der.batteryPowerW()).isEqualTo(1_000);
+    assertThat(controller.stateOfChargePercent()).isEqualTo(50.0);
+    controller.restore(charge.previous());
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(der.batteryPowerW()).isZero();
+  }
+
+  @Test
+  void model704LimitsTheInverter() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    SimulatedDer der = start(clock, NOON, true, null, SimulatedDer.Controls.DER_AC);
+    controller = SunSpecController.open(config(FlexibilityConfig.Kind.INVERTER, 0, 5_000), TIMEOUT);
+    assertThat(controller.model()).isEqualTo(704);
+    SunSpecController.Applied applied = controller.apply(FlexAction.REDUCE_EXPORT, 4_500);
+    assertThat(applied.description())
+        .isEqualTo("704 WMaxLimPctEna=ENABLED WMaxLimPct=10.00 % of 5000 W");
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(der.pvOutputW()).isLessThanOrEqualTo(500);
+    controller.restore(applied.previous());
+    clock.advance(Duration.ofMinutes(10));
     assertThat(der.pvOutputW()).isGreaterThan(1_900);
   }
 
