@@ -50,9 +50,8 @@ public final class FlexibilityAgent {
   }
 
   /** A refusal for the status. */
-  private record RefusalNote(Instant at, String commandId, String eventId, Verdict verdict) {}
-
-  private record Verdict(Refusal refusal, String reason) {}
+  private record RefusalNote(
+      Instant at, String commandId, String eventId, CommandCheck.Verdict verdict) {}
 
   private final FlexibilityConfig config;
   private final String deviceId;
@@ -154,12 +153,18 @@ public final class FlexibilityAgent {
     }
     lastContact = clock.instant();
     lastError = null;
+    Set<String> listed = new HashSet<>();
     for (Map<String, Object> event : events) {
-      if (!(event.get("id") instanceof String eventId) || !handledEvents.add(eventId)) {
+      if (!(event.get("id") instanceof String eventId)) {
         continue;
       }
-      handle(eventId, event, now);
+      listed.add(eventId);
+      if (handledEvents.add(eventId)) {
+        handle(eventId, event, now);
+      }
     }
+    // an event the VTN no longer lists is over; one that came back would meet the replay record
+    handledEvents.retainAll(listed);
   }
 
   private void handle(String eventId, Map<String, Object> event, Instant now) {
@@ -167,7 +172,7 @@ public final class FlexibilityAgent {
     try {
       signed = signedCommand(event);
     } catch (FormatException e) {
-      refuse(null, eventId, new Verdict(Refusal.MALFORMED, e.getMessage()), now, true);
+      refuse(null, eventId, new CommandCheck.Verdict(Refusal.MALFORMED, e.getMessage()), now, true);
       return;
     }
     if (signed == null) {
@@ -180,12 +185,7 @@ public final class FlexibilityAgent {
     CommandCheck.Verdict verdict = check.check(signed, eventId, now, soc, state::seen);
     if (!verdict.accepted()) {
       // a replay must not overwrite what was reported for the command's first use
-      refuse(
-          signed,
-          eventId,
-          new Verdict(verdict.refusal(), verdict.reason()),
-          now,
-          verdict.refusal() != Refusal.REPLAYED);
+      refuse(signed, eventId, verdict, now, verdict.refusal() != Refusal.REPLAYED);
       return;
     }
     try {
@@ -242,7 +242,7 @@ public final class FlexibilityAgent {
       refuse(
           next,
           c.eventId(),
-          new Verdict(
+          new CommandCheck.Verdict(
               Refusal.EXPIRED,
               "command "
                   + c.commandId()
@@ -257,7 +257,7 @@ public final class FlexibilityAgent {
       refuse(
           next,
           c.eventId(),
-          new Verdict(
+          new CommandCheck.Verdict(
               Refusal.EXPIRED,
               "command "
                   + c.commandId()
@@ -275,7 +275,7 @@ public final class FlexibilityAgent {
       refuse(
           next,
           c.eventId(),
-          new Verdict(
+          new CommandCheck.Verdict(
               Refusal.BELOW_MIN_STATE_OF_CHARGE,
               "command "
                   + c.commandId()
@@ -302,7 +302,12 @@ public final class FlexibilityAgent {
       report(next, c.eventId(), done.watts(), operatingState(c.action()), null);
     } catch (ControlException e) {
       closeController();
-      refuse(next, c.eventId(), new Verdict(Refusal.DEVICE_REFUSED, e.getMessage()), now, true);
+      refuse(
+          next,
+          c.eventId(),
+          new CommandCheck.Verdict(Refusal.DEVICE_REFUSED, e.getMessage()),
+          now,
+          true);
     } catch (IOException e) {
       lastError = "cannot record the registers to restore: " + e.getMessage();
       log.error("flexibility: {}", lastError);
@@ -333,7 +338,11 @@ public final class FlexibilityAgent {
   }
 
   private void refuse(
-      SignedFlexCommand signed, String eventId, Verdict verdict, Instant now, boolean reportIt) {
+      SignedFlexCommand signed,
+      String eventId,
+      CommandCheck.Verdict verdict,
+      Instant now,
+      boolean reportIt) {
     refusalCount++;
     refusals.addFirst(
         new RefusalNote(
@@ -342,7 +351,7 @@ public final class FlexibilityAgent {
       refusals.removeLast();
     }
     log.warn("flexibility: refused event {}: {} {}", eventId, verdict.refusal(), verdict.reason());
-    if (reportIt && signed != null) {
+    if (reportIt) {
       report(signed, eventId, 0, "IDLE_OPTED_OUT", verdict);
     }
   }
@@ -375,13 +384,20 @@ public final class FlexibilityAgent {
     }
   }
 
-  /** Posts the outcome of {@code signed} as an OpenADR report on the event that carried it. */
+  /**
+   * Posts the outcome of {@code signed} (null when the event's command is unreadable) as an OpenADR
+   * report on the event that carried it.
+   */
   private void report(
-      SignedFlexCommand signed, String eventId, long appliedW, String operatingState, Verdict why) {
-    FlexCommand c = signed.command();
+      SignedFlexCommand signed,
+      String eventId,
+      long appliedW,
+      String operatingState,
+      CommandCheck.Verdict why) {
+    FlexCommand c = signed == null ? null : signed.command();
     String venName = ven.venName() == null ? deviceId : ven.venName();
     List<Object> payloads = new ArrayList<>();
-    long signedW = c.action() == FlexAction.REDUCE_IMPORT ? -appliedW : appliedW;
+    long signedW = c != null && c.action() == FlexAction.REDUCE_IMPORT ? -appliedW : appliedW;
     payloads.add(payload("SETPOINT", kw(signedW)));
     double soc = stateOfCharge();
     if (soc >= 0) {
@@ -403,17 +419,19 @@ public final class FlexibilityAgent {
     Map<String, Object> interval = new LinkedHashMap<>();
     interval.put("id", 0L);
     interval.put("payloads", payloads);
-    Map<String, Object> period = new LinkedHashMap<>();
-    period.put("start", ReadingCodec.formatInstant(c.validFrom()));
-    period.put("duration", Duration.between(c.validFrom(), c.validUntil()).toString());
     Map<String, Object> resource = new LinkedHashMap<>();
     resource.put("resourceName", deviceId);
-    resource.put("intervalPeriod", period);
+    if (c != null) {
+      Map<String, Object> period = new LinkedHashMap<>();
+      period.put("start", ReadingCodec.formatInstant(c.validFrom()));
+      period.put("duration", Duration.between(c.validFrom(), c.validUntil()).toString());
+      resource.put("intervalPeriod", period);
+    }
     resource.put("intervals", List.of(interval));
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("eventID", eventId);
     report.put("clientName", venName);
-    report.put("reportName", "peerwatt-flexibility-" + c.commandId());
+    report.put("reportName", "peerwatt-flexibility-" + (c == null ? "refusal" : c.commandId()));
     report.put("payloadDescriptors", descriptors);
     report.put("resources", List.of(resource));
     try {

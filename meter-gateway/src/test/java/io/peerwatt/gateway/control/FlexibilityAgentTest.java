@@ -224,19 +224,23 @@ class FlexibilityAgentTest {
                 .toJson()));
     // an unsigned setpoint alone is never acted on, nor answered
     vtn.addEvent(OpenAdrTestServer.event("ev-unsigned", DEVICE_ID, from, until, -2.0, null));
+    vtn.addEvent(
+        OpenAdrTestServer.event(
+            "ev-garbled", DEVICE_ID, from, until, -2.0, "{\"commandId\":\"x\"}"));
 
     agent.step();
     clock.advance(Duration.ofMinutes(10));
     agent.step();
 
     assertThat(der.batteryPowerW()).isZero();
-    assertThat(agent.status()).containsEntry("refusals", 5L).containsEntry("applied", null);
+    assertThat(agent.status()).containsEntry("refusals", 6L).containsEntry("applied", null);
     Map<String, String> refusalByEvent = new java.util.HashMap<>();
     for (Map<String, Object> r : vtn.reports()) {
       assertThat(payload(r, "OPERATING_STATE")).isEqualTo("IDLE_OPTED_OUT");
       refusalByEvent.put((String) r.get("eventID"), (String) payload(r, "X_PEERWATT_REFUSAL"));
     }
-    assertThat(refusalByEvent).hasSize(5);
+    assertThat(refusalByEvent).hasSize(6);
+    assertThat(refusalByEvent.get("ev-garbled")).startsWith("MALFORMED");
     assertThat(refusalByEvent.get("ev-forged")).startsWith("BAD_SIGNATURE");
     assertThat(refusalByEvent.get("ev-stale")).startsWith("EXPIRED");
     assertThat(refusalByEvent.get("ev-big")).startsWith("OVER_MAX_POWER").contains("3000 W");
