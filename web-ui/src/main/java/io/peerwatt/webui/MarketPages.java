@@ -114,7 +114,7 @@ final class MarketPages {
                                 ? history.result().object().getJsonArray("slots", new JsonArray())
                                 : new JsonArray();
                         p.put("history", traded);
-                        p.put("historyChart", historyChart(traded).encode());
+                        p.put("historyChart", Charts.prices(traded).encode());
                         p.put(
                             "orders",
                             orders.result().object().getJsonArray("orders", new JsonArray()));
@@ -162,20 +162,6 @@ final class MarketPages {
       }
     }
     return out;
-  }
-
-  /** Price (ct/kWh) and volume (kWh) per traded slot, for drawing only. */
-  private static JsonObject historyChart(JsonArray traded) {
-    JsonArray x = new JsonArray();
-    JsonArray volume = new JsonArray();
-    JsonArray price = new JsonArray();
-    for (Object o : traded) {
-      JsonObject s = (JsonObject) o;
-      x.add(Format.slotStart(s.getString("slot")).getEpochSecond());
-      volume.add(s.getLong("volumeWh") / 1000.0);
-      price.add(s.getLong("averagePricePerKwh") / 1000.0);
-    }
-    return new JsonObject().put("x", x).put("volume", volume).put("price", price);
   }
 
   private void placeOrder(RoutingContext ctx) {
