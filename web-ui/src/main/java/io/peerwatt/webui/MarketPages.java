@@ -75,26 +75,8 @@ final class MarketPages {
                 slot = nextTradable;
               }
               String selected = slot;
-              Future<ApiClient.Answer> book =
-                  selected == null
-                      ? Future.succeededFuture(new ApiClient.Answer(404, null, ""))
-                      : api.get(
-                          "/market/"
-                              + Forms.urlEncode(zoneCode)
-                              + "/"
-                              + Forms.urlEncode(selected)
-                              + "/book",
-                          viewer);
-              Future<ApiClient.Answer> result =
-                  selected == null
-                      ? Future.succeededFuture(new ApiClient.Answer(404, null, ""))
-                      : api.get(
-                          "/market/"
-                              + Forms.urlEncode(zoneCode)
-                              + "/"
-                              + Forms.urlEncode(selected)
-                              + "/result",
-                          viewer);
+              Future<ApiClient.Answer> book = slotAnswer(zoneCode, selected, "book", viewer);
+              Future<ApiClient.Answer> result = slotAnswer(zoneCode, selected, "result", viewer);
               return Future.join(book, result, history)
                   .map(
                       x -> {
@@ -132,6 +114,16 @@ final class MarketPages {
             })
         .onSuccess(p -> portal.render(ctx, status, "market.jte", p))
         .onFailure(ctx::fail);
+  }
+
+  /** The API's {@code what} (book or result) of a zone's slot; 404 when no slot is chosen. */
+  private Future<ApiClient.Answer> slotAnswer(
+      String zoneCode, String slot, String what, Viewer viewer) {
+    if (slot == null) {
+      return Future.succeededFuture(new ApiClient.Answer(404, null, ""));
+    }
+    return api.get(
+        "/market/" + Forms.urlEncode(zoneCode) + "/" + Forms.urlEncode(slot) + "/" + what, viewer);
   }
 
   /**
