@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -47,18 +46,17 @@ final class StatementPages {
     }
   }
 
-  private static Instant monthStart(YearMonth month, ZoneView zone) {
-    return month.atDay(1).atStartOfDay(zone.timeZone()).toInstant();
+  /** The API's period ({@code from=...&to=...}) of the local days {@code first} to {@code last}. */
+  private static String days(LocalDate first, LocalDate last, ZoneView zone) {
+    return "from="
+        + Forms.urlEncode(first.atStartOfDay(zone.timeZone()).toInstant().toString())
+        + "&to="
+        + Forms.urlEncode(last.plusDays(1).atStartOfDay(zone.timeZone()).toInstant().toString());
   }
 
   private Future<ApiClient.Answer> monthStatements(Viewer viewer, YearMonth month, ZoneView zone) {
     return api.get(
-        "/statements?from="
-            + Forms.urlEncode(monthStart(month, zone).toString())
-            + "&to="
-            + Forms.urlEncode(monthStart(month.plusMonths(1), zone).toString())
-            + "&limit=5000",
-        viewer);
+        "/statements?" + days(month.atDay(1), month.atEndOfMonth(), zone) + "&limit=5000", viewer);
   }
 
   private static int page(RoutingContext ctx, String name) {
@@ -171,10 +169,7 @@ final class StatementPages {
               YearMonth month = month(ctx, zone);
               passOn(
                   ctx,
-                  "/statements?format=csv&from="
-                      + Forms.urlEncode(monthStart(month, zone).toString())
-                      + "&to="
-                      + Forms.urlEncode(monthStart(month.plusMonths(1), zone).toString()),
+                  "/statements?format=csv&" + days(month.atDay(1), month.atEndOfMonth(), zone),
                   "peerwatt-statement-" + month + ".csv");
             })
         .onFailure(ctx::fail);
@@ -254,12 +249,7 @@ final class StatementPages {
                 portal.error(ctx, 400, "Which days?", "The last day is before the first.");
                 return;
               }
-              String range =
-                  "from="
-                      + Forms.urlEncode(from.atStartOfDay(zone.timeZone()).toInstant().toString())
-                      + "&to="
-                      + Forms.urlEncode(
-                          to.plusDays(1).atStartOfDay(zone.timeZone()).toInstant().toString());
+              String range = days(from, to, zone);
               String name = "peerwatt-" + viewer.username() + "-" + from + "-to-" + to;
               switch (Forms.orEmpty(ctx.request().getParam("what"))) {
                 case "espi" -> passOn(ctx, "/energy?format=espi&" + range, name + "-espi.xml");
