@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The money and data pages: monthly statements (HTML, PDF, CSV), trades, and downloads of my data.
@@ -161,17 +162,23 @@ final class StatementPages {
   }
 
   private void monthlyCsv(RoutingContext ctx) {
+    inOwnZone(
+        ctx,
+        (viewer, zone) -> {
+          YearMonth month = month(ctx, zone);
+          passOn(
+              ctx,
+              "/statements?format=csv&" + days(month.atDay(1), month.atEndOfMonth(), zone),
+              "peerwatt-statement-" + month + ".csv");
+        });
+  }
+
+  /** Runs {@code page} with the viewer and its zone once the zone is read. */
+  private void inOwnZone(RoutingContext ctx, BiConsumer<Viewer, ZoneView> page) {
     Viewer viewer = Portal.viewer(ctx);
     portal
         .zone(viewer, viewer.zone())
-        .onSuccess(
-            zone -> {
-              YearMonth month = month(ctx, zone);
-              passOn(
-                  ctx,
-                  "/statements?format=csv&" + days(month.atDay(1), month.atEndOfMonth(), zone),
-                  "peerwatt-statement-" + month + ".csv");
-            })
+        .onSuccess(zone -> page.accept(viewer, zone))
         .onFailure(ctx::fail);
   }
 
@@ -231,49 +238,43 @@ final class StatementPages {
    * signed reading of one metering point).
    */
   private void download(RoutingContext ctx) {
-    Viewer viewer = Portal.viewer(ctx);
-    portal
-        .zone(viewer, viewer.zone())
-        .onSuccess(
-            zone -> {
-              LocalDate from;
-              LocalDate to;
-              try {
-                from = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("from")));
-                to = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("to")));
-              } catch (DateTimeParseException e) {
-                portal.error(ctx, 400, "Which days?", "Give the first and last day as dates.");
+    inOwnZone(
+        ctx,
+        (viewer, zone) -> {
+          LocalDate from;
+          LocalDate to;
+          try {
+            from = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("from")));
+            to = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("to")));
+          } catch (DateTimeParseException e) {
+            portal.error(ctx, 400, "Which days?", "Give the first and last day as dates.");
+            return;
+          }
+          if (to.isBefore(from)) {
+            portal.error(ctx, 400, "Which days?", "The last day is before the first.");
+            return;
+          }
+          String range = days(from, to, zone);
+          String name = "peerwatt-" + viewer.username() + "-" + from + "-to-" + to;
+          switch (Forms.orEmpty(ctx.request().getParam("what"))) {
+            case "espi" -> passOn(ctx, "/energy?format=espi&" + range, name + "-espi.xml");
+            case "statements" ->
+                passOn(ctx, "/statements?format=csv&" + range, name + "-statements.csv");
+            case "readings" -> {
+              Long mp = Forms.whole(ctx.request().getParam("meteringPoint"));
+              if (mp == null) {
+                portal.error(ctx, 400, "Which meter?", "Choose a metering point.");
                 return;
               }
-              if (to.isBefore(from)) {
-                portal.error(ctx, 400, "Which days?", "The last day is before the first.");
-                return;
-              }
-              String range = days(from, to, zone);
-              String name = "peerwatt-" + viewer.username() + "-" + from + "-to-" + to;
-              switch (Forms.orEmpty(ctx.request().getParam("what"))) {
-                case "espi" -> passOn(ctx, "/energy?format=espi&" + range, name + "-espi.xml");
-                case "statements" ->
-                    passOn(ctx, "/statements?format=csv&" + range, name + "-statements.csv");
-                case "readings" -> {
-                  Long mp = Forms.whole(ctx.request().getParam("meteringPoint"));
-                  if (mp == null) {
-                    portal.error(ctx, 400, "Which meter?", "Choose a metering point.");
-                    return;
-                  }
-                  passOn(
-                      ctx,
-                      "/readings?format=csv&meteringPoint=" + mp + "&" + range,
-                      name + "-readings-" + mp + ".csv");
-                }
-                default ->
-                    portal.error(
-                        ctx,
-                        400,
-                        "Which file?",
-                        "Choose Green Button XML, statements or readings.");
-              }
-            })
-        .onFailure(ctx::fail);
+              passOn(
+                  ctx,
+                  "/readings?format=csv&meteringPoint=" + mp + "&" + range,
+                  name + "-readings-" + mp + ".csv");
+            }
+            default ->
+                portal.error(
+                    ctx, 400, "Which file?", "Choose Green Button XML, statements or readings.");
+          }
+        });
   }
 }
