@@ -134,31 +134,29 @@ final class StatementPages {
   }
 
   private void monthlyPdf(RoutingContext ctx) {
-    Viewer viewer = Portal.viewer(ctx);
-    portal
-        .zone(viewer, viewer.zone())
-        .compose(
-            zone -> {
-              YearMonth month = month(ctx, zone);
-              return monthStatements(viewer, month, zone)
-                  .map(
-                      a ->
-                          MonthlyStatement.pdf(
-                              viewer,
-                              zone,
-                              month,
-                              a.object().getJsonArray("statements", new JsonArray()),
-                              portal.clock().instant()))
-                  .map(
-                      pdf ->
-                          ctx.response()
-                              .putHeader("content-type", "application/pdf")
-                              .putHeader(
-                                  "content-disposition",
-                                  "attachment; filename=\"peerwatt-statement-" + month + ".pdf\"")
-                              .end(io.vertx.core.buffer.Buffer.buffer(pdf)));
-            })
-        .onFailure(ctx::fail);
+    inOwnZone(
+        ctx,
+        (viewer, zone) -> {
+          YearMonth month = month(ctx, zone);
+          monthStatements(viewer, month, zone)
+              .map(
+                  a ->
+                      MonthlyStatement.pdf(
+                          viewer,
+                          zone,
+                          month,
+                          a.object().getJsonArray("statements", new JsonArray()),
+                          portal.clock().instant()))
+              .map(
+                  pdf ->
+                      ctx.response()
+                          .putHeader("content-type", "application/pdf")
+                          .putHeader(
+                              "content-disposition",
+                              "attachment; filename=\"peerwatt-statement-" + month + ".pdf\"")
+                          .end(io.vertx.core.buffer.Buffer.buffer(pdf)))
+              .onFailure(ctx::fail);
+        });
   }
 
   private void monthlyCsv(RoutingContext ctx) {
