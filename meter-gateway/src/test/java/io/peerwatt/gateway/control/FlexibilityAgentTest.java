@@ -333,6 +333,20 @@ class FlexibilityAgentTest {
   }
 
   @Test
+  void aRotatedSecretIsFetchedAgainFromThePlatform() throws Exception {
+    agent.step();
+    assertThat(vtn.credentialRequests()).isEqualTo(1);
+    vtn.rotateSecret();
+    // the old secret gets no token: this round fails, the next asks the platform again
+    agent.step();
+    assertThat((String) agent.status().get("lastError")).contains("refused the VEN credentials");
+    agent.step();
+    assertThat(vtn.credentialRequests()).isEqualTo(2);
+    assertThat(agent.status().get("lastError")).isNull();
+    assertThat(vtn.eventPolls()).isEqualTo(2);
+  }
+
+  @Test
   void lostContactWithThePlatformRestoresTheDevice() throws Exception {
     Instant until = START.plus(Duration.ofHours(2));
     offer(command("cmd-1", "ev-1", FlexAction.REDUCE_IMPORT, 1_000, START, until), PLATFORM);

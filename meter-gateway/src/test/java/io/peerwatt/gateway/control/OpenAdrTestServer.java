@@ -72,6 +72,12 @@ final class OpenAdrTestServer implements AutoCloseable {
     this.down = on;
   }
 
+  /** The platform rotates the VEN's secret: the old one no longer gets a token. */
+  synchronized void rotateSecret() {
+    secret = "secret-" + (Integer.parseInt(secret.substring("secret-".length())) + 1);
+    token = null;
+  }
+
   /** The VTN forgets the token it issued (as after a restart). */
   synchronized void revokeToken() {
     token = null;
