@@ -17,6 +17,7 @@ import io.peerwatt.trading.api.MeteringPointRoutes;
 import io.peerwatt.trading.api.OrderRoutes;
 import io.peerwatt.trading.api.ReadingRoutes;
 import io.peerwatt.trading.api.RuleRoutes;
+import io.peerwatt.trading.api.ShareRoutes;
 import io.peerwatt.trading.api.ZoneRoutes;
 import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
@@ -28,6 +29,8 @@ import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.peerwatt.trading.ingest.ReadingStore;
 import io.peerwatt.trading.market.Market;
 import io.peerwatt.trading.market.ZoneStore;
+import io.peerwatt.trading.share.DataApplications;
+import io.peerwatt.trading.share.DataGrants;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -142,6 +145,7 @@ public final class TradingApi implements AutoCloseable {
               Market market = new Market(dsl);
               DeviceRequests deviceRequests =
                   new DeviceRequests(devices, clock, settings.maxClockSkew());
+              DataApplications dataApplications = new DataApplications(dsl, random);
               List<ApiResource> resources =
                   List.of(
                       new AccountRoutes(
@@ -175,7 +179,12 @@ public final class TradingApi implements AutoCloseable {
                           blocking),
                       new OrderRoutes(market, clock, new AnchorStates(dsl)),
                       new MarketDataRoutes(vertx, market, clock),
-                      new RuleRoutes(market, clock));
+                      new RuleRoutes(market, clock),
+                      new ShareRoutes(
+                          dataApplications,
+                          new DataGrants(dsl, dataApplications),
+                          blocking,
+                          clock));
               market.start(vertx, blocking, clock);
               // new months get their reading partition well before their first reading; old nonces
               // and the revocations of expired tokens go

@@ -58,6 +58,8 @@ public final class MeteringPointStore {
               ? DSL.falseCondition()
               : METERING_POINT.ZONE_CODE.eq(caller.zoneCode());
       case PROSUMER -> METERING_POINT.ACCOUNT_ID.eq(caller.accountId());
+      // a third party reads a household's data through a grant's OAuth token only
+      case THIRD_PARTY -> DSL.falseCondition();
     };
   }
 }
