@@ -220,6 +220,14 @@ public final class ProofRoutes implements ApiResource {
   }
 
   private JsonObject answer(AnchorItemKind kind, String ref) {
+    return answer(proofs, kind, ref);
+  }
+
+  /**
+   * The proof bundle of item {@code ref} as JSON; 404 NOT_ANCHORED before its anchor, 409
+   * ANCHOR_NOT_MINED before the anchor's block. Blocking.
+   */
+  static JsonObject answer(ProofBundles proofs, AnchorItemKind kind, String ref) {
     ProofBundles.Answer a = proofs.bundle(kind, ref);
     return switch (a.state()) {
       case NOT_ANCHORED ->

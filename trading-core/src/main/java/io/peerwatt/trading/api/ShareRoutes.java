@@ -6,6 +6,7 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.DataGrantTokens;
 import io.peerwatt.http.Role;
 import io.peerwatt.trading.share.DataApplications;
 import io.peerwatt.trading.share.DataGrants;
@@ -28,13 +29,22 @@ import java.util.List;
 public final class ShareRoutes implements ApiResource {
   private final DataApplications applications;
   private final DataGrants grants;
+  private final DataGrantTokens grantTokens;
   private final Blocking blocking;
   private final Clock clock;
 
+  /**
+   * @param grantTokens checks the OAuth access tokens of {@code GET /shared/grant}
+   */
   public ShareRoutes(
-      DataApplications applications, DataGrants grants, Blocking blocking, Clock clock) {
+      DataApplications applications,
+      DataGrants grants,
+      DataGrantTokens grantTokens,
+      Blocking blocking,
+      Clock clock) {
     this.applications = applications;
     this.grants = grants;
+    this.grantTokens = grantTokens;
     this.blocking = blocking;
     this.clock = clock;
   }
@@ -49,6 +59,7 @@ public final class ShareRoutes implements ApiResource {
     router.post("/data/offers/:id/accept").handler(this::accept);
     router.get("/data/grants").handler(this::listGrants);
     router.post("/data/grants/:id/revoke").handler(this::revoke);
+    router.get("/shared/grant").handler(this::sharedGrant);
   }
 
   private void register(RoutingContext ctx) {
@@ -178,6 +189,25 @@ public final class ShareRoutes implements ApiResource {
         ctx,
         200,
         blocking.run(() -> ShareJson.grant(grants.revoke(caller.accountId(), id, now), now)));
+  }
+
+  /** What the third party's access token allows: its grant's scope and period. */
+  private void sharedGrant(RoutingContext ctx) {
+    ApiResponses.respond(
+        ctx,
+        200,
+        grantTokens
+            .check(ctx.request().getHeader("authorization"))
+            .map(
+                g ->
+                    new JsonObject()
+                        .put("grantId", g.grantId())
+                        .put("resolution", g.resolution())
+                        .put("importData", g.importData())
+                        .put("exportData", g.exportData())
+                        .put("statements", g.statements())
+                        .put("periodFrom", g.periodFrom().toString())
+                        .put("periodTo", g.periodTo().toString())));
   }
 
   private static Instant instant(JsonObject b, String field) {

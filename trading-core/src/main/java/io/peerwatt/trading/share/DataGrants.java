@@ -217,6 +217,18 @@ public final class DataGrants {
     return grants(DATA_GRANT.ID.eq(id)).stream().findFirst();
   }
 
+  /** Household {@code accountId}'s unrevoked grant of offer {@code offerId}, if it holds one. */
+  public Optional<Grant> unrevokedGrant(long accountId, long offerId) {
+    return grants(
+            DATA_GRANT
+                .ACCOUNT_ID
+                .eq(accountId)
+                .and(DATA_GRANT.OFFER_ID.eq(offerId))
+                .and(DATA_GRANT.REVOKED_AT.isNull()))
+        .stream()
+        .findFirst();
+  }
+
   /**
    * Household {@code accountId} revokes its grant {@code grantId}: from now on every token of it is
    * refused. 404 for another's grant; revoking twice keeps the first revocation.
