@@ -89,3 +89,7 @@ CREATE TABLE data_grant (
 -- a household holds at most one unrevoked grant per offer
 CREATE UNIQUE INDEX uq_data_grant_live ON data_grant (offer_id, account_id) WHERE revoked_at IS NULL;
 CREATE INDEX ix_data_grant_account ON data_grant (account_id);
+
+-- grants and revocations are anchored like trades: anchor item kind 0x06 (consent)
+ALTER TABLE anchor_leaf DROP CONSTRAINT ck_anchor_leaf_kind;
+ALTER TABLE anchor_leaf ADD CONSTRAINT ck_anchor_leaf_kind CHECK (item_kind BETWEEN 1 AND 6);

@@ -579,6 +579,8 @@ public final class Portal {
       // an enrolment is asked for by its device id: the API answers the device's newest anchored
       // certificate
       case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
+      case "consent" ->
+          ref.matches("[0-9]{1,19}/(granted|revoked)") ? "/proofs/consents/" + ref : null;
       default -> null;
     };
   }
@@ -634,7 +636,9 @@ public final class Portal {
 
   private static boolean isProsumerPath(String path) {
     for (String p :
-        new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels", "/data"}) {
+        new String[] {
+          "/dashboard", "/market", "/statements", "/devices", "/channels", "/data", "/share"
+        }) {
       if (path.equals(p) || path.startsWith(p + "/")) {
         return true;
       }

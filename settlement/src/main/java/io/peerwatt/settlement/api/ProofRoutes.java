@@ -76,6 +76,7 @@ public final class ProofRoutes implements ApiResource {
     api.get("/proofs/statements/:accountId/:zone/:slot/:version").handler(this::statement);
     api.get("/proofs/reports/:hash").handler(this::report);
     api.get("/proofs/enrolments/:deviceId").handler(this::enrolment);
+    api.get("/proofs/consents/:grantId/:event").handler(this::consent);
     api.get("/gateway/proofs/readings/:channel/:sequence").handler(this::ownReading);
     api.get("/chain/headers").handler(this::headers);
     api.get("/chain/platform-key").handler(this::platformKeyRoute);
@@ -162,6 +163,27 @@ public final class ProofRoutes implements ApiResource {
         .ofDevice(deviceId)
         .filter(o -> maySee(caller, o.accountIds(), o.zoneCode()))
         .isPresent();
+  }
+
+  /**
+   * A data-sharing consent (a grant made, or revoked): for its household, the grant's third party
+   * and operators; 404 for anyone else.
+   */
+  private void consent(RoutingContext rc) {
+    Caller caller = ApiRequests.caller(rc);
+    long grantId = ApiRequests.pathLong(rc, "grantId");
+    String event = ApiRequests.pathString(rc, "event");
+    ApiResponses.respond(
+        rc,
+        200,
+        blocking.run(
+            () -> {
+              if (!caller.isOperator()
+                  && !owners.consentParties(grantId).contains(caller.accountId())) {
+                throw ApiError.notFound("consent");
+              }
+              return answer(AnchorItemKind.CONSENT, ItemRef.consent(grantId, event));
+            }));
   }
 
   private void trade(RoutingContext rc) {

@@ -27,6 +27,9 @@ import java.util.List;
  * grant, and revoke grants at once.
  */
 public final class ShareRoutes implements ApiResource {
+  /** Most access-log entries one answer lists: the newest. */
+  private static final int MAX_ACCESSES = 500;
+
   private final DataApplications applications;
   private final DataGrants grants;
   private final DataGrantTokens grantTokens;
@@ -59,6 +62,7 @@ public final class ShareRoutes implements ApiResource {
     router.post("/data/offers/:id/accept").handler(this::accept);
     router.get("/data/grants").handler(this::listGrants);
     router.post("/data/grants/:id/revoke").handler(this::revoke);
+    router.get("/data/grants/:id/accesses").handler(this::accesses);
     router.get("/shared/grant").handler(this::sharedGrant);
   }
 
@@ -189,6 +193,42 @@ public final class ShareRoutes implements ApiResource {
         ctx,
         200,
         blocking.run(() -> ShareJson.grant(grants.revoke(caller.accountId(), id, now), now)));
+  }
+
+  /**
+   * A grant's access log: what its third party fetched and when; for the household, the grant's
+   * third party and operators. 404 for anyone else.
+   */
+  private void accesses(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
+    long id = ApiRequests.pathLong(ctx, "id");
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              DataGrants.Grant grant =
+                  grants
+                      .grant(id)
+                      .filter(
+                          g ->
+                              caller.isOperator()
+                                  || g.accountId() == caller.accountId()
+                                  || g.thirdPartyId() == caller.accountId())
+                      .orElseThrow(() -> ApiError.notFound("grant " + id));
+              JsonArray items = new JsonArray();
+              for (DataGrants.Access a : grants.accesses(grant.id(), MAX_ACCESSES)) {
+                items.add(
+                    new JsonObject()
+                        .put("kind", a.kind())
+                        .put("periodFrom", a.periodFrom().toString())
+                        .put("periodTo", a.periodTo().toString())
+                        .put("days", a.days())
+                        .put("readingRef", a.readingRef())
+                        .put("fetchedAt", a.fetchedAt().toString()));
+              }
+              return new JsonObject().put("grantId", grant.id()).put("accesses", items);
+            }));
   }
 
   /** What the third party's access token allows: its grant's scope and period. */

@@ -1,5 +1,6 @@
 package io.peerwatt.trading.share;
 
+import static io.peerwatt.db.schema.Tables.DATA_ACCESS;
 import static io.peerwatt.db.schema.Tables.DATA_APPLICATION;
 import static io.peerwatt.db.schema.Tables.DATA_GRANT;
 import static io.peerwatt.db.schema.Tables.DATA_OFFER;
@@ -244,6 +245,38 @@ public final class DataGrants {
     return grant(grantId)
         .filter(g -> g.accountId() == accountId)
         .orElseThrow(() -> ApiError.notFound("grant " + grantId));
+  }
+
+  /**
+   * One delivery under a grant ({@code data_access}, written by settlement's delivery).
+   *
+   * @param kind {@code readings}, {@code espi} or {@code proof}
+   * @param days whole days of data delivered (0 for a proof)
+   * @param readingRef a proof's reading as device/channel/sequence, else null
+   */
+  public record Access(
+      String kind,
+      Instant periodFrom,
+      Instant periodTo,
+      int days,
+      String readingRef,
+      Instant fetchedAt) {}
+
+  /** The newest {@code limit} deliveries under grant {@code grantId}, newest first. */
+  public List<Access> accesses(long grantId, int limit) {
+    return dsl.selectFrom(DATA_ACCESS)
+        .where(DATA_ACCESS.GRANT_ID.eq(grantId))
+        .orderBy(DATA_ACCESS.FETCHED_AT.desc(), DATA_ACCESS.ID.desc())
+        .limit(limit)
+        .fetch(
+            r ->
+                new Access(
+                    r.getKind(),
+                    r.getPeriodFrom(),
+                    r.getPeriodTo(),
+                    r.getDays(),
+                    r.getReadingRef(),
+                    r.getFetchedAt()));
   }
 
   private List<Grant> grants(Condition where) {
