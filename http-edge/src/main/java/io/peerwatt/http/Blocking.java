@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
  * The API's bounded worker pool: every blocking (JDBC, file, CPU-heavy) piece of a request runs
  * here, never on an event loop. Unordered, so requests run in parallel up to the pool's size.
  */
-public final class Blocking implements AutoCloseable {
+public final class Blocking implements AutoCloseable, Handlers.Pool {
   private final WorkerExecutor workers;
 
   private Blocking(WorkerExecutor workers) {
@@ -22,6 +22,7 @@ public final class Blocking implements AutoCloseable {
   }
 
   /** Runs {@code work} on the pool. */
+  @Override
   public <T> Future<T> run(Callable<T> work) {
     return workers.executeBlocking(work, false);
   }

@@ -1,12 +1,11 @@
 package io.peerwatt.settlement;
 
-import static io.peerwatt.db.schema.Tables.ANCHOR;
-import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
 import static io.peerwatt.db.schema.Tables.PAYMENT_CHANNEL;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
+import io.peerwatt.db.AnchoredItems;
 import io.peerwatt.db.schema.tables.records.PaymentChannelRecord;
 import io.peerwatt.db.schema.tables.records.SettlementPaymentRecord;
 import io.peerwatt.http.Caller;
@@ -105,24 +104,11 @@ public final class SettlementViews {
    */
   public Map<String, JsonObject> anchors(List<Statement> statements) {
     Map<String, JsonObject> out = new HashMap<>();
-    if (statements.isEmpty()) {
-      return out;
-    }
-    dsl.select(ANCHOR_LEAF.ITEM_REF, ANCHOR.TXID, ANCHOR.BLOCK_HEIGHT)
-        .from(ANCHOR_LEAF)
-        .join(ANCHOR)
-        .on(ANCHOR.TXID.eq(ANCHOR_LEAF.ANCHOR_TXID))
-        .where(
-            ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.STATEMENT.code()),
-            ANCHOR_LEAF.ITEM_REF.in(statements.stream().map(SettlementViews::ref).toList()))
-        .forEach(
-            r ->
-                out.put(
-                    r.value1(),
-                    new JsonObject()
-                        .put("txid", r.value2())
-                        .put("blockHeight", r.value3())
-                        .put("state", r.value3() == null ? "pending" : "mined")));
+    AnchoredItems.of(
+            dsl,
+            (short) AnchorItemKind.STATEMENT.code(),
+            statements.stream().map(SettlementViews::ref).toList())
+        .forEach((ref, a) -> out.put(ref, new JsonObject(a.fields())));
     return out;
   }
 

@@ -98,7 +98,7 @@ final class HomePage {
                             chartBody == null
                                 ? new JsonObject()
                                 : chartBody.getJsonObject("totals", new JsonObject()));
-                        p.put("chart", chartJson(intervals).encode());
+                        p.put("chart", Charts.householdEnergy(intervals).encode());
                         p.put(
                             "todayTotals",
                             ok(todays)
@@ -175,30 +175,6 @@ final class HomePage {
               }
               return out;
             });
-  }
-
-  /** The chart's series, in kWh for drawing only (the page's tables show the exact figures). */
-  private static JsonObject chartJson(JsonArray intervals) {
-    JsonArray x = new JsonArray();
-    JsonArray bought = new JsonArray();
-    JsonArray gridImport = new JsonArray();
-    JsonArray sold = new JsonArray();
-    JsonArray gridExport = new JsonArray();
-    for (Object o : intervals) {
-      JsonObject i = (JsonObject) o;
-      x.add(Instant.parse(i.getString("start")).getEpochSecond());
-      bought.add(i.getLong("boughtWh") / 1000.0);
-      gridImport.add(i.getLong("gridImportWh") / 1000.0);
-      // sold counts only what the meter exported; the rest of the export went to the grid
-      sold.add(Math.min(i.getLong("soldWh"), i.getLong("exportWh")) / 1000.0);
-      gridExport.add(i.getLong("gridExportWh") / 1000.0);
-    }
-    return new JsonObject()
-        .put("x", x)
-        .put("bought", bought)
-        .put("gridImport", gridImport)
-        .put("sold", sold)
-        .put("gridExport", gridExport);
   }
 
   private static boolean ok(Future<ApiClient.Answer> f) {

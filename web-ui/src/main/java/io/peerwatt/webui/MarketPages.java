@@ -75,26 +75,8 @@ final class MarketPages {
                 slot = nextTradable;
               }
               String selected = slot;
-              Future<ApiClient.Answer> book =
-                  selected == null
-                      ? Future.succeededFuture(new ApiClient.Answer(404, null, ""))
-                      : api.get(
-                          "/market/"
-                              + Forms.urlEncode(zoneCode)
-                              + "/"
-                              + Forms.urlEncode(selected)
-                              + "/book",
-                          viewer);
-              Future<ApiClient.Answer> result =
-                  selected == null
-                      ? Future.succeededFuture(new ApiClient.Answer(404, null, ""))
-                      : api.get(
-                          "/market/"
-                              + Forms.urlEncode(zoneCode)
-                              + "/"
-                              + Forms.urlEncode(selected)
-                              + "/result",
-                          viewer);
+              Future<ApiClient.Answer> book = slotAnswer(zoneCode, selected, "book", viewer);
+              Future<ApiClient.Answer> result = slotAnswer(zoneCode, selected, "result", viewer);
               return Future.join(book, result, history)
                   .map(
                       x -> {
@@ -114,7 +96,7 @@ final class MarketPages {
                                 ? history.result().object().getJsonArray("slots", new JsonArray())
                                 : new JsonArray();
                         p.put("history", traded);
-                        p.put("historyChart", historyChart(traded).encode());
+                        p.put("historyChart", Charts.prices(traded).encode());
                         p.put(
                             "orders",
                             orders.result().object().getJsonArray("orders", new JsonArray()));
@@ -132,6 +114,16 @@ final class MarketPages {
             })
         .onSuccess(p -> portal.render(ctx, status, "market.jte", p))
         .onFailure(ctx::fail);
+  }
+
+  /** The API's {@code what} (book or result) of a zone's slot; 404 when no slot is chosen. */
+  private Future<ApiClient.Answer> slotAnswer(
+      String zoneCode, String slot, String what, Viewer viewer) {
+    if (slot == null) {
+      return Future.succeededFuture(new ApiClient.Answer(404, null, ""));
+    }
+    return api.get(
+        "/market/" + Forms.urlEncode(zoneCode) + "/" + Forms.urlEncode(slot) + "/" + what, viewer);
   }
 
   /**
@@ -162,20 +154,6 @@ final class MarketPages {
       }
     }
     return out;
-  }
-
-  /** Price (ct/kWh) and volume (kWh) per traded slot, for drawing only. */
-  private static JsonObject historyChart(JsonArray traded) {
-    JsonArray x = new JsonArray();
-    JsonArray volume = new JsonArray();
-    JsonArray price = new JsonArray();
-    for (Object o : traded) {
-      JsonObject s = (JsonObject) o;
-      x.add(Format.slotStart(s.getString("slot")).getEpochSecond());
-      volume.add(s.getLong("volumeWh") / 1000.0);
-      price.add(s.getLong("averagePricePerKwh") / 1000.0);
-    }
-    return new JsonObject().put("x", x).put("volume", volume).put("price", price);
   }
 
   private void placeOrder(RoutingContext ctx) {

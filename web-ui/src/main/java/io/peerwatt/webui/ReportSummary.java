@@ -2,7 +2,6 @@ package io.peerwatt.webui;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,43 +83,5 @@ public final class ReportSummary {
                     s[7],
                     flagged.get(account))));
     return out;
-  }
-
-  /** The zone's energy series in kWh for drawing (the tables show the exact figures). */
-  static JsonObject energyChart(JsonArray intervals) {
-    JsonArray x = new JsonArray();
-    JsonArray bought = new JsonArray();
-    JsonArray gridImport = new JsonArray();
-    JsonArray sold = new JsonArray();
-    JsonArray gridExport = new JsonArray();
-    for (Object o : intervals) {
-      JsonObject i = (JsonObject) o;
-      x.add(Instant.parse(i.getString("start")).getEpochSecond());
-      // in a zone every peer-to-peer kWh is bought and sold: drawn once above the axis
-      bought.add(i.getLong("boughtWh") / 1000.0);
-      gridImport.add(i.getLong("gridImportWh") / 1000.0);
-      sold.add(0);
-      gridExport.add(i.getLong("exportWh") / 1000.0);
-    }
-    return new JsonObject()
-        .put("x", x)
-        .put("bought", bought)
-        .put("gridImport", gridImport)
-        .put("sold", sold)
-        .put("gridExport", gridExport);
-  }
-
-  /** Clearing price (ct/kWh) and volume (kWh) per traded slot, for drawing. */
-  static JsonObject priceChart(JsonArray traded) {
-    JsonArray x = new JsonArray();
-    JsonArray volume = new JsonArray();
-    JsonArray price = new JsonArray();
-    for (Object o : traded) {
-      JsonObject s = (JsonObject) o;
-      x.add(Format.slotStart(s.getString("slot")).getEpochSecond());
-      volume.add(s.getLong("volumeWh") / 1000.0);
-      price.add(s.getLong("averagePricePerKwh") / 1000.0);
-    }
-    return new JsonObject().put("x", x).put("volume", volume).put("price", price);
   }
 }

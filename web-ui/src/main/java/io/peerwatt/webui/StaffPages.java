@@ -190,14 +190,14 @@ final class StaffPages {
                         p.put("resolution", scope.resolution());
                         p.put(
                             "energyChart",
-                            ReportSummary.energyChart(e.getJsonArray("intervals", new JsonArray()))
+                            Charts.zoneEnergy(e.getJsonArray("intervals", new JsonArray()))
                                 .encode());
                         JsonArray traded =
                             history.succeeded() && history.result().ok()
                                 ? history.result().object().getJsonArray("slots", new JsonArray())
                                 : new JsonArray();
                         p.put("history", traded);
-                        p.put("priceChart", ReportSummary.priceChart(traded).encode());
+                        p.put("priceChart", Charts.prices(traded).encode());
                         return p;
                       });
             })

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -12,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The money and data pages: monthly statements (HTML, PDF, CSV), trades, and downloads of my data.
@@ -47,18 +47,17 @@ final class StatementPages {
     }
   }
 
-  private static Instant monthStart(YearMonth month, ZoneView zone) {
-    return month.atDay(1).atStartOfDay(zone.timeZone()).toInstant();
+  /** The API's period ({@code from=...&to=...}) of the local days {@code first} to {@code last}. */
+  private static String days(LocalDate first, LocalDate last, ZoneView zone) {
+    return "from="
+        + Forms.urlEncode(first.atStartOfDay(zone.timeZone()).toInstant().toString())
+        + "&to="
+        + Forms.urlEncode(last.plusDays(1).atStartOfDay(zone.timeZone()).toInstant().toString());
   }
 
   private Future<ApiClient.Answer> monthStatements(Viewer viewer, YearMonth month, ZoneView zone) {
     return api.get(
-        "/statements?from="
-            + Forms.urlEncode(monthStart(month, zone).toString())
-            + "&to="
-            + Forms.urlEncode(monthStart(month.plusMonths(1), zone).toString())
-            + "&limit=5000",
-        viewer);
+        "/statements?" + days(month.atDay(1), month.atEndOfMonth(), zone) + "&limit=5000", viewer);
   }
 
   private static int page(RoutingContext ctx, String name) {
@@ -135,48 +134,49 @@ final class StatementPages {
   }
 
   private void monthlyPdf(RoutingContext ctx) {
-    Viewer viewer = Portal.viewer(ctx);
-    portal
-        .zone(viewer, viewer.zone())
-        .compose(
-            zone -> {
-              YearMonth month = month(ctx, zone);
-              return monthStatements(viewer, month, zone)
-                  .map(
-                      a ->
-                          MonthlyStatement.pdf(
-                              viewer,
-                              zone,
-                              month,
-                              a.object().getJsonArray("statements", new JsonArray()),
-                              portal.clock().instant()))
-                  .map(
-                      pdf ->
-                          ctx.response()
-                              .putHeader("content-type", "application/pdf")
-                              .putHeader(
-                                  "content-disposition",
-                                  "attachment; filename=\"peerwatt-statement-" + month + ".pdf\"")
-                              .end(io.vertx.core.buffer.Buffer.buffer(pdf)));
-            })
-        .onFailure(ctx::fail);
+    inOwnZone(
+        ctx,
+        (viewer, zone) -> {
+          YearMonth month = month(ctx, zone);
+          monthStatements(viewer, month, zone)
+              .map(
+                  a ->
+                      MonthlyStatement.pdf(
+                          viewer,
+                          zone,
+                          month,
+                          a.object().getJsonArray("statements", new JsonArray()),
+                          portal.clock().instant()))
+              .map(
+                  pdf ->
+                      ctx.response()
+                          .putHeader("content-type", "application/pdf")
+                          .putHeader(
+                              "content-disposition",
+                              "attachment; filename=\"peerwatt-statement-" + month + ".pdf\"")
+                          .end(io.vertx.core.buffer.Buffer.buffer(pdf)))
+              .onFailure(ctx::fail);
+        });
   }
 
   private void monthlyCsv(RoutingContext ctx) {
+    inOwnZone(
+        ctx,
+        (viewer, zone) -> {
+          YearMonth month = month(ctx, zone);
+          passOn(
+              ctx,
+              "/statements?format=csv&" + days(month.atDay(1), month.atEndOfMonth(), zone),
+              "peerwatt-statement-" + month + ".csv");
+        });
+  }
+
+  /** Runs {@code page} with the viewer and its zone once the zone is read. */
+  private void inOwnZone(RoutingContext ctx, BiConsumer<Viewer, ZoneView> page) {
     Viewer viewer = Portal.viewer(ctx);
     portal
         .zone(viewer, viewer.zone())
-        .onSuccess(
-            zone -> {
-              YearMonth month = month(ctx, zone);
-              passOn(
-                  ctx,
-                  "/statements?format=csv&from="
-                      + Forms.urlEncode(monthStart(month, zone).toString())
-                      + "&to="
-                      + Forms.urlEncode(monthStart(month.plusMonths(1), zone).toString()),
-                  "peerwatt-statement-" + month + ".csv");
-            })
+        .onSuccess(zone -> page.accept(viewer, zone))
         .onFailure(ctx::fail);
   }
 
@@ -236,54 +236,43 @@ final class StatementPages {
    * signed reading of one metering point).
    */
   private void download(RoutingContext ctx) {
-    Viewer viewer = Portal.viewer(ctx);
-    portal
-        .zone(viewer, viewer.zone())
-        .onSuccess(
-            zone -> {
-              LocalDate from;
-              LocalDate to;
-              try {
-                from = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("from")));
-                to = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("to")));
-              } catch (DateTimeParseException e) {
-                portal.error(ctx, 400, "Which days?", "Give the first and last day as dates.");
+    inOwnZone(
+        ctx,
+        (viewer, zone) -> {
+          LocalDate from;
+          LocalDate to;
+          try {
+            from = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("from")));
+            to = LocalDate.parse(Forms.orEmpty(ctx.request().getParam("to")));
+          } catch (DateTimeParseException e) {
+            portal.error(ctx, 400, "Which days?", "Give the first and last day as dates.");
+            return;
+          }
+          if (to.isBefore(from)) {
+            portal.error(ctx, 400, "Which days?", "The last day is before the first.");
+            return;
+          }
+          String range = days(from, to, zone);
+          String name = "peerwatt-" + viewer.username() + "-" + from + "-to-" + to;
+          switch (Forms.orEmpty(ctx.request().getParam("what"))) {
+            case "espi" -> passOn(ctx, "/energy?format=espi&" + range, name + "-espi.xml");
+            case "statements" ->
+                passOn(ctx, "/statements?format=csv&" + range, name + "-statements.csv");
+            case "readings" -> {
+              Long mp = Forms.whole(ctx.request().getParam("meteringPoint"));
+              if (mp == null) {
+                portal.error(ctx, 400, "Which meter?", "Choose a metering point.");
                 return;
               }
-              if (to.isBefore(from)) {
-                portal.error(ctx, 400, "Which days?", "The last day is before the first.");
-                return;
-              }
-              String range =
-                  "from="
-                      + Forms.urlEncode(from.atStartOfDay(zone.timeZone()).toInstant().toString())
-                      + "&to="
-                      + Forms.urlEncode(
-                          to.plusDays(1).atStartOfDay(zone.timeZone()).toInstant().toString());
-              String name = "peerwatt-" + viewer.username() + "-" + from + "-to-" + to;
-              switch (Forms.orEmpty(ctx.request().getParam("what"))) {
-                case "espi" -> passOn(ctx, "/energy?format=espi&" + range, name + "-espi.xml");
-                case "statements" ->
-                    passOn(ctx, "/statements?format=csv&" + range, name + "-statements.csv");
-                case "readings" -> {
-                  Long mp = Forms.whole(ctx.request().getParam("meteringPoint"));
-                  if (mp == null) {
-                    portal.error(ctx, 400, "Which meter?", "Choose a metering point.");
-                    return;
-                  }
-                  passOn(
-                      ctx,
-                      "/readings?format=csv&meteringPoint=" + mp + "&" + range,
-                      name + "-readings-" + mp + ".csv");
-                }
-                default ->
-                    portal.error(
-                        ctx,
-                        400,
-                        "Which file?",
-                        "Choose Green Button XML, statements or readings.");
-              }
-            })
-        .onFailure(ctx::fail);
+              passOn(
+                  ctx,
+                  "/readings?format=csv&meteringPoint=" + mp + "&" + range,
+                  name + "-readings-" + mp + ".csv");
+            }
+            default ->
+                portal.error(
+                    ctx, 400, "Which file?", "Choose Green Button XML, statements or readings.");
+          }
+        });
   }
 }

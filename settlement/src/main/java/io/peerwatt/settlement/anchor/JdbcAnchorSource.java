@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jooq.Condition;
@@ -112,26 +113,14 @@ public final class JdbcAnchorSource implements AnchorSource {
                     SQLDataType.INSTANT, DSL.inline(LATE_RECEIPTS.toSeconds())))
             : DSL.trueCondition();
     Instant from = caughtUp ? dueStart.minus(window) : now.minus(lookback);
-    db.selectDistinct(METERING_POINT.ZONE_CODE, bucket)
-        .from(READING)
-        .join(DEVICE)
-        .on(DEVICE.ID.eq(READING.DEVICE_ID))
-        .join(METERING_POINT)
-        .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-        .where(READING.TAKEN_AT.ge(from))
-        .and(READING.TAKEN_AT.lt(dueReadingsEnd))
-        .forEach(r -> slots.add(key(r.value1(), r.value2())));
+    readingSlots(slots, bucket, READING.TAKEN_AT.ge(from), READING.TAKEN_AT.lt(dueReadingsEnd));
     if (caughtUp) {
-      db.selectDistinct(METERING_POINT.ZONE_CODE, bucket)
-          .from(READING)
-          .join(DEVICE)
-          .on(DEVICE.ID.eq(READING.DEVICE_ID))
-          .join(METERING_POINT)
-          .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-          .where(received)
-          .and(READING.TAKEN_AT.ge(now.minus(lookback)))
-          .and(READING.TAKEN_AT.lt(dueReadingsEnd))
-          .forEach(r -> slots.add(key(r.value1(), r.value2())));
+      readingSlots(
+          slots,
+          bucket,
+          received,
+          READING.TAKEN_AT.ge(now.minus(lookback)),
+          READING.TAKEN_AT.lt(dueReadingsEnd));
     }
     caughtUp = true;
     List<Slot> closed = new ArrayList<>();
@@ -154,6 +143,18 @@ public final class JdbcAnchorSource implements AnchorSource {
       }
     }
     return closed;
+  }
+
+  /** Adds the zones and slots ({@code bucket}) of the readings that meet {@code conditions}. */
+  private void readingSlots(Set<String> slots, Field<Instant> bucket, Condition... conditions) {
+    db.selectDistinct(METERING_POINT.ZONE_CODE, bucket)
+        .from(READING)
+        .join(DEVICE)
+        .on(DEVICE.ID.eq(READING.DEVICE_ID))
+        .join(METERING_POINT)
+        .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+        .where(conditions)
+        .forEach(r -> slots.add(key(r.value1(), r.value2())));
   }
 
   /** Orders slots by start, then zone. */

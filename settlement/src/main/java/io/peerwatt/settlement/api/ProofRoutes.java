@@ -3,12 +3,12 @@ package io.peerwatt.settlement.api;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.http.DeviceRequests.SignedRequest;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.keys.PublicKey;
@@ -26,6 +26,7 @@ import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements, reports
@@ -38,7 +39,7 @@ public final class ProofRoutes implements ApiResource {
 
   private final ItemOwners owners;
   private final JdbcAnchorStore anchors;
-  private final Blocking blocking;
+  private final Handlers handlers;
   private final ProofBundles proofs;
   private final ChainBackend chain;
   private final PublicKey platformKey;
@@ -62,7 +63,7 @@ public final class ProofRoutes implements ApiResource {
       Blocking blocking) {
     this.owners = owners;
     this.anchors = anchors;
-    this.blocking = blocking;
+    this.handlers = new Handlers(blocking);
     this.proofs = proofs;
     this.chain = chain;
     this.platformKey = platformKey;
@@ -71,53 +72,44 @@ public final class ProofRoutes implements ApiResource {
 
   @Override
   public void addTo(Router api) {
-    api.get("/proofs/readings/:deviceId/:channel/:sequence").handler(this::reading);
-    api.get("/proofs/trades/:id").handler(this::trade);
-    api.get("/proofs/statements/:accountId/:zone/:slot/:version").handler(this::statement);
-    api.get("/proofs/reports/:hash").handler(this::report);
-    api.get("/proofs/enrolments/:deviceId").handler(this::enrolment);
-    api.get("/proofs/consents/:grantId/:event").handler(this::consent);
-    api.get("/gateway/proofs/readings/:channel/:sequence").handler(this::ownReading);
-    api.get("/chain/headers").handler(this::headers);
-    api.get("/chain/platform-key").handler(this::platformKeyRoute);
+    api.get("/proofs/readings/:deviceId/:channel/:sequence").handler(handlers.ok(this::reading));
+    api.get("/proofs/trades/:id").handler(handlers.ok(this::trade));
+    api.get("/proofs/statements/:accountId/:zone/:slot/:version")
+        .handler(handlers.ok(this::statement));
+    api.get("/proofs/reports/:hash").handler(handlers.ok(this::report));
+    api.get("/proofs/enrolments/:deviceId").handler(handlers.ok(this::enrolment));
+    api.get("/proofs/consents/:grantId/:event").handler(handlers.ok(this::consent));
+    api.get("/gateway/proofs/readings/:channel/:sequence").handler(handlers.ok(this::ownReading));
+    api.get("/chain/headers").handler(handlers.ok(this::headers));
+    api.get("/chain/platform-key").handler(handlers.ok(this::platformKeyRoute));
   }
 
-  private void reading(RoutingContext rc) {
+  private Callable<JsonObject> reading(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long deviceId = ApiRequests.pathLong(rc, "deviceId");
     long channel = ApiRequests.pathLong(rc, "channel");
     long sequence = ApiRequests.pathLong(rc, "sequence");
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              if (!maySeeDevice(caller, deviceId)) {
-                throw ApiError.notFound("reading");
-              }
-              return answer(
-                  AnchorItemKind.READING, ItemRef.reading(deviceId, (int) channel, sequence));
-            }));
+    return () -> {
+      if (!maySeeDevice(caller, deviceId)) {
+        throw ApiError.notFound("reading");
+      }
+      return answer(AnchorItemKind.READING, ItemRef.reading(deviceId, (int) channel, sequence));
+    };
   }
 
   /**
    * A gateway's own reading, for its light client: the request is signed with the device key, and
    * the reading is the signing device's.
    */
-  private void ownReading(RoutingContext rc) {
+  private Callable<JsonObject> ownReading(RoutingContext rc) {
     SignedRequest request = SignedRequest.of(rc);
     long channel = ApiRequests.pathLong(rc, "channel");
     long sequence = ApiRequests.pathLong(rc, "sequence");
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              DeviceCaller device = devices.authenticate(request);
-              return answer(
-                  AnchorItemKind.READING,
-                  ItemRef.reading(device.deviceId(), (int) channel, sequence));
-            }));
+    return () -> {
+      DeviceCaller device = devices.authenticate(request);
+      return answer(
+          AnchorItemKind.READING, ItemRef.reading(device.deviceId(), (int) channel, sequence));
+    };
   }
 
   /**
@@ -125,36 +117,32 @@ public final class ProofRoutes implements ApiResource {
    * device's certificates are its own and those of the devices it replaced by key rotation, so the
    * certificates of one installation stay provable after its key changed.
    */
-  private void enrolment(RoutingContext rc) {
+  private Callable<JsonObject> enrolment(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long deviceId = ApiRequests.pathLong(rc, "deviceId");
     Object serial = ApiRequests.query(rc, "serial");
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              if (!maySeeDevice(caller, deviceId)) {
-                throw ApiError.notFound("device");
-              }
-              List<Long> serials = owners.certificateSerials(deviceId);
-              if (serial != null) {
-                long wanted = ((Number) serial).longValue();
-                if (!serials.contains(wanted)) {
-                  throw ApiError.notFound("certificate " + wanted + " of device " + deviceId);
-                }
-                return answer(AnchorItemKind.ENROLMENT, ItemRef.enrolment(wanted));
-              }
-              if (serials.isEmpty()) {
-                throw ApiError.notFound("certificate of device " + deviceId);
-              }
-              List<String> refs = serials.stream().map(ItemRef::enrolment).toList();
-              Map<String, String> anchored = anchors.anchorTxids(AnchorItemKind.ENROLMENT, refs);
-              // none anchored yet: the newest one, which answers NOT_ANCHORED
-              return answer(
-                  AnchorItemKind.ENROLMENT,
-                  refs.stream().filter(anchored::containsKey).findFirst().orElse(refs.get(0)));
-            }));
+    return () -> {
+      if (!maySeeDevice(caller, deviceId)) {
+        throw ApiError.notFound("device");
+      }
+      List<Long> serials = owners.certificateSerials(deviceId);
+      if (serial != null) {
+        long wanted = ((Number) serial).longValue();
+        if (!serials.contains(wanted)) {
+          throw ApiError.notFound("certificate " + wanted + " of device " + deviceId);
+        }
+        return answer(AnchorItemKind.ENROLMENT, ItemRef.enrolment(wanted));
+      }
+      if (serials.isEmpty()) {
+        throw ApiError.notFound("certificate of device " + deviceId);
+      }
+      List<String> refs = serials.stream().map(ItemRef::enrolment).toList();
+      Map<String, String> anchored = anchors.anchorTxids(AnchorItemKind.ENROLMENT, refs);
+      // none anchored yet: the newest one, which answers NOT_ANCHORED
+      return answer(
+          AnchorItemKind.ENROLMENT,
+          refs.stream().filter(anchored::containsKey).findFirst().orElse(refs.get(0)));
+    };
   }
 
   /** The owner of the device's metering point, a utility of its zone, or an operator. */
@@ -169,42 +157,30 @@ public final class ProofRoutes implements ApiResource {
    * A data-sharing consent (a grant made, or revoked): for its household, the grant's third party
    * and operators; 404 for anyone else.
    */
-  private void consent(RoutingContext rc) {
+  private Callable<JsonObject> consent(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long grantId = ApiRequests.pathLong(rc, "grantId");
     String event = ApiRequests.pathString(rc, "event");
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              if (!caller.isOperator()
-                  && !owners.consentParties(grantId).contains(caller.accountId())) {
-                throw ApiError.notFound("consent");
-              }
-              return answer(AnchorItemKind.CONSENT, ItemRef.consent(grantId, event));
-            }));
+    return () -> {
+      if (!caller.isOperator() && !owners.consentParties(grantId).contains(caller.accountId())) {
+        throw ApiError.notFound("consent");
+      }
+      return answer(AnchorItemKind.CONSENT, ItemRef.consent(grantId, event));
+    };
   }
 
-  private void trade(RoutingContext rc) {
+  private Callable<JsonObject> trade(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long id = ApiRequests.pathLong(rc, "id");
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              if (owners
-                  .ofTrade(id)
-                  .filter(o -> maySee(caller, o.accountIds(), o.zoneCode()))
-                  .isEmpty()) {
-                throw ApiError.notFound("trade");
-              }
-              return answer(AnchorItemKind.TRADE, ItemRef.trade(id));
-            }));
+    return () -> {
+      if (owners.ofTrade(id).filter(o -> maySee(caller, o.accountIds(), o.zoneCode())).isEmpty()) {
+        throw ApiError.notFound("trade");
+      }
+      return answer(AnchorItemKind.TRADE, ItemRef.trade(id));
+    };
   }
 
-  private void statement(RoutingContext rc) {
+  private Callable<JsonObject> statement(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long accountId = ApiRequests.pathLong(rc, "accountId");
     String zone = ApiRequests.pathString(rc, "zone");
@@ -213,25 +189,20 @@ public final class ProofRoutes implements ApiResource {
     long slotStart =
         OffsetDateTime.parse(slot.contains("/") ? slot.substring(0, slot.indexOf('/')) : slot)
             .toEpochSecond();
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              if (!maySee(caller, List.of(accountId), zone)) {
-                throw ApiError.notFound("statement");
-              }
-              return answer(
-                  AnchorItemKind.STATEMENT,
-                  ItemRef.statement(accountId, zone, slotStart, (int) version));
-            }));
+    return () -> {
+      if (!maySee(caller, List.of(accountId), zone)) {
+        throw ApiError.notFound("statement");
+      }
+      return answer(
+          AnchorItemKind.STATEMENT, ItemRef.statement(accountId, zone, slotStart, (int) version));
+    };
   }
 
   /** Reports are for utilities and operators: their hash is public once anchored. */
-  private void report(RoutingContext rc) {
+  private Callable<JsonObject> report(RoutingContext rc) {
     ApiRequests.caller(rc).require(Role.UTILITY, Role.OPERATOR);
     String hash = ApiRequests.pathString(rc, "hash").toLowerCase(java.util.Locale.ROOT);
-    ApiResponses.respond(rc, 200, blocking.run(() -> answer(AnchorItemKind.REPORT, hash)));
+    return () -> answer(AnchorItemKind.REPORT, hash);
   }
 
   /** The owner (one of {@code accounts}), a utility of {@code zone}, or an operator. */
@@ -276,36 +247,26 @@ public final class ProofRoutes implements ApiResource {
     };
   }
 
-  private void headers(RoutingContext rc) {
+  private Callable<JsonObject> headers(RoutingContext rc) {
     Object from = ApiRequests.query(rc, "from");
     Object count = ApiRequests.query(rc, "count");
     long fromHeight = from == null ? 0 : ((Number) from).longValue();
     int n = count == null ? 100 : (int) Math.min(MAX_HEADERS, ((Number) count).longValue());
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray headers = new JsonArray();
-              for (ChainHeader h : chain.headers(fromHeight, n)) {
-                headers.add(
-                    new JsonObject()
-                        .put("height", h.height())
-                        .put("hash", h.hashHex())
-                        .put("header", HexFormat.of().formatHex(h.header())));
-              }
-              return new JsonObject().put("network", chain.network()).put("headers", headers);
-            }));
+    return () -> {
+      JsonArray headers = new JsonArray();
+      for (ChainHeader h : chain.headers(fromHeight, n)) {
+        headers.add(
+            new JsonObject()
+                .put("height", h.height())
+                .put("hash", h.hashHex())
+                .put("header", HexFormat.of().formatHex(h.header())));
+      }
+      return new JsonObject().put("network", chain.network()).put("headers", headers);
+    };
   }
 
-  private void platformKeyRoute(RoutingContext rc) {
-    ApiResponses.respond(
-        rc,
-        200,
-        blocking.run(
-            () ->
-                new JsonObject()
-                    .put("publicKey", platformKey.hex())
-                    .put("network", chain.network())));
+  private Callable<JsonObject> platformKeyRoute(RoutingContext rc) {
+    return () ->
+        new JsonObject().put("publicKey", platformKey.hex()).put("network", chain.network());
   }
 }

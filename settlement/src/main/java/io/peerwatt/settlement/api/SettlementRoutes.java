@@ -8,6 +8,7 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * Settlement as users read it: their statements (newest version per slot), the payments made for
@@ -45,6 +47,7 @@ public final class SettlementRoutes implements ApiResource {
 
   private final SettlementViews views;
   private final Blocking blocking;
+  private final Handlers handlers;
   private final Clock clock;
 
   /**
@@ -53,14 +56,15 @@ public final class SettlementRoutes implements ApiResource {
   public SettlementRoutes(SettlementViews views, Blocking blocking, Clock clock) {
     this.views = views;
     this.blocking = blocking;
+    this.handlers = new Handlers(blocking);
     this.clock = clock;
   }
 
   @Override
   public void addTo(Router router) {
     router.get("/statements").handler(this::statements);
-    router.get("/payments").handler(this::payments);
-    router.get("/channels").handler(this::channels);
+    router.get("/payments").handler(handlers.ok(this::payments));
+    router.get("/channels").handler(handlers.ok(this::channels));
   }
 
   private static Instant time(Object value, String field, Instant fallback) {
@@ -124,67 +128,57 @@ public final class SettlementRoutes implements ApiResource {
             }));
   }
 
-  private void payments(RoutingContext ctx) {
+  private Callable<JsonObject> payments(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              for (SettlementPaymentRecord r : views.payments(caller, MAX_ROWS)) {
-                items.add(
-                    new JsonObject()
-                        .put("id", r.getId())
-                        .put("accountId", r.getAccountId())
-                        .put("zone", r.getZoneCode())
-                        .put("slotStart", r.getSlotStart().toString())
-                        .put("statementVersion", r.getStatementVersion())
-                        .put("statementHash", HEX.formatHex(r.getStatementHash()))
-                        .put("amountSat", r.getAmountSat())
-                        .put("status", r.getStatus())
-                        .put("refusalCode", r.getRefusalCode())
-                        .put("refusalDetail", r.getRefusalDetail())
-                        .put("channelId", r.getChannelId())
-                        .put("updatedAt", r.getUpdatedAt().toString()));
-              }
-              return new JsonObject().put("payments", items);
-            }));
+    return () -> {
+      JsonArray items = new JsonArray();
+      for (SettlementPaymentRecord r : views.payments(caller, MAX_ROWS)) {
+        items.add(
+            new JsonObject()
+                .put("id", r.getId())
+                .put("accountId", r.getAccountId())
+                .put("zone", r.getZoneCode())
+                .put("slotStart", r.getSlotStart().toString())
+                .put("statementVersion", r.getStatementVersion())
+                .put("statementHash", HEX.formatHex(r.getStatementHash()))
+                .put("amountSat", r.getAmountSat())
+                .put("status", r.getStatus())
+                .put("refusalCode", r.getRefusalCode())
+                .put("refusalDetail", r.getRefusalDetail())
+                .put("channelId", r.getChannelId())
+                .put("updatedAt", r.getUpdatedAt().toString()));
+      }
+      return new JsonObject().put("payments", items);
+    };
   }
 
-  private void channels(RoutingContext ctx) {
+  private Callable<JsonObject> channels(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     if (caller.role() == Role.UTILITY) {
       throw ApiError.forbidden("payment channels are visible to their prosumer and to operators");
     }
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              for (SettlementViews.HubChannel channel : views.channels(caller, MAX_ROWS)) {
-                PaymentChannelRecord r = channel.row();
-                items.add(
-                    new JsonObject()
-                        .put("channelId", r.getChannelId())
-                        .put("direction", r.getDirection())
-                        .put("counterparty", r.getCounterparty())
-                        .put("capacitySats", r.getCapacitySats())
-                        .put("paidSats", r.getPayeeAmountSats())
-                        .put("feeSats", r.getFeeSats())
-                        .put("expiryLockTime", r.getExpiryLockTime())
-                        .put("state", r.getState())
-                        .put("prosumerSide", channel.gatewaySide() ? "gateway" : "custodial")
-                        .put("updates", r.getSequence())
-                        .put("fundingTxid", Transaction.txidToHex(r.getFundingTxid()))
-                        .put(
-                            "closingTxid",
-                            r.getClosingTxid() == null
-                                ? null
-                                : Transaction.txidToHex(r.getClosingTxid())));
-              }
-              return new JsonObject().put("channels", items);
-            }));
+    return () -> {
+      JsonArray items = new JsonArray();
+      for (SettlementViews.HubChannel channel : views.channels(caller, MAX_ROWS)) {
+        PaymentChannelRecord r = channel.row();
+        items.add(
+            new JsonObject()
+                .put("channelId", r.getChannelId())
+                .put("direction", r.getDirection())
+                .put("counterparty", r.getCounterparty())
+                .put("capacitySats", r.getCapacitySats())
+                .put("paidSats", r.getPayeeAmountSats())
+                .put("feeSats", r.getFeeSats())
+                .put("expiryLockTime", r.getExpiryLockTime())
+                .put("state", r.getState())
+                .put("prosumerSide", channel.gatewaySide() ? "gateway" : "custodial")
+                .put("updates", r.getSequence())
+                .put("fundingTxid", Transaction.txidToHex(r.getFundingTxid()))
+                .put(
+                    "closingTxid",
+                    r.getClosingTxid() == null ? null : Transaction.txidToHex(r.getClosingTxid())));
+      }
+      return new JsonObject().put("channels", items);
+    };
   }
 }

@@ -51,23 +51,14 @@ final class GatewayDebits {
       if (registry.refusal(d.paymentId()).isPresent()) {
         continue;
       }
-      if (d.channelId() == null) {
-        // no open channel to pay on yet: the gateway learns it must open one
-        requests.add(
-            new GatewayViews.PaymentRequest(
-                d.paymentId(),
-                d.amountSat(),
-                d.key(),
-                d.statementVersion(),
-                null,
-                null,
-                List.of()));
-        continue;
-      }
+      // without an open channel the request names none: the gateway learns it must open one
+      boolean payable = d.channelId() != null;
       List<Statement> versions =
-          statements.versions(accountId, d.key()).stream()
-              .filter(s -> s.version() <= d.statementVersion())
-              .toList();
+          payable
+              ? statements.versions(accountId, d.key()).stream()
+                  .filter(s -> s.version() <= d.statementVersion())
+                  .toList()
+              : List.of();
       requests.add(
           new GatewayViews.PaymentRequest(
               d.paymentId(),
@@ -75,7 +66,7 @@ final class GatewayDebits {
               d.key(),
               d.statementVersion(),
               d.channelId(),
-              d.targetPayeeSats(),
+              payable ? d.targetPayeeSats() : null,
               versions));
     }
     return requests;

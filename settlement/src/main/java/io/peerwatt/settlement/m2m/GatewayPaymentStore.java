@@ -9,7 +9,9 @@ import io.peerwatt.settlement.SlotKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The settlement payments of machine-to-machine accounts as the hub's gateway side reads them.
@@ -42,32 +44,22 @@ final class GatewayPaymentStore {
 
   /** Payment {@code paymentId} if it is a debit of {@code accountId}. */
   Optional<Debit> debit(long accountId, long paymentId) {
-    return db.select(
-            SETTLEMENT_PAYMENT.ID,
-            SETTLEMENT_PAYMENT.ZONE_CODE,
-            SETTLEMENT_PAYMENT.SLOT_START,
-            SETTLEMENT_PAYMENT.STATEMENT_VERSION,
-            SETTLEMENT_PAYMENT.AMOUNT_SAT,
-            SETTLEMENT_PAYMENT.CHANNEL_ID,
-            SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS)
-        .from(SETTLEMENT_PAYMENT)
-        .where(
-            SETTLEMENT_PAYMENT.ID.eq(paymentId),
-            SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId),
-            SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L))
-        .fetchOptional(
-            r ->
-                new Debit(
-                    r.value1(),
-                    new SlotKey(r.value2(), DeliverySlot.startingAt(r.value3())),
-                    r.value4(),
-                    r.value5(),
-                    r.value6(),
-                    r.value7()));
+    return debits(
+            1, SETTLEMENT_PAYMENT.ID.eq(paymentId), SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId))
+        .stream()
+        .findFirst();
   }
 
   /** The account's pending debits, oldest first, at most {@value #MAX_REQUESTS}. */
   List<Debit> pendingDebits(long accountId) {
+    return debits(
+        MAX_REQUESTS,
+        SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId),
+        SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()));
+  }
+
+  /** The debits that meet {@code conditions}, oldest first, at most {@code limit}. */
+  private List<Debit> debits(int limit, Condition... conditions) {
     return db.select(
             SETTLEMENT_PAYMENT.ID,
             SETTLEMENT_PAYMENT.ZONE_CODE,
@@ -77,12 +69,10 @@ final class GatewayPaymentStore {
             SETTLEMENT_PAYMENT.CHANNEL_ID,
             SETTLEMENT_PAYMENT.TARGET_PAYEE_SATS)
         .from(SETTLEMENT_PAYMENT)
-        .where(
-            SETTLEMENT_PAYMENT.ACCOUNT_ID.eq(accountId),
-            SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L),
-            SETTLEMENT_PAYMENT.STATUS.eq(PaymentStatus.PENDING.code()))
+        .where(SETTLEMENT_PAYMENT.AMOUNT_SAT.lt(0L))
+        .and(DSL.and(conditions))
         .orderBy(SETTLEMENT_PAYMENT.ID)
-        .limit(MAX_REQUESTS)
+        .limit(limit)
         .fetch(
             r ->
                 new Debit(

@@ -4,11 +4,11 @@ import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
-import static io.peerwatt.db.schema.Tables.READING;
 import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
+import io.peerwatt.db.RestartGaps;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.statement.Statement;
@@ -30,7 +30,6 @@ import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.impl.DSL;
 
 /** Reads what a {@link UtilityReport} needs from the database and builds it. */
 public final class JdbcReportSource {
@@ -150,13 +149,7 @@ public final class JdbcReportSource {
   private Set<ReportBuilder.AccountSlot> chainRestarts(
       String zoneCode, Set<ReportBuilder.AccountSlot> rows) {
     var r = READING_CHAIN_RESTART;
-    Field<Instant> firstAfter =
-        DSL.field(
-            DSL.select(DSL.min(READING.TAKEN_AT))
-                .from(READING)
-                .where(READING.DEVICE_ID.eq(r.DEVICE_ID))
-                .and(READING.METER_CHANNEL.eq(r.METER_CHANNEL))
-                .and(READING.SEQUENCE.ge(r.RESUME_SEQUENCE)));
+    Field<Instant> firstAfter = RestartGaps.end();
     List<Gap> gaps =
         db.select(METERING_POINT.ACCOUNT_ID, r.LAST_TAKEN_AT, firstAfter)
             .from(r)

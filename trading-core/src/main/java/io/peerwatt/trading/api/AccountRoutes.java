@@ -9,6 +9,7 @@ import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.ClientAddress;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.http.Role;
 import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.LoginLimiter;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.concurrent.Callable;
 
 /** Login and logout, the caller's own account, and account creation by operators. */
 public final class AccountRoutes implements ApiResource {
@@ -28,6 +30,7 @@ public final class AccountRoutes implements ApiResource {
   private final AccountStore accounts;
   private final ZoneStore zones;
   private final Blocking blocking;
+  private final Handlers handlers;
   private final Clock securityClock;
   private final BearerTokens tokens;
   private final PasswordHasher hasher;
@@ -50,6 +53,7 @@ public final class AccountRoutes implements ApiResource {
     this.accounts = accounts;
     this.zones = zones;
     this.blocking = blocking;
+    this.handlers = new Handlers(blocking);
     this.securityClock = securityClock;
     this.tokens = tokens;
     this.hasher = hasher;
@@ -61,9 +65,9 @@ public final class AccountRoutes implements ApiResource {
   public void addTo(Router router) {
     router.post("/auth/login").handler(this::login);
     router.post("/auth/logout").handler(this::logout);
-    router.get("/accounts/me").handler(this::me);
-    router.get("/accounts").handler(this::list);
-    router.post("/accounts").handler(this::create);
+    router.get("/accounts/me").handler(handlers.ok(this::me));
+    router.get("/accounts").handler(handlers.ok(this::list));
+    router.post("/accounts").handler(handlers.created(this::create));
   }
 
   /**
@@ -128,67 +132,47 @@ public final class AccountRoutes implements ApiResource {
         .onFailure(ctx::fail);
   }
 
-  private void me(RoutingContext ctx) {
+  private Callable<JsonObject> me(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              return toJson(
-                  accounts
-                      .byId(caller.accountId())
-                      .orElseThrow(() -> ApiError.notFound("account")));
-            }));
+    return () ->
+        toJson(accounts.byId(caller.accountId()).orElseThrow(() -> ApiError.notFound("account")));
   }
 
-  private void list(RoutingContext ctx) {
+  private Callable<JsonObject> list(RoutingContext ctx) {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              accounts.all().forEach(a -> items.add(toJson(a)));
-              return new JsonObject().put("accounts", items);
-            }));
+    return () -> {
+      JsonArray items = new JsonArray();
+      accounts.all().forEach(a -> items.add(toJson(a)));
+      return new JsonObject().put("accounts", items);
+    };
   }
 
-  private void create(RoutingContext ctx) {
+  private Callable<JsonObject> create(RoutingContext ctx) {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
     JsonObject body = ApiRequests.body(ctx);
     Role role = Role.ofCode(body.getString("role"));
     String zone = body.getString("zone");
     if (role == Role.PROSUMER && zone == null) {
-      ctx.fail(ApiError.badRequest("ZONE_REQUIRED", "a prosumer belongs to a zone", "zone"));
-      return;
+      throw ApiError.badRequest("ZONE_REQUIRED", "a prosumer belongs to a zone", "zone");
     }
     String username = body.getString("username");
     String password = body.getString("password");
     String displayName = body.getString("displayName");
     String paymentMode = body.getString("paymentMode", AccountStore.CUSTODIAL);
     if (role != Role.PROSUMER && !paymentMode.equals(AccountStore.CUSTODIAL)) {
-      ctx.fail(
-          ApiError.badRequest(
-              "NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode"));
-      return;
+      throw ApiError.badRequest(
+          "NOT_A_PROSUMER", "only a prosumer pays machine to machine", "paymentMode");
     }
-    ApiResponses.respond(
-        ctx,
-        201,
-        blocking.run(
-            () -> {
-              if (zone != null && !zones.exists(zone)) {
-                throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
-              }
-              try {
-                return toJson(
-                    accounts.create(username, password, role, zone, displayName, paymentMode));
-              } catch (AccountStore.UsernameTakenException e) {
-                throw ApiError.conflict("USERNAME_TAKEN", e.getMessage(), "username");
-              }
-            }));
+    return () -> {
+      if (zone != null && !zones.exists(zone)) {
+        throw ApiError.badRequest("UNKNOWN_ZONE", "no zone " + zone, "zone");
+      }
+      try {
+        return toJson(accounts.create(username, password, role, zone, displayName, paymentMode));
+      } catch (AccountStore.UsernameTakenException e) {
+        throw ApiError.conflict("USERNAME_TAKEN", e.getMessage(), "username");
+      }
+    };
   }
 
   private static Caller toCaller(AccountRecord a) {

@@ -5,12 +5,12 @@ import io.peerwatt.db.schema.tables.records.MeteringPointRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.http.DeviceRequests.DeviceCaller;
 import io.peerwatt.http.DeviceRequests.SignedRequest;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.keys.PublicKey;
@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * Device enrolment and life cycle ({@link Enrolment}): enrolment codes for a metering point, the
@@ -45,7 +46,7 @@ public final class DeviceRoutes implements ApiResource {
   private final MeteringPointStore points;
   private final GatewayAlarms alarms;
   private final DeviceRequests signed;
-  private final Blocking blocking;
+  private final Handlers handlers;
   private final Clock clock;
 
   /**
@@ -65,39 +66,35 @@ public final class DeviceRoutes implements ApiResource {
     this.points = points;
     this.alarms = alarms;
     this.signed = signed;
-    this.blocking = blocking;
+    this.handlers = new Handlers(blocking);
     this.clock = clock;
   }
 
   @Override
   public void addTo(Router router) {
-    router.post("/metering-points/:id/enrolment-codes").handler(this::createCode);
-    router.post("/devices/enroll").handler(this::enroll);
-    router.get("/devices").handler(this::list);
-    router.get("/devices/:id").handler(this::get);
-    router.post("/devices/:id/revoke").handler(this::revoke);
-    router.post("/gateway/alarms").handler(this::reportAlarms);
+    router.post("/metering-points/:id/enrolment-codes").handler(handlers.created(this::createCode));
+    router.post("/devices/enroll").handler(handlers.created(this::enroll));
+    router.get("/devices").handler(handlers.ok(this::list));
+    router.get("/devices/:id").handler(handlers.ok(this::get));
+    router.post("/devices/:id/revoke").handler(handlers.ok(this::revoke));
+    router.post("/gateway/alarms").handler(handlers.ok(this::reportAlarms));
   }
 
   /**
    * A gateway reports its light client's alarms (device-signed). Idempotent: an alarm reported
    * again is stored once; the answer counts the new ones.
    */
-  private void reportAlarms(RoutingContext ctx) {
+  private Callable<JsonObject> reportAlarms(RoutingContext ctx) {
     SignedRequest request = SignedRequest.of(ctx);
     List<GatewayAlarms.Alarm> reported = readAlarms(ApiRequests.body(ctx));
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              DeviceCaller device = signed.authenticate(request);
-              int added = alarms.record(device.deviceId(), reported, clock.instant());
-              return new JsonObject()
-                  .put("deviceId", device.deviceId())
-                  .put("received", reported.size())
-                  .put("recorded", added);
-            }));
+    return () -> {
+      DeviceCaller device = signed.authenticate(request);
+      int added = alarms.record(device.deviceId(), reported, clock.instant());
+      return new JsonObject()
+          .put("deviceId", device.deviceId())
+          .put("received", reported.size())
+          .put("recorded", added);
+    };
   }
 
   /** The alarms of a report; the OpenAPI schema checked the shape, this checks what it cannot. */
@@ -136,29 +133,24 @@ public final class DeviceRoutes implements ApiResource {
     return list;
   }
 
-  private void createCode(RoutingContext ctx) {
+  private Callable<JsonObject> createCode(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     long mpId = ApiRequests.pathLong(ctx, "id");
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ApiRequests.body(ctx);
     Duration validity =
         Duration.ofMinutes(
             body.getLong("validMinutes", Enrolment.DEFAULT_CODE_VALIDITY.toMinutes()));
-    ApiResponses.respond(
-        ctx,
-        201,
-        blocking.run(
-            () -> {
-              MeteringPointRecord mp = MeteringPointRoutes.manageable(points, caller, mpId);
-              Enrolment.IssuedCode issued =
-                  enrolment.issueCode(mp.getId(), caller.accountId(), validity);
-              return new JsonObject()
-                  .put("code", issued.code())
-                  .put("meteringPointId", issued.meteringPointId())
-                  .put("expiresAt", issued.expiresAt().toString());
-            }));
+    return () -> {
+      MeteringPointRecord mp = MeteringPointRoutes.manageable(points, caller, mpId);
+      Enrolment.IssuedCode issued = enrolment.issueCode(mp.getId(), caller.accountId(), validity);
+      return new JsonObject()
+          .put("code", issued.code())
+          .put("meteringPointId", issued.meteringPointId())
+          .put("expiresAt", issued.expiresAt().toString());
+    };
   }
 
-  private void enroll(RoutingContext ctx) {
+  private Callable<JsonObject> enroll(RoutingContext ctx) {
     JsonObject b = ApiRequests.body(ctx);
     String code = b.getString("code");
     PublicKey deviceKey;
@@ -169,28 +161,22 @@ public final class DeviceRoutes implements ApiResource {
       nonce = HexFormat.of().parseHex(b.getString("nonce"));
       signature = HexFormat.of().parseHex(b.getString("signature"));
     } catch (FormatException | IllegalArgumentException e) {
-      ctx.fail(
-          ApiError.badRequest(
-              "INVALID_KEY", "deviceKey is not a compressed secp256k1 key", "deviceKey"));
-      return;
+      throw ApiError.badRequest(
+          "INVALID_KEY", "deviceKey is not a compressed secp256k1 key", "deviceKey");
     }
     List<String> serials = b.getJsonArray("meterSerials").stream().map(String::valueOf).toList();
-    ApiResponses.respond(
-        ctx,
-        201,
-        blocking.run(
-            () -> {
-              DeviceRecord device;
-              try {
-                device = enrolment.enrol(code, deviceKey, nonce, signature, serials);
-              } catch (EnrolmentRefusal e) {
-                throw refused(e);
-              }
-              return new JsonObject()
-                  .put("deviceId", device.getId())
-                  .put("certificate", new JsonObject(device.getCertificate()))
-                  .put("platformKey", enrolment.platformKey().hex());
-            }));
+    return () -> {
+      DeviceRecord device;
+      try {
+        device = enrolment.enrol(code, deviceKey, nonce, signature, serials);
+      } catch (EnrolmentRefusal e) {
+        throw refused(e);
+      }
+      return new JsonObject()
+          .put("deviceId", device.getId())
+          .put("certificate", new JsonObject(device.getCertificate()))
+          .put("platformKey", enrolment.platformKey().hex());
+    };
   }
 
   /**
@@ -205,48 +191,34 @@ public final class DeviceRoutes implements ApiResource {
     };
   }
 
-  private void list(RoutingContext ctx) {
+  private Callable<JsonObject> list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              List<DeviceRecord> visible = devices.visibleTo(caller);
-              Map<Long, List<GatewayAlarms.Alarm>> raised =
-                  alarms.of(visible.stream().map(DeviceRecord::getId).toList());
-              JsonArray items = new JsonArray();
-              visible.forEach(
-                  d -> items.add(withAlarms(toJson(d), raised.getOrDefault(d.getId(), List.of()))));
-              return new JsonObject().put("devices", items);
-            }));
+    return () -> {
+      List<DeviceRecord> visible = devices.visibleTo(caller);
+      Map<Long, List<GatewayAlarms.Alarm>> raised =
+          alarms.of(visible.stream().map(DeviceRecord::getId).toList());
+      JsonArray items = new JsonArray();
+      visible.forEach(
+          d -> items.add(withAlarms(toJson(d), raised.getOrDefault(d.getId(), List.of()))));
+      return new JsonObject().put("devices", items);
+    };
   }
 
-  private void get(RoutingContext ctx) {
+  private Callable<JsonObject> get(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () ->
-                withAlarms(
-                    toJson(visible(caller, id)),
-                    alarms.of(List.of(id)).getOrDefault(id, List.of()))));
+    return () ->
+        withAlarms(toJson(visible(caller, id)), alarms.of(List.of(id)).getOrDefault(id, List.of()));
   }
 
-  private void revoke(RoutingContext ctx) {
+  private Callable<JsonObject> revoke(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              DeviceRecord device = visible(caller, id);
-              MeteringPointRoutes.manageable(points, caller, device.getMeteringPointId());
-              return toJson(devices.revoke(id, clock.instant()));
-            }));
+    return () -> {
+      DeviceRecord device = visible(caller, id);
+      MeteringPointRoutes.manageable(points, caller, device.getMeteringPointId());
+      return toJson(devices.revoke(id, clock.instant()));
+    };
   }
 
   /** The device if its metering point is visible to the caller, else 404. Blocking. */

@@ -6,8 +6,8 @@ import static io.peerwatt.trading.api.MarketRequests.zoneOf;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.calendar.MarketCalendar;
 import io.peerwatt.trading.calendar.SlotState;
@@ -26,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Callable;
 
 /**
  * Market data under {@code /api/v1}: a zone's slots, a book's depth, a slot's clearing result, and
@@ -40,6 +41,7 @@ public final class MarketDataRoutes implements ApiResource {
 
   private final Vertx vertx;
   private final Market market;
+  private final Handlers handlers;
   private final Clock clock;
 
   /**
@@ -49,55 +51,51 @@ public final class MarketDataRoutes implements ApiResource {
   public MarketDataRoutes(Vertx vertx, Market market, Clock clock) {
     this.vertx = vertx;
     this.market = market;
+    this.handlers = new Handlers(market::work);
     this.clock = clock;
     market.engine().addListener(this::publish);
   }
 
   @Override
   public void addTo(Router router) {
-    router.get("/market/:zone/slots").handler(this::slots);
-    router.get("/market/:zone/history").handler(this::history);
-    router.get("/market/:zone/:slot/book").handler(this::book);
-    router.get("/market/:zone/:slot/result").handler(this::result);
+    router.get("/market/:zone/slots").handler(handlers.ok(this::slots));
+    router.get("/market/:zone/history").handler(handlers.ok(this::history));
+    router.get("/market/:zone/:slot/book").handler(handlers.ok(this::book));
+    router.get("/market/:zone/:slot/result").handler(handlers.ok(this::result));
     router.get("/stream").handler(this::stream);
   }
 
-  private void slots(RoutingContext ctx) {
+  private Callable<JsonObject> slots(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     String zoneCode = ApiRequests.pathString(ctx, "zone");
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-              MarketCalendar calendar = new MarketCalendar(zone);
-              JsonArray out = new JsonArray();
-              // from the slot being delivered to the last one whose book is open
-              for (DeliverySlot slot = DeliverySlot.containing(now);
-                  calendar.stateAt(slot, now) != SlotState.NOT_OPEN;
-                  slot = slot.next()) {
-                Instant gate = calendar.gateClosure(slot);
-                out.add(
-                    new JsonObject()
-                        .put("slot", slot.toString())
-                        .put("state", calendar.stateAt(slot, now).name())
-                        .put("gateClosure", gate.toString())
-                        .put(
-                            "secondsToGateClosure",
-                            Math.max(0, Duration.between(now, gate).getSeconds())));
-              }
-              return new JsonObject()
-                  .put("zone", zoneCode)
-                  .put("clearingMode", zone.clearingMode().name())
-                  .put("now", now.toString())
-                  .put("slots", out);
-            }));
+    return () -> {
+      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+      MarketCalendar calendar = new MarketCalendar(zone);
+      JsonArray out = new JsonArray();
+      // from the slot being delivered to the last one whose book is open
+      for (DeliverySlot slot = DeliverySlot.containing(now);
+          calendar.stateAt(slot, now) != SlotState.NOT_OPEN;
+          slot = slot.next()) {
+        Instant gate = calendar.gateClosure(slot);
+        out.add(
+            new JsonObject()
+                .put("slot", slot.toString())
+                .put("state", calendar.stateAt(slot, now).name())
+                .put("gateClosure", gate.toString())
+                .put(
+                    "secondsToGateClosure", Math.max(0, Duration.between(now, gate).getSeconds())));
+      }
+      return new JsonObject()
+          .put("zone", zoneCode)
+          .put("clearingMode", zone.clearingMode().name())
+          .put("now", now.toString())
+          .put("slots", out);
+    };
   }
 
   /** Per traded slot of a period (default: the platform's last 24 hours), volume and prices. */
-  private void history(RoutingContext ctx) {
+  private Callable<JsonObject> history(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     String zoneCode = ApiRequests.pathString(ctx, "zone");
     Instant now = clock.instant();
@@ -107,30 +105,26 @@ public final class MarketDataRoutes implements ApiResource {
       throw ApiError.badRequest(
           "INVALID_PERIOD", "from must be before to, at most 93 days apart", "from");
     }
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-              JsonArray out = new JsonArray();
-              for (OrderService.SlotVolume v : market.orders().history(zoneCode, from, to)) {
-                out.add(
-                    new JsonObject()
-                        .put("slot", DeliverySlot.startingAt(v.slotStart()).toString())
-                        .put("volumeWh", v.volumeWh())
-                        .put("tradeCount", v.tradeCount())
-                        .put("averagePricePerKwh", v.averagePricePerKwh())
-                        .put("minPricePerKwh", v.minPricePerKwh())
-                        .put("maxPricePerKwh", v.maxPricePerKwh()));
-              }
-              return new JsonObject()
-                  .put("zone", zoneCode)
-                  .put("priceUnit", zone.priceUnit().name())
-                  .put("from", from.toString())
-                  .put("to", to.toString())
-                  .put("slots", out);
-            }));
+    return () -> {
+      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+      JsonArray out = new JsonArray();
+      for (OrderService.SlotVolume v : market.orders().history(zoneCode, from, to)) {
+        out.add(
+            new JsonObject()
+                .put("slot", DeliverySlot.startingAt(v.slotStart()).toString())
+                .put("volumeWh", v.volumeWh())
+                .put("tradeCount", v.tradeCount())
+                .put("averagePricePerKwh", v.averagePricePerKwh())
+                .put("minPricePerKwh", v.minPricePerKwh())
+                .put("maxPricePerKwh", v.maxPricePerKwh()));
+      }
+      return new JsonObject()
+          .put("zone", zoneCode)
+          .put("priceUnit", zone.priceUnit().name())
+          .put("from", from.toString())
+          .put("to", to.toString())
+          .put("slots", out);
+    };
   }
 
   private static Instant time(RoutingContext ctx, String name, Instant fallback) {
@@ -146,57 +140,49 @@ public final class MarketDataRoutes implements ApiResource {
     }
   }
 
-  private void book(RoutingContext ctx) {
+  private Callable<JsonObject> book(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     String zoneCode = ApiRequests.pathString(ctx, "zone");
     DeliverySlot slot = parseSlot(ApiRequests.pathString(ctx, "slot"));
     Object levels = ApiRequests.query(ctx, "levels");
     int maxLevels = levels == null ? 20 : ((Number) levels).intValue();
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-              Instrument instrument = new Instrument(zoneCode, slot);
-              return MarketJson.depth(instrument, market.engine().depth(instrument, maxLevels))
-                  .put("state", new MarketCalendar(zone).stateAt(slot, now).name());
-            }));
+    return () -> {
+      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+      Instrument instrument = new Instrument(zoneCode, slot);
+      return MarketJson.depth(instrument, market.engine().depth(instrument, maxLevels))
+          .put("state", new MarketCalendar(zone).stateAt(slot, now).name());
+    };
   }
 
-  private void result(RoutingContext ctx) {
+  private Callable<JsonObject> result(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     String zoneCode = ApiRequests.pathString(ctx, "zone");
     DeliverySlot slot = parseSlot(ApiRequests.pathString(ctx, "slot"));
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              ZoneConfig zone = zoneOf(market.zones(), zoneCode);
-              SlotState state = new MarketCalendar(zone).stateAt(slot, now);
-              JsonObject out =
-                  new JsonObject()
-                      .put("zone", zoneCode)
-                      .put("slot", slot.toString())
-                      .put("state", state.name())
-                      .put("clearingMode", zone.clearingMode().name());
-              return market
-                  .engine()
-                  .clearingResult(new Instrument(zoneCode, slot))
-                  .map(
-                      r ->
-                          out.put("cleared", true)
-                              .put("volumeWh", r.getVolumeWh())
-                              .put("pricePerKwh", r.getPricePerKwh())
-                              .put("gridFeePerKwh", r.getGridFeePerKwh())
-                              .put("priceUnit", zone.priceUnit().name())
-                              .put("tradeCount", r.getTradeCount())
-                              .put("clearedAt", r.getClearedAt().toString()))
-                  .orElseGet(() -> out.put("cleared", false));
-            }));
+    return () -> {
+      ZoneConfig zone = zoneOf(market.zones(), zoneCode);
+      SlotState state = new MarketCalendar(zone).stateAt(slot, now);
+      JsonObject out =
+          new JsonObject()
+              .put("zone", zoneCode)
+              .put("slot", slot.toString())
+              .put("state", state.name())
+              .put("clearingMode", zone.clearingMode().name());
+      return market
+          .engine()
+          .clearingResult(new Instrument(zoneCode, slot))
+          .map(
+              r ->
+                  out.put("cleared", true)
+                      .put("volumeWh", r.getVolumeWh())
+                      .put("pricePerKwh", r.getPricePerKwh())
+                      .put("gridFeePerKwh", r.getGridFeePerKwh())
+                      .put("priceUnit", zone.priceUnit().name())
+                      .put("tradeCount", r.getTradeCount())
+                      .put("clearedAt", r.getClearedAt().toString()))
+          .orElseGet(() -> out.put("cleared", false));
+    };
   }
 
   private void publish(Instrument instrument, CommandResult result, DepthSnapshot depth) {

@@ -5,9 +5,9 @@ import io.peerwatt.db.schema.tables.records.MeteringPointRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.http.Role;
 import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.device.MeteringPointStore;
@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.Callable;
 
 /**
  * Metering points: a prosumer owns the ones of its connection; operators create them for any
@@ -24,75 +25,64 @@ import io.vertx.ext.web.RoutingContext;
 public final class MeteringPointRoutes implements ApiResource {
   private final MeteringPointStore points;
   private final AccountStore accounts;
-  private final Blocking blocking;
+  private final Handlers handlers;
 
   public MeteringPointRoutes(MeteringPointStore points, AccountStore accounts, Blocking blocking) {
     this.points = points;
     this.accounts = accounts;
-    this.blocking = blocking;
+    this.handlers = new Handlers(blocking);
   }
 
   @Override
   public void addTo(Router router) {
-    router.post("/metering-points").handler(this::create);
-    router.get("/metering-points").handler(this::list);
-    router.get("/metering-points/:id").handler(this::get);
+    router.post("/metering-points").handler(handlers.created(this::create));
+    router.get("/metering-points").handler(handlers.ok(this::list));
+    router.get("/metering-points/:id").handler(handlers.ok(this::get));
   }
 
-  private void create(RoutingContext ctx) {
+  private Callable<JsonObject> create(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.OPERATOR);
     JsonObject b = ApiRequests.body(ctx);
     Long requestedOwner = b.getLong("accountId");
     if (caller.role() == Role.PROSUMER
         && requestedOwner != null
         && requestedOwner != caller.accountId()) {
-      ctx.fail(ApiError.forbidden("a prosumer creates metering points only for itself"));
-      return;
+      throw ApiError.forbidden("a prosumer creates metering points only for itself");
     }
     if (caller.isOperator() && requestedOwner == null) {
-      ctx.fail(ApiError.badRequest("ACCOUNT_REQUIRED", "name the owning prosumer", "accountId"));
-      return;
+      throw ApiError.badRequest("ACCOUNT_REQUIRED", "name the owning prosumer", "accountId");
     }
     long ownerId = requestedOwner == null ? caller.accountId() : requestedOwner;
-    ApiResponses.respond(
-        ctx,
-        201,
-        blocking.run(
-            () -> {
-              AccountRecord owner =
-                  accounts
-                      .byId(ownerId)
-                      .filter(
-                          a -> Role.PROSUMER.code().equals(a.getRole()) && a.getZoneCode() != null)
-                      .orElseThrow(
-                          () ->
-                              ApiError.badRequest(
-                                  "NOT_A_PROSUMER",
-                                  "account " + ownerId + " is not a prosumer with a zone",
-                                  "accountId"));
-              return toJson(
-                  points.create(
-                      ownerId, owner.getZoneCode(), b.getString("label"), b.getLong("maxPowerW")));
-            }));
+    return () -> {
+      AccountRecord owner =
+          accounts
+              .byId(ownerId)
+              .filter(a -> Role.PROSUMER.code().equals(a.getRole()) && a.getZoneCode() != null)
+              .orElseThrow(
+                  () ->
+                      ApiError.badRequest(
+                          "NOT_A_PROSUMER",
+                          "account " + ownerId + " is not a prosumer with a zone",
+                          "accountId"));
+      return toJson(
+          points.create(
+              ownerId, owner.getZoneCode(), b.getString("label"), b.getLong("maxPowerW")));
+    };
   }
 
-  private void list(RoutingContext ctx) {
+  private Callable<JsonObject> list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              points.visibleTo(caller).forEach(mp -> items.add(toJson(mp)));
-              return new JsonObject().put("meteringPoints", items);
-            }));
+    return () -> {
+      JsonArray items = new JsonArray();
+      points.visibleTo(caller).forEach(mp -> items.add(toJson(mp)));
+      return new JsonObject().put("meteringPoints", items);
+    };
   }
 
-  private void get(RoutingContext ctx) {
+  private Callable<JsonObject> get(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(visible(points, caller, id))));
+    return () -> toJson(visible(points, caller, id));
   }
 
   /** The metering point if the caller may read it, else 404 (no hint that it exists). Blocking. */

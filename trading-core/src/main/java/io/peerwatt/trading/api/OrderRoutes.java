@@ -10,8 +10,8 @@ import static io.peerwatt.trading.api.MarketRequests.zoneOf;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Caller;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.trading.AnchorStates;
 import io.peerwatt.trading.calendar.ZoneConfig;
@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 
 /**
  * Orders and trades under {@code /api/v1}: a prosumer places, amends and cancels its own orders in
@@ -37,6 +38,7 @@ import java.util.OptionalLong;
  */
 public final class OrderRoutes implements ApiResource {
   private final Market market;
+  private final Handlers handlers;
   private final Clock clock;
 
   private final AnchorStates anchorStates;
@@ -47,20 +49,21 @@ public final class OrderRoutes implements ApiResource {
   public OrderRoutes(Market market, Clock clock, AnchorStates anchorStates) {
     this.anchorStates = anchorStates;
     this.market = market;
+    this.handlers = new Handlers(market::work);
     this.clock = clock;
   }
 
   @Override
   public void addTo(Router router) {
-    router.post("/orders").handler(this::placeOrder);
-    router.get("/orders").handler(this::listOrders);
-    router.get("/orders/:id").handler(this::getOrder);
-    router.patch("/orders/:id").handler(this::amendOrder);
-    router.delete("/orders/:id").handler(this::cancelOrder);
-    router.get("/trades").handler(this::listTrades);
+    router.post("/orders").handler(handlers.created(this::placeOrder));
+    router.get("/orders").handler(handlers.ok(this::listOrders));
+    router.get("/orders/:id").handler(handlers.ok(this::getOrder));
+    router.patch("/orders/:id").handler(handlers.ok(this::amendOrder));
+    router.delete("/orders/:id").handler(handlers.ok(this::cancelOrder));
+    router.get("/trades").handler(handlers.ok(this::listTrades));
   }
 
-  private void placeOrder(RoutingContext ctx) {
+  private Callable<JsonObject> placeOrder(RoutingContext ctx) {
     Caller caller = prosumer(ctx);
     JsonObject b = ApiRequests.body(ctx);
     String zoneCode = b.getString("zone");
@@ -78,124 +81,97 @@ public final class OrderRoutes implements ApiResource {
       partners.add(pref.getLong(i));
     }
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        201,
-        market.work(
-            () -> {
-              ZoneConfig zone =
-                  market
-                      .zones()
-                      .zone(zoneCode)
-                      .orElseThrow(
-                          () ->
-                              ApiError.badRequest(
-                                  "UNKNOWN_ZONE", "zone " + zoneCode + " does not trade", "zone"));
-              long price = price(b, zone);
-              OrderService.NewOrder order =
-                  new OrderService.NewOrder(
-                      zoneCode,
-                      b.getString("slot"),
-                      Side.valueOf(b.getString("side")),
-                      b.getLong("quantityWh"),
-                      price,
-                      OrderType.valueOf(b.getString("type", "LIMIT")),
-                      b.getBoolean("green", false),
-                      partners,
-                      OptionalLong.empty());
-              return MarketJson.order(
-                  accepted(market.orders().place(caller.accountId(), order, now)), zone);
-            }));
+    return () -> {
+      ZoneConfig zone =
+          market
+              .zones()
+              .zone(zoneCode)
+              .orElseThrow(
+                  () ->
+                      ApiError.badRequest(
+                          "UNKNOWN_ZONE", "zone " + zoneCode + " does not trade", "zone"));
+      long price = price(b, zone);
+      OrderService.NewOrder order =
+          new OrderService.NewOrder(
+              zoneCode,
+              b.getString("slot"),
+              Side.valueOf(b.getString("side")),
+              b.getLong("quantityWh"),
+              price,
+              OrderType.valueOf(b.getString("type", "LIMIT")),
+              b.getBoolean("green", false),
+              partners,
+              OptionalLong.empty());
+      return MarketJson.order(
+          accepted(market.orders().place(caller.accountId(), order, now)), zone);
+    };
   }
 
-  private void listOrders(RoutingContext ctx) {
+  private Callable<JsonObject> listOrders(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     String zone = (String) ApiRequests.query(ctx, "zone");
     DeliverySlot slot = slotOrNull(ApiRequests.query(ctx, "slot"));
     boolean openOnly = Boolean.TRUE.equals(ApiRequests.query(ctx, "open"));
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              JsonArray out = new JsonArray();
-              for (StoredOrder o :
-                  market.orders().ordersOf(caller.accountId(), zone, slot, openOnly)) {
-                out.add(MarketJson.order(o, zoneOf(market.zones(), o.zoneCode())));
-              }
-              return new JsonObject().put("orders", out);
-            }));
+    return () -> {
+      JsonArray out = new JsonArray();
+      market
+          .orders()
+          .ordersOf(caller.accountId(), zone, slot, openOnly)
+          .forEach(o -> out.add(json(o)));
+      return new JsonObject().put("orders", out);
+    };
   }
 
-  private void getOrder(RoutingContext ctx) {
+  private Callable<JsonObject> getOrder(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              StoredOrder o = ownOrder(caller, id);
-              return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
-            }));
+    return () -> json(ownOrder(caller, id));
   }
 
-  private void amendOrder(RoutingContext ctx) {
+  private Callable<JsonObject> amendOrder(RoutingContext ctx) {
     Caller caller = prosumer(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
     JsonObject b = ApiRequests.body(ctx);
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              ZoneConfig zone = zoneOf(market.zones(), ownOrder(caller, id).zoneCode());
-              Long price = changedPrice(b, zone);
-              return MarketJson.order(
-                  accepted(
-                      market
-                          .orders()
-                          .amend(caller.accountId(), id, b.getLong("quantityWh"), price, now)),
-                  zone);
-            }));
+    return () -> {
+      ZoneConfig zone = zoneOf(market.zones(), ownOrder(caller, id).zoneCode());
+      Long price = changedPrice(b, zone);
+      return MarketJson.order(
+          accepted(
+              market.orders().amend(caller.accountId(), id, b.getLong("quantityWh"), price, now)),
+          zone);
+    };
   }
 
-  private void cancelOrder(RoutingContext ctx) {
+  private Callable<JsonObject> cancelOrder(RoutingContext ctx) {
     Caller caller = prosumer(ctx);
     long id = ApiRequests.pathLong(ctx, "id");
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              StoredOrder o = accepted(market.orders().cancel(caller.accountId(), id, now));
-              return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
-            }));
+    return () -> json(accepted(market.orders().cancel(caller.accountId(), id, now)));
   }
 
-  private void listTrades(RoutingContext ctx) {
+  private Callable<JsonObject> listTrades(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     String zone = (String) ApiRequests.query(ctx, "zone");
     DeliverySlot slot = slotOrNull(ApiRequests.query(ctx, "slot"));
-    ApiResponses.respond(
-        ctx,
-        200,
-        market.work(
-            () -> {
-              JsonArray out = new JsonArray();
-              var trades = market.orders().tradesOf(caller.accountId(), zone, slot);
-              Map<String, JsonObject> anchors =
-                  anchorStates.of(
-                      AnchorStates.TRADE, trades.stream().map(t -> Long.toString(t.id())).toList());
-              trades.forEach(
-                  t ->
-                      out.add(
-                          MarketJson.trade(t, caller.accountId())
-                              .put("anchor", anchors.get(Long.toString(t.id())))));
-              return new JsonObject().put("trades", out);
-            }));
+    return () -> {
+      JsonArray out = new JsonArray();
+      var trades = market.orders().tradesOf(caller.accountId(), zone, slot);
+      Map<String, JsonObject> anchors =
+          anchorStates.of(
+              AnchorStates.TRADE, trades.stream().map(t -> Long.toString(t.id())).toList());
+      trades.forEach(
+          t ->
+              out.add(
+                  MarketJson.trade(t, caller.accountId())
+                      .put("anchor", anchors.get(Long.toString(t.id())))));
+      return new JsonObject().put("trades", out);
+    };
+  }
+
+  /** The order as the API shows it, with its zone's settings. Blocking. */
+  private JsonObject json(StoredOrder o) {
+    return MarketJson.order(o, zoneOf(market.zones(), o.zoneCode()));
   }
 
   /** The caller's order {@code id}; 404 for another's, as if it did not exist. Blocking. */

@@ -5,8 +5,8 @@ import io.peerwatt.db.schema.tables.records.ZoneRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
+import io.peerwatt.http.Handlers;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.trading.calendar.ClearingMode;
@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.concurrent.Callable;
 
 /**
  * Grid zones, their market settings ({@link ZoneConfig}, stored in {@code zone} and {@code
@@ -28,46 +29,36 @@ import java.time.ZoneId;
  */
 public final class ZoneRoutes implements ApiResource {
   private final ZoneStore zones;
-  private final Blocking blocking;
+  private final Handlers handlers;
 
   public ZoneRoutes(ZoneStore zones, Blocking blocking) {
     this.zones = zones;
-    this.blocking = blocking;
+    this.handlers = new Handlers(blocking);
   }
 
   @Override
   public void addTo(Router router) {
-    router.get("/zones").handler(this::list);
-    router.get("/zones/:code").handler(this::get);
-    router.put("/zones/:code").handler(this::put);
+    router.get("/zones").handler(handlers.ok(this::list));
+    router.get("/zones/:code").handler(handlers.ok(this::get));
+    router.put("/zones/:code").handler(handlers.ok(this::put));
   }
 
-  private void list(RoutingContext ctx) {
+  private Callable<JsonObject> list(RoutingContext ctx) {
     ApiRequests.caller(ctx);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              zones.all().forEach(z -> items.add(toJson(z)));
-              return new JsonObject().put("zones", items);
-            }));
+    return () -> {
+      JsonArray items = new JsonArray();
+      zones.all().forEach(z -> items.add(toJson(z)));
+      return new JsonObject().put("zones", items);
+    };
   }
 
-  private void get(RoutingContext ctx) {
+  private Callable<JsonObject> get(RoutingContext ctx) {
     ApiRequests.caller(ctx);
     String code = ApiRequests.pathString(ctx, "code");
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              return toJson(zones.zone(code).orElseThrow(() -> ApiError.notFound("zone " + code)));
-            }));
+    return () -> toJson(zones.zone(code).orElseThrow(() -> ApiError.notFound("zone " + code)));
   }
 
-  private void put(RoutingContext ctx) {
+  private Callable<JsonObject> put(RoutingContext ctx) {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
     String code = ApiRequests.pathString(ctx, "code");
     JsonObject b = ApiRequests.body(ctx);
@@ -92,11 +83,10 @@ public final class ZoneRoutes implements ApiResource {
       tariffs =
           new GridTariffs(b.getLong("retailPricePerKwh", 0L), b.getLong("feedInTariffPerKwh", 0L));
     } catch (IllegalArgumentException e) {
-      ctx.fail(ApiError.badRequest("INVALID_ZONE", e.getMessage(), null));
-      return;
+      throw ApiError.badRequest("INVALID_ZONE", e.getMessage(), null);
     }
     String name = b.getString("name");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> toJson(zones.put(name, config, tariffs))));
+    return () -> toJson(zones.put(name, config, tariffs));
   }
 
   private static ZoneId zoneId(String id) {

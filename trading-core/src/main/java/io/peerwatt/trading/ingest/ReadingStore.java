@@ -4,6 +4,7 @@ import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.READING;
 import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
 
+import io.peerwatt.db.RestartGaps;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.ReadingRefusal;
 import io.peerwatt.protocol.reading.SignedReading;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.impl.DSL;
 
 /** The stored readings as their readers get them back. Blocking. */
 public final class ReadingStore {
@@ -68,13 +68,7 @@ public final class ReadingStore {
   /** The chain restarts of a metering point's devices whose gap overlaps {@code [from, to)}. */
   public List<StoredRestart> restarts(long meteringPointId, Instant from, Instant to) {
     var r = READING_CHAIN_RESTART;
-    Field<Instant> gapTo =
-        DSL.field(
-            DSL.select(DSL.min(READING.TAKEN_AT))
-                .from(READING)
-                .where(READING.DEVICE_ID.eq(r.DEVICE_ID))
-                .and(READING.METER_CHANNEL.eq(r.METER_CHANNEL))
-                .and(READING.SEQUENCE.ge(r.RESUME_SEQUENCE)));
+    Field<Instant> gapTo = RestartGaps.end();
     return dsl
         .select(
             r.DEVICE_ID,
