@@ -20,7 +20,9 @@ import io.peerwatt.settlement.api.MonitorRoutes;
 import io.peerwatt.settlement.api.ProofRoutes;
 import io.peerwatt.settlement.api.ReportRoutes;
 import io.peerwatt.settlement.api.SettlementRoutes;
+import io.peerwatt.settlement.api.SharedDataRoutes;
 import io.peerwatt.settlement.report.JdbcReportSource;
+import io.peerwatt.settlement.share.GrantedData;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
@@ -31,6 +33,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -96,6 +99,13 @@ final class HttpVerticle extends VerticleBase {
             api -> {
               router.route(ApiRouter.BASE_PATH + "/*").subRouter(api);
               router.route(VtnContract.BASE_PATH + "/*").subRouter(tradingApi.vtn().router());
+              // data sharing's OAuth 2 endpoints; the household consents in its portal session
+              router
+                  .route("/*")
+                  .subRouter(
+                      tradingApi
+                          .authorizationServer(Portal.SESSION_COOKIE, HttpVerticle::baseUrl)
+                          .router(vertx));
               // the portal last: it answers every path nothing above claimed
               router
                   .route("/*")
@@ -124,8 +134,20 @@ final class HttpVerticle extends VerticleBase {
   }
 
   /**
+   * The platform's base URL as {@code ctx} reached it: https when the browser came over TLS (itself
+   * or through a trusted proxy), with the host it addressed.
+   */
+  private static String baseUrl(RoutingContext ctx) {
+    HostAndPort host = ctx.request().authority();
+    String scheme = ClientAddress.secure(ctx) ? "https" : "http";
+    return host == null
+        ? scheme + "://localhost"
+        : scheme + "://" + host.host() + (host.port() < 0 ? "" : ":" + host.port());
+  }
+
+  /**
    * Settlement's resources: statements and payments, energy and zone analytics, proofs and the
-   * chain, reports, the gateways' API.
+   * chain, reports, the gateways' API, and the data third parties get under their grants.
    */
   private List<ApiResource> settlementResources(TradingApi trading) {
     var dsl = database.dsl();
@@ -150,7 +172,13 @@ final class HttpVerticle extends VerticleBase {
             blocking),
         new ReportRoutes(new JdbcReportSource(dsl), settlement.anchoring(), blocking, clock),
         new GatewayRoutes(settlement.gateways(), trading.deviceRequests(), blocking),
-        new MonitorRoutes(settlement.settlement(), settlement.scheduler(), dsl, blocking, clock));
+        new MonitorRoutes(settlement.settlement(), settlement.scheduler(), dsl, blocking, clock),
+        new SharedDataRoutes(
+            trading.dataGrantTokens(),
+            new GrantedData(dsl, usage),
+            settlement.proofs(),
+            blocking,
+            clock));
   }
 
   /** The headers with which the portal names its browser to the API (see {@link ClientAddress}). */

@@ -9,7 +9,8 @@ public enum Role {
   /** Runs the platform: creates accounts, configures zones, sees everything. */
   OPERATOR("operator"),
   /**
-   * A researcher, adviser or aggregator: reads what households share and privacy-safe aggregates.
+   * A researcher, adviser, installer or aggregator: registers applications that buy household data
+   * and reads privacy-safe aggregates.
    */
   THIRD_PARTY("third_party");
 

@@ -5,6 +5,7 @@ import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiRouter;
 import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
+import io.peerwatt.http.DataGrantTokens;
 import io.peerwatt.http.DeviceRequests;
 import io.peerwatt.trading.account.AccountStore;
 import io.peerwatt.trading.account.InMemoryLoginLimiter;
@@ -17,6 +18,7 @@ import io.peerwatt.trading.api.MeteringPointRoutes;
 import io.peerwatt.trading.api.OrderRoutes;
 import io.peerwatt.trading.api.ReadingRoutes;
 import io.peerwatt.trading.api.RuleRoutes;
+import io.peerwatt.trading.api.ShareRoutes;
 import io.peerwatt.trading.api.ZoneRoutes;
 import io.peerwatt.trading.device.DeviceStore;
 import io.peerwatt.trading.device.Enrolment;
@@ -34,14 +36,21 @@ import io.peerwatt.trading.openadr.Notifications;
 import io.peerwatt.trading.openadr.Vtn;
 import io.peerwatt.trading.openadr.VtnClientRoutes;
 import io.peerwatt.trading.openadr.VtnObjects;
+import io.peerwatt.trading.share.AuthorizationServer;
+import io.peerwatt.trading.share.DataApplications;
+import io.peerwatt.trading.share.DataGrants;
+import io.peerwatt.trading.share.GrantTokenCheck;
+import io.peerwatt.trading.share.OAuthTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 
 /**
@@ -66,6 +75,7 @@ public final class TradingApi implements AutoCloseable {
   private final Market market;
   private final ReadingIngest ingest;
   private final Vtn vtn;
+  private final Sharing sharing;
   private final long housekeepingTimer;
 
   private TradingApi(
@@ -77,6 +87,7 @@ public final class TradingApi implements AutoCloseable {
       Market market,
       ReadingIngest ingest,
       Vtn vtn,
+      Sharing sharing,
       long housekeepingTimer) {
     this.vertx = vertx;
     this.settings = settings;
@@ -86,8 +97,19 @@ public final class TradingApi implements AutoCloseable {
     this.market = market;
     this.ingest = ingest;
     this.vtn = vtn;
+    this.sharing = sharing;
     this.housekeepingTimer = housekeepingTimer;
   }
+
+  /** Data sharing's services, for its authorization server and its token check. */
+  private record Sharing(
+      DataApplications applications,
+      DataGrants grants,
+      OAuthTokens oauthTokens,
+      GrantTokenCheck check,
+      Blocking blocking,
+      Clock clock,
+      Clock securityClock) {}
 
   /**
    * Builds the trading services and resources over {@code dsl}: creates the reading partitions for
@@ -175,6 +197,18 @@ public final class TradingApi implements AutoCloseable {
               Market market = new Market(dsl);
               DeviceRequests deviceRequests =
                   new DeviceRequests(devices, clock, settings.maxClockSkew());
+              DataApplications dataApplications = new DataApplications(dsl, random);
+              DataGrants dataGrants = new DataGrants(dsl, dataApplications);
+              OAuthTokens oauthTokens = new OAuthTokens(dsl);
+              Sharing sharing =
+                  new Sharing(
+                      dataApplications,
+                      dataGrants,
+                      oauthTokens,
+                      new GrantTokenCheck(oauthTokens, dataGrants, blocking, clock, securityClock),
+                      blocking,
+                      clock,
+                      securityClock);
               List<ApiResource> resources =
                   List.of(
                       new AccountRoutes(
@@ -210,7 +244,9 @@ public final class TradingApi implements AutoCloseable {
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock),
                       new VtnClientRoutes(vtn.clients(), vtn.objects(), deviceRequests, blocking),
-                      new FlexRoutes(started.flex(), blocking));
+                      new FlexRoutes(started.flex(), blocking),
+                      new ShareRoutes(
+                          dataApplications, dataGrants, sharing.check(), blocking, clock));
               market.start(vertx, blocking, clock);
               // new months get their reading partition well before their first reading; old nonces
               // and the revocations of expired tokens go
@@ -225,7 +261,16 @@ public final class TradingApi implements AutoCloseable {
                                 return ingest.forgetOldNonces();
                               }));
               return new TradingApi(
-                  vertx, settings, resources, tokens, deviceRequests, market, ingest, vtn, timer);
+                  vertx,
+                  settings,
+                  resources,
+                  tokens,
+                  deviceRequests,
+                  market,
+                  ingest,
+                  vtn,
+                  sharing,
+                  timer);
             });
   }
 
@@ -254,6 +299,31 @@ public final class TradingApi implements AutoCloseable {
   /** Issues and checks the login tokens. */
   public BearerTokens tokens() {
     return tokens;
+  }
+
+  /**
+   * The OAuth 2 authorization server of data sharing, to mount at {@code /} before the portal.
+   *
+   * @param sessionCookie the portal's session cookie, whose token says which household consents
+   * @param baseUrl the platform's base URL as a request reached it (the issuer, the endpoints)
+   */
+  public AuthorizationServer authorizationServer(
+      String sessionCookie, Function<RoutingContext, String> baseUrl) {
+    return new AuthorizationServer(
+        sharing.applications(),
+        sharing.grants(),
+        sharing.oauthTokens(),
+        tokens,
+        sessionCookie,
+        baseUrl,
+        sharing.blocking(),
+        sharing.clock(),
+        sharing.securityClock());
+  }
+
+  /** Checks the access tokens third parties send for the data of a grant. */
+  public DataGrantTokens dataGrantTokens() {
+    return sharing.check();
   }
 
   /** Authenticates requests gateways sign with their device keys. */

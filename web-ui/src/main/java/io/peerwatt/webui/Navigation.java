@@ -23,6 +23,7 @@ public final class Navigation {
           new Link("/channels", "Channels"),
           new Link("/devices", "Meters"),
           new Link("/data", "My data"),
+          new Link("/share", "Share my data"),
           new Link("/proofs", "Proofs"));
 
   private static final List<Link> UTILITY =

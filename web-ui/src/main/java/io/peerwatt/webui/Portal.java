@@ -35,7 +35,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Portal {
   private static final Logger log = LoggerFactory.getLogger(Portal.class);
-  static final String SESSION_COOKIE = "pw_session";
+
+  /** The session cookie: its value is the viewer's login token. */
+  public static final String SESSION_COOKIE = "pw_session";
+
+  /** The authorization endpoint of data sharing, which sends a household without session here. */
+  private static final String OAUTH_AUTHORIZE = "/oauth/authorize";
+
   private static final String VIEWER = "viewer";
   private static final String SESSION_REFUSED = "sessionRefused";
 
@@ -142,7 +148,19 @@ public final class Portal {
     router.get("/").handler(this::home);
     router
         .get("/login")
-        .handler(ctx -> render(ctx, 200, "login.jte", Map.of("error", "", "username", "")));
+        .handler(
+            ctx ->
+                render(
+                    ctx,
+                    200,
+                    "login.jte",
+                    Map.of(
+                        "error",
+                        "",
+                        "username",
+                        "",
+                        "next",
+                        next(ctx.request().getParam("next")))));
     router.post("/login").handler(this::login);
     router.post("/logout").handler(this::logout);
     router.route().handler(this::requireViewer);
@@ -350,13 +368,19 @@ public final class Portal {
   private void login(RoutingContext ctx) {
     String username = ctx.request().getFormAttribute("username");
     String password = ctx.request().getFormAttribute("password");
+    String next = next(ctx.request().getFormAttribute("next"));
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
       render(
           ctx,
           400,
           "login.jte",
           Map.of(
-              "error", "Enter your username and password.", "username", Forms.orEmpty(username)));
+              "error",
+              "Enter your username and password.",
+              "username",
+              Forms.orEmpty(username),
+              "next",
+              next));
       return;
     }
     api.post(
@@ -370,7 +394,7 @@ public final class Portal {
               Viewer viewer = Viewer.fromToken(token);
               if (answer.ok() && viewer != null) {
                 ctx.response().addCookie(sessionCookie(ctx, token));
-                Forms.seeOther(ctx, viewer.home());
+                Forms.seeOther(ctx, next.isEmpty() ? viewer.home() : next);
               } else if (answer.status() == 429) {
                 render(
                     ctx,
@@ -380,16 +404,35 @@ public final class Portal {
                         "error",
                         "Too many attempts. Wait a minute, then try again.",
                         "username",
-                        username));
+                        username,
+                        "next",
+                        next));
               } else {
                 render(
                     ctx,
                     401,
                     "login.jte",
-                    Map.of("error", "Wrong username or password.", "username", username));
+                    Map.of(
+                        "error",
+                        "Wrong username or password.",
+                        "username",
+                        username,
+                        "next",
+                        next));
               }
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Where a login continues: an OAuth authorization request on this platform (a third party's
+   * application sent the household here), or nowhere ({@code ""}); any other target is dropped, so
+   * the login form cannot send anyone to another site.
+   */
+  static String next(String target) {
+    return target != null && target.startsWith(OAUTH_AUTHORIZE + "?") && !target.contains("\\")
+        ? target
+        : "";
   }
 
   /**
@@ -536,6 +579,8 @@ public final class Portal {
       // an enrolment is asked for by its device id: the API answers the device's newest anchored
       // certificate
       case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
+      case "consent" ->
+          ref.matches("[0-9]{1,19}/(granted|revoked)") ? "/proofs/consents/" + ref : null;
       default -> null;
     };
   }
@@ -591,7 +636,9 @@ public final class Portal {
 
   private static boolean isProsumerPath(String path) {
     for (String p :
-        new String[] {"/dashboard", "/market", "/statements", "/devices", "/channels", "/data"}) {
+        new String[] {
+          "/dashboard", "/market", "/statements", "/devices", "/channels", "/data", "/share"
+        }) {
       if (path.equals(p) || path.startsWith(p + "/")) {
         return true;
       }

@@ -32,6 +32,7 @@ final class ProsumerPages {
     router.post("/devices/codes").handler(this::createCode);
     new MarketPages(portal, api).mount(router);
     new StatementPages(portal, api).mount(router);
+    new SharePages(portal, api).mount(router);
   }
 
   // ---- channels

@@ -21,7 +21,12 @@ public enum AnchorItemKind {
    * A device enrolment (or key rotation); the item bytes are the platform-signed device
    * certificate's binary form ({@link SignedDeviceCertificate#encode()}).
    */
-  ENROLMENT(0x05, "enrolment");
+  ENROLMENT(0x05, "enrolment"),
+  /**
+   * A household's data-sharing consent: a grant made or revoked; the item bytes are settlement's
+   * canonical JSON of the grant as consented and the time of the event.
+   */
+  CONSENT(0x06, "consent");
 
   private final int code;
   private final String jsonName;

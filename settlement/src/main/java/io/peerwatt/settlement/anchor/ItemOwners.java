@@ -1,5 +1,8 @@
 package io.peerwatt.settlement.anchor;
 
+import static io.peerwatt.db.schema.Tables.DATA_APPLICATION;
+import static io.peerwatt.db.schema.Tables.DATA_GRANT;
+import static io.peerwatt.db.schema.Tables.DATA_OFFER;
 import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.TRADE;
@@ -47,6 +50,23 @@ public final class ItemOwners {
    * Serials of the certificates issued to the device and to the devices it superseded
    * (transitively), newest first.
    */
+  /**
+   * The accounts party to data grant {@code grantId}'s consent: its household and the third party
+   * of its application; empty when there is no such grant.
+   */
+  public List<Long> consentParties(long grantId) {
+    return dsl.select(DATA_GRANT.ACCOUNT_ID, DATA_APPLICATION.ACCOUNT_ID)
+        .from(DATA_GRANT)
+        .join(DATA_OFFER)
+        .on(DATA_OFFER.ID.eq(DATA_GRANT.OFFER_ID))
+        .join(DATA_APPLICATION)
+        .on(DATA_APPLICATION.ID.eq(DATA_OFFER.APPLICATION_ID))
+        .where(DATA_GRANT.ID.eq(grantId))
+        .fetchOptional()
+        .map(r -> List.of(r.value1(), r.value2()))
+        .orElse(List.of());
+  }
+
   public List<Long> certificateSerials(long deviceId) {
     List<Long> devices = new ArrayList<>(List.of(deviceId));
     for (int i = 0; i < devices.size(); i++) {

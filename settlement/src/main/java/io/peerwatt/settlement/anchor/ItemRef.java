@@ -16,6 +16,11 @@ public final class ItemRef {
     return deviceId + "/" + channel + "/" + sequence;
   }
 
+  /** A consent: {@code event} is {@code granted} or {@code revoked}. */
+  public static String consent(long grantId, String event) {
+    return grantId + "/" + event;
+  }
+
   public static String trade(long tradeId) {
     return Long.toString(tradeId);
   }

@@ -242,6 +242,7 @@ public final class JdbcAnchorSource implements AnchorSource {
                 items.add(
                     new AnchorItem(AnchorItemKind.TRADE, ItemRef.trade(t.getId()), tradeBytes(t))));
     items.addAll(statements);
+    items.addAll(ConsentItems.of(db, slot.zoneCode(), start, end));
     return items;
   }
 
@@ -360,6 +361,9 @@ public final class JdbcAnchorSource implements AnchorSource {
                   .fetchOne(DEVICE.CERTIFICATE);
           return Optional.ofNullable(certificate)
               .map(c -> new Evidence(certificateBytes(c), null, null));
+        }
+        case CONSENT -> {
+          return ConsentItems.bytes(db, ref).map(b -> new Evidence(b, null, null));
         }
         default -> {
           return Optional.empty();

@@ -74,6 +74,8 @@ public final class EnergyRoutes implements ApiResource {
         }
         return new Scope(zone, null);
       }
+      case THIRD_PARTY ->
+          throw ApiError.forbidden("a third party reads household data through a data grant");
       default -> {
         if (zone == null) {
           throw ApiError.badRequest("MISSING_ZONE", "zone is required", "zone");

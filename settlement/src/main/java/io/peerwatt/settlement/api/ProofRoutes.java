@@ -78,6 +78,7 @@ public final class ProofRoutes implements ApiResource {
         .handler(handlers.ok(this::statement));
     api.get("/proofs/reports/:hash").handler(handlers.ok(this::report));
     api.get("/proofs/enrolments/:deviceId").handler(handlers.ok(this::enrolment));
+    api.get("/proofs/consents/:grantId/:event").handler(handlers.ok(this::consent));
     api.get("/gateway/proofs/readings/:channel/:sequence").handler(handlers.ok(this::ownReading));
     api.get("/chain/headers").handler(handlers.ok(this::headers));
     api.get("/chain/platform-key").handler(handlers.ok(this::platformKeyRoute));
@@ -152,6 +153,22 @@ public final class ProofRoutes implements ApiResource {
         .isPresent();
   }
 
+  /**
+   * A data-sharing consent (a grant made, or revoked): for its household, the grant's third party
+   * and operators; 404 for anyone else.
+   */
+  private Callable<JsonObject> consent(RoutingContext rc) {
+    Caller caller = ApiRequests.caller(rc);
+    long grantId = ApiRequests.pathLong(rc, "grantId");
+    String event = ApiRequests.pathString(rc, "event");
+    return () -> {
+      if (!caller.isOperator() && !owners.consentParties(grantId).contains(caller.accountId())) {
+        throw ApiError.notFound("consent");
+      }
+      return answer(AnchorItemKind.CONSENT, ItemRef.consent(grantId, event));
+    };
+  }
+
   private Callable<JsonObject> trade(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long id = ApiRequests.pathLong(rc, "id");
@@ -196,6 +213,14 @@ public final class ProofRoutes implements ApiResource {
   }
 
   private JsonObject answer(AnchorItemKind kind, String ref) {
+    return answer(proofs, kind, ref);
+  }
+
+  /**
+   * The proof bundle of item {@code ref} as JSON; 404 NOT_ANCHORED before its anchor, 409
+   * ANCHOR_NOT_MINED before the anchor's block. Blocking.
+   */
+  static JsonObject answer(ProofBundles proofs, AnchorItemKind kind, String ref) {
     ProofBundles.Answer a = proofs.bundle(kind, ref);
     return switch (a.state()) {
       case NOT_ANCHORED ->

@@ -21,6 +21,9 @@ import java.util.List;
  * wires it, without settlement.
  */
 public final class TradingHarness extends ApiClient {
+  /** The session cookie the authorization server reads: the portal's, holding a login token. */
+  public static final String SESSION_COOKIE = "pw_session";
+
   public final Vertx vertx;
   public final TradingApi api;
   public final MutableClock clock;
@@ -59,6 +62,16 @@ public final class TradingHarness extends ApiClient {
     Router root = Router.router(vertx);
     root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(api.router(List.of())));
     root.route(VtnContract.BASE_PATH + "/*").subRouter(api.vtn().router());
+    root.route("/*")
+        .subRouter(
+            api.authorizationServer(
+                    SESSION_COOKIE,
+                    ctx ->
+                        "http://"
+                            + ctx.request().authority().host()
+                            + ":"
+                            + ctx.request().authority().port())
+                .router(vertx));
     HttpServer server = await(vertx.createHttpServer().requestHandler(root).listen(0, "127.0.0.1"));
     return new TradingHarness(server.actualPort(), vertx, api, clock, db, keys, blocking);
   }

@@ -1,0 +1,260 @@
+package io.peerwatt.trading.api;
+
+import io.peerwatt.http.ApiError;
+import io.peerwatt.http.ApiRequests;
+import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiResponses;
+import io.peerwatt.http.Blocking;
+import io.peerwatt.http.Caller;
+import io.peerwatt.http.DataGrantTokens;
+import io.peerwatt.http.Role;
+import io.peerwatt.trading.share.DataApplications;
+import io.peerwatt.trading.share.DataGrants;
+import io.peerwatt.trading.share.DataResolution;
+import io.peerwatt.trading.share.DataScope;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * Consumer data sharing under {@code /api/v1/data}: third parties register applications (an
+ * operator approves or refuses them) and publish offers; households accept an offer, which makes a
+ * grant, and revoke grants at once.
+ */
+public final class ShareRoutes implements ApiResource {
+  /** Most access-log entries one answer lists: the newest. */
+  private static final int MAX_ACCESSES = 500;
+
+  private final DataApplications applications;
+  private final DataGrants grants;
+  private final DataGrantTokens grantTokens;
+  private final Blocking blocking;
+  private final Clock clock;
+
+  /**
+   * @param grantTokens checks the OAuth access tokens of {@code GET /shared/grant}
+   */
+  public ShareRoutes(
+      DataApplications applications,
+      DataGrants grants,
+      DataGrantTokens grantTokens,
+      Blocking blocking,
+      Clock clock) {
+    this.applications = applications;
+    this.grants = grants;
+    this.grantTokens = grantTokens;
+    this.blocking = blocking;
+    this.clock = clock;
+  }
+
+  @Override
+  public void addTo(Router router) {
+    router.post("/data/applications").handler(this::register);
+    router.get("/data/applications").handler(this::listApplications);
+    router.post("/data/applications/:id/decision").handler(this::decide);
+    router.post("/data/offers").handler(this::publish);
+    router.get("/data/offers").handler(this::listOffers);
+    router.post("/data/offers/:id/accept").handler(this::accept);
+    router.get("/data/grants").handler(this::listGrants);
+    router.post("/data/grants/:id/revoke").handler(this::revoke);
+    router.get("/data/grants/:id/accesses").handler(this::accesses);
+    router.get("/shared/grant").handler(this::sharedGrant);
+  }
+
+  private void register(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.THIRD_PARTY);
+    JsonObject b = ApiRequests.body(ctx);
+    List<String> redirectUris =
+        b.getJsonArray("redirectUris").stream().map(Object::toString).toList();
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(
+            () -> {
+              DataApplications.Registered r =
+                  applications.register(
+                      caller.accountId(),
+                      b.getString("name"),
+                      b.getString("purpose"),
+                      redirectUris,
+                      b.getString("contact"),
+                      b.getBoolean("confidential", false),
+                      now);
+              JsonObject json = ShareJson.application(r.application());
+              if (r.clientSecret() != null) {
+                json.put("clientSecret", r.clientSecret());
+              }
+              return json;
+            }));
+  }
+
+  private void listApplications(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.THIRD_PARTY, Role.OPERATOR);
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              applications.visibleTo(caller).forEach(a -> items.add(ShareJson.application(a)));
+              return new JsonObject().put("applications", items);
+            }));
+  }
+
+  private void decide(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.OPERATOR);
+    long id = ApiRequests.pathLong(ctx, "id");
+    boolean approve = "APPROVED".equals(ApiRequests.body(ctx).getString("decision"));
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () ->
+                ShareJson.application(applications.decide(id, caller.accountId(), approve, now))));
+  }
+
+  private void publish(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.THIRD_PARTY);
+    JsonObject b = ApiRequests.body(ctx);
+    DataScope scope =
+        new DataScope(
+            DataResolution.ofCode(b.getString("resolution")),
+            b.getBoolean("importData"),
+            b.getBoolean("exportData"),
+            b.getBoolean("statements"),
+            instant(b, "periodFrom"),
+            instant(b, "periodTo"),
+            b.getLong("priceMilliCtPerHomeDay"));
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(
+            () ->
+                ShareJson.offer(
+                    grants.publish(
+                        caller.accountId(),
+                        b.getLong("applicationId"),
+                        scope,
+                        b.getInteger("accessDays"),
+                        b.getString("purpose"),
+                        now))));
+  }
+
+  private void listOffers(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              grants.offersVisibleTo(caller).forEach(o -> items.add(ShareJson.offer(o)));
+              return new JsonObject().put("offers", items);
+            }));
+  }
+
+  private void accept(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
+    long id = ApiRequests.pathLong(ctx, "id");
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        201,
+        blocking.run(() -> ShareJson.grant(grants.accept(caller.accountId(), id, now), now)));
+  }
+
+  private void listGrants(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              JsonArray items = new JsonArray();
+              grants.grantsVisibleTo(caller).forEach(g -> items.add(ShareJson.grant(g, now)));
+              return new JsonObject().put("grants", items);
+            }));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
+    long id = ApiRequests.pathLong(ctx, "id");
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(() -> ShareJson.grant(grants.revoke(caller.accountId(), id, now), now)));
+  }
+
+  /**
+   * A grant's access log: what its third party fetched and when; for the household, the grant's
+   * third party and operators. 404 for anyone else.
+   */
+  private void accesses(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
+    long id = ApiRequests.pathLong(ctx, "id");
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              DataGrants.Grant grant =
+                  grants
+                      .grant(id)
+                      .filter(
+                          g ->
+                              caller.isOperator()
+                                  || g.accountId() == caller.accountId()
+                                  || g.thirdPartyId() == caller.accountId())
+                      .orElseThrow(() -> ApiError.notFound("grant " + id));
+              JsonArray items = new JsonArray();
+              for (DataGrants.Access a : grants.accesses(grant.id(), MAX_ACCESSES)) {
+                items.add(
+                    new JsonObject()
+                        .put("kind", a.kind())
+                        .put("periodFrom", a.periodFrom().toString())
+                        .put("periodTo", a.periodTo().toString())
+                        .put("days", a.days())
+                        .put("readingRef", a.readingRef())
+                        .put("fetchedAt", a.fetchedAt().toString()));
+              }
+              return new JsonObject().put("grantId", grant.id()).put("accesses", items);
+            }));
+  }
+
+  /** What the third party's access token allows: its grant's scope and period. */
+  private void sharedGrant(RoutingContext ctx) {
+    ApiResponses.respond(
+        ctx,
+        200,
+        grantTokens
+            .check(ctx.request().getHeader("authorization"))
+            .map(
+                g ->
+                    new JsonObject()
+                        .put("grantId", g.grantId())
+                        .put("resolution", g.resolution())
+                        .put("importData", g.importData())
+                        .put("exportData", g.exportData())
+                        .put("statements", g.statements())
+                        .put("periodFrom", g.periodFrom().toString())
+                        .put("periodTo", g.periodTo().toString())));
+  }
+
+  private static Instant instant(JsonObject b, String field) {
+    try {
+      return Instant.parse(b.getString(field));
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest("INVALID_TIME", field + " is not an ISO 8601 UTC instant", field);
+    }
+  }
+}

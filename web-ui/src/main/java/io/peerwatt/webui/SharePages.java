@@ -1,0 +1,109 @@
+package io.peerwatt.webui;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * "Share my data": the offers third parties make for a household's meter data, the household's
+ * grants with what each third party fetched, and accepting an offer or revoking a grant at once.
+ */
+final class SharePages {
+  private final Portal portal;
+  private final ApiClient api;
+
+  SharePages(Portal portal, ApiClient api) {
+    this.portal = portal;
+    this.api = api;
+  }
+
+  void mount(Router router) {
+    router.get("/share").handler(ctx -> show(ctx, 200, ""));
+    router.post("/share/offers/:id/accept").handler(this::accept);
+    router.post("/share/grants/:id/revoke").handler(this::revoke);
+  }
+
+  private void show(RoutingContext ctx, int status, String error) {
+    Viewer viewer = Portal.viewer(ctx);
+    Future<ApiClient.Answer> offers = api.get("/data/offers", viewer);
+    Future<ApiClient.Answer> grants = api.get("/data/grants", viewer);
+    Future.join(offers, grants)
+        .compose(
+            x -> {
+              JsonArray grantList =
+                  grants.result().object().getJsonArray("grants", new JsonArray());
+              List<Future<ApiClient.Answer>> accesses = new ArrayList<>();
+              for (Object o : grantList) {
+                accesses.add(
+                    api.get(
+                        "/data/grants/" + ((JsonObject) o).getLong("id") + "/accesses", viewer));
+              }
+              return Future.join(accesses)
+                  .map(
+                      y -> {
+                        Map<Long, JsonArray> byGrant = new HashMap<>();
+                        for (int i = 0; i < grantList.size(); i++) {
+                          byGrant.put(
+                              grantList.getJsonObject(i).getLong("id"),
+                              accesses
+                                  .get(i)
+                                  .result()
+                                  .object()
+                                  .getJsonArray("accesses", new JsonArray()));
+                        }
+                        Map<String, Object> p = new HashMap<>();
+                        p.put(
+                            "offers",
+                            offers.result().object().getJsonArray("offers", new JsonArray()));
+                        p.put("grants", grantList);
+                        p.put("accesses", byGrant);
+                        p.put("error", error);
+                        return p;
+                      });
+            })
+        .onSuccess(p -> portal.render(ctx, status, "share.jte", p))
+        .onFailure(ctx::fail);
+  }
+
+  private void accept(RoutingContext ctx) {
+    Long id = Forms.whole(ctx.pathParam("id"));
+    if (id == null) {
+      show(ctx, 400, "No such offer.");
+      return;
+    }
+    api.post("/data/offers/" + id + "/accept", Portal.viewer(ctx), new JsonObject())
+        .onSuccess(
+            answer -> {
+              if (answer.ok()) {
+                Forms.seeOther(ctx, "/share");
+              } else {
+                show(ctx, answer.status(), answer.message());
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void revoke(RoutingContext ctx) {
+    Long id = Forms.whole(ctx.pathParam("id"));
+    if (id == null) {
+      show(ctx, 400, "No such grant.");
+      return;
+    }
+    api.post("/data/grants/" + id + "/revoke", Portal.viewer(ctx), new JsonObject())
+        .onSuccess(
+            answer -> {
+              if (answer.ok()) {
+                Forms.seeOther(ctx, "/share");
+              } else {
+                show(ctx, answer.status(), answer.message());
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+}
