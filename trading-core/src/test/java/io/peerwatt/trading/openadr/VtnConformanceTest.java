@@ -1,5 +1,6 @@
 package io.peerwatt.trading.openadr;
 
+import static io.peerwatt.db.schema.Tables.OPENADR_NOTIFICATION;
 import static io.peerwatt.trading.testing.ApiClient.await;
 import static io.peerwatt.trading.testing.ApiClient.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -663,6 +664,17 @@ class VtnConformanceTest {
     Event seen = events.createEvent(capacityLimit(p.getId(), ven1.venName(), 5));
     Event unseen = events.createEvent(capacityLimit(p.getId(), ven2.venName(), 5));
     eventually(() -> callbackFailuresLeft.get() == 0);
+    // move the clock past the retry's wait only once the worker has written the failed attempt
+    eventually(
+        () ->
+            h.db
+                .dsl()
+                .fetchExists(
+                    OPENADR_NOTIFICATION,
+                    OPENADR_NOTIFICATION
+                        .ATTEMPTS
+                        .eq(1)
+                        .and(OPENADR_NOTIFICATION.DELIVERED_AT.isNull())));
     h.clock.advance(Duration.ofSeconds(30));
     eventually(() -> received.size() == 1);
     JsonObject notification = received.peek();
