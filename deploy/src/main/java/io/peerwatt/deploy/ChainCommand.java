@@ -32,13 +32,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "The platform's on-chain records and wallets.",
     subcommands = {ChainCommand.Export.class, ChainCommand.Wallet.class, ChainCommand.Fund.class})
-final class ChainCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class ChainCommand extends CommandGroup {
 
   @Command(
       name = "export",
