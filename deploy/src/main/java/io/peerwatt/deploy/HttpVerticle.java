@@ -9,8 +9,11 @@ import io.peerwatt.http.ClientAddress;
 import io.peerwatt.http.ConnectionGuard;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.SettlementViews;
+import io.peerwatt.settlement.analytics.DiscreteLaplace;
+import io.peerwatt.settlement.analytics.JdbcAnalyticsStore;
 import io.peerwatt.settlement.anchor.ItemOwners;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.api.AnalyticsRoutes;
 import io.peerwatt.settlement.api.EnergyRoutes;
 import io.peerwatt.settlement.api.GatewayRoutes;
 import io.peerwatt.settlement.api.MonitorRoutes;
@@ -119,17 +122,22 @@ final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Settlement's resources: statements and payments, proofs and the chain, reports, the gateways'
-   * API.
+   * Settlement's resources: statements and payments, energy and zone analytics, proofs and the
+   * chain, reports, the gateways' API.
    */
   private List<ApiResource> settlementResources(TradingApi trading) {
     var dsl = database.dsl();
+    JdbcUsageSource usage =
+        new JdbcUsageSource(dsl, SettlementPolicy.defaults().estimateThreshold());
     return List.of(
         new SettlementRoutes(new SettlementViews(dsl), blocking, clock),
-        new EnergyRoutes(
-            new JdbcUsageSource(dsl, SettlementPolicy.defaults().estimateThreshold()),
-            new SettlementViews(dsl),
-            blocking),
+        new EnergyRoutes(usage, new SettlementViews(dsl), blocking),
+        new AnalyticsRoutes(
+            new JdbcAnalyticsStore(dsl, usage),
+            usage,
+            new DiscreteLaplace(new SecureRandom()),
+            blocking,
+            clock),
         new ProofRoutes(
             new ItemOwners(dsl),
             new JdbcAnchorStore(dsl),

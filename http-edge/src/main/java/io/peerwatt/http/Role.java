@@ -7,7 +7,11 @@ public enum Role {
   /** A grid operator or supplier: reads the metering data and reports of its zone. */
   UTILITY("utility"),
   /** Runs the platform: creates accounts, configures zones, sees everything. */
-  OPERATOR("operator");
+  OPERATOR("operator"),
+  /**
+   * A researcher, adviser or aggregator: reads what households share and privacy-safe aggregates.
+   */
+  THIRD_PARTY("third_party");
 
   private final String code;
 

@@ -1,5 +1,10 @@
 package io.peerwatt.gateway;
 
+import io.peerwatt.gateway.control.CommandCheck;
+import io.peerwatt.gateway.control.FlexibilityAgent;
+import io.peerwatt.gateway.control.FlexibilityConfig;
+import io.peerwatt.gateway.control.SunSpecController;
+import io.peerwatt.gateway.control.VenClient;
 import io.peerwatt.gateway.journal.Journal;
 import io.peerwatt.gateway.lightclient.LightClient;
 import io.peerwatt.gateway.metering.ClockSync;
@@ -19,6 +24,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.ReadingFlag;
+import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
@@ -63,6 +69,14 @@ public final class Gateway implements AutoCloseable {
   /** The light client auditing this gateway's anchored readings, or null when it is off. */
   private final LightClient lightClient;
 
+  private final PlatformHttp http;
+
+  /** The VEN steering the flexibility device, once enrolled; null without one (or before). */
+  private FlexibilityAgent flexibility;
+
+  /** Why the flexibility agent is not running yet, for the status. */
+  private String flexibilityWaiting;
+
   private Gateway(GatewayConfig config, PrivateKey key, Clock clock, ClockSync clockSync)
       throws IOException {
     this.config = config;
@@ -87,6 +101,7 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     PlatformHttp http = new PlatformHttp(Duration.ofSeconds(10));
+    this.http = http;
     this.uploader =
         config
             .platform()
@@ -239,6 +254,12 @@ public final class Gateway implements AutoCloseable {
       payments.setDaemon(true);
       payments.start();
     }
+    Thread flex = null;
+    if (config.flexibility().isPresent()) {
+      flex = new Thread(() -> flexibilityLoop(stop), "peerwatt-flexibility");
+      flex.setDaemon(true);
+      flex.start();
+    }
     Thread audit = null;
     if (lightClient != null) {
       audit = new Thread(() -> lightClientLoop(stop), "peerwatt-light-client");
@@ -268,7 +289,92 @@ public final class Gateway implements AutoCloseable {
         audit.interrupt();
         audit.join(5_000);
       }
+      if (flex != null) {
+        flex.interrupt();
+        flex.join(15_000);
+      }
     }
+  }
+
+  /** Flexibility rounds until {@code stop}; the device is restored when the loop ends. */
+  private void flexibilityLoop(AtomicBoolean stop) {
+    long pauseMs = config.flexibility().orElseThrow().pollInterval().toMillis();
+    try {
+      while (!stop.get()) {
+        flexibilityStep();
+        try {
+          writeStatus();
+        } catch (IOException e) {
+          log.warn("cannot write the status: {}", e.getMessage());
+        }
+        Thread.sleep(pauseMs);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      synchronized (this) {
+        if (flexibility != null) {
+          flexibility.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * One round of the flexibility VEN (tests drive it directly); nothing without a flexibility
+   * device. The agent starts once the gateway is enrolled: its device id is the venName and the key
+   * that signed its device certificate is the platform key commands must carry.
+   */
+  public void flexibilityStep() {
+    FlexibilityAgent agent = flexibilityAgent();
+    if (agent != null) {
+      agent.step();
+    }
+  }
+
+  private synchronized FlexibilityAgent flexibilityAgent() {
+    if (flexibility != null || config.flexibility().isEmpty()) {
+      return flexibility;
+    }
+    FlexibilityConfig flex = config.flexibility().get();
+    try {
+      var stored = Enrollment.stored(config.dataDir());
+      if (stored.isEmpty()) {
+        flexibilityWaiting = "not enrolled yet: the platform key and device id come from enrolment";
+        return null;
+      }
+      Map<String, Object> enrolment = Json.parseObject(stored.get());
+      String deviceId = Long.toString(Json.integer(enrolment, "deviceId"));
+      SignedDeviceCertificate certificate =
+          SignedDeviceCertificate.fromJson(Json.object(enrolment, "certificate"));
+      var platformKey = certificate.certificate().issuerKey();
+      if (certificate.checkIssuer(platformKey)
+          != io.peerwatt.protocol.reading.CertificateCheck.VALID) {
+        flexibilityWaiting = "the stored device certificate's signature does not verify";
+        return null;
+      }
+      URI platform = config.platform().orElseThrow();
+      VenClient ven =
+          new VenClient(
+              new PlatformClient(platform, key, http, clock, Duration.ofSeconds(30)),
+              http,
+              clock,
+              Duration.ofSeconds(30));
+      flexibility =
+          new FlexibilityAgent(
+              flex,
+              config.dataDir(),
+              deviceId,
+              new CommandCheck(platformKey, deviceId, flex),
+              ven,
+              () -> SunSpecController.open(flex, Duration.ofSeconds(5)),
+              clock);
+      flexibilityWaiting = null;
+    } catch (IOException | FormatException e) {
+      flexibilityWaiting = "cannot start: " + e.getMessage();
+      log.warn("flexibility: {}", flexibilityWaiting);
+    }
+    return flexibility;
   }
 
   /** Light-client rounds until {@code stop}; a round never throws. */
@@ -430,6 +536,13 @@ public final class Gateway implements AutoCloseable {
     if (lightClient != null) {
       status.put("lightClient", lightClient.status());
     }
+    if (config.flexibility().isPresent()) {
+      status.put(
+          "flexibility",
+          flexibility != null
+              ? flexibility.status()
+              : Map.of("waiting", flexibilityWaiting == null ? "starting" : flexibilityWaiting));
+    }
     StatusFile.write(config.dataDir(), status);
   }
 
@@ -467,6 +580,9 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (flexibility != null) {
+      flexibility.close();
+    }
     channels.forEach(MeterChannel::close);
   }
 }

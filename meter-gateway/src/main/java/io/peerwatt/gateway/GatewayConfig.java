@@ -1,5 +1,6 @@
 package io.peerwatt.gateway;
 
+import io.peerwatt.gateway.control.FlexibilityConfig;
 import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.ReadingSchedule;
@@ -28,6 +29,7 @@ import java.util.Set;
  * @param meters the meters to read
  * @param wallet the machine-to-machine wallet; empty = the platform pays for the owner (custodial)
  * @param lightClient the light client auditing the gateway's own anchored readings; empty = off
+ * @param flexibility the battery or inverter the platform may steer through OpenADR; empty = none
  */
 public record GatewayConfig(
     Path dataDir,
@@ -40,7 +42,36 @@ public record GatewayConfig(
     boolean assumeClockSynchronised,
     List<MeterConfig> meters,
     Optional<WalletConfig> wallet,
-    Optional<LightClientConfig> lightClient) {
+    Optional<LightClientConfig> lightClient,
+    Optional<FlexibilityConfig> flexibility) {
+
+  /** Without a flexibility device. */
+  public GatewayConfig(
+      Path dataDir,
+      Optional<URI> platform,
+      Duration readingInterval,
+      Duration uploadInterval,
+      int batchSize,
+      long journalMaxBytes,
+      long journalSegmentBytes,
+      boolean assumeClockSynchronised,
+      List<MeterConfig> meters,
+      Optional<WalletConfig> wallet,
+      Optional<LightClientConfig> lightClient) {
+    this(
+        dataDir,
+        platform,
+        readingInterval,
+        uploadInterval,
+        batchSize,
+        journalMaxBytes,
+        journalSegmentBytes,
+        assumeClockSynchronised,
+        meters,
+        wallet,
+        lightClient,
+        Optional.empty());
+  }
 
   public GatewayConfig {
     meters = List.copyOf(meters);
@@ -74,6 +105,9 @@ public record GatewayConfig(
     }
     if (lightClient.isPresent() && platform.isEmpty()) {
       throw new IllegalArgumentException("lightClient needs a platform to ask for proofs");
+    }
+    if (flexibility.isPresent() && platform.isEmpty()) {
+      throw new IllegalArgumentException("flexibility needs a platform to take commands from");
     }
     if (uploadInterval.toMillis() < 10) {
       throw new IllegalArgumentException("upload.interval must be at least 10 ms");

@@ -2,6 +2,8 @@ package io.peerwatt.deploy.gateway;
 
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.control.AllowedHours;
+import io.peerwatt.gateway.control.FlexibilityConfig;
 import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterConfig;
@@ -10,11 +12,15 @@ import io.peerwatt.gateway.platform.Uploader;
 import io.peerwatt.gateway.wallet.WalletConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -33,7 +39,22 @@ final class GatewayYaml {
           "journal",
           "meters",
           "wallet",
-          "lightClient");
+          "lightClient",
+          "flexibility");
+  private static final Set<String> FLEXIBILITY =
+      Set.of(
+          "kind",
+          "modbus",
+          "unit",
+          "sunSpecModel",
+          "ratedPowerWatts",
+          "minStateOfChargePercent",
+          "maxPowerWatts",
+          "allowedHours",
+          "timeZone",
+          "pollInterval",
+          "contactTimeout",
+          "clockSkew");
   private static final Set<String> LIGHT_CLIENT =
       Set.of("checkpoint", "headerSource", "sampleEvery", "interval");
   private static final Set<String> CHECKPOINT = Set.of("height", "hash");
@@ -132,6 +153,7 @@ final class GatewayYaml {
     }
     Optional<WalletConfig> wallet = wallet(root);
     Optional<LightClientConfig> lightClient = lightClient(root);
+    Optional<FlexibilityConfig> flexibility = flexibility(root);
     try {
       return new GatewayConfig(
           dataDir,
@@ -144,7 +166,77 @@ final class GatewayYaml {
           assumeSynced,
           meters,
           wallet,
-          lightClient);
+          lightClient,
+          flexibility);
+    } catch (IllegalArgumentException e) {
+      throw yaml.invalid(e);
+    }
+  }
+
+  /**
+   * {@code flexibility:}: absent = the platform steers nothing; otherwise the battery or inverter
+   * (kind, modbus, unit; sunSpecModel found on the device when absent) and the owner's limits
+   * (maxPowerWatts and allowedHours required; timeZone defaults to the host's).
+   */
+  private Optional<FlexibilityConfig> flexibility(Map<String, Object> root) {
+    if (!root.containsKey("flexibility")) {
+      return Optional.empty();
+    }
+    Map<String, Object> f = yaml.section(root, "flexibility", FLEXIBILITY);
+    String kindText = yaml.required(f, "kind", "flexibility");
+    FlexibilityConfig.Kind kind =
+        switch (kindText) {
+          case "battery" -> FlexibilityConfig.Kind.BATTERY;
+          case "inverter" -> FlexibilityConfig.Kind.INVERTER;
+          default ->
+              throw yaml.error("flexibility.kind", "must be battery or inverter, got " + kindText);
+        };
+    MeterUri device;
+    try {
+      device = MeterUri.parse(yaml.required(f, "modbus", "flexibility"));
+    } catch (IllegalArgumentException e) {
+      throw yaml.error("flexibility.modbus", e.getMessage());
+    }
+    AllowedHours hours;
+    try {
+      hours = AllowedHours.parse(yaml.required(f, "allowedHours", "flexibility"));
+    } catch (IllegalArgumentException e) {
+      throw yaml.error("flexibility.allowedHours", e.getMessage());
+    }
+    ZoneId zone = ZoneId.systemDefault();
+    if (f.containsKey("timeZone")) {
+      String name = yaml.text(f, "timeZone", "flexibility.timeZone");
+      try {
+        zone = ZoneId.of(name);
+      } catch (DateTimeException e) {
+        throw yaml.error(
+            "flexibility.timeZone", "is not a time zone (e.g. Europe/Berlin): " + name);
+      }
+    }
+    if (!f.containsKey("maxPowerWatts")) {
+      throw yaml.error("flexibility.maxPowerWatts", "is required");
+    }
+    long model = yaml.integer(f, "sunSpecModel", "flexibility.sunSpecModel", -1);
+    long rated = yaml.integer(f, "ratedPowerWatts", "flexibility.ratedPowerWatts", -1);
+    try {
+      return Optional.of(
+          new FlexibilityConfig(
+              kind,
+              device,
+              (int) yaml.integer(f, "unit", "flexibility.unit", 1),
+              model < 0 ? OptionalInt.empty() : OptionalInt.of((int) model),
+              rated < 0 ? OptionalLong.empty() : OptionalLong.of(rated),
+              (int)
+                  yaml.integer(
+                      f, "minStateOfChargePercent", "flexibility.minStateOfChargePercent", 20),
+              yaml.integer(f, "maxPowerWatts", "flexibility.maxPowerWatts", 0),
+              hours,
+              zone,
+              yaml.duration(f, "pollInterval", "flexibility.pollInterval", Duration.ofSeconds(30)),
+              yaml.duration(
+                  f, "contactTimeout", "flexibility.contactTimeout", Duration.ofMinutes(5)),
+              yaml.duration(
+                  f, "clockSkew", "flexibility.clockSkew", FlexibilityConfig.DEFAULT_CLOCK_SKEW)));
     } catch (IllegalArgumentException e) {
       throw yaml.invalid(e);
     }

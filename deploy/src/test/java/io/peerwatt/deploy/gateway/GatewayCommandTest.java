@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peerwatt.deploy.PeerwattCommand;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.GatewayConfig;
+import io.peerwatt.gateway.control.FlexibilityConfig;
 import io.peerwatt.gateway.lightclient.LightClientConfig;
 import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterSimulator;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,6 +166,90 @@ class GatewayCommandTest {
     assertThatThrownBy(() -> GatewayYaml.load(file, null))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("64 hex digits");
+  }
+
+  @Test
+  void flexibilityIsOffUnlessConfiguredAndItsKeysAreChecked() throws Exception {
+    Path file = dir.resolve("f.yaml");
+    String meters =
+        "platform: https://p.example\nmeters:\n  - name: grid\n    meter: tcp://127.0.0.1:502\n";
+    Files.writeString(file, meters);
+    assertThat(GatewayYaml.load(file, null).flexibility()).isEmpty();
+    // the documented section, uncommented
+    String example =
+        Files.readString(
+            Path.of(System.getProperty("peerwatt.root"), "deploy", "examples", "gateway.yaml"));
+    StringBuilder section = new StringBuilder();
+    boolean in = false;
+    for (String line : example.split("\n")) {
+      if (line.equals("#flexibility:")) {
+        in = true;
+      }
+      if (in && line.startsWith("#")) {
+        section.append(line.substring(1)).append('\n');
+      } else if (in) {
+        break;
+      }
+    }
+    Files.writeString(file, meters + section);
+    assertThat(GatewayYaml.load(file, null).flexibility())
+        .get()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(FlexibilityConfig.Kind.BATTERY);
+              assertThat(f.device().port()).isEqualTo(502);
+              assertThat(f.sunSpecModel()).hasValue(124);
+              assertThat(f.minStateOfChargePercent()).isEqualTo(20);
+              assertThat(f.maxPowerWatts()).isEqualTo(3_000);
+              assertThat(f.allowedHours()).hasToString("07:00-22:00");
+              assertThat(f.timeZone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+              assertThat(f.contactTimeout()).isEqualTo(Duration.ofMinutes(5));
+              assertThat(f.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+            });
+    String minimal =
+        meters
+            + "flexibility:\n  kind: inverter\n  modbus: tcp://127.0.0.1:1502\n"
+            + "  ratedPowerWatts: 6000\n  maxPowerWatts: 4000\n  allowedHours: \"22:00-06:00\"\n";
+    Files.writeString(file, minimal);
+    assertThat(GatewayYaml.load(file, null).flexibility())
+        .get()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(FlexibilityConfig.Kind.INVERTER);
+              assertThat(f.sunSpecModel()).isEmpty();
+              assertThat(f.unitId()).isEqualTo(1);
+              assertThat(f.timeZone()).isEqualTo(java.time.ZoneId.systemDefault());
+            });
+    Map<String, String> bad =
+        Map.of(
+            minimal.replace("kind: inverter", "kind: heatpump"),
+            "flexibility.kind",
+            minimal.replace("  ratedPowerWatts: 6000\n", ""),
+            "ratedPowerWatts",
+            minimal.replace("\"22:00-06:00\"", "evenings"),
+            "07:00-22:00",
+            minimal.replace("  maxPowerWatts: 4000\n", ""),
+            "flexibility.maxPowerWatts",
+            minimal + "  timeZone: Mars/Olympus\n",
+            "flexibility.timeZone",
+            minimal + "  sunSpecModel: 124\n",
+            "not 124",
+            minimal + "  minStateOfChargePercent: 101\n",
+            "0..100",
+            minimal + "  colour: red\n",
+            "colour",
+            minimal.replace("tcp://127.0.0.1:1502", "rtu:///dev/ttyUSB0"),
+            "Modbus TCP");
+    for (Map.Entry<String, String> b : bad.entrySet()) {
+      Files.writeString(file, b.getKey());
+      assertThatThrownBy(() -> GatewayYaml.load(file, null))
+          .isInstanceOf(UserError.class)
+          .hasMessageContaining(b.getValue());
+    }
+    Files.writeString(file, minimal.replace("platform: https://p.example\n", ""));
+    assertThatThrownBy(() -> GatewayYaml.load(file, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("flexibility needs a platform");
   }
 
   @Test

@@ -26,7 +26,8 @@ record HouseholdProfile(long seed, long pvPeakW) {
     return 230_000 + new SplittableRandom(seed + atSimMs / 10_000).nextLong(-3_000, 3_000);
   }
 
-  private long householdLoadMilliW(long atSimMs) {
+  /** Household load at simulated time {@code atSimMs}. */
+  long householdLoadMilliW(long atSimMs) {
     int minuteOfDay =
         Instant.ofEpochMilli(atSimMs).atZone(ZoneOffset.UTC).toLocalTime().toSecondOfDay() / 60;
     long baseW = 250;
@@ -40,7 +41,8 @@ record HouseholdProfile(long seed, long pvPeakW) {
     return (baseW + peakW + noiseW) * 1000;
   }
 
-  private long pvMilliW(long atSimMs) {
+  /** PV production the sun allows at simulated time {@code atSimMs} (before any curtailment). */
+  long pvMilliW(long atSimMs) {
     if (pvPeakW == 0) {
       return 0;
     }

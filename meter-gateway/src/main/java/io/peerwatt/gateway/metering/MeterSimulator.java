@@ -52,6 +52,9 @@ public final class MeterSimulator implements SimulatedMeter {
   private final HouseholdProfile profile;
   private final SimulatedRegisters registers;
 
+  /** The home's inverter and/or battery, or null. */
+  private SimulatedDer der;
+
   /** The bus this simulator serves alone ({@link #start}, {@link #startRtu}), or null. */
   private SimulatedBus bus;
 
@@ -121,7 +124,7 @@ public final class MeterSimulator implements SimulatedMeter {
    * {@link #port()}).
    */
   public synchronized void start(int requestedPort) {
-    bus = new SimulatedBus(List.of(this)).start(requestedPort);
+    bus = new SimulatedBus(onTheBus()).start(requestedPort);
   }
 
   /**
@@ -129,7 +132,32 @@ public final class MeterSimulator implements SimulatedMeter {
    * of a {@code socat} pseudo-terminal pair in tests.
    */
   public synchronized void startRtu(String serialDevice, int baud) {
-    bus = new SimulatedBus(List.of(this)).startRtu(serialDevice, baud);
+    bus = new SimulatedBus(onTheBus()).startRtu(serialDevice, baud);
+  }
+
+  private List<SimulatedMeter> onTheBus() {
+    return der == null ? List.of(this) : List.of(this, der);
+  }
+
+  /**
+   * Gives the home an inverter and/or battery ({@link SimulatedDer}), served at its own unit id on
+   * this simulator's port once started; its power then shows in what this meter measures.
+   */
+  public synchronized void attach(SimulatedDer der) {
+    if (this.der != null) {
+      throw new IllegalStateException("the home already has a DER");
+    }
+    if (bus != null) {
+      throw new IllegalStateException("attach the DER before starting the simulator");
+    }
+    advance();
+    der.attachTo(this);
+    this.der = der;
+  }
+
+  /** The PV peak power the home's profile has. */
+  long pvPeakW() {
+    return profile.pvPeakW();
   }
 
   /** The bound TCP port. */
@@ -228,7 +256,10 @@ public final class MeterSimulator implements SimulatedMeter {
     long target = simStartMs + Math.multiplyExact(clock.millis() - realStartMs, speed);
     while (simMs < target) {
       long step = Math.min(STEP_MS, target - simMs);
-      long p = profile.netPowerMilliW(simMs);
+      long p =
+          der == null
+              ? profile.netPowerMilliW(simMs)
+              : profile.householdLoadMilliW(simMs) + der.step(step, profile.pvMilliW(simMs));
       // milliwatt * ms / ms-per-hour = milliwatt-hours
       long deltaMilliWh = Math.multiplyExact(Math.abs(p), step) / MS_PER_HOUR;
       if (p >= 0) {

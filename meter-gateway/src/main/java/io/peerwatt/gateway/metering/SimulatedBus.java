@@ -6,6 +6,10 @@ import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
+import com.digitalpetri.modbus.pdu.WriteMultipleRegistersRequest;
+import com.digitalpetri.modbus.pdu.WriteMultipleRegistersResponse;
+import com.digitalpetri.modbus.pdu.WriteSingleRegisterRequest;
+import com.digitalpetri.modbus.pdu.WriteSingleRegisterResponse;
 import com.digitalpetri.modbus.serial.server.SerialPortServerTransport;
 import com.digitalpetri.modbus.server.ModbusRequestContext;
 import com.digitalpetri.modbus.server.ModbusRtuServer;
@@ -188,6 +192,32 @@ public final class SimulatedBus {
         throws ModbusResponseException, UnknownUnitIdException {
       return new ReadHoldingRegistersResponse(
           answer(unitId, 3, request.address(), request.quantity()));
+    }
+
+    @Override
+    public WriteSingleRegisterResponse writeSingleRegister(
+        ModbusRequestContext context, int unitId, WriteSingleRegisterRequest request)
+        throws ModbusResponseException, UnknownUnitIdException {
+      byte[] word = {(byte) (request.value() >>> 8), (byte) request.value()};
+      at(unitId).write(6, request.address(), word);
+      return new WriteSingleRegisterResponse(request.address(), request.value());
+    }
+
+    @Override
+    public WriteMultipleRegistersResponse writeMultipleRegisters(
+        ModbusRequestContext context, int unitId, WriteMultipleRegistersRequest request)
+        throws ModbusResponseException, UnknownUnitIdException {
+      at(unitId).write(16, request.address(), request.values());
+      return new WriteMultipleRegistersResponse(request.address(), request.quantity());
+    }
+
+    private SimulatedMeter at(int unitId) throws UnknownUnitIdException {
+      SimulatedMeter meter = meters.get(unitId);
+      if (meter == null) {
+        throw new UnknownUnitIdException(unitId);
+      }
+      requests.get(unitId).incrementAndGet();
+      return meter;
     }
 
     private byte[] answer(int unitId, int functionCode, int address, int quantity)

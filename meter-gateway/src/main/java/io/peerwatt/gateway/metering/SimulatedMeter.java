@@ -1,5 +1,6 @@
 package io.peerwatt.gateway.metering;
 
+import com.digitalpetri.modbus.ExceptionCode;
 import com.digitalpetri.modbus.exceptions.ModbusResponseException;
 import com.digitalpetri.modbus.exceptions.UnknownUnitIdException;
 
@@ -22,4 +23,16 @@ public interface SimulatedMeter {
    */
   byte[] answer(int functionCode, int address, int quantity)
       throws ModbusResponseException, UnknownUnitIdException;
+
+  /**
+   * Writes {@code values} (big-endian, 2 bytes a register) to the holding registers from {@code
+   * address} (function code 6 or 16). A meter has nothing to write: illegal function (exception 1).
+   *
+   * @throws ModbusResponseException the device's exception answer
+   * @throws UnknownUnitIdException the device says nothing
+   */
+  default void write(int functionCode, int address, byte[] values)
+      throws ModbusResponseException, UnknownUnitIdException {
+    throw new ModbusResponseException(functionCode, ExceptionCode.ILLEGAL_FUNCTION.getCode());
+  }
 }

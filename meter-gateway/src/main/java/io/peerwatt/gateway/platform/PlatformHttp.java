@@ -27,8 +27,9 @@ public final class PlatformHttp {
   }
 
   /**
-   * Sends {@code method} to {@code uri} with {@code headers}, and {@code body} as JSON when not
-   * null; waits at most {@code timeout} for the answer.
+   * Sends {@code method} to {@code uri} with {@code headers}, and {@code body} when not null (as
+   * JSON unless the headers name another Content-Type); waits at most {@code timeout} for the
+   * answer.
    *
    * @throws IOException when there is no answer (no connection, timeout, broken stream)
    */
@@ -43,7 +44,9 @@ public final class PlatformHttp {
       c.setUseCaches(false);
       headers.forEach(c::setRequestProperty);
       if (body != null) {
-        c.setRequestProperty("Content-Type", "application/json");
+        if (!headers.containsKey("Content-Type")) {
+          c.setRequestProperty("Content-Type", "application/json");
+        }
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode(body.length);
         try (OutputStream out = c.getOutputStream()) {

@@ -58,6 +58,8 @@ public final class MeteringPointStore {
               ? DSL.falseCondition()
               : METERING_POINT.ZONE_CODE.eq(caller.zoneCode());
       case PROSUMER -> METERING_POINT.ACCOUNT_ID.eq(caller.accountId());
+      // a third party reads only what households shared with it, never the points themselves
+      case THIRD_PARTY -> DSL.falseCondition();
     };
   }
 }
