@@ -489,12 +489,7 @@ public final class GatewayCommand extends CommandGroup {
 
     @Override
     public Integer call() throws Exception {
-      Transaction funding;
-      try {
-        funding = Transaction.parse(BytesArgument.read(tx, "--tx"));
-      } catch (io.peerwatt.protocol.FormatException e) {
-        throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
-      }
+      Transaction funding = BytesArgument.transaction(tx, "--tx");
       try {
         Path dir = dataDir.path();
         long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);
