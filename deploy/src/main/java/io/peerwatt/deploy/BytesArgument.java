@@ -32,6 +32,19 @@ public final class BytesArgument {
   }
 
   /**
+   * The transaction {@code arg} names (hex or @file); bytes that are not one are a {@link
+   * UserError} naming {@code what}.
+   */
+  public static Transaction transaction(String arg, String what) {
+    byte[] raw = read(arg, what);
+    try {
+      return Transaction.parse(raw);
+    } catch (FormatException e) {
+      throw new UserError(what + " is not a transaction: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * A file's content as bytes: hex text (whitespace allowed) is decoded, anything else is taken as
    * it is.
    */

@@ -1,7 +1,6 @@
 package io.peerwatt.deploy;
 
 import io.peerwatt.db.Database;
-import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.Network;
 import io.peerwatt.settlement.AuditExport;
@@ -32,13 +31,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "The platform's on-chain records and wallets.",
     subcommands = {ChainCommand.Export.class, ChainCommand.Wallet.class, ChainCommand.Fund.class})
-final class ChainCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class ChainCommand extends CommandGroup {
 
   @Command(
       name = "export",
@@ -213,12 +206,7 @@ final class ChainCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Transaction funding;
-      try {
-        funding = Transaction.parse(BytesArgument.read(tx, "--tx"));
-      } catch (FormatException e) {
-        throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
-      }
+      Transaction funding = BytesArgument.transaction(tx, "--tx");
       try (Opened opened = target.open()) {
         HubWallet wallet = opened.wallet(which);
         long paid =

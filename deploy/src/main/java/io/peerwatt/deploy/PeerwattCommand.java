@@ -1,6 +1,5 @@
 package io.peerwatt.deploy;
 
-import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,9 +21,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class PeerwattCommand implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+public final class PeerwattCommand extends CommandGroup {
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -32,16 +29,7 @@ public final class PeerwattCommand implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new PeerwattCommand());
-    cli.setExecutionExceptionHandler(new UserErrors());
-    cli.setExpandAtFiles(
-        false); // @FILE arguments are read by the commands themselves (peerwatt tx)
-    return cli.execute(args);
-  }
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    return UserErrors.execute(new PeerwattCommand(), args);
   }
 
   /**
@@ -51,9 +39,7 @@ public final class PeerwattCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {
-        "peerwatt " + VersionInfo.version(), "secp256k1: " + Secp256k1Ecdsa.inUse().description()
-      };
+      return VersionInfo.lines("peerwatt");
     }
   }
 }

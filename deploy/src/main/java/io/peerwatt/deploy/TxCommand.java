@@ -18,13 +18,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Inspect BSV transactions: decode, compute a sighash, verify a BEEF.",
     subcommands = {TxCommand.Decode.class, TxCommand.SighashCmd.class, TxCommand.Verify.class})
-public final class TxCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class TxCommand extends CommandGroup {
 
   @Command(
       name = "decode",

@@ -8,6 +8,18 @@ import picocli.CommandLine;
 public final class UserErrors implements CommandLine.IExecutionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(UserErrors.class);
 
+  /**
+   * Runs a top-level {@code command} on {@code args} with user errors printed as one line, and
+   * returns the exit code. {@code @FILE} arguments are left to the commands, which read them
+   * themselves (e.g. {@code peerwatt tx}, {@code wallet fund --tx}).
+   */
+  public static int execute(Object command, String... args) {
+    CommandLine cli = new CommandLine(command);
+    cli.setExecutionExceptionHandler(new UserErrors());
+    cli.setExpandAtFiles(false);
+    return cli.execute(args);
+  }
+
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {

@@ -1,6 +1,7 @@
 package io.peerwatt.deploy.gateway;
 
 import io.peerwatt.deploy.BytesArgument;
+import io.peerwatt.deploy.CommandGroup;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Gateway;
@@ -47,13 +48,7 @@ import picocli.CommandLine.Option;
       GatewayCommand.Status.class,
       GatewayCommand.Wallet.class
     })
-public final class GatewayCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+public final class GatewayCommand extends CommandGroup {
 
   /**
    * {@code PEERWATT_GATEWAY_DATA_DIR} when set (the Debian package's {@code peerwatt} command sets
@@ -451,14 +446,7 @@ public final class GatewayCommand implements Runnable {
           "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
               + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
       subcommands = {WalletAddress.class, WalletFund.class})
-  public static final class Wallet implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
-  }
+  public static final class Wallet extends CommandGroup {}
 
   @Command(
       name = "address",
@@ -501,12 +489,7 @@ public final class GatewayCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Transaction funding;
-      try {
-        funding = Transaction.parse(BytesArgument.read(tx, "--tx"));
-      } catch (io.peerwatt.protocol.FormatException e) {
-        throw new UserError("--tx is not a transaction: " + e.getMessage(), e);
-      }
+      Transaction funding = BytesArgument.transaction(tx, "--tx");
       try {
         Path dir = dataDir.path();
         long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);

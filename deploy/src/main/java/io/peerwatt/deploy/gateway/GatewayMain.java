@@ -1,8 +1,8 @@
 package io.peerwatt.deploy.gateway;
 
+import io.peerwatt.deploy.CommandGroup;
 import io.peerwatt.deploy.UserErrors;
 import io.peerwatt.deploy.VersionInfo;
-import io.peerwatt.protocol.keys.Secp256k1Ecdsa;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,8 +19,7 @@ import picocli.CommandLine.Command;
     description =
         "PeerWatt home gateway: reads meters over Modbus, signs, journals and uploads every reading.",
     subcommands = {GatewayCommand.class, CommandLine.HelpCommand.class})
-public final class GatewayMain implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+public final class GatewayMain extends CommandGroup {
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -28,25 +27,13 @@ public final class GatewayMain implements Runnable {
 
   /** Runs the command line and returns the exit code. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new GatewayMain());
-    cli.setExecutionExceptionHandler(new UserErrors());
-    cli.setExpandAtFiles(
-        false); // @FILE arguments are read by the commands themselves (wallet fund --tx)
-    return cli.execute(args);
-  }
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    return UserErrors.execute(new GatewayMain(), args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {
-        "peerwatt-gateway " + VersionInfo.version(),
-        "secp256k1: " + Secp256k1Ecdsa.inUse().description()
-      };
+      return VersionInfo.lines("peerwatt-gateway");
     }
   }
 }

@@ -9,8 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Whole-file replacement that survives a power cut: write a temporary file, force it, rename, force
- * the directory.
+ * File writes that survive a power cut: whole-file replacement (write a temporary file, force it,
+ * rename, force the directory) and appending a record.
  */
 public final class DurableFiles {
   private DurableFiles() {}
@@ -26,15 +26,32 @@ public final class DurableFiles {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
+      writeAll(ch, bytes);
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
+    }
+  }
+
+  /**
+   * Appends {@code bytes} to {@code file} (created if missing); when this returns, they are on
+   * disk.
+   */
+  public static void append(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      writeAll(ch, bytes);
+      ch.force(false);
+    }
+  }
+
+  private static void writeAll(FileChannel ch, byte[] bytes) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    while (buf.hasRemaining()) {
+      ch.write(buf);
     }
   }
 }

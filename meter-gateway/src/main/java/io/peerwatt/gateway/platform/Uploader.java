@@ -1,5 +1,6 @@
 package io.peerwatt.gateway.platform;
 
+import io.peerwatt.gateway.journal.DurableFiles;
 import io.peerwatt.gateway.journal.Journal;
 import io.peerwatt.gateway.journal.JournalEntry;
 import io.peerwatt.protocol.FormatException;
@@ -14,11 +15,8 @@ import io.peerwatt.protocol.reading.ReadingRefusal;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -441,18 +439,7 @@ public final class Uploader {
     line.put("reason", reason);
     line.put("reading", SignedReading.decode(entry.signedReading()).toJson());
     byte[] bytes = (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch =
-        FileChannel.open(
-            dataDir.resolve(DEAD_LETTER_FILE),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(false);
-    }
+    DurableFiles.append(dataDir.resolve(DEAD_LETTER_FILE), bytes);
     log.error(
         "PLATFORM REJECTED reading channel {} #{} ({}): moved to {}",
         channel,
