@@ -20,14 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Administer a PeerWatt platform's database.",
     subcommands = {AdminCommand.CreateOperator.class, AdminCommand.OpenAdrClient.class})
-final class AdminCommand implements Runnable {
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class AdminCommand extends CommandGroup {
 
   /**
    * {@code peerwatt admin create-operator}: the first operator of a fresh install (there is no
