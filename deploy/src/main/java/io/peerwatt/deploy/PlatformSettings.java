@@ -93,6 +93,10 @@ public record PlatformSettings(
               null,
               "true: the portal's session cookie is Secure (sent only over TLS) on every connection; false: only on connections that came over TLS or through a trusted proxy that says so; unset means true unless http.host is a loopback address"),
           new ConfigKey(
+              "openadr.private-callbacks",
+              null,
+              "true: the VTN may post subscription notifications to loopback, private and link-local addresses; false: it refuses them; unset means true only when http.host is a loopback address"),
+          new ConfigKey(
               "data-dir",
               "~/.peerwatt",
               "where the platform keeps its files (embedded PostgreSQL, keys)"),
@@ -160,7 +164,8 @@ public record PlatformSettings(
             config.getInt("auth.login-failures-per-address-per-minute", 1, 10_000),
             config.getInt("api.body-limit-bytes", 65_536, 64 << 20),
             Duration.ofSeconds(config.getInt("ingest.max-clock-skew-seconds", 0, 3600)),
-            db.poolSize());
+            db.poolSize(),
+            privateCallbacks(config, config.require("http.host")));
     SettlementSettings settlement =
         new SettlementSettings(
             config.getInt("settlement.sat-per-eur", 1, Integer.MAX_VALUE),
@@ -204,6 +209,23 @@ public record PlatformSettings(
       case "true" -> true;
       case "false" -> false;
       default -> throw new UserError("http.secure-cookie must be true or false, got '" + v + "'");
+    };
+  }
+
+  /**
+   * The configured {@code openadr.private-callbacks}; unset, true only when the platform listens on
+   * loopback (then its OpenADR clients run on the same machine).
+   */
+  static boolean privateCallbacks(Config config, String httpHost) {
+    String v = blankToNull(config.get("openadr.private-callbacks"));
+    if (v == null) {
+      return httpHost.equalsIgnoreCase("localhost") || TrustedProxies.isLoopback(httpHost);
+    }
+    return switch (v.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new UserError("openadr.private-callbacks must be true or false, got '" + v + "'");
     };
   }
 

@@ -61,6 +61,28 @@ class ConfigTest {
         .hasMessageContaining("http.secure-cookie");
   }
 
+  @Test
+  void openAdrCallbacksToPrivateAddressesOnlyOnALoopbackPlatformOrAsConfigured() {
+    assertThat(privateCallbacks("127.0.0.1", null)).isTrue();
+    assertThat(privateCallbacks("localhost", null)).isTrue();
+    assertThat(privateCallbacks("0.0.0.0", null)).isFalse();
+    assertThat(privateCallbacks("0.0.0.0", "true")).isTrue();
+    assertThat(privateCallbacks("127.0.0.1", "false")).isFalse();
+    assertThatThrownBy(() -> privateCallbacks("0.0.0.0", "maybe"))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("openadr.private-callbacks");
+  }
+
+  private static boolean privateCallbacks(String host, String configured) {
+    Map<String, String> flags = new HashMap<>(Map.of("http.host", host));
+    if (configured != null) {
+      flags.put("openadr.private-callbacks", configured);
+    }
+    return PlatformSettings.from(Config.load(PlatformSettings.KEYS, null, Map.of(), flags))
+        .trading()
+        .privateCallbacks();
+  }
+
   private static boolean secureCookie(String host, String secureCookie) {
     Map<String, String> flags = new HashMap<>(Map.of("http.host", host));
     if (secureCookie != null) {

@@ -166,7 +166,10 @@ public final class TradingApi implements AutoCloseable {
                       vertx, keys.jwtSecret(), settings.tokenLifetime(), loaded.revoked());
               // the callbacks' retry waits run on real time, whatever clock the market runs on
               VtnObjects plainObjects =
-                  new VtnObjects(dsl, clock, new Notifications(dsl, securityClock));
+                  new VtnObjects(
+                      dsl,
+                      clock,
+                      new Notifications(dsl, securityClock, settings.privateCallbacks()));
               FlexRequests flex =
                   new FlexRequests(
                       dsl, new DeviceStore(dsl), plainObjects, keys.signingKey(), clock);

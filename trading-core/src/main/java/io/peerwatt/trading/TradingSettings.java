@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param bodyLimitBytes largest accepted request body
  * @param maxClockSkew how far in the future a reading or batch may be dated
  * @param workerPoolSize threads that run JDBC work (at most the database pool size is useful)
+ * @param privateCallbacks whether the VTN may post subscription notifications to loopback, private
+ *     or link-local addresses (only a platform that listens on loopback should: tests, a demo)
  */
 public record TradingSettings(
     Path dataDir,
@@ -26,7 +28,8 @@ public record TradingSettings(
     int loginFailuresPerAddressPerMinute,
     int bodyLimitBytes,
     Duration maxClockSkew,
-    int workerPoolSize) {
+    int workerPoolSize,
+    boolean privateCallbacks) {
 
   public TradingSettings {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -42,11 +45,12 @@ public record TradingSettings(
   }
 
   /**
-   * Defaults for a data directory: generated secret, 8 h tokens, 5 failures/min per user and 20 per
-   * address, 1 MiB bodies, 5 min skew.
+   * Defaults for a platform on this machine only (tests, benchmarks): generated secret, 8 h tokens,
+   * 5 failures/min per user and 20 per address, 1 MiB bodies, 5 min skew, callbacks to loopback
+   * allowed.
    */
   public static TradingSettings defaults(Path dataDir) {
     return new TradingSettings(
-        dataDir, null, Duration.ofHours(8), 5, 20, 1 << 20, Duration.ofMinutes(5), 8);
+        dataDir, null, Duration.ofHours(8), 5, 20, 1 << 20, Duration.ofMinutes(5), 8, true);
   }
 }

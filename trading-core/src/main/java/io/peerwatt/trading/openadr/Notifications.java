@@ -6,7 +6,9 @@ import static io.peerwatt.db.schema.Tables.OPENADR_OBJECT;
 import io.peerwatt.db.schema.tables.records.OpenadrNotificationRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,6 +48,9 @@ public final class Notifications {
   private final Clock clock;
   private final HttpClient http;
 
+  /** Whether callbacks may go to loopback, private or link-local addresses. */
+  private final boolean privateCallbacks;
+
   /** Counts {@link #wake} calls, so a round cannot overwrite a wake that came during it. */
   private final AtomicLong wakes = new AtomicLong();
 
@@ -55,9 +60,15 @@ public final class Notifications {
    */
   private volatile Instant nextDue = Instant.MIN;
 
-  public Notifications(DSLContext dsl, Clock clock) {
+  /**
+   * @param privateCallbacks whether callbacks may go to loopback, private or link-local addresses
+   *     (a platform on loopback only); otherwise such a callback fails without being sent, so no
+   *     OpenADR client can make the platform post to a host inside its network
+   */
+  public Notifications(DSLContext dsl, Clock clock, boolean privateCallbacks) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.clock = clock;
+    this.privateCallbacks = privateCallbacks;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -211,8 +222,13 @@ public final class Notifications {
   /** Null when the callback answered 2xx, else what went wrong. */
   private String post(OpenadrNotificationRecord n) {
     try {
+      URI callback = URI.create(n.getCallbackUrl());
+      String refused = refusal(callback);
+      if (refused != null) {
+        return refused;
+      }
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(n.getCallbackUrl()))
+          HttpRequest.newBuilder(callback)
               .timeout(Duration.ofSeconds(15))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(n.getBody().data()));
@@ -228,5 +244,45 @@ public final class Notifications {
     } catch (Exception e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
+  }
+
+  /** Null when the callback may be posted, else why not. */
+  private String refusal(URI callback) throws UnknownHostException {
+    String scheme = callback.getScheme();
+    if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+      return "callback scheme " + scheme + " refused: only http and https";
+    }
+    if (callback.getHost() == null) {
+      return "callback has no host";
+    }
+    if (!privateCallbacks) {
+      for (InetAddress address : InetAddress.getAllByName(callback.getHost())) {
+        if (isPrivate(address)) {
+          return "callback address "
+              + address.getHostAddress()
+              + " is not public: refused (openadr.private-callbacks)";
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Loopback, unspecified, private (RFC 1918), shared (100.64/10), link-local, unique-local
+   * (fc00::/7) or multicast: an address inside someone's network rather than on the Internet.
+   */
+  static boolean isPrivate(InetAddress address) {
+    byte[] b = address.getAddress();
+    boolean shared = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+    boolean zeroNetwork = b.length == 4 && b[0] == 0;
+    boolean uniqueLocal = b.length == 16 && (b[0] & 0xfe) == 0xfc;
+    return address.isLoopbackAddress()
+        || address.isAnyLocalAddress()
+        || address.isSiteLocalAddress()
+        || address.isLinkLocalAddress()
+        || address.isMulticastAddress()
+        || shared
+        || zeroNetwork
+        || uniqueLocal;
   }
 }
