@@ -11,6 +11,7 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
 
 /**
@@ -36,17 +37,10 @@ public final class ApiGate implements Handler<RoutingContext> {
   /** Finds the operation, checks the bearer token when the operation needs one, then validates. */
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.request().path();
-    Operation operation = contract.findOperation(path, ctx.request().method());
+    Operation operation =
+        addressedOperation(
+            ctx, contract, ApiError.notFound("no API operation at " + ctx.request().path() + ";"));
     if (operation == null) {
-      ctx.fail(
-          contract.findPath(path) == null
-              ? ApiError.notFound("no API operation at " + path + ";")
-              : new ApiError(
-                  405,
-                  "METHOD_NOT_ALLOWED",
-                  ctx.request().method() + " is not allowed on " + path,
-                  null));
       return;
     }
     // "security: []" on an operation makes it public; every other operation needs a bearer token
@@ -54,14 +48,7 @@ public final class ApiGate implements Handler<RoutingContext> {
     boolean isPublic = security instanceof JsonArray a && a.isEmpty();
     Future<Void> authenticated = isPublic ? Future.succeededFuture() : authenticate(ctx, operation);
     authenticated
-        .compose(
-            v ->
-                RequestUtils.extract(
-                    ctx.request(),
-                    operation,
-                    () ->
-                        Future.succeededFuture(
-                            ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer())))
+        .compose(v -> extract(ctx, operation))
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(
             validated -> {
@@ -74,6 +61,37 @@ public final class ApiGate implements Handler<RoutingContext> {
               ctx.next();
             })
         .onFailure(e -> ctx.fail(e instanceof ValidatorException ve ? invalid(ve) : e));
+  }
+
+  /**
+   * The operation the request addresses; none (after failing the request with {@code notFound}, or
+   * 405 when the path is known but not the method) answers null.
+   */
+  public static Operation addressedOperation(
+      RoutingContext ctx, OpenAPIContract contract, ApiError notFound) {
+    String path = ctx.request().path();
+    Operation operation = contract.findOperation(path, ctx.request().method());
+    if (operation == null) {
+      ctx.fail(
+          contract.findPath(path) == null
+              ? notFound
+              : new ApiError(
+                  405,
+                  "METHOD_NOT_ALLOWED",
+                  ctx.request().method() + " is not allowed on " + path,
+                  null));
+    }
+    return operation;
+  }
+
+  /** The request's parameters and body (empty when none came) as {@code operation} reads them. */
+  public static Future<ValidatableRequest> extract(RoutingContext ctx, Operation operation) {
+    return RequestUtils.extract(
+        ctx.request(),
+        operation,
+        () ->
+            Future.succeededFuture(
+                ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()));
   }
 
   /**

@@ -41,20 +41,7 @@ public final class ApiResponses {
 
   /** The failure handler: known refusals as their JSON error, everything else as a bare 500. */
   public static void renderFailure(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    ApiError error;
-    if (failure instanceof ApiError e) {
-      error = e;
-    } else if (failure == null && ctx.statusCode() == 413) {
-      error = new ApiError(413, "BODY_TOO_LARGE", "the request body is larger than allowed", null);
-    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      error =
-          new ApiError(ctx.statusCode(), "BAD_REQUEST", "the request cannot be processed", null);
-    } else {
-      log.error("API request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
-      error =
-          new ApiError(500, "INTERNAL", "internal error; the platform log has the details", null);
-    }
+    ApiError error = failureAsError(ctx, log, "API");
     if (ctx.response().ended()) {
       return;
     }
@@ -71,5 +58,24 @@ public final class ApiResponses {
       ctx.response().putHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
     }
     ctx.response().end(body.encode());
+  }
+
+  /**
+   * The request's failure as the error to answer: an {@link ApiError} as it is, a refused body
+   * (413) or other client error without a cause as its status, anything else logged to {@code log}
+   * (as a failed {@code kind} request) and answered as a bare 500.
+   */
+  public static ApiError failureAsError(RoutingContext ctx, Logger log, String kind) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiError e) {
+      return e;
+    } else if (failure == null && ctx.statusCode() == 413) {
+      return new ApiError(413, "BODY_TOO_LARGE", "the request body is larger than allowed", null);
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      return new ApiError(ctx.statusCode(), "BAD_REQUEST", "the request cannot be processed", null);
+    }
+    log.error(
+        "{} request {} {} failed", kind, ctx.request().method(), ctx.request().path(), failure);
+    return new ApiError(500, "INTERNAL", "internal error; the platform log has the details", null);
   }
 }

@@ -1,11 +1,12 @@
 package io.peerwatt.trading.openadr;
 
 import io.peerwatt.http.ApiError;
+import io.peerwatt.http.ApiGate;
+import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.ValidatorCachingContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
@@ -118,17 +118,13 @@ public final class VtnRoutes {
    * against the document.
    */
   private void gate(RoutingContext ctx) {
-    String path = ctx.request().path();
-    Operation operation = contract.findOperation(path, ctx.request().method());
+    Operation operation =
+        ApiGate.addressedOperation(
+            ctx,
+            contract,
+            new ApiError(
+                404, "NOT_FOUND", "no OpenADR operation at " + ctx.request().path(), null));
     if (operation == null) {
-      ctx.fail(
-          contract.findPath(path) == null
-              ? new ApiError(404, "NOT_FOUND", "no OpenADR operation at " + path, null)
-              : new ApiError(
-                  405,
-                  "METHOD_NOT_ALLOWED",
-                  ctx.request().method() + " is not allowed on " + path,
-                  null));
       return;
     }
     String header = ctx.request().getHeader("Authorization");
@@ -149,12 +145,7 @@ public final class VtnRoutes {
                             + String.join(" or ", needed)));
               }
               ctx.put(CALLER_KEY, caller);
-              return RequestUtils.extract(
-                  ctx.request(),
-                  operation,
-                  () ->
-                      Future.succeededFuture(
-                          ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()));
+              return ApiGate.extract(ctx, operation);
             })
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(
@@ -402,20 +393,7 @@ public final class VtnRoutes {
 
   /** Every failure as the document's {@code problem}: the status, its title and what went wrong. */
   static void problem(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    ApiError error;
-    if (failure instanceof ApiError e) {
-      error = e;
-    } else if (failure == null && ctx.statusCode() == 413) {
-      error = new ApiError(413, "BODY_TOO_LARGE", "the request body is larger than allowed", null);
-    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      error =
-          new ApiError(ctx.statusCode(), "BAD_REQUEST", "the request cannot be processed", null);
-    } else {
-      log.error("VTN request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
-      error =
-          new ApiError(500, "INTERNAL", "internal error; the platform log has the details", null);
-    }
+    ApiError error = ApiResponses.failureAsError(ctx, log, "VTN");
     if (ctx.response().ended()) {
       return;
     }
