@@ -46,15 +46,27 @@ public final class BearerTokens {
    * @param revocations the tokens logged out before their expiry
    */
   public BearerTokens(Vertx vertx, byte[] secret, Duration lifetime, TokenRevocations revocations) {
-    this.jwt =
-        JWTAuth.create(
-            vertx,
-            new JWTAuthOptions()
-                .addPubSecKey(
-                    new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(secret)))
-                .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)));
+    this.jwt = hs256(vertx, secret, ISSUER);
     this.lifetime = lifetime;
     this.revocations = revocations;
+  }
+
+  /** How a token is signed: HS256 under {@code issuer}, expiring {@code lifetime} after issue. */
+  public static JWTOptions tokenOptions(String issuer, Duration lifetime) {
+    return new JWTOptions()
+        .setAlgorithm("HS256")
+        .setIssuer(issuer)
+        .setExpiresInSeconds((int) lifetime.toSeconds());
+  }
+
+  /** HS256 JWTs signed with {@code secret}, issued and accepted under {@code issuer} only. */
+  public static JWTAuth hs256(Vertx vertx, byte[] secret, String issuer) {
+    return JWTAuth.create(
+        vertx,
+        new JWTAuthOptions()
+            .addPubSecKey(
+                new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(secret)))
+            .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(issuer)));
   }
 
   /**
@@ -72,12 +84,7 @@ public final class BearerTokens {
             .put("username", caller.username())
             .put("role", caller.role().code())
             .put("zone", caller.zoneCode());
-    return jwt.generateToken(
-        claims,
-        new JWTOptions()
-            .setAlgorithm("HS256")
-            .setIssuer(ISSUER)
-            .setExpiresInSeconds((int) lifetime.toSeconds()));
+    return jwt.generateToken(claims, tokenOptions(ISSUER, lifetime));
   }
 
   public Duration lifetime() {

@@ -5,13 +5,9 @@ import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -31,13 +27,7 @@ public final class VtnTokens {
   private final BearerTokens logins;
 
   public VtnTokens(Vertx vertx, byte[] secret, Duration lifetime, BearerTokens logins) {
-    this.jwt =
-        JWTAuth.create(
-            vertx,
-            new JWTAuthOptions()
-                .addPubSecKey(
-                    new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Buffer.buffer(secret)))
-                .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)));
+    this.jwt = BearerTokens.hs256(vertx, secret, ISSUER);
     this.lifetime = lifetime;
     this.logins = logins;
   }
@@ -56,12 +46,7 @@ public final class VtnTokens {
     if (caller.venName() != null) {
       claims.put("ven", caller.venName());
     }
-    return jwt.generateToken(
-        claims,
-        new JWTOptions()
-            .setAlgorithm("HS256")
-            .setIssuer(ISSUER)
-            .setExpiresInSeconds((int) lifetime.toSeconds()));
+    return jwt.generateToken(claims, BearerTokens.tokenOptions(ISSUER, lifetime));
   }
 
   /**
