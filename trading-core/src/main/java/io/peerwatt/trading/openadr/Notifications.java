@@ -143,7 +143,8 @@ public final class Notifications {
     }
   }
 
-  private static String programOf(DSLContext db, ObjectType type, JsonObject object) {
+  /** The program an event, subscription or report belongs to (a report: its event's). */
+  static String programOf(DSLContext db, ObjectType type, JsonObject object) {
     return switch (type) {
       case EVENT, SUBSCRIPTION -> object.getString("programID");
       case REPORT ->

@@ -200,56 +200,70 @@ public final class VtnObjects {
 
   /** Replaces the object's content by {@code request}, keeping its id and creation time. */
   public JsonObject update(ObjectType type, String id, JsonObject request, VtnCaller caller) {
-    JsonObject changed =
-        dsl.transactionResult(
-            tx -> {
-              DSLContext db = tx.dsl();
-              OpenadrObjectRecord row = visible(db, type, id, caller);
-              Instant now = clock.instant();
-              JsonObject before = new JsonObject(row.getBody().data());
-              JsonObject object = shape(db, type, request, caller, before);
-              object.put("id", id).put("createdDateTime", before.getString("createdDateTime"));
-              object.put("modificationDateTime", now.toString());
-              fill(db, row, type, object, now);
-              try {
-                row.update();
-              } catch (DataAccessException e) {
-                throw conflictOr(e, type, object);
-              }
-              Notifications.queue(db, type, "UPDATE", object, now);
-              return object;
-            });
-    notifications.wake();
-    return changed;
+    return changeVisible(
+        type,
+        id,
+        caller,
+        (db, row, now) -> {
+          JsonObject before = new JsonObject(row.getBody().data());
+          JsonObject object = shape(db, type, request, caller, before);
+          object.put("id", id).put("createdDateTime", before.getString("createdDateTime"));
+          object.put("modificationDateTime", now.toString());
+          fill(db, row, type, object, now);
+          try {
+            row.update();
+          } catch (DataAccessException e) {
+            throw conflictOr(e, type, object);
+          }
+          Notifications.queue(db, type, "UPDATE", object, now);
+          return object;
+        });
   }
 
   /** Deletes the object (a ven with its resources); answers it as it was. */
   public JsonObject delete(ObjectType type, String id, VtnCaller caller) {
+    return changeVisible(
+        type,
+        id,
+        caller,
+        (db, row, now) -> {
+          if (type == ObjectType.VEN) {
+            for (OpenadrObjectRecord resource :
+                db.selectFrom(OPENADR_OBJECT)
+                    .where(OPENADR_OBJECT.OBJECT_TYPE.eq(ObjectType.RESOURCE.name()))
+                    .and(OPENADR_OBJECT.VEN_ID.eq(id))
+                    .fetch()) {
+              resource.delete();
+              Notifications.queue(
+                  db,
+                  ObjectType.RESOURCE,
+                  "DELETE",
+                  new JsonObject(resource.getBody().data()),
+                  now);
+            }
+          }
+          row.delete();
+          JsonObject object = new JsonObject(row.getBody().data());
+          Notifications.queue(db, type, "DELETE", object, now);
+          return object;
+        });
+  }
+
+  /** A change to an object the caller may see, of one row at the transaction's time. */
+  private interface RowChange {
+    JsonObject apply(DSLContext db, OpenadrObjectRecord row, Instant now);
+  }
+
+  /**
+   * Applies {@code change} in one transaction to the object {@code caller} may see, then wakes the
+   * notification worker; answers what the change answers.
+   */
+  private JsonObject changeVisible(ObjectType type, String id, VtnCaller caller, RowChange change) {
     JsonObject changed =
         dsl.transactionResult(
             tx -> {
               DSLContext db = tx.dsl();
-              OpenadrObjectRecord row = visible(db, type, id, caller);
-              Instant now = clock.instant();
-              if (type == ObjectType.VEN) {
-                for (OpenadrObjectRecord resource :
-                    db.selectFrom(OPENADR_OBJECT)
-                        .where(OPENADR_OBJECT.OBJECT_TYPE.eq(ObjectType.RESOURCE.name()))
-                        .and(OPENADR_OBJECT.VEN_ID.eq(id))
-                        .fetch()) {
-                  resource.delete();
-                  Notifications.queue(
-                      db,
-                      ObjectType.RESOURCE,
-                      "DELETE",
-                      new JsonObject(resource.getBody().data()),
-                      now);
-                }
-              }
-              row.delete();
-              JsonObject object = new JsonObject(row.getBody().data());
-              Notifications.queue(db, type, "DELETE", object, now);
-              return object;
+              return change.apply(db, visible(db, type, id, caller), clock.instant());
             });
     notifications.wake();
     return changed;
@@ -331,16 +345,7 @@ public final class VtnObjects {
     row.setObjectType(type.name());
     row.setName(type.nameField() == null ? null : object.getString(type.nameField()));
     row.setClientId(object.getString("clientID"));
-    row.setProgramId(
-        switch (type) {
-          case EVENT, SUBSCRIPTION -> object.getString("programID");
-          case REPORT ->
-              db.select(OPENADR_OBJECT.PROGRAM_ID)
-                  .from(OPENADR_OBJECT)
-                  .where(OPENADR_OBJECT.ID.eq(object.getString("eventID")))
-                  .fetchOne(OPENADR_OBJECT.PROGRAM_ID);
-          default -> null;
-        });
+    row.setProgramId(Notifications.programOf(db, type, object));
     row.setEventId(type == ObjectType.REPORT ? object.getString("eventID") : null);
     row.setVenId(type == ObjectType.RESOURCE ? object.getString("venID") : null);
     row.setClientName(object.getString("clientName"));
