@@ -239,32 +239,13 @@ public final class FlexibilityAgent {
     }
     waiting.poll();
     if (!now.isBefore(c.validUntil())) {
-      refuse(
-          next,
-          c.eventId(),
-          new CommandCheck.Verdict(
-              Refusal.EXPIRED,
-              "command "
-                  + c.commandId()
-                  + " ended at "
-                  + c.validUntil()
-                  + " before it could start"),
-          now,
-          true);
+      refuseToStart(
+          next, Refusal.EXPIRED, " ended at " + c.validUntil() + " before it could start", now);
       return;
     }
     if (lostContact(now)) {
-      refuse(
-          next,
-          c.eventId(),
-          new CommandCheck.Verdict(
-              Refusal.EXPIRED,
-              "command "
-                  + c.commandId()
-                  + " not started: no successful VTN poll since "
-                  + lastContact),
-          now,
-          true);
+      refuseToStart(
+          next, Refusal.EXPIRED, " not started: no successful VTN poll since " + lastContact, now);
       return;
     }
     double soc = stateOfCharge();
@@ -272,20 +253,15 @@ public final class FlexibilityAgent {
         && config.kind() == FlexibilityConfig.Kind.BATTERY
         && soc >= 0
         && soc <= config.minStateOfChargePercent()) {
-      refuse(
+      refuseToStart(
           next,
-          c.eventId(),
-          new CommandCheck.Verdict(
-              Refusal.BELOW_MIN_STATE_OF_CHARGE,
-              "command "
-                  + c.commandId()
-                  + " not started: the battery holds "
-                  + soc
-                  + " %, the owner's minimum is "
-                  + config.minStateOfChargePercent()
-                  + " %"),
-          now,
-          true);
+          Refusal.BELOW_MIN_STATE_OF_CHARGE,
+          " not started: the battery holds "
+              + soc
+              + " %, the owner's minimum is "
+              + config.minStateOfChargePercent()
+              + " %",
+          now);
       return;
     }
     try {
@@ -313,6 +289,19 @@ public final class FlexibilityAgent {
       log.error("flexibility: {}", lastError);
       restore("the registers to restore could not be recorded", now);
     }
+  }
+
+  /**
+   * Refuses the due command {@code next} (and reports it): "command &lt;id&gt;" then {@code why}.
+   */
+  private void refuseToStart(SignedFlexCommand next, Refusal refusal, String why, Instant now) {
+    FlexCommand c = next.command();
+    refuse(
+        next,
+        c.eventId(),
+        new CommandCheck.Verdict(refusal, "command " + c.commandId() + why),
+        now,
+        true);
   }
 
   private static String operatingState(FlexAction action) {
