@@ -270,30 +270,15 @@ public final class SunSpecController implements AutoCloseable {
   }
 
   private Applied applyDerLimit(FlexAction action, long watts) throws ControlException {
-    if (action != FlexAction.REDUCE_EXPORT) {
-      throw new ControlException("an inverter (model 704) can reduce export only, not import");
-    }
-    long ratedW = config.ratedPowerWatts().orElseThrow();
-    if (watts > ratedW) {
-      throw new ControlException(
-          "the command asks " + watts + " W, the inverter is rated " + ratedW + " W");
-    }
-    int[] regs = readModel(D_LENGTH_READ);
-    int sf = scaleFactor(regs[D_WMAXLIMPCT_SF], "WMaxLimPct_SF");
-    int limit = percentRaw(ratedW - watts, ratedW, sf);
-    List<RegisterWrite> writes =
-        List.of(
-            RegisterWrite.of(modelAddress + D_WMAXLIMPCT, limit, "704.WMaxLimPct"),
-            RegisterWrite.of(modelAddress + D_WMAXLIMPCT_ENA, 1, "704.WMaxLimPctEna"));
-    List<RegisterWrite> previous = previousOf(writes, regs);
-    writeConfirmed(writes);
-    long appliedW = ratedW - Math.round(ratedW * limit * Math.pow(10, sf) / 100);
-    return new Applied(
-        704,
+    return applyExportLimit(
         action,
-        appliedW,
-        "704 WMaxLimPctEna=ENABLED WMaxLimPct=" + percentText(limit, sf) + " % of " + ratedW + " W",
-        previous);
+        watts,
+        704,
+        D_LENGTH_READ,
+        D_WMAXLIMPCT_SF,
+        D_WMAXLIMPCT,
+        D_WMAXLIMPCT_ENA,
+        "WMaxLimPctEna");
   }
 
   private Applied applyStorage(FlexAction action, long watts) throws ControlException {
@@ -340,29 +325,56 @@ public final class SunSpecController implements AutoCloseable {
   }
 
   private Applied applyInverterLimit(FlexAction action, long watts) throws ControlException {
+    return applyExportLimit(
+        action, watts, 123, 26, I_WMAXLIMPCT_SF, I_WMAXLIMPCT, I_WMAXLIM_ENA, "WMaxLim_Ena");
+  }
+
+  /**
+   * Limits an inverter's output to its rating less {@code watts}: WMaxLimPct (with its scale
+   * factor) and its enable register {@code enableName} of model {@code model}, whose first {@code
+   * readLength} registers are read; the offsets are within the model.
+   */
+  private Applied applyExportLimit(
+      FlexAction action,
+      long watts,
+      int model,
+      int readLength,
+      int scaleFactorOffset,
+      int limitOffset,
+      int enableOffset,
+      String enableName)
+      throws ControlException {
     if (action != FlexAction.REDUCE_EXPORT) {
-      throw new ControlException("an inverter (model 123) can reduce export only, not import");
+      throw new ControlException(
+          "an inverter (model " + model + ") can reduce export only, not import");
     }
     long ratedW = config.ratedPowerWatts().orElseThrow();
     if (watts > ratedW) {
       throw new ControlException(
           "the command asks " + watts + " W, the inverter is rated " + ratedW + " W");
     }
-    int[] regs = readModel(26);
-    int sf = scaleFactor(regs[I_WMAXLIMPCT_SF], "WMaxLimPct_SF");
+    int[] regs = readModel(readLength);
+    int sf = scaleFactor(regs[scaleFactorOffset], "WMaxLimPct_SF");
     int limit = percentRaw(ratedW - watts, ratedW, sf);
     List<RegisterWrite> writes =
         List.of(
-            RegisterWrite.of(modelAddress + I_WMAXLIMPCT, limit, "123.WMaxLimPct"),
-            RegisterWrite.of(modelAddress + I_WMAXLIM_ENA, 1, "123.WMaxLim_Ena"));
+            RegisterWrite.of(modelAddress + limitOffset, limit, model + ".WMaxLimPct"),
+            RegisterWrite.of(modelAddress + enableOffset, 1, model + "." + enableName));
     List<RegisterWrite> previous = previousOf(writes, regs);
     writeConfirmed(writes);
     long appliedW = ratedW - Math.round(ratedW * limit * Math.pow(10, sf) / 100);
     return new Applied(
-        123,
+        model,
         action,
         appliedW,
-        "123 WMaxLim_Ena=ENABLED WMaxLimPct=" + percentText(limit, sf) + " % of " + ratedW + " W",
+        model
+            + " "
+            + enableName
+            + "=ENABLED WMaxLimPct="
+            + percentText(limit, sf)
+            + " % of "
+            + ratedW
+            + " W",
         previous);
   }
 
