@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * Consumer data sharing under {@code /api/v1/data}: third parties register applications (an
@@ -96,15 +98,7 @@ public final class ShareRoutes implements ApiResource {
 
   private void listApplications(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.THIRD_PARTY, Role.OPERATOR);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              applications.visibleTo(caller).forEach(a -> items.add(ShareJson.application(a)));
-              return new JsonObject().put("applications", items);
-            }));
+    respondList(ctx, "applications", () -> applications.visibleTo(caller), ShareJson::application);
   }
 
   private void decide(RoutingContext ctx) {
@@ -150,49 +144,51 @@ public final class ShareRoutes implements ApiResource {
 
   private void listOffers(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              grants.offersVisibleTo(caller).forEach(o -> items.add(ShareJson.offer(o)));
-              return new JsonObject().put("offers", items);
-            }));
+    respondList(ctx, "offers", () -> grants.offersVisibleTo(caller), ShareJson::offer);
   }
 
   private void accept(RoutingContext ctx) {
-    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
-    long id = ApiRequests.pathLong(ctx, "id");
-    Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        201,
-        blocking.run(() -> ShareJson.grant(grants.accept(caller.accountId(), id, now), now)));
+    changeGrant(ctx, 201, grants::accept);
   }
 
   private void listGrants(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
     Instant now = clock.instant();
+    respondList(ctx, "grants", () -> grants.grantsVisibleTo(caller), g -> ShareJson.grant(g, now));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    changeGrant(ctx, 200, grants::revoke);
+  }
+
+  /** A household's change to the grant or offer of the path's id, making a grant. */
+  private interface GrantChange {
+    DataGrants.Grant apply(long accountId, long id, Instant now);
+  }
+
+  /** Answers {@code status} and the grant the calling household's {@code change} makes. */
+  private void changeGrant(RoutingContext ctx, int status, GrantChange change) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
+    long id = ApiRequests.pathLong(ctx, "id");
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        status,
+        blocking.run(() -> ShareJson.grant(change.apply(caller.accountId(), id, now), now)));
+  }
+
+  /** Answers 200 and {@code {name: [...]}}: what {@code visible} lists, each as {@code json}. */
+  private <T> void respondList(
+      RoutingContext ctx, String name, Callable<List<T>> visible, Function<T, JsonObject> json) {
     ApiResponses.respond(
         ctx,
         200,
         blocking.run(
             () -> {
               JsonArray items = new JsonArray();
-              grants.grantsVisibleTo(caller).forEach(g -> items.add(ShareJson.grant(g, now)));
-              return new JsonObject().put("grants", items);
+              visible.call().forEach(item -> items.add(json.apply(item)));
+              return new JsonObject().put(name, items);
             }));
-  }
-
-  private void revoke(RoutingContext ctx) {
-    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
-    long id = ApiRequests.pathLong(ctx, "id");
-    Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(() -> ShareJson.grant(grants.revoke(caller.accountId(), id, now), now)));
   }
 
   /**
