@@ -338,12 +338,8 @@ public final class AuthorizationServer {
 
   /** The token endpoint: the code grant (with PKCE) and the refresh grant (with rotation). */
   private void token(RoutingContext ctx) {
-    TokenRequest request;
-    try {
-      request = TokenRequest.parse(nimbusRequest(ctx));
-    } catch (ParseException e) {
-      tokenError(
-          ctx, e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST);
+    TokenRequest request = parsedOrRefused(ctx, TokenRequest::parse);
+    if (request == null) {
       return;
     }
     Instant now = securityClock.instant();
@@ -421,12 +417,8 @@ public final class AuthorizationServer {
 
   /** RFC 7009: the client's own token (either kind) is deleted; unknown tokens answer 200 too. */
   private void revoke(RoutingContext ctx) {
-    TokenRevocationRequest request;
-    try {
-      request = TokenRevocationRequest.parse(nimbusRequest(ctx));
-    } catch (ParseException e) {
-      tokenError(
-          ctx, e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST);
+    TokenRevocationRequest request = parsedOrRefused(ctx, TokenRevocationRequest::parse);
+    if (request == null) {
       return;
     }
     blocking
@@ -507,6 +499,25 @@ public final class AuthorizationServer {
             .getValue()
             .getBytes(StandardCharsets.US_ASCII),
         challenge.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Reads an OAuth request of one kind from an HTTP request. */
+  private interface OAuthRequestParser<R> {
+    R parse(HTTPRequest request) throws ParseException;
+  }
+
+  /**
+   * The request as {@code parser} reads it; null (after answering the OAuth error, {@code
+   * invalid_request} when the parser names none) when it cannot.
+   */
+  private static <R> R parsedOrRefused(RoutingContext ctx, OAuthRequestParser<R> parser) {
+    try {
+      return parser.parse(nimbusRequest(ctx));
+    } catch (ParseException e) {
+      tokenError(
+          ctx, e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST);
+      return null;
+    }
   }
 
   private static HTTPRequest nimbusRequest(RoutingContext ctx) throws ParseException {
