@@ -8,6 +8,7 @@ import io.peerwatt.db.schema.tables.records.OauthTokenRecord;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 
 /**
@@ -74,10 +75,7 @@ public final class OAuthTokens {
   /** The unexpired token {@code token} of {@code kind}, if there is one. */
   public Optional<IssuedToken> token(String token, String kind, Instant now) {
     return dsl.selectFrom(OAUTH_TOKEN)
-        .where(
-            OAUTH_TOKEN.TOKEN_DIGEST.eq(DataApplications.sha256(token)),
-            OAUTH_TOKEN.KIND.eq(kind),
-            OAUTH_TOKEN.EXPIRES_AT.gt(now))
+        .where(isToken(token, kind), OAUTH_TOKEN.EXPIRES_AT.gt(now))
         .fetchOptional()
         .map(OAuthTokens::toToken);
   }
@@ -88,10 +86,7 @@ public final class OAuthTokens {
    */
   public Optional<IssuedToken> takeRefreshToken(String token, long applicationId, Instant now) {
     return dsl.deleteFrom(OAUTH_TOKEN)
-        .where(
-            OAUTH_TOKEN.TOKEN_DIGEST.eq(DataApplications.sha256(token)),
-            OAUTH_TOKEN.KIND.eq(REFRESH),
-            OAUTH_TOKEN.APPLICATION_ID.eq(applicationId))
+        .where(isToken(token, REFRESH), OAUTH_TOKEN.APPLICATION_ID.eq(applicationId))
         .returning()
         .fetchOptional()
         .filter(r -> r.getExpiresAt().isAfter(now))
@@ -107,6 +102,14 @@ public final class OAuthTokens {
             OAUTH_TOKEN.TOKEN_DIGEST.eq(DataApplications.sha256(token)),
             OAUTH_TOKEN.APPLICATION_ID.eq(applicationId))
         .execute();
+  }
+
+  /** The stored row of {@code token} (by its digest) of {@code kind}. */
+  private static Condition isToken(String token, String kind) {
+    return OAUTH_TOKEN
+        .TOKEN_DIGEST
+        .eq(DataApplications.sha256(token))
+        .and(OAUTH_TOKEN.KIND.eq(kind));
   }
 
   private static IssuedCode toCode(OauthCodeRecord r) {
