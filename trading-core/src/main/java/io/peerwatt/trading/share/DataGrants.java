@@ -9,11 +9,14 @@ import io.peerwatt.http.ApiError;
 import io.peerwatt.http.Caller;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
@@ -111,14 +114,8 @@ public final class DataGrants {
     long id =
         dsl.insertInto(DATA_OFFER)
             .set(DATA_OFFER.APPLICATION_ID, applicationId)
-            .set(DATA_OFFER.RESOLUTION, scope.resolution().code())
-            .set(DATA_OFFER.IMPORT_DATA, scope.importData())
-            .set(DATA_OFFER.EXPORT_DATA, scope.exportData())
-            .set(DATA_OFFER.STATEMENTS, scope.statements())
-            .set(DATA_OFFER.PERIOD_FROM, scope.periodFrom())
-            .set(DATA_OFFER.PERIOD_TO, scope.periodTo())
+            .set(ScopeColumns.OFFER.values(scope))
             .set(DATA_OFFER.ACCESS_DAYS, accessDays)
-            .set(DATA_OFFER.PRICE_MILLI_CT_PER_HOME_DAY, scope.priceMilliCtPerHomeDay())
             .set(DATA_OFFER.PURPOSE, purpose)
             .set(DATA_OFFER.CREATED_AT, now)
             .returning(DATA_OFFER.ID)
@@ -181,13 +178,7 @@ public final class DataGrants {
           dsl.insertInto(DATA_GRANT)
               .set(DATA_GRANT.OFFER_ID, offerId)
               .set(DATA_GRANT.ACCOUNT_ID, accountId)
-              .set(DATA_GRANT.RESOLUTION, s.resolution().code())
-              .set(DATA_GRANT.IMPORT_DATA, s.importData())
-              .set(DATA_GRANT.EXPORT_DATA, s.exportData())
-              .set(DATA_GRANT.STATEMENTS, s.statements())
-              .set(DATA_GRANT.PERIOD_FROM, s.periodFrom())
-              .set(DATA_GRANT.PERIOD_TO, s.periodTo())
-              .set(DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY, s.priceMilliCtPerHomeDay())
+              .set(ScopeColumns.GRANT.values(s))
               .set(DATA_GRANT.CREATED_AT, now)
               .set(DATA_GRANT.EXPIRES_AT, now.plus(Duration.ofDays(offer.accessDays())))
               .returning(DATA_GRANT.ID)
@@ -298,14 +289,7 @@ public final class DataGrants {
                     r.get(DATA_APPLICATION.NAME),
                     r.get(DATA_APPLICATION.ACCOUNT_ID),
                     r.get(DATA_OFFER.PURPOSE),
-                    new DataScope(
-                        DataResolution.ofCode(r.get(DATA_GRANT.RESOLUTION)),
-                        r.get(DATA_GRANT.IMPORT_DATA),
-                        r.get(DATA_GRANT.EXPORT_DATA),
-                        r.get(DATA_GRANT.STATEMENTS),
-                        r.get(DATA_GRANT.PERIOD_FROM),
-                        r.get(DATA_GRANT.PERIOD_TO),
-                        r.get(DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY)),
+                    ScopeColumns.GRANT.read(r),
                     r.get(DATA_GRANT.CREATED_AT),
                     r.get(DATA_GRANT.EXPIRES_AT),
                     r.get(DATA_GRANT.REVOKED_AT)));
@@ -316,17 +300,62 @@ public final class DataGrants {
         r.get(DATA_OFFER.ID),
         r.get(DATA_APPLICATION.ID),
         r.get(DATA_APPLICATION.NAME),
-        new DataScope(
-            DataResolution.ofCode(r.get(DATA_OFFER.RESOLUTION)),
-            r.get(DATA_OFFER.IMPORT_DATA),
-            r.get(DATA_OFFER.EXPORT_DATA),
-            r.get(DATA_OFFER.STATEMENTS),
-            r.get(DATA_OFFER.PERIOD_FROM),
-            r.get(DATA_OFFER.PERIOD_TO),
-            r.get(DATA_OFFER.PRICE_MILLI_CT_PER_HOME_DAY)),
+        ScopeColumns.OFFER.read(r),
         r.get(DATA_OFFER.ACCESS_DAYS),
         r.get(DATA_OFFER.PURPOSE),
         r.get(DATA_OFFER.STATE),
         r.get(DATA_OFFER.CREATED_AT));
+  }
+
+  /** The columns an offer or a grant keeps its {@link DataScope} in (the same in both tables). */
+  private record ScopeColumns(
+      Field<String> resolution,
+      Field<Boolean> importData,
+      Field<Boolean> exportData,
+      Field<Boolean> statements,
+      Field<Instant> periodFrom,
+      Field<Instant> periodTo,
+      Field<Long> priceMilliCtPerHomeDay) {
+    static final ScopeColumns OFFER =
+        new ScopeColumns(
+            DATA_OFFER.RESOLUTION,
+            DATA_OFFER.IMPORT_DATA,
+            DATA_OFFER.EXPORT_DATA,
+            DATA_OFFER.STATEMENTS,
+            DATA_OFFER.PERIOD_FROM,
+            DATA_OFFER.PERIOD_TO,
+            DATA_OFFER.PRICE_MILLI_CT_PER_HOME_DAY);
+    static final ScopeColumns GRANT =
+        new ScopeColumns(
+            DATA_GRANT.RESOLUTION,
+            DATA_GRANT.IMPORT_DATA,
+            DATA_GRANT.EXPORT_DATA,
+            DATA_GRANT.STATEMENTS,
+            DATA_GRANT.PERIOD_FROM,
+            DATA_GRANT.PERIOD_TO,
+            DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY);
+
+    DataScope read(Record r) {
+      return new DataScope(
+          DataResolution.ofCode(r.get(resolution)),
+          r.get(importData),
+          r.get(exportData),
+          r.get(statements),
+          r.get(periodFrom),
+          r.get(periodTo),
+          r.get(priceMilliCtPerHomeDay));
+    }
+
+    Map<Field<?>, Object> values(DataScope s) {
+      Map<Field<?>, Object> values = new LinkedHashMap<>();
+      values.put(resolution, s.resolution().code());
+      values.put(importData, s.importData());
+      values.put(exportData, s.exportData());
+      values.put(statements, s.statements());
+      values.put(periodFrom, s.periodFrom());
+      values.put(periodTo, s.periodTo());
+      values.put(priceMilliCtPerHomeDay, s.priceMilliCtPerHomeDay());
+      return values;
+    }
   }
 }
