@@ -2,6 +2,7 @@ package io.peerwatt.trading.flex;
 
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
+import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.vertx.core.json.JsonObject;
@@ -31,14 +32,12 @@ public final class FlexRoutes implements ApiResource {
 
   private void list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
-    blocking
-        .run(() -> requests.open(caller))
-        .onSuccess(
-            list ->
-                ctx.response()
-                    .putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("requests", list).encode()))
-        .onFailure(ctx::fail);
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking
+            .run(() -> requests.open(caller))
+            .map(list -> new JsonObject().put("requests", list)));
   }
 
   private void accept(RoutingContext ctx) {
@@ -65,10 +64,7 @@ public final class FlexRoutes implements ApiResource {
     JsonObject body = ApiRequests.body(ctx);
     String kind = body.getString("kind");
     long maxPowerW = body.getLong("maxPowerW");
-    blocking
-        .run(() -> requests.setDevice(caller, deviceId, kind, maxPowerW))
-        .onSuccess(
-            set -> ctx.response().putHeader("content-type", "application/json").end(set.encode()))
-        .onFailure(ctx::fail);
+    ApiResponses.respond(
+        ctx, 200, blocking.run(() -> requests.setDevice(caller, deviceId, kind, maxPowerW)));
   }
 }
