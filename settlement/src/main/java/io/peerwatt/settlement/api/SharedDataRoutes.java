@@ -56,51 +56,50 @@ public final class SharedDataRoutes implements ApiResource {
   private void readings(RoutingContext ctx) {
     Instant from = instant(ctx, "from");
     Instant to = instant(ctx, "to");
-    ApiResponses.respond(
+    respondForGrant(
         ctx,
-        200,
-        grantTokens
-            .check(ctx.request().getHeader("authorization"))
-            .compose(
-                grant ->
-                    blocking.run(
-                        () -> {
-                          Instant[] period = GrantedData.period(grant, from, to);
-                          GrantedData.Delivery d = data.deliver(grant, period[0], period[1]);
-                          data.log(
-                              grant.grantId(),
-                              "readings",
-                              period[0],
-                              period[1],
-                              null,
-                              clock.instant());
-                          return json(grant, d);
-                        })));
+        grant -> {
+          Instant[] period = GrantedData.period(grant, from, to);
+          GrantedData.Delivery d = data.deliver(grant, period[0], period[1]);
+          data.log(grant.grantId(), "readings", period[0], period[1], null, clock.instant());
+          return json(grant, d);
+        });
   }
 
   private void proof(RoutingContext ctx) {
     long deviceId = ApiRequests.pathLong(ctx, "deviceId");
     long channel = ApiRequests.pathLong(ctx, "channel");
     long sequence = ApiRequests.pathLong(ctx, "sequence");
+    respondForGrant(
+        ctx,
+        grant -> {
+          if (!data.discloses(grant, deviceId, (int) channel, sequence)) {
+            throw ApiError.forbidden("this reading is outside the grant");
+          }
+          String ref = ItemRef.reading(deviceId, (int) channel, sequence);
+          JsonObject bundle = ProofRoutes.answer(proofs, AnchorItemKind.READING, ref);
+          Instant now = clock.instant();
+          data.log(grant.grantId(), "proof", now, now, ref, now);
+          return bundle;
+        });
+  }
+
+  /** What the grant's data request asks for. */
+  private interface GrantedWork {
+    JsonObject answer(DataGrantTokens.GrantAccess grant) throws Exception;
+  }
+
+  /**
+   * Answers 200 with what {@code work} makes, off the event loop, for the grant the request's
+   * access token names (a refused token fails the request).
+   */
+  private void respondForGrant(RoutingContext ctx, GrantedWork work) {
     ApiResponses.respond(
         ctx,
         200,
         grantTokens
             .check(ctx.request().getHeader("authorization"))
-            .compose(
-                grant ->
-                    blocking.run(
-                        () -> {
-                          if (!data.discloses(grant, deviceId, (int) channel, sequence)) {
-                            throw ApiError.forbidden("this reading is outside the grant");
-                          }
-                          String ref = ItemRef.reading(deviceId, (int) channel, sequence);
-                          JsonObject bundle =
-                              ProofRoutes.answer(proofs, AnchorItemKind.READING, ref);
-                          Instant now = clock.instant();
-                          data.log(grant.grantId(), "proof", now, now, ref, now);
-                          return bundle;
-                        })));
+            .compose(grant -> blocking.run(() -> work.answer(grant))));
   }
 
   private static JsonObject json(DataGrantTokens.GrantAccess grant, GrantedData.Delivery d) {
