@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
+import org.jooq.Table;
 
 /**
  * A grant's data as delivered: per metering point of the household, the energy of each interval at
@@ -148,14 +149,7 @@ public final class GrantedData {
       long accountId, Instant from, Instant to, Duration step) {
     List<ReadingRef> readings =
         dsl.select(READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE, READING.TAKEN_AT)
-            .from(READING)
-            .join(DEVICE)
-            .on(DEVICE.ID.eq(READING.DEVICE_ID))
-            .join(METERING_POINT)
-            .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
-            .where(
-                METERING_POINT.ACCOUNT_ID.eq(accountId),
-                READING.TAKEN_AT.between(from.minus(AROUND), to.plus(AROUND)))
+            .from(accountReadings(accountId, from, to))
             .orderBy(READING.TAKEN_AT, READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE)
             .fetch(r -> new ReadingRef(r.value1(), r.value2(), r.value3(), r.value4()));
     Map<String, List<ReadingRef>> byChannel = new LinkedHashMap<>();
@@ -195,18 +189,26 @@ public final class GrantedData {
   public boolean discloses(GrantAccess grant, long deviceId, int channel, long sequence) {
     return dsl.fetchExists(
         dsl.selectOne()
-            .from(READING)
-            .join(DEVICE)
-            .on(DEVICE.ID.eq(READING.DEVICE_ID))
-            .join(METERING_POINT)
-            .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+            .from(accountReadings(grant.accountId(), grant.periodFrom(), grant.periodTo()))
             .where(
                 READING.DEVICE_ID.eq(deviceId),
                 READING.METER_CHANNEL.eq(channel),
-                READING.SEQUENCE.eq(sequence),
-                METERING_POINT.ACCOUNT_ID.eq(grant.accountId()),
-                READING.TAKEN_AT.between(
-                    grant.periodFrom().minus(AROUND), grant.periodTo().plus(AROUND))));
+                READING.SEQUENCE.eq(sequence)));
+  }
+
+  /**
+   * The readings of the account's devices taken in [from, to] or within the boundary margin around
+   * it.
+   */
+  private static Table<?> accountReadings(long accountId, Instant from, Instant to) {
+    return READING
+        .join(DEVICE)
+        .on(DEVICE.ID.eq(READING.DEVICE_ID))
+        .join(METERING_POINT)
+        .on(
+            METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID),
+            METERING_POINT.ACCOUNT_ID.eq(accountId),
+            READING.TAKEN_AT.between(from.minus(AROUND), to.plus(AROUND)));
   }
 
   /** Records one delivery in the grant's access log. */
