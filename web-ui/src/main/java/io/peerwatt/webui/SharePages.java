@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * "Share my data": the offers third parties make for a household's meter data, the household's
@@ -72,30 +73,25 @@ final class SharePages {
   }
 
   private void accept(RoutingContext ctx) {
-    Long id = Forms.whole(ctx.pathParam("id"));
-    if (id == null) {
-      show(ctx, 400, "No such offer.");
-      return;
-    }
-    api.post("/data/offers/" + id + "/accept", Portal.viewer(ctx), new JsonObject())
-        .onSuccess(
-            answer -> {
-              if (answer.ok()) {
-                Forms.seeOther(ctx, "/share");
-              } else {
-                show(ctx, answer.status(), answer.message());
-              }
-            })
-        .onFailure(ctx::fail);
+    postAndReturn(ctx, "No such offer.", id -> "/data/offers/" + id + "/accept");
   }
 
   private void revoke(RoutingContext ctx) {
+    postAndReturn(ctx, "No such grant.", id -> "/data/grants/" + id + "/revoke");
+  }
+
+  /**
+   * Posts to the API path {@code path} makes of the page's {@code id} and returns to the share
+   * page, or shows the page with what the API refused ({@code noSuchId} for an id that is no
+   * number).
+   */
+  private void postAndReturn(RoutingContext ctx, String noSuchId, LongFunction<String> path) {
     Long id = Forms.whole(ctx.pathParam("id"));
     if (id == null) {
-      show(ctx, 400, "No such grant.");
+      show(ctx, 400, noSuchId);
       return;
     }
-    api.post("/data/grants/" + id + "/revoke", Portal.viewer(ctx), new JsonObject())
+    api.post(path.apply(id), Portal.viewer(ctx), new JsonObject())
         .onSuccess(
             answer -> {
               if (answer.ok()) {
