@@ -1,5 +1,6 @@
 package io.peerwatt.trading.share;
 
+import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -347,8 +348,7 @@ public final class AuthorizationServer {
     blocking
         .run(
             () -> {
-              DataApplications.Application app =
-                  authenticate(request.getClientAuthentication(), request.getClientID());
+              DataApplications.Application app = authenticate(request);
               if (app == null) {
                 return OAuth2Error.INVALID_CLIENT;
               }
@@ -424,8 +424,7 @@ public final class AuthorizationServer {
     blocking
         .run(
             () -> {
-              DataApplications.Application app =
-                  authenticate(request.getClientAuthentication(), request.getClientID());
+              DataApplications.Application app = authenticate(request);
               if (app == null) {
                 return false;
               }
@@ -448,7 +447,9 @@ public final class AuthorizationServer {
    * (basic or post), a public one by its client id alone (PKCE is then its proof); null otherwise.
    * Blocking.
    */
-  private DataApplications.Application authenticate(ClientAuthentication auth, ClientID clientId) {
+  private DataApplications.Application authenticate(AbstractOptionallyIdentifiedRequest request) {
+    ClientAuthentication auth = request.getClientAuthentication();
+    ClientID clientId = request.getClientID();
     if (auth == null) {
       return clientId == null
           ? null
