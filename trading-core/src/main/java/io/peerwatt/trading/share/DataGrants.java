@@ -130,12 +130,9 @@ public final class DataGrants {
    */
   public List<Offer> offersVisibleTo(Caller caller) {
     Condition visible =
-        switch (caller.role()) {
-          case OPERATOR -> DSL.trueCondition();
-          case THIRD_PARTY -> DATA_APPLICATION.ACCOUNT_ID.eq(caller.accountId());
-          default ->
-              DATA_OFFER.STATE.eq(OPEN).and(DATA_APPLICATION.STATE.eq(DataApplications.APPROVED));
-        };
+        visibleTo(
+            caller,
+            DATA_OFFER.STATE.eq(OPEN).and(DATA_APPLICATION.STATE.eq(DataApplications.APPROVED)));
     return dsl.select()
         .from(DATA_OFFER)
         .join(DATA_APPLICATION)
@@ -196,13 +193,7 @@ public final class DataGrants {
    * applications, an operator every one; newest first.
    */
   public List<Grant> grantsVisibleTo(Caller caller) {
-    Condition visible =
-        switch (caller.role()) {
-          case OPERATOR -> DSL.trueCondition();
-          case THIRD_PARTY -> DATA_APPLICATION.ACCOUNT_ID.eq(caller.accountId());
-          default -> DATA_GRANT.ACCOUNT_ID.eq(caller.accountId());
-        };
-    return grants(visible);
+    return grants(visibleTo(caller, DATA_GRANT.ACCOUNT_ID.eq(caller.accountId())));
   }
 
   public Optional<Grant> grant(long id) {
@@ -293,6 +284,18 @@ public final class DataGrants {
                     r.get(DATA_GRANT.CREATED_AT),
                     r.get(DATA_GRANT.EXPIRES_AT),
                     r.get(DATA_GRANT.REVOKED_AT)));
+  }
+
+  /**
+   * What {@code caller} may see of offers and grants: every one for an operator, those of its own
+   * applications for a third party, those {@code household} picks for a household.
+   */
+  private static Condition visibleTo(Caller caller, Condition household) {
+    return switch (caller.role()) {
+      case OPERATOR -> DSL.trueCondition();
+      case THIRD_PARTY -> DATA_APPLICATION.ACCOUNT_ID.eq(caller.accountId());
+      default -> household;
+    };
   }
 
   private static Offer toOffer(Record r) {
