@@ -20,6 +20,7 @@ import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
@@ -171,7 +172,13 @@ public final class Settlement implements AutoCloseable {
             new FixedRateSource(Map.of("EUR", satPerEur)),
             ChannelPaymentPort.forHub(hub, routes),
             SettlementPolicy.defaults(),
-            paymentLanes);
+            paymentLanes,
+            List.of(
+                new FlexibilityLines(
+                    dsl,
+                    new JdbcSettlementInputs(dsl, READING_LOOKBACK),
+                    SettlementPolicy.defaults(),
+                    new FixedRateSource(Map.of("EUR", satPerEur)))));
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =
