@@ -9,15 +9,38 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.anchor.ProofBundle;
+import io.peerwatt.protocol.anchor.ProofBundleVerifier;
+import io.peerwatt.protocol.bsv.Transaction;
+import io.peerwatt.protocol.encoding.Json;
+import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.spv.HeaderChain;
 import io.peerwatt.protocol.statement.LineKind;
 import io.peerwatt.protocol.statement.Rounding;
 import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.protocol.statement.StatementLine;
+import io.peerwatt.settlement.anchor.AnchorOutcome;
+import io.peerwatt.settlement.anchor.AnchoringService;
+import io.peerwatt.settlement.anchor.JdbcAnchorSource;
+import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.chain.ChainHeader;
+import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.flex.FlexDeliveries;
 import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.flex.SlotDelivery;
 import io.peerwatt.settlement.statement.FixedRateSource;
+import io.peerwatt.settlement.wallet.HubWallet;
+import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
+import io.peerwatt.settlement.wallet.InMemoryWalletStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -37,6 +60,8 @@ class JdbcFlexibilityTest {
   static final DeliverySlot FIRST = DeliverySlot.parse("2026-11-26T17:00Z/PT15M");
   static final DeliverySlot SECOND = DeliverySlot.parse("2026-11-26T17:15Z/PT15M");
   static final long PRICE = 25_000;
+  static final PrivateKey PLATFORM =
+      PrivateKey.fromBytes(Hashes.sha256("flex platform".getBytes(StandardCharsets.UTF_8)));
   static long household;
   static long device;
   static long acceptance;
@@ -105,10 +130,7 @@ class JdbcFlexibilityTest {
 
   static FlexibilityLines lines(DSLContext db) {
     return new FlexibilityLines(
-        db,
-        new JdbcSettlementInputs(db, Duration.ofHours(6)),
-        SettlementPolicy.defaults(),
-        new FixedRateSource(Map.of("EUR", 2_500_000L)));
+        FlexDeliveries.platform(db), new FixedRateSource(Map.of("EUR", 2_500_000L)));
   }
 
   @Test
@@ -162,9 +184,61 @@ class JdbcFlexibilityTest {
         .extracting(SettlementPayment::amountSat)
         .containsExactly(first.totalSat(), second.totalSat());
 
-    assertThat(lines(db).deliveries(lines(db).acceptance(acceptance).orElseThrow()))
+    FlexDeliveries deliveries = FlexDeliveries.platform(db);
+    assertThat(deliveries.deliveries(deliveries.acceptance(acceptance).orElseThrow()))
         .extracting(SlotDelivery::baselineWh, SlotDelivery::meteredWh, SlotDelivery::deliveredWh)
         .containsExactly(
             tuple(OptionalLong.of(400), 100L, 250L), tuple(OptionalLong.of(400), 350L, 50L));
+    // anchored with the zone's slot once both slots are settled, and its proof bundle verifies
+    Instant now = SECOND.end().plus(Duration.ofMinutes(10));
+    DevnetBackend devnet =
+        DevnetBackend.inMemory(Clock.fixed(now, ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
+    HubWallet wallet =
+        new HubWallet(
+            PrivateKey.fromBytes(Hashes.sha256("flex anchor wallet".getBytes())),
+            devnet,
+            new InMemoryWalletStore(),
+            new InMemoryTransactionLog());
+    wallet.receive(
+        Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()),
+        false,
+        List.of(),
+        "faucet");
+    JdbcAnchorSource source =
+        new JdbcAnchorSource(db, Duration.ofDays(3650), SettlementPolicy.defaults().graceWindow());
+    AnchoringService anchoring =
+        new AnchoringService(
+            source, new JdbcAnchorStore(db), wallet, devnet, PLATFORM, new SecureRandom());
+    assertThat(anchoring.anchorDueSlots(now))
+        .isNotEmpty()
+        .allSatisfy(o -> assertThat(o.status()).isEqualTo(AnchorOutcome.Status.ANCHORED));
+    devnet.mineBlocks(1);
+    assertThat(anchoring.confirmAnchors()).isGreaterThanOrEqualTo(1);
+    ProofBundle bundle =
+        anchoring.bundle(AnchorItemKind.FLEXIBILITY, Long.toString(acceptance)).bundle();
+    ProofBundleVerifier.Trust trust =
+        new ProofBundleVerifier.Trust(
+            PLATFORM.publicKey(),
+            new HeaderChain(
+                0, devnet.headers(0, 10).stream().map(ChainHeader::blockHeader).toList()));
+    assertThat(ProofBundleVerifier.verify(bundle, trust).verified()).isTrue();
+    Map<String, Object> record =
+        Json.parseObject(new String(bundle.item(), StandardCharsets.UTF_8));
+    assertThat(record)
+        .containsEntry("acceptanceId", acceptance)
+        .containsEntry("eventId", "event-flex-1")
+        .containsEntry("direction", "REDUCE_IMPORT")
+        .containsEntry("acceptedW", 1_000L)
+        .containsEntry("deliveredWh", 300L)
+        .containsEntry("amount", first.lines().get(0).amount() + second.lines().get(0).amount())
+        .containsEntry("amountSat", first.totalSat() + second.totalSat());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> slots = (List<Map<String, Object>>) record.get("slots");
+    assertThat(slots)
+        .extracting(m -> m.get("baselineWh"), m -> m.get("meteredWh"), m -> m.get("deliveredWh"))
+        .containsExactly(tuple(400L, 100L, 250L), tuple(400L, 350L, 50L));
+    assertThat(slots.get(0)).containsEntry("statementHash", StatementCodec.hashHex(first));
+    // the record is stored once: later passes anchor nothing more for it
+    assertThat(anchoring.anchorDueSlots(now.plus(Duration.ofHours(1)))).isEmpty();
   }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
- * What one acceptance delivered in one slot, as its statement line pays it.
+ * What one acceptance delivered in one slot, measured as its statement line measures it.
  *
  * @param acceptanceId the acceptance ({@code flex_acceptance.id}): the line's reference
  * @param accountId the household paid
@@ -14,9 +14,6 @@ import java.util.OptionalLong;
  *     request to reduce import, export for one to reduce export)
  * @param meteredMissing the metering lacks a boundary reading: nothing delivered until it arrives
  * @param deliveredWh the flexibility credited: at most the accepted energy and the reduction
- * @param pricePerKwh the request's price in the zone's unit
- * @param amount {@code Rounding.energyAmount(deliveredWh, pricePerKwh)}, what the household
- *     receives
  */
 public record SlotDelivery(
     long acceptanceId,
@@ -25,6 +22,4 @@ public record SlotDelivery(
     OptionalLong baselineWh,
     long meteredWh,
     boolean meteredMissing,
-    long deliveredWh,
-    long pricePerKwh,
-    long amount) {}
+    long deliveredWh) {}

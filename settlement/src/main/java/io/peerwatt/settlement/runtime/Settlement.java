@@ -20,6 +20,7 @@ import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.flex.FlexDeliveries;
 import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.statement.FixedRateSource;
@@ -71,7 +72,7 @@ public final class Settlement implements AutoCloseable {
   private static final Duration ANCHOR_LOOKBACK = Duration.ofDays(2);
 
   /** How far back the settlement inputs read readings around a slot. */
-  private static final Duration READING_LOOKBACK = Duration.ofHours(6);
+  private static final Duration READING_LOOKBACK = FlexDeliveries.READING_LOOKBACK;
 
   final ChainBackend chain;
 
@@ -175,10 +176,7 @@ public final class Settlement implements AutoCloseable {
             paymentLanes,
             List.of(
                 new FlexibilityLines(
-                    dsl,
-                    new JdbcSettlementInputs(dsl, READING_LOOKBACK),
-                    SettlementPolicy.defaults(),
-                    new FixedRateSource(Map.of("EUR", satPerEur)))));
+                    FlexDeliveries.platform(dsl), new FixedRateSource(Map.of("EUR", satPerEur)))));
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =
