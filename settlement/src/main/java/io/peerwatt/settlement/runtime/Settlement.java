@@ -21,6 +21,7 @@ import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.m2m.GatewayChannels;
+import io.peerwatt.settlement.share.DataCharges;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
@@ -89,6 +90,7 @@ public final class Settlement implements AutoCloseable {
   final TransactionWatcher watcher;
   final JdbcStatementStore statements;
   final SettlementService service;
+  final DataCharges dataCharges;
   final AnchoringService anchoring;
   final ProofBundles proofs;
   final WaitingPayments waiting;
@@ -164,6 +166,8 @@ public final class Settlement implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.dataCharges = new DataCharges(dsl);
+    // the other services whose lines the slot statements carry beside the energy trades
     this.service =
         new SettlementService(
             new JdbcSettlementInputs(dsl, READING_LOOKBACK),
@@ -171,7 +175,8 @@ public final class Settlement implements AutoCloseable {
             new FixedRateSource(Map.of("EUR", satPerEur)),
             ChannelPaymentPort.forHub(hub, routes),
             SettlementPolicy.defaults(),
-            paymentLanes);
+            paymentLanes,
+            List.of(dataCharges));
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =
