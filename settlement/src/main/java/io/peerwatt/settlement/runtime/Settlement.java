@@ -20,6 +20,8 @@ import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.flex.FlexDeliveries;
+import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.share.DataCharges;
 import io.peerwatt.settlement.statement.FixedRateSource;
@@ -71,7 +73,7 @@ public final class Settlement implements AutoCloseable {
   private static final Duration ANCHOR_LOOKBACK = Duration.ofDays(2);
 
   /** How far back the settlement inputs read readings around a slot. */
-  private static final Duration READING_LOOKBACK = Duration.ofHours(6);
+  private static final Duration READING_LOOKBACK = FlexDeliveries.READING_LOOKBACK;
 
   final ChainBackend chain;
 
@@ -176,7 +178,10 @@ public final class Settlement implements AutoCloseable {
             ChannelPaymentPort.forHub(hub, routes),
             SettlementPolicy.defaults(),
             paymentLanes,
-            List.of(dataCharges));
+            List.of(
+                new FlexibilityLines(
+                    FlexDeliveries.platform(dsl), new FixedRateSource(Map.of("EUR", satPerEur))),
+                dataCharges));
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =
