@@ -37,6 +37,8 @@ public final class Navigation {
           new Link("/operator/devices", "Gateways"),
           new Link("/utility", "Zone reports"));
 
+  private static final List<Link> THIRD_PARTY = List.of(new Link("/third-party", "Data console"));
+
   private Navigation() {}
 
   /** The links for {@code viewer}'s role; none before login. */
@@ -46,6 +48,9 @@ public final class Navigation {
     }
     if (viewer.isOperator()) {
       return OPERATOR;
+    }
+    if (viewer.isThirdParty()) {
+      return THIRD_PARTY;
     }
     return viewer.isUtility() ? UTILITY : PROSUMER;
   }
