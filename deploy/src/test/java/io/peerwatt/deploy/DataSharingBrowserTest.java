@@ -3,7 +3,6 @@ package io.peerwatt.deploy;
 import static io.peerwatt.trading.testing.ApiClient.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +17,11 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Issue 22's portal in a real browser against the real platform (PostgreSQL, Chromium): a third
- * party registers an application in its console, an operator approves it, the third party publishes
- * an offer; the household accepts it on "Share my data", sees the grant and revokes it; the console
- * shows the revoked grant. axe-core finds no violation on either page at any step.
+ * Issue 22's portal in a real browser against the real platform (PostgreSQL, Chromium): an operator
+ * creates a third party's account, the third party registers an application in its console, the
+ * operator approves it on the data applications page, the third party publishes an offer; the
+ * household accepts it on "Share my data", sees the grant and revokes it; the console shows the
+ * revoked grant. axe-core finds no violation on these pages at any step.
  */
 class DataSharingBrowserTest {
   private static final String ZONE = "DE-SHARE";
@@ -50,17 +50,18 @@ class DataSharingBrowserTest {
                   .put("accountId", anna)
                   .put("label", "Anna's house")
                   .put("maxPowerW", 11_000)));
-      ok(
-          h.api.post(
-              "/accounts",
-              op,
-              new JsonObject()
-                  .put("username", "institute")
-                  .put("password", "institute-password")
-                  .put("role", "third_party")));
       WebDriver browser = Browser.open(dir.resolve("profile"), 1280, 1000);
       try {
         String base = h.platform.baseUrl();
+        login(browser, base, "operator", "operator-password");
+        browser.get(base + "/operator/accounts");
+        browser.findElement(By.id("username")).sendKeys("institute");
+        browser.findElement(By.id("password")).sendKeys("institute-password");
+        new Select(browser.findElement(By.id("role"))).selectByValue("third_party");
+        browser.findElement(By.cssSelector("#account-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.id("account-notice")).getText())
+            .contains("Account institute created");
+
         login(browser, base, "institute", "institute-password");
         assertThat(browser.getCurrentUrl()).endsWith("/third-party");
         assertThat(browser.findElement(By.cssSelector("nav a[aria-current=page]")).getText())
@@ -84,15 +85,19 @@ class DataSharingBrowserTest {
         assertThat(browser.findElement(By.id("publish-waits")).getText())
             .contains("once an operator has approved");
 
-        JsonArray applications =
-            ok(h.api.get("/data/applications", op)).getJsonArray("applications");
-        ok(
-            h.api.post(
-                "/data/applications/" + applications.getJsonObject(0).getLong("id") + "/decision",
-                op,
-                new JsonObject().put("decision", "APPROVED")));
+        login(browser, base, "operator", "operator-password");
+        browser.findElement(By.linkText("Data applications")).click();
+        assertThat(browser.findElement(By.cssSelector("#data-application-list td.state")).getText())
+            .isEqualTo("pending");
+        noViolations(browser, "operator's data applications");
+        browser
+            .findElement(By.cssSelector("#data-application-list button[value=APPROVED]"))
+            .click();
+        assertThat(browser.findElement(By.cssSelector("#data-application-list td.state")).getText())
+            .isEqualTo("approved");
+        assertThat(browser.findElements(By.cssSelector("#data-application-list button"))).isEmpty();
 
-        browser.get(base + "/third-party");
+        login(browser, base, "institute", "institute-password");
         assertThat(browser.findElement(By.cssSelector("#application-list td.state")).getText())
             .isEqualTo("approved");
         LocalDate today = LocalDate.now(ZoneOffset.UTC);

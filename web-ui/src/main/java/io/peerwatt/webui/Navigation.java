@@ -29,15 +29,16 @@ public final class Navigation {
   private static final List<Link> UTILITY =
       List.of(new Link("/utility", "Zone report"), new Link("/proofs", "Proofs"));
 
+  private static final List<Link> THIRD_PARTY = List.of(new Link("/third-party", "Data console"));
+
   private static final List<Link> OPERATOR =
       List.of(
           new Link("/operator", "Monitor"),
           new Link("/operator/zones", "Zones"),
           new Link("/operator/accounts", "Accounts"),
+          new Link("/operator/data-applications", "Data applications"),
           new Link("/operator/devices", "Gateways"),
           new Link("/utility", "Zone reports"));
-
-  private static final List<Link> THIRD_PARTY = List.of(new Link("/third-party", "Data console"));
 
   private Navigation() {}
 

@@ -183,6 +183,7 @@ public final class Portal {
     Router staff = Router.router(vertx);
     new StaffPages(this, api).mount(staff);
     new OperatorPages(this, api).mount(staff);
+    new DataApplicationPages(this, api).mount(staff);
     router
         .route("/operator*")
         .handler(
