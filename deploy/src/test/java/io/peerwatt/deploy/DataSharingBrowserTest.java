@@ -128,11 +128,13 @@ class DataSharingBrowserTest {
             .isEqualTo("Institute for Load Research: revoked");
         assertThat(browser.findElements(By.cssSelector("article.grant button"))).isEmpty();
         noViolations(browser, "share page with a revoked grant");
+        Browser.screenshots(browser, "share-revoked");
 
         login(browser, base, "institute", "institute-password");
         String grantRow = browser.findElement(By.cssSelector("#grant-list tbody tr")).getText();
         assertThat(grantRow).contains("revoked").matches("(?s)^H-[0-9a-f]{8}.*");
         noViolations(browser, "data console with a revoked grant");
+        Browser.screenshots(browser, "data-console");
 
         // a household's pages are not the console's, nor the console the household's
         browser.get(base + "/share");
