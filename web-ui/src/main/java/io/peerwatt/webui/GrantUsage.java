@@ -5,7 +5,12 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * One grant as the third party's console shows it: the household by a pseudonym, what was fetched
@@ -14,7 +19,8 @@ import java.util.HexFormat;
  * @param grant the grant as the API lists it
  * @param household the household's pseudonym for the grant's application
  * @param fetches data and proof requests in the access log
- * @param days days of data delivered (the access log's days, as the household sees them)
+ * @param days UTC days of data delivered: each day any readings or ESPI answer covered part of,
+ *     counted once however often it was fetched (the days a grant is charged for)
  * @param dueMilliCt days times the price per home and day
  */
 public record GrantUsage(
@@ -22,16 +28,27 @@ public record GrantUsage(
 
   /** The grant {@code grant} with its access log {@code accesses}. */
   static GrantUsage of(JsonObject grant, JsonArray accesses) {
-    long days = 0;
-    for (Object a : accesses) {
-      days += ((JsonObject) a).getLong("days", 0L);
+    Set<LocalDate> days = new HashSet<>();
+    for (Object o : accesses) {
+      JsonObject a = (JsonObject) o;
+      if (a.getString("kind").equals("proof")) {
+        continue;
+      }
+      LocalDate last =
+          LocalDate.ofInstant(Instant.parse(a.getString("periodTo")).minusNanos(1), ZoneOffset.UTC);
+      for (LocalDate d =
+              LocalDate.ofInstant(Instant.parse(a.getString("periodFrom")), ZoneOffset.UTC);
+          !d.isAfter(last);
+          d = d.plusDays(1)) {
+        days.add(d);
+      }
     }
     return new GrantUsage(
         grant,
         pseudonym(grant.getLong("applicationId"), grant.getLong("accountId")),
         accesses.size(),
-        days,
-        Math.multiplyExact(days, grant.getLong("priceMilliCtPerHomeDay", 0L)));
+        days.size(),
+        Math.multiplyExact(days.size(), grant.getLong("priceMilliCtPerHomeDay", 0L)));
   }
 
   /**
