@@ -1,21 +1,23 @@
 """A third party's application, as Debian's python3-authlib runs it, against a running PeerWatt platform.
 
-Run with Debian's interpreter: /usr/bin/python3 authlib_third_party.py BASE CLIENT_ID OFFER_ID BUNDLE_FILE
+Run with Debian's interpreter: /usr/bin/python3 authlib_third_party.py BASE CLIENT_ID OFFER_ID BUNDLE_FILE ESPI_FILE
 It plays the household's browser too (the test's part): logs in at the portal and consents over HTTP
 with the same session, which keeps the portal's cookie; the client itself only sees the code.
-Then: code flow with PKCE (S256), refresh with rotation, the granted readings, one boundary reading's
+Then: code flow with PKCE (S256), refresh with rotation, the granted readings, the first day of them as a
+Green Button ESPI feed (written to ESPI_FILE for the test to validate), one boundary reading's
 proof bundle (written to BUNDLE_FILE for `peerwatt verify`); prints WAITING and, after a line on stdin
 (the household revoked the grant), checks that the same access token is refused with 403."""
 import html
 import os
 import re
 import sys
+from datetime import datetime, timedelta, timezone
 
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http only because the platform is on loopback
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 
-base, client_id, offer_id, bundle_file = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], sys.argv[4]
+base, client_id, offer_id, bundle_file, espi_file = sys.argv[1].rstrip("/"), *sys.argv[2:6]
 REDIRECT = "http://127.0.0.1:9/callback"  # never fetched: the Location header carries the code
 
 session = OAuth2Session(client_id, None, scope="offer:" + offer_id, redirect_uri=REDIRECT,
@@ -53,6 +55,14 @@ assert data["resolution"] == "hourly", data["resolution"]
 refs = [r for b in data["boundaries"] for r in b["readings"]]
 assert refs, "no boundary readings"
 print("readings:", len(data["points"][0]["intervals"]), "hourly intervals,", len(refs), "boundary readings", flush=True)
+first_day = datetime.fromisoformat(data["from"].replace("Z", "+00:00")).astimezone(timezone.utc)
+espi = session.get(base + "/api/v1/shared/espi",
+                   params={"from": data["from"], "to": (first_day + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+assert espi.status_code == 200, espi.text
+assert espi.headers["Content-Type"].startswith("application/atom+xml"), espi.headers["Content-Type"]
+with open(espi_file, "wb") as f:
+    f.write(espi.content)
+print("espi:", len(espi.content), "bytes", flush=True)
 proof = session.get(base + refs[0]["proof"])
 assert proof.status_code == 200, proof.text
 with open(bundle_file, "w", encoding="utf-8") as f:

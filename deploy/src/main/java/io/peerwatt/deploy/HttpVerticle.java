@@ -177,7 +177,7 @@ final class HttpVerticle extends VerticleBase {
         new MonitorRoutes(settlement.settlement(), settlement.scheduler(), dsl, blocking, clock),
         new SharedDataRoutes(
             trading.dataGrantTokens(),
-            new GrantedData(dsl, usage),
+            new GrantedData(dsl, usage, new SettlementViews(dsl)),
             settlement.proofs(),
             blocking,
             clock),

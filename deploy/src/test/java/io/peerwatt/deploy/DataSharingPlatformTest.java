@@ -14,6 +14,7 @@ import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.report.EspiSchema;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
 import io.peerwatt.settlement.wallet.InMemoryWalletStore;
@@ -48,10 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 22's "done when": an OAuth 2 client that is not ours, Debian's python3-authlib, runs the
  * code flow with PKCE against the real platform (the script also plays the household's browser:
- * portal login and consent over HTTP), fetches the granted hourly readings and a boundary reading's
- * proof bundle, which {@code peerwatt verify} accepts; once the household revokes the grant the
- * same access token is refused with 403 on the very next request. The household reads the grant's
- * access log, and the grant and its revocation, anchored, verify as consent bundles.
+ * portal login and consent over HTTP), fetches the granted hourly readings, a day of them as a
+ * Green Button ESPI feed that the NAESB schema accepts, and a boundary reading's proof bundle,
+ * which {@code peerwatt verify} accepts; once the household revokes the grant the same access token
+ * is refused with 403 on the very next request. The household reads the grant's access log, and the
+ * grant and its revocation, anchored, verify as consent bundles.
  */
 class DataSharingPlatformTest {
   static final String PYTHON = "/usr/bin/python3";
@@ -134,6 +136,7 @@ class DataSharingPlatformTest {
         Files.copy(in, script);
       }
       Path bundle = dataDir.resolve("shared-bundle.json");
+      Path espi = dataDir.resolve("shared-espi.xml");
       String base = "http://127.0.0.1:" + platform.port();
       Process client =
           new ProcessBuilder(
@@ -142,7 +145,8 @@ class DataSharingPlatformTest {
                   base,
                   app.getString("clientId"),
                   Long.toString(offerId),
-                  bundle.toString())
+                  bundle.toString(),
+                  espi.toString())
               .redirectErrorStream(true)
               .start();
       BufferedReader out =
@@ -155,6 +159,14 @@ class DataSharingPlatformTest {
       }
       assertThat(line).as(printed.toString()).isEqualTo("WAITING");
       assertThat(printed.toString()).contains("token scope: readings:hourly import export");
+
+      byte[] feed = Files.readAllBytes(espi);
+      assertThat(EspiSchema.errors(feed)).isEmpty();
+      assertThat(new String(feed, StandardCharsets.UTF_8))
+          .contains("<espi:intervalLength>3600</espi:intervalLength>")
+          .contains("<espi:flowDirection>1</espi:flowDirection>")
+          .contains("<espi:flowDirection>19</espi:flowDirection>")
+          .doesNotContain("UsageSummary");
 
       JsonObject proof = new JsonObject(Files.readString(bundle));
       assertThat(proof.getString("kind")).isEqualTo("reading");
@@ -184,13 +196,13 @@ class DataSharingPlatformTest {
       assertThat(printed.toString()).contains("OK: revoked grant refused with 403");
       System.out.print(printed);
 
-      // the household reads what the third party fetched: the readings of the grant's 3 days, a
-      // proof
+      // the household reads what the third party fetched: the readings of the grant's 3 days, one
+      // day of them as ESPI, a proof
       JsonArray accesses =
           ApiClient.ok(api.get("/data/grants/" + grant.getLong("id") + "/accesses", anna))
               .getJsonArray("accesses");
       assertThat(accesses.stream().map(a -> ((JsonObject) a).getString("kind")))
-          .containsExactlyInAnyOrder("proof", "readings");
+          .containsExactlyInAnyOrder("proof", "readings", "espi");
       assertThat(
               accesses.stream()
                   .map(a -> (JsonObject) a)
@@ -265,7 +277,7 @@ class DataSharingPlatformTest {
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body())
           .contains("Institute for Load Research: revoked")
-          .contains("Fetched</dt><dd>2 times, 3 days of data")
+          .contains("Fetched</dt><dd>3 times, 4 days of data")
           .contains("Paid</dt><dd>3 days: ")
           .contains("Data income")
           .contains("Offer of Institute for Load Research");

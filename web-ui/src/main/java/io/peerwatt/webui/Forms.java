@@ -26,6 +26,11 @@ final class Forms {
     return scaled(text, 3);
   }
 
+  /** {@code "0.02"} EUR -> 2000 milli-ct; null when not a number with at most 5 decimals. */
+  static Long eurosToMilliCt(String text) {
+    return scaled(text, 5);
+  }
+
   /** A whole number, or null. */
   static Long whole(String text) {
     return scaled(text, 0);

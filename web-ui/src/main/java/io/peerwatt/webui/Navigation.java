@@ -29,11 +29,14 @@ public final class Navigation {
   private static final List<Link> UTILITY =
       List.of(new Link("/utility", "Zone report"), new Link("/proofs", "Proofs"));
 
+  private static final List<Link> THIRD_PARTY = List.of(new Link("/third-party", "Data console"));
+
   private static final List<Link> OPERATOR =
       List.of(
           new Link("/operator", "Monitor"),
           new Link("/operator/zones", "Zones"),
           new Link("/operator/accounts", "Accounts"),
+          new Link("/operator/data-applications", "Data applications"),
           new Link("/operator/devices", "Gateways"),
           new Link("/utility", "Zone reports"));
 
@@ -46,6 +49,9 @@ public final class Navigation {
     }
     if (viewer.isOperator()) {
       return OPERATOR;
+    }
+    if (viewer.isThirdParty()) {
+      return THIRD_PARTY;
     }
     return viewer.isUtility() ? UTILITY : PROSUMER;
   }

@@ -183,6 +183,7 @@ public final class Portal {
     Router staff = Router.router(vertx);
     new StaffPages(this, api).mount(staff);
     new OperatorPages(this, api).mount(staff);
+    new DataApplicationPages(this, api).mount(staff);
     router
         .route("/operator*")
         .handler(
@@ -208,6 +209,19 @@ public final class Portal {
               }
             });
     router.route("/*").subRouter(staff);
+    Router thirdParty = Router.router(vertx);
+    new ThirdPartyPages(this, api).mount(thirdParty);
+    router
+        .route(ThirdPartyPages.PATH + "*")
+        .handler(
+            ctx -> {
+              if (viewer(ctx).isThirdParty()) {
+                ctx.next();
+              } else {
+                error(ctx, 403, "Not for your role", "The data console is for third parties.");
+              }
+            });
+    router.route("/*").subRouter(thirdParty);
     router
         .route()
         .last()

@@ -11,7 +11,7 @@ import java.util.Base64;
  * @param token the bearer token the API issued at login
  * @param accountId the account the token speaks for
  * @param username the login name
- * @param role prosumer, utility or operator
+ * @param role prosumer, utility, operator or third_party
  * @param zone the account's grid zone, or null
  */
 public record Viewer(String token, long accountId, String username, String role, String zone) {
@@ -53,6 +53,10 @@ public record Viewer(String token, long accountId, String username, String role,
     return "utility".equals(role);
   }
 
+  public boolean isThirdParty() {
+    return "third_party".equals(role);
+  }
+
   public boolean isOperator() {
     return "operator".equals(role);
   }
@@ -62,6 +66,7 @@ public record Viewer(String token, long accountId, String username, String role,
     return switch (role == null ? "" : role) {
       case "utility" -> "/utility";
       case "operator" -> "/operator";
+      case "third_party" -> ThirdPartyPages.PATH;
       default -> "/dashboard";
     };
   }

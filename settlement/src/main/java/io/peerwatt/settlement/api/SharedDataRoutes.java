@@ -9,7 +9,9 @@ import io.peerwatt.http.DataGrantTokens;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.anchor.ProofBundles;
+import io.peerwatt.settlement.report.EspiWriter;
 import io.peerwatt.settlement.share.GrantedData;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -22,7 +24,8 @@ import java.time.format.DateTimeParseException;
  * A third party's data under {@code /api/v1/shared}, with the OAuth 2 access token of a grant (not
  * a login token): exactly the granted readings (resolution, direction, period) with the readings at
  * the interval boundaries named, and the proof bundle of any granted reading (its salted leaf
- * discloses that reading only). Outside the grant: 403. Each answer goes to the grant's access log.
+ * discloses that reading only), as JSON or as a Green Button ESPI feed. Outside the grant: 403.
+ * Each answer goes to the grant's access log.
  */
 public final class SharedDataRoutes implements ApiResource {
   private final DataGrantTokens grantTokens;
@@ -50,6 +53,7 @@ public final class SharedDataRoutes implements ApiResource {
   @Override
   public void addTo(Router api) {
     api.get("/shared/readings").handler(this::readings);
+    api.get("/shared/espi").handler(this::espi);
     api.get("/shared/proofs/readings/:deviceId/:channel/:sequence").handler(this::proof);
   }
 
@@ -64,6 +68,27 @@ public final class SharedDataRoutes implements ApiResource {
           data.log(grant.grantId(), "readings", period[0], period[1], null, clock.instant());
           return json(grant, d);
         });
+  }
+
+  /** The same delivery as {@link #readings}, as a Green Button ESPI feed. */
+  private void espi(RoutingContext ctx) {
+    Instant from = instant(ctx, "from");
+    Instant to = instant(ctx, "to");
+    grantTokens
+        .check(ctx.request().getHeader("authorization"))
+        .compose(
+            grant ->
+                blocking.run(
+                    () -> {
+                      Instant[] period = GrantedData.period(grant, from, to);
+                      GrantedData.Delivery d = data.deliver(grant, period[0], period[1]);
+                      byte[] xml = EspiWriter.write(data.espi(grant, d));
+                      data.log(
+                          grant.grantId(), "espi", period[0], period[1], null, clock.instant());
+                      return Buffer.buffer(xml);
+                    }))
+        .onSuccess(xml -> ctx.response().putHeader("content-type", "application/atom+xml").end(xml))
+        .onFailure(ctx::fail);
   }
 
   private void proof(RoutingContext ctx) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.zone.ZoneOffsetTransitionRule;
 import java.time.zone.ZoneRules;
+import java.util.ArrayList;
 import java.util.Currency;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,12 +22,14 @@ import javax.xml.stream.XMLStreamWriter;
  * Writes an {@link EspiFeed} as a Green Button (NAESB REQ.21 ESPI 4.0) Atom feed, valid against the
  * ESPI and Atom schemas: one {@code LocalTimeParameters} entry for the zone's time zone; per
  * metering point a {@code UsagePoint}, for import (OBIS 1-0:1.8.0, {@code flowDirection} 1) and
- * export (1-0:2.8.0, 19) a {@code MeterReading} with its {@code ReadingType} (Wh per 15 minutes:
- * {@code uom} 72, {@code accumulationBehaviour} 4 delta, {@code commodity} 1, {@code timeAttribute}
- * 2) and one {@code IntervalBlock} (an {@code IntervalReading} per measured quarter-hour, start in
- * Unix seconds; interpolated ones carry {@code ReadingQuality} 9, slots without metering are left
- * out), and a {@code UsageSummary} (the period's import and the account's statement money line by
- * line, in hundred-thousandths of the currency: PeerWatt's milli-cent).
+ * export (1-0:2.8.0, 19), each when the feed's {@link EspiFeed.Content} has it, a {@code
+ * MeterReading} with its {@code ReadingType} (Wh per interval of the feed's length: {@code uom} 72,
+ * {@code accumulationBehaviour} 4 delta, {@code commodity} 1, {@code timeAttribute} 2) and one
+ * {@code IntervalBlock} (an {@code IntervalReading} per measured interval, start in Unix seconds;
+ * interpolated ones carry {@code ReadingQuality} 9, intervals without metering are left out), and,
+ * when the content has money, a {@code UsageSummary} (the account's statement money line by line,
+ * in hundred-thousandths of the currency: PeerWatt's milli-cent, and the period's import when the
+ * content has import).
  *
  * <p>Deterministic: ids are name-based UUIDs and every timestamp is the period's end, so the same
  * feed always has the same bytes (and SHA-256).
@@ -35,7 +38,6 @@ public final class EspiWriter {
   static final String ATOM = "http://www.w3.org/2005/Atom";
   static final String ESPI = "http://naesb.org/espi";
   private static final String BASE = "/espi/1_1/resource";
-  private static final long SLOT_SECONDS = 900;
 
   private EspiWriter() {}
 
@@ -100,10 +102,14 @@ public final class EspiWriter {
     private final XMLStreamWriter x;
     private final String stamp;
     private final String ltp;
+    private final EspiFeed.Content content;
+    private final long intervalSeconds;
 
     Feed(EspiFeed feed, XMLStreamWriter x) {
       this.feed = feed;
       this.x = x;
+      this.content = feed.content();
+      this.intervalSeconds = content.interval().toSeconds();
       this.stamp = feed.to().toString();
       this.ltp = BASE + "/LocalTimeParameters/" + feed.timeZone().getId();
     }
@@ -174,20 +180,34 @@ public final class EspiWriter {
     private void usagePoint(EspiFeed.Point p) throws XMLStreamException {
       long mp = p.usage().meteringPointId();
       String up = BASE + "/Subscription/" + feed.name().replace(' ', '-') + "/UsagePoint/" + mp;
+      List<String> related = new ArrayList<>();
+      if (content.importData() || content.exportData()) {
+        related.add(up + "/MeterReading");
+      }
+      if (content.money()) {
+        related.add(up + "/UsageSummary");
+      }
+      related.add(ltp);
       startEntry(
           up,
           up.substring(0, up.lastIndexOf('/')),
           "Metering point " + mp + " (" + p.usage().label() + ")",
-          List.of(up + "/MeterReading", up + "/UsageSummary", ltp));
+          related);
       x.writeStartElement("espi", "UsagePoint", ESPI);
       x.writeStartElement("espi", "ServiceCategory", ESPI);
       text(ESPI, "kind", "0");
       x.writeEndElement();
       x.writeEndElement();
       endEntry();
-      meterReading(p, up, "import", "1-0:1.8.0", 1, true);
-      meterReading(p, up, "export", "1-0:2.8.0", 19, false);
-      usageSummary(p, up);
+      if (content.importData()) {
+        meterReading(p, up, "import", "1-0:1.8.0", 1, true);
+      }
+      if (content.exportData()) {
+        meterReading(p, up, "export", "1-0:2.8.0", 19, false);
+      }
+      if (content.money()) {
+        usageSummary(p, up);
+      }
     }
 
     private void meterReading(
@@ -203,17 +223,17 @@ public final class EspiWriter {
       x.writeEmptyElement("espi", "MeterReading", ESPI);
       endEntry();
 
-      startEntry(rt, BASE + "/ReadingType", "Wh per 15 minutes, " + name, List.of());
+      startEntry(rt, BASE + "/ReadingType", "Wh per " + intervalWords() + ", " + name, List.of());
       x.writeStartElement("espi", "ReadingType", ESPI);
       text(ESPI, "accumulationBehaviour", "4");
       text(ESPI, "commodity", "1");
-      String currency = currencyCode();
+      String currency = content.money() ? currencyCode() : null;
       if (currency != null) {
         text(ESPI, "currency", currency);
       }
       text(ESPI, "dataQualifier", "12");
       text(ESPI, "flowDirection", Integer.toString(flow));
-      text(ESPI, "intervalLength", Long.toString(SLOT_SECONDS));
+      text(ESPI, "intervalLength", Long.toString(intervalSeconds));
       text(ESPI, "kind", "12");
       text(ESPI, "powerOfTenMultiplier", "0");
       text(ESPI, "timeAttribute", "2");
@@ -222,7 +242,7 @@ public final class EspiWriter {
       endEntry();
 
       String ib = mr + "/IntervalBlock/" + feed.from().getEpochSecond();
-      startEntry(ib, mr + "/IntervalBlock", name + " per quarter-hour", List.of());
+      startEntry(ib, mr + "/IntervalBlock", name + " per " + intervalWords(), List.of());
       x.writeStartElement("espi", "IntervalBlock", ESPI);
       x.writeStartElement("espi", "interval", ESPI);
       text(ESPI, "duration", Long.toString(Duration.between(feed.from(), feed.to()).toSeconds()));
@@ -239,7 +259,7 @@ public final class EspiWriter {
           x.writeEndElement();
         }
         x.writeStartElement("espi", "timePeriod", ESPI);
-        text(ESPI, "duration", Long.toString(SLOT_SECONDS));
+        text(ESPI, "duration", Long.toString(intervalSeconds));
         text(ESPI, "start", Long.toString(s.start().getEpochSecond()));
         x.writeEndElement();
         text(ESPI, "value", Long.toString(imports ? s.importWh() : s.exportWh()));
@@ -282,17 +302,30 @@ public final class EspiWriter {
         importWh = Math.addExact(importWh, s.importWh());
         complete &= !s.missing() && !s.estimated();
       }
-      x.writeStartElement("espi", "overallConsumptionLastPeriod", ESPI);
-      text(ESPI, "powerOfTenMultiplier", "0");
-      text(ESPI, "uom", "72");
-      text(ESPI, "value", Long.toString(importWh));
-      x.writeEndElement();
-      // 0: every quarter-hour measured; 13: mixed (some interpolated or missing)
+      if (content.importData()) {
+        x.writeStartElement("espi", "overallConsumptionLastPeriod", ESPI);
+        text(ESPI, "powerOfTenMultiplier", "0");
+        text(ESPI, "uom", "72");
+        text(ESPI, "value", Long.toString(importWh));
+        x.writeEndElement();
+      }
+      // 0: every interval measured; 13: mixed (some interpolated or missing)
       text(ESPI, "qualityOfReading", complete ? "0" : "13");
       text(ESPI, "statusTimeStamp", Long.toString(feed.to().getEpochSecond()));
       text(ESPI, "commodity", "1");
       x.writeEndElement();
       endEntry();
+    }
+
+    /** The interval's length in words: "15 minutes", "hour", "day". */
+    private String intervalWords() {
+      if (intervalSeconds == 86_400) {
+        return "day";
+      }
+      if (intervalSeconds == 3_600) {
+        return "hour";
+      }
+      return content.interval().toMinutes() + " minutes";
     }
 
     private String currencyCode() {

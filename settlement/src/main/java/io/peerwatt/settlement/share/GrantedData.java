@@ -8,16 +8,22 @@ import static io.peerwatt.db.schema.Tables.READING;
 
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.DataGrantTokens.GrantAccess;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.settlement.SettlementViews;
+import io.peerwatt.settlement.report.EspiFeed;
+import io.peerwatt.settlement.report.EspiFeeds;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.settlement.usage.PointUsage;
 import io.peerwatt.settlement.usage.SlotUsage;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.Table;
@@ -26,7 +32,8 @@ import org.jooq.Table;
  * A grant's data as delivered: per metering point of the household, the energy of each interval at
  * the grant's resolution (the sum of settlement's quarter-hours, which are counter differences at
  * the boundaries of the signed readings), and per interval boundary the readings just before and
- * after it, whose proof bundles the third party may fetch. Every delivery is logged. Blocking.
+ * after it, whose proof bundles the third party may fetch; as JSON or as a Green Button ESPI feed.
+ * Every delivery is logged. Blocking.
  */
 public final class GrantedData {
   /** Most days of data one request may ask for. */
@@ -54,10 +61,12 @@ public final class GrantedData {
 
   private final DSLContext dsl;
   private final JdbcUsageSource usage;
+  private final SettlementViews views;
 
-  public GrantedData(DSLContext dsl, JdbcUsageSource usage) {
+  public GrantedData(DSLContext dsl, JdbcUsageSource usage, SettlementViews views) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.usage = Objects.requireNonNull(usage, "usage");
+    this.views = Objects.requireNonNull(views, "views");
   }
 
   /** The length of one interval at resolution {@code code}. */
@@ -106,11 +115,7 @@ public final class GrantedData {
 
   /** The grant's data in [from, to) (whole intervals inside its period, see {@link #period}). */
   public Delivery deliver(GrantAccess grant, Instant from, Instant to) {
-    String zone =
-        dsl.select(ACCOUNT.ZONE_CODE)
-            .from(ACCOUNT)
-            .where(ACCOUNT.ID.eq(grant.accountId()))
-            .fetchOne(ACCOUNT.ZONE_CODE);
+    String zone = zoneOf(grant.accountId());
     Duration step = step(grant.resolution());
     List<Point> points = new ArrayList<>();
     for (PointUsage p :
@@ -140,6 +145,55 @@ public final class GrantedData {
       points.add(new Point(p.meteringPointId(), intervals));
     }
     return new Delivery(from, to, points, boundaries(grant.accountId(), from, to, step));
+  }
+
+  /**
+   * A delivery as a Green Button ESPI feed: the grant's resolution and directions only, and money
+   * (the household's statements of the period) only when the grant includes statements. Intervals
+   * without metering are left out, as in every ESPI feed of the platform.
+   */
+  public EspiFeed espi(GrantAccess grant, Delivery delivery) {
+    String zone = zoneOf(grant.accountId());
+    JdbcUsageSource.ZoneInfo info =
+        (zone == null ? Optional.<JdbcUsageSource.ZoneInfo>empty() : usage.zone(zone))
+            .orElse(new JdbcUsageSource.ZoneInfo(zone, ZoneOffset.UTC, "EUR"));
+    String name = "grant " + grant.grantId();
+    List<PointUsage> points = new ArrayList<>();
+    for (Point p : delivery.points()) {
+      List<SlotUsage> intervals = new ArrayList<>();
+      for (Interval i : p.intervals()) {
+        intervals.add(
+            new SlotUsage(
+                i.start(),
+                i.importWh() == null ? 0 : i.importWh(),
+                i.exportWh() == null ? 0 : i.exportWh(),
+                i.estimated(),
+                i.missing()));
+      }
+      points.add(new PointUsage(p.meteringPointId(), grant.accountId(), name, intervals));
+    }
+    List<Statement> statements = new ArrayList<>();
+    if (grant.statements() && zone != null) {
+      views
+          .statements(zone, grant.accountId(), delivery.from(), delivery.to())
+          .forEach(s -> statements.add(s.statement()));
+    }
+    return new EspiFeed(
+        name,
+        delivery.from(),
+        delivery.to(),
+        info.timeZone(),
+        info.currency(),
+        EspiFeeds.points(points, statements),
+        new EspiFeed.Content(
+            step(grant.resolution()), grant.importData(), grant.exportData(), grant.statements()));
+  }
+
+  private String zoneOf(long accountId) {
+    return dsl.select(ACCOUNT.ZONE_CODE)
+        .from(ACCOUNT)
+        .where(ACCOUNT.ID.eq(accountId))
+        .fetchOne(ACCOUNT.ZONE_CODE);
   }
 
   /**

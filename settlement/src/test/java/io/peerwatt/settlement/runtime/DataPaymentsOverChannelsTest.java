@@ -22,6 +22,7 @@ import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
 import io.peerwatt.settlement.MarketRows;
 import io.peerwatt.settlement.PaymentStatus;
+import io.peerwatt.settlement.SettlementViews;
 import io.peerwatt.settlement.SlotKey;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.share.DataPayments;
@@ -112,7 +113,9 @@ class DataPaymentsOverChannelsTest {
     long offer = offer(db, application, 2_513);
     long grant1 = grant(db, offer, home1, 2_513);
     long grant2 = grant(db, offer, home2, 2_513);
-    GrantedData delivery = new GrantedData(db, new JdbcUsageSource(db, Duration.ofMinutes(5)));
+    GrantedData delivery =
+        new GrantedData(
+            db, new JdbcUsageSource(db, Duration.ofMinutes(5)), new SettlementViews(db));
     Instant day = Instant.parse("2026-11-01T00:00:00Z");
     // home1: two days, one of them fetched again as ESPI, and a proof (not a day of data)
     delivery.log(grant1, "readings", day, day.plus(Duration.ofDays(2)), null, clock.instant());
