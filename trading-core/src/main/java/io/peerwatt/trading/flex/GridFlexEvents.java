@@ -10,6 +10,7 @@ import io.peerwatt.db.schema.tables.records.FlexRequestRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
+import io.peerwatt.protocol.flex.FlexDelivery;
 import io.peerwatt.trading.openadr.ObjectType;
 import io.peerwatt.trading.openadr.VtnCaller;
 import io.peerwatt.trading.openadr.VtnObjects;
