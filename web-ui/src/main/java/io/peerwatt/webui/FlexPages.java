@@ -248,7 +248,10 @@ final class FlexPages {
               for (JsonObject d : active) {
                 settings.add(api.get("/devices/" + d.getLong("id") + "/flexibility", viewer));
               }
-              return Future.all(settings)
+              JsonArray listed =
+                  requests.result().object().getJsonArray("requests", new JsonArray());
+              Future<ApiClient.Answer> statements = statementsOver(listed, viewer);
+              return Future.all(Future.all(settings), statements)
                   .map(
                       y -> {
                         Map<Long, JsonObject> controllable = new LinkedHashMap<>();
@@ -256,14 +259,20 @@ final class FlexPages {
                           ApiClient.Answer a = settings.get(i).result();
                           controllable.put(active.get(i).getLong("id"), a.ok() ? a.object() : null);
                         }
-                        JsonArray list =
-                            requests.result().object().getJsonArray("requests", new JsonArray());
                         Map<String, Object> p = new HashMap<>();
                         p.put("zone", zone.result());
-                        p.put("requests", list);
+                        p.put("requests", listed);
                         p.put("devices", controllable);
-                        p.put("earned", FlexView.earned(list));
-                        p.put("deliveredWh", FlexView.deliveredWh(list));
+                        p.put("earned", FlexView.earned(listed));
+                        p.put("deliveredWh", FlexView.deliveredWh(listed));
+                        Map<Long, FlexView.Paid> paid =
+                            FlexView.paidByAcceptance(
+                                statements
+                                    .result()
+                                    .object()
+                                    .getJsonArray("statements", new JsonArray()));
+                        p.put("paid", paid);
+                        p.put("paidTotal", FlexView.total(paid.values()));
                         p.put("clientKey", UUID.randomUUID().toString());
                         p.put("form", form);
                         p.put("errors", errors);
@@ -272,6 +281,35 @@ final class FlexPages {
             })
         .onSuccess(p -> portal.render(ctx, status, "flex.jte", p))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The household's statements over the slots of the requests it accepted (none asked when it
+   * accepted none): their flexibility delivery lines say what it was paid.
+   */
+  private Future<ApiClient.Answer> statementsOver(JsonArray requests, Viewer viewer) {
+    Instant from = null;
+    Instant to = null;
+    for (Object o : requests) {
+      JsonObject r = (JsonObject) o;
+      if (r.getJsonArray("myAcceptances", new JsonArray()).isEmpty()) {
+        continue;
+      }
+      Instant start = Instant.parse(r.getString("start"));
+      Instant end = Instant.parse(r.getString("end"));
+      from = from == null || start.isBefore(from) ? start : from;
+      to = to == null || end.isAfter(to) ? end : to;
+    }
+    if (from == null) {
+      return Future.succeededFuture(new ApiClient.Answer(200, new JsonObject(), ""));
+    }
+    return api.get(
+        "/statements?from="
+            + Forms.urlEncode(from.toString())
+            + "&to="
+            + Forms.urlEncode(to.toString())
+            + "&limit=5000",
+        viewer);
   }
 
   private void accept(RoutingContext ctx) {

@@ -7,7 +7,10 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Figures of the flexibility pages computed from the API's answers, for their templates. */
 public final class FlexView {
@@ -90,5 +93,53 @@ public final class FlexView {
   /** Thousandths as a form shows them: 20500 -> "20.5". */
   public static String milliToText(long thousandths) {
     return Forms.milliToText(thousandths);
+  }
+
+  /**
+   * What the household's statements paid for one acceptance.
+   *
+   * @param deliveredWh the energy its lines count
+   * @param amount in the market unit (milli-cent)
+   * @param satoshis the same in satoshis
+   */
+  public record Paid(long deliveredWh, long amount, long satoshis) {}
+
+  /**
+   * The {@code FLEXIBILITY_DELIVERY} lines of the statements, summed per acceptance (the line's
+   * {@code tradeId}).
+   */
+  public static Map<Long, Paid> paidByAcceptance(JsonArray statements) {
+    Map<Long, Paid> out = new LinkedHashMap<>();
+    for (Object o : statements) {
+      for (Object l : ((JsonObject) o).getJsonArray("lines", new JsonArray())) {
+        JsonObject line = (JsonObject) l;
+        if ("FLEXIBILITY_DELIVERY".equals(line.getString("kind"))) {
+          out.merge(
+              line.getLong("tradeId"),
+              new Paid(
+                  line.getLong("quantityWh", 0L),
+                  line.getLong("amount", 0L),
+                  line.getLong("amountSat", 0L)),
+              (a, b) ->
+                  new Paid(
+                      Math.addExact(a.deliveredWh(), b.deliveredWh()),
+                      Math.addExact(a.amount(), b.amount()),
+                      Math.addExact(a.satoshis(), b.satoshis())));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The sum of {@code paid}; null when there is nothing paid yet. */
+  public static Paid total(Collection<Paid> paid) {
+    return paid.stream()
+        .reduce(
+            (a, b) ->
+                new Paid(
+                    Math.addExact(a.deliveredWh(), b.deliveredWh()),
+                    Math.addExact(a.amount(), b.amount()),
+                    Math.addExact(a.satoshis(), b.satoshis())))
+        .orElse(null);
   }
 }

@@ -86,4 +86,40 @@ class FlexPagesTest {
     assertThat(FlexView.neededW(needing)).isEqualTo(2000);
     assertThat(FlexView.stillNeededW(needing)).isEqualTo(1300);
   }
+
+  @Test
+  void theStatementsFlexibilityLinesAreSummedPerAcceptance() {
+    JsonArray statements =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put(
+                        "lines",
+                        new JsonArray()
+                            .add(line("FLEXIBILITY_DELIVERY", 7, 200, 5000, 12))
+                            .add(line("ENERGY_SALE", 7, 999, 999, 999))))
+            .add(
+                new JsonObject()
+                    .put(
+                        "lines",
+                        new JsonArray()
+                            .add(line("FLEXIBILITY_DELIVERY", 7, 100, 2500, 6))
+                            .add(line("FLEXIBILITY_DELIVERY", 8, 50, 1250, 3))));
+    Map<Long, FlexView.Paid> paid = FlexView.paidByAcceptance(statements);
+    assertThat(paid)
+        .containsExactly(
+            Map.entry(7L, new FlexView.Paid(300, 7500, 18)),
+            Map.entry(8L, new FlexView.Paid(50, 1250, 3)));
+    assertThat(FlexView.total(paid.values())).isEqualTo(new FlexView.Paid(350, 8750, 21));
+    assertThat(FlexView.total(Map.<Long, FlexView.Paid>of().values())).isNull();
+  }
+
+  private static JsonObject line(String kind, long tradeId, long wh, long amount, long sat) {
+    return new JsonObject()
+        .put("kind", kind)
+        .put("tradeId", tradeId)
+        .put("quantityWh", wh)
+        .put("amount", amount)
+        .put("amountSat", sat);
+  }
 }
