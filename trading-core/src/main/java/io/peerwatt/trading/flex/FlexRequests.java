@@ -391,9 +391,11 @@ public final class FlexRequests {
               }
               Instant now = clock.instant();
               FlexRequestRecord request =
+                  // locked: a standing rule applied to the request at the same time waits
                   db.selectFrom(FLEX_REQUEST)
                       .where(FLEX_REQUEST.ID.eq(requestId))
                       .and(FLEX_REQUEST.ZONE_CODE.eq(String.valueOf(caller.zoneCode())))
+                      .forUpdate()
                       .fetchOne();
               if (request == null) {
                 throw ApiError.notFound("flexibility request " + requestId + " of your zone");
