@@ -14,6 +14,7 @@ import io.peerwatt.settlement.analytics.JdbcAnalyticsStore;
 import io.peerwatt.settlement.anchor.ItemOwners;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.api.AnalyticsRoutes;
+import io.peerwatt.settlement.api.DataPaymentRoutes;
 import io.peerwatt.settlement.api.EnergyRoutes;
 import io.peerwatt.settlement.api.GatewayRoutes;
 import io.peerwatt.settlement.api.MonitorRoutes;
@@ -22,6 +23,7 @@ import io.peerwatt.settlement.api.ReportRoutes;
 import io.peerwatt.settlement.api.SettlementRoutes;
 import io.peerwatt.settlement.api.SharedDataRoutes;
 import io.peerwatt.settlement.report.JdbcReportSource;
+import io.peerwatt.settlement.share.DataPayments;
 import io.peerwatt.settlement.share.GrantedData;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.trading.PlatformKeys;
@@ -178,7 +180,9 @@ final class HttpVerticle extends VerticleBase {
             new GrantedData(dsl, usage),
             settlement.proofs(),
             blocking,
-            clock));
+            clock),
+        new DataPaymentRoutes(
+            new DataPayments(dsl, settlement.settlement().statements()), blocking));
   }
 
   /** The headers with which the portal names its browser to the API (see {@link ClientAddress}). */

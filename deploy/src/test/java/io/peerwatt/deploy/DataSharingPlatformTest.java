@@ -200,6 +200,30 @@ class DataSharingPlatformTest {
                   .getInteger("days"))
           .isEqualTo(3);
 
+      // the days fetched are charged once each at the next settlement pass: the household's data
+      // income and the institute's payments name the grant (paid once its slot is settled)
+      JsonObject income = ApiClient.ok(api.get("/data/income", anna));
+      for (int i = 0; i < 120 && income.getJsonArray("grants").isEmpty(); i++) {
+        Thread.sleep(500);
+        income = ApiClient.ok(api.get("/data/income", anna));
+      }
+      JsonObject sold = income.getJsonArray("grants").getJsonObject(0);
+      assertThat(sold.getLong("grantId")).isEqualTo(grant.getLong("id"));
+      assertThat(sold.getLong("days")).isEqualTo(3);
+      assertThat(sold.getLong("grossMilliCt")).isEqualTo(6_000);
+      assertThat(sold.getLong("feeMilliCt")).isEqualTo(600);
+      assertThat(sold.getLong("netMilliCt")).isEqualTo(5_400);
+      assertThat(sold.getBoolean("reconciled")).isTrue();
+      JsonObject bought =
+          ApiClient.ok(api.get("/data/payments", institute))
+              .getJsonArray("grants")
+              .getJsonObject(0);
+      assertThat(bought.getLong("grantId")).isEqualTo(grant.getLong("id"));
+      assertThat(bought.getLong("grossMilliCt")).isEqualTo(6_000);
+      assertThat(bought.containsKey("householdAccountId")).isFalse();
+      assertThat(api.get("/data/payments", anna).statusCode()).isEqualTo(403);
+      assertThat(api.get("/data/income", institute).statusCode()).isEqualTo(403);
+
       // consent on record: the grant and its revocation are anchored with the zone's slot
       JsonObject revoked =
           ApiClient.ok(api.get("/data/grants", anna)).getJsonArray("grants").getJsonObject(0);
@@ -242,6 +266,8 @@ class DataSharingPlatformTest {
       assertThat(page.body())
           .contains("Institute for Load Research: revoked")
           .contains("Fetched</dt><dd>2 times, 3 days of data")
+          .contains("Paid</dt><dd>3 days: ")
+          .contains("Data income")
           .contains("Offer of Institute for Load Research");
     }
   }

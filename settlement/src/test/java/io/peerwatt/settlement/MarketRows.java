@@ -21,11 +21,11 @@ import org.jooq.DSLContext;
  * them: a zone, prosumers, their devices, filled orders, a trade and readings. Orders and trades
  * are of 800 Wh at 21 ct/kWh with a 5 ct/kWh grid fee.
  */
-final class MarketRows {
+public final class MarketRows {
   private MarketRows() {}
 
   /** A call-auction zone in EUR, Berlin time, 40 ct/kWh imbalance. */
-  static void zone(DSLContext db, String code, String name) {
+  public static void zone(DSLContext db, String code, String name) {
     db.insertInto(ZONE).set(ZONE.CODE, code).set(ZONE.NAME, name).execute();
     db.insertInto(MARKET_ZONE)
         .set(MARKET_ZONE.ZONE_CODE, code)
@@ -44,7 +44,7 @@ final class MarketRows {
         .execute();
   }
 
-  static long account(DSLContext db, String zone, String name) {
+  public static long account(DSLContext db, String zone, String name) {
     return db.insertInto(ACCOUNT)
         .set(ACCOUNT.USERNAME, name)
         .set(ACCOUNT.ROLE, "prosumer")
@@ -59,7 +59,8 @@ final class MarketRows {
    * A device of a new metering point of {@code account}, enrolled a day before {@code slot}; key
    * byte {@code keyByte}.
    */
-  static long device(DSLContext db, long account, String zone, DeliverySlot slot, int keyByte) {
+  public static long device(
+      DSLContext db, long account, String zone, DeliverySlot slot, int keyByte) {
     long point =
         db.insertInto(METERING_POINT)
             .set(METERING_POINT.ACCOUNT_ID, account)
@@ -82,7 +83,8 @@ final class MarketRows {
   }
 
   /** A filled LIMIT order of {@code account} for {@code slot}. */
-  static long order(DSLContext db, long account, String zone, DeliverySlot slot, String side) {
+  public static long order(
+      DSLContext db, long account, String zone, DeliverySlot slot, String side) {
     long id = db.nextval("market_order_id_seq").longValueExact();
     Instant at = slot.start().minusSeconds(3600);
     db.insertInto(MARKET_ORDER)
@@ -106,7 +108,7 @@ final class MarketRows {
   }
 
   /** The trade of {@code seller}'s and {@code buyer}'s filled orders for {@code slot}; its id. */
-  static long trade(DSLContext db, String zone, DeliverySlot slot, long seller, long buyer) {
+  public static long trade(DSLContext db, String zone, DeliverySlot slot, long seller, long buyer) {
     long sellOrder = order(db, seller, zone, slot, "SELL");
     long buyOrder = order(db, buyer, zone, slot, "BUY");
     return db.insertInto(TRADE)
@@ -134,7 +136,7 @@ final class MarketRows {
    * A reading row as ingestion stores it; the encoded bytes are placeholders that start with the
    * reading's hash (readings are not proven against their signature here).
    */
-  static void reading(
+  public static void reading(
       DSLContext db, long device, long sequence, Instant at, long importWh, long exportWh) {
     byte[] hash = Hashes.sha256((device + "/" + sequence).getBytes(StandardCharsets.UTF_8));
     byte[] encoded = new byte[110];

@@ -161,6 +161,29 @@ class AccountsApiTest {
   }
 
   @Test
+  void aZonesPlatformFeeOnDataIsTenPercentUntilTheOperatorSetsIt() {
+    assertThat(
+            h.get("/zones/DE-TEST", operator).bodyAsJsonObject().getInteger("dataFeeBasisPoints"))
+        .isEqualTo(1_000);
+    JsonObject body = ApiClient.zoneBody("Zone DE-TEST", "CALL_AUCTION", 5000, 1);
+    assertThat(
+            h.put("/zones/DE-TEST", operator, body.copy().put("dataFeeBasisPoints", 250))
+                .bodyAsJsonObject()
+                .getInteger("dataFeeBasisPoints"))
+        .isEqualTo(250);
+    // left out, it stays as it is
+    assertThat(
+            h.put("/zones/DE-TEST", operator, body)
+                .bodyAsJsonObject()
+                .getInteger("dataFeeBasisPoints"))
+        .isEqualTo(250);
+    assertThat(
+            h.put("/zones/DE-TEST", operator, body.copy().put("dataFeeBasisPoints", 10_001))
+                .statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void loginIsRateLimitedPerUsername() {
     h.prosumer(operator, "erin", "DE-TEST");
     h.clock.advance(java.time.Duration.ofMinutes(2));

@@ -13,7 +13,8 @@ import java.util.function.LongFunction;
 
 /**
  * "Share my data": the offers third parties make for a household's meter data, the household's
- * grants with what each third party fetched, and accepting an offer or revoking a grant at once.
+ * grants with what each third party fetched and paid (its "data income"), and accepting an offer or
+ * revoking a grant at once.
  */
 final class SharePages {
   private final Portal portal;
@@ -34,7 +35,8 @@ final class SharePages {
     Viewer viewer = Portal.viewer(ctx);
     Future<ApiClient.Answer> offers = api.get("/data/offers", viewer);
     Future<ApiClient.Answer> grants = api.get("/data/grants", viewer);
-    Future.join(offers, grants)
+    Future<ApiClient.Answer> income = api.get("/data/income", viewer);
+    Future.join(offers, grants, income)
         .compose(
             x -> {
               JsonArray grantList =
@@ -64,6 +66,13 @@ final class SharePages {
                             offers.result().object().getJsonArray("offers", new JsonArray()));
                         p.put("grants", grantList);
                         p.put("accesses", byGrant);
+                        JsonObject earned = income.result().object();
+                        Map<Long, JsonObject> incomeByGrant = new HashMap<>();
+                        for (Object g : earned.getJsonArray("grants", new JsonArray())) {
+                          incomeByGrant.put(((JsonObject) g).getLong("grantId"), (JsonObject) g);
+                        }
+                        p.put("income", incomeByGrant);
+                        p.put("incomeTotals", earned.getJsonObject("totals", new JsonObject()));
                         p.put("error", error);
                         return p;
                       });

@@ -187,6 +187,12 @@ public final class Demo implements AutoCloseable {
                 out);
       }
       demo.neighbourhood.setUp(dataDir, options.zones(), options.homes());
+      ResearchInstitute.buyData(
+          new PlatformApi(platform.baseUrl()),
+          platform.baseUrl(),
+          demo.neighbourhood.homes(),
+          clock,
+          out);
     } catch (RuntimeException | IOException e) {
       demo.close();
       if (e instanceof RuntimeException re) {

@@ -116,6 +116,7 @@ final class DemoExport {
     }
     s.put("readingsVerifiedByGateways", verified);
     s.put("gatewayAlarms", alarms);
+    s.putAll(ResearchInstitute.summary(dsl));
     s.put("speed", speed);
     s.put("wallTimeMillis", wallTimeMillis);
     return s;

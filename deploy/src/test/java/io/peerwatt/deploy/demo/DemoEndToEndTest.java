@@ -74,6 +74,12 @@ class DemoEndToEndTest {
     assertThat(((Number) summary.get("channelUpdates")).longValue()).isPositive();
     assertThat(((Number) summary.get("channelsClosed")).longValue()).isPositive();
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("clearing").contains("closed ");
+    // the research institute bought a day of hourly data from homes 1 and 3 through the code flow
+    // with PKCE, paid over its channel; every grant's satoshis reconcile
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("research institute");
+    assertThat(((Number) summary.get("dataGrants")).longValue()).isEqualTo(2);
+    assertThat(((Number) summary.get("dataPaymentsSats")).longValue()).isPositive();
+    assertThat(summary.get("dataPaymentsReconciled")).isEqualTo(true);
 
     everyExportedTransactionIsValidUnderTheInterpreter(
         dir.resolve("out").resolve("transactions.json"),

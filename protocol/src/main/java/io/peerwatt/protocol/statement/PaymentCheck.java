@@ -12,8 +12,9 @@ import java.util.Optional;
  * justify, within its owner's spending cap. Pure: the gateway supplies its own readings and its cap
  * state.
  *
- * <p>Credits the platform books beside the energy (flexibility a household delivered) are checked
- * for their arithmetic and may only raise the statement's total; they never make it sign a debit.
+ * <p>Credits the platform books beside the energy (flexibility a household delivered, data it sold
+ * less the platform fee) are checked for their arithmetic and may only raise the statement's total;
+ * they never make it sign a debit.
  *
  * <p>The payment for a version is the change of the statement's satoshi total since the version
  * paid before ({@code previous}); the gateway pays only when that change is a debit.
@@ -157,9 +158,50 @@ public final class PaymentCheck {
     return Math.addExact(Math.subtractExact(s.boughtWh(), under), excess);
   }
 
+  private static boolean isData(LineKind kind) {
+    return kind == LineKind.DATA_PURCHASE
+        || kind == LineKind.DATA_SALE
+        || kind == LineKind.DATA_PLATFORM_FEE;
+  }
+
+  /**
+   * A data line on a household's statement: no energy (quantity and price 0), the sale positive,
+   * the fee negative, converted at the statement's rate; a purchase of data never (the gateway's
+   * owner is a household, which sells data and does not buy it). Per grant the fee must not exceed
+   * the sale, so data lines never make a household pay.
+   */
+  private static Optional<String> dataLineError(Statement s, StatementLine l) {
+    if (l.kind() == LineKind.DATA_PURCHASE) {
+      return Optional.of("a household's statement buys data (grant " + l.tradeId() + ")");
+    }
+    if (l.quantityWh() != 0 || l.pricePerKwh() != 0 || Long.signum(l.amount()) != l.kind().sign()) {
+      return Optional.of(l.kind() + " line of grant " + l.tradeId() + " is malformed");
+    }
+    if (l.amountSat() != s.rate().toSatoshis(l.amount())) {
+      return Optional.of(
+          l.kind()
+              + " line of grant "
+              + l.tradeId()
+              + ": "
+              + l.amountSat()
+              + " sat, expected "
+              + s.rate().toSatoshis(l.amount()));
+    }
+    return Optional.empty();
+  }
+
   private static Optional<String> arithmeticError(Statement s) {
     long purchasedWh = 0;
+    Map<Long, Long> dataNetByGrant = new HashMap<>();
     for (StatementLine l : s.lines()) {
+      if (isData(l.kind())) {
+        Optional<String> wrong = dataLineError(s, l);
+        if (wrong.isPresent()) {
+          return wrong;
+        }
+        dataNetByGrant.merge(l.tradeId(), l.amount(), Math::addExact);
+        continue;
+      }
       long expected = l.kind().sign() * Rounding.energyAmount(l.quantityWh(), l.pricePerKwh());
       if (l.amount() != expected) {
         return Optional.of(
@@ -193,6 +235,12 @@ public final class PaymentCheck {
       }
       if (l.kind() == LineKind.ENERGY_PURCHASE) {
         purchasedWh = Math.addExact(purchasedWh, l.quantityWh());
+      }
+    }
+    for (Map.Entry<Long, Long> grant : dataNetByGrant.entrySet()) {
+      if (grant.getValue() < 0) {
+        return Optional.of(
+            "data grant " + grant.getKey() + ": the platform fee exceeds the data sold");
       }
     }
     if (purchasedWh != s.boughtWh()) {

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When the hub opens a custodial prosumer's channels: a channel opens when a payment waits for it
- * (no coins sit in channels nobody pays over): hub -> prosumer for a credit, prosumer -> hub for a
+ * When the hub opens a custodial prosumer's channels (and a third party's, which pays for shared
+ * data over a payer -> hub channel the same way): a channel opens when a payment waits for it (no
+ * coins sit in channels nobody pays over): hub -> prosumer for a credit, prosumer -> hub for a
  * debit, each when none is open. The gateways of machine-to-machine prosumers open their own buyer
  * channel, and the hub proposes their seller channel ({@code SellerChannelPolicy}). Blocking.
  */
@@ -42,7 +43,7 @@ final class CustodialChannelPolicy {
     List<PayeeChannel> hubReceives = s.channels.payeeChannels(ChannelState.OPEN);
     long capacity = s.channelCapacitySats;
     long expiry = s.chain.tip().height() + Settlement.CHANNEL_LIFETIME_BLOCKS;
-    for (long account : s.waiting.custodialProsumers(owed)) {
+    for (long account : s.waiting.custodialPayingAccounts(owed)) {
       String a = Long.toString(account);
       boolean toSeller =
           hubPays.stream()

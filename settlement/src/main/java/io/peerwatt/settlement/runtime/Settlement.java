@@ -23,6 +23,7 @@ import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.flex.FlexDeliveries;
 import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.m2m.GatewayChannels;
+import io.peerwatt.settlement.share.DataCharges;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.JdbcTransactionLog;
@@ -91,6 +92,7 @@ public final class Settlement implements AutoCloseable {
   final TransactionWatcher watcher;
   final JdbcStatementStore statements;
   final SettlementService service;
+  final DataCharges dataCharges;
   final AnchoringService anchoring;
   final ProofBundles proofs;
   final WaitingPayments waiting;
@@ -166,6 +168,8 @@ public final class Settlement implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.dataCharges = new DataCharges(dsl);
+    // the other services whose lines the slot statements carry beside the energy trades
     this.service =
         new SettlementService(
             new JdbcSettlementInputs(dsl, READING_LOOKBACK),
@@ -176,7 +180,8 @@ public final class Settlement implements AutoCloseable {
             paymentLanes,
             List.of(
                 new FlexibilityLines(
-                    FlexDeliveries.platform(dsl), new FixedRateSource(Map.of("EUR", satPerEur)))));
+                    FlexDeliveries.platform(dsl), new FixedRateSource(Map.of("EUR", satPerEur))),
+                dataCharges));
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =

@@ -78,6 +78,10 @@ public final class SettlementPass {
     fundIfLow(s.custodialWallet, "custodial store");
     custodialChannels.openMissing();
     s.gateways.sellerChannels().propose();
+    int charged = s.dataCharges.book(clock.instant());
+    if (charged > 0) {
+      log.info("{} days of shared data charged", charged);
+    }
     List<SlotSettlement> settled = s.service.settleDueSlots(clock.instant());
     for (SlotSettlement slot : settled) {
       statements += slot.statementsWritten();

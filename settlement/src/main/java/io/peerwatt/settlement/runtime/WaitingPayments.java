@@ -40,14 +40,17 @@ final class WaitingPayments {
     return new Waiting(credits, debits);
   }
 
-  /** The custodial prosumers, not disabled, among {@code accounts}, by id. */
-  List<Long> custodialProsumers(Set<Long> accounts) {
+  /**
+   * The custodial accounts that pay or are paid by settlement (prosumers, and third parties paying
+   * for shared data), not disabled, among {@code accounts}, by id.
+   */
+  List<Long> custodialPayingAccounts(Set<Long> accounts) {
     return dsl.select(ACCOUNT.ID)
         .from(ACCOUNT)
         .where(
             ACCOUNT
                 .ROLE
-                .eq("prosumer")
+                .in("prosumer", "third_party")
                 .and(ACCOUNT.DISABLED_AT.isNull())
                 .and(ACCOUNT.PAYMENT_MODE.eq(GatewayRegistry.CUSTODIAL)))
         .and(ACCOUNT.ID.in(accounts))

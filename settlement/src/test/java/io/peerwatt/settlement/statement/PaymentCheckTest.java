@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.protocol.statement.LineKind;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.MeteredEnergy;
 import io.peerwatt.protocol.statement.PaymentCheck;
@@ -16,6 +17,8 @@ import io.peerwatt.protocol.statement.SpendingCap;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.protocol.statement.StatementLine;
+import io.peerwatt.settlement.allocation.AccountAllocation;
+import io.peerwatt.settlement.allocation.AllocatedLine;
 import io.peerwatt.settlement.allocation.Allocation;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
@@ -219,6 +222,45 @@ class PaymentCheckTest {
         .isEqualTo(RefusalReason.UNKNOWN_DEVICE);
     assertThat(check.check(s, Optional.empty(), 99, own(620), ROOMY).reason())
         .isEqualTo(RefusalReason.NOT_FOR_THIS_ACCOUNT);
+  }
+
+  /** The buyer's honest statement with {@code data} lines added, as settlement adds them. */
+  static Statement withDataLines(AllocatedLine... data) {
+    MeteredEnergy m =
+        new SlotMetering(Duration.ofMinutes(5)).account(own(620), SLOT.start(), SLOT.end());
+    AccountAllocation a = Allocation.allocate(TERMS, TRADES, Map.of(BUYER, m)).accounts().get(1);
+    List<AllocatedLine> lines = new ArrayList<>(a.lines());
+    lines.addAll(List.of(data));
+    return Statements.of(
+        TERMS,
+        new AccountAllocation(
+            a.accountId(), a.boughtWh(), a.soldWh(), a.deliveredWh(), a.metered(), lines),
+        RATE,
+        1,
+        Statement.NO_PREVIOUS);
+  }
+
+  @Test
+  void signsDataSoldLessItsFeeButNeverMoreFeeThanSaleNorAPurchaseOfData() {
+    Statement sold =
+        withDataLines(
+            new AllocatedLine(LineKind.DATA_SALE, 7, 0, 0, 1_500),
+            new AllocatedLine(LineKind.DATA_PLATFORM_FEE, 7, 0, 0, -150));
+    PaymentDecision d = check.check(sold, Optional.empty(), BUYER, own(620), ROOMY);
+    assertThat(d.approved()).isTrue();
+    assertThat(d.paySat()).isEqualTo(-sold.totalSat());
+    assertThat(d.paySat()).isLessThan(-statement(own(620)).totalSat());
+
+    for (Statement refused :
+        List.of(
+            withDataLines(
+                new AllocatedLine(LineKind.DATA_SALE, 7, 0, 0, 100),
+                new AllocatedLine(LineKind.DATA_PLATFORM_FEE, 7, 0, 0, -150)),
+            withDataLines(new AllocatedLine(LineKind.DATA_PURCHASE, 7, 0, 0, -1_500)),
+            withDataLines(new AllocatedLine(LineKind.DATA_SALE, 7, 1_000, 1_500, 1_500)))) {
+      assertThat(check.check(refused, Optional.empty(), BUYER, own(620), ROOMY).reason())
+          .isEqualTo(RefusalReason.INCONSISTENT_STATEMENT);
+    }
   }
 
   @Test

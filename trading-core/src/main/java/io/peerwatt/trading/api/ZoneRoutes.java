@@ -86,7 +86,8 @@ public final class ZoneRoutes implements ApiResource {
       throw ApiError.badRequest("INVALID_ZONE", e.getMessage(), null);
     }
     String name = b.getString("name");
-    return () -> toJson(zones.put(name, config, tariffs));
+    Integer dataFee = b.getInteger("dataFeeBasisPoints");
+    return () -> toJson(zones.put(name, config, tariffs, dataFee));
   }
 
   private static ZoneId zoneId(String id) {
@@ -116,7 +117,8 @@ public final class ZoneRoutes implements ApiResource {
           .put("minPricePerKwh", market.getMinPricePerKwh())
           .put("maxPricePerKwh", market.getMaxPricePerKwh())
           .put("retailPricePerKwh", market.getRetailPricePerKwh())
-          .put("feedInTariffPerKwh", market.getFeedInTariffPerKwh());
+          .put("feedInTariffPerKwh", market.getFeedInTariffPerKwh())
+          .put("dataFeeBasisPoints", market.getDataFeeBasisPoints());
     }
     return json;
   }

@@ -62,6 +62,15 @@ public final class ZoneStore {
    * Creates or renames the zone and sets its market settings and grid tariffs, in one transaction.
    */
   public StoredZone put(String name, ZoneConfig config, GridTariffs tariffs) {
+    return put(name, config, tariffs, null);
+  }
+
+  /**
+   * As {@link #put(String, ZoneConfig, GridTariffs)}, and sets the platform's fee on data sold in
+   * the zone ({@code market_zone.data_fee_basis_points}) unless {@code dataFeeBasisPoints} is null.
+   */
+  public StoredZone put(
+      String name, ZoneConfig config, GridTariffs tariffs, Integer dataFeeBasisPoints) {
     return dsl.transactionResult(
         cfg -> {
           DSLContext tx = cfg.dsl();
@@ -78,6 +87,12 @@ public final class ZoneStore {
               .set(MARKET_ZONE.FEED_IN_TARIFF_PER_KWH, tariffs.feedInTariffPerKwh())
               .where(MARKET_ZONE.ZONE_CODE.eq(config.code()))
               .execute();
+          if (dataFeeBasisPoints != null) {
+            tx.update(MARKET_ZONE)
+                .set(MARKET_ZONE.DATA_FEE_BASIS_POINTS, dataFeeBasisPoints)
+                .where(MARKET_ZONE.ZONE_CODE.eq(config.code()))
+                .execute();
+          }
           return new ZoneStore(tx).zone(config.code()).orElseThrow();
         });
   }
