@@ -65,11 +65,28 @@
     return new uPlot(opts, [d.x, d.volume, d.price], el);
   }
 
+  // A flexibility event per slot: needed and accepted as steps, delivered as bars (kW).
+  function flexibility(el, d) {
+    var steps = uPlot.paths.stepped({ align: 1 });
+    function kw(u, v) { return v == null ? '' : v.toFixed(3) + ' kW'; }
+    var opts = {
+      width: width(el), height: 260, tzDate: tzDate(el.dataset.tz || 'UTC'),
+      legend: { show: false },
+      scales: { x: { time: true }, y: { range: fromZero } },
+      series: [{},
+        { label: 'Needed', stroke: COLORS.price, width: 2, paths: steps, value: kw },
+        { label: 'Accepted', stroke: COLORS.bought, width: 2, dash: [6, 4], paths: steps, value: kw },
+        { label: 'Delivered', stroke: COLORS.sold, fill: 'rgba(52,163,111,0.45)', paths: bars, value: kw }],
+      axes: [timeAxis(el.dataset.tz || 'UTC'), { label: 'kW' }]
+    };
+    return new uPlot(opts, [d.x, d.needed, d.accepted, d.delivered], el);
+  }
+
   var charts = [];
   document.querySelectorAll('[data-chart]').forEach(function (el) {
     var d = data(el);
     if (!d || !d.x || d.x.length === 0) { el.textContent = 'Nothing to draw for this period.'; return; }
-    charts.push({ el: el, plot: el.dataset.chart === 'market' ? market(el, d) : energy(el, d) });
+    charts.push({ el: el, plot: el.dataset.chart === 'market' ? market(el, d) : el.dataset.chart === 'flexibility' ? flexibility(el, d) : energy(el, d) });
   });
   // a phone turned sideways or a window resized: the charts take the new width
   var pending = null;

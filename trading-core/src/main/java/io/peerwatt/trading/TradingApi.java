@@ -26,6 +26,8 @@ import io.peerwatt.trading.device.GatewayAlarms;
 import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.flex.FlexRequests;
 import io.peerwatt.trading.flex.FlexRoutes;
+import io.peerwatt.trading.flex.FlexRules;
+import io.peerwatt.trading.flex.GridFlexEvents;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingPartitions;
@@ -172,7 +174,12 @@ public final class TradingApi implements AutoCloseable {
                       new Notifications(dsl, securityClock, settings.privateCallbacks()));
               FlexRequests flex =
                   new FlexRequests(
-                      dsl, new DeviceStore(dsl), plainObjects, keys.signingKey(), clock);
+                      dsl,
+                      new DeviceStore(dsl),
+                      plainObjects,
+                      keys.signingKey(),
+                      new FlexRules(dsl, new DeviceStore(dsl), clock),
+                      clock);
               return Vtn.start(
                       vertx,
                       dsl,
@@ -247,7 +254,10 @@ public final class TradingApi implements AutoCloseable {
                       new MarketDataRoutes(vertx, market, clock),
                       new RuleRoutes(market, clock),
                       new VtnClientRoutes(vtn.clients(), vtn.objects(), deviceRequests, blocking),
-                      new FlexRoutes(started.flex(), blocking),
+                      new FlexRoutes(
+                          started.flex(),
+                          new GridFlexEvents(dsl, vtn.objects(), started.flex(), clock),
+                          blocking),
                       new ShareRoutes(
                           dataApplications, dataGrants, sharing.check(), blocking, clock));
               market.start(vertx, blocking, clock);

@@ -73,4 +73,27 @@ final class Charts {
     }
     return new JsonObject().put("x", x).put("volume", volume).put("price", price);
   }
+
+  /**
+   * A flexibility event's slots in kW: the reduction needed, the power accepted and, once a slot
+   * ended, the power delivered (null before).
+   */
+  static JsonObject flexibility(JsonArray slots) {
+    JsonArray x = new JsonArray();
+    JsonArray needed = new JsonArray();
+    JsonArray accepted = new JsonArray();
+    JsonArray delivered = new JsonArray();
+    for (Object o : slots) {
+      JsonObject s = (JsonObject) o;
+      x.add(Instant.parse(s.getString("start")).getEpochSecond());
+      needed.add(s.getLong("neededW") / 1000.0);
+      accepted.add(s.getLong("acceptedW") / 1000.0);
+      delivered.add(s.containsKey("deliveredW") ? s.getLong("deliveredW") / 1000.0 : null);
+    }
+    return new JsonObject()
+        .put("x", x)
+        .put("needed", needed)
+        .put("accepted", accepted)
+        .put("delivered", delivered);
+  }
 }

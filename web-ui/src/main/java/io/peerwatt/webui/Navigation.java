@@ -24,10 +24,14 @@ public final class Navigation {
           new Link("/devices", "Meters"),
           new Link("/data", "My data"),
           new Link("/share", "Share my data"),
+          new Link("/flex", "Flexibility"),
           new Link("/proofs", "Proofs"));
 
   private static final List<Link> UTILITY =
-      List.of(new Link("/utility", "Zone report"), new Link("/proofs", "Proofs"));
+      List.of(
+          new Link("/utility", "Zone report"),
+          new Link("/utility/flexibility", "Flexibility"),
+          new Link("/proofs", "Proofs"));
 
   private static final List<Link> THIRD_PARTY = List.of(new Link("/third-party", "Data console"));
 
@@ -38,7 +42,8 @@ public final class Navigation {
           new Link("/operator/accounts", "Accounts"),
           new Link("/operator/data-applications", "Data applications"),
           new Link("/operator/devices", "Gateways"),
-          new Link("/utility", "Zone reports"));
+          new Link("/utility", "Zone reports"),
+          new Link("/utility/flexibility", "Flexibility"));
 
   private Navigation() {}
 

@@ -169,6 +169,8 @@ public final class Portal {
     router.get("/proofs/download").handler(this::downloadProof);
     Router prosumer = Router.router(vertx);
     new ProsumerPages(this, api).mount(prosumer);
+    FlexPages flex = new FlexPages(this, api);
+    flex.mountHousehold(prosumer);
     router
         .route("/*")
         .handler(
@@ -184,6 +186,7 @@ public final class Portal {
     new StaffPages(this, api).mount(staff);
     new OperatorPages(this, api).mount(staff);
     new DataApplicationPages(this, api).mount(staff);
+    flex.mountGrid(staff);
     router
         .route("/operator*")
         .handler(
@@ -651,7 +654,14 @@ public final class Portal {
   private static boolean isProsumerPath(String path) {
     for (String p :
         new String[] {
-          "/dashboard", "/market", "/statements", "/devices", "/channels", "/data", "/share"
+          "/dashboard",
+          "/market",
+          "/statements",
+          "/devices",
+          "/channels",
+          "/data",
+          "/share",
+          "/flex"
         }) {
       if (path.equals(p) || path.startsWith(p + "/")) {
         return true;

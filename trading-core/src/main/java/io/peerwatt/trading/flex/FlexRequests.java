@@ -30,15 +30,19 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flexibility requests and the homes' acceptances. A capacity-limit event a business-logic client
@@ -54,8 +58,13 @@ import org.jooq.impl.DSL;
  * over one hour is the mean power in W.
  */
 public final class FlexRequests {
+  private static final Logger log = LoggerFactory.getLogger(FlexRequests.class);
+
   /** How long after its end an accepted request stays in the household's listing. */
   static final Duration SHOWN_AFTER_END = Duration.ofDays(7);
+
+  /** The report payload in which a gateway says why it refused a command. */
+  static final String REFUSAL_PAYLOAD = "X_PEERWATT_REFUSAL";
 
   /** The OpenADR program the per-device events belong to. */
   public static final String PROGRAM_NAME = "peerwatt-flexibility";
@@ -68,6 +77,7 @@ public final class FlexRequests {
   private final DeviceStore devices;
   private final VtnObjects objects;
   private final PrivateKey platformKey;
+  private final FlexRules rules;
   private final Clock clock;
 
   public FlexRequests(
@@ -75,12 +85,19 @@ public final class FlexRequests {
       DeviceStore devices,
       VtnObjects objects,
       PrivateKey platformKey,
+      FlexRules rules,
       Clock clock) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.devices = devices;
     this.objects = objects;
     this.platformKey = platformKey;
+    this.rules = rules;
     this.clock = clock;
+  }
+
+  /** The households' controllable devices and standing rules. */
+  public FlexRules rules() {
+    return rules;
   }
 
   /**
@@ -136,6 +153,79 @@ public final class FlexRequests {
           .set(FLEX_REQUEST_SLOT.NEEDED_W, Math.max(0, baselineW - limit))
           .execute();
     }
+    acceptByRules(tx, request, now);
+  }
+
+  /**
+   * Accepts the request, in the transaction {@code tx}, for every device whose standing rule takes
+   * it ({@link FlexRules#matching}), each recorded like an acceptance by hand under a client key of
+   * its request and device; a request that has started takes none. Idempotent: a device that
+   * accepted the request already is not asked again.
+   *
+   * @return the acceptances made
+   */
+  List<FlexAcceptanceRecord> acceptByRules(DSLContext tx, FlexRequestRecord request, Instant now) {
+    if (!now.isBefore(request.getStartsAt())) {
+      return List.of();
+    }
+    List<FlexAcceptanceRecord> made = new ArrayList<>();
+    for (FlexRules.RuleAcceptance r : rules.matching(tx, request)) {
+      made.add(
+          acceptIn(
+              tx,
+              request,
+              r.deviceId(),
+              r.accountId(),
+              r.watts(),
+              r.clientKey(request.getId()),
+              now));
+    }
+    if (!made.isEmpty()) {
+      log.info(
+          "Standing rules accepted flexibility request {} with {} devices",
+          request.getId(),
+          made.size());
+    }
+    return made;
+  }
+
+  /**
+   * Sets a device's standing rule ({@link FlexRules#setRule}) and applies the zone's rules to its
+   * requests that have not started yet, so that a rule set after a request was made takes it too;
+   * answers the rule and the ids of the acceptances this made.
+   */
+  public JsonObject setRule(
+      Caller caller,
+      long deviceId,
+      long minPricePerKwh,
+      long maxWatts,
+      Set<FlexDirection> directions) {
+    JsonObject rule = rules.setRule(caller, deviceId, minPricePerKwh, maxWatts, directions);
+    JsonArray accepted = new JsonArray();
+    dsl.transaction(
+        tx -> {
+          String zone =
+              tx.dsl()
+                  .select(METERING_POINT.ZONE_CODE)
+                  .from(DEVICE)
+                  .join(METERING_POINT)
+                  .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
+                  .where(DEVICE.ID.eq(deviceId))
+                  .fetchOne(METERING_POINT.ZONE_CODE);
+          Instant now = clock.instant();
+          for (FlexRequestRecord request :
+              tx.dsl()
+                  .selectFrom(FLEX_REQUEST)
+                  .where(FLEX_REQUEST.ZONE_CODE.eq(String.valueOf(zone)))
+                  .and(FLEX_REQUEST.STARTS_AT.gt(now))
+                  .orderBy(FLEX_REQUEST.STARTS_AT, FLEX_REQUEST.ID)
+                  .forUpdate()
+                  .fetch()) {
+            acceptByRules(tx.dsl(), request, now).forEach(a -> accepted.add(a.getId()));
+          }
+        });
+    objects.notifications().wake();
+    return rule.put("accepted", accepted);
   }
 
   /** The zone's metered mean import (export) power over the hour before {@code now}, in W. */
@@ -301,9 +391,11 @@ public final class FlexRequests {
               }
               Instant now = clock.instant();
               FlexRequestRecord request =
+                  // locked: a standing rule applied to the request at the same time waits
                   db.selectFrom(FLEX_REQUEST)
                       .where(FLEX_REQUEST.ID.eq(requestId))
                       .and(FLEX_REQUEST.ZONE_CODE.eq(String.valueOf(caller.zoneCode())))
+                      .forUpdate()
                       .fetchOne();
               if (request == null) {
                 throw ApiError.notFound("flexibility request " + requestId + " of your zone");
@@ -363,39 +455,52 @@ public final class FlexRequests {
                         + " W",
                     "deviceId");
               }
-              String eventId = UUID.randomUUID().toString();
-              FlexCommand command =
-                  new FlexCommand(
-                      UUID.randomUUID().toString(),
-                      Long.toString(deviceId),
-                      eventId,
-                      FlexAction.valueOf(request.getDirection()),
-                      watts,
-                      request.getStartsAt(),
-                      request.getEndsAt(),
-                      now);
-              String signed = SignedFlexCommand.sign(command, platformKey).toJson();
-              objects.createIn(
-                  db,
-                  ObjectType.EVENT,
-                  eventId,
-                  deviceEvent(db, request, deviceId, watts, signed),
-                  PLATFORM);
-              FlexAcceptanceRecord a = db.newRecord(FLEX_ACCEPTANCE);
-              a.setRequestId(requestId);
-              a.setDeviceId(deviceId);
-              a.setAccountId(caller.accountId());
-              a.setWatts(watts);
-              a.setClientKey(clientKey);
-              a.setAcceptedAt(now);
-              a.setCommandId(command.commandId());
-              a.setOpenadrEventId(eventId);
-              a.setSignedCommand(signed);
-              a.store();
+              FlexAcceptanceRecord a =
+                  acceptIn(db, request, deviceId, caller.accountId(), watts, clientKey, now);
               return new Accepted(toJson(a), true);
             });
     objects.notifications().wake();
     return accepted;
+  }
+
+  /**
+   * Records a binding acceptance in the transaction {@code db}: signs the command with the platform
+   * key, creates the per-device OpenADR event that carries it, and stores the acceptance.
+   */
+  private FlexAcceptanceRecord acceptIn(
+      DSLContext db,
+      FlexRequestRecord request,
+      long deviceId,
+      long accountId,
+      long watts,
+      String clientKey,
+      Instant now) {
+    String eventId = UUID.randomUUID().toString();
+    FlexCommand command =
+        new FlexCommand(
+            UUID.randomUUID().toString(),
+            Long.toString(deviceId),
+            eventId,
+            FlexAction.valueOf(request.getDirection()),
+            watts,
+            request.getStartsAt(),
+            request.getEndsAt(),
+            now);
+    String signed = SignedFlexCommand.sign(command, platformKey).toJson();
+    objects.createIn(
+        db, ObjectType.EVENT, eventId, deviceEvent(db, request, deviceId, watts, signed), PLATFORM);
+    FlexAcceptanceRecord a = db.newRecord(FLEX_ACCEPTANCE);
+    a.setRequestId(request.getId());
+    a.setDeviceId(deviceId);
+    a.setAccountId(accountId);
+    a.setWatts(watts);
+    a.setClientKey(clientKey);
+    a.setAcceptedAt(now);
+    a.setCommandId(command.commandId());
+    a.setOpenadrEventId(eventId);
+    a.setSignedCommand(signed);
+    a.store();
+    return a;
   }
 
   /**
@@ -462,6 +567,8 @@ public final class FlexRequests {
     int slots = (int) (Duration.between(r.getStartsAt(), r.getEndsAt()).toMinutes() / 15);
     Long[] reportedW = new Long[slots];
     String[] states = new String[slots];
+    Object[] chargeLevels = new Object[slots];
+    String[] refusals = new String[slots];
     for (var body :
         dsl.select(OPENADR_OBJECT.BODY)
             .from(OPENADR_OBJECT)
@@ -492,6 +599,11 @@ public final class FlexRequests {
                       .longValue();
             } else if ("OPERATING_STATE".equals(payload.getString("type"))) {
               states[slot] = String.valueOf(values.getValue(0));
+            } else if ("STORAGE_CHARGE_LEVEL".equals(payload.getString("type"))
+                && values.getValue(0) instanceof Number level) {
+              chargeLevels[slot] = level;
+            } else if (REFUSAL_PAYLOAD.equals(payload.getString("type"))) {
+              refusals[slot] = String.valueOf(values.getValue(0));
             }
           }
         }
@@ -527,6 +639,12 @@ public final class FlexRequests {
       if (states[i] != null) {
         slot.put("operatingState", states[i]);
       }
+      if (chargeLevels[i] != null) {
+        slot.put("storageChargeLevel", chargeLevels[i]);
+      }
+      if (refusals[i] != null) {
+        slot.put("refusal", refusals[i]);
+      }
       out.add(slot);
     }
     return out;
@@ -536,7 +654,7 @@ public final class FlexRequests {
    * The device's metered import (export) energy per 15-minute slot from {@code from} to {@code to}:
    * per slot, its counter's last reading minus its first in the slot.
    */
-  private Map<Instant, Long> meteredBySlot(
+  Map<Instant, Long> meteredBySlot(
       long deviceId, FlexDirection direction, Instant from, Instant to) {
     Field<Long> counter =
         direction == FlexDirection.REDUCE_EXPORT ? READING.EXPORT_WH : READING.IMPORT_WH;

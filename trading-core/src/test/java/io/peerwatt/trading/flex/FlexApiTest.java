@@ -273,6 +273,39 @@ class FlexApiTest {
                 .put("operatingState", "RUNNING_CURTAILED"));
     assertThat(slots.getJsonObject(1).containsKey("reportedW")).isFalse();
 
+    // a later report on the second slot: the battery's charge level, and why the gateway refused
+    new ReportsApi(openadr(token(ven.clientId(), ven.clientSecret())))
+        .createReport(
+            new ReportRequest()
+                .eventID(mine.getId())
+                .clientName(venName)
+                .addResourcesItem(
+                    new ReportRequestResourcesInner()
+                        .resourceName(venName)
+                        .addIntervalsItem(
+                            new Interval()
+                                .id(1)
+                                .addPayloadsItem(
+                                    new ValuesMap()
+                                        .type("STORAGE_CHARGE_LEVEL")
+                                        .addValuesItem(
+                                            new ValuesMapValuesInner(new BigDecimal("0.2"))))
+                                .addPayloadsItem(
+                                    new ValuesMap()
+                                        .type("X_PEERWATT_REFUSAL")
+                                        .addValuesItem(
+                                            new ValuesMapValuesInner(
+                                                "BELOW_MIN_SOC: the battery is at its minimum"))))));
+    JsonObject second =
+        requestOfEvent(zoneEvent.getId())
+            .getJsonArray("myAcceptances")
+            .getJsonObject(0)
+            .getJsonArray("slots")
+            .getJsonObject(1);
+    assertThat(second.getValue("storageChargeLevel").toString()).isEqualTo("0.2");
+    assertThat(second.getString("refusal"))
+        .isEqualTo("BELOW_MIN_SOC: the battery is at its minimum");
+
     // once the first slot starts, the request takes no more acceptances
     h.clock.set(Instant.parse("2026-12-06T17:00:00Z"));
     try {
