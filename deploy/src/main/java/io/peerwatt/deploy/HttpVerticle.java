@@ -91,7 +91,8 @@ final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
     blocking = Blocking.create(vertx, "peerwatt-api-db", settings.trading().workerPoolSize());
-    return TradingApi.start(vertx, database.dsl(), settings.trading(), keys, clock, blocking)
+    return TradingApi.start(
+            vertx, database.dsl(), settings.trading(), keys, clock, Clock.systemUTC(), blocking)
         .compose(
             api -> {
               tradingApi = api;

@@ -120,21 +120,6 @@ public final class TradingApi implements AutoCloseable {
    * @param keys the platform's keys: the signing key signs device certificates, the secret login
    *     tokens
    * @param blocking the worker pool every blocking piece runs on
-   */
-  public static Future<TradingApi> start(
-      Vertx vertx,
-      DSLContext dsl,
-      TradingSettings settings,
-      PlatformKeys keys,
-      Clock clock,
-      Blocking blocking) {
-    return start(vertx, dsl, settings, keys, clock, Clock.systemUTC(), blocking);
-  }
-
-  /**
-   * As {@link #start(Vertx, DSLContext, TradingSettings, PlatformKeys, Clock, Blocking)}, with the
-   * clock of the security windows given.
-   *
    * @param clock the platform's time: the market's, the readings' (the demo's accelerated one in
    *     the demo)
    * @param securityClock the login limiter's windows, the login tokens' expiry and their

@@ -96,6 +96,7 @@ public final class IngestLoad {
                               settings,
                               platformKeys,
                               Clock.systemUTC(),
+                              Clock.systemUTC(),
                               blocking)));
       Router root = Router.router(vertx);
       root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(trading.router(List.of())));
