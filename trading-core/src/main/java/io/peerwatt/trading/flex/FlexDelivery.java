@@ -12,8 +12,10 @@ import java.util.OptionalLong;
  *   <li><b>Baseline</b> of a slot: the mean of the home's metered energy (import for a request to
  *       reduce import, export for one to reduce export), from its own signed readings, in the same
  *       quarter-hour of the last {@link #BASELINE_DAYS} days before the slot's day that have a
- *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. No
- *       such day: no baseline, nothing delivered.
+ *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. A
+ *       home without such a day (one that started metering recently) falls back to the hour before
+ *       the event: the mean of its slots with readings among the four before the event's first
+ *       slot. Neither: no baseline, nothing delivered.
  *   <li><b>Delivered</b>: baseline minus metered, clipped to [0, accepted], where accepted is the
  *       accepted power over the slot ({@code watts / 4} Wh, floored).
  *   <li><b>Earned</b>: delivered Wh at the request's price per kWh, floored to the price unit
@@ -27,7 +29,11 @@ public final class FlexDelivery {
   /** How far back a baseline looks for days with readings. */
   public static final int LOOK_BACK_DAYS = 30;
 
+  /** Slots of the hour before an event, the baseline of a home without comparable days. */
+  public static final int HOUR_BEFORE_SLOTS = 4;
+
   private static final Duration DAY = Duration.ofDays(1);
+  private static final Duration SLOT = Duration.ofMinutes(15);
 
   private FlexDelivery() {}
 
@@ -46,6 +52,30 @@ public final class FlexDelivery {
       }
     }
     return days == 0 ? OptionalLong.empty() : OptionalLong.of(sum / days);
+  }
+
+  /**
+   * The baseline of {@code slot} of an event starting at {@code eventStart}: {@link
+   * #baselineWh(Map, Instant)} of the comparable days, or, without one, the mean of the home's
+   * slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS} slots) that have
+   * readings; empty when neither has any.
+   */
+  public static OptionalLong baselineWh(
+      Map<Instant, Long> meteredBySlot, Instant slot, Instant eventStart) {
+    OptionalLong days = baselineWh(meteredBySlot, slot);
+    if (days.isPresent()) {
+      return days;
+    }
+    long sum = 0;
+    int slots = 0;
+    for (int back = 1; back <= HOUR_BEFORE_SLOTS; back++) {
+      Long wh = meteredBySlot.get(eventStart.minus(SLOT.multipliedBy(back)));
+      if (wh != null) {
+        sum = Math.addExact(sum, wh);
+        slots++;
+      }
+    }
+    return slots == 0 ? OptionalLong.empty() : OptionalLong.of(sum / slots);
   }
 
   /** The accepted power over one 15-minute slot, in Wh (floored). */

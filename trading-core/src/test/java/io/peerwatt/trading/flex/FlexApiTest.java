@@ -72,7 +72,8 @@ class FlexApiTest {
     home = h.prosumer(operator, "flex-home", "DE-FLEX");
     gateway = new TestGateway(h.clock.instant().minusSeconds(1800));
     gateway.enrol(h, home.token(), h.meteringPoint(home.token(), 10_000));
-    // 60 readings, 2 Wh apart, in the hour before: the zone's baseline is 118 Wh in 1 h = 118 W
+    // 60 readings, 5 s and 2 Wh apart, in the hour before: the zone's baseline is 118 Wh over the
+    // 295 s they span = 1440 W
     check(h.post("/readings", null, gateway.batch(gateway.next(60), h.clock.instant())), 200);
     eventually(() -> h.db.dsl().fetchCount(Tables.READING) == 60);
     VtnClients.Issued client =
@@ -160,10 +161,10 @@ class FlexApiTest {
     assertThat(request.getString("direction")).isEqualTo("REDUCE_IMPORT");
     // 0.25 EUR/kWh = 25 ct/kWh = 25000 in 0.001 ct/kWh
     assertThat(request.getLong("pricePerKwh")).isEqualTo(25_000);
-    assertThat(request.getLong("baselineW")).isEqualTo(118);
+    assertThat(request.getLong("baselineW")).isEqualTo(1440);
     assertThat(request.getJsonArray("slots"))
         .extracting(s -> ((JsonObject) s).getLong("neededW"))
-        .containsExactly(68L, 18L);
+        .containsExactly(1390L, 1340L);
     long id = request.getLong("id");
 
     // no controllable device yet, then too much power for it: refusals in words with the numbers

@@ -95,6 +95,29 @@ class FlexDeliveryProperties {
   }
 
   @Test
+  void aHomeWithoutComparableDaysFallsBackToTheHourBeforeTheEvent() {
+    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
+    Map<Instant, Long> metered = new HashMap<>();
+    // three of the four slots before the event have readings; the event's own slots do not count
+    metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
+    metered.put(eventStart.minus(Duration.ofMinutes(30)), 100L);
+    metered.put(eventStart.minus(Duration.ofMinutes(60)), 81L);
+    metered.put(eventStart.minus(Duration.ofMinutes(75)), 9_000L);
+    metered.put(eventStart, 5L);
+    assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(100);
+    assertThat(FlexDelivery.baselineWh(Map.of(SLOT, 500L), SLOT, eventStart)).isEmpty();
+  }
+
+  @Test
+  void comparableDaysComeBeforeTheHourBeforeTheEvent() {
+    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
+    Map<Instant, Long> metered = new HashMap<>();
+    metered.put(SLOT.minus(Duration.ofDays(2)), 300L);
+    metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
+    assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(300);
+  }
+
+  @Test
   void aHomeThatCutsItsImportBy300WhOfA1500WAcceptanceDelivers300Wh() {
     assertThat(FlexDelivery.deliveredWh(500, 200, 1500)).isEqualTo(300);
     assertThat(FlexDelivery.deliveredWh(800, 200, 1500)).isEqualTo(375);
