@@ -29,6 +29,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -310,7 +311,8 @@ public final class FlexRequests {
                 }
                 return new Accepted(toJson(replay), false);
               }
-              Instant now = clock.instant();
+              // the signed command carries its issue time to the millisecond
+              Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               FlexRequestRecord request =
                   db.selectFrom(FLEX_REQUEST)
                       .where(FLEX_REQUEST.ID.eq(requestId))

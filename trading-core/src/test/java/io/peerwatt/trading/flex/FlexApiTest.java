@@ -287,6 +287,59 @@ class FlexApiTest {
   }
 
   @Test
+  void anAcceptanceOnAClockFinerThanMillisecondsSignsItsCommandToTheMillisecond() throws Exception {
+    new EventsApi(bl)
+        .createEvent(
+            importLimit("DE-FLEX", "0.25", "0.05")
+                .intervalPeriod(
+                    new IntervalPeriod()
+                        .start(OffsetDateTime.parse("2026-12-06T19:00:00Z"))
+                        .duration("PT15M")));
+    // a home of its own, so the other tests' home keeps its device uncontrollable until they
+    // register it
+    Account neighbour = h.prosumer(operator, "flex-neighbour", "DE-FLEX");
+    TestGateway battery = new TestGateway(h.clock.instant().minusSeconds(600));
+    battery.enrol(h, neighbour.token(), h.meteringPoint(neighbour.token(), 10_000));
+    JsonObject request =
+        ApiClient.ok(h.get("/flex/requests", neighbour.token())).getJsonArray("requests").stream()
+            .map(JsonObject.class::cast)
+            .filter(r -> r.getString("start").equals("2026-12-06T19:00:00Z"))
+            .findFirst()
+            .orElseThrow();
+    check(
+        h.put(
+            "/devices/" + battery.deviceId + "/flexibility",
+            neighbour.token(),
+            new JsonObject().put("kind", "battery").put("maxPowerW", 1200)),
+        200);
+    // an accelerated or system clock answers microseconds and nanoseconds
+    h.clock.set(Instant.parse("2026-12-06T12:00:00.000123456Z"));
+    HttpResponse<Buffer> accepted;
+    try {
+      accepted =
+          h.post(
+              "/flex/requests/" + request.getLong("id") + "/acceptances",
+              neighbour.token(),
+              new JsonObject()
+                  .put("deviceId", battery.deviceId)
+                  .put("watts", 700)
+                  .put("clientKey", "sub-millisecond"));
+    } finally {
+      h.clock.set(Instant.parse("2026-12-06T12:00:00Z"));
+    }
+    assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(201);
+    String signed =
+        h.db
+            .dsl()
+            .select(Tables.FLEX_ACCEPTANCE.SIGNED_COMMAND)
+            .from(Tables.FLEX_ACCEPTANCE)
+            .where(Tables.FLEX_ACCEPTANCE.CLIENT_KEY.eq("sub-millisecond"))
+            .fetchOne(Tables.FLEX_ACCEPTANCE.SIGNED_COMMAND);
+    assertThat(SignedFlexCommand.fromJson(signed).command().issuedAt())
+        .isEqualTo(Instant.parse("2026-12-06T12:00:00Z"));
+  }
+
+  @Test
   void afterASlotTheHomeSeesWhatItDeliveredAgainstItsOwnBaselineAndWhatItEarns() throws Exception {
     new EventsApi(bl)
         .createEvent(
