@@ -53,6 +53,7 @@ class DemoEndToEndTest {
       demo.run();
       demo.closeChannels();
       summary = demo.summary();
+      theFlexibilityEventWasAcceptedAndDelivered(demo, printed);
       demo.export(dir.resolve("out"));
       DSLContext dsl = demo.platform().database().dsl();
       platformKey = demo.platform().platformKey();
@@ -83,9 +84,37 @@ class DemoEndToEndTest {
     // the gateways, as light clients, verified some of their own readings on chain themselves
     assertThat(((Number) summary.get("readingsVerifiedByGateways")).longValue()).isPositive();
     assertThat(((Number) summary.get("gatewayAlarms")).longValue()).isZero();
+    assertThat(((Number) summary.get("flexEvents")).longValue()).isEqualTo(1);
+    assertThat((java.math.BigDecimal) summary.get("flexAcceptedKw")).isPositive();
+    assertThat((java.math.BigDecimal) summary.get("flexDeliveredKw")).isPositive();
+    assertThat(((Number) summary.get("flexPaymentsSats")).longValue()).isPositive();
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("grid operator: OpenADR event")
+        .contains("flexibility payments due");
     everyExportedProofVerifiesAndATamperedOneFails(
         dir.resolve("out").resolve("proofs"), platformKey, headers);
     theReportReconciles(dir.resolve("out").resolve("report.json"));
+  }
+
+  /**
+   * The grid operator's event: home 2 (the battery home of three) accepted, its gateway discharged
+   * its battery over Modbus, and its meter shows the delivery, never more than accepted.
+   */
+  private static void theFlexibilityEventWasAcceptedAndDelivered(
+      Demo demo, ByteArrayOutputStream printed) {
+    List<FlexibilityEvent.SlotResult> slots = demo.flexibility().results();
+    assertThat(slots).as(printed.toString(StandardCharsets.UTF_8)).isNotEmpty();
+    for (FlexibilityEvent.SlotResult slot : slots) {
+      assertThat(slot.acceptedW()).as(slot.toString()).isPositive();
+      assertThat(slot.deliveredW()).as(slot.toString()).isPositive();
+      assertThat(slot.deliveredW()).as(slot.toString()).isLessThanOrEqualTo(slot.acceptedW());
+    }
+    assertThat(demo.batteries())
+        .singleElement()
+        .satisfies(
+            b ->
+                assertThat(b.stateOfChargePermille())
+                    .isLessThan(HomeBattery.START_STATE_OF_CHARGE_PERCENT * 10));
   }
 
   private static void everyExportedProofVerifiesAndATamperedOneFails(
