@@ -18,7 +18,6 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.BindException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -188,15 +187,14 @@ public final class Platform implements AutoCloseable {
 
   static <T> T await(Future<T> future) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+      return future.await(60, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out after 60 s", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // Vert.x rethrows a failed future's cause as it is, checked ones (a BindException) too
+      throw new IllegalStateException(e);
     }
   }
 

@@ -3,6 +3,8 @@ package io.peerwatt.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.ValidatedRequest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * What a handler reads from a request the {@link ApiGate} let through: the caller and the validated
@@ -71,5 +73,23 @@ public final class ApiRequests {
   public static Object query(RoutingContext ctx, String name) {
     var p = validated(ctx).getQuery().get(name);
     return p == null || p.isNull() ? null : p.get();
+  }
+
+  /** A required validated query parameter as an instant (see {@link #instant}). */
+  public static Instant queryInstant(RoutingContext ctx, String name) {
+    return instant(query(ctx, name), name);
+  }
+
+  /**
+   * {@code value} (a query parameter or a body field named {@code name}) as an ISO 8601 UTC
+   * instant; otherwise 400 {@code INVALID_TIME} naming it.
+   */
+  public static Instant instant(Object value, String name) {
+    try {
+      return Instant.parse(String.valueOf(value));
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest(
+          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
+    }
   }
 }

@@ -7,14 +7,19 @@ import io.peerwatt.protocol.statement.SlotMetering;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
 import io.peerwatt.settlement.allocation.AccountAllocation;
+import io.peerwatt.settlement.allocation.AllocatedLine;
 import io.peerwatt.settlement.allocation.Allocation;
 import io.peerwatt.settlement.allocation.AllocationResult;
+import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
 import io.peerwatt.settlement.statement.RateSource;
 import io.peerwatt.settlement.statement.Statements;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +62,7 @@ public final class SettlementService {
   private final SettlementPolicy policy;
   private final SlotMetering metering;
   private final Executor lanes;
+  private final List<ServiceLines> services;
 
   /** Pays one payment after another, on the calling thread. */
   public SettlementService(
@@ -65,7 +71,7 @@ public final class SettlementService {
       RateSource rates,
       PaymentPort payments,
       SettlementPolicy policy) {
-    this(inputs, store, rates, payments, policy, Runnable::run);
+    this(inputs, store, rates, payments, policy, Runnable::run, List.of());
   }
 
   /**
@@ -80,6 +86,21 @@ public final class SettlementService {
       PaymentPort payments,
       SettlementPolicy policy,
       Executor lanes) {
+    this(inputs, store, rates, payments, policy, lanes, List.of());
+  }
+
+  /**
+   * @param services the other services whose lines the slot statements carry (flexibility, data)
+   */
+  public SettlementService(
+      SettlementInputs inputs,
+      StatementStore store,
+      RateSource rates,
+      PaymentPort payments,
+      SettlementPolicy policy,
+      Executor lanes,
+      List<ServiceLines> services) {
+    this.services = List.copyOf(services);
     this.lanes = Objects.requireNonNull(lanes, "lanes");
     this.inputs = Objects.requireNonNull(inputs, "inputs");
     this.store = Objects.requireNonNull(store, "store");
@@ -90,15 +111,19 @@ public final class SettlementService {
   }
 
   /**
-   * Settles (or re-settles) every traded slot that ended between its zone's re-settlement window
-   * and the grace window before {@code now}, then dispatches pending payments. A failing slot is
-   * logged and left for the next pass; the others go on.
+   * Settles (or re-settles) every slot with trades or service lines that ended between its zone's
+   * re-settlement window and the grace window before {@code now}, then dispatches pending payments.
+   * A failing slot is logged and left for the next pass; the others go on.
    */
   public List<SlotSettlement> settleDueSlots(Instant now) {
     Instant endTo = now.minus(policy.graceWindow());
     Instant endFrom = now.minus(policy.longestWindow());
     List<SlotSettlement> done = new ArrayList<>();
-    for (SlotKey key : inputs.tradedSlots(endFrom, endTo)) {
+    TreeSet<SlotKey> due = new TreeSet<>(inputs.tradedSlots(endFrom, endTo));
+    for (ServiceLines service : services) {
+      due.addAll(service.slots(endFrom, endTo));
+    }
+    for (SlotKey key : due) {
       if (key.slot().end().plus(policy.windowOf(key.zoneCode())).isBefore(now)) {
         continue;
       }
@@ -121,7 +146,7 @@ public final class SettlementService {
    */
   public SlotSettlement settleSlot(SlotKey key, Instant now) {
     List<TradeFill> trades = inputs.trades(key);
-    if (trades.isEmpty()) {
+    if (trades.isEmpty() && services.stream().noneMatch(s -> hasSlot(s, key))) {
       return new SlotSettlement(key, SlotSettlement.Outcome.NOTHING_TRADED, 0, 0);
     }
     Optional<SettledSlot> before = store.settledSlot(key);
@@ -160,18 +185,11 @@ public final class SettlementService {
       accounts.add(t.buyerAccountId());
       accounts.add(t.sellerAccountId());
     }
-    Map<Long, List<MeterSeries>> meters = inputs.meters(key, accounts);
-    Map<Long, MeteredEnergy> metered = new TreeMap<>();
-    for (Long account : accounts) {
-      metered.put(
-          account,
-          metering.account(
-              meters.getOrDefault(account, List.of()), key.slot().start(), key.slot().end()));
-    }
+    Map<Long, MeteredEnergy> metered = meter(key, accounts);
     AllocationResult allocation = Allocation.allocate(basis.terms(), trades, metered);
     List<Statement> newVersions = new ArrayList<>();
     List<SettlementPayment> newPayments = new ArrayList<>();
-    for (AccountAllocation a : allocation.accounts()) {
+    for (AccountAllocation a : withServiceLines(key, basis.terms(), allocation, metered)) {
       Statement candidate = Statements.of(basis.terms(), a, basis.rate(), 1, Statement.NO_PREVIOUS);
       Statement previous = latest.get(a.accountId());
       if (previous != null && previous.sameContentAs(candidate)) {
@@ -205,6 +223,69 @@ public final class SettlementService {
         allocation.imbalanceAccount(),
         basis.terms().priceUnit());
     return new SlotSettlement(key, outcome, newVersions.size(), newPayments.size());
+  }
+
+  private static boolean hasSlot(ServiceLines service, SlotKey key) {
+    return service.slots(key.slot().end(), key.slot().end()).contains(key);
+  }
+
+  private Map<Long, MeteredEnergy> meter(SlotKey key, Collection<Long> accounts) {
+    Map<Long, List<MeterSeries>> meters = inputs.meters(key, accounts);
+    Map<Long, MeteredEnergy> metered = new TreeMap<>();
+    for (Long account : accounts) {
+      metered.put(
+          account,
+          metering.account(
+              meters.getOrDefault(account, List.of()), key.slot().start(), key.slot().end()));
+    }
+    return metered;
+  }
+
+  /**
+   * The allocation's accounts with the services' lines added, and an allocation of no energy for
+   * each account that has service lines only; lines ordered by kind code, then reference.
+   */
+  private List<AccountAllocation> withServiceLines(
+      SlotKey key, SlotTerms terms, AllocationResult allocation, Map<Long, MeteredEnergy> metered) {
+    if (services.isEmpty()) {
+      return allocation.accounts();
+    }
+    Map<Long, List<AllocatedLine>> extra = new HashMap<>();
+    for (ServiceLines service : services) {
+      Map<Long, List<AllocatedLine>> lines =
+          service.lines(
+              key,
+              terms,
+              account -> metered.computeIfAbsent(account, a -> meter(key, List.of(a)).get(a)));
+      lines.forEach(
+          (account, l) -> extra.computeIfAbsent(account, a -> new ArrayList<>()).addAll(l));
+    }
+    if (extra.isEmpty()) {
+      return allocation.accounts();
+    }
+    Map<Long, AccountAllocation> byAccount = new TreeMap<>();
+    for (AccountAllocation a : allocation.accounts()) {
+      byAccount.put(a.accountId(), a);
+    }
+    for (Map.Entry<Long, List<AllocatedLine>> e : extra.entrySet()) {
+      long account = e.getKey();
+      AccountAllocation a = byAccount.get(account);
+      if (a == null) {
+        MeteredEnergy energy =
+            metered.computeIfAbsent(account, id -> meter(key, List.of(id)).get(id));
+        a = new AccountAllocation(account, 0, 0, 0, energy, List.of());
+      }
+      List<AllocatedLine> lines = new ArrayList<>(a.lines());
+      lines.addAll(e.getValue());
+      lines.sort(
+          Comparator.comparingInt((AllocatedLine l) -> l.kind().code())
+              .thenComparingLong(AllocatedLine::tradeId));
+      byAccount.put(
+          account,
+          new AccountAllocation(
+              account, a.boughtWh(), a.soldWh(), a.deliveredWh(), a.metered(), lines));
+    }
+    return List.copyOf(byAccount.values());
   }
 
   /**

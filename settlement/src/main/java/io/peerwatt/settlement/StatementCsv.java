@@ -26,6 +26,10 @@ public final class StatementCsv {
     LINE_COLUMNS.put(LineKind.SELLER_SHORTFALL, "sellerShortfall");
     LINE_COLUMNS.put(LineKind.BUYER_UNDER_IMPORT, "buyerUnderImport");
     LINE_COLUMNS.put(LineKind.BUYER_EXCESS_IMPORT, "buyerExcessImport");
+    LINE_COLUMNS.put(LineKind.FLEXIBILITY_DELIVERY, "flexibilityDelivery");
+    LINE_COLUMNS.put(LineKind.DATA_PURCHASE, "dataPurchase");
+    LINE_COLUMNS.put(LineKind.DATA_SALE, "dataSale");
+    LINE_COLUMNS.put(LineKind.DATA_PLATFORM_FEE, "dataPlatformFee");
   }
 
   private StatementCsv() {}

@@ -7,8 +7,11 @@ import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.MeteredEnergy;
+import io.peerwatt.protocol.statement.Rounding;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.allocation.AllocatedLine;
 import io.peerwatt.settlement.allocation.SlotTerms;
 import io.peerwatt.settlement.allocation.TradeFill;
 import io.peerwatt.settlement.statement.FixedRateSource;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -337,5 +341,99 @@ class SettlementServiceTest {
               .sum();
       assertThat(paid).isEqualTo(e.getValue().totalSat());
     }
+  }
+
+  /** A service that books one line for one account in one slot, priced on the account's import. */
+  record ImportLine(SlotKey key, long accountId, LineKind kind, long reference, long price)
+      implements ServiceLines {
+    @Override
+    public List<SlotKey> slots(Instant endFrom, Instant endTo) {
+      Instant end = key.slot().end();
+      return end.isBefore(endFrom) || end.isAfter(endTo) ? List.of() : List.of(key);
+    }
+
+    @Override
+    public Map<Long, List<AllocatedLine>> lines(
+        SlotKey slot, SlotTerms terms, LongFunction<MeteredEnergy> metered) {
+      if (!slot.equals(key)) {
+        return Map.of();
+      }
+      long wh = metered.apply(accountId).importWh();
+      return Map.of(
+          accountId,
+          List.of(
+              new AllocatedLine(
+                  kind, reference, wh, price, kind.sign() * Rounding.energyAmount(wh, price))));
+    }
+  }
+
+  @Test
+  void aSlotWithServiceLinesOnlyIsSettledAndPaid() {
+    inputs.terms.put(KEY, TERMS);
+    inputs.devices.put(BUYER, List.of(BUYER_DEVICE));
+    buyerReadings().forEach(inputs::add);
+    SettlementService withFlexibility =
+        new SettlementService(
+            inputs,
+            store,
+            new FixedRateSource(Map.of("EUR", 2_500_000L)),
+            port,
+            new SettlementPolicy(
+                Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)),
+            Runnable::run,
+            List.of(new ImportLine(KEY, BUYER, LineKind.FLEXIBILITY_DELIVERY, 41, 20_000)));
+
+    List<SlotSettlement> done =
+        withFlexibility.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+
+    assertThat(done).containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.SETTLED, 1, 1));
+    Statement buyer = store.latestStatements(KEY).get(BUYER);
+    assertThat(buyer.importWh()).isEqualTo(950);
+    assertThat(buyer.boughtWh()).isZero();
+    assertThat(buyer.lines())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.kind()).isEqualTo(LineKind.FLEXIBILITY_DELIVERY);
+              assertThat(l.tradeId()).isEqualTo(41);
+              assertThat(l.amount()).isEqualTo(19_000);
+            });
+    assertThat(port.sent).singleElement().satisfies(p -> assertThat(p.amountSat()).isPositive());
+    assertThat(withFlexibility.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(6))))
+        .containsExactly(new SlotSettlement(KEY, SlotSettlement.Outcome.UNCHANGED, 0, 0));
+  }
+
+  @Test
+  void serviceLinesJoinATradersStatementAfterItsEnergyLines() {
+    market(inputs);
+    sellerReadings().forEach(inputs::add);
+    buyerReadings().forEach(inputs::add);
+    SettlementService withData =
+        new SettlementService(
+            inputs,
+            store,
+            new FixedRateSource(Map.of("EUR", 2_500_000L)),
+            port,
+            new SettlementPolicy(
+                Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)),
+            Runnable::run,
+            List.of(new ImportLine(KEY, BUYER, LineKind.DATA_PLATFORM_FEE, 3, 1_000)));
+
+    withData.settleDueSlots(SLOT_END.plus(Duration.ofMinutes(5)));
+
+    Statement buyer = store.latestStatements(KEY).get(BUYER);
+    assertThat(buyer.lines())
+        .extracting(l -> l.kind())
+        .containsExactly(
+            LineKind.ENERGY_PURCHASE,
+            LineKind.GRID_FEE,
+            LineKind.BUYER_UNDER_IMPORT,
+            LineKind.DATA_PLATFORM_FEE);
+    assertThat(buyer.totalAmount())
+        .isEqualTo(buyer.lines().stream().mapToLong(l -> l.amount()).sum());
+    assertThat(port.sent)
+        .filteredOn(p -> p.accountId() == BUYER)
+        .singleElement()
+        .satisfies(p -> assertThat(p.amountSat()).isEqualTo(buyer.totalSat()));
   }
 }

@@ -36,7 +36,21 @@ public final class HomeMoney {
           new Kind(
               "BUYER_EXCESS_IMPORT",
               "Used beyond what you bought",
-              "import above what you bought in a slot you traded, charged at the imbalance price"));
+              "import above what you bought in a slot you traded, charged at the imbalance price"),
+          new Kind(
+              "FLEXIBILITY_DELIVERY",
+              "Flexibility for the grid",
+              "what your meter showed your battery or inverter delivered, at the request's price"),
+          new Kind(
+              "DATA_SALE",
+              "Data income",
+              "what third parties paid for the days of your meter data you shared"),
+          new Kind(
+              "DATA_PLATFORM_FEE", "Platform fee on data", "the zone's fee on your data income"),
+          new Kind(
+              "DATA_PURCHASE",
+              "Meter data bought",
+              "days of households' meter data delivered to your application"));
 
   /** A statement line kind: its API name, its name for people and what it is for. */
   public record Kind(String code, String label, String explanation) {}

@@ -125,7 +125,7 @@ final class BenchDevices {
             "POST",
             "/auth/login",
             null,
-            new JsonObject().put("username", user).put("password", password),
+            JsonObject.of("username", user, "password", password),
             200)
         .getString("token");
   }

@@ -32,11 +32,7 @@ final class PlatformApi {
   /** Logs {@code user} in; returns the login token. */
   String login(String user, String password) {
     return call(
-            "POST",
-            "/auth/login",
-            null,
-            new JsonObject().put("username", user).put("password", password),
-            200)
+            "POST", "/auth/login", null, JsonObject.of("username", user, "password", password), 200)
         .getString("token");
   }
 

@@ -21,7 +21,18 @@ public enum LineKind {
    */
   BUYER_UNDER_IMPORT(5),
   /** Buyer: energy imported beyond what it bought, charged at the zone's imbalance price. */
-  BUYER_EXCESS_IMPORT(6);
+  BUYER_EXCESS_IMPORT(6),
+  /**
+   * Household, per flexibility acceptance ({@code tradeId} = the acceptance): flexibility its meter
+   * showed delivered in the slot, at most what it accepted, at the request's price.
+   */
+  FLEXIBILITY_DELIVERY(7),
+  /** Third party, per data grant ({@code tradeId} = the grant): days of a home's data delivered. */
+  DATA_PURCHASE(8),
+  /** Household, per data grant: what the third party paid for the days of its data delivered. */
+  DATA_SALE(9),
+  /** Household, per data grant: the zone's platform fee on its data sale. */
+  DATA_PLATFORM_FEE(10);
 
   private final int code;
 
@@ -38,7 +49,12 @@ public enum LineKind {
    * +1 when the prosumer receives the line's amount, -1 when it pays it (for non-negative prices).
    */
   public int sign() {
-    return this == ENERGY_SALE || this == BUYER_UNDER_IMPORT ? 1 : -1;
+    return this == ENERGY_SALE
+            || this == BUYER_UNDER_IMPORT
+            || this == FLEXIBILITY_DELIVERY
+            || this == DATA_SALE
+        ? 1
+        : -1;
   }
 
   /** The kind with this code. @throws IllegalArgumentException for an unknown code */

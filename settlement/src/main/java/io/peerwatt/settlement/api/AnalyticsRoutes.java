@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -115,8 +114,8 @@ public final class AnalyticsRoutes implements ApiResource {
   private void aggregate(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     String zone = zoneFor(ctx, caller);
-    Instant from = instant(ctx, "from");
-    Instant to = instant(ctx, "to");
+    Instant from = ApiRequests.queryInstant(ctx, "from");
+    Instant to = ApiRequests.queryInstant(ctx, "to");
     Object resolutionParam = ApiRequests.query(ctx, "resolution");
     EnergySeries.Resolution resolution =
         resolutionParam == null
@@ -321,15 +320,6 @@ public final class AnalyticsRoutes implements ApiResource {
                 + ")",
             t == from ? "from" : "to");
       }
-    }
-  }
-
-  private static Instant instant(RoutingContext ctx, String name) {
-    try {
-      return Instant.parse(String.valueOf(ApiRequests.query(ctx, name)));
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(
-          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
     }
   }
 

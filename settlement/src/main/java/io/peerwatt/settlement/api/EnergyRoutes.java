@@ -21,7 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,8 +87,8 @@ public final class EnergyRoutes implements ApiResource {
   private void energy(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     Scope scope = scope(ctx, caller);
-    Instant from = DeliverySlot.containing(instant(ctx, "from")).start();
-    Instant to = DeliverySlot.containing(instant(ctx, "to").minusNanos(1)).end();
+    Instant from = DeliverySlot.containing(ApiRequests.queryInstant(ctx, "from")).start();
+    Instant to = DeliverySlot.containing(ApiRequests.queryInstant(ctx, "to").minusNanos(1)).end();
     Object resolutionParam = ApiRequests.query(ctx, "resolution");
     EnergySeries.Resolution resolution =
         resolutionParam == null
@@ -195,14 +194,5 @@ public final class EnergyRoutes implements ApiResource {
                 .put("gridImportWh", totals[4])
                 .put("gridExportWh", totals[5]))
         .encode();
-  }
-
-  private static Instant instant(RoutingContext ctx, String name) {
-    try {
-      return Instant.parse(String.valueOf(ApiRequests.query(ctx, name)));
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(
-          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
-    }
   }
 }

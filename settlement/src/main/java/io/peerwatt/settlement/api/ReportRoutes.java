@@ -18,7 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 
 /**
@@ -55,8 +54,8 @@ public final class ReportRoutes implements ApiResource {
     if (!caller.isOperator() && !zone.equals(caller.zoneCode())) {
       throw ApiError.forbidden("a utility sees the reports of its own zone only");
     }
-    Instant from = instant(rc, "from");
-    Instant to = instant(rc, "to");
+    Instant from = ApiRequests.queryInstant(rc, "from");
+    Instant to = ApiRequests.queryInstant(rc, "to");
     if (!from.isBefore(to)) {
       throw ApiError.badRequest("INVALID_PERIOD", "from must be before to", "from");
     }
@@ -98,13 +97,4 @@ public final class ReportRoutes implements ApiResource {
   }
 
   private record Served(byte[] file, String sha256Hex, String anchorTxid) {}
-
-  private static Instant instant(RoutingContext rc, String name) {
-    try {
-      return Instant.parse(String.valueOf(ApiRequests.query(rc, name)));
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(
-          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
-    }
-  }
 }

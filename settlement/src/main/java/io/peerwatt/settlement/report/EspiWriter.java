@@ -349,6 +349,10 @@ public final class EspiWriter {
       case SELLER_SHORTFALL -> "energy sold but not exported, at the imbalance price";
       case BUYER_UNDER_IMPORT -> "energy bought but not imported, credited at the imbalance price";
       case BUYER_EXCESS_IMPORT -> "import beyond what was bought, at the imbalance price";
+      case FLEXIBILITY_DELIVERY -> "flexibility delivered to the grid operator";
+      case DATA_PURCHASE -> "meter data bought from households";
+      case DATA_SALE -> "meter data sold to a third party";
+      case DATA_PLATFORM_FEE -> "platform fee on meter data sold";
     };
   }
 
@@ -358,7 +362,9 @@ public final class EspiWriter {
       case GRID_FEE -> 2;
       case ENERGY_SALE -> 6;
       case SELLER_SHORTFALL -> 1;
-      case BUYER_UNDER_IMPORT -> 7;
+      case BUYER_UNDER_IMPORT, FLEXIBILITY_DELIVERY -> 7;
+      case DATA_PURCHASE, DATA_PLATFORM_FEE -> 4;
+      case DATA_SALE -> 8;
     };
   }
 }

@@ -132,12 +132,7 @@ public final class MarketDataRoutes implements ApiResource {
     if (value == null) {
       return fallback;
     }
-    try {
-      return Instant.parse(value.toString());
-    } catch (java.time.format.DateTimeParseException e) {
-      throw ApiError.badRequest(
-          "INVALID_TIME", name + " must be an ISO 8601 UTC time like 2026-11-25T00:00:00Z", name);
-    }
+    return ApiRequests.instant(value, name);
   }
 
   private Callable<JsonObject> book(RoutingContext ctx) {

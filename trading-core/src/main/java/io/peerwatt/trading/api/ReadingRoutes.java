@@ -245,8 +245,8 @@ public final class ReadingRoutes implements ApiResource {
   private void list(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long mpId = ((Number) ApiRequests.query(ctx, "meteringPoint")).longValue();
-    Instant from = instant(ApiRequests.query(ctx, "from"), "from");
-    Instant to = instant(ApiRequests.query(ctx, "to"), "to");
+    Instant from = ApiRequests.instant(ApiRequests.query(ctx, "from"), "from");
+    Instant to = ApiRequests.instant(ApiRequests.query(ctx, "to"), "to");
     Object limitParam = ApiRequests.query(ctx, "limit");
     int limit = limitParam == null ? DEFAULT_LIMIT : ((Number) limitParam).intValue();
     if (!to.isAfter(from)) {
@@ -374,13 +374,5 @@ public final class ReadingRoutes implements ApiResource {
         + r.reading().reading().channel()
         + "/"
         + r.reading().reading().sequence();
-  }
-
-  private static Instant instant(Object value, String field) {
-    try {
-      return Instant.parse(String.valueOf(value));
-    } catch (DateTimeException e) {
-      throw ApiError.badRequest("INVALID_TIME", field + " must be an ISO-8601 UTC instant", field);
-    }
   }
 }

@@ -10,6 +10,7 @@ import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.RejectReason;
+import io.peerwatt.settlement.chain.RemoteChainSettings;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.io.IOException;
 import java.net.URI;
@@ -54,12 +55,9 @@ public final class ArcBackend implements ChainBackend {
 
   private final URI arcUrl;
   private final String apiKey;
-  private final String network;
+  private final RemoteChainSettings settings;
   private final BlockHeadersClient headers;
   private final HttpClient http;
-  private final Duration timeout;
-  private final int attempts;
-  private final long minFeeSatsPerKb;
 
   /**
    * @param arcUrl base URL, e.g. {@code https://arc.taal.com}
@@ -78,29 +76,20 @@ public final class ArcBackend implements ChainBackend {
       Duration timeout,
       int attempts,
       long minFeeSatsPerKb) {
-    if (attempts < 1) {
-      throw new IllegalArgumentException("at least one attempt");
-    }
-    if (minFeeSatsPerKb < 0) {
-      throw new IllegalArgumentException("the fee floor must not be negative");
-    }
-    this.minFeeSatsPerKb = minFeeSatsPerKb;
+    this.settings = new RemoteChainSettings(network, timeout, attempts, minFeeSatsPerKb);
     this.arcUrl = arcUrl;
     this.apiKey = apiKey;
-    this.network = network;
     this.headers = headers;
-    this.timeout = timeout;
-    this.attempts = attempts;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = settings.newClient();
   }
 
   @Override
   public String network() {
-    return network;
+    return settings.network();
   }
 
   private HttpResponse<String> send(HttpRequest.Builder builder, String what) {
-    builder.timeout(timeout).header("Accept", "application/json");
+    builder.timeout(settings.timeout()).header("Accept", "application/json");
     if (apiKey != null) {
       builder.header("Authorization", "Bearer " + apiKey);
     }
@@ -108,13 +97,13 @@ public final class ArcBackend implements ChainBackend {
     for (int attempt = 1; ; attempt++) {
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 500 && attempt < attempts) {
+        if (response.statusCode() >= 500 && attempt < settings.attempts()) {
           LOG.warn(
               "ARC {} answered {} (attempt {} of {}), retrying",
               what,
               response.statusCode(),
               attempt,
-              attempts);
+              settings.attempts());
           continue;
         }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
@@ -127,11 +116,12 @@ public final class ArcBackend implements ChainBackend {
         }
         return response;
       } catch (HttpTimeoutException e) {
-        if (attempt >= attempts) {
+        if (attempt >= settings.attempts()) {
           throw new ChainUnavailableException(
-              "ARC " + what + " timed out " + attempts + " times", e);
+              "ARC " + what + " timed out " + settings.attempts() + " times", e);
         }
-        LOG.warn("ARC {} timed out (attempt {} of {}), retrying", what, attempt, attempts);
+        LOG.warn(
+            "ARC {} timed out (attempt {} of {}), retrying", what, attempt, settings.attempts());
       } catch (IOException e) {
         throw new ChainUnavailableException("ARC unreachable: " + e.getMessage(), e);
       } catch (InterruptedException e) {
@@ -262,7 +252,7 @@ public final class ArcBackend implements ChainBackend {
     long satoshis = Json.integer(fee, "satoshis", 0, Long.MAX_VALUE);
     long bytes = Json.integer(fee, "bytes", 1, Long.MAX_VALUE);
     long perKb = Math.addExact(Math.multiplyExact(satoshis, 1000L), bytes - 1) / bytes;
-    return new FeePolicy(Math.max(perKb, minFeeSatsPerKb), DUST_LIMIT_SATS);
+    return new FeePolicy(Math.max(perKb, settings.minFeeSatsPerKb()), DUST_LIMIT_SATS);
   }
 
   private static String text(Map<String, Object> body, String name, String fallback) {

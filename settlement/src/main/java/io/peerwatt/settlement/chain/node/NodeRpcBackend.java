@@ -11,6 +11,7 @@ import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.ChainUnavailableException;
 import io.peerwatt.settlement.chain.RejectReason;
+import io.peerwatt.settlement.chain.RemoteChainSettings;
 import io.peerwatt.settlement.chain.TxStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -64,11 +65,8 @@ public final class NodeRpcBackend implements ChainBackend {
 
   private final URI endpoint;
   private final String authorization;
-  private final String network;
+  private final RemoteChainSettings settings;
   private final HttpClient http;
-  private final Duration timeout;
-  private final int attempts;
-  private final long minFeeSatsPerKb;
   private final AtomicLong ids = new AtomicLong();
 
   /** An RPC answered with an error object. */
@@ -91,13 +89,7 @@ public final class NodeRpcBackend implements ChainBackend {
    */
   public NodeRpcBackend(
       URI nodeUrl, String network, Duration timeout, int attempts, long minFeeSatsPerKb) {
-    if (attempts < 1) {
-      throw new IllegalArgumentException("at least one attempt");
-    }
-    if (minFeeSatsPerKb < 0) {
-      throw new IllegalArgumentException("the fee floor must not be negative");
-    }
-    this.minFeeSatsPerKb = minFeeSatsPerKb;
+    this.settings = new RemoteChainSettings(network, timeout, attempts, minFeeSatsPerKb);
     String userInfo = nodeUrl.getRawUserInfo();
     this.authorization =
         userInfo == null
@@ -116,15 +108,12 @@ public final class NodeRpcBackend implements ChainBackend {
                 + (nodeUrl.getRawPath() == null || nodeUrl.getRawPath().isEmpty()
                     ? "/"
                     : nodeUrl.getRawPath()));
-    this.network = network;
-    this.timeout = timeout;
-    this.attempts = attempts;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = settings.newClient();
   }
 
   @Override
   public String network() {
-    return network;
+    return settings.network();
   }
 
   /**
@@ -138,7 +127,7 @@ public final class NodeRpcBackend implements ChainBackend {
     request.put("params", Arrays.asList(params));
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
-            .timeout(timeout)
+            .timeout(settings.timeout())
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(Json.write(request)));
     if (authorization != null) {
@@ -150,20 +139,24 @@ public final class NodeRpcBackend implements ChainBackend {
       try {
         response = http.send(httpRequest, HttpResponse.BodyHandlers.ofString());
       } catch (HttpTimeoutException e) {
-        if (attempt < attempts) {
-          LOG.warn("node {} timed out (attempt {} of {}), retrying", method, attempt, attempts);
+        if (attempt < settings.attempts()) {
+          LOG.warn(
+              "node {} timed out (attempt {} of {}), retrying",
+              method,
+              attempt,
+              settings.attempts());
           continue;
         }
         throw new ChainUnavailableException(
-            "node " + method + " timed out " + attempts + " times", e);
+            "node " + method + " timed out " + settings.attempts() + " times", e);
       } catch (IOException e) {
-        if (attempt < attempts) {
+        if (attempt < settings.attempts()) {
           LOG.info(
               "node {} failed on its connection ({}; attempt {} of {}), sending it again",
               method,
               e.getMessage(),
               attempt,
-              attempts);
+              settings.attempts());
           continue;
         }
         throw new ChainUnavailableException("node unreachable: " + e.getMessage(), e);
@@ -392,7 +385,7 @@ public final class NodeRpcBackend implements ChainBackend {
             .multiply(BigDecimal.valueOf(SATS_PER_BSV))
             .setScale(0, RoundingMode.CEILING)
             .longValueExact();
-    return new FeePolicy(Math.max(satsPerKb, minFeeSatsPerKb), DUST_LIMIT_SATS);
+    return new FeePolicy(Math.max(satsPerKb, settings.minFeeSatsPerKb()), DUST_LIMIT_SATS);
   }
 
   /**
