@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,10 @@ final class FlexibilityEvent {
   /** The grid operator announces the event this long before it starts (simulated time). */
   static final Duration ANNOUNCED_AHEAD = Duration.ofMinutes(15);
 
-  /** How much the operator asks each battery home of the zone to take off the feeder. */
+  /**
+   * How much the operator asks each battery home of the zone to take off the feeder (in all at most
+   * half the feeder's load).
+   */
   static final long RELIEF_PER_BATTERY_W = 500;
 
   /** The operator's price for flexibility: 0.25 EUR per kWh, in 0.001 ct per kWh. */
@@ -84,7 +89,7 @@ final class FlexibilityEvent {
   private final List<SlotResult> results = new ArrayList<>();
 
   /** What the zone's request needs per slot (its own figure, as the households see it). */
-  private final Map<Instant, Long> neededW = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private final Map<Instant, Long> neededW = new ConcurrentSkipListMap<>();
 
   /** What the accepting homes are due for the event, sats (guarded by {@code results}). */
   private long paymentsSats;
@@ -158,6 +163,7 @@ final class FlexibilityEvent {
   /** Reports the event once its last slot ({@code slot}, just done) is settled. */
   void slotDone(Instant slot) {
     if (announced != null
+        && !announced.isCompletedExceptionally()
         && reported == null
         && slot.equals(start.plus(Demo.SLOT.multipliedBy(lengthSlots - 1)))) {
       reported =
@@ -212,7 +218,7 @@ final class FlexibilityEvent {
         neighbourhood.homes().stream()
             .filter(h -> h.zone().equals(zone) && h.battery().isPresent())
             .count();
-    long limitW = Math.max(0, feederW - RELIEF_PER_BATTERY_W * batteryHomes);
+    long limitW = feederW - Math.min(RELIEF_PER_BATTERY_W * batteryHomes, feederW / 2);
     String ops = api.token(Neighbourhood.OPERATOR, Neighbourhood.OPERATOR_PASSWORD);
     JsonObject client =
         api.call(
@@ -327,6 +333,7 @@ final class FlexibilityEvent {
       JsonObject mine = requestAs(a.home()).getJsonArray("myAcceptances").getJsonObject(0);
       long homeDeliveredWh = 0;
       long homeEarned = 0;
+      List<String> metering = new ArrayList<>();
       for (Object o : mine.getJsonArray("slots")) {
         JsonObject s = (JsonObject) o;
         long[] slot = bySlot.get(Instant.parse(s.getString("start")));
@@ -337,6 +344,10 @@ final class FlexibilityEvent {
         slot[3] += earned;
         homeDeliveredWh += deliveredWh;
         homeEarned += earned;
+        metering.add(
+            s.containsKey("deliveredWh")
+                ? "baseline " + s.getLong("baselineWh") + " Wh, metered " + s.getLong("meteredWh")
+                : "no baseline or readings");
       }
       long sats = ExchangeRate.fiat("EUR", satPerEur, "config", start).toSatoshis(homeEarned);
       dueSats += sats;
@@ -349,7 +360,9 @@ final class FlexibilityEvent {
               + euros(homeEarned)
               + " EUR = "
               + sats
-              + " sats");
+              + " sats ("
+              + String.join("; ", metering)
+              + " Wh)");
     }
     synchronized (results) {
       bySlot.entrySet().stream()
@@ -410,8 +423,7 @@ final class FlexibilityEvent {
     }
   }
 
-  private static BigDecimal meanKw(
-      List<SlotResult> slots, java.util.function.ToLongFunction<SlotResult> watts) {
+  private static BigDecimal meanKw(List<SlotResult> slots, ToLongFunction<SlotResult> watts) {
     if (slots.isEmpty()) {
       return BigDecimal.ZERO;
     }

@@ -103,11 +103,12 @@ class DemoEndToEndTest {
   private static void theFlexibilityEventWasAcceptedAndDelivered(
       Demo demo, ByteArrayOutputStream printed) {
     List<FlexibilityEvent.SlotResult> slots = demo.flexibility().results();
-    assertThat(slots).as(printed.toString(StandardCharsets.UTF_8)).isNotEmpty();
+    String said = printed.toString(StandardCharsets.UTF_8);
+    assertThat(slots).as(said).isNotEmpty();
     for (FlexibilityEvent.SlotResult slot : slots) {
-      assertThat(slot.acceptedW()).as(slot.toString()).isPositive();
-      assertThat(slot.deliveredW()).as(slot.toString()).isPositive();
-      assertThat(slot.deliveredW()).as(slot.toString()).isLessThanOrEqualTo(slot.acceptedW());
+      assertThat(slot.acceptedW()).as(said).isPositive();
+      assertThat(slot.deliveredW()).as(said).isPositive();
+      assertThat(slot.deliveredW()).as(said).isLessThanOrEqualTo(slot.acceptedW());
     }
     assertThat(demo.batteries())
         .singleElement()

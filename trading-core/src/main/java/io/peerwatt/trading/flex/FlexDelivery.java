@@ -14,8 +14,9 @@ import java.util.OptionalLong;
  *       quarter-hour of the last {@link #BASELINE_DAYS} days before the slot's day that have a
  *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. A
  *       home without such a day (one that started metering recently) falls back to the hour before
- *       the event: the mean of its slots with readings among the four before the event's first
- *       slot. Neither: no baseline, nothing delivered.
+ *       the event: the mean of its slots among the four before the event's first slot that were
+ *       metered whole (it has readings in the slot before too: the slot its metering started in is
+ *       short). Neither: no baseline, nothing delivered.
  *   <li><b>Delivered</b>: baseline minus metered, clipped to [0, accepted], where accepted is the
  *       accepted power over the slot ({@code watts / 4} Wh, floored).
  *   <li><b>Earned</b>: delivered Wh at the request's price per kWh, floored to the price unit
@@ -57,8 +58,8 @@ public final class FlexDelivery {
   /**
    * The baseline of {@code slot} of an event starting at {@code eventStart}: {@link
    * #baselineWh(Map, Instant)} of the comparable days, or, without one, the mean of the home's
-   * slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS} slots) that have
-   * readings; empty when neither has any.
+   * slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS} slots) that it metered
+   * whole (the slot before each has readings too); empty when neither has any.
    */
   public static OptionalLong baselineWh(
       Map<Instant, Long> meteredBySlot, Instant slot, Instant eventStart) {
@@ -69,8 +70,9 @@ public final class FlexDelivery {
     long sum = 0;
     int slots = 0;
     for (int back = 1; back <= HOUR_BEFORE_SLOTS; back++) {
-      Long wh = meteredBySlot.get(eventStart.minus(SLOT.multipliedBy(back)));
-      if (wh != null) {
+      Instant slotStart = eventStart.minus(SLOT.multipliedBy(back));
+      Long wh = meteredBySlot.get(slotStart);
+      if (wh != null && meteredBySlot.containsKey(slotStart.minus(SLOT))) {
         sum = Math.addExact(sum, wh);
         slots++;
       }

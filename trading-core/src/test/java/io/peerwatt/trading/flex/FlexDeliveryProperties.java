@@ -98,14 +98,21 @@ class FlexDeliveryProperties {
   void aHomeWithoutComparableDaysFallsBackToTheHourBeforeTheEvent() {
     Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
     Map<Instant, Long> metered = new HashMap<>();
-    // three of the four slots before the event have readings; the event's own slots do not count
+    // of the four slots before the event, -15 and -60 were metered whole (the slot before each has
+    // readings); -30 was not (nothing at -45: metering resumed within it), -45 has no readings;
+    // -75 is outside the hour and the event's own slots do not count
     metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
-    metered.put(eventStart.minus(Duration.ofMinutes(30)), 100L);
+    metered.put(eventStart.minus(Duration.ofMinutes(30)), 30L);
     metered.put(eventStart.minus(Duration.ofMinutes(60)), 81L);
     metered.put(eventStart.minus(Duration.ofMinutes(75)), 9_000L);
     metered.put(eventStart, 5L);
     assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(100);
     assertThat(FlexDelivery.baselineWh(Map.of(SLOT, 500L), SLOT, eventStart)).isEmpty();
+    // a home metering since within the slot before the event: that slot is short, no baseline
+    assertThat(
+            FlexDelivery.baselineWh(
+                Map.of(eventStart.minus(Duration.ofMinutes(15)), 40L), SLOT, eventStart))
+        .isEmpty();
   }
 
   @Test
