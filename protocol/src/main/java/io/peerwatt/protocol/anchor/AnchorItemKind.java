@@ -26,7 +26,13 @@ public enum AnchorItemKind {
    * A household's data-sharing consent: a grant made or revoked; the item bytes are settlement's
    * canonical JSON of the grant as consented and the time of the event.
    */
-  CONSENT(0x06, "consent");
+  CONSENT(0x06, "consent"),
+  /**
+   * Flexibility a household delivered on one acceptance of a grid operator's request; the item
+   * bytes are settlement's canonical JSON of the delivery record: the acceptance's terms and, per
+   * slot, baseline, metered and delivered Wh, the amount and the statement it was paid on.
+   */
+  FLEXIBILITY(0x07, "flexibility");
 
   private final int code;
   private final String jsonName;

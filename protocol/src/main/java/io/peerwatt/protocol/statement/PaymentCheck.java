@@ -12,6 +12,9 @@ import java.util.Optional;
  * justify, within its owner's spending cap. Pure: the gateway supplies its own readings and its cap
  * state.
  *
+ * <p>Credits the platform books beside the energy (flexibility a household delivered) are checked
+ * for their arithmetic and may only raise the statement's total; they never make it sign a debit.
+ *
  * <p>The payment for a version is the change of the statement's satoshi total since the version
  * paid before ({@code previous}); the gateway pays only when that change is a debit.
  */
@@ -167,6 +170,15 @@ public final class PaymentCheck {
                 + l.amount()
                 + ", expected "
                 + expected);
+      }
+      // a flexibility credit only lowers what the household pays: at a negative price it would be
+      // a debit no reading of the gateway justifies
+      if (l.kind() == LineKind.FLEXIBILITY_DELIVERY && l.pricePerKwh() < 0) {
+        return Optional.of(
+            "flexibility line of acceptance "
+                + l.tradeId()
+                + " has a negative price: "
+                + l.pricePerKwh());
       }
       long expectedSat = s.rate().toSatoshis(l.amount());
       if (l.amountSat() != expectedSat) {

@@ -4,6 +4,8 @@ import static io.peerwatt.db.schema.Tables.DATA_APPLICATION;
 import static io.peerwatt.db.schema.Tables.DATA_GRANT;
 import static io.peerwatt.db.schema.Tables.DATA_OFFER;
 import static io.peerwatt.db.schema.Tables.DEVICE;
+import static io.peerwatt.db.schema.Tables.FLEX_ACCEPTANCE;
+import static io.peerwatt.db.schema.Tables.FLEX_REQUEST;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
@@ -35,6 +37,16 @@ public final class ItemOwners {
         .join(METERING_POINT)
         .on(METERING_POINT.ID.eq(DEVICE.METERING_POINT_ID))
         .where(DEVICE.ID.eq(deviceId))
+        .fetchOptional(r -> new Owners(List.of(r.value1()), r.value2()));
+  }
+
+  /** The household that made flexibility acceptance {@code acceptanceId}, with its zone. */
+  public Optional<Owners> ofFlexibility(long acceptanceId) {
+    return dsl.select(FLEX_ACCEPTANCE.ACCOUNT_ID, FLEX_REQUEST.ZONE_CODE)
+        .from(FLEX_ACCEPTANCE)
+        .join(FLEX_REQUEST)
+        .on(FLEX_REQUEST.ID.eq(FLEX_ACCEPTANCE.REQUEST_ID))
+        .where(FLEX_ACCEPTANCE.ID.eq(acceptanceId))
         .fetchOptional(r -> new Owners(List.of(r.value1()), r.value2()));
   }
 

@@ -21,6 +21,10 @@ public final class ItemRef {
     return grantId + "/" + event;
   }
 
+  public static String flexibility(long acceptanceId) {
+    return Long.toString(acceptanceId);
+  }
+
   public static String trade(long tradeId) {
     return Long.toString(tradeId);
   }

@@ -9,11 +9,14 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
 import io.peerwatt.db.schema.tables.records.TradeRecord;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.peerwatt.protocol.statement.ReadingRef;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.settlement.SlotKey;
+import io.peerwatt.settlement.flex.FlexDeliveries;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -34,10 +37,12 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * {@link AnchorSource} over the database. A slot of a zone is closed once its readings' grace
- * window ended: a traded slot once settlement settled it (which waits the grace window, so its
- * statements go into its first anchor), a slot nobody traded in once the grace window passed, so
- * every reading becomes provable whether or not its slot traded. Its items are the readings its
- * zone's devices took in it, its trades and every version of its statements.
+ * window ended: a traded slot (or one a flexibility acceptance covers) once settlement settled it
+ * (which waits the grace window, so its statements go into its first anchor), a slot nobody traded
+ * in once the grace window passed, so every reading becomes provable whether or not its slot
+ * traded. Its items are the readings its zone's devices took in it, its trades, every version of
+ * its statements, the consents made in it and the delivery records of the flexibility acceptances
+ * covering it that are ready ({@link FlexibilityItems}).
  *
  * <p>The first call looks back {@code lookback} (a restart catches up); later calls look only at
  * what can have changed: slots settled or re-settled, or whose grace ended, within the last hour of
@@ -65,9 +70,13 @@ public final class JdbcAnchorSource implements AnchorSource {
   private final DSLContext db;
   private final Duration lookback;
   private final Duration grace;
+  private final FlexDeliveries flexibility;
   private volatile boolean caughtUp;
 
   /**
+   * Delivered flexibility measured as the platform's settlement measures it ({@link
+   * FlexDeliveries#platform}).
+   *
    * @param lookback how far back the first call looks
    * @param grace how long after a slot ends its readings may still arrive (settlement's grace
    *     window)
@@ -76,6 +85,7 @@ public final class JdbcAnchorSource implements AnchorSource {
     this.db = db;
     this.lookback = lookback;
     this.grace = grace;
+    this.flexibility = FlexDeliveries.platform(db);
   }
 
   /** The interval text of a slot start, e.g. {@code 2026-11-25T10:00Z/PT15M}. */
@@ -127,9 +137,13 @@ public final class JdbcAnchorSource implements AnchorSource {
     for (String k : slots) {
       String zone = k.substring(k.indexOf(' ') + 1);
       Instant start = Instant.parse(k.substring(0, k.indexOf(' ')));
-      // a traded slot waits for its settlement, so its statements are in its first anchor
+      // a traded slot (or one with flexibility accepted) waits for its settlement, so its
+      // statements are in its first anchor
       boolean traded =
-          db.fetchExists(TRADE, TRADE.ZONE_CODE.eq(zone).and(TRADE.SLOT_START.eq(start)));
+          db.fetchExists(TRADE, TRADE.ZONE_CODE.eq(zone).and(TRADE.SLOT_START.eq(start)))
+              || !flexibility
+                  .acceptancesCovering(new SlotKey(zone, new DeliverySlot(start)))
+                  .isEmpty();
       boolean settled =
           db.fetchExists(
               SETTLEMENT_SLOT,
@@ -243,6 +257,7 @@ public final class JdbcAnchorSource implements AnchorSource {
                     new AnchorItem(AnchorItemKind.TRADE, ItemRef.trade(t.getId()), tradeBytes(t))));
     items.addAll(statements);
     items.addAll(ConsentItems.of(db, slot.zoneCode(), start, end));
+    items.addAll(FlexibilityItems.of(db, flexibility, slot.zoneCode(), start));
     return items;
   }
 
@@ -364,6 +379,9 @@ public final class JdbcAnchorSource implements AnchorSource {
         }
         case CONSENT -> {
           return ConsentItems.bytes(db, ref).map(b -> new Evidence(b, null, null));
+        }
+        case FLEXIBILITY -> {
+          return FlexibilityItems.bytes(db, ref).map(b -> new Evidence(b, null, null));
         }
         default -> {
           return Optional.empty();

@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements, reports
- * and device enrolments for the item's owner, a utility of its zone or an operator; the header
- * chain and the platform key a verifier trusts.
+ * The proof and chain API ({@code /api/v1}): proof bundles of readings, trades, statements,
+ * reports, device enrolments, consents and delivered flexibility for the item's owner, a utility of
+ * its zone or an operator; the header chain and the platform key a verifier trusts.
  */
 public final class ProofRoutes implements ApiResource {
   /** Most headers one request may ask for. */
@@ -79,6 +79,7 @@ public final class ProofRoutes implements ApiResource {
     api.get("/proofs/reports/:hash").handler(handlers.ok(this::report));
     api.get("/proofs/enrolments/:deviceId").handler(handlers.ok(this::enrolment));
     api.get("/proofs/consents/:grantId/:event").handler(handlers.ok(this::consent));
+    api.get("/proofs/flexibility/:acceptanceId").handler(handlers.ok(this::flexibility));
     api.get("/gateway/proofs/readings/:channel/:sequence").handler(handlers.ok(this::ownReading));
     api.get("/chain/headers").handler(handlers.ok(this::headers));
     api.get("/chain/platform-key").handler(handlers.ok(this::platformKeyRoute));
@@ -169,6 +170,24 @@ public final class ProofRoutes implements ApiResource {
     };
   }
 
+  /**
+   * The delivery record of a flexibility acceptance: for its household, a utility of its zone (the
+   * grid operator) and operators; 404 for anyone else.
+   */
+  private Callable<JsonObject> flexibility(RoutingContext rc) {
+    Caller caller = ApiRequests.caller(rc);
+    long acceptanceId = ApiRequests.pathLong(rc, "acceptanceId");
+    return () -> {
+      if (owners
+          .ofFlexibility(acceptanceId)
+          .filter(o -> maySee(caller, o.accountIds(), o.zoneCode()))
+          .isEmpty()) {
+        throw ApiError.notFound("flexibility acceptance");
+      }
+      return answer(AnchorItemKind.FLEXIBILITY, ItemRef.flexibility(acceptanceId));
+    };
+  }
+
   private Callable<JsonObject> trade(RoutingContext rc) {
     Caller caller = ApiRequests.caller(rc);
     long id = ApiRequests.pathLong(rc, "id");
@@ -227,13 +246,7 @@ public final class ProofRoutes implements ApiResource {
           throw new ApiError(
               404,
               "NOT_ANCHORED",
-              "this "
-                  + kind.jsonName()
-                  + " is not anchored yet ("
-                  + (kind == AnchorItemKind.ENROLMENT
-                      ? "certificates are anchored once the quarter-hour they were issued in has ended"
-                      : "slots are anchored after settlement")
-                  + ")",
+              "this " + kind.jsonName() + " is not anchored yet (" + whenAnchored(kind) + ")",
               null);
       case NOT_MINED ->
           throw new ApiError(
@@ -244,6 +257,17 @@ public final class ProofRoutes implements ApiResource {
                   + ", which is not mined yet; ask again after the next block",
               null);
       case PROVABLE -> new JsonObject(a.bundle().toJsonText());
+    };
+  }
+
+  private static String whenAnchored(AnchorItemKind kind) {
+    return switch (kind) {
+      case ENROLMENT ->
+          "certificates are anchored once the quarter-hour they were issued in has ended";
+      case FLEXIBILITY ->
+          "a delivery is anchored once every slot of its request is settled and its statements"
+              + " are complete";
+      default -> "slots are anchored after settlement";
     };
   }
 

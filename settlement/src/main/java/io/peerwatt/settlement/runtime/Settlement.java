@@ -20,6 +20,8 @@ import io.peerwatt.settlement.channel.HubChannels;
 import io.peerwatt.settlement.channel.PayeeKeeper;
 import io.peerwatt.settlement.channel.PayerKeeper;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.flex.FlexDeliveries;
+import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.m2m.GatewayChannels;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
@@ -70,7 +72,7 @@ public final class Settlement implements AutoCloseable {
   private static final Duration ANCHOR_LOOKBACK = Duration.ofDays(2);
 
   /** How far back the settlement inputs read readings around a slot. */
-  private static final Duration READING_LOOKBACK = Duration.ofHours(6);
+  private static final Duration READING_LOOKBACK = FlexDeliveries.READING_LOOKBACK;
 
   final ChainBackend chain;
 
@@ -171,7 +173,10 @@ public final class Settlement implements AutoCloseable {
             new FixedRateSource(Map.of("EUR", satPerEur)),
             ChannelPaymentPort.forHub(hub, routes),
             SettlementPolicy.defaults(),
-            paymentLanes);
+            paymentLanes,
+            List.of(
+                new FlexibilityLines(
+                    FlexDeliveries.platform(dsl), new FixedRateSource(Map.of("EUR", satPerEur)))));
     // slots, device enrolments and the reports the API serves are anchored; bundles are signed with
     // the platform key
     this.anchoring =

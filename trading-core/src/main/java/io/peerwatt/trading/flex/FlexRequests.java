@@ -17,6 +17,7 @@ import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
 import io.peerwatt.protocol.flex.FlexAction;
 import io.peerwatt.protocol.flex.FlexCommand;
+import io.peerwatt.protocol.flex.FlexDelivery;
 import io.peerwatt.protocol.flex.SignedFlexCommand;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.trading.device.DeviceStore;

@@ -1,12 +1,16 @@
-package io.peerwatt.trading.flex;
+package io.peerwatt.protocol.flex;
 
+import io.peerwatt.protocol.statement.Rounding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
- * How much flexibility a home delivered in a slot, and what it earns. Pure: no I/O, integers only.
+ * How much flexibility a home delivered in a slot, and what it earns: the one definition the
+ * platform's portal (trading-core) and the slot statements (settlement) both use. Pure: no I/O,
+ * integers only.
  *
  * <ul>
  *   <li><b>Baseline</b> of a slot: the mean of the home's metered energy (import for a request to
@@ -19,8 +23,9 @@ import java.util.OptionalLong;
  *       short). Neither: no baseline, nothing delivered.
  *   <li><b>Delivered</b>: baseline minus metered, clipped to [0, accepted], where accepted is the
  *       accepted power over the slot ({@code watts / 4} Wh, floored).
- *   <li><b>Earned</b>: delivered Wh at the request's price per kWh, floored to the price unit
- *       (0.001 ct, or a satoshi in a BSV zone): never more than the exact product.
+ *   <li><b>Earned</b>: delivered Wh at the request's price per kWh by the one rounding rule for
+ *       money ({@link Rounding#energyAmount}, half to even, in 0.001 ct or a satoshi in a BSV
+ *       zone), so what the portal shows is what the statement line pays.
  * </ul>
  */
 public final class FlexDelivery {
@@ -43,12 +48,25 @@ public final class FlexDelivery {
    * when none of the days looked at has the quarter-hour.
    */
   public static OptionalLong baselineWh(Map<Instant, Long> meteredBySlot, Instant slot) {
+    return baselineWh(
+        start -> {
+          Long wh = meteredBySlot.get(start);
+          return wh == null ? OptionalLong.empty() : OptionalLong.of(wh);
+        },
+        slot);
+  }
+
+  /**
+   * The slot's baseline from {@code meteredAt} (the home's metered Wh in the slot starting at the
+   * given instant, empty when it has no reading for it), asked only for the days it looks at.
+   */
+  public static OptionalLong baselineWh(Function<Instant, OptionalLong> meteredAt, Instant slot) {
     long sum = 0;
     int days = 0;
     for (int back = 1; back <= LOOK_BACK_DAYS && days < BASELINE_DAYS; back++) {
-      Long wh = meteredBySlot.get(slot.minus(DAY.multipliedBy(back)));
-      if (wh != null) {
-        sum = Math.addExact(sum, wh);
+      OptionalLong wh = meteredAt.apply(slot.minus(DAY.multipliedBy(back)));
+      if (wh.isPresent()) {
+        sum = Math.addExact(sum, wh.getAsLong());
         days++;
       }
     }
@@ -91,8 +109,8 @@ public final class FlexDelivery {
     return Math.max(0, Math.min(reduction, acceptedWh(acceptedW)));
   }
 
-  /** What {@code deliveredWh} earns at {@code pricePerKwh}, floored to the price unit. */
+  /** What {@code deliveredWh} earns at {@code pricePerKwh}, by {@link Rounding#energyAmount}. */
   public static long earned(long deliveredWh, long pricePerKwh) {
-    return Math.multiplyExact(deliveredWh, pricePerKwh) / 1000;
+    return Rounding.energyAmount(deliveredWh, pricePerKwh);
   }
 }

@@ -1,4 +1,4 @@
-package io.peerwatt.trading.flex;
+package io.peerwatt.protocol.flex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,16 +46,21 @@ class FlexDeliveryProperties {
   }
 
   @Property
-  void earningsAreTheExactProductFlooredToThePriceUnit(
+  void earningsAreTheExactProductRoundedHalfToEvenToThePriceUnit(
       @ForAll @LongRange(min = 0, max = 250_000) long deliveredWh,
       @ForAll @LongRange(min = 0, max = 100_000_000) long pricePerKwh) {
     long earned = FlexDelivery.earned(deliveredWh, pricePerKwh);
     BigInteger exactTimes1000 =
         BigInteger.valueOf(deliveredWh).multiply(BigInteger.valueOf(pricePerKwh));
-    assertThat(BigInteger.valueOf(earned).multiply(BigInteger.valueOf(1000)))
-        .isLessThanOrEqualTo(exactTimes1000);
-    assertThat(BigInteger.valueOf(earned + 1).multiply(BigInteger.valueOf(1000)))
-        .isGreaterThan(exactTimes1000);
+    // within half a unit of the exact product, and on an exact half the even neighbour
+    BigInteger twiceError =
+        BigInteger.valueOf(earned)
+            .multiply(BigInteger.valueOf(2000))
+            .subtract(exactTimes1000.shiftLeft(1));
+    assertThat(twiceError.abs()).isLessThanOrEqualTo(BigInteger.valueOf(1000));
+    if (twiceError.abs().equals(BigInteger.valueOf(1000))) {
+      assertThat(earned % 2).isZero();
+    }
   }
 
   @Property
@@ -131,5 +136,8 @@ class FlexDeliveryProperties {
     assertThat(FlexDelivery.deliveredWh(100, 200, 1500)).isZero();
     // 300 Wh at 25 ct/kWh = 7.5 ct = 7500 in 0.001 ct
     assertThat(FlexDelivery.earned(300, 25_000)).isEqualTo(7_500);
+    // 3 Wh at 500: 1.5 units, rounded to the even 2; 1 Wh: 0.5, to the even 0
+    assertThat(FlexDelivery.earned(1, 500)).isZero();
+    assertThat(FlexDelivery.earned(3, 500)).isEqualTo(2);
   }
 }
