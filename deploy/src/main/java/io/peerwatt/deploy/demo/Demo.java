@@ -11,6 +11,7 @@ import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.devnet.DevnetBackend;
@@ -118,7 +119,8 @@ public final class Demo implements AutoCloseable {
     this.neighbourhood = new Neighbourhood(platform, clock, api, stop, out, gatewayWallet);
     this.exports = new DemoExport(platform, neighbourhood, out);
     this.flexibility =
-        new FlexibilityEvent(api, neighbourhood, out, platform.settings().settlement().satPerEur());
+        new FlexibilityEvent(
+            api, neighbourhood, out, new JdbcStatementStore(platform.database().dsl()));
   }
 
   /** The first quarter hour whose gate closes at least two simulated minutes after {@code now}. */

@@ -1,6 +1,11 @@
 package io.peerwatt.deploy.demo;
 
-import io.peerwatt.protocol.statement.ExchangeRate;
+import io.peerwatt.protocol.DeliverySlot;
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementLine;
+import io.peerwatt.settlement.JdbcStatementStore;
+import io.peerwatt.settlement.SlotKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -16,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,18 +65,18 @@ final class FlexibilityEvent {
 
   /**
    * One slot of the event: what the request needed, what the homes accepted and delivered (W over
-   * the slot), what they earned (0.001 ct).
+   * the slot), what their statements pay them for it (sats).
    */
   record SlotResult(
-      Instant start, long requestedW, long acceptedW, long deliveredW, long earnedMilliCt) {}
+      Instant start, long requestedW, long acceptedW, long deliveredW, long paidSats) {}
 
-  /** One home's acceptance: the power it took on. */
-  private record Acceptance(Home home, long watts) {}
+  /** One home's acceptance: its id (the statement line's tradeId) and the power it took on. */
+  private record Acceptance(Home home, long id, long watts) {}
 
   private final PlatformApi api;
   private final Neighbourhood neighbourhood;
   private final PrintStream out;
-  private final long satPerEur;
+  private final JdbcStatementStore statements;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -91,14 +95,23 @@ final class FlexibilityEvent {
   /** What the zone's request needs per slot (its own figure, as the households see it). */
   private final Map<Instant, Long> neededW = new ConcurrentSkipListMap<>();
 
-  /** What the accepting homes are due for the event, sats (guarded by {@code results}). */
+  /**
+   * What the statements pay the accepting homes for the event, sats (guarded by {@code results}).
+   */
   private long paymentsSats;
 
-  FlexibilityEvent(PlatformApi api, Neighbourhood neighbourhood, PrintStream out, long satPerEur) {
+  /**
+   * @param statements the platform's statements, whose lines pay the homes for what they delivered
+   */
+  FlexibilityEvent(
+      PlatformApi api,
+      Neighbourhood neighbourhood,
+      PrintStream out,
+      JdbcStatementStore statements) {
     this.api = api;
     this.neighbourhood = neighbourhood;
     this.out = out;
-    this.satPerEur = satPerEur;
+    this.statements = statements;
   }
 
   /**
@@ -271,21 +284,22 @@ final class FlexibilityEvent {
         out.println("  " + h.username() + ": nothing needed, not accepted");
         continue;
       }
-      api.as(
-          h.username(),
-          Neighbourhood.HOME_PASSWORD,
-          token ->
-              api.call(
-                  "POST",
-                  "/flex/requests/" + requestId + "/acceptances",
-                  token,
-                  new JsonObject()
-                      .put("deviceId", h.deviceId())
-                      .put("watts", watts)
-                      .put("clientKey", "demo-" + eventId),
-                  201));
+      JsonObject acceptance =
+          api.as(
+              h.username(),
+              Neighbourhood.HOME_PASSWORD,
+              token ->
+                  api.call(
+                      "POST",
+                      "/flex/requests/" + requestId + "/acceptances",
+                      token,
+                      new JsonObject()
+                          .put("deviceId", h.deviceId())
+                          .put("watts", watts)
+                          .put("clientKey", "demo-" + eventId),
+                      201));
       synchronized (acceptances) {
-        acceptances.add(new Acceptance(h, watts));
+        acceptances.add(new Acceptance(h, acceptance.getLong("id"), watts));
       }
       out.println(
           "  "
@@ -314,8 +328,9 @@ final class FlexibilityEvent {
   }
 
   /**
-   * Per slot: the request's needed power, and each accepting household's delivered energy and
-   * earnings (its own view of the request); then what each is due.
+   * Per slot: the request's needed power, what the households accepted, and what their statements
+   * of the slot pay them for it (the {@code FLEXIBILITY_DELIVERY} line of each acceptance: the
+   * delivered Wh as settlement measured it, the amount and its satoshis); then each home's total.
    */
   private void report() {
     if (eventId == null) {
@@ -323,59 +338,52 @@ final class FlexibilityEvent {
     }
     Map<Instant, long[]> bySlot = new LinkedHashMap<>();
     neededW.forEach((slot, w) -> bySlot.put(slot, new long[] {w, 0, 0, 0}));
-    List<String> dueLines = new ArrayList<>();
-    long dueSats = 0;
+    List<String> homeLines = new ArrayList<>();
+    long paidSats = 0;
     List<Acceptance> accepted;
     synchronized (acceptances) {
       accepted = List.copyOf(acceptances);
     }
     for (Acceptance a : accepted) {
-      JsonObject mine = requestAs(a.home()).getJsonArray("myAcceptances").getJsonObject(0);
       long homeDeliveredWh = 0;
-      long homeEarned = 0;
-      List<String> metering = new ArrayList<>();
-      for (Object o : mine.getJsonArray("slots")) {
-        JsonObject s = (JsonObject) o;
-        long[] slot = bySlot.get(Instant.parse(s.getString("start")));
-        long deliveredWh = s.getLong("deliveredWh", 0L);
-        long earned = s.getLong("earned", 0L);
-        slot[1] += a.watts();
-        slot[2] += deliveredWh;
-        slot[3] += earned;
-        homeDeliveredWh += deliveredWh;
-        homeEarned += earned;
-        metering.add(
-            s.containsKey("deliveredWh")
-                ? "baseline " + s.getLong("baselineWh") + " Wh, metered " + s.getLong("meteredWh")
-                : "no baseline or readings");
+      long homeAmount = 0;
+      long homeSats = 0;
+      for (Map.Entry<Instant, long[]> slot : bySlot.entrySet()) {
+        slot.getValue()[1] += a.watts();
+        Statement statement =
+            statements
+                .latestStatements(new SlotKey(zone, new DeliverySlot(slot.getKey())))
+                .get(a.home().accountId());
+        if (statement == null) {
+          continue;
+        }
+        for (StatementLine line : statement.lines()) {
+          if (line.kind() == LineKind.FLEXIBILITY_DELIVERY && line.tradeId() == a.id()) {
+            slot.getValue()[2] += line.quantityWh();
+            slot.getValue()[3] += line.amountSat();
+            homeDeliveredWh += line.quantityWh();
+            homeAmount += line.amount();
+            homeSats += line.amountSat();
+          }
+        }
       }
-      long sats = ExchangeRate.fiat("EUR", satPerEur, "config", start).toSatoshis(homeEarned);
-      dueSats += sats;
-      dueLines.add(
+      paidSats += homeSats;
+      homeLines.add(
           "  "
               + a.home().username()
               + ": "
               + kwh(homeDeliveredWh)
-              + " kWh delivered, due "
-              + euros(homeEarned)
+              + " kWh delivered, paid "
+              + euros(homeAmount)
               + " EUR = "
-              + sats
-              + " sats ("
-              + String.join("; ", metering)
-              + " Wh)");
+              + homeSats
+              + " sats");
     }
     synchronized (results) {
-      bySlot.entrySet().stream()
-          .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
-          .forEach(
-              e ->
-                  results.add(
-                      new SlotResult(
-                          e.getKey(),
-                          e.getValue()[0],
-                          e.getValue()[1],
-                          e.getValue()[2] * 4,
-                          e.getValue()[3])));
+      bySlot.forEach(
+          (start, figures) ->
+              results.add(
+                  new SlotResult(start, figures[0], figures[1], figures[2] * 4, figures[3])));
       for (SlotResult r : results) {
         out.println(
             "flexibility "
@@ -388,17 +396,17 @@ final class FlexibilityEvent {
                 + kw(r.acceptedW())
                 + " kW, delivered "
                 + kw(r.deliveredW())
-                + " kW (metered against each home's baseline)");
+                + " kW (metered against each home's baseline), paid "
+                + r.paidSats()
+                + " sats");
       }
-      paymentsSats = dueSats;
+      paymentsSats = paidSats;
     }
     out.println(
-        "flexibility payments due (delivered kWh x "
+        "flexibility payments on the statements (FLEXIBILITY_DELIVERY lines, "
             + PRICE_EUR_PER_KWH
-            + " EUR/kWh, at "
-            + satPerEur
-            + " sats/EUR):");
-    dueLines.forEach(out::println);
+            + " EUR/kWh):");
+    homeLines.forEach(out::println);
   }
 
   /** The event's slots as reported (empty before its report). */
@@ -409,8 +417,8 @@ final class FlexibilityEvent {
   }
 
   /**
-   * Adds the event's figures to the run's summary: {@code flexEvents}, and the requested, accepted
-   * and delivered power as means over the event's slots (kW), and the payments due in sats.
+   * Adds the event's figures to the run's summary: {@code flexEvents}, the requested, accepted and
+   * delivered power as means over the event's slots (kW), and the statements' payments in sats.
    */
   void addTo(Map<String, Object> summary) {
     List<SlotResult> slots = results();

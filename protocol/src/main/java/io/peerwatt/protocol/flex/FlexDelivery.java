@@ -74,10 +74,11 @@ public final class FlexDelivery {
   }
 
   /**
-   * The baseline of {@code slot} of an event starting at {@code eventStart}: {@link
-   * #baselineWh(Map, Instant)} of the comparable days, or, without one, the mean of the home's
-   * slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS} slots) that it metered
-   * whole (the slot before each has readings too); empty when neither has any.
+   * The baseline of {@code slot} of an event starting at {@code eventStart} from {@code
+   * meteredBySlot}: {@link #baselineWh(Map, Instant)} of the comparable days, or, without one, the
+   * mean of the home's slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS}
+   * slots) that it metered whole (the slot before each has readings too); empty when neither has
+   * any.
    */
   public static OptionalLong baselineWh(
       Map<Instant, Long> meteredBySlot, Instant slot, Instant eventStart) {
@@ -85,13 +86,37 @@ public final class FlexDelivery {
     if (days.isPresent()) {
       return days;
     }
+    return hourBefore(
+        start -> {
+          Long wh = meteredBySlot.get(start);
+          return wh == null || !meteredBySlot.containsKey(start.minus(SLOT))
+              ? OptionalLong.empty()
+              : OptionalLong.of(wh);
+        },
+        eventStart);
+  }
+
+  /**
+   * The baseline of {@code slot} of an event starting at {@code eventStart} from {@code meteredAt}
+   * (empty for a slot the home's metering does not cover whole): {@link #baselineWh(Function,
+   * Instant)} of the comparable days, or, without one, the mean of the home's slots in the hour
+   * before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS} slots) that are metered; empty when
+   * neither has any.
+   */
+  public static OptionalLong baselineWh(
+      Function<Instant, OptionalLong> meteredAt, Instant slot, Instant eventStart) {
+    OptionalLong days = baselineWh(meteredAt, slot);
+    return days.isPresent() ? days : hourBefore(meteredAt, eventStart);
+  }
+
+  private static OptionalLong hourBefore(
+      Function<Instant, OptionalLong> meteredAt, Instant eventStart) {
     long sum = 0;
     int slots = 0;
     for (int back = 1; back <= HOUR_BEFORE_SLOTS; back++) {
-      Instant slotStart = eventStart.minus(SLOT.multipliedBy(back));
-      Long wh = meteredBySlot.get(slotStart);
-      if (wh != null && meteredBySlot.containsKey(slotStart.minus(SLOT))) {
-        sum = Math.addExact(sum, wh);
+      OptionalLong wh = meteredAt.apply(eventStart.minus(SLOT.multipliedBy(back)));
+      if (wh.isPresent()) {
+        sum = Math.addExact(sum, wh.getAsLong());
         slots++;
       }
     }

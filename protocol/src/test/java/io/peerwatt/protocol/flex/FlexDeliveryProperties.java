@@ -121,6 +121,23 @@ class FlexDeliveryProperties {
   }
 
   @Test
+  void measuredSlotsOfTheHourBeforeTheEventAreTheBaselineOfAHomeWithoutComparableDays() {
+    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
+    // the metering's own verdict per slot: the first one it covers only in part is missing
+    Map<Instant, Long> measured =
+        Map.of(
+            eventStart.minus(Duration.ofMinutes(15)), 110L,
+            eventStart.minus(Duration.ofMinutes(30)), 91L);
+    java.util.function.Function<Instant, java.util.OptionalLong> meteredAt =
+        start ->
+            measured.containsKey(start)
+                ? java.util.OptionalLong.of(measured.get(start))
+                : java.util.OptionalLong.empty();
+    assertThat(FlexDelivery.baselineWh(meteredAt, SLOT, eventStart)).hasValue(100);
+    assertThat(FlexDelivery.baselineWh(meteredAt, SLOT)).isEmpty();
+  }
+
+  @Test
   void comparableDaysComeBeforeTheHourBeforeTheEvent() {
     Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
     Map<Instant, Long> metered = new HashMap<>();
