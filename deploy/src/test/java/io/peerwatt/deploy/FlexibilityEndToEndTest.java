@@ -1,5 +1,7 @@
 package io.peerwatt.deploy;
 
+import static io.peerwatt.db.schema.Tables.DEVICE;
+import static io.peerwatt.db.schema.Tables.READING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.gateway.Gateway;
@@ -12,6 +14,8 @@ import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
 import io.peerwatt.gateway.metering.Meters;
 import io.peerwatt.gateway.metering.SimulatedDer;
+import io.peerwatt.protocol.Hashes;
+import io.peerwatt.protocol.statement.Rounding;
 import io.peerwatt.protocol.testing.MutableClock;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -33,10 +37,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Flexibility end to end on the running platform: a grid operator's capacity limit for a zone
  * becomes the zone's request, the household accepts it with its battery, and its enrolled gateway,
  * as a VEN, fetches the per-device event, checks the platform-signed command and discharges the
- * simulated battery over Modbus TCP, then reports to the VTN, where the grid operator reads it.
+ * simulated battery over Modbus TCP, then reports to the VTN, where the grid operator reads it;
+ * after the event the household's statements pay the delivered flexibility over its channel, and
+ * the delivery record's proof bundle verifies.
  */
 class FlexibilityEndToEndTest {
   private static final String ZONE = "NL-FLEX";
@@ -77,7 +86,9 @@ class FlexibilityEndToEndTest {
             BATTERY_UNIT, false, new SimulatedDer.Battery(10_000, BATTERY_MAX_W, 90, 70));
     home.attach(der);
     home.start(0);
-    try (PlatformHarness h = PlatformHarness.start(PlatformHarness.settings(dataDir), clock)) {
+    try (PlatformHarness h =
+        PlatformHarness.start(
+            PlatformHarness.settings(dataDir, "settlement.pass-interval-seconds", "1"), clock)) {
       PlatformHarness.Gateway enrolled = h.annasEnrolledGateway(ZONE);
       long deviceId = enrolled.enrolment().getLong("deviceId");
       String ops = h.api.login("ops", PlatformHarness.OPS_PASSWORD);
@@ -158,6 +169,107 @@ class FlexibilityEndToEndTest {
       }
       // the gateway put the battery back when it closed
       assertThat(der.batteryPowerW()).isZero();
+
+      // metering proves it: the home's meter counted 400 Wh in each of the two quarter-hours on
+      // the five days before, and 100 Wh then 350 Wh during the event (its readings written as
+      // ingestion stores them: the test cannot wait days, nor the half hour of the event)
+      DSLContext db = h.platform.database().dsl();
+      db.update(DEVICE)
+          .set(DEVICE.ENROLLED_AT, slot.minus(Duration.ofDays(10)))
+          .where(DEVICE.ID.eq(deviceId))
+          .execute();
+      long sequence = 1_000_000;
+      long counter = 50_000;
+      for (int back = 5; back >= 1; back--) {
+        Instant day = slot.minus(Duration.ofDays(back));
+        for (int q = 0; q <= 2; q++) {
+          reading(db, deviceId, sequence++, day.plus(Duration.ofMinutes(15L * q)), counter);
+          counter += q < 2 ? 400 : 0;
+        }
+        counter += 5_000;
+      }
+      reading(db, deviceId, sequence++, slot, counter);
+      reading(db, deviceId, sequence++, slot.plus(Duration.ofMinutes(15)), counter + 100);
+      reading(db, deviceId, sequence, slot.plus(Duration.ofMinutes(30)), counter + 450);
+
+      // statements pay it: after the event's slots and the grace window, each slot's statement
+      // carries the delivery (1 kW accepted: at most 250 Wh a slot) at 25 ct/kWh, paid over the
+      // household's channel
+      clock.set(slot.plus(Duration.ofMinutes(36)));
+      long acceptanceId = acceptance.getLong("id");
+      String anna = enrolled.ownerToken();
+      String window =
+          "?from=" + slot.minus(Duration.ofMinutes(1)) + "&to=" + slot.plus(Duration.ofMinutes(31));
+      List<JsonObject> statements =
+          await(
+              () -> {
+                List<JsonObject> found =
+                    ok(h.api.get("/statements" + window, anna), 200)
+                        .getJsonArray("statements")
+                        .stream()
+                        .map(JsonObject.class::cast)
+                        .sorted(Comparator.comparing((JsonObject st) -> st.getString("slot")))
+                        .toList();
+                return found.size() == 2 ? Optional.of(found) : Optional.empty();
+              });
+      List<Long> deliveredWh = new ArrayList<>();
+      long totalSat = 0;
+      for (JsonObject statement : statements) {
+        JsonObject line =
+            statement.getJsonArray("lines").stream()
+                .map(JsonObject.class::cast)
+                .filter(l -> l.getString("kind").equals("FLEXIBILITY_DELIVERY"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no flexibility line: " + statement));
+        assertThat(line.getLong("tradeId")).isEqualTo(acceptanceId);
+        assertThat(line.getLong("pricePerKwh")).isEqualTo(25_000);
+        assertThat(line.getLong("amount"))
+            .isEqualTo(Rounding.energyAmount(line.getLong("quantityWh"), 25_000));
+        deliveredWh.add(line.getLong("quantityWh"));
+        totalSat += statement.getLong("totalSat");
+      }
+      assertThat(deliveredWh).containsExactly(250L, 50L);
+      long expectedSat = totalSat;
+      List<JsonObject> payments =
+          await(
+              () -> {
+                List<JsonObject> paid =
+                    ok(h.api.get("/payments", anna), 200).getJsonArray("payments").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(p -> p.getString("status").equals("paid"))
+                        .toList();
+                return paid.size() == 2 ? Optional.of(paid) : Optional.empty();
+              });
+      assertThat(payments.stream().mapToLong(p -> p.getLong("amountSat")).sum())
+          .isEqualTo(expectedSat)
+          .isPositive();
+      assertThat(payments).allSatisfy(p -> assertThat(p.getString("channelId")).isNotNull());
+
+      // proofs verify: the delivery record is anchored with the zone's slot and, once mined, its
+      // bundle verifies with peerwatt verify
+      JsonObject bundle =
+          await(
+              () -> {
+                h.platform.settlement().mineNow();
+                var answer = h.api.get("/proofs/flexibility/" + acceptanceId, anna);
+                return answer.statusCode() == 200
+                    ? Optional.of(answer.bodyAsJsonObject())
+                    : Optional.empty();
+              });
+      assertThat(bundle.getString("kind")).isEqualTo("flexibility");
+      Path bundleFile = Files.writeString(dir.resolve("flexibility.json"), bundle.encode());
+      String base = h.platform.baseUrl();
+      String key = h.api.get("/chain/platform-key", null).bodyAsJsonObject().getString("publicKey");
+      assertThat(
+              PeerwattCommand.run(
+                  "verify",
+                  bundleFile.toString(),
+                  "--header-source",
+                  base + "/api/v1/chain/headers",
+                  "--platform-key",
+                  key))
+          .isZero();
+      assertThat(h.api.get("/proofs/flexibility/" + acceptanceId, ops).statusCode()).isEqualTo(200);
     } finally {
       home.stop();
     }
@@ -297,6 +409,41 @@ class FlexibilityEndToEndTest {
       words[i] = in.readUnsignedShort();
     }
     return words;
+  }
+
+  /** Waits up to a minute for {@code probe} to find something. */
+  private static <T> T await(java.util.concurrent.Callable<Optional<T>> probe) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+    while (true) {
+      Optional<T> found = probe.call();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      assertThat(Instant.now()).as("waited a minute").isBefore(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  /** A reading of the device's channel 0 as ingestion stores it: import counter only. */
+  private static void reading(
+      DSLContext db, long device, long sequence, Instant at, long importWh) {
+    byte[] hash = Hashes.sha256((device + "/" + sequence).getBytes(StandardCharsets.UTF_8));
+    byte[] encoded = new byte[110];
+    System.arraycopy(hash, 0, encoded, 0, 32);
+    db.insertInto(READING)
+        .set(READING.DEVICE_ID, device)
+        .set(READING.SEQUENCE, sequence)
+        .set(READING.METER_CHANNEL, 0)
+        .set(READING.TAKEN_AT, at)
+        .set(READING.IMPORT_WH, importWh)
+        .set(READING.EXPORT_WH, 0L)
+        .set(READING.POWER_W, 0L)
+        .set(READING.QUALITY_FLAGS, 0)
+        .set(READING.PREV_HASH, new byte[32])
+        .set(READING.READING_HASH, hash)
+        .set(READING.SIGNATURE, new byte[70])
+        .set(READING.ENCODED, encoded)
+        .execute();
   }
 
   private static JsonObject ok(io.vertx.ext.web.client.HttpResponse<Buffer> answer, int status) {

@@ -26,11 +26,17 @@ import io.peerwatt.settlement.anchor.AnchorOutcome;
 import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
+import io.peerwatt.settlement.anchor.ProofBundles;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.devnet.DevnetBackend;
 import io.peerwatt.settlement.flex.FlexDeliveries;
 import io.peerwatt.settlement.flex.FlexibilityLines;
 import io.peerwatt.settlement.flex.SlotDelivery;
+import io.peerwatt.settlement.report.FlexibilityEvent;
+import io.peerwatt.settlement.report.JdbcReportSource;
+import io.peerwatt.settlement.report.ReportFormat;
+import io.peerwatt.settlement.report.ReportWriter;
+import io.peerwatt.settlement.report.UtilityReport;
 import io.peerwatt.settlement.statement.FixedRateSource;
 import io.peerwatt.settlement.wallet.HubWallet;
 import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
@@ -214,8 +220,9 @@ class JdbcFlexibilityTest {
         .allSatisfy(o -> assertThat(o.status()).isEqualTo(AnchorOutcome.Status.ANCHORED));
     devnet.mineBlocks(1);
     assertThat(anchoring.confirmAnchors()).isGreaterThanOrEqualTo(1);
-    ProofBundle bundle =
-        anchoring.bundle(AnchorItemKind.FLEXIBILITY, Long.toString(acceptance)).bundle();
+    ProofBundles.Answer answer =
+        anchoring.bundle(AnchorItemKind.FLEXIBILITY, Long.toString(acceptance));
+    ProofBundle bundle = answer.bundle();
     ProofBundleVerifier.Trust trust =
         new ProofBundleVerifier.Trust(
             PLATFORM.publicKey(),
@@ -240,5 +247,42 @@ class JdbcFlexibilityTest {
     assertThat(slots.get(0)).containsEntry("statementHash", StatementCodec.hashHex(first));
     // the record is stored once: later passes anchor nothing more for it
     assertThat(anchoring.anchorDueSlots(now.plus(Duration.ofHours(1)))).isEmpty();
+
+    // the utility report has a section for the event: per slot needed, accepted and delivered
+    // power, per home what it delivered and was paid, with the anchor of its record
+    UtilityReport report =
+        new JdbcReportSource(db).report(ZONE_CODE, FIRST.start(), SECOND.end(), 0);
+    assertThat(report.flexibility())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.eventId()).isEqualTo("event-flex-1");
+              assertThat(e.slots())
+                  .extracting(
+                      FlexibilityEvent.Slot::requestedW,
+                      FlexibilityEvent.Slot::acceptedW,
+                      FlexibilityEvent.Slot::deliveredW)
+                  .containsExactly(tuple(1_000L, 1_000L, 1_000L), tuple(1_000L, 1_000L, 200L));
+              assertThat(e.homes())
+                  .singleElement()
+                  .isEqualTo(
+                      new FlexibilityEvent.Home(
+                          acceptance,
+                          household,
+                          device,
+                          1_000,
+                          300,
+                          7_500,
+                          first.totalSat() + second.totalSat(),
+                          answer.anchorTxid()));
+            });
+    String csv = new String(ReportWriter.render(report, ReportFormat.CSV), StandardCharsets.UTF_8);
+    assertThat(csv)
+        .contains("\r\nflexibilityEvent,requestId,direction,pricePerKwh,slotStart,requestedW")
+        .contains(
+            "event-flex-1," + acceptance + "," + household + "," + device + ",1000,300,7500,");
+    String json =
+        new String(ReportWriter.render(report, ReportFormat.JSON), StandardCharsets.UTF_8);
+    assertThat(Json.parseObject(json)).containsKeys("rows", "totals", "flexibility");
   }
 }

@@ -70,39 +70,50 @@ final class FlexibilityItems {
   /** Writes the acceptance's record if it is ready, and returns what is stored. */
   private static Optional<byte[]> record(DSLContext db, FlexDeliveries deliveries, Acceptance a) {
     JdbcStatementStore statements = new JdbcStatementStore(db);
-    List<Map<String, Object>> slots = new ArrayList<>();
-    long deliveredWh = 0;
-    long amount = 0;
-    long amountSat = 0;
-    for (SlotDelivery d : deliveries.deliveries(a)) {
+    // the statement each slot was paid on, and its line: all there and complete, or not ready
+    List<Statement> paidOn = new ArrayList<>();
+    List<StatementLine> lines = new ArrayList<>();
+    for (Instant start = a.startsAt();
+        start.isBefore(a.endsAt());
+        start = start.plus(DeliverySlot.LENGTH)) {
       List<Statement> versions =
-          statements.versions(
-              a.accountId(), new SlotKey(a.zoneCode(), new DeliverySlot(d.slotStart())));
+          statements.versions(a.accountId(), new SlotKey(a.zoneCode(), new DeliverySlot(start)));
       if (versions.isEmpty() || versions.get(versions.size() - 1).missing()) {
         return Optional.empty();
       }
-      Statement paidOn = versions.get(versions.size() - 1);
+      Statement latest = versions.get(versions.size() - 1);
       Optional<StatementLine> line =
-          paidOn.lines().stream()
+          latest.lines().stream()
               .filter(l -> l.kind() == LineKind.FLEXIBILITY_DELIVERY && l.tradeId() == a.id())
               .findFirst();
       if (line.isEmpty()) {
         return Optional.empty();
       }
+      paidOn.add(latest);
+      lines.add(line.get());
+    }
+    List<SlotDelivery> measured = deliveries.deliveries(a);
+    List<Map<String, Object>> slots = new ArrayList<>();
+    long deliveredWh = 0;
+    long amount = 0;
+    long amountSat = 0;
+    for (int i = 0; i < measured.size(); i++) {
+      SlotDelivery d = measured.get(i);
+      StatementLine line = lines.get(i);
       Map<String, Object> slot = new LinkedHashMap<>();
       slot.put("slotStart", d.slotStart().toString());
       slot.put("baselineWh", d.baselineWh().isPresent() ? d.baselineWh().getAsLong() : null);
       slot.put("meteredWh", d.meteredWh());
-      slot.put("deliveredWh", line.get().quantityWh());
-      slot.put("pricePerKwh", line.get().pricePerKwh());
-      slot.put("amount", line.get().amount());
-      slot.put("amountSat", line.get().amountSat());
-      slot.put("statementVersion", paidOn.version());
-      slot.put("statementHash", StatementCodec.hashHex(paidOn));
+      slot.put("deliveredWh", line.quantityWh());
+      slot.put("pricePerKwh", line.pricePerKwh());
+      slot.put("amount", line.amount());
+      slot.put("amountSat", line.amountSat());
+      slot.put("statementVersion", paidOn.get(i).version());
+      slot.put("statementHash", StatementCodec.hashHex(paidOn.get(i)));
       slots.add(slot);
-      deliveredWh = Math.addExact(deliveredWh, line.get().quantityWh());
-      amount = Math.addExact(amount, line.get().amount());
-      amountSat = Math.addExact(amountSat, line.get().amountSat());
+      deliveredWh = Math.addExact(deliveredWh, line.quantityWh());
+      amount = Math.addExact(amount, line.amount());
+      amountSat = Math.addExact(amountSat, line.amountSat());
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("acceptanceId", a.id());

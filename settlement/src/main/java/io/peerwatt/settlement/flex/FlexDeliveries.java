@@ -101,11 +101,6 @@ public final class FlexDeliveries {
                     .and(FLEX_REQUEST_SLOT.SLOT_START.eq(key.slot().start()))));
   }
 
-  /** The acceptances of the requests of event {@code eventId}, by id. */
-  public List<Acceptance> acceptancesOfEvent(String eventId) {
-    return acceptances(FLEX_REQUEST.EVENT_ID.eq(eventId));
-  }
-
   /**
    * What {@code acceptance} delivered in each of its request's slots, measured as the statements of
    * those slots measure it.
@@ -116,8 +111,13 @@ public final class FlexDeliveries {
         start.isBefore(acceptance.endsAt());
         start = start.plus(DeliverySlot.LENGTH)) {
       SlotKey key = new SlotKey(acceptance.zoneCode(), new DeliverySlot(start));
-      Map<Long, MeteredEnergy> metered = new HashMap<>();
-      deliveries(key, account -> metered.computeIfAbsent(account, a -> meter(key, a))).stream()
+      // crediting is per household: its own acceptances of the slot are all it takes
+      List<Acceptance> households =
+          acceptancesCovering(key).stream()
+              .filter(c -> c.accountId() == acceptance.accountId())
+              .toList();
+      MeteredEnergy energy = meter(key, acceptance.accountId());
+      credit(start, households, account -> energy, baselineOf(key)).stream()
           .filter(d -> d.acceptanceId() == acceptance.id())
           .forEach(out::add);
     }
@@ -130,13 +130,14 @@ public final class FlexDeliveries {
    */
   public List<SlotDelivery> deliveries(SlotKey key, LongFunction<MeteredEnergy> metered) {
     List<Acceptance> covering = acceptancesCovering(key);
-    return credit(
-        key.slot().start(),
-        covering,
-        metered,
-        a ->
-            FlexDelivery.baselineWh(
-                start -> history(key.zoneCode(), a, start), key.slot().start(), a.startsAt()));
+    return credit(key.slot().start(), covering, metered, baselineOf(key));
+  }
+
+  /** An acceptance's household's baseline in the slot. */
+  private Function<Acceptance, OptionalLong> baselineOf(SlotKey key) {
+    return a ->
+        FlexDelivery.baselineWh(
+            start -> history(key.zoneCode(), a, start), key.slot().start(), a.startsAt());
   }
 
   /**
@@ -147,7 +148,7 @@ public final class FlexDeliveries {
    * @param baseline the household's baseline for an acceptance (asked once per household and
    *     direction)
    */
-  static List<SlotDelivery> credit(
+  public static List<SlotDelivery> credit(
       Instant slotStart,
       List<Acceptance> covering,
       LongFunction<MeteredEnergy> metered,

@@ -58,17 +58,20 @@ public final class FlexibilityLines implements ServiceLines {
       Acceptance a =
           acceptances.computeIfAbsent(
               d.acceptanceId(), id -> deliveries.acceptance(id).orElseThrow());
-      long price = price(a.pricePerKwh(), terms);
       out.computeIfAbsent(d.accountId(), account -> new ArrayList<>())
-          .add(
-              new AllocatedLine(
-                  LineKind.FLEXIBILITY_DELIVERY,
-                  d.acceptanceId(),
-                  d.deliveredWh(),
-                  price,
-                  Rounding.energyAmount(d.deliveredWh(), price)));
+          .add(line(d, price(a.pricePerKwh(), terms)));
     }
     return out;
+  }
+
+  /** The statement line paying delivery {@code d} at {@code pricePerKwh} (the zone's unit). */
+  public static AllocatedLine line(SlotDelivery d, long pricePerKwh) {
+    return new AllocatedLine(
+        LineKind.FLEXIBILITY_DELIVERY,
+        d.acceptanceId(),
+        d.deliveredWh(),
+        pricePerKwh,
+        Rounding.energyAmount(d.deliveredWh(), pricePerKwh));
   }
 
   /** The request's price (0.001 ct/kWh) in the zone's unit. */

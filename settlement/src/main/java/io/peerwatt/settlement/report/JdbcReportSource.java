@@ -2,6 +2,9 @@ package io.peerwatt.settlement.report;
 
 import static io.peerwatt.db.schema.Tables.ANCHOR_LEAF;
 import static io.peerwatt.db.schema.Tables.DEVICE;
+import static io.peerwatt.db.schema.Tables.FLEX_ACCEPTANCE;
+import static io.peerwatt.db.schema.Tables.FLEX_REQUEST;
+import static io.peerwatt.db.schema.Tables.FLEX_REQUEST_SLOT;
 import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
 import static io.peerwatt.db.schema.Tables.READING_CHAIN_RESTART;
@@ -9,10 +12,15 @@ import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_STATEMENT;
 
 import io.peerwatt.db.RestartGaps;
+import io.peerwatt.db.schema.tables.records.FlexAcceptanceRecord;
+import io.peerwatt.db.schema.tables.records.FlexRequestRecord;
+import io.peerwatt.db.schema.tables.records.FlexRequestSlotRecord;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
+import io.peerwatt.protocol.statement.LineKind;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementCodec;
+import io.peerwatt.protocol.statement.StatementLine;
 import io.peerwatt.settlement.SettlementPolicy;
 import io.peerwatt.settlement.anchor.ItemRef;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
@@ -34,6 +42,10 @@ import org.jooq.Record;
 /** Reads what a {@link UtilityReport} needs from the database and builds it. */
 public final class JdbcReportSource {
   private static final Duration SLOT_LENGTH = Duration.ofMinutes(15);
+
+  /** Wh in a quarter-hour times this is its mean power in W. */
+  private static final long SLOTS_PER_HOUR = 4;
+
   private final DSLContext db;
   private final JdbcUsageSource usage;
 
@@ -126,17 +138,116 @@ public final class JdbcReportSource {
               });
     }
     return ReportBuilder.build(
-        zoneCode,
-        from,
-        to,
-        currency,
-        tariffMilliCtPerKwh,
-        new ArrayList<>(newest.values()),
-        payments,
-        points,
-        anchors,
-        chainRestarts(zoneCode, newest.keySet()),
-        espi(zoneCode, from, to, currency, newest.values()));
+            zoneCode,
+            from,
+            to,
+            currency,
+            tariffMilliCtPerKwh,
+            new ArrayList<>(newest.values()),
+            payments,
+            points,
+            anchors,
+            chainRestarts(zoneCode, newest.keySet()),
+            espi(zoneCode, from, to, currency, newest.values()))
+        .withFlexibility(flexibility(zoneCode, from, to, newest));
+  }
+
+  /**
+   * A section per flexibility request of the zone with slots in [from, to): per slot what it
+   * needed, what was accepted and what the statements credit as delivered; per acceptance what its
+   * household's statements credit and pay, and the anchor of its delivery record.
+   */
+  private List<FlexibilityEvent> flexibility(
+      String zoneCode, Instant from, Instant to, Map<ReportBuilder.AccountSlot, Statement> newest) {
+    List<FlexibilityEvent> events = new ArrayList<>();
+    for (FlexRequestRecord request :
+        db.selectFrom(FLEX_REQUEST)
+            .where(FLEX_REQUEST.ZONE_CODE.eq(zoneCode))
+            .and(FLEX_REQUEST.STARTS_AT.lt(to))
+            .and(FLEX_REQUEST.ENDS_AT.gt(from))
+            .orderBy(FLEX_REQUEST.STARTS_AT, FLEX_REQUEST.ID)
+            .fetch()) {
+      List<FlexAcceptanceRecord> acceptances =
+          db.selectFrom(FLEX_ACCEPTANCE)
+              .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(request.getId()))
+              .orderBy(FLEX_ACCEPTANCE.ID)
+              .fetch();
+      long acceptedW = acceptances.stream().mapToLong(FlexAcceptanceRecord::getWatts).sum();
+      Map<String, String> anchored = new HashMap<>();
+      db.select(ANCHOR_LEAF.ITEM_REF, ANCHOR_LEAF.ANCHOR_TXID)
+          .from(ANCHOR_LEAF)
+          .where(ANCHOR_LEAF.ITEM_KIND.eq((short) AnchorItemKind.FLEXIBILITY.code()))
+          .and(
+              ANCHOR_LEAF.ITEM_REF.in(
+                  acceptances.stream().map(a -> ItemRef.flexibility(a.getId())).toList()))
+          .forEach(r -> anchored.put(r.value1(), r.value2()));
+      List<FlexibilityEvent.Slot> slots = new ArrayList<>();
+      List<FlexRequestSlotRecord> requestSlots =
+          db.selectFrom(FLEX_REQUEST_SLOT)
+              .where(FLEX_REQUEST_SLOT.REQUEST_ID.eq(request.getId()))
+              .and(FLEX_REQUEST_SLOT.SLOT_START.ge(from))
+              .and(FLEX_REQUEST_SLOT.SLOT_START.lt(to))
+              .orderBy(FLEX_REQUEST_SLOT.SLOT_START)
+              .fetch();
+      for (FlexRequestSlotRecord slot : requestSlots) {
+        long deliveredWh = 0;
+        for (FlexAcceptanceRecord a : acceptances) {
+          for (StatementLine line : flexibilityLines(newest, a, slot.getSlotStart())) {
+            deliveredWh = Math.addExact(deliveredWh, line.quantityWh());
+          }
+        }
+        slots.add(
+            new FlexibilityEvent.Slot(
+                slot.getSlotStart(),
+                slot.getNeededW(),
+                acceptedW,
+                Math.multiplyExact(deliveredWh, SLOTS_PER_HOUR)));
+      }
+      List<FlexibilityEvent.Home> homes = new ArrayList<>();
+      for (FlexAcceptanceRecord a : acceptances) {
+        long wh = 0;
+        long amount = 0;
+        long sat = 0;
+        for (FlexRequestSlotRecord slot : requestSlots) {
+          for (StatementLine line : flexibilityLines(newest, a, slot.getSlotStart())) {
+            wh = Math.addExact(wh, line.quantityWh());
+            amount = Math.addExact(amount, line.amount());
+            sat = Math.addExact(sat, line.amountSat());
+          }
+        }
+        homes.add(
+            new FlexibilityEvent.Home(
+                a.getId(),
+                a.getAccountId(),
+                a.getDeviceId(),
+                a.getWatts(),
+                wh,
+                amount,
+                sat,
+                anchored.get(ItemRef.flexibility(a.getId()))));
+      }
+      events.add(
+          new FlexibilityEvent(
+              request.getEventId(),
+              request.getId(),
+              request.getDirection(),
+              request.getPricePerKwh(),
+              slots,
+              homes));
+    }
+    return events;
+  }
+
+  /** The flexibility lines of acceptance {@code a} on its household's statement of the slot. */
+  private static List<StatementLine> flexibilityLines(
+      Map<ReportBuilder.AccountSlot, Statement> newest, FlexAcceptanceRecord a, Instant slotStart) {
+    Statement s = newest.get(new ReportBuilder.AccountSlot(a.getAccountId(), slotStart));
+    if (s == null) {
+      return List.of();
+    }
+    return s.lines().stream()
+        .filter(l -> l.kind() == LineKind.FLEXIBILITY_DELIVERY && l.tradeId() == a.getId())
+        .toList();
   }
 
   /** A gap a chain restart left in one account's readings; null ends are open. */

@@ -117,7 +117,7 @@ public final class ReportBuilder {
       totals = totals.plus(row);
     }
     return new UtilityReport(
-        zoneCode, from, to, currency, tariffMilliCtPerKwh, rows, totals, usage);
+        zoneCode, from, to, currency, tariffMilliCtPerKwh, rows, totals, usage, List.of());
   }
 
   /** Wh times milli-cent per kWh, divided by 1000, rounded half up. */

@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * Renders a {@link UtilityReport} as CSV, JSON or a Green Button ESPI Atom feed ({@link
- * EspiWriter}: every metering point of the zone, traded or not). Output is deterministic (no
- * generation time inside), so the same report always has the same SHA-256, which is what is
- * anchored.
+ * EspiWriter}: every metering point of the zone, traded or not). CSV and JSON carry a section per
+ * flexibility event (CSV: two tables after the rows, slots then homes, only when there are events).
+ * Output is deterministic (no generation time inside), so the same report always has the same
+ * SHA-256, which is what is anchored.
  */
 public final class ReportWriter {
   private static final String[] CSV_COLUMNS = {
@@ -36,6 +37,29 @@ public final class ReportWriter {
     "missing",
     "chainRestart",
     "anchorTxids"
+  };
+
+  private static final String[] FLEX_SLOT_COLUMNS = {
+    "flexibilityEvent",
+    "requestId",
+    "direction",
+    "pricePerKwh",
+    "slotStart",
+    "requestedW",
+    "acceptedW",
+    "deliveredW"
+  };
+
+  private static final String[] FLEX_HOME_COLUMNS = {
+    "flexibilityEvent",
+    "acceptanceId",
+    "accountId",
+    "deviceId",
+    "acceptedW",
+    "deliveredWh",
+    "amount",
+    "amountSat",
+    "anchorTxid"
   };
 
   private ReportWriter() {}
@@ -104,7 +128,52 @@ public final class ReportWriter {
         .append(t.pendingSat())
         .append(",,,,")
         .append("\r\n");
+    if (!r.flexibility().isEmpty()) {
+      flexibilityCsv(sb, r.flexibility());
+    }
     return sb.toString();
+  }
+
+  /**
+   * The flexibility sections after the rows: a blank line, then per event its slots, then a blank
+   * line and per event its homes, each table with its own header.
+   */
+  private static void flexibilityCsv(StringBuilder sb, List<FlexibilityEvent> events) {
+    sb.append("\r\n").append(String.join(",", FLEX_SLOT_COLUMNS)).append("\r\n");
+    for (FlexibilityEvent e : events) {
+      for (FlexibilityEvent.Slot slot : e.slots()) {
+        sb.append(
+                String.join(
+                    ",",
+                    e.eventId(),
+                    Long.toString(e.requestId()),
+                    e.direction(),
+                    Long.toString(e.pricePerKwh()),
+                    slot.start().toString(),
+                    Long.toString(slot.requestedW()),
+                    Long.toString(slot.acceptedW()),
+                    Long.toString(slot.deliveredW())))
+            .append("\r\n");
+      }
+    }
+    sb.append("\r\n").append(String.join(",", FLEX_HOME_COLUMNS)).append("\r\n");
+    for (FlexibilityEvent e : events) {
+      for (FlexibilityEvent.Home home : e.homes()) {
+        sb.append(
+                String.join(
+                    ",",
+                    e.eventId(),
+                    Long.toString(home.acceptanceId()),
+                    Long.toString(home.accountId()),
+                    Long.toString(home.deviceId()),
+                    Long.toString(home.acceptedW()),
+                    Long.toString(home.deliveredWh()),
+                    Long.toString(home.amount()),
+                    Long.toString(home.amountSat()),
+                    home.anchorTxid() == null ? "" : home.anchorTxid()))
+            .append("\r\n");
+      }
+    }
   }
 
   private static String join(List<?> values, String sep) {
@@ -167,6 +236,40 @@ public final class ReportWriter {
     totals.put("energyReconciles", t.energyReconciles());
     totals.put("paymentsReconcile", t.paymentsReconcile());
     m.put("totals", totals);
+    List<Object> events = new ArrayList<>();
+    for (FlexibilityEvent e : r.flexibility()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("eventId", e.eventId());
+      o.put("requestId", e.requestId());
+      o.put("direction", e.direction());
+      o.put("pricePerKwh", e.pricePerKwh());
+      List<Object> slots = new ArrayList<>();
+      for (FlexibilityEvent.Slot slot : e.slots()) {
+        Map<String, Object> so = new LinkedHashMap<>();
+        so.put("slot", slot.start() + "/PT15M");
+        so.put("requestedW", slot.requestedW());
+        so.put("acceptedW", slot.acceptedW());
+        so.put("deliveredW", slot.deliveredW());
+        slots.add(so);
+      }
+      o.put("slots", slots);
+      List<Object> homes = new ArrayList<>();
+      for (FlexibilityEvent.Home home : e.homes()) {
+        Map<String, Object> ho = new LinkedHashMap<>();
+        ho.put("acceptanceId", home.acceptanceId());
+        ho.put("accountId", home.accountId());
+        ho.put("deviceId", home.deviceId());
+        ho.put("acceptedW", home.acceptedW());
+        ho.put("deliveredWh", home.deliveredWh());
+        ho.put("amount", home.amount());
+        ho.put("amountSat", home.amountSat());
+        ho.put("anchorTxid", home.anchorTxid());
+        homes.add(ho);
+      }
+      o.put("homes", homes);
+      events.add(o);
+    }
+    m.put("flexibility", events);
     return m;
   }
 }

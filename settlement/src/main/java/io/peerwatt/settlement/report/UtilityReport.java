@@ -16,6 +16,7 @@ import java.util.List;
  * @param totals sums over the rows
  * @param usage every metering point of the zone with its metered energy per quarter-hour, traded or
  *     not, and its account's statement money: what the ESPI form of the report says
+ * @param flexibility a section per flexibility event with slots in the period, by start
  */
 public record UtilityReport(
     String zoneCode,
@@ -25,10 +26,18 @@ public record UtilityReport(
     long tariffMilliCtPerKwh,
     List<ReportRow> rows,
     ReportTotals totals,
-    EspiFeed usage) {
+    EspiFeed usage,
+    List<FlexibilityEvent> flexibility) {
 
   public UtilityReport {
     rows = List.copyOf(rows);
+    flexibility = List.copyOf(flexibility);
+  }
+
+  /** This report with {@code events} as its flexibility sections. */
+  public UtilityReport withFlexibility(List<FlexibilityEvent> events) {
+    return new UtilityReport(
+        zoneCode, from, to, currency, tariffMilliCtPerKwh, rows, totals, usage, events);
   }
 
   /** The period as an ISO 8601 interval (start/end). */
