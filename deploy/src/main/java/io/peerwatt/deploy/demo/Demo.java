@@ -6,10 +6,12 @@ import io.peerwatt.deploy.Platform;
 import io.peerwatt.deploy.PlatformSettings;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
+import io.peerwatt.gateway.metering.SimulatedDer;
 import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.PublicKey;
+import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.chain.ChainHeader;
 import io.peerwatt.settlement.chain.TxStatus;
 import io.peerwatt.settlement.devnet.DevnetBackend;
@@ -95,6 +97,7 @@ public final class Demo implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final Neighbourhood neighbourhood;
   private final DemoExport exports;
+  private final FlexibilityEvent flexibility;
   private final List<String> closingTxids = new ArrayList<>();
   private final long startedNanos = System.nanoTime();
   private Instant firstSlot;
@@ -112,10 +115,12 @@ public final class Demo implements AutoCloseable {
     this.out = out;
     this.clock = clock;
     this.platform = platform;
-    this.neighbourhood =
-        new Neighbourhood(
-            platform, clock, new PlatformApi(platform.baseUrl()), stop, out, gatewayWallet);
+    PlatformApi api = new PlatformApi(platform.baseUrl());
+    this.neighbourhood = new Neighbourhood(platform, clock, api, stop, out, gatewayWallet);
     this.exports = new DemoExport(platform, neighbourhood, out);
+    this.flexibility =
+        new FlexibilityEvent(
+            api, neighbourhood, out, new JdbcStatementStore(platform.database().dsl()));
   }
 
   /** The first quarter hour whose gate closes at least two simulated minutes after {@code now}. */
@@ -310,6 +315,7 @@ public final class Demo implements AutoCloseable {
             + (slots == null ? ", running until Ctrl-C" : ", " + slots + " slot(s)")
             + "; every home trades by two standing rules (sell its surplus, buy its deficit, forecast from"
             + " its last hour of readings)");
+    flexibility.plan(firstSlot, slots, clock.instant());
     CompletableFuture<Void> rulesCreated = null;
     CompletableFuture<Void> rulesPaused = null;
     int reported = 0;
@@ -327,6 +333,7 @@ public final class Demo implements AutoCloseable {
           && !now.isBefore(slotStart(slots - 1).minus(GATE_LEAD))) {
         rulesPaused = neighbourhood.pauseRules();
       }
+      flexibility.tick(now);
       Instant reportSlot = slotStart(reported);
       if (!now.isBefore(reportSlot.plus(SLOT).plus(GRACE))) {
         List<SlotReport> done =
@@ -334,6 +341,7 @@ public final class Demo implements AutoCloseable {
                 platform.database().dsl(), neighbourhood.zones(), reportSlot, clock);
         if (done != null) {
           done.forEach(r -> out.println(r.line()));
+          flexibility.slotDone(reportSlot);
           reported++;
         }
       }
@@ -342,6 +350,7 @@ public final class Demo implements AutoCloseable {
     if (rulesPaused != null) {
       rulesPaused.join();
     }
+    flexibility.finish();
   }
 
   /** The API's slot form, {@code 2026-11-25T10:15Z/PT15M}. */
@@ -385,12 +394,24 @@ public final class Demo implements AutoCloseable {
 
   /** The run's figures (the {@code --summary} JSON). */
   public Map<String, Object> summary() {
-    return exports.summary(
-        options.slots(),
-        closingTxids.size(),
-        clock.speed(),
-        (System.nanoTime() - startedNanos) / 1_000_000,
-        this::outsideTransaction);
+    Map<String, Object> summary =
+        exports.summary(
+            options.slots(),
+            closingTxids.size(),
+            clock.speed(),
+            (System.nanoTime() - startedNanos) / 1_000_000,
+            this::outsideTransaction);
+    flexibility.addTo(summary);
+    return summary;
+  }
+
+  FlexibilityEvent flexibility() {
+    return flexibility;
+  }
+
+  /** The homes' batteries. */
+  List<SimulatedDer> batteries() {
+    return neighbourhood.homes().stream().flatMap(h -> h.battery().stream()).toList();
   }
 
   /**

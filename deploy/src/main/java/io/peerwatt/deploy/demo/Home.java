@@ -2,12 +2,15 @@ package io.peerwatt.deploy.demo;
 
 import io.peerwatt.gateway.Gateway;
 import io.peerwatt.gateway.metering.MeterSimulator;
+import io.peerwatt.gateway.metering.SimulatedDer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One simulated home: its owner's account, its meter simulator and the gateway polling it; {@code
- * m2m} when its gateway signs its channel payments.
+ * m2m} when its gateway signs its channel payments; {@code battery} when it has one the platform
+ * may steer ({@link HomeBattery}).
  */
 record Home(
     int index,
@@ -21,4 +24,5 @@ record Home(
     long deviceId,
     boolean m2m,
     long meteringPointId,
-    List<Long> ruleIds) {}
+    List<Long> ruleIds,
+    Optional<SimulatedDer> battery) {}

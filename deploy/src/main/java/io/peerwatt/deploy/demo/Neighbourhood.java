@@ -10,6 +10,7 @@ import io.peerwatt.gateway.metering.MapChoice;
 import io.peerwatt.gateway.metering.MeterConfig;
 import io.peerwatt.gateway.metering.MeterSimulator;
 import io.peerwatt.gateway.metering.MeterUri;
+import io.peerwatt.gateway.metering.SimulatedDer;
 import io.peerwatt.gateway.platform.Enrollment;
 import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.platform.Uploader;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The demo's set-up: the operator, the zones with a utility each, and the homes (owner account,
  * metering point, one-time enrolment code, a Modbus meter simulator and a real gateway polling it,
- * enrolled and running), then each home's standing rules. Home calls go a few at a time, off the
- * slot loop.
+ * enrolled and running; some with a battery the gateway may steer, {@link HomeBattery}), then each
+ * home's standing rules. Home calls go a few at a time, off the slot loop.
  */
 final class Neighbourhood implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Neighbourhood.class);
@@ -239,6 +240,9 @@ final class Neighbourhood implements AutoCloseable {
             pvPeakW,
             10_000_000L + 7_919L * i,
             1_000_000L + 3_571L * i);
+    Optional<SimulatedDer> battery =
+        HomeBattery.has(i) ? Optional.of(HomeBattery.simulated()) : Optional.empty();
+    battery.ifPresent(meter::attach);
     meter.start(0);
     Files.createDirectories(dir);
     PrivateKey key = DeviceIdentity.loadOrCreate(dir);
@@ -271,7 +275,12 @@ final class Neighbourhood implements AutoCloseable {
             true,
             List.of(meterConfig),
             m2m ? Optional.of(gatewayWallet) : Optional.empty(),
-            Optional.of(demoLightClient()));
+            Optional.of(demoLightClient()),
+            battery.map(b -> HomeBattery.gatewaySection(meter.port(), clock.speed())));
+    if (battery.isPresent()) {
+      api.call(
+          "PUT", "/devices/" + deviceId + "/flexibility", token, HomeBattery.registration(), 200);
+    }
     Gateway gateway = Gateway.open(config, key, clock, ClockSync.assumeSynchronised());
     Thread thread =
         new Thread(
@@ -299,7 +308,8 @@ final class Neighbourhood implements AutoCloseable {
         deviceId,
         m2m,
         mp,
-        new CopyOnWriteArrayList<>());
+        new CopyOnWriteArrayList<>(),
+        battery);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.anchor.ProofBundle;
 import io.peerwatt.protocol.anchor.ProofBundleVerifier;
 import io.peerwatt.protocol.bsv.Interpreter;
@@ -19,6 +20,11 @@ import io.peerwatt.protocol.reading.ReadingCodec;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.protocol.spv.BlockHeader;
 import io.peerwatt.protocol.spv.HeaderChain;
+import io.peerwatt.protocol.statement.LineKind;
+import io.peerwatt.protocol.statement.Statement;
+import io.peerwatt.protocol.statement.StatementLine;
+import io.peerwatt.settlement.JdbcStatementStore;
+import io.peerwatt.settlement.SlotKey;
 import io.peerwatt.settlement.chain.ChainBackend;
 import io.peerwatt.settlement.chain.ChainHeader;
 import java.io.ByteArrayOutputStream;
@@ -53,6 +59,7 @@ class DemoEndToEndTest {
       demo.run();
       demo.closeChannels();
       summary = demo.summary();
+      theFlexibilityEventWasAcceptedAndDelivered(demo, printed);
       demo.export(dir.resolve("out"));
       DSLContext dsl = demo.platform().database().dsl();
       platformKey = demo.platform().platformKey();
@@ -89,9 +96,62 @@ class DemoEndToEndTest {
     // the gateways, as light clients, verified some of their own readings on chain themselves
     assertThat(((Number) summary.get("readingsVerifiedByGateways")).longValue()).isPositive();
     assertThat(((Number) summary.get("gatewayAlarms")).longValue()).isZero();
+    assertThat(((Number) summary.get("flexEvents")).longValue()).isEqualTo(1);
+    assertThat((java.math.BigDecimal) summary.get("flexAcceptedKw")).isPositive();
+    assertThat((java.math.BigDecimal) summary.get("flexDeliveredKw")).isPositive();
+    assertThat(((Number) summary.get("flexPaymentsSats")).longValue()).isPositive();
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("grid operator: OpenADR event")
+        .contains("flexibility payments on the statements");
     everyExportedProofVerifiesAndATamperedOneFails(
         dir.resolve("out").resolve("proofs"), platformKey, headers);
     theReportReconciles(dir.resolve("out").resolve("report.json"));
+  }
+
+  /**
+   * The grid operator's event: home 2 (the battery home of three) accepted, its gateway discharged
+   * its battery over Modbus, its meter shows the delivery, never more than accepted, and its
+   * statements pay it: what the demo reports equals every flexibility line of the run's statements.
+   */
+  private static void theFlexibilityEventWasAcceptedAndDelivered(
+      Demo demo, ByteArrayOutputStream printed) {
+    List<FlexibilityEvent.SlotResult> slots = demo.flexibility().results();
+    String said = printed.toString(StandardCharsets.UTF_8);
+    assertThat(slots).as(said).isNotEmpty();
+    for (FlexibilityEvent.SlotResult slot : slots) {
+      assertThat(slot.acceptedW()).as(said).isPositive();
+      assertThat(slot.deliveredW()).as(said).isPositive();
+      assertThat(slot.deliveredW()).as(said).isLessThanOrEqualTo(slot.acceptedW());
+      assertThat(slot.paidSats()).as(said).isPositive();
+    }
+    // every FLEXIBILITY_DELIVERY line of every latest statement of the run: what the demo reports
+    JdbcStatementStore store = new JdbcStatementStore(demo.platform().database().dsl());
+    DSLContext dsl = demo.platform().database().dsl();
+    long linesSats = 0;
+    for (Record slot :
+        dsl.fetch("select distinct zone_code, slot_start from settlement_statement")) {
+      SlotKey key =
+          new SlotKey(
+              slot.get(0, String.class),
+              new DeliverySlot(slot.get(1, java.time.OffsetDateTime.class).toInstant()));
+      for (Statement statement : store.latestStatements(key).values()) {
+        linesSats +=
+            statement.lines().stream()
+                .filter(l -> l.kind() == LineKind.FLEXIBILITY_DELIVERY)
+                .mapToLong(StatementLine::amountSat)
+                .sum();
+      }
+    }
+    assertThat(linesSats).as(said).isPositive();
+    assertThat(slots.stream().mapToLong(FlexibilityEvent.SlotResult::paidSats).sum())
+        .isEqualTo(linesSats);
+    assertThat(((Number) demo.summary().get("flexPaymentsSats")).longValue()).isEqualTo(linesSats);
+    assertThat(demo.batteries())
+        .singleElement()
+        .satisfies(
+            b ->
+                assertThat(b.stateOfChargePermille())
+                    .isLessThan(HomeBattery.START_STATE_OF_CHARGE_PERCENT * 10));
   }
 
   private static void everyExportedProofVerifiesAndATamperedOneFails(

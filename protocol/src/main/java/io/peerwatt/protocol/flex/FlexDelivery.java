@@ -16,8 +16,11 @@ import java.util.function.Function;
  *   <li><b>Baseline</b> of a slot: the mean of the home's metered energy (import for a request to
  *       reduce import, export for one to reduce export), from its own signed readings, in the same
  *       quarter-hour of the last {@link #BASELINE_DAYS} days before the slot's day that have a
- *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. No
- *       such day: no baseline, nothing delivered.
+ *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. A
+ *       home without such a day (one that started metering recently) falls back to the hour before
+ *       the event: the mean of its slots among the four before the event's first slot that were
+ *       metered whole (it has readings in the slot before too: the slot its metering started in is
+ *       short). Neither: no baseline, nothing delivered.
  *   <li><b>Delivered</b>: baseline minus metered, clipped to [0, accepted], where accepted is the
  *       accepted power over the slot ({@code watts / 4} Wh, floored).
  *   <li><b>Earned</b>: delivered Wh at the request's price per kWh by the one rounding rule for
@@ -32,7 +35,11 @@ public final class FlexDelivery {
   /** How far back a baseline looks for days with readings. */
   public static final int LOOK_BACK_DAYS = 30;
 
+  /** Slots of the hour before an event, the baseline of a home without comparable days. */
+  public static final int HOUR_BEFORE_SLOTS = 4;
+
   private static final Duration DAY = Duration.ofDays(1);
+  private static final Duration SLOT = Duration.ofMinutes(15);
 
   private FlexDelivery() {}
 
@@ -64,6 +71,56 @@ public final class FlexDelivery {
       }
     }
     return days == 0 ? OptionalLong.empty() : OptionalLong.of(sum / days);
+  }
+
+  /**
+   * The baseline of {@code slot} of an event starting at {@code eventStart} from {@code
+   * meteredBySlot}: {@link #baselineWh(Map, Instant)} of the comparable days, or, without one, the
+   * mean of the home's slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS}
+   * slots) that it metered whole (the slot before each has readings too); empty when neither has
+   * any.
+   */
+  public static OptionalLong baselineWh(
+      Map<Instant, Long> meteredBySlot, Instant slot, Instant eventStart) {
+    OptionalLong days = baselineWh(meteredBySlot, slot);
+    if (days.isPresent()) {
+      return days;
+    }
+    return hourBefore(
+        start -> {
+          Long wh = meteredBySlot.get(start);
+          return wh == null || !meteredBySlot.containsKey(start.minus(SLOT))
+              ? OptionalLong.empty()
+              : OptionalLong.of(wh);
+        },
+        eventStart);
+  }
+
+  /**
+   * The baseline of {@code slot} of an event starting at {@code eventStart} from {@code meteredAt}
+   * (empty for a slot the home's metering does not cover whole): {@link #baselineWh(Function,
+   * Instant)} of the comparable days, or, without one, the mean of the home's slots in the hour
+   * before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS} slots) that are metered; empty when
+   * neither has any.
+   */
+  public static OptionalLong baselineWh(
+      Function<Instant, OptionalLong> meteredAt, Instant slot, Instant eventStart) {
+    OptionalLong days = baselineWh(meteredAt, slot);
+    return days.isPresent() ? days : hourBefore(meteredAt, eventStart);
+  }
+
+  private static OptionalLong hourBefore(
+      Function<Instant, OptionalLong> meteredAt, Instant eventStart) {
+    long sum = 0;
+    int slots = 0;
+    for (int back = 1; back <= HOUR_BEFORE_SLOTS; back++) {
+      OptionalLong wh = meteredAt.apply(eventStart.minus(SLOT.multipliedBy(back)));
+      if (wh.isPresent()) {
+        sum = Math.addExact(sum, wh.getAsLong());
+        slots++;
+      }
+    }
+    return slots == 0 ? OptionalLong.empty() : OptionalLong.of(sum / slots);
   }
 
   /** The accepted power over one 15-minute slot, in Wh (floored). */

@@ -100,6 +100,53 @@ class FlexDeliveryProperties {
   }
 
   @Test
+  void aHomeWithoutComparableDaysFallsBackToTheHourBeforeTheEvent() {
+    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
+    Map<Instant, Long> metered = new HashMap<>();
+    // of the four slots before the event, -15 and -60 were metered whole (the slot before each has
+    // readings); -30 was not (nothing at -45: metering resumed within it), -45 has no readings;
+    // -75 is outside the hour and the event's own slots do not count
+    metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
+    metered.put(eventStart.minus(Duration.ofMinutes(30)), 30L);
+    metered.put(eventStart.minus(Duration.ofMinutes(60)), 81L);
+    metered.put(eventStart.minus(Duration.ofMinutes(75)), 9_000L);
+    metered.put(eventStart, 5L);
+    assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(100);
+    assertThat(FlexDelivery.baselineWh(Map.of(SLOT, 500L), SLOT, eventStart)).isEmpty();
+    // a home metering since within the slot before the event: that slot is short, no baseline
+    assertThat(
+            FlexDelivery.baselineWh(
+                Map.of(eventStart.minus(Duration.ofMinutes(15)), 40L), SLOT, eventStart))
+        .isEmpty();
+  }
+
+  @Test
+  void measuredSlotsOfTheHourBeforeTheEventAreTheBaselineOfAHomeWithoutComparableDays() {
+    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
+    // the metering's own verdict per slot: the first one it covers only in part is missing
+    Map<Instant, Long> measured =
+        Map.of(
+            eventStart.minus(Duration.ofMinutes(15)), 110L,
+            eventStart.minus(Duration.ofMinutes(30)), 91L);
+    java.util.function.Function<Instant, java.util.OptionalLong> meteredAt =
+        start ->
+            measured.containsKey(start)
+                ? java.util.OptionalLong.of(measured.get(start))
+                : java.util.OptionalLong.empty();
+    assertThat(FlexDelivery.baselineWh(meteredAt, SLOT, eventStart)).hasValue(100);
+    assertThat(FlexDelivery.baselineWh(meteredAt, SLOT)).isEmpty();
+  }
+
+  @Test
+  void comparableDaysComeBeforeTheHourBeforeTheEvent() {
+    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
+    Map<Instant, Long> metered = new HashMap<>();
+    metered.put(SLOT.minus(Duration.ofDays(2)), 300L);
+    metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
+    assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(300);
+  }
+
+  @Test
   void aHomeThatCutsItsImportBy300WhOfA1500WAcceptanceDelivers300Wh() {
     assertThat(FlexDelivery.deliveredWh(500, 200, 1500)).isEqualTo(300);
     assertThat(FlexDelivery.deliveredWh(800, 200, 1500)).isEqualTo(375);

@@ -32,8 +32,9 @@ import org.jooq.Record;
  * What each acceptance of a flexibility request delivered in each slot ({@link FlexDelivery}:
  * baseline minus metered, at most the accepted power over the slot), metered and baseline both by
  * the settlement's own metering of the household's meters in the zone, the baseline over the same
- * quarter-hour of earlier days. The statements ({@link FlexibilityLines}), the anchored delivery
- * records and the utility report all measure through this one class.
+ * quarter-hour of earlier days (or, for a household without them, its metered slots in the hour
+ * before the event). The statements ({@link FlexibilityLines}), the anchored delivery records and
+ * the utility report all measure through this one class.
  *
  * <p>Two acceptances of one household in one slot (two devices) share its one reduction: they are
  * credited in acceptance order, each with what the earlier ones left, so the household is never
@@ -135,7 +136,8 @@ public final class FlexDeliveries {
   /** An acceptance's household's baseline in the slot. */
   private Function<Acceptance, OptionalLong> baselineOf(SlotKey key) {
     return a ->
-        FlexDelivery.baselineWh(start -> history(key.zoneCode(), a, start), key.slot().start());
+        FlexDelivery.baselineWh(
+            start -> history(key.zoneCode(), a, start), key.slot().start(), a.startsAt());
   }
 
   /**

@@ -30,6 +30,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -228,12 +229,24 @@ public final class FlexRequests {
     return rule.put("accepted", accepted);
   }
 
-  /** The zone's metered mean import (export) power over the hour before {@code now}, in W. */
+  /**
+   * The zone's metered mean import (export) power over the hour before {@code now}, in W: per
+   * device, its counter's rise over the time its readings of that hour span (a device that started
+   * metering within the hour counts with its mean so far), summed.
+   */
   static long baselineW(DSLContext tx, String zone, FlexDirection direction, Instant now) {
     Field<Long> counter =
         direction == FlexDirection.REDUCE_EXPORT ? READING.EXPORT_WH : READING.IMPORT_WH;
+    Field<Long> meanW =
+        DSL.field(
+            "floor(({0} - {1}) * 3600 / nullif(extract(epoch from {2} - {3}), 0))::bigint",
+            Long.class,
+            DSL.max(counter),
+            DSL.min(counter),
+            DSL.max(READING.TAKEN_AT),
+            DSL.min(READING.TAKEN_AT));
     var perDevice =
-        tx.select(DSL.max(counter).minus(DSL.min(counter)).as("wh"))
+        tx.select(meanW.as("w"))
             .from(READING)
             .join(DEVICE)
             .on(DEVICE.ID.eq(READING.DEVICE_ID))
@@ -244,11 +257,11 @@ public final class FlexRequests {
             .and(READING.TAKEN_AT.lt(now))
             .groupBy(READING.DEVICE_ID)
             .asTable("per_device");
-    Long wh =
-        tx.select(DSL.coalesce(DSL.sum(perDevice.field("wh", Long.class)), BigDecimal.ZERO))
+    Long w =
+        tx.select(DSL.coalesce(DSL.sum(perDevice.field("w", Long.class)), BigDecimal.ZERO))
             .from(perDevice)
             .fetchOne(0, Long.class);
-    return wh == null ? 0 : wh;
+    return w == null ? 0 : w;
   }
 
   /** Sets a device's controllable device (its owner or an operator); answers it. */
@@ -389,7 +402,8 @@ public final class FlexRequests {
                 }
                 return new Accepted(toJson(replay), false);
               }
-              Instant now = clock.instant();
+              // the signed command carries its issue time to the millisecond
+              Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               FlexRequestRecord request =
                   // locked: a standing rule applied to the request at the same time waits
                   db.selectFrom(FLEX_REQUEST)
@@ -485,7 +499,8 @@ public final class FlexRequests {
             watts,
             request.getStartsAt(),
             request.getEndsAt(),
-            now);
+            // the signed command carries its issue time to the millisecond (standing rules too)
+            now.truncatedTo(ChronoUnit.MILLIS));
     String signed = SignedFlexCommand.sign(command, platformKey).toJson();
     objects.createIn(
         db, ObjectType.EVENT, eventId, deviceEvent(db, request, deviceId, watts, signed), PLATFORM);
@@ -624,7 +639,7 @@ public final class FlexRequests {
       Instant start = r.getStartsAt().plus(FlexEvents.SLOT.multipliedBy(i));
       JsonObject slot =
           new JsonObject().put("start", start.toString()).put("requestedW", requested);
-      OptionalLong baseline = FlexDelivery.baselineWh(metered, start);
+      OptionalLong baseline = FlexDelivery.baselineWh(metered, start, r.getStartsAt());
       Long meteredWh = metered.get(start);
       if (!now.isBefore(start.plus(FlexEvents.SLOT)) && baseline.isPresent() && meteredWh != null) {
         long delivered = FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh, a.getWatts());

@@ -72,7 +72,8 @@ class FlexApiTest {
     home = h.prosumer(operator, "flex-home", "DE-FLEX");
     gateway = new TestGateway(h.clock.instant().minusSeconds(1800));
     gateway.enrol(h, home.token(), h.meteringPoint(home.token(), 10_000));
-    // 60 readings, 2 Wh apart, in the hour before: the zone's baseline is 118 Wh in 1 h = 118 W
+    // 60 readings, 5 s and 2 Wh apart, in the hour before: the zone's baseline is 118 Wh over the
+    // 295 s they span = 1440 W
     check(h.post("/readings", null, gateway.batch(gateway.next(60), h.clock.instant())), 200);
     eventually(() -> h.db.dsl().fetchCount(Tables.READING) == 60);
     VtnClients.Issued client =
@@ -160,10 +161,10 @@ class FlexApiTest {
     assertThat(request.getString("direction")).isEqualTo("REDUCE_IMPORT");
     // 0.25 EUR/kWh = 25 ct/kWh = 25000 in 0.001 ct/kWh
     assertThat(request.getLong("pricePerKwh")).isEqualTo(25_000);
-    assertThat(request.getLong("baselineW")).isEqualTo(118);
+    assertThat(request.getLong("baselineW")).isEqualTo(1440);
     assertThat(request.getJsonArray("slots"))
         .extracting(s -> ((JsonObject) s).getLong("neededW"))
-        .containsExactly(68L, 18L);
+        .containsExactly(1390L, 1340L);
     long id = request.getLong("id");
 
     // no controllable device yet, then too much power for it: refusals in words with the numbers
@@ -316,6 +317,59 @@ class FlexApiTest {
     } finally {
       h.clock.set(Instant.parse("2026-12-06T12:00:00Z"));
     }
+  }
+
+  @Test
+  void anAcceptanceOnAClockFinerThanMillisecondsSignsItsCommandToTheMillisecond() throws Exception {
+    new EventsApi(bl)
+        .createEvent(
+            importLimit("DE-FLEX", "0.25", "0.05")
+                .intervalPeriod(
+                    new IntervalPeriod()
+                        .start(OffsetDateTime.parse("2026-12-06T19:00:00Z"))
+                        .duration("PT15M")));
+    // a home of its own, so the other tests' home keeps its device uncontrollable until they
+    // register it
+    Account neighbour = h.prosumer(operator, "flex-neighbour", "DE-FLEX");
+    TestGateway battery = new TestGateway(h.clock.instant().minusSeconds(600));
+    battery.enrol(h, neighbour.token(), h.meteringPoint(neighbour.token(), 10_000));
+    JsonObject request =
+        ApiClient.ok(h.get("/flex/requests", neighbour.token())).getJsonArray("requests").stream()
+            .map(JsonObject.class::cast)
+            .filter(r -> r.getString("start").equals("2026-12-06T19:00:00Z"))
+            .findFirst()
+            .orElseThrow();
+    check(
+        h.put(
+            "/devices/" + battery.deviceId + "/flexibility",
+            neighbour.token(),
+            new JsonObject().put("kind", "battery").put("maxPowerW", 1200)),
+        200);
+    // an accelerated or system clock answers microseconds and nanoseconds
+    h.clock.set(Instant.parse("2026-12-06T12:00:00.000123456Z"));
+    HttpResponse<Buffer> accepted;
+    try {
+      accepted =
+          h.post(
+              "/flex/requests/" + request.getLong("id") + "/acceptances",
+              neighbour.token(),
+              new JsonObject()
+                  .put("deviceId", battery.deviceId)
+                  .put("watts", 700)
+                  .put("clientKey", "sub-millisecond"));
+    } finally {
+      h.clock.set(Instant.parse("2026-12-06T12:00:00Z"));
+    }
+    assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(201);
+    String signed =
+        h.db
+            .dsl()
+            .select(Tables.FLEX_ACCEPTANCE.SIGNED_COMMAND)
+            .from(Tables.FLEX_ACCEPTANCE)
+            .where(Tables.FLEX_ACCEPTANCE.CLIENT_KEY.eq("sub-millisecond"))
+            .fetchOne(Tables.FLEX_ACCEPTANCE.SIGNED_COMMAND);
+    assertThat(SignedFlexCommand.fromJson(signed).command().issuedAt())
+        .isEqualTo(Instant.parse("2026-12-06T12:00:00Z"));
   }
 
   @Test
