@@ -97,9 +97,13 @@ class FlexRuleApiTest {
   }
 
   /** Meter readings of {@code deviceId} in the hour before now: {@code wh} used in it. */
-  static void usedInTheLastHour(long deviceId, long wh) {
+  /**
+   * Readings 58 minutes apart within the hour before {@code NOW} whose mean power is {@code meanW}:
+   * the zone's baseline is its devices' mean power over the time their readings span.
+   */
+  static void usedInTheLastHour(long deviceId, long meanW) {
     storeReading(deviceId, NOW.minus(Duration.ofMinutes(59)), 1_000_000);
-    storeReading(deviceId, NOW.minus(Duration.ofMinutes(1)), 1_000_000 + wh);
+    storeReading(deviceId, NOW.minus(Duration.ofMinutes(1)), 1_000_000 + meanW * 58 / 60);
   }
 
   static JsonObject event(String zone, String direction, String start, long price, Long... w) {
@@ -131,7 +135,7 @@ class FlexRuleApiTest {
     Home big = home("rule-big", "DE-RULE", 1000);
     Home last = home("rule-last", "DE-RULE", 1000);
     Home elsewhere = home("rule-elsewhere", "DE-OTHER", 1000);
-    // the zone used 3000 Wh in the hour before: a baseline of 3000 W
+    // the zone drew 3000 W on average in the hour before: its baseline
     usedInTheLastHour(cheap.deviceId(), 3000);
 
     // a rule moves at most what the device can
@@ -225,7 +229,7 @@ class FlexRuleApiTest {
   @Test
   void aRuleSetWhileARequestIsOpenTakesItAtOnceButNeverOneThatStarted() {
     Home late = home("rule-late", "DE-LATE", 1500);
-    // the zone used 5000 Wh in the hour before and exported nothing
+    // the zone drew about 5000 W in the hour before and exported nothing
     usedInTheLastHour(late.deviceId(), 5000);
     long noExport =
         ok(h.post(
