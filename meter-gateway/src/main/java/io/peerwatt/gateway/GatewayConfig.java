@@ -45,34 +45,6 @@ public record GatewayConfig(
     Optional<LightClientConfig> lightClient,
     Optional<FlexibilityConfig> flexibility) {
 
-  /** Without a flexibility device. */
-  public GatewayConfig(
-      Path dataDir,
-      Optional<URI> platform,
-      Duration readingInterval,
-      Duration uploadInterval,
-      int batchSize,
-      long journalMaxBytes,
-      long journalSegmentBytes,
-      boolean assumeClockSynchronised,
-      List<MeterConfig> meters,
-      Optional<WalletConfig> wallet,
-      Optional<LightClientConfig> lightClient) {
-    this(
-        dataDir,
-        platform,
-        readingInterval,
-        uploadInterval,
-        batchSize,
-        journalMaxBytes,
-        journalSegmentBytes,
-        assumeClockSynchronised,
-        meters,
-        wallet,
-        lightClient,
-        Optional.empty());
-  }
-
   public GatewayConfig {
     meters = List.copyOf(meters);
     if (meters.isEmpty()) {

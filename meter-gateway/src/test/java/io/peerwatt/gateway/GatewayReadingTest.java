@@ -92,6 +92,7 @@ class GatewayReadingTest {
                 Duration.ofMillis(300),
                 0)),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 

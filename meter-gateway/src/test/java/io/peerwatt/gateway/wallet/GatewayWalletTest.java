@@ -112,6 +112,7 @@ class GatewayWalletTest {
                 Duration.ofMillis(300),
                 0)),
         Optional.of(new WalletConfig(1_000_000, 2_000_000, true, Duration.ofSeconds(30), 14)),
+        Optional.empty(),
         Optional.empty());
   }
 
