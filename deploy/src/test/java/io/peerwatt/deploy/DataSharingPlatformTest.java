@@ -281,6 +281,17 @@ class DataSharingPlatformTest {
           .contains("Paid</dt><dd>3 days: ")
           .contains("Data income")
           .contains("Offer of Institute for Load Research");
+
+      // the institute's data console shows what it was charged and paid for the grant
+      java.net.http.HttpResponse<String> console =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(base + "/third-party"))
+                      .header("cookie", "pw_session=" + institute)
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(console.statusCode()).isEqualTo(200);
+      assertThat(console.body()).contains("for 3 days, ").contains(" paid").doesNotContain(" due<");
     }
   }
 

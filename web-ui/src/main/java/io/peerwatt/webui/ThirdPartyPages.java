@@ -78,11 +78,12 @@ final class ThirdPartyPages {
     Future<ApiClient.Answer> applications = api.get("/data/applications", viewer);
     Future<ApiClient.Answer> offers = api.get("/data/offers", viewer);
     Future<GrantAccesses> grants = GrantAccesses.fetch(api, viewer);
+    Future<ApiClient.Answer> payments = api.get("/data/payments", viewer);
     portal.render(
         ctx,
         status,
         "third-party.jte",
-        Future.all(applications, offers, grants)
+        Future.all(applications, offers, grants, payments)
             .map(
                 x -> {
                   JsonArray grantList = grants.result().grants();
@@ -98,6 +99,13 @@ final class ThirdPartyPages {
                       applications.result().object().getJsonArray("applications", new JsonArray()));
                   p.put("offers", offers.result().object().getJsonArray("offers", new JsonArray()));
                   p.put("grants", usage);
+                  JsonObject paid = payments.result().object();
+                  Map<Long, JsonObject> paymentByGrant = new HashMap<>();
+                  for (Object g : paid.getJsonArray("grants", new JsonArray())) {
+                    paymentByGrant.put(((JsonObject) g).getLong("grantId"), (JsonObject) g);
+                  }
+                  p.put("payments", paymentByGrant);
+                  p.put("paymentTotals", paid.getJsonObject("totals", new JsonObject()));
                   p.put("form", form);
                   p.put("errors", errors);
                   p.put("notice", notice);
