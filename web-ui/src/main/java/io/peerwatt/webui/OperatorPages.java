@@ -50,42 +50,46 @@ final class OperatorPages {
     Future<ApiClient.Answer> monitor = api.get("/monitor", viewer);
     Future<ApiClient.Answer> zones = api.get("/zones", viewer);
     Future<ApiClient.Answer> channels = api.get("/channels", viewer);
-    Future.join(health, monitor, zones, channels)
-        .map(
-            x -> {
-              Map<String, Object> p = new HashMap<>();
-              p.put("health", health.succeeded() ? health.result().object() : new JsonObject());
-              p.put(
-                  "monitor",
-                  monitor.succeeded() && monitor.result().ok()
-                      ? monitor.result().object()
-                      : new JsonObject());
-              p.put(
-                  "zones",
-                  zones.succeeded()
-                      ? zones.result().object().getJsonArray("zones", new JsonArray())
-                      : new JsonArray());
-              p.put(
-                  "zone",
-                  zones.succeeded() ? firstZone(zones.result()) : ZoneView.of(new JsonObject()));
-              long open = 0;
-              long paid = 0;
-              if (channels.succeeded()) {
-                for (Object o :
-                    channels.result().object().getJsonArray("channels", new JsonArray())) {
-                  JsonObject c = (JsonObject) o;
-                  if ("open".equals(c.getString("state"))) {
-                    open++;
+    portal.render(
+        ctx,
+        200,
+        "operator.jte",
+        Future.join(health, monitor, zones, channels)
+            .map(
+                x -> {
+                  Map<String, Object> p = new HashMap<>();
+                  p.put("health", health.succeeded() ? health.result().object() : new JsonObject());
+                  p.put(
+                      "monitor",
+                      monitor.succeeded() && monitor.result().ok()
+                          ? monitor.result().object()
+                          : new JsonObject());
+                  p.put(
+                      "zones",
+                      zones.succeeded()
+                          ? zones.result().object().getJsonArray("zones", new JsonArray())
+                          : new JsonArray());
+                  p.put(
+                      "zone",
+                      zones.succeeded()
+                          ? firstZone(zones.result())
+                          : ZoneView.of(new JsonObject()));
+                  long open = 0;
+                  long paid = 0;
+                  if (channels.succeeded()) {
+                    for (Object o :
+                        channels.result().object().getJsonArray("channels", new JsonArray())) {
+                      JsonObject c = (JsonObject) o;
+                      if ("open".equals(c.getString("state"))) {
+                        open++;
+                      }
+                      paid += c.getLong("paidSats", 0L);
+                    }
                   }
-                  paid += c.getLong("paidSats", 0L);
-                }
-              }
-              p.put("openChannels", open);
-              p.put("paidSats", paid);
-              return p;
-            })
-        .onSuccess(p -> portal.render(ctx, 200, "operator.jte", p))
-        .onFailure(ctx::fail);
+                  p.put("openChannels", open);
+                  p.put("paidSats", paid);
+                  return p;
+                }));
   }
 
   // ---- zones
@@ -115,35 +119,37 @@ final class OperatorPages {
       Map<String, String> form,
       Map<String, String> errors) {
     Viewer viewer = Portal.viewer(ctx);
-    api.get("/zones", viewer)
-        .map(
-            zones -> {
-              JsonArray list = zones.object().getJsonArray("zones", new JsonArray());
-              Map<String, String> values = new HashMap<>(form);
-              String edit = ctx.request().getParam("edit");
-              if (values.isEmpty() && edit != null) {
-                for (Object o : list) {
-                  JsonObject z = (JsonObject) o;
-                  if (z.getString("code").equals(edit)) {
-                    values.putAll(zoneForm(z));
+    portal.render(
+        ctx,
+        status,
+        "operator-zones.jte",
+        api.get("/zones", viewer)
+            .map(
+                zones -> {
+                  JsonArray list = zones.object().getJsonArray("zones", new JsonArray());
+                  Map<String, String> values = new HashMap<>(form);
+                  String edit = ctx.request().getParam("edit");
+                  if (values.isEmpty() && edit != null) {
+                    for (Object o : list) {
+                      JsonObject z = (JsonObject) o;
+                      if (z.getString("code").equals(edit)) {
+                        values.putAll(zoneForm(z));
+                      }
+                    }
                   }
-                }
-              }
-              Map<String, Object> p = new HashMap<>();
-              p.put("zones", list);
-              p.put("form", values);
-              p.put("errors", errors);
-              p.put("notice", notice == null ? "" : notice);
-              p.put(
-                  "editing",
-                  values.containsKey("code")
-                      && !values.getOrDefault("code", "").isEmpty()
-                      && errors.isEmpty()
-                      && edit != null);
-              return p;
-            })
-        .onSuccess(p -> portal.render(ctx, status, "operator-zones.jte", p))
-        .onFailure(ctx::fail);
+                  Map<String, Object> p = new HashMap<>();
+                  p.put("zones", list);
+                  p.put("form", values);
+                  p.put("errors", errors);
+                  p.put("notice", notice == null ? "" : notice);
+                  p.put(
+                      "editing",
+                      values.containsKey("code")
+                          && !values.getOrDefault("code", "").isEmpty()
+                          && errors.isEmpty()
+                          && edit != null);
+                  return p;
+                }));
   }
 
   /** A zone's settings as the form shows them: ct/kWh, kWh and minutes with their decimals. */
@@ -260,24 +266,27 @@ final class OperatorPages {
     Future<ApiClient.Answer> accounts = api.get("/accounts", viewer);
     Future<ApiClient.Answer> zones = api.get("/zones", viewer);
     Future<ApiClient.Answer> points = api.get("/metering-points", viewer);
-    Future.all(accounts, zones, points)
-        .map(
-            x -> {
-              Map<String, Object> p = new HashMap<>();
-              p.put(
-                  "accounts", accounts.result().object().getJsonArray("accounts", new JsonArray()));
-              p.put("zones", zones.result().object().getJsonArray("zones", new JsonArray()));
-              p.put(
-                  "meteringPoints",
-                  points.result().object().getJsonArray("meteringPoints", new JsonArray()));
-              p.put("form", form);
-              p.put("errors", errors);
-              p.put("notice", notice == null ? "" : notice);
-              p.put("zone", firstZone(zones.result()));
-              return p;
-            })
-        .onSuccess(p -> portal.render(ctx, status, "operator-accounts.jte", p))
-        .onFailure(ctx::fail);
+    portal.render(
+        ctx,
+        status,
+        "operator-accounts.jte",
+        Future.all(accounts, zones, points)
+            .map(
+                x -> {
+                  Map<String, Object> p = new HashMap<>();
+                  p.put(
+                      "accounts",
+                      accounts.result().object().getJsonArray("accounts", new JsonArray()));
+                  p.put("zones", zones.result().object().getJsonArray("zones", new JsonArray()));
+                  p.put(
+                      "meteringPoints",
+                      points.result().object().getJsonArray("meteringPoints", new JsonArray()));
+                  p.put("form", form);
+                  p.put("errors", errors);
+                  p.put("notice", notice == null ? "" : notice);
+                  p.put("zone", firstZone(zones.result()));
+                  return p;
+                }));
   }
 
   private void createAccount(RoutingContext ctx) {
@@ -425,15 +434,18 @@ final class OperatorPages {
     Viewer viewer = Portal.viewer(ctx);
     Future<ApiClient.Answer> devices = api.get("/devices", viewer);
     Future<ApiClient.Answer> zones = api.get("/zones", viewer);
-    Future.all(devices, zones)
-        .map(
-            x ->
-                Map.<String, Object>of(
-                    "devices", devices.result().object().getJsonArray("devices", new JsonArray()),
-                    "zone", firstZone(zones.result()),
-                    "notice", notice == null ? "" : notice))
-        .onSuccess(p -> portal.render(ctx, status, "operator-devices.jte", p))
-        .onFailure(ctx::fail);
+    portal.render(
+        ctx,
+        status,
+        "operator-devices.jte",
+        Future.all(devices, zones)
+            .map(
+                x ->
+                    Map.<String, Object>of(
+                        "devices",
+                            devices.result().object().getJsonArray("devices", new JsonArray()),
+                        "zone", firstZone(zones.result()),
+                        "notice", notice == null ? "" : notice)));
   }
 
   private void revoke(RoutingContext ctx) {

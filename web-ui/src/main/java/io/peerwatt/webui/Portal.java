@@ -670,6 +670,14 @@ public final class Portal {
     return false;
   }
 
+  /**
+   * Renders {@code template} with the parameters {@code params} come to, or fails {@code ctx} with
+   * what kept them from coming.
+   */
+  void render(RoutingContext ctx, int status, String template, Future<Map<String, Object>> params) {
+    params.onSuccess(p -> render(ctx, status, template, p)).onFailure(ctx::fail);
+  }
+
   void render(RoutingContext ctx, int status, String template, Map<String, Object> params) {
     StringOutput out = new StringOutput();
     Map<String, Object> all = new java.util.HashMap<>(params);

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,53 +36,33 @@ final class SharePages {
   private void show(RoutingContext ctx, int status, String error) {
     Viewer viewer = Portal.viewer(ctx);
     Future<ApiClient.Answer> offers = api.get("/data/offers", viewer);
-    Future<ApiClient.Answer> grants = api.get("/data/grants", viewer);
+    Future<GrantAccesses> grants = GrantAccesses.fetch(api, viewer);
     Future<ApiClient.Answer> income = api.get("/data/income", viewer);
     Future<ApiClient.Answer> policy = api.get("/data/policy", viewer);
     Future.join(offers, grants, income, policy)
-        .compose(
+        .map(
             x -> {
-              JsonArray grantList =
-                  grants.result().object().getJsonArray("grants", new JsonArray());
-              List<Future<ApiClient.Answer>> accesses = new ArrayList<>();
-              for (Object o : grantList) {
-                accesses.add(
-                    api.get(
-                        "/data/grants/" + ((JsonObject) o).getLong("id") + "/accesses", viewer));
+              JsonArray grantList = grants.result().grants();
+              Map<Long, JsonArray> byGrant = new HashMap<>();
+              for (int i = 0; i < grantList.size(); i++) {
+                byGrant.put(
+                    grantList.getJsonObject(i).getLong("id"), grants.result().accesses().get(i));
               }
-              return Future.join(accesses)
-                  .map(
-                      y -> {
-                        Map<Long, JsonArray> byGrant = new HashMap<>();
-                        for (int i = 0; i < grantList.size(); i++) {
-                          byGrant.put(
-                              grantList.getJsonObject(i).getLong("id"),
-                              accesses
-                                  .get(i)
-                                  .result()
-                                  .object()
-                                  .getJsonArray("accesses", new JsonArray()));
-                        }
-                        Map<String, Object> p = new HashMap<>();
-                        p.put(
-                            "offers",
-                            offers.result().object().getJsonArray("offers", new JsonArray()));
-                        p.put("grants", grantList);
-                        p.put("accesses", byGrant);
-                        JsonObject earned = income.result().object();
-                        Map<Long, JsonObject> incomeByGrant = new HashMap<>();
-                        for (Object g : earned.getJsonArray("grants", new JsonArray())) {
-                          incomeByGrant.put(((JsonObject) g).getLong("grantId"), (JsonObject) g);
-                        }
-                        p.put("income", incomeByGrant);
-                        p.put("incomeTotals", earned.getJsonObject("totals", new JsonObject()));
-                        // 404: the household has set no policy
-                        p.put(
-                            "policy",
-                            policy.result().ok() ? policy.result().object() : new JsonObject());
-                        p.put("error", error);
-                        return p;
-                      });
+              Map<String, Object> p = new HashMap<>();
+              p.put("offers", offers.result().object().getJsonArray("offers", new JsonArray()));
+              p.put("grants", grantList);
+              p.put("accesses", byGrant);
+              JsonObject earned = income.result().object();
+              Map<Long, JsonObject> incomeByGrant = new HashMap<>();
+              for (Object g : earned.getJsonArray("grants", new JsonArray())) {
+                incomeByGrant.put(((JsonObject) g).getLong("grantId"), (JsonObject) g);
+              }
+              p.put("income", incomeByGrant);
+              p.put("incomeTotals", earned.getJsonObject("totals", new JsonObject()));
+              // 404: the household has set no policy
+              p.put("policy", policy.result().ok() ? policy.result().object() : new JsonObject());
+              p.put("error", error);
+              return p;
             })
         .onSuccess(p -> portal.render(ctx, status, "share.jte", p))
         .onFailure(ctx::fail);

@@ -77,51 +77,32 @@ final class ThirdPartyPages {
     Viewer viewer = Portal.viewer(ctx);
     Future<ApiClient.Answer> applications = api.get("/data/applications", viewer);
     Future<ApiClient.Answer> offers = api.get("/data/offers", viewer);
-    Future<ApiClient.Answer> grants = api.get("/data/grants", viewer);
-    Future.all(applications, offers, grants)
-        .compose(
-            x -> {
-              JsonArray grantList =
-                  grants.result().object().getJsonArray("grants", new JsonArray());
-              List<Future<ApiClient.Answer>> accesses = new ArrayList<>();
-              for (Object o : grantList) {
-                accesses.add(
-                    api.get(
-                        "/data/grants/" + ((JsonObject) o).getLong("id") + "/accesses", viewer));
-              }
-              return Future.all(accesses)
-                  .map(
-                      y -> {
-                        List<GrantUsage> usage = new ArrayList<>();
-                        for (int i = 0; i < grantList.size(); i++) {
-                          usage.add(
-                              GrantUsage.of(
-                                  grantList.getJsonObject(i),
-                                  accesses
-                                      .get(i)
-                                      .result()
-                                      .object()
-                                      .getJsonArray("accesses", new JsonArray())));
-                        }
-                        Map<String, Object> p = new HashMap<>();
-                        p.put(
-                            "applications",
-                            applications
-                                .result()
-                                .object()
-                                .getJsonArray("applications", new JsonArray()));
-                        p.put(
-                            "offers",
-                            offers.result().object().getJsonArray("offers", new JsonArray()));
-                        p.put("grants", usage);
-                        p.put("form", form);
-                        p.put("errors", errors);
-                        p.put("notice", notice);
-                        return p;
-                      });
-            })
-        .onSuccess(p -> portal.render(ctx, status, "third-party.jte", p))
-        .onFailure(ctx::fail);
+    Future<GrantAccesses> grants = GrantAccesses.fetch(api, viewer);
+    portal.render(
+        ctx,
+        status,
+        "third-party.jte",
+        Future.all(applications, offers, grants)
+            .map(
+                x -> {
+                  JsonArray grantList = grants.result().grants();
+                  List<GrantUsage> usage = new ArrayList<>();
+                  for (int i = 0; i < grantList.size(); i++) {
+                    usage.add(
+                        GrantUsage.of(
+                            grantList.getJsonObject(i), grants.result().accesses().get(i)));
+                  }
+                  Map<String, Object> p = new HashMap<>();
+                  p.put(
+                      "applications",
+                      applications.result().object().getJsonArray("applications", new JsonArray()));
+                  p.put("offers", offers.result().object().getJsonArray("offers", new JsonArray()));
+                  p.put("grants", usage);
+                  p.put("form", form);
+                  p.put("errors", errors);
+                  p.put("notice", notice);
+                  return p;
+                }));
   }
 
   private void register(RoutingContext ctx) {

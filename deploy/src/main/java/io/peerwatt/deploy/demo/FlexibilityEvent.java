@@ -6,7 +6,8 @@ import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
 import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.SlotKey;
-import io.vertx.core.json.JsonArray;
+import io.peerwatt.trading.flex.FlexDirection;
+import io.peerwatt.trading.flex.GridFlexEvents;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -442,45 +444,14 @@ final class FlexibilityEvent {
 
   /** The zone import limit per slot, with the operator's price, as an OpenADR event. */
   private JsonObject importLimit(String programId, long limitW) {
-    JsonArray intervals = new JsonArray();
-    for (int i = 0; i < lengthSlots; i++) {
-      intervals.add(
-          new JsonObject()
-              .put("id", i)
-              .put(
-                  "payloads",
-                  new JsonArray()
-                      .add(
-                          new JsonObject()
-                              .put("type", "IMPORT_CAPACITY_LIMIT")
-                              .put("values", new JsonArray().add(kw(limitW))))
-                      .add(
-                          new JsonObject()
-                              .put("type", "PRICE")
-                              .put("values", new JsonArray().add(PRICE_EUR_PER_KWH)))));
-    }
-    return new JsonObject()
-        .put("programID", programId)
-        .put("eventName", "feeder relief " + zone)
-        .put("targets", new JsonArray().add(zone))
-        .put(
-            "payloadDescriptors",
-            new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("objectType", "EVENT_PAYLOAD_DESCRIPTOR")
-                        .put("payloadType", "IMPORT_CAPACITY_LIMIT")
-                        .put("units", "KW"))
-                .add(
-                    new JsonObject()
-                        .put("objectType", "EVENT_PAYLOAD_DESCRIPTOR")
-                        .put("payloadType", "PRICE")
-                        .put("units", "KWH")
-                        .put("currency", "EUR")))
-        .put(
-            "intervalPeriod",
-            new JsonObject().put("start", start.toString()).put("duration", "PT15M"))
-        .put("intervals", intervals);
+    return GridFlexEvents.capacityLimitEvent(
+        programId,
+        "feeder relief " + zone,
+        zone,
+        FlexDirection.REDUCE_IMPORT,
+        start,
+        Collections.nCopies(lengthSlots, kw(limitW)),
+        PRICE_EUR_PER_KWH);
   }
 
   /** The VTN's client-credentials token for the business-logic client. */

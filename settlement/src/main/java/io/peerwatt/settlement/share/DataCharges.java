@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 import org.jooq.DSLContext;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -36,6 +37,16 @@ import org.jooq.impl.DSL;
 public final class DataCharges implements ServiceLines {
   /** The currency data prices are in: only zones whose market is in it carry data charges. */
   public static final String CURRENCY = "EUR";
+
+  /** Each data charge beside its grant, the grant's offer and the offer's application. */
+  static final Table<?> CHARGED_GRANTS =
+      DATA_CHARGE
+          .join(DATA_GRANT)
+          .on(DATA_GRANT.ID.eq(DATA_CHARGE.GRANT_ID))
+          .join(DATA_OFFER)
+          .on(DATA_OFFER.ID.eq(DATA_GRANT.OFFER_ID))
+          .join(DATA_APPLICATION)
+          .on(DATA_APPLICATION.ID.eq(DATA_OFFER.APPLICATION_ID));
 
   private final DSLContext dsl;
 
@@ -103,13 +114,7 @@ public final class DataCharges implements ServiceLines {
             DATA_APPLICATION.ACCOUNT_ID,
             DSL.sum(DATA_CHARGE.GROSS_MILLI_CT),
             DSL.sum(DATA_CHARGE.FEE_MILLI_CT))
-        .from(DATA_CHARGE)
-        .join(DATA_GRANT)
-        .on(DATA_GRANT.ID.eq(DATA_CHARGE.GRANT_ID))
-        .join(DATA_OFFER)
-        .on(DATA_OFFER.ID.eq(DATA_GRANT.OFFER_ID))
-        .join(DATA_APPLICATION)
-        .on(DATA_APPLICATION.ID.eq(DATA_OFFER.APPLICATION_ID))
+        .from(CHARGED_GRANTS)
         .where(
             DATA_CHARGE.ZONE_CODE.eq(key.zoneCode()), DATA_CHARGE.SLOT_START.eq(key.slot().start()))
         .groupBy(DATA_CHARGE.GRANT_ID, DATA_GRANT.ACCOUNT_ID, DATA_APPLICATION.ACCOUNT_ID)

@@ -3,7 +3,6 @@ package io.peerwatt.settlement.share;
 import static io.peerwatt.db.schema.Tables.DATA_APPLICATION;
 import static io.peerwatt.db.schema.Tables.DATA_CHARGE;
 import static io.peerwatt.db.schema.Tables.DATA_GRANT;
-import static io.peerwatt.db.schema.Tables.DATA_OFFER;
 import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 
 import io.peerwatt.protocol.DeliverySlot;
@@ -13,6 +12,7 @@ import io.peerwatt.protocol.statement.StatementLine;
 import io.peerwatt.settlement.PaymentStatus;
 import io.peerwatt.settlement.SlotKey;
 import io.peerwatt.settlement.StatementStore;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -103,6 +104,19 @@ public final class DataPayments {
     return grants(DSL.noCondition());
   }
 
+  /** What one grant's charges in one slot are grouped by, and selected as. */
+  private static final List<Field<?>> GRANT_SLOT =
+      List.of(
+          DATA_GRANT.ID,
+          DATA_GRANT.OFFER_ID,
+          DATA_APPLICATION.NAME,
+          DATA_APPLICATION.ACCOUNT_ID,
+          DATA_GRANT.ACCOUNT_ID,
+          DATA_GRANT.RESOLUTION,
+          DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY,
+          DATA_CHARGE.ZONE_CODE,
+          DATA_CHARGE.SLOT_START);
+
   private record Charge(
       long grantId,
       long offerId,
@@ -117,53 +131,32 @@ public final class DataPayments {
       long fee) {}
 
   private List<GrantPayment> grants(Condition which) {
+    Field<Integer> slotCharges = DSL.count();
+    Field<BigDecimal> grossSum = DSL.sum(DATA_CHARGE.GROSS_MILLI_CT).as("gross");
+    Field<BigDecimal> feeSum = DSL.sum(DATA_CHARGE.FEE_MILLI_CT).as("fee");
     List<Charge> charges =
-        dsl.select(
-                DATA_GRANT.ID,
-                DATA_GRANT.OFFER_ID,
-                DATA_APPLICATION.NAME,
-                DATA_APPLICATION.ACCOUNT_ID,
-                DATA_GRANT.ACCOUNT_ID,
-                DATA_GRANT.RESOLUTION,
-                DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY,
-                DATA_CHARGE.ZONE_CODE,
-                DATA_CHARGE.SLOT_START,
-                DSL.count(),
-                DSL.sum(DATA_CHARGE.GROSS_MILLI_CT),
-                DSL.sum(DATA_CHARGE.FEE_MILLI_CT))
-            .from(DATA_CHARGE)
-            .join(DATA_GRANT)
-            .on(DATA_GRANT.ID.eq(DATA_CHARGE.GRANT_ID))
-            .join(DATA_OFFER)
-            .on(DATA_OFFER.ID.eq(DATA_GRANT.OFFER_ID))
-            .join(DATA_APPLICATION)
-            .on(DATA_APPLICATION.ID.eq(DATA_OFFER.APPLICATION_ID))
+        dsl.select(GRANT_SLOT)
+            .select(slotCharges, grossSum, feeSum)
+            .from(DataCharges.CHARGED_GRANTS)
             .where(which)
-            .groupBy(
-                DATA_GRANT.ID,
-                DATA_GRANT.OFFER_ID,
-                DATA_APPLICATION.NAME,
-                DATA_APPLICATION.ACCOUNT_ID,
-                DATA_GRANT.ACCOUNT_ID,
-                DATA_GRANT.RESOLUTION,
-                DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY,
-                DATA_CHARGE.ZONE_CODE,
-                DATA_CHARGE.SLOT_START)
+            .groupBy(GRANT_SLOT)
             .orderBy(DATA_GRANT.ID.desc(), DATA_CHARGE.SLOT_START)
             .fetch(
                 r ->
                     new Charge(
-                        r.value1(),
-                        r.value2(),
-                        r.value3(),
-                        r.value4(),
-                        r.value5(),
-                        r.value6(),
-                        r.value7(),
-                        new SlotKey(r.value8(), DeliverySlot.startingAt(r.value9())),
-                        r.value10(),
-                        r.value11().longValueExact(),
-                        r.value12().longValueExact()));
+                        r.get(DATA_GRANT.ID),
+                        r.get(DATA_GRANT.OFFER_ID),
+                        r.get(DATA_APPLICATION.NAME),
+                        r.get(DATA_APPLICATION.ACCOUNT_ID),
+                        r.get(DATA_GRANT.ACCOUNT_ID),
+                        r.get(DATA_GRANT.RESOLUTION),
+                        r.get(DATA_GRANT.PRICE_MILLI_CT_PER_HOME_DAY),
+                        new SlotKey(
+                            r.get(DATA_CHARGE.ZONE_CODE),
+                            DeliverySlot.startingAt(r.get(DATA_CHARGE.SLOT_START))),
+                        r.get(slotCharges),
+                        r.get(grossSum).longValueExact(),
+                        r.get(feeSum).longValueExact()));
     Map<SlotKey, Map<Long, Statement>> latest = new HashMap<>();
     Map<List<Object>, Boolean> paid = new HashMap<>();
     Map<Long, List<Charge>> byGrant = new LinkedHashMap<>();

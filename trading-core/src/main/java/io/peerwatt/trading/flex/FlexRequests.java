@@ -327,11 +327,7 @@ public final class FlexRequests {
   }
 
   private JsonObject toJson(FlexRequestRecord r, Caller caller, Instant now) {
-    long acceptedW =
-        dsl.select(DSL.coalesce(DSL.sum(FLEX_ACCEPTANCE.WATTS), BigDecimal.ZERO))
-            .from(FLEX_ACCEPTANCE)
-            .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(r.getId()))
-            .fetchOne(0, Long.class);
+    long acceptedW = acceptedW(dsl, r.getId());
     JsonArray slots = new JsonArray();
     dsl.selectFrom(FLEX_REQUEST_SLOT)
         .where(FLEX_REQUEST_SLOT.REQUEST_ID.eq(r.getId()))
@@ -350,15 +346,7 @@ public final class FlexRequests {
         .and(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId()))
         .orderBy(FLEX_ACCEPTANCE.ID)
         .forEach(a -> mine.add(toJson(a).put("slots", reported(r, a))));
-    return new JsonObject()
-        .put("id", r.getId())
-        .put("eventId", r.getEventId())
-        .put("zone", r.getZoneCode())
-        .put("direction", r.getDirection())
-        .put("pricePerKwh", r.getPricePerKwh())
-        .put("start", r.getStartsAt().toString())
-        .put("end", r.getEndsAt().toString())
-        .put("baselineW", r.getBaselineW())
+    return toJson(r)
         .put("openForAcceptance", now.isBefore(r.getStartsAt()))
         .put("slots", slots)
         .put("myAcceptances", mine);
@@ -428,30 +416,7 @@ public final class FlexRequests {
                   .visible(caller, deviceId)
                   .filter(d -> "active".equals(d.getStatus()))
                   .orElseThrow(() -> ApiError.notFound("active device " + deviceId + " of yours"));
-              var controllable =
-                  db.selectFrom(FLEX_DEVICE).where(FLEX_DEVICE.DEVICE_ID.eq(deviceId)).fetchOne();
-              if (controllable == null) {
-                throw ApiError.conflict(
-                    "NOT_CONTROLLABLE",
-                    "device "
-                        + deviceId
-                        + " has no controllable device: set its kind (battery or inverter) and"
-                        + " maximum power first",
-                    "deviceId");
-              }
-              if (watts > controllable.getMaxPowerW()) {
-                throw ApiError.badRequest(
-                    "TOO_MUCH_POWER",
-                    watts
-                        + " W is more than the "
-                        + controllable.getMaxPowerW()
-                        + " W your "
-                        + controllable.getKind()
-                        + " (device "
-                        + deviceId
-                        + ") can move",
-                    "watts");
-              }
+              FlexRules.controllable(db, deviceId, watts, "watts");
               FlexAcceptanceRecord already =
                   db.selectFrom(FLEX_ACCEPTANCE)
                       .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(requestId))
@@ -537,12 +502,7 @@ public final class FlexRequests {
         .put("targets", new JsonArray().add(Long.toString(deviceId)))
         .put(
             "payloadDescriptors",
-            new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("objectType", "EVENT_PAYLOAD_DESCRIPTOR")
-                        .put("payloadType", "DISPATCH_SETPOINT_RELATIVE")
-                        .put("units", "KW")))
+            new JsonArray().add(OpenAdrPayloads.descriptor("DISPATCH_SETPOINT_RELATIVE", "KW")))
         .put(
             "intervalPeriod",
             new JsonObject()
@@ -560,13 +520,10 @@ public final class FlexRequests {
                             "payloads",
                             new JsonArray()
                                 .add(
-                                    new JsonObject()
-                                        .put("type", "DISPATCH_SETPOINT_RELATIVE")
-                                        .put("values", new JsonArray().add(setpoint)))
+                                    OpenAdrPayloads.payload("DISPATCH_SETPOINT_RELATIVE", setpoint))
                                 .add(
-                                    new JsonObject()
-                                        .put("type", "X_PEERWATT_SIGNED_COMMAND")
-                                        .put("values", new JsonArray().add(signed))))));
+                                    OpenAdrPayloads.payload(
+                                        "X_PEERWATT_SIGNED_COMMAND", signed)))));
   }
 
   /**
@@ -685,6 +642,27 @@ public final class FlexRequests {
         .groupBy(slotSecond)
         .forEach(row -> out.put(Instant.ofEpochSecond(row.value1()), row.value2()));
     return out;
+  }
+
+  /** The watts accepted for the request so far, by every device. */
+  static long acceptedW(DSLContext db, long requestId) {
+    return db.select(DSL.coalesce(DSL.sum(FLEX_ACCEPTANCE.WATTS), BigDecimal.ZERO))
+        .from(FLEX_ACCEPTANCE)
+        .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(requestId))
+        .fetchOne(0, Long.class);
+  }
+
+  /** A request's own fields, as every view of it starts. */
+  static JsonObject toJson(FlexRequestRecord r) {
+    return new JsonObject()
+        .put("id", r.getId())
+        .put("eventId", r.getEventId())
+        .put("zone", r.getZoneCode())
+        .put("direction", r.getDirection())
+        .put("pricePerKwh", r.getPricePerKwh())
+        .put("start", r.getStartsAt().toString())
+        .put("end", r.getEndsAt().toString())
+        .put("baselineW", r.getBaselineW());
   }
 
   private static JsonObject toJson(FlexAcceptanceRecord a) {

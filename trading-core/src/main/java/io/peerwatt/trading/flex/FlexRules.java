@@ -16,7 +16,6 @@ import io.peerwatt.http.Role;
 import io.peerwatt.trading.device.DeviceStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,30 +93,7 @@ public final class FlexRules {
           "a rule names REDUCE_IMPORT, REDUCE_EXPORT or both, one at a time",
           "directions");
     }
-    FlexDeviceRecord device =
-        dsl.selectFrom(FLEX_DEVICE).where(FLEX_DEVICE.DEVICE_ID.eq(deviceId)).fetchOne();
-    if (device == null) {
-      throw ApiError.conflict(
-          "NOT_CONTROLLABLE",
-          "device "
-              + deviceId
-              + " has no controllable device: set its kind (battery or inverter) and maximum power"
-              + " first",
-          "deviceId");
-    }
-    if (maxWatts > device.getMaxPowerW()) {
-      throw ApiError.badRequest(
-          "TOO_MUCH_POWER",
-          maxWatts
-              + " W is more than the "
-              + device.getMaxPowerW()
-              + " W your "
-              + device.getKind()
-              + " (device "
-              + deviceId
-              + ") can move",
-          "maxWatts");
-    }
+    controllable(dsl, deviceId, maxWatts, "maxWatts");
     Instant now = clock.instant();
     boolean reduceImport = directions.contains(FlexDirection.REDUCE_IMPORT);
     boolean reduceExport = directions.contains(FlexDirection.REDUCE_EXPORT);
@@ -162,12 +138,7 @@ public final class FlexRules {
             .where(FLEX_REQUEST_SLOT.REQUEST_ID.eq(request.getId()))
             .fetchOptional(0, Long.class)
             .orElse(0L);
-    long acceptedW =
-        tx.select(DSL.coalesce(DSL.sum(FLEX_ACCEPTANCE.WATTS), BigDecimal.ZERO))
-            .from(FLEX_ACCEPTANCE)
-            .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(request.getId()))
-            .fetchOne(0, Long.class);
-    long remaining = neededW - acceptedW;
+    long remaining = neededW - FlexRequests.acceptedW(tx, request.getId());
     List<RuleAcceptance> out = new ArrayList<>();
     var rules =
         tx.select(
@@ -205,6 +176,39 @@ public final class FlexRules {
       remaining -= watts;
     }
     return out;
+  }
+
+  /**
+   * The controllable device of {@code deviceId}, which must exist and move {@code watts}: a 409
+   * NOT_CONTROLLABLE without one, a 400 TOO_MUCH_POWER (on {@code wattsField}) beyond its maximum.
+   */
+  static FlexDeviceRecord controllable(
+      DSLContext db, long deviceId, long watts, String wattsField) {
+    FlexDeviceRecord device =
+        db.selectFrom(FLEX_DEVICE).where(FLEX_DEVICE.DEVICE_ID.eq(deviceId)).fetchOne();
+    if (device == null) {
+      throw ApiError.conflict(
+          "NOT_CONTROLLABLE",
+          "device "
+              + deviceId
+              + " has no controllable device: set its kind (battery or inverter) and maximum power"
+              + " first",
+          "deviceId");
+    }
+    if (watts > device.getMaxPowerW()) {
+      throw ApiError.badRequest(
+          "TOO_MUCH_POWER",
+          watts
+              + " W is more than the "
+              + device.getMaxPowerW()
+              + " W your "
+              + device.getKind()
+              + " (device "
+              + deviceId
+              + ") can move",
+          wattsField);
+    }
+    return device;
   }
 
   private void visibleDevice(Caller caller, long deviceId) {

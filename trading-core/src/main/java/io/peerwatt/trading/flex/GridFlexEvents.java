@@ -124,47 +124,49 @@ public final class GridFlexEvents {
       Instant start,
       List<Long> limitsW,
       long pricePerKwh) {
-    BigDecimal eurPerKwh = BigDecimal.valueOf(pricePerKwh, 5).stripTrailingZeros();
+    return capacityLimitEvent(
+        programId,
+        "grid flexibility " + zone + " " + start,
+        zone,
+        direction,
+        start,
+        limitsW.stream().map(w -> BigDecimal.valueOf(w, 3).stripTrailingZeros()).toList(),
+        BigDecimal.valueOf(pricePerKwh, 5).stripTrailingZeros());
+  }
+
+  /**
+   * The OpenADR event request of a capacity limit for {@code zone} in {@code direction}: one
+   * 15-minute interval from {@code start} per limit (kW), each with the price (EUR per kWh), as a
+   * VTN's business-logic client posts it.
+   */
+  public static JsonObject capacityLimitEvent(
+      String programId,
+      String eventName,
+      String zone,
+      FlexDirection direction,
+      Instant start,
+      List<BigDecimal> limitsKw,
+      BigDecimal eurPerKwh) {
     JsonArray intervals = new JsonArray();
-    for (int i = 0; i < limitsW.size(); i++) {
+    for (int i = 0; i < limitsKw.size(); i++) {
       intervals.add(
           new JsonObject()
               .put("id", i)
               .put(
                   "payloads",
                   new JsonArray()
-                      .add(
-                          new JsonObject()
-                              .put("type", direction.limitType())
-                              .put(
-                                  "values",
-                                  new JsonArray()
-                                      .add(
-                                          BigDecimal.valueOf(limitsW.get(i), 3)
-                                              .stripTrailingZeros())))
-                      .add(
-                          new JsonObject()
-                              .put("type", "PRICE")
-                              .put("values", new JsonArray().add(eurPerKwh)))));
+                      .add(OpenAdrPayloads.payload(direction.limitType(), limitsKw.get(i)))
+                      .add(OpenAdrPayloads.payload("PRICE", eurPerKwh))));
     }
     return new JsonObject()
         .put("programID", programId)
-        .put("eventName", "grid flexibility " + zone + " " + start)
+        .put("eventName", eventName)
         .put("targets", new JsonArray().add(zone))
         .put(
             "payloadDescriptors",
             new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("objectType", "EVENT_PAYLOAD_DESCRIPTOR")
-                        .put("payloadType", direction.limitType())
-                        .put("units", "KW"))
-                .add(
-                    new JsonObject()
-                        .put("objectType", "EVENT_PAYLOAD_DESCRIPTOR")
-                        .put("payloadType", "PRICE")
-                        .put("units", "KWH")
-                        .put("currency", "EUR")))
+                .add(OpenAdrPayloads.descriptor(direction.limitType(), "KW"))
+                .add(OpenAdrPayloads.descriptor("PRICE", "KWH").put("currency", "EUR")))
         .put(
             "intervalPeriod",
             new JsonObject().put("start", start.toString()).put("duration", "PT15M"))
@@ -250,15 +252,7 @@ public final class GridFlexEvents {
               }
               slots.add(slot);
             });
-    return new JsonObject()
-        .put("id", r.getId())
-        .put("eventId", r.getEventId())
-        .put("zone", r.getZoneCode())
-        .put("direction", r.getDirection())
-        .put("pricePerKwh", r.getPricePerKwh())
-        .put("start", r.getStartsAt().toString())
-        .put("end", r.getEndsAt().toString())
-        .put("baselineW", r.getBaselineW())
+    return FlexRequests.toJson(r)
         .put("createdAt", r.getCreatedAt().toString())
         .put("acceptances", acceptances.size())
         .put("earned", earned)
