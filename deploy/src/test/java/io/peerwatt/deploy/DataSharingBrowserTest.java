@@ -20,8 +20,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Issue 22's portal in a real browser against the real platform (PostgreSQL, Chromium): an operator
  * creates a third party's account, the third party registers an application in its console, the
  * operator approves it on the data applications page, the third party publishes an offer; the
- * household accepts it on "Share my data", sees the grant and revokes it; the console shows the
- * revoked grant. axe-core finds no violation on these pages at any step.
+ * household accepts it on "Share my data", sees the grant and revokes it, sets a standing policy
+ * and removes it; the console shows the revoked grant. axe-core finds no violation on these pages
+ * at any step.
  */
 class DataSharingBrowserTest {
   private static final String ZONE = "DE-SHARE";
@@ -129,6 +130,25 @@ class DataSharingBrowserTest {
         assertThat(browser.findElements(By.cssSelector("article.grant button"))).isEmpty();
         noViolations(browser, "share page with a revoked grant");
         Browser.screenshots(browser, "share-revoked");
+
+        // a standing policy: a price that is no number is refused in words; one that matches the
+        // open offer does not grant again what the household revoked
+        browser.findElement(By.id("policy-price")).sendKeys("two cents");
+        browser.findElement(By.cssSelector("#policy-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText())
+            .contains("lowest price");
+        new Select(browser.findElement(By.id("policy-resolution"))).selectByValue("hourly");
+        browser.findElement(By.id("policy-price")).clear();
+        browser.findElement(By.id("policy-price")).sendKeys("0.02");
+        browser.findElement(By.cssSelector("#policy-form button[type=submit]")).click();
+        assertThat(browser.findElement(By.id("policy-summary")).getText())
+            .contains("hourly readings or coarser")
+            .contains("without statements");
+        assertThat(browser.findElements(By.cssSelector("article.grant"))).hasSize(1);
+        noViolations(browser, "share page with a standing policy");
+        browser.findElement(By.cssSelector("#policy-remove button[type=submit]")).click();
+        assertThat(browser.findElement(By.id("policy-summary")).getText())
+            .contains("no standing policy");
 
         login(browser, base, "institute", "institute-password");
         String grantRow = browser.findElement(By.cssSelector("#grant-list tbody tr")).getText();

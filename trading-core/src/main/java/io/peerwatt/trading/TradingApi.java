@@ -41,6 +41,7 @@ import io.peerwatt.trading.openadr.VtnObjects;
 import io.peerwatt.trading.share.AuthorizationServer;
 import io.peerwatt.trading.share.DataApplications;
 import io.peerwatt.trading.share.DataGrants;
+import io.peerwatt.trading.share.DataSharingPolicies;
 import io.peerwatt.trading.share.GrantTokenCheck;
 import io.peerwatt.trading.share.OAuthTokens;
 import io.vertx.core.Future;
@@ -244,7 +245,12 @@ public final class TradingApi implements AutoCloseable {
                           new GridFlexEvents(dsl, vtn.objects(), started.flex(), clock),
                           blocking),
                       new ShareRoutes(
-                          dataApplications, dataGrants, sharing.check(), blocking, clock));
+                          dataApplications,
+                          dataGrants,
+                          new DataSharingPolicies(dsl, dataGrants),
+                          sharing.check(),
+                          blocking,
+                          clock));
               market.start(vertx, blocking, clock);
               // new months get their reading partition well before their first reading; old nonces
               // and the revocations of expired tokens go

@@ -1,18 +1,20 @@
 package io.peerwatt.webui;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
  * "Share my data": the offers third parties make for a household's meter data, the household's
- * grants with what each third party fetched and paid (its "data income"), and accepting an offer or
- * revoking a grant at once.
+ * grants with what each third party fetched and paid (its "data income"), accepting an offer or
+ * revoking a grant at once, and the household's standing policy that accepts the offers it matches.
  */
 final class SharePages {
   private final Portal portal;
@@ -27,6 +29,8 @@ final class SharePages {
     router.get("/share").handler(ctx -> show(ctx, 200, ""));
     router.post("/share/offers/:id/accept").handler(this::accept);
     router.post("/share/grants/:id/revoke").handler(this::revoke);
+    router.post("/share/policy").handler(this::setPolicy);
+    router.post("/share/policy/remove").handler(this::removePolicy);
   }
 
   private void show(RoutingContext ctx, int status, String error) {
@@ -34,7 +38,8 @@ final class SharePages {
     Future<ApiClient.Answer> offers = api.get("/data/offers", viewer);
     Future<GrantAccesses> grants = GrantAccesses.fetch(api, viewer);
     Future<ApiClient.Answer> income = api.get("/data/income", viewer);
-    Future.join(offers, grants, income)
+    Future<ApiClient.Answer> policy = api.get("/data/policy", viewer);
+    Future.join(offers, grants, income, policy)
         .map(
             x -> {
               JsonArray grantList = grants.result().grants();
@@ -54,6 +59,8 @@ final class SharePages {
               }
               p.put("income", incomeByGrant);
               p.put("incomeTotals", earned.getJsonObject("totals", new JsonObject()));
+              // 404: the household has set no policy
+              p.put("policy", policy.result().ok() ? policy.result().object() : new JsonObject());
               p.put("error", error);
               return p;
             })
@@ -67,6 +74,53 @@ final class SharePages {
 
   private void revoke(RoutingContext ctx) {
     postAndReturn(ctx, "No such grant.", id -> "/data/grants/" + id + "/revoke");
+  }
+
+  private void setPolicy(RoutingContext ctx) {
+    Map<String, String> form = Forms.of(ctx, "finestResolution", "statements", "minPriceEur");
+    String finest = form.get("finestResolution");
+    Long minPrice = Forms.eurosToMilliCt(form.get("minPriceEur"));
+    if (!List.of("15min", "hourly", "daily").contains(Forms.orEmpty(finest))) {
+      show(ctx, 400, "Choose the finest detail you share: 15-minute, hourly or daily readings.");
+      return;
+    }
+    if (minPrice == null || minPrice < 0) {
+      show(
+          ctx,
+          400,
+          "Enter the lowest price you accept per day of data in EUR, e.g. 0.02 (at most 5"
+              + " decimals).");
+      return;
+    }
+    sendAndReturn(
+        ctx,
+        HttpMethod.PUT,
+        "/data/policy",
+        new JsonObject()
+            .put("finestResolution", finest)
+            .put("statements", form.containsKey("statements"))
+            .put("minPriceMilliCtPerHomeDay", minPrice));
+  }
+
+  private void removePolicy(RoutingContext ctx) {
+    sendAndReturn(ctx, HttpMethod.DELETE, "/data/policy", null);
+  }
+
+  /**
+   * Sends {@code body} to the API and returns to the share page, or shows the page with what the
+   * API refused.
+   */
+  private void sendAndReturn(RoutingContext ctx, HttpMethod method, String path, JsonObject body) {
+    api.send(method, path, Portal.viewer(ctx), body)
+        .onSuccess(
+            answer -> {
+              if (answer.ok()) {
+                Forms.seeOther(ctx, "/share");
+              } else {
+                show(ctx, answer.status(), answer.message());
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   /**

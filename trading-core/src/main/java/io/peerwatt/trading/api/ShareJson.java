@@ -3,11 +3,12 @@ package io.peerwatt.trading.api;
 import io.peerwatt.trading.share.DataApplications;
 import io.peerwatt.trading.share.DataGrants;
 import io.peerwatt.trading.share.DataScope;
+import io.peerwatt.trading.share.DataSharingPolicies;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** The JSON forms of data-sharing applications, offers and grants. */
+/** The JSON forms of data-sharing applications, offers, grants and policies. */
 final class ShareJson {
   private ShareJson() {}
 
@@ -53,6 +54,14 @@ final class ShareJson {
             .put("expiresAt", g.expiresAt().toString())
             .put("revokedAt", g.revokedAt() == null ? null : g.revokedAt().toString()),
         g.scope());
+  }
+
+  static JsonObject policy(DataSharingPolicies.Policy p) {
+    return new JsonObject()
+        .put("finestResolution", p.finestResolution().code())
+        .put("statements", p.statements())
+        .put("minPriceMilliCtPerHomeDay", p.minPriceMilliCtPerHomeDay())
+        .put("setAt", p.setAt().toString());
   }
 
   private static JsonObject scope(JsonObject json, DataScope s) {

@@ -12,6 +12,7 @@ import io.peerwatt.trading.share.DataApplications;
 import io.peerwatt.trading.share.DataGrants;
 import io.peerwatt.trading.share.DataResolution;
 import io.peerwatt.trading.share.DataScope;
+import io.peerwatt.trading.share.DataSharingPolicies;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,7 +27,7 @@ import java.util.function.Function;
 /**
  * Consumer data sharing under {@code /api/v1/data}: third parties register applications (an
  * operator approves or refuses them) and publish offers; households accept an offer, which makes a
- * grant, and revoke grants at once.
+ * grant, or set a standing policy that accepts the offers it matches, and revoke grants at once.
  */
 public final class ShareRoutes implements ApiResource {
   /** Most access-log entries one answer lists: the newest. */
@@ -34,6 +35,7 @@ public final class ShareRoutes implements ApiResource {
 
   private final DataApplications applications;
   private final DataGrants grants;
+  private final DataSharingPolicies policies;
   private final DataGrantTokens grantTokens;
   private final Blocking blocking;
   private final Clock clock;
@@ -44,11 +46,13 @@ public final class ShareRoutes implements ApiResource {
   public ShareRoutes(
       DataApplications applications,
       DataGrants grants,
+      DataSharingPolicies policies,
       DataGrantTokens grantTokens,
       Blocking blocking,
       Clock clock) {
     this.applications = applications;
     this.grants = grants;
+    this.policies = policies;
     this.grantTokens = grantTokens;
     this.blocking = blocking;
     this.clock = clock;
@@ -63,6 +67,9 @@ public final class ShareRoutes implements ApiResource {
     router.get("/data/offers").handler(this::listOffers);
     router.post("/data/offers/:id/accept").handler(this::accept);
     router.get("/data/grants").handler(this::listGrants);
+    router.get("/data/policy").handler(this::policy);
+    router.put("/data/policy").handler(this::setPolicy);
+    router.delete("/data/policy").handler(this::removePolicy);
     router.post("/data/grants/:id/revoke").handler(this::revoke);
     router.get("/data/grants/:id/accesses").handler(this::accesses);
     router.get("/shared/grant").handler(this::sharedGrant);
@@ -131,15 +138,19 @@ public final class ShareRoutes implements ApiResource {
         ctx,
         201,
         blocking.run(
-            () ->
-                ShareJson.offer(
-                    grants.publish(
-                        caller.accountId(),
-                        b.getLong("applicationId"),
-                        scope,
-                        b.getInteger("accessDays"),
-                        b.getString("purpose"),
-                        now))));
+            () -> {
+              DataGrants.Offer offer =
+                  grants.publish(
+                      caller.accountId(),
+                      b.getLong("applicationId"),
+                      scope,
+                      b.getInteger("accessDays"),
+                      b.getString("purpose"),
+                      now);
+              // households whose standing policy matches are granted at once, as by hand
+              policies.applyTo(offer, now);
+              return ShareJson.offer(offer);
+            }));
   }
 
   private void listOffers(RoutingContext ctx) {
@@ -155,6 +166,57 @@ public final class ShareRoutes implements ApiResource {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
     Instant now = clock.instant();
     respondList(ctx, "grants", () -> grants.grantsVisibleTo(caller), g -> ShareJson.grant(g, now));
+  }
+
+  /** The calling household's standing policy; 404 when it has none. */
+  private void policy(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () ->
+                ShareJson.policy(
+                    policies
+                        .of(caller.accountId())
+                        .orElseThrow(() -> ApiError.notFound("data-sharing policy")))));
+  }
+
+  /**
+   * Sets the calling household's standing policy and answers it with the grants it made at once
+   * from the open offers it matches.
+   */
+  private void setPolicy(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
+    JsonObject b = ApiRequests.body(ctx);
+    DataResolution finest = DataResolution.ofCode(b.getString("finestResolution"));
+    boolean statements = b.getBoolean("statements");
+    long minPrice = b.getLong("minPriceMilliCtPerHomeDay");
+    Instant now = clock.instant();
+    ApiResponses.respond(
+        ctx,
+        200,
+        blocking.run(
+            () -> {
+              DataSharingPolicies.PolicySet set =
+                  policies.set(caller.accountId(), finest, statements, minPrice, now);
+              JsonArray granted = new JsonArray();
+              set.granted().forEach(g -> granted.add(ShareJson.grant(g, now)));
+              return ShareJson.policy(set.policy()).put("granted", granted);
+            }));
+  }
+
+  /** Removes the calling household's standing policy; the grants it made stay until revoked. */
+  private void removePolicy(RoutingContext ctx) {
+    Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
+    blocking
+        .run(
+            () -> {
+              policies.remove(caller.accountId());
+              return null;
+            })
+        .onSuccess(done -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void revoke(RoutingContext ctx) {

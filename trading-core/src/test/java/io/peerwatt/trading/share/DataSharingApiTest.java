@@ -52,6 +52,11 @@ class DataSharingApiTest {
   }
 
   static String thirdParty(String username) {
+    return thirdPartyOf(h, operator, username);
+  }
+
+  /** Logs in a new third party {@code username} that {@code operator} creates through {@code h}. */
+  static String thirdPartyOf(TradingHarness h, String operator, String username) {
     ApiClient.check(
         h.post(
             "/accounts",
@@ -65,6 +70,11 @@ class DataSharingApiTest {
   }
 
   static JsonObject application(String token, boolean confidential) {
+    return applicationOf(h, token, confidential);
+  }
+
+  /** Registers an application of the third party of {@code token} through {@code h}. */
+  static JsonObject applicationOf(TradingHarness h, String token, boolean confidential) {
     return ApiClient.ok(
         ApiClient.check(
             h.post(
