@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -125,7 +126,7 @@ class DataSharingBrowserTest {
             .isEqualTo("Institute for Load Research: active");
         noViolations(browser, "share page with a grant");
         browser.findElement(By.cssSelector("article.grant button[type=submit]")).click();
-        assertThat(browser.findElement(By.cssSelector("article.grant h3")).getText())
+        assertThat(textOnceItShows(browser, By.cssSelector("article.grant h3"), "revoked"))
             .isEqualTo("Institute for Load Research: revoked");
         assertThat(browser.findElements(By.cssSelector("article.grant button"))).isEmpty();
         noViolations(browser, "share page with a revoked grant");
@@ -141,13 +142,12 @@ class DataSharingBrowserTest {
         browser.findElement(By.id("policy-price")).clear();
         browser.findElement(By.id("policy-price")).sendKeys("0.02");
         browser.findElement(By.cssSelector("#policy-form button[type=submit]")).click();
-        assertThat(browser.findElement(By.id("policy-summary")).getText())
-            .contains("hourly readings or coarser")
+        assertThat(textOnceItShows(browser, By.id("policy-summary"), "hourly readings or coarser"))
             .contains("without statements");
         assertThat(browser.findElements(By.cssSelector("article.grant"))).hasSize(1);
         noViolations(browser, "share page with a standing policy");
         browser.findElement(By.cssSelector("#policy-remove button[type=submit]")).click();
-        assertThat(browser.findElement(By.id("policy-summary")).getText())
+        assertThat(textOnceItShows(browser, By.id("policy-summary"), "no standing policy"))
             .contains("no standing policy");
 
         login(browser, base, "institute", "institute-password");
@@ -163,6 +163,20 @@ class DataSharingBrowserTest {
         browser.quit();
       }
     }
+  }
+
+  /**
+   * The text of {@code by} once it shows {@code expected}: after a form posts, the element of the
+   * page before may still be there until the answer replaces it.
+   */
+  private static String textOnceItShows(WebDriver browser, By by, String expected) {
+    return new WebDriverWait(browser, Duration.ofSeconds(30))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              String text = d.findElement(by).getText();
+              return text.contains(expected) ? text : null;
+            });
   }
 
   private static void login(WebDriver browser, String base, String user, String password) {
