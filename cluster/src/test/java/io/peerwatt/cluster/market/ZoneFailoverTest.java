@@ -124,6 +124,55 @@ class ZoneFailoverTest {
     }
   }
 
+  @Test
+  void anOwnerStoppedPastItsSessionAndResumedWritesNothingMore() throws Exception {
+    ZoneTopics topics = ZoneTopics.named("fencing.");
+    ZoneShards shards = TestZones.shards(PARTITIONS);
+    createTopics(topics, shards);
+    List<ZoneCommand> orders = TestZones.orders(4_000, 23);
+    String bootstrap = cluster.bootstrapServers();
+
+    try (OwnerNode c = owner("C", "fencing-owners", "fencing.");
+        OwnerNode d = owner("D", "fencing-owners", "fencing.");
+        ResultWatcher watcher = new ResultWatcher(bootstrap, topics, PARTITIONS);
+        ZoneCommandSender sender = new ZoneCommandSender(bootstrap, topics, shards)) {
+      await(() -> !c.owned().isEmpty() && !d.owned().isEmpty(), 90, "both nodes own shards");
+      AtomicInteger sent = new AtomicInteger();
+      Thread stream = new Thread(() -> send(sender, orders, sent));
+      stream.start();
+      await(() -> sent.get() >= 1_500, 30, "the first 1,500 orders");
+      long stopped = System.currentTimeMillis();
+      c.signal("STOP");
+      stream.join();
+      await(() -> d.owned().size() == PARTITIONS, 60, "D owning every shard");
+      await(() -> distinctResults(watcher) >= orders.size(), 120, "a result for every order");
+      awaitCaughtUp(watcher, topics);
+
+      Map<Integer, Long> endAtResume = watcher.positions();
+      long resumed = System.currentTimeMillis();
+      c.signal("CONT");
+      // C learns it lost its shards: its producer is fenced or the group drops it; then it rejoins
+      await(
+          () -> !c.events("fenced", resumed).isEmpty() || !c.events("released", resumed).isEmpty(),
+          30,
+          "C noticing it was replaced");
+      await(() -> !c.events("assigned", resumed).isEmpty(), 60, "C rejoining the group");
+      awaitCaughtUp(watcher, topics);
+
+      List<ResultWatcher.Seen> byC =
+          watcher.seen().stream()
+              .filter(s -> s.node().equals("C") && s.position() >= endAtResume.get(s.partition()))
+              .toList();
+      System.out.printf(
+          "fencing: C stopped %d ms, then %s; committed results by C after the resume: %d%n",
+          resumed - stopped,
+          c.events("", resumed).stream().map(OwnerNode.Event::what).toList(),
+          byC.size());
+      assertThat(byC).isEmpty();
+      assertExactlyOnceAndEqualToOneProcess(watcher, topics, orders.size());
+    }
+  }
+
   private static OwnerNode owner(String node, String group, String prefix) throws Exception {
     return OwnerNode.start(
         cluster.bootstrapServers(), node, group, prefix, PARTITIONS, SNAPSHOT_EVERY);
