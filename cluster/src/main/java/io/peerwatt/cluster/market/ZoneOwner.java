@@ -457,12 +457,16 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
     }
 
     void restore(String zoneCode, ZoneSnapshot snapshot) {
-      ZoneBooks books =
-          zoneBooks(zoneCode)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "snapshot of zone " + zoneCode + " that does not trade"));
+      Optional<ZoneBooks> found = zoneBooks(zoneCode);
+      if (found.isEmpty()) {
+        // the zone stopped trading: its commands are answered WRONG_ZONE from now on
+        log.warn(
+            "Zone owner {}: zone {} no longer trades, its snapshot is dropped",
+            settings.nodeId(),
+            zoneCode);
+        return;
+      }
+      ZoneBooks books = found.get();
       for (byte[] state : snapshot.books()) {
         OrderBook book = BookStateCodec.decode(books.config, state);
         books.bySlot.put(book.instrument().slot(), book);
