@@ -619,57 +619,35 @@ public final class FlexRequests {
 
   /**
    * What acceptance {@code a} delivered in each slot of request {@code r} that ended by {@code now}
-   * and that the home's readings measure, by slot start: the baseline of the same quarter-hour on
-   * comparable days or, for a home without them, of the hour before the event ({@link
-   * FlexDelivery#baselineWh(Map, Instant, Instant)}). The household's listing and the grid
-   * operator's events both show this one measure, so they agree.
+   * and that the home's readings measure, by slot start: as the statements measure it (its meter's
+   * energy by {@link SlotEnergy}, the baseline of the same quarter-hour on comparable days or, for
+   * a home without them, of the hour before the event, {@link FlexDelivery}). The household's
+   * listing and the grid operator's events both show this one measure.
    */
   Map<Instant, SlotDelivery> delivered(FlexRequestRecord r, FlexAcceptanceRecord a, Instant now) {
     Map<Instant, SlotDelivery> out = new HashMap<>();
-    if (!now.isAfter(r.getStartsAt())) {
-      return out;
-    }
-    Map<Instant, Long> metered =
-        meteredBySlot(
-            a.getDeviceId(),
-            FlexDirection.valueOf(r.getDirection()),
-            r.getStartsAt().minus(Duration.ofDays(FlexDelivery.LOOK_BACK_DAYS)),
-            r.getEndsAt());
+    SlotEnergy energy =
+        new SlotEnergy(dsl, a.getDeviceId(), FlexDirection.valueOf(r.getDirection()));
     for (Instant start = r.getStartsAt();
         start.isBefore(r.getEndsAt()) && !now.isBefore(start.plus(FlexEvents.SLOT));
         start = start.plus(FlexEvents.SLOT)) {
-      OptionalLong baseline = FlexDelivery.baselineWh(metered, start, r.getStartsAt());
-      Long meteredWh = metered.get(start);
-      if (baseline.isPresent() && meteredWh != null) {
-        long wh = FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh, a.getWatts());
+      OptionalLong meteredWh = energy.wh(start);
+      if (meteredWh.isEmpty()) {
+        continue;
+      }
+      OptionalLong baseline = FlexDelivery.baselineWh(energy::wh, start, r.getStartsAt());
+      if (baseline.isPresent()) {
+        long wh =
+            FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh.getAsLong(), a.getWatts());
         out.put(
             start,
             new SlotDelivery(
-                baseline.getAsLong(), meteredWh, wh, FlexDelivery.earned(wh, r.getPricePerKwh())));
+                baseline.getAsLong(),
+                meteredWh.getAsLong(),
+                wh,
+                FlexDelivery.earned(wh, r.getPricePerKwh())));
       }
     }
-    return out;
-  }
-
-  /**
-   * The device's metered import (export) energy per 15-minute slot from {@code from} to {@code to}:
-   * per slot, its counter's last reading minus its first in the slot.
-   */
-  private Map<Instant, Long> meteredBySlot(
-      long deviceId, FlexDirection direction, Instant from, Instant to) {
-    Field<Long> counter =
-        direction == FlexDirection.REDUCE_EXPORT ? READING.EXPORT_WH : READING.IMPORT_WH;
-    Field<Long> slotSecond =
-        DSL.field(
-            "(floor(extract(epoch from {0}) / 900) * 900)::bigint", Long.class, READING.TAKEN_AT);
-    Map<Instant, Long> out = new HashMap<>();
-    dsl.select(slotSecond, DSL.max(counter).minus(DSL.min(counter)))
-        .from(READING)
-        .where(READING.DEVICE_ID.eq(deviceId))
-        .and(READING.TAKEN_AT.ge(from))
-        .and(READING.TAKEN_AT.lt(to))
-        .groupBy(slotSecond)
-        .forEach(row -> out.put(Instant.ofEpochSecond(row.value1()), row.value2()));
     return out;
   }
 

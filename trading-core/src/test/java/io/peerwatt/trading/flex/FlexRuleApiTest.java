@@ -306,8 +306,10 @@ class FlexRuleApiTest {
                 .put("watts", 1000)
                 .put("clientKey", "fresh")),
         201);
-    // the home started metering at 11:45, so it has no comparable days: its baseline is the hour
-    // before the event, 300 Wh in each quarter-hour; in the event's slot its meter counts 100 Wh
+    // the home started metering at 11:45:05, so it has no comparable days (nor a whole 11:45
+    // quarter-hour): its baseline is the hour before the event, 300 Wh in each quarter-hour; in the
+    // event's slot its meter counts 100 Wh. Readings 5 s either side of each boundary: the energy
+    // is the counters interpolated at the boundaries, as the statements measure it.
     Instant event = Instant.parse("2026-12-06T13:00:00Z");
     long counter = 2_000_000;
     for (int back = 5; back >= 0; back--) {
@@ -316,6 +318,7 @@ class FlexRuleApiTest {
       counter += back == 0 ? 100 : 300;
       storeReading(fresh.deviceId(), start.plusSeconds(895), counter);
     }
+    storeReading(fresh.deviceId(), event.plus(Duration.ofMinutes(15)).plusSeconds(5), counter);
     h.clock.set(event.plus(Duration.ofMinutes(15)));
     JsonObject homeSlot;
     JsonObject listed;
