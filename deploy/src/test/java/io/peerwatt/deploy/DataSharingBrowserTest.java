@@ -95,7 +95,9 @@ class DataSharingBrowserTest {
         browser
             .findElement(By.cssSelector("#data-application-list button[value=APPROVED]"))
             .click();
-        assertThat(browser.findElement(By.cssSelector("#data-application-list td.state")).getText())
+        assertThat(
+                textOnceItShows(
+                    browser, By.cssSelector("#data-application-list td.state"), "approved"))
             .isEqualTo("approved");
         assertThat(browser.findElements(By.cssSelector("#data-application-list button"))).isEmpty();
 
