@@ -95,10 +95,6 @@ final class OwnerNode implements AutoCloseable {
     return Set.copyOf(owned);
   }
 
-  List<Event> events() {
-    return List.copyOf(events);
-  }
-
   /** The events since {@code fromMillis} whose text starts with {@code prefix}. */
   List<Event> events(String prefix, long fromMillis) {
     return events.stream()
