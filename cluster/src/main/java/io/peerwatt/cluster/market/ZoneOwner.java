@@ -270,6 +270,7 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
                   new ProducerRecord<>(
                       settings.topics().results(),
                       record.partition(),
+                      record.timestamp(),
                       result.instrument().zoneCode(),
                       result.toBytes())));
         }
@@ -496,7 +497,11 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
       Optional<ZoneBooks> found = zoneBooks(command.instrument().zoneCode());
       if (found.isEmpty()) {
         return new ZoneResult(
-            record.offset(), command.instrument(), CommandResult.of(ResultCode.WRONG_ZONE), 0);
+            record.offset(),
+            command.instrument(),
+            command.command(),
+            CommandResult.of(ResultCode.WRONG_ZONE),
+            0);
       }
       ZoneBooks books = found.get();
       if (record.offset() < books.includesBefore) {
@@ -506,7 +511,8 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
           books.bySlot.computeIfAbsent(
               command.instrument().slot(), slot -> OrderBook.create(books.config, slot));
       CommandResult result = book.apply(command.command());
-      return new ZoneResult(record.offset(), command.instrument(), result, book.stateHash());
+      return new ZoneResult(
+          record.offset(), command.instrument(), command.command(), result, book.stateHash());
     }
 
     private Optional<ZoneBooks> zoneBooks(String zoneCode) {

@@ -6,9 +6,11 @@ import io.peerwatt.protocol.encoding.ByteReader;
 import io.peerwatt.protocol.encoding.ByteWriter;
 import io.peerwatt.trading.matching.AuctionClearing;
 import io.peerwatt.trading.matching.CancelReason;
+import io.peerwatt.trading.matching.CommandCodec;
 import io.peerwatt.trading.matching.CommandResult;
 import io.peerwatt.trading.matching.Instrument;
 import io.peerwatt.trading.matching.OrderCancelled;
+import io.peerwatt.trading.matching.OrderCommand;
 import io.peerwatt.trading.matching.PreferenceTier;
 import io.peerwatt.trading.matching.ResultCode;
 import io.peerwatt.trading.matching.Trade;
@@ -23,10 +25,12 @@ import java.util.Optional;
 /**
  * What a zone's owner answered to one command, on the results topic in the partition of the
  * command: the command's offset there identifies it, so a command has exactly one committed result
- * however often its zone changed owners. Value bytes ({@code u8 version = 1}, big-endian):
+ * however often its zone changed owners. The record's timestamp is the command record's, the time
+ * the command was taken. Value bytes ({@code u8 version = 1}, big-endian):
  *
  * <pre>
- * i64 commandOffset, u8 zoneCodeLength, zoneCode, i64 slotStartEpochSecond, i32 resultCode,
+ * i64 commandOffset, u8 zoneCodeLength, zoneCode, i64 slotStartEpochSecond, var-bytes command
+ * ({@link CommandCodec}), i32 resultCode,
  * i64 bookStateHash, i32 tradeCount, per trade: i64 buyOrderId, i64 buyerAccountId,
  * i64 sellOrderId, i64 sellerAccountId, i64 quantityWh, i64 pricePerKwh, i64 gridFeePerKwh,
  * u8 tier code; i32 cancellationCount, per cancellation: i64 orderId, i64 accountId,
@@ -36,16 +40,23 @@ import java.util.Optional;
  *
  * @param commandOffset the command's offset in its partition of the command topic
  * @param instrument the book that took the command
+ * @param command the command, so a reader of the results alone can project them ({@code
+ *     MarketProjection})
  * @param result the book's answer
  * @param bookStateHash {@link io.peerwatt.trading.matching.OrderBook#stateHash()} right after the
  *     command
  */
 public record ZoneResult(
-    long commandOffset, Instrument instrument, CommandResult result, long bookStateHash) {
+    long commandOffset,
+    Instrument instrument,
+    OrderCommand command,
+    CommandResult result,
+    long bookStateHash) {
   private static final int VERSION = 1;
 
   public ZoneResult {
     Objects.requireNonNull(instrument, "instrument");
+    Objects.requireNonNull(command, "command");
     Objects.requireNonNull(result, "result");
   }
 
@@ -55,6 +66,7 @@ public record ZoneResult(
     ByteWriter w = new ByteWriter(64 + 64 * result.trades().size());
     w.writeByte(VERSION).writeInt64BE(commandOffset).writeByte(zone.length).write(zone);
     w.writeInt64BE(instrument.slot().start().getEpochSecond());
+    w.writeVarBytes(CommandCodec.encode(command));
     w.writeInt32BE(result.code().code()).writeInt64BE(bookStateHash);
     w.writeInt32BE(result.trades().size());
     for (Trade t : result.trades()) {
@@ -89,6 +101,7 @@ public record ZoneResult(
         new String(
             r.readBytes(r.readByte("zone code length"), "zone code"), StandardCharsets.UTF_8);
     DeliverySlot slot = DeliverySlot.startingAt(Instant.ofEpochSecond(r.readInt64BE("slot start")));
+    OrderCommand command = CommandCodec.decode(r.readVarBytes("command"));
     ResultCode code;
     try {
       code = ResultCode.ofCode(r.readInt32BE("result code"));
@@ -133,6 +146,7 @@ public record ZoneResult(
     return new ZoneResult(
         commandOffset,
         new Instrument(zone, slot),
+        command,
         new CommandResult(code, trades, cancellations, clearing),
         stateHash);
   }

@@ -247,7 +247,8 @@ class ZoneFailoverTest {
                   i -> OrderBook.create(TestZones.config(i.zoneCode()).orElseThrow(), i.slot()));
           CommandResult result = book.apply(command.command());
           ZoneResult zoneResult =
-              new ZoneResult(r.offset(), command.instrument(), result, book.stateHash());
+              new ZoneResult(
+                  r.offset(), command.instrument(), command.command(), result, book.stateHash());
           expected.put(key(tp.partition(), r.offset()), zoneResult);
           expectedInOrder.add(zoneResult);
         }

@@ -28,21 +28,25 @@ class ZoneRecordsTest {
     Instrument instrument = TestZones.orders(1, 5).get(0).instrument();
     OrderBook book = OrderBook.create(TestZones.config("zone-0").orElseThrow(), instrument.slot());
     CommandResult withFills = null;
+    ZoneCommand filling = null;
     for (ZoneCommand c : TestZones.orders(2_000, 5)) {
       if (c.instrument().equals(instrument)) {
         assertThat(ZoneCommand.fromBytes(c.toBytes())).isEqualTo(c);
         CommandResult r = book.apply(c.command());
         if (!r.trades().isEmpty()) {
           withFills = r;
+          filling = c;
         }
       }
     }
     assertThat(withFills).isNotNull();
-    ZoneResult fills = new ZoneResult(41, instrument, withFills, book.stateHash());
+    ZoneResult fills =
+        new ZoneResult(41, instrument, filling.command(), withFills, book.stateHash());
     ZoneResult clearing =
         new ZoneResult(
             42,
             instrument,
+            new CloseGate(),
             new CommandResult(
                 ResultCode.SUCCESS,
                 List.of(),
