@@ -7,6 +7,9 @@
  * every few hundred commands, each zone's {@link io.peerwatt.cluster.market.ZoneSnapshot} to the
  * compacted {@code peerwatt.zone-snapshots}. When an owner dies, the group hands its partitions to
  * another node, which rebuilds the books from the snapshots plus the commands after them; an owner
- * that was only paused finds its producer fenced and commits nothing more.
+ * that was only paused finds its producer fenced and commits nothing more. A {@link
+ * io.peerwatt.cluster.market.ZoneResultsProjector} group writes the committed results into the
+ * tables the API reads, with the single-process engine's projection, its offsets kept in PostgreSQL
+ * in the same transaction.
  */
 package io.peerwatt.cluster.market;
