@@ -184,7 +184,7 @@ public final class ZoneResultsProjector implements Runnable, AutoCloseable {
           });
     } catch (ProjectedElsewhere | DataAccessException e) {
       // nothing of the batch committed: start again from what the database holds
-      log.info("Zone results projector: batch rolled back: {}", e.toString());
+      log.warn("Zone results projector: batch rolled back: {}", e.toString());
       rewind();
       return;
     }
