@@ -1,6 +1,7 @@
 package io.peerwatt.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peerwatt.cluster.ClusterSettings;
 import io.peerwatt.db.Database;
 import io.peerwatt.http.ApiResource;
 import io.peerwatt.http.ApiRouter;
@@ -32,6 +33,7 @@ import io.peerwatt.trading.openadr.VtnContract;
 import io.peerwatt.webui.Portal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -90,6 +92,7 @@ final class HttpVerticle extends VerticleBase {
     router.route().handler(ClientAddress.resolver(settings.trustedProxies(), portalKey));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
+    servedRoles(router);
     blocking = Blocking.create(vertx, "peerwatt-api-db", settings.trading().workerPoolSize());
     return TradingApi.start(
             vertx, database.dsl(), settings.trading(), keys, clock, Clock.systemUTC(), blocking)
@@ -134,6 +137,50 @@ final class HttpVerticle extends VerticleBase {
             })
         .onSuccess(s -> server = s)
         .onFailure(e -> blocking.close());
+  }
+
+  /**
+   * A node without the api role answers only reading uploads (with ingest) and the operational
+   * endpoints; one without ingest refuses reading uploads. Both with 503, so a load balancer that
+   * sent the request to the wrong node is told to send it elsewhere.
+   */
+  private void servedRoles(Router router) {
+    ClusterSettings cluster = settings.cluster();
+    String uploads = ApiRouter.BASE_PATH + "/readings";
+    if (!cluster.runs(ClusterSettings.Role.API)) {
+      router
+          .route()
+          .handler(
+              ctx -> {
+                boolean upload =
+                    ctx.request().method() == HttpMethod.POST
+                        && ctx.request().path().equals(uploads);
+                if (upload && cluster.runs(ClusterSettings.Role.INGEST)) {
+                  ctx.next();
+                } else {
+                  notServed(ctx, upload ? "ingest" : "api");
+                }
+              });
+    } else if (!cluster.runs(ClusterSettings.Role.INGEST)) {
+      router.post(uploads).handler(ctx -> notServed(ctx, "ingest"));
+    }
+  }
+
+  private void notServed(RoutingContext ctx, String role) {
+    ctx.response()
+        .setStatusCode(503)
+        .putHeader("content-type", "application/json")
+        .end(
+            new JsonObject()
+                .put("error", "ROLE_NOT_SERVED")
+                .put(
+                    "message",
+                    "node "
+                        + settings.cluster().nodeId()
+                        + " does not run the "
+                        + role
+                        + " role; send this to a node that does")
+                .encode());
   }
 
   /**

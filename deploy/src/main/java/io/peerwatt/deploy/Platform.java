@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peerwatt.cluster.ClusterSettings;
 import io.peerwatt.db.Database;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.trading.PlatformKeys;
@@ -91,7 +92,8 @@ public final class Platform implements AutoCloseable {
               ss.satPerEur(),
               ss.channelCapacitySats(),
               ss.blockInterval(),
-              ss.passInterval());
+              ss.passInterval(),
+              settings.cluster().runs(ClusterSettings.Role.SETTLEMENT));
     } catch (RuntimeException e) {
       database.close();
       throw e;

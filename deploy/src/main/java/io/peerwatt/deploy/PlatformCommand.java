@@ -24,6 +24,14 @@ final class PlatformCommand implements Runnable {
   @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080)")
   Integer port;
 
+  @Option(
+      names = "--roles",
+      paramLabel = "ROLES",
+      description =
+          "what this node runs, comma-separated from api,ingest,market,settlement (default all;"
+              + " a subset needs kafka.bootstrap-servers and node.id)")
+  String roles;
+
   @Mixin ChainOptions chainOptions;
 
   @Override
@@ -31,7 +39,7 @@ final class PlatformCommand implements Runnable {
     Map<String, String> flags = chainOptions.flags();
     flags.put("http.port", port == null ? null : port.toString());
     Config loaded = platformOptions.load(ChainSettings.withPlatformKeys(), flags);
-    PlatformSettings settings = PlatformSettings.from(loaded);
+    PlatformSettings settings = PlatformSettings.from(loaded, roles);
     ChainSettings chainSettings = ChainSettings.from(loaded);
     Platform platform = Platform.start(settings, chainSettings, Clock.systemUTC());
     ChainBackend chainBackend = platform.settlement().chain();
@@ -48,6 +56,14 @@ final class PlatformCommand implements Runnable {
             + chainSettings.backend()
             + " "
             + chainBackend.network()
+            + (settings.cluster().kafka()
+                ? ", node "
+                    + settings.cluster().nodeId()
+                    + " with roles "
+                    + settings.cluster().roleNames()
+                    + " on Kafka "
+                    + settings.cluster().bootstrapServersConfig()
+                : "")
             + ")");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

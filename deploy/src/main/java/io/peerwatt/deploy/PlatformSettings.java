@@ -1,5 +1,6 @@
 package io.peerwatt.deploy;
 
+import io.peerwatt.cluster.ClusterSettings;
 import io.peerwatt.db.DatabaseConfig;
 import io.peerwatt.http.ConnectionGuard;
 import io.peerwatt.http.TrustedProxies;
@@ -16,6 +17,8 @@ import java.util.Locale;
  * @param connectionLimits the HTTP server's connection limit and timeouts
  * @param secureCookie whether the portal's session cookie carries {@code Secure} on every
  *     connection (it does anyway on one that came over TLS)
+ * @param cluster the roles this node runs and the Kafka cluster it shares with other nodes (none:
+ *     one process runs everything)
  */
 public record PlatformSettings(
     String httpHost,
@@ -26,7 +29,8 @@ public record PlatformSettings(
     Path dataDir,
     DatabaseConfig database,
     TradingSettings trading,
-    SettlementSettings settlement) {
+    SettlementSettings settlement,
+    ClusterSettings cluster) {
 
   /**
    * @param satPerEur the fixed EUR rate statements convert with
@@ -58,7 +62,8 @@ public record PlatformSettings(
         dataDir,
         database,
         trading,
-        other);
+        other,
+        cluster);
   }
 
   /**
@@ -144,9 +149,34 @@ public record PlatformSettings(
           new ConfigKey(
               "devnet.block-interval-seconds",
               "60",
-              "seconds between devnet blocks (only when transactions wait)"));
+              "seconds between devnet blocks (only when transactions wait)"),
+          new ConfigKey(
+              "kafka.bootstrap-servers",
+              null,
+              "Kafka brokers (host:port, comma-separated) the platform nodes share; unset means one process with every role and no Kafka"),
+          new ConfigKey(
+              "node.id",
+              null,
+              "this node's name, unique among the nodes (required with kafka.bootstrap-servers)"));
 
+  /** The settings of a node that runs every role. */
   public static PlatformSettings from(Config config) {
+    return from(config, null);
+  }
+
+  /**
+   * The settings of a node that runs {@code roles} ({@code --roles}: comma-separated; null for
+   * every role).
+   */
+  public static PlatformSettings from(Config config, String roles) {
+    ClusterSettings cluster;
+    try {
+      cluster =
+          ClusterSettings.parse(
+              config.get("kafka.bootstrap-servers"), config.get("node.id"), roles);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
     Path dataDir = config.getPath("data-dir");
     DatabaseConfig db =
         new DatabaseConfig(
@@ -185,7 +215,8 @@ public record PlatformSettings(
         dataDir,
         db,
         trading,
-        settlement);
+        settlement,
+        cluster);
   }
 
   private static TrustedProxies trustedProxies(Config config) {

@@ -56,6 +56,8 @@ public final class SettlementRuntime implements AutoCloseable {
    * @param mineEvery real time between mining attempts (a block is mined only when the mempool has
    *     transactions)
    * @param settleEvery real time between settlement passes
+   * @param runPasses whether this node runs the settlement pass (its {@code settlement} role); a
+   *     node without it still serves settlement's views and proofs
    */
   static SettlementRuntime start(
       Database database,
@@ -66,7 +68,8 @@ public final class SettlementRuntime implements AutoCloseable {
       long satPerEur,
       long channelCapacitySats,
       Duration mineEvery,
-      Duration settleEvery) {
+      Duration settleEvery,
+      boolean runPasses) {
     Path keys = dataDir.resolve("keys");
     try {
       Files.createDirectories(keys);
@@ -96,7 +99,11 @@ public final class SettlementRuntime implements AutoCloseable {
           "chain {}: no faucet; the hub wallet and the custodial store hold only what they already received",
           chain.network());
     }
-    scheduler.start(settleEvery);
+    if (runPasses) {
+      scheduler.start(settleEvery);
+    } else {
+      log.info("this node does not run the settlement pass (no settlement role)");
+    }
     log.info(
         "settlement on {}: hub wallet {} ({} sat), custodial store {} sat, tip {}",
         chain.network(),

@@ -46,6 +46,29 @@ class ConfigTest {
     assertThat(s.database().isEmbedded()).isFalse();
   }
 
+  /** Issue 17: the node's roles and Kafka keys; a role subset without Kafka is refused. */
+  @Test
+  void clusterKeysAndRoles() {
+    Config cluster =
+        Config.load(
+            PlatformSettings.KEYS,
+            null,
+            Map.of(
+                "PEERWATT_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092",
+                "PEERWATT_NODE_ID", "node-2"),
+            Map.of());
+    PlatformSettings node = PlatformSettings.from(cluster, "ingest");
+    assertThat(node.cluster().kafka()).isTrue();
+    assertThat(node.cluster().nodeId()).isEqualTo("node-2");
+    assertThat(node.cluster().roleNames()).isEqualTo("ingest");
+
+    Config single = Config.load(PlatformSettings.KEYS, null, Map.of(), Map.of());
+    assertThat(PlatformSettings.from(single).cluster().kafka()).isFalse();
+    assertThatThrownBy(() -> PlatformSettings.from(single, "api,market"))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("--roles api,market needs kafka.bootstrap-servers");
+  }
+
   /** Issue 14, item 4: the session cookie is Secure unless the platform listens on loopback. */
   @Test
   void theSessionCookieIsSecureByDefaultOutsideLoopbackAndAsConfigured() {
