@@ -73,6 +73,11 @@ class IngestNodeKilledTest {
         try {
           int portB = awaitPort(nodeB);
           InetSocketAddress b = new InetSocketAddress("127.0.0.1", portB);
+          // an ingest-only node answers its health and refuses what another role serves
+          assertThat(get(portB, "/health").statusCode()).isEqualTo(200);
+          java.net.http.HttpResponse<String> notServed = get(portB, "/api/v1/zones");
+          assertThat(notServed.statusCode()).isEqualTo(503);
+          assertThat(notServed.body()).contains("ROLE_NOT_SERVED");
           InetSocketAddress a = new InetSocketAddress("127.0.0.1", nodeA.platform.port());
           // the first connection goes to node b, the one that is killed
           try (RoundRobinProxy balancer = new RoundRobinProxy(List.of(b, a))) {
@@ -205,6 +210,15 @@ class IngestNodeKilledTest {
     reader.setDaemon(true);
     reader.start();
     return port.get(120, TimeUnit.SECONDS);
+  }
+
+  private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   private static int stored(TestDatabase db, long deviceId) {
