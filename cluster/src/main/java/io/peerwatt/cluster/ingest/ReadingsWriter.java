@@ -135,7 +135,7 @@ public final class ReadingsWriter implements AutoCloseable {
   /**
    * Stores every record: one device's batches one after another in log order (as its gateway sent
    * them), devices side by side. Refusals go to {@code reading_refusal}. Throws when a record could
-   * not be stored (the database), after every other record was.
+   * not be stored (the database), after every other device's records were.
    */
   private void store(ConsumerRecords<byte[], byte[]> records) {
     Map<String, CompletableFuture<Void>> byDevice = new LinkedHashMap<>();
@@ -144,8 +144,9 @@ public final class ReadingsWriter implements AutoCloseable {
       String device = java.util.HexFormat.of().formatHex(record.key());
       CompletableFuture<Void> previous =
           byDevice.getOrDefault(device, CompletableFuture.completedFuture(null));
-      CompletableFuture<Void> next =
-          previous.handle((v, e) -> null).thenCompose(v -> storeOne(record));
+      // a device's batch that could not be stored holds back its later ones, which would
+      // otherwise be judged against a chain missing it; the retry takes them in order again
+      CompletableFuture<Void> next = previous.thenCompose(v -> storeOne(record));
       byDevice.put(device, next);
       all.add(next);
     }
@@ -158,7 +159,7 @@ public final class ReadingsWriter implements AutoCloseable {
             e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
         if (failure == null) {
           failure = cause;
-        } else {
+        } else if (cause != failure) {
           failure.addSuppressed(cause);
         }
       }
