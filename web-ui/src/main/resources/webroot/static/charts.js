@@ -65,9 +65,13 @@
     return new uPlot(opts, [d.x, d.volume, d.price], el);
   }
 
-  // A flexibility event per slot: needed and accepted as steps, delivered as bars (kW).
+  // A flexibility event per slot: needed and accepted as steps, delivered as bars (kW). Each slot is
+  // drawn over its whole quarter-hour: one more point at the last slot's end carries the steps to it,
+  // and a bar starts at its slot's start, so an event of one or two slots fills the chart.
   function flexibility(el, d) {
     var steps = uPlot.paths.stepped({ align: 1 });
+    var slotBars = uPlot.paths.bars({ size: [0.9, Infinity], gap: 1, align: 1 });
+    var last = d.x.length - 1;
     function kw(u, v) { return v == null ? '' : v.toFixed(3) + ' kW'; }
     var opts = {
       width: width(el), height: 260, tzDate: tzDate(el.dataset.tz || 'UTC'),
@@ -76,10 +80,11 @@
       series: [{},
         { label: 'Needed', stroke: COLORS.price, width: 2, paths: steps, value: kw },
         { label: 'Accepted', stroke: COLORS.bought, width: 2, dash: [6, 4], paths: steps, value: kw },
-        { label: 'Delivered', stroke: COLORS.sold, fill: 'rgba(52,163,111,0.45)', paths: bars, value: kw }],
+        { label: 'Delivered', stroke: COLORS.sold, fill: 'rgba(52,163,111,0.45)', paths: slotBars, value: kw }],
       axes: [timeAxis(el.dataset.tz || 'UTC'), { label: 'kW' }]
     };
-    return new uPlot(opts, [d.x, d.needed, d.accepted, d.delivered], el);
+    return new uPlot(opts, [d.x.concat([d.x[last] + 900]), d.needed.concat([d.needed[last]]),
+      d.accepted.concat([d.accepted[last]]), d.delivered.concat([null])], el);
   }
 
   var charts = [];

@@ -229,6 +229,31 @@ class FlexibilityEndToEndTest {
         totalSat += statement.getLong("totalSat");
       }
       assertThat(deliveredWh).containsExactly(250L, 50L);
+
+      // the household's listing and the grid operator's events show what the statements pay
+      long requestId = request.getLong("id");
+      JsonObject mine =
+          ok(h.api.get("/flex/requests", anna), 200).getJsonArray("requests").stream()
+              .map(JsonObject.class::cast)
+              .filter(r -> r.getLong("id") == requestId)
+              .findFirst()
+              .orElseThrow()
+              .getJsonArray("myAcceptances")
+              .getJsonObject(0);
+      assertThat(mine.getJsonArray("slots").stream())
+          .map(slotOf -> ((JsonObject) slotOf).getLong("deliveredWh"))
+          .containsExactlyElementsOf(deliveredWh);
+      JsonObject event =
+          ok(h.api.get("/flex/events?zone=" + ZONE, ops), 200).getJsonArray("events").stream()
+              .map(JsonObject.class::cast)
+              .filter(e -> e.getLong("id") == requestId)
+              .findFirst()
+              .orElseThrow();
+      assertThat(event.getJsonArray("slots").stream())
+          .map(slotOf -> ((JsonObject) slotOf).getLong("deliveredWh"))
+          .containsExactlyElementsOf(deliveredWh);
+      assertThat(event.getLong("earned"))
+          .isEqualTo(deliveredWh.stream().mapToLong(wh -> Rounding.energyAmount(wh, 25_000)).sum());
       long expectedSat = totalSat;
       List<JsonObject> payments =
           await(

@@ -3,7 +3,6 @@ package io.peerwatt.protocol.flex;
 import io.peerwatt.protocol.statement.Rounding;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
@@ -18,9 +17,9 @@ import java.util.function.Function;
  *       quarter-hour of the last {@link #BASELINE_DAYS} days before the slot's day that have a
  *       reading for it, looking back at most {@link #LOOK_BACK_DAYS} days; floored to the Wh. A
  *       home without such a day (one that started metering recently) falls back to the hour before
- *       the event: the mean of its slots among the four before the event's first slot that were
- *       metered whole (it has readings in the slot before too: the slot its metering started in is
- *       short). Neither: no baseline, nothing delivered.
+ *       the event: the mean of its slots among the four before the event's first slot that its
+ *       metering covers whole (not the slot its metering started in). Neither: no baseline, nothing
+ *       delivered.
  *   <li><b>Delivered</b>: baseline minus metered, clipped to [0, accepted], where accepted is the
  *       accepted power over the slot ({@code watts / 4} Wh, floored).
  *   <li><b>Earned</b>: delivered Wh at the request's price per kWh by the one rounding rule for
@@ -44,19 +43,6 @@ public final class FlexDelivery {
   private FlexDelivery() {}
 
   /**
-   * The slot's baseline from {@code meteredBySlot} (Wh per slot start, the home's own), or empty
-   * when none of the days looked at has the quarter-hour.
-   */
-  public static OptionalLong baselineWh(Map<Instant, Long> meteredBySlot, Instant slot) {
-    return baselineWh(
-        start -> {
-          Long wh = meteredBySlot.get(start);
-          return wh == null ? OptionalLong.empty() : OptionalLong.of(wh);
-        },
-        slot);
-  }
-
-  /**
    * The slot's baseline from {@code meteredAt} (the home's metered Wh in the slot starting at the
    * given instant, empty when it has no reading for it), asked only for the days it looks at.
    */
@@ -71,29 +57,6 @@ public final class FlexDelivery {
       }
     }
     return days == 0 ? OptionalLong.empty() : OptionalLong.of(sum / days);
-  }
-
-  /**
-   * The baseline of {@code slot} of an event starting at {@code eventStart} from {@code
-   * meteredBySlot}: {@link #baselineWh(Map, Instant)} of the comparable days, or, without one, the
-   * mean of the home's slots in the hour before {@code eventStart} ({@link #HOUR_BEFORE_SLOTS}
-   * slots) that it metered whole (the slot before each has readings too); empty when neither has
-   * any.
-   */
-  public static OptionalLong baselineWh(
-      Map<Instant, Long> meteredBySlot, Instant slot, Instant eventStart) {
-    OptionalLong days = baselineWh(meteredBySlot, slot);
-    if (days.isPresent()) {
-      return days;
-    }
-    return hourBefore(
-        start -> {
-          Long wh = meteredBySlot.get(start);
-          return wh == null || !meteredBySlot.containsKey(start.minus(SLOT))
-              ? OptionalLong.empty()
-              : OptionalLong.of(wh);
-        },
-        eventStart);
   }
 
   /**

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -82,7 +84,7 @@ class FlexDeliveryProperties {
             .limit(FlexDelivery.BASELINE_DAYS)
             .mapToObj(day -> history.get(day - 1))
             .toList();
-    var baseline = FlexDelivery.baselineWh(metered, SLOT);
+    var baseline = FlexDelivery.baselineWh(at(metered), SLOT);
     if (used.isEmpty()) {
       assertThat(baseline).isEmpty();
     } else {
@@ -92,31 +94,11 @@ class FlexDeliveryProperties {
 
   @Test
   void noDayWithTheQuarterHourIsNoBaseline() {
-    assertThat(FlexDelivery.baselineWh(Map.of(SLOT, 500L), SLOT)).isEmpty();
+    assertThat(FlexDelivery.baselineWh(at(Map.of(SLOT, 500L)), SLOT)).isEmpty();
     assertThat(
             FlexDelivery.baselineWh(
-                Map.of(SLOT.minus(Duration.ofDays(FlexDelivery.LOOK_BACK_DAYS + 1)), 500L), SLOT))
-        .isEmpty();
-  }
-
-  @Test
-  void aHomeWithoutComparableDaysFallsBackToTheHourBeforeTheEvent() {
-    Instant eventStart = SLOT.minus(Duration.ofMinutes(15));
-    Map<Instant, Long> metered = new HashMap<>();
-    // of the four slots before the event, -15 and -60 were metered whole (the slot before each has
-    // readings); -30 was not (nothing at -45: metering resumed within it), -45 has no readings;
-    // -75 is outside the hour and the event's own slots do not count
-    metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
-    metered.put(eventStart.minus(Duration.ofMinutes(30)), 30L);
-    metered.put(eventStart.minus(Duration.ofMinutes(60)), 81L);
-    metered.put(eventStart.minus(Duration.ofMinutes(75)), 9_000L);
-    metered.put(eventStart, 5L);
-    assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(100);
-    assertThat(FlexDelivery.baselineWh(Map.of(SLOT, 500L), SLOT, eventStart)).isEmpty();
-    // a home metering since within the slot before the event: that slot is short, no baseline
-    assertThat(
-            FlexDelivery.baselineWh(
-                Map.of(eventStart.minus(Duration.ofMinutes(15)), 40L), SLOT, eventStart))
+                at(Map.of(SLOT.minus(Duration.ofDays(FlexDelivery.LOOK_BACK_DAYS + 1)), 500L)),
+                SLOT))
         .isEmpty();
   }
 
@@ -128,11 +110,11 @@ class FlexDeliveryProperties {
         Map.of(
             eventStart.minus(Duration.ofMinutes(15)), 110L,
             eventStart.minus(Duration.ofMinutes(30)), 91L);
-    java.util.function.Function<Instant, java.util.OptionalLong> meteredAt =
+    Function<Instant, OptionalLong> meteredAt =
         start ->
             measured.containsKey(start)
-                ? java.util.OptionalLong.of(measured.get(start))
-                : java.util.OptionalLong.empty();
+                ? OptionalLong.of(measured.get(start))
+                : OptionalLong.empty();
     assertThat(FlexDelivery.baselineWh(meteredAt, SLOT, eventStart)).hasValue(100);
     assertThat(FlexDelivery.baselineWh(meteredAt, SLOT)).isEmpty();
   }
@@ -143,7 +125,7 @@ class FlexDeliveryProperties {
     Map<Instant, Long> metered = new HashMap<>();
     metered.put(SLOT.minus(Duration.ofDays(2)), 300L);
     metered.put(eventStart.minus(Duration.ofMinutes(15)), 120L);
-    assertThat(FlexDelivery.baselineWh(metered, SLOT, eventStart)).hasValue(300);
+    assertThat(FlexDelivery.baselineWh(at(metered), SLOT, eventStart)).hasValue(300);
   }
 
   @Test
@@ -156,5 +138,11 @@ class FlexDeliveryProperties {
     // 3 Wh at 500: 1.5 units, rounded to the even 2; 1 Wh: 0.5, to the even 0
     assertThat(FlexDelivery.earned(1, 500)).isZero();
     assertThat(FlexDelivery.earned(3, 500)).isEqualTo(2);
+  }
+
+  /** The metering's verdict per slot start: the Wh in {@code metered}, empty where it has none. */
+  private static Function<Instant, OptionalLong> at(Map<Instant, Long> metered) {
+    return start ->
+        metered.containsKey(start) ? OptionalLong.of(metered.get(start)) : OptionalLong.empty();
   }
 }

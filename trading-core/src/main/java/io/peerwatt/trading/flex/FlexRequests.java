@@ -269,16 +269,14 @@ public final class FlexRequests {
     caller.require(Role.PROSUMER, Role.OPERATOR);
     devices.visible(caller, deviceId).orElseThrow(() -> ApiError.notFound("device " + deviceId));
     Instant now = clock.instant();
+    Map<Field<?>, Object> settings =
+        Map.of(FLEX_DEVICE.KIND, kind, FLEX_DEVICE.MAX_POWER_W, maxPowerW, FLEX_DEVICE.SET_AT, now);
     dsl.insertInto(FLEX_DEVICE)
         .set(FLEX_DEVICE.DEVICE_ID, deviceId)
-        .set(FLEX_DEVICE.KIND, kind)
-        .set(FLEX_DEVICE.MAX_POWER_W, maxPowerW)
-        .set(FLEX_DEVICE.SET_AT, now)
+        .set(settings)
         .onConflict(FLEX_DEVICE.DEVICE_ID)
         .doUpdate()
-        .set(FLEX_DEVICE.KIND, kind)
-        .set(FLEX_DEVICE.MAX_POWER_W, maxPowerW)
-        .set(FLEX_DEVICE.SET_AT, now)
+        .set(settings)
         .execute();
     return new JsonObject()
         .put("deviceId", deviceId)
@@ -581,29 +579,18 @@ public final class FlexRequests {
         }
       }
     }
-    FlexDirection direction = FlexDirection.valueOf(r.getDirection());
-    Instant now = clock.instant();
-    Map<Instant, Long> metered =
-        now.isAfter(r.getStartsAt())
-            ? meteredBySlot(
-                a.getDeviceId(),
-                direction,
-                r.getStartsAt().minus(Duration.ofDays(FlexDelivery.LOOK_BACK_DAYS)),
-                r.getEndsAt())
-            : Map.of();
+    Map<Instant, SlotDelivery> delivered = delivered(r, a, clock.instant());
     JsonArray out = new JsonArray();
     for (int i = 0; i < slots; i++) {
       Instant start = r.getStartsAt().plus(FlexEvents.SLOT.multipliedBy(i));
       JsonObject slot =
           new JsonObject().put("start", start.toString()).put("requestedW", requested);
-      OptionalLong baseline = FlexDelivery.baselineWh(metered, start, r.getStartsAt());
-      Long meteredWh = metered.get(start);
-      if (!now.isBefore(start.plus(FlexEvents.SLOT)) && baseline.isPresent() && meteredWh != null) {
-        long delivered = FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh, a.getWatts());
-        slot.put("baselineWh", baseline.getAsLong())
-            .put("meteredWh", meteredWh)
-            .put("deliveredWh", delivered)
-            .put("earned", FlexDelivery.earned(delivered, r.getPricePerKwh()));
+      SlotDelivery d = delivered.get(start);
+      if (d != null) {
+        slot.put("baselineWh", d.baselineWh())
+            .put("meteredWh", d.meteredWh())
+            .put("deliveredWh", d.deliveredWh())
+            .put("earned", d.earned());
       }
       if (reportedW[i] != null) {
         slot.put("reportedW", reportedW[i]);
@@ -623,24 +610,42 @@ public final class FlexRequests {
   }
 
   /**
-   * The device's metered import (export) energy per 15-minute slot from {@code from} to {@code to}:
-   * per slot, its counter's last reading minus its first in the slot.
+   * What an acceptance delivered in one slot of its request, from the home's own readings ({@link
+   * FlexDelivery}): baseline, metered and delivered Wh, and what it earns at the request's price.
    */
-  Map<Instant, Long> meteredBySlot(
-      long deviceId, FlexDirection direction, Instant from, Instant to) {
-    Field<Long> counter =
-        direction == FlexDirection.REDUCE_EXPORT ? READING.EXPORT_WH : READING.IMPORT_WH;
-    Field<Long> slotSecond =
-        DSL.field(
-            "(floor(extract(epoch from {0}) / 900) * 900)::bigint", Long.class, READING.TAKEN_AT);
-    Map<Instant, Long> out = new HashMap<>();
-    dsl.select(slotSecond, DSL.max(counter).minus(DSL.min(counter)))
-        .from(READING)
-        .where(READING.DEVICE_ID.eq(deviceId))
-        .and(READING.TAKEN_AT.ge(from))
-        .and(READING.TAKEN_AT.lt(to))
-        .groupBy(slotSecond)
-        .forEach(row -> out.put(Instant.ofEpochSecond(row.value1()), row.value2()));
+  record SlotDelivery(long baselineWh, long meteredWh, long deliveredWh, long earned) {}
+
+  /**
+   * What acceptance {@code a} delivered in each slot of request {@code r} that ended by {@code now}
+   * and that the home's readings measure, by slot start: as the statements measure it (its meter's
+   * energy by {@link SlotEnergy}, the baseline of the same quarter-hour on comparable days or, for
+   * a home without them, of the hour before the event, {@link FlexDelivery}). The household's
+   * listing and the grid operator's events both show this one measure.
+   */
+  Map<Instant, SlotDelivery> delivered(FlexRequestRecord r, FlexAcceptanceRecord a, Instant now) {
+    Map<Instant, SlotDelivery> out = new HashMap<>();
+    SlotEnergy energy =
+        new SlotEnergy(dsl, a.getDeviceId(), FlexDirection.valueOf(r.getDirection()));
+    for (Instant start = r.getStartsAt();
+        start.isBefore(r.getEndsAt()) && !now.isBefore(start.plus(FlexEvents.SLOT));
+        start = start.plus(FlexEvents.SLOT)) {
+      OptionalLong meteredWh = energy.wh(start);
+      if (meteredWh.isEmpty()) {
+        continue;
+      }
+      OptionalLong baseline = FlexDelivery.baselineWh(energy::wh, start, r.getStartsAt());
+      if (baseline.isPresent()) {
+        long wh =
+            FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh.getAsLong(), a.getWatts());
+        out.put(
+            start,
+            new SlotDelivery(
+                baseline.getAsLong(),
+                meteredWh.getAsLong(),
+                wh,
+                FlexDelivery.earned(wh, r.getPricePerKwh())));
+      }
+    }
     return out;
   }
 

@@ -18,12 +18,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -176,8 +174,8 @@ public final class GridFlexEvents {
   /**
    * The flexibility requests of {@code zone} (a utility: its own; an operator: null for every
    * zone), newest first: per slot the limit, the reduction needed, the power accepted and, once the
-   * slot ended, the power delivered by the homes that accepted (from their own signed readings,
-   * {@link FlexDelivery}).
+   * slot ended, the power delivered by the homes that accepted and what they earned: the sums of
+   * what each home's own listing shows ({@link FlexRequests#delivered}, by {@link FlexDelivery}).
    */
   public JsonArray list(Caller caller, String zone) {
     caller.require(Role.UTILITY, Role.OPERATOR);
@@ -208,29 +206,14 @@ public final class GridFlexEvents {
             .orderBy(FLEX_ACCEPTANCE.ID)
             .fetch();
     long acceptedW = acceptances.stream().mapToLong(FlexAcceptanceRecord::getWatts).sum();
+    // the sums of what each home's own listing shows it delivered and earned
     Map<Instant, Long> deliveredWh = new HashMap<>();
     long earned = 0;
-    FlexDirection direction = FlexDirection.valueOf(r.getDirection());
     for (FlexAcceptanceRecord a : acceptances) {
-      if (!now.isAfter(r.getStartsAt())) {
-        break;
-      }
-      Map<Instant, Long> metered =
-          requests.meteredBySlot(
-              a.getDeviceId(),
-              direction,
-              r.getStartsAt().minus(Duration.ofDays(FlexDelivery.LOOK_BACK_DAYS)),
-              r.getEndsAt());
-      for (Instant slot = r.getStartsAt();
-          slot.isBefore(r.getEndsAt()) && !now.isBefore(slot.plus(FlexEvents.SLOT));
-          slot = slot.plus(FlexEvents.SLOT)) {
-        OptionalLong baseline = FlexDelivery.baselineWh(metered, slot);
-        Long meteredWh = metered.get(slot);
-        if (baseline.isPresent() && meteredWh != null) {
-          long wh = FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh, a.getWatts());
-          deliveredWh.merge(slot, wh, Long::sum);
-          earned += FlexDelivery.earned(wh, r.getPricePerKwh());
-        }
+      for (Map.Entry<Instant, FlexRequests.SlotDelivery> d :
+          requests.delivered(r, a, now).entrySet()) {
+        deliveredWh.merge(d.getKey(), d.getValue().deliveredWh(), Long::sum);
+        earned = Math.addExact(earned, d.getValue().earned());
       }
     }
     JsonArray slots = new JsonArray();

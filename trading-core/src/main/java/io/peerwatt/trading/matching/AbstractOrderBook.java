@@ -22,8 +22,11 @@ abstract class AbstractOrderBook implements OrderBook {
 
   boolean closed;
 
-  /** Running digest of every trade made, part of {@link #stateHash()}. */
-  private long tradeDigest;
+  /**
+   * Running digest of every trade made, part of {@link #stateHash()}; {@link BookStateCodec}
+   * carries it across a snapshot.
+   */
+  long tradeDigest;
 
   AbstractOrderBook(ZoneConfig zone, Instrument instrument) {
     this.zone = Objects.requireNonNull(zone, "zone");

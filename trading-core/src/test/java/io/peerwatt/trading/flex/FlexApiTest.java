@@ -399,17 +399,17 @@ class FlexApiTest {
             home.token(),
             acceptance(1000, "delivery")),
         201);
-    // the home's own readings in the 18:00 quarter-hour: 300 Wh on each of the 5 days before (and
-    // 9000 Wh 6 days before, which the baseline does not reach), 100 Wh on the day
+    // the home's own readings at the 18:00 quarter-hour's boundaries: 300 Wh in it on each of the 5
+    // days before (and 9000 Wh 6 days before, which the baseline does not reach), 100 Wh on the day
     Instant slot = Instant.parse("2026-12-06T18:00:00Z");
     long sequence = 1_000_000;
     long counter = 10_000_000;
     for (int daysBack = 6; daysBack >= 0; daysBack--) {
       long used = daysBack == 0 ? 100 : daysBack == 6 ? 9000 : 300;
       Instant start = slot.minus(Duration.ofDays(daysBack));
-      storeReading(sequence++, start.plusSeconds(5), counter);
+      storeReading(sequence++, start, counter);
       counter += used;
-      storeReading(sequence++, start.plusSeconds(895), counter);
+      storeReading(sequence++, start.plus(Duration.ofMinutes(15)), counter);
     }
     JsonObject slot0 = deliverySlot(request.getLong("id"));
     assertThat(slot0.containsKey("deliveredWh")).as("not before the slot ends").isFalse();

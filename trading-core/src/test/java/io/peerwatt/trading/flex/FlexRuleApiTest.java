@@ -277,6 +277,83 @@ class FlexRuleApiTest {
   }
 
   @Test
+  void theGridOperatorSeesWhatTheHomesDeliveredAgainstTheHourBeforeTheEvent() {
+    h.zone(operator, "DE-FRESH", ApiClient.zoneBody("Zone FRESH", "CALL_AUCTION", 5000, 1));
+    check(
+        h.post(
+            "/accounts",
+            operator,
+            new JsonObject()
+                .put("username", "grid-fresh")
+                .put("password", "grid-fresh-password")
+                .put("role", "utility")
+                .put("zone", "DE-FRESH")),
+        201);
+    String freshUtility = h.login("grid-fresh", "grid-fresh-password");
+    Home fresh = home("fresh-home", "DE-FRESH", 1200);
+    long id =
+        ok(h.post(
+                "/flex/events",
+                freshUtility,
+                event("DE-FRESH", "REDUCE_IMPORT", "2026-12-06T13:00:00Z", 25_000, 0L)))
+            .getLong("id");
+    check(
+        h.post(
+            "/flex/requests/" + id + "/acceptances",
+            fresh.account().token(),
+            new JsonObject()
+                .put("deviceId", fresh.deviceId())
+                .put("watts", 1000)
+                .put("clientKey", "fresh")),
+        201);
+    // the home started metering at 11:45:05, so it has no comparable days (nor a whole 11:45
+    // quarter-hour): its baseline is the hour before the event, 300 Wh in each quarter-hour; in the
+    // event's slot its meter counts 100 Wh. Readings 5 s either side of each boundary: the energy
+    // is the counters interpolated at the boundaries, as the statements measure it.
+    Instant event = Instant.parse("2026-12-06T13:00:00Z");
+    long counter = 2_000_000;
+    for (int back = 5; back >= 0; back--) {
+      Instant start = event.minus(Duration.ofMinutes(15L * back));
+      storeReading(fresh.deviceId(), start.plusSeconds(5), counter);
+      counter += back == 0 ? 100 : 300;
+      storeReading(fresh.deviceId(), start.plusSeconds(895), counter);
+    }
+    storeReading(fresh.deviceId(), event.plus(Duration.ofMinutes(15)).plusSeconds(5), counter);
+    h.clock.set(event.plus(Duration.ofMinutes(15)));
+    JsonObject homeSlot;
+    JsonObject listed;
+    try {
+      homeSlot =
+          ok(h.get("/flex/requests", fresh.account().token())).getJsonArray("requests").stream()
+              .map(JsonObject.class::cast)
+              .filter(r -> r.getLong("id") == id)
+              .findFirst()
+              .orElseThrow()
+              .getJsonArray("myAcceptances")
+              .getJsonObject(0)
+              .getJsonArray("slots")
+              .getJsonObject(0);
+      listed =
+          ok(h.get("/flex/events", freshUtility)).getJsonArray("events").stream()
+              .map(JsonObject.class::cast)
+              .filter(e -> e.getLong("id") == id)
+              .findFirst()
+              .orElseThrow();
+    } finally {
+      h.clock.set(NOW);
+    }
+    // the home delivered 300 - 100 = 200 Wh of the 250 Wh it accepted, at 25 ct/kWh; the grid
+    // operator sees the same
+    assertThat(homeSlot.getLong("baselineWh")).isEqualTo(300);
+    assertThat(homeSlot.getLong("deliveredWh")).isEqualTo(200);
+    assertThat(homeSlot.getLong("earned")).isEqualTo(5_000);
+    JsonObject gridSlot = listed.getJsonArray("slots").getJsonObject(0);
+    assertThat(gridSlot.getLong("deliveredWh")).isEqualTo(homeSlot.getLong("deliveredWh"));
+    assertThat(gridSlot.getLong("deliveredW")).isEqualTo(800);
+    assertThat(listed.getLong("earned")).isEqualTo(homeSlot.getLong("earned"));
+  }
+
+  @Test
   void theGridOperatorsEventIsAnOpenAdrEventAndItsFormIsCheckedInWords() {
     JsonObject made =
         ok(
