@@ -20,6 +20,7 @@ import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
+import io.peerwatt.trading.ingest.ReadingIntake;
 import io.peerwatt.trading.ingest.ReadingStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
@@ -45,7 +46,7 @@ import java.util.Map;
 public final class ReadingRoutes implements ApiResource {
   static final int DEFAULT_LIMIT = 1000;
 
-  private final ReadingIngest ingest;
+  private final ReadingIntake ingest;
   private final ChainRestarts restarts;
   private final ReadingStore readings;
   private final MeteringPointStore points;
@@ -54,10 +55,11 @@ public final class ReadingRoutes implements ApiResource {
   private final AnchorStates anchors;
 
   /**
+   * @param ingest where uploads go: stored in this process, or appended to the cluster's log
    * @param anchors whether each listed reading is anchored yet
    */
   public ReadingRoutes(
-      ReadingIngest ingest,
+      ReadingIntake ingest,
       ChainRestarts restarts,
       ReadingStore readings,
       MeteringPointStore points,
