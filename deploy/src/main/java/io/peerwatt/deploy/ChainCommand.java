@@ -187,12 +187,7 @@ final class ChainCommand extends CommandGroup {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Target target;
 
-    @Option(
-        names = "--tx",
-        required = true,
-        paramLabel = "HEX|@FILE",
-        description = "the raw transaction, hex or @file")
-    String tx;
+    @CommandLine.Mixin TransactionOption tx;
 
     @Option(
         names = "--wallet",
@@ -206,7 +201,7 @@ final class ChainCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      Transaction funding = BytesArgument.transaction(tx, "--tx");
+      Transaction funding = tx.transaction();
       try (Opened opened = target.open()) {
         HubWallet wallet = opened.wallet(which);
         long paid =

@@ -2,6 +2,7 @@ package io.peerwatt.deploy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,17 +16,13 @@ final class ChainOptions {
       description = "chain backend: devnet (default), node or arc")
   String chain;
 
-  @Option(
-      names = "--node-url",
-      paramLabel = "URL",
-      description = "BSV node JSON-RPC, http://user:pass@host:port (--chain node)")
-  String nodeUrl;
+  @Mixin NodeUrlOption nodeUrl;
 
   /** The flags by config key (null when not given). */
   Map<String, String> flags() {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("chain.backend", chain);
-    flags.put("chain.node-url", nodeUrl);
+    nodeUrl.addTo(flags);
     return flags;
   }
 }

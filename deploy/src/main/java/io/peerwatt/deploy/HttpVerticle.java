@@ -29,6 +29,7 @@ import io.peerwatt.settlement.share.GrantedData;
 import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
+import io.peerwatt.trading.ingest.ReadingIntake;
 import io.peerwatt.trading.openadr.VtnContract;
 import io.peerwatt.webui.Portal;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ final class HttpVerticle extends VerticleBase {
   private final Clock clock;
   private final SettlementRuntime settlement;
   private final PlatformKeys keys;
+  private final ReadingIntake clusterUploads;
   private Blocking blocking;
   private TradingApi tradingApi;
   private ConnectionGuard connections;
@@ -70,14 +72,20 @@ final class HttpVerticle extends VerticleBase {
    */
   private final String portalKey = newPortalKey();
 
+  /**
+   * @param clusterUploads where reading uploads go on an ingest node of a cluster (the readings
+   *     log); null: stored in this process
+   */
   HttpVerticle(
       PlatformSettings settings,
       Database database,
       PrometheusMeterRegistry registry,
       Clock clock,
       SettlementRuntime settlement,
-      PlatformKeys keys) {
+      PlatformKeys keys,
+      ReadingIntake clusterUploads) {
     this.settings = settings;
+    this.clusterUploads = clusterUploads;
     this.database = database;
     this.registry = registry;
     this.clock = clock;
@@ -95,7 +103,14 @@ final class HttpVerticle extends VerticleBase {
     servedRoles(router);
     blocking = Blocking.create(vertx, "peerwatt-api-db", settings.trading().workerPoolSize());
     return TradingApi.start(
-            vertx, database.dsl(), settings.trading(), keys, clock, Clock.systemUTC(), blocking)
+            vertx,
+            database.dsl(),
+            settings.trading(),
+            keys,
+            clock,
+            Clock.systemUTC(),
+            blocking,
+            ingest -> clusterUploads == null ? ingest : clusterUploads)
         .compose(
             api -> {
               tradingApi = api;

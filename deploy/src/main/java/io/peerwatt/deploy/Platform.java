@@ -39,6 +39,7 @@ public final class Platform implements AutoCloseable {
   private final SettlementRuntime settlement;
   private final Clock clock;
   private final PlatformKeys keys;
+  private final ClusterIngest clusterIngest;
 
   private Platform(
       Database database,
@@ -47,7 +48,8 @@ public final class Platform implements AutoCloseable {
       PlatformSettings settings,
       SettlementRuntime settlement,
       Clock clock,
-      PlatformKeys keys) {
+      PlatformKeys keys,
+      ClusterIngest clusterIngest) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
@@ -55,6 +57,7 @@ public final class Platform implements AutoCloseable {
     this.settlement = settlement;
     this.clock = clock;
     this.keys = keys;
+    this.clusterIngest = clusterIngest;
   }
 
   /** Starts the platform on the system clock and the embedded devnet. */
@@ -110,11 +113,22 @@ public final class Platform implements AutoCloseable {
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
+    ClusterIngest clusterIngest = null;
     try {
-      HttpVerticle http = new HttpVerticle(settings, database, registry, clock, settlement, keys);
+      clusterIngest = ClusterIngest.start(settings, database, clock);
+      HttpVerticle http =
+          new HttpVerticle(
+              settings,
+              database,
+              registry,
+              clock,
+              settlement,
+              keys,
+              clusterIngest == null ? null : clusterIngest.uploads());
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
-      Platform platform = new Platform(database, vertx, server, settings, settlement, clock, keys);
+      Platform platform =
+          new Platform(database, vertx, server, settings, settlement, clock, keys, clusterIngest);
       log.info(
           "PeerWatt platform listening on {} (chain {})",
           platform.baseUrl(),
@@ -122,6 +136,9 @@ public final class Platform implements AutoCloseable {
       return platform;
     } catch (RuntimeException e) {
       await(vertx.close());
+      if (clusterIngest != null) {
+        clusterIngest.close();
+      }
       settlement.close();
       database.close();
       if (causedBy(e, BindException.class)
@@ -177,6 +194,9 @@ public final class Platform implements AutoCloseable {
   public void close() {
     try {
       await(vertx.close());
+      if (clusterIngest != null) {
+        clusterIngest.close();
+      }
     } finally {
       try {
         settlement.close();

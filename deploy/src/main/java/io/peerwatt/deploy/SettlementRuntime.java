@@ -87,7 +87,10 @@ public final class SettlementRuntime implements AutoCloseable {
             database.dsl(), chain, vault, platformKey, clock, satPerEur, channelCapacitySats);
     SettlementPass pass = new SettlementPass(settlement, clock);
     SettlementScheduler scheduler = new SettlementScheduler(pass, clock);
-    if (chain instanceof DevnetBackend devnet) {
+    if (!runPasses) {
+      // the devnet's faucet and miner belong to the node that runs the passes
+      log.info("chain {}: funded and mined by the node with the settlement role", chain.network());
+    } else if (chain instanceof DevnetBackend devnet) {
       scheduler.call(
           () -> {
             pass.prepareDevnet();

@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -169,11 +169,12 @@ class DataSharingBrowserTest {
 
   /**
    * The text of {@code by} once it shows {@code expected}: after a form posts, the element of the
-   * page before may still be there until the answer replaces it.
+   * page before may still be there until the answer replaces it, and reading it while it goes fails
+   * (as a stale element, or as Chrome's "node does not belong to the document").
    */
   private static String textOnceItShows(WebDriver browser, By by, String expected) {
     return new WebDriverWait(browser, Duration.ofSeconds(30))
-        .ignoring(StaleElementReferenceException.class)
+        .ignoring(WebDriverException.class)
         .until(
             d -> {
               String text = d.findElement(by).getText();

@@ -42,16 +42,71 @@ class DistributionFilesTest {
     assertThat(platform.path("volumes").toString()).contains("/var/lib/peerwatt");
     assertThat(platform.path("ports").toString()).contains("127.0.0.1:8080:8080");
 
+    composeConfig("compose.yaml");
+  }
+
+  /** Issue 17, item 5: Kafka in KRaft mode, PostgreSQL, two platform nodes and a load balancer. */
+  @Test
+  void theClusterComposeFileRunsKafkaPostgresTwoNodesAndABalancer() throws Exception {
+    String text = Files.readString(DEPLOY.resolve("compose.cluster.yaml"));
+    // SnakeYAML resolves the file's anchors and merge keys as Compose does
+    Map<String, Map<String, Object>> services =
+        new org.yaml.snakeyaml.Yaml()
+            .<Map<String, Map<String, Map<String, Object>>>>load(text)
+            .get("services");
+    assertThat(services)
+        .containsKeys(
+            "db", "kafka-1", "kafka-2", "kafka-3", "kafka-topics", "node-1", "node-2", "balancer");
+    for (String kafka : List.of("kafka-1", "kafka-2", "kafka-3")) {
+      assertThat(String.valueOf(services.get(kafka).get("image"))).startsWith("apache/kafka:4.1");
+      assertThat(map(services.get(kafka).get("environment")))
+          .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+          .containsEntry(
+              "KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
+          .containsEntry(
+              "KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000")
+          .containsEntry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+          .containsEntry("KAFKA_GROUP_CONSUMER_SESSION_TIMEOUT_MS", "6000")
+          .containsEntry("KAFKA_NODE_ID", kafka.substring("kafka-".length()));
+    }
+    assertThat(String.valueOf(services.get("kafka-topics").get("command")))
+        .contains("--topic peerwatt.readings --partitions 8 --replication-factor 3");
+    assertThat(String.valueOf(services.get("db").get("image"))).startsWith("postgres:");
+    for (String node : List.of("node-1", "node-2")) {
+      assertThat(map(services.get(node).get("environment")))
+          .containsEntry("PEERWATT_NODE_ID", node)
+          .containsEntry(
+              "PEERWATT_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092,kafka-3:9092")
+          .containsEntry("PEERWATT_DB_PASSWORD_FILE", "/run/secrets/db-password");
+    }
+    assertThat(String.valueOf(services.get("node-2").get("command")))
+        .isEqualTo("[platform, --roles, ingest]");
+    assertThat(String.valueOf(services.get("balancer").get("ports")))
+        .contains("127.0.0.1:8080:8080");
+    assertThat(Files.readString(DEPLOY.resolve("nginx.cluster.conf")))
+        .contains("server node-1:8080")
+        .contains("server node-2:8080")
+        .contains("proxy_next_upstream error timeout http_503");
+    composeConfig("compose.cluster.yaml");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object yaml) {
+    return (Map<String, Object>) yaml;
+  }
+
+  /** {@code docker-compose config} accepts {@code file}, where a Compose client is installed. */
+  private static void composeConfig(String file) throws Exception {
     List<String> client = compose();
     assumeTrue(
         client != null,
         "no Docker Compose client (docker compose / docker-compose): `config` check skipped");
     List<String> command = new java.util.ArrayList<>(client);
-    command.addAll(List.of("-f", DEPLOY.resolve("compose.yaml").toString(), "config", "--quiet"));
+    command.addAll(List.of("-f", DEPLOY.resolve(file).toString(), "config", "--quiet"));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(p.exitValue()).as(file + ": " + out).isZero();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.peerwatt.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,6 +26,14 @@ public final class Blocking implements AutoCloseable, Handlers.Pool {
   @Override
   public <T> Future<T> run(Callable<T> work) {
     return workers.executeBlocking(work, false);
+  }
+
+  /**
+   * Runs {@code work} on the pool and answers the request with its result and {@code status}, or
+   * with the error it failed with ({@link ApiResponses#respond}).
+   */
+  public <T> void respond(RoutingContext ctx, int status, Callable<T> work) {
+    ApiResponses.respond(ctx, status, run(work));
   }
 
   @Override

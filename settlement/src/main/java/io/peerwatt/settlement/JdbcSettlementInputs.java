@@ -3,12 +3,11 @@ package io.peerwatt.settlement;
 import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.MARKET_ZONE;
 import static io.peerwatt.db.schema.Tables.METERING_POINT;
-import static io.peerwatt.db.schema.Tables.READING;
 import static io.peerwatt.db.schema.Tables.TRADE;
 
+import io.peerwatt.db.BoundaryReadings;
 import io.peerwatt.db.schema.tables.Device;
 import io.peerwatt.db.schema.tables.records.MarketZoneRecord;
-import io.peerwatt.db.schema.tables.records.ReadingRecord;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.PriceUnit;
 import io.peerwatt.protocol.statement.AcceptedReading;
@@ -121,50 +120,13 @@ public final class JdbcSettlementInputs implements SettlementInputs {
     Map<Long, List<MeterSeries>> out = new TreeMap<>();
     for (Record2<Long, Long> d : devices) {
       long deviceId = d.value1();
-      Map<Integer, List<AcceptedReading>> byChannel = new TreeMap<>();
-      for (Instant boundary : List.of(key.slot().start(), key.slot().end())) {
-        around(deviceId, boundary)
-            .forEach(
-                r ->
-                    byChannel
-                        .computeIfAbsent(r.getMeterChannel(), c -> new ArrayList<>())
-                        .add(
-                            AcceptedReading.of(
-                                deviceId,
-                                r.getMeterChannel(),
-                                r.getSequence(),
-                                r.getTakenAt(),
-                                r.getImportWh(),
-                                r.getExportWh(),
-                                r.getReadingHash())));
+      List<AcceptedReading> readings = new ArrayList<>();
+      for (Instant boundary : List.of(start, end)) {
+        readings.addAll(BoundaryReadings.around(dsl, deviceId, boundary, lookback));
       }
-      List<MeterSeries> series = out.computeIfAbsent(d.value2(), a -> new ArrayList<>());
-      byChannel.forEach(
-          (channel, readings) ->
-              series.add(
-                  new MeterSeries(deviceId, channel, readings.stream().distinct().toList())));
+      out.computeIfAbsent(d.value2(), a -> new ArrayList<>())
+          .addAll(MeterSeries.ofChannels(deviceId, readings));
     }
     return out;
-  }
-
-  /** Per channel: the last reading at or before {@code t} and the first at or after it. */
-  private List<ReadingRecord> around(long deviceId, Instant t) {
-    List<ReadingRecord> found =
-        new ArrayList<>(
-            dsl.select(READING.fields())
-                .distinctOn(READING.METER_CHANNEL)
-                .from(READING)
-                .where(
-                    READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t.minus(lookback), t))
-                .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.desc(), READING.SEQUENCE.desc())
-                .fetchInto(READING));
-    found.addAll(
-        dsl.select(READING.fields())
-            .distinctOn(READING.METER_CHANNEL)
-            .from(READING)
-            .where(READING.DEVICE_ID.eq(deviceId), READING.TAKEN_AT.between(t, t.plus(lookback)))
-            .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.asc(), READING.SEQUENCE.asc())
-            .fetchInto(READING));
-    return found;
   }
 }

@@ -78,18 +78,6 @@ public final class SettlementService {
    * @param lanes runs the payment lanes of a dispatch (see {@link #dispatchPayments}); several
    *     threads pay several prosumers at once, which the payment port and statement store must
    *     allow
-   */
-  public SettlementService(
-      SettlementInputs inputs,
-      StatementStore store,
-      RateSource rates,
-      PaymentPort payments,
-      SettlementPolicy policy,
-      Executor lanes) {
-    this(inputs, store, rates, payments, policy, lanes, List.of());
-  }
-
-  /**
    * @param services the other services whose lines the slot statements carry (flexibility, data)
    */
   public SettlementService(

@@ -114,7 +114,8 @@ class ParallelPaymentsCrashTest {
           ChannelPaymentPort.forHub(hub, routes),
           new SettlementPolicy(
               Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)),
-          lanes);
+          lanes,
+          List.of());
     }
 
     void openChannels() {

@@ -161,7 +161,8 @@ class ParallelPaymentsPropertyTest {
               ChannelPaymentPort.forHub(hub, routes),
               new SettlementPolicy(
                   Duration.ofMinutes(5), Duration.ofHours(2), Map.of(), Duration.ofMinutes(5)),
-              lanes);
+              lanes,
+              List.of());
       service.settleDueSlots(clock.instant());
     } finally {
       lanes.shutdownNow();

@@ -30,6 +30,7 @@ import io.peerwatt.trading.flex.FlexRules;
 import io.peerwatt.trading.flex.GridFlexEvents;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.ReadingIngest;
+import io.peerwatt.trading.ingest.ReadingIntake;
 import io.peerwatt.trading.ingest.ReadingPartitions;
 import io.peerwatt.trading.ingest.ReadingStore;
 import io.peerwatt.trading.market.Market;
@@ -135,6 +136,22 @@ public final class TradingApi implements AutoCloseable {
       Clock clock,
       Clock securityClock,
       Blocking blocking) {
+    return start(vertx, dsl, settings, keys, clock, securityClock, blocking, ingest -> ingest);
+  }
+
+  /**
+   * The same, with reading uploads going where {@code uploads} says, given this process's {@link
+   * ReadingIngest} (a node of a cluster appends them to the readings log instead).
+   */
+  public static Future<TradingApi> start(
+      Vertx vertx,
+      DSLContext dsl,
+      TradingSettings settings,
+      PlatformKeys keys,
+      Clock clock,
+      Clock securityClock,
+      Blocking blocking,
+      Function<ReadingIngest, ReadingIntake> uploads) {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
     return blocking
@@ -230,7 +247,7 @@ public final class TradingApi implements AutoCloseable {
                           blocking,
                           clock),
                       new ReadingRoutes(
-                          ingest,
+                          uploads.apply(ingest),
                           new ChainRestarts(dsl, clock, settings.maxClockSkew()),
                           new ReadingStore(dsl),
                           points,

@@ -289,6 +289,11 @@ final class OperatorPages {
                 }));
   }
 
+  /** The accounts page with an empty form, saying what was just saved. */
+  private void accountsSaved(RoutingContext ctx, String notice) {
+    accounts(ctx, 200, Map.of(), Map.of(), notice);
+  }
+
   private void createAccount(RoutingContext ctx) {
     Map<String, String> form = Forms.of(ctx, ACCOUNT_FIELDS);
     Map<String, String> errors = new LinkedHashMap<>();
@@ -325,11 +330,8 @@ final class OperatorPages {
         .onSuccess(
             answer -> {
               if (answer.ok()) {
-                accounts(
+                accountsSaved(
                     ctx,
-                    200,
-                    Map.of(),
-                    Map.of(),
                     "Account "
                         + username
                         + " created (number "
@@ -376,12 +378,7 @@ final class OperatorPages {
         .onSuccess(
             answer -> {
               if (answer.ok()) {
-                accounts(
-                    ctx,
-                    200,
-                    Map.of(),
-                    Map.of(),
-                    "Metering point " + answer.object().getLong("id") + " added.");
+                accountsSaved(ctx, "Metering point " + answer.object().getLong("id") + " added.");
               } else {
                 accounts(
                     ctx,

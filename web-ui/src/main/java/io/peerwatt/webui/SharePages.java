@@ -134,15 +134,6 @@ final class SharePages {
       show(ctx, 400, noSuchId);
       return;
     }
-    api.post(path.apply(id), Portal.viewer(ctx), new JsonObject())
-        .onSuccess(
-            answer -> {
-              if (answer.ok()) {
-                Forms.seeOther(ctx, "/share");
-              } else {
-                show(ctx, answer.status(), answer.message());
-              }
-            })
-        .onFailure(ctx::fail);
+    sendAndReturn(ctx, HttpMethod.POST, path.apply(id), new JsonObject());
   }
 }

@@ -7,30 +7,15 @@ import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.bsv.TxInput;
 import io.peerwatt.protocol.bsv.TxOutput;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Sighash of a 2-in/2-out P2PKH transaction (a channel commitment's shape): the FORKID digest of
  * one input from scratch (hashPrevouts, hashSequence and hashOutputs included), both inputs through
  * one cache, and the original (legacy) digest.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SighashBenchmark {
+public class SighashBenchmark extends QuickThroughput {
   private Transaction tx;
   private byte[] scriptCode;
 

@@ -6,29 +6,14 @@ import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Instant;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What ingestion does per reading before storing it: decode the signed binary form (including the
  * device key's decompression) and verify the signature over the reading hash.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SignedReadingBenchmark {
+public class SignedReadingBenchmark extends QuickThroughput {
   private byte[] signedBytes;
   private SignedReading decoded;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peerwatt.deploy.BytesArgument;
 import io.peerwatt.deploy.ChainSettings;
 import io.peerwatt.deploy.Config;
+import io.peerwatt.deploy.NodeUrlOption;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -89,11 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
               + " and funds itself) or arc (ARC and a headers service, PEERWATT_CHAIN_* settings)")
   String chain;
 
-  @Option(
-      names = "--node-url",
-      paramLabel = "URL",
-      description = "BSV node JSON-RPC, http://user:pass@host:port (--chain node)")
-  String nodeUrl;
+  @CommandLine.Mixin NodeUrlOption nodeUrl;
 
   @Option(
       names = "--funding-tx",
@@ -115,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("chain.backend", chain);
-    flags.put("chain.node-url", nodeUrl);
+    nodeUrl.addTo(flags);
     ChainSettings chainSettings =
         ChainSettings.from(Config.load(ChainSettings.KEYS, null, System.getenv(), flags));
     RealChain.Funding funding =

@@ -1,7 +1,7 @@
 package io.peerwatt.deploy.gateway;
 
-import io.peerwatt.deploy.BytesArgument;
 import io.peerwatt.deploy.CommandGroup;
+import io.peerwatt.deploy.TransactionOption;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Gateway;
@@ -480,16 +480,11 @@ public final class GatewayCommand extends CommandGroup {
 
     @CommandLine.Mixin DataDir dataDir;
 
-    @Option(
-        names = "--tx",
-        required = true,
-        paramLabel = "HEX|@FILE",
-        description = "the raw transaction, hex or @file")
-    String tx;
+    @CommandLine.Mixin TransactionOption tx;
 
     @Override
     public Integer call() throws Exception {
-      Transaction funding = BytesArgument.transaction(tx, "--tx");
+      Transaction funding = tx.transaction();
       try {
         Path dir = dataDir.path();
         long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);

@@ -1,6 +1,7 @@
 package io.peerwatt.protocol.anchor;
 
 import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.encoding.StableCode;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 
 /**
@@ -8,7 +9,7 @@ import io.peerwatt.protocol.reading.SignedDeviceCertificate;
  * one kind can never pose as another) and {@code jsonName} its name in proof bundles; both are
  * frozen.
  */
-public enum AnchorItemKind {
+public enum AnchorItemKind implements StableCode.JsonNamed {
   /** A signed meter reading; the item bytes are the 110-byte reading encoding. */
   READING(0x01, "reading"),
   /** A matched trade; the item bytes are trading-core's canonical trade encoding. */
@@ -34,25 +35,20 @@ public enum AnchorItemKind {
    */
   FLEXIBILITY(0x07, "flexibility");
 
-  private final int code;
-  private final String jsonName;
+  private final StableCode stableCode;
 
   AnchorItemKind(int code, String jsonName) {
-    this.code = code;
-    this.jsonName = jsonName;
+    this.stableCode = new StableCode(code, jsonName);
   }
 
-  public int code() {
-    return code;
-  }
-
-  public String jsonName() {
-    return jsonName;
+  @Override
+  public StableCode stableCode() {
+    return stableCode;
   }
 
   public static AnchorItemKind fromCode(int code) {
     for (AnchorItemKind k : values()) {
-      if (k.code == code) {
+      if (k.code() == code) {
         return k;
       }
     }
@@ -61,7 +57,7 @@ public enum AnchorItemKind {
 
   public static AnchorItemKind fromJsonName(String name) {
     for (AnchorItemKind k : values()) {
-      if (k.jsonName.equals(name)) {
+      if (k.jsonName().equals(name)) {
         return k;
       }
     }

@@ -1,5 +1,6 @@
 package io.peerwatt.protocol.anchor;
 
+import io.peerwatt.protocol.encoding.StableCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Optional;
 public record BundleVerification(List<BundleVerification.StepResult> steps) {
 
   /** The checks of a proof bundle; {@code code} and {@code jsonName} are stable. */
-  public enum Step {
+  public enum Step implements StableCode.JsonNamed {
     /** The bundle's parts decode (item, certificate, proof, transaction, BUMP, headers). */
     BUNDLE_FORMAT(1, "bundleFormat"),
     /** The device's signature over the reading (or the platform's over another item). */
@@ -37,25 +38,20 @@ public record BundleVerification(List<BundleVerification.StepResult> steps) {
     /** The bundled headers sit at the BUMP's height in the verifier's own, sound header chain. */
     HEADER_CHAIN(8, "headerChain");
 
-    private final int code;
-    private final String jsonName;
+    private final StableCode stableCode;
 
     Step(int code, String jsonName) {
-      this.code = code;
-      this.jsonName = jsonName;
+      this.stableCode = new StableCode(code, jsonName);
     }
 
-    public int code() {
-      return code;
-    }
-
-    public String jsonName() {
-      return jsonName;
+    @Override
+    public StableCode stableCode() {
+      return stableCode;
     }
   }
 
   /** How a step ended; stable codes. */
-  public enum Status {
+  public enum Status implements StableCode.JsonNamed {
     PASS(0, "pass"),
     FAIL(1, "fail"),
     /** The step does not apply to this kind of item (e.g. a device certificate for a trade). */
@@ -65,20 +61,15 @@ public record BundleVerification(List<BundleVerification.StepResult> steps) {
      */
     NOT_CHECKED(3, "notChecked");
 
-    private final int code;
-    private final String jsonName;
+    private final StableCode stableCode;
 
     Status(int code, String jsonName) {
-      this.code = code;
-      this.jsonName = jsonName;
+      this.stableCode = new StableCode(code, jsonName);
     }
 
-    public int code() {
-      return code;
-    }
-
-    public String jsonName() {
-      return jsonName;
+    @Override
+    public StableCode stableCode() {
+      return stableCode;
     }
   }
 

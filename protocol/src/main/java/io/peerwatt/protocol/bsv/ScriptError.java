@@ -1,10 +1,12 @@
 package io.peerwatt.protocol.bsv;
 
+import io.peerwatt.protocol.encoding.StableCode;
+
 /**
  * Why a script failed, with the Bitcoin SV node's names (its {@code SCRIPT_ERR_*} without the
  * prefix, as its test vectors spell them) and stable numeric codes for storage and APIs.
  */
-public enum ScriptError {
+public enum ScriptError implements StableCode.Described {
   OK(0, "no error"),
   UNKNOWN_ERROR(1, "unknown error"),
   EVAL_FALSE(2, "script evaluated without error but finished with a false/empty top stack element"),
@@ -53,20 +55,14 @@ public enum ScriptError {
   INVALID_FLAGS(45, "invalid combination of script flags"),
   BIG_INT(46, "big integer operation out of range");
 
-  private final int code;
-  private final String description;
+  private final StableCode stableCode;
 
   ScriptError(int code, String description) {
-    this.code = code;
-    this.description = description;
+    this.stableCode = new StableCode(code, description);
   }
 
-  /** Stable numeric code (never the ordinal). */
-  public int code() {
-    return code;
-  }
-
-  public String description() {
-    return description;
+  @Override
+  public StableCode stableCode() {
+    return stableCode;
   }
 }

@@ -1,10 +1,12 @@
 package io.peerwatt.protocol.channel;
 
+import io.peerwatt.protocol.encoding.StableCode;
+
 /**
  * Why a channel step was refused. Stable codes: 1xx opening, 2xx commitments (payee's checks), 3xx
  * the payer's own limits, 4xx lifecycle.
  */
-public enum ChannelRejection {
+public enum ChannelRejection implements StableCode.Described {
   BAD_TERMS(101, "channel terms are inconsistent"),
   REFUND_MISMATCH(102, "the refund is not the one the terms define"),
   BAD_REFUND_SIGNATURE(103, "the payee's refund signature does not verify"),
@@ -26,20 +28,14 @@ public enum ChannelRejection {
   NOTHING_TO_CLOSE(402, "no commitment has been accepted yet"),
   PAYEE_UNREACHABLE(403, "the payee did not answer");
 
-  private final int code;
-  private final String description;
+  private final StableCode stableCode;
 
   ChannelRejection(int code, String description) {
-    this.code = code;
-    this.description = description;
+    this.stableCode = new StableCode(code, description);
   }
 
-  /** Stable numeric code (never the ordinal). */
-  public int code() {
-    return code;
-  }
-
-  public String description() {
-    return description;
+  @Override
+  public StableCode stableCode() {
+    return stableCode;
   }
 }

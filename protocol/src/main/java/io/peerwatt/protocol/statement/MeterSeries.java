@@ -1,7 +1,11 @@
 package io.peerwatt.protocol.statement;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The readings of one meter (a device's channel) around one slot: at least the last reading at or
@@ -13,6 +17,22 @@ import java.util.List;
  * @param readings its readings, any order; all must belong to this device and channel
  */
 public record MeterSeries(long deviceId, int meterChannel, List<AcceptedReading> readings) {
+
+  /**
+   * One series per meter channel of {@code deviceId}, in channel order; a reading found twice
+   * counts once.
+   */
+  public static List<MeterSeries> ofChannels(long deviceId, Collection<AcceptedReading> readings) {
+    Map<Integer, List<AcceptedReading>> byChannel =
+        readings.stream()
+            .distinct()
+            .collect(
+                Collectors.groupingBy(
+                    AcceptedReading::meterChannel, TreeMap::new, Collectors.toList()));
+    return byChannel.entrySet().stream()
+        .map(e -> new MeterSeries(deviceId, e.getKey(), e.getValue()))
+        .toList();
+  }
 
   public MeterSeries {
     readings =

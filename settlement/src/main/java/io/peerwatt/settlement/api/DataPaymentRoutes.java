@@ -2,7 +2,6 @@ package io.peerwatt.settlement.api;
 
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
@@ -37,20 +36,18 @@ public final class DataPaymentRoutes implements ApiResource {
 
   private void income(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
-    ApiResponses.respond(
-        ctx, 200, blocking.run(() -> json(payments.ofHousehold(caller.accountId()), false)));
+    blocking.respond(ctx, 200, () -> json(payments.ofHousehold(caller.accountId()), false));
   }
 
   private void payments(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.THIRD_PARTY, Role.OPERATOR);
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () ->
-                caller.role() == Role.OPERATOR
-                    ? json(payments.all(), true)
-                    : json(payments.ofThirdParty(caller.accountId()), false)));
+        () ->
+            caller.role() == Role.OPERATOR
+                ? json(payments.all(), true)
+                : json(payments.ofThirdParty(caller.accountId()), false));
   }
 
   /**

@@ -4,7 +4,6 @@ import static io.peerwatt.db.schema.Tables.ANCHOR;
 
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Role;
 import io.peerwatt.settlement.chain.ChainBackend;
@@ -55,7 +54,7 @@ public final class MonitorRoutes implements ApiResource {
 
   private void monitor(RoutingContext ctx) {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
-    ApiResponses.respond(ctx, 200, blocking.run(this::status));
+    blocking.respond(ctx, 200, this::status);
   }
 
   private JsonObject status() {

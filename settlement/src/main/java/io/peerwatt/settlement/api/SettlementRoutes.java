@@ -5,7 +5,6 @@ import io.peerwatt.db.schema.tables.records.SettlementPaymentRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.Handlers;
@@ -106,26 +105,24 @@ public final class SettlementRoutes implements ApiResource {
     if (limit < 1 || limit > MAX_STATEMENTS) {
       throw ApiError.badRequest("BAD_LIMIT", "limit must be 1.." + MAX_STATEMENTS, "limit");
     }
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              List<SettlementViews.SettledStatement> found =
-                  views.statements(caller, from, to, limit);
-              // whether each is anchored yet: its proof verifies once the anchor is mined
-              Map<String, JsonObject> anchors =
-                  views.anchors(
-                      found.stream().map(SettlementViews.SettledStatement::statement).toList());
-              for (SettlementViews.SettledStatement s : found) {
-                items.add(
-                    new JsonObject(Json.write(StatementJson.toMap(s.statement())))
-                        .put("settledAt", s.settledAt().toString())
-                        .put("anchor", anchors.get(SettlementViews.ref(s.statement()))));
-              }
-              return new JsonObject().put("statements", items);
-            }));
+        () -> {
+          JsonArray items = new JsonArray();
+          List<SettlementViews.SettledStatement> found = views.statements(caller, from, to, limit);
+          // whether each is anchored yet: its proof verifies once the anchor is mined
+          Map<String, JsonObject> anchors =
+              views.anchors(
+                  found.stream().map(SettlementViews.SettledStatement::statement).toList());
+          for (SettlementViews.SettledStatement s : found) {
+            items.add(
+                new JsonObject(Json.write(StatementJson.toMap(s.statement())))
+                    .put("settledAt", s.settledAt().toString())
+                    .put("anchor", anchors.get(SettlementViews.ref(s.statement()))));
+          }
+          return new JsonObject().put("statements", items);
+        });
   }
 
   private Callable<JsonObject> payments(RoutingContext ctx) {

@@ -1,6 +1,9 @@
 package io.peerwatt.settlement.chain;
 
+import io.peerwatt.protocol.FormatException;
+import io.peerwatt.protocol.bsv.Transaction;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * The answer to a broadcast.
@@ -59,6 +62,22 @@ public record BroadcastResult(String txid, Outcome outcome, RejectReason reason,
 
   public static BroadcastResult rejected(String txid, RejectReason reason, String detail) {
     return new BroadcastResult(txid, Outcome.REJECTED, reason, detail);
+  }
+
+  /**
+   * What a backend answers to {@code rawTx}: {@code broadcast} gets the transaction's display txid
+   * and bytes; one that does not parse is rejected as {@link RejectReason#MALFORMED} without asking
+   * the chain.
+   */
+  public static BroadcastResult ifParsed(
+      byte[] rawTx, BiFunction<String, byte[], BroadcastResult> broadcast) {
+    String txid;
+    try {
+      txid = Transaction.parse(rawTx).txidHex();
+    } catch (FormatException e) {
+      return rejected("", RejectReason.MALFORMED, e.getMessage());
+    }
+    return broadcast.apply(txid, rawTx);
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.peerwatt.settlement.chain;
 
+import io.peerwatt.protocol.encoding.StableCode;
+
 /**
  * Why a backend refused a transaction. Codes are stable (storage and API), grouped: 1xx the
  * transaction itself, 2xx its inputs, 3xx policy, 9xx the backend.
  */
-public enum RejectReason {
+public enum RejectReason implements StableCode.Described {
   MALFORMED(101, "malformed transaction"),
   NON_FINAL(102, "transaction is not final (lock time not reached)"),
   INVALID_SCRIPT(103, "an input's script fails"),
@@ -16,26 +18,20 @@ public enum RejectReason {
   DUST(302, "an output is below the dust limit"),
   OTHER(999, "rejected for another reason");
 
-  private final int code;
-  private final String description;
+  private final StableCode stableCode;
 
   RejectReason(int code, String description) {
-    this.code = code;
-    this.description = description;
+    this.stableCode = new StableCode(code, description);
   }
 
-  /** Stable numeric code (never the ordinal). */
-  public int code() {
-    return code;
-  }
-
-  public String description() {
-    return description;
+  @Override
+  public StableCode stableCode() {
+    return stableCode;
   }
 
   public static RejectReason fromCode(int code) {
     for (RejectReason r : values()) {
-      if (r.code == code) {
+      if (r.code() == code) {
         return r;
       }
     }

@@ -20,6 +20,7 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.statement.LineKind;
 import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
+import io.peerwatt.protocol.testing.MutableClock;
 import io.peerwatt.settlement.MarketRows;
 import io.peerwatt.settlement.PaymentStatus;
 import io.peerwatt.settlement.SettlementViews;
@@ -34,11 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -56,38 +54,10 @@ class DataPaymentsOverChannelsTest {
   private static final String ZONE = "DE-DATA";
   private static final Instant START = Instant.parse("2026-11-20T10:03:00Z");
 
-  /** A clock the test moves by hand. */
-  static final class TestClock extends Clock {
-    private volatile Instant now;
-
-    TestClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
   @Test
   void daysFetchedArePaidOnceOverBothChannelsAndReconcileToTheSatoshi(DSLContext db)
       throws IOException {
-    TestClock clock = new TestClock(START);
+    MutableClock clock = new MutableClock(START);
     Path keys = Files.createTempDirectory("peerwatt-keys");
     Settlement s =
         new Settlement(

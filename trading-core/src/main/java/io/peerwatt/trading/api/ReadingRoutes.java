@@ -20,6 +20,7 @@ import io.peerwatt.trading.device.MeteringPointStore;
 import io.peerwatt.trading.ingest.ChainRestarts;
 import io.peerwatt.trading.ingest.IngestRefusal;
 import io.peerwatt.trading.ingest.ReadingIngest;
+import io.peerwatt.trading.ingest.ReadingIntake;
 import io.peerwatt.trading.ingest.ReadingStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
@@ -45,7 +46,7 @@ import java.util.Map;
 public final class ReadingRoutes implements ApiResource {
   static final int DEFAULT_LIMIT = 1000;
 
-  private final ReadingIngest ingest;
+  private final ReadingIntake ingest;
   private final ChainRestarts restarts;
   private final ReadingStore readings;
   private final MeteringPointStore points;
@@ -54,10 +55,11 @@ public final class ReadingRoutes implements ApiResource {
   private final AnchorStates anchors;
 
   /**
+   * @param ingest where uploads go: stored in this process, or appended to the cluster's log
    * @param anchors whether each listed reading is anchored yet
    */
   public ReadingRoutes(
-      ReadingIngest ingest,
+      ReadingIntake ingest,
       ChainRestarts restarts,
       ReadingStore readings,
       MeteringPointStore points,
@@ -257,43 +259,41 @@ public final class ReadingRoutes implements ApiResource {
       csv(ctx, caller, mpId, from, to);
       return;
     }
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
-              JsonArray items = new JsonArray();
-              List<ReadingStore.StoredReading> found =
-                  readings.readings(mp.getId(), from, to, limit);
-              Map<String, JsonObject> anchored =
-                  anchors.of(AnchorStates.READING, found.stream().map(ReadingRoutes::ref).toList());
-              for (ReadingStore.StoredReading r : found) {
-                items.add(
-                    new JsonObject()
-                        .put("deviceId", r.deviceId())
-                        .put("receivedAt", r.receivedAt().toString())
-                        .put("reading", new JsonObject(Json.write(r.reading().toJson())))
-                        .put("anchor", anchored.get(ref(r))));
-              }
-              JsonArray gaps = new JsonArray();
-              for (ReadingStore.StoredRestart g : readings.restarts(mp.getId(), from, to)) {
-                gaps.add(
-                    new JsonObject()
-                        .put("deviceId", g.deviceId())
-                        .put("channel", g.channel())
-                        .put("lastSequence", g.lastSequence())
-                        .put("resumeSequence", g.resumeSequence())
-                        .put("reason", g.reason())
-                        .put("restartedAt", g.restartedAt().toString())
-                        .put("gapFrom", g.gapFrom() == null ? null : g.gapFrom().toString())
-                        .put("gapTo", g.gapTo() == null ? null : g.gapTo().toString()));
-              }
-              return new JsonObject()
-                  .put("meteringPointId", mp.getId())
-                  .put("readings", items)
-                  .put("chainRestarts", gaps);
-            }));
+        () -> {
+          MeteringPointRecord mp = MeteringPointRoutes.visible(points, caller, mpId);
+          JsonArray items = new JsonArray();
+          List<ReadingStore.StoredReading> found = readings.readings(mp.getId(), from, to, limit);
+          Map<String, JsonObject> anchored =
+              anchors.of(AnchorStates.READING, found.stream().map(ReadingRoutes::ref).toList());
+          for (ReadingStore.StoredReading r : found) {
+            items.add(
+                new JsonObject()
+                    .put("deviceId", r.deviceId())
+                    .put("receivedAt", r.receivedAt().toString())
+                    .put("reading", new JsonObject(Json.write(r.reading().toJson())))
+                    .put("anchor", anchored.get(ref(r))));
+          }
+          JsonArray gaps = new JsonArray();
+          for (ReadingStore.StoredRestart g : readings.restarts(mp.getId(), from, to)) {
+            gaps.add(
+                new JsonObject()
+                    .put("deviceId", g.deviceId())
+                    .put("channel", g.channel())
+                    .put("lastSequence", g.lastSequence())
+                    .put("resumeSequence", g.resumeSequence())
+                    .put("reason", g.reason())
+                    .put("restartedAt", g.restartedAt().toString())
+                    .put("gapFrom", g.gapFrom() == null ? null : g.gapFrom().toString())
+                    .put("gapTo", g.gapTo() == null ? null : g.gapTo().toString()));
+          }
+          return new JsonObject()
+              .put("meteringPointId", mp.getId())
+              .put("readings", items)
+              .put("chainRestarts", gaps);
+        });
   }
 
   /**

@@ -81,26 +81,25 @@ public final class ShareRoutes implements ApiResource {
     List<String> redirectUris =
         b.getJsonArray("redirectUris").stream().map(Object::toString).toList();
     Instant now = clock.instant();
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         201,
-        blocking.run(
-            () -> {
-              DataApplications.Registered r =
-                  applications.register(
-                      caller.accountId(),
-                      b.getString("name"),
-                      b.getString("purpose"),
-                      redirectUris,
-                      b.getString("contact"),
-                      b.getBoolean("confidential", false),
-                      now);
-              JsonObject json = ShareJson.application(r.application());
-              if (r.clientSecret() != null) {
-                json.put("clientSecret", r.clientSecret());
-              }
-              return json;
-            }));
+        () -> {
+          DataApplications.Registered r =
+              applications.register(
+                  caller.accountId(),
+                  b.getString("name"),
+                  b.getString("purpose"),
+                  redirectUris,
+                  b.getString("contact"),
+                  b.getBoolean("confidential", false),
+                  now);
+          JsonObject json = ShareJson.application(r.application());
+          if (r.clientSecret() != null) {
+            json.put("clientSecret", r.clientSecret());
+          }
+          return json;
+        });
   }
 
   private void listApplications(RoutingContext ctx) {
@@ -113,12 +112,10 @@ public final class ShareRoutes implements ApiResource {
     long id = ApiRequests.pathLong(ctx, "id");
     boolean approve = "APPROVED".equals(ApiRequests.body(ctx).getString("decision"));
     Instant now = clock.instant();
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () ->
-                ShareJson.application(applications.decide(id, caller.accountId(), approve, now))));
+        () -> ShareJson.application(applications.decide(id, caller.accountId(), approve, now)));
   }
 
   private void publish(RoutingContext ctx) {
@@ -134,23 +131,22 @@ public final class ShareRoutes implements ApiResource {
             instant(b, "periodTo"),
             b.getLong("priceMilliCtPerHomeDay"));
     Instant now = clock.instant();
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         201,
-        blocking.run(
-            () -> {
-              DataGrants.Offer offer =
-                  grants.publish(
-                      caller.accountId(),
-                      b.getLong("applicationId"),
-                      scope,
-                      b.getInteger("accessDays"),
-                      b.getString("purpose"),
-                      now);
-              // households whose standing policy matches are granted at once, as by hand
-              policies.applyTo(offer, now);
-              return ShareJson.offer(offer);
-            }));
+        () -> {
+          DataGrants.Offer offer =
+              grants.publish(
+                  caller.accountId(),
+                  b.getLong("applicationId"),
+                  scope,
+                  b.getInteger("accessDays"),
+                  b.getString("purpose"),
+                  now);
+          // households whose standing policy matches are granted at once, as by hand
+          policies.applyTo(offer, now);
+          return ShareJson.offer(offer);
+        });
   }
 
   private void listOffers(RoutingContext ctx) {
@@ -171,15 +167,14 @@ public final class ShareRoutes implements ApiResource {
   /** The calling household's standing policy; 404 when it has none. */
   private void policy(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () ->
-                ShareJson.policy(
-                    policies
-                        .of(caller.accountId())
-                        .orElseThrow(() -> ApiError.notFound("data-sharing policy")))));
+        () ->
+            ShareJson.policy(
+                policies
+                    .of(caller.accountId())
+                    .orElseThrow(() -> ApiError.notFound("data-sharing policy"))));
   }
 
   /**
@@ -193,17 +188,16 @@ public final class ShareRoutes implements ApiResource {
     boolean statements = b.getBoolean("statements");
     long minPrice = b.getLong("minPriceMilliCtPerHomeDay");
     Instant now = clock.instant();
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              DataSharingPolicies.PolicySet set =
-                  policies.set(caller.accountId(), finest, statements, minPrice, now);
-              JsonArray granted = new JsonArray();
-              set.granted().forEach(g -> granted.add(ShareJson.grant(g, now)));
-              return ShareJson.policy(set.policy()).put("granted", granted);
-            }));
+        () -> {
+          DataSharingPolicies.PolicySet set =
+              policies.set(caller.accountId(), finest, statements, minPrice, now);
+          JsonArray granted = new JsonArray();
+          set.granted().forEach(g -> granted.add(ShareJson.grant(g, now)));
+          return ShareJson.policy(set.policy()).put("granted", granted);
+        });
   }
 
   /** Removes the calling household's standing policy; the grants it made stay until revoked. */
@@ -233,24 +227,21 @@ public final class ShareRoutes implements ApiResource {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER);
     long id = ApiRequests.pathLong(ctx, "id");
     Instant now = clock.instant();
-    ApiResponses.respond(
-        ctx,
-        status,
-        blocking.run(() -> ShareJson.grant(change.apply(caller.accountId(), id, now), now)));
+    blocking.respond(
+        ctx, status, () -> ShareJson.grant(change.apply(caller.accountId(), id, now), now));
   }
 
   /** Answers 200 and {@code {name: [...]}}: what {@code visible} lists, each as {@code json}. */
   private <T> void respondList(
       RoutingContext ctx, String name, Callable<List<T>> visible, Function<T, JsonObject> json) {
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              JsonArray items = new JsonArray();
-              visible.call().forEach(item -> items.add(json.apply(item)));
-              return new JsonObject().put(name, items);
-            }));
+        () -> {
+          JsonArray items = new JsonArray();
+          visible.call().forEach(item -> items.add(json.apply(item)));
+          return new JsonObject().put(name, items);
+        });
   }
 
   /**
@@ -260,33 +251,32 @@ public final class ShareRoutes implements ApiResource {
   private void accesses(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx).require(Role.PROSUMER, Role.THIRD_PARTY, Role.OPERATOR);
     long id = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              DataGrants.Grant grant =
-                  grants
-                      .grant(id)
-                      .filter(
-                          g ->
-                              caller.isOperator()
-                                  || g.accountId() == caller.accountId()
-                                  || g.thirdPartyId() == caller.accountId())
-                      .orElseThrow(() -> ApiError.notFound("grant " + id));
-              JsonArray items = new JsonArray();
-              for (DataGrants.Access a : grants.accesses(grant.id(), MAX_ACCESSES)) {
-                items.add(
-                    new JsonObject()
-                        .put("kind", a.kind())
-                        .put("periodFrom", a.periodFrom().toString())
-                        .put("periodTo", a.periodTo().toString())
-                        .put("days", a.days())
-                        .put("readingRef", a.readingRef())
-                        .put("fetchedAt", a.fetchedAt().toString()));
-              }
-              return new JsonObject().put("grantId", grant.id()).put("accesses", items);
-            }));
+        () -> {
+          DataGrants.Grant grant =
+              grants
+                  .grant(id)
+                  .filter(
+                      g ->
+                          caller.isOperator()
+                              || g.accountId() == caller.accountId()
+                              || g.thirdPartyId() == caller.accountId())
+                  .orElseThrow(() -> ApiError.notFound("grant " + id));
+          JsonArray items = new JsonArray();
+          for (DataGrants.Access a : grants.accesses(grant.id(), MAX_ACCESSES)) {
+            items.add(
+                new JsonObject()
+                    .put("kind", a.kind())
+                    .put("periodFrom", a.periodFrom().toString())
+                    .put("periodTo", a.periodTo().toString())
+                    .put("days", a.days())
+                    .put("readingRef", a.readingRef())
+                    .put("fetchedAt", a.fetchedAt().toString()));
+          }
+          return new JsonObject().put("grantId", grant.id()).put("accesses", items);
+        });
   }
 
   /** What the third party's access token allows: its grant's scope and period. */

@@ -269,16 +269,14 @@ public final class FlexRequests {
     caller.require(Role.PROSUMER, Role.OPERATOR);
     devices.visible(caller, deviceId).orElseThrow(() -> ApiError.notFound("device " + deviceId));
     Instant now = clock.instant();
+    Map<Field<?>, Object> settings =
+        Map.of(FLEX_DEVICE.KIND, kind, FLEX_DEVICE.MAX_POWER_W, maxPowerW, FLEX_DEVICE.SET_AT, now);
     dsl.insertInto(FLEX_DEVICE)
         .set(FLEX_DEVICE.DEVICE_ID, deviceId)
-        .set(FLEX_DEVICE.KIND, kind)
-        .set(FLEX_DEVICE.MAX_POWER_W, maxPowerW)
-        .set(FLEX_DEVICE.SET_AT, now)
+        .set(settings)
         .onConflict(FLEX_DEVICE.DEVICE_ID)
         .doUpdate()
-        .set(FLEX_DEVICE.KIND, kind)
-        .set(FLEX_DEVICE.MAX_POWER_W, maxPowerW)
-        .set(FLEX_DEVICE.SET_AT, now)
+        .set(settings)
         .execute();
     return new JsonObject()
         .put("deviceId", deviceId)

@@ -102,18 +102,16 @@ public final class FlexRoutes implements ApiResource {
     FlexDirection direction = FlexDirection.valueOf(body.getString("direction"));
     String zone = body.getString("zone");
     long pricePerKwh = body.getLong("pricePerKwh");
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         201,
-        blocking.run(
-            () ->
-                events.create(caller, zone, direction, start, List.copyOf(limitsW), pricePerKwh)));
+        () -> events.create(caller, zone, direction, start, List.copyOf(limitsW), pricePerKwh));
   }
 
   private void settings(RoutingContext ctx) {
     Caller caller = ApiRequests.caller(ctx);
     long deviceId = ApiRequests.pathLong(ctx, "id");
-    ApiResponses.respond(ctx, 200, blocking.run(() -> requests.rules().settings(caller, deviceId)));
+    blocking.respond(ctx, 200, () -> requests.rules().settings(caller, deviceId));
   }
 
   private void setDevice(RoutingContext ctx) {
@@ -122,8 +120,7 @@ public final class FlexRoutes implements ApiResource {
     JsonObject body = ApiRequests.body(ctx);
     String kind = body.getString("kind");
     long maxPowerW = body.getLong("maxPowerW");
-    ApiResponses.respond(
-        ctx, 200, blocking.run(() -> requests.setDevice(caller, deviceId, kind, maxPowerW)));
+    blocking.respond(ctx, 200, () -> requests.setDevice(caller, deviceId, kind, maxPowerW));
   }
 
   private void setRule(RoutingContext ctx) {
@@ -136,11 +133,8 @@ public final class FlexRoutes implements ApiResource {
     }
     long minPricePerKwh = body.getLong("minPricePerKwh");
     long maxWatts = body.getLong("maxWatts");
-    ApiResponses.respond(
-        ctx,
-        200,
-        blocking.run(
-            () -> requests.setRule(caller, deviceId, minPricePerKwh, maxWatts, directions)));
+    blocking.respond(
+        ctx, 200, () -> requests.setRule(caller, deviceId, minPricePerKwh, maxWatts, directions));
   }
 
   private void removeRule(RoutingContext ctx) {

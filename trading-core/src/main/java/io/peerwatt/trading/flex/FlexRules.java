@@ -20,8 +20,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -97,21 +99,25 @@ public final class FlexRules {
     Instant now = clock.instant();
     boolean reduceImport = directions.contains(FlexDirection.REDUCE_IMPORT);
     boolean reduceExport = directions.contains(FlexDirection.REDUCE_EXPORT);
+    Map<Field<?>, Object> settings =
+        Map.of(
+            FLEX_RULE.MIN_PRICE_PER_KWH,
+            minPricePerKwh,
+            FLEX_RULE.MAX_WATTS,
+            maxWatts,
+            FLEX_RULE.REDUCE_IMPORT,
+            reduceImport,
+            FLEX_RULE.REDUCE_EXPORT,
+            reduceExport,
+            FLEX_RULE.SET_AT,
+            now);
     FlexRuleRecord rule =
         dsl.insertInto(FLEX_RULE)
             .set(FLEX_RULE.DEVICE_ID, deviceId)
-            .set(FLEX_RULE.MIN_PRICE_PER_KWH, minPricePerKwh)
-            .set(FLEX_RULE.MAX_WATTS, maxWatts)
-            .set(FLEX_RULE.REDUCE_IMPORT, reduceImport)
-            .set(FLEX_RULE.REDUCE_EXPORT, reduceExport)
-            .set(FLEX_RULE.SET_AT, now)
+            .set(settings)
             .onConflict(FLEX_RULE.DEVICE_ID)
             .doUpdate()
-            .set(FLEX_RULE.MIN_PRICE_PER_KWH, minPricePerKwh)
-            .set(FLEX_RULE.MAX_WATTS, maxWatts)
-            .set(FLEX_RULE.REDUCE_IMPORT, reduceImport)
-            .set(FLEX_RULE.REDUCE_EXPORT, reduceExport)
-            .set(FLEX_RULE.SET_AT, now)
+            .set(settings)
             .returning()
             .fetchOne();
     return toJson(rule);

@@ -1,8 +1,6 @@
 package io.peerwatt.trading.flex;
 
-import static io.peerwatt.db.schema.Tables.READING;
-
-import io.peerwatt.db.schema.tables.records.ReadingRecord;
+import io.peerwatt.db.BoundaryReadings;
 import io.peerwatt.protocol.statement.AcceptedReading;
 import io.peerwatt.protocol.statement.MeterSeries;
 import io.peerwatt.protocol.statement.MeteredEnergy;
@@ -14,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import org.jooq.DSLContext;
 
 /**
@@ -35,7 +32,7 @@ final class SlotEnergy {
   private final DSLContext dsl;
   private final long deviceId;
   private final FlexDirection direction;
-  private final Map<Instant, List<ReadingRecord>> around = new HashMap<>();
+  private final Map<Instant, List<AcceptedReading>> around = new HashMap<>();
 
   SlotEnergy(DSLContext dsl, long deviceId, FlexDirection direction) {
     this.dsl = dsl;
@@ -46,59 +43,17 @@ final class SlotEnergy {
   /** The energy in the request's direction in the slot from {@code start}; empty: not metered. */
   OptionalLong wh(Instant start) {
     Instant end = start.plus(FlexEvents.SLOT);
-    Map<Integer, List<AcceptedReading>> byChannel = new TreeMap<>();
+    List<AcceptedReading> readings = new ArrayList<>();
     for (Instant boundary : List.of(start, end)) {
-      for (ReadingRecord r : around(boundary)) {
-        byChannel
-            .computeIfAbsent(r.getMeterChannel(), c -> new ArrayList<>())
-            .add(
-                AcceptedReading.of(
-                    deviceId,
-                    r.getMeterChannel(),
-                    r.getSequence(),
-                    r.getTakenAt(),
-                    r.getImportWh(),
-                    r.getExportWh(),
-                    r.getReadingHash()));
-      }
+      readings.addAll(
+          around.computeIfAbsent(
+              boundary, t -> BoundaryReadings.around(dsl, deviceId, t, READING_LOOKBACK)));
     }
-    List<MeterSeries> meters = new ArrayList<>();
-    byChannel.forEach(
-        (channel, readings) -> meters.add(new MeterSeries(deviceId, channel, readings)));
-    MeteredEnergy energy = METERING.account(meters, start, end);
+    MeteredEnergy energy = METERING.account(MeterSeries.ofChannels(deviceId, readings), start, end);
     if (energy.missing()) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(
         direction == FlexDirection.REDUCE_EXPORT ? energy.exportWh() : energy.importWh());
-  }
-
-  /** Per meter channel, the last reading at or before {@code t} and the first at or after it. */
-  private List<ReadingRecord> around(Instant t) {
-    return around.computeIfAbsent(
-        t,
-        boundary -> {
-          List<ReadingRecord> found =
-              new ArrayList<>(
-                  dsl.select(READING.fields())
-                      .distinctOn(READING.METER_CHANNEL)
-                      .from(READING)
-                      .where(
-                          READING.DEVICE_ID.eq(deviceId),
-                          READING.TAKEN_AT.between(boundary.minus(READING_LOOKBACK), boundary))
-                      .orderBy(
-                          READING.METER_CHANNEL, READING.TAKEN_AT.desc(), READING.SEQUENCE.desc())
-                      .fetchInto(READING));
-          found.addAll(
-              dsl.select(READING.fields())
-                  .distinctOn(READING.METER_CHANNEL)
-                  .from(READING)
-                  .where(
-                      READING.DEVICE_ID.eq(deviceId),
-                      READING.TAKEN_AT.between(boundary, boundary.plus(READING_LOOKBACK)))
-                  .orderBy(READING.METER_CHANNEL, READING.TAKEN_AT.asc(), READING.SEQUENCE.asc())
-                  .fetchInto(READING));
-          return found;
-        });
   }
 }

@@ -4,10 +4,12 @@ import static io.peerwatt.db.schema.Tables.INGEST_BATCH_NONCE;
 
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.protocol.reading.ChainHead;
+import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +39,7 @@ import org.jooq.DSLContext;
  * their checks finish, which is the order they were sent by a gateway that waits for each answer
  * (as gateways do).
  */
-public final class ReadingIngest implements AutoCloseable {
+public final class ReadingIngest implements ReadingIntake, AutoCloseable {
   /** Most readings in one batch; more is answered 413. */
   public static final int MAX_READINGS = 500;
 
@@ -115,12 +117,45 @@ public final class ReadingIngest implements AutoCloseable {
   }
 
   /**
+   * The checks of {@code batch} that need nothing stored: its time window and signature (a whole
+   * batch refused throws), then per reading its signature, its device key against the batch's and
+   * its time against {@code now}. CPU only, any thread. A reading that passes is {@code ACCEPTED}
+   * here; storing it may still refuse it for what only the stored chain shows.
+   *
+   * @throws IngestRefusal STALE_BATCH or BAD_BATCH_SIGNATURE
+   */
+  public static List<Result> verify(Batch batch, Instant now, Duration maxSkew) {
+    CheckedBatch checked = CheckedBatch.check(batch, now, maxSkew);
+    List<Result> results = new ArrayList<>(checked.size());
+    for (int i = 0; i < checked.size(); i++) {
+      MeterReading r = checked.reading(i);
+      IngestReason reason = null;
+      if (!checked.signatureValid()[i]) {
+        reason = IngestReason.BAD_SIGNATURE;
+      } else if (!r.deviceKey().equals(batch.deviceKey())) {
+        reason = IngestReason.WRONG_DEVICE;
+      } else if (r.takenAt().isAfter(now.plus(maxSkew))) {
+        reason = IngestReason.FUTURE_TIMESTAMP;
+      }
+      results.add(
+          new Result(
+              r.channel(),
+              r.sequence(),
+              reason == null ? Status.ACCEPTED : Status.REJECTED,
+              reason,
+              null));
+    }
+    return results;
+  }
+
+  /**
    * Takes a batch: {@code batch} is called on a checking thread (so parsing runs there too), then
    * the batch is checked and stored. The future completes with one result per reading, in batch
    * order, after the commit; it fails with the exception {@code batch} threw, with {@link
    * IngestRefusal} for whole-batch refusals (stale, signature, device, replay), or with the
    * database's error.
    */
+  @Override
   public CompletableFuture<List<Result>> submit(Supplier<Batch> batch) {
     CompletableFuture<List<Result>> done = new CompletableFuture<>();
     try {

@@ -11,8 +11,10 @@ import io.peerwatt.protocol.reading.SignedReading;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Table;
 
 /** The stored readings as their readers get them back. Blocking. */
 public final class ReadingStore {
@@ -28,18 +30,30 @@ public final class ReadingStore {
    */
   public record StoredReading(long deviceId, SignedReading reading, Instant receivedAt) {}
 
+  /** Each reading with the device that sent it, for the conditions of {@link #takenAt}. */
+  public static final Table<?> DEVICE_READINGS =
+      READING.join(DEVICE).on(DEVICE.ID.eq(READING.DEVICE_ID));
+
+  /**
+   * The readings in {@link #DEVICE_READINGS} of a metering point's devices taken in {@code [from,
+   * to)}.
+   */
+  public static Condition takenAt(long meteringPointId, Instant from, Instant to) {
+    return DEVICE
+        .METERING_POINT_ID
+        .eq(meteringPointId)
+        .and(READING.TAKEN_AT.ge(from))
+        .and(READING.TAKEN_AT.lt(to));
+  }
+
   /**
    * The readings of a metering point's devices taken in {@code [from, to)}, in time order (then
    * device, channel, sequence), at most {@code limit}.
    */
   public List<StoredReading> readings(long meteringPointId, Instant from, Instant to, int limit) {
     return dsl.select(READING.DEVICE_ID, READING.ENCODED, READING.SIGNATURE, READING.RECEIVED_AT)
-        .from(READING)
-        .join(DEVICE)
-        .on(DEVICE.ID.eq(READING.DEVICE_ID))
-        .where(DEVICE.METERING_POINT_ID.eq(meteringPointId))
-        .and(READING.TAKEN_AT.ge(from))
-        .and(READING.TAKEN_AT.lt(to))
+        .from(DEVICE_READINGS)
+        .where(takenAt(meteringPointId, from, to))
         .orderBy(READING.TAKEN_AT, READING.DEVICE_ID, READING.METER_CHANNEL, READING.SEQUENCE)
         .limit(limit)
         .fetch(

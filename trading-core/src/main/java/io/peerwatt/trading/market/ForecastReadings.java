@@ -3,6 +3,7 @@ package io.peerwatt.trading.market;
 import static io.peerwatt.db.schema.Tables.DEVICE;
 import static io.peerwatt.db.schema.Tables.READING;
 
+import io.peerwatt.trading.ingest.ReadingStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,12 +41,8 @@ final class ForecastReadings {
             bucket,
             DSL.max(READING.IMPORT_WH),
             DSL.max(READING.EXPORT_WH))
-        .from(READING)
-        .join(DEVICE)
-        .on(DEVICE.ID.eq(READING.DEVICE_ID))
-        .where(DEVICE.METERING_POINT_ID.eq(meteringPointId))
-        .and(READING.TAKEN_AT.ge(from))
-        .and(READING.TAKEN_AT.lt(to))
+        .from(ReadingStore.DEVICE_READINGS)
+        .where(ReadingStore.takenAt(meteringPointId, from, to))
         .groupBy(READING.DEVICE_ID, READING.METER_CHANNEL, bucket)
         .orderBy(READING.DEVICE_ID, READING.METER_CHANNEL)
         .forEach(

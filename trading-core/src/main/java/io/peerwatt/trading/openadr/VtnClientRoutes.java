@@ -2,7 +2,6 @@ package io.peerwatt.trading.openadr;
 
 import io.peerwatt.http.ApiRequests;
 import io.peerwatt.http.ApiResource;
-import io.peerwatt.http.ApiResponses;
 import io.peerwatt.http.Blocking;
 import io.peerwatt.http.ClientAddress;
 import io.peerwatt.http.DeviceRequests;
@@ -42,18 +41,17 @@ public final class VtnClientRoutes implements ApiResource {
     ApiRequests.caller(ctx).require(Role.OPERATOR);
     String label = ApiRequests.body(ctx).getString("label");
     String vtnUrl = vtnUrl(ctx);
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         201,
-        blocking.run(
-            () -> {
-              VtnClients.Issued issued = clients.issueBusinessLogic(label);
-              return new JsonObject()
-                  .put("clientId", issued.clientId())
-                  .put("clientSecret", issued.clientSecret())
-                  .put("scopes", issued.scopes())
-                  .put("vtnUrl", vtnUrl);
-            }));
+        () -> {
+          VtnClients.Issued issued = clients.issueBusinessLogic(label);
+          return new JsonObject()
+              .put("clientId", issued.clientId())
+              .put("clientSecret", issued.clientSecret())
+              .put("scopes", issued.scopes())
+              .put("vtnUrl", vtnUrl);
+        });
   }
 
   /**
@@ -63,20 +61,19 @@ public final class VtnClientRoutes implements ApiResource {
   private void gatewayCredentials(RoutingContext ctx) {
     SignedRequest request = SignedRequest.of(ctx);
     String vtnUrl = vtnUrl(ctx);
-    ApiResponses.respond(
+    blocking.respond(
         ctx,
         200,
-        blocking.run(
-            () -> {
-              DeviceCaller device = signed.authenticate(request);
-              VtnClients.Issued issued = clients.issueVen(device.deviceId());
-              objects.registerVen(issued.venName(), issued.clientId(), device.zoneCode());
-              return new JsonObject()
-                  .put("clientId", issued.clientId())
-                  .put("clientSecret", issued.clientSecret())
-                  .put("venName", issued.venName())
-                  .put("vtnUrl", vtnUrl);
-            }));
+        () -> {
+          DeviceCaller device = signed.authenticate(request);
+          VtnClients.Issued issued = clients.issueVen(device.deviceId());
+          objects.registerVen(issued.venName(), issued.clientId(), device.zoneCode());
+          return new JsonObject()
+              .put("clientId", issued.clientId())
+              .put("clientSecret", issued.clientSecret())
+              .put("venName", issued.venName())
+              .put("vtnUrl", vtnUrl);
+        });
   }
 
   /** The VTN's URL on the host and scheme the caller reached the platform by. */

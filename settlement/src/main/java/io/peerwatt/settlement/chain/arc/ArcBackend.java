@@ -2,7 +2,6 @@ package io.peerwatt.settlement.chain.arc;
 
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.bsv.FeePolicy;
-import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.spv.Bump;
 import io.peerwatt.settlement.chain.BroadcastResult;
@@ -142,12 +141,10 @@ public final class ArcBackend implements ChainBackend {
 
   @Override
   public BroadcastResult broadcast(byte[] rawTx) {
-    String txid;
-    try {
-      txid = Transaction.parse(rawTx).txidHex();
-    } catch (FormatException e) {
-      return BroadcastResult.rejected("", RejectReason.MALFORMED, e.getMessage());
-    }
+    return BroadcastResult.ifParsed(rawTx, this::broadcastParsed);
+  }
+
+  private BroadcastResult broadcastParsed(String txid, byte[] rawTx) {
     HttpResponse<String> response =
         send(
             HttpRequest.newBuilder(arcUrl.resolve("/v1/tx"))

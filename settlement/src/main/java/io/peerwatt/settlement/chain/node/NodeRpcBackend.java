@@ -190,12 +190,10 @@ public final class NodeRpcBackend implements ChainBackend {
 
   @Override
   public BroadcastResult broadcast(byte[] rawTx) {
-    String txid;
-    try {
-      txid = Transaction.parse(rawTx).txidHex();
-    } catch (FormatException e) {
-      return BroadcastResult.rejected("", RejectReason.MALFORMED, e.getMessage());
-    }
+    return BroadcastResult.ifParsed(rawTx, this::broadcastParsed);
+  }
+
+  private BroadcastResult broadcastParsed(String txid, byte[] rawTx) {
     try {
       Object answer = call("sendrawtransaction", HexFormat.of().formatHex(rawTx));
       if (!txid.equals(answer)) {
