@@ -1,6 +1,7 @@
 package io.peerwatt.cluster.ingest;
 
 import io.peerwatt.cluster.ClusterSettings;
+import io.peerwatt.cluster.DurableProducer;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingIntake;
@@ -53,26 +54,19 @@ public final class KafkaReadingIntake implements ReadingIntake, AutoCloseable {
     this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
     this.producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            DurableProducer.settings(
                 cluster.bootstrapServersConfig(),
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "peerwatt-ingest-" + cluster.nodeId(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                // many gateways' batches share a request; a gateway waits a few ms more
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                // a gateway's request should not hang for minutes: past this it gets 503 and
-                // sends again (stored once by (device, channel, sequence))
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                10_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                10_000),
+                Map.of(
+                    ProducerConfig.CLIENT_ID_CONFIG,
+                    "peerwatt-ingest-" + cluster.nodeId(),
+                    // a gateway's request should not hang for minutes: past this it gets 503 and
+                    // sends again (stored once by (device, channel, sequence))
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    30_000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                    10_000,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                    10_000)),
             new ByteArraySerializer(),
             new ByteArraySerializer());
     AtomicInteger threads = new AtomicInteger();

@@ -1,10 +1,10 @@
 package io.peerwatt.cluster.market;
 
+import io.peerwatt.cluster.DurableProducer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,15 +25,7 @@ public final class ZoneCommandSender implements AutoCloseable {
     this.shards = Objects.requireNonNull(shards, "shards");
     this.producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                5),
+            DurableProducer.settings(bootstrapServers, Map.of()),
             new StringSerializer(),
             new ByteArraySerializer());
   }

@@ -1,5 +1,6 @@
 package io.peerwatt.cluster.market;
 
+import io.peerwatt.cluster.DurableProducer;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.trading.calendar.ZoneConfig;
@@ -238,17 +239,13 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
   private KafkaProducer<String, byte[]> newProducer() {
     KafkaProducer<String, byte[]> created =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            DurableProducer.settings(
                 settings.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                settings.groupId() + "." + settings.nodeId(),
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                (int) settings.transactionTimeout().toMillis(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                5),
+                Map.of(
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    settings.groupId() + "." + settings.nodeId(),
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    (int) settings.transactionTimeout().toMillis())),
             new StringSerializer(),
             new ByteArraySerializer());
     created.initTransactions();
