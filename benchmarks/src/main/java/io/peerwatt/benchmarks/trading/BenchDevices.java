@@ -4,6 +4,8 @@ import io.peerwatt.db.Database;
 import io.peerwatt.http.ApiRouter;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
+import io.peerwatt.protocol.reading.MeterReading;
+import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.trading.AccountAdmin;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -11,7 +13,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +32,26 @@ final class BenchDevices {
   private static final int ENROL_THREADS = 8;
 
   private BenchDevices() {}
+
+  /**
+   * The reading after {@code previous} (null: the first) in a device's synthetic chain: 5 s apart
+   * from {@code firstTaken}, import growing by 1 Wh a reading.
+   */
+  static MeterReading nextReading(PrivateKey key, MeterReading previous, Instant firstTaken) {
+    long seq = previous == null ? 1 : previous.sequence() + 1;
+    return new MeterReading(
+        MeterReading.VERSION_1,
+        key.publicKey(),
+        0,
+        seq,
+        firstTaken.plusSeconds(5 * seq),
+        1_000 + seq,
+        10,
+        1500,
+        230_000,
+        EnumSet.noneOf(ReadingFlag.class),
+        previous == null ? MeterReading.noPrevious() : previous.hash());
+  }
 
   static List<PrivateKey> enrol(HttpClient http, Database db, int devices) throws Exception {
     AccountAdmin.createOperator(db.dsl(), "bench-ops", "bench-operator-password");

@@ -9,7 +9,6 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.keys.SignatureCheck;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.MeterReading;
-import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
@@ -36,7 +35,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -128,20 +126,7 @@ public final class IngestLoad {
         for (int b = 0; b < batchesPerDevice; b++) {
           List<SignedReading> batch = new ArrayList<>(perBatch);
           for (int i = 0; i < perBatch; i++) {
-            long seq = last == null ? 1 : last.sequence() + 1;
-            MeterReading r =
-                new MeterReading(
-                    MeterReading.VERSION_1,
-                    key.publicKey(),
-                    0,
-                    seq,
-                    start.plusSeconds(5 * seq),
-                    1_000 + seq,
-                    10,
-                    1500,
-                    230_000,
-                    EnumSet.noneOf(ReadingFlag.class),
-                    last == null ? MeterReading.noPrevious() : last.hash());
+            MeterReading r = BenchDevices.nextReading(key, last, start);
             batch.add(SignedReading.sign(r, key));
             last = r;
           }

@@ -15,7 +15,6 @@ import io.peerwatt.http.Blocking;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.BatchAndEnrolmentSigning;
 import io.peerwatt.protocol.reading.MeterReading;
-import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
@@ -40,7 +39,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -338,20 +336,7 @@ public final class IngestScale {
     for (int b = 0; b < batches; b++) {
       List<SignedReading> readings = new ArrayList<>(perBatch);
       for (int i = 0; i < perBatch; i++) {
-        long seq = last == null ? 1 : last.sequence() + 1;
-        MeterReading r =
-            new MeterReading(
-                MeterReading.VERSION_1,
-                key.publicKey(),
-                0,
-                seq,
-                firstTaken.plusSeconds(5 * seq),
-                1_000 + seq,
-                10,
-                1500,
-                230_000,
-                EnumSet.noneOf(ReadingFlag.class),
-                last == null ? MeterReading.noPrevious() : last.hash());
+        MeterReading r = BenchDevices.nextReading(key, last, firstTaken);
         readings.add(SignedReading.sign(r, key));
         last = r;
       }

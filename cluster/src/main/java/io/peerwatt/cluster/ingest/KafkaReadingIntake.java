@@ -3,6 +3,7 @@ package io.peerwatt.cluster.ingest;
 import io.peerwatt.cluster.ClusterSettings;
 import io.peerwatt.cluster.DurableProducer;
 import io.peerwatt.http.ApiError;
+import io.peerwatt.trading.ingest.IngestThreads;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import io.peerwatt.trading.ingest.ReadingIntake;
 import java.time.Clock;
@@ -13,10 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,15 +68,7 @@ public final class KafkaReadingIntake implements ReadingIntake, AutoCloseable {
                     10_000)),
             new ByteArraySerializer(),
             new ByteArraySerializer());
-    AtomicInteger threads = new AtomicInteger();
-    this.checks =
-        Executors.newFixedThreadPool(
-            checkThreads,
-            r -> {
-              Thread t = new Thread(r, "peerwatt-ingest-check-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.checks = IngestThreads.checkPool(checkThreads);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.trading.ingest.IngestReason;
 import io.peerwatt.trading.ingest.IngestRefusal;
+import io.peerwatt.trading.ingest.IngestThreads;
 import io.peerwatt.trading.ingest.ReadingIngest;
 import java.time.Clock;
 import java.time.Duration;
@@ -283,14 +284,7 @@ public final class ReadingsWriter implements AutoCloseable {
   public void close() {
     running = false;
     consumer.wakeup();
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    boolean interrupted = IngestThreads.awaitEnd(thread);
     ingest.close();
     if (interrupted) {
       Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.peerwatt.cluster.market;
 
 import io.peerwatt.cluster.DurableProducer;
+import io.peerwatt.cluster.GroupConsumer;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.trading.calendar.ZoneConfig;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -164,22 +164,9 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.zones = Objects.requireNonNull(zones, "zones");
     this.listener = Objects.requireNonNull(listener, "listener");
-    Map<String, Object> group = new HashMap<>();
-    group.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    group.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-    group.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    group.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    group.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-    group.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-    group.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
-    group.put(
-        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-        (int) settings.sessionTimeout().toMillis() / 3);
-    // cooperative: a node joining or leaving moves only the shards that change owner
-    group.put(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
+    Map<String, Object> group =
+        GroupConsumer.settings(
+            settings.bootstrapServers(), settings.groupId(), settings.sessionTimeout());
     this.consumer =
         new KafkaConsumer<>(group, new StringDeserializer(), new ByteArrayDeserializer());
     this.reader =

@@ -61,15 +61,7 @@ final class IngestWriter {
   /** Writes what is queued, then stops. */
   void close() {
     queue.add(STOP);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
+    if (IngestThreads.awaitEnd(thread)) {
       Thread.currentThread().interrupt();
     }
   }

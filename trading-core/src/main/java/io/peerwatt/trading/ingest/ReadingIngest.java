@@ -16,10 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
 
@@ -101,15 +99,7 @@ public final class ReadingIngest implements ReadingIntake, AutoCloseable {
     if (checkThreads < 1 || writerCount < 1) {
       throw new IllegalArgumentException("at least one checking thread and one writer");
     }
-    AtomicInteger threads = new AtomicInteger();
-    this.checks =
-        Executors.newFixedThreadPool(
-            checkThreads,
-            r -> {
-              Thread t = new Thread(r, "peerwatt-ingest-check-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.checks = IngestThreads.checkPool(checkThreads);
     this.writers = new IngestWriter[writerCount];
     for (int i = 0; i < writerCount; i++) {
       writers[i] = new IngestWriter(dsl, maxSkew, "peerwatt-ingest-writer-" + (i + 1));
