@@ -82,20 +82,7 @@ public final class IngestLoad {
       TradingSettings settings = TradingSettings.defaults(dataDir);
       Blocking blocking = Blocking.create(vertx, "peerwatt-api-db", settings.workerPoolSize());
       PlatformKeys platformKeys = PlatformKeys.loadOrCreate(settings, RANDOM);
-      TradingApi trading =
-          await(
-              vertx
-                  .executeBlocking(() -> null)
-                  .compose(
-                      v ->
-                          TradingApi.start(
-                              vertx,
-                              db.dsl(),
-                              settings,
-                              platformKeys,
-                              Clock.systemUTC(),
-                              Clock.systemUTC(),
-                              blocking)));
+      TradingApi trading = startTrading(vertx, db, settings, platformKeys, blocking);
       Router root = Router.router(vertx);
       root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(trading.router(List.of())));
       HttpServer server =
@@ -397,6 +384,15 @@ public final class IngestLoad {
         .put("readings", items)
         .put("signature", HexFormat.of().formatHex(key.signDer(digest)))
         .encode();
+  }
+
+  /** The platform's trading API on {@code db}, on real time, as the load drivers serve it. */
+  static TradingApi startTrading(
+      Vertx vertx, Database db, TradingSettings settings, PlatformKeys keys, Blocking blocking)
+      throws Exception {
+    return await(
+        TradingApi.start(
+            vertx, db.dsl(), settings, keys, Clock.systemUTC(), Clock.systemUTC(), blocking));
   }
 
   static <T> T await(Future<T> future) throws Exception {

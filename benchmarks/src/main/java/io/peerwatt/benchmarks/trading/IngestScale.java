@@ -166,16 +166,7 @@ public final class IngestScale {
     TradingSettings settings = TradingSettings.defaults(dataDir);
     Blocking blocking = Blocking.create(vertx, "peerwatt-api-db", settings.workerPoolSize());
     PlatformKeys platformKeys = PlatformKeys.loadOrCreate(settings, RANDOM);
-    TradingApi trading =
-        IngestLoad.await(
-            TradingApi.start(
-                vertx,
-                db.dsl(),
-                settings,
-                platformKeys,
-                Clock.systemUTC(),
-                Clock.systemUTC(),
-                blocking));
+    TradingApi trading = IngestLoad.startTrading(vertx, db, settings, platformKeys, blocking);
     Router root = Router.router(vertx);
     root.route(ApiRouter.BASE_PATH + "/*").subRouter(IngestLoad.await(trading.router(List.of())));
     HttpServer server =

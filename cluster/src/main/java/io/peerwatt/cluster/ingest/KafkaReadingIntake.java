@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -124,12 +123,7 @@ public final class KafkaReadingIntake implements ReadingIntake, AutoCloseable {
   /** Appends what was submitted, then closes the producer. */
   @Override
   public void close() {
-    checks.shutdown();
-    try {
-      checks.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    IngestThreads.finish(checks);
     producer.close(Duration.ofSeconds(30));
   }
 }

@@ -2,6 +2,7 @@ package io.peerwatt.trading.ingest;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The threads reading ingest runs on, here and on a cluster's ingest nodes. */
@@ -21,6 +22,19 @@ public final class IngestThreads {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * Lets the checks already submitted to {@code checks} run, then stops its threads. Checks are CPU
+   * only and short: each hands its batch on before it ends, so a minute is plenty.
+   */
+  public static void finish(ExecutorService checks) {
+    checks.shutdown();
+    try {
+      checks.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

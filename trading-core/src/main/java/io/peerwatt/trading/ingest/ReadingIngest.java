@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
 
@@ -192,13 +191,7 @@ public final class ReadingIngest implements ReadingIntake, AutoCloseable {
   /** Checks and stores what was submitted, then stops the threads and returns the connections. */
   @Override
   public void close() {
-    checks.shutdown();
-    try {
-      // checks are CPU only and short: each queues its batch for a writer before it ends
-      checks.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    IngestThreads.finish(checks);
     for (IngestWriter w : writers) {
       w.close();
     }
