@@ -5,8 +5,6 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -18,9 +16,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -39,11 +34,8 @@ public final class Portal {
   /** The session cookie: its value is the viewer's login token. */
   public static final String SESSION_COOKIE = "pw_session";
 
-  /** The authorization endpoint of data sharing, which sends a household without session here. */
-  private static final String OAUTH_AUTHORIZE = "/oauth/authorize";
-
-  private static final String VIEWER = "viewer";
-  private static final String SESSION_REFUSED = "sessionRefused";
+  /** Where a request keeps its viewer (set by {@link LoginPages#readSession}). */
+  static final String VIEWER = "viewer";
 
   /**
    * How the portal keeps its session cookie.
@@ -138,14 +130,15 @@ public final class Portal {
 
   private Router routes(Vertx vertx) {
     Router router = Router.router(vertx);
+    LoginPages login = new LoginPages(this, api, forwarding, sessions);
     router
         .route("/webjars/*")
         .handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.route("/static/*").handler(StaticHandler.create("webroot/static"));
-    router.route().handler(this::readSession);
+    router.route().handler(login::readSession);
     router.route().handler(this::sameOrigin);
     router.post().handler(BodyHandler.create().setBodyLimit(64 * 1024));
-    router.get("/").handler(this::home);
+    router.get("/").handler(login::home);
     router
         .get("/login")
         .handler(
@@ -160,13 +153,12 @@ public final class Portal {
                         "username",
                         "",
                         "next",
-                        next(ctx.request().getParam("next")))));
-    router.post("/login").handler(this::login);
-    router.post("/logout").handler(this::logout);
-    router.route().handler(this::requireViewer);
+                        LoginPages.next(ctx.request().getParam("next")))));
+    router.post("/login").handler(login::login);
+    router.post("/logout").handler(login::logout);
+    router.route().handler(login::requireViewer);
     router.get("/live").handler(this::live);
-    router.get("/proofs").handler(this::proofs);
-    router.get("/proofs/download").handler(this::downloadProof);
+    new ProofPages(this, api).mount(router);
     Router prosumer = Router.router(vertx);
     new ProsumerPages(this, api).mount(prosumer);
     FlexPages flex = new FlexPages(this, api);
@@ -237,63 +229,6 @@ public final class Portal {
                     "There is no page at " + ctx.normalizedPath() + "."));
     router.route().failureHandler(this::failure);
     return router;
-  }
-
-  /**
-   * The viewer of a session cookie whose token is still good; a cookie whose token is forged,
-   * expired or logged out is dropped, and the pages that need a viewer answer 401.
-   */
-  private void readSession(RoutingContext ctx) {
-    Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
-    Viewer viewer = cookie == null ? null : Viewer.fromToken(cookie.getValue());
-    if (cookie == null || cookie.getValue().isEmpty()) {
-      ctx.next();
-      return;
-    }
-    if (viewer == null) {
-      refuseSession(ctx);
-      ctx.next();
-      return;
-    }
-    sessions
-        .check()
-        .apply(viewer.token())
-        .otherwise(false)
-        .onSuccess(
-            good -> {
-              if (good) {
-                ctx.put(VIEWER, viewer);
-              } else {
-                refuseSession(ctx);
-              }
-              ctx.next();
-            });
-  }
-
-  private void refuseSession(RoutingContext ctx) {
-    ctx.put(SESSION_REFUSED, true);
-    ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
-  }
-
-  /**
-   * The session cookie: script cannot read it, no other site's request carries it, and it goes only
-   * over TLS when the browser came over TLS or the configuration asks for it.
-   */
-  private Cookie sessionCookie(RoutingContext ctx, String token) {
-    return Cookie.cookie(SESSION_COOKIE, token)
-        .setHttpOnly(true)
-        .setSameSite(CookieSameSite.STRICT)
-        .setSecure(sessions.secureCookie() || sessions.overTls().test(ctx))
-        .setPath("/");
-  }
-
-  /** The login page with 401: the session's token was refused (logged out, expired). */
-  private void sessionEnded(RoutingContext ctx) {
-    render(
-        ctx,
-        401,
-        "login.jte",
-        Map.of("error", "Your session has ended. Log in again.", "username", ""));
   }
 
   /**
@@ -371,266 +306,11 @@ public final class Portal {
     return ctx.get(VIEWER);
   }
 
-  private void home(RoutingContext ctx) {
-    Viewer viewer = viewer(ctx);
-    if (viewer == null && ctx.get(SESSION_REFUSED) != null) {
-      sessionEnded(ctx);
-    } else if (viewer == null) {
-      render(ctx, 200, "login.jte", Map.of("error", "", "username", ""));
-    } else {
-      Forms.seeOther(ctx, viewer.home());
-    }
-  }
-
-  private void login(RoutingContext ctx) {
-    String username = ctx.request().getFormAttribute("username");
-    String password = ctx.request().getFormAttribute("password");
-    String next = next(ctx.request().getFormAttribute("next"));
-    if (username == null || username.isBlank() || password == null || password.isEmpty()) {
-      render(
-          ctx,
-          400,
-          "login.jte",
-          Map.of(
-              "error",
-              "Enter your username and password.",
-              "username",
-              Forms.orEmpty(username),
-              "next",
-              next));
-      return;
-    }
-    api.post(
-            "/auth/login",
-            null,
-            new JsonObject().put("username", username.strip()).put("password", password),
-            forwarding.apply(ctx))
-        .onSuccess(
-            answer -> {
-              String token = answer.object().getString("token");
-              Viewer viewer = Viewer.fromToken(token);
-              if (answer.ok() && viewer != null) {
-                ctx.response().addCookie(sessionCookie(ctx, token));
-                Forms.seeOther(ctx, next.isEmpty() ? viewer.home() : next);
-              } else if (answer.status() == 429) {
-                render(
-                    ctx,
-                    429,
-                    "login.jte",
-                    Map.of(
-                        "error",
-                        "Too many attempts. Wait a minute, then try again.",
-                        "username",
-                        username,
-                        "next",
-                        next));
-              } else {
-                render(
-                    ctx,
-                    401,
-                    "login.jte",
-                    Map.of(
-                        "error",
-                        "Wrong username or password.",
-                        "username",
-                        username,
-                        "next",
-                        next));
-              }
-            })
-        .onFailure(ctx::fail);
-  }
-
-  /**
-   * Where a login continues: an OAuth authorization request on this platform (a third party's
-   * application sent the household here), or nowhere ({@code ""}); any other target is dropped, so
-   * the login form cannot send anyone to another site.
-   */
-  static String next(String target) {
-    return target != null && target.startsWith(OAUTH_AUTHORIZE + "?") && !target.contains("\\")
-        ? target
-        : "";
-  }
-
-  /**
-   * Logout: the API revokes the session's token (so a copy of the cookie is refused from now on),
-   * then the browser drops the cookie. A refused revocation (the token already dead) still logs
-   * out.
-   */
-  private void logout(RoutingContext ctx) {
-    Viewer viewer = viewer(ctx);
-    Future<?> revoked =
-        viewer == null
-            ? Future.succeededFuture()
-            : api.post("/auth/logout", viewer, null)
-                .onSuccess(
-                    answer -> {
-                      if (answer.status() != 204) {
-                        log.warn(
-                            "The API did not revoke {}'s token at logout: {} {}",
-                            viewer.username(),
-                            answer.status(),
-                            answer.message());
-                      }
-                    });
-    revoked.onComplete(
-        ar -> {
-          if (ar.failed()) {
-            ctx.fail(ar.cause());
-            return;
-          }
-          ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
-          Forms.seeOther(ctx, "/");
-        });
-  }
-
-  private void requireViewer(RoutingContext ctx) {
-    if (viewer(ctx) == null && ctx.get(SESSION_REFUSED) != null) {
-      sessionEnded(ctx);
-    } else if (viewer(ctx) == null) {
-      Forms.seeOther(ctx, "/login");
-    } else {
-      ctx.next();
-    }
-  }
-
-  /**
-   * The in-browser verifier. With {@code kind} and {@code ref} it loads that item's bundle from the
-   * API into the form. The platform key is offered as the platform publishes it; the person can
-   * replace it with a key obtained elsewhere.
-   */
-  private void proofs(RoutingContext ctx) {
-    Viewer viewer = viewer(ctx);
-    String kind = ctx.request().getParam("kind");
-    String ref = ctx.request().getParam("ref");
-    String path = proofPath(kind, ref);
-    Future<ApiClient.Answer> key = api.get("/chain/platform-key", viewer);
-    Future<ZoneView> zone = zone(viewer, viewer.zone());
-    Future<ApiClient.Answer> bundle =
-        path == null
-            ? Future.succeededFuture(new ApiClient.Answer(204, null, ""))
-            : api.get(path, viewer);
-    Future.join(key, bundle, zone)
-        .onComplete(
-            x -> {
-              String platformKey =
-                  key.succeeded() && key.result().ok()
-                      ? key.result().object().getString("publicKey", "")
-                      : "";
-              String bundleText = "";
-              String notice = "";
-              if (path != null && bundle.succeeded() && bundle.result().ok()) {
-                bundleText = bundle.result().object().encodePrettily();
-              } else if (path != null) {
-                int status = bundle.succeeded() ? bundle.result().status() : 502;
-                notice =
-                    status == 409
-                        ? "That item is anchored, but its block is not mined yet: try again in a minute."
-                        : status == 404
-                            ? "That item is not anchored yet (slots are anchored after their grace window,"
-                                + " enrolments once the quarter-hour they were made in has ended)."
-                            : status == 403
-                                ? "That item belongs to another account."
-                                : "The bundle could not be loaded.";
-              }
-              Map<String, Object> params = new java.util.HashMap<>();
-              params.put("platformKey", platformKey);
-              params.put("bundle", bundleText);
-              params.put("notice", notice);
-              params.put(
-                  "download", path == null || !bundleText.isEmpty() ? downloadLink(kind, ref) : "");
-              params.put("timeZone", zone.succeeded() ? zone.result().timeZone().getId() : "UTC");
-              params.put("currency", zone.succeeded() ? zone.result().currency() : "EUR");
-              render(ctx, 200, "proofs.jte", params);
-            });
-  }
-
-  /** A bundle file to keep: the API's JSON, served as a download. */
-  private void downloadProof(RoutingContext ctx) {
-    String kind = ctx.request().getParam("kind");
-    String ref = ctx.request().getParam("ref");
-    String path = proofPath(kind, ref);
-    if (path == null) {
-      error(
-          ctx,
-          400,
-          "Unknown proof",
-          "Proofs exist for readings, trades, statements, reports and device enrolments.");
-      return;
-    }
-    api.download(path, viewer(ctx))
-        .onSuccess(
-            r -> {
-              if (r.statusCode() != 200) {
-                error(
-                    ctx,
-                    r.statusCode() == 403 ? 403 : 404,
-                    "No proof",
-                    "That proof is not available to you (yet).");
-                return;
-              }
-              ctx.response()
-                  .putHeader("content-type", "application/json")
-                  .putHeader(
-                      "content-disposition",
-                      "attachment; filename=\"peerwatt-" + kind + "-proof.json\"")
-                  .end(r.body());
-            })
-        .onFailure(ctx::fail);
-  }
-
   /**
    * The API path of a bundle, or null when {@code kind}/{@code ref} are not a valid item reference.
    */
   static String proofPath(String kind, String ref) {
-    if (kind == null
-        || ref == null
-        || !ref.matches("[A-Za-z0-9/_:-]{1,120}")
-        || ref.contains("..")) {
-      return null;
-    }
-    return switch (kind) {
-      case "reading", "trade" -> "/proofs/" + kind + "s/" + ref;
-      case "statement" -> statementProofPath(ref);
-      case "report" -> ref.matches("[0-9a-f]{64}") ? "/proofs/reports/" + ref : null;
-      // an enrolment is asked for by its device id: the API answers the device's newest anchored
-      // certificate
-      case "enrolment" -> ref.matches("[0-9]{1,19}") ? "/proofs/enrolments/" + ref : null;
-      case "consent" ->
-          ref.matches("[0-9]{1,19}/(granted|revoked)") ? "/proofs/consents/" + ref : null;
-      default -> null;
-    };
-  }
-
-  /**
-   * A statement's reference as the API's path, which names the slot by its ISO start ({@code
-   * 2026-11-25T10:00Z}): {@code account/zone/slot/version} with the slot either so (the portal's
-   * pages) or in epoch seconds (an anchored item's reference).
-   */
-  private static String statementProofPath(String ref) {
-    String[] part = ref.split("/");
-    if (part.length != 4
-        || !part[0].matches("[0-9]{1,19}")
-        || !part[1].matches("[A-Z0-9][A-Z0-9-]{0,31}")
-        || !part[3].matches("[0-9]{1,9}")) {
-      return null;
-    }
-    String slot;
-    if (part[2].matches("[0-9]{1,12}")) {
-      slot =
-          DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'")
-              .withZone(ZoneOffset.UTC)
-              .format(Instant.ofEpochSecond(Long.parseLong(part[2])));
-    } else if (part[2].matches("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z")) {
-      slot = part[2];
-    } else {
-      return null;
-    }
-    return "/proofs/statements/" + part[0] + "/" + part[1] + "/" + slot + "/" + part[3];
-  }
-
-  private static String downloadLink(String kind, String ref) {
-    return kind == null ? "" : "/proofs/download?kind=" + kind + "&ref=" + ref;
+    return ProofPages.proofPath(kind, ref);
   }
 
   /**
