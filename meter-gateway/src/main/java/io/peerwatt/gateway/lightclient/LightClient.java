@@ -20,10 +20,7 @@ import io.peerwatt.protocol.spv.HeaderChain;
 import io.peerwatt.protocol.statement.ReadingRef;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +84,7 @@ public final class LightClient {
    *     which is no earlier than the reading, so a MISSING judgement never comes early
    * @param readingHashHex the reading's hash: the anchored reading must have it
    */
-  private record Pending(int channel, long sequence, Instant takenAt, String readingHashHex) {}
+  record Pending(int channel, long sequence, Instant takenAt, String readingHashHex) {}
 
   private final LightClientConfig config;
   private final Path dataDir;
@@ -214,7 +211,7 @@ public final class LightClient {
     }
     List<Object> report = new ArrayList<>();
     for (Alarm a : alarms.subList(alarms.size() - unreported, alarms.size())) {
-      Map<String, Object> m = alarmJson(a);
+      Map<String, Object> m = LightClientStateFile.alarmJson(a);
       if (a.detail().length() > MAX_ALARM_DETAIL) {
         m.put("detail", a.detail().substring(0, MAX_ALARM_DETAIL));
       }
@@ -418,109 +415,31 @@ public final class LightClient {
     m.put("alarm", !alarms.isEmpty());
     m.put("alarmsRaised", alarmsRaised);
     m.put("alarmsReported", alarmsReported);
-    List<Object> list = new ArrayList<>();
-    for (Alarm a : alarms) {
-      list.add(alarmJson(a));
-    }
-    m.put("alarms", list);
+    m.put("alarms", LightClientStateFile.alarmsJson(alarms));
     m.put("lastError", lastError);
     return Collections.unmodifiableMap(m);
   }
 
-  private static Map<String, Object> alarmJson(Alarm a) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("kind", a.kind());
-    m.put("channel", a.channel());
-    m.put("sequence", a.sequence());
-    m.put("detail", a.detail());
-    m.put("at", ReadingCodec.formatInstant(a.at()));
-    return m;
-  }
-
   private void save() throws IOException {
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("platformKey", platformKey == null ? null : platformKey.hex());
-    state.put("verifiedOnChain", verifiedOnChain);
-    state.put("alarmsRaised", alarmsRaised);
-    state.put("alarmsReported", alarmsReported);
-    state.put(
-        "newestAnchoredSlot",
-        newestAnchoredSlot == null ? null : ReadingCodec.formatInstant(newestAnchoredSlot));
-    List<Object> waiting = new ArrayList<>();
-    for (Pending p : pending) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("channel", p.channel());
-      m.put("sequence", p.sequence());
-      m.put("takenAt", ReadingCodec.formatInstant(p.takenAt()));
-      m.put("readingHash", p.readingHashHex());
-      waiting.add(m);
-    }
-    state.put("pending", waiting);
-    List<Object> list = new ArrayList<>();
-    for (Alarm a : alarms) {
-      list.add(alarmJson(a));
-    }
-    state.put("alarms", list);
-    Path file = dataDir.resolve(STATE_FILE);
-    Path tmp = dataDir.resolve(STATE_FILE + ".tmp");
-    Files.writeString(tmp, Json.writePretty(state) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    LightClientStateFile.State s = new LightClientStateFile.State();
+    s.platformKey = platformKey;
+    s.verifiedOnChain = verifiedOnChain;
+    s.alarmsRaised = alarmsRaised;
+    s.alarmsReported = alarmsReported;
+    s.newestAnchoredSlot = newestAnchoredSlot;
+    s.pending.addAll(pending);
+    s.alarms.addAll(alarms);
+    LightClientStateFile.save(dataDir, s);
   }
 
   private void load() throws IOException {
-    Path file = dataDir.resolve(STATE_FILE);
-    if (!Files.exists(file)) {
-      return;
-    }
-    try {
-      Map<String, Object> state = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
-      Object key = state.get("platformKey");
-      platformKey = key instanceof String hex ? PublicKey.fromHex(hex) : null;
-      verifiedOnChain = Json.integer(state, "verifiedOnChain");
-      alarmsRaised = Json.integer(state, "alarmsRaised");
-      // a state file from before alarms were reported: report the ones it keeps
-      alarmsReported =
-          state.containsKey("alarmsReported") ? Json.integer(state, "alarmsReported") : 0;
-      Object slot = state.get("newestAnchoredSlot");
-      newestAnchoredSlot =
-          slot instanceof String s ? ReadingCodec.parseInstant(s, "newestAnchoredSlot") : null;
-      for (Object item : Json.array(state, "pending")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) item;
-        if (m.containsKey("signedReading")) {
-          // written before statement readings were audited: the whole signed reading
-          SignedReading signed =
-              SignedReading.decode(StrictHex.decode(Json.string(m, "signedReading"), "reading"));
-          pending.add(
-              new Pending(
-                  (int) Json.integer(m, "channel"),
-                  signed.reading().sequence(),
-                  signed.reading().takenAt(),
-                  StrictHex.encode(signed.hash())));
-        } else {
-          pending.add(
-              new Pending(
-                  (int) Json.integer(m, "channel"),
-                  Json.integer(m, "sequence"),
-                  ReadingCodec.parseInstant(Json.string(m, "takenAt"), "pending.takenAt"),
-                  Json.string(m, "readingHash")));
-        }
-      }
-      for (Object item : Json.array(state, "alarms")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) item;
-        alarms.add(
-            new Alarm(
-                Json.string(m, "kind"),
-                (int) Json.integer(m, "channel"),
-                Json.integer(m, "sequence"),
-                Json.string(m, "detail"),
-                ReadingCodec.parseInstant(Json.string(m, "at"), "alarms.at")));
-      }
-    } catch (FormatException | IllegalArgumentException | ClassCastException e) {
-      log.warn("{} is damaged ({}); the audit starts afresh", file, e.getMessage());
-      pending.clear();
-      alarms.clear();
-    }
+    LightClientStateFile.State s = LightClientStateFile.load(dataDir);
+    platformKey = s.platformKey;
+    verifiedOnChain = s.verifiedOnChain;
+    alarmsRaised = s.alarmsRaised;
+    alarmsReported = s.alarmsReported;
+    newestAnchoredSlot = s.newestAnchoredSlot;
+    pending.addAll(s.pending);
+    alarms.addAll(s.alarms);
   }
 }

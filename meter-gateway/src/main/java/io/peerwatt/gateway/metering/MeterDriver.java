@@ -1,11 +1,8 @@
 package io.peerwatt.gateway.metering;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -24,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Registers that lie close together are read in one request ({@link ReadPlan}); when a meter
  * refuses such a request, its points are read one by one for the rest of the connection.
  */
-abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec {
+abstract sealed class MeterDriver permits FixedMapDriver, SunSpecDriver {
   private static final Logger log = LoggerFactory.getLogger(MeterDriver.class);
 
   /** SunSpec's marker 'SunS' (0x53756e53) and the addresses it may sit at, in search order. */
@@ -197,9 +194,9 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
    */
   static MeterDriver resolve(RegisterReader link, MapChoice choice) throws MeterException {
     return switch (choice) {
-      case SUNSPEC -> SunSpec.scan(link);
+      case SUNSPEC -> SunSpecDriver.scan(link);
       case AUTO -> detect(link);
-      default -> new Fixed(RegisterMap.load(choice.code()), "configured");
+      default -> new FixedMapDriver(RegisterMap.load(choice.code()), "configured");
     };
   }
 
@@ -209,7 +206,7 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
     MeterException unreachable = null;
     boolean anyAnswer = false;
     try {
-      MeterDriver found = SunSpec.scan(link);
+      MeterDriver found = SunSpecDriver.scan(link);
       log.info("auto: {}", found.description());
       return found;
     } catch (MeterException e) {
@@ -225,8 +222,9 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       RegisterPoint id = em24.point(RegisterMap.IDENTITY);
       long code = id.decode(link.read(id.functionCode(), id.address(), id.words()), 0).orElse(-1);
       if (code >= EM24_ID_MIN && code <= EM24_ID_MAX) {
-        Fixed found =
-            new Fixed(em24, "auto: Carlo Gavazzi identification code " + code + " at 300012");
+        FixedMapDriver found =
+            new FixedMapDriver(
+                em24, "auto: Carlo Gavazzi identification code " + code + " at 300012");
         log.info("auto: {}", found.description());
         return found;
       }
@@ -252,7 +250,7 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       }
     }
     if (best != null) {
-      Fixed found = new Fixed(best.map(), "auto: " + best.summary());
+      FixedMapDriver found = new FixedMapDriver(best.map(), "auto: " + best.summary());
       log.info("auto: {}", found.description());
       return found;
     }
@@ -344,339 +342,6 @@ abstract sealed class MeterDriver permits MeterDriver.Fixed, MeterDriver.SunSpec
       throw invalid(mapName, quantity, "is negative: " + value.getAsLong() + " Wh");
     }
     return value.getAsLong();
-  }
-
-  /** Eastron and Carlo Gavazzi meters: one fixed map file, read in planned blocks. */
-  static final class Fixed extends MeterDriver {
-    private final RegisterMap map;
-    private final String how;
-
-    /** Points of a request the meter refused: each is read alone for the rest of the connection. */
-    private final Set<String> alone = new HashSet<>();
-
-    private ReadPlan plan;
-
-    Fixed(RegisterMap map, String how) {
-      this.map = map;
-      this.how = how;
-    }
-
-    @Override
-    String mapName() {
-      return map.name();
-    }
-
-    @Override
-    String description() {
-      return map.name() + " (" + how + ")";
-    }
-
-    @Override
-    Set<String> optionalQuantities() {
-      Set<String> out = new HashSet<>();
-      for (RegisterPoint p : map.pollPoints()) {
-        if (!p.required()) {
-          out.add(p.quantity());
-        }
-      }
-      return out;
-    }
-
-    @Override
-    void resetSession() {
-      super.resetSession();
-      alone.clear();
-      plan = null;
-    }
-
-    /** The requests of one poll (for tests and {@code probe}). */
-    ReadPlan plan() {
-      if (plan == null) {
-        List<RegisterPoint> points = new ArrayList<>();
-        for (RegisterPoint p : map.pollPoints()) {
-          if (!isLacking(p.quantity())) {
-            points.add(p);
-          }
-        }
-        plan = ReadPlan.of(points, map.maxRegisters(), map.gaps(), alone);
-      }
-      return plan;
-    }
-
-    @Override
-    Map<String, OptionalLong> readValues(RegisterReader link) throws MeterException {
-      Map<String, OptionalLong> values = new HashMap<>();
-      for (ReadPlan.Block block : plan().blocks()) {
-        readBlock(link, block, values);
-      }
-      return values;
-    }
-
-    private void readBlock(
-        RegisterReader link, ReadPlan.Block block, Map<String, OptionalLong> values)
-        throws MeterException {
-      byte[] registers;
-      try {
-        registers = link.read(block.functionCode(), block.address(), block.count());
-      } catch (MeterException e) {
-        if (!tolerable(e)) {
-          throw e;
-        }
-        if (block.points().size() > 1) {
-          splitAfterRefusal(link, block, values, e);
-        } else if (block.points().get(0).required()) {
-          throw e;
-        } else {
-          lack(block.points().get(0).quantity(), e);
-          plan = null;
-        }
-        return;
-      }
-      for (RegisterPoint p : block.points()) {
-        values.put(p.quantity(), p.decode(registers, block.offsetOf(p)));
-      }
-    }
-
-    /**
-     * The meter refused a request of several points: each is read alone, the required ones first.
-     */
-    private void splitAfterRefusal(
-        RegisterReader link,
-        ReadPlan.Block block,
-        Map<String, OptionalLong> values,
-        MeterException why)
-        throws MeterException {
-      List<RegisterPoint> points = new ArrayList<>(block.points());
-      points.sort(Comparator.comparing(p -> !p.required()));
-      for (RegisterPoint p : points) {
-        alone.add(p.quantity());
-      }
-      plan = null;
-      logOnce(
-          "split:" + block.functionCode() + "@" + block.address() + "+" + block.count(),
-          "meter ({}) refused one read of {} registers at {}: {}; reading those values one by one",
-          map.name(),
-          block.count(),
-          points.get(0).printedAddress(),
-          why.getMessage());
-      for (RegisterPoint p : points) {
-        readBlock(
-            link, new ReadPlan.Block(p.functionCode(), p.address(), p.words(), List.of(p)), values);
-      }
-    }
-
-    @Override
-    String readSerial(RegisterReader link) throws MeterException {
-      RegisterPoint p = map.points().get(RegisterMap.SERIAL);
-      if (p == null) {
-        return "";
-      }
-      byte[] words = link.read(p.functionCode(), p.address(), p.words());
-      if (p.type() == RegisterType.STRING) {
-        return p.decodeText(words, 0);
-      }
-      return Long.toString(p.decode(words, 0).orElse(0));
-    }
-  }
-
-  /** SunSpec meters: the 'SunS' marker, the common model (1) and one meter model. */
-  static final class SunSpec extends MeterDriver {
-    private static final RegisterMap FLOAT_METER = RegisterMap.load("sunspec-float-meter");
-    private static final RegisterMap.SunSpecIntMeter MODEL_201 = RegisterMap.sunSpecIntMeter(201);
-    private static final RegisterMap.SunSpecIntMeter MODEL_203 = RegisterMap.sunSpecIntMeter(203);
-    private static final int COMMON_MODEL = 1;
-    private static final int SN_OFFSET = 50;
-    private static final int SN_WORDS = 16;
-
-    /** The SunSpec points of each quantity in the integer meters. */
-    private static final Map<String, String> INT_POINTS =
-        new LinkedHashMap<>(
-            Map.of(
-                RegisterMap.IMPORT,
-                "TotWhImp",
-                RegisterMap.EXPORT,
-                "TotWhExp",
-                RegisterMap.POWER,
-                "W",
-                RegisterMap.VOLTAGE,
-                "PhVphA"));
-
-    private final int modelId;
-    private final int modelAddress;
-    private final int commonAddress;
-    private final String found;
-
-    private SunSpec(int modelId, int modelAddress, int commonAddress, String found) {
-      this.modelId = modelId;
-      this.modelAddress = modelAddress;
-      this.commonAddress = commonAddress;
-      this.found = found;
-    }
-
-    static SunSpec scan(RegisterReader link) throws MeterException {
-      MeterException lastFailure = null;
-      for (int base : SUNSPEC_BASES) {
-        byte[] marker;
-        try {
-          marker = link.read(3, base, 2);
-        } catch (MeterException e) {
-          if (isUnreachable(e)) {
-            throw e;
-          }
-          lastFailure = e;
-          continue;
-        }
-        if (u16(marker, 0) != SUNS_HIGH || u16(marker, 1) != SUNS_LOW) {
-          continue;
-        }
-        return walk(link, base);
-      }
-      throw new MeterException(
-          MeterFault.UNKNOWN_METER,
-          "no SunSpec marker 'SunS' at 40000, 0 or 50000"
-              + (lastFailure == null ? "" : " (last: " + lastFailure.getMessage() + ")"));
-    }
-
-    private static SunSpec walk(RegisterReader link, int base) throws MeterException {
-      int address = base + 2;
-      int commonAddress = -1;
-      List<String> chain = new ArrayList<>();
-      for (int models = 0; models < 64; models++) {
-        byte[] header = link.read(3, address, 2);
-        int id = u16(header, 0);
-        if (id == END_OF_MODELS) {
-          break;
-        }
-        int length = u16(header, 1);
-        chain.add(id + "@" + address + "/" + length);
-        if (id == COMMON_MODEL && commonAddress < 0) {
-          commonAddress = address;
-        }
-        if (isIntMeter(id) || isFloatMeter(id)) {
-          String text =
-              "SunSpec meter model "
-                  + id
-                  + " at "
-                  + address
-                  + " ('SunS' at "
-                  + base
-                  + ", chain "
-                  + chain
-                  + ")";
-          return new SunSpec(id, address, commonAddress, text);
-        }
-        address += 2 + length;
-        if (address > 0xFFFF) {
-          break;
-        }
-      }
-      throw new MeterException(
-          MeterFault.UNKNOWN_METER,
-          "SunSpec device at " + base + " has no meter model 201-204 or 211-214; chain " + chain);
-    }
-
-    static boolean isIntMeter(int id) {
-      return id >= 201 && id <= 204;
-    }
-
-    static boolean isFloatMeter(int id) {
-      return id >= 211 && id <= 214;
-    }
-
-    @Override
-    String mapName() {
-      return "sunspec-" + modelId;
-    }
-
-    @Override
-    String description() {
-      return found;
-    }
-
-    @Override
-    Set<String> optionalQuantities() {
-      return Set.of(RegisterMap.POWER, RegisterMap.VOLTAGE);
-    }
-
-    @Override
-    String readSerial(RegisterReader link) throws MeterException {
-      if (commonAddress < 0) {
-        return "";
-      }
-      return text(link.read(3, commonAddress + SN_OFFSET, SN_WORDS));
-    }
-
-    /** One request: the meter model from its ID register up to the last point the gateway reads. */
-    @Override
-    Map<String, OptionalLong> readValues(RegisterReader link) throws MeterException {
-      return isIntMeter(modelId) ? readInt(link) : readFloat(link);
-    }
-
-    private Map<String, OptionalLong> readFloat(RegisterReader link) throws MeterException {
-      int words = 0;
-      for (RegisterPoint p : FLOAT_METER.points().values()) {
-        words = Math.max(words, p.lastAddress() + 1);
-      }
-      byte[] block = link.read(3, modelAddress, words);
-      Map<String, OptionalLong> values = new HashMap<>();
-      for (RegisterPoint p : FLOAT_METER.points().values()) {
-        values.put(p.quantity(), p.decode(block, p.address()));
-      }
-      return values;
-    }
-
-    private Map<String, OptionalLong> readInt(RegisterReader link) throws MeterException {
-      RegisterMap.SunSpecIntMeter layout = modelId == 201 ? MODEL_201 : MODEL_203;
-      int words = layout.points().get("TotWh_SF").address() + 1;
-      byte[] block = link.read(3, modelAddress, words);
-      Map<String, OptionalLong> values = new HashMap<>();
-      for (Map.Entry<String, String> e : INT_POINTS.entrySet()) {
-        long toUnit = e.getKey().equals(RegisterMap.VOLTAGE) ? 1000 : 1;
-        values.put(e.getKey(), scaled(layout, block, e.getValue(), toUnit));
-      }
-      return values;
-    }
-
-    /**
-     * A point with its SunSpec scale factor applied, times {@code toUnit} (1000 for V -> mV); empty
-     * when the point or its scale factor is not implemented.
-     */
-    private OptionalLong scaled(
-        RegisterMap.SunSpecIntMeter layout, byte[] block, String point, long toUnit)
-        throws MeterException {
-      RegisterPoint p = layout.points().get(point);
-      RegisterPoint sf = layout.points().get(layout.scaleFactorOf().get(point));
-      OptionalLong exponent = sf.decode(block, sf.address());
-      if (exponent.isEmpty() || Math.abs(exponent.getAsLong()) > 10) {
-        if (p.required()) {
-          throw invalid(mapName(), sf.quantity(), "is not a usable scale factor");
-        }
-        return OptionalLong.empty();
-      }
-      RegisterPoint inUnit =
-          new RegisterPoint(
-              p.quantity(),
-              3,
-              p.printedAddress(),
-              p.address(),
-              p.type(),
-              p.words(),
-              p.wordOrder(),
-              toUnit,
-              1,
-              p.unit(),
-              true,
-              p.required());
-      return inUnit.decode(block, p.address(), (int) exponent.getAsLong());
-    }
-
-    private static String text(byte[] words) {
-      int end = 0;
-      while (end < words.length && words[end] != 0) {
-        end++;
-      }
-      return new String(words, 0, end, StandardCharsets.US_ASCII).trim();
-    }
   }
 
   static int u16(byte[] bytes, int word) {

@@ -113,7 +113,7 @@ public final class Meters {
   private static List<Fit> fits(RegisterReader reader) {
     List<Fit> fits = new ArrayList<>();
     try {
-      MeterDriver sunSpec = MeterDriver.SunSpec.scan(reader);
+      MeterDriver sunSpec = SunSpecDriver.scan(reader);
       fit(reader, sunSpec).ifPresent(fits::add);
     } catch (MeterException e) {
       // not a SunSpec device
@@ -127,7 +127,7 @@ public final class Meters {
           continue;
         }
         if (MeterDriver.Fit.of(reader, map).usable()) {
-          fit(reader, new MeterDriver.Fixed(map, "scan")).ifPresent(fits::add);
+          fit(reader, new FixedMapDriver(map, "scan")).ifPresent(fits::add);
         }
       } catch (MeterException e) {
         // this map does not read the unit
