@@ -15,14 +15,9 @@ import io.peerwatt.db.schema.tables.records.FlexRequestRecord;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.Caller;
 import io.peerwatt.http.Role;
-import io.peerwatt.protocol.flex.FlexAction;
-import io.peerwatt.protocol.flex.FlexCommand;
 import io.peerwatt.protocol.flex.FlexDelivery;
-import io.peerwatt.protocol.flex.SignedFlexCommand;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.trading.device.DeviceStore;
-import io.peerwatt.trading.openadr.ObjectType;
-import io.peerwatt.trading.openadr.VtnCaller;
 import io.peerwatt.trading.openadr.VtnObjects;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,13 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -70,16 +62,14 @@ public final class FlexRequests {
   /** The OpenADR program the per-device events belong to. */
   public static final String PROGRAM_NAME = "peerwatt-flexibility";
 
-  /** The platform as the author of the per-device events. */
-  private static final VtnCaller PLATFORM =
-      new VtnCaller("platform", true, VtnCaller.BL_SCOPES, null);
-
   private final DSLContext dsl;
   private final DeviceStore devices;
   private final VtnObjects objects;
   private final PrivateKey platformKey;
   private final FlexRules rules;
   private final Clock clock;
+  private final FlexAcceptanceCommands commands;
+  private final FlexRequestListing listing;
 
   public FlexRequests(
       DSLContext dsl,
@@ -94,6 +84,8 @@ public final class FlexRequests {
     this.platformKey = platformKey;
     this.rules = rules;
     this.clock = clock;
+    this.commands = new FlexAcceptanceCommands(objects, platformKey);
+    this.listing = new FlexRequestListing(dsl, clock);
   }
 
   /** The households' controllable devices and standing rules. */
@@ -172,7 +164,7 @@ public final class FlexRequests {
     List<FlexAcceptanceRecord> made = new ArrayList<>();
     for (FlexRules.RuleAcceptance r : rules.matching(tx, request)) {
       made.add(
-          acceptIn(
+          commands.acceptIn(
               tx,
               request,
               r.deviceId(),
@@ -291,63 +283,7 @@ public final class FlexRequests {
    * far and the caller's own acceptances.
    */
   public JsonArray open(Caller caller) {
-    Instant now = clock.instant();
-    // open ones, and for a week after its end each one the caller accepted: what it delivered
-    var where =
-        FLEX_REQUEST
-            .ENDS_AT
-            .gt(now)
-            .or(
-                FLEX_REQUEST
-                    .ENDS_AT
-                    .gt(now.minus(SHOWN_AFTER_END))
-                    .and(
-                        DSL.exists(
-                            DSL.selectOne()
-                                .from(FLEX_ACCEPTANCE)
-                                .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(FLEX_REQUEST.ID))
-                                .and(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId())))));
-    if (!caller.isOperator()) {
-      if (caller.zoneCode() == null) {
-        return new JsonArray();
-      }
-      where = where.and(FLEX_REQUEST.ZONE_CODE.eq(caller.zoneCode()));
-    }
-    JsonArray out = new JsonArray();
-    for (FlexRequestRecord r :
-        dsl.selectFrom(FLEX_REQUEST)
-            .where(where)
-            .orderBy(FLEX_REQUEST.STARTS_AT, FLEX_REQUEST.ID)
-            .fetch()) {
-      out.add(toJson(r, caller, now));
-    }
-    return out;
-  }
-
-  private JsonObject toJson(FlexRequestRecord r, Caller caller, Instant now) {
-    long acceptedW = acceptedW(dsl, r.getId());
-    JsonArray slots = new JsonArray();
-    dsl.selectFrom(FLEX_REQUEST_SLOT)
-        .where(FLEX_REQUEST_SLOT.REQUEST_ID.eq(r.getId()))
-        .orderBy(FLEX_REQUEST_SLOT.SLOT_START)
-        .forEach(
-            s ->
-                slots.add(
-                    new JsonObject()
-                        .put("start", s.getSlotStart().toString())
-                        .put("limitW", s.getLimitW())
-                        .put("neededW", s.getNeededW())
-                        .put("acceptedW", acceptedW)));
-    JsonArray mine = new JsonArray();
-    dsl.selectFrom(FLEX_ACCEPTANCE)
-        .where(FLEX_ACCEPTANCE.REQUEST_ID.eq(r.getId()))
-        .and(FLEX_ACCEPTANCE.ACCOUNT_ID.eq(caller.accountId()))
-        .orderBy(FLEX_ACCEPTANCE.ID)
-        .forEach(a -> mine.add(toJson(a).put("slots", reported(r, a))));
-    return toJson(r)
-        .put("openForAcceptance", now.isBefore(r.getStartsAt()))
-        .put("slots", slots)
-        .put("myAcceptances", mine);
+    return listing.open(caller);
   }
 
   /** An acceptance as answered, and whether this call made it (false: a repeat of its key). */
@@ -433,180 +369,12 @@ public final class FlexRequests {
                     "deviceId");
               }
               FlexAcceptanceRecord a =
-                  acceptIn(db, request, deviceId, caller.accountId(), watts, clientKey, now);
+                  commands.acceptIn(
+                      db, request, deviceId, caller.accountId(), watts, clientKey, now);
               return new Accepted(toJson(a), true);
             });
     objects.notifications().wake();
     return accepted;
-  }
-
-  /**
-   * Records a binding acceptance in the transaction {@code db}: signs the command with the platform
-   * key, creates the per-device OpenADR event that carries it, and stores the acceptance.
-   */
-  private FlexAcceptanceRecord acceptIn(
-      DSLContext db,
-      FlexRequestRecord request,
-      long deviceId,
-      long accountId,
-      long watts,
-      String clientKey,
-      Instant now) {
-    String eventId = UUID.randomUUID().toString();
-    FlexCommand command =
-        new FlexCommand(
-            UUID.randomUUID().toString(),
-            Long.toString(deviceId),
-            eventId,
-            FlexAction.valueOf(request.getDirection()),
-            watts,
-            request.getStartsAt(),
-            request.getEndsAt(),
-            // the signed command carries its issue time to the millisecond (standing rules too)
-            now.truncatedTo(ChronoUnit.MILLIS));
-    String signed = SignedFlexCommand.sign(command, platformKey).toJson();
-    objects.createIn(
-        db, ObjectType.EVENT, eventId, deviceEvent(db, request, deviceId, watts, signed), PLATFORM);
-    FlexAcceptanceRecord a = db.newRecord(FLEX_ACCEPTANCE);
-    a.setRequestId(request.getId());
-    a.setDeviceId(deviceId);
-    a.setAccountId(accountId);
-    a.setWatts(watts);
-    a.setClientKey(clientKey);
-    a.setAcceptedAt(now);
-    a.setCommandId(command.commandId());
-    a.setOpenadrEventId(eventId);
-    a.setSignedCommand(signed);
-    a.store();
-    return a;
-  }
-
-  /**
-   * The per-device OpenADR event: targeted at the gateway's venName, over the request's slots, its
-   * first interval carrying the setpoint (the change of the home's consumption in kW: negative to
-   * import less, positive to export less) and the signed command.
-   */
-  private JsonObject deviceEvent(
-      DSLContext db, FlexRequestRecord request, long deviceId, long watts, String signed) {
-    FlexDirection direction = FlexDirection.valueOf(request.getDirection());
-    BigDecimal kw = BigDecimal.valueOf(watts, 3).stripTrailingZeros();
-    if (kw.scale() < 0) {
-      kw = kw.setScale(0);
-    }
-    BigDecimal setpoint = direction == FlexDirection.REDUCE_IMPORT ? kw.negate() : kw;
-    return new JsonObject()
-        .put("programID", objects.programIdIn(db, PROGRAM_NAME))
-        .put("eventName", "flexibility request " + request.getId() + ", device " + deviceId)
-        .put("targets", new JsonArray().add(Long.toString(deviceId)))
-        .put(
-            "payloadDescriptors",
-            new JsonArray().add(OpenAdrPayloads.descriptor("DISPATCH_SETPOINT_RELATIVE", "KW")))
-        .put(
-            "intervalPeriod",
-            new JsonObject()
-                .put("start", request.getStartsAt().toString())
-                .put(
-                    "duration",
-                    Duration.between(request.getStartsAt(), request.getEndsAt()).toString()))
-        .put(
-            "intervals",
-            new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("id", 0)
-                        .put(
-                            "payloads",
-                            new JsonArray()
-                                .add(
-                                    OpenAdrPayloads.payload("DISPATCH_SETPOINT_RELATIVE", setpoint))
-                                .add(
-                                    OpenAdrPayloads.payload(
-                                        "X_PEERWATT_SIGNED_COMMAND", signed)))));
-  }
-
-  /**
-   * Per slot of the request, the setpoint the home accepted and the one its gateway reported
-   * applying ({@code SETPOINT}, kW, in the reports on its per-device event; interval i = slot i),
-   * both in W of change of the home's consumption; and the operating state it reported.
-   */
-  private JsonArray reported(FlexRequestRecord r, FlexAcceptanceRecord a) {
-    long requested =
-        FlexDirection.valueOf(r.getDirection()) == FlexDirection.REDUCE_IMPORT
-            ? -a.getWatts()
-            : a.getWatts();
-    int slots = (int) (Duration.between(r.getStartsAt(), r.getEndsAt()).toMinutes() / 15);
-    Long[] reportedW = new Long[slots];
-    String[] states = new String[slots];
-    Object[] chargeLevels = new Object[slots];
-    String[] refusals = new String[slots];
-    for (var body :
-        dsl.select(OPENADR_OBJECT.BODY)
-            .from(OPENADR_OBJECT)
-            .where(OPENADR_OBJECT.OBJECT_TYPE.eq(ObjectType.REPORT.name()))
-            .and(OPENADR_OBJECT.EVENT_ID.eq(a.getOpenadrEventId()))
-            .orderBy(OPENADR_OBJECT.SEQ)
-            .fetch(OPENADR_OBJECT.BODY)) {
-      JsonObject report = new JsonObject(body.data());
-      for (Object res : report.getJsonArray("resources", new JsonArray())) {
-        for (Object i : ((JsonObject) res).getJsonArray("intervals", new JsonArray())) {
-          JsonObject interval = (JsonObject) i;
-          int slot = interval.getInteger("id", -1);
-          if (slot < 0 || slot >= slots) {
-            continue;
-          }
-          for (Object p : interval.getJsonArray("payloads", new JsonArray())) {
-            JsonObject payload = (JsonObject) p;
-            JsonArray values = payload.getJsonArray("values", new JsonArray());
-            if (values.isEmpty()) {
-              continue;
-            }
-            if ("SETPOINT".equals(payload.getString("type"))
-                && values.getValue(0) instanceof Number kw) {
-              reportedW[slot] =
-                  new BigDecimal(kw.toString())
-                      .movePointRight(3)
-                      .setScale(0, java.math.RoundingMode.HALF_EVEN)
-                      .longValue();
-            } else if ("OPERATING_STATE".equals(payload.getString("type"))) {
-              states[slot] = String.valueOf(values.getValue(0));
-            } else if ("STORAGE_CHARGE_LEVEL".equals(payload.getString("type"))
-                && values.getValue(0) instanceof Number level) {
-              chargeLevels[slot] = level;
-            } else if (REFUSAL_PAYLOAD.equals(payload.getString("type"))) {
-              refusals[slot] = String.valueOf(values.getValue(0));
-            }
-          }
-        }
-      }
-    }
-    Map<Instant, SlotDelivery> delivered = delivered(r, a, clock.instant());
-    JsonArray out = new JsonArray();
-    for (int i = 0; i < slots; i++) {
-      Instant start = r.getStartsAt().plus(FlexEvents.SLOT.multipliedBy(i));
-      JsonObject slot =
-          new JsonObject().put("start", start.toString()).put("requestedW", requested);
-      SlotDelivery d = delivered.get(start);
-      if (d != null) {
-        slot.put("baselineWh", d.baselineWh())
-            .put("meteredWh", d.meteredWh())
-            .put("deliveredWh", d.deliveredWh())
-            .put("earned", d.earned());
-      }
-      if (reportedW[i] != null) {
-        slot.put("reportedW", reportedW[i]);
-      }
-      if (states[i] != null) {
-        slot.put("operatingState", states[i]);
-      }
-      if (chargeLevels[i] != null) {
-        slot.put("storageChargeLevel", chargeLevels[i]);
-      }
-      if (refusals[i] != null) {
-        slot.put("refusal", refusals[i]);
-      }
-      out.add(slot);
-    }
-    return out;
   }
 
   /**
@@ -623,30 +391,7 @@ public final class FlexRequests {
    * listing and the grid operator's events both show this one measure.
    */
   Map<Instant, SlotDelivery> delivered(FlexRequestRecord r, FlexAcceptanceRecord a, Instant now) {
-    Map<Instant, SlotDelivery> out = new HashMap<>();
-    SlotEnergy energy =
-        new SlotEnergy(dsl, a.getDeviceId(), FlexDirection.valueOf(r.getDirection()));
-    for (Instant start = r.getStartsAt();
-        start.isBefore(r.getEndsAt()) && !now.isBefore(start.plus(FlexEvents.SLOT));
-        start = start.plus(FlexEvents.SLOT)) {
-      OptionalLong meteredWh = energy.wh(start);
-      if (meteredWh.isEmpty()) {
-        continue;
-      }
-      OptionalLong baseline = FlexDelivery.baselineWh(energy::wh, start, r.getStartsAt());
-      if (baseline.isPresent()) {
-        long wh =
-            FlexDelivery.deliveredWh(baseline.getAsLong(), meteredWh.getAsLong(), a.getWatts());
-        out.put(
-            start,
-            new SlotDelivery(
-                baseline.getAsLong(),
-                meteredWh.getAsLong(),
-                wh,
-                FlexDelivery.earned(wh, r.getPricePerKwh())));
-      }
-    }
-    return out;
+    return listing.delivered(r, a, now);
   }
 
   /** The watts accepted for the request so far, by every device. */
@@ -670,7 +415,7 @@ public final class FlexRequests {
         .put("baselineW", r.getBaselineW());
   }
 
-  private static JsonObject toJson(FlexAcceptanceRecord a) {
+  static JsonObject toJson(FlexAcceptanceRecord a) {
     return new JsonObject()
         .put("id", a.getId())
         .put("requestId", a.getRequestId())

@@ -1,37 +1,22 @@
 package io.peerwatt.trading.share;
 
-import com.nimbusds.oauth2.sdk.AbstractOptionallyIdentifiedRequest;
-import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
-import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationErrorResponse;
-import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationRequest;
 import com.nimbusds.oauth2.sdk.AuthorizationSuccessResponse;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenErrorResponse;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
-import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
-import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
-import com.nimbusds.oauth2.sdk.token.RefreshToken;
-import com.nimbusds.oauth2.sdk.token.Tokens;
 import io.peerwatt.http.ApiError;
 import io.peerwatt.http.BearerTokens;
 import io.peerwatt.http.Blocking;
@@ -43,9 +28,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -106,6 +89,7 @@ public final class AuthorizationServer {
   private final Clock securityClock;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, PendingConsent> consents = new ConcurrentHashMap<>();
+  private final TokenEndpoint tokenEndpoint;
 
   /**
    * @param sessions checks the portal session's token
@@ -134,6 +118,8 @@ public final class AuthorizationServer {
     this.blocking = blocking;
     this.clock = clock;
     this.securityClock = securityClock;
+    this.tokenEndpoint =
+        new TokenEndpoint(applications, grants, tokens, blocking, clock, securityClock);
   }
 
   /** The routes, to mount at {@code /}. */
@@ -143,8 +129,8 @@ public final class AuthorizationServer {
     r.get("/oauth/authorize").handler(this::authorize);
     r.post("/oauth/*").handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
     r.post("/oauth/authorize").handler(this::consent);
-    r.post("/oauth/token").handler(this::token);
-    r.post("/oauth/revoke").handler(this::revoke);
+    r.post("/oauth/token").handler(tokenEndpoint::token);
+    r.post("/oauth/revoke").handler(tokenEndpoint::revoke);
     return r;
   }
 
@@ -337,136 +323,6 @@ public final class AuthorizationServer {
             });
   }
 
-  /** The token endpoint: the code grant (with PKCE) and the refresh grant (with rotation). */
-  private void token(RoutingContext ctx) {
-    TokenRequest request = parsedOrRefused(ctx, TokenRequest::parse);
-    if (request == null) {
-      return;
-    }
-    Instant now = securityClock.instant();
-    Instant platformNow = clock.instant();
-    blocking
-        .run(
-            () -> {
-              DataApplications.Application app = authenticate(request);
-              if (app == null) {
-                return OAuth2Error.INVALID_CLIENT;
-              }
-              AuthorizationGrant grant = request.getAuthorizationGrant();
-              long grantId;
-              if (grant instanceof AuthorizationCodeGrant codeGrant) {
-                OAuthTokens.IssuedCode issued =
-                    tokens.takeCode(codeGrant.getAuthorizationCode().getValue()).orElse(null);
-                CodeVerifier verifier = codeGrant.getCodeVerifier();
-                if (issued == null
-                    || !issued.expiresAt().isAfter(now)
-                    || issued.applicationId() != app.id()
-                    || codeGrant.getRedirectionURI() == null
-                    || !issued.redirectUri().equals(codeGrant.getRedirectionURI().toString())
-                    || verifier == null
-                    || !pkceMatches(issued.codeChallenge(), verifier)) {
-                  return OAuth2Error.INVALID_GRANT;
-                }
-                grantId = issued.grantId();
-              } else if (grant instanceof RefreshTokenGrant refreshGrant) {
-                OAuthTokens.IssuedToken old =
-                    tokens
-                        .takeRefreshToken(refreshGrant.getRefreshToken().getValue(), app.id(), now)
-                        .orElse(null);
-                if (old == null) {
-                  return OAuth2Error.INVALID_GRANT;
-                }
-                grantId = old.grantId();
-              } else {
-                return OAuth2Error.UNSUPPORTED_GRANT_TYPE;
-              }
-              DataGrants.Grant granted = grants.grant(grantId).orElseThrow();
-              if (!granted.liveAt(platformNow)) {
-                return OAuth2Error.INVALID_GRANT;
-              }
-              Scope scope = Scope.parse(granted.scope().oauthScope());
-              BearerAccessToken access = new BearerAccessToken(ACCESS_LIFETIME.toSeconds(), scope);
-              RefreshToken refresh = new RefreshToken();
-              tokens.storeToken(
-                  access.getValue(),
-                  OAuthTokens.ACCESS,
-                  new OAuthTokens.IssuedToken(app.id(), grantId, now.plus(ACCESS_LIFETIME)),
-                  now);
-              // a refresh token lasts as long as the grant may, in real time
-              Instant refreshExpiry = now.plus(Duration.between(platformNow, granted.expiresAt()));
-              tokens.storeToken(
-                  refresh.getValue(),
-                  OAuthTokens.REFRESH,
-                  new OAuthTokens.IssuedToken(app.id(), grantId, refreshExpiry),
-                  now);
-              return new AccessTokenResponse(new Tokens(access, refresh));
-            })
-        .onFailure(ctx::fail)
-        .onSuccess(
-            answer -> {
-              if (answer instanceof ErrorObject error) {
-                tokenError(ctx, error);
-              } else {
-                ctx.response()
-                    .putHeader("content-type", "application/json")
-                    .putHeader("cache-control", "no-store")
-                    .end(((AccessTokenResponse) answer).toJSONObject().toJSONString());
-              }
-            });
-  }
-
-  /** RFC 7009: the client's own token (either kind) is deleted; unknown tokens answer 200 too. */
-  private void revoke(RoutingContext ctx) {
-    TokenRevocationRequest request = parsedOrRefused(ctx, TokenRevocationRequest::parse);
-    if (request == null) {
-      return;
-    }
-    blocking
-        .run(
-            () -> {
-              DataApplications.Application app = authenticate(request);
-              if (app == null) {
-                return false;
-              }
-              tokens.revoke(request.getToken().getValue(), app.id());
-              return true;
-            })
-        .onFailure(ctx::fail)
-        .onSuccess(
-            ok -> {
-              if (ok) {
-                ctx.response().setStatusCode(200).end();
-              } else {
-                tokenError(ctx, OAuth2Error.INVALID_CLIENT);
-              }
-            });
-  }
-
-  /**
-   * The approved application a token or revocation request names: a confidential one by its secret
-   * (basic or post), a public one by its client id alone (PKCE is then its proof); null otherwise.
-   * Blocking.
-   */
-  private DataApplications.Application authenticate(AbstractOptionallyIdentifiedRequest request) {
-    ClientAuthentication auth = request.getClientAuthentication();
-    ClientID clientId = request.getClientID();
-    if (auth == null) {
-      return clientId == null
-          ? null
-          : applications
-              .byClientId(clientId.getValue())
-              .filter(a -> a.approved() && !a.confidential())
-              .orElse(null);
-    }
-    if (!(auth instanceof PlainClientSecret secret)) {
-      return null;
-    }
-    String id = auth.getClientID().getValue();
-    return applications.secretMatches(id, secret.getClientSecret().getValue())
-        ? applications.byClientId(id).filter(DataApplications.Application::approved).orElse(null)
-        : null;
-  }
-
   /** The household of the portal session cookie; fails without a good session. */
   private Future<Caller> household(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(sessionCookie);
@@ -500,56 +356,6 @@ public final class AuthorizationServer {
             .getValue()
             .getBytes(StandardCharsets.US_ASCII),
         challenge.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /** Reads an OAuth request of one kind from an HTTP request. */
-  private interface OAuthRequestParser<R> {
-    R parse(HTTPRequest request) throws ParseException;
-  }
-
-  /**
-   * The request as {@code parser} reads it; null (after answering the OAuth error, {@code
-   * invalid_request} when the parser names none) when it cannot.
-   */
-  private static <R> R parsedOrRefused(RoutingContext ctx, OAuthRequestParser<R> parser) {
-    try {
-      return parser.parse(nimbusRequest(ctx));
-    } catch (ParseException e) {
-      tokenError(
-          ctx, e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST);
-      return null;
-    }
-  }
-
-  private static HTTPRequest nimbusRequest(RoutingContext ctx) throws ParseException {
-    HTTPRequest http;
-    try {
-      http = new HTTPRequest(HTTPRequest.Method.POST, new URL(ctx.request().absoluteURI()));
-    } catch (MalformedURLException e) {
-      throw new ParseException("bad request URL", OAuth2Error.INVALID_REQUEST, e);
-    }
-    String contentType = ctx.request().getHeader("content-type");
-    if (contentType != null) {
-      http.setHeader("Content-Type", contentType);
-    }
-    String authorization = ctx.request().getHeader("authorization");
-    if (authorization != null) {
-      http.setAuthorization(authorization);
-    }
-    http.setBody(ctx.body().asString());
-    return http;
-  }
-
-  private static void tokenError(RoutingContext ctx, ErrorObject error) {
-    int status = error.getHTTPStatusCode() > 0 ? error.getHTTPStatusCode() : 400;
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store");
-    if (status == 401) {
-      ctx.response().putHeader("www-authenticate", "Basic realm=\"oauth\"");
-    }
-    ctx.response().end(new TokenErrorResponse(error).toJSONObject().toJSONString());
   }
 
   private static void redirectError(
