@@ -2,16 +2,9 @@ package io.peerwatt.cluster.market;
 
 import io.peerwatt.cluster.DurableProducer;
 import io.peerwatt.cluster.GroupConsumer;
-import io.peerwatt.protocol.DeliverySlot;
-import io.peerwatt.protocol.FormatException;
 import io.peerwatt.trading.calendar.ZoneConfig;
-import io.peerwatt.trading.matching.BookStateCodec;
-import io.peerwatt.trading.matching.CommandResult;
-import io.peerwatt.trading.matching.OrderBook;
-import io.peerwatt.trading.matching.ResultCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -265,7 +258,7 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
       }
       for (ShardBooks shard : touched) {
         if (shard.sinceSnapshot >= settings.snapshotEvery()) {
-          shard.writeSnapshots();
+          shard.writeSnapshots(snapshot -> producer.send(withNode(snapshot)));
         }
       }
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -365,7 +358,8 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
    */
   private ShardBooks recover(int partition, long committedOffset) {
     long started = System.nanoTime();
-    ShardBooks shard = new ShardBooks(partition);
+    ShardBooks shard =
+        new ShardBooks(settings.nodeId(), settings.topics().snapshots(), zones, partition);
     TopicPartition snapshots = new TopicPartition(settings.topics().snapshots(), partition);
     Map<String, ZoneSnapshot> newest = new TreeMap<>();
     readAll(
@@ -428,114 +422,5 @@ public final class ZoneOwner implements Runnable, AutoCloseable {
       }
     }
     reader.assign(Set.of());
-  }
-
-  /** The books of one shard: per zone seen, its books by slot. */
-  private final class ShardBooks {
-    final int partition;
-    final Map<String, ZoneBooks> zoneBooks = new TreeMap<>();
-    int sinceSnapshot;
-    long nextOffset;
-
-    ShardBooks(int partition) {
-      this.partition = partition;
-    }
-
-    void restore(String zoneCode, ZoneSnapshot snapshot) {
-      Optional<ZoneBooks> found = zoneBooks(zoneCode);
-      if (found.isEmpty()) {
-        // the zone stopped trading: its commands are answered WRONG_ZONE from now on
-        log.warn(
-            "Zone owner {}: zone {} no longer trades, its snapshot is dropped",
-            settings.nodeId(),
-            zoneCode);
-        return;
-      }
-      ZoneBooks books = found.get();
-      for (byte[] state : snapshot.books()) {
-        OrderBook book = BookStateCodec.decode(books.config, state);
-        books.bySlot.put(book.instrument().slot(), book);
-      }
-      books.includesBefore = snapshot.nextOffset();
-    }
-
-    /**
-     * Applies one command record; the result, or null when the record is not a command (logged and
-     * skipped, the same way on every replay) or the zone's snapshot already holds it.
-     */
-    ZoneResult apply(ConsumerRecord<String, byte[]> record) {
-      nextOffset = record.offset() + 1;
-      sinceSnapshot++;
-      ZoneCommand command;
-      try {
-        command = ZoneCommand.fromBytes(record.value());
-      } catch (FormatException e) {
-        log.warn(
-            "Zone owner {}: skipping command {}/{}: {}",
-            settings.nodeId(),
-            partition,
-            record.offset(),
-            e.getMessage());
-        return null;
-      }
-      Optional<ZoneBooks> found = zoneBooks(command.instrument().zoneCode());
-      if (found.isEmpty()) {
-        return new ZoneResult(
-            record.offset(),
-            command.instrument(),
-            command.command(),
-            CommandResult.of(ResultCode.WRONG_ZONE),
-            0);
-      }
-      ZoneBooks books = found.get();
-      if (record.offset() < books.includesBefore) {
-        return null;
-      }
-      OrderBook book =
-          books.bySlot.computeIfAbsent(
-              command.instrument().slot(), slot -> OrderBook.create(books.config, slot));
-      CommandResult result = book.apply(command.command());
-      return new ZoneResult(
-          record.offset(), command.instrument(), command.command(), result, book.stateHash());
-    }
-
-    private Optional<ZoneBooks> zoneBooks(String zoneCode) {
-      ZoneBooks books = zoneBooks.get(zoneCode);
-      if (books != null) {
-        return Optional.of(books);
-      }
-      Optional<ZoneConfig> config = zones.apply(zoneCode);
-      config.ifPresent(c -> zoneBooks.put(zoneCode, new ZoneBooks(c)));
-      return Optional.ofNullable(zoneBooks.get(zoneCode));
-    }
-
-    /** Writes the snapshot of every zone seen, all at {@link #nextOffset}, into the transaction. */
-    void writeSnapshots() {
-      for (Map.Entry<String, ZoneBooks> e : zoneBooks.entrySet()) {
-        List<byte[]> states = new ArrayList<>();
-        e.getValue().bySlot.values().forEach(book -> states.add(BookStateCodec.encode(book)));
-        producer.send(
-            withNode(
-                new ProducerRecord<>(
-                    settings.topics().snapshots(),
-                    partition,
-                    e.getKey(),
-                    new ZoneSnapshot(nextOffset, states).toBytes())));
-      }
-      sinceSnapshot = 0;
-    }
-  }
-
-  /** One zone's rules and books. */
-  private static final class ZoneBooks {
-    final ZoneConfig config;
-    final Map<DeliverySlot, OrderBook> bySlot = new TreeMap<>();
-
-    /** Commands of the shard before this offset are in the books already (from a snapshot). */
-    long includesBefore;
-
-    ZoneBooks(ZoneConfig config) {
-      this.config = config;
-    }
   }
 }
