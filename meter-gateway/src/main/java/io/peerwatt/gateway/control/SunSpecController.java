@@ -1,10 +1,14 @@
 package io.peerwatt.gateway.control;
 
+import static io.peerwatt.gateway.control.SunSpecScaling.percentRaw;
+import static io.peerwatt.gateway.control.SunSpecScaling.percentText;
+import static io.peerwatt.gateway.control.SunSpecScaling.scaleFactor;
+import static io.peerwatt.gateway.control.SunSpecScaling.scaled;
+
 import com.digitalpetri.modbus.client.ModbusTcpClient;
 import com.digitalpetri.modbus.exceptions.ModbusExecutionException;
 import com.digitalpetri.modbus.exceptions.ModbusResponseException;
 import com.digitalpetri.modbus.exceptions.ModbusTimeoutException;
-import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
 import com.digitalpetri.modbus.pdu.WriteMultipleRegistersRequest;
 import com.digitalpetri.modbus.pdu.WriteSingleRegisterRequest;
 import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
@@ -14,7 +18,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -45,11 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SunSpecController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SunSpecController.class);
-
-  private static final int[] SUNSPEC_BASES = {40000, 0, 50000};
-  private static final int SUNS_HIGH = 0x5375;
-  private static final int SUNS_LOW = 0x6E53;
-  private static final int MAX_MODELS = 64;
 
   // model 124 offsets from the model's ID register
   static final int S_WCHAMAX = 2;
@@ -86,9 +84,9 @@ public final class SunSpecController implements AutoCloseable {
   static final int C_PCT_SF = 8;
 
   /** SunSpec's "not implemented" for int16/sunssf and uint16 points. */
-  private static final int NOT_IMPLEMENTED_INT16 = 0x8000;
+  static final int NOT_IMPLEMENTED_INT16 = 0x8000;
 
-  private static final int NOT_IMPLEMENTED_UINT16 = 0xFFFF;
+  static final int NOT_IMPLEMENTED_UINT16 = 0xFFFF;
 
   /**
    * A setpoint the device took.
@@ -130,7 +128,7 @@ public final class SunSpecController implements AutoCloseable {
     try {
       client.connect();
       SunSpecController controller =
-          new SunSpecController(config, client, walk(client, config.unitId()));
+          new SunSpecController(config, client, SunSpecModelChain.walk(client, config.unitId()));
       log.info(
           "flexibility device {} unit {}: SunSpec models {}, controlling model {}",
           uri,
@@ -146,38 +144,6 @@ public final class SunSpecController implements AutoCloseable {
       disconnect(client);
       throw e;
     }
-  }
-
-  private static Map<Integer, Integer> walk(ModbusTcpClient client, int unit)
-      throws ModbusExecutionException, ModbusTimeoutException, ControlException {
-    for (int base : SUNSPEC_BASES) {
-      int[] marker;
-      try {
-        marker = read(client, unit, base, 2);
-      } catch (ModbusResponseException e) {
-        continue;
-      }
-      if (marker[0] != SUNS_HIGH || marker[1] != SUNS_LOW) {
-        continue;
-      }
-      Map<Integer, Integer> models = new LinkedHashMap<>();
-      int address = base + 2;
-      for (int i = 0; i < MAX_MODELS; i++) {
-        int[] header;
-        try {
-          header = read(client, unit, address, 2);
-        } catch (ModbusResponseException e) {
-          throw new ControlException("the SunSpec model chain breaks off at " + address);
-        }
-        if (header[0] == 0xFFFF) {
-          return models;
-        }
-        models.putIfAbsent(header[0], address);
-        address += 2 + header[1];
-      }
-      throw new ControlException("the SunSpec model chain has no end marker");
-    }
-    throw new ControlException("no SunSpec marker 'SunS' at 40000, 0 or 50000");
   }
 
   private static int chooseModel(FlexibilityConfig config, Map<Integer, Integer> models)
@@ -204,7 +170,7 @@ public final class SunSpecController implements AutoCloseable {
     if (model == 704 && models.containsKey(713)) {
       int[] regs;
       try {
-        regs = read(client, config.unitId(), models.get(713), 9);
+        regs = SunSpecModelChain.read(client, config.unitId(), models.get(713), 9);
       } catch (ModbusExecutionException | ModbusTimeoutException | ModbusResponseException e) {
         throw new ControlException("reading SunSpec model 713 failed: " + e.getMessage(), e);
       }
@@ -414,7 +380,7 @@ public final class SunSpecController implements AutoCloseable {
           client.writeMultipleRegisters(
               unit, new WriteMultipleRegistersRequest(w.address(), w.words().size(), values));
         }
-        int[] back = read(client, unit, w.address(), w.words().size());
+        int[] back = SunSpecModelChain.read(client, unit, w.address(), w.words().size());
         for (int i = 0; i < back.length; i++) {
           if (back[i] != w.words().get(i)) {
             throw new ControlException(
@@ -441,57 +407,11 @@ public final class SunSpecController implements AutoCloseable {
 
   private int[] readModel(int length) throws ControlException {
     try {
-      return read(client, config.unitId(), modelAddress, length);
+      return SunSpecModelChain.read(client, config.unitId(), modelAddress, length);
     } catch (ModbusExecutionException | ModbusTimeoutException | ModbusResponseException e) {
       throw new ControlException(
           "reading SunSpec model " + model + " failed: " + e.getMessage(), e);
     }
-  }
-
-  private static int[] read(ModbusTcpClient client, int unit, int address, int count)
-      throws ModbusExecutionException, ModbusTimeoutException, ModbusResponseException {
-    byte[] bytes =
-        client
-            .readHoldingRegisters(unit, new ReadHoldingRegistersRequest(address, count))
-            .registers();
-    int[] out = new int[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
-    }
-    return out;
-  }
-
-  private static int scaleFactor(int raw, String name) throws ControlException {
-    if (raw == NOT_IMPLEMENTED_INT16) {
-      throw new ControlException("the device does not implement " + name);
-    }
-    int sf = (short) raw;
-    if (sf < -10 || sf > 10) {
-      throw new ControlException(name + " is out of range: " + sf);
-    }
-    return sf;
-  }
-
-  private static long scaled(int raw, int rawSf, String name) throws ControlException {
-    if (raw == NOT_IMPLEMENTED_UINT16) {
-      throw new ControlException("the device does not implement " + name);
-    }
-    int sf = scaleFactor(rawSf, name + "_SF");
-    return BigDecimal.valueOf(raw).scaleByPowerOfTen(sf).setScale(0, RoundingMode.DOWN).longValue();
-  }
-
-  /** {@code part / whole} in percent as a register value with scale factor {@code sf}. */
-  static int percentRaw(long part, long whole, int sf) {
-    return BigDecimal.valueOf(part)
-        .multiply(BigDecimal.valueOf(100))
-        .divide(BigDecimal.valueOf(whole), 12, RoundingMode.HALF_UP)
-        .scaleByPowerOfTen(-sf)
-        .setScale(0, RoundingMode.HALF_UP)
-        .intValueExact();
-  }
-
-  private static String percentText(int raw, int sf) {
-    return BigDecimal.valueOf(raw).scaleByPowerOfTen(sf).toPlainString();
   }
 
   private static void disconnect(ModbusTcpClient client) {
