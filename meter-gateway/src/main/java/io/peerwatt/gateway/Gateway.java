@@ -17,25 +17,18 @@ import io.peerwatt.gateway.platform.PlatformClient;
 import io.peerwatt.gateway.platform.PlatformHttp;
 import io.peerwatt.gateway.platform.Uploader;
 import io.peerwatt.gateway.wallet.PaymentAgent;
-import io.peerwatt.gateway.wallet.WalletConfig;
 import io.peerwatt.protocol.FormatException;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
-import io.peerwatt.protocol.reading.MeterReading;
-import io.peerwatt.protocol.reading.ReadingCodec;
-import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedDeviceCertificate;
 import io.peerwatt.protocol.reading.SignedReading;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final LightClient lightClient;
 
   private final PlatformHttp http;
+  private final GatewayStatus status;
 
   /** The VEN steering the flexibility device, once enrolled; null without one (or before). */
   private FlexibilityAgent flexibility;
@@ -146,6 +140,7 @@ public final class Gateway implements AutoCloseable {
     if (wallet != null && lightClient != null) {
       wallet.auditStatementReadingsWith(lightClient::charged);
     }
+    this.status = new GatewayStatus(config, key, clock, channels, uploader, wallet, lightClient);
     Instant now = clock.instant();
     for (MeterChannel channel : channels) {
       nextReading.put(channel.config().channel(), schedule.nextAfter(now.minusMillis(1)).at());
@@ -240,9 +235,10 @@ public final class Gateway implements AutoCloseable {
    * s doubling to 5 min with jitter; a pause of {@code uploadInterval} once drained).
    */
   public void run(AtomicBoolean stop) throws IOException, InterruptedException {
+    GatewayLoops loops = new GatewayLoops(this, config);
     Thread uploads = null;
     if (uploader != null) {
-      uploads = new Thread(() -> uploadLoop(stop), "peerwatt-upload");
+      uploads = new Thread(() -> loops.uploads(stop), "peerwatt-upload");
       uploads.setDaemon(true);
       uploads.start();
     } else {
@@ -250,19 +246,19 @@ public final class Gateway implements AutoCloseable {
     }
     Thread payments = null;
     if (wallet != null) {
-      payments = new Thread(() -> walletLoop(stop), "peerwatt-wallet");
+      payments = new Thread(() -> loops.wallet(stop), "peerwatt-wallet");
       payments.setDaemon(true);
       payments.start();
     }
     Thread flex = null;
     if (config.flexibility().isPresent()) {
-      flex = new Thread(() -> flexibilityLoop(stop), "peerwatt-flexibility");
+      flex = new Thread(() -> loops.flexibility(stop), "peerwatt-flexibility");
       flex.setDaemon(true);
       flex.start();
     }
     Thread audit = null;
     if (lightClient != null) {
-      audit = new Thread(() -> lightClientLoop(stop), "peerwatt-light-client");
+      audit = new Thread(() -> loops.lightClient(stop), "peerwatt-light-client");
       audit.setDaemon(true);
       audit.start();
     }
@@ -296,27 +292,10 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Flexibility rounds until {@code stop}; the device is restored when the loop ends. */
-  private void flexibilityLoop(AtomicBoolean stop) {
-    long pauseMs = config.flexibility().orElseThrow().pollInterval().toMillis();
-    try {
-      while (!stop.get()) {
-        flexibilityStep();
-        try {
-          writeStatus();
-        } catch (IOException e) {
-          log.warn("cannot write the status: {}", e.getMessage());
-        }
-        Thread.sleep(pauseMs);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      synchronized (this) {
-        if (flexibility != null) {
-          flexibility.close();
-        }
-      }
+  /** Closes the flexibility agent, which restores the device (when its loop ends). */
+  synchronized void closeFlexibility() {
+    if (flexibility != null) {
+      flexibility.close();
     }
   }
 
@@ -377,23 +356,6 @@ public final class Gateway implements AutoCloseable {
     return flexibility;
   }
 
-  /** Light-client rounds until {@code stop}; a round never throws. */
-  private void lightClientLoop(AtomicBoolean stop) {
-    long pauseMs = config.lightClient().orElseThrow().interval().toMillis();
-    while (!stop.get()) {
-      lightClientStep();
-      try {
-        writeStatus();
-        Thread.sleep(pauseMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (IOException e) {
-        log.warn("cannot write the status: {}", e.getMessage());
-      }
-    }
-  }
-
   /**
    * One round of the light client (tests and the demo drive it directly); nothing without one.
    *
@@ -408,23 +370,6 @@ public final class Gateway implements AutoCloseable {
     return lightClient;
   }
 
-  /** Wallet rounds until {@code stop}; a round never throws (failures are retried next round). */
-  private void walletLoop(AtomicBoolean stop) {
-    long idleMs = config.wallet().orElseThrow().interval().toMillis();
-    // while a payment or a channel is under way its next step follows soon; an idle wallet asks
-    // once an interval
-    long busyMs = Math.max(10, idleMs / WalletConfig.BUSY_ROUNDS_PER_INTERVAL);
-    while (!stop.get()) {
-      boolean busy = walletStep();
-      try {
-        Thread.sleep(busy ? busyMs : idleMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
   /**
    * One round of the machine-to-machine wallet (tests drive it directly); nothing without a wallet.
    *
@@ -436,27 +381,6 @@ public final class Gateway implements AutoCloseable {
     }
     synchronized (wallet) {
       return wallet.step();
-    }
-  }
-
-  private void uploadLoop(AtomicBoolean stop) {
-    while (!stop.get()) {
-      try {
-        uploader.drain(() -> !stop.get(), Duration.ofSeconds(1), Duration.ofMinutes(5));
-        writeStatus();
-        Thread.sleep(config.uploadInterval().toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (IOException | RuntimeException e) {
-        log.error("upload loop failed; retrying in 10 s", e);
-        try {
-          Thread.sleep(10_000);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
     }
   }
 
@@ -480,102 +404,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Writes {@code status.json} (atomically) for {@code gateway status}. */
   public synchronized void writeStatus() throws IOException {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("deviceKey", key.publicKey().hex());
-    status.put("deviceId", deviceId(config.dataDir()));
-    status.put(
-        "updatedAt", ReadingCodec.formatInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
-    List<Object> meters = new ArrayList<>();
-    int depth = 0;
-    for (MeterChannel channel : channels) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", channel.config().name());
-      m.put("channel", channel.config().channel());
-      m.put("meter", channel.config().uri().toString());
-      m.put("unit", channel.config().unitId());
-      m.put("map", channel.mapName());
-      m.put("serial", channel.knownSerial());
-      m.put("lacks", List.copyOf(channel.lacks()));
-      m.put("lastReading", readingSummary(channel.lastReading()));
-      m.put(
-          "lastPollAt",
-          channel.lastSampleAt() == null
-              ? null
-              : ReadingCodec.formatInstant(channel.lastSampleAt().truncatedTo(ChronoUnit.MILLIS)));
-      m.put("lastError", channel.lastError());
-      m.put("journalDepth", channel.journal().depth());
-      depth += channel.journal().depth();
-      meters.add(m);
-    }
-    status.put("meters", meters);
-    status.put("journalDepth", depth);
-    Map<String, Object> upload = new LinkedHashMap<>();
-    upload.put("platform", config.platform().map(Object::toString).orElse(null));
-    Uploader.Round last = uploader == null ? null : uploader.lastRound();
-    if (last != null) {
-      upload.put("lastStatus", last.status());
-      upload.put("lastChannel", last.channel());
-      upload.put("lastSent", last.sent());
-      upload.put("lastAccepted", last.accepted());
-      upload.put("lastDuplicates", last.duplicates());
-      upload.put("lastRejected", last.rejected());
-      upload.put("lastRetried", last.retried());
-      upload.put("lastRestarts", last.restarts());
-      upload.put("lastError", last.error());
-    }
-    Instant success = uploader == null ? null : uploader.lastSuccessAt();
-    upload.put(
-        "lastSuccessAt",
-        success == null
-            ? null
-            : ReadingCodec.formatInstant(success.truncatedTo(ChronoUnit.MILLIS)));
-    status.put("upload", upload);
-    if (wallet != null) {
-      status.put("wallet", wallet.status());
-    }
-    if (lightClient != null) {
-      status.put("lightClient", lightClient.status());
-    }
-    if (config.flexibility().isPresent()) {
-      status.put(
-          "flexibility",
-          flexibility != null
-              ? flexibility.status()
-              : Map.of("waiting", flexibilityWaiting == null ? "starting" : flexibilityWaiting));
-    }
-    StatusFile.write(config.dataDir(), status);
-  }
-
-  private static Map<String, Object> readingSummary(MeterReading r) {
-    if (r == null) {
-      return null;
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("sequence", r.sequence());
-    m.put("takenAt", ReadingCodec.formatInstant(r.takenAt()));
-    m.put("importWh", r.importWh());
-    m.put("exportWh", r.exportWh());
-    m.put("powerW", r.powerW());
-    m.put("voltageL1Mv", r.voltageL1Mv());
-    List<Object> flags = new ArrayList<>();
-    for (ReadingFlag flag : r.flags()) {
-      flags.add(flag.jsonName());
-    }
-    m.put("flags", flags);
-    return m;
-  }
-
-  private static Object deviceId(Path dataDir) throws IOException {
-    var enrollment = Enrollment.stored(dataDir);
-    if (enrollment.isEmpty()) {
-      return null;
-    }
-    try {
-      return Json.integer(Json.parseObject(enrollment.get()), "deviceId");
-    } catch (FormatException e) {
-      log.warn("{} is damaged: {}", Enrollment.FILE, e.getMessage());
-      return null;
-    }
+    status.write(flexibility, flexibilityWaiting);
   }
 
   @Override

@@ -6,23 +6,13 @@ import io.peerwatt.protocol.statement.Statement;
 import io.peerwatt.protocol.statement.StatementLine;
 import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.SlotKey;
-import io.peerwatt.trading.flex.FlexDirection;
-import io.peerwatt.trading.flex.GridFlexEvents;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +53,7 @@ final class FlexibilityEvent {
   /** The operator's price for flexibility: 0.25 EUR per kWh, in 0.001 ct per kWh. */
   static final long PRICE_MILLI_CT_PER_KWH = 25_000;
 
-  private static final BigDecimal PRICE_EUR_PER_KWH = new BigDecimal("0.25");
+  static final BigDecimal PRICE_EUR_PER_KWH = new BigDecimal("0.25");
 
   /**
    * One slot of the event: what the request needed, what the homes accepted and delivered (W over
@@ -79,8 +69,7 @@ final class FlexibilityEvent {
   private final Neighbourhood neighbourhood;
   private final PrintStream out;
   private final JdbcStatementStore statements;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final GridOperator operator;
 
   private Instant start;
   private int lengthSlots;
@@ -114,6 +103,7 @@ final class FlexibilityEvent {
     this.neighbourhood = neighbourhood;
     this.out = out;
     this.statements = statements;
+    this.operator = new GridOperator(api);
   }
 
   /**
@@ -234,25 +224,7 @@ final class FlexibilityEvent {
             .filter(h -> h.zone().equals(zone) && h.battery().isPresent())
             .count();
     long limitW = feederW - Math.min(RELIEF_PER_BATTERY_W * batteryHomes, feederW / 2);
-    String ops = api.token(Neighbourhood.OPERATOR, Neighbourhood.OPERATOR_PASSWORD);
-    JsonObject client =
-        api.call(
-            "POST",
-            "/openadr/clients",
-            ops,
-            new JsonObject().put("label", "demo DSO " + zone),
-            201);
-    String vtn = client.getString("vtnUrl");
-    String bearer = vtnToken(vtn, client.getString("clientId"), client.getString("clientSecret"));
-    String programId =
-        vtn(
-                bearer,
-                vtn + "/programs",
-                new JsonObject()
-                    .put("programName", "demo-dso-" + zone)
-                    .put("programLongName", "Demo grid operator: feeder relief in " + zone))
-            .getString("id");
-    eventId = vtn(bearer, vtn + "/events", importLimit(programId, limitW)).getString("id");
+    eventId = operator.createEvent(zone, start, lengthSlots, limitW);
     out.println(
         "grid operator: OpenADR event "
             + eventId
@@ -442,71 +414,7 @@ final class FlexibilityEvent {
         .divide(BigDecimal.valueOf(1_000L * slots.size()), 3, RoundingMode.HALF_EVEN);
   }
 
-  /** The zone import limit per slot, with the operator's price, as an OpenADR event. */
-  private JsonObject importLimit(String programId, long limitW) {
-    return GridFlexEvents.capacityLimitEvent(
-        programId,
-        "feeder relief " + zone,
-        zone,
-        FlexDirection.REDUCE_IMPORT,
-        start,
-        Collections.nCopies(lengthSlots, kw(limitW)),
-        PRICE_EUR_PER_KWH);
-  }
-
-  /** The VTN's client-credentials token for the business-logic client. */
-  private String vtnToken(String vtn, String clientId, String secret) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(vtn + "/auth/token"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "grant_type=client_credentials&client_id="
-                        + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                        + "&client_secret="
-                        + URLEncoder.encode(secret, StandardCharsets.UTF_8)))
-            .build();
-    return "Bearer " + new JsonObject(send(request, 200)).getString("access_token");
-  }
-
-  /** A POST to the VTN as the business-logic client; answers the created object. */
-  private JsonObject vtn(String bearer, String url, JsonObject body) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", bearer)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-            .build();
-    return new JsonObject(send(request, 201));
-  }
-
-  private String send(HttpRequest request, int expected) {
-    try {
-      HttpResponse<String> r =
-          http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      if (r.statusCode() != expected) {
-        throw new IllegalStateException(
-            request.method()
-                + " "
-                + request.uri()
-                + " answered "
-                + r.statusCode()
-                + ": "
-                + r.body());
-      }
-      return r.body();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static BigDecimal kw(long watts) {
+  static BigDecimal kw(long watts) {
     return BigDecimal.valueOf(watts, 3);
   }
 
