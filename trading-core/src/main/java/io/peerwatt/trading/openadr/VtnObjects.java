@@ -135,7 +135,7 @@ public final class VtnObjects {
   public JsonObject createIn(
       DSLContext db, ObjectType type, String id, JsonObject request, VtnCaller caller) {
     Instant now = clock.instant();
-    JsonObject object = shape(db, type, request, caller, null);
+    JsonObject object = VtnRequestShape.shape(db, type, request, caller, null);
     object.put("id", id).put("createdDateTime", now.toString());
     object.put("modificationDateTime", now.toString());
     OpenadrObjectRecord row = db.newRecord(OPENADR_OBJECT);
@@ -206,7 +206,7 @@ public final class VtnObjects {
         caller,
         (db, row, now) -> {
           JsonObject before = new JsonObject(row.getBody().data());
-          JsonObject object = shape(db, type, request, caller, before);
+          JsonObject object = VtnRequestShape.shape(db, type, request, caller, before);
           object.put("id", id).put("createdDateTime", before.getString("createdDateTime"));
           object.put("modificationDateTime", now.toString());
           fill(db, row, type, object, now);
@@ -269,76 +269,6 @@ public final class VtnObjects {
     return changed;
   }
 
-  /**
-   * The object as the VTN stores it: the request without the metadata a client may not set, its
-   * objectType, and the clientID the caller's kind decides.
-   *
-   * @param before the object as it is, for an update; null for a create
-   */
-  private JsonObject shape(
-      DSLContext db, ObjectType type, JsonObject request, VtnCaller caller, JsonObject before) {
-    JsonObject object = withoutNulls(request);
-    object.remove("id");
-    object.remove("createdDateTime");
-    object.remove("modificationDateTime");
-    String requestType = (String) object.remove("objectType");
-    switch (type) {
-      case VEN, RESOURCE -> {
-        String blRequest = "BL_" + type.name() + "_REQUEST";
-        if (caller.businessLogic()) {
-          if (!blRequest.equals(requestType)) {
-            throw ApiError.badRequest(
-                "INVALID_REQUEST",
-                "a business-logic client sends a " + blRequest + " (it names the clientID)",
-                "objectType");
-          }
-        } else {
-          if (blRequest.equals(requestType)) {
-            throw ApiError.forbidden(
-                "a VEN sends a VEN_"
-                    + type.name()
-                    + "_REQUEST: only BL clients set clientID"
-                    + " and targets");
-          }
-          object.put("clientID", caller.clientId());
-          if (before != null && before.containsKey("targets")) {
-            object.put("targets", before.getJsonArray("targets"));
-          }
-        }
-        if (type == ObjectType.RESOURCE) {
-          // the ven must exist and be the caller's to see (404 is the document's answer)
-          visible(db, ObjectType.VEN, object.getString("venID"), caller);
-        }
-      }
-      case REPORT -> {
-        object.put("clientID", before == null ? caller.clientId() : before.getString("clientID"));
-        String eventId = object.getString("eventID");
-        if (!exists(db, ObjectType.EVENT, eventId, caller)) {
-          throw ApiError.badRequest(
-              "INVALID_REQUEST", "there is no event " + eventId + " for this client", "eventID");
-        }
-      }
-      case SUBSCRIPTION -> {
-        object.put("clientID", before == null ? caller.clientId() : before.getString("clientID"));
-        String programId = object.getString("programID");
-        if (programId != null && !exists(db, ObjectType.PROGRAM, programId, caller)) {
-          throw ApiError.badRequest(
-              "INVALID_REQUEST", "there is no program " + programId, "programID");
-        }
-      }
-      case EVENT -> {
-        String programId = object.getString("programID");
-        if (!exists(db, ObjectType.PROGRAM, programId, caller)) {
-          throw ApiError.badRequest(
-              "INVALID_REQUEST", "there is no program " + programId, "programID");
-        }
-      }
-      case PROGRAM -> {}
-    }
-    object.put("objectType", type.name());
-    return object;
-  }
-
   /** Copies what searches and privacy need from {@code object} into the row's columns. */
   private static void fill(
       DSLContext db, OpenadrObjectRecord row, ObjectType type, JsonObject object, Instant now) {
@@ -396,8 +326,7 @@ public final class VtnObjects {
     }
   }
 
-  private static OpenadrObjectRecord visible(
-      DSLContext db, ObjectType type, String id, VtnCaller caller) {
+  static OpenadrObjectRecord visible(DSLContext db, ObjectType type, String id, VtnCaller caller) {
     OpenadrObjectRecord row =
         db.selectFrom(OPENADR_OBJECT)
             .where(OPENADR_OBJECT.ID.eq(id))
@@ -410,7 +339,7 @@ public final class VtnObjects {
     return row;
   }
 
-  private static boolean exists(DSLContext db, ObjectType type, String id, VtnCaller caller) {
+  static boolean exists(DSLContext db, ObjectType type, String id, VtnCaller caller) {
     return id != null
         && db.fetchExists(
             OPENADR_OBJECT,
