@@ -1,7 +1,6 @@
 package io.peerwatt.deploy.gateway;
 
 import io.peerwatt.deploy.CommandGroup;
-import io.peerwatt.deploy.TransactionOption;
 import io.peerwatt.deploy.UserError;
 import io.peerwatt.gateway.DeviceIdentity;
 import io.peerwatt.gateway.Gateway;
@@ -14,8 +13,6 @@ import io.peerwatt.gateway.metering.MeterUri;
 import io.peerwatt.gateway.metering.Meters;
 import io.peerwatt.gateway.platform.Enrollment;
 import io.peerwatt.gateway.platform.PlatformHttp;
-import io.peerwatt.gateway.wallet.WalletInbox;
-import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.encoding.Json;
 import io.peerwatt.protocol.keys.PrivateKey;
 import java.io.IOException;
@@ -46,7 +43,7 @@ import picocli.CommandLine.Option;
       GatewayCommand.Run.class,
       GatewayCommand.Enroll.class,
       GatewayCommand.Status.class,
-      GatewayCommand.Wallet.class
+      GatewayWalletCommand.class
     })
 public final class GatewayCommand extends CommandGroup {
 
@@ -435,71 +432,6 @@ public final class GatewayCommand extends CommandGroup {
       spec.commandLine()
           .getOut()
           .println(json(Json.parseObject(Files.readString(status, StandardCharsets.UTF_8))));
-      return 0;
-    }
-  }
-
-  @Command(
-      name = "wallet",
-      mixinStandardHelpOptions = true,
-      description =
-          "The machine-to-machine wallet (wallet: mode: m2m): 'address' to fund it from your own BSV"
-              + " wallet, 'fund' to hand the gateway the funding transaction (it books it on its next round).",
-      subcommands = {WalletAddress.class, WalletFund.class})
-  public static final class Wallet extends CommandGroup {}
-
-  @Command(
-      name = "address",
-      mixinStandardHelpOptions = true,
-      description = "Print the wallet's address (the channel key's P2PKH; made on first use).")
-  public static final class WalletAddress implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin DataDir dataDir;
-
-    @Option(names = "--mainnet", description = "the mainnet form (default: testnet/regtest form)")
-    boolean mainnet;
-
-    @Override
-    public Integer call() throws Exception {
-      spec.commandLine()
-          .getOut()
-          .println(
-              WalletInbox.address(DeviceIdentity.channelKey(dataDir.path()).publicKey(), mainnet));
-      return 0;
-    }
-  }
-
-  @Command(
-      name = "fund",
-      mixinStandardHelpOptions = true,
-      description =
-          "Hand the gateway a transaction that pays its wallet (broadcast it from your wallet first).")
-  public static final class WalletFund implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin DataDir dataDir;
-
-    @CommandLine.Mixin TransactionOption tx;
-
-    @Override
-    public Integer call() throws Exception {
-      Transaction funding = tx.transaction();
-      try {
-        Path dir = dataDir.path();
-        long paid = WalletInbox.deliver(dir, DeviceIdentity.channelKey(dir).publicKey(), funding);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "handed "
-                    + funding.txidHex()
-                    + " ("
-                    + paid
-                    + " sat to the wallet) to the"
-                    + " gateway: it books it on its next round");
-      } catch (IllegalArgumentException e) {
-        throw new UserError(e.getMessage(), e);
-      }
       return 0;
     }
   }
