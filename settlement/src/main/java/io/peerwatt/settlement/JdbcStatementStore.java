@@ -30,13 +30,32 @@ import org.jooq.SelectLimitStep;
  * settlement_statement}, {@code settlement_payment}). Statements are stored as their canonical
  * encoding and read back from it, so what is served is byte for byte what was hashed. Blocking
  * JDBC: call from a worker thread.
+ *
+ * <p>With settlement events (a cluster node, issue 17) each {@link #record} also writes the
+ * settlement's events into the outbox {@code settlement_event} in the same transaction ({@link
+ * SettlementEventOutbox}); a single process writes none.
  */
 public final class JdbcStatementStore implements StatementStore {
   private static final HexFormat HEX = HexFormat.of();
   private final DSLContext dsl;
+  private final boolean settlementEvents;
 
+  /** A store that writes no settlement events (a single process). */
   public JdbcStatementStore(DSLContext dsl) {
+    this(dsl, false);
+  }
+
+  /**
+   * @param settlementEvents whether {@link #record} writes the settlement's events into the outbox
+   */
+  public JdbcStatementStore(DSLContext dsl, boolean settlementEvents) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
+    this.settlementEvents = settlementEvents;
+  }
+
+  /** Whether {@link #record} writes settlement events into the outbox. */
+  public boolean settlementEvents() {
+    return settlementEvents;
   }
 
   @Override
@@ -94,6 +113,7 @@ public final class JdbcStatementStore implements StatementStore {
     dsl.transaction(
         cfg -> {
           DSLContext tx = cfg.dsl();
+          boolean resettled = settlementEvents && SettlementEventOutbox.settledBefore(tx, slot);
           ExchangeRate rate = slot.rate();
           tx.insertInto(SETTLEMENT_SLOT)
               .set(SETTLEMENT_SLOT.ZONE_CODE, slot.terms().zoneCode())
@@ -141,6 +161,9 @@ public final class JdbcStatementStore implements StatementStore {
                 .set(SETTLEMENT_PAYMENT.CREATED_AT, at)
                 .set(SETTLEMENT_PAYMENT.UPDATED_AT, at)
                 .execute();
+          }
+          if (settlementEvents) {
+            SettlementEventOutbox.record(tx, slot, newVersions, payments, resettled, at);
           }
         });
   }

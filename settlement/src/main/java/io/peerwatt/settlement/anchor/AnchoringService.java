@@ -110,39 +110,63 @@ public final class AnchoringService {
     List<AnchorOutcome> outcomes = new ArrayList<>();
     unfinished.addAll(source.closedSlots(now));
     for (AnchorSource.Slot slot : List.copyOf(unfinished)) {
-      List<AnchorItem> items = source.items(slot);
-      Map<AnchorItemKind, Set<String>> anchored = new EnumMap<>(AnchorItemKind.class);
-      for (AnchorItemKind kind : AnchorItemKind.values()) {
-        List<String> refs =
-            items.stream().filter(i -> i.kind() == kind).map(AnchorItem::ref).toList();
-        anchored.put(kind, refs.isEmpty() ? Set.of() : store.anchored(kind, refs));
-      }
-      List<AnchorItem> fresh =
-          items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
-      if (fresh.isEmpty()) {
-        unfinished.remove(slot);
-        continue;
-      }
-      String key = slotKey(slot);
-      Instant last = lastAnchoredAt.get(key);
-      if (last == null && !store.anchorsFor(key).isEmpty()) {
-        last = now; // anchored before a restart: its late items wait one batch period from now
-        lastAnchoredAt.put(key, last);
-      }
-      if (last != null && now.isBefore(last.plus(LATE_BATCH))) {
-        continue; // late items of a slot anchored a moment ago wait to share one further anchor
-      }
-      AnchorOutcome outcome = anchor(key, slot.slotInterval(), fresh, now);
-      outcomes.add(outcome);
-      if (outcome.status() == AnchorOutcome.Status.ANCHORED) {
-        lastAnchoredAt.put(key, now);
-        unfinished.remove(slot);
-      }
-      if (outcome.status() == AnchorOutcome.Status.NOT_FUNDED) {
+      Optional<AnchorOutcome> outcome = anchorUnfinished(slot, now);
+      outcome.ifPresent(outcomes::add);
+      if (outcome.isPresent() && outcome.get().status() == AnchorOutcome.Status.NOT_FUNDED) {
         break; // the next slots would fail the same way; they stay unfinished for the next pass
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Anchors the items of {@code slot} not anchored yet, now, as {@link #anchorDueSlots} would: for
+   * a slot its settlement just closed (its {@code SLOT_CLOSED} settlement event), without waiting
+   * for the next pass. Idempotent: anchored items are not anchored again, so a repeated event or
+   * the pass after it finds nothing to do; late items of a slot anchored less than {@link
+   * #LATE_BATCH} ago wait for that batch, and a slot whose anchor failed stays for the next pass.
+   *
+   * @return the anchor's outcome; empty when there was nothing to anchor yet
+   */
+  public synchronized Optional<AnchorOutcome> anchorSlot(AnchorSource.Slot slot, Instant now) {
+    unfinished.add(slot);
+    return anchorUnfinished(slot, now);
+  }
+
+  /**
+   * Anchors an unfinished slot's fresh items unless they wait for a late batch; the slot stays
+   * unfinished until its items are anchored.
+   */
+  private Optional<AnchorOutcome> anchorUnfinished(AnchorSource.Slot slot, Instant now) {
+    List<AnchorItem> items = source.items(slot);
+    Map<AnchorItemKind, Set<String>> anchored = new EnumMap<>(AnchorItemKind.class);
+    for (AnchorItemKind kind : AnchorItemKind.values()) {
+      List<String> refs =
+          items.stream().filter(i -> i.kind() == kind).map(AnchorItem::ref).toList();
+      anchored.put(kind, refs.isEmpty() ? Set.of() : store.anchored(kind, refs));
+    }
+    List<AnchorItem> fresh =
+        items.stream().filter(i -> !anchored.get(i.kind()).contains(i.ref())).toList();
+    if (fresh.isEmpty()) {
+      unfinished.remove(slot);
+      return Optional.empty();
+    }
+    String key = slotKey(slot);
+    Instant last = lastAnchoredAt.get(key);
+    if (last == null && !store.anchorsFor(key).isEmpty()) {
+      last = now; // anchored before a restart: its late items wait one batch period from now
+      lastAnchoredAt.put(key, last);
+    }
+    if (last != null && now.isBefore(last.plus(LATE_BATCH))) {
+      // late items of a slot anchored a moment ago wait to share one further anchor
+      return Optional.empty();
+    }
+    AnchorOutcome outcome = anchor(key, slot.slotInterval(), fresh, now);
+    if (outcome.status() == AnchorOutcome.Status.ANCHORED) {
+      lastAnchoredAt.put(key, now);
+      unfinished.remove(slot);
+    }
+    return Optional.of(outcome);
   }
 
   /**

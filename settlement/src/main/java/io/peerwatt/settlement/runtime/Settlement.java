@@ -113,6 +113,23 @@ public final class Settlement implements AutoCloseable {
       Clock clock,
       long satPerEur,
       long channelCapacitySats) {
+    this(dsl, chain, vault, platformKey, clock, satPerEur, channelCapacitySats, false);
+  }
+
+  /**
+   * @param settlementEvents whether settling a slot also writes its settlement events into the
+   *     outbox for a cluster's relay (issue 17); the pass then leaves the anchoring of a slot it
+   *     settles to the slot's event, or to its next run
+   */
+  public Settlement(
+      DSLContext dsl,
+      ChainBackend chain,
+      KeyVault vault,
+      PrivateKey platformKey,
+      Clock clock,
+      long satPerEur,
+      long channelCapacitySats,
+      boolean settlementEvents) {
     this.chain = Objects.requireNonNull(chain, "chain");
     this.devnet = chain instanceof DevnetBackend d ? d : null;
     this.channelCapacitySats = channelCapacitySats;
@@ -138,7 +155,7 @@ public final class Settlement implements AutoCloseable {
         new PayerKeeper(vault.key(CUSTODIAL_KEY_LABEL), custodialWallet, channels, chain);
     this.custodialPayee = new PayeeKeeper(vault.key(CUSTODIAL_KEY_LABEL), channels);
     this.custodialKey = vault.key(CUSTODIAL_KEY_LABEL).publicKey();
-    this.statements = new JdbcStatementStore(dsl);
+    this.statements = new JdbcStatementStore(dsl, settlementEvents);
     this.gateways =
         new GatewayChannels(
             dsl,

@@ -82,6 +82,13 @@ public final class SettlementPass {
     if (charged > 0) {
       log.info("{} days of shared data charged", charged);
     }
+    List<AnchorOutcome> outcomes = new ArrayList<>();
+    boolean slotEvents = s.statements.settlementEvents();
+    if (slotEvents) {
+      // a slot settled below is anchored as soon as its SLOT_CLOSED event arrives (the anchoring
+      // worker on Kafka); this pass anchors only what the passes before settled, as the fallback
+      outcomes.addAll(s.anchoring.anchorDueSlots(clock.instant()));
+    }
     List<SlotSettlement> settled = s.service.settleDueSlots(clock.instant());
     for (SlotSettlement slot : settled) {
       statements += slot.statementsWritten();
@@ -94,7 +101,9 @@ public final class SettlementPass {
             slot.paymentsCreated());
       }
     }
-    List<AnchorOutcome> outcomes = new ArrayList<>(s.anchoring.anchorDueSlots(clock.instant()));
+    if (!slotEvents) {
+      outcomes.addAll(s.anchoring.anchorDueSlots(clock.instant()));
+    }
     outcomes.addAll(s.anchoring.anchorDueEnrolments(clock.instant()));
     for (AnchorOutcome o : outcomes) {
       log.info("anchor {}: {} {} ({} items)", o.anchorKey(), o.status(), o.txid(), o.leafCount());
