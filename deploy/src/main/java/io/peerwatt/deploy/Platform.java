@@ -40,6 +40,7 @@ public final class Platform implements AutoCloseable {
   private final Clock clock;
   private final PlatformKeys keys;
   private final ClusterIngest clusterIngest;
+  private final ClusterSettlement clusterSettlement;
 
   private Platform(
       Database database,
@@ -49,7 +50,8 @@ public final class Platform implements AutoCloseable {
       SettlementRuntime settlement,
       Clock clock,
       PlatformKeys keys,
-      ClusterIngest clusterIngest) {
+      ClusterIngest clusterIngest,
+      ClusterSettlement clusterSettlement) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
@@ -58,6 +60,7 @@ public final class Platform implements AutoCloseable {
     this.clock = clock;
     this.keys = keys;
     this.clusterIngest = clusterIngest;
+    this.clusterSettlement = clusterSettlement;
   }
 
   /** Starts the platform on the system clock and the embedded devnet. */
@@ -96,7 +99,8 @@ public final class Platform implements AutoCloseable {
               ss.channelCapacitySats(),
               ss.blockInterval(),
               ss.passInterval(),
-              settings.cluster().runs(ClusterSettings.Role.SETTLEMENT));
+              settings.cluster().runs(ClusterSettings.Role.SETTLEMENT),
+              ClusterSettlement.runs(settings.cluster()));
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -114,8 +118,11 @@ public final class Platform implements AutoCloseable {
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     ClusterIngest clusterIngest = null;
+    ClusterSettlement clusterSettlement = null;
     try {
       clusterIngest = ClusterIngest.start(settings, database, clock);
+      clusterSettlement =
+          ClusterSettlement.start(settings.cluster(), database, settlement.anchoring(), clock);
       HttpVerticle http =
           new HttpVerticle(
               settings,
@@ -128,7 +135,16 @@ public final class Platform implements AutoCloseable {
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
       Platform platform =
-          new Platform(database, vertx, server, settings, settlement, clock, keys, clusterIngest);
+          new Platform(
+              database,
+              vertx,
+              server,
+              settings,
+              settlement,
+              clock,
+              keys,
+              clusterIngest,
+              clusterSettlement);
       log.info(
           "PeerWatt platform listening on {} (chain {})",
           platform.baseUrl(),
@@ -138,6 +154,9 @@ public final class Platform implements AutoCloseable {
       await(vertx.close());
       if (clusterIngest != null) {
         clusterIngest.close();
+      }
+      if (clusterSettlement != null) {
+        clusterSettlement.close();
       }
       settlement.close();
       database.close();
@@ -199,9 +218,15 @@ public final class Platform implements AutoCloseable {
       }
     } finally {
       try {
-        settlement.close();
+        if (clusterSettlement != null) {
+          clusterSettlement.close();
+        }
       } finally {
-        database.close();
+        try {
+          settlement.close();
+        } finally {
+          database.close();
+        }
       }
     }
     log.info("PeerWatt platform stopped");

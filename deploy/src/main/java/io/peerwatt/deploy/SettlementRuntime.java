@@ -58,6 +58,8 @@ public final class SettlementRuntime implements AutoCloseable {
    * @param settleEvery real time between settlement passes
    * @param runPasses whether this node runs the settlement pass (its {@code settlement} role); a
    *     node without it still serves settlement's views and proofs
+   * @param settlementEvents whether settling writes the settlement events' outbox (a cluster node
+   *     with the settlement role: {@link ClusterSettlement} relays it)
    */
   static SettlementRuntime start(
       Database database,
@@ -69,7 +71,8 @@ public final class SettlementRuntime implements AutoCloseable {
       long channelCapacitySats,
       Duration mineEvery,
       Duration settleEvery,
-      boolean runPasses) {
+      boolean runPasses,
+      boolean settlementEvents) {
     Path keys = dataDir.resolve("keys");
     try {
       Files.createDirectories(keys);
@@ -84,7 +87,14 @@ public final class SettlementRuntime implements AutoCloseable {
             new SecureRandom());
     Settlement settlement =
         new Settlement(
-            database.dsl(), chain, vault, platformKey, clock, satPerEur, channelCapacitySats);
+            database.dsl(),
+            chain,
+            vault,
+            platformKey,
+            clock,
+            satPerEur,
+            channelCapacitySats,
+            settlementEvents);
     SettlementPass pass = new SettlementPass(settlement, clock);
     SettlementScheduler scheduler = new SettlementScheduler(pass, clock);
     if (!runPasses) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.peerwatt.cluster.settlement.SettlementEventLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +71,13 @@ class DistributionFilesTest {
           .containsEntry("KAFKA_NODE_ID", kafka.substring("kafka-".length()));
     }
     assertThat(String.valueOf(services.get("kafka-topics").get("command")))
-        .contains("--topic peerwatt.readings --partitions 8 --replication-factor 3");
+        .contains("--topic peerwatt.readings --partitions 8 --replication-factor 3")
+        .contains(
+            "--topic "
+                + SettlementEventLog.TOPIC
+                + " --partitions "
+                + SettlementEventLog.PARTITIONS
+                + " --replication-factor 3");
     assertThat(String.valueOf(services.get("db").get("image"))).startsWith("postgres:");
     for (String node : List.of("node-1", "node-2")) {
       assertThat(map(services.get(node).get("environment")))
