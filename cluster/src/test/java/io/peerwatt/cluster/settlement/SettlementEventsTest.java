@@ -9,8 +9,8 @@ import io.peerwatt.db.testing.PostgresExtension;
 import io.peerwatt.protocol.DeliverySlot;
 import io.peerwatt.protocol.Hashes;
 import io.peerwatt.protocol.anchor.AnchorItemKind;
-import io.peerwatt.protocol.bsv.Transaction;
 import io.peerwatt.protocol.keys.PrivateKey;
+import io.peerwatt.protocol.testing.MutableClock;
 import io.peerwatt.settlement.JdbcSettlementInputs;
 import io.peerwatt.settlement.JdbcStatementStore;
 import io.peerwatt.settlement.MarketRows;
@@ -25,15 +25,14 @@ import io.peerwatt.settlement.anchor.AnchoringService;
 import io.peerwatt.settlement.anchor.JdbcAnchorSource;
 import io.peerwatt.settlement.anchor.JdbcAnchorStore;
 import io.peerwatt.settlement.devnet.DevnetBackend;
+import io.peerwatt.settlement.runtime.Settlement;
+import io.peerwatt.settlement.runtime.SettlementPass;
 import io.peerwatt.settlement.statement.FixedRateSource;
-import io.peerwatt.settlement.wallet.HubWallet;
-import io.peerwatt.settlement.wallet.InMemoryTransactionLog;
-import io.peerwatt.settlement.wallet.InMemoryWalletStore;
+import io.peerwatt.settlement.wallet.KeyVault;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -41,12 +40,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,12 +58,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17: settlement events from the outbox to Kafka and on to the anchoring worker, on a real
  * in-process Kafka cluster and a real PostgreSQL. A relay stopped after Kafka acknowledged a batch
  * but before marking it sends it again after its restart; readers get every event once, in order
- * per zone; a settled slot is anchored from its SLOT_CLOSED event with no settlement pass running.
+ * per zone; a slot a settlement pass settled is anchored from its SLOT_CLOSED event, not by a pass.
  */
 @ExtendWith(PostgresExtension.class)
 class SettlementEventsTest {
@@ -168,16 +168,21 @@ class SettlementEventsTest {
     }
   }
 
-  /** The records the group committed on {@code topic}, summed over partitions. */
-  private static long committed(String group) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(group);
-      return result.partitionsToOffsetAndMetadata().get().values().stream()
+  /** The offsets {@code group} committed, summed over partitions: the records it has done with. */
+  private static long committed(Admin admin, String group) {
+    try {
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .values()
+          .stream()
           .mapToLong(OffsetAndMetadata::offset)
           .sum();
-    } catch (Exception e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -247,16 +252,19 @@ class SettlementEventsTest {
     // a reader group gets each settled slot once, after its two statements
     String group = "test.settlement-readers";
     List<SettlementEvent> seen = Collections.synchronizedList(new ArrayList<>());
-    try (SlotAnchoringWorker reader =
-        new SlotAnchoringWorker(
-            node("reader-1"),
-            topic,
-            group,
-            (closed, statements) -> {
-              seen.addAll(statements);
-              seen.add(closed);
-            })) {
-      await("the group read every record", () -> committed(group) == 2L * ids.size());
+    try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        SlotAnchoringWorker reader =
+            new SlotAnchoringWorker(
+                node("reader-1"),
+                topic,
+                group,
+                (closed, statements) -> {
+                  seen.addAll(statements);
+                  seen.add(closed);
+                })) {
+      await("the group read every record", () -> committed(admin, group) == 2L * ids.size());
     }
     assertThat(seen).extracting(SettlementEvent::id).containsExactlyInAnyOrderElementsOf(ids);
     Map<String, List<SettlementEvent>> byZone = new HashMap<>();
@@ -286,77 +294,75 @@ class SettlementEventsTest {
   }
 
   @Test
-  void theAnchoringWorkerAnchorsASettledSlotFromItsEventWithoutAPass() throws Exception {
+  void theAnchoringWorkerAnchorsTheSlotAPassSettledFromItsEvent(@TempDir Path keys)
+      throws Exception {
     String topic = "test.settlement-events.anchoring";
     kafka.createTopics(Map.of(topic, SettlementEventLog.PARTITIONS));
     String zone = "DE-EV-3";
-    market(zone, SLOT);
-    Instant now = SLOT.end().plus(Duration.ofMinutes(30));
-    DevnetBackend devnet =
-        DevnetBackend.inMemory(Clock.fixed(now, ZoneOffset.UTC), DevnetBackend.DEFAULT_POLICY);
-    HubWallet wallet =
-        new HubWallet(
-            PrivateKey.fromBytes(Hashes.sha256("events anchor wallet".getBytes())),
-            devnet,
-            new InMemoryWalletStore(),
-            new InMemoryTransactionLog());
-    wallet.receive(
-        Transaction.parse(devnet.faucet(wallet.lockingScript(), 100_000).rawTx()),
-        false,
-        List.of(),
-        "faucet");
-    JdbcAnchorSource source =
-        new JdbcAnchorSource(db, Duration.ofDays(3650), SettlementPolicy.defaults().graceWindow());
-    JdbcAnchorStore store = new JdbcAnchorStore(db);
-    AnchoringService anchoring =
-        new AnchoringService(
-            source,
-            store,
-            wallet,
-            devnet,
+    // days after the other test's slots: outside this pass's settlement and anchoring windows
+    DeliverySlot slot = DeliverySlot.parse("2026-11-30T10:00Z/PT15M");
+    market(zone, slot);
+    MutableClock clock = new MutableClock(slot.end().plus(Duration.ofMinutes(30)));
+    // settlement as a cluster node with the settlement role runs it: events into the outbox
+    Settlement settlement =
+        new Settlement(
+            db,
+            DevnetBackend.open(db, clock, DevnetBackend.DEFAULT_POLICY),
+            KeyVault.open(
+                keys.resolve("settlement-vault.bin"),
+                keys.resolve("settlement-vault.secret"),
+                new SecureRandom()),
             PrivateKey.fromBytes(Hashes.sha256("events platform".getBytes())),
-            new SecureRandom());
-    AnchorSource.Slot slot = new AnchorSource.Slot(zone, JdbcAnchorSource.interval(SLOT.start()));
-    String anchorKey = AnchoringService.slotKey(slot);
+            clock,
+            2_500_000,
+            1_000_000,
+            true);
+    SettlementPass pass = new SettlementPass(settlement, clock);
+    pass.prepareDevnet();
+    JdbcAnchorStore store = new JdbcAnchorStore(db);
+    AnchorSource.Slot anchored =
+        new AnchorSource.Slot(zone, JdbcAnchorSource.interval(slot.start()));
+    String anchorKey = AnchoringService.slotKey(anchored);
 
-    settle(zone, SLOT);
+    // the pass settles the slot and leaves its anchoring to the slot's event
+    assertThat(pass.run().statements()).isEqualTo(2);
     assertThat(store.anchorsFor(anchorKey)).isEmpty();
     List<String> handled = Collections.synchronizedList(new ArrayList<>());
     try (SettlementEventRelay relay =
-            new SettlementEventRelay(node("relay-3"), db, Clock.systemUTC(), POLL, topic, b -> {});
+            new SettlementEventRelay(node("relay-3"), db, clock, POLL, topic, b -> {});
         SlotAnchoringWorker worker =
             new SlotAnchoringWorker(
                 node("anchoring-1"),
                 topic,
                 "test.anchoring",
                 (closed, statements) -> {
-                  handled.add(closed.zoneCode() + " " + statements.size());
-                  anchoring.anchorSlot(
-                      new AnchorSource.Slot(
-                          closed.zoneCode(), JdbcAnchorSource.interval(closed.slot().start())),
-                      now);
+                  handled.add(closed.zoneCode() + " " + closed.slot() + " " + statements.size());
+                  settlement
+                      .anchoring()
+                      .anchorSlot(
+                          new AnchorSource.Slot(
+                              closed.zoneCode(), JdbcAnchorSource.interval(closed.slot().start())),
+                          clock.instant());
                 })) {
       await("the slot anchored from its event", () -> !store.anchorsFor(anchorKey).isEmpty());
     }
-    assertThat(handled).containsExactly(zone + " 2");
+    assertThat(handled).containsExactly(zone + " " + slot + " 2");
     assertThat(store.anchorsFor(anchorKey)).hasSize(1);
-    List<AnchorItem> items = source.items(slot);
-    List<String> statementRefs =
-        items.stream()
-            .filter(i -> i.kind() == AnchorItemKind.STATEMENT)
-            .map(AnchorItem::ref)
-            .toList();
-    assertThat(statementRefs).hasSize(2);
-    assertThat(store.anchored(AnchorItemKind.STATEMENT, statementRefs))
-        .containsExactlyInAnyOrderElementsOf(statementRefs);
-    for (AnchorItemKind kind : List.of(AnchorItemKind.READING, AnchorItemKind.TRADE)) {
+    List<AnchorItem> items =
+        new JdbcAnchorSource(db, Duration.ofDays(3650), Duration.ZERO).items(anchored);
+    assertThat(items)
+        .extracting(AnchorItem::kind)
+        .contains(AnchorItemKind.STATEMENT, AnchorItemKind.TRADE);
+    for (AnchorItemKind kind : AnchorItemKind.values()) {
       List<String> refs =
           items.stream().filter(i -> i.kind() == kind).map(AnchorItem::ref).toList();
       assertThat(store.anchored(kind, refs)).containsExactlyInAnyOrderElementsOf(refs);
     }
-    // idempotent: the event again, and the pass's fallback after it, anchor nothing more
-    assertThat(anchoring.anchorSlot(slot, now)).isEmpty();
-    assertThat(anchoring.anchorDueSlots(now)).noneMatch(o -> o.anchorKey().equals(anchorKey));
+    // idempotent: the event again, and the next pass (the fallback), anchor nothing more
+    assertThat(settlement.anchoring().anchorSlot(anchored, clock.instant())).isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    pass.run();
     assertThat(store.anchorsFor(anchorKey)).hasSize(1);
+    settlement.close();
   }
 }
