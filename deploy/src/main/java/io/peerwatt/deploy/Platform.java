@@ -10,6 +10,7 @@ import io.peerwatt.cluster.ClusterSettings;
 import io.peerwatt.db.Database;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.trading.PlatformKeys;
+import io.peerwatt.trading.market.Market;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -40,6 +41,7 @@ public final class Platform implements AutoCloseable {
   private final Clock clock;
   private final PlatformKeys keys;
   private final ClusterIngest clusterIngest;
+  private final ClusterMarket clusterMarket;
 
   private Platform(
       Database database,
@@ -49,7 +51,8 @@ public final class Platform implements AutoCloseable {
       SettlementRuntime settlement,
       Clock clock,
       PlatformKeys keys,
-      ClusterIngest clusterIngest) {
+      ClusterIngest clusterIngest,
+      ClusterMarket clusterMarket) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
@@ -58,6 +61,7 @@ public final class Platform implements AutoCloseable {
     this.clock = clock;
     this.keys = keys;
     this.clusterIngest = clusterIngest;
+    this.clusterMarket = clusterMarket;
   }
 
   /** Starts the platform on the system clock and the embedded devnet. */
@@ -114,8 +118,10 @@ public final class Platform implements AutoCloseable {
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     ClusterIngest clusterIngest = null;
+    ClusterMarket clusterMarket = null;
     try {
       clusterIngest = ClusterIngest.start(settings, database, clock);
+      clusterMarket = ClusterMarket.start(settings, database);
       HttpVerticle http =
           new HttpVerticle(
               settings,
@@ -124,11 +130,23 @@ public final class Platform implements AutoCloseable {
               clock,
               settlement,
               keys,
-              clusterIngest == null ? null : clusterIngest.uploads());
+              clusterIngest == null ? null : clusterIngest.uploads(),
+              clusterMarket != null
+                  ? clusterMarket.markets()
+                  : settings.cluster().kafka() ? ClusterMarket::unscheduled : Market::new);
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
       Platform platform =
-          new Platform(database, vertx, server, settings, settlement, clock, keys, clusterIngest);
+          new Platform(
+              database,
+              vertx,
+              server,
+              settings,
+              settlement,
+              clock,
+              keys,
+              clusterIngest,
+              clusterMarket);
       log.info(
           "PeerWatt platform listening on {} (chain {})",
           platform.baseUrl(),
@@ -136,6 +154,9 @@ public final class Platform implements AutoCloseable {
       return platform;
     } catch (RuntimeException e) {
       await(vertx.close());
+      if (clusterMarket != null) {
+        clusterMarket.close();
+      }
       if (clusterIngest != null) {
         clusterIngest.close();
       }
@@ -194,6 +215,9 @@ public final class Platform implements AutoCloseable {
   public void close() {
     try {
       await(vertx.close());
+      if (clusterMarket != null) {
+        clusterMarket.close();
+      }
       if (clusterIngest != null) {
         clusterIngest.close();
       }
