@@ -56,7 +56,8 @@ import java.util.concurrent.CompletableFuture;
  * device's batches one after another, devices at once) and says DONE with its count and time. A
  * run's throughput is all its readings over the wall time from GO to the last DONE. Once both runs
  * are over, a {@link ReadingsWriter} stores everything, and the driver checks that every reading is
- * stored exactly once and none refused.
+ * stored exactly once and none refused. Beside each run it prints the CPU each node used and what
+ * the whole machine was busy ({@code /proc/stat}), so a ratio below 2 shows where the cores went.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * io.peerwatt.benchmarks.trading.IngestScale [devices] [batches per device] [readings per batch]}
@@ -134,7 +135,13 @@ public final class IngestScale {
 
   /** One run's figures: per node its readings and seconds, and the run's wall time. */
   private record Run(
-      int nodes, long[] readings, double[] nodeSeconds, double wallSeconds, String loadBefore) {
+      int nodes,
+      long[] readings,
+      double[] nodeSeconds,
+      double[] nodeCpuSeconds,
+      double wallSeconds,
+      double machineBusySeconds,
+      String loadBefore) {
     double rate() {
       long total = 0;
       for (long r : readings) {
@@ -152,12 +159,29 @@ public final class IngestScale {
       for (int n = 0; n < nodes; n++) {
         split.append(
             String.format(
-                " node %d: %d readings (%.1f%%) in %.2f s;",
-                n, readings[n], 100.0 * readings[n] / total, nodeSeconds[n]));
+                " node %d: %d readings (%.1f%%) in %.2f s, %.2f cores;",
+                n,
+                readings[n],
+                100.0 * readings[n] / total,
+                nodeSeconds[n],
+                nodeCpuSeconds[n] / wallSeconds));
+      }
+      double nodesCpu = 0;
+      for (double c : nodeCpuSeconds) {
+        nodesCpu += c;
       }
       System.out.printf(
-          "  %d node(s): %d readings in %.2f s = %.0f readings/s;%s load before %s%n",
-          nodes, total, wallSeconds, rate(), split, loadBefore);
+          "  %d node(s): %d readings in %.2f s = %.0f readings/s;%s machine busy %.2f cores"
+              + " (nodes %.2f, brokers + PostgreSQL + driver %.2f); load before %s%n",
+          nodes,
+          total,
+          wallSeconds,
+          rate(),
+          split,
+          machineBusySeconds / wallSeconds,
+          nodesCpu / wallSeconds,
+          (machineBusySeconds - nodesCpu) / wallSeconds,
+          loadBefore);
     }
   }
 
@@ -234,6 +258,7 @@ public final class IngestScale {
         expect(out, "READY");
       }
       String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
+      long busy0 = machineBusyTicks();
       long t0 = System.nanoTime();
       for (Process p : processes) {
         PrintWriter in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -241,18 +266,36 @@ public final class IngestScale {
       }
       long[] readings = new long[nodes];
       double[] seconds = new double[nodes];
+      double[] cpu = new double[nodes];
       for (int n = 0; n < nodes; n++) {
         String[] done = expect(outputs.get(n), "DONE").split(" ");
         readings[n] = Long.parseLong(done[1]);
         seconds[n] = Long.parseLong(done[2]) / 1e9;
+        cpu[n] = Long.parseLong(done[3]) / 1e9;
       }
       double wall = (System.nanoTime() - t0) / 1e9;
-      return new Run(nodes, readings, seconds, wall, loadBefore);
+      double busy = (machineBusyTicks() - busy0) / (double) CLOCK_TICKS_PER_SECOND;
+      return new Run(nodes, readings, seconds, cpu, wall, busy, loadBefore);
     } finally {
       for (Process p : processes) {
         p.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /** Linux's {@code USER_HZ}: the unit of {@code /proc/stat}. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
+
+  /** Ticks all cores spent busy since boot (every {@code /proc/stat} field but idle and iowait). */
+  private static long machineBusyTicks() throws IOException {
+    String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long busy = 0;
+    for (int i = 1; i < cpu.length && i <= 8; i++) {
+      if (i != 4 && i != 5) {
+        busy += Long.parseLong(cpu[i]);
+      }
+    }
+    return busy;
   }
 
   private static String expect(BufferedReader out, String word) throws IOException {
@@ -291,6 +334,10 @@ public final class IngestScale {
       if (!"GO".equals(in.readLine())) {
         return;
       }
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       List<CompletableFuture<Long>> devices = new ArrayList<>();
       for (List<ReadingIngest.Batch> device : perDevice) {
@@ -314,7 +361,13 @@ public final class IngestScale {
       for (CompletableFuture<Long> f : devices) {
         accepted += f.join();
       }
-      out.println("DONE " + accepted + " " + (System.nanoTime() - t0));
+      out.println(
+          "DONE "
+              + accepted
+              + " "
+              + (System.nanoTime() - t0)
+              + " "
+              + (os.getProcessCpuTime() - cpu0));
       out.flush();
     }
   }
