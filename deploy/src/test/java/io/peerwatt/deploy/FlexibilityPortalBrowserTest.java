@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -153,12 +154,23 @@ class FlexibilityPortalBrowserTest {
         .until(d -> !d.findElements(By.cssSelector(".logout button")).isEmpty());
   }
 
-  /** Submits the form and waits for the page that answers it. */
+  /**
+   * Submits the form and waits for the page that answers it: the old page's root is gone once
+   * touching it fails, as a stale element or as Chrome's "node does not belong to the document".
+   */
   private static void submit(WebDriver browser, String form) {
     WebElement html = browser.findElement(By.tagName("html"));
     browser.findElement(By.cssSelector(form + " button[type=submit]")).click();
     new WebDriverWait(browser, Duration.ofSeconds(30))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        .until(
+            d -> {
+              try {
+                html.isEnabled();
+                return false;
+              } catch (WebDriverException gone) {
+                return true;
+              }
+            });
   }
 
   /** A date-time input's value as the browser's picker would set it (typing depends on locale). */

@@ -5,6 +5,7 @@ import static io.peerwatt.db.schema.Tables.GATEWAY_CHANNEL_ACK;
 import static io.peerwatt.db.schema.Tables.GATEWAY_CLOSE_REQUEST;
 import static io.peerwatt.db.schema.Tables.GATEWAY_PAYMENT_REFUSAL;
 import static io.peerwatt.db.schema.Tables.GATEWAY_WALLET;
+import static io.peerwatt.db.schema.Tables.SETTLEMENT_PAYMENT;
 
 import io.peerwatt.protocol.keys.PublicKey;
 import java.time.Instant;
@@ -195,15 +196,29 @@ public final class GatewayRegistry {
         .fetchOptional(GATEWAY_CLOSE_REQUEST.CLOSING_TXID);
   }
 
-  /** Records a gateway's refusal to pay; the first answer stands. */
+  /**
+   * Records a gateway's refusal to pay a payment (which the caller found); the first answer stands.
+   * The refusal takes the payment's zone, its key's first column.
+   */
   public void refuse(long paymentId, int code, String detail, Instant now) {
-    db.insertInto(GATEWAY_PAYMENT_REFUSAL)
-        .set(GATEWAY_PAYMENT_REFUSAL.PAYMENT_ID, paymentId)
-        .set(GATEWAY_PAYMENT_REFUSAL.REFUSAL_CODE, code)
-        .set(
+    db.insertInto(
+            GATEWAY_PAYMENT_REFUSAL,
+            GATEWAY_PAYMENT_REFUSAL.ZONE_CODE,
+            GATEWAY_PAYMENT_REFUSAL.PAYMENT_ID,
+            GATEWAY_PAYMENT_REFUSAL.REFUSAL_CODE,
             GATEWAY_PAYMENT_REFUSAL.REFUSAL_DETAIL,
-            detail.length() > 300 ? detail.substring(0, 300) : detail)
-        .set(GATEWAY_PAYMENT_REFUSAL.REFUSED_AT, now)
+            GATEWAY_PAYMENT_REFUSAL.REFUSED_AT)
+        .select(
+            DSL.select(
+                    SETTLEMENT_PAYMENT.ZONE_CODE,
+                    SETTLEMENT_PAYMENT.ID,
+                    DSL.val(code, GATEWAY_PAYMENT_REFUSAL.REFUSAL_CODE),
+                    DSL.val(
+                        detail.length() > 300 ? detail.substring(0, 300) : detail,
+                        GATEWAY_PAYMENT_REFUSAL.REFUSAL_DETAIL),
+                    DSL.val(now, GATEWAY_PAYMENT_REFUSAL.REFUSED_AT))
+                .from(SETTLEMENT_PAYMENT)
+                .where(SETTLEMENT_PAYMENT.ID.eq(paymentId)))
         .onConflictDoNothing()
         .execute();
   }

@@ -75,7 +75,7 @@ public final class MarketProjection {
           .set(MARKET_ORDER.STATE, OrderState.CANCELLED.name())
           .set(MARKET_ORDER.OPEN_WH, 0L)
           .set(MARKET_ORDER.UPDATED_AT, at)
-          .where(MARKET_ORDER.ID.eq(c.orderId()))
+          .where(MARKET_ORDER.ZONE_CODE.eq(instrument.zoneCode()), MARKET_ORDER.ID.eq(c.orderId()))
           .execute();
     } else if (command instanceof AmendOrder a) {
       tx.update(MARKET_ORDER)
@@ -83,7 +83,7 @@ public final class MarketProjection {
           .set(MARKET_ORDER.OPEN_WH, a.quantityWh())
           .set(MARKET_ORDER.LIMIT_PRICE_PER_KWH, a.limitPricePerKwh())
           .set(MARKET_ORDER.UPDATED_AT, at)
-          .where(MARKET_ORDER.ID.eq(a.orderId()))
+          .where(MARKET_ORDER.ZONE_CODE.eq(instrument.zoneCode()), MARKET_ORDER.ID.eq(a.orderId()))
           .execute();
     }
     List<Trade> trades = result.trades();
@@ -106,15 +106,15 @@ public final class MarketProjection {
           .set(TRADE.FILL_INDEX, i)
           .set(TRADE.TRADED_AT, at)
           .execute();
-      fill(tx, t.buyOrderId(), t.quantityWh(), at);
-      fill(tx, t.sellOrderId(), t.quantityWh(), at);
+      fill(tx, instrument.zoneCode(), t.buyOrderId(), t.quantityWh(), at);
+      fill(tx, instrument.zoneCode(), t.sellOrderId(), t.quantityWh(), at);
     }
     for (OrderCancelled c : result.cancellations()) {
       tx.update(MARKET_ORDER)
           .set(MARKET_ORDER.OPEN_WH, MARKET_ORDER.OPEN_WH.minus(c.cancelledWh()))
           .set(MARKET_ORDER.STATE, OrderState.EXPIRED.name())
           .set(MARKET_ORDER.UPDATED_AT, at)
-          .where(MARKET_ORDER.ID.eq(c.orderId()))
+          .where(MARKET_ORDER.ZONE_CODE.eq(instrument.zoneCode()), MARKET_ORDER.ID.eq(c.orderId()))
           .execute();
     }
     if (command instanceof CloseGate) {
@@ -122,7 +122,11 @@ public final class MarketProjection {
     }
   }
 
-  private static void fill(DSLContext tx, long orderId, long quantityWh, Instant at) {
+  /**
+   * Fills order {@code orderId} of zone {@code zoneCode}: the order's key, so one row (one shard).
+   */
+  private static void fill(
+      DSLContext tx, String zoneCode, long orderId, long quantityWh, Instant at) {
     tx.update(MARKET_ORDER)
         .set(MARKET_ORDER.FILLED_WH, MARKET_ORDER.FILLED_WH.plus(quantityWh))
         .set(MARKET_ORDER.OPEN_WH, MARKET_ORDER.OPEN_WH.minus(quantityWh))
@@ -131,7 +135,7 @@ public final class MarketProjection {
             DSL.when(MARKET_ORDER.OPEN_WH.eq(quantityWh), OrderState.FILLED.name())
                 .otherwise(OrderState.PARTIALLY_FILLED.name()))
         .set(MARKET_ORDER.UPDATED_AT, at)
-        .where(MARKET_ORDER.ID.eq(orderId))
+        .where(MARKET_ORDER.ZONE_CODE.eq(zoneCode), MARKET_ORDER.ID.eq(orderId))
         .execute();
   }
 
