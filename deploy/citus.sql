@@ -91,4 +91,5 @@ SELECT create_distributed_table('reading_refusal', 'device_key');
 -- local flex_acceptance: written without the zone, read with its request (no foreign key to it)
 -- local flex_delivery_record: the delivery record of an acceptance
 -- local zone_result_offset: a cluster node's Kafka offsets, per topic partition
+-- local market_rules_turn: one row, which market node runs the standing rules of an interval
 -- local settlement_event: the settlement events' outbox, relayed in id order across zones by the one relay

@@ -30,6 +30,7 @@ import io.peerwatt.settlement.usage.JdbcUsageSource;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.ingest.ReadingIntake;
+import io.peerwatt.trading.market.Market;
 import io.peerwatt.trading.openadr.VtnContract;
 import io.peerwatt.webui.Portal;
 import io.vertx.core.Future;
@@ -48,6 +49,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.jooq.DSLContext;
 
 /**
  * The platform's HTTP server: operational endpoints here, the API and portal mounted beside them.
@@ -62,6 +65,7 @@ final class HttpVerticle extends VerticleBase {
   private final SettlementRuntime settlement;
   private final PlatformKeys keys;
   private final ReadingIntake clusterUploads;
+  private final Function<DSLContext, Market> markets;
   private Blocking blocking;
   private TradingApi tradingApi;
   private ConnectionGuard connections;
@@ -75,6 +79,7 @@ final class HttpVerticle extends VerticleBase {
   /**
    * @param clusterUploads where reading uploads go on an ingest node of a cluster (the readings
    *     log); null: stored in this process
+   * @param markets builds the market over the database (a node of a cluster: the cluster's books)
    */
   HttpVerticle(
       PlatformSettings settings,
@@ -83,8 +88,10 @@ final class HttpVerticle extends VerticleBase {
       Clock clock,
       SettlementRuntime settlement,
       PlatformKeys keys,
-      ReadingIntake clusterUploads) {
+      ReadingIntake clusterUploads,
+      Function<DSLContext, Market> markets) {
     this.settings = settings;
+    this.markets = markets;
     this.clusterUploads = clusterUploads;
     this.database = database;
     this.registry = registry;
@@ -110,7 +117,8 @@ final class HttpVerticle extends VerticleBase {
             clock,
             Clock.systemUTC(),
             blocking,
-            ingest -> clusterUploads == null ? ingest : clusterUploads)
+            ingest -> clusterUploads == null ? ingest : clusterUploads,
+            markets)
         .compose(
             api -> {
               tradingApi = api;

@@ -10,6 +10,7 @@ import io.peerwatt.cluster.ClusterSettings;
 import io.peerwatt.db.Database;
 import io.peerwatt.protocol.keys.PublicKey;
 import io.peerwatt.trading.PlatformKeys;
+import io.peerwatt.trading.market.Market;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -41,6 +42,7 @@ public final class Platform implements AutoCloseable {
   private final PlatformKeys keys;
   private final ClusterIngest clusterIngest;
   private final ClusterSettlement clusterSettlement;
+  private final ClusterMarket clusterMarket;
 
   private Platform(
       Database database,
@@ -51,7 +53,8 @@ public final class Platform implements AutoCloseable {
       Clock clock,
       PlatformKeys keys,
       ClusterIngest clusterIngest,
-      ClusterSettlement clusterSettlement) {
+      ClusterSettlement clusterSettlement,
+      ClusterMarket clusterMarket) {
     this.database = database;
     this.vertx = vertx;
     this.server = server;
@@ -61,6 +64,7 @@ public final class Platform implements AutoCloseable {
     this.keys = keys;
     this.clusterIngest = clusterIngest;
     this.clusterSettlement = clusterSettlement;
+    this.clusterMarket = clusterMarket;
   }
 
   /** Starts the platform on the system clock and the embedded devnet. */
@@ -119,8 +123,10 @@ public final class Platform implements AutoCloseable {
             .build();
     ClusterIngest clusterIngest = null;
     ClusterSettlement clusterSettlement = null;
+    ClusterMarket clusterMarket = null;
     try {
       clusterIngest = ClusterIngest.start(settings, database, clock);
+      clusterMarket = ClusterMarket.start(settings, database);
       clusterSettlement =
           ClusterSettlement.start(settings.cluster(), database, settlement.anchoring(), clock);
       HttpVerticle http =
@@ -131,7 +137,10 @@ public final class Platform implements AutoCloseable {
               clock,
               settlement,
               keys,
-              clusterIngest == null ? null : clusterIngest.uploads());
+              clusterIngest == null ? null : clusterIngest.uploads(),
+              clusterMarket != null
+                  ? clusterMarket.markets()
+                  : settings.cluster().kafka() ? ClusterMarket::unscheduled : Market::new);
       await(vertx.deployVerticle(http));
       HttpServer server = http.server();
       Platform platform =
@@ -144,7 +153,8 @@ public final class Platform implements AutoCloseable {
               clock,
               keys,
               clusterIngest,
-              clusterSettlement);
+              clusterSettlement,
+              clusterMarket);
       log.info(
           "PeerWatt platform listening on {} (chain {})",
           platform.baseUrl(),
@@ -152,6 +162,9 @@ public final class Platform implements AutoCloseable {
       return platform;
     } catch (RuntimeException e) {
       await(vertx.close());
+      if (clusterMarket != null) {
+        clusterMarket.close();
+      }
       if (clusterIngest != null) {
         clusterIngest.close();
       }
@@ -213,6 +226,9 @@ public final class Platform implements AutoCloseable {
   public void close() {
     try {
       await(vertx.close());
+      if (clusterMarket != null) {
+        clusterMarket.close();
+      }
       if (clusterIngest != null) {
         clusterIngest.close();
       }

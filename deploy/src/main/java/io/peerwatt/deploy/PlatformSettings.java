@@ -19,6 +19,8 @@ import java.util.Locale;
  *     connection (it does anyway on one that came over TLS)
  * @param cluster the roles this node runs and the Kafka cluster it shares with other nodes (none:
  *     one process runs everything)
+ * @param zonePartitions the partition count of the zone topics on Kafka ({@code
+ *     kafka.zone-partitions})
  */
 public record PlatformSettings(
     String httpHost,
@@ -30,7 +32,8 @@ public record PlatformSettings(
     DatabaseConfig database,
     TradingSettings trading,
     SettlementSettings settlement,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    int zonePartitions) {
 
   /**
    * @param satPerEur the fixed EUR rate statements convert with
@@ -63,7 +66,8 @@ public record PlatformSettings(
         database,
         trading,
         other,
-        cluster);
+        cluster,
+        zonePartitions);
   }
 
   /**
@@ -157,7 +161,11 @@ public record PlatformSettings(
           new ConfigKey(
               "node.id",
               null,
-              "this node's name, unique among the nodes (required with kafka.bootstrap-servers)"));
+              "this node's name, unique among the nodes (required with kafka.bootstrap-servers)"),
+          new ConfigKey(
+              "kafka.zone-partitions",
+              "12",
+              "partitions of the zone topics (the most nodes that own zone shards at once); fixed when the topics are first created"));
 
   /** The settings of a node that runs every role. */
   public static PlatformSettings from(Config config) {
@@ -216,7 +224,8 @@ public record PlatformSettings(
         db,
         trading,
         settlement,
-        cluster);
+        cluster,
+        config.getInt("kafka.zone-partitions", 1, 10_000));
   }
 
   private static TrustedProxies trustedProxies(Config config) {

@@ -84,10 +84,11 @@ class DistributionFilesTest {
           .containsEntry("PEERWATT_NODE_ID", node)
           .containsEntry(
               "PEERWATT_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092,kafka-3:9092")
-          .containsEntry("PEERWATT_DB_PASSWORD_FILE", "/run/secrets/db-password");
+          .containsEntry("PEERWATT_DB_PASSWORD_FILE", "/run/secrets/db-password")
+          .containsEntry("PEERWATT_KAFKA_ZONE_PARTITIONS", "12");
     }
     assertThat(String.valueOf(services.get("node-2").get("command")))
-        .isEqualTo("[platform, --roles, ingest]");
+        .isEqualTo("[platform, --roles, api,ingest,market]");
     assertThat(String.valueOf(services.get("balancer").get("ports")))
         .contains("127.0.0.1:8080:8080");
     assertThat(Files.readString(DEPLOY.resolve("nginx.cluster.conf")))

@@ -152,6 +152,23 @@ public final class TradingApi implements AutoCloseable {
       Clock securityClock,
       Blocking blocking,
       Function<ReadingIngest, ReadingIntake> uploads) {
+    return start(vertx, dsl, settings, keys, clock, securityClock, blocking, uploads, Market::new);
+  }
+
+  /**
+   * The same, with the market {@code markets} builds over the database (a node of a cluster gives
+   * it the cluster's books and its part of the scheduling).
+   */
+  public static Future<TradingApi> start(
+      Vertx vertx,
+      DSLContext dsl,
+      TradingSettings settings,
+      PlatformKeys keys,
+      Clock clock,
+      Clock securityClock,
+      Blocking blocking,
+      Function<ReadingIngest, ReadingIntake> uploads,
+      Function<DSLContext, Market> markets) {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(random);
     return blocking
@@ -207,7 +224,7 @@ public final class TradingApi implements AutoCloseable {
               MeteringPointStore points = new MeteringPointStore(dsl);
               DeviceStore devices = new DeviceStore(dsl);
               ReadingIngest ingest = new ReadingIngest(dsl, clock, settings.maxClockSkew());
-              Market market = new Market(dsl);
+              Market market = markets.apply(dsl);
               DeviceRequests deviceRequests =
                   new DeviceRequests(devices, clock, settings.maxClockSkew());
               DataApplications dataApplications = new DataApplications(dsl, random);

@@ -7,6 +7,8 @@ import io.peerwatt.trading.matching.BookStateCodec;
 import io.peerwatt.trading.matching.CommandResult;
 import io.peerwatt.trading.matching.OrderBook;
 import io.peerwatt.trading.matching.ResultCode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The books of one shard a {@link ZoneOwner} owns: per zone seen, its books by slot. */
+/**
+ * The books of one shard a {@link ZoneOwner} owns: per zone seen, its open books by slot. A book
+ * whose gate closed is dropped at once, and only its slot and final state hash are kept, so a
+ * command that still comes for it is answered as the closed book would answer ({@code BOOK_CLOSED},
+ * same hash). Those are forgotten too once a gate closes {@link #KEEP_CLOSED} after theirs; any
+ * command for a slot before then is answered {@code BOOK_CLOSED}. Both happen as a closure is
+ * applied, so every owner replaying the log drops the same books at the same command, and memory
+ * and snapshots hold the open books and a few days of closed slots, not the zone's history.
+ */
 final class ShardBooks {
   // logs under the owner's name, as before this class was split out of it
   private static final Logger log = LoggerFactory.getLogger(ZoneOwner.class);
+
+  /** How long (in slot time) a closed book's slot is remembered. */
+  static final Duration KEEP_CLOSED = Duration.ofDays(2);
 
   private final String nodeId;
   private final String snapshotsTopic;
@@ -60,8 +73,15 @@ final class ShardBooks {
     ZoneBooks books = found.get();
     for (byte[] state : snapshot.books()) {
       OrderBook book = BookStateCodec.decode(books.config, state);
-      books.bySlot.put(book.instrument().slot(), book);
+      if (book.isClosed()) {
+        // a version 1 snapshot kept closed books whole
+        books.closed.put(book.instrument().slot(), book.stateHash());
+      } else {
+        books.bySlot.put(book.instrument().slot(), book);
+      }
     }
+    snapshot.closed().forEach(c -> books.closed.put(c.slot(), c.stateHash()));
+    books.forgottenBefore = snapshot.forgottenBefore();
     books.includesBefore = snapshot.nextOffset();
   }
 
@@ -97,12 +117,28 @@ final class ShardBooks {
     if (record.offset() < books.includesBefore) {
       return null;
     }
-    OrderBook book =
-        books.bySlot.computeIfAbsent(
-            command.instrument().slot(), slot -> OrderBook.create(books.config, slot));
+    DeliverySlot slot = command.instrument().slot();
+    OrderBook book = books.bySlot.get(slot);
+    if (book == null) {
+      Long closedHash = books.closed.get(slot);
+      if (closedHash != null || slot.start().isBefore(books.forgottenBefore)) {
+        return new ZoneResult(
+            record.offset(),
+            command.instrument(),
+            command.command(),
+            CommandResult.of(ResultCode.BOOK_CLOSED),
+            closedHash == null ? 0 : closedHash);
+      }
+      book = OrderBook.create(books.config, slot);
+      books.bySlot.put(slot, book);
+    }
     CommandResult result = book.apply(command.command());
+    long stateHash = book.stateHash();
+    if (book.isClosed()) {
+      books.closed(slot, stateHash);
+    }
     return new ZoneResult(
-        record.offset(), command.instrument(), command.command(), result, book.stateHash());
+        record.offset(), command.instrument(), command.command(), result, stateHash);
   }
 
   private Optional<ZoneBooks> zoneBooks(String zoneCode) {
@@ -121,14 +157,17 @@ final class ShardBooks {
    */
   void writeSnapshots(Consumer<ProducerRecord<String, byte[]>> send) {
     for (Map.Entry<String, ZoneBooks> e : zoneBooks.entrySet()) {
+      ZoneBooks books = e.getValue();
       List<byte[]> states = new ArrayList<>();
-      e.getValue().bySlot.values().forEach(book -> states.add(BookStateCodec.encode(book)));
+      books.bySlot.values().forEach(book -> states.add(BookStateCodec.encode(book)));
+      List<ZoneSnapshot.ClosedBook> closed = new ArrayList<>();
+      books.closed.forEach((slot, hash) -> closed.add(new ZoneSnapshot.ClosedBook(slot, hash)));
       send.accept(
           new ProducerRecord<>(
               snapshotsTopic,
               partition,
               e.getKey(),
-              new ZoneSnapshot(nextOffset, states).toBytes()));
+              new ZoneSnapshot(nextOffset, states, closed, books.forgottenBefore).toBytes()));
     }
     sinceSnapshot = 0;
   }
@@ -138,11 +177,30 @@ final class ShardBooks {
     final ZoneConfig config;
     final Map<DeliverySlot, OrderBook> bySlot = new TreeMap<>();
 
+    /** Closed books' slots and final state hashes, oldest first. */
+    final TreeMap<DeliverySlot, Long> closed = new TreeMap<>();
+
+    /** Slots starting before this are closed books no longer remembered. */
+    Instant forgottenBefore = Instant.EPOCH;
+
     /** Commands of the shard before this offset are in the books already (from a snapshot). */
     long includesBefore;
 
     ZoneBooks(ZoneConfig config) {
       this.config = config;
+    }
+
+    /** The gate of {@code slot} closed: keep its hash only, forget slots closed long before. */
+    void closed(DeliverySlot slot, long stateHash) {
+      bySlot.remove(slot);
+      closed.put(slot, stateHash);
+      Instant horizon = slot.start().minus(KEEP_CLOSED);
+      while (!closed.isEmpty() && closed.firstKey().start().isBefore(horizon)) {
+        DeliverySlot forgotten = closed.pollFirstEntry().getKey();
+        if (forgotten.end().isAfter(forgottenBefore)) {
+          forgottenBefore = forgotten.end();
+        }
+      }
     }
   }
 }

@@ -43,7 +43,12 @@ public record ZoneTopics(String commands, String results, String snapshots) {
    */
   public void create(Admin admin, ZoneShards shards, short replicationFactor)
       throws InterruptedException, ExecutionException {
-    int partitions = shards.partitions();
+    create(admin, shards.partitions(), replicationFactor);
+  }
+
+  /** Creates the three topics with {@code partitions} partitions each. */
+  public void create(Admin admin, int partitions, short replicationFactor)
+      throws InterruptedException, ExecutionException {
     admin
         .createTopics(
             List.of(

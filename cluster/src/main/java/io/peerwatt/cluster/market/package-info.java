@@ -10,6 +10,8 @@
  * that was only paused finds its producer fenced and commits nothing more. A {@link
  * io.peerwatt.cluster.market.ZoneResultsProjector} group writes the committed results into the
  * tables the API reads, with the single-process engine's projection, its offsets kept in PostgreSQL
- * in the same transaction.
+ * in the same transaction. {@link io.peerwatt.cluster.market.ClusterOrderBooks} are the books as a
+ * node's API and scheduler use them: a command is appended, and answered once its owner's result is
+ * projected.
  */
 package io.peerwatt.cluster.market;

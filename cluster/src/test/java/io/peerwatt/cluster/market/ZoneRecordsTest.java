@@ -12,6 +12,7 @@ import io.peerwatt.trading.matching.Instrument;
 import io.peerwatt.trading.matching.OrderBook;
 import io.peerwatt.trading.matching.ResultCode;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,12 @@ class ZoneRecordsTest {
                 List.of(),
                 Optional.of(new AuctionClearing(300, 1_000, BigInteger.valueOf(-12_345)))),
             book.stateHash());
-    ZoneSnapshot snapshot = new ZoneSnapshot(1_234, List.of(BookStateCodec.encode(book)));
+    ZoneSnapshot snapshot =
+        new ZoneSnapshot(
+            1_234,
+            List.of(BookStateCodec.encode(book)),
+            List.of(new ZoneSnapshot.ClosedBook(TestZones.SLOTS.get(0), -77)),
+            Instant.parse("2030-01-05T10:15:00Z"));
 
     ZoneCommand close = new ZoneCommand(instrument, new CloseGate());
     assertThat(ZoneCommand.fromBytes(close.toBytes())).isEqualTo(close);
@@ -63,6 +69,8 @@ class ZoneRecordsTest {
     assertThat(read.nextOffset()).isEqualTo(1_234);
     assertThat(read.books()).hasSize(1);
     assertThat(read.books().get(0)).isEqualTo(snapshot.books().get(0));
+    assertThat(read.closed()).isEqualTo(snapshot.closed());
+    assertThat(read.forgottenBefore()).isEqualTo(snapshot.forgottenBefore());
     byte[] trailing = Arrays.copyOf(snapshot.toBytes(), snapshot.toBytes().length + 1);
     assertThatThrownBy(() -> ZoneSnapshot.fromBytes(trailing)).isInstanceOf(FormatException.class);
   }

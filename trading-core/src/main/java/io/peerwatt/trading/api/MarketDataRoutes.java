@@ -45,7 +45,7 @@ public final class MarketDataRoutes implements ApiResource {
   private final Clock clock;
 
   /**
-   * Registers the live stream's listener with the market's engine: build it before the market
+   * Registers the live stream's listener with the market's books: build it before the market
    * starts.
    */
   public MarketDataRoutes(Vertx vertx, Market market, Clock clock) {
@@ -53,7 +53,7 @@ public final class MarketDataRoutes implements ApiResource {
     this.market = market;
     this.handlers = new Handlers(market::work);
     this.clock = clock;
-    market.engine().addListener(this::publish);
+    market.books().addListener(this::publish);
   }
 
   @Override
@@ -145,7 +145,7 @@ public final class MarketDataRoutes implements ApiResource {
     return () -> {
       ZoneConfig zone = zoneOf(market.zones(), zoneCode);
       Instrument instrument = new Instrument(zoneCode, slot);
-      return MarketJson.depth(instrument, market.engine().depth(instrument, maxLevels))
+      return MarketJson.depth(instrument, market.books().depth(instrument, maxLevels))
           .put("state", new MarketCalendar(zone).stateAt(slot, now).name());
     };
   }
@@ -165,7 +165,7 @@ public final class MarketDataRoutes implements ApiResource {
               .put("state", state.name())
               .put("clearingMode", zone.clearingMode().name());
       return market
-          .engine()
+          .books()
           .clearingResult(new Instrument(zoneCode, slot))
           .map(
               r ->

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All methods block on JDBC: call them from worker threads, never an event loop.
  */
-public final class MarketEngine {
+public final class MarketEngine implements OrderBooks {
   private static final Logger log = LoggerFactory.getLogger(MarketEngine.class);
 
   private final DSLContext dsl;
@@ -60,8 +60,8 @@ public final class MarketEngine {
     }
   }
 
-  /** What {@link #submit} did: the command's place in the log and the book's answer. */
-  public record Submitted(long sequence, CommandResult result, DepthSnapshot depth) {}
+  /** What one command did: its place in the log, the book's answer and the depth after it. */
+  private record Submitted(long sequence, CommandResult result, DepthSnapshot depth) {}
 
   public MarketEngine(DSLContext dsl, MarketZones zones) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
@@ -69,11 +69,13 @@ public final class MarketEngine {
   }
 
   /** Registers a listener told about every committed command. */
+  @Override
   public void addListener(MarketListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** A new platform-wide order id (from {@code market_order_id_seq}). */
+  @Override
   public long nextOrderId() {
     return dsl.nextval(DSL.sequence(DSL.name("market_order_id_seq"), Long.class));
   }
@@ -82,6 +84,7 @@ public final class MarketEngine {
    * Rebuilds every book whose gate has not been closed yet by replaying its log; returns how many.
    * Call once at platform start, before the scheduler and the API take commands.
    */
+  @Override
   public int recoverOpenBooks() {
     var c = MARKET_COMMAND.as("c");
     var closed = MARKET_COMMAND.as("closed");
@@ -106,6 +109,7 @@ public final class MarketEngine {
    * Books that have commands but whose gate has not closed, whose gate closure is at or before
    * {@code now}.
    */
+  @Override
   public List<Instrument> booksDueForGateClosure(Instant now) {
     List<Instrument> due = new ArrayList<>();
     for (LoadedBook loaded : books.values()) {
@@ -125,7 +129,12 @@ public final class MarketEngine {
    *
    * @throws IllegalArgumentException when the instrument's zone does not trade
    */
-  public Submitted submit(Instrument instrument, OrderCommand command, Instant now) {
+  @Override
+  public CommandResult submit(Instrument instrument, OrderCommand command, Instant now) {
+    return logged(instrument, command, now).result();
+  }
+
+  private Submitted logged(Instrument instrument, OrderCommand command, Instant now) {
     while (true) {
       LoadedBook loaded = loaded(instrument);
       Submitted submitted;
@@ -178,7 +187,8 @@ public final class MarketEngine {
    * happened; returns the close's result, or empty when it was closed before (so calling it twice,
    * or again after a restart, changes nothing).
    */
-  public Optional<Submitted> closeGate(Instrument instrument, Instant now) {
+  @Override
+  public Optional<CommandResult> closeGate(Instrument instrument, Instant now) {
     if (isGateClosed(instrument)) {
       books.remove(instrument);
       return Optional.empty();
@@ -216,6 +226,7 @@ public final class MarketEngine {
   }
 
   /** Depth of a book, consistent with concurrent commands. */
+  @Override
   public DepthSnapshot depth(Instrument instrument, int maxLevels) {
     LoadedBook loaded = books.get(instrument);
     if (loaded == null) {
@@ -262,6 +273,7 @@ public final class MarketEngine {
   }
 
   /** The clearing result of a book whose gate closed; empty before its gate closure. */
+  @Override
   public Optional<ClearingResultRecord> clearingResult(Instrument instrument) {
     return dsl.selectFrom(CLEARING_RESULT)
         .where(CLEARING_RESULT.ZONE_CODE.eq(instrument.zoneCode()))

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,8 @@ public final class MarketScheduler {
 
   private final Vertx vertx;
   private final Function<Callable<TickReport>, Future<TickReport>> workers;
-  private final MarketEngine engine;
-  private final RuleRunner rules;
+  private final OrderBooks books;
+  private final ToIntFunction<Instant> rules;
   private final Clock clock;
   private final Duration tick;
   private final Duration rulesEvery;
@@ -41,20 +42,21 @@ public final class MarketScheduler {
 
   /**
    * @param workers runs blocking work off the event loop (e.g. {@code ApiContext::blocking})
+   * @param rules runs the standing rules at an instant; returns the orders placed
    * @param tick how often the scheduler looks at the clock
    * @param rulesEvery how often standing rules run
    */
   public MarketScheduler(
       Vertx vertx,
       Function<Callable<TickReport>, Future<TickReport>> workers,
-      MarketEngine engine,
-      RuleRunner rules,
+      OrderBooks books,
+      ToIntFunction<Instant> rules,
       Clock clock,
       Duration tick,
       Duration rulesEvery) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.workers = Objects.requireNonNull(workers, "workers");
-    this.engine = Objects.requireNonNull(engine, "engine");
+    this.books = Objects.requireNonNull(books, "books");
     this.rules = Objects.requireNonNull(rules, "rules");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.tick = Objects.requireNonNull(tick, "tick");
@@ -89,7 +91,7 @@ public final class MarketScheduler {
     }
     Future<TickReport> placed =
         rulesDue
-            ? once(runningRules, "standing rules", () -> new TickReport(0, rules.runAll(now)))
+            ? once(runningRules, "standing rules", () -> new TickReport(0, rules.applyAsInt(now)))
             : Future.succeededFuture(new TickReport(0, 0));
     return Future.all(gates, placed)
         .map(v -> new TickReport(gates.result().gatesClosed(), placed.result().ruleOrdersPlaced()));
@@ -108,8 +110,8 @@ public final class MarketScheduler {
   /** Closes every book whose gate closure has passed at {@code now}; returns how many. */
   private int closeGates(Instant now) {
     int closed = 0;
-    for (Instrument instrument : engine.booksDueForGateClosure(now)) {
-      if (engine.closeGate(instrument, now).isPresent()) {
+    for (Instrument instrument : books.booksDueForGateClosure(now)) {
+      if (books.closeGate(instrument, now).isPresent()) {
         closed++;
         log.info("Gate closed for {}", instrument);
       }

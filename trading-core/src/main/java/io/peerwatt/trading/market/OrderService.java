@@ -34,7 +34,7 @@ import org.jooq.impl.DSL;
 /**
  * Orders as the API and the standing rules see them: checks what the book cannot know (the zone
  * trades, the slot's book is open at {@code now}, the order exists and belongs to the caller),
- * hands the command to the {@link MarketEngine} and answers with the order as committed. Who may
+ * hands the command to the {@link OrderBooks} and answers with the order as committed. Who may
  * trade in which zone is decided by the caller of this class. Blocking: call from worker threads.
  */
 public final class OrderService {
@@ -43,12 +43,12 @@ public final class OrderService {
 
   private final DSLContext dsl;
   private final MarketZones zones;
-  private final MarketEngine engine;
+  private final OrderBooks books;
 
-  public OrderService(DSLContext dsl, MarketZones zones, MarketEngine engine) {
+  public OrderService(DSLContext dsl, MarketZones zones, OrderBooks books) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.zones = Objects.requireNonNull(zones, "zones");
-    this.engine = Objects.requireNonNull(engine, "engine");
+    this.books = Objects.requireNonNull(books, "books");
   }
 
   /**
@@ -90,7 +90,7 @@ public final class OrderService {
     Instrument instrument = new Instrument(zone.get().code(), slot);
     PlaceOrder place =
         new PlaceOrder(
-            engine.nextOrderId(),
+            books.nextOrderId(),
             accountId,
             instrument,
             order.side(),
@@ -100,7 +100,14 @@ public final class OrderService {
             order.green(),
             order.preferredPartners(),
             order.ruleId());
-    CommandResult result = engine.submit(instrument, place, now).result();
+    CommandResult result;
+    try {
+      result = books.submit(instrument, place, now);
+    } catch (BooksUnavailableException e) {
+      return rejected(
+          unavailable(
+              e, "the order may still be placed: list your orders before placing it again"));
+    }
     if (!result.isSuccess()) {
       return rejected(fromResult(result.code(), zone.get()));
     }
@@ -149,7 +156,14 @@ public final class OrderService {
       return rejected(closed.get());
     }
     Instrument instrument = new Instrument(current.zoneCode(), current.slot());
-    CommandResult result = engine.submit(instrument, command.apply(current), now).result();
+    CommandResult result;
+    try {
+      result = books.submit(instrument, command.apply(current), now);
+    } catch (BooksUnavailableException e) {
+      return rejected(
+          unavailable(
+              e, "the change may still be applied: look at the order before sending it again"));
+    }
     if (!result.isSuccess()) {
       return rejected(fromResult(result.code(), zone));
     }
@@ -335,6 +349,15 @@ public final class OrderService {
         };
     int status = code.code() <= -3000 && code != ResultCode.SELF_TRADE ? 409 : 400;
     return new Rejection(status, code.name(), field, field + ": " + code.message());
+  }
+
+  /** The book did not answer in time: 503, saying what the caller should do before trying again. */
+  private static Rejection unavailable(BooksUnavailableException e, String advice) {
+    return new Rejection(
+        503,
+        "MARKET_UNAVAILABLE",
+        null,
+        "the zone's book did not answer within " + e.waited().toSeconds() + " s; " + advice);
   }
 
   private static OrderOutcome rejected(Rejection rejection) {

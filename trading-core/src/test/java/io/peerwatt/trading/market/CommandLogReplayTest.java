@@ -333,7 +333,7 @@ class CommandLogReplayTest {
     assertThat(engine.booksDueForGateClosure(gate.minusSeconds(1))).doesNotContain(instrument);
     assertThat(engine.booksDueForGateClosure(gate)).contains(instrument);
     var closed = engine.closeGate(instrument, gate).orElseThrow();
-    assertThat(closed.result().clearing().orElseThrow().volumeWh()).isEqualTo(500);
+    assertThat(closed.clearing().orElseThrow().volumeWh()).isEqualTo(500);
     assertThat(engine.closeGate(instrument, gate)).isEmpty();
     MarketEngine restarted = new MarketEngine(dsl, zones);
     restarted.recoverOpenBooks();

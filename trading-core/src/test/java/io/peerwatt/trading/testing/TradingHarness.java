@@ -7,6 +7,7 @@ import io.peerwatt.protocol.testing.MutableClock;
 import io.peerwatt.trading.PlatformKeys;
 import io.peerwatt.trading.TradingApi;
 import io.peerwatt.trading.TradingSettings;
+import io.peerwatt.trading.market.Market;
 import io.peerwatt.trading.openadr.VtnContract;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,6 +15,8 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.function.Function;
+import org.jooq.DSLContext;
 
 /**
  * The trading API (accounts, devices, readings and the market) on a real HTTP server (port 0) over
@@ -54,11 +57,30 @@ public final class TradingHarness extends ApiClient {
    */
   public static TradingHarness start(
       TestDatabase db, TradingSettings settings, MutableClock clock) {
+    return start(db, settings, clock, Market::new);
+  }
+
+  /** The same with the market {@code markets} builds (e.g. over other books). */
+  public static TradingHarness start(
+      TestDatabase db,
+      TradingSettings settings,
+      MutableClock clock,
+      Function<DSLContext, Market> markets) {
     Vertx vertx = Vertx.vertx();
     Blocking blocking = Blocking.create(vertx, "test-api", settings.workerPoolSize());
     PlatformKeys keys = PlatformKeys.loadOrCreate(settings, new SecureRandom());
     TradingApi api =
-        await(TradingApi.start(vertx, db.dsl(), settings, keys, clock, clock, blocking));
+        await(
+            TradingApi.start(
+                vertx,
+                db.dsl(),
+                settings,
+                keys,
+                clock,
+                clock,
+                blocking,
+                ingest -> ingest,
+                markets));
     Router root = Router.router(vertx);
     root.route(ApiRouter.BASE_PATH + "/*").subRouter(await(api.router(List.of())));
     root.route(VtnContract.BASE_PATH + "/*").subRouter(api.vtn().router());
