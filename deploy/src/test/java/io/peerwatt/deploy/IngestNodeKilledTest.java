@@ -16,12 +16,9 @@ import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.reading.MeterReading;
 import io.peerwatt.protocol.reading.ReadingFlag;
 import io.peerwatt.protocol.reading.SignedReading;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,8 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class IngestNodeKilledTest {
-  private static final Pattern LISTENING =
-      Pattern.compile("PeerWatt platform: http://[^:]+:(\\d+)");
   private static final int READINGS = 400;
 
   @Test
@@ -69,9 +62,9 @@ class IngestNodeKilledTest {
         nodeA.operator("ops", PlatformHarness.OPS_PASSWORD);
         PlatformHarness.Gateway gateway = nodeA.annasEnrolledGateway("NL-G");
         long deviceId = gateway.enrolment().getLong("deviceId");
-        Process nodeB = startIngestNode(dataDir, db, kafka.bootstrapServers());
-        try {
-          int portB = awaitPort(nodeB);
+        try (PlatformProcess nodeB =
+            PlatformProcess.start(dataDir, db, kafka.bootstrapServers(), "b", "ingest", Map.of())) {
+          int portB = nodeB.awaitPort();
           InetSocketAddress b = new InetSocketAddress("127.0.0.1", portB);
           // an ingest-only node answers its health and refuses what another role serves
           assertThat(get(portB, "/health").statusCode()).isEqualTo(200);
@@ -114,7 +107,7 @@ class IngestNodeKilledTest {
               if (i == READINGS / 2) {
                 await("node b took readings", () -> stored(db, deviceId) > 0, 60);
                 assertThat(balancer.connectionsTo(b)).isPositive();
-                nodeB.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                nodeB.kill();
               }
               Thread.sleep(10);
             }
@@ -137,8 +130,6 @@ class IngestNodeKilledTest {
             assertThat(db.dsl().fetchCount(READING_REFUSAL)).isZero();
             journal.close();
           }
-        } finally {
-          nodeB.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
       }
     }
@@ -148,68 +139,6 @@ class IngestNodeKilledTest {
     String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;
-  }
-
-  /**
-   * {@code peerwatt platform --roles ingest} in a JVM of its own on the same database, Kafka and
-   * keys as node a.
-   */
-  private static Process startIngestNode(Path dataDir, TestDatabase db, String bootstrap)
-      throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:ActiveProcessorCount=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                PeerwattCommand.class.getName(),
-                "platform",
-                "--roles",
-                "ingest",
-                "--port",
-                "0",
-                "--data-dir",
-                dataDir.toString())
-            .redirectErrorStream(true);
-    builder.environment().put("PEERWATT_DB_URL", db.jdbcUrl());
-    builder.environment().put("PEERWATT_DB_USER", db.user());
-    if (db.password() != null) {
-      builder.environment().put("PEERWATT_DB_PASSWORD", db.password());
-    }
-    builder.environment().put("PEERWATT_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-    builder.environment().put("PEERWATT_NODE_ID", "b");
-    return builder.start();
-  }
-
-  /** Reads the node's output until it says where it listens; keeps draining it after that. */
-  private static int awaitPort(Process node) throws Exception {
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    StringBuilder output = new StringBuilder();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  } else if (!port.isDone()) {
-                    output.append(line).append('\n');
-                  }
-                }
-              } catch (IOException e) {
-                // the node was killed
-              }
-              port.completeExceptionally(
-                  new AssertionError("node b ended before it listened:\n" + output));
-            },
-            "node-b-output");
-    reader.setDaemon(true);
-    reader.start();
-    return port.get(120, TimeUnit.SECONDS);
   }
 
   private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {

@@ -152,7 +152,7 @@ class MarketOnKafkaTest {
     }
   }
 
-  private static PlatformHarness node(
+  static PlatformHarness node(
       Path dataDir,
       TestDatabase db,
       KafkaTestCluster kafka,
