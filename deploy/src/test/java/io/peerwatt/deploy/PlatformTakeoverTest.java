@@ -4,10 +4,10 @@ import static io.peerwatt.db.schema.Tables.TRADE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerwatt.cluster.KafkaTestCluster;
+import io.peerwatt.cluster.market.ResultWatcher;
+import io.peerwatt.cluster.market.ResultWatcher.Seen;
 import io.peerwatt.cluster.market.ZoneCommand;
 import io.peerwatt.cluster.market.ZoneCommandSender;
-import io.peerwatt.cluster.market.ZoneOwner;
-import io.peerwatt.cluster.market.ZoneResult;
 import io.peerwatt.cluster.market.ZoneShards;
 import io.peerwatt.cluster.market.ZoneTopics;
 import io.peerwatt.db.testing.PostgresExtension;
@@ -22,7 +22,6 @@ import io.peerwatt.trading.matching.PlaceOrder;
 import io.peerwatt.trading.matching.Side;
 import io.peerwatt.trading.matching.Trade;
 import io.peerwatt.trading.testing.ApiClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,16 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,9 +53,6 @@ class PlatformTakeoverTest {
       List.of(
           DeliverySlot.parse("2030-01-07T10:00Z/PT15M"),
           DeliverySlot.parse("2030-01-07T10:15Z/PT15M"));
-
-  /** One committed result as the test saw it: its command's place, who wrote it, when. */
-  private record Seen(int partition, ZoneResult result, String node, long seenAtNanos) {}
 
   @Test
   void theOtherNodeServesAKilledOwnersZonesWithNothingLostOrDoubled(
@@ -93,11 +81,8 @@ class PlatformTakeoverTest {
       List<ZoneCommand> commands = orders(zones, accounts);
       Map<String, String> env = Map.of("PEERWATT_KAFKA_ZONE_PARTITIONS", "" + PARTITIONS);
       String bootstrap = kafka.bootstrapServers();
-      List<Seen> seen = new CopyOnWriteArrayList<>();
-      AtomicBoolean watching = new AtomicBoolean(true);
-      Thread watcher = new Thread(() -> watch(bootstrap, seen, watching), "results-watcher");
-      watcher.start();
-      try (PlatformProcess one = PlatformProcess.start(dir, db, bootstrap, "m1", "market", env);
+      try (ResultWatcher watcher = new ResultWatcher(bootstrap, ZoneTopics.STANDARD, PARTITIONS);
+          PlatformProcess one = PlatformProcess.start(dir, db, bootstrap, "m1", "market", env);
           PlatformProcess two = PlatformProcess.start(dir, db, bootstrap, "m2", "market", env);
           ZoneCommandSender sender =
               new ZoneCommandSender(bootstrap, ZoneTopics.STANDARD, shards)) {
@@ -107,28 +92,29 @@ class PlatformTakeoverTest {
           sender.append(c);
         }
         sender.flush();
-        await("the first half answered", () -> seen.size() >= ORDERS / 2, 120);
+        await("the first half answered", () -> watcher.seen().size() >= ORDERS / 2, 120);
         String zone = zones.get(0);
         int partition = shards.partitionOf(zone).getAsInt();
-        String owner = lastWriter(seen, partition);
+        String owner = lastWriter(watcher.seen(), partition);
         PlatformProcess victim = owner.equals("m1") ? one : two;
         String survivor = owner.equals("m1") ? "m2" : "m1";
-        long killedAt = System.nanoTime();
+        long killedAt = System.currentTimeMillis();
         victim.kill();
         for (ZoneCommand c : commands.subList(ORDERS / 2, ORDERS)) {
           sender.append(c);
         }
         sender.flush();
-        await("every command answered", () -> seen.size() >= ORDERS, 120);
+        await("every command answered", () -> watcher.seen().size() >= ORDERS, 120);
+        List<Seen> seen = watcher.seen();
 
         long servedAgain =
             seen.stream()
                 .filter(s -> s.partition() == partition && s.node().equals(survivor))
-                .filter(s -> s.seenAtNanos() > killedAt)
-                .mapToLong(Seen::seenAtNanos)
+                .filter(s -> s.seenAtMillis() > killedAt)
+                .mapToLong(Seen::seenAtMillis)
                 .min()
                 .orElseThrow();
-        Duration takeover = Duration.ofNanos(servedAgain - killedAt);
+        Duration takeover = Duration.ofMillis(servedAgain - killedAt);
         System.out.printf(
             "platform takeover: %s owned %s (partition %d), killed; %s served it again after %d ms%n",
             owner, zone, partition, survivor, takeover.toMillis());
@@ -167,9 +153,6 @@ class PlatformTakeoverTest {
                     .from(TRADE)
                     .fetch())
             .hasSize(expected.size());
-      } finally {
-        watching.set(false);
-        watcher.join();
       }
     }
   }
@@ -220,40 +203,6 @@ class PlatformTakeoverTest {
     }
     assertThat(writer).as("an owner of partition " + partition).isNotNull();
     return writer;
-  }
-
-  /** Reads every committed result as it appears, with the node that wrote it. */
-  private static void watch(String bootstrap, List<Seen> seen, AtomicBoolean watching) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> all = new ArrayList<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        all.add(new TopicPartition(ZoneTopics.STANDARD.results(), p));
-      }
-      consumer.assign(all);
-      consumer.seekToBeginning(all);
-      while (watching.get()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-          seen.add(
-              new Seen(
-                  r.partition(),
-                  ZoneResult.fromBytes(r.value()),
-                  new String(
-                      r.headers().lastHeader(ZoneOwner.NODE_HEADER).value(),
-                      StandardCharsets.UTF_8),
-                  System.nanoTime()));
-        }
-      }
-    }
   }
 
   private static void await(String what, BooleanSupplier condition, int seconds)

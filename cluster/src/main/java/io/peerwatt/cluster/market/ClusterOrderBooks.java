@@ -195,7 +195,7 @@ public final class ClusterOrderBooks implements OrderBooks, AutoCloseable {
 
   @Override
   public long nextOrderId() {
-    return dsl.nextval(DSL.sequence(DSL.name("market_order_id_seq"), Long.class));
+    return OrderBooks.nextOrderId(dsl);
   }
 
   /** Nothing to rebuild: the books live with their owners. */

@@ -18,18 +18,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads every committed result ({@code read_committed}) as it appears, remembering who wrote it and
- * when it became visible.
+ * when it became visible (also for deploy's platform takeover test).
  */
-final class ResultWatcher implements AutoCloseable {
+public final class ResultWatcher implements AutoCloseable {
   /** One committed result: where it is, what it says, which node wrote it, when it was seen. */
-  record Seen(int partition, long position, ZoneResult result, String node, long seenAtMillis) {}
+  public record Seen(
+      int partition, long position, ZoneResult result, String node, long seenAtMillis) {}
 
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
-  ResultWatcher(String bootstrap, ZoneTopics topics, int partitions) {
+  public ResultWatcher(String bootstrap, ZoneTopics topics, int partitions) {
     thread = new Thread(() -> read(bootstrap, topics, partitions), "result-watcher");
     thread.setDaemon(true);
     thread.start();
@@ -71,12 +72,12 @@ final class ResultWatcher implements AutoCloseable {
     }
   }
 
-  List<Seen> seen() {
+  public List<Seen> seen() {
     return List.copyOf(seen);
   }
 
   /** The next position to read per partition (everything before it has been seen). */
-  Map<Integer, Long> positions() {
+  public Map<Integer, Long> positions() {
     return Map.copyOf(positions);
   }
 

@@ -77,7 +77,7 @@ public final class MarketEngine implements OrderBooks {
   /** A new platform-wide order id (from {@code market_order_id_seq}). */
   @Override
   public long nextOrderId() {
-    return dsl.nextval(DSL.sequence(DSL.name("market_order_id_seq"), Long.class));
+    return OrderBooks.nextOrderId(dsl);
   }
 
   /**

@@ -8,6 +8,8 @@ import io.peerwatt.trading.matching.OrderCommand;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The order books as the API, the {@link OrderService}, the {@link MarketScheduler} and the market
@@ -25,6 +27,11 @@ public interface OrderBooks {
 
   /** A new platform-wide order id (from {@code market_order_id_seq}). */
   long nextOrderId();
+
+  /** The next value of {@code market_order_id_seq}: every implementation's order ids. */
+  static long nextOrderId(DSLContext dsl) {
+    return dsl.nextval(DSL.sequence(DSL.name("market_order_id_seq"), Long.class));
+  }
 
   /**
    * Readies the books before the first command; returns how many books were rebuilt (none where the
