@@ -24,12 +24,29 @@ public final class ApiGate implements Handler<RoutingContext> {
   /** Operation extension allowing the token as the {@code access_token} query parameter. */
   public static final String TOKEN_IN_QUERY = "x-token-in-query";
 
+  /**
+   * Operation extension for a body that its handler parses and checks field by field with its own
+   * specific errors (device-signed reading batches, the busiest path): the gate then authenticates
+   * but neither parses the body a second time nor checks it against the schema. Such an operation
+   * takes no parameters (checked when the gate is made).
+   */
+  public static final String BODY_CHECKED_BY_HANDLER = "x-body-checked-by-handler";
+
   private final OpenAPIContract contract;
   private final RequestValidator validator;
   private final BearerTokens tokens;
 
   public ApiGate(Vertx vertx, OpenAPIContract contract, BearerTokens tokens) {
     this.contract = contract;
+    for (Operation operation : contract.operations()) {
+      if (bodyCheckedByHandler(operation) && !operation.getParameters().isEmpty()) {
+        throw new IllegalArgumentException(
+            operation.getOperationId()
+                + ": "
+                + BODY_CHECKED_BY_HANDLER
+                + " is for operations without parameters");
+      }
+    }
     this.validator = RequestValidator.create(vertx, new ValidatorCachingContract(contract));
     this.tokens = tokens;
   }
@@ -47,6 +64,10 @@ public final class ApiGate implements Handler<RoutingContext> {
     var security = operation.getOpenAPIModel().getValue("security");
     boolean isPublic = security instanceof JsonArray a && a.isEmpty();
     Future<Void> authenticated = isPublic ? Future.succeededFuture() : authenticate(ctx, operation);
+    if (bodyCheckedByHandler(operation)) {
+      authenticated.onSuccess(v -> ctx.next()).onFailure(ctx::fail);
+      return;
+    }
     authenticated
         .compose(v -> extract(ctx, operation))
         .compose(request -> validator.validate(request, operation.getOperationId()))
@@ -61,6 +82,10 @@ public final class ApiGate implements Handler<RoutingContext> {
               ctx.next();
             })
         .onFailure(e -> ctx.fail(e instanceof ValidatorException ve ? invalid(ve) : e));
+  }
+
+  private static boolean bodyCheckedByHandler(Operation operation) {
+    return Boolean.TRUE.equals(operation.getOpenAPIModel().getValue(BODY_CHECKED_BY_HANDLER));
   }
 
   /**

@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,6 +268,33 @@ class ReadingIngestApiTest {
         upload(gw.batch(gw.next(1), h.clock.instant().minusSeconds(2 * 86_400)));
     assertThat(stale.statusCode()).isEqualTo(400);
     assertThat(stale.bodyAsJsonObject().getString("error")).isEqualTo("STALE_BATCH");
+    assertThat(stored()).isZero();
+  }
+
+  /** The batch is checked by the upload's own parser, not the API document: each fault named. */
+  @Test
+  void hostileBatchesAreRefusedNamingTheirField() {
+    String good = gw.batch(gw.next(1), h.clock.instant()).encode();
+    Map<String, String> expectedField = new LinkedHashMap<>();
+    expectedField.put("[]", null);
+    expectedField.put("{\"deviceKey\": ", null);
+    expectedField.put(good.replaceFirst("\\{", "{\"extra\":1,"), "batch");
+    expectedField.put(
+        good.replaceFirst("\"deviceKey\":\"0", "\"deviceKey\":\"\\u0000"), "deviceKey");
+    expectedField.put(good.replaceFirst("\"sentAt\":\"", "\"sentAt\":\"\\u007f"), "sentAt");
+    expectedField.put(
+        good.replaceFirst("\"sequence\":\\d+", "\"sequence\":123456789012345678901234567890"),
+        "readings[0]");
+    expectedField.put(good.replaceFirst("\"readings\":\\[", "\"readings\":{\"a\":["), null);
+    for (Map.Entry<String, String> e : expectedField.entrySet()) {
+      HttpResponse<Buffer> r = h.post("/readings", null, Buffer.buffer(e.getKey()));
+      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
+      JsonObject error = r.bodyAsJsonObject();
+      assertThat(error.getString("error")).as(e.getKey()).isEqualTo("MALFORMED_BATCH");
+      if (e.getValue() != null) {
+        assertThat(error.getString("field")).as(e.getKey()).isEqualTo(e.getValue());
+      }
+    }
     assertThat(stored()).isZero();
   }
 

@@ -192,6 +192,13 @@ public final class ReadingRoutes implements ApiResource {
     } catch (FormatException e) {
       throw ApiError.badRequest("MALFORMED_BATCH", e.getMessage(), null);
     }
+    field(
+        "batch",
+        () -> {
+          Json.requireOnly(
+              body, "the batch", "deviceKey", "batchNonce", "sentAt", "readings", "signature");
+          return null;
+        });
     List<Object> items = field("readings", () -> Json.array(body, "readings"));
     if (items.size() > ReadingIngest.MAX_READINGS) {
       throw new ApiError(
