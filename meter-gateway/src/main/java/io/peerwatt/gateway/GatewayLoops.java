@@ -80,8 +80,13 @@ final class GatewayLoops {
   void uploads(AtomicBoolean stop) {
     while (!stop.get()) {
       try {
-        gateway.uploader().drain(() -> !stop.get(), Duration.ofSeconds(1), Duration.ofMinutes(5));
-        gateway.writeStatus();
+        // an idle round changes nothing the status shows: only a sending one rewrites it
+        if (gateway
+                .uploader()
+                .drain(() -> !stop.get(), Duration.ofSeconds(1), Duration.ofMinutes(5))
+            > 0) {
+          gateway.writeStatus();
+        }
         Thread.sleep(config.uploadInterval().toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

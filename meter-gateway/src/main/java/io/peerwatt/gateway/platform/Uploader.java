@@ -170,17 +170,20 @@ public final class Uploader {
 
   /**
    * Uploads until every journal is drained or {@code keepGoing} turns false, backing off
-   * exponentially (1 s doubling to {@code maxBackoff}, full jitter) after each failure.
+   * exponentially (1 s doubling to {@code maxBackoff}, full jitter) after each failure; answers how
+   * many batches it sent (0 when nothing was pending).
    */
-  public void drain(
+  public int drain(
       java.util.function.BooleanSupplier keepGoing, Duration firstBackoff, Duration maxBackoff)
       throws IOException, InterruptedException {
     int failures = 0;
+    int sent = 0;
     while (keepGoing.getAsBoolean()) {
       Round round = uploadOnce();
       if (round == null) {
-        return;
+        return sent;
       }
+      sent++;
       if (round.succeeded()) {
         failures = 0;
         continue;
@@ -197,6 +200,7 @@ public final class Uploader {
           sleepMs);
       Thread.sleep(sleepMs);
     }
+    return sent;
   }
 
   private Round send(int channel, Journal journal, List<JournalEntry> pending) throws IOException {
