@@ -8,7 +8,10 @@ import io.peerwatt.protocol.anchor.ProofBundle;
 import io.peerwatt.protocol.keys.PrivateKey;
 import io.peerwatt.protocol.spv.Bump;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,7 +21,20 @@ import java.util.Optional;
  * BUMP and header were stored when the anchor was mined.
  */
 public final class ProofBundles {
+  /**
+   * Most leaves the trees kept for the next proof hold together (about 64 bytes each: 64 MB). A
+   * mined anchor's leaves never change, and gateways ask for proofs of many items of the same few
+   * anchors, so each tree is read and built once, not once per proof.
+   */
+  static final long CACHED_LEAVES = 1_000_000;
+
   private final AnchorStore store;
+
+  /** Mined anchors' trees by txid, least recently used first. */
+  private final Map<String, AnchorTree> minedTrees = new LinkedHashMap<>(16, 0.75f, true);
+
+  private final long cachedLeavesAtMost;
+  private long cachedLeaves;
   private final AnchorSource source;
   private final PrivateKey platformKey;
 
@@ -27,9 +43,15 @@ public final class ProofBundles {
    *     DEVICE_SIGNATURE step)
    */
   public ProofBundles(AnchorStore store, AnchorSource source, PrivateKey platformKey) {
+    this(store, source, platformKey, CACHED_LEAVES);
+  }
+
+  /** As above, keeping trees of at most {@code cachedLeaves} leaves (and always the last one). */
+  ProofBundles(AnchorStore store, AnchorSource source, PrivateKey platformKey, long cachedLeaves) {
     this.store = store;
     this.source = source;
     this.platformKey = platformKey;
+    this.cachedLeavesAtMost = cachedLeaves;
   }
 
   /** Where an item stands. */
@@ -65,7 +87,7 @@ public final class ProofBundles {
       }
       evidence = found.get();
     }
-    AnchorTree tree = AnchorTree.build(store.leafHashes(anchor.txid()));
+    AnchorTree tree = minedTree(anchor.txid());
     AnchorProof proof = tree.proof(at.get().leaf().leafIndex());
     byte[] signature =
         kind == AnchorItemKind.READING
@@ -83,6 +105,28 @@ public final class ProofBundles {
             ownPath(anchor.rawTx(), anchor.bump()),
             List.of(anchor.header()));
     return new Answer(ProofState.PROVABLE, bundle, anchor.txid());
+  }
+
+  /** The tree of a mined anchor, built from its stored leaves on first use. */
+  private AnchorTree minedTree(String txid) {
+    synchronized (minedTrees) {
+      AnchorTree cached = minedTrees.get(txid);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    AnchorTree built = AnchorTree.build(store.leafHashes(txid));
+    synchronized (minedTrees) {
+      if (minedTrees.putIfAbsent(txid, built) == null) {
+        cachedLeaves += built.size();
+        Iterator<AnchorTree> eldest = minedTrees.values().iterator();
+        while (cachedLeaves > cachedLeavesAtMost && minedTrees.size() > 1) {
+          cachedLeaves -= eldest.next().size();
+          eldest.remove();
+        }
+      }
+    }
+    return built;
   }
 
   /**
