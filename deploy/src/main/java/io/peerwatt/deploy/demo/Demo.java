@@ -51,6 +51,9 @@ public final class Demo implements AutoCloseable {
   /** The settlement grace window ({@code SettlementPolicy.defaults()}). */
   static final Duration GRACE = Duration.ofMinutes(5);
 
+  /** The JDK's bound on the idle connections it keeps per server (read once, on first use). */
+  private static final String HTTP_KEEP_ALIVE = "http.maxConnections";
+
   private static final DateTimeFormatter SLOT_START =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
 
@@ -137,6 +140,12 @@ public final class Demo implements AutoCloseable {
    * @throws UserError when the demo cannot be funded (naming the address and the amount)
    */
   public static Demo start(Options options, PrintStream out) {
+    // every home's gateway runs in this JVM and shares the JDK's HTTP keep-alive cache, which
+    // keeps 5 idle connections per server unless told otherwise: without room for each gateway's
+    // loops (uploads, wallet, light client, flexibility) nearly every request would connect anew
+    if (System.getProperty(HTTP_KEEP_ALIVE) == null) {
+      System.setProperty(HTTP_KEEP_ALIVE, Integer.toString(Math.max(5, 4 * options.homes())));
+    }
     boolean devnet = options.chain().backend().equals("devnet");
     ChainSettings chain = devnet ? options.chain() : RealChain.withActualNetwork(options.chain());
     int m2mHomes = 0;

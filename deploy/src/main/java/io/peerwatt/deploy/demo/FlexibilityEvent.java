@@ -45,10 +45,16 @@ final class FlexibilityEvent {
   static final Duration ANNOUNCED_AHEAD = Duration.ofMinutes(15);
 
   /**
-   * How much the operator asks each battery home of the zone to take off the feeder (in all at most
+   * How much the operator asks each battery home taking part to take off the feeder (in all at most
    * half the feeder's load).
    */
   static final long RELIEF_PER_BATTERY_W = 500;
+
+  /**
+   * How many battery homes take part: each accepts through the API one after another, and with
+   * hundreds of homes the request would start before the last of them had accepted.
+   */
+  static final int ACCEPTING_HOMES_AT_MOST = 12;
 
   /** The operator's price for flexibility: 0.25 EUR per kWh, in 0.001 ct per kWh. */
   static final long PRICE_MILLI_CT_PER_KWH = 25_000;
@@ -219,10 +225,12 @@ final class FlexibilityEvent {
    * zone: its share of what the request needs, up to the owner's maximum.
    */
   private void announceAndAccept(long feederW) {
-    long batteryHomes =
+    List<Home> accepting =
         neighbourhood.homes().stream()
             .filter(h -> h.zone().equals(zone) && h.battery().isPresent())
-            .count();
+            .limit(ACCEPTING_HOMES_AT_MOST)
+            .toList();
+    long batteryHomes = accepting.size();
     long limitW = feederW - Math.min(RELIEF_PER_BATTERY_W * batteryHomes, feederW / 2);
     eventId = operator.createEvent(zone, start, lengthSlots, limitW);
     out.println(
@@ -241,10 +249,7 @@ final class FlexibilityEvent {
             + " slot(s), paying "
             + PRICE_EUR_PER_KWH
             + " EUR/kWh of flexibility");
-    for (Home h : neighbourhood.homes()) {
-      if (!h.zone().equals(zone) || h.battery().isEmpty()) {
-        continue;
-      }
+    for (Home h : accepting) {
       JsonObject request = requestAs(h);
       requestId = request.getLong("id");
       for (Object o : request.getJsonArray("slots")) {
