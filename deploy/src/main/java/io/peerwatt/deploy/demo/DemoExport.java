@@ -29,10 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 
@@ -109,7 +105,14 @@ final class DemoExport {
     // round now that the last anchor is mined
     List<Home> auditing =
         neighbourhood.homes().stream().filter(h -> h.gateway().lightClient() != null).toList();
-    lastAuditRounds(auditing);
+    FewAtATime.run(
+        auditing,
+        "demo-last-audit",
+        h -> {
+          h.gateway().lightClientStep();
+          return h;
+        },
+        h -> {});
     long verified = 0;
     long alarms = 0;
     for (Home h : auditing) {
@@ -262,29 +265,5 @@ final class DemoExport {
       }
     }
     return written;
-  }
-
-  /**
-   * One more light-client round of each gateway, eight at a time: a round waits on the platform's
-   * answers, and with hundreds of homes one after another would hold the summary for minutes.
-   */
-  private static void lastAuditRounds(List<Home> homes) {
-    ExecutorService rounds = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (Home h : homes) {
-        done.add(rounds.submit(() -> h.gateway().lightClientStep()));
-      }
-      for (Future<?> round : done) {
-        round.get();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a gateway's last audit round failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during the gateways' last audit rounds", e);
-    } finally {
-      rounds.shutdownNow();
-    }
   }
 }

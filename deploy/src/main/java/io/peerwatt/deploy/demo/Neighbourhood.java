@@ -21,6 +21,7 @@ import io.peerwatt.trading.AccountAdmin;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +32,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +60,6 @@ final class Neighbourhood implements AutoCloseable {
    * its gate closes.
    */
   static final int RULE_HORIZON_MINUTES = 15;
-
-  /** How many homes' set-ups or API calls (rule creation, pausing) the demo makes at once. */
-  private static final int HOME_CALLS_AT_ONCE = 8;
 
   private final Platform platform;
   private final AcceleratedClock clock;
@@ -178,55 +175,27 @@ final class Neighbourhood implements AutoCloseable {
   }
 
   /**
-   * Starts the homes a few at a time: each home's set-up mostly waits on the platform's answers
-   * (and its password hashing), so homes set up side by side finish sooner than one after another.
-   * The homes keep their numbers' order; the first failure is thrown once the others are in
-   * (started homes stay listed, so {@link #close()} stops them).
+   * Starts the homes a few at a time ({@link FewAtATime}). The homes keep their numbers' order; the
+   * first failure is thrown once the others are in (started homes stay listed, so {@link #close()}
+   * stops them).
    */
   private void startHomes(Path dataDir, int homeCount, URI base, String ops) throws IOException {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(HOME_CALLS_AT_ONCE, homeCount),
-            r -> {
-              Thread t = new Thread(r, "demo-home-setup");
-              t.setDaemon(true);
-              return t;
-            });
     AtomicInteger ready = new AtomicInteger();
-    List<Future<Home>> started = new ArrayList<>();
-    for (int i = 1; i <= homeCount; i++) {
-      int home = i;
-      started.add(
-          pool.submit(
-              () -> {
-                Home h = startHome(home, homeDir(dataDir, home), base, ops);
-                int n = ready.incrementAndGet();
-                if (homeCount >= 50 && (n % 50 == 0 || n == homeCount)) {
-                  out.println("  homes enrolled and metering: " + n + " of " + homeCount);
-                }
-                return h;
-              }));
-    }
-    pool.shutdown();
-    Throwable failure = null;
-    for (Future<Home> f : started) {
-      try {
-        homes.add(f.get());
-      } catch (ExecutionException e) {
-        failure = failure == null ? e.getCause() : failure;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the homes were set up", e);
-      }
-    }
-    if (failure instanceof IOException io) {
-      throw io;
-    }
-    if (failure instanceof RuntimeException re) {
-      throw re;
-    }
-    if (failure != null) {
-      throw new IllegalStateException(failure.getMessage(), failure);
+    try {
+      FewAtATime.run(
+          IntStream.rangeClosed(1, homeCount).boxed().toList(),
+          "demo-home-setup",
+          i -> {
+            Home h = startHome(i, homeDir(dataDir, i), base, ops);
+            int n = ready.incrementAndGet();
+            if (homeCount >= 50 && (n % 50 == 0 || n == homeCount)) {
+              out.println("  homes enrolled and metering: " + n + " of " + homeCount);
+            }
+            return h;
+          },
+          homes::add);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
@@ -431,7 +400,7 @@ final class Neighbourhood implements AutoCloseable {
     long started = System.nanoTime();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(HOME_CALLS_AT_ONCE, homes.size()),
+            Math.min(FewAtATime.AT_ONCE, homes.size()),
             r -> {
               Thread t = new Thread(r, "demo-home-calls");
               t.setDaemon(true);

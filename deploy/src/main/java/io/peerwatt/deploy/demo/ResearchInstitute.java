@@ -33,14 +33,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
@@ -64,9 +59,6 @@ final class ResearchInstitute {
 
   /** Never fetched: the authorization response's Location header carries the code. */
   private static final String REDIRECT = "http://127.0.0.1:9/callback";
-
-  /** How many homes go through the code flow at once. */
-  private static final int FLOWS_AT_ONCE = 8;
 
   private static final Pattern CONSENT = Pattern.compile("name=\"consent\" value=\"([^\"]+)\"");
 
@@ -140,27 +132,14 @@ final class ResearchInstitute {
                 201)
             .getLong("id");
     List<String> sold = homes.stream().filter(h -> h.index() % 2 == 1).map(Home::username).toList();
-    // each home's flow mostly waits on the platform (its login hashes a password): a few at once
-    ExecutorService browsers = Executors.newFixedThreadPool(FLOWS_AT_ONCE);
-    try {
-      List<Future<?>> flows = new ArrayList<>();
-      for (String username : sold) {
-        flows.add(
-            browsers.submit(() -> fetchWithConsent(app.getString("clientId"), offerId, username)));
-      }
-      for (Future<?> flow : flows) {
-        flow.get();
-      }
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re
-          ? re
-          : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the homes granted data", e);
-    } finally {
-      browsers.shutdownNow();
-    }
+    FewAtATime.run(
+        sold,
+        "demo-data-grant",
+        username -> {
+          fetchWithConsent(app.getString("clientId"), offerId, username);
+          return username;
+        },
+        username -> {});
     out.println(
         "  research institute ("
             + USERNAME
